@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+# Build stage: install the project and its dependencies into a virtual environment.
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+COPY pyproject.toml README.md ./
+COPY analytics analytics
+COPY store store
+COPY resolvers resolvers
+COPY schema schema
+COPY cli cli
+RUN pip install .
+
+# Runtime stage: the virtual environment only, run by an unprivileged user.
+FROM python:3.11-slim AS runtime
+RUN useradd --system --uid 10001 --create-home --home-dir /var/lib/profiling profiling
+COPY --from=build /opt/venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    DATABASE_URL=sqlite+aiosqlite:////var/lib/profiling/profiling.db
+USER profiling
+WORKDIR /var/lib/profiling
+VOLUME ["/var/lib/profiling"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
+# Every request needs an API key: create one with `docker run ... profiling keys create`.
+CMD ["profiling", "serve", "--host", "0.0.0.0", "--port", "8000", "--demo"]

@@ -1,0 +1,271 @@
+"""Credit risk of one account from its ledger: invoices it was sent and payments it made.
+
+Payments settle invoices: first the open invoice whose number the payment names, then the
+oldest open invoices (first in, first out); a payment beyond what is owed is a credit that
+settles the next invoices on their own date. An invoice without a due date is due
+`payment_terms_days` (30 by default) after its date. Everything is measured on `as_of`,
+the latest ledger date of the account's app.
+
+- days sales outstanding (DSO): what is still owed on `as_of`, divided by what was invoiced
+  in the 365 days up to `as_of`, times the days of that period. For a customer whose first
+  invoice is less than a year old the period starts on that invoice: a whole year's days
+  over a few weeks' sales would inflate its DSO. None when nothing was invoiced in the period.
+- overdue share: the share of the invoiced amount not paid by its due date, whether paid
+  late or still unpaid after it (0 to 1). None when nothing was invoiced.
+- average days late: over every invoiced amount that was paid, or is unpaid past its due
+  date, the days from the due date to the payment (or to `as_of` while unpaid), zero when
+  paid on time, weighted by amount. None when no amount has fallen due or been paid.
+
+The score, 0 (worst) to 100 (best), is 100 less a weighted penalty: overdue share (weight
+0.4, as it is), average days late (0.3, full at 60 days), and DSO (0.3, from nothing at the
+customer's own payment terms, the amount-weighted days from its invoices to their due dates,
+to full at 90 days beyond them). A measure that is None leaves its weight out.
+The segment is LOW_RISK from a score of 70, HIGH_RISK below 40 and MEDIUM_RISK between;
+both thresholds are configurable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Context, Decimal
+from enum import StrEnum
+from typing import NamedTuple
+
+_EXACT = Context(prec=80)
+_ZERO = Decimal(0)
+
+DEFAULT_PAYMENT_TERMS_DAYS = 30
+DSO_WINDOW_DAYS = 365
+# Penalty weights and the points at which a measure costs all of its weight.
+OVERDUE_WEIGHT = 0.4
+LATENESS_WEIGHT = 0.3
+DSO_WEIGHT = 0.3
+FULLY_LATE_DAYS = 60.0
+FULL_DSO_DAYS_BEYOND_TERMS = 90.0
+
+
+class EntryKind(StrEnum):
+    INVOICE = "invoice"
+    PAYMENT = "payment"
+
+
+class CreditSegment(StrEnum):
+    LOW_RISK = "LOW_RISK"
+    MEDIUM_RISK = "MEDIUM_RISK"
+    HIGH_RISK = "HIGH_RISK"
+
+
+class LedgerEntry(NamedTuple):
+    entry_date: dt.date
+    kind: EntryKind
+    # Positive: what was invoiced, or paid.
+    amount: Decimal
+    due_date: dt.date | None = None
+    # The invoice number an invoice has or a payment names; "" when none.
+    reference: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CreditPolicy:
+    """The configurable parts of the method."""
+
+    payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS
+    # Scores from here up are LOW_RISK.
+    low_risk_from: int = 70
+    # Scores below this are HIGH_RISK.
+    high_risk_below: int = 40
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.payment_terms_days <= 3650:
+            raise ValueError(f"payment terms must be 0 to 3650 days, got {self.payment_terms_days}")
+        if not 0 <= self.high_risk_below <= self.low_risk_from <= 100:
+            raise ValueError(
+                "credit thresholds must satisfy 0 <= high-risk score <= low-risk score <= 100, "
+                f"got high risk below {self.high_risk_below} and low risk from "
+                f"{self.low_risk_from}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class CreditMeasures:
+    invoiced: Decimal
+    outstanding: Decimal
+    days_sales_outstanding: float | None
+    overdue_share: float | None
+    average_days_late: float | None
+    # The customer's payment terms: days from invoice to due date, weighted by amount.
+    terms_days: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreditAssessment:
+    measures: CreditMeasures
+    score: int
+    segment: CreditSegment
+
+
+class _Settled(NamedTuple):
+    """Part of an invoice: paid on `paid_on`, or still open when that is None."""
+
+    amount: Decimal
+    due: dt.date
+    paid_on: dt.date | None
+
+
+class _OpenInvoice:
+    __slots__ = ("due", "remaining")
+
+    def __init__(self, due: dt.date, remaining: Decimal) -> None:
+        self.due = due
+        self.remaining = remaining
+
+
+def _order(entry: LedgerEntry) -> tuple[dt.date, int]:
+    # On one day invoices come first, so a payment of the same day can settle them.
+    return entry.entry_date, entry.kind is EntryKind.PAYMENT
+
+
+def settle(
+    entries: Iterable[LedgerEntry], *, payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS
+) -> tuple[list[_Settled], Decimal]:
+    """The parts of every invoice with the date they were paid, and the unused credit."""
+    terms = dt.timedelta(days=payment_terms_days)
+    sub = _EXACT.subtract
+    open_invoices: deque[_OpenInvoice] = deque()
+    by_reference: dict[str, list[_OpenInvoice]] = {}
+    settled: list[_Settled] = []
+    credit = _ZERO
+
+    def pay(invoice: _OpenInvoice, available: Decimal, day: dt.date) -> Decimal:
+        paid = min(invoice.remaining, available)
+        if paid > 0:
+            invoice.remaining = sub(invoice.remaining, paid)
+            settled.append(_Settled(paid, invoice.due, day))
+        return sub(available, paid)
+
+    for entry in sorted(entries, key=_order):
+        if entry.kind is EntryKind.INVOICE:
+            invoice = _OpenInvoice(entry.due_date or entry.entry_date + terms, entry.amount)
+            credit = pay(invoice, credit, entry.entry_date)
+            if invoice.remaining > 0:
+                open_invoices.append(invoice)
+                if entry.reference:
+                    by_reference.setdefault(entry.reference, []).append(invoice)
+            continue
+        available = entry.amount
+        for invoice in by_reference.get(entry.reference, ()) if entry.reference else ():
+            available = pay(invoice, available, entry.entry_date)
+        while available > 0 and open_invoices:
+            available = pay(open_invoices[0], available, entry.entry_date)
+            if open_invoices[0].remaining <= 0:
+                open_invoices.popleft()
+        credit = _EXACT.add(credit, available)
+    settled.extend(
+        _Settled(invoice.remaining, invoice.due, None)
+        for invoice in open_invoices
+        if invoice.remaining > 0
+    )
+    return settled, credit
+
+
+def _exact_sum(values: Iterable[Decimal]) -> Decimal:
+    total = _ZERO
+    for value in values:
+        total = _EXACT.add(total, value)
+    return total
+
+
+def credit_measures(
+    entries: Iterable[LedgerEntry],
+    *,
+    as_of: dt.date,
+    payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS,
+) -> CreditMeasures:
+    """DSO, overdue share and average days late of one account's entries up to `as_of`."""
+    kept = [entry for entry in entries if entry.entry_date <= as_of]
+    invoices = [entry for entry in kept if entry.kind is EntryKind.INVOICE]
+    invoiced = _exact_sum(entry.amount for entry in invoices)
+    terms = dt.timedelta(days=payment_terms_days)
+    weighted_terms = sum(
+        float(entry.amount) * ((entry.due_date or entry.entry_date + terms) - entry.entry_date).days
+        for entry in invoices
+    )
+    window_start = as_of - dt.timedelta(days=DSO_WINDOW_DAYS)
+    if invoices:
+        first_invoice = min(entry.entry_date for entry in invoices)
+        window_start = max(window_start, first_invoice - dt.timedelta(days=1))
+    window_days = (as_of - window_start).days
+    invoiced_in_window = _exact_sum(
+        entry.amount for entry in invoices if entry.entry_date > window_start
+    )
+    settled, _credit = settle(kept, payment_terms_days=payment_terms_days)
+    outstanding = _exact_sum(part.amount for part in settled if part.paid_on is None)
+
+    overdue = _ZERO
+    late_weighted = 0.0
+    fallen_due = 0.0
+    for amount, due, paid_on in settled:
+        if paid_on is None and due >= as_of:
+            continue  # not due yet
+        settled_on = as_of if paid_on is None else paid_on
+        days_late = max((settled_on - due).days, 0)
+        if days_late > 0:
+            overdue = _EXACT.add(overdue, amount)
+        weight = float(amount)
+        late_weighted += weight * days_late
+        fallen_due += weight
+
+    dso = None
+    if invoiced_in_window > 0:
+        dso = float(outstanding / invoiced_in_window) * window_days
+    return CreditMeasures(
+        invoiced=invoiced,
+        outstanding=outstanding,
+        days_sales_outstanding=dso,
+        overdue_share=float(overdue / invoiced) if invoiced > 0 else None,
+        average_days_late=late_weighted / fallen_due if fallen_due > 0 else None,
+        terms_days=weighted_terms / float(invoiced) if invoiced > 0 else None,
+    )
+
+
+def _clip(value: float) -> float:
+    return min(max(value, 0.0), 1.0)
+
+
+def credit_score(
+    measures: CreditMeasures, *, payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS
+) -> int:
+    """0 (worst) to 100 (best): 100 less the weighted penalties of the measures known."""
+    penalties: list[tuple[float, float]] = []
+    if measures.overdue_share is not None:
+        penalties.append((OVERDUE_WEIGHT, _clip(measures.overdue_share)))
+    if measures.average_days_late is not None:
+        penalties.append((LATENESS_WEIGHT, _clip(measures.average_days_late / FULLY_LATE_DAYS)))
+    if measures.days_sales_outstanding is not None:
+        terms = payment_terms_days if measures.terms_days is None else measures.terms_days
+        beyond_terms = measures.days_sales_outstanding - terms
+        penalties.append((DSO_WEIGHT, _clip(beyond_terms / FULL_DSO_DAYS_BEYOND_TERMS)))
+    if not penalties:
+        return 100
+    penalty = sum(weight * value for weight, value in penalties) / sum(w for w, _ in penalties)
+    return round(100 * (1 - penalty))
+
+
+def credit_segment(score: int, policy: CreditPolicy) -> CreditSegment:
+    if score >= policy.low_risk_from:
+        return CreditSegment.LOW_RISK
+    if score < policy.high_risk_below:
+        return CreditSegment.HIGH_RISK
+    return CreditSegment.MEDIUM_RISK
+
+
+def assess_credit(
+    entries: Iterable[LedgerEntry], *, as_of: dt.date, policy: CreditPolicy | None = None
+) -> CreditAssessment:
+    policy = policy or CreditPolicy()
+    measures = credit_measures(entries, as_of=as_of, payment_terms_days=policy.payment_terms_days)
+    score = credit_score(measures, payment_terms_days=policy.payment_terms_days)
+    return CreditAssessment(measures=measures, score=score, segment=credit_segment(score, policy))

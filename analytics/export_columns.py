@@ -1,0 +1,259 @@
+"""Which column of an accounting export gives what: the customer, the date, the amount...
+
+Every export names its columns its own way (`Party Name`, `Voucher Date`, `Dollar_Value`,
+`Amount (INR)`), so each role carries the names exports use for it, most telling first.
+A column matches a role when its name, compared without case, spaces and punctuation, is one
+of those names; failing that, when its words contain one of them (`Amount (INR)` contains
+`amount`), the column whose words are covered best winning. A column gives one role at most,
+and an override (`--column amount="Net Amt"`) beats every guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def normalize(name: str) -> str:
+    """`Party Name`, `party_name` and `PARTY-NAME` all become `partyname`."""
+    return _NOT_ALPHANUMERIC.sub("", name.lower())
+
+
+def words(name: str) -> tuple[str, ...]:
+    """The lower-case words of a name, camelCase split: `invoiceDate (dd/mm)` -> invoice, date,
+    dd, mm."""
+    return tuple(word.lower() for word in _WORD.findall(name))
+
+
+class ColumnGuessError(ValueError):
+    """An override names a role or a column that does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    name: str
+    # Names exports give this column, most telling first.
+    vocabulary: tuple[str, ...]
+    description: str
+    _exact: dict[str, int] = field(init=False, repr=False, compare=False)
+    _phrases: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        exact: dict[str, int] = {}
+        for rank, phrase in enumerate(self.vocabulary):
+            exact.setdefault(normalize(phrase), rank)
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_phrases", tuple(words(phrase) for phrase in self.vocabulary))
+
+    def exact_rank(self, column: str) -> int | None:
+        """The rank of the vocabulary name equal to `column`, if any."""
+        return self._exact.get(normalize(column))
+
+    def word_match(self, column: str) -> tuple[float, int] | None:
+        """(share of the column's words covered, rank) of the best vocabulary name whose
+        words appear, in order, among the column's."""
+        column_words = words(column)
+        best: tuple[float, int] | None = None
+        for rank, phrase in enumerate(self._phrases):
+            size = len(phrase)
+            if not size or size > len(column_words):
+                continue
+            if any(
+                column_words[start : start + size] == phrase
+                for start in range(len(column_words) - size + 1)
+            ):
+                coverage = size / len(column_words)
+                if best is None or coverage > best[0]:
+                    best = (coverage, rank)
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSet:
+    """The roles of one kind of export, in the order they pick their columns."""
+
+    roles: tuple[Role, ...]
+    # Each group needs at least one of its roles, e.g. an amount or debit/credit columns.
+    required: tuple[tuple[str, ...], ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(role.name for role in self.roles)
+
+    def role(self, name: str) -> Role:
+        for role in self.roles:
+            if role.name == name:
+                return role
+        listed = ", ".join(self.names)
+        raise ColumnGuessError(f"there is no column role {name!r}: use one of {listed}")
+
+    def missing(self, assigned: Mapping[str, object]) -> list[tuple[str, ...]]:
+        """The required groups none of whose roles has a column."""
+        return [group for group in self.required if not any(role in assigned for role in group)]
+
+
+def _find_column(header: Sequence[str], column: str, role: str) -> int:
+    for index, name in enumerate(header):
+        if name.strip() == column.strip():
+            return index
+    wanted = normalize(column)
+    for index, name in enumerate(header):
+        if normalize(name) == wanted:
+            return index
+    seen = ", ".join(repr(name) for name in header)
+    raise ColumnGuessError(
+        f"--column {role}={column!r}: the file has no such column; its columns are: {seen}"
+    )
+
+
+def guess_columns(
+    header: Sequence[str],
+    role_set: RoleSet,
+    overrides: Mapping[str, str | None] | None = None,
+) -> dict[str, int]:
+    """Role -> index of the column that gives it. An override of None (or empty) means the
+    role takes no column, whatever the guess."""
+    assigned: dict[str, int] = {}
+    excluded: set[str] = set()
+    for role_name, column in (overrides or {}).items():
+        role_set.role(role_name)
+        if not column:
+            excluded.add(role_name)
+            continue
+        index = _find_column(header, column, role_name)
+        for other, taken in assigned.items():
+            if taken == index:
+                raise ColumnGuessError(
+                    f"--column {other} and --column {role_name} both name column {column!r}"
+                )
+        assigned[role_name] = index
+
+    def free(index: int) -> bool:
+        return index not in assigned.values() and bool(header[index].strip())
+
+    for role in role_set.roles:
+        if role.name in assigned or role.name in excluded:
+            continue
+        exact = [
+            (rank, index)
+            for index, column in enumerate(header)
+            if free(index) and (rank := role.exact_rank(column)) is not None
+        ]
+        if exact:
+            assigned[role.name] = min(exact)[1]
+
+    while True:
+        candidates = [
+            (-coverage, rank, order, index, role.name)
+            for order, role in enumerate(role_set.roles)
+            if role.name not in assigned and role.name not in excluded
+            for index, column in enumerate(header)
+            if free(index) and (match := role.word_match(column)) is not None
+            for coverage, rank in [match]
+        ]
+        if not candidates:
+            return assigned
+        *_, index, role_name = min(candidates)
+        assigned[role_name] = index
+
+
+def header_score(header: Sequence[str], role_set: RoleSet) -> int:
+    """How many roles a row would give if it were the header: the header is the row of a
+    file's first lines that scores best (reports put a title and a period above it)."""
+    return len(guess_columns(header, role_set))
+
+
+def _role(name: str, description: str, *vocabulary: str) -> Role:
+    return Role(name=name, vocabulary=vocabulary, description=description)
+
+
+CUSTOMER = _role(
+    "customer",
+    "the customer's id (kept as written) or, without one, its name",
+    *("customer id", "customer code", "customer no", "customer number", "cust id", "cust code"),
+    *("cust no", "client id", "client code", "buyer id", "party code", "party id"),
+    *("account id", "account code", "ledger code", "customer", "cust", "client", "buyer"),
+    *("party", "account", "ledger", "customer name", "cust name", "client name", "buyer name"),
+    *("party name", "party's name", "account name", "ledger name", "particulars", "name"),
+)
+CUSTOMER_NAME = _role(
+    "customer_name",
+    "the name of a customer that is not an account yet",
+    *("customer name", "cust name", "client name", "buyer name", "party name", "account name"),
+    *("ledger name", "name", "particulars"),
+)
+DATE = _role(
+    "date",
+    "the date of the sale or ledger entry",
+    *("date", "voucher date", "vch date", "invoice date", "inv date", "invoice dt", "inv dt"),
+    *("bill date", "order date", "sale date", "sales date", "transaction date", "txn date"),
+    *("posting date", "document date", "doc date", "entry date", "value date", "dt", "day"),
+)
+INVOICE = _role(
+    "invoice",
+    "the invoice (or voucher) number: orders are distinct invoice numbers",
+    *("invoice no", "invoice number", "invoice num", "invoice id", "inv no", "inv number"),
+    *("invoice", "bill no", "bill number", "voucher no", "voucher number", "vch no"),
+    *("vch number", "voucher", "document no", "document number", "doc no", "order no"),
+    *("order number", "order id", "order", "reference no", "reference number", "ref no"),
+    *("reference", "ref", "receipt no", "transaction id", "txn id"),
+)
+AMOUNT = _role(
+    "amount",
+    "the amount, possibly with a currency, thousands separators or a Dr/Cr mark",
+    *("net amount", "net value", "net amt", "amount", "sales amount", "sale amount"),
+    *("sales value", "sales", "value", "invoice amount", "invoice value", "line total"),
+    *("total amount", "total", "invoice total", "bill amount", "gross amount", "grand total"),
+    *("dollar value", "revenue", "turnover", "amt"),
+)
+DEBIT = _role(
+    "debit",
+    "the debit amount, when debits and credits have columns of their own",
+    *("debit", "debit amount", "dr amount", "dr", "debit amt", "dr amt", "debits"),
+)
+CREDIT = _role(
+    "credit",
+    "the credit amount, when debits and credits have columns of their own",
+    *("credit", "credit amount", "cr amount", "cr", "credit amt", "cr amt", "credits"),
+)
+QUANTITY = _role(
+    "quantity",
+    "the quantity sold",
+    *("quantity", "qty", "billed qty", "billed quantity", "actual qty", "actual quantity"),
+    *("units", "units sold", "qty sold", "pieces", "pcs", "nos"),
+)
+COST = _role(
+    "cost",
+    "the cost of what was sold (profit is the amount less the cost)",
+    *("cost", "total cost", "cost amount", "cost value", "cost of goods", "cost of sales"),
+    *("cogs", "purchase cost", "cost price"),
+)
+PROFIT = _role(
+    "profit",
+    "the profit of the sale",
+    *("profit", "gross profit", "profit amount", "margin", "gross margin", "gp", "net profit"),
+)
+KIND = _role(
+    "kind",
+    "whether the entry is an invoice or a payment",
+    *("kind", "type", "voucher type", "vch type", "entry type", "transaction type", "txn type"),
+    *("document type", "doc type", "transaction", "dr cr", "debit credit"),
+)
+DUE_DATE = _role(
+    "due_date",
+    "the date an invoice is due",
+    *("due date", "due on", "due", "payment due", "payment due date", "due dt", "due by"),
+)
+
+SALES_ROLES = RoleSet(
+    roles=(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, AMOUNT, DEBIT, CREDIT, QUANTITY, COST, PROFIT),
+    required=(("customer",), ("date",), ("amount", "debit", "credit")),
+)
+LEDGER_ROLES = RoleSet(
+    roles=(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, KIND, INVOICE, AMOUNT, DEBIT, CREDIT),
+    required=(("customer",), ("date",), ("amount", "debit", "credit")),
+)

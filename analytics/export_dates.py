@@ -1,0 +1,176 @@
+"""Dates as accounting exports write them.
+
+Accepted: ISO (`2024-03-31`, also with `/` or `.`, a time of day after it is ignored),
+`31/03/2024`, `31-03-2024`, `31.03.24`, `31-Mar-2024`, `31 March 24`, `Mar 31, 2024`,
+`20240331` and Excel serial day numbers (`45382`, as xlsx cells without a date format hold
+them). Two-digit years follow the POSIX rule: 69-99 are 1969-1999, 00-68 are 2000-2068.
+
+`31/03/2024` and `03/31/2024` cannot both be read the same way, so the order of day and month
+is decided once per file (`infer_date_order`): month first only when some date of the file can
+only be read that way and none only day first; otherwise day first, the usual order outside
+the United States.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from enum import StrEnum
+from functools import lru_cache
+
+# A time of day after the date, ignored: 10:30, 10.30.15, 10:30 PM, 10:30:00Z, 10:30+05:30.
+_TIME = (
+    r"(?:[ T]+\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
+_NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
+_NAMED_DAY_FIRST = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?[-/ .]*([A-Za-z]{3,9})\.?[-/ .,]*(\d{4}|\d{2})" + _TIME
+)
+_NAMED_MONTH_FIRST = re.compile(
+    r"([A-Za-z]{3,9})\.?[-/ .]*(\d{1,2})(?:st|nd|rd|th)?,?[-/ .]*(\d{4}|\d{2})" + _TIME
+)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_SERIAL = re.compile(r"(\d{5,7})(?:\.\d+)?")
+
+# Excel's day 1 is 1900-01-01, and it counts a 29 February 1900 that never was: from day 61
+# on, serials are days since 1899-12-30.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Smaller serials (before 1927-05-18) look like years or amounts more than like dates.
+MIN_EXCEL_SERIAL = 10_000
+MAX_EXCEL_SERIAL = 2_958_465  # 9999-12-31
+
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH_NUMBERS = {name: number for number, name in enumerate(_MONTHS, start=1)} | {
+    name[:3]: number for number, name in enumerate(_MONTHS, start=1)
+}
+_MONTH_NUMBERS["sept"] = 9
+
+EXAMPLES = "2024-03-31, 31/03/2024, 31-Mar-24, 20240331 or an Excel date number"
+
+
+class BadDate(ValueError):
+    """A text that is not a date in any accepted format."""
+
+
+class DateOrder(StrEnum):
+    DAY_FIRST = "day first"
+    MONTH_FIRST = "month first"
+
+    @property
+    def pattern(self) -> str:
+        return "DD/MM/YYYY" if self is DateOrder.DAY_FIRST else "MM/DD/YYYY"
+
+
+def _full_year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        return year + (1900 if year >= 69 else 2000)
+    return year
+
+
+def _numeric_parts(text: str) -> tuple[int, int] | None:
+    match = _NUMERIC.fullmatch(text)
+    if match is None:
+        return None
+    return int(match[1]), int(match[3])
+
+
+class DateOrderEvidence:
+    """What the dates of one file seen so far say about their order."""
+
+    def __init__(self) -> None:
+        self.only_day_first = False
+        self.only_month_first = False
+        # Whether any date was written with numbers only around `/`, `-` or `.`.
+        self.numeric = False
+
+    def observe(self, text: str) -> None:
+        parts = _numeric_parts(text.strip())
+        if parts is None:
+            return
+        first, second = parts
+        self.numeric = True
+        self.only_day_first |= first > 12 >= second
+        self.only_month_first |= second > 12 >= first
+
+    @property
+    def order(self) -> DateOrder:
+        """Month first only if some date can only be read month first and none only day
+        first."""
+        if self.only_month_first and not self.only_day_first:
+            return DateOrder.MONTH_FIRST
+        return DateOrder.DAY_FIRST
+
+
+def infer_date_order(texts: Iterable[str]) -> DateOrder:
+    evidence = DateOrderEvidence()
+    for text in texts:
+        evidence.observe(text)
+    return evidence.order
+
+
+def _date(year: int, month: int, day: int, text: str, how: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise BadDate(f"{text!r} is not a valid date{how}") from None
+
+
+def _month_number(name: str, text: str) -> int:
+    number = _MONTH_NUMBERS.get(name.lower())
+    if number is None:
+        raise BadDate(f"{text!r} is not a date: {name!r} is not an English month name")
+    return number
+
+
+def excel_serial_date(serial: int) -> dt.date:
+    """The date of an Excel serial day number (1900 date system)."""
+    if not MIN_EXCEL_SERIAL <= serial <= MAX_EXCEL_SERIAL:
+        raise BadDate(
+            f"{serial} is not an Excel date number between {MIN_EXCEL_SERIAL} and "
+            f"{MAX_EXCEL_SERIAL}"
+        )
+    return _EXCEL_EPOCH + dt.timedelta(days=serial)
+
+
+@lru_cache(maxsize=65536)
+def parse_export_date(text: str, order: DateOrder = DateOrder.DAY_FIRST) -> dt.date:
+    """The date `text` writes, reading `dd/mm` against `mm/dd` in the given order."""
+    value = text.strip()
+    if match := _YEAR_FIRST.fullmatch(value):
+        return _date(int(match[1]), int(match[3]), int(match[4]), text, " (read as YYYY-MM-DD)")
+    if match := _NUMERIC.fullmatch(value):
+        first, second, year = int(match[1]), int(match[3]), _full_year(match[4])
+        if order is DateOrder.DAY_FIRST:
+            return _date(year, second, first, text, f" (dates of this file are {order.pattern})")
+        return _date(year, first, second, text, f" (dates of this file are {order.pattern})")
+    if match := _COMPACT.fullmatch(value):
+        return _date(int(match[1]), int(match[2]), int(match[3]), text, " (read as YYYYMMDD)")
+    if match := _NAMED_DAY_FIRST.fullmatch(value):
+        month = _month_number(match[2], text)
+        return _date(_full_year(match[3]), month, int(match[1]), text, "")
+    if match := _NAMED_MONTH_FIRST.fullmatch(value):
+        month = _month_number(match[1], text)
+        return _date(_full_year(match[3]), month, int(match[2]), text, "")
+    if match := _SERIAL.fullmatch(value):
+        try:
+            return excel_serial_date(int(match[1]))
+        except BadDate as exc:
+            raise BadDate(f"{text!r} is not a date: {exc}") from None
+    raise BadDate(f"{text!r} is not a date: write it like {EXAMPLES}")

@@ -1,0 +1,71 @@
+"""The monthly public benchmark report's words: a summary of frozen, publishable cohorts only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+METHODOLOGY = (
+    "Each benchmark describes one predeclared cohort: the accounts of one sector with a value "
+    "of one metric in one calendar month. Percentiles (p25, p50, p75, p90) use linear "
+    "interpolation between the two nearest values (as PostgreSQL's percentile_cont and numpy's "
+    "default) and are rounded to two decimals. A cohort is published only when at least "
+    "{minimum} distinct accounts contribute to it, so no figure describes a single customer; "
+    "smaller cohorts are withheld, and a withheld cohort looks the same whatever its size. "
+    "Months are frozen when published: late data does not change them, and a published month "
+    "is recomputed only when no cohort's membership would change by fewer than 5 accounts."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SectorMedian:
+    sector: str
+    metric: str
+    median: float
+    higher_is_better: bool
+
+
+def month_label(month: dt.date) -> str:
+    return f"{month:%B %Y}"
+
+
+def summarize(
+    *,
+    month: dt.date,
+    current: Sequence[SectorMedian],
+    previous: Sequence[SectorMedian],
+    previous_month: dt.date | None,
+    minimum: int,
+    formatted: Callable[[str, float], str],
+) -> list[str]:
+    """Sentences for the report: coverage, the best sector of each metric, and each sector
+    median's change against the previous published month. `formatted(metric, value)` renders
+    a value in the metric's unit. Only publishable cohorts may be passed in."""
+    sectors = sorted({item.sector for item in current})
+    metrics = sorted({item.metric for item in current})
+    lines = [
+        f"{month_label(month)}: {len(sectors)} sectors and {len(metrics)} metrics had at least "
+        f"{minimum} contributing accounts."
+    ]
+    for metric in metrics:
+        cohorts = [item for item in current if item.metric == metric]
+        better = max if cohorts[0].higher_is_better else min
+        best = better(cohorts, key=lambda item: (item.median, item.sector))
+        lines.append(
+            f"Best {metric.replace('_', ' ')}: {best.sector} "
+            f"(median {formatted(metric, best.median)})."
+        )
+    before = {(item.sector, item.metric): item.median for item in previous}
+    if previous_month is not None:
+        for item in sorted(current, key=lambda item: (item.metric, item.sector)):
+            old = before.get((item.sector, item.metric))
+            if old is None:
+                continue
+            change = item.median - old
+            lines.append(
+                f"{item.sector}, {item.metric.replace('_', ' ')}: median "
+                f"{formatted(item.metric, item.median)}, {change:+.2f} against "
+                f"{month_label(previous_month)} ({formatted(item.metric, old)})."
+            )
+    return lines

@@ -1,0 +1,122 @@
+"""Recency, frequency and monetary value of one account, quarter by quarter.
+
+- orders: distinct invoice numbers of the quarter; a line without an invoice number is an
+  order of its own (so a file without invoice numbers counts rows).
+- revenue: the sum of the quarter's amounts, exact.
+- profit: the sum of the quarter's profits, or None unless every line of the quarter has one
+  (a partial sum would pass for the whole).
+- recency: days from the quarter's last purchase to the quarter's end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Context, Decimal
+from typing import NamedTuple
+
+from analytics.quarters import Quarter, months_before
+
+# Sums never round, whatever the calling thread's decimal context.
+_EXACT = Context(prec=80)
+_ZERO = Decimal(0)
+DEFAULT_RECENT_QUARTERS = 1
+
+
+class SaleLine(NamedTuple):
+    sale_date: dt.date
+    # "" when the line has no invoice number.
+    invoice: str
+    amount: Decimal
+    profit: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterActivity:
+    quarter: Quarter
+    orders: int
+    revenue: Decimal
+    profit: Decimal | None
+    first_purchase: dt.date
+    last_purchase: dt.date
+
+    @property
+    def recency_days(self) -> int:
+        return (self.quarter.last_day - self.last_purchase).days
+
+
+class _Totals:
+    __slots__ = ("first", "invoices", "last", "lines_without_invoice", "profit", "revenue")
+
+    def __init__(self, day: dt.date) -> None:
+        self.invoices: set[str] = set()
+        self.lines_without_invoice = 0
+        self.revenue = _ZERO
+        self.profit: Decimal | None = _ZERO
+        self.first = day
+        self.last = day
+
+
+def quarterly_activity(
+    lines: Iterable[SaleLine | tuple[dt.date, str, Decimal, Decimal | None]],
+) -> list[QuarterActivity]:
+    """The quarters with at least one sale of one account's lines (in any order), oldest first.
+
+    The hot loop of segmentation (every line of an app): plain tuples will do, and quarters
+    are keyed by their ordinal until the end."""
+    totals: dict[int, _Totals] = {}
+    add = _EXACT.add
+    for sale_date, invoice, amount, profit in lines:
+        ordinal = sale_date.year * 4 + (sale_date.month - 1) // 3
+        total = totals.get(ordinal)
+        if total is None:
+            total = totals[ordinal] = _Totals(sale_date)
+        if invoice:
+            total.invoices.add(invoice)
+        else:
+            total.lines_without_invoice += 1
+        total.revenue = add(total.revenue, amount)
+        if profit is None or total.profit is None:
+            total.profit = None
+        else:
+            total.profit = add(total.profit, profit)
+        if sale_date < total.first:
+            total.first = sale_date
+        elif sale_date > total.last:
+            total.last = sale_date
+    return [
+        QuarterActivity(
+            quarter=Quarter.from_ordinal(ordinal),
+            orders=len(total.invoices) + total.lines_without_invoice,
+            revenue=total.revenue,
+            profit=total.profit,
+            first_purchase=total.first,
+            last_purchase=total.last,
+        )
+        for ordinal, total in sorted(totals.items())
+    ]
+
+
+def monetary_values(activities: Sequence[QuarterActivity]) -> tuple[list[Decimal], bool]:
+    """What monetary value means for the accounts of one quarter: profit when every one of
+    them has it, else revenue for all (profits and revenues are not comparable). The second
+    value says whether it is profit."""
+    if activities and all(activity.profit is not None for activity in activities):
+        return [activity.profit for activity in activities if activity.profit is not None], True
+    return [activity.revenue for activity in activities], False
+
+
+def recent_since(latest_sale: dt.date, *, quarters: int = DEFAULT_RECENT_QUARTERS) -> dt.date:
+    """The first day of the recency window: the same day `quarters` quarters (three months
+    each) before the app's latest sale."""
+    if quarters < 1:
+        raise ValueError(f"the recency window is at least one quarter, got {quarters}")
+    return months_before(latest_sale, 3 * quarters)
+
+
+def is_recent(
+    last_purchase: dt.date, *, latest_sale: dt.date, quarters: int = DEFAULT_RECENT_QUARTERS
+) -> bool:
+    """Whether the account bought within the window before the app's latest sale."""
+    return last_purchase >= recent_since(latest_sale, quarters=quarters)

@@ -1,0 +1,122 @@
+"""`profiling ingest KIND FILE [--app APP]`: load one file, all or nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
+
+from cli.progress import RichProgress, progress_bar
+from store.engine import create_engine
+from store.ingest import FileRejected, IngestKind, IngestRejected, IngestReport, ingest_file
+from store.migrate import migrate
+from store.segment_options import load_segment_options
+from store.settings import SettingsError, load_settings
+
+
+async def _ingest(
+    kind: IngestKind,
+    file: Path,
+    app: str | None,
+    columns: dict[str, str | None],
+    console: Console,
+) -> IngestReport:
+    settings = load_settings()
+    segment = load_segment_options()
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate(engine)
+        with progress_bar(console) as bar:
+            return await ingest_file(
+                engine,
+                kind=kind,
+                path=file,
+                app=app,
+                progress=RichProgress(bar),
+                columns=columns,
+                segment=segment,
+            )
+    finally:
+        await engine.dispose()
+
+
+def _column_overrides(options: list[str] | None) -> dict[str, str | None]:
+    """`role=name` pairs; `role=` says the file has no column for that role."""
+    overrides: dict[str, str | None] = {}
+    for option in options or []:
+        role, equals, column = option.partition("=")
+        if not equals or not role.strip():
+            raise FileRejected(
+                f"--column {option!r}: write it as ROLE=COLUMN, e.g. --column amount='Net Amt'"
+            )
+        overrides[role.strip()] = column.strip() or None
+    return overrides
+
+
+def _print_report(report: IngestReport) -> None:
+    typer.echo(f"Columns of {report.file_name}:")
+    for name, column in report.columns.items():
+        typer.echo(f"  {name} <- {column}")
+    if report.ignored_columns:
+        typer.echo(f"Ignored columns: {', '.join(report.ignored_columns)}")
+    for what, names in report.created.items():
+        if names:
+            typer.echo(f"Created {what}: {', '.join(names)}")
+    for note in report.notes:
+        typer.echo(note)
+    typer.echo(report.summary())
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code=1)
+
+
+def ingest(
+    kind: Annotated[IngestKind, typer.Argument(metavar="KIND", help="What the file holds.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help=(
+                "A CSV (comma, semicolon or tab) or JSON Lines file; sales and ledger files may "
+                "also be pipe-separated, whitespace-aligned or Excel .xlsx."
+            ),
+        ),
+    ],
+    app: Annotated[
+        str | None,
+        typer.Option(help="App of the accounts whose row names none (default: 'default')."),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="ROLE=COLUMN",
+            help=(
+                "Sales and ledger files: the column that gives a role, instead of the guess "
+                "(e.g. amount='Net Amt'; ROLE= for none). Repeat for more roles."
+            ),
+        ),
+    ] = None,
+) -> None:
+    """Load one file: every row or, if any row is bad, none (each bad row is listed)."""
+    # Only the progress bar goes through Rich; results are plain lines, never wrapped.
+    progress_console = Console(stderr=True)
+    try:
+        columns = _column_overrides(column)
+        report = asyncio.run(_ingest(kind, file, app, columns, progress_console))
+    except IngestRejected as exc:
+        # One write for all bad rows: a file may have a million of them.
+        typer.echo("".join(f"{problem}\n" for problem in exc.problems), err=True, nl=False)
+        raise _fail(exc.summary) from exc
+    except (FileRejected, SettingsError) as exc:
+        raise _fail(str(exc)) from exc
+    except (SQLAlchemyError, OSError) as exc:
+        # The driver's message can run over many lines; the first says what happened.
+        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise _fail(f"cannot load {file.name}: {first_line}") from exc
+    _print_report(report)

@@ -1,0 +1,262 @@
+"""The `profiling` command: thin commands over the store's jobs and the app."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import sys
+from dataclasses import replace
+from enum import StrEnum
+from typing import Annotated, TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cli.common import err, fail, run_on_database, settings_or_exit
+from cli.ingest_command import ingest
+from cli.keys_command import keys
+from cli.progress import RichProgress, progress_bar
+from store.demo import database_is_empty, plan_demo, write_demo
+from store.publish import PublishRefused, PublishResult, publish_month
+from store.segment import AppSegmentation, all_apps, segment_apps
+from store.segment_options import load_segment_options
+from store.settings import Settings
+
+T = TypeVar("T")
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    TEXT = "text"
+
+
+app = typer.Typer(
+    help="Customer-profiling metrics over GraphQL.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("ingest", help="Load one file, all or nothing.")(ingest)
+app.add_typer(keys, name="keys")
+
+
+async def fill_demo(
+    engine: AsyncEngine, settings: Settings, *, only_if_empty: bool, scale: float = 1.0
+) -> bool:
+    if only_if_empty and not await database_is_empty(engine):
+        return False
+    plan = plan_demo(today=settings.today(), scale=scale)
+    with progress_bar(err) as progress:
+        task = progress.add_task("Loading demo data", total=plan.total_rows)
+        summary = await write_demo(
+            engine, plan=plan, progress=lambda rows: progress.advance(task, rows)
+        )
+    err.print(
+        f"Demo data loaded: {summary.apps} apps, {summary.industries} industries, "
+        f"{summary.accounts:,} accounts, {summary.companies:,} companies, "
+        f"{summary.contracts:,} contracts, {summary.metric_values:,} metric values"
+    )
+    return True
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Fill an empty database with the demo data first.")
+    ] = False,
+    no_auth: Annotated[
+        bool,
+        typer.Option("--no-auth", help="Treat every request as internal (loopback hosts only)."),
+    ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes; one per core scales with the cores.")
+    ] = 1,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(help="Logs as JSON lines (with request ids) or as text for people."),
+    ] = LogFormat.JSON,
+) -> None:
+    """Serve GraphQL at /graphql (GraphiQL in a browser) and GET /healthz."""
+    import uvicorn
+
+    from cli.served_app import FACTORY, NO_AUTH_VARIABLE, event_loop, http_parser
+    from schema.logs import log_config
+
+    if no_auth and not is_loopback(host):
+        raise fail(f"--no-auth is refused on {host}: it is allowed on loopback addresses only")
+    settings = settings_or_exit()
+
+    async def prepare(engine: AsyncEngine) -> None:
+        if demo:
+            await fill_demo(engine, settings, only_if_empty=True)
+
+    run_on_database(settings, prepare)
+    err.print(f"Serving GraphQL on http://{host}:{port}/graphql")
+    # Each worker imports the factory and builds its own app and engine.
+    os.environ[NO_AUTH_VARIABLE] = "1" if no_auth else "0"
+    uvicorn.run(
+        FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop=event_loop(),
+        http=http_parser(),
+        log_config=log_config(log_format.value),
+        log_level="info",
+    )
+
+
+@app.command()
+def demo(
+    scale: Annotated[
+        float, typer.Option(help="Shrink (or grow) the number of customers, e.g. 0.1.")
+    ] = 1.0,
+) -> None:
+    """Fill the database with the demo data set (deterministic)."""
+    settings = settings_or_exit()
+
+    async def job(engine: AsyncEngine) -> bool:
+        return await fill_demo(engine, settings, only_if_empty=False, scale=scale)
+
+    try:
+        run_on_database(settings, job)
+    except ValueError as exc:  # a scale out of range: the message says which
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def segment(
+    app_id: Annotated[
+        str | None, typer.Option("--app", help="Only this app (default: every app).")
+    ] = None,
+    clusters: Annotated[
+        int | None,
+        typer.Option(help="K-means clusters per quarter (PROFILING_SEGMENT_CLUSTERS, 9)."),
+    ] = None,
+    recent_quarters: Annotated[
+        int | None,
+        typer.Option(
+            help="isRecent: bought within this many quarters of the app's latest sale "
+            "(PROFILING_RECENT_QUARTERS, 1)."
+        ),
+    ] = None,
+    payment_terms_days: Annotated[
+        int | None,
+        typer.Option(
+            help="Days to pay an invoice without a due date (PROFILING_PAYMENT_TERMS_DAYS, 30)."
+        ),
+    ] = None,
+    low_risk_score: Annotated[
+        int | None,
+        typer.Option(
+            help="Credit scores from here up are LOW_RISK (PROFILING_LOW_RISK_SCORE, 70)."
+        ),
+    ] = None,
+    high_risk_score: Annotated[
+        int | None,
+        typer.Option(
+            help="Credit scores below this are HIGH_RISK (PROFILING_HIGH_RISK_SCORE, 40)."
+        ),
+    ] = None,
+) -> None:
+    """Recompute RFM segments and credit risk from the ingested sales and ledger data."""
+    settings = settings_or_exit()
+    # An option beats its environment variable, which beats the default.
+    given = {
+        "max_clusters": clusters,
+        "recent_quarters": recent_quarters,
+        "payment_terms_days": payment_terms_days,
+        "low_risk_from": low_risk_score,
+        "high_risk_below": high_risk_score,
+    }
+    chosen = {name: value for name, value in given.items() if value is not None}
+    credit_fields = ("payment_terms_days", "low_risk_from", "high_risk_below")
+    try:
+        base = load_segment_options()
+        options = replace(
+            base,
+            credit=replace(base.credit, **{k: v for k, v in chosen.items() if k in credit_fields}),
+            **{k: v for k, v in chosen.items() if k not in credit_fields},
+        )
+    except ValueError as exc:  # settings or options out of range: the message says which
+        raise fail(str(exc)) from None
+
+    async def job(engine: AsyncEngine) -> list[AppSegmentation]:
+        async with engine.begin() as connection:
+            if app_id is not None and app_id not in await all_apps(connection):
+                raise fail(f"there is no app {app_id!r}")
+            with progress_bar(err) as bar:
+                return await segment_apps(
+                    connection,
+                    apps=None if app_id is None else [app_id],
+                    options=options,
+                    progress=RichProgress(bar),
+                )
+
+    for result in run_on_database(settings, job):
+        print(result.summary())
+
+
+@app.command()
+def publish(
+    month: Annotated[str, typer.Option(help="The month to publish, as YYYY-MM.")],
+    revise: Annotated[
+        bool,
+        typer.Option(
+            "--revise",
+            help="Recompute a published month (refused if a cohort changes by 1 to 4 accounts).",
+        ),
+    ] = False,
+) -> None:
+    """Compute a month's roll-ups, sector benchmarks and pulse report, and freeze them."""
+    settings = settings_or_exit()
+    try:
+        chosen = dt.datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise fail(f"--month must be a month as YYYY-MM, got {month!r}") from None
+
+    async def job(engine: AsyncEngine) -> PublishResult:
+        with progress_bar(err) as bar:
+            return await publish_month(
+                engine,
+                month=chosen,
+                today=settings.today(),
+                min_cohort=settings.min_cohort,
+                revise=revise,
+                progress=RichProgress(bar),
+            )
+
+    try:
+        result = run_on_database(settings, job)
+    except PublishRefused as exc:
+        raise fail(str(exc)) from None
+    action = "Published" if result.revision == 1 else f"Revised (revision {result.revision})"
+    print(
+        f"{action} {result.month:%Y-%m}: {result.values:,} values in {result.cohorts} cohorts, "
+        f"{result.publishable} publishable across {result.sectors} sectors"
+    )
+
+
+@app.command("export-schema")
+def export_schema() -> None:
+    """Print the GraphQL schema (SDL)."""
+    from schema.build import export_sdl
+
+    sys.stdout.write(export_sdl())
+
+
+if __name__ == "__main__":
+    app()

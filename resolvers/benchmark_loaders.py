@@ -1,0 +1,63 @@
+"""DataLoaders over published months: frozen cohorts, their members, industry roll-ups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry.dataloader import DataLoader
+
+from resolvers.shared_loader import SharedLoader
+from store import benchmark_reads
+from store.benchmark_reads import CohortKey
+from store.reads import MetricFilter
+from store.records import CohortMembers, CohortRecord, MetricRecord
+
+
+class RollupKey(NamedTuple):
+    industry_id: str
+    metric_filter: MetricFilter
+
+
+@dataclass
+class BenchmarkLoaders:
+    engine: AsyncEngine
+    min_cohort: int
+    cohort_by_key: DataLoader[CohortKey, CohortRecord | None] = field(init=False)
+    members_by_key: DataLoader[CohortKey, CohortMembers | None] = field(init=False)
+    rollups_by_industry: DataLoader[RollupKey, list[MetricRecord]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cohort_by_key = SharedLoader(load_fn=self._cohorts)
+        self.members_by_key = SharedLoader(load_fn=self._members)
+        self.rollups_by_industry = SharedLoader(load_fn=self._rollups)
+
+    async def _cohorts(self, keys: Sequence[CohortKey]) -> list[CohortRecord | None]:
+        async with self.engine.connect() as connection:
+            found = await benchmark_reads.cohorts_by_key(connection, keys=keys)
+        return [found.get(key) for key in keys]
+
+    async def _members(self, keys: Sequence[CohortKey]) -> list[CohortMembers | None]:
+        async with self.engine.connect() as connection:
+            found = await benchmark_reads.members_by_key(connection, keys=keys)
+        return [found.get(key) for key in keys]
+
+    async def _rollups(self, keys: Sequence[RollupKey]) -> list[list[MetricRecord]]:
+        groups: dict[MetricFilter, list[str]] = defaultdict(list)
+        for key in keys:
+            groups[key.metric_filter].append(key.industry_id)
+        found: dict[RollupKey, list[MetricRecord]] = {}
+        async with self.engine.connect() as connection:
+            for metric_filter, industry_ids in groups.items():
+                rows = await benchmark_reads.rollups_by_industry(
+                    connection,
+                    industry_ids=industry_ids,
+                    metric_filter=metric_filter,
+                    min_cohort=self.min_cohort,
+                )
+                for industry_id in industry_ids:
+                    found[RollupKey(industry_id, metric_filter)] = rows.get(industry_id, [])
+        return [found[key] for key in keys]

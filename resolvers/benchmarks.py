@@ -1,0 +1,272 @@
+"""Benchmarks, comparisons and the pulse report: served from frozen months only, and every
+derived value through the cohort rule (analytics.cohort.is_publishable)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from analytics.cohort import effective_minimum, is_publishable
+from analytics.insights import insight
+from analytics.months import first_of_month, last_full_month
+from analytics.percentiles import percentile_rank
+from analytics.pulse import METHODOLOGY, SectorMedian, summarize
+from resolvers import lookups
+from resolvers.context import RequestContext
+from resolvers.errors import bad_input, month_not_published
+from resolvers.formatting import formatted_value
+from store.benchmark_reads import cohorts_of_month
+from store.records import AccountRecord, CohortRecord, DefinitionRecord, IndustryRecord
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkView:
+    sector: IndustryRecord
+    definition: DefinitionRecord
+    month: dt.date
+    cohort: CohortRecord | None  # None when no account of the sector had a value
+    publishable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonView:
+    account_id: str
+    sector: str
+    metric: str
+    month: dt.date
+    customer_value: Decimal
+    publishable: bool
+    sector_p50: float | None
+    sector_p90: float | None
+    customer_percentile: int | None
+    insight: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PulseView:
+    report_name: str
+    month: dt.date
+    month_summary: list[str]
+    min_cohort: int
+    sectors_covered: int
+    benchmarks: list[BenchmarkView]
+    methodology: str
+
+
+def _month_text(month: dt.date) -> str:
+    return f"{month:%Y-%m}"
+
+
+async def published_month(
+    context: RequestContext, *, effective_date: dt.date | None, last_full: bool
+) -> dt.date:
+    """The month asked for (any day of it, or the last full month, or by default the latest
+    published one), which must be published."""
+    months = await context.published_months()
+    wanted = None if effective_date is None else first_of_month(effective_date)
+    if last_full:
+        last = last_full_month(context.today)
+        if wanted is not None and wanted != last:
+            raise bad_input(
+                f"effectiveDate {_month_text(wanted)} and lastFullMonth "
+                f"({_month_text(last)}) name different months: pass one of them"
+            )
+        wanted = last
+    if wanted is None:
+        if not months:
+            raise month_not_published("No month has been published yet")
+        return months[-1]
+    if wanted not in months:
+        latest = f"; the latest published month is {_month_text(months[-1])}" if months else ""
+        raise month_not_published(f"{_month_text(wanted)} is not published{latest}")
+    return wanted
+
+
+async def metric_definition(context: RequestContext, metric: str) -> DefinitionRecord:
+    definition = (await context.definitions()).get(metric)
+    if definition is None:
+        raise bad_input(
+            f"Unknown metric {metric!r}. Query metricDefinitions for the names this server knows."
+        )
+    return definition
+
+
+def _view(
+    context: RequestContext,
+    sector: IndustryRecord,
+    definition: DefinitionRecord,
+    month: dt.date,
+    cohort: CohortRecord | None,
+) -> BenchmarkView:
+    publishable = cohort is not None and is_publishable(
+        cohort.cohort_size, minimum=context.settings.min_cohort
+    )
+    return BenchmarkView(sector, definition, month, cohort, publishable)
+
+
+async def _benchmarks(
+    context: RequestContext,
+    sectors: Sequence[IndustryRecord],
+    metric: str,
+    effective_date: dt.date | None,
+    last_full: bool,
+) -> list[BenchmarkView]:
+    definition = await metric_definition(context, metric)
+    month = await published_month(context, effective_date=effective_date, last_full=last_full)
+    cohorts = await context.benchmarks.cohort_by_key.load_many(
+        [(sector.industry_id, metric, month) for sector in sectors]
+    )
+    return [
+        _view(context, sector, definition, month, cohort)
+        for sector, cohort in zip(sectors, cohorts, strict=True)
+    ]
+
+
+async def sector_benchmarks(
+    context: RequestContext,
+    *,
+    metric: str,
+    sectors: list[str] | None,
+    effective_date: dt.date | None,
+    last_full: bool,
+) -> list[BenchmarkView]:
+    if sectors is None:
+        industries = await lookups.all_industries(context)
+    else:
+        found = await context.loaders.industry_by_id.load_many(list(dict.fromkeys(sectors)))
+        unknown = [s for s, record in zip(dict.fromkeys(sectors), found, strict=True) if not record]
+        if unknown:
+            raise bad_input(
+                f"Unknown sector(s): {', '.join(unknown)}. Query industries for their ids."
+            )
+        industries = [record for record in found if record is not None]
+    return await _benchmarks(context, industries, metric, effective_date, last_full)
+
+
+async def industry_benchmark(
+    context: RequestContext,
+    *,
+    industry: IndustryRecord,
+    metric: str,
+    effective_date: dt.date | None,
+    last_full: bool,
+) -> BenchmarkView:
+    (view,) = await _benchmarks(context, [industry], metric, effective_date, last_full)
+    return view
+
+
+async def account_comparison(
+    context: RequestContext,
+    *,
+    account: AccountRecord,
+    metric: str,
+    effective_date: dt.date | None,
+    last_full: bool,
+) -> ComparisonView | None:
+    """Where the account ranks in its sector's frozen cohort; None when it has no value there."""
+    definition = await metric_definition(context, metric)
+    month = await published_month(context, effective_date=effective_date, last_full=last_full)
+    if account.industry_id is None:
+        return None
+    key = (account.industry_id, metric, month)
+    members = await context.benchmarks.members_by_key.load(key)
+    if members is None or account.account_id not in members.account_ids:
+        return None
+    value = members.values[members.account_ids.index(account.account_id)]
+    cohort = await context.benchmarks.cohort_by_key.load(key)
+    publishable = cohort is not None and is_publishable(
+        cohort.cohort_size, minimum=context.settings.min_cohort
+    )
+    if cohort is None or not publishable:
+        return ComparisonView(
+            account.account_id,
+            account.industry_id,
+            metric,
+            month,
+            value,
+            False,
+            None,
+            None,
+            None,
+            None,
+        )
+    rank = percentile_rank(members.values, value, higher_is_better=definition.higher_is_better)
+    sector = await context.loaders.industry_by_id.load(account.industry_id)
+    sentence = insight(
+        metric=metric,
+        formatted_value=formatted_value(value, unit=definition.unit, locale="en"),
+        sector=sector.name if sector is not None else account.industry_id,
+        percentile=rank,
+        higher_is_better=definition.higher_is_better,
+    )
+    return ComparisonView(
+        account.account_id,
+        account.industry_id,
+        metric,
+        month,
+        value,
+        True,
+        cohort.p50,
+        cohort.p90,
+        rank,
+        sentence,
+    )
+
+
+async def pulse_report(
+    context: RequestContext, *, month: dt.date | None, last_full: bool
+) -> PulseView:
+    chosen = await published_month(context, effective_date=month, last_full=last_full)
+    months = await context.published_months()
+    previous_month = max((m for m in months if m < chosen), default=None)
+    definitions = await context.definitions()
+    industries = {record.industry_id: record for record in await lookups.all_industries(context)}
+    current = await _publishable_cohorts(context, chosen)
+    previous = await _publishable_cohorts(context, previous_month) if previous_month else []
+    views = [
+        _view(context, industries[c.industry_id], definitions[c.metric_name], chosen, c)
+        for c in current
+    ]
+
+    def medians(cohorts: list[CohortRecord]) -> list[SectorMedian]:
+        return [
+            SectorMedian(
+                industries[c.industry_id].name,
+                c.metric_name,
+                c.p50,
+                definitions[c.metric_name].higher_is_better,
+            )
+            for c in cohorts
+            if c.p50 is not None
+        ]
+
+    def formatted(metric: str, number: float) -> str:
+        return formatted_value(Decimal(repr(number)), unit=definitions[metric].unit, locale="en")
+
+    minimum = effective_minimum(context.settings.min_cohort)
+    return PulseView(
+        report_name=context.settings.report_name,
+        month=chosen,
+        month_summary=summarize(
+            month=chosen,
+            current=medians(current),
+            previous=medians(previous),
+            previous_month=previous_month,
+            minimum=minimum,
+            formatted=formatted,
+        ),
+        min_cohort=minimum,
+        sectors_covered=len({c.industry_id for c in current}),
+        benchmarks=views,
+        methodology=METHODOLOGY.format(minimum=minimum),
+    )
+
+
+async def _publishable_cohorts(context: RequestContext, month: dt.date) -> list[CohortRecord]:
+    async with context.engine.connect() as connection:
+        cohorts = await cohorts_of_month(connection, month=month)
+    return [
+        c for c in cohorts if is_publishable(c.cohort_size, minimum=context.settings.min_cohort)
+    ]

@@ -1,0 +1,65 @@
+"""Everything one request needs: settings, fresh DataLoaders, and errors to report beside data."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass, field
+
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from resolvers.benchmark_loaders import BenchmarkLoaders
+from resolvers.loaders import Loaders
+from store import benchmark_reads, reads
+from store.records import DefinitionRecord
+from store.scope import Scope
+from store.settings import Settings
+
+
+@dataclass
+class RequestContext:
+    engine: AsyncEngine
+    settings: Settings
+    scope: Scope
+    loaders: Loaders
+    benchmarks: BenchmarkLoaders
+    today: dt.date
+    # Refusals that must not null their parent (see resolvers.metrics.industry_metrics):
+    # the schema appends them to the response's errors.
+    side_errors: list[GraphQLError] = field(default_factory=list)
+    _definitions: asyncio.Future[dict[str, DefinitionRecord]] | None = None
+    _published_months: asyncio.Future[list[dt.date]] | None = None
+
+    @classmethod
+    def build(cls, *, engine: AsyncEngine, settings: Settings, scope: Scope) -> RequestContext:
+        return cls(
+            engine=engine,
+            settings=settings,
+            scope=scope,
+            loaders=Loaders(engine, scope),
+            benchmarks=BenchmarkLoaders(engine, settings.min_cohort),
+            today=settings.today(),
+        )
+
+    async def definitions(self) -> dict[str, DefinitionRecord]:
+        """All metric definitions, read at most once per request however many fields ask."""
+        if self._definitions is None:
+            self._definitions = asyncio.ensure_future(self._read_definitions())
+        # Shielded: a cancelled field (a sibling failed) must not cancel the shared read
+        # under the other fields that wait for it.
+        return await asyncio.shield(self._definitions)
+
+    async def published_months(self) -> list[dt.date]:
+        """The frozen months, oldest first, read at most once per request."""
+        if self._published_months is None:
+            self._published_months = asyncio.ensure_future(self._read_published_months())
+        return await asyncio.shield(self._published_months)
+
+    async def _read_published_months(self) -> list[dt.date]:
+        async with self.engine.connect() as connection:
+            return await benchmark_reads.published_months(connection)
+
+    async def _read_definitions(self) -> dict[str, DefinitionRecord]:
+        async with self.engine.connect() as connection:
+            return {record.name: record for record in await reads.metric_definitions(connection)}

@@ -1,0 +1,159 @@
+"""The DataLoaders of one request, named `<target>_by_<key>`.
+
+Each batch function opens its own short-lived connection: concurrent batches must not share
+one. Results are returned in key order, as DataLoader requires."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from strawberry.dataloader import DataLoader
+
+from resolvers.shared_loader import SharedLoader
+from store import reads, sales_reads
+from store.reads import MetricFilter
+from store.records import (
+    AccountPage,
+    AccountRecord,
+    CompanyRecord,
+    ContractRecord,
+    IndustryRecord,
+    MetricRecord,
+)
+from store.sales_records import CreditRiskRecord, SalesProfileRecord
+from store.scope import INTERNAL, Scope
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class MetricsKey(NamedTuple):
+    level: str
+    entity_id: str
+    metric_filter: MetricFilter
+
+
+class PageKey(NamedTuple):
+    industry_id: str
+    first: int
+    after: str | None
+
+
+def _by_key(
+    engine: AsyncEngine,
+    read: Callable[[AsyncConnection, Sequence[K]], Awaitable[Mapping[K, V]]],
+    missing: Callable[[], V],
+) -> DataLoader[K, V]:
+    async def load(keys: Sequence[K]) -> list[V]:
+        async with engine.connect() as connection:
+            found = await read(connection, keys)
+        return [found[key] if key in found else missing() for key in keys]
+
+    return SharedLoader(load_fn=load)
+
+
+def _none() -> None:
+    return None
+
+
+def _empty() -> list[object]:
+    return []
+
+
+@dataclass
+class Loaders:
+    """Built fresh for every request, so nothing cached outlives it; every entity read is
+    narrowed to what the request's scope may see."""
+
+    engine: AsyncEngine
+    scope: Scope
+    industry_by_id: DataLoader[str, IndustryRecord | None] = field(init=False)
+    account_by_id: DataLoader[str, AccountRecord | None] = field(init=False)
+    company_by_id: DataLoader[str, CompanyRecord | None] = field(init=False)
+    contract_by_id: DataLoader[str, ContractRecord | None] = field(init=False)
+    companies_by_account: DataLoader[str, list[CompanyRecord]] = field(init=False)
+    contracts_by_account: DataLoader[str, list[ContractRecord]] = field(init=False)
+    contracts_by_company: DataLoader[str, list[ContractRecord]] = field(init=False)
+    account_count_by_industry: DataLoader[str, int] = field(init=False)
+    account_page_by_industry: DataLoader[PageKey, AccountPage] = field(init=False)
+    metrics_by_entity: DataLoader[MetricsKey, list[MetricRecord]] = field(init=False)
+    sales_profile_by_account: DataLoader[str, SalesProfileRecord | None] = field(init=False)
+    credit_risk_by_account: DataLoader[str, CreditRiskRecord | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        engine, scope = self.engine, self.scope
+        self.industry_by_id = _by_key(
+            engine, lambda c, ids: reads.industries_by_id(c, industry_ids=ids), _none
+        )
+        self.account_by_id = _by_key(
+            engine, lambda c, ids: reads.accounts_by_id(c, account_ids=ids, scope=scope), _none
+        )
+        self.company_by_id = _by_key(
+            engine, lambda c, ids: reads.companies_by_id(c, company_ids=ids, scope=scope), _none
+        )
+        self.contract_by_id = _by_key(
+            engine, lambda c, ids: reads.contracts_by_id(c, contract_ids=ids, scope=scope), _none
+        )
+        self.companies_by_account = _by_key(
+            engine, lambda c, ids: reads.companies_by_account(c, account_ids=ids, scope=scope), list
+        )
+        self.contracts_by_account = _by_key(
+            engine, lambda c, ids: reads.contracts_by_account(c, account_ids=ids, scope=scope), list
+        )
+        self.contracts_by_company = _by_key(
+            engine, lambda c, ids: reads.contracts_by_company(c, company_ids=ids, scope=scope), list
+        )
+        # The cohort of an industry's values is every account in it, whoever asks.
+        self.account_count_by_industry = _by_key(
+            engine,
+            lambda c, ids: reads.account_counts_by_industry(c, industry_ids=ids, scope=INTERNAL),
+            int,
+        )
+        self.account_page_by_industry = SharedLoader(load_fn=self._account_pages)
+        self.metrics_by_entity = SharedLoader(load_fn=self._metrics)
+        self.sales_profile_by_account = _by_key(
+            engine,
+            lambda c, ids: sales_reads.sales_profiles_by_account(c, account_ids=ids, scope=scope),
+            _none,
+        )
+        self.credit_risk_by_account = _by_key(
+            engine,
+            lambda c, ids: sales_reads.credit_risks_by_account(c, account_ids=ids, scope=scope),
+            _none,
+        )
+
+    async def _account_pages(self, keys: Sequence[PageKey]) -> list[AccountPage]:
+        # Keys that share a page window are read together: usually one statement in all.
+        windows: dict[tuple[int, str | None], list[str]] = defaultdict(list)
+        for key in keys:
+            windows[key.first, key.after].append(key.industry_id)
+        pages: dict[PageKey, AccountPage] = {}
+        async with self.engine.connect() as connection:
+            for (first, after), industry_ids in windows.items():
+                found = await reads.account_pages_by_industry(
+                    connection,
+                    industry_ids=industry_ids,
+                    first=first,
+                    after=after,
+                    scope=self.scope,
+                )
+                for industry_id, page in found.items():
+                    pages[PageKey(industry_id, first, after)] = page
+        return [pages[key] for key in keys]
+
+    async def _metrics(self, keys: Sequence[MetricsKey]) -> list[list[MetricRecord]]:
+        # One statement per (level, filter) group; a request rarely has more than a few.
+        groups: dict[tuple[str, MetricFilter], list[str]] = defaultdict(list)
+        for key in keys:
+            groups[key.level, key.metric_filter].append(key.entity_id)
+        rows: dict[tuple[str, MetricFilter], dict[str, list[MetricRecord]]] = {}
+        async with self.engine.connect() as connection:
+            for (level, metric_filter), entity_ids in groups.items():
+                rows[level, metric_filter] = await reads.metrics_by_entity(
+                    connection, level=level, entity_ids=entity_ids, metric_filter=metric_filter
+                )
+        return [rows[key.level, key.metric_filter].get(key.entity_id, []) for key in keys]

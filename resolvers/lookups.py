@@ -1,0 +1,91 @@
+"""Root lookups by external or global id: a missing entity is a NOT_FOUND error."""
+
+from __future__ import annotations
+
+from resolvers.context import RequestContext
+from resolvers.errors import not_found
+from resolvers.global_ids import decode_global_id
+from resolvers.pagination import check_first, check_ids, decode_cursor
+from store import reads
+from store.reads import AccountFilter
+from store.records import AccountPage, AccountRecord, CompanyRecord, ContractRecord, IndustryRecord
+
+EntityRecord = AccountRecord | CompanyRecord | ContractRecord | IndustryRecord
+
+
+async def account(context: RequestContext, account_id: str) -> AccountRecord:
+    record = await context.loaders.account_by_id.load(account_id)
+    if record is None:
+        raise not_found("account", account_id)
+    return record
+
+
+async def company(context: RequestContext, company_id: str) -> CompanyRecord:
+    record = await context.loaders.company_by_id.load(company_id)
+    if record is None:
+        raise not_found("company", company_id)
+    return record
+
+
+async def contract(context: RequestContext, contract_id: str) -> ContractRecord:
+    record = await context.loaders.contract_by_id.load(contract_id)
+    if record is None:
+        raise not_found("contract", contract_id)
+    return record
+
+
+async def industry(context: RequestContext, industry_id: str) -> IndustryRecord:
+    record = await context.loaders.industry_by_id.load(industry_id)
+    if record is None:
+        raise not_found("industry", industry_id)
+    return record
+
+
+async def node(context: RequestContext, global_id: str) -> EntityRecord:
+    type_name, key = decode_global_id(global_id)
+    loaders = context.loaders
+    record: EntityRecord | None
+    if type_name == "Account":
+        record = await loaders.account_by_id.load(key)
+    elif type_name == "Company":
+        record = await loaders.company_by_id.load(key)
+    elif type_name == "Contract":
+        record = await loaders.contract_by_id.load(key)
+    else:
+        record = await loaders.industry_by_id.load(key)
+    if record is None:
+        raise not_found("node", global_id)
+    return record
+
+
+async def account_page(
+    context: RequestContext,
+    *,
+    account_ids: list[str] | None,
+    app: str | None,
+    industry_id: str | None,
+    is_key_account: bool | None,
+    first: int | None,
+    after: str | None,
+) -> AccountPage:
+    account_filter = AccountFilter(
+        account_ids=check_ids("accountIds", account_ids),
+        app=app,
+        industry_id=industry_id,
+        is_key_account=is_key_account,
+    )
+    page_size = check_first(first)
+    after_id = decode_cursor(after)
+    async with context.engine.connect() as connection:
+        return await reads.account_page(
+            connection,
+            account_filter=account_filter,
+            first=page_size,
+            after=after_id,
+            scope=context.scope,
+        )
+
+
+async def all_industries(context: RequestContext) -> list[IndustryRecord]:
+    async with context.engine.connect() as connection:
+        return await reads.all_industries(connection)

@@ -1,0 +1,170 @@
+"""Sector benchmarks, customer comparisons and the pulse report.
+
+A refused value is a nullable field that resolves to null with a COHORT_TOO_SMALL error at its
+path, so a client learns that it was withheld, never what the cohort's size was."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from analytics.months import days_in_month
+from resolvers.benchmarks import BenchmarkView, ComparisonView, PulseView
+from resolvers.errors import cohort_too_small
+
+SECTOR_BENCHMARK_DOC = """Percentiles of one metric across the accounts of one sector for one
+month, linear interpolation (PostgreSQL percentile_cont, numpy's default). When fewer than 5
+distinct accounts have a value, publishable is false, cohortSize is null, and each requested
+percentile field resolves to null with an error whose extensions.code is "COHORT_TOO_SMALL".
+The refusal looks the same for 0 and for 4."""
+
+COMPARISON_DOC = """customerPercentile is the share of the cohort with a value at or below the
+customer's, 0-100, rounded; for a metric where lower is better it is measured the other way
+round. The same cohort rule applies: below 5 accounts, sectorP50, sectorP90 and
+customerPercentile are refused (null and COHORT_TOO_SMALL) and insight is null."""
+
+
+@strawberry.type(description=SECTOR_BENCHMARK_DOC)
+class SectorBenchmark:
+    view: strawberry.Private[BenchmarkView]
+
+    @strawberry.field(description="The sector's industryId.")  # type: ignore[untyped-decorator]
+    def sector(self) -> str:
+        return self.view.sector.industry_id
+
+    @strawberry.field(description="The sector's name.")  # type: ignore[untyped-decorator]
+    def sector_name(self) -> str:
+        return self.view.sector.name
+
+    @strawberry.field
+    def metric(self) -> str:
+        return self.view.definition.name
+
+    @strawberry.field
+    def unit(self) -> str:
+        return self.view.definition.unit
+
+    @strawberry.field(description="First day of the month the benchmark describes.")  # type: ignore[untyped-decorator]
+    def effective_date(self) -> dt.date:
+        return self.view.month
+
+    @strawberry.field(description="Length of the month, in days.")  # type: ignore[untyped-decorator]
+    def sample_period_days(self) -> int:
+        return days_in_month(self.view.month)
+
+    @strawberry.field
+    def publishable(self) -> bool:
+        return self.view.publishable
+
+    @strawberry.field(description="Distinct accounts in the cohort; null when refused.")  # type: ignore[untyped-decorator]
+    def cohort_size(self) -> int | None:
+        cohort = self.view.cohort
+        return cohort.cohort_size if cohort is not None and self.view.publishable else None
+
+    def _percentile(self, name: str) -> float | None:
+        cohort = self.view.cohort
+        if cohort is None or not self.view.publishable:
+            raise cohort_too_small()
+        value: float | None = getattr(cohort, name)
+        return value
+
+    @strawberry.field
+    def p25(self) -> float | None:
+        return self._percentile("p25")
+
+    @strawberry.field
+    def p50(self) -> float | None:
+        return self._percentile("p50")
+
+    @strawberry.field
+    def p75(self) -> float | None:
+        return self._percentile("p75")
+
+    @strawberry.field
+    def p90(self) -> float | None:
+        return self._percentile("p90")
+
+
+@strawberry.type(description=COMPARISON_DOC)
+class CustomerComparison:
+    view: strawberry.Private[ComparisonView]
+
+    @strawberry.field
+    def account_id(self) -> str:
+        return self.view.account_id
+
+    @strawberry.field(description="The sector's industryId.")  # type: ignore[untyped-decorator]
+    def sector(self) -> str:
+        return self.view.sector
+
+    @strawberry.field
+    def metric(self) -> str:
+        return self.view.metric
+
+    @strawberry.field
+    def effective_date(self) -> dt.date:
+        return self.view.month
+
+    @strawberry.field(description="The customer's own value in the frozen month.")  # type: ignore[untyped-decorator]
+    def customer_value(self) -> float:
+        return float(self.view.customer_value)
+
+    @strawberry.field
+    def sector_p50(self) -> float | None:
+        if not self.view.publishable:
+            raise cohort_too_small()
+        return self.view.sector_p50
+
+    @strawberry.field
+    def sector_p90(self) -> float | None:
+        if not self.view.publishable:
+            raise cohort_too_small()
+        return self.view.sector_p90
+
+    @strawberry.field
+    def customer_percentile(self) -> int | None:
+        if not self.view.publishable:
+            raise cohort_too_small()
+        return self.view.customer_percentile
+
+    @strawberry.field(description="One sentence for a slide; null when the cohort is refused.")  # type: ignore[untyped-decorator]
+    def insight(self) -> str | None:
+        return self.view.insight
+
+
+@strawberry.type(
+    description=(
+        "The monthly public benchmark report: only publishable benchmarks, never a single customer."
+    )
+)
+class PulseReport:
+    view: strawberry.Private[PulseView]
+
+    @strawberry.field
+    def report_name(self) -> str:
+        return self.view.report_name
+
+    @strawberry.field
+    def month(self) -> dt.date:
+        return self.view.month
+
+    @strawberry.field
+    def month_summary(self) -> list[str]:
+        return self.view.month_summary
+
+    @strawberry.field
+    def min_cohort_for_publication(self) -> int:
+        return self.view.min_cohort
+
+    @strawberry.field
+    def sectors_covered(self) -> int:
+        return self.view.sectors_covered
+
+    @strawberry.field
+    def benchmarks(self) -> list[SectorBenchmark]:
+        return [SectorBenchmark(view=view) for view in self.view.benchmarks]
+
+    @strawberry.field
+    def methodology(self) -> str:
+        return self.view.methodology

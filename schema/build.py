@@ -1,0 +1,98 @@
+"""The executable schema and its SDL."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.types import ExecutionContext, ExecutionResult
+
+from schema.errors import finish_errors
+from schema.lean_execution import LeanExecutor
+from schema.limits import QueryLimits, limits_rule
+from schema.query import Query
+from schema.scalars import SCALAR_OVERRIDES
+from schema.types import Account, Company, Contract, Industry
+
+TIMED_OUT = "TIMED_OUT"
+
+
+class ProfilingSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # schema.errors logs unexpected errors with their request id; expected ones
+        # (bad input, not found, cohort refusals) are answers, not incidents.
+        return
+
+    request_timeout: float | None = None
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        # Errors are finished here rather than in an extension's on_operation: some paths
+        # (a syntax error raised inside ParserCache's on_parse) leave that hook early.
+        try:
+            result = await asyncio.wait_for(
+                super().execute(*args, **kwargs), timeout=self.request_timeout
+            )
+        except TimeoutError:
+            result = ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        f"Query refused: it ran longer than the limit of "
+                        f"{self.request_timeout:g} s",
+                        extensions={"code": TIMED_OUT},
+                    )
+                ],
+            )
+        context = kwargs.get("context_value", args[2] if len(args) > 2 else None)
+        result.errors = finish_errors(result.errors, context)
+        return result
+
+
+def build_schema(
+    *,
+    limits: QueryLimits | None = None,
+    introspection: bool = True,
+    request_timeout: float | None = None,
+) -> ProfilingSchema:
+    limits = limits or QueryLimits()
+    # One rule class for the schema's whole life: the validation cache is keyed by the rule
+    # classes, so a class made per request would miss it every time.
+    limits_check = limits_rule(limits)
+    extensions: list[Any] = [
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        # Parsing and validating a small query costs more than running it. The limits rule
+        # comes first so that the validation cache keeps its verdict too.
+        lambda: AddValidationRules([limits_check]),
+        lambda: ParserCache(maxsize=1024),
+        lambda: ValidationCache(maxsize=1024),
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    schema = ProfilingSchema(
+        query=Query,
+        types=[Account, Company, Contract, Industry],
+        scalar_overrides=SCALAR_OVERRIDES,
+        extensions=extensions,
+        # Lists of flat objects (metric rows) are completed a column at a time.
+        execution_context_class=LeanExecutor,
+    )
+    schema.request_timeout = request_timeout
+    return schema
+
+
+SCHEMA = build_schema()
+
+
+def export_sdl() -> str:
+    return SCHEMA.as_str() + "\n"

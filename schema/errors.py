@@ -1,0 +1,74 @@
+"""Every error leaves with an `extensions.code`; unexpected ones leave with nothing else.
+
+Expected errors (resolvers.errors.UserError, bad arguments, parse and validation failures)
+keep their message. Anything else is an internal failure: the client sees "Unexpected error"
+and a request id, the server log gets the traceback under the same id."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from graphql import GraphQLError
+
+from resolvers.context import RequestContext
+from resolvers.errors import BAD_USER_INPUT
+from schema.limits import QUERY_TOO_COMPLEX
+
+logger = logging.getLogger("profiling.errors")
+
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+INTERNAL = "INTERNAL_SERVER_ERROR"
+
+# graphql-core's wording for argument and variable values that do not fit their type.
+_BAD_VALUE_MARKERS = ("got invalid value", "Expected value of type", "cannot represent")
+
+
+def classify(error: GraphQLError) -> GraphQLError:
+    """The error as the client should see it."""
+    if error.extensions and "code" in error.extensions:
+        return error
+    original = error.original_error
+    # Before execution (no path) every failure is the request's: parse, validation, values.
+    if original is None or isinstance(original, GraphQLError) or error.path is None:
+        if "tokens. Parsing aborted" in error.message:
+            code = QUERY_TOO_COMPLEX
+        elif error.message.startswith("Syntax Error"):
+            code = PARSE_FAILED
+        elif any(marker in error.message for marker in _BAD_VALUE_MARKERS):
+            code = BAD_USER_INPUT
+        elif error.path is None:
+            code = VALIDATION_FAILED
+        else:
+            code = BAD_USER_INPUT
+        return _with_code(error, error.message, code)
+    request_id = uuid.uuid4().hex
+    logger.error(
+        "unexpected error %s at %s",
+        request_id,
+        error.path,
+        exc_info=(type(original), original, original.__traceback__),
+        extra={"request_id": request_id, "path": error.path},
+    )
+    return _with_code(error, "Unexpected error", INTERNAL, requestId=request_id)
+
+
+def _with_code(error: GraphQLError, message: str, code: str, **extra: Any) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={**(error.extensions or {}), "code": code, **extra},
+    )
+
+
+def finish_errors(errors: list[GraphQLError] | None, context: object) -> list[GraphQLError] | None:
+    """The response's errors: each classified, plus the refusals that travel beside data."""
+    collected = list(errors or [])
+    if isinstance(context, RequestContext):
+        collected.extend(context.side_errors)
+    return [classify(error) for error in collected] or None

@@ -1,0 +1,305 @@
+"""An executor that completes lists of flat objects a column at a time.
+
+graphql-core completes every field of every object on its own: a resolve-info object, an
+awaitable check, a path entry and a leaf coercion for each, about 5 us per field. For the hot
+shape of this API, lists of objects whose selected fields are all leaves (MetricRow rows,
+entity attributes), LeanExecutor computes each selected field for the whole list in one pass
+and zips the columns into the response objects (about 0.3 us per field).
+
+It stays exactly GraphQL because it decides nothing the standard executor could decide
+differently: graphql-core itself collects the selection (aliases, fragments, `__typename`,
+@skip/@include), coerces the arguments and, through each scalar, the leaf values. Whatever it
+does not handle, and any exception on the way (a null in a non-null field, an unknown locale,
+a value its scalar refuses), sends that list to the standard completion. Repeating the work
+there is safe because plain attributes and column forms (schema.columns) have no side
+effects, so errors, their paths and null propagation are the standard executor's own.
+
+Lists that take the standard completion: items that are not objects of one concrete type or
+are null, a selected field that is not a leaf or whose resolver is neither a plain attribute
+nor a declared column form, field extensions or resolver middleware, @defer and @stream,
+async iterables, and item or value types other than plain Python values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from operator import attrgetter
+from types import CoroutineType, GeneratorType
+from typing import Any
+
+from graphql import (
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLString,
+    TypeNameMetaFieldDef,
+    is_leaf_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import FieldDetails, FieldDetailsList
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import AwaitableOrValue, Path, Undefined
+from graphql.pyutils.undefined import UndefinedType
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.field import StrawberryField
+
+from schema.columns import COLUMN
+
+Rows = list[Any]
+Reader = Callable[[Rows], Sequence[Any]]
+Column = Callable[[Rows], list[Any]]
+
+# Values whose type alone says they are neither awaitable nor an error; anything else (enums,
+# custom objects) takes the standard path, which knows how to complete it.
+_PLAIN_VALUE_TYPES = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
+_NULL_TYPES = frozenset({type(None), UndefinedType})
+
+
+class _NotLean(Exception):
+    """The list at hand goes to the standard completion."""
+
+
+@dataclass(frozen=True, slots=True)
+class _ListPlan:
+    """How to complete one selection on lists of one object type: a column per response key."""
+
+    names: tuple[str, ...]
+    columns: tuple[Column, ...]
+    is_type_of: Callable[[Any, GraphQLResolveInfo[Any]], Any] | None
+
+    def complete(self, items: Rows, info: GraphQLResolveInfo[Any]) -> list[dict[str, Any]]:
+        if not all(map(_is_plain_row_type, set(map(type, items)))):
+            raise _NotLean
+        is_type_of = self.is_type_of
+        if is_type_of is not None and not all(is_type_of(item, info) is True for item in items):
+            raise _NotLean
+        if not self.columns:  # every field skipped by a directive: empty objects
+            return [{} for _ in items]
+        names = self.names
+        return [
+            dict(zip(names, values, strict=True)) for values in zip(*self.read(items), strict=True)
+        ]
+
+    def read(self, items: Rows) -> list[list[Any]]:
+        return [column(items) for column in self.columns]
+
+
+@cache
+def _is_plain_row_type(kind: type) -> bool:
+    """Whether complete_value would treat every item of this type as a plain object: not
+    null, not an error, not awaitable (decided by the type, as for records and dataclasses)."""
+    return not (
+        kind is type(None)
+        or issubclass(kind, (BaseException, CoroutineType, GeneratorType))
+        or hasattr(kind, "__await__")
+        or hasattr(kind, "__getattr__")
+    )
+
+
+def _leaf_completer(
+    leaf_type: GraphQLLeafType, non_null: bool
+) -> Callable[[Sequence[Any]], list[Any]]:
+    """complete_value for a column of leaf values, raising _NotLean where it would raise."""
+    coerce = leaf_type.coerce_output_value
+    # graphql-core's String and ID return a str unchanged, Boolean a bool.
+    unchanged: type | None = None
+    if leaf_type is GraphQLString or leaf_type is GraphQLID:
+        unchanged = str
+    elif leaf_type is GraphQLBoolean:
+        unchanged = bool
+
+    def coerce_present(value: Any) -> Any:
+        if value is None:
+            return None
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _NotLean
+        return coerced
+
+    def complete(values: Sequence[Any]) -> list[Any]:
+        kinds = set(map(type, values))
+        if not kinds <= _PLAIN_VALUE_TYPES:
+            raise _NotLean
+        if type(None) in kinds:
+            if non_null:
+                raise _NotLean
+            return [coerce_present(value) for value in values]
+        if unchanged is not None and kinds <= {unchanged}:
+            return list(values)
+        completed = list(map(coerce, values))
+        if not _NULL_TYPES.isdisjoint(map(type, completed)):
+            raise _NotLean
+        return completed
+
+    return complete
+
+
+def _leaf_of(field_type: GraphQLOutputType) -> tuple[GraphQLLeafType, bool] | None:
+    non_null = is_non_null_type(field_type)
+    named = field_type.of_type if non_null else field_type  # type: ignore[union-attr]
+    return (named, non_null) if is_leaf_type(named) else None
+
+
+def _attribute_reader(field: StrawberryField) -> Reader:
+    """A plain field: strawberry reads it with its default resolver, getattr unless configured."""
+    name = field.python_name
+    resolve = field.default_resolver
+    if resolve is getattr:
+        get = attrgetter(name)
+        return lambda rows: list(map(get, rows))
+    return lambda rows: [resolve(row, name) for row in rows]
+
+
+class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor, with lists of flat objects completed column by column."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Middleware wraps every resolver: then nothing can be read around it.
+        middleware = self.middleware_manager
+        self._lean = middleware is None or not middleware.middlewares
+        # Keyed like graphql-core's own subfield cache: one plan per selection and type,
+        # the key's list kept alive so that its id is not reused during execution.
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, _ListPlan | None]]
+        self._plans = {}
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[list[Any]]:
+        # A position context means deferred delivery is under way: left to graphql-core.
+        if self._lean and position_context is None and type(result) is list:
+            completed = self._complete_lean(return_type, field_details_list, info, path, result)
+            if completed is not None:
+                return completed
+        return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _complete_lean(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        items: Rows,
+    ) -> list[Any] | None:
+        item_type = return_type.of_type
+        if is_non_null_type(item_type):
+            item_type = item_type.of_type
+        if not is_object_type(item_type):
+            return None
+        plan = self._plan(item_type, field_details_list, path)
+        if plan is None:
+            return None
+        try:
+            return plan.complete(items, info)
+        except Exception:  # _NotLean, or what a reader raised: the standard path decides
+            return None
+
+    def _plan(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path
+    ) -> _ListPlan | None:
+        key = (object_type, id(field_details_list))
+        cached = self._plans.get(key)
+        if cached is None:
+            cached = (field_details_list, self._build_plan(object_type, field_details_list, path))
+            self._plans[key] = cached
+        return cached[1]
+
+    def _build_plan(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path
+    ) -> _ListPlan | None:
+        if any(details.defer_usage is not None for details in field_details_list):
+            return None
+        try:
+            if self.get_stream_usage(field_details_list, path) is not None:
+                return None
+            grouped, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        except Exception:  # a bad @stream or fragment: the standard path reports it
+            return None
+        if new_defer_usages:
+            return None
+        names: list[str] = []
+        columns: list[Column] = []
+        for response_name, details in grouped.items():
+            column = self._column(object_type, details[0])
+            if column is None:
+                return None
+            names.append(response_name)
+            columns.append(column)
+        return _ListPlan(tuple(names), tuple(columns), object_type.is_type_of)
+
+    def _column(self, object_type: GraphQLObjectType, details: FieldDetails) -> Column | None:
+        field_def = self.schema.get_field(object_type, details.node.name.value)
+        if field_def is None:
+            return None
+        leaf = _leaf_of(field_def.type)
+        if leaf is None:
+            return None
+        complete = _leaf_completer(*leaf)
+        read: Reader | None
+        if field_def is TypeNameMetaFieldDef:
+            type_name = object_type.name
+            read = lambda rows: [type_name] * len(rows)  # noqa: E731
+        else:
+            read = self._reader(field_def.extensions, field_def, details)
+        if read is None:
+            return None
+        reader = read
+        return lambda rows: complete(reader(rows))
+
+    def _reader(
+        self, extensions: dict[str, Any], field_def: Any, details: FieldDetails
+    ) -> Reader | None:
+        field = extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        if not isinstance(field, StrawberryField) or field.extensions:
+            return None
+        if type(field).get_result is not StrawberryField.get_result:
+            return None
+        if getattr(field_def.resolve, "_is_default", False) and not details.node.arguments:
+            return _attribute_reader(field)
+        form = field.metadata.get(COLUMN) if field.metadata else None
+        if form is None:
+            return None
+        try:
+            # The same coercion and conversion as the per-row resolver, done once per list.
+            arguments = get_argument_values(
+                field_def,
+                details.node,
+                self.variable_values,
+                details.fragment_variable_values,
+                self.hide_suggestions,
+            )
+            strawberry_schema = self.schema._strawberry_schema  # type: ignore[attr-defined]
+            kwargs = convert_arguments(
+                arguments,
+                field.arguments,
+                scalar_registry=strawberry_schema.schema_converter.scalar_registry,
+                config=strawberry_schema.config,
+            )
+        except Exception:  # a bad argument: the standard path reports it at every row
+            return None
+
+        def read(rows: Rows) -> Sequence[Any]:
+            values: Sequence[Any] = form(rows, **kwargs)
+            if len(values) != len(rows):
+                raise _NotLean
+            return values
+
+        return read

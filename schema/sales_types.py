@@ -1,0 +1,172 @@
+"""The GraphQL types of sales analytics: sales profiles, quarter segments, credit risk and the
+segmentation of an app's customer base.
+
+Fields are plain attributes read straight off the store's records (store.sales_records),
+which resolvers return without copying them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+
+from analytics.credit import CreditSegment
+from analytics.segments import Segment
+
+# The enums of analytics are the GraphQL enums: registered in place, so records carry members
+# that serialize without a mapping.
+strawberry.enum(
+    Segment,
+    description=(
+        "Where an account's frequency or monetary value sits among the app's accounts of a "
+        "quarter: K-means clusters (up to 9) ranked by centroid; with 9 clusters the lowest two "
+        "are LOW_VALUE, the next two BELOW_AVERAGE, the next three AVERAGE and the top two "
+        "HIGH_VALUE. A larger value never gets a lower segment."
+    ),
+)
+strawberry.enum(
+    CreditSegment,
+    description=(
+        "LOW_RISK from a score of 70, HIGH_RISK below 40, MEDIUM_RISK between (configurable)."
+    ),
+)
+
+
+@strawberry.type(
+    description="One account's activity in one calendar quarter, with its RFM clusters and "
+    "segments."
+)
+class QuarterSegment:
+    quarter: str = strawberry.field(description="Calendar quarter, 'YYYY-Qn', e.g. '1997-Q1'.")
+    orders: int = strawberry.field(
+        description="Distinct invoice numbers when the file has them, otherwise rows."
+    )
+    revenue: Decimal = strawberry.field(description="Sum of the quarter's amounts, exact.")
+    profit: Decimal | None = strawberry.field(
+        description="Sum of the quarter's profits; null unless every sale of the quarter had a "
+        "profit or a cost."
+    )
+    frequency_segment: Segment = strawberry.field(
+        description="Segment of the account's orders among the app's accounts in the quarter."
+    )
+    monetary_segment: Segment = strawberry.field(
+        description="Segment of the account's monetary value (profit when every account of "
+        "the app had one in the quarter, else revenue) among the app's accounts."
+    )
+    frequency_cluster: int = strawberry.field(
+        description="Rank of the account's orders cluster in the quarter, 0 for the lowest "
+        "centroid."
+    )
+    monetary_cluster: int = strawberry.field(
+        description="Rank of the account's monetary cluster in the quarter, 0 for the lowest "
+        "centroid."
+    )
+    recency_days: int = strawberry.field(
+        description="Days from the account's last purchase in the quarter to the quarter's end."
+    )
+    monetary_is_profit: bool = strawberry.field(
+        description="Whether monetarySegment ranks profit (true) or revenue (false)."
+    )
+
+
+@strawberry.type
+class SalesProfile:
+    first_purchase: dt.date
+    last_purchase: dt.date
+    is_recent: bool = strawberry.field(
+        description="Purchased within the recency window (one quarter by default) before the "
+        "latest sale ingested for the app."
+    )
+    quarters: list[QuarterSegment] = strawberry.field(
+        description="Only quarters with at least one order, oldest first."
+    )
+    days_since_purchase: int = strawberry.field(
+        name="daysSinceLastPurchase",
+        description="Days from the last purchase to the latest sale ingested for the app.",
+    )
+
+
+@strawberry.type(
+    description="Measured on the latest ledger date of the account's app (asOf). Payments "
+    "settle the invoice they name, else the oldest open invoices; an invoice without a due "
+    "date is due 30 days after it (configurable). The score is 100 less weighted penalties: "
+    "overdueShare (0.4), averageDaysLate (0.3, full at 60 days) and daysSalesOutstanding (0.3, "
+    "from the payment terms to 90 days beyond them)."
+)
+class CreditRisk:
+    score: int = strawberry.field(description="0 (worst) to 100 (best).")
+    segment: CreditSegment
+    days_sales_outstanding: float | None = strawberry.field(
+        description="What is owed on asOf over what was invoiced in the year up to asOf (from "
+        "the first invoice, if later), times the days of that period; null when nothing was "
+        "invoiced in it."
+    )
+    overdue_share: float | None = strawberry.field(
+        description="Share of the invoiced amount not paid by its due date (paid late, or "
+        "unpaid past it), 0 to 1; null when nothing was invoiced."
+    )
+    average_days_late: float | None = strawberry.field(
+        description="Days past the due date of every amount paid or overdue, weighted by "
+        "amount (0 when paid on time); null when nothing has fallen due."
+    )
+    as_of: dt.date = strawberry.field(description="The date the measures describe.")
+    invoiced: Decimal = strawberry.field(description="Everything invoiced up to asOf.")
+    outstanding: Decimal = strawberry.field(description="What is still owed on asOf.")
+
+
+@strawberry.type(description="How many accounts are in one segment.")
+class SegmentCount:
+    segment: Segment
+    accounts: int
+
+
+@strawberry.type(
+    description="How many accounts were in segment `from` in the previous quarter and are in "
+    "segment `to` in this one."
+)
+class SegmentTransition:
+    from_segment: Segment = strawberry.field(name="from")
+    to_segment: Segment = strawberry.field(name="to")
+    accounts: int
+
+
+@strawberry.type(
+    description="Accounts per segment of one measure (orders, or monetary value) in a quarter "
+    "and the previous one, and how they moved between the two. Every list has an entry for "
+    "every segment (or pair of segments), zeros included, HIGH_VALUE first."
+)
+class SegmentFlows:
+    accounts: int = strawberry.field(description="Accounts with orders in the quarter.")
+    previous_accounts: int = strawberry.field(
+        description="Accounts with orders in the previous quarter."
+    )
+    counts: list[SegmentCount] = strawberry.field(
+        description="Accounts with orders in the quarter, by segment."
+    )
+    previous_counts: list[SegmentCount] = strawberry.field(
+        description="Accounts with orders in the previous quarter, by their segment then."
+    )
+    transitions: list[SegmentTransition] = strawberry.field(
+        description="Accounts with orders in both quarters, by their segment in the previous "
+        "quarter (from) and in this one (to): 16 entries, the diagonal is those that stayed."
+    )
+    entered: list[SegmentCount] = strawberry.field(
+        description="Accounts with orders in the quarter but none in the previous one, by segment."
+    )
+    lapsed: list[SegmentCount] = strawberry.field(
+        description="Accounts with orders in the previous quarter but none in this one, by "
+        "their segment then."
+    )
+
+
+@strawberry.type(
+    description="The customer base of one app in one calendar quarter: accounts per segment, "
+    "and how many moved between segments since the previous quarter."
+)
+class Segmentation:
+    app: str
+    quarter: str = strawberry.field(description="The quarter, 'YYYY-Qn'.")
+    previous_quarter: str = strawberry.field(description="The quarter before it, 'YYYY-Qn'.")
+    frequency: SegmentFlows = strawberry.field(description="Segments of orders.")
+    monetary: SegmentFlows = strawberry.field(description="Segments of monetary value.")

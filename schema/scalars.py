@@ -1,0 +1,52 @@
+"""The Date and Decimal scalars of the contract, with messages that say what to send."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+import strawberry
+from strawberry.types.scalar import ScalarDefinition
+
+
+def _parse_date(value: Any) -> dt.date:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f'{value!r} is not a date: send an ISO 8601 date such as "2023-03-01"')
+
+
+def _serialize_decimal(value: Any) -> str:
+    return str(value)
+
+
+def _parse_decimal(value: Any) -> decimal.Decimal:
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        try:
+            parsed = decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            pass
+        else:
+            if parsed.is_finite():
+                return parsed
+    raise ValueError(f'{value!r} is not a decimal: send a string such as "15000.0"')
+
+
+DATE: ScalarDefinition = strawberry.scalar(
+    name="Date",
+    description='ISO 8601 calendar date: "2023-03-01"',
+    serialize=dt.date.isoformat,
+    parse_value=_parse_date,
+)
+
+DECIMAL: ScalarDefinition = strawberry.scalar(
+    name="Decimal",
+    description='Exact decimal, serialized as a string: "15000.0", never a float',
+    serialize=_serialize_decimal,
+    parse_value=_parse_decimal,
+)
+
+SCALAR_OVERRIDES: dict[object, Any] = {dt.date: DATE, decimal.Decimal: DECIMAL}

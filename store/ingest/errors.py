@@ -1,0 +1,41 @@
+"""Why a file was not loaded: the whole file (`FileRejected`) or some of its rows
+(`IngestRejected`). Either way nothing of the file was written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class RowProblem:
+    """One bad row: its line in the file (the header is line 1) and what is wrong with it."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class IngestError(Exception):
+    """A file was not loaded; the message is one line that says what to fix."""
+
+
+class FileRejected(IngestError):
+    """The file as a whole cannot be loaded: unreadable, not UTF-8, missing columns..."""
+
+
+class IngestRejected(IngestError):
+    """Some rows are bad; every one of them is listed, and nothing was written."""
+
+    def __init__(self, *, file_name: str, problems: Sequence[RowProblem], rows_read: int) -> None:
+        self.problems = sorted(problems)
+        self.rows_read = rows_read
+        count = len(self.problems)
+        rows = "row" if count == 1 else "rows"
+        self.summary = (
+            f"{file_name}: {count} bad {rows} out of {rows_read}; nothing was written "
+            f"(fix the listed lines and load the file again)"
+        )
+        super().__init__(self.summary)

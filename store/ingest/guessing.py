@@ -1,0 +1,108 @@
+"""Columns of exports of any shape: guessed from their names (`analytics.export_columns`),
+with `--column role=name` overrides, instead of matched to fixed names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from analytics.export_columns import ColumnGuessError, RoleSet, guess_columns, header_score
+from store.ingest.columns import ColumnMatcher, ColumnSpec
+from store.ingest.errors import FileRejected
+
+# Roles that give the amount another way: debit and credit columns beat an amount column,
+# unless --column names the amount.
+_AMOUNT_ROLES = ("amount", "debit", "credit")
+
+
+def _describe_group(group: Sequence[str]) -> str:
+    if tuple(group) == _AMOUNT_ROLES:
+        return "amount (or debit and credit)"
+    return " or ".join(group)
+
+
+class GuessingMatcher(ColumnMatcher):
+    """A ColumnMatcher whose fields are roles guessed from the vocabulary of exports."""
+
+    def __init__(self, role_set: RoleSet, overrides: Mapping[str, str | None]) -> None:
+        super().__init__(ColumnSpec(required=(), optional=role_set.names))
+        self.role_set = role_set
+        try:
+            for role in overrides:
+                role_set.role(role)
+        except ColumnGuessError as exc:
+            raise FileRejected(f"--column: {exc}") from exc
+        self.overrides = dict(overrides)
+
+    def header_score(self, header: Sequence[str]) -> int:
+        return header_score(header, self.role_set)
+
+    def match_header(self, header: Sequence[str]) -> list[tuple[str, int]]:
+        columns = [column.strip() for column in header]
+        self.columns = [column for column in columns if column]
+        try:
+            assigned = guess_columns(columns, self.role_set, self.overrides)
+        except ColumnGuessError as exc:
+            raise FileRejected(str(exc)) from exc
+        self._prefer_debit_and_credit(assigned)
+        # In the file's order, as the report shows them.
+        pairs = sorted(assigned.items(), key=lambda pair: pair[1])
+        self.mapping = {role: columns[index] for role, index in pairs}
+        used = set(assigned.values())
+        self.ignored = [
+            column for index, column in enumerate(columns) if index not in used and column
+        ]
+        self.check_required()
+        return pairs
+
+    def _prefer_debit_and_credit(self, assigned: dict[str, int]) -> None:
+        sides = [role for role in ("debit", "credit") if role in assigned]
+        if not sides or "amount" not in assigned:
+            return
+        if "amount" in self.overrides:
+            for role in sides:
+                if role not in self.overrides:
+                    del assigned[role]
+        else:
+            del assigned["amount"]
+
+    def field_for(self, column: str) -> str | None:
+        """JSON Lines show their keys row by row: each new key takes the role it fits best
+        among those still free."""
+        if column in self._fields:
+            return self._fields[column]
+        self.columns.append(column)
+        taken = set(self.mapping)
+        free = RoleSet(
+            roles=tuple(role for role in self.role_set.roles if role.name not in taken),
+            required=(),
+        )
+        overrides = {
+            role: name
+            for role, name in self.overrides.items()
+            if role not in taken and (not name or name.strip() == column.strip())
+        }
+        try:
+            guess = guess_columns([column], free, overrides)
+        except ColumnGuessError:
+            guess = {}
+        name = next(iter(guess), None)
+        if name is None:
+            if column.strip():
+                self.ignored.append(column)
+        else:
+            self.mapping[name] = column
+        self._fields[column] = name
+        return name
+
+    def check_required(self) -> None:
+        missing = self.role_set.missing(self.mapping)
+        if not missing:
+            return
+        what = ", ".join(_describe_group(group) for group in missing)
+        seen = ", ".join(repr(column) for column in self.columns) or "none"
+        example = missing[0][0]
+        raise FileRejected(
+            f"found no column for the {what}; the file's columns are: {seen}. "
+            f"Name the column with --column {example}=COLUMN "
+            f"(roles: {', '.join(self.role_set.names)})"
+        )

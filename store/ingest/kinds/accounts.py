@@ -1,0 +1,120 @@
+"""accounts: `account_id`, `name`; optional `industry`, `is_key_account`, `n_employees`, `app`.
+
+An account's app is its row's `app`, else `--app`, else `default`; apps and industries the
+file names that do not exist yet are created.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.ingest.columns import ColumnSpec
+from store.ingest.errors import RowProblem
+from store.ingest.kinds.base import (
+    FirstLines,
+    IndustriesCreated,
+    IngestOptions,
+    KindLoader,
+    existing_ids,
+    optional,
+    required,
+    table_write,
+)
+from store.ingest.plan import WriteMode, WritePlan
+from store.ingest.reading import Row
+from store.ingest.values import parse_bool, parse_count
+
+DEFAULT_APP = "default"
+
+COLUMNS = ColumnSpec(
+    required=("account_id", "name"),
+    optional=("industry", "is_key_account", "n_employees", "app"),
+    aliases={"industry_id": "industry", "app_id": "app"},
+)
+# The app is always written: when the file has no app column it is --app or the default.
+_OPTIONAL_COLUMNS = {
+    "industry": "industry_id",
+    "is_key_account": "is_key_account",
+    "n_employees": "n_employees",
+}
+
+_parse_is_key_account = partial(parse_bool, column="is_key_account")
+_parse_n_employees = partial(parse_count, column="n_employees")
+
+
+class AccountsValidator:
+    def __init__(self, *, apps: set[str], industries: set[str], default_app: str) -> None:
+        self._apps = apps
+        self._new_apps: list[str] = []
+        self._industries = IndustriesCreated(industries)
+        self._default_app = default_app
+        self._rows: list[dict[str, Any]] = []
+        self._lines = FirstLines()
+
+    def _app(self, row: Row) -> str:
+        app = row.get("app") or self._default_app
+        if app not in self._apps:
+            self._apps.add(app)
+            self._new_apps.append(app)
+        return app
+
+    def check(self, line: int, row: Row) -> list[str]:
+        reasons: list[str] = []
+        account_id = required(row, "account_id", reasons)
+        name = required(row, "name", reasons)
+        industry = row.get("industry")
+        is_key_account = optional(row, "is_key_account", _parse_is_key_account, False, reasons)
+        n_employees = optional(row, "n_employees", _parse_n_employees, None, reasons)
+        if account_id and (
+            duplicate := self._lines.duplicate_reason(account_id, line, "account_id")
+        ):
+            reasons.append(duplicate)
+        if not reasons:
+            self._rows.append(
+                {
+                    "account_id": account_id,
+                    "app_id": self._app(row),
+                    "name": name,
+                    "industry_id": None if industry is None else self._industries.resolve(industry),
+                    "is_key_account": is_key_account,
+                    "n_employees": n_employees,
+                }
+            )
+        return reasons
+
+    def finish(self) -> list[RowProblem]:
+        return []
+
+    def plan(self, present: frozenset[str]) -> WritePlan:
+        apps = table_write(
+            "app",
+            ({"app_id": app} for app in self._new_apps),
+            always=("app_id",),
+            mode=WriteMode.INSERT_MISSING,
+        )
+        accounts = table_write(
+            "account",
+            self._rows,
+            always=("account_id", "app_id", "name"),
+            optional=_OPTIONAL_COLUMNS,
+            present=present,
+        )
+        return WritePlan(
+            writes=[apps, self._industries.write(), accounts],
+            rows=len(self._rows),
+            created={"apps": self._new_apps, "industries": self._industries.created},
+        )
+
+
+async def _prepare(connection: AsyncConnection, options: IngestOptions) -> AccountsValidator:
+    return AccountsValidator(
+        apps=await existing_ids(connection, "app", "app_id"),
+        industries=await existing_ids(connection, "industry", "industry_id"),
+        default_app=options.app or DEFAULT_APP,
+    )
+
+
+LOADER = KindLoader(columns=COLUMNS, prepare=_prepare)

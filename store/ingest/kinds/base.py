@@ -1,0 +1,146 @@
+"""What every kind of file provides, and the checks the kinds share.
+
+A kind validates rows one by one in plain Python (no ORM objects), against ids loaded from
+the database once before the file is read, and at the end hands over a `WritePlan`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.ingest.columns import ColumnSpec
+from store.ingest.errors import RowProblem
+from store.ingest.guessing import GuessingMatcher
+from store.ingest.plan import TableWrite, WriteMode, WritePlan
+from store.ingest.reading import Row
+from store.ingest.values import BadValue
+from store.segment_options import SegmentOptions
+from store.tables import METADATA
+
+T = TypeVar("T")
+
+
+def table(name: str) -> Table:
+    return METADATA.tables[name]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    # The app of accounts whose row names none (`--app`); None means the default app.
+    app: str | None = None
+    # `--column role=name` of exports of any shape; a name of None means "no such column".
+    columns: Mapping[str, str | None] = field(default_factory=dict)
+    # How loads of sales and ledger data recompute segments.
+    segment: SegmentOptions = field(default_factory=SegmentOptions)
+
+
+class RowValidator(Protocol):
+    def check(self, line: int, row: Row) -> list[str]:
+        """Validate and keep one row; return the reasons it is bad (none when it is good)."""
+
+    def finish(self) -> list[RowProblem]:
+        """Problems known only once every row is read (a later row may settle an earlier one)."""
+
+    def plan(self, present: frozenset[str]) -> WritePlan:
+        """The writes for every row kept; `present` are the fields the file has columns for."""
+
+
+@dataclass(frozen=True, slots=True)
+class KindLoader:
+    columns: ColumnSpec
+    # Loads what validation needs from the database (existing ids, definitions) once.
+    prepare: Callable[[AsyncConnection, IngestOptions], Awaitable[RowValidator]]
+    # Exports of any shape (sales, ledger) guess their columns instead of naming them.
+    guess_columns: Callable[[IngestOptions], GuessingMatcher] | None = None
+
+
+async def existing_ids(connection: AsyncConnection, table_name: str, column: str) -> set[str]:
+    """Every id of a table, in one query."""
+    result = await connection.execute(select(table(table_name).c[column]))
+    return set(result.scalars())
+
+
+def required(row: Row, name: str, reasons: list[str]) -> str:
+    """The value of a required field; an empty string (and a reason) when it is missing."""
+    value = row.get(name)
+    if value is None:
+        reasons.append(f"missing required value for {name}")
+        return ""
+    return value
+
+
+def optional(
+    row: Row,
+    name: str,
+    parse: Callable[[str], T],
+    default: T,
+    reasons: list[str],
+) -> T:
+    """The parsed value of an optional field, `default` when it is empty or bad."""
+    value = row.get(name)
+    if value is None:
+        return default
+    try:
+        return parse(value)
+    except BadValue as exc:
+        reasons.append(str(exc))
+        return default
+
+
+class FirstLines:
+    """Remembers the first line of each key, to name both lines of a duplicate."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Hashable, int] = {}
+
+    def duplicate_reason(self, key: Hashable, line: int, what: str) -> str | None:
+        first = self._lines.setdefault(key, line)
+        if first == line:
+            return None
+        return f"duplicate {what} {key!r}: line {first} has the same"
+
+
+def table_write(
+    table_name: str,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    always: Sequence[str],
+    optional: Mapping[str, str] | None = None,
+    present: frozenset[str] = frozenset(),
+    mode: WriteMode = WriteMode.UPSERT,
+) -> TableWrite:
+    """The write of `rows` (dicts keyed by column), cut down to the columns the file gave:
+    `always` and the columns of the `optional` fields (field -> column) it has.
+
+    A column the file lacks is left as it is in existing rows; new rows get its default.
+    """
+    columns = (*always, *(column for name, column in (optional or {}).items() if name in present))
+    values = [tuple(row[column] for column in columns) for row in rows]
+    return TableWrite(table(table_name), columns, values, mode)
+
+
+class IndustriesCreated:
+    """Industries referred to by id; unknown ones are created with their id as name."""
+
+    def __init__(self, known: set[str]) -> None:
+        self._known = known
+        self.created: list[str] = []
+
+    def resolve(self, industry_id: str) -> str:
+        if industry_id not in self._known:
+            self._known.add(industry_id)
+            self.created.append(industry_id)
+        return industry_id
+
+    def write(self) -> TableWrite:
+        return TableWrite(
+            table("industry"),
+            ("industry_id", "name"),
+            [(industry, industry) for industry in self.created],
+            WriteMode.INSERT_MISSING,
+        )

@@ -1,0 +1,99 @@
+"""companies: `company_id`, `account_id`, `name`; optional `industry`, `n_employees`.
+
+The account must exist; industries that do not exist yet are created.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.ingest.columns import ColumnSpec
+from store.ingest.errors import RowProblem
+from store.ingest.kinds.base import (
+    FirstLines,
+    IndustriesCreated,
+    IngestOptions,
+    KindLoader,
+    existing_ids,
+    optional,
+    required,
+    table_write,
+)
+from store.ingest.plan import WritePlan
+from store.ingest.reading import Row
+from store.ingest.values import parse_count
+
+COLUMNS = ColumnSpec(
+    required=("company_id", "account_id", "name"),
+    optional=("industry", "n_employees"),
+    aliases={"industry_id": "industry"},
+)
+_OPTIONAL_COLUMNS = {"industry": "industry_id", "n_employees": "n_employees"}
+
+_parse_n_employees = partial(parse_count, column="n_employees")
+
+
+class CompaniesValidator:
+    def __init__(self, *, accounts: set[str], industries: set[str]) -> None:
+        self._accounts = accounts
+        self._industries = IndustriesCreated(industries)
+        self._rows: list[dict[str, Any]] = []
+        self._lines = FirstLines()
+
+    def check(self, line: int, row: Row) -> list[str]:
+        reasons: list[str] = []
+        company_id = required(row, "company_id", reasons)
+        account_id = required(row, "account_id", reasons)
+        name = required(row, "name", reasons)
+        industry = row.get("industry")
+        n_employees = optional(row, "n_employees", _parse_n_employees, None, reasons)
+        if account_id and account_id not in self._accounts:
+            reasons.append(
+                f"unknown account {account_id!r}: no account has this id "
+                f"(load the accounts before their companies)"
+            )
+        if company_id and (
+            duplicate := self._lines.duplicate_reason(company_id, line, "company_id")
+        ):
+            reasons.append(duplicate)
+        if not reasons:
+            self._rows.append(
+                {
+                    "company_id": company_id,
+                    "account_id": account_id,
+                    "name": name,
+                    "industry_id": None if industry is None else self._industries.resolve(industry),
+                    "n_employees": n_employees,
+                }
+            )
+        return reasons
+
+    def finish(self) -> list[RowProblem]:
+        return []
+
+    def plan(self, present: frozenset[str]) -> WritePlan:
+        write = table_write(
+            "company",
+            self._rows,
+            always=("company_id", "account_id", "name"),
+            optional=_OPTIONAL_COLUMNS,
+            present=present,
+        )
+        return WritePlan(
+            writes=[self._industries.write(), write],
+            rows=len(self._rows),
+            created={"industries": self._industries.created},
+        )
+
+
+async def _prepare(connection: AsyncConnection, _options: IngestOptions) -> CompaniesValidator:
+    return CompaniesValidator(
+        accounts=await existing_ids(connection, "account", "account_id"),
+        industries=await existing_ids(connection, "industry", "industry_id"),
+    )
+
+
+LOADER = KindLoader(columns=COLUMNS, prepare=_prepare)

@@ -1,0 +1,94 @@
+"""contracts: `contract_id`, `company_id`, `name`; optional `start_date`, `end_date`.
+
+The company must exist; a contract may not end before it starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.ingest.columns import ColumnSpec
+from store.ingest.errors import RowProblem
+from store.ingest.kinds.base import (
+    FirstLines,
+    IngestOptions,
+    KindLoader,
+    existing_ids,
+    optional,
+    required,
+    table_write,
+)
+from store.ingest.plan import WritePlan
+from store.ingest.reading import Row
+from store.ingest.values import parse_date
+
+COLUMNS = ColumnSpec(
+    required=("contract_id", "company_id", "name"),
+    optional=("start_date", "end_date"),
+    aliases={"start": "start_date", "end": "end_date"},
+)
+_OPTIONAL_COLUMNS = {"start_date": "start_date", "end_date": "end_date"}
+
+_parse_start = partial(parse_date, column="start_date")
+_parse_end = partial(parse_date, column="end_date")
+
+
+class ContractsValidator:
+    def __init__(self, *, companies: set[str]) -> None:
+        self._companies = companies
+        self._rows: list[dict[str, Any]] = []
+        self._lines = FirstLines()
+
+    def check(self, line: int, row: Row) -> list[str]:
+        reasons: list[str] = []
+        contract_id = required(row, "contract_id", reasons)
+        company_id = required(row, "company_id", reasons)
+        name = required(row, "name", reasons)
+        start: dt.date | None = optional(row, "start_date", _parse_start, None, reasons)
+        end: dt.date | None = optional(row, "end_date", _parse_end, None, reasons)
+        if company_id and company_id not in self._companies:
+            reasons.append(
+                f"unknown company {company_id!r}: no company has this id "
+                f"(load the companies before their contracts)"
+            )
+        if start is not None and end is not None and end < start:
+            reasons.append(f"end_date {end} is before start_date {start}")
+        if contract_id and (
+            duplicate := self._lines.duplicate_reason(contract_id, line, "contract_id")
+        ):
+            reasons.append(duplicate)
+        if not reasons:
+            self._rows.append(
+                {
+                    "contract_id": contract_id,
+                    "company_id": company_id,
+                    "name": name,
+                    "start_date": start,
+                    "end_date": end,
+                }
+            )
+        return reasons
+
+    def finish(self) -> list[RowProblem]:
+        return []
+
+    def plan(self, present: frozenset[str]) -> WritePlan:
+        write = table_write(
+            "contract",
+            self._rows,
+            always=("contract_id", "company_id", "name"),
+            optional=_OPTIONAL_COLUMNS,
+            present=present,
+        )
+        return WritePlan(writes=[write], rows=len(self._rows))
+
+
+async def _prepare(connection: AsyncConnection, _options: IngestOptions) -> ContractsValidator:
+    return ContractsValidator(companies=await existing_ids(connection, "company", "company_id"))
+
+
+LOADER = KindLoader(columns=COLUMNS, prepare=_prepare)

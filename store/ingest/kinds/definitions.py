@@ -1,0 +1,85 @@
+"""definitions: `name`, `unit`; optional `description`, `higher_is_better`, `aggregation`."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.ingest.columns import ColumnSpec
+from store.ingest.errors import RowProblem
+from store.ingest.kinds.base import (
+    FirstLines,
+    IngestOptions,
+    KindLoader,
+    optional,
+    required,
+    table_write,
+)
+from store.ingest.plan import WritePlan
+from store.ingest.reading import Row
+from store.ingest.values import BadValue, parse_bool, parse_choice, parse_unit
+from store.tables import AGGREGATIONS
+
+COLUMNS = ColumnSpec(
+    required=("name", "unit"),
+    optional=("description", "higher_is_better", "aggregation"),
+    aliases={"metric_name": "name", "metric": "name"},
+)
+_OPTIONAL_COLUMNS = {name: name for name in COLUMNS.optional}
+
+_parse_higher_is_better = partial(parse_bool, column="higher_is_better")
+_parse_aggregation = partial(parse_choice, choices=AGGREGATIONS, column="aggregation")
+
+
+class DefinitionsValidator:
+    def __init__(self) -> None:
+        self._rows: list[dict[str, Any]] = []
+        self._lines = FirstLines()
+
+    def check(self, line: int, row: Row) -> list[str]:
+        reasons: list[str] = []
+        name = required(row, "name", reasons)
+        unit_text = required(row, "unit", reasons)
+        unit = ""
+        if unit_text:
+            try:
+                unit = parse_unit(unit_text)
+            except BadValue as exc:
+                reasons.append(str(exc))
+        higher_is_better = optional(row, "higher_is_better", _parse_higher_is_better, True, reasons)
+        aggregation = optional(row, "aggregation", _parse_aggregation, "mean", reasons)
+        if name and (duplicate := self._lines.duplicate_reason(name, line, "metric name")):
+            reasons.append(duplicate)
+        if not reasons:
+            self._rows.append(
+                {
+                    "name": name,
+                    "unit": unit,
+                    "description": row.get("description") or "",
+                    "higher_is_better": higher_is_better,
+                    "aggregation": aggregation,
+                }
+            )
+        return reasons
+
+    def finish(self) -> list[RowProblem]:
+        return []
+
+    def plan(self, present: frozenset[str]) -> WritePlan:
+        write = table_write(
+            "metric_definition",
+            self._rows,
+            always=("name", "unit"),
+            optional=_OPTIONAL_COLUMNS,
+            present=present,
+        )
+        return WritePlan(writes=[write], rows=len(self._rows))
+
+
+async def _prepare(_connection: AsyncConnection, _options: IngestOptions) -> DefinitionsValidator:
+    return DefinitionsValidator()
+
+
+LOADER = KindLoader(columns=COLUMNS, prepare=_prepare)

@@ -1,0 +1,224 @@
+"""metrics: `level`, `entity_id`, `metric_name`, `effective_date`, `value`; optional `unit`.
+
+The hot path of ingest (files of a million rows): rows are checked in a plain loop against
+ids loaded once per level, and kept as compact tuples until the write builds dicts chunk by
+chunk. Values stay exact decimals with the digits as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.ingest.columns import ColumnSpec
+from store.ingest.errors import RowProblem
+from store.ingest.kinds.base import IngestOptions, KindLoader, existing_ids, table
+from store.ingest.plan import TableWrite, Values, WriteMode, WritePlan
+from store.ingest.reading import Row
+from store.ingest.values import BadValue, parse_decimal, parse_month, parse_unit
+from store.tables import LEVELS
+
+COLUMNS = ColumnSpec(
+    required=("level", "entity_id", "metric_name", "effective_date", "value"),
+    optional=("unit",),
+    aliases={"entity": "entity_id", "metric": "metric_name", "date": "effective_date"},
+)
+
+# Where the ids of each level live.
+_ENTITY_TABLES = {
+    "account": ("account", "account_id"),
+    "company": ("company", "company_id"),
+    "contract": ("contract", "contract_id"),
+    "industry": ("industry", "industry_id"),
+}
+_LEVEL_LIST = ", ".join(LEVELS)
+# The kind of file that loads the entities of each level, for the hint of an unknown id.
+_FILE_KIND = {
+    "account": "accounts",
+    "company": "companies",
+    "contract": "contracts",
+    "industry": "industries",
+}
+
+MetricKey = tuple[str, str, str, dt.date]
+_COLUMNS = ("level", "entity_id", "metric_name", "effective_date", "value")
+
+
+class _MetricValueRows:
+    """The kept values as `metric_value` rows, built as the writer asks for them."""
+
+    def __init__(self, values: dict[MetricKey, tuple[int, Decimal]]) -> None:
+        self._values = values
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[Values]:
+        for key, (_line, value) in self._values.items():
+            yield (*key, value)
+
+
+class MetricsValidator:
+    def __init__(self, *, entities: dict[str, dict[str, str]], units: dict[str, str]) -> None:
+        # Per level, each id mapped to itself: the kept rows share the database's id strings
+        # instead of holding a copy per row.
+        self._entities = entities
+        # Units of the metrics defined in the database.
+        self._units = units
+        # Metrics defined by this file's unit column: name -> (unit, line that gave it).
+        self._new_units: dict[str, tuple[str, int]] = {}
+        # Lines of rows whose metric is not defined (yet: a later row may give its unit).
+        self._undefined: dict[str, list[int]] = {}
+        self._values: dict[MetricKey, tuple[int, Decimal]] = {}
+
+    def check(self, line: int, row: Row) -> list[str]:
+        reasons: list[str] = []
+        level = self._level(row.get("level"), reasons)
+        entity_id = self._entity(level, row.get("entity_id"), reasons)
+        metric_name = row.get("metric_name")
+        if metric_name is None:
+            reasons.append("missing required value for metric_name")
+        else:
+            self._check_metric(line, metric_name, row.get("unit"), reasons)
+        month = self._month(row.get("effective_date"), reasons)
+        value = self._value(row.get("value"), reasons)
+        # Without reasons every part is there; the None tests are for the type checker.
+        if reasons or not (level and entity_id and metric_name and month) or value is None:
+            return reasons
+        key = (level, entity_id, metric_name, month)
+        first = self._values.setdefault(key, (line, value))[0]
+        if first != line:
+            reasons.append(
+                f"duplicate of line {first}: same {level} {entity_id!r}, metric "
+                f"{metric_name!r} and month {month:%Y-%m}"
+            )
+        return reasons
+
+    def _level(self, text: str | None, reasons: list[str]) -> str | None:
+        if text is None:
+            reasons.append("missing required value for level")
+            return None
+        level = text.lower()
+        if level in self._entities:
+            return level
+        reasons.append(f"unknown level {text!r}: use one of {_LEVEL_LIST}")
+        return None
+
+    def _entity(self, level: str | None, text: str | None, reasons: list[str]) -> str | None:
+        if text is None:
+            reasons.append("missing required value for entity_id")
+            return None
+        if level is None:
+            return None
+        entity_id = self._entities[level].get(text)
+        if entity_id is None:
+            reasons.append(
+                f"unknown {level} {text!r}: no {level} has this id "
+                f"(load the {_FILE_KIND[level]} before their metrics)"
+            )
+        return entity_id
+
+    def _check_metric(
+        self, line: int, metric_name: str, unit_text: str | None, reasons: list[str]
+    ) -> None:
+        defined = self._units.get(metric_name)
+        if unit_text is None:
+            if defined is None and metric_name not in self._new_units:
+                self._undefined.setdefault(metric_name, []).append(line)
+            return
+        try:
+            unit = parse_unit(unit_text)
+        except BadValue as exc:
+            reasons.append(str(exc))
+            return
+        if defined is not None:
+            if unit != defined:
+                reasons.append(
+                    f"unit {unit_text!r} contradicts the definition of metric {metric_name!r}, "
+                    f"whose unit is {defined}"
+                )
+            return
+        given = self._new_units.setdefault(metric_name, (unit, line))
+        if given[0] != unit:
+            reasons.append(
+                f"unit {unit_text!r} contradicts unit {given[0]} given for metric "
+                f"{metric_name!r} on line {given[1]}"
+            )
+
+    @staticmethod
+    def _month(text: str | None, reasons: list[str]) -> dt.date | None:
+        if text is None:
+            reasons.append("missing required value for effective_date")
+            return None
+        try:
+            return parse_month(text, column="effective_date")
+        except BadValue as exc:
+            reasons.append(str(exc))
+            return None
+
+    @staticmethod
+    def _value(text: str | None, reasons: list[str]) -> Decimal | None:
+        if text is None:
+            reasons.append("missing required value for value")
+            return None
+        try:
+            return parse_decimal(text, column="value")
+        except BadValue as exc:
+            reasons.append(str(exc))
+            return None
+
+    def finish(self) -> list[RowProblem]:
+        problems: list[RowProblem] = []
+        known = [*self._units, *self._new_units]
+        for metric_name, lines in self._undefined.items():
+            if metric_name in self._new_units:
+                continue
+            reason = f"metric {metric_name!r} is not defined: load it in a definitions file"
+            reason += " first or give its unit in a unit column"
+            close = difflib.get_close_matches(metric_name, known, n=1)
+            if close:
+                reason += f" (did you mean {close[0]!r}?)"
+            problems.extend(RowProblem(line, reason) for line in lines)
+        return problems
+
+    def plan(self, present: frozenset[str]) -> WritePlan:
+        # New definitions take the table's defaults for what a unit column cannot say.
+        definitions = TableWrite(
+            table("metric_definition"),
+            ("name", "unit"),
+            [(name, unit) for name, (unit, _line) in self._new_units.items()],
+            WriteMode.INSERT_MISSING,
+        )
+        values = TableWrite(table("metric_value"), _COLUMNS, _MetricValueRows(self._values))
+        return WritePlan(
+            writes=[definitions, values],
+            rows=len(self._values),
+            created={"metric definitions": list(self._new_units)},
+        )
+
+
+def _canonical(unit: str) -> str:
+    # Definitions are stored canonical; one written by other means is compared as it is.
+    try:
+        return parse_unit(unit)
+    except BadValue:
+        return unit
+
+
+async def _prepare(connection: AsyncConnection, _options: IngestOptions) -> MetricsValidator:
+    entities = {}
+    for level, (table_name, column) in _ENTITY_TABLES.items():
+        ids = await existing_ids(connection, table_name, column)
+        entities[level] = {entity_id: entity_id for entity_id in ids}
+    definitions = table("metric_definition")
+    result = await connection.execute(select(definitions.c.name, definitions.c.unit))
+    units = {name: _canonical(unit) for name, unit in result}
+    return MetricsValidator(entities=entities, units=units)
+
+
+LOADER = KindLoader(columns=COLUMNS, prepare=_prepare)

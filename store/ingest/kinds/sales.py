@@ -1,0 +1,186 @@
+"""sales: a customer, a date and an amount per line; optionally an invoice number, a
+quantity, a cost or a profit. Columns are guessed from the vocabulary of accounting exports.
+
+Amounts may carry a side (`Dr`/`Cr`, or Debit and Credit columns). A sales file's lines sit on
+the side most of them are on (debits in a customer's ledger, credits in a sales register);
+lines on the other side are returns and count negative, cost and profit included. Profit is
+the profit column, else the amount less the cost column, else unknown.
+
+A line is stored under its customer, date, invoice number and its place among the file's
+lines with the same three, so loading a file twice, or two exports that overlap, adds
+nothing twice, and a corrected amount replaces the old one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Context, Decimal
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.export_amounts import Side
+from analytics.export_columns import SALES_ROLES
+from store.ingest.columns import ColumnSpec
+from store.ingest.errors import RowProblem
+from store.ingest.guessing import GuessingMatcher
+from store.ingest.kinds.base import IngestOptions, KindLoader, table
+from store.ingest.kinds.exports import (
+    Customers,
+    FileFormats,
+    Occurrences,
+    Resegment,
+    is_summary_row,
+    load_customers,
+)
+from store.ingest.plan import TableWrite, Values, WritePlan
+from store.ingest.reading import Row
+from store.segment_options import SegmentOptions
+
+COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
+# Profit from amount and cost never rounds, whatever the thread's decimal context.
+_EXACT = Context(prec=80)
+
+# customer, date, invoice, amount, side, quantity, cost, profit
+_Kept = tuple[
+    str, dt.date, str, Decimal, Side | None, Decimal | None, Decimal | None, Decimal | None
+]
+
+
+class _SaleLineRows:
+    """The kept lines as `sale_line` rows, numbered and signed as the writer asks for them."""
+
+    def __init__(self, kept: list[_Kept], columns: tuple[str, ...], return_side: Side | None):
+        self._kept = kept
+        self._columns = columns
+        self._return_side = return_side
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def __iter__(self) -> Iterator[Values]:
+        occurrences = Occurrences()
+        with_quantity = "quantity" in self._columns
+        with_cost = "cost" in self._columns
+        with_profit = "profit" in self._columns
+        for customer, day, invoice, amount, side, quantity, cost, profit in self._kept:
+            if side is not None and side is self._return_side:
+                amount = -amount
+                cost = None if cost is None else -cost
+                profit = None if profit is None else -profit
+            if profit is None and cost is not None:
+                profit = _EXACT.subtract(amount, cost)
+            row: list[object] = [
+                customer,
+                day,
+                invoice,
+                occurrences.next((customer, day, invoice)),
+                amount,
+            ]
+            if with_quantity:
+                row.append(quantity)
+            if with_cost:
+                row.append(cost)
+            if with_profit:
+                row.append(profit)
+            yield tuple(row)
+
+
+class SalesValidator:
+    def __init__(self, *, customers: Customers, segment: SegmentOptions) -> None:
+        self._customers = customers
+        self._segment = segment
+        self._formats = FileFormats()
+        self._kept: list[_Kept] = []
+        self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
+        self._skipped = 0
+        # Customer ids as the accounts' dict holds them, so kept lines share the strings.
+        self._ids: dict[str, str] = {}
+
+    def observe(self, row: Row) -> None:
+        self._formats.observe(row)
+
+    def formats_known(self) -> None:
+        self._formats.decide()
+
+    def check(self, line: int, row: Row) -> list[str]:
+        if is_summary_row(row):
+            self._skipped += 1
+            return []
+        reasons: list[str] = []
+        customer = row.get("customer")
+        if customer is None:
+            reasons.append("missing customer")
+        formats = self._formats
+        day = formats.date(row, "date", reasons, required=True)
+        amount = formats.signed_amount(row, reasons)
+        quantity = formats.amount(row, "quantity", reasons)
+        cost = formats.amount(row, "cost", reasons)
+        profit = formats.amount(row, "profit", reasons)
+        if reasons or customer is None or day is None or amount is None:
+            return reasons
+        customer = self._ids.setdefault(customer, customer)
+        self._customers.resolve(customer, row.get("customer_name"))
+        if amount.side is not None:
+            self._sides[amount.side] += 1
+        self._kept.append(
+            (
+                customer,
+                day,
+                row.get("invoice") or "",
+                amount.value,
+                amount.side,
+                None if quantity is None else quantity.value,
+                None if cost is None else cost.value,
+                None if profit is None else profit.value,
+            )
+        )
+        return reasons
+
+    def finish(self) -> list[RowProblem]:
+        return []
+
+    def _return_side(self) -> Side | None:
+        if not any(self._sides.values()):
+            return None
+        # The side of most lines is the side of sales; a tie goes to the customer's ledger.
+        sales_side = max((Side.DEBIT, Side.CREDIT), key=lambda side: self._sides[side])
+        return Side.CREDIT if sales_side is Side.DEBIT else Side.DEBIT
+
+    def plan(self, present: frozenset[str]) -> WritePlan:
+        columns: tuple[str, ...] = ("account_id", "sale_date", "invoice", "line", "amount")
+        if "quantity" in present:
+            columns += ("quantity",)
+        if "cost" in present:
+            columns += ("cost",)
+        if "cost" in present or "profit" in present:
+            columns += ("profit",)
+        return_side = self._return_side()
+        lines = TableWrite(
+            table("sale_line"), columns, _SaleLineRows(self._kept, columns, return_side)
+        )
+        notes = self._formats.notes()
+        if return_side is not None:
+            notes.append(f"Lines on the {return_side} side counted as returns (negative)")
+        if self._skipped:
+            notes.append(f"Skipped {self._skipped} total or balance lines")
+        return WritePlan(
+            writes=[*self._customers.writes(), lines],
+            rows=len(self._kept),
+            created=self._customers.created(),
+            notes=notes,
+            after=Resegment(self._customers.affected_apps, self._segment),
+        )
+
+
+async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:
+    return SalesValidator(
+        customers=await load_customers(connection, options), segment=options.segment
+    )
+
+
+def _matcher(options: IngestOptions) -> GuessingMatcher:
+    return GuessingMatcher(SALES_ROLES, options.columns)
+
+
+LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher)

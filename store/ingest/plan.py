@@ -1,0 +1,61 @@
+"""What a validated file will write: rows per table, in an order the foreign keys accept."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Protocol
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.ingest.progress import IngestProgress
+
+# One row to write, its values in the order of `TableWrite.columns`.
+Values = Sequence[Any]
+
+
+class RowSource(Protocol):
+    """Rows to write, counted up front: a list of tuples will do, or rows built lazily."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Values]: ...
+
+
+class WriteMode(Enum):
+    # Insert new rows; in rows that exist, update the columns the write carries.
+    UPSERT = "upsert"
+    # Insert only rows that do not exist; never touch existing ones (rows created on the side,
+    # such as an industry named after its id, must not overwrite a real one).
+    INSERT_MISSING = "insert missing"
+
+
+@dataclass(frozen=True, slots=True)
+class TableWrite:
+    table: Table
+    # The columns the rows give: a column left out keeps its value in existing rows and
+    # gets its default in new ones.
+    columns: tuple[str, ...]
+    rows: RowSource
+    mode: WriteMode = WriteMode.UPSERT
+
+
+@dataclass(frozen=True, slots=True)
+class WritePlan:
+    # In write order: parents (apps, industries, definitions) before the rows that refer to them.
+    writes: Sequence[TableWrite]
+    # How many rows of the file's own table will be written.
+    rows: int
+    # What the file creates on the side, e.g. {"industries": ["retail"]}.
+    created: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # What the loader wants the user to know, e.g. how it read the file's dates.
+    notes: Sequence[str] = ()
+    # Work on the written rows inside the same transaction (the sales and ledger kinds
+    # recompute their apps' segments); it returns lines for the report.
+    after: Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]] | None = None
+
+    @property
+    def total_rows(self) -> int:
+        return sum(len(write.rows) for write in self.writes)

@@ -1,0 +1,351 @@
+"""Reading a file's rows: CSV (comma, semicolon or tab, sniffed from the header) or JSON Lines;
+for exports of any shape (sales, ledger) also pipes, whitespace-aligned text, a title above
+the header, and Excel workbooks.
+
+Rows come out as `{field: text}` keyed by the kind's field names, text stripped and empty
+cells as None, each with its line in the file. Values stay text: the kinds parse them, so a
+JSON number keeps its digits exactly as written (parsed as text, never through a float).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from store.ingest.columns import ColumnMatcher
+from store.ingest.errors import FileRejected, RowProblem
+from store.ingest.layout import (
+    DELIMITER_NAMES,
+    AlignedHeader,
+    HeaderScore,
+    find_header_row,
+    find_layout,
+)
+from store.ingest.progress import IngestProgress
+from store.ingest.xlsx import Workbook, is_workbook
+
+Row = dict[str, str | None]
+Record = tuple[int, Row]
+
+JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+# Enough of the file to find its first line and see whether it is JSON.
+_SNIFF_BYTES = 64 * 1024
+# Rows between two progress reports: often enough for a smooth bar, rare enough to be free.
+_PROGRESS_ROWS = 8192
+
+
+class SourceFormat(StrEnum):
+    CSV = "CSV"
+    JSON_LINES = "JSON Lines"
+    ALIGNED = "whitespace-aligned text"
+    XLSX = "Excel workbook"
+
+
+@dataclass(frozen=True, slots=True)
+class TableFile:
+    path: Path
+    format: SourceFormat
+    delimiter: str | None
+    size: int
+    # The header's line (row of a workbook), when lines above it are a title to skip.
+    header_line: int | None = None
+    # Guesses the header among a workbook's first rows (exports of any shape).
+    header_score: HeaderScore | None = None
+
+    def describe(self) -> str:
+        where = f", header on line {self.header_line}" if (self.header_line or 1) > 1 else ""
+        if self.delimiter is None:
+            return f"{self.format}{where}"
+        return f"{self.format}, {DELIMITER_NAMES[self.delimiter]}-separated{where}"
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line
+    return ""
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter that splits the header into the most columns (comma on a tie)."""
+
+    def width(delimiter: str) -> int:
+        return len(next(csv.reader([header_line], delimiter=delimiter), []))
+
+    return max(DELIMITERS, key=width)
+
+
+def open_table_file(path: Path, *, header_score: HeaderScore | None = None) -> TableFile:
+    """Find the file's format (and delimiter) from its name and first bytes.
+
+    With `header_score` (exports of any shape), the header is the line of the first ones
+    that names the most columns, split by a comma, semicolon, tab, pipe or runs of spaces.
+    """
+    try:
+        with path.open("rb") as file:
+            head = file.read(_SNIFF_BYTES)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FileRejected(f"cannot read it: {exc.strerror or exc}") from exc
+    if is_workbook(path, head):
+        return TableFile(path, SourceFormat.XLSX, None, size, header_score=header_score)
+    text = head.decode("utf-8-sig", errors="replace")
+    first = _first_line(text)
+    if not first:
+        raise FileRejected("the file is empty: expected a header row, or JSON Lines")
+    stripped = first.lstrip()
+    if path.suffix.lower() in JSON_LINES_SUFFIXES or stripped.startswith("{"):
+        return TableFile(path, SourceFormat.JSON_LINES, None, size)
+    if stripped.startswith("["):
+        raise FileRejected(
+            "the file holds a JSON array: write one JSON object per line (JSON Lines)"
+        )
+    if header_score is not None:
+        lines = text.splitlines()
+        if len(head) == _SNIFF_BYTES and len(lines) > 1:
+            lines.pop()  # cut short by the sniffed block
+        layout = find_layout(enumerate(lines, start=1), header_score)
+        if layout is not None:
+            file_format = SourceFormat.CSV if layout.delimiter else SourceFormat.ALIGNED
+            return TableFile(path, file_format, layout.delimiter, size, layout.header_line)
+    return TableFile(path, SourceFormat.CSV, sniff_delimiter(first), size)
+
+
+def _first_line_not_utf8(path: Path) -> int | None:
+    # Text is decoded in blocks, so the decoding error does not know its line: find it.
+    with path.open("rb") as file:
+        for line, content in enumerate(file, start=1):
+            try:
+                content.decode("utf-8")
+            except UnicodeDecodeError:
+                return line
+    return None
+
+
+class TableReader:
+    """Iterates the rows of a file; rows that cannot even be read land in `problems`."""
+
+    def __init__(self, table: TableFile, matcher: ColumnMatcher, progress: IngestProgress) -> None:
+        self.table = table
+        self.matcher = matcher
+        self.progress = progress
+        self.problems: list[RowProblem] = []
+        self.rows_read = 0
+
+    def __iter__(self) -> Iterator[Record]:
+        path = self.table.path
+        if self.table.format is SourceFormat.XLSX:
+            yield from self._workbook_records()
+            return
+        try:
+            raw = path.open("rb")
+        except OSError as exc:
+            raise FileRejected(f"cannot read it: {exc.strerror or exc}") from exc
+        with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+            if self.table.format is SourceFormat.CSV:
+                records = self._csv_records(text)
+            elif self.table.format is SourceFormat.ALIGNED:
+                records = self._aligned_records(text)
+            else:
+                records = self._json_lines_records(text)
+            reported = 0
+            try:
+                for record in records:
+                    yield record
+                    if self.rows_read % _PROGRESS_ROWS == 0:
+                        position = raw.tell()
+                        self.progress.advance(position - reported)
+                        reported = position
+            except UnicodeDecodeError as exc:
+                line = _first_line_not_utf8(path)
+                raise FileRejected(
+                    f"not UTF-8 text (line {line} is not): save it as UTF-8, with or without BOM"
+                ) from exc
+            self.progress.advance(max(self.table.size - reported, 0))
+        self.matcher.check_required()
+
+    def _csv_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
+        assert self.table.delimiter is not None
+        reader = csv.reader(text, delimiter=self.table.delimiter, skipinitialspace=True)
+        header: list[str] = []
+        header_line = self.table.header_line or 0
+        try:
+            # Blank lines (and a title) before the header are skipped; lines keep their numbers.
+            while not "".join(header).strip() or reader.line_num < header_line:
+                header = next(reader)
+        except csv.Error as exc:
+            raise FileRejected(f"line {reader.line_num}: {exc}") from exc
+        except StopIteration:
+            header = []
+        pairs = self.matcher.match_header(header)
+        width = len(header)
+        end = reader.line_num
+        while True:
+            try:
+                cells = next(reader, None)
+            except csv.Error as exc:
+                raise FileRejected(f"line {end + 1}: {exc} (is a quote left open?)") from exc
+            if cells is None:
+                return
+            line, end = end + 1, reader.line_num
+            if not "".join(cells).strip():
+                continue
+            self.rows_read += 1
+            count = len(cells)
+            if count > width and "".join(cells[width:]).strip():
+                self.problems.append(
+                    RowProblem(
+                        line,
+                        f"{count} values but the header has {width} columns "
+                        f"(quote values that contain the delimiter)",
+                    )
+                )
+                continue
+            if count >= width:
+                yield line, {name: cells[index].strip() or None for name, index in pairs}
+            else:
+                yield (
+                    line,
+                    {
+                        name: (cells[index].strip() or None) if index < count else None
+                        for name, index in pairs
+                    },
+                )
+
+    def _cell_records(
+        self, header: list[str], rows: Iterator[tuple[int, list[str | None] | None]]
+    ) -> Iterator[Record]:
+        """Records of rows already split into cells (None: cells that do not line up)."""
+        pairs = self.matcher.match_header(header)
+        width = len(header)
+        for line, cells in rows:
+            if cells is not None and not any(cell and cell.strip() for cell in cells):
+                continue
+            self.rows_read += 1
+            if cells is None:
+                self.problems.append(
+                    RowProblem(line, "its values do not line up under the header's columns")
+                )
+                continue
+            count = len(cells)
+            if count > width and any(cell and cell.strip() for cell in cells[width:]):
+                self.problems.append(
+                    RowProblem(line, f"{count} values but the header has {width} columns")
+                )
+                continue
+            yield (
+                line,
+                {
+                    name: ((cells[index] or "").strip() or None) if index < count else None
+                    for name, index in pairs
+                },
+            )
+
+    def _aligned_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
+        header_line = self.table.header_line or 0
+        lines = enumerate(text, start=1)
+        layout = AlignedHeader(cells=(), wide_gaps=True)
+        for line, content in lines:
+            if content.strip() and line >= header_line:
+                layout = AlignedHeader.parse(content.rstrip("\r\n"))
+                break
+
+        def split() -> Iterator[tuple[int, list[str | None] | None]]:
+            for line, content in lines:
+                if not content.strip():
+                    yield line, []
+                    continue
+                cells = layout.split(content.rstrip("\r\n"))
+                yield line, None if cells is None else list(cells)
+
+        yield from self._cell_records(layout.names, split())
+
+    def _workbook_records(self) -> Iterator[Record]:
+        workbook = Workbook(self.table.path)
+        try:
+            rows = workbook.rows()
+            header: list[str] = []
+            header_line = _workbook_header_line(workbook, self.table.header_score)
+            for line, cells in rows:
+                if line >= header_line and any(cells):
+                    header = [cell or "" for cell in cells]
+                    break
+            while header and not header[-1]:
+                header.pop()
+            total = max(workbook.row_count, 1)
+            reported = 0
+
+            def numbered() -> Iterator[tuple[int, list[str | None] | None]]:
+                nonlocal reported
+                for line, cells in rows:
+                    yield line, list(cells)
+                    if line % _PROGRESS_ROWS == 0:
+                        done = self.table.size * line // total
+                        self.progress.advance(done - reported)
+                        reported = done
+
+            yield from self._cell_records(header, numbered())
+            self.progress.advance(max(self.table.size - reported, 0))
+        finally:
+            workbook.close()
+        self.matcher.check_required()
+
+    def _json_lines_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
+        # Numbers and NaN/Infinity stay as written; the kinds decide what they accept.
+        decoder = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
+        for line, content in enumerate(text, start=1):
+            if not content.strip():
+                continue
+            self.rows_read += 1
+            try:
+                value = decoder.decode(content)
+            except json.JSONDecodeError as exc:
+                self.problems.append(
+                    RowProblem(line, f"not valid JSON: {exc.msg} at column {exc.colno}")
+                )
+                continue
+            if not isinstance(value, dict):
+                self.problems.append(RowProblem(line, "expected a JSON object {...}"))
+                continue
+            row = self._json_row(line, value)
+            if row is not None:
+                yield line, row
+
+    def _json_row(self, line: int, value: dict[str, Any]) -> Row | None:
+        row: Row = {}
+        nested: list[str] = []
+        for key, item in value.items():
+            name = self.matcher.field_for(key)
+            if name is None:
+                continue
+            if isinstance(item, str):
+                row[name] = item.strip() or None
+            elif item is None:
+                row[name] = None
+            elif isinstance(item, bool):
+                row[name] = "true" if item else "false"
+            else:
+                nested.append(key)
+        if nested:
+            keys = ", ".join(nested)
+            self.problems.append(
+                RowProblem(line, f"{keys}: expected a plain value, not an object or a list")
+            )
+            return None
+        return row
+
+
+def _workbook_header_line(workbook: Workbook, score: HeaderScore | None) -> int:
+    """The row of the header: the first non-empty one, or the best of the first ones."""
+    if score is None:
+        return 1
+    found = find_header_row(workbook.rows(), score)
+    return 1 if found is None else found

@@ -1,0 +1,120 @@
+"""Parsing one cell's text into a typed value, with a message that says what to write instead.
+
+Parsers raise `BadValue`; the kinds turn its message into the reason of a bad row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection
+from decimal import Decimal
+from functools import lru_cache
+
+from analytics.units import UnknownUnit, canonical_unit
+
+_TRUE = frozenset({"true", "1", "yes"})
+_FALSE = frozenset({"false", "0", "no"})
+# Plain decimal notation with an optional exponent: no thousands separators, no `_`
+# (which Decimal() would accept), no NaN or Infinity.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# PostgreSQL NUMERIC's range: up to 131072 digits before the point and 16383 after.
+_MAX_INTEGER_DIGITS = 131072
+_MAX_FRACTION_DIGITS = 16383
+# Year-month[-day] with `-` or `/`, optionally followed by a time of day (ignored).
+_DATE = re.compile(
+    r"(?P<year>\d{4})(?P<sep>[-/])(?P<month>\d{1,2})"
+    r"(?:(?P=sep)(?P<day>\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?)?"
+)
+
+
+class BadValue(ValueError):
+    """A cell whose text is not a value of its column."""
+
+
+def parse_bool(text: str, *, column: str) -> bool:
+    key = text.lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise BadValue(f"{column} {text!r} is not a boolean: use true/false, yes/no or 1/0")
+
+
+def parse_count(text: str, *, column: str) -> int:
+    """A non-negative whole number, digits only."""
+    if text.isascii() and text.isdigit():
+        return int(text)
+    raise BadValue(f"{column} {text!r} is not a whole number of 0 or more")
+
+
+def parse_decimal(text: str, *, column: str) -> Decimal:
+    """An exact decimal that keeps its digits as written: "15000.0" stays 15000.0."""
+    if _NUMBER.fullmatch(text) is None:
+        if text.lower().lstrip("+-") in {"nan", "snan", "inf", "infinity"}:
+            raise BadValue(f"{column} {text!r} is not a finite number")
+        raise BadValue(
+            f"{column} {text!r} is not a number: write it like 1234.5 or -0.25 "
+            f"(a point for decimals, no thousands separators)"
+        )
+    value = Decimal(text)
+    if len(text) > 32 or "e" in text or "E" in text:
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)  # finite, checked above
+        if value.adjusted() >= _MAX_INTEGER_DIGITS or exponent < -_MAX_FRACTION_DIGITS:
+            raise BadValue(f"{column} {text[:40]!r} is out of range")
+    return value
+
+
+def _date_parts(text: str) -> tuple[int, int, int | None] | None:
+    match = _DATE.fullmatch(text)
+    if match is None:
+        return None
+    day = match["day"]
+    return int(match["year"]), int(match["month"]), None if day is None else int(day)
+
+
+@lru_cache(maxsize=4096)
+def parse_date(text: str, *, column: str) -> dt.date:
+    """A calendar date: YYYY-MM-DD (or YYYY/MM/DD), a time of day after it is ignored."""
+    parts = _date_parts(text)
+    if parts is not None and parts[2] is not None:
+        try:
+            return dt.date(parts[0], parts[1], parts[2])
+        except ValueError:
+            pass
+    raise BadValue(f"{column} {text!r} is not a valid date: use YYYY-MM-DD")
+
+
+@lru_cache(maxsize=4096)
+def parse_month(text: str, *, column: str) -> dt.date:
+    """The first day of the month of a date given as YYYY-MM-DD or YYYY-MM (or with `/`)."""
+    parts = _date_parts(text)
+    if parts is not None:
+        year, month, day = parts
+        try:
+            # Validate the whole date so that 2024-02-30 is refused, not silently moved.
+            dt.date(year, month, day or 1)
+            return dt.date(year, month, 1)
+        except ValueError:
+            pass
+    raise BadValue(f"{column} {text!r} is not a valid date: use YYYY-MM-DD or YYYY-MM")
+
+
+def parse_choice(text: str, choices: Collection[str], *, column: str) -> str:
+    """One of `choices`, matched case-insensitively."""
+    key = text.lower()
+    if key in choices:
+        return key
+    listed = ", ".join(choices)
+    raise BadValue(f"unknown {column} {text!r}: use one of {listed}")
+
+
+@lru_cache(maxsize=1024)
+def parse_unit(text: str) -> str:
+    """The canonical unit (`analytics.units`), e.g. `euros` -> `EUR`."""
+    try:
+        return canonical_unit(text)
+    except UnknownUnit as exc:
+        raise BadValue(str(exc)) from exc

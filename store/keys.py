@@ -1,0 +1,152 @@
+"""API keys: created with a random secret shown once, stored as a hash, revocable.
+
+A key reads `prof_<key id>_<secret>`: the prefix makes it recognisable (to secret scanners,
+too), the id finds its row without scanning, and only the secret's SHA-256 is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.scope import Role, Scope
+from store.tables import ACCOUNT_TABLE, API_KEY_TABLE, APP_TABLE
+
+PREFIX = "prof_"
+
+
+class KeyRefused(ValueError):
+    """A key cannot be created or revoked as asked; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    key_id: str
+    name: str
+    role: Role
+    app_id: str | None
+    account_id: str | None
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def create_key(
+    engine: AsyncEngine,
+    *,
+    role: Role,
+    app_id: str | None = None,
+    account_id: str | None = None,
+    name: str = "",
+) -> tuple[KeyRecord, str]:
+    """The new key's record and the key itself, which is never stored and cannot be shown
+    again."""
+    async with engine.begin() as connection:
+        if role is Role.APP:
+            if not app_id or account_id:
+                raise KeyRefused("an app key needs --app APP (and no --account)")
+            known = (
+                (await connection.execute(select(APP_TABLE.c.app_id).order_by(APP_TABLE.c.app_id)))
+                .scalars()
+                .all()
+            )
+            if app_id not in known:
+                raise KeyRefused(f"no app {app_id!r}; known apps: {', '.join(known) or 'none'}")
+        elif role is Role.ACCOUNT:
+            if not account_id:
+                raise KeyRefused("an account key needs --account ACCOUNT_ID")
+            account_app = (
+                await connection.execute(
+                    select(ACCOUNT_TABLE.c.app_id).where(ACCOUNT_TABLE.c.account_id == account_id)
+                )
+            ).scalar_one_or_none()
+            if account_app is None:
+                raise KeyRefused(f"no account {account_id!r}")
+            if app_id and app_id != account_app:
+                raise KeyRefused(f"account {account_id!r} belongs to app {account_app!r}")
+            app_id = account_app
+        elif app_id or account_id:
+            raise KeyRefused(f"a {role} key takes neither --app nor --account")
+        key_id = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        record = KeyRecord(
+            key_id=key_id,
+            name=name,
+            role=role,
+            app_id=app_id,
+            account_id=account_id,
+            created_at=dt.datetime.now(dt.UTC),
+            revoked_at=None,
+        )
+        await connection.execute(
+            API_KEY_TABLE.insert().values(
+                key_id=key_id,
+                name=name,
+                role=role.value,
+                app_id=app_id,
+                account_id=account_id,
+                secret_sha256=_digest(secret),
+                created_at=record.created_at,
+            )
+        )
+    return record, f"{PREFIX}{key_id}_{secret}"
+
+
+async def list_keys(engine: AsyncEngine) -> list[KeyRecord]:
+    key = API_KEY_TABLE.c
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            select(
+                key.key_id,
+                key.name,
+                key.role,
+                key.app_id,
+                key.account_id,
+                key.created_at,
+                key.revoked_at,
+            ).order_by(key.created_at, key.key_id)
+        )
+        return [
+            KeyRecord(row[0], row[1], Role(row[2]), row[3], row[4], row[5], row[6]) for row in rows
+        ]
+
+
+async def revoke_key(engine: AsyncEngine, *, key_id: str) -> None:
+    key = API_KEY_TABLE.c
+    async with engine.begin() as connection:
+        result = await connection.execute(
+            update(API_KEY_TABLE)
+            .where(key.key_id == key_id, key.revoked_at.is_(None))
+            .values(revoked_at=dt.datetime.now(dt.UTC))
+        )
+        if result.rowcount == 0:
+            raise KeyRefused(f"no active key {key_id!r}")
+
+
+async def authenticate(engine: AsyncEngine, presented: str) -> Scope | None:
+    """The scope of a valid, unrevoked key; None for anything else (no hint why)."""
+    if not presented.startswith(PREFIX):
+        return None
+    key_id, _, secret = presented[len(PREFIX) :].partition("_")
+    if not key_id or not secret:
+        return None
+    key = API_KEY_TABLE.c
+    async with engine.connect() as connection:
+        row = (
+            await connection.execute(
+                select(key.secret_sha256, key.role, key.app_id, key.account_id).where(
+                    key.key_id == key_id, key.revoked_at.is_(None)
+                )
+            )
+        ).first()
+    if row is None or not hmac.compare_digest(row[0], _digest(secret)):
+        return None
+    return Scope(Role(row[1]), app_id=row[2], account_id=row[3])

@@ -1,0 +1,326 @@
+"""Batched reads with SQLAlchemy Core: one statement per batch, whatever its size.
+
+Every function takes the keys of a whole DataLoader batch and returns results keyed by them,
+so the number of statements of a request does not grow with the number of entities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.records import (
+    AccountPage,
+    AccountRecord,
+    CompanyRecord,
+    ContractRecord,
+    DefinitionRecord,
+    IndustryRecord,
+    MetricRecord,
+)
+from store.scope import Scope, account_visible
+from store.tables import (
+    ACCOUNT_TABLE,
+    COMPANY_TABLE,
+    CONTRACT_TABLE,
+    DEFINITION_TABLE,
+    INDUSTRY_TABLE,
+    METRIC_TABLE,
+)
+
+R = TypeVar("R")
+
+account = ACCOUNT_TABLE.c
+company = COMPANY_TABLE.c
+contract = CONTRACT_TABLE.c
+industry = INDUSTRY_TABLE.c
+definition = DEFINITION_TABLE.c
+metric = METRIC_TABLE.c
+
+_ACCOUNT_COLUMNS = (
+    account.account_id,
+    account.app_id,
+    account.name,
+    account.industry_id,
+    account.is_key_account,
+    account.n_employees,
+)
+_COMPANY_COLUMNS = (
+    company.company_id,
+    company.account_id,
+    company.name,
+    company.industry_id,
+    company.n_employees,
+)
+_CONTRACT_COLUMNS = (
+    contract.contract_id,
+    contract.company_id,
+    company.account_id,
+    contract.name,
+    contract.start_date,
+    contract.end_date,
+)
+
+
+def _contracts(scope: Scope) -> Select[Any]:
+    # A contract's account is its company's: one join answers Contract.account without a hop,
+    # and the account's join applies the scope.
+    return (
+        select(*_CONTRACT_COLUMNS)
+        .join_from(CONTRACT_TABLE, COMPANY_TABLE, contract.company_id == company.company_id)
+        .join(ACCOUNT_TABLE, company.account_id == account.account_id)
+        .where(account_visible(scope))
+    )
+
+
+def _companies(scope: Scope) -> Select[Any]:
+    return (
+        select(*_COMPANY_COLUMNS)
+        .join_from(COMPANY_TABLE, ACCOUNT_TABLE, company.account_id == account.account_id)
+        .where(account_visible(scope))
+    )
+
+
+def _grouped(rows: Iterable[Any], *, key: int, record: Callable[..., R]) -> dict[str, list[R]]:
+    """Records of a batch grouped by one of their columns (the DataLoader's key)."""
+    grouped: dict[str, list[R]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(record(*row))
+    return grouped
+
+
+async def industries_by_id(
+    connection: AsyncConnection, *, industry_ids: Sequence[str]
+) -> dict[str, IndustryRecord]:
+    rows = await connection.execute(
+        select(industry.industry_id, industry.name).where(industry.industry_id.in_(industry_ids))
+    )
+    return {row[0]: IndustryRecord(*row) for row in rows}
+
+
+async def all_industries(connection: AsyncConnection) -> list[IndustryRecord]:
+    rows = await connection.execute(
+        select(industry.industry_id, industry.name).order_by(industry.industry_id)
+    )
+    return [IndustryRecord(*row) for row in rows]
+
+
+async def accounts_by_id(
+    connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
+) -> dict[str, AccountRecord]:
+    rows = await connection.execute(
+        select(*_ACCOUNT_COLUMNS).where(account.account_id.in_(account_ids), account_visible(scope))
+    )
+    return {row[0]: AccountRecord(*row) for row in rows}
+
+
+async def companies_by_id(
+    connection: AsyncConnection, *, company_ids: Sequence[str], scope: Scope
+) -> dict[str, CompanyRecord]:
+    rows = await connection.execute(_companies(scope).where(company.company_id.in_(company_ids)))
+    return {row[0]: CompanyRecord(*row) for row in rows}
+
+
+async def contracts_by_id(
+    connection: AsyncConnection, *, contract_ids: Sequence[str], scope: Scope
+) -> dict[str, ContractRecord]:
+    rows = await connection.execute(_contracts(scope).where(contract.contract_id.in_(contract_ids)))
+    return {row[0]: ContractRecord(*row) for row in rows}
+
+
+async def companies_by_account(
+    connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
+) -> dict[str, list[CompanyRecord]]:
+    rows = await connection.execute(
+        _companies(scope).where(company.account_id.in_(account_ids)).order_by(company.company_id)
+    )
+    return _grouped(rows, key=1, record=CompanyRecord)
+
+
+async def contracts_by_company(
+    connection: AsyncConnection, *, company_ids: Sequence[str], scope: Scope
+) -> dict[str, list[ContractRecord]]:
+    rows = await connection.execute(
+        _contracts(scope).where(contract.company_id.in_(company_ids)).order_by(contract.contract_id)
+    )
+    return _grouped(rows, key=1, record=ContractRecord)
+
+
+async def contracts_by_account(
+    connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
+) -> dict[str, list[ContractRecord]]:
+    rows = await connection.execute(
+        _contracts(scope).where(company.account_id.in_(account_ids)).order_by(contract.contract_id)
+    )
+    return _grouped(rows, key=2, record=ContractRecord)
+
+
+async def metric_definitions(connection: AsyncConnection) -> list[DefinitionRecord]:
+    rows = await connection.execute(
+        select(
+            definition.name,
+            definition.unit,
+            definition.description,
+            definition.higher_is_better,
+            definition.aggregation,
+        ).order_by(definition.name)
+    )
+    return [DefinitionRecord(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFilter:
+    """The filters every `metrics` field takes, already validated; None means no filter."""
+
+    names: tuple[str, ...] | None = None
+    months: tuple[dt.date, ...] | None = None
+
+
+async def metrics_by_entity(
+    connection: AsyncConnection,
+    *,
+    level: str,
+    entity_ids: Sequence[str],
+    metric_filter: MetricFilter,
+) -> dict[str, list[MetricRecord]]:
+    """Rows of many entities of one level, ordered by metric name, then month."""
+    conditions: list[ColumnElement[bool]] = [
+        metric.level == level,
+        metric.entity_id.in_(entity_ids),
+    ]
+    if metric_filter.names is not None:
+        conditions.append(metric.metric_name.in_(metric_filter.names))
+    if metric_filter.months is not None:
+        conditions.append(metric.effective_date.in_(metric_filter.months))
+    statement = (
+        select(
+            metric.entity_id,
+            metric.metric_name,
+            metric.value,
+            definition.unit,
+            metric.effective_date,
+        )
+        .join_from(METRIC_TABLE, DEFINITION_TABLE, metric.metric_name == definition.name)
+        .where(*conditions)
+        .order_by(metric.entity_id, metric.metric_name, metric.effective_date)
+    )
+    grouped: dict[str, list[MetricRecord]] = defaultdict(list)
+    result = await connection.execute(statement)
+    for entity_id, name, value, unit, month in result:
+        grouped[entity_id].append(MetricRecord(name, value, unit, month))
+    return grouped
+
+
+async def account_counts_by_industry(
+    connection: AsyncConnection, *, industry_ids: Sequence[str], scope: Scope
+) -> dict[str, int]:
+    """Distinct accounts per industry that the scope sees (with INTERNAL: the cohort of the
+    industry's values, which counts every account whoever asks)."""
+    rows = await connection.execute(
+        select(account.industry_id, func.count(account.account_id))
+        .where(account.industry_id.in_(industry_ids), account_visible(scope))
+        .group_by(account.industry_id)
+    )
+    return {industry_id: int(count) for industry_id, count in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFilter:
+    account_ids: tuple[str, ...] | None = None
+    app: str | None = None
+    industry_id: str | None = None
+    is_key_account: bool | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if self.account_ids is not None:
+            conditions.append(account.account_id.in_(self.account_ids))
+        if self.app is not None:
+            conditions.append(account.app_id == self.app)
+        if self.industry_id is not None:
+            conditions.append(account.industry_id == self.industry_id)
+        if self.is_key_account is not None:
+            conditions.append(account.is_key_account == self.is_key_account)
+        return conditions
+
+
+async def account_page(
+    connection: AsyncConnection,
+    *,
+    account_filter: AccountFilter,
+    first: int,
+    after: str | None,
+    scope: Scope,
+) -> AccountPage:
+    """One page of accounts ordered by account id (keyset pagination: stable under inserts)."""
+    conditions = [*account_filter.conditions(), account_visible(scope)]
+    page_conditions = [*conditions]
+    if after is not None:
+        page_conditions.append(account.account_id > after)
+    rows = (
+        await connection.execute(
+            select(*_ACCOUNT_COLUMNS)
+            .where(and_(true(), *page_conditions))
+            .order_by(account.account_id)
+            .limit(first + 1)
+        )
+    ).all()
+    total = (
+        await connection.execute(
+            select(func.count()).select_from(ACCOUNT_TABLE).where(and_(true(), *conditions))
+        )
+    ).scalar_one()
+    return AccountPage(
+        accounts=[AccountRecord(*row) for row in rows[:first]],
+        has_next_page=len(rows) > first,
+        total_count=total,
+    )
+
+
+async def account_pages_by_industry(
+    connection: AsyncConnection,
+    *,
+    industry_ids: Sequence[str],
+    first: int,
+    after: str | None,
+    scope: Scope,
+) -> dict[str, AccountPage]:
+    """The same page of accounts for many industries in one statement (a window per industry)."""
+    conditions: list[ColumnElement[bool]] = [
+        account.industry_id.in_(industry_ids),
+        account_visible(scope),
+    ]
+    if after is not None:
+        conditions.append(account.account_id > after)
+    position = (
+        func.row_number()
+        .over(partition_by=account.industry_id, order_by=account.account_id)
+        .label("position")
+    )
+    remaining = func.count().over(partition_by=account.industry_id).label("remaining")
+    ranked = select(*_ACCOUNT_COLUMNS, position, remaining).where(*conditions).subquery()
+    rows = await connection.execute(
+        select(ranked)
+        .where(ranked.c.position <= first)
+        .order_by(ranked.c.industry_id, ranked.c.position)
+    )
+    accounts: dict[str, list[AccountRecord]] = defaultdict(list)
+    more: set[str] = set()
+    for row in rows:
+        accounts[row.industry_id].append(AccountRecord(*row[:6]))
+        if row.remaining > first:
+            more.add(row.industry_id)
+    counts = await account_counts_by_industry(connection, industry_ids=industry_ids, scope=scope)
+    return {
+        industry_id: AccountPage(
+            accounts=accounts.get(industry_id, []),
+            has_next_page=industry_id in more,
+            total_count=counts.get(industry_id, 0),
+        )
+        for industry_id in industry_ids
+    }

@@ -1,0 +1,163 @@
+"""Batched reads of sales analytics: one or two statements per batch, whatever its size.
+
+Like every read of accounts' data, they see only the accounts the request's scope sees."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.credit import CreditSegment
+from analytics.quarters import Quarter
+from analytics.segment_flows import segment_flows
+from analytics.segments import Segment
+from store.sales_records import (
+    CreditRiskRecord,
+    QuarterSegmentRecord,
+    SalesProfileRecord,
+    SegmentationRecord,
+)
+from store.scope import Scope, account_visible
+from store.tables import (
+    ACCOUNT_TABLE,
+    APP_TABLE,
+    CREDIT_RISK_TABLE,
+    QUARTER_SEGMENT_TABLE,
+    SALES_PROFILE_TABLE,
+)
+
+account = ACCOUNT_TABLE.c
+quarter_segment = QUARTER_SEGMENT_TABLE.c
+profile = SALES_PROFILE_TABLE.c
+credit = CREDIT_RISK_TABLE.c
+
+
+def _visible(table: Any) -> Any:
+    """The table joined to its account, on which the scope's condition applies."""
+    return table.join(ACCOUNT_TABLE, table.c.account_id == account.account_id)
+
+
+async def sales_profiles_by_account(
+    connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
+) -> dict[str, SalesProfileRecord]:
+    """Profiles with their quarters, oldest first; accounts without sales are absent."""
+    quarters: dict[str, list[QuarterSegmentRecord]] = {}
+    rows = await connection.execute(
+        select(
+            quarter_segment.account_id,
+            quarter_segment.quarter,
+            quarter_segment.orders,
+            quarter_segment.revenue,
+            quarter_segment.profit,
+            quarter_segment.frequency_segment,
+            quarter_segment.monetary_segment,
+            quarter_segment.frequency_cluster,
+            quarter_segment.monetary_cluster,
+            quarter_segment.recency_days,
+            quarter_segment.monetary_is_profit,
+        )
+        .select_from(_visible(QUARTER_SEGMENT_TABLE))
+        .where(quarter_segment.account_id.in_(account_ids), account_visible(scope))
+        .order_by(quarter_segment.account_id, quarter_segment.quarter)
+    )
+    for account_id, quarter, orders, revenue, profit, frequency, monetary, *rest in rows:
+        quarters.setdefault(account_id, []).append(
+            QuarterSegmentRecord(
+                quarter, orders, revenue, profit, Segment(frequency), Segment(monetary), *rest
+            )
+        )
+    profiles = await connection.execute(
+        select(
+            profile.account_id,
+            profile.first_purchase,
+            profile.last_purchase,
+            profile.is_recent,
+            profile.days_since_purchase,
+        )
+        .select_from(_visible(SALES_PROFILE_TABLE))
+        .where(profile.account_id.in_(account_ids), account_visible(scope))
+    )
+    return {
+        account_id: SalesProfileRecord(first, last, recent, days, quarters.get(account_id, []))
+        for account_id, first, last, recent, days in profiles
+    }
+
+
+async def credit_risks_by_account(
+    connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
+) -> dict[str, CreditRiskRecord]:
+    rows = await connection.execute(
+        select(
+            credit.account_id,
+            credit.score,
+            credit.segment,
+            credit.days_sales_outstanding,
+            credit.overdue_share,
+            credit.average_days_late,
+            credit.as_of,
+            credit.invoiced,
+            credit.outstanding,
+        )
+        .select_from(_visible(CREDIT_RISK_TABLE))
+        .where(credit.account_id.in_(account_ids), account_visible(scope))
+    )
+    return {
+        account_id: CreditRiskRecord(score, CreditSegment(segment), *rest)
+        for account_id, score, segment, *rest in rows
+    }
+
+
+async def app_exists(connection: AsyncConnection, *, app: str) -> bool:
+    found = await connection.execute(
+        select(literal(1)).select_from(APP_TABLE).where(APP_TABLE.c.app_id == app)
+    )
+    return found.first() is not None
+
+
+def _in(quarter: str, column: Any) -> Any:
+    return func.max(case((quarter_segment.quarter == quarter, column)))
+
+
+async def segmentation(
+    connection: AsyncConnection, *, app: str, quarter: Quarter
+) -> SegmentationRecord:
+    """Accounts per segment of one app in one quarter, and the moves since the previous one:
+    one statement that pairs each account's segments in the two quarters and counts the
+    pairs."""
+    now, before = quarter.label, quarter.previous.label
+    per_account = (
+        select(
+            _in(before, quarter_segment.frequency_segment).label("frequency_before"),
+            _in(now, quarter_segment.frequency_segment).label("frequency_now"),
+            _in(before, quarter_segment.monetary_segment).label("monetary_before"),
+            _in(now, quarter_segment.monetary_segment).label("monetary_now"),
+        )
+        .join_from(
+            QUARTER_SEGMENT_TABLE, ACCOUNT_TABLE, quarter_segment.account_id == account.account_id
+        )
+        .where(account.app_id == app, quarter_segment.quarter.in_((now, before)))
+        .group_by(quarter_segment.account_id)
+        .subquery()
+    )
+    c = per_account.c
+    rows = (
+        await connection.execute(
+            select(
+                c.frequency_before, c.frequency_now, c.monetary_before, c.monetary_now, func.count()
+            ).group_by(c.frequency_before, c.frequency_now, c.monetary_before, c.monetary_now)
+        )
+    ).all()
+
+    def segment(value: str | None) -> Segment | None:
+        return None if value is None else Segment(value)
+
+    return SegmentationRecord(
+        app=app,
+        quarter=now,
+        previous_quarter=before,
+        frequency=segment_flows((segment(r[0]), segment(r[1]), r[4]) for r in rows),
+        monetary=segment_flows((segment(r[2]), segment(r[3]), r[4]) for r in rows),
+    )

@@ -1,0 +1,279 @@
+"""The tables. External ids are strings kept exactly as given; values are exact decimals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Dialect, Index, Numeric, String, Table, Text, TypeDecorator
+from sqlalchemy.types import TypeEngine
+from sqlmodel import Field, SQLModel
+
+LEVELS = ("account", "company", "contract", "industry")
+AGGREGATIONS = ("sum", "mean", "median", "min", "max")
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """NUMERIC on PostgreSQL; text on SQLite, whose NUMERIC affinity would round to a float."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String())
+        return dialect.type_descriptor(Numeric(asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return str(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if isinstance(value, Decimal):
+            sign, digits, exponent = value.as_tuple()
+            if isinstance(exponent, int) and exponent > 0:
+                # asyncpg folds the trailing zeros of large whole numbers into the exponent
+                # (1.5E+4); NUMERIC's scale is never negative, so they are written out again.
+                return Decimal((sign, digits + (0,) * exponent, 0))
+            return value
+        return Decimal(value)
+
+
+class App(SQLModel, table=True):
+    __tablename__ = "app"
+
+    app_id: str = Field(primary_key=True)
+
+
+class Industry(SQLModel, table=True):
+    __tablename__ = "industry"
+
+    industry_id: str = Field(primary_key=True)
+    name: str
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "account"
+
+    account_id: str = Field(primary_key=True)
+    app_id: str = Field(foreign_key="app.app_id", index=True)
+    name: str
+    industry_id: str | None = Field(default=None, foreign_key="industry.industry_id", index=True)
+    is_key_account: bool = False
+    n_employees: int | None = None
+
+
+class Company(SQLModel, table=True):
+    __tablename__ = "company"
+
+    company_id: str = Field(primary_key=True)
+    account_id: str = Field(foreign_key="account.account_id", index=True)
+    name: str
+    industry_id: str | None = Field(default=None, foreign_key="industry.industry_id")
+    n_employees: int | None = None
+
+
+class Contract(SQLModel, table=True):
+    __tablename__ = "contract"
+
+    contract_id: str = Field(primary_key=True)
+    company_id: str = Field(foreign_key="company.company_id", index=True)
+    name: str
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class MetricDefinition(SQLModel, table=True):
+    __tablename__ = "metric_definition"
+
+    name: str = Field(primary_key=True)
+    unit: str
+    description: str = ""
+    higher_is_better: bool = True
+    aggregation: str = "mean"
+
+
+class MetricValue(SQLModel, table=True):
+    """One value of one metric for one entity and one month (effective_date is a 1st)."""
+
+    __tablename__ = "metric_value"
+    # The batched read filters on (level, entity_id IN ...) then metric and month, so the
+    # primary key's column order serves it directly.
+    __table_args__ = (Index("ix_metric_value_metric_month", "metric_name", "effective_date"),)
+
+    level: str = Field(primary_key=True)
+    entity_id: str = Field(primary_key=True)
+    metric_name: str = Field(primary_key=True, foreign_key="metric_definition.name")
+    effective_date: dt.date = Field(primary_key=True)
+    value: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
+
+
+METADATA = SQLModel.metadata
+
+
+class PublishedMonth(SQLModel, table=True):
+    """A month whose benchmarks are frozen: the API serves these months only."""
+
+    __tablename__ = "published_month"
+
+    month: dt.date = Field(primary_key=True)
+    published_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    revision: int = 1
+    min_cohort: int
+
+
+class Cohort(SQLModel, table=True):
+    """The frozen snapshot of one predeclared cohort: sector x metric x month.
+
+    Members and their values are kept (sorted by value) so that comparisons rank a customer in
+    exactly the cohort that was published, and a revision can tell how membership changed."""
+
+    __tablename__ = "cohort"
+
+    industry_id: str = Field(primary_key=True, foreign_key="industry.industry_id")
+    metric_name: str = Field(primary_key=True, foreign_key="metric_definition.name")
+    month: dt.date = Field(primary_key=True, foreign_key="published_month.month")
+    cohort_size: int
+    # Derived values exist only for cohorts that met the minimum when published.
+    p25: float | None = None
+    p50: float | None = None
+    p75: float | None = None
+    p90: float | None = None
+    rollup: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
+    member_ids: str = Field(sa_column=Column(Text(), nullable=False))
+    member_values: str = Field(sa_column=Column(Text(), nullable=False))
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key: only the SHA-256 of its secret is stored, so a database leak leaks no key."""
+
+    __tablename__ = "api_key"
+
+    key_id: str = Field(primary_key=True)
+    name: str = ""
+    role: str
+    app_id: str | None = Field(default=None, foreign_key="app.app_id")
+    account_id: str | None = Field(default=None, foreign_key="account.account_id")
+    secret_sha256: str
+    created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    revoked_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a model (SQLModel does not declare `__table__` for type checkers)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
+
+
+APP_TABLE = table_of(App)
+INDUSTRY_TABLE = table_of(Industry)
+ACCOUNT_TABLE = table_of(Account)
+COMPANY_TABLE = table_of(Company)
+CONTRACT_TABLE = table_of(Contract)
+DEFINITION_TABLE = table_of(MetricDefinition)
+METRIC_TABLE = table_of(MetricValue)
+PUBLISHED_MONTH_TABLE = table_of(PublishedMonth)
+COHORT_TABLE = table_of(Cohort)
+API_KEY_TABLE = table_of(ApiKey)
+
+
+class SaleLine(SQLModel, table=True):
+    """One line of a sales export.
+
+    A line is known by its customer, date, invoice number ("" when the file has none) and its
+    place among the lines of the same customer, date and invoice number in its file, so that
+    loading a file again, or an export that overlaps it, adds nothing twice; a corrected
+    amount replaces the old one.
+    """
+
+    __tablename__ = "sale_line"
+
+    account_id: str = Field(primary_key=True, foreign_key="account.account_id")
+    sale_date: dt.date = Field(primary_key=True)
+    invoice: str = Field(primary_key=True)
+    line: int = Field(primary_key=True)
+    amount: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
+    quantity: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
+    cost: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
+    profit: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One invoice or payment of a customer's ledger; known like a sale line is, by customer,
+    date, kind, reference ("" when none) and its place among the entries sharing those."""
+
+    __tablename__ = "ledger_entry"
+
+    account_id: str = Field(primary_key=True, foreign_key="account.account_id")
+    entry_date: dt.date = Field(primary_key=True)
+    # invoice or payment
+    kind: str = Field(primary_key=True)
+    reference: str = Field(primary_key=True)
+    line: int = Field(primary_key=True)
+    amount: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
+    due_date: dt.date | None = None
+
+
+class QuarterSegment(SQLModel, table=True):
+    """An account's orders, revenue and RFM segments in one calendar quarter ('YYYY-Qn'):
+    derived from sale_line by the segment job, which rewrites an app's rows at once."""
+
+    __tablename__ = "quarter_segment"
+
+    account_id: str = Field(primary_key=True, foreign_key="account.account_id")
+    quarter: str = Field(primary_key=True, index=True)
+    orders: int
+    revenue: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
+    profit: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
+    recency_days: int
+    # Whether monetary value was profit (every account of the quarter had it) or revenue.
+    monetary_is_profit: bool
+    frequency_cluster: int
+    frequency_segment: str
+    monetary_cluster: int
+    monetary_segment: str
+
+
+class SalesProfile(SQLModel, table=True):
+    """An account's purchase history in brief, derived by the segment job."""
+
+    __tablename__ = "sales_profile"
+
+    account_id: str = Field(primary_key=True, foreign_key="account.account_id")
+    first_purchase: dt.date
+    last_purchase: dt.date
+    # Days from the last purchase to the latest sale of the account's app.
+    days_since_purchase: int
+    is_recent: bool
+
+
+class CreditRisk(SQLModel, table=True):
+    """An account's credit risk from its ledger entries, derived by the segment job."""
+
+    __tablename__ = "credit_risk"
+
+    account_id: str = Field(primary_key=True, foreign_key="account.account_id")
+    # The latest ledger date of the account's app, on which everything is measured.
+    as_of: dt.date
+    score: int
+    segment: str
+    invoiced: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
+    outstanding: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
+    days_sales_outstanding: float | None = None
+    overdue_share: float | None = None
+    average_days_late: float | None = None
+
+
+SALE_LINE_TABLE = table_of(SaleLine)
+LEDGER_TABLE = table_of(LedgerEntry)
+QUARTER_SEGMENT_TABLE = table_of(QuarterSegment)
+SALES_PROFILE_TABLE = table_of(SalesProfile)
+CREDIT_RISK_TABLE = table_of(CreditRisk)

@@ -1,0 +1,135 @@
+"""Roll-ups, insight sentences, revision checks and the pulse summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analytics.insights import Band, band, insight
+from analytics.pulse import SectorMedian, summarize
+from analytics.revision import blocking_cohorts
+from analytics.rollups import roll_up
+
+D = [Decimal(v) for v in ("1.5", "2", "10", "4.25", "7")]
+
+
+@pytest.mark.parametrize(
+    ("aggregation", "expected"),
+    [("sum", "24.75"), ("mean", "4.95"), ("median", "4.25"), ("min", "1.5"), ("max", "10")],
+)
+def test_roll_ups_are_exact(aggregation: str, expected: str) -> None:
+    assert roll_up(D, aggregation) == Decimal(expected)
+
+
+def test_unknown_aggregation_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown aggregation"):
+        roll_up(D, "mode")
+
+
+@pytest.mark.parametrize(
+    ("percentile", "expected"),
+    [
+        (100, Band.TOP_10),
+        (90, Band.TOP_10),
+        (89, Band.TOP_QUARTILE),
+        (75, Band.TOP_QUARTILE),
+        (74, Band.ABOVE_MEDIAN),
+        (51, Band.ABOVE_MEDIAN),
+        (50, Band.BOTTOM_HALF),
+        (26, Band.BOTTOM_HALF),
+        (25, Band.BOTTOM_QUARTILE),
+        (0, Band.BOTTOM_QUARTILE),
+    ],
+)
+def test_five_bands(percentile: int, expected: Band) -> None:
+    assert band(percentile) is expected
+
+
+def test_insight_names_the_sector_and_points_the_right_way() -> None:
+    high = insight(
+        metric="reply_rate",
+        formatted_value="42.5%",
+        sector="Retail",
+        percentile=80,
+        higher_is_better=True,
+    )
+    assert high == (
+        "Your reply rate of 42.5% is in the top quartile of Retail: "
+        "as high as or higher than 80% of its accounts."
+    )
+    low = insight(
+        metric="response_time",
+        formatted_value="12min",
+        sector="Retail",
+        percentile=95,
+        higher_is_better=False,
+    )
+    assert "in the top 10% of Retail" in low
+    assert "as low as or lower than 95%" in low
+
+
+def _members(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+FIVE = _members("a", "b", "c", "d", "e")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "blocked"),
+    [
+        (FIVE, FIVE, False),  # nothing changed
+        (FIVE, FIVE | {"f"}, True),  # the differencing example: one more account
+        (FIVE, FIVE - {"e"}, True),  # one fewer (5 -> 4, published before)
+        (FIVE, FIVE | {"f", "g", "h", "i"}, True),  # four more
+        (FIVE, FIVE | {"f", "g", "h", "i", "j"}, False),  # five more dilute any one of them
+        (_members("a", "b"), _members("a", "b", "c"), False),  # refused before and after
+        (_members("a", "b", "c", "d"), FIVE, True),  # 4 -> 5: the newcomer is exposed next time
+        (frozenset(), FIVE, False),  # a new cohort of five: nothing to compare it with
+    ],
+)
+def test_revisions_are_blocked_by_small_membership_changes(
+    before: frozenset[str], after: frozenset[str], blocked: bool
+) -> None:
+    result = blocking_cohorts({"k": before}, {"k": after})
+    assert bool(result) is blocked
+
+
+@given(
+    st.frozensets(st.sampled_from("abcdefghijklmnop")),
+    st.frozensets(st.sampled_from("abcdefghijklmnop")),
+)
+def test_any_publishable_change_of_1_to_4_blocks(
+    before: frozenset[str], after: frozenset[str]
+) -> None:
+    changed = len(before ^ after)
+    published = len(before) >= 5 or len(after) >= 5
+    assert bool(blocking_cohorts({1: before}, {1: after})) == (published and 1 <= changed <= 4)
+
+
+def test_pulse_summary() -> None:
+    current = [
+        SectorMedian("Retail", "reply_rate", 40.0, True),
+        SectorMedian("Energy", "reply_rate", 45.0, True),
+        SectorMedian("Retail", "response_time", 12.0, False),
+        SectorMedian("Energy", "response_time", 9.0, False),
+    ]
+    previous = [SectorMedian("Retail", "reply_rate", 38.5, True)]
+    lines = summarize(
+        month=dt.date(2023, 4, 1),
+        current=current,
+        previous=previous,
+        previous_month=dt.date(2023, 3, 1),
+        minimum=5,
+        formatted=lambda metric, value: f"{value:g}",
+    )
+    assert lines == [
+        "April 2023: 2 sectors and 2 metrics had at least 5 contributing accounts.",
+        "Best reply rate: Energy (median 45).",
+        "Best response time: Energy (median 9).",
+        "Retail, reply rate: median 40, +1.50 against March 2023 (38.5).",
+    ]

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analytics.export_amounts import (
+    Amount,
+    BadAmount,
+    DecimalMark,
+    Side,
+    infer_decimal_mark,
+    parse_amount,
+)
+
+POINT, COMMA = DecimalMark.POINT, DecimalMark.COMMA
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "expected"),
+    [
+        ("1234.50", POINT, Amount(Decimal("1234.50"))),
+        ("1,234.50", POINT, Amount(Decimal("1234.50"))),
+        ("12,34,567.00", POINT, Amount(Decimal("1234567.00"))),
+        ("$1,234", POINT, Amount(Decimal("1234"))),
+        ("Rs. 1,200", POINT, Amount(Decimal("1200"))),
+        ("1,200.00 INR", POINT, Amount(Decimal("1200.00"))),
+        ("USD 1,000,000", POINT, Amount(Decimal("1000000"))),
+        ("₹ 12,500.00 Dr", POINT, Amount(Decimal("12500.00"), Side.DEBIT)),
+        ("500.00 Cr", POINT, Amount(Decimal("500.00"), Side.CREDIT)),
+        ("500cr.", POINT, Amount(Decimal("500"), Side.CREDIT)),
+        ("Dr 75", POINT, Amount(Decimal("75"), Side.DEBIT)),
+        ("(500.00)", POINT, Amount(Decimal("-500.00"))),
+        ("500-", POINT, Amount(Decimal("-500"))),
+        ("-$12.5", POINT, Amount(Decimal("-12.5"))),
+        ("\u22123", POINT, Amount(Decimal("-3"))),
+        ("-0", POINT, Amount(Decimal("0"))),
+        (".5", POINT, Amount(Decimal("0.5"))),
+        ("1'234.5", POINT, Amount(Decimal("1234.5"))),
+        ("1.234,50", COMMA, Amount(Decimal("1234.50"))),
+        ("1 234,50 €", COMMA, Amount(Decimal("1234.50"))),
+        ("€1.234", COMMA, Amount(Decimal("1234"))),
+        ("12,5", COMMA, Amount(Decimal("12.5"))),
+    ],
+)
+def test_amounts_as_exports_write_them(text: str, mark: DecimalMark, expected: Amount) -> None:
+    assert parse_amount(text, mark) == expected
+    assert str(parse_amount(text, mark).value) == str(expected.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "reason"),
+    [
+        ("abc", POINT, "write it like 1234.50 or 1,234.50"),
+        ("N/A", POINT, "write it like"),
+        ("1,2,3", POINT, "write it like"),
+        ("12,345,67", POINT, "write it like"),
+        ("1.2.3", POINT, "write it like"),
+        ("--5", POINT, "more than one minus sign"),
+        ("1,234.50", COMMA, "decimal comma, as in 1.234,50"),
+        ("Dr", POINT, "write it like"),
+    ],
+)
+def test_what_is_not_an_amount_says_how_to_write_one(
+    text: str, mark: DecimalMark, reason: str
+) -> None:
+    with pytest.raises(BadAmount) as caught:
+        parse_amount(text, mark)
+    assert reason in str(caught.value)
+
+
+def test_the_decimal_mark_is_decided_by_the_whole_file() -> None:
+    assert infer_decimal_mark(["1,234", "2,000"]) is POINT
+    assert infer_decimal_mark(["1,5", "2,25"]) is COMMA
+    assert infer_decimal_mark(["1.234,50"]) is COMMA
+    assert infer_decimal_mark(["1.234.567"]) is COMMA
+    assert infer_decimal_mark(["12,5", "1,234.50"]) is POINT
+    assert infer_decimal_mark(["12.5"]) is POINT
+    assert infer_decimal_mark(["Rs. 1,200", "$ 3,000"]) is POINT
+
+
+def _grouped(digits: str, size: int = 3) -> list[str]:
+    groups = []
+    while len(digits) > size:
+        groups.insert(0, digits[-size:])
+        digits = digits[:-size]
+    return [digits, *groups]
+
+
+def _indian(digits: str) -> str:
+    if len(digits) <= 3:
+        return digits
+    return ",".join([*_grouped(digits[:-3], 2), digits[-3:]])
+
+
+@given(
+    st.decimals(min_value=-(10**12), max_value=10**12, places=2, allow_nan=False),
+    st.sampled_from(["western", "indian", "european", "dr/cr", "currency", "parentheses"]),
+)
+def test_every_written_amount_reads_back_exactly(value: Decimal, style: str) -> None:
+    sign = "-" if value < 0 else ""
+    whole, _, fraction = f"{abs(value):.2f}".partition(".")
+    mark = POINT
+    side = None
+    if style == "western":
+        text = f"{sign}{','.join(_grouped(whole))}.{fraction}"
+    elif style == "indian":
+        text = f"{sign}{_indian(whole)}.{fraction}"
+    elif style == "european":
+        text, mark = f"{sign}{'.'.join(_grouped(whole))},{fraction}", COMMA
+    elif style == "dr/cr":
+        side = Side.CREDIT if value < 0 else Side.DEBIT
+        text, sign = f"{','.join(_grouped(whole))}.{fraction} {side}", ""
+    elif style == "currency":
+        text = f"{sign}₹ {','.join(_grouped(whole))}.{fraction}"
+    else:
+        text = f"({whole}.{fraction})" if sign else f"{whole}.{fraction}"
+    amount = parse_amount(text, mark)
+    assert amount.side is side
+    expected = abs(value) if side is not None else value
+    assert amount.value == expected
+    assert infer_decimal_mark([text]) is mark or mark is POINT

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import pytest
+
+from analytics.export_columns import (
+    LEDGER_ROLES,
+    SALES_ROLES,
+    ColumnGuessError,
+    guess_columns,
+    header_score,
+    normalize,
+    words,
+)
+
+
+def _named(header: list[str], **overrides: str | None) -> dict[str, str]:
+    return {
+        role: header[index] for role, index in guess_columns(header, SALES_ROLES, overrides).items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (
+            ["Voucher Date", "Party Name", "Vch No.", "Net Amount", "Qty"],
+            {
+                "date": "Voucher Date",
+                "customer": "Party Name",
+                "invoice": "Vch No.",
+                "amount": "Net Amount",
+                "quantity": "Qty",
+            },
+        ),
+        (
+            ["customer_id", "order_date", "dollar_value"],
+            {"customer": "customer_id", "date": "order_date", "amount": "dollar_value"},
+        ),
+        (
+            ["Customer ID", "Customer Name", "Invoice Date", "Invoice No", "Amount (INR)", "COGS"],
+            {
+                "customer": "Customer ID",
+                "customer_name": "Customer Name",
+                "date": "Invoice Date",
+                "invoice": "Invoice No",
+                "amount": "Amount (INR)",
+                "cost": "COGS",
+            },
+        ),
+        (
+            ["Date", "Buyer", "Sales", "Gross Profit", "Remarks"],
+            {"date": "Date", "customer": "Buyer", "amount": "Sales", "profit": "Gross Profit"},
+        ),
+        (
+            ["Date", "Particulars", "Debit", "Credit", "Balance"],
+            {"date": "Date", "customer": "Particulars", "debit": "Debit", "credit": "Credit"},
+        ),
+        (
+            ["invoiceDate", "clientCode", "invoiceAmountUsd"],
+            {"date": "invoiceDate", "customer": "clientCode", "amount": "invoiceAmountUsd"},
+        ),
+    ],
+)
+def test_columns_of_real_exports_are_recognised(
+    header: list[str], expected: dict[str, str]
+) -> None:
+    assert _named(header) == expected
+
+
+def test_a_ledger_tells_the_due_date_from_the_date() -> None:
+    header = ["Date", "Due Date", "Party", "Vch Type", "Ref No", "Amount"]
+    found = {role: header[i] for role, i in guess_columns(header, LEDGER_ROLES).items()}
+    assert found == {
+        "date": "Date",
+        "due_date": "Due Date",
+        "customer": "Party",
+        "kind": "Vch Type",
+        "invoice": "Ref No",
+        "amount": "Amount",
+    }
+
+
+def test_an_override_beats_the_guess_and_an_empty_one_drops_a_column() -> None:
+    header = ["Date", "Customer", "Amount", "Net Amt", "Cost"]
+    found = _named(header, amount="Net Amt", cost=None)
+    assert found == {"date": "Date", "customer": "Customer", "amount": "Net Amt"}
+    assert _named(header, amount="net_amt")["amount"] == "Net Amt"
+
+
+def test_overrides_that_name_nothing_are_refused_with_what_exists() -> None:
+    with pytest.raises(ColumnGuessError, match="no such column; its columns are: 'Date', 'X'"):
+        guess_columns(["Date", "X"], SALES_ROLES, {"amount": "Total"})
+    with pytest.raises(ColumnGuessError, match="no column role 'price': use one of customer"):
+        guess_columns(["Date", "X"], SALES_ROLES, {"price": "X"})
+    with pytest.raises(ColumnGuessError, match="both name column 'X'"):
+        guess_columns(["Date", "X"], SALES_ROLES, {"amount": "X", "cost": "X"})
+
+
+def test_a_column_gives_one_role_at_most() -> None:
+    assigned = guess_columns(["Name", "Date", "Value"], SALES_ROLES)
+    assert sorted(assigned.values()) == [0, 1, 2]
+    assert "customer_name" not in assigned
+
+
+def test_the_header_scores_above_a_title() -> None:
+    assert header_score(["Sales Register"], SALES_ROLES) <= 1
+    assert header_score(["Date", "Party", "Amount"], SALES_ROLES) == 3
+
+
+def test_names_compare_without_case_spaces_and_punctuation() -> None:
+    assert normalize(" Party's-Name ") == "partysname"
+    assert words("invoiceDate (dd/mm)") == ("invoice", "date", "dd", "mm")
+    assert words("VAT_Amount") == ("vat", "amount")

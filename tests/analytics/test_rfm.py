@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analytics.quarters import Quarter
+from analytics.rfm import SaleLine, is_recent, monetary_values, quarterly_activity, recent_since
+
+D = Decimal
+
+
+def test_orders_are_distinct_invoices_and_lines_without_one() -> None:
+    lines = [
+        SaleLine(dt.date(2024, 1, 5), "INV-1", D("100.10"), D("10")),
+        SaleLine(dt.date(2024, 1, 5), "INV-1", D("50.00"), D("5")),
+        SaleLine(dt.date(2024, 2, 9), "INV-2", D("0.01"), D("0")),
+        SaleLine(dt.date(2024, 3, 1), "", D("20"), D("2")),
+        SaleLine(dt.date(2024, 3, 2), "", D("20"), None),
+        SaleLine(dt.date(2023, 12, 31), "INV-0", D("-5"), D("-1")),
+    ]
+    old, new = quarterly_activity(lines)
+    assert old.quarter == Quarter(2023, 4)
+    assert (old.orders, old.revenue, old.profit, old.recency_days) == (1, D("-5"), D("-1"), 0)
+    assert new.quarter == Quarter(2024, 1)
+    assert new.orders == 4
+    assert new.revenue == D("190.11")
+    assert new.profit is None  # one line without a profit: no partial sum
+    assert (new.first_purchase, new.last_purchase) == (dt.date(2024, 1, 5), dt.date(2024, 3, 2))
+    assert new.recency_days == 29
+
+
+sale_lines = st.lists(
+    st.builds(
+        SaleLine,
+        st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2024, 12, 31)),
+        st.sampled_from(["", "", "A", "B", "C"]),
+        st.decimals(min_value=-1000, max_value=10**6, places=2, allow_nan=False),
+        st.none() | st.decimals(min_value=-1000, max_value=1000, places=3, allow_nan=False),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=60)
+@given(sale_lines)
+def test_quarters_add_up_to_the_lines(lines: list[SaleLine]) -> None:
+    by_quarter: dict[Quarter, list[SaleLine]] = defaultdict(list)
+    for line in lines:
+        by_quarter[Quarter.of(line.sale_date)].append(line)
+    activities = quarterly_activity(reversed(lines))
+    assert [a.quarter for a in activities] == sorted(by_quarter)
+    for activity in activities:
+        own = by_quarter[activity.quarter]
+        invoices = {line.invoice for line in own if line.invoice}
+        assert activity.orders == len(invoices) + sum(1 for line in own if not line.invoice)
+        assert activity.revenue == sum((line.amount for line in own), D(0))
+        profits = [line.profit for line in own]
+        expected = None if None in profits else sum((p for p in profits if p is not None), D(0))
+        assert activity.profit == expected
+        assert activity.last_purchase == max(line.sale_date for line in own)
+        assert activity.first_purchase == min(line.sale_date for line in own)
+        assert 0 <= activity.recency_days <= 92
+
+
+def test_monetary_value_is_profit_only_when_every_account_has_one() -> None:
+    lines = [SaleLine(dt.date(2024, 1, 1), "", D("10"), D("3"))]
+    with_profit = quarterly_activity(lines)
+    without = quarterly_activity([SaleLine(dt.date(2024, 1, 1), "", D("7"), None)])
+    assert monetary_values(with_profit) == ([D("3")], True)
+    assert monetary_values(with_profit + without) == ([D("10"), D("7")], False)
+
+
+def test_recent_means_within_the_window_before_the_latest_sale() -> None:
+    latest = dt.date(2024, 5, 31)
+    assert recent_since(latest) == dt.date(2024, 2, 29)
+    assert is_recent(dt.date(2024, 2, 29), latest_sale=latest)
+    assert not is_recent(dt.date(2024, 2, 28), latest_sale=latest)
+    assert is_recent(dt.date(2023, 12, 1), latest_sale=latest, quarters=2)

@@ -1,0 +1,118 @@
+"""`profiling ingest KIND FILE [--app APP]` through Typer's runner, on a throwaway SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from cli.ingest_command import ingest
+
+app = typer.Typer()
+app.command("ingest")(ingest)
+# A second command keeps Typer from folding the app into its only command.
+app.command("noop")(lambda: None)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "profiling.db"
+
+
+def run(database: Path, *arguments: str) -> typer.testing.Result:
+    return CliRunner().invoke(
+        app, ["ingest", *arguments], env={"DATABASE_URL": f"sqlite:///{database}"}
+    )
+
+
+def rows(database: Path, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(query).fetchall()
+
+
+def test_a_good_file_is_loaded_and_its_columns_shown(database: Path, tmp_path: Path) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_text("Account ID;Name;Industry;Notes\nA1;Acme;retail;x\n", encoding="utf-8")
+
+    result = run(database, "accounts", str(path), "--app", "ksa")
+
+    assert result.exit_code == 0, result.output
+    assert "account_id <- Account ID" in result.stdout
+    assert "industry <- Industry" in result.stdout
+    assert "Ignored columns: Notes" in result.stdout
+    assert "Created apps: ksa" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == (
+        "accounts.csv (CSV, semicolon-separated): 1 rows read, 1 accounts written, "
+        "1 new apps, 1 new industries"
+    )
+    assert rows(database, "select account_id, app_id, industry_id from account") == [
+        ("A1", "ksa", "retail")
+    ]
+
+
+def test_every_bad_row_is_listed_and_nothing_written(database: Path, tmp_path: Path) -> None:
+    path = tmp_path / "industries.csv"
+    path.write_text("industry_id,name\nretail,Retail\nenergy,\nretail,Again\n", encoding="utf-8")
+
+    result = run(database, "industries", str(path))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "line 3: missing required value for name",
+        "line 4: duplicate industry_id 'retail': line 2 has the same",
+        "industries.csv: 2 bad rows out of 3; nothing was written "
+        "(fix the listed lines and load the file again)",
+    ]
+    assert rows(database, "select * from industry") == []
+
+
+def test_a_missing_column_is_one_line(database: Path, tmp_path: Path) -> None:
+    path = tmp_path / "industries.csv"
+    path.write_text("id,label\nretail,Retail\n", encoding="utf-8")
+
+    result = run(database, "industries", str(path))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "industries.csv: missing required column(s) industry_id, name; "
+        "the file's columns are: 'id', 'label'"
+    ]
+
+
+def test_a_missing_file_is_one_line(database: Path, tmp_path: Path) -> None:
+    result = run(database, "metrics", str(tmp_path / "nowhere.csv"))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["nowhere.csv: cannot read it: No such file or directory"]
+
+
+def test_an_unknown_kind_is_refused_by_the_command_line(database: Path, tmp_path: Path) -> None:
+    result = run(database, "customers", str(tmp_path / "x.csv"))
+
+    assert result.exit_code == 2
+    assert "customers" in result.stderr
+
+
+def test_loading_twice_changes_nothing(database: Path, tmp_path: Path) -> None:
+    definitions = tmp_path / "definitions.jsonl"
+    definitions.write_text('{"name": "revenue", "unit": "euros"}\n', encoding="utf-8")
+    industries = tmp_path / "industries.tsv"
+    industries.write_text("industry_id\tname\nretail\tRetail\n", encoding="utf-8")
+    metrics = tmp_path / "metrics.csv"
+    metrics.write_text(
+        "level,entity_id,metric_name,effective_date,value\nindustry,retail,revenue,2024-05-20,1.50\n",
+        encoding="utf-8",
+    )
+    for kind, path in [("definitions", definitions), ("industries", industries)]:
+        assert run(database, kind, str(path)).exit_code == 0
+
+    first = run(database, "metrics", str(metrics))
+    before = rows(database, "select * from metric_value")
+    second = run(database, "metrics", str(metrics))
+
+    assert (first.exit_code, second.exit_code) == (0, 0)
+    assert before == [("industry", "retail", "revenue", "2024-05-01", "1.50")]
+    assert rows(database, "select * from metric_value") == before

@@ -1,0 +1,144 @@
+"""The `profiling` command as users run it: the installed console script, in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from schema.build import export_sdl
+
+PROFILING = shutil.which("profiling", path=str(Path(sys.executable).parent)) or "profiling"
+
+
+def run(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PROFILING, *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PROFILING_TODAY": "2024-03-10"}
+
+
+def test_export_schema_prints_the_sdl(env: dict[str, str]) -> None:
+    result = run("export-schema", env=env)
+    assert result.returncode == 0
+    assert result.stdout == export_sdl()
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("serve", "--no-auth", "--host", "0.0.0.0"), "loopback addresses only"),
+        (("demo", "--scale", "0"), "scale must be"),
+    ],
+)
+def test_refusals_exit_1_with_one_line(
+    env: dict[str, str], args: tuple[str, ...], reason: str
+) -> None:
+    result = run(*args, env=env)
+    assert result.returncode == 1
+    assert reason in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_settings_exit_1(env: dict[str, str]) -> None:
+    result = run("demo", env={**env, "PROFILING_TODAY": "tomorrow"})
+    assert result.returncode == 1
+    assert "PROFILING_TODAY" in result.stderr
+
+
+def test_unreachable_database_hides_the_password(env: dict[str, str]) -> None:
+    url = "postgresql://someone:s3cret@127.0.0.1:1/nothing"
+    result = run("demo", env={**env, "DATABASE_URL": url})
+    assert result.returncode == 1
+    assert "cannot reach the database" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def demo_server(env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """`profiling demo` at a small scale, then `profiling serve --demo --no-auth` on it."""
+    assert run("demo", "--scale", "0.05", env=env).returncode == 0
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [PROFILING, "serve", "--demo", "--no-auth", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server did not become healthy within 60 s")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def test_serve_answers_graphql_over_http(demo_server: str) -> None:
+    response = httpx.post(
+        f"{demo_server}/graphql",
+        json={
+            "query": """{ industries { industryId }
+                accounts(first: 2) { totalCount edges { node { accountId
+                  metrics(lastFullMonth: true) { metricName value unit formattedValue } } } } }"""
+        },
+        timeout=30,
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert "errors" not in body
+    assert len(body["data"]["industries"]) == 12
+    assert body["data"]["accounts"]["totalCount"] > 2
+    rows = body["data"]["accounts"]["edges"][0]["node"]["metrics"]
+    assert rows  # the demo's last month is the last full month before PROFILING_TODAY
+
+
+def test_publish_freezes_a_month_and_guards_revisions(env: dict[str, str]) -> None:
+    assert run("demo", "--scale", "0.05", env=env).returncode == 0
+    first = run("publish", "--month", "2024-02", env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Published 2024-02:")
+    again = run("publish", "--month", "2024-02", env=env)
+    assert again.returncode == 1
+    assert "already published" in again.stderr
+    revised = run("publish", "--month", "2024-02", "--revise", env=env)
+    assert revised.returncode == 0, revised.stderr
+    assert "revision 2" in revised.stdout
+    for month, reason in (("2024-03", "not over yet"), ("2024/02", "YYYY-MM")):
+        refused = run("publish", "--month", month, env=env)
+        assert refused.returncode == 1
+        assert reason in refused.stderr

@@ -1,0 +1,91 @@
+"""Database fixtures: every store test runs on SQLite, and on PostgreSQL when
+TEST_DATABASE_URL is set (with PROFILING_REQUIRE_POSTGRES=1 a missing one is a failure)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.engine import create_engine
+from store.migrate import migrate
+from store.settings import normalize_database_url
+from store.tables import METADATA
+
+# Speed is measured by the scripts in bench/, never by tests: no per-example deadlines, which
+# fail at random on a loaded machine (a first call that builds a locale's formatters, say).
+settings.register_profile("profiling", deadline=None)
+settings.load_profile("profiling")
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+REQUIRE_POSTGRES = os.environ.get("PROFILING_REQUIRE_POSTGRES") == "1"
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+async def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        # A clean slate for the run: drop what an earlier run or schema version left.
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await migrate(engine)
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("PROFILING_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+        pytest.skip("TEST_DATABASE_URL is not set")
+    url = normalize_database_url(POSTGRES_URL)
+    asyncio.run(_reset_postgres(url))
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated, empty database."""
+    engine = create_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        tables = ", ".join(table.name for table in METADATA.sorted_tables)
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+    else:
+        await migrate(engine)
+    yield engine
+    await engine.dispose()
+
+
+_postgres_tests_passed = 0
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    global _postgres_tests_passed
+    if report.when == "call" and report.passed and "[postgresql" in report.nodeid:
+        _postgres_tests_passed += 1
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # CI promises PostgreSQL coverage: a run that required it and ran none of it fails.
+    if REQUIRE_POSTGRES and session.testscollected and _postgres_tests_passed == 0:
+        print("\nPROFILING_REQUIRE_POSTGRES=1 but no PostgreSQL test passed")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

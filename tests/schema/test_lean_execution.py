@@ -1,0 +1,339 @@
+"""The lean executor answers exactly as graphql-core's standard one: data, errors, their paths,
+key order. A generated corpus of queries runs through both on the same seeded database."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from graphql import ValueNode
+from hypothesis import HealthCheck, Phase, given, settings
+from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from analytics.formatting import format_value
+from resolvers.global_ids import encode_global_id
+from resolvers.pagination import encode_cursor
+from schema import app as app_module
+from schema import types
+from schema.build import SCHEMA, ProfilingSchema, build_schema
+from schema.lean_execution import LeanExecutor
+from store.engine import create_engine
+from store.settings import load_settings
+from tests.factories import Seed
+from tests.schema.conftest import TODAY, GraphQLClient
+from tests.schema.query_corpus import (
+    NULL,
+    Corpus,
+    Request,
+    boolean,
+    data_requests,
+    integer,
+    requests,
+    string,
+    strings,
+)
+
+MONTHS = ("2023-02-01", "2023-03-01", "2023-04-01")
+METRICS = {
+    "revenue": "EUR",
+    "minutes_saved": "minutes",
+    "reply_rate": "percent",
+    "tickets": "count",
+    # A unit no formatter knows: formattedValue of its rows is an error.
+    "legacy_score": "furlongs",
+}
+ACCOUNTS = [f"acc-{n}" for n in range(8)]
+COMPANIES = [f"acc-{n}-co{c}" for n in range(8) for c in range(n % 3)]
+CONTRACTS = [f"{company}-ct" for company in COMPANIES]
+LOCALES = ("en", "fr", "de_CH", "pt-BR", "", "xx", "not a locale")
+
+
+@pytest.fixture
+async def seeded(engine: AsyncEngine) -> None:
+    seed = Seed()
+    seed.industry("retail")
+    seed.industry("energy")  # two accounts: below the cohort minimum
+    for name, unit in METRICS.items():
+        seed.definition(name, unit)
+    for n, account in enumerate(ACCOUNTS):
+        seed.account(
+            account,
+            industry="retail" if n < 6 else "energy",
+            app=("north", "south")[n % 2],
+            key=n % 3 == 0,
+            employees=None if n % 2 else 10 * n,
+        )
+        for m, month in enumerate(MONTHS):
+            for k, name in enumerate(("revenue", "minutes_saved", "reply_rate", "tickets")):
+                if (n + m + k) % 5:
+                    seed.metric("account", account, name, month, f"{n * 1000 + m * 10 + k}.{k}")
+        if n == 3:
+            seed.metric("account", account, "legacy_score", MONTHS[1], "7")
+    for company in COMPANIES:
+        seed.company(company, account=company.split("-co")[0])
+        seed.metric("company", company, "revenue", MONTHS[2], "-12.5")
+    for contract in CONTRACTS:
+        seed.contract(contract, company=contract.removesuffix("-ct"))
+        seed.metric("contract", contract, "minutes_saved", MONTHS[0], "90")
+    seed.metric("industry", "retail", "reply_rate", MONTHS[1], "42.5")
+    await seed.write(engine)
+
+
+def _values() -> dict[str, list[ValueNode]]:
+    global_ids = [
+        encode_global_id("Account", ACCOUNTS[1]),
+        encode_global_id("Company", COMPANIES[0]),
+        encode_global_id("Contract", CONTRACTS[0]),
+        encode_global_id("Industry", "retail"),
+        "not-an-id",
+    ]
+    return {
+        "accountId": [string(account) for account in (*ACCOUNTS[:5], "missing")],
+        "companyId": [string(company) for company in (*COMPANIES[:3], "missing")],
+        "contractId": [string(contract) for contract in (*CONTRACTS[:3], "missing")],
+        "industryId": [string("retail"), string("energy"), string("missing")],
+        "industry": [string("retail"), string("energy"), NULL],
+        "id": [string(global_id) for global_id in global_ids],
+        "accountIds": [strings(ACCOUNTS[:3]), strings(["acc-5", "missing"]), NULL],
+        "names": [strings(["revenue"]), strings(["tickets", "reply_rate"]), strings([]), NULL],
+        "effectiveDates": [strings(["2023-03-15"]), strings(["2023-02-01", "2023-04-30"]), NULL],
+        "lastFullMonth": [boolean(True), boolean(False), NULL],
+        "first": [integer(1), integer(3), integer(100), integer(0), NULL],
+        "after": [string(encode_cursor(ACCOUNTS[2])), NULL, string("garbage")],
+        "app": [string("north"), string("south"), string("nowhere"), NULL],
+        "isKeyAccount": [boolean(True), boolean(False), NULL],
+        "metric": [string("revenue"), string("reply_rate"), string("unknown")],
+    }
+
+
+CORPUS = Corpus(
+    schema=SCHEMA._schema,
+    root_fields=(
+        "account",
+        "accounts",
+        "company",
+        "contract",
+        "industry",
+        "industries",
+        "node",
+        "metricDefinitions",
+    ),
+    argument_values=_values(),
+    locales=LOCALES,
+)
+
+
+@dataclass
+class DifferentialClient(GraphQLClient):
+    schema: ProfilingSchema
+
+    @contextlib.contextmanager
+    def standard_executor(self) -> Iterator[None]:
+        """graphql-core's own completion, as strawberry runs it without the lean executor."""
+        self.schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
+        try:
+            yield
+        finally:
+            self.schema.execution_context_class = LeanExecutor
+
+
+@pytest.fixture
+async def client(
+    engine: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[DifferentialClient]:
+    """The app over one database connection. Concurrent reads then finish in the order they
+    were asked, so when an error nulls a subtree, which errors of the fields beside it were
+    recorded before the others were cancelled does not depend on a race between reads: the
+    spec leaves that open, and this test compares executors, not read timings."""
+    built: list[ProfilingSchema] = []
+
+    def build_and_keep(**options: Any) -> ProfilingSchema:
+        built.append(build_schema(**options))
+        return built[-1]
+
+    monkeypatch.setattr(app_module, "build_schema", build_and_keep)
+    single = create_engine(database_url, pool_size=1, max_overflow=0)
+    app = app_module.create_app(
+        require_keys=False, settings=load_settings({"PROFILING_TODAY": TODAY}), engine=single
+    )
+    (schema,) = built
+    assert schema.execution_context_class is LeanExecutor
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield DifferentialClient(http, schema)
+    await single.dispose()
+
+
+async def _answer(http: httpx.AsyncClient, request: Request) -> bytes:
+    response = await http.post(
+        "/graphql", json={"query": request.query, "variables": request.variables}
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = orjson.loads(response.content)
+    errors = body.get("errors", [])
+    # Unexpected errors carry a fresh request id each time: the rest must be equal.
+    for error in errors:
+        error.get("extensions", {}).pop("requestId", None)
+    # Errors of concurrent fields come in the order their reads finish (the spec gives none).
+    errors.sort(key=orjson.dumps)
+    return orjson.dumps(body)
+
+
+async def _lean_and_standard(client: DifferentialClient, request: Request) -> tuple[bytes, bytes]:
+    lean = await _answer(client.http, request)
+    with client.standard_executor():
+        standard = await _answer(client.http, request)
+    return lean, standard
+
+
+EXAMPLES = settings(
+    deadline=None,
+    # A failure is reported as generated: shrinking pairs of requests can take minutes.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@settings(EXAMPLES, max_examples=60)
+@given(request=requests(CORPUS))
+async def test_generated_queries_answer_alike(
+    client: DifferentialClient, seeded: None, request: Request
+) -> None:
+    lean, standard = await _lean_and_standard(client, request)
+    assert lean == standard, request.query
+
+
+@settings(EXAMPLES, max_examples=100)
+@given(request=data_requests(CORPUS))
+async def test_generated_queries_over_the_seeded_data_answer_alike(
+    client: DifferentialClient, seeded: None, request: Request
+) -> None:
+    lean, standard = await _lean_and_standard(client, request)
+    assert lean == standard, request.query
+
+
+DRESSED = """
+query ($yes: Boolean!, $loc: String) {
+  account(accountId: "acc-1") {
+    __typename
+    ...Rows
+    thisMonth: metrics(names: ["revenue", "tickets"], lastFullMonth: true) {
+      ... on MetricRow { n: metricName v: value __typename }
+      value @include(if: $yes)
+      effectiveDate @skip(if: $yes)
+      fr: formattedValue(locale: $loc)
+      formattedValue
+    }
+    companies { __typename companyId name nEmployees }
+  }
+  industries { industryId name __typename }
+}
+fragment Rows on Account {
+  metrics(names: ["minutes_saved"]) { unit formattedValue(locale: "de_CH") }
+}
+"""
+
+
+@pytest.mark.parametrize("yes", [True, False])
+async def test_aliases_fragments_typename_and_directives(
+    client: DifferentialClient, seeded: None, yes: bool
+) -> None:
+    request = Request(DRESSED, {"yes": yes, "loc": "fr"})
+    lean, standard = await _lean_and_standard(client, request)
+    assert lean == standard
+    account = orjson.loads(lean)["data"]["account"]
+    rows = account["thisMonth"]
+    assert [list(row) for row in rows] == [
+        ["n", "v", "__typename", "value" if yes else "effectiveDate", "fr", "formattedValue"]
+    ] * len(rows)
+    assert rows[0]["n"] == "revenue"
+    assert rows[0]["fr"] == format_value(Decimal("1020.0"), "EUR", "fr")
+    assert rows[0]["formattedValue"] == "€1,020"
+    assert account["metrics"][0] == {
+        "unit": "minutes",
+        "formattedValue": format_value(Decimal("1001.1"), "minutes", "de_CH"),
+    }
+
+
+async def test_an_unknown_locale_fails_at_the_first_row_and_nulls_up_to_the_account(
+    client: DifferentialClient, seeded: None
+) -> None:
+    request = Request(
+        '{ account(accountId: "acc-1") { metrics { value formattedValue(locale: "xx") } } }', {}
+    )
+    lean, standard = await _lean_and_standard(client, request)
+    assert lean == standard
+    body = orjson.loads(lean)
+    assert body["data"] == {"account": None}
+    assert [error["path"] for error in body["errors"]] == [
+        ["account", "metrics", 0, "formattedValue"]
+    ]
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_an_unknown_unit_fails_at_its_own_row(
+    client: DifferentialClient, seeded: None
+) -> None:
+    request = Request(
+        '{ accounts(accountIds: ["acc-2", "acc-3"]) { edges { node { accountId '
+        'metrics(effectiveDates: ["2023-03-01"]) { metricName formattedValue } } } } }',
+        {},
+    )
+    lean, standard = await _lean_and_standard(client, request)
+    assert lean == standard
+    body = orjson.loads(lean)
+    # legacy_score (unit furlongs) is the first of acc-3's rows in March.
+    assert [error["path"] for error in body["errors"]] == [
+        ["accounts", "edges", 1, "node", "metrics", 0, "formattedValue"]
+    ]
+    assert body["data"] is None  # every field up the path is non-null
+
+
+async def test_metric_rows_never_reach_the_per_row_resolver(
+    client: DifferentialClient, seeded: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def per_row(*_args: Any, **_kwargs: Any) -> str:
+        raise AssertionError("a metric row went through graphql-core's per-field completion")
+
+    monkeypatch.setattr(types, "formatted_value", per_row)
+    known = '["revenue", "minutes_saved", "reply_rate", "tickets"]'
+    data = await client.data(
+        f"{{ accounts {{ edges {{ node {{ metrics(names: {known}) "
+        '{ formattedValue(locale: "fr") } } } } }'
+    )
+    rows = [row for edge in data["accounts"]["edges"] for row in edge["node"]["metrics"]]
+    assert len(rows) > 50
+    assert all(isinstance(row["formattedValue"], str) for row in rows)
+
+
+async def test_an_empty_selection_after_directives_gives_empty_objects(
+    client: DifferentialClient, seeded: None
+) -> None:
+    request = Request(
+        '{ account(accountId: "acc-1") { metrics(names: ["revenue"]) { value @skip(if: true) } } }',
+        {},
+    )
+    lean, standard = await _lean_and_standard(client, request)
+    assert lean == standard
+    assert orjson.loads(lean)["data"]["account"]["metrics"] == [{}, {}, {}]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+async def test_every_locale_answers_alike(
+    client: DifferentialClient, seeded: None, locale: str
+) -> None:
+    request = Request(
+        "query ($loc: String) { industries { accounts { edges { node { companies "
+        "{ metrics { formattedValue(locale: $loc) } } metrics { formattedValue(locale: $loc) "
+        "effectiveDate } } } } } }",
+        {"loc": locale},
+    )
+    lean, standard = await _lean_and_standard(client, request)
+    assert lean == standard

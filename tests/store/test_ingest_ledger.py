@@ -1,0 +1,140 @@
+"""Ledger exports: invoices and payments from a kind column, Dr/Cr marks or Debit and Credit
+columns; credit risk recomputed after each load."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.ingest import FileRejected, IngestKind, IngestRejected, ingest_file
+from tests.store.sales_support import LEDGER_TABLES, d, rows_of, tables_of, write_delimited
+
+D = Decimal
+LEDGER = IngestKind.LEDGER
+# (account, date, kind, reference, line, amount, due date)
+EXPECTED = [
+    ("C1", d("2024-01-05"), "invoice", "INV-1", 1, D("1000.00"), d("2024-02-04")),
+    ("C1", d("2024-02-01"), "payment", "INV-1", 1, D("1000.00"), None),
+    ("C1", d("2024-02-10"), "invoice", "INV-2", 1, D("500.00"), None),
+    ("C2", d("2024-01-20"), "invoice", "INV-3", 1, D("2000.00"), d("2024-02-19")),
+]
+
+
+async def test_a_kind_column_says_invoice_or_payment(engine: AsyncEngine, tmp_path: Path) -> None:
+    path = write_delimited(
+        tmp_path,
+        "ledger.csv",
+        ",",
+        ["Date", "Party", "Vch Type", "Ref No", "Amount", "Due Date"],
+        [
+            ["05/01/2024", "C1", "Sales", "INV-1", '"1,000.00"', "04/02/2024"],
+            ["01/02/2024", "C1", "Receipt", "INV-1", '"1,000.00"', ""],
+            ["10/02/2024", "C1", "Tax Invoice", "INV-2", "500.00", ""],
+            ["20/01/2024", "C2", "Sales", "INV-3", '"2,000.00"', "19/02/2024"],
+        ],
+    )
+    report = await ingest_file(engine, kind=LEDGER, path=path)
+
+    assert report.columns["kind"] == "Vch Type"
+    assert report.columns["due_date"] == "Due Date"
+    assert await rows_of(engine, "ledger_entry") == EXPECTED
+    risks = {row[0]: row for row in await rows_of(engine, "credit_risk")}
+    assert set(risks) == {"C1", "C2"}
+    # Everything is measured on the app's latest ledger date.
+    assert {row[1] for row in risks.values()} == {d("2024-02-10")}
+    assert risks["C1"][2:4] == (100, "LOW_RISK")
+    assert report.notes[-1] == (
+        "Segments of app default: 0 accounts with sales over 0 quarters, 2 with ledger entries"
+    )
+
+
+async def test_debit_and_credit_columns_and_dr_cr_marks_give_the_kind(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    columns = write_delimited(
+        tmp_path,
+        "columns.csv",
+        ";",
+        ["Date", "Particulars", "Vch No", "Debit", "Credit", "Due on"],
+        [
+            ["05-Jan-24", "C1", "INV-1", "1.000,00", "", "04-Feb-24"],
+            ["01-Feb-24", "C1", "INV-1", "", "1.000,00", ""],
+            ["10-Feb-24", "C1", "INV-2", "500,00", "", ""],
+            ["20-Jan-24", "C2", "INV-3", "2.000,00", "", "19-Feb-24"],
+        ],
+    )
+    await ingest_file(engine, kind=LEDGER, path=columns)
+    by_columns = await tables_of(engine, LEDGER_TABLES)
+
+    marks = write_delimited(
+        tmp_path,
+        "marks.csv",
+        "\t",
+        ["Date", "Ledger", "Reference", "Amount", "Due Date"],
+        [
+            ["2024-01-05", "C1", "INV-1", "1,000.00 Dr", "2024-02-04"],
+            ["2024-02-01", "C1", "INV-1", "1,000.00 Cr", ""],
+            ["2024-02-10", "C1", "INV-2", "500.00 Dr", ""],
+            ["2024-01-20", "C2", "INV-3", "2,000.00 Dr", "2024-02-19"],
+        ],
+    )
+    report = await ingest_file(engine, kind=LEDGER, path=marks)
+    assert report.rows_written == 4
+    assert await rows_of(engine, "ledger_entry") == EXPECTED
+    assert await tables_of(engine, LEDGER_TABLES) == by_columns
+
+
+async def test_loading_twice_changes_nothing(engine: AsyncEngine, tmp_path: Path) -> None:
+    path = write_delimited(
+        tmp_path,
+        "ledger.csv",
+        ",",
+        ["Date", "Customer", "Kind", "Amount"],
+        [["2024-01-01", "C1", "invoice", "10"], ["2024-01-01", "C1", "invoice", "10"]],
+    )
+    await ingest_file(engine, kind=LEDGER, path=path)
+    once = await tables_of(engine, LEDGER_TABLES)
+    await ingest_file(engine, kind=LEDGER, path=path)
+    assert await tables_of(engine, LEDGER_TABLES) == once
+    # Two identical lines of one file are two entries.
+    assert [row[4] for row in once["ledger_entry"]] == [1, 2]
+
+
+async def test_contradictions_and_unknown_kinds_are_bad_rows(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = write_delimited(
+        tmp_path,
+        "ledger.csv",
+        ",",
+        ["Date", "Customer", "Type", "Amount"],
+        [
+            ["2024-01-01", "C1", "Receipt", "10 Dr"],
+            ["2024-01-02", "C1", "Journal", "10"],
+            ["2024-01-03", "C1", "Invoice", "-10"],
+            ["2024-01-04", "C1", "", "10"],
+            ["2024-01-05", "C1", "Invoice", "10"],
+        ],
+    )
+    with pytest.raises(IngestRejected) as caught:
+        await ingest_file(engine, kind=LEDGER, path=path)
+    reasons = [str(problem) for problem in caught.value.problems]
+    assert reasons[0] == "line 2: kind 'Receipt' says payment but the amount is a Dr (invoice)"
+    assert reasons[1].startswith("line 3: kind 'Journal' is neither an invoice nor a payment")
+    assert reasons[2].startswith("line 4: amount -10 is negative: write it positive")
+    assert reasons[3].startswith("line 5: cannot tell whether it is an invoice or a payment")
+    assert len(reasons) == 4
+    assert await rows_of(engine, "ledger_entry") == []
+
+
+async def test_a_ledger_that_never_says_invoice_or_payment_is_refused(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = write_delimited(
+        tmp_path, "l.csv", ",", ["Date", "Customer", "Amount"], [["2024-01-01", "C1", "10"]]
+    )
+    with pytest.raises(FileRejected, match="no line says whether it is an invoice or a payment"):
+        await ingest_file(engine, kind=LEDGER, path=path)

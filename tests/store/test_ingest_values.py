@@ -1,0 +1,115 @@
+"""Parsing of cells: what each column accepts and how it says what it refuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.ingest.values import (
+    BadValue,
+    parse_bool,
+    parse_count,
+    parse_date,
+    parse_decimal,
+    parse_month,
+    parse_unit,
+)
+
+finite_decimals = st.decimals(allow_nan=False, allow_infinity=False)
+
+
+@given(finite_decimals)
+def test_a_decimal_in_either_notation_reads_back_with_its_digits(value: Decimal) -> None:
+    for text in (str(value), format(value, "f")):
+        parsed = parse_decimal(text, column="value")
+        assert parsed == value
+        assert parsed.as_tuple() == Decimal(text).as_tuple()
+
+
+@pytest.mark.parametrize("text", ["15000.0", "-0.125", "+3", ".5", "5.", "1e3", "-2.5E-7"])
+def test_plain_numbers_are_accepted(text: str) -> None:
+    assert parse_decimal(text, column="value") == Decimal(text)
+
+
+@pytest.mark.parametrize("text", ["1,5", "1 000", "1_000", "12%", "€3", "0x10", "", "e3", "--1"])
+def test_anything_else_is_not_a_number(text: str) -> None:
+    with pytest.raises(BadValue, match=r"is not a number"):
+        parse_decimal(text, column="value")
+
+
+@pytest.mark.parametrize("text", ["NaN", "nan", "-Infinity", "inf", "sNaN", "+Inf"])
+def test_nan_and_infinity_are_refused(text: str) -> None:
+    with pytest.raises(BadValue, match=r"is not a finite number"):
+        parse_decimal(text, column="value")
+
+
+@pytest.mark.parametrize("text", ["1e200000", "1e-20000"])
+def test_numbers_beyond_what_the_database_stores_are_refused(text: str) -> None:
+    with pytest.raises(BadValue, match=r"out of range"):
+        parse_decimal(text, column="value")
+
+
+@given(st.dates(), st.sampled_from(["{:%Y-%m-%d}", "{:%Y-%m}", "{:%Y/%m/%d}", "{:%Y-%m-%dT%H:%M}"]))
+def test_any_day_of_a_month_becomes_its_first_day(day: dt.date, pattern: str) -> None:
+    if day.year < 1000:
+        return  # four-digit years only
+    text = pattern.format(dt.datetime(day.year, day.month, day.day))
+    assert parse_month(text, column="effective_date") == day.replace(day=1)
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "2024-13", "24-01-01", "01/02/2024", "March 2024"])
+def test_impossible_or_ambiguous_dates_are_refused(text: str) -> None:
+    with pytest.raises(BadValue, match=r"use YYYY-MM-DD or YYYY-MM"):
+        parse_month(text, column="effective_date")
+
+
+def test_a_full_date_needs_its_day() -> None:
+    assert parse_date("2024-02-29", column="start_date") == dt.date(2024, 2, 29)
+    with pytest.raises(BadValue, match=r"start_date '2024-02' is not a valid date"):
+        parse_date("2024-02", column="start_date")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("true", True),
+        ("TRUE", True),
+        ("Yes", True),
+        ("1", True),
+        ("false", False),
+        ("no", False),
+        ("0", False),
+        ("False", False),
+        ("NO", False),
+    ],
+)
+def test_booleans(text: str, expected: bool) -> None:
+    assert parse_bool(text, column="flag") is expected
+
+
+@pytest.mark.parametrize("text", ["y", "2", "on", "truthy"])
+def test_other_booleans_are_refused(text: str) -> None:
+    with pytest.raises(BadValue, match=r"use true/false, yes/no or 1/0"):
+        parse_bool(text, column="flag")
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_counts_read_back(count: int) -> None:
+    assert parse_count(str(count), column="n") == count
+
+
+@pytest.mark.parametrize("text", ["-1", "1.0", "1e3", "1_000", "²", " 3x"])
+def test_counts_are_whole_non_negative_digits(text: str) -> None:
+    with pytest.raises(BadValue, match=r"is not a whole number of 0 or more"):
+        parse_count(text, column="n")
+
+
+def test_units_are_canonical() -> None:
+    assert parse_unit("euros") == "EUR"
+    assert parse_unit("%") == "percent"
+    with pytest.raises(BadValue, match=r"Unknown unit 'parsecs'"):
+        parse_unit("parsecs")
