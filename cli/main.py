@@ -69,6 +69,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_serving_limits() -> None:
+    """The workers read the query and rate limits from the environment: a bad value is a
+    one-line error here, before any worker starts."""
+    from schema.limits import QueryLimits
+    from schema.rate_limits import RateLimits
+
+    try:
+        RateLimits.from_environment(max_cost=QueryLimits.from_environment().max_cost)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -97,6 +109,7 @@ def serve(
     if no_auth and not is_loopback(host):
         raise fail(f"--no-auth is refused on {host}: it is allowed on loopback addresses only")
     settings = settings_or_exit()
+    check_serving_limits()
 
     async def prepare(engine: AsyncEngine) -> None:
         if demo:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
 from resolvers.shared_loader import SharedLoader
-from store import benchmark_reads
+from store import benchmark_reads, shielded
 from store.benchmark_reads import CohortKey
 from store.reads import MetricFilter
 from store.records import CohortMembers, CohortRecord, MetricRecord
@@ -36,21 +36,24 @@ class BenchmarkLoaders:
         self.rollups_by_industry = SharedLoader(load_fn=self._rollups)
 
     async def _cohorts(self, keys: Sequence[CohortKey]) -> list[CohortRecord | None]:
-        async with self.engine.connect() as connection:
-            found = await benchmark_reads.cohorts_by_key(connection, keys=keys)
+        found = await shielded.read(
+            self.engine, lambda connection: benchmark_reads.cohorts_by_key(connection, keys=keys)
+        )
         return [found.get(key) for key in keys]
 
     async def _members(self, keys: Sequence[CohortKey]) -> list[CohortMembers | None]:
-        async with self.engine.connect() as connection:
-            found = await benchmark_reads.members_by_key(connection, keys=keys)
+        found = await shielded.read(
+            self.engine, lambda connection: benchmark_reads.members_by_key(connection, keys=keys)
+        )
         return [found.get(key) for key in keys]
 
     async def _rollups(self, keys: Sequence[RollupKey]) -> list[list[MetricRecord]]:
         groups: dict[MetricFilter, list[str]] = defaultdict(list)
         for key in keys:
             groups[key.metric_filter].append(key.industry_id)
-        found: dict[RollupKey, list[MetricRecord]] = {}
-        async with self.engine.connect() as connection:
+
+        async def read(connection: AsyncConnection) -> dict[RollupKey, list[MetricRecord]]:
+            found: dict[RollupKey, list[MetricRecord]] = {}
             for metric_filter, industry_ids in groups.items():
                 rows = await benchmark_reads.rollups_by_industry(
                     connection,
@@ -60,4 +63,7 @@ class BenchmarkLoaders:
                 )
                 for industry_id in industry_ids:
                     found[RollupKey(industry_id, metric_filter)] = rows.get(industry_id, [])
+            return found
+
+        found = await shielded.read(self.engine, read)
         return [found[key] for key in keys]

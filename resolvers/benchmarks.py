@@ -17,6 +17,7 @@ from resolvers import lookups
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input, month_not_published
 from resolvers.formatting import formatted_value
+from store import shielded
 from store.benchmark_reads import cohorts_of_month
 from store.records import AccountRecord, CohortRecord, DefinitionRecord, IndustryRecord
 
@@ -265,8 +266,9 @@ async def pulse_report(
 
 
 async def _publishable_cohorts(context: RequestContext, month: dt.date) -> list[CohortRecord]:
-    async with context.engine.connect() as connection:
-        cohorts = await cohorts_of_month(connection, month=month)
+    cohorts = await shielded.read(
+        context.engine, lambda connection: cohorts_of_month(connection, month=month)
+    )
     return [
         c for c in cohorts if is_publishable(c.cohort_size, minimum=context.settings.min_cohort)
     ]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from resolvers.benchmark_loaders import BenchmarkLoaders
 from resolvers.loaders import Loaders
-from store import benchmark_reads, reads
+from store import benchmark_reads, reads, shielded
 from store.records import DefinitionRecord
 from store.scope import Scope
 from store.settings import Settings
@@ -57,9 +57,8 @@ class RequestContext:
         return await asyncio.shield(self._published_months)
 
     async def _read_published_months(self) -> list[dt.date]:
-        async with self.engine.connect() as connection:
-            return await benchmark_reads.published_months(connection)
+        return await shielded.read(self.engine, benchmark_reads.published_months)
 
     async def _read_definitions(self) -> dict[str, DefinitionRecord]:
-        async with self.engine.connect() as connection:
-            return {record.name: record for record in await reads.metric_definitions(connection)}
+        records = await shielded.read(self.engine, reads.metric_definitions)
+        return {record.name: record for record in records}

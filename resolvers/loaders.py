@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
 from resolvers.shared_loader import SharedLoader
-from store import reads, sales_reads
+from store import reads, sales_reads, shielded
 from store.reads import MetricFilter
 from store.records import (
     AccountPage,
@@ -49,8 +49,7 @@ def _by_key(
     missing: Callable[[], V],
 ) -> DataLoader[K, V]:
     async def load(keys: Sequence[K]) -> list[V]:
-        async with engine.connect() as connection:
-            found = await read(connection, keys)
+        found = await shielded.read(engine, lambda connection: read(connection, keys))
         return [found[key] if key in found else missing() for key in keys]
 
     return SharedLoader(load_fn=load)
@@ -131,8 +130,9 @@ class Loaders:
         windows: dict[tuple[int, str | None], list[str]] = defaultdict(list)
         for key in keys:
             windows[key.first, key.after].append(key.industry_id)
-        pages: dict[PageKey, AccountPage] = {}
-        async with self.engine.connect() as connection:
+
+        async def read(connection: AsyncConnection) -> dict[PageKey, AccountPage]:
+            pages: dict[PageKey, AccountPage] = {}
             for (first, after), industry_ids in windows.items():
                 found = await reads.account_pages_by_industry(
                     connection,
@@ -143,6 +143,9 @@ class Loaders:
                 )
                 for industry_id, page in found.items():
                     pages[PageKey(industry_id, first, after)] = page
+            return pages
+
+        pages = await shielded.read(self.engine, read)
         return [pages[key] for key in keys]
 
     async def _metrics(self, keys: Sequence[MetricsKey]) -> list[list[MetricRecord]]:
@@ -150,10 +153,16 @@ class Loaders:
         groups: dict[tuple[str, MetricFilter], list[str]] = defaultdict(list)
         for key in keys:
             groups[key.level, key.metric_filter].append(key.entity_id)
-        rows: dict[tuple[str, MetricFilter], dict[str, list[MetricRecord]]] = {}
-        async with self.engine.connect() as connection:
-            for (level, metric_filter), entity_ids in groups.items():
-                rows[level, metric_filter] = await reads.metrics_by_entity(
+
+        async def read(
+            connection: AsyncConnection,
+        ) -> dict[tuple[str, MetricFilter], dict[str, list[MetricRecord]]]:
+            return {
+                (level, metric_filter): await reads.metrics_by_entity(
                     connection, level=level, entity_ids=entity_ids, metric_filter=metric_filter
                 )
+                for (level, metric_filter), entity_ids in groups.items()
+            }
+
+        rows = await shielded.read(self.engine, read)
         return [rows[key.level, key.metric_filter].get(key.entity_id, []) for key in keys]

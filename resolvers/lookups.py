@@ -6,7 +6,7 @@ from resolvers.context import RequestContext
 from resolvers.errors import not_found
 from resolvers.global_ids import decode_global_id
 from resolvers.pagination import check_first, check_ids, decode_cursor
-from store import reads
+from store import reads, shielded
 from store.reads import AccountFilter
 from store.records import AccountPage, AccountRecord, CompanyRecord, ContractRecord, IndustryRecord
 
@@ -76,16 +76,17 @@ async def account_page(
     )
     page_size = check_first(first)
     after_id = decode_cursor(after)
-    async with context.engine.connect() as connection:
-        return await reads.account_page(
+    return await shielded.read(
+        context.engine,
+        lambda connection: reads.account_page(
             connection,
             account_filter=account_filter,
             first=page_size,
             after=after_id,
             scope=context.scope,
-        )
+        ),
+    )
 
 
 async def all_industries(context: RequestContext) -> list[IndustryRecord]:
-    async with context.engine.connect() as connection:
-        return await reads.all_industries(connection)
+    return await shielded.read(context.engine, reads.all_industries)

@@ -13,26 +13,34 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from resolvers.context import RequestContext
-from schema.auth import BearerKeys, request_scope
+from schema.auth import BearerKeys, request_key_id, request_scope
 from schema.build import build_schema
 from schema.limits import QueryLimits
 from schema.observability import Observability
 from schema.persisted_queries import PersistedQueriesGraphQL
+from schema.rate_limits import RateLimiter, RateLimits
+from store import shielded
 from store.engine import create_engine
 from store.settings import Settings
 
 
 class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
     def __init__(
-        self, *, engine: AsyncEngine, settings: Settings, observability: Observability
+        self,
+        *,
+        engine: AsyncEngine,
+        settings: Settings,
+        observability: Observability,
+        limits: QueryLimits,
+        rate_limiter: RateLimiter | None,
     ) -> None:
         super().__init__(
             build_schema(
-                limits=QueryLimits.from_environment(),
+                limits=limits,
                 introspection=settings.introspection,
                 request_timeout=settings.request_timeout,
             ),
@@ -43,6 +51,22 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
         self._engine = engine
         self._settings = settings
         self._observability = observability
+        self._rate_limiter = rate_limiter
+
+    async def refuse_before_execution(
+        self, request: Request, request_data: GraphQLRequestData, sub_response: Response
+    ) -> ExecutionResult | None:
+        key_id = request_key_id(request)
+        if self._rate_limiter is None or key_id is None:
+            return None
+        refused = await self._rate_limiter.refusal(
+            key_id, request_data.query, request_data.operation_name
+        )
+        if refused is None:
+            return None
+        sub_response.status_code = 429
+        sub_response.headers["Retry-After"] = str(refused.retry_after)
+        return ExecutionResult(data=None, errors=[refused.as_graphql_error()])
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -67,19 +91,23 @@ def create_app(
     settings: Settings,
     engine: AsyncEngine | None = None,
     require_keys: bool = True,
+    limits: QueryLimits | None = None,
+    rate_limits: RateLimits | None = None,
 ) -> Starlette:
     """The app over an engine whose database is already migrated.
 
     Without an engine it makes one (which connects on first use, in the server's own event
     loop) and disposes of it at shutdown. Without `require_keys` (`serve --no-auth`) every
-    request is internal."""
+    request is internal. Query and rate limits default to the environment's."""
+    limits = limits or QueryLimits.from_environment()
+    rate_limits = rate_limits or RateLimits.from_environment(max_cost=limits.max_cost)
+    rate_limiter = RateLimiter(rate_limits) if rate_limits.enabled else None
     owned = engine is None
     database = engine if engine is not None else create_engine(settings.database_url)
 
     async def healthz(_request: Request) -> Response:
         try:
-            async with database.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            await shielded.read(database, lambda connection: connection.execute(text("SELECT 1")))
         except Exception as exc:  # any failure to reach the database means "not ready"
             return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
         return JSONResponse({"status": "ok"})
@@ -87,11 +115,19 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
+        if rate_limiter is not None:
+            await rate_limiter.close()
         if owned:
             await database.dispose()
 
     observability = Observability(database)
-    graphql = ProfilingGraphQL(engine=database, settings=settings, observability=observability)
+    graphql = ProfilingGraphQL(
+        engine=database,
+        settings=settings,
+        observability=observability,
+        limits=limits,
+        rate_limiter=rate_limiter,
+    )
     return Starlette(
         routes=[
             Route(

@@ -22,6 +22,12 @@ def request_scope(connection: HTTPConnection) -> ReadScope:
     return scope
 
 
+def request_key_id(connection: HTTPConnection) -> str | None:
+    """The id of the API key the request presented; None without keys (`--no-auth`)."""
+    key_id: str | None = getattr(connection.state, "api_key_id", None)
+    return key_id
+
+
 class BearerKeys:
     def __init__(self, app: ASGIApp, *, engine: AsyncEngine, require_keys: bool) -> None:
         self._app = app
@@ -62,5 +68,6 @@ class BearerKeys:
             )
             await response(scope, receive, send)
             return
-        state["read_scope"] = found
+        state["read_scope"] = found.scope
+        state["api_key_id"] = found.key_id
         await self._app(scope, receive, send)

@@ -22,6 +22,7 @@ from schema.limits import QueryLimits, limits_rule
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types import Account, Company, Contract, Industry
+from store.shielded import RequestReads
 
 TIMED_OUT = "TIMED_OUT"
 
@@ -39,10 +40,15 @@ class ProfilingSchema(strawberry.Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         # Errors are finished here rather than in an extension's on_operation: some paths
         # (a syntax error raised inside ParserCache's on_parse) leave that hook early.
+        reads = RequestReads()
         try:
-            result = await asyncio.wait_for(
-                super().execute(*args, **kwargs), timeout=self.request_timeout
-            )
+            with reads.tracking():
+                result = await asyncio.wait_for(
+                    super().execute(*args, **kwargs), timeout=self.request_timeout
+                )
+            # Reads of fields that an error cancelled are still running: the request owns
+            # them until they have given their connections back.
+            await reads.settle()
         except TimeoutError:
             result = ExecutionResult(
                 data=None,

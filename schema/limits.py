@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -52,7 +53,7 @@ class QueryLimits:
             text = env.get(name, "").strip()
             if not text:
                 return default
-            value = int(text)
+            value = int(text) if text.isdigit() else 0
             if value < 1:
                 raise ValueError(f"{name} must be a positive whole number, got {text!r}")
             return value
@@ -128,6 +129,41 @@ class _Measure:
                     self.selection_set(fragment.selection_set, depth, rows, seen | {name})
 
 
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+
+
+def _measured(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+) -> _Measure:
+    measure = _Measure(fragments)
+    measure.selection_set(operation.selection_set, 1, 1, frozenset())
+    return measure
+
+
+def estimated_cost(document: DocumentNode, operation_name: str | None = None) -> int:
+    """The estimated rows of the operation a request runs (of the costliest one when the
+    name does not pick one out: the executor will refuse the request then anyway)."""
+    fragments = _fragments(document)
+    operations = [
+        definition
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+    ]
+    chosen = [
+        operation
+        for operation in operations
+        if operation.name is not None and operation.name.value == operation_name
+    ]
+    return max(
+        (_measured(operation, fragments).cost for operation in chosen or operations), default=0
+    )
+
+
 def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
     class QueryLimitsRule(ASTValidationRule):
         def __init__(self, context: ValidationContext) -> None:
@@ -135,13 +171,7 @@ def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
             self._context = context
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            fragments = {
-                definition.name.value: definition
-                for definition in self._context.document.definitions
-                if isinstance(definition, FragmentDefinitionNode)
-            }
-            measure = _Measure(fragments)
-            measure.selection_set(node.selection_set, 1, 1, frozenset())
+            measure = _measured(node, _fragments(self._context.document))
             for what, figure, limit in (
                 ("depth", measure.depth, limits.max_depth),
                 ("aliases", measure.aliases, limits.max_aliases),

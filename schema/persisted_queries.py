@@ -141,6 +141,13 @@ class PersistedQueriesGraphQL(GraphQL[Context, RootValue], Generic[Context, Root
         super().__init__(*args, **kwargs)
         self.persisted_queries = PersistedQueries(maxsize=persisted_queries)
 
+    async def refuse_before_execution(
+        self, request: Request, request_data: GraphQLRequestData, sub_response: Response
+    ) -> ExecutionResult | None:
+        """A hook for subclasses, given the query text that would run: an answer that
+        replaces running it (setting the response's status and headers), or None to run it."""
+        return None
+
     async def execute_single(
         self,
         request: Request,
@@ -157,6 +164,9 @@ class PersistedQueriesGraphQL(GraphQL[Context, RootValue], Generic[Context, Root
             return ExecutionResult(data=None, errors=[error.as_graphql_error()])
         if persisted is not None:
             request_data = dataclasses.replace(request_data, query=persisted.query)
+        refused = await self.refuse_before_execution(request, request_data, sub_response)
+        if refused is not None:
+            return refused
         result = await super().execute_single(
             request=request,
             request_adapter=request_adapter,

@@ -11,9 +11,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Row, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from store import shielded
 from store.scope import Role, Scope
 from store.tables import ACCOUNT_TABLE, API_KEY_TABLE, APP_TABLE
 
@@ -131,22 +132,32 @@ async def revoke_key(engine: AsyncEngine, *, key_id: str) -> None:
             raise KeyRefused(f"no active key {key_id!r}")
 
 
-async def authenticate(engine: AsyncEngine, presented: str) -> Scope | None:
-    """The scope of a valid, unrevoked key; None for anything else (no hint why)."""
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """Who a request is: the key it presented (rate limits count per key) and what it sees."""
+
+    key_id: str
+    scope: Scope
+
+
+async def authenticate(engine: AsyncEngine, presented: str) -> Credential | None:
+    """The credential of a valid, unrevoked key; None for anything else (no hint why)."""
     if not presented.startswith(PREFIX):
         return None
     key_id, _, secret = presented[len(PREFIX) :].partition("_")
     if not key_id or not secret:
         return None
     key = API_KEY_TABLE.c
-    async with engine.connect() as connection:
-        row = (
-            await connection.execute(
-                select(key.secret_sha256, key.role, key.app_id, key.account_id).where(
-                    key.key_id == key_id, key.revoked_at.is_(None)
-                )
-            )
-        ).first()
+    query = select(key.secret_sha256, key.role, key.app_id, key.account_id).where(
+        key.key_id == key_id, key.revoked_at.is_(None)
+    )
+
+    async def read(
+        connection: AsyncConnection,
+    ) -> Row[str, str, str | None, str | None] | None:
+        return (await connection.execute(query)).first()
+
+    row = await shielded.read(engine, read)
     if row is None or not hmac.compare_digest(row[0], _digest(secret)):
         return None
-    return Scope(Role(row[1]), app_id=row[2], account_id=row[3])
+    return Credential(key_id, Scope(Role(row[1]), app_id=row[2], account_id=row[3]))

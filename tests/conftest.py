@@ -26,6 +26,8 @@ settings.load_profile("profiling")
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 REQUIRE_POSTGRES = os.environ.get("PROFILING_REQUIRE_POSTGRES") == "1"
 
+LOCK_TIMEOUT = "60s"
+
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
@@ -68,11 +70,35 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     if engine.dialect.name == "postgresql":
         tables = ", ".join(table.name for table in METADATA.sorted_tables)
         async with engine.begin() as connection:
+            # A connection that an earlier test leaked inside a transaction would make
+            # TRUNCATE wait forever: fail this test with a reason instead.
+            await connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
             await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
     else:
         await migrate(engine)
     yield engine
+    if engine.dialect.name == "postgresql":
+        await _check_no_transaction_left_open(engine)
     await engine.dispose()
+
+
+async def _check_no_transaction_left_open(engine: AsyncEngine) -> None:
+    """A request must return every connection it took, whatever happened to it (an error that
+    cancelled the fields beside it, a timeout): a connection left inside a transaction holds
+    its locks until the server kills it."""
+    query = text(
+        "SELECT state, query FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        " AND state LIKE 'idle in transaction%'"
+    )
+    # Closing a connection takes a moment to reach the server's view.
+    for _ in range(50):
+        async with engine.connect() as connection:
+            leaked = (await connection.execute(query)).all()
+        if not leaked:
+            return
+        await asyncio.sleep(0.1)
+    pytest.fail(f"connections left open inside a transaction: {leaked}")
 
 
 _postgres_tests_passed = 0

@@ -57,6 +57,23 @@ def test_refusals_exit_1_with_one_line(
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "reason"),
+    [
+        ("PROFILING_RATE_LIMIT_BURST", "10", "below the query cost limit"),
+        ("PROFILING_RATE_LIMIT_RATE", "fast", "PROFILING_RATE_LIMIT_RATE must be"),
+        ("PROFILING_MAX_COST", "lots", "PROFILING_MAX_COST must be"),
+    ],
+)
+def test_serve_refuses_bad_limits_before_starting(
+    env: dict[str, str], variable: str, value: str, reason: str
+) -> None:
+    result = run("serve", "--port", "1", env={**env, variable: value})
+    assert result.returncode == 1
+    assert reason in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_bad_settings_exit_1(env: dict[str, str]) -> None:
     result = run("demo", env={**env, "PROFILING_TODAY": "tomorrow"})
     assert result.returncode == 1

@@ -1,0 +1,119 @@
+"""Token buckets of query cost, one per API key: in this process, or shared in Redis.
+
+A bucket holds up to `burst` tokens and gains `rate` tokens a second. A request that costs
+`cost` tokens is admitted when the bucket holds that many, and they are taken; otherwise
+nothing is taken and the caller learns how long until the bucket will hold enough. Refused
+requests cost nothing, so a client that waits as told is admitted next time.
+
+With several replicas behind a load balancer each process would grant the full rate on its
+own; Redis keeps one bucket per key for all of them. The bucket's arithmetic then runs in a Lua
+script, atomically, on Redis's own clock, so replicas with skewed clocks agree."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import redis.asyncio as redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("profiling.rate_limits")
+
+
+@dataclass(frozen=True, slots=True)
+class BucketSize:
+    rate: float  # tokens gained per second
+    burst: int  # tokens a full bucket holds
+
+
+class Buckets(Protocol):
+    async def take(self, key: str, cost: int) -> float:
+        """0 when `cost` tokens were taken; otherwise the seconds until they will be there."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+def _refill(tokens: float, elapsed: float, size: BucketSize) -> float:
+    return min(float(size.burst), tokens + max(0.0, elapsed) * size.rate)
+
+
+class LocalBuckets:
+    """Buckets in this process's memory: right for a single process."""
+
+    def __init__(self, size: BucketSize, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._size = size
+        self._clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    async def take(self, key: str, cost: int) -> float:
+        now = self._clock()
+        tokens, at = self._buckets.get(key, (float(self._size.burst), now))
+        tokens = _refill(tokens, now - at, self._size)
+        wait = 0.0
+        if tokens >= cost:
+            tokens -= cost
+        else:
+            wait = (cost - tokens) / self._size.rate
+        self._buckets[key] = (tokens, now)
+        return wait
+
+    async def close(self) -> None:
+        return
+
+
+# The same arithmetic as LocalBuckets, on Redis's clock. The wait goes back as a string: Redis
+# turns a Lua number into an integer, which would round a wait of 0.4 s down to "go now".
+_TAKE = """
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+local wait = 0
+if tokens >= cost then
+  tokens = tokens - cost
+else
+  wait = (cost - tokens) / rate
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+-- A bucket left alone refills completely: after that it need not be kept.
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return tostring(wait)
+"""
+
+
+class RedisBuckets:
+    """Buckets in Redis, shared by every replica that uses the same Redis and prefix.
+
+    When Redis cannot be reached the request is admitted and the failure logged: an outage of
+    the rate limiter must not become an outage of the API."""
+
+    def __init__(self, url: str, size: BucketSize, *, prefix: str = "profiling:rate:") -> None:
+        self._size = size
+        self._prefix = prefix
+        self._client = redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self._script = self._client.register_script(_TAKE)
+
+    async def take(self, key: str, cost: int) -> float:
+        try:
+            answer = await self._script(
+                keys=[self._prefix + key], args=[self._size.rate, self._size.burst, cost]
+            )
+        except RedisError as exc:
+            logger.warning(
+                "rate limit store unavailable, request admitted",
+                extra={"error": type(exc).__name__},
+            )
+            return 0.0
+        return float(answer)
+
+    async def close(self) -> None:
+        await self._client.aclose()

@@ -1,0 +1,75 @@
+"""Reads that a cancelled request cannot interrupt halfway.
+
+graphql-core cancels the fields beside one that fails, and the request timeout cancels every
+field still running. A task cancelled while it holds a pooled connection (in the middle of a
+checkout, a query or the rollback that returns it) can leave that connection checked out and
+inside its transaction: on PostgreSQL it keeps its locks until the garbage collector happens
+to close it, and a TRUNCATE, a migration or a publish waits on it. So every read runs in a
+task of its own that the caller's cancellation does not reach: the read finishes and returns
+its connection, and its answer is dropped if nobody waits for it any more.
+
+A request settles its reads before it answers (`RequestReads.settle`), so that no read of a
+request outlives it, except after a timeout, where answering in time matters more."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+T = TypeVar("T")
+
+# The event loop keeps only weak references to tasks: these must live until they finish.
+_running: set[asyncio.Task[object]] = set()
+# The reads of the request being executed; tasks started for it inherit the variable.
+_request_reads: ContextVar[set[asyncio.Task[object]] | None] = ContextVar(
+    "request_reads", default=None
+)
+
+
+def _finished(task: asyncio.Task[object]) -> None:
+    _running.discard(task)
+    # Nobody may be waiting any more: fetch the outcome so that asyncio does not log
+    # "exception was never retrieved" for a read whose field was cancelled.
+    if not task.cancelled():
+        task.exception()
+
+
+async def read(engine: AsyncEngine, query: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """`query` over a connection of its own, returned to the pool whatever the caller does."""
+
+    async def run() -> T:
+        async with engine.connect() as connection:
+            return await query(connection)
+
+    task: asyncio.Task[T] = asyncio.ensure_future(run())
+    _running.add(task)
+    task.add_done_callback(_finished)
+    request_reads = _request_reads.get()
+    if request_reads is not None:
+        request_reads.add(task)
+    return await asyncio.shield(task)
+
+
+class RequestReads:
+    """The reads started while `tracking()` is active, whichever task started them."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    @contextlib.contextmanager
+    def tracking(self) -> Iterator[None]:
+        token = _request_reads.set(self._tasks)
+        try:
+            yield
+        finally:
+            _request_reads.reset(token)
+
+    async def settle(self) -> None:
+        """Wait until every read of the request has given its connection back."""
+        while pending := [task for task in self._tasks if not task.done()]:
+            await asyncio.wait(pending)
