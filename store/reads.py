@@ -9,9 +9,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, true
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.records import (
@@ -34,6 +35,12 @@ from store.tables import (
 )
 
 R = TypeVar("R")
+
+# Hot reads build their statement once per shape (and scope) and bind the batch's keys: building
+# and hashing a select costs more than running it for a small batch. Scopes are few (one per
+# API key in use), so a bounded cache holds them all.
+STATEMENTS_KEPT = 512
+IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 
 account = ACCOUNT_TABLE.c
 company = COMPANY_TABLE.c
@@ -94,69 +101,91 @@ def _grouped(rows: Iterable[Any], *, key: int, record: Callable[..., R]) -> dict
     return grouped
 
 
+_INDUSTRIES_BY_ID = select(industry.industry_id, industry.name).where(industry.industry_id.in_(IDS))
+_ALL_INDUSTRIES = select(industry.industry_id, industry.name).order_by(industry.industry_id)
+
+
 async def industries_by_id(
     connection: AsyncConnection, *, industry_ids: Sequence[str]
 ) -> dict[str, IndustryRecord]:
-    rows = await connection.execute(
-        select(industry.industry_id, industry.name).where(industry.industry_id.in_(industry_ids))
-    )
+    rows = await connection.execute(_INDUSTRIES_BY_ID, {"ids": list(industry_ids)})
     return {row[0]: IndustryRecord(*row) for row in rows}
 
 
 async def all_industries(connection: AsyncConnection) -> list[IndustryRecord]:
-    rows = await connection.execute(
-        select(industry.industry_id, industry.name).order_by(industry.industry_id)
-    )
+    rows = await connection.execute(_ALL_INDUSTRIES)
     return [IndustryRecord(*row) for row in rows]
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _accounts_by_id(scope: Scope) -> Select[Any]:
+    return select(*_ACCOUNT_COLUMNS).where(account.account_id.in_(IDS), account_visible(scope))
 
 
 async def accounts_by_id(
     connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
 ) -> dict[str, AccountRecord]:
-    rows = await connection.execute(
-        select(*_ACCOUNT_COLUMNS).where(account.account_id.in_(account_ids), account_visible(scope))
-    )
+    rows = await connection.execute(_accounts_by_id(scope), {"ids": list(account_ids)})
     return {row[0]: AccountRecord(*row) for row in rows}
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _companies_by_id(scope: Scope) -> Select[Any]:
+    return _companies(scope).where(company.company_id.in_(IDS))
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _contracts_by_id(scope: Scope) -> Select[Any]:
+    return _contracts(scope).where(contract.contract_id.in_(IDS))
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _companies_by_account(scope: Scope) -> Select[Any]:
+    return _companies(scope).where(company.account_id.in_(IDS)).order_by(company.company_id)
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _contracts_by_company(scope: Scope) -> Select[Any]:
+    return _contracts(scope).where(contract.company_id.in_(IDS)).order_by(contract.contract_id)
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _contracts_by_account(scope: Scope) -> Select[Any]:
+    return _contracts(scope).where(company.account_id.in_(IDS)).order_by(contract.contract_id)
 
 
 async def companies_by_id(
     connection: AsyncConnection, *, company_ids: Sequence[str], scope: Scope
 ) -> dict[str, CompanyRecord]:
-    rows = await connection.execute(_companies(scope).where(company.company_id.in_(company_ids)))
+    rows = await connection.execute(_companies_by_id(scope), {"ids": list(company_ids)})
     return {row[0]: CompanyRecord(*row) for row in rows}
 
 
 async def contracts_by_id(
     connection: AsyncConnection, *, contract_ids: Sequence[str], scope: Scope
 ) -> dict[str, ContractRecord]:
-    rows = await connection.execute(_contracts(scope).where(contract.contract_id.in_(contract_ids)))
+    rows = await connection.execute(_contracts_by_id(scope), {"ids": list(contract_ids)})
     return {row[0]: ContractRecord(*row) for row in rows}
 
 
 async def companies_by_account(
     connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
 ) -> dict[str, list[CompanyRecord]]:
-    rows = await connection.execute(
-        _companies(scope).where(company.account_id.in_(account_ids)).order_by(company.company_id)
-    )
+    rows = await connection.execute(_companies_by_account(scope), {"ids": list(account_ids)})
     return _grouped(rows, key=1, record=CompanyRecord)
 
 
 async def contracts_by_company(
     connection: AsyncConnection, *, company_ids: Sequence[str], scope: Scope
 ) -> dict[str, list[ContractRecord]]:
-    rows = await connection.execute(
-        _contracts(scope).where(contract.company_id.in_(company_ids)).order_by(contract.contract_id)
-    )
+    rows = await connection.execute(_contracts_by_company(scope), {"ids": list(company_ids)})
     return _grouped(rows, key=1, record=ContractRecord)
 
 
 async def contracts_by_account(
     connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
 ) -> dict[str, list[ContractRecord]]:
-    rows = await connection.execute(
-        _contracts(scope).where(company.account_id.in_(account_ids)).order_by(contract.contract_id)
-    )
+    rows = await connection.execute(_contracts_by_account(scope), {"ids": list(account_ids)})
     return _grouped(rows, key=2, record=ContractRecord)
 
 
@@ -171,6 +200,30 @@ async def metric_definitions(connection: AsyncConnection) -> list[DefinitionReco
         ).order_by(definition.name)
     )
     return [DefinitionRecord(*row) for row in rows]
+
+
+@lru_cache(maxsize=4)
+def _metrics_by_entity(by_names: bool, by_months: bool) -> Select[Any]:
+    conditions: list[ColumnElement[bool]] = [
+        metric.level == bindparam("level"),
+        metric.entity_id.in_(IDS),
+    ]
+    if by_names:
+        conditions.append(metric.metric_name.in_(bindparam("names", expanding=True)))
+    if by_months:
+        conditions.append(metric.effective_date.in_(bindparam("months", expanding=True)))
+    return (
+        select(
+            metric.entity_id,
+            metric.metric_name,
+            metric.value,
+            definition.unit,
+            metric.effective_date,
+        )
+        .join_from(METRIC_TABLE, DEFINITION_TABLE, metric.metric_name == definition.name)
+        .where(*conditions)
+        .order_by(metric.entity_id, metric.metric_name, metric.effective_date)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,28 +242,15 @@ async def metrics_by_entity(
     metric_filter: MetricFilter,
 ) -> dict[str, list[MetricRecord]]:
     """Rows of many entities of one level, ordered by metric name, then month."""
-    conditions: list[ColumnElement[bool]] = [
-        metric.level == level,
-        metric.entity_id.in_(entity_ids),
-    ]
-    if metric_filter.names is not None:
-        conditions.append(metric.metric_name.in_(metric_filter.names))
-    if metric_filter.months is not None:
-        conditions.append(metric.effective_date.in_(metric_filter.months))
-    statement = (
-        select(
-            metric.entity_id,
-            metric.metric_name,
-            metric.value,
-            definition.unit,
-            metric.effective_date,
-        )
-        .join_from(METRIC_TABLE, DEFINITION_TABLE, metric.metric_name == definition.name)
-        .where(*conditions)
-        .order_by(metric.entity_id, metric.metric_name, metric.effective_date)
-    )
+    names, months = metric_filter.names, metric_filter.months
+    parameters: dict[str, Any] = {"level": level, "ids": list(entity_ids)}
+    if names is not None:
+        parameters["names"] = list(names)
+    if months is not None:
+        parameters["months"] = list(months)
+    statement = _metrics_by_entity(names is not None, months is not None)
     grouped: dict[str, list[MetricRecord]] = defaultdict(list)
-    result = await connection.execute(statement)
+    result = await connection.execute(statement, parameters)
     for entity_id, name, value, unit, month in result:
         grouped[entity_id].append(MetricRecord(name, value, unit, month))
     return grouped
@@ -221,12 +261,17 @@ async def account_counts_by_industry(
 ) -> dict[str, int]:
     """Distinct accounts per industry that the scope sees (with INTERNAL: the cohort of the
     industry's values, which counts every account whoever asks)."""
-    rows = await connection.execute(
+    rows = await connection.execute(_account_counts_by_industry(scope), {"ids": list(industry_ids)})
+    return {industry_id: int(count) for industry_id, count in rows}
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _account_counts_by_industry(scope: Scope) -> Select[Any]:
+    return (
         select(account.industry_id, func.count(account.account_id))
-        .where(account.industry_id.in_(industry_ids), account_visible(scope))
+        .where(account.industry_id.in_(IDS), account_visible(scope))
         .group_by(account.industry_id)
     )
-    return {industry_id: int(count) for industry_id, count in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +327,25 @@ async def account_page(
     )
 
 
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _account_pages(scope: Scope, after: bool) -> Select[Any]:
+    conditions: list[ColumnElement[bool]] = [account.industry_id.in_(IDS), account_visible(scope)]
+    if after:
+        conditions.append(account.account_id > bindparam("after"))
+    position = (
+        func.row_number()
+        .over(partition_by=account.industry_id, order_by=account.account_id)
+        .label("position")
+    )
+    remaining = func.count().over(partition_by=account.industry_id).label("remaining")
+    ranked = select(*_ACCOUNT_COLUMNS, position, remaining).where(*conditions).subquery()
+    return (
+        select(ranked)
+        .where(ranked.c.position <= bindparam("first"))
+        .order_by(ranked.c.industry_id, ranked.c.position)
+    )
+
+
 async def account_pages_by_industry(
     connection: AsyncConnection,
     *,
@@ -291,24 +355,10 @@ async def account_pages_by_industry(
     scope: Scope,
 ) -> dict[str, AccountPage]:
     """The same page of accounts for many industries in one statement (a window per industry)."""
-    conditions: list[ColumnElement[bool]] = [
-        account.industry_id.in_(industry_ids),
-        account_visible(scope),
-    ]
+    parameters: dict[str, Any] = {"ids": list(industry_ids), "first": first}
     if after is not None:
-        conditions.append(account.account_id > after)
-    position = (
-        func.row_number()
-        .over(partition_by=account.industry_id, order_by=account.account_id)
-        .label("position")
-    )
-    remaining = func.count().over(partition_by=account.industry_id).label("remaining")
-    ranked = select(*_ACCOUNT_COLUMNS, position, remaining).where(*conditions).subquery()
-    rows = await connection.execute(
-        select(ranked)
-        .where(ranked.c.position <= first)
-        .order_by(ranked.c.industry_id, ranked.c.position)
-    )
+        parameters["after"] = after
+    rows = await connection.execute(_account_pages(scope, after is not None), parameters)
     accounts: dict[str, list[AccountRecord]] = defaultdict(list)
     more: set[str] = set()
     for row in rows:
