@@ -85,6 +85,10 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson's decode error is a json.JSONDecodeError: a bad body is still a 400.
+        return orjson.loads(data)
+
 
 def create_app(
     *,

@@ -42,10 +42,10 @@ class ProfilingSchema(strawberry.Schema):
         # (a syntax error raised inside ParserCache's on_parse) leave that hook early.
         reads = RequestReads()
         try:
+            # asyncio.timeout runs the request in this task (wait_for would start another).
             with reads.tracking():
-                result = await asyncio.wait_for(
-                    super().execute(*args, **kwargs), timeout=self.request_timeout
-                )
+                async with asyncio.timeout(self.request_timeout):
+                    result = await super().execute(*args, **kwargs)
             # Reads of fields that an error cancelled are still running: the request owns
             # them until they have given their connections back.
             await reads.settle()
