@@ -7,7 +7,8 @@ once per (unit, locale) by `formatter_for`, which returns a small closure that f
 Formats, with en / fr examples:
 
 - ``minutes`` and ``hours`` (hours are converted to minutes): whole hours plus minutes,
-  ``5min``, ``1h 30min``, ``2h`` / ``1h 30min``; the minutes keep at most one fraction digit.
+  ``5min``, ``1h 30min``, ``2h`` / ``1h 30min``; under an hour the minutes keep at most one
+  fraction digit (``45.2min``), from an hour on they are whole (``3h 2min``, not ``3h 2.1min``).
   The unit symbols are the locale's narrow CLDR unit patterns, else short, else long, joined with
   the locale's unit list pattern of that width (de: ``1 Std., 30 Min.``). English uses ``h`` and
   ``min`` as the contract fixes (CLDR's narrow English minute is ``m``, which reads as metres).
@@ -456,10 +457,11 @@ def _unit_list_pattern(locale: Locale, width: str) -> str:
 
 
 def _duration_formatter(locale: Locale, symbols: _Symbols, *, tenths_per_unit: int) -> Formatter:
-    """Whole hours and minutes (with at most one fraction digit) of a duration.
+    """Whole hours and minutes of a duration; under an hour, minutes with one fraction digit.
 
-    The value is rounded once to tenths of a minute and split with integer arithmetic; each of
-    the 600 possible minute texts is built once, when first needed. Values of 10**100 or more
+    The value is rounded once, to tenths of a minute under an hour and to whole minutes from
+    an hour on, and split with integer arithmetic; each minute text is built once, when first
+    needed. Values of 10**100 or more
     are written in scientific notation in their own unit (hours or minutes).
     """
     decimal_pattern = parse_pattern(locale.decimal_formats[None])
@@ -482,6 +484,7 @@ def _duration_formatter(locale: Locale, symbols: _Symbols, *, tenths_per_unit: i
         return text
 
     large_pattern = (hour_patterns if tenths_per_unit == 600 else minute_patterns)["other"]
+    minutes_per_unit = tenths_per_unit // 10
     to_integral, multiply = _EXACT.to_integral_value, _EXACT.multiply
 
     def format_duration(value: Decimal) -> str:
@@ -493,15 +496,17 @@ def _duration_formatter(locale: Locale, symbols: _Symbols, *, tenths_per_unit: i
             return minus + text if value.is_signed() else text
         # Exact: at most MAX_FIXED_INTEGER_DIGITS + 3 integer digits before rounding to one.
         tenths = int(to_integral(multiply(magnitude, tenths_per_unit)))
-        hours, minute_tenths = divmod(tenths, 600)
-        if not hours:
-            text = minutes_text(minute_tenths)
+        if tenths < 600:
+            text = minutes_text(tenths)
         else:
+            # Rounded from the exact value, not from the tenths: 60.549 min is 1h 1min.
+            minutes = int(to_integral(multiply(magnitude, minutes_per_unit)))
+            hours, minute = divmod(minutes, 60)
             hour_digits = render_hours(hours)
             hour_pattern = hour_plural.constant or hour_plural.for_number(str(hours))
             text = hour_pattern.format(hour_digits)
-            if minute_tenths:
-                text = join.format(text, minutes_text(minute_tenths))
+            if minute:
+                text = join.format(text, minutes_text(minute * 10))
         return minus + text if tenths and value.is_signed() else text
 
     return format_duration

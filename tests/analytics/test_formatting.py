@@ -84,6 +84,12 @@ def test_default_locale_is_en() -> None:
         ("1", "hours", "1h"),
         ("0", "minutes", "0min"),
         ("45.25", "minutes", "45.2min"),
+        ("59.94", "minutes", "59.9min"),
+        ("59.95", "minutes", "1h"),
+        ("182.1", "minutes", "3h 2min"),  # whole minutes from an hour on
+        ("60.549", "minutes", "1h 1min"),  # rounded once, from the exact value
+        ("60.5", "minutes", "1h"),  # half to even
+        ("1.0175", "hours", "1h 1min"),
         ("100000", "minutes", "1,666h 40min"),
         ("-90", "minutes", "-1h 30min"),
         ("-0.04", "minutes", "0min"),
