@@ -24,7 +24,7 @@ from schema.observability import Observability
 from schema.persisted_queries import PersistedQueriesGraphQL
 from schema.rate_limits import RateLimiter, RateLimits
 from store import shielded
-from store.engine import create_engine
+from store.engine import create_serving_engine
 from store.settings import Settings
 
 
@@ -107,7 +107,13 @@ def create_app(
     rate_limits = rate_limits or RateLimits.from_environment(max_cost=limits.max_cost)
     rate_limiter = RateLimiter(rate_limits) if rate_limits.enabled else None
     owned = engine is None
-    database = engine if engine is not None else create_engine(settings.database_url)
+    database = (
+        engine
+        if engine is not None
+        else create_serving_engine(
+            settings.database_url, statement_timeout=settings.request_timeout
+        )
+    )
 
     async def healthz(_request: Request) -> Response:
         try:
