@@ -128,6 +128,9 @@ def create_app(
         if rate_limiter is not None:
             await rate_limiter.close()
         if owned:
+            # Reads of requests that timed out may still run: they return their connections
+            # first (store/shielded.py).
+            await shielded.settle_all()
             await database.dispose()
 
     observability = Observability(database)

@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext, ExecutionResult
 
+from schema import field_gathering
 from schema.errors import finish_errors
 from schema.lean_execution import LeanExecutor
 from schema.limits import QueryLimits, limits_rule
@@ -25,6 +26,8 @@ from schema.types import Account, Company, Contract, Industry
 from store.shielded import RequestReads
 
 TIMED_OUT = "TIMED_OUT"
+
+field_gathering.install()
 
 
 class ProfilingSchema(strawberry.Schema):

@@ -55,6 +55,13 @@ async def read(engine: AsyncEngine, query: Callable[[AsyncConnection], Awaitable
     return await asyncio.shield(task)
 
 
+async def settle_all() -> None:
+    """Wait for every read still running, whichever request started it (a server shutting
+    down, before it disposes of its engine)."""
+    while pending := [task for task in _running if not task.done()]:
+        await asyncio.wait(pending)
+
+
 class RequestReads:
     """The reads started while `tracking()` is active, whichever task started them."""
 

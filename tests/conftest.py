@@ -13,6 +13,7 @@ from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from store import shielded
 from store.engine import create_engine
 from store.migrate import migrate
 from store.settings import normalize_database_url
@@ -77,6 +78,8 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     else:
         await migrate(engine)
     yield engine
+    # A request that timed out leaves its reads to finish on their own.
+    await shielded.settle_all()
     if engine.dialect.name == "postgresql":
         await _check_no_transaction_left_open(engine)
     await engine.dispose()
