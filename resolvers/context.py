@@ -10,6 +10,7 @@ from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from resolvers.benchmark_loaders import BenchmarkLoaders
+from resolvers.known_names import KnownMetricNames
 from resolvers.loaders import Loaders
 from store import benchmark_reads, reads, shielded
 from store.records import DefinitionRecord
@@ -25,6 +26,7 @@ class RequestContext:
     loaders: Loaders
     benchmarks: BenchmarkLoaders
     today: dt.date
+    known_names: KnownMetricNames
     # Refusals that must not null their parent (see resolvers.metrics.industry_metrics):
     # the schema appends them to the response's errors.
     side_errors: list[GraphQLError] = field(default_factory=list)
@@ -32,7 +34,15 @@ class RequestContext:
     _published_months: asyncio.Future[list[dt.date]] | None = None
 
     @classmethod
-    def build(cls, *, engine: AsyncEngine, settings: Settings, scope: Scope) -> RequestContext:
+    def build(
+        cls,
+        *,
+        engine: AsyncEngine,
+        settings: Settings,
+        scope: Scope,
+        known_names: KnownMetricNames | None = None,
+    ) -> RequestContext:
+        """A request's context; `known_names` is the app's, shared by its requests."""
         return cls(
             engine=engine,
             settings=settings,
@@ -40,6 +50,7 @@ class RequestContext:
             loaders=Loaders(engine, scope),
             benchmarks=BenchmarkLoaders(engine, settings.min_cohort),
             today=settings.today(),
+            known_names=known_names or KnownMetricNames(),
         )
 
     async def definitions(self) -> dict[str, DefinitionRecord]:

@@ -25,8 +25,10 @@ async def build_metric_filter(
     """Validate the arguments and combine them with AND, as the contract documents."""
     checked_names: tuple[str, ...] | None = None
     if names is not None:
-        definitions = await context.definitions()
-        unknown = sorted({name for name in names if name not in definitions})
+        known = context.known_names
+        if known.unknown(names):  # new to this server, or unknown: ask the database
+            known.learn(await context.definitions())
+        unknown = known.unknown(names)
         if unknown:
             raise bad_input(
                 f"Unknown metric name(s): {', '.join(unknown)}. "

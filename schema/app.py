@@ -17,6 +17,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from resolvers.context import RequestContext
+from resolvers.known_names import KnownMetricNames
 from schema.auth import BearerKeys, request_key_id, request_scope
 from schema.build import build_schema
 from schema.limits import QueryLimits
@@ -52,6 +53,7 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
         self._settings = settings
         self._observability = observability
         self._rate_limiter = rate_limiter
+        self._known_names = KnownMetricNames()
 
     async def refuse_before_execution(
         self, request: Request, request_data: GraphQLRequestData, sub_response: Response
@@ -72,7 +74,10 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         return RequestContext.build(
-            engine=self._engine, settings=self._settings, scope=request_scope(request)
+            engine=self._engine,
+            settings=self._settings,
+            scope=request_scope(request),
+            known_names=self._known_names,
         )
 
     async def process_result(
