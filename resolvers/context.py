@@ -72,4 +72,5 @@ class RequestContext:
 
     async def _read_definitions(self) -> dict[str, DefinitionRecord]:
         records = await shielded.read(self.engine, reads.metric_definitions)
+        self.known_names.learn(record.name for record in records)
         return {record.name: record for record in records}

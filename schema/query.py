@@ -10,6 +10,7 @@ import strawberry
 from resolvers import benchmarks, lookups
 from resolvers import segmentation as segmentation_resolvers
 from schema.benchmark_types import PulseReport, SectorBenchmark
+from schema.prefetch import prefetch_metrics
 from schema.sales_types import Segmentation
 from schema.types import (
     Account,
@@ -43,6 +44,7 @@ class Query:
 
     @strawberry.field
     async def account(self, info: Info, account_id: str) -> Account | None:
+        prefetch_metrics(info, type_name="Account", entity_id=account_id)
         return Account.from_record(await lookups.account(info.context, account_id))
 
     @strawberry.field(description=ACCOUNTS_DOC)  # type: ignore[untyped-decorator]
@@ -69,10 +71,12 @@ class Query:
 
     @strawberry.field
     async def company(self, info: Info, company_id: str) -> Company | None:
+        prefetch_metrics(info, type_name="Company", entity_id=company_id)
         return Company.from_record(await lookups.company(info.context, company_id))
 
     @strawberry.field
     async def contract(self, info: Info, contract_id: str) -> Contract | None:
+        prefetch_metrics(info, type_name="Contract", entity_id=contract_id)
         return Contract.from_record(await lookups.contract(info.context, contract_id))
 
     @strawberry.field
