@@ -57,8 +57,8 @@ class RequestContext:
         """All metric definitions, read at most once per request however many fields ask."""
         if self._definitions is None:
             self._definitions = asyncio.ensure_future(self._read_definitions())
-        # Shielded: a cancelled field (a sibling failed) must not cancel the shared read
-        # under the other fields that wait for it.
+        # Shielded: a cancelled field must not cancel the shared read under the other fields
+        # that wait for it.
         return await asyncio.shield(self._definitions)
 
     async def published_months(self) -> list[dt.date]:

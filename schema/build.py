@@ -49,8 +49,8 @@ class ProfilingSchema(strawberry.Schema):
             with reads.tracking():
                 async with asyncio.timeout(self.request_timeout):
                     result = await super().execute(*args, **kwargs)
-            # Reads of fields that an error cancelled are still running: the request owns
-            # them until they have given their connections back.
+            # A read nobody waits for any more (a look-ahead for an entity that does not
+            # exist) may still run: the request owns it until it has given its connection back.
             await reads.settle()
         except TimeoutError:
             result = ExecutionResult(

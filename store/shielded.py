@@ -1,12 +1,13 @@
 """Reads that a cancelled request cannot interrupt halfway.
 
-graphql-core cancels the fields beside one that fails, and the request timeout cancels every
-field still running. A task cancelled while it holds a pooled connection (in the middle of a
-checkout, a query or the rollback that returns it) can leave that connection checked out and
-inside its transaction: on PostgreSQL it keeps its locks until the garbage collector happens
-to close it, and a TRUNCATE, a migration or a publish waits on it. So every read runs in a
-task of its own that the caller's cancellation does not reach: the read finishes and returns
-its connection, and its answer is dropped if nobody waits for it any more.
+The request timeout cancels every field still running (and graphql-core on its own would
+cancel the fields beside a failed one: schema/field_gathering.py stops that). A task cancelled
+while it holds a pooled connection (in the middle of a checkout, a query or the rollback that
+returns it) can leave that connection checked out and inside its transaction: on PostgreSQL
+it keeps its locks until the garbage collector happens to close it, and a TRUNCATE, a
+migration or a publish waits on it. So every read runs in a task of its own that the caller's
+cancellation does not reach: the read finishes and returns its connection, and its answer is
+dropped if nobody waits for it any more.
 
 A request settles its reads before it answers (`RequestReads.settle`), so that no read of a
 request outlives it, except after a timeout, where answering in time matters more."""
