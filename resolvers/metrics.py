@@ -80,9 +80,10 @@ def prefetch_entity_metrics(
             return
         checked = tuple(sorted(set(names)))
     metric_filter = _combined(checked, effective_dates, last_full=last_full, today=context.today)
-    if metric_filter.names == () or metric_filter.months == ():
+    key = _metrics_key(level, entity_id, metric_filter)
+    if key is None:
         return
-    loading = context.loaders.metrics_by_entity.load(MetricsKey(level, entity_id, metric_filter))
+    loading = context.loaders.metrics_by_entity.load(key)
     # The field may never wait for it (the entity does not exist): its error must not be
     # reported as never retrieved.
     asyncio.ensure_future(loading).add_done_callback(_retrieve)
@@ -108,12 +109,19 @@ async def entity_metrics(
     return await _load(context, level=level, entity_id=entity_id, metric_filter=metric_filter)
 
 
+def _metrics_key(level: str, entity_id: str, metric_filter: MetricFilter) -> MetricsKey | None:
+    """The DataLoader key of the rows; None when the filter matches nothing (no need to ask
+    the database)."""
+    if metric_filter.names == () or metric_filter.months == ():
+        return None
+    return MetricsKey(level, entity_id, metric_filter)
+
+
 async def _load(
     context: RequestContext, *, level: str, entity_id: str, metric_filter: MetricFilter
 ) -> list[MetricRecord]:
-    if metric_filter.names == () or metric_filter.months == ():
-        return []  # an empty filter matches nothing: no need to ask the database
-    return await context.loaders.metrics_by_entity.load(MetricsKey(level, entity_id, metric_filter))
+    key = _metrics_key(level, entity_id, metric_filter)
+    return [] if key is None else await context.loaders.metrics_by_entity.load(key)
 
 
 async def industry_metrics(
