@@ -22,6 +22,8 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from store import thread_reads
+
 T = TypeVar("T")
 
 # The event loop keeps only weak references to tasks: these must live until they finish.
@@ -43,7 +45,12 @@ def _finished(task: asyncio.Task[object]) -> None:
 async def read(engine: AsyncEngine, query: Callable[[AsyncConnection], Awaitable[T]]) -> T:
     """`query` over a connection of its own, returned to the pool whatever the caller does."""
 
+    companion = thread_reads.companion_for(engine)
+
     async def run() -> T:
+        if companion is not None:  # SQLite: the whole read in one hop to a worker thread
+            # to_thread carries the context over (statements are counted per request).
+            return await asyncio.to_thread(thread_reads.run, companion, query)
         async with engine.connect() as connection:
             return await query(connection)
 

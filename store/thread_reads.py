@@ -1,0 +1,82 @@
+"""SQLite reads in one hop to a worker thread, instead of one hop per driver call.
+
+aiosqlite runs every call of the driver (open a cursor, execute, fetch, close, roll back) in its
+thread and wakes the event loop for each: a read in a request cost about 0.4 ms, most of it
+those hops. SQLite is a library in this process, so a read can as well run whole in a worker
+thread, on a plain pysqlite connection of a companion engine over the same file: one hop, about
+0.16 ms (`bench/targets.py` and the note of issue 6 have the figures). Writes keep the async
+engine; the companion only reads, each read in its own short transaction, and sees every commit.
+
+The read functions of the store are written against AsyncConnection and only ever await
+`connection.execute(...)`. Over a sync connection that call completes at once, so the read's
+coroutine runs to its end in a single step, driven here without an event loop."""
+
+from __future__ import annotations
+
+import inspect
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+T = TypeVar("T")
+
+_companions: weakref.WeakKeyDictionary[AsyncEngine, Engine | None] = weakref.WeakKeyDictionary()
+
+
+def companion_for(engine: AsyncEngine) -> Engine | None:
+    """The pysqlite engine over the same SQLite file; None for other databases (and for an
+    in-memory SQLite database, which another connection would not see)."""
+    if engine in _companions:
+        return _companions[engine]
+    companion: Engine | None = None
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        # Imported here: store.engine builds the engines of both kinds.
+        from store.engine import sqlite_pragmas
+
+        companion = create_sync_engine(
+            url.set(drivername="sqlite+pysqlite"),
+            # Connections move between the worker threads, one thread at a time.
+            connect_args={"check_same_thread": False},
+        )
+        event.listen(companion, "connect", sqlite_pragmas)
+        # Whoever counts statements (/metrics, the tests) listens on the async engine: its
+        # listeners, as they are when a statement runs, hear the companion's statements too.
+        listened = engine.sync_engine.dispatch
+
+        def forward(*arguments: Any) -> None:
+            listened.before_cursor_execute(*arguments)
+
+        event.listen(companion, "before_cursor_execute", forward)
+        # Disposing of the async engine disposes of its companion too.
+        event.listen(engine.sync_engine, "engine_disposed", lambda _engine: companion.dispose())
+    _companions[engine] = companion
+    return companion
+
+
+class _Immediate:
+    """Enough of AsyncConnection for the store's reads, over a sync connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        return self._connection.execute(statement, parameters)
+
+
+def run(companion: Engine, query: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """`query` on a connection of `companion`, in the calling (worker) thread."""
+    with companion.connect() as connection:
+        step = query(cast(AsyncConnection, _Immediate(connection)))
+        if not inspect.iscoroutine(step):
+            raise TypeError(f"a read must be a coroutine, got {type(step).__name__}")
+        try:
+            step.send(None)
+        except StopIteration as finished:
+            return cast(T, finished.value)
+        step.close()
+        raise RuntimeError("a read awaited something other than connection.execute")
