@@ -25,7 +25,6 @@ async def build_metric_filter(
     last_full: bool,
 ) -> MetricFilter:
     """Validate the arguments and combine them with AND, as the contract documents."""
-    checked_names: tuple[str, ...] | None = None
     if names is not None:
         known = context.known_names
         if known.unknown(names):  # new to this server, or unknown: ask the database
@@ -36,24 +35,27 @@ async def build_metric_filter(
                 f"Unknown metric name(s): {', '.join(unknown)}. "
                 "Query metricDefinitions for the names this server knows."
             )
-        checked_names = tuple(sorted(set(names)))
-    return _combined(checked_names, effective_dates, last_full=last_full, today=context.today)
+    return _combined(names, effective_dates, last_full=last_full, today=context.today)
 
 
 def _combined(
-    names: tuple[str, ...] | None,
+    names: Sequence[str] | None,
     effective_dates: Sequence[dt.date] | None,
     *,
     last_full: bool,
     today: dt.date,
 ) -> MetricFilter:
+    """The filter of arguments already checked (every name known)."""
+    checked_names = None if names is None else tuple(sorted(set(names)))
     months: set[dt.date] | None = None
     if effective_dates is not None:
         months = {first_of_month(day) for day in effective_dates}
     if last_full:
         month = last_full_month(today)
         months = {month} if months is None else months & {month}
-    return MetricFilter(names=names, months=None if months is None else tuple(sorted(months)))
+    return MetricFilter(
+        names=checked_names, months=None if months is None else tuple(sorted(months))
+    )
 
 
 def prefetch_entity_metrics(
@@ -74,12 +76,9 @@ def prefetch_entity_metrics(
     entity the request may not see are read but never leave the server, because the field
     that would show them is only reached through the entity. Arguments that the field will
     refuse (an unknown name) start nothing."""
-    checked: tuple[str, ...] | None = None
-    if names is not None:
-        if context.known_names.unknown(names):
-            return
-        checked = tuple(sorted(set(names)))
-    metric_filter = _combined(checked, effective_dates, last_full=last_full, today=context.today)
+    if names is not None and context.known_names.unknown(names):
+        return
+    metric_filter = _combined(names, effective_dates, last_full=last_full, today=context.today)
     key = _metrics_key(level, entity_id, metric_filter)
     if key is None:
         return

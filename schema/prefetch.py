@@ -38,7 +38,7 @@ def prefetch_metrics(info: Info[RequestContext, None], *, type_name: str, entity
     for node in _metrics_nodes(raw, type_name):
         try:
             arguments = get_argument_values(field, node, variables)
-        except Exception:
+        except Exception:  # a look-ahead only: the field reports its own errors
             continue
         prefetch_entity_metrics(
             info.context,

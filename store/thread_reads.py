@@ -22,6 +22,8 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from store.engine import sqlite_pragmas
+
 T = TypeVar("T")
 
 _companions: weakref.WeakKeyDictionary[AsyncEngine, Engine | None] = weakref.WeakKeyDictionary()
@@ -35,9 +37,6 @@ def companion_for(engine: AsyncEngine) -> Engine | None:
     companion: Engine | None = None
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        # Imported here: store.engine builds the engines of both kinds.
-        from store.engine import sqlite_pragmas
-
         companion = create_sync_engine(
             url.set(drivername="sqlite+pysqlite"),
             # Connections move between the worker threads, one thread at a time.
