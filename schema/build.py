@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
@@ -12,14 +13,17 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaxTokensLimiter,
     ParserCache,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from schema import field_gathering
 from schema.errors import finish_errors
 from schema.lean_execution import LeanExecutor
 from schema.limits import QueryLimits, limits_rule
+from schema.prepared_operations import PreparedQueries, RememberValidQueries, execute_prepared
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types import Account, Company, Contract, Industry
@@ -39,16 +43,52 @@ class ProfilingSchema(strawberry.Schema):
         return
 
     request_timeout: float | None = None
+    # Set by build_schema when every extension only parses and validates.
+    prepared: PreparedQueries | None = None
 
-    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
         # Errors are finished here rather than in an extension's on_operation: some paths
         # (a syntax error raised inside ParserCache's on_parse) leave that hook early.
         reads = RequestReads()
+        document = (
+            self.prepared.document(query, operation_name, allowed_operation_types)
+            if self.prepared is not None
+            else None
+        )
         try:
             # asyncio.timeout runs the request in this task (wait_for would start another).
             with reads.tracking():
                 async with asyncio.timeout(self.request_timeout):
-                    result = await super().execute(*args, **kwargs)
+                    if document is not None:  # parsed and validated before: straight to execution
+                        result = await execute_prepared(
+                            self._schema,
+                            document,
+                            executor_class=self.execution_context_class,
+                            root_value=root_value,
+                            context_value=context_value,
+                            variable_values=variable_values,
+                            operation_name=operation_name,
+                            operation_extensions=operation_extensions,
+                        )
+                    else:
+                        result = await super().execute(
+                            query,
+                            variable_values=variable_values,
+                            context_value=context_value,
+                            root_value=root_value,
+                            operation_name=operation_name,
+                            allowed_operation_types=allowed_operation_types,
+                            operation_extensions=operation_extensions,
+                        )
             # A read nobody waits for any more (a look-ahead for an entity that does not
             # exist) may still run: the request owns it until it has given its connection back.
             await reads.settle()
@@ -63,8 +103,7 @@ class ProfilingSchema(strawberry.Schema):
                     )
                 ],
             )
-        context = kwargs.get("context_value", args[2] if len(args) > 2 else None)
-        result.errors = finish_errors(result.errors, context)
+        result.errors = finish_errors(result.errors, context_value)
         return result
 
 
@@ -88,6 +127,9 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    prepared = PreparedQueries(maxsize=1024)
+    # Last, so that it sees the verdicts of every parse and validation hook before it.
+    extensions.append(lambda: RememberValidQueries(prepared))
     schema = ProfilingSchema(
         query=Query,
         types=[Account, Company, Contract, Industry],
@@ -97,7 +139,18 @@ def build_schema(
         execution_context_class=LeanExecutor,
     )
     schema.request_timeout = request_timeout
+    if all(_parses_and_validates_only(type(factory())) for factory in extensions):
+        schema.prepared = prepared
     return schema
+
+
+def _parses_and_validates_only(extension: type[SchemaExtension]) -> bool:
+    """Whether skipping the extension's hooks for a query it already passed changes nothing."""
+    return (
+        extension.on_execute is SchemaExtension.on_execute
+        and extension.get_results is SchemaExtension.get_results
+        and not extension._implements_resolve()
+    )
 
 
 SCHEMA = build_schema()

@@ -17,20 +17,29 @@ effects, so errors, their paths and null propagation are the standard executor's
 Lists that take the standard completion: items that are not objects of one concrete type or
 are null, a selected field that is not a leaf or whose resolver is neither a plain attribute
 nor a declared column form, field extensions or resolver middleware, @defer and @stream,
-async iterables, and item or value types other than plain Python values."""
+async iterables, and item or value types other than plain Python values.
+
+A plan depends only on the selection's nodes, the schema and the values of the variables the
+selection uses, so plans are kept across requests (`SharedPlans`): a hot query builds its plans
+once, not once per request."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from operator import attrgetter
 from types import CoroutineType, GeneratorType
 from typing import Any
 
+import orjson
 from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLBoolean,
     GraphQLID,
     GraphQLLeafType,
@@ -40,12 +49,15 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLString,
     TypeNameMetaFieldDef,
+    VariableNode,
+    Visitor,
     is_leaf_type,
     is_non_null_type,
     is_object_type,
+    visit,
 )
 from graphql.execution.collect_fields import FieldDetails, FieldDetailsList
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values
 from graphql.pyutils import AwaitableOrValue, Path, Undefined
 from graphql.pyutils.undefined import UndefinedType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -85,13 +97,27 @@ class _ListPlan:
             raise _NotLean
         if not self.columns:  # every field skipped by a directive: empty objects
             return [{} for _ in items]
-        names = self.names
-        return [
-            dict(zip(names, values, strict=True)) for values in zip(*self.read(items), strict=True)
-        ]
+        # Every column has one value per item (readers check the lengths of column forms).
+        return list(map(_object_builder(self.names), *self.read(items)))
 
     def read(self, items: Rows) -> list[list[Any]]:
         return [column(items) for column in self.columns]
+
+
+@lru_cache(maxsize=1024)
+def _object_builder(names: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
+    """A function that makes one response object of its field values, in selection order.
+
+    A dict display runs about twice as fast as dict(zip(names, values)), a tenth of a large
+    response's time. The response names are bound as the function's globals, never written
+    into its source: the source holds only generated identifiers."""
+    keys = {f"k{position}": name for position, name in enumerate(names)}
+    parameters = ", ".join(f"v{position}" for position in range(len(names)))
+    items = ", ".join(f"k{position}: v{position}" for position in range(len(names)))
+    builder: Callable[..., dict[str, Any]] = eval(  # generated source, see above
+        f"lambda {parameters}: {{{items}}}", {"__builtins__": {}, **keys}
+    )
+    return builder
 
 
 @cache
@@ -160,8 +186,110 @@ def _attribute_reader(field: StrawberryField) -> Reader:
     return lambda rows: [resolve(row, name) for row in rows]
 
 
+_Nodes = tuple[FieldNode, ...]
+_PlanKey = tuple[GraphQLObjectType, tuple[int, ...], tuple[tuple[str, bytes], ...]]
+
+
+class _VariableCollector(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.variables: set[str] = set()
+        self.fragments: set[str] = set()
+
+    def enter_variable(self, node: VariableNode, *_args: Any) -> None:
+        self.variables.add(node.name.value)
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_args: Any) -> None:
+        self.fragments.add(node.name.value)
+
+
+def _variables_used(
+    nodes: Iterable[FieldNode], fragments: dict[str, FragmentDefinitionNode]
+) -> tuple[str, ...]:
+    """Names of the variables in the nodes (arguments, directives, sub-selections), following
+    fragment spreads: the variables a plan for these nodes can depend on."""
+    collector = _VariableCollector()
+    pending: list[Any] = list(nodes)
+    visited: set[str] = set()
+    while pending:
+        visit(pending.pop(), collector)
+        for name in collector.fragments - visited:
+            visited.add(name)
+            if name in fragments:
+                pending.append(fragments[name])
+    return tuple(sorted(collector.variables))
+
+
+class SharedPlans:
+    """Plans across requests, keyed by object type, selection nodes and the values of the
+    variables those nodes use; least recently used out first.
+
+    Each entry keeps its nodes alive, so that their ids, part of the key, are not reused by
+    another document while the entry exists."""
+
+    def __init__(self, maxsize: int = 4096) -> None:
+        self._maxsize = maxsize
+        self._plans: OrderedDict[_PlanKey, tuple[_Nodes, _ListPlan | None]] = OrderedDict()
+        self._variables: OrderedDict[tuple[int, ...], tuple[_Nodes, tuple[str, ...]]]
+        self._variables = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def variables_used(
+        self, nodes: _Nodes, fragments: dict[str, FragmentDefinitionNode]
+    ) -> tuple[str, ...]:
+        ids = tuple(map(id, nodes))
+        found = self._variables.get(ids)
+        if found is None:
+            found = (nodes, _variables_used(nodes, fragments))
+            self._keep(self._variables, ids, found)
+        return found[1]
+
+    def get(self, key: _PlanKey) -> tuple[_Nodes, _ListPlan | None] | None:
+        found = self._plans.get(key)
+        if found is not None:
+            self._plans.move_to_end(key)
+        return found
+
+    def put(self, key: _PlanKey, nodes: _Nodes, plan: _ListPlan | None) -> None:
+        self._keep(self._plans, key, (nodes, plan))
+
+    def _keep(self, entries: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+        entries[key] = value
+        while len(entries) > self._maxsize:
+            entries.popitem(last=False)
+
+
+def _frozen_variables(
+    names: tuple[str, ...], variables: VariableValues
+) -> tuple[tuple[str, bytes], ...] | None:
+    """The variables' values and sources as a key, or None for a value that cannot be one."""
+    frozen = []
+    for name in names:
+        source = variables.sources.get(name)
+        try:
+            value = orjson.dumps(
+                [
+                    name in variables.coerced,
+                    variables.coerced.get(name),
+                    source is None,
+                    source is not None and source.value is Undefined,
+                ],
+                default=repr,
+                option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+            )
+        except TypeError:
+            return None
+        frozen.append((name, value))
+    return tuple(frozen)
+
+
 class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's executor, with lists of flat objects completed column by column."""
+
+    # One per process, shared by every request and schema (keys hold the object type).
+    shared_plans = SharedPlans()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -218,9 +346,32 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         key = (object_type, id(field_details_list))
         cached = self._plans.get(key)
         if cached is None:
-            cached = (field_details_list, self._build_plan(object_type, field_details_list, path))
+            cached = (field_details_list, self._shared_plan(object_type, field_details_list, path))
             self._plans[key] = cached
         return cached[1]
+
+    def _shared_plan(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path
+    ) -> _ListPlan | None:
+        # Deferred fields, and fragment arguments (whose values are not in the key), are
+        # planned for this request alone.
+        if any(
+            details.defer_usage is not None or details.fragment_variable_values is not None
+            for details in field_details_list
+        ):
+            return self._build_plan(object_type, field_details_list, path)
+        nodes = tuple(details.node for details in field_details_list)
+        used = self.shared_plans.variables_used(nodes, self.fragment_definitions)
+        variables = _frozen_variables(used, self.variable_values)
+        if variables is None:
+            return self._build_plan(object_type, field_details_list, path)
+        key = (object_type, tuple(map(id, nodes)), variables)
+        found = self.shared_plans.get(key)
+        if found is None:
+            plan = self._build_plan(object_type, field_details_list, path)
+            self.shared_plans.put(key, nodes, plan)
+            return plan
+        return found[1]
 
     def _build_plan(
         self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path

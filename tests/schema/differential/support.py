@@ -1,43 +1,30 @@
-"""The lean executor answers exactly as graphql-core's standard one: data, errors, their paths,
-key order. A generated corpus of queries runs through both on the same seeded database."""
+"""What the differential tests share: data seeded so that most generated queries find rows,
+the corpus of queries over it, and a client of the app whose schema the tests can reach."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import httpx
 import orjson
 import pytest
 from graphql import ValueNode
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, settings
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from analytics.formatting import format_value
 from resolvers.global_ids import encode_global_id
 from resolvers.pagination import encode_cursor
 from schema import app as app_module
-from schema import types
 from schema.build import SCHEMA, ProfilingSchema, build_schema
 from schema.lean_execution import LeanExecutor
 from store.settings import load_settings
 from tests.factories import Seed
 from tests.schema.conftest import TODAY, GraphQLClient
-from tests.schema.query_corpus import (
-    NULL,
-    Corpus,
-    Request,
-    boolean,
-    data_requests,
-    integer,
-    requests,
-    string,
-    strings,
-)
+from tests.schema.query_corpus import NULL, Corpus, Request, boolean, integer, string, strings
 
 MONTHS = ("2023-02-01", "2023-03-01", "2023-04-01")
 METRICS = {
@@ -54,8 +41,7 @@ CONTRACTS = [f"{company}-ct" for company in COMPANIES]
 LOCALES = ("en", "fr", "de_CH", "pt-BR", "", "xx", "not a locale")
 
 
-@pytest.fixture
-async def seeded(engine: AsyncEngine) -> None:
+async def seed(engine: AsyncEngine) -> None:
     seed = Seed()
     seed.industry("retail")
     seed.industry("energy")  # two accounts: below the cohort minimum
@@ -143,8 +129,8 @@ class DifferentialClient(GraphQLClient):
             self.schema.execution_context_class = LeanExecutor
 
 
-@pytest.fixture
-async def client(
+@contextlib.asynccontextmanager
+async def differential_client(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[DifferentialClient]:
     """The app, with a handle on its schema to switch executors."""
@@ -165,7 +151,7 @@ async def client(
         yield DifferentialClient(http, schema)
 
 
-async def _answer(http: httpx.AsyncClient, request: Request) -> bytes:
+async def answer(http: httpx.AsyncClient, request: Request) -> bytes:
     response = await http.post(
         "/graphql", json={"query": request.query, "variables": request.variables}
     )
@@ -180,156 +166,9 @@ async def _answer(http: httpx.AsyncClient, request: Request) -> bytes:
     return orjson.dumps(body)
 
 
-async def _lean_and_standard(client: DifferentialClient, request: Request) -> tuple[bytes, bytes]:
-    # Fields beside a failed one run to their end (schema/field_gathering.py), so the errors
-    # of an answer do not depend on which read finished first: one call each must agree.
-    lean = await _answer(client.http, request)
-    with client.standard_executor():
-        standard = await _answer(client.http, request)
-    return lean, standard
-
-
 EXAMPLES = settings(
     deadline=None,
     # A failure is reported as generated: shrinking pairs of requests can take minutes.
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-@settings(EXAMPLES, max_examples=60)
-@given(request=requests(CORPUS))
-async def test_generated_queries_answer_alike(
-    client: DifferentialClient, seeded: None, request: Request
-) -> None:
-    lean, standard = await _lean_and_standard(client, request)
-    assert lean == standard, request.query
-
-
-@settings(EXAMPLES, max_examples=100)
-@given(request=data_requests(CORPUS))
-async def test_generated_queries_over_the_seeded_data_answer_alike(
-    client: DifferentialClient, seeded: None, request: Request
-) -> None:
-    lean, standard = await _lean_and_standard(client, request)
-    assert lean == standard, request.query
-
-
-DRESSED = """
-query ($yes: Boolean!, $loc: String) {
-  account(accountId: "acc-1") {
-    __typename
-    ...Rows
-    thisMonth: metrics(names: ["revenue", "tickets"], lastFullMonth: true) {
-      ... on MetricRow { n: metricName v: value __typename }
-      value @include(if: $yes)
-      effectiveDate @skip(if: $yes)
-      fr: formattedValue(locale: $loc)
-      formattedValue
-    }
-    companies { __typename companyId name nEmployees }
-  }
-  industries { industryId name __typename }
-}
-fragment Rows on Account {
-  metrics(names: ["minutes_saved"]) { unit formattedValue(locale: "de_CH") }
-}
-"""
-
-
-@pytest.mark.parametrize("yes", [True, False])
-async def test_aliases_fragments_typename_and_directives(
-    client: DifferentialClient, seeded: None, yes: bool
-) -> None:
-    request = Request(DRESSED, {"yes": yes, "loc": "fr"})
-    lean, standard = await _lean_and_standard(client, request)
-    assert lean == standard
-    account = orjson.loads(lean)["data"]["account"]
-    rows = account["thisMonth"]
-    assert [list(row) for row in rows] == [
-        ["n", "v", "__typename", "value" if yes else "effectiveDate", "fr", "formattedValue"]
-    ] * len(rows)
-    assert rows[0]["n"] == "revenue"
-    assert rows[0]["fr"] == format_value(Decimal("1020.0"), "EUR", "fr")
-    assert rows[0]["formattedValue"] == "€1,020"
-    assert account["metrics"][0] == {
-        "unit": "minutes",
-        "formattedValue": format_value(Decimal("1001.1"), "minutes", "de_CH"),
-    }
-
-
-async def test_an_unknown_locale_fails_at_the_first_row_and_nulls_up_to_the_account(
-    client: DifferentialClient, seeded: None
-) -> None:
-    request = Request(
-        '{ account(accountId: "acc-1") { metrics { value formattedValue(locale: "xx") } } }', {}
-    )
-    lean, standard = await _lean_and_standard(client, request)
-    assert lean == standard
-    body = orjson.loads(lean)
-    assert body["data"] == {"account": None}
-    assert [error["path"] for error in body["errors"]] == [
-        ["account", "metrics", 0, "formattedValue"]
-    ]
-    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-
-
-async def test_an_unknown_unit_fails_at_its_own_row(
-    client: DifferentialClient, seeded: None
-) -> None:
-    request = Request(
-        '{ accounts(accountIds: ["acc-2", "acc-3"]) { edges { node { accountId '
-        'metrics(effectiveDates: ["2023-03-01"]) { metricName formattedValue } } } } }',
-        {},
-    )
-    lean, standard = await _lean_and_standard(client, request)
-    assert lean == standard
-    body = orjson.loads(lean)
-    # legacy_score (unit furlongs) is the first of acc-3's rows in March.
-    assert [error["path"] for error in body["errors"]] == [
-        ["accounts", "edges", 1, "node", "metrics", 0, "formattedValue"]
-    ]
-    assert body["data"] is None  # every field up the path is non-null
-
-
-async def test_metric_rows_never_reach_the_per_row_resolver(
-    client: DifferentialClient, seeded: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def per_row(*_args: Any, **_kwargs: Any) -> str:
-        raise AssertionError("a metric row went through graphql-core's per-field completion")
-
-    monkeypatch.setattr(types, "formatted_value", per_row)
-    known = '["revenue", "minutes_saved", "reply_rate", "tickets"]'
-    data = await client.data(
-        f"{{ accounts {{ edges {{ node {{ metrics(names: {known}) "
-        '{ formattedValue(locale: "fr") } } } } }'
-    )
-    rows = [row for edge in data["accounts"]["edges"] for row in edge["node"]["metrics"]]
-    assert len(rows) > 50
-    assert all(isinstance(row["formattedValue"], str) for row in rows)
-
-
-async def test_an_empty_selection_after_directives_gives_empty_objects(
-    client: DifferentialClient, seeded: None
-) -> None:
-    request = Request(
-        '{ account(accountId: "acc-1") { metrics(names: ["revenue"]) { value @skip(if: true) } } }',
-        {},
-    )
-    lean, standard = await _lean_and_standard(client, request)
-    assert lean == standard
-    assert orjson.loads(lean)["data"]["account"]["metrics"] == [{}, {}, {}]
-
-
-@pytest.mark.parametrize("locale", LOCALES)
-async def test_every_locale_answers_alike(
-    client: DifferentialClient, seeded: None, locale: str
-) -> None:
-    request = Request(
-        "query ($loc: String) { industries { accounts { edges { node { companies "
-        "{ metrics { formattedValue(locale: $loc) } } metrics { formattedValue(locale: $loc) "
-        "effectiveDate } } } } } }",
-        {"loc": locale},
-    )
-    lean, standard = await _lean_and_standard(client, request)
-    assert lean == standard
