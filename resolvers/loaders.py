@@ -43,13 +43,26 @@ class PageKey(NamedTuple):
     after: str | None
 
 
+# With no names filter, a month of an entity is taken to have at most this many rows (one per
+# metric): the bound that lets a small read run without a thread hop (store/thread_reads.py).
+METRICS_PER_MONTH = 50
+
+
 def _by_key(
     engine: AsyncEngine,
     read: Callable[[AsyncConnection, Sequence[K]], Awaitable[Mapping[K, V]]],
     missing: Callable[[], V],
+    *,
+    unique: bool = False,
 ) -> DataLoader[K, V]:
+    """A loader over `read`; `unique` when each key has at most one row (a primary key)."""
+
     async def load(keys: Sequence[K]) -> list[V]:
-        found = await shielded.read(engine, lambda connection: read(connection, keys))
+        found = await shielded.read(
+            engine,
+            lambda connection: read(connection, keys),
+            expected_rows=len(keys) if unique else None,
+        )
         return [found[key] if key in found else missing() for key in keys]
 
     return SharedLoader(load_fn=load)
@@ -86,16 +99,25 @@ class Loaders:
     def __post_init__(self) -> None:
         engine, scope = self.engine, self.scope
         self.industry_by_id = _by_key(
-            engine, lambda c, ids: reads.industries_by_id(c, industry_ids=ids), _none
+            engine, lambda c, ids: reads.industries_by_id(c, industry_ids=ids), _none, unique=True
         )
         self.account_by_id = _by_key(
-            engine, lambda c, ids: reads.accounts_by_id(c, account_ids=ids, scope=scope), _none
+            engine,
+            lambda c, ids: reads.accounts_by_id(c, account_ids=ids, scope=scope),
+            _none,
+            unique=True,
         )
         self.company_by_id = _by_key(
-            engine, lambda c, ids: reads.companies_by_id(c, company_ids=ids, scope=scope), _none
+            engine,
+            lambda c, ids: reads.companies_by_id(c, company_ids=ids, scope=scope),
+            _none,
+            unique=True,
         )
         self.contract_by_id = _by_key(
-            engine, lambda c, ids: reads.contracts_by_id(c, contract_ids=ids, scope=scope), _none
+            engine,
+            lambda c, ids: reads.contracts_by_id(c, contract_ids=ids, scope=scope),
+            _none,
+            unique=True,
         )
         self.companies_by_account = _by_key(
             engine, lambda c, ids: reads.companies_by_account(c, account_ids=ids, scope=scope), list
@@ -164,5 +186,17 @@ class Loaders:
                 for (level, metric_filter), entity_ids in groups.items()
             }
 
-        rows = await shielded.read(self.engine, read)
+        rows = await shielded.read(self.engine, read, expected_rows=_bound(groups))
         return [rows[key.level, key.metric_filter].get(key.entity_id, []) for key in keys]
+
+
+def _bound(groups: Mapping[tuple[str, MetricFilter], Sequence[str]]) -> int | None:
+    """The most rows metric reads of these entities return, when their filters give a bound:
+    one row per entity, metric and month."""
+    total = 0
+    for (_level, metric_filter), entity_ids in groups.items():
+        if metric_filter.months is None:
+            return None
+        names = METRICS_PER_MONTH if metric_filter.names is None else len(metric_filter.names)
+        total += len(entity_ids) * len(metric_filter.months) * names
+    return total

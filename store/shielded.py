@@ -42,10 +42,21 @@ def _finished(task: asyncio.Task[object]) -> None:
         task.exception()
 
 
-async def read(engine: AsyncEngine, query: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-    """`query` over a connection of its own, returned to the pool whatever the caller does."""
+async def read(
+    engine: AsyncEngine,
+    query: Callable[[AsyncConnection], Awaitable[T]],
+    *,
+    expected_rows: int | None = None,
+) -> T:
+    """`query` over a connection of its own, returned to the pool whatever the caller does.
+
+    `expected_rows` is the caller's bound on the rows the read returns, when its keys and
+    filters give one: a small enough SQLite read runs at once on this thread
+    (store/thread_reads.py), where no cancellation can reach it halfway."""
 
     companion = thread_reads.companion_for(engine)
+    if companion is not None and thread_reads.runs_inline(expected_rows):
+        return thread_reads.run(companion, query)
 
     async def run() -> T:
         if companion is not None:  # SQLite: the whole read in one hop to a worker thread

@@ -1,12 +1,15 @@
-"""SQLite reads run whole in a worker thread on a companion engine over the same file."""
+"""SQLite reads run whole on a companion engine over the same file: in a worker thread, or on
+the event loop's thread when the caller knows they return few rows."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from store import shielded, thread_reads
@@ -57,3 +60,54 @@ async def test_reads_that_do_more_than_execute_are_refused(tmp_path: Path) -> No
     assert companion.pool.checkedin() == 1  # every connection went back, refused or not
     await engine.dispose()
     assert companion.pool.checkedin() == 0  # disposed with the async engine
+
+
+async def _thread_name(connection: AsyncConnection) -> str:
+    await connection.execute(text("SELECT 1"))
+    return threading.current_thread().name
+
+
+async def test_a_read_of_few_rows_runs_on_the_loop_thread_others_in_a_worker(
+    engine: AsyncEngine,
+) -> None:
+    loop_thread = threading.current_thread().name
+    bounds = {
+        "unknown": None,
+        "few": 1,
+        "the most inline": thread_reads.INLINE_ROWS,
+        "too many": thread_reads.INLINE_ROWS + 1,
+    }
+    ran_on = {
+        label: await shielded.read(engine, _thread_name, expected_rows=rows)
+        for label, rows in bounds.items()
+    }
+    if engine.dialect.name == "sqlite":
+        assert ran_on["few"] == ran_on["the most inline"] == loop_thread
+        assert loop_thread not in (ran_on["unknown"], ran_on["too many"])
+    else:  # the async driver reads on the loop in any case
+        assert set(ran_on.values()) == {loop_thread}
+
+
+async def test_an_inline_read_sees_commits_is_counted_and_returns_its_connection(
+    engine: AsyncEngine,
+) -> None:
+    statements: list[str] = []
+    event.listen(engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    assert await shielded.read(engine, _count, expected_rows=1) == 0
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO app (app_id) VALUES ('north')"))
+    assert await shielded.read(engine, _count, expected_rows=1) == 1
+    assert sum("count(*) FROM app" in statement for statement in statements) == 2
+    companion = thread_reads.companion_for(engine)
+    if companion is not None:
+        assert companion.pool.checkedout() == 0
+
+
+async def test_an_inline_read_that_fails_raises_to_its_caller(engine: AsyncEngine) -> None:
+    async def broken(connection: AsyncConnection) -> int:
+        await connection.execute(text("SELECT * FROM no_such_table"))
+        return 0
+
+    with pytest.raises(DBAPIError, match="no_such_table"):
+        await shielded.read(engine, broken, expected_rows=1)
+    assert await shielded.read(engine, _count, expected_rows=1) == 0
