@@ -19,10 +19,6 @@ def _parse_date(value: Any) -> dt.date:
     raise ValueError(f'{value!r} is not a date: send an ISO 8601 date such as "2023-03-01"')
 
 
-def _serialize_decimal(value: Any) -> str:
-    return str(value)
-
-
 def _parse_decimal(value: Any) -> decimal.Decimal:
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         try:
@@ -45,7 +41,7 @@ DATE: ScalarDefinition = strawberry.scalar(
 DECIMAL: ScalarDefinition = strawberry.scalar(
     name="Decimal",
     description='Exact decimal, serialized as a string: "15000.0", never a float',
-    serialize=_serialize_decimal,
+    serialize=str,  # str(Decimal) keeps every digit and never uses a float
     parse_value=_parse_decimal,
 )
 

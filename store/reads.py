@@ -10,11 +10,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store.driver_select import DriverSelect
 from store.records import (
     AccountPage,
     AccountRecord,
@@ -118,15 +121,17 @@ async def all_industries(connection: AsyncConnection) -> list[IndustryRecord]:
 
 
 @lru_cache(maxsize=STATEMENTS_KEPT)
-def _accounts_by_id(scope: Scope) -> Select[Any]:
-    return select(*_ACCOUNT_COLUMNS).where(account.account_id.in_(IDS), account_visible(scope))
+def _accounts_by_id(scope: Scope) -> DriverSelect:
+    return DriverSelect(
+        select(*_ACCOUNT_COLUMNS).where(account.account_id.in_(IDS), account_visible(scope))
+    )
 
 
 async def accounts_by_id(
     connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
 ) -> dict[str, AccountRecord]:
-    rows = await connection.execute(_accounts_by_id(scope), {"ids": list(account_ids)})
-    return {row[0]: AccountRecord(*row) for row in rows}
+    columns = await _accounts_by_id(scope).columns(connection, {"ids": list(account_ids)})
+    return dict(zip(columns[0], map(AccountRecord, *columns), strict=True))
 
 
 @lru_cache(maxsize=STATEMENTS_KEPT)
@@ -203,7 +208,7 @@ async def metric_definitions(connection: AsyncConnection) -> list[DefinitionReco
 
 
 @lru_cache(maxsize=4)
-def _metrics_by_entity(by_names: bool, by_months: bool) -> Select[Any]:
+def _metrics_by_entity(by_names: bool, by_months: bool) -> DriverSelect:
     conditions: list[ColumnElement[bool]] = [
         metric.level == bindparam("level"),
         metric.entity_id.in_(IDS),
@@ -212,7 +217,7 @@ def _metrics_by_entity(by_names: bool, by_months: bool) -> Select[Any]:
         conditions.append(metric.metric_name.in_(bindparam("names", expanding=True)))
     if by_months:
         conditions.append(metric.effective_date.in_(bindparam("months", expanding=True)))
-    return (
+    return DriverSelect(
         select(
             metric.entity_id,
             metric.metric_name,
@@ -249,10 +254,12 @@ async def metrics_by_entity(
     if months is not None:
         parameters["months"] = list(months)
     statement = _metrics_by_entity(names is not None, months is not None)
-    grouped: dict[str, list[MetricRecord]] = defaultdict(list)
-    result = await connection.execute(statement, parameters)
-    for entity_id, name, value, unit, month in result:
-        grouped[entity_id].append(MetricRecord(name, value, unit, month))
+    entity_ids, *fields = await statement.columns(connection, parameters)
+    grouped: dict[str, list[MetricRecord]] = {}
+    # Ordered by entity: an entity's records come as one run.
+    records = zip(entity_ids, map(MetricRecord._make, zip(*fields, strict=True)), strict=True)
+    for entity_id, run in groupby(records, key=itemgetter(0)):
+        grouped.setdefault(entity_id, []).extend(map(itemgetter(1), run))
     return grouped
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,14 @@ class ExactDecimal(TypeDecorator[Decimal]):
             return value
         return str(value)
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
+        # On SQLite the column is text and the impl has no processor of its own: the plain
+        # conversion, without TypeDecorator's wrapper around process_result_value (a third of
+        # the time of reading 12,000 values).
+        if dialect.name == "sqlite":
+            return _text_to_decimal
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
@@ -41,6 +50,10 @@ class ExactDecimal(TypeDecorator[Decimal]):
                 return Decimal((sign, digits + (0,) * exponent, 0))
             return value
         return Decimal(value)
+
+
+def _text_to_decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
 
 
 class App(SQLModel, table=True):

@@ -8,8 +8,9 @@ thread, on a plain pysqlite connection of a companion engine over the same file:
 engine; the companion only reads, each read in its own short transaction, and sees every commit.
 
 The read functions of the store are written against AsyncConnection and only ever await
-`connection.execute(...)`. Over a sync connection that call completes at once, so the read's
-coroutine runs to its end in a single step, driven here without an event loop.
+`connection.execute(...)` or `connection.exec_driver_sql(...)`. Over a sync connection these
+calls complete at once, so the read's coroutine runs to its end in a single step, driven here
+without an event loop.
 
 A read of a few rows (an account by id, one month of an entity's metrics) runs on the event
 loop's own thread instead: the hop to a worker thread and back, with its two wake-ups and the
@@ -27,7 +28,7 @@ import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Dialect, Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -81,8 +82,15 @@ class _Immediate:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
+    @property
+    def dialect(self) -> Dialect:
+        return self._connection.dialect
+
     async def execute(self, statement: Any, parameters: Any = None) -> Any:
         return self._connection.execute(statement, parameters)
+
+    async def exec_driver_sql(self, statement: str, parameters: Any = None) -> Any:
+        return self._connection.exec_driver_sql(statement, parameters)
 
 
 def run(companion: Engine, query: Callable[[AsyncConnection], Awaitable[T]]) -> T:
