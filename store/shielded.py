@@ -60,8 +60,7 @@ async def read(
 
     async def run() -> T:
         if companion is not None:  # SQLite: the whole read in one hop to a worker thread
-            # to_thread carries the context over (statements are counted per request).
-            return await asyncio.to_thread(thread_reads.run, companion, query)
+            return await thread_reads.in_worker_thread(companion, query)
         async with engine.connect() as connection:
             return await query(connection)
 

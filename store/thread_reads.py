@@ -23,9 +23,13 @@ keep the worker thread, where the loop gets its turn while SQLite works."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import inspect
+import os
 import weakref
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Dialect, Engine, event
@@ -69,6 +73,29 @@ def companion_for(engine: AsyncEngine) -> Engine | None:
         event.listen(engine.sync_engine, "engine_disposed", lambda _engine: companion.dispose())
     _companions[engine] = companion
     return companion
+
+
+_readers: ThreadPoolExecutor | None = None
+
+
+async def in_worker_thread(
+    companion: Engine, query: Callable[[AsyncConnection], Awaitable[T]]
+) -> T:
+    """`run` in one of the process's reader threads, with the caller's context (statements
+    are counted per request).
+
+    The readers are as many as the cores, not asyncio's default of cores + 4: the Python part
+    of a read holds the GIL, and more threads than cores only take it from each other and from
+    the event loop (four concurrent 1,200-row requests: about a third more throughput with two
+    readers than with six, issue 6's note)."""
+    global _readers
+    if _readers is None:  # made on first use, in the process that serves (not before a fork)
+        _readers = ThreadPoolExecutor(
+            max_workers=os.cpu_count() or 1, thread_name_prefix="sqlite-reader"
+        )
+    context = contextvars.copy_context()
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_readers, context.run, run, companion, query)
 
 
 def runs_inline(expected_rows: int | None) -> bool:

@@ -4,7 +4,10 @@ the event loop's thread when the caller knows they return few rows."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +114,28 @@ async def test_an_inline_read_that_fails_raises_to_its_caller(engine: AsyncEngin
     with pytest.raises(DBAPIError, match="no_such_table"):
         await shielded.read(engine, broken, expected_rows=1)
     assert await shielded.read(engine, _count, expected_rows=1) == 0
+
+
+_caller: contextvars.ContextVar[str] = contextvars.ContextVar("caller", default="nobody")
+
+
+async def test_worker_reads_see_their_callers_context_and_are_at_most_one_per_core(
+    engine: AsyncEngine,
+) -> None:
+    async def who_and_where(connection: AsyncConnection) -> tuple[str, str]:
+        await connection.execute(text("SELECT 1"))
+        # Blocking on purpose: on SQLite the read runs whole in a reader thread.
+        time.sleep(0.01)  # noqa: ASYNC251
+        return _caller.get(), threading.current_thread().name
+
+    async def as_caller(name: str) -> tuple[str, str]:
+        _caller.set(name)
+        return await shielded.read(engine, who_and_where)
+
+    names = [f"request-{n}" for n in range(12)]
+    answers = await asyncio.gather(*(as_caller(name) for name in names))
+    assert [caller for caller, _thread in answers] == names
+    if engine.dialect.name == "sqlite":
+        threads = {thread for _caller_name, thread in answers}
+        assert 1 <= len(threads) <= (os.cpu_count() or 1)
+        assert all(thread.startswith("sqlite-reader") for thread in threads)
