@@ -288,17 +288,57 @@ class AccountFilter:
     industry_id: str | None = None
     is_key_account: bool | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = []
-        if self.account_ids is not None:
-            conditions.append(account.account_id.in_(self.account_ids))
-        if self.app is not None:
-            conditions.append(account.app_id == self.app)
-        if self.industry_id is not None:
-            conditions.append(account.industry_id == self.industry_id)
-        if self.is_key_account is not None:
-            conditions.append(account.is_key_account == self.is_key_account)
-        return conditions
+    def shape(self) -> tuple[bool, bool, bool, bool]:
+        """Which filters are set: the statement's shape (the values are its parameters)."""
+        return (
+            self.account_ids is not None,
+            self.app is not None,
+            self.industry_id is not None,
+            self.is_key_account is not None,
+        )
+
+    def parameters(self) -> dict[str, Any]:
+        named = {
+            "account_ids": list(self.account_ids) if self.account_ids is not None else None,
+            "app": self.app,
+            "industry_id": self.industry_id,
+            "is_key_account": self.is_key_account,
+        }
+        return {name: value for name, value in named.items() if value is not None}
+
+
+def _filtered(shape: tuple[bool, bool, bool, bool], scope: Scope) -> list[ColumnElement[bool]]:
+    by_ids, by_app, by_industry, by_key = shape
+    conditions: list[ColumnElement[bool]] = [account_visible(scope)]
+    if by_ids:
+        conditions.append(account.account_id.in_(bindparam("account_ids", expanding=True)))
+    if by_app:
+        conditions.append(account.app_id == bindparam("app"))
+    if by_industry:
+        conditions.append(account.industry_id == bindparam("industry_id"))
+    if by_key:
+        conditions.append(account.is_key_account == bindparam("is_key_account"))
+    return conditions
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _page_of_accounts(
+    shape: tuple[bool, bool, bool, bool], after: bool, scope: Scope
+) -> tuple[DriverSelect, DriverSelect]:
+    """The page's accounts (one more than asked, to tell whether another page follows) and
+    the count of every account the filter matches."""
+    conditions = _filtered(shape, scope)
+    page_conditions = (
+        [*conditions, account.account_id > bindparam("after")] if after else conditions
+    )
+    page = (
+        select(*_ACCOUNT_COLUMNS)
+        .where(and_(true(), *page_conditions))
+        .order_by(account.account_id)
+        .limit(bindparam("limit"))
+    )
+    total = select(func.count()).select_from(ACCOUNT_TABLE).where(and_(true(), *conditions))
+    return DriverSelect(page), DriverSelect(total)
 
 
 async def account_page(
@@ -310,27 +350,17 @@ async def account_page(
     scope: Scope,
 ) -> AccountPage:
     """One page of accounts ordered by account id (keyset pagination: stable under inserts)."""
-    conditions = [*account_filter.conditions(), account_visible(scope)]
-    page_conditions = [*conditions]
+    page, total = _page_of_accounts(account_filter.shape(), after is not None, scope)
+    parameters = account_filter.parameters()
+    page_parameters = {**parameters, "limit": first + 1}
     if after is not None:
-        page_conditions.append(account.account_id > after)
-    rows = (
-        await connection.execute(
-            select(*_ACCOUNT_COLUMNS)
-            .where(and_(true(), *page_conditions))
-            .order_by(account.account_id)
-            .limit(first + 1)
-        )
-    ).all()
-    total = (
-        await connection.execute(
-            select(func.count()).select_from(ACCOUNT_TABLE).where(and_(true(), *conditions))
-        )
-    ).scalar_one()
+        page_parameters["after"] = after
+    accounts = list(map(AccountRecord, *await page.columns(connection, page_parameters)))
+    (count,) = (await total.columns(connection, parameters))[0]
     return AccountPage(
-        accounts=[AccountRecord(*row) for row in rows[:first]],
-        has_next_page=len(rows) > first,
-        total_count=total,
+        accounts=accounts[:first],
+        has_next_page=len(accounts) > first,
+        total_count=int(count),
     )
 
 
