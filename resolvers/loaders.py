@@ -62,6 +62,7 @@ def _by_key(
             engine,
             lambda connection: read(connection, keys),
             expected_rows=len(keys) if unique else None,
+            one_snapshot=False,  # one statement
         )
         return [found[key] if key in found else missing() for key in keys]
 
@@ -186,7 +187,10 @@ class Loaders:
                 for (level, metric_filter), entity_ids in groups.items()
             }
 
-        rows = await shielded.read(self.engine, read, expected_rows=_bound(groups))
+        # A statement per filter: each answers on its own, they need not share a snapshot.
+        rows = await shielded.read(
+            self.engine, read, expected_rows=_bound(groups), one_snapshot=False
+        )
         return [rows[key.level, key.metric_filter].get(key.entity_id, []) for key in keys]
 
 

@@ -47,12 +47,17 @@ async def read(
     query: Callable[[AsyncConnection], Awaitable[T]],
     *,
     expected_rows: int | None = None,
+    one_snapshot: bool = True,
 ) -> T:
     """`query` over a connection of its own, returned to the pool whatever the caller does.
 
     `expected_rows` is the caller's bound on the rows the read returns, when its keys and
     filters give one: a small enough SQLite read runs at once on this thread
-    (store/thread_reads.py), where no cancellation can reach it halfway."""
+    (store/thread_reads.py), where no cancellation can reach it halfway.
+
+    Without `one_snapshot` (a read of one statement, or of statements that need not agree),
+    PostgreSQL runs it in autocommit: no BEGIN and ROLLBACK around it, one round trip to the
+    server instead of three. The pool sets the connection back to its default on return."""
 
     companion = thread_reads.companion_for(engine)
     if companion is not None and thread_reads.runs_inline(expected_rows):
@@ -62,6 +67,8 @@ async def read(
         if companion is not None:  # SQLite: the whole read in one hop to a worker thread
             return await thread_reads.in_worker_thread(companion, query)
         async with engine.connect() as connection:
+            if not one_snapshot:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
             return await query(connection)
 
     task: asyncio.Task[T] = asyncio.ensure_future(run())

@@ -54,9 +54,9 @@ async def bounds(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
     seen: list[int | None] = []
     read = shielded.read
 
-    async def recorded(*args: Any, expected_rows: int | None = None) -> Any:
+    async def recorded(*args: Any, expected_rows: int | None = None, **options: Any) -> Any:
         seen.append(expected_rows)
-        return await read(*args, expected_rows=expected_rows)
+        return await read(*args, expected_rows=expected_rows, **options)
 
     monkeypatch.setattr(loaders.shielded, "read", recorded)
     return seen

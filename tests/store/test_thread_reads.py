@@ -139,3 +139,18 @@ async def test_worker_reads_see_their_callers_context_and_are_at_most_one_per_co
         threads = {thread for _caller_name, thread in answers}
         assert 1 <= len(threads) <= (os.cpu_count() or 1)
         assert all(thread.startswith("sqlite-reader") for thread in threads)
+
+
+async def test_a_read_outside_a_snapshot_leaves_the_pool_as_it_was(engine: AsyncEngine) -> None:
+    async def in_transaction_block(connection: AsyncConnection) -> bool | None:
+        await connection.execute(text("SELECT 1"))
+        if engine.dialect.name != "postgresql":
+            return None
+        raw = await connection.get_raw_connection()
+        return bool(raw.driver_connection.is_in_transaction())  # asyncpg's own answer
+
+    outside = await shielded.read(engine, in_transaction_block, one_snapshot=False)
+    inside = [await shielded.read(engine, in_transaction_block) for _ in range(3)]
+    if engine.dialect.name == "postgresql":
+        assert outside is False  # autocommit: no BEGIN before the statement, no ROLLBACK after
+        assert inside == [True] * 3  # whichever pooled connection comes next: a transaction
