@@ -95,7 +95,11 @@ def _percentile(values: list[float], share: float) -> float:
 async def drive(base: str, key: str, clients: int, seconds: float, accounts: list[str]) -> None:
     latencies: dict[str, list[float]] = {kind: [] for kind, _ in MIX}
     errors: list[str] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle connections close on the client's side before uvicorn's keep-alive timeout (5 s):
+    # with equal timeouts a request can go out on a connection the server is closing.
+    limits = httpx.Limits(
+        max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0
+    )
     async with httpx.AsyncClient(
         base_url=base,
         headers={"Authorization": f"Bearer {key}"},
