@@ -37,6 +37,26 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 
+class _Prepared:
+    """A document, and for each operation name asked for so far whether it names a query."""
+
+    __slots__ = ("document", "queries")
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.document = document
+        self.queries: dict[str | None, bool] = {}
+
+    def is_query(self, operation_name: str | None) -> bool:
+        found = self.queries.get(operation_name)
+        if found is None:
+            operation = get_operation_ast(self.document, operation_name)
+            if operation is None:  # not kept: a client may send any number of unknown names
+                return False
+            found = operation.operation is GraphQLOperationType.QUERY
+            self.queries[operation_name] = found
+        return found
+
+
 class PreparedQueries:
     """Documents of query texts that parsed and validated, least recently used out first."""
 
@@ -44,26 +64,20 @@ class PreparedQueries:
         if maxsize < 1:
             raise ValueError(f"maxsize must be at least 1, got {maxsize}")
         self._maxsize = maxsize
-        self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
-        # Which operation of a document a name selects, and whether it is a query.
-        self._queries: dict[tuple[int, str | None], bool] = {}
+        self._prepared: OrderedDict[str, _Prepared] = OrderedDict()
         self.hits = 0
 
     def __len__(self) -> int:
-        return len(self._documents)
+        return len(self._prepared)
 
     def clear(self) -> None:
-        self._documents.clear()
-        self._queries.clear()
+        self._prepared.clear()
 
     def remember(self, query: str, document: DocumentNode) -> None:
-        self._documents[query] = document
-        self._documents.move_to_end(query)
-        while len(self._documents) > self._maxsize:
-            _query, dropped = self._documents.popitem(last=False)
-            self._queries = {
-                key: is_query for key, is_query in self._queries.items() if key[0] != id(dropped)
-            }
+        self._prepared[query] = _Prepared(document)
+        self._prepared.move_to_end(query)
+        while len(self._prepared) > self._maxsize:
+            self._prepared.popitem(last=False)
 
     def document(
         self,
@@ -74,24 +88,18 @@ class PreparedQueries:
         """The document to execute directly, or None when the request takes the pipeline."""
         if query is None:
             return None
-        document = self._documents.get(query)
-        if document is None:
+        prepared = self._prepared.get(query)
+        if prepared is None:
             return None
         if allowed_operation_types is not None and OperationType.QUERY not in set(
             allowed_operation_types
         ):
             return None
-        key = (id(document), operation_name)
-        is_query = self._queries.get(key)
-        if is_query is None:
-            operation = get_operation_ast(document, operation_name)
-            is_query = operation is not None and operation.operation is GraphQLOperationType.QUERY
-            self._queries[key] = is_query
-        if not is_query:
+        if not prepared.is_query(operation_name):
             return None
-        self._documents.move_to_end(query)
+        self._prepared.move_to_end(query)
         self.hits += 1
-        return document
+        return prepared.document
 
 
 class RememberValidQueries(SchemaExtension):

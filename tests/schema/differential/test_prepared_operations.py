@@ -216,3 +216,16 @@ def test_an_extension_with_an_execute_hook_keeps_every_request_on_the_pipeline()
     for factory in schema.extensions:
         extension = factory() if callable(factory) else factory
         assert _parses_and_validates_only(type(extension))
+
+
+def test_unknown_operation_names_are_not_kept() -> None:
+    from graphql import parse
+
+    text = "query A { a } query B { b }"
+    prepared = PreparedQueries()
+    prepared.remember(text, parse(text))
+    for n in range(1000):  # names a client may make up: none is remembered
+        assert prepared.document(text, f"Made{n}", None) is None
+    assert prepared.document(text, "A", None) is not None
+    assert prepared.document(text, "B", None) is not None
+    assert len(prepared._prepared[text].queries) == 2
