@@ -99,6 +99,17 @@ def serve(
         LogFormat,
         typer.Option(help="Logs as JSON lines (with request ids) or as text for people."),
     ] = LogFormat.JSON,
+    keep_alive: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help=(
+                "Seconds an idle connection stays open. Behind a proxy or load balancer, set it "
+                "above the proxy's idle timeout: otherwise a request can leave on a connection "
+                "the server is closing (a 502)."
+            ),
+        ),
+    ] = 5,
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL in a browser) and GET /healthz."""
     import uvicorn
@@ -129,6 +140,7 @@ def serve(
         http=http_parser(),
         log_config=log_config(log_format.value),
         log_level="info",
+        timeout_keep_alive=keep_alive,
     )
 
 

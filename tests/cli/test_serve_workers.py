@@ -1,8 +1,9 @@
-"""`profiling serve --workers 2`: two processes, each with its own app and engine, one port."""
+"""`profiling serve`: two workers answer on one port; idle connections close after --keep-alive."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -51,3 +52,48 @@ def test_two_workers_answer_on_one_port(env: dict[str, str], tmp_path: Path) -> 
         line for line in log_path.read_text().splitlines() if "Started server process" in line
     }
     assert len(workers) == 2, log_path.read_text()
+
+
+def _closed_after(port: int, idle: float) -> bool:
+    """Whether the server closes a kept-alive connection left idle for `idle` seconds."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = b""
+        while b'"ok"' not in answer:
+            chunk = connection.recv(4096)
+            assert chunk, answer
+            answer += chunk
+        time.sleep(idle)
+        connection.settimeout(0.5)
+        try:
+            return connection.recv(1) == b""
+        except TimeoutError:
+            return False
+
+
+def test_keep_alive_sets_how_long_idle_connections_stay_open(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [PROFILING, "serve", "--no-auth", "--port", str(port), "--keep-alive", "1"],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while "Application startup complete" not in log_path.read_text():
+                if time.monotonic() > deadline:
+                    pytest.fail("the server did not start within 60 s:\n" + log_path.read_text())
+                time.sleep(0.2)
+            assert not _closed_after(port, 0.2)
+            assert _closed_after(port, 2.5)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    refused = run("serve", "--keep-alive", "0", env=env)
+    assert refused.returncode != 0
+    assert "keep-alive" in refused.stderr + refused.stdout
