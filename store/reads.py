@@ -288,16 +288,8 @@ class AccountFilter:
     industry_id: str | None = None
     is_key_account: bool | None = None
 
-    def shape(self) -> tuple[bool, bool, bool, bool]:
-        """Which filters are set: the statement's shape (the values are its parameters)."""
-        return (
-            self.account_ids is not None,
-            self.app is not None,
-            self.industry_id is not None,
-            self.is_key_account is not None,
-        )
-
     def parameters(self) -> dict[str, Any]:
+        """The filters that are set, by the name of their bound parameter in `_FILTERS`."""
         named = {
             "account_ids": list(self.account_ids) if self.account_ids is not None else None,
             "app": self.app,
@@ -307,27 +299,23 @@ class AccountFilter:
         return {name: value for name, value in named.items() if value is not None}
 
 
-def _filtered(shape: tuple[bool, bool, bool, bool], scope: Scope) -> list[ColumnElement[bool]]:
-    by_ids, by_app, by_industry, by_key = shape
-    conditions: list[ColumnElement[bool]] = [account_visible(scope)]
-    if by_ids:
-        conditions.append(account.account_id.in_(bindparam("account_ids", expanding=True)))
-    if by_app:
-        conditions.append(account.app_id == bindparam("app"))
-    if by_industry:
-        conditions.append(account.industry_id == bindparam("industry_id"))
-    if by_key:
-        conditions.append(account.is_key_account == bindparam("is_key_account"))
-    return conditions
+# Each filter's condition, over a bound parameter of the filter's name.
+_FILTERS: dict[str, Callable[[], ColumnElement[bool]]] = {
+    "account_ids": lambda: account.account_id.in_(bindparam("account_ids", expanding=True)),
+    "app": lambda: account.app_id == bindparam("app"),
+    "industry_id": lambda: account.industry_id == bindparam("industry_id"),
+    "is_key_account": lambda: account.is_key_account == bindparam("is_key_account"),
+}
 
 
 @lru_cache(maxsize=STATEMENTS_KEPT)
 def _page_of_accounts(
-    shape: tuple[bool, bool, bool, bool], after: bool, scope: Scope
+    filters: frozenset[str], after: bool, scope: Scope
 ) -> tuple[DriverSelect, DriverSelect]:
     """The page's accounts (one more than asked, to tell whether another page follows) and
-    the count of every account the filter matches."""
-    conditions = _filtered(shape, scope)
+    the count of every account the filters match."""
+    conditions = [account_visible(scope)]
+    conditions += [condition() for name, condition in _FILTERS.items() if name in filters]
     page_conditions = (
         [*conditions, account.account_id > bindparam("after")] if after else conditions
     )
@@ -350,8 +338,8 @@ async def account_page(
     scope: Scope,
 ) -> AccountPage:
     """One page of accounts ordered by account id (keyset pagination: stable under inserts)."""
-    page, total = _page_of_accounts(account_filter.shape(), after is not None, scope)
     parameters = account_filter.parameters()
+    page, total = _page_of_accounts(frozenset(parameters), after is not None, scope)
     page_parameters = {**parameters, "limit": first + 1}
     if after is not None:
         page_parameters["after"] = after
