@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,31 +20,39 @@ __all__ = ["env"]  # the fixture, used by name below
 QUERY = "{ industries { industryId name } metricDefinitions { name unit } }"
 
 
-def test_two_workers_answer_on_one_port(env: dict[str, str], tmp_path: Path) -> None:
-    assert run("demo", "--scale", "0.05", env=env).returncode == 0
+@contextlib.contextmanager
+def serving(
+    options: list[str], env: dict[str, str], log_path: Path, *, workers: int = 1
+) -> Iterator[int]:
+    """`profiling serve --no-auth OPTIONS` on a free port, once all its workers have started."""
     port = _free_port()
-    log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            [PROFILING, "serve", "--no-auth", "--port", str(port), "--workers", "2"],
+            [PROFILING, "serve", "--no-auth", "--port", str(port), *options],
             env={**os.environ, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60
-            while "Application startup complete" not in log_path.read_text().replace(
-                "Application startup complete", "", 1
-            ):
+            while log_path.read_text().count("Application startup complete") < workers:
                 if time.monotonic() > deadline:
-                    pytest.fail("two workers did not start within 60 s:\n" + log_path.read_text())
+                    pytest.fail("the server did not start within 60 s:\n" + log_path.read_text())
                 time.sleep(0.2)
-            with httpx.Client(base_url=base, timeout=30) as http:
-                answers = [http.post("/graphql", json={"query": QUERY}) for _ in range(20)]
+            yield port
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def test_two_workers_answer_on_one_port(env: dict[str, str], tmp_path: Path) -> None:
+    assert run("demo", "--scale", "0.05", env=env).returncode == 0
+    log_path = tmp_path / "serve.log"
+    with (
+        serving(["--workers", "2"], env, log_path, workers=2) as port,
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http,
+    ):
+        answers = [http.post("/graphql", json={"query": QUERY}) for _ in range(20)]
     assert all(answer.status_code == 200 for answer in answers)
     bodies = [answer.json() for answer in answers]
     assert all("errors" not in body for body in bodies)
@@ -74,26 +84,9 @@ def _closed_after(port: int, idle: float) -> bool:
 def test_keep_alive_sets_how_long_idle_connections_stay_open(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    port = _free_port()
-    log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [PROFILING, "serve", "--no-auth", "--port", str(port), "--keep-alive", "1"],
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while "Application startup complete" not in log_path.read_text():
-                if time.monotonic() > deadline:
-                    pytest.fail("the server did not start within 60 s:\n" + log_path.read_text())
-                time.sleep(0.2)
-            assert not _closed_after(port, 0.2)
-            assert _closed_after(port, 2.5)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with serving(["--keep-alive", "1"], env, tmp_path / "serve.log") as port:
+        assert not _closed_after(port, 0.2)
+        assert _closed_after(port, 2.5)
     refused = run("serve", "--keep-alive", "0", env=env)
     assert refused.returncode != 0
     assert "keep-alive" in refused.stderr + refused.stdout
