@@ -22,6 +22,8 @@ from sqlalchemy import Dialect, Select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from store.gc_pause import collection_paused
+
 Processor = Callable[[Any], Any]
 
 # Expanded texts kept per statement: one per dialect and combination of IN list lengths.
@@ -85,13 +87,18 @@ class DriverSelect:
                 for column, entry in zip(self._columns, description, strict=True)
             )
             self._processors[dialect] = processors
-        rows = result.all()
-        if not rows:
-            return [[] for _ in self._columns]
-        return [
-            list(values) if process is None else list(map(process, values))
-            for values, process in zip(zip(*rows, strict=True), processors, strict=True)
-        ]
+        with collection_paused():
+            # The driver's own rows: SQLAlchemy's Row objects cost more than SQLite's fetch.
+            try:
+                rows = result.cursor.fetchall()
+            finally:
+                result.close()
+            if not rows:
+                return [[] for _ in self._columns]
+            return [
+                list(values) if process is None else list(map(process, values))
+                for values, process in zip(zip(*rows, strict=True), processors, strict=True)
+            ]
 
     def _text(self, dialect: Dialect, parameters: Mapping[str, Any]) -> _Text:
         sizes = tuple(

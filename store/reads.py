@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -18,6 +18,7 @@ from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, fu
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.driver_select import DriverSelect
+from store.gc_pause import collection_paused
 from store.records import (
     AccountPage,
     AccountRecord,
@@ -256,10 +257,13 @@ async def metrics_by_entity(
     statement = _metrics_by_entity(names is not None, months is not None)
     entity_ids, *fields = await statement.columns(connection, parameters)
     grouped: dict[str, list[MetricRecord]] = {}
-    # Ordered by entity: an entity's records come as one run.
-    records = zip(entity_ids, map(MetricRecord._make, zip(*fields, strict=True)), strict=True)
-    for entity_id, run in groupby(records, key=itemgetter(0)):
-        grouped.setdefault(entity_id, []).extend(map(itemgetter(1), run))
+    # tuple.__new__ builds each record in C: a NamedTuple's own constructor is a Python call.
+    made = map(tuple.__new__, repeat(MetricRecord), zip(*fields, strict=True))
+    records = zip(entity_ids, made, strict=True)
+    with collection_paused():
+        # Ordered by entity: an entity's records come as one run.
+        for entity_id, run in groupby(records, key=itemgetter(0)):
+            grouped.setdefault(entity_id, []).extend(map(itemgetter(1), run))
     return grouped
 
 
