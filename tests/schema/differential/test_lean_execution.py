@@ -228,3 +228,24 @@ def test_shared_plans_are_bounded() -> None:
     assert len(plans) == 2
     assert plans.get((None, (id(fields[0]),), ())) is None  # type: ignore[arg-type]
     assert plans.get((None, (id(fields[2]),), ())) is not None  # type: ignore[arg-type]
+
+
+def test_dates_complete_through_a_bounded_memo_as_the_scalar_serializes_them() -> None:
+    """Months repeat on every row, so their outputs are memoized: the same strings as the
+    Date scalar's, for more distinct dates than the memo keeps."""
+    import datetime as dt
+
+    from graphql import GraphQLScalarType
+
+    from schema.build import build_schema
+    from schema.lean_execution import _leaf_completer, _Memo
+
+    date_type = build_schema()._schema.type_map["Date"]
+    assert isinstance(date_type, GraphQLScalarType)
+    complete = _leaf_completer(date_type, non_null=True)
+    many = [dt.date(2000, 1, 1) + dt.timedelta(days=n) for n in range(_Memo.MAX_SIZE + 10)]
+    for days in (many, many[:3] * 4, many[::-1]):
+        assert complete(days) == [date_type.serialize(day) for day in days]
+    memo = _Memo(dt.date.isoformat)
+    assert [memo[day] for day in many] == [day.isoformat() for day in many]
+    assert len(memo) <= _Memo.MAX_SIZE
