@@ -12,10 +12,11 @@ the column form can do per-list work once (a formatter per unit and locale)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 COLUMN = "profiling.column"
+BATCH = "profiling.batch"
 
 ColumnForm = Callable[..., list[Any]]
 
@@ -23,3 +24,13 @@ ColumnForm = Callable[..., list[Any]]
 def column_form(form: Callable[..., Sequence[Any]]) -> dict[str, object]:
     """Field metadata that declares ``form`` as the column form of the field's resolver."""
     return {COLUMN: form}
+
+
+def batch_form(form: Callable[..., Awaitable[Sequence[Any]]]) -> dict[str, object]:
+    """Field metadata that declares ``form`` as the batch form of an async resolver whose
+    field is a list of objects (an entity's metric rows).
+
+    ``await form(rows, context, **arguments)`` returns one value per row, equal to what the
+    resolver returns for that row with that request context: one batch of reads for the
+    whole list instead of a resolver call per row. It may raise, as a column form may."""
+    return {BATCH: form}

@@ -25,12 +25,14 @@ once, not once per request."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
+from inspect import isawaitable
 from operator import attrgetter
 from types import CoroutineType, GeneratorType
 from typing import Any
@@ -41,6 +43,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLBoolean,
+    GraphQLField,
     GraphQLID,
     GraphQLLeafType,
     GraphQLList,
@@ -65,11 +68,13 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
-from schema.columns import COLUMN
+from schema.columns import BATCH, COLUMN
 
 Rows = list[Any]
 Reader = Callable[[Rows], Sequence[Any]]
-Column = Callable[[Rows], list[Any]]
+# A column gives one value per row: a list, or (for a batch form) an awaitable of one that
+# is already under way, so that the reads of sibling lists share their DataLoader batches.
+Column = Callable[[Rows, GraphQLResolveInfo[Any]], "list[Any] | Awaitable[list[Any]]"]
 
 # Values whose type alone says they are neither awaitable nor an error; anything else (enums,
 # custom objects) takes the standard path, which knows how to complete it.
@@ -88,8 +93,16 @@ class _ListPlan:
     names: tuple[str, ...]
     columns: tuple[Column, ...]
     is_type_of: Callable[[Any, GraphQLResolveInfo[Any]], Any] | None
+    # Per column: whether it waits for reads (its value is an awaitable already under way).
+    column_waits: tuple[bool, ...]
 
-    def complete(self, items: Rows, info: GraphQLResolveInfo[Any]) -> list[dict[str, Any]]:
+    @property
+    def waits(self) -> bool:
+        return any(self.column_waits)
+
+    def complete(
+        self, items: Rows, info: GraphQLResolveInfo[Any]
+    ) -> list[dict[str, Any]] | Awaitable[list[dict[str, Any]]]:
         if not all(map(_is_plain_row_type, set(map(type, items)))):
             raise _NotLean
         is_type_of = self.is_type_of
@@ -98,10 +111,63 @@ class _ListPlan:
         if not self.columns:  # every field skipped by a directive: empty objects
             return [{} for _ in items]
         # Every column has one value per item (readers check the lengths of column forms).
-        return list(map(_object_builder(self.names), *self.read(items)))
+        build = _object_builder(self.names)
+        if not self.waits:
+            columns: list[Any] = [column(items, info) for column in self.columns]
+            return list(map(build, *columns))
+        # Columns that compute come first: once a read has started, nothing may raise
+        # before the reads are awaited (none is left running unobserved).
+        values: list[Any] = [None] * len(self.columns)
+        for waiting in (False, True):
+            for position, column in enumerate(self.columns):
+                if self.column_waits[position] is waiting:
+                    values[position] = column(items, info)
+        return _build_when_settled(build, values)
 
-    def read(self, items: Rows) -> list[list[Any]]:
-        return [column(items) for column in self.columns]
+
+async def _build_when_settled(
+    build: Callable[..., dict[str, Any]], values: list[Any]
+) -> list[dict[str, Any]]:
+    """The objects once every column is there; the first error in column order otherwise,
+    after every column has finished (nothing is left running, as in field_gathering)."""
+    settled = await _settled(values)
+    return list(map(build, *settled))
+
+
+async def _completed_lists(
+    reading: Awaitable[Sequence[Any]],
+    plan: _ListPlan,
+    info: GraphQLResolveInfo[Any],
+    count: int,
+    non_null: bool,
+) -> list[Any]:
+    """A batch form's lists, each completed by the plan of their objects."""
+    lists = await reading
+    if len(lists) != count:
+        raise _NotLean
+    completed: list[Any] = []
+    for items in lists:
+        if items is None:
+            if non_null:
+                raise _NotLean
+            completed.append(None)
+        elif type(items) is not list:
+            raise _NotLean
+        else:
+            completed.append(plan.complete(items, info))
+    if plan.waits:
+        return await _settled(completed)
+    return completed
+
+
+async def _settled(values: list[Any]) -> list[Any]:
+    pending = [value for value in values if isawaitable(value)]
+    results = iter(await asyncio.gather(*pending, return_exceptions=True))
+    settled = [next(results) if isawaitable(value) else value for value in values]
+    for value in settled:
+        if isinstance(value, BaseException):
+            raise value
+    return settled
 
 
 @lru_cache(maxsize=1024)
@@ -352,7 +418,7 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         info: GraphQLResolveInfo[Any],
         path: Path,
         items: Rows,
-    ) -> list[Any] | None:
+    ) -> AwaitableOrValue[list[Any]] | None:
         item_type = return_type.of_type
         if is_non_null_type(item_type):
             item_type = item_type.of_type
@@ -362,9 +428,34 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         if plan is None:
             return None
         try:
-            return plan.complete(items, info)
+            completed = plan.complete(items, info)
         except Exception:  # _NotLean, or what a reader raised: the standard path decides
             return None
+        if isawaitable(completed):
+            return self._lean_or_standard(
+                completed, return_type, field_details_list, info, path, items
+            )
+        return completed
+
+    async def _lean_or_standard(
+        self,
+        completed: Awaitable[list[Any]],
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        items: Rows,
+    ) -> list[Any]:
+        """The lean answer once its reads are in; if anything failed on the way, the standard
+        completion, whose resolvers meet the same reads in the DataLoaders' caches (or the
+        same error) and report errors at their own paths."""
+        try:
+            return await completed
+        except Exception:
+            standard = super().complete_list_value(
+                return_type, field_details_list, info, path, items, None
+            )
+            return await standard if isawaitable(standard) else standard
 
     def _plan(
         self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path
@@ -414,21 +505,27 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
         names: list[str] = []
         columns: list[Column] = []
+        waits: list[bool] = []
         for response_name, details in grouped.items():
-            column = self._column(object_type, details[0])
-            if column is None:
+            found = self._column(object_type, details, path)
+            if found is None:
                 return None
             names.append(response_name)
-            columns.append(column)
-        return _ListPlan(tuple(names), tuple(columns), object_type.is_type_of)
+            columns.append(found[0])
+            waits.append(found[1])
+        return _ListPlan(tuple(names), tuple(columns), object_type.is_type_of, tuple(waits))
 
-    def _column(self, object_type: GraphQLObjectType, details: FieldDetails) -> Column | None:
+    def _column(
+        self, object_type: GraphQLObjectType, details_list: FieldDetailsList, path: Path
+    ) -> tuple[Column, bool] | None:
+        """The field's column, and whether it waits for reads (then it gives an awaitable)."""
+        details = details_list[0]
         field_def = self.schema.get_field(object_type, details.node.name.value)
         if field_def is None:
             return None
         leaf = _leaf_of(field_def.type)
         if leaf is None:
-            return None
+            return self._object_column(field_def, details_list, path)
         complete = _leaf_completer(*leaf)
         read: Reader | None
         if field_def is TypeNameMetaFieldDef:
@@ -439,7 +536,48 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         if read is None:
             return None
         reader = read
-        return lambda rows: complete(reader(rows))
+        return (lambda rows, _info: complete(reader(rows))), False
+
+    def _object_column(
+        self, field_def: GraphQLField, details_list: FieldDetailsList, path: Path
+    ) -> tuple[Column, bool] | None:
+        """A field of objects completed for the whole list by a plan of its own: one object
+        per row read as an attribute (a connection edge's node), or a list of objects per
+        row from the field's batch form (an entity's metric rows)."""
+        field_type = field_def.type
+        non_null = is_non_null_type(field_type)
+        named = field_type.of_type if non_null else field_type  # type: ignore[union-attr]
+        if is_object_type(named):
+            read = self._reader(field_def.extensions, field_def, details_list[0])
+            plan = self._build_plan(named, details_list, path)
+            if read is None or plan is None:
+                return None
+            reader, object_plan = read, plan
+
+            def objects(rows: Rows, info: GraphQLResolveInfo[Any]) -> Any:
+                values = list(reader(rows))
+                if any(value is None for value in values):  # nulls: the standard path
+                    raise _NotLean
+                return object_plan.complete(values, info)
+
+            return objects, plan.waits
+        if not isinstance(named, GraphQLList) or not is_non_null_type(named.of_type):
+            return None
+        item_type = named.of_type.of_type
+        if not is_object_type(item_type):
+            return None
+        batch = self._batch(field_def, details_list[0])
+        plan = self._build_plan(item_type, details_list, path)
+        if batch is None or plan is None:
+            return None
+        form, lists_plan = batch, plan
+
+        def lists(rows: Rows, info: GraphQLResolveInfo[Any]) -> Awaitable[list[Any]]:
+            # Started now, so that sibling lists' reads join the same DataLoader batch.
+            reading = asyncio.ensure_future(form(rows, info.context))
+            return _completed_lists(reading, lists_plan, info, len(rows), non_null)
+
+        return lists, True
 
     def _reader(
         self, extensions: dict[str, Any], field_def: Any, details: FieldDetails
@@ -454,6 +592,39 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         form = field.metadata.get(COLUMN) if field.metadata else None
         if form is None:
             return None
+        kwargs = self._python_arguments(field, field_def, details)
+        if kwargs is None:
+            return None
+
+        def read(rows: Rows) -> Sequence[Any]:
+            values: Sequence[Any] = form(rows, **kwargs)
+            if len(values) != len(rows):
+                raise _NotLean
+            return values
+
+        return read
+
+    def _batch(
+        self, field_def: GraphQLField, details: FieldDetails
+    ) -> Callable[[Rows, Any], Awaitable[Sequence[Any]]] | None:
+        """The field's batch form with this selection's arguments bound, if it declares one."""
+        field = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        if not isinstance(field, StrawberryField) or field.extensions:
+            return None
+        if type(field).get_result is not StrawberryField.get_result:
+            return None
+        form = field.metadata.get(BATCH) if field.metadata else None
+        if form is None:
+            return None
+        kwargs = self._python_arguments(field, field_def, details)
+        if kwargs is None:
+            return None
+        return lambda rows, context: form(rows, context, **kwargs)
+
+    def _python_arguments(
+        self, field: StrawberryField, field_def: GraphQLField, details: FieldDetails
+    ) -> dict[str, Any] | None:
+        """The field's arguments as its resolver receives them; None for a bad argument."""
         try:
             # The same coercion and conversion as the per-row resolver, done once per list.
             arguments = get_argument_values(
@@ -472,11 +643,4 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
             )
         except Exception:  # a bad argument: the standard path reports it at every row
             return None
-
-        def read(rows: Rows) -> Sequence[Any]:
-            values: Sequence[Any] = form(rows, **kwargs)
-            if len(values) != len(rows):
-                raise _NotLean
-            return values
-
-        return read
+        return kwargs

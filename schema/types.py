@@ -6,9 +6,10 @@ about 5 us per resolved field, so nothing per row is computed in a resolver that
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Annotated
+from operator import attrgetter
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -22,7 +23,7 @@ from resolvers.global_ids import encode_global_id
 from resolvers.loaders import PageKey
 from resolvers.pagination import check_first, decode_cursor, encode_cursor
 from schema.benchmark_types import CustomerComparison, SectorBenchmark
-from schema.columns import column_form
+from schema.columns import batch_form, column_form
 from schema.sales_types import CreditRisk, SalesProfile
 from store.records import (
     AccountPage,
@@ -31,6 +32,7 @@ from store.records import (
     ContractRecord,
     DefinitionRecord,
     IndustryRecord,
+    MetricRecord,
 )
 
 Info = strawberry.Info[RequestContext, None]
@@ -106,6 +108,29 @@ class MetricRow:
         return formatted_value(self.value, unit=self.unit, locale=locale or "en")
 
 
+def _batch_metrics(level: str, entity_id: Callable[[Any], str]) -> dict[str, object]:
+    """Metadata declaring the batch form of an entity type's `metrics` field: the rows of a
+    whole list of entities in one call (schema.columns, schema.lean_execution)."""
+
+    async def metrics_of(
+        rows: Sequence[Any],
+        context: RequestContext,
+        names: list[str] | None = None,
+        effective_dates: list[dt.date] | None = None,
+        last_full_month: bool | None = False,
+    ) -> list[list[MetricRecord]]:
+        return await metric_resolvers.entities_metrics(
+            context,
+            level=level,
+            entity_ids=[entity_id(row) for row in rows],
+            names=names,
+            effective_dates=effective_dates,
+            last_full=bool(last_full_month),
+        )
+
+    return batch_form(metrics_of)
+
+
 async def _metrics(
     info: Info,
     *,
@@ -162,7 +187,7 @@ class Account(Node):
         records = await info.context.loaders.contracts_by_account.load(self.account_id)
         return [Contract.from_record(record) for record in records]
 
-    @strawberry.field
+    @strawberry.field(metadata=_batch_metrics("account", attrgetter("account_id")))  # type: ignore[untyped-decorator]
     async def metrics(
         self,
         info: Info,
@@ -251,7 +276,7 @@ class Company(Node):
         records = await info.context.loaders.contracts_by_company.load(self.company_id)
         return [Contract.from_record(record) for record in records]
 
-    @strawberry.field
+    @strawberry.field(metadata=_batch_metrics("company", attrgetter("company_id")))  # type: ignore[untyped-decorator]
     async def metrics(
         self,
         info: Info,
@@ -302,7 +327,7 @@ class Contract(Node):
     async def account(self, info: Info) -> Account:
         return await _parent_account(info, self.account_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=_batch_metrics("contract", attrgetter("contract_id")))  # type: ignore[untyped-decorator]
     async def metrics(
         self,
         info: Info,

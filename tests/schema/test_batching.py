@@ -95,3 +95,21 @@ async def test_industry_connections_batch_across_industries(
     assert all(i["accounts"]["totalCount"] == ACCOUNTS // 3 for i in industries)
     # industries, definitions, pages + totals, companies, the cohort counts, industry metrics.
     assert sql_statements.count <= 7, sql_statements.statements
+
+
+async def test_metric_rows_of_every_industry_page_come_from_one_statement(
+    client: GraphQLClient, many: None, sql_statements: StatementCounter
+) -> None:
+    """Each page's accounts read their rows as one batch (schema.columns' batch form), and the
+    pages of all industries join the same DataLoader batch: one read of metric rows in all."""
+    query = """{ industries { accounts(first: 100) { edges { node { accountId
+        metrics { value } lastMonth: metrics(lastFullMonth: true) { value } } } } } }"""
+    await client.post(query)  # the app learns the metric names
+    sql_statements.reset()
+    data = await client.data(query)
+    edges = [edge for industry in data["industries"] for edge in industry["accounts"]["edges"]]
+    assert len(edges) == ACCOUNTS
+    assert all(len(edge["node"]["metrics"]) == 6 for edge in edges)
+    metric_reads = [sql for sql in sql_statements.statements if "metric_value" in sql]
+    # One per distinct filter (all rows, the last full month), whatever the accounts.
+    assert len(metric_reads) == 2, metric_reads

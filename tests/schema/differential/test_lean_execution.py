@@ -249,3 +249,77 @@ def test_dates_complete_through_a_bounded_memo_as_the_scalar_serializes_them() -
     memo = _Memo(dt.date.isoformat)
     assert [memo[day] for day in many] == [day.isoformat() for day in many]
     assert len(memo) <= _Memo.MAX_SIZE
+
+
+ENTITY_LISTS = """
+query ($names: [String!], $loc: String) {
+  accounts(first: 8) { edges { cursor node { __typename accountId id
+    metrics(names: $names) { metricName value formattedValue(locale: $loc) }
+    companies { companyId metrics(lastFullMonth: true) { unit value }
+      contracts { contractId metrics { effectiveDate value } } } } } }
+  industries { industryId accounts(first: 3) { edges { node { accountId
+    metrics(effectiveDates: ["2023-03-15"]) { value } } } } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("names", "loc"),
+    [(None, "fr"), (["revenue", "tickets"], "de_CH"), ([], "en"), (["revenue"], "xx")],
+)
+async def test_lists_of_entities_with_their_metrics_answer_alike(
+    client: DifferentialClient, seeded: None, names: list[str] | None, loc: str
+) -> None:
+    """Connection edges, their nodes and each entity's metric rows complete list by list
+    (one batch form call per list), including when a row fails and the list falls back."""
+    lean, standard = await _lean_and_standard(
+        client, Request(ENTITY_LISTS, {"names": names, "loc": loc})
+    )
+    assert lean == standard
+
+
+# Every list here selects only leaves, attribute objects and metrics, and no row fails
+# (legacy_score's unit has no format): each list completes lean.
+LEAN_LISTS = """
+{
+  accounts(first: 8) { edges { cursor node { __typename accountId id
+    metrics(names: ["revenue", "minutes_saved", "reply_rate", "tickets"]) {
+      metricName value formattedValue(locale: "fr") } } } }
+  account(accountId: "acc-5") {
+    companies { companyId metrics(lastFullMonth: true) { unit value } }
+    contracts { contractId metrics { effectiveDate value } }
+  }
+}
+"""
+
+
+async def test_lists_of_entities_never_call_the_per_entity_metrics_resolver(
+    client: DifferentialClient, seeded: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lean, standard = await _lean_and_standard(client, Request(LEAN_LISTS, {}))
+    assert lean == standard
+
+    async def per_entity(*_args: Any, **_kwargs: Any) -> list[Any]:
+        raise AssertionError("an entity's metrics went through graphql-core's per-field path")
+
+    monkeypatch.setattr(types, "_metrics", per_entity)
+    data = await client.data(LEAN_LISTS)
+    edges = data["accounts"]["edges"]
+    assert len(edges) == len(ACCOUNTS)
+    assert sum(len(edge["node"]["metrics"]) for edge in edges) > 50
+    assert data["account"]["companies"]
+    assert data["account"]["contracts"]
+    assert all(contract["metrics"] for contract in data["account"]["contracts"])
+
+
+async def test_an_unknown_metric_name_fails_the_list_as_the_standard_executor_does(
+    client: DifferentialClient, seeded: None
+) -> None:
+    query = '{ accounts(first: 3) { edges { node { metrics(names: ["nope"]) { value } } } } }'
+    request = Request(query, {})
+    lean, standard = await _lean_and_standard(client, request)
+    assert lean == standard
+    body = orjson.loads(lean)
+    assert body["data"] is None  # every field up the path is non-null
+    assert body["errors"][0]["path"] == ["accounts", "edges", 0, "node", "metrics"]
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
