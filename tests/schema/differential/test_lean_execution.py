@@ -323,3 +323,31 @@ async def test_an_unknown_metric_name_fails_the_list_as_the_standard_executor_do
     assert body["data"] is None  # every field up the path is non-null
     assert body["errors"][0]["path"] == ["accounts", "edges", 0, "node", "metrics"]
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_reads_under_way_when_a_later_column_fails_run_to_their_end() -> None:
+    """A list that goes to the standard path after a read started leaves nothing unawaited:
+    the read finishes (and gives back its connection) with its outcome dropped."""
+    import asyncio
+
+    from schema.lean_execution import _ListPlan, _NotLean
+
+    finished: list[str] = []
+
+    async def read() -> list[Any]:
+        await asyncio.sleep(0)
+        finished.append("read")
+        return [[], []]
+
+    def reading(_rows: list[Any], _info: Any) -> Any:
+        return read()
+
+    def failing(_rows: list[Any], _info: Any) -> Any:
+        raise _NotLean
+
+    plan = _ListPlan(("rows", "other"), (reading, failing), None, (True, True))
+    with pytest.raises(_NotLean):
+        plan.complete([object(), object()], None)  # type: ignore[arg-type]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert finished == ["read"]
