@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -113,3 +115,5 @@ async def test_metric_rows_of_every_industry_page_come_from_one_statement(
     metric_reads = [sql for sql in sql_statements.statements if "metric_value" in sql]
     # One per distinct filter (all rows, the last full month), whatever the accounts.
     assert len(metric_reads) == 2, metric_reads
+    # The reads paused the garbage collector while they built records (store/gc_pause.py).
+    assert gc.isenabled()
