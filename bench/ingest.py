@@ -29,10 +29,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from settings import normalize_database_url
 from store.engine import create_engine
 from store.ingest import IngestKind, ingest_file
 from store.migrate import migrate
-from store.settings import normalize_database_url
 
 N_INDUSTRIES = 20
 N_ACCOUNTS = 2_000

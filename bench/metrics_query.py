@@ -28,8 +28,8 @@ from scratch import fresh_database
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from schema.app import create_app
-from store.settings import load_settings, normalize_database_url
+from server.app import create_app
+from settings import load_settings, normalize_database_url
 from store.tables import (
     ACCOUNT_TABLE,
     APP_TABLE,

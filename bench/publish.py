@@ -24,9 +24,9 @@ import httpx
 from scratch import fresh_database
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from schema.app import create_app
-from store.publish import publish_month
-from store.settings import load_settings, normalize_database_url
+from server.app import create_app
+from settings import load_settings, normalize_database_url
+from store.jobs.publish import publish_month
 from store.tables import (
     ACCOUNT_TABLE,
     APP_TABLE,

@@ -31,11 +31,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from settings import normalize_database_url
 from store.engine import create_engine
 from store.ingest import IngestKind, ingest_file
+from store.jobs.segment import segment_apps
 from store.migrate import migrate
-from store.segment import segment_apps
-from store.settings import normalize_database_url
 
 LINES_PER_CUSTOMER = 50
 DAYS = 3 * 365

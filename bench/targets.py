@@ -1,4 +1,4 @@
-"""Issue 6's targets, each against its raw baseline, measured in one run on one database.
+"""The speed targets, each against its raw baseline, measured in one run on one database.
 
     .venv/bin/python bench/targets.py [--database-url URL] [--seconds 4]
 
@@ -55,10 +55,10 @@ from scratch import fresh_database
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cli.served_app import freeze_startup_objects
-from schema.app import create_app
+from server.app import create_app
+from server.served_app import freeze_startup_objects
+from settings import load_settings, normalize_database_url
 from store.engine import create_engine
-from store.settings import load_settings, normalize_database_url
 
 TODAY = "2024-01-15"  # the last full month is 2023-12, the data's last month
 LAST_MONTH = "2023-12-01"
@@ -123,7 +123,7 @@ def raw_app(database_url: str) -> Any:
 def serve_raw(port: int, database_url: str) -> None:
     import uvicorn
 
-    from cli.served_app import event_loop, http_parser
+    from server.served_app import event_loop, http_parser
 
     uvicorn.run(
         raw_app(database_url),

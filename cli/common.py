@@ -12,9 +12,9 @@ from rich.console import Console
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from settings import Settings, SettingsError, load_settings
 from store.engine import create_engine
 from store.migrate import migrate
-from store.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
 

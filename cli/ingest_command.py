@@ -11,11 +11,10 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from cli.progress import RichProgress, progress_bar
+from settings import SettingsError, load_settings
 from store.engine import create_engine
 from store.ingest import FileRejected, IngestKind, IngestRejected, IngestReport, ingest_file
 from store.migrate import migrate
-from store.segment_options import load_segment_options
-from store.settings import SettingsError, load_settings
 
 
 async def _ingest(
@@ -26,7 +25,7 @@ async def _ingest(
     console: Console,
 ) -> IngestReport:
     settings = load_settings()
-    segment = load_segment_options()
+    segment = settings.segment
     engine = create_engine(settings.database_url)
     try:
         await migrate(engine)

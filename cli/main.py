@@ -17,11 +17,10 @@ from cli.common import err, fail, run_on_database, settings_or_exit
 from cli.ingest_command import ingest
 from cli.keys_command import keys
 from cli.progress import RichProgress, progress_bar
-from store.demo import database_is_empty, plan_demo, write_demo
-from store.publish import PublishRefused, PublishResult, publish_month
-from store.segment import AppSegmentation, all_apps, segment_apps
-from store.segment_options import load_segment_options
-from store.settings import Settings
+from demo.dataset import database_is_empty, plan_demo, write_demo
+from settings import Settings
+from store.jobs.publish import PublishRefused, PublishResult, publish_month
+from store.jobs.segment import AppSegmentation, all_apps, segment_apps
 
 T = TypeVar("T")
 
@@ -69,18 +68,6 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_serving_limits() -> None:
-    """The workers read the query and rate limits from the environment: a bad value is a
-    one-line error here, before any worker starts."""
-    from schema.limits import QueryLimits
-    from schema.rate_limits import RateLimits
-
-    try:
-        RateLimits.from_environment(max_cost=QueryLimits.from_environment().max_cost)
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -114,13 +101,14 @@ def serve(
     """Serve GraphQL at /graphql (GraphiQL in a browser) and GET /healthz."""
     import uvicorn
 
-    from cli.served_app import FACTORY, NO_AUTH_VARIABLE, event_loop, http_parser
-    from schema.logs import log_config
+    from server.logs import log_config
+    from server.served_app import FACTORY, event_loop, http_parser
+    from settings import SERVE_NO_AUTH_VARIABLE
 
     if no_auth and not is_loopback(host):
         raise fail(f"--no-auth is refused on {host}: it is allowed on loopback addresses only")
+    # Every setting is checked here, so that a bad one is one line before any worker starts.
     settings = settings_or_exit()
-    check_serving_limits()
 
     async def prepare(engine: AsyncEngine) -> None:
         if demo:
@@ -129,7 +117,7 @@ def serve(
     run_on_database(settings, prepare)
     err.print(f"Serving GraphQL on http://{host}:{port}/graphql")
     # Each worker imports the factory and builds its own app and engine.
-    os.environ[NO_AUTH_VARIABLE] = "1" if no_auth else "0"
+    os.environ[SERVE_NO_AUTH_VARIABLE] = "1" if no_auth else "0"
     uvicorn.run(
         FACTORY,
         factory=True,
@@ -210,7 +198,7 @@ def segment(
     chosen = {name: value for name, value in given.items() if value is not None}
     credit_fields = ("payment_terms_days", "low_risk_from", "high_risk_below")
     try:
-        base = load_segment_options()
+        base = settings.segment
         options = replace(
             base,
             credit=replace(base.credit, **{k: v for k, v in chosen.items() if k in credit_fields}),

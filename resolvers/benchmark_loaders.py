@@ -7,14 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
 from resolvers.shared_loader import SharedLoader
-from store import benchmark_reads, shielded
-from store.benchmark_reads import CohortKey
-from store.reads import MetricFilter
+from store.reads import benchmarks as benchmark_reads
+from store.reads.benchmarks import CohortKey
+from store.reads.entities import MetricFilter
 from store.records import CohortMembers, CohortRecord, MetricRecord
+from store.running.reader import Reader
 
 
 class RollupKey(NamedTuple):
@@ -24,7 +25,7 @@ class RollupKey(NamedTuple):
 
 @dataclass
 class BenchmarkLoaders:
-    engine: AsyncEngine
+    reader: Reader
     min_cohort: int
     cohort_by_key: DataLoader[CohortKey, CohortRecord | None] = field(init=False)
     members_by_key: DataLoader[CohortKey, CohortMembers | None] = field(init=False)
@@ -36,14 +37,14 @@ class BenchmarkLoaders:
         self.rollups_by_industry = SharedLoader(load_fn=self._rollups)
 
     async def _cohorts(self, keys: Sequence[CohortKey]) -> list[CohortRecord | None]:
-        found = await shielded.read(
-            self.engine, lambda connection: benchmark_reads.cohorts_by_key(connection, keys=keys)
+        found = await self.reader.read(
+            lambda connection: benchmark_reads.cohorts_by_key(connection, keys=keys)
         )
         return [found.get(key) for key in keys]
 
     async def _members(self, keys: Sequence[CohortKey]) -> list[CohortMembers | None]:
-        found = await shielded.read(
-            self.engine, lambda connection: benchmark_reads.members_by_key(connection, keys=keys)
+        found = await self.reader.read(
+            lambda connection: benchmark_reads.members_by_key(connection, keys=keys)
         )
         return [found.get(key) for key in keys]
 
@@ -65,5 +66,5 @@ class BenchmarkLoaders:
                     found[RollupKey(industry_id, metric_filter)] = rows.get(industry_id, [])
             return found
 
-        found = await shielded.read(self.engine, read)
+        found = await self.reader.read(read)
         return [found[key] for key in keys]

@@ -16,9 +16,8 @@ from analytics.pulse import METHODOLOGY, SectorMedian, summarize
 from resolvers import lookups
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input, month_not_published
-from resolvers.formatting import formatted_value
-from store import shielded
-from store.benchmark_reads import cohorts_of_month
+from resolvers.formatted_values import formatted_value
+from store.reads.benchmarks import cohorts_of_month
 from store.records import AccountRecord, CohortRecord, DefinitionRecord, IndustryRecord
 
 
@@ -266,8 +265,8 @@ async def pulse_report(
 
 
 async def _publishable_cohorts(context: RequestContext, month: dt.date) -> list[CohortRecord]:
-    cohorts = await shielded.read(
-        context.engine, lambda connection: cohorts_of_month(connection, month=month)
+    cohorts = await context.reader.read(
+        lambda connection: cohorts_of_month(connection, month=month)
     )
     return [
         c for c in cohorts if is_publishable(c.cohort_size, minimum=context.settings.min_cohort)

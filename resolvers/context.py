@@ -12,15 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from resolvers.benchmark_loaders import BenchmarkLoaders
 from resolvers.known_names import KnownMetricNames
 from resolvers.loaders import Loaders
-from store import benchmark_reads, reads, shielded
+from settings import Settings
+from store.reads import benchmarks as benchmark_reads
+from store.reads import entities as reads
 from store.records import DefinitionRecord
+from store.running.reader import Reader, reader_for
 from store.scope import Scope
-from store.settings import Settings
 
 
 @dataclass
 class RequestContext:
-    engine: AsyncEngine
+    reader: Reader
     settings: Settings
     scope: Scope
     loaders: Loaders
@@ -43,12 +45,13 @@ class RequestContext:
         known_names: KnownMetricNames | None = None,
     ) -> RequestContext:
         """A request's context; `known_names` is the app's, shared by its requests."""
+        reader = reader_for(engine)
         return cls(
-            engine=engine,
+            reader=reader,
             settings=settings,
             scope=scope,
-            loaders=Loaders(engine, scope),
-            benchmarks=BenchmarkLoaders(engine, settings.min_cohort),
+            loaders=Loaders(reader, scope),
+            benchmarks=BenchmarkLoaders(reader, settings.min_cohort),
             today=settings.today(),
             known_names=known_names or KnownMetricNames(),
         )
@@ -68,9 +71,9 @@ class RequestContext:
         return await asyncio.shield(self._published_months)
 
     async def _read_published_months(self) -> list[dt.date]:
-        return await shielded.read(self.engine, benchmark_reads.published_months)
+        return await self.reader.read(benchmark_reads.published_months)
 
     async def _read_definitions(self) -> dict[str, DefinitionRecord]:
-        records = await shielded.read(self.engine, reads.metric_definitions)
+        records = await self.reader.read(reads.metric_definitions)
         self.known_names.learn(record.name for record in records)
         return {record.name: record for record in records}

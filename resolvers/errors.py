@@ -4,34 +4,31 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-BAD_USER_INPUT = "BAD_USER_INPUT"
-NOT_FOUND = "NOT_FOUND"
-COHORT_TOO_SMALL = "COHORT_TOO_SMALL"
-MONTH_NOT_PUBLISHED = "MONTH_NOT_PUBLISHED"
+from resolvers.error_codes import ErrorCode
 
 
 class UserError(GraphQLError):
     """An expected error: its message and code reach the client unchanged."""
 
-    def __init__(self, message: str, *, code: str) -> None:
+    def __init__(self, message: str, *, code: ErrorCode) -> None:
         super().__init__(message, extensions={"code": code})
 
 
 def bad_input(message: str) -> UserError:
-    return UserError(message, code=BAD_USER_INPUT)
+    return UserError(message, code=ErrorCode.BAD_USER_INPUT)
 
 
 def not_found(kind: str, key: str) -> UserError:
-    return UserError(f"No {kind} with id {key!r}", code=NOT_FOUND)
+    return UserError(f"No {kind} with id {key!r}", code=ErrorCode.NOT_FOUND)
 
 
 def cohort_too_small() -> UserError:
     # The same words whatever the cohort's real size (0 or 4): the refusal must not reveal it.
     return UserError(
         "Refused: this value would be derived from too few distinct accounts",
-        code=COHORT_TOO_SMALL,
+        code=ErrorCode.COHORT_TOO_SMALL,
     )
 
 
 def month_not_published(message: str) -> UserError:
-    return UserError(message, code=MONTH_NOT_PUBLISHED)
+    return UserError(message, code=ErrorCode.MONTH_NOT_PUBLISHED)

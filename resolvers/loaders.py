@@ -10,12 +10,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
 from resolvers.shared_loader import SharedLoader
-from store import reads, sales_reads, shielded
-from store.reads import MetricFilter
+from store.reads import entities as reads
+from store.reads import sales as sales_reads
+from store.reads.entities import MetricFilter
 from store.records import (
     AccountPage,
     AccountRecord,
@@ -24,15 +25,17 @@ from store.records import (
     IndustryRecord,
     MetricRecord,
 )
+from store.running.reader import Reader
 from store.sales_records import CreditRiskRecord, SalesProfileRecord
 from store.scope import INTERNAL, Scope
+from store.tables import Level
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 
 class MetricsKey(NamedTuple):
-    level: str
+    level: Level
     entity_id: str
     metric_filter: MetricFilter
 
@@ -43,13 +46,8 @@ class PageKey(NamedTuple):
     after: str | None
 
 
-# With no names filter, a month of an entity is taken to have at most this many rows (one per
-# metric): the bound that lets a small read run without a thread hop (store/thread_reads.py).
-METRICS_PER_MONTH = 50
-
-
 def _by_key(
-    engine: AsyncEngine,
+    reader: Reader,
     read: Callable[[AsyncConnection, Sequence[K]], Awaitable[Mapping[K, V]]],
     missing: Callable[[], V],
     *,
@@ -58,10 +56,9 @@ def _by_key(
     """A loader over `read`; `unique` when each key has at most one row (a primary key)."""
 
     async def load(keys: Sequence[K]) -> list[V]:
-        found = await shielded.read(
-            engine,
+        found = await reader.read(
             lambda connection: read(connection, keys),
-            expected_rows=len(keys) if unique else None,
+            rows_at_most=len(keys) if unique else None,
             one_snapshot=False,  # one statement
         )
         return [found[key] if key in found else missing() for key in keys]
@@ -82,7 +79,7 @@ class Loaders:
     """Built fresh for every request, so nothing cached outlives it; every entity read is
     narrowed to what the request's scope may see."""
 
-    engine: AsyncEngine
+    reader: Reader
     scope: Scope
     industry_by_id: DataLoader[str, IndustryRecord | None] = field(init=False)
     account_by_id: DataLoader[str, AccountRecord | None] = field(init=False)
@@ -98,52 +95,52 @@ class Loaders:
     credit_risk_by_account: DataLoader[str, CreditRiskRecord | None] = field(init=False)
 
     def __post_init__(self) -> None:
-        engine, scope = self.engine, self.scope
+        reader, scope = self.reader, self.scope
         self.industry_by_id = _by_key(
-            engine, lambda c, ids: reads.industries_by_id(c, industry_ids=ids), _none, unique=True
+            reader, lambda c, ids: reads.industries_by_id(c, industry_ids=ids), _none, unique=True
         )
         self.account_by_id = _by_key(
-            engine,
+            reader,
             lambda c, ids: reads.accounts_by_id(c, account_ids=ids, scope=scope),
             _none,
             unique=True,
         )
         self.company_by_id = _by_key(
-            engine,
+            reader,
             lambda c, ids: reads.companies_by_id(c, company_ids=ids, scope=scope),
             _none,
             unique=True,
         )
         self.contract_by_id = _by_key(
-            engine,
+            reader,
             lambda c, ids: reads.contracts_by_id(c, contract_ids=ids, scope=scope),
             _none,
             unique=True,
         )
         self.companies_by_account = _by_key(
-            engine, lambda c, ids: reads.companies_by_account(c, account_ids=ids, scope=scope), list
+            reader, lambda c, ids: reads.companies_by_account(c, account_ids=ids, scope=scope), list
         )
         self.contracts_by_account = _by_key(
-            engine, lambda c, ids: reads.contracts_by_account(c, account_ids=ids, scope=scope), list
+            reader, lambda c, ids: reads.contracts_by_account(c, account_ids=ids, scope=scope), list
         )
         self.contracts_by_company = _by_key(
-            engine, lambda c, ids: reads.contracts_by_company(c, company_ids=ids, scope=scope), list
+            reader, lambda c, ids: reads.contracts_by_company(c, company_ids=ids, scope=scope), list
         )
         # The cohort of an industry's values is every account in it, whoever asks.
         self.account_count_by_industry = _by_key(
-            engine,
+            reader,
             lambda c, ids: reads.account_counts_by_industry(c, industry_ids=ids, scope=INTERNAL),
             int,
         )
         self.account_page_by_industry = SharedLoader(load_fn=self._account_pages)
         self.metrics_by_entity = SharedLoader(load_fn=self._metrics)
         self.sales_profile_by_account = _by_key(
-            engine,
+            reader,
             lambda c, ids: sales_reads.sales_profiles_by_account(c, account_ids=ids, scope=scope),
             _none,
         )
         self.credit_risk_by_account = _by_key(
-            engine,
+            reader,
             lambda c, ids: sales_reads.credit_risks_by_account(c, account_ids=ids, scope=scope),
             _none,
         )
@@ -168,18 +165,18 @@ class Loaders:
                     pages[PageKey(industry_id, first, after)] = page
             return pages
 
-        pages = await shielded.read(self.engine, read)
+        pages = await self.reader.read(read)
         return [pages[key] for key in keys]
 
     async def _metrics(self, keys: Sequence[MetricsKey]) -> list[list[MetricRecord]]:
         # One statement per (level, filter) group; a request rarely has more than a few.
-        groups: dict[tuple[str, MetricFilter], list[str]] = defaultdict(list)
+        groups: dict[tuple[Level, MetricFilter], list[str]] = defaultdict(list)
         for key in keys:
             groups[key.level, key.metric_filter].append(key.entity_id)
 
         async def read(
             connection: AsyncConnection,
-        ) -> dict[tuple[str, MetricFilter], dict[str, list[MetricRecord]]]:
+        ) -> dict[tuple[Level, MetricFilter], dict[str, list[MetricRecord]]]:
             return {
                 (level, metric_filter): await reads.metrics_by_entity(
                     connection, level=level, entity_ids=entity_ids, metric_filter=metric_filter
@@ -188,19 +185,9 @@ class Loaders:
             }
 
         # A statement per filter: each answers on its own, they need not share a snapshot.
-        rows = await shielded.read(
-            self.engine, read, expected_rows=_bound(groups), one_snapshot=False
+        bound = reads.metric_rows_at_most(
+            (metric_filter, len(entity_ids))
+            for (_level, metric_filter), entity_ids in groups.items()
         )
+        rows = await self.reader.read(read, rows_at_most=bound, one_snapshot=False)
         return [rows[key.level, key.metric_filter].get(key.entity_id, []) for key in keys]
-
-
-def _bound(groups: Mapping[tuple[str, MetricFilter], Sequence[str]]) -> int | None:
-    """The most rows metric reads of these entities return, when their filters give a bound:
-    one row per entity, metric and month."""
-    total = 0
-    for (_level, metric_filter), entity_ids in groups.items():
-        if metric_filter.months is None:
-            return None
-        names = METRICS_PER_MONTH if metric_filter.names is None else len(metric_filter.names)
-        total += len(entity_ids) * len(metric_filter.months) * names
-    return total

@@ -6,8 +6,8 @@ from resolvers.context import RequestContext
 from resolvers.errors import not_found
 from resolvers.global_ids import decode_global_id
 from resolvers.pagination import check_first, check_ids, decode_cursor
-from store import reads, shielded
-from store.reads import AccountFilter
+from store.reads import entities as reads
+from store.reads.entities import AccountFilter
 from store.records import AccountPage, AccountRecord, CompanyRecord, ContractRecord, IndustryRecord
 
 EntityRecord = AccountRecord | CompanyRecord | ContractRecord | IndustryRecord
@@ -76,8 +76,7 @@ async def account_page(
     )
     page_size = check_first(first)
     after_id = decode_cursor(after)
-    return await shielded.read(
-        context.engine,
+    return await context.reader.read(
         lambda connection: reads.account_page(
             connection,
             account_filter=account_filter,
@@ -89,4 +88,4 @@ async def account_page(
 
 
 async def all_industries(context: RequestContext) -> list[IndustryRecord]:
-    return await shielded.read(context.engine, reads.all_industries)
+    return await context.reader.read(reads.all_industries)

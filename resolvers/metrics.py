@@ -1,10 +1,15 @@
-"""The `metrics(names, effectiveDates, lastFullMonth)` filters, shared by every entity type."""
+"""The `metrics(names, effectiveDates, lastFullMonth)` filters, shared by every entity level.
+
+Every way into these resolvers (a field of one entity, the batch form of a list of entities,
+the look-ahead of a root lookup) hands over the same `MetricArguments`, converted once from
+GraphQL by the schema's one `metrics` field (schema/metrics_field.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from analytics.cohort import is_publishable
@@ -13,18 +18,23 @@ from resolvers.benchmark_loaders import RollupKey
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input
 from resolvers.loaders import MetricsKey
-from store.reads import MetricFilter
+from store.reads.entities import MetricFilter
 from store.records import MetricRecord
+from store.tables import Level
 
 
-async def build_metric_filter(
-    context: RequestContext,
-    *,
-    names: Sequence[str] | None,
-    effective_dates: Sequence[dt.date] | None,
-    last_full: bool,
-) -> MetricFilter:
+@dataclass(frozen=True, slots=True)
+class MetricArguments:
+    """The arguments of a `metrics` field, as given (not yet checked)."""
+
+    names: Sequence[str] | None = None
+    effective_dates: Sequence[dt.date] | None = None
+    last_full: bool = False
+
+
+async def build_metric_filter(context: RequestContext, arguments: MetricArguments) -> MetricFilter:
     """Validate the arguments and combine them with AND, as the contract documents."""
+    names = arguments.names
     if names is not None:
         known = context.known_names
         if known.unknown(names):  # new to this server, or unknown: ask the database
@@ -35,22 +45,17 @@ async def build_metric_filter(
                 f"Unknown metric name(s): {', '.join(unknown)}. "
                 "Query metricDefinitions for the names this server knows."
             )
-    return _combined(names, effective_dates, last_full=last_full, today=context.today)
+    return _combined(arguments, today=context.today)
 
 
-def _combined(
-    names: Sequence[str] | None,
-    effective_dates: Sequence[dt.date] | None,
-    *,
-    last_full: bool,
-    today: dt.date,
-) -> MetricFilter:
+def _combined(arguments: MetricArguments, *, today: dt.date) -> MetricFilter:
     """The filter of arguments already checked (every name known)."""
+    names, effective_dates = arguments.names, arguments.effective_dates
     checked_names = None if names is None else tuple(sorted(set(names)))
     months: set[dt.date] | None = None
     if effective_dates is not None:
         months = {first_of_month(day) for day in effective_dates}
-    if last_full:
+    if arguments.last_full:
         month = last_full_month(today)
         months = {month} if months is None else months & {month}
     return MetricFilter(
@@ -59,13 +64,7 @@ def _combined(
 
 
 def prefetch_entity_metrics(
-    context: RequestContext,
-    *,
-    level: str,
-    entity_id: str,
-    names: Sequence[str] | None,
-    effective_dates: Sequence[dt.date] | None,
-    last_full: bool,
+    context: RequestContext, *, level: Level, entity_id: str, arguments: MetricArguments
 ) -> None:
     """Start loading an entity's rows before the entity itself has been read.
 
@@ -76,9 +75,9 @@ def prefetch_entity_metrics(
     entity the request may not see are read but never leave the server, because the field
     that would show them is only reached through the entity. Arguments that the field will
     refuse (an unknown name) start nothing."""
-    if names is not None and context.known_names.unknown(names):
+    if arguments.names is not None and context.known_names.unknown(arguments.names):
         return
-    metric_filter = _combined(names, effective_dates, last_full=last_full, today=context.today)
+    metric_filter = _combined(arguments, today=context.today)
     key = _metrics_key(level, entity_id, metric_filter)
     if key is None:
         return
@@ -94,34 +93,23 @@ def _retrieve(future: asyncio.Future[Any]) -> None:
 
 
 async def entity_metrics(
-    context: RequestContext,
-    *,
-    level: str,
-    entity_id: str,
-    names: Sequence[str] | None,
-    effective_dates: Sequence[dt.date] | None,
-    last_full: bool,
+    context: RequestContext, *, level: Level, entity_id: str, arguments: MetricArguments
 ) -> list[MetricRecord]:
-    metric_filter = await build_metric_filter(
-        context, names=names, effective_dates=effective_dates, last_full=last_full
-    )
+    metric_filter = await build_metric_filter(context, arguments)
     return await _load(context, level=level, entity_id=entity_id, metric_filter=metric_filter)
 
 
 async def entities_metrics(
     context: RequestContext,
     *,
-    level: str,
+    level: Level,
     entity_ids: Sequence[str],
-    names: Sequence[str] | None,
-    effective_dates: Sequence[dt.date] | None,
-    last_full: bool,
+    arguments: MetricArguments,
 ) -> list[list[MetricRecord]]:
     """`entity_metrics` of many entities of one level with the same arguments, in their order:
-    the arguments checked once and the rows loaded in one go (schema.columns' batch form)."""
-    metric_filter = await build_metric_filter(
-        context, names=names, effective_dates=effective_dates, last_full=last_full
-    )
+    the arguments checked once and the rows loaded in one go (the batch form of
+    schema.execution.columns)."""
+    metric_filter = await build_metric_filter(context, arguments)
     keys = [_metrics_key(level, entity_id, metric_filter) for entity_id in entity_ids]
     loaded = [key for key in keys if key is not None]
     if not loaded:
@@ -130,7 +118,7 @@ async def entities_metrics(
     return [[] if key is None else next(found) for key in keys]
 
 
-def _metrics_key(level: str, entity_id: str, metric_filter: MetricFilter) -> MetricsKey | None:
+def _metrics_key(level: Level, entity_id: str, metric_filter: MetricFilter) -> MetricsKey | None:
     """The DataLoader key of the rows; None when the filter matches nothing (no need to ask
     the database)."""
     if metric_filter.names == () or metric_filter.months == ():
@@ -139,19 +127,14 @@ def _metrics_key(level: str, entity_id: str, metric_filter: MetricFilter) -> Met
 
 
 async def _load(
-    context: RequestContext, *, level: str, entity_id: str, metric_filter: MetricFilter
+    context: RequestContext, *, level: Level, entity_id: str, metric_filter: MetricFilter
 ) -> list[MetricRecord]:
     key = _metrics_key(level, entity_id, metric_filter)
     return [] if key is None else await context.loaders.metrics_by_entity.load(key)
 
 
 async def industry_metrics(
-    context: RequestContext,
-    *,
-    industry_id: str,
-    names: Sequence[str] | None,
-    effective_dates: Sequence[dt.date] | None,
-    last_full: bool,
+    context: RequestContext, *, industry_id: str, arguments: MetricArguments
 ) -> list[MetricRecord] | None:
     """Industry-level values, or None when the cohort rule refuses them.
 
@@ -160,16 +143,14 @@ async def industry_metrics(
     minimum nothing is read at all, and the refusal is the same whether the industry has 0 or
     4 accounts, data or none."""
     # Arguments are validated first, so bad input is reported alike for every industry.
-    metric_filter = await build_metric_filter(
-        context, names=names, effective_dates=effective_dates, last_full=last_full
-    )
+    metric_filter = await build_metric_filter(context, arguments)
     accounts = await context.loaders.account_count_by_industry.load(industry_id)
     if not is_publishable(accounts, minimum=context.settings.min_cohort):
         return None
     if metric_filter.names == () or metric_filter.months == ():
         return []
     ingested = await _load(
-        context, level="industry", entity_id=industry_id, metric_filter=metric_filter
+        context, level=Level.INDUSTRY, entity_id=industry_id, metric_filter=metric_filter
     )
     rollups = await context.benchmarks.rollups_by_industry.load(
         RollupKey(industry_id, metric_filter)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.quarters import BadQuarter, Quarter
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input, not_found
-from store import sales_reads, shielded
+from store.reads import sales as sales_reads
 from store.sales_records import SegmentationRecord
 
 
@@ -30,7 +30,7 @@ async def segmentation(context: RequestContext, *, quarter: str, app: str) -> Se
             return None
         return await sales_reads.segmentation(connection, app=app, quarter=chosen)
 
-    found = await shielded.read(context.engine, read)
+    found = await context.reader.read(read)
     if found is None:
         raise not_found("app", app)
     return found

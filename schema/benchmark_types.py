@@ -12,6 +12,7 @@ import strawberry
 from analytics.months import days_in_month
 from resolvers.benchmarks import BenchmarkView, ComparisonView, PulseView
 from resolvers.errors import cohort_too_small
+from schema.limits import field_cost, typical
 
 SECTOR_BENCHMARK_DOC = """Percentiles of one metric across the accounts of one sector for one
 month, linear interpolation (PostgreSQL percentile_cont, numpy's default). When fewer than 5
@@ -161,7 +162,7 @@ class PulseReport:
     def sectors_covered(self) -> int:
         return self.view.sectors_covered
 
-    @strawberry.field
+    @strawberry.field(metadata=field_cost(typical(500)))  # type: ignore[untyped-decorator]
     def benchmarks(self) -> list[SectorBenchmark]:
         return [SectorBenchmark(view=view) for view in self.view.benchmarks]
 

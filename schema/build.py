@@ -16,22 +16,21 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from schema import field_gathering
+from resolvers.error_codes import ErrorCode
 from schema.errors import finish_errors
-from schema.lean_execution import LeanExecutor
-from schema.limits import QueryLimits, limits_rule
-from schema.prepared_operations import PreparedQueries, RememberValidQueries, execute_prepared
+from schema.execution import field_gathering, internals
+from schema.execution.lean import LeanExecutor
+from schema.execution.prepared import PreparedQueries, RememberValidQueries, execute_prepared
+from schema.limits import limits_rule
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types import Account, Company, Contract, Industry
-from store.shielded import RequestReads
-
-TIMED_OUT = "TIMED_OUT"
-
-field_gathering.install()
+from settings import QueryLimits
+from store.running.shielded import RequestReads
 
 
 class ProfilingSchema(strawberry.Schema):
@@ -99,7 +98,7 @@ class ProfilingSchema(strawberry.Schema):
                     GraphQLError(
                         f"Query refused: it ran longer than the limit of "
                         f"{self.request_timeout:g} s",
-                        extensions={"code": TIMED_OUT},
+                        extensions={"code": ErrorCode.TIMED_OUT},
                     )
                 ],
             )
@@ -112,8 +111,14 @@ def build_schema(
     limits: QueryLimits | None = None,
     introspection: bool = True,
     request_timeout: float | None = None,
+    lean_execution: bool = True,
+    prepared_queries: bool = True,
 ) -> ProfilingSchema:
+    """The schema, with the fast paths on unless switched off (settings: an upgrade of
+    Strawberry or graphql-core can be tried without them; answers are the same)."""
     limits = limits or QueryLimits()
+    # Every sibling field runs to its end (execution/field_gathering.py).
+    internals.install(field_gathering.gather_all)
     # One rule class for the schema's whole life: the validation cache is keyed by the rule
     # classes, so a class made per request would miss it every time.
     limits_check = limits_rule(limits)
@@ -136,10 +141,14 @@ def build_schema(
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=extensions,
         # Lists of flat objects (metric rows) are completed a column at a time.
-        execution_context_class=LeanExecutor,
+        execution_context_class=(
+            LeanExecutor if lean_execution else StrawberryGraphQLCoreExecutionContext
+        ),
     )
     schema.request_timeout = request_timeout
-    if all(_parses_and_validates_only(type(factory())) for factory in extensions):
+    if prepared_queries and all(
+        _parses_and_validates_only(type(factory())) for factory in extensions
+    ):
         schema.prepared = prepared
     return schema
 
@@ -149,12 +158,9 @@ def _parses_and_validates_only(extension: type[SchemaExtension]) -> bool:
     return (
         extension.on_execute is SchemaExtension.on_execute
         and extension.get_results is SchemaExtension.get_results
-        and not extension._implements_resolve()
+        and not internals.wraps_resolvers(extension)
     )
 
 
-SCHEMA = build_schema()
-
-
 def export_sdl() -> str:
-    return SCHEMA.as_str() + "\n"
+    return build_schema().as_str() + "\n"

@@ -13,14 +13,10 @@ from typing import Any
 from graphql import GraphQLError
 
 from resolvers.context import RequestContext
-from resolvers.errors import BAD_USER_INPUT
-from schema.limits import QUERY_TOO_COMPLEX
+from resolvers.error_codes import ErrorCode
 
 logger = logging.getLogger("profiling.errors")
 
-PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-INTERNAL = "INTERNAL_SERVER_ERROR"
 
 # graphql-core's wording for argument and variable values that do not fit their type.
 _BAD_VALUE_MARKERS = ("got invalid value", "Expected value of type", "cannot represent")
@@ -34,15 +30,15 @@ def classify(error: GraphQLError) -> GraphQLError:
     # Before execution (no path) every failure is the request's: parse, validation, values.
     if original is None or isinstance(original, GraphQLError) or error.path is None:
         if "tokens. Parsing aborted" in error.message:
-            code = QUERY_TOO_COMPLEX
+            code = ErrorCode.QUERY_TOO_COMPLEX
         elif error.message.startswith("Syntax Error"):
-            code = PARSE_FAILED
+            code = ErrorCode.GRAPHQL_PARSE_FAILED
         elif any(marker in error.message for marker in _BAD_VALUE_MARKERS):
-            code = BAD_USER_INPUT
+            code = ErrorCode.BAD_USER_INPUT
         elif error.path is None:
-            code = VALIDATION_FAILED
+            code = ErrorCode.GRAPHQL_VALIDATION_FAILED
         else:
-            code = BAD_USER_INPUT
+            code = ErrorCode.BAD_USER_INPUT
         return _with_code(error, error.message, code)
     request_id = uuid.uuid4().hex
     logger.error(
@@ -52,7 +48,9 @@ def classify(error: GraphQLError) -> GraphQLError:
         exc_info=(type(original), original, original.__traceback__),
         extra={"request_id": request_id, "path": error.path},
     )
-    return _with_code(error, "Unexpected error", INTERNAL, requestId=request_id)
+    return _with_code(
+        error, "Unexpected error", ErrorCode.INTERNAL_SERVER_ERROR, requestId=request_id
+    )
 
 
 def _with_code(error: GraphQLError, message: str, code: str, **extra: Any) -> GraphQLError:

@@ -1,14 +1,15 @@
 """Query limits, checked before execution: depth, aliases, tokens and a static cost.
 
-The cost is an estimate of the rows a query can return: each list field multiplies the rows of
-everything under it by its page size (`first`, default 50), its number of requested metrics and
-months, or a typical size. Values given as variables count as their largest allowed size, since
-validation runs (and is cached) before variables are known."""
+The cost is an estimate of the rows a query can return: each field multiplies the rows of
+everything under it by what one instance of it stands for, which each field declares beside
+its definition (`metadata=field_cost(...)`, as Saleor's cost map does): a page size (`first`,
+default 50), the number of requested metrics and months, or a typical size of its list; a field
+that declares nothing stands for one row. Values given as variables count as their largest
+allowed size, since validation runs (and is cached) before variables are known."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from graphql import (
@@ -18,52 +19,38 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
+    get_named_type,
 )
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
-QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+from resolvers.error_codes import ErrorCode
+from settings import QueryLimits
 
-# Typical sizes of lists without a page argument, and of metrics without filters.
-_TYPICAL_CHILDREN = {"companies": 5, "contracts": 5, "industries": 50, "benchmarks": 500}
+COST = "profiling.cost"
+
+# How many rows one instance of a field stands for, from its node (arguments as written).
+FieldCost = Callable[[FieldNode], int]
+
+# Typical sizes of metrics without filters, and the largest page.
 _TYPICAL_METRICS = 12
 _TYPICAL_MONTHS = 24
 _MAX_PAGE = 100
 
 
-@dataclass(frozen=True, slots=True)
-class QueryLimits:
-    max_depth: int = 10
-    max_aliases: int = 15
-    max_tokens: int = 2_000
-    # Allows 100 accounts with their companies, contracts and all their metrics (about 0.8
-    # million), or 50 industries x 100 accounts x every metric and month (about 1.5 million).
-    max_cost: int = 3_000_000
-
-    @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None) -> QueryLimits:
-        env = os.environ if environ is None else environ
-        defaults = cls()
-
-        def number(name: str, default: int) -> int:
-            text = env.get(name, "").strip()
-            if not text:
-                return default
-            value = int(text) if text.isdigit() else 0
-            if value < 1:
-                raise ValueError(f"{name} must be a positive whole number, got {text!r}")
-            return value
-
-        return cls(
-            max_depth=number("PROFILING_MAX_DEPTH", defaults.max_depth),
-            max_aliases=number("PROFILING_MAX_ALIASES", defaults.max_aliases),
-            max_tokens=number("PROFILING_MAX_TOKENS", defaults.max_tokens),
-            max_cost=number("PROFILING_MAX_COST", defaults.max_cost),
-        )
+def field_cost(cost: FieldCost) -> dict[str, object]:
+    """Field metadata that declares what one instance of the field costs."""
+    return {COST: cost}
 
 
 def _argument(node: FieldNode, name: str) -> Any:
@@ -79,33 +66,62 @@ def _list_length(value: Any, default: int) -> int:
     return default
 
 
-def _multiplier(node: FieldNode) -> int:
-    """How many rows one instance of this field can stand for."""
-    name = node.name.value
-    if name in ("accounts", "edges"):
+def typical(size: int) -> FieldCost:
+    """A list without a page argument, of about `size` items."""
+    return lambda _node: size
+
+
+def page(*, default: int = 50) -> FieldCost:
+    """A page of `first` items (`default` when not given; the largest page for a variable)."""
+
+    def cost(node: FieldNode) -> int:
         first = _argument(node, "first")
         if isinstance(first, IntValueNode):
             return max(1, min(int(first.value), _MAX_PAGE))
-        return 1 if name == "edges" else (_MAX_PAGE if first is not None else 50)
-    if name == "metrics":
-        metrics = _list_length(_argument(node, "names"), _TYPICAL_METRICS)
-        months = _list_length(_argument(node, "effectiveDates"), _TYPICAL_MONTHS)
-        last = _argument(node, "lastFullMonth")
-        if last is not None and getattr(last, "value", False) is True:
-            months = 1
-        return metrics * months
-    return _TYPICAL_CHILDREN.get(name, 1)
+        return _MAX_PAGE if first is not None else default
+
+    return cost
+
+
+def metric_rows_cost(node: FieldNode) -> int:
+    """An entity's metric rows: one per requested metric and month."""
+    metrics = _list_length(_argument(node, "names"), _TYPICAL_METRICS)
+    months = _list_length(_argument(node, "effectiveDates"), _TYPICAL_MONTHS)
+    last = _argument(node, "lastFullMonth")
+    if last is not None and getattr(last, "value", False) is True:
+        months = 1
+    return metrics * months
+
+
+def _declared_cost(parent: GraphQLNamedType | None, node: FieldNode) -> tuple[int, Any]:
+    """What one instance of the field stands for, and the type of its value (if known)."""
+    if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        return 1, None
+    field = parent.fields.get(node.name.value)
+    if field is None:  # an unknown field: validation reports it
+        return 1, None
+    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    cost = None
+    if isinstance(definition, StrawberryField) and definition.metadata:
+        cost = definition.metadata.get(COST)
+    return (1 if cost is None else cost(node)), get_named_type(field.type)
 
 
 class _Measure:
-    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.schema = schema
         self.fragments = fragments
         self.aliases = 0
         self.depth = 0
         self.cost = 0
 
     def selection_set(
-        self, selections: SelectionSetNode, depth: int, rows: int, seen: frozenset[str]
+        self,
+        selections: SelectionSetNode,
+        parent: GraphQLNamedType | None,
+        depth: int,
+        rows: int,
+        seen: frozenset[str],
     ) -> None:
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
@@ -114,19 +130,26 @@ class _Measure:
                 if selection.name.value.startswith("__"):
                     continue
                 self.depth = max(self.depth, depth)
-                here = rows * _multiplier(selection)
+                multiplier, value_type = _declared_cost(parent, selection)
+                here = rows * multiplier
                 if selection.selection_set is not None:
                     # Rows are objects and list items; their scalar fields come with them.
                     self.cost += here
-                    self.selection_set(selection.selection_set, depth + 1, here, seen)
+                    self.selection_set(selection.selection_set, value_type, depth + 1, here, seen)
             elif isinstance(selection, InlineFragmentNode):
-                self.selection_set(selection.selection_set, depth, rows, seen)
+                condition = selection.type_condition
+                narrowed = self._type(condition.name.value) if condition else parent
+                self.selection_set(selection.selection_set, narrowed, depth, rows, seen)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
                 # A fragment cycle is reported by graphql-core's own rules: stop following it.
                 if fragment is not None and name not in seen:
-                    self.selection_set(fragment.selection_set, depth, rows, seen | {name})
+                    narrowed = self._type(fragment.type_condition.name.value)
+                    self.selection_set(fragment.selection_set, narrowed, depth, rows, seen | {name})
+
+    def _type(self, name: str) -> GraphQLNamedType | None:
+        return self.schema.get_type(name)
 
 
 def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
@@ -138,14 +161,19 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
 
 
 def _measured(
-    operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
 ) -> _Measure:
-    measure = _Measure(fragments)
-    measure.selection_set(operation.selection_set, 1, 1, frozenset())
+    measure = _Measure(schema, fragments)
+    root = schema.get_root_type(operation.operation)
+    measure.selection_set(operation.selection_set, root, 1, 1, frozenset())
     return measure
 
 
-def estimated_cost(document: DocumentNode, operation_name: str | None = None) -> int:
+def estimated_cost(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None = None
+) -> int:
     """The estimated rows of the operation a request runs (of the costliest one when the
     name does not pick one out: the executor will refuse the request then anyway)."""
     fragments = _fragments(document)
@@ -160,7 +188,8 @@ def estimated_cost(document: DocumentNode, operation_name: str | None = None) ->
         if operation.name is not None and operation.name.value == operation_name
     ]
     return max(
-        (_measured(operation, fragments).cost for operation in chosen or operations), default=0
+        (_measured(schema, operation, fragments).cost for operation in chosen or operations),
+        default=0,
     )
 
 
@@ -171,7 +200,8 @@ def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
             self._context = context
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            measure = _measured(node, _fragments(self._context.document))
+            context = self._context
+            measure = _measured(context.schema, node, _fragments(context.document))
             for what, figure, limit in (
                 ("depth", measure.depth, limits.max_depth),
                 ("aliases", measure.aliases, limits.max_aliases),
@@ -182,7 +212,7 @@ def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
                         GraphQLError(
                             f"Query refused: its {what} is {figure:,}, over the limit of {limit:,}",
                             node,
-                            extensions={"code": QUERY_TOO_COMPLEX},
+                            extensions={"code": ErrorCode.QUERY_TOO_COMPLEX},
                         )
                     )
 

@@ -10,7 +10,9 @@ import strawberry
 from resolvers import benchmarks, lookups
 from resolvers import segmentation as segmentation_resolvers
 from schema.benchmark_types import PulseReport, SectorBenchmark
-from schema.prefetch import prefetch_metrics
+from schema.execution.prefetch import prefetch_metrics
+from schema.limits import field_cost, page, typical
+from schema.metrics_field import LastFullMonth
 from schema.sales_types import Segmentation
 from schema.types import (
     Account,
@@ -20,11 +22,11 @@ from schema.types import (
     EffectiveDate,
     Industry,
     Info,
-    LastFullMonth,
     MetricDefinition,
     Node,
 )
 from store.records import AccountRecord, CompanyRecord, ContractRecord
+from store.tables import Level
 
 ACCOUNTS_DOC = "At most 100 accountIds; first is 1 to 100."
 
@@ -44,10 +46,10 @@ class Query:
 
     @strawberry.field
     async def account(self, info: Info, account_id: str) -> Account | None:
-        prefetch_metrics(info, type_name="Account", entity_id=account_id)
+        prefetch_metrics(info, level=Level.ACCOUNT, entity_id=account_id)
         return Account.from_record(await lookups.account(info.context, account_id))
 
-    @strawberry.field(description=ACCOUNTS_DOC)  # type: ignore[untyped-decorator]
+    @strawberry.field(description=ACCOUNTS_DOC, metadata=field_cost(page()))  # type: ignore[untyped-decorator]
     async def accounts(
         self,
         info: Info,
@@ -71,19 +73,19 @@ class Query:
 
     @strawberry.field
     async def company(self, info: Info, company_id: str) -> Company | None:
-        prefetch_metrics(info, type_name="Company", entity_id=company_id)
+        prefetch_metrics(info, level=Level.COMPANY, entity_id=company_id)
         return Company.from_record(await lookups.company(info.context, company_id))
 
     @strawberry.field
     async def contract(self, info: Info, contract_id: str) -> Contract | None:
-        prefetch_metrics(info, type_name="Contract", entity_id=contract_id)
+        prefetch_metrics(info, level=Level.CONTRACT, entity_id=contract_id)
         return Contract.from_record(await lookups.contract(info.context, contract_id))
 
     @strawberry.field
     async def industry(self, info: Info, industry_id: str) -> Industry | None:
         return Industry.from_record(await lookups.industry(info.context, industry_id))
 
-    @strawberry.field
+    @strawberry.field(metadata=field_cost(typical(50)))  # type: ignore[untyped-decorator]
     async def industries(self, info: Info) -> list[Industry]:
         records = await lookups.all_industries(info.context)
         return [Industry.from_record(record) for record in records]

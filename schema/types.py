@@ -6,24 +6,20 @@ about 5 us per resolved field, so nothing per row is computed in a resolver that
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from decimal import Decimal
 from operator import attrgetter
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
 
 from resolvers import benchmarks
-from resolvers import metrics as metric_resolvers
 from resolvers.context import RequestContext
-from resolvers.errors import cohort_too_small
-from resolvers.formatting import formatted_value, formatted_values
 from resolvers.global_ids import encode_global_id
 from resolvers.loaders import PageKey
 from resolvers.pagination import check_first, decode_cursor, encode_cursor
 from schema.benchmark_types import CustomerComparison, SectorBenchmark
-from schema.columns import batch_form, column_form
+from schema.limits import field_cost, page, typical
+from schema.metrics_field import LastFullMonth, metrics_field
 from schema.sales_types import CreditRisk, SalesProfile
 from store.records import (
     AccountPage,
@@ -32,8 +28,8 @@ from store.records import (
     ContractRecord,
     DefinitionRecord,
     IndustryRecord,
-    MetricRecord,
 )
+from store.tables import Level
 
 Info = strawberry.Info[RequestContext, None]
 
@@ -44,14 +40,6 @@ METRICS_DESCRIPTION = """All `metrics` fields take the same filters and combine 
   (on 2023-05-01 and on 2023-05-31 that is 2023-04-01).
 Rows are ordered by metricName, then effectiveDate."""
 
-Names = Annotated[
-    list[str] | None,
-    strawberry.argument(description="Only these metrics (all when omitted)."),
-]
-EffectiveDates = Annotated[
-    list[dt.date] | None,
-    strawberry.argument(description="Only these months; any day of a month means that month."),
-]
 # Nullable with a default, as the contract declares it; null means the default.
 EffectiveDate = Annotated[
     dt.date | None,
@@ -62,93 +50,11 @@ EffectiveDate = Annotated[
 COMPARISON_FIELD_DOC = (
     "Where this account ranks in its industry for one metric and month. Null when it has no value."
 )
-LastFullMonth = Annotated[
-    bool | None,
-    strawberry.argument(description="Only the last complete calendar month before today."),
-]
 
 
 @strawberry.interface(description="Anything addressable by a global ID.")
 class Node:
     id: strawberry.ID
-
-
-def _formatted_values(rows: Sequence[MetricRow], locale: str | None = "en") -> list[str]:
-    # MetricRow.formatted_value for a whole list at once (see schema.columns).
-    return formatted_values(
-        [row.value for row in rows], [row.unit for row in rows], locale=locale or "en"
-    )
-
-
-@strawberry.type(description="One value of one metric for one entity and one month.")
-class MetricRow:
-    # Resolved straight from store.records.MetricRecord, whose attributes have these names.
-    metric_name: str
-    value: Decimal
-    unit: str
-    effective_date: dt.date = strawberry.field(
-        description=(
-            "First day of the month the value describes: metrics for April carry 2023-04-01."
-        )
-    )
-
-    @strawberry.field(  # type: ignore[untyped-decorator]
-        description=(
-            "Human-readable, unit-aware: 5 minutes -> '5min', 15000 euros -> '€15,000' in 'en'."
-        ),
-        metadata=column_form(_formatted_values),
-    )
-    def formatted_value(
-        self,
-        locale: Annotated[
-            str | None,
-            strawberry.argument(description="A locale such as en, fr, de_CH or pt-BR."),
-        ] = "en",
-    ) -> str:
-        return formatted_value(self.value, unit=self.unit, locale=locale or "en")
-
-
-def _batch_metrics(level: str, entity_id: Callable[[Any], str]) -> dict[str, object]:
-    """Metadata declaring the batch form of an entity type's `metrics` field: the rows of a
-    whole list of entities in one call (schema.columns, schema.lean_execution)."""
-
-    async def metrics_of(
-        rows: Sequence[Any],
-        context: RequestContext,
-        names: list[str] | None = None,
-        effective_dates: list[dt.date] | None = None,
-        last_full_month: bool | None = False,
-    ) -> list[list[MetricRecord]]:
-        return await metric_resolvers.entities_metrics(
-            context,
-            level=level,
-            entity_ids=[entity_id(row) for row in rows],
-            names=names,
-            effective_dates=effective_dates,
-            last_full=bool(last_full_month),
-        )
-
-    return batch_form(metrics_of)
-
-
-async def _metrics(
-    info: Info,
-    *,
-    level: str,
-    entity_id: str,
-    names: list[str] | None,
-    effective_dates: list[dt.date] | None,
-    last_full_month: bool | None,
-) -> list[MetricRow]:
-    # MetricRecord has MetricRow's attributes: rows go out without a copy.
-    return await metric_resolvers.entity_metrics(  # type: ignore[return-value]
-        info.context,
-        level=level,
-        entity_id=entity_id,
-        names=names,
-        effective_dates=effective_dates,
-        last_full=bool(last_full_month),
-    )
 
 
 @strawberry.type(description=METRICS_DESCRIPTION)
@@ -177,32 +83,17 @@ class Account(Node):
     async def industry(self, info: Info) -> Industry | None:
         return await _industry(info, self.industry_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=field_cost(typical(5)))  # type: ignore[untyped-decorator]
     async def companies(self, info: Info) -> list[Company]:
         records = await info.context.loaders.companies_by_account.load(self.account_id)
         return [Company.from_record(record) for record in records]
 
-    @strawberry.field
+    @strawberry.field(metadata=field_cost(typical(5)))  # type: ignore[untyped-decorator]
     async def contracts(self, info: Info) -> list[Contract]:
         records = await info.context.loaders.contracts_by_account.load(self.account_id)
         return [Contract.from_record(record) for record in records]
 
-    @strawberry.field(metadata=_batch_metrics("account", attrgetter("account_id")))  # type: ignore[untyped-decorator]
-    async def metrics(
-        self,
-        info: Info,
-        names: Names = None,
-        effective_dates: EffectiveDates = None,
-        last_full_month: LastFullMonth = False,
-    ) -> list[MetricRow]:
-        return await _metrics(
-            info,
-            level="account",
-            entity_id=self.account_id,
-            names=names,
-            effective_dates=effective_dates,
-            last_full_month=last_full_month,
-        )
+    metrics = metrics_field(Level.ACCOUNT, attrgetter("account_id"))
 
     @strawberry.field(description=COMPARISON_FIELD_DOC)  # type: ignore[untyped-decorator]
     async def comparison(
@@ -271,27 +162,12 @@ class Company(Node):
     async def industry(self, info: Info) -> Industry | None:
         return await _industry(info, self.industry_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=field_cost(typical(5)))  # type: ignore[untyped-decorator]
     async def contracts(self, info: Info) -> list[Contract]:
         records = await info.context.loaders.contracts_by_company.load(self.company_id)
         return [Contract.from_record(record) for record in records]
 
-    @strawberry.field(metadata=_batch_metrics("company", attrgetter("company_id")))  # type: ignore[untyped-decorator]
-    async def metrics(
-        self,
-        info: Info,
-        names: Names = None,
-        effective_dates: EffectiveDates = None,
-        last_full_month: LastFullMonth = False,
-    ) -> list[MetricRow]:
-        return await _metrics(
-            info,
-            level="company",
-            entity_id=self.company_id,
-            names=names,
-            effective_dates=effective_dates,
-            last_full_month=last_full_month,
-        )
+    metrics = metrics_field(Level.COMPANY, attrgetter("company_id"))
 
 
 @strawberry.type
@@ -327,22 +203,7 @@ class Contract(Node):
     async def account(self, info: Info) -> Account:
         return await _parent_account(info, self.account_id)
 
-    @strawberry.field(metadata=_batch_metrics("contract", attrgetter("contract_id")))  # type: ignore[untyped-decorator]
-    async def metrics(
-        self,
-        info: Info,
-        names: Names = None,
-        effective_dates: EffectiveDates = None,
-        last_full_month: LastFullMonth = False,
-    ) -> list[MetricRow]:
-        return await _metrics(
-            info,
-            level="contract",
-            entity_id=self.contract_id,
-            names=names,
-            effective_dates=effective_dates,
-            last_full_month=last_full_month,
-        )
+    metrics = metrics_field(Level.CONTRACT, attrgetter("contract_id"))
 
 
 @strawberry.type
@@ -399,7 +260,7 @@ class Industry(Node):
             name=record.name,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=field_cost(page()))  # type: ignore[untyped-decorator]
     async def accounts(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> AccountConnection:
@@ -425,42 +286,7 @@ class Industry(Node):
         )
         return SectorBenchmark(view=view)
 
-    @strawberry.field(  # type: ignore[untyped-decorator]
-        description=(
-            "Industry-level values. Below the cohort minimum the list is empty and the "
-            "response carries a COHORT_TOO_SMALL error at this field's path, so the other "
-            "industries of the same query still answer."
-        )
-    )
-    async def metrics(
-        self,
-        info: Info,
-        names: Names = None,
-        effective_dates: EffectiveDates = None,
-        last_full_month: LastFullMonth = False,
-    ) -> list[MetricRow]:
-        context = info.context
-        records = await metric_resolvers.industry_metrics(
-            context,
-            industry_id=self.industry_id,
-            names=names,
-            effective_dates=effective_dates,
-            last_full=bool(last_full_month),
-        )
-        if records is not None:
-            return records  # type: ignore[return-value]  # MetricRecord has MetricRow's attributes
-        # A raised error would null this non-null list and, through `industries: [Industry!]!`,
-        # the whole answer; so the refusal travels beside the data instead.
-        refusal = cohort_too_small()
-        context.side_errors.append(
-            GraphQLError(
-                refusal.message,
-                nodes=info._raw_info.field_nodes,
-                path=info.path.as_list(),
-                extensions=refusal.extensions,
-            )
-        )
-        return []
+    metrics = metrics_field(Level.INDUSTRY, attrgetter("industry_id"))
 
 
 @strawberry.type

@@ -29,7 +29,7 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
 def create_serving_engine(database_url: str, *, statement_timeout: float) -> AsyncEngine:
     """The engine of a server: on PostgreSQL no statement runs longer than `statement_timeout`
     seconds. A request that times out stops waiting for its reads, but they finish on their
-    own (store/shielded.py): the server bounds them, so a hostile query cannot keep the
+    own (store/running/shielded.py): the server bounds them, so a hostile query cannot keep the
     database busy after its client has been answered."""
     if make_url(database_url).get_backend_name() == "postgresql":
         milliseconds = max(1, round(statement_timeout * 1000))

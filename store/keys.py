@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from store import shielded
+from store.running.reader import reader_for
 from store.scope import Role, Scope
 from store.tables import ACCOUNT_TABLE, API_KEY_TABLE, APP_TABLE
 
@@ -157,7 +157,7 @@ async def authenticate(engine: AsyncEngine, presented: str) -> Credential | None
     ) -> Row[str, str, str | None, str | None] | None:
         return (await connection.execute(query)).first()
 
-    row = await shielded.read(engine, read)
+    row = await reader_for(engine).read(read)
     if row is None or not hmac.compare_digest(row[0], _digest(secret)):
         return None
     return Credential(key_id, Scope(Role(row[1]), app_id=row[2], account_id=row[3]))

@@ -5,13 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, DateTime, Dialect, Index, Numeric, String, Table, Text, TypeDecorator
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
-LEVELS = ("account", "company", "contract", "industry")
+
+class Level(StrEnum):
+    """What a metric value describes: the `level` of metric_value, as stored."""
+
+    ACCOUNT = "account"
+    COMPANY = "company"
+    CONTRACT = "contract"
+    INDUSTRY = "industry"
+
+
 AGGREGATIONS = ("sum", "mean", "median", "min", "max")
 
 

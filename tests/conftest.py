@@ -13,11 +13,14 @@ from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store import shielded
+from settings import normalize_database_url
 from store.engine import create_engine
 from store.migrate import migrate
-from store.settings import normalize_database_url
+from store.running import shielded
 from store.tables import METADATA
+
+# The HTTP client fixtures shared by the schema and server suites.
+pytest_plugins = ["tests.api_client"]
 
 # Speed is measured by the scripts in bench/, never by tests: no per-example deadlines, which
 # fail at random on a loaded machine (a first call that builds a locale's formatters, say).

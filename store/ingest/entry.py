@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from settings import SegmentOptions
 from store.ingest.columns import ColumnMatcher
 from store.ingest.errors import FileRejected, IngestRejected, RowProblem
 from store.ingest.kind import IngestKind
@@ -17,7 +18,6 @@ from store.ingest.progress import IngestProgress, NoProgress
 from store.ingest.reading import TableReader, open_table_file
 from store.ingest.report import IngestReport
 from store.ingest.writer import write_plan
-from store.segment_options import SegmentOptions
 
 
 def _one_per_line(problems: Iterable[RowProblem]) -> list[RowProblem]:

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from resolvers.context import RequestContext
 from resolvers.shared_loader import SharedLoader
+from settings import load_settings
 from store.scope import INTERNAL
-from store.settings import load_settings
 from tests.factories import Seed
 
 

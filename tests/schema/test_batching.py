@@ -7,8 +7,8 @@ import gc
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.api_client import GraphQLClient, StatementCounter
 from tests.factories import Seed
-from tests.schema.conftest import GraphQLClient, StatementCounter
 
 ACCOUNTS = 120
 MONTHS = ("2023-01-01", "2023-02-01", "2023-03-01")
@@ -102,8 +102,9 @@ async def test_industry_connections_batch_across_industries(
 async def test_metric_rows_of_every_industry_page_come_from_one_statement(
     client: GraphQLClient, many: None, sql_statements: StatementCounter
 ) -> None:
-    """Each page's accounts read their rows as one batch (schema.columns' batch form), and the
-    pages of all industries join the same DataLoader batch: one read of metric rows in all."""
+    """Each page's accounts read their rows as one batch (the batch form of
+    schema.execution.columns), and the pages of all industries join the same DataLoader
+    batch: one read of metric rows in all."""
     query = """{ industries { accounts(first: 100) { edges { node { accountId
         metrics { value } lastMonth: metrics(lastFullMonth: true) { value } } } } } }"""
     await client.post(query)  # the app learns the metric names
@@ -115,5 +116,5 @@ async def test_metric_rows_of_every_industry_page_come_from_one_statement(
     metric_reads = [sql for sql in sql_statements.statements if "metric_value" in sql]
     # One per distinct filter (all rows, the last full month), whatever the accounts.
     assert len(metric_reads) == 2, metric_reads
-    # The reads paused the garbage collector while they built records (store/gc_pause.py).
+    # The reads paused the garbage collector while they built records (store/running/gc_pause.py).
     assert gc.isenabled()

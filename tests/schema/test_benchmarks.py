@@ -9,11 +9,11 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from schema.app import create_app
-from store.publish import publish_month
-from store.settings import load_settings
+from server.app import create_app
+from settings import load_settings
+from store.jobs.publish import publish_month
+from tests.api_client import TODAY, GraphQLClient, StatementCounter
 from tests.factories import Seed
-from tests.schema.conftest import TODAY, GraphQLClient, StatementCounter
 
 MARCH, APRIL = dt.date(2023, 3, 1), dt.date(2023, 4, 1)
 SIZES = {"empty": 0, "energy": 4, "media": 9, "retail": 5}

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.publish import PublishRefused, publish_month
+from store.jobs.publish import PublishRefused, publish_month
 from store.tables import METADATA
+from tests.api_client import TODAY, GraphQLClient
 from tests.factories import Seed
-from tests.schema.conftest import TODAY, GraphQLClient
 
 METRICS = {"reply_rate": True, "response_time": False}
 MONTHS = ("2023-03-01", "2023-04-01")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.api_client import GraphQLClient
 from tests.factories import Seed
-from tests.schema.conftest import GraphQLClient
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from hypothesis_graphql import nodes, queries
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.build import export_sdl
-from tests.schema.conftest import GraphQLClient
+from tests.api_client import GraphQLClient
 from tests.schema.test_benchmarks import seed_and_publish
 
 SDL = export_sdl()

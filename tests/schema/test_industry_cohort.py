@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.api_client import GraphQLClient
 from tests.factories import Seed
-from tests.schema.conftest import GraphQLClient
 
 SIZES = {"empty": 0, "four": 4, "five": 5, "many": 9}
 
@@ -62,8 +62,8 @@ async def test_refusal_is_identical_for_0_and_4_accounts(
 async def test_raising_the_minimum_refuses_more(engine: AsyncEngine, seeded: None) -> None:
     import httpx
 
-    from schema.app import create_app
-    from store.settings import load_settings
+    from server.app import create_app
+    from settings import load_settings
 
     app = create_app(
         require_keys=False,

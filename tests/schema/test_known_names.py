@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.api_client import GraphQLClient, StatementCounter
 from tests.factories import Seed
-from tests.schema.conftest import GraphQLClient, StatementCounter
 
 QUERY = """query ($names: [String!]) { account(accountId: "acc-1") {
   metrics(names: $names) { metricName value } } }"""

@@ -9,10 +9,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from schema.app import create_app
-from schema.limits import QueryLimits
-from store.settings import load_settings
-from tests.schema.conftest import TODAY, GraphQLClient
+from server.app import create_app
+from settings import load_settings
+from tests.api_client import TODAY, GraphQLClient
 
 DEEP = (
     "{ accounts { edges { node { companies { account { companies { account { companies {"
@@ -67,13 +66,6 @@ async def test_fragments_count_too(client: GraphQLClient) -> None:
 async def test_a_large_everyday_query_is_allowed(client: GraphQLClient) -> None:
     body = await client.post(LARGE_BUT_FINE)
     assert "errors" not in body
-
-
-def test_limits_are_configurable() -> None:
-    limits = QueryLimits.from_environment({"PROFILING_MAX_DEPTH": "4", "PROFILING_MAX_COST": "99"})
-    assert (limits.max_depth, limits.max_cost, limits.max_aliases) == (4, 99, 15)
-    with pytest.raises(ValueError, match="PROFILING_MAX_ALIASES"):
-        QueryLimits.from_environment({"PROFILING_MAX_ALIASES": "0"})
 
 
 @pytest.fixture

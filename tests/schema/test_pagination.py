@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.api_client import GraphQLClient
 from tests.factories import Seed
-from tests.schema.conftest import GraphQLClient
 
 PAGE = """
 query ($first: Int, $after: String, $ids: [String!], $app: String, $industry: String,

@@ -10,15 +10,15 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from schema.app import create_app
+from server.app import create_app
+from settings import load_settings
+from store.jobs.segment import segment_apps
 from store.keys import create_key
 from store.scope import Role
-from store.segment import segment_apps
-from store.settings import load_settings
 from store.tables import LEDGER_TABLE, SALE_LINE_TABLE
 from store.upsert import upsert
+from tests.api_client import GraphQLClient, StatementCounter
 from tests.factories import Seed
-from tests.schema.conftest import GraphQLClient, StatementCounter
 
 ACCOUNTS = 120
 

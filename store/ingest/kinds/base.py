@@ -13,13 +13,13 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.guessing import GuessingMatcher
 from store.ingest.plan import TableWrite, WriteMode, WritePlan
 from store.ingest.reading import Row
 from store.ingest.values import BadValue
-from store.segment_options import SegmentOptions
 from store.tables import METADATA
 
 T = TypeVar("T")

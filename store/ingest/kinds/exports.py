@@ -25,12 +25,12 @@ from analytics.export_amounts import (
 )
 from analytics.export_columns import normalize
 from analytics.export_dates import BadDate, DateOrder, DateOrderEvidence, parse_export_date
+from settings import SegmentOptions
 from store.ingest.kinds.base import IngestOptions, table
 from store.ingest.plan import TableWrite, WriteMode
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
-from store.segment import segment_apps
-from store.segment_options import SegmentOptions
+from store.jobs.segment import segment_apps
 
 DEFAULT_APP = "default"
 AMOUNT_ROLES = ("amount", "debit", "credit", "quantity", "cost", "profit")

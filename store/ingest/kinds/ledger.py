@@ -21,6 +21,7 @@ from analytics.credit import EntryKind
 from analytics.export_amounts import Side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_kinds import BadKind, entry_kind
+from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.guessing import GuessingMatcher
@@ -35,7 +36,6 @@ from store.ingest.kinds.exports import (
 )
 from store.ingest.plan import TableWrite, Values, WritePlan
 from store.ingest.reading import Row
-from store.segment_options import SegmentOptions
 
 COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
 _COLUMNS = ("account_id", "entry_date", "kind", "reference", "line", "amount", "due_date")

@@ -21,7 +21,7 @@ from store.ingest.kinds.base import IngestOptions, KindLoader, existing_ids, tab
 from store.ingest.plan import TableWrite, Values, WriteMode, WritePlan
 from store.ingest.reading import Row
 from store.ingest.values import BadValue, parse_decimal, parse_month, parse_unit
-from store.tables import LEVELS
+from store.tables import Level
 
 COLUMNS = ColumnSpec(
     required=("level", "entity_id", "metric_name", "effective_date", "value"),
@@ -36,7 +36,7 @@ _ENTITY_TABLES = {
     "contract": ("contract", "contract_id"),
     "industry": ("industry", "industry_id"),
 }
-_LEVEL_LIST = ", ".join(LEVELS)
+_LEVEL_LIST = ", ".join(Level)
 # The kind of file that loads the entities of each level, for the hint of an unknown id.
 _FILE_KIND = {
     "account": "accounts",

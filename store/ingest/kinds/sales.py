@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.export_amounts import Side
 from analytics.export_columns import SALES_ROLES
+from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.guessing import GuessingMatcher
@@ -35,7 +36,6 @@ from store.ingest.kinds.exports import (
 )
 from store.ingest.plan import TableWrite, Values, WritePlan
 from store.ingest.reading import Row
-from store.segment_options import SegmentOptions
 
 COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
 # Profit from amount and cost never rounds, whatever the thread's decimal context.

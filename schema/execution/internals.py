@@ -1,0 +1,128 @@
+"""Every use of a private name of Strawberry or graphql-core, behind one door.
+
+The fast paths (lean.py, prepared.py, prefetch.py) and the per-field error reporting need a
+few things neither library exposes publicly. Each is reached through a function here, and
+`HOOKS` lists every one of them, so that an upgrade that renames or removes one fails
+`tests/schema/execution/test_internals.py` by name instead of somewhere deep in a request.
+Nothing is changed at import time: `install()` is called explicitly by `build_schema`.
+
+Upgrading Strawberry or graphql-core: docs/upgrading-strawberry.md."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import strawberry
+from graphql import GraphQLResolveInfo, GraphQLSchema
+from graphql.execution import executor
+from strawberry.extensions import SchemaExtension
+from strawberry.types.info import Info
+
+Gather = Callable[..., Awaitable[list[Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Hook:
+    """One private name we rely on: where it lives and what breaks without it."""
+
+    owner: str
+    name: str
+    used_for: str
+    present: Callable[[], bool]
+
+
+def _info_has_raw_info() -> bool:
+    return "_raw_info" in {field.name for field in dataclasses.fields(Info)}
+
+
+def _probe_type() -> type:
+    @strawberry.type
+    class Probe:
+        ok: bool = True
+
+    return Probe
+
+
+def _schema_back_reference() -> bool:
+    built = strawberry.Schema(query=_probe_type())
+    return getattr(graphql_schema(built), "_strawberry_schema", None) is not None
+
+
+HOOKS: tuple[Hook, ...] = (
+    Hook(
+        "strawberry.Schema",
+        "_schema",
+        "graphql-core's schema: the query cost estimate walks its types",
+        lambda: isinstance(
+            getattr(strawberry.Schema(query=_probe_type()), "_schema", None), GraphQLSchema
+        ),
+    ),
+    Hook(
+        "strawberry.types.info.Info",
+        "_raw_info",
+        "graphql-core's resolve info of a Strawberry Info: field nodes for errors reported "
+        "beside data, and the selection a root lookup prefetches",
+        _info_has_raw_info,
+    ),
+    Hook(
+        "graphql.GraphQLSchema (set by strawberry.Schema)",
+        "_strawberry_schema",
+        "the Strawberry schema behind graphql-core's: scalar registry and config to convert "
+        "arguments once per list in the lean executor",
+        _schema_back_reference,
+    ),
+    Hook(
+        "strawberry.extensions.SchemaExtension",
+        "_implements_resolve",
+        "whether an extension wraps resolvers: prepared queries skip only extensions that "
+        "parse and validate",
+        lambda: callable(getattr(SchemaExtension, "_implements_resolve", None)),
+    ),
+    Hook(
+        "graphql.execution.executor",
+        "gather_with_cancel",
+        "how the executor awaits sibling fields: replaced so that every field runs to its "
+        "end (field_gathering.py)",
+        lambda: callable(getattr(executor, "gather_with_cancel", None)),
+    ),
+)
+
+
+def graphql_schema(schema: strawberry.Schema) -> GraphQLSchema:
+    """graphql-core's schema that a Strawberry schema built."""
+    return schema._schema
+
+
+def raw_info(info: Info[Any, Any]) -> GraphQLResolveInfo[Any]:
+    """graphql-core's resolve info behind a Strawberry Info."""
+    found: GraphQLResolveInfo[Any] = info._raw_info
+    return found
+
+
+def strawberry_schema(schema: GraphQLSchema) -> strawberry.Schema:
+    """The Strawberry schema that built this graphql-core schema."""
+    return cast("strawberry.Schema", schema._strawberry_schema)  # type: ignore[attr-defined]
+
+
+def wraps_resolvers(extension: type[SchemaExtension]) -> bool:
+    """Whether the extension implements `resolve` (runs around every field)."""
+    return bool(extension._implements_resolve())
+
+
+_original_gather: Gather | None = None
+
+
+def install(gather: Gather) -> None:
+    """Make graphql-core await sibling fields with `gather` (idempotent)."""
+    global _original_gather
+    if _original_gather is None:
+        _original_gather = executor.gather_with_cancel  # type: ignore[attr-defined]
+    executor.gather_with_cancel = gather  # type: ignore[attr-defined,assignment]
+
+
+def installed_gather() -> Gather:
+    """What graphql-core awaits sibling fields with now."""
+    return cast("Gather", executor.gather_with_cancel)  # type: ignore[attr-defined]

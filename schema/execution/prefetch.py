@@ -1,0 +1,81 @@
+"""Look ahead from a root lookup to the `metrics` fields asked of the entity it returns.
+
+`account(accountId: ...) { metrics(...) { ... } }` would read the account, then its rows. The
+root resolver reads the `metrics` selections here (with their arguments coerced exactly as
+the field itself will receive them) and starts the rows' read at once, beside the account's
+(resolvers.metrics.prefetch_entity_metrics). Only plain selections are followed: a field under
+a directive, or with arguments that do not coerce, is left to its own resolver."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    InlineFragmentNode,
+    SelectionSetNode,
+    get_named_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values
+from strawberry.types import Info
+
+from resolvers.context import RequestContext
+from resolvers.metrics import prefetch_entity_metrics
+from schema.execution.internals import raw_info
+from schema.metrics_field import metric_arguments
+from store.tables import Level
+
+
+def prefetch_metrics(info: Info[RequestContext, None], *, level: Level, entity_id: str) -> None:
+    """Start reading the rows that the `metrics` selections of the entity this root field
+    returns will ask for."""
+    raw = raw_info(info)
+    object_type = get_named_type(raw.return_type)
+    if not isinstance(object_type, GraphQLObjectType):
+        return
+    type_name = object_type.name
+    field = object_type.fields["metrics"]
+    # The info carries the coerced variables as a dict (whatever its annotation says); the
+    # field's literals need no sources.
+    given: Any = raw.variable_values
+    variables = given if isinstance(given, VariableValues) else VariableValues({}, given)
+    for node in _metrics_nodes(raw, type_name):
+        try:
+            arguments = get_argument_values(field, node, variables)
+        except Exception:  # a look-ahead only: the field reports its own errors
+            continue
+        prefetch_entity_metrics(
+            info.context, level=level, entity_id=entity_id, arguments=metric_arguments(arguments)
+        )
+
+
+def _metrics_nodes(raw: GraphQLResolveInfo[Any], type_name: str) -> list[FieldNode]:
+    found: list[FieldNode] = []
+
+    def visit(selection_set: SelectionSetNode | None, seen: frozenset[str]) -> None:
+        for selection in selection_set.selections if selection_set else ():
+            if selection.directives:
+                continue
+            if isinstance(selection, FieldNode):
+                if selection.name.value == "metrics":
+                    found.append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                if condition is None or condition.name.value == type_name:
+                    visit(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = raw.fragments.get(name)
+                if (
+                    fragment is not None
+                    and name not in seen
+                    and fragment.type_condition.name.value == type_name
+                ):
+                    visit(fragment.selection_set, seen | {name})
+
+    for node in raw.field_nodes:
+        visit(node.selection_set, frozenset())
+    return found

@@ -1,0 +1,170 @@
+"""The `metrics(names, effectiveDates, lastFullMonth)` field, defined once for every level.
+
+`metrics_field(level, entity_id)` gives the field of one entity type: its per-entity resolver,
+the batch form that loads the rows of a whole list of entities in one call (the lean executor
+uses it for lists: schema/execution/columns.py), and its cost. Its arguments become
+`MetricArguments` here and only here (`metric_arguments` does the same for the look-ahead of a
+root lookup). An industry's metrics are derived from other customers' data: below the cohort
+minimum the field answers an empty list and reports the refusal beside the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Annotated, Any
+
+import strawberry
+from graphql import GraphQLError
+
+from resolvers import metrics as metric_resolvers
+from resolvers.context import RequestContext
+from resolvers.errors import cohort_too_small
+from resolvers.formatted_values import formatted_value, formatted_values
+from resolvers.metrics import MetricArguments
+from schema.execution.columns import batch_form, column_form
+from schema.execution.internals import raw_info
+from schema.limits import field_cost, metric_rows_cost
+from store.records import MetricRecord
+from store.tables import Level
+
+Info = strawberry.Info[RequestContext, None]
+
+Names = Annotated[
+    list[str] | None,
+    strawberry.argument(description="Only these metrics (all when omitted)."),
+]
+EffectiveDates = Annotated[
+    list[dt.date] | None,
+    strawberry.argument(description="Only these months; any day of a month means that month."),
+]
+LastFullMonth = Annotated[
+    bool | None,
+    strawberry.argument(description="Only the last complete calendar month before today."),
+]
+
+INDUSTRY_METRICS_DOC = (
+    "Industry-level values. Below the cohort minimum the list is empty and the "
+    "response carries a COHORT_TOO_SMALL error at this field's path, so the other "
+    "industries of the same query still answer."
+)
+
+
+def _formatted_values(rows: Sequence[MetricRow], locale: str | None = "en") -> list[str]:
+    # MetricRow.formatted_value for a whole list at once (see schema.execution.columns).
+    return formatted_values(
+        [row.value for row in rows], [row.unit for row in rows], locale=locale or "en"
+    )
+
+
+@strawberry.type(description="One value of one metric for one entity and one month.")
+class MetricRow:
+    # Resolved straight from store.records.MetricRecord, whose attributes have these names.
+    metric_name: str
+    value: Decimal
+    unit: str
+    effective_date: dt.date = strawberry.field(
+        description=(
+            "First day of the month the value describes: metrics for April carry 2023-04-01."
+        )
+    )
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "Human-readable, unit-aware: 5 minutes -> '5min', 15000 euros -> '€15,000' in 'en'."
+        ),
+        metadata=column_form(_formatted_values),
+    )
+    def formatted_value(
+        self,
+        locale: Annotated[
+            str | None,
+            strawberry.argument(description="A locale such as en, fr, de_CH or pt-BR."),
+        ] = "en",
+    ) -> str:
+        return formatted_value(self.value, unit=self.unit, locale=locale or "en")
+
+
+def metric_arguments(arguments: Mapping[str, Any]) -> MetricArguments:
+    """The field's arguments as graphql-core coerced them (GraphQL names)."""
+    return MetricArguments(
+        names=arguments.get("names"),
+        effective_dates=arguments.get("effectiveDates"),
+        last_full=bool(arguments.get("lastFullMonth")),
+    )
+
+
+async def entity_rows(
+    context: RequestContext, *, level: Level, entity_id: str, arguments: MetricArguments
+) -> list[MetricRecord]:
+    """The rows of one entity (the per-entity path; lists take the batch form)."""
+    return await metric_resolvers.entity_metrics(
+        context, level=level, entity_id=entity_id, arguments=arguments
+    )
+
+
+async def _industry_rows(info: Info, industry_id: str, arguments: MetricArguments) -> list[Any]:
+    context = info.context
+    records = await metric_resolvers.industry_metrics(
+        context, industry_id=industry_id, arguments=arguments
+    )
+    if records is not None:
+        return records
+    # A raised error would null this non-null list and, through `industries: [Industry!]!`,
+    # the whole answer; so the refusal travels beside the data instead.
+    refusal = cohort_too_small()
+    context.side_errors.append(
+        GraphQLError(
+            refusal.message,
+            nodes=raw_info(info).field_nodes,
+            path=info.path.as_list(),
+            extensions=refusal.extensions,
+        )
+    )
+    return []
+
+
+def metrics_field(level: Level, entity_id: Callable[[Any], str]) -> Any:
+    """The `metrics` field of the entity type of `level`, whose objects give their id through
+    `entity_id`."""
+
+    async def metrics(
+        self: Any,
+        info: Info,
+        names: Names = None,
+        effective_dates: EffectiveDates = None,
+        last_full_month: LastFullMonth = False,
+    ) -> list[MetricRow]:
+        arguments = MetricArguments(names, effective_dates, bool(last_full_month))
+        if level is Level.INDUSTRY:
+            return await _industry_rows(info, entity_id(self), arguments)
+        # MetricRecord has MetricRow's attributes: rows go out without a copy.
+        rows: list[Any] = await entity_rows(
+            info.context, level=level, entity_id=entity_id(self), arguments=arguments
+        )
+        return rows
+
+    async def metrics_of(
+        rows: Sequence[Any],
+        context: RequestContext,
+        names: list[str] | None = None,
+        effective_dates: list[dt.date] | None = None,
+        last_full_month: bool | None = False,
+    ) -> list[list[MetricRecord]]:
+        return await metric_resolvers.entities_metrics(
+            context,
+            level=level,
+            entity_ids=[entity_id(row) for row in rows],
+            arguments=MetricArguments(names, effective_dates, bool(last_full_month)),
+        )
+
+    if level is Level.INDUSTRY:
+        # No batch form: the cohort rule and its refusals beside the data work per industry.
+        return strawberry.field(
+            resolver=metrics,
+            description=INDUSTRY_METRICS_DOC,
+            metadata=field_cost(metric_rows_cost),
+        )
+    return strawberry.field(
+        resolver=metrics, metadata={**batch_form(metrics_of), **field_cost(metric_rows_cost)}
+    )

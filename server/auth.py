@@ -1,0 +1,73 @@
+"""Bearer API keys in front of /graphql: a missing or unknown key gets HTTP 401, a valid one
+gives the request its scope (see store.scope), which every store read then applies."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from resolvers.error_codes import ErrorCode
+from store.keys import authenticate
+from store.scope import INTERNAL, Role
+from store.scope import Scope as ReadScope
+
+# GraphiQL's page holds no data; the queries it sends carry a key like any other client's.
+_PAGE_ONLY = ReadScope(Role.PUBLIC)
+
+
+def request_scope(connection: HTTPConnection) -> ReadScope:
+    scope: ReadScope = connection.state.read_scope
+    return scope
+
+
+def request_key_id(connection: HTTPConnection) -> str | None:
+    """The id of the API key the request presented; None without keys (`--no-auth`)."""
+    key_id: str | None = getattr(connection.state, "api_key_id", None)
+    return key_id
+
+
+class BearerKeys:
+    def __init__(self, app: ASGIApp, *, engine: AsyncEngine, require_keys: bool) -> None:
+        self._app = app
+        self._engine = engine
+        self._require_keys = require_keys
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        if not self._require_keys:
+            state["read_scope"] = INTERNAL
+            await self._app(scope, receive, send)
+            return
+        request = Request(scope)
+        if request.method == "GET":
+            state["read_scope"] = _PAGE_ONLY
+            await self._app(scope, receive, send)
+            return
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        found = None
+        if scheme.lower() == "bearer" and token.strip():
+            found = await authenticate(self._engine, token.strip())
+        if found is None:
+            response = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "Send a valid API key: Authorization: Bearer <key>",
+                            "extensions": {"code": ErrorCode.UNAUTHENTICATED},
+                        }
+                    ]
+                },
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="profiling"'},
+            )
+            await response(scope, receive, send)
+            return
+        state["read_scope"] = found.scope
+        state["api_key_id"] = found.key_id
+        await self._app(scope, receive, send)

@@ -1,0 +1,43 @@
+"""The app that `profiling serve` runs, built inside each server process.
+
+uvicorn starts `--workers N` processes by importing this factory in each of them, so every
+worker builds its own app and its own engine (a database connection cannot cross processes).
+The factory reads the same environment as the command; `serve` adds whether keys are required."""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+
+from starlette.applications import Starlette
+
+from server.app import create_app
+from settings import load_settings
+
+FACTORY = "server.served_app:served_app"
+
+
+def served_app() -> Starlette:
+    settings = load_settings()
+    app = create_app(settings=settings, require_keys=not settings.serve_no_auth)
+    freeze_startup_objects()
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """Move what the process has built so far (modules, the schema, SQLAlchemy's and Babel's
+    tables: some 700,000 objects) out of the garbage collector's reach. They live as long as
+    the process, and without this every full collection walks them again while a large answer
+    is being built: 120,000 metric rows took 1.5 s instead of 1.1 s."""
+    gc.collect()
+    gc.freeze()
+
+
+def event_loop() -> str:
+    """uvloop where it is installed (uvicorn[standard] brings it on Linux and macOS)."""
+    return "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+
+
+def http_parser() -> str:
+    """httptools where it is installed, else uvicorn's pure-Python h11."""
+    return "httptools" if importlib.util.find_spec("httptools") else "h11"

@@ -1,0 +1,265 @@
+"""Every setting of every command and of the server, read from the environment once.
+
+`load_settings()` parses and checks every variable in one pass and raises one error type,
+`SettingsError`, whose message names the variable and what it accepts. The result is passed
+down: nothing below this module reads the environment.
+
+| variable | default | meaning |
+| --- | --- | --- |
+| DATABASE_URL | sqlite+aiosqlite:///profiling.db | the database (writes, jobs and reads) |
+| PROFILING_TODAY | the real date | pins "today" (YYYY-MM-DD) |
+| PROFILING_MIN_COHORT | 5 | raises the cohort minimum (never below 5) |
+| PROFILING_REPORT_NAME | Customer Profiling Pulse | the pulse report's name |
+| PROFILING_GRAPHIQL, PROFILING_INTROSPECTION | true | GraphiQL in browsers; introspection |
+| PROFILING_REQUEST_TIMEOUT | 10 | seconds a request may run |
+| PROFILING_MAX_DEPTH, _ALIASES, _TOKENS, _COST | 10, 15, 2000, 3000000 | query limits |
+| PROFILING_RATE_LIMIT_RATE | 100000 | cost a key regains per second; 0 turns limits off |
+| PROFILING_RATE_LIMIT_BURST | PROFILING_MAX_COST | cost a full bucket holds |
+| REDIS_URL | unset | rate-limit buckets shared in Redis |
+| PROFILING_SEGMENT_CLUSTERS | 9 | K-means clusters per quarter (at most) |
+| PROFILING_RECENT_QUARTERS | 1 | the isRecent window |
+| PROFILING_PAYMENT_TERMS_DAYS | 30 | due date of an invoice without one |
+| PROFILING_LOW_RISK_SCORE, PROFILING_HIGH_RISK_SCORE | 70, 40 | credit segment thresholds |
+| PROFILING_LEAN_EXECUTION | true | the column-at-a-time executor (schema/execution/lean.py) |
+| PROFILING_PREPARED_QUERIES | true | queries that validated once skip Strawberry's pipeline |
+| PROFILING_SERVE_NO_AUTH | false | set by `profiling serve --no-auth` for its workers |
+
+The two execution switches exist so that an upgrade of Strawberry or graphql-core can be tried
+with the fast paths off (docs/upgrading-strawberry.md): answers are the same either way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from analytics.cohort import MIN_COHORT
+from analytics.credit import CreditPolicy
+from analytics.rfm import DEFAULT_RECENT_QUARTERS
+from analytics.segments import DEFAULT_CLUSTERS, check_clusters
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///profiling.db"
+DEFAULT_REPORT_NAME = "Customer Profiling Pulse"
+DEFAULT_RATE = 100_000.0
+MAX_RECENT_QUARTERS = 40
+# `profiling serve --no-auth` tells its worker processes through their environment.
+SERVE_NO_AUTH_VARIABLE = "PROFILING_SERVE_NO_AUTH"
+
+
+class SettingsError(ValueError):
+    """A setting from the environment is malformed; the message names it and says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueryLimits:
+    """Checked before a query runs (schema/limits.py)."""
+
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2_000
+    # Allows 100 accounts with their companies, contracts and all their metrics (about 0.8
+    # million), or 50 industries x 100 accounts x every metric and month (about 1.5 million).
+    max_cost: int = 3_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """A bucket of query cost per API key (server/rate_limits.py)."""
+
+    rate: float = DEFAULT_RATE
+    burst: int = QueryLimits().max_cost
+    redis_url: str | None = None
+    redis_prefix: str = "profiling:rate:"
+
+    @property
+    def enabled(self) -> bool:
+        return self.rate > 0
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentOptions:
+    """The configurable parts of segmentation and credit scoring. The ingest of sales or
+    ledger data and `profiling segment` both use them, so a recomputation triggered by a load
+    gives what `profiling segment` gives."""
+
+    max_clusters: int = DEFAULT_CLUSTERS
+    recent_quarters: int = DEFAULT_RECENT_QUARTERS
+    credit: CreditPolicy = field(default_factory=CreditPolicy)
+
+    def __post_init__(self) -> None:
+        check_clusters(self.max_clusters)
+        if not 1 <= self.recent_quarters <= MAX_RECENT_QUARTERS:
+            raise ValueError(
+                f"the recency window must be 1 to {MAX_RECENT_QUARTERS} quarters, "
+                f"got {self.recent_quarters}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    today_override: dt.date | None = None
+    min_cohort: int = MIN_COHORT
+    report_name: str = DEFAULT_REPORT_NAME
+    # Production switches: GraphiQL and introspection help people explore, not attackers.
+    graphiql: bool = True
+    introspection: bool = True
+    request_timeout: float = 10.0
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    segment: SegmentOptions = field(default_factory=SegmentOptions)
+    lean_execution: bool = True
+    prepared_queries: bool = True
+    serve_no_auth: bool = False
+
+    def today(self) -> dt.date:
+        """Today's date, unless PROFILING_TODAY pins it (tests, reproducible reports)."""
+        return self.today_override or dt.date.today()
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the plain URLs users paste and pick the async driver for them."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+class _Environment:
+    """One parser for every variable: blank means the default, anything else must parse."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+
+    def text(self, name: str, default: str) -> str:
+        return self._env.get(name, "").strip() or default
+
+    def _given(self, name: str) -> str | None:
+        return self._env.get(name, "").strip() or None
+
+    def whole(self, name: str, default: int, *, minimum: int | None = None) -> int:
+        given = self._given(name)
+        if given is None:
+            return default
+        try:
+            value = int(given)
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number, got {given!r}") from None
+        if minimum is not None and value < minimum:
+            what = "a positive whole number" if minimum == 1 else f"at least {minimum}"
+            raise SettingsError(f"{name} must be {what}, got {given!r}")
+        return value
+
+    def number(self, name: str, default: float, *, positive: bool) -> float:
+        given = self._given(name)
+        if given is None:
+            return default
+        try:
+            value = float(given)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            what = "a positive number" if positive else "a number, 0 or more"
+            raise SettingsError(f"{name} must be {what}, got {given!r}")
+        return value
+
+    def switch(self, name: str, default: bool = True) -> bool:
+        given = self._given(name)
+        if given is None:
+            return default
+        if given.lower() in ("1", "true", "yes", "on"):
+            return True
+        if given.lower() in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{name} must be true or false, got {given!r}")
+
+    def date(self, name: str) -> dt.date | None:
+        given = self._given(name)
+        if given is None:
+            return None
+        try:
+            return dt.date.fromisoformat(given)
+        except ValueError:
+            raise SettingsError(f"{name} must be a date as YYYY-MM-DD, got {given!r}") from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Every setting, from `environ` (the process environment by default)."""
+    env = _Environment(os.environ if environ is None else environ)
+    min_cohort = env.whole("PROFILING_MIN_COHORT", MIN_COHORT)
+    if min_cohort < MIN_COHORT:
+        raise SettingsError(
+            f"PROFILING_MIN_COHORT may raise the minimum cohort, never lower it below "
+            f"{MIN_COHORT}; got {min_cohort}"
+        )
+    request_timeout = env.number("PROFILING_REQUEST_TIMEOUT", 10.0, positive=True)
+    return Settings(
+        database_url=normalize_database_url(env.text("DATABASE_URL", DEFAULT_DATABASE_URL)),
+        today_override=env.date("PROFILING_TODAY"),
+        min_cohort=min_cohort,
+        report_name=env.text("PROFILING_REPORT_NAME", DEFAULT_REPORT_NAME),
+        graphiql=env.switch("PROFILING_GRAPHIQL"),
+        introspection=env.switch("PROFILING_INTROSPECTION"),
+        request_timeout=request_timeout,
+        limits=(limits := _query_limits(env)),
+        rate_limits=_rate_limits(env, max_cost=limits.max_cost),
+        segment=_segment_options(env),
+        lean_execution=env.switch("PROFILING_LEAN_EXECUTION"),
+        prepared_queries=env.switch("PROFILING_PREPARED_QUERIES"),
+        serve_no_auth=env.switch(SERVE_NO_AUTH_VARIABLE, default=False),
+    )
+
+
+def _query_limits(env: _Environment) -> QueryLimits:
+    defaults = QueryLimits()
+    return QueryLimits(
+        max_depth=env.whole("PROFILING_MAX_DEPTH", defaults.max_depth, minimum=1),
+        max_aliases=env.whole("PROFILING_MAX_ALIASES", defaults.max_aliases, minimum=1),
+        max_tokens=env.whole("PROFILING_MAX_TOKENS", defaults.max_tokens, minimum=1),
+        max_cost=env.whole("PROFILING_MAX_COST", defaults.max_cost, minimum=1),
+    )
+
+
+def _rate_limits(env: _Environment, *, max_cost: int) -> RateLimits:
+    given_rate = env.text("PROFILING_RATE_LIMIT_RATE", "")
+    try:
+        rate = env.number("PROFILING_RATE_LIMIT_RATE", DEFAULT_RATE, positive=False)
+    except SettingsError:
+        raise SettingsError(
+            "PROFILING_RATE_LIMIT_RATE must be a number of cost units per second "
+            f"(0 turns rate limits off), got {given_rate!r}"
+        ) from None
+    burst = env.whole("PROFILING_RATE_LIMIT_BURST", max_cost)
+    if burst < max_cost:
+        raise SettingsError(
+            f"PROFILING_RATE_LIMIT_BURST is {burst:,}, below the query cost limit of "
+            f"{max_cost:,}: the costliest allowed queries could never run. Raise it, or "
+            "lower PROFILING_MAX_COST"
+        )
+    return RateLimits(rate=rate, burst=burst, redis_url=env.text("REDIS_URL", "") or None)
+
+
+def _segment_options(env: _Environment) -> SegmentOptions:
+    defaults = CreditPolicy()
+    try:
+        return SegmentOptions(
+            max_clusters=env.whole("PROFILING_SEGMENT_CLUSTERS", DEFAULT_CLUSTERS),
+            recent_quarters=env.whole("PROFILING_RECENT_QUARTERS", DEFAULT_RECENT_QUARTERS),
+            credit=CreditPolicy(
+                payment_terms_days=env.whole(
+                    "PROFILING_PAYMENT_TERMS_DAYS", defaults.payment_terms_days
+                ),
+                low_risk_from=env.whole("PROFILING_LOW_RISK_SCORE", defaults.low_risk_from),
+                high_risk_below=env.whole("PROFILING_HIGH_RISK_SCORE", defaults.high_risk_below),
+            ),
+        )
+    except SettingsError:
+        raise
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc

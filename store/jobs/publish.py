@@ -1,0 +1,248 @@
+"""`profiling publish`: compute a month's sector benchmarks and roll-ups and freeze them.
+
+A cohort is predeclared: the accounts of one sector with a value of one metric in one month,
+never an ad-hoc filter. Percentiles, roll-ups and ranks are derived only for cohorts that meet
+the minimum; every cohort's membership is kept so a revision can be checked for differencing.
+The whole month is written in one transaction: a crash leaves the previous state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import orjson
+from sqlalchemy import delete, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from analytics.cohort import effective_minimum, is_publishable
+from analytics.months import first_of_month, last_full_month
+from analytics.percentiles import percentiles, round_percentile
+from analytics.revision import BlockingCohort, blocking_cohorts
+from analytics.rollups import roll_up
+from store.ingest.progress import IngestProgress, NoProgress
+from store.tables import (
+    ACCOUNT_TABLE,
+    COHORT_TABLE,
+    DEFINITION_TABLE,
+    METRIC_TABLE,
+    PUBLISHED_MONTH_TABLE,
+    Level,
+)
+
+CohortKey = tuple[str, str]  # (industry_id, metric_name)
+_PARTITION_ROWS = 20_000
+Percentiles = tuple[float, float, float, float]
+
+
+class PublishRefused(Exception):
+    """The month cannot be published as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    month: dt.date
+    revision: int
+    cohorts: int
+    publishable: int
+    sectors: int
+    values: int
+
+
+@dataclass(slots=True)
+class _Cohort:
+    members: list[tuple[Decimal, str]]  # (value, account_id), sorted on freezing
+
+    def freeze(self) -> tuple[list[str], list[Decimal]]:
+        self.members.sort()
+        return [account for _, account in self.members], [value for value, _ in self.members]
+
+
+async def _month_values(connection: AsyncConnection, month: dt.date) -> dict[CohortKey, _Cohort]:
+    """Every account-level value of the month with its account's sector."""
+    metric, account = METRIC_TABLE.c, ACCOUNT_TABLE.c
+    result = await connection.stream(
+        select(account.industry_id, metric.metric_name, metric.entity_id, metric.value)
+        .join_from(METRIC_TABLE, ACCOUNT_TABLE, metric.entity_id == account.account_id)
+        .where(
+            metric.level == Level.ACCOUNT,
+            metric.effective_date == month,
+            account.industry_id.is_not(None),
+        )
+    )
+    cohorts: dict[CohortKey, _Cohort] = defaultdict(lambda: _Cohort([]))
+    # Partitions, not rows: each async step costs a greenlet switch, which per row would be
+    # most of the job's time on a million values.
+    async for partition in result.partitions(_PARTITION_ROWS):
+        for industry_id, metric_name, account_id, value in partition:
+            cohorts[industry_id, metric_name].members.append((value, account_id))
+    return cohorts
+
+
+async def _postgres_percentiles(
+    connection: AsyncConnection, month: dt.date, minimum: int
+) -> dict[CohortKey, Percentiles]:
+    """percentile_cont in the database, for the cohorts that meet the minimum."""
+    rows = await connection.execute(
+        text(
+            "SELECT a.industry_id, v.metric_name, "
+            "percentile_cont(ARRAY[0.25, 0.5, 0.75, 0.9]) "
+            "WITHIN GROUP (ORDER BY v.value::float8) "
+            "FROM metric_value v JOIN account a ON a.account_id = v.entity_id "
+            "WHERE v.level = 'account' AND v.effective_date = :month "
+            "AND a.industry_id IS NOT NULL "
+            "GROUP BY a.industry_id, v.metric_name HAVING count(*) >= :minimum"
+        ),
+        {"month": month, "minimum": minimum},
+    )
+    found: dict[CohortKey, Percentiles] = {}
+    for industry_id, metric_name, (p25, p50, p75, p90) in rows:
+        found[industry_id, metric_name] = (
+            round_percentile(p25),
+            round_percentile(p50),
+            round_percentile(p75),
+            round_percentile(p90),
+        )
+    return found
+
+
+async def _previous_members(
+    connection: AsyncConnection, month: dt.date
+) -> dict[CohortKey, frozenset[str]]:
+    cohort = COHORT_TABLE.c
+    rows = await connection.execute(
+        select(cohort.industry_id, cohort.metric_name, cohort.member_ids).where(
+            cohort.month == month
+        )
+    )
+    return {
+        (industry_id, metric_name): frozenset(orjson.loads(ids))
+        for industry_id, metric_name, ids in rows
+    }
+
+
+def describe_blocking(blocking: Sequence[BlockingCohort[CohortKey]]) -> str:
+    lines = [
+        f"  {industry} x {metric}: {item.before} -> {item.after} accounts ({item.changed} changed)"
+        for item in blocking
+        for industry, metric in [item.cohort]
+    ]
+    return "\n".join(lines)
+
+
+async def publish_month(
+    engine: AsyncEngine,
+    *,
+    month: dt.date,
+    today: dt.date,
+    min_cohort: int,
+    revise: bool = False,
+    progress: IngestProgress | None = None,
+) -> PublishResult:
+    """Compute and freeze one month. Refuses a month not yet over, a month without data,
+    a second publication without `revise`, and a revision that would allow differencing."""
+    month = first_of_month(month)
+    progress = progress or NoProgress()
+    minimum = effective_minimum(min_cohort)
+    if month > last_full_month(today):
+        raise PublishRefused(
+            f"{month:%Y-%m} is not over yet: the last full month is {last_full_month(today):%Y-%m}"
+        )
+    async with engine.begin() as connection:
+        published = (
+            await connection.execute(
+                select(PUBLISHED_MONTH_TABLE.c.revision).where(
+                    PUBLISHED_MONTH_TABLE.c.month == month
+                )
+            )
+        ).scalar_one_or_none()
+        if published is not None and not revise:
+            raise PublishRefused(
+                f"{month:%Y-%m} is already published and frozen; to recompute it use --revise"
+            )
+        if published is None and revise:
+            raise PublishRefused(f"{month:%Y-%m} is not published yet: publish it without --revise")
+
+        progress.start("Reading the month's values")
+        cohorts = await _month_values(connection, month)
+        values = sum(len(cohort.members) for cohort in cohorts.values())
+        if not cohorts:
+            raise PublishRefused(
+                f"no account-level metric values of accounts with an industry in {month:%Y-%m}: "
+                "nothing to publish"
+            )
+        members = {key: frozenset(a for _, a in cohort.members) for key, cohort in cohorts.items()}
+        if published is not None:
+            blocking = blocking_cohorts(
+                await _previous_members(connection, month), members, minimum=minimum
+            )
+            if blocking:
+                raise PublishRefused(
+                    f"revising {month:%Y-%m} would let two answers be compared to reveal single "
+                    "accounts; these cohorts change by 1 to 4 accounts:\n"
+                    + describe_blocking(blocking)
+                )
+
+        aggregations = dict(
+            (
+                await connection.execute(
+                    select(DEFINITION_TABLE.c.name, DEFINITION_TABLE.c.aggregation)
+                )
+            ).all()
+        )
+        in_database: dict[CohortKey, Percentiles] = {}
+        if connection.dialect.name == "postgresql":
+            in_database = await _postgres_percentiles(connection, month, minimum)
+
+        progress.start("Computing benchmarks", total=len(cohorts))
+        rows = []
+        for (industry_id, metric_name), cohort in sorted(cohorts.items()):
+            account_ids, sorted_values = cohort.freeze()
+            row: dict[str, object] = {
+                "industry_id": industry_id,
+                "metric_name": metric_name,
+                "month": month,
+                "cohort_size": len(account_ids),
+                "p25": None,
+                "p50": None,
+                "p75": None,
+                "p90": None,
+                "rollup": None,
+                "member_ids": orjson.dumps(account_ids).decode(),
+                "member_values": orjson.dumps([str(v) for v in sorted_values]).decode(),
+            }
+            if is_publishable(len(account_ids), minimum=minimum):
+                computed = in_database.get((industry_id, metric_name)) or percentiles(sorted_values)
+                row.update(zip(("p25", "p50", "p75", "p90"), computed, strict=True))
+                row["rollup"] = roll_up(sorted_values, aggregations[metric_name])
+            rows.append(row)
+            progress.advance(1)
+
+        revision = 1 if published is None else published + 1
+        await connection.execute(delete(COHORT_TABLE).where(COHORT_TABLE.c.month == month))
+        await connection.execute(
+            delete(PUBLISHED_MONTH_TABLE).where(PUBLISHED_MONTH_TABLE.c.month == month)
+        )
+        await connection.execute(
+            PUBLISHED_MONTH_TABLE.insert(),
+            [
+                {
+                    "month": month,
+                    "published_at": dt.datetime.now(dt.UTC),
+                    "revision": revision,
+                    "min_cohort": minimum,
+                }
+            ],
+        )
+        await connection.execute(COHORT_TABLE.insert(), rows)
+    publishable = [row for row in rows if row["p50"] is not None]
+    return PublishResult(
+        month=month,
+        revision=revision,
+        cohorts=len(rows),
+        publishable=len(publishable),
+        sectors=len({row["industry_id"] for row in publishable}),
+        values=values,
+    )

@@ -1,0 +1,116 @@
+"""Reads of published months: frozen cohorts, their members, and industry roll-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+import orjson
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.cohort import is_publishable
+from store.reads.entities import MetricFilter
+from store.records import CohortMembers, CohortRecord, MetricRecord
+from store.tables import COHORT_TABLE, DEFINITION_TABLE, PUBLISHED_MONTH_TABLE
+
+cohort = COHORT_TABLE.c
+definition = DEFINITION_TABLE.c
+
+_COHORT_COLUMNS = (
+    cohort.industry_id,
+    cohort.metric_name,
+    cohort.month,
+    cohort.cohort_size,
+    cohort.p25,
+    cohort.p50,
+    cohort.p75,
+    cohort.p90,
+    cohort.rollup,
+)
+
+CohortKey = tuple[str, str, dt.date]  # (industry_id, metric_name, month)
+
+
+async def published_months(connection: AsyncConnection) -> list[dt.date]:
+    rows = await connection.execute(
+        select(PUBLISHED_MONTH_TABLE.c.month).order_by(PUBLISHED_MONTH_TABLE.c.month)
+    )
+    return list(rows.scalars())
+
+
+async def cohorts_by_key(
+    connection: AsyncConnection, *, keys: Sequence[CohortKey]
+) -> dict[CohortKey, CohortRecord]:
+    rows = await connection.execute(
+        select(*_COHORT_COLUMNS).where(
+            tuple_(cohort.industry_id, cohort.metric_name, cohort.month).in_(keys)
+        )
+    )
+    return {(row[0], row[1], row[2]): CohortRecord(*row) for row in rows}
+
+
+async def cohorts_of_month(
+    connection: AsyncConnection, *, month: dt.date, metric_name: str | None = None
+) -> list[CohortRecord]:
+    statement = select(*_COHORT_COLUMNS).where(cohort.month == month)
+    if metric_name is not None:
+        statement = statement.where(cohort.metric_name == metric_name)
+    rows = await connection.execute(statement.order_by(cohort.metric_name, cohort.industry_id))
+    return [CohortRecord(*row) for row in rows]
+
+
+async def members_by_key(
+    connection: AsyncConnection, *, keys: Sequence[CohortKey]
+) -> dict[CohortKey, CohortMembers]:
+    rows = await connection.execute(
+        select(
+            cohort.industry_id,
+            cohort.metric_name,
+            cohort.month,
+            cohort.member_ids,
+            cohort.member_values,
+        ).where(tuple_(cohort.industry_id, cohort.metric_name, cohort.month).in_(keys))
+    )
+    return {
+        (industry_id, metric_name, month): CohortMembers(
+            orjson.loads(ids), [Decimal(value) for value in orjson.loads(values)]
+        )
+        for industry_id, metric_name, month, ids, values in rows
+    }
+
+
+async def rollups_by_industry(
+    connection: AsyncConnection,
+    *,
+    industry_ids: Sequence[str],
+    metric_filter: MetricFilter,
+    min_cohort: int,
+) -> dict[str, list[MetricRecord]]:
+    """Roll-ups of published months whose cohort meets the minimum, as metric rows."""
+    conditions = [cohort.industry_id.in_(industry_ids), cohort.rollup.is_not(None)]
+    if metric_filter.names is not None:
+        conditions.append(cohort.metric_name.in_(metric_filter.names))
+    if metric_filter.months is not None:
+        conditions.append(cohort.month.in_(metric_filter.months))
+    rows = await connection.execute(
+        select(
+            cohort.industry_id,
+            cohort.metric_name,
+            cohort.rollup,
+            definition.unit,
+            cohort.month,
+            cohort.cohort_size,
+        )
+        .join_from(COHORT_TABLE, DEFINITION_TABLE, cohort.metric_name == definition.name)
+        .where(*conditions)
+        .order_by(cohort.industry_id, cohort.metric_name, cohort.month)
+    )
+    grouped: dict[str, list[MetricRecord]] = defaultdict(list)
+    for industry_id, name, value, unit, month, size in rows:
+        # The minimum may have been raised since the month was published.
+        if is_publishable(size, minimum=min_cohort):
+            grouped[industry_id].append(MetricRecord(name, value, unit, month))
+    return grouped

@@ -1,0 +1,144 @@
+"""A Core select run as SQL text on the driver: compiled once, its values converted by column.
+
+Executing a select through Core costs SQLAlchemy about 0.1 ms before the driver sees it (the
+compiled cache's key, the IN lists expanded, an execution context), then converts every value
+of every row through its type's processor and builds a Row for each: for the reads every
+request makes, more than SQLite takes to run them (docs/performance.md has the figures).
+
+A DriverSelect does the same work once where it can: the statement is compiled once per dialect,
+expanded once per length of each IN list by SQLAlchemy itself (`construct_expanded_state`),
+and run with `exec_driver_sql`, so statement events still fire (/metrics and the tests count
+statements). The values of each column are converted in one pass by the processor SQLAlchemy
+would use for it: the type's `result_processor` for the driver's column type. Bind values go
+through the bind processors the expansion gives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Dialect, Select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from store.running.gc_pause import collection_paused
+
+Processor = Callable[[Any], Any]
+
+# Expanded texts kept per statement: one per dialect and combination of IN list lengths.
+TEXTS_KEPT = 256
+
+
+_CONSTANT = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """Where one placeholder's value comes from: a parameter, one item of a list parameter,
+    or the statement itself (a value bound when it was built, such as a key's scope)."""
+
+    name: str
+    index: int | None
+    process: Processor | None
+    constant: Any = _CONSTANT
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    sql: str
+    slots: tuple[_Slot, ...]
+
+    def arguments(self, parameters: Mapping[str, Any]) -> tuple[Any, ...]:
+        values = []
+        for slot in self.slots:
+            value = slot.constant
+            if value is _CONSTANT:
+                value = parameters[slot.name]
+                if slot.index is not None:
+                    value = value[slot.index]
+            values.append(value if slot.process is None else slot.process(value))
+        return tuple(values)
+
+
+class DriverSelect:
+    """A select whose parameters are plain values or lists for expanding IN parameters."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self._statement = statement
+        self._columns = tuple(statement.selected_columns)
+        self._compiled: dict[Dialect, SQLCompiler] = {}
+        self._texts: dict[tuple[Dialect, tuple[tuple[str, int], ...]], _Text] = {}
+        self._processors: dict[Dialect, tuple[Processor | None, ...]] = {}
+
+    async def columns(
+        self, connection: AsyncConnection, parameters: Mapping[str, Any]
+    ) -> list[list[Any]]:
+        """The rows' values as one list per selected column, converted as Core converts them."""
+        dialect = connection.dialect
+        text = self._text(dialect, parameters)
+        result = await connection.exec_driver_sql(text.sql, text.arguments(parameters))
+        processors = self._processors.get(dialect)
+        if processors is None:
+            # The driver's column types, as Core reads them to choose each processor.
+            description = result.cursor.description
+            processors = tuple(
+                column.type.dialect_impl(dialect).result_processor(dialect, entry[1])
+                for column, entry in zip(self._columns, description, strict=True)
+            )
+            self._processors[dialect] = processors
+        with collection_paused():
+            # The driver's own rows: SQLAlchemy's Row objects would add a third to a large read.
+            try:
+                rows = result.cursor.fetchall()
+            finally:
+                result.close()
+            if not rows:
+                return [[] for _ in self._columns]
+            return [
+                list(values) if process is None else list(map(process, values))
+                for values, process in zip(zip(*rows, strict=True), processors, strict=True)
+            ]
+
+    def _text(self, dialect: Dialect, parameters: Mapping[str, Any]) -> _Text:
+        sizes = tuple(
+            (name, len(value))
+            for name, value in parameters.items()
+            if isinstance(value, list | tuple)
+        )
+        key = (dialect, sizes)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._expand(dialect, parameters)
+            if len(self._texts) >= TEXTS_KEPT:  # reads may run in several threads: no LRU
+                self._texts.clear()
+            self._texts[key] = text
+        return text
+
+    def _expand(self, dialect: Dialect, parameters: Mapping[str, Any]) -> _Text:
+        compiled = self._compiled.get(dialect)
+        if compiled is None:
+            compiled = self._statement.compile(dialect=dialect)
+            assert isinstance(compiled, SQLCompiler)
+            if not compiled.positional or compiled.literal_execute_params:
+                raise ValueError("a DriverSelect needs a positional dialect and no literal values")
+            if any(not parameter.expanding for parameter in compiled.post_compile_params):
+                raise ValueError("a DriverSelect's only late parameters are expanding IN lists")
+            self._compiled[dialect] = compiled
+        state = compiled.construct_expanded_state(dict(parameters))
+        assert state.positiontup is not None
+        expanded_from = {
+            expanded: (name, index)
+            for name, names in state.parameter_expansion.items()
+            for index, expanded in enumerate(names)
+        }
+        slots = []
+        for key in state.positiontup:
+            process = state.processors.get(key)
+            if key in expanded_from and expanded_from[key][0] in parameters:
+                slots.append(_Slot(*expanded_from[key], process))
+            elif key in parameters:
+                slots.append(_Slot(key, None, process))
+            else:  # bound in the statement: the same for every run
+                slots.append(_Slot(key, None, process, state.parameters[key]))
+        return _Text(state.statement, tuple(slots))

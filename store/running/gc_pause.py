@@ -1,0 +1,41 @@
+"""The cyclic garbage collector paused while a read turns many rows into records.
+
+A read of 120,000 metric rows allocates about half a million tuples and lists in one go.
+CPython's collector runs on allocation counts: as these objects survive, it traverses them
+again at every generation, and once they outnumber the older objects by a quarter it runs full
+collections over the whole heap. In such a read that was about a quarter of its time
+(docs/performance.md has the figures). None of these objects can be part of a cycle (tuples
+of strings, decimals and dates, and lists of them), so those traversals can find nothing;
+paused for the conversion, the collector traverses them once, at its next run after the pause.
+
+Only synchronous stretches are paused: nothing awaits inside one, so a pause lasts as long as
+the conversion and no longer. Reads in several threads may overlap: the pauses are counted,
+and the collector runs again when the last one ends, and only if it ran when the first began."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import threading
+from collections.abc import Iterator
+
+_lock = threading.Lock()
+_pauses = 0
+_resume = False
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    global _pauses, _resume
+    with _lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()

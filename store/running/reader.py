@@ -1,0 +1,93 @@
+"""How a request's reads run: one small interface, a form per kind of database.
+
+Everything above the store reads through a `Reader`: `await reader.read(query, rows_at_most=N,
+one_snapshot=False)`, where `query` is a read function of `store.reads` bound to its arguments
+and `rows_at_most` is the bound its keys and filters give on the rows it returns (when they give
+one). The reader decides where the read runs; callers never do:
+
+- `SQLiteReader` (a SQLite file): a read bounded to a few rows runs at once on the event loop's
+  thread; any other read runs whole in one of the reader threads, on a pysqlite connection
+  over the same file (thread_reads.py). The figures behind both: docs/performance.md.
+- `AsyncEngineReader` (PostgreSQL through asyncpg, and an in-memory SQLite database that
+  another connection could not see): a pooled connection of the engine; a read that need not
+  see one snapshot (`one_snapshot=False`: one statement, or statements that need not agree)
+  runs in autocommit, one round trip instead of three (no BEGIN and ROLLBACK).
+
+Every read that leaves the calling thread runs shielded from the caller's cancellation, so it
+always gives its connection back (shielded.py; docs/cancellation.md)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from store.running import shielded, thread_reads
+
+T = TypeVar("T")
+Query = Callable[[AsyncConnection], Awaitable[T]]
+
+
+class Reader(ABC):
+    """Runs the store's read functions for the server: where, is the reader's to decide."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def read(
+        self, query: Query[T], *, rows_at_most: int | None = None, one_snapshot: bool = True
+    ) -> T:
+        """`query` over a connection of its own, returned whatever the caller does.
+
+        `rows_at_most` is the caller's bound on the rows the read returns, when its keys and
+        filters give one. Without `one_snapshot` the read's statements need not see one
+        snapshot of the database."""
+        if self._runs_inline(rows_at_most):
+            return self._run_inline(query)
+        return await shielded.shield(self._run(query, one_snapshot=one_snapshot))
+
+    def _runs_inline(self, rows_at_most: int | None) -> bool:
+        return False
+
+    def _run_inline(self, query: Query[T]) -> T:
+        raise NotImplementedError
+
+    @abstractmethod
+    async def _run(self, query: Query[T], *, one_snapshot: bool) -> T: ...
+
+
+class SQLiteReader(Reader):
+    def __init__(self, engine: AsyncEngine, companion: Engine) -> None:
+        super().__init__(engine)
+        self._companion = companion
+
+    def _runs_inline(self, rows_at_most: int | None) -> bool:
+        return thread_reads.runs_inline(rows_at_most)
+
+    def _run_inline(self, query: Query[T]) -> T:
+        # Nothing awaits inside: no cancellation can reach such a read halfway.
+        return thread_reads.run(self._companion, query)
+
+    async def _run(self, query: Query[T], *, one_snapshot: bool) -> T:
+        # One transaction per read on the companion: it sees one snapshot either way.
+        return await thread_reads.in_worker_thread(self._companion, query)
+
+
+class AsyncEngineReader(Reader):
+    async def _run(self, query: Query[T], *, one_snapshot: bool) -> T:
+        async with self.engine.connect() as connection:
+            if not one_snapshot:
+                # The pool sets the connection back to its default isolation on return.
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+            return await query(connection)
+
+
+def reader_for(engine: AsyncEngine) -> Reader:
+    """A reader over the engine (cheap: the SQLite companion is made once per engine)."""
+    companion = thread_reads.companion_for(engine)
+    if companion is not None:
+        return SQLiteReader(engine, companion)
+    return AsyncEngineReader(engine)

@@ -1,0 +1,77 @@
+"""Reads that a cancelled request cannot interrupt halfway.
+
+The request timeout cancels every field still running (and graphql-core on its own would
+cancel the fields beside a failed one: schema/execution/field_gathering.py stops that). A task
+cancelled while it holds a pooled connection (in the middle of a checkout, a query or the
+rollback that returns it) can leave that connection checked out and inside its transaction:
+on PostgreSQL it keeps its locks until the garbage collector happens to close it, and a
+TRUNCATE, a migration or a publish waits on it. So every read runs in a task of its own that
+the caller's cancellation does not reach: the read finishes and returns its connection, and
+its answer is dropped if nobody waits for it any more.
+
+A request settles its reads before it answers (`RequestReads.settle`), so that no read of a
+request outlives it, except after a timeout, where answering in time matters more."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Coroutine, Iterator
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+# The event loop keeps only weak references to tasks: these must live until they finish.
+_running: set[asyncio.Task[object]] = set()
+# The reads of the request being executed; tasks started for it inherit the variable.
+_request_reads: ContextVar[set[asyncio.Task[object]] | None] = ContextVar(
+    "request_reads", default=None
+)
+
+
+def _finished(task: asyncio.Task[object]) -> None:
+    _running.discard(task)
+    # Nobody may be waiting any more: fetch the outcome so that asyncio does not log
+    # "exception was never retrieved" for a read whose field was cancelled.
+    if not task.cancelled():
+        task.exception()
+
+
+async def shield(read: Coroutine[Any, Any, T]) -> T:
+    """Run `read` in a task of its own that the caller's cancellation does not reach, owned by
+    the request being executed (if any) until it has finished."""
+    task: asyncio.Task[T] = asyncio.ensure_future(read)
+    _running.add(task)
+    task.add_done_callback(_finished)
+    request_reads = _request_reads.get()
+    if request_reads is not None:
+        request_reads.add(task)
+    return await asyncio.shield(task)
+
+
+async def settle_all() -> None:
+    """Wait for every read still running, whichever request started it (a server shutting
+    down, before it disposes of its engine)."""
+    while pending := [task for task in _running if not task.done()]:
+        await asyncio.wait(pending)
+
+
+class RequestReads:
+    """The reads started while `tracking()` is active, whichever task started them."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    @contextlib.contextmanager
+    def tracking(self) -> Iterator[None]:
+        token = _request_reads.set(self._tasks)
+        try:
+            yield
+        finally:
+            _request_reads.reset(token)
+
+    async def settle(self) -> None:
+        """Wait until every read of the request has given its connection back."""
+        while pending := [task for task in self._tasks if not task.done()]:
+            await asyncio.wait(pending)

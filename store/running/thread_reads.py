@@ -1,0 +1,134 @@
+"""SQLite reads in one hop to a worker thread, instead of one hop per driver call.
+
+aiosqlite runs every call of the driver (open a cursor, execute, fetch, close, roll back) in its
+thread and wakes the event loop for each: a read in a request cost about 0.4 ms, most of it
+those hops. SQLite is a library in this process, so a read can as well run whole in a worker
+thread, on a plain pysqlite connection of a companion engine over the same file: one hop, about
+0.16 ms (docs/performance.md has the figures). Writes keep the async
+engine; the companion only reads, each read in its own short transaction, and sees every commit.
+
+The read functions of the store are written against AsyncConnection and only ever await
+`connection.execute(...)` or `connection.exec_driver_sql(...)`. Over a sync connection these
+calls complete at once, so the read's coroutine runs to its end in a single step, driven here
+without an event loop.
+
+A read of a few rows (an account by id, one month of an entity's metrics) runs on the event
+loop's own thread instead: the hop to a worker thread and back, with its two wake-ups and the
+GIL changing hands, costs more than such a read (a small request took about a fifth less time
+without it: docs/performance.md). The Python work of a read holds the GIL wherever it runs, so the
+loop loses nothing it would have had; only SQLite's own work, which releases the GIL, no longer
+runs beside it, and for a few rows that is a few microseconds. In WAL mode a reader does not
+wait for a writer, so such a read does not block on locks. Reads of unknown or large size
+keep the worker thread, where the loop gets its turn while SQLite works."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import inspect
+import os
+import weakref
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Connection, Dialect, Engine, event
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from store.engine import sqlite_pragmas
+
+T = TypeVar("T")
+
+# Reads expected to return at most this many rows run on the event loop's thread: about a
+# millisecond of work at most on this project's reference machine (2 cores).
+INLINE_ROWS = 200
+
+_companions: weakref.WeakKeyDictionary[AsyncEngine, Engine | None] = weakref.WeakKeyDictionary()
+
+
+def companion_for(engine: AsyncEngine) -> Engine | None:
+    """The pysqlite engine over the same SQLite file; None for other databases (and for an
+    in-memory SQLite database, which another connection would not see)."""
+    if engine in _companions:
+        return _companions[engine]
+    companion: Engine | None = None
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        companion = create_sync_engine(
+            url.set(drivername="sqlite+pysqlite"),
+            # Connections move between the worker threads, one thread at a time.
+            connect_args={"check_same_thread": False},
+        )
+        event.listen(companion, "connect", sqlite_pragmas)
+        # Whoever counts statements (/metrics, the tests) listens on the async engine: its
+        # listeners, as they are when a statement runs, hear the companion's statements too.
+        listened = engine.sync_engine.dispatch
+
+        def forward(*arguments: Any) -> None:
+            listened.before_cursor_execute(*arguments)
+
+        event.listen(companion, "before_cursor_execute", forward)
+        # Disposing of the async engine disposes of its companion too.
+        event.listen(engine.sync_engine, "engine_disposed", lambda _engine: companion.dispose())
+    _companions[engine] = companion
+    return companion
+
+
+_readers: ThreadPoolExecutor | None = None
+
+
+async def in_worker_thread(
+    companion: Engine, query: Callable[[AsyncConnection], Awaitable[T]]
+) -> T:
+    """`run` in one of the process's reader threads, with the caller's context (statements
+    are counted per request).
+
+    The readers are as many as the cores, not asyncio's default of cores + 4: the Python part
+    of a read holds the GIL, and more threads than cores only take it from each other and from
+    the event loop (four concurrent 1,200-row requests: about a third more throughput with two
+    readers than with six: docs/performance.md)."""
+    global _readers
+    if _readers is None:  # made on first use, in the process that serves (not before a fork)
+        _readers = ThreadPoolExecutor(
+            max_workers=os.cpu_count() or 1, thread_name_prefix="sqlite-reader"
+        )
+    context = contextvars.copy_context()
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_readers, context.run, run, companion, query)
+
+
+def runs_inline(expected_rows: int | None) -> bool:
+    """Whether a read with this bound on its rows runs on the calling (event loop) thread."""
+    return expected_rows is not None and expected_rows <= INLINE_ROWS
+
+
+class _Immediate:
+    """Enough of AsyncConnection for the store's reads, over a sync connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._connection.dialect
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        return self._connection.execute(statement, parameters)
+
+    async def exec_driver_sql(self, statement: str, parameters: Any = None) -> Any:
+        return self._connection.exec_driver_sql(statement, parameters)
+
+
+def run(companion: Engine, query: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """`query` on a connection of `companion`, in the calling (worker) thread."""
+    with companion.connect() as connection:
+        step = query(cast(AsyncConnection, _Immediate(connection)))
+        if not inspect.iscoroutine(step):
+            raise TypeError(f"a read must be a coroutine, got {type(step).__name__}")
+        try:
+            step.send(None)
+        except StopIteration as finished:
+            return cast(T, finished.value)
+        step.close()
+        raise RuntimeError("a read awaited something other than connection.execute")

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from settings import (
+    DEFAULT_DATABASE_URL,
+    QueryLimits,
+    SegmentOptions,
+    SettingsError,
+    load_settings,
+)
+
+
+def test_defaults() -> None:
+    settings = load_settings({})
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.min_cohort == 5
+    assert settings.today() == dt.date.today()
+
+
+def test_profiling_today_pins_today() -> None:
+    assert load_settings({"PROFILING_TODAY": "2023-05-31"}).today() == dt.date(2023, 5, 31)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("sqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+    ],
+)
+def test_plain_urls_get_the_async_driver(url: str, expected: str) -> None:
+    assert load_settings({"DATABASE_URL": url}).database_url == expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"PROFILING_TODAY": "31/05/2023"}, "YYYY-MM-DD"),
+        ({"PROFILING_MIN_COHORT": "4"}, "never lower it below 5"),
+        ({"PROFILING_MIN_COHORT": "five"}, "whole number"),
+    ],
+)
+def test_bad_settings_say_what_to_fix(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ)
+
+
+def test_the_minimum_cohort_may_be_raised() -> None:
+    assert load_settings({"PROFILING_MIN_COHORT": "8"}).min_cohort == 8
+
+
+def test_limits_are_configurable() -> None:
+    limits = load_settings({"PROFILING_MAX_DEPTH": "4", "PROFILING_MAX_COST": "99"}).limits
+    assert (limits.max_depth, limits.max_cost, limits.max_aliases) == (4, 99, 15)
+    with pytest.raises(ValueError, match="PROFILING_MAX_ALIASES"):
+        load_settings({"PROFILING_MAX_ALIASES": "0"})
+
+
+def test_rate_limits_from_the_environment() -> None:
+    default = load_settings({}).rate_limits
+    assert default.enabled
+    assert default.burst == QueryLimits().max_cost
+    assert default.redis_url is None
+    assert not load_settings({"PROFILING_RATE_LIMIT_RATE": "0"}).rate_limits.enabled
+    chosen = load_settings(
+        {
+            "PROFILING_RATE_LIMIT_RATE": "250.5",
+            "PROFILING_RATE_LIMIT_BURST": "5000",
+            "PROFILING_MAX_COST": "5000",
+            "REDIS_URL": "redis://cache:6379/2",
+        }
+    ).rate_limits
+    assert (chosen.rate, chosen.burst, chosen.redis_url) == (250.5, 5000, "redis://cache:6379/2")
+
+
+@pytest.mark.parametrize(
+    ("environ", "reason"),
+    [
+        ({"PROFILING_RATE_LIMIT_RATE": "-1"}, "PROFILING_RATE_LIMIT_RATE must be"),
+        ({"PROFILING_RATE_LIMIT_RATE": "nan"}, "PROFILING_RATE_LIMIT_RATE must be"),
+        ({"PROFILING_RATE_LIMIT_BURST": "1e9"}, "PROFILING_RATE_LIMIT_BURST must be"),
+        ({"PROFILING_RATE_LIMIT_BURST": "2999999"}, "below the query cost limit of 3,000,000"),
+    ],
+)
+def test_bad_rate_limits_are_refused_with_their_reason(
+    environ: dict[str, str], reason: str
+) -> None:
+    with pytest.raises(SettingsError, match=reason):
+        load_settings(environ)
+
+
+def test_options_come_from_the_environment_and_are_checked() -> None:
+    options = load_settings(
+        {
+            "PROFILING_SEGMENT_CLUSTERS": "5",
+            "PROFILING_RECENT_QUARTERS": "2",
+            "PROFILING_LOW_RISK_SCORE": "80",
+        }
+    ).segment
+    assert (options.max_clusters, options.recent_quarters, options.credit.low_risk_from) == (
+        5,
+        2,
+        80,
+    )
+    assert load_settings({}).segment == SegmentOptions()
+    with pytest.raises(SettingsError, match="PROFILING_SEGMENT_CLUSTERS must be a whole number"):
+        load_settings({"PROFILING_SEGMENT_CLUSTERS": "many"})
+    with pytest.raises(SettingsError, match="between 1 and 50"):
+        load_settings({"PROFILING_SEGMENT_CLUSTERS": "0"})
+    with pytest.raises(SettingsError, match="high-risk score <= low-risk score"):
+        load_settings({"PROFILING_HIGH_RISK_SCORE": "90"})

@@ -1,0 +1,73 @@
+"""The collector is paused inside `collection_paused()` and runs again when the last overlapping
+pause ends, whatever happens inside, and only if it ran before."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from store.running.gc_pause import collection_paused
+
+
+@pytest.fixture(autouse=True)
+def collector_enabled() -> Iterator[None]:
+    gc.enable()
+    yield
+    gc.enable()
+
+
+def test_paused_inside_and_running_after() -> None:
+    with collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_runs_again_after_an_exception() -> None:
+    with pytest.raises(ValueError, match="inside"), collection_paused():
+        raise ValueError("inside")
+    assert gc.isenabled()
+
+
+def test_stays_off_when_it_was_off() -> None:
+    gc.disable()
+    with collection_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+def test_nested_pauses_end_with_the_outer_one() -> None:
+    with collection_paused():
+        with collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_overlapping_pauses_in_threads_end_with_the_last() -> None:
+    """Thread A pauses, B pauses, A ends: B's conversion is still paused until B ends."""
+    a_paused, b_paused, a_ended = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, bool] = {}
+
+    def first() -> None:
+        with collection_paused():
+            a_paused.set()
+            b_paused.wait(5)
+        a_ended.set()
+
+    def second() -> None:
+        a_paused.wait(5)
+        with collection_paused():
+            b_paused.set()
+            a_ended.wait(5)
+            seen["inside B after A ended"] = gc.isenabled()
+        seen["after both"] = gc.isenabled()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert seen == {"inside B after A ended": False, "after both": True}
