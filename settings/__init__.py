@@ -20,6 +20,8 @@ down: nothing below this module reads the environment.
 | PROFILING_RECENT_QUARTERS | 1 | the isRecent window |
 | PROFILING_PAYMENT_TERMS_DAYS | 30 | due date of an invoice without one |
 | PROFILING_LOW_RISK_SCORE, PROFILING_HIGH_RISK_SCORE | 70, 40 | credit segment thresholds |
+| PROFILING_PRIVACY_EPSILON | 1.0 | privacy budget of one published month, per industry |
+| PROFILING_MAX_BODY_BYTES | 262144 | a larger request body is refused (413) before it is read |
 | PROFILING_LEAN_EXECUTION | true | the column-at-a-time executor (schema/execution/lean.py) |
 | PROFILING_PREPARED_QUERIES | true | queries that validated once skip Strawberry's pipeline |
 | PROFILING_SERVE_NO_AUTH | false | set by `profiling serve --no-auth` for its workers |
@@ -43,6 +45,10 @@ from analytics.segments import DEFAULT_CLUSTERS, check_clusters
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///profiling.db"
 DEFAULT_REPORT_NAME = "Customer Profiling Pulse"
 DEFAULT_RATE = 100_000.0
+DEFAULT_PRIVACY_EPSILON = 1.0
+# A query of the largest allowed size (2,000 tokens) with long names and variables stays far
+# below this; a body past it is refused before it is read.
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
 MAX_RECENT_QUARTERS = 40
 # `profiling serve --no-auth` tells its worker processes through their environment.
 SERVE_NO_AUTH_VARIABLE = "PROFILING_SERVE_NO_AUTH"
@@ -110,6 +116,10 @@ class Settings:
     limits: QueryLimits = field(default_factory=QueryLimits)
     rate_limits: RateLimits = field(default_factory=RateLimits)
     segment: SegmentOptions = field(default_factory=SegmentOptions)
+    # The differential-privacy budget of one published month in each industry (cohorts of
+    # different industries are disjoint); analytics/private_release.py splits it.
+    privacy_epsilon: float = DEFAULT_PRIVACY_EPSILON
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     lean_execution: bool = True
     prepared_queries: bool = True
     serve_no_auth: bool = False
@@ -210,6 +220,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         limits=(limits := _query_limits(env)),
         rate_limits=_rate_limits(env, max_cost=limits.max_cost),
         segment=_segment_options(env),
+        privacy_epsilon=env.number(
+            "PROFILING_PRIVACY_EPSILON", DEFAULT_PRIVACY_EPSILON, positive=True
+        ),
+        max_body_bytes=env.whole("PROFILING_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1024),
         lean_execution=env.switch("PROFILING_LEAN_EXECUTION"),
         prepared_queries=env.switch("PROFILING_PREPARED_QUERIES"),
         serve_no_auth=env.switch(SERVE_NO_AUTH_VARIABLE, default=False),
