@@ -249,6 +249,7 @@ def publish(
                 today=settings.today(),
                 min_cohort=settings.min_cohort,
                 revise=revise,
+                privacy_epsilon=settings.privacy_epsilon,
                 progress=RichProgress(bar),
             )
 

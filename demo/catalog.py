@@ -8,6 +8,7 @@ channels; the metrics measure that, at the level where each one is measured.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from analytics.units import COUNT, DAYS, HOURS, MINUTES, PERCENT, RATIO
 from store.tables import Level
@@ -120,6 +121,8 @@ class DemoMetric:
     # Decimal places the values carry: money to cents or whole, percents to one decimal.
     places: int
     levels: tuple[str, ...]
+    # What one account's monthly value can be: the clamp of private releases.
+    bounds: tuple[Decimal, Decimal]
 
     def definition_row(self) -> dict[str, object]:
         return {
@@ -128,6 +131,8 @@ class DemoMetric:
             "description": self.description,
             "higher_is_better": self.higher_is_better,
             "aggregation": self.aggregation,
+            "lower_bound": self.bounds[0],
+            "upper_bound": self.bounds[1],
         }
 
 
@@ -143,6 +148,7 @@ ACTIVE_USERS = DemoMetric(
     aggregation="sum",
     places=0,
     levels=(*_ALL_ENTITY_LEVELS, INDUSTRY),
+    bounds=(Decimal(0), Decimal("5000")),
 )
 CONTRACT_VALUE = DemoMetric(
     name="contract_value",
@@ -152,6 +158,7 @@ CONTRACT_VALUE = DemoMetric(
     aggregation="sum",
     places=2,
     levels=_ALL_ENTITY_LEVELS,
+    bounds=(Decimal(0), Decimal("500000")),
 )
 TICKETS_RESOLVED = DemoMetric(
     name="tickets_resolved",
@@ -161,6 +168,7 @@ TICKETS_RESOLVED = DemoMetric(
     aggregation="sum",
     places=0,
     levels=_COMPANY_AND_UP,
+    bounds=(Decimal(0), Decimal("200000")),
 )
 MINUTES_SAVED = DemoMetric(
     name="minutes_saved",
@@ -170,6 +178,7 @@ MINUTES_SAVED = DemoMetric(
     aggregation="sum",
     places=0,
     levels=_COMPANY_AND_UP,
+    bounds=(Decimal(0), Decimal("500000")),
 )
 REPLY_RATE = DemoMetric(
     name="reply_rate",
@@ -179,6 +188,7 @@ REPLY_RATE = DemoMetric(
     aggregation="mean",
     places=1,
     levels=(*_COMPANY_AND_UP, INDUSTRY),
+    bounds=(Decimal(0), Decimal("100")),
 )
 RESPONSE_TIME = DemoMetric(
     name="response_time",
@@ -188,6 +198,7 @@ RESPONSE_TIME = DemoMetric(
     aggregation="median",
     places=1,
     levels=(*_COMPANY_AND_UP, INDUSTRY),
+    bounds=(Decimal(0), Decimal("1440")),
 )
 HOURS_SAVED = DemoMetric(
     name="hours_saved",
@@ -197,6 +208,7 @@ HOURS_SAVED = DemoMetric(
     aggregation="sum",
     places=1,
     levels=_ACCOUNT_ONLY,
+    bounds=(Decimal(0), Decimal("10000")),
 )
 REVENUE = DemoMetric(
     name="revenue",
@@ -206,6 +218,7 @@ REVENUE = DemoMetric(
     aggregation="sum",
     places=2,
     levels=_ACCOUNT_ONLY,
+    bounds=(Decimal(0), Decimal("10000000")),
 )
 PIPELINE_VALUE = DemoMetric(
     name="pipeline_value",
@@ -215,6 +228,7 @@ PIPELINE_VALUE = DemoMetric(
     aggregation="sum",
     places=0,
     levels=_ACCOUNT_ONLY,
+    bounds=(Decimal(0), Decimal("50000000")),
 )
 TIME_TO_RESOLUTION = DemoMetric(
     name="time_to_resolution",
@@ -224,6 +238,7 @@ TIME_TO_RESOLUTION = DemoMetric(
     aggregation="median",
     places=1,
     levels=(ACCOUNT, INDUSTRY),
+    bounds=(Decimal(0), Decimal("30")),
 )
 CSAT = DemoMetric(
     name="csat",
@@ -233,6 +248,7 @@ CSAT = DemoMetric(
     aggregation="mean",
     places=1,
     levels=(ACCOUNT, INDUSTRY),
+    bounds=(Decimal(0), Decimal("100")),
 )
 AUTOMATION_RATE = DemoMetric(
     name="automation_rate",
@@ -242,6 +258,7 @@ AUTOMATION_RATE = DemoMetric(
     aggregation="mean",
     places=3,
     levels=(ACCOUNT, INDUSTRY),
+    bounds=(Decimal(0), Decimal("1")),
 )
 
 METRICS: tuple[DemoMetric, ...] = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from resolvers.shared_loader import SharedLoader
 from store.reads import benchmarks as benchmark_reads
 from store.reads.benchmarks import CohortKey
 from store.reads.entities import MetricFilter
-from store.records import CohortMembers, CohortRecord, MetricRecord
+from store.records import CohortMembers, CohortRecord
 from store.running.reader import Reader
 
 
@@ -29,12 +30,22 @@ class BenchmarkLoaders:
     min_cohort: int
     cohort_by_key: DataLoader[CohortKey, CohortRecord | None] = field(init=False)
     members_by_key: DataLoader[CohortKey, CohortMembers | None] = field(init=False)
-    rollups_by_industry: DataLoader[RollupKey, list[MetricRecord]] = field(init=False)
+    rollups_by_industry: DataLoader[RollupKey, list[tuple[CohortRecord, str]]] = field(init=False)
+    cohorts_by_month: DataLoader[dt.date, list[CohortRecord]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.cohort_by_key = SharedLoader(load_fn=self._cohorts)
         self.members_by_key = SharedLoader(load_fn=self._members)
         self.rollups_by_industry = SharedLoader(load_fn=self._rollups)
+        self.cohorts_by_month = SharedLoader(load_fn=self._months)
+
+    async def _months(self, months: Sequence[dt.date]) -> list[list[CohortRecord]]:
+        async def read(connection: AsyncConnection) -> list[list[CohortRecord]]:
+            return [
+                await benchmark_reads.cohorts_of_month(connection, month=month) for month in months
+            ]
+
+        return await self.reader.read(read)
 
     async def _cohorts(self, keys: Sequence[CohortKey]) -> list[CohortRecord | None]:
         found = await self.reader.read(
@@ -48,19 +59,20 @@ class BenchmarkLoaders:
         )
         return [found.get(key) for key in keys]
 
-    async def _rollups(self, keys: Sequence[RollupKey]) -> list[list[MetricRecord]]:
+    async def _rollups(self, keys: Sequence[RollupKey]) -> list[list[tuple[CohortRecord, str]]]:
         groups: dict[MetricFilter, list[str]] = defaultdict(list)
         for key in keys:
             groups[key.metric_filter].append(key.industry_id)
 
-        async def read(connection: AsyncConnection) -> dict[RollupKey, list[MetricRecord]]:
-            found: dict[RollupKey, list[MetricRecord]] = {}
+        async def read(
+            connection: AsyncConnection,
+        ) -> dict[RollupKey, list[tuple[CohortRecord, str]]]:
+            found: dict[RollupKey, list[tuple[CohortRecord, str]]] = {}
             for metric_filter, industry_ids in groups.items():
                 rows = await benchmark_reads.rollups_by_industry(
                     connection,
                     industry_ids=industry_ids,
                     metric_filter=metric_filter,
-                    min_cohort=self.min_cohort,
                 )
                 for industry_id in industry_ids:
                     found[RollupKey(industry_id, metric_filter)] = rows.get(industry_id, [])

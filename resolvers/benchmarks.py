@@ -1,14 +1,15 @@
 """Benchmarks, comparisons and the pulse report: served from frozen months only, and every
-derived value through the cohort rule (analytics.cohort.is_publishable)."""
+figure across accounts through resolvers/figures.py (the cohort rule, and exact or private)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from analytics.cohort import effective_minimum, is_publishable
+from analytics.cohort import effective_minimum
 from analytics.insights import insight
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentile_rank
@@ -16,8 +17,8 @@ from analytics.pulse import METHODOLOGY, SectorMedian, summarize
 from resolvers import lookups
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input, month_not_published
+from resolvers.figures import FigureKind, Figures, cohort_figures, figure_kind
 from resolvers.formatted_values import formatted_value
-from store.reads.benchmarks import cohorts_of_month
 from store.records import AccountRecord, CohortRecord, DefinitionRecord, IndustryRecord
 
 
@@ -27,7 +28,11 @@ class BenchmarkView:
     definition: DefinitionRecord
     month: dt.date
     cohort: CohortRecord | None  # None when no account of the sector had a value
-    publishable: bool
+    figures: Figures | None  # None when refused to this key
+
+    @property
+    def publishable(self) -> bool:
+        return self.figures is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,7 @@ class ComparisonView:
     month: dt.date
     customer_value: Decimal
     publishable: bool
+    figure_kind: FigureKind | None
     sector_p50: float | None
     sector_p90: float | None
     customer_percentile: int | None
@@ -53,6 +59,7 @@ class PulseView:
     sectors_covered: int
     benchmarks: list[BenchmarkView]
     methodology: str
+    figure_kind: FigureKind
 
 
 def _month_text(month: dt.date) -> str:
@@ -93,17 +100,14 @@ async def metric_definition(context: RequestContext, metric: str) -> DefinitionR
     return definition
 
 
-def _view(
+async def _view(
     context: RequestContext,
     sector: IndustryRecord,
     definition: DefinitionRecord,
     month: dt.date,
     cohort: CohortRecord | None,
 ) -> BenchmarkView:
-    publishable = cohort is not None and is_publishable(
-        cohort.cohort_size, minimum=context.settings.min_cohort
-    )
-    return BenchmarkView(sector, definition, month, cohort, publishable)
+    return BenchmarkView(sector, definition, month, cohort, await cohort_figures(context, cohort))
 
 
 async def _benchmarks(
@@ -118,10 +122,14 @@ async def _benchmarks(
     cohorts = await context.benchmarks.cohort_by_key.load_many(
         [(sector.industry_id, metric, month) for sector in sectors]
     )
-    return [
-        _view(context, sector, definition, month, cohort)
-        for sector, cohort in zip(sectors, cohorts, strict=True)
-    ]
+    return list(
+        await asyncio.gather(
+            *(
+                _view(context, sector, definition, month, cohort)
+                for sector, cohort in zip(sectors, cohorts, strict=True)
+            )
+        )
+    )
 
 
 async def sector_benchmarks(
@@ -176,10 +184,8 @@ async def account_comparison(
         return None
     value = members.values[members.account_ids.index(account.account_id)]
     cohort = await context.benchmarks.cohort_by_key.load(key)
-    publishable = cohort is not None and is_publishable(
-        cohort.cohort_size, minimum=context.settings.min_cohort
-    )
-    if cohort is None or not publishable:
+    found = await cohort_figures(context, cohort)
+    if found is None:
         return ComparisonView(
             account.account_id,
             account.industry_id,
@@ -187,6 +193,7 @@ async def account_comparison(
             month,
             value,
             False,
+            None,
             None,
             None,
             None,
@@ -201,6 +208,7 @@ async def account_comparison(
         percentile=rank,
         higher_is_better=definition.higher_is_better,
     )
+    # The account's own rank and band; the sector's figures are those its key may have.
     return ComparisonView(
         account.account_id,
         account.industry_id,
@@ -208,8 +216,9 @@ async def account_comparison(
         month,
         value,
         True,
-        cohort.p50,
-        cohort.p90,
+        found.kind,
+        found.p50,
+        found.p90,
         rank,
         sentence,
     )
@@ -226,20 +235,20 @@ async def pulse_report(
     current = await _publishable_cohorts(context, chosen)
     previous = await _publishable_cohorts(context, previous_month) if previous_month else []
     views = [
-        _view(context, industries[c.industry_id], definitions[c.metric_name], chosen, c)
-        for c in current
+        BenchmarkView(industries[c.industry_id], definitions[c.metric_name], chosen, c, found)
+        for c, found in current
     ]
 
-    def medians(cohorts: list[CohortRecord]) -> list[SectorMedian]:
+    def medians(cohorts: list[tuple[CohortRecord, Figures]]) -> list[SectorMedian]:
         return [
             SectorMedian(
                 industries[c.industry_id].name,
                 c.metric_name,
-                c.p50,
+                found.p50,
                 definitions[c.metric_name].higher_is_better,
             )
-            for c in cohorts
-            if c.p50 is not None
+            for c, found in cohorts
+            if found.p50 is not None
         ]
 
     def formatted(metric: str, number: float) -> str:
@@ -258,16 +267,17 @@ async def pulse_report(
             formatted=formatted,
         ),
         min_cohort=minimum,
-        sectors_covered=len({c.industry_id for c in current}),
+        sectors_covered=len({c.industry_id for c, _ in current}),
         benchmarks=views,
         methodology=METHODOLOGY.format(minimum=minimum),
+        figure_kind=figure_kind(context),
     )
 
 
-async def _publishable_cohorts(context: RequestContext, month: dt.date) -> list[CohortRecord]:
-    cohorts = await context.reader.read(
-        lambda connection: cohorts_of_month(connection, month=month)
-    )
-    return [
-        c for c in cohorts if is_publishable(c.cohort_size, minimum=context.settings.min_cohort)
-    ]
+async def _publishable_cohorts(
+    context: RequestContext, month: dt.date
+) -> list[tuple[CohortRecord, Figures]]:
+    """The month's cohorts this key may see, with their figures for it."""
+    cohorts = await context.benchmarks.cohorts_by_month.load(month)
+    found = await asyncio.gather(*(cohort_figures(context, cohort) for cohort in cohorts))
+    return [(c, f) for c, f in zip(cohorts, found, strict=True) if f is not None]

@@ -27,7 +27,7 @@ from store.records import (
 )
 from store.running.reader import Reader
 from store.sales_records import CreditRiskRecord, SalesProfileRecord
-from store.scope import INTERNAL, Scope
+from store.scope import Scope
 from store.tables import Level
 
 K = TypeVar("K")
@@ -88,7 +88,6 @@ class Loaders:
     companies_by_account: DataLoader[str, list[CompanyRecord]] = field(init=False)
     contracts_by_account: DataLoader[str, list[ContractRecord]] = field(init=False)
     contracts_by_company: DataLoader[str, list[ContractRecord]] = field(init=False)
-    account_count_by_industry: DataLoader[str, int] = field(init=False)
     account_page_by_industry: DataLoader[PageKey, AccountPage] = field(init=False)
     metrics_by_entity: DataLoader[MetricsKey, list[MetricRecord]] = field(init=False)
     sales_profile_by_account: DataLoader[str, SalesProfileRecord | None] = field(init=False)
@@ -125,12 +124,6 @@ class Loaders:
         )
         self.contracts_by_company = _by_key(
             reader, lambda c, ids: reads.contracts_by_company(c, company_ids=ids, scope=scope), list
-        )
-        # The cohort of an industry's values is every account in it, whoever asks.
-        self.account_count_by_industry = _by_key(
-            reader,
-            lambda c, ids: reads.account_counts_by_industry(c, industry_ids=ids, scope=INTERNAL),
-            int,
         )
         self.account_page_by_industry = SharedLoader(load_fn=self._account_pages)
         self.metrics_by_entity = SharedLoader(load_fn=self._metrics)

@@ -12,14 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analytics.cohort import is_publishable
 from analytics.months import first_of_month, last_full_month
+from resolvers import figures
 from resolvers.benchmark_loaders import RollupKey
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input
 from resolvers.loaders import MetricsKey
 from store.reads.entities import MetricFilter
 from store.records import MetricRecord
+from store.scope import Role, Scope
 from store.tables import Level
 
 
@@ -71,10 +72,15 @@ def prefetch_entity_metrics(
     A root lookup that will be asked for its metrics (`account(...) { metrics {...} }`, the
     most common query) would otherwise read the entity, then its rows: two reads one after the
     other. Started here, the rows' read runs beside the entity's, and the `metrics` field then
-    finds it in the DataLoader under the same key. Nothing is returned from here: rows of an
-    entity the request may not see are read but never leave the server, because the field
-    that would show them is only reached through the entity. Arguments that the field will
-    refuse (an unknown name) start nothing."""
+    finds it in the DataLoader under the same key. Arguments that the field will refuse (an
+    unknown name) start nothing.
+
+    Only an entity the key surely sees is read ahead: an internal key's, or an account key's
+    own account. For any other, reading the rows before the scope says the entity exists would
+    let the time of the answer tell a hidden entity with many rows from one that does not
+    exist; its rows are read after the entity, like every nested field's."""
+    if not _surely_visible(context.scope, level, entity_id):
+        return
     if arguments.names is not None and context.known_names.unknown(arguments.names):
         return
     metric_filter = _combined(arguments, today=context.today)
@@ -85,6 +91,12 @@ def prefetch_entity_metrics(
     # The field may never wait for it (the entity does not exist): its error must not be
     # reported as never retrieved.
     asyncio.ensure_future(loading).add_done_callback(_retrieve)
+
+
+def _surely_visible(scope: Scope, level: Level, entity_id: str) -> bool:
+    if scope.role is Role.INTERNAL:
+        return True
+    return scope.role is Role.ACCOUNT and level is Level.ACCOUNT and entity_id == scope.account_id
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:
@@ -138,23 +150,30 @@ async def industry_metrics(
 ) -> list[MetricRecord] | None:
     """Industry-level values, or None when the cohort rule refuses them.
 
-    These are the ingested industry-level values plus the roll-ups of published months whose
-    cohort meets the minimum. They are derived from the industry's accounts, so below the
-    minimum nothing is read at all, and the refusal is the same whether the industry has 0 or
-    4 accounts, data or none."""
+    These are derived from the industry's accounts, so they follow the cohort rule on the
+    industry's frozen cohorts (resolvers/figures.py): below the minimum nothing is read at all,
+    and the refusal is the same whether the industry has 0 or 4 accounts, data or none.
+    Internal keys get the ingested industry-level values and the exact roll-ups of published
+    months; every other key gets the private roll-ups only (ingested industry values may be
+    exact aggregates of the accounts, which only a private release may show)."""
     # Arguments are validated first, so bad input is reported alike for every industry.
     metric_filter = await build_metric_filter(context, arguments)
-    accounts = await context.loaders.account_count_by_industry.load(industry_id)
-    if not is_publishable(accounts, minimum=context.settings.min_cohort):
+    if not await figures.industry_is_open(context, industry_id):
         return None
     if metric_filter.names == () or metric_filter.months == ():
         return []
-    ingested = await _load(
-        context, level=Level.INDUSTRY, entity_id=industry_id, metric_filter=metric_filter
-    )
-    rollups = await context.benchmarks.rollups_by_industry.load(
+    ingested: list[MetricRecord] = []
+    if figures.figure_kind(context) is figures.FigureKind.EXACT:
+        ingested = await _load(
+            context, level=Level.INDUSTRY, entity_id=industry_id, metric_filter=metric_filter
+        )
+    rollups = []
+    for cohort, unit in await context.benchmarks.rollups_by_industry.load(
         RollupKey(industry_id, metric_filter)
-    )
+    ):
+        found = await figures.cohort_figures(context, cohort)
+        if found is not None and found.roll_up is not None:
+            rollups.append(MetricRecord(cohort.metric_name, found.roll_up, unit, cohort.month))
     return merge_rows(ingested, rollups)
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import strawberry
 
 from analytics.months import days_in_month
+from resolvers import figures
 from resolvers.benchmarks import BenchmarkView, ComparisonView, PulseView
 from resolvers.errors import cohort_too_small
 from schema.limits import field_cost, typical
@@ -19,6 +20,19 @@ month, linear interpolation (PostgreSQL percentile_cont, numpy's default). When 
 distinct accounts have a value, publishable is false, cohortSize is null, and each requested
 percentile field resolves to null with an error whose extensions.code is "COHORT_TOO_SMALL".
 The refusal looks the same for 0 and for 4."""
+
+# Registered as a GraphQL enum in place (strawberry.enum returns the same class).
+strawberry.enum(
+    figures.FigureKind,
+    description=(
+        "EXACT: computed from the members' values (internal keys only). "
+        "DIFFERENTIALLY_PRIVATE: drawn once when the month was published by a differentially "
+        "private mechanism (OpenDP) from values clamped to the metric's bounds, and frozen."
+    ),
+)
+FIGURE_KIND_FIELD_DOC = (
+    "Whether the figures across accounts are exact or differentially private; null when refused."
+)
 
 COMPARISON_DOC = """customerPercentile is the share of the cohort with a value at or below the
 customer's, 0-100, rounded; for a metric where lower is better it is measured the other way
@@ -63,11 +77,16 @@ class SectorBenchmark:
         cohort = self.view.cohort
         return cohort.cohort_size if cohort is not None and self.view.publishable else None
 
+    @strawberry.field(description=FIGURE_KIND_FIELD_DOC)  # type: ignore[untyped-decorator]
+    def figure_kind(self) -> figures.FigureKind | None:
+        found = self.view.figures
+        return None if found is None else found.kind
+
     def _percentile(self, name: str) -> float | None:
-        cohort = self.view.cohort
-        if cohort is None or not self.view.publishable:
+        found = self.view.figures
+        if found is None:
             raise cohort_too_small()
-        value: float | None = getattr(cohort, name)
+        value: float | None = getattr(found, name)
         return value
 
     @strawberry.field
@@ -133,6 +152,10 @@ class CustomerComparison:
     def insight(self) -> str | None:
         return self.view.insight
 
+    @strawberry.field(description=FIGURE_KIND_FIELD_DOC)  # type: ignore[untyped-decorator]
+    def figure_kind(self) -> figures.FigureKind | None:
+        return self.view.figure_kind
+
 
 @strawberry.type(
     description=(
@@ -169,3 +192,9 @@ class PulseReport:
     @strawberry.field
     def methodology(self) -> str:
         return self.view.methodology
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Whether the report's figures are exact or differentially private."
+    )
+    def figure_kind(self) -> figures.FigureKind:
+        return self.view.figure_kind

@@ -6,6 +6,7 @@ about 5 us per resolved field, so nothing per row is computed in a resolver that
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from operator import attrgetter
 from typing import Annotated
 
@@ -295,6 +296,14 @@ class MetricDefinition:
     unit: str
     description: str
     higher_is_better: bool
+    lower_bound: Decimal | None = strawberry.field(
+        description=(
+            "With upperBound, the range one account's value is clamped to in differentially "
+            "private figures; null when the metric declares none (then only internal keys get "
+            "its cross-account figures)."
+        )
+    )
+    upper_bound: Decimal | None = strawberry.field(description="See lowerBound.")
 
     @classmethod
     def from_record(cls, record: DefinitionRecord) -> MetricDefinition:
@@ -303,6 +312,8 @@ class MetricDefinition:
             unit=record.unit,
             description=record.description,
             higher_is_better=record.higher_is_better,
+            lower_bound=record.lower_bound,
+            upper_bound=record.upper_bound,
         )
 
 

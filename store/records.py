@@ -45,6 +45,8 @@ class DefinitionRecord(NamedTuple):
     description: str
     higher_is_better: bool
     aggregation: str
+    lower_bound: Decimal | None
+    upper_bound: Decimal | None
 
 
 class MetricRecord(NamedTuple):
@@ -74,6 +76,15 @@ class CohortRecord(NamedTuple):
     p75: float | None
     p90: float | None
     rollup: Decimal | None
+    # The private release drawn at publish time (null where the metric declares no bounds).
+    private_p25: float | None
+    private_p50: float | None
+    private_p75: float | None
+    private_p90: float | None
+    private_rollup: Decimal | None
+    release_epsilon: float | None
+    # Members per app, frozen with the cohort.
+    member_apps: dict[str, int]
 
 
 class CohortMembers(NamedTuple):

@@ -118,6 +118,14 @@ class MetricDefinition(SQLModel, table=True):
     description: str = ""
     higher_is_better: bool = True
     aggregation: str = "mean"
+    # The range values are clamped to in differentially private releases: what one account
+    # can change a figure by. A metric without bounds gets no private figure.
+    lower_bound: Decimal | None = Field(
+        default=None, sa_column=Column(ExactDecimal(), nullable=True)
+    )
+    upper_bound: Decimal | None = Field(
+        default=None, sa_column=Column(ExactDecimal(), nullable=True)
+    )
 
 
 class MetricValue(SQLModel, table=True):
@@ -169,6 +177,33 @@ class Cohort(SQLModel, table=True):
     rollup: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
     member_ids: str = Field(sa_column=Column(Text(), nullable=False))
     member_values: str = Field(sa_column=Column(Text(), nullable=False))
+    # The differentially private release, drawn once at publish time and frozen (so asking
+    # again cannot average its noise away); null where the metric declares no bounds.
+    private_p25: float | None = None
+    private_p50: float | None = None
+    private_p75: float | None = None
+    private_p90: float | None = None
+    private_rollup: Decimal | None = Field(
+        default=None, sa_column=Column(ExactDecimal(), nullable=True)
+    )
+    # The privacy loss of each of this cohort's releases (percentiles, roll-up).
+    release_epsilon: float | None = None
+    # Members per app ({"app": count}), frozen: a key's own accounts are taken out of the
+    # cohort before the cohort rule is applied to what it may see.
+    member_apps: str = Field(default="{}", sa_column=Column(Text(), nullable=False))
+
+
+class CohortRevision(SQLModel, table=True):
+    """Who was in a cohort in every revision of a published month: a revision is checked
+    against all of them, not only the last."""
+
+    __tablename__ = "cohort_revision"
+
+    industry_id: str = Field(primary_key=True)
+    metric_name: str = Field(primary_key=True)
+    month: dt.date = Field(primary_key=True)
+    revision: int = Field(primary_key=True)
+    member_ids: str = Field(sa_column=Column(Text(), nullable=False))
 
 
 class ApiKey(SQLModel, table=True):
@@ -205,6 +240,7 @@ DEFINITION_TABLE = table_of(MetricDefinition)
 METRIC_TABLE = table_of(MetricValue)
 PUBLISHED_MONTH_TABLE = table_of(PublishedMonth)
 COHORT_TABLE = table_of(Cohort)
+COHORT_REVISION_TABLE = table_of(CohortRevision)
 API_KEY_TABLE = table_of(ApiKey)
 
 

@@ -89,7 +89,13 @@ class Seed:
         )
 
     def definition(
-        self, name: str, unit: str, *, higher_is_better: bool = True, aggregation: str = "mean"
+        self,
+        name: str,
+        unit: str,
+        *,
+        higher_is_better: bool = True,
+        aggregation: str = "mean",
+        bounds: tuple[str, str] | None = None,
     ) -> None:
         self.definitions.append(
             {
@@ -98,6 +104,8 @@ class Seed:
                 "description": f"{name} in {unit}",
                 "higher_is_better": higher_is_better,
                 "aggregation": aggregation,
+                "lower_bound": None if bounds is None else Decimal(bounds[0]),
+                "upper_bound": None if bounds is None else Decimal(bounds[1]),
             }
         )
 

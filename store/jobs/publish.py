@@ -2,29 +2,37 @@
 
 A cohort is predeclared: the accounts of one sector with a value of one metric in one month,
 never an ad-hoc filter. Percentiles, roll-ups and ranks are derived only for cohorts that meet
-the minimum; every cohort's membership is kept so a revision can be checked for differencing.
+the minimum. Beside the exact figures (for internal keys) each such cohort gets its private
+figures, drawn once here and frozen (analytics/private_cohorts.py), when its metric declares
+bounds. Every revision's membership is kept, and a revision is checked against all of them
+and against the fixed floor of 5 accounts, whatever the configured minimum (a revision at a
+raised minimum and another at the default would otherwise be compared).
 The whole month is written in one transaction: a crash leaves the previous state."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import orjson
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from analytics.cohort import effective_minimum, is_publishable
+from analytics.cohort import MIN_COHORT, effective_minimum, is_publishable
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentiles, round_percentile
+from analytics.private_cohorts import NEVER_PRIVATE, private_figures, release_epsilon
+from analytics.private_release import MetricBounds
 from analytics.revision import BlockingCohort, blocking_cohorts
 from analytics.rollups import roll_up
+from settings import DEFAULT_PRIVACY_EPSILON
 from store.ingest.progress import IngestProgress, NoProgress
 from store.tables import (
     ACCOUNT_TABLE,
+    COHORT_REVISION_TABLE,
     COHORT_TABLE,
     DEFINITION_TABLE,
     METRIC_TABLE,
@@ -54,6 +62,7 @@ class PublishResult:
 @dataclass(slots=True)
 class _Cohort:
     members: list[tuple[Decimal, str]]  # (value, account_id), sorted on freezing
+    apps: Counter[str] = field(default_factory=Counter)
 
     def freeze(self) -> tuple[list[str], list[Decimal]]:
         self.members.sort()
@@ -64,7 +73,9 @@ async def _month_values(connection: AsyncConnection, month: dt.date) -> dict[Coh
     """Every account-level value of the month with its account's sector."""
     metric, account = METRIC_TABLE.c, ACCOUNT_TABLE.c
     result = await connection.stream(
-        select(account.industry_id, metric.metric_name, metric.entity_id, metric.value)
+        select(
+            account.industry_id, metric.metric_name, metric.entity_id, metric.value, account.app_id
+        )
         .join_from(METRIC_TABLE, ACCOUNT_TABLE, metric.entity_id == account.account_id)
         .where(
             metric.level == Level.ACCOUNT,
@@ -76,8 +87,10 @@ async def _month_values(connection: AsyncConnection, month: dt.date) -> dict[Coh
     # Partitions, not rows: each async step costs a greenlet switch, which per row would be
     # most of the job's time on a million values.
     async for partition in result.partitions(_PARTITION_ROWS):
-        for industry_id, metric_name, account_id, value in partition:
-            cohorts[industry_id, metric_name].members.append((value, account_id))
+        for industry_id, metric_name, account_id, value, app_id in partition:
+            cohort = cohorts[industry_id, metric_name]
+            cohort.members.append((value, account_id))
+            cohort.apps[app_id] += 1
     return cohorts
 
 
@@ -108,19 +121,60 @@ async def _postgres_percentiles(
     return found
 
 
-async def _previous_members(
+async def _earlier_members(
     connection: AsyncConnection, month: dt.date
-) -> dict[CohortKey, frozenset[str]]:
-    cohort = COHORT_TABLE.c
+) -> dict[int, dict[CohortKey, frozenset[str]]]:
+    """The membership of every cohort of the month, by revision."""
+    cohort = COHORT_REVISION_TABLE.c
     rows = await connection.execute(
-        select(cohort.industry_id, cohort.metric_name, cohort.member_ids).where(
+        select(cohort.revision, cohort.industry_id, cohort.metric_name, cohort.member_ids).where(
             cohort.month == month
         )
     )
-    return {
-        (industry_id, metric_name): frozenset(orjson.loads(ids))
-        for industry_id, metric_name, ids in rows
-    }
+    revisions: dict[int, dict[CohortKey, frozenset[str]]] = defaultdict(dict)
+    for revision, industry_id, metric_name, ids in rows:
+        revisions[revision][industry_id, metric_name] = frozenset(orjson.loads(ids))
+    return revisions
+
+
+async def _frozen_draws(
+    connection: AsyncConnection, month: dt.date
+) -> dict[CohortKey, tuple[str, str, dict[str, object]]]:
+    """The private figures of the month as published, with the members and values they were
+    drawn from: a revision keeps the draw of a cohort whose data did not change, rather than
+    spend its budget again."""
+    cohort = COHORT_TABLE.c
+    columns = (*_PRIVATE_COLUMNS, "member_ids", "member_values")
+    rows = await connection.execute(
+        select(cohort.industry_id, cohort.metric_name, *(cohort[name] for name in columns)).where(
+            cohort.month == month
+        )
+    )
+    draws: dict[CohortKey, tuple[str, str, dict[str, object]]] = {}
+    for industry_id, metric_name, *values in rows:
+        *figures, ids, member_values = values
+        draws[industry_id, metric_name] = (
+            ids,
+            member_values,
+            dict(zip(_PRIVATE_COLUMNS, figures, strict=True)),
+        )
+    return draws
+
+
+_PRIVATE_COLUMNS = (
+    "private_p25",
+    "private_p50",
+    "private_p75",
+    "private_p90",
+    "private_rollup",
+    "release_epsilon",
+)
+
+
+def _bounds(lower: Decimal | None, upper: Decimal | None) -> MetricBounds | None:
+    if lower is None or upper is None or not lower < upper:
+        return None
+    return MetricBounds(lower, upper)
 
 
 def describe_blocking(blocking: Sequence[BlockingCohort[CohortKey]]) -> str:
@@ -139,10 +193,12 @@ async def publish_month(
     today: dt.date,
     min_cohort: int,
     revise: bool = False,
+    privacy_epsilon: float = DEFAULT_PRIVACY_EPSILON,
     progress: IngestProgress | None = None,
 ) -> PublishResult:
     """Compute and freeze one month. Refuses a month not yet over, a month without data,
-    a second publication without `revise`, and a revision that would allow differencing."""
+    a second publication without `revise`, and a revision that would allow differencing.
+    `privacy_epsilon` is the budget of the month's private releases in each industry."""
     month = first_of_month(month)
     progress = progress or NoProgress()
     minimum = effective_minimum(min_cohort)
@@ -174,24 +230,44 @@ async def publish_month(
                 "nothing to publish"
             )
         members = {key: frozenset(a for _, a in cohort.members) for key, cohort in cohorts.items()}
-        if published is not None:
-            blocking = blocking_cohorts(
-                await _previous_members(connection, month), members, minimum=minimum
-            )
+        frozen: dict[CohortKey, tuple[str, str, dict[str, object]]] = {}
+        # Every membership the month ever had, even of a publication since removed by hand.
+        history = await _earlier_members(connection, month)
+        for earlier, before in sorted(history.items()):
+            # The fixed floor, not the configured minimum: a cohort published under any
+            # minimum counts, and the configured minimum can change between revisions.
+            blocking = blocking_cohorts(before, members, minimum=MIN_COHORT)
             if blocking:
                 raise PublishRefused(
-                    f"revising {month:%Y-%m} would let two answers be compared to reveal single "
-                    "accounts; these cohorts change by 1 to 4 accounts:\n"
-                    + describe_blocking(blocking)
+                    f"revising {month:%Y-%m} would let this answer be compared with "
+                    f"revision {earlier} to reveal single accounts; these cohorts change "
+                    "by 1 to 4 accounts:\n" + describe_blocking(blocking)
                 )
+        if published is not None:
+            frozen = await _frozen_draws(connection, month)
 
-        aggregations = dict(
-            (
-                await connection.execute(
-                    select(DEFINITION_TABLE.c.name, DEFINITION_TABLE.c.aggregation)
+        definitions = {
+            name: (aggregation, _bounds(lower, upper))
+            for name, aggregation, lower, upper in await connection.execute(
+                select(
+                    DEFINITION_TABLE.c.name,
+                    DEFINITION_TABLE.c.aggregation,
+                    DEFINITION_TABLE.c.lower_bound,
+                    DEFINITION_TABLE.c.upper_bound,
                 )
-            ).all()
-        )
+            )
+        }
+        aggregations = {name: aggregation for name, (aggregation, _) in definitions.items()}
+        # Each industry's budget is split over the private releases of its month.
+        released: dict[str, list[str]] = defaultdict(list)
+        for (industry_id, metric_name), cohort in cohorts.items():
+            aggregation, bounds = definitions[metric_name]
+            if bounds is not None and is_publishable(len(cohort.members), minimum=minimum):
+                released[industry_id].append(aggregation)
+        epsilon_of = {
+            industry_id: release_epsilon(privacy_epsilon, found)
+            for industry_id, found in released.items()
+        }
         in_database: dict[CohortKey, Percentiles] = {}
         if connection.dialect.name == "postgresql":
             in_database = await _postgres_percentiles(connection, month, minimum)
@@ -212,15 +288,42 @@ async def publish_month(
                 "rollup": None,
                 "member_ids": orjson.dumps(account_ids).decode(),
                 "member_values": orjson.dumps([str(v) for v in sorted_values]).decode(),
+                "member_apps": orjson.dumps(dict(sorted(cohort.apps.items()))).decode(),
+                **dict.fromkeys(_PRIVATE_COLUMNS),
             }
             if is_publishable(len(account_ids), minimum=minimum):
                 computed = in_database.get((industry_id, metric_name)) or percentiles(sorted_values)
                 row.update(zip(("p25", "p50", "p75", "p90"), computed, strict=True))
                 row["rollup"] = roll_up(sorted_values, aggregations[metric_name])
+                aggregation, bounds = definitions[metric_name]
+                kept = frozen.get((industry_id, metric_name))
+                same_data = kept is not None and kept[:2] == (
+                    row["member_ids"],
+                    row["member_values"],
+                )
+                if kept is not None and same_data and kept[2]["release_epsilon"] is not None:
+                    row.update(kept[2])  # the same data: the same draw, no budget spent again
+                elif bounds is not None:
+                    figures = private_figures(
+                        sorted_values,
+                        bounds=bounds,
+                        aggregation=aggregation,
+                        epsilon=epsilon_of[industry_id],
+                    )
+                    row.update(
+                        zip(
+                            ("private_p25", "private_p50", "private_p75", "private_p90"),
+                            figures.percentiles,
+                            strict=True,
+                        )
+                    )
+                    if aggregation not in NEVER_PRIVATE:
+                        row["private_rollup"] = figures.roll_up
+                    row["release_epsilon"] = figures.epsilon
             rows.append(row)
             progress.advance(1)
 
-        revision = 1 if published is None else published + 1
+        revision = max([published or 0, *history]) + 1
         await connection.execute(delete(COHORT_TABLE).where(COHORT_TABLE.c.month == month))
         await connection.execute(
             delete(PUBLISHED_MONTH_TABLE).where(PUBLISHED_MONTH_TABLE.c.month == month)
@@ -237,6 +340,19 @@ async def publish_month(
             ],
         )
         await connection.execute(COHORT_TABLE.insert(), rows)
+        await connection.execute(
+            COHORT_REVISION_TABLE.insert(),
+            [
+                {
+                    "industry_id": row["industry_id"],
+                    "metric_name": row["metric_name"],
+                    "month": month,
+                    "revision": revision,
+                    "member_ids": row["member_ids"],
+                }
+                for row in rows
+            ],
+        )
     publishable = [row for row in rows if row["p50"] is not None]
     return PublishResult(
         month=month,

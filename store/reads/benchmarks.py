@@ -6,14 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import orjson
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.cohort import is_publishable
 from store.reads.entities import MetricFilter
-from store.records import CohortMembers, CohortRecord, MetricRecord
+from store.records import CohortMembers, CohortRecord
 from store.tables import COHORT_TABLE, DEFINITION_TABLE, PUBLISHED_MONTH_TABLE
 
 cohort = COHORT_TABLE.c
@@ -29,7 +29,20 @@ _COHORT_COLUMNS = (
     cohort.p75,
     cohort.p90,
     cohort.rollup,
+    cohort.private_p25,
+    cohort.private_p50,
+    cohort.private_p75,
+    cohort.private_p90,
+    cohort.private_rollup,
+    cohort.release_epsilon,
+    cohort.member_apps,
 )
+
+
+def _cohort(row: Sequence[Any]) -> CohortRecord:
+    *figures, member_apps = row
+    return CohortRecord._make((*figures, orjson.loads(member_apps)))
+
 
 CohortKey = tuple[str, str, dt.date]  # (industry_id, metric_name, month)
 
@@ -49,7 +62,7 @@ async def cohorts_by_key(
             tuple_(cohort.industry_id, cohort.metric_name, cohort.month).in_(keys)
         )
     )
-    return {(row[0], row[1], row[2]): CohortRecord(*row) for row in rows}
+    return {(row[0], row[1], row[2]): _cohort(row) for row in rows}
 
 
 async def cohorts_of_month(
@@ -59,7 +72,7 @@ async def cohorts_of_month(
     if metric_name is not None:
         statement = statement.where(cohort.metric_name == metric_name)
     rows = await connection.execute(statement.order_by(cohort.metric_name, cohort.industry_id))
-    return [CohortRecord(*row) for row in rows]
+    return [_cohort(row) for row in rows]
 
 
 async def members_by_key(
@@ -83,34 +96,23 @@ async def members_by_key(
 
 
 async def rollups_by_industry(
-    connection: AsyncConnection,
-    *,
-    industry_ids: Sequence[str],
-    metric_filter: MetricFilter,
-    min_cohort: int,
-) -> dict[str, list[MetricRecord]]:
-    """Roll-ups of published months whose cohort meets the minimum, as metric rows."""
+    connection: AsyncConnection, *, industry_ids: Sequence[str], metric_filter: MetricFilter
+) -> dict[str, list[tuple[CohortRecord, str]]]:
+    """The frozen cohorts of these industries that carry a roll-up, with their metric's unit,
+    ordered by metric then month (which figure a key gets is resolvers/figures.py's call)."""
     conditions = [cohort.industry_id.in_(industry_ids), cohort.rollup.is_not(None)]
     if metric_filter.names is not None:
         conditions.append(cohort.metric_name.in_(metric_filter.names))
     if metric_filter.months is not None:
         conditions.append(cohort.month.in_(metric_filter.months))
     rows = await connection.execute(
-        select(
-            cohort.industry_id,
-            cohort.metric_name,
-            cohort.rollup,
-            definition.unit,
-            cohort.month,
-            cohort.cohort_size,
-        )
+        select(*_COHORT_COLUMNS, definition.unit)
         .join_from(COHORT_TABLE, DEFINITION_TABLE, cohort.metric_name == definition.name)
         .where(*conditions)
         .order_by(cohort.industry_id, cohort.metric_name, cohort.month)
     )
-    grouped: dict[str, list[MetricRecord]] = defaultdict(list)
-    for industry_id, name, value, unit, month, size in rows:
-        # The minimum may have been raised since the month was published.
-        if is_publishable(size, minimum=min_cohort):
-            grouped[industry_id].append(MetricRecord(name, value, unit, month))
+    grouped: dict[str, list[tuple[CohortRecord, str]]] = defaultdict(list)
+    for *row, unit in rows:
+        record = _cohort(row)
+        grouped[record.industry_id].append((record, unit))
     return grouped

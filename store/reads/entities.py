@@ -204,6 +204,8 @@ async def metric_definitions(connection: AsyncConnection) -> list[DefinitionReco
             definition.description,
             definition.higher_is_better,
             definition.aggregation,
+            definition.lower_bound,
+            definition.upper_bound,
         ).order_by(definition.name)
     )
     return [DefinitionRecord(*row) for row in rows]

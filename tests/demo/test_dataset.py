@@ -128,7 +128,7 @@ def _check_definitions(contents: Contents) -> None:
     definitions = {row[0]: row for row in contents["metric_definition"]}
 
     assert len(definitions) == len(METRICS)
-    for name, unit, description, _higher_is_better, aggregation in definitions.values():
+    for name, unit, description, _higher_is_better, aggregation, *_bounds in definitions.values():
         assert canonical_unit(unit) == unit, name
         assert description, name
         assert aggregation in {"sum", "mean", "median", "min", "max"}

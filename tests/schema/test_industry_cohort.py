@@ -1,15 +1,20 @@
-"""Industry-level values follow the cohort rule: below 5 distinct accounts they are refused,
-identically for 0 and 4 accounts, without taking the rest of the answer down."""
+"""Industry-level values follow the cohort rule on the industry's frozen cohorts: below 5
+distinct accounts they are refused, identically for 0 and 4 accounts, without taking the rest of
+the answer down."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.api_client import GraphQLClient
+from store.jobs.publish import publish_month
+from tests.api_client import TODAY, GraphQLClient
 from tests.factories import Seed
 
 SIZES = {"empty": 0, "four": 4, "five": 5, "many": 9}
+APRIL = dt.date(2023, 4, 1)
 
 
 @pytest.fixture
@@ -20,9 +25,12 @@ async def seeded(engine: AsyncEngine) -> None:
         seed.industry(industry)
         for n in range(size):
             seed.account(f"{industry}-{n}", industry=industry)
+            seed.metric("account", f"{industry}-{n}", "reply_rate", "2023-04-01", "40")
         # Every industry has an ingested industry-level value, even the refused ones.
         seed.metric("industry", industry, "reply_rate", "2023-04-01", f"{size}.5")
     await seed.write(engine)
+    # The gate is the frozen cohort of the latest published month.
+    await publish_month(engine, month=APRIL, today=dt.date.fromisoformat(TODAY), min_cohort=5)
 
 
 QUERY = """{ industries { industryId metrics(names: ["reply_rate"]) { value formattedValue } } }"""

@@ -30,7 +30,7 @@ ENTITIES = {
 @pytest.fixture
 async def keyed(engine: AsyncEngine) -> dict[str, str]:
     seed = Seed()
-    seed.definition("reply_rate", "percent")
+    seed.definition("reply_rate", "percent", bounds=("0", "100"))
     seed.industry("retail")
     for name, (account, company, contract) in ENTITIES.items():
         seed.account(
@@ -211,20 +211,46 @@ async def test_lists_hold_only_what_a_key_may_see(
         assert all(c["account"]["accountId"] == node["accountId"] for c in node["contracts"])
 
 
-@pytest.mark.parametrize("key", ["internal", "north", "south", "account", "public"])
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("internal", "EXACT"),
+        ("account", "DIFFERENTIALLY_PRIVATE"),  # 5 others beside its own account
+        ("public", "DIFFERENTIALLY_PRIVATE"),
+        ("north", None),  # its 2 of the 6 members leave 4 others: refused
+        ("south", None),  # its 4 of the 6 leave 2 others: refused
+    ],
+)
 async def test_benchmarks_and_the_pulse_report_are_for_every_key(
-    http: httpx.AsyncClient, keyed: dict[str, str], key: str
+    http: httpx.AsyncClient, keyed: dict[str, str], key: str, kind: str | None
 ) -> None:
     body = await _ask(
         http,
         keyed[key],
-        """{ sectorBenchmarks(metric: "reply_rate") { sector cohortSize p50 }
-             pulseReport { sectorsCovered benchmarks { sector } }
+        """{ sectorBenchmarks(metric: "reply_rate") { sector cohortSize figureKind p50 }
+             pulseReport { sectorsCovered figureKind benchmarks { sector } }
              metricDefinitions { name } }""",
     )
+    (benchmark,) = body["data"]["sectorBenchmarks"]
+    assert benchmark["figureKind"] == kind
+    if kind is None:
+        assert benchmark == {
+            "sector": "retail",
+            "cohortSize": None,
+            "figureKind": None,
+            "p50": None,
+        }
+        assert body["data"]["pulseReport"]["sectorsCovered"] == 0
+        assert {e["extensions"]["code"] for e in body["errors"]} == {"COHORT_TOO_SMALL"}
+        return
     assert "errors" not in body, body
-    assert body["data"]["sectorBenchmarks"] == [{"sector": "retail", "cohortSize": 6, "p50": 45.0}]
+    assert benchmark["cohortSize"] == 6
+    if kind == "EXACT":
+        assert benchmark["p50"] == 45.0
+    else:  # drawn once at publication, within the metric's bounds
+        assert 0 <= benchmark["p50"] <= 100
     assert body["data"]["pulseReport"]["sectorsCovered"] == 1
+    assert body["data"]["pulseReport"]["figureKind"] == ("EXACT" if key == "internal" else kind)
 
 
 async def test_an_account_key_sees_its_own_comparison(

@@ -1,7 +1,9 @@
-"""definitions: `name`, `unit`; optional `description`, `higher_is_better`, `aggregation`."""
+"""definitions: `name`, `unit`; optional `description`, `higher_is_better`, `aggregation`, and
+`lower_bound` with `upper_bound`: the range values are clamped to in private releases."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -19,18 +21,20 @@ from store.ingest.kinds.base import (
 )
 from store.ingest.plan import WritePlan
 from store.ingest.reading import Row
-from store.ingest.values import BadValue, parse_bool, parse_choice, parse_unit
+from store.ingest.values import BadValue, parse_bool, parse_choice, parse_decimal, parse_unit
 from store.tables import AGGREGATIONS
 
 COLUMNS = ColumnSpec(
     required=("name", "unit"),
-    optional=("description", "higher_is_better", "aggregation"),
+    optional=("description", "higher_is_better", "aggregation", "lower_bound", "upper_bound"),
     aliases={"metric_name": "name", "metric": "name"},
 )
 _OPTIONAL_COLUMNS = {name: name for name in COLUMNS.optional}
 
 _parse_higher_is_better = partial(parse_bool, column="higher_is_better")
 _parse_aggregation = partial(parse_choice, choices=AGGREGATIONS, column="aggregation")
+_parse_lower = partial(parse_decimal, column="lower_bound")
+_parse_upper = partial(parse_decimal, column="upper_bound")
 
 
 class DefinitionsValidator:
@@ -50,6 +54,12 @@ class DefinitionsValidator:
                 reasons.append(str(exc))
         higher_is_better = optional(row, "higher_is_better", _parse_higher_is_better, True, reasons)
         aggregation = optional(row, "aggregation", _parse_aggregation, "mean", reasons)
+        lower: Decimal | None = optional(row, "lower_bound", _parse_lower, None, reasons)
+        upper: Decimal | None = optional(row, "upper_bound", _parse_upper, None, reasons)
+        if (lower is None) != (upper is None):
+            reasons.append("lower_bound and upper_bound go together: give both or neither")
+        elif lower is not None and upper is not None and not lower < upper:
+            reasons.append(f"lower_bound {lower} must be below upper_bound {upper}")
         if name and (duplicate := self._lines.duplicate_reason(name, line, "metric name")):
             reasons.append(duplicate)
         if not reasons:
@@ -60,6 +70,8 @@ class DefinitionsValidator:
                     "description": row.get("description") or "",
                     "higher_is_better": higher_is_better,
                     "aggregation": aggregation,
+                    "lower_bound": lower,
+                    "upper_bound": upper,
                 }
             )
         return reasons

@@ -111,7 +111,7 @@ async def test_a_definitions_file_without_optional_columns_keeps_them(
     await load(engine, IngestKind.DEFINITIONS, full)
     await load(engine, IngestKind.DEFINITIONS, unit_only)
     assert await table_rows(engine, "metric_definition") == [
-        ("wait", "hours", "Waiting time", False, "median")
+        ("wait", "hours", "Waiting time", False, "median", None, None)
     ]
 
 

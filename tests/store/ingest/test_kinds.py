@@ -99,8 +99,8 @@ async def test_every_kind_loads_in_every_format(
 
     assert metrics.rows_read == metrics.rows_written == 4
     assert await table_rows(engine, "metric_definition") == [
-        ("churn", "percent", "", False, "mean"),
-        ("revenue", "EUR", "Monthly revenue", True, "sum"),
+        ("churn", "percent", "", False, "mean", None, None),
+        ("revenue", "EUR", "Monthly revenue", True, "sum", None, None),
     ]
     assert await table_rows(engine, "industry") == [("energy", "Energy"), ("retail", "Retail")]
     assert await table_rows(engine, "app") == [("ksa",), ("uae",)]
@@ -288,9 +288,9 @@ async def test_a_unit_column_defines_new_metrics(engine: AsyncEngine, tmp_path: 
     )
     assert report.created == {"metric definitions": ["visits", "wait"]}
     definitions = await table_rows(engine, "metric_definition")
-    assert ("visits", "count", "", True, "mean") in definitions
-    assert ("wait", "hours", "", True, "mean") in definitions
-    assert ("revenue", "EUR", "", True, "mean") in definitions
+    assert ("visits", "count", "", True, "mean", None, None) in definitions
+    assert ("wait", "hours", "", True, "mean", None, None) in definitions
+    assert ("revenue", "EUR", "", True, "mean", None, None) in definitions
     assert len(await table_rows(engine, "metric_value")) == 4
 
 

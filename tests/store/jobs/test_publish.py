@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.percentiles import percentiles, round_percentile
 from store.jobs.publish import PublishRefused, publish_month
-from store.tables import COHORT_TABLE, METRIC_TABLE, PUBLISHED_MONTH_TABLE
+from store.tables import COHORT_REVISION_TABLE, COHORT_TABLE, METRIC_TABLE, PUBLISHED_MONTH_TABLE
 from tests.factories import Seed
 
 APRIL = dt.date(2023, 4, 1)
@@ -90,6 +90,97 @@ async def test_a_revision_that_would_reveal_an_account_is_refused(engine: AsyncE
     assert await _cohorts(engine) == before
 
 
+async def _move_away(engine: AsyncEngine, accounts: list[str]) -> None:
+    """The accounts' values of April leave the cohort (their data is deleted)."""
+    async with engine.begin() as connection:
+        await connection.execute(
+            delete(METRIC_TABLE).where(
+                METRIC_TABLE.c.entity_id.in_(accounts), METRIC_TABLE.c.metric_name == "revenue"
+            )
+        )
+
+
+async def _add(engine: AsyncEngine, accounts: list[str], value: str = "47") -> None:
+    seed = Seed()
+    for account in accounts:
+        seed.account(account, industry="retail")
+        seed.metric("account", account, "revenue", "2023-04-01", value)
+    await seed.write(engine)
+
+
+async def test_a_revision_is_checked_against_every_earlier_one(engine: AsyncEngine) -> None:
+    """Adding 5 accounts (allowed), then moving those 5 away and adding one: each step changes
+    the previous revision by 5 or more, but the third differs from the first by one account."""
+    await _seed(engine, {"retail": 5})
+    await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5)
+    five = [f"batch-{n}" for n in range(5)]
+    await _add(engine, five)
+    second = await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, revise=True)
+    assert second.revision == 2
+    await _move_away(engine, five)
+    await _add(engine, ["newcomer"])
+    with pytest.raises(PublishRefused, match="compared with revision 1"):
+        await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, revise=True)
+
+
+async def test_the_fixed_floor_not_the_configured_minimum_guards_revisions(
+    engine: AsyncEngine,
+) -> None:
+    """Published at 5, revised under a raised minimum of 7 with one account more (where the
+    cohort of 6 would be refused, so it looked safe), then at 5 again: the two answers at 5
+    would give the newcomer's value. The revision under 7 is refused already."""
+    await _seed(engine, {"retail": 5})
+    await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5)
+    await _add(engine, ["newcomer"])
+    with pytest.raises(PublishRefused, match="5 -> 6 accounts"):
+        await publish_month(engine, month=APRIL, today=TODAY, min_cohort=7, revise=True)
+
+
+async def test_every_revisions_membership_is_kept(engine: AsyncEngine) -> None:
+    await _seed(engine, {"retail": 5})
+    await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5)
+    await _add(engine, [f"batch-{n}" for n in range(5)])
+    await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, revise=True)
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            select(COHORT_REVISION_TABLE.c.revision, COHORT_REVISION_TABLE.c.member_ids).where(
+                COHORT_REVISION_TABLE.c.metric_name == "revenue"
+            )
+        )
+        sizes = {revision: len(orjson.loads(ids)) for revision, ids in rows}
+    assert sizes == {1: 5, 2: 10}
+
+
+async def test_private_figures_are_drawn_once_within_bounds(engine: AsyncEngine) -> None:
+    seed = Seed()
+    seed.definition("score", "count", aggregation="sum", bounds=("0", "100"))
+    seed.definition("peak", "count", aggregation="max", bounds=("0", "100"))
+    seed.definition("unbounded", "count")
+    seed.industry("retail")
+    for n in range(8):
+        seed.account(f"a{n}", industry="retail")
+        for name in ("score", "peak", "unbounded"):
+            seed.metric("account", f"a{n}", name, "2023-04-01", str(10 * n + 3))
+    await seed.write(engine)
+    await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, privacy_epsilon=2.0)
+    cohorts = await _cohorts(engine)
+    score, peak, unbounded = (cohorts["retail", name] for name in ("score", "peak", "unbounded"))
+    private = [score[f"private_p{p}"] for p in (25, 50, 75, 90)]
+    assert all(isinstance(v, float) and 0 <= v <= 100 for v in private)
+    assert private == sorted(private)
+    assert score["private_rollup"] is not None
+    assert 0 <= Decimal(str(score["private_rollup"])) <= 800
+    assert peak["private_p50"] is not None
+    assert peak["private_rollup"] is None  # a max is never released privately
+    assert unbounded["private_p50"] is None  # no bounds: nothing private is drawn
+    # Two metrics with bounds: 2 releases for score (percentiles, sum), 1 for peak.
+    assert score["release_epsilon"] == pytest.approx(2.0 / 3, rel=1e-6)
+    assert orjson.loads(str(score["member_apps"])) == {"default": 8}
+    # A revision of unchanged data keeps the draw instead of spending the budget again.
+    await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, revise=True)
+    assert (await _cohorts(engine))["retail", "score"] == score
+
+
 async def test_a_revision_with_unchanged_membership_is_allowed(engine: AsyncEngine) -> None:
     await _seed(engine, {"retail": 5})
     await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5)
@@ -137,7 +228,7 @@ async def test_both_stores_publish_numpys_percentiles(
 ) -> None:
     # On PostgreSQL these come from percentile_cont in the database, on SQLite from numpy.
     async with engine.begin() as connection:
-        for table in (COHORT_TABLE, PUBLISHED_MONTH_TABLE, METRIC_TABLE):
+        for table in (COHORT_REVISION_TABLE, COHORT_TABLE, PUBLISHED_MONTH_TABLE, METRIC_TABLE):
             await connection.execute(delete(table))
     seed = Seed()
     seed.definition("revenue", "EUR")
