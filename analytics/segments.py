@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.cluster import KMeans
-from threadpoolctl import ThreadpoolController
+
+if TYPE_CHECKING:
+    from threadpoolctl import ThreadpoolController
 
 DEFAULT_CLUSTERS = 9
 # Changing the seed may move accounts between segments: keep it fixed.
@@ -36,6 +38,10 @@ _RESTARTS = 4
 
 @cache
 def _threadpools() -> ThreadpoolController:
+    # Imported on first use, as scikit-learn below: importing it costs every command about
+    # 3 s at start, while only segmentation clusters.
+    from threadpoolctl import ThreadpoolController
+
     return ThreadpoolController()
 
 
@@ -104,6 +110,8 @@ def cluster_values(
         # A cluster per distinct value is what K-means would find, without running it.
         centroids = distinct
     else:
+        from sklearn.cluster import KMeans
+
         model = KMeans(n_clusters=clusters, n_init=_RESTARTS, random_state=seed)
         # One thread: on a few thousand values, waking OpenMP threads costs twenty times the
         # work (0.2 s a fit instead of 0.01 s on two cores).
