@@ -15,14 +15,18 @@ class Band(Enum):
 
 
 def band(percentile: int) -> Band:
-    """The band of a percentile rank that is already measured in the "better" direction."""
+    """The band of a percentile rank that is already measured in the "better" direction.
+
+    The bands of the benchmarks engine: at 90 and up the top 10%, at 75 the top quartile, at
+    50 above the median, at 25 the bottom half, below 25 the bottom quartile (a customer
+    exactly at the median is "above the median", as the engine says)."""
     if percentile >= 90:
         return Band.TOP_10
     if percentile >= 75:
         return Band.TOP_QUARTILE
-    if percentile > 50:
+    if percentile >= 50:
         return Band.ABOVE_MEDIAN
-    if percentile > 25:
+    if percentile >= 25:
         return Band.BOTTOM_HALF
     return Band.BOTTOM_QUARTILE
 

@@ -62,7 +62,7 @@ async def test_walking_the_pages_returns_every_account_once(
         ({"app": "south"}, ["a08", "a09", "a10", "a11"]),
         ({"industry": "retail", "app": "north"}, ["a01", "a03", "a05", "a07"]),
         ({"key": True}, ["a00", "a03", "a06", "a09"]),
-        ({"ids": ["a05", "a01", "zz"]}, ["a01", "a05"]),
+        ({"ids": ["a05", "a01", "zz"]}, ["a05", "a01"]),  # in the order asked
         ({"app": "nowhere"}, []),
     ],
 )
@@ -75,6 +75,23 @@ async def test_filters(
     assert data["accounts"]["pageInfo"]["endCursor"] == (
         data["accounts"]["edges"][-1]["cursor"] if expected else None
     )
+
+
+async def test_accounts_by_id_come_in_the_order_asked_page_by_page(
+    client: GraphQLClient, seeded: None
+) -> None:
+    asked = ["a07", "a02", "zz", "a11", "a02", "a00", "a09"]
+    pages: list[list[str]] = []
+    after = None
+    while True:
+        data = await client.data(PAGE, {"ids": asked, "first": 2, "after": after})
+        pages.append(_ids(data))
+        assert data["accounts"]["totalCount"] == 5
+        info = data["accounts"]["pageInfo"]
+        if not info["hasNextPage"]:
+            break
+        after = info["endCursor"]
+    assert pages == [["a07", "a02"], ["a11", "a00"], ["a09"]]
 
 
 @pytest.mark.parametrize("first", [0, -1, 101])
