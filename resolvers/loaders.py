@@ -13,6 +13,7 @@ from typing import NamedTuple, TypeVar
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
+from analytics.credit import LedgerEntry
 from resolvers.shared_loader import SharedLoader
 from store.reads import entities as reads
 from store.reads import sales as sales_reads
@@ -92,6 +93,7 @@ class Loaders:
     metrics_by_entity: DataLoader[MetricsKey, list[MetricRecord]] = field(init=False)
     sales_profile_by_account: DataLoader[str, SalesProfileRecord | None] = field(init=False)
     credit_risk_by_account: DataLoader[str, CreditRiskRecord | None] = field(init=False)
+    ledger_by_account: DataLoader[str, list[LedgerEntry]] = field(init=False)
 
     def __post_init__(self) -> None:
         reader, scope = self.reader, self.scope
@@ -136,6 +138,11 @@ class Loaders:
             reader,
             lambda c, ids: sales_reads.credit_risks_by_account(c, account_ids=ids, scope=scope),
             _none,
+        )
+        self.ledger_by_account = _by_key(
+            reader,
+            lambda c, ids: sales_reads.ledgers_by_account(c, account_ids=ids, scope=scope),
+            list,
         )
 
     async def _account_pages(self, keys: Sequence[PageKey]) -> list[AccountPage]:

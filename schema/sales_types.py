@@ -76,19 +76,23 @@ class SalesProfile:
     last_purchase: dt.date
     is_recent: bool = strawberry.field(
         description="Purchased within the recency window (one quarter by default) before the "
-        "latest sale ingested for the app."
+        "latest sale ingested for the app (for an account key: before today)."
     )
     quarters: list[QuarterSegment] = strawberry.field(
         description="Only quarters with at least one order, oldest first."
     )
     days_since_purchase: int = strawberry.field(
         name="daysSinceLastPurchase",
-        description="Days from the last purchase to the latest sale ingested for the app.",
+        description=(
+            "Days from the last purchase to the latest sale ingested for the app (for an "
+            "account key, which sees only dates of its own data: to today)."
+        ),
     )
 
 
 @strawberry.type(
-    description="Measured on the latest ledger date of the account's app (asOf). Payments "
+    description="Measured on the latest ledger date of the account's app (asOf; for an account "
+    "key, which sees only dates of its own data, on the account's own latest entry). Payments "
     "settle the invoice they name, else the oldest open invoices; an invoice without a due "
     "date is due 30 days after it (configurable). The score is 100 less weighted penalties: "
     "overdueShare (0.4), averageDaysLate (0.3, full at 60 days) and daysSalesOutstanding (0.3, "

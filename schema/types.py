@@ -13,7 +13,7 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
-from resolvers import benchmarks
+from resolvers import account_view, benchmarks
 from resolvers.context import RequestContext
 from resolvers.global_ids import encode_global_id
 from resolvers.loaders import PageKey
@@ -123,7 +123,7 @@ class Account(Node):
     )
     async def sales_profile(self, info: Info) -> SalesProfile | None:
         # SalesProfileRecord has SalesProfile's attributes: it goes out without a copy.
-        return await info.context.loaders.sales_profile_by_account.load(self.account_id)  # type: ignore[return-value]
+        return await account_view.sales_profile(info.context, self.account_id)  # type: ignore[return-value]
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description=(
@@ -132,7 +132,7 @@ class Account(Node):
     )
     async def credit_risk(self, info: Info) -> CreditRisk | None:
         # CreditRiskRecord has CreditRisk's attributes: it goes out without a copy.
-        return await info.context.loaders.credit_risk_by_account.load(self.account_id)  # type: ignore[return-value]
+        return await account_view.credit_risk(info.context, self.account_id)  # type: ignore[return-value]
 
 
 @strawberry.type

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.credit import CreditSegment
+from analytics.credit import CreditSegment, EntryKind, LedgerEntry
 from analytics.quarters import Quarter
 from analytics.segment_flows import segment_flows
 from analytics.segments import Segment
@@ -25,6 +25,7 @@ from store.tables import (
     ACCOUNT_TABLE,
     APP_TABLE,
     CREDIT_RISK_TABLE,
+    LEDGER_TABLE,
     QUARTER_SEGMENT_TABLE,
     SALES_PROFILE_TABLE,
 )
@@ -108,6 +109,32 @@ async def credit_risks_by_account(
         account_id: CreditRiskRecord(score, CreditSegment(segment), *rest)
         for account_id, score, segment, *rest in rows
     }
+
+
+async def ledgers_by_account(
+    connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
+) -> dict[str, list[LedgerEntry]]:
+    """Each account's ledger entries, oldest first."""
+    ledger = LEDGER_TABLE.c
+    rows = await connection.execute(
+        select(
+            ledger.account_id,
+            ledger.entry_date,
+            ledger.kind,
+            ledger.amount,
+            ledger.due_date,
+            ledger.reference,
+        )
+        .select_from(_visible(LEDGER_TABLE))
+        .where(ledger.account_id.in_(account_ids), account_visible(scope))
+        .order_by(ledger.account_id, ledger.entry_date)
+    )
+    entries: dict[str, list[LedgerEntry]] = {}
+    for account_id, entry_date, kind, amount, due_date, reference in rows:
+        entries.setdefault(account_id, []).append(
+            LedgerEntry(entry_date, EntryKind(kind), amount, due_date, reference)
+        )
+    return entries
 
 
 async def app_exists(connection: AsyncConnection, *, app: str) -> bool:

@@ -328,3 +328,41 @@ async def test_keys_see_the_segmentation_of_their_own_app_only(
         assert own["data"]["account"]["salesProfile"] == {"firstPurchase": "2024-01-01"}
         other = await ask("south", profile, {})
         assert other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_an_account_key_sees_only_dates_of_its_own_data(
+    engine: AsyncEngine, customers: None
+) -> None:
+    """acc-0000 bought on 2024-01-01 and paid its invoice on 2024-01-20; others of its app
+    bought until 2024-04-02 and paid until 2024-04-01. Its own key must learn neither date."""
+    _, key = await create_key(engine, role=Role.ACCOUNT, account_id="acc-0000")
+    app = create_app(settings=load_settings({"PROFILING_TODAY": "2024-06-30"}), engine=engine)
+    query = """{ account(accountId: "acc-0000") {
+        salesProfile { lastPurchase isRecent daysSinceLastPurchase }
+        creditRisk { score segment asOf invoiced outstanding } } }"""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+        own = await http.post(
+            "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {key}"}
+        )
+        internal = await http.post(
+            "/graphql",
+            json={"query": query},
+            headers={
+                "Authorization": f"Bearer {(await create_key(engine, role=Role.INTERNAL))[1]}"
+            },
+        )
+    seen = own.json()["data"]["account"]
+    assert seen["salesProfile"] == {
+        "lastPurchase": "2024-01-01",
+        "isRecent": False,  # not within a quarter of today
+        "daysSinceLastPurchase": 181,  # to today, not to the app's latest sale
+    }
+    assert seen["creditRisk"]["asOf"] == "2024-01-20"  # its own latest entry
+    assert (seen["creditRisk"]["score"], seen["creditRisk"]["outstanding"]) == (100, "0")
+    assert "2024-04-0" not in own.text
+    # Keys that see the app keep the app's reference dates.
+    full = internal.json()["data"]["account"]
+    assert full["salesProfile"]["daysSinceLastPurchase"] == 92
+    assert full["creditRisk"]["asOf"] == "2024-04-01"
