@@ -6,30 +6,39 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test check lint typecheck unit schema bench clean
+.PHONY: install serve test check lint typecheck unit schema bench clean assets
 
-# Reinstall only when the project's dependencies change.
+# Reinstall only when the project's dependencies change. Each step says what it does, and pip
+# shows the packages as it collects and installs them (the first install takes minutes).
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "==> Installing into $(VENV): the project and its dependencies (a few minutes the first time)"
+	@test -x $(BIN)/python || { echo "==> Creating the virtual environment $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> Upgrading pip"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "==> Installing customer-profiling and its dependencies with pip"
+	@$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
+	@touch $(STAMP)
+	@echo "==> Installed: $(BIN)/profiling"
 
 install: $(STAMP)
 
 serve: $(STAMP)
+	@echo "==> Serving on http://$(HOST):$(PORT)/graphql (an empty database first gets the demo data and its published months)"
 	$(BIN)/profiling serve --demo --no-auth --log-format text --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
+	@echo "==> Lint: ruff format --check and ruff check"
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
+	@echo "==> Types: mypy --strict"
 	$(BIN)/mypy
 
 check: lint typecheck
 
 unit: $(STAMP)
+	@echo "==> Tests: pytest (SQLite always; PostgreSQL with TEST_DATABASE_URL, Redis with TEST_REDIS_URL)"
 	$(BIN)/pytest
 
 test: check unit
@@ -37,6 +46,11 @@ test: check unit
 # Re-export the committed SDL after changing the schema.
 schema: $(STAMP)
 	$(BIN)/profiling export-schema > schema/schema.graphql
+
+# Refresh the pages' vendored GraphiQL, React and their licences from the npm registry, at the
+# versions pinned in server/pages/refresh_assets.py (needs Node and npm; no node_modules stays).
+assets:
+	$(PYTHON) server/pages/refresh_assets.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/metrics_query.py

@@ -17,6 +17,7 @@ from cli.common import err, fail, run_on_database, settings_or_exit
 from cli.ingest_command import ingest
 from cli.keys_command import keys
 from cli.progress import RichProgress, progress_bar
+from cli.slides_command import slides
 from demo.dataset import database_is_empty, plan_demo, write_demo
 from settings import Settings
 from store.jobs.publish import PublishRefused, PublishResult, publish_month
@@ -38,6 +39,9 @@ app = typer.Typer(
 )
 app.command("ingest", help="Load one file, all or nothing.")(ingest)
 app.add_typer(keys, name="keys")
+app.command(
+    "slides", help="Build a customer's ROI deck (PowerPoint, native charts) from the GraphQL API."
+)(slides)
 
 
 async def fill_demo(

@@ -185,7 +185,7 @@ class PulseReport:
     def sectors_covered(self) -> int:
         return self.view.sectors_covered
 
-    @strawberry.field(metadata=field_cost(typical(500)))  # type: ignore[untyped-decorator]
+    @strawberry.field(metadata=field_cost(typical("benchmarks_per_month", floor=500)))  # type: ignore[untyped-decorator]
     def benchmarks(self) -> list[SectorBenchmark]:
         return [SectorBenchmark(view=view) for view in self.view.benchmarks]
 

@@ -3,14 +3,31 @@
 The cost is an estimate of the rows a query can return: each field multiplies the rows of
 everything under it by what one instance of it stands for, which each field declares beside
 its definition (`metadata=field_cost(...)`, as Saleor's cost map does): a page size (`first`,
-default 50), the number of requested metrics and months, or a typical size of its list; a field
-that declares nothing stands for one row. Values given as variables count as their largest
-allowed size, since validation runs (and is cached) before variables are known."""
+default 50), the number of requested metrics and months, or the size of its list as the store
+holds it now (`typical("contracts_per_account", floor=5)`: the largest number of contracts of
+any account, never less than 5); a field that declares nothing stands for one row. Values given
+as variables count as their largest allowed size, since validation runs (and is cached) before
+variables are known.
+
+The sizes of the lists (`ListSizes`) are measured in the database by the server, at startup and
+then every minute (server/list_sizes.py); until then, and for a schema no server refreshes, they
+are 0 and the declared floors apply. Each schema has one current `ListSizes`
+(`current_sizes(schema)`), which the validation rule and the rate limiter both read. Verdicts
+are remembered per query text (validation cache, prepared queries, the rate limiter's costs):
+the server forgets them whenever a refresh finds a size changed, so a verdict is at most one
+refresh old.
+
+Introspection is counted like any other field: its lists cost the sizes the schema gives them
+(`__Schema.types` the number of types, `__Type.fields` the most fields of any type, and so on).
+Its depth is not counted (GraphiQL's own introspection query nests `ofType` nine deep): its
+cost bounds it, and graphql-core's own rule refuses the lists of `__Type` (`fields`,
+`interfaces`, `possibleTypes`, `inputFields`) nested three deep. `__typename` is a leaf, free."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
 
 from graphql import (
     ASTValidationRule,
@@ -18,7 +35,9 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLError,
+    GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
@@ -30,6 +49,7 @@ from graphql import (
     SelectionSetNode,
     ValidationContext,
     get_named_type,
+    is_abstract_type,
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
@@ -38,11 +58,46 @@ from resolvers.error_codes import ErrorCode
 from settings import QueryLimits
 
 COST = "profiling.cost"
+# Where a graphql-core schema keeps its current sizes (`GraphQLSchema.extensions`).
+SIZES = "profiling.list_sizes"
 
-# How many rows one instance of a field stands for, from its node (arguments as written).
-FieldCost = Callable[[FieldNode], int]
+SizeName = Literal[
+    "companies_per_account",
+    "contracts_per_account",
+    "contracts_per_company",
+    "industries",
+    "metric_definitions",
+    "months",
+    "benchmarks_per_month",
+    "quarters_per_account",
+]
 
-# Typical sizes of metrics without filters, and the largest page.
+
+@dataclass(frozen=True, slots=True)
+class ListSizes:
+    """The largest size of each list the store holds, as last measured (0: not measured).
+
+    A field's cost takes the larger of its size and the floor it declares (the typical size
+    once assumed), so nothing is estimated below that, measured or not. Rows beyond an estimate
+    (a list that grew since the last refresh) are charged to the key after the answer."""
+
+    companies_per_account: int = 0
+    contracts_per_account: int = 0
+    contracts_per_company: int = 0
+    industries: int = 0
+    metric_definitions: int = 0
+    months: int = 0  # distinct months with metric values
+    benchmarks_per_month: int = 0  # cohorts (sector x metric) of one published month
+    quarters_per_account: int = 0  # quarters with sales of one account
+
+
+SIZE_NAMES: tuple[SizeName, ...] = get_args(SizeName)
+
+# How many rows one instance of a field stands for, from its node (arguments as written) and
+# the current sizes of the store's lists.
+FieldCost = Callable[[FieldNode, ListSizes], int]
+
+# Floors of the metrics of an entity without filters, and the largest page.
 _TYPICAL_METRICS = 12
 _TYPICAL_MONTHS = 24
 _MAX_PAGE = 100
@@ -66,15 +121,23 @@ def _list_length(value: Any, default: int) -> int:
     return default
 
 
-def typical(size: int) -> FieldCost:
-    """A list without a page argument, of about `size` items."""
-    return lambda _node: size
+def typical(size: SizeName, *, floor: int) -> FieldCost:
+    """A list without a page argument: as long as the longest such list in the store now
+    (`ListSizes.<size>`), and never counted shorter than `floor`."""
+    if size not in SIZE_NAMES:
+        raise ValueError(f"unknown list size {size!r}: one of {', '.join(SIZE_NAMES)}")
+
+    def cost(_node: FieldNode, sizes: ListSizes) -> int:
+        measured: int = getattr(sizes, size)
+        return max(floor, measured)
+
+    return cost
 
 
 def page(*, default: int = 50) -> FieldCost:
     """A page of `first` items (`default` when not given; the largest page for a variable)."""
 
-    def cost(node: FieldNode) -> int:
+    def cost(node: FieldNode, _sizes: ListSizes) -> int:
         first = _argument(node, "first")
         if isinstance(first, IntValueNode):
             return max(1, min(int(first.value), _MAX_PAGE))
@@ -83,34 +146,85 @@ def page(*, default: int = 50) -> FieldCost:
     return cost
 
 
-def metric_rows_cost(node: FieldNode) -> int:
-    """An entity's metric rows: one per requested metric and month."""
-    metrics = _list_length(_argument(node, "names"), _TYPICAL_METRICS)
-    months = _list_length(_argument(node, "effectiveDates"), _TYPICAL_MONTHS)
+def metric_rows_cost(node: FieldNode, sizes: ListSizes) -> int:
+    """An entity's metric rows: one per requested metric and month (without filters, every
+    metric defined and every month with values, at least the typical 12 and 24)."""
+    metrics = _list_length(
+        _argument(node, "names"), max(_TYPICAL_METRICS, sizes.metric_definitions)
+    )
+    months = _list_length(_argument(node, "effectiveDates"), max(_TYPICAL_MONTHS, sizes.months))
     last = _argument(node, "lastFullMonth")
     if last is not None and getattr(last, "value", False) is True:
         months = 1
     return metrics * months
 
 
-def _declared_cost(parent: GraphQLNamedType | None, node: FieldNode) -> tuple[int, Any]:
-    """What one instance of the field stands for, and the type of its value (if known)."""
-    if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
-        return 1, None
-    field = parent.fields.get(node.name.value)
-    if field is None:  # an unknown field: validation reports it
-        return 1, None
-    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    cost = None
-    if isinstance(definition, StrawberryField) and definition.metadata:
-        cost = definition.metadata.get(COST)
-    return (1 if cost is None else cost(node)), get_named_type(field.type)
+# The lists of the introspection types, by (type, field): sized from the schema itself.
+IntrospectionSizes = Mapping[tuple[str, str], int]
+
+
+def _introspection_sizes(schema: GraphQLSchema) -> dict[tuple[str, str], int]:
+    types = list(schema.type_map.values())
+    with_fields = [t for t in types if isinstance(t, GraphQLObjectType | GraphQLInterfaceType)]
+    field_args = [len(f.args) for t in with_fields for f in t.fields.values()]
+    sizes = {
+        ("__Schema", "types"): len(types),
+        ("__Schema", "directives"): len(schema.directives),
+        ("__Type", "fields"): max((len(t.fields) for t in with_fields), default=0),
+        ("__Type", "interfaces"): max((len(t.interfaces) for t in with_fields), default=0),
+        ("__Type", "possibleTypes"): max(
+            (len(schema.get_possible_types(t)) for t in types if is_abstract_type(t)),
+            default=0,
+        ),
+        ("__Type", "enumValues"): max(
+            (len(t.values) for t in types if isinstance(t, GraphQLEnumType)), default=0
+        ),
+        ("__Type", "inputFields"): max(
+            (len(t.fields) for t in types if isinstance(t, GraphQLInputObjectType)), default=0
+        ),
+        ("__Field", "args"): max(field_args, default=0),
+        ("__Directive", "args"): max((len(d.args) for d in schema.directives), default=0),
+    }
+    # Nothing is free: even an empty list is asked for.
+    return {key: max(1, size) for key, size in sizes.items()}
+
+
+class CurrentSizes:
+    """The sizes a schema's estimates use now; the server replaces them as it measures."""
+
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self.lists = ListSizes()
+        self.introspection: IntrospectionSizes = _introspection_sizes(schema)
+
+    def update(self, lists: ListSizes) -> bool:
+        """Use `lists` from now on; whether they differ from the sizes used so far (equal
+        sizes keep the object in use, whose identity marks what was measured with it)."""
+        if lists == self.lists:
+            return False
+        self.lists = lists
+        return True
+
+
+def current_sizes(schema: GraphQLSchema) -> CurrentSizes:
+    """The one `CurrentSizes` of a graphql-core schema (made at first use)."""
+    found = schema.extensions.get(SIZES)
+    if not isinstance(found, CurrentSizes):
+        found = CurrentSizes(schema)
+        schema.extensions[SIZES] = found
+    return found
 
 
 class _Measure:
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        sizes: CurrentSizes,
+    ) -> None:
         self.schema = schema
         self.fragments = fragments
+        self.lists = sizes.lists
+        self.introspection = sizes.introspection
         self.aliases = 0
         self.depth = 0
         self.cost = 0
@@ -127,10 +241,12 @@ class _Measure:
             if isinstance(selection, FieldNode):
                 if selection.alias is not None:
                     self.aliases += 1
-                if selection.name.value.startswith("__"):
+                name = selection.name.value
+                if name == "__typename":  # a leaf of every type
                     continue
-                self.depth = max(self.depth, depth)
-                multiplier, value_type = _declared_cost(parent, selection)
+                if not (name.startswith("__") or _is_introspection(parent)):
+                    self.depth = max(self.depth, depth)
+                multiplier, value_type = self._declared_cost(parent, selection)
                 here = rows * multiplier
                 if selection.selection_set is not None:
                     # Rows are objects and list items; their scalar fields come with them.
@@ -148,8 +264,35 @@ class _Measure:
                     narrowed = self._type(fragment.type_condition.name.value)
                     self.selection_set(fragment.selection_set, narrowed, depth, rows, seen | {name})
 
+    def _declared_cost(
+        self, parent: GraphQLNamedType | None, node: FieldNode
+    ) -> tuple[int, GraphQLNamedType | None]:
+        """What one instance of the field stands for, and the type of its value (if known)."""
+        name = node.name.value
+        if name == "__schema":  # the root's meta fields, in no type's fields
+            return 1, self._type("__Schema")
+        if name == "__type":
+            return 1, self._type("__Type")
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return 1, None
+        field = parent.fields.get(name)
+        if field is None:  # an unknown field: validation reports it
+            return 1, None
+        value_type = get_named_type(field.type)
+        if _is_introspection(parent):
+            return self.introspection.get((parent.name, name), 1), value_type
+        definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        cost: FieldCost | None = None
+        if isinstance(definition, StrawberryField) and definition.metadata:
+            cost = definition.metadata.get(COST)
+        return (1 if cost is None else cost(node, self.lists)), value_type
+
     def _type(self, name: str) -> GraphQLNamedType | None:
         return self.schema.get_type(name)
+
+
+def _is_introspection(parent: GraphQLNamedType | None) -> bool:
+    return parent is not None and parent.name.startswith("__")
 
 
 def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
@@ -164,8 +307,9 @@ def _measured(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
     fragments: dict[str, FragmentDefinitionNode],
+    sizes: CurrentSizes,
 ) -> _Measure:
-    measure = _Measure(schema, fragments)
+    measure = _Measure(schema, fragments, sizes)
     root = schema.get_root_type(operation.operation)
     measure.selection_set(operation.selection_set, root, 1, 1, frozenset())
     return measure
@@ -175,7 +319,9 @@ def estimated_cost(
     schema: GraphQLSchema, document: DocumentNode, operation_name: str | None = None
 ) -> int:
     """The estimated rows of the operation a request runs (of the costliest one when the
-    name does not pick one out: the executor will refuse the request then anyway)."""
+    name does not pick one out: the executor will refuse the request then anyway), with the
+    schema's current list sizes."""
+    sizes = current_sizes(schema)
     fragments = _fragments(document)
     operations = [
         definition
@@ -188,7 +334,7 @@ def estimated_cost(
         if operation.name is not None and operation.name.value == operation_name
     ]
     return max(
-        (_measured(schema, operation, fragments).cost for operation in chosen or operations),
+        (_measured(schema, operation, fragments, sizes).cost for operation in chosen or operations),
         default=0,
     )
 
@@ -201,7 +347,8 @@ def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             context = self._context
-            measure = _measured(context.schema, node, _fragments(context.document))
+            sizes = current_sizes(context.schema)
+            measure = _measured(context.schema, node, _fragments(context.document), sizes)
             for what, figure, limit in (
                 ("depth", measure.depth, limits.max_depth),
                 ("aliases", measure.aliases, limits.max_aliases),

@@ -85,17 +85,17 @@ class Query:
     async def industry(self, info: Info, industry_id: str) -> Industry | None:
         return Industry.from_record(await lookups.industry(info.context, industry_id))
 
-    @strawberry.field(metadata=field_cost(typical(50)))  # type: ignore[untyped-decorator]
+    @strawberry.field(metadata=field_cost(typical("industries", floor=50)))  # type: ignore[untyped-decorator]
     async def industries(self, info: Info) -> list[Industry]:
         records = await lookups.all_industries(info.context)
         return [Industry.from_record(record) for record in records]
 
-    @strawberry.field
+    @strawberry.field(metadata=field_cost(typical("metric_definitions", floor=12)))  # type: ignore[untyped-decorator]
     async def metric_definitions(self, info: Info) -> list[MetricDefinition]:
         definitions = await info.context.definitions()
         return [MetricDefinition.from_record(record) for record in definitions.values()]
 
-    @strawberry.field
+    @strawberry.field(metadata=field_cost(typical("industries", floor=50)))  # type: ignore[untyped-decorator]
     async def sector_benchmarks(
         self,
         info: Info,

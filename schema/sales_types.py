@@ -13,6 +13,7 @@ import strawberry
 
 from analytics.credit import CreditSegment
 from analytics.segments import Segment
+from schema.limits import field_cost, typical
 
 # The enums of analytics are the GraphQL enums: registered in place, so records carry members
 # that serialize without a mapping.
@@ -79,7 +80,8 @@ class SalesProfile:
         "latest sale ingested for the app (for an account key: before today)."
     )
     quarters: list[QuarterSegment] = strawberry.field(
-        description="Only quarters with at least one order, oldest first."
+        description="Only quarters with at least one order, oldest first.",
+        metadata=field_cost(typical("quarters_per_account", floor=8)),
     )
     days_since_purchase: int = strawberry.field(
         name="daysSinceLastPurchase",

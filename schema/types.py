@@ -84,12 +84,12 @@ class Account(Node):
     async def industry(self, info: Info) -> Industry | None:
         return await _industry(info, self.industry_id)
 
-    @strawberry.field(metadata=field_cost(typical(5)))  # type: ignore[untyped-decorator]
+    @strawberry.field(metadata=field_cost(typical("companies_per_account", floor=5)))  # type: ignore[untyped-decorator]
     async def companies(self, info: Info) -> list[Company]:
         records = await info.context.loaders.companies_by_account.load(self.account_id)
         return [Company.from_record(record) for record in records]
 
-    @strawberry.field(metadata=field_cost(typical(5)))  # type: ignore[untyped-decorator]
+    @strawberry.field(metadata=field_cost(typical("contracts_per_account", floor=5)))  # type: ignore[untyped-decorator]
     async def contracts(self, info: Info) -> list[Contract]:
         records = await info.context.loaders.contracts_by_account.load(self.account_id)
         return [Contract.from_record(record) for record in records]
@@ -163,7 +163,7 @@ class Company(Node):
     async def industry(self, info: Info) -> Industry | None:
         return await _industry(info, self.industry_id)
 
-    @strawberry.field(metadata=field_cost(typical(5)))  # type: ignore[untyped-decorator]
+    @strawberry.field(metadata=field_cost(typical("contracts_per_company", floor=5)))  # type: ignore[untyped-decorator]
     async def contracts(self, info: Info) -> list[Contract]:
         records = await info.context.loaders.contracts_by_company.load(self.company_id)
         return [Contract.from_record(record) for record in records]

@@ -1,33 +1,48 @@
-"""The Starlette application: GraphQL (with GraphiQL in a browser) at /graphql, /healthz."""
+"""The Starlette application: GraphQL (with GraphiQL in a browser) at /graphql, /healthz.
+
+In front of /graphql, outermost first: metrics, the body size cap (server/body_limit.py), API
+keys (server/auth.py), then the view. A request the view cannot make sense of (malformed JSON,
+a body that is not one JSON object, no query, an unsupported method or content type) is
+answered in JSON with `extensions.code` BAD_REQUEST, as every other refusal is."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as RoutingException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from resolvers.context import RequestContext
+from resolvers.error_codes import ErrorCode
 from resolvers.known_names import KnownMetricNames
 from schema.build import ProfilingSchema, build_schema
 from schema.execution import internals
 from server.auth import BearerKeys, request_key_id, request_scope
+from server.body_limit import BodyLimit
+from server.http_errors import BATCH_MESSAGE, method_not_allowed, view_refusal
+from server.list_sizes import ListSizesRefresher
 from server.observability import Observability
+from server.pages import GraphiQLPage, page_routes
 from server.persisted_queries import PersistedQueriesGraphQL
-from server.rate_limits import RateLimiter
+from server.rate_limits import Admitted, RateLimiter
 from settings import Settings
 from store.engine import create_serving_engine
 from store.running import shielded
 from store.running.reader import reader_for
+from store.scope import Role
 
 
 class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
@@ -58,14 +73,16 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
         key_id = request_key_id(request)
         if self._rate_limiter is None or key_id is None:
             return None
-        refused = await self._rate_limiter.refusal(
+        admission = await self._rate_limiter.admit(
             key_id, request_data.query, request_data.operation_name
         )
-        if refused is None:
+        if isinstance(admission, Admitted):
+            # process_result charges the rows of the answer beyond what was paid for.
+            request.state.admitted = admission
             return None
         sub_response.status_code = 429
-        sub_response.headers["Retry-After"] = str(refused.retry_after)
-        return ExecutionResult(data=None, errors=[refused.as_graphql_error()])
+        sub_response.headers["Retry-After"] = str(admission.retry_after)
+        return ExecutionResult(data=None, errors=[admission.as_graphql_error()])
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -82,7 +99,35 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
     ) -> GraphQLHTTPResponse:
         response = await super().process_result(request, result)
         self._observability.count_errors(response.get("errors"))  # type: ignore[arg-type]
+        admitted: Admitted | None = getattr(request.state, "admitted", None)
+        if admitted is not None and self._rate_limiter is not None:
+            await self._rate_limiter.charge_answer(admitted, result.data)
         return response
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Strawberry's view answers its refusals (HTTPException) in plain text: in JSON here.
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as refusal:
+            response = view_refusal(refusal.status_code, refusal.reason, request.method)
+            self._observability.count_errors([{"extensions": {"code": ErrorCode.BAD_REQUEST}}])
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        # A body must be one JSON object: `"x"`, `12` or `null` would fail deep in the view.
+        value = super().parse_json(data)
+        if isinstance(value, list):
+            raise HTTPException(400, BATCH_MESSAGE)
+        if not isinstance(value, dict):
+            raise HTTPException(
+                400,
+                f'Expected a JSON object such as {{"query": "..."}}, got {_json_kind(value)}',
+            )
+        return value
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -90,6 +135,16 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
     def decode_json(self, data: str | bytes) -> object:
         # orjson's decode error is a json.JSONDecodeError: a bad body is still a 400.
         return orjson.loads(data)
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a string"
 
 
 def create_app(
@@ -112,7 +167,11 @@ def create_app(
     )
     rate_limits = settings.rate_limits
     rate_limiter = (
-        RateLimiter(rate_limits, schema=internals.graphql_schema(schema))
+        RateLimiter(
+            rate_limits,
+            schema=internals.graphql_schema(schema),
+            max_tokens=settings.limits.max_tokens,
+        )
         if rate_limits.enabled
         else None
     )
@@ -132,9 +191,13 @@ def create_app(
             return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
         return JSONResponse({"status": "ok"})
 
+    # The estimates of the validation rule and the rate limiter use the sizes it measures.
+    list_sizes = ListSizesRefresher(database, schema)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
+        async with list_sizes.running():
+            yield
         if rate_limiter is not None:
             await rate_limiter.close()
         if owned:
@@ -151,17 +214,40 @@ def create_app(
         observability=observability,
         rate_limiter=rate_limiter,
     )
-    return Starlette(
+    app = Starlette(
         routes=[
             Route(
                 "/graphql",
                 observability.wrap(
-                    BearerKeys(graphql, engine=database, require_keys=require_keys), "/graphql"
+                    BodyLimit(
+                        # Our GraphiQL page (served from the package's files) for browsers.
+                        BearerKeys(
+                            GraphiQLPage(graphql), engine=database, require_keys=require_keys
+                        ),
+                        max_bytes=settings.max_body_bytes,
+                    ),
+                    "/graphql",
                 ),
                 methods=["GET", "POST"],
             ),
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/metrics", observability.endpoint, methods=["GET"]),
+            Route(
+                "/metrics",
+                BearerKeys(
+                    observability.metrics_app,
+                    engine=database,
+                    require_keys=require_keys,
+                    roles={Role.INTERNAL},
+                    page_without_key=False,
+                ),
+                methods=["GET"],
+            ),
+            *page_routes(graphiql=settings.graphiql),
         ],
+        # A method a path does not take is answered in JSON, as every refusal of the API is.
+        exception_handlers={RoutingException: method_not_allowed},
         lifespan=lifespan,
     )
+    # Refreshed by the lifespan; `await app.state.list_sizes.refresh()` measures them now.
+    app.state.list_sizes = list_sizes
+    return app

@@ -1,14 +1,18 @@
-"""Bearer API keys in front of /graphql: a missing or unknown key gets HTTP 401, a valid one
-gives the request its scope (see store.scope), which every store read then applies."""
+"""Bearer API keys in front of /graphql and /metrics: a missing or unknown key gets HTTP 401, a
+valid one gives the request its scope (see store.scope), which every store read then applies.
+
+/metrics takes internal keys only: any other key is answered exactly as an unknown one."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resolvers.error_codes import ErrorCode
+from server.http_errors import error_response
 from store.keys import authenticate
 from store.scope import INTERNAL, Role
 from store.scope import Scope as ReadScope
@@ -29,10 +33,24 @@ def request_key_id(connection: HTTPConnection) -> str | None:
 
 
 class BearerKeys:
-    def __init__(self, app: ASGIApp, *, engine: AsyncEngine, require_keys: bool) -> None:
+    """Without `require_keys` (`serve --no-auth`, loopback only) every request is internal.
+    Otherwise a request needs a valid key, of one of `roles` when given; with `page_without_key`
+    a GET needs none (GraphiQL's page: the queries it sends carry a key)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        engine: AsyncEngine,
+        require_keys: bool,
+        roles: Collection[Role] | None = None,
+        page_without_key: bool = True,
+    ) -> None:
         self._app = app
         self._engine = engine
         self._require_keys = require_keys
+        self._roles = None if roles is None else frozenset(roles)
+        self._page_without_key = page_without_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,7 +62,7 @@ class BearerKeys:
             await self._app(scope, receive, send)
             return
         request = Request(scope)
-        if request.method == "GET":
+        if self._page_without_key and request.method == "GET":
             state["read_scope"] = _PAGE_ONLY
             await self._app(scope, receive, send)
             return
@@ -53,17 +71,11 @@ class BearerKeys:
         found = None
         if scheme.lower() == "bearer" and token.strip():
             found = await authenticate(self._engine, token.strip())
-        if found is None:
-            response = JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": "Send a valid API key: Authorization: Bearer <key>",
-                            "extensions": {"code": ErrorCode.UNAUTHENTICATED},
-                        }
-                    ]
-                },
-                status_code=401,
+        if found is None or (self._roles is not None and found.scope.role not in self._roles):
+            response = error_response(
+                "Send a valid API key: Authorization: Bearer <key>",
+                status=401,
+                code=ErrorCode.UNAUTHENTICATED,
                 headers={"WWW-Authenticate": 'Bearer realm="profiling"'},
             )
             await response(scope, receive, send)

@@ -5,6 +5,10 @@ A bucket holds up to `burst` tokens and gains `rate` tokens a second. A request 
 nothing is taken and the caller learns how long until the bucket will hold enough. Refused
 requests cost nothing, so a client that waits as told is admitted next time.
 
+A request that turned out to cost more than it was admitted for (it returned more rows than
+estimated) is charged the difference afterwards, unconditionally: the bucket may go into debt,
+and the key's next requests wait until it has refilled past it.
+
 With several replicas behind a load balancer each process would grant the full rate on its
 own; Redis keeps one bucket per key for all of them. The bucket's arithmetic then runs in a Lua
 script, atomically, on Redis's own clock, so replicas with skewed clocks agree."""
@@ -34,6 +38,10 @@ class Buckets(Protocol):
         """0 when `cost` tokens were taken; otherwise the seconds until they will be there."""
         ...
 
+    async def charge(self, key: str, cost: int) -> None:
+        """Take `cost` tokens whatever the bucket holds, into debt if need be."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -61,6 +69,11 @@ class LocalBuckets:
         self._buckets[key] = (tokens, now)
         return wait
 
+    async def charge(self, key: str, cost: int) -> None:
+        now = self._clock()
+        tokens, at = self._buckets.get(key, (float(self._size.burst), now))
+        self._buckets[key] = (_refill(tokens, now - at, self._size) - cost, now)
+
     async def close(self) -> None:
         return
 
@@ -85,8 +98,24 @@ else
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 -- A bucket left alone refills completely: after that it need not be kept.
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
 return tostring(wait)
+"""
+
+# Takes the tokens whatever the bucket holds: a debt is kept until it has been refilled.
+_CHARGE = """
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate) - cost
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
+return 0
 """
 
 
@@ -101,6 +130,7 @@ class RedisBuckets:
         self._prefix = prefix
         self._client = redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
         self._script = self._client.register_script(_TAKE)
+        self._charge = self._client.register_script(_CHARGE)
 
     async def take(self, key: str, cost: int) -> float:
         try:
@@ -114,6 +144,17 @@ class RedisBuckets:
             )
             return 0.0
         return float(answer)
+
+    async def charge(self, key: str, cost: int) -> None:
+        try:
+            await self._charge(
+                keys=[self._prefix + key], args=[self._size.rate, self._size.burst, cost]
+            )
+        except RedisError as exc:
+            logger.warning(
+                "rate limit store unavailable, a request's extra rows not charged",
+                extra={"error": type(exc).__name__},
+            )
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -1,5 +1,6 @@
 """`/metrics` in Prometheus's text format: requests, latency, GraphQL errors by code, and the
-SQL statements of each request (which must stay flat however many entities a query returns)."""
+SQL statements of each request (which must stay flat however many entities a query returns).
+It answers internal keys only (or anyone under `serve --no-auth`, on loopback)."""
 
 from __future__ import annotations
 
@@ -69,6 +70,11 @@ class Observability:
 
     async def endpoint(self, _request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+    async def metrics_app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """`endpoint` as an ASGI app, to sit behind the internal-key check (server/auth.py)."""
+        response = await self.endpoint(Request(scope, receive))
+        await response(scope, receive, send)
 
 
 class _Observed:

@@ -12,14 +12,20 @@ computed, so it is neither parsed nor validated again.
 
 The store is a bounded LRU in each process (each worker learns its clients' queries on its
 own, which the protocol's retry covers). Only queries that parse and validate are kept, so
-junk cannot push hot queries out."""
+junk cannot push hot queries out.
+
+Queries are kept per credential scope (role, app and account: store.scope.Scope): a hash
+registered under one scope is unknown to every other, which must register the query itself.
+Otherwise a public key could run, by its hash alone, a query only an internal key ever sent,
+and learn from PERSISTED_QUERY_NOT_FOUND which queries other clients use. One bound covers
+every scope."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -32,6 +38,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from resolvers.error_codes import ErrorCode
+from server.auth import request_scope
 
 Context = TypeVar("Context")
 RootValue = TypeVar("RootValue")
@@ -54,42 +61,46 @@ class PersistedQueryError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class PersistedQuery:
-    """The query to run, and whether it still has to be registered once it proved valid."""
+    """The query to run, and whether it still has to be registered (under `scope`) once it
+    proved valid."""
 
     query: str
     sha256_hash: str
     new: bool
+    scope: Hashable = None
 
 
 class PersistedQueries:
-    """Query texts by the hex SHA-256 of their UTF-8 bytes, least recently used out first."""
+    """Query texts by scope and the hex SHA-256 of their UTF-8 bytes, least recently used out
+    first."""
 
     def __init__(self, *, maxsize: int = 1024) -> None:
         if maxsize < 1:
             raise ValueError(f"maxsize must be at least 1, got {maxsize}")
         self._maxsize = maxsize
-        self._queries: OrderedDict[str, str] = OrderedDict()
+        self._queries: OrderedDict[tuple[Hashable, str], str] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._queries)
 
     def resolve(
-        self, query: str | None, extensions: Mapping[str, Any] | None
+        self, query: str | None, extensions: Mapping[str, Any] | None, *, scope: Hashable = None
     ) -> PersistedQuery | None:
-        """The query a request runs, or None when it does not use persisted queries.
+        """The query a request of `scope` runs, or None when it does not use persisted queries.
 
-        Raises PersistedQueryError for an unknown hash, a hash that does not match the query,
-        or a malformed or unsupported `persistedQuery` extension."""
+        Raises PersistedQueryError for a hash unknown in that scope, a hash that does not match
+        the query, or a malformed or unsupported `persistedQuery` extension."""
         persisted = (extensions or {}).get("persistedQuery")
         if persisted is None:
             return None
         sha256_hash = _checked_hash(persisted)
+        key = (scope, sha256_hash)
         if query is None:
-            known = self._queries.get(sha256_hash)
+            known = self._queries.get(key)
             if known is None:
                 raise PersistedQueryError(NOT_FOUND_MESSAGE, ErrorCode.PERSISTED_QUERY_NOT_FOUND)
-            self._queries.move_to_end(sha256_hash)
-            return PersistedQuery(known, sha256_hash, new=False)
+            self._queries.move_to_end(key)
+            return PersistedQuery(known, sha256_hash, new=False, scope=scope)
         if hashlib.sha256(query.encode()).hexdigest() != sha256_hash:
             raise PersistedQueryError(
                 "The persisted query hash does not match the query: send "
@@ -97,15 +108,16 @@ class PersistedQueries:
                 "UTF-8 text",
                 ErrorCode.BAD_REQUEST,
             )
-        known = self._queries.get(sha256_hash)
+        known = self._queries.get(key)
         if known is not None:  # registered before: run that very string, whose caches are warm
-            self._queries.move_to_end(sha256_hash)
-            return PersistedQuery(known, sha256_hash, new=False)
-        return PersistedQuery(query, sha256_hash, new=True)
+            self._queries.move_to_end(key)
+            return PersistedQuery(known, sha256_hash, new=False, scope=scope)
+        return PersistedQuery(query, sha256_hash, new=True, scope=scope)
 
     def register(self, persisted: PersistedQuery) -> None:
-        self._queries[persisted.sha256_hash] = persisted.query
-        self._queries.move_to_end(persisted.sha256_hash)
+        key = (persisted.scope, persisted.sha256_hash)
+        self._queries[key] = persisted.query
+        self._queries.move_to_end(key)
         while len(self._queries) > self._maxsize:
             self._queries.popitem(last=False)
 
@@ -137,6 +149,11 @@ class PersistedQueriesGraphQL(GraphQL[Context, RootValue], Generic[Context, Root
         super().__init__(*args, **kwargs)
         self.persisted_queries = PersistedQueries(maxsize=persisted_queries)
 
+    def persisted_query_scope(self, request: Request) -> Hashable:
+        """Whose persisted queries a request may run: those registered under its credential's
+        scope (role, app and account)."""
+        return request_scope(request)
+
     async def refuse_before_execution(
         self, request: Request, request_data: GraphQLRequestData, sub_response: Response
     ) -> ExecutionResult | None:
@@ -154,7 +171,11 @@ class PersistedQueriesGraphQL(GraphQL[Context, RootValue], Generic[Context, Root
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         try:
-            persisted = self.persisted_queries.resolve(request_data.query, request_data.extensions)
+            persisted = self.persisted_queries.resolve(
+                request_data.query,
+                request_data.extensions,
+                scope=self.persisted_query_scope(request),
+            )
         except PersistedQueryError as error:
             sub_response.status_code = error.status
             return ExecutionResult(data=None, errors=[error.as_graphql_error()])

@@ -1,9 +1,14 @@
 """Rate limits per API key: each request takes its query's estimated cost from the key's bucket.
 
-The cost is the static estimate of the rows a query can return (`schema/limits.py`), so a key
-may send many small queries or a few large ones. A request the bucket cannot pay for is answered
-with HTTP 429, a `Retry-After` header and an error whose code is RATE_LIMITED; it runs nothing
-and takes nothing from the bucket.
+The cost is the static estimate of the rows a query can return (`schema/limits.py`, with the
+list sizes measured in the database), so a key may send many small queries or a few large ones.
+A request the bucket cannot pay for is answered with HTTP 429, a `Retry-After` header and an
+error whose code is RATE_LIMITED; it runs nothing and takes nothing from the bucket. A request
+whose answer holds more rows than its estimate is charged the difference once it has run (the
+bucket may go into debt: the key's next requests wait until it has refilled).
+
+The query text is parsed here, before the schema's own pipeline, so with the same token limit:
+an oversized document stops at the limit instead of being parsed whole.
 
 Configured by `settings.RateLimits` (the rate a key regains, its bucket's size, and Redis for
 buckets shared by every replica).
@@ -14,12 +19,13 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from graphql import GraphQLError, GraphQLSchema, GraphQLSyntaxError, parse
+from graphql import GraphQLError, GraphQLSchema, parse
 
 from resolvers.error_codes import ErrorCode
-from schema.limits import estimated_cost
+from schema.limits import ListSizes, current_sizes, estimated_cost
+from server.answer_rows import Shape, answer_rows, answer_shape
 from server.buckets import Buckets, BucketSize, LocalBuckets, RedisBuckets
 from settings import RateLimits
 
@@ -31,52 +37,93 @@ def buckets_for(limits: RateLimits) -> Buckets:
     return LocalBuckets(size)
 
 
-class QueryCosts:
-    """Estimated costs by query text: a hot query is parsed and measured once."""
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """What a query text is expected to cost, and where its answer holds its rows."""
 
-    def __init__(self, schema: GraphQLSchema, *, maxsize: int = 1024) -> None:
+    cost: int
+    shape: Shape = field(default_factory=dict)
+
+
+class QueryCosts:
+    """Estimated costs by query text: a hot query is parsed and measured once (again when the
+    schema's list sizes change)."""
+
+    def __init__(self, schema: GraphQLSchema, *, max_tokens: int, maxsize: int = 1024) -> None:
         self._schema = schema
+        self._max_tokens = max_tokens
         self._maxsize = maxsize
-        self._costs: OrderedDict[tuple[str, str | None], int] = OrderedDict()
+        self._estimates: OrderedDict[tuple[str, str | None], Estimate] = OrderedDict()
+        self._sizes: ListSizes | None = None
 
     def of(self, query: str | None, operation_name: str | None) -> int:
-        key = (query or "", operation_name)
-        cost = self._costs.get(key)
-        if cost is None:
-            cost = self._measure(query, operation_name)
-            self._costs[key] = cost
-            if len(self._costs) > self._maxsize:
-                self._costs.popitem(last=False)
-        else:
-            self._costs.move_to_end(key)
-        return cost
+        return self.estimate(query, operation_name).cost
 
-    def _measure(self, query: str | None, operation_name: str | None) -> int:
+    def estimate(self, query: str | None, operation_name: str | None) -> Estimate:
+        sizes = current_sizes(self._schema).lists
+        if sizes is not self._sizes:  # measured with other sizes: measure again
+            self._estimates.clear()
+            self._sizes = sizes
+        key = (query or "", operation_name)
+        estimate = self._estimates.get(key)
+        if estimate is None:
+            estimate = self._measure(query, operation_name)
+            self._estimates[key] = estimate
+            if len(self._estimates) > self._maxsize:
+                self._estimates.popitem(last=False)
+        else:
+            self._estimates.move_to_end(key)
+        return estimate
+
+    def _measure(self, query: str | None, operation_name: str | None) -> Estimate:
         try:
-            document = parse(query or "")
-        except GraphQLSyntaxError:
-            return 1  # refused before it runs, but sending it is not free
+            # Stops at the token limit, as the schema's own parse does (MaxTokensLimiter).
+            document = parse(query or "", no_location=True, max_tokens=self._max_tokens)
+        except GraphQLError:
+            return Estimate(1)  # refused before it runs, but sending it is not free
         # Even a query of scalars only costs something, so no key can send them endlessly.
-        return max(1, estimated_cost(self._schema, document, operation_name))
+        return Estimate(
+            max(1, estimated_cost(self._schema, document, operation_name)),
+            answer_shape(document, operation_name),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    """A request its key's bucket paid for: what it paid, and where its answer's rows are."""
+
+    key_id: str
+    cost: int
+    shape: Shape
 
 
 class RateLimiter:
-    def __init__(self, limits: RateLimits, *, schema: GraphQLSchema) -> None:
+    def __init__(self, limits: RateLimits, *, schema: GraphQLSchema, max_tokens: int) -> None:
         self.limits = limits
         self._buckets = buckets_for(limits)
-        self._costs = QueryCosts(schema)
+        self._costs = QueryCosts(schema, max_tokens=max_tokens)
 
-    async def refusal(
+    async def admit(
         self, key_id: str, query: str | None, operation_name: str | None
-    ) -> RateLimited | None:
-        """None when the key's bucket paid for the query; otherwise why and for how long."""
+    ) -> Admitted | RateLimited:
+        """What the key's bucket paid for the query; otherwise why and for how long not."""
+        estimate = self._costs.estimate(query, operation_name)
         # A cost over the bucket's size could never be paid; validation refuses such a query
         # anyway, after it has drained the bucket.
-        cost = min(self._costs.of(query, operation_name), self.limits.burst)
+        cost = min(estimate.cost, self.limits.burst)
         wait = await self._buckets.take(key_id, cost)
         if wait <= 0:
-            return None
+            return Admitted(key_id, cost, estimate.shape)
         return RateLimited(cost=cost, retry_after=max(1, math.ceil(wait)), limits=self.limits)
+
+    async def charge_answer(self, admitted: Admitted, data: object) -> int:
+        """Charge the rows an answer holds beyond what its request paid for (into debt if
+        need be); the rows charged."""
+        extra = answer_rows(data, admitted.shape) - admitted.cost
+        if extra <= 0:
+            return 0
+        await self._buckets.charge(admitted.key_id, extra)
+        return extra
 
     async def close(self) -> None:
         await self._buckets.close()

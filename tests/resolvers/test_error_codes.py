@@ -34,5 +34,7 @@ def test_only_refusals_before_execution_leave_with_another_status() -> None:
     assert {code for code in ErrorCode if code.http_status != 200} == {
         ErrorCode.UNAUTHENTICATED,
         ErrorCode.BAD_REQUEST,
+        ErrorCode.METHOD_NOT_ALLOWED,
+        ErrorCode.PAYLOAD_TOO_LARGE,
         ErrorCode.RATE_LIMITED,
     }

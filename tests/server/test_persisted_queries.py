@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from server.app import create_app
 from server.persisted_queries import PersistedQueries, PersistedQuery, PersistedQueryError
-from tests.api_client import GraphQLClient, StatementCounter
+from settings import load_settings
+from store.keys import create_key
+from store.scope import Role, Scope
+from tests.api_client import TODAY, GraphQLClient, StatementCounter
 from tests.factories import Seed
 
 QUERY = '{ account(accountId: "acc-1") { accountId metrics { value formattedValue } } }'
@@ -163,3 +168,80 @@ def test_a_registered_query_runs_as_the_string_first_registered() -> None:
     assert again.query is first
     assert not again.new
     assert store.resolve("{ x }", None) is None
+
+
+# --- per credential scope --------------------------------------------------------------------
+
+
+@pytest.fixture
+async def keyed_http(engine: AsyncEngine, seeded: None) -> AsyncIterator[tuple[Any, ...]]:
+    keys = {}
+    for label, role, app, account in (
+        ("internal", Role.INTERNAL, None, None),
+        ("public", Role.PUBLIC, None, None),
+        ("north", Role.APP, "default", None),
+        ("north2", Role.APP, "default", None),
+        ("account", Role.ACCOUNT, None, "acc-1"),
+    ):
+        _, keys[label] = await create_key(engine, role=role, app_id=app, account_id=account)
+    app = create_app(settings=load_settings({"PROFILING_TODAY": TODAY}), engine=engine)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+        yield http, keys
+
+
+async def _as(
+    http: httpx.AsyncClient, key: str, body: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    response = await http.post("/graphql", json=body, headers={"Authorization": f"Bearer {key}"})
+    answer: dict[str, Any] = response.json()
+    return response.status_code, answer
+
+
+NOT_FOUND = {
+    "data": None,
+    "errors": [
+        {"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}
+    ],
+}
+
+
+async def test_a_query_registered_by_one_scope_is_unknown_to_another(
+    keyed_http: tuple[httpx.AsyncClient, dict[str, str]],
+) -> None:
+    http, keys = keyed_http
+    hashed = {"extensions": _persisted(_sha(QUERY))}
+    status, registered = await _as(http, keys["internal"], {"query": QUERY, **hashed})
+    assert status == 200
+    assert registered["data"]["account"]["accountId"] == "acc-1"
+    assert (await _as(http, keys["internal"], hashed))[1] == registered
+    # The attack: a public key sends only the hash an internal key registered.
+    for other in ("public", "north", "account"):
+        assert await _as(http, keys[other], hashed) == (200, NOT_FOUND)
+    # Each scope registers its own; then the hash alone runs in that scope, with its view.
+    status, public = await _as(http, keys["public"], {"query": QUERY, **hashed})
+    assert public["data"] == {"account": None}
+    assert public["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert (await _as(http, keys["public"], hashed))[1] == public
+    await _as(http, keys["north"], {"query": QUERY, **hashed})
+    # Keys of the same scope (role, app and account) share what it registered.
+    status, shared = await _as(http, keys["north2"], hashed)
+    assert shared["data"]["account"]["accountId"] == "acc-1"
+    assert await _as(http, keys["account"], hashed) == (200, NOT_FOUND)
+
+
+def test_scopes_share_one_bound() -> None:
+    store = PersistedQueries(maxsize=2)
+    query = "{ a }"
+    for scope in (Scope(Role.INTERNAL), Scope(Role.PUBLIC), Scope(Role.APP, app_id="north")):
+        found = store.resolve(query, _persisted(_sha(query)), scope=scope)
+        assert found == PersistedQuery(query, _sha(query), new=True, scope=scope)
+        store.register(found)
+    assert len(store) == 2
+    with pytest.raises(PersistedQueryError, match="PersistedQueryNotFound"):
+        store.resolve(None, _persisted(_sha(query)), scope=Scope(Role.INTERNAL))
+    for scope in (Scope(Role.PUBLIC), Scope(Role.APP, app_id="north")):
+        assert store.resolve(None, _persisted(_sha(query)), scope=scope) is not None
+    with pytest.raises(PersistedQueryError, match="PersistedQueryNotFound"):
+        store.resolve(None, _persisted(_sha(query)), scope=Scope(Role.APP, app_id="south"))

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.build import build_schema
 from schema.execution.internals import graphql_schema
+from schema.limits import ListSizes, current_sizes
 from server.app import create_app
 from server.buckets import BucketSize, LocalBuckets, RedisBuckets
 from server.rate_limits import QueryCosts
@@ -98,7 +99,7 @@ async def test_a_key_never_gets_more_than_its_burst_plus_its_rate(
 
 
 def test_costs_are_the_static_estimate_of_the_operation_that_runs() -> None:
-    costs = QueryCosts(graphql_schema(build_schema()))
+    costs = QueryCosts(graphql_schema(build_schema()), max_tokens=2000)
     assert costs.of(SMALL, None) == 2
     assert costs.of("{ __typename }", None) == 1  # nothing is free
     assert costs.of("{ not closed", None) == 1
@@ -106,6 +107,35 @@ def test_costs_are_the_static_estimate_of_the_operation_that_runs() -> None:
     assert costs.of(two, "A") == 50
     assert costs.of(two, "B") == 100
     assert costs.of(two, None) == 100  # ambiguous: refused when it runs, charged the most
+
+
+def test_costs_parse_within_the_token_limit() -> None:
+    schema = graphql_schema(build_schema())
+    costly = "{ industries { accounts(first: 100) { edges { node { metrics { value } } } } } }"
+    padded = costly[:-1] + " __typename" * 60 + " }"  # 88 tokens
+    assert QueryCosts(schema, max_tokens=10_000).of(padded, None) > 100_000
+    # Over the limit the parse stops there, as the schema's own does: refused, charged 1.
+    assert QueryCosts(schema, max_tokens=50).of(padded, None) == 1
+
+
+def test_costs_follow_the_schemas_list_sizes() -> None:
+    schema = graphql_schema(build_schema())
+    costs = QueryCosts(schema, max_tokens=2000)
+    query = '{ account(accountId: "acc-1") { contracts { contractId } } }'
+    assert costs.of(query, None) == 1 + 5  # the floor of contracts per account
+    current_sizes(schema).update(ListSizes(contracts_per_account=1000))
+    assert costs.of(query, None) == 1 + 1000  # measured again with the sizes of now
+
+
+async def test_a_bucket_charged_beyond_its_tokens_goes_into_debt() -> None:
+    clock = FakeClock()
+    buckets = LocalBuckets(BucketSize(rate=2.0, burst=10), clock=clock)
+    assert await buckets.take("k", 4) == 0.0
+    await buckets.charge("k", 10)  # 6 left, 10 more taken: 4 in debt
+    assert await buckets.take("k", 2) == pytest.approx(3.0)  # 6 tokens to go, 2 a second
+    clock.now += 3.0
+    assert await buckets.take("k", 2) == 0.0
+    assert await buckets.take("other", 10) == 0.0  # every key has its own bucket
 
 
 # --- over HTTP -----------------------------------------------------------------------------
@@ -182,6 +212,57 @@ async def test_a_key_over_its_budget_gets_429_with_retry_after(
     # Another key has its own bucket; the refused requests took nothing from either.
     assert (await _post(http, keys["second"])).status_code == 200
     _assert_limited(await _post(http, keys["first"]), retry_after=200, since=since)
+
+
+# Added after the server measured its lists: the estimate still counts 5 contracts (the floor).
+CONTRACTS = '{ account(accountId: "acc-1") { contracts { contractId } } }'
+
+
+async def _add_contracts(engine: AsyncEngine, count: int) -> None:
+    seed = Seed()
+    seed.company("co-1", account="acc-1")
+    for n in range(count):
+        seed.contract(f"ct-{n:02}", company="co-1")
+    await seed.write(engine)
+
+
+async def _answer_beyond_its_estimate_is_charged(
+    http: httpx.AsyncClient, keys: dict[str, str], engine: AsyncEngine
+) -> None:
+    await _add_contracts(engine, 40)
+    since = time.monotonic()
+    first = await _post(http, keys["first"], CONTRACTS)
+    assert first.status_code == 200
+    assert len(first.json()["data"]["account"]["contracts"]) == 40
+    # Paid 6 (the account and 5 contracts) of 40, returned 41 rows: charged 35 more, the
+    # bucket is 1 in debt. The next request (6) waits for 7 tokens, 700 s at 0.01 a second.
+    refused = await _post(http, keys["first"], CONTRACTS)
+    assert refused.status_code == 429, refused.text
+    elapsed = math.ceil(time.monotonic() - since)
+    assert int(refused.headers["retry-after"]) in range(700 - elapsed - 1, 701)
+    assert "this query costs 6" in refused.json()["errors"][0]["message"]
+    # Other keys are not charged for it.
+    assert (await _post(http, keys["second"], CONTRACTS)).status_code == 200
+
+
+async def test_an_answer_with_more_rows_than_its_estimate_is_charged_them(
+    serve: Callable[..., Any], keys: dict[str, str], engine: AsyncEngine
+) -> None:
+    http = await serve(RateLimits(rate=0.01, burst=40))
+    await _answer_beyond_its_estimate_is_charged(http, keys, engine)
+
+
+async def test_introspection_is_charged_its_size(
+    serve: Callable[..., Any], keys: dict[str, str]
+) -> None:
+    # Every argument of every field of every type: once charged 1, like `{ __typename }`.
+    query = "{ __schema { types { fields { args { name } } } } }"
+    cost = QueryCosts(graphql_schema(build_schema()), max_tokens=2000).of(query, None)
+    assert cost > 3_000
+    http = await serve(RateLimits(rate=0.01, burst=10_000))
+    statuses = [(await _post(http, keys["first"], query)).status_code for _ in range(4)]
+    admitted = 10_000 // min(cost, 10_000)  # 2: a bucket of 10,000 pays for 2 of 3,589
+    assert statuses == [200] * admitted + [429] * (4 - admitted)
 
 
 async def test_requests_without_keys_and_disabled_limits_are_not_limited(
@@ -266,6 +347,27 @@ async def test_a_redis_bucket_refills_at_its_rate(
     _assert_limited(await _post(http, keys["first"]), retry_after=1)  # 0.1 s, in whole seconds
     await asyncio.sleep(0.3)  # 6 tokens' worth, capped at the burst of 4
     assert [(await _post(http, keys["first"])).status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.mark.redis
+async def test_an_answer_beyond_its_estimate_is_charged_in_redis(
+    serve: Callable[..., Any], keys: dict[str, str], engine: AsyncEngine, redis_url: str
+) -> None:
+    http = await serve(_shared(redis_url, rate=0.01, burst=40))
+    await _answer_beyond_its_estimate_is_charged(http, keys, engine)
+
+
+@pytest.mark.redis
+async def test_a_redis_bucket_goes_into_debt(redis_url: str) -> None:
+    buckets = RedisBuckets(redis_url, BucketSize(rate=4, burst=2), prefix=f"t:{uuid.uuid4()}:")
+    try:
+        assert await buckets.take("k", 2) == 0
+        await buckets.charge("k", 2)  # 2 in debt
+        wait = await buckets.take("k", 2)
+        assert 0.8 < wait <= 1.0  # 4 tokens to go, 4 a second
+        assert await buckets.take("other", 2) == 0
+    finally:
+        await buckets.close()
 
 
 @pytest.mark.redis

@@ -1,0 +1,10 @@
+"""The customer ROI deck (`profiling slides`): a client of the public GraphQL API.
+
+- `client`: GraphQL over httpx, in process (the app through `httpx.ASGITransport`, internal
+  scope) or against a server's URL with a key; one error type, `DeckError`, one line each.
+- `queries`: the queries the deck sends and what it keeps of their answers (`model`).
+- `text`: the deck's words and numbers from those answers (locale-aware, formula-safe).
+- `build`: the slides, with python-pptx and native charts; `write_deck` saves atomically.
+"""
+
+from __future__ import annotations

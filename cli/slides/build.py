@@ -1,0 +1,625 @@
+"""The slides, with python-pptx: text, tables and native charts (their numbers live in the
+chart and its workbook, as PowerPoint's own charts, never as pictures).
+
+1. title: the customer, the month, the product (the account's app);
+2. headline metrics: the value this month and a year earlier, the change, and a twelve-month
+   trend line per metric (12 metrics a slide);
+3. sector position: the customer's value, the sector's p50 and p90, its percentile (a bar
+   chart) and the insight sentence, or why there is no comparison (6 metrics a slide);
+4. the RFM story of its sales, or a note; 5. its credit risk, or a note; 6. the method.
+
+Every shape that carries numbers has a name (`headline table`, `trend minutes_saved`,
+`percentile chart`...), so that a reader of the file finds it again."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TypeVar, cast
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.table import Table
+from pptx.util import Emu, Pt
+
+from analytics.months import add_months
+from cli.slides import text
+from cli.slides.drawing import Box, add_chart, fill, inches, rectangle, rgb
+from cli.slides.model import (
+    COHORT_FLOOR,
+    Comparison,
+    ComparisonStatus,
+    CreditRisk,
+    DeckData,
+    MetricHistory,
+    SalesProfile,
+)
+
+WIDTH, HEIGHT = inches(13.333), inches(7.5)
+MARGIN = inches(0.5)
+INNER = WIDTH - 2 * MARGIN
+CONTENT_TOP = inches(1.45)
+
+NAVY = rgb(0x1F, 0x2A, 0x44)
+ACCENT = rgb(0x2F, 0x6F, 0xD6)
+GREY = rgb(0x6B, 0x72, 0x80)
+LIGHT = rgb(0xF2, 0xF4, 0xF8)
+WHITE = rgb(0xFF, 0xFF, 0xFF)
+PALE_BLUE = rgb(0xA9, 0xC4, 0xF5)
+PALE_GREY = rgb(0xC8, 0xCF, 0xDB)
+TONE_COLOURS = {
+    text.Tone.BETTER: rgb(0x1B, 0x7F, 0x3B),
+    text.Tone.WORSE: rgb(0xB4, 0x23, 0x18),
+    text.Tone.FLAT: GREY,
+    text.Tone.UNKNOWN: GREY,
+}
+
+HEADLINES_PER_SLIDE = 12
+COMPARISONS_PER_SLIDE = 6
+QUARTERS_SHOWN = 8
+HEADLINE_WIDTHS = (2.6, 1.9, 1.9, 2.4, 3.53)
+HEADLINE_ROW = 0.42
+COMPARISON_WIDTHS = (2.1, 1.55, 1.75, 1.55, 1.35)
+QUARTER_WIDTHS = (1.2, 0.9, 1.6, 1.7, 2.4)
+CREDIT_WIDTHS = (4.0, 2.6)
+BLANK_LAYOUT = 6
+
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _page_title(title: str, page: int, pages: int) -> str:
+    return title if pages == 1 else f"{title} ({page}/{pages})"
+
+
+def _across(top: float, height: float) -> Box:
+    """A box the width of the content, `top` and `height` in inches."""
+    return Box(MARGIN, inches(top), INNER, inches(height))
+
+
+class DeckBuilder:
+    def __init__(self, deck: DeckData) -> None:
+        self.deck = deck
+        self.presentation: PresentationType = Presentation()
+        self.presentation.slide_width = Emu(WIDTH)
+        self.presentation.slide_height = Emu(HEIGHT)
+        properties = self.presentation.core_properties
+        properties.title = f"{text.safe(deck.name)}: ROI review {deck.month:%Y-%m}"
+        properties.author = "profiling slides"
+        properties.subject = "Customer ROI review"
+
+    # -- shapes ----------------------------------------------------------------------------
+
+    def _blank(self) -> Slide:
+        layout = self.presentation.slide_layouts[BLANK_LAYOUT]
+        return cast(Slide, self.presentation.slides.add_slide(layout))
+
+    def _slide(self, title: str, subtitle: str | None = None) -> Slide:
+        slide = self._blank()
+        rectangle(slide, Box(0, 0, WIDTH, inches(0.12)), ACCENT, name="accent")
+        self._text(slide, "title", title, _across(0.3, 0.7), size=28, bold=True)
+        if subtitle:
+            self._text(slide, "subtitle", subtitle, _across(0.92, 0.45), size=14, colour=GREY)
+        return slide
+
+    def _text(
+        self,
+        slide: Slide,
+        name: str,
+        lines: str | Sequence[str],
+        box: Box,
+        *,
+        size: int = 14,
+        bold: bool = False,
+        colour: RGBColor = NAVY,
+        align: PP_ALIGN = PP_ALIGN.LEFT,
+        spacing: int = 0,
+    ) -> None:
+        shape = slide.shapes.add_textbox(
+            Emu(box.left), Emu(box.top), Emu(box.width), Emu(box.height)
+        )
+        shape.name = name
+        frame = shape.text_frame
+        frame.word_wrap = True
+        paragraphs = [lines] if isinstance(lines, str) else list(lines)
+        for index, line in enumerate(paragraphs):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph.alignment = align
+            paragraph.space_after = Pt(spacing)
+            run = paragraph.add_run()
+            run.text = line
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            run.font.color.rgb = colour
+
+    def _table(
+        self,
+        slide: Slide,
+        name: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        left: int,
+        top: int,
+        *,
+        row_height: float = 0.4,
+        size: int = 12,
+    ) -> Table:
+        shape = slide.shapes.add_table(
+            len(rows) + 1,
+            len(header),
+            Emu(left),
+            Emu(top),
+            Emu(inches(sum(widths))),
+            Emu(inches(row_height * (len(rows) + 1))),
+        )
+        shape.name = name
+        table = shape.table
+        for index, width in enumerate(widths):
+            table.columns[index].width = Emu(inches(width))
+        for r, values in enumerate([header, *rows]):
+            table.rows[r].height = Emu(inches(row_height))
+            for c, value in enumerate(values):
+                cell = table.cell(r, c)
+                cell.margin_top = cell.margin_bottom = Emu(inches(0.03))
+                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+                run = cell.text_frame.paragraphs[0].add_run()
+                run.text = value
+                run.font.size = Pt(size)
+                run.font.bold = r == 0
+                run.font.color.rgb = WHITE if r == 0 else NAVY
+                fill(cell.fill, NAVY if r == 0 else LIGHT if r % 2 else WHITE)
+        return table
+
+    def _note(self, slide: Slide, lines: str | Sequence[str]) -> None:
+        self._text(slide, "note", lines, _across(1.6, 1.5), size=18, colour=GREY)
+
+    def _footnote(self, slide: Slide, line: str) -> None:
+        self._text(slide, "footnote", line, _across(6.75, 0.6), size=10, colour=GREY)
+
+    # -- slides ----------------------------------------------------------------------------
+
+    def title_slide(self) -> None:
+        deck = self.deck
+        slide = self._blank()
+        rectangle(slide, Box(0, 0, WIDTH, HEIGHT), NAVY, name="background")
+        month = f"ROI review · {text.month_title(deck.month, deck.locale)}"
+        details = [f"Account {text.safe(deck.account_id)}"]
+        if deck.sector_name:
+            details.append(f"Sector: {text.safe(deck.sector_name)}")
+        self._text(slide, "product", text.safe(deck.app), _across(1.2, 0.6), size=20,
+                   colour=PALE_BLUE)  # fmt: skip
+        self._text(slide, "customer", text.safe(deck.name), _across(2.3, 1.6), size=44,
+                   bold=True, colour=WHITE)  # fmt: skip
+        self._text(slide, "month", month, _across(4.1, 0.7), size=26, colour=WHITE)
+        self._text(slide, "details", details, _across(5.2, 1.0), size=16, colour=PALE_GREY)
+
+    def headline_slides(self) -> None:
+        deck = self.deck
+        earlier = text.month_title(add_months(deck.month, -12), deck.locale)
+        subtitle = (
+            f"{text.sentence_start(text.month_title(deck.month, deck.locale))} against "
+            f"{earlier}, "
+            "and the last twelve months"
+        )
+        pages = list(_chunks(deck.metrics, HEADLINES_PER_SLIDE))
+        for page, metrics in enumerate(pages, start=1):
+            slide = self._slide(_page_title("Headline metrics", page, len(pages)), subtitle)
+            changes = [text.change(history, deck.locale) for history in metrics]
+            rows = [
+                [
+                    text.metric_label(history.definition.name),
+                    text.safe(history.current.formatted),
+                    text.safe(history.year_earlier.formatted)
+                    if history.year_earlier
+                    else text.NO_VALUE,
+                    change.text,
+                    "",
+                ]
+                for history, change in zip(metrics, changes, strict=True)
+            ]
+            table = self._table(
+                slide,
+                "headline table",
+                ["Metric", "This month", "A year earlier", "Change", "Last 12 months"],
+                rows,
+                HEADLINE_WIDTHS,
+                MARGIN,
+                CONTENT_TOP,
+                row_height=HEADLINE_ROW,
+            )
+            for r, change in enumerate(changes, start=1):
+                run = table.cell(r, 3).text_frame.paragraphs[0].runs[0]
+                run.font.color.rgb = TONE_COLOURS[change.tone]
+                run.font.bold = change.tone in (text.Tone.BETTER, text.Tone.WORSE)
+            for r, history in enumerate(metrics, start=1):
+                box = Box(
+                    MARGIN + inches(sum(HEADLINE_WIDTHS[:-1])),
+                    CONTENT_TOP + inches(HEADLINE_ROW * r),
+                    inches(HEADLINE_WIDTHS[-1]),
+                    inches(HEADLINE_ROW),
+                )
+                self._trend(slide, history, box)
+
+    def _trend(self, slide: Slide, history: MetricHistory, box: Box) -> None:
+        """A native line chart of the metric's twelve months, drawn as a sparkline."""
+        chart = add_chart(
+            slide,
+            XL_CHART_TYPE.LINE,
+            box,
+            name=f"trend {history.definition.name}",
+            categories=[text.month_short(m, self.deck.locale) for m in history.months],
+            series=[
+                (
+                    text.metric_label(history.definition.name),
+                    [None if v is None else float(v) for v in history.values],
+                )
+            ],
+        )
+        chart.has_legend = False
+        chart.has_title = False
+        chart.font.size = Pt(8)
+        chart.category_axis.visible = False
+        chart.value_axis.visible = False
+        chart.value_axis.has_major_gridlines = False
+        series = chart.plots[0].series[0]
+        series.smooth = False
+        series.format.line.color.rgb = ACCENT
+        series.format.line.width = Pt(2)
+
+    def comparison_slides(self) -> None:
+        deck = self.deck
+        month = text.month_title(deck.month, deck.locale)
+        sector = text.safe(deck.sector_name) if deck.sector_name else "its sector"
+        subtitle = f"{text.sentence_start(month)}, against the other accounts of {sector}"
+        comparisons = list(deck.comparisons)
+        if all(c.status is ComparisonStatus.NOT_PUBLISHED for c in comparisons):
+            slide = self._slide("Sector position", subtitle)
+            self._note(
+                slide,
+                f"The sector figures of {month} are not published yet: they appear once the "
+                "month is published and frozen.",
+            )
+            return
+        if all(c.status is ComparisonStatus.NOT_IN_COHORT for c in comparisons):
+            slide = self._slide("Sector position", subtitle)
+            self._note(
+                slide,
+                f"This account is in no published sector cohort of {month}: there is nothing "
+                "to compare it with.",
+            )
+            return
+        pages = list(_chunks(comparisons, COMPARISONS_PER_SLIDE))
+        for page, chunk in enumerate(pages, start=1):
+            slide = self._slide(_page_title("Sector position", page, len(pages)), subtitle)
+            self._comparison_page(slide, chunk)
+
+    def _comparison_page(self, slide: Slide, comparisons: Sequence[Comparison]) -> None:
+        locale = self.deck.locale
+        rows = []
+        sentences = []
+        for comparison in comparisons:
+            unit = comparison.definition.unit
+            label = text.metric_label(comparison.definition.name)
+            figures = [
+                text.NO_VALUE if value is None else text.number(value, unit, locale)
+                for value in (
+                    comparison.customer_value,
+                    comparison.sector_p50,
+                    comparison.sector_p90,
+                )
+            ]
+            percentile = comparison.customer_percentile
+            rows.append([label, *figures, text.NO_VALUE if percentile is None else str(percentile)])
+            sentences.append(self._comparison_sentence(comparison, label))
+        self._table(
+            slide,
+            "comparison table",
+            ["Metric", "You", "Sector median", "Sector p90", "Percentile"],
+            rows,
+            COMPARISON_WIDTHS,
+            MARGIN,
+            CONTENT_TOP,
+        )
+        self._text(slide, "insights", sentences, _across(4.6, 2.1), size=12, spacing=3)
+        self._footnote(slide, self._figure_note(comparisons))
+        if any(c.status is ComparisonStatus.COMPARED for c in comparisons):
+            self._percentile_chart(slide, [row[0] for row in rows], comparisons)
+
+    def _percentile_chart(
+        self, slide: Slide, labels: Sequence[str], comparisons: Sequence[Comparison]
+    ) -> None:
+        left = MARGIN + inches(sum(COMPARISON_WIDTHS) + 0.3)
+        chart = add_chart(
+            slide,
+            XL_CHART_TYPE.BAR_CLUSTERED,
+            Box(left, CONTENT_TOP - inches(0.1), WIDTH - MARGIN - left, inches(3.0)),
+            name="percentile chart",
+            categories=list(labels),
+            series=[
+                (
+                    "Percentile in the sector",
+                    [
+                        c.customer_percentile if c.status is ComparisonStatus.COMPARED else None
+                        for c in comparisons
+                    ],
+                )
+            ],
+            number_format="0",
+        )
+        chart.has_legend = False
+        chart.has_title = True
+        chart.chart_title.text_frame.text = "Percentile in the sector"
+        chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+        chart.font.size = Pt(10)
+        axis = chart.value_axis
+        axis.minimum_scale = 0
+        axis.maximum_scale = 100
+        axis.major_unit = 25
+        axis.has_major_gridlines = True
+        chart.category_axis.reverse_order = True
+        plot = chart.plots[0]
+        plot.gap_width = 60
+        plot.has_data_labels = True
+        plot.data_labels.number_format = "0"
+        plot.data_labels.number_format_is_linked = False
+        plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        fill(plot.series[0].format.fill, ACCENT)
+
+    def _comparison_sentence(self, comparison: Comparison, label: str) -> str:
+        """The insight sentence (it names the metric), or why there is none."""
+        if comparison.status is ComparisonStatus.COMPARED and comparison.insight:
+            return text.safe(comparison.insight)
+        if comparison.status is ComparisonStatus.REFUSED:
+            return f"{label}: {text.NOT_ENOUGH_PEERS} (the cohort rule)."
+        if comparison.status is ComparisonStatus.NOT_PUBLISHED:
+            return f"{label}: the sector figures of this month are not published yet."
+        return f"{label}: not in the month's published cohort, nothing to compare with."
+
+    def _figure_note(self, comparisons: Sequence[Comparison]) -> str:
+        kinds = {c.figure_kind for c in comparisons if c.status is ComparisonStatus.COMPARED}
+        notes = []
+        if "DIFFERENTIALLY_PRIVATE" in kinds:
+            notes.append(
+                "Sector median and p90 are differentially private: drawn with calibrated noise "
+                "when the month was published, so that no other customer's value can be "
+                "recovered; they can differ from the exact figures."
+            )
+        if "EXACT" in kinds:
+            notes.append("Sector median and p90 are exact (internal access).")
+        notes.append(
+            "Your percentile (100 is the best) and band are measured in the exact cohort: the "
+            "share of its accounts you match or beat. Below the cohort minimum nothing is "
+            "compared."
+        )
+        return " ".join(notes)
+
+    def sales_slide(self) -> None:
+        deck = self.deck
+        slide = self._slide("Purchase story (RFM)", self._sales_subtitle(deck.sales))
+        if deck.sales is None:
+            self._note(
+                slide,
+                "No sales were ingested for this account: load a sales export "
+                "(profiling ingest sales FILE) to see its quarterly segments.",
+            )
+            return
+        sales = deck.sales
+        shown = sales.quarters[-QUARTERS_SHOWN:]
+        rows = [
+            [
+                text.safe(q.quarter),
+                text.number(q.orders, "count", deck.locale),
+                text.number(q.revenue, "count", deck.locale),
+                text.segment(q.frequency_segment),
+                text.segment(q.monetary_segment) + (" (profit)" if q.monetary_is_profit else ""),
+            ]
+            for q in shown
+        ]
+        self._table(
+            slide,
+            "quarters table",
+            ["Quarter", "Orders", "Revenue", "Frequency", "Monetary"],
+            rows,
+            QUARTER_WIDTHS,
+            MARGIN,
+            CONTENT_TOP,
+        )
+        left = MARGIN + inches(sum(QUARTER_WIDTHS) + 0.3)
+        chart = add_chart(
+            slide,
+            XL_CHART_TYPE.COLUMN_CLUSTERED,
+            Box(left, CONTENT_TOP - inches(0.1), WIDTH - MARGIN - left, inches(3.8)),
+            name="revenue chart",
+            categories=[row[0] for row in rows],
+            series=[("Revenue", [float(q.revenue) for q in shown])],
+            number_format="#,##0.00",
+        )
+        chart.has_legend = False
+        chart.has_title = True
+        chart.chart_title.text_frame.text = "Revenue per quarter"
+        chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+        chart.font.size = Pt(10)
+        chart.value_axis.tick_labels.number_format = "#,##0"
+        chart.value_axis.tick_labels.number_format_is_linked = False
+        fill(chart.plots[0].series[0].format.fill, ACCENT)
+        note = (
+            "Each quarter, the account's orders (frequency) and its revenue, or its profit where "
+            "every account had one (monetary), are ranked among the app's customers by K-means "
+            "clusters: high value, average, below average, low value."
+        )
+        earlier = len(sales.quarters) - len(shown)
+        if earlier:
+            note += f" {earlier} earlier quarters with orders are not shown."
+        self._footnote(slide, note)
+
+    def _sales_subtitle(self, sales: SalesProfile | None) -> str | None:
+        if sales is None:
+            return None
+        locale = self.deck.locale
+        recency = "a recent customer" if sales.is_recent else "not a recent customer"
+        return (
+            f"Customer since {text.day(sales.first_purchase, locale)}; last purchase "
+            f"{text.day(sales.last_purchase, locale)}, {sales.days_since_last_purchase} days "
+            f"before the latest sale on record: {recency}"
+        )
+
+    def credit_slide(self) -> None:
+        deck = self.deck
+        credit = deck.credit
+        subtitle = None if credit is None else f"As of {text.day(credit.as_of, deck.locale)}"
+        slide = self._slide("Credit risk", subtitle)
+        if credit is None:
+            self._note(
+                slide,
+                "No ledger entries were ingested for this account: load a ledger export "
+                "(profiling ingest ledger FILE) to score its credit risk.",
+            )
+            return
+        self._credit_score(slide, credit)
+        self._table(
+            slide,
+            "credit table",
+            ["Measure", "Value"],
+            self._credit_rows(credit),
+            CREDIT_WIDTHS,
+            MARGIN + inches(5.7),
+            CONTENT_TOP,
+            row_height=0.5,
+            size=14,
+        )
+        self._footnote(
+            slide,
+            "The score is 100 less weighted penalties: overdue share (0.4), average days late "
+            "(0.3, full at 60 days) and days sales outstanding (0.3, from the payment terms to "
+            "90 days beyond them). The segment follows the server's thresholds (by default "
+            "low risk from 70, high risk below 40).",
+        )
+
+    def _credit_score(self, slide: Slide, credit: CreditRisk) -> None:
+        chart = add_chart(
+            slide,
+            XL_CHART_TYPE.DOUGHNUT,
+            Box(MARGIN, CONTENT_TOP, inches(4.6), inches(4.6)),
+            name="credit score chart",
+            categories=["Score", "Remaining"],
+            series=[("Credit score", [credit.score, 100 - credit.score])],
+            number_format="0",
+        )
+        chart.has_legend = False
+        chart.has_title = False
+        colour = {
+            "LOW_RISK": TONE_COLOURS[text.Tone.BETTER],
+            "HIGH_RISK": TONE_COLOURS[text.Tone.WORSE],
+        }.get(credit.segment, ACCENT)
+        points = chart.plots[0].series[0].points
+        fill(points[0].format.fill, colour)
+        fill(points[1].format.fill, LIGHT)
+        centre = MARGIN + inches(0.8)
+        self._text(
+            slide,
+            "credit score",
+            f"{credit.score} / 100",
+            Box(centre, CONTENT_TOP + inches(1.75), inches(3.0), inches(0.7)),
+            size=30,
+            bold=True,
+            align=PP_ALIGN.CENTER,
+        )
+        self._text(
+            slide,
+            "credit segment",
+            text.credit_segment(credit.segment),
+            Box(centre, CONTENT_TOP + inches(2.45), inches(3.0), inches(0.5)),
+            size=16,
+            colour=colour,
+            align=PP_ALIGN.CENTER,
+        )
+
+    def _credit_rows(self, credit: CreditRisk) -> list[list[str]]:
+        locale = self.deck.locale
+
+        def measure(value: float | None, unit: str, scale: int = 1) -> str:
+            if value is None:
+                return text.NO_VALUE
+            return text.number(value * scale, unit, locale, places=1)
+
+        return [
+            ["Days sales outstanding", measure(credit.days_sales_outstanding, "days")],
+            ["Overdue share", measure(credit.overdue_share, "percent", 100)],
+            ["Average days late", measure(credit.average_days_late, "days")],
+            ["Invoiced", text.number(credit.invoiced, "count", locale)],
+            ["Outstanding", text.number(credit.outstanding, "count", locale)],
+        ]
+
+    def method_slide(self) -> None:
+        deck = self.deck
+        minimum = deck.min_cohort or COHORT_FLOOR
+        kinds = {c.figure_kind for c in deck.comparisons if c.figure_kind}
+        kind = " and ".join(sorted(text.FIGURE_KIND_WORDS.get(k, k) for k in kinds))
+        slide = self._slide("How these numbers are made")
+        lines = [
+            f"Cohort rule: no sector figure is derived from fewer than {minimum} distinct "
+            "accounts; below that the API refuses it and this deck says "
+            f"\u201c{text.NOT_ENOUGH_PEERS}\u201d.",
+            "Privacy: sector figures are exact for internal access only; every other key gets "
+            "differentially private figures (OpenDP), drawn once when a month is published "
+            "and frozen, so that no customer's value can be recovered from them."
+            + (f" This deck's sector figures are {kind}." if kind else ""),
+            "Metrics: the account's monthly values, as ingested and served by the API; the "
+            "change compares a month with the same month a year earlier.",
+            "Sector position: the month's published benchmarks of the account's sector.",
+            "Purchase story and credit risk: computed from the sales and ledger exports "
+            "ingested for the account (quarterly RFM segments; payments against invoices).",
+            f"Source: the customer-profiling GraphQL API ({text.safe(deck.source)}), "
+            f"on {text.day(deck.built_on, deck.locale)}.",
+        ]
+        self._text(slide, "method", lines, _across(1.15, 5.5), size=17, spacing=12)
+
+
+def build_presentation(deck: DeckData) -> PresentationType:
+    builder = DeckBuilder(deck)
+    builder.title_slide()
+    builder.headline_slides()
+    builder.comparison_slides()
+    builder.sales_slide()
+    builder.credit_slide()
+    builder.method_slide()
+    return builder.presentation
+
+
+def write_deck(presentation: PresentationType, path: Path) -> None:
+    """Save the deck at `path` atomically: a temporary file beside it, then a rename, so that
+    `path` is either the whole deck or what was there before."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            presentation.save(file)
+            file.flush()
+            os.fsync(file.fileno())
+        # mkstemp makes the file private; the deck gets the permissions of any new file.
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    """The process's umask, read without setting it (os.umask would race other threads)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    return 0o022

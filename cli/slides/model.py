@@ -1,0 +1,110 @@
+"""What the deck keeps of the API's answers: plain values, as the API gave them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+# The cohort rule's floor (analytics/cohort.py): a server may raise it, never lower it.
+COHORT_FLOOR = 5
+
+
+@dataclass(frozen=True, slots=True)
+class MetricDefinition:
+    name: str
+    unit: str
+    description: str
+    higher_is_better: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MonthValue:
+    value: Decimal
+    formatted: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetricHistory:
+    """One metric of the account: its value in the deck's month, a year earlier, and each of
+    the twelve months up to the deck's month (None where the account has no value)."""
+
+    definition: MetricDefinition
+    current: MonthValue
+    year_earlier: MonthValue | None
+    months: tuple[dt.date, ...]
+    values: tuple[Decimal | None, ...]
+
+
+class ComparisonStatus(StrEnum):
+    COMPARED = "compared"
+    # The cohort rule refused the sector figures (COHORT_TOO_SMALL).
+    REFUSED = "refused"
+    # The account is not in the month's frozen cohort (no sector, or no value when published).
+    NOT_IN_COHORT = "not_in_cohort"
+    # The month is not published (MONTH_NOT_PUBLISHED).
+    NOT_PUBLISHED = "not_published"
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    definition: MetricDefinition
+    status: ComparisonStatus
+    customer_value: float | None = None
+    sector_p50: float | None = None
+    sector_p90: float | None = None
+    customer_percentile: int | None = None
+    insight: str | None = None
+    # EXACT or DIFFERENTIALLY_PRIVATE, as the API says; None when refused.
+    figure_kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quarter:
+    quarter: str
+    orders: int
+    revenue: Decimal
+    profit: Decimal | None
+    frequency_segment: str
+    monetary_segment: str
+    monetary_is_profit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SalesProfile:
+    first_purchase: dt.date
+    last_purchase: dt.date
+    is_recent: bool
+    days_since_last_purchase: int
+    quarters: tuple[Quarter, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CreditRisk:
+    score: int
+    segment: str
+    days_sales_outstanding: float | None
+    overdue_share: float | None
+    average_days_late: float | None
+    as_of: dt.date
+    invoiced: Decimal
+    outstanding: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class DeckData:
+    account_id: str
+    name: str
+    app: str
+    sector_name: str | None
+    month: dt.date
+    locale: str
+    metrics: tuple[MetricHistory, ...]
+    comparisons: tuple[Comparison, ...]
+    sales: SalesProfile | None
+    credit: CreditRisk | None
+    # The cohort minimum the server applied to the month (its pulse report), when published.
+    min_cohort: int | None
+    source: str
+    built_on: dt.date

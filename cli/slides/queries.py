@@ -1,0 +1,293 @@
+"""The queries the deck sends, and what it keeps of their answers.
+
+Three queries: the account with thirteen months of metrics (the deck's month, the eleven
+before it, and the same month a year earlier), its sales profile and credit risk and the
+metric definitions; its sector comparisons, a few metrics per query (aliases are limited);
+and the cohort minimum of the month's pulse report. Names and months travel as variables,
+never inside the query text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from analytics.months import add_months
+from cli.slides.client import Answer, DeckError, GraphQLClient
+from cli.slides.model import (
+    Comparison,
+    ComparisonStatus,
+    CreditRisk,
+    DeckData,
+    MetricDefinition,
+    MetricHistory,
+    MonthValue,
+    Quarter,
+    SalesProfile,
+)
+
+TREND_MONTHS = 12
+# Comparisons per query: well under the server's alias limit (15 by default).
+COMPARISONS_PER_QUERY = 10
+
+ACCOUNT_QUERY = """
+query DeckAccount($accountId: String!, $months: [Date!]!, $locale: String!) {
+  account(accountId: $accountId) {
+    accountId
+    name
+    app
+    industry { industryId name }
+    metrics(effectiveDates: $months) {
+      metricName value unit effectiveDate formattedValue(locale: $locale)
+    }
+    salesProfile {
+      firstPurchase lastPurchase isRecent daysSinceLastPurchase
+      quarters {
+        quarter orders revenue profit frequencySegment monetarySegment monetaryIsProfit
+      }
+    }
+    creditRisk {
+      score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding
+    }
+  }
+  metricDefinitions { name unit description higherIsBetter }
+}
+"""
+
+COMPARISON_FIELDS = """
+fragment DeckComparison on CustomerComparison {
+  customerValue sectorP50 sectorP90 customerPercentile insight figureKind
+}
+"""
+
+PULSE_QUERY = """
+query DeckMethod($month: Date!) {
+  pulseReport(month: $month) { minCohortForPublication }
+}
+"""
+
+NOT_FOUND = "NOT_FOUND"
+COHORT_TOO_SMALL = "COHORT_TOO_SMALL"
+MONTH_NOT_PUBLISHED = "MONTH_NOT_PUBLISHED"
+
+
+def deck_months(month: dt.date) -> list[dt.date]:
+    """The same month a year earlier, then the twelve months up to `month`."""
+    return [add_months(month, -TREND_MONTHS), *trend_months(month)]
+
+
+def trend_months(month: dt.date) -> list[dt.date]:
+    return [add_months(month, offset) for offset in range(1 - TREND_MONTHS, 1)]
+
+
+def comparison_query(count: int) -> str:
+    """A query for `count` comparisons of one account and month, metric names as $m0.."""
+    variables = "".join(f", $m{n}: String!" for n in range(count))
+    fields = "\n    ".join(
+        f"c{n}: comparison(metric: $m{n}, effectiveDate: $month) {{ ...DeckComparison }}"
+        for n in range(count)
+    )
+    return (
+        f"query DeckComparisons($accountId: String!, $month: Date!{variables}) {{\n"
+        f"  account(accountId: $accountId) {{\n    {fields}\n  }}\n}}\n{COMPARISON_FIELDS}"
+    )
+
+
+def _first_error(answer: Answer) -> str:
+    error = answer.errors[0]
+    code = f" ({error.code})" if error.code else ""
+    return f"the API refused the query: {error.message}{code}"
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _date(value: Any) -> dt.date:
+    return dt.date.fromisoformat(str(value))
+
+
+def _definitions(rows: Sequence[dict[str, Any]]) -> dict[str, MetricDefinition]:
+    return {
+        row["name"]: MetricDefinition(
+            name=row["name"],
+            unit=row["unit"],
+            description=row["description"],
+            higher_is_better=bool(row["higherIsBetter"]),
+        )
+        for row in rows
+    }
+
+
+def _histories(
+    rows: Sequence[dict[str, Any]], definitions: dict[str, MetricDefinition], month: dt.date
+) -> tuple[MetricHistory, ...]:
+    by_metric: dict[str, dict[dt.date, MonthValue]] = {}
+    units: dict[str, str] = {}
+    for row in rows:
+        by_metric.setdefault(row["metricName"], {})[_date(row["effectiveDate"])] = MonthValue(
+            value=_decimal(row["value"]), formatted=row["formattedValue"]
+        )
+        units[row["metricName"]] = row["unit"]
+    months = tuple(trend_months(month))
+    histories = []
+    # The API orders rows by metric name: the deck keeps that order.
+    for name, values in by_metric.items():
+        current = values.get(month)
+        if current is None:
+            continue
+        definition = definitions.get(name) or MetricDefinition(name, units[name], "", True)
+        histories.append(
+            MetricHistory(
+                definition=definition,
+                current=current,
+                year_earlier=values.get(add_months(month, -TREND_MONTHS)),
+                months=months,
+                values=tuple(values[m].value if m in values else None for m in months),
+            )
+        )
+    return tuple(histories)
+
+
+def _sales(profile: dict[str, Any] | None) -> SalesProfile | None:
+    if profile is None:
+        return None
+    return SalesProfile(
+        first_purchase=_date(profile["firstPurchase"]),
+        last_purchase=_date(profile["lastPurchase"]),
+        is_recent=bool(profile["isRecent"]),
+        days_since_last_purchase=int(profile["daysSinceLastPurchase"]),
+        quarters=tuple(
+            Quarter(
+                quarter=row["quarter"],
+                orders=int(row["orders"]),
+                revenue=_decimal(row["revenue"]),
+                profit=None if row["profit"] is None else _decimal(row["profit"]),
+                frequency_segment=row["frequencySegment"],
+                monetary_segment=row["monetarySegment"],
+                monetary_is_profit=bool(row["monetaryIsProfit"]),
+            )
+            for row in profile["quarters"]
+        ),
+    )
+
+
+def _credit(risk: dict[str, Any] | None) -> CreditRisk | None:
+    if risk is None:
+        return None
+    return CreditRisk(
+        score=int(risk["score"]),
+        segment=risk["segment"],
+        days_sales_outstanding=risk["daysSalesOutstanding"],
+        overdue_share=risk["overdueShare"],
+        average_days_late=risk["averageDaysLate"],
+        as_of=_date(risk["asOf"]),
+        invoiced=_decimal(risk["invoiced"]),
+        outstanding=_decimal(risk["outstanding"]),
+    )
+
+
+def _comparison(
+    definition: MetricDefinition, row: dict[str, Any] | None, codes: set[str | None]
+) -> Comparison:
+    if MONTH_NOT_PUBLISHED in codes:
+        return Comparison(definition, ComparisonStatus.NOT_PUBLISHED)
+    if row is None:
+        return Comparison(definition, ComparisonStatus.NOT_IN_COHORT)
+    refused = COHORT_TOO_SMALL in codes or row["customerPercentile"] is None
+    return Comparison(
+        definition,
+        ComparisonStatus.REFUSED if refused else ComparisonStatus.COMPARED,
+        customer_value=row["customerValue"],
+        sector_p50=row["sectorP50"],
+        sector_p90=row["sectorP90"],
+        customer_percentile=row["customerPercentile"],
+        insight=row["insight"],
+        figure_kind=row["figureKind"],
+    )
+
+
+async def _comparisons(
+    client: GraphQLClient,
+    *,
+    account_id: str,
+    month: dt.date,
+    definitions: Sequence[MetricDefinition],
+) -> list[Comparison]:
+    found: list[Comparison] = []
+    for start in range(0, len(definitions), COMPARISONS_PER_QUERY):
+        batch = definitions[start : start + COMPARISONS_PER_QUERY]
+        variables: dict[str, Any] = {"accountId": account_id, "month": month.isoformat()}
+        variables.update({f"m{n}": d.name for n, d in enumerate(batch)})
+        answer = await client.query(comparison_query(len(batch)), variables)
+        expected = {COHORT_TOO_SMALL, MONTH_NOT_PUBLISHED}
+        unexpected = [e for e in answer.errors if e.code not in expected]
+        account = (answer.data or {}).get("account")
+        if unexpected or account is None:
+            raise DeckError(_first_error(answer) if answer.errors else "no comparisons came back")
+        for n, definition in enumerate(batch):
+            codes = {error.code for error in answer.errors_under("account", f"c{n}")}
+            found.append(_comparison(definition, account.get(f"c{n}"), codes))
+    return found
+
+
+async def _min_cohort(client: GraphQLClient, month: dt.date) -> int | None:
+    answer = await client.query(PULSE_QUERY, {"month": month.isoformat()})
+    report = (answer.data or {}).get("pulseReport")
+    if answer.errors or not isinstance(report, dict):
+        return None
+    return int(report["minCohortForPublication"])
+
+
+async def fetch_deck(
+    client: GraphQLClient,
+    *,
+    account_id: str,
+    month: dt.date,
+    locale: str,
+    built_on: dt.date,
+) -> DeckData:
+    """Everything the deck shows. An unknown account (or one the key may not see) and a month
+    without any metric of the account are `DeckError`s."""
+    answer = await client.query(
+        ACCOUNT_QUERY,
+        {
+            "accountId": account_id,
+            "months": [m.isoformat() for m in deck_months(month)],
+            "locale": locale,
+        },
+    )
+    if any(error.code == NOT_FOUND for error in answer.errors_under("account")):
+        raise DeckError(f"there is no account {account_id!r}")
+    if answer.errors:
+        raise DeckError(_first_error(answer))
+    data = answer.data or {}
+    account = data.get("account")
+    if account is None:
+        raise DeckError(f"there is no account {account_id!r}")
+    histories = _histories(account["metrics"], _definitions(data["metricDefinitions"]), month)
+    if not histories:
+        raise DeckError(f"account {account_id!r} has no metrics for {month:%Y-%m}")
+    comparisons = await _comparisons(
+        client,
+        account_id=account_id,
+        month=month,
+        definitions=[history.definition for history in histories],
+    )
+    industry = account.get("industry")
+    return DeckData(
+        account_id=account["accountId"],
+        name=account["name"],
+        app=account["app"],
+        sector_name=industry["name"] if industry else None,
+        month=month,
+        locale=locale,
+        metrics=histories,
+        comparisons=tuple(comparisons),
+        sales=_sales(account["salesProfile"]),
+        credit=_credit(account["creditRisk"]),
+        min_cohort=await _min_cohort(client, month),
+        source=client.source,
+        built_on=built_on,
+    )

@@ -1,0 +1,102 @@
+"""`profiling slides --account ID [--month YYYY-MM] [--locale L] [--url URL --key KEY] -o FILE`:
+a customer's ROI deck (PowerPoint, native charts) from the GraphQL API, in process or from a
+server. The deck is written whole or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from cli.slides.client import GraphQLClient
+    from cli.slides.model import DeckData
+
+
+def _month(month: str | None, today: dt.date) -> dt.date:
+    import datetime as dt
+
+    from analytics.months import last_full_month
+    from cli.common import fail
+
+    if month is None:
+        return last_full_month(today)
+    try:
+        return dt.datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise fail(f"--month must be a month as YYYY-MM, got {month!r}") from None
+
+
+def slides(
+    account: Annotated[str, typer.Option(help="The account (account_id) the deck is about.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The deck to write (.pptx).", dir_okay=False)
+    ],
+    month: Annotated[
+        str | None, typer.Option(help="The month, as YYYY-MM (default: the last full month).")
+    ] = None,
+    locale: Annotated[
+        str, typer.Option(help="Locale of the numbers and dates: en, fr, de_CH...")
+    ] = "en",
+    url: Annotated[
+        str | None,
+        typer.Option(help="Ask the API of this server (e.g. http://host:8000) instead."),
+    ] = None,
+    key: Annotated[
+        str | None, typer.Option(help="The API key for --url (Authorization: Bearer KEY).")
+    ] = None,
+) -> None:
+    """Build a customer's ROI deck (PowerPoint, native charts) from the GraphQL API."""
+    # Imported here: `profiling --help` imports this module, and python-pptx, httpx and the
+    # app come in only when a deck is built.
+    import asyncio
+
+    from analytics.formatting import UnknownLocale, validate_locale
+    from cli.common import fail, run_on_database, settings_or_exit
+    from cli.slides.build import build_presentation, write_deck
+    from cli.slides.client import DeckError, in_process_client, remote_client
+    from cli.slides.queries import fetch_deck
+
+    settings = settings_or_exit()
+    today = settings.today()
+    chosen = _month(month, today)
+    try:
+        validate_locale(locale)
+    except UnknownLocale as exc:
+        raise fail(str(exc)) from None
+    if key is not None and url is None:
+        raise fail("--key goes with --url (without --url the deck reads the local database)")
+    if not output.parent.is_dir():
+        raise fail(f"cannot write {output}: there is no directory {output.parent}")
+
+    async def fetch(client: GraphQLClient) -> DeckData:
+        return await fetch_deck(
+            client, account_id=account, month=chosen, locale=locale, built_on=today
+        )
+
+    async def remote(address: str) -> DeckData:
+        async with remote_client(url=address, key=key) as client:
+            return await fetch(client)
+
+    async def local(engine: AsyncEngine) -> DeckData:
+        async with in_process_client(settings=settings, engine=engine) as client:
+            return await fetch(client)
+
+    try:
+        deck = asyncio.run(remote(url)) if url is not None else run_on_database(settings, local)
+    except DeckError as exc:
+        raise fail(str(exc)) from None
+    presentation = build_presentation(deck)
+    try:
+        write_deck(presentation, output)
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    typer.echo(
+        f"Wrote {output}: {len(presentation.slides)} slides for {deck.name} "
+        f"({deck.account_id}), {deck.month:%Y-%m}"
+    )

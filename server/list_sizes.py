@@ -1,0 +1,145 @@
+"""The sizes of the store's lists, measured for the query cost estimates (schema/limits.py).
+
+A query's estimated cost multiplies the sizes of the lists it nests: `account { contracts {
+metrics } }` is one account, times its contracts, times their metric rows. Guessed sizes
+(5 contracts an account) let a query estimated at 1,446 rows return 480,000; so the server
+measures the largest size of each list in the database: at startup, then every minute. Each
+size is one aggregate statement; all of them are one read.
+
+When a refresh finds a size changed, the schema forgets the verdicts it remembers per query
+text (the validation cache and the prepared queries; the rate limiter's costs follow by
+themselves), so no query is judged by sizes more than one refresh old."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import AsyncIterator
+
+from sqlalchemy import ColumnElement, FromClause, Select, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from strawberry.extensions import ValidationCache
+
+from schema.build import ProfilingSchema
+from schema.execution import internals
+from schema.limits import SIZE_NAMES, ListSizes, SizeName, current_sizes
+from store.running.reader import reader_for
+from store.tables import (
+    COHORT_TABLE,
+    COMPANY_TABLE,
+    CONTRACT_TABLE,
+    DEFINITION_TABLE,
+    INDUSTRY_TABLE,
+    METRIC_TABLE,
+    QUARTER_SEGMENT_TABLE,
+)
+
+logger = logging.getLogger("profiling.list_sizes")
+
+REFRESH_SECONDS = 60.0
+# A database that does not answer at startup must not hold the server back longer than this:
+# the estimates use the floors until a later refresh succeeds.
+STARTUP_TIMEOUT = 10.0
+
+
+def _largest_group(source: FromClause, key: ColumnElement[object]) -> Select[int]:
+    """The most rows any one value of `key` has in `source` (0 when it is empty)."""
+    groups = select(func.count().label("n")).select_from(source).group_by(key).subquery()
+    return select(func.coalesce(func.max(groups.c.n), 0))
+
+
+def _count(source: FromClause) -> Select[int]:
+    return select(func.count()).select_from(source)
+
+
+_company = COMPANY_TABLE.c
+_contract = CONTRACT_TABLE.c
+
+STATEMENTS: dict[SizeName, Select[int]] = {
+    "companies_per_account": _largest_group(COMPANY_TABLE, _company.account_id),
+    "contracts_per_account": _largest_group(
+        CONTRACT_TABLE.join(COMPANY_TABLE, _contract.company_id == _company.company_id),
+        _company.account_id,
+    ),
+    "contracts_per_company": _largest_group(CONTRACT_TABLE, _contract.company_id),
+    "industries": _count(INDUSTRY_TABLE),
+    "metric_definitions": _count(DEFINITION_TABLE),
+    "months": select(func.count(distinct(METRIC_TABLE.c.effective_date))),
+    "benchmarks_per_month": _largest_group(COHORT_TABLE, COHORT_TABLE.c.month),
+    "quarters_per_account": _largest_group(
+        QUARTER_SEGMENT_TABLE, QUARTER_SEGMENT_TABLE.c.account_id
+    ),
+}
+assert set(STATEMENTS) == set(SIZE_NAMES), "every size has its statement"
+
+
+async def _measure(connection: AsyncConnection) -> ListSizes:
+    sizes: dict[str, int] = {}
+    for name, statement in STATEMENTS.items():
+        sizes[name] = int((await connection.execute(statement)).scalar_one())
+    return ListSizes(**sizes)
+
+
+async def read_list_sizes(engine: AsyncEngine) -> ListSizes:
+    """The largest size of every list in the database now."""
+    return await reader_for(engine).read(_measure, one_snapshot=False)
+
+
+def forget_verdicts(schema: ProfilingSchema) -> None:
+    """Drop what the schema remembers of query texts it validated: the next request of each
+    is validated again (with the sizes of now)."""
+    if schema.prepared is not None:
+        schema.prepared.clear()
+    for extension in schema.get_extensions():
+        if isinstance(extension, ValidationCache):
+            # The extension's cached function is a functools.lru_cache.
+            getattr(extension.cached_validate_document, "cache_clear")()  # noqa: B009
+
+
+class ListSizesRefresher:
+    """Keeps a schema's list sizes (`current_sizes`) as the database has them."""
+
+    def __init__(
+        self, engine: AsyncEngine, schema: ProfilingSchema, *, every: float = REFRESH_SECONDS
+    ) -> None:
+        self._engine = engine
+        self._schema = schema
+        self._every = every
+
+    async def refresh(self) -> bool:
+        """Measure the sizes now; whether they changed (and the verdicts were forgotten)."""
+        sizes = await read_list_sizes(self._engine)
+        if not current_sizes(internals.graphql_schema(self._schema)).update(sizes):
+            return False
+        forget_verdicts(self._schema)
+        logger.info("list sizes changed", extra={"sizes": dataclasses.asdict(sizes)})
+        return True
+
+    async def _refresh_or_log(self, *, within: float | None = None) -> None:
+        try:
+            async with asyncio.timeout(within):
+                await self.refresh()
+        except Exception as exc:  # the estimates keep the sizes they had
+            logger.warning(
+                "list sizes not refreshed, the estimates keep the previous ones",
+                extra={"error": type(exc).__name__},
+            )
+
+    async def _every_interval(self) -> None:
+        while True:
+            await asyncio.sleep(self._every)
+            await self._refresh_or_log()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Refreshed once now, then every `every` seconds until the block ends."""
+        await self._refresh_or_log(within=STARTUP_TIMEOUT)
+        task = asyncio.create_task(self._every_interval(), name="list sizes")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

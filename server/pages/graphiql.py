@@ -1,0 +1,49 @@
+"""Our GraphiQL page at /graphql, in front of Strawberry's view.
+
+Strawberry's own page (its `graphql_ide`) loads React and GraphiQL from a CDN: on a closed
+network it never gets past "Loading...". `GraphiQLPage` wraps the view and answers the requests
+the view would answer with its page (Strawberry's own test, `should_render_graphql_ide`: a GET
+without a query that accepts HTML) with ours, whose every file the package ships; everything
+else goes to the view. The view's `graphql_ide` stays the switch: with PROFILING_GRAPHIQL=false
+it is None, the page is not served, and the view answers 404 as before."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from server.pages.headers import PAGE_HEADERS
+from server.pages.templates import read, render
+
+EXAMPLE_QUERY = "example.graphql"
+
+
+@cache
+def graphiql_html() -> str:
+    return render("graphiql.html", example_query=example_query())
+
+
+def example_query() -> str:
+    """The query the editor opens on (templates/example.graphql)."""
+    return read(EXAMPLE_QUERY)
+
+
+class GraphiQLPage:
+    """An ASGI app: our GraphiQL page for browsers, the GraphQL view for everything else."""
+
+    def __init__(self, view: GraphQL[Any, Any]) -> None:
+        self._view = view
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self._view.graphql_ide:
+            adapter = self._view.request_adapter_class(Request(scope, receive))
+            if self._view.should_render_graphql_ide(adapter):
+                response = HTMLResponse(graphiql_html(), headers=PAGE_HEADERS)
+                await response(scope, receive, send)
+                return
+        await self._view(scope, receive, send)

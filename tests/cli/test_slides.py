@@ -1,0 +1,658 @@
+"""`profiling slides`: a customer's ROI deck built from a seeded, published database, in
+process and against a real server with a real key, opened again with python-pptx and checked
+number by number against the API's own answers; the refusals and notes; no file on an error;
+and a rendering through LibreOffice (PDF, then PNGs under test-artifacts/slides/)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import typer
+import uvicorn
+from pptx import Presentation
+from pptx.chart.chart import Chart
+from pptx.shapes.graphfrm import GraphicFrame
+from sqlalchemy.ext.asyncio import AsyncEngine
+from typer.testing import CliRunner, Result
+
+from analytics.formatting import format_value
+from analytics.spreadsheet_text import spreadsheet_safe
+from cli.slides_command import slides
+from server.app import create_app
+from settings import load_settings
+from store.jobs.publish import publish_month
+from store.jobs.segment import segment_apps
+from store.keys import create_key
+from store.scope import Role
+from store.tables import LEDGER_TABLE, SALE_LINE_TABLE
+from store.upsert import upsert
+from tests.api_client import GraphQLClient
+from tests.factories import Seed
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "slides"
+TODAY = "2023-05-17"
+MONTH = dt.date(2023, 4, 1)
+MONTHS = [dt.date(2022 + (3 + k) // 12, (3 + k) % 12 + 1, 1) for k in range(13)]  # 2022-04..
+RETAIL = [f"R{n}" for n in range(1, 7)]
+EVIL_NAME = '=HYPERLINK("http://evil.example","Click")'
+METRIC_NAMES = ["minutes_saved", "response_time", "revenue", "tickets_resolved"]
+REQUIRE_LIBREOFFICE = os.environ.get("PROFILING_REQUIRE_LIBREOFFICE") == "1"
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer(add_completion=False)
+
+    @app.callback()
+    def main() -> None:
+        """The slides command, alone (cli/main.py registers it with the others)."""
+
+    app.command("slides")(slides)
+    return app
+
+
+APP = _app()
+
+
+async def run_slides(database_url: str, *arguments: str) -> Result:
+    """The command in a thread of its own: it runs its own event loop, as from a shell."""
+    return await asyncio.to_thread(
+        CliRunner().invoke,
+        APP,
+        ["slides", *arguments],
+        env={"DATABASE_URL": database_url, "PROFILING_TODAY": TODAY},
+    )
+
+
+# -- the data --------------------------------------------------------------------------------
+
+
+def _value(metric: str, account: int, k: int) -> str:
+    """Account `account`'s value of `metric` in MONTHS[k]."""
+    if metric == "revenue":
+        return f"{10_000 + 1_000 * account + 150 * k}.25"
+    if metric == "minutes_saved":
+        return str(600 + 60 * account + 7 * k)
+    if metric == "response_time":
+        return f"{30 + 2 * account}.{k % 10}"
+    return str(account * k)  # tickets_resolved: always 0 for R1
+
+
+def _sale(account: str, day: dt.date, amount: str, invoice: str) -> dict[str, Any]:
+    return {
+        "account_id": account,
+        "sale_date": day,
+        "invoice": invoice,
+        "line": 1,
+        "amount": Decimal(amount),
+        "quantity": None,
+        "cost": None,
+        "profit": None,
+    }
+
+
+def _entry(account: str, day: dt.date, kind: str, amount: str, ref: str) -> dict[str, Any]:
+    return {
+        "account_id": account,
+        "entry_date": day,
+        "kind": kind,
+        "reference": ref,
+        "line": 1,
+        "amount": Decimal(amount),
+        "due_date": None,
+    }
+
+
+@pytest.fixture
+async def world(engine: AsyncEngine) -> AsyncEngine:
+    """Six retail accounts of app north with thirteen months of four metrics (R1, named like
+    a formula, misses its response time a year earlier and its revenue in 2022-09), sales and
+    a ledger; two accounts of a tiny sector; April 2023 published, March not."""
+    seed = Seed()
+    seed.industry("retail", "Retail & E-commerce")
+    seed.industry("tiny", "Tiny Sector")
+    seed.definition("revenue", "EUR", aggregation="sum", bounds=("0", "1000000"))
+    seed.definition("minutes_saved", "minutes", aggregation="sum", bounds=("0", "100000"))
+    seed.definition(
+        "response_time", "minutes", higher_is_better=False, aggregation="median",
+        bounds=("0", "1440"),
+    )  # fmt: skip
+    seed.definition("tickets_resolved", "count", aggregation="sum", bounds=("0", "10000"))
+    for i, account in enumerate(RETAIL):
+        seed.account(account, app="north", industry="retail")
+        for metric in METRIC_NAMES:
+            for k, month in enumerate(MONTHS):
+                if account == "R1" and (metric, k) in {("response_time", 0), ("revenue", 5)}:
+                    continue
+                seed.metric("account", account, metric, month.isoformat(), _value(metric, i, k))
+    seed.accounts[0]["name"] = EVIL_NAME
+    for account in ("T1", "T2"):
+        seed.account(account, app="north", industry="tiny")
+        seed.metric("account", account, "revenue", MONTH.isoformat(), "5000")
+    await seed.write(engine)
+    sales = [
+        _sale(account, dt.date(2022, 7 + 3 * q, 5) if q < 2 else dt.date(2023, 3 * q - 5, 5),
+              f"{100 * (i + 1) * (q + 1)}.50", f"{account}-{q}-{n}")
+        for i, account in enumerate(RETAIL)
+        for q in range(4)
+        for n in range((i + q) % 3 + 1)
+    ]  # fmt: skip
+    ledger = [
+        _entry("R1", dt.date(2023, 1, 10), "invoice", "1000", "INV1"),
+        _entry("R1", dt.date(2023, 3, 1), "payment", "600", "INV1"),
+        _entry("R1", dt.date(2023, 3, 15), "invoice", "500", "INV2"),
+        _entry("R2", dt.date(2023, 1, 10), "invoice", "800", "INV3"),
+        _entry("R2", dt.date(2023, 1, 30), "payment", "800", "INV3"),
+    ]
+    async with engine.begin() as connection:
+        await upsert(connection, SALE_LINE_TABLE, sales)
+        await upsert(connection, LEDGER_TABLE, ledger)
+        await segment_apps(connection)
+    await publish_month(engine, month=MONTH, today=dt.date.fromisoformat(TODAY), min_cohort=5)
+    return engine
+
+
+# -- reading a deck back ---------------------------------------------------------------------
+
+
+@dataclass
+class SlideContent:
+    texts: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, list[list[str]]] = field(default_factory=dict)
+    charts: dict[str, Chart] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.texts.get("title", "")
+
+    def series(self, chart: str) -> tuple[list[str], dict[str, list[float | None]]]:
+        plot = self.charts[chart].plots[0]
+        return list(plot.categories), {s.name: list(s.values) for s in plot.series}
+
+    def all_text(self) -> str:
+        cells = [" ".join(row) for table in self.tables.values() for row in table]
+        return "\n".join([*self.texts.values(), *cells])
+
+
+def read_deck(path: Path) -> list[SlideContent]:
+    contents = []
+    for slide in Presentation(str(path)).slides:
+        content = SlideContent()
+        for shape in slide.shapes:
+            if isinstance(shape, GraphicFrame) and shape.has_chart:
+                content.charts[shape.name] = shape.chart
+            elif isinstance(shape, GraphicFrame) and shape.has_table:
+                content.tables[shape.name] = [
+                    [cell.text for cell in row.cells] for row in shape.table.rows
+                ]
+            elif shape.has_text_frame and shape.text_frame.text:
+                content.texts[shape.name] = shape.text_frame.text
+        contents.append(content)
+    return contents
+
+
+# -- what the API says, and what the deck should then say ------------------------------------
+
+COMPARISON = "{ customerValue sectorP50 sectorP90 customerPercentile insight figureKind }"
+API_QUERY = (
+    """
+query ($id: String!, $months: [Date!]!, $locale: String!, $month: Date!) {
+  account(accountId: $id) {
+    name app industry { name }
+    metrics(effectiveDates: $months) {
+      metricName value effectiveDate formattedValue(locale: $locale)
+    }
+    salesProfile {
+      firstPurchase lastPurchase isRecent daysSinceLastPurchase
+      quarters { quarter orders revenue frequencySegment monetarySegment monetaryIsProfit }
+    }
+    creditRisk {
+      score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding
+    }
+"""
+    + "\n".join(
+        f'    {name}: comparison(metric: "{name}", effectiveDate: $month) {COMPARISON}'
+        for name in METRIC_NAMES
+    )
+    + """
+  }
+  metricDefinitions { name unit higherIsBetter }
+}
+"""
+)
+
+
+def api_variables(account: str, locale: str) -> dict[str, Any]:
+    return {
+        "id": account,
+        "months": [m.isoformat() for m in MONTHS],
+        "locale": locale,
+        "month": MONTH.isoformat(),
+    }
+
+
+def label(name: str) -> str:
+    words = name.replace("_", " ")
+    return words[0].upper() + words[1:]
+
+
+def formatted(value: float | str, unit: str, locale: str, places: int | None = None) -> str:
+    exact = Decimal(str(value))
+    if places is not None:
+        exact = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    return spreadsheet_safe(format_value(exact, unit, locale))
+
+
+def expected_change(current: str, earlier: str | None, higher_is_better: bool, locale: str) -> str:
+    if earlier is None:
+        return "no value a year earlier"
+    if Decimal(earlier) == 0:
+        return "was zero a year earlier"
+    percent = (Decimal(current) - Decimal(earlier)) / abs(Decimal(earlier)) * 100
+    rounded = percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+    if rounded == 0:
+        return "► flat"
+    size = format_value(abs(rounded), "percent", locale)
+    tone = "better" if (rounded > 0) == higher_is_better else "worse"
+    return f"▲ up {size} · {tone}" if rounded > 0 else f"▼ down {size} · {tone}"
+
+
+def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], locale: str) -> None:
+    """Every number of the deck is the API's, formatted as the deck promises."""
+    account = data["account"]
+    definitions = {d["name"]: d for d in data["metricDefinitions"]}
+    rows: dict[str, dict[str, dict[str, str]]] = {}
+    for row in account["metrics"]:
+        rows.setdefault(row["metricName"], {})[row["effectiveDate"]] = row
+    month, earlier = MONTH.isoformat(), MONTHS[0].isoformat()
+    names = sorted(name for name, by_month in rows.items() if month in by_month)
+    assert names == METRIC_NAMES
+
+    title, headline, *rest = deck
+    assert title.texts["customer"] == spreadsheet_safe(account["name"])
+    assert title.texts["product"] == spreadsheet_safe(account["app"])
+    assert title.texts["details"] == f"Account R1\nSector: {account['industry']['name']}"
+
+    assert headline.tables["headline table"][1:] == [
+        [
+            label(name),
+            spreadsheet_safe(rows[name][month]["formattedValue"]),
+            spreadsheet_safe(rows[name][earlier]["formattedValue"])
+            if earlier in rows[name]
+            else "—",
+            expected_change(
+                rows[name][month]["value"],
+                rows[name][earlier]["value"] if earlier in rows[name] else None,
+                definitions[name]["higherIsBetter"],
+                locale,
+            ),
+            "",
+        ]
+        for name in names
+    ]
+    for name in names:
+        categories, series = headline.series(f"trend {name}")
+        assert len(categories) == 12
+        trend = [m.isoformat() for m in MONTHS[1:]]
+        assert series == {
+            label(name): [float(rows[name][m]["value"]) if m in rows[name] else None for m in trend]
+        }
+    # The trend lines have their gap where the account has no value.
+    assert headline.series("trend revenue")[1]["Revenue"][4] is None
+
+    sector = rest[0]
+    assert sector.title == "Sector position"
+    table = sector.tables["comparison table"]
+    chart_categories, chart_series = sector.series("percentile chart")
+    assert chart_categories == [label(name) for name in names]
+    percentiles = []
+    for r, name in enumerate(names, start=1):
+        comparison, unit = account[name], definitions[name]["unit"]
+        assert comparison["customerPercentile"] is not None
+        assert table[r] == [
+            label(name),
+            formatted(comparison["customerValue"], unit, locale),
+            formatted(comparison["sectorP50"], unit, locale),
+            formatted(comparison["sectorP90"], unit, locale),
+            str(comparison["customerPercentile"]),
+        ]
+        percentiles.append(float(comparison["customerPercentile"]))
+    assert chart_series == {"Percentile in the sector": percentiles}
+    assert sector.texts["insights"].splitlines() == [account[name]["insight"] for name in names]
+    kinds = {account[name]["figureKind"] for name in names}
+    assert len(kinds) == 1
+    kind = kinds.pop()
+    words = {"EXACT": "are exact", "DIFFERENTIALLY_PRIVATE": "are differentially private"}
+    assert words[kind] in sector.texts["footnote"]
+
+    sales_slide, credit_slide, method = rest[1:]
+    profile = account["salesProfile"]
+    assert sales_slide.tables["quarters table"][1:] == [
+        [
+            q["quarter"],
+            formatted(q["orders"], "count", locale),
+            formatted(q["revenue"], "count", locale),
+            q["frequencySegment"].replace("_", " ").capitalize(),
+            q["monetarySegment"].replace("_", " ").capitalize()
+            + (" (profit)" if q["monetaryIsProfit"] else ""),
+        ]
+        for q in profile["quarters"]
+    ]
+    assert sales_slide.series("revenue chart") == (
+        [q["quarter"] for q in profile["quarters"]],
+        {"Revenue": [float(q["revenue"]) for q in profile["quarters"]]},
+    )
+    assert f"{profile['daysSinceLastPurchase']} days" in sales_slide.texts["subtitle"]
+
+    risk = account["creditRisk"]
+    assert credit_slide.texts["credit score"] == f"{risk['score']} / 100"
+    assert credit_slide.series("credit score chart")[1] == {
+        "Credit score": [float(risk["score"]), float(100 - risk["score"])]
+    }
+    assert credit_slide.tables["credit table"][1:] == [
+        ["Days sales outstanding", formatted(risk["daysSalesOutstanding"], "days", locale, 1)],
+        ["Overdue share", formatted(risk["overdueShare"] * 100, "percent", locale, 1)],
+        ["Average days late", formatted(risk["averageDaysLate"], "days", locale, 1)],
+        ["Invoiced", formatted(risk["invoiced"], "count", locale)],
+        ["Outstanding", formatted(risk["outstanding"], "count", locale)],
+    ]
+    assert "fewer than 5 distinct accounts" in method.texts["method"]
+    assert words[kind] in method.texts["method"]
+
+
+# -- the tests -------------------------------------------------------------------------------
+
+
+def _names(directory: Path) -> list[str]:
+    return sorted(path.name for path in directory.iterdir())
+
+
+def _sizes(paths: list[Path]) -> list[int]:
+    return [path.stat().st_size for path in paths]
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """An empty directory for the decks (the SQLite database lives beside it)."""
+    directory = tmp_path / "out"
+    directory.mkdir()
+    return directory
+
+
+async def test_deck_shows_the_apis_numbers(
+    world: AsyncEngine, database_url: str, client: GraphQLClient, out: Path
+) -> None:
+    output = out / "deck.pptx"
+    result = await run_slides(
+        database_url, "--account", "R1", "--month", "2023-04", "--locale", "fr", "-o", str(output)
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"Wrote {output}: 6 slides for {EVIL_NAME} (R1), 2023-04"
+    assert _names(out) == ["deck.pptx"]  # no temporary file left
+
+    deck = read_deck(output)
+    assert [slide.title for slide in deck] == [
+        "",
+        "Headline metrics",
+        "Sector position",
+        "Purchase story (RFM)",
+        "Credit risk",
+        "How these numbers are made",
+    ]
+    # A name that a spreadsheet would run as a formula is shown as text.
+    assert deck[0].texts["customer"] == "'" + EVIL_NAME
+    assert deck[0].texts["month"] == "ROI review · avril 2023"
+    assert deck[1].texts["subtitle"].startswith("Avril 2023 against avril 2022")
+    data = await client.data(API_QUERY, api_variables("R1", "fr"))
+    check_deck_against_api(deck, data, "fr")
+    assert "(the local database)" in deck[-1].texts["method"]
+
+
+async def test_the_month_defaults_to_the_last_full_month(
+    world: AsyncEngine, database_url: str, out: Path
+) -> None:
+    output = out / "deck.pptx"
+    result = await run_slides(database_url, "--account", "R2", "-o", str(output))
+    assert result.exit_code == 0, result.output
+    deck = read_deck(output)
+    assert deck[0].texts["month"] == "ROI review · April 2023"
+    rows = {row[0]: row[1:4] for row in deck[1].tables["headline table"][1:]}
+    assert rows == {
+        "Minutes saved": ["12h 24min", "11h", "▲ up 12.7% · better"],
+        # Lower is better: up is worse.
+        "Response time": ["32.2min", "32min", "▲ up 0.6% · worse"],
+        "Revenue": ["€12,800.25", "€11,000.25", "▲ up 16.4% · better"],
+        "Tickets resolved": ["12", "0", "was zero a year earlier"],
+    }
+
+
+async def test_refusals_and_missing_data_are_said(
+    world: AsyncEngine, database_url: str, client: GraphQLClient, out: Path
+) -> None:
+    output = out / "tiny.pptx"
+    result = await run_slides(database_url, "--account", "T1", "-o", str(output))
+    assert result.exit_code == 0, result.output
+    _title, headline, sector, sales_slide, credit_slide, _method = read_deck(output)
+    answer = await client.post(
+        'query { account(accountId: "T1") { comparison(metric: "revenue") '
+        "{ customerValue sectorP50 customerPercentile figureKind } } }"
+    )
+    assert answer["data"]["account"]["comparison"]["sectorP50"] is None
+    assert {e["extensions"]["code"] for e in answer["errors"]} == {"COHORT_TOO_SMALL"}
+    assert sector.tables["comparison table"][1] == ["Revenue", "€5,000", "—", "—", "—"]
+    assert not sector.charts  # nothing to chart
+    assert sector.texts["insights"] == "Revenue: not enough peers to compare (the cohort rule)."
+    assert "differentially private" not in sector.texts["footnote"]
+    assert "No sales were ingested" in sales_slide.texts["note"]
+    assert "No ledger entries were ingested" in credit_slide.texts["note"]
+    assert headline.tables["headline table"][1][2:4] == ["—", "no value a year earlier"]
+
+    # March 2023 has data but is not published.
+    output = out / "march.pptx"
+    result = await run_slides(
+        database_url, "--account", "R3", "--month", "2023-03", "-o", str(output)
+    )
+    assert result.exit_code == 0, result.output
+    sector = read_deck(output)[2]
+    assert sector.texts["note"].startswith("The sector figures of March 2023 are not published")
+    assert not sector.charts
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--account", "NOPE"], "error: there is no account 'NOPE'"),
+        (
+            ["--account", "R1", "--month", "2021-01"],
+            "error: account 'R1' has no metrics for 2021-01",
+        ),
+        (["--account", "R1", "--month", "April"], "error: --month must be a month as YYYY-MM"),
+        (["--account", "R1", "--locale", "xx_YY"], "error: Unknown locale 'xx_YY'"),
+        (["--account", "R1", "--key", "k"], "error: --key goes with --url"),
+        (["--account", "R1", "--url", "ftp://x"], "error: --url must be an http(s) URL"),
+    ],
+)
+async def test_errors_are_one_line_and_write_nothing(
+    world: AsyncEngine,
+    database_url: str,
+    out: Path,
+    arguments: list[str],
+    message: str,
+) -> None:
+    output = out / "deck.pptx"
+    result = await run_slides(database_url, *arguments, "-o", str(output))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(message), result.stderr
+    assert result.stderr.splitlines()[-1] == errors[0]
+    assert _names(out) == []
+
+
+async def test_an_error_leaves_an_earlier_deck_as_it_was(
+    world: AsyncEngine, database_url: str, out: Path
+) -> None:
+    output = out / "deck.pptx"
+    await asyncio.to_thread(output.write_bytes, b"the earlier deck")
+    result = await run_slides(database_url, "--account", "NOPE", "-o", str(output))
+    assert result.exit_code == 1
+    assert await asyncio.to_thread(output.read_bytes) == b"the earlier deck"
+    assert _names(out) == ["deck.pptx"]
+
+
+# -- against a server ------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """The app (keys required, an engine of its own) under uvicorn on a free loopback port,
+    in a thread; its base URL."""
+    settings = load_settings({"DATABASE_URL": database_url, "PROFILING_TODAY": TODAY})
+    config = uvicorn.Config(
+        create_app(settings=settings),
+        host="127.0.0.1",
+        port=_free_port(),
+        loop="asyncio",
+        ws="none",
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                pytest.fail("the server did not start within 30 s")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+async def test_a_deck_from_a_server_with_an_account_key(
+    world: AsyncEngine, database_url: str, out: Path
+) -> None:
+    _record, key = await create_key(world, role=Role.ACCOUNT, account_id="R1", name="slides")
+    output = out / "deck.pptx"
+    with serving(database_url) as url:
+        result = await run_slides(
+            database_url, "--account", "R1", "--url", url, "--key", key, "-o", str(output)
+        )
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            answer = await http.post(
+                "/graphql",
+                json={"query": API_QUERY, "variables": api_variables("R1", "en")},
+                headers={"Authorization": f"Bearer {key}"},
+            )
+        refused = await run_slides(
+            database_url, "--account", "R1", "--url", url, "--key", "wrong", "-o", str(output)
+        )
+        hidden = await run_slides(
+            database_url, "--account", "R2", "--url", url + "/graphql", "--key", key,
+            "-o", str(out / "other.pptx"),
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    body = answer.json()
+    assert "errors" not in body, body
+    deck = read_deck(output)
+    check_deck_against_api(deck, body["data"], "en")
+    # An account key gets differentially private sector figures, and the deck says so.
+    assert {body["data"]["account"][name]["figureKind"] for name in METRIC_NAMES} == {
+        "DIFFERENTIALLY_PRIVATE"
+    }
+    assert "differentially private" in deck[2].texts["footnote"]
+    assert f"({url}/graphql)" in deck[-1].texts["method"]
+
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().startswith(f"error: {url}/graphql refused the key")
+    # Another account is, for this key, an account that does not exist.
+    assert hidden.exit_code == 1
+    assert hidden.stderr.strip() == "error: there is no account 'R2'"
+    assert _names(out) == ["deck.pptx"]
+
+
+async def test_an_unreachable_server_is_one_line(
+    world: AsyncEngine, database_url: str, out: Path
+) -> None:
+    url = f"http://127.0.0.1:{_free_port()}"
+    result = await run_slides(
+        database_url, "--account", "R1", "--url", url, "-o", str(out / "d.pptx")
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith(f"error: cannot reach {url}/graphql")
+    assert _names(out) == []
+
+
+# -- rendered ---------------------------------------------------------------------------------
+
+
+def _renderers() -> tuple[str, str]:
+    """soffice and pdftoppm; without them the test is skipped, or fails where CI requires it."""
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    if soffice is None or pdftoppm is None:
+        reason = (
+            "LibreOffice (soffice, Debian package libreoffice-impress) or pdftoppm "
+            "(poppler-utils) is not installed: the decks are not rendered"
+        )
+        if REQUIRE_LIBREOFFICE:
+            pytest.fail(f"PROFILING_REQUIRE_LIBREOFFICE=1 but {reason}")
+        pytest.skip(reason)
+    return soffice, pdftoppm
+
+
+def _render(deck: Path, name: str, work: Path) -> list[Path]:
+    """The deck as PDF (LibreOffice), then one PNG a page (pdftoppm) under ARTIFACTS."""
+    soffice, pdftoppm = _renderers()
+    profile = work / "libreoffice-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         "pdf", "--outdir", str(work), str(deck)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = work / f"{deck.stem}.pdf"
+    assert pdf.stat().st_size > 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{name}-*.png"):
+        old.unlink()
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "60", str(pdf), str(ARTIFACTS / name)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return sorted(ARTIFACTS.glob(f"{name}-*.png"))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_decks_open_in_libreoffice(world: AsyncEngine, database_url: str, out: Path) -> None:
+    _renderers()
+    for account, name in (("R1", "deck"), ("T1", "notes")):
+        output = out / f"{name}.pptx"
+        result = await run_slides(database_url, "--account", account, "-o", str(output))
+        assert result.exit_code == 0, result.output
+        pages = await asyncio.to_thread(_render, output, name, out)
+        assert len(pages) == len(Presentation(str(output)).slides) == 6
+        # A page with a slide on it is not a blank image.
+        assert all(size > 5_000 for size in _sizes(pages))

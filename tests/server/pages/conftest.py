@@ -1,0 +1,44 @@
+"""An app with keys required, over an empty SQLite database: the pages need neither."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from server.app import create_app
+from settings import load_settings
+from store.engine import create_engine
+from store.migrate import migrate
+from tests.api_client import TODAY
+
+MakeClient = Callable[..., httpx.AsyncClient]
+
+
+@pytest.fixture
+async def make_client(tmp_path: Path) -> AsyncIterator[MakeClient]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'pages.db'}")
+    await migrate(engine)
+    clients: list[httpx.AsyncClient] = []
+
+    def make(**environment: str) -> httpx.AsyncClient:
+        settings = load_settings({"PROFILING_TODAY": TODAY, **environment})
+        app: Starlette = create_app(settings=settings, engine=engine, require_keys=True)
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        )
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
+    await engine.dispose()
+
+
+@pytest.fixture
+def http(make_client: MakeClient) -> httpx.AsyncClient:
+    return make_client()
