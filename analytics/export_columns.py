@@ -4,8 +4,9 @@ Every export names its columns its own way (`Party Name`, `Voucher Date`, `Dolla
 `Amount (INR)`), so each role carries the names exports use for it, most telling first.
 A column matches a role when its name, compared without case, spaces and punctuation, is one
 of those names; failing that, when its words contain one of them (`Amount (INR)` contains
-`amount`), the column whose words are covered best winning. A column gives one role at most,
-and an override (`--column amount="Net Amt"`) beats every guess.
+`amount`, `number_of_cds` contains `number of`), the column whose words are covered best
+winning. A column gives one role at most, and an override (`--column amount="Net Amt"`, or
+`--column customer=1` by position) beats every guess.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ class RoleSet:
 
 
 def _find_column(header: Sequence[str], column: str, role: str) -> int:
+    """The column named `column`, else (a number) the column at that position from 1."""
     for index, name in enumerate(header):
         if name.strip() == column.strip():
             return index
@@ -104,9 +106,13 @@ def _find_column(header: Sequence[str], column: str, role: str) -> int:
     for index, name in enumerate(header):
         if normalize(name) == wanted:
             return index
+    position = column.strip()
+    if position.isascii() and position.isdigit() and 1 <= int(position) <= len(header):
+        return int(position) - 1
     seen = ", ".join(repr(name) for name in header)
     raise ColumnGuessError(
-        f"--column {role}={column!r}: the file has no such column; its columns are: {seen}"
+        f"--column {role}={column!r}: the file has no such column; its columns are: {seen} "
+        f"(or name one by its position, 1 to {len(header)})"
     )
 
 
@@ -114,9 +120,11 @@ def guess_columns(
     header: Sequence[str],
     role_set: RoleSet,
     overrides: Mapping[str, str | None] | None = None,
+    positions: Mapping[str, int] | None = None,
 ) -> dict[str, int]:
     """Role -> index of the column that gives it. An override of None (or empty) means the
-    role takes no column, whatever the guess."""
+    role takes no column, whatever the guess. `positions` are guesses made otherwise (from
+    the values of a file without a header): they come after the overrides, before names."""
     assigned: dict[str, int] = {}
     excluded: set[str] = set()
     for role_name, column in (overrides or {}).items():
@@ -134,6 +142,11 @@ def guess_columns(
 
     def free(index: int) -> bool:
         return index not in assigned.values() and bool(header[index].strip())
+
+    for role_name, index in (positions or {}).items():
+        role_set.role(role_name)
+        if role_name not in assigned and role_name not in excluded and free(index):
+            assigned[role_name] = index
 
     for role in role_set.roles:
         if role.name in assigned or role.name in excluded:
@@ -224,7 +237,10 @@ QUANTITY = _role(
     "quantity",
     "the quantity sold",
     *("quantity", "qty", "billed qty", "billed quantity", "actual qty", "actual quantity"),
-    *("units", "units sold", "qty sold", "pieces", "pcs", "nos"),
+    *("units", "units sold", "qty sold", "pieces", "pcs", "nos", "items", "items sold"),
+    *("number of items", "number of units", "no of items", "no of units", "item count"),
+    # number_of_cds, no_of_boxes...
+    *("number of", "no of", "num of"),
 )
 COST = _role(
     "cost",

@@ -57,17 +57,8 @@ def _column_overrides(options: list[str] | None) -> dict[str, str | None]:
 
 
 def _print_report(report: IngestReport) -> None:
-    typer.echo(f"Columns of {report.file_name}:")
-    for name, column in report.columns.items():
-        typer.echo(f"  {name} <- {column}")
-    if report.ignored_columns:
-        typer.echo(f"Ignored columns: {', '.join(report.ignored_columns)}")
-    for what, names in report.created.items():
-        if names:
-            typer.echo(f"Created {what}: {', '.join(names)}")
-    for note in report.notes:
-        typer.echo(note)
-    typer.echo(report.summary())
+    # Short whatever the file's size: counts and a few examples, never every id.
+    typer.echo("".join(f"{line}\n" for line in report.lines()), nl=False)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -83,21 +74,29 @@ def ingest(
             metavar="FILE",
             help=(
                 "A CSV (comma, semicolon or tab) or JSON Lines file; sales and ledger files may "
-                "also be pipe-separated, whitespace-aligned or Excel .xlsx."
+                "also be pipe-separated, whitespace-aligned, without a header row, in "
+                "Windows-1252 or UTF-16, or Excel .xlsx."
             ),
         ),
     ],
     app: Annotated[
         str | None,
-        typer.Option(help="App of the accounts whose row names none (default: 'default')."),
+        typer.Option(
+            help=(
+                "The file's app: accounts whose row names none and new customers join it, and "
+                "rows may name only its accounts, companies and contracts (sales and ledger "
+                "files: default 'default')."
+            )
+        ),
     ] = None,
     column: Annotated[
         list[str] | None,
         typer.Option(
             metavar="ROLE=COLUMN",
             help=(
-                "Sales and ledger files: the column that gives a role, instead of the guess "
-                "(e.g. amount='Net Amt'; ROLE= for none). Repeat for more roles."
+                "Sales and ledger files: the column that gives a role, by name or position, "
+                "instead of the guess (e.g. amount='Net Amt', customer=1; ROLE= for none). "
+                "Repeat for more roles."
             ),
         ),
     ] = None,

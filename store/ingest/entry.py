@@ -70,7 +70,14 @@ async def _ingest(
     matcher: ColumnMatcher
     if loader.guess_columns is not None:
         guessing = loader.guess_columns(options)
-        table_file = open_table_file(path, header_score=guessing.header_score)
+        table_file = open_table_file(
+            path,
+            header_score=guessing.header_score,
+            content_guess=guessing.content_guess,
+            fallback_encoding=True,
+        )
+        if table_file.headerless is not None:
+            guessing.positions = dict(table_file.headerless.positions)
         matcher = guessing
     elif options.columns:
         raise FileRejected(
@@ -107,7 +114,8 @@ async def _ingest(
 
     plan = validator.plan(matcher.present)
     progress.start(f"Writing {path.name}", total=plan.total_rows)
-    notes = await write_plan(engine, plan, progress=progress)
+    written = await write_plan(engine, plan, progress=progress)
+    encoding = table_file.encoding_note()
     return IngestReport(
         kind=kind,
         file_name=path.name,
@@ -117,5 +125,6 @@ async def _ingest(
         columns=dict(matcher.mapping),
         ignored_columns=list(matcher.ignored),
         created={what: list(names) for what, names in plan.created.items()},
-        notes=[*plan.notes, *notes],
+        notes=[*([encoding] if encoding else []), *plan.notes, *written.notes],
+        changes=written.changes,
     )

@@ -1,17 +1,34 @@
 """Columns of exports of any shape: guessed from their names (`analytics.export_columns`),
-with `--column role=name` overrides, instead of matched to fixed names."""
+or from their values in a file without a header (`analytics.export_content`), with
+`--column role=name` (or `role=position`) overrides, instead of matched to fixed names."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from analytics.export_columns import ColumnGuessError, RoleSet, guess_columns, header_score
+from analytics.export_content import columns_by_content
+from analytics.export_dates import BadDate, parse_export_date
 from store.ingest.columns import ColumnMatcher, ColumnSpec
 from store.ingest.errors import FileRejected
 
 # Roles that give the amount another way: debit and credit columns beat an amount column,
 # unless --column names the amount.
 _AMOUNT_ROLES = ("amount", "debit", "credit")
+# Bare numbers are never taken for dates in a header candidate (a `2024` in a title is not).
+_BARE_NUMBER = re.compile(r"[0-9]{1,7}")
+
+
+def _is_date(cell: str) -> bool:
+    text = cell.strip()
+    if not text or _BARE_NUMBER.fullmatch(text):
+        return False
+    try:
+        parse_export_date(text)
+    except BadDate:
+        return False
+    return True
 
 
 def _describe_group(group: Sequence[str]) -> str:
@@ -32,15 +49,30 @@ class GuessingMatcher(ColumnMatcher):
         except ColumnGuessError as exc:
             raise FileRejected(f"--column: {exc}") from exc
         self.overrides = dict(overrides)
+        # Role -> index recognised from the values of a file without a header.
+        self.positions: dict[str, int] = {}
 
     def header_score(self, header: Sequence[str]) -> int:
+        """How many roles a line names if it is the header; 0 for a line holding a date,
+        which is data, whatever words its other cells hold."""
+        if any(_is_date(cell) for cell in header):
+            return 0
         return header_score(header, self.role_set)
+
+    def content_guess(self, rows: Sequence[Sequence[str]]) -> dict[str, int] | None:
+        """The roles the values of a file without a header show; None unless they show every
+        role the file needs."""
+        found = columns_by_content(rows, self.role_set.names)
+        overridden = {role: 0 for role, column in self.overrides.items() if column}
+        if self.role_set.missing({**found, **overridden}):
+            return None
+        return found
 
     def match_header(self, header: Sequence[str]) -> list[tuple[str, int]]:
         columns = [column.strip() for column in header]
         self.columns = [column for column in columns if column]
         try:
-            assigned = guess_columns(columns, self.role_set, self.overrides)
+            assigned = guess_columns(columns, self.role_set, self.overrides, self.positions)
         except ColumnGuessError as exc:
             raise FileRejected(str(exc)) from exc
         self._prefer_debit_and_credit(assigned)

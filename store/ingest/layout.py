@@ -1,19 +1,30 @@
 """The layout of an export of any shape: which delimiter, or whitespace-aligned columns, and
-which of its first lines is the header (reports often put a title and a period above it).
+which of its first lines is the header (reports often put a title and a period above it), or
+that it has none.
 
 Whitespace-aligned text separates columns by runs of two or more spaces (single spaces stay
 inside values such as `Acme Traders`); a header without any double space is split on every
 run of spaces. A row whose values do not line up one for one (an empty cell) is read by
 position: each value belongs to the header column it overlaps most, or else the nearest one.
+Single spaces separate columns too when that gives the header more columns, every line the
+same number of values as the header, and the values do not line up under the header's columns
+otherwise (` customer_id  date number_of_cds  dollar_value` over ` 00001 19970101  1   11.77`).
+
+A file whose first line is data has no header: its columns are named by position and
+recognised by their values (`analytics.export_content`).
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import NamedTuple
+
+from analytics.export_content import position_name
+from analytics.export_text import is_rule_line
 
 # Tried in this order: on a tie the earlier wins.
 LOOSE_DELIMITERS = (",", ";", "\t", "|")
@@ -26,7 +37,13 @@ MIN_HEADER_SCORE = 2
 _WIDE_GAPS = re.compile(r"\S+(?: \S+)*")
 _ANY_GAPS = re.compile(r"\S+")
 
+# Lines of a file's first block that decide how the rest is split.
+SAMPLE_LINES = 200
+
 HeaderScore = Callable[[Sequence[str]], int]
+# Role -> column index recognised from the values of rows without a header, or None when the
+# rows do not show every role a file needs.
+ContentGuess = Callable[[Sequence[Sequence[str]]], Mapping[str, int] | None]
 
 
 class Cell(NamedTuple):
@@ -35,43 +52,58 @@ class Cell(NamedTuple):
     end: int
 
 
+def _cells(pattern: re.Pattern[str], line: str) -> list[Cell]:
+    return [Cell(m[0], m.start(), m.end()) for m in pattern.finditer(line.expandtabs(8).rstrip())]
+
+
 @dataclass(frozen=True, slots=True)
 class AlignedHeader:
     cells: tuple[Cell, ...]
     # Whether columns are separated by runs of two or more spaces (else by any space).
     wide_gaps: bool
+    # Whether a row with more or fewer values than columns is read by position (else it is
+    # a row whose values do not line up).
+    positional: bool = True
 
     @property
     def names(self) -> list[str]:
         return [cell.text for cell in self.cells]
 
     @classmethod
-    def parse(cls, line: str) -> AlignedHeader:
-        text = line.expandtabs(8).rstrip()
-        wide = [Cell(m[0], m.start(), m.end()) for m in _WIDE_GAPS.finditer(text)]
+    def parse(cls, line: str, *, single_spaces: bool = False) -> AlignedHeader:
+        if single_spaces:
+            return cls(tuple(_cells(_ANY_GAPS, line)), False, positional=False)
+        wide = _cells(_WIDE_GAPS, line)
         if len(wide) > 1:
             return cls(tuple(wide), True)
-        cells = [Cell(m[0], m.start(), m.end()) for m in _ANY_GAPS.finditer(text)]
-        return cls(tuple(cells), False)
+        return cls(tuple(_cells(_ANY_GAPS, line)), False)
+
+    @classmethod
+    def by_position(cls, width: int, *, single_spaces: bool) -> AlignedHeader:
+        """The columns of a file without a header: `column 1`, `column 2`..."""
+        cells = tuple(Cell(position_name(index), 0, 0) for index in range(width))
+        return cls(cells, not single_spaces, positional=False)
 
     def split(self, line: str) -> list[str] | None:
         """The row's values by column ("" for an empty cell); None when two values fall
-        under one column."""
-        text = line.expandtabs(8).rstrip()
-        pattern = _WIDE_GAPS if self.wide_gaps else _ANY_GAPS
-        tokens = [Cell(m[0], m.start(), m.end()) for m in pattern.finditer(text)]
+        under one column, or do not line up with a header read without positions."""
+        tokens = _cells(_WIDE_GAPS if self.wide_gaps else _ANY_GAPS, line)
         width = len(self.cells)
         if len(tokens) == width:
             return [token.text for token in tokens]
+        if not self.positional:
+            return None
         values = [""] * width
         for token in tokens:
-            column = self._column_of(token)
+            column = self.column_of(token)
             if values[column]:
                 return None
             values[column] = token.text
         return values
 
-    def _column_of(self, token: Cell) -> int:
+    def column_of(self, token: Cell) -> int:
+        """The column a value falls under: the one it overlaps most, else the nearest."""
+
         def overlap(cell: Cell) -> int:
             return min(cell.end, token.end) - max(cell.start, token.start)
 
@@ -92,10 +124,95 @@ class Layout:
     header_line: int
 
 
+@dataclass(frozen=True, slots=True)
+class Headerless:
+    """A file without a header row: how its lines split, and what its columns give."""
+
+    # None for whitespace-separated columns.
+    delimiter: str | None
+    width: int
+    # Whitespace-separated: by single spaces too (else by runs of two or more).
+    single_spaces: bool
+    # Role -> column index, recognised from the values.
+    positions: Mapping[str, int]
+
+    @property
+    def names(self) -> list[str]:
+        return [position_name(index) for index in range(self.width)]
+
+
 def split_header(line: str, delimiter: str | None) -> list[str]:
     if delimiter is None:
         return AlignedHeader.parse(line).names
     return next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
+
+
+def _data_lines(lines: Iterable[tuple[int, str]]) -> list[str]:
+    """The first lines that may be data: not blank, not rules."""
+    sample: list[str] = []
+    for _number, line in lines:
+        if line.strip() and not is_rule_line(line):
+            sample.append(line)
+            if len(sample) >= SAMPLE_LINES:
+                break
+    return sample
+
+
+def _lines_up(header: AlignedHeader, line: str) -> bool:
+    """Whether a line's values, split like the header, each fall under a column of their own,
+    in order."""
+    tokens = _cells(_WIDE_GAPS if header.wide_gaps else _ANY_GAPS, line)
+    columns = [header.column_of(token) for token in tokens]
+    if len(tokens) == len(header.cells):
+        return columns == list(range(len(tokens)))
+    return all(left < right for left, right in pairwise(columns))
+
+
+def single_spaces_fit(header: str, lines: Iterable[tuple[int, str]]) -> bool:
+    """Whether single spaces separate the columns of whitespace-aligned text too: when they
+    split the header into more columns than runs of spaces do, split every line of the
+    sample into as many values as the header, and some line's values do not line up under
+    the header's columns otherwise (` 00001 19970101  1   11.77` under
+    ` customer_id  date number_of_cds  dollar_value`). A file whose names of one and two
+    words line up under `Party Name` keeps reading `Acme Traders` as one value."""
+    width = len(_cells(_ANY_GAPS, header))
+    if width <= len(_cells(_WIDE_GAPS, header)):
+        return False
+    sample = _data_lines(lines)
+    if not sample or any(len(_cells(_ANY_GAPS, line)) != width for line in sample):
+        return False
+    aligned = AlignedHeader.parse(header)
+    return not all(_lines_up(aligned, line) for line in sample)
+
+
+def _split_all(lines: Sequence[str], delimiter: str | None, single: bool) -> list[list[str]]:
+    if delimiter is not None:
+        return [
+            [cell.strip() for cell in cells]
+            for cells in csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+        ]
+    pattern = _ANY_GAPS if single else _WIDE_GAPS
+    return [[cell.text for cell in _cells(pattern, line)] for line in lines]
+
+
+def find_headerless(lines: Iterable[tuple[int, str]], guess: ContentGuess) -> Headerless | None:
+    """How a file whose first line is data splits: the first way (a delimiter, single spaces,
+    runs of spaces) that splits every line of the sample into as many values, two or more,
+    whose values show the roles a file needs; None when no way does."""
+    sample = _data_lines(lines)
+    if not sample:
+        return None
+    splits: list[tuple[str | None, bool]] = [(d, False) for d in LOOSE_DELIMITERS]
+    splits += [(None, True), (None, False)]
+    for delimiter, single in splits:
+        rows = _split_all(sample, delimiter, single)
+        widths = {len(row) for row in rows}
+        if len(widths) != 1 or (width := widths.pop()) < 2:
+            continue
+        positions = guess(rows)
+        if positions is not None:
+            return Headerless(delimiter, width, single, dict(positions))
+    return None
 
 
 def find_layout(lines: Iterable[tuple[int, str]], score: HeaderScore) -> Layout | None:
@@ -108,7 +225,7 @@ def find_layout(lines: Iterable[tuple[int, str]], score: HeaderScore) -> Layout 
     best: tuple[int, Layout] | None = None
     searched = 0
     for number, line in lines:
-        if not line.strip():
+        if not line.strip() or is_rule_line(line):
             continue
         searched += 1
         if searched > HEADER_SEARCH_LINES:

@@ -33,6 +33,30 @@ class WriteMode(Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class CompareBy:
+    """How to find the rows a write replaces, to count its rows that are new, changed and
+    unchanged: the stored rows with the write's values of the `lookup` columns (leading
+    columns of the primary key, so that an index serves them: `("level", "entity_id")`),
+    within the write's range of `span` (a date) if given."""
+
+    lookup: tuple[str, ...]
+    span: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowChanges:
+    """What a write did to the rows of its table."""
+
+    new: int
+    changed: int
+    unchanged: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+
+@dataclass(frozen=True, slots=True)
 class TableWrite:
     table: Table
     # The columns the rows give: a column left out keeps its value in existing rows and
@@ -40,6 +64,9 @@ class TableWrite:
     columns: tuple[str, ...]
     rows: RowSource
     mode: WriteMode = WriteMode.UPSERT
+    # Set on the write of the file's own rows: its new, changed and unchanged rows are
+    # counted before it is written.
+    compare: CompareBy | None = None
 
 
 @dataclass(frozen=True, slots=True)

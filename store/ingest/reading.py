@@ -1,10 +1,17 @@
 """Reading a file's rows: CSV (comma, semicolon or tab, sniffed from the header) or JSON Lines;
 for exports of any shape (sales, ledger) also pipes, whitespace-aligned text, a title above
-the header, and Excel workbooks.
+the header, no header at all, and Excel workbooks.
 
 Rows come out as `{field: text}` keyed by the kind's field names, text stripped and empty
 cells as None, each with its line in the file. Values stay text: the kinds parse them, so a
 JSON number keeps its digits exactly as written (parsed as text, never through a float).
+
+Whatever the format, a value holding a control character (other than a tab or a line break),
+or an id longer than `MAX_ID_LENGTH`, makes its row a bad row (SQLite would store it and
+PostgreSQL refuse it: both refuse it here), and so does a row that cannot be parsed (invalid
+JSON, JSON nested too deep): nothing a file holds ends in a traceback. Blank lines and rule
+lines (`-----`) are skipped, and the row right under a rule line says so (`BELOW_RULE`):
+exports put the figures of a total there.
 """
 
 from __future__ import annotations
@@ -12,26 +19,46 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from analytics.export_text import (
+    CONTROL_CHARACTERS,
+    RULE_STARTS,
+    control_character,
+    is_rule_line,
+)
 from store.ingest.columns import ColumnMatcher
+from store.ingest.encoding import (
+    UTF8,
+    TextEncoding,
+    detect_encoding,
+    holds_control_characters,
+)
 from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.layout import (
     DELIMITER_NAMES,
     AlignedHeader,
+    ContentGuess,
+    Headerless,
     HeaderScore,
     find_header_row,
+    find_headerless,
     find_layout,
+    single_spaces_fit,
 )
 from store.ingest.progress import IngestProgress
 from store.ingest.xlsx import Workbook, is_workbook
 
 Row = dict[str, str | None]
 Record = tuple[int, Row]
+
+# The key a row read right under a rule line carries (no field is named so).
+BELOW_RULE = "_below_rule"
 
 JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 DELIMITERS = (",", ";", "\t")
@@ -40,6 +67,27 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 _SNIFF_BYTES = 64 * 1024
 # Rows between two progress reports: often enough for a smooth bar, rare enough to be free.
 _PROGRESS_ROWS = 8192
+# Fields that hold ids (keys of their tables), and how long one may be: PostgreSQL cannot
+# index a key of more than about 2,700 bytes, and nobody types an id of 200 characters.
+ID_FIELDS = (
+    "account_id",
+    "company_id",
+    "contract_id",
+    "industry_id",
+    "industry",
+    "entity_id",
+    "metric_name",
+    "app",
+    "customer",
+    "invoice",
+)
+MAX_ID_LENGTH = 200
+# How deep a JSON line may nest (a row is one flat object: anything nested is a bad row
+# anyway, but Python's parser recurses and must not be driven to its limit).
+MAX_JSON_DEPTH = 32
+_HAS_CONTROL = CONTROL_CHARACTERS.search
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class SourceFormat(StrEnum):
@@ -59,12 +107,27 @@ class TableFile:
     header_line: int | None = None
     # Guesses the header among a workbook's first rows (exports of any shape).
     header_score: HeaderScore | None = None
+    encoding: TextEncoding = UTF8
+    # Whitespace-aligned text whose single spaces separate columns too.
+    single_spaces: bool = False
+    # A file whose first line is data: how it splits, what its columns give.
+    headerless: Headerless | None = None
+    # Delimited or aligned text known to hold no control character: its rows need no check.
+    control_free: bool = False
 
     def describe(self) -> str:
         where = f", header on line {self.header_line}" if (self.header_line or 1) > 1 else ""
+        if self.headerless is not None:
+            where = ", no header row: columns by position"
         if self.delimiter is None:
             return f"{self.format}{where}"
         return f"{self.format}, {DELIMITER_NAMES[self.delimiter]}-separated{where}"
+
+    def encoding_note(self) -> str | None:
+        """What the report says of the file's encoding (a workbook has none of its own)."""
+        if self.format is SourceFormat.XLSX:
+            return None
+        return f"Text read as {self.encoding.name}"
 
 
 def _first_line(text: str) -> str:
@@ -83,11 +146,20 @@ def sniff_delimiter(header_line: str) -> str:
     return max(DELIMITERS, key=width)
 
 
-def open_table_file(path: Path, *, header_score: HeaderScore | None = None) -> TableFile:
+def open_table_file(
+    path: Path,
+    *,
+    header_score: HeaderScore | None = None,
+    content_guess: ContentGuess | None = None,
+    fallback_encoding: bool = False,
+) -> TableFile:
     """Find the file's format (and delimiter) from its name and first bytes.
 
     With `header_score` (exports of any shape), the header is the line of the first ones
-    that names the most columns, split by a comma, semicolon, tab, pipe or runs of spaces.
+    that names the most columns, split by a comma, semicolon, tab, pipe or runs of spaces;
+    with `content_guess` too, a file without such a line whose first line is data is read
+    without a header, its columns recognised by their values. `fallback_encoding` reads a
+    file that is not UTF-8 as Windows-1252.
     """
     try:
         with path.open("rb") as file:
@@ -97,26 +169,61 @@ def open_table_file(path: Path, *, header_score: HeaderScore | None = None) -> T
         raise FileRejected(f"cannot read it: {exc.strerror or exc}") from exc
     if is_workbook(path, head):
         return TableFile(path, SourceFormat.XLSX, None, size, header_score=header_score)
-    text = head.decode("utf-8-sig", errors="replace")
+    encoding = detect_encoding(path, head, fallback=fallback_encoding)
+    text = encoding.decode_head(head)
     first = _first_line(text)
     if not first:
         raise FileRejected("the file is empty: expected a header row, or JSON Lines")
     stripped = first.lstrip()
     if path.suffix.lower() in JSON_LINES_SUFFIXES or stripped.startswith("{"):
-        return TableFile(path, SourceFormat.JSON_LINES, None, size)
+        return TableFile(path, SourceFormat.JSON_LINES, None, size, encoding=encoding)
     if stripped.startswith("["):
         raise FileRejected(
             "the file holds a JSON array: write one JSON object per line (JSON Lines)"
         )
+    control_free = not holds_control_characters(path, encoding)
     if header_score is not None:
         lines = text.splitlines()
         if len(head) == _SNIFF_BYTES and len(lines) > 1:
             lines.pop()  # cut short by the sniffed block
-        layout = find_layout(enumerate(lines, start=1), header_score)
+        numbered = list(enumerate(lines, start=1))
+        layout = find_layout(numbered, header_score)
         if layout is not None:
             file_format = SourceFormat.CSV if layout.delimiter else SourceFormat.ALIGNED
-            return TableFile(path, file_format, layout.delimiter, size, layout.header_line)
-    return TableFile(path, SourceFormat.CSV, sniff_delimiter(first), size)
+            single = layout.delimiter is None and single_spaces_fit(
+                lines[layout.header_line - 1], numbered[layout.header_line :]
+            )
+            return TableFile(
+                path,
+                file_format,
+                layout.delimiter,
+                size,
+                layout.header_line,
+                encoding=encoding,
+                single_spaces=single,
+                control_free=control_free,
+            )
+        headerless = None if content_guess is None else find_headerless(numbered, content_guess)
+        if headerless is not None:
+            file_format = SourceFormat.CSV if headerless.delimiter else SourceFormat.ALIGNED
+            return TableFile(
+                path,
+                file_format,
+                headerless.delimiter,
+                size,
+                encoding=encoding,
+                single_spaces=headerless.single_spaces,
+                headerless=headerless,
+                control_free=control_free,
+            )
+    return TableFile(
+        path,
+        SourceFormat.CSV,
+        sniff_delimiter(first),
+        size,
+        encoding=encoding,
+        control_free=control_free,
+    )
 
 
 def _first_line_not_utf8(path: Path) -> int | None:
@@ -130,6 +237,44 @@ def _first_line_not_utf8(path: Path) -> int | None:
     return None
 
 
+def _json_depth(content: str) -> int:
+    """How deep a JSON text nests its objects and arrays (strings left out)."""
+    depth = deepest = 0
+    for bracket in _JSON_BRACKETS.findall(_JSON_STRING.sub("", content)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _suspect(text: str) -> bool:
+    """Whether a line's text (its cells joined) may hold a value a store cannot take: a
+    control character, or an id too long (no id is longer than the whole line). Printable
+    text, the common case, is told by one quick test."""
+    return len(text) > MAX_ID_LENGTH or (not text.isprintable() and _HAS_CONTROL(text) is not None)
+
+
+def _text_problem(line: int, row: Row) -> RowProblem | None:
+    """The problem of a row with a control character in a value, or an id too long to be a
+    key on every store, if it has one (rows of a `_suspect` line only: the hot path is the
+    one check of the line)."""
+    reasons = [
+        f"{name} holds a control character ({found})"
+        for name, value in row.items()
+        if value and (found := control_character(value)) is not None
+    ]
+    if reasons:
+        reasons = ["; ".join(reasons) + ": remove it (values hold no control characters)"]
+    reasons += [
+        f"{name} is {len(value):,} characters long, more than the {MAX_ID_LENGTH} an id may have"
+        for name in ID_FIELDS
+        if (value := row.get(name)) is not None and len(value) > MAX_ID_LENGTH
+    ]
+    return RowProblem(line, "; ".join(reasons)) if reasons else None
+
+
 class TableReader:
     """Iterates the rows of a file; rows that cannot even be read land in `problems`."""
 
@@ -140,6 +285,13 @@ class TableReader:
         self.problems: list[RowProblem] = []
         self.rows_read = 0
 
+    def _checked(self, line: int, row: Row) -> bool:
+        """Whether a row of a suspect line is fit to keep (else its problem is kept)."""
+        problem = _text_problem(line, row)
+        if problem is not None:
+            self.problems.append(problem)
+        return problem is None
+
     def __iter__(self) -> Iterator[Record]:
         path = self.table.path
         if self.table.format is SourceFormat.XLSX:
@@ -149,7 +301,7 @@ class TableReader:
             raw = path.open("rb")
         except OSError as exc:
             raise FileRejected(f"cannot read it: {exc.strerror or exc}") from exc
-        with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+        with raw, io.TextIOWrapper(raw, encoding=self.table.encoding.codec, newline="") as text:
             if self.table.format is SourceFormat.CSV:
                 records = self._csv_records(text)
             elif self.table.format is SourceFormat.ALIGNED:
@@ -165,6 +317,11 @@ class TableReader:
                         self.progress.advance(position - reported)
                         reported = position
             except UnicodeDecodeError as exc:
+                if self.table.encoding.codec != UTF8.codec:
+                    raise FileRejected(
+                        f"not {self.table.encoding.name} text as its byte order mark says: "
+                        f"save it as UTF-8"
+                    ) from exc
                 line = _first_line_not_utf8(path)
                 raise FileRejected(
                     f"not UTF-8 text (line {line} is not): save it as UTF-8, with or without BOM"
@@ -177,17 +334,23 @@ class TableReader:
         reader = csv.reader(text, delimiter=self.table.delimiter, skipinitialspace=True)
         header: list[str] = []
         header_line = self.table.header_line or 0
-        try:
-            # Blank lines (and a title) before the header are skipped; lines keep their numbers.
-            while not "".join(header).strip() or reader.line_num < header_line:
-                header = next(reader)
-        except csv.Error as exc:
-            raise FileRejected(f"line {reader.line_num}: {exc}") from exc
-        except StopIteration:
-            header = []
+        if self.table.headerless is not None:
+            header = self.table.headerless.names
+        else:
+            try:
+                # Blank lines (and a title) before the header are skipped; lines keep their
+                # numbers.
+                while not "".join(header).strip() or reader.line_num < header_line:
+                    header = next(reader)
+            except csv.Error as exc:
+                raise FileRejected(f"line {reader.line_num}: {exc}") from exc
+            except StopIteration:
+                header = []
         pairs = self.matcher.match_header(header)
         width = len(header)
         end = reader.line_num
+        below_rule = False
+        control_free = self.table.control_free
         while True:
             try:
                 cells = next(reader, None)
@@ -196,7 +359,11 @@ class TableReader:
             if cells is None:
                 return
             line, end = end + 1, reader.line_num
-            if not "".join(cells).strip():
+            joined = "".join(cells)
+            if not joined.strip():
+                continue
+            if joined[0] in RULE_STARTS and is_rule_line(joined):
+                below_rule = True
                 continue
             self.rows_read += 1
             count = len(cells)
@@ -210,15 +377,20 @@ class TableReader:
                 )
                 continue
             if count >= width:
-                yield line, {name: cells[index].strip() or None for name, index in pairs}
+                row = {name: cells[index].strip() or None for name, index in pairs}
             else:
-                yield (
-                    line,
-                    {
-                        name: (cells[index].strip() or None) if index < count else None
-                        for name, index in pairs
-                    },
-                )
+                row = {
+                    name: (cells[index].strip() or None) if index < count else None
+                    for name, index in pairs
+                }
+            if below_rule:
+                row[BELOW_RULE] = "yes"
+                below_rule = False
+            if (
+                len(joined) > MAX_ID_LENGTH or (not control_free and _suspect(joined))
+            ) and not self._checked(line, row):
+                continue
+            yield line, row
 
     def _cell_records(
         self, header: list[str], rows: Iterator[tuple[int, list[str | None] | None]]
@@ -226,14 +398,24 @@ class TableReader:
         """Records of rows already split into cells (None: cells that do not line up)."""
         pairs = self.matcher.match_header(header)
         width = len(header)
+        below_rule = False
+        headerless = self.table.headerless is not None
         for line, cells in rows:
-            if cells is not None and not any(cell and cell.strip() for cell in cells):
-                continue
+            if cells is not None:
+                joined = "".join([cell for cell in cells if cell])
+                if not joined.strip():
+                    continue
+                if is_rule_line(joined):
+                    below_rule = True
+                    continue
             self.rows_read += 1
             if cells is None:
-                self.problems.append(
-                    RowProblem(line, "its values do not line up under the header's columns")
+                reason = (
+                    f"its values do not split into the {width} columns of the file's other lines"
+                    if headerless
+                    else "its values do not line up under the header's columns"
                 )
+                self.problems.append(RowProblem(line, reason))
                 continue
             count = len(cells)
             if count > width and any(cell and cell.strip() for cell in cells[width:]):
@@ -241,29 +423,40 @@ class TableReader:
                     RowProblem(line, f"{count} values but the header has {width} columns")
                 )
                 continue
-            yield (
-                line,
-                {
-                    name: ((cells[index] or "").strip() or None) if index < count else None
-                    for name, index in pairs
-                },
-            )
+            row = {
+                name: ((cells[index] or "").strip() or None) if index < count else None
+                for name, index in pairs
+            }
+            if below_rule:
+                row[BELOW_RULE] = "yes"
+                below_rule = False
+            if _suspect(joined) and not self._checked(line, row):
+                continue
+            yield line, row
 
     def _aligned_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
         header_line = self.table.header_line or 0
         lines = enumerate(text, start=1)
-        layout = AlignedHeader(cells=(), wide_gaps=True)
-        for line, content in lines:
-            if content.strip() and line >= header_line:
-                layout = AlignedHeader.parse(content.rstrip("\r\n"))
-                break
+        single = self.table.single_spaces
+        if self.table.headerless is not None:
+            layout = AlignedHeader.by_position(self.table.headerless.width, single_spaces=single)
+        else:
+            layout = AlignedHeader(cells=(), wide_gaps=True)
+            for line, content in lines:
+                if content.strip() and line >= header_line:
+                    layout = AlignedHeader.parse(content.rstrip("\r\n"), single_spaces=single)
+                    break
 
         def split() -> Iterator[tuple[int, list[str | None] | None]]:
             for line, content in lines:
                 if not content.strip():
                     yield line, []
                     continue
-                cells = layout.split(content.rstrip("\r\n"))
+                content = content.rstrip("\r\n")
+                if is_rule_line(content):
+                    yield line, [content]
+                    continue
+                cells = layout.split(content)
                 yield line, None if cells is None else list(cells)
 
         yield from self._cell_records(layout.names, split())
@@ -305,6 +498,17 @@ class TableReader:
             if not content.strip():
                 continue
             self.rows_read += 1
+            if content.count("[") + content.count("{") > MAX_JSON_DEPTH and (
+                _json_depth(content) > MAX_JSON_DEPTH
+            ):
+                self.problems.append(
+                    RowProblem(
+                        line,
+                        f"JSON nested deeper than {MAX_JSON_DEPTH} levels: a row is one flat "
+                        f"object {{...}}",
+                    )
+                )
+                continue
             try:
                 value = decoder.decode(content)
             except json.JSONDecodeError as exc:
@@ -312,12 +516,20 @@ class TableReader:
                     RowProblem(line, f"not valid JSON: {exc.msg} at column {exc.colno}")
                 )
                 continue
+            except (RecursionError, ValueError) as exc:
+                self.problems.append(RowProblem(line, f"not valid JSON: {exc}"))
+                continue
             if not isinstance(value, dict):
                 self.problems.append(RowProblem(line, "expected a JSON object {...}"))
                 continue
             row = self._json_row(line, value)
-            if row is not None:
-                yield line, row
+            if row is None:
+                continue
+            if _suspect("".join([text for text in row.values() if text])) and not self._checked(
+                line, row
+            ):
+                continue
+            yield line, row
 
     def _json_row(self, line: int, value: dict[str, Any]) -> Row | None:
         row: Row = {}

@@ -1,11 +1,36 @@
-"""What a successful ingest did, for the command line to print."""
+"""What a successful ingest did, for the command line to print.
+
+What it prints stays short whatever the file's size: what was created is a count and a few
+examples ("23,570 new accounts, e.g. 00001, 00002, 00003"), and names from the file (columns,
+ids) are shown escaped where they hold control characters.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from analytics.export_text import unprintable
 from store.ingest.kind import IngestKind
+from store.ingest.plan import RowChanges
+
+# Names listed in full up to this many; beyond, a count and the first few.
+LISTED_NAMES = 5
+EXAMPLE_NAMES = 3
+
+
+def shown(name: str) -> str:
+    """A name from a file as it may be printed: quoted and escaped when it holds a control
+    character (which a terminal could act on)."""
+    return repr(name) if unprintable(name) else name
+
+
+def short_list(names: Sequence[str], label: str, counted: str) -> str:
+    """`label: a, b` for a few names; `1,234 counted, e.g. a, b, c` for many."""
+    if len(names) <= LISTED_NAMES:
+        return f"{label}: {', '.join(shown(name) for name in names)}"
+    examples = ", ".join(shown(name) for name in names[:EXAMPLE_NAMES])
+    return f"{len(names):,} {counted}, e.g. {examples}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,18 +46,48 @@ class IngestReport:
     ignored_columns: Sequence[str] = ()
     # What the file created on the side, e.g. {"industries": ["retail"], "apps": ["ksa"]}.
     created: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    # How the file was read (date order, decimal mark) and what followed (segments).
+    # How the file was read (encoding, date order, decimal mark) and what followed (segments).
     notes: Sequence[str] = ()
+    # Of the rows written, how many were new, changed a stored row, or were stored already.
+    changes: RowChanges | None = None
+
+    @property
+    def rows_name(self) -> str:
+        return _WRITTEN.get(self.kind, str(self.kind))
 
     def summary(self) -> str:
         created = "".join(
-            f", {len(names)} new {what}" for what, names in self.created.items() if names
+            f", {len(names):,} new {what}" for what, names in self.created.items() if names
         )
-        what = _WRITTEN.get(self.kind, str(self.kind))
         return (
-            f"{self.file_name} ({self.file_format}): {self.rows_read} rows read, "
-            f"{self.rows_written} {what} written{created}"
+            f"{self.file_name} ({self.file_format}): {self.rows_read:,} rows read, "
+            f"{self.rows_written:,} {self.rows_name} written{created}"
         )
+
+    def changes_line(self) -> str | None:
+        """`4 sale lines: 0 new, 1 changed, 3 unchanged`, when they were counted."""
+        if self.changes is None:
+            return None
+        changes = self.changes
+        return (
+            f"{changes.total:,} {self.rows_name}: {changes.new:,} new, {changes.changed:,} "
+            f"changed, {changes.unchanged:,} unchanged"
+        )
+
+    def lines(self) -> list[str]:
+        """What the command line prints, the summary last."""
+        lines = [f"Columns of {self.file_name}:"]
+        lines += [f"  {name} <- {shown(column)}" for name, column in self.columns.items()]
+        if self.ignored_columns:
+            lines.append(short_list(self.ignored_columns, "Ignored columns", "ignored columns"))
+        for what, names in self.created.items():
+            if names:
+                lines.append(short_list(names, f"Created {what}", f"new {what}"))
+        lines += self.notes
+        if (changes := self.changes_line()) is not None:
+            lines.append(changes)
+        lines.append(self.summary())
+        return lines
 
 
 # What a kind's rows are called where its name is not a plural noun.

@@ -18,6 +18,8 @@ _FALSE = frozenset({"false", "0", "no"})
 # Plain decimal notation with an optional exponent: no thousands separators, no `_`
 # (which Decimal() would accept), no NaN or Infinity.
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# The largest value of an INTEGER column on PostgreSQL (SQLite's are larger).
+_MAX_INTEGER = 2**31 - 1
 # PostgreSQL NUMERIC's range: up to 131072 digits before the point and 16383 after.
 _MAX_INTEGER_DIGITS = 131072
 _MAX_FRACTION_DIGITS = 16383
@@ -43,8 +45,10 @@ def parse_bool(text: str, *, column: str) -> bool:
 
 
 def parse_count(text: str, *, column: str) -> int:
-    """A non-negative whole number, digits only."""
+    """A non-negative whole number, digits only, that an INTEGER column holds."""
     if text.isascii() and text.isdigit():
+        if len(text) > 10 or int(text) > _MAX_INTEGER:
+            raise BadValue(f"{column} {text[:40]!r} is too large (at most {_MAX_INTEGER:,})")
         return int(text)
     raise BadValue(f"{column} {text!r} is not a whole number of 0 or more")
 

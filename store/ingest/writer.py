@@ -10,19 +10,30 @@ million rows. Values are still converted by the columns' own SQLAlchemy types.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Table, bindparam
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from store.ingest.plan import TableWrite, Values, WriteMode, WritePlan
+from store.ingest.plan import CompareBy, RowChanges, TableWrite, Values, WriteMode, WritePlan
 from store.ingest.progress import IngestProgress
 from store.upsert import CHUNK_ROWS
 
 Processor = Callable[[Any], Any]
+# Ids per query when existing rows are read to compare a write with them.
+_LOOKUP_BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    # What the plan's follow-up says (the segments recomputed).
+    notes: Sequence[str] = ()
+    # What the write of the file's own rows did, when it was counted.
+    changes: RowChanges | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +130,130 @@ async def _write_table(
         progress.advance(len(chunk))
 
 
+def _scale(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _same_digits(given: Sequence[Any], stored: Sequence[Any]) -> bool:
+    """Whether values already equal also write their decimals with as many digits after the
+    point (15000.0 replacing 15000.00 is a change)."""
+    for mine, theirs in zip(given, stored, strict=True):
+        if (
+            type(mine) is Decimal
+            and not mine.same_quantum(theirs)
+            and _scale(mine) != _scale(theirs)
+        ):
+            return False
+    return True
+
+
+async def _stored_rows(
+    connection: AsyncConnection, write: TableWrite, compare: CompareBy, order: Sequence[str]
+) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """The stored rows of the write's lookup values (and within its dates): primary key ->
+    the values of the write's other columns, in `order`."""
+    table = write.table
+    columns = write.columns
+    lookup = [columns.index(name) for name in compare.lookup]
+    span = None if compare.span is None else columns.index(compare.span)
+    # The values of the last lookup column, by the values of the ones before it.
+    groups: dict[tuple[Any, ...], set[Any]] = {}
+    low: Any = None
+    high: Any = None
+    for row in write.rows:
+        groups.setdefault(tuple([row[i] for i in lookup[:-1]]), set()).add(row[lookup[-1]])
+        if span is not None:
+            value = row[span]
+            low = value if low is None or value < low else low
+            high = value if high is None or value > high else high
+    keys = [column.name for column in table.primary_key.columns]
+    selected = [table.c[name] for name in (*keys, *order)]
+    width = len(keys)
+    stored: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    *prefix, last = compare.lookup
+    for group, values in groups.items():
+        ordered = sorted(values)
+        for start in range(0, len(ordered), _LOOKUP_BATCH):
+            query = select(*selected).where(
+                *(table.c[name] == value for name, value in zip(prefix, group, strict=True)),
+                table.c[last].in_(ordered[start : start + _LOOKUP_BATCH]),
+            )
+            if compare.span is not None:
+                query = query.where(table.c[compare.span].between(low, high))
+            for found in await connection.execute(query):
+                stored[tuple(found[:width])] = tuple(found[width:])
+    return stored
+
+
+@dataclass(frozen=True, slots=True)
+class _Compared:
+    changes: RowChanges
+    # The rows to write, when some are stored as they are already (else all of them).
+    changed_rows: list[Values] | None
+
+
+async def compare_rows(
+    connection: AsyncConnection, write: TableWrite, compare: CompareBy
+) -> _Compared:
+    """How many of the write's rows are new, would change a stored row, or are stored as
+    they are, and the rows that need writing. Reads only the stored rows of the write's ids
+    (within its dates): nothing at all on a first load."""
+    columns = write.columns
+    keys = [column.name for column in write.table.primary_key.columns]
+    key_positions = [columns.index(key) for key in keys]
+    value_positions = [index for index, name in enumerate(columns) if name not in keys]
+    stored = await _stored_rows(connection, write, compare, [columns[i] for i in value_positions])
+    total = len(write.rows)
+    if not stored:
+        return _Compared(RowChanges(new=total, changed=0, unchanged=0), None)
+    width = len(keys)
+    # The common case, the key first: rows are sliced rather than rebuilt.
+    prefix = key_positions == list(range(width)) and value_positions == list(
+        range(width, len(columns))
+    )
+    changed_rows: list[Values] = []
+    new = changed = unchanged = 0
+    for row in write.rows:
+        if prefix:
+            key, given = tuple(row[:width]), tuple(row[width:])
+        else:
+            key = tuple([row[i] for i in key_positions])
+            given = tuple([row[i] for i in value_positions])
+        found = stored.get(key)
+        if found is None:
+            new += 1
+        elif given == found and _same_digits(given, found):
+            unchanged += 1
+            continue
+        else:
+            changed += 1
+        changed_rows.append(row)
+    return _Compared(RowChanges(new=new, changed=changed, unchanged=unchanged), changed_rows)
+
+
+async def count_changes(
+    connection: AsyncConnection, write: TableWrite, compare: CompareBy
+) -> RowChanges:
+    """How many of the write's rows are new, changed, or stored as they are."""
+    return (await compare_rows(connection, write, compare)).changes
+
+
 async def write_plan(
     engine: AsyncEngine, plan: WritePlan, *, progress: IngestProgress
-) -> Sequence[str]:
-    """Write the plan and run its follow-up in one transaction; the follow-up's notes."""
+) -> WriteResult:
+    """Write the plan and run its follow-up in one transaction: what the follow-up said, and
+    what the write of the file's own rows did."""
+    changes: RowChanges | None = None
     async with engine.begin() as connection:
         for write in plan.writes:
+            if write.compare is not None:
+                compared = await compare_rows(connection, write, write.compare)
+                changes = compared.changes
+                if compared.changed_rows is not None:
+                    # Rows stored as they are already are not written again.
+                    progress.advance(changes.unchanged)
+                    write = replace(write, rows=compared.changed_rows)
             await _write_table(connection, write, progress)
-        if plan.after is not None:
-            return await plan.after(connection, progress)
-    return ()
+        notes = await plan.after(connection, progress) if plan.after is not None else ()
+    return WriteResult(notes=notes, changes=changes)

@@ -111,3 +111,39 @@ def test_names_compare_without_case_spaces_and_punctuation() -> None:
     assert normalize(" Party's-Name ") == "partysname"
     assert words("invoiceDate (dd/mm)") == ("invoice", "date", "dd", "mm")
     assert words("VAT_Amount") == ("vat", "amount")
+
+
+@pytest.mark.parametrize(
+    "column", ["qty", "Units", "number_of_cds", "No. of Items", "items", "Number of Units"]
+)
+def test_names_of_a_quantity(column: str) -> None:
+    header = ["Customer", "Date", column, "Amount"]
+    assert _named(header)["quantity"] == column
+
+
+def test_invoice_numbers_are_not_quantities() -> None:
+    header = ["Customer", "Date", "Invoice Number", "Amount"]
+    assert _named(header)["invoice"] == "Invoice Number"
+    assert "quantity" not in _named(header)
+
+
+def test_an_override_may_name_a_column_by_its_position() -> None:
+    header = ["column 1", "column 2", "column 3"]
+    assert _named(header, customer="1", date="2", amount="3") == {
+        "customer": "column 1",
+        "date": "column 2",
+        "amount": "column 3",
+    }
+    with pytest.raises(ColumnGuessError, match=r"or name one by its position, 1 to 3"):
+        guess_columns(header, SALES_ROLES, {"amount": "4"})
+
+
+def test_a_name_beats_a_position() -> None:
+    header = ["2", "Date", "Amount", "Customer"]
+    assert _named(header, customer="2")["customer"] == "2"
+
+
+def test_positions_from_values_come_after_overrides_and_before_names() -> None:
+    header = ["Customer", "Date", "Amount", "Buyer"]
+    guessed = guess_columns(header, SALES_ROLES, {"amount": "Amount"}, {"customer": 3, "amount": 1})
+    assert guessed == {"amount": 2, "customer": 3, "date": 1}

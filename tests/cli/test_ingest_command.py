@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,79 @@ def test_loading_twice_changes_nothing(database: Path, tmp_path: Path) -> None:
     assert (first.exit_code, second.exit_code) == (0, 0)
     assert before == [("industry", "retail", "revenue", "2024-05-01", "1.50")]
     assert rows(database, "select * from metric_value") == before
+
+
+def test_what_is_printed_stays_short_whatever_the_file_size(database: Path, tmp_path: Path) -> None:
+    path = tmp_path / "sales.txt"
+    lines = [" customer_id  date number_of_cds  dollar_value"]
+    lines += [f" {n:05d} 19970101  1   11.77" for n in range(1, 1201)]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+
+    first = run(database, "sales", str(path), "--app", "cdnow")
+    again = run(database, "sales", str(path), "--app", "cdnow")
+
+    assert first.exit_code == 0, first.output
+    assert "1,200 new accounts, e.g. 00001, 00002, 00003" in first.stdout.splitlines()
+    assert "1,200 sale lines: 1,200 new, 0 changed, 0 unchanged" in first.stdout.splitlines()
+    assert len(first.stdout.splitlines()) < 15
+    assert again.exit_code == 0, again.output
+    assert "1,200 sale lines: 0 new, 0 changed, 1,200 unchanged" in again.stdout.splitlines()
+    assert "new accounts" not in again.stdout
+
+
+def test_a_line_naming_another_apps_account_fails_the_load(database: Path, tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("account_id,name\nACME,Acme\n", encoding="utf-8")
+    sales = tmp_path / "sales.csv"
+    sales.write_text("Date,Customer,Amount\n2024-01-05,ACME,10\n", encoding="utf-8")
+    assert run(database, "accounts", str(accounts), "--app", "alpha").exit_code == 0
+
+    result = run(database, "sales", str(sales), "--app", "beta")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "line 2: customer 'ACME' is an account of app 'alpha', not of this file's app 'beta'"
+    )
+    assert rows(database, "select count(*) from sale_line") == [(0,)]
+
+
+def test_harmful_files_fail_in_one_line_without_a_traceback(database: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Date", "Customer", "Amount"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    with zipfile.ZipFile(plain) as source:
+        parts = {item.filename: source.read(item) for item in source.infolist()}
+    entities = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+    parts["xl/worksheets/sheet1.xml"] = entities + parts["xl/worksheets/sheet1.xml"]
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 200_000 + "]" * 200_000 + "\n", encoding="utf-8")
+
+    for path in (bomb, deep):
+        result = run(database, "sales", str(path))
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert run(database, "sales", str(bomb)).stderr.splitlines() == [
+        "bomb.xlsx: part xl/worksheets/sheet1.xml of the workbook declares a DTD (XML "
+        "entities), which a workbook never needs: refused"
+    ]
+
+
+def test_names_with_control_characters_are_printed_escaped(database: Path, tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("Date,Customer,Amount,Note\x1b[2J\n2024-01-05,C1,10,x\n", encoding="utf-8")
+
+    result = run(database, "sales", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout
+    assert "Ignored columns: 'Note\\x1b[2J'" in result.stdout.splitlines()

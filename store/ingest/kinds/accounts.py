@@ -1,7 +1,8 @@
 """accounts: `account_id`, `name`; optional `industry`, `is_key_account`, `n_employees`, `app`.
 
 An account's app is its row's `app`, else `--app`, else `default`; apps and industries the
-file names that do not exist yet are created.
+file names that do not exist yet are created. A load never moves an existing account to
+another app: such a row is bad.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from store.ingest.kinds.base import (
     IndustriesCreated,
     IngestOptions,
     KindLoader,
+    apps_of,
     existing_ids,
+    move_reason,
     optional,
     required,
     table_write,
 )
-from store.ingest.plan import WriteMode, WritePlan
+from store.ingest.plan import CompareBy, WriteMode, WritePlan
 from store.ingest.reading import Row
 from store.ingest.values import parse_bool, parse_count
 
@@ -46,7 +49,16 @@ _parse_n_employees = partial(parse_count, column="n_employees")
 
 
 class AccountsValidator:
-    def __init__(self, *, apps: set[str], industries: set[str], default_app: str) -> None:
+    def __init__(
+        self,
+        *,
+        apps: set[str],
+        industries: set[str],
+        default_app: str,
+        accounts: dict[str, str] | None = None,
+    ) -> None:
+        # The app of every existing account.
+        self._accounts = accounts or {}
         self._apps = apps
         self._new_apps: list[str] = []
         self._industries = IndustriesCreated(industries)
@@ -54,8 +66,7 @@ class AccountsValidator:
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
 
-    def _app(self, row: Row) -> str:
-        app = row.get("app") or self._default_app
+    def _app(self, app: str) -> str:
         if app not in self._apps:
             self._apps.add(app)
             self._new_apps.append(app)
@@ -72,11 +83,15 @@ class AccountsValidator:
             duplicate := self._lines.duplicate_reason(account_id, line, "account_id")
         ):
             reasons.append(duplicate)
+        app = row.get("app") or self._default_app
+        existing = self._accounts.get(account_id)
+        if existing is not None and existing != app:
+            reasons.append(move_reason("account", account_id, existing, app))
         if not reasons:
             self._rows.append(
                 {
                     "account_id": account_id,
-                    "app_id": self._app(row),
+                    "app_id": self._app(app),
                     "name": name,
                     "industry_id": None if industry is None else self._industries.resolve(industry),
                     "is_key_account": is_key_account,
@@ -101,6 +116,7 @@ class AccountsValidator:
             always=("account_id", "app_id", "name"),
             optional=_OPTIONAL_COLUMNS,
             present=present,
+            compare=CompareBy(("account_id",)),
         )
         return WritePlan(
             writes=[apps, self._industries.write(), accounts],
@@ -114,6 +130,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Accou
         apps=await existing_ids(connection, "app", "app_id"),
         industries=await existing_ids(connection, "industry", "industry_id"),
         default_app=options.app or DEFAULT_APP,
+        accounts=await apps_of(connection, "account"),
     )
 
 

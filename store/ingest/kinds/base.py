@@ -17,7 +17,7 @@ from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.guessing import GuessingMatcher
-from store.ingest.plan import TableWrite, WriteMode, WritePlan
+from store.ingest.plan import CompareBy, TableWrite, WriteMode, WritePlan
 from store.ingest.reading import Row
 from store.ingest.values import BadValue
 from store.tables import METADATA
@@ -63,6 +63,45 @@ async def existing_ids(connection: AsyncConnection, table_name: str, column: str
     """Every id of a table, in one query."""
     result = await connection.execute(select(table(table_name).c[column]))
     return set(result.scalars())
+
+
+async def apps_of(connection: AsyncConnection, level: str) -> dict[str, str]:
+    """The app of every account, company or contract (`level`), by id, in one query."""
+    accounts = table("account")
+    companies = table("company")
+    contracts = table("contract")
+    query: Any
+    if level == "account":
+        query = select(accounts.c.account_id, accounts.c.app_id)
+    elif level == "company":
+        query = select(companies.c.company_id, accounts.c.app_id).join_from(companies, accounts)
+    elif level == "contract":
+        query = (
+            select(contracts.c.contract_id, accounts.c.app_id)
+            .join_from(contracts, companies)
+            .join_from(companies, accounts)
+        )
+    else:
+        raise ValueError(f"no app for level {level!r}")
+    result = await connection.execute(query)
+    apps: dict[str, str] = dict(result.all())
+    return apps
+
+
+def other_app_reason(what: str, entity_id: str, app: str, wanted: str) -> str:
+    """Why a row of an `--app` load may not name another app's entity."""
+    return (
+        f"{what} {entity_id!r} belongs to app {app!r}, not to app {wanted!r} (--app): "
+        f"a file loaded for one app names only that app's {what}s"
+    )
+
+
+def move_reason(what: str, entity_id: str, app: str, new_app: str) -> str:
+    """Why a row may not move an entity to another app."""
+    return (
+        f"{what} {entity_id!r} belongs to app {app!r}; this row would move it to app "
+        f"{new_app!r} (a load never moves anything from one app to another)"
+    )
 
 
 def required(row: Row, name: str, reasons: list[str]) -> str:
@@ -113,6 +152,7 @@ def table_write(
     optional: Mapping[str, str] | None = None,
     present: frozenset[str] = frozenset(),
     mode: WriteMode = WriteMode.UPSERT,
+    compare: CompareBy | None = None,
 ) -> TableWrite:
     """The write of `rows` (dicts keyed by column), cut down to the columns the file gave:
     `always` and the columns of the `optional` fields (field -> column) it has.
@@ -121,7 +161,7 @@ def table_write(
     """
     columns = (*always, *(column for name, column in (optional or {}).items() if name in present))
     values = [tuple(row[column] for column in columns) for row in rows]
-    return TableWrite(table(table_name), columns, values, mode)
+    return TableWrite(table(table_name), columns, values, mode, compare)
 
 
 class IndustriesCreated:

@@ -1,6 +1,7 @@
 """companies: `company_id`, `account_id`, `name`; optional `industry`, `n_employees`.
 
-The account must exist; industries that do not exist yet are created.
+The account must exist; industries that do not exist yet are created. With `--app`, the
+accounts must be of that app; a company never moves to an account of another app.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from store.ingest.kinds.base import (
     IndustriesCreated,
     IngestOptions,
     KindLoader,
+    apps_of,
     existing_ids,
+    move_reason,
     optional,
+    other_app_reason,
     required,
     table_write,
 )
-from store.ingest.plan import WritePlan
+from store.ingest.plan import CompareBy, WritePlan
 from store.ingest.reading import Row
 from store.ingest.values import parse_count
 
@@ -37,8 +41,18 @@ _parse_n_employees = partial(parse_count, column="n_employees")
 
 
 class CompaniesValidator:
-    def __init__(self, *, accounts: set[str], industries: set[str]) -> None:
+    def __init__(
+        self,
+        *,
+        accounts: dict[str, str],
+        industries: set[str],
+        companies: dict[str, str] | None = None,
+        app: str | None = None,
+    ) -> None:
+        # The app of every existing account, and of every existing company.
         self._accounts = accounts
+        self._companies = companies or {}
+        self._app = app
         self._industries = IndustriesCreated(industries)
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
@@ -50,11 +64,14 @@ class CompaniesValidator:
         name = required(row, "name", reasons)
         industry = row.get("industry")
         n_employees = optional(row, "n_employees", _parse_n_employees, None, reasons)
-        if account_id and account_id not in self._accounts:
+        account_app = self._accounts.get(account_id) if account_id else None
+        if account_id and account_app is None:
             reasons.append(
                 f"unknown account {account_id!r}: no account has this id "
                 f"(load the accounts before their companies)"
             )
+        elif account_app is not None:
+            self._check_app(company_id, account_id, account_app, reasons)
         if company_id and (
             duplicate := self._lines.duplicate_reason(company_id, line, "company_id")
         ):
@@ -71,6 +88,16 @@ class CompaniesValidator:
             )
         return reasons
 
+    def _check_app(
+        self, company_id: str, account_id: str, account_app: str, reasons: list[str]
+    ) -> None:
+        if self._app is not None and account_app != self._app:
+            reasons.append(other_app_reason("account", account_id, account_app, self._app))
+            return
+        company_app = self._companies.get(company_id) if company_id else None
+        if company_app is not None and company_app != account_app:
+            reasons.append(move_reason("company", company_id, company_app, account_app))
+
     def finish(self) -> list[RowProblem]:
         return []
 
@@ -81,6 +108,7 @@ class CompaniesValidator:
             always=("company_id", "account_id", "name"),
             optional=_OPTIONAL_COLUMNS,
             present=present,
+            compare=CompareBy(("company_id",)),
         )
         return WritePlan(
             writes=[self._industries.write(), write],
@@ -89,10 +117,12 @@ class CompaniesValidator:
         )
 
 
-async def _prepare(connection: AsyncConnection, _options: IngestOptions) -> CompaniesValidator:
+async def _prepare(connection: AsyncConnection, options: IngestOptions) -> CompaniesValidator:
     return CompaniesValidator(
-        accounts=await existing_ids(connection, "account", "account_id"),
+        accounts=await apps_of(connection, "account"),
         industries=await existing_ids(connection, "industry", "industry_id"),
+        companies=await apps_of(connection, "company"),
+        app=options.app,
     )
 
 

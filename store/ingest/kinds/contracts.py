@@ -1,6 +1,7 @@
 """contracts: `contract_id`, `company_id`, `name`; optional `start_date`, `end_date`.
 
-The company must exist; a contract may not end before it starts.
+The company must exist; a contract may not end before it starts. With `--app`, the companies
+must be of that app; a contract never moves to a company of another app.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from store.ingest.kinds.base import (
     FirstLines,
     IngestOptions,
     KindLoader,
-    existing_ids,
+    apps_of,
+    move_reason,
     optional,
+    other_app_reason,
     required,
     table_write,
 )
-from store.ingest.plan import WritePlan
+from store.ingest.plan import CompareBy, WritePlan
 from store.ingest.reading import Row
 from store.ingest.values import parse_date
 
@@ -38,8 +41,17 @@ _parse_end = partial(parse_date, column="end_date")
 
 
 class ContractsValidator:
-    def __init__(self, *, companies: set[str]) -> None:
+    def __init__(
+        self,
+        *,
+        companies: dict[str, str],
+        contracts: dict[str, str] | None = None,
+        app: str | None = None,
+    ) -> None:
+        # The app of every existing company, and of every existing contract.
         self._companies = companies
+        self._contracts = contracts or {}
+        self._app = app
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
 
@@ -50,11 +62,18 @@ class ContractsValidator:
         name = required(row, "name", reasons)
         start: dt.date | None = optional(row, "start_date", _parse_start, None, reasons)
         end: dt.date | None = optional(row, "end_date", _parse_end, None, reasons)
-        if company_id and company_id not in self._companies:
+        company_app = self._companies.get(company_id) if company_id else None
+        if company_id and company_app is None:
             reasons.append(
                 f"unknown company {company_id!r}: no company has this id "
                 f"(load the companies before their contracts)"
             )
+        elif company_app is not None and self._app is not None and company_app != self._app:
+            reasons.append(other_app_reason("company", company_id, company_app, self._app))
+        elif company_app is not None and contract_id:
+            contract_app = self._contracts.get(contract_id)
+            if contract_app is not None and contract_app != company_app:
+                reasons.append(move_reason("contract", contract_id, contract_app, company_app))
         if start is not None and end is not None and end < start:
             reasons.append(f"end_date {end} is before start_date {start}")
         if contract_id and (
@@ -83,12 +102,17 @@ class ContractsValidator:
             always=("contract_id", "company_id", "name"),
             optional=_OPTIONAL_COLUMNS,
             present=present,
+            compare=CompareBy(("contract_id",)),
         )
         return WritePlan(writes=[write], rows=len(self._rows))
 
 
-async def _prepare(connection: AsyncConnection, _options: IngestOptions) -> ContractsValidator:
-    return ContractsValidator(companies=await existing_ids(connection, "company", "company_id"))
+async def _prepare(connection: AsyncConnection, options: IngestOptions) -> ContractsValidator:
+    return ContractsValidator(
+        companies=await apps_of(connection, "company"),
+        contracts=await apps_of(connection, "contract"),
+        app=options.app,
+    )
 
 
 LOADER = KindLoader(columns=COLUMNS, prepare=_prepare)

@@ -3,13 +3,18 @@ read the way the whole file writes them, summary rows, and the recomputation of 
 
 A file is scanned once before it is checked (`observe`), so that the order of day and month
 and the decimal mark are decided from all of its dates and amounts, not from the first rows.
+
+An export's customers belong to the export's app (`--app`, else `default`): a line naming an
+account of another app is a bad line, never a write onto that app's account.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Hashable, Iterable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from sqlalchemy import select
@@ -29,7 +34,7 @@ from settings import SegmentOptions
 from store.ingest.kinds.base import IngestOptions, table
 from store.ingest.plan import TableWrite, WriteMode
 from store.ingest.progress import IngestProgress
-from store.ingest.reading import Row
+from store.ingest.reading import BELOW_RULE, Row
 from store.jobs.segment import segment_apps
 
 DEFAULT_APP = "default"
@@ -40,21 +45,31 @@ _SUMMARY_WORDS = frozenset(
     normalize(word)
     for word in (
         "total",
+        "totals",
         "grand total",
+        "net total",
         "sub total",
         "subtotal",
         "opening balance",
         "closing balance",
+        "opening bal",
+        "closing bal",
+        "op bal",
+        "cl bal",
         "brought forward",
         "carried forward",
         "balance brought forward",
         "balance carried forward",
-        "b/f",
-        "c/f",
-        "balance b/d",
-        "balance c/d",
+        "brought over",
+        "carried over",
     )
 )
+# Abbreviations compared with their slash, so that a customer coded `BF` stays a customer.
+_SUMMARY_MARKS = frozenset(("b/f", "c/f", "b/d", "c/d"))
+_NOT_MARK = re.compile(r"[^a-z/]+")
+# PostgreSQL NUMERIC's range: up to 131072 digits before the point and 16383 after.
+_MAX_INTEGER_DIGITS = 131072
+_MAX_FRACTION_DIGITS = 16383
 
 
 @runtime_checkable
@@ -66,16 +81,28 @@ class ScansFirst(Protocol):
     def formats_known(self) -> None: ...
 
 
+@lru_cache(maxsize=65536)
+def _is_summary_text(text: str) -> bool:
+    if normalize(text) in _SUMMARY_WORDS:
+        return True
+    mark = _NOT_MARK.sub("", text.lower())
+    return mark.removeprefix("balance") in _SUMMARY_MARKS
+
+
 def is_summary_row(row: Row) -> bool:
-    """A total or balance line of a report (`Grand Total`, `Opening Balance`), not data."""
+    """A total or balance line of a report, not data: its customer (or name, or date cell)
+    says `Grand Total`, `Opening Balance`, `c/f`..., with or without a date; or, under a rule
+    line, it has neither a customer nor a date (the figures of a column's total)."""
+    customer = row.get("customer")
+    if customer is not None and _is_summary_text(customer):
+        return True
+    name = row.get("customer_name")
+    if name is not None and _is_summary_text(name):
+        return True
     day = row.get("date")
-    if day is not None and day[:1].isdigit():
-        return False  # a line with a date is data (the common case, decided cheaply)
-    for role in ("customer", "date", "customer_name"):
-        text = row.get(role)
-        if text is not None and normalize(text) in _SUMMARY_WORDS:
-            return True
-    return False
+    if day is not None:
+        return not day[:1].isdigit() and _is_summary_text(day)
+    return customer is None and name is None and BELOW_RULE in row
 
 
 class FileFormats:
@@ -131,10 +158,14 @@ class FileFormats:
         if text is None:
             return None
         try:
-            return parse_amount(text, self.mark)
+            amount = parse_amount(text, self.mark)
         except BadAmount as exc:
             reasons.append(f"{role} {exc}")
             return None
+        if len(text) > 32 and not _in_range(amount.value):
+            reasons.append(f"{role} {text[:40]!r}... is out of range")
+            return None
+        return amount
 
     def signed_amount(self, row: Row, reasons: list[str]) -> Amount | None:
         """The line's amount and side, from Debit/Credit columns or the amount column."""
@@ -165,20 +196,32 @@ class FileFormats:
         return self.amount(row, "amount", reasons)
 
 
-class Customers:
-    """The file's customers as accounts: existing ones keep their app, new ones become
-    accounts of `--app` (else `default`), named after the name column or their id."""
+def _in_range(value: Decimal) -> bool:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # parse_amount gives finite values
+    return value.adjusted() < _MAX_INTEGER_DIGITS and exponent >= -_MAX_FRACTION_DIGITS
 
-    def __init__(self, *, accounts: dict[str, str], apps: set[str], app: str) -> None:
+
+class Customers:
+    """The file's customers as accounts of the file's app (`--app`, else `default`): new ones
+    are created in it, named after the name column or their id; a customer that is an
+    account of another app is refused."""
+
+    def __init__(
+        self, *, accounts: dict[str, str], apps: set[str], app: str, app_given: bool = True
+    ) -> None:
         # Each id mapped to its app; the kept rows share the dict's id strings.
         self._accounts = accounts
         self._apps = apps
         self._app = app
+        self._app_given = app_given
         self._new_accounts: dict[str, str] = {}
         self._new_apps: list[str] = []
         self.affected_apps: set[str] = set()
 
-    def resolve(self, customer: str, name: str | None) -> None:
+    def resolve(self, customer: str, name: str | None) -> str | None:
+        """Takes the line's customer; the reason the line is bad when the customer is an
+        account of another app, else None."""
         app = self._accounts.get(customer)
         if app is None:
             app = self._accounts[customer] = self._app
@@ -186,7 +229,14 @@ class Customers:
             if app not in self._apps:
                 self._apps.add(app)
                 self._new_apps.append(app)
+        elif app != self._app:
+            given = "--app" if self._app_given else "no --app given"
+            return (
+                f"customer {customer!r} is an account of app {app!r}, not of this file's app "
+                f"{self._app!r} ({given}): an export's customers belong to its app"
+            )
         self.affected_apps.add(app)
+        return None
 
     def writes(self) -> list[TableWrite]:
         apps = TableWrite(
@@ -212,6 +262,7 @@ async def load_customers(connection: AsyncConnection, options: IngestOptions) ->
         accounts={row[0]: row[1] for row in result},
         apps=set(apps.scalars()),
         app=options.app or DEFAULT_APP,
+        app_given=options.app is not None,
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import FirstLines, IngestOptions, KindLoader, required, table_write
-from store.ingest.plan import WritePlan
+from store.ingest.plan import CompareBy, WritePlan
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=("industry_id", "name"), aliases={"industry": "industry_id"})
@@ -36,7 +36,12 @@ class IndustriesValidator:
         return []
 
     def plan(self, present: frozenset[str]) -> WritePlan:
-        write = table_write("industry", self._rows, always=("industry_id", "name"))
+        write = table_write(
+            "industry",
+            self._rows,
+            always=("industry_id", "name"),
+            compare=CompareBy(("industry_id",)),
+        )
         return WritePlan(writes=[write], rows=len(self._rows))
 
 

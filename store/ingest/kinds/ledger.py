@@ -34,7 +34,7 @@ from store.ingest.kinds.exports import (
     is_summary_row,
     load_customers,
 )
-from store.ingest.plan import TableWrite, Values, WritePlan
+from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
@@ -122,7 +122,9 @@ class LedgerValidator:
         if reasons or customer is None or day is None or amount is None or kind is None:
             return reasons
         customer = self._ids.setdefault(customer, customer)
-        self._customers.resolve(customer, row.get("customer_name"))
+        refused = self._customers.resolve(customer, row.get("customer_name"))
+        if refused is not None:
+            return [refused]
         self._kept.append((customer, day, kind, row.get("invoice") or "", amount.value, due))
         return reasons
 
@@ -134,7 +136,12 @@ class LedgerValidator:
         return []
 
     def plan(self, present: frozenset[str]) -> WritePlan:
-        entries = TableWrite(table("ledger_entry"), _COLUMNS, _LedgerRows(self._kept))
+        entries = TableWrite(
+            table("ledger_entry"),
+            _COLUMNS,
+            _LedgerRows(self._kept),
+            compare=CompareBy(("account_id",), "entry_date"),
+        )
         notes = self._formats.notes()
         if self._skipped:
             notes.append(f"Skipped {self._skipped} total or balance lines")

