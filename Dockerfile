@@ -6,12 +6,20 @@ WORKDIR /src
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY pyproject.toml README.md ./
+# Every package of pyproject's [tool.setuptools.packages.find] (tests/cli/test_dockerfile.py
+# keeps the two lists the same), with their data: schema/schema.graphql, the migrations'
+# template, server/pages/templates and static (the vendored GraphiQL).
 COPY analytics analytics
+COPY settings settings
 COPY store store
+COPY demo demo
 COPY resolvers resolvers
 COPY schema schema
+COPY server server
 COPY cli cli
-RUN pip install .
+RUN pip install . \
+ && python -c "import cli.main, server.served_app, store.migrate" \
+ && test -f "$(python -c 'import schema, os; print(os.path.dirname(schema.__file__))')/schema.graphql"
 
 # Runtime stage: the virtual environment only, run by an unprivileged user.
 FROM python:3.11-slim AS runtime
@@ -24,7 +32,8 @@ USER profiling
 WORKDIR /var/lib/profiling
 VOLUME ["/var/lib/profiling"]
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
+# The first start loads the demo and publishes its months (a minute or two) before it serves.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=300s \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-# Every request needs an API key: create one with `docker run ... profiling keys create`.
+# Every request needs an API key: create one with `docker exec ... profiling keys create`.
 CMD ["profiling", "serve", "--host", "0.0.0.0", "--port", "8000", "--demo"]

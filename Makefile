@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@echo "==> Upgrading pip"
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@echo "==> Installing customer-profiling and its dependencies with pip"
-	@$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
+	@$(BIN)/python -m pip install -e '.[dev]'
 	@touch $(STAMP)
 	@echo "==> Installed: $(BIN)/profiling"
 

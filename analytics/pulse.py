@@ -14,7 +14,15 @@ METHODOLOGY = (
     "{minimum} distinct accounts contribute to it, so no figure describes a single customer; "
     "smaller cohorts are withheld, and a withheld cohort looks the same whatever its size. "
     "Months are frozen when published: late data does not change them, and a published month "
-    "is recomputed only when no cohort's membership would change by fewer than 5 accounts."
+    "is recomputed only when no cohort's membership would change by fewer than 5 accounts "
+    "against any earlier revision. {privacy}"
+)
+EXACT_FIGURES = "The figures are exact (this report was asked for with an internal key)."
+PRIVATE_FIGURES = (
+    "The figures are differentially private: each was drawn once, when its month was "
+    "published, by OpenDP's mechanisms from values clamped to the metric's declared bounds, "
+    "with a privacy budget (epsilon) of {epsilon:g} per month and industry shared by that "
+    "month's releases; no combination of them reveals one account's value."
 )
 
 

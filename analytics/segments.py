@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from analytics.cluster_count import DEFAULT_CLUSTERS, check_clusters
+
 if TYPE_CHECKING:
     from threadpoolctl import ThreadpoolController
 
-DEFAULT_CLUSTERS = 9
 # Changing the seed may move accounts between segments: keep it fixed.
 SEED = 20240401
 # Restarts from different seeds: K-means keeps the best, which a single start may miss.
@@ -81,12 +82,6 @@ def segment_of_rank(rank: int, clusters: int) -> Segment:
         raise ValueError(f"rank {rank} is not one of {clusters} clusters")
     # floor(4 * (rank + 1/2) / clusters), in integers.
     return SEGMENTS_LOW_TO_HIGH[(4 * rank + 2) // clusters]
-
-
-def check_clusters(max_clusters: int) -> int:
-    if not 1 <= max_clusters <= 50:
-        raise ValueError(f"the number of clusters must be between 1 and 50, got {max_clusters}")
-    return max_clusters
 
 
 def cluster_values(

@@ -1,33 +1,49 @@
 """What every command shares: one-line failures, settings, and a job run on a migrated
-database in an event loop of its own."""
+database in an event loop of its own.
+
+Nothing heavy is imported here at module level: `profiling --help` imports this module, and
+the settings, SQLAlchemy, Alembic and Rich come in only when a command needs them."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
-from rich.console import Console
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from settings import Settings, SettingsError, load_settings
-from store.engine import create_engine
-from store.migrate import migrate
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from settings import Settings
 
 T = TypeVar("T")
 
-# soft_wrap: a failure is one line, whatever the terminal width.
-err = Console(stderr=True, soft_wrap=True)
+
+@cache
+def err() -> Console:
+    """The console of messages and progress bars: stderr, so that stdout carries only results."""
+    from rich.console import Console
+
+    # soft_wrap: a failure is one line, whatever the terminal width.
+    return Console(stderr=True, soft_wrap=True)
+
+
+def say(message: str) -> None:
+    """One line for the person running the command, on stderr, never wrapped."""
+    err().print(message, highlight=False, markup=False)
 
 
 def fail(reason: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {reason}", highlight=False)
+    err().print("[red]error:[/red] ", end="", highlight=False)
+    err().print(reason, highlight=False, markup=False)
     return typer.Exit(1)
 
 
 def settings_or_exit() -> Settings:
+    from settings import SettingsError, load_settings
+
     try:
         return load_settings()
     except SettingsError as exc:
@@ -35,18 +51,47 @@ def settings_or_exit() -> Settings:
 
 
 def run_on_database(settings: Settings, job: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-    """Migrate the database, then run one job on it, in a loop of its own."""
+    """Say which database, create it if it is missing, migrate it, then run one job on it, in
+    a loop of its own. A database that cannot be used is one line and exit status 1."""
+    import asyncio
+
+    from store.engine import DatabaseUnavailable, create_engine, parse_database_url, shown_url
+    from store.migrate import migrate
+    from store.provision import check_sqlite, explain, provision, sqlite_is_new
+
+    try:
+        url = parse_database_url(settings.database_url)
+    except DatabaseUnavailable as exc:
+        raise fail(str(exc)) from None
+    try:
+        check_sqlite(url)
+    except DatabaseUnavailable as exc:
+        say(f"Database: {shown_url(url)}")
+        raise fail(str(exc)) from None
+    new = sqlite_is_new(url)
+    say(f"Database: {shown_url(url)}" + (" (it does not exist yet: creating it)" if new else ""))
+    connecting = True
 
     async def main() -> T:
+        nonlocal connecting
+        if await provision(url):
+            say(f'Created the database "{url.database}": it did not exist')
         engine = create_engine(settings.database_url)
         try:
             await migrate(engine)
+            connecting = False
             return await job(engine)
         finally:
             await engine.dispose()
 
     try:
         return asyncio.run(main())
-    except OSError as exc:
-        where = make_url(settings.database_url).render_as_string(hide_password=True)
-        raise fail(f"cannot reach the database at {where}: {exc}") from None
+    except KeyboardInterrupt:
+        # Every job writes in transactions: what was not committed is rolled back.
+        say("Interrupted")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        reason = explain(exc, url, connecting=connecting)
+        if reason is None:
+            raise
+        raise fail(reason) from None

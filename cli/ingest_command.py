@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cli.common import run_on_database, settings_or_exit
 from cli.progress import RichProgress, progress_bar
-from settings import SettingsError, load_settings
-from store.engine import create_engine
+from settings import SettingsError
 from store.ingest import FileRejected, IngestKind, IngestRejected, IngestReport, ingest_file
-from store.migrate import migrate
 
 
-async def _ingest(
+def _ingest(
     kind: IngestKind,
     file: Path,
     app: str | None,
     columns: dict[str, str | None],
     console: Console,
 ) -> IngestReport:
-    settings = load_settings()
-    segment = settings.segment
-    engine = create_engine(settings.database_url)
-    try:
-        await migrate(engine)
+    """Load on the settings' database: it is named first, created when missing, and a
+    database that cannot be used is one line (cli.common.run_on_database)."""
+    settings = settings_or_exit()
+
+    async def job(engine: AsyncEngine) -> IngestReport:
         with progress_bar(console) as bar:
             return await ingest_file(
                 engine,
@@ -37,10 +36,10 @@ async def _ingest(
                 app=app,
                 progress=RichProgress(bar),
                 columns=columns,
-                segment=segment,
+                segment=settings.segment,
             )
-    finally:
-        await engine.dispose()
+
+    return run_on_database(settings, job)
 
 
 def _column_overrides(options: list[str] | None) -> dict[str, str | None]:
@@ -106,7 +105,7 @@ def ingest(
     progress_console = Console(stderr=True)
     try:
         columns = _column_overrides(column)
-        report = asyncio.run(_ingest(kind, file, app, columns, progress_console))
+        report = _ingest(kind, file, app, columns, progress_console)
     except IngestRejected as exc:
         # One write for all bad rows: a file may have a million of them.
         typer.echo("".join(f"{problem}\n" for problem in exc.problems), err=True, nl=False)

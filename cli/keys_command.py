@@ -1,26 +1,44 @@
 """`profiling keys create|list|revoke`: API keys for frontend apps, slide generators and the
-public pulse page. A key is printed once, alone on the last line, and never again."""
+public pulse page. A key is printed once, alone on the last line, and never again.
+
+The store (SQLAlchemy) is imported when a command runs, not for `--help`."""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cli.common import fail, run_on_database, settings_or_exit
-from store.keys import KeyRecord, KeyRefused, create_key, list_keys, revoke_key
-from store.scope import Role
 
-keys = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from store.keys import KeyRecord
+
+keys = typer.Typer(
+    help="Create, list and revoke API keys.",
+    no_args_is_help=True,
+    # Plain help: flags show as flags (Typer's Rich panels print `--flag <bool>`).
+    rich_markup_mode=None,
+)
+
+
+class KeyRole(StrEnum):
+    """The roles of store.scope.Role, as choices (a test keeps the two the same): importing
+    the store for `--help` would cost the command most of its start-up."""
+
+    INTERNAL = "internal"
+    APP = "app"
+    ACCOUNT = "account"
+    PUBLIC = "public"
 
 
 @keys.command("create")
 def create(
-    role: Annotated[Role, typer.Option(help="What the key may see.")],
+    role: Annotated[KeyRole, typer.Option(help="What the key may see.")],
     app: Annotated[str | None, typer.Option(help="The app of an app key.")] = None,
     account: Annotated[
         str | None, typer.Option(help="The account (account_id) of an account key.")
@@ -28,10 +46,15 @@ def create(
     name: Annotated[str, typer.Option(help="A label, e.g. who uses the key.")] = "",
 ) -> None:
     """Create an API key and print it once."""
+    from store.keys import KeyRefused, create_key
+    from store.scope import Role
+
     settings = settings_or_exit()
 
     async def job(engine: AsyncEngine) -> tuple[KeyRecord, str]:
-        return await create_key(engine, role=role, app_id=app, account_id=account, name=name)
+        return await create_key(
+            engine, role=Role(role.value), app_id=app, account_id=account, name=name
+        )
 
     try:
         record, key = run_on_database(settings, job)
@@ -47,6 +70,11 @@ def create(
 @keys.command("list")
 def list_() -> None:
     """List the keys (never their secrets)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from store.keys import list_keys
+
     settings = settings_or_exit()
     records = run_on_database(settings, list_keys)
     table = Table("id", "name", "role", "app", "account", "created", "revoked")
@@ -67,6 +95,8 @@ def list_() -> None:
 @keys.command("revoke")
 def revoke(key_id: Annotated[str, typer.Argument(help="The id shown by `keys list`.")]) -> None:
     """Revoke a key: requests with it get HTTP 401 from now on."""
+    from store.keys import KeyRefused, revoke_key
+
     settings = settings_or_exit()
 
     async def job(engine: AsyncEngine) -> None:

@@ -102,7 +102,7 @@ class DemoPlan:
         return self.summary.total
 
 
-def _check_scale(scale: float) -> None:
+def check_scale(scale: float) -> None:
     if not (math.isfinite(scale) and 0 < scale <= MAX_SCALE):
         raise ValueError(
             f"The demo's scale must be a number above 0 and at most {MAX_SCALE:g} "
@@ -117,7 +117,7 @@ def plan_demo(*, today: dt.date, scale: float = 1.0) -> DemoPlan:
     At any scale there are two apps and every industry, each large industry keeps more
     accounts than the cohort minimum, and the two small industries keep 3 and 4.
     """
-    _check_scale(scale)
+    check_scale(scale)
     window = MonthWindow.before(today)
     accounts = generate_accounts(random.Random(f"{SEED}:entities"), window, scale)
     sales = generate_sales(accounts, window, seed=SEED)

@@ -13,7 +13,13 @@ from analytics.cohort import effective_minimum
 from analytics.insights import insight
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentile_rank
-from analytics.pulse import METHODOLOGY, SectorMedian, summarize
+from analytics.pulse import (
+    EXACT_FIGURES,
+    METHODOLOGY,
+    PRIVATE_FIGURES,
+    SectorMedian,
+    summarize,
+)
 from resolvers import lookups
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input, month_not_published
@@ -269,7 +275,14 @@ async def pulse_report(
         min_cohort=minimum,
         sectors_covered=len({c.industry_id for c, _ in current}),
         benchmarks=views,
-        methodology=METHODOLOGY.format(minimum=minimum),
+        methodology=METHODOLOGY.format(
+            minimum=minimum,
+            privacy=(
+                EXACT_FIGURES
+                if figure_kind(context) is FigureKind.EXACT
+                else PRIVATE_FIGURES.format(epsilon=context.settings.privacy_epsilon)
+            ),
+        ),
         figure_kind=figure_kind(context),
     )
 

@@ -37,10 +37,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from analytics.cluster_count import DEFAULT_CLUSTERS, check_clusters
 from analytics.cohort import MIN_COHORT
 from analytics.credit import CreditPolicy
 from analytics.rfm import DEFAULT_RECENT_QUARTERS
-from analytics.segments import DEFAULT_CLUSTERS, check_clusters
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///profiling.db"
 DEFAULT_REPORT_NAME = "Customer Profiling Pulse"

@@ -1,11 +1,65 @@
-"""Engine creation for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+"""Engine creation for SQLite (aiosqlite) and PostgreSQL (asyncpg), and the one check of which
+database URLs are supported."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, make_url
+from sqlalchemy import URL, event, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+# The URLs `DATABASE_URL` accepts (settings turn the plain `sqlite://` and `postgresql://` forms
+# into these), as a user reads them in a refusal.
+SUPPORTED_URLS = (
+    "sqlite+aiosqlite:///PATH (or sqlite:///PATH) and "
+    "postgresql+asyncpg://USER@HOST:PORT/DATABASE (or postgresql://...)"
+)
+_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be used as configured; the message is one line saying why and,
+    where it can, what to do."""
+
+
+def parse_database_url(url: str) -> URL:
+    """The parsed URL, if it names a supported database; otherwise `DatabaseUnavailable`."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(
+            f"DATABASE_URL is not a database URL; the supported ones are {SUPPORTED_URLS}"
+        ) from None
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if _DRIVERS.get(backend) != driver:
+        raise DatabaseUnavailable(
+            f"DATABASE_URL names {parsed.drivername}, which is not supported; "
+            f"the supported ones are {SUPPORTED_URLS}"
+        )
+    return parsed
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The absolute path of a SQLite database file; None for an in-memory one."""
+    if url.database in (None, "", ":memory:") or url.query.get("uri") == "true":
+        return None
+    return Path(url.database).expanduser().absolute()
+
+
+def shown_url(url: URL) -> str:
+    """The URL as a person may see it: never the password, a SQLite path made absolute."""
+    path = sqlite_path(url) if url.get_backend_name() == "sqlite" else None
+    shown = URL.create(
+        url.drivername,
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=str(path) if path is not None else url.database,
+        query=url.query,
+    )
+    return shown.render_as_string(hide_password=False)
 
 
 def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

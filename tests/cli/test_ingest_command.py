@@ -18,6 +18,15 @@ app.command("ingest")(ingest)
 app.command("noop")(lambda: None)
 
 
+def problems(result: typer.testing.Result) -> list[str]:
+    """What a command said on stderr after naming its database (its first line, checked in
+    test_the_database_is_named_first)."""
+    lines: list[str] = result.stderr.splitlines()
+    assert lines
+    assert lines[0].startswith("Database: ")
+    return [line for line in lines[1:] if not line.startswith("Created the database")]
+
+
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
     return tmp_path / "profiling.db"
@@ -61,7 +70,7 @@ def test_every_bad_row_is_listed_and_nothing_written(database: Path, tmp_path: P
     result = run(database, "industries", str(path))
 
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
+    assert problems(result) == [
         "line 3: missing required value for name",
         "line 4: duplicate industry_id 'retail': line 2 has the same",
         "industries.csv: 2 bad rows out of 3; nothing was written "
@@ -77,7 +86,7 @@ def test_a_missing_column_is_one_line(database: Path, tmp_path: Path) -> None:
     result = run(database, "industries", str(path))
 
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
+    assert problems(result) == [
         "industries.csv: missing required column(s) industry_id, name; "
         "the file's columns are: 'id', 'label'"
     ]
@@ -87,7 +96,7 @@ def test_a_missing_file_is_one_line(database: Path, tmp_path: Path) -> None:
     result = run(database, "metrics", str(tmp_path / "nowhere.csv"))
 
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == ["nowhere.csv: cannot read it: No such file or directory"]
+    assert problems(result) == ["nowhere.csv: cannot read it: No such file or directory"]
 
 
 def test_an_unknown_kind_is_refused_by_the_command_line(database: Path, tmp_path: Path) -> None:
@@ -147,7 +156,7 @@ def test_a_line_naming_another_apps_account_fails_the_load(database: Path, tmp_p
     result = run(database, "sales", str(sales), "--app", "beta")
 
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0].startswith(
+    assert problems(result)[0].startswith(
         "line 2: customer 'ACME' is an account of app 'alpha', not of this file's app 'beta'"
     )
     assert rows(database, "select count(*) from sale_line") == [(0,)]
@@ -178,7 +187,7 @@ def test_harmful_files_fail_in_one_line_without_a_traceback(database: Path, tmp_
         assert result.exit_code == 1, result.output
         assert "Traceback" not in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert run(database, "sales", str(bomb)).stderr.splitlines() == [
+    assert problems(run(database, "sales", str(bomb))) == [
         "bomb.xlsx: part xl/worksheets/sheet1.xml of the workbook declares a DTD (XML "
         "entities), which a workbook never needs: refused"
     ]
@@ -193,3 +202,8 @@ def test_names_with_control_characters_are_printed_escaped(database: Path, tmp_p
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout
     assert "Ignored columns: 'Note\\x1b[2J'" in result.stdout.splitlines()
+
+
+def test_the_database_is_named_first(database: Path, tmp_path: Path) -> None:
+    result = run(database, "metrics", str(tmp_path / "nowhere.csv"))
+    assert result.stderr.splitlines()[0].startswith(f"Database: sqlite+aiosqlite:///{database}")

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.build import export_sdl
+from tests.factories import Seed
 
 PROFILING = shutil.which("profiling", path=str(Path(sys.executable).parent)) or "profiling"
 
@@ -144,8 +146,17 @@ def test_serve_answers_graphql_over_http(demo_server: str) -> None:
     assert rows  # the demo's last month is the last full month before PROFILING_TODAY
 
 
-def test_publish_freezes_a_month_and_guards_revisions(env: dict[str, str]) -> None:
-    assert run("demo", "--scale", "0.05", env=env).returncode == 0
+async def test_publish_freezes_a_month_and_guards_revisions(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    seed = Seed()
+    seed.industry("retail")
+    seed.definition("revenue", "EUR", bounds=("0", "1000"))
+    for n in range(6):
+        seed.account(f"a{n}", industry="retail")
+        seed.metric("account", f"a{n}", "revenue", "2024-02-01", f"{100 + n}")
+    await seed.write(engine)
+    env = {"DATABASE_URL": database_url, "PROFILING_TODAY": "2024-03-10"}
     first = run("publish", "--month", "2024-02", env=env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("Published 2024-02:")
@@ -159,3 +170,15 @@ def test_publish_freezes_a_month_and_guards_revisions(env: dict[str, str]) -> No
         refused = run("publish", "--month", month, env=env)
         assert refused.returncode == 1
         assert reason in refused.stderr
+
+
+def test_demo_publishes_every_complete_month_once(env: dict[str, str]) -> None:
+    first = run("demo", "--scale", "0.05", env=env)
+    assert first.returncode == 0, first.stderr
+    # PROFILING_TODAY=2024-03-10: the demo's 24 months end with February 2024.
+    assert "Published 24 demo months: 2022-03 to 2024-02" in first.stderr
+    again = run("demo", "--scale", "0.05", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "Every demo month (2022-03 to 2024-02) is published already" in again.stderr
+    refused = run("publish", "--month", "2024-02", env=env)
+    assert "already published" in refused.stderr

@@ -1,0 +1,265 @@
+"""Which database a command uses, and one line, never a traceback, when it cannot be used:
+the installed `profiling` command against real SQLite files and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import URL, make_url, text
+
+from settings import normalize_database_url
+from store.engine import create_engine
+from tests.cli.test_main import PROFILING, _free_port, run
+
+TODAY = {"PROFILING_TODAY": "2024-03-10"}
+
+
+def _lines(stderr: str) -> list[str]:
+    return stderr.strip().splitlines()
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], *reasons: str) -> str:
+    """Exit status 1; stderr is the database line and one line of error, no traceback."""
+    lines = _lines(result.stderr)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(lines) <= 2, result.stderr
+    assert lines[-1].startswith("error: "), result.stderr
+    for reason in reasons:
+        assert reason in lines[-1], result.stderr
+    return lines[-1]
+
+
+# SQLite ------------------------------------------------------------------------------------
+
+
+def test_a_new_sqlite_database_is_named_with_its_absolute_path_and_created(
+    tmp_path: Path,
+) -> None:
+    env = {**TODAY, "DATABASE_URL": "sqlite:///relative.db"}
+    first = subprocess.run(
+        [PROFILING, "keys", "list"],
+        env={**os.environ, **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+    expected = f"Database: sqlite+aiosqlite:///{tmp_path / 'relative.db'}"
+    assert _lines(first.stderr)[0] == f"{expected} (it does not exist yet: creating it)"
+    assert (tmp_path / "relative.db").exists()
+    again = subprocess.run(
+        [PROFILING, "keys", "list"],
+        env={**os.environ, **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert _lines(again.stderr) == [expected]
+
+
+def test_every_database_command_says_which_database_first(tmp_path: Path) -> None:
+    env = {**TODAY, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    shown = f"Database: sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    for args in (
+        ("keys", "list"),
+        ("keys", "revoke", "nope"),
+        ("segment",),
+        ("publish", "--month", "2024-02"),
+    ):
+        result = run(*args, env=env)
+        assert _lines(result.stderr)[0].startswith(shown), (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_a_missing_sqlite_folder_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere" / "profiling.db"
+    result = run("keys", "list", env={**TODAY, "DATABASE_URL": f"sqlite:///{path}"})
+    assert_refused(result, f"the folder {path.parent} does not exist")
+
+
+@contextlib.contextmanager
+def _tmpfs(path: Path, *options: str) -> Iterator[Path]:
+    """A real filesystem of its own at `path` (tmpfs), for a full or read-only disk."""
+    path.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(path)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], check=True)
+
+
+@contextlib.contextmanager
+def _read_only(folder: Path) -> Iterator[Path]:
+    """`folder` made read-only: a read-only mount as root (who writes past permissions),
+    the permission bits otherwise."""
+    if os.geteuid() == 0:
+        with _tmpfs(folder, "size=1m", "ro") as path:
+            yield path
+        return
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_read_only_folder_is_one_line(tmp_path: Path) -> None:
+    with _read_only(tmp_path / "locked") as folder:
+        url = f"sqlite:///{folder / 'profiling.db'}"
+        result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+    assert_refused(result, "cannot create the SQLite database", "is read-only")
+
+
+def test_a_read_only_database_file_is_one_line(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        folder = tmp_path / "data"
+        folder.mkdir()
+        url = f"sqlite:///{folder / 'profiling.db'}"
+        assert run("keys", "list", env={**TODAY, "DATABASE_URL": url}).returncode == 0
+        (folder / "profiling.db").chmod(0o444)
+        result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+        assert_refused(result, "is read-only")
+        return
+    with _tmpfs(tmp_path / "data", "size=4m") as folder:
+        url = f"sqlite:///{folder / 'profiling.db'}"
+        assert run("keys", "list", env={**TODAY, "DATABASE_URL": url}).returncode == 0
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+    assert_refused(result, "is read-only")
+
+
+def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("a full disk needs a small filesystem of its own: mounting one needs root")
+    with _tmpfs(tmp_path / "small", "size=2m") as folder:
+        url = f"sqlite:///{folder / 'profiling.db'}"
+        # The schema fits; the demo's rows do not.
+        assert run("keys", "list", env={**TODAY, "DATABASE_URL": url}).returncode == 0
+        result = run("demo", "--scale", "0.05", env={**TODAY, "DATABASE_URL": url})
+    assert_refused(result, "is full")
+
+
+# Any database ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://someone:s3cret@db.example/profiling", "oracle://x@y/z", "not a url at all"],
+)
+def test_an_unsupported_url_names_the_supported_ones(tmp_path: Path, url: str) -> None:
+    result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+    assert_refused(result, "not", "supported", "sqlite+aiosqlite://", "postgresql+asyncpg://")
+    assert len(_lines(result.stderr)) == 1
+    assert "s3cret" not in result.stderr
+
+
+def test_an_unreachable_server_is_one_line_without_the_password() -> None:
+    port = _free_port()  # nothing listens there
+    url = f"postgresql://someone:s3cret@127.0.0.1:{port}/profiling"
+    result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+    assert _lines(result.stderr)[0] == (
+        f"Database: postgresql+asyncpg://someone@127.0.0.1:{port}/profiling"
+    )
+    assert_refused(result, f"cannot reach the database at 127.0.0.1:{port}", "refused")
+    assert "s3cret" not in result.stderr
+
+
+# PostgreSQL --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server() -> URL:
+    """The PostgreSQL server of TEST_DATABASE_URL (its own database is not touched)."""
+    given = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not given:
+        if os.environ.get("PROFILING_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PROFILING_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+        pytest.skip("TEST_DATABASE_URL is not set")
+    return make_url(normalize_database_url(given))
+
+
+async def _admin(server: URL, *statements: str) -> None:
+    engine = create_engine(
+        server.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        async with engine.connect() as connection:
+            for statement in statements:
+                await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:12]}"
+
+
+def _shown(url: URL) -> str:
+    return URL.create(
+        url.drivername, username=url.username, host=url.host, port=url.port, database=url.database
+    ).render_as_string()
+
+
+@pytest.mark.postgres
+async def test_a_missing_postgres_database_is_created(server: URL) -> None:
+    name = _unique("profiling_cli")
+    url = server.set(database=name)
+    env = {**TODAY, "DATABASE_URL": url.render_as_string(hide_password=False)}
+    try:
+        first = run("keys", "list", env=env)
+        assert first.returncode == 0, first.stderr
+        assert _lines(first.stderr) == [
+            f"Database: {_shown(url)}",
+            f'Created the database "{name}": it did not exist',
+        ]
+        again = run("keys", "list", env=env)
+        assert again.returncode == 0, again.stderr
+        assert _lines(again.stderr) == [f"Database: {_shown(url)}"]
+    finally:
+        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+async def test_a_role_that_may_not_create_it_is_told_how(server: URL) -> None:
+    role, name = _unique("profiling_cli_role"), _unique("profiling_cli")
+    await _admin(server, f'CREATE ROLE "{role}" LOGIN NOCREATEDB')
+    try:
+        url = server.set(username=role, password=None, database=name)
+        result = run("keys", "list", env={**TODAY, "DATABASE_URL": url.render_as_string()})
+        line = assert_refused(result, f'database "{name}" does not exist', "may not create it")
+        assert f"createdb -h {server.host}" in line
+        assert f"-O {role} {name}" in line
+    finally:
+        await _admin(server, f'DROP DATABASE IF EXISTS "{name}"', f'DROP ROLE "{role}"')
+
+
+@pytest.mark.postgres
+def test_an_unknown_role_is_one_line(server: URL) -> None:
+    role = _unique("profiling_nobody")
+    url = server.set(username=role, password="s3cret", database="postgres")
+    result = run(
+        "keys",
+        "list",
+        env={**TODAY, "DATABASE_URL": url.render_as_string(hide_password=False)},
+    )
+    assert_refused(result, "refused the login", f'role "{role}" does not exist')
+    assert "s3cret" not in result.stderr
