@@ -1,12 +1,14 @@
 """Canonical metric units: what users write -> one name the formatter understands.
 
 Canonical names are ``minutes``, ``hours``, ``days``, ``count``, ``percent``, ``ratio`` and
-currencies as uppercase ISO 4217 codes (any code Babel knows as a currency).
+currencies as uppercase ISO 4217 codes (any code Babel knows as a currency). A metric keeps
+its unit as it was defined (``euros`` stays ``euros``); the canonical name is what formatting
+and comparisons of units use, and ``currency_code`` gives a currency's ISO code.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from babel.numbers import list_currencies
 
@@ -77,9 +79,26 @@ def canonical_unit(unit: str) -> str:
     raise UnknownUnit(unit)
 
 
+@lru_cache(maxsize=1024)
+def currency_code(unit: str) -> str | None:
+    """The ISO 4217 code of a currency unit (``euros`` -> ``EUR``); None for any other unit,
+    an unknown one included."""
+    try:
+        canonical = canonical_unit(unit)
+    except UnknownUnit:
+        return None
+    return None if canonical in NON_CURRENCY_UNITS else canonical
+
+
+def same_unit(first: str, second: str) -> bool:
+    """Whether two spellings name the same unit (``euros`` and ``EUR``); an unknown unit is
+    only the same as itself."""
+    try:
+        return canonical_unit(first) == canonical_unit(second)
+    except UnknownUnit:
+        return first == second
+
+
 def is_currency(unit: str) -> bool:
     """True when ``unit`` (canonical or as users write it) is a currency."""
-    try:
-        return canonical_unit(unit) not in NON_CURRENCY_UNITS
-    except UnknownUnit:
-        return False
+    return currency_code(unit) is not None

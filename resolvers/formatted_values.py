@@ -1,12 +1,13 @@
-"""Formatted values for the API: the analytics formatter, with its errors made user errors."""
+"""Formatted values and currencies for the API: the analytics formatter, with its errors made
+user errors, and the ISO code of a currency unit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from analytics.formatting import UnknownLocale, format_value, formatter_for
-from analytics.units import UnknownUnit
+from analytics.units import UnknownUnit, currency_code
 from resolvers.errors import bad_input
 
 
@@ -24,3 +25,13 @@ def formatted_values(values: Sequence[Decimal], units: Sequence[str], *, locale:
     except (UnknownLocale, UnknownUnit) as exc:
         raise bad_input(str(exc)) from exc
     return [formatters[unit](value) for value, unit in zip(values, units, strict=True)]
+
+
+def currency_of(unit: str) -> str | None:
+    """The ISO 4217 code of a currency unit ('euros' -> 'EUR'); None for any other unit."""
+    return currency_code(unit)
+
+
+def currencies(units: Iterable[str]) -> list[str | None]:
+    """currency_of a whole list (a cached lookup per value, no Python call per row)."""
+    return list(map(currency_code, units))

@@ -1,6 +1,9 @@
-"""Root lookups by external or global id: a missing entity is a NOT_FOUND error."""
+"""Root lookups by external or global id (a missing entity is a NOT_FOUND error), and the
+root pages of accounts, companies and contracts (a missing or hidden id is left out)."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from resolvers.context import RequestContext
 from resolvers.errors import not_found
@@ -8,7 +11,17 @@ from resolvers.global_ids import decode_global_id
 from resolvers.pagination import MAX_IDS, check_first, check_ids, decode_cursor
 from store.reads import entities as reads
 from store.reads.entities import AccountFilter
-from store.records import AccountPage, AccountRecord, CompanyRecord, ContractRecord, IndustryRecord
+from store.records import (
+    AccountPage,
+    AccountRecord,
+    CompanyPage,
+    CompanyRecord,
+    ContractPage,
+    ContractRecord,
+    IndustryRecord,
+)
+
+R = TypeVar("R")
 
 EntityRecord = AccountRecord | CompanyRecord | ContractRecord | IndustryRecord
 
@@ -67,12 +80,14 @@ async def account_page(
     is_key_account: bool | None,
     first: int | None,
     after: str | None,
+    search: str | None = None,
 ) -> AccountPage:
     account_filter = AccountFilter(
         account_ids=check_ids("accountIds", account_ids),
         app=app,
         industry_id=industry_id,
         is_key_account=is_key_account,
+        search=search,
     )
     page_size = check_first(first)
     after_id = decode_cursor(after)
@@ -107,15 +122,65 @@ async def _accounts_in_asked_order(
         ),
     )
     by_id = {record.account_id: record for record in found.accounts}
-    ordered = [
-        by_id[key] for key in dict.fromkeys(account_filter.account_ids or ()) if key in by_id
-    ]
+    ordered = [by_id[key] for key in account_filter.account_ids or () if key in by_id]
+    return AccountPage(*_page_of(ordered, [r.account_id for r in ordered], first, after))
+
+
+async def company_page(
+    context: RequestContext, *, company_ids: list[str] | None, first: int | None, after: str | None
+) -> CompanyPage:
+    """A page of the companies the key sees: those asked for, in the order asked (each once;
+    hidden and unknown ids are left out alike), or all of them by company id."""
+    asked = check_ids("companyIds", company_ids)
+    page_size = check_first(first)
+    after_id = decode_cursor(after, "company")
+    if asked is not None:
+        # One statement for them all, through the loader other lookups of the request share.
+        found = await context.loaders.company_by_id.load_many(asked)
+        ordered = [record for record in found if record is not None]
+        keys = [record.company_id for record in ordered]
+        return CompanyPage(*_page_of(ordered, keys, page_size, after_id))
+    return await context.reader.read(
+        lambda connection: reads.company_page(
+            connection, first=page_size, after=after_id, scope=context.scope
+        ),
+    )
+
+
+async def contract_page(
+    context: RequestContext,
+    *,
+    contract_ids: list[str] | None,
+    first: int | None,
+    after: str | None,
+) -> ContractPage:
+    """A page of the contracts the key sees: those asked for, in the order asked (each once;
+    hidden and unknown ids are left out alike), or all of them by contract id."""
+    asked = check_ids("contractIds", contract_ids)
+    page_size = check_first(first)
+    after_id = decode_cursor(after, "contract")
+    if asked is not None:
+        found = await context.loaders.contract_by_id.load_many(asked)
+        ordered = [record for record in found if record is not None]
+        keys = [record.contract_id for record in ordered]
+        return ContractPage(*_page_of(ordered, keys, page_size, after_id))
+    return await context.reader.read(
+        lambda connection: reads.contract_page(
+            connection, first=page_size, after=after_id, scope=context.scope
+        ),
+    )
+
+
+def _page_of(
+    ordered: list[R], keys: list[str], first: int, after: str | None
+) -> tuple[list[R], bool, int]:
+    """One page of records already in the order asked (with their ids as `keys`): the page
+    starts after the record whose id is `after` (none left if no record has it); then whether
+    another page follows, and how many there are in all."""
     start = 0
     if after is not None:
-        positions = [record.account_id for record in ordered]
-        start = positions.index(after) + 1 if after in positions else len(ordered)
-    page = ordered[start : start + first]
-    return AccountPage(page, start + first < len(ordered), len(ordered))
+        start = keys.index(after) + 1 if after in keys else len(ordered)
+    return ordered[start : start + first], start + first < len(ordered), len(ordered)
 
 
 async def all_industries(context: RequestContext) -> list[IndustryRecord]:

@@ -1,36 +1,41 @@
-"""Cursor pagination arguments: opaque cursors over account ids, pages of 1 to 100."""
+"""Cursor pagination arguments: opaque cursors over entity ids, pages of 1 to 100.
+
+A cursor names the kind of entity it was made for: an account's cursor passed to
+`companies(after:)` is refused like any other cursor that was not an endCursor of that list."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from typing import Literal
 
 from resolvers.errors import bad_input
 
 MAX_PAGE = 100
 MAX_IDS = 100
-_CURSOR_PREFIX = "account:"
+DEFAULT_PAGE = 50
+
+CursorKind = Literal["account", "company", "contract"]
 
 
-def encode_cursor(account_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{account_id}".encode()).decode()
+def encode_cursor(entity_id: str, kind: CursorKind = "account") -> str:
+    return base64.urlsafe_b64encode(f"{kind}:{entity_id}".encode()).decode()
 
 
-def decode_cursor(cursor: str | None) -> str | None:
+def decode_cursor(cursor: str | None, kind: CursorKind = "account") -> str | None:
+    """The id after which the page starts."""
     if cursor is None:
         return None
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
-    if not text.startswith(_CURSOR_PREFIX):
+    prefix = f"{kind}:"
+    if not text.startswith(prefix):
         raise bad_input(
             f"Invalid cursor {cursor!r}: pass the endCursor of a previous page, or omit `after`"
         )
-    return text[len(_CURSOR_PREFIX) :]
-
-
-DEFAULT_PAGE = 50
+    return text[len(prefix) :]
 
 
 def check_first(first: int | None) -> int:

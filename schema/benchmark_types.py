@@ -10,9 +10,10 @@ import datetime as dt
 import strawberry
 
 from analytics.months import days_in_month
-from resolvers import figures
 from resolvers.benchmarks import BenchmarkView, ComparisonView, PulseView
 from resolvers.errors import cohort_too_small
+from resolvers.formatted_values import currency_of
+from schema.enums import FigureKind
 from schema.limits import field_cost, typical
 
 SECTOR_BENCHMARK_DOC = """Percentiles of one metric across the accounts of one sector for one
@@ -21,14 +22,10 @@ distinct accounts have a value, publishable is false, cohortSize is null, and ea
 percentile field resolves to null with an error whose extensions.code is "COHORT_TOO_SMALL".
 The refusal looks the same for 0 and for 4."""
 
-# Registered as a GraphQL enum in place (strawberry.enum returns the same class).
-strawberry.enum(
-    figures.FigureKind,
-    description=(
-        "EXACT: computed from the members' values (internal keys only). "
-        "DIFFERENTIALLY_PRIVATE: drawn once when the month was published by a differentially "
-        "private mechanism (OpenDP) from values clamped to the metric's bounds, and frozen."
-    ),
+PERCENTILE_DOC = (
+    "The {name} of the cohort's values, in the metric's unit: exact (linear "
+    "interpolation, rounded to 2 decimals) for internal keys, a differentially private release "
+    "for the others (see figureKind). Null with COHORT_TOO_SMALL when refused."
 )
 FIGURE_KIND_FIELD_DOC = (
     "Whether the figures across accounts are exact or differentially private; null when refused."
@@ -52,13 +49,22 @@ class SectorBenchmark:
     def sector_name(self) -> str:
         return self.view.sector.name
 
-    @strawberry.field
+    @strawberry.field(description="The metric's name, as in metricDefinitions.")  # type: ignore[untyped-decorator]
     def metric(self) -> str:
         return self.view.definition.name
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The unit of the percentiles, as the metric was defined ('euros' stays "
+        "'euros'; 'percent' values are percentages: 42.5 means 42.5 %)."
+    )
     def unit(self) -> str:
         return self.view.definition.unit
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="ISO 4217 code of a currency unit ('EUR' for 'euros'); null for other units."
+    )
+    def currency(self) -> str | None:
+        return currency_of(self.view.definition.unit)
 
     @strawberry.field(description="First day of the month the benchmark describes.")  # type: ignore[untyped-decorator]
     def effective_date(self) -> dt.date:
@@ -68,7 +74,12 @@ class SectorBenchmark:
     def sample_period_days(self) -> int:
         return days_in_month(self.view.month)
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Whether this key may have the figures: false when the cohort has fewer "
+        "than 5 accounts (or fewer than 5 besides the key's own), or, for a key other than "
+        "internal, when the metric declares no bounds. Then cohortSize, figureKind and the "
+        "percentiles are null."
+    )
     def publishable(self) -> bool:
         return self.view.publishable
 
@@ -78,7 +89,7 @@ class SectorBenchmark:
         return cohort.cohort_size if cohort is not None and self.view.publishable else None
 
     @strawberry.field(description=FIGURE_KIND_FIELD_DOC)  # type: ignore[untyped-decorator]
-    def figure_kind(self) -> figures.FigureKind | None:
+    def figure_kind(self) -> FigureKind | None:
         found = self.view.figures
         return None if found is None else found.kind
 
@@ -89,19 +100,19 @@ class SectorBenchmark:
         value: float | None = getattr(found, name)
         return value
 
-    @strawberry.field
+    @strawberry.field(description=PERCENTILE_DOC.format(name="25th percentile"))  # type: ignore[untyped-decorator]
     def p25(self) -> float | None:
         return self._percentile("p25")
 
-    @strawberry.field
+    @strawberry.field(description=PERCENTILE_DOC.format(name="median (50th percentile)"))  # type: ignore[untyped-decorator]
     def p50(self) -> float | None:
         return self._percentile("p50")
 
-    @strawberry.field
+    @strawberry.field(description=PERCENTILE_DOC.format(name="75th percentile"))  # type: ignore[untyped-decorator]
     def p75(self) -> float | None:
         return self._percentile("p75")
 
-    @strawberry.field
+    @strawberry.field(description=PERCENTILE_DOC.format(name="90th percentile"))  # type: ignore[untyped-decorator]
     def p90(self) -> float | None:
         return self._percentile("p90")
 
@@ -110,7 +121,7 @@ class SectorBenchmark:
 class CustomerComparison:
     view: strawberry.Private[ComparisonView]
 
-    @strawberry.field
+    @strawberry.field(description="The account compared.")  # type: ignore[untyped-decorator]
     def account_id(self) -> str:
         return self.view.account_id
 
@@ -118,11 +129,11 @@ class CustomerComparison:
     def sector(self) -> str:
         return self.view.sector
 
-    @strawberry.field
+    @strawberry.field(description="The metric's name, as in metricDefinitions.")  # type: ignore[untyped-decorator]
     def metric(self) -> str:
         return self.view.metric
 
-    @strawberry.field
+    @strawberry.field(description="First day of the published month compared.")  # type: ignore[untyped-decorator]
     def effective_date(self) -> dt.date:
         return self.view.month
 
@@ -130,19 +141,29 @@ class CustomerComparison:
     def customer_value(self) -> float:
         return float(self.view.customer_value)
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The sector's median in the metric's unit, as this key may have it (see "
+        "figureKind); null with COHORT_TOO_SMALL when refused."
+    )
     def sector_p50(self) -> float | None:
         if not self.view.publishable:
             raise cohort_too_small()
         return self.view.sector_p50
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The sector's 90th percentile in the metric's unit, as this key may have "
+        "it (see figureKind); null with COHORT_TOO_SMALL when refused."
+    )
     def sector_p90(self) -> float | None:
         if not self.view.publishable:
             raise cohort_too_small()
         return self.view.sector_p90
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Share of the cohort at or below the customer's value (at or above it "
+        "where lower is better), 0 to 100, computed from the exact cohort; null with "
+        "COHORT_TOO_SMALL when refused."
+    )
     def customer_percentile(self) -> int | None:
         if not self.view.publishable:
             raise cohort_too_small()
@@ -153,7 +174,7 @@ class CustomerComparison:
         return self.view.insight
 
     @strawberry.field(description=FIGURE_KIND_FIELD_DOC)  # type: ignore[untyped-decorator]
-    def figure_kind(self) -> figures.FigureKind | None:
+    def figure_kind(self) -> FigureKind | None:
         return self.view.figure_kind
 
 
@@ -165,36 +186,47 @@ class CustomerComparison:
 class PulseReport:
     view: strawberry.Private[PulseView]
 
-    @strawberry.field
+    @strawberry.field(description="The report's title, as the server is configured.")  # type: ignore[untyped-decorator]
     def report_name(self) -> str:
         return self.view.report_name
 
-    @strawberry.field
+    @strawberry.field(description="First day of the published month the report describes.")  # type: ignore[untyped-decorator]
     def month(self) -> dt.date:
         return self.view.month
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Sentences for a slide, in English: the month's coverage, the best "
+        "sector median of each metric and each sector median's change since the previous "
+        "published month, values formatted in their unit."
+    )
     def month_summary(self) -> list[str]:
         return self.view.month_summary
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The fewest distinct accounts a figure is derived from (never below 5)."
+    )
     def min_cohort_for_publication(self) -> int:
         return self.view.min_cohort
 
-    @strawberry.field
+    @strawberry.field(description="Sectors with at least one benchmark in the report.")  # type: ignore[untyped-decorator]
     def sectors_covered(self) -> int:
         return self.view.sectors_covered
 
-    @strawberry.field(metadata=field_cost(typical("benchmarks_per_month", floor=500)))  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Every benchmark of the month this key may have (publishable ones only).",
+        metadata=field_cost(typical("benchmarks_per_month", floor=500)),
+    )
     def benchmarks(self) -> list[SectorBenchmark]:
         return [SectorBenchmark(view=view) for view in self.view.benchmarks]
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="How the figures are computed and protected, in plain words."
+    )
     def methodology(self) -> str:
         return self.view.methodology
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="Whether the report's figures are exact or differentially private."
     )
-    def figure_kind(self) -> figures.FigureKind:
+    def figure_kind(self) -> FigureKind:
         return self.view.figure_kind

@@ -117,8 +117,8 @@ def build_schema(
     """The schema, with the fast paths on unless switched off (settings: an upgrade of
     Strawberry or graphql-core can be tried without them; answers are the same)."""
     limits = limits or QueryLimits()
-    # Every sibling field runs to its end (execution/field_gathering.py).
-    internals.install(field_gathering.gather_all)
+    # Every sibling field runs to its end and reports its own error (execution/field_gathering.py).
+    internals.install(field_gathering.gather_all, field_gathering.FieldErrors)
     # One rule class for the schema's whole life: the validation cache is keyed by the rule
     # classes, so a class made per request would miss it every time.
     limits_check = limits_rule(limits)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import Annotated, Any
 
 import strawberry
@@ -20,7 +21,12 @@ from graphql import GraphQLError
 from resolvers import metrics as metric_resolvers
 from resolvers.context import RequestContext
 from resolvers.errors import cohort_too_small
-from resolvers.formatted_values import formatted_value, formatted_values
+from resolvers.formatted_values import (
+    currencies,
+    currency_of,
+    formatted_value,
+    formatted_values,
+)
 from resolvers.metrics import MetricArguments
 from schema.execution.columns import batch_form, column_form
 from schema.execution.internals import raw_info
@@ -43,6 +49,12 @@ LastFullMonth = Annotated[
     strawberry.argument(description="Only the last complete calendar month before today."),
 ]
 
+ENTITY_METRICS_DOC = (
+    "The entity's monthly metric values, filtered by every argument given (AND): names keeps "
+    "those metrics (an unknown name is BAD_USER_INPUT), effectiveDates those months, "
+    "lastFullMonth the last complete calendar month before today. Ordered by metricName, then "
+    "effectiveDate; empty when nothing matches."
+)
 INDUSTRY_METRICS_DOC = (
     "Industry-level values. Below the cohort minimum the list is empty and the "
     "response carries a COHORT_TOO_SMALL error at this field's path, so the other "
@@ -57,12 +69,35 @@ def _formatted_values(rows: Sequence[MetricRow], locale: str | None = "en") -> l
     )
 
 
+_unit_of = attrgetter("unit")
+
+
+def _currency(root: strawberry.Parent[Any]) -> str | None:
+    # MetricRow.currency of one row (a MetricRecord, or a MetricRow).
+    return currency_of(root.unit)
+
+
+def _currencies(rows: Sequence[MetricRow]) -> list[str | None]:
+    # MetricRow.currency for a whole list at once.
+    return currencies(map(_unit_of, rows))
+
+
 @strawberry.type(description="One value of one metric for one entity and one month.")
 class MetricRow:
     # Resolved straight from store.records.MetricRecord, whose attributes have these names.
-    metric_name: str
-    value: Decimal
-    unit: str
+    metric_name: str = strawberry.field(description="The metric's name, as in metricDefinitions.")
+    value: Decimal = strawberry.field(
+        description="The exact value, digits as ingested ('15000.0'); in `unit`, and for "
+        "'percent' already a percentage (42.5 means 42.5 %)."
+    )
+    unit: str = strawberry.field(
+        description="The unit as the metric was defined ('euros' stays 'euros')."
+    )
+    currency: str | None = strawberry.field(
+        resolver=_currency,
+        description="ISO 4217 code of a currency unit ('EUR' for 'euros'); null for other units.",
+        metadata=column_form(_currencies),
+    )
     effective_date: dt.date = strawberry.field(
         description=(
             "First day of the month the value describes: metrics for April carry 2023-04-01."
@@ -166,5 +201,7 @@ def metrics_field(level: Level, entity_id: Callable[[Any], str]) -> Any:
             metadata=field_cost(metric_rows_cost),
         )
     return strawberry.field(
-        resolver=metrics, metadata={**batch_form(metrics_of), **field_cost(metric_rows_cost)}
+        resolver=metrics,
+        description=ENTITY_METRICS_DOC,
+        metadata={**batch_form(metrics_of), **field_cost(metric_rows_cost)},
     )

@@ -12,29 +12,82 @@ from resolvers import segmentation as segmentation_resolvers
 from schema.benchmark_types import PulseReport, SectorBenchmark
 from schema.execution.prefetch import prefetch_metrics
 from schema.limits import field_cost, page, typical
-from schema.metrics_field import LastFullMonth
 from schema.sales_types import Segmentation
 from schema.types import (
     Account,
     AccountConnection,
+    After,
     Company,
+    CompanyConnection,
     Contract,
+    ContractConnection,
     EffectiveDate,
+    First,
     Industry,
     Info,
     MetricDefinition,
     Node,
+    PublishedLastFullMonth,
 )
 from store.records import AccountRecord, CompanyRecord, ContractRecord
 from store.tables import Level
 
-ACCOUNTS_DOC = "At most 100 accountIds; first is 1 to 100."
+QUERY_DOC = """The root of every read. What an API key may not see behaves exactly like what
+does not exist: a lookup by id answers null with a NOT_FOUND error, a list leaves it out."""
+
+ACCOUNTS_DOC = (
+    "A page of the accounts this key sees, filtered by every argument given (AND). Without "
+    "accountIds they come ordered by accountId; with them, in the order given. At most 100 "
+    "accountIds, answered in the order given; first is 1 to 100; search matches a name or "
+    "id, case-insensitively."
+)
+COMPANIES_DOC = (
+    "A page of the companies this key sees. companyIds are answered in the order given; at "
+    "most 100 (ids unknown or hidden from the key are left out); without them, every company "
+    "by companyId. Their metrics come in one batch: one query for the metrics of many companies."
+)
+CONTRACTS_DOC = (
+    "A page of the contracts this key sees. contractIds are answered in the order given; at "
+    "most 100 (ids unknown or hidden from the key are left out); without them, every contract "
+    "by contractId. Their metrics come in one batch: one query for the metrics of many contracts."
+)
+SECTOR_BENCHMARKS_DOC = (
+    "The benchmark of one metric in every sector, or in the sectors named, for one published "
+    "month (the latest by default). An unknown metric or sector is BAD_USER_INPUT; a month not "
+    "published yet (or none at all) is MONTH_NOT_PUBLISHED. Figures of a cohort under 5 "
+    "accounts are refused field by field (see SectorBenchmark)."
+)
+PULSE_REPORT_DOC = (
+    "The monthly public benchmark report of one published month (the latest by default); "
+    "MONTH_NOT_PUBLISHED when that month, or any month, is not published yet."
+)
 
 
-@strawberry.type
+def _ids_argument(entity: str) -> object:
+    return strawberry.argument(
+        description=(
+            f"Only these {entity} ids (as ingested), answered in the order given, each once; at "
+            f"most 100 (BAD_USER_INPUT beyond). Ids unknown or hidden from the key are left out."
+        )
+    )
+
+
+@strawberry.type(description=QUERY_DOC)
 class Query:
-    @strawberry.field
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "Any Account, Company, Contract or Industry by its global id. Null with NOT_FOUND "
+            "when it does not exist or the key may not see it; a malformed id is BAD_USER_INPUT."
+        )
+    )
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="A global id, as an entity's `id` field gives it."),
+        ],
+    ) -> Node | None:
         record = await lookups.node(info.context, id)
         if isinstance(record, AccountRecord):
             return Account.from_record(record)
@@ -44,8 +97,20 @@ class Query:
             return Contract.from_record(record)
         return Industry.from_record(record)
 
-    @strawberry.field
-    async def account(self, info: Info, account_id: str) -> Account | None:
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "One account by its accountId; null with NOT_FOUND when no account this key sees "
+            "has it."
+        )
+    )
+    async def account(
+        self,
+        info: Info,
+        account_id: Annotated[
+            str,
+            strawberry.argument(description="The account's id, exactly as ingested ('007')."),
+        ],
+    ) -> Account | None:
         prefetch_metrics(info, level=Level.ACCOUNT, entity_id=account_id)
         return Account.from_record(await lookups.account(info.context, account_id))
 
@@ -53,56 +118,156 @@ class Query:
     async def accounts(
         self,
         info: Info,
-        account_ids: list[str] | None = None,
-        app: str | None = None,
-        industry: str | None = None,
-        is_key_account: bool | None = None,
-        first: int | None = 50,
-        after: str | None = None,
+        account_ids: Annotated[list[str] | None, _ids_argument("account")] = None,
+        app: Annotated[
+            str | None, strawberry.argument(description="Only accounts of this app (tenant).")
+        ] = None,
+        industry: Annotated[
+            str | None,
+            strawberry.argument(description="Only accounts of this industry (its industryId)."),
+        ] = None,
+        is_key_account: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Only key accounts (true), or only the others (false)."
+            ),
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description=(
+                    "Only accounts whose name or accountId contains this text, whatever its "
+                    "case ('acme' finds 'ACME Corp'); % and _ match themselves."
+                )
+            ),
+        ] = None,
+        first: First = 50,
+        after: After = None,
     ) -> AccountConnection:
-        page = await lookups.account_page(
+        found = await lookups.account_page(
             info.context,
             account_ids=account_ids,
             app=app,
             industry_id=industry,
             is_key_account=is_key_account,
+            search=search,
             first=first,
             after=after,
         )
-        return AccountConnection.from_page(page)
+        return AccountConnection.from_page(found)
 
-    @strawberry.field
-    async def company(self, info: Info, company_id: str) -> Company | None:
+    @strawberry.field(description=COMPANIES_DOC, metadata=field_cost(page()))  # type: ignore[untyped-decorator]
+    async def companies(
+        self,
+        info: Info,
+        company_ids: Annotated[list[str] | None, _ids_argument("company")] = None,
+        first: First = 50,
+        after: After = None,
+    ) -> CompanyConnection:
+        found = await lookups.company_page(
+            info.context, company_ids=company_ids, first=first, after=after
+        )
+        return CompanyConnection.from_page(found)
+
+    @strawberry.field(description=CONTRACTS_DOC, metadata=field_cost(page()))  # type: ignore[untyped-decorator]
+    async def contracts(
+        self,
+        info: Info,
+        contract_ids: Annotated[list[str] | None, _ids_argument("contract")] = None,
+        first: First = 50,
+        after: After = None,
+    ) -> ContractConnection:
+        found = await lookups.contract_page(
+            info.context, contract_ids=contract_ids, first=first, after=after
+        )
+        return ContractConnection.from_page(found)
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "One company by its companyId; null with NOT_FOUND when no company this key sees "
+            "has it."
+        )
+    )
+    async def company(
+        self,
+        info: Info,
+        company_id: Annotated[
+            str, strawberry.argument(description="The company's id, exactly as ingested.")
+        ],
+    ) -> Company | None:
         prefetch_metrics(info, level=Level.COMPANY, entity_id=company_id)
         return Company.from_record(await lookups.company(info.context, company_id))
 
-    @strawberry.field
-    async def contract(self, info: Info, contract_id: str) -> Contract | None:
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "One contract by its contractId; null with NOT_FOUND when no contract this key "
+            "sees has it."
+        )
+    )
+    async def contract(
+        self,
+        info: Info,
+        contract_id: Annotated[
+            str, strawberry.argument(description="The contract's id, exactly as ingested.")
+        ],
+    ) -> Contract | None:
         prefetch_metrics(info, level=Level.CONTRACT, entity_id=contract_id)
         return Contract.from_record(await lookups.contract(info.context, contract_id))
 
-    @strawberry.field
-    async def industry(self, info: Info, industry_id: str) -> Industry | None:
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "One industry by its industryId (industries are shared by every app); null with "
+            "NOT_FOUND when none has it."
+        )
+    )
+    async def industry(
+        self,
+        info: Info,
+        industry_id: Annotated[
+            str, strawberry.argument(description="The industry's id, exactly as ingested.")
+        ],
+    ) -> Industry | None:
         return Industry.from_record(await lookups.industry(info.context, industry_id))
 
-    @strawberry.field(metadata=field_cost(typical("industries", floor=50)))  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Every industry, ordered by industryId.",
+        metadata=field_cost(typical("industries", floor=50)),
+    )
     async def industries(self, info: Info) -> list[Industry]:
         records = await lookups.all_industries(info.context)
         return [Industry.from_record(record) for record in records]
 
-    @strawberry.field(metadata=field_cost(typical("metric_definitions", floor=12)))  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "Every metric the server knows, ordered by name: the names `metrics(names:)` and "
+            "the benchmarks accept, with their unit."
+        ),
+        metadata=field_cost(typical("metric_definitions", floor=12)),
+    )
     async def metric_definitions(self, info: Info) -> list[MetricDefinition]:
         definitions = await info.context.definitions()
         return [MetricDefinition.from_record(record) for record in definitions.values()]
 
-    @strawberry.field(metadata=field_cost(typical("industries", floor=50)))  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=SECTOR_BENCHMARKS_DOC,
+        metadata=field_cost(typical("industries", floor=50)),
+    )
     async def sector_benchmarks(
         self,
         info: Info,
-        metric: str,
-        sectors: list[str] | None = None,
+        metric: Annotated[
+            str,
+            strawberry.argument(description="A metric's name, as in metricDefinitions."),
+        ],
+        sectors: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Only these sectors (industryIds), answered in the order given; "
+                "every sector by industryId by default. An unknown one is BAD_USER_INPUT."
+            ),
+        ] = None,
         effective_date: EffectiveDate = None,
-        last_full_month: LastFullMonth = False,
+        last_full_month: PublishedLastFullMonth = False,
     ) -> list[SectorBenchmark]:
         views = await benchmarks.sector_benchmarks(
             info.context,
@@ -113,15 +278,17 @@ class Query:
         )
         return [SectorBenchmark(view=view) for view in views]
 
-    @strawberry.field
+    @strawberry.field(description=PULSE_REPORT_DOC)  # type: ignore[untyped-decorator]
     async def pulse_report(
         self,
         info: Info,
         month: Annotated[
             dt.date | None,
-            strawberry.argument(description="A published month; the latest by default."),
+            strawberry.argument(
+                description="A published month (any day of it); the latest by default."
+            ),
         ] = None,
-        last_full_month: LastFullMonth = False,
+        last_full_month: PublishedLastFullMonth = False,
     ) -> PulseReport:
         view = await benchmarks.pulse_report(
             info.context, month=month, last_full=bool(last_full_month)
@@ -141,7 +308,12 @@ class Query:
         quarter: Annotated[
             str, strawberry.argument(description="Calendar quarter, 'YYYY-Qn', e.g. '2024-Q1'.")
         ],
-        app: str,
+        app: Annotated[
+            str,
+            strawberry.argument(
+                description="The app (tenant); a key of another app gets NOT_FOUND."
+            ),
+        ],
     ) -> Segmentation:
         # SegmentationRecord has Segmentation's attributes: it goes out without a copy.
         return await segmentation_resolvers.segmentation(  # type: ignore[return-value]

@@ -11,27 +11,11 @@ from decimal import Decimal
 
 import strawberry
 
-from analytics.credit import CreditSegment
-from analytics.segments import Segment
+from schema.enums import CreditSegment, Segment
 from schema.limits import field_cost, typical
 
-# The enums of analytics are the GraphQL enums: registered in place, so records carry members
-# that serialize without a mapping.
-strawberry.enum(
-    Segment,
-    description=(
-        "Where an account's frequency or monetary value sits among the app's accounts of a "
-        "quarter: K-means clusters (up to 9) ranked by centroid; with 9 clusters the lowest two "
-        "are LOW_VALUE, the next two BELOW_AVERAGE, the next three AVERAGE and the top two "
-        "HIGH_VALUE. A larger value never gets a lower segment."
-    ),
-)
-strawberry.enum(
-    CreditSegment,
-    description=(
-        "LOW_RISK from a score of 70, HIGH_RISK below 40, MEDIUM_RISK between (configurable)."
-    ),
-)
+# The enums of analytics are the GraphQL enums (registered in place by schema.enums), so
+# records carry members that serialize without a mapping.
 
 
 @strawberry.type(
@@ -71,10 +55,12 @@ class QuarterSegment:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="An account's purchase history from the ingested sales, quarter by quarter."
+)
 class SalesProfile:
-    first_purchase: dt.date
-    last_purchase: dt.date
+    first_purchase: dt.date = strawberry.field(description="Date of the account's first sale.")
+    last_purchase: dt.date = strawberry.field(description="Date of the account's latest sale.")
     is_recent: bool = strawberry.field(
         description="Purchased within the recency window (one quarter by default) before the "
         "latest sale ingested for the app (for an account key: before today)."
@@ -102,7 +88,7 @@ class SalesProfile:
 )
 class CreditRisk:
     score: int = strawberry.field(description="0 (worst) to 100 (best).")
-    segment: CreditSegment
+    segment: CreditSegment = strawberry.field(description="The score's risk band.")
     days_sales_outstanding: float | None = strawberry.field(
         description="What is owed on asOf over what was invoiced in the year up to asOf (from "
         "the first invoice, if later), times the days of that period; null when nothing was "
@@ -123,8 +109,8 @@ class CreditRisk:
 
 @strawberry.type(description="How many accounts are in one segment.")
 class SegmentCount:
-    segment: Segment
-    accounts: int
+    segment: Segment = strawberry.field(description="The segment counted.")
+    accounts: int = strawberry.field(description="Accounts in it; 0 when none.")
 
 
 @strawberry.type(
@@ -132,9 +118,13 @@ class SegmentCount:
     "segment `to` in this one."
 )
 class SegmentTransition:
-    from_segment: Segment = strawberry.field(name="from")
-    to_segment: Segment = strawberry.field(name="to")
-    accounts: int
+    from_segment: Segment = strawberry.field(
+        name="from", description="The accounts' segment in the previous quarter."
+    )
+    to_segment: Segment = strawberry.field(
+        name="to", description="The accounts' segment in this quarter."
+    )
+    accounts: int = strawberry.field(description="Accounts that moved so; 0 when none.")
 
 
 @strawberry.type(
@@ -171,7 +161,7 @@ class SegmentFlows:
     "and how many moved between segments since the previous quarter."
 )
 class Segmentation:
-    app: str
+    app: str = strawberry.field(description="The app (tenant) whose accounts are segmented.")
     quarter: str = strawberry.field(description="The quarter, 'YYYY-Qn'.")
     previous_quarter: str = strawberry.field(description="The quarter before it, 'YYYY-Qn'.")
     frequency: SegmentFlows = strawberry.field(description="Segments of orders.")

@@ -15,17 +15,20 @@ from graphql import GraphQLError
 
 from resolvers import account_view, benchmarks
 from resolvers.context import RequestContext
+from resolvers.formatted_values import currency_of
 from resolvers.global_ids import encode_global_id
 from resolvers.loaders import PageKey
 from resolvers.pagination import check_first, decode_cursor, encode_cursor
 from schema.benchmark_types import CustomerComparison, SectorBenchmark
 from schema.limits import field_cost, page, typical
-from schema.metrics_field import LastFullMonth, metrics_field
+from schema.metrics_field import metrics_field
 from schema.sales_types import CreditRisk, SalesProfile
 from store.records import (
     AccountPage,
     AccountRecord,
+    CompanyPage,
     CompanyRecord,
+    ContractPage,
     ContractRecord,
     DefinitionRecord,
     IndustryRecord,
@@ -48,6 +51,38 @@ EffectiveDate = Annotated[
         description="A published month (any day of it); the latest published month by default."
     ),
 ]
+PublishedLastFullMonth = Annotated[
+    bool | None,
+    strawberry.argument(
+        description=(
+            "Answer for the last complete calendar month before today, which must be published "
+            "(MONTH_NOT_PUBLISHED otherwise); a month given beside it must be that month."
+        )
+    ),
+]
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size, 1 to 100 (BAD_USER_INPUT otherwise); 50 by default."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description=(
+            "The endCursor of the previous page of this same list; omit it for the first page. "
+            "Any other text is BAD_USER_INPUT."
+        )
+    ),
+]
+ACCOUNT_DOC = (
+    "A customer account of one app (tenant), with its companies, contracts and monthly metrics.\n\n"
+)
+GLOBAL_ID_DOC = "A global id, opaque, unique across types: what `node(id:)` takes."
+CURSOR_DOC = "Opaque: pass it as `after` to get the edges that follow this one."
+CONNECTION_DOC = "A page of {entities}: pass pageInfo.endCursor as `after` for the next one."
+EDGES_DOC = "The page's {entities}, at most `first`."
+TOTAL_DOC = "How many {entities} the list has in all pages together."
 COMPARISON_FIELD_DOC = (
     "Where this account ranks in its industry for one metric and month. Null when it has no value."
 )
@@ -55,17 +90,21 @@ COMPARISON_FIELD_DOC = (
 
 @strawberry.interface(description="Anything addressable by a global ID.")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID_DOC)
 
 
-@strawberry.type(description=METRICS_DESCRIPTION)
+@strawberry.type(description=ACCOUNT_DOC + METRICS_DESCRIPTION)
 class Account(Node):
-    id: strawberry.ID
-    account_id: str
-    name: str
-    app: str
-    is_key_account: bool
-    n_employees: int | None
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID_DOC)
+    account_id: str = strawberry.field(
+        description="The account's own id, a string exactly as ingested ('007' stays '007')."
+    )
+    name: str = strawberry.field(description="The account's name.")
+    app: str = strawberry.field(description="The app (tenant, market) the account belongs to.")
+    is_key_account: bool = strawberry.field(description="Whether it is a key account.")
+    n_employees: int | None = strawberry.field(
+        description="Number of employees; null when not ingested."
+    )
     industry_id: strawberry.Private[str | None]
 
     @classmethod
@@ -80,16 +119,22 @@ class Account(Node):
             industry_id=record.industry_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The account's industry (sector); null when it has none.")  # type: ignore[untyped-decorator]
     async def industry(self, info: Info) -> Industry | None:
         return await _industry(info, self.industry_id)
 
-    @strawberry.field(metadata=field_cost(typical("companies_per_account", floor=5)))  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The account's companies, ordered by companyId.",
+        metadata=field_cost(typical("companies_per_account", floor=5)),
+    )
     async def companies(self, info: Info) -> list[Company]:
         records = await info.context.loaders.companies_by_account.load(self.account_id)
         return [Company.from_record(record) for record in records]
 
-    @strawberry.field(metadata=field_cost(typical("contracts_per_account", floor=5)))  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The contracts of all the account's companies, ordered by contractId.",
+        metadata=field_cost(typical("contracts_per_account", floor=5)),
+    )
     async def contracts(self, info: Info) -> list[Contract]:
         records = await info.context.loaders.contracts_by_account.load(self.account_id)
         return [Contract.from_record(record) for record in records]
@@ -100,9 +145,11 @@ class Account(Node):
     async def comparison(
         self,
         info: Info,
-        metric: str,
+        metric: Annotated[
+            str, strawberry.argument(description="A metric's name, as in metricDefinitions.")
+        ],
         effective_date: EffectiveDate = None,
-        last_full_month: LastFullMonth = False,
+        last_full_month: PublishedLastFullMonth = False,
     ) -> CustomerComparison | None:
         record = await info.context.loaders.account_by_id.load(self.account_id)
         if record is None:
@@ -135,12 +182,19 @@ class Account(Node):
         return await account_view.credit_risk(info.context, self.account_id)  # type: ignore[return-value]
 
 
-@strawberry.type
+@strawberry.type(
+    description="A company of an account (a subsidiary, a site), with its contracts and monthly "
+    "metrics; its `metrics` take the filters described on Account."
+)
 class Company(Node):
-    id: strawberry.ID
-    company_id: str
-    name: str
-    n_employees: int | None
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID_DOC)
+    company_id: str = strawberry.field(
+        description="The company's own id, a string exactly as ingested."
+    )
+    name: str = strawberry.field(description="The company's name.")
+    n_employees: int | None = strawberry.field(
+        description="Number of employees; null when not ingested."
+    )
     account_id: strawberry.Private[str]
     industry_id: strawberry.Private[str | None]
 
@@ -155,15 +209,21 @@ class Company(Node):
             industry_id=record.industry_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The account the company belongs to.")  # type: ignore[untyped-decorator]
     async def account(self, info: Info) -> Account:
         return await _parent_account(info, self.account_id)
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The company's own industry (sector), which may differ from its account's; "
+        "null when it has none."
+    )
     async def industry(self, info: Info) -> Industry | None:
         return await _industry(info, self.industry_id)
 
-    @strawberry.field(metadata=field_cost(typical("contracts_per_company", floor=5)))  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The company's contracts, ordered by contractId.",
+        metadata=field_cost(typical("contracts_per_company", floor=5)),
+    )
     async def contracts(self, info: Info) -> list[Contract]:
         records = await info.context.loaders.contracts_by_company.load(self.company_id)
         return [Contract.from_record(record) for record in records]
@@ -171,13 +231,22 @@ class Company(Node):
     metrics = metrics_field(Level.COMPANY, attrgetter("company_id"))
 
 
-@strawberry.type
+@strawberry.type(
+    description="A contract of a company, with its monthly metrics; its `metrics` take the "
+    "filters described on Account."
+)
 class Contract(Node):
-    id: strawberry.ID
-    contract_id: str
-    name: str
-    start_date: dt.date | None
-    end_date: dt.date | None
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID_DOC)
+    contract_id: str = strawberry.field(
+        description="The contract's own id, a string exactly as ingested."
+    )
+    name: str = strawberry.field(description="The contract's name.")
+    start_date: dt.date | None = strawberry.field(
+        description="The day the contract starts; null when not ingested."
+    )
+    end_date: dt.date | None = strawberry.field(
+        description="The day the contract ends; null when it runs with no end date."
+    )
     company_id: strawberry.Private[str]
     account_id: strawberry.Private[str]
 
@@ -193,43 +262,115 @@ class Contract(Node):
             account_id=record.account_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The company the contract belongs to.")  # type: ignore[untyped-decorator]
     async def company(self, info: Info) -> Company:
         record = await info.context.loaders.company_by_id.load(self.company_id)
         if record is None:  # the foreign key makes this unreachable
             raise GraphQLError(f"Contract {self.contract_id!r} has no company")
         return Company.from_record(record)
 
-    @strawberry.field
+    @strawberry.field(description="The account of the contract's company.")  # type: ignore[untyped-decorator]
     async def account(self, info: Info) -> Account:
         return await _parent_account(info, self.account_id)
 
     metrics = metrics_field(Level.CONTRACT, attrgetter("contract_id"))
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in its list.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="Whether another page follows: pass endCursor as `after` to get it."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last edge; null when the page is empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One account of a page, with its cursor.")
 class AccountEdge:
-    cursor: str
-    node: Account
+    cursor: str = strawberry.field(description=CURSOR_DOC)
+    node: Account = strawberry.field(description="The account.")
 
 
-@strawberry.type
+@strawberry.type(description=CONNECTION_DOC.format(entities="accounts"))
 class AccountConnection:
-    edges: list[AccountEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[AccountEdge] = strawberry.field(description=EDGES_DOC.format(entities="accounts"))
+    page_info: PageInfo = strawberry.field(
+        description="Whether another page follows, and from where."
+    )
+    total_count: int = strawberry.field(description=TOTAL_DOC.format(entities="accounts"))
 
     @classmethod
     def from_page(cls, page: AccountPage) -> AccountConnection:
         edges = [
             AccountEdge(cursor=encode_cursor(record.account_id), node=Account.from_record(record))
             for record in page.accounts
+        ]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total_count,
+        )
+
+
+@strawberry.type(description="One company of a page, with its cursor.")
+class CompanyEdge:
+    cursor: str = strawberry.field(description=CURSOR_DOC)
+    node: Company = strawberry.field(description="The company.")
+
+
+@strawberry.type(description=CONNECTION_DOC.format(entities="companies"))
+class CompanyConnection:
+    edges: list[CompanyEdge] = strawberry.field(description=EDGES_DOC.format(entities="companies"))
+    page_info: PageInfo = strawberry.field(
+        description="Whether another page follows, and from where."
+    )
+    total_count: int = strawberry.field(description=TOTAL_DOC.format(entities="companies"))
+
+    @classmethod
+    def from_page(cls, page: CompanyPage) -> CompanyConnection:
+        edges = [
+            CompanyEdge(
+                cursor=encode_cursor(record.company_id, "company"),
+                node=Company.from_record(record),
+            )
+            for record in page.companies
+        ]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total_count,
+        )
+
+
+@strawberry.type(description="One contract of a page, with its cursor.")
+class ContractEdge:
+    cursor: str = strawberry.field(description=CURSOR_DOC)
+    node: Contract = strawberry.field(description="The contract.")
+
+
+@strawberry.type(description=CONNECTION_DOC.format(entities="contracts"))
+class ContractConnection:
+    edges: list[ContractEdge] = strawberry.field(description=EDGES_DOC.format(entities="contracts"))
+    page_info: PageInfo = strawberry.field(
+        description="Whether another page follows, and from where."
+    )
+    total_count: int = strawberry.field(description=TOTAL_DOC.format(entities="contracts"))
+
+    @classmethod
+    def from_page(cls, page: ContractPage) -> ContractConnection:
+        edges = [
+            ContractEdge(
+                cursor=encode_cursor(record.contract_id, "contract"),
+                node=Contract.from_record(record),
+            )
+            for record in page.contracts
         ]
         return cls(
             edges=edges,
@@ -249,9 +390,12 @@ class AccountConnection:
     )
 )
 class Industry(Node):
-    id: strawberry.ID
-    industry_id: str
-    name: str
+    id: strawberry.ID = strawberry.field(description=GLOBAL_ID_DOC)
+    industry_id: str = strawberry.field(
+        description="The industry's own id, a string exactly as ingested; sectorBenchmarks "
+        "and comparisons call it `sector`."
+    )
+    name: str = strawberry.field(description="The industry's name.")
 
     @classmethod
     def from_record(cls, record: IndustryRecord) -> Industry:
@@ -261,21 +405,29 @@ class Industry(Node):
             name=record.name,
         )
 
-    @strawberry.field(metadata=field_cost(page()))  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="A page of the industry's accounts that this key sees, by accountId.",
+        metadata=field_cost(page()),
+    )
     async def accounts(
-        self, info: Info, first: int | None = 50, after: str | None = None
+        self, info: Info, first: First = 50, after: After = None
     ) -> AccountConnection:
         key = PageKey(self.industry_id, check_first(first), decode_cursor(after))
         page = await info.context.loaders.account_page_by_industry.load(key)
         return AccountConnection.from_page(page)
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The industry's benchmark of one metric for a published month, as "
+        "sectorBenchmarks gives it (MONTH_NOT_PUBLISHED for a month not published yet)."
+    )
     async def benchmark(
         self,
         info: Info,
-        metric: str,
+        metric: Annotated[
+            str, strawberry.argument(description="A metric's name, as in metricDefinitions.")
+        ],
         effective_date: EffectiveDate = None,
-        last_full_month: LastFullMonth = False,
+        last_full_month: PublishedLastFullMonth = False,
     ) -> SectorBenchmark | None:
         record = IndustryRecord(self.industry_id, self.name)
         view = await benchmarks.industry_benchmark(
@@ -290,12 +442,26 @@ class Industry(Node):
     metrics = metrics_field(Level.INDUSTRY, attrgetter("industry_id"))
 
 
-@strawberry.type
+@strawberry.type(description="A metric the server knows: its name, unit and direction.")
 class MetricDefinition:
-    name: str
-    unit: str
-    description: str
-    higher_is_better: bool
+    name: str = strawberry.field(
+        description="The name `metrics(names:)`, benchmarks and comparisons take."
+    )
+    unit: str = strawberry.field(
+        description="The unit as the metric was defined ('euros' stays 'euros'): minutes, "
+        "hours, days, count, percent (42.5 means 42.5 %), ratio, or a currency by ISO code or "
+        "name."
+    )
+    currency: str | None = strawberry.field(
+        description="ISO 4217 code of a currency unit ('EUR' for 'euros'); null for other units."
+    )
+    description: str = strawberry.field(
+        description="What the metric measures, as defined; empty when no description was given."
+    )
+    higher_is_better: bool = strawberry.field(
+        description="Whether a higher value is better (false for times such as a response "
+        "time): rankings and percentiles of comparisons follow it."
+    )
     lower_bound: Decimal | None = strawberry.field(
         description=(
             "With upperBound, the range one account's value is clamped to in differentially "
@@ -310,6 +476,7 @@ class MetricDefinition:
         return cls(
             name=record.name,
             unit=record.unit,
+            currency=currency_of(record.unit),
             description=record.description,
             higher_is_better=record.higher_is_better,
             lower_bound=record.lower_bound,

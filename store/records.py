@@ -64,6 +64,18 @@ class AccountPage(NamedTuple):
     total_count: int
 
 
+class CompanyPage(NamedTuple):
+    companies: list[CompanyRecord]
+    has_next_page: bool
+    total_count: int
+
+
+class ContractPage(NamedTuple):
+    contracts: list[ContractRecord]
+    has_next_page: bool
+    total_count: int
+
+
 class CohortRecord(NamedTuple):
     """A frozen cohort without its members: what benchmarks and the pulse report serve."""
 

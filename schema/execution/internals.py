@@ -18,6 +18,7 @@ from typing import Any, cast
 import strawberry
 from graphql import GraphQLResolveInfo, GraphQLSchema
 from graphql.execution import executor
+from graphql.execution.executor import CollectedErrors
 from strawberry.extensions import SchemaExtension
 from strawberry.types.info import Info
 
@@ -44,6 +45,13 @@ def _probe_type() -> type:
         ok: bool = True
 
     return Probe
+
+
+def _collected_errors_class() -> bool:
+    found = getattr(executor, "CollectedErrors", None)
+    return isinstance(found, type) and all(
+        callable(getattr(found, name, None)) for name in ("add", "has_nulled_position")
+    )
 
 
 def _schema_back_reference() -> bool:
@@ -88,6 +96,14 @@ HOOKS: tuple[Hook, ...] = (
         "end (field_gathering.py)",
         lambda: callable(getattr(executor, "gather_with_cancel", None)),
     ),
+    Hook(
+        "graphql.execution.executor",
+        "CollectedErrors",
+        "the class of an execution's error collection, made by the executor by its module-level "
+        "name: replaced so that each failed field beside another reports its own error "
+        "(field_gathering.py)",
+        _collected_errors_class,
+    ),
 )
 
 
@@ -112,17 +128,18 @@ def wraps_resolvers(extension: type[SchemaExtension]) -> bool:
     return bool(extension._implements_resolve())
 
 
-_original_gather: Gather | None = None
-
-
-def install(gather: Gather) -> None:
-    """Make graphql-core await sibling fields with `gather` (idempotent)."""
-    global _original_gather
-    if _original_gather is None:
-        _original_gather = executor.gather_with_cancel  # type: ignore[attr-defined]
+def install(gather: Gather, errors: type[CollectedErrors]) -> None:
+    """Make graphql-core await sibling fields with `gather` and collect a response's errors in
+    an `errors` (a subclass of its own collection); idempotent."""
     executor.gather_with_cancel = gather  # type: ignore[attr-defined,assignment]
+    executor.CollectedErrors = errors  # type: ignore[misc]
 
 
 def installed_gather() -> Gather:
     """What graphql-core awaits sibling fields with now."""
     return cast("Gather", executor.gather_with_cancel)  # type: ignore[attr-defined]
+
+
+def installed_errors() -> type[CollectedErrors]:
+    """The class graphql-core collects a response's errors in now."""
+    return executor.CollectedErrors

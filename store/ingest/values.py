@@ -117,8 +117,11 @@ def parse_choice(text: str, choices: Collection[str], *, column: str) -> str:
 
 @lru_cache(maxsize=1024)
 def parse_unit(text: str) -> str:
-    """The canonical unit (`analytics.units`), e.g. `euros` -> `EUR`."""
+    """A known unit (`analytics.units`), kept as written once trimmed: `euros` stays `euros`,
+    so that the API answers with the unit as it was defined (`currency` gives its ISO code)."""
+    unit = text.strip()
     try:
-        return canonical_unit(text)
+        canonical_unit(unit)
     except UnknownUnit as exc:
         raise BadValue(str(exc)) from exc
+    return unit

@@ -14,13 +14,25 @@ from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.records import (
     AccountPage,
     AccountRecord,
+    CompanyPage,
     CompanyRecord,
+    ContractPage,
     ContractRecord,
     DefinitionRecord,
     IndustryRecord,
@@ -311,6 +323,8 @@ class AccountFilter:
     app: str | None = None
     industry_id: str | None = None
     is_key_account: bool | None = None
+    # Text found anywhere in the name or the id, whatever its case.
+    search: str | None = None
 
     def parameters(self) -> dict[str, Any]:
         """The filters that are set, by the name of their bound parameter in `_FILTERS`."""
@@ -319,8 +333,29 @@ class AccountFilter:
             "app": self.app,
             "industry_id": self.industry_id,
             "is_key_account": self.is_key_account,
+            "search": None if self.search is None else _containing(self.search),
         }
         return {name: value for name, value in named.items() if value is not None}
+
+
+# The escape character of LIKE patterns (as SQLAlchemy's autoescape uses): `/`, not `\`,
+# whose meaning in a literal differs between SQLite and PostgreSQL settings.
+_ESCAPE = "/"
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern that matches `text` anywhere, its `%` and `_` taken literally."""
+    escaped = text.replace(_ESCAPE, _ESCAPE * 2).replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _search() -> ColumnElement[bool]:
+    # ILIKE on PostgreSQL, lower() on both sides on SQLite (whose lower() folds ASCII only).
+    pattern: BindParameter[str] = bindparam("search")
+    return or_(
+        account.name.ilike(pattern, escape=_ESCAPE),
+        account.account_id.ilike(pattern, escape=_ESCAPE),
+    )
 
 
 # Each filter's condition, over a bound parameter of the filter's name.
@@ -329,6 +364,7 @@ _FILTERS: dict[str, Callable[[], ColumnElement[bool]]] = {
     "app": lambda: account.app_id == bindparam("app"),
     "industry_id": lambda: account.industry_id == bindparam("industry_id"),
     "is_key_account": lambda: account.is_key_account == bindparam("is_key_account"),
+    "search": _search,
 }
 
 
@@ -373,6 +409,83 @@ async def account_page(
         accounts=accounts[:first],
         has_next_page=len(accounts) > first,
         total_count=int(count),
+    )
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _page_of_companies(after: bool, scope: Scope) -> tuple[DriverSelect, DriverSelect]:
+    """A page of the companies the scope sees, by company id, and the count of them all."""
+    page = _companies(scope)
+    if after:
+        page = page.where(company.company_id > bindparam("after"))
+    total = (
+        select(func.count())
+        .select_from(COMPANY_TABLE)
+        .join(ACCOUNT_TABLE, company.account_id == account.account_id)
+        .where(account_visible(scope))
+    )
+    return (
+        DriverSelect(page.order_by(company.company_id).limit(bindparam("limit"))),
+        DriverSelect(total),
+    )
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _page_of_contracts(after: bool, scope: Scope) -> tuple[DriverSelect, DriverSelect]:
+    """A page of the contracts the scope sees, by contract id, and the count of them all."""
+    page = _contracts(scope)
+    if after:
+        page = page.where(contract.contract_id > bindparam("after"))
+    total = (
+        select(func.count())
+        .select_from(CONTRACT_TABLE)
+        .join(COMPANY_TABLE, contract.company_id == company.company_id)
+        .join(ACCOUNT_TABLE, company.account_id == account.account_id)
+        .where(account_visible(scope))
+    )
+    return (
+        DriverSelect(page.order_by(contract.contract_id).limit(bindparam("limit"))),
+        DriverSelect(total),
+    )
+
+
+async def _keyset_page(
+    connection: AsyncConnection,
+    statements: tuple[DriverSelect, DriverSelect],
+    record: Callable[..., R],
+    *,
+    first: int,
+    after: str | None,
+) -> tuple[list[R], bool, int]:
+    """One page (one more row than asked, to tell whether another follows) and the count."""
+    page, total = statements
+    parameters: dict[str, Any] = {"limit": first + 1}
+    if after is not None:
+        parameters["after"] = after
+    records = list(map(record, *await page.columns(connection, parameters)))
+    (count,) = (await total.columns(connection, {}))[0]
+    return records[:first], len(records) > first, int(count)
+
+
+async def company_page(
+    connection: AsyncConnection, *, first: int, after: str | None, scope: Scope
+) -> CompanyPage:
+    """One page of the companies the scope sees, ordered by company id (keyset pagination:
+    `after` is the company id the page starts after)."""
+    statements = _page_of_companies(after is not None, scope)
+    return CompanyPage(
+        *await _keyset_page(connection, statements, CompanyRecord, first=first, after=after)
+    )
+
+
+async def contract_page(
+    connection: AsyncConnection, *, first: int, after: str | None, scope: Scope
+) -> ContractPage:
+    """One page of the contracts the scope sees, ordered by contract id (keyset pagination:
+    `after` is the contract id the page starts after)."""
+    statements = _page_of_contracts(after is not None, scope)
+    return ContractPage(
+        *await _keyset_page(connection, statements, ContractRecord, first=first, after=after)
     )
 
 

@@ -5,7 +5,14 @@ from babel.numbers import list_currencies
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analytics.units import NON_CURRENCY_UNITS, UnknownUnit, canonical_unit, is_currency
+from analytics.units import (
+    NON_CURRENCY_UNITS,
+    UnknownUnit,
+    canonical_unit,
+    currency_code,
+    is_currency,
+    same_unit,
+)
 
 ALIASES = {
     "minutes": ["minute", "minutes", "min", "mins", "MIN", " Minutes "],
@@ -61,3 +68,25 @@ def test_is_currency_distinguishes_currencies() -> None:
     assert not is_currency("%")
     assert not is_currency("no such unit")
     assert all(not is_currency(unit) for unit in NON_CURRENCY_UNITS)
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [(written, canonical) for canonical, spellings in ALIASES.items() for written in spellings],
+)
+def test_currency_code_is_the_iso_code_of_currencies_only(written: str, code: str) -> None:
+    assert currency_code(written) == (None if code in NON_CURRENCY_UNITS else code)
+
+
+def test_currency_code_of_an_unknown_unit_is_none() -> None:
+    assert currency_code("furlongs") is None
+    assert currency_code("") is None
+
+
+def test_same_unit_compares_spellings() -> None:
+    assert same_unit("euros", "EUR")
+    assert same_unit(" Minutes", "min")
+    assert not same_unit("USD", "EUR")
+    assert not same_unit("hours", "minutes")
+    assert same_unit("furlongs", "furlongs")
+    assert not same_unit("furlongs", "Furlongs")

@@ -127,3 +127,39 @@ async def test_industry_accounts_page(client: GraphQLClient, seeded: None) -> No
     rest = second["industry"]["accounts"]
     assert [e["node"]["accountId"] for e in rest["edges"]] == ["a09", "a11"]
     assert rest["pageInfo"]["hasNextPage"] is False
+
+
+SEARCH = """query ($search: String, $app: String, $ids: [String!], $first: Int, $after: String) {
+  accounts(search: $search, app: $app, accountIds: $ids, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { accountId name } } } }"""
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"search": "A1"}, ["a10", "a11"]),  # in the id and the name, whatever the case
+        ({"search": "ACCOUNT A0", "app": "south"}, ["a08", "a09"]),  # with the other filters
+        ({"search": "count a0", "ids": ["a07", "a10", "a02"]}, ["a07", "a02"]),
+        ({"search": ""}, [f"a{n:02d}" for n in range(12)]),
+        ({"search": "%"}, []),  # LIKE's wildcards match themselves
+        ({"search": "_"}, []),
+        ({"search": "a_1"}, []),
+        ({"search": "/"}, []),
+    ],
+)
+async def test_search_matches_a_name_or_id_case_insensitively(
+    client: GraphQLClient, seeded: None, variables: dict[str, Any], expected: list[str]
+) -> None:
+    data = await client.data(SEARCH, variables)
+    assert _ids(data) == expected
+    assert data["accounts"]["totalCount"] == len(expected)
+
+
+async def test_search_pages_like_any_filter(client: GraphQLClient, seeded: None) -> None:
+    first = await client.data(SEARCH, {"search": "a0", "first": 6})
+    assert _ids(first) == ["a00", "a01", "a02", "a03", "a04", "a05"]
+    assert first["accounts"]["totalCount"] == 10
+    after = first["accounts"]["pageInfo"]["endCursor"]
+    rest = await client.data(SEARCH, {"search": "a0", "first": 6, "after": after})
+    assert _ids(rest) == ["a06", "a07", "a08", "a09"]
+    assert rest["accounts"]["pageInfo"]["hasNextPage"] is False

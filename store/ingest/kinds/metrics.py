@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.units import same_unit
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
@@ -88,9 +89,11 @@ class MetricsValidator:
         # With --app, the app of the entities of other apps, to say why they are refused.
         self._app = app
         self._elsewhere = elsewhere or {}
-        # Units of the metrics defined in the database.
+        # Units of the metrics defined in the database, as defined: a row's unit may spell
+        # them otherwise (`EUR` for `euros`), as long as it names the same unit.
         self._units = units
-        # Metrics defined by this file's unit column: name -> (unit, line that gave it).
+        # Metrics defined by this file's unit column: name -> (unit as the first row wrote
+        # it, trimmed, and that row's line).
         self._new_units: dict[str, tuple[str, int]] = {}
         # Lines of rows whose metric is not defined (yet: a later row may give its unit).
         self._undefined: dict[str, list[int]] = {}
@@ -168,14 +171,14 @@ class MetricsValidator:
             reasons.append(str(exc))
             return
         if defined is not None:
-            if unit != defined:
+            if not same_unit(unit, defined):
                 reasons.append(
                     f"unit {unit_text!r} contradicts the definition of metric {metric_name!r}, "
                     f"whose unit is {defined}"
                 )
             return
         given = self._new_units.setdefault(metric_name, (unit, line))
-        if given[0] != unit:
+        if not same_unit(given[0], unit):
             reasons.append(
                 f"unit {unit_text!r} contradicts unit {given[0]} given for metric "
                 f"{metric_name!r} on line {given[1]}"
@@ -238,14 +241,6 @@ class MetricsValidator:
         )
 
 
-def _canonical(unit: str) -> str:
-    # Definitions are stored canonical; one written by other means is compared as it is.
-    try:
-        return parse_unit(unit)
-    except BadValue:
-        return unit
-
-
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> MetricsValidator:
     entities: dict[str, dict[str, str]] = {}
     elsewhere: dict[str, dict[str, str]] = {}
@@ -265,7 +260,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Metri
             }
     definitions = table("metric_definition")
     result = await connection.execute(select(definitions.c.name, definitions.c.unit))
-    units = {name: _canonical(unit) for name, unit in result}
+    units: dict[str, str] = dict(result.all())
     return MetricsValidator(entities=entities, units=units, app=options.app, elsewhere=elsewhere)
 
 

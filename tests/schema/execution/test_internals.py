@@ -26,8 +26,10 @@ def test_every_private_hook_still_exists(hook: internals.Hook) -> None:
 def test_building_the_schema_installs_the_field_gathering() -> None:
     build_schema()
     assert internals.installed_gather() is field_gathering.gather_all
+    assert internals.installed_errors() is field_gathering.FieldErrors
     build_schema()  # again: still one replacement, never a wrapper of a wrapper
     assert internals.installed_gather() is field_gathering.gather_all
+    assert internals.installed_errors() is field_gathering.FieldErrors
 
 
 def test_the_switches_turn_the_fast_paths_off() -> None:

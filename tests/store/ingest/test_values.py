@@ -115,8 +115,12 @@ def test_counts_are_whole_non_negative_digits(text: str) -> None:
         parse_count(text, column="n")
 
 
-def test_units_are_canonical() -> None:
-    assert parse_unit("euros") == "EUR"
-    assert parse_unit("%") == "percent"
+def test_units_are_kept_as_written_once_trimmed_and_known() -> None:
+    assert parse_unit("euros") == "euros"
+    assert parse_unit("  EUR ") == "EUR"
+    assert parse_unit("%") == "%"
+    assert parse_unit("US dollars") == "US dollars"
     with pytest.raises(BadValue, match=r"Unknown unit 'parsecs'"):
         parse_unit("parsecs")
+    with pytest.raises(BadValue, match=r"Unknown unit"):
+        parse_unit("   ")

@@ -1,0 +1,83 @@
+"""The enums of the inner layers, registered as GraphQL enums in place, each value described.
+
+The inner layers cannot use `strawberry.enum_value` (analytics and resolvers never import the
+schema's library), so the descriptions of their values are given here, by value name, and a
+value without one is an error at import: every enum value of the SDL says what it means."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from enum import Enum
+
+import strawberry
+from strawberry.types.enum import has_enum_definition
+
+from analytics.credit import CreditSegment
+from analytics.segments import Segment
+from resolvers.figures import FigureKind
+
+__all__ = ["CreditSegment", "FigureKind", "Segment", "described_enum"]
+
+
+def described_enum(cls: type[Enum], *, description: str, values: Mapping[str, str]) -> None:
+    """Register `cls` as a GraphQL enum, with `values` as the descriptions of its values."""
+    strawberry.enum(cls, description=description)
+    assert has_enum_definition(cls)
+    definition = cls.__strawberry_definition__
+    names = {value.name for value in definition.values}
+    if names != set(values):
+        raise ValueError(f"{cls.__name__}: describe exactly {sorted(names)}, not {sorted(values)}")
+    definition.values = [
+        dataclasses.replace(value, description=values[value.name]) for value in definition.values
+    ]
+
+
+described_enum(
+    FigureKind,
+    description=(
+        "Whether figures across accounts are exact or differentially private. Internal keys "
+        "get EXACT figures; every other key gets DIFFERENTIALLY_PRIVATE ones."
+    ),
+    values={
+        "EXACT": "Computed from the members' exact values (internal keys only).",
+        "DIFFERENTIALLY_PRIVATE": (
+            "Drawn once, when the month was published, by a differentially private mechanism "
+            "(OpenDP) from values clamped to the metric's bounds, and frozen: asking again "
+            "returns the same numbers."
+        ),
+    },
+)
+
+described_enum(
+    Segment,
+    description=(
+        "Where an account's frequency or monetary value sits among the app's accounts of a "
+        "quarter: K-means clusters (up to 9) ranked by centroid, and cluster rank r of k "
+        "placed at (r + 1/2)/k on an even scale whose quarter names the segment. With 9 "
+        "clusters the lowest two are LOW_VALUE, the next two BELOW_AVERAGE, the next three "
+        "AVERAGE and the top two HIGH_VALUE. A larger value never gets a lower segment."
+    ),
+    values={
+        "HIGH_VALUE": "The top quarter of the scale (with 9 clusters: ranks 7 and 8).",
+        "AVERAGE": (
+            "The third quarter of the scale (with 9 clusters: ranks 4 to 6); with a single "
+            "cluster, every account."
+        ),
+        "BELOW_AVERAGE": "The second quarter of the scale (with 9 clusters: ranks 2 and 3).",
+        "LOW_VALUE": "The bottom quarter of the scale (with 9 clusters: ranks 0 and 1).",
+    },
+)
+
+described_enum(
+    CreditSegment,
+    description=(
+        "The band of a credit score: LOW_RISK from 70, HIGH_RISK below 40, MEDIUM_RISK "
+        "between (both thresholds are configurable on the server)."
+    ),
+    values={
+        "LOW_RISK": "A score at or above the low-risk threshold (70 by default).",
+        "MEDIUM_RISK": "A score between the two thresholds (40 to 69 by default).",
+        "HIGH_RISK": "A score below the high-risk threshold (40 by default).",
+    },
+)
