@@ -18,23 +18,14 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator
 
-from sqlalchemy import ColumnElement, FromClause, Select, distinct, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.extensions import ValidationCache
 
 from schema.build import ProfilingSchema
 from schema.execution import internals
-from schema.limits import SIZE_NAMES, ListSizes, SizeName, current_sizes
+from schema.limits import SIZE_NAMES, ListSizes, current_sizes
+from store.reads.list_sizes import STATEMENTS, list_sizes
 from store.running.reader import reader_for
-from store.tables import (
-    COHORT_TABLE,
-    COMPANY_TABLE,
-    CONTRACT_TABLE,
-    DEFINITION_TABLE,
-    INDUSTRY_TABLE,
-    METRIC_TABLE,
-    QUARTER_SEGMENT_TABLE,
-)
 
 logger = logging.getLogger("profiling.list_sizes")
 
@@ -44,47 +35,13 @@ REFRESH_SECONDS = 60.0
 STARTUP_TIMEOUT = 10.0
 
 
-def _largest_group(source: FromClause, key: ColumnElement[object]) -> Select[int]:
-    """The most rows any one value of `key` has in `source` (0 when it is empty)."""
-    groups = select(func.count().label("n")).select_from(source).group_by(key).subquery()
-    return select(func.coalesce(func.max(groups.c.n), 0))
-
-
-def _count(source: FromClause) -> Select[int]:
-    return select(func.count()).select_from(source)
-
-
-_company = COMPANY_TABLE.c
-_contract = CONTRACT_TABLE.c
-
-STATEMENTS: dict[SizeName, Select[int]] = {
-    "companies_per_account": _largest_group(COMPANY_TABLE, _company.account_id),
-    "contracts_per_account": _largest_group(
-        CONTRACT_TABLE.join(COMPANY_TABLE, _contract.company_id == _company.company_id),
-        _company.account_id,
-    ),
-    "contracts_per_company": _largest_group(CONTRACT_TABLE, _contract.company_id),
-    "industries": _count(INDUSTRY_TABLE),
-    "metric_definitions": _count(DEFINITION_TABLE),
-    "months": select(func.count(distinct(METRIC_TABLE.c.effective_date))),
-    "benchmarks_per_month": _largest_group(COHORT_TABLE, COHORT_TABLE.c.month),
-    "quarters_per_account": _largest_group(
-        QUARTER_SEGMENT_TABLE, QUARTER_SEGMENT_TABLE.c.account_id
-    ),
-}
+# Every size the estimates use has its statement in the store, and no other.
 assert set(STATEMENTS) == set(SIZE_NAMES), "every size has its statement"
-
-
-async def _measure(connection: AsyncConnection) -> ListSizes:
-    sizes: dict[str, int] = {}
-    for name, statement in STATEMENTS.items():
-        sizes[name] = int((await connection.execute(statement)).scalar_one())
-    return ListSizes(**sizes)
 
 
 async def read_list_sizes(engine: AsyncEngine) -> ListSizes:
     """The largest size of every list in the database now."""
-    return await reader_for(engine).read(_measure, one_snapshot=False)
+    return ListSizes(**await reader_for(engine).read(list_sizes, one_snapshot=False))
 
 
 def forget_verdicts(schema: ProfilingSchema) -> None:

@@ -1,0 +1,57 @@
+"""The largest size of each list the store holds: what the query cost estimates multiply
+(schema/limits.py's ListSizes; the server refreshes them, server/list_sizes.py).
+
+Each size is one aggregate statement; all of them run in one read."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, FromClause, Select, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.tables import (
+    COHORT_TABLE,
+    COMPANY_TABLE,
+    CONTRACT_TABLE,
+    DEFINITION_TABLE,
+    INDUSTRY_TABLE,
+    METRIC_TABLE,
+    QUARTER_SEGMENT_TABLE,
+)
+
+
+def _largest_group(source: FromClause, key: ColumnElement[object]) -> Select[int]:
+    """The most rows any one value of `key` has in `source` (0 when it is empty)."""
+    groups = select(func.count().label("n")).select_from(source).group_by(key).subquery()
+    return select(func.coalesce(func.max(groups.c.n), 0))
+
+
+def _count(source: FromClause) -> Select[int]:
+    return select(func.count()).select_from(source)
+
+
+_company = COMPANY_TABLE.c
+_contract = CONTRACT_TABLE.c
+
+STATEMENTS: dict[str, Select[int]] = {
+    "companies_per_account": _largest_group(COMPANY_TABLE, _company.account_id),
+    "contracts_per_account": _largest_group(
+        CONTRACT_TABLE.join(COMPANY_TABLE, _contract.company_id == _company.company_id),
+        _company.account_id,
+    ),
+    "contracts_per_company": _largest_group(CONTRACT_TABLE, _contract.company_id),
+    "industries": _count(INDUSTRY_TABLE),
+    "metric_definitions": _count(DEFINITION_TABLE),
+    "months": select(func.count(distinct(METRIC_TABLE.c.effective_date))),
+    "benchmarks_per_month": _largest_group(COHORT_TABLE, COHORT_TABLE.c.month),
+    "quarters_per_account": _largest_group(
+        QUARTER_SEGMENT_TABLE, QUARTER_SEGMENT_TABLE.c.account_id
+    ),
+}
+
+
+async def list_sizes(connection: AsyncConnection) -> dict[str, int]:
+    """Every size by name, as the database holds it now."""
+    return {
+        name: int((await connection.execute(statement)).scalar_one())
+        for name, statement in STATEMENTS.items()
+    }
