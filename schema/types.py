@@ -285,6 +285,11 @@ class PageInfo:
         description="The cursor of the page's last edge; null when the page is empty."
     )
 
+    @classmethod
+    def of(cls, cursors: list[str], *, has_next_page: bool) -> PageInfo:
+        """The page info of a page whose edges carry these cursors, in order."""
+        return cls(has_next_page=has_next_page, end_cursor=cursors[-1] if cursors else None)
+
 
 @strawberry.type(description="One account of a page, with its cursor.")
 class AccountEdge:
@@ -308,9 +313,8 @@ class AccountConnection:
         ]
         return cls(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=PageInfo.of(
+                [edge.cursor for edge in edges], has_next_page=page.has_next_page
             ),
             total_count=page.total_count,
         )
@@ -341,9 +345,8 @@ class CompanyConnection:
         ]
         return cls(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=PageInfo.of(
+                [edge.cursor for edge in edges], has_next_page=page.has_next_page
             ),
             total_count=page.total_count,
         )
@@ -374,9 +377,8 @@ class ContractConnection:
         ]
         return cls(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=PageInfo.of(
+                [edge.cursor for edge in edges], has_next_page=page.has_next_page
             ),
             total_count=page.total_count,
         )
