@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -17,69 +16,22 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.app import create_app
 from settings import load_settings
-from store.jobs.segment import segment_apps
 from store.keys import create_key
 from store.scope import Role
 from store.tables import (
     ACCOUNT_TABLE,
     CREDIT_RISK_TABLE,
-    LEDGER_TABLE,
     QUARTER_SEGMENT_TABLE,
-    SALE_LINE_TABLE,
 )
-from store.upsert import upsert
 from tests.api_client import GraphQLClient, StatementCounter
 from tests.factories import Seed
+from tests.schema.segmentation_support import QUERY, entry, load, sale
 
 NORTH = 40
 Q1, Q2 = "2024-Q1", "2024-Q2"
 LOW, MEDIUM, HIGH = "LOW_RISK", "MEDIUM_RISK", "HIGH_RISK"
 VALUES = ("HIGH_VALUE", "AVERAGE", "BELOW_AVERAGE", "LOW_VALUE")
 RISKS = (LOW, MEDIUM, HIGH)
-
-QUERY = """
-query ($quarter: String!, $app: String!) {
-  segmentation(quarter: $quarter, app: $app) {
-    creditRiskAsOf accountsWithoutCreditRisk
-    valueByCreditRisk { monetarySegment creditSegment accounts }
-    frequency { ...flows }
-    monetary { ...flows }
-  }
-}
-fragment flows on SegmentFlows {
-  accounts
-  entered { segment accounts }
-  lapsed { segment accounts }
-  enteredAccounts { segment account { accountId app name } }
-  lapsedAccounts { segment account { accountId app name } }
-}
-"""
-
-
-def sale(account: str, day: dt.date, amount: int, invoice: str) -> dict[str, Any]:
-    return {
-        "account_id": account,
-        "sale_date": day,
-        "invoice": invoice,
-        "line": 1,
-        "amount": Decimal(amount),
-        "quantity": None,
-        "cost": None,
-        "profit": None,
-    }
-
-
-def entry(account: str, day: dt.date, kind: str, reference: str) -> dict[str, Any]:
-    return {
-        "account_id": account,
-        "entry_date": day,
-        "kind": kind,
-        "reference": reference,
-        "line": 1,
-        "amount": Decimal(100),
-        "due_date": None,  # due 30 days after the invoice
-    }
-
 
 # How each kind of payer pays one invoice of 100 sent on 2024-01-01 (due 2024-01-31), and
 # the credit segment that follows as of 2024-03-31 (Q1's end) and as of 2024-05-08 (the
@@ -106,15 +58,6 @@ def payer(n: int) -> str:
 
 def north_id(n: int) -> str:
     return f"n-{n:03d}"
-
-
-async def load(engine: AsyncEngine, seed: Seed, sales: list[Any], ledger: list[Any]) -> None:
-    await seed.write(engine)
-    async with engine.begin() as connection:
-        await upsert(connection, SALE_LINE_TABLE, sales)
-        if ledger:
-            await upsert(connection, LEDGER_TABLE, ledger)
-        await segment_apps(connection)
 
 
 @pytest.fixture
