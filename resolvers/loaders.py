@@ -15,7 +15,6 @@ from strawberry.dataloader import DataLoader
 
 from analytics.credit import CreditPolicy, LedgerEntry
 from resolvers.shared_loader import SharedLoader
-from resolvers.value_credit import ValueCreditRecord, value_credit
 from store.reads import entities as reads
 from store.reads import quarter_members as quarter_reads
 from store.reads import sales as sales_reads
@@ -33,8 +32,8 @@ from store.sales_records import (
     CreditRiskRecord,
     QuarterChanges,
     QuarterKey,
-    QuarterLedgers,
     SalesProfileRecord,
+    ValueCreditRecord,
 )
 from store.scope import Scope
 from store.tables import Level
@@ -109,7 +108,6 @@ class Loaders:
     credit_risk_by_account: DataLoader[str, CreditRiskRecord | None] = field(init=False)
     ledger_by_account: DataLoader[str, list[LedgerEntry]] = field(init=False)
     changes_by_quarter: DataLoader[QuarterKey, QuarterChanges] = field(init=False)
-    ledgers_by_quarter: DataLoader[QuarterKey, QuarterLedgers] = field(init=False)
     value_credit_by_quarter: DataLoader[QuarterKey, ValueCreditRecord] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -167,17 +165,14 @@ class Loaders:
             lambda c, keys: quarter_reads.quarter_changes(c, keys=keys, scope=scope),
             _no_default,
         )
-        self.ledgers_by_quarter = _by_key(
+        # Scored once per request however many fields ask for the matrix.
+        self.value_credit_by_quarter = _by_key(
             reader,
-            lambda c, keys: quarter_reads.quarter_ledgers(c, keys=keys, scope=scope),
+            lambda c, keys: quarter_reads.quarter_value_credit(
+                c, keys=keys, scope=scope, policy=self.credit_policy
+            ),
             _no_default,
         )
-        # Scored once per request however many fields ask for the matrix.
-        self.value_credit_by_quarter = SharedLoader(load_fn=self._value_credit)
-
-    async def _value_credit(self, keys: Sequence[QuarterKey]) -> list[ValueCreditRecord]:
-        ledgers = await self.ledgers_by_quarter.load_many(keys)
-        return [value_credit(found, self.credit_policy) for found in ledgers]
 
     async def _account_pages(self, keys: Sequence[PageKey]) -> list[AccountPage]:
         # Keys that share a page window are read together: usually one statement in all.

@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.quarters import BadQuarter, Quarter
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input, not_found
-from resolvers.value_credit import ValueCreditRecord
 from store.reads import sales as sales_reads
 from store.sales_records import (
     QuarterKey,
     SegmentationRecord,
     SegmentMeasure,
     SegmentMemberRecord,
+    ValueCreditRecord,
 )
 
 

@@ -8,9 +8,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from analytics.credit import CreditSegment, LedgerEntry
+from analytics.credit import CreditSegment
 from analytics.segment_flows import SegmentFlows
 from analytics.segments import Segment
+from analytics.value_credit import ValueCreditCell
 
 
 class QuarterSegmentRecord(NamedTuple):
@@ -112,17 +113,12 @@ class SegmentMemberRecord(NamedTuple):
     segment: Segment
 
 
-class LedgerUpTo(NamedTuple):
-    """An account with orders in the quarter, its monetary segment and its ledger entries up
-    to the date its credit risk is measured on (oldest first; empty when it has none)."""
+class ValueCreditRecord(NamedTuple):
+    """The value x credit-risk matrix of an app's quarter."""
 
-    account_id: str
-    monetary_segment: Segment
-    entries: list[LedgerEntry]
-
-
-class QuarterLedgers(NamedTuple):
+    cells: list[ValueCreditCell]
+    # Accounts with orders in the quarter but no ledger entry up to as_of.
+    without_credit_risk: int
     # The quarter's last day, or the app's latest ledger date when earlier; None when the
     # app has no ledger entries.
     as_of: dt.date | None
-    accounts: list[LedgerUpTo]

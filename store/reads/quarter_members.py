@@ -1,5 +1,5 @@
 """The accounts behind an app's segmentation of a quarter: who entered and who lapsed, and
-each account's ledger for its credit risk as of the quarter's end.
+how their monetary segments meet their credit risks as of the quarter's end.
 
 One read per quarter asked, of one or two statements, however many accounts it lists. Like
 every read of accounts' data, they see only the accounts the request's scope sees."""
@@ -7,28 +7,27 @@ every read of accounts' data, they see only the accounts the request's scope see
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import and_, false, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.credit import EntryKind, LedgerEntry
+from analytics.credit import CreditPolicy, CreditSegment, EntryKind, LedgerEntry, assess_credit
 from analytics.quarters import Quarter
 from analytics.segments import Segment
+from analytics.value_credit import value_credit_matrix
 from store.reads.sales import value_in
-from store.sales_records import (
-    LedgerUpTo,
-    QuarterChanges,
-    QuarterKey,
-    QuarterLedgers,
-    QuarterMember,
-)
+from store.sales_records import QuarterChanges, QuarterKey, QuarterMember, ValueCreditRecord
 from store.scope import Scope, account_visible
 from store.tables import ACCOUNT_TABLE, LEDGER_TABLE, QUARTER_SEGMENT_TABLE
 
 account = ACCOUNT_TABLE.c
 quarter_segment = QUARTER_SEGMENT_TABLE.c
 ledger = LEDGER_TABLE.c
+# A lookup, not EntryKind(kind): tens of thousands of rows per matrix.
+_KINDS = {kind.value: kind for kind in EntryKind}
 
 
 async def quarter_changes(
@@ -76,15 +75,27 @@ async def _changes(connection: AsyncConnection, key: QuarterKey, scope: Scope) -
     return QuarterChanges(entered, lapsed)
 
 
-async def quarter_ledgers(
-    connection: AsyncConnection, *, keys: Sequence[QuarterKey], scope: Scope
-) -> dict[QuarterKey, QuarterLedgers]:
-    """Each (app, quarter)'s accounts with orders in it, with their ledgers up to the date
-    their credit risk is measured on: two statements each."""
-    return {key: await _ledgers(connection, key, scope) for key in keys}
+async def quarter_value_credit(
+    connection: AsyncConnection,
+    *,
+    keys: Sequence[QuarterKey],
+    scope: Scope,
+    policy: CreditPolicy,
+) -> dict[QuarterKey, ValueCreditRecord]:
+    """Each (app, quarter)'s value x credit-risk matrix: two statements each.
+
+    Each account with orders in the quarter has its credit risk measured as of the quarter's
+    last day (or the app's latest ledger date, when the ledger stops before it) from its
+    entries up to that date, by the method and settings of the segment job: a past quarter
+    shows the credit risks its accounts had then, and from the quarter of the app's latest
+    ledger date on, the credit risks the job stored. The accounts are scored here, as their
+    rows arrive: where the read runs in a reader thread, so does the scoring."""
+    return {key: await _value_credit(connection, key, scope, policy) for key in keys}
 
 
-async def _ledgers(connection: AsyncConnection, key: QuarterKey, scope: Scope) -> QuarterLedgers:
+async def _value_credit(
+    connection: AsyncConnection, key: QuarterKey, scope: Scope, policy: CreditPolicy
+) -> ValueCreditRecord:
     latest: dt.date | None = (
         await connection.execute(
             select(func.max(ledger.entry_date))
@@ -95,34 +106,44 @@ async def _ledgers(connection: AsyncConnection, key: QuarterKey, scope: Scope) -
     as_of = None if latest is None else min(latest, Quarter.parse(key.quarter).last_day)
     # Without a date no entry is kept, but every account with orders stays (an outer join).
     up_to = false() if as_of is None else ledger.entry_date <= as_of
-    rows = await connection.execute(
-        select(
-            quarter_segment.account_id,
-            quarter_segment.monetary_segment,
-            ledger.entry_date,
-            ledger.kind,
-            ledger.amount,
-            ledger.due_date,
-            ledger.reference,
-        )
-        .join_from(
-            QUARTER_SEGMENT_TABLE, ACCOUNT_TABLE, quarter_segment.account_id == account.account_id
-        )
-        .outerjoin(LEDGER_TABLE, and_(ledger.account_id == quarter_segment.account_id, up_to))
-        .where(
-            account.app_id == key.app,
-            quarter_segment.quarter == key.quarter,
-            account_visible(scope),
-        )
-        .order_by(quarter_segment.account_id, ledger.entry_date)
-    )
-    accounts: dict[str, LedgerUpTo] = {}
-    for account_id, monetary, entry_date, kind, amount, due_date, reference in rows:
-        found = accounts.get(account_id)
-        if found is None:
-            found = accounts[account_id] = LedgerUpTo(account_id, Segment(monetary), [])
-        if entry_date is not None:
-            found.entries.append(
-                LedgerEntry(entry_date, EntryKind(kind), amount, due_date, reference)
+    rows = (
+        await connection.execute(
+            select(
+                quarter_segment.account_id,
+                quarter_segment.monetary_segment,
+                ledger.entry_date,
+                ledger.kind,
+                ledger.amount,
+                ledger.due_date,
+                ledger.reference,
             )
-    return QuarterLedgers(as_of, [accounts[account_id] for account_id in sorted(accounts)])
+            .join_from(
+                QUARTER_SEGMENT_TABLE,
+                ACCOUNT_TABLE,
+                quarter_segment.account_id == account.account_id,
+            )
+            .outerjoin(LEDGER_TABLE, and_(ledger.account_id == quarter_segment.account_id, up_to))
+            .where(
+                account.app_id == key.app,
+                quarter_segment.quarter == key.quarter,
+                account_visible(scope),
+            )
+            .order_by(quarter_segment.account_id, ledger.entry_date)
+        )
+    ).all()
+
+    def members() -> Iterator[tuple[Segment, CreditSegment | None]]:
+        for _, group in groupby(rows, key=itemgetter(0)):
+            first, *others = group
+            monetary = Segment(first[1])
+            if as_of is None or first[2] is None:  # no entry up to as_of
+                yield monetary, None
+                continue
+            entries = [
+                LedgerEntry(entry_date, _KINDS[kind], amount, due_date, reference)
+                for _, _, entry_date, kind, amount, due_date, reference in (first, *others)
+            ]
+            yield monetary, assess_credit(entries, as_of=as_of, policy=policy).segment
+
+    matrix = value_credit_matrix(members())
+    return ValueCreditRecord(matrix.cells, matrix.without_credit_risk, as_of)
