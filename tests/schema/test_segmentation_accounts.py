@@ -289,3 +289,22 @@ async def test_statements_do_not_grow_with_the_accounts_listed(
         assert sum(cell["accounts"] for cell in answer["valueByCreditRisk"]) == size
     # The app, the counts, the changes, the ledger's latest date and rows, the accounts.
     assert 0 < counts["five"] == counts["fifty"] <= 7, sql_statements.statements
+
+
+async def test_the_standard_executor_answers_the_same(
+    engine: AsyncEngine, client: GraphQLClient, north: None
+) -> None:
+    """The lean executor (the default) sends these lists to the standard completion; both
+    must answer alike."""
+    server = create_app(
+        require_keys=False,
+        settings=load_settings({"PROFILING_LEAN_EXECUTION": "false"}),
+        engine=engine,
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=server), base_url="http://test"
+    ) as http:
+        standard = GraphQLClient(http)
+        for quarter in (Q1, Q2):
+            variables = {"quarter": quarter, "app": "north"}
+            assert await standard.data(QUERY, variables) == await client.data(QUERY, variables)
