@@ -21,11 +21,12 @@ from analytics.value_credit import value_credit_matrix
 from store.reads.sales import value_in
 from store.sales_records import QuarterChanges, QuarterKey, QuarterMember, ValueCreditRecord
 from store.scope import Scope, account_visible
-from store.tables import ACCOUNT_TABLE, LEDGER_TABLE, QUARTER_SEGMENT_TABLE
+from store.tables import ACCOUNT_TABLE, CREDIT_RISK_TABLE, LEDGER_TABLE, QUARTER_SEGMENT_TABLE
 
 account = ACCOUNT_TABLE.c
 quarter_segment = QUARTER_SEGMENT_TABLE.c
 ledger = LEDGER_TABLE.c
+credit = CREDIT_RISK_TABLE.c
 # A lookup, not EntryKind(kind): tens of thousands of rows per matrix.
 _KINDS = {kind.value: kind for kind in EntryKind}
 
@@ -82,14 +83,16 @@ async def quarter_value_credit(
     scope: Scope,
     policy: CreditPolicy,
 ) -> dict[QuarterKey, ValueCreditRecord]:
-    """Each (app, quarter)'s value x credit-risk matrix: two statements each.
+    """Each (app, quarter)'s value x credit-risk matrix: two or three statements each.
 
     Each account with orders in the quarter has its credit risk measured as of the quarter's
     last day (or the app's latest ledger date, when the ledger stops before it) from its
     entries up to that date, by the method and settings of the segment job: a past quarter
-    shows the credit risks its accounts had then, and from the quarter of the app's latest
-    ledger date on, the credit risks the job stored. The accounts are scored here, as their
-    rows arrive: where the read runs in a reader thread, so does the scoring."""
+    shows the credit risks its accounts had then. From the quarter of the app's latest ledger
+    date on, that is what the segment job measured and stored (Account.creditRisk, on that
+    same date): those are read, not scored again, unless a stored one was measured on another
+    date (a ledger written without the job). Accounts scored here are scored as their rows
+    arrive: where the read runs in a reader thread, so does the scoring."""
     return {key: await _value_credit(connection, key, scope, policy) for key in keys}
 
 
@@ -104,6 +107,10 @@ async def _value_credit(
         )
     ).scalar_one()
     as_of = None if latest is None else min(latest, Quarter.parse(key.quarter).last_day)
+    if as_of is not None and as_of == latest:
+        stored = await _stored_value_credit(connection, key, scope, as_of)
+        if stored is not None:
+            return stored
     # Without a date no entry is kept, but every account with orders stays (an outer join).
     up_to = false() if as_of is None else ledger.entry_date <= as_of
     rows = (
@@ -146,4 +153,33 @@ async def _value_credit(
             yield monetary, assess_credit(entries, as_of=as_of, policy=policy).segment
 
     matrix = value_credit_matrix(members())
+    return ValueCreditRecord(matrix.cells, matrix.without_credit_risk, as_of)
+
+
+async def _stored_value_credit(
+    connection: AsyncConnection, key: QuarterKey, scope: Scope, as_of: dt.date
+) -> ValueCreditRecord | None:
+    """The matrix from the credit risks the segment job stored, when it measured every one
+    of them on `as_of`; None otherwise."""
+    rows = await connection.execute(
+        select(quarter_segment.monetary_segment, credit.segment, credit.as_of)
+        .join_from(
+            QUARTER_SEGMENT_TABLE, ACCOUNT_TABLE, quarter_segment.account_id == account.account_id
+        )
+        .outerjoin(CREDIT_RISK_TABLE, credit.account_id == quarter_segment.account_id)
+        .where(
+            account.app_id == key.app,
+            quarter_segment.quarter == key.quarter,
+            account_visible(scope),
+        )
+    )
+    members: list[tuple[Segment, CreditSegment | None]] = []
+    for monetary, segment, measured_on in rows:
+        if segment is None:  # no ledger: the job stores no credit risk
+            members.append((Segment(monetary), None))
+        elif measured_on != as_of:
+            return None
+        else:
+            members.append((Segment(monetary), CreditSegment(segment)))
+    matrix = value_credit_matrix(members)
     return ValueCreditRecord(matrix.cells, matrix.without_credit_risk, as_of)

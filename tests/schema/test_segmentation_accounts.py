@@ -21,8 +21,10 @@ from store.scope import Role
 from store.tables import (
     ACCOUNT_TABLE,
     CREDIT_RISK_TABLE,
+    LEDGER_TABLE,
     QUARTER_SEGMENT_TABLE,
 )
+from store.upsert import upsert
 from tests.api_client import GraphQLClient, StatementCounter
 from tests.factories import Seed
 from tests.schema.segmentation_support import QUERY, entry, load, sale
@@ -173,6 +175,26 @@ async def test_from_the_latest_ledger_quarter_the_matrix_has_the_stored_credit_r
     assert [cell["accounts"] for cell in later["valueByCreditRisk"]] == [0] * 12  # no orders
 
 
+async def test_a_ledger_written_without_the_segment_job_is_scored_from_the_ledger(
+    engine: AsyncEngine, client: GraphQLClient, north: None
+) -> None:
+    """n-007 had no ledger; an invoice of 2024-06-01 written without the job makes that the
+    app's latest ledger date, on which no stored credit risk was measured: Q2's matrix
+    scores every account from the ledger instead. Owed 100 on the day it was invoiced,
+    nothing due yet: score 100, LOW_RISK; the others keep their segments."""
+    async with engine.begin() as connection:
+        await upsert(
+            connection, LEDGER_TABLE, [entry("n-007", dt.date(2024, 6, 1), "invoice", "L")]
+        )
+    answer = (await client.data(QUERY, {"quarter": Q2, "app": "north"}))["segmentation"]
+    segments = await segments_in(engine, Q2)
+    risk_of = {north_id(n): PAYERS[payer(n)][3] for n in range(NORTH)}
+    risk_of["n-007"] = LOW
+    cells, without = expected_matrix(segments, risk_of)
+    assert answer["creditRiskAsOf"] == "2024-06-01"
+    assert (matrix(answer), answer["accountsWithoutCreditRisk"]) == (cells, without)
+
+
 async def test_entered_and_lapsed_accounts_are_the_accounts_counted(
     engine: AsyncEngine, client: GraphQLClient, north: None
 ) -> None:
@@ -266,7 +288,9 @@ async def test_statements_do_not_grow_with_the_accounts_listed(
     engine: AsyncEngine, client: GraphQLClient, sql_statements: StatementCounter
 ) -> None:
     """App five has 5 accounts that lapse in Q2 and 5 that enter it, app fifty 50 and 50,
-    all with a ledger: the same statements answer both."""
+    all with a ledger that goes on into Q3: the same statements answer both, in Q2 (whose
+    matrix is scored from the ledger as of its end) and in Q3 (whose matrix is the stored
+    credit risks, as of the latest ledger date)."""
     seed = Seed()
     sales: list[Any] = []
     ledger: list[Any] = []
@@ -276,19 +300,26 @@ async def test_statements_do_not_grow_with_the_accounts_listed(
             seed.account(account, app=app)
             day = dt.date(2024, 2, 1) if n % 2 else dt.date(2024, 5, 1)
             sales.append(sale(account, day, 10 * (n % 9 + 1), f"{account}-s"))
+            sales.append(sale(account, dt.date(2024, 8, 1), 10 * (n % 9 + 1), f"{account}-t"))
             ledger.append(entry(account, dt.date(2024, 1, 1 + n % 28), "invoice", f"{account}-I"))
+            ledger.append(entry(account, dt.date(2024, 7, 1 + n % 28), "payment", f"{account}-I"))
     await load(engine, seed, sales, ledger)
-    counts = {}
+    counts: dict[tuple[str, str], int] = {}
     for app, size in (("five", 5), ("fifty", 50)):
-        sql_statements.reset()
-        answer = (await client.data(QUERY, {"quarter": Q2, "app": app}))["segmentation"]
-        counts[app] = sql_statements.count
-        for measure in ("frequency", "monetary"):
-            assert len(answer[measure]["enteredAccounts"]) == size
-            assert len(answer[measure]["lapsedAccounts"]) == size
-        assert sum(cell["accounts"] for cell in answer["valueByCreditRisk"]) == size
-    # The app, the counts, the changes, the ledger's latest date and rows, the accounts.
-    assert 0 < counts["five"] == counts["fifty"] <= 7, sql_statements.statements
+        # Everyone buys in Q3: the accounts that lapsed in Q2 enter it again.
+        for quarter, entering, lapsing in ((Q2, size, size), ("2024-Q3", size, 0)):
+            sql_statements.reset()
+            answer = (await client.data(QUERY, {"quarter": quarter, "app": app}))["segmentation"]
+            counts[app, quarter] = sql_statements.count
+            for measure in ("frequency", "monetary"):
+                assert len(answer[measure]["enteredAccounts"]) == entering
+                assert len(answer[measure]["lapsedAccounts"]) == lapsing
+            cells = sum(cell["accounts"] for cell in answer["valueByCreditRisk"])
+            assert cells == answer["monetary"]["accounts"] > 0
+    # The app, the counts, the changes, the ledger's latest date, the ledger's rows up to
+    # Q2's end (in Q3: the stored credit risks), the accounts.
+    for quarter in (Q2, "2024-Q3"):
+        assert counts["five", quarter] == counts["fifty", quarter] == 6, sql_statements.statements
 
 
 async def test_the_standard_executor_answers_the_same(
