@@ -50,7 +50,7 @@ class RequestContext:
             reader=reader,
             settings=settings,
             scope=scope,
-            loaders=Loaders(reader, scope),
+            loaders=Loaders(reader, scope, settings.segment.credit),
             benchmarks=BenchmarkLoaders(reader, settings.min_cohort),
             today=settings.today(),
             known_names=known_names or KnownMetricNames(),

@@ -8,14 +8,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
-from analytics.credit import LedgerEntry
+from analytics.credit import CreditPolicy, LedgerEntry
 from resolvers.shared_loader import SharedLoader
+from resolvers.value_credit import ValueCreditRecord, value_credit
 from store.reads import entities as reads
+from store.reads import quarter_members as quarter_reads
 from store.reads import sales as sales_reads
 from store.reads.entities import MetricFilter
 from store.records import (
@@ -27,7 +29,13 @@ from store.records import (
     MetricRecord,
 )
 from store.running.reader import Reader
-from store.sales_records import CreditRiskRecord, SalesProfileRecord
+from store.sales_records import (
+    CreditRiskRecord,
+    QuarterChanges,
+    QuarterKey,
+    QuarterLedgers,
+    SalesProfileRecord,
+)
 from store.scope import Scope
 from store.tables import Level
 
@@ -71,6 +79,10 @@ def _none() -> None:
     return None
 
 
+def _no_default() -> NoReturn:
+    raise AssertionError("the read answers every key")
+
+
 def _empty() -> list[object]:
     return []
 
@@ -82,6 +94,8 @@ class Loaders:
 
     reader: Reader
     scope: Scope
+    # How the value x credit-risk matrix scores credit: the settings of the segment job.
+    credit_policy: CreditPolicy = field(default_factory=CreditPolicy)
     industry_by_id: DataLoader[str, IndustryRecord | None] = field(init=False)
     account_by_id: DataLoader[str, AccountRecord | None] = field(init=False)
     company_by_id: DataLoader[str, CompanyRecord | None] = field(init=False)
@@ -94,6 +108,9 @@ class Loaders:
     sales_profile_by_account: DataLoader[str, SalesProfileRecord | None] = field(init=False)
     credit_risk_by_account: DataLoader[str, CreditRiskRecord | None] = field(init=False)
     ledger_by_account: DataLoader[str, list[LedgerEntry]] = field(init=False)
+    changes_by_quarter: DataLoader[QuarterKey, QuarterChanges] = field(init=False)
+    ledgers_by_quarter: DataLoader[QuarterKey, QuarterLedgers] = field(init=False)
+    value_credit_by_quarter: DataLoader[QuarterKey, ValueCreditRecord] = field(init=False)
 
     def __post_init__(self) -> None:
         reader, scope = self.reader, self.scope
@@ -144,6 +161,23 @@ class Loaders:
             lambda c, ids: sales_reads.ledgers_by_account(c, account_ids=ids, scope=scope),
             list,
         )
+        # Every key is answered (a quarter without orders has empty lists): no default needed.
+        self.changes_by_quarter = _by_key(
+            reader,
+            lambda c, keys: quarter_reads.quarter_changes(c, keys=keys, scope=scope),
+            _no_default,
+        )
+        self.ledgers_by_quarter = _by_key(
+            reader,
+            lambda c, keys: quarter_reads.quarter_ledgers(c, keys=keys, scope=scope),
+            _no_default,
+        )
+        # Scored once per request however many fields ask for the matrix.
+        self.value_credit_by_quarter = SharedLoader(load_fn=self._value_credit)
+
+    async def _value_credit(self, keys: Sequence[QuarterKey]) -> list[ValueCreditRecord]:
+        ledgers = await self.ledgers_by_quarter.load_many(keys)
+        return [value_credit(found, self.credit_policy) for found in ledgers]
 
     async def _account_pages(self, keys: Sequence[PageKey]) -> list[AccountPage]:
         # Keys that share a page window are read together: usually one statement in all.

@@ -1,4 +1,6 @@
-"""`Query.segmentation`: the arguments checked, then one read.
+"""`Query.segmentation`: the arguments checked, then one read; the accounts behind its counts
+and its value x credit-risk matrix are read only when a query asks for them, once per quarter
+whatever the number of fields that ask (DataLoaders).
 
 An app the request's key may not see is NOT_FOUND, exactly like an app that does not exist."""
 
@@ -9,8 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.quarters import BadQuarter, Quarter
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input, not_found
+from resolvers.value_credit import ValueCreditRecord
 from store.reads import sales as sales_reads
-from store.sales_records import SegmentationRecord
+from store.sales_records import (
+    QuarterKey,
+    SegmentationRecord,
+    SegmentMeasure,
+    SegmentMemberRecord,
+)
 
 
 def check_quarter(text: str) -> Quarter:
@@ -34,3 +42,26 @@ async def segmentation(context: RequestContext, *, quarter: str, app: str) -> Se
     if found is None:
         raise not_found("app", app)
     return found
+
+
+async def segment_members(
+    context: RequestContext, *, app: str, quarter: str, measure: SegmentMeasure, entered: bool
+) -> list[SegmentMemberRecord]:
+    """The accounts that entered the quarter, with their segment of `measure` in it, or (not
+    `entered`) those that lapsed, with their segment in the previous quarter; by account id.
+    Only for a segmentation already answered: its app is one the request's key sees."""
+    changes = await context.loaders.changes_by_quarter.load(QuarterKey(app, quarter))
+    frequency = measure is SegmentMeasure.FREQUENCY
+    return [
+        SegmentMemberRecord(
+            member.account_id, member.frequency_segment if frequency else member.monetary_segment
+        )
+        for member in (changes.entered if entered else changes.lapsed)
+    ]
+
+
+async def value_by_credit_risk(
+    context: RequestContext, *, app: str, quarter: str
+) -> ValueCreditRecord:
+    """The quarter's value x credit-risk matrix, scored once per request."""
+    return await context.loaders.value_credit_by_quarter.load(QuarterKey(app, quarter))

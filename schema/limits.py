@@ -70,6 +70,7 @@ SizeName = Literal[
     "months",
     "benchmarks_per_month",
     "quarters_per_account",
+    "accounts_per_quarter",
 ]
 
 
@@ -89,6 +90,7 @@ class ListSizes:
     months: int = 0  # distinct months with metric values
     benchmarks_per_month: int = 0  # cohorts (sector x metric) of one published month
     quarters_per_account: int = 0  # quarters with sales of one account
+    accounts_per_quarter: int = 0  # accounts of one app with sales in one quarter
 
 
 SIZE_NAMES: tuple[SizeName, ...] = get_args(SizeName)
@@ -130,6 +132,15 @@ def typical(size: SizeName, *, floor: int) -> FieldCost:
     def cost(_node: FieldNode, sizes: ListSizes) -> int:
         measured: int = getattr(sizes, size)
         return max(floor, measured)
+
+    return cost
+
+
+def fixed(rows: int) -> FieldCost:
+    """A list whose length the schema fixes (one entry per pair of enum values, say)."""
+
+    def cost(_node: FieldNode, _sizes: ListSizes) -> int:
+        return rows
 
     return cost
 

@@ -12,7 +12,7 @@ from resolvers import segmentation as segmentation_resolvers
 from schema.benchmark_types import PulseReport, SectorBenchmark
 from schema.execution.prefetch import prefetch_metrics
 from schema.limits import field_cost, page, typical
-from schema.sales_types import Segmentation
+from schema.segmentation_types import Segmentation
 from schema.types import (
     Account,
     AccountConnection,
@@ -298,7 +298,9 @@ class Query:
     @strawberry.field(  # type: ignore[untyped-decorator]
         description=(
             "The customer base of an app in a calendar quarter: accounts per segment of orders "
-            "and of monetary value, and the moves between segments since the previous quarter. "
+            "and of monetary value, the moves between segments since the previous quarter, who "
+            "entered and who lapsed, and a value x credit-risk matrix. For internal keys and "
+            "the app's own key. "
             "An unknown app is NOT_FOUND; a quarter not written 'YYYY-Qn' is BAD_USER_INPUT."
         )
     )

@@ -1,5 +1,5 @@
-"""The GraphQL types of sales analytics: sales profiles, quarter segments, credit risk and the
-segmentation of an app's customer base.
+"""The GraphQL types of sales analytics of one account: sales profiles, quarter segments and
+credit risk (the segmentation of an app's customer base is in schema/segmentation_types.py).
 
 Fields are plain attributes read straight off the store's records (store.sales_records),
 which resolvers return without copying them."""
@@ -105,64 +105,3 @@ class CreditRisk:
     as_of: dt.date = strawberry.field(description="The date the measures describe.")
     invoiced: Decimal = strawberry.field(description="Everything invoiced up to asOf.")
     outstanding: Decimal = strawberry.field(description="What is still owed on asOf.")
-
-
-@strawberry.type(description="How many accounts are in one segment.")
-class SegmentCount:
-    segment: Segment = strawberry.field(description="The segment counted.")
-    accounts: int = strawberry.field(description="Accounts in it; 0 when none.")
-
-
-@strawberry.type(
-    description="How many accounts were in segment `from` in the previous quarter and are in "
-    "segment `to` in this one."
-)
-class SegmentTransition:
-    from_segment: Segment = strawberry.field(
-        name="from", description="The accounts' segment in the previous quarter."
-    )
-    to_segment: Segment = strawberry.field(
-        name="to", description="The accounts' segment in this quarter."
-    )
-    accounts: int = strawberry.field(description="Accounts that moved so; 0 when none.")
-
-
-@strawberry.type(
-    description="Accounts per segment of one measure (orders, or monetary value) in a quarter "
-    "and the previous one, and how they moved between the two. Every list has an entry for "
-    "every segment (or pair of segments), zeros included, HIGH_VALUE first."
-)
-class SegmentFlows:
-    accounts: int = strawberry.field(description="Accounts with orders in the quarter.")
-    previous_accounts: int = strawberry.field(
-        description="Accounts with orders in the previous quarter."
-    )
-    counts: list[SegmentCount] = strawberry.field(
-        description="Accounts with orders in the quarter, by segment."
-    )
-    previous_counts: list[SegmentCount] = strawberry.field(
-        description="Accounts with orders in the previous quarter, by their segment then."
-    )
-    transitions: list[SegmentTransition] = strawberry.field(
-        description="Accounts with orders in both quarters, by their segment in the previous "
-        "quarter (from) and in this one (to): 16 entries, the diagonal is those that stayed."
-    )
-    entered: list[SegmentCount] = strawberry.field(
-        description="Accounts with orders in the quarter but none in the previous one, by segment."
-    )
-    lapsed: list[SegmentCount] = strawberry.field(
-        description="Accounts with orders in the previous quarter but none in this one, by "
-        "their segment then."
-    )
-
-
-@strawberry.type(
-    description="The customer base of one app in one calendar quarter: accounts per segment, "
-    "and how many moved between segments since the previous quarter."
-)
-class Segmentation:
-    app: str = strawberry.field(description="The app (tenant) whose accounts are segmented.")
-    quarter: str = strawberry.field(description="The quarter, 'YYYY-Qn'.")
-    previous_quarter: str = strawberry.field(description="The quarter before it, 'YYYY-Qn'.")
-    frequency: SegmentFlows = strawberry.field(description="Segments of orders.")
-    monetary: SegmentFlows = strawberry.field(description="Segments of monetary value.")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import NamedTuple
 
-from analytics.credit import CreditSegment
+from analytics.credit import CreditSegment, LedgerEntry
 from analytics.segment_flows import SegmentFlows
 from analytics.segments import Segment
 
@@ -44,9 +46,83 @@ class CreditRiskRecord(NamedTuple):
     outstanding: Decimal
 
 
+class SegmentMeasure(StrEnum):
+    FREQUENCY = "frequency"
+    MONETARY = "monetary"
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentFlowsRecord(SegmentFlows):
+    """The flows of one measure with what names them, so that the accounts behind the counts
+    are read only when a query asks for them."""
+
+    app: str
+    quarter: str
+    measure: SegmentMeasure
+
+    @classmethod
+    def of(
+        cls, flows: SegmentFlows, *, app: str, quarter: str, measure: SegmentMeasure
+    ) -> SegmentFlowsRecord:
+        return cls(
+            flows.counts,
+            flows.previous_counts,
+            flows.transitions,
+            flows.entered,
+            flows.lapsed,
+            app=app,
+            quarter=quarter,
+            measure=measure,
+        )
+
+
 class SegmentationRecord(NamedTuple):
     app: str
     quarter: str
     previous_quarter: str
-    frequency: SegmentFlows
-    monetary: SegmentFlows
+    frequency: SegmentFlowsRecord
+    monetary: SegmentFlowsRecord
+
+
+class QuarterKey(NamedTuple):
+    app: str
+    # 'YYYY-Qn'.
+    quarter: str
+
+
+class QuarterMember(NamedTuple):
+    """An account's segments in one quarter."""
+
+    account_id: str
+    frequency_segment: Segment
+    monetary_segment: Segment
+
+
+class QuarterChanges(NamedTuple):
+    """Who entered an app's quarter (orders in it, none in the previous one), with their
+    segments in it, and who lapsed (the reverse), with their segments in the previous one;
+    both by account id."""
+
+    entered: list[QuarterMember]
+    lapsed: list[QuarterMember]
+
+
+class SegmentMemberRecord(NamedTuple):
+    account_id: str
+    segment: Segment
+
+
+class LedgerUpTo(NamedTuple):
+    """An account with orders in the quarter, its monetary segment and its ledger entries up
+    to the date its credit risk is measured on (oldest first; empty when it has none)."""
+
+    account_id: str
+    monetary_segment: Segment
+    entries: list[LedgerEntry]
+
+
+class QuarterLedgers(NamedTuple):
+    # The quarter's last day, or the app's latest ledger date when earlier; None when the
+    # app has no ledger entries.
+    as_of: dt.date | None
+    accounts: list[LedgerUpTo]

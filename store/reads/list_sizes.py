@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, FromClause, Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.tables import (
+    ACCOUNT_TABLE,
     COHORT_TABLE,
     COMPANY_TABLE,
     CONTRACT_TABLE,
@@ -19,9 +20,10 @@ from store.tables import (
 )
 
 
-def _largest_group(source: FromClause, key: ColumnElement[object]) -> Select[int]:
-    """The most rows any one value of `key` has in `source` (0 when it is empty)."""
-    groups = select(func.count().label("n")).select_from(source).group_by(key).subquery()
+def _largest_group(source: FromClause, *key: ColumnElement[object]) -> Select[int]:
+    """The most rows any one value of `key` (one or more columns) has in `source` (0 when it
+    is empty)."""
+    groups = select(func.count().label("n")).select_from(source).group_by(*key).subquery()
     return select(func.coalesce(func.max(groups.c.n), 0))
 
 
@@ -31,6 +33,7 @@ def _count(source: FromClause) -> Select[int]:
 
 _company = COMPANY_TABLE.c
 _contract = CONTRACT_TABLE.c
+_quarter_segment = QUARTER_SEGMENT_TABLE.c
 
 STATEMENTS: dict[str, Select[int]] = {
     "companies_per_account": _largest_group(COMPANY_TABLE, _company.account_id),
@@ -43,8 +46,15 @@ STATEMENTS: dict[str, Select[int]] = {
     "metric_definitions": _count(DEFINITION_TABLE),
     "months": select(func.count(distinct(METRIC_TABLE.c.effective_date))),
     "benchmarks_per_month": _largest_group(COHORT_TABLE, COHORT_TABLE.c.month),
-    "quarters_per_account": _largest_group(
-        QUARTER_SEGMENT_TABLE, QUARTER_SEGMENT_TABLE.c.account_id
+    "quarters_per_account": _largest_group(QUARTER_SEGMENT_TABLE, _quarter_segment.account_id),
+    # A quarter segment is one account's quarter: the most of one app's quarter bounds who
+    # entered it (accounts now) and who lapsed (accounts the quarter before).
+    "accounts_per_quarter": _largest_group(
+        QUARTER_SEGMENT_TABLE.join(
+            ACCOUNT_TABLE, _quarter_segment.account_id == ACCOUNT_TABLE.c.account_id
+        ),
+        ACCOUNT_TABLE.c.app_id,
+        _quarter_segment.quarter,
     ),
 }
 

@@ -19,6 +19,8 @@ from store.sales_records import (
     QuarterSegmentRecord,
     SalesProfileRecord,
     SegmentationRecord,
+    SegmentFlowsRecord,
+    SegmentMeasure,
 )
 from store.scope import Scope, account_visible
 from store.tables import (
@@ -144,7 +146,9 @@ async def app_exists(connection: AsyncConnection, *, app: str) -> bool:
     return found.first() is not None
 
 
-def _in(quarter: str, column: Any) -> Any:
+def value_in(quarter: str, column: Any) -> Any:
+    """An account's value of `column` in `quarter`, in a statement grouped by account (null
+    when it had no orders then)."""
     return func.max(case((quarter_segment.quarter == quarter, column)))
 
 
@@ -157,10 +161,10 @@ async def segmentation(
     now, before = quarter.label, quarter.previous.label
     per_account = (
         select(
-            _in(before, quarter_segment.frequency_segment).label("frequency_before"),
-            _in(now, quarter_segment.frequency_segment).label("frequency_now"),
-            _in(before, quarter_segment.monetary_segment).label("monetary_before"),
-            _in(now, quarter_segment.monetary_segment).label("monetary_now"),
+            value_in(before, quarter_segment.frequency_segment).label("frequency_before"),
+            value_in(now, quarter_segment.frequency_segment).label("frequency_now"),
+            value_in(before, quarter_segment.monetary_segment).label("monetary_before"),
+            value_in(now, quarter_segment.monetary_segment).label("monetary_now"),
         )
         .join_from(
             QUARTER_SEGMENT_TABLE, ACCOUNT_TABLE, quarter_segment.account_id == account.account_id
@@ -185,6 +189,16 @@ async def segmentation(
         app=app,
         quarter=now,
         previous_quarter=before,
-        frequency=segment_flows((segment(r[0]), segment(r[1]), r[4]) for r in rows),
-        monetary=segment_flows((segment(r[2]), segment(r[3]), r[4]) for r in rows),
+        frequency=SegmentFlowsRecord.of(
+            segment_flows((segment(r[0]), segment(r[1]), r[4]) for r in rows),
+            app=app,
+            quarter=now,
+            measure=SegmentMeasure.FREQUENCY,
+        ),
+        monetary=SegmentFlowsRecord.of(
+            segment_flows((segment(r[2]), segment(r[3]), r[4]) for r in rows),
+            app=app,
+            quarter=now,
+            measure=SegmentMeasure.MONETARY,
+        ),
     )

@@ -232,3 +232,17 @@ def test_a_size_is_named_and_every_size_is_measured() -> None:
         typical("contracts", floor=5)  # type: ignore[arg-type]
     assert set(SIZE_NAMES) == {field.name for field in fields(ListSizes)}
     assert set(SIZE_NAMES) == set(STATEMENTS)
+
+
+SEGMENT_LISTS = """{ segmentation(quarter: "2024-Q1", app: "a") {
+  valueByCreditRisk { accounts }
+  monetary { enteredAccounts { segment account { name } } lapsedAccounts { segment } }
+} }"""
+
+
+def test_segmentation_lists_cost_the_accounts_of_a_quarter(schema: GraphQLSchema) -> None:
+    # The segmentation, its 12 cells, the flows, then each list at its floor of 50 accounts
+    # (the entered ones with their account).
+    assert _cost(schema, SEGMENT_LISTS) == 1 + 12 + 1 + 50 + 50 + 50
+    current_sizes(schema).update(ListSizes(accounts_per_quarter=800))
+    assert _cost(schema, SEGMENT_LISTS) == 1 + 12 + 1 + 800 + 800 + 800

@@ -97,6 +97,7 @@ async def test_sizes_are_the_largest_lists_in_the_database(engine: AsyncEngine) 
     seed.industry("retail")
     seed.industry("banking")
     seed.account("acc-2", industry="retail")
+    seed.account("acc-3", industry="retail")  # of acc-2's app, in one of its quarters
     seed.company("co-3", account="acc-2")
     seed.contract("ct-x", company="co-3")
     seed.metric("account", "acc-2", "m0", "2021-06-01", "1")
@@ -107,7 +108,7 @@ async def test_sizes_are_the_largest_lists_in_the_database(engine: AsyncEngine) 
             QUARTER_SEGMENT_TABLE,
             [
                 {
-                    "account_id": "acc-2",
+                    "account_id": account,
                     "quarter": quarter,
                     "orders": 1,
                     "revenue": Decimal(1),
@@ -119,7 +120,12 @@ async def test_sizes_are_the_largest_lists_in_the_database(engine: AsyncEngine) 
                     "monetary_cluster": 0,
                     "monetary_segment": "s",
                 }
-                for quarter in ("2021-Q1", "2021-Q2", "2021-Q3")
+                for account, quarter in (
+                    ("acc-2", "2021-Q1"),
+                    ("acc-2", "2021-Q2"),
+                    ("acc-2", "2021-Q3"),
+                    ("acc-3", "2021-Q2"),
+                )
             ],
         )
     assert await read_list_sizes(engine) == ListSizes(
@@ -131,6 +137,7 @@ async def test_sizes_are_the_largest_lists_in_the_database(engine: AsyncEngine) 
         months=13,
         benchmarks_per_month=0,
         quarters_per_account=3,
+        accounts_per_quarter=2,  # acc-2 and acc-3 in 2021-Q2
     )
 
 
