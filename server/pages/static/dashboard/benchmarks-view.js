@@ -50,11 +50,16 @@ async function drawMetric(container, body, metric, definition, showError) {
   }
   const format = (value) => formatInUnit(value, definition);
   const benchmarks = answer.data.sectorBenchmarks;
+  const published = benchmarks.filter((benchmark) => benchmark.publishable);
+  // One scale for every sector, so that their bands compare at a glance.
+  const domain = published.length
+    ? [Math.min(...published.map((b) => b.p25)), Math.max(...published.map((b) => b.p90))]
+    : null;
   const month = benchmarks.length ? formatMonth(benchmarks[0].effectiveDate) : "";
   clear(
     body,
     h("section", { class: "panel", id: "benchmarks" },
-      h("h3", {}, `${metric.replace(/_/g, " ")} `, h("span", { class: "muted" }, month)),
+      h("h3", {}, `${metric.replace(/_/g, " ")} `, h("span", { class: "muted" }, `${definition.currency || definition.unit}, ${month}`)),
       h(
         "ul",
         { class: "positions" },
@@ -64,7 +69,7 @@ async function drawMetric(container, body, metric, definition, showError) {
                 "li",
                 { class: "position", "data-sector": benchmark.sector },
                 h("span", { class: "metric-name" }, benchmark.sectorName),
-                positionBar(benchmark, null, { label: `${benchmark.sectorName}: p25 to p90 and median`, format }),
+                positionBar(benchmark, null, { label: `${benchmark.sectorName}: p25 to p90 and median`, format, domain }),
                 h(
                   "span",
                   { class: "figures" },

@@ -56,16 +56,17 @@ export function lineChart(rows, { label }) {
 }
 
 // The sector's p25–p90 band, its median, and the customer's own value when it may be shown.
-// benchmark: { p25, p50, p75, p90 }; own: a number or null; format: number → text.
-export function positionBar(benchmark, own, { label, format }) {
+// benchmark: { p25, p50, p75, p90 }; own: a number or null; format: number → text; domain:
+// [low, high] shared by bars drawn one under the other (each bar's own by default).
+export function positionBar(benchmark, own, { label, format, domain = null }) {
   const width = 320;
   const height = 46;
   const marks = [benchmark.p25, benchmark.p90, benchmark.p50];
   if (own !== null && own !== undefined) {
     marks.push(own);
   }
-  let low = Math.min(...marks);
-  let high = Math.max(...marks);
+  let low = domain ? domain[0] : Math.min(...marks);
+  let high = domain ? domain[1] : Math.max(...marks);
   const margin = (high - low) * 0.08 || 1;
   low -= margin;
   high += margin;
