@@ -37,6 +37,7 @@ TODAY = dt.date(2026, 12, 3)
 SCALE = 0.1  # the demo's apps, industries and ids, a tenth of its accounts
 ACCOUNT = "ACC-00002"  # in a sector with enough peers
 SMALL_SECTOR = "aerospace"  # under 5 accounts in the demo
+APP_KEY_APP = "northwind"  # one of the demo's two apps
 
 
 @dataclass
@@ -66,6 +67,7 @@ async def _fill(url: str) -> dict[str, str]:
             (Role.INTERNAL, None, None),
             (Role.ACCOUNT, None, ACCOUNT),
             (Role.PUBLIC, None, None),
+            (Role.APP, APP_KEY_APP, None),
         ):
             _, keys[role.value] = await create_key(
                 engine, role=role, app_id=app, account_id=account, name=f"dashboard {role}"
@@ -275,6 +277,9 @@ def test_the_quarter_view_carries_the_api_counts(browser: Any, server: Server) -
     _wait(browser, lambda d: _state(d, "quarter-view") == "ready")
     quarter = Select(browser.find_element("id", "quarter-select")).first_selected_option
     quarter_name = quarter.get_attribute("value")
+    # The quarters follow the data's calendar: the demo sells until the month before TODAY,
+    # and the quarter chosen first is the last complete one.
+    assert quarter_name == "2026-Q3"
     app = _app_of(server, ACCOUNT)
     assert browser.find_element("id", "quarter-view").get_attribute("data-app") == app
     answer = server.query(
@@ -335,6 +340,22 @@ def test_an_account_key_sees_its_own_account_only(browser: Any, server: Server) 
     )
     assert values == [row["value"] for row in answer["data"]["account"]["metrics"]]
     screenshot(browser, "dashboard-account-key.png", full_page=True)
+    assert foreign(requested_urls(browser), server.url) == []
+    assert script_errors(browser) == []
+
+
+def test_an_app_key_sees_its_app_only(browser: Any, server: Server) -> None:
+    _use_key(browser, server, "app")
+    _wait(browser, lambda d: d.find_element("id", "app-select").get_attribute("data-loaded"))
+    apps = browser.find_elements("css selector", "#app-select option")
+    assert [option.get_attribute("value") for option in apps] == ["", APP_KEY_APP]
+    listed = browser.find_elements("css selector", "#customer-list li[data-account]")
+    answer = server.query("app", "{ accounts(first: 25) { edges { node { accountId app } } } }")
+    nodes = [edge["node"] for edge in answer["data"]["accounts"]["edges"]]
+    assert {node["app"] for node in nodes} == {APP_KEY_APP}
+    assert [item.get_attribute("data-account") for item in listed] == [
+        node["accountId"] for node in nodes
+    ]
     assert foreign(requested_urls(browser), server.url) == []
     assert script_errors(browser) == []
 

@@ -26,7 +26,15 @@ const views = {
 };
 const tabs = { customer: element("tab-customer"), quarter: element("tab-quarter") };
 
-const state = { definitions: new Map(), known: new Map(), apps: new Set(), account: null, view: "customer", generation: 0 };
+const state = {
+  definitions: new Map(),
+  known: new Map(),
+  apps: new Set(),
+  account: null,
+  latestSale: null,
+  view: "customer",
+  generation: 0,
+};
 
 function showError(message) {
   errorLineElement.textContent = message;
@@ -77,6 +85,7 @@ async function start() {
   state.account = null;
   clear(appSelect, h("option", { value: "" }, "every app"));
   clear(list);
+  clear(quarterSelect);
   search.value = "";
   controls.hidden = true;
   for (const view of Object.values(views)) {
@@ -106,8 +115,7 @@ async function start() {
     return;
   }
   controls.hidden = false;
-  clear(quarterSelect, recentQuarters().map((quarter) => h("option", { value: quarter }, quarter)));
-  quarterSelect.selectedIndex = 1; // the last complete quarter
+  state.latestSale = null;
   selectView("customer");
   clear(views.customer, h("p", { class: "placeholder" }, "Choose a customer."));
   const listed = await refreshList();
@@ -166,11 +174,26 @@ async function findApps(generation) {
 const LIST_QUERY = `query DashboardCustomers($search: String, $app: String) {
   accounts(search: $search, app: $app, first: ${LIST_SIZE}) {
     totalCount
-    edges { node { accountId name app industry { industryId } salesProfile { isRecent } } }
+    edges { node { accountId name app industry { industryId } salesProfile { isRecent lastPurchase } } }
   }
 }`;
 
 let listRequest = 0;
+
+// The quarters to choose from end with the quarter of the latest sale seen in the lists (the
+// data's own calendar, whatever the browser's clock says); the one before it, the last
+// complete quarter, is chosen first.
+function noteSales(profiles) {
+  const latest = profiles.filter(Boolean).map((profile) => profile.lastPurchase).sort().pop();
+  if (!latest || (state.latestSale && latest <= state.latestSale)) {
+    return;
+  }
+  state.latestSale = latest;
+  const chosen = quarterSelect.value;
+  const quarters = recentQuarters(new Date(`${latest}T00:00:00Z`));
+  clear(quarterSelect, quarters.map((quarter) => h("option", { value: quarter }, quarter)));
+  quarterSelect.value = quarters.includes(chosen) ? chosen : quarters[1];
+}
 
 async function refreshList() {
   const request = ++listRequest;
@@ -190,6 +213,7 @@ async function refreshList() {
   }
   const accounts = answer.data.accounts;
   noteApps(accounts.edges.map((edge) => edge.node.app));
+  noteSales(accounts.edges.map((edge) => edge.node.salesProfile));
   const items = accounts.edges.map(({ node }) => {
     state.known.set(node.accountId, node);
     const recent = node.salesProfile && node.salesProfile.isRecent;
@@ -273,6 +297,12 @@ function openQuarter() {
   if (!app) {
     clear(views.quarter, h("p", { class: "placeholder" }, "Choose an app."));
     return null;
+  }
+  if (!quarterSelect.value) {
+    // No sale seen yet: the quarters up to today's.
+    const quarters = recentQuarters();
+    clear(quarterSelect, quarters.map((quarter) => h("option", { value: quarter }, quarter)));
+    quarterSelect.value = quarters[1];
   }
   return showQuarter(views.quarter, { app, quarter: quarterSelect.value, showError });
 }
