@@ -315,9 +315,52 @@ def test_the_quarter_view_carries_the_api_counts(browser: Any, server: Server) -
         f"+{c['accounts']}" for c in answer["frequency"]["entered"]
     ]
     assert sum(c["accounts"] for c in answer["frequency"]["counts"]) > 0
+    if _has_field(server, "Segmentation", "valueByCreditRisk"):
+        _check_matrix_and_members(browser, server, app, quarter_name)
     screenshot(browser, "dashboard-quarter.png", full_page=True)
     assert foreign(requested_urls(browser), server.url) == []
     assert script_errors(browser) == []
+
+
+def _has_field(server: Server, type_name: str, field: str) -> bool:
+    """Whether the schema has the field (the value x credit-risk matrix and the lists of who
+    entered and lapsed arrive with the segmentation work; the page asks for them when present)."""
+    answer = server.query(
+        "internal", "query($t: String!) { __type(name: $t) { fields { name } } }", {"t": type_name}
+    )
+    return field in {found["name"] for found in answer["data"]["__type"]["fields"]}
+
+
+def _check_matrix_and_members(browser: Any, server: Server, app: str, quarter: str) -> None:
+    answer = server.query(
+        "internal",
+        """query($q: String!, $app: String!) { segmentation(app: $app, quarter: $q) {
+             valueByCreditRisk { monetarySegment creditSegment accounts }
+             frequency { enteredAccounts { segment account { accountId } }
+                         lapsedAccounts { segment account { accountId } } } } }""",
+        {"q": quarter, "app": app},
+    )["data"]["segmentation"]
+    cells = {
+        (cell.get_attribute("data-monetary"), cell.get_attribute("data-credit")): int(
+            cell.get_attribute("data-accounts")
+        )
+        for cell in browser.find_elements("css selector", "#value-credit td[data-monetary]")
+    }
+    assert cells == {
+        (c["monetarySegment"], c["creditSegment"]): c["accounts"]
+        for c in answer["valueByCreditRisk"]
+    }
+    for kind in ("entered", "lapsed"):
+        listed = [
+            (item.get_attribute("data-account"), item.get_attribute("data-segment"))
+            for item in browser.find_elements(
+                "css selector", f"#frequency-flows details[data-kind={kind}] li"
+            )
+        ]
+        assert listed == [
+            (m["account"]["accountId"], m["segment"])
+            for m in answer["frequency"][f"{kind}Accounts"]
+        ]
 
 
 def test_an_account_key_sees_its_own_account_only(browser: Any, server: Server) -> None:

@@ -25,16 +25,17 @@ async function detectOptionalFields() {
         const flows = names(data.flows);
         return {
           matrix: segmentation.has("valueByCreditRisk"),
+          matrixDate: segmentation.has("creditRiskAsOf") && segmentation.has("accountsWithoutCreditRisk"),
           members: flows.has("enteredAccounts") && flows.has("lapsedAccounts"),
         };
       })
       // A server with introspection switched off: the fields every version has.
-      .catch(() => ({ matrix: false, members: false }));
+      .catch(() => ({ matrix: false, matrixDate: false, members: false }));
   }
   return optionalFields;
 }
 
-export function segmentationQuery({ matrix, members }) {
+export function segmentationQuery({ matrix, matrixDate, members }) {
   const memberFields = members
     ? `
       enteredAccounts { segment account { accountId name } }
@@ -50,7 +51,9 @@ export function segmentationQuery({ matrix, members }) {
   segmentation(app: $app, quarter: $quarter) {
     app quarter previousQuarter
     frequency ${flows}
-    monetary ${flows}${matrix ? "\n    valueByCreditRisk { monetarySegment creditSegment accounts }" : ""}
+    monetary ${flows}${matrix ? "\n    valueByCreditRisk { monetarySegment creditSegment accounts }" : ""}${
+      matrix && matrixDate ? "\n    creditRiskAsOf accountsWithoutCreditRisk" : ""
+    }
   }
 }`;
 }
@@ -101,7 +104,7 @@ export async function showQuarter(container, { app, quarter, showError }) {
       h("p", { class: "facts" }, `Against ${segmentation.previousQuarter}. Segments rank each account's orders (frequency) and monetary value among the app's accounts of the quarter.`)
     ),
     h("div", { class: "columns" }, flowsPanel("frequency", "Orders (frequency)", segmentation), flowsPanel("monetary", "Monetary value", segmentation)),
-    segmentation.valueByCreditRisk ? creditMatrix(segmentation.valueByCreditRisk) : null
+    segmentation.valueByCreditRisk ? creditMatrix(segmentation) : null
   );
   container.dataset.quarter = segmentation.quarter;
   container.dataset.app = segmentation.app;
@@ -193,7 +196,8 @@ function heat(value, largest) {
 function members(title, list, kind) {
   return h(
     "details",
-    { class: "members", "data-kind": kind },
+    // Short lists open, long ones a click away.
+    { class: "members", "data-kind": kind, open: list.length > 0 && list.length <= 8 },
     h("summary", {}, `${title}: ${formatNumber(list.length, 0)} accounts`),
     h(
       "ul",
@@ -211,16 +215,29 @@ function members(title, list, kind) {
   );
 }
 
-function creditMatrix(cells) {
+function creditMatrix(segmentation) {
+  const cells = segmentation.valueByCreditRisk;
   const cell = new Map(cells.map((entry) => [`${entry.monetarySegment} ${entry.creditSegment}`, entry.accounts]));
   const largest = Math.max(1, ...cells.map((entry) => entry.accounts));
   return h(
     "section",
     { class: "panel", id: "value-credit" },
-    h("h3", {}, "Monetary value × credit risk"),
+    h(
+      "h3",
+      {},
+      "Monetary value × credit risk ",
+      segmentation.creditRiskAsOf === undefined
+        ? null
+        : h(
+            "span",
+            { class: "muted" },
+            segmentation.creditRiskAsOf ? `credit risk as of ${segmentation.creditRiskAsOf}` : "no ledger entries"
+          )
+    ),
     h(
       "table",
       { class: "matrix value-credit" },
+      h("caption", {}, "Accounts with orders in the quarter: monetary segment (rows) by credit segment (columns)"),
       h("thead", {}, h("tr", {}, h("th", {}, ""), CREDIT_SEGMENTS.map((segment) => h("th", { scope: "col" }, CREDIT_LABELS[segment])))),
       h(
         "tbody",
@@ -237,6 +254,13 @@ function creditMatrix(cells) {
           )
         )
       )
-    )
+    ),
+    segmentation.accountsWithoutCreditRisk === undefined
+      ? null
+      : h(
+          "p",
+          { class: "muted small", id: "without-credit-risk" },
+          `${formatNumber(segmentation.accountsWithoutCreditRisk, 0)} accounts with orders have no credit risk (no ledger entry): not in the matrix.`
+        )
   );
 }
