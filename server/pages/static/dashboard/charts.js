@@ -7,7 +7,7 @@ import { formatMonth } from "./format.js";
 
 const WIDTH = 320;
 const HEIGHT = 120;
-const PAD = { left: 8, right: 8, top: 10, bottom: 18 };
+const PAD = { left: 8, right: 8, top: 14, bottom: 28 };
 
 function scale(domainLow, domainHigh, rangeLow, rangeHigh) {
   const span = domainHigh - domainLow || 1;
@@ -30,9 +30,20 @@ export function lineChart(rows, { label }) {
   const area = `${path}L${points[points.length - 1][0].toFixed(1)},${HEIGHT - PAD.bottom}L${points[0][0].toFixed(1)},${HEIGHT - PAD.bottom}Z`;
   const first = rows[0];
   const last = rows[rows.length - 1];
+  // The highest and lowest months, as guides labelled with the API's formatted values.
+  const highest = rows[values.indexOf(Math.max(...values))];
+  const lowest = rows[values.indexOf(Math.min(...values))];
+  const guide = (row, kind) =>
+    s(
+      "g",
+      { class: `guide ${kind}` },
+      s("line", { x1: PAD.left, x2: WIDTH - PAD.right, y1: y(Number(row.value)).toFixed(1), y2: y(Number(row.value)).toFixed(1) }),
+      s("text", { class: "axis", x: PAD.left + 2, y: (y(Number(row.value)) + (kind === "highest" ? -2 : 9)).toFixed(1) }, row.formattedValue)
+    );
   return s(
     "svg",
     { class: "line-chart", viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-label": label },
+    highest === lowest ? null : [guide(highest, "highest"), guide(lowest, "lowest")],
     s("path", { class: "area", d: area }),
     s("path", { class: "line", d: path }),
     rows.map((row, index) =>
