@@ -83,7 +83,11 @@ async function loadSector(sector, metrics) {
 
 // Draws the customer into `container`; `definitions` are metricDefinitions by name, `known`
 // what the picker knows of the account (its industry), `showError` one line for the page.
+let latestCall = 0;
+
 export async function showCustomer(container, { accountId, known, definitions, showError }) {
+  // A customer picked while another loads wins: the older answer is dropped.
+  const call = ++latestCall;
   container.dataset.state = "loading";
   container.setAttribute("aria-busy", "true");
   const metrics = [...definitions.keys()];
@@ -93,10 +97,16 @@ export async function showCustomer(container, { accountId, known, definitions, s
   try {
     answer = await accountRequest;
   } catch (error) {
+    if (call !== latestCall) {
+      return;
+    }
     container.dataset.state = "error";
     container.removeAttribute("aria-busy");
     clear(container, h("p", { class: "placeholder" }, "This customer could not be loaded."));
     showError(error.message);
+    return;
+  }
+  if (call !== latestCall) {
     return;
   }
   const account = answer.data.account;
@@ -112,6 +122,9 @@ export async function showCustomer(container, { accountId, known, definitions, s
     sectorRequest = loadSector(account.industry && account.industry.industryId, metrics);
   }
   const sector = await sectorRequest;
+  if (call !== latestCall) {
+    return;
+  }
   const problems = [...others.map((error) => errorLine([error])), sector.problem].filter(Boolean);
   if (problems.length) {
     showError(problems.join(" · "));

@@ -74,7 +74,11 @@ export function recentQuarters(today = new Date(), count = 12) {
   return quarters;
 }
 
+let latestCall = 0;
+
 export async function showQuarter(container, { app, quarter, showError }) {
+  // A quarter or app chosen while another loads wins: the older answer is dropped.
+  const call = ++latestCall;
   container.dataset.state = "loading";
   container.setAttribute("aria-busy", "true");
   const fields = await detectOptionalFields();
@@ -85,10 +89,16 @@ export async function showQuarter(container, { app, quarter, showError }) {
     if (!(error instanceof ApiError)) {
       throw error;
     }
+    if (call !== latestCall) {
+      return;
+    }
     container.dataset.state = "error";
     container.removeAttribute("aria-busy");
     clear(container, h("p", { class: "placeholder" }, `No segmentation of ${app} in ${quarter}.`));
     showError(error.message);
+    return;
+  }
+  if (call !== latestCall) {
     return;
   }
   if (answer.errors.length) {
