@@ -115,6 +115,9 @@ export function positionBar(benchmark, own, { label, format, domain = null }) {
           s("title", {}, `This customer: ${format(own)}`)
         ),
     s("text", { class: "axis", x: x(benchmark.p25).toFixed(1), y: height - 3, "text-anchor": "middle" }, "p25"),
-    s("text", { class: "axis", x: x(benchmark.p90).toFixed(1), y: height - 3, "text-anchor": "middle" }, "p90")
+    // Labels that would overlap on a narrow band: p25 alone (the title tells the rest).
+    x(benchmark.p90) - x(benchmark.p25) < 24
+      ? null
+      : s("text", { class: "axis", x: x(benchmark.p90).toFixed(1), y: height - 3, "text-anchor": "middle" }, "p90")
   );
 }
