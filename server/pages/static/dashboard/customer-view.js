@@ -215,7 +215,12 @@ function positionSection(account, definitions, sector, refusedComparisons) {
     const format = (value) => formatInUnit(value, definition);
     const comparison = account[alias];
     const benchmark = sector.benchmarks.get(metric);
-    const name = h("span", { class: "metric-name" }, metric.replace(/_/g, " "));
+    const name = h(
+      "span",
+      { class: "metric-name" },
+      metric.replace(/_/g, " "),
+      definition && !definition.higherIsBetter ? h("span", { class: "muted small" }, " (lower is better)") : null
+    );
     if (benchmark) {
       month = month || benchmark.effectiveDate;
       figureKind = figureKind || benchmark.figureKind;
