@@ -315,20 +315,10 @@ def test_the_quarter_view_carries_the_api_counts(browser: Any, server: Server) -
         f"+{c['accounts']}" for c in answer["frequency"]["entered"]
     ]
     assert sum(c["accounts"] for c in answer["frequency"]["counts"]) > 0
-    if _has_field(server, "Segmentation", "valueByCreditRisk"):
-        _check_matrix_and_members(browser, server, app, quarter_name)
+    _check_matrix_and_members(browser, server, app, quarter_name)
     screenshot(browser, "dashboard-quarter.png", full_page=True)
     assert foreign(requested_urls(browser), server.url) == []
     assert script_errors(browser) == []
-
-
-def _has_field(server: Server, type_name: str, field: str) -> bool:
-    """Whether the schema has the field (the value x credit-risk matrix and the lists of who
-    entered and lapsed arrive with the segmentation work; the page asks for them when present)."""
-    answer = server.query(
-        "internal", "query($t: String!) { __type(name: $t) { fields { name } } }", {"t": type_name}
-    )
-    return field in {found["name"] for found in answer["data"]["__type"]["fields"]}
 
 
 def _check_matrix_and_members(browser: Any, server: Server, app: str, quarter: str) -> None:
@@ -336,6 +326,7 @@ def _check_matrix_and_members(browser: Any, server: Server, app: str, quarter: s
         "internal",
         """query($q: String!, $app: String!) { segmentation(app: $app, quarter: $q) {
              valueByCreditRisk { monetarySegment creditSegment accounts }
+             accountsWithoutCreditRisk
              frequency { enteredAccounts { segment account { accountId } }
                          lapsedAccounts { segment account { accountId } } } } }""",
         {"q": quarter, "app": app},
@@ -350,6 +341,8 @@ def _check_matrix_and_members(browser: Any, server: Server, app: str, quarter: s
         (c["monetarySegment"], c["creditSegment"]): c["accounts"]
         for c in answer["valueByCreditRisk"]
     }
+    without = browser.find_element("id", "without-credit-risk").get_attribute("data-accounts")
+    assert int(without) == answer["accountsWithoutCreditRisk"]
     for kind in ("entered", "lapsed"):
         listed = [
             (item.get_attribute("data-account"), item.get_attribute("data-segment"))

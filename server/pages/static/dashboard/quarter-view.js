@@ -1,62 +1,30 @@
 // One app in one quarter, from one GraphQL request (`segmentation`): accounts per segment, the
 // moves between segments since the previous quarter, who entered and who lapsed, and the
-// value x credit-risk matrix. The lists of accounts and the matrix are asked for only when
-// the server's schema has them (one introspection of two types, once per page).
+// value x credit-risk matrix.
 
 import { ApiError, errorLine, graphql } from "./api.js";
 import { clear, h } from "./dom.js";
 import { CREDIT_LABELS, CREDIT_SEGMENTS, SEGMENTS, SEGMENT_LABELS, formatNumber } from "./format.js";
 
 const COUNT = "segment accounts";
-let optionalFields = null;
-
-// Which of the optional fields this server offers: { members, matrix }.
-async function detectOptionalFields() {
-  if (optionalFields === null) {
-    optionalFields = graphql(
-      `query DashboardSegmentationFields {
-  segmentation: __type(name: "Segmentation") { fields { name } }
-  flows: __type(name: "SegmentFlows") { fields { name } }
-}`
-    )
-      .then(({ data }) => {
-        const names = (type) => new Set(((type && type.fields) || []).map((field) => field.name));
-        const segmentation = names(data.segmentation);
-        const flows = names(data.flows);
-        return {
-          matrix: segmentation.has("valueByCreditRisk"),
-          matrixDate: segmentation.has("creditRiskAsOf") && segmentation.has("accountsWithoutCreditRisk"),
-          members: flows.has("enteredAccounts") && flows.has("lapsedAccounts"),
-        };
-      })
-      // A server with introspection switched off: the fields every version has.
-      .catch(() => ({ matrix: false, matrixDate: false, members: false }));
-  }
-  return optionalFields;
-}
-
-export function segmentationQuery({ matrix, matrixDate, members }) {
-  const memberFields = members
-    ? `
-      enteredAccounts { segment account { accountId name } }
-      lapsedAccounts { segment account { accountId name } }`
-    : "";
-  const flows = `{
+const MEMBER = "segment account { accountId name }";
+const FLOWS = `{
       accounts previousAccounts
       counts { ${COUNT} } previousCounts { ${COUNT} }
       transitions { from to accounts }
-      entered { ${COUNT} } lapsed { ${COUNT} }${memberFields}
+      entered { ${COUNT} } lapsed { ${COUNT} }
+      enteredAccounts { ${MEMBER} } lapsedAccounts { ${MEMBER} }
     }`;
-  return `query DashboardQuarter($app: String!, $quarter: String!) {
+
+export const SEGMENTATION_QUERY = `query DashboardQuarter($app: String!, $quarter: String!) {
   segmentation(app: $app, quarter: $quarter) {
     app quarter previousQuarter
-    frequency ${flows}
-    monetary ${flows}${matrix ? "\n    valueByCreditRisk { monetarySegment creditSegment accounts }" : ""}${
-      matrix && matrixDate ? "\n    creditRiskAsOf accountsWithoutCreditRisk" : ""
-    }
+    frequency ${FLOWS}
+    monetary ${FLOWS}
+    valueByCreditRisk { monetarySegment creditSegment accounts }
+    accountsWithoutCreditRisk creditRiskAsOf
   }
 }`;
-}
 
 // The last `count` calendar quarters up to today's, newest first ('2026-Q4', ...).
 export function recentQuarters(today = new Date(), count = 12) {
@@ -81,10 +49,9 @@ export async function showQuarter(container, { app, quarter, showError }) {
   const call = ++latestCall;
   container.dataset.state = "loading";
   container.setAttribute("aria-busy", "true");
-  const fields = await detectOptionalFields();
   let answer;
   try {
-    answer = await graphql(segmentationQuery(fields), { app, quarter });
+    answer = await graphql(SEGMENTATION_QUERY, { app, quarter });
   } catch (error) {
     if (!(error instanceof ApiError)) {
       throw error;
@@ -114,7 +81,7 @@ export async function showQuarter(container, { app, quarter, showError }) {
       h("p", { class: "facts" }, `Against ${segmentation.previousQuarter}. Segments rank each account's orders (frequency) and monetary value among the app's accounts of the quarter.`)
     ),
     h("div", { class: "columns" }, flowsPanel("frequency", "Orders (frequency)", segmentation), flowsPanel("monetary", "Monetary value", segmentation)),
-    segmentation.valueByCreditRisk ? creditMatrix(segmentation) : null
+    creditMatrix(segmentation)
   );
   container.dataset.quarter = segmentation.quarter;
   container.dataset.app = segmentation.app;
@@ -158,8 +125,8 @@ function flowsPanel(measure, title, segmentation) {
       )
     ),
     transitionMatrix(flows.transitions, segmentation),
-    flows.enteredAccounts ? members("Entered", flows.enteredAccounts, "entered") : null,
-    flows.lapsedAccounts ? members("Lapsed", flows.lapsedAccounts, "lapsed") : null
+    members("Entered", flows.enteredAccounts, "entered"),
+    members("Lapsed", flows.lapsedAccounts, "lapsed")
   );
 }
 
@@ -236,13 +203,11 @@ function creditMatrix(segmentation) {
       "h3",
       {},
       "Monetary value × credit risk ",
-      segmentation.creditRiskAsOf === undefined
-        ? null
-        : h(
-            "span",
-            { class: "muted" },
-            segmentation.creditRiskAsOf ? `credit risk as of ${segmentation.creditRiskAsOf}` : "no ledger entries"
-          )
+      h(
+        "span",
+        { class: "muted" },
+        segmentation.creditRiskAsOf ? `credit risk as of ${segmentation.creditRiskAsOf}` : "no ledger entries"
+      )
     ),
     h(
       "table",
@@ -265,12 +230,10 @@ function creditMatrix(segmentation) {
         )
       )
     ),
-    segmentation.accountsWithoutCreditRisk === undefined
-      ? null
-      : h(
-          "p",
-          { class: "muted small", id: "without-credit-risk" },
-          `${formatNumber(segmentation.accountsWithoutCreditRisk, 0)} accounts with orders have no credit risk (no ledger entry): not in the matrix.`
-        )
+    h(
+      "p",
+      { class: "muted small", id: "without-credit-risk", "data-accounts": segmentation.accountsWithoutCreditRisk },
+      `${formatNumber(segmentation.accountsWithoutCreditRisk, 0)} accounts with orders have no credit risk (no ledger entry): not in the matrix.`
+    )
   );
 }
