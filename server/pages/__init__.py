@@ -1,13 +1,14 @@
-"""Our pages: GraphiQL at /graphql, the landing page at /, the SDL at /graphql/schema.graphql,
-and the files they load at /static/, all shipped in this package (`static/`, `templates/`;
-third-party builds vendored from npm by `make assets`): no page of ours loads anything from
-another host."""
+"""Our pages: GraphiQL at /graphql, the landing page at /, the dashboard at /dashboard, the SDL
+at /graphql/schema.graphql, and the files they load at /static/, all shipped in this package
+(`static/`, `templates/`; third-party builds vendored from npm by `make assets`): no page of
+ours loads anything from another host."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
 from server.pages import assets
+from server.pages.dashboard import DASHBOARD_ROUTE
 from server.pages.graphiql import GraphiQLPage
 from server.pages.landing import SDL_ROUTE, landing_route
 
@@ -15,6 +16,6 @@ __all__ = ["GraphiQLPage", "page_routes"]
 
 
 def page_routes(*, graphiql: bool) -> list[BaseRoute]:
-    """The routes of `/`, `/graphql/schema.graphql` and `/static/...`; `graphiql` says whether
-    the landing page links GraphiQL (PROFILING_GRAPHIQL)."""
-    return [landing_route(graphiql=graphiql), SDL_ROUTE, assets.ROUTE]
+    """The routes of `/`, `/dashboard`, `/graphql/schema.graphql` and `/static/...`; `graphiql`
+    says whether the landing page links GraphiQL (PROFILING_GRAPHIQL)."""
+    return [landing_route(graphiql=graphiql), DASHBOARD_ROUTE, SDL_ROUTE, assets.ROUTE]

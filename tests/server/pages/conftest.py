@@ -1,9 +1,11 @@
-"""An app with keys required, over an empty SQLite database: the pages need neither."""
+"""An app with keys required, over an empty SQLite database (the pages need neither), and one
+headless Chromium per browser test module."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +16,7 @@ from settings import load_settings
 from store.engine import create_engine
 from store.migrate import migrate
 from tests.api_client import TODAY
+from tests.server.pages.browsing import need_browser, start_browser
 
 MakeClient = Callable[..., httpx.AsyncClient]
 
@@ -42,3 +45,14 @@ async def make_client(tmp_path: Path) -> AsyncIterator[MakeClient]:
 @pytest.fixture
 def http(make_client: MakeClient) -> httpx.AsyncClient:
     return make_client()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test module, its network cut off (browsing.start_browser)."""
+    need_browser()
+    driver = start_browser()
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -66,20 +66,35 @@ def _foreign(url: str) -> bool:
     return url.startswith("//") or bool(re.match(r"[a-z][a-z0-9+.-]*://", url, re.IGNORECASE))
 
 
+# A static ES module import: `import ... from "./x.js"` or `import "./x.js"`.
+_MODULE_IMPORTS = re.compile(
+    r"""^\s*(?:import\s*(?:[\w$*{}\s,]+\bfrom\s*)?|export\s*[\w$*{}\s,]+\bfrom\s*)["']([^"']+)["']""",
+    re.M,
+)
+
+
 async def _crawl(http: httpx.AsyncClient) -> dict[str, httpx.Response]:
-    """Every page of ours and everything they load, by URL."""
+    """Every page of ours and everything they load (the modules that scripts import too), by
+    URL."""
     seen: dict[str, httpx.Response] = {}
-    pages = ["http://testserver/", "http://testserver/graphql"]
+    pages = ["http://testserver/", "http://testserver/graphql", "http://testserver/dashboard"]
+    to_load: list[str] = []
     for page in pages:
         response = await http.get(page, headers={"accept": "text/html"})
         assert response.status_code == 200, page
         seen[page] = response
         for tag, _attribute, value in _Tags(response.text).urls:
             if tag in ("script", "link") and not value.startswith("data:"):
-                url = str(httpx.URL(page).join(value))
-                if url not in seen:
-                    seen[url] = await http.get(url)
-                    assert seen[url].status_code == 200, url
+                to_load.append(str(httpx.URL(page).join(value)))
+    while to_load:
+        url = to_load.pop()
+        if url in seen:
+            continue
+        seen[url] = await http.get(url)
+        assert seen[url].status_code == 200, url
+        if seen[url].headers["content-type"].startswith("text/javascript"):
+            for match in _MODULE_IMPORTS.finditer(seen[url].text):
+                to_load.append(str(httpx.URL(url).join(match.group(1))))
     return seen
 
 
@@ -123,6 +138,17 @@ def test_the_scan_finds_what_it_looks_for() -> None:
     js = 'fetch("https://api.example/q"); import("//cdn/m.js"); s.src = "https://cdn/x.js"'
     assert len(list(_JS_LOADS.finditer(js))) == 3
     assert not list(_JS_LOADS.finditer('fetch(endpoint); x = "http://www.w3.org/2000/svg"'))
+    module = 'import { a } from "./a.js";\nimport "./b.js";\nexport { c } from "./c.js";'
+    assert [m.group(1) for m in _MODULE_IMPORTS.finditer(module)] == ["./a.js", "./b.js", "./c.js"]
+
+
+async def test_the_crawl_reaches_every_dashboard_module(http: httpx.AsyncClient) -> None:
+    crawled = {httpx.URL(url).path for url in await _crawl(http)}
+    modules = {
+        f"/static/{path.relative_to(assets.STATIC).as_posix()}"
+        for path in (assets.STATIC / "dashboard").glob("*.js")
+    }
+    assert modules <= crawled
 
 
 def test_vendored_files_are_the_pinned_packages_with_their_licences() -> None:

@@ -1,4 +1,4 @@
-"""The landing page, our GraphiQL page and the SDL, over HTTP."""
+"""The landing page, our GraphiQL page, the dashboard and the SDL, over HTTP."""
 
 from __future__ import annotations
 
@@ -114,7 +114,22 @@ async def test_the_sdl_is_the_exported_schema(http: httpx.AsyncClient) -> None:
     assert "type Query {" in response.text
 
 
-@pytest.mark.parametrize("path", ["/", "/graphql/schema.graphql", "/static/vendor/manifest.json"])
+async def test_the_dashboard_is_a_shell_of_es_modules(http: httpx.AsyncClient) -> None:
+    response = await http.get("/dashboard", headers=HTML)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    page = Page(response.text)
+    assert page.title == "Customer Profiling Dashboard"
+    assert page.attributes["api-key"]["type"] == "password"
+    assert '<script type="module" src="static/dashboard/main.js?v=' in response.text
+    assert "sessionStorage" in response.text
+    assert (await http.head("/dashboard")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/dashboard", "/graphql/schema.graphql", "/static/vendor/manifest.json"]
+)
 async def test_pages_need_no_key(http: httpx.AsyncClient, path: str) -> None:
     response = await http.get(path)
     assert response.status_code == 200

@@ -1,0 +1,359 @@
+// One customer's story from at most two GraphQL requests, sent together: the account with
+// its metrics, sales profile, credit risk and a comparison per metric (request 1), and its
+// sector's benchmark per metric (request 2, when the account has a sector).
+
+import { ApiError, errorLine, graphql, sortErrors } from "./api.js";
+import { lineChart, positionBar } from "./charts.js";
+import { clear, h } from "./dom.js";
+import {
+  CREDIT_LABELS,
+  SEGMENT_LABELS,
+  formatInUnit,
+  formatMonth,
+  formatMoney,
+  formatNumber,
+  formatShare,
+} from "./format.js";
+
+// The server refuses a query with more aliases than this (QueryLimits.max_aliases).
+const MAX_ALIASES = 15;
+
+const POSITION_FIELDS = "metric effectiveDate customerValue sectorP50 sectorP90 customerPercentile figureKind";
+const BENCHMARK_FIELDS = "sector sectorName metric effectiveDate publishable cohortSize figureKind p25 p50 p75 p90";
+
+function aliased(metrics) {
+  return metrics.slice(0, MAX_ALIASES).map((metric, index) => ({ alias: `m${index}`, metric }));
+}
+
+export function accountQuery(metrics) {
+  const comparisons = aliased(metrics)
+    .map(({ alias, metric }) => `${alias}: comparison(metric: ${JSON.stringify(metric)}) { ${POSITION_FIELDS} }`)
+    .join("\n    ");
+  return `query DashboardCustomer($accountId: String!) {
+  account(accountId: $accountId) {
+    accountId name app isKeyAccount nEmployees
+    industry { industryId name }
+    metrics { metricName effectiveDate value unit currency formattedValue }
+    salesProfile {
+      firstPurchase lastPurchase isRecent daysSinceLastPurchase
+      quarters { quarter orders revenue frequencySegment monetarySegment recencyDays }
+    }
+    creditRisk { score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding }
+    ${comparisons}
+  }
+}`;
+}
+
+export function benchmarksQuery(metrics) {
+  const benchmarks = aliased(metrics)
+    .map(({ alias, metric }) => `${alias}: sectorBenchmarks(metric: ${JSON.stringify(metric)}, sectors: [$sector]) { ${BENCHMARK_FIELDS} }`)
+    .join("\n  ");
+  return `query DashboardSector($sector: String!) {
+  ${benchmarks}
+}`;
+}
+
+// Which aliases the API refused under the cohort rule (COHORT_TOO_SMALL at one of their fields).
+function refusedAliases(refused) {
+  return new Set(refused.map((error) => error.path && error.path.find((part) => /^m\d+$/.test(part))));
+}
+
+async function loadSector(sector, metrics) {
+  if (!sector) {
+    return { benchmarks: new Map(), refused: new Set(), problem: null };
+  }
+  try {
+    const { data, errors } = await graphql(benchmarksQuery(metrics), { sector });
+    const { refused, others } = sortErrors(errors);
+    const benchmarks = new Map();
+    for (const { alias, metric } of aliased(metrics)) {
+      const found = data[alias] && data[alias][0];
+      if (found) {
+        benchmarks.set(metric, found);
+      }
+    }
+    return { benchmarks, refused: refusedAliases(refused), problem: others.length ? errorLine(others) : null };
+  } catch (error) {
+    if (error instanceof ApiError) {
+      return { benchmarks: new Map(), refused: new Set(), problem: error.message };
+    }
+    throw error;
+  }
+}
+
+// Draws the customer into `container`; `definitions` are metricDefinitions by name, `known`
+// what the picker knows of the account (its industry), `showError` one line for the page.
+let latestCall = 0;
+
+export async function showCustomer(container, { accountId, known, definitions, showError }) {
+  // A customer picked while another loads wins: the older answer is dropped.
+  const call = ++latestCall;
+  container.dataset.state = "loading";
+  container.setAttribute("aria-busy", "true");
+  const metrics = [...definitions.keys()];
+  const accountRequest = graphql(accountQuery(metrics), { accountId });
+  let sectorRequest = known && known.industry !== undefined ? loadSector(known.industry && known.industry.industryId, metrics) : null;
+  let answer;
+  try {
+    answer = await accountRequest;
+  } catch (error) {
+    if (call !== latestCall) {
+      return;
+    }
+    container.dataset.state = "error";
+    container.removeAttribute("aria-busy");
+    clear(container, h("p", { class: "placeholder" }, "This customer could not be loaded."));
+    showError(error.message);
+    return;
+  }
+  if (call !== latestCall) {
+    return;
+  }
+  const account = answer.data.account;
+  const { refused, others } = sortErrors(answer.errors);
+  if (!account) {
+    container.dataset.state = "error";
+    container.removeAttribute("aria-busy");
+    clear(container, h("p", { class: "placeholder" }, `No account ${accountId} for this key.`));
+    showError(others.length ? errorLine(others) : `No account ${accountId} for this key.`);
+    return;
+  }
+  if (sectorRequest === null) {
+    sectorRequest = loadSector(account.industry && account.industry.industryId, metrics);
+  }
+  const sector = await sectorRequest;
+  if (call !== latestCall) {
+    return;
+  }
+  const problems = [...others.map((error) => errorLine([error])), sector.problem].filter(Boolean);
+  if (problems.length) {
+    showError(problems.join(" · "));
+  }
+  clear(
+    container,
+    header(account),
+    metricsSection(account, definitions),
+    positionSection(account, definitions, sector, refusedAliases(refused)),
+    rfmSection(account.salesProfile),
+    creditSection(account.creditRisk)
+  );
+  container.dataset.account = account.accountId;
+  container.dataset.state = "ready";
+  container.removeAttribute("aria-busy");
+}
+
+function header(account) {
+  const profile = account.salesProfile;
+  return h(
+    "header",
+    { class: "customer-header" },
+    h("h2", {}, account.name, " ", h("span", { class: "muted" }, account.accountId)),
+    h(
+      "p",
+      { class: "facts" },
+      h("span", {}, "App ", h("strong", {}, account.app)),
+      h("span", {}, "Sector ", h("strong", { id: "customer-sector" }, account.industry ? account.industry.name : "none")),
+      account.nEmployees === null ? null : h("span", {}, `${formatNumber(account.nEmployees, 0)} employees`),
+      account.isKeyAccount ? h("span", { class: "badge" }, "Key account") : null,
+      profile && profile.isRecent ? h("span", { class: "badge recent" }, "Recent customer") : null
+    )
+  );
+}
+
+function rowsByMetric(rows) {
+  const byMetric = new Map();
+  for (const row of rows) {
+    if (!byMetric.has(row.metricName)) {
+      byMetric.set(row.metricName, []);
+    }
+    byMetric.get(row.metricName).push(row);
+  }
+  return byMetric;
+}
+
+function metricsSection(account, definitions) {
+  const byMetric = rowsByMetric(account.metrics);
+  const cards = [...byMetric.entries()].map(([metric, rows]) => {
+    const last = rows[rows.length - 1];
+    const definition = definitions.get(metric);
+    const unit = definition && definition.currency ? definition.currency : last.unit;
+    return h(
+      "figure",
+      { class: "metric-card", "data-metric": metric },
+      h(
+        "figcaption",
+        {},
+        h("span", { class: "metric-name" }, metric.replace(/_/g, " ")),
+        h("span", { class: "unit" }, unit)
+      ),
+      h(
+        "p",
+        { class: "latest" },
+        h("strong", { class: "latest-value", "data-value": last.value }, last.formattedValue),
+        h("span", { class: "muted" }, ` in ${formatMonth(last.effectiveDate)}`)
+      ),
+      lineChart(rows, { label: `${metric} by month, ${rows.length} months` })
+    );
+  });
+  return h(
+    "section",
+    { class: "panel", id: "metrics" },
+    h("h3", {}, "Metrics over time"),
+    cards.length ? h("div", { class: "metric-grid" }, cards) : h("p", { class: "placeholder" }, "No metric values for this customer.")
+  );
+}
+
+function positionSection(account, definitions, sector, refusedComparisons) {
+  if (!account.industry) {
+    return h("section", { class: "panel", id: "positions" }, h("h3", {}, "Position in its sector"), h("p", { class: "placeholder" }, "This customer has no sector."));
+  }
+  const metrics = aliased([...definitions.keys()]);
+  let month = null;
+  let figureKind = null;
+  const rows = metrics.map(({ alias, metric }) => {
+    const definition = definitions.get(metric);
+    const format = (value) => formatInUnit(value, definition);
+    const comparison = account[alias];
+    const benchmark = sector.benchmarks.get(metric);
+    const name = h(
+      "span",
+      { class: "metric-name" },
+      metric.replace(/_/g, " "),
+      definition && !definition.higherIsBetter ? h("span", { class: "muted small" }, " (lower is better)") : null
+    );
+    if (benchmark) {
+      month = month || benchmark.effectiveDate;
+      figureKind = figureKind || benchmark.figureKind;
+    }
+    if (!benchmark || !benchmark.publishable) {
+      return h(
+        "li",
+        { class: "position refused", "data-metric": metric },
+        name,
+        h("span", { class: "refusal" }, "Not enough peers to compare"),
+        h(
+          "span",
+          { class: "muted" },
+          comparison ? `This customer: ${format(comparison.customerValue)}. ` : "",
+          benchmark ? "Fewer than 5 accounts in the sector's cohort: its figures are not published." : "No benchmark for this month."
+        )
+      );
+    }
+    const own = comparison ? comparison.customerValue : null;
+    const percentile = comparison ? comparison.customerPercentile : null;
+    const percentileRefused = refusedComparisons.has(alias) && percentile === null;
+    return h(
+      "li",
+      { class: "position", "data-metric": metric },
+      name,
+      positionBar(benchmark, own, { label: `${metric}: the sector's p25 to p90, its median and this customer`, format }),
+      h(
+        "span",
+        { class: "figures" },
+        h("span", {}, "Median ", h("strong", { class: "p50" }, format(benchmark.p50))),
+        h("span", {}, "p25–p90 ", h("strong", { class: "band-text" }, `${format(benchmark.p25)} – ${format(benchmark.p90)}`)),
+        own === null ? h("span", { class: "muted" }, "No value this month") : h("span", {}, "This customer ", h("strong", { class: "own-value" }, format(own))),
+        percentile !== null
+          ? h("span", { class: "percentile", "data-percentile": percentile }, `percentile ${percentile}`)
+          : percentileRefused
+            ? h("span", { class: "muted" }, "percentile refused: too few peers besides this account")
+            : null
+      )
+    );
+  });
+  const caption = month
+    ? `${account.industry.name}, ${formatMonth(month)}${figureKind === "DIFFERENTIALLY_PRIVATE" ? " (differentially private figures)" : ""}`
+    : account.industry.name;
+  return h(
+    "section",
+    { class: "panel", id: "positions" },
+    h("h3", {}, "Position in its sector ", h("span", { class: "muted" }, caption)),
+    h("p", { class: "legend" }, h("span", { class: "swatch band" }), " 25th–90th percentile ", h("span", { class: "swatch median" }), " median ", h("span", { class: "swatch own" }), " this customer"),
+    h("ul", { class: "positions" }, rows)
+  );
+}
+
+function segmentChip(segment, kind) {
+  return h("span", { class: `chip segment-${segment.toLowerCase()}`, "data-kind": kind, "data-segment": segment, title: SEGMENT_LABELS[segment] }, SEGMENT_LABELS[segment]);
+}
+
+function rfmSection(profile) {
+  const title = h("h3", {}, "Quarterly RFM story");
+  if (!profile) {
+    return h("section", { class: "panel", id: "rfm" }, title, h("p", { class: "placeholder" }, "No sales ingested for this customer."));
+  }
+  return h(
+    "section",
+    { class: "panel", id: "rfm" },
+    title,
+    h(
+      "p",
+      { class: "facts" },
+      h("span", {}, "First purchase ", h("strong", { id: "first-purchase" }, profile.firstPurchase)),
+      h("span", {}, "Last purchase ", h("strong", { id: "last-purchase" }, profile.lastPurchase)),
+      h("span", {}, `${formatNumber(profile.daysSinceLastPurchase, 0)} days ago`),
+      profile.isRecent ? h("span", { class: "badge recent" }, "Recent") : h("span", { class: "badge" }, "Not recent")
+    ),
+    h(
+      "ol",
+      { class: "timeline" },
+      profile.quarters.map((quarter) =>
+        h(
+          "li",
+          { class: "quarter", "data-quarter": quarter.quarter },
+          h("span", { class: "quarter-name" }, quarter.quarter),
+          h("span", { class: "row-label" }, "Frequency"),
+          segmentChip(quarter.frequencySegment, "frequency"),
+          h("span", { class: "row-label" }, "Monetary"),
+          segmentChip(quarter.monetarySegment, "monetary"),
+          h("span", { class: "muted small" }, `${formatNumber(quarter.orders, 0)} orders · ${formatMoney(quarter.revenue)}`)
+        )
+      )
+    )
+  );
+}
+
+function creditSection(risk) {
+  const title = h("h3", {}, "Credit risk");
+  if (!risk) {
+    return h("section", { class: "panel", id: "credit" }, title, h("p", { class: "placeholder" }, "No ledger entries ingested for this customer."));
+  }
+  return h(
+    "section",
+    { class: "panel", id: "credit" },
+    title,
+    h(
+      "div",
+      { class: "credit-body" },
+      h(
+        "div",
+        { class: "score-block" },
+        h(
+      "div",
+      { class: "score" },
+      h("strong", { class: "score-value", "data-score": risk.score }, String(risk.score)),
+      h("span", { class: "muted" }, " / 100 "),
+      h("span", { class: `chip credit-${risk.segment.toLowerCase()}`, "data-segment": risk.segment }, CREDIT_LABELS[risk.segment])
+    ),
+    h("div", { class: "gauge", role: "img", "aria-label": `score ${risk.score} of 100` }, h("span", { class: "gauge-fill", style: `width: ${risk.score}%` })),
+        h("p", { class: "muted small" }, "The score is 100 less weighted penalties for the overdue share (0.4), the days late (0.3) and the days sales outstanding (0.3).")
+      ),
+    h(
+      "dl",
+      { class: "measures" },
+      h("dt", {}, "Overdue share"),
+      h("dd", { "data-measure": "overdueShare" }, formatShare(risk.overdueShare)),
+      h("dt", {}, "Average days late"),
+      h("dd", { "data-measure": "averageDaysLate" }, risk.averageDaysLate === null ? "–" : `${formatNumber(risk.averageDaysLate)} days`),
+      h("dt", {}, "Days sales outstanding"),
+      h("dd", { "data-measure": "daysSalesOutstanding" }, risk.daysSalesOutstanding === null ? "–" : `${formatNumber(risk.daysSalesOutstanding)} days`),
+      h("dt", {}, "Invoiced"),
+      h("dd", { "data-measure": "invoiced" }, formatMoney(risk.invoiced)),
+      h("dt", {}, "Outstanding"),
+      h("dd", { "data-measure": "outstanding" }, formatMoney(risk.outstanding)),
+      h("dt", {}, "As of"),
+      h("dd", { "data-measure": "asOf" }, risk.asOf)
+    )
+    )
+  );
+}

@@ -1,0 +1,69 @@
+// Numbers the API gives without a formattedValue (benchmark percentiles, credit measures),
+// written in their metric's unit the way the API writes formattedValue in English.
+
+const SHORT_UNITS = { minutes: "min", hours: "h", days: " days", percent: "%" };
+
+export function formatInUnit(value, definition) {
+  if (value === null || value === undefined) {
+    return "–";
+  }
+  if (definition && definition.currency) {
+    const large = Math.abs(value) >= 1000;
+    return new Intl.NumberFormat("en", {
+      style: "currency",
+      currency: definition.currency,
+      maximumFractionDigits: large ? 0 : 2,
+    }).format(value);
+  }
+  const unit = definition ? definition.unit : "";
+  if ((unit === "minutes" && Math.abs(value) >= 60) || unit === "hours") {
+    return hoursAndMinutes(unit === "hours" ? value * 60 : value);
+  }
+  const digits = unit === "ratio" ? 2 : unit === "count" && Number.isInteger(value) ? 0 : 1;
+  const number = new Intl.NumberFormat("en", { maximumFractionDigits: digits }).format(value);
+  return number + (SHORT_UNITS[unit] || "");
+}
+
+// As the API writes durations: 2941 minutes → '49h 1min', 44.8 hours → '44h 48min'.
+function hoursAndMinutes(totalMinutes) {
+  const rounded = Math.round(Math.abs(totalMinutes));
+  const sign = totalMinutes < 0 ? "-" : "";
+  const hours = Math.floor(rounded / 60);
+  const minutes = rounded % 60;
+  const grouped = new Intl.NumberFormat("en").format(hours);
+  return minutes ? `${sign}${grouped}h ${minutes}min` : `${sign}${grouped}h`;
+}
+
+export function formatNumber(value, digits = 1) {
+  if (value === null || value === undefined) {
+    return "–";
+  }
+  return new Intl.NumberFormat("en", { maximumFractionDigits: digits }).format(value);
+}
+
+export function formatShare(share) {
+  return share === null || share === undefined ? "–" : `${formatNumber(share * 100, 1)}%`;
+}
+
+export function formatMoney(decimal) {
+  return new Intl.NumberFormat("en", { maximumFractionDigits: 2 }).format(Number(decimal));
+}
+
+export function formatMonth(isoDate) {
+  const [year, month] = isoDate.split("-");
+  return new Date(Date.UTC(Number(year), Number(month) - 1, 1)).toLocaleDateString("en", {
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}
+
+export const SEGMENT_LABELS = {
+  HIGH_VALUE: "High value",
+  AVERAGE: "Average",
+  BELOW_AVERAGE: "Below average",
+  LOW_VALUE: "Low value",
+};
+export const SEGMENTS = ["HIGH_VALUE", "AVERAGE", "BELOW_AVERAGE", "LOW_VALUE"];
+export const CREDIT_LABELS = { LOW_RISK: "Low risk", MEDIUM_RISK: "Medium risk", HIGH_RISK: "High risk" };
+export const CREDIT_SEGMENTS = ["LOW_RISK", "MEDIUM_RISK", "HIGH_RISK"];

@@ -1,0 +1,316 @@
+// The dashboard page (templates/dashboard.html): the API key, the pickers, and which view shows.
+
+import { ApiError, graphql, storedKey, storeKey } from "./api.js";
+import { showBenchmarks } from "./benchmarks-view.js";
+import { showCustomer } from "./customer-view.js";
+import { clear, h } from "./dom.js";
+import { recentQuarters, showQuarter } from "./quarter-view.js";
+
+const LIST_SIZE = 25;
+const APP_PAGE = 100;
+const APP_PAGES = 20; // apps are found in the first 2,000 accounts (and in every search)
+const SEARCH_DELAY = 200; // ms after the last keystroke
+
+const element = (id) => document.getElementById(id);
+const errorLineElement = element("error-line");
+const controls = element("controls");
+const appSelect = element("app-select");
+const search = element("customer-search");
+const list = element("customer-list");
+const quarterControl = element("quarter-control");
+const quarterSelect = element("quarter-select");
+const views = {
+  customer: element("customer-view"),
+  quarter: element("quarter-view"),
+  benchmarks: element("benchmarks-view"),
+};
+const tabs = { customer: element("tab-customer"), quarter: element("tab-quarter") };
+
+const state = {
+  definitions: new Map(),
+  known: new Map(),
+  apps: new Set(),
+  account: null,
+  latestSale: null,
+  view: "customer",
+  generation: 0,
+};
+
+function showError(message) {
+  errorLineElement.textContent = message;
+  errorLineElement.hidden = !message;
+}
+
+// ---- The API key -----------------------------------------------------------------------------
+
+const keyForm = element("api-key-form");
+const keyInput = element("api-key");
+const keyForget = element("api-key-forget");
+const keyStatus = element("api-key-status");
+
+function describeKey() {
+  const key = storedKey();
+  keyStatus.textContent = key ? "A key is set for this tab." : "No key set: requests are sent without one.";
+  keyForget.disabled = !key;
+}
+
+keyForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const key = keyInput.value.trim();
+  keyInput.value = "";
+  if (key) {
+    storeKey(key);
+    start();
+  }
+});
+
+keyForget.addEventListener("click", () => {
+  storeKey("");
+  start();
+});
+
+// ---- Start: what this key sees ---------------------------------------------------------------
+
+const START = `query DashboardStart {
+  metricDefinitions { name unit currency higherIsBetter }
+  accounts(first: 1) { totalCount }
+}`;
+
+async function start() {
+  const generation = ++state.generation;
+  describeKey();
+  showError("");
+  state.known.clear();
+  state.apps.clear();
+  state.account = null;
+  clear(appSelect, h("option", { value: "" }, "every app"));
+  clear(list);
+  clear(quarterSelect);
+  search.value = "";
+  controls.hidden = true;
+  for (const view of Object.values(views)) {
+    view.hidden = true;
+    view.dataset.state = "empty";
+    clear(view);
+  }
+  let answer;
+  try {
+    answer = await graphql(START);
+  } catch (error) {
+    if (!(error instanceof ApiError)) {
+      throw error;
+    }
+    showError(error.message);
+    views.customer.hidden = false;
+    clear(views.customer, h("p", { class: "placeholder" }, "Nothing to show: set an API key above."));
+    return;
+  }
+  if (generation !== state.generation) {
+    return;
+  }
+  state.definitions = new Map(answer.data.metricDefinitions.map((definition) => [definition.name, definition]));
+  if (answer.data.accounts.totalCount === 0) {
+    views.benchmarks.hidden = false;
+    await showBenchmarks(views.benchmarks, { definitions: state.definitions, showError });
+    return;
+  }
+  controls.hidden = false;
+  state.latestSale = null;
+  selectView("customer");
+  clear(views.customer, h("p", { class: "placeholder" }, "Choose a customer."));
+  const listed = await refreshList();
+  if (listed && listed.totalCount === 1 && generation === state.generation) {
+    // An account key: its own account is all there is.
+    openCustomer(listed.edges[0].node.accountId);
+  }
+  findApps(generation);
+}
+
+// ---- Apps and customers ----------------------------------------------------------------------
+
+function noteApps(apps) {
+  for (const app of apps) {
+    if (!state.apps.has(app)) {
+      state.apps.add(app);
+      const options = [...state.apps].sort().map((name) => h("option", { value: name }, name));
+      const chosen = appSelect.value;
+      clear(appSelect, h("option", { value: "" }, "every app"), options);
+      appSelect.value = chosen;
+    }
+  }
+}
+
+// The API has no list of apps: they are read from the accounts this key sees, a page at a time.
+async function findApps(generation) {
+  let after = null;
+  for (let page = 0; page < APP_PAGES; page += 1) {
+    let answer;
+    try {
+      answer = await graphql(
+        `query DashboardApps($after: String) {
+  accounts(first: ${APP_PAGE}, after: $after) { pageInfo { hasNextPage endCursor } edges { node { app } } }
+}`,
+        { after }
+      );
+    } catch (error) {
+      if (error instanceof ApiError) {
+        return;
+      }
+      throw error;
+    }
+    if (generation !== state.generation) {
+      return;
+    }
+    const accounts = answer.data.accounts;
+    noteApps(accounts.edges.map((edge) => edge.node.app));
+    if (!accounts.pageInfo.hasNextPage) {
+      break;
+    }
+    after = accounts.pageInfo.endCursor;
+  }
+  appSelect.dataset.loaded = "true";
+}
+
+const LIST_QUERY = `query DashboardCustomers($search: String, $app: String) {
+  accounts(search: $search, app: $app, first: ${LIST_SIZE}) {
+    totalCount
+    edges { node { accountId name app industry { industryId } salesProfile { isRecent lastPurchase } } }
+  }
+}`;
+
+let listRequest = 0;
+
+// The quarters to choose from end with the quarter of the latest sale seen in the lists (the
+// data's own calendar, whatever the browser's clock says); the one before it, the last
+// complete quarter, is chosen first.
+function noteSales(profiles) {
+  const latest = profiles.filter(Boolean).map((profile) => profile.lastPurchase).sort().pop();
+  if (!latest || (state.latestSale && latest <= state.latestSale)) {
+    return;
+  }
+  state.latestSale = latest;
+  const chosen = quarterSelect.value;
+  const quarters = recentQuarters(new Date(`${latest}T00:00:00Z`));
+  clear(quarterSelect, quarters.map((quarter) => h("option", { value: quarter }, quarter)));
+  quarterSelect.value = quarters.includes(chosen) ? chosen : quarters[1];
+}
+
+async function refreshList() {
+  const request = ++listRequest;
+  list.dataset.state = "loading";
+  let answer;
+  try {
+    answer = await graphql(LIST_QUERY, { search: search.value.trim() || null, app: appSelect.value || null });
+  } catch (error) {
+    if (!(error instanceof ApiError)) {
+      throw error;
+    }
+    showError(error.message);
+    return null;
+  }
+  if (request !== listRequest) {
+    return null;
+  }
+  const accounts = answer.data.accounts;
+  noteApps(accounts.edges.map((edge) => edge.node.app));
+  noteSales(accounts.edges.map((edge) => edge.node.salesProfile));
+  const items = accounts.edges.map(({ node }) => {
+    state.known.set(node.accountId, node);
+    const recent = node.salesProfile && node.salesProfile.isRecent;
+    return h(
+      "li",
+      { role: "option", "data-account": node.accountId, "aria-selected": node.accountId === state.account ? "true" : "false" },
+      h(
+        "button",
+        { type: "button" },
+        h("span", { class: "name" }, node.name),
+        h("span", { class: "muted" }, ` ${node.accountId} · ${node.app}`),
+        recent ? h("span", { class: "badge recent", title: "Purchased within the last quarter" }, "recent") : null
+      )
+    );
+  });
+  const more = accounts.totalCount - accounts.edges.length;
+  clear(list, items, more > 0 ? h("li", { class: "muted more" }, `and ${more} more: refine the search`) : null);
+  if (!items.length) {
+    clear(list, h("li", { class: "muted more" }, "No customer matches."));
+  }
+  list.dataset.state = "ready";
+  return accounts;
+}
+
+let searchTimer = null;
+search.addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(refreshList, SEARCH_DELAY);
+});
+appSelect.addEventListener("change", () => {
+  refreshList();
+  if (state.view === "quarter") {
+    openQuarter();
+  }
+});
+list.addEventListener("click", (event) => {
+  const item = event.target.closest("li[data-account]");
+  if (item) {
+    openCustomer(item.dataset.account);
+  }
+});
+
+// ---- Views -----------------------------------------------------------------------------------
+
+function selectView(name) {
+  state.view = name;
+  for (const [view, tab] of Object.entries(tabs)) {
+    tab.setAttribute("aria-selected", String(view === name));
+    views[view].hidden = view !== name;
+  }
+  quarterControl.hidden = name !== "quarter";
+}
+
+function openCustomer(accountId) {
+  state.account = accountId;
+  for (const item of list.querySelectorAll("li[data-account]")) {
+    item.setAttribute("aria-selected", String(item.dataset.account === accountId));
+  }
+  selectView("customer");
+  showError("");
+  return showCustomer(views.customer, {
+    accountId,
+    known: state.known.get(accountId),
+    definitions: state.definitions,
+    showError,
+  });
+}
+
+function chosenApp() {
+  if (appSelect.value) {
+    return appSelect.value;
+  }
+  const account = state.account && state.known.get(state.account);
+  return account ? account.app : [...state.apps].sort()[0];
+}
+
+function openQuarter() {
+  selectView("quarter");
+  showError("");
+  const app = chosenApp();
+  if (!app) {
+    clear(views.quarter, h("p", { class: "placeholder" }, "Choose an app."));
+    return null;
+  }
+  if (!quarterSelect.value) {
+    // No sale seen yet: the quarters up to today's.
+    const quarters = recentQuarters();
+    clear(quarterSelect, quarters.map((quarter) => h("option", { value: quarter }, quarter)));
+    quarterSelect.value = quarters[1];
+  }
+  return showQuarter(views.quarter, { app, quarter: quarterSelect.value, showError });
+}
+
+tabs.customer.addEventListener("click", () => {
+  selectView("customer");
+});
+tabs.quarter.addEventListener("click", openQuarter);
+quarterSelect.addEventListener("change", openQuarter);
+
+start();

@@ -1,0 +1,420 @@
+"""The dashboard in a real browser, offline, over a tenth of the demo with its last full month
+published: what each view draws is what the API answers to the same key, the customer view
+costs at most two GraphQL requests, a small sector shows the refusal, an account key sees its
+own account only, a public key the sector benchmarks, and nothing leaves for another host.
+Screenshots of every view go to test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from analytics.months import last_full_month
+from demo.dataset import load_demo
+from store.engine import create_engine
+from store.jobs.publish import publish_month
+from store.keys import create_key
+from store.migrate import migrate
+from store.scope import Role
+from tests.server.pages.browsing import (
+    WAIT,
+    foreign,
+    need_browser,
+    network_requests,
+    requested_urls,
+    screenshot,
+    script_errors,
+    serving,
+)
+
+TODAY = dt.date(2026, 12, 3)
+SCALE = 0.1  # the demo's apps, industries and ids, a tenth of its accounts
+ACCOUNT = "ACC-00002"  # in a sector with enough peers
+SMALL_SECTOR = "aerospace"  # under 5 accounts in the demo
+APP_KEY_APP = "northwind"  # one of the demo's two apps
+
+
+@dataclass
+class Server:
+    url: str
+    keys: dict[str, str]  # by role
+
+    def query(self, role: str, query: str, variables: dict[str, Any] | None = None) -> Any:
+        response = httpx.post(
+            f"{self.url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {self.keys[role]}"},
+            timeout=WAIT,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+async def _fill(url: str) -> dict[str, str]:
+    engine = create_engine(url)
+    try:
+        await migrate(engine)
+        await load_demo(engine, today=TODAY, scale=SCALE)
+        await publish_month(engine, month=last_full_month(TODAY), today=TODAY, min_cohort=5)
+        keys = {}
+        for role, app, account in (
+            (Role.INTERNAL, None, None),
+            (Role.ACCOUNT, None, ACCOUNT),
+            (Role.PUBLIC, None, None),
+            (Role.APP, APP_KEY_APP, None),
+        ):
+            _, keys[role.value] = await create_key(
+                engine, role=role, app_id=app, account_id=account, name=f"dashboard {role}"
+            )
+        return keys
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    need_browser()
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('dashboard') / 'demo.db'}"
+    keys = asyncio.run(_fill(url))
+    with serving(url, TODAY.isoformat()) as base_url:
+        yield Server(base_url, keys)
+
+
+def _app_of(server: Server, account_id: str) -> str:
+    answer = server.query("internal", f'{{ account(accountId: "{account_id}") {{ app }} }}')
+    app: str = answer["data"]["account"]["app"]
+    return app
+
+
+def _wait(driver: Any, condition: Any) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT).until(condition)
+
+
+def _state(driver: Any, view: str) -> str:
+    state: str = driver.execute_script(
+        "return document.getElementById(arguments[0]).dataset.state", view
+    )
+    return state
+
+
+def _use_key(driver: Any, server: Server, role: str) -> None:
+    """Opens the dashboard afresh with the key of `role` typed into its field."""
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(f"{server.url}/dashboard")
+    driver.execute_script("sessionStorage.clear()")
+    driver.get(f"{server.url}/dashboard")
+    driver.find_element("id", "api-key").send_keys(server.keys[role], Keys.ENTER)
+    _wait(driver, lambda d: "A key is set" in d.find_element("id", "api-key-status").text)
+
+
+# The picker's own requests (the list as the search changes, the apps page by page), which
+# may run while a customer view loads: every other request is the view's.
+PICKER_OPERATIONS = ("query DashboardCustomers(", "query DashboardApps(")
+
+
+def _pick(driver: Any, account_id: str) -> list[dict[str, Any]]:
+    """Searches for the account, clicks it and waits for its view: the GraphQL requests the
+    view made."""
+    search = driver.find_element("id", "customer-search")
+    _wait(driver, lambda d: search.is_displayed())
+    search.clear()
+    search.send_keys(account_id)
+    selector = f"#customer-list li[data-account='{account_id}'] button"
+    _wait(driver, lambda d: len(d.find_elements("css selector", "#customer-list li")) == 1)
+    button = _wait(driver, lambda d: d.find_element("css selector", selector))
+    network_requests(driver)  # drained: what follows is the view's
+    button.click()
+    _wait(
+        driver,
+        lambda d: (
+            _state(d, "customer-view") == "ready"
+            and d.find_element("id", "customer-view").get_attribute("data-account") == account_id
+        ),
+    )
+    return [
+        request
+        for request in network_requests(driver)
+        if request["url"] == f"{driver.current_url.rsplit('/', 1)[0]}/graphql"
+        and not any(operation in request.get("postData", "") for operation in PICKER_OPERATIONS)
+    ]
+
+
+CUSTOMER = """query($id: String!, $sector: String!) {
+  account(accountId: $id) {
+    industry { industryId }
+    metrics { metricName effectiveDate value formattedValue }
+    comparison(metric: "revenue") { customerPercentile }
+    salesProfile {
+      firstPurchase lastPurchase quarters { quarter frequencySegment monetarySegment }
+    }
+    creditRisk { score segment }
+  }
+  sectorBenchmarks(metric: "revenue", sectors: [$sector]) { publishable p25 p50 p90 }
+}"""
+
+
+def test_no_key_is_one_readable_line(browser: Any, server: Server) -> None:
+    browser.get(f"{server.url}/dashboard")
+    browser.execute_script("sessionStorage.clear()")
+    browser.get(f"{server.url}/dashboard")
+    line = _wait(browser, lambda d: d.find_element("id", "error-line").text)
+    assert line.startswith("UNAUTHENTICATED")
+    assert "\n" not in line
+    assert browser.title == "Customer Profiling Dashboard"
+    assert foreign(requested_urls(browser), server.url) == []
+
+
+def test_the_customer_view_carries_the_api_values_from_two_requests(
+    browser: Any, server: Server
+) -> None:
+    _use_key(browser, server, "internal")
+    requests = _pick(browser, ACCOUNT)
+    assert 1 <= len(requests) <= 2
+    assert {request["method"] for request in requests} == {"POST"}
+    assert all(
+        request["headers"].get("Authorization") == f"Bearer {server.keys['internal']}"
+        for request in requests
+    )
+    sector = server.query(
+        "internal", f'{{ account(accountId: "{ACCOUNT}") {{ industry {{ industryId }} }} }}'
+    )["data"]["account"]["industry"]["industryId"]
+    answer = server.query("internal", CUSTOMER, {"id": ACCOUNT, "sector": sector})
+    assert "errors" not in answer
+    account = answer["data"]["account"]
+
+    # One chart per metric, its points the API's values month by month.
+    expected: dict[str, list[tuple[str, str, str]]] = {}
+    for row in account["metrics"]:
+        expected.setdefault(row["metricName"], []).append(
+            (row["effectiveDate"], row["value"], row["formattedValue"])
+        )
+    drawn = browser.execute_script(
+        """return [...document.querySelectorAll('.metric-card')].map(card => [
+             card.dataset.metric,
+             [...card.querySelectorAll('circle.point')].map(p =>
+               [p.dataset.date, p.dataset.value, p.dataset.formatted]),
+             card.querySelector('.latest-value').textContent]);"""
+    )
+    assert {metric: [tuple(point) for point in points] for metric, points, _ in drawn} == expected
+    assert {metric: latest for metric, _, latest in drawn} == {
+        metric: rows[-1][2] for metric, rows in expected.items()
+    }
+
+    # The sector position: the band, the median and the percentile the API gives.
+    revenue = browser.find_element("css selector", "#positions li[data-metric='revenue']")
+    band = revenue.find_element("css selector", "rect.band")
+    benchmark = answer["data"]["sectorBenchmarks"][0]
+    assert benchmark["publishable"]
+    assert float(band.get_attribute("data-p25")) == benchmark["p25"]
+    assert float(band.get_attribute("data-p90")) == benchmark["p90"]
+    median = revenue.find_element("css selector", "line.median")
+    assert float(median.get_attribute("data-p50")) == benchmark["p50"]
+    percentile = revenue.find_element("css selector", ".percentile")
+    assert percentile.get_attribute("data-percentile") == str(
+        account["comparison"]["customerPercentile"]
+    )
+
+    # The RFM story, quarter by quarter, and the credit risk.
+    quarters = browser.execute_script(
+        """return [...document.querySelectorAll('#rfm .quarter')].map(q => [q.dataset.quarter,
+             q.querySelector('[data-kind=frequency]').dataset.segment,
+             q.querySelector('[data-kind=monetary]').dataset.segment]);"""
+    )
+    profile = account["salesProfile"]
+    assert quarters == [
+        [q["quarter"], q["frequencySegment"], q["monetarySegment"]] for q in profile["quarters"]
+    ]
+    assert browser.find_element("id", "first-purchase").text == profile["firstPurchase"]
+    assert browser.find_element("id", "last-purchase").text == profile["lastPurchase"]
+    score = browser.find_element("css selector", "#credit .score-value")
+    assert score.text == str(account["creditRisk"]["score"])
+
+    screenshot(browser, "dashboard-customer.png", full_page=True)
+    # Picked again, the view costs the same.
+    assert len(_pick(browser, ACCOUNT)) <= 2
+    assert foreign(requested_urls(browser), server.url) == []
+    assert script_errors(browser) == []
+
+
+def test_a_small_sector_shows_not_enough_peers(browser: Any, server: Server) -> None:
+    listed = server.query(
+        "internal",
+        "query($s: String!) { accounts(industry: $s, first: 1) { edges { node { accountId } } }"
+        ' sectorBenchmarks(metric: "revenue", sectors: [$s]) { publishable } }',
+        {"s": SMALL_SECTOR},
+    )["data"]
+    assert listed["sectorBenchmarks"] == [{"publishable": False}]
+    account_id = listed["accounts"]["edges"][0]["node"]["accountId"]
+    _use_key(browser, server, "internal")
+    _pick(browser, account_id)
+    positions = browser.find_elements("css selector", "#positions li.position")
+    assert positions
+    assert all("refused" in item.get_attribute("class") for item in positions)
+    assert all("Not enough peers to compare" in item.text for item in positions)
+    assert browser.find_elements("css selector", "#positions rect.band") == []
+    # A refusal is a state of the page, not an error.
+    assert not browser.find_element("id", "error-line").is_displayed()
+    screenshot(browser, "dashboard-small-sector.png", full_page=True)
+    assert foreign(requested_urls(browser), server.url) == []
+    assert script_errors(browser) == []
+
+
+def test_the_quarter_view_carries_the_api_counts(browser: Any, server: Server) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    _use_key(browser, server, "internal")
+    _pick(browser, ACCOUNT)
+    browser.find_element("id", "tab-quarter").click()
+    _wait(browser, lambda d: _state(d, "quarter-view") == "ready")
+    quarter = Select(browser.find_element("id", "quarter-select")).first_selected_option
+    quarter_name = quarter.get_attribute("value")
+    # The quarters follow the data's calendar: the demo sells until the month before TODAY,
+    # and the quarter chosen first is the last complete one.
+    assert quarter_name == "2026-Q3"
+    app = _app_of(server, ACCOUNT)
+    assert browser.find_element("id", "quarter-view").get_attribute("data-app") == app
+    answer = server.query(
+        "internal",
+        """query($q: String!, $app: String!) { segmentation(app: $app, quarter: $q) {
+             frequency { counts { segment accounts } transitions { from to accounts }
+                         entered { segment accounts } lapsed { segment accounts } }
+             monetary { counts { segment accounts } transitions { from to accounts } } } }""",
+        {"q": quarter_name, "app": app},
+    )["data"]["segmentation"]
+    for measure in ("frequency", "monetary"):
+        panel = browser.find_element("id", f"{measure}-flows")
+        counts = {
+            row.get_attribute("data-segment"): row.find_element(
+                "css selector", "[data-count=now]"
+            ).text
+            for row in panel.find_elements("css selector", "tbody tr[data-segment]")
+        }
+        assert counts == {c["segment"]: str(c["accounts"]) for c in answer[measure]["counts"]}
+        cells = {
+            (cell.get_attribute("data-from"), cell.get_attribute("data-to")): int(
+                cell.get_attribute("data-accounts")
+            )
+            for cell in panel.find_elements("css selector", "td[data-from]")
+        }
+        assert cells == {
+            (t["from"], t["to"]): t["accounts"] for t in answer[measure]["transitions"]
+        }
+    entered = browser.find_elements(
+        "css selector", "#frequency-flows tr[data-segment] [data-count=entered]"
+    )
+    assert [cell.text for cell in entered] == [
+        f"+{c['accounts']}" for c in answer["frequency"]["entered"]
+    ]
+    assert sum(c["accounts"] for c in answer["frequency"]["counts"]) > 0
+    _check_matrix_and_members(browser, server, app, quarter_name)
+    screenshot(browser, "dashboard-quarter.png", full_page=True)
+    assert foreign(requested_urls(browser), server.url) == []
+    assert script_errors(browser) == []
+
+
+def _check_matrix_and_members(browser: Any, server: Server, app: str, quarter: str) -> None:
+    answer = server.query(
+        "internal",
+        """query($q: String!, $app: String!) { segmentation(app: $app, quarter: $q) {
+             valueByCreditRisk { monetarySegment creditSegment accounts }
+             accountsWithoutCreditRisk
+             frequency { enteredAccounts { segment account { accountId } }
+                         lapsedAccounts { segment account { accountId } } } } }""",
+        {"q": quarter, "app": app},
+    )["data"]["segmentation"]
+    cells = {
+        (cell.get_attribute("data-monetary"), cell.get_attribute("data-credit")): int(
+            cell.get_attribute("data-accounts")
+        )
+        for cell in browser.find_elements("css selector", "#value-credit td[data-monetary]")
+    }
+    assert cells == {
+        (c["monetarySegment"], c["creditSegment"]): c["accounts"]
+        for c in answer["valueByCreditRisk"]
+    }
+    without = browser.find_element("id", "without-credit-risk").get_attribute("data-accounts")
+    assert int(without) == answer["accountsWithoutCreditRisk"]
+    for kind in ("entered", "lapsed"):
+        listed = [
+            (item.get_attribute("data-account"), item.get_attribute("data-segment"))
+            for item in browser.find_elements(
+                "css selector", f"#frequency-flows details[data-kind={kind}] li"
+            )
+        ]
+        assert listed == [
+            (m["account"]["accountId"], m["segment"])
+            for m in answer["frequency"][f"{kind}Accounts"]
+        ]
+
+
+def test_an_account_key_sees_its_own_account_only(browser: Any, server: Server) -> None:
+    _use_key(browser, server, "account")
+    _wait(browser, lambda d: _state(d, "customer-view") == "ready")
+    listed = browser.find_elements("css selector", "#customer-list li[data-account]")
+    assert [item.get_attribute("data-account") for item in listed] == [ACCOUNT]
+    view = browser.find_element("id", "customer-view")
+    assert view.get_attribute("data-account") == ACCOUNT
+    _wait(browser, lambda d: d.find_element("id", "app-select").get_attribute("data-loaded"))
+    apps = browser.find_elements("css selector", "#app-select option")
+    assert [option.get_attribute("value") for option in apps] == ["", _app_of(server, ACCOUNT)]
+    # The same figures the key gets from the API itself (its metrics are its own).
+    answer = server.query(
+        "account", '{ account(accountId: "ACC-00002") { metrics(names: ["revenue"]) { value } } }'
+    )
+    values = browser.execute_script(
+        'return [...document.querySelectorAll("[data-metric=revenue] circle.point")]'
+        ".map(p => p.dataset.value)"
+    )
+    assert values == [row["value"] for row in answer["data"]["account"]["metrics"]]
+    screenshot(browser, "dashboard-account-key.png", full_page=True)
+    assert foreign(requested_urls(browser), server.url) == []
+    assert script_errors(browser) == []
+
+
+def test_an_app_key_sees_its_app_only(browser: Any, server: Server) -> None:
+    _use_key(browser, server, "app")
+    _wait(browser, lambda d: d.find_element("id", "app-select").get_attribute("data-loaded"))
+    apps = browser.find_elements("css selector", "#app-select option")
+    assert [option.get_attribute("value") for option in apps] == ["", APP_KEY_APP]
+    listed = browser.find_elements("css selector", "#customer-list li[data-account]")
+    answer = server.query("app", "{ accounts(first: 25) { edges { node { accountId app } } } }")
+    nodes = [edge["node"] for edge in answer["data"]["accounts"]["edges"]]
+    assert {node["app"] for node in nodes} == {APP_KEY_APP}
+    assert [item.get_attribute("data-account") for item in listed] == [
+        node["accountId"] for node in nodes
+    ]
+    assert foreign(requested_urls(browser), server.url) == []
+    assert script_errors(browser) == []
+
+
+def test_a_public_key_sees_the_sector_benchmarks(browser: Any, server: Server) -> None:
+    _use_key(browser, server, "public")
+    _wait(browser, lambda d: _state(d, "benchmarks-view") == "ready")
+    assert not browser.find_element("id", "controls").is_displayed()
+    metric = browser.find_element("id", "benchmark-metric").get_attribute("value")
+    answer = server.query(
+        "public",
+        "query($m: String!) { sectorBenchmarks(metric: $m) { sector publishable p50 } }",
+        {"m": metric},
+    )["data"]["sectorBenchmarks"]
+    rows = browser.find_elements("css selector", "#benchmarks li[data-sector]")
+    assert [row.get_attribute("data-sector") for row in rows] == [b["sector"] for b in answer]
+    for row, benchmark in zip(rows, answer, strict=True):
+        if benchmark["publishable"]:
+            median = row.find_element("css selector", "line.median")
+            assert float(median.get_attribute("data-p50")) == benchmark["p50"]
+        else:
+            assert "Not enough peers to compare" in row.text
+    assert not browser.find_element("id", "error-line").is_displayed()
+    screenshot(browser, "dashboard-public-key.png", full_page=True)
+    assert foreign(requested_urls(browser), server.url) == []
+    assert script_errors(browser) == []
