@@ -162,6 +162,11 @@ def serve(
     from settings import SERVE_NO_AUTH_VARIABLE
 
     say(f"Serving GraphQL on http://{host}:{port}/graphql")
+    if settings.standbys.urls:
+        say(
+            f"Reads on {len(settings.standbys.urls)} standby(s) of DATABASE_READ_URL while they "
+            f"keep within {settings.standbys.max_lag:g} s of the primary"
+        )
     # Each worker imports the factory and builds its own app and engine.
     os.environ[SERVE_NO_AUTH_VARIABLE] = "1" if no_auth else "0"
     uvicorn.run(

@@ -96,7 +96,8 @@ class ReadPlace:
 
     def set(self, state: PlaceState, reason: str | None, lag: float | None = None) -> None:
         if state is not self.state:
-            logger.warning("%s: %s -> %s (%s)", self.name, self.state, state, reason or "ok")
+            level = logging.INFO if state is PlaceState.IN_ROTATION else logging.WARNING
+            logger.log(level, "%s: %s -> %s (%s)", self.name, self.state, state, reason or "ok")
         self.state, self.reason, self.lag_seconds = state, reason, lag
 
 
@@ -276,11 +277,8 @@ class ReadRouter:
         return True
 
     async def _check_standby(self, place: ReadPlace, primary_sampled: bool) -> None:
-        query = text("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text")
         try:
-            async with asyncio.timeout(self._check_timeout):
-                async with place.engine.connect() as connection:
-                    in_recovery, replayed = (await connection.execute(query)).one()
+            in_recovery, replayed = await self._replay_position(place)
         except Exception as error:  # whatever stops a check stops reads as well
             place.set(PlaceState.DOWN, _one_line(error))
             return
@@ -307,6 +305,23 @@ class ReadRouter:
             )
         else:
             place.set(PlaceState.IN_ROTATION, None, lag)
+
+    async def _replay_position(self, place: ReadPlace) -> tuple[bool, str | None]:
+        # After a restart of the standby, a first try may meet a pooled connection of the
+        # server that stopped; its failure empties the pool, so a second try is a fresh one.
+        try:
+            return await self._read_replay_position(place)
+        except Exception as error:
+            if not is_unreachable(error):
+                raise
+        return await self._read_replay_position(place)
+
+    async def _read_replay_position(self, place: ReadPlace) -> tuple[bool, str | None]:
+        query = text("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text")
+        async with asyncio.timeout(self._check_timeout):
+            async with place.engine.connect() as connection:
+                in_recovery, replayed = (await connection.execute(query)).one()
+        return bool(in_recovery), replayed
 
     def _lag(self, replayed: int) -> float | None:
         """The age of the newest sample of the primary the standby has replayed."""

@@ -113,6 +113,11 @@ async def test_reads_go_to_the_standby(
             assert not await found(client, "acc-2")
             assert await counting(client, "standby1", lambda: found(client, "acc-1")) >= 1
             assert await counting(client, "primary", lambda: found(client, "acc-1")) == 0
+            # The statements a standby runs count in the request's figures too.
+            metrics = (await client.http.get("/metrics")).text
+            counted = re.search(r"profiling_sql_statements_per_request_sum (\S+)", metrics)
+            assert counted is not None
+            assert float(counted.group(1)) >= 4
         finally:
             await standby.resume_replay()
         await standby.catch_up(engine)
