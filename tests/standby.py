@@ -72,6 +72,8 @@ class StandbyServer:
         engine = create_engine(self.url)
         try:
             async with engine.connect() as connection:
+                # Outside a transaction: ALTER SYSTEM refuses to run in one.
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
                 await connection.execute(text(statement))
         finally:
             await engine.dispose()

@@ -13,9 +13,11 @@ A standby leaves the rotation when
 - it is not in recovery (DATABASE_READ_URL names a server that is not a standby).
 
 A request whose standby fails before any of its reads has returned moves to the primary and
-runs its reads there: nothing of the standby was used. One that has already used rows of the
-standby cannot move without mixing two databases: the failed read raises `ReadPlaceLost`,
-whose message tells the client to retry (the retry is served elsewhere).
+runs its reads there: nothing of the standby was used. So does one whose read the standby
+cancels for a conflict with replay before any returned (the standby stays in rotation). One
+that has already used rows of the standby cannot move without mixing two databases: the failed
+read raises `ReadPlaceLost`, whose message tells the client to retry (the retry is served
+elsewhere), or the conflict's own error.
 
 The lag: each check samples the primary's WAL position (`pg_current_wal_lsn()`), then each
 standby's replayed position (`pg_last_wal_replay_lsn()`). A standby's lag is the age of the
@@ -32,7 +34,7 @@ import itertools
 import logging
 import math
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from time import monotonic
@@ -54,6 +56,10 @@ STANDBY_CONNECT_TIMEOUT = 2.0
 # SQLSTATEs of a server that is going away or not there yet: connection exceptions (class
 # 08), administrator or crash shutdown, and "the database system is starting up".
 _UNREACHABLE_STATES = ("57P01", "57P02", "57P03")
+# What a standby answers a read that replay cancelled ("canceling statement due to conflict
+# with recovery"); our reads run in autocommit or READ COMMITTED, so they never see a
+# serialization failure otherwise.
+_RECOVERY_CONFLICT_STATES = {"40001", "40P01"}
 
 
 class PlaceState(StrEnum):
@@ -101,9 +107,8 @@ class ReadPlace:
         self.state, self.reason, self.lag_seconds = state, reason, lag
 
 
-def is_unreachable(error: BaseException) -> bool:
-    """Whether `error` (or what caused it) says the server cannot be reached, as opposed to a
-    read that failed on a server that answers."""
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """`error` and what it wraps or was caused by (SQLAlchemy keeps the driver's in `orig`)."""
     seen: set[int] = set()
     pending: list[BaseException | None] = [error]
     while pending:
@@ -111,20 +116,33 @@ def is_unreachable(error: BaseException) -> bool:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        # OSError covers refused and reset connections, and a connect that timed out.
-        if isinstance(current, OSError):
-            return True
-        if isinstance(current, DBAPIError) and current.connection_invalidated:
-            return True
-        sqlstate = getattr(current, "sqlstate", None)
-        if isinstance(sqlstate, str) and (
-            sqlstate.startswith("08") or sqlstate in _UNREACHABLE_STATES
-        ):
-            return True
-        if "connection is closed" in str(current):
-            return True
+        yield current
         pending += [getattr(current, "orig", None), current.__cause__, current.__context__]
-    return False
+
+
+def _sqlstates(error: BaseException) -> set[str]:
+    states = (getattr(cause, "sqlstate", None) for cause in _causes(error))
+    return {state for state in states if isinstance(state, str)}
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether `error` (or what caused it) says the server cannot be reached, as opposed to a
+    read that failed on a server that answers."""
+    for cause in _causes(error):
+        # OSError covers refused and reset connections, and a connect that timed out.
+        if isinstance(cause, OSError) or "connection is closed" in str(cause):
+            return True
+        if isinstance(cause, DBAPIError) and cause.connection_invalidated:
+            return True
+    return any(
+        state.startswith("08") or state in _UNREACHABLE_STATES for state in _sqlstates(error)
+    )
+
+
+def is_recovery_conflict(error: BaseException) -> bool:
+    """Whether a standby cancelled the read because replay needed what it held (a lock, rows a
+    vacuum removed): the read itself was fine, and runs as well elsewhere."""
+    return bool(_sqlstates(error) & _RECOVERY_CONFLICT_STATES)
 
 
 def _one_line(error: BaseException) -> str:
@@ -162,12 +180,19 @@ class RequestReader(Reader):
                     query, rows_at_most=rows_at_most, one_snapshot=one_snapshot
                 )
             except Exception as error:
-                if place is self._router.primary or not is_unreachable(error):
+                if place is self._router.primary:
                     raise
-                self._router.mark_down(place, error)
+                unreachable = is_unreachable(error)
+                if unreachable:
+                    self._router.mark_down(place, error)
+                elif not is_recovery_conflict(error):
+                    raise
                 if self._place is place:
-                    if self._used:
+                    if self._used and unreachable:
                         raise ReadPlaceLost(place.name) from error
+                    if self._used:
+                        # A conflict after rows were used fails as any read: moving would mix.
+                        raise
                     self._move_to(self._router.primary)
                 continue
             if place is not self._place:

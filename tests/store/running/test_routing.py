@@ -182,6 +182,63 @@ async def test_a_request_that_used_its_standby_is_told_to_retry_when_it_goes_awa
     await until(router, place, PlaceState.IN_ROTATION)
 
 
+async def replay_waits_at_most(standby: StandbyServer, delay: str) -> None:
+    """Sets how long replay waits for a read that holds what it needs before cancelling it."""
+    await standby.execute(f"ALTER SYSTEM SET max_standby_streaming_delay = '{delay}'")
+    await standby.execute("SELECT pg_reload_conf()")
+    engine = create_engine(standby.url)
+    try:
+        async with asyncio.timeout(10):
+            while True:
+                async with engine.connect() as connection:
+                    shown = await connection.scalar(text("SHOW max_standby_streaming_delay"))
+                if shown == delay:
+                    return
+                await asyncio.sleep(0.05)
+    finally:
+        await engine.dispose()
+
+
+async def until_running_on(standby_engine: AsyncEngine, marker: str) -> None:
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE :marker"
+        " AND pid <> pg_backend_pid()"
+    )
+    async with asyncio.timeout(30):
+        while True:
+            async with standby_engine.connect() as connection:
+                if await connection.scalar(query, {"marker": f"%{marker}%"}):
+                    return
+            await asyncio.sleep(0.05)
+
+
+@on_postgres
+async def test_a_read_that_replay_cancels_moves_its_request_to_the_primary(
+    engine: AsyncEngine, standby_engine: AsyncEngine, standby: StandbyServer
+) -> None:
+    await replay_waits_at_most(standby, "200ms")
+    try:
+        router = make_router(engine, standby_engine)
+        (place,) = router.standbys
+        await until(router, place, PlaceState.IN_ROTATION)
+        reader = router.request_reader()
+
+        async def slow_read(connection: AsyncConnection) -> bool:
+            await connection.execute(text("SELECT count(*), pg_sleep(2) AS slow_read FROM account"))
+            return await in_recovery(connection)
+
+        reading = asyncio.ensure_future(reader.read(slow_read))
+        await until_running_on(standby_engine, "slow_read FROM account")
+        # A lock the standby's read holds: replay cancels the read after 200 ms.
+        async with engine.begin() as connection:
+            await connection.execute(text("LOCK TABLE account IN ACCESS EXCLUSIVE MODE"))
+        assert await reading is False
+        assert reader.place is router.primary
+        assert place.state is PlaceState.IN_ROTATION
+    finally:
+        await replay_waits_at_most(standby, "30s")
+
+
 @on_postgres
 async def test_a_read_that_fails_on_a_standby_that_answers_is_not_moved(
     engine: AsyncEngine, standby_engine: AsyncEngine
