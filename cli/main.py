@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, TypeVar
 
 import typer
 
-from cli.common import err, fail, run_on_database, say, settings_or_exit
+from cli.common import check_standby_urls, err, fail, run_on_database, say, settings_or_exit
 from cli.keys_command import keys
 from cli.lazy import LazyCommand, LazyGroup
 from cli.slides_command import slides
@@ -149,6 +149,7 @@ def serve(
         raise fail(f"--no-auth is refused on {host}: it is allowed on loopback addresses only")
     # Every setting is checked here, so that a bad one is one line before any worker starts.
     settings = settings_or_exit()
+    check_standby_urls(settings)
 
     async def prepare(engine: AsyncEngine) -> None:
         if demo:

@@ -24,18 +24,19 @@ class DatabaseUnavailable(Exception):
     where it can, what to do."""
 
 
-def parse_database_url(url: str) -> URL:
-    """The parsed URL, if it names a supported database; otherwise `DatabaseUnavailable`."""
+def parse_database_url(url: str, *, variable: str = "DATABASE_URL") -> URL:
+    """The parsed URL, if it names a supported database; otherwise `DatabaseUnavailable`,
+    naming the `variable` that holds it."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise DatabaseUnavailable(
-            f"DATABASE_URL is not a database URL; the supported ones are {SUPPORTED_URLS}"
+            f"{variable} is not a database URL; the supported ones are {SUPPORTED_URLS}"
         ) from None
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
     if _DRIVERS.get(backend) != driver:
         raise DatabaseUnavailable(
-            f"DATABASE_URL names {parsed.drivername}, which is not supported; "
+            f"{variable} names {parsed.drivername}, which is not supported; "
             f"the supported ones are {SUPPORTED_URLS}"
         )
     return parsed
