@@ -6,6 +6,10 @@ that streams from it, and a second server runs that copy on a free port of 5441-
 primary's pg_hba.conf must let 127.0.0.1 replicate (.ci/run adds the line). Without that the
 standby tests are skipped, or fail under PROFILING_REQUIRE_STANDBY=1 (CI).
 
+The standby streams through a replication slot of its own (`profiling_standby_<pid>`), so that
+the primary keeps the WAL it misses while a test stops it; the slot is dropped at the end, and
+the slots of runs that died are dropped by the next run.
+
 PostgreSQL refuses to run as root: as root, the standby's commands run as the `postgres` user
 in a folder it owns."""
 
@@ -29,6 +33,7 @@ from store.engine import create_engine
 
 REQUIRE_STANDBY = os.environ.get("PROFILING_REQUIRE_STANDBY") == "1"
 PORTS = range(5441, 5460)
+SLOT_PREFIX = "profiling_standby_"
 SETUP_HINT = (
     "add `host replication all 127.0.0.1/32 trust` to the test PostgreSQL's pg_hba.conf "
     "and reload it (.ci/run does)"
@@ -51,12 +56,18 @@ def _as_server_user() -> list[str]:
 class StandbyServer:
     folder: Path
     bin_dir: Path
-    port: int
-    url: str
+    primary_url: str
+    port: int = 0
 
     @property
     def data(self) -> Path:
         return self.folder / "data"
+
+    @property
+    def url(self) -> str:
+        """The test database on the standby."""
+        on_standby = make_url(self.primary_url).set(host="127.0.0.1", port=self.port)
+        return on_standby.render_as_string(hide_password=False)
 
     def _pg_ctl(self, *arguments: str) -> None:
         command = [str(self.bin_dir / "pg_ctl"), "-D", str(self.data), *arguments]
@@ -153,6 +164,41 @@ def _configure(server: StandbyServer, copied: dict[str, str]) -> None:
             shutil.chown(path, "postgres", "postgres")
 
 
+def _slot_name() -> str:
+    return f"{SLOT_PREFIX}{os.getpid()}"
+
+
+async def _drop_slots(primary_url: str, *, own: bool) -> None:
+    """Drops this run's replication slot (`own`), or the slots that runs which died left
+    behind: a forgotten slot would keep the primary's WAL forever."""
+    engine = create_engine(primary_url)
+    try:
+        async with engine.connect() as connection:
+            slots = await connection.scalars(
+                text("SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE :prefix"),
+                {"prefix": f"{SLOT_PREFIX}%"},
+            )
+            for slot in list(slots):
+                mine = slot == _slot_name()
+                if (own and mine) or (not own and not mine and not _alive(slot)):
+                    await connection.execute(
+                        text("SELECT pg_drop_replication_slot(:slot)"), {"slot": slot}
+                    )
+            await connection.commit()
+    finally:
+        await engine.dispose()
+
+
+def _alive(slot: str) -> bool:
+    try:
+        os.kill(int(slot.removeprefix(SLOT_PREFIX)), 0)
+    except ProcessLookupError:
+        return False
+    except (ValueError, PermissionError):
+        return True
+    return True
+
+
 def _start_standby(primary_url: str, folder: Path) -> StandbyServer:
     major, copied = asyncio.run(_primary_facts(primary_url))
     bin_dir = Path(f"/usr/lib/postgresql/{major}/bin")
@@ -161,19 +207,15 @@ def _start_standby(primary_url: str, folder: Path) -> StandbyServer:
         if found is None:
             raise RuntimeError(f"no pg_basebackup (looked in {bin_dir} and PATH)")
         bin_dir = Path(found).parent
+    asyncio.run(_drop_slots(primary_url, own=False))
     primary = make_url(primary_url)
-    port = _free_port()
-    server = StandbyServer(
-        folder=folder,
-        bin_dir=bin_dir,
-        port=port,
-        url=primary.set(host="127.0.0.1", port=port).render_as_string(hide_password=False),
-    )
+    server = StandbyServer(folder=folder, bin_dir=bin_dir, primary_url=primary_url)
+    # A slot of its own keeps the WAL the standby has not received while a test stops it.
     backup = [
         str(bin_dir / "pg_basebackup"),
         *("-h", primary.host or "127.0.0.1", "-p", str(primary.port or 5432)),
         *("-U", primary.username or "postgres", "-D", str(server.data)),
-        *("-R", "-X", "stream", "--checkpoint=fast", "-w"),
+        *("-R", "-X", "stream", "-C", "-S", _slot_name(), "--checkpoint=fast", "-w"),
     ]
     copied_backup = subprocess.run(
         _as_server_user() + backup, capture_output=True, text=True, timeout=300
@@ -181,9 +223,22 @@ def _start_standby(primary_url: str, folder: Path) -> StandbyServer:
     if copied_backup.returncode != 0:
         error = copied_backup.stderr.strip().splitlines()[-1:] or ["no message"]
         raise RuntimeError(f"pg_basebackup failed ({error[0]}): {SETUP_HINT}")
+    # Another run may take the port between the probe and the start: then another one.
+    for _ in range(3):
+        if _started_on_a_free_port(server, copied):
+            return server
+    log = (folder / "log").read_text().strip().splitlines()[-1:] or ["no log"]
+    raise RuntimeError(f"the standby did not start: {log[0]}")
+
+
+def _started_on_a_free_port(server: StandbyServer, copied: dict[str, str]) -> bool:
+    server.port = _free_port()
     _configure(server, copied)
-    server.start()
-    return server
+    try:
+        server.start()
+    except subprocess.CalledProcessError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="session")
@@ -207,6 +262,7 @@ def standby(postgres_url: str) -> Iterator[StandbyServer]:
                 server.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        asyncio.run(_drop_slots(postgres_url, own=True))
 
 
 _standby_tests: set[str] = set()
