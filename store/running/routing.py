@@ -156,6 +156,28 @@ def parse_lsn(lsn: str) -> int:
     return (int(high, 16) << 32) + int(low, 16)
 
 
+class PrimaryPositions:
+    """The last `keep` samples of the primary's WAL position, each with the time it was read,
+    and the lag they give a standby's replayed position."""
+
+    def __init__(self, *, keep: int) -> None:
+        self._samples: deque[tuple[float, int]] = deque(maxlen=keep)
+
+    def add(self, at: float, position: int) -> None:
+        self._samples.append((at, position))
+
+    def oldest_time(self, *, default: float) -> float:
+        return self._samples[0][0] if self._samples else default
+
+    def lag(self, replayed: int, *, now: float) -> float | None:
+        """The age of the newest sample the standby has replayed (it had everything the
+        primary had then); None when it has replayed none of them."""
+        for sampled_at, position in reversed(self._samples):
+            if position <= replayed:
+                return now - sampled_at
+        return None
+
+
 class RequestReader(Reader):
     """The reader of one request: every read runs in one place (see the module's text)."""
 
@@ -232,11 +254,8 @@ class ReadRouter:
         self.check_interval = check_interval
         self._clock = clock
         self._turn = itertools.count()
-        # Enough samples of the primary's position to date any lag up to `max_lag` when
-        # checks run every interval; a standby behind them all is older than that.
-        self._samples: deque[tuple[float, int]] = deque(
-            maxlen=math.ceil(max_lag / check_interval) + 3
-        )
+        # Enough samples to date any lag up to `max_lag` when checks run every interval.
+        self._positions = PrimaryPositions(keep=math.ceil(max_lag / check_interval) + 3)
         # Told the place of every read served (the server counts them in /metrics).
         self.on_served: Callable[[str], None] | None = None
 
@@ -298,7 +317,7 @@ class ReadRouter:
         except Exception as error:  # the primary's health is /healthz's to report
             logger.warning("the primary's WAL position could not be read: %s", _one_line(error))
             return False
-        self._samples.append((self._clock(), parse_lsn(str(position))))
+        self._positions.add(self._clock(), parse_lsn(str(position)))
         return True
 
     async def _check_standby(self, place: ReadPlace, primary_sampled: bool) -> None:
@@ -315,9 +334,10 @@ class ReadRouter:
                 return
             place.set(PlaceState.LAGGING, "its lag is unknown while the primary cannot be read")
             return
-        lag = self._lag(parse_lsn(replayed))
+        now = self._clock()
+        lag = self._positions.lag(parse_lsn(replayed), now=now)
         if lag is None:
-            oldest = self._clock() - self._samples[0][0]
+            oldest = now - self._positions.oldest_time(default=now)
             place.set(
                 PlaceState.LAGGING,
                 f"has not replayed what the primary had written {oldest:.1f} s ago",
@@ -347,11 +367,3 @@ class ReadRouter:
             async with place.engine.connect() as connection:
                 in_recovery, replayed = (await connection.execute(query)).one()
         return bool(in_recovery), replayed
-
-    def _lag(self, replayed: int) -> float | None:
-        """The age of the newest sample of the primary the standby has replayed."""
-        now = self._clock()
-        for sampled_at, position in reversed(self._samples):
-            if position <= replayed:
-                return now - sampled_at
-        return None

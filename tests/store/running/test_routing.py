@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from store.engine import create_engine
 from store.running.routing import (
     PlaceState,
+    PrimaryPositions,
     ReadPlace,
     ReadPlaceLost,
     ReadRouter,
@@ -295,3 +296,31 @@ async def test_an_unreachable_standby_is_down_from_the_first_check(engine: Async
 def test_a_wal_position_reads_as_its_byte_number(position: int) -> None:
     shown: Callable[[int], str] = lambda n: f"{n >> 32:X}/{n & 0xFFFFFFFF:X}"  # noqa: E731
     assert parse_lsn(shown(position)) == position
+
+
+@given(
+    st.lists(st.tuples(st.floats(0.01, 5.0), st.integers(0, 10**6)), min_size=1, max_size=30),
+    st.integers(0, 3 * 10**7),
+    st.integers(1, 40),
+)
+def test_a_lag_never_makes_a_standby_look_fresher_than_it_is(
+    steps: list[tuple[float, int]], replayed: int, keep: int
+) -> None:
+    positions = PrimaryPositions(keep=keep)
+    history: list[tuple[float, int]] = []
+    at, position = 0.0, 0
+    for gap, written in steps:  # the primary's position only grows
+        at, position = at + gap, position + written
+        positions.add(at, position)
+        history.append((at, position))
+    now = at + 0.5
+    lag = positions.lag(replayed, now=now)
+    kept = history[-keep:]
+    if lag is None:
+        assert all(replayed < written for _, written in kept)
+        return
+    then = now - lag
+    # The standby has everything the primary had `lag` seconds ago...
+    assert replayed >= max(written for sampled, written in history if sampled <= then + 1e-9)
+    # ...and the samples kept give no fresher date.
+    assert all(replayed < written for sampled, written in kept if sampled > then + 1e-9)
