@@ -50,6 +50,17 @@ def settings_or_exit() -> Settings:
         raise fail(str(exc)) from None
 
 
+def check_standby_urls(settings: Settings) -> None:
+    """Each URL of DATABASE_READ_URL parses, or one line says which does not."""
+    from store.engine import DatabaseUnavailable, parse_database_url
+
+    for url in settings.standbys.urls:
+        try:
+            parse_database_url(url, variable="DATABASE_READ_URL")
+        except DatabaseUnavailable as exc:
+            raise fail(str(exc)) from None
+
+
 def run_on_database(settings: Settings, job: Callable[[AsyncEngine], Awaitable[T]]) -> T:
     """Say which database, create it if it is missing, migrate it, then run one job on it, in
     a loop of its own. A database that cannot be used is one line and exit status 1."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, TypeVar
 
 import typer
 
-from cli.common import err, fail, run_on_database, say, settings_or_exit
+from cli.common import check_standby_urls, err, fail, run_on_database, say, settings_or_exit
 from cli.keys_command import keys
 from cli.lazy import LazyCommand, LazyGroup
 from cli.slides_command import slides
@@ -149,6 +149,7 @@ def serve(
         raise fail(f"--no-auth is refused on {host}: it is allowed on loopback addresses only")
     # Every setting is checked here, so that a bad one is one line before any worker starts.
     settings = settings_or_exit()
+    check_standby_urls(settings)
 
     async def prepare(engine: AsyncEngine) -> None:
         if demo:
@@ -162,6 +163,11 @@ def serve(
     from settings import SERVE_NO_AUTH_VARIABLE
 
     say(f"Serving GraphQL on http://{host}:{port}/graphql")
+    if settings.standbys.urls:
+        say(
+            f"Reads on {len(settings.standbys.urls)} standby(s) of DATABASE_READ_URL while they "
+            f"keep within {settings.standbys.max_lag:g} s of the primary"
+        )
     # Each worker imports the factory and builds its own app and engine.
     os.environ[SERVE_NO_AUTH_VARIABLE] = "1" if no_auth else "0"
     uvicorn.run(

@@ -43,9 +43,12 @@ class RequestContext:
         settings: Settings,
         scope: Scope,
         known_names: KnownMetricNames | None = None,
+        reader: Reader | None = None,
     ) -> RequestContext:
-        """A request's context; `known_names` is the app's, shared by its requests."""
-        reader = reader_for(engine)
+        """A request's context; `known_names` is the app's, shared by its requests. Its reads
+        go through `reader` when given (a standby's, store/running/routing.py), else the
+        engine's."""
+        reader = reader or reader_for(engine)
         return cls(
             reader=reader,
             settings=settings,

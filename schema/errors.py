@@ -14,6 +14,7 @@ from graphql import GraphQLError
 
 from resolvers.context import RequestContext
 from resolvers.error_codes import ErrorCode
+from store.running.routing import ReadPlaceLost
 
 logger = logging.getLogger("profiling.errors")
 
@@ -41,6 +42,12 @@ def classify(error: GraphQLError) -> GraphQLError:
             code = ErrorCode.BAD_USER_INPUT
         return _with_code(error, error.message, code)
     request_id = uuid.uuid4().hex
+    if isinstance(original, ReadPlaceLost):
+        # Not a fault of the query: its database went away; the message says to retry.
+        logger.warning("request %s at %s: %s", request_id, error.path, original)
+        return _with_code(
+            error, str(original), ErrorCode.INTERNAL_SERVER_ERROR, requestId=request_id
+        )
     logger.error(
         "unexpected error %s at %s",
         request_id,

@@ -42,6 +42,7 @@ from settings import Settings
 from store.engine import create_serving_engine
 from store.running import shielded
 from store.running.reader import reader_for
+from store.running.routing import STANDBY_CONNECT_TIMEOUT, ReadRouter
 from store.scope import Role
 
 
@@ -54,6 +55,7 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
         settings: Settings,
         observability: Observability,
         rate_limiter: RateLimiter | None,
+        read_router: ReadRouter | None,
     ) -> None:
         super().__init__(
             schema,
@@ -65,6 +67,7 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
         self._settings = settings
         self._observability = observability
         self._rate_limiter = rate_limiter
+        self._read_router = read_router
         self._known_names = KnownMetricNames()
 
     async def refuse_before_execution(
@@ -92,6 +95,8 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
             settings=self._settings,
             scope=request_scope(request),
             known_names=self._known_names,
+            # With standbys, the request's reads run in the one place the router picks.
+            reader=None if self._read_router is None else self._read_router.request_reader(),
         )
 
     async def process_result(
@@ -184,19 +189,28 @@ def create_app(
         )
     )
 
+    read_router = _read_router(settings, database)
+
     async def healthz(_request: Request) -> Response:
+        # Standbys that are down or late only move reads to the primary: the primary decides.
+        standbys = {} if read_router is None else {"standbys": read_router.status()}
         try:
             await reader_for(database).read(lambda connection: connection.execute(text("SELECT 1")))
         except Exception as exc:  # any failure to reach the database means "not ready"
-            return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
-        return JSONResponse({"status": "ok"})
+            return JSONResponse(
+                {"status": "unavailable", "reason": type(exc).__name__, **standbys}, 503
+            )
+        return JSONResponse({"status": "ok", **standbys})
 
     # The estimates of the validation rule and the rate limiter use the sizes it measures.
     list_sizes = ListSizesRefresher(database, schema)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        async with list_sizes.running():
+        async with contextlib.AsyncExitStack() as running:
+            await running.enter_async_context(list_sizes.running())
+            if read_router is not None:
+                await running.enter_async_context(read_router.running())
             yield
         if rate_limiter is not None:
             await rate_limiter.close()
@@ -205,14 +219,21 @@ def create_app(
             # first (store/running/shielded.py).
             await shielded.settle_all()
             await database.dispose()
+        if read_router is not None:
+            await shielded.settle_all()
+            for standby in read_router.standbys:
+                await standby.engine.dispose()
 
     observability = Observability(database)
+    if read_router is not None:
+        observability.watch_reads(read_router)
     graphql = ProfilingGraphQL(
         schema=schema,
         engine=database,
         settings=settings,
         observability=observability,
         rate_limiter=rate_limiter,
+        read_router=read_router,
     )
     app = Starlette(
         routes=[
@@ -250,4 +271,24 @@ def create_app(
     )
     # Refreshed by the lifespan; `await app.state.list_sizes.refresh()` measures them now.
     app.state.list_sizes = list_sizes
+    # The standbys' states; `await app.state.read_router.check()` measures them now.
+    app.state.read_router = read_router
     return app
+
+
+def _read_router(settings: Settings, primary: AsyncEngine) -> ReadRouter | None:
+    """Routes the API's reads over the standbys of DATABASE_READ_URL, if there are any."""
+    standbys = settings.standbys
+    if not standbys.urls:
+        return None
+    engines = [
+        create_serving_engine(
+            url,
+            statement_timeout=settings.request_timeout,
+            connect_timeout=STANDBY_CONNECT_TIMEOUT,
+        )
+        for url in standbys.urls
+    ]
+    return ReadRouter(
+        primary, engines, max_lag=standbys.max_lag, check_interval=standbys.check_interval
+    )

@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from store.running.routing import ReadRouter
+
 _statements: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "sql_statements", default=None
 )
@@ -51,8 +53,20 @@ class Observability:
             buckets=(0, 1, 2, 4, 8, 16, 32, 64, 128),
             registry=self.registry,
         )
+        self.reads = Counter(
+            "profiling_reads_served",
+            "Reads of GraphQL requests by the database that served them (primary, standbyN)",
+            ["database"],
+            registry=self.registry,
+        )
         # Statements run by tasks of a request (DataLoader batches) see its context variable.
         event.listen(engine.sync_engine, "before_cursor_execute", self._count_statement)
+
+    def watch_reads(self, router: ReadRouter) -> None:
+        """Counts where the requests' reads run, and the statements run on the standbys."""
+        router.on_served = lambda database: self.reads.labels(database=database).inc()
+        for standby in router.standbys:
+            event.listen(standby.engine.sync_engine, "before_cursor_execute", self._count_statement)
 
     @staticmethod
     def _count_statement(*_: Any) -> None:

@@ -7,6 +7,9 @@ down: nothing below this module reads the environment.
 | variable | default | meaning |
 | --- | --- | --- |
 | DATABASE_URL | sqlite+aiosqlite:///profiling.db | the database (writes, jobs and reads) |
+| DATABASE_READ_URL | unset | PostgreSQL standbys for the API's reads, comma separated |
+| PROFILING_STANDBY_MAX_LAG | 5 | seconds a standby may be behind the primary and still serve |
+| PROFILING_STANDBY_CHECK_INTERVAL | 1 | seconds between two measurements of the standbys |
 | PROFILING_TODAY | the real date | pins "today" (YYYY-MM-DD) |
 | PROFILING_MIN_COHORT | 5 | raises the cohort minimum (never below 5) |
 | PROFILING_REPORT_NAME | Customer Profiling Pulse | the pulse report's name |
@@ -50,6 +53,9 @@ DEFAULT_PRIVACY_EPSILON = 1.0
 # below this; a body past it is refused before it is read.
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
 MAX_RECENT_QUARTERS = 40
+DEFAULT_STANDBY_MAX_LAG = 5.0
+DEFAULT_STANDBY_CHECK_INTERVAL = 1.0
+_POSTGRES_URL = "postgresql+asyncpg://"
 # `profiling serve --no-auth` tells its worker processes through their environment.
 SERVE_NO_AUTH_VARIABLE = "PROFILING_SERVE_NO_AUTH"
 
@@ -85,6 +91,16 @@ class RateLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class Standbys:
+    """PostgreSQL standbys that serve the API's reads (store/running/routing.py); writes, jobs,
+    migrations and the CLI use DATABASE_URL, the primary."""
+
+    urls: tuple[str, ...] = ()
+    max_lag: float = DEFAULT_STANDBY_MAX_LAG
+    check_interval: float = DEFAULT_STANDBY_CHECK_INTERVAL
+
+
+@dataclass(frozen=True, slots=True)
 class SegmentOptions:
     """The configurable parts of segmentation and credit scoring. The ingest of sales or
     ledger data and `profiling segment` both use them, so a recomputation triggered by a load
@@ -106,6 +122,7 @@ class SegmentOptions:
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    standbys: Standbys = field(default_factory=Standbys)
     today_override: dt.date | None = None
     min_cohort: int = MIN_COHORT
     report_name: str = DEFAULT_REPORT_NAME
@@ -209,8 +226,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"{MIN_COHORT}; got {min_cohort}"
         )
     request_timeout = env.number("PROFILING_REQUEST_TIMEOUT", 10.0, positive=True)
+    database_url = normalize_database_url(env.text("DATABASE_URL", DEFAULT_DATABASE_URL))
     return Settings(
-        database_url=normalize_database_url(env.text("DATABASE_URL", DEFAULT_DATABASE_URL)),
+        database_url=database_url,
+        standbys=_standbys(env, database_url=database_url),
         today_override=env.date("PROFILING_TODAY"),
         min_cohort=min_cohort,
         report_name=env.text("PROFILING_REPORT_NAME", DEFAULT_REPORT_NAME),
@@ -257,6 +276,41 @@ def _rate_limits(env: _Environment, *, max_cost: int) -> RateLimits:
             "lower PROFILING_MAX_COST"
         )
     return RateLimits(rate=rate, burst=burst, redis_url=env.text("REDIS_URL", "") or None)
+
+
+def _standbys(env: _Environment, *, database_url: str) -> Standbys:
+    urls = tuple(
+        normalize_database_url(url.strip())
+        for url in env.text("DATABASE_READ_URL", "").split(",")
+        if url.strip()
+    )
+    for url in urls:
+        if not url.startswith(_POSTGRES_URL):
+            raise SettingsError(
+                "DATABASE_READ_URL must list PostgreSQL standbys as postgresql://USER@HOST:PORT/"
+                f"DATABASE, separated by commas; got {url.split('://')[0]!r}"
+            )
+    if urls and not database_url.startswith(_POSTGRES_URL):
+        raise SettingsError(
+            "DATABASE_READ_URL needs a PostgreSQL primary in DATABASE_URL: standbys stream "
+            "from PostgreSQL only"
+        )
+    if database_url in urls:
+        raise SettingsError("DATABASE_READ_URL lists DATABASE_URL, the primary: list standbys")
+    if len(set(urls)) < len(urls):
+        raise SettingsError("DATABASE_READ_URL lists a standby twice")
+    max_lag = env.number("PROFILING_STANDBY_MAX_LAG", DEFAULT_STANDBY_MAX_LAG, positive=True)
+    interval = env.number(
+        "PROFILING_STANDBY_CHECK_INTERVAL", DEFAULT_STANDBY_CHECK_INTERVAL, positive=True
+    )
+    # A lag is measured to within one interval (store/running/routing.py): two measurements
+    # at least must fit in the lag allowed, or a standby that keeps up would look late.
+    if interval > max_lag / 2:
+        raise SettingsError(
+            f"PROFILING_STANDBY_CHECK_INTERVAL ({interval:g} s) must be at most half of "
+            f"PROFILING_STANDBY_MAX_LAG ({max_lag:g} s)"
+        )
+    return Standbys(urls=urls, max_lag=max_lag, check_interval=interval)
 
 
 def _segment_options(env: _Environment) -> SegmentOptions:

@@ -24,18 +24,19 @@ class DatabaseUnavailable(Exception):
     where it can, what to do."""
 
 
-def parse_database_url(url: str) -> URL:
-    """The parsed URL, if it names a supported database; otherwise `DatabaseUnavailable`."""
+def parse_database_url(url: str, *, variable: str = "DATABASE_URL") -> URL:
+    """The parsed URL, if it names a supported database; otherwise `DatabaseUnavailable`,
+    naming the `variable` that holds it."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise DatabaseUnavailable(
-            f"DATABASE_URL is not a database URL; the supported ones are {SUPPORTED_URLS}"
+            f"{variable} is not a database URL; the supported ones are {SUPPORTED_URLS}"
         ) from None
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
     if _DRIVERS.get(backend) != driver:
         raise DatabaseUnavailable(
-            f"DATABASE_URL names {parsed.drivername}, which is not supported; "
+            f"{variable} names {parsed.drivername}, which is not supported; "
             f"the supported ones are {SUPPORTED_URLS}"
         )
     return parsed
@@ -80,13 +81,18 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-def create_serving_engine(database_url: str, *, statement_timeout: float) -> AsyncEngine:
+def create_serving_engine(
+    database_url: str, *, statement_timeout: float, connect_timeout: float | None = None
+) -> AsyncEngine:
     """The engine of a server: on PostgreSQL no statement runs longer than `statement_timeout`
     seconds. A request that times out stops waiting for its reads, but they finish on their
     own (store/running/shielded.py): the server bounds them, so a hostile query cannot keep the
-    database busy after its client has been answered."""
+    database busy after its client has been answered. `connect_timeout` bounds the wait for a
+    new PostgreSQL connection (a standby that stops answering, rather than refusing)."""
     if make_url(database_url).get_backend_name() == "postgresql":
         milliseconds = max(1, round(statement_timeout * 1000))
-        settings = {"statement_timeout": str(milliseconds)}
-        return create_engine(database_url, connect_args={"server_settings": settings})
+        connect_args: dict[str, Any] = {"server_settings": {"statement_timeout": str(milliseconds)}}
+        if connect_timeout is not None:
+            connect_args["timeout"] = connect_timeout
+        return create_engine(database_url, connect_args=connect_args)
     return create_engine(database_url)

@@ -19,8 +19,8 @@ from store.migrate import migrate
 from store.running import shielded
 from store.tables import METADATA
 
-# The HTTP client fixtures shared by the schema and server suites.
-pytest_plugins = ["tests.api_client"]
+# The HTTP client fixtures shared by the schema and server suites, and the streaming standby.
+pytest_plugins = ["tests.api_client", "tests.standby"]
 
 # Speed is measured by the scripts in bench/, never by tests: no per-example deadlines, which
 # fail at random on a loaded machine (a first call that builds a locale's formatters, say).

@@ -76,6 +76,24 @@ def test_serve_refuses_bad_limits_before_starting(
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("primary", "standbys", "reason"),
+    [
+        (None, "postgresql://u@127.0.0.1:5441/p", "DATABASE_READ_URL needs a PostgreSQL primary"),
+        ("postgresql://u@127.0.0.1:1/p", "postgresql://u@h:port/p", "DATABASE_READ_URL is not"),
+        ("postgresql://u@127.0.0.1:1/p", "mysql://u@h/p", "DATABASE_READ_URL must list"),
+    ],
+)
+def test_serve_refuses_bad_standbys_before_starting(
+    env: dict[str, str], primary: str | None, standbys: str, reason: str
+) -> None:
+    given = {"DATABASE_READ_URL": standbys} | ({"DATABASE_URL": primary} if primary else {})
+    result = run("serve", "--port", "1", env={**env, **given})
+    assert result.returncode == 1
+    assert reason in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_bad_settings_exit_1(env: dict[str, str]) -> None:
     result = run("demo", env={**env, "PROFILING_TODAY": "tomorrow"})
     assert result.returncode == 1

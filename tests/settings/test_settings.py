@@ -114,3 +114,58 @@ def test_options_come_from_the_environment_and_are_checked() -> None:
         load_settings({"PROFILING_SEGMENT_CLUSTERS": "0"})
     with pytest.raises(SettingsError, match="high-risk score <= low-risk score"):
         load_settings({"PROFILING_HIGH_RISK_SCORE": "90"})
+
+
+PRIMARY = "postgresql://postgres@db1:5432/profiling"
+
+
+def test_standbys_are_listed_comma_separated_with_the_async_driver() -> None:
+    standbys = load_settings(
+        {
+            "DATABASE_URL": PRIMARY,
+            "DATABASE_READ_URL": " postgresql://postgres@db2/profiling, postgres://u@db3:5433/p ,",
+            "PROFILING_STANDBY_MAX_LAG": "10",
+            "PROFILING_STANDBY_CHECK_INTERVAL": "0.5",
+        }
+    ).standbys
+    assert standbys.urls == (
+        "postgresql+asyncpg://postgres@db2/profiling",
+        "postgresql+asyncpg://u@db3:5433/p",
+    )
+    assert (standbys.max_lag, standbys.check_interval) == (10.0, 0.5)
+
+
+def test_without_standbys_every_read_goes_to_the_primary() -> None:
+    standbys = load_settings({"DATABASE_URL": PRIMARY}).standbys
+    assert standbys.urls == ()
+    assert (standbys.max_lag, standbys.check_interval) == (5.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"DATABASE_READ_URL": "sqlite:///copy.db"}, "DATABASE_READ_URL must list PostgreSQL"),
+        ({"DATABASE_READ_URL": "db2:5432"}, "DATABASE_READ_URL must list PostgreSQL"),
+        ({"DATABASE_READ_URL": PRIMARY}, "lists DATABASE_URL, the primary"),
+        (
+            {"DATABASE_READ_URL": "postgresql://a@b/c,postgres://a@b/c"},
+            "lists a standby twice",
+        ),
+        ({"PROFILING_STANDBY_MAX_LAG": "0"}, "PROFILING_STANDBY_MAX_LAG must be a positive"),
+        ({"PROFILING_STANDBY_MAX_LAG": "soon"}, "PROFILING_STANDBY_MAX_LAG must be a positive"),
+        (
+            {"PROFILING_STANDBY_CHECK_INTERVAL": "3"},
+            "must be at most half of PROFILING_STANDBY_MAX_LAG (5 s)",
+        ),
+    ],
+)
+def test_bad_standby_settings_say_what_to_fix(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"DATABASE_URL": PRIMARY, **environ})
+    assert message in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_standbys_need_a_postgresql_primary() -> None:
+    with pytest.raises(SettingsError, match="needs a PostgreSQL primary"):
+        load_settings({"DATABASE_READ_URL": "postgresql://u@db2/p"})

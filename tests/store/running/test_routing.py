@@ -1,0 +1,326 @@
+"""Reads routed to a real streaming standby of the test PostgreSQL (tests/standby.py): one place
+per request, lag measured against the primary, a standby that goes away and comes back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from store.engine import create_engine
+from store.running.routing import (
+    PlaceState,
+    PrimaryPositions,
+    ReadPlace,
+    ReadPlaceLost,
+    ReadRouter,
+    is_unreachable,
+    parse_lsn,
+)
+from tests.factories import Seed
+from tests.standby import StandbyServer
+
+# The `engine` fixture on PostgreSQL only: standbys stream from PostgreSQL.
+on_postgres = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+async def in_recovery(connection: AsyncConnection) -> bool:
+    """True on a standby, False on the primary: which server ran the read."""
+    return bool(await connection.scalar(text("SELECT pg_is_in_recovery()")))
+
+
+@pytest.fixture
+async def standby_engine(standby: StandbyServer) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(standby.url)
+    yield engine
+    await engine.dispose()
+
+
+def make_router(
+    primary: AsyncEngine, *standbys: AsyncEngine, max_lag: float = 30.0, interval: float = 0.1
+) -> ReadRouter:
+    return ReadRouter(primary, standbys, max_lag=max_lag, check_interval=interval)
+
+
+async def until(
+    router: ReadRouter, place: ReadPlace, state: PlaceState, *, within: float = 30.0
+) -> None:
+    """Checks the standbys every interval until `place` is in `state`."""
+    async with asyncio.timeout(within):
+        while True:
+            await router.check()
+            if place.state is state:
+                return
+            await asyncio.sleep(router.check_interval)
+
+
+async def write_something(engine: AsyncEngine, account_id: str) -> None:
+    seed = Seed()
+    seed.account(account_id)
+    await seed.write(engine)
+
+
+@on_postgres
+async def test_a_standby_that_keeps_up_serves_every_read_of_its_requests(
+    engine: AsyncEngine, standby_engine: AsyncEngine
+) -> None:
+    router = make_router(engine, standby_engine)
+    (place,) = router.standbys
+    assert place.state is PlaceState.UNCHECKED
+    # Before a check says it keeps up, the primary serves.
+    assert router.pick() is router.primary
+    await until(router, place, PlaceState.IN_ROTATION)
+    assert place.lag_seconds is not None
+    assert place.lag_seconds <= router.max_lag
+    reader = router.request_reader()
+    assert reader.place is place
+    assert await asyncio.gather(*(reader.read(in_recovery) for _ in range(5))) == [True] * 5
+
+
+@on_postgres
+async def test_requests_take_turns_over_the_standbys_in_rotation(
+    engine: AsyncEngine, standby: StandbyServer
+) -> None:
+    first, second = create_engine(standby.url), create_engine(standby.url)
+    try:
+        router = make_router(engine, first, second)
+        for place in router.standbys:
+            await until(router, place, PlaceState.IN_ROTATION)
+        picked = [router.request_reader().place.name for _ in range(4)]
+        assert sorted(picked) == ["standby1", "standby1", "standby2", "standby2"]
+        assert picked[0] != picked[1]
+    finally:
+        await first.dispose()
+        await second.dispose()
+
+
+@on_postgres
+async def test_a_lagging_standby_leaves_the_rotation_until_it_catches_up(
+    engine: AsyncEngine, standby_engine: AsyncEngine, standby: StandbyServer
+) -> None:
+    router = make_router(engine, standby_engine, max_lag=0.6, interval=0.1)
+    (place,) = router.standbys
+    await until(router, place, PlaceState.IN_ROTATION)
+    await standby.pause_replay()
+    try:
+        await write_something(engine, "written-while-paused")
+        await until(router, place, PlaceState.LAGGING)
+        assert place.reason is not None
+        assert "behind the primary" in place.reason
+        reader = router.request_reader()
+        assert reader.place is router.primary
+        assert await reader.read(in_recovery) is False
+    finally:
+        await standby.resume_replay()
+    await until(router, place, PlaceState.IN_ROTATION)
+    assert router.request_reader().place is place
+
+
+@on_postgres
+async def test_an_idle_primary_does_not_make_its_standby_look_late(
+    engine: AsyncEngine, standby_engine: AsyncEngine
+) -> None:
+    # The server is shared: other writers may run, but what they write is replayed at once.
+    router = make_router(engine, standby_engine, max_lag=1.0, interval=0.2)
+    (place,) = router.standbys
+    await until(router, place, PlaceState.IN_ROTATION)
+    states = []
+    for _ in range(10):  # twice the lag allowed
+        await asyncio.sleep(router.check_interval)
+        await router.check()
+        states.append(place.state)
+    assert states.count(PlaceState.IN_ROTATION) >= 8, states
+
+
+@on_postgres
+async def test_a_request_whose_standby_stops_moves_to_the_primary_and_it_comes_back(
+    engine: AsyncEngine, standby_engine: AsyncEngine, standby: StandbyServer
+) -> None:
+    router = make_router(engine, standby_engine)
+    (place,) = router.standbys
+    await until(router, place, PlaceState.IN_ROTATION)
+    # A pooled connection to the standby, so that the read below finds it dead.
+    assert await router.request_reader().read(in_recovery) is True
+    reader = router.request_reader()
+    assert reader.place is place
+    standby.stop()
+    try:
+        # Nothing of the standby was used yet: the request moves, whole, to the primary.
+        assert await reader.read(in_recovery) is False
+        assert reader.place is router.primary
+        assert place.state is PlaceState.DOWN
+        await router.check()
+        assert place.state is PlaceState.DOWN
+        assert router.request_reader().place is router.primary
+    finally:
+        standby.start()
+    await until(router, place, PlaceState.IN_ROTATION)
+    assert await router.request_reader().read(in_recovery) is True
+
+
+@on_postgres
+async def test_a_request_that_used_its_standby_is_told_to_retry_when_it_goes_away(
+    engine: AsyncEngine, standby_engine: AsyncEngine, standby: StandbyServer
+) -> None:
+    router = make_router(engine, standby_engine)
+    (place,) = router.standbys
+    await until(router, place, PlaceState.IN_ROTATION)
+    reader = router.request_reader()
+    assert await reader.read(in_recovery) is True
+    standby.stop()
+    try:
+        # Moving now would mix the standby's rows with the primary's.
+        with pytest.raises(ReadPlaceLost, match="retry the request"):
+            await reader.read(in_recovery)
+        assert place.state is PlaceState.DOWN
+    finally:
+        standby.start()
+    await until(router, place, PlaceState.IN_ROTATION)
+
+
+async def replay_waits_at_most(standby: StandbyServer, delay: str) -> None:
+    """Sets how long replay waits for a read that holds what it needs before cancelling it."""
+    await standby.execute(f"ALTER SYSTEM SET max_standby_streaming_delay = '{delay}'")
+    await standby.execute("SELECT pg_reload_conf()")
+    engine = create_engine(standby.url)
+    try:
+        async with asyncio.timeout(10):
+            while True:
+                async with engine.connect() as connection:
+                    shown = await connection.scalar(text("SHOW max_standby_streaming_delay"))
+                if shown == delay:
+                    return
+                await asyncio.sleep(0.05)
+    finally:
+        await engine.dispose()
+
+
+async def until_running_on(standby_engine: AsyncEngine, marker: str) -> None:
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE :marker"
+        " AND pid <> pg_backend_pid()"
+    )
+    async with asyncio.timeout(30):
+        while True:
+            async with standby_engine.connect() as connection:
+                if await connection.scalar(query, {"marker": f"%{marker}%"}):
+                    return
+            await asyncio.sleep(0.05)
+
+
+@on_postgres
+async def test_a_read_that_replay_cancels_moves_its_request_to_the_primary(
+    engine: AsyncEngine, standby_engine: AsyncEngine, standby: StandbyServer
+) -> None:
+    await replay_waits_at_most(standby, "200ms")
+    try:
+        router = make_router(engine, standby_engine)
+        (place,) = router.standbys
+        await until(router, place, PlaceState.IN_ROTATION)
+        reader = router.request_reader()
+
+        async def slow_read(connection: AsyncConnection) -> bool:
+            await connection.execute(text("SELECT count(*), pg_sleep(2) AS slow_read FROM account"))
+            return await in_recovery(connection)
+
+        reading = asyncio.ensure_future(reader.read(slow_read))
+        await until_running_on(standby_engine, "slow_read FROM account")
+        # A lock the standby's read holds: replay cancels the read after 200 ms.
+        async with engine.begin() as connection:
+            await connection.execute(text("LOCK TABLE account IN ACCESS EXCLUSIVE MODE"))
+        assert await reading is False
+        assert reader.place is router.primary
+        assert place.state is PlaceState.IN_ROTATION
+    finally:
+        await replay_waits_at_most(standby, "30s")
+
+
+@on_postgres
+async def test_a_read_that_fails_on_a_standby_that_answers_is_not_moved(
+    engine: AsyncEngine, standby_engine: AsyncEngine
+) -> None:
+    router = make_router(engine, standby_engine)
+    (place,) = router.standbys
+    await until(router, place, PlaceState.IN_ROTATION)
+    reader = router.request_reader()
+
+    async def broken(connection: AsyncConnection) -> object:
+        return await connection.scalar(text("SELECT * FROM no_such_table"))
+
+    with pytest.raises(Exception, match="no_such_table") as raised:
+        await reader.read(broken)
+    assert not is_unreachable(raised.value)
+    assert reader.place is place
+    assert place.state is PlaceState.IN_ROTATION
+
+
+@on_postgres
+async def test_a_server_that_is_not_in_recovery_is_not_taken_for_a_standby(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    primary_again = create_engine(database_url)
+    try:
+        router = make_router(engine, primary_again)
+        await router.check()
+        (place,) = router.standbys
+        assert place.state is PlaceState.NOT_A_STANDBY
+        assert router.pick() is router.primary
+    finally:
+        await primary_again.dispose()
+
+
+@on_postgres
+async def test_an_unreachable_standby_is_down_from_the_first_check(engine: AsyncEngine) -> None:
+    nowhere = create_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")
+    try:
+        router = make_router(engine, nowhere)
+        await router.check()
+        (place,) = router.standbys
+        assert place.state is PlaceState.DOWN
+        assert place.reason is not None
+        assert "Error" in place.reason
+        with pytest.raises(OSError, match="Connect") as raised:
+            async with nowhere.connect():
+                pass
+        assert is_unreachable(raised.value)
+    finally:
+        await nowhere.dispose()
+
+
+@given(st.integers(min_value=0, max_value=2**64 - 1))
+def test_a_wal_position_reads_as_its_byte_number(position: int) -> None:
+    shown: Callable[[int], str] = lambda n: f"{n >> 32:X}/{n & 0xFFFFFFFF:X}"  # noqa: E731
+    assert parse_lsn(shown(position)) == position
+
+
+@given(
+    st.lists(st.tuples(st.floats(0.01, 5.0), st.integers(0, 10**6)), min_size=1, max_size=30),
+    st.integers(0, 3 * 10**7),
+    st.integers(1, 40),
+)
+def test_a_lag_never_makes_a_standby_look_fresher_than_it_is(
+    steps: list[tuple[float, int]], replayed: int, keep: int
+) -> None:
+    positions = PrimaryPositions(keep=keep)
+    history: list[tuple[float, int]] = []
+    at, position = 0.0, 0
+    for gap, written in steps:  # the primary's position only grows
+        at, position = at + gap, position + written
+        positions.add(at, position)
+        history.append((at, position))
+    now = at + 0.5
+    lag = positions.lag(replayed, now=now)
+    kept = history[-keep:]
+    if lag is None:
+        assert all(replayed < written for _, written in kept)
+        return
+    then = now - lag
+    # The standby has everything the primary had `lag` seconds ago...
+    assert replayed >= max(written for sampled, written in history if sampled <= then + 1e-9)
+    # ...and the samples kept give no fresher date.
+    assert all(replayed < written for sampled, written in kept if sampled > then + 1e-9)
