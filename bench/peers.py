@@ -40,7 +40,15 @@ from peers_check import same_rows
 from peers_data import POSTGRAPHILE_SCHEMA, ensure_postgres, ensure_sqlite
 from peers_load import Load, run_wrk, wrk_or_exit
 from peers_postgraphile import Installed, install, node_too_old, node_version
-from peers_report import Measure, Results, Sample, detail_table, ratio_table, scaling_table
+from peers_report import (
+    Measure,
+    Results,
+    Sample,
+    detail_table,
+    ratio_table,
+    scaling_table,
+    targets_table,
+)
 from peers_servers import REPOSITORY, Server, floor, ours, postgraphile
 
 CACHE = Path.home() / ".cache" / "profiling-bench"
@@ -367,6 +375,9 @@ async def main(options: Options) -> None:
     )
     print("\n### Throughput from 1 to 8 connections (medians)\n")
     print(scaling_table(results))
+    postgraphile4 = next((p.installed.label for p in peers if p.installed.major == 4), None)
+    print("\n### Targets (medians of this run)\n")
+    print(targets_table(results, postgraphile4))
 
 
 if __name__ == "__main__":

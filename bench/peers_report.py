@@ -178,3 +178,121 @@ def scaling_table(results: Results) -> str:
                 cells.append(_scaling(one, eight))
             lines.append(f"| {store} | {server} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+# --- the targets -------------------------------------------------------------------------------
+
+# A warm pool opens no session during a measurement; a pool that a peer lets idle connections
+# go from (node-postgres closes them after 10 s) opens at most one per client connection again.
+MAX_SESSIONS = 10
+
+
+def _target(name: str, figure: str, met: bool | None) -> str:
+    verdict = "-" if met is None else ("met" if met else "**not met**")
+    return f"| {name} | {figure} | {verdict} |"
+
+
+def _throughput_targets(results: Results, store: str, peer: str | None) -> list[str]:
+    lines = []
+    floor_share = 0.8 if store == "PostgreSQL" else 0.7
+    for connections in (1, 8):
+        measure = Measure("small", connections, 1)
+        mine = results.get(measure, store, OURS_NAME)
+        if not mine:
+            continue
+        ours_rate = _headline(measure, mine)
+        if peer is not None and (theirs := results.get(measure, store, peer)):
+            rate = _headline(measure, theirs)
+            lines.append(
+                _target(
+                    f"{store}: {measure.title}, at least {peer}",
+                    f"{ours_rate:,.0f} against {rate:,.0f} req/s",
+                    ours_rate >= rate,
+                )
+            )
+        if floor := results.get(measure, store, FLOOR_NAME):
+            rate = _headline(measure, floor)
+            lines.append(
+                _target(
+                    f"{store}: {measure.title}, at least {floor_share}x the raw floor",
+                    f"{ours_rate / rate:.2f}x",
+                    ours_rate >= floor_share * rate,
+                )
+            )
+    return lines
+
+
+def _scaling_targets(results: Results, store: str) -> list[str]:
+    lines = []
+    for count in sorted({m.processes for m in results.measures()}):
+        one = results.get(Measure("small", 1, count), store, OURS_NAME)
+        eight = results.get(Measure("small", 8, count), store, OURS_NAME)
+        if one and eight:
+            ratio = _headline(Measure("small", 8, count), eight) / _headline(
+                Measure("small", 1, count), one
+            )
+            lines.append(
+                _target(
+                    f"{store}: throughput rises from 1 to 8 connections, {count} process(es)",
+                    f"{ratio:.2f}x",
+                    ratio >= 1,
+                )
+            )
+    return lines
+
+
+def _large_targets(results: Results, store: str, peer: str | None) -> list[str]:
+    measure = Measure("large", 1, 1)
+    mine = results.get(measure, store, OURS_NAME)
+    if not mine:
+        return []
+    ours_ms = _headline(measure, mine)
+    lines = []
+    if peer is not None and (theirs := results.get(measure, store, peer)):
+        their_ms = _headline(measure, theirs)
+        lines.append(
+            _target(
+                f"{store}: {measure.title}, no slower than {peer}",
+                f"{ours_ms:,.0f} against {their_ms:,.0f} ms",
+                ours_ms <= their_ms,
+            )
+        )
+    if store == "PostgreSQL" and (floor := results.get(measure, store, FLOOR_NAME)):
+        floor_ms = _headline(measure, floor)
+        lines.append(
+            _target(
+                f"{store}: {measure.title}, at most 1.5x the raw floor's time",
+                f"{ours_ms / floor_ms:.2f}x",
+                ours_ms <= 1.5 * floor_ms,
+            )
+        )
+    return lines
+
+
+def _session_targets(results: Results) -> list[str]:
+    lines = []
+    for measure in results.measures():
+        samples = results.get(measure, "PostgreSQL", OURS_NAME)
+        counts = [s.sessions for s in samples if s.sessions is not None]
+        if measure.connections > 1 and counts:
+            requests = statistics.median(s.load.requests for s in samples)
+            lines.append(
+                _target(
+                    f"PostgreSQL: {measure.title}, at most {MAX_SESSIONS} sessions opened",
+                    f"{max(counts)} at most, for about {requests:,.0f} requests",
+                    max(counts) <= MAX_SESSIONS,
+                )
+            )
+    return lines
+
+
+def targets_table(results: Results, postgraphile4: str | None) -> str:
+    """The performance targets ours is held to, from this run's medians."""
+    lines = ["| target | figure | |", "| --- | ---: | --- |"]
+    for store in results.stores():
+        peer = postgraphile4 if store == "PostgreSQL" else None
+        lines += _throughput_targets(results, store, peer)
+        lines += _scaling_targets(results, store)
+        lines += _large_targets(results, store, peer)
+    lines += _session_targets(results)
+    return "\n".join(lines)
