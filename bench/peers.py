@@ -37,7 +37,7 @@ from pathlib import Path
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 from peers_check import same_rows
-from peers_data import POSTGRAPHILE_SCHEMA, ensure_postgres, ensure_sqlite
+from peers_data import ACCOUNTS, POSTGRAPHILE_SCHEMA, ensure_postgres, ensure_sqlite
 from peers_load import Load, run_wrk, wrk_or_exit
 from peers_postgraphile import Installed, install, node_too_old, node_version
 from peers_report import (
@@ -54,7 +54,6 @@ from peers_servers import REPOSITORY, Server, floor, ours, postgraphile
 CACHE = Path.home() / ".cache" / "profiling-bench"
 POSTGRES = "PostgreSQL"
 SQLITE = "SQLite"
-ACCOUNTS = 1_000
 WARM_UP_SECONDS = 1
 # Sessions are counted by PostgreSQL when a backend reports its statistics, which it does when
 # it goes idle: a short pause after the load lets the last ones arrive.
@@ -66,7 +65,7 @@ POSTGRAPHILE_PORTS = (5121, 5131)
 
 @dataclass(frozen=True)
 class Options:
-    seconds: float
+    seconds: int
     rounds: int
     stores: list[str]
     skip_postgraphile: bool
@@ -80,7 +79,9 @@ class Options:
 
 def parse_options(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=4, help="per measurement (default 4)")
+    parser.add_argument(
+        "--seconds", type=int, default=4, help="whole seconds per measurement (default 4)"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--only", choices=["postgres", "sqlite"], help="one store only")
     parser.add_argument("--skip-postgraphile", action="store_true")
@@ -222,7 +223,7 @@ async def measure_once(
     wrk: str,
     server: Server,
     measure: Measure,
-    seconds: float,
+    seconds: int,
     counter: SessionCounter | None,
 ) -> Sample:
     dialect = server.dialect

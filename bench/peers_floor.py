@@ -104,7 +104,7 @@ class Sqlite:
         self._connection: sqlite3.Connection | None = None
 
     async def open(self) -> None:
-        self._connection = sqlite3.connect(self._path, check_same_thread=False)
+        self._connection = sqlite3.connect(self._path)
 
     async def close(self) -> None:
         if self._connection is not None:

@@ -82,7 +82,7 @@ def lua_script(path: str, body: str, accounts: int) -> str:
 
 
 async def run_wrk(
-    wrk: str, port: int, path: str, body: str, *, connections: int, seconds: float, accounts: int
+    wrk: str, port: int, path: str, body: str, *, connections: int, seconds: int, accounts: int
 ) -> Load:
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "request.lua"
@@ -94,7 +94,7 @@ async def run_wrk(
             "--connections",
             str(connections),
             "--duration",
-            f"{max(1, round(seconds))}s",
+            f"{seconds}s",
             "--timeout",
             "30s",
             "--script",
