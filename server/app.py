@@ -41,7 +41,7 @@ from server.rate_limits import Admitted, RateLimiter
 from settings import Settings
 from store.engine import create_serving_engine
 from store.running import shielded
-from store.running.reader import reader_for
+from store.running.reader import close_readers, reader_for
 from store.scope import Role
 
 
@@ -180,7 +180,9 @@ def create_app(
         engine
         if engine is not None
         else create_serving_engine(
-            settings.database_url, statement_timeout=settings.request_timeout
+            settings.database_url,
+            statement_timeout=settings.request_timeout,
+            pool_size=settings.database_pool_size,
         )
     )
 
@@ -204,6 +206,7 @@ def create_app(
             # Reads of requests that timed out may still run: they return their connections
             # first (store/running/shielded.py).
             await shielded.settle_all()
+            await close_readers(database)
             await database.dispose()
 
     observability = Observability(database)
