@@ -118,7 +118,7 @@ class DriverConnection:
         for kind in type(error).__mro__:
             if kind in translations:
                 message = error.args[0] if error.args else str(error)
-                adapted = translations[kind](message, error)
+                adapted: Exception = translations[kind](message, error)
                 return DBAPIError.instance(
                     sql, tuple(arguments), adapted, dbapi.Error, dialect=self.dialect
                 )
