@@ -45,7 +45,7 @@ class RequestContext:
         known_names: KnownMetricNames | None = None,
     ) -> RequestContext:
         """A request's context; `known_names` is the app's, shared by its requests."""
-        reader = reader_for(engine)
+        reader = reader_for(engine, driver_reads=settings.driver_reads)
         return cls(
             reader=reader,
             settings=settings,

@@ -188,7 +188,9 @@ def create_app(
 
     async def healthz(_request: Request) -> Response:
         try:
-            await reader_for(database).read(lambda connection: connection.execute(text("SELECT 1")))
+            await reader_for(database, driver_reads=settings.driver_reads).read(
+                lambda connection: connection.execute(text("SELECT 1"))
+            )
         except Exception as exc:  # any failure to reach the database means "not ready"
             return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
         return JSONResponse({"status": "ok"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import threading
 from typing import Any
 
@@ -37,13 +38,14 @@ _STATUS_ARGUMENT = 4
 
 
 class AccessSample(logging.Filter):
-    """Lets `share` of the access log's records through, one every 1/share, deterministically
-    (a share of 0.25 logs exactly every fourth request), and every server error."""
+    """Lets `share` of the access log's records through, spread evenly and deterministically
+    (a share of 0.25 logs the first request and every fourth after it: ceil(n x share) of n),
+    and every server error."""
 
     def __init__(self, share: float) -> None:
         super().__init__()
         self._share = share
-        self._credit = 1.0  # the first request is logged
+        self._seen = 0
         self._lock = threading.Lock()
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -53,11 +55,10 @@ class AccessSample(logging.Filter):
             if isinstance(status, int) and status >= 500:
                 return True
         with self._lock:
-            self._credit += self._share
-            if self._credit >= 1.0:
-                self._credit -= 1.0
-                return True
-            return False
+            seen = self._seen
+            self._seen += 1
+        # Request k is logged when the running count of requests owed a line goes up.
+        return math.ceil(seen * self._share) < math.ceil((seen + 1) * self._share)
 
 
 def access_log_enabled(share: float) -> bool:
