@@ -49,7 +49,7 @@ class DriverConnection:
         try:
             rows: list[Any] = await self._connection.fetch(sql, *arguments)
         except Exception as error:
-            raise self._standard_error(error, sql, arguments) from error
+            raise standard_error(self.dialect, error, sql, arguments) from error
         return rows
 
     async def column_types(self, sql: str) -> tuple[int, ...]:
@@ -65,7 +65,7 @@ class DriverConnection:
             try:
                 prepared = await self._connection.prepare(sql)
             except Exception as error:
-                raise self._standard_error(error, sql, ()) from error
+                raise standard_error(self.dialect, error, sql, ()) from error
             types = tuple(attribute.type.oid for attribute in prepared.get_attributes())
             if len(_column_types) >= TYPES_KEPT:
                 _column_types.clear()
@@ -107,23 +107,6 @@ class DriverConnection:
         keys = [column.keyname for column in columns] if columns else _keys(rows)
         return IteratorResult(SimpleResultMetaData(keys), iter(converted))
 
-    def _standard_error(
-        self, error: Exception, sql: str, arguments: Sequence[Any]
-    ) -> BaseException:
-        """The exception SQLAlchemy's engine raises for the driver's `error` (a DBAPIError of
-        the same class for the same failure), so that callers and answers see one kind of
-        error whichever path a read took."""
-        dbapi = self.dialect.loaded_dbapi
-        translations = dbapi._asyncpg_error_translate
-        for kind in type(error).__mro__:
-            if kind in translations:
-                message = error.args[0] if error.args else str(error)
-                adapted: Exception = translations[kind](message, error)
-                return DBAPIError.instance(
-                    sql, tuple(arguments), adapted, dbapi.Error, dialect=self.dialect
-                )
-        return error
-
     def _announce(self, sql: str, arguments: Sequence[Any]) -> None:
         # The listeners receive what the engine's own events pass (connection, cursor,
         # statement, parameters, context, executemany); there is no SQLAlchemy connection,
@@ -131,6 +114,24 @@ class DriverConnection:
         dispatch = self._engine.sync_engine.dispatch
         if dispatch.before_cursor_execute:
             dispatch.before_cursor_execute(None, None, sql, tuple(arguments), None, False)
+
+
+def standard_error(
+    dialect: Dialect, error: Exception, sql: str | None, arguments: Sequence[Any]
+) -> BaseException:
+    """The exception SQLAlchemy's engine raises for the driver's `error` (a DBAPIError of
+    the same class for the same failure, whether a statement or the connection failed), so
+    that callers and answers see one kind of error whichever path a read took."""
+    dbapi = dialect.loaded_dbapi
+    translations = dbapi._asyncpg_error_translate
+    for kind in type(error).__mro__:
+        if kind in translations:
+            message = error.args[0] if error.args else str(error)
+            adapted: Exception = translations[kind](message, error)
+            return DBAPIError.instance(
+                sql, tuple(arguments) if sql else None, adapted, dbapi.Error, dialect=dialect
+            )
+    return error
 
 
 def _keys(rows: list[Any]) -> list[str]:

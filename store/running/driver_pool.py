@@ -27,6 +27,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.engine import connect_args_of
+from store.running.driver_connection import standard_error
 
 # The driver's options SQLAlchemy's URL may carry that asyncpg.connect takes as they are.
 _ASYNCPG_OPTIONS = ("host", "port", "user", "password", "database", "ssl", "server_settings")
@@ -117,7 +118,15 @@ async def close_pool(engine: AsyncEngine) -> None:
 
 @contextlib.asynccontextmanager
 async def connection_of(engine: AsyncEngine) -> AsyncIterator[Any]:
-    """A connection of the engine's read pool, given back whatever happens."""
-    pool = await pool_of(engine)
-    async with pool.acquire() as connection:
+    """A connection of the engine's read pool, given back whatever happens. Failing to
+    connect raises what the engine would raise (a DBAPIError for PostgreSQL's refusals)."""
+    try:
+        pool = await pool_of(engine)
+        acquired = pool.acquire()
+        connection = await acquired.__aenter__()
+    except Exception as error:
+        raise standard_error(engine.dialect, error, None, ()) from error
+    try:
         yield connection
+    finally:
+        await acquired.__aexit__(None, None, None)

@@ -210,3 +210,19 @@ async def test_disposing_of_the_engine_closes_its_read_pool(engine: AsyncEngine)
     )
     # A read after disposal opens a new pool, as the engine opens new connections.
     assert await reader_for(engine).read(reads.metric_definitions) == []
+
+
+async def test_a_database_that_refuses_the_connection_fails_as_on_the_engine(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite opens any file")
+    missing = database_url.rsplit("/", 1)[0] + "/no_such_database_for_reads"
+    engine = create_serving_engine(missing, statement_timeout=1, pool_size=1)
+    try:
+        for reader in _readers(engine):
+            with pytest.raises(DBAPIError, match="does not exist"):
+                await reader.read(reads.metric_definitions)
+    finally:
+        await close_readers(engine)
+        await engine.dispose()
