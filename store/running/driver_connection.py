@@ -76,8 +76,9 @@ class DriverConnection:
         self, statement: ClauseElement, parameters: Mapping[str, Any] | None = None
     ) -> Result[Any]:
         """A Core statement's rows as SQLAlchemy's Result, values converted as Core converts
-        them. Compiled at each call: the reads of a request that use it run once per request,
-        the ones that run per entity are DriverSelects."""
+        them. Compiled at each call, where SQLAlchemy's engine would take it from its cache:
+        the reads that use it run once per request or per DataLoader batch; the reads every
+        request makes are DriverSelects, compiled once."""
         compiled = statement.compile(dialect=self.dialect)
         assert isinstance(compiled, SQLCompiler)
         state = compiled.construct_expanded_state(dict(parameters or {}))

@@ -107,6 +107,9 @@ class DriverSelect:
         self, connection: DriverConnection, text: _Text, parameters: Mapping[str, Any]
     ) -> list[list[Any]]:
         """The same on asyncpg itself (store/running/driver_connection.py)."""
+        # The arguments first: nothing may fail between describing the statement and running
+        # it (DriverConnection.column_types says why).
+        arguments = text.arguments(parameters)
         dialect = connection.dialect
         processors = self._processors.get(dialect)
         if processors is None:
@@ -117,7 +120,7 @@ class DriverSelect:
                 for column, oid in zip(self._columns, types, strict=True)
             )
             self._processors[dialect] = processors
-        rows = await connection.fetch(text.sql, text.arguments(parameters))
+        rows = await connection.fetch(text.sql, arguments)
         if not rows:
             return [[] for _ in self._columns]
         with collection_paused():
