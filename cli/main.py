@@ -158,7 +158,7 @@ def serve(
     run_on_database(settings, prepare)
     import uvicorn
 
-    from server.logs import log_config
+    from server.logs import access_log_enabled, log_config
     from server.served_app import FACTORY, event_loop, http_parser
     from settings import SERVE_NO_AUTH_VARIABLE
 
@@ -178,8 +178,9 @@ def serve(
         workers=workers,
         loop=event_loop(),
         http=http_parser(),
-        log_config=log_config(log_format.value),
+        log_config=log_config(log_format.value, access_log_sample=settings.access_log_sample),
         log_level="info",
+        access_log=access_log_enabled(settings.access_log_sample),
         timeout_keep_alive=keep_alive,
     )
 

@@ -48,7 +48,7 @@ class RequestContext:
         """A request's context; `known_names` is the app's, shared by its requests. Its reads
         go through `reader` when given (a standby's, store/running/routing.py), else the
         engine's."""
-        reader = reader or reader_for(engine)
+        reader = reader or reader_for(engine, driver_reads=settings.driver_reads)
         return cls(
             reader=reader,
             settings=settings,

@@ -41,7 +41,7 @@ from server.rate_limits import Admitted, RateLimiter
 from settings import Settings
 from store.engine import create_serving_engine
 from store.running import shielded
-from store.running.reader import reader_for
+from store.running.reader import close_readers, reader_for
 from store.running.routing import STANDBY_CONNECT_TIMEOUT, ReadRouter
 from store.scope import Role
 
@@ -185,7 +185,9 @@ def create_app(
         engine
         if engine is not None
         else create_serving_engine(
-            settings.database_url, statement_timeout=settings.request_timeout
+            settings.database_url,
+            statement_timeout=settings.request_timeout,
+            pool_size=settings.database_pool_size,
         )
     )
 
@@ -195,7 +197,9 @@ def create_app(
         # Standbys that are down or late only move reads to the primary: the primary decides.
         standbys = {} if read_router is None else {"standbys": read_router.status()}
         try:
-            await reader_for(database).read(lambda connection: connection.execute(text("SELECT 1")))
+            await reader_for(database, driver_reads=settings.driver_reads).read(
+                lambda connection: connection.execute(text("SELECT 1"))
+            )
         except Exception as exc:  # any failure to reach the database means "not ready"
             return JSONResponse(
                 {"status": "unavailable", "reason": type(exc).__name__, **standbys}, 503
@@ -218,10 +222,12 @@ def create_app(
             # Reads of requests that timed out may still run: they return their connections
             # first (store/running/shielded.py).
             await shielded.settle_all()
+            await close_readers(database)
             await database.dispose()
         if read_router is not None:
             await shielded.settle_all()
             for standby in read_router.standbys:
+                await close_readers(standby.engine)
                 await standby.engine.dispose()
 
     observability = Observability(database)
@@ -286,9 +292,14 @@ def _read_router(settings: Settings, primary: AsyncEngine) -> ReadRouter | None:
             url,
             statement_timeout=settings.request_timeout,
             connect_timeout=STANDBY_CONNECT_TIMEOUT,
+            pool_size=settings.database_pool_size,
         )
         for url in standbys.urls
     ]
     return ReadRouter(
-        primary, engines, max_lag=standbys.max_lag, check_interval=standbys.check_interval
+        primary,
+        engines,
+        max_lag=standbys.max_lag,
+        check_interval=standbys.check_interval,
+        driver_reads=settings.driver_reads,
     )

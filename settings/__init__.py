@@ -27,10 +27,14 @@ down: nothing below this module reads the environment.
 | PROFILING_MAX_BODY_BYTES | 262144 | a larger request body is refused (413) before it is read |
 | PROFILING_LEAN_EXECUTION | true | the column-at-a-time executor (schema/execution/lean.py) |
 | PROFILING_PREPARED_QUERIES | true | queries that validated once skip Strawberry's pipeline |
+| PROFILING_DRIVER_READS | true | PostgreSQL reads of requests on asyncpg, not SQLAlchemy |
+| PROFILING_DATABASE_POOL_SIZE | 4 | PostgreSQL connections a server keeps for reads, never more |
+| PROFILING_ACCESS_LOG_SAMPLE | 1 | share of requests in the access log (0 none; errors always) |
 | PROFILING_SERVE_NO_AUTH | false | set by `profiling serve --no-auth` for its workers |
 
 The two execution switches exist so that an upgrade of Strawberry or graphql-core can be tried
-with the fast paths off (docs/upgrading-strawberry.md): answers are the same either way."""
+with the fast paths off (docs/upgrading-strawberry.md), and PROFILING_DRIVER_READS so that one of
+asyncpg or SQLAlchemy can: answers are the same either way."""
 
 from __future__ import annotations
 
@@ -46,6 +50,9 @@ from analytics.credit import CreditPolicy
 from analytics.rfm import DEFAULT_RECENT_QUARTERS
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///profiling.db"
+# PostgreSQL connections a server process keeps: a request starts at most two reads at once,
+# and a few requests in flight keep two cores busy (docs/performance.md has the figures).
+DEFAULT_POOL_SIZE = 4
 DEFAULT_REPORT_NAME = "Customer Profiling Pulse"
 DEFAULT_RATE = 100_000.0
 DEFAULT_PRIVACY_EPSILON = 1.0
@@ -139,6 +146,10 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     lean_execution: bool = True
     prepared_queries: bool = True
+    driver_reads: bool = True
+    database_pool_size: int = DEFAULT_POOL_SIZE
+    # The share of requests the access log writes a line for (server/logs.py).
+    access_log_sample: float = 1.0
     serve_no_auth: bool = False
 
     def today(self) -> dt.date:
@@ -245,8 +256,26 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=env.whole("PROFILING_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1024),
         lean_execution=env.switch("PROFILING_LEAN_EXECUTION"),
         prepared_queries=env.switch("PROFILING_PREPARED_QUERIES"),
+        driver_reads=env.switch("PROFILING_DRIVER_READS"),
+        database_pool_size=env.whole("PROFILING_DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, minimum=1),
+        access_log_sample=_access_log_sample(env),
         serve_no_auth=env.switch(SERVE_NO_AUTH_VARIABLE, default=False),
     )
+
+
+def _access_log_sample(env: _Environment) -> float:
+    given = env.text("PROFILING_ACCESS_LOG_SAMPLE", "")
+    problem = SettingsError(
+        "PROFILING_ACCESS_LOG_SAMPLE must be the share of requests to log, from 0 (none) to "
+        f"1 (all), got {given!r}"
+    )
+    try:
+        share = env.number("PROFILING_ACCESS_LOG_SAMPLE", 1.0, positive=False)
+    except SettingsError:
+        raise problem from None
+    if share > 1:
+        raise problem
+    return share
 
 
 def _query_limits(env: _Environment) -> QueryLimits:

@@ -3,12 +3,15 @@ database URLs are supported."""
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, event, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from settings import DEFAULT_POOL_SIZE
 
 # The URLs `DATABASE_URL` accepts (settings turn the plain `sqlite://` and `postgresql://` forms
 # into these), as a user reads them in a refusal.
@@ -17,6 +20,10 @@ SUPPORTED_URLS = (
     "postgresql+asyncpg://USER@HOST:PORT/DATABASE (or postgresql://...)"
 )
 _DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+# The driver's own connection arguments of each engine (such as the server settings that bound
+# a statement's time), for the reads that connect to PostgreSQL without SQLAlchemy
+# (store/running/driver_pool.py).
+_connect_args: weakref.WeakKeyDictionary[AsyncEngine, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 class DatabaseUnavailable(Exception):
@@ -78,21 +85,38 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     engine = create_async_engine(database_url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", sqlite_pragmas)
+    _connect_args[engine] = dict(kwargs.get("connect_args", {}))
     return engine
 
 
+def connect_args_of(engine: AsyncEngine) -> dict[str, Any]:
+    """The `connect_args` the engine was made with (none for an engine made elsewhere)."""
+    return dict(_connect_args.get(engine, {}))
+
+
 def create_serving_engine(
-    database_url: str, *, statement_timeout: float, connect_timeout: float | None = None
+    database_url: str,
+    *,
+    statement_timeout: float,
+    connect_timeout: float | None = None,
+    pool_size: int = DEFAULT_POOL_SIZE,
 ) -> AsyncEngine:
     """The engine of a server: on PostgreSQL no statement runs longer than `statement_timeout`
     seconds. A request that times out stops waiting for its reads, but they finish on their
     own (store/running/shielded.py): the server bounds them, so a hostile query cannot keep the
     database busy after its client has been answered. `connect_timeout` bounds the wait for a
-    new PostgreSQL connection (a standby that stops answering, rather than refusing)."""
+    new PostgreSQL connection (a standby that stops answering, rather than refusing).
+
+    On PostgreSQL the pool holds `pool_size` connections and never more: a read that finds
+    them all busy waits for one. Overflow connections would be opened for a burst and closed
+    when it ends, a new session per request under load; the reads' own pool takes its size
+    from this one (store/running/driver_pool.py)."""
     if make_url(database_url).get_backend_name() == "postgresql":
         milliseconds = max(1, round(statement_timeout * 1000))
         connect_args: dict[str, Any] = {"server_settings": {"statement_timeout": str(milliseconds)}}
         if connect_timeout is not None:
             connect_args["timeout"] = connect_timeout
-        return create_engine(database_url, connect_args=connect_args)
+        return create_engine(
+            database_url, connect_args=connect_args, pool_size=pool_size, max_overflow=0
+        )
     return create_engine(database_url)

@@ -22,6 +22,7 @@ from sqlalchemy import Dialect, Select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from store.running.driver_connection import DriverConnection
 from store.running.gc_pause import collection_paused
 
 Processor = Callable[[Any], Any]
@@ -77,6 +78,8 @@ class DriverSelect:
         """The rows' values as one list per selected column, converted as Core converts them."""
         dialect = connection.dialect
         text = self._text(dialect, parameters)
+        if isinstance(connection, DriverConnection):
+            return await self._driver_columns(connection, text, parameters)
         result = await connection.exec_driver_sql(text.sql, text.arguments(parameters))
         processors = self._processors.get(dialect)
         if processors is None:
@@ -95,6 +98,32 @@ class DriverSelect:
                 result.close()
             if not rows:
                 return [[] for _ in self._columns]
+            return [
+                list(values) if process is None else list(map(process, values))
+                for values, process in zip(zip(*rows, strict=True), processors, strict=True)
+            ]
+
+    async def _driver_columns(
+        self, connection: DriverConnection, text: _Text, parameters: Mapping[str, Any]
+    ) -> list[list[Any]]:
+        """The same on asyncpg itself (store/running/driver_connection.py)."""
+        # The arguments first: nothing may fail between describing the statement and running
+        # it (DriverConnection.column_types says why).
+        arguments = text.arguments(parameters)
+        dialect = connection.dialect
+        processors = self._processors.get(dialect)
+        if processors is None:
+            # Described before it runs: see DriverConnection.column_types.
+            types = await connection.column_types(text.sql)
+            processors = tuple(
+                column.type.dialect_impl(dialect).result_processor(dialect, oid)
+                for column, oid in zip(self._columns, types, strict=True)
+            )
+            self._processors[dialect] = processors
+        rows = await connection.fetch(text.sql, arguments)
+        if not rows:
+            return [[] for _ in self._columns]
+        with collection_paused():
             return [
                 list(values) if process is None else list(map(process, values))
                 for values, process in zip(zip(*rows, strict=True), processors, strict=True)

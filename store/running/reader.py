@@ -8,10 +8,14 @@ one). The reader decides where the read runs; callers never do:
 - `SQLiteReader` (a SQLite file): a read bounded to a few rows runs at once on the event loop's
   thread; any other read runs whole in one of the reader threads, on a pysqlite connection
   over the same file (thread_reads.py). The figures behind both: docs/performance.md.
-- `AsyncEngineReader` (PostgreSQL through asyncpg, and an in-memory SQLite database that
-  another connection could not see): a pooled connection of the engine; a read that need not
-  see one snapshot (`one_snapshot=False`: one statement, or statements that need not agree)
-  runs in autocommit, one round trip instead of three (no BEGIN and ROLLBACK).
+- `DriverReader` (PostgreSQL): a connection of an asyncpg pool of the engine's own
+  (driver_pool.py), the read's statements sent to asyncpg without SQLAlchemy's greenlet bridge
+  (driver_connection.py). A read that need not see one snapshot (`one_snapshot=False`: one
+  statement, or statements that need not agree) runs in autocommit, one round trip; the others
+  in one read-only REPEATABLE READ transaction, so that their statements do see one snapshot.
+- `AsyncEngineReader` (an in-memory SQLite database that another connection could not see, and
+  PostgreSQL with `driver_reads=False`, the standard path the differential tests compare
+  with): a pooled connection of the engine, in autocommit when one snapshot is not needed.
 
 Every read that leaves the calling thread runs shielded from the caller's cancellation, so it
 always gives its connection back (shielded.py; docs/cancellation.md)."""
@@ -20,12 +24,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from store.running import shielded, thread_reads
+from store.running import driver_pool, shielded, thread_reads
+from store.running.driver_connection import DriverConnection
 
 T = TypeVar("T")
 Query = Callable[[AsyncConnection], Awaitable[T]]
@@ -85,9 +90,29 @@ class AsyncEngineReader(Reader):
             return await query(connection)
 
 
-def reader_for(engine: AsyncEngine) -> Reader:
-    """A reader over the engine (cheap: the SQLite companion is made once per engine)."""
+class DriverReader(Reader):
+    async def _run(self, query: Query[T], *, one_snapshot: bool) -> T:
+        async with driver_pool.connection_of(self.engine) as raw:
+            connection = cast(AsyncConnection, DriverConnection(raw, self.engine))
+            if not one_snapshot:
+                return await query(connection)
+            async with raw.transaction(isolation="repeatable_read", readonly=True):
+                return await query(connection)
+
+
+def reader_for(engine: AsyncEngine, *, driver_reads: bool = True) -> Reader:
+    """A reader over the engine (cheap: the SQLite companion and the PostgreSQL pool are made
+    once per engine). `driver_reads=False` keeps PostgreSQL reads on SQLAlchemy's engine.
+    `close_readers(engine)` closes what the readers of an engine opened."""
     companion = thread_reads.companion_for(engine)
     if companion is not None:
         return SQLiteReader(engine, companion)
+    if driver_reads and engine.dialect.name == "postgresql":
+        return DriverReader(engine)
     return AsyncEngineReader(engine)
+
+
+async def close_readers(engine: AsyncEngine) -> None:
+    """Close the connections the engine's readers keep of their own (a server shutting down,
+    after its reads have settled and before it disposes of the engine)."""
+    await driver_pool.close_pool(engine)

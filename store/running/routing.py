@@ -244,10 +244,14 @@ class ReadRouter:
         max_lag: float,
         check_interval: float,
         clock: Callable[[], float] = monotonic,
+        driver_reads: bool = True,
     ) -> None:
-        self.primary = ReadPlace("primary", primary, reader_for(primary), PlaceState.IN_ROTATION)
+        def reader(engine: AsyncEngine) -> Reader:
+            return reader_for(engine, driver_reads=driver_reads)
+
+        self.primary = ReadPlace("primary", primary, reader(primary), PlaceState.IN_ROTATION)
         self.standbys = [
-            ReadPlace(f"standby{number}", engine, reader_for(engine), PlaceState.UNCHECKED)
+            ReadPlace(f"standby{number}", engine, reader(engine), PlaceState.UNCHECKED)
             for number, engine in enumerate(standbys, start=1)
         ]
         self.max_lag = max_lag

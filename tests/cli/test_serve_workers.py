@@ -90,3 +90,20 @@ def test_keep_alive_sets_how_long_idle_connections_stay_open(
     refused = run("serve", "--keep-alive", "0", env=env)
     assert refused.returncode != 0
     assert "keep-alive" in refused.stderr + refused.stdout
+
+
+@pytest.mark.parametrize(("share", "lines"), [("0", 0), ("0.5", 3)])
+def test_the_access_log_keeps_its_share_of_requests(
+    env: dict[str, str], tmp_path: Path, share: str, lines: int
+) -> None:
+    assert run("demo", "--scale", "0.05", env=env).returncode == 0
+    log_path = tmp_path / "serve.log"
+    with (
+        serving([], {**env, "PROFILING_ACCESS_LOG_SAMPLE": share}, log_path) as port,
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http,
+    ):
+        for _ in range(6):
+            assert http.post("/graphql", json={"query": QUERY}).status_code == 200
+        time.sleep(0.5)  # the log's lines reach the file
+    logged = [line for line in log_path.read_text().splitlines() if "POST /graphql" in line]
+    assert len(logged) == lines, log_path.read_text()

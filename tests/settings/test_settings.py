@@ -169,3 +169,24 @@ def test_bad_standby_settings_say_what_to_fix(environ: dict[str, str], message: 
 def test_standbys_need_a_postgresql_primary() -> None:
     with pytest.raises(SettingsError, match="needs a PostgreSQL primary"):
         load_settings({"DATABASE_READ_URL": "postgresql://u@db2/p"})
+
+
+def test_the_read_pool_and_the_access_log_are_configurable() -> None:
+    defaults = load_settings({})
+    assert (defaults.database_pool_size, defaults.access_log_sample) == (4, 1.0)
+    assert defaults.driver_reads
+    chosen = load_settings(
+        {
+            "PROFILING_DATABASE_POOL_SIZE": "8",
+            "PROFILING_ACCESS_LOG_SAMPLE": "0.01",
+            "PROFILING_DRIVER_READS": "false",
+        }
+    )
+    assert (chosen.database_pool_size, chosen.access_log_sample) == (8, 0.01)
+    assert not chosen.driver_reads
+    assert load_settings({"PROFILING_ACCESS_LOG_SAMPLE": "0"}).access_log_sample == 0
+    with pytest.raises(SettingsError, match="PROFILING_DATABASE_POOL_SIZE must be a positive"):
+        load_settings({"PROFILING_DATABASE_POOL_SIZE": "0"})
+    for share in ("1.5", "-0.1", "some"):
+        with pytest.raises(SettingsError, match=r"PROFILING_ACCESS_LOG_SAMPLE .* from 0 \(none\)"):
+            load_settings({"PROFILING_ACCESS_LOG_SAMPLE": share})

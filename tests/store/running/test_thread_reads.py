@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from store.engine import create_engine
 from store.migrate import migrate
 from store.running import thread_reads
+from store.running.driver_connection import DriverConnection
 from store.running.reader import reader_for
 
 
@@ -142,16 +143,23 @@ async def test_worker_reads_see_their_callers_context_and_are_at_most_one_per_co
         assert all(thread.startswith("sqlite-reader") for thread in threads)
 
 
-async def test_a_read_outside_a_snapshot_leaves_the_pool_as_it_was(engine: AsyncEngine) -> None:
+@pytest.mark.parametrize("driver_reads", [True, False], ids=["driver", "engine"])
+async def test_a_read_outside_a_snapshot_leaves_the_pool_as_it_was(
+    engine: AsyncEngine, driver_reads: bool
+) -> None:
     async def in_transaction_block(connection: AsyncConnection) -> bool | None:
         await connection.execute(text("SELECT 1"))
         if engine.dialect.name != "postgresql":
             return None
-        raw = await connection.get_raw_connection()
-        return bool(raw.driver_connection.is_in_transaction())  # asyncpg's own answer
+        if isinstance(connection, DriverConnection):
+            driver = connection.driver_connection
+        else:
+            driver = (await connection.get_raw_connection()).driver_connection
+        return bool(driver.is_in_transaction())  # asyncpg's own answer
 
-    outside = await reader_for(engine).read(in_transaction_block, one_snapshot=False)
-    inside = [await reader_for(engine).read(in_transaction_block) for _ in range(3)]
+    reader = reader_for(engine, driver_reads=driver_reads)
+    outside = await reader.read(in_transaction_block, one_snapshot=False)
+    inside = [await reader.read(in_transaction_block) for _ in range(3)]
     if engine.dialect.name == "postgresql":
         assert outside is False  # autocommit: no BEGIN before the statement, no ROLLBACK after
         assert inside == [True] * 3  # whichever pooled connection comes next: a transaction

@@ -1,0 +1,161 @@
+"""The asyncpg pool that a PostgreSQL engine's reads run on, without SQLAlchemy between.
+
+Through SQLAlchemy's asyncio engine every call to the driver crosses its greenlet bridge,
+and a pooled connection costs a checkout, a reset on return and, past the pool's size, a new
+session opened and closed for each burst: the small query spent about half its time there
+and opened a session for every few requests under 8 clients (docs/performance.md has the
+figures). Reads only ever run one statement or a few selects, so they can talk to asyncpg
+directly: each engine gets one pool of its own, as many connections as the engine's pool
+(`create_serving_engine(pool_size=...)`), all opened at once and kept: a read that finds them
+all busy waits for one instead of opening another.
+
+The pool is made on first use in the event loop that uses it (a server's worker makes it in
+its own process, after any fork). `close_pool(engine)` closes it at shutdown; disposing of the
+engine terminates it too, so tests and commands that only dispose leave no session behind."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import weakref
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.engine import connect_args_of
+from store.running.driver_connection import standard_error
+
+# The driver's options SQLAlchemy's URL may carry that asyncpg.connect takes as they are.
+_ASYNCPG_OPTIONS = ("host", "port", "user", "password", "database", "ssl", "server_settings")
+
+
+@dataclass
+class _Pool:
+    loop: asyncio.AbstractEventLoop
+    opening: asyncio.Task[asyncpg.Pool]
+
+
+_pools: weakref.WeakKeyDictionary[AsyncEngine, _Pool] = weakref.WeakKeyDictionary()
+_listening: weakref.WeakSet[AsyncEngine] = weakref.WeakSet()
+
+
+def pool_size_of(engine: AsyncEngine) -> int:
+    """The engine's own pool size (5 for SQLAlchemy's default pool)."""
+    size = getattr(engine.pool, "size", None)
+    return int(size()) if callable(size) else 5
+
+
+async def _unchanged(_connection: asyncpg.Connection) -> None:
+    """A read leaves nothing to reset beyond what asyncpg itself checks on release (an open
+    transaction is rolled back): no SET, LISTEN, cursor or advisory lock. asyncpg's default
+    reset would send four statements, a round trip per read."""
+
+
+async def _open(engine: AsyncEngine) -> asyncpg.Pool:
+    _arguments, options = engine.dialect.create_connect_args(engine.url)
+    options = {key: value for key, value in options.items() if key in _ASYNCPG_OPTIONS}
+    options.update(connect_args_of(engine))
+    size = pool_size_of(engine)
+    pool = await asyncpg.create_pool(min_size=size, max_size=size, reset=_unchanged, **options)
+    assert pool is not None
+    return pool
+
+
+def _terminate(pool: _Pool) -> None:
+    if not pool.opening.done():
+        pool.opening.cancel()
+        return
+    if not pool.opening.cancelled() and pool.opening.exception() is None:
+        # Only the connections' sockets are closed: nothing to await, whichever loop runs.
+        with contextlib.suppress(Exception):
+            pool.opening.result().terminate()
+
+
+def _forget(engine: AsyncEngine) -> None:
+    pool = _pools.pop(engine, None)
+    if pool is not None:
+        _terminate(pool)
+
+
+async def pool_of(engine: AsyncEngine) -> asyncpg.Pool:
+    """The engine's read pool in the running loop, made on first use (concurrent first reads
+    share one opening; a failed opening is tried again by the next read)."""
+    loop = asyncio.get_running_loop()
+    pool = _pools.get(engine)
+    if pool is None or pool.loop is not loop or pool.loop.is_closed():
+        if engine not in _listening:
+            # Disposing of the engine (tests, commands, the server's shutdown) ends its pool.
+            event.listen(engine.sync_engine, "engine_disposed", lambda _: _forget(engine))
+            _listening.add(engine)
+        if pool is not None:
+            _terminate(pool)  # a pool of a loop that ended (tests run a loop each)
+        pool = _Pool(loop, loop.create_task(_open(engine)))
+        _pools[engine] = pool
+    try:
+        return await asyncio.shield(pool.opening)
+    except Exception:
+        if _pools.get(engine) is pool:
+            del _pools[engine]
+        raise
+
+
+async def close_pool(engine: AsyncEngine) -> None:
+    """Close the engine's read pool, if it has one, waiting for its reads to give their
+    connections back (a server shutting down, before it disposes of the engine)."""
+    pool = _pools.pop(engine, None)
+    if pool is None:
+        return
+    if pool.loop is asyncio.get_running_loop() and pool.opening.done():
+        with contextlib.suppress(Exception):
+            await pool.opening.result().close()
+            return
+    _terminate(pool)
+
+
+@contextlib.asynccontextmanager
+async def connection_of(engine: AsyncEngine) -> AsyncIterator[Any]:
+    """A connection of the engine's read pool, given back whatever happens. Failing to
+    connect raises what the engine would raise (a DBAPIError for PostgreSQL's refusals)."""
+    try:
+        pool = await pool_of(engine)
+        acquired = pool.acquire()
+        connection = await acquired.__aenter__()
+    except Exception as error:
+        raise standard_error(engine.dialect, error, None, ()) from error
+    try:
+        yield connection
+    except Exception as error:
+        if connection.is_closed() or _breaks_the_connection(error):
+            # As the engine invalidates a connection that failed this way: the pool replaces
+            # it, and the error says the connection was lost (a standby that stopped, say),
+            # not that the read was wrong.
+            connection.terminate()
+            for cause in _causes(error):
+                if isinstance(cause, DBAPIError):
+                    cause.connection_invalidated = True
+        raise
+    finally:
+        await acquired.__aexit__(None, None, None)
+
+
+def _breaks_the_connection(error: BaseException) -> bool:
+    # A connection the server closed (a shutdown's FATAL message may arrive while it is idle)
+    # fails its next statement with an interface error, or with a protocol state conflict.
+    return any(
+        isinstance(cause, asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError)
+        for cause in _causes(error)
+    )
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    causes: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in causes:
+        causes.append(current)
+        current = current.__cause__ or current.__context__
+    return causes
