@@ -12,11 +12,10 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store.reads.entities import STATEMENTS_KEPT
 from store.records import AppRecord
 from store.scope import Scope, account_visible, app_visible
 from store.tables import ACCOUNT_TABLE, APP_TABLE
-
-STATEMENTS_KEPT = 512
 
 app = APP_TABLE.c
 account = ACCOUNT_TABLE.c
