@@ -9,11 +9,13 @@ from resolvers.context import RequestContext
 from resolvers.errors import not_found
 from resolvers.global_ids import decode_global_id
 from resolvers.pagination import MAX_IDS, check_first, check_ids, decode_cursor
+from store.reads import apps as app_reads
 from store.reads import entities as reads
 from store.reads.entities import AccountFilter
 from store.records import (
     AccountPage,
     AccountRecord,
+    AppRecord,
     CompanyPage,
     CompanyRecord,
     ContractPage,
@@ -185,3 +187,10 @@ def _page_of(
 
 async def all_industries(context: RequestContext) -> list[IndustryRecord]:
     return await context.reader.read(reads.all_industries)
+
+
+async def apps(context: RequestContext) -> list[AppRecord]:
+    """The apps the key sees, with how many of their accounts it sees: one statement."""
+    return await context.reader.read(
+        lambda connection: app_reads.apps(connection, scope=context.scope)
+    )

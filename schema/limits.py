@@ -71,6 +71,7 @@ SizeName = Literal[
     "benchmarks_per_month",
     "quarters_per_account",
     "accounts_per_quarter",
+    "apps",
 ]
 
 
@@ -91,6 +92,7 @@ class ListSizes:
     benchmarks_per_month: int = 0  # cohorts (sector x metric) of one published month
     quarters_per_account: int = 0  # quarters with sales of one account
     accounts_per_quarter: int = 0  # accounts of one app with sales in one quarter
+    apps: int = 0  # apps (tenants) in the store
 
 
 SIZE_NAMES: tuple[SizeName, ...] = get_args(SizeName)

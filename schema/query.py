@@ -9,6 +9,7 @@ import strawberry
 
 from resolvers import benchmarks, lookups
 from resolvers import segmentation as segmentation_resolvers
+from schema.app_types import App
 from schema.benchmark_types import PulseReport, SectorBenchmark
 from schema.execution.prefetch import prefetch_metrics
 from schema.limits import field_cost, page, typical
@@ -40,6 +41,11 @@ ACCOUNTS_DOC = (
     "accountIds they come ordered by accountId; with them, in the order given. At most 100 "
     "accountIds, answered in the order given; first is 1 to 100; search matches a name or "
     "id, case-insensitively."
+)
+APPS_DOC = (
+    "The apps (tenants) this key sees, ordered by appId, each with how many of its accounts "
+    "the key sees: every app for an internal key, its own for an app key, its account's app "
+    "for an account key, none for a public key."
 )
 COMPANIES_DOC = (
     "A page of the companies this key sees. companyIds are answered in the order given; at "
@@ -113,6 +119,10 @@ class Query:
     ) -> Account | None:
         prefetch_metrics(info, level=Level.ACCOUNT, entity_id=account_id)
         return Account.from_record(await lookups.account(info.context, account_id))
+
+    @strawberry.field(description=APPS_DOC, metadata=field_cost(typical("apps", floor=10)))  # type: ignore[untyped-decorator]
+    async def apps(self, info: Info) -> list[App]:
+        return [App.from_record(record) for record in await lookups.apps(info.context)]
 
     @strawberry.field(description=ACCOUNTS_DOC, metadata=field_cost(page()))  # type: ignore[untyped-decorator]
     async def accounts(

@@ -13,6 +13,11 @@ class IndustryRecord(NamedTuple):
     name: str
 
 
+class AppRecord(NamedTuple):
+    app_id: str
+    account_count: int  # of the app's accounts that the reading scope sees
+
+
 class AccountRecord(NamedTuple):
     account_id: str
     app: str

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false, select, true
 
-from store.tables import ACCOUNT_TABLE
+from store.tables import ACCOUNT_TABLE, APP_TABLE
 
 
 class Role(StrEnum):
@@ -43,4 +43,18 @@ def account_visible(scope: Scope) -> ColumnElement[bool]:
         return account.app_id == scope.app_id
     if scope.role is Role.ACCOUNT:
         return account.account_id == scope.account_id
+    return false()
+
+
+def app_visible(scope: Scope) -> ColumnElement[bool]:
+    """The condition on the app table: an internal key sees every app, an app key its own, an
+    account key its account's app, a public key none."""
+    app_id = APP_TABLE.c.app_id
+    if scope.role is Role.INTERNAL:
+        return true()
+    if scope.role is Role.APP:
+        return app_id == scope.app_id
+    if scope.role is Role.ACCOUNT:
+        account = ACCOUNT_TABLE.c
+        return app_id.in_(select(account.app_id).where(account.account_id == scope.account_id))
     return false()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.tables import (
     ACCOUNT_TABLE,
+    APP_TABLE,
     COHORT_TABLE,
     COMPANY_TABLE,
     CONTRACT_TABLE,
@@ -36,6 +37,7 @@ _contract = CONTRACT_TABLE.c
 _quarter_segment = QUARTER_SEGMENT_TABLE.c
 
 STATEMENTS: dict[str, Select[int]] = {
+    "apps": _count(APP_TABLE),
     "companies_per_account": _largest_group(COMPANY_TABLE, _company.account_id),
     "contracts_per_account": _largest_group(
         CONTRACT_TABLE.join(COMPANY_TABLE, _contract.company_id == _company.company_id),

@@ -246,3 +246,12 @@ def test_segmentation_lists_cost_the_accounts_of_a_quarter(schema: GraphQLSchema
     assert _cost(schema, SEGMENT_LISTS) == 1 + 12 + 1 + 50 + 50 + 50
     current_sizes(schema).update(ListSizes(accounts_per_quarter=800))
     assert _cost(schema, SEGMENT_LISTS) == 1 + 12 + 1 + 800 + 800 + 800
+
+
+def test_the_list_of_apps_costs_the_apps_in_the_store(schema: GraphQLSchema) -> None:
+    # Its floor of 10 until the store holds more apps (one row each, whatever the key).
+    assert _cost(schema, "{ apps { appId accountCount } }") == 10
+    current_sizes(schema).update(ListSizes(apps=3))
+    assert _cost(schema, "{ apps { appId } }") == 10
+    current_sizes(schema).update(ListSizes(apps=250))
+    assert _cost(schema, "{ apps { appId } }") == 250

@@ -96,6 +96,7 @@ async def test_sizes_are_the_largest_lists_in_the_database(engine: AsyncEngine) 
     seed = Seed()
     seed.industry("retail")
     seed.industry("banking")
+    seed.app("north")  # an app without accounts is an app all the same
     seed.account("acc-2", industry="retail")
     seed.account("acc-3", industry="retail")  # of acc-2's app, in one of its quarters
     seed.company("co-3", account="acc-2")
@@ -138,6 +139,7 @@ async def test_sizes_are_the_largest_lists_in_the_database(engine: AsyncEngine) 
         benchmarks_per_month=0,
         quarters_per_account=3,
         accounts_per_quarter=2,  # acc-2 and acc-3 in 2021-Q2
+        apps=2,  # acc-1's default and north
     )
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -116,9 +118,9 @@ def _use_key(driver: Any, server: Server, role: str) -> None:
     _wait(driver, lambda d: "A key is set" in d.find_element("id", "api-key-status").text)
 
 
-# The picker's own requests (the list as the search changes, the apps page by page), which
-# may run while a customer view loads: every other request is the view's.
-PICKER_OPERATIONS = ("query DashboardCustomers(", "query DashboardApps(")
+# The picker's own requests (the list as the search changes, whether the key may read app
+# quarters), which may run while a customer view loads: every other request is the view's.
+PICKER_OPERATIONS = ("query DashboardCustomers(", "query DashboardQuarterAccess(")
 
 
 def _pick(driver: Any, account_id: str) -> list[dict[str, Any]]:
@@ -154,12 +156,23 @@ CUSTOMER = """query($id: String!, $sector: String!) {
     metrics { metricName effectiveDate value formattedValue }
     comparison(metric: "revenue") { customerPercentile }
     salesProfile {
-      firstPurchase lastPurchase quarters { quarter frequencySegment monetarySegment }
+      firstPurchase lastPurchase
+      quarters { quarter frequencySegment monetarySegment revenue }
     }
-    creditRisk { score segment }
+    creditRisk { score segment invoiced outstanding }
   }
   sectorBenchmarks(metric: "revenue", sectors: [$sector]) { publishable p25 p50 p90 }
 }"""
+
+
+def _amount(decimal: str) -> str:
+    """An amount as the page writes it: grouped in English, two decimals."""
+    return f"{Decimal(decimal):,.2f}"
+
+
+def _signed(sign: str, accounts: int) -> str:
+    """Accounts gained or lost as the quarter table writes them: none is a plain 0."""
+    return f"{sign}{accounts:,}" if accounts else "0"
 
 
 def test_no_key_is_one_readable_line(browser: Any, server: Server) -> None:
@@ -234,6 +247,17 @@ def test_the_customer_view_carries_the_api_values_from_two_requests(
         [q["quarter"], q["frequencySegment"], q["monetarySegment"]] for q in profile["quarters"]
     ]
     assert browser.find_element("id", "first-purchase").text == profile["firstPurchase"]
+    # Amounts without a currency (the sales and ledger files name none): grouped, with cents.
+    revenues = browser.execute_script(
+        """return [...document.querySelectorAll('#rfm .revenue')].map(r =>
+             [r.dataset.revenue, r.textContent]);"""
+    )
+    assert revenues == [[q["revenue"], _amount(q["revenue"])] for q in profile["quarters"]]
+    for measure in ("invoiced", "outstanding"):
+        cell = browser.find_element("css selector", f"#credit [data-measure={measure}]")
+        expected_amount = account["creditRisk"][measure]
+        assert cell.get_attribute("data-value") == expected_amount
+        assert cell.text == _amount(expected_amount)
     assert browser.find_element("id", "last-purchase").text == profile["lastPurchase"]
     score = browser.find_element("css selector", "#credit .score-value")
     assert score.text == str(account["creditRisk"]["score"])
@@ -308,12 +332,16 @@ def test_the_quarter_view_carries_the_api_counts(browser: Any, server: Server) -
         assert cells == {
             (t["from"], t["to"]): t["accounts"] for t in answer[measure]["transitions"]
         }
-    entered = browser.find_elements(
-        "css selector", "#frequency-flows tr[data-segment] [data-count=entered]"
-    )
-    assert [cell.text for cell in entered] == [
-        f"+{c['accounts']}" for c in answer["frequency"]["entered"]
-    ]
+    for kind, sign in (("entered", "+"), ("lapsed", "\u2212")):
+        cells = browser.find_elements(
+            "css selector", f"#frequency-flows tr[data-segment] [data-count={kind}]"
+        )
+        assert [cell.text for cell in cells] == [
+            _signed(sign, c["accounts"]) for c in answer["frequency"][kind]
+        ]
+    # No signed zero anywhere in the tables.
+    texts = [cell.text for cell in browser.find_elements("css selector", "#quarter-view td")]
+    assert not {"+0", "\u22120", "-0"} & set(texts)
     assert sum(c["accounts"] for c in answer["frequency"]["counts"]) > 0
     _check_matrix_and_members(browser, server, app, quarter_name)
     screenshot(browser, "dashboard-quarter.png", full_page=True)
@@ -356,6 +384,38 @@ def _check_matrix_and_members(browser: Any, server: Server, app: str, quarter: s
         ]
 
 
+def test_the_app_picker_comes_from_one_request(browser: Any, server: Server) -> None:
+    _use_key(browser, server, "internal")
+    _wait(browser, lambda d: d.find_element("id", "app-select").get_attribute("data-loaded"))
+    _wait(
+        browser,
+        lambda d: d.find_element("id", "customer-list").get_attribute("data-state") == "ready",
+    )
+    bodies = [
+        request.get("postData", "")
+        for request in network_requests(browser)
+        if request["url"] == f"{server.url}/graphql"
+    ]
+    # From the start with the key typed (the page's loads before it asked with the key of an
+    # earlier test, or none).
+    operations = [re.findall(r"query (\w+)", body)[0] for body in bodies]
+    last_start = len(operations) - 1 - operations[::-1].index("DashboardStart")
+    bodies, operations = bodies[last_start:], operations[last_start:]
+    # The start (definitions and apps) and the first page of the list: nothing pages through
+    # accounts to find the apps, and no key that sees many accounts is asked about quarters.
+    assert operations == ["DashboardStart", "DashboardCustomers"]
+    assert sum("apps {" in body for body in bodies) == 1
+    options = browser.find_elements("css selector", "#app-select option")
+    apps = server.query("internal", "{ apps { appId accountCount } }")["data"]["apps"]
+    assert len(apps) == 2
+    assert [(option.get_attribute("value"), option.text) for option in options] == [
+        ("", "every app")
+    ] + [(app["appId"], f"{app['appId']} ({app['accountCount']:,} accounts)") for app in apps]
+    tab = browser.find_element("id", "tab-quarter")
+    assert tab.get_attribute("data-access") == "allowed"
+    assert script_errors(browser) == []
+
+
 def test_an_account_key_sees_its_own_account_only(browser: Any, server: Server) -> None:
     _use_key(browser, server, "account")
     _wait(browser, lambda d: _state(d, "customer-view") == "ready")
@@ -365,7 +425,17 @@ def test_an_account_key_sees_its_own_account_only(browser: Any, server: Server) 
     assert view.get_attribute("data-account") == ACCOUNT
     _wait(browser, lambda d: d.find_element("id", "app-select").get_attribute("data-loaded"))
     apps = browser.find_elements("css selector", "#app-select option")
-    assert [option.get_attribute("value") for option in apps] == ["", _app_of(server, ACCOUNT)]
+    assert [option.get_attribute("value") for option in apps] == [_app_of(server, ACCOUNT)]
+    assert apps[0].text.endswith("(1 account)")
+    # App quarters are not for this key: the API refused them, the tab is off and says why,
+    # and a click on it shows no error.
+    tab = browser.find_element("id", "tab-quarter")
+    _wait(browser, lambda d: tab.get_attribute("data-access") == "refused")
+    assert not tab.is_enabled()
+    assert "this key sees one account" in tab.get_attribute("title")
+    browser.execute_script("arguments[0].click()", tab)
+    assert browser.find_element("id", "quarter-view").get_attribute("hidden") is not None
+    assert not browser.find_element("id", "error-line").is_displayed()
     # The same figures the key gets from the API itself (its metrics are its own).
     answer = server.query(
         "account", '{ account(accountId: "ACC-00002") { metrics(names: ["revenue"]) { value } } }'
@@ -384,7 +454,12 @@ def test_an_app_key_sees_its_app_only(browser: Any, server: Server) -> None:
     _use_key(browser, server, "app")
     _wait(browser, lambda d: d.find_element("id", "app-select").get_attribute("data-loaded"))
     apps = browser.find_elements("css selector", "#app-select option")
-    assert [option.get_attribute("value") for option in apps] == ["", APP_KEY_APP]
+    assert [option.get_attribute("value") for option in apps] == [APP_KEY_APP]
+    (listed_app,) = server.query("app", "{ apps { appId accountCount } }")["data"]["apps"]
+    assert apps[0].text == f"{APP_KEY_APP} ({listed_app['accountCount']:,} accounts)"
+    tab = browser.find_element("id", "tab-quarter")
+    assert tab.get_attribute("data-access") == "allowed"
+    assert tab.is_enabled()
     listed = browser.find_elements("css selector", "#customer-list li[data-account]")
     answer = server.query("app", "{ accounts(first: 25) { edges { node { accountId app } } } }")
     nodes = [edge["node"] for edge in answer["data"]["accounts"]["edges"]]

@@ -26,8 +26,14 @@ export function storeKey(key) {
   }
 }
 
-// A request that produced no data at all: its message is one line for the page.
-export class ApiError extends Error {}
+// A request that produced no data at all: its message is one line for the page, its `codes`
+// the errors' extensions.code (NOT_FOUND, UNAUTHENTICATED, ...), none for a transport failure.
+export class ApiError extends Error {
+  constructor(message, codes = []) {
+    super(message);
+    this.codes = codes;
+  }
+}
 
 // The answer's errors, by what they refuse: { refused: paths of COHORT_TOO_SMALL,
 // others: every other error }. Refusals are a state of the page, not a failure.
@@ -79,7 +85,10 @@ export async function graphql(query, variables = {}) {
   }
   if (!body.data) {
     const errors = body.errors && body.errors.length ? body.errors : [{ message: `HTTP ${response.status}` }];
-    throw new ApiError(errorLine(errors));
+    throw new ApiError(
+      errorLine(errors),
+      errors.map((error) => error.extensions && error.extensions.code).filter(Boolean)
+    );
   }
   return { data: body.data, errors: body.errors || [] };
 }

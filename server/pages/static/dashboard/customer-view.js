@@ -6,11 +6,12 @@ import { ApiError, errorLine, graphql, sortErrors } from "./api.js";
 import { lineChart, positionBar } from "./charts.js";
 import { clear, h } from "./dom.js";
 import {
+  AMOUNTS_NOTE,
   CREDIT_LABELS,
   SEGMENT_LABELS,
   formatInUnit,
   formatMonth,
-  formatMoney,
+  formatAmount,
   formatNumber,
   formatShare,
 } from "./format.js";
@@ -306,10 +307,16 @@ function rfmSection(profile) {
           segmentChip(quarter.frequencySegment, "frequency"),
           h("span", { class: "row-label" }, "Monetary"),
           segmentChip(quarter.monetarySegment, "monetary"),
-          h("span", { class: "muted small" }, `${formatNumber(quarter.orders, 0)} orders · ${formatMoney(quarter.revenue)}`)
+          h(
+            "span",
+            { class: "muted small" },
+            `${formatNumber(quarter.orders, 0)} orders · `,
+            h("span", { class: "revenue", "data-revenue": quarter.revenue, title: AMOUNTS_NOTE }, formatAmount(quarter.revenue))
+          )
         )
       )
-    )
+    ),
+    h("p", { class: "muted small amounts-note" }, "Revenue per quarter as in the sales files, which name no currency.")
   );
 }
 
@@ -348,12 +355,13 @@ function creditSection(risk) {
       h("dt", {}, "Days sales outstanding"),
       h("dd", { "data-measure": "daysSalesOutstanding" }, risk.daysSalesOutstanding === null ? "–" : `${formatNumber(risk.daysSalesOutstanding)} days`),
       h("dt", {}, "Invoiced"),
-      h("dd", { "data-measure": "invoiced" }, formatMoney(risk.invoiced)),
+      h("dd", { "data-measure": "invoiced", "data-value": risk.invoiced, title: AMOUNTS_NOTE }, formatAmount(risk.invoiced)),
       h("dt", {}, "Outstanding"),
-      h("dd", { "data-measure": "outstanding" }, formatMoney(risk.outstanding)),
+      h("dd", { "data-measure": "outstanding", "data-value": risk.outstanding, title: AMOUNTS_NOTE }, formatAmount(risk.outstanding)),
       h("dt", {}, "As of"),
       h("dd", { "data-measure": "asOf" }, risk.asOf)
     )
-    )
+    ),
+    h("p", { class: "muted small amounts-note" }, "Invoiced and outstanding as in the ledger files, which name no currency.")
   );
 }

@@ -45,9 +45,14 @@ export function formatShare(share) {
   return share === null || share === undefined ? "–" : `${formatNumber(share * 100, 1)}%`;
 }
 
-export function formatMoney(decimal) {
-  return new Intl.NumberFormat("en", { maximumFractionDigits: 2 }).format(Number(decimal));
+// Amounts of sales and ledgers (quarterly revenue, invoiced, outstanding) come without a
+// currency: the files they are ingested from name none, so the API has none to give. They are
+// written as plain numbers grouped in the page's locale, with cents, never with a guessed symbol.
+export function formatAmount(decimal) {
+  return new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(decimal));
 }
+
+export const AMOUNTS_NOTE = "Amounts as in the sales and ledger files, which name no currency.";
 
 export function formatMonth(isoDate) {
   const [year, month] = isoDate.split("-");

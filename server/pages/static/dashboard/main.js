@@ -4,11 +4,10 @@ import { ApiError, graphql, storedKey, storeKey } from "./api.js";
 import { showBenchmarks } from "./benchmarks-view.js";
 import { showCustomer } from "./customer-view.js";
 import { clear, h } from "./dom.js";
+import { formatNumber } from "./format.js";
 import { recentQuarters, showQuarter } from "./quarter-view.js";
 
 const LIST_SIZE = 25;
-const APP_PAGE = 100;
-const APP_PAGES = 20; // apps are found in the first 2,000 accounts (and in every search)
 const SEARCH_DELAY = 200; // ms after the last keystroke
 
 const element = (id) => document.getElementById(id);
@@ -29,7 +28,8 @@ const tabs = { customer: element("tab-customer"), quarter: element("tab-quarter"
 const state = {
   definitions: new Map(),
   known: new Map(),
-  apps: new Set(),
+  apps: [], // the ids of the apps this key sees, in the API's order
+  quarterAccess: false, // whether this key may read its apps' segmentation
   account: null,
   latestSale: null,
   view: "customer",
@@ -73,7 +73,7 @@ keyForget.addEventListener("click", () => {
 
 const START = `query DashboardStart {
   metricDefinitions { name unit currency higherIsBetter }
-  accounts(first: 1) { totalCount }
+  apps { appId accountCount }
 }`;
 
 async function start() {
@@ -81,9 +81,11 @@ async function start() {
   describeKey();
   showError("");
   state.known.clear();
-  state.apps.clear();
+  state.apps = [];
   state.account = null;
-  clear(appSelect, h("option", { value: "" }, "every app"));
+  allowQuarters(false, false);
+  clear(appSelect);
+  delete appSelect.dataset.loaded;
   clear(list);
   clear(quarterSelect);
   search.value = "";
@@ -109,11 +111,15 @@ async function start() {
     return;
   }
   state.definitions = new Map(answer.data.metricDefinitions.map((definition) => [definition.name, definition]));
-  if (answer.data.accounts.totalCount === 0) {
+  const apps = answer.data.apps;
+  if (apps.every((app) => app.accountCount === 0)) {
+    // A public key sees no app (and no account): the sector benchmarks are what it may read.
     views.benchmarks.hidden = false;
     await showBenchmarks(views.benchmarks, { definitions: state.definitions, showError });
     return;
   }
+  showApps(apps);
+  findQuarterAccess(apps, generation);
   controls.hidden = false;
   state.latestSale = null;
   selectView("customer");
@@ -123,52 +129,67 @@ async function start() {
     // An account key: its own account is all there is.
     openCustomer(listed.edges[0].node.accountId);
   }
-  findApps(generation);
 }
 
 // ---- Apps and customers ----------------------------------------------------------------------
 
-function noteApps(apps) {
-  for (const app of apps) {
-    if (!state.apps.has(app)) {
-      state.apps.add(app);
-      const options = [...state.apps].sort().map((name) => h("option", { value: name }, name));
-      const chosen = appSelect.value;
-      clear(appSelect, h("option", { value: "" }, "every app"), options);
-      appSelect.value = chosen;
+// The apps this key sees, from the start's `apps`: the picker lists them with the accounts the
+// key sees in each; a single app is chosen outright.
+function showApps(apps) {
+  state.apps = apps.map((app) => app.appId);
+  const options = apps.map((app) =>
+    h("option", { value: app.appId }, `${app.appId} (${formatNumber(app.accountCount, 0)} ${app.accountCount === 1 ? "account" : "accounts"})`)
+  );
+  clear(appSelect, apps.length > 1 ? h("option", { value: "" }, "every app") : null, options);
+  appSelect.value = apps.length > 1 ? "" : apps[0].appId;
+  appSelect.dataset.loaded = "true";
+}
+
+// App quarters (`segmentation`) are for internal keys and an app's own key. A key that sees more
+// than one app, or more than one account, is one of those. A key that sees one account of one
+// app may be an account key: the API's answer for that app tells (NOT_FOUND for an account key),
+// asked for with the lightest selection before the tab is offered.
+const QUARTER_ACCESS = `query DashboardQuarterAccess($app: String!, $quarter: String!) {
+  segmentation(app: $app, quarter: $quarter) { app }
+}`;
+
+async function findQuarterAccess(apps, generation) {
+  if (apps.length > 1 || apps[0].accountCount > 1) {
+    allowQuarters(true);
+    return;
+  }
+  let allowed;
+  try {
+    await graphql(QUARTER_ACCESS, { app: apps[0].appId, quarter: recentQuarters()[0] });
+    allowed = true;
+  } catch (error) {
+    if (!(error instanceof ApiError)) {
+      throw error;
     }
+    if (!error.codes.includes("NOT_FOUND")) {
+      return; // not told (a network failure, a rate limit): the tab stays off, no verdict
+    }
+    allowed = false;
+  }
+  if (generation === state.generation) {
+    allowQuarters(allowed);
   }
 }
 
-// The API has no list of apps: they are read from the accounts this key sees, a page at a time.
-async function findApps(generation) {
-  let after = null;
-  for (let page = 0; page < APP_PAGES; page += 1) {
-    let answer;
-    try {
-      answer = await graphql(
-        `query DashboardApps($after: String) {
-  accounts(first: ${APP_PAGE}, after: $after) { pageInfo { hasNextPage endCursor } edges { node { app } } }
-}`,
-        { after }
-      );
-    } catch (error) {
-      if (error instanceof ApiError) {
-        return;
-      }
-      throw error;
-    }
-    if (generation !== state.generation) {
-      return;
-    }
-    const accounts = answer.data.accounts;
-    noteApps(accounts.edges.map((edge) => edge.node.app));
-    if (!accounts.pageInfo.hasNextPage) {
-      break;
-    }
-    after = accounts.pageInfo.endCursor;
+// `known`: whether the API has told (the tab's data-access says "allowed", "refused", or
+// "unknown" while it has not).
+function allowQuarters(allowed, known = true) {
+  state.quarterAccess = allowed;
+  tabs.quarter.dataset.access = !known ? "unknown" : allowed ? "allowed" : "refused";
+  tabs.quarter.disabled = !allowed;
+  tabs.quarter.title = allowed
+    ? ""
+    : known
+      ? "App quarters need an internal key or the app's own key: this key sees one account."
+      : "App quarters are offered once the API tells whether this key may read them.";
+  if (!allowed && state.view === "quarter") {
+    selectView("customer");
   }
-  appSelect.dataset.loaded = "true";
 }
 
 const LIST_QUERY = `query DashboardCustomers($search: String, $app: String) {
@@ -212,7 +233,6 @@ async function refreshList() {
     return null;
   }
   const accounts = answer.data.accounts;
-  noteApps(accounts.edges.map((edge) => edge.node.app));
   noteSales(accounts.edges.map((edge) => edge.node.salesProfile));
   const items = accounts.edges.map(({ node }) => {
     state.known.set(node.accountId, node);
@@ -287,10 +307,13 @@ function chosenApp() {
     return appSelect.value;
   }
   const account = state.account && state.known.get(state.account);
-  return account ? account.app : [...state.apps].sort()[0];
+  return account ? account.app : state.apps[0];
 }
 
 function openQuarter() {
+  if (!state.quarterAccess) {
+    return null;
+  }
   selectView("quarter");
   showError("");
   const app = chosenApp();

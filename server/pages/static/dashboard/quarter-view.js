@@ -118,8 +118,8 @@ function flowsPanel(measure, title, segmentation) {
             h("th", {}, h("span", { class: `dot segment-${segment.toLowerCase()}` }), SEGMENT_LABELS[segment]),
             h("td", { class: "count", "data-count": "now" }, bar(now.get(segment) || 0, largest), formatNumber(now.get(segment) || 0, 0)),
             h("td", { class: "count", "data-count": "before" }, formatNumber(before.get(segment) || 0, 0)),
-            h("td", { class: "count", "data-count": "entered" }, `+${formatNumber(entered.get(segment) || 0, 0)}`),
-            h("td", { class: "count", "data-count": "lapsed" }, `−${formatNumber(lapsed.get(segment) || 0, 0)}`)
+            h("td", { class: "count", "data-count": "entered" }, signed("+", entered.get(segment) || 0)),
+            h("td", { class: "count", "data-count": "lapsed" }, signed("−", lapsed.get(segment) || 0))
           )
         )
       )
@@ -128,6 +128,11 @@ function flowsPanel(measure, title, segmentation) {
     members("Entered", flows.enteredAccounts, "entered"),
     members("Lapsed", flows.lapsedAccounts, "lapsed")
   );
+}
+
+// Accounts gained (+) or lost (−); none is a plain 0, which has no sign.
+function signed(sign, accounts) {
+  return accounts ? `${sign}${formatNumber(accounts, 0)}` : "0";
 }
 
 function bar(value, largest) {
