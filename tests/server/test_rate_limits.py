@@ -342,10 +342,12 @@ async def test_replicas_share_one_bucket_per_key_in_redis(
 async def test_a_redis_bucket_refills_at_its_rate(
     serve: Callable[..., Any], keys: dict[str, str], redis_url: str
 ) -> None:
-    http = await serve(_shared(redis_url, rate=20, burst=4))
+    # Slow enough that the time the requests themselves take on a loaded machine (up to a
+    # second for three) cannot refill a request's worth of tokens between them.
+    http = await serve(_shared(redis_url, rate=2, burst=4))
     assert [(await _post(http, keys["first"])).status_code for _ in range(2)] == [200, 200]
-    _assert_limited(await _post(http, keys["first"]), retry_after=1)  # 0.1 s, in whole seconds
-    await asyncio.sleep(0.3)  # 6 tokens' worth, capped at the burst of 4
+    _assert_limited(await _post(http, keys["first"]), retry_after=1)  # 1 s, in whole seconds
+    await asyncio.sleep(3)  # 6 tokens' worth, capped at the burst of 4
     assert [(await _post(http, keys["first"])).status_code for _ in range(3)] == [200, 200, 429]
 
 
