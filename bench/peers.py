@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import httpx
 from peers_check import same_rows
 from peers_data import ACCOUNTS, POSTGRAPHILE_SCHEMA, ensure_postgres, ensure_sqlite

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 ACCOUNTS = 1_000

@@ -75,7 +75,9 @@ async def app_client(url: str, driver_reads: bool) -> AsyncIterator[httpx.AsyncC
         await engine.dispose()
 
 
-async def measure(http: httpx.AsyncClient, body: dict[str, Any], requests: int, clients: int):
+async def measure(
+    http: httpx.AsyncClient, body: dict[str, Any], requests: int, clients: int
+) -> tuple[float, float]:
     async def client(count: int) -> None:
         for _ in range(count):
             response = await http.post("/graphql", json=body)
