@@ -25,8 +25,6 @@ class RequestContext:
     reader: Reader
     settings: Settings
     scope: Scope
-    loaders: Loaders
-    benchmarks: BenchmarkLoaders
     today: dt.date
     known_names: KnownMetricNames
     # Refusals that must not null their parent (see resolvers.metrics.industry_metrics):
@@ -34,6 +32,24 @@ class RequestContext:
     side_errors: list[GraphQLError] = field(default_factory=list)
     _definitions: asyncio.Future[dict[str, DefinitionRecord]] | None = None
     _published_months: asyncio.Future[list[dt.date]] | None = None
+    # Built on first use: most requests use a few of the loaders, many use no benchmark one,
+    # and building all of them took about a twentieth of a small request (docs/performance.md).
+    _loaders: Loaders | None = None
+    _benchmarks: BenchmarkLoaders | None = None
+
+    @property
+    def loaders(self) -> Loaders:
+        """The request's DataLoaders over entities, metrics and sales (one set per request)."""
+        if self._loaders is None:
+            self._loaders = Loaders(self.reader, self.scope, self.settings.segment.credit)
+        return self._loaders
+
+    @property
+    def benchmarks(self) -> BenchmarkLoaders:
+        """The request's DataLoaders over published months (one set per request)."""
+        if self._benchmarks is None:
+            self._benchmarks = BenchmarkLoaders(self.reader, self.settings.min_cohort)
+        return self._benchmarks
 
     @classmethod
     def build(
@@ -53,8 +69,6 @@ class RequestContext:
             reader=reader,
             settings=settings,
             scope=scope,
-            loaders=Loaders(reader, scope, settings.segment.credit),
-            benchmarks=BenchmarkLoaders(reader, settings.min_cohort),
             today=settings.today(),
             known_names=known_names or KnownMetricNames(),
         )

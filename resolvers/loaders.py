@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -95,79 +96,126 @@ class Loaders:
     scope: Scope
     # How the value x credit-risk matrix scores credit: the settings of the segment job.
     credit_policy: CreditPolicy = field(default_factory=CreditPolicy)
-    industry_by_id: DataLoader[str, IndustryRecord | None] = field(init=False)
-    account_by_id: DataLoader[str, AccountRecord | None] = field(init=False)
-    company_by_id: DataLoader[str, CompanyRecord | None] = field(init=False)
-    contract_by_id: DataLoader[str, ContractRecord | None] = field(init=False)
-    companies_by_account: DataLoader[str, list[CompanyRecord]] = field(init=False)
-    contracts_by_account: DataLoader[str, list[ContractRecord]] = field(init=False)
-    contracts_by_company: DataLoader[str, list[ContractRecord]] = field(init=False)
-    account_page_by_industry: DataLoader[PageKey, AccountPage] = field(init=False)
-    metrics_by_entity: DataLoader[MetricsKey, list[MetricRecord]] = field(init=False)
-    sales_profile_by_account: DataLoader[str, SalesProfileRecord | None] = field(init=False)
-    credit_risk_by_account: DataLoader[str, CreditRiskRecord | None] = field(init=False)
-    ledger_by_account: DataLoader[str, list[LedgerEntry]] = field(init=False)
-    changes_by_quarter: DataLoader[QuarterKey, QuarterChanges] = field(init=False)
-    value_credit_by_quarter: DataLoader[QuarterKey, ValueCreditRecord] = field(init=False)
+    # Each loader is made on first use: a request uses a few of them, and making all of them
+    # cost a small request about a twentieth of its time (docs/performance.md).
 
-    def __post_init__(self) -> None:
-        reader, scope = self.reader, self.scope
-        self.industry_by_id = _by_key(
-            reader, lambda c, ids: reads.industries_by_id(c, industry_ids=ids), _none, unique=True
+    @cached_property
+    def industry_by_id(self) -> DataLoader[str, IndustryRecord | None]:
+        return _by_key(
+            self.reader,
+            lambda c, ids: reads.industries_by_id(c, industry_ids=ids),
+            _none,
+            unique=True,
         )
-        self.account_by_id = _by_key(
-            reader,
+
+    @cached_property
+    def account_by_id(self) -> DataLoader[str, AccountRecord | None]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
             lambda c, ids: reads.accounts_by_id(c, account_ids=ids, scope=scope),
             _none,
             unique=True,
         )
-        self.company_by_id = _by_key(
-            reader,
+
+    @cached_property
+    def company_by_id(self) -> DataLoader[str, CompanyRecord | None]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
             lambda c, ids: reads.companies_by_id(c, company_ids=ids, scope=scope),
             _none,
             unique=True,
         )
-        self.contract_by_id = _by_key(
-            reader,
+
+    @cached_property
+    def contract_by_id(self) -> DataLoader[str, ContractRecord | None]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
             lambda c, ids: reads.contracts_by_id(c, contract_ids=ids, scope=scope),
             _none,
             unique=True,
         )
-        self.companies_by_account = _by_key(
-            reader, lambda c, ids: reads.companies_by_account(c, account_ids=ids, scope=scope), list
+
+    @cached_property
+    def companies_by_account(self) -> DataLoader[str, list[CompanyRecord]]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
+            lambda c, ids: reads.companies_by_account(c, account_ids=ids, scope=scope),
+            list,
         )
-        self.contracts_by_account = _by_key(
-            reader, lambda c, ids: reads.contracts_by_account(c, account_ids=ids, scope=scope), list
+
+    @cached_property
+    def contracts_by_account(self) -> DataLoader[str, list[ContractRecord]]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
+            lambda c, ids: reads.contracts_by_account(c, account_ids=ids, scope=scope),
+            list,
         )
-        self.contracts_by_company = _by_key(
-            reader, lambda c, ids: reads.contracts_by_company(c, company_ids=ids, scope=scope), list
+
+    @cached_property
+    def contracts_by_company(self) -> DataLoader[str, list[ContractRecord]]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
+            lambda c, ids: reads.contracts_by_company(c, company_ids=ids, scope=scope),
+            list,
         )
-        self.account_page_by_industry = SharedLoader(load_fn=self._account_pages)
-        self.metrics_by_entity = SharedLoader(load_fn=self._metrics)
-        self.sales_profile_by_account = _by_key(
-            reader,
+
+    @cached_property
+    def account_page_by_industry(self) -> DataLoader[PageKey, AccountPage]:
+        return SharedLoader(load_fn=self._account_pages)
+
+    @cached_property
+    def metrics_by_entity(self) -> DataLoader[MetricsKey, list[MetricRecord]]:
+        return SharedLoader(load_fn=self._metrics)
+
+    @cached_property
+    def sales_profile_by_account(self) -> DataLoader[str, SalesProfileRecord | None]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
             lambda c, ids: sales_reads.sales_profiles_by_account(c, account_ids=ids, scope=scope),
             _none,
         )
-        self.credit_risk_by_account = _by_key(
-            reader,
+
+    @cached_property
+    def credit_risk_by_account(self) -> DataLoader[str, CreditRiskRecord | None]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
             lambda c, ids: sales_reads.credit_risks_by_account(c, account_ids=ids, scope=scope),
             _none,
         )
-        self.ledger_by_account = _by_key(
-            reader,
+
+    @cached_property
+    def ledger_by_account(self) -> DataLoader[str, list[LedgerEntry]]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
             lambda c, ids: sales_reads.ledgers_by_account(c, account_ids=ids, scope=scope),
             list,
         )
+
+    @cached_property
+    def changes_by_quarter(self) -> DataLoader[QuarterKey, QuarterChanges]:
         # Every key is answered (a quarter without orders has empty lists): no default needed.
-        self.changes_by_quarter = _by_key(
-            reader,
+        scope = self.scope
+        return _by_key(
+            self.reader,
             lambda c, keys: quarter_reads.quarter_changes(c, keys=keys, scope=scope),
             _no_default,
         )
+
+    @cached_property
+    def value_credit_by_quarter(self) -> DataLoader[QuarterKey, ValueCreditRecord]:
         # Scored once per request however many fields ask for the matrix.
-        self.value_credit_by_quarter = _by_key(
-            reader,
+        scope = self.scope
+        return _by_key(
+            self.reader,
             lambda c, keys: quarter_reads.quarter_value_credit(
                 c, keys=keys, scope=scope, policy=self.credit_policy
             ),

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -23,6 +24,7 @@ from strawberry.types.graphql import OperationType
 from resolvers.error_codes import ErrorCode
 from schema.errors import finish_errors
 from schema.execution import field_gathering, internals
+from schema.execution.argument_names import ArgumentNamesOnce
 from schema.execution.lean import LeanExecutor
 from schema.execution.prepared import PreparedQueries, RememberValidQueries, execute_prepared
 from schema.limits import limits_rule
@@ -140,6 +142,8 @@ def build_schema(
         types=[Account, Company, Contract, Industry],
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=extensions,
+        # Resolvers' arguments are converted on every call: their GraphQL names, once.
+        config=StrawberryConfig(name_converter=ArgumentNamesOnce()),
         # Lists of flat objects (metric rows) are completed a column at a time.
         execution_context_class=(
             LeanExecutor if lean_execution else StrawberryGraphQLCoreExecutionContext

@@ -32,6 +32,7 @@ from schema.build import ProfilingSchema, build_schema
 from schema.execution import internals
 from server.auth import BearerKeys, request_key_id, request_scope
 from server.body_limit import BodyLimit
+from server.content_types import parse_content_type_once
 from server.http_errors import BATCH_MESSAGE, method_not_allowed, view_refusal
 from server.list_sizes import ListSizesRefresher
 from server.observability import Observability
@@ -163,6 +164,8 @@ def create_app(
     Without an engine it makes one (which connects on first use, in the server's own event
     loop) and disposes of it at shutdown. Without `require_keys` (`serve --no-auth`) every
     request is internal. Query and rate limits come with the settings."""
+    # Strawberry's view parses each request's Content-Type: once per distinct header instead.
+    internals.install_content_type_parser(parse_content_type_once)
     schema = build_schema(
         limits=settings.limits,
         introspection=settings.introspection,

@@ -98,6 +98,10 @@ class _Observed:
         self._observability = observability
         self._app = app
         self._path = path
+        # The labelled series of this path, looked up once rather than on every request
+        # (a lookup takes the metric's lock and builds a key: docs/performance.md).
+        self._latency = observability.latency.labels(path=path)
+        self._requests: dict[int, Counter] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -119,7 +123,11 @@ class _Observed:
             await self._app(scope, receive, send_status)
         finally:
             _statements.reset(token)
-            observability.latency.labels(path=self._path).observe(time.perf_counter() - started)
-            observability.requests.labels(path=self._path, status=str(status)).inc()
+            self._latency.observe(time.perf_counter() - started)
+            requests = self._requests.get(status)
+            if requests is None:
+                requests = observability.requests.labels(path=self._path, status=str(status))
+                self._requests[status] = requests
+            requests.inc()
             if scope.get("method") == "POST":
                 observability.sql.observe(counter[0])

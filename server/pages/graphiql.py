@@ -40,7 +40,9 @@ class GraphiQLPage:
         self._view = view
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self._view.graphql_ide:
+        # Only a GET can be asked for the page (Strawberry's test starts with the method): a
+        # POST, every query, goes straight to the view without a request object made for it.
+        if scope["type"] == "http" and scope["method"] == "GET" and self._view.graphql_ide:
             adapter = self._view.request_adapter_class(Request(scope, receive))
             if self._view.should_render_graphql_ide(adapter):
                 response = HTMLResponse(graphiql_html(), headers=PAGE_HEADERS)

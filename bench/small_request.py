@@ -1,0 +1,137 @@
+"""The peer benchmark's small query in process: through the whole ASGI app, without HTTP.
+
+    PYTHONPATH=. .venv/bin/python bench/small_request.py [--requests 2000] [--profile]
+        [--sqlite-path ~/.cache/profiling-bench/peers.db]
+
+Runs the request of `bench/peers.py` (one account's 10 metric rows of one month, the account
+changing every request) through `create_app` as uvicorn would call it (POST /graphql, no API
+key: `serve --no-auth`), over a copy of the benchmark's SQLite file (built by `bench/peers.py
+--only sqlite`). Prints wall and CPU microseconds per request and Python function calls per
+request (a figure that does not move with the machine's load); `--profile` adds cProfile's
+top functions by cumulative time."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import os
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+from server.app import create_app  # noqa: E402
+from settings import load_settings  # noqa: E402
+
+QUERY = (
+    "query ($id: String!, $month: Date!) { account(accountId: $id) { "
+    "metrics(effectiveDates: [$month]) { metricName value unit effectiveDate } } }"
+)
+ACCOUNTS = 1000
+WARM_UP = 300
+
+
+def body(number: int) -> bytes:
+    account = f"acc-{number % ACCOUNTS:05d}"
+    return orjson.dumps({"query": QUERY, "variables": {"id": account, "month": "2023-12-01"}})
+
+
+async def post(app: Any, content: bytes) -> list[dict[str, Any]]:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(content)).encode()),
+        ],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    sent: list[dict[str, Any]] = []
+    delivered = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": content, "more_body": False}
+        await asyncio.Event().wait()  # the client never disconnects
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent
+
+
+async def measure(database: Path, requests: int, profile: bool) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{database}"
+    app = create_app(settings=load_settings(), require_keys=False)
+    async with app.router.lifespan_context(app):
+        answer = await post(app, body(1))
+        if answer[0]["status"] != 200 or b'"metrics":[{' not in answer[1]["body"]:
+            raise SystemExit(f"unexpected answer: {answer}")
+        for number in range(WARM_UP):
+            await post(app, body(number))
+        wall, cpu = time.perf_counter(), time.process_time()
+        for number in range(requests):
+            await post(app, body(number))
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        print(
+            f"{requests} requests: {wall / requests * 1e6:,.0f} us wall, "
+            f"{cpu / requests * 1e6:,.0f} us CPU per request"
+        )
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for number in range(requests):
+            await post(app, body(number))
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        calls = stats.total_calls  # type: ignore[attr-defined]
+        print(f"{calls / requests:,.0f} Python function calls per request")
+        if profile:
+            stats.sort_stats("cumulative").print_stats(50)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--sqlite-path", type=Path, default=Path.home() / ".cache/profiling-bench/peers.db"
+    )
+    arguments = parser.parse_args()
+    source = arguments.sqlite_path.expanduser()
+    if not source.exists():
+        raise SystemExit(f"{source} does not exist: run bench/peers.py --only sqlite first")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "peers.db"
+        shutil.copyfile(source, copy)
+        try:
+            import uvloop
+        except ImportError:
+            asyncio.run(measure(copy, arguments.requests, arguments.profile))
+        else:
+            uvloop.run(measure(copy, arguments.requests, arguments.profile))
+
+
+if __name__ == "__main__":
+    main()
