@@ -1,8 +1,9 @@
 """metrics: `level`, `entity_id`, `metric_name`, `effective_date`, `value`; optional `unit`.
 
-The hot path of ingest (files of a million rows): rows are checked in a plain loop against
-ids loaded once per level, and kept as compact tuples until the write builds dicts chunk by
-chunk. Values stay exact decimals with the digits as written.
+The hot path of ingest (files of ten million rows): rows are checked in a plain loop against
+ids loaded once per level, and handed as compact tuples, a chunk at a time, to a staging table
+(store/ingest/staging.py) that finds duplicates and writes them, so memory stays bounded.
+Values stay exact decimals with the digits as written.
 
 With `--app`, every entity must be an account, company or contract of that app; industry-level
 values, which every app shares, are loaded without `--app`.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterator
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -29,8 +29,9 @@ from store.ingest.kinds.base import (
     other_app_reason,
     table,
 )
-from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
+from store.ingest.plan import TableWrite, WriteMode, WritePlan
 from store.ingest.reading import Row
+from store.ingest.staging import StagedRow
 from store.ingest.values import BadValue, parse_decimal, parse_month, parse_unit
 from store.tables import Level
 
@@ -56,23 +57,6 @@ _FILE_KIND = {
     "industry": "industries",
 }
 
-MetricKey = tuple[str, str, str, dt.date]
-_COLUMNS = ("level", "entity_id", "metric_name", "effective_date", "value")
-
-
-class _MetricValueRows:
-    """The kept values as `metric_value` rows, built as the writer asks for them."""
-
-    def __init__(self, values: dict[MetricKey, tuple[int, Decimal]]) -> None:
-        self._values = values
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __iter__(self) -> Iterator[Values]:
-        for key, (_line, value) in self._values.items():
-            yield (*key, value)
-
 
 class MetricsValidator:
     def __init__(
@@ -97,7 +81,10 @@ class MetricsValidator:
         self._new_units: dict[str, tuple[str, int]] = {}
         # Lines of rows whose metric is not defined (yet: a later row may give its unit).
         self._undefined: dict[str, list[int]] = {}
-        self._values: dict[MetricKey, tuple[int, Decimal]] = {}
+        # Good rows waiting for the stage (store/ingest/staging.py), which also finds the
+        # duplicates: the file's values never all exist in memory.
+        self.staged: list[StagedRow] = []
+        self.rows = 0
 
     def check(self, line: int, row: Row) -> list[str]:
         reasons: list[str] = []
@@ -113,14 +100,14 @@ class MetricsValidator:
         # Without reasons every part is there; the None tests are for the type checker.
         if reasons or not (level and entity_id and metric_name and month) or value is None:
             return reasons
-        key = (level, entity_id, metric_name, month)
-        first = self._values.setdefault(key, (line, value))[0]
-        if first != line:
-            reasons.append(
-                f"duplicate of line {first}: same {level} {entity_id!r}, metric "
-                f"{metric_name!r} and month {month:%Y-%m}"
-            )
+        self.staged.append((level, entity_id, metric_name, month, value, line))
+        self.rows += 1
         return reasons
+
+    def take_staged(self) -> list[StagedRow]:
+        """The rows checked since the last call, handed over to the stage."""
+        rows, self.staged = self.staged, []
+        return rows
 
     def _level(self, text: str | None, reasons: list[str]) -> str | None:
         if text is None:
@@ -228,15 +215,9 @@ class MetricsValidator:
             [(name, unit) for name, (unit, _line) in self._new_units.items()],
             WriteMode.INSERT_MISSING,
         )
-        values = TableWrite(
-            table("metric_value"),
-            _COLUMNS,
-            _MetricValueRows(self._values),
-            compare=CompareBy(("level", "entity_id"), "effective_date"),
-        )
         return WritePlan(
-            writes=[definitions, values],
-            rows=len(self._values),
+            writes=[definitions],
+            rows=self.rows,
             created={"metric definitions": list(self._new_units)},
         )
 
