@@ -7,7 +7,6 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, IngestRejected
