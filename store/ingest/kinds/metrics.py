@@ -91,28 +91,35 @@ class MetricsValidator:
         self.rows = 0
         # Months as written -> the month, for the fast path (a file has few distinct dates).
         self._months: dict[str, dt.date] = {}
+        # (metric, unit as written or None) pairs the full path accepted: the fast path's.
+        self._metric_units: set[tuple[str, str | None]] = {(name, None) for name in units}
 
     def check(self, line: int, row: Row) -> list[str]:
-        # The common row (a known level, entity and metric, a month seen before, no unit)
-        # with dictionary lookups only: at ten million rows the full path below costs twice
-        # as much. Anything else takes the full path, which says what is wrong.
-        if row.get("unit") is None:
-            level = row.get("level")
-            ids = self._entities.get(level) if level is not None else None
-            metric_name = row.get("metric_name")
-            value_text = row.get("value")
-            if ids is not None and metric_name in self._units and value_text is not None:
-                entity_id = ids.get(row.get("entity_id") or "")
-                month = self._months.get(row.get("effective_date") or "")
-                if entity_id is not None and month is not None and level is not None:
-                    try:
-                        value = parse_decimal(value_text, column="value")
-                    except BadValue:
-                        pass
-                    else:
-                        self.staged.append((level, entity_id, metric_name, month, value, line))
-                        self.rows += 1
-                        return []
+        # The common row (a known level, entity and month, a metric whose unit, if the row
+        # gives one, an earlier row already had accepted) with dictionary lookups only: at ten
+        # million rows the full path below costs twice as much. Anything else takes the full
+        # path, which says what is wrong.
+        level = row.get("level")
+        metric_name = row.get("metric_name")
+        value_text = row.get("value")
+        if (
+            level is not None
+            and metric_name is not None
+            and value_text is not None
+            and (metric_name, row.get("unit")) in self._metric_units
+        ):
+            ids = self._entities.get(level)
+            entity_id = None if ids is None else ids.get(row.get("entity_id") or "")
+            month = self._months.get(row.get("effective_date") or "")
+            if entity_id is not None and month is not None:
+                try:
+                    value = parse_decimal(value_text, column="value")
+                except BadValue:
+                    pass
+                else:
+                    self.staged.append((level, entity_id, metric_name, month, value, line))
+                    self.rows += 1
+                    return []
         return self._check(line, row)
 
     def _check(self, line: int, row: Row) -> list[str]:
@@ -180,6 +187,8 @@ class MetricsValidator:
         if unit_text is None:
             if defined is None and metric_name not in self._new_units:
                 self._undefined.setdefault(metric_name, []).append(line)
+            elif metric_name in self._new_units:
+                self._metric_units.add((metric_name, None))
             return
         try:
             unit = parse_unit(unit_text)
@@ -187,14 +196,18 @@ class MetricsValidator:
             reasons.append(str(exc))
             return
         if defined is not None:
-            if not same_unit(unit, defined):
+            if same_unit(unit, defined):
+                self._metric_units.add((metric_name, unit_text))
+            else:
                 reasons.append(
                     f"unit {unit_text!r} contradicts the definition of metric {metric_name!r}, "
                     f"whose unit is {defined}"
                 )
             return
         given = self._new_units.setdefault(metric_name, (unit, line))
-        if not same_unit(given[0], unit):
+        if same_unit(given[0], unit):
+            self._metric_units.add((metric_name, unit_text))
+        else:
             reasons.append(
                 f"unit {unit_text!r} contradicts unit {given[0]} given for metric "
                 f"{metric_name!r} on line {given[1]}"
