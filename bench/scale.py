@@ -8,27 +8,30 @@ For each store it builds a database from files, the way a user does: a definitio
 industries and an accounts file, then one metrics CSV of every value (about 1 GB at full scale;
 month after month, as an export of a history is, the unit on every row), generated streaming
 into a temporary folder.
-Then it measures, each in a process of its own run with this tree's code (`python -m cli.main`):
+Then it measures, each command in a process of its own run with this tree's code
+(`python -m cli.main`, under GNU time):
 
-- ingest of the metrics file: values per second (wall time of the whole command) and the peak
-  resident memory of that process (`os.wait4`'s rusage of exactly that child);
-- `publish --month` of the last month: wall time of the command;
+- ingest of the metrics file: values per second (wall time of the whole command, and its CPU
+  time: on a shared machine the wall time stretches with the load, the CPU time much less),
+  and the peak resident memory of that process;
+- `publish --month` of the last month: wall and CPU time of the command;
 - the one-account query (its 20 values of the last full month, a random account per request)
-  under 8 concurrent clients for --seconds: p50 and p99. The load comes from `wrk` (Debian's,
-  one thread, 8 connections, a Lua script that checks every answer), a C client that takes
-  little of the CPU the server needs;
+  under 8 concurrent clients: p50 and p99, the median of --rounds rounds of --seconds. The
+  load comes from `wrk` (Debian's, one thread, 8 connections, a Lua script that checks every
+  answer), a C client that takes little of the CPU the server needs;
 - the 100-account query (100 accounts x 20 metrics x 12 months = 24,000 rows), one request at a
   time: median of --repeat;
 - the database's size (SQLite: the file and its WAL; PostgreSQL: pg_database_size).
 
 The server is `serve --no-auth` (uvicorn, one worker) on the generated database. Unless
---baseline-scale is 0, the same is first run at that scale (default 0.012: 120,000 values) and
-every figure is compared with it: a figure of work that does not grow with the data (a query,
-memory) by its value, and one of work that does (ingest, publish of a month, size) per value.
+--baseline-scale is 0, a database at that scale (default 0.012: 120,000 values) is built too,
+both are served at once and queried in turns, and every figure is compared with the
+baseline's: a figure of work that does not grow with the data (a query, memory) by its value,
+one of work that does (ingest, publish of a month, size) per value.
 
-PostgreSQL runs in the database of --postgres-url (default bench_scale on 127.0.0.1), which is
-wiped and refilled: point it at a scratch database. The temporary folder is removed at the end
-unless --keep.
+PostgreSQL runs in the database of --postgres-url (default bench_scale on 127.0.0.1) and the
+baseline in the same name with `_base`, created if missing, wiped and refilled: point it at a
+scratch database. The temporary folder is removed at the end unless --keep.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+TIME = "/usr/bin/time"
 FULL_ACCOUNTS = 10_000
 MONTHS = 50
 FIRST_MONTH = dt.date(2021, 1, 1)
@@ -200,29 +204,26 @@ def _environment(database_url: str, size: Size) -> dict[str, str]:
 
 
 def run_command(arguments: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Run `python -m cli.main ARGUMENTS`: wall seconds, CPU seconds (user and system) and the
-    peak resident MB of exactly that process (the database server's work is not in them)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [PYTHON, "-m", "cli.main", *arguments],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    # wait4 gives this child's own rusage; reading the pipes first keeps it from blocking.
-    assert process.stdout is not None
-    assert process.stderr is not None
-    output = process.stdout.read()
-    errors = process.stderr.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(arguments)} failed: {output.decode()[-1000:]}{errors.decode()[-2000:]}"
+    """Run `python -m cli.main ARGUMENTS` under GNU time: wall seconds, CPU seconds (user and
+    system) and peak resident MB of exactly that process (the database server's work is not
+    in them). GNU time rather than this process's wait4: a child forked from here starts with
+    this process's memory in its high-water mark."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [TIME, "-o", report.name, "-f", "%U %S %M", PYTHON, "-m", "cli.main", *arguments],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         )
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(arguments)} failed: {done.stdout[-1000:]}{done.stderr[-2000:]}"
+            )
+        user, system, peak_kb = report.read().split()[-3:]
+    return seconds, float(user) + float(system), int(peak_kb) / 1024
 
 
 def free_port(preferred: int) -> int:
@@ -362,6 +363,11 @@ def one_account_under_load(
 
 
 async def _fresh(url: str) -> None:
+    from sqlalchemy import make_url
+
+    from store.provision import provision
+
+    await provision(make_url(url))
     engine = await fresh_database(url)
     await engine.dispose()
 
@@ -378,75 +384,149 @@ async def _postgres_size(url: str) -> int:
         await engine.dispose()
 
 
-def measure(store: str, size: Size, args: argparse.Namespace, folder: Path) -> Figures:
+def _database_url(
+    store: str, size: Size, base: bool, args: argparse.Namespace, folder: Path
+) -> str:
+    if store == "sqlite":
+        return f"sqlite+aiosqlite:///{folder / f'scale-{size.accounts}.db'}"
+    from sqlalchemy import make_url
+
+    url = make_url(args.postgres_url)
+    # The baseline gets a database of its own, so that both are served side by side.
+    name = f"{url.database}_base" if base else url.database
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _database_bytes(url: str) -> int:
+    if url.startswith("sqlite"):
+        database = url.split("///", 1)[1]
+        return sum(
+            Path(f"{database}{suffix}").stat().st_size
+            for suffix in ("", "-wal")
+            if Path(f"{database}{suffix}").exists()
+        )
+    return asyncio.run(_postgres_size(url))
+
+
+@dataclass
+class Built:
+    """A database built from files, and what building it cost."""
+
+    store: str
+    size: Size
+    url: str
+    env: dict[str, str]
+    accounts: list[str]
+    file_bytes: int
+    ingest: tuple[float, float, float]  # wall s, CPU s, peak MB
+    publish: tuple[float, float, float]
+    load_before: str
+
+
+def build(store: str, size: Size, base: bool, args: argparse.Namespace, folder: Path) -> Built:
     load_before = " ".join(f"{load:.2f}" for load in os.getloadavg())
     accounts = _account_ids(size)
+    files_folder = folder / f"files-{size.accounts}"
+    files_folder.mkdir(exist_ok=True)
     say(f"{store}, {size.values:,} values: writing the files")
-    files = write_files(folder, size, accounts)
+    files = write_files(files_folder, size, accounts)
     file_bytes = files["metrics"].stat().st_size
+    url = _database_url(store, size, base, args, folder)
     if store == "sqlite":
-        database = folder / "scale.db"
+        database = Path(url.split("///", 1)[1])
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite+aiosqlite:///{database}"
-    else:
-        url = args.postgres_url
     asyncio.run(_fresh(url))
     env = _environment(url, size)
     for kind in ("definitions", "industries", "accounts"):  # small: not measured
         run_command(["ingest", kind, str(files[kind])], env)
     say(f"{store}: ingest of {file_bytes / 1e9:.2f} GB ({size.values:,} values)")
-    ingest_seconds, ingest_cpu, peak_mb = run_command(
-        ["ingest", "metrics", str(files["metrics"])], env
-    )
+    ingest = run_command(["ingest", "metrics", str(files["metrics"])], env)
     files["metrics"].unlink()
-    say(f"{store}: {ingest_seconds:.1f} s, peak {peak_mb:.0f} MB; publish of {size.last_month}")
-    publish_seconds, publish_cpu, _ = run_command(
-        ["publish", "--month", f"{size.last_month:%Y-%m}"], env
+    say(f"{store}: {ingest[0]:.1f} s (CPU {ingest[1]:.1f} s), peak {ingest[2]:.0f} MB; publish")
+    publish = run_command(["publish", "--month", f"{size.last_month:%Y-%m}"], env)
+    say(
+        f"{store}: published {size.last_month:%Y-%m} in {publish[0]:.1f} s (CPU {publish[1]:.1f} s)"
     )
-    port = free_port(args.port)
-    with serving(env, port, folder / f"serve-{store}.log") as base:
-        _, answer = _post(base, {"query": ONE_ACCOUNT, "variables": {"id": accounts[0]}})
-        rows = answer["data"]["account"]["metrics"]
-        if len(rows) != size.metrics:
-            raise RuntimeError(f"one account: {len(rows)} rows, expected {size.metrics}")
-        say(f"{store}: one account under {CLIENTS} clients for {args.seconds:.0f} s")
-        p50, p99, rate = one_account_under_load(base, accounts, args.seconds, folder)
-        body = {"query": hundred_accounts_query(size)}
-        times, returned = [], 0
+    return Built(store, size, url, env, accounts, file_bytes, ingest, publish, load_before)
+
+
+@dataclass
+class Served:
+    built: Built
+    base: str
+    p50: list[float]
+    p99: list[float]
+    rate: list[float]
+    hundred: list[float]
+    hundred_rows: int = 0
+
+
+def check_answers(served: Served) -> None:
+    built = served.built
+    _, answer = _post(served.base, {"query": ONE_ACCOUNT, "variables": {"id": built.accounts[0]}})
+    rows = answer["data"]["account"]["metrics"]
+    if len(rows) != built.size.metrics:
+        raise RuntimeError(f"one account: {len(rows)} rows, expected {built.size.metrics}")
+
+
+def query(builds: list[Built], args: argparse.Namespace, folder: Path) -> list[Figures]:
+    """Serve every database at once and measure them in turns (--rounds), so that a change in
+    the machine's load falls on all of them alike."""
+    with contextlib.ExitStack() as stack:
+        served: list[Served] = []
+        port = args.port
+        for built in builds:
+            port = free_port(port)
+            log = folder / f"serve-{built.store}-{built.size.accounts}.log"
+            base = stack.enter_context(serving(built.env, port, log))
+            served.append(Served(built, base, [], [], [], []))
+            port += 1
+        for each in served:
+            check_answers(each)
+        say(f"{builds[0].store}: one account under {CLIENTS} clients, {args.rounds} rounds")
+        for _round in range(args.rounds):
+            for each in served:
+                p50, p99, rate = one_account_under_load(
+                    each.base, each.built.accounts, args.seconds, folder
+                )
+                each.p50.append(p50)
+                each.p99.append(p99)
+                each.rate.append(rate)
         for attempt in range(args.repeat + 1):
-            elapsed, answer = _post(base, body)
-            edges = answer["data"]["accounts"]["edges"]
-            returned = sum(len(edge["node"]["metrics"]) for edge in edges)
-            if attempt:
-                times.append(elapsed)
-    if store == "sqlite":
-        database_bytes = sum(
-            Path(f"{database}{suffix}").stat().st_size
-            for suffix in ("", "-wal")
-            if Path(f"{database}{suffix}").exists()
+            for each in served:
+                body = {"query": hundred_accounts_query(each.built.size)}
+                elapsed, answer = _post(each.base, body)
+                edges = answer["data"]["accounts"]["edges"]
+                each.hundred_rows = sum(len(edge["node"]["metrics"]) for edge in edges)
+                if attempt:
+                    each.hundred.append(elapsed)
+    load_after = " ".join(f"{load:.2f}" for load in os.getloadavg())
+    figures = []
+    for each in served:
+        built = each.built
+        figures.append(
+            Figures(
+                store=built.store,
+                values=built.size.values,
+                file_bytes=built.file_bytes,
+                ingest_seconds=built.ingest[0],
+                ingest_cpu_seconds=built.ingest[1],
+                ingest_peak_mb=built.ingest[2],
+                publish_seconds=built.publish[0],
+                publish_cpu_seconds=built.publish[1],
+                month_values=built.size.accounts * built.size.metrics,
+                one_account_p50_ms=statistics.median(each.p50),
+                one_account_p99_ms=statistics.median(each.p99),
+                one_account_rate=statistics.median(each.rate),
+                hundred_accounts_ms=statistics.median(each.hundred) * 1000,
+                hundred_accounts_rows=each.hundred_rows,
+                database_bytes=_database_bytes(built.url),
+                load_before=built.load_before,
+                load_after=load_after,
+            )
         )
-    else:
-        database_bytes = asyncio.run(_postgres_size(url))
-    return Figures(
-        store=store,
-        values=size.values,
-        file_bytes=file_bytes,
-        ingest_seconds=ingest_seconds,
-        ingest_cpu_seconds=ingest_cpu,
-        ingest_peak_mb=peak_mb,
-        publish_seconds=publish_seconds,
-        publish_cpu_seconds=publish_cpu,
-        month_values=size.accounts * size.metrics,
-        one_account_p50_ms=p50,
-        one_account_p99_ms=p99,
-        one_account_rate=rate,
-        hundred_accounts_ms=statistics.median(times) * 1000,
-        hundred_accounts_rows=returned,
-        database_bytes=database_bytes,
-        load_before=load_before,
-        load_after=" ".join(f"{load:.2f}" for load in os.getloadavg()),
-    )
+    return figures
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -475,6 +555,15 @@ def lines(figures: Figures, baseline: Figures | None) -> list[Line]:
             ">= 100,000",
             figures.ingest_rate >= 100_000,
             ratio(1 / figures.ingest_rate, 1 / b.ingest_rate) if b else None,
+        ),
+        Line(
+            "ingest, values per CPU second of the command",
+            f"{figures.values / figures.ingest_cpu_seconds:,.0f}",
+            "",
+            None,
+            ratio(figures.ingest_cpu_seconds / figures.values, b.ingest_cpu_seconds / b.values)
+            if b
+            else None,
         ),
         Line(
             "ingest, peak memory (MB)",
@@ -571,8 +660,9 @@ def main() -> None:
     parser.add_argument("--baseline-scale", type=float, default=0.012, help="0: none")
     parser.add_argument("--only", choices=("sqlite", "postgres"))
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
-    parser.add_argument("--seconds", type=float, default=10.0, help="of the 8-client load")
-    parser.add_argument("--repeat", type=int, default=5, help="of the 100-account query")
+    parser.add_argument("--seconds", type=float, default=5.0, help="of each 8-client round")
+    parser.add_argument("--rounds", type=int, default=3, help="of the 8-client load, in turns")
+    parser.add_argument("--repeat", type=int, default=7, help="of the 100-account query")
     parser.add_argument("--port", type=int, default=8161)
     parser.add_argument("--workdir", type=Path, default=None, help="default: a new temp folder")
     parser.add_argument("--keep", action="store_true", help="keep the folder (database, logs)")
@@ -582,6 +672,8 @@ def main() -> None:
         parser.error("--scale must be above 0 and --baseline-scale at least 0")
     if shutil.which("wrk") is None:
         parser.error("the load generator wrk is missing: apt-get install wrk")
+    if not Path(TIME).exists():
+        parser.error("GNU time is missing (it measures peak memory): apt-get install time")
     size = Size(accounts=max(100, round(FULL_ACCOUNTS * args.scale)))
     base_size = None
     if args.baseline_scale and round(FULL_ACCOUNTS * args.baseline_scale) != size.accounts:
@@ -593,8 +685,12 @@ def main() -> None:
     tables = []
     try:
         for store in stores:
-            baseline = measure(store, base_size, args, folder) if base_size else None
-            figures = measure(store, size, args, folder)
+            builds = []
+            if base_size:
+                builds.append(build(store, base_size, True, args, folder))
+            builds.append(build(store, size, False, args, folder))
+            measured = query(builds, args, folder)
+            figures, baseline = measured[-1], (measured[0] if base_size else None)
             results[store] = {
                 "figures": asdict(figures),
                 "baseline": asdict(baseline) if baseline else None,
