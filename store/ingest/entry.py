@@ -166,7 +166,7 @@ async def _ingest_staged(
             await stage.add(validator.take_staged())
             problems.extend(reader.problems)
             problems.extend(validator.finish())
-            await stage.index()
+            await stage.finish_loading()
             problems.extend(await stage.duplicates())
             if problems:
                 raise IngestRejected(

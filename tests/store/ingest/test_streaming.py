@@ -7,10 +7,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, IngestRejected
 from store.ingest.entry import STAGE_CHUNK_ROWS
+from store.ingest.staging import ANALYZE_AFTER_ROWS
 from tests.store.ingest.support import load, load_text, table_rows, write_file
 
 _HEADER = ["level", "entity_id", "metric_name", "effective_date", "value"]
@@ -95,3 +97,19 @@ async def test_a_reload_counts_and_writes_only_changes(engine: AsyncEngine, tmp_
     assert str(stored[("A0", "revenue", "2000-01")]) == "123.45"
     assert str(stored[("A0", "users", "2000-01")]) == "0.00"
     assert len(stored) == len(rows)
+
+
+async def test_a_large_load_leaves_statistics_behind(engine: AsyncEngine, tmp_path: Path) -> None:
+    """PostgreSQL plans the reads after a large load on the loaded table's statistics, not on
+    those of the empty table it was (a read of 100 accounts would take the month index)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite plans these reads on the primary key without statistics")
+    await _seed(engine, tmp_path)
+    rows = _rows(25)
+    assert len(rows) >= ANALYZE_AFTER_ROWS
+    await load(engine, IngestKind.METRICS, write_file(tmp_path, "m", "comma", _HEADER, rows))
+    async with engine.connect() as connection:
+        found = await connection.execute(
+            text("SELECT reltuples FROM pg_class WHERE relname = 'metric_value'")
+        )
+        assert found.scalar_one() == len(rows)
