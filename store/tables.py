@@ -133,8 +133,14 @@ class MetricValue(SQLModel, table=True):
 
     __tablename__ = "metric_value"
     # The batched read filters on (level, entity_id IN ...) then metric and month, so the
-    # primary key's column order serves it directly.
-    __table_args__ = (Index("ix_metric_value_metric_month", "metric_name", "effective_date"),)
+    # primary key's column order serves it directly. Publish reads a month's account values,
+    # and the list sizes count the months by skipping from one month to the next: both walk
+    # the month index. A read of some months of many entities probes each entity's months
+    # through the entity-month index (the primary key would walk all of their months).
+    __table_args__ = (
+        Index("ix_metric_value_month_level", "effective_date", "level"),
+        Index("ix_metric_value_entity_month", "level", "entity_id", "effective_date"),
+    )
 
     level: str = Field(primary_key=True)
     entity_id: str = Field(primary_key=True)

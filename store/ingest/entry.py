@@ -11,13 +11,17 @@ from settings import SegmentOptions
 from store.ingest.columns import ColumnMatcher
 from store.ingest.errors import FileRejected, IngestRejected, RowProblem
 from store.ingest.kind import IngestKind
-from store.ingest.kinds.base import IngestOptions
+from store.ingest.kinds.base import IngestOptions, RowValidator
 from store.ingest.kinds.exports import ScansFirst
 from store.ingest.kinds.registry import LOADERS
 from store.ingest.progress import IngestProgress, NoProgress
-from store.ingest.reading import TableReader, open_table_file
+from store.ingest.reading import TableFile, TableReader, open_table_file
 from store.ingest.report import IngestReport
-from store.ingest.writer import write_plan
+from store.ingest.staging import MetricStage, StagesRows
+from store.ingest.writer import write_plan, write_plan_on
+
+# Checked rows handed to the stage at a time: memory holds at most this many.
+STAGE_CHUNK_ROWS = 10_000
 
 
 def _one_per_line(problems: Iterable[RowProblem]) -> list[RowProblem]:
@@ -89,6 +93,8 @@ async def _ingest(
         matcher = ColumnMatcher(loader.columns)
     async with engine.connect() as connection:
         validator = await loader.prepare(connection, options)
+    if isinstance(validator, StagesRows):
+        return await _ingest_staged(engine, kind, table_file, matcher, validator, progress)
 
     if isinstance(validator, ScansFirst):
         # How dates and amounts are written is decided from the whole file, read once more.
@@ -127,4 +133,65 @@ async def _ingest(
         created={what: list(names) for what, names in plan.created.items()},
         notes=[*([encoding] if encoding else []), *plan.notes, *written.notes],
         changes=written.changes,
+    )
+
+
+async def _ingest_staged(
+    engine: AsyncEngine,
+    kind: IngestKind,
+    table_file: TableFile,
+    matcher: ColumnMatcher,
+    validator: RowValidator,
+    progress: IngestProgress,
+) -> IngestReport:
+    """The load of a validator that stages its rows: read, check and stage chunk by chunk,
+    then let the database find duplicates and write, all in one transaction."""
+    assert isinstance(validator, StagesRows)
+    path = table_file.path
+    reader = TableReader(table_file, matcher, progress)
+    problems: list[RowProblem] = []
+    async with engine.begin() as connection:
+        stage = await MetricStage.create(connection)
+        try:
+            progress.start(f"Reading {path.name}", total=table_file.size)
+            check = validator.check
+            staged = validator.staged
+            for line, row in reader:
+                reasons = check(line, row)
+                if reasons:
+                    problems.append(RowProblem(line, "; ".join(reasons)))
+                elif len(staged) >= STAGE_CHUNK_ROWS:
+                    await stage.add(validator.take_staged())
+                    staged = validator.staged
+            await stage.add(validator.take_staged())
+            problems.extend(reader.problems)
+            problems.extend(validator.finish())
+            await stage.finish_loading()
+            problems.extend(await stage.duplicates())
+            if problems:
+                raise IngestRejected(
+                    file_name=path.name,
+                    problems=_one_per_line(problems),
+                    rows_read=reader.rows_read,
+                )
+            plan = validator.plan(matcher.present)
+            progress.start(f"Writing {path.name}", total=plan.total_rows + stage.rows)
+            written = await write_plan_on(connection, plan, progress=progress)
+            changes = await stage.changes()
+            await stage.write(changes)
+            progress.advance(stage.rows)
+        finally:
+            await stage.drop()
+    encoding = table_file.encoding_note()
+    return IngestReport(
+        kind=kind,
+        file_name=path.name,
+        file_format=table_file.describe(),
+        rows_read=reader.rows_read,
+        rows_written=stage.rows,
+        columns=dict(matcher.mapping),
+        ignored_columns=list(matcher.ignored),
+        created={what: list(names) for what, names in plan.created.items()},
+        notes=[*([encoding] if encoding else []), *plan.notes, *written.notes],
+        changes=changes,
     )

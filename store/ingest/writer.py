@@ -244,16 +244,23 @@ async def write_plan(
 ) -> WriteResult:
     """Write the plan and run its follow-up in one transaction: what the follow-up said, and
     what the write of the file's own rows did."""
-    changes: RowChanges | None = None
     async with engine.begin() as connection:
-        for write in plan.writes:
-            if write.compare is not None:
-                compared = await compare_rows(connection, write, write.compare)
-                changes = compared.changes
-                if compared.changed_rows is not None:
-                    # Rows stored as they are already are not written again.
-                    progress.advance(changes.unchanged)
-                    write = replace(write, rows=compared.changed_rows)
-            await _write_table(connection, write, progress)
-        notes = await plan.after(connection, progress) if plan.after is not None else ()
+        return await write_plan_on(connection, plan, progress=progress)
+
+
+async def write_plan_on(
+    connection: AsyncConnection, plan: WritePlan, *, progress: IngestProgress
+) -> WriteResult:
+    """`write_plan` inside a transaction the caller holds."""
+    changes: RowChanges | None = None
+    for write in plan.writes:
+        if write.compare is not None:
+            compared = await compare_rows(connection, write, write.compare)
+            changes = compared.changes
+            if compared.changed_rows is not None:
+                # Rows stored as they are already are not written again.
+                progress.advance(changes.unchanged)
+                write = replace(write, rows=compared.changed_rows)
+        await _write_table(connection, write, progress)
+    notes = await plan.after(connection, progress) if plan.after is not None else ()
     return WriteResult(notes=notes, changes=changes)

@@ -5,7 +5,7 @@ Each size is one aggregate statement; all of them run in one read."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, FromClause, Select, distinct, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.tables import (
@@ -28,6 +28,23 @@ def _largest_group(source: FromClause, *key: ColumnElement[object]) -> Select[in
     return select(func.coalesce(func.max(groups.c.n), 0))
 
 
+def _distinct_months() -> Select[int]:
+    """How many months have values, by a skip scan of the month index: each step asks for the
+    first month after the last one found (one index probe per month, whatever the number of
+    values), where count(DISTINCT ...) reads every entry of the table (seconds at ten million
+    values; neither database skips through an index on its own)."""
+    value = METRIC_TABLE.alias("value")
+    later = METRIC_TABLE.alias("later")
+    start = select(func.min(value.c.effective_date).label("month")).cte("months", recursive=True)
+    following = (
+        select(func.min(later.c.effective_date))
+        .where(later.c.effective_date > start.c.month)
+        .scalar_subquery()
+    )
+    months = start.union_all(select(following).where(start.c.month.is_not(None)))
+    return select(func.count(months.c.month))
+
+
 def _count(source: FromClause) -> Select[int]:
     return select(func.count()).select_from(source)
 
@@ -46,7 +63,7 @@ STATEMENTS: dict[str, Select[int]] = {
     "contracts_per_company": _largest_group(CONTRACT_TABLE, _contract.company_id),
     "industries": _count(INDUSTRY_TABLE),
     "metric_definitions": _count(DEFINITION_TABLE),
-    "months": select(func.count(distinct(METRIC_TABLE.c.effective_date))),
+    "months": _distinct_months(),
     "benchmarks_per_month": _largest_group(COHORT_TABLE, COHORT_TABLE.c.month),
     "quarters_per_account": _largest_group(QUARTER_SEGMENT_TABLE, _quarter_segment.account_id),
     # A quarter segment is one account's quarter: the most of one app's quarter bounds who

@@ -1,8 +1,9 @@
 """metrics: `level`, `entity_id`, `metric_name`, `effective_date`, `value`; optional `unit`.
 
-The hot path of ingest (files of a million rows): rows are checked in a plain loop against
-ids loaded once per level, and kept as compact tuples until the write builds dicts chunk by
-chunk. Values stay exact decimals with the digits as written.
+The hot path of ingest (files of ten million rows): rows are checked in a plain loop against
+ids loaded once per level, and handed as compact tuples, a chunk at a time, to a staging table
+(store/ingest/staging.py) that finds duplicates and writes them, so memory stays bounded.
+Values stay exact decimals with the digits as written.
 
 With `--app`, every entity must be an account, company or contract of that app; industry-level
 values, which every app shares, are loaded without `--app`.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterator
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -29,8 +29,9 @@ from store.ingest.kinds.base import (
     other_app_reason,
     table,
 )
-from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
+from store.ingest.plan import TableWrite, WriteMode, WritePlan
 from store.ingest.reading import Row
+from store.ingest.staging import StagedRow
 from store.ingest.values import BadValue, parse_decimal, parse_month, parse_unit
 from store.tables import Level
 
@@ -56,22 +57,9 @@ _FILE_KIND = {
     "industry": "industries",
 }
 
-MetricKey = tuple[str, str, str, dt.date]
-_COLUMNS = ("level", "entity_id", "metric_name", "effective_date", "value")
 
-
-class _MetricValueRows:
-    """The kept values as `metric_value` rows, built as the writer asks for them."""
-
-    def __init__(self, values: dict[MetricKey, tuple[int, Decimal]]) -> None:
-        self._values = values
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __iter__(self) -> Iterator[Values]:
-        for key, (_line, value) in self._values.items():
-            yield (*key, value)
+# Distinct date texts the fast path remembers (every day of 30 years, written two ways).
+_MONTHS_REMEMBERED = 25_000
 
 
 class MetricsValidator:
@@ -97,9 +85,44 @@ class MetricsValidator:
         self._new_units: dict[str, tuple[str, int]] = {}
         # Lines of rows whose metric is not defined (yet: a later row may give its unit).
         self._undefined: dict[str, list[int]] = {}
-        self._values: dict[MetricKey, tuple[int, Decimal]] = {}
+        # Good rows waiting for the stage (store/ingest/staging.py), which also finds the
+        # duplicates: the file's values never all exist in memory.
+        self.staged: list[StagedRow] = []
+        self.rows = 0
+        # Months as written -> the month, for the fast path (a file has few distinct dates).
+        self._months: dict[str, dt.date] = {}
+        # (metric, unit as written or None) pairs the full path accepted: the fast path's.
+        self._metric_units: set[tuple[str, str | None]] = {(name, None) for name in units}
 
     def check(self, line: int, row: Row) -> list[str]:
+        # The common row (a known level, entity and month, a metric whose unit, if the row
+        # gives one, an earlier row already had accepted) with dictionary lookups only: at ten
+        # million rows the full path below costs twice as much. Anything else takes the full
+        # path, which says what is wrong.
+        level = row.get("level")
+        metric_name = row.get("metric_name")
+        value_text = row.get("value")
+        if (
+            level is not None
+            and metric_name is not None
+            and value_text is not None
+            and (metric_name, row.get("unit")) in self._metric_units
+        ):
+            ids = self._entities.get(level)
+            entity_id = None if ids is None else ids.get(row.get("entity_id") or "")
+            month = self._months.get(row.get("effective_date") or "")
+            if entity_id is not None and month is not None:
+                try:
+                    value = parse_decimal(value_text, column="value")
+                except BadValue:
+                    pass
+                else:
+                    self.staged.append((level, entity_id, metric_name, month, value, line))
+                    self.rows += 1
+                    return []
+        return self._check(line, row)
+
+    def _check(self, line: int, row: Row) -> list[str]:
         reasons: list[str] = []
         level = self._level(row.get("level"), reasons)
         entity_id = self._entity(level, row.get("entity_id"), reasons)
@@ -113,14 +136,14 @@ class MetricsValidator:
         # Without reasons every part is there; the None tests are for the type checker.
         if reasons or not (level and entity_id and metric_name and month) or value is None:
             return reasons
-        key = (level, entity_id, metric_name, month)
-        first = self._values.setdefault(key, (line, value))[0]
-        if first != line:
-            reasons.append(
-                f"duplicate of line {first}: same {level} {entity_id!r}, metric "
-                f"{metric_name!r} and month {month:%Y-%m}"
-            )
+        self.staged.append((level, entity_id, metric_name, month, value, line))
+        self.rows += 1
         return reasons
+
+    def take_staged(self) -> list[StagedRow]:
+        """The rows checked since the last call, handed over to the stage."""
+        rows, self.staged = self.staged, []
+        return rows
 
     def _level(self, text: str | None, reasons: list[str]) -> str | None:
         if text is None:
@@ -164,6 +187,8 @@ class MetricsValidator:
         if unit_text is None:
             if defined is None and metric_name not in self._new_units:
                 self._undefined.setdefault(metric_name, []).append(line)
+            elif metric_name in self._new_units:
+                self._metric_units.add((metric_name, None))
             return
         try:
             unit = parse_unit(unit_text)
@@ -171,29 +196,35 @@ class MetricsValidator:
             reasons.append(str(exc))
             return
         if defined is not None:
-            if not same_unit(unit, defined):
+            if same_unit(unit, defined):
+                self._metric_units.add((metric_name, unit_text))
+            else:
                 reasons.append(
                     f"unit {unit_text!r} contradicts the definition of metric {metric_name!r}, "
                     f"whose unit is {defined}"
                 )
             return
         given = self._new_units.setdefault(metric_name, (unit, line))
-        if not same_unit(given[0], unit):
+        if same_unit(given[0], unit):
+            self._metric_units.add((metric_name, unit_text))
+        else:
             reasons.append(
                 f"unit {unit_text!r} contradicts unit {given[0]} given for metric "
                 f"{metric_name!r} on line {given[1]}"
             )
 
-    @staticmethod
-    def _month(text: str | None, reasons: list[str]) -> dt.date | None:
+    def _month(self, text: str | None, reasons: list[str]) -> dt.date | None:
         if text is None:
             reasons.append("missing required value for effective_date")
             return None
         try:
-            return parse_month(text, column="effective_date")
+            month = parse_month(text, column="effective_date")
         except BadValue as exc:
             reasons.append(str(exc))
             return None
+        if len(self._months) < _MONTHS_REMEMBERED:
+            self._months[text] = month
+        return month
 
     @staticmethod
     def _value(text: str | None, reasons: list[str]) -> Decimal | None:
@@ -228,15 +259,9 @@ class MetricsValidator:
             [(name, unit) for name, (unit, _line) in self._new_units.items()],
             WriteMode.INSERT_MISSING,
         )
-        values = TableWrite(
-            table("metric_value"),
-            _COLUMNS,
-            _MetricValueRows(self._values),
-            compare=CompareBy(("level", "entity_id"), "effective_date"),
-        )
         return WritePlan(
-            writes=[definitions, values],
-            rows=len(self._values),
+            writes=[definitions],
+            rows=self.rows,
             created={"metric definitions": list(self._new_units)},
         )
 

@@ -1,0 +1,115 @@
+"""Metric files load in bounded memory: checked rows go to a staging table a chunk at a time,
+and the database finds duplicates and counts changes (store/ingest/staging.py)."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.ingest import IngestKind, IngestRejected
+from store.ingest.entry import STAGE_CHUNK_ROWS
+from store.ingest.staging import ANALYZE_AFTER_ROWS
+from tests.store.ingest.support import load, load_text, table_rows, write_file
+
+_HEADER = ["level", "entity_id", "metric_name", "effective_date", "value"]
+_ACCOUNTS = 200
+
+
+async def _seed(engine: AsyncEngine, folder: Path) -> None:
+    await load_text(engine, folder, IngestKind.DEFINITIONS, "name,unit\nrevenue,EUR\nusers,count\n")
+    accounts = "".join(f"A{n},Account {n}\n" for n in range(_ACCOUNTS))
+    await load_text(engine, folder, IngestKind.ACCOUNTS, f"account_id,name\n{accounts}")
+
+
+def _rows(months: int) -> list[list[str]]:
+    return [
+        ["account", f"A{n}", metric, f"{2000 + month // 12}-{month % 12 + 1:02d}", f"{n}.{month}"]
+        for month in range(months)
+        for n in range(_ACCOUNTS)
+        for metric in ("revenue", "users")
+    ]
+
+
+async def _peak_of_load(engine: AsyncEngine, path: Path) -> int:
+    tracemalloc.start()
+    try:
+        report = await load(engine, IngestKind.METRICS, path)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.rows_written > 0
+    return peak
+
+
+async def test_memory_does_not_grow_with_the_file(engine: AsyncEngine, tmp_path: Path) -> None:
+    await _seed(engine, tmp_path)
+    small = write_file(tmp_path, "small", "comma", _HEADER, _rows(50))  # 20,000 values
+    large = write_file(tmp_path, "large", "comma", _HEADER, _rows(200))  # 80,000 values
+    small_peak = await _peak_of_load(engine, small)
+    large_peak = await _peak_of_load(engine, large)
+    # Four times the rows: kept in memory, the peak would be about four times as high.
+    assert large_peak < 1.3 * small_peak + 1_000_000, (small_peak, large_peak)
+    assert len(await table_rows(engine, "metric_value")) == 80_000
+
+
+async def test_a_duplicate_chunks_apart_is_found(engine: AsyncEngine, tmp_path: Path) -> None:
+    await _seed(engine, tmp_path)
+    rows = _rows(30)  # 12,000 values: more than one chunk
+    assert len(rows) > STAGE_CHUNK_ROWS
+    rows.append([*rows[0][:4], "9.5"])
+    path = write_file(tmp_path, "metrics", "comma", _HEADER, rows)
+    with pytest.raises(IngestRejected) as rejected:
+        await load(engine, IngestKind.METRICS, path)
+    assert [(p.line, p.reason) for p in rejected.value.problems] == [
+        (
+            len(rows) + 1,
+            "duplicate of line 2: same account 'A0', metric 'revenue' and month 2000-01",
+        )
+    ]
+    assert await table_rows(engine, "metric_value") == []
+    # The rejected load left no stage behind: the file without its duplicate loads.
+    path = write_file(tmp_path, "metrics", "comma", _HEADER, rows[:-1])
+    report = await load(engine, IngestKind.METRICS, path)
+    assert report.rows_written == 12_000
+
+
+async def test_a_reload_counts_and_writes_only_changes(engine: AsyncEngine, tmp_path: Path) -> None:
+    await _seed(engine, tmp_path)
+    rows = _rows(2)
+    path = write_file(tmp_path, "metrics", "comma", _HEADER, rows)
+    await load(engine, IngestKind.METRICS, path)
+    rows[0][4] = "123.45"  # changed
+    rows[1][4] = rows[1][4] + "0"  # same value, another number of digits: a change
+    rows.append(["account", "A0", "revenue", "2001-01", "7"])  # new
+    path = write_file(tmp_path, "metrics", "comma", _HEADER, rows)
+    report = await load(engine, IngestKind.METRICS, path)
+    assert report.changes is not None
+    assert (report.changes.new, report.changes.changed, report.changes.unchanged) == (
+        1,
+        2,
+        len(rows) - 3,
+    )
+    stored = {(r[1], r[2], str(r[3])[:7]): r[4] for r in await table_rows(engine, "metric_value")}
+    assert str(stored[("A0", "revenue", "2000-01")]) == "123.45"
+    assert str(stored[("A0", "users", "2000-01")]) == "0.00"
+    assert len(stored) == len(rows)
+
+
+async def test_a_large_load_leaves_statistics_behind(engine: AsyncEngine, tmp_path: Path) -> None:
+    """PostgreSQL plans the reads after a large load on the loaded table's statistics, not on
+    those of the empty table it was (a read of 100 accounts would take the month index)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite plans these reads on its indexes without statistics")
+    await _seed(engine, tmp_path)
+    rows = _rows(25)
+    assert len(rows) >= ANALYZE_AFTER_ROWS
+    await load(engine, IngestKind.METRICS, write_file(tmp_path, "m", "comma", _HEADER, rows))
+    async with engine.connect() as connection:
+        found = await connection.execute(
+            text("SELECT reltuples FROM pg_class WHERE relname = 'metric_value'")
+        )
+        assert found.scalar_one() == len(rows)
