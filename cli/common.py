@@ -6,6 +6,7 @@ the settings, SQLAlchemy, Alembic and Rich come in only when a command needs the
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
@@ -106,3 +107,28 @@ def run_on_database(settings: Settings, job: Callable[[AsyncEngine], Awaitable[T
         if reason is None:
             raise
         raise fail(reason) from None
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Exit with one line unless the server could listen on `host`:`port`: uvicorn would wrap
+    a port above 65535 into another one without a word, and report a port in use only after
+    the demo has loaded, in a log line among its startup lines."""
+    if not 1 <= port <= 65535:
+        raise fail(f"--port must be 1 to 65535, not {port}")
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise fail(
+            f"--host {host} is not an address this machine can listen on ({exc.strerror})"
+        ) from None
+    family, kind, protocol, _name, address = addresses[0]
+    with socket.socket(family, kind, protocol) as probe:
+        # As uvicorn binds: a port whose last connections are closing is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise fail(
+                f"cannot listen on {host}:{port}: {exc.strerror} "
+                "(another server may be using it: choose another --port)"
+            ) from None

@@ -60,7 +60,11 @@ def create(
         record, key = run_on_database(settings, job)
     except KeyRefused as exc:
         raise fail(str(exc)) from None
-    scope = record.app_id or "all apps"
+    scope = record.app_id or (
+        "sector benchmarks and the pulse report only"
+        if record.role.value == "public"
+        else "all apps"
+    )
     if record.account_id:
         scope = f"account {record.account_id} of {record.app_id}"
     typer.echo(f"Created {record.role} key {record.key_id} ({scope}). It is shown only now:")

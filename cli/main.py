@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, TypeVar
 
 import typer
 
-from cli.common import check_standby_urls, err, fail, run_on_database, say, settings_or_exit
+from cli.common import (
+    check_can_listen,
+    check_standby_urls,
+    err,
+    fail,
+    run_on_database,
+    say,
+    settings_or_exit,
+)
 from cli.keys_command import keys
 from cli.lazy import LazyCommand, LazyGroup
 from cli.slides_command import slides
@@ -147,6 +155,7 @@ def serve(
     """Serve GraphQL at /graphql (GraphiQL in a browser) and GET /healthz."""
     if no_auth and not is_loopback(host):
         raise fail(f"--no-auth is refused on {host}: it is allowed on loopback addresses only")
+    check_can_listen(host, port)
     # Every setting is checked here, so that a bad one is one line before any worker starts.
     settings = settings_or_exit()
     check_standby_urls(settings)

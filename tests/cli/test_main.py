@@ -37,6 +37,18 @@ def env(tmp_path: Path) -> dict[str, str]:
     return {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PROFILING_TODAY": "2024-03-10"}
 
 
+def test_serve_on_a_port_in_use_is_one_line_before_anything_starts(env: dict[str, str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--demo", "--no-auth", "--port", str(port), env=env)
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not Path(env["DATABASE_URL"].removeprefix("sqlite:///")).exists()
+
+
 def test_export_schema_prints_the_sdl(env: dict[str, str]) -> None:
     result = run("export-schema", env=env)
     assert result.returncode == 0
@@ -48,6 +60,8 @@ def test_export_schema_prints_the_sdl(env: dict[str, str]) -> None:
     [
         (("serve", "--no-auth", "--host", "0.0.0.0"), "loopback addresses only"),
         (("demo", "--scale", "0"), "scale must be"),
+        (("serve", "--port", "99999"), "--port must be 1 to 65535"),
+        (("serve", "--host", "no-such-host.invalid"), "is not an address"),
     ],
 )
 def test_refusals_exit_1_with_one_line(
