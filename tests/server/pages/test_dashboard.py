@@ -262,6 +262,8 @@ def test_the_customer_view_carries_the_api_values_from_two_requests(
     score = browser.find_element("css selector", "#credit .score-value")
     assert score.text == str(account["creditRisk"]["score"])
 
+    # An internal key gets exact figures: no note on private ones.
+    assert browser.find_elements("css selector", "#positions .privacy-note") == []
     screenshot(browser, "dashboard-customer.png", full_page=True)
     # Picked again, the view costs the same.
     assert len(_pick(browser, ACCOUNT)) <= 2
@@ -445,6 +447,19 @@ def test_an_account_key_sees_its_own_account_only(browser: Any, server: Server) 
         ".map(p => p.dataset.value)"
     )
     assert values == [row["value"] for row in answer["data"]["account"]["metrics"]]
+    # Where the key gets private figures, the page says what they are and how far off they
+    # can be, beside the exact percentile they may disagree with.
+    private = (
+        server.query(
+            "account",
+            'query($sector: String!) { sectorBenchmarks(metric: "revenue", sectors: [$sector])'
+            " { figureKind } }",
+            {"sector": _sector_of(server, ACCOUNT)},
+        )["data"]["sectorBenchmarks"][0]["figureKind"]
+        == "DIFFERENTIALLY_PRIVATE"
+    )
+    notes = browser.find_elements("css selector", "#positions .privacy-note")
+    assert len(notes) == (1 if private else 0)
     screenshot(browser, "dashboard-account-key.png", full_page=True)
     assert foreign(requested_urls(browser), server.url) == []
     assert script_errors(browser) == []
@@ -493,3 +508,12 @@ def test_a_public_key_sees_the_sector_benchmarks(browser: Any, server: Server) -
     screenshot(browser, "dashboard-public-key.png", full_page=True)
     assert foreign(requested_urls(browser), server.url) == []
     assert script_errors(browser) == []
+
+
+def _sector_of(server: Server, account_id: str) -> str:
+    answer = server.query(
+        "internal",
+        "query($id: String!) { account(accountId: $id) { industry { industryId } } }",
+        {"id": account_id},
+    )
+    return str(answer["data"]["account"]["industry"]["industryId"])

@@ -270,6 +270,15 @@ function positionSection(account, definitions, sector, refusedComparisons) {
     { class: "panel", id: "positions" },
     h("h3", {}, "Position in its sector ", h("span", { class: "muted" }, caption)),
     h("p", { class: "legend" }, h("span", { class: "swatch band" }), " 25th–90th percentile ", h("span", { class: "swatch median" }), " median ", h("span", { class: "swatch own" }), " this customer"),
+    figureKind === "DIFFERENTIALLY_PRIVATE"
+      ? h(
+          "p",
+          { class: "privacy-note", role: "note" },
+          "The band and the median are a differentially private release, frozen when the month was published: " +
+            "to protect every member they carry noise, which in a sector of tens of accounts can put them far from the true figures. " +
+            "This customer's percentile is computed from the exact cohort, so the two can disagree."
+        )
+      : null,
     h("ul", { class: "positions" }, rows)
   );
 }
@@ -310,7 +319,7 @@ function rfmSection(profile) {
           h(
             "span",
             { class: "muted small" },
-            `${formatNumber(quarter.orders, 0)} orders · `,
+            `${formatNumber(quarter.orders, 0)} ${quarter.orders === 1 ? "order" : "orders"} · `,
             h("span", { class: "revenue", "data-revenue": quarter.revenue, title: AMOUNTS_NOTE }, formatAmount(quarter.revenue))
           )
         )
