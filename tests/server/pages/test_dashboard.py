@@ -493,7 +493,7 @@ def test_a_public_key_sees_the_sector_benchmarks(browser: Any, server: Server) -
     metric = browser.find_element("id", "benchmark-metric").get_attribute("value")
     answer = server.query(
         "public",
-        "query($m: String!) { sectorBenchmarks(metric: $m) { sector publishable p50 } }",
+        "query($m: String!) { sectorBenchmarks(metric: $m) { sector publishable p50 figureKind } }",
         {"m": metric},
     )["data"]["sectorBenchmarks"]
     rows = browser.find_elements("css selector", "#benchmarks li[data-sector]")
@@ -506,6 +506,9 @@ def test_a_public_key_sees_the_sector_benchmarks(browser: Any, server: Server) -
             assert "Not enough peers to compare" in row.text
     assert not browser.find_element("id", "error-line").is_displayed()
     screenshot(browser, "dashboard-public-key.png", full_page=True)
+    private = any(row["figureKind"] == "DIFFERENTIALLY_PRIVATE" for row in answer)
+    notes = browser.find_elements("css selector", "#benchmarks .privacy-note")
+    assert len(notes) == (1 if private else 0)
     assert foreign(requested_urls(browser), server.url) == []
     assert script_errors(browser) == []
 

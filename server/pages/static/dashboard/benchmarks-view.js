@@ -60,6 +60,14 @@ async function drawMetric(container, body, metric, definition, showError) {
     body,
     h("section", { class: "panel", id: "benchmarks" },
       h("h3", {}, `${metric.replace(/_/g, " ")} `, h("span", { class: "muted" }, `${definition.currency || definition.unit}, ${month}`)),
+      published.some((benchmark) => benchmark.figureKind === "DIFFERENTIALLY_PRIVATE")
+        ? h(
+            "p",
+            { class: "privacy-note", role: "note" },
+            "These figures are a differentially private release, frozen when the month was published: " +
+              "to protect every member they carry noise, which in a sector of tens of accounts can put them far from the true figures."
+          )
+        : null,
       h(
         "ul",
         { class: "positions" },
