@@ -28,6 +28,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from store.running.gc_pause import collection_paused
+
 
 class SQLiteConnection:
     """A `sqlite3` connection of the reader's own over the file of the companion engine
@@ -102,7 +104,8 @@ class SQLiteConnection:
         try:
             # SQLite steps through the rows as they are fetched: errors may come from either.
             cursor = self._connection.execute(sql, arguments)
-            return cursor.fetchall(), cursor.description
+            with collection_paused():  # synchronous here: gc_pause.py says why
+                return cursor.fetchall(), cursor.description
         except self.dialect.loaded_dbapi.Error as error:
             raise DBAPIError.instance(
                 sql, arguments, error, self.dialect.loaded_dbapi.Error, dialect=self.dialect
