@@ -27,14 +27,14 @@ down: nothing below this module reads the environment.
 | PROFILING_MAX_BODY_BYTES | 262144 | a larger request body is refused (413) before it is read |
 | PROFILING_LEAN_EXECUTION | true | the column-at-a-time executor (schema/execution/lean.py) |
 | PROFILING_PREPARED_QUERIES | true | queries that validated once skip Strawberry's pipeline |
-| PROFILING_DRIVER_READS | true | PostgreSQL reads of requests on asyncpg, not SQLAlchemy |
+| PROFILING_DRIVER_READS | true | reads of requests on asyncpg / sqlite3, not SQLAlchemy |
 | PROFILING_DATABASE_POOL_SIZE | 4 | PostgreSQL connections a server keeps for reads, never more |
 | PROFILING_ACCESS_LOG_SAMPLE | 1 | share of requests in the access log (0 none; errors always) |
 | PROFILING_SERVE_NO_AUTH | false | set by `profiling serve --no-auth` for its workers |
 
 The two execution switches exist so that an upgrade of Strawberry or graphql-core can be tried
 with the fast paths off (docs/upgrading-strawberry.md), and PROFILING_DRIVER_READS so that one of
-asyncpg or SQLAlchemy can: answers are the same either way."""
+asyncpg, sqlite3 or SQLAlchemy can: answers are the same either way."""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from store.running.driver_connection import DriverConnection
 from store.running.gc_pause import collection_paused
+from store.running.sqlite_connection import SQLiteConnection
 
 Processor = Callable[[Any], Any]
 
@@ -78,7 +79,7 @@ class DriverSelect:
         """The rows' values as one list per selected column, converted as Core converts them."""
         dialect = connection.dialect
         text = self._text(dialect, parameters)
-        if isinstance(connection, DriverConnection):
+        if isinstance(connection, DriverConnection | SQLiteConnection):
             return await self._driver_columns(connection, text, parameters)
         result = await connection.exec_driver_sql(text.sql, text.arguments(parameters))
         processors = self._processors.get(dialect)
@@ -104,9 +105,13 @@ class DriverSelect:
             ]
 
     async def _driver_columns(
-        self, connection: DriverConnection, text: _Text, parameters: Mapping[str, Any]
+        self,
+        connection: DriverConnection | SQLiteConnection,
+        text: _Text,
+        parameters: Mapping[str, Any],
     ) -> list[list[Any]]:
-        """The same on asyncpg itself (store/running/driver_connection.py)."""
+        """The same on the driver itself: asyncpg (store/running/driver_connection.py) or
+        sqlite3 (store/running/sqlite_connection.py)."""
         # The arguments first: nothing may fail between describing the statement and running
         # it (DriverConnection.column_types says why).
         arguments = text.arguments(parameters)
@@ -114,7 +119,9 @@ class DriverSelect:
         processors = self._processors.get(dialect)
         if processors is None:
             # Described before it runs: see DriverConnection.column_types.
-            types = await connection.column_types(text.sql)
+            named = await connection.column_types(text.sql)
+            # sqlite3 names none: Core then chooses by the column's type alone.
+            types: tuple[int | None, ...] = named or (None,) * len(self._columns)
             processors = tuple(
                 column.type.dialect_impl(dialect).result_processor(dialect, oid)
                 for column, oid in zip(self._columns, types, strict=True)

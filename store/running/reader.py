@@ -6,8 +6,10 @@ and `rows_at_most` is the bound its keys and filters give on the rows it returns
 one). The reader decides where the read runs; callers never do:
 
 - `SQLiteReader` (a SQLite file): a read bounded to a few rows runs at once on the event loop's
-  thread; any other read runs whole in one of the reader threads, on a pysqlite connection
-  over the same file (thread_reads.py). The figures behind both: docs/performance.md.
+  thread; any other read runs whole in one of the reader threads, on a `sqlite3` connection
+  over the same file that the thread keeps, its statements sent to the driver without
+  SQLAlchemy's Connection (thread_reads.py, sqlite_connection.py; with `driver_reads=False`,
+  through SQLAlchemy's sync Connection). The figures behind both: docs/performance.md.
 - `DriverReader` (PostgreSQL): a connection of an asyncpg pool of the engine's own
   (driver_pool.py), the read's statements sent to asyncpg without SQLAlchemy's greenlet bridge
   (driver_connection.py). A read that need not see one snapshot (`one_snapshot=False`: one
@@ -65,20 +67,23 @@ class Reader(ABC):
 
 
 class SQLiteReader(Reader):
-    def __init__(self, engine: AsyncEngine, companion: Engine) -> None:
+    def __init__(self, engine: AsyncEngine, companion: Engine, *, plain_driver: bool) -> None:
         super().__init__(engine)
         self._companion = companion
+        self._plain_driver = plain_driver
 
     def _runs_inline(self, rows_at_most: int | None) -> bool:
         return thread_reads.runs_inline(rows_at_most)
 
     def _run_inline(self, query: Query[T]) -> T:
         # Nothing awaits inside: no cancellation can reach such a read halfway.
-        return thread_reads.run(self._companion, query)
+        return thread_reads.run(self._companion, query, plain_driver=self._plain_driver)
 
     async def _run(self, query: Query[T], *, one_snapshot: bool) -> T:
         # One transaction per read on the companion: it sees one snapshot either way.
-        return await thread_reads.in_worker_thread(self._companion, query)
+        return await thread_reads.in_worker_thread(
+            self._companion, query, plain_driver=self._plain_driver
+        )
 
 
 class AsyncEngineReader(Reader):
@@ -102,11 +107,12 @@ class DriverReader(Reader):
 
 def reader_for(engine: AsyncEngine, *, driver_reads: bool = True) -> Reader:
     """A reader over the engine (cheap: the SQLite companion and the PostgreSQL pool are made
-    once per engine). `driver_reads=False` keeps PostgreSQL reads on SQLAlchemy's engine.
+    once per engine). `driver_reads=False` keeps the reads on SQLAlchemy's engine (PostgreSQL)
+    or Connection (SQLite).
     `close_readers(engine)` closes what the readers of an engine opened."""
     companion = thread_reads.companion_for(engine)
     if companion is not None:
-        return SQLiteReader(engine, companion)
+        return SQLiteReader(engine, companion, plain_driver=driver_reads)
     if driver_reads and engine.dialect.name == "postgresql":
         return DriverReader(engine)
     return AsyncEngineReader(engine)

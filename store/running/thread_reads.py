@@ -19,14 +19,22 @@ without it: docs/performance.md). The Python work of a read holds the GIL wherev
 loop loses nothing it would have had; only SQLite's own work, which releases the GIL, no longer
 runs beside it, and for a few rows that is a few microseconds. In WAL mode a reader does not
 wait for a writer, so such a read does not block on locks. Reads of unknown or large size
-keep the worker thread, where the loop gets its turn while SQLite works."""
+keep the worker thread, where the loop gets its turn while SQLite works.
+
+The reads go straight to a `sqlite3` connection that each thread keeps (sqlite_connection.py):
+checking a connection out of the companion's pool and back, and SQLAlchemy's result objects,
+cost a small read more than SQLite's own work. `plain_driver=False` runs them through
+SQLAlchemy's sync Connection instead, the standard path the differential tests compare with."""
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import inspect
 import os
+import sqlite3
+import threading
 import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -35,8 +43,10 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Connection, Dialect, Engine, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import PoolProxiedConnection
 
 from store.engine import sqlite_pragmas
+from store.running.sqlite_connection import SQLiteConnection
 
 T = TypeVar("T")
 
@@ -69,8 +79,10 @@ def companion_for(engine: AsyncEngine) -> Engine | None:
             listened.before_cursor_execute(*arguments)
 
         event.listen(companion, "before_cursor_execute", forward)
-        # Disposing of the async engine disposes of its companion too.
+        # Disposing of the async engine disposes of its companion too, and of the
+        # connections its threads keep.
         event.listen(engine.sync_engine, "engine_disposed", lambda _engine: companion.dispose())
+        event.listen(companion, "engine_disposed", _close_kept_connections)
     _companions[engine] = companion
     return companion
 
@@ -79,7 +91,10 @@ _readers: ThreadPoolExecutor | None = None
 
 
 async def in_worker_thread(
-    companion: Engine, query: Callable[[AsyncConnection], Awaitable[T]]
+    companion: Engine,
+    query: Callable[[AsyncConnection], Awaitable[T]],
+    *,
+    plain_driver: bool = True,
 ) -> T:
     """`run` in one of the process's reader threads, with the caller's context (statements
     are counted per request).
@@ -95,7 +110,9 @@ async def in_worker_thread(
         )
     context = contextvars.copy_context()
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_readers, context.run, run, companion, query)
+    return await loop.run_in_executor(
+        _readers, context.run, functools.partial(run, plain_driver=plain_driver), companion, query
+    )
 
 
 def runs_inline(expected_rows: int | None) -> bool:
@@ -120,15 +137,69 @@ class _Immediate:
         return self._connection.exec_driver_sql(statement, parameters)
 
 
-def run(companion: Engine, query: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-    """`query` on a connection of `companion`, in the calling (worker) thread."""
-    with companion.connect() as connection:
-        step = query(cast(AsyncConnection, _Immediate(connection)))
-        if not inspect.iscoroutine(step):
-            raise TypeError(f"a read must be a coroutine, got {type(step).__name__}")
-        try:
-            step.send(None)
-        except StopIteration as finished:
-            return cast(T, finished.value)
-        step.close()
-        raise RuntimeError("a read awaited something other than connection.execute")
+# Per companion engine, the sqlite3 connection each (process, thread) keeps: taken from the
+# companion's pool once and detached from it, closed when the companion is disposed of.
+_kept: weakref.WeakKeyDictionary[Engine, dict[tuple[int, int], PoolProxiedConnection]] = (
+    weakref.WeakKeyDictionary()
+)
+_kept_lock = threading.Lock()
+
+
+def _kept_connection(companion: Engine) -> sqlite3.Connection:
+    """The calling thread's own sqlite3 connection over the companion's file."""
+    key = (os.getpid(), threading.get_ident())  # a forked process opens its own
+    with _kept_lock:
+        connections = _kept.setdefault(companion, {})
+        kept = connections.get(key)
+    if kept is None:
+        # Through the pool once, so that the connect events (the pragmas) run as for any other.
+        kept = companion.raw_connection()
+        kept.detach()
+        with _kept_lock:
+            connections[key] = kept
+    return cast(sqlite3.Connection, kept.dbapi_connection)
+
+
+def _close_kept_connections(companion: Engine) -> None:
+    with _kept_lock:
+        connections = _kept.pop(companion, {})
+    for key, kept in connections.items():
+        if key[0] == os.getpid():  # another process's copy is that process's to close
+            kept.close()
+
+
+def kept_connections(companion: Engine) -> int:
+    """How many sqlite3 connections the threads keep over the companion's file."""
+    with _kept_lock:
+        return len(_kept.get(companion, {}))
+
+
+def run(
+    companion: Engine,
+    query: Callable[[AsyncConnection], Awaitable[T]],
+    *,
+    plain_driver: bool = True,
+) -> T:
+    """`query` on a connection over `companion`'s file, in the calling thread: the thread's own
+    sqlite3 connection, or with `plain_driver=False` one of the companion's pool."""
+    if not plain_driver:
+        with companion.connect() as connection:
+            return _drive(query(cast(AsyncConnection, _Immediate(connection))))
+    raw = _kept_connection(companion)
+    try:
+        return _drive(query(cast(AsyncConnection, SQLiteConnection(raw, companion))))
+    finally:
+        # Reads open no transaction; one left by a failed statement must not hold a snapshot.
+        if raw.in_transaction:
+            raw.rollback()
+
+
+def _drive(step: Awaitable[T]) -> T:
+    if not inspect.iscoroutine(step):
+        raise TypeError(f"a read must be a coroutine, got {type(step).__name__}")
+    try:
+        step.send(None)
+    except StopIteration as finished:
+        return cast(T, finished.value)
+    step.close()
+    raise RuntimeError("a read awaited something other than connection.execute")

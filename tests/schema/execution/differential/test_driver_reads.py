@@ -1,7 +1,7 @@
-"""PostgreSQL reads on asyncpg itself answer exactly as the same reads through SQLAlchemy's
-engine: data, errors, their paths. A generated corpus of queries runs through an app of each
-kind over the same seeded database (on SQLite both apps read alike: the reads there do not
-change)."""
+"""Reads on the driver itself answer exactly as the same reads through SQLAlchemy: data,
+errors, their paths. On PostgreSQL the driver is asyncpg (against SQLAlchemy's engine), on
+SQLite the plain `sqlite3` connection each thread keeps (against SQLAlchemy's Connection). A
+generated corpus of queries runs through an app of each kind over the same seeded database."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.app import create_app
 from settings import load_settings
-from store.running.reader import DriverReader, reader_for
+from store.running.reader import DriverReader, SQLiteReader, reader_for
+from store.running.sqlite_connection import SQLiteConnection
 from tests.api_client import TODAY
 from tests.schema.execution.differential.support import (
     CORPUS,
@@ -44,6 +45,17 @@ def test_postgresql_reads_take_the_driver_path_unless_switched_off(engine: Async
     on_postgresql = engine.dialect.name == "postgresql"
     assert isinstance(reader_for(engine), DriverReader) is on_postgresql
     assert not isinstance(reader_for(engine, driver_reads=False), DriverReader)
+
+
+async def test_sqlite_reads_take_the_plain_driver_unless_switched_off(engine: AsyncEngine) -> None:
+    if not isinstance(reader_for(engine), SQLiteReader):
+        pytest.skip("a SQLite file's reads")
+
+    async def kind(connection: object) -> bool:
+        return isinstance(connection, SQLiteConnection)
+
+    assert await reader_for(engine).read(kind) is True
+    assert await reader_for(engine, driver_reads=False).read(kind) is False
 
 
 @settings(EXAMPLES, max_examples=40)

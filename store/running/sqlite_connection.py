@@ -1,0 +1,112 @@
+"""Enough of SQLAlchemy's AsyncConnection for the store's reads, over a plain `sqlite3`
+connection: the SQLite counterpart of driver_connection.py.
+
+Run through SQLAlchemy's sync Connection, a read of a few rows spent more on the connection's
+check-out and return and on building a CursorResult than SQLite took to run it
+(docs/performance.md). Here each reader thread, and the event loop's thread for its inline
+reads, keeps one `sqlite3` connection of its own (thread_reads.py), and the statements go
+straight to its cursor. Values are converted by the processors SQLAlchemy would apply: pysqlite
+names no column types in a cursor's description, so Core chooses each processor from the
+column's type alone, as here (tests/store/running/test_sqlite_reads.py compares both paths).
+
+Statement events still fire: every statement is announced to the engine's
+`before_cursor_execute` listeners, so that /metrics and the tests go on counting them. The
+driver's errors are raised as SQLAlchemy raises them (a DBAPIError of the same class).
+
+Every method is a coroutine that never suspends: a read's coroutine runs to its end in one
+step (thread_reads.run)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Dialect, Engine
+from sqlalchemy.engine.result import IteratorResult, Result, SimpleResultMetaData
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+
+from store.running.gc_pause import collection_paused
+
+
+class SQLiteConnection:
+    """A `sqlite3` connection of the reader's own over the file of the companion engine
+    `companion`, whose statement events reach the async engine's listeners."""
+
+    def __init__(self, connection: sqlite3.Connection, companion: Engine) -> None:
+        self._connection = connection
+        self._companion = companion
+        self.dialect: Dialect = companion.dialect
+
+    @property
+    def driver_connection(self) -> sqlite3.Connection:
+        return self._connection
+
+    async def fetch(self, sql: str, arguments: Sequence[Any]) -> list[Any]:
+        """The driver's rows (tuples) of one statement."""
+        return self._run(sql, arguments)[0]
+
+    async def column_types(self, sql: str) -> None:
+        """None: pysqlite names no column types, and Core chooses its processors without."""
+        return
+
+    async def execute(
+        self, statement: ClauseElement, parameters: Mapping[str, Any] | None = None
+    ) -> Result[Any]:
+        """A Core statement's rows as SQLAlchemy's Result, values converted as Core converts
+        them. Compiled at each call, as DriverConnection.execute (the reads every request
+        makes are DriverSelects, compiled once)."""
+        compiled = statement.compile(dialect=self.dialect)
+        assert isinstance(compiled, SQLCompiler)
+        state = compiled.construct_expanded_state(dict(parameters or {}))
+        assert state.positiontup is not None
+        arguments = []
+        for key in state.positiontup:
+            value = state.parameters[key]
+            process = state.processors.get(key)
+            arguments.append(value if process is None else process(value))
+        rows, description = self._run(state.statement, arguments)
+        columns = compiled._result_columns  # what Core itself converts a row's values by
+        if columns:
+            keys = [column.keyname for column in columns]
+            processors = [
+                column.type.dialect_impl(self.dialect).result_processor(self.dialect, None)
+                for column in columns
+            ]
+            if any(process is not None for process in processors):
+                rows = [
+                    tuple(
+                        value if process is None else process(value)
+                        for value, process in zip(row, processors, strict=True)
+                    )
+                    for row in rows
+                ]
+        else:
+            keys = [entry[0] for entry in description or ()]
+        return IteratorResult(SimpleResultMetaData(keys), iter(rows))
+
+    async def scalar(
+        self, statement: ClauseElement, parameters: Mapping[str, Any] | None = None
+    ) -> Any:
+        """The first column of the first row, or None (as AsyncConnection.scalar)."""
+        return (await self.execute(statement, parameters)).scalar()
+
+    def _run(self, sql: str, arguments: Sequence[Any]) -> tuple[list[Any], Any]:
+        """The statement's rows and its cursor's description."""
+        arguments = tuple(arguments)
+        dispatch = self._companion.dispatch  # forwards to the async engine's listeners
+        if dispatch.before_cursor_execute:
+            # What the engine's own event passes (connection, cursor, statement, parameters,
+            # context, executemany); there is no SQLAlchemy connection or context here.
+            dispatch.before_cursor_execute(None, None, sql, arguments, None, False)
+        try:
+            # SQLite steps through the rows as they are fetched: errors may come from either.
+            cursor = self._connection.execute(sql, arguments)
+            with collection_paused():  # synchronous here: gc_pause.py says why
+                return cursor.fetchall(), cursor.description
+        except self.dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(
+                sql, arguments, error, self.dialect.loaded_dbapi.Error, dialect=self.dialect
+            ) from error
