@@ -53,13 +53,13 @@ class Reader(ABC):
         filters give one. Without `one_snapshot` the read's statements need not see one
         snapshot of the database."""
         if self._runs_inline(rows_at_most):
-            return self._run_inline(query)
+            return self._run_inline(query, one_snapshot=one_snapshot)
         return await shielded.shield(self._run(query, one_snapshot=one_snapshot))
 
     def _runs_inline(self, rows_at_most: int | None) -> bool:
         return False
 
-    def _run_inline(self, query: Query[T]) -> T:
+    def _run_inline(self, query: Query[T], *, one_snapshot: bool) -> T:
         raise NotImplementedError
 
     @abstractmethod
@@ -75,14 +75,15 @@ class SQLiteReader(Reader):
     def _runs_inline(self, rows_at_most: int | None) -> bool:
         return thread_reads.runs_inline(rows_at_most)
 
-    def _run_inline(self, query: Query[T]) -> T:
+    def _run_inline(self, query: Query[T], *, one_snapshot: bool) -> T:
         # Nothing awaits inside: no cancellation can reach such a read halfway.
-        return thread_reads.run(self._companion, query, plain_driver=self._plain_driver)
+        return thread_reads.run(
+            self._companion, query, plain_driver=self._plain_driver, one_snapshot=one_snapshot
+        )
 
     async def _run(self, query: Query[T], *, one_snapshot: bool) -> T:
-        # One transaction per read on the companion: it sees one snapshot either way.
         return await thread_reads.in_worker_thread(
-            self._companion, query, plain_driver=self._plain_driver
+            self._companion, query, plain_driver=self._plain_driver, one_snapshot=one_snapshot
         )
 
 

@@ -5,7 +5,8 @@ thread and wakes the event loop for each: a read in a request cost about 0.4 ms,
 those hops. SQLite is a library in this process, so a read can as well run whole in a worker
 thread, on a plain pysqlite connection of a companion engine over the same file: one hop, about
 0.16 ms (docs/performance.md has the figures). Writes keep the async
-engine; the companion only reads, each read in its own short transaction, and sees every commit.
+engine; the companion only reads, and a read that asks for one snapshot runs in a transaction
+of its own.
 
 The read functions of the store are written against AsyncConnection and only ever await
 `connection.execute(...)` or `connection.exec_driver_sql(...)`. Over a sync connection these
@@ -95,6 +96,7 @@ async def in_worker_thread(
     query: Callable[[AsyncConnection], Awaitable[T]],
     *,
     plain_driver: bool = True,
+    one_snapshot: bool = False,
 ) -> T:
     """`run` in one of the process's reader threads, with the caller's context (statements
     are counted per request).
@@ -111,7 +113,11 @@ async def in_worker_thread(
     context = contextvars.copy_context()
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(
-        _readers, context.run, functools.partial(run, plain_driver=plain_driver), companion, query
+        _readers,
+        context.run,
+        functools.partial(run, plain_driver=plain_driver, one_snapshot=one_snapshot),
+        companion,
+        query,
     )
 
 
@@ -179,17 +185,26 @@ def run(
     query: Callable[[AsyncConnection], Awaitable[T]],
     *,
     plain_driver: bool = True,
+    one_snapshot: bool = False,
 ) -> T:
     """`query` on a connection over `companion`'s file, in the calling thread: the thread's own
-    sqlite3 connection, or with `plain_driver=False` one of the companion's pool."""
+    sqlite3 connection, or with `plain_driver=False` one of the companion's pool.
+
+    pysqlite opens no transaction for a SELECT, so each statement would see the latest commit:
+    with `one_snapshot` the read runs in a transaction of its own (BEGIN, then a rollback), in
+    which WAL mode keeps the snapshot of its first statement for the others."""
     if not plain_driver:
         with companion.connect() as connection:
+            if one_snapshot:
+                connection.exec_driver_sql("BEGIN")
             return _drive(query(cast(AsyncConnection, _Immediate(connection))))
     raw = _kept_connection(companion)
     try:
+        if one_snapshot:
+            raw.execute("BEGIN")
         return _drive(query(cast(AsyncConnection, SQLiteConnection(raw, companion))))
     finally:
-        # Reads open no transaction; one left by a failed statement must not hold a snapshot.
+        # The read's own transaction, or one a failed statement left: no snapshot is held.
         if raw.in_transaction:
             raw.rollback()
 
