@@ -13,17 +13,16 @@ counting the statements of a request."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Dialect
-from sqlalchemy.engine.result import IteratorResult, Result, SimpleResultMetaData
+from sqlalchemy.engine.result import Result
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
-Processor = Callable[[Any], Any]
+from store.running.core_statements import expand
 
 # Column types learned per SQL text (a statement prepared once to describe its columns).
 TYPES_KEPT = 512
@@ -76,37 +75,11 @@ class DriverConnection:
         self, statement: ClauseElement, parameters: Mapping[str, Any] | None = None
     ) -> Result[Any]:
         """A Core statement's rows as SQLAlchemy's Result, values converted as Core converts
-        them. Compiled at each call, where SQLAlchemy's engine would take it from its cache:
-        the reads that use it run once per request or per DataLoader batch; the reads every
-        request makes are DriverSelects, compiled once."""
-        compiled = statement.compile(dialect=self.dialect)
-        assert isinstance(compiled, SQLCompiler)
-        state = compiled.construct_expanded_state(dict(parameters or {}))
-        assert state.positiontup is not None
-        arguments = []
-        for key in state.positiontup:
-            value = state.parameters[key]
-            process = state.processors.get(key)
-            arguments.append(value if process is None else process(value))
-        columns = compiled._result_columns  # what Core itself converts a row's values by
-        types = await self.column_types(state.statement) if columns else ()
-        rows = await self.fetch(state.statement, arguments)
-        if rows and columns:
-            processors = [
-                column.type.dialect_impl(self.dialect).result_processor(self.dialect, oid)
-                for column, oid in zip(columns, types, strict=True)
-            ]
-            converted = [
-                tuple(
-                    value if process is None else process(value)
-                    for value, process in zip(row, processors, strict=True)
-                )
-                for row in rows
-            ]
-        else:
-            converted = [tuple(row) for row in rows]
-        keys = [column.keyname for column in columns] if columns else _keys(rows)
-        return IteratorResult(SimpleResultMetaData(keys), iter(converted))
+        them (core_statements.py)."""
+        expanded = expand(statement, self.dialect, parameters)
+        types = await self.column_types(expanded.sql) if expanded.columns else ()
+        rows = await self.fetch(expanded.sql, expanded.arguments)
+        return expanded.result(rows, expanded.processors(self.dialect, types), _keys(rows))
 
     async def scalar(
         self, statement: ClauseElement, parameters: Mapping[str, Any] | None = None

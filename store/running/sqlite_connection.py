@@ -23,11 +23,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Dialect, Engine
-from sqlalchemy.engine.result import IteratorResult, Result, SimpleResultMetaData
+from sqlalchemy.engine.result import Result
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from store.running.core_statements import expand
 from store.running.gc_pause import collection_paused
 
 
@@ -58,34 +58,11 @@ class SQLiteConnection:
         """A Core statement's rows as SQLAlchemy's Result, values converted as Core converts
         them. Compiled at each call, as DriverConnection.execute (the reads every request
         makes are DriverSelects, compiled once)."""
-        compiled = statement.compile(dialect=self.dialect)
-        assert isinstance(compiled, SQLCompiler)
-        state = compiled.construct_expanded_state(dict(parameters or {}))
-        assert state.positiontup is not None
-        arguments = []
-        for key in state.positiontup:
-            value = state.parameters[key]
-            process = state.processors.get(key)
-            arguments.append(value if process is None else process(value))
-        rows, description = self._run(state.statement, arguments)
-        columns = compiled._result_columns  # what Core itself converts a row's values by
-        if columns:
-            keys = [column.keyname for column in columns]
-            processors = [
-                column.type.dialect_impl(self.dialect).result_processor(self.dialect, None)
-                for column in columns
-            ]
-            if any(process is not None for process in processors):
-                rows = [
-                    tuple(
-                        value if process is None else process(value)
-                        for value, process in zip(row, processors, strict=True)
-                    )
-                    for row in rows
-                ]
-        else:
-            keys = [entry[0] for entry in description or ()]
-        return IteratorResult(SimpleResultMetaData(keys), iter(rows))
+        expanded = expand(statement, self.dialect, parameters)
+        rows, description = self._run(expanded.sql, expanded.arguments)
+        # sqlite3 names no column types: Core chooses by the column's type alone.
+        processors = expanded.processors(self.dialect, [None] * len(expanded.columns))
+        return expanded.result(rows, processors, [entry[0] for entry in description or ()])
 
     async def scalar(
         self, statement: ClauseElement, parameters: Mapping[str, Any] | None = None
