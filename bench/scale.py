@@ -227,7 +227,8 @@ def run_command(arguments: list[str], env: dict[str, str]) -> tuple[float, float
 
 
 def free_port(preferred: int) -> int:
-    for port in [preferred, *range(8161, 8170)]:
+    candidates: list[int] = [preferred, *range(8161, 8170)]
+    for port in candidates:
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
