@@ -57,8 +57,8 @@ STANDBY_CONNECT_TIMEOUT = 2.0
 # 08), administrator or crash shutdown, and "the database system is starting up".
 _UNREACHABLE_STATES = ("57P01", "57P02", "57P03")
 # What a standby answers a read that replay cancelled ("canceling statement due to conflict
-# with recovery"); our reads run in autocommit or READ COMMITTED, so they never see a
-# serialization failure otherwise.
+# with recovery"); our reads only read (in autocommit, or in a read-only REPEATABLE READ
+# transaction), so they never see a serialization failure otherwise.
 _RECOVERY_CONFLICT_STATES = {"40001", "40P01"}
 
 
