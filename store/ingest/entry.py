@@ -14,11 +14,12 @@ from store.ingest.kind import IngestKind
 from store.ingest.kinds.base import IngestOptions, RowValidator
 from store.ingest.kinds.exports import ScansFirst
 from store.ingest.kinds.registry import LOADERS
+from store.ingest.plan import RowChanges, WritePlan
 from store.ingest.progress import IngestProgress, NoProgress
 from store.ingest.reading import TableFile, TableReader, open_table_file
 from store.ingest.report import IngestReport
 from store.ingest.staging import MetricStage, StagesRows
-from store.ingest.writer import write_plan, write_plan_on
+from store.ingest.writer import WriteResult, write_plan, write_plan_on
 
 # Checked rows handed to the stage at a time: memory holds at most this many.
 STAGE_CHUNK_ROWS = 10_000
@@ -121,18 +122,8 @@ async def _ingest(
     plan = validator.plan(matcher.present)
     progress.start(f"Writing {path.name}", total=plan.total_rows)
     written = await write_plan(engine, plan, progress=progress)
-    encoding = table_file.encoding_note()
-    return IngestReport(
-        kind=kind,
-        file_name=path.name,
-        file_format=table_file.describe(),
-        rows_read=reader.rows_read,
-        rows_written=plan.rows,
-        columns=dict(matcher.mapping),
-        ignored_columns=list(matcher.ignored),
-        created={what: list(names) for what, names in plan.created.items()},
-        notes=[*([encoding] if encoding else []), *plan.notes, *written.notes],
-        changes=written.changes,
+    return _report(
+        kind, table_file, reader, matcher, plan, written, rows=plan.rows, changes=written.changes
     )
 
 
@@ -182,13 +173,30 @@ async def _ingest_staged(
             progress.advance(stage.rows)
         finally:
             await stage.drop()
+    return _report(
+        kind, table_file, reader, matcher, plan, written, rows=stage.rows, changes=changes
+    )
+
+
+def _report(
+    kind: IngestKind,
+    table_file: TableFile,
+    reader: TableReader,
+    matcher: ColumnMatcher,
+    plan: WritePlan,
+    written: WriteResult,
+    *,
+    rows: int,
+    changes: RowChanges | None,
+) -> IngestReport:
+    """What a load did, whichever way its rows were written."""
     encoding = table_file.encoding_note()
     return IngestReport(
         kind=kind,
-        file_name=path.name,
+        file_name=table_file.path.name,
         file_format=table_file.describe(),
         rows_read=reader.rows_read,
-        rows_written=stage.rows,
+        rows_written=rows,
         columns=dict(matcher.mapping),
         ignored_columns=list(matcher.ignored),
         created={what: list(names) for what, names in plan.created.items()},
