@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.engine import connect_args_of
 from store.running.driver_connection import standard_error
+from store.running.error_causes import causes
 
 # The driver's options SQLAlchemy's URL may carry that asyncpg.connect takes as they are.
 _ASYNCPG_OPTIONS = ("host", "port", "user", "password", "database", "ssl", "server_settings")
@@ -135,7 +136,7 @@ async def connection_of(engine: AsyncEngine) -> AsyncIterator[Any]:
             # it, and the error says the connection was lost (a standby that stopped, say),
             # not that the read was wrong.
             connection.terminate()
-            for cause in _causes(error):
+            for cause in causes(error):
                 if isinstance(cause, DBAPIError):
                     cause.connection_invalidated = True
         raise
@@ -148,14 +149,5 @@ def _breaks_the_connection(error: BaseException) -> bool:
     # fails its next statement with an interface error, or with a protocol state conflict.
     return any(
         isinstance(cause, asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError)
-        for cause in _causes(error)
+        for cause in causes(error)
     )
-
-
-def _causes(error: BaseException) -> list[BaseException]:
-    causes: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and current not in causes:
-        causes.append(current)
-        current = current.__cause__ or current.__context__
-    return causes

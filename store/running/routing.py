@@ -34,7 +34,7 @@ import itertools
 import logging
 import math
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from time import monotonic
@@ -45,6 +45,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.engine import shown_url
+from store.running.error_causes import causes
 from store.running.reader import Query, Reader, reader_for
 
 T = TypeVar("T")
@@ -107,28 +108,15 @@ class ReadPlace:
         self.state, self.reason, self.lag_seconds = state, reason, lag
 
 
-def _causes(error: BaseException) -> Iterator[BaseException]:
-    """`error` and what it wraps or was caused by (SQLAlchemy keeps the driver's in `orig`)."""
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [error]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        pending += [getattr(current, "orig", None), current.__cause__, current.__context__]
-
-
 def _sqlstates(error: BaseException) -> set[str]:
-    states = (getattr(cause, "sqlstate", None) for cause in _causes(error))
+    states = (getattr(cause, "sqlstate", None) for cause in causes(error))
     return {state for state in states if isinstance(state, str)}
 
 
 def is_unreachable(error: BaseException) -> bool:
     """Whether `error` (or what caused it) says the server cannot be reached, as opposed to a
     read that failed on a server that answers."""
-    for cause in _causes(error):
+    for cause in causes(error):
         # OSError covers refused and reset connections, and a connect that timed out.
         if isinstance(cause, OSError) or "connection is closed" in str(cause):
             return True
