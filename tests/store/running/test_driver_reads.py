@@ -5,7 +5,6 @@ the engine's size that never opens a connection per read, and reads that see one
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -15,14 +14,12 @@ from sqlalchemy.exc import DBAPIError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from store.engine import create_serving_engine
-from store.reads import benchmarks as benchmark_reads
 from store.reads import entities as reads
-from store.reads.entities import AccountFilter, MetricFilter
 from store.running import driver_pool
-from store.running.reader import Reader, close_readers, reader_for
+from store.running.reader import close_readers, reader_for
 from store.scope import INTERNAL
 from store.tables import METRIC_TABLE, Level
-from tests.factories import Seed
+from tests.store.running.plain_driver_support import MONTH, READS, readers, seed
 
 pytestmark = pytest.mark.usefixtures("postgresql_only")
 
@@ -33,54 +30,23 @@ def postgresql_only(engine: AsyncEngine) -> None:
         pytest.skip("the driver reads are PostgreSQL's; SQLite reads are tests/store/running/")
 
 
-async def _seed(engine: AsyncEngine) -> None:
-    seed = Seed()
-    seed.industry("retail")
-    seed.definition("revenue", "EUR")
-    seed.definition("tickets", "count")
-    for n in range(3):
-        seed.account(f"acc-{n}", industry="retail")
-        seed.metric("account", f"acc-{n}", "revenue", "2023-03-01", f"{n}.25")
-        seed.metric("account", f"acc-{n}", "tickets", "2023-03-01", str(n))
-    await seed.write(engine)
-
-
-def _readers(engine: AsyncEngine) -> tuple[Reader, Reader]:
-    return reader_for(engine), reader_for(engine, driver_reads=False)
-
-
 async def test_reads_answer_the_same_values_on_both_paths(engine: AsyncEngine) -> None:
-    await _seed(engine)
-    month = MetricFilter(names=None, months=(dt.date(2023, 3, 1),))
-    reads_to_compare: list[Any] = [
-        reads.metric_definitions,
-        reads.all_industries,
-        benchmark_reads.published_months,
-        lambda c: reads.accounts_by_id(
-            c, account_ids=["acc-0", "acc-2", "missing"], scope=INTERNAL
-        ),
-        lambda c: reads.metrics_by_entity(
-            c, level=Level.ACCOUNT, entity_ids=["acc-1", "acc-2"], metric_filter=month
-        ),
-        lambda c: reads.account_page(
-            c, account_filter=AccountFilter(), first=2, after=None, scope=INTERNAL
-        ),
-    ]
-    driver, standard = _readers(engine)
-    for read in reads_to_compare:
+    await seed(engine)
+    driver, standard = readers(engine)
+    for read in READS:
         for one_snapshot in (True, False):
             on_driver = await driver.read(read, one_snapshot=one_snapshot)
             assert on_driver == await standard.read(read, one_snapshot=one_snapshot)
     rows = await driver.read(
         lambda c: reads.metrics_by_entity(
-            c, level=Level.ACCOUNT, entity_ids=["acc-1"], metric_filter=month
+            c, level=Level.ACCOUNT, entity_ids=["acc-1"], metric_filter=MONTH
         )
     )
     assert [record.value for record in rows["acc-1"]] == [Decimal("1.25"), Decimal("1")]
 
 
 async def test_core_results_keep_their_shape(engine: AsyncEngine) -> None:
-    await _seed(engine)
+    await seed(engine)
 
     async def shapes(connection: AsyncConnection) -> tuple[Any, ...]:
         value = METRIC_TABLE.c.value
@@ -90,7 +56,7 @@ async def test_core_results_keep_their_shape(engine: AsyncEngine) -> None:
         empty = (await connection.execute(select(value).where(value > 99))).all()
         return sorted(scalar), one, named is not None and named.v, empty
 
-    driver, standard = _readers(engine)
+    driver, standard = readers(engine)
     assert await driver.read(shapes) == await standard.read(shapes)
 
 
@@ -98,7 +64,7 @@ async def test_errors_are_sqlalchemys_on_both_paths(engine: AsyncEngine) -> None
     async def broken(connection: AsyncConnection) -> None:
         await connection.execute(text("SELECT * FROM no_such_table"))
 
-    for reader in _readers(engine):
+    for reader in readers(engine):
         with pytest.raises(ProgrammingError, match="no_such_table"):
             await reader.read(broken, one_snapshot=False)
     # The connection that failed is back in the pool and usable.
@@ -116,7 +82,7 @@ async def test_a_statement_past_the_servers_timeout_fails_as_on_the_engine(
         async def slow(connection: AsyncConnection) -> None:
             await connection.execute(text("SELECT pg_sleep(3)"))
 
-        for reader in _readers(engine):
+        for reader in readers(engine):
             with pytest.raises(DBAPIError, match="statement timeout"):
                 await reader.read(slow, one_snapshot=False)
     finally:
@@ -125,7 +91,7 @@ async def test_a_statement_past_the_servers_timeout_fails_as_on_the_engine(
 
 
 async def test_statements_are_announced_to_the_engines_listeners(engine: AsyncEngine) -> None:
-    await _seed(engine)
+    await seed(engine)
     seen: list[str] = []
 
     def listen(*arguments: Any) -> None:
@@ -147,7 +113,7 @@ async def test_statements_are_announced_to_the_engines_listeners(engine: AsyncEn
 
 async def test_reads_that_need_one_snapshot_see_one(engine: AsyncEngine) -> None:
     """Two statements of one read agree even when a write commits between them."""
-    await _seed(engine)
+    await seed(engine)
     count = text("SELECT count(*) FROM metric_value")
 
     async def twice(connection: AsyncConnection) -> tuple[int, int]:
@@ -220,7 +186,7 @@ async def test_a_database_that_refuses_the_connection_fails_as_on_the_engine(
     missing = database_url.rsplit("/", 1)[0] + "/no_such_database_for_reads"
     engine = create_serving_engine(missing, statement_timeout=1, pool_size=1)
     try:
-        for reader in _readers(engine):
+        for reader in readers(engine):
             with pytest.raises(DBAPIError, match="does not exist"):
                 await reader.read(reads.metric_definitions)
     finally:

@@ -5,7 +5,6 @@ Connection, statements counted, one connection kept per thread and closed with t
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import os
 import sqlite3
 from decimal import Decimal
@@ -18,15 +17,14 @@ from sqlalchemy import event, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from store.reads import benchmarks as benchmark_reads
 from store.reads import entities as reads
-from store.reads.entities import AccountFilter, MetricFilter
+from store.reads.entities import MetricFilter
 from store.running import thread_reads
-from store.running.reader import Reader, reader_for
+from store.running.reader import reader_for
 from store.running.sqlite_connection import SQLiteConnection
 from store.scope import INTERNAL
 from store.tables import METRIC_TABLE, Level
-from tests.factories import Seed
+from tests.store.running.plain_driver_support import MONTH, READS, readers, seed
 
 pytestmark = pytest.mark.usefixtures("sqlite_only")
 
@@ -37,47 +35,16 @@ def sqlite_only(engine: AsyncEngine) -> None:
         pytest.skip("the plain sqlite3 reads are SQLite's; PostgreSQL's: test_driver_reads.py")
 
 
-async def _seed(engine: AsyncEngine) -> None:
-    seed = Seed()
-    seed.industry("retail")
-    seed.definition("revenue", "EUR")
-    seed.definition("tickets", "count")
-    for n in range(3):
-        seed.account(f"acc-{n}", industry="retail")
-        seed.metric("account", f"acc-{n}", "revenue", "2023-03-01", f"{n}.25")
-        seed.metric("account", f"acc-{n}", "tickets", "2023-03-01", str(n))
-    await seed.write(engine)
-
-
-def _readers(engine: AsyncEngine) -> tuple[Reader, Reader]:
-    return reader_for(engine), reader_for(engine, driver_reads=False)
-
-
-_MONTH = MetricFilter(names=None, months=(dt.date(2023, 3, 1),))
-_READS: list[Any] = [
-    reads.metric_definitions,
-    reads.all_industries,
-    benchmark_reads.published_months,
-    lambda c: reads.accounts_by_id(c, account_ids=["acc-0", "acc-2", "missing"], scope=INTERNAL),
-    lambda c: reads.metrics_by_entity(
-        c, level=Level.ACCOUNT, entity_ids=["acc-1", "acc-2"], metric_filter=_MONTH
-    ),
-    lambda c: reads.account_page(
-        c, account_filter=AccountFilter(), first=2, after=None, scope=INTERNAL
-    ),
-]
-
-
 async def test_reads_answer_the_same_values_on_both_paths(engine: AsyncEngine) -> None:
-    await _seed(engine)
-    driver, standard = _readers(engine)
-    for read in _READS:
+    await seed(engine)
+    driver, standard = readers(engine)
+    for read in READS:
         for rows_at_most in (1, None):  # on the loop's thread, then in a reader thread
             on_driver = await driver.read(read, rows_at_most=rows_at_most)
             assert on_driver == await standard.read(read, rows_at_most=rows_at_most)
     rows = await driver.read(
         lambda c: reads.metrics_by_entity(
-            c, level=Level.ACCOUNT, entity_ids=["acc-1"], metric_filter=_MONTH
+            c, level=Level.ACCOUNT, entity_ids=["acc-1"], metric_filter=MONTH
         )
     )
     assert [record.value for record in rows["acc-1"]] == [Decimal("1.25"), Decimal("1")]
@@ -87,7 +54,7 @@ async def test_the_reads_run_on_the_plain_driver(engine: AsyncEngine) -> None:
     async def kind(connection: AsyncConnection) -> type:
         return type(connection)
 
-    driver, standard = _readers(engine)
+    driver, standard = readers(engine)
     assert await driver.read(kind, rows_at_most=1) is SQLiteConnection
     assert await driver.read(kind) is SQLiteConnection
     assert await standard.read(kind) is not SQLiteConnection
@@ -104,7 +71,7 @@ async def test_any_keys_and_names_read_the_same_on_both_paths(
     engine: AsyncEngine, ids: list[str], names: list[str] | None
 ) -> None:
     if not await reader_for(engine).read(reads.metric_definitions):
-        await _seed(engine)
+        await seed(engine)
     metric_filter = MetricFilter(names=None if names is None else tuple(names), months=None)
 
     async def both(connection: AsyncConnection) -> Any:
@@ -115,12 +82,12 @@ async def test_any_keys_and_names_read_the_same_on_both_paths(
             ),
         )
 
-    driver, standard = _readers(engine)
+    driver, standard = readers(engine)
     assert await driver.read(both, rows_at_most=1) == await standard.read(both)
 
 
 async def test_core_results_keep_their_shape(engine: AsyncEngine) -> None:
-    await _seed(engine)
+    await seed(engine)
 
     async def shapes(connection: AsyncConnection) -> tuple[Any, ...]:
         value = METRIC_TABLE.c.value
@@ -131,7 +98,7 @@ async def test_core_results_keep_their_shape(engine: AsyncEngine) -> None:
         empty = (await connection.execute(select(value).where(value > 99))).all()
         return sorted(scalar), one, named is not None and named.v, dict(keyed), empty
 
-    driver, standard = _readers(engine)
+    driver, standard = readers(engine)
     assert await driver.read(shapes) == await standard.read(shapes)
 
 
@@ -143,7 +110,7 @@ async def test_errors_are_sqlalchemys_on_both_paths(engine: AsyncEngine) -> None
         # Fails while the rows are stepped through, not when the statement is prepared.
         await connection.execute(text("SELECT abs(-9223372036854775807 - 1)"))
 
-    for reader in _readers(engine):
+    for reader in readers(engine):
         for rows_at_most in (1, None):
             with pytest.raises(OperationalError, match="no_such_table"):
                 await reader.read(broken, rows_at_most=rows_at_most)
@@ -154,7 +121,7 @@ async def test_errors_are_sqlalchemys_on_both_paths(engine: AsyncEngine) -> None
 
 
 async def test_statements_are_announced_to_the_engines_listeners(engine: AsyncEngine) -> None:
-    await _seed(engine)
+    await seed(engine)
     seen: list[str] = []
 
     def listen(*arguments: Any) -> None:
@@ -181,12 +148,12 @@ async def test_a_read_sees_one_snapshot_when_a_write_commits_midway(
     """Two statements of one read that asks for one snapshot (the default) see the database as
     it was at the first, on both paths, in a reader thread and inline, while another session
     commits between them (pysqlite would open no transaction for a read by itself)."""
-    await _seed(engine)
+    await seed(engine)
     assert engine.url.database is not None
     count = text("SELECT count(*) FROM metric_value")
     seen: dict[str, tuple[int, int]] = {}
 
-    for label, reader in zip(("driver", "standard"), _readers(engine), strict=True):
+    for label, reader in zip(("driver", "standard"), readers(engine), strict=True):
         deleted = f"acc-{len(seen)}"
 
         async def twice(connection: AsyncConnection, deleted: str = deleted) -> tuple[int, int]:
