@@ -22,3 +22,7 @@ def add_months(month: dt.date, count: int) -> dt.date:
 
 def days_in_month(month: dt.date) -> int:
     return calendar.monthrange(month.year, month.month)[1]
+
+
+def last_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=days_in_month(day))

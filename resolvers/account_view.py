@@ -4,9 +4,16 @@ A sales profile counts the days since the last purchase up to the app's latest s
 credit risk is measured on the app's latest ledger date: both tell an account key when another
 account of its app last bought or was invoiced. For an account key, the profile counts up to
 today instead, and the credit risk is measured on the account's own latest ledger entry, from
-its own entries, by the same method and settings as the segment job."""
+its own entries, by the same method and settings as the segment job.
+
+A credit risk asked as of a day is measured on that day from the entries up to it, never past
+the day it is measured on by default: after the app's latest ledger date (an account key: its
+own latest entry) nothing is known of payments, so a later day would count as late invoices
+that may well have been paid."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from analytics.credit import assess_credit
 from analytics.rfm import is_recent
@@ -33,15 +40,26 @@ async def sales_profile(context: RequestContext, account_id: str) -> SalesProfil
     )
 
 
-async def credit_risk(context: RequestContext, account_id: str) -> CreditRiskRecord | None:
+async def credit_risk(
+    context: RequestContext, account_id: str, *, as_of: dt.date | None = None
+) -> CreditRiskRecord | None:
     record = await context.loaders.credit_risk_by_account.load(account_id)
-    if record is None or context.scope.role is not Role.ACCOUNT:
-        return record
-    entries = await context.loaders.ledger_by_account.load(account_id)
-    if not entries:
+    if record is None:
         return None
-    as_of = max(entry.entry_date for entry in entries)
-    assessment = assess_credit(entries, as_of=as_of, policy=context.settings.segment.credit)
+    own_dates_only = context.scope.role is Role.ACCOUNT
+    if not own_dates_only and (as_of is None or as_of >= record.as_of):
+        return record  # measured by the segment job on the app's latest ledger date
+    entries = await context.loaders.ledger_by_account.load(account_id)
+    latest = max((entry.entry_date for entry in entries), default=None)
+    if latest is None:
+        return None
+    day = as_of if as_of is not None else latest
+    if own_dates_only:
+        day = min(day, latest)
+    kept = [entry for entry in entries if entry.entry_date <= day]
+    if not kept:
+        return None
+    assessment = assess_credit(kept, as_of=day, policy=context.settings.segment.credit)
     measures = assessment.measures
     return CreditRiskRecord(
         assessment.score,
@@ -49,7 +67,7 @@ async def credit_risk(context: RequestContext, account_id: str) -> CreditRiskRec
         measures.days_sales_outstanding,
         measures.overdue_share,
         measures.average_days_late,
-        as_of,
+        day,
         measures.invoiced,
         measures.outstanding,
     )

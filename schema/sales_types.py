@@ -80,7 +80,8 @@ class SalesProfile:
 
 @strawberry.type(
     description="Measured on the latest ledger date of the account's app (asOf; for an account "
-    "key, which sees only dates of its own data, on the account's own latest entry). Payments "
+    "key, which sees only dates of its own data, on the account's own latest entry), or on the "
+    "earlier day that Account.creditRisk(asOf:) asks for, from the entries up to it. Payments "
     "settle the invoice they name, else the oldest open invoices; an invoice without a due "
     "date is due 30 days after it (configurable). The score is 100 less weighted penalties: "
     "overdueShare (0.4), averageDaysLate (0.3, full at 60 days) and daysSalesOutstanding (0.3, "

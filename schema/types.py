@@ -174,12 +174,26 @@ class Account(Node):
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description=(
-            "Credit risk from ledger data; null when no ledger entries were ingested for it."
+            "Credit risk from ledger data; null when no ledger entries were ingested for it "
+            "(or none up to asOf)."
         )
     )
-    async def credit_risk(self, info: Info) -> CreditRisk | None:
+    async def credit_risk(
+        self,
+        info: Info,
+        as_of: Annotated[
+            dt.date | None,
+            strawberry.argument(
+                description=(
+                    "Measure it as it stood on this day, from the ledger entries up to it. "
+                    "Without it, or on a later day, it is measured on the latest ledger date "
+                    "(see CreditRisk.asOf): payments after that date are not known."
+                )
+            ),
+        ] = None,
+    ) -> CreditRisk | None:
         # CreditRiskRecord has CreditRisk's attributes: it goes out without a copy.
-        return await account_view.credit_risk(info.context, self.account_id)  # type: ignore[return-value]
+        return await account_view.credit_risk(info.context, self.account_id, as_of=as_of)  # type: ignore[return-value]
 
 
 @strawberry.type(

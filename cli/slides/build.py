@@ -29,7 +29,7 @@ from pptx.slide import Slide
 from pptx.table import Table
 from pptx.util import Emu, Pt
 
-from analytics.months import add_months
+from analytics.months import add_months, last_of_month
 from cli.slides import text
 from cli.slides.drawing import Box, add_chart, fill, inches, rectangle, rgb
 from cli.slides.model import (
@@ -416,6 +416,13 @@ class DeckBuilder:
             )
             return
         sales = deck.sales
+        if not sales.quarters:
+            self._note(
+                slide,
+                f"No orders by the end of {text.month_title(deck.month, deck.locale)}: "
+                "the account's purchases began later.",
+            )
+            return
         shown = sales.quarters[-QUARTERS_SHOWN:]
         rows = [
             [
@@ -462,12 +469,20 @@ class DeckBuilder:
         earlier = len(sales.quarters) - len(shown)
         if earlier:
             note += f" {earlier} earlier quarters with orders are not shown."
+        if sales.later_quarters:
+            note += (
+                f" {sales.later_quarters} later quarters with orders, after "
+                f"{text.month_title(deck.month, deck.locale)}, are not shown."
+            )
         self._footnote(slide, note)
 
     def _sales_subtitle(self, sales: SalesProfile | None) -> str | None:
         if sales is None:
             return None
         locale = self.deck.locale
+        if sales.last_purchase > last_of_month(self.deck.month):
+            # The recency measures count to the latest sale on record, after the deck's month.
+            return f"Customer since {text.day(sales.first_purchase, locale)}"
         recency = "a recent customer" if sales.is_recent else "not a recent customer"
         return (
             f"Customer since {text.day(sales.first_purchase, locale)}; last purchase "
@@ -480,6 +495,13 @@ class DeckBuilder:
         credit = deck.credit
         subtitle = None if credit is None else f"As of {text.day(credit.as_of, deck.locale)}"
         slide = self._slide("Credit risk", subtitle)
+        if credit is None and deck.ledger_begins_later:
+            self._note(
+                slide,
+                f"No ledger entries by the end of {text.month_title(deck.month, deck.locale)}: "
+                "the account's ledger begins later.",
+            )
+            return
         if credit is None:
             self._note(
                 slide,

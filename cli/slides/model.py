@@ -77,7 +77,10 @@ class SalesProfile:
     last_purchase: dt.date
     is_recent: bool
     days_since_last_purchase: int
+    # The quarters that began by the end of the deck's month, oldest first.
     quarters: tuple[Quarter, ...]
+    # Quarters with orders that began after the deck's month: not shown.
+    later_quarters: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +106,11 @@ class DeckData:
     metrics: tuple[MetricHistory, ...]
     comparisons: tuple[Comparison, ...]
     sales: SalesProfile | None
+    # As it stood at the end of the month: None when the ledger has nothing up to then.
     credit: CreditRisk | None
     # The cohort minimum the server applied to the month (its pulse report), when published.
     min_cohort: int | None
     source: str
     built_on: dt.date
+    # The account has ledger entries, all after the deck's month.
+    ledger_begins_later: bool = False

@@ -1,10 +1,10 @@
 """The queries the deck sends, and what it keeps of their answers.
 
 Three queries: the account with thirteen months of metrics (the deck's month, the eleven
-before it, and the same month a year earlier), its sales profile and credit risk and the
-metric definitions; its sector comparisons, a few metrics per query (aliases are limited);
-and the cohort minimum of the month's pulse report. Names and months travel as variables,
-never inside the query text."""
+before it, and the same month a year earlier), its sales profile, its credit risk as it stood
+at the end of the deck's month and the metric definitions; its sector comparisons, a few
+metrics per query (aliases are limited); and the cohort minimum of the month's pulse report.
+Names and months travel as variables, never inside the query text."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from analytics.months import add_months
+from analytics.months import add_months, last_of_month
+from analytics.quarters import Quarter as QuarterOfYear
 from cli.slides.client import Answer, DeckError, GraphQLClient
 from cli.slides.model import (
     Comparison,
@@ -32,7 +33,9 @@ TREND_MONTHS = 12
 COMPARISONS_PER_QUERY = 10
 
 ACCOUNT_QUERY = """
-query DeckAccount($accountId: String!, $months: [Date!]!, $locale: String!) {
+query DeckAccount(
+  $accountId: String!, $months: [Date!]!, $locale: String!, $monthEnd: Date!
+) {
   account(accountId: $accountId) {
     accountId
     name
@@ -47,9 +50,10 @@ query DeckAccount($accountId: String!, $months: [Date!]!, $locale: String!) {
         quarter orders revenue profit frequencySegment monetarySegment monetaryIsProfit
       }
     }
-    creditRisk {
+    creditRisk(asOf: $monthEnd) {
       score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding
     }
+    latestCreditRisk: creditRisk { asOf }
   }
   metricDefinitions { name unit description higherIsBetter }
 }
@@ -150,9 +154,15 @@ def _histories(
     return tuple(histories)
 
 
-def _sales(profile: dict[str, Any] | None) -> SalesProfile | None:
+def _sales(profile: dict[str, Any] | None, month: dt.date) -> SalesProfile | None:
+    """The profile with the quarters that began by the end of the deck's month: a deck of a
+    past month tells the story as it stood then, not with quarters that came after."""
     if profile is None:
         return None
+    end = last_of_month(month)
+    rows = [
+        row for row in profile["quarters"] if QuarterOfYear.parse(row["quarter"]).first_day <= end
+    ]
     return SalesProfile(
         first_purchase=_date(profile["firstPurchase"]),
         last_purchase=_date(profile["lastPurchase"]),
@@ -168,8 +178,9 @@ def _sales(profile: dict[str, Any] | None) -> SalesProfile | None:
                 monetary_segment=row["monetarySegment"],
                 monetary_is_profit=bool(row["monetaryIsProfit"]),
             )
-            for row in profile["quarters"]
+            for row in rows
         ),
+        later_quarters=len(profile["quarters"]) - len(rows),
     )
 
 
@@ -256,6 +267,7 @@ async def fetch_deck(
             "accountId": account_id,
             "months": [m.isoformat() for m in deck_months(month)],
             "locale": locale,
+            "monthEnd": last_of_month(month).isoformat(),
         },
     )
     if any(error.code == NOT_FOUND for error in answer.errors_under("account")):
@@ -285,9 +297,11 @@ async def fetch_deck(
         locale=locale,
         metrics=histories,
         comparisons=tuple(comparisons),
-        sales=_sales(account["salesProfile"]),
+        sales=_sales(account["salesProfile"], month),
         credit=_credit(account["creditRisk"]),
         min_cohort=await _min_cohort(client, month),
         source=client.source,
         built_on=built_on,
+        ledger_begins_later=account["creditRisk"] is None
+        and account["latestCreditRisk"] is not None,
     )

@@ -441,6 +441,50 @@ async def test_the_month_defaults_to_the_last_full_month(
     }
 
 
+async def test_a_deck_of_a_past_month_tells_the_story_as_it_stood_then(
+    world: AsyncEngine, database_url: str, client: GraphQLClient, out: Path
+) -> None:
+    """R1 bought in 2022-Q3, 2022-Q4, 2023-Q1 and 2023-Q2, was invoiced 1000 on 2023-01-10 and
+    paid 600 of it on 2023-03-01: its January 2023 deck shows neither the quarter after
+    January nor the payment of March."""
+    output = out / "january.pptx"
+    result = await run_slides(
+        database_url, "--account", "R1", "--month", "2023-01", "-o", str(output)
+    )
+    assert result.exit_code == 0, result.output
+    _title, _headline, _sector, sales_slide, credit_slide, _method = read_deck(output)
+    assert [row[0] for row in sales_slide.tables["quarters table"][1:]] == [
+        "2022-Q3",
+        "2022-Q4",
+        "2023-Q1",
+    ]
+    assert "1 later quarters with orders, after January 2023" in sales_slide.texts["footnote"]
+    # The recency measures count to the latest sale on record (April 2023): not said.
+    assert sales_slide.texts["subtitle"] == "Customer since Jul 5, 2022"
+    january = await client.data(
+        'query { account(accountId: "R1") { creditRisk(asOf: "2023-01-31") '
+        "{ asOf invoiced outstanding } } }"
+    )
+    assert january["account"]["creditRisk"] == {
+        "asOf": "2023-01-31",
+        "invoiced": "1000",
+        "outstanding": "1000",
+    }
+    assert credit_slide.texts["subtitle"] == "As of Jan 31, 2023"
+    rows = dict(credit_slide.tables["credit table"][1:])
+    assert (rows["Invoiced"], rows["Outstanding"]) == ("1,000", "1,000")
+
+    # Before its first order, the story says so.
+    output = out / "june.pptx"
+    result = await run_slides(
+        database_url, "--account", "R1", "--month", "2022-06", "-o", str(output)
+    )
+    assert result.exit_code == 0, result.output
+    sales_slide, credit_slide = read_deck(output)[3:5]
+    assert "No orders by the end of June 2022" in sales_slide.texts["note"]
+    assert "No ledger entries by the end of June 2022" in credit_slide.texts["note"]
+
+
 async def test_refusals_and_missing_data_are_said(
     world: AsyncEngine, database_url: str, client: GraphQLClient, out: Path
 ) -> None:

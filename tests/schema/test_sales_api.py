@@ -366,3 +366,52 @@ async def test_an_account_key_sees_only_dates_of_its_own_data(
     full = internal.json()["data"]["account"]
     assert full["salesProfile"]["daysSinceLastPurchase"] == 92
     assert full["creditRisk"]["asOf"] == "2024-04-01"
+
+
+CREDIT_AS_OF = """query ($id: String!, $day: Date) { account(accountId: $id) {
+    creditRisk(asOf: $day) { score segment overdueShare asOf invoiced outstanding } } }"""
+
+
+async def test_credit_risk_as_of_a_day_is_measured_from_the_entries_up_to_it(
+    engine: AsyncEngine, customers: None
+) -> None:
+    """acc-0002 was invoiced 100 on 2024-01-01 (due 30 days later) and paid on 2024-04-01, the
+    app's latest ledger date; acc-0000 paid its invoice on 2024-01-20."""
+    internal = (await create_key(engine, role=Role.INTERNAL))[1]
+    own = (await create_key(engine, role=Role.ACCOUNT, account_id="acc-0000"))[1]
+    app = create_app(settings=load_settings({"PROFILING_TODAY": "2024-06-30"}), engine=engine)
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+
+        async def credit(key: str, account: str, day: str | None) -> Any:
+            answer = await http.post(
+                "/graphql",
+                json={"query": CREDIT_AS_OF, "variables": {"id": account, "day": day}},
+                headers={"Authorization": f"Bearer {key}"},
+            )
+            body = answer.json()
+            assert "errors" not in body, body
+            return body["data"]["account"]["creditRisk"]
+
+        default = await credit(internal, "acc-0002", None)
+        assert (default["asOf"], default["outstanding"]) == ("2024-04-01", "0")
+        # Before the payment, the invoice was owed and a month overdue.
+        unpaid = await credit(internal, "acc-0002", "2024-03-01")
+        assert unpaid["asOf"] == "2024-03-01"
+        assert (unpaid["invoiced"], unpaid["outstanding"], unpaid["overdueShare"]) == (
+            "100",
+            "100",
+            1.0,
+        )
+        # Paid 61 days late in the end: measured on the later day, another score.
+        assert unpaid["score"] != default["score"]
+        # Past the app's latest ledger date nothing more is known: the default measure.
+        assert await credit(internal, "acc-0002", "2025-01-01") == default
+        # Before its first entry there is nothing to measure.
+        assert await credit(internal, "acc-0002", "2023-12-31") is None
+        # An account key: never past its own latest entry, whatever day it asks.
+        assert (await credit(own, "acc-0000", "2025-01-01"))["asOf"] == "2024-01-20"
+        early = await credit(own, "acc-0000", "2024-01-10")
+        assert (early["asOf"], early["outstanding"]) == ("2024-01-10", "100")
