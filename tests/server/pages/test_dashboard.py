@@ -156,7 +156,7 @@ CUSTOMER = """query($id: String!, $sector: String!) {
     metrics { metricName effectiveDate value formattedValue }
     comparison(metric: "revenue") { customerPercentile }
     salesProfile {
-      firstPurchase lastPurchase
+      firstPurchase lastPurchase daysSinceLastPurchase
       quarters { quarter frequencySegment monetarySegment revenue }
     }
     creditRisk { score segment invoiced outstanding }
@@ -259,6 +259,13 @@ def test_the_customer_view_carries_the_api_values_from_two_requests(
         assert cell.get_attribute("data-value") == expected_amount
         assert cell.text == _amount(expected_amount)
     assert browser.find_element("id", "last-purchase").text == profile["lastPurchase"]
+    # The days since the last purchase name the day they are counted to.
+    counted_to = dt.date.fromisoformat(profile["lastPurchase"]) + dt.timedelta(
+        days=profile["daysSinceLastPurchase"]
+    )
+    assert browser.find_element("id", "days-since-purchase").text == (
+        f"{profile['daysSinceLastPurchase']:,} days before {counted_to.isoformat()}"
+    )
     score = browser.find_element("css selector", "#credit .score-value")
     assert score.text == str(account["creditRisk"]["score"])
 

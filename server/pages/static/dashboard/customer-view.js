@@ -287,6 +287,19 @@ function segmentChip(segment, kind) {
   return h("span", { class: `chip segment-${segment.toLowerCase()}`, "data-kind": kind, "data-segment": segment, title: SEGMENT_LABELS[segment] }, SEGMENT_LABELS[segment]);
 }
 
+// The API counts the days up to the app's latest sale, or up to today for an account key
+// (which sees only dates of its own data): the page names the day it counted to, which is
+// right for both, instead of "ago".
+const RECENCY_NOTE = "Counted to the latest sale on record of the customer's app (with an account key, to today).";
+
+function recencyText(profile) {
+  const days = profile.daysSinceLastPurchase;
+  const counted = new Date(`${profile.lastPurchase}T00:00:00Z`);
+  counted.setUTCDate(counted.getUTCDate() + days);
+  const upTo = counted.toISOString().slice(0, 10);
+  return `${formatNumber(days, 0)} ${days === 1 ? "day" : "days"} before ${upTo}`;
+}
+
 function rfmSection(profile) {
   const title = h("h3", {}, "Quarterly RFM story");
   if (!profile) {
@@ -301,7 +314,7 @@ function rfmSection(profile) {
       { class: "facts" },
       h("span", {}, "First purchase ", h("strong", { id: "first-purchase" }, profile.firstPurchase)),
       h("span", {}, "Last purchase ", h("strong", { id: "last-purchase" }, profile.lastPurchase)),
-      h("span", {}, `${formatNumber(profile.daysSinceLastPurchase, 0)} days ago`),
+      h("span", { id: "days-since-purchase", title: RECENCY_NOTE }, recencyText(profile)),
       profile.isRecent ? h("span", { class: "badge recent" }, "Recent") : h("span", { class: "badge" }, "Not recent")
     ),
     h(
