@@ -31,6 +31,7 @@ from schema.execution import internals
 from server.auth import BearerKeys, request_key_id, request_scope
 from server.body_limit import BodyLimit
 from server.content_types import parse_content_type_once
+from server.graphql_first import GraphQLFirst
 from server.graphql_posts import GraphQLPosts
 from server.graphql_steps import GraphQLSteps
 from server.http_errors import BATCH_MESSAGE, method_not_allowed
@@ -227,7 +228,9 @@ def create_app(
     if settings.fast_posts and not graphql.stream_protocols():
         # Plain JSON POSTs past Strawberry's view (server/graphql_posts.py), the rest to it.
         graphql_app = GraphQLPosts(graphql_app, schema=schema, steps=steps)
-    app = Starlette(
+    app = GraphQLFirst(
+        # POST /graphql straight to its route's app, past Starlette's router.
+        first_path="/graphql" if settings.fast_posts else None,
         routes=[
             Route(
                 "/graphql",
