@@ -225,7 +225,8 @@ def make_pair(
                 built = replace(built, rate_limits=rate_limits)
             apps.append(create_app(settings=built, engine=engine, require_keys=require_keys))
         posts = _fast_path(apps[0])
-        assert posts is not None and _fast_path(apps[1]) is None
+        assert posts is not None
+        assert _fast_path(apps[1]) is None
         return Pair(apps[0], apps[1], seeded_keys, ViewCalls(posts, monkeypatch))
 
     return make
@@ -458,7 +459,8 @@ async def test_rate_limited_keys_get_429_with_retry_after_alike(
     make_pair: Callable[..., Pair], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     defaults = LocalBuckets.__init__.__kwdefaults__
-    assert defaults is not None and "clock" in defaults
+    assert defaults is not None
+    assert "clock" in defaults
     monkeypatch.setitem(defaults, "clock", _StoppedClock())
     pair = make_pair(rate_limits=RateLimits(rate=0.5, burst=30))
     statuses = []
@@ -474,6 +476,7 @@ async def test_rate_limited_keys_get_429_with_retry_after_alike(
                     b"retry-after",
                     b"%d" % orjson.loads(answer.body)["errors"][0]["extensions"]["retryAfter"],
                 ) in answer.headers
-    assert 200 in statuses and 429 in statuses
+    assert 200 in statuses
+    assert 429 in statuses
     fast, standard = await pair.metrics()
     assert fast == standard
