@@ -1,9 +1,12 @@
 """The Starlette application: GraphQL (with GraphiQL in a browser) at /graphql, /healthz.
 
 In front of /graphql, outermost first: metrics, the body size cap (server/body_limit.py), API
-keys (server/auth.py), then the view. A request the view cannot make sense of (malformed JSON,
-a body that is not one JSON object, no query, an unsupported method or content type) is
-answered in JSON with `extensions.code` BAD_REQUEST, as every other refusal is."""
+keys (server/auth.py), the fast path of plain JSON POSTs (server/graphql_posts.py), then the
+view; a POST to /graphql reaches that chain without passing Starlette's router
+(server/graphql_first.py). Both fast paths answer exactly as the view would, and
+PROFILING_FAST_POSTS=false switches them off. A request the view cannot make sense of
+(malformed JSON, a body that is not one JSON object, no query, an unsupported method or content
+type) is answered in JSON with `extensions.code` BAD_REQUEST, as every other refusal is."""
 
 from __future__ import annotations
 

@@ -59,6 +59,7 @@ async def call(
     method: str = "POST",
     path: str = "/graphql",
     query_string: bytes = b"",
+    root_path: str = "",
     headers: Headers | None = None,
     chunks: list[bytes] | None = None,
 ) -> Answer:
@@ -88,7 +89,7 @@ async def call(
         "path": path,
         "raw_path": path.encode(),
         "query_string": query_string,
-        "root_path": "",
+        "root_path": root_path,
         "headers": [(b"host", b"testserver"), *(headers or [])],
         "client": ("127.0.0.1", 40000),
         "server": ("testserver", 80),
@@ -480,3 +481,52 @@ async def test_rate_limited_keys_get_429_with_retry_after_alike(
     assert 429 in statuses
     fast, standard = await pair.metrics()
     assert fast == standard
+
+
+# --- Starlette's way around the route --------------------------------------------------------
+
+
+async def test_a_failure_under_graphql_is_answered_500_and_raised_alike(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(*_: Any, **__: Any) -> None:
+        raise RuntimeError("no context today")
+
+    # Outside any resolver: nothing turns it into a GraphQL error.
+    monkeypatch.setattr(RequestContext, "build", failing)
+    post = json_post({"query": "{ industries { industryId } }"}, key=pair.keys["internal"])
+    answers = []
+    for app in (pair.fast, pair.standard):
+        sent: list[dict[str, Any]] = []
+
+        async def send(message: dict[str, Any], sent: list[dict[str, Any]] = sent) -> None:
+            sent.append(message)
+
+        async def receive(chunks: list[bytes] = list(post["chunks"])) -> dict[str, Any]:
+            return {"type": "http.request", "body": chunks.pop(0), "more_body": False}
+
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": "/graphql",
+            "root_path": "",
+            "query_string": b"",
+            "headers": post["headers"],
+        }
+        with pytest.raises(RuntimeError, match="no context today"):
+            await app(scope, receive, send)
+        answers.append(sent)
+    assert answers[0] == answers[1]
+    assert answers[0][0]["status"] == 500
+
+
+async def test_requests_under_a_root_path_take_the_router_alike(pair: Pair) -> None:
+    post = json_post({"query": "{ industries { industryId } }"}, key=pair.keys["internal"])
+    answer = await pair.both(path="/graphql", **post)
+    assert answer.status == 200
+    for path in ("/graphql/", "/GRAPHQL", "/graphqlx"):
+        await pair.both(path=path, **post)
+    # Behind a proxy that strips /api: Starlette's router finds the route under the root path.
+    answer = await pair.both(path="/api/graphql", root_path="/api", **post)
+    assert answer.status == 200
+    assert pair.view_calls.count == 0
