@@ -29,7 +29,7 @@ from resolvers.context import RequestContext
 from server.app import create_app
 from server.buckets import LocalBuckets
 from server.graphql_posts import GraphQLPosts
-from settings import RateLimits, load_settings
+from settings import RateLimits, SettingsError, load_settings
 from store.keys import create_key
 from store.scope import Role
 from tests.api_client import TODAY
@@ -530,3 +530,10 @@ async def test_requests_under_a_root_path_take_the_router_alike(pair: Pair) -> N
     answer = await pair.both(path="/api/graphql", root_path="/api", **post)
     assert answer.status == 200
     assert pair.view_calls.count == 0
+
+
+def test_the_switch_is_a_setting() -> None:
+    assert load_settings({}).fast_posts is True
+    assert load_settings({"PROFILING_FAST_POSTS": "false"}).fast_posts is False
+    with pytest.raises(SettingsError, match="PROFILING_FAST_POSTS"):
+        load_settings({"PROFILING_FAST_POSTS": "sometimes"})
