@@ -62,15 +62,16 @@ async def call(
     root_path: str = "",
     headers: Headers | None = None,
     chunks: list[bytes] | None = None,
+    sent: list[dict[str, Any]] | None = None,
 ) -> Answer:
     """One request straight through the ASGI app, its body in `chunks` (one message each), the
-    answer as the server would write it."""
+    answer as the server would write it (the messages sent, in `sent` when given)."""
     chunks = chunks if chunks is not None else [b""]
     pending = [
         {"type": "http.request", "body": chunk, "more_body": n < len(chunks) - 1}
         for n, chunk in enumerate(chunks)
     ]
-    sent: list[dict[str, Any]] = []
+    sent = [] if sent is None else sent
 
     async def receive() -> dict[str, Any]:
         if pending:
@@ -498,23 +499,8 @@ async def test_a_failure_under_graphql_is_answered_500_and_raised_alike(
     answers = []
     for app in (pair.fast, pair.standard):
         sent: list[dict[str, Any]] = []
-
-        async def send(message: dict[str, Any], sent: list[dict[str, Any]] = sent) -> None:
-            sent.append(message)
-
-        async def receive(chunks: list[bytes] = list(post["chunks"])) -> dict[str, Any]:
-            return {"type": "http.request", "body": chunks.pop(0), "more_body": False}
-
-        scope = {
-            "type": "http",
-            "method": "POST",
-            "path": "/graphql",
-            "root_path": "",
-            "query_string": b"",
-            "headers": post["headers"],
-        }
         with pytest.raises(RuntimeError, match="no context today"):
-            await app(scope, receive, send)
+            await call(app, sent=sent, **post)
         answers.append(sent)
     assert answers[0] == answers[1]
     assert answers[0][0]["status"] == 500
