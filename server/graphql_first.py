@@ -2,9 +2,10 @@
 
 A request goes through Starlette's app, its ServerErrorMiddleware and ExceptionMiddleware,
 its router (which tries the routes in order, each with a regular expression) and the route,
-before it reaches the app of /graphql (metrics, body cap, keys, the GraphQL view): some 40 us
-of a small query's 600 (docs/performance.md). `GraphQLFirst` is the Starlette app with a
-shortcut for POST /graphql: it gives the request the scope keys the router would have given it
+before it reaches the app of /graphql (metrics, body cap, keys, the GraphQL view): work that
+decides nothing for a request whose method and path are those of the API's one hot route
+(docs/performance.md has the figures). `GraphQLFirst` is the Starlette app with a shortcut for
+POST /graphql: it gives the request the scope keys the router would have given it
 (`app`, `router`, `endpoint`, `path_params`) and hands it to the route's app under a
 ServerErrorMiddleware of its own, built as Starlette builds its own, so that a failure is still
 answered 500 "Internal Server Error" and raised to the server, which logs it.
