@@ -1,9 +1,12 @@
 """The Starlette application: GraphQL (with GraphiQL in a browser) at /graphql, /healthz.
 
 In front of /graphql, outermost first: metrics, the body size cap (server/body_limit.py), API
-keys (server/auth.py), then the view. A request the view cannot make sense of (malformed JSON,
-a body that is not one JSON object, no query, an unsupported method or content type) is
-answered in JSON with `extensions.code` BAD_REQUEST, as every other refusal is."""
+keys (server/auth.py), the fast path of plain JSON POSTs (server/graphql_posts.py), then the
+view; a POST to /graphql reaches that chain without passing Starlette's router
+(server/graphql_first.py). Both fast paths answer exactly as the view would, and
+PROFILING_FAST_POSTS=false switches them off. A request the view cannot make sense of
+(malformed JSON, a body that is not one JSON object, no query, an unsupported method or content
+type) is answered in JSON with `extensions.code` BAD_REQUEST, as every other refusal is."""
 
 from __future__ import annotations
 
@@ -20,20 +23,21 @@ from starlette.exceptions import HTTPException as RoutingException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from resolvers.context import RequestContext
-from resolvers.error_codes import ErrorCode
-from resolvers.known_names import KnownMetricNames
 from schema.build import ProfilingSchema, build_schema
 from schema.execution import internals
 from server.auth import BearerKeys, request_key_id, request_scope
 from server.body_limit import BodyLimit
 from server.content_types import parse_content_type_once
-from server.http_errors import BATCH_MESSAGE, method_not_allowed, view_refusal
+from server.graphql_first import GraphQLFirst
+from server.graphql_posts import GraphQLPosts
+from server.graphql_steps import GraphQLSteps
+from server.http_errors import BATCH_MESSAGE, method_not_allowed
 from server.list_sizes import ListSizesRefresher
 from server.observability import Observability
 from server.pages import GraphiQLPage, page_routes
@@ -48,38 +52,23 @@ from store.scope import Role
 
 
 class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
-    def __init__(
-        self,
-        *,
-        schema: ProfilingSchema,
-        engine: AsyncEngine,
-        settings: Settings,
-        observability: Observability,
-        rate_limiter: RateLimiter | None,
-        read_router: ReadRouter | None,
-    ) -> None:
+    def __init__(self, *, schema: ProfilingSchema, settings: Settings, steps: GraphQLSteps) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             # Queries by GET would put them in caches and logs: POST only.
             allow_queries_via_get=False,
         )
-        self._engine = engine
-        self._settings = settings
-        self._observability = observability
-        self._rate_limiter = rate_limiter
-        self._read_router = read_router
-        self._known_names = KnownMetricNames()
+        self._steps = steps
 
     async def refuse_before_execution(
         self, request: Request, request_data: GraphQLRequestData, sub_response: Response
     ) -> ExecutionResult | None:
-        key_id = request_key_id(request)
-        if self._rate_limiter is None or key_id is None:
-            return None
-        admission = await self._rate_limiter.admit(
-            key_id, request_data.query, request_data.operation_name
+        admission = await self._steps.admit(
+            request_key_id(request), request_data.query, request_data.operation_name
         )
+        if admission is None:
+            return None
         if isinstance(admission, Admitted):
             # process_result charges the rows of the answer beyond what was paid for.
             request.state.admitted = admission
@@ -91,24 +80,13 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
-        return RequestContext.build(
-            engine=self._engine,
-            settings=self._settings,
-            scope=request_scope(request),
-            known_names=self._known_names,
-            # With standbys, the request's reads run in the one place the router picks.
-            reader=None if self._read_router is None else self._read_router.request_reader(),
-        )
+        return self._steps.context(request_scope(request))
 
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
-        response = await super().process_result(request, result)
-        self._observability.count_errors(response.get("errors"))  # type: ignore[arg-type]
         admitted: Admitted | None = getattr(request.state, "admitted", None)
-        if admitted is not None and self._rate_limiter is not None:
-            await self._rate_limiter.charge_answer(admitted, result.data)
-        return response
+        return await self._steps.answer(result, admitted)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Strawberry's view answers its refusals (HTTPException) in plain text: in JSON here.
@@ -119,9 +97,13 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
         try:
             response = await self.run(request)
         except HTTPException as refusal:
-            response = view_refusal(refusal.status_code, refusal.reason, request.method)
-            self._observability.count_errors([{"extensions": {"code": ErrorCode.BAD_REQUEST}}])
+            response = self._steps.refusal(refusal.status_code, refusal.reason, request.method)
         await response(scope, receive, send)
+
+    def stream_protocols(self) -> set[str]:
+        """The streaming transports the view offers (none): a request asking for one by its
+        Accept header would be streamed, which server/graphql_posts.py does not do."""
+        return set(self.protocols) & set(self.stream_transport_classes_by_protocol)
 
     def parse_json(self, data: str | bytes) -> Any:
         # A body must be one JSON object: `"x"`, `12` or `null` would fail deep in the view.
@@ -236,24 +218,28 @@ def create_app(
     observability = Observability(database)
     if read_router is not None:
         observability.watch_reads(read_router)
-    graphql = ProfilingGraphQL(
-        schema=schema,
+    steps = GraphQLSteps(
         engine=database,
         settings=settings,
         observability=observability,
         rate_limiter=rate_limiter,
         read_router=read_router,
     )
-    app = Starlette(
+    graphql = ProfilingGraphQL(schema=schema, settings=settings, steps=steps)
+    # Our GraphiQL page (served from the package's files) for browsers.
+    graphql_app: ASGIApp = GraphiQLPage(graphql)
+    if settings.fast_posts and not graphql.stream_protocols():
+        # Plain JSON POSTs past Strawberry's view (server/graphql_posts.py), the rest to it.
+        graphql_app = GraphQLPosts(graphql_app, schema=schema, steps=steps)
+    app = GraphQLFirst(
+        # POST /graphql straight to its route's app, past Starlette's router.
+        first_path="/graphql" if settings.fast_posts else None,
         routes=[
             Route(
                 "/graphql",
                 observability.wrap(
                     BodyLimit(
-                        # Our GraphiQL page (served from the package's files) for browsers.
-                        BearerKeys(
-                            GraphiQLPage(graphql), engine=database, require_keys=require_keys
-                        ),
+                        BearerKeys(graphql_app, engine=database, require_keys=require_keys),
                         max_bytes=settings.max_body_bytes,
                     ),
                     "/graphql",

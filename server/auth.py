@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resolvers.error_codes import ErrorCode
@@ -30,6 +30,15 @@ def request_key_id(connection: HTTPConnection) -> str | None:
     """The id of the API key the request presented; None without keys (`--no-auth`)."""
     key_id: str | None = getattr(connection.state, "api_key_id", None)
     return key_id
+
+
+def _authorization(scope: Scope) -> str:
+    """What `Request(scope).headers.get("authorization", "")` answers, without building them."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            decoded: str = value.decode("latin-1")
+            return decoded
+    return ""
 
 
 class BearerKeys:
@@ -61,12 +70,11 @@ class BearerKeys:
             state["read_scope"] = INTERNAL
             await self._app(scope, receive, send)
             return
-        request = Request(scope)
-        if self._page_without_key and request.method == "GET":
+        if self._page_without_key and scope["method"] == "GET":
             state["read_scope"] = _PAGE_ONLY
             await self._app(scope, receive, send)
             return
-        header = request.headers.get("authorization", "")
+        header = _authorization(scope)
         scheme, _, token = header.partition(" ")
         found = None
         if scheme.lower() == "bearer" and token.strip():

@@ -12,7 +12,6 @@ it (3 MB of `{ __typename __typename ... }`)."""
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from resolvers.error_codes import ErrorCode
@@ -34,7 +33,10 @@ class BodyLimit:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        lengths = Headers(scope=scope).getlist("content-length")
+        # What Headers(scope=scope).getlist("content-length") answers, without building one.
+        lengths = [
+            value.decode("latin-1") for name, value in scope["headers"] if name == b"content-length"
+        ]
         if lengths:
             if not all(length.strip().isdigit() for length in lengths) or len(set(lengths)) > 1:
                 response = error_response(

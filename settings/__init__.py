@@ -27,14 +27,16 @@ down: nothing below this module reads the environment.
 | PROFILING_MAX_BODY_BYTES | 262144 | a larger request body is refused (413) before it is read |
 | PROFILING_LEAN_EXECUTION | true | the column-at-a-time executor (schema/execution/lean.py) |
 | PROFILING_PREPARED_QUERIES | true | queries that validated once skip Strawberry's pipeline |
+| PROFILING_FAST_POSTS | true | a plain JSON POST /graphql skips Strawberry's HTTP view |
 | PROFILING_DRIVER_READS | true | reads of requests on asyncpg / sqlite3, not SQLAlchemy |
 | PROFILING_DATABASE_POOL_SIZE | 4 | PostgreSQL connections a server keeps for reads, never more |
 | PROFILING_ACCESS_LOG_SAMPLE | 1 | share of requests in the access log (0 none; errors always) |
 | PROFILING_SERVE_NO_AUTH | false | set by `profiling serve --no-auth` for its workers |
 
-The two execution switches exist so that an upgrade of Strawberry or graphql-core can be tried
-with the fast paths off (docs/upgrading-strawberry.md), and PROFILING_DRIVER_READS so that one of
-asyncpg, sqlite3 or SQLAlchemy can: answers are the same either way."""
+The execution switches and PROFILING_FAST_POSTS exist so that an upgrade of Strawberry or
+graphql-core can be tried with the fast paths off (docs/upgrading-strawberry.md), and
+PROFILING_DRIVER_READS so that one of asyncpg, sqlite3 or SQLAlchemy can: answers are the same
+either way."""
 
 from __future__ import annotations
 
@@ -146,6 +148,7 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     lean_execution: bool = True
     prepared_queries: bool = True
+    fast_posts: bool = True
     driver_reads: bool = True
     database_pool_size: int = DEFAULT_POOL_SIZE
     # The share of requests the access log writes a line for (server/logs.py).
@@ -256,6 +259,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=env.whole("PROFILING_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1024),
         lean_execution=env.switch("PROFILING_LEAN_EXECUTION"),
         prepared_queries=env.switch("PROFILING_PREPARED_QUERIES"),
+        fast_posts=env.switch("PROFILING_FAST_POSTS"),
         driver_reads=env.switch("PROFILING_DRIVER_READS"),
         database_pool_size=env.whole("PROFILING_DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, minimum=1),
         access_log_sample=_access_log_sample(env),

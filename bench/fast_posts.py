@@ -1,0 +1,150 @@
+"""The small request of bench/small_request.py with and without the fast path of plain JSON POSTs
+(PROFILING_FAST_POSTS, server/graphql_posts.py and server/graphql_first.py), in one process.
+
+    PYTHONPATH=. .venv/bin/python bench/fast_posts.py [--rounds 30] [--batch 200] [--key]
+        [--sqlite-path ~/.cache/profiling-bench/peers.db]
+
+Both apps run over one copy of the benchmark's SQLite file and take turns, a batch of requests
+each, so that the machine's load weighs on both alike (on a shared machine one run after the
+other differs by more than the fast path saves). Prints the median and best CPU microseconds per
+request of each, and Python function calls per request. With `--key` the requests carry an
+internal API key (keys checked and rate limits applied, as in production) instead of
+`serve --no-auth`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import os
+import pstats
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+from small_request import WARM_UP, body  # noqa: E402
+
+from server.app import create_app  # noqa: E402
+from settings import load_settings  # noqa: E402
+from store.engine import create_engine  # noqa: E402
+from store.keys import create_key  # noqa: E402
+from store.scope import Role  # noqa: E402
+
+SWITCH = "PROFILING_FAST_POSTS"
+
+
+async def post(app: Any, content: bytes, key: str | None) -> None:
+    headers = [
+        (b"host", b"127.0.0.1"),
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(content)).encode()),
+    ]
+    if key is not None:
+        headers.append((b"authorization", f"Bearer {key}".encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    sent: list[dict[str, Any]] = []
+    delivered = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": content, "more_body": False}
+        await asyncio.Event().wait()  # the client never disconnects
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    if sent[0]["status"] != 200 or b'"metrics":[{' not in sent[1]["body"]:
+        raise SystemExit(f"unexpected answer: {sent}")
+
+
+async def measure(database: Path, *, rounds: int, batch: int, with_key: bool) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{database}"
+    key = None
+    if with_key:
+        engine = create_engine(os.environ["DATABASE_URL"])
+        _, key = await create_key(engine, role=Role.INTERNAL, name="bench fast posts")
+        await engine.dispose()
+    apps = {}
+    for switch in ("true", "false"):
+        os.environ[SWITCH] = switch
+        apps[switch] = create_app(settings=load_settings(), require_keys=with_key)
+    os.environ.pop(SWITCH)
+    async with (
+        apps["true"].router.lifespan_context(apps["true"]),
+        apps["false"].router.lifespan_context(apps["false"]),
+    ):
+        for app in apps.values():
+            for number in range(WARM_UP):
+                await post(app, body(number), key)
+        cpu: dict[str, list[float]] = {switch: [] for switch in apps}
+        for _ in range(rounds):
+            for switch, app in apps.items():
+                started = time.process_time()
+                for number in range(batch):
+                    await post(app, body(number), key)
+                cpu[switch].append((time.process_time() - started) / batch * 1e6)
+        for switch, app in apps.items():
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for number in range(batch):
+                await post(app, body(number), key)
+            profiler.disable()
+            calls = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+            print(
+                f"{SWITCH}={switch}: {statistics.median(cpu[switch]):,.0f} us CPU per request "
+                f"(median of {rounds} batches of {batch}; best {min(cpu[switch]):,.0f}), "
+                f"{calls / batch:,.0f} Python function calls per request"
+            )
+    print(f"load average: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--key", action="store_true")
+    parser.add_argument(
+        "--sqlite-path", type=Path, default=Path.home() / ".cache/profiling-bench/peers.db"
+    )
+    arguments = parser.parse_args()
+    source = arguments.sqlite_path.expanduser()
+    if not source.exists():
+        raise SystemExit(f"{source} does not exist: run bench/peers.py --only sqlite first")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "peers.db"
+        shutil.copyfile(source, copy)
+        run = measure(copy, rounds=arguments.rounds, batch=arguments.batch, with_key=arguments.key)
+        try:
+            import uvloop
+        except ImportError:
+            asyncio.run(run)
+        else:
+            uvloop.run(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""POST /graphql handed to its route's app before Starlette's router looks at the request.
+
+A request goes through Starlette's app, its ServerErrorMiddleware and ExceptionMiddleware,
+its router (which tries the routes in order, each with a regular expression) and the route,
+before it reaches the app of /graphql (metrics, body cap, keys, the GraphQL view): work that
+decides nothing for a request whose method and path are those of the API's one hot route
+(docs/performance.md has the figures). `GraphQLFirst` is the Starlette app with a shortcut for
+POST /graphql: it gives the request the scope keys the router would have given it
+(`app`, `router`, `endpoint`, `path_params`) and hands it to the route's app under a
+ServerErrorMiddleware of its own, built as Starlette builds its own, so that a failure is still
+answered 500 "Internal Server Error" and raised to the server, which logs it.
+
+What the shortcut leaves out is ExceptionMiddleware, whose handlers answer Starlette's
+HTTPException: nothing under /graphql raises one (the view's refusals are cross_web's
+HTTPException, answered by the view itself: server/app.py), and the router raises the 404s and
+405s, which every other request still gets from it. Any other request (another path or method,
+a root path, websockets, the lifespan) takes Starlette's whole way, and so does every request of
+an app with middleware of its own or a body size limit of Starlette's (which only its stack
+applies)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+class GraphQLFirst(Starlette):
+    def __init__(self, *, first_path: str | None = None, **options: Any) -> None:
+        super().__init__(**options)
+        self._first_path = first_path
+        self._first: tuple[Any, ASGIApp] | None = None
+        if first_path is not None and self.max_body_size is None and not self.user_middleware:
+            (route,) = [
+                route
+                for route in self.router.routes
+                if isinstance(route, Route) and route.path == first_path
+            ]
+            if route.methods is None or "POST" not in route.methods or route.param_convertors:
+                raise ValueError(f"{first_path} must be a route of POST without parameters")
+            # The same 500 handler Starlette's own stack would have (build_middleware_stack).
+            handler = self.exception_handlers.get(500) or self.exception_handlers.get(Exception)
+            self._first = (
+                route.endpoint,
+                ServerErrorMiddleware(route.app, handler=handler, debug=self.debug),
+            )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        first = self._first
+        if (
+            first is not None
+            and scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] == self._first_path
+            and not scope.get("root_path")
+        ):
+            scope["app"] = self
+            if "router" not in scope:
+                scope["router"] = self.router
+            scope["endpoint"] = first[0]
+            scope["path_params"] = {}
+            await first[1](scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)

@@ -1,0 +1,182 @@
+"""The common request, a JSON POST of `{"query", "variables", "operationName"}`, answered
+without Strawberry's generic HTTP view.
+
+For such a request the view builds a Starlette Request, a request adapter, a sub-response and a
+GraphQLRequestData, parses the Content-Type and the body through several layers of hooks, and
+renders a Starlette Response: about a third of a small query's time in the server
+(docs/performance.md). `GraphQLPosts` reads the body itself, decodes it with orjson once, and
+takes the view's own steps (server/graphql_steps.py: context, rate limit, accounting) around
+`ProfilingSchema.execute`, which is what the view calls too (with the operation types a POST may
+run). The answer is encoded with orjson and sent with the headers Starlette's Response would
+send, in the same order.
+
+Anything else goes to the view unchanged, with the body already read replayed to it message by
+message: another method or content type, a body that is not one JSON object of those keys with
+those types (malformed JSON, a batch, persisted-query extensions, a query that is not a string),
+and websockets. The differential test (tests/server/test_graphql_posts.py) sends every kind of
+request both ways and compares status, headers and bytes.
+
+`PROFILING_FAST_POSTS=false` sends every request through the view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from schema.build import ProfilingSchema
+from server.content_types import parse_content_type_once
+from server.graphql_steps import GraphQLSteps, key_id, read_scope
+from server.rate_limits import RateLimited
+
+# The keys of a plain request; any other (extensions: persisted queries) takes the view.
+_PLAIN_KEYS = frozenset({"query", "variables", "operationName"})
+# What Strawberry's view lets a POST run (OperationType.from_http).
+_POST_OPERATIONS = frozenset(OperationType.from_http("POST"))
+_JSON = b"application/json"
+
+
+class GraphQLPosts:
+    """An ASGI app in front of the GraphQL view (inside the key check, which has put the
+    credential's scope in the ASGI scope's state)."""
+
+    def __init__(self, view: ASGIApp, *, schema: ProfilingSchema, steps: GraphQLSteps) -> None:
+        self._view = view
+        self._schema = schema
+        self._steps = steps
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not _json_content(scope):
+            await self._view(scope, receive, send)
+            return
+        messages, body = await _read_body(receive)
+        request = _plain_request(body)
+        if request is None:
+            await self._view(scope, _replay(messages, receive), send)
+            return
+        query, variables, operation_name = request
+        await self._answer(scope, receive, send, query, variables, operation_name)
+
+    async def _answer(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> None:
+        steps = self._steps
+        state = scope["state"]
+        # Built before the rate limit, as the view builds it (a standby is picked either way).
+        context = steps.context(read_scope(state))
+        admission = await steps.admit(key_id(state), query, operation_name)
+        retry_after: int | None = None
+        if isinstance(admission, RateLimited):
+            retry_after = admission.retry_after
+            result = ExecutionResult(data=None, errors=[admission.as_graphql_error()])
+            admission = None
+        else:
+            reason: str | None = None
+            try:
+                result = await self._schema.execute(
+                    query,
+                    variable_values=variables,
+                    context_value=context,
+                    operation_name=operation_name,
+                    allowed_operation_types=_POST_OPERATIONS,
+                )
+            # The view's own refusals of what the query asks for (execute_single).
+            except CannotGetOperationTypeError as error:
+                reason = error.as_http_error_reason()
+            except InvalidOperationTypeError as error:
+                reason = error.as_http_error_reason("POST")
+            except MissingQueryError:
+                reason = "No GraphQL query found in the request"
+            if reason is not None:
+                await steps.refusal(400, reason, "POST")(scope, receive, send)
+                return
+        content = orjson.dumps(await steps.answer(result, admission))
+        # As Starlette's Response sends them: length, type, then the sub-response's headers.
+        headers = [
+            (b"content-length", str(len(content)).encode()),
+            (b"content-type", _JSON),
+        ]
+        if retry_after is not None:
+            headers.append((b"retry-after", str(retry_after).encode()))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200 if retry_after is None else 429,
+                "headers": headers,
+            }
+        )
+        await send({"type": "http.response.body", "body": content})
+
+
+def _json_content(scope: Scope) -> bool:
+    """Whether the request's (first) Content-Type is exactly application/json, with parameters
+    or not: what the view parses as JSON, less its odd cases (`application/json-seq`)."""
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            try:
+                mime_type, _ = parse_content_type_once(value.decode("latin-1"))
+            except ValueError:
+                return False
+            return mime_type == "application/json"
+    return False
+
+
+async def _read_body(receive: Receive) -> tuple[list[Message], bytes]:
+    """The messages of the request's body, and the body; a message that is not part of the
+    body (a disconnect) ends the reading, and the view, given them all again, answers it."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    if messages[-1]["type"] != "http.request":
+        return messages, b""  # not a whole body: `_plain_request` refuses it
+    if len(messages) == 1:
+        return messages, messages[0].get("body", b"")
+    return messages, b"".join(message.get("body", b"") for message in messages)
+
+
+def _plain_request(body: bytes) -> tuple[str, dict[str, Any] | None, str | None] | None:
+    """The query, variables and operation name of a plain request, or None for the view."""
+    if not body:
+        return None
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if type(data) is not dict or not data.keys() <= _PLAIN_KEYS:
+        return None
+    query = data.get("query")
+    variables = data.get("variables")
+    operation_name = data.get("operationName")
+    if (
+        type(query) is not str
+        or not (variables is None or type(variables) is dict)
+        or not (operation_name is None or type(operation_name) is str)
+    ):
+        return None
+    return query, variables, operation_name
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A receive that gives `messages` again, in order, then what `receive` gives."""
+    pending = iter(messages)
+
+    async def replayed() -> Message:
+        for message in pending:
+            return message
+        return await receive()
+
+    return replayed

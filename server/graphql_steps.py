@@ -1,0 +1,89 @@
+"""The steps of a GraphQL request that Strawberry's view (server/app.py) and the fast path of
+plain JSON POSTs (server/graphql_posts.py) both take, written once so that they cannot drift:
+the request's context, its admission by the rate limiter, the accounting of its answer (errors
+counted for /metrics, rows beyond the estimate charged to the key) and a refusal of the request
+as a whole."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.responses import JSONResponse
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
+
+from resolvers.context import RequestContext
+from resolvers.error_codes import ErrorCode
+from resolvers.known_names import KnownMetricNames
+from server.http_errors import view_refusal
+from server.observability import Observability
+from server.rate_limits import Admitted, RateLimited, RateLimiter
+from settings import Settings
+from store.running.routing import ReadRouter
+from store.scope import Scope as ReadScope
+
+
+def read_scope(state: Mapping[str, Any]) -> ReadScope:
+    """The credential's scope that server/auth.py put in the ASGI scope's state."""
+    scope: ReadScope = state["read_scope"]
+    return scope
+
+
+def key_id(state: Mapping[str, Any]) -> str | None:
+    """The id of the API key the request presented; None without keys (`--no-auth`)."""
+    found: str | None = state.get("api_key_id")
+    return found
+
+
+class GraphQLSteps:
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        settings: Settings,
+        observability: Observability,
+        rate_limiter: RateLimiter | None,
+        read_router: ReadRouter | None,
+    ) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._observability = observability
+        self._rate_limiter = rate_limiter
+        self._read_router = read_router
+        self._known_names = KnownMetricNames()
+
+    def context(self, scope: ReadScope) -> RequestContext:
+        return RequestContext.build(
+            engine=self._engine,
+            settings=self._settings,
+            scope=scope,
+            known_names=self._known_names,
+            # With standbys, the request's reads run in the one place the router picks.
+            reader=None if self._read_router is None else self._read_router.request_reader(),
+        )
+
+    async def admit(
+        self, key_id: str | None, query: str | None, operation_name: str | None
+    ) -> Admitted | RateLimited | None:
+        """What the key's bucket paid for the query (None: not limited), or why it may not
+        run now."""
+        if self._rate_limiter is None or key_id is None:
+            return None
+        return await self._rate_limiter.admit(key_id, query, operation_name)
+
+    async def answer(
+        self, result: ExecutionResult, admitted: Admitted | None
+    ) -> GraphQLHTTPResponse:
+        """The answer's JSON object, its errors counted and its rows charged."""
+        response = process_result(result)
+        self._observability.count_errors(response.get("errors"))  # type: ignore[arg-type]
+        if admitted is not None and self._rate_limiter is not None:
+            await self._rate_limiter.charge_answer(admitted, result.data)
+        return response
+
+    def refusal(self, status: int, reason: str, method: str) -> JSONResponse:
+        """The answer to a request refused as a whole (`reason` is Strawberry's view's own)."""
+        self._observability.count_errors([{"extensions": {"code": ErrorCode.BAD_REQUEST}}])
+        return view_refusal(status, reason, method)
