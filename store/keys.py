@@ -10,10 +10,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from store.running.driver_select import DriverSelect
 from store.running.reader import reader_for
 from store.scope import Role, Scope
 from store.tables import ACCOUNT_TABLE, API_KEY_TABLE, APP_TABLE
@@ -140,6 +142,16 @@ class Credential:
     scope: Scope
 
 
+# Every keyed request checks its key (a revoked key is refused at once): the select is built
+# and compiled once, and run on the driver like the API's own reads.
+_key = API_KEY_TABLE.c
+_VALID_KEY = DriverSelect(
+    select(_key.secret_sha256, _key.role, _key.app_id, _key.account_id).where(
+        _key.key_id == bindparam("key_id"), _key.revoked_at.is_(None)
+    )
+)
+
+
 async def authenticate(engine: AsyncEngine, presented: str) -> Credential | None:
     """The credential of a valid, unrevoked key; None for anything else (no hint why)."""
     if not presented.startswith(PREFIX):
@@ -147,17 +159,11 @@ async def authenticate(engine: AsyncEngine, presented: str) -> Credential | None
     key_id, _, secret = presented[len(PREFIX) :].partition("_")
     if not key_id or not secret:
         return None
-    key = API_KEY_TABLE.c
-    query = select(key.secret_sha256, key.role, key.app_id, key.account_id).where(
-        key.key_id == key_id, key.revoked_at.is_(None)
-    )
 
-    async def read(
-        connection: AsyncConnection,
-    ) -> Row[str, str, str | None, str | None] | None:
-        return (await connection.execute(query)).first()
+    async def read(connection: AsyncConnection) -> list[list[Any]]:
+        return await _VALID_KEY.columns(connection, {"key_id": key_id})
 
-    row = await reader_for(engine).read(read)
-    if row is None or not hmac.compare_digest(row[0], _digest(secret)):
+    digests, roles, apps, accounts = await reader_for(engine).read(read)
+    if not digests or not hmac.compare_digest(digests[0], _digest(secret)):
         return None
-    return Credential(key_id, Scope(Role(row[1]), app_id=row[2], account_id=row[3]))
+    return Credential(key_id, Scope(Role(roles[0]), app_id=apps[0], account_id=accounts[0]))
