@@ -122,11 +122,13 @@ class ArgumentReader:
             parts.append((out_name, read))
         return cls(field, node, tuple(parts))
 
-    def read(self, variables: VariableValues) -> dict[str, Any]:
+    def read(self, variables: VariableValues, hide_suggestions: bool = False) -> dict[str, Any]:
         try:
             return {name: read(variables) for name, read in self._parts}
         except _NotPlain:
-            return get_argument_values(self._field, self._node, variables)
+            return get_argument_values(
+                self._field, self._node, variables, hide_suggestions=hide_suggestions
+            )
 
 
 def _constant(value: Any) -> Read:

@@ -55,7 +55,8 @@ class CompiledFields(StrawberryGraphQLCoreExecutionContext):
             field.definition, to_nodes(field_details_list), parent_type, path
         )
         try:
-            result = field.call(source, info, field.arguments.read(self.variable_values))
+            arguments = field.arguments.read(self.variable_values, self.hide_suggestions)
+            result = field.call(source, info, arguments)
             if self.is_awaitable(result):
                 return self.complete_awaitable_value(
                     return_type, field_details_list, info, path, result, position_context
