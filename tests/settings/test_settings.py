@@ -201,4 +201,5 @@ def test_the_fast_paths_are_switches() -> None:
     )
     off = load_settings({"PROFILING_COMPILED_EXECUTION": "false"})
     assert not off.compiled_execution
-    assert off.lean_execution and off.prepared_queries
+    assert off.lean_execution
+    assert off.prepared_queries
