@@ -65,6 +65,17 @@ def _converter_has_exception_handlers() -> bool:
     return isinstance(getattr(built.schema_converter, "_exception_handler_specs", None), tuple)
 
 
+def _resolver_marked_not_default() -> bool:
+    @strawberry.type
+    class Probe:
+        @strawberry.field
+        def answer(self) -> int:
+            return 42
+
+    field = graphql_schema(strawberry.Schema(query=Probe)).query_type.fields["answer"]  # type: ignore[union-attr]
+    return getattr(field.resolve, "_is_default", None) is False
+
+
 def _view_parses_content_type() -> bool:
     return callable(getattr(async_base_view, "parse_content_type", None))
 
@@ -122,6 +133,13 @@ HOOKS: tuple[Hook, ...] = (
         _converter_has_exception_handlers,
     ),
     Hook(
+        "the resolver wrapper of strawberry.schema.schema_converter.GraphQLCoreConverter",
+        "_is_default",
+        "whether graphql-core's resolver of a field is still the wrapper Strawberry made for "
+        "its resolver: only then is the resolver called directly (resolver_calls.py)",
+        _resolver_marked_not_default,
+    ),
+    Hook(
         "strawberry.http.async_base_view",
         "parse_content_type",
         "how the HTTP view parses a request's Content-Type (through email.message, about 40 us "
@@ -151,6 +169,12 @@ def exception_handlers(schema: strawberry.Schema) -> tuple[Any, ...]:
     """The exception handlers Strawberry wraps resolvers with (none in this project)."""
     found: tuple[Any, ...] = schema.schema_converter._exception_handler_specs
     return found
+
+
+def wraps_own_resolver(resolve: object) -> bool:
+    """Whether a graphql-core resolver is the wrapper Strawberry made for a field's resolver
+    (Strawberry marks it `_is_default = False`; its attribute readers True)."""
+    return getattr(resolve, "_is_default", None) is False
 
 
 def wraps_resolvers(extension: type[SchemaExtension]) -> bool:

@@ -16,7 +16,11 @@ middleware, root value and context as Strawberry would use, and get the same ans
 - anything else (a missing or ambiguous operation, an operation type the request may not run)
   takes the full pipeline, which reports it.
 
-The documents are kept per schema in a bounded LRU, keyed by the query text."""
+The documents are kept per schema in a bounded LRU, keyed by the query text. With a planner (the
+schema's default), each operation of a document also gets its compiled plan on its first
+prepared run (operation_plan.py), kept with the document: later requests build no executor
+from the document, coerce plain variables with the plan's coercer, and read arguments and call
+resolvers by it (compiled.py)."""
 
 from __future__ import annotations
 

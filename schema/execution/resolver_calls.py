@@ -116,7 +116,7 @@ class ResolverCall:
         resolver = field.base_resolver
         if resolver is None or not callable(resolver.wrapped_func):
             return None  # plain attributes: graphql-core's own call is already direct
-        if getattr(field_def.resolve, "_is_default", None) is not False:
+        if not internals.wraps_own_resolver(field_def.resolve):
             return None  # not the wrapper Strawberry made for this resolver
         if internals.exception_handlers(schema):
             return None

@@ -124,11 +124,6 @@ class VariableCoercer:
             variables.append(_Variable(signature, coerce))
         self._variables = None if variables is None else tuple(variables)
 
-    @property
-    def plain(self) -> bool:
-        """Whether any request's variables may be coerced here (else always graphql-core)."""
-        return self._variables is not None
-
     def coerce(self, inputs: dict[str, Any] | None) -> VariableValues | None:
         """The variable values, or None: then graphql-core's coercion decides."""
         variables = self._variables
