@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -25,7 +25,9 @@ from resolvers.error_codes import ErrorCode
 from schema.errors import finish_errors
 from schema.execution import field_gathering, internals
 from schema.execution.argument_names import ArgumentNamesOnce
+from schema.execution.compiled import CompiledLeanExecutor, CompiledStandardExecutor
 from schema.execution.lean import LeanExecutor
+from schema.execution.operation_plan import OperationPlan
 from schema.execution.prepared import PreparedQueries, RememberValidQueries, execute_prepared
 from schema.limits import limits_rule
 from schema.query import Query
@@ -60,8 +62,8 @@ class ProfilingSchema(strawberry.Schema):
         # Errors are finished here rather than in an extension's on_operation: some paths
         # (a syntax error raised inside ParserCache's on_parse) leave that hook early.
         reads = RequestReads()
-        document = (
-            self.prepared.document(query, operation_name, allowed_operation_types)
+        prepared = (
+            self.prepared.operation(query, operation_name, allowed_operation_types)
             if self.prepared is not None
             else None
         )
@@ -69,10 +71,10 @@ class ProfilingSchema(strawberry.Schema):
             # asyncio.timeout runs the request in this task (wait_for would start another).
             with reads.tracking():
                 async with asyncio.timeout(self.request_timeout):
-                    if document is not None:  # parsed and validated before: straight to execution
+                    if prepared is not None:  # parsed and validated before: straight to execution
                         result = await execute_prepared(
                             self._schema,
-                            document,
+                            prepared,
                             executor_class=self.execution_context_class,
                             root_value=root_value,
                             context_value=context_value,
@@ -115,6 +117,7 @@ def build_schema(
     request_timeout: float | None = None,
     lean_execution: bool = True,
     prepared_queries: bool = True,
+    compiled_execution: bool = True,
 ) -> ProfilingSchema:
     """The schema, with the fast paths on unless switched off (settings: an upgrade of
     Strawberry or graphql-core can be tried without them; answers are the same)."""
@@ -144,17 +147,33 @@ def build_schema(
         extensions=extensions,
         # Resolvers' arguments are converted on every call: their GraphQL names, once.
         config=StrawberryConfig(name_converter=ArgumentNamesOnce()),
-        # Lists of flat objects (metric rows) are completed a column at a time.
-        execution_context_class=(
-            LeanExecutor if lean_execution else StrawberryGraphQLCoreExecutionContext
+        # Lists of flat objects (metric rows) are completed a column at a time; a prepared
+        # operation runs by its compiled plan (execution/operation_plan.py).
+        execution_context_class=_executor_class(
+            lean=lean_execution, compiled=compiled_execution and prepared_queries
         ),
     )
+    if compiled_execution:
+        built = schema
+
+        def plan(document: DocumentNode, operation_name: str | None) -> OperationPlan | None:
+            return OperationPlan.build(
+                internals.graphql_schema(built), built, document, operation_name
+            )
+
+        prepared.planner = plan
     schema.request_timeout = request_timeout
     if prepared_queries and all(
         _parses_and_validates_only(type(factory())) for factory in extensions
     ):
         schema.prepared = prepared
     return schema
+
+
+def _executor_class(*, lean: bool, compiled: bool) -> type[Any]:
+    if compiled:
+        return CompiledLeanExecutor if lean else CompiledStandardExecutor
+    return LeanExecutor if lean else StrawberryGraphQLCoreExecutionContext
 
 
 def _parses_and_validates_only(extension: type[SchemaExtension]) -> bool:

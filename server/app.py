@@ -154,6 +154,7 @@ def create_app(
         request_timeout=settings.request_timeout,
         lean_execution=settings.lean_execution,
         prepared_queries=settings.prepared_queries,
+        compiled_execution=settings.compiled_execution,
     )
     rate_limits = settings.rate_limits
     rate_limiter = (
@@ -266,6 +267,8 @@ def create_app(
     )
     # Refreshed by the lifespan; `await app.state.list_sizes.refresh()` measures them now.
     app.state.list_sizes = list_sizes
+    # The executable schema, with the fast paths the settings chose.
+    app.state.schema = schema
     # The standbys' states; `await app.state.read_router.check()` measures them now.
     app.state.read_router = read_router
     return app

@@ -149,6 +149,8 @@ class Settings:
     lean_execution: bool = True
     prepared_queries: bool = True
     fast_posts: bool = True
+    # Prepared operations run by a plan compiled once per operation (schema/execution/).
+    compiled_execution: bool = True
     driver_reads: bool = True
     database_pool_size: int = DEFAULT_POOL_SIZE
     # The share of requests the access log writes a line for (server/logs.py).
@@ -260,6 +262,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         lean_execution=env.switch("PROFILING_LEAN_EXECUTION"),
         prepared_queries=env.switch("PROFILING_PREPARED_QUERIES"),
         fast_posts=env.switch("PROFILING_FAST_POSTS"),
+        compiled_execution=env.switch("PROFILING_COMPILED_EXECUTION"),
         driver_reads=env.switch("PROFILING_DRIVER_READS"),
         database_pool_size=env.whole("PROFILING_DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, minimum=1),
         access_log_sample=_access_log_sample(env),

@@ -60,6 +60,22 @@ def _schema_back_reference() -> bool:
     return getattr(graphql_schema(built), "_strawberry_schema", None) is not None
 
 
+def _converter_has_exception_handlers() -> bool:
+    built = strawberry.Schema(query=_probe_type())
+    return isinstance(getattr(built.schema_converter, "_exception_handler_specs", None), tuple)
+
+
+def _resolver_marked_not_default() -> bool:
+    @strawberry.type
+    class Probe:
+        @strawberry.field
+        def answer(self) -> int:
+            return 42
+
+    field = graphql_schema(strawberry.Schema(query=Probe)).query_type.fields["answer"]  # type: ignore[union-attr]
+    return getattr(field.resolve, "_is_default", None) is False
+
+
 def _view_parses_content_type() -> bool:
     return callable(getattr(async_base_view, "parse_content_type", None))
 
@@ -110,6 +126,20 @@ HOOKS: tuple[Hook, ...] = (
         _collected_errors_class,
     ),
     Hook(
+        "strawberry.schema.schema_converter.GraphQLCoreConverter",
+        "_exception_handler_specs",
+        "the schema's exception handlers: a resolver is called directly (resolver_calls.py) "
+        "only when there are none to wrap it",
+        _converter_has_exception_handlers,
+    ),
+    Hook(
+        "the resolver wrapper of strawberry.schema.schema_converter.GraphQLCoreConverter",
+        "_is_default",
+        "whether graphql-core's resolver of a field is still the wrapper Strawberry made for "
+        "its resolver: only then is the resolver called directly (resolver_calls.py)",
+        _resolver_marked_not_default,
+    ),
+    Hook(
         "strawberry.http.async_base_view",
         "parse_content_type",
         "how the HTTP view parses a request's Content-Type (through email.message, about 40 us "
@@ -133,6 +163,18 @@ def raw_info(info: Info[Any, Any]) -> GraphQLResolveInfo[Any]:
 def strawberry_schema(schema: GraphQLSchema) -> strawberry.Schema:
     """The Strawberry schema that built this graphql-core schema."""
     return cast("strawberry.Schema", schema._strawberry_schema)  # type: ignore[attr-defined]
+
+
+def exception_handlers(schema: strawberry.Schema) -> tuple[Any, ...]:
+    """The exception handlers Strawberry wraps resolvers with (none in this project)."""
+    found: tuple[Any, ...] = schema.schema_converter._exception_handler_specs
+    return found
+
+
+def wraps_own_resolver(resolve: object) -> bool:
+    """Whether a graphql-core resolver is the wrapper Strawberry made for a field's resolver
+    (Strawberry marks it `_is_default = False`; its attribute readers True)."""
+    return getattr(resolve, "_is_default", None) is False
 
 
 def wraps_resolvers(extension: type[SchemaExtension]) -> bool:

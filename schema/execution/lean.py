@@ -80,6 +80,7 @@ from strawberry.types.field import StrawberryField
 
 from schema.execution import internals
 from schema.execution.columns import BATCH, COLUMN
+from store.running.gc_pause import collection_paused
 
 Rows = list[Any]
 Reader = Callable[[Rows], Sequence[Any]]
@@ -159,6 +160,8 @@ async def _completed_lists(
     lists = await reading
     if len(lists) != count:
         raise _NotLean
+    if not plan.waits:
+        return _completed_together(lists, plan, info, non_null)
     completed: list[Any] = []
     try:
         for items in lists:
@@ -202,6 +205,41 @@ async def _settled(values: list[Any]) -> list[Any]:
         if isinstance(value, BaseException):
             raise value
     return settled
+
+
+def _completed_together(
+    lists: Sequence[Any], plan: _ListPlan, info: GraphQLResolveInfo[Any], non_null: bool
+) -> list[Any]:
+    """Every entity's rows completed in one pass of the plan, then cut back into one list per
+    entity: the same objects as list by list (a column gives each row the value it gives it in
+    any list), without a pass of every column per entity (100 accounts: 400 column calls).
+
+    The collector is paused for that pass (store/running/gc_pause.py): it allocates a dict and
+    a few values per row, none of which can be in a cycle, and 12,000 rows set off collections
+    that traverse them again and again (a quarter of the pass's time in a profile)."""
+    rows: list[Any] = []
+    for items in lists:
+        if items is None:
+            if non_null:
+                raise _NotLean
+        elif type(items) is not list:
+            raise _NotLean
+        else:
+            rows += items
+    with collection_paused():
+        objects = plan.complete(rows, info)
+    if isawaitable(objects):  # a plan that waits is completed list by list
+        raise TypeError("a plan without reads gave an awaitable")
+    completed: list[Any] = []
+    start = 0
+    for items in lists:
+        if items is None:
+            completed.append(None)
+        else:
+            end = start + len(items)
+            completed.append(objects[start:end])
+            start = end
+    return completed
 
 
 @lru_cache(maxsize=1024)

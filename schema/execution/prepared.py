@@ -16,35 +16,62 @@ middleware, root value and context as Strawberry would use, and get the same ans
 - anything else (a missing or ambiguous operation, an operation type the request may not run)
   takes the full pipeline, which reports it.
 
-The documents are kept per schema in a bounded LRU, keyed by the query text."""
+The documents are kept per schema in a bounded LRU, keyed by the query text. With a planner (the
+schema's default), each operation of a document also gets its compiled plan on its first
+prepared run (operation_plan.py), kept with the document: later requests build no executor
+from the document, coerce plain variables with the plan's coercer, and read arguments and call
+resolvers by it (compiled.py)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from inspect import isawaitable
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import DocumentNode, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import OperationType as GraphQLOperationType
-from graphql.execution import execute
+from graphql.execution import default_field_resolver, default_type_resolver, execute
 from graphql.execution.middleware import MiddlewareManager
+from graphql.pyutils import AwaitableOrValue
 from graphql.utilities import get_operation_ast
 from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from schema.execution.compiled import CompiledFields
+from schema.execution.operation_plan import OperationPlan
+
+Planner = Callable[[DocumentNode, "str | None"], "OperationPlan | None"]
+
+
+class PreparedOperation(NamedTuple):
+    """A prepared document, and the compiled plan of the operation asked for (if any)."""
+
+    document: DocumentNode
+    plan: OperationPlan | None
+
 
 class _Prepared:
-    """A document, and for each operation name asked for so far whether it names a query."""
+    """A document, and for each operation name asked for so far whether it names a query (and
+    its compiled plan, when the schema compiles them)."""
 
-    __slots__ = ("document", "queries")
+    __slots__ = ("document", "plans", "queries")
 
     def __init__(self, document: DocumentNode) -> None:
         self.document = document
         self.queries: dict[str | None, bool] = {}
+        self.plans: dict[str | None, OperationPlan | None] = {}
+
+    def plan(self, operation_name: str | None, planner: Planner) -> OperationPlan | None:
+        # Only names already known to name a query get here: the dict stays bounded.
+        try:
+            return self.plans[operation_name]
+        except KeyError:
+            plan = self.plans[operation_name] = planner(self.document, operation_name)
+            return plan
 
     def is_query(self, operation_name: str | None) -> bool:
         found = self.queries.get(operation_name)
@@ -60,10 +87,12 @@ class _Prepared:
 class PreparedQueries:
     """Documents of query texts that parsed and validated, least recently used out first."""
 
-    def __init__(self, *, maxsize: int = 1024) -> None:
+    def __init__(self, *, maxsize: int = 1024, planner: Planner | None = None) -> None:
         if maxsize < 1:
             raise ValueError(f"maxsize must be at least 1, got {maxsize}")
         self._maxsize = maxsize
+        # Builds an operation's compiled plan (operation_plan.py); None: no plans.
+        self.planner = planner
         self._prepared: OrderedDict[str, _Prepared] = OrderedDict()
         self.hits = 0
 
@@ -86,6 +115,17 @@ class PreparedQueries:
         allowed_operation_types: Iterable[OperationType] | None,
     ) -> DocumentNode | None:
         """The document to execute directly, or None when the request takes the pipeline."""
+        found = self.operation(query, operation_name, allowed_operation_types)
+        return None if found is None else found.document
+
+    def operation(
+        self,
+        query: str | None,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType] | None,
+    ) -> PreparedOperation | None:
+        """The document to execute directly with its operation's plan, or None when the
+        request takes the pipeline."""
         if query is None:
             return None
         prepared = self._prepared.get(query)
@@ -99,7 +139,9 @@ class PreparedQueries:
             return None
         self._prepared.move_to_end(query)
         self.hits += 1
-        return prepared.document
+        planner = self.planner
+        plan = None if planner is None else prepared.plan(operation_name, planner)
+        return PreparedOperation(prepared.document, plan)
 
 
 class RememberValidQueries(SchemaExtension):
@@ -121,7 +163,7 @@ class RememberValidQueries(SchemaExtension):
 
 async def execute_prepared(
     schema: GraphQLSchema,
-    document: DocumentNode,
+    prepared: PreparedOperation,
     *,
     executor_class: type[Any],
     root_value: Any,
@@ -130,22 +172,87 @@ async def execute_prepared(
     operation_name: str | None,
     operation_extensions: dict[str, Any] | None,
 ) -> ExecutionResult:
-    """What Strawberry's execute does once parsing and validation passed, without the hooks."""
-    outcome = execute(
-        schema,
-        document,
-        root_value=root_value,
-        context_value=context_value,
-        variable_values=variable_values,
-        operation_name=operation_name,
-        # Strawberry's own middleware manager, with no resolve hook among the extensions.
-        middleware=MiddlewareManager(),
-        executor_class=executor_class,
-        # Strawberry's own check (typed as returning bool, not a TypeGuard).
-        is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-        operation_extensions=operation_extensions,
-    )
+    """What Strawberry's execute does once parsing and validation passed, without the hooks;
+    by the operation's compiled plan when it has one and the executor follows plans."""
+    plan = prepared.plan
+    outcome: AwaitableOrValue[Any]
+    if plan is not None and issubclass(executor_class, CompiledFields):
+        outcome = _execute_planned(
+            plan,
+            executor_class,
+            root_value=root_value,
+            context_value=context_value,
+            variable_values=variable_values,
+            operation_name=operation_name,
+            operation_extensions=operation_extensions,
+        )
+    else:
+        outcome = execute(
+            schema,
+            prepared.document,
+            root_value=root_value,
+            context_value=context_value,
+            variable_values=variable_values,
+            operation_name=operation_name,
+            # Strawberry's own middleware manager, with no resolve hook among the extensions.
+            middleware=MiddlewareManager(),
+            executor_class=executor_class,
+            # Strawberry's own check (typed as returning bool, not a TypeGuard).
+            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+            operation_extensions=operation_extensions,
+        )
     result = await outcome if isawaitable(outcome) else outcome
     if not isinstance(result, GraphQLExecutionResult):  # incremental delivery is not enabled
         raise TypeError(f"unexpected execution result {type(result).__name__}")
     return ExecutionResult(data=result.data, errors=result.errors, extensions={})
+
+
+def _execute_planned(
+    plan: OperationPlan,
+    executor_class: type[CompiledFields],
+    *,
+    root_value: Any,
+    context_value: Any,
+    variable_values: dict[str, Any] | None,
+    operation_name: str | None,
+    operation_extensions: dict[str, Any] | None,
+) -> AwaitableOrValue[Any]:
+    """graphql-core's execute with the executor made from the plan: what Executor.build finds
+    in the document is the plan's, and the variables come from its coercer when they are plain
+    (graphql-core's build coerces them, and reports errors, otherwise)."""
+    middleware = MiddlewareManager()
+    variables = plan.variables.coerce(variable_values)
+    executor: Any
+    if variables is None:
+        executor = executor_class.build(
+            plan.schema,
+            plan.document,
+            root_value,
+            context_value,
+            variable_values,
+            operation_name,
+            middleware=middleware,
+            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+            operation_extensions=operation_extensions,
+        )
+        if isinstance(executor, list):  # variables refused: errors only
+            return GraphQLExecutionResult(None, errors=executor)
+    else:
+        executor = executor_class(
+            plan.schema,
+            plan.fragment_definitions,
+            plan.fragments,
+            root_value,
+            context_value,
+            plan.operation,
+            variables,
+            default_field_resolver,
+            default_type_resolver,
+            default_field_resolver,
+            False,
+            middleware,
+            optimized_is_awaitable,
+            operation_extensions=operation_extensions,
+        )
+    executor.operation_plan = plan
+    return executor.execute_operation()

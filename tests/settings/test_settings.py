@@ -190,3 +190,16 @@ def test_the_read_pool_and_the_access_log_are_configurable() -> None:
     for share in ("1.5", "-0.1", "some"):
         with pytest.raises(SettingsError, match=r"PROFILING_ACCESS_LOG_SAMPLE .* from 0 \(none\)"):
             load_settings({"PROFILING_ACCESS_LOG_SAMPLE": share})
+
+
+def test_the_fast_paths_are_switches() -> None:
+    defaults = load_settings({})
+    assert (defaults.lean_execution, defaults.prepared_queries, defaults.compiled_execution) == (
+        True,
+        True,
+        True,
+    )
+    off = load_settings({"PROFILING_COMPILED_EXECUTION": "false"})
+    assert not off.compiled_execution
+    assert off.lean_execution
+    assert off.prepared_queries

@@ -8,9 +8,11 @@ from dataclasses import replace
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.build import build_schema
 from schema.execution import field_gathering, internals
+from schema.execution.compiled import CompiledLeanExecutor, CompiledStandardExecutor
 from schema.execution.lean import LeanExecutor
 from server.app import create_app
 from settings import load_settings
@@ -34,11 +36,18 @@ def test_building_the_schema_installs_the_field_gathering() -> None:
 
 def test_the_switches_turn_the_fast_paths_off() -> None:
     fast = build_schema()
-    plain = build_schema(lean_execution=False, prepared_queries=False)
-    assert fast.execution_context_class is LeanExecutor
-    assert plain.execution_context_class is not LeanExecutor
+    uncompiled = build_schema(compiled_execution=False)
+    plain = build_schema(lean_execution=False, prepared_queries=False, compiled_execution=False)
+    assert fast.execution_context_class is CompiledLeanExecutor
     assert fast.prepared is not None
+    assert fast.prepared.planner is not None
+    assert uncompiled.execution_context_class is LeanExecutor
+    assert uncompiled.prepared is not None
+    assert uncompiled.prepared.planner is None
+    assert plain.execution_context_class is StrawberryGraphQLCoreExecutionContext
     assert plain.prepared is None
+    standard = build_schema(lean_execution=False)
+    assert standard.execution_context_class is CompiledStandardExecutor
 
 
 QUERY = """{ accounts(first: 5) { totalCount edges { node { accountId
@@ -60,8 +69,16 @@ async def test_answers_are_the_same_with_the_fast_paths_off(engine: AsyncEngine)
     await seed.write(engine)
     base = load_settings({"PROFILING_TODAY": TODAY})
     bodies = []
-    for settings in (base, replace(base, lean_execution=False, prepared_queries=False)):
+    for settings in (
+        base,
+        replace(base, lean_execution=False, prepared_queries=False, compiled_execution=False),
+    ):
         app = create_app(settings=settings, engine=engine, require_keys=False)
+        # The settings reach the schema: plans are made only with compiled execution on.
+        prepared = app.state.schema.prepared
+        assert (prepared is not None and prepared.planner is not None) is (
+            settings.compiled_execution
+        )
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             # Twice: the second run of a text takes the prepared path where it is on.

@@ -133,12 +133,27 @@ class DifferentialClient(GraphQLClient):
 
     @contextlib.contextmanager
     def standard_executor(self) -> Iterator[None]:
-        """graphql-core's own completion, as strawberry runs it without the lean executor."""
+        """graphql-core's own completion, as strawberry runs it without the lean executor (nor
+        compiled plans, which need an executor that follows them)."""
+        fast = self.schema.execution_context_class
         self.schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
         try:
             yield
         finally:
-            self.schema.execution_context_class = LeanExecutor
+            self.schema.execution_context_class = fast
+
+    @contextlib.contextmanager
+    def without_plans(self) -> Iterator[None]:
+        """Prepared documents executed by graphql-core's own argument reading, resolver calls
+        and variable coercion (the executor stays the same)."""
+        prepared = self.schema.prepared
+        assert prepared is not None
+        planner = prepared.planner
+        prepared.planner = None
+        try:
+            yield
+        finally:
+            prepared.planner = planner
 
 
 @contextlib.asynccontextmanager
@@ -157,7 +172,7 @@ async def differential_client(
         require_keys=False, settings=load_settings({"PROFILING_TODAY": TODAY}), engine=engine
     )
     (schema,) = built
-    assert schema.execution_context_class is LeanExecutor
+    assert issubclass(schema.execution_context_class, LeanExecutor)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield DifferentialClient(http, schema)
