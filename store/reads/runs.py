@@ -20,8 +20,10 @@ R = TypeVar("R")
 
 def runs_by_key(keys: Sequence[K], records: list[R]) -> dict[K, list[R]]:
     """`records[i]` under `keys[i]`, each key's records in their order."""
-    if len(keys) < 2:
-        return {keys[0]: records} if keys else {}
+    if not keys:
+        return {}
+    if keys.count(keys[0]) == len(keys):  # one key (a read of one entity): nothing to cut
+        return {keys[0]: records}
     counts = Counter(keys)
     # Runs: one key change fewer than there are keys (every key's records side by side).
     if sum(map(ne, keys, islice(keys, 1, None))) != len(counts) - 1:
