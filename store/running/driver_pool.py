@@ -96,6 +96,8 @@ async def pool_of(engine: AsyncEngine) -> ReadPool:
             _terminate(pool)  # a pool of a loop that ended (tests run a loop each)
         pool = _Pool(loop, loop.create_task(_open(engine)))
         _pools[engine] = pool
+    elif pool.opening.done() and not pool.opening.cancelled() and not pool.opening.exception():
+        return pool.opening.result()  # open: no wait, no shield (a future and a task step)
     try:
         return await asyncio.shield(pool.opening)
     except Exception:
