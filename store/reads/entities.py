@@ -10,8 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby, repeat
-from operator import itemgetter
+from itertools import repeat
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -27,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store.reads.runs import runs_by_key
 from store.records import (
     AccountPage,
     AccountRecord,
@@ -39,7 +39,7 @@ from store.records import (
     MetricRecord,
 )
 from store.running.driver_select import DriverSelect
-from store.running.gc_pause import collection_paused
+from store.running.gc_pause import PAUSE_FROM_ROWS, collection_paused
 from store.scope import Scope, account_visible
 from store.tables import (
     ACCOUNT_TABLE,
@@ -288,15 +288,19 @@ async def metrics_by_entity(
         parameters["months"] = list(months)
     statement = _metrics_by_entity(names is not None, months is not None)
     entity_ids, *fields = await statement.columns(connection, parameters)
-    grouped: dict[str, list[MetricRecord]] = {}
-    # tuple.__new__ builds each record in C: a NamedTuple's own constructor is a Python call.
-    made = map(tuple.__new__, repeat(MetricRecord), zip(*fields, strict=True))
-    records = zip(entity_ids, made, strict=True)
+    if len(entity_ids) < PAUSE_FROM_ROWS:
+        return _records_by_entity(entity_ids, fields)
     with collection_paused():
-        # Ordered by entity: an entity's records come as one run.
-        for entity_id, run in groupby(records, key=itemgetter(0)):
-            grouped.setdefault(entity_id, []).extend(map(itemgetter(1), run))
-    return grouped
+        return _records_by_entity(entity_ids, fields)
+
+
+def _records_by_entity(
+    entity_ids: list[str], fields: list[list[Any]]
+) -> dict[str, list[MetricRecord]]:
+    # tuple.__new__ builds each record in C: a NamedTuple's own constructor is a Python call.
+    records = list(map(tuple.__new__, repeat(MetricRecord), zip(*fields, strict=True)))
+    # Ordered by entity: an entity's records come as one run.
+    return runs_by_key(entity_ids, records)
 
 
 async def account_counts_by_industry(

@@ -7,7 +7,8 @@ and opened a session for every few requests under 8 clients (docs/performance.md
 figures). Reads only ever run one statement or a few selects, so they can talk to asyncpg
 directly: each engine gets one pool of its own, as many connections as the engine's pool
 (`create_serving_engine(pool_size=...)`), all opened at once and kept: a read that finds them
-all busy waits for one instead of opening another.
+all busy waits for one instead of opening another. The pool is read_pool.py's, not asyncpg's:
+asyncpg's cost a small read more CPU than its statement (read_pool.py says where).
 
 The pool is made on first use in the event loop that uses it (a server's worker makes it in
 its own process, after any fork). `close_pool(engine)` closes it at shutdown; disposing of the
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from store.engine import connect_args_of
 from store.running.driver_connection import standard_error
 from store.running.error_causes import causes
+from store.running.read_pool import ReadPool
 
 # The driver's options SQLAlchemy's URL may carry that asyncpg.connect takes as they are.
 _ASYNCPG_OPTIONS = ("host", "port", "user", "password", "database", "ssl", "server_settings")
@@ -38,7 +40,7 @@ _ASYNCPG_OPTIONS = ("host", "port", "user", "password", "database", "ssl", "serv
 @dataclass
 class _Pool:
     loop: asyncio.AbstractEventLoop
-    opening: asyncio.Task[asyncpg.Pool]
+    opening: asyncio.Task[ReadPool]
 
 
 _pools: weakref.WeakKeyDictionary[AsyncEngine, _Pool] = weakref.WeakKeyDictionary()
@@ -51,19 +53,16 @@ def pool_size_of(engine: AsyncEngine) -> int:
     return int(size()) if callable(size) else 5
 
 
-async def _unchanged(_connection: asyncpg.Connection) -> None:
-    """A read leaves nothing to reset beyond what asyncpg itself checks on release (an open
-    transaction is rolled back): no SET, LISTEN, cursor or advisory lock. asyncpg's default
-    reset would send four statements, a round trip per read."""
-
-
-async def _open(engine: AsyncEngine) -> asyncpg.Pool:
+async def _open(engine: AsyncEngine) -> ReadPool:
     _arguments, options = engine.dialect.create_connect_args(engine.url)
     options = {key: value for key, value in options.items() if key in _ASYNCPG_OPTIONS}
     options.update(connect_args_of(engine))
-    size = pool_size_of(engine)
-    pool = await asyncpg.create_pool(min_size=size, max_size=size, reset=_unchanged, **options)
-    assert pool is not None
+
+    async def connect() -> asyncpg.Connection:
+        return await asyncpg.connect(**options)
+
+    pool = ReadPool(connect, pool_size_of(engine))
+    await pool.open()
     return pool
 
 
@@ -83,7 +82,7 @@ def _forget(engine: AsyncEngine) -> None:
         _terminate(pool)
 
 
-async def pool_of(engine: AsyncEngine) -> asyncpg.Pool:
+async def pool_of(engine: AsyncEngine) -> ReadPool:
     """The engine's read pool in the running loop, made on first use (concurrent first reads
     share one opening; a failed opening is tried again by the next read)."""
     loop = asyncio.get_running_loop()
@@ -97,6 +96,8 @@ async def pool_of(engine: AsyncEngine) -> asyncpg.Pool:
             _terminate(pool)  # a pool of a loop that ended (tests run a loop each)
         pool = _Pool(loop, loop.create_task(_open(engine)))
         _pools[engine] = pool
+    elif pool.opening.done() and not pool.opening.cancelled() and not pool.opening.exception():
+        return pool.opening.result()  # open: no wait, no shield (a future and a task step)
     try:
         return await asyncio.shield(pool.opening)
     except Exception:
@@ -124,12 +125,13 @@ async def connection_of(engine: AsyncEngine) -> AsyncIterator[Any]:
     connect raises what the engine would raise (a DBAPIError for PostgreSQL's refusals)."""
     try:
         pool = await pool_of(engine)
-        acquired = pool.acquire()
-        connection = await acquired.__aenter__()
+        connection = await pool.acquire()
     except Exception as error:
         raise standard_error(engine.dialect, error, None, ()) from error
+    trusted = False
     try:
         yield connection
+        trusted = True
     except Exception as error:
         if connection.is_closed() or _breaks_the_connection(error):
             # As the engine invalidates a connection that failed this way: the pool replaces
@@ -139,9 +141,13 @@ async def connection_of(engine: AsyncEngine) -> AsyncIterator[Any]:
             for cause in causes(error):
                 if isinstance(cause, DBAPIError):
                     cause.connection_invalidated = True
+        else:
+            trusted = True  # the statement failed, the connection answered: it is sound
         raise
     finally:
-        await acquired.__aexit__(None, None, None)
+        # Interrupted (cancelled) midway, the connection may still be inside a statement:
+        # the pool closes it rather than give it to the next read.
+        pool.release(connection, trusted=trusted)
 
 
 def _breaks_the_connection(error: BaseException) -> bool:

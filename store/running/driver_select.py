@@ -8,13 +8,15 @@ request makes, more than SQLite takes to run them (docs/performance.md has the f
 A DriverSelect does the same work once where it can: the statement is compiled once per dialect,
 expanded once per length of each IN list by SQLAlchemy itself (`construct_expanded_state`),
 and run with `exec_driver_sql`, so statement events still fire (/metrics and the tests count
-statements). The values of each column are converted in one pass by the processor SQLAlchemy
-would use for it: the type's `result_processor` for the driver's column type. Bind values go
-through the bind processors the expansion gives."""
+statements). The values of each column are converted in one pass, as the processor SQLAlchemy
+would use for it converts them (the type's `result_processor` for the driver's column type),
+by a converter of the whole column built once per dialect (column_conversion.py). Bind values
+go through the bind processors the expansion gives. The collector is paused for the
+conversion of a read of many rows only (gc_pause.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +24,13 @@ from sqlalchemy import Dialect, Select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from store.running.column_conversion import Converter, column_converter
 from store.running.driver_connection import DriverConnection
-from store.running.gc_pause import collection_paused
+from store.running.gc_pause import PAUSE_FROM_ROWS, collection_paused
 from store.running.sqlite_connection import SQLiteConnection
 
 Processor = Callable[[Any], Any]
+Converters = tuple[Converter | None, ...]
 
 # Expanded texts kept per statement: one per dialect and combination of IN list lengths.
 TEXTS_KEPT = 256
@@ -71,7 +75,7 @@ class DriverSelect:
         self._columns = tuple(statement.selected_columns)
         self._compiled: dict[Dialect, SQLCompiler] = {}
         self._texts: dict[tuple[Dialect, tuple[tuple[str, int], ...]], _Text] = {}
-        self._processors: dict[Dialect, tuple[Processor | None, ...]] = {}
+        self._converters: dict[Dialect, Converters] = {}
 
     async def columns(
         self, connection: AsyncConnection, parameters: Mapping[str, Any]
@@ -82,27 +86,17 @@ class DriverSelect:
         if isinstance(connection, DriverConnection | SQLiteConnection):
             return await self._driver_columns(connection, text, parameters)
         result = await connection.exec_driver_sql(text.sql, text.arguments(parameters))
-        processors = self._processors.get(dialect)
-        if processors is None:
+        converters = self._converters.get(dialect)
+        if converters is None:
             # The driver's column types, as Core reads them to choose each processor.
             description = result.cursor.description
-            processors = tuple(
-                column.type.dialect_impl(dialect).result_processor(dialect, entry[1])
-                for column, entry in zip(self._columns, description, strict=True)
-            )
-            self._processors[dialect] = processors
-        with collection_paused():
-            # The driver's own rows: SQLAlchemy's Row objects would add a third to a large read.
-            try:
-                rows = result.cursor.fetchall()
-            finally:
-                result.close()
-            if not rows:
-                return [[] for _ in self._columns]
-            return [
-                list(values) if process is None else list(map(process, values))
-                for values, process in zip(zip(*rows, strict=True), processors, strict=True)
-            ]
+            converters = self._converters_of(dialect, [entry[1] for entry in description])
+        # The driver's own rows: SQLAlchemy's Row objects would add a third to a large read.
+        try:
+            rows = result.cursor.fetchall()
+        finally:
+            result.close()
+        return self._converted(rows, converters)
 
     async def _driver_columns(
         self,
@@ -116,25 +110,29 @@ class DriverSelect:
         # it (DriverConnection.column_types says why).
         arguments = text.arguments(parameters)
         dialect = connection.dialect
-        processors = self._processors.get(dialect)
-        if processors is None:
+        converters = self._converters.get(dialect)
+        if converters is None:
             # Described before it runs: see DriverConnection.column_types.
             named = await connection.column_types(text.sql)
             # sqlite3 names none: Core then chooses by the column's type alone.
-            types: tuple[int | None, ...] = named or (None,) * len(self._columns)
-            processors = tuple(
-                column.type.dialect_impl(dialect).result_processor(dialect, oid)
-                for column, oid in zip(self._columns, types, strict=True)
-            )
-            self._processors[dialect] = processors
-        rows = await connection.fetch(text.sql, arguments)
+            converters = self._converters_of(dialect, named or [None] * len(self._columns))
+        return self._converted(await connection.fetch(text.sql, arguments), converters)
+
+    def _converters_of(self, dialect: Dialect, driver_types: Sequence[Any]) -> Converters:
+        converters = tuple(
+            column_converter(column.type, dialect, driver_type)
+            for column, driver_type in zip(self._columns, driver_types, strict=True)
+        )
+        self._converters[dialect] = converters
+        return converters
+
+    def _converted(self, rows: Sequence[Sequence[Any]], converters: Converters) -> list[list[Any]]:
         if not rows:
             return [[] for _ in self._columns]
+        if len(rows) < PAUSE_FROM_ROWS:
+            return _by_column(rows, converters)
         with collection_paused():
-            return [
-                list(values) if process is None else list(map(process, values))
-                for values, process in zip(zip(*rows, strict=True), processors, strict=True)
-            ]
+            return _by_column(rows, converters)
 
     def _text(self, dialect: Dialect, parameters: Mapping[str, Any]) -> _Text:
         sizes = tuple(
@@ -178,3 +176,10 @@ class DriverSelect:
             else:  # bound in the statement: the same for every run
                 slots.append(_Slot(key, None, process, state.parameters[key]))
         return _Text(state.statement, tuple(slots))
+
+
+def _by_column(rows: Sequence[Sequence[Any]], converters: Converters) -> list[list[Any]]:
+    return [
+        list(values) if convert is None else convert(values)
+        for values, convert in zip(zip(*rows, strict=True), converters, strict=True)
+    ]

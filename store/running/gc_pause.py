@@ -8,6 +8,10 @@ collections over the whole heap. In such a read that was about a quarter of its 
 of strings, decimals and dates, and lists of them), so those traversals can find nothing;
 paused for the conversion, the collector traverses them once, at its next run after the pause.
 
+A read of a few rows gains nothing from a pause (the collector's next run finds a few dozen
+new objects either way) and would pay for one (a lock and two toggles of the collector, three
+times a read): reads pause from `PAUSE_FROM_ROWS` rows on.
+
 Only synchronous stretches are paused: nothing awaits inside one, so a pause lasts as long as
 the conversion and no longer. Reads in several threads may overlap: the pauses are counted,
 and the collector runs again when the last one ends, and only if it ran when the first began."""
@@ -18,6 +22,10 @@ import contextlib
 import gc
 import threading
 from collections.abc import Iterator
+
+# Reads of fewer rows run with the collector as it is: as many as a read run on the event
+# loop's thread returns at most (thread_reads.INLINE_ROWS), a little more.
+PAUSE_FROM_ROWS = 256
 
 _lock = threading.Lock()
 _pauses = 0

@@ -10,11 +10,12 @@ one). The reader decides where the read runs; callers never do:
   over the same file that the thread keeps, its statements sent to the driver without
   SQLAlchemy's Connection (thread_reads.py, sqlite_connection.py; with `driver_reads=False`,
   through SQLAlchemy's sync Connection). The figures behind both: docs/performance.md.
-- `DriverReader` (PostgreSQL): a connection of an asyncpg pool of the engine's own
-  (driver_pool.py), the read's statements sent to asyncpg without SQLAlchemy's greenlet bridge
-  (driver_connection.py). A read that need not see one snapshot (`one_snapshot=False`: one
-  statement, or statements that need not agree) runs in autocommit, one round trip; the others
-  in one read-only REPEATABLE READ transaction, so that their statements do see one snapshot.
+- `DriverReader` (PostgreSQL): an asyncpg connection of a pool of the engine's own
+  (driver_pool.py, read_pool.py), the read's statements sent to asyncpg without SQLAlchemy's
+  greenlet bridge (driver_connection.py). A read that need not see one snapshot
+  (`one_snapshot=False`: one statement, or statements that need not agree) runs in autocommit,
+  one round trip; the others in one read-only REPEATABLE READ transaction, so that their
+  statements do see one snapshot.
 - `AsyncEngineReader` (an in-memory SQLite database that another connection could not see, and
   PostgreSQL with `driver_reads=False`, the standard path the differential tests compare
   with): a pooled connection of the engine, in autocommit when one snapshot is not needed.

@@ -41,7 +41,7 @@ def _finished(task: asyncio.Task[object]) -> None:
 async def shield(read: Coroutine[Any, Any, T]) -> T:
     """Run `read` in a task of its own that the caller's cancellation does not reach, owned by
     the request being executed (if any) until it has finished."""
-    task: asyncio.Task[T] = asyncio.ensure_future(read)
+    task: asyncio.Task[T] = asyncio.get_running_loop().create_task(read)
     _running.add(task)
     task.add_done_callback(_finished)
     request_reads = _request_reads.get()

@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ClauseElement
 
 from store.running.core_statements import expand
-from store.running.gc_pause import collection_paused
+from store.running.gc_pause import PAUSE_FROM_ROWS, collection_paused
 
 
 class SQLiteConnection:
@@ -81,8 +81,11 @@ class SQLiteConnection:
         try:
             # SQLite steps through the rows as they are fetched: errors may come from either.
             cursor = self._connection.execute(sql, arguments)
-            with collection_paused():  # synchronous here: gc_pause.py says why
-                return cursor.fetchall(), cursor.description
+            rows = cursor.fetchmany(PAUSE_FROM_ROWS)
+            if len(rows) == PAUSE_FROM_ROWS:  # a read of many rows: gc_pause.py says why
+                with collection_paused():
+                    rows += cursor.fetchall()
+            return rows, cursor.description
         except self.dialect.loaded_dbapi.Error as error:
             raise DBAPIError.instance(
                 sql, arguments, error, self.dialect.loaded_dbapi.Error, dialect=self.dialect

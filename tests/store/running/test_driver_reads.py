@@ -170,10 +170,10 @@ async def test_concurrent_reads_share_a_pool_of_the_engines_size(database_url: s
 async def test_disposing_of_the_engine_closes_its_read_pool(engine: AsyncEngine) -> None:
     await reader_for(engine).read(reads.metric_definitions)
     pool = await driver_pool.pool_of(engine)
+    connections = pool.connections()
+    assert len(connections) == pool.size
     await engine.dispose()
-    assert pool.get_size() == 0 or all(
-        holder._con is None or holder._con.is_closed() for holder in pool._holders
-    )
+    assert all(connection.is_closed() for connection in connections)
     # A read after disposal opens a new pool, as the engine opens new connections.
     assert await reader_for(engine).read(reads.metric_definitions) == []
 

@@ -4,6 +4,7 @@ stores: the same rows, values converted to the same Python objects, statements s
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from decimal import Decimal
 from typing import Any
 
@@ -15,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.reads import entities as reads
 from store.reads.entities import MetricFilter
-from store.running import driver_select
+from store.running import column_conversion, driver_select, gc_pause
 from store.running.driver_select import DriverSelect
 from store.tables import ACCOUNT_TABLE, METRIC_TABLE
 from tests.factories import Seed
+from tests.store.running.plain_driver_support import readers
 
 ACCOUNTS = [f"acc-{n}" for n in range(6)]
 NAMES = ("revenue", "minutes_saved", "tickets")
@@ -182,3 +184,44 @@ async def test_values_bound_when_the_statement_was_built_take_part(
         driver = await _through_driver(engine, statement, parameters)
         assert driver == await _through_core(engine, statement, parameters)
     assert (await _through_driver(engine, statement, {"ids": ACCOUNTS})) == [["acc-0", "acc-2"]]
+
+
+async def test_a_read_of_many_rows_converts_them_as_core_does(engine: AsyncEngine) -> None:
+    """Past the thresholds of a large read (the collector paused, a column of dates converted
+    through a table of its distinct values), the values are still Core's, and grouped."""
+    seed = Seed()
+    for name in NAMES:
+        seed.definition(name, "EUR")
+    accounts = [f"big-{n:02d}" for n in range(30)]
+    for n, account in enumerate(accounts):
+        seed.account(account)
+        for m, month in enumerate(MONTHS):
+            for k, name in enumerate(NAMES):
+                seed.metric("account", account, name, month.isoformat(), VALUES[(n + m + k) % 6])
+    await seed.write(engine)
+    statement = reads._metrics_by_entity(False, False)
+    parameters = {"level": "account", "ids": accounts}
+    driver = await _through_driver(engine, statement, parameters)
+    assert len(driver[0]) == 360 > max(gc_pause.PAUSE_FROM_ROWS, column_conversion.LOOKUP_FROM)
+    assert _typed(driver) == _typed(await _through_core(engine, statement, parameters))
+    async with engine.connect() as connection:
+        grouped = await reads.metrics_by_entity(
+            connection, level="account", entity_ids=accounts, metric_filter=MetricFilter()
+        )
+    assert list(grouped) == accounts
+    # And on the plain drivers (asyncpg, sqlite3), inline and in a reader thread.
+    for rows_at_most in (None, 1):
+        on_drivers = [
+            await reader.read(
+                lambda c: reads.metrics_by_entity(
+                    c, level="account", entity_ids=accounts, metric_filter=MetricFilter()
+                ),
+                rows_at_most=rows_at_most,
+            )
+            for reader in readers(engine)
+        ]
+        assert on_drivers[0] == on_drivers[1] == grouped
+    assert [record for records in grouped.values() for record in records] == [
+        (name, value, unit, month) for _id, name, value, unit, month in zip(*driver, strict=True)
+    ]
+    assert gc.isenabled()

@@ -1,0 +1,67 @@
+"""A column of the driver's values turned into Core's values in one call, not one call a value.
+
+Core converts each value of a result through its type's processor: a Python call per value. A
+plain-driver read (driver_select.py) has its values a column at a time, so a column can be
+converted as a whole, by the same processor or by something that gives exactly what it gives:
+
+- a type may offer `column_result_processor(dialect, driver_type)`, a converter of a whole
+  column (ExactDecimal does: on SQLite a column of texts becomes `Decimal`s through the C
+  constructor; on asyncpg a column of NUMERIC values is checked for the rare value to rewrite
+  in one pass over the column's texts, instead of a Python call and a DecimalTuple a value);
+- dates and times repeat (a month's rows share a date): each distinct driver value is converted
+  once by the processor, and the column is looked up (12,000 SQLite dates: 1.5 -> 0.7 ms);
+- any other processor is mapped over the column.
+
+tests/store/running/test_column_conversion.py compares every converter with its processor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Dialect, Time
+from sqlalchemy.types import TypeEngine
+
+Processor = Callable[[Any], Any]
+Converter = Callable[[Sequence[Any]], list[Any]]
+
+# Below this many values a column is mapped through the processor: the table of distinct
+# values costs more than it saves.
+LOOKUP_FROM = 32
+
+
+def column_converter(
+    column_type: TypeEngine[Any], dialect: Dialect, driver_type: Any
+) -> Converter | None:
+    """What turns a column of the driver's values (typed `driver_type` by the driver, None when
+    it names no type) into the values Core gives; None where Core converts nothing."""
+    implementation = column_type.dialect_impl(dialect)
+    process = implementation.result_processor(dialect, driver_type)
+    if process is None:
+        return None
+    whole = getattr(implementation, "column_result_processor", None)
+    if whole is not None:
+        converter: Converter | None = whole(dialect, driver_type)
+        if converter is not None:
+            return converter
+    if isinstance(column_type, Date | DateTime | Time):
+        return _by_distinct_values(process)
+    return _each(process)
+
+
+def _each(process: Processor) -> Converter:
+    def convert(values: Sequence[Any]) -> list[Any]:
+        return list(map(process, values))
+
+    return convert
+
+
+def _by_distinct_values(process: Processor) -> Converter:
+    def convert(values: Sequence[Any]) -> list[Any]:
+        if len(values) < LOOKUP_FROM:
+            return list(map(process, values))
+        # Every value the driver gives for these types is hashable (text, numbers, None).
+        converted = {value: process(value) for value in set(values)}
+        return list(map(converted.__getitem__, values))
+
+    return convert
