@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.ingest.errors import RowProblem
 from store.ingest.plan import RowChanges
+from store.ingest.set_based_keys import metric_names_checked_once, restore_triggers
 
 # level, entity_id, metric_name, month, value, line
 StagedRow = tuple[str, str, str, dt.date, Decimal, int]
@@ -68,6 +70,10 @@ class MetricStage:
 
     connection: AsyncConnection
     rows: int = 0
+    # The metrics and months the staged rows name: the foreign key is checked once for each
+    # metric, and a load of months with no stored value yet may skip the duplicate search.
+    metric_names: set[str] = field(default_factory=set)
+    months: set[dt.date] = field(default_factory=set)
 
     @property
     def _dialect(self) -> str:
@@ -100,15 +106,20 @@ class MetricStage:
         if not rows:
             return
         self.rows += len(rows)
+        self.metric_names.update([row[2] for row in rows])
+        months = {row[3] for row in rows}
+        self.months |= months
         if self._dialect == "postgresql":
             raw = await self.connection.get_raw_connection()
             driver: Any = raw.driver_connection
             await driver.copy_records_to_table(_STAGE, records=rows)
             return
-        # The stored forms of SQLite: dates as ISO text, values as the text of the decimal.
+        # The stored forms of SQLite: dates as ISO text (a few months: each written once),
+        # values as the text of the decimal.
+        iso = {month: month.isoformat() for month in months}
         await self.connection.exec_driver_sql(
             f"INSERT INTO {_STAGE} VALUES (?, ?, ?, ?, ?, ?)",
-            [(a, b, c, d.isoformat(), str(v), line) for a, b, c, d, v, line in rows],
+            [(a, b, c, iso[d], str(v), line) for a, b, c, d, v, line in rows],
         )
 
     async def finish_loading(self) -> None:
@@ -167,6 +178,35 @@ class MetricStage:
         total, stored, same = int(counts[0]), int(counts[1]), int(counts[2])
         return RowChanges(new=total - stored, changed=stored - same, unchanged=same)
 
+    async def _months_stored(self) -> bool:
+        """Whether `metric_value` holds any value of the staged months (the month index)."""
+        months: Any = sorted(self.months)
+        if self._dialect == "sqlite":
+            months = [month.isoformat() for month in months]
+        marks = ", ".join(
+            ["?" if self._dialect == "sqlite" else f"${n + 1}" for n in range(len(months))]
+        )
+        found = await self.connection.exec_driver_sql(
+            f"SELECT 1 FROM metric_value WHERE effective_date IN ({marks}) LIMIT 1", tuple(months)
+        )
+        return found.first() is not None
+
+    async def write_if_all_new(self) -> RowChanges | None:
+        """The load of months with no stored value yet (a new month's file, a first load):
+        the staged rows go in with a plain INSERT without looking for duplicates first, since
+        the primary key refuses a second row of a key anyway. The changes, all new; or None,
+        with nothing written, when a month has stored values or the insert met a key twice
+        (then `duplicates`, `changes` and `write` say and do what is right)."""
+        if not self.rows or await self._months_stored():
+            return None
+        changes = RowChanges(new=self.rows, changed=0, unchanged=0)
+        try:
+            async with self.connection.begin_nested():
+                await self.write(changes)
+        except IntegrityError:
+            return None
+        return changes
+
     async def write(self, changes: RowChanges) -> None:
         """Copy the staged rows that are new or changed into `metric_value`, in key order."""
         if changes.new + changes.changed == 0:
@@ -183,10 +223,13 @@ class MetricStage:
         upsert = (
             f" ON CONFLICT ({_KEY}) DO UPDATE SET value = excluded.value" if changes.changed else ""
         )
+        checked_once = await metric_names_checked_once(self.connection, self.metric_names)
         await self.connection.exec_driver_sql(
             f"INSERT INTO metric_value ({_KEY}, value) "
             f"SELECT {_KEY}, value FROM {_STAGE} AS s {where} ORDER BY {_KEY}{upsert}"
         )
+        if checked_once:
+            await restore_triggers(self.connection)
         if self._dialect == "postgresql" and changes.new + changes.changed >= ANALYZE_AFTER_ROWS:
             # Statistics now, not when autovacuum gets to it: planned on the statistics of an
             # empty table, the 100-account read of a ten-million-value table took the month
