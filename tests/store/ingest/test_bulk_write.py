@@ -81,13 +81,17 @@ async def test_an_undefined_metric_is_still_refused_by_the_foreign_key(
     _postgres_only(engine)
     await _seed(engine, tmp_path)
     with pytest.raises(IntegrityError, match="metric_value_metric_name_fkey"):
-        async with engine.begin() as connection:
-            stage = await MetricStage.create(connection)
-            await stage.add([("account", "A1", "nope", dt.date(2024, 1, 1), Decimal("1"), 2)])
-            await stage.finish_loading()
-            assert await stage.write_if_all_new() is None  # the insert was refused, undone
-            await stage.write(await stage.changes())
+        await _stage_and_write(engine, "nope")
     assert await table_rows(engine, "metric_value") == []
+
+
+async def _stage_and_write(engine: AsyncEngine, metric: str) -> None:
+    async with engine.begin() as connection:
+        stage = await MetricStage.create(connection)
+        await stage.add([("account", "A1", metric, dt.date(2024, 1, 1), Decimal("1"), 2)])
+        await stage.finish_loading()
+        assert await stage.write_if_all_new() is None  # the insert was refused, undone
+        await stage.write(await stage.changes())
 
 
 async def test_a_load_locks_its_definitions_and_gives_the_triggers_back(
