@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -158,23 +159,30 @@ async def _ingest_staged(
             problems.extend(reader.problems)
             problems.extend(validator.finish())
             await stage.finish_loading()
-            problems.extend(await stage.duplicates())
             if problems:
-                raise IngestRejected(
-                    file_name=path.name,
-                    problems=_one_per_line(problems),
-                    rows_read=reader.rows_read,
-                )
+                problems.extend(await stage.duplicates())
+                _reject(path, problems, reader)
             plan = validator.plan(matcher.present)
             progress.start(f"Writing {path.name}", total=plan.total_rows + stage.rows)
             written = await write_plan_on(connection, plan, progress=progress)
-            changes = await stage.changes()
-            await stage.write(changes)
+            changes = await stage.write_if_all_new()
+            if changes is None:
+                problems.extend(await stage.duplicates())
+                if problems:
+                    _reject(path, problems, reader)
+                changes = await stage.changes()
+                await stage.write(changes)
             progress.advance(stage.rows)
         finally:
             await stage.drop()
     return _report(
         kind, table_file, reader, matcher, plan, written, rows=stage.rows, changes=changes
+    )
+
+
+def _reject(path: Path, problems: list[RowProblem], reader: TableReader) -> NoReturn:
+    raise IngestRejected(
+        file_name=path.name, problems=_one_per_line(problems), rows_read=reader.rows_read
     )
 
 

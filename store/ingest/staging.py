@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.ingest.errors import RowProblem
@@ -68,6 +69,9 @@ class MetricStage:
 
     connection: AsyncConnection
     rows: int = 0
+    # The months the staged rows name: a load of months with no stored value yet may skip
+    # the duplicate search.
+    months: set[dt.date] = field(default_factory=set)
 
     @property
     def _dialect(self) -> str:
@@ -100,15 +104,19 @@ class MetricStage:
         if not rows:
             return
         self.rows += len(rows)
+        months = {row[3] for row in rows}
+        self.months |= months
         if self._dialect == "postgresql":
             raw = await self.connection.get_raw_connection()
             driver: Any = raw.driver_connection
             await driver.copy_records_to_table(_STAGE, records=rows)
             return
-        # The stored forms of SQLite: dates as ISO text, values as the text of the decimal.
+        # The stored forms of SQLite: dates as ISO text (a few months: each written once),
+        # values as the text of the decimal.
+        iso = {month: month.isoformat() for month in months}
         await self.connection.exec_driver_sql(
             f"INSERT INTO {_STAGE} VALUES (?, ?, ?, ?, ?, ?)",
-            [(a, b, c, d.isoformat(), str(v), line) for a, b, c, d, v, line in rows],
+            [(a, b, c, iso[d], str(v), line) for a, b, c, d, v, line in rows],
         )
 
     async def finish_loading(self) -> None:
@@ -166,6 +174,35 @@ class MetricStage:
         counts: Any = (await self.connection.exec_driver_sql(query)).one()
         total, stored, same = int(counts[0]), int(counts[1]), int(counts[2])
         return RowChanges(new=total - stored, changed=stored - same, unchanged=same)
+
+    async def _months_stored(self) -> bool:
+        """Whether `metric_value` holds any value of the staged months (the month index)."""
+        months: Any = sorted(self.months)
+        if self._dialect == "sqlite":
+            months = [month.isoformat() for month in months]
+        marks = ", ".join(
+            ["?" if self._dialect == "sqlite" else f"${n + 1}" for n in range(len(months))]
+        )
+        found = await self.connection.exec_driver_sql(
+            f"SELECT 1 FROM metric_value WHERE effective_date IN ({marks}) LIMIT 1", tuple(months)
+        )
+        return found.first() is not None
+
+    async def write_if_all_new(self) -> RowChanges | None:
+        """The load of months with no stored value yet (a new month's file, a first load):
+        the staged rows go in with a plain INSERT without looking for duplicates first, since
+        the primary key refuses a second row of a key anyway. The changes, all new; or None,
+        with nothing written, when a month has stored values or the insert met a key twice
+        (then `duplicates`, `changes` and `write` say and do what is right)."""
+        if not self.rows or await self._months_stored():
+            return None
+        changes = RowChanges(new=self.rows, changed=0, unchanged=0)
+        try:
+            async with self.connection.begin_nested():
+                await self.write(changes)
+        except IntegrityError:
+            return None
+        return changes
 
     async def write(self, changes: RowChanges) -> None:
         """Copy the staged rows that are new or changed into `metric_value`, in key order."""

@@ -226,7 +226,8 @@ cohort_values = st.lists(
 async def test_both_stores_publish_numpys_percentiles(
     engine: AsyncEngine, values: list[Decimal]
 ) -> None:
-    # On PostgreSQL these come from percentile_cont in the database, on SQLite from numpy.
+    # Both stores take them from numpy over the values publish reads (PostgreSQL used to run
+    # percentile_cont too, a second read of the month: its rounded figures were the same).
     async with engine.begin() as connection:
         for table in (COHORT_REVISION_TABLE, COHORT_TABLE, PUBLISHED_MONTH_TABLE, METRIC_TABLE):
             await connection.execute(delete(table))

@@ -1,0 +1,119 @@
+"""The bulk write of a metric file (store/ingest/staging.py): months with no stored value go
+in without a duplicate search first, and the foreign key to metric_definition still refuses
+and locks as it does for every write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.ingest import IngestKind, IngestRejected
+from store.ingest.staging import MetricStage
+from tests.store.ingest.support import load, load_text, table_rows, write_file
+
+_HEADER = ["level", "entity_id", "metric_name", "effective_date", "value"]
+
+
+async def _seed(engine: AsyncEngine, folder: Path) -> None:
+    await load_text(
+        engine, folder, IngestKind.DEFINITIONS, "name,unit\nrevenue,EUR\nusers,count\nspare,EUR\n"
+    )
+    await load_text(engine, folder, IngestKind.ACCOUNTS, "account_id,name\nA1,One\nA2,Two\n")
+
+
+def _month(month: str) -> list[list[str]]:
+    return [
+        ["account", account, metric, month, f"{n}.5"]
+        for n, (account, metric) in enumerate(
+            (a, m) for a in ("A1", "A2") for m in ("revenue", "users")
+        )
+    ]
+
+
+async def test_a_new_month_after_stored_months_is_all_new(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _seed(engine, tmp_path)
+    await load(
+        engine, IngestKind.METRICS, write_file(tmp_path, "m1", "comma", _HEADER, _month("2024-01"))
+    )
+    report = await load(
+        engine, IngestKind.METRICS, write_file(tmp_path, "m2", "comma", _HEADER, _month("2024-02"))
+    )
+    assert report.changes is not None
+    assert (report.changes.new, report.changes.changed, report.changes.unchanged) == (4, 0, 0)
+    assert len(await table_rows(engine, "metric_value")) == 8
+
+
+async def test_a_duplicate_in_a_new_month_is_reported_and_nothing_is_written(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _seed(engine, tmp_path)
+    await load(
+        engine, IngestKind.METRICS, write_file(tmp_path, "m1", "comma", _HEADER, _month("2024-01"))
+    )
+    before = await table_rows(engine, "metric_value")
+    rows = [*_month("2024-02"), ["account", "A2", "users", "2024-02-01", "9"]]
+    with pytest.raises(IngestRejected) as rejected:
+        await load(engine, IngestKind.METRICS, write_file(tmp_path, "m2", "comma", _HEADER, rows))
+    assert [(p.line, p.reason) for p in rejected.value.problems] == [
+        (6, "duplicate of line 5: same account 'A2', metric 'users' and month 2024-02")
+    ]
+    assert await table_rows(engine, "metric_value") == before
+
+
+def _postgres_only(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the per-row foreign key triggers are PostgreSQL's")
+
+
+async def test_an_undefined_metric_is_still_refused_by_the_foreign_key(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """A metric the validator let through but the database lacks (deleted since, say): the
+    load keeps the per-row triggers, whose foreign key error is the usual one."""
+    _postgres_only(engine)
+    await _seed(engine, tmp_path)
+    with pytest.raises(IntegrityError, match="metric_value_metric_name_fkey"):
+        await _stage_and_write(engine, "nope")
+    assert await table_rows(engine, "metric_value") == []
+
+
+async def _stage_and_write(engine: AsyncEngine, metric: str) -> None:
+    async with engine.begin() as connection:
+        stage = await MetricStage.create(connection)
+        await stage.add([("account", "A1", metric, dt.date(2024, 1, 1), Decimal("1"), 2)])
+        await stage.finish_loading()
+        assert await stage.write_if_all_new() is None  # the insert was refused, undone
+        await stage.write(await stage.changes())
+
+
+async def test_a_load_locks_its_definitions_and_gives_the_triggers_back(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The foreign key holds its lock: the definition cannot be deleted while the load is
+    open; and the transaction's statements keep their triggers."""
+    _postgres_only(engine)
+    await _seed(engine, tmp_path)
+    async with engine.begin() as connection:
+        stage = await MetricStage.create(connection)
+        await stage.add([("account", "A1", "spare", dt.date(2024, 1, 1), Decimal("1"), 2)])
+        await stage.finish_loading()
+        assert await stage.write_if_all_new() is not None
+        role = await connection.exec_driver_sql("SHOW session_replication_role")
+        assert role.scalar_one() == "origin"
+        async with engine.connect() as other:
+            await other.exec_driver_sql("SET lock_timeout = '200ms'")
+            with pytest.raises(DBAPIError, match="lock timeout"):
+                await other.exec_driver_sql("DELETE FROM metric_definition WHERE name = 'spare'")
+            await other.rollback()
+    assert len(await table_rows(engine, "metric_value")) == 1
+    async with engine.connect() as connection:
+        stored = await connection.execute(text("SELECT count(*) FROM metric_definition"))
+        assert stored.scalar_one() == 3
