@@ -14,14 +14,11 @@ internal API key (keys checked and rate limits applied, as in production) instea
 from __future__ import annotations
 
 import argparse
-import asyncio
 import cProfile
 import os
 import pstats
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -29,7 +26,8 @@ from typing import Any
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from small_request import WARM_UP, body  # noqa: E402
+import small_request  # noqa: E402
+from small_request import WARM_UP, body, run_on_a_copy  # noqa: E402
 
 from server.app import create_app  # noqa: E402
 from settings import load_settings  # noqa: E402
@@ -41,42 +39,7 @@ SWITCH = "PROFILING_FAST_POSTS"
 
 
 async def post(app: Any, content: bytes, key: str | None) -> None:
-    headers = [
-        (b"host", b"127.0.0.1"),
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(content)).encode()),
-    ]
-    if key is not None:
-        headers.append((b"authorization", f"Bearer {key}".encode()))
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 40000),
-        "server": ("127.0.0.1", 8000),
-    }
-    sent: list[dict[str, Any]] = []
-    delivered = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal delivered
-        if not delivered:
-            delivered = True
-            return {"type": "http.request", "body": content, "more_body": False}
-        await asyncio.Event().wait()  # the client never disconnects
-        raise AssertionError("unreachable")
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
+    sent = await small_request.post(app, content, key)
     if sent[0]["status"] != 200 or b'"metrics":[{' not in sent[1]["body"]:
         raise SystemExit(f"unexpected answer: {sent}")
 
@@ -131,19 +94,12 @@ def main() -> None:
         "--sqlite-path", type=Path, default=Path.home() / ".cache/profiling-bench/peers.db"
     )
     arguments = parser.parse_args()
-    source = arguments.sqlite_path.expanduser()
-    if not source.exists():
-        raise SystemExit(f"{source} does not exist: run bench/peers.py --only sqlite first")
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "peers.db"
-        shutil.copyfile(source, copy)
-        run = measure(copy, rounds=arguments.rounds, batch=arguments.batch, with_key=arguments.key)
-        try:
-            import uvloop
-        except ImportError:
-            asyncio.run(run)
-        else:
-            uvloop.run(run)
+    run_on_a_copy(
+        arguments.sqlite_path,
+        lambda copy: measure(
+            copy, rounds=arguments.rounds, batch=arguments.batch, with_key=arguments.key
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -13,13 +13,10 @@ threads, everything above the reads on the loop's) and Python function calls per
 from __future__ import annotations
 
 import argparse
-import asyncio
 import cProfile
 import os
 import pstats
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +26,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 from peers_queries import LARGE_ACCOUNTS, OURS  # noqa: E402
-from small_request import post  # noqa: E402
+from small_request import post, run_on_a_copy  # noqa: E402
 
 from server.app import create_app  # noqa: E402
 from settings import load_settings  # noqa: E402
@@ -80,18 +77,10 @@ def main() -> None:
         "--sqlite-path", type=Path, default=Path.home() / ".cache/profiling-bench/peers.db"
     )
     arguments = parser.parse_args()
-    source = arguments.sqlite_path.expanduser()
-    if not source.exists():
-        raise SystemExit(f"{source} does not exist: run bench/peers.py --only sqlite first")
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "peers.db"
-        shutil.copyfile(source, copy)
-        try:
-            import uvloop
-        except ImportError:
-            asyncio.run(measure(copy, arguments.requests, arguments.profile))
-        else:
-            uvloop.run(measure(copy, arguments.requests, arguments.profile))
+    run_on_a_copy(
+        arguments.sqlite_path,
+        lambda copy: measure(copy, arguments.requests, arguments.profile),
+    )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,16 @@ def body(number: int) -> bytes:
     return orjson.dumps({"query": QUERY, "variables": {"id": account, "month": "2023-12-01"}})
 
 
-async def post(app: Any, content: bytes) -> list[dict[str, Any]]:
+async def post(app: Any, content: bytes, key: str | None = None) -> list[dict[str, Any]]:
+    """The ASGI messages of the app's answer to a POST of `content` to /graphql (with an API
+    key when given), as uvicorn would call it."""
+    headers = [
+        (b"host", b"127.0.0.1"),
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(content)).encode()),
+    ]
+    if key is not None:
+        headers.append((b"authorization", f"Bearer {key}".encode()))
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -56,11 +66,7 @@ async def post(app: Any, content: bytes) -> list[dict[str, Any]]:
         "raw_path": b"/graphql",
         "query_string": b"",
         "root_path": "",
-        "headers": [
-            (b"host", b"127.0.0.1"),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(content)).encode()),
-        ],
+        "headers": headers,
         "client": ("127.0.0.1", 40000),
         "server": ("127.0.0.1", 8000),
     }
@@ -119,7 +125,16 @@ def main() -> None:
         "--sqlite-path", type=Path, default=Path.home() / ".cache/profiling-bench/peers.db"
     )
     arguments = parser.parse_args()
-    source = arguments.sqlite_path.expanduser()
+    run_on_a_copy(
+        arguments.sqlite_path,
+        lambda copy: measure(copy, arguments.requests, arguments.profile),
+    )
+
+
+def run_on_a_copy(source: Path, measure: Callable[[Path], Coroutine[Any, Any, None]]) -> None:
+    """`measure` of a copy of the benchmark's SQLite file (built by `bench/peers.py --only
+    sqlite`), in uvloop's event loop as `profiling serve` runs it."""
+    source = source.expanduser()
     if not source.exists():
         raise SystemExit(f"{source} does not exist: run bench/peers.py --only sqlite first")
     with tempfile.TemporaryDirectory() as folder:
@@ -128,9 +143,9 @@ def main() -> None:
         try:
             import uvloop
         except ImportError:
-            asyncio.run(measure(copy, arguments.requests, arguments.profile))
+            asyncio.run(measure(copy))
         else:
-            uvloop.run(measure(copy, arguments.requests, arguments.profile))
+            uvloop.run(measure(copy))
 
 
 if __name__ == "__main__":
