@@ -14,12 +14,11 @@ internal API key (keys checked and rate limits applied, as in production) instea
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,13 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 import small_request  # noqa: E402
-from small_request import WARM_UP, body, run_on_a_copy  # noqa: E402
+from small_request import (  # noqa: E402
+    WARM_UP,
+    body,
+    calls_per_request,
+    profiled,
+    run_on_a_copy,
+)
 
 from server.app import create_app  # noqa: E402
 from settings import load_settings  # noqa: E402
@@ -42,6 +47,10 @@ async def post(app: Any, content: bytes, key: str | None) -> None:
     sent = await small_request.post(app, content, key)
     if sent[0]["status"] != 200 or b'"metrics":[{' not in sent[1]["body"]:
         raise SystemExit(f"unexpected answer: {sent}")
+
+
+async def _post_numbered(app: Any, key: str | None, number: int) -> None:
+    await post(app, body(number), key)
 
 
 async def measure(database: Path, *, rounds: int, batch: int, with_key: bool) -> None:
@@ -71,16 +80,12 @@ async def measure(database: Path, *, rounds: int, batch: int, with_key: bool) ->
                     await post(app, body(number), key)
                 cpu[switch].append((time.process_time() - started) / batch * 1e6)
         for switch, app in apps.items():
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for number in range(batch):
-                await post(app, body(number), key)
-            profiler.disable()
-            calls = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+            stats = await profiled(batch, partial(_post_numbered, app, key))
+            calls = calls_per_request(stats, batch)
             print(
                 f"{SWITCH}={switch}: {statistics.median(cpu[switch]):,.0f} us CPU per request "
                 f"(median of {rounds} batches of {batch}; best {min(cpu[switch]):,.0f}), "
-                f"{calls / batch:,.0f} Python function calls per request"
+                f"{calls:,.0f} Python function calls per request"
             )
     print(f"load average: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 

@@ -13,9 +13,7 @@ threads, everything above the reads on the loop's) and Python function calls per
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
 import sys
 import time
 from pathlib import Path
@@ -26,7 +24,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 from peers_queries import LARGE_ACCOUNTS, OURS  # noqa: E402
-from small_request import post, run_on_a_copy  # noqa: E402
+from small_request import calls_per_request, post, profiled, run_on_a_copy  # noqa: E402
 
 from server.app import create_app  # noqa: E402
 from settings import load_settings  # noqa: E402
@@ -57,14 +55,8 @@ async def measure(database: Path, requests: int, profile: bool) -> None:
             f"{loop / requests * 1e3:,.1f} ms on the event loop's thread "
             f"(load {os.getloadavg()[0]:.2f})"
         )
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(requests):
-            await post(app, BODY)
-        profiler.disable()
-        stats = pstats.Stats(profiler)
-        calls = stats.total_calls  # type: ignore[attr-defined]
-        print(f"{calls / requests:,.0f} Python function calls per request")
+        stats = await profiled(requests, lambda _number: post(app, BODY))
+        print(f"{calls_per_request(stats, requests):,.0f} Python function calls per request")
         if profile:
             stats.sort_stats("tottime").print_stats(40)
 
