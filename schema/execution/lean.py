@@ -80,7 +80,7 @@ from strawberry.types.field import StrawberryField
 
 from schema.execution import internals
 from schema.execution.columns import BATCH, COLUMN
-from store.running.gc_pause import collection_paused
+from store.running.gc_pause import paused_for
 
 Rows = list[Any]
 Reader = Callable[[Rows], Sequence[Any]]
@@ -214,9 +214,10 @@ def _completed_together(
     entity: the same objects as list by list (a column gives each row the value it gives it in
     any list), without a pass of every column per entity (100 accounts: 400 column calls).
 
-    The collector is paused for that pass (store/running/gc_pause.py): it allocates a dict and
-    a few values per row, none of which can be in a cycle, and 12,000 rows set off collections
-    that traverse them again and again (a quarter of the pass's time in a profile)."""
+    The collector is paused for that pass when it is large (store/running/gc_pause.py): it
+    allocates a dict and a few values per row, none of which can be in a cycle, and 12,000 rows
+    set off collections that traverse them again and again (a quarter of the pass's time in a
+    profile)."""
     rows: list[Any] = []
     for items in lists:
         if items is None:
@@ -226,7 +227,7 @@ def _completed_together(
             raise _NotLean
         else:
             rows += items
-    with collection_paused():
+    with paused_for(len(rows)):
         objects = plan.complete(rows, info)
     if isawaitable(objects):  # a plan that waits is completed list by list
         raise TypeError("a plan without reads gave an awaitable")

@@ -26,7 +26,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from store.running.column_conversion import Converter, column_converter
 from store.running.driver_connection import DriverConnection
-from store.running.gc_pause import PAUSE_FROM_ROWS, collection_paused
+from store.running.gc_pause import paused_for
 from store.running.sqlite_connection import SQLiteConnection
 
 Processor = Callable[[Any], Any]
@@ -129,9 +129,7 @@ class DriverSelect:
     def _converted(self, rows: Sequence[Sequence[Any]], converters: Converters) -> list[list[Any]]:
         if not rows:
             return [[] for _ in self._columns]
-        if len(rows) < PAUSE_FROM_ROWS:
-            return _by_column(rows, converters)
-        with collection_paused():
+        with paused_for(len(rows)):
             return _by_column(rows, converters)
 
     def _text(self, dialect: Dialect, parameters: Mapping[str, Any]) -> _Text:

@@ -47,3 +47,9 @@ def collection_paused() -> Iterator[None]:
             _pauses -= 1
             if _pauses == 0 and _resume:
                 gc.enable()
+
+
+def paused_for(rows: int) -> contextlib.AbstractContextManager[None]:
+    """`collection_paused()` for work over `rows` rows of at least PAUSE_FROM_ROWS; below, the
+    pause's lock and toggles would cost more than the collections it spares."""
+    return collection_paused() if rows >= PAUSE_FROM_ROWS else contextlib.nullcontext()

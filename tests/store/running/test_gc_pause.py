@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from store.running.gc_pause import collection_paused
+from store.running.gc_pause import PAUSE_FROM_ROWS, collection_paused, paused_for
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +21,14 @@ def collector_enabled() -> Iterator[None]:
 
 def test_paused_inside_and_running_after() -> None:
     with collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_paused_only_for_many_rows() -> None:
+    with paused_for(PAUSE_FROM_ROWS - 1):
+        assert gc.isenabled()
+    with paused_for(PAUSE_FROM_ROWS):
         assert not gc.isenabled()
     assert gc.isenabled()
 
