@@ -131,7 +131,11 @@ def serve(
     ] = False,
     no_auth: Annotated[
         bool,
-        typer.Option("--no-auth", help="Treat every request as internal (loopback hosts only)."),
+        typer.Option(
+            "--no-auth",
+            help="Treat requests without a key as internal; a key that is sent is still "
+            "checked (loopback hosts only).",
+        ),
     ] = False,
     workers: Annotated[
         int, typer.Option(min=1, help="Server processes; one per core scales with the cores.")

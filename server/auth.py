@@ -42,9 +42,13 @@ def _authorization(scope: Scope) -> str:
 
 
 class BearerKeys:
-    """Without `require_keys` (`serve --no-auth`, loopback only) every request is internal.
-    Otherwise a request needs a valid key, of one of `roles` when given; with `page_without_key`
-    a GET needs none (GraphiQL's page: the queries it sends carry a key)."""
+    """A request needs a valid key, of one of `roles` when given; with `page_without_key` a GET
+    needs none (GraphiQL's page: the queries it sends carry a key).
+
+    Without `require_keys` (`serve --no-auth`, loopback only) a request that sends no key is
+    internal, and one that sends a key is checked as above: someone trying an account's or a
+    public key on the demo sees what that key would see, and a mistyped key is refused instead
+    of silently answered with everything."""
 
     def __init__(
         self,
@@ -66,7 +70,8 @@ class BearerKeys:
             await self._app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        if not self._require_keys:
+        header = _authorization(scope)
+        if not self._require_keys and not header:
             state["read_scope"] = INTERNAL
             await self._app(scope, receive, send)
             return
@@ -74,7 +79,6 @@ class BearerKeys:
             state["read_scope"] = _PAGE_ONLY
             await self._app(scope, receive, send)
             return
-        header = _authorization(scope)
         scheme, _, token = header.partition(" ")
         found = None
         if scheme.lower() == "bearer" and token.strip():
