@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 
 from store.records import AppRecord
@@ -17,7 +19,21 @@ class App:
         description="How many of the app's accounts this key sees (1 for an account key: its "
         "own; 0 for an app with no accounts yet)."
     )
+    first_sale: dt.date | None = strawberry.field(
+        description="The first purchase of the accounts of this app that this key sees, as the "
+        "segment job last derived it (`profiling segment`, run after each sales export); null "
+        "when none of them has a sale. With lastSale, the quarters `segmentation` has data for."
+    )
+    last_sale: dt.date | None = strawberry.field(
+        description="The last purchase of the accounts of this app that this key sees, as the "
+        "segment job last derived it; null when none of them has a sale."
+    )
 
     @classmethod
     def from_record(cls, record: AppRecord) -> App:
-        return cls(app_id=record.app_id, account_count=record.account_count)
+        return cls(
+            app_id=record.app_id,
+            account_count=record.account_count,
+            first_sale=record.first_sale,
+            last_sale=record.last_sale,
+        )

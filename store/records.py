@@ -16,6 +16,10 @@ class IndustryRecord(NamedTuple):
 class AppRecord(NamedTuple):
     app_id: str
     account_count: int  # of the app's accounts that the reading scope sees
+    # The first and the last purchase of those accounts, as the segment job last derived them;
+    # None when none of them has a sale.
+    first_sale: dt.date | None
+    last_sale: dt.date | None
 
 
 class AccountRecord(NamedTuple):

@@ -17,6 +17,7 @@ from store.tables import (
     DEFINITION_TABLE,
     INDUSTRY_TABLE,
     METRIC_TABLE,
+    SALE_LINE_TABLE,
 )
 from store.upsert import upsert
 
@@ -30,6 +31,7 @@ class Seed:
     contracts: list[dict[str, Any]] = field(default_factory=list)
     definitions: list[dict[str, Any]] = field(default_factory=list)
     metrics: list[dict[str, Any]] = field(default_factory=list)
+    sales: list[dict[str, Any]] = field(default_factory=list)
 
     def app(self, app_id: str) -> None:
         if all(row["app_id"] != app_id for row in self.apps):
@@ -120,6 +122,27 @@ class Seed:
             }
         )
 
+    def sale(self, account: str, day: str, amount: str, *, invoice: str = "") -> None:
+        """One sale line (the segment job derives profiles and quarters from them)."""
+        line = 1 + sum(
+            1
+            for sale in self.sales
+            if (sale["account_id"], sale["sale_date"], sale["invoice"])
+            == (account, dt.date.fromisoformat(day), invoice)
+        )
+        self.sales.append(
+            {
+                "account_id": account,
+                "sale_date": dt.date.fromisoformat(day),
+                "invoice": invoice,
+                "line": line,
+                "amount": Decimal(amount),
+                "quantity": None,
+                "cost": None,
+                "profit": None,
+            }
+        )
+
     async def write(self, engine: AsyncEngine) -> None:
         async with engine.begin() as connection:
             for table, rows in (
@@ -130,5 +153,6 @@ class Seed:
                 (CONTRACT_TABLE, self.contracts),
                 (DEFINITION_TABLE, self.definitions),
                 (METRIC_TABLE, self.metrics),
+                (SALE_LINE_TABLE, self.sales),
             ):
                 await upsert(connection, table, rows)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.app import create_app
 from settings import load_settings
+from store.jobs.segment import segment_apps
 from store.keys import create_key
 from store.scope import Role
 from tests.api_client import TODAY, GraphQLClient, StatementCounter
@@ -114,3 +115,39 @@ async def test_statements_do_not_grow_with_the_apps(
         assert all(app["accountCount"] == 1 for app in listed)
         counts.append(sql_statements.count)
     assert counts == [1, 1], sql_statements.statements
+
+
+SPAN = "{ apps { appId firstSale lastSale } }"
+# What each key is told of the sales' span: only of the accounts it sees.
+SPANS = {
+    "north": [{"appId": "north", "firstSale": None, "lastSale": None}],
+    "south": [{"appId": "south", "firstSale": "2025-02-10", "lastSale": "2026-06-30"}],
+    "empty": [{"appId": "empty", "firstSale": None, "lastSale": None}],
+    "account": [{"appId": "south", "firstSale": "2025-11-03", "lastSale": "2026-06-30"}],
+    "public": [],
+    "internal": [
+        {"appId": "empty", "firstSale": None, "lastSale": None},
+        {"appId": "north", "firstSale": None, "lastSale": None},
+        {"appId": "south", "firstSale": "2025-02-10", "lastSale": "2026-06-30"},
+    ],
+}
+
+
+@pytest.mark.parametrize("key", list(KEYS))
+async def test_each_role_is_told_the_span_of_the_sales_of_the_accounts_it_sees(
+    engine: AsyncEngine, http: httpx.AsyncClient, seeded: None, key: str
+) -> None:
+    seed = Seed()
+    seed.sale("s-0", "2025-02-10", "120.00")
+    seed.sale("s-0", "2025-09-01", "80.00")
+    seed.sale("s-1", "2025-11-03", "45.50")
+    seed.sale("s-1", "2026-06-30", "12.00")
+    await seed.write(engine)
+    async with engine.begin() as connection:
+        await segment_apps(connection)
+    role, app, account = KEYS[key]
+    _, secret = await create_key(engine, role=role, app_id=app, account_id=account)
+    response = await http.post(
+        "/graphql", json={"query": SPAN}, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.json() == {"data": {"apps": SPANS[key]}}

@@ -24,6 +24,7 @@ from store.jobs.publish import publish_month
 from store.keys import create_key
 from store.migrate import migrate
 from store.scope import Role
+from tests.factories import Seed
 from tests.server.pages.browsing import (
     WAIT,
     foreign,
@@ -40,6 +41,7 @@ SCALE = 0.1  # the demo's apps, industries and ids, a tenth of its accounts
 ACCOUNT = "ACC-00002"  # in a sector with enough peers
 SMALL_SECTOR = "aerospace"  # under 5 accounts in the demo
 APP_KEY_APP = "northwind"  # one of the demo's two apps
+NO_SALES_APP = "newcomer"  # an app added to the demo, with an account and no sales
 
 
 @dataclass
@@ -64,6 +66,10 @@ async def _fill(url: str) -> dict[str, str]:
         await migrate(engine)
         await load_demo(engine, today=TODAY, scale=SCALE)
         await publish_month(engine, month=last_full_month(TODAY), today=TODAY, min_cohort=5)
+        # A new tenant whose sales have not come yet: it has no quarters to offer.
+        newcomer = Seed()
+        newcomer.account("NEW-00001", app=NO_SALES_APP)
+        await newcomer.write(engine)
         keys = {}
         for role, app, account in (
             (Role.INTERNAL, None, None),
@@ -301,6 +307,30 @@ def test_a_small_sector_shows_not_enough_peers(browser: Any, server: Server) -> 
     assert script_errors(browser) == []
 
 
+def test_an_app_without_sales_offers_no_quarter(browser: Any, server: Server) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    _use_key(browser, server, "internal")
+    _wait(browser, lambda d: d.find_element("id", "app-select").get_attribute("data-loaded"))
+    Select(browser.find_element("id", "app-select")).select_by_value(NO_SALES_APP)
+    browser.find_element("id", "tab-quarter").click()
+    view = browser.find_element("id", "quarter-view")
+    _wait(browser, lambda d: view.get_attribute("data-app") == NO_SALES_APP)
+    assert f"No sales of {NO_SALES_APP} yet" in view.text
+    assert Select(browser.find_element("id", "quarter-select")).options == []
+    assert not browser.find_element("id", "error-line").is_displayed()
+    assert script_errors(browser) == []
+
+
+def _quarters_between(first: str, last: str) -> list[str]:
+    """'YYYY-Qn' from the quarter of `last` back to the quarter of `first`."""
+
+    def index(day: str) -> int:
+        return int(day[:4]) * 4 + (int(day[5:7]) - 1) // 3
+
+    return [f"{at // 4}-Q{at % 4 + 1}" for at in range(index(last), index(first) - 1, -1)]
+
+
 def test_the_quarter_view_carries_the_api_counts(browser: Any, server: Server) -> None:
     from selenium.webdriver.support.ui import Select
 
@@ -315,6 +345,21 @@ def test_the_quarter_view_carries_the_api_counts(browser: Any, server: Server) -
     assert quarter_name == "2026-Q3"
     app = _app_of(server, ACCOUNT)
     assert browser.find_element("id", "quarter-view").get_attribute("data-app") == app
+    # Offered: the app's quarters from its first sale to its last, newest first, none before.
+    (span,) = [
+        listed
+        for listed in server.query("internal", "{ apps { appId firstSale lastSale } }")["data"][
+            "apps"
+        ]
+        if listed["appId"] == app
+    ]
+    offered = [
+        option.get_attribute("value")
+        for option in Select(browser.find_element("id", "quarter-select")).options
+    ]
+    assert offered == _quarters_between(span["firstSale"], span["lastSale"])
+    assert offered[0] == "2026-Q4"
+    assert len(offered) > 4
     answer = server.query(
         "internal",
         """query($q: String!, $app: String!) { segmentation(app: $app, quarter: $q) {
@@ -416,10 +461,15 @@ def test_the_app_picker_comes_from_one_request(browser: Any, server: Server) -> 
     assert sum("apps {" in body for body in bodies) == 1
     options = browser.find_elements("css selector", "#app-select option")
     apps = server.query("internal", "{ apps { appId accountCount } }")["data"]["apps"]
-    assert len(apps) == 2
+    assert len(apps) == 3  # the demo's two and the one without sales
+
+    def label(app: dict[str, Any]) -> str:
+        count = app["accountCount"]
+        return f"{app['appId']} ({count:,} {'account' if count == 1 else 'accounts'})"
+
     assert [(option.get_attribute("value"), option.text) for option in options] == [
         ("", "every app")
-    ] + [(app["appId"], f"{app['appId']} ({app['accountCount']:,} accounts)") for app in apps]
+    ] + [(app["appId"], label(app)) for app in apps]
     tab = browser.find_element("id", "tab-quarter")
     assert tab.get_attribute("data-access") == "allowed"
     assert script_errors(browser) == []

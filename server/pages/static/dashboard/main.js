@@ -5,7 +5,7 @@ import { showBenchmarks } from "./benchmarks-view.js";
 import { showCustomer } from "./customer-view.js";
 import { clear, h } from "./dom.js";
 import { formatNumber } from "./format.js";
-import { recentQuarters, showQuarter } from "./quarter-view.js";
+import { quartersBetween, recentQuarters, showQuarter } from "./quarter-view.js";
 
 const LIST_SIZE = 25;
 const SEARCH_DELAY = 200; // ms after the last keystroke
@@ -29,9 +29,9 @@ const state = {
   definitions: new Map(),
   known: new Map(),
   apps: [], // the ids of the apps this key sees, in the API's order
+  sales: new Map(), // app id -> { firstSale, lastSale } of the accounts this key sees
   quarterAccess: false, // whether this key may read its apps' segmentation
   account: null,
-  latestSale: null,
   view: "customer",
   generation: 0,
 };
@@ -73,7 +73,7 @@ keyForget.addEventListener("click", () => {
 
 const START = `query DashboardStart {
   metricDefinitions { name unit currency higherIsBetter }
-  apps { appId accountCount }
+  apps { appId accountCount firstSale lastSale }
 }`;
 
 async function start() {
@@ -82,6 +82,7 @@ async function start() {
   showError("");
   state.known.clear();
   state.apps = [];
+  state.sales.clear();
   state.account = null;
   allowQuarters(false, false);
   clear(appSelect);
@@ -121,7 +122,6 @@ async function start() {
   showApps(apps);
   findQuarterAccess(apps, generation);
   controls.hidden = false;
-  state.latestSale = null;
   selectView("customer");
   clear(views.customer, h("p", { class: "placeholder" }, "Choose a customer."));
   const listed = await refreshList();
@@ -137,6 +137,9 @@ async function start() {
 // key sees in each; a single app is chosen outright.
 function showApps(apps) {
   state.apps = apps.map((app) => app.appId);
+  for (const app of apps) {
+    state.sales.set(app.appId, { firstSale: app.firstSale, lastSale: app.lastSale });
+  }
   const options = apps.map((app) =>
     h("option", { value: app.appId }, `${app.appId} (${formatNumber(app.accountCount, 0)} ${app.accountCount === 1 ? "account" : "accounts"})`)
   );
@@ -195,26 +198,11 @@ function allowQuarters(allowed, known = true) {
 const LIST_QUERY = `query DashboardCustomers($search: String, $app: String) {
   accounts(search: $search, app: $app, first: ${LIST_SIZE}) {
     totalCount
-    edges { node { accountId name app industry { industryId } salesProfile { isRecent lastPurchase } } }
+    edges { node { accountId name app industry { industryId } salesProfile { isRecent } } }
   }
 }`;
 
 let listRequest = 0;
-
-// The quarters to choose from end with the quarter of the latest sale seen in the lists (the
-// data's own calendar, whatever the browser's clock says); the one before it, the last
-// complete quarter, is chosen first.
-function noteSales(profiles) {
-  const latest = profiles.filter(Boolean).map((profile) => profile.lastPurchase).sort().pop();
-  if (!latest || (state.latestSale && latest <= state.latestSale)) {
-    return;
-  }
-  state.latestSale = latest;
-  const chosen = quarterSelect.value;
-  const quarters = recentQuarters(new Date(`${latest}T00:00:00Z`));
-  clear(quarterSelect, quarters.map((quarter) => h("option", { value: quarter }, quarter)));
-  quarterSelect.value = quarters.includes(chosen) ? chosen : quarters[1];
-}
 
 async function refreshList() {
   const request = ++listRequest;
@@ -233,7 +221,6 @@ async function refreshList() {
     return null;
   }
   const accounts = answer.data.accounts;
-  noteSales(accounts.edges.map((edge) => edge.node.salesProfile));
   const items = accounts.edges.map(({ node }) => {
     state.known.set(node.accountId, node);
     const recent = node.salesProfile && node.salesProfile.isRecent;
@@ -310,6 +297,21 @@ function chosenApp() {
   return account ? account.app : state.apps[0];
 }
 
+// The quarters offered are the app's own calendar, from its first sale to its last (as the API
+// tells for the accounts this key sees), newest first, whatever the browser's clock says. The
+// quarter chosen stays when the app changes and has it; otherwise the one before the last sale's,
+// the last complete quarter, is chosen first. False when the app has no sales.
+function offerQuarters(app) {
+  const sales = state.sales.get(app);
+  const quarters = sales && sales.lastSale ? quartersBetween(sales.firstSale, sales.lastSale) : [];
+  const chosen = quarterSelect.value;
+  clear(quarterSelect, quarters.map((quarter) => h("option", { value: quarter }, quarter)));
+  if (quarters.length) {
+    quarterSelect.value = quarters.includes(chosen) ? chosen : quarters[Math.min(1, quarters.length - 1)];
+  }
+  return quarters.length > 0;
+}
+
 function openQuarter() {
   if (!state.quarterAccess) {
     return null;
@@ -321,11 +323,14 @@ function openQuarter() {
     clear(views.quarter, h("p", { class: "placeholder" }, "Choose an app."));
     return null;
   }
-  if (!quarterSelect.value) {
-    // No sale seen yet: the quarters up to today's.
-    const quarters = recentQuarters();
-    clear(quarterSelect, quarters.map((quarter) => h("option", { value: quarter }, quarter)));
-    quarterSelect.value = quarters[1];
+  if (!offerQuarters(app)) {
+    views.quarter.dataset.state = "empty";
+    views.quarter.dataset.app = app;
+    clear(
+      views.quarter,
+      h("p", { class: "placeholder" }, `No sales of ${app} yet: its quarters appear once a sales export is loaded and the segment job has run.`)
+    );
+    return null;
   }
   return showQuarter(views.quarter, { app, quarter: quarterSelect.value, showError });
 }

@@ -42,6 +42,16 @@ export function recentQuarters(today = new Date(), count = 12) {
   return quarters;
 }
 
+// The quarters from the one of `first` to the one of `last` (ISO dates), newest first.
+export function quartersBetween(first, last) {
+  const index = (date) => Number(date.slice(0, 4)) * 4 + Math.floor((Number(date.slice(5, 7)) - 1) / 3);
+  const quarters = [];
+  for (let at = index(last); at >= index(first); at -= 1) {
+    quarters.push(`${Math.floor(at / 4)}-Q${(at % 4) + 1}`);
+  }
+  return quarters;
+}
+
 let latestCall = 0;
 
 export async function showQuarter(container, { app, quarter, showError }) {
