@@ -12,9 +12,11 @@ A standby leaves the rotation when
   down, and the next check puts it back if it answers and has caught up;
 - it is not in recovery (DATABASE_READ_URL names a server that is not a standby).
 
-A request whose standby fails before any of its reads has returned moves to the primary and
-runs its reads there: nothing of the standby was used. So does one whose read the standby
-cancels for a conflict with replay before any returned (the standby stays in rotation). One
+A request whose standby cannot be reached before any of its reads has returned moves to the
+next standby in rotation, or to the primary when none is left, and runs its reads there:
+nothing of the standby was used, and the other standbys keep the primary free of the reads. One
+whose read the standby cancels for a conflict with replay before any returned moves to the
+primary, which replay cannot cancel (the standby stays in rotation). One
 that has already used rows of the standby cannot move without mixing two databases: the failed
 read raises `ReadPlaceLost`, whose message tells the client to retry (the retry is served
 elsewhere), or the conflict's own error.
@@ -203,7 +205,9 @@ class RequestReader(Reader):
                     if self._used:
                         # A conflict after rows were used fails as any read: moving would mix.
                         raise
-                    self._move_to(self._router.primary)
+                    # The standby that went away is out of the rotation now, so `pick` gives
+                    # another one, or the primary when none is left.
+                    self._move_to(self._router.pick() if unreachable else self._router.primary)
                 continue
             if place is not self._place:
                 # The request moved while this read ran (a read beside it failed): its rows

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from store.engine import create_engine
@@ -19,11 +19,13 @@ from store.running.routing import (
     ReadPlace,
     ReadPlaceLost,
     ReadRouter,
+    RequestReader,
     is_unreachable,
     parse_lsn,
 )
 from tests.factories import Seed
 from tests.standby import StandbyServer
+from tests.tcp_relay import TcpRelay
 
 # The `engine` fixture on PostgreSQL only: standbys stream from PostgreSQL.
 on_postgres = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -57,6 +59,13 @@ async def until(
             if place.state is state:
                 return
             await asyncio.sleep(router.check_interval)
+
+
+def reader_on(router: ReadRouter, place: ReadPlace) -> RequestReader:
+    """The reader of the next request the rotation pins to `place`."""
+    while (reader := router.request_reader()).place is not place:
+        pass
+    return reader
 
 
 async def write_something(engine: AsyncEngine, account_id: str) -> None:
@@ -161,6 +170,38 @@ async def test_a_request_whose_standby_stops_moves_to_the_primary_and_it_comes_b
         standby.start()
     await until(router, place, PlaceState.IN_ROTATION)
     assert await router.request_reader().read(in_recovery) is True
+
+
+@on_postgres
+async def test_a_request_whose_standby_goes_away_moves_to_another_standby_not_the_primary(
+    engine: AsyncEngine, standby_engine: AsyncEngine, standby: StandbyServer
+) -> None:
+    # Two standbys: the real one through a relay that can be cut off, and the real one direct.
+    relay = TcpRelay("127.0.0.1", standby.port)
+    await relay.open()
+    relayed = create_engine(
+        make_url(standby.url).set(port=relay.port).render_as_string(hide_password=False)
+    )
+    try:
+        router = make_router(engine, relayed, standby_engine)
+        going, staying = router.standbys
+        for place in router.standbys:
+            await until(router, place, PlaceState.IN_ROTATION)
+        # A pooled connection through the relay, so that the read below finds it dead.
+        assert await reader_on(router, going).read(in_recovery) is True
+        reader = reader_on(router, going)
+        await relay.cut()
+        # Nothing of the first standby was used: the request moves, whole, to the other one.
+        assert await reader.read(in_recovery) is True
+        assert reader.place is staying
+        assert going.state is PlaceState.DOWN
+        assert {router.request_reader().place.name for _ in range(4)} == {staying.name}
+        await relay.open()
+        await until(router, going, PlaceState.IN_ROTATION)
+        assert {router.request_reader().place.name for _ in range(4)} == {"standby1", "standby2"}
+    finally:
+        await relay.cut()
+        await relayed.dispose()
 
 
 @on_postgres
