@@ -33,8 +33,9 @@ Budget accounting (basic composition, `split_budget`):
 - A revised month (`publish --revise`) that draws again spends again: keep the stored draws
   of cohorts whose values did not change, or count the new draws against the month.
 - Sorting, rounding and clamping a released figure to its bounds are post-processing and
-  cost nothing. Anything else derived from members' values and shown to non-internal keys
-  (ranks, insight bands, exact cohort figures) is outside this guarantee.
+  cost nothing; so is a customer's percentile read off the released figures
+  (analytics/private_percentile.py), which is what non-internal keys get. Anything else
+  derived from members' values and shown to them would be outside this guarantee.
 
 OpenDP features: only "contrib" is enabled (at import, process-wide), because every OpenDP
 constructor used here is contributed code that the library gates behind it. The old

@@ -8,11 +8,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from analytics.cohort import effective_minimum
 from analytics.insights import insight
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentile_rank
+from analytics.private_percentile import private_percentile
 from analytics.pulse import (
     EXACT_FIGURES,
     METHODOLOGY,
@@ -205,7 +207,7 @@ async def account_comparison(
             None,
             None,
         )
-    rank = percentile_rank(members.values, value, higher_is_better=definition.higher_is_better)
+    rank = _customer_percentile(found, members.values, value, definition)
     sector = await context.loaders.industry_by_id.load(account.industry_id)
     sentence = insight(
         metric=metric,
@@ -214,7 +216,7 @@ async def account_comparison(
         percentile=rank,
         higher_is_better=definition.higher_is_better,
     )
-    # The account's own rank and band; the sector's figures are those its key may have.
+    # The account's own percentile and band, and the sector's figures, as its key may have them.
     return ComparisonView(
         account.account_id,
         account.industry_id,
@@ -227,6 +229,28 @@ async def account_comparison(
         found.p90,
         rank,
         sentence,
+    )
+
+
+def _customer_percentile(
+    found: Figures, members: list[Decimal], value: Decimal, definition: DefinitionRecord
+) -> int:
+    """Internal keys: the exact rank in the frozen cohort. Every other key: the rank read off
+    the private figures it is given (analytics/private_percentile.py says why)."""
+    higher = definition.higher_is_better
+    if found.kind is FigureKind.EXACT:
+        return percentile_rank(members, value, higher_is_better=higher)
+    quantiles = (found.p25, found.p50, found.p75, found.p90)
+    lower, upper = definition.lower_bound, definition.upper_bound
+    if None in quantiles or lower is None or upper is None:
+        # A private release always has its four figures and its metric's bounds.
+        raise ValueError(f"incomplete private release of {definition.name}")
+    return private_percentile(
+        float(value),
+        quantiles=cast(tuple[float, float, float, float], quantiles),
+        lower=float(lower),
+        upper=float(upper),
+        higher_is_better=higher,
     )
 
 

@@ -33,7 +33,8 @@ FIGURE_KIND_FIELD_DOC = (
 
 COMPARISON_DOC = """customerPercentile is the share of the cohort with a value at or below the
 customer's, 0-100, rounded; for a metric where lower is better it is measured the other way
-round. The same cohort rule applies: below 5 accounts, sectorP50, sectorP90 and
+round. Internal keys get it counted in the exact cohort, the others read off the private figures
+they are given. The same cohort rule applies: below 5 accounts, sectorP50, sectorP90 and
 customerPercentile are refused (null and COHORT_TOO_SMALL) and insight is null."""
 
 
@@ -161,8 +162,10 @@ class CustomerComparison:
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="Share of the cohort at or below the customer's value (at or above it "
-        "where lower is better), 0 to 100, computed from the exact cohort; null with "
-        "COHORT_TOO_SMALL when refused."
+        "where lower is better), 0 to 100: for internal keys counted in the exact cohort; for "
+        "the others read off the differentially private p25-p90 this key is given and the "
+        "metric's bounds (straight lines between them), so that it tells nothing of the other "
+        "members' values (see figureKind). Null with COHORT_TOO_SMALL when refused."
     )
     def customer_percentile(self) -> int | None:
         if not self.view.publishable:

@@ -398,11 +398,17 @@ class DeckBuilder:
             )
         if "EXACT" in kinds:
             notes.append("Sector median and p90 are exact (internal access).")
-        notes.append(
-            "Your percentile (100 is the best) and band are measured in the exact cohort: the "
-            "share of its accounts you match or beat. Below the cohort minimum nothing is "
-            "compared."
-        )
+        if "DIFFERENTIALLY_PRIVATE" in kinds:
+            notes.append(
+                "Your percentile (100 is the best) and band are read off those private figures "
+                "(between the metric's bounds), so they carry the same noise."
+            )
+        if "EXACT" in kinds:
+            notes.append(
+                "Your percentile (100 is the best) and band are measured in the exact cohort: "
+                "the share of its accounts you match or beat."
+            )
+        notes.append("Below the cohort minimum nothing is compared.")
         return " ".join(notes)
 
     def sales_slide(self) -> None:

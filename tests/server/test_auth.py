@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.private_percentile import private_percentile
 from resolvers.global_ids import encode_global_id
 from server.app import create_app
 from settings import load_settings
@@ -260,9 +261,20 @@ async def test_an_account_key_sees_its_own_comparison(
         http,
         keyed["account"],
         '{ account(accountId: "acc-n1") { comparison(metric: "reply_rate") '
-        "{ customerValue customerPercentile } } }",
+        "{ customerValue customerPercentile figureKind } } "
+        'sectorBenchmarks(metric: "reply_rate") { p25 p50 p75 p90 } }',
     )
+    # Its own value; its percentile read off the private figures it is given, with the
+    # metric's bounds (0 to 100), never off the other members' values.
+    (figures,) = body["data"]["sectorBenchmarks"]
     assert body["data"]["account"]["comparison"] == {
         "customerValue": 40.0,
-        "customerPercentile": 50,
+        "customerPercentile": private_percentile(
+            40.0,
+            quantiles=(figures["p25"], figures["p50"], figures["p75"], figures["p90"]),
+            lower=0.0,
+            upper=100.0,
+            higher_is_better=True,
+        ),
+        "figureKind": "DIFFERENTIALLY_PRIVATE",
     }

@@ -13,10 +13,11 @@ from typing import Any
 
 import httpx
 import numpy as np
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.percentiles import round_percentile
@@ -26,7 +27,7 @@ from settings import load_settings
 from store.jobs.publish import PublishRefused, publish_month
 from store.keys import create_key
 from store.scope import Role
-from store.tables import METADATA
+from store.tables import COHORT_TABLE, METADATA
 from tests.api_client import TODAY
 from tests.factories import Seed
 
@@ -307,3 +308,68 @@ async def test_no_key_but_internal_pins_another_members_value(
     data, codes = await _answers(http, key, account)
     assert _recovered(data, values, own, aggregation) == []
     assert set(codes) <= {"COHORT_TOO_SMALL"}
+
+
+async def _comparisons(http: httpx.AsyncClient, key: str, accounts: Sequence[str]) -> Any:
+    fields = "customerValue customerPercentile insight sectorP50 sectorP90 figureKind"
+    query = " ".join(
+        f'a{n}: account(accountId: "{account}") {{ comparison(metric: "score") {{ {fields} }} }}'
+        for n, account in enumerate(accounts)
+    )
+    response = await http.post(
+        "/graphql", json={"query": f"{{ {query} }}"}, headers={"Authorization": f"Bearer {key}"}
+    )
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def _move_frozen_members(engine: AsyncEngine, moved: dict[str, Decimal]) -> None:
+    """Gives some members of the frozen cohort other values, its release left as drawn: what a
+    key learns from its answers must not change with the other members' values."""
+    cohort = COHORT_TABLE.c
+    async with engine.begin() as connection:
+        ids, values = (
+            await connection.execute(select(cohort.member_ids, cohort.member_values))
+        ).one()
+        members = sorted(
+            (moved.get(account, Decimal(value)), account)
+            for account, value in zip(orjson.loads(ids), orjson.loads(values), strict=True)
+        )
+        await connection.execute(
+            update(COHORT_TABLE).values(
+                member_ids=orjson.dumps([account for _, account in members]).decode(),
+                member_values=orjson.dumps([str(value) for value, _ in members]).decode(),
+            )
+        )
+
+
+@pytest.mark.parametrize("kind", [Role.APP, Role.ACCOUNT])
+async def test_a_keys_percentiles_tell_nothing_of_the_other_members_values(
+    engine: AsyncEngine, http: httpx.AsyncClient, kind: Role
+) -> None:
+    # An app key with most of a cohort: exact ranks of all its accounts would count the other
+    # members between any two of its values (and pin them where its values are close).
+    values = _cohort(14, 77)
+    apps = ["north"] * 8 + ["south"] * 6
+    await _publish(engine, values, apps, "mean")
+    north = [f"acc-{n}" for n in range(8)]
+    if kind is Role.APP:
+        _, key = await create_key(engine, role=kind, app_id="north")
+        asked = north
+    else:
+        _, key = await create_key(engine, role=kind, account_id="acc-0")
+        asked = ["acc-0"]
+    _, internal = await create_key(engine, role=Role.INTERNAL)
+    before = await _comparisons(http, key, asked)
+    exact_before = await _comparisons(http, internal, north)
+    # The other app's members all move below every value of north, then all above.
+    for moved_to in ("5.00", "950.00"):
+        await _move_frozen_members(
+            engine, {f"acc-{n}": Decimal(moved_to) + n for n in range(8, 14)}
+        )
+        assert await _comparisons(http, key, asked) == before
+        # The move is one the exact ranks would show.
+        assert await _comparisons(http, internal, north) != exact_before
+    kinds = {answer["comparison"]["figureKind"] for answer in before.values()}
+    assert kinds == {"DIFFERENTIALLY_PRIVATE"}

@@ -505,7 +505,7 @@ def test_an_account_key_sees_its_own_account_only(browser: Any, server: Server) 
     )
     assert values == [row["value"] for row in answer["data"]["account"]["metrics"]]
     # Where the key gets private figures, the page says what they are and how far off they
-    # can be, beside the exact percentile they may disagree with.
+    # can be, and that the percentile is read off them.
     private = (
         server.query(
             "account",

@@ -276,7 +276,7 @@ function positionSection(account, definitions, sector, refusedComparisons) {
           { class: "privacy-note", role: "note" },
           "The band and the median are a differentially private release, frozen when the month was published: " +
             "to protect every member they carry noise, which in a sector of tens of accounts can put them far from the true figures. " +
-            "This customer's percentile is computed from the exact cohort, so the two can disagree."
+            "This customer's percentile is read off the same release, so it carries the same noise."
         )
       : null,
     h("ul", { class: "positions" }, rows)
