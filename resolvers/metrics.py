@@ -10,7 +10,8 @@ import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from analytics.months import first_of_month, last_full_month
 from resolvers import figures
@@ -147,7 +148,7 @@ async def _load(
 
 async def industry_metrics(
     context: RequestContext, *, industry_id: str, arguments: MetricArguments
-) -> list[MetricRecord] | None:
+) -> list[MetricRecord | RollupRow] | None:
     """Industry-level values, or None when the cohort rule refuses them.
 
     These are derived from the industry's accounts, so they follow the cohort rule on the
@@ -167,21 +168,35 @@ async def industry_metrics(
         ingested = await _load(
             context, level=Level.INDUSTRY, entity_id=industry_id, metric_filter=metric_filter
         )
-    rollups = []
+    rollups: list[RollupRow] = []
     for cohort, unit in await context.benchmarks.rollups_by_industry.load(
         RollupKey(industry_id, metric_filter)
     ):
         found = await figures.cohort_figures(context, cohort)
         if found is not None and found.roll_up is not None:
-            rollups.append(MetricRecord(cohort.metric_name, found.roll_up, unit, cohort.month))
+            rollups.append(
+                RollupRow(cohort.metric_name, found.roll_up, unit, cohort.month, found.kind)
+            )
     return merge_rows(ingested, rollups)
 
 
-def merge_rows(ingested: list[MetricRecord], rollups: list[MetricRecord]) -> list[MetricRecord]:
+class RollupRow(NamedTuple):
+    """An industry's published roll-up as a metric row, with the kind of figure the key got."""
+
+    metric_name: str
+    value: Decimal
+    unit: str
+    effective_date: dt.date
+    figure_kind: figures.FigureKind
+
+
+def merge_rows(
+    ingested: list[MetricRecord], rollups: list[RollupRow]
+) -> list[MetricRecord | RollupRow]:
     """Ingested industry values and published roll-ups, ordered by metric then month.
     Where both exist for a metric and month, the ingested value is the one users gave us."""
     if not rollups:
-        return ingested
+        return list(ingested)
     given = {(row.metric_name, row.effective_date) for row in ingested}
     extra = [row for row in rollups if (row.metric_name, row.effective_date) not in given]
     return sorted([*ingested, *extra], key=lambda row: (row.metric_name, row.effective_date))

@@ -28,6 +28,7 @@ from resolvers.formatted_values import (
     formatted_values,
 )
 from resolvers.metrics import MetricArguments
+from schema.enums import FigureKind
 from schema.execution.columns import batch_form, column_form
 from schema.execution.internals import raw_info
 from schema.limits import field_cost, metric_rows_cost
@@ -82,13 +83,26 @@ def _currencies(rows: Sequence[MetricRow]) -> list[str | None]:
     return currencies(map(_unit_of, rows))
 
 
+def _figure_kind(root: strawberry.Parent[Any]) -> FigureKind:
+    # Ingested rows (MetricRecord) are exact; an industry's published roll-up (RollupRow) is
+    # the figure this key may have, exact or private.
+    kind: FigureKind = getattr(root, "figure_kind", FigureKind.EXACT)
+    return kind
+
+
+def _figure_kinds(rows: Sequence[MetricRow]) -> list[FigureKind]:
+    # MetricRow.figureKind for a whole list at once.
+    return [getattr(row, "figure_kind", FigureKind.EXACT) for row in rows]
+
+
 @strawberry.type(description="One value of one metric for one entity and one month.")
 class MetricRow:
     # Resolved straight from store.records.MetricRecord, whose attributes have these names.
     metric_name: str = strawberry.field(description="The metric's name, as in metricDefinitions.")
     value: Decimal = strawberry.field(
-        description="The exact value, digits as ingested ('15000.0'); in `unit`, and for "
-        "'percent' already a percentage (42.5 means 42.5 %)."
+        description="The value in `unit`, and for 'percent' already a percentage (42.5 means "
+        "42.5 %): exactly as ingested ('15000.0'), or for an industry's published roll-up the "
+        "figure this key may have, exact or differentially private (see figureKind)."
     )
     unit: str = strawberry.field(
         description="The unit as the metric was defined ('euros' stays 'euros')."
@@ -102,6 +116,14 @@ class MetricRow:
         description=(
             "First day of the month the value describes: metrics for April carry 2023-04-01."
         )
+    )
+    figure_kind: FigureKind = strawberry.field(
+        resolver=_figure_kind,
+        description="EXACT for a value as ingested and for the roll-ups internal keys get; "
+        "DIFFERENTIALLY_PRIVATE for an industry's published roll-up given to any other key, "
+        "which carries noise that can put it far from the true figure (the README's privacy "
+        "method).",
+        metadata=column_form(_figure_kinds),
     )
 
     @strawberry.field(  # type: ignore[untyped-decorator]

@@ -373,3 +373,32 @@ async def test_a_keys_percentiles_tell_nothing_of_the_other_members_values(
         assert await _comparisons(http, internal, north) != exact_before
     kinds = {answer["comparison"]["figureKind"] for answer in before.values()}
     assert kinds == {"DIFFERENTIALLY_PRIVATE"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "rollup_kind"),
+    [
+        (Role.INTERNAL, "EXACT"),
+        (Role.PUBLIC, "DIFFERENTIALLY_PRIVATE"),
+        # With 2 of 7 members the app key still leaves 5 others: it gets the private roll-up.
+        (Role.APP, "DIFFERENTIALLY_PRIVATE"),
+    ],
+)
+async def test_an_industrys_roll_up_rows_say_whether_they_are_private(
+    engine: AsyncEngine, http: httpx.AsyncClient, kind: Role, rollup_kind: str
+) -> None:
+    await _publish(engine, _cohort(7, 5), ["north"] * 2 + ["south"] * 5, "sum")
+    _, key = await create_key(engine, role=kind, app_id="north" if kind is Role.APP else None)
+    response = await http.post(
+        "/graphql",
+        json={
+            "query": '{ industry(industryId: "retail") { metrics { value figureKind } } '
+            'account(accountId: "acc-0") { metrics { figureKind } } }'
+        },
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    data = response.json()["data"]
+    (rollup,) = data["industry"]["metrics"]
+    assert rollup["figureKind"] == rollup_kind
+    if kind is not Role.PUBLIC:  # a public key sees no account
+        assert data["account"]["metrics"] == [{"figureKind": "EXACT"}]
