@@ -1,11 +1,16 @@
 """Recency, frequency and monetary value of one account, quarter by quarter.
 
-- orders: distinct invoice numbers of the quarter; a line without an invoice number is an
-  order of its own (so a file without invoice numbers counts rows).
-- revenue: the sum of the quarter's amounts, exact.
+- orders: distinct invoice numbers of the quarter's purchases; a purchase line without an
+  invoice number is an order of its own (so a file without invoice numbers counts rows).
+- revenue: the sum of the quarter's amounts, exact: net of its returns.
 - profit: the sum of the quarter's profits, or None unless every line of the quarter has one
   (a partial sum would pass for the whole).
 - recency: days from the quarter's last purchase to the quarter's end.
+
+A line with a negative amount is a return (a credit note, a sales return voucher): it lowers
+the revenue and profit of its quarter, but it is not an order and its day is not a purchase,
+so a customer who returned goods is not counted as more frequent or more recent for it. A
+quarter with returns only has no purchase: it is not one of the account's quarters.
 """
 
 from __future__ import annotations
@@ -49,19 +54,21 @@ class QuarterActivity:
 class _Totals:
     __slots__ = ("first", "invoices", "last", "lines_without_invoice", "profit", "revenue")
 
-    def __init__(self, day: dt.date) -> None:
+    def __init__(self) -> None:
         self.invoices: set[str] = set()
         self.lines_without_invoice = 0
         self.revenue = _ZERO
         self.profit: Decimal | None = _ZERO
-        self.first = day
-        self.last = day
+        # The quarter's first and last purchase: None while it has returns only.
+        self.first: dt.date | None = None
+        self.last: dt.date | None = None
 
 
 def quarterly_activity(
     lines: Iterable[SaleLine | tuple[dt.date, str, Decimal, Decimal | None]],
 ) -> list[QuarterActivity]:
-    """The quarters with at least one sale of one account's lines (in any order), oldest first.
+    """The quarters with at least one purchase of one account's lines (in any order), oldest
+    first.
 
     The hot loop of segmentation (every line of an app): plain tuples will do, and quarters
     are keyed by their ordinal until the end."""
@@ -71,19 +78,21 @@ def quarterly_activity(
         ordinal = sale_date.year * 4 + (sale_date.month - 1) // 3
         total = totals.get(ordinal)
         if total is None:
-            total = totals[ordinal] = _Totals(sale_date)
-        if invoice:
-            total.invoices.add(invoice)
-        else:
-            total.lines_without_invoice += 1
+            total = totals[ordinal] = _Totals()
         total.revenue = add(total.revenue, amount)
         if profit is None or total.profit is None:
             total.profit = None
         else:
             total.profit = add(total.profit, profit)
-        if sale_date < total.first:
+        if amount < _ZERO:
+            continue  # a return: money back, not an order, not a purchase
+        if invoice:
+            total.invoices.add(invoice)
+        else:
+            total.lines_without_invoice += 1
+        if total.first is None or sale_date < total.first:
             total.first = sale_date
-        elif sale_date > total.last:
+        if total.last is None or sale_date > total.last:
             total.last = sale_date
     return [
         QuarterActivity(
@@ -95,6 +104,7 @@ def quarterly_activity(
             last_purchase=total.last,
         )
         for ordinal, total in sorted(totals.items())
+        if total.first is not None and total.last is not None
     ]
 
 

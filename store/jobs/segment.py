@@ -229,7 +229,9 @@ async def _sales_activity(
     activities: dict[str, list[QuarterActivity]] = {}
     async for account_id, rows in _by_account(connection, statement, progress):
         # Rows are (date, invoice, amount, profit) tuples already: no copy into SaleLine.
-        activities[account_id] = quarterly_activity(rows)
+        quarters = quarterly_activity(rows)
+        if quarters:  # an account with returns only has made no purchase
+            activities[account_id] = quarters
     return activities
 
 

@@ -20,14 +20,15 @@ def test_orders_are_distinct_invoices_and_lines_without_one() -> None:
         SaleLine(dt.date(2024, 2, 9), "INV-2", D("0.01"), D("0")),
         SaleLine(dt.date(2024, 3, 1), "", D("20"), D("2")),
         SaleLine(dt.date(2024, 3, 2), "", D("20"), None),
-        SaleLine(dt.date(2023, 12, 31), "INV-0", D("-5"), D("-1")),
+        # Returns: money back, neither orders nor purchases; a quarter of returns only is none
+        # of the account's quarters.
+        SaleLine(dt.date(2024, 3, 20), "CN-1", D("-10.00"), D("-1")),
+        SaleLine(dt.date(2023, 12, 31), "CN-0", D("-5"), D("-1")),
     ]
-    old, new = quarterly_activity(lines)
-    assert old.quarter == Quarter(2023, 4)
-    assert (old.orders, old.revenue, old.profit, old.recency_days) == (1, D("-5"), D("-1"), 0)
+    (new,) = quarterly_activity(lines)
     assert new.quarter == Quarter(2024, 1)
     assert new.orders == 4
-    assert new.revenue == D("190.11")
+    assert new.revenue == D("180.11")
     assert new.profit is None  # one line without a profit: no partial sum
     assert (new.first_purchase, new.last_purchase) == (dt.date(2024, 1, 5), dt.date(2024, 3, 2))
     assert new.recency_days == 29
@@ -52,17 +53,19 @@ def test_quarters_add_up_to_the_lines(lines: list[SaleLine]) -> None:
     for line in lines:
         by_quarter[Quarter.of(line.sale_date)].append(line)
     activities = quarterly_activity(reversed(lines))
-    assert [a.quarter for a in activities] == sorted(by_quarter)
+    with_purchases = [q for q, own in by_quarter.items() if any(ln.amount >= 0 for ln in own)]
+    assert [a.quarter for a in activities] == sorted(with_purchases)
     for activity in activities:
         own = by_quarter[activity.quarter]
-        invoices = {line.invoice for line in own if line.invoice}
-        assert activity.orders == len(invoices) + sum(1 for line in own if not line.invoice)
+        purchases = [line for line in own if line.amount >= 0]
+        invoices = {line.invoice for line in purchases if line.invoice}
+        assert activity.orders == len(invoices) + sum(1 for line in purchases if not line.invoice)
         assert activity.revenue == sum((line.amount for line in own), D(0))
         profits = [line.profit for line in own]
         expected = None if None in profits else sum((p for p in profits if p is not None), D(0))
         assert activity.profit == expected
-        assert activity.last_purchase == max(line.sale_date for line in own)
-        assert activity.first_purchase == min(line.sale_date for line in own)
+        assert activity.last_purchase == max(line.sale_date for line in purchases)
+        assert activity.first_purchase == min(line.sale_date for line in purchases)
         assert 0 <= activity.recency_days <= 92
 
 
