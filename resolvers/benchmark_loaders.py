@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -34,49 +35,57 @@ class BenchmarkLoaders:
     cohorts_by_month: DataLoader[dt.date, list[CohortRecord]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.cohort_by_key = SharedLoader(load_fn=self._cohorts)
-        self.members_by_key = SharedLoader(load_fn=self._members)
-        self.rollups_by_industry = SharedLoader(load_fn=self._rollups)
-        self.cohorts_by_month = SharedLoader(load_fn=self._months)
+        # Batch functions bound to the reader, not to `self`: a loader whose function refers
+        # back to the object holding it is a reference cycle that keeps the request's
+        # cohorts until a full collection (resolvers/loaders.py says why that matters).
+        reader = self.reader
+        self.cohort_by_key = SharedLoader(load_fn=partial(_cohorts, reader))
+        self.members_by_key = SharedLoader(load_fn=partial(_members, reader))
+        self.rollups_by_industry = SharedLoader(load_fn=partial(_rollups, reader))
+        self.cohorts_by_month = SharedLoader(load_fn=partial(_months, reader))
 
-    async def _months(self, months: Sequence[dt.date]) -> list[list[CohortRecord]]:
-        async def read(connection: AsyncConnection) -> list[list[CohortRecord]]:
-            return [
-                await benchmark_reads.cohorts_of_month(connection, month=month) for month in months
-            ]
 
-        return await self.reader.read(read)
+async def _months(reader: Reader, months: Sequence[dt.date]) -> list[list[CohortRecord]]:
+    async def read(connection: AsyncConnection) -> list[list[CohortRecord]]:
+        return [await benchmark_reads.cohorts_of_month(connection, month=month) for month in months]
 
-    async def _cohorts(self, keys: Sequence[CohortKey]) -> list[CohortRecord | None]:
-        found = await self.reader.read(
-            lambda connection: benchmark_reads.cohorts_by_key(connection, keys=keys)
-        )
-        return [found.get(key) for key in keys]
+    return await reader.read(read)
 
-    async def _members(self, keys: Sequence[CohortKey]) -> list[CohortMembers | None]:
-        found = await self.reader.read(
-            lambda connection: benchmark_reads.members_by_key(connection, keys=keys)
-        )
-        return [found.get(key) for key in keys]
 
-    async def _rollups(self, keys: Sequence[RollupKey]) -> list[list[tuple[CohortRecord, str]]]:
-        groups: dict[MetricFilter, list[str]] = defaultdict(list)
-        for key in keys:
-            groups[key.metric_filter].append(key.industry_id)
+async def _cohorts(reader: Reader, keys: Sequence[CohortKey]) -> list[CohortRecord | None]:
+    found = await reader.read(
+        lambda connection: benchmark_reads.cohorts_by_key(connection, keys=keys)
+    )
+    return [found.get(key) for key in keys]
 
-        async def read(
-            connection: AsyncConnection,
-        ) -> dict[RollupKey, list[tuple[CohortRecord, str]]]:
-            found: dict[RollupKey, list[tuple[CohortRecord, str]]] = {}
-            for metric_filter, industry_ids in groups.items():
-                rows = await benchmark_reads.rollups_by_industry(
-                    connection,
-                    industry_ids=industry_ids,
-                    metric_filter=metric_filter,
-                )
-                for industry_id in industry_ids:
-                    found[RollupKey(industry_id, metric_filter)] = rows.get(industry_id, [])
-            return found
 
-        found = await self.reader.read(read)
-        return [found[key] for key in keys]
+async def _members(reader: Reader, keys: Sequence[CohortKey]) -> list[CohortMembers | None]:
+    found = await reader.read(
+        lambda connection: benchmark_reads.members_by_key(connection, keys=keys)
+    )
+    return [found.get(key) for key in keys]
+
+
+async def _rollups(
+    reader: Reader, keys: Sequence[RollupKey]
+) -> list[list[tuple[CohortRecord, str]]]:
+    groups: dict[MetricFilter, list[str]] = defaultdict(list)
+    for key in keys:
+        groups[key.metric_filter].append(key.industry_id)
+
+    async def read(
+        connection: AsyncConnection,
+    ) -> dict[RollupKey, list[tuple[CohortRecord, str]]]:
+        found: dict[RollupKey, list[tuple[CohortRecord, str]]] = {}
+        for metric_filter, industry_ids in groups.items():
+            rows = await benchmark_reads.rollups_by_industry(
+                connection,
+                industry_ids=industry_ids,
+                metric_filter=metric_filter,
+            )
+            for industry_id in industry_ids:
+                found[RollupKey(industry_id, metric_filter)] = rows.get(industry_id, [])
+        return found
+
+    found = await reader.read(read)
+    return [found[key] for key in keys]

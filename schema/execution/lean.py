@@ -79,6 +79,7 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
 from schema.execution import internals
+from schema.execution.acyclic_helpers import acyclic_helpers
 from schema.execution.columns import BATCH, COLUMN
 from store.running.gc_pause import paused_for
 
@@ -469,6 +470,8 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Without a cycle through the executor: the request's rows are freed with it.
+        self.async_helpers = acyclic_helpers(self)
         # Middleware wraps every resolver: then nothing can be read around it.
         middleware = self.middleware_manager
         self._lean = middleware is None or not middleware.middlewares

@@ -47,6 +47,11 @@ async def shield(read: Coroutine[Any, Any, T]) -> T:
     request_reads = _request_reads.get()
     if request_reads is not None:
         request_reads.add(task)
+        # Out of the set once finished: the task runs in a copy of the context that holds the
+        # set, so a finished task left in it would be a reference cycle (task -> context ->
+        # set -> task) that keeps the read's answer (12,000 rows for the large query) until a
+        # full collection of the garbage collector, instead of freeing it with the request.
+        task.add_done_callback(request_reads.discard)
     return await asyncio.shield(task)
 
 

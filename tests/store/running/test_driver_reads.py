@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from store.engine import create_serving_engine
 from store.reads import entities as reads
+from store.reads.entities import MetricFilter
 from store.running import driver_pool
 from store.running.reader import close_readers, reader_for
 from store.scope import INTERNAL
 from store.tables import METRIC_TABLE, Level
+from tests.factories import Seed
 from tests.store.running.plain_driver_support import MONTH, READS, readers, seed
 
 pytestmark = pytest.mark.usefixtures("postgresql_only")
@@ -43,6 +45,52 @@ async def test_reads_answer_the_same_values_on_both_paths(engine: AsyncEngine) -
         )
     )
     assert [record.value for record in rows["acc-1"]] == [Decimal("1.25"), Decimal("1")]
+
+
+# NUMERIC values whose Decimal could be written in more than one way: whole numbers with
+# trailing zeros (asyncpg's binary form gives 1.5E+4), scales kept, tiny values and zeros
+# that Decimal prints with an exponent, negatives, many digits, NaN.
+WRITTEN_VALUES = [
+    "15000",
+    "15000.0",
+    "-2500000",
+    "10",
+    "0",
+    "0.00",
+    "0.0000001",
+    "0.000000000",
+    "-0.0000120",
+    "123.4500",
+    "100000000000000000000",
+    "98765432109876543210.0123456789",
+    "NaN",
+]
+
+
+async def test_values_are_written_as_on_the_engine(engine: AsyncEngine) -> None:
+    # Decimal equality ignores how a value is written ("1.5E+4" == "15000"), the API does not:
+    # the reads' NUMERIC text codec must give the digits the engine gives.
+    data = Seed()
+    data.definition("revenue", "EUR")
+    data.account("acc-0")
+    for month, value in enumerate(WRITTEN_VALUES, start=1):
+        day = f"{2020 + month // 12}-{month % 12 + 1:02d}-01"
+        data.metric("account", "acc-0", "revenue", day, value)
+    await data.write(engine)
+    driver, standard = readers(engine)
+
+    def read(connection: AsyncConnection) -> Any:
+        return reads.metrics_by_entity(
+            connection,
+            level=Level.ACCOUNT,
+            entity_ids=["acc-0"],
+            metric_filter=MetricFilter(names=None, months=None),
+        )
+
+    on_driver = [str(row.value) for row in (await driver.read(read))["acc-0"]]
+    on_engine = [str(row.value) for row in (await standard.read(read))["acc-0"]]
+    assert on_driver == on_engine
+    assert sorted(on_driver) == sorted(str(Decimal(value)) for value in WRITTEN_VALUES)
 
 
 async def test_core_results_keep_their_shape(engine: AsyncEngine) -> None:
