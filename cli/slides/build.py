@@ -474,12 +474,12 @@ class DeckBuilder:
         )
         earlier = len(sales.quarters) - len(shown)
         if earlier:
-            note += f" {earlier} earlier quarters with orders are not shown."
+            quarters, verb = _quarters_with_orders(earlier, "earlier")
+            note += f" {quarters} {verb} not shown."
         if sales.later_quarters:
-            note += (
-                f" {sales.later_quarters} later quarters with orders, after "
-                f"{text.month_title(deck.month, deck.locale)}, are not shown."
-            )
+            quarters, verb = _quarters_with_orders(sales.later_quarters, "later")
+            month = text.month_title(deck.month, deck.locale)
+            note += f" {quarters}, after {month}, {verb} not shown."
         self._footnote(slide, note)
 
     def _sales_subtitle(self, sales: SalesProfile | None) -> str | None:
@@ -651,3 +651,10 @@ def _umask() -> int:
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
     return 0o022
+
+
+def _quarters_with_orders(count: int, which: str) -> tuple[str, str]:
+    """('1 earlier quarter with orders', 'is') or ('3 later quarters with orders', 'are')."""
+    if count == 1:
+        return f"1 {which} quarter with orders", "is"
+    return f"{count:,} {which} quarters with orders", "are"
