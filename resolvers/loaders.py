@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import NamedTuple, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -167,11 +167,11 @@ class Loaders:
 
     @cached_property
     def account_page_by_industry(self) -> DataLoader[PageKey, AccountPage]:
-        return SharedLoader(load_fn=self._account_pages)
+        return SharedLoader(load_fn=partial(_account_pages, self.reader, self.scope))
 
     @cached_property
     def metrics_by_entity(self) -> DataLoader[MetricsKey, list[MetricRecord]]:
-        return SharedLoader(load_fn=self._metrics)
+        return SharedLoader(load_fn=partial(_metrics, self.reader))
 
     @cached_property
     def sales_profile_by_account(self) -> DataLoader[str, SalesProfileRecord | None]:
@@ -213,58 +213,67 @@ class Loaders:
     @cached_property
     def value_credit_by_quarter(self) -> DataLoader[QuarterKey, ValueCreditRecord]:
         # Scored once per request however many fields ask for the matrix.
-        scope = self.scope
+        scope, policy = self.scope, self.credit_policy
         return _by_key(
             self.reader,
             lambda c, keys: quarter_reads.quarter_value_credit(
-                c, keys=keys, scope=scope, policy=self.credit_policy
+                c, keys=keys, scope=scope, policy=policy
             ),
             _no_default,
         )
 
-    async def _account_pages(self, keys: Sequence[PageKey]) -> list[AccountPage]:
-        # Keys that share a page window are read together: usually one statement in all.
-        windows: dict[tuple[int, str | None], list[str]] = defaultdict(list)
-        for key in keys:
-            windows[key.first, key.after].append(key.industry_id)
 
-        async def read(connection: AsyncConnection) -> dict[PageKey, AccountPage]:
-            pages: dict[PageKey, AccountPage] = {}
-            for (first, after), industry_ids in windows.items():
-                found = await reads.account_pages_by_industry(
-                    connection,
-                    industry_ids=industry_ids,
-                    first=first,
-                    after=after,
-                    scope=self.scope,
-                )
-                for industry_id, page in found.items():
-                    pages[PageKey(industry_id, first, after)] = page
-            return pages
+# The batch functions below close over the reader and scope, never over `Loaders`: a loader
+# whose function held its `Loaders` would make a reference cycle of the request's loaders and
+# everything they cached, which only the cyclic collector frees (a small request's whole object
+# graph, a collection every few requests: docs/performance.md).
 
-        pages = await self.reader.read(read)
-        return [pages[key] for key in keys]
 
-    async def _metrics(self, keys: Sequence[MetricsKey]) -> list[list[MetricRecord]]:
-        # One statement per (level, filter) group; a request rarely has more than a few.
-        groups: dict[tuple[Level, MetricFilter], list[str]] = defaultdict(list)
-        for key in keys:
-            groups[key.level, key.metric_filter].append(key.entity_id)
+async def _account_pages(
+    reader: Reader, scope: Scope, keys: Sequence[PageKey]
+) -> list[AccountPage]:
+    # Keys that share a page window are read together: usually one statement in all.
+    windows: dict[tuple[int, str | None], list[str]] = defaultdict(list)
+    for key in keys:
+        windows[key.first, key.after].append(key.industry_id)
 
-        async def read(
-            connection: AsyncConnection,
-        ) -> dict[tuple[Level, MetricFilter], dict[str, list[MetricRecord]]]:
-            return {
-                (level, metric_filter): await reads.metrics_by_entity(
-                    connection, level=level, entity_ids=entity_ids, metric_filter=metric_filter
-                )
-                for (level, metric_filter), entity_ids in groups.items()
-            }
+    async def read(connection: AsyncConnection) -> dict[PageKey, AccountPage]:
+        pages: dict[PageKey, AccountPage] = {}
+        for (first, after), industry_ids in windows.items():
+            found = await reads.account_pages_by_industry(
+                connection,
+                industry_ids=industry_ids,
+                first=first,
+                after=after,
+                scope=scope,
+            )
+            for industry_id, page in found.items():
+                pages[PageKey(industry_id, first, after)] = page
+        return pages
 
-        # A statement per filter: each answers on its own, they need not share a snapshot.
-        bound = reads.metric_rows_at_most(
-            (metric_filter, len(entity_ids))
-            for (_level, metric_filter), entity_ids in groups.items()
-        )
-        rows = await self.reader.read(read, rows_at_most=bound, one_snapshot=False)
-        return [rows[key.level, key.metric_filter].get(key.entity_id, []) for key in keys]
+    pages = await reader.read(read)
+    return [pages[key] for key in keys]
+
+
+async def _metrics(reader: Reader, keys: Sequence[MetricsKey]) -> list[list[MetricRecord]]:
+    # One statement per (level, filter) group; a request rarely has more than a few.
+    groups: dict[tuple[Level, MetricFilter], list[str]] = defaultdict(list)
+    for key in keys:
+        groups[key.level, key.metric_filter].append(key.entity_id)
+
+    async def read(
+        connection: AsyncConnection,
+    ) -> dict[tuple[Level, MetricFilter], dict[str, list[MetricRecord]]]:
+        return {
+            (level, metric_filter): await reads.metrics_by_entity(
+                connection, level=level, entity_ids=entity_ids, metric_filter=metric_filter
+            )
+            for (level, metric_filter), entity_ids in groups.items()
+        }
+
+    # A statement per filter: each answers on its own, they need not share a snapshot.
+    bound = reads.metric_rows_at_most(
+        (metric_filter, len(entity_ids)) for (_level, metric_filter), entity_ids in groups.items()
+    )
+    rows = await reader.read(read, rows_at_most=bound, one_snapshot=False)
+    return [rows[key.level, key.metric_filter].get(key.entity_id, []) for key in keys]

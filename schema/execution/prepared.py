@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from inspect import isawaitable
 from typing import Any, NamedTuple
 
-from graphql import DocumentNode, GraphQLSchema
+from graphql import DocumentNode, GraphQLResolveInfoHelpers, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import OperationType as GraphQLOperationType
 from graphql.execution import default_field_resolver, default_type_resolver, execute
@@ -176,8 +176,9 @@ async def execute_prepared(
     by the operation's compiled plan when it has one and the executor follows plans."""
     plan = prepared.plan
     outcome: AwaitableOrValue[Any]
+    executor: CompiledFields | None = None
     if plan is not None and issubclass(executor_class, CompiledFields):
-        outcome = _execute_planned(
+        executor, outcome = _execute_planned(
             plan,
             executor_class,
             root_value=root_value,
@@ -201,7 +202,11 @@ async def execute_prepared(
             is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
             operation_extensions=operation_extensions,
         )
-    result = await outcome if isawaitable(outcome) else outcome
+    try:
+        result = await outcome if isawaitable(outcome) else outcome
+    finally:
+        if executor is not None:
+            _release(executor)
     if not isinstance(result, GraphQLExecutionResult):  # incremental delivery is not enabled
         raise TypeError(f"unexpected execution result {type(result).__name__}")
     return ExecutionResult(data=result.data, errors=result.errors, extensions={})
@@ -216,7 +221,7 @@ def _execute_planned(
     variable_values: dict[str, Any] | None,
     operation_name: str | None,
     operation_extensions: dict[str, Any] | None,
-) -> AwaitableOrValue[Any]:
+) -> tuple[CompiledFields | None, AwaitableOrValue[Any]]:
     """graphql-core's execute with the executor made from the plan: what Executor.build finds
     in the document is the plan's, and the variables come from its coercer when they are plain
     (graphql-core's build coerces them, and reports errors, otherwise)."""
@@ -236,7 +241,7 @@ def _execute_planned(
             operation_extensions=operation_extensions,
         )
         if isinstance(executor, list):  # variables refused: errors only
-            return GraphQLExecutionResult(None, errors=executor)
+            return None, GraphQLExecutionResult(None, errors=executor)
     else:
         executor = executor_class(
             plan.schema,
@@ -255,4 +260,22 @@ def _execute_planned(
             operation_extensions=operation_extensions,
         )
     executor.operation_plan = plan
-    return executor.execute_operation()
+    return executor, executor.execute_operation()
+
+
+def _release(executor: CompiledFields) -> None:
+    """Break the executor's reference cycle once its operation has finished.
+
+    graphql-core's executor keeps its own bound methods (`async_helpers`, for resolve infos):
+    a cycle through which the executor, the request's context, its DataLoaders and every value
+    they cached could only be freed by the cyclic collector, a collection of young objects
+    every few small requests (docs/performance.md). Without it they go as soon as the answer
+    is built."""
+    executor.async_helpers = _RELEASED
+
+
+def _gone(*_args: Any) -> Any:
+    raise RuntimeError("the operation has finished executing")
+
+
+_RELEASED = GraphQLResolveInfoHelpers(gather=_gone, track=_gone)
