@@ -93,10 +93,7 @@ async def post(app: Any, content: bytes, key: str | None = None) -> list[dict[st
 
 async def measure(database: Path | str, requests: int, profile: bool) -> None:
     """`database`: a SQLite file, or a PostgreSQL URL (postgresql://...)."""
-    if isinstance(database, Path):
-        os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{database}"
-    else:
-        os.environ["DATABASE_URL"] = database.replace("postgresql://", "postgresql+asyncpg://", 1)
+    os.environ["DATABASE_URL"] = database_url(database)
     app = create_app(settings=load_settings(), require_keys=False)
     async with app.router.lifespan_context(app):
         answer = await post(app, body(1))
@@ -116,6 +113,12 @@ async def measure(database: Path | str, requests: int, profile: bool) -> None:
         print(f"{calls_per_request(stats, requests):,.0f} Python function calls per request")
         if profile:
             stats.sort_stats("cumulative").print_stats(50)
+
+
+def database_url(database: Path | str) -> str:
+    if isinstance(database, Path):
+        return f"sqlite+aiosqlite:///{database}"
+    return "postgresql+asyncpg://" + database.removeprefix("postgresql://")
 
 
 async def profiled(requests: int, request: Callable[[int], Awaitable[object]]) -> pstats.Stats:

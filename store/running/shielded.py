@@ -47,6 +47,9 @@ async def shield(read: Coroutine[Any, Any, T]) -> T:
     request_reads = _request_reads.get()
     if request_reads is not None:
         request_reads.add(task)
+        # The task's context holds this very set: a finished task left in it would make a
+        # reference cycle (set, task, context) that only the cyclic collector frees.
+        task.add_done_callback(request_reads.discard)
     return await asyncio.shield(task)
 
 
