@@ -41,7 +41,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from schema.execution.compiled import CompiledFields
+from schema.execution.compiled import CompiledFields, CompiledLeanExecutor
 from schema.execution.operation_plan import OperationPlan
 
 Planner = Callable[[DocumentNode, "str | None"], "OperationPlan | None"]
@@ -175,6 +175,16 @@ async def execute_prepared(
     """What Strawberry's execute does once parsing and validation passed, without the hooks;
     by the operation's compiled plan when it has one and the executor follows plans."""
     plan = prepared.plan
+    if plan is not None and issubclass(executor_class, CompiledLeanExecutor):
+        answered = await _execute_directly(
+            plan,
+            root_value=root_value,
+            context_value=context_value,
+            variable_values=variable_values,
+            operation_extensions=operation_extensions,
+        )
+        if answered is not None:
+            return answered
     outcome: AwaitableOrValue[Any]
     executor: CompiledFields | None = None
     if plan is not None and issubclass(executor_class, CompiledFields):
@@ -210,6 +220,40 @@ async def execute_prepared(
     if not isinstance(result, GraphQLExecutionResult):  # incremental delivery is not enabled
         raise TypeError(f"unexpected execution result {type(result).__name__}")
     return ExecutionResult(data=result.data, errors=result.errors, extensions={})
+
+
+async def _execute_directly(
+    plan: OperationPlan,
+    *,
+    root_value: Any,
+    context_value: Any,
+    variable_values: dict[str, Any] | None,
+    operation_extensions: dict[str, Any] | None,
+) -> ExecutionResult | None:
+    """The answer of the operation's direct plan (direct.py), or None: then graphql-core
+    executes it (no direct plan, variables graphql-core must coerce, or anything unusual on
+    the way, whose side errors are dropped)."""
+    direct = plan.direct()
+    if direct is None:
+        return None
+    variables = plan.variables.coerce(variable_values)
+    if variables is None:
+        return None
+    side_errors = getattr(context_value, "side_errors", None)
+    kept = len(side_errors) if isinstance(side_errors, list) else None
+    try:
+        data = await direct.execute(
+            plan,
+            root_value=root_value,
+            context_value=context_value,
+            variable_values=variables,
+            operation_extensions=operation_extensions,
+        )
+    except Exception:
+        if isinstance(side_errors, list) and kept is not None:
+            del side_errors[kept:]
+        return None
+    return ExecutionResult(data=data, errors=None, extensions={})
 
 
 def _execute_planned(
