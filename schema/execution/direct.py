@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
@@ -263,6 +264,8 @@ def _field(
 
 
 def _attribute(name: str, resolve: Callable[[Any, str], Any]) -> Callable[[Any], Any]:
+    if resolve is getattr:
+        return attrgetter(name)  # in C: a column of rows reads it once per row
     return lambda source: resolve(source, name)
 
 
