@@ -1,13 +1,16 @@
 """The peer benchmark's small query in process: through the whole ASGI app, without HTTP.
 
     PYTHONPATH=. .venv/bin/python bench/small_request.py [--requests 2000] [--profile]
-        [--sqlite-path ~/.cache/profiling-bench/peers.db]
+        [--store sqlite|postgres] [--sqlite-path ~/.cache/profiling-bench/peers.db]
+        [--postgres-url postgresql://postgres@127.0.0.1:5432/bench_peers]
 
 Runs the request of `bench/peers.py` (one account's 10 metric rows of one month, the account
 changing every request) through `create_app` as uvicorn would call it (POST /graphql, no API
 key: `serve --no-auth`), over a copy of the benchmark's SQLite file (built by `bench/peers.py
---only sqlite`). Prints wall and CPU microseconds per request and Python function calls per
-request (a figure that does not move with the machine's load); `--profile` adds cProfile's
+--only sqlite`) or, with `--store postgres`, over the benchmark's PostgreSQL database (built
+by `bench/peers.py --only postgres`; only read). Prints wall and CPU microseconds per request
+(CPU: the process's, which includes nothing of PostgreSQL's server) and Python function calls
+per request (a figure that does not move with the machine's load); `--profile` adds cProfile's
 top functions by cumulative time."""
 
 from __future__ import annotations
@@ -88,8 +91,9 @@ async def post(app: Any, content: bytes, key: str | None = None) -> list[dict[st
     return sent
 
 
-async def measure(database: Path, requests: int, profile: bool) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{database}"
+async def measure(database: Path | str, requests: int, profile: bool) -> None:
+    """`database`: a SQLite file, or a PostgreSQL URL (postgresql://...)."""
+    os.environ["DATABASE_URL"] = database_url(database)
     app = create_app(settings=load_settings(), require_keys=False)
     async with app.router.lifespan_context(app):
         answer = await post(app, body(1))
@@ -109,6 +113,12 @@ async def measure(database: Path, requests: int, profile: bool) -> None:
         print(f"{calls_per_request(stats, requests):,.0f} Python function calls per request")
         if profile:
             stats.sort_stats("cumulative").print_stats(50)
+
+
+def database_url(database: Path | str) -> str:
+    if isinstance(database, Path):
+        return f"sqlite+aiosqlite:///{database}"
+    return "postgresql+asyncpg://" + database.removeprefix("postgresql://")
 
 
 async def profiled(requests: int, request: Callable[[int], Awaitable[object]]) -> pstats.Stats:
@@ -131,10 +141,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
         "--sqlite-path", type=Path, default=Path.home() / ".cache/profiling-bench/peers.db"
     )
+    parser.add_argument(
+        "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/bench_peers"
+    )
     arguments = parser.parse_args()
+    if arguments.store == "postgres":
+        run_in_uvloop(measure(arguments.postgres_url, arguments.requests, arguments.profile))
+        return
     run_on_a_copy(
         arguments.sqlite_path,
         lambda copy: measure(copy, arguments.requests, arguments.profile),
@@ -150,12 +167,17 @@ def run_on_a_copy(source: Path, measure: Callable[[Path], Coroutine[Any, Any, No
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "peers.db"
         shutil.copyfile(source, copy)
-        try:
-            import uvloop
-        except ImportError:
-            asyncio.run(measure(copy))
-        else:
-            uvloop.run(measure(copy))
+        run_in_uvloop(measure(copy))
+
+
+def run_in_uvloop(main: Coroutine[Any, Any, None]) -> None:
+    """`main` in uvloop's event loop, as `profiling serve` runs it (asyncio's without uvloop)."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 if __name__ == "__main__":

@@ -727,3 +727,14 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
         except Exception:  # a bad argument: the standard path reports it at every row
             return None
         return kwargs
+
+
+# Shared with the direct path of plain operations (direct.py), which completes leaves and rows
+# exactly as these lists are completed.
+leaf_column = _leaf_completer
+plain_field = _unwrapped_field
+object_builder = _object_builder
+
+
+def is_plain_row_type(kind: type) -> bool:
+    return _is_plain_row_type(kind)

@@ -44,6 +44,7 @@ from graphql.execution.collect_fields import CollectedFields, FragmentDetails
 from graphql.utilities import get_operation_ast
 
 from schema.execution.argument_values import ArgumentReader
+from schema.execution.direct import DirectPlan
 from schema.execution.resolver_calls import ResolverCall
 from schema.execution.variable_coercion import VariableCoercer
 
@@ -56,6 +57,13 @@ class FieldPlan:
     return_type: GraphQLOutputType
     arguments: ArgumentReader
     call: ResolverCall
+
+
+class _Unbuilt:
+    """The direct plan not built yet (None: the operation has none)."""
+
+
+_UNBUILT = _Unbuilt()
 
 
 class _Directives(Visitor):
@@ -94,6 +102,15 @@ class OperationPlan:
         self._fields: dict[tuple[GraphQLObjectType, int], FieldPlan | None] = {}
         self._static: dict[tuple[int, ...], bool] = {}
         self._subfields: dict[tuple[GraphQLObjectType, tuple[int, ...]], CollectedFields] = {}
+        self._direct: DirectPlan | _Unbuilt | None = _UNBUILT
+
+    def direct(self) -> DirectPlan | None:
+        """How to answer the operation without graphql-core's executor (direct.py), when its
+        shape is plain enough; built on first use."""
+        direct = self._direct
+        if isinstance(direct, _Unbuilt):
+            direct = self._direct = DirectPlan.build(self)
+        return direct
 
     @classmethod
     def build(

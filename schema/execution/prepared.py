@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from inspect import isawaitable
 from typing import Any, NamedTuple
 
-from graphql import DocumentNode, GraphQLSchema
+from graphql import DocumentNode, GraphQLResolveInfoHelpers, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import OperationType as GraphQLOperationType
 from graphql.execution import default_field_resolver, default_type_resolver, execute
@@ -41,7 +41,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from schema.execution.compiled import CompiledFields
+from schema.execution.compiled import CompiledFields, CompiledLeanExecutor
 from schema.execution.operation_plan import OperationPlan
 
 Planner = Callable[[DocumentNode, "str | None"], "OperationPlan | None"]
@@ -175,9 +175,20 @@ async def execute_prepared(
     """What Strawberry's execute does once parsing and validation passed, without the hooks;
     by the operation's compiled plan when it has one and the executor follows plans."""
     plan = prepared.plan
+    if plan is not None and issubclass(executor_class, CompiledLeanExecutor):
+        answered = await _execute_directly(
+            plan,
+            root_value=root_value,
+            context_value=context_value,
+            variable_values=variable_values,
+            operation_extensions=operation_extensions,
+        )
+        if answered is not None:
+            return answered
     outcome: AwaitableOrValue[Any]
+    executor: CompiledFields | None = None
     if plan is not None and issubclass(executor_class, CompiledFields):
-        outcome = _execute_planned(
+        executor, outcome = _execute_planned(
             plan,
             executor_class,
             root_value=root_value,
@@ -201,10 +212,48 @@ async def execute_prepared(
             is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
             operation_extensions=operation_extensions,
         )
-    result = await outcome if isawaitable(outcome) else outcome
+    try:
+        result = await outcome if isawaitable(outcome) else outcome
+    finally:
+        if executor is not None:
+            _release(executor)
     if not isinstance(result, GraphQLExecutionResult):  # incremental delivery is not enabled
         raise TypeError(f"unexpected execution result {type(result).__name__}")
     return ExecutionResult(data=result.data, errors=result.errors, extensions={})
+
+
+async def _execute_directly(
+    plan: OperationPlan,
+    *,
+    root_value: Any,
+    context_value: Any,
+    variable_values: dict[str, Any] | None,
+    operation_extensions: dict[str, Any] | None,
+) -> ExecutionResult | None:
+    """The answer of the operation's direct plan (direct.py), or None: then graphql-core
+    executes it (no direct plan, variables graphql-core must coerce, or anything unusual on
+    the way, whose side errors are dropped)."""
+    direct = plan.direct()
+    if direct is None:
+        return None
+    variables = plan.variables.coerce(variable_values)
+    if variables is None:
+        return None
+    side_errors = getattr(context_value, "side_errors", None)
+    kept = len(side_errors) if isinstance(side_errors, list) else None
+    try:
+        data = await direct.execute(
+            plan,
+            root_value=root_value,
+            context_value=context_value,
+            variable_values=variables,
+            operation_extensions=operation_extensions,
+        )
+    except Exception:
+        if isinstance(side_errors, list) and kept is not None:
+            del side_errors[kept:]
+        return None
+    return ExecutionResult(data=data, errors=None, extensions={})
 
 
 def _execute_planned(
@@ -216,7 +265,7 @@ def _execute_planned(
     variable_values: dict[str, Any] | None,
     operation_name: str | None,
     operation_extensions: dict[str, Any] | None,
-) -> AwaitableOrValue[Any]:
+) -> tuple[CompiledFields | None, AwaitableOrValue[Any]]:
     """graphql-core's execute with the executor made from the plan: what Executor.build finds
     in the document is the plan's, and the variables come from its coercer when they are plain
     (graphql-core's build coerces them, and reports errors, otherwise)."""
@@ -236,7 +285,7 @@ def _execute_planned(
             operation_extensions=operation_extensions,
         )
         if isinstance(executor, list):  # variables refused: errors only
-            return GraphQLExecutionResult(None, errors=executor)
+            return None, GraphQLExecutionResult(None, errors=executor)
     else:
         executor = executor_class(
             plan.schema,
@@ -255,4 +304,22 @@ def _execute_planned(
             operation_extensions=operation_extensions,
         )
     executor.operation_plan = plan
-    return executor.execute_operation()
+    return executor, executor.execute_operation()
+
+
+def _release(executor: CompiledFields) -> None:
+    """Break the executor's reference cycle once its operation has finished.
+
+    graphql-core's executor keeps its own bound methods (`async_helpers`, for resolve infos):
+    a cycle through which the executor, the request's context, its DataLoaders and every value
+    they cached could only be freed by the cyclic collector, a collection of young objects
+    every few small requests (docs/performance.md). Without it they go as soon as the answer
+    is built."""
+    executor.async_helpers = _RELEASED
+
+
+def _gone(*_args: Any) -> Any:
+    raise RuntimeError("the operation has finished executing")
+
+
+_RELEASED = GraphQLResolveInfoHelpers(gather=_gone, track=_gone)
