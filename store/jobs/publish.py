@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import orjson
@@ -30,7 +31,6 @@ from analytics.private_release import MetricBounds
 from analytics.revision import BlockingCohort, blocking_cohorts
 from analytics.rollups import roll_up
 from settings import DEFAULT_PRIVACY_EPSILON
-from store.ingest.progress import IngestProgress, NoProgress
 from store.tables import (
     ACCOUNT_TABLE,
     COHORT_REVISION_TABLE,
@@ -41,8 +41,21 @@ from store.tables import (
     Level,
 )
 
+if TYPE_CHECKING:
+    # For its type only: importing store.ingest at run time loads the whole ingest machinery
+    # (about 0.5 s of the `publish` command's CPU).
+    from store.ingest.progress import IngestProgress
+
 CohortKey = tuple[str, str]  # (industry_id, metric_name)
 _PARTITION_ROWS = 20_000
+
+
+class _NoProgress:
+    def start(self, phase: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, amount: int) -> None:
+        pass
 
 
 class PublishRefused(Exception):
@@ -181,7 +194,7 @@ async def publish_month(
     a second publication without `revise`, and a revision that would allow differencing.
     `privacy_epsilon` is the budget of the month's private releases in each industry."""
     month = first_of_month(month)
-    progress = progress or NoProgress()
+    progress = progress or _NoProgress()
     minimum = effective_minimum(min_cohort)
     if month > last_full_month(today):
         raise PublishRefused(
