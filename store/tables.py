@@ -182,14 +182,7 @@ class MetricValue(SQLModel, table=True):
     # the month index. A read of some months of many entities probes each entity's months
     # through the entity-month index (the primary key would walk all of their months).
     __table_args__ = (
-        # On PostgreSQL it holds the rest of the row, so that publish's read of a month is an
-        # index-only scan (migration 0008).
-        Index(
-            "ix_metric_value_month_level",
-            "effective_date",
-            "level",
-            postgresql_include=["entity_id", "metric_name", "value"],
-        ),
+        Index("ix_metric_value_month_level", "effective_date", "level"),
         Index("ix_metric_value_entity_month", "level", "entity_id", "effective_date"),
     )
 
