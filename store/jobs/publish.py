@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,6 +73,12 @@ class PublishResult:
     values: int
 
 
+# A member is (value, account_id); mapped in C over a cohort's 1,000 members rather than
+# through a Python loop each (200,000 members a month at ten million values).
+_VALUE = itemgetter(0)
+_ACCOUNT = itemgetter(1)
+
+
 @dataclass(slots=True)
 class _Cohort:
     members: list[tuple[Decimal, str]]  # (value, account_id), sorted on freezing
@@ -79,7 +86,7 @@ class _Cohort:
 
     def freeze(self) -> tuple[list[str], list[Decimal]]:
         self.members.sort()
-        return [account for _, account in self.members], [value for value, _ in self.members]
+        return list(map(_ACCOUNT, self.members)), list(map(_VALUE, self.members))
 
 
 # The month's values read as columns on the driver, converted a column at a time exactly as
@@ -229,7 +236,7 @@ async def publish_month(
                 f"no account-level metric values of accounts with an industry in {month:%Y-%m}: "
                 "nothing to publish"
             )
-        members = {key: frozenset(a for _, a in cohort.members) for key, cohort in cohorts.items()}
+        members = {key: frozenset(map(_ACCOUNT, cohort.members)) for key, cohort in cohorts.items()}
         frozen: dict[CohortKey, tuple[str, str, dict[str, object]]] = {}
         # Every membership the month ever had, even of a publication since removed by hand.
         history = await _earlier_members(connection, month)
@@ -284,7 +291,7 @@ async def publish_month(
                 "p90": None,
                 "rollup": None,
                 "member_ids": orjson.dumps(account_ids).decode(),
-                "member_values": orjson.dumps([str(v) for v in sorted_values]).decode(),
+                "member_values": orjson.dumps(list(map(str, sorted_values))).decode(),
                 "member_apps": orjson.dumps(dict(sorted(cohort.apps.items()))).decode(),
                 **dict.fromkeys(_PRIVATE_COLUMNS),
             }
