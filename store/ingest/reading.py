@@ -20,7 +20,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -284,6 +284,8 @@ class TableReader:
         self.progress = progress
         self.problems: list[RowProblem] = []
         self.rows_read = 0
+        # Whether the last line read was a rule line (the next row is right under it).
+        self._below_rule = False
 
     def _checked(self, line: int, row: Row) -> bool:
         """Whether a row of a suspect line is fit to keep (else its problem is kept)."""
@@ -329,28 +331,37 @@ class TableReader:
             self.progress.advance(max(self.table.size - reported, 0))
         self.matcher.check_required()
 
-    def _csv_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
+    def _csv_reader(self, lines: Iterable[str]) -> Any:
         assert self.table.delimiter is not None
-        reader = csv.reader(text, delimiter=self.table.delimiter, skipinitialspace=True)
+        return csv.reader(lines, delimiter=self.table.delimiter, skipinitialspace=True)
+
+    def _csv_header(self, reader: Any) -> list[str]:
         header: list[str] = []
         header_line = self.table.header_line or 0
         if self.table.headerless is not None:
-            header = self.table.headerless.names
-        else:
-            try:
-                # Blank lines (and a title) before the header are skipped; lines keep their
-                # numbers.
-                while not "".join(header).strip() or reader.line_num < header_line:
-                    header = next(reader)
-            except csv.Error as exc:
-                raise FileRejected(f"line {reader.line_num}: {exc}") from exc
-            except StopIteration:
-                header = []
-        pairs = self.matcher.match_header(header)
-        width = len(header)
-        end = reader.line_num
-        below_rule = False
-        control_free = self.table.control_free
+            return self.table.headerless.names
+        try:
+            # Blank lines (and a title) before the header are skipped; lines keep their
+            # numbers.
+            while not "".join(header).strip() or reader.line_num < header_line:
+                header = next(reader)
+        except csv.Error as exc:
+            raise FileRejected(f"line {reader.line_num}: {exc}") from exc
+        except StopIteration:
+            header = []
+        return header
+
+    def _csv_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
+        reader = self._csv_reader(text)
+        header = self._csv_header(reader)
+        yield from self._csv_rows(reader, self.matcher.match_header(header), len(header), 0)
+
+    def _csv_rows(
+        self, reader: Any, pairs: list[tuple[str, int]], width: int, lines_before: int
+    ) -> Iterator[Record]:
+        """The records of a csv reader whose first line is line `lines_before` + 1 of the file
+        (or the line after the header, when the reader read it)."""
+        end = lines_before + reader.line_num
         while True:
             try:
                 cells = next(reader, None)
@@ -358,39 +369,48 @@ class TableReader:
                 raise FileRejected(f"line {end + 1}: {exc} (is a quote left open?)") from exc
             if cells is None:
                 return
-            line, end = end + 1, reader.line_num
-            joined = "".join(cells)
-            if not joined.strip():
-                continue
-            if joined[0] in RULE_STARTS and is_rule_line(joined):
-                below_rule = True
-                continue
-            self.rows_read += 1
-            count = len(cells)
-            if count > width and "".join(cells[width:]).strip():
-                self.problems.append(
-                    RowProblem(
-                        line,
-                        f"{count} values but the header has {width} columns "
-                        f"(quote values that contain the delimiter)",
-                    )
+            line, end = end + 1, lines_before + reader.line_num
+            record = self._csv_record(line, cells, pairs, width)
+            if record is not None:
+                yield record
+
+    def _csv_record(
+        self, line: int, cells: list[str], pairs: list[tuple[str, int]], width: int
+    ) -> Record | None:
+        """The record of one row's cells; None for a blank or rule line, or a bad row (its
+        problem kept)."""
+        joined = "".join(cells)
+        if not joined.strip():
+            return None
+        if joined[0] in RULE_STARTS and is_rule_line(joined):
+            self._below_rule = True
+            return None
+        self.rows_read += 1
+        count = len(cells)
+        if count > width and "".join(cells[width:]).strip():
+            self.problems.append(
+                RowProblem(
+                    line,
+                    f"{count} values but the header has {width} columns "
+                    f"(quote values that contain the delimiter)",
                 )
-                continue
-            if count >= width:
-                row = {name: cells[index].strip() or None for name, index in pairs}
-            else:
-                row = {
-                    name: (cells[index].strip() or None) if index < count else None
-                    for name, index in pairs
-                }
-            if below_rule:
-                row[BELOW_RULE] = "yes"
-                below_rule = False
-            if (
-                len(joined) > MAX_ID_LENGTH or (not control_free and _suspect(joined))
-            ) and not self._checked(line, row):
-                continue
-            yield line, row
+            )
+            return None
+        if count >= width:
+            row = {name: cells[index].strip() or None for name, index in pairs}
+        else:
+            row = {
+                name: (cells[index].strip() or None) if index < count else None
+                for name, index in pairs
+            }
+        if self._below_rule:
+            row[BELOW_RULE] = "yes"
+            self._below_rule = False
+        if (
+            len(joined) > MAX_ID_LENGTH or (not self.table.control_free and _suspect(joined))
+        ) and not self._checked(line, row):
+            return None
+        return line, row
 
     def _cell_records(
         self, header: list[str], rows: Iterator[tuple[int, list[str | None] | None]]
