@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from analytics.export_text import (
     control_character,
     is_rule_line,
 )
+from store.ingest.blocks import ColumnBlock, column_block
 from store.ingest.columns import ColumnMatcher
 from store.ingest.encoding import (
     UTF8,
@@ -56,6 +58,8 @@ from store.ingest.xlsx import Workbook, is_workbook
 
 Row = dict[str, str | None]
 Record = tuple[int, Row]
+# Rows read a block at a time: as columns, or (lines that are not plain) as records.
+Block = ColumnBlock | list[Record]
 
 # The key a row read right under a rule line carries (no field is named so).
 BELOW_RULE = "_below_rule"
@@ -319,17 +323,94 @@ class TableReader:
                         self.progress.advance(position - reported)
                         reported = position
             except UnicodeDecodeError as exc:
-                if self.table.encoding.codec != UTF8.codec:
-                    raise FileRejected(
-                        f"not {self.table.encoding.name} text as its byte order mark says: "
-                        f"save it as UTF-8"
-                    ) from exc
-                line = _first_line_not_utf8(path)
-                raise FileRejected(
-                    f"not UTF-8 text (line {line} is not): save it as UTF-8, with or without BOM"
-                ) from exc
+                raise self._not_decoded(exc) from exc
             self.progress.advance(max(self.table.size - reported, 0))
         self.matcher.check_required()
+
+    def blocks(self, size: int) -> Iterator[Block]:
+        """The rows a block of about `size` at a time: a `ColumnBlock` of plain CSV lines, or
+        the records of the others (the same rows, problems and line numbers as iterating)."""
+        if self.table.format is not SourceFormat.CSV or not self.table.control_free:
+            records = iter(self)
+            while chunk := list(islice(records, size)):
+                yield chunk
+            return
+        path = self.table.path
+        try:
+            raw = path.open("rb")
+        except OSError as exc:
+            raise FileRejected(f"cannot read it: {exc.strerror or exc}") from exc
+        with raw, io.TextIOWrapper(raw, encoding=self.table.encoding.codec, newline="") as text:
+            reported = 0
+            try:
+                for block in self._csv_blocks(text, size):
+                    yield block
+                    position = raw.tell()
+                    self.progress.advance(position - reported)
+                    reported = position
+            except UnicodeDecodeError as exc:
+                raise self._not_decoded(exc) from exc
+            self.progress.advance(max(self.table.size - reported, 0))
+        self.matcher.check_required()
+
+    def _csv_blocks(self, text: io.TextIOWrapper, size: int) -> Iterator[Block]:
+        assert self.table.delimiter is not None
+        delimiter = self.table.delimiter
+        reader = self._csv_reader(text)
+        header = self._csv_header(reader)
+        pairs = self.matcher.match_header(header)
+        width = len(header)
+        lines_before = reader.line_num
+        while lines := list(islice(text, size)):
+            block_text = "".join(lines)
+            quoted = '"' in block_text
+            block = None
+            if not quoted and not self._below_rule:
+                block = column_block(
+                    first_line=lines_before + 1,
+                    lines=lines,
+                    text=block_text,
+                    pairs=pairs,
+                    width=width,
+                    max_line=MAX_ID_LENGTH,
+                    delimiter=delimiter,
+                )
+            if block is not None:
+                self.rows_read += block.size
+                yield block
+                lines_before += len(lines)
+                continue
+            rows: list[list[str]] | None = None
+            if not quoted:
+                try:
+                    rows = list(self._csv_reader(lines))
+                except csv.Error:
+                    rows = None
+            if rows is None or len(rows) != len(lines):
+                # A quoted value may span lines (or a line is one csv refuses): the rest of
+                # the file row by row, as csv reads it.
+                rest = self._csv_rows(
+                    self._csv_reader(chain(lines, text)), pairs, width, lines_before
+                )
+                while chunk := list(islice(rest, size)):
+                    yield chunk
+                return
+            records = [
+                self._csv_record(line, cells, pairs, width)
+                for line, cells in enumerate(rows, start=lines_before + 1)
+            ]
+            yield [record for record in records if record is not None]
+            lines_before += len(lines)
+
+    def _not_decoded(self, exc: UnicodeDecodeError) -> FileRejected:
+        if self.table.encoding.codec != UTF8.codec:
+            return FileRejected(
+                f"not {self.table.encoding.name} text as its byte order mark says: save it as UTF-8"
+            )
+        line = _first_line_not_utf8(self.table.path)
+        return FileRejected(
+            f"not UTF-8 text (line {line} is not): save it as UTF-8, with or without BOM"
+        )
 
     def _csv_reader(self, lines: Iterable[str]) -> Any:
         assert self.table.delimiter is not None

@@ -23,11 +23,30 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store.ingest.blocks import ColumnBlock
 from store.ingest.errors import RowProblem
 from store.ingest.plan import RowChanges
 
 # level, entity_id, metric_name, month, value, line
 StagedRow = tuple[str, str, str, dt.date, Decimal, int]
+
+
+@dataclass(frozen=True, slots=True)
+class StagedColumns:
+    """Checked rows of consecutive lines, by column: what a block of a file stages at once."""
+
+    first_line: int
+    levels: Sequence[str]
+    entity_ids: Sequence[str]
+    metric_names: Sequence[str]
+    months: Sequence[dt.date]
+    # Each value's text as its Decimal prints it (the text SQLite stores).
+    values: Sequence[str]
+
+    @property
+    def size(self) -> int:
+        return len(self.levels)
+
 
 _STAGE = "ingest_metric_stage"
 _KEY = "level, entity_id, metric_name, effective_date"
@@ -53,6 +72,10 @@ class StagesRows(Protocol):
     staged: list[StagedRow]
 
     def take_staged(self) -> list[StagedRow]: ...
+
+    def stage_block(self, block: ColumnBlock) -> StagedColumns | None:
+        """The block's rows, checked, if every one is a good row of the common kind; None
+        (nothing kept) if any needs the row-by-row check."""
 
 
 def duplicate_reason(first: int, level: str, entity_id: str, metric: str, month: Any) -> str:
@@ -117,6 +140,44 @@ class MetricStage:
         await self.connection.exec_driver_sql(
             f"INSERT INTO {_STAGE} VALUES (?, ?, ?, ?, ?, ?)",
             [(a, b, c, iso[d], str(v), line) for a, b, c, d, v, line in rows],
+        )
+
+    async def add_columns(self, block: StagedColumns) -> None:
+        """`add` for rows given by column: the tuples are built by zip, not row by row."""
+        if not block.size:
+            return
+        self.rows += block.size
+        months = set(block.months)
+        self.months |= months
+        lines = range(block.first_line, block.first_line + block.size)
+        if self._dialect == "postgresql":
+            raw = await self.connection.get_raw_connection()
+            driver: Any = raw.driver_connection
+            records = zip(
+                block.levels,
+                block.entity_ids,
+                block.metric_names,
+                block.months,
+                map(Decimal, block.values),
+                lines,
+                strict=True,
+            )
+            await driver.copy_records_to_table(_STAGE, records=records)
+            return
+        iso = {month: month.isoformat() for month in months}
+        await self.connection.exec_driver_sql(
+            f"INSERT INTO {_STAGE} VALUES (?, ?, ?, ?, ?, ?)",
+            list(
+                zip(
+                    block.levels,
+                    block.entity_ids,
+                    block.metric_names,
+                    map(iso.__getitem__, block.months),
+                    block.values,
+                    lines,
+                    strict=True,
+                )
+            ),
         )
 
     async def finish_loading(self) -> None:
