@@ -23,7 +23,7 @@ from store.engine import create_engine
 from store.ingest import IngestKind, staging
 from store.ingest.entry import ingest_file
 
-_PHASES = ("add", "finish_loading", "duplicates", "changes", "write_if_all_new", "write")
+_PHASES = ("add", "add_columns", "finish_loading", "duplicates", "changes", "write_if_all_new", "write")
 
 
 def _cpu() -> float:

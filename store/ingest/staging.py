@@ -15,7 +15,7 @@ and `metric_value`'s index receives its rows in order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
@@ -63,6 +63,35 @@ _SAME_VALUE = {
     "sqlite": "m.value = s.value",
     "postgresql": "m.value = s.value AND scale(m.value) = scale(s.value)",
 }
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+def _copy_text(block: StagedColumns) -> bytes | None:
+    """The block as COPY's text format, or None if a cell holds what that format escapes
+    (a backslash, a tab or a line break: rare in ids). Joined by column and row in C, it
+    costs the client a fraction of asyncpg's binary records, a Decimal per value included."""
+    iso = {month: month.isoformat() for month in set(block.months)}
+    body = "\n".join(
+        map(
+            "\t".join,
+            zip(
+                block.levels,
+                block.entity_ids,
+                block.metric_names,
+                map(iso.__getitem__, block.months),
+                block.values,
+                map(str, range(block.first_line, block.first_line + block.size)),
+                strict=True,
+            ),
+        )
+    )
+    rows = block.size
+    if "\\" in body or "\r" in body or body.count("\t") != 5 * rows or body.count("\n") != rows - 1:
+        return None
+    return (body + "\n").encode()
 
 
 @runtime_checkable
@@ -153,6 +182,11 @@ class MetricStage:
         if self._dialect == "postgresql":
             raw = await self.connection.get_raw_connection()
             driver: Any = raw.driver_connection
+            text = _copy_text(block)
+            if text is not None:
+                # An async source: a file object would be read in the loop's thread pool.
+                await driver.copy_to_table(_STAGE, source=_once(text), format="text")
+                return
             records = zip(
                 block.levels,
                 block.entity_ids,
