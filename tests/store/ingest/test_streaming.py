@@ -113,3 +113,21 @@ async def test_a_large_load_leaves_statistics_behind(engine: AsyncEngine, tmp_pa
             text("SELECT reltuples FROM pg_class WHERE relname = 'metric_value'")
         )
         assert found.scalar_one() == len(rows)
+
+
+@pytest.mark.parametrize("entity_id", ["A\\1", "A\\N", "A 1", "Ä1"])
+async def test_ids_copy_cannot_write_as_text_are_staged_as_records(
+    engine: AsyncEngine, tmp_path: Path, entity_id: str
+) -> None:
+    """A block whose cells hold a backslash goes to PostgreSQL's stage as binary records (COPY's
+    text format would read it as an escape); every store keeps ids and digits as written."""
+    await _seed(engine, tmp_path)
+    await load_text(engine, tmp_path, IngestKind.ACCOUNTS, f"account_id,name\n{entity_id},X\n")
+    rows = [["account", entity_id, "revenue", "2000-01-15", "1.50"], *_rows(1)]
+    report = await load(
+        engine, IngestKind.METRICS, write_file(tmp_path, "m", "comma", _HEADER, rows)
+    )
+    assert report.rows_written == len(rows)
+    stored = {(r[1], r[2]): str(r[4]) for r in await table_rows(engine, "metric_value")}
+    assert stored[(entity_id, "revenue")] == "1.50"
+    assert stored[("A7", "users")] == "7.0"
