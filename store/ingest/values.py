@@ -23,8 +23,10 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # exponent); at most 31 digits on either side, far within NUMERIC's range.
 _PRINTED = r"-?(?:[1-9]\d{0,30}(?:\.\d{1,31})?|0(?:\.(?!000000)\d{1,31})?)"
 # A column of such numbers joined by line breaks, checked by one match.
-_PRINTED_LINES = re.compile(rf"(?:{_PRINTED}\n)*{_PRINTED}")
-_PRINTED_ONE = re.compile(_PRINTED)
+# ASCII digits only: `\d` would also take other scripts' digits (an Arabic-Indic zero after a
+# 1), which Decimal reads as 10 and prints as '10': such a text goes through parse_decimal.
+_PRINTED_LINES = re.compile(rf"(?:{_PRINTED}\n)*{_PRINTED}", re.ASCII)
+_PRINTED_ONE = re.compile(_PRINTED, re.ASCII)
 # The largest value of an INTEGER column on PostgreSQL (SQLite's are larger).
 _MAX_INTEGER = 2**31 - 1
 # PostgreSQL NUMERIC's range: up to 131072 digits before the point and 16383 after.

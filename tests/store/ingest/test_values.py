@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from store.ingest.values import (
@@ -136,6 +136,8 @@ _NUMBER_TEXTS = st.one_of(
 
 
 @given(st.lists(_NUMBER_TEXTS, min_size=1, max_size=8))
+@example(["1\u0660"])  # an Arabic-Indic zero: Decimal reads it, and prints '10'
+@example(["7", "2\u0663.5"])
 def test_decimal_texts_are_the_texts_of_parse_decimals_values(texts: list[str]) -> None:
     """A column is kept as the text its Decimals print, or refused when one is not a value."""
     try:
