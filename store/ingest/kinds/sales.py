@@ -19,12 +19,12 @@ from decimal import Context, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.export_amounts import Side
+from analytics.export_amounts import Amount, BadSide, Side, is_side, parse_side
 from analytics.export_columns import SALES_ROLES
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
-from store.ingest.guessing import GuessingMatcher
+from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.exports import (
     Customers,
@@ -96,12 +96,36 @@ class SalesValidator:
         self._skipped = 0
         # Customer ids as the accounts' dict holds them, so kept lines share the strings.
         self._ids: dict[str, str] = {}
+        # Whether the column after the amount holds a side on every line that has a value.
+        self._candidate_seen = False
+        self._candidate_sides = True
+        self._side_key = "side"
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
+        text = row.get(SIDE_CANDIDATE)
+        if text is not None and self._candidate_sides:
+            self._candidate_seen = True
+            self._candidate_sides = is_side(text)
 
     def formats_known(self) -> None:
         self._formats.decide()
+        if self._candidate_seen and self._candidate_sides:
+            self._side_key = SIDE_CANDIDATE
+
+    def _sided(self, row: Row, amount: Amount, reasons: list[str]) -> Amount:
+        """The amount with the side its side column gives, if the file has one."""
+        text = row.get(self._side_key)
+        if text is None:
+            return amount
+        try:
+            side = parse_side(text)
+        except BadSide as exc:
+            reasons.append(f"side {exc}")
+            return amount
+        if amount.side is not None and amount.side is not side:
+            reasons.append(f"the amount says {amount.side} but the side column says {side}")
+        return Amount(amount.value, side)
 
     def check(self, line: int, row: Row) -> list[str]:
         if is_summary_row(row):
@@ -114,6 +138,8 @@ class SalesValidator:
         formats = self._formats
         day = formats.date(row, "date", reasons, required=True)
         amount = formats.signed_amount(row, reasons)
+        if amount is not None:
+            amount = self._sided(row, amount, reasons)
         quantity = formats.amount(row, "quantity", reasons)
         cost = formats.amount(row, "cost", reasons)
         profit = formats.amount(row, "profit", reasons)
@@ -165,6 +191,8 @@ class SalesValidator:
             compare=CompareBy(("account_id",), "sale_date"),
         )
         notes = self._formats.notes()
+        if self._side_key == SIDE_CANDIDATE:
+            notes.append("Sides (Dr/Cr) read from the column after the amount")
         if return_side is not None:
             notes.append(f"Lines on the {return_side} side counted as returns (negative)")
         if self._skipped:
