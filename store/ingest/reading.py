@@ -114,9 +114,13 @@ class TableFile:
     headerless: Headerless | None = None
     # Delimited or aligned text known to hold no control character: its rows need no check.
     control_free: bool = False
+    # A header on two rows (`header_line` the lower): its names read as one.
+    header_names: tuple[str, ...] | None = None
 
     def describe(self) -> str:
         where = f", header on line {self.header_line}" if (self.header_line or 1) > 1 else ""
+        if self.header_names is not None and self.header_line:
+            where = f", header on lines {self.header_line - 1} and {self.header_line}"
         if self.headerless is not None:
             where = ", no header row: columns by position"
         if self.delimiter is None:
@@ -202,6 +206,7 @@ def open_table_file(
                 encoding=encoding,
                 single_spaces=single,
                 control_free=control_free,
+                header_names=layout.names,
             )
         headerless = None if content_guess is None else find_headerless(numbered, content_guess)
         if headerless is not None:
@@ -346,6 +351,7 @@ class TableReader:
                 raise FileRejected(f"line {reader.line_num}: {exc}") from exc
             except StopIteration:
                 header = []
+            header = list(self.table.header_names or header)
         pairs = self.matcher.match_header(header)
         width = len(header)
         end = reader.line_num
@@ -466,10 +472,10 @@ class TableReader:
         try:
             rows = workbook.rows()
             header: list[str] = []
-            header_line = _workbook_header_line(workbook, self.table.header_score)
+            header_line, names = _workbook_header(workbook, self.table.header_score)
             for line, cells in rows:
                 if line >= header_line and any(cells):
-                    header = [cell or "" for cell in cells]
+                    header = list(names or [cell or "" for cell in cells])
                     break
             while header and not header[-1]:
                 header.pop()
@@ -555,9 +561,10 @@ class TableReader:
         return row
 
 
-def _workbook_header_line(workbook: Workbook, score: HeaderScore | None) -> int:
-    """The row of the header: the first non-empty one, or the best of the first ones."""
-    if score is None:
-        return 1
-    found = find_header_row(workbook.rows(), score)
-    return 1 if found is None else found
+def _workbook_header(
+    workbook: Workbook, score: HeaderScore | None
+) -> tuple[int, tuple[str, ...] | None]:
+    """The row of the header (the first non-empty one, or the best of the first ones; the
+    lower of two), and the names of a header on two rows."""
+    found = None if score is None else find_header_row(workbook.rows(), score)
+    return (1, None) if found is None else (found.header_line, found.names)
