@@ -34,6 +34,7 @@ from store.ingest.kinds.exports import (
     is_summary_row,
     load_customers,
 )
+from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
@@ -100,6 +101,11 @@ class SalesValidator:
         self._candidate_seen = False
         self._candidate_sides = True
         self._side_key = "side"
+        # The last kept line, whose items may follow (a detailed register).
+        self._voucher: Voucher | None = None
+        self._problems: list[RowProblem] = []
+        self._items = 0
+        self._vouchers_with_items = 0
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
@@ -127,10 +133,59 @@ class SalesValidator:
             reasons.append(f"the amount says {amount.side} but the side column says {side}")
         return Amount(amount.value, side)
 
+    def _end_voucher(self) -> None:
+        if self._voucher is not None:
+            problem = self._voucher.problem()
+            if problem is not None:
+                self._problems.append(problem)
+            self._voucher = None
+
+    def _item(self, line: int, row: Row, voucher: Voucher) -> list[str]:
+        """A line of an item under its voucher (see `store.ingest.kinds.vouchers`)."""
+        reasons: list[str] = []
+        formats = self._formats
+        amount = formats.signed_amount(row, reasons)
+        if amount is not None:
+            amount = self._sided(row, amount, reasons)
+        quantity = formats.amount(row, "quantity", reasons)
+        cost = formats.amount(row, "cost", reasons)
+        profit = formats.amount(row, "profit", reasons)
+        if reasons or amount is None:
+            return reasons
+        if not voucher.items:
+            # The voucher's own line is the total of its items: they replace it.
+            self._kept.pop()
+            self._vouchers_with_items += 1
+            if voucher.side is not None:
+                self._sides[voucher.side] -= 1
+        voucher.add_item(line, amount.value)
+        self._items += 1
+        side = amount.side or voucher.side
+        if side is not None:
+            self._sides[side] += 1
+        self._kept.append(
+            (
+                voucher.customer,
+                voucher.day,
+                voucher.invoice,
+                amount.value,
+                side,
+                None if quantity is None else quantity.value,
+                None if cost is None else cost.value,
+                None if profit is None else profit.value,
+            )
+        )
+        return reasons
+
     def check(self, line: int, row: Row) -> list[str]:
         if is_summary_row(row):
+            self._end_voucher()
             self._skipped += 1
             return []
+        voucher = self._voucher
+        if voucher is not None and row.get("date") is None and row.get("invoice") is None:
+            return self._item(line, row, voucher)
+        self._end_voucher()
         reasons: list[str] = []
         customer = row.get("customer")
         if customer is None:
@@ -151,11 +206,13 @@ class SalesValidator:
             return [refused]
         if amount.side is not None:
             self._sides[amount.side] += 1
+        invoice = row.get("invoice") or ""
+        self._voucher = Voucher(line, customer, day, invoice, amount.value, amount.side)
         self._kept.append(
             (
                 customer,
                 day,
-                row.get("invoice") or "",
+                invoice,
                 amount.value,
                 amount.side,
                 None if quantity is None else quantity.value,
@@ -166,7 +223,8 @@ class SalesValidator:
         return reasons
 
     def finish(self) -> list[RowProblem]:
-        return []
+        self._end_voucher()
+        return self._problems
 
     def _return_side(self) -> Side | None:
         if not any(self._sides.values()):
@@ -193,6 +251,11 @@ class SalesValidator:
         notes = self._formats.notes()
         if self._side_key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
+        if self._items:
+            notes.append(
+                f"Read {self._items} item lines under {self._vouchers_with_items} vouchers "
+                f"(a detailed register): they replace their voucher's total line"
+            )
         if return_side is not None:
             notes.append(f"Lines on the {return_side} side counted as returns (negative)")
         if self._skipped:
