@@ -183,7 +183,11 @@ class SalesValidator:
             self._skipped += 1
             return []
         voucher = self._voucher
-        if voucher is not None and row.get("date") is None and row.get("invoice") is None:
+        if (
+            voucher is not None
+            and row.get("date") is None
+            and row.get("invoice") in (None, voucher.invoice)
+        ):
             return self._item(line, row, voucher)
         self._end_voucher()
         reasons: list[str] = []
