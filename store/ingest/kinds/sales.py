@@ -101,7 +101,9 @@ class SalesValidator:
         self._candidate_seen = False
         self._candidate_sides = True
         self._side_key = "side"
-        # The last kept line, whose items may follow (a detailed register).
+        # The line of the last row if it was kept (else 0): items may follow it, and then it
+        # becomes their voucher (a detailed register).
+        self._last_kept = 0
         self._voucher: Voucher | None = None
         self._problems: list[RowProblem] = []
         self._items = 0
@@ -180,16 +182,17 @@ class SalesValidator:
     def check(self, line: int, row: Row) -> list[str]:
         if is_summary_row(row):
             self._end_voucher()
+            self._last_kept = 0
             self._skipped += 1
             return []
-        voucher = self._voucher
-        if (
-            voucher is not None
-            and row.get("date") is None
-            and row.get("invoice") in (None, voucher.invoice)
-        ):
-            return self._item(line, row, voucher)
+        if row.get("date") is None:
+            voucher = self._voucher
+            if voucher is None and self._last_kept:
+                voucher = self._voucher = Voucher(self._last_kept, *self._kept[-1][:5])
+            if voucher is not None and row.get("invoice") in (None, voucher.invoice):
+                return self._item(line, row, voucher)
         self._end_voucher()
+        self._last_kept = 0
         reasons: list[str] = []
         customer = row.get("customer")
         if customer is None:
@@ -210,13 +213,12 @@ class SalesValidator:
             return [refused]
         if amount.side is not None:
             self._sides[amount.side] += 1
-        invoice = row.get("invoice") or ""
-        self._voucher = Voucher(line, customer, day, invoice, amount.value, amount.side)
+        self._last_kept = line
         self._kept.append(
             (
                 customer,
                 day,
-                invoice,
+                row.get("invoice") or "",
                 amount.value,
                 amount.side,
                 None if quantity is None else quantity.value,
