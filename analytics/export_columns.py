@@ -271,6 +271,12 @@ KIND = _role(
     *("kind", "type", "voucher type", "vch type", "entry type", "transaction type", "txn type"),
     *("document type", "doc type", "transaction", "dr cr", "debit credit"),
 )
+VOUCHER_TYPE = _role(
+    "voucher_type",
+    "the voucher type of a sales line (Sales, Credit Note; a Receipt is not a sale)",
+    *("voucher type", "vch type", "type", "document type", "doc type", "transaction type"),
+    *("txn type", "entry type", "invoice type", "bill type", "voucher class"),
+)
 DUE_DATE = _role(
     "due_date",
     "the date an invoice is due",
@@ -280,7 +286,7 @@ DUE_DATE = _role(
 SALES_ROLES = RoleSet(
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
-        *(COST, PROFIT),
+        *(COST, PROFIT, VOUCHER_TYPE),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.export_amounts import Amount, BadSide, Side, is_side, parse_side
 from analytics.export_columns import SALES_ROLES
+from analytics.export_voucher_types import VoucherType, voucher_type
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
@@ -38,6 +39,8 @@ from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
+# Keys whose column is the side when every value it holds is one, in order of precedence.
+_MAYBE_SIDES = ("side", "voucher_type", SIDE_CANDIDATE)
 COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
 # Profit from amount and cost never rounds, whatever the thread's decimal context.
 _EXACT = Context(prec=80)
@@ -98,28 +101,43 @@ class SalesValidator:
         # Customer ids as the accounts' dict holds them, so kept lines share the strings.
         self._ids: dict[str, str] = {}
         # Whether the column after the amount holds a side on every line that has a value.
-        self._candidate_seen = False
-        self._candidate_sides = True
+        # Columns whose values may show them to be the side column: key -> whether some line
+        # has a value, and whether every value is a side.
+        self._sides_seen = {key: [False, True] for key in _MAYBE_SIDES}
+        # The key of the voucher type (None when its column turned out to hold the sides).
+        self._type_key: str | None = "voucher_type"
         self._side_key = "side"
         # The line of the last row if it was kept (else 0): items may follow it, and then it
         # becomes their voucher (a detailed register).
         self._last_kept = 0
+        self._last_returned = False
         self._voucher: Voucher | None = None
+        # Voucher types met, and how many lines of each type that is not a sale were skipped.
+        self._types: dict[str, VoucherType] = {}
+        self._not_sales: dict[str, int] = {}
         self._problems: list[RowProblem] = []
         self._items = 0
         self._vouchers_with_items = 0
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
-        text = row.get(SIDE_CANDIDATE)
-        if text is not None and self._candidate_sides:
-            self._candidate_seen = True
-            self._candidate_sides = is_side(text)
+        for key, seen in self._sides_seen.items():
+            text = row.get(key)
+            if text is not None and seen[1]:
+                seen[0] = True
+                seen[1] = is_side(text)
 
     def formats_known(self) -> None:
         self._formats.decide()
-        if self._candidate_seen and self._candidate_sides:
-            self._side_key = SIDE_CANDIDATE
+        # A side column by name comes first; then a type column (`Type`) that holds only
+        # Dr and Cr; then the column after the amount.
+        for key in _MAYBE_SIDES:
+            seen, sides = self._sides_seen[key]
+            if seen and sides:
+                self._side_key = key
+                break
+        if self._side_key == "voucher_type":
+            self._type_key = None
 
     def _sided(self, row: Row, amount: Amount, reasons: list[str]) -> Amount:
         """The amount with the side its side column gives, if the file has one."""
@@ -134,6 +152,17 @@ class SalesValidator:
         if amount.side is not None and amount.side is not side:
             reasons.append(f"the amount says {amount.side} but the side column says {side}")
         return Amount(amount.value, side)
+
+    def _voucher_type(self, text: str | None) -> VoucherType:
+        """The class of a line's voucher type; a line that is not a sale is counted."""
+        if text is None:
+            return VoucherType.SALE
+        kind = self._types.get(text)
+        if kind is None:
+            kind = self._types[text] = voucher_type(text)
+        if kind is VoucherType.OTHER:
+            self._not_sales[text] = self._not_sales.get(text, 0) + 1
+        return kind
 
     def _end_voucher(self) -> None:
         if self._voucher is not None:
@@ -160,24 +189,39 @@ class SalesValidator:
             self._vouchers_with_items += 1
             if voucher.side is not None:
                 self._sides[voucher.side] -= 1
-        voucher.add_item(line, amount.value)
         self._items += 1
         side = amount.side or voucher.side
-        if side is not None:
-            self._sides[side] += 1
-        self._kept.append(
-            (
-                voucher.customer,
-                voucher.day,
-                voucher.invoice,
-                amount.value,
-                side,
-                None if quantity is None else quantity.value,
-                None if cost is None else cost.value,
-                None if profit is None else profit.value,
-            )
+        stored = self._keep(
+            (voucher.customer, voucher.day, voucher.invoice),
+            Amount(amount.value, side),
+            (quantity, cost, profit),
+            returned=voucher.returned,
         )
+        voucher.add_item(line, stored)
         return reasons
+
+    def _keep(
+        self,
+        key: tuple[str, dt.date, str],
+        amount: Amount,
+        figures: tuple[Amount | None, Amount | None, Amount | None],
+        *,
+        returned: bool,
+    ) -> Decimal:
+        """Keeps a line; the amount kept. A return without a side (a credit note in a
+        register of plain amounts) is kept negative, its cost and profit too; a side makes
+        the sign when the file is written (`_return_side`)."""
+        if amount.side is not None:
+            self._sides[amount.side] += 1
+        value = amount.value
+        quantity, cost, profit = (None if f is None else f.value for f in figures)
+        if returned and amount.side is None:
+            value = -abs(value)
+            cost = None if cost is None else -abs(cost)
+            profit = None if profit is None else -profit
+        customer, day, invoice = key
+        self._kept.append((customer, day, invoice, value, amount.side, quantity, cost, profit))
+        return value
 
     def check(self, line: int, row: Row) -> list[str]:
         if is_summary_row(row):
@@ -188,11 +232,16 @@ class SalesValidator:
         if row.get("date") is None:
             voucher = self._voucher
             if voucher is None and self._last_kept:
-                voucher = self._voucher = Voucher(self._last_kept, *self._kept[-1][:5])
+                voucher = self._voucher = Voucher(
+                    self._last_kept, *self._kept[-1][:5], returned=self._last_returned
+                )
             if voucher is not None and row.get("invoice") in (None, voucher.invoice):
                 return self._item(line, row, voucher)
         self._end_voucher()
         self._last_kept = 0
+        kind = self._voucher_type(row.get(self._type_key) if self._type_key else None)
+        if kind is VoucherType.OTHER:
+            return []
         reasons: list[str] = []
         customer = row.get("customer")
         if customer is None:
@@ -211,20 +260,13 @@ class SalesValidator:
         refused = self._customers.resolve(customer, row.get("customer_name"))
         if refused is not None:
             return [refused]
-        if amount.side is not None:
-            self._sides[amount.side] += 1
         self._last_kept = line
-        self._kept.append(
-            (
-                customer,
-                day,
-                row.get("invoice") or "",
-                amount.value,
-                amount.side,
-                None if quantity is None else quantity.value,
-                None if cost is None else cost.value,
-                None if profit is None else profit.value,
-            )
+        self._last_returned = kind is VoucherType.RETURN
+        self._keep(
+            (customer, day, row.get("invoice") or ""),
+            amount,
+            (quantity, cost, profit),
+            returned=self._last_returned,
         )
         return reasons
 
@@ -257,6 +299,8 @@ class SalesValidator:
         notes = self._formats.notes()
         if self._side_key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
+        if self._side_key == "voucher_type":
+            notes.append("Sides (Dr/Cr) read from the voucher type column")
         if self._items:
             notes.append(
                 f"Read {self._items} item lines under {self._vouchers_with_items} vouchers "
@@ -264,6 +308,9 @@ class SalesValidator:
             )
         if return_side is not None:
             notes.append(f"Lines on the {return_side} side counted as returns (negative)")
+        if self._not_sales:
+            skipped = ", ".join(f"{count} {name}" for name, count in self._not_sales.items())
+            notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         if self._skipped:
             notes.append(f"Skipped {self._skipped} total or balance lines")
         return WritePlan(

@@ -29,6 +29,8 @@ class Voucher:
     invoice: str
     total: Decimal
     side: Side | None
+    # A return without a side: its items are kept negative, as its total was.
+    returned: bool = False
     items: int = 0
     items_total: Decimal = Decimal(0)
     last_item_line: int = 0

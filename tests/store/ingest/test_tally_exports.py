@@ -54,7 +54,8 @@ async def test_a_column_of_sides_after_the_amount_is_recognised_by_its_values(
         ],
     )
     report = await ingest_file(engine, kind=SALES, path=path)
-    assert "Sides (Dr/Cr) read from the column after the amount" in report.notes
+    where = "the voucher type column" if name else "the column after the amount"
+    assert f"Sides (Dr/Cr) read from {where}" in report.notes
     assert [row[4] for row in await _amounts(engine)] == [
         D("1000.00"),
         D("500.00"),
@@ -207,3 +208,58 @@ async def test_a_refused_load_says_which_columns_it_took(
         "Columns taken: date <- 'Date', customer <- 'Party', amount <- 'Value' "
         "(--column ROLE=COLUMN to change one)"
     )
+
+
+async def test_a_day_book_loaded_as_sales_skips_its_receipts(engine: AsyncEngine) -> None:
+    report = await ingest_file(engine, kind=SALES, path=FIXTURES / "daybook.xlsx", app="sharma")
+    assert report.columns["voucher_type"] == "Vch Type"
+    assert "Skipped lines whose voucher type is not a sale: 3 Receipt" in report.notes
+    lines = await _amounts(engine)
+    assert [row[2] for row in lines if row[4] < 0] == ["CN/001"]  # type: ignore[operator]
+    assert len(lines) == 7
+
+
+async def test_a_credit_note_is_a_return_without_a_side(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = write_delimited(
+        tmp_path,
+        "register.csv",
+        ",",
+        ["Date", "Particulars", "Vch Type", "Vch No.", "Amount", "Cost"],
+        [
+            ["1-Apr-2025", "C1", "Sales", "S/1", "1000.00", "600"],
+            ["2-Apr-2025", "C1", "Credit Note", "CN/1", "250.00", "150"],
+            ["3-Apr-2025", "C1", "Receipt", "R/1", "1000.00", ""],
+        ],
+    )
+    await ingest_file(engine, kind=SALES, path=path)
+    lines = await rows_of(engine, "sale_line")
+    assert [(row[2], row[4], row[6], row[7]) for row in lines] == [
+        ("S/1", D("1000.00"), D("600"), D("400.00")),
+        ("CN/1", D("-250.00"), D("-150"), D("-100.00")),
+    ]
+
+
+async def test_the_items_of_a_credit_note_are_returns_too(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = write_delimited(
+        tmp_path,
+        "detailed.csv",
+        ",",
+        ["Date", "Particulars", "Vch Type", "Vch No.", "Quantity", "Value"],
+        [
+            ["1-Jul-2025", "C1", "Sales", "S/1", "", "1500.00"],
+            ["", "Widget A", "", "", "10 Nos", "1000.00"],
+            ["", "Widget B", "", "", "5 Nos", "500.00"],
+            ["9-Jul-2025", "C1", "Credit Note", "CN/1", "", "100.00"],
+            ["", "Widget B", "", "", "1 Nos", "100.00"],
+        ],
+    )
+    await ingest_file(engine, kind=SALES, path=path)
+    assert [(row[2], row[4]) for row in await _amounts(engine)] == [
+        ("S/1", D("1000.00")),
+        ("S/1", D("500.00")),
+        ("CN/1", D("-100.00")),
+    ]
