@@ -235,7 +235,13 @@ class SalesValidator:
                 voucher = self._voucher = Voucher(
                     self._last_kept, *self._kept[-1][:5], returned=self._last_returned
                 )
-            if voucher is not None and row.get("invoice") in (None, voucher.invoice):
+            # An item names an item, not the voucher's customer: a line of a flat file that
+            # lacks its date stays a line that lacks its date.
+            if (
+                voucher is not None
+                and row.get("invoice") in (None, voucher.invoice)
+                and row.get("customer") != voucher.customer
+            ):
                 return self._item(line, row, voucher)
         self._end_voucher()
         self._last_kept = 0

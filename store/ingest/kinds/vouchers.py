@@ -2,7 +2,8 @@
 of its items under it (item, quantity, rate, amount; no date, customer or voucher number), as
 Tally's `Sales Register (Detailed)` writes them.
 
-A line without a date or an invoice number right under a kept line is an item of that voucher:
+A line without a date, another invoice number or the voucher's customer right under a kept
+line is an item of that voucher:
 it takes the voucher's date, customer and invoice number, and the voucher's own line, its
 total, is dropped, so that nothing counts twice. The items must add up to that total; else
 the voucher's line is a bad line (so a flat file's line that lacks a date by mistake is not

@@ -263,3 +263,18 @@ async def test_the_items_of_a_credit_note_are_returns_too(
         ("S/1", D("500.00")),
         ("CN/1", D("-100.00")),
     ]
+
+
+async def test_a_flat_line_without_its_date_is_not_an_item(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = write_delimited(
+        tmp_path,
+        "sales.csv",
+        ",",
+        ["Date", "Party", "Amount"],
+        [["05-Jan-24", "C1", "1000.00"], ["", "C1", "1000.00"]],
+    )
+    with pytest.raises(IngestRejected) as caught:
+        await ingest_file(engine, kind=SALES, path=path)
+    assert [str(problem) for problem in caught.value.problems] == ["line 3: missing date"]
