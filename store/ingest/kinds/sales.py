@@ -153,10 +153,8 @@ class SalesValidator:
             reasons.append(f"the amount says {amount.side} but the side column says {side}")
         return Amount(amount.value, side)
 
-    def _voucher_type(self, text: str | None) -> VoucherType:
+    def _voucher_type(self, text: str) -> VoucherType:
         """The class of a line's voucher type; a line that is not a sale is counted."""
-        if text is None:
-            return VoucherType.SALE
         kind = self._types.get(text)
         if kind is None:
             kind = self._types[text] = voucher_type(text)
@@ -194,8 +192,10 @@ class SalesValidator:
         stored = self._keep(
             (voucher.customer, voucher.day, voucher.invoice),
             Amount(amount.value, side),
-            (quantity, cost, profit),
-            returned=voucher.returned,
+            quantity,
+            cost,
+            profit,
+            voucher.returned,
         )
         voucher.add_item(line, stored)
         return reasons
@@ -204,23 +204,34 @@ class SalesValidator:
         self,
         key: tuple[str, dt.date, str],
         amount: Amount,
-        figures: tuple[Amount | None, Amount | None, Amount | None],
-        *,
+        quantity: Amount | None,
+        cost: Amount | None,
+        profit: Amount | None,
         returned: bool,
     ) -> Decimal:
         """Keeps a line; the amount kept. A return without a side (a credit note in a
         register of plain amounts) is kept negative, its cost and profit too; a side makes
         the sign when the file is written (`_return_side`)."""
-        if amount.side is not None:
-            self._sides[amount.side] += 1
+        side = amount.side
         value = amount.value
-        quantity, cost, profit = (None if f is None else f.value for f in figures)
-        if returned and amount.side is None:
+        cost_value = None if cost is None else cost.value
+        profit_value = None if profit is None else profit.value
+        if side is not None:
+            self._sides[side] += 1
+        elif returned:
             value = -abs(value)
-            cost = None if cost is None else -abs(cost)
-            profit = None if profit is None else -profit
-        customer, day, invoice = key
-        self._kept.append((customer, day, invoice, value, amount.side, quantity, cost, profit))
+            cost_value = None if cost_value is None else -abs(cost_value)
+            profit_value = None if profit_value is None else -profit_value
+        self._kept.append(
+            (
+                *key,
+                value,
+                side,
+                None if quantity is None else quantity.value,
+                cost_value,
+                profit_value,
+            )
+        )
         return value
 
     def check(self, line: int, row: Row) -> list[str]:
@@ -243,11 +254,14 @@ class SalesValidator:
                 and row.get("customer") != voucher.customer
             ):
                 return self._item(line, row, voucher)
-        self._end_voucher()
+        if self._voucher is not None:
+            self._end_voucher()
         self._last_kept = 0
-        kind = self._voucher_type(row.get(self._type_key) if self._type_key else None)
-        if kind is VoucherType.OTHER:
-            return []
+        kind = VoucherType.SALE
+        if self._type_key is not None and (text := row.get(self._type_key)) is not None:
+            kind = self._voucher_type(text)
+            if kind is VoucherType.OTHER:
+                return []
         reasons: list[str] = []
         customer = row.get("customer")
         if customer is None:
@@ -255,7 +269,7 @@ class SalesValidator:
         formats = self._formats
         day = formats.date(row, "date", reasons, required=True)
         amount = formats.signed_amount(row, reasons)
-        if amount is not None:
+        if amount is not None and self._side_key in row:
             amount = self._sided(row, amount, reasons)
         quantity = formats.amount(row, "quantity", reasons)
         cost = formats.amount(row, "cost", reasons)
@@ -271,8 +285,10 @@ class SalesValidator:
         self._keep(
             (customer, day, row.get("invoice") or ""),
             amount,
-            (quantity, cost, profit),
-            returned=self._last_returned,
+            quantity,
+            cost,
+            profit,
+            self._last_returned,
         )
         return reasons
 
