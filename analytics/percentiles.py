@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
+import numpy.typing as npt
 
 PERCENTILES = (25, 50, 75, 90)
 
@@ -30,11 +31,13 @@ def round_percentile(value: float) -> float:
     return float(cleaned.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def percentiles(values: Sequence[Decimal | float]) -> tuple[float, float, float, float]:
+def percentiles(
+    values: Sequence[Decimal | float] | npt.NDArray[np.float64],
+) -> tuple[float, float, float, float]:
     """p25, p50, p75 and p90 of the values (which must not be empty)."""
-    if not values:
+    if len(values) == 0:
         raise ValueError("percentiles of an empty cohort")
-    array = np.asarray([float(value) for value in values], dtype=np.float64)
+    array = np.asarray(values, dtype=np.float64)
     p25, p50, p75, p90 = np.percentile(array, PERCENTILES, method="linear")
     return (
         round_percentile(float(p25)),

@@ -12,12 +12,15 @@ each industry spends the whole budget (parallel composition)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
+
 from analytics.private_release import (
     MetricBounds,
+    Values,
     geometric_candidates,
     private_mean,
     private_percentiles,
@@ -51,18 +54,20 @@ def release_epsilon(month_epsilon: float, aggregations: Iterable[str]) -> float:
 
 
 def private_figures(
-    values: Sequence[Decimal], *, bounds: MetricBounds, aggregation: str, epsilon: float
+    values: Values, *, bounds: MetricBounds, aggregation: str, epsilon: float
 ) -> PrivateFigures:
     """Draw the cohort's private figures once (they are frozen by the caller)."""
     # Metric values are mostly skewed and non-negative (money, counts, durations): a geometric
     # grid of candidates keeps the percentiles' relative error even across the range.
     candidates = geometric_candidates(bounds) if bounds.lower >= 0 else None
-    percentiles = private_percentiles(values, bounds=bounds, epsilon=epsilon, candidates=candidates)
+    # The values become floats once for both releases (each would convert them again).
+    data = np.asarray(values, dtype=np.float64)
+    percentiles = private_percentiles(data, bounds=bounds, epsilon=epsilon, candidates=candidates)
     roll_up: Decimal | None = None
     if aggregation == "sum":
-        roll_up = private_sum(values, bounds=bounds, epsilon=epsilon)
+        roll_up = private_sum(data, bounds=bounds, epsilon=epsilon)
     elif aggregation == "mean":
-        roll_up = private_mean(values, bounds=bounds, epsilon=epsilon)
+        roll_up = private_mean(data, bounds=bounds, epsilon=epsilon)
     elif aggregation == "median":
         roll_up = Decimal(repr(percentiles[1]))
     return PrivateFigures(percentiles, roll_up, epsilon)

@@ -59,6 +59,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
+import numpy.typing as npt
 import opendp.combinators as dpc
 import opendp.measurements as dpm
 import opendp.transformations as dpt
@@ -79,6 +80,9 @@ PRIVATE_AGGREGATIONS = ("sum", "mean", "median")
 REFUSED_AGGREGATIONS = ("min", "max")
 # Released roll-ups carry as many places as the exact ones of analytics.rollups.
 _PLACES = Decimal("0.000001")
+
+# A cohort's values as given (exact decimals or floats), or already as one float array.
+Values = Sequence[Decimal | float] | npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,9 @@ def split_budget(epsilon: float, releases: int) -> float:
     return share
 
 
+# The grids depend on the definition only and are asked for once per cohort: a month of 240
+# cohorts rebuilt the same few grids 240 times.
+@lru_cache(maxsize=64)
 def default_candidates(bounds: MetricBounds, count: int = DEFAULT_CANDIDATES) -> tuple[float, ...]:
     """`count` evenly spaced quantile candidates from lower to upper, both included (fewer
     where the bounds are too close for `count` distinct floats)."""
@@ -135,6 +142,7 @@ def default_candidates(bounds: MetricBounds, count: int = DEFAULT_CANDIDATES) ->
     return tuple(sorted({min(max(float(point), lower), upper) for point in grid}))
 
 
+@lru_cache(maxsize=64)
 def geometric_candidates(
     bounds: MetricBounds, count: int = DEFAULT_CANDIDATES, *, smallest: Decimal | None = None
 ) -> tuple[float, ...]:
@@ -175,7 +183,7 @@ def percentiles_measurement(
 
 
 def private_percentiles(
-    values: Sequence[Decimal | float],
+    values: Values,
     *,
     bounds: MetricBounds,
     epsilon: float,
@@ -195,7 +203,7 @@ def private_percentiles(
 
 
 def private_median(
-    values: Sequence[Decimal | float],
+    values: Values,
     *,
     bounds: MetricBounds,
     epsilon: float,
@@ -209,9 +217,7 @@ def private_median(
     return _decimal_within(_release_one(measurement, data), bounds.lower, bounds.upper)
 
 
-def private_sum(
-    values: Sequence[Decimal | float], *, bounds: MetricBounds, epsilon: float
-) -> Decimal:
+def private_sum(values: Values, *, bounds: MetricBounds, epsilon: float) -> Decimal:
     """The sum of the clamped values plus Laplace noise scaled to (upper - lower) / epsilon,
     clamped to [size x lower, size x upper]."""
     data = _checked_values(values)
@@ -223,9 +229,7 @@ def private_sum(
     )
 
 
-def private_mean(
-    values: Sequence[Decimal | float], *, bounds: MetricBounds, epsilon: float
-) -> Decimal:
+def private_mean(values: Values, *, bounds: MetricBounds, epsilon: float) -> Decimal:
     """The mean of the clamped values over the public cohort size (OpenDP's sized mean) plus
     Laplace noise scaled to (upper - lower) / (size x epsilon), clamped to the bounds."""
     data = _checked_values(values)
@@ -235,7 +239,7 @@ def private_mean(
 
 
 def private_roll_up(
-    values: Sequence[Decimal | float], aggregation: str, *, bounds: MetricBounds, epsilon: float
+    values: Values, aggregation: str, *, bounds: MetricBounds, epsilon: float
 ) -> Decimal:
     """The DP counterpart of analytics.rollups.roll_up; min and max are refused."""
     _check_aggregation(aggregation)
@@ -296,11 +300,14 @@ def _check_size(size: int) -> None:
         raise ValueError("no private release of an empty cohort")
 
 
-def _checked_values(values: Sequence[Decimal | float]) -> list[float]:
-    if not values:
+def _checked_values(values: Values) -> npt.NDArray[np.float64]:
+    """The values as one float array (no copy when they are one already): OpenDP takes an
+    array as a single buffer, a list value by value through its type checks (most of a
+    month's publish at 200,000 values)."""
+    if len(values) == 0:
         raise ValueError("no private release of an empty cohort")
-    data = [float(value) for value in values]
-    if not all(math.isfinite(value) for value in data):
+    data = np.asarray(values, dtype=np.float64)
+    if data.ndim != 1 or not np.isfinite(data).all():
         raise ValueError("cohort values must be finite numbers")
     return data
 
@@ -310,8 +317,13 @@ def _checked_candidates(
 ) -> tuple[float, ...]:
     if candidates is None:
         return default_candidates(bounds)
-    grid = tuple(float(candidate) for candidate in candidates)
-    lower, upper = bounds.as_floats
+    return _checked_grid(bounds.as_floats, tuple(map(float, candidates)))
+
+
+@lru_cache(maxsize=64)
+def _checked_grid(bounds: tuple[float, float], grid: tuple[float, ...]) -> tuple[float, ...]:
+    """The checks of a grid, once per grid and bounds (the same few for every cohort)."""
+    lower, upper = bounds
     if not grid:
         raise ValueError("the quantile candidates must not be empty")
     if not all(lower <= candidate <= upper for candidate in grid):
@@ -330,8 +342,8 @@ def _clamped(size: int, bounds: tuple[float, float]) -> Transformation:
     return dpt.make_clamp(domain, symmetric_distance(), bounds)
 
 
-def _release_one(measurement: Measurement, data: list[float]) -> float:
-    release: Callable[[list[float]], object] = measurement
+def _release_one(measurement: Measurement, data: npt.NDArray[np.float64]) -> float:
+    release: Callable[[npt.NDArray[np.float64]], object] = measurement
     return _number(release(data))
 
 
@@ -341,8 +353,8 @@ def _number(value: object) -> float:
     return float(value)
 
 
-def _release_many(measurement: Measurement, data: list[float]) -> list[float]:
-    release: Callable[[list[float]], object] = measurement
+def _release_many(measurement: Measurement, data: npt.NDArray[np.float64]) -> list[float]:
+    release: Callable[[npt.NDArray[np.float64]], object] = measurement
     values = release(data)
     if not isinstance(values, list):  # pragma: no cover - OpenDP's declared output type
         raise TypeError(f"OpenDP released {values!r} where a list was expected")
@@ -372,7 +384,8 @@ def _quantile_measurement(
             clamp.output_domain,
             clamp.output_metric,
             max_divergence(),
-            list(grid),
+            # An array crosses into OpenDP as one buffer; a list, candidate by candidate.
+            np.asarray(grid, dtype=np.float64),
             alpha,
             scale,
         )

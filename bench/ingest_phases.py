@@ -2,6 +2,10 @@
 this process's CPU, and on PostgreSQL the CPU of the load's server process.
 
     PYTHONPATH=$PWD .venv/bin/python bench/ingest_phases.py metrics.csv
+    PYTHONPATH=$PWD .venv/bin/python bench/ingest_phases.py metrics.csv --read-only
+
+`--read-only` times reading and checking the file (nothing staged): one row at a time, then a
+block at a time by column as the load does; the database only gives the entities and units.
 
 DATABASE_URL names a database that already holds the file's definitions and entities (and no
 values of its months, for the first load's path). The server's CPU is read from
@@ -19,11 +23,26 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from settings import SegmentOptions
 from store.engine import create_engine
 from store.ingest import IngestKind, staging
-from store.ingest.entry import ingest_file
+from store.ingest.blocks import ColumnBlock
+from store.ingest.columns import ColumnMatcher
+from store.ingest.entry import STAGE_CHUNK_ROWS, ingest_file
+from store.ingest.kinds import metrics
+from store.ingest.kinds.base import IngestOptions
+from store.ingest.progress import NoProgress
+from store.ingest.reading import TableReader, open_table_file
 
-_PHASES = ("add", "finish_loading", "duplicates", "changes", "write_if_all_new", "write")
+_PHASES = (
+    "add",
+    "add_columns",
+    "finish_loading",
+    "duplicates",
+    "changes",
+    "write_if_all_new",
+    "write",
+)
 
 
 def _cpu() -> float:
@@ -60,6 +79,33 @@ class Phases:
         return run
 
 
+async def read_only(path: Path) -> None:
+    """CPU of reading and checking the file, row by row and by blocks, without staging."""
+    engine = create_engine(os.environ["DATABASE_URL"])
+    options = IngestOptions(app=None, columns={}, segment=SegmentOptions())
+    for way in ("rows", "blocks"):
+        async with engine.connect() as connection:
+            validator = await metrics.LOADER.prepare(connection, options)
+        assert isinstance(validator, metrics.MetricsValidator)
+        reader = TableReader(open_table_file(path), ColumnMatcher(metrics.COLUMNS), NoProgress())
+        cpu = time.process_time()
+        if way == "rows":
+            for line, row in reader:
+                validator.check(line, row)
+                validator.take_staged()
+        else:
+            for block in reader.blocks(STAGE_CHUNK_ROWS):
+                if isinstance(block, ColumnBlock):
+                    if validator.stage_block(block) is not None:
+                        continue
+                    block = block.records()
+                for line, row in block:
+                    validator.check(line, row)
+                validator.take_staged()
+        print(f"{way:7} {validator.rows:,} rows checked: {time.process_time() - cpu:.2f} s CPU")
+    await engine.dispose()
+
+
 async def main(path: Path) -> None:
     phases = Phases()
     for name in _PHASES:
@@ -82,4 +128,7 @@ async def main(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1])))
+    if "--read-only" in sys.argv[2:]:
+        asyncio.run(read_only(Path(sys.argv[1])))
+    else:
+        asyncio.run(main(Path(sys.argv[1])))

@@ -41,6 +41,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 import random
 import shutil
@@ -427,6 +428,13 @@ class Built:
 def build(store: str, size: Size, base: bool, args: argparse.Namespace, folder: Path) -> Built:
     load_before = " ".join(f"{load:.2f}" for load in os.getloadavg())
     accounts = _account_ids(size)
+    if args.queries_only:
+        # The databases of an earlier run kept with --keep (same --workdir and --postgres-url):
+        # only the queries and the size are measured again; ingest and publish show as nan.
+        url = _database_url(store, size, base, args, folder)
+        env = _environment(url, size)
+        missing = (math.nan, math.nan, math.nan)
+        return Built(store, size, url, env, accounts, 0, missing, missing, load_before)
     files_folder = folder / f"files-{size.accounts}"
     files_folder.mkdir(exist_ok=True)
     say(f"{store}, {size.values:,} values: writing the files")
@@ -668,6 +676,12 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="default: a new temp folder")
     parser.add_argument("--keep", action="store_true", help="keep the folder (database, logs)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="measure the queries on the databases kept by an earlier run (--keep, same "
+        "--workdir and --postgres-url) instead of building them",
+    )
     args = parser.parse_args()
     if args.scale <= 0 or args.baseline_scale < 0:
         parser.error("--scale must be above 0 and --baseline-scale at least 0")
@@ -680,6 +694,8 @@ def main() -> None:
     if args.baseline_scale and round(FULL_ACCOUNTS * args.baseline_scale) != size.accounts:
         base_size = Size(accounts=max(100, round(FULL_ACCOUNTS * args.baseline_scale)))
     stores = [args.only] if args.only else ["sqlite", "postgres"]
+    if args.queries_only and (args.workdir is None or not args.keep):
+        parser.error("--queries-only needs the --workdir of the earlier run, and --keep")
     folder = args.workdir or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict[str, Any]] = {}

@@ -296,6 +296,30 @@ def segment(
 
     for result in run_on_database(settings, job):
         print(result.summary())
+    # A load of sales or ledger data re-segments its apps with the environment's settings:
+    # options given here only would silently be undone by the next load.
+    differing = [
+        f"{_SEGMENT_VARIABLES[name]}={value}"
+        for name, value in chosen.items()
+        if value != getattr(base.credit if name in credit_fields else base, name)
+    ]
+    if differing:
+        err().print(
+            "Note: the next load of sales or ledger data recomputes these apps with the "
+            f"environment's settings; to keep these options, set {' '.join(differing)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+# The environment variable of each `segment` option's setting.
+_SEGMENT_VARIABLES = {
+    "max_clusters": "PROFILING_SEGMENT_CLUSTERS",
+    "recent_quarters": "PROFILING_RECENT_QUARTERS",
+    "payment_terms_days": "PROFILING_PAYMENT_TERMS_DAYS",
+    "low_risk_from": "PROFILING_LOW_RISK_SCORE",
+    "high_risk_below": "PROFILING_HIGH_RISK_SCORE",
+}
 
 
 @app.command(short_help="Compute and freeze a month's benchmarks and pulse report.")

@@ -102,7 +102,12 @@ def _exact_decimals(values: Sequence[Any], process: Callable[[Any], Decimal | No
     printed = " ".join(map(str, values))
     if "E+" not in printed and "e+" not in printed:
         return list(values)
-    return list(map(process, values))
+    # Only the values that print with it go through `process`: whole amounts such as counts
+    # (2637400 arrives as 2.6374E+6) are common, and one of them sent every value through it.
+    return [
+        value if "E+" not in text and "e+" not in text else process(value)
+        for value, text in zip(values, map(str, values), strict=True)
+    ]
 
 
 class App(SQLModel, table=True):

@@ -9,6 +9,7 @@ from typing import NoReturn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from settings import SegmentOptions
+from store.ingest.blocks import ColumnBlock
 from store.ingest.columns import ColumnMatcher
 from store.ingest.errors import FileRejected, IngestRejected, RowProblem
 from store.ingest.kind import IngestKind
@@ -151,13 +152,20 @@ async def _ingest_staged(
             progress.start(f"Reading {path.name}", total=table_file.size)
             check = validator.check
             staged = validator.staged
-            for line, row in reader:
-                reasons = check(line, row)
-                if reasons:
-                    problems.append(RowProblem(line, "; ".join(reasons)))
-                elif len(staged) >= STAGE_CHUNK_ROWS:
-                    await stage.add(validator.take_staged())
-                    staged = validator.staged
+            for block in reader.blocks(STAGE_CHUNK_ROWS):
+                if isinstance(block, ColumnBlock):
+                    columns = validator.stage_block(block)
+                    if columns is not None:
+                        await stage.add_columns(columns)
+                        continue
+                    block = block.records()
+                for line, row in block:
+                    reasons = check(line, row)
+                    if reasons:
+                        problems.append(RowProblem(line, "; ".join(reasons)))
+                    elif len(staged) >= STAGE_CHUNK_ROWS:
+                        await stage.add(validator.take_staged())
+                        staged = validator.staged
             await stage.add(validator.take_staged())
             problems.extend(reader.problems)
             problems.extend(validator.finish())

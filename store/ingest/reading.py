@@ -20,9 +20,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from analytics.export_text import (
     control_character,
     is_rule_line,
 )
+from store.ingest.blocks import ColumnBlock, column_block
 from store.ingest.columns import ColumnMatcher
 from store.ingest.encoding import (
     UTF8,
@@ -56,6 +58,8 @@ from store.ingest.xlsx import Workbook, is_workbook
 
 Row = dict[str, str | None]
 Record = tuple[int, Row]
+# Rows read a block at a time: as columns, or (lines that are not plain) as records.
+Block = ColumnBlock | list[Record]
 
 # The key a row read right under a rule line carries (no field is named so).
 BELOW_RULE = "_below_rule"
@@ -289,6 +293,8 @@ class TableReader:
         self.progress = progress
         self.problems: list[RowProblem] = []
         self.rows_read = 0
+        # Whether the last line read was a rule line (the next row is right under it).
+        self._below_rule = False
 
     def _checked(self, line: int, row: Row) -> bool:
         """Whether a row of a suspect line is fit to keep (else its problem is kept)."""
@@ -322,41 +328,127 @@ class TableReader:
                         self.progress.advance(position - reported)
                         reported = position
             except UnicodeDecodeError as exc:
-                if self.table.encoding.codec != UTF8.codec:
-                    raise FileRejected(
-                        f"not {self.table.encoding.name} text as its byte order mark says: "
-                        f"save it as UTF-8"
-                    ) from exc
-                line = _first_line_not_utf8(path)
-                raise FileRejected(
-                    f"not UTF-8 text (line {line} is not): save it as UTF-8, with or without BOM"
-                ) from exc
+                raise self._not_decoded(exc) from exc
             self.progress.advance(max(self.table.size - reported, 0))
         self.matcher.check_required()
 
-    def _csv_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
+    def blocks(self, size: int) -> Iterator[Block]:
+        """The rows a block of about `size` at a time: a `ColumnBlock` of plain CSV lines, or
+        the records of the others (the same rows, problems and line numbers as iterating)."""
+        if self.table.format is not SourceFormat.CSV or not self.table.control_free:
+            records = iter(self)
+            while chunk := list(islice(records, size)):
+                yield chunk
+            return
+        path = self.table.path
+        try:
+            raw = path.open("rb")
+        except OSError as exc:
+            raise FileRejected(f"cannot read it: {exc.strerror or exc}") from exc
+        with raw, io.TextIOWrapper(raw, encoding=self.table.encoding.codec, newline="") as text:
+            reported = 0
+            try:
+                for block in self._csv_blocks(text, size):
+                    yield block
+                    position = raw.tell()
+                    self.progress.advance(position - reported)
+                    reported = position
+            except UnicodeDecodeError as exc:
+                raise self._not_decoded(exc) from exc
+            self.progress.advance(max(self.table.size - reported, 0))
+        self.matcher.check_required()
+
+    def _csv_blocks(self, text: io.TextIOWrapper, size: int) -> Iterator[Block]:
         assert self.table.delimiter is not None
-        reader = csv.reader(text, delimiter=self.table.delimiter, skipinitialspace=True)
+        delimiter = self.table.delimiter
+        reader = self._csv_reader(text)
+        header = self._csv_header(reader)
+        pairs = self.matcher.match_header(header)
+        width = len(header)
+        lines_before = reader.line_num
+        while lines := list(islice(text, size)):
+            block_text = "".join(lines)
+            quoted = '"' in block_text
+            block = None
+            if not quoted and not self._below_rule:
+                block = column_block(
+                    first_line=lines_before + 1,
+                    lines=lines,
+                    text=block_text,
+                    pairs=pairs,
+                    width=width,
+                    max_line=MAX_ID_LENGTH,
+                    delimiter=delimiter,
+                )
+            if block is not None:
+                self.rows_read += block.size
+                yield block
+                lines_before += len(lines)
+                continue
+            rows: list[list[str]] | None = None
+            if not quoted:
+                try:
+                    rows = list(self._csv_reader(lines))
+                except csv.Error:
+                    rows = None
+            if rows is None or len(rows) != len(lines):
+                # A quoted value may span lines (or a line is one csv refuses): the rest of
+                # the file row by row, as csv reads it.
+                rest = self._csv_rows(
+                    self._csv_reader(chain(lines, text)), pairs, width, lines_before
+                )
+                while chunk := list(islice(rest, size)):
+                    yield chunk
+                return
+            records = [
+                self._csv_record(line, cells, pairs, width)
+                for line, cells in enumerate(rows, start=lines_before + 1)
+            ]
+            yield [record for record in records if record is not None]
+            lines_before += len(lines)
+
+    def _not_decoded(self, exc: UnicodeDecodeError) -> FileRejected:
+        if self.table.encoding.codec != UTF8.codec:
+            return FileRejected(
+                f"not {self.table.encoding.name} text as its byte order mark says: save it as UTF-8"
+            )
+        line = _first_line_not_utf8(self.table.path)
+        return FileRejected(
+            f"not UTF-8 text (line {line} is not): save it as UTF-8, with or without BOM"
+        )
+
+    def _csv_reader(self, lines: Iterable[str]) -> Any:
+        assert self.table.delimiter is not None
+        return csv.reader(lines, delimiter=self.table.delimiter, skipinitialspace=True)
+
+    def _csv_header(self, reader: Any) -> list[str]:
         header: list[str] = []
         header_line = self.table.header_line or 0
         if self.table.headerless is not None:
-            header = self.table.headerless.names
-        else:
-            try:
-                # Blank lines (and a title) before the header are skipped; lines keep their
-                # numbers.
-                while not "".join(header).strip() or reader.line_num < header_line:
-                    header = next(reader)
-            except csv.Error as exc:
-                raise FileRejected(f"line {reader.line_num}: {exc}") from exc
-            except StopIteration:
-                header = []
-            header = list(self.table.header_names or header)
-        pairs = self.matcher.match_header(header)
-        width = len(header)
-        end = reader.line_num
-        below_rule = False
-        control_free = self.table.control_free
+            return self.table.headerless.names
+        try:
+            # Blank lines (and a title) before the header are skipped; lines keep their
+            # numbers.
+            while not "".join(header).strip() or reader.line_num < header_line:
+                header = next(reader)
+        except csv.Error as exc:
+            raise FileRejected(f"line {reader.line_num}: {exc}") from exc
+        except StopIteration:
+            header = []
+        # A header on two rows (the reader is past both) is read as one.
+        return list(self.table.header_names or header)
+
+    def _csv_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
+        reader = self._csv_reader(text)
+        header = self._csv_header(reader)
+        yield from self._csv_rows(reader, self.matcher.match_header(header), len(header), 0)
+
+    def _csv_rows(
+        self, reader: Any, pairs: list[tuple[str, int]], width: int, lines_before: int
+    ) -> Iterator[Record]:
+        """The records of a csv reader whose first line is line `lines_before` + 1 of the file
+        (or the line after the header, when the reader read it)."""
+        end = lines_before + reader.line_num
         while True:
             try:
                 cells = next(reader, None)
@@ -364,39 +456,48 @@ class TableReader:
                 raise FileRejected(f"line {end + 1}: {exc} (is a quote left open?)") from exc
             if cells is None:
                 return
-            line, end = end + 1, reader.line_num
-            joined = "".join(cells)
-            if not joined.strip():
-                continue
-            if joined[0] in RULE_STARTS and is_rule_line(joined):
-                below_rule = True
-                continue
-            self.rows_read += 1
-            count = len(cells)
-            if count > width and "".join(cells[width:]).strip():
-                self.problems.append(
-                    RowProblem(
-                        line,
-                        f"{count} values but the header has {width} columns "
-                        f"(quote values that contain the delimiter)",
-                    )
+            line, end = end + 1, lines_before + reader.line_num
+            record = self._csv_record(line, cells, pairs, width)
+            if record is not None:
+                yield record
+
+    def _csv_record(
+        self, line: int, cells: list[str], pairs: list[tuple[str, int]], width: int
+    ) -> Record | None:
+        """The record of one row's cells; None for a blank or rule line, or a bad row (its
+        problem kept)."""
+        joined = "".join(cells)
+        if not joined.strip():
+            return None
+        if joined[0] in RULE_STARTS and is_rule_line(joined):
+            self._below_rule = True
+            return None
+        self.rows_read += 1
+        count = len(cells)
+        if count > width and "".join(cells[width:]).strip():
+            self.problems.append(
+                RowProblem(
+                    line,
+                    f"{count} values but the header has {width} columns "
+                    f"(quote values that contain the delimiter)",
                 )
-                continue
-            if count >= width:
-                row = {name: cells[index].strip() or None for name, index in pairs}
-            else:
-                row = {
-                    name: (cells[index].strip() or None) if index < count else None
-                    for name, index in pairs
-                }
-            if below_rule:
-                row[BELOW_RULE] = "yes"
-                below_rule = False
-            if (
-                len(joined) > MAX_ID_LENGTH or (not control_free and _suspect(joined))
-            ) and not self._checked(line, row):
-                continue
-            yield line, row
+            )
+            return None
+        if count >= width:
+            row = {name: cells[index].strip() or None for name, index in pairs}
+        else:
+            row = {
+                name: (cells[index].strip() or None) if index < count else None
+                for name, index in pairs
+            }
+        if self._below_rule:
+            row[BELOW_RULE] = "yes"
+            self._below_rule = False
+        if (
+            len(joined) > MAX_ID_LENGTH or (not self.table.control_free and _suspect(joined))
+        ) and not self._checked(line, row):
+            return None
+        return line, row
 
     def _cell_records(
         self, header: list[str], rows: Iterator[tuple[int, list[str | None] | None]]

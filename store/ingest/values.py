@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
@@ -18,6 +18,13 @@ _FALSE = frozenset({"false", "0", "no"})
 # Plain decimal notation with an optional exponent: no thousands separators, no `_`
 # (which Decimal() would accept), no NaN or Infinity.
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# A number written as its Decimal prints it (str(Decimal(text)) == text): no sign but a
+# minus, no leading zero, no exponent, no lone point, and not 0.000000x (printed with an
+# exponent); at most 31 digits on either side, far within NUMERIC's range.
+_PRINTED = r"-?(?:[1-9]\d{0,30}(?:\.\d{1,31})?|0(?:\.(?!000000)\d{1,31})?)"
+# A column of such numbers joined by line breaks, checked by one match.
+_PRINTED_LINES = re.compile(rf"(?:{_PRINTED}\n)*{_PRINTED}")
+_PRINTED_ONE = re.compile(_PRINTED)
 # The largest value of an INTEGER column on PostgreSQL (SQLite's are larger).
 _MAX_INTEGER = 2**31 - 1
 # PostgreSQL NUMERIC's range: up to 131072 digits before the point and 16383 after.
@@ -69,6 +76,26 @@ def parse_decimal(text: str, *, column: str) -> Decimal:
         if value.adjusted() >= _MAX_INTEGER_DIGITS or exponent < -_MAX_FRACTION_DIGITS:
             raise BadValue(f"{column} {text[:40]!r} is out of range")
     return value
+
+
+def decimal_texts(texts: Sequence[str], *, column: str) -> Sequence[str] | None:
+    """Each text as the Decimal `parse_decimal` makes of it prints itself (the text a store
+    keeps), or None if any is not a value `parse_decimal` accepts. A column of numbers
+    written plainly, the common case, is checked by one match and kept as it is."""
+    joined = "\n".join(texts)
+    # (A text holding a line break would pass for several.)
+    if joined.count("\n") == len(texts) - 1 and _PRINTED_LINES.fullmatch(joined) is not None:
+        return texts
+    printed: list[str] = []
+    for text in texts:
+        if _PRINTED_ONE.fullmatch(text) is not None:
+            printed.append(text)
+            continue
+        try:
+            printed.append(str(parse_decimal(text, column=column)))
+        except BadValue:
+            return None
+    return printed
 
 
 def _date_parts(text: str) -> tuple[int, int, int | None] | None:

@@ -16,9 +16,12 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
+import numpy as np
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from analytics.cohort import MIN_COHORT, effective_minimum, is_publishable
@@ -29,7 +32,7 @@ from analytics.private_release import MetricBounds
 from analytics.revision import BlockingCohort, blocking_cohorts
 from analytics.rollups import roll_up
 from settings import DEFAULT_PRIVACY_EPSILON
-from store.ingest.progress import IngestProgress, NoProgress
+from store.running.driver_select import DriverSelect
 from store.tables import (
     ACCOUNT_TABLE,
     COHORT_REVISION_TABLE,
@@ -40,8 +43,20 @@ from store.tables import (
     Level,
 )
 
+if TYPE_CHECKING:
+    # For its type only: importing store.ingest at run time loads the whole ingest machinery
+    # (about 0.5 s of the `publish` command's CPU).
+    from store.ingest.progress import IngestProgress
+
 CohortKey = tuple[str, str]  # (industry_id, metric_name)
-_PARTITION_ROWS = 20_000
+
+
+class _NoProgress:
+    def start(self, phase: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, amount: int) -> None:
+        pass
 
 
 class PublishRefused(Exception):
@@ -58,6 +73,12 @@ class PublishResult:
     values: int
 
 
+# A member is (value, account_id); mapped in C over a cohort's 1,000 members rather than
+# through a Python loop each (200,000 members a month at ten million values).
+_VALUE = itemgetter(0)
+_ACCOUNT = itemgetter(1)
+
+
 @dataclass(slots=True)
 class _Cohort:
     members: list[tuple[Decimal, str]]  # (value, account_id), sorted on freezing
@@ -65,12 +86,23 @@ class _Cohort:
 
     def freeze(self) -> tuple[list[str], list[Decimal]]:
         self.members.sort()
-        return [account for _, account in self.members], [value for value, _ in self.members]
+        return list(map(_ACCOUNT, self.members)), list(map(_VALUE, self.members))
+
+
+# The month's values read as columns on the driver, converted a column at a time exactly as
+# Core converts them (store/running/driver_select.py): through Core, each of the 200,000 values
+# of a month at ten million values went through ExactDecimal's processor one call at a time.
+_MONTH_VALUES = DriverSelect(
+    select(METRIC_TABLE.c.entity_id, METRIC_TABLE.c.metric_name, METRIC_TABLE.c.value).where(
+        METRIC_TABLE.c.level == bindparam("level"),
+        METRIC_TABLE.c.effective_date == bindparam("month"),
+    )
+)
 
 
 async def _month_values(connection: AsyncConnection, month: dt.date) -> dict[CohortKey, _Cohort]:
     """Every account-level value of the month with its account's sector."""
-    metric, account = METRIC_TABLE.c, ACCOUNT_TABLE.c
+    account = ACCOUNT_TABLE.c
     # The accounts with a sector, then the month's values joined to them here: at ten million
     # values the database's join looked up the account of each of the month's 200,000 values.
     accounts = {
@@ -81,23 +113,18 @@ async def _month_values(connection: AsyncConnection, month: dt.date) -> dict[Coh
             )
         )
     }
-    result = await connection.stream(
-        select(metric.entity_id, metric.metric_name, metric.value).where(
-            metric.level == Level.ACCOUNT, metric.effective_date == month
-        )
+    entity_ids, metric_names, values = await _MONTH_VALUES.columns(
+        connection, {"level": Level.ACCOUNT.value, "month": month}
     )
     cohorts: dict[CohortKey, _Cohort] = defaultdict(lambda: _Cohort([]))
-    # Partitions, not rows: each async step costs a greenlet switch, which per row would be
-    # most of the job's time on a million values.
-    async for partition in result.partitions(_PARTITION_ROWS):
-        for account_id, metric_name, value in partition:
-            found = accounts.get(account_id)
-            if found is None:  # not an account, or one without a sector
-                continue
-            industry_id, app_id = found
-            cohort = cohorts[industry_id, metric_name]
-            cohort.members.append((value, account_id))
-            cohort.apps[app_id] += 1
+    for account_id, metric_name, value in zip(entity_ids, metric_names, values, strict=True):
+        found = accounts.get(account_id)
+        if found is None:  # not an account, or one without a sector
+            continue
+        industry_id, app_id = found
+        cohort = cohorts[industry_id, metric_name]
+        cohort.members.append((value, account_id))
+        cohort.apps[app_id] += 1
     return cohorts
 
 
@@ -180,7 +207,7 @@ async def publish_month(
     a second publication without `revise`, and a revision that would allow differencing.
     `privacy_epsilon` is the budget of the month's private releases in each industry."""
     month = first_of_month(month)
-    progress = progress or NoProgress()
+    progress = progress or _NoProgress()
     minimum = effective_minimum(min_cohort)
     if month > last_full_month(today):
         raise PublishRefused(
@@ -209,7 +236,7 @@ async def publish_month(
                 f"no account-level metric values of accounts with an industry in {month:%Y-%m}: "
                 "nothing to publish"
             )
-        members = {key: frozenset(a for _, a in cohort.members) for key, cohort in cohorts.items()}
+        members = {key: frozenset(map(_ACCOUNT, cohort.members)) for key, cohort in cohorts.items()}
         frozen: dict[CohortKey, tuple[str, str, dict[str, object]]] = {}
         # Every membership the month ever had, even of a publication since removed by hand.
         history = await _earlier_members(connection, month)
@@ -264,7 +291,7 @@ async def publish_month(
                 "p90": None,
                 "rollup": None,
                 "member_ids": orjson.dumps(account_ids).decode(),
-                "member_values": orjson.dumps([str(v) for v in sorted_values]).decode(),
+                "member_values": orjson.dumps(list(map(str, sorted_values))).decode(),
                 "member_apps": orjson.dumps(dict(sorted(cohort.apps.items()))).decode(),
                 **dict.fromkeys(_PRIVATE_COLUMNS),
             }
@@ -272,7 +299,9 @@ async def publish_month(
                 # From the values already read, on both stores: percentile_cont in PostgreSQL
                 # gives the same rounded figures (tests/store/jobs/test_publish.py) but read the
                 # month a second time, scattered over the table (1.7 s of 2.4 s at 10M values).
-                computed = percentiles(sorted_values)
+                # The values as floats once, for the percentiles and the private releases.
+                floats = np.asarray(sorted_values, dtype=np.float64)
+                computed = percentiles(floats)
                 row.update(zip(("p25", "p50", "p75", "p90"), computed, strict=True))
                 row["rollup"] = roll_up(sorted_values, aggregations[metric_name])
                 aggregation, bounds = definitions[metric_name]
@@ -285,7 +314,7 @@ async def publish_month(
                     row.update(kept[2])  # the same data: the same draw, no budget spent again
                 elif bounds is not None:
                     figures = private_figures(
-                        sorted_values,
+                        floats,
                         bounds=bounds,
                         aggregation=aggregation,
                         epsilon=epsilon_of[industry_id],

@@ -81,11 +81,17 @@ def test_a_malformed_column_option_is_refused(database: Path, loaded: Path) -> N
 
 
 def test_segment_recomputes_with_the_options_given(database: Path, loaded: Path) -> None:
-    result = run(database, "segment", "--clusters", "1")
+    result = run(database, "segment", "--clusters", "1", "--payment-terms-days", "30")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Segments of app ksa: 2 accounts with sales over 2 quarters, 0 with ledger entries"
     ]
+    # The next load would undo an option that differs from the environment: it says so (the
+    # payment terms given are the environment's own).
+    assert result.stderr.splitlines()[-1] == (
+        "Note: the next load of sales or ledger data recomputes these apps with the "
+        "environment's settings; to keep these options, set PROFILING_SEGMENT_CLUSTERS=1"
+    )
     assert {row[0] for row in rows(database, "select frequency_segment from quarter_segment")} == {
         "AVERAGE"
     }

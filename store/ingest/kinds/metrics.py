@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.units import same_unit
+from store.ingest.blocks import ColumnBlock
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
@@ -31,8 +32,14 @@ from store.ingest.kinds.base import (
 )
 from store.ingest.plan import TableWrite, WriteMode, WritePlan
 from store.ingest.reading import Row
-from store.ingest.staging import StagedRow
-from store.ingest.values import BadValue, parse_decimal, parse_month, parse_unit
+from store.ingest.staging import StagedColumns, StagedRow
+from store.ingest.values import (
+    BadValue,
+    decimal_texts,
+    parse_decimal,
+    parse_month,
+    parse_unit,
+)
 from store.tables import Level
 
 COLUMNS = ColumnSpec(
@@ -121,6 +128,65 @@ class MetricsValidator:
                     self.rows += 1
                     return []
         return self._check(line, row)
+
+    def stage_block(self, block: ColumnBlock) -> StagedColumns | None:
+        """The rows of a block checked a column at a time, if every one is a common row
+        (`check`'s fast path); None, with nothing kept, if any row needs the full check."""
+        columns = block.columns
+        levels = columns.get("level")
+        entity_ids = columns.get("entity_id")
+        metric_names = columns.get("metric_name")
+        dates = columns.get("effective_date")
+        values = columns.get("value")
+        if levels is None or entity_ids is None or metric_names is None or dates is None:
+            return None
+        # An empty cell (a missing value) needs the full check to be reported; an empty unit
+        # is none, as in `check`.
+        if values is None or any(
+            "" in column for column in (entity_ids, metric_names, dates, values)
+        ):
+            return None
+        entities = self._entities
+        distinct_levels = set(levels)
+        if not distinct_levels <= entities.keys():
+            return None
+        if len(distinct_levels) == 1:
+            if not entities[levels[0]].keys() >= set(entity_ids):
+                return None
+        elif not all(
+            map(lambda level, entity_id: entity_id in entities[level], levels, entity_ids)
+        ):
+            return None
+        units = columns.get("unit")
+        known = self._metric_units
+        if units is None:
+            if not all((name, None) in known for name in set(metric_names)):
+                return None
+        elif not all(
+            (name, unit or None) in known
+            for name, unit in set(zip(metric_names, units, strict=True))
+        ):
+            return None
+        months = self._months
+        for text in set(dates).difference(months):
+            if len(months) >= _MONTHS_REMEMBERED:
+                return None
+            try:
+                months[text] = parse_month(text, column="effective_date")
+            except BadValue:
+                return None
+        texts = decimal_texts(values, column="value")
+        if texts is None:
+            return None
+        self.rows += block.size
+        return StagedColumns(
+            block.first_line,
+            levels,
+            entity_ids,
+            metric_names,
+            list(map(months.__getitem__, dates)),
+            texts,
+        )
 
     def _check(self, line: int, row: Row) -> list[str]:
         reasons: list[str] = []

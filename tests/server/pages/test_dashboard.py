@@ -253,6 +253,21 @@ def test_the_customer_view_carries_the_api_values_from_two_requests(
         [q["quarter"], q["frequencySegment"], q["monetarySegment"]] for q in profile["quarters"]
     ]
     assert browser.find_element("id", "first-purchase").text == profile["firstPurchase"]
+    # A quarter that ends after the app's latest sale is marked partial: the demo sells until
+    # November 2026, so its last quarter, and only it, is 2026-Q4 so far.
+    (span,) = [
+        listed
+        for listed in server.query("internal", "{ apps { appId lastSale } }")["data"]["apps"]
+        if listed["appId"] == _app_of(server, ACCOUNT)
+    ]
+    partial = browser.execute_script(
+        """return [...document.querySelectorAll('#rfm .quarter')]
+             .filter(q => q.querySelector('.partial')).map(q => q.dataset.quarter);"""
+    )
+    assert partial == ["2026-Q4"] == [profile["quarters"][-1]["quarter"]]
+    assert browser.find_element("css selector", "#rfm .partial").text == (
+        f"so far: to {span['lastSale']}"
+    )
     # Amounts without a currency (the sales and ledger files name none): grouped, with cents.
     revenues = browser.execute_script(
         """return [...document.querySelectorAll('#rfm .revenue')].map(r =>

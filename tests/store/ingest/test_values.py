@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from store.ingest.values import (
     BadValue,
+    decimal_texts,
     parse_bool,
     parse_count,
     parse_date,
@@ -124,3 +125,26 @@ def test_units_are_kept_as_written_once_trimmed_and_known() -> None:
         parse_unit("parsecs")
     with pytest.raises(BadValue, match=r"Unknown unit"):
         parse_unit("   ")
+
+
+_NUMBER_TEXTS = st.one_of(
+    finite_decimals.map(str),
+    finite_decimals.map(lambda value: format(value, "f")),
+    st.from_regex(r"[+-]?0*\d{0,35}(\.\d{0,35})?([eE][+-]?\d{1,3})?", fullmatch=True),
+    st.sampled_from(["0.000000", "0.0000001", "-0", "00.5", "5.", ".5", "NaN", "1,5", "", " 1"]),
+)
+
+
+@given(st.lists(_NUMBER_TEXTS, min_size=1, max_size=8))
+def test_decimal_texts_are_the_texts_of_parse_decimals_values(texts: list[str]) -> None:
+    """A column is kept as the text its Decimals print, or refused when one is not a value."""
+    try:
+        expected: list[str] | None = [str(parse_decimal(text, column="value")) for text in texts]
+    except BadValue:
+        expected = None
+    found = decimal_texts(texts, column="value")
+    assert (None if found is None else list(found)) == expected
+
+
+def test_a_line_break_does_not_pass_for_two_numbers() -> None:
+    assert decimal_texts(["1\n2"], column="value") is None

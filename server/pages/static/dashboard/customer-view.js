@@ -86,7 +86,9 @@ async function loadSector(sector, metrics) {
 // what the picker knows of the account (its industry), `showError` one line for the page.
 let latestCall = 0;
 
-export async function showCustomer(container, { accountId, known, definitions, showError }) {
+// `salesUntil(app)`: the latest sale on record of an app (as the key sees it), which a quarter
+// must reach past to be complete.
+export async function showCustomer(container, { accountId, known, definitions, showError, salesUntil = () => null }) {
   // A customer picked while another loads wins: the older answer is dropped.
   const call = ++latestCall;
   container.dataset.state = "loading";
@@ -135,7 +137,7 @@ export async function showCustomer(container, { accountId, known, definitions, s
     header(account),
     metricsSection(account, definitions),
     positionSection(account, definitions, sector, refusedAliases(refused)),
-    rfmSection(account.salesProfile),
+    rfmSection(account.salesProfile, salesUntil(account.app)),
     creditSection(account.creditRisk)
   );
   container.dataset.account = account.accountId;
@@ -300,7 +302,27 @@ function recencyText(profile) {
   return `${formatNumber(days, 0)} ${days === 1 ? "day" : "days"} before ${upTo}`;
 }
 
-function rfmSection(profile) {
+// The last day of a quarter named "YYYY-Qn", as an ISO date.
+function quarterEnd(name) {
+  const year = Number(name.slice(0, 4));
+  const quarter = Number(name.slice(6));
+  return new Date(Date.UTC(year, quarter * 3, 0)).toISOString().slice(0, 10);
+}
+
+// A quarter that ends after the latest sale on record is not over in the data: its orders and
+// revenue are so far, not the quarter's (the segments compare it with whole quarters).
+function partialMark(quarter, salesUntil) {
+  if (!salesUntil || quarterEnd(quarter.quarter) <= salesUntil) {
+    return null;
+  }
+  return h(
+    "span",
+    { class: "badge partial", title: "The quarter had not ended on the latest sale on record: its figures are partial." },
+    `so far: to ${salesUntil}`
+  );
+}
+
+function rfmSection(profile, salesUntil) {
   const title = h("h3", {}, "Quarterly RFM story");
   if (!profile) {
     return h("section", { class: "panel", id: "rfm" }, title, h("p", { class: "placeholder" }, "No sales ingested for this customer."));
@@ -324,7 +346,7 @@ function rfmSection(profile) {
         h(
           "li",
           { class: "quarter", "data-quarter": quarter.quarter },
-          h("span", { class: "quarter-name" }, quarter.quarter),
+          h("span", { class: "quarter-name" }, quarter.quarter, partialMark(quarter, salesUntil)),
           h("span", { class: "row-label" }, "Frequency"),
           segmentChip(quarter.frequencySegment, "frequency"),
           h("span", { class: "row-label" }, "Monetary"),

@@ -286,6 +286,7 @@ function openCustomer(accountId) {
     known: state.known.get(accountId),
     definitions: state.definitions,
     showError,
+    salesUntil: (app) => (state.sales.get(app) || {}).lastSale || null,
   });
 }
 
