@@ -1,10 +1,14 @@
 """sales: a customer, a date and an amount per line; optionally an invoice number, a
 quantity, a cost or a profit. Columns are guessed from the vocabulary of accounting exports.
 
-Amounts may carry a side (`Dr`/`Cr`, or Debit and Credit columns). A sales file's lines sit on
-the side most of them are on (debits in a customer's ledger, credits in a sales register);
-lines on the other side are returns and count negative, cost and profit included. Profit is
-the profit column, else the amount less the cost column, else unknown.
+Amounts may carry a side (`Dr`/`Cr`, Debit and Credit columns, or a side column: named
+`Dr/Cr`, or recognised by its values, see `_MAYBE_SIDES`). A sales file's lines sit on the
+side most of them are on (debits in a customer's ledger, credits in a sales register); lines
+on the other side are returns and count negative, cost and profit included. A voucher type
+column classes lines (`analytics.export_voucher_types`): receipts, payments... are skipped,
+and a credit note without a side counts negative. Profit is the profit column, else the
+amount less the cost column, else unknown. A detailed register's item lines stand for their
+voucher's line (`store.ingest.kinds.vouchers`).
 
 A line is stored under its customer, date, invoice number and its place among the file's
 lines with the same three, so loading a file twice, or two exports that overlap, adds
