@@ -104,12 +104,12 @@ class SalesValidator:
         self._skipped = 0
         # Customer ids as the accounts' dict holds them, so kept lines share the strings.
         self._ids: dict[str, str] = {}
-        # Whether the column after the amount holds a side on every line that has a value.
         # Columns whose values may show them to be the side column: key -> whether some line
         # has a value, and whether every value is a side.
         self._sides_seen = {key: [False, True] for key in _MAYBE_SIDES}
         # The key of the voucher type (None when its column turned out to hold the sides).
         self._type_key: str | None = "voucher_type"
+        # The key of the side column's values, decided by the scan (`formats_known`).
         self._side_key = "side"
         # The line of the last row if it was kept (else 0): items may follow it, and then it
         # becomes their voucher (a detailed register).
