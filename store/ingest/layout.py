@@ -124,6 +124,8 @@ class Layout:
     header_line: int
     # The names of a header on two rows, read as one (`merge_header_rows`); None for one row.
     names: tuple[str, ...] | None = None
+    # Of whitespace-aligned text with a header on two rows: its columns, placed.
+    cells: tuple[Cell, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,13 +239,42 @@ def merge_header_rows(
     return tuple(name or top[index] for index, name in enumerate(below))
 
 
+def _overlap(left: Cell, right: Cell) -> bool:
+    return min(left.end, right.end) > max(left.start, right.start)
+
+
+def merge_aligned_rows(upper: str, lower: str, score: HeaderScore) -> tuple[Cell, ...] | None:
+    """The columns of a whitespace-aligned header on two rows: the lower row's names, and
+    the upper row's names above no lower one (`Value` above `Debit  Credit` gives way to
+    them); None unless the lower row continues the header, as `merge_header_rows` says."""
+    top = AlignedHeader.parse(upper).cells
+    below = AlignedHeader.parse(lower).cells
+    names = [cell.text for cell in below]
+    if not names or any(character.isdigit() for name in names for character in name):
+        return None
+    if all(any(_overlap(cell, name) for name in top) for cell in below):
+        return None
+    if score(names) < 1:
+        return None
+    kept = [cell for cell in top if not any(_overlap(cell, name) for name in below)]
+    return tuple(sorted((*kept, *below), key=lambda cell: cell.start))
+
+
 def _below_header(lines: Sequence[tuple[int, str]], layout: Layout, score: HeaderScore) -> Layout:
-    """The layout with the header's second row, if the line under it is one (delimited text
-    only: the cells of aligned text are placed by their position)."""
-    if layout.delimiter is None:
-        return layout
+    """The layout with the header's second row, if the line under it is one."""
     numbers = [number for number, _line in lines]
     at = numbers.index(layout.header_line)
+    if layout.delimiter is None:
+        below = next(
+            ((n, line) for n, line in lines[at + 1 :] if line.strip() and not is_rule_line(line)),
+            None,
+        )
+        if below is None:
+            return layout
+        placed = merge_aligned_rows(lines[at][1], below[1], score)
+        if placed is None:
+            return layout
+        return Layout(None, below[0], tuple(cell.text for cell in placed), placed)
     upper = split_header(lines[at][1], layout.delimiter)
     for number, line in lines[at + 1 :]:
         if not line.strip() or is_rule_line(line):

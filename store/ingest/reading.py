@@ -118,8 +118,10 @@ class TableFile:
     headerless: Headerless | None = None
     # Delimited or aligned text known to hold no control character: its rows need no check.
     control_free: bool = False
-    # A header on two rows (`header_line` the lower): its names read as one.
+    # A header on two rows (`header_line` the lower): its names read as one, and, in aligned
+    # text, its columns placed.
     header_names: tuple[str, ...] | None = None
+    aligned_header: AlignedHeader | None = None
 
     def describe(self) -> str:
         where = f", header on line {self.header_line}" if (self.header_line or 1) > 1 else ""
@@ -198,8 +200,10 @@ def open_table_file(
         layout = find_layout(numbered, header_score)
         if layout is not None:
             file_format = SourceFormat.CSV if layout.delimiter else SourceFormat.ALIGNED
-            single = layout.delimiter is None and single_spaces_fit(
-                lines[layout.header_line - 1], numbered[layout.header_line :]
+            single = (
+                layout.delimiter is None
+                and layout.cells is None
+                and single_spaces_fit(lines[layout.header_line - 1], numbered[layout.header_line :])
             )
             return TableFile(
                 path,
@@ -211,6 +215,7 @@ def open_table_file(
                 single_spaces=single,
                 control_free=control_free,
                 header_names=layout.names,
+                aligned_header=None if layout.cells is None else AlignedHeader(layout.cells, True),
             )
         headerless = None if content_guess is None else find_headerless(numbered, content_guess)
         if headerless is not None:
@@ -551,7 +556,9 @@ class TableReader:
             layout = AlignedHeader(cells=(), wide_gaps=True)
             for line, content in lines:
                 if content.strip() and line >= header_line:
-                    layout = AlignedHeader.parse(content.rstrip("\r\n"), single_spaces=single)
+                    layout = self.table.aligned_header or AlignedHeader.parse(
+                        content.rstrip("\r\n"), single_spaces=single
+                    )
                     break
 
         def split() -> Iterator[tuple[int, list[str | None] | None]]:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from analytics.export_columns import SALES_ROLES, header_score
-from store.ingest.layout import Layout, find_header_row, find_layout, merge_header_rows
+from store.ingest.layout import (
+    Layout,
+    find_header_row,
+    find_layout,
+    merge_aligned_rows,
+    merge_header_rows,
+)
 
 
 def _score(cells: list[str]) -> int:
@@ -47,3 +53,13 @@ def test_a_text_file_and_a_sheet_find_both_rows() -> None:
     rows = [(number, line.split(",")) for number, line in enumerate(lines, start=1)]
     sheet = find_header_row([(n, [c or None for c in cells]) for n, cells in rows], _score)
     assert sheet == Layout(None, 5, ("Date", "Particulars", "Vch No.", "Debit", "Credit"))
+
+
+def test_aligned_text_places_the_columns_of_both_rows() -> None:
+    upper = "Date         Particulars   Vch No.      Value"
+    # `Value` spans both columns: `Debit` starts under it.
+    lower = " " * upper.index("Value") + "Debit      Credit"
+    cells = merge_aligned_rows(upper, lower, _score)
+    assert cells is not None
+    assert [cell.text for cell in cells] == ["Date", "Particulars", "Vch No.", "Debit", "Credit"]
+    assert merge_aligned_rows(upper, "01-Apr-2025  Acme  S/1  100.00", _score) is None

@@ -278,3 +278,15 @@ async def test_a_flat_line_without_its_date_is_not_an_item(
     with pytest.raises(IngestRejected) as caught:
         await ingest_file(engine, kind=SALES, path=path)
     assert [str(problem) for problem in caught.value.problems] == ["line 3: missing date"]
+
+
+async def test_an_aligned_header_on_two_rows_is_read_as_one(engine: AsyncEngine) -> None:
+    path = FIXTURES / "sales_register_aligned.txt"
+    report = await ingest_file(engine, kind=SALES, path=path)
+    assert report.file_format == "whitespace-aligned text, header on lines 4 and 5"
+    assert (report.columns["debit"], report.columns["credit"]) == ("Debit", "Credit")
+    assert [(row[2], row[4]) for row in await _amounts(engine)] == [
+        ("S/002", D("45000.00")),
+        ("CN/001", D("-5000.00")),
+        ("S/001", D("123456.78")),
+    ]
