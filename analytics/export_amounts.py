@@ -43,6 +43,34 @@ class Side(StrEnum):
     CREDIT = "Cr"
 
 
+# What a side column (`Dr/Cr`, `D/C`) holds on each line, compared without case or dots.
+_SIDE_WORDS = {
+    "dr": Side.DEBIT,
+    "debit": Side.DEBIT,
+    "d": Side.DEBIT,
+    "cr": Side.CREDIT,
+    "credit": Side.CREDIT,
+    "c": Side.CREDIT,
+}
+
+
+class BadSide(ValueError):
+    """A text that names neither a debit nor a credit."""
+
+
+def parse_side(text: str) -> Side:
+    """The side a side column's cell names: `Dr`, `Debit`, `D`, `Cr`, `Credit`, `C` in any
+    case, with or without a dot."""
+    side = _SIDE_WORDS.get(text.strip().rstrip(".").strip().lower())
+    if side is None:
+        raise BadSide(f"{text!r} is neither Dr nor Cr (write Dr, Cr, Debit, Credit, D or C)")
+    return side
+
+
+def is_side(text: str) -> bool:
+    return text.strip().rstrip(".").strip().lower() in _SIDE_WORDS
+
+
 class DecimalMark(StrEnum):
     POINT = "."
     COMMA = ","

@@ -40,6 +40,9 @@ class Role:
     # Names exports give this column, most telling first.
     vocabulary: tuple[str, ...]
     description: str
+    # Matched by whole names only: `Amount (Dr/Cr)` is an amount with its side marks, not a
+    # side column.
+    exact_only: bool = False
     _exact: dict[str, int] = field(init=False, repr=False, compare=False)
     _phrases: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
 
@@ -57,6 +60,8 @@ class Role:
     def word_match(self, column: str) -> tuple[float, int] | None:
         """(share of the column's words covered, rank) of the best vocabulary name whose
         words appear, in order, among the column's."""
+        if self.exact_only:
+            return None
         column_words = words(column)
         best: tuple[float, int] | None = None
         for rank, phrase in enumerate(self._phrases):
@@ -180,8 +185,8 @@ def header_score(header: Sequence[str], role_set: RoleSet) -> int:
     return len(guess_columns(header, role_set))
 
 
-def _role(name: str, description: str, *vocabulary: str) -> Role:
-    return Role(name=name, vocabulary=vocabulary, description=description)
+def _role(name: str, description: str, *vocabulary: str, exact_only: bool = False) -> Role:
+    return Role(name=name, vocabulary=vocabulary, description=description, exact_only=exact_only)
 
 
 CUSTOMER = _role(
@@ -233,6 +238,13 @@ CREDIT = _role(
     "the credit amount, when debits and credits have columns of their own",
     *("credit", "credit amount", "cr amount", "cr", "credit amt", "cr amt", "credits"),
 )
+SIDE = _role(
+    "side",
+    "the side of each amount (Dr or Cr), when it has a column of its own",
+    *("dr cr", "cr dr", "debit credit", "credit debit", "dr or cr", "d c", "side"),
+    *("dr cr side", "balance side"),
+    exact_only=True,
+)
 QUANTITY = _role(
     "quantity",
     "the quantity sold",
@@ -259,6 +271,12 @@ KIND = _role(
     *("kind", "type", "voucher type", "vch type", "entry type", "transaction type", "txn type"),
     *("document type", "doc type", "transaction", "dr cr", "debit credit"),
 )
+VOUCHER_TYPE = _role(
+    "voucher_type",
+    "the voucher type of a sales line (Sales, Credit Note; a Receipt is not a sale)",
+    *("voucher type", "vch type", "type", "document type", "doc type", "transaction type"),
+    *("txn type", "entry type", "invoice type", "bill type", "voucher class"),
+)
 DUE_DATE = _role(
     "due_date",
     "the date an invoice is due",
@@ -266,7 +284,10 @@ DUE_DATE = _role(
 )
 
 SALES_ROLES = RoleSet(
-    roles=(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, AMOUNT, DEBIT, CREDIT, QUANTITY, COST, PROFIT),
+    roles=(
+        *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
+        *(COST, PROFIT, VOUCHER_TYPE),
+    ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )
 LEDGER_ROLES = RoleSet(

@@ -8,6 +8,7 @@ recognised by what they hold, over the file's first lines:
   amounts); a ledger's due date is the second such column;
 - a ledger's kind: a column whose every value names an invoice or a payment (`Sales`,
   `Receipt`);
+- a sales file's side: a column whose every value is `Dr` or `Cr` (`Debit`, `D`...);
 - the amount: the right-most column of amounts with decimals (`11.77`, `1,234.50 Dr`),
   else the right-most column of whole numbers that is not zero-padded; an amount has no
   letters but a `Dr`/`Cr` mark or a currency (`C1` is a code, not one C-dollar). Two
@@ -28,7 +29,13 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from analytics.export_amounts import BadAmount, DecimalMark, DecimalMarkEvidence, parse_amount
+from analytics.export_amounts import (
+    BadAmount,
+    DecimalMark,
+    DecimalMarkEvidence,
+    is_side,
+    parse_amount,
+)
 from analytics.export_dates import BadDate, DateOrder, parse_export_date
 from analytics.export_kinds import BadKind, entry_kind
 
@@ -51,6 +58,7 @@ class ColumnProfile:
     index: int
     dates: bool
     kinds: bool
+    sides: bool
     amounts: bool
     # Whole numbers only (no decimals, no signs or separators).
     whole: bool
@@ -113,6 +121,7 @@ def profile_column(index: int, values: Sequence[str]) -> ColumnProfile | None:
         index=index,
         dates=all(_is_date(value) for value in present),
         kinds=all(_is_kind(value) for value in present),
+        sides=all(is_side(value) for value in present),
         amounts=amounts,
         whole=all(_WHOLE.fullmatch(value) for value in present),
         decimals=decimals,
@@ -142,6 +151,7 @@ def columns_by_content(rows: Sequence[Sequence[str]], roles: Collection[str]) ->
     dates = [profile for profile in profiles if profile.dates]
     take("date", dates[0] if dates else None)
     take("due_date", dates[1] if len(dates) > 1 else None)
+    take("side", next((p for p in free.values() if p.sides and not p.amounts), None))
     take("kind", next((p for p in free.values() if p.kinds and not p.amounts), None))
     numbers = [p for p in free.values() if p.amounts and not p.dates]
     with_decimals = [p for p in numbers if p.decimals and not p.zero_padded]

@@ -109,6 +109,8 @@ def ingest(
     except IngestRejected as exc:
         # One write for all bad rows: a file may have a million of them.
         typer.echo("".join(f"{problem}\n" for problem in exc.problems), err=True, nl=False)
+        if exc.columns_line is not None:
+            typer.echo(exc.columns_line, err=True)
         raise _fail(exc.summary) from exc
     except (FileRejected, SettingsError) as exc:
         raise _fail(str(exc)) from exc

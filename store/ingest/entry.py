@@ -118,7 +118,10 @@ async def _ingest(
     problems.extend(validator.finish())
     if problems:
         raise IngestRejected(
-            file_name=path.name, problems=_one_per_line(problems), rows_read=reader.rows_read
+            file_name=path.name,
+            problems=_one_per_line(problems),
+            rows_read=reader.rows_read,
+            columns=matcher.mapping if loader.guess_columns is not None else None,
         )
 
     plan = validator.plan(matcher.present)

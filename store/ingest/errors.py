@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -29,8 +29,17 @@ class FileRejected(IngestError):
 class IngestRejected(IngestError):
     """Some rows are bad; every one of them is listed, and nothing was written."""
 
-    def __init__(self, *, file_name: str, problems: Sequence[RowProblem], rows_read: int) -> None:
+    def __init__(
+        self,
+        *,
+        file_name: str,
+        problems: Sequence[RowProblem],
+        rows_read: int,
+        columns: Mapping[str, str] | None = None,
+    ) -> None:
         self.problems = sorted(problems)
+        # Role -> the column guessed for it (exports of any shape): a bad guess shows here.
+        self.columns = dict(columns or {})
         self.rows_read = rows_read
         count = len(self.problems)
         rows = "row" if count == 1 else "rows"
@@ -39,3 +48,12 @@ class IngestRejected(IngestError):
             f"(fix the listed lines and load the file again)"
         )
         super().__init__(self.summary)
+
+    @property
+    def columns_line(self) -> str | None:
+        """`Columns taken: date <- 'Date', amount <- 'Value'`, for a file whose columns were
+        guessed, so that a wrong guess can be seen next to the rows it made bad."""
+        if not self.columns:
+            return None
+        taken = ", ".join(f"{role} <- {column!r}" for role, column in self.columns.items())
+        return f"Columns taken: {taken} (--column ROLE=COLUMN to change one)"

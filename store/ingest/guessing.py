@@ -16,6 +16,10 @@ from store.ingest.errors import FileRejected
 # Roles that give the amount another way: debit and credit columns beat an amount column,
 # unless --column names the amount.
 _AMOUNT_ROLES = ("amount", "debit", "credit")
+# The key under which rows carry the column right after the amount while its values have not
+# shown whether it is a side column (`Dr`/`Cr` on every line, under any name or none); no
+# role is named so.
+SIDE_CANDIDATE = "_side_candidate"
 # Bare numbers are never taken for dates in a header candidate (a `2024` in a title is not).
 _BARE_NUMBER = re.compile(r"[0-9]{1,7}")
 
@@ -78,13 +82,27 @@ class GuessingMatcher(ColumnMatcher):
         self._prefer_debit_and_credit(assigned)
         # In the file's order, as the report shows them.
         pairs = sorted(assigned.items(), key=lambda pair: pair[1])
+        candidate = self._side_candidate(columns, assigned)
         self.mapping = {role: columns[index] for role, index in pairs}
         used = set(assigned.values())
         self.ignored = [
             column for index, column in enumerate(columns) if index not in used and column
         ]
         self.check_required()
+        if candidate is not None:
+            pairs.append((SIDE_CANDIDATE, candidate))
         return pairs
+
+    def _side_candidate(self, columns: Sequence[str], assigned: dict[str, int]) -> int | None:
+        """The column right after the amount, when it gives no role and no side column was
+        found by name: exports put the `Dr`/`Cr` of each amount there, often without a name;
+        its values decide."""
+        if "side" not in self.role_set.names or "side" in assigned or "side" in self.overrides:
+            return None
+        amount = assigned.get("amount")
+        if amount is None or amount + 1 >= len(columns) or (amount + 1) in assigned.values():
+            return None
+        return amount + 1
 
     def _prefer_debit_and_credit(self, assigned: dict[str, int]) -> None:
         sides = [role for role in ("debit", "credit") if role in assigned]

@@ -120,8 +120,12 @@ class AlignedHeader:
 class Layout:
     # None for whitespace-aligned columns.
     delimiter: str | None
-    # The header's line in the file (1 is the first line).
+    # The header's line in the file (1 is the first line); of a header on two rows, the lower.
     header_line: int
+    # The names of a header on two rows, read as one (`merge_header_rows`); None for one row.
+    names: tuple[str, ...] | None = None
+    # Of whitespace-aligned text with a header on two rows: its columns, placed.
+    cells: tuple[Cell, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,13 +219,83 @@ def find_headerless(lines: Iterable[tuple[int, str]], guess: ContentGuess) -> He
     return None
 
 
+def merge_header_rows(
+    upper: Sequence[str], lower: Sequence[str], score: HeaderScore
+) -> tuple[str, ...] | None:
+    """The names of a header that spans two rows, as Tally writes `Value` over `Debit` and
+    `Credit`: each column takes the lower row's name, else the upper's. None unless the lower
+    row continues the header: no cell with a digit (data has dates and amounts), a name under
+    a column the upper row leaves blank, and names of roles on its own."""
+    width = max(len(upper), len(lower))
+    top = [cell.strip() for cell in upper] + [""] * (width - len(upper))
+    below = [cell.strip() for cell in lower] + [""] * (width - len(lower))
+    named = [cell for cell in below if cell]
+    if not named or any(character.isdigit() for cell in named for character in cell):
+        return None
+    if not any(name and not top[index] for index, name in enumerate(below)):
+        return None
+    if score(below) < 1:
+        return None
+    return tuple(name or top[index] for index, name in enumerate(below))
+
+
+def _overlap(left: Cell, right: Cell) -> bool:
+    return min(left.end, right.end) > max(left.start, right.start)
+
+
+def merge_aligned_rows(upper: str, lower: str, score: HeaderScore) -> tuple[Cell, ...] | None:
+    """The columns of a whitespace-aligned header on two rows: the lower row's names, and
+    the upper row's names above no lower one (`Value` above `Debit  Credit` gives way to
+    them); None unless the lower row continues the header, as `merge_header_rows` says."""
+    top = AlignedHeader.parse(upper).cells
+    below = AlignedHeader.parse(lower).cells
+    names = [cell.text for cell in below]
+    if not names or any(character.isdigit() for name in names for character in name):
+        return None
+    if all(any(_overlap(cell, name) for name in top) for cell in below):
+        return None
+    if score(names) < 1:
+        return None
+    kept = [cell for cell in top if not any(_overlap(cell, name) for name in below)]
+    return tuple(sorted((*kept, *below), key=lambda cell: cell.start))
+
+
+def _below_header(lines: Sequence[tuple[int, str]], layout: Layout, score: HeaderScore) -> Layout:
+    """The layout with the header's second row, if the line under it is one."""
+    numbers = [number for number, _line in lines]
+    at = numbers.index(layout.header_line)
+    if layout.delimiter is None:
+        below = next(
+            ((n, line) for n, line in lines[at + 1 :] if line.strip() and not is_rule_line(line)),
+            None,
+        )
+        if below is None:
+            return layout
+        placed = merge_aligned_rows(lines[at][1], below[1], score)
+        if placed is None:
+            return layout
+        return Layout(None, below[0], tuple(cell.text for cell in placed), placed)
+    upper = split_header(lines[at][1], layout.delimiter)
+    for number, line in lines[at + 1 :]:
+        if not line.strip() or is_rule_line(line):
+            continue
+        cells = split_header(line, layout.delimiter)
+        if not "".join(cells).strip():
+            continue  # a line of empty cells: `,,,,`
+        names = merge_header_rows(upper, cells, score)
+        return layout if names is None else Layout(layout.delimiter, number, names)
+    return layout
+
+
 def find_layout(lines: Iterable[tuple[int, str]], score: HeaderScore) -> Layout | None:
     """The delimiter and header line whose header names the most roles (the earliest line,
-    then the first delimiter, on a tie); None when no line names enough of them.
+    then the first delimiter, on a tie), with its second row if it spans two
+    (`merge_header_rows`); None when no line names enough of them.
 
     Runs of spaces separate columns only in a line without any delimiter: split on spaces,
     `Voucher Date | Party Name` would name more roles, word by word, than its real columns.
     """
+    lines = list(lines)
     best: tuple[int, Layout] | None = None
     searched = 0
     for number, line in lines:
@@ -239,17 +313,19 @@ def find_layout(lines: Iterable[tuple[int, str]], score: HeaderScore) -> Layout 
             found = score([cell.strip() for cell in cells])
             if found >= MIN_HEADER_SCORE and (best is None or found > best[0]):
                 best = (found, Layout(delimiter, number))
-    return None if best is None else best[1]
+    return None if best is None else _below_header(lines, best[1], score)
 
 
 def find_header_row(
     rows: Iterable[tuple[int, Sequence[str | None]]], score: HeaderScore
-) -> int | None:
-    """The number of the row, among the first non-empty ones of a sheet, that names the most
-    roles (the earliest on a tie); None when none names enough of them."""
+) -> Layout | None:
+    """The row, among the first non-empty ones of a sheet, that names the most roles (the
+    earliest on a tie), with its second row if it spans two; None when none names enough."""
     best: tuple[int, int] | None = None
     searched = 0
+    seen: list[tuple[int, list[str]]] = []
     for number, cells in rows:
+        seen.append((number, [cell or "" for cell in cells]))
         if not any(cells):
             continue
         searched += 1
@@ -258,4 +334,13 @@ def find_header_row(
         found = score([cell or "" for cell in cells])
         if found >= MIN_HEADER_SCORE and (best is None or found > best[0]):
             best = (found, number)
-    return None if best is None else best[1]
+    if best is None:
+        return None
+    upper = next(cells for number, cells in seen if number == best[1])
+    for number, cells in seen:
+        if number > best[1] and any(cell.strip() for cell in cells):
+            names = merge_header_rows(upper, cells, score)
+            if names is not None:
+                return Layout(None, number, names)
+            break
+    return Layout(None, best[1])

@@ -118,9 +118,15 @@ class TableFile:
     headerless: Headerless | None = None
     # Delimited or aligned text known to hold no control character: its rows need no check.
     control_free: bool = False
+    # A header on two rows (`header_line` the lower): its names read as one, and, in aligned
+    # text, its columns placed.
+    header_names: tuple[str, ...] | None = None
+    aligned_header: AlignedHeader | None = None
 
     def describe(self) -> str:
         where = f", header on line {self.header_line}" if (self.header_line or 1) > 1 else ""
+        if self.header_names is not None and self.header_line:
+            where = f", header on lines {self.header_line - 1} and {self.header_line}"
         if self.headerless is not None:
             where = ", no header row: columns by position"
         if self.delimiter is None:
@@ -194,8 +200,10 @@ def open_table_file(
         layout = find_layout(numbered, header_score)
         if layout is not None:
             file_format = SourceFormat.CSV if layout.delimiter else SourceFormat.ALIGNED
-            single = layout.delimiter is None and single_spaces_fit(
-                lines[layout.header_line - 1], numbered[layout.header_line :]
+            single = (
+                layout.delimiter is None
+                and layout.cells is None
+                and single_spaces_fit(lines[layout.header_line - 1], numbered[layout.header_line :])
             )
             return TableFile(
                 path,
@@ -206,6 +214,8 @@ def open_table_file(
                 encoding=encoding,
                 single_spaces=single,
                 control_free=control_free,
+                header_names=layout.names,
+                aligned_header=None if layout.cells is None else AlignedHeader(layout.cells, True),
             )
         headerless = None if content_guess is None else find_headerless(numbered, content_guess)
         if headerless is not None:
@@ -430,7 +440,8 @@ class TableReader:
             raise FileRejected(f"line {reader.line_num}: {exc}") from exc
         except StopIteration:
             header = []
-        return header
+        # A header on two rows (the reader is past both) is read as one.
+        return list(self.table.header_names or header)
 
     def _csv_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
         reader = self._csv_reader(text)
@@ -545,7 +556,9 @@ class TableReader:
             layout = AlignedHeader(cells=(), wide_gaps=True)
             for line, content in lines:
                 if content.strip() and line >= header_line:
-                    layout = AlignedHeader.parse(content.rstrip("\r\n"), single_spaces=single)
+                    layout = self.table.aligned_header or AlignedHeader.parse(
+                        content.rstrip("\r\n"), single_spaces=single
+                    )
                     break
 
         def split() -> Iterator[tuple[int, list[str | None] | None]]:
@@ -567,10 +580,10 @@ class TableReader:
         try:
             rows = workbook.rows()
             header: list[str] = []
-            header_line = _workbook_header_line(workbook, self.table.header_score)
+            header_line, names = _workbook_header(workbook, self.table.header_score)
             for line, cells in rows:
                 if line >= header_line and any(cells):
-                    header = [cell or "" for cell in cells]
+                    header = list(names or [cell or "" for cell in cells])
                     break
             while header and not header[-1]:
                 header.pop()
@@ -656,9 +669,10 @@ class TableReader:
         return row
 
 
-def _workbook_header_line(workbook: Workbook, score: HeaderScore | None) -> int:
-    """The row of the header: the first non-empty one, or the best of the first ones."""
-    if score is None:
-        return 1
-    found = find_header_row(workbook.rows(), score)
-    return 1 if found is None else found
+def _workbook_header(
+    workbook: Workbook, score: HeaderScore | None
+) -> tuple[int, tuple[str, ...] | None]:
+    """The row of the header (the first non-empty one, or the best of the first ones; the
+    lower of two), and the names of a header on two rows."""
+    found = None if score is None else find_header_row(workbook.rows(), score)
+    return (1, None) if found is None else (found.header_line, found.names)

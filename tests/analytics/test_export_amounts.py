@@ -9,10 +9,13 @@ from hypothesis import strategies as st
 from analytics.export_amounts import (
     Amount,
     BadAmount,
+    BadSide,
     DecimalMark,
     Side,
     infer_decimal_mark,
+    is_side,
     parse_amount,
+    parse_side,
 )
 
 POINT, COMMA = DecimalMark.POINT, DecimalMark.COMMA
@@ -122,3 +125,29 @@ def test_every_written_amount_reads_back_exactly(value: Decimal, style: str) -> 
     expected = abs(value) if side is not None else value
     assert amount.value == expected
     assert infer_decimal_mark([text]) is mark or mark is POINT
+
+
+_SIDE_WORDS = {"dr": Side.DEBIT, "debit": Side.DEBIT, "d": Side.DEBIT}
+_SIDE_WORDS |= {"cr": Side.CREDIT, "credit": Side.CREDIT, "c": Side.CREDIT}
+
+
+@given(
+    word=st.sampled_from(sorted(_SIDE_WORDS)),
+    cases=st.lists(st.booleans(), min_size=6, max_size=6),
+    dot=st.booleans(),
+    spaces=st.sampled_from(["", " ", "  "]),
+)
+def test_a_side_column_names_its_side_in_any_case(
+    word: str, cases: list[bool], dot: bool, spaces: str
+) -> None:
+    written = "".join(c.upper() if up else c for c, up in zip(word, cases, strict=False))
+    text = f"{spaces}{written}{'.' if dot else ''}{spaces}"
+    assert is_side(text)
+    assert parse_side(text) is _SIDE_WORDS[word]
+
+
+@pytest.mark.parametrize("text", ["", "x", "Dr Cr", "Sales", "1,000.00", "Drr", "C1"])
+def test_other_texts_are_not_sides(text: str) -> None:
+    assert not is_side(text)
+    with pytest.raises(BadSide, match="is neither Dr nor Cr"):
+        parse_side(text)

@@ -147,3 +147,16 @@ def test_positions_from_values_come_after_overrides_and_before_names() -> None:
     header = ["Customer", "Date", "Amount", "Buyer"]
     guessed = guess_columns(header, SALES_ROLES, {"amount": "Amount"}, {"customer": 3, "amount": 1})
     assert guessed == {"amount": 2, "customer": 3, "date": 1}
+
+
+@pytest.mark.parametrize("name", ["Dr/Cr", "DR-CR", "Debit/Credit", "D/C", "Side", "Cr/Dr"])
+def test_a_side_column_is_known_by_its_whole_name(name: str) -> None:
+    assert _named(["Date", "Party", "Amount", name])["side"] == name
+
+
+def test_an_amount_with_its_side_in_the_name_is_an_amount_not_a_side() -> None:
+    assert _named(["Date", "Party", "Amount (Dr/Cr)"]) == {
+        "date": "Date",
+        "customer": "Party",
+        "amount": "Amount (Dr/Cr)",
+    }

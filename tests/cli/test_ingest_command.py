@@ -207,3 +207,22 @@ def test_names_with_control_characters_are_printed_escaped(database: Path, tmp_p
 def test_the_database_is_named_first(database: Path, tmp_path: Path) -> None:
     result = run(database, "metrics", str(tmp_path / "nowhere.csv"))
     assert result.stderr.splitlines()[0].startswith(f"Database: sqlite+aiosqlite:///{database}")
+
+
+def test_a_refused_export_shows_the_columns_it_took(database: Path, tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "Date,Particulars,Value,Narration\n1-Apr-2025,Acme,Debit,x\n2-Apr-2025,Acme,100,y\n",
+        encoding="utf-8",
+    )
+
+    result = run(database, "sales", str(path))
+
+    assert result.exit_code == 1
+    assert problems(result) == [
+        "line 2: amount 'Debit' is not an amount: write it like 1234.50 or 1,234.50",
+        "Columns taken: date <- 'Date', customer <- 'Particulars', amount <- 'Value' "
+        "(--column ROLE=COLUMN to change one)",
+        "register.csv: 1 bad row out of 2; nothing was written "
+        "(fix the listed lines and load the file again)",
+    ]

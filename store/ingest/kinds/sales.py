@@ -1,10 +1,14 @@
 """sales: a customer, a date and an amount per line; optionally an invoice number, a
 quantity, a cost or a profit. Columns are guessed from the vocabulary of accounting exports.
 
-Amounts may carry a side (`Dr`/`Cr`, or Debit and Credit columns). A sales file's lines sit on
-the side most of them are on (debits in a customer's ledger, credits in a sales register);
-lines on the other side are returns and count negative, cost and profit included. Profit is
-the profit column, else the amount less the cost column, else unknown.
+Amounts may carry a side (`Dr`/`Cr`, Debit and Credit columns, or a side column: named
+`Dr/Cr`, or recognised by its values, see `_MAYBE_SIDES`). A sales file's lines sit on the
+side most of them are on (debits in a customer's ledger, credits in a sales register); lines
+on the other side are returns and count negative, cost and profit included. A voucher type
+column classes lines (`analytics.export_voucher_types`): receipts, payments... are skipped,
+and a credit note without a side counts negative. Profit is the profit column, else the
+amount less the cost column, else unknown. A detailed register's item lines stand for their
+voucher's line (`store.ingest.kinds.vouchers`).
 
 A line is stored under its customer, date, invoice number and its place among the file's
 lines with the same three, so loading a file twice, or two exports that overlap, adds
@@ -19,12 +23,13 @@ from decimal import Context, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.export_amounts import Side
+from analytics.export_amounts import Amount, BadSide, Side, is_side, parse_side
 from analytics.export_columns import SALES_ROLES
+from analytics.export_voucher_types import VoucherType, voucher_type
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
-from store.ingest.guessing import GuessingMatcher
+from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.exports import (
     Customers,
@@ -34,9 +39,12 @@ from store.ingest.kinds.exports import (
     is_summary_row,
     load_customers,
 )
+from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
+# Keys whose column is the side when every value it holds is one, in order of precedence.
+_MAYBE_SIDES = ("side", "voucher_type", SIDE_CANDIDATE)
 COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
 # Profit from amount and cost never rounds, whatever the thread's decimal context.
 _EXACT = Context(prec=80)
@@ -96,17 +104,168 @@ class SalesValidator:
         self._skipped = 0
         # Customer ids as the accounts' dict holds them, so kept lines share the strings.
         self._ids: dict[str, str] = {}
+        # Columns whose values may show them to be the side column: key -> whether some line
+        # has a value, and whether every value is a side.
+        self._sides_seen = {key: [False, True] for key in _MAYBE_SIDES}
+        # The key of the voucher type (None when its column turned out to hold the sides).
+        self._type_key: str | None = "voucher_type"
+        # The key of the side column's values, decided by the scan (`formats_known`).
+        self._side_key = "side"
+        # The line of the last row if it was kept (else 0): items may follow it, and then it
+        # becomes their voucher (a detailed register).
+        self._last_kept = 0
+        self._last_returned = False
+        self._voucher: Voucher | None = None
+        # Voucher types met, and how many lines of each type that is not a sale were skipped.
+        self._types: dict[str, VoucherType] = {}
+        self._not_sales: dict[str, int] = {}
+        self._problems: list[RowProblem] = []
+        self._items = 0
+        self._vouchers_with_items = 0
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
+        for key, seen in self._sides_seen.items():
+            text = row.get(key)
+            if text is not None and seen[1]:
+                seen[0] = True
+                seen[1] = is_side(text)
 
     def formats_known(self) -> None:
         self._formats.decide()
+        # A side column by name comes first; then a type column (`Type`) that holds only
+        # Dr and Cr; then the column after the amount.
+        for key in _MAYBE_SIDES:
+            seen, sides = self._sides_seen[key]
+            if seen and sides:
+                self._side_key = key
+                break
+        if self._side_key == "voucher_type":
+            self._type_key = None
+
+    def _sided(self, row: Row, amount: Amount, reasons: list[str]) -> Amount:
+        """The amount with the side its side column gives, if the file has one."""
+        text = row.get(self._side_key)
+        if text is None:
+            return amount
+        try:
+            side = parse_side(text)
+        except BadSide as exc:
+            reasons.append(f"side {exc}")
+            return amount
+        if amount.side is not None and amount.side is not side:
+            reasons.append(f"the amount says {amount.side} but the side column says {side}")
+        return Amount(amount.value, side)
+
+    def _voucher_type(self, text: str) -> VoucherType:
+        """The class of a line's voucher type; a line that is not a sale is counted."""
+        kind = self._types.get(text)
+        if kind is None:
+            kind = self._types[text] = voucher_type(text)
+        if kind is VoucherType.OTHER:
+            self._not_sales[text] = self._not_sales.get(text, 0) + 1
+        return kind
+
+    def _end_voucher(self) -> None:
+        if self._voucher is not None:
+            problem = self._voucher.problem()
+            if problem is not None:
+                self._problems.append(problem)
+            self._voucher = None
+
+    def _item(self, line: int, row: Row, voucher: Voucher) -> list[str]:
+        """A line of an item under its voucher (see `store.ingest.kinds.vouchers`)."""
+        reasons: list[str] = []
+        formats = self._formats
+        amount = formats.signed_amount(row, reasons)
+        if amount is not None:
+            amount = self._sided(row, amount, reasons)
+        quantity = formats.amount(row, "quantity", reasons)
+        cost = formats.amount(row, "cost", reasons)
+        profit = formats.amount(row, "profit", reasons)
+        if reasons or amount is None:
+            return reasons
+        if not voucher.items:
+            # The voucher's own line is the total of its items: they replace it.
+            self._kept.pop()
+            self._vouchers_with_items += 1
+            if voucher.side is not None:
+                self._sides[voucher.side] -= 1
+        self._items += 1
+        side = amount.side or voucher.side
+        stored = self._keep(
+            (voucher.customer, voucher.day, voucher.invoice),
+            Amount(amount.value, side),
+            quantity,
+            cost,
+            profit,
+            voucher.returned,
+        )
+        voucher.add_item(line, stored)
+        return reasons
+
+    def _keep(
+        self,
+        key: tuple[str, dt.date, str],
+        amount: Amount,
+        quantity: Amount | None,
+        cost: Amount | None,
+        profit: Amount | None,
+        returned: bool,
+    ) -> Decimal:
+        """Keeps a line; the amount kept. A return without a side (a credit note in a
+        register of plain amounts) is kept negative, its cost and profit too; a side makes
+        the sign when the file is written (`_return_side`)."""
+        side = amount.side
+        value = amount.value
+        cost_value = None if cost is None else cost.value
+        profit_value = None if profit is None else profit.value
+        if side is not None:
+            self._sides[side] += 1
+        elif returned:
+            value = -abs(value)
+            cost_value = None if cost_value is None else -abs(cost_value)
+            profit_value = None if profit_value is None else -profit_value
+        self._kept.append(
+            (
+                *key,
+                value,
+                side,
+                None if quantity is None else quantity.value,
+                cost_value,
+                profit_value,
+            )
+        )
+        return value
 
     def check(self, line: int, row: Row) -> list[str]:
         if is_summary_row(row):
+            self._end_voucher()
+            self._last_kept = 0
             self._skipped += 1
             return []
+        if row.get("date") is None:
+            voucher = self._voucher
+            if voucher is None and self._last_kept:
+                voucher = self._voucher = Voucher(
+                    self._last_kept, *self._kept[-1][:5], returned=self._last_returned
+                )
+            # An item names an item, not the voucher's customer: a line of a flat file that
+            # lacks its date stays a line that lacks its date.
+            if (
+                voucher is not None
+                and row.get("invoice") in (None, voucher.invoice)
+                and row.get("customer") != voucher.customer
+            ):
+                return self._item(line, row, voucher)
+        if self._voucher is not None:
+            self._end_voucher()
+        self._last_kept = 0
+        kind = VoucherType.SALE
+        if self._type_key is not None and (text := row.get(self._type_key)) is not None:
+            kind = self._voucher_type(text)
+            if kind is VoucherType.OTHER:
+                return []
         reasons: list[str] = []
         customer = row.get("customer")
         if customer is None:
@@ -114,6 +273,8 @@ class SalesValidator:
         formats = self._formats
         day = formats.date(row, "date", reasons, required=True)
         amount = formats.signed_amount(row, reasons)
+        if amount is not None and self._side_key in row:
+            amount = self._sided(row, amount, reasons)
         quantity = formats.amount(row, "quantity", reasons)
         cost = formats.amount(row, "cost", reasons)
         profit = formats.amount(row, "profit", reasons)
@@ -123,24 +284,21 @@ class SalesValidator:
         refused = self._customers.resolve(customer, row.get("customer_name"))
         if refused is not None:
             return [refused]
-        if amount.side is not None:
-            self._sides[amount.side] += 1
-        self._kept.append(
-            (
-                customer,
-                day,
-                row.get("invoice") or "",
-                amount.value,
-                amount.side,
-                None if quantity is None else quantity.value,
-                None if cost is None else cost.value,
-                None if profit is None else profit.value,
-            )
+        self._last_kept = line
+        self._last_returned = kind is VoucherType.RETURN
+        self._keep(
+            (customer, day, row.get("invoice") or ""),
+            amount,
+            quantity,
+            cost,
+            profit,
+            self._last_returned,
         )
         return reasons
 
     def finish(self) -> list[RowProblem]:
-        return []
+        self._end_voucher()
+        return self._problems
 
     def _return_side(self) -> Side | None:
         if not any(self._sides.values()):
@@ -165,8 +323,20 @@ class SalesValidator:
             compare=CompareBy(("account_id",), "sale_date"),
         )
         notes = self._formats.notes()
+        if self._side_key == SIDE_CANDIDATE:
+            notes.append("Sides (Dr/Cr) read from the column after the amount")
+        if self._side_key == "voucher_type":
+            notes.append("Sides (Dr/Cr) read from the voucher type column")
+        if self._items:
+            notes.append(
+                f"Read {self._items} item lines under {self._vouchers_with_items} vouchers "
+                f"(a detailed register): they replace their voucher's total line"
+            )
         if return_side is not None:
             notes.append(f"Lines on the {return_side} side counted as returns (negative)")
+        if self._not_sales:
+            skipped = ", ".join(f"{count} {name}" for name, count in self._not_sales.items())
+            notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         if self._skipped:
             notes.append(f"Skipped {self._skipped} total or balance lines")
         return WritePlan(

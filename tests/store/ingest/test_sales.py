@@ -324,7 +324,8 @@ async def test_a_file_without_the_needed_columns_lists_those_it_has(
     assert str(caught.value) == (
         "odd.csv: found no column for the customer, date; the file's columns are: 'When', "
         "'Who', 'Amount'. Name the column with --column customer=COLUMN (roles: customer, "
-        "customer_name, date, invoice, amount, debit, credit, quantity, cost, profit)"
+        "customer_name, date, invoice, amount, debit, credit, side, quantity, cost, profit, "
+        "voucher_type)"
     )
 
     report = await ingest_file(

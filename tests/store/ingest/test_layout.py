@@ -1,0 +1,65 @@
+"""The layout of exports: a header on two rows (`store.ingest.layout.merge_header_rows`)."""
+
+from __future__ import annotations
+
+from analytics.export_columns import SALES_ROLES, header_score
+from store.ingest.layout import (
+    Layout,
+    find_header_row,
+    find_layout,
+    merge_aligned_rows,
+    merge_header_rows,
+)
+
+
+def _score(cells: list[str]) -> int:
+    return header_score(cells, SALES_ROLES)
+
+
+UPPER = ["Date", "Particulars", "Vch No.", "Value", ""]
+
+
+def test_the_lower_row_names_the_columns_the_upper_leaves_blank() -> None:
+    lower = ["", "", "", "Debit", "Credit"]
+    assert merge_header_rows(UPPER, lower, _score) == (
+        "Date",
+        "Particulars",
+        "Vch No.",
+        "Debit",
+        "Credit",
+    )
+
+
+def test_a_data_row_or_a_row_of_other_words_is_not_a_second_header_row() -> None:
+    data = ["1-Apr-2025", "Acme", "S/1", "", "1,000.00"]
+    assert merge_header_rows(UPPER, data, _score) is None
+    # A group heading names no role; a row under a header without blanks adds no column.
+    assert merge_header_rows(UPPER, ["Sundry Debtors", "", "", "", ""], _score) is None
+    full = ["Date", "Particulars", "Vch No.", "Debit", "Credit"]
+    assert merge_header_rows(full, ["", "", "", "Debit", "Credit"], _score) is None
+
+
+def test_a_text_file_and_a_sheet_find_both_rows() -> None:
+    lines = [
+        "Sharma Traders",
+        "Sales Register",
+        ",,,,",
+        "Date,Particulars,Vch No.,Value,",
+        ",,,Debit,Credit",
+        "1-Apr-2025,Acme,S/1,,100.00",
+    ]
+    layout = find_layout(list(enumerate(lines, start=1)), _score)
+    assert layout == Layout(",", 5, ("Date", "Particulars", "Vch No.", "Debit", "Credit"))
+    rows = [(number, line.split(",")) for number, line in enumerate(lines, start=1)]
+    sheet = find_header_row([(n, [c or None for c in cells]) for n, cells in rows], _score)
+    assert sheet == Layout(None, 5, ("Date", "Particulars", "Vch No.", "Debit", "Credit"))
+
+
+def test_aligned_text_places_the_columns_of_both_rows() -> None:
+    upper = "Date         Particulars   Vch No.      Value"
+    # `Value` spans both columns: `Debit` starts under it.
+    lower = " " * upper.index("Value") + "Debit      Credit"
+    cells = merge_aligned_rows(upper, lower, _score)
+    assert cells is not None
+    assert [cell.text for cell in cells] == ["Date", "Particulars", "Vch No.", "Debit", "Credit"]
+    assert merge_aligned_rows(upper, "01-Apr-2025  Acme  S/1  100.00", _score) is None
