@@ -23,9 +23,11 @@ from strawberry.dataloader import DataLoader
 
 from analytics.credit import CreditPolicy, LedgerEntry
 from resolvers.shared_loader import SharedLoader
+from store.reads import account_metrics as account_metric_reads
 from store.reads import entities as reads
 from store.reads import quarter_members as quarter_reads
 from store.reads import sales as sales_reads
+from store.reads.account_metrics import AccountWithMetrics
 from store.reads.entities import MetricFilter
 from store.records import (
     AccountPage,
@@ -53,6 +55,11 @@ V = TypeVar("V")
 class MetricsKey(NamedTuple):
     level: Level
     entity_id: str
+    metric_filter: MetricFilter
+
+
+class AccountMetricsKey(NamedTuple):
+    account_id: str
     metric_filter: MetricFilter
 
 
@@ -181,6 +188,13 @@ class Loaders:
         return SharedLoader(load_fn=partial(_metrics, self.reader))
 
     @cached_property
+    def account_with_metrics_by_key(
+        self,
+    ) -> DataLoader[AccountMetricsKey, AccountWithMetrics | None]:
+        # None: no account of that id that the scope sees.
+        return SharedLoader(load_fn=partial(_accounts_with_metrics, self.reader, self.scope))
+
+    @cached_property
     def sales_profile_by_account(self) -> DataLoader[str, SalesProfileRecord | None]:
         scope = self.scope
         return _by_key(
@@ -278,3 +292,31 @@ async def _metrics(reader: Reader, keys: Sequence[MetricsKey]) -> list[list[Metr
     )
     rows = await reader.read(read, rows_at_most=bound, one_snapshot=False)
     return [rows[key.level, key.metric_filter].get(key.entity_id, []) for key in keys]
+
+
+async def _accounts_with_metrics(
+    reader: Reader, scope: Scope, keys: Sequence[AccountMetricsKey]
+) -> list[AccountWithMetrics | None]:
+    # One statement per filter, as for `_metrics`.
+    groups: dict[MetricFilter, list[str]] = defaultdict(list)
+    for key in keys:
+        groups[key.metric_filter].append(key.account_id)
+
+    async def read(
+        connection: AsyncConnection,
+    ) -> dict[MetricFilter, dict[str, AccountWithMetrics]]:
+        return {
+            metric_filter: await account_metric_reads.accounts_with_metrics(
+                connection, account_ids=account_ids, metric_filter=metric_filter, scope=scope
+            )
+            for metric_filter, account_ids in groups.items()
+        }
+
+    bound = account_metric_reads.rows_at_most(
+        reads.metric_rows_at_most(
+            (metric_filter, len(account_ids)) for metric_filter, account_ids in groups.items()
+        ),
+        len(keys),
+    )
+    found = await reader.read(read, rows_at_most=bound, one_snapshot=False)
+    return [found[key.metric_filter].get(key.account_id) for key in keys]

@@ -17,10 +17,12 @@ from analytics.months import first_of_month, last_full_month
 from resolvers import figures
 from resolvers.benchmark_loaders import RollupKey
 from resolvers.context import RequestContext
+from resolvers.derived_loads import answer_from, is_loading
 from resolvers.errors import bad_input
-from resolvers.loaders import MetricsKey
+from resolvers.loaders import AccountMetricsKey, MetricsKey
+from store.reads.account_metrics import AccountWithMetrics
 from store.reads.entities import MetricFilter
-from store.records import MetricRecord
+from store.records import AccountRecord, MetricRecord
 from store.scope import Role, Scope
 from store.tables import Level
 
@@ -88,10 +90,35 @@ def prefetch_entity_metrics(
     key = _metrics_key(level, entity_id, metric_filter)
     if key is None:
         return
+    if level is Level.ACCOUNT:
+        _load_account_with_rows(context, key)
+        return
     loading = context.loaders.metrics_by_entity.load(key)
     # The field may never wait for it (the entity does not exist): its error must not be
     # reported as never retrieved.
     asyncio.ensure_future(loading).add_done_callback(_retrieve)
+
+
+def _load_account_with_rows(context: RequestContext, key: MetricsKey) -> None:
+    """The account and its rows in one read (store/reads/account_metrics.py), which answers
+    the account's lookup and its `metrics` field through their own loaders' keys."""
+    loaders = context.loaders
+    rows = loaders.metrics_by_entity
+    if is_loading(rows, key):
+        return
+    both = loaders.account_with_metrics_by_key.load(
+        AccountMetricsKey(key.entity_id, key.metric_filter)
+    )
+    answer_from(rows, key, both, _rows_of)
+    answer_from(loaders.account_by_id, key.entity_id, both, _account_of)
+
+
+def _rows_of(found: AccountWithMetrics | None) -> list[MetricRecord]:
+    return [] if found is None else found[1]
+
+
+def _account_of(found: AccountWithMetrics | None) -> AccountRecord | None:
+    return None if found is None else found[0]
 
 
 def _surely_visible(scope: Scope, level: Level, entity_id: str) -> bool:

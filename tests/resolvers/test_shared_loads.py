@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from resolvers.context import RequestContext
 from resolvers.shared_loader import SharedLoader
 from settings import load_settings
+from store.running import shielded
 from store.scope import INTERNAL
 from tests.factories import Seed
 
@@ -54,3 +55,67 @@ async def test_a_cancelled_waiter_leaves_the_definitions_to_the_others(
     cancelled.cancel()
     assert list(await going_on) == ["revenue"]
     assert cancelled.cancelled()
+
+
+async def test_a_batchs_reads_run_in_its_task_to_their_end_and_the_request_waits_for_them() -> None:
+    """Nothing cancels a SharedLoader's batch (its futures are shielded), so its reads need
+    no task of their own: they run in the batch's, which the request's reads then hold until
+    it has finished, and a cancelled waiter interrupts none of them."""
+    release = asyncio.Event()
+    seen: list[tuple[asyncio.Task[object] | None, asyncio.Task[object] | None]] = []
+    finished: list[str] = []
+
+    async def read(keys: Sequence[str]) -> list[str]:
+        seen.append((batch_task, asyncio.current_task()))
+        await release.wait()
+        finished.append("read")
+        return [key.upper() for key in keys]
+
+    batch_task: asyncio.Task[object] | None = None
+
+    async def load(keys: Sequence[str]) -> list[str]:
+        nonlocal batch_task
+        batch_task = asyncio.current_task()
+        return await shielded.shield(read(keys))
+
+    loader: SharedLoader[str, str] = SharedLoader(load_fn=load)
+    reads = shielded.RequestReads()
+    with reads.tracking():
+        waiter = asyncio.ensure_future(loader.load("a"))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    ((batch, read_task),) = seen
+    assert read_task is batch is not None  # no task of its own
+    waiter.cancel()
+    settling = asyncio.ensure_future(reads.settle())
+    await asyncio.sleep(0)
+    assert not settling.done()  # the request waits for its read
+    release.set()
+    await settling
+    assert finished == ["read"]
+    assert await loader.load("a") == "A"
+
+
+async def test_a_task_started_by_a_batch_reads_in_a_task_of_its_own() -> None:
+    """A task that a batch starts may be cancelled (gathered beside a failing sibling): its
+    reads are shielded as anywhere else."""
+    tasks: list[tuple[asyncio.Task[object] | None, asyncio.Task[object] | None]] = []
+
+    async def read() -> None:
+        tasks.append((outer, asyncio.current_task()))
+
+    outer: asyncio.Task[object] | None = None
+
+    async def load(keys: Sequence[str]) -> list[str]:
+        async def inner() -> None:
+            nonlocal outer
+            outer = asyncio.current_task()
+            await shielded.shield(read())
+
+        await asyncio.ensure_future(inner())
+        return list(keys)
+
+    loader: SharedLoader[str, str] = SharedLoader(load_fn=load)
+    assert await loader.load("a") == "a"
+    ((started_by, read_in),) = tasks
+    assert read_in is not started_by

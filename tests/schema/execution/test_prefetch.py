@@ -39,13 +39,16 @@ async def seeded(engine: AsyncEngine) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "variables", "rows"),
+    ("query", "variables", "rows", "statements"),
     [
-        ('{ account(accountId: "acc-1") { metrics ROWS } }', {}, 4),
+        # An account and its rows come from one statement (store/reads/account_metrics.py);
+        # other entities from two: the entity, its rows.
+        ('{ account(accountId: "acc-1") { metrics ROWS } }', {}, 4, 1),
         (
             'query ($n: [String!], $d: [Date!]) { account(accountId: "acc-1") {'
             " metrics(names: $n, effectiveDates: $d) ROWS } }",
             {"n": ["revenue"], "d": ["2023-04-15"]},
+            1,
             1,
         ),
         (
@@ -53,10 +56,11 @@ async def seeded(engine: AsyncEngine) -> None:
             ' metrics(names: ["tickets", "tickets"], lastFullMonth: true) ROWS }',
             {},
             1,
+            1,
         ),
-        ('{ account(accountId: "acc-1") { ... on Account { m: metrics ROWS } } }', {}, 4),
-        ('{ company(companyId: "co-1") { metrics ROWS } }', {}, 2),
-        ('{ contract(contractId: "ct-1") { metrics(names: ["tickets"]) ROWS } }', {}, 2),
+        ('{ account(accountId: "acc-1") { ... on Account { m: metrics ROWS } } }', {}, 4, 1),
+        ('{ company(companyId: "co-1") { metrics ROWS } }', {}, 2, 2),
+        ('{ contract(contractId: "ct-1") { metrics(names: ["tickets"]) ROWS } }', {}, 2, 2),
     ],
 )
 async def test_the_rows_are_read_once_and_answer_as_asked(
@@ -66,6 +70,7 @@ async def test_the_rows_are_read_once_and_answer_as_asked(
     query: str,
     variables: dict[str, Any],
     rows: int,
+    statements: int,
 ) -> None:
     await client.data("{ metricDefinitions { name } }")  # the app learns the names
     sql_statements.reset()
@@ -73,7 +78,47 @@ async def test_the_rows_are_read_once_and_answer_as_asked(
     (entity,) = data.values()
     (found,) = (value for key, value in entity.items())
     assert len(found) == rows
-    assert sql_statements.count == 2, sql_statements.statements  # the entity, its rows
+    assert sql_statements.count == statements, sql_statements.statements
+
+
+async def test_accounts_with_their_rows_take_no_statement_per_account(
+    client: GraphQLClient, seeded: None, sql_statements: StatementCounter
+) -> None:
+    await client.data("{ metricDefinitions { name } }")
+    sql_statements.reset()
+    data = await client.data(
+        '{ a: account(accountId: "acc-1") { metrics ROWS } '
+        'b: account(accountId: "acc-2") { metrics ROWS } }'.replace("ROWS", ROWS)
+    )
+    assert sql_statements.count == 1, sql_statements.statements  # both, with their rows
+    assert [len(data[alias]["metrics"]) for alias in "ab"] == [4, 0]
+
+    sql_statements.reset()
+    data = await client.data(
+        '{ account(accountId: "acc-1") { a: metrics(names: ["revenue"]) ROWS '
+        'b: metrics(names: ["tickets"]) ROWS } }'.replace("ROWS", ROWS)
+    )
+    # A statement per filter, each with the account: none more for the account.
+    assert sql_statements.count == 2, sql_statements.statements
+    rows = data["account"]
+    assert [row["metricName"] for alias in "ab" for row in rows[alias]] == [
+        "revenue",
+        "revenue",
+        "tickets",
+        "tickets",
+    ]
+
+
+async def test_an_unknown_account_with_rows_asked_is_not_found(
+    client: GraphQLClient, seeded: None, sql_statements: StatementCounter
+) -> None:
+    sql_statements.reset()
+    body = await client.post(
+        '{ account(accountId: "nope") { metrics ROWS } }'.replace("ROWS", ROWS)
+    )
+    assert body["data"] == {"account": None}
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["NOT_FOUND"]
+    assert sql_statements.count <= 2, sql_statements.statements  # definitions at most, then one
 
 
 async def test_a_field_under_a_directive_or_with_bad_arguments_reads_on_its_own(

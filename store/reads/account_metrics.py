@@ -1,0 +1,116 @@
+"""Accounts and their metric rows in one statement: the most common query's two reads as one.
+
+`account(accountId: ...) { metrics(...) { ... } }` needs the account (is it there, may the key
+see it) and its rows. Read apart, they cost two statements, and on each store a read's own
+overhead (a DataLoader dispatch, a connection, on PostgreSQL a task and a round trip) twice.
+Here the rows are joined to the account under the scope's condition, so a hidden or unknown
+account brings no row at all: the statement answers exactly what the two reads would."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_not
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.reads.entities import IDS, STATEMENTS_KEPT, MetricFilter
+from store.reads.runs import runs_by_key
+from store.records import AccountRecord, MetricRecord
+from store.running.driver_select import DriverSelect
+from store.scope import Scope, account_visible
+from store.tables import ACCOUNT_TABLE, DEFINITION_TABLE, METRIC_TABLE, Level
+
+AccountWithMetrics = tuple[AccountRecord, list[MetricRecord]]
+
+account = ACCOUNT_TABLE.c
+definition = DEFINITION_TABLE.c
+metric = METRIC_TABLE.c
+# An AccountRecord's fields, then a MetricRecord's.
+_ACCOUNT_COLUMNS = (
+    account.account_id,
+    account.app_id,
+    account.name,
+    account.industry_id,
+    account.is_key_account,
+    account.n_employees,
+)
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _accounts_with_metrics(scope: Scope, by_names: bool, by_months: bool) -> DriverSelect:
+    on: list[ColumnElement[bool]] = [
+        metric.level == Level.ACCOUNT,
+        metric.entity_id == account.account_id,
+    ]
+    if by_names:
+        on.append(metric.metric_name.in_(bindparam("names", expanding=True)))
+    if by_months:
+        on.append(metric.effective_date.in_(bindparam("months", expanding=True)))
+    # Two outer joins, not the rows' inner join with their definitions nested in one: SQLite
+    # materializes such a nested join (every account's rows of the month, 10 ms). An account
+    # without rows comes once, its row's columns NULL; a row without a definition (which the
+    # foreign key forbids) would come with a NULL unit and is dropped as the inner join of
+    # `metrics_by_entity` drops it.
+    joined = ACCOUNT_TABLE.outerjoin(METRIC_TABLE, and_(*on)).outerjoin(
+        DEFINITION_TABLE, metric.metric_name == definition.name
+    )
+    return DriverSelect(
+        select(
+            *_ACCOUNT_COLUMNS,
+            metric.metric_name,
+            metric.value,
+            definition.unit,
+            metric.effective_date,
+        )
+        .select_from(joined)
+        .where(account.account_id.in_(IDS), account_visible(scope))
+        # The order of `metrics_by_entity`: by metric name, then month.
+        .order_by(account.account_id, metric.metric_name, metric.effective_date)
+    )
+
+
+async def accounts_with_metrics(
+    connection: AsyncConnection,
+    *,
+    account_ids: Sequence[str],
+    metric_filter: MetricFilter,
+    scope: Scope,
+) -> dict[str, AccountWithMetrics]:
+    """The accounts the scope sees among `account_ids`, each with its rows under the filter
+    (the rows `metrics_by_entity` would give for it, in the same order)."""
+    names, months = metric_filter.names, metric_filter.months
+    parameters: dict[str, Any] = {"ids": list(account_ids)}
+    if names is not None:
+        parameters["names"] = list(names)
+    if months is not None:
+        parameters["months"] = list(months)
+    statement = _accounts_with_metrics(scope, names is not None, months is not None)
+    columns = await statement.columns(connection, parameters)
+    account_columns, metric_columns = columns[: len(_ACCOUNT_COLUMNS)], columns[-4:]
+    ids = account_columns[0]
+    if not ids:
+        return {}
+    accounts = dict(zip(ids, map(AccountRecord, *account_columns), strict=True))
+    # A row with no unit is no metric row (an account without any: the outer joins' NULLs).
+    present = list(map(is_not, metric_columns[2], repeat(None)))
+    records = list(
+        map(
+            tuple.__new__,
+            repeat(MetricRecord),
+            compress(zip(*metric_columns, strict=True), present),
+        )
+    )
+    rows = runs_by_key(list(compress(ids, present)), records)
+    return {
+        account_id: (record, rows.get(account_id, [])) for account_id, record in accounts.items()
+    }
+
+
+def rows_at_most(metric_bound: int | None, accounts: int) -> int | None:
+    """The most rows the statement returns for `accounts` accounts whose rows are bounded by
+    `metric_bound` in all: theirs, plus one for each account without any."""
+    return None if metric_bound is None else metric_bound + accounts
