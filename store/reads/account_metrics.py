@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from store.reads.entities import IDS, STATEMENTS_KEPT, MetricFilter
+from store.reads.entities import ACCOUNT_COLUMNS, IDS, STATEMENTS_KEPT, MetricFilter
 from store.reads.runs import runs_by_key
 from store.records import AccountRecord, MetricRecord
 from store.running.driver_select import DriverSelect
@@ -29,15 +29,6 @@ AccountWithMetrics = tuple[AccountRecord, list[MetricRecord]]
 account = ACCOUNT_TABLE.c
 definition = DEFINITION_TABLE.c
 metric = METRIC_TABLE.c
-# An AccountRecord's fields, then a MetricRecord's.
-_ACCOUNT_COLUMNS = (
-    account.account_id,
-    account.app_id,
-    account.name,
-    account.industry_id,
-    account.is_key_account,
-    account.n_employees,
-)
 
 
 @lru_cache(maxsize=STATEMENTS_KEPT)
@@ -60,7 +51,7 @@ def _accounts_with_metrics(scope: Scope, by_names: bool, by_months: bool) -> Dri
     )
     return DriverSelect(
         select(
-            *_ACCOUNT_COLUMNS,
+            *ACCOUNT_COLUMNS,
             metric.metric_name,
             metric.value,
             definition.unit,
@@ -90,7 +81,7 @@ async def accounts_with_metrics(
         parameters["months"] = list(months)
     statement = _accounts_with_metrics(scope, names is not None, months is not None)
     columns = await statement.columns(connection, parameters)
-    account_columns, metric_columns = columns[: len(_ACCOUNT_COLUMNS)], columns[-4:]
+    account_columns, metric_columns = columns[: len(ACCOUNT_COLUMNS)], columns[-4:]
     ids = account_columns[0]
     if not ids:
         return {}

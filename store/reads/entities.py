@@ -66,7 +66,8 @@ industry = INDUSTRY_TABLE.c
 definition = DEFINITION_TABLE.c
 metric = METRIC_TABLE.c
 
-_ACCOUNT_COLUMNS = (
+# An AccountRecord's fields, in its order (store/reads/account_metrics.py selects them too).
+ACCOUNT_COLUMNS = (
     account.account_id,
     account.app_id,
     account.name,
@@ -137,7 +138,7 @@ async def all_industries(connection: AsyncConnection) -> list[IndustryRecord]:
 @lru_cache(maxsize=STATEMENTS_KEPT)
 def _accounts_by_id(scope: Scope) -> DriverSelect:
     return DriverSelect(
-        select(*_ACCOUNT_COLUMNS).where(account.account_id.in_(IDS), account_visible(scope))
+        select(*ACCOUNT_COLUMNS).where(account.account_id.in_(IDS), account_visible(scope))
     )
 
 
@@ -384,7 +385,7 @@ def _page_of_accounts(
         [*conditions, account.account_id > bindparam("after")] if after else conditions
     )
     page = (
-        select(*_ACCOUNT_COLUMNS)
+        select(*ACCOUNT_COLUMNS)
         .where(and_(true(), *page_conditions))
         .order_by(account.account_id)
         .limit(bindparam("limit"))
@@ -504,7 +505,7 @@ def _account_pages(scope: Scope, after: bool) -> Select[Any]:
         .label("position")
     )
     remaining = func.count().over(partition_by=account.industry_id).label("remaining")
-    ranked = select(*_ACCOUNT_COLUMNS, position, remaining).where(*conditions).subquery()
+    ranked = select(*ACCOUNT_COLUMNS, position, remaining).where(*conditions).subquery()
     return (
         select(ranked)
         .where(ranked.c.position <= bindparam("first"))

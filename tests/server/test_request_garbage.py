@@ -9,10 +9,8 @@ once it has answered."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from resolvers.context import RequestContext
@@ -41,16 +39,6 @@ def _alive() -> tuple[int, int]:
         sum(type(item) is MetricRecord for item in objects),
         sum(type(item) is RequestContext for item in objects),
     )
-
-
-@pytest.fixture
-def collector_off() -> Iterator[None]:
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 async def test_a_request_leaves_nothing_for_the_collector(

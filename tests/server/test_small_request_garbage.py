@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
-import pytest
 from graphql.execution import Executor
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.dataloader import DataLoader
@@ -42,20 +40,6 @@ REQUEST_OBJECTS = (
     MetricRecord,
     asyncio.Task,
 )
-
-
-@pytest.fixture
-def collector_off() -> Iterator[None]:
-    """The cyclic collector switched off, so that only the test's own collection finds
-    cycles."""
-    was_enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 async def _post(app: Any, body: bytes) -> bytes:
