@@ -70,10 +70,13 @@ def summarize(
             old = before.get((item.sector, item.metric))
             if old is None:
                 continue
-            change = item.median - old
-            lines.append(
-                f"{item.sector}, {item.metric.replace('_', ' ')}: median "
-                f"{formatted(item.metric, item.median)}, {change:+.2f} against "
-                f"{month_label(previous_month)} ({formatted(item.metric, old)})."
+            # Both medians in the metric's unit, not a bare difference: "+2.00" of a percentage
+            # would read as a relative change, and of a count as a decimal one.
+            now, then = formatted(item.metric, item.median), formatted(item.metric, old)
+            since = (
+                f"as in {month_label(previous_month)}"
+                if now == then
+                else f"against {then} in {month_label(previous_month)}"
             )
+            lines.append(f"{item.sector}, {item.metric.replace('_', ' ')}: median {now}, {since}.")
     return lines

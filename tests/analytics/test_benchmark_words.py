@@ -119,7 +119,10 @@ def test_pulse_summary() -> None:
         SectorMedian("Retail", "response_time", 12.0, False),
         SectorMedian("Energy", "response_time", 9.0, False),
     ]
-    previous = [SectorMedian("Retail", "reply_rate", 38.5, True)]
+    previous = [
+        SectorMedian("Retail", "reply_rate", 38.5, True),
+        SectorMedian("Energy", "response_time", 9.0, False),
+    ]
     lines = summarize(
         month=dt.date(2023, 4, 1),
         current=current,
@@ -132,5 +135,6 @@ def test_pulse_summary() -> None:
         "April 2023: 2 sectors and 2 metrics had at least 5 contributing accounts.",
         "Best reply rate: Energy (median 45).",
         "Best response time: Energy (median 9).",
-        "Retail, reply rate: median 40, +1.50 against March 2023 (38.5).",
+        "Retail, reply rate: median 40, against 38.5 in March 2023.",
+        "Energy, response time: median 9, as in March 2023.",
     ]
