@@ -16,6 +16,7 @@ The cumulative share is drawn as straight lines through (lower bound, 0), (p25, 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 SHARES = (0.0, 25.0, 50.0, 75.0, 90.0, 100.0)
@@ -34,32 +35,21 @@ def private_percentile(
     inner = sorted(min(max(q, lower), upper) for q in quantiles)
     points = [lower, *inner, upper]
     if higher_is_better:
-        share = _share_at_or_below(points, value)
+        share = _share_before(points, value, bisect.bisect_right)  # at or below
     else:
-        share = 100.0 - _share_below(points, value)
+        share = 100.0 - _share_before(points, value, bisect.bisect_left)  # strictly below
     return int(Decimal(repr(share)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _share_at_or_below(points: list[float], value: float) -> float:
-    at = bisect.bisect_right(points, value) - 1  # the last point at or below the value
+def _share_before(
+    points: list[float], value: float, insertion: Callable[[list[float], float], int]
+) -> float:
+    """The share below the value (`bisect_left`) or at or below it (`bisect_right`): linear
+    between the last point before the value and the next, which lies strictly above it."""
+    at = insertion(points, value) - 1
     if at < 0:
         return 0.0
     if at == len(points) - 1:
         return 100.0
-    return _between(points, at, value)
-
-
-def _share_below(points: list[float], value: float) -> float:
-    at = bisect.bisect_left(points, value) - 1  # the last point strictly below the value
-    if at < 0:
-        return 0.0
-    if at == len(points) - 1:
-        return 100.0
-    return _between(points, at, value)
-
-
-def _between(points: list[float], at: int, value: float) -> float:
-    """Linear between point `at` and the next, which lies strictly above it (the callers pick
-    `at` so that the value lies between them)."""
     low, high = points[at], points[at + 1]
     return SHARES[at] + (SHARES[at + 1] - SHARES[at]) * (value - low) / (high - low)
