@@ -364,11 +364,18 @@ def _release_many(measurement: Measurement, data: npt.NDArray[np.float64]) -> li
 def _calibrated(build: Callable[[float], Measurement], epsilon: float) -> Measurement:
     """The measurement with the smallest noise scale whose loss at NEIGHBOUR_DISTANCE is at
     most epsilon, as OpenDP's own privacy map computes it (loss is proportional to 1/scale)."""
+    return _calibration(build, epsilon)[1]
+
+
+def _calibration(
+    build: Callable[[float], Measurement], epsilon: float
+) -> tuple[float, Measurement]:
+    """`_calibrated`'s noise scale and measurement."""
     scale = privacy_loss(build(1.0)) / epsilon
     for _ in range(64):
         measurement = build(scale)
         if privacy_loss(measurement) <= epsilon:
-            return measurement
+            return scale, measurement
         scale = math.nextafter(scale, math.inf) * (1 + 1e-12)
     raise RuntimeError(f"no noise scale reaches epsilon {epsilon!r}")  # pragma: no cover
 
@@ -377,6 +384,13 @@ def _calibrated(build: Callable[[float], Measurement], epsilon: float) -> Measur
 def _quantile_measurement(
     size: int, bounds: tuple[float, float], epsilon: float, grid: tuple[float, ...], alpha: float
 ) -> Measurement:
+    return _quantile_calibration(size, bounds, epsilon, grid, alpha)[1]
+
+
+@lru_cache(maxsize=512)
+def _quantile_calibration(
+    size: int, bounds: tuple[float, float], epsilon: float, grid: tuple[float, ...], alpha: float
+) -> tuple[float, Measurement]:
     clamp = _clamped(size, bounds)
 
     def build(scale: float) -> Measurement:
@@ -391,15 +405,20 @@ def _quantile_measurement(
         )
         return clamp >> quantile
 
-    return _calibrated(build, epsilon)
+    return _calibration(build, epsilon)
+
+
+def _quantile_share(epsilon: float) -> float:
+    """Epsilon of each of a percentile set's four quantile releases: a hair under epsilon/4,
+    so that the float sum of the four losses stays <= epsilon."""
+    return split_budget(epsilon, len(PERCENTILES)) * (1 - 1e-9)
 
 
 @lru_cache(maxsize=512)
 def _percentiles_measurement(
     size: int, bounds: tuple[float, float], epsilon: float, grid: tuple[float, ...]
 ) -> Measurement:
-    # A hair under epsilon/4 each, so that the float sum of the four losses stays <= epsilon.
-    share = split_budget(epsilon, len(PERCENTILES)) * (1 - 1e-9)
+    share = _quantile_share(epsilon)
     parts = [
         _quantile_measurement(size, bounds, share, grid, percentile / 100)
         for percentile in PERCENTILES
@@ -410,24 +429,69 @@ def _percentiles_measurement(
     return composed
 
 
-def _noisy(aggregate: Transformation, epsilon: float) -> Measurement:
+def quantile_noise_scale(
+    size: int,
+    *,
+    bounds: MetricBounds,
+    epsilon: float,
+    candidates: Sequence[float] | None = None,
+) -> float:
+    """The noise scale, in units of OpenDP's quantile score (one account = 1), of each quantile
+    release of a percentile set of `epsilon`: the largest of the four (they differ only by
+    float rounding in OpenDP's map). Public: it depends on the size, epsilon and grid only."""
+    _check_size(size)
+    _check_epsilon(epsilon)
+    grid = _checked_candidates(bounds, candidates)
+    share = _quantile_share(epsilon)
+    return max(
+        _quantile_calibration(size, bounds.as_floats, share, grid, percentile / 100)[0]
+        for percentile in PERCENTILES
+    )
+
+
+def laplace_noise_scale(
+    size: int, aggregation: str, *, bounds: MetricBounds, epsilon: float
+) -> float:
+    """The Laplace scale, in the metric's unit, of a private sum or mean roll-up of `epsilon`."""
+    _check_size(size)
+    _check_epsilon(epsilon)
+    if aggregation == "sum":
+        return _sum_calibration(size, bounds.as_floats, epsilon)[0]
+    if aggregation == "mean":
+        return _mean_calibration(size, bounds.as_floats, epsilon)[0]
+    raise ValueError(f"a {aggregation} roll-up carries no Laplace noise")
+
+
+def _noisy(aggregate: Transformation, epsilon: float) -> tuple[float, Measurement]:
     def build(scale: float) -> Measurement:
         laplace = dpm.make_laplace(aggregate.output_domain, aggregate.output_metric, scale)
         return aggregate >> laplace
 
-    return _calibrated(build, epsilon)
+    return _calibration(build, epsilon)
 
 
 @lru_cache(maxsize=512)
-def _sum_measurement(size: int, bounds: tuple[float, float], epsilon: float) -> Measurement:
+def _sum_calibration(
+    size: int, bounds: tuple[float, float], epsilon: float
+) -> tuple[float, Measurement]:
     clamp = _clamped(size, bounds)
     return _noisy(clamp >> dpt.make_sum(clamp.output_domain, clamp.output_metric), epsilon)
 
 
 @lru_cache(maxsize=512)
-def _mean_measurement(size: int, bounds: tuple[float, float], epsilon: float) -> Measurement:
+def _mean_calibration(
+    size: int, bounds: tuple[float, float], epsilon: float
+) -> tuple[float, Measurement]:
     clamp = _clamped(size, bounds)
     return _noisy(clamp >> dpt.make_mean(clamp.output_domain, clamp.output_metric), epsilon)
+
+
+def _sum_measurement(size: int, bounds: tuple[float, float], epsilon: float) -> Measurement:
+    return _sum_calibration(size, bounds, epsilon)[1]
+
+
+def _mean_measurement(size: int, bounds: tuple[float, float], epsilon: float) -> Measurement:
+    return _mean_calibration(size, bounds, epsilon)[1]
 
 
 # --- post-processing --------------------------------------------------------------------------
