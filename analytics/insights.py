@@ -47,3 +47,13 @@ def insight(
         f"Your {label} of {formatted_value} is {band(percentile).value} of {sector}: "
         f"{direction} {percentile}% of its accounts."
     )
+
+
+def unplaced(*, metric: str, formatted_value: str, sector: str) -> str:
+    """The sentence for a value whose sector figures are too imprecise to place it: no band,
+    which the noise could have put anywhere."""
+    label = metric.replace("_", " ")
+    return (
+        f"Your {label} of {formatted_value} cannot be placed in {sector} this month: the "
+        "sector's private figures are too imprecise at the configured privacy budget."
+    )

@@ -32,6 +32,20 @@ class SectorMedian:
     metric: str
     median: float
     higher_is_better: bool
+    # Whether the median is precise enough to tell sectors apart (analytics/private_accuracy.py):
+    # always for exact figures; a private one only when its stated 95 % error is small enough.
+    informative: bool = True
+
+
+NONE_INFORMATIVE = (
+    "No sector's private figures are precise enough this month at the configured privacy "
+    "budget to name a best sector: each lies too far from the exact one at 95% confidence "
+    "(see each benchmark's accuracy)."
+)
+SOME_UNINFORMATIVE = (
+    "No sector's private {metrics} figures are precise enough this month at the configured "
+    "privacy budget to name a best sector."
+)
 
 
 def month_label(month: dt.date) -> str:
@@ -56,17 +70,29 @@ def summarize(
         f"{month_label(month)}: {len(sectors)} sectors and {len(metrics)} metrics had at least "
         f"{minimum} contributing accounts."
     ]
+    # Only informative medians are ever cited: a sentence built on noise would tell a story
+    # the data does not.
+    imprecise = []
     for metric in metrics:
-        cohorts = [item for item in current if item.metric == metric]
+        cohorts = [item for item in current if item.metric == metric and item.informative]
+        if not cohorts:
+            imprecise.append(metric.replace("_", " "))
+            continue
         better = max if cohorts[0].higher_is_better else min
         best = better(cohorts, key=lambda item: (item.median, item.sector))
         lines.append(
             f"Best {metric.replace('_', ' ')}: {best.sector} "
             f"(median {formatted(metric, best.median)})."
         )
-    before = {(item.sector, item.metric): item.median for item in previous}
+    if imprecise and len(imprecise) == len(metrics):
+        lines.append(NONE_INFORMATIVE)
+    elif imprecise:
+        lines.append(SOME_UNINFORMATIVE.format(metrics=", ".join(imprecise)))
+    before = {(item.sector, item.metric): item.median for item in previous if item.informative}
     if previous_month is not None:
         for item in sorted(current, key=lambda item: (item.metric, item.sector)):
+            if not item.informative:
+                continue
             old = before.get((item.sector, item.metric))
             if old is None:
                 continue

@@ -11,9 +11,10 @@ from decimal import Decimal
 from typing import cast
 
 from analytics.cohort import effective_minimum
-from analytics.insights import insight
+from analytics.insights import insight, unplaced
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentile_rank
+from analytics.private_accuracy import FigureAccuracy
 from analytics.private_percentile import private_percentile
 from analytics.pulse import (
     EXACT_FIGURES,
@@ -56,6 +57,10 @@ class ComparisonView:
     sector_p90: float | None
     customer_percentile: int | None
     insight: str | None
+    # The sector figures' public accuracy (None for exact ones) and whether they can place the
+    # customer's value; None when refused.
+    accuracy: FigureAccuracy | None = None
+    informative: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,12 +214,19 @@ async def account_comparison(
         )
     rank = _customer_percentile(found, members.values, value, definition)
     sector = await context.loaders.industry_by_id.load(account.industry_id)
-    sentence = insight(
-        metric=metric,
-        formatted_value=formatted_value(value, unit=definition.unit, locale="en"),
-        sector=sector.name if sector is not None else account.industry_id,
-        percentile=rank,
-        higher_is_better=definition.higher_is_better,
+    shown = formatted_value(value, unit=definition.unit, locale="en")
+    name = sector.name if sector is not None else account.industry_id
+    # A band read off figures that are mostly noise would be a story told from noise.
+    sentence = (
+        insight(
+            metric=metric,
+            formatted_value=shown,
+            sector=name,
+            percentile=rank,
+            higher_is_better=definition.higher_is_better,
+        )
+        if found.informative
+        else unplaced(metric=metric, formatted_value=shown, sector=name)
     )
     # The account's own percentile and band, and the sector's figures, as its key may have them.
     return ComparisonView(
@@ -229,6 +241,8 @@ async def account_comparison(
         found.p90,
         rank,
         sentence,
+        found.accuracy,
+        found.informative,
     )
 
 
@@ -276,6 +290,7 @@ async def pulse_report(
                 c.metric_name,
                 found.p50,
                 definitions[c.metric_name].higher_is_better,
+                found.informative,
             )
             for c, found in cohorts
             if found.p50 is not None

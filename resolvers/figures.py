@@ -13,7 +13,10 @@ published month, and reaches a key only through `cohort_figures`:
   - when the metric declares bounds (without them nothing private was drawn);
   - never a min or max roll-up (one account decides them).
 All gates read the frozen cohort (its size and its members per app), never the accounts of
-today, so nobody learns from a refusal who joined or left since."""
+today, so nobody learns from a refusal who joined or left since.
+
+A private release comes with its public a-priori accuracy (analytics/private_accuracy.py), from
+the cohort size, the release's epsilon and the metric's bounds only: never from the values."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from analytics.cohort import is_publishable
+from analytics.private_accuracy import FigureAccuracy, percentile_accuracy, roll_up_accuracy
+from analytics.private_release import MetricBounds
 from resolvers.context import RequestContext
 from store.records import CohortRecord
 from store.scope import Role
@@ -40,6 +45,25 @@ class Figures:
     p75: float | None
     p90: float | None
     roll_up: Decimal | None
+    # The 95 % accuracy of a private release's percentiles and roll-up; None for exact figures
+    # (and for a private release whose metric no longer declares bounds: precision unknown).
+    accuracy: FigureAccuracy | None = None
+    roll_up_accuracy: FigureAccuracy | None = None
+
+    @property
+    def informative(self) -> bool:
+        """Whether the percentiles are precise enough to tell sectors apart (exact ones are)."""
+        return _informative(self.kind, self.accuracy)
+
+    @property
+    def roll_up_informative(self) -> bool:
+        return _informative(self.kind, self.roll_up_accuracy)
+
+
+def _informative(kind: FigureKind, accuracy: FigureAccuracy | None) -> bool:
+    if kind is FigureKind.EXACT:
+        return True
+    return accuracy is not None and accuracy.informative
 
 
 def figure_kind(context: RequestContext) -> FigureKind:
@@ -77,6 +101,7 @@ async def cohort_figures(context: RequestContext, cohort: CohortRecord | None) -
         return None
     if cohort.private_p50 is None:
         return None
+    accuracy, roll_up = await _accuracies(context, cohort)
     return Figures(
         FigureKind.DIFFERENTIALLY_PRIVATE,
         cohort.private_p25,
@@ -84,7 +109,30 @@ async def cohort_figures(context: RequestContext, cohort: CohortRecord | None) -
         cohort.private_p75,
         cohort.private_p90,
         cohort.private_rollup,
+        accuracy,
+        roll_up,
     )
+
+
+async def _accuracies(
+    context: RequestContext, cohort: CohortRecord
+) -> tuple[FigureAccuracy | None, FigureAccuracy | None]:
+    """The public accuracy of a cohort's private percentiles and roll-up."""
+    definition = (await context.definitions()).get(cohort.metric_name)
+    epsilon = cohort.release_epsilon
+    if definition is None or epsilon is None:
+        return None, None
+    lower, upper = definition.lower_bound, definition.upper_bound
+    if lower is None or upper is None or not lower < upper:
+        return None, None
+    bounds = MetricBounds(lower, upper)
+    percentiles = percentile_accuracy(cohort.cohort_size, bounds=bounds, epsilon=epsilon)
+    roll_up = None
+    if cohort.private_rollup is not None and definition.aggregation in ("sum", "mean", "median"):
+        roll_up = roll_up_accuracy(
+            cohort.cohort_size, definition.aggregation, bounds=bounds, epsilon=epsilon
+        )
+    return percentiles, roll_up
 
 
 async def industry_is_open(context: RequestContext, industry_id: str) -> bool:

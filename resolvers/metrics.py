@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from analytics.months import first_of_month, last_full_month
+from analytics.private_accuracy import FigureAccuracy
 from resolvers import figures
 from resolvers.benchmark_loaders import RollupKey
 from resolvers.context import RequestContext
@@ -202,7 +203,15 @@ async def industry_metrics(
         found = await figures.cohort_figures(context, cohort)
         if found is not None and found.roll_up is not None:
             rollups.append(
-                RollupRow(cohort.metric_name, found.roll_up, unit, cohort.month, found.kind)
+                RollupRow(
+                    cohort.metric_name,
+                    found.roll_up,
+                    unit,
+                    cohort.month,
+                    found.kind,
+                    found.roll_up_accuracy,
+                    found.roll_up_informative,
+                )
             )
     return merge_rows(ingested, rollups)
 
@@ -215,6 +224,9 @@ class RollupRow(NamedTuple):
     unit: str
     effective_date: dt.date
     figure_kind: figures.FigureKind
+    # The private roll-up's public accuracy (None when exact), and whether it is informative.
+    accuracy: FigureAccuracy | None = None
+    informative: bool = True
 
 
 def merge_rows(

@@ -13,6 +13,12 @@ from analytics.months import days_in_month
 from resolvers.benchmarks import BenchmarkView, ComparisonView, PulseView
 from resolvers.errors import cohort_too_small
 from resolvers.formatted_values import currency_of
+from schema.accuracy_types import (
+    ACCURACY_FIELD_DOC,
+    INFORMATIVE_FIELD_DOC,
+    FigureAccuracyType,
+    accuracy_type,
+)
 from schema.enums import FigureKind
 from schema.limits import field_cost, typical
 
@@ -93,6 +99,18 @@ class SectorBenchmark:
     def figure_kind(self) -> FigureKind | None:
         found = self.view.figures
         return None if found is None else found.kind
+
+    @strawberry.field(description=ACCURACY_FIELD_DOC)  # type: ignore[untyped-decorator]
+    def accuracy(self) -> FigureAccuracyType | None:
+        found = self.view.figures
+        if found is None:
+            return None
+        return accuracy_type(found.accuracy, self.view.definition.unit)
+
+    @strawberry.field(description=INFORMATIVE_FIELD_DOC)  # type: ignore[untyped-decorator]
+    def informative(self) -> bool | None:
+        found = self.view.figures
+        return None if found is None else found.informative
 
     def _percentile(self, name: str) -> float | None:
         found = self.view.figures
@@ -180,6 +198,20 @@ class CustomerComparison:
     def figure_kind(self) -> FigureKind | None:
         return self.view.figure_kind
 
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=ACCURACY_FIELD_DOC + " The accuracy of the sector's percentiles that "
+        "sectorP50, sectorP90 and customerPercentile are read from."
+    )
+    def accuracy(self) -> FigureAccuracyType | None:
+        return accuracy_type(self.view.accuracy, "")
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=INFORMATIVE_FIELD_DOC + " When false the insight says the value cannot "
+        "be placed instead of giving a band."
+    )
+    def informative(self) -> bool | None:
+        return self.view.informative
+
 
 @strawberry.type(
     description=(
@@ -200,7 +232,8 @@ class PulseReport:
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="Sentences for a slide, in English: the month's coverage, the best "
         "sector median of each metric and each sector median's change since the previous "
-        "published month, values formatted in their unit."
+        "published month, values formatted in their unit. Only informative medians are cited "
+        "(see SectorBenchmark.informative); a sentence says when no sector's are."
     )
     def month_summary(self) -> list[str]:
         return self.view.month_summary

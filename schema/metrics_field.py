@@ -28,6 +28,7 @@ from resolvers.formatted_values import (
     formatted_values,
 )
 from resolvers.metrics import MetricArguments
+from schema.accuracy_types import FigureAccuracyType, accuracy_type
 from schema.enums import FigureKind
 from schema.execution.columns import batch_form, column_form
 from schema.execution.internals import raw_info
@@ -95,6 +96,24 @@ def _figure_kinds(rows: Sequence[MetricRow]) -> list[FigureKind]:
     return [getattr(row, "figure_kind", FigureKind.EXACT) for row in rows]
 
 
+def _accuracy(root: strawberry.Parent[Any]) -> FigureAccuracyType | None:
+    # Ingested rows and exact roll-ups have none; a private roll-up (RollupRow) its own.
+    return accuracy_type(getattr(root, "accuracy", None), root.unit)
+
+
+def _accuracies(rows: Sequence[MetricRow]) -> list[FigureAccuracyType | None]:
+    return [_accuracy(row) for row in rows]
+
+
+def _informative(root: strawberry.Parent[Any]) -> bool:
+    informative: bool = getattr(root, "informative", True)
+    return informative
+
+
+def _informatives(rows: Sequence[MetricRow]) -> list[bool]:
+    return [getattr(row, "informative", True) for row in rows]
+
+
 @strawberry.type(description="One value of one metric for one entity and one month.")
 class MetricRow:
     # Resolved straight from store.records.MetricRecord, whose attributes have these names.
@@ -124,6 +143,19 @@ class MetricRow:
         "which carries noise that can put it far from the true figure (the README's privacy "
         "method).",
         metadata=column_form(_figure_kinds),
+    )
+    accuracy: FigureAccuracyType | None = strawberry.field(
+        resolver=_accuracy,
+        description="How precise a differentially private roll-up is, at 95% confidence, from "
+        "public facts only (cohort size, privacy budget, the metric's bounds); null for exact "
+        "values.",
+        metadata=column_form(_accuracies),
+    )
+    informative: bool = strawberry.field(
+        resolver=_informative,
+        description="Whether the value is precise enough to tell industries apart: true for "
+        "exact values, for a private roll-up as accuracy.informative says.",
+        metadata=column_form(_informatives),
     )
 
     @strawberry.field(  # type: ignore[untyped-decorator]
