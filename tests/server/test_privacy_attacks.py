@@ -402,3 +402,37 @@ async def test_an_industrys_roll_up_rows_say_whether_they_are_private(
     assert rollup["figureKind"] == rollup_kind
     if kind is not Role.PUBLIC:  # a public key sees no account
         assert data["account"]["metrics"] == [{"figureKind": "EXACT"}]
+
+
+ACCURACY = """query {
+  sectorBenchmarks(metric: "score") {
+    informative accuracy { confidence rankError rankErrorPercent halfWidth informative
+      budgetFactor summary } }
+  sum: industry(industryId: "retail") {
+    metrics(names: ["score"]) { informative accuracy { halfWidth informative summary } } }
+  pulseReport { monthSummary benchmarks { informative accuracy { rankError } } }
+  own: account(accountId: "acc-0") {
+    comparison(metric: "score") { informative accuracy { rankError } } }
+}"""
+
+
+@pytest.mark.parametrize("aggregation", ["sum", "mean", "median"])
+async def test_the_stated_accuracy_depends_on_public_facts_only(
+    engine: AsyncEngine, http: httpx.AsyncClient, aggregation: str
+) -> None:
+    """Two customer bases that differ only in their members' values get the same accuracy
+    fields, to the last digit: they read the cohort size, budget and bounds, never values."""
+    answers = []
+    for seed in (11, 12):
+        await _reset(engine)
+        await _publish(engine, _cohort(10, seed), ["north"] * 5 + ["south"] * 5, aggregation)
+        _, key = await create_key(engine, role=Role.APP, app_id="north")
+        response = await http.post(
+            "/graphql", json={"query": ACCURACY}, headers={"Authorization": f"Bearer {key}"}
+        )
+        body = response.json()
+        assert "errors" not in body, body
+        assert body["data"]["sectorBenchmarks"][0]["accuracy"]["rankError"] > 0
+        assert body["data"]["own"]["comparison"]["accuracy"] is not None
+        answers.append(body["data"])
+    assert answers[0] == answers[1]
