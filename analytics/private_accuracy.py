@@ -214,3 +214,50 @@ def budget_needed(month_epsilon: float, factor: float | None) -> Decimal | None:
     digits = needed.adjusted() - 1
     step = Decimal(1).scaleb(digits)
     return (needed / step).to_integral_value(rounding="ROUND_CEILING") * step
+
+
+@dataclass(frozen=True, slots=True)
+class MonthPrecision:
+    """How many of a published month's private figures are informative, and what budget the
+    others would need."""
+
+    figures: int
+    informative: int
+    # Uninformative figures that no budget makes informative (too few accounts).
+    hopeless: int
+    # The monthly epsilon that would make every other figure informative; None when none needs one.
+    budget_for_the_rest: Decimal | None
+
+    def sentences(self, month_epsilon: float) -> list[str]:
+        """One or two lines for `profiling publish`."""
+        if self.figures == 0:
+            return []
+        lines = [
+            f"{self.informative} of {self.figures} private figures are precise enough to tell "
+            f"sectors apart (95% error within a quarter of the cohort) at epsilon "
+            f"{month_epsilon:g} a month."
+        ]
+        if self.budget_for_the_rest is not None:
+            never = f"; {self.hopeless} never would (cohorts too small)" if self.hopeless else ""
+            lines.append(
+                "PROFILING_PRIVACY_EPSILON="
+                f"{self.budget_for_the_rest.normalize():f} would make the others "
+                f"that can be so{never}."
+            )
+        elif self.hopeless:
+            lines.append(
+                f"The other {self.hopeless} never would at any budget (cohorts too small)."
+            )
+        return lines
+
+
+def month_precision(accuracies: list[FigureAccuracy], month_epsilon: float) -> MonthPrecision:
+    """The summary of a month's private figures' accuracies."""
+    rest = [accuracy for accuracy in accuracies if not accuracy.informative]
+    factors = [accuracy.budget_factor for accuracy in rest if accuracy.budget_factor is not None]
+    return MonthPrecision(
+        figures=len(accuracies),
+        informative=len(accuracies) - len(rest),
+        hopeless=len(rest) - len(factors),
+        budget_for_the_rest=budget_needed(month_epsilon, max(factors)) if factors else None,
+    )

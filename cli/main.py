@@ -364,6 +364,13 @@ def publish(
         f"{action} {result.month:%Y-%m}: {result.values:,} values in {result.cohorts} cohorts, "
         f"{result.publishable} publishable across {result.sectors} sectors"
     )
+    if result.precision is not None:
+        from rich.console import Console
+
+        # How precise the private figures came out: a user must hear that before reading them.
+        out = Console(soft_wrap=True, highlight=False)
+        for line in result.precision.sentences(settings.privacy_epsilon):
+            out.print(line, style="yellow" if result.precision.informative == 0 else None)
 
 
 @app.command("export-schema")

@@ -27,6 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from analytics.cohort import MIN_COHORT, effective_minimum, is_publishable
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentiles
+from analytics.private_accuracy import (
+    FigureAccuracy,
+    MonthPrecision,
+    month_precision,
+    percentile_accuracy,
+    roll_up_accuracy,
+)
 from analytics.private_cohorts import NEVER_PRIVATE, private_figures, release_epsilon
 from analytics.private_release import MetricBounds
 from analytics.revision import BlockingCohort, blocking_cohorts
@@ -71,6 +78,8 @@ class PublishResult:
     publishable: int
     sectors: int
     values: int
+    # How precise the month's private figures are (analytics/private_accuracy.py).
+    precision: MonthPrecision | None = None
 
 
 # A member is (value, account_id); mapped in C over a cohort's 1,000 members rather than
@@ -363,6 +372,7 @@ async def publish_month(
             ],
         )
     publishable = [row for row in rows if row["p50"] is not None]
+    accuracies = _accuracies(rows, definitions)
     return PublishResult(
         month=month,
         revision=revision,
@@ -370,4 +380,22 @@ async def publish_month(
         publishable=len(publishable),
         sectors=len({row["industry_id"] for row in publishable}),
         values=values,
+        precision=month_precision(accuracies, privacy_epsilon),
     )
+
+
+def _accuracies(
+    rows: list[dict[str, object]], definitions: dict[str, tuple[str, MetricBounds | None]]
+) -> list[FigureAccuracy]:
+    """The public accuracy of every private figure of the month: each cohort's percentile set,
+    and its roll-up where one was released."""
+    found = []
+    for row in rows:
+        epsilon, size = row["release_epsilon"], row["cohort_size"]
+        aggregation, bounds = definitions[str(row["metric_name"])]
+        if not isinstance(epsilon, float) or not isinstance(size, int) or bounds is None:
+            continue
+        found.append(percentile_accuracy(size, bounds=bounds, epsilon=epsilon))
+        if row["private_rollup"] is not None:
+            found.append(roll_up_accuracy(size, aggregation, bounds=bounds, epsilon=epsilon))
+    return found
