@@ -188,21 +188,21 @@ def _linear(values: list[float], share: float) -> float:
 
 
 def describe(accuracy: FigureAccuracy | None, *, unit_text: str | None = None) -> str:
-    """One plain sentence on a figure's precision, for pages and slides."""
+    """One plain sentence on a figure's precision, for the API, pages and slides."""
     if accuracy is None:
         return "Exact figure."
     if accuracy.rank_error is not None and accuracy.rank_error >= accuracy.cohort_size:
         # More accounts than the cohort has: the release may be anywhere in the bounds.
-        precision = "only within the metric's bounds"
+        precision = "it may lie anywhere within the metric's bounds"
     elif accuracy.rank_error is not None:
         precision = (
-            f"within {accuracy.rank_error} of {accuracy.cohort_size} accounts "
-            f"({accuracy.rank_error_percent:g} percentile points) of its rank"
+            f"each percentile lies within {accuracy.rank_error} of the {accuracy.cohort_size} "
+            f"accounts ({accuracy.rank_error_percent:g} percentile points) of its rank"
         )
     else:
-        precision = f"within ±{unit_text or f'{accuracy.half_width:g}'} of the exact value"
-    verdict = "" if accuracy.informative else ": too imprecise to compare sectors"
-    return f"95% sure {precision}{verdict}."
+        precision = f"it lies within ±{unit_text or f'{accuracy.half_width:g}'} of the exact value"
+    verdict = ": too imprecise to compare sectors" if not accuracy.informative else ""
+    return f"At 95% confidence {precision}{verdict}."
 
 
 def budget_needed(month_epsilon: float, factor: float | None) -> Decimal | None:
