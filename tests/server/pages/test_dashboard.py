@@ -565,7 +565,8 @@ def test_a_public_key_sees_the_sector_benchmarks(browser: Any, server: Server) -
     metric = browser.find_element("id", "benchmark-metric").get_attribute("value")
     answer = server.query(
         "public",
-        "query($m: String!) { sectorBenchmarks(metric: $m) { sector publishable p50 figureKind } }",
+        "query($m: String!) { sectorBenchmarks(metric: $m) { sector publishable p50 figureKind "
+        "informative accuracy { summary } } }",
         {"m": metric},
     )["data"]["sectorBenchmarks"]
     rows = browser.find_elements("css selector", "#benchmarks li[data-sector]")
@@ -574,9 +575,17 @@ def test_a_public_key_sees_the_sector_benchmarks(browser: Any, server: Server) -
         if benchmark["publishable"]:
             median = row.find_element("css selector", "line.median")
             assert float(median.get_attribute("data-p50")) == benchmark["p50"]
+            # A figure too imprecise to compare sectors is marked, with the API's sentence.
+            marks = row.find_elements("css selector", ".imprecise")
+            if benchmark["informative"]:
+                assert marks == []
+            else:
+                (mark,) = marks
+                assert mark.get_attribute("data-summary") == benchmark["accuracy"]["summary"]
         else:
             assert "Not enough peers to compare" in row.text
     assert not browser.find_element("id", "error-line").is_displayed()
+    assert any(not row["informative"] for row in answer if row["publishable"])
     screenshot(browser, "dashboard-public-key.png", full_page=True)
     private = any(row["figureKind"] == "DIFFERENTIALLY_PRIVATE" for row in answer)
     notes = browser.find_elements("css selector", "#benchmarks .privacy-note")

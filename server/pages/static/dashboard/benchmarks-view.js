@@ -2,13 +2,14 @@
 // metric, every sector, the refused ones shown as such.
 
 import { ApiError, graphql, sortErrors, errorLine } from "./api.js";
-import { positionBar } from "./charts.js";
+import { imprecision, positionBar } from "./charts.js";
 import { clear, h } from "./dom.js";
 import { formatInUnit, formatMonth } from "./format.js";
 
 const QUERY = `query DashboardBenchmarks($metric: String!) {
   sectorBenchmarks(metric: $metric) {
     sector sectorName metric effectiveDate publishable cohortSize figureKind p25 p50 p75 p90
+    informative accuracy { summary }
   }
 }`;
 
@@ -83,7 +84,8 @@ async function drawMetric(container, body, metric, definition, showError) {
                   { class: "figures" },
                   h("span", {}, "Median ", h("strong", { class: "p50" }, format(benchmark.p50))),
                   h("span", {}, "p25–p90 ", h("strong", {}, `${format(benchmark.p25)} – ${format(benchmark.p90)}`)),
-                  h("span", { class: "muted" }, `${benchmark.cohortSize} accounts${benchmark.figureKind === "DIFFERENTIALLY_PRIVATE" ? ", differentially private" : ""}`)
+                  h("span", { class: "muted" }, `${benchmark.cohortSize} accounts${benchmark.figureKind === "DIFFERENTIALLY_PRIVATE" ? ", differentially private" : ""}`),
+                  imprecision(benchmark)
                 )
               )
             : h(

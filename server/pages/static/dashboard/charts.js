@@ -2,7 +2,7 @@
 // Each mark carries the API's own figures (data-date, data-value, and a <title> with the
 // formatted value), so what a reader hovers is what the API said.
 
-import { s } from "./dom.js";
+import { h, s } from "./dom.js";
 import { formatMonth } from "./format.js";
 
 const WIDTH = 320;
@@ -120,4 +120,12 @@ export function positionBar(benchmark, own, { label, format, domain = null }) {
       ? null
       : s("text", { class: "axis", x: x(benchmark.p90).toFixed(1), y: height - 3, "text-anchor": "middle" }, "p90")
   );
+}
+
+// A private benchmark whose stated 95% error is too wide to tell sectors apart: the figures
+// are drawn, but marked, with the API's accuracy sentence as the tooltip; nothing otherwise.
+export function imprecision(benchmark) {
+  if (benchmark.informative !== false) return null;
+  const summary = benchmark.accuracy ? benchmark.accuracy.summary : "The privacy noise is too large to compare.";
+  return h("span", { class: "imprecise", title: summary, "data-summary": summary }, "too imprecise to compare");
 }

@@ -3,7 +3,7 @@
 // sector's benchmark per metric (request 2, when the account has a sector).
 
 import { ApiError, errorLine, graphql, sortErrors } from "./api.js";
-import { lineChart, positionBar } from "./charts.js";
+import { imprecision, lineChart, positionBar } from "./charts.js";
 import { clear, h } from "./dom.js";
 import {
   AMOUNTS_NOTE,
@@ -20,7 +20,7 @@ import {
 const MAX_ALIASES = 15;
 
 const POSITION_FIELDS = "metric effectiveDate customerValue sectorP50 sectorP90 customerPercentile figureKind";
-const BENCHMARK_FIELDS = "sector sectorName metric effectiveDate publishable cohortSize figureKind p25 p50 p75 p90";
+const BENCHMARK_FIELDS = "sector sectorName metric effectiveDate publishable cohortSize figureKind p25 p50 p75 p90 informative accuracy { summary }";
 
 function aliased(metrics) {
   return metrics.slice(0, MAX_ALIASES).map((metric, index) => ({ alias: `m${index}`, metric }));
@@ -260,7 +260,8 @@ function positionSection(account, definitions, sector, refusedComparisons) {
           ? h("span", { class: "percentile", "data-percentile": percentile }, `percentile ${percentile}`)
           : percentileRefused
             ? h("span", { class: "muted" }, "percentile refused: too few peers besides this account")
-            : null
+            : null,
+        imprecision(benchmark)
       )
     );
   });
