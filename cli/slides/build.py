@@ -321,7 +321,12 @@ class DeckBuilder:
                 )
             ]
             percentile = comparison.customer_percentile
-            rows.append([label, *figures, text.NO_VALUE if percentile is None else str(percentile)])
+            shown = text.NO_VALUE if percentile is None else str(percentile)
+            if not comparison.informative:
+                # The figures with their uncertainty said, never a bare number read as precise.
+                figures[1:] = [f"{figure} ({text.TOO_IMPRECISE})" for figure in figures[1:]]
+                shown = text.TOO_IMPRECISE
+            rows.append([label, *figures, shown])
             sentences.append(self._comparison_sentence(comparison, label))
         self._table(
             slide,
@@ -351,7 +356,9 @@ class DeckBuilder:
                 (
                     "Percentile in the sector",
                     [
-                        c.customer_percentile if c.status is ComparisonStatus.COMPARED else None
+                        c.customer_percentile
+                        if c.status is ComparisonStatus.COMPARED and c.informative
+                        else None
                         for c in comparisons
                     ],
                 )
@@ -402,6 +409,13 @@ class DeckBuilder:
             notes.append(
                 "Your percentile (100 is the best) and band are read off those private figures "
                 "(between the metric's bounds), so they carry the same noise."
+            )
+        if any(not c.informative for c in comparisons):
+            notes.append(
+                f"'{text.TOO_IMPRECISE.capitalize()}': at this privacy budget the sector's "
+                "private figures may lie, at 95% confidence, further than a quarter of its "
+                "accounts from the exact ones, so they cannot place your value; no percentile "
+                "is charted for them."
             )
         if "EXACT" in kinds:
             notes.append(

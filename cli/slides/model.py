@@ -58,6 +58,9 @@ class Comparison:
     insight: str | None = None
     # EXACT or DIFFERENTIALLY_PRIVATE, as the API says; None when refused.
     figure_kind: str | None = None
+    # False when the sector's private figures are too imprecise to place the customer's value
+    # (their stated 95% error is wider than a quarter of the cohort).
+    informative: bool = True
 
 
 @dataclass(frozen=True, slots=True)

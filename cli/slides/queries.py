@@ -61,7 +61,7 @@ query DeckAccount(
 
 COMPARISON_FIELDS = """
 fragment DeckComparison on CustomerComparison {
-  customerValue sectorP50 sectorP90 customerPercentile insight figureKind
+  customerValue sectorP50 sectorP90 customerPercentile insight figureKind informative
 }
 """
 
@@ -216,6 +216,7 @@ def _comparison(
         customer_percentile=row["customerPercentile"],
         insight=row["insight"],
         figure_kind=row["figureKind"],
+        informative=row["informative"] is not False,
     )
 
 

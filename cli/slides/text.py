@@ -21,6 +21,7 @@ from cli.slides.model import MetricHistory
 
 NO_VALUE = "—"
 NOT_ENOUGH_PEERS = "not enough peers to compare"
+TOO_IMPRECISE = "too imprecise"
 
 SEGMENT_WORDS = {
     "HIGH_VALUE": "High value",

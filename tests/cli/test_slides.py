@@ -208,7 +208,9 @@ def read_deck(path: Path) -> list[SlideContent]:
 
 # -- what the API says, and what the deck should then say ------------------------------------
 
-COMPARISON = "{ customerValue sectorP50 sectorP90 customerPercentile insight figureKind }"
+COMPARISON = (
+    "{ customerValue sectorP50 sectorP90 customerPercentile insight figureKind informative }"
+)
 API_QUERY = (
     """
 query ($id: String!, $months: [Date!]!, $locale: String!, $month: Date!) {
@@ -320,19 +322,31 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
     table = sector.tables["comparison table"]
     chart_categories, chart_series = sector.series("percentile chart")
     assert chart_categories == [label(name) for name in names]
-    percentiles = []
+    percentiles: list[float | None] = []
     for r, name in enumerate(names, start=1):
         comparison, unit = account[name], definitions[name]["unit"]
         assert comparison["customerPercentile"] is not None
+        sector_figures = [
+            formatted(comparison["sectorP50"], unit, locale),
+            formatted(comparison["sectorP90"], unit, locale),
+        ]
+        shown = str(comparison["customerPercentile"])
+        if comparison["informative"]:
+            percentiles.append(float(comparison["customerPercentile"]))
+        else:
+            # Too imprecise to place the value: said in the table, no bar drawn.
+            sector_figures = [f"{figure} (too imprecise)" for figure in sector_figures]
+            shown = "too imprecise"
+            percentiles.append(None)
         assert table[r] == [
             label(name),
             formatted(comparison["customerValue"], unit, locale),
-            formatted(comparison["sectorP50"], unit, locale),
-            formatted(comparison["sectorP90"], unit, locale),
-            str(comparison["customerPercentile"]),
+            *sector_figures,
+            shown,
         ]
-        percentiles.append(float(comparison["customerPercentile"]))
     assert chart_series == {"Percentile in the sector": percentiles}
+    if not all(account[name]["informative"] for name in names):
+        assert "'Too imprecise'" in sector.texts["footnote"]
     assert sector.texts["insights"].splitlines() == [account[name]["insight"] for name in names]
     kinds = {account[name]["figureKind"] for name in names}
     assert len(kinds) == 1
@@ -632,6 +646,9 @@ async def test_a_deck_from_a_server_with_an_account_key(
         "DIFFERENTIALLY_PRIVATE"
     }
     assert "differentially private" in deck[2].texts["footnote"]
+    # Its small sectors' private figures are too imprecise to place R1: the deck says so.
+    assert not any(body["data"]["account"][name]["informative"] for name in METRIC_NAMES)
+    assert "Too imprecise" in deck[2].texts["footnote"]
     assert f"({url}/graphql)" in deck[-1].texts["method"]
 
     assert refused.exit_code == 1
