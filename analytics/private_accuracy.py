@@ -225,8 +225,10 @@ class MonthPrecision:
     informative: int
     # Uninformative figures that no budget makes informative (too few accounts).
     hopeless: int
-    # The monthly epsilon that would make every other figure informative; None when none needs one.
+    # The monthly epsilon that would make every other figure informative, and half of them;
+    # None when none needs one.
     budget_for_the_rest: Decimal | None
+    budget_for_half: Decimal | None = None
 
     def sentences(self, month_epsilon: float) -> list[str]:
         """One or two lines for `profiling publish`."""
@@ -234,16 +236,21 @@ class MonthPrecision:
             return []
         lines = [
             f"{self.informative} of {self.figures} private figures are precise enough to tell "
-            f"sectors apart (95% error within a quarter of the cohort) at epsilon "
+            f"sectors apart (95% error within a quarter of the cohort or range) at epsilon "
             f"{month_epsilon:g} a month."
         ]
         if self.budget_for_the_rest is not None:
             never = f"; {self.hopeless} never would (cohorts too small)" if self.hopeless else ""
-            lines.append(
-                "PROFILING_PRIVACY_EPSILON="
-                f"{self.budget_for_the_rest.normalize():f} would make the others "
-                f"that can be so{never}."
-            )
+            everyone = _plain(self.budget_for_the_rest)
+            half = self.budget_for_half
+            if half is not None and half < self.budget_for_the_rest:
+                advice = (
+                    f"{_plain(half)} would make half of the others so; {everyone} every one "
+                    "that any budget can"
+                )
+            else:
+                advice = f"{everyone} would make every one that any budget can so"
+            lines.append(f"PROFILING_PRIVACY_EPSILON={advice}{never}.")
         elif self.hopeless:
             lines.append(
                 f"The other {self.hopeless} never would at any budget (cohorts too small)."
@@ -255,9 +262,21 @@ def month_precision(accuracies: list[FigureAccuracy], month_epsilon: float) -> M
     """The summary of a month's private figures' accuracies."""
     rest = [accuracy for accuracy in accuracies if not accuracy.informative]
     factors = [accuracy.budget_factor for accuracy in rest if accuracy.budget_factor is not None]
+    factors.sort()
     return MonthPrecision(
         figures=len(accuracies),
         informative=len(accuracies) - len(rest),
         hopeless=len(rest) - len(factors),
-        budget_for_the_rest=budget_needed(month_epsilon, max(factors)) if factors else None,
+        budget_for_the_rest=budget_needed(month_epsilon, factors[-1]) if factors else None,
+        # Half of the uninformative figures, those a budget can help counted first.
+        budget_for_half=(
+            budget_needed(month_epsilon, factors[(len(rest) + 1) // 2 - 1])
+            if len(factors) >= (len(rest) + 1) // 2 > 0
+            else None
+        ),
     )
+
+
+def _plain(number: Decimal) -> str:
+    """210, not 2.1E+2."""
+    return f"{number.normalize():f}"

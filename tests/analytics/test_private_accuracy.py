@@ -20,6 +20,7 @@ from analytics.private_accuracy import (
     budget_needed,
     candidates_of,
     describe,
+    month_precision,
     percentile_accuracy,
     rank_interval,
     roll_up_accuracy,
@@ -134,3 +135,28 @@ def test_words_and_budget() -> None:
     assert budget_needed(1.0, 9.17) == Decimal("9.2")
     assert budget_needed(1.0, 201.3) == Decimal("210")
     assert budget_needed(1.0, None) is None
+
+
+def test_the_months_precision_in_two_lines() -> None:
+    figures = [
+        percentile_accuracy(20_000, bounds=PERCENT, epsilon=1.0),  # informative
+        percentile_accuracy(300, bounds=PERCENT, epsilon=1.0),  # needs a little more
+        percentile_accuracy(200, bounds=PERCENT, epsilon=1.0),
+        percentile_accuracy(100, bounds=PERCENT, epsilon=1.0),  # needs more
+        percentile_accuracy(5, bounds=PERCENT, epsilon=1.0),  # never
+    ]
+    summary = month_precision(figures, 1.0)
+    assert (summary.figures, summary.informative, summary.hopeless) == (5, 1, 1)
+    first, second = summary.sentences(1.0)
+    assert first.startswith("1 of 5 private figures are precise enough")
+    assert summary.budget_for_half is not None
+    assert summary.budget_for_the_rest is not None
+    assert summary.budget_for_half < summary.budget_for_the_rest
+    assert second.endswith("; 1 never would (cohorts too small).")
+    # The budgets it names are enough.
+    for budget, informative in ((summary.budget_for_half, 2), (summary.budget_for_the_rest, 3)):
+        again = [
+            percentile_accuracy(n, bounds=PERCENT, epsilon=float(budget)) for n in (300, 200, 100)
+        ]
+        assert sum(a.informative for a in again) >= informative
+    assert month_precision([], 1.0).sentences(1.0) == []

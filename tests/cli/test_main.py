@@ -194,7 +194,7 @@ async def test_publish_freezes_a_month_and_guards_revisions(
     assert first.stdout.startswith("Published 2024-02:")
     # Six accounts at the default budget: the private figures are mostly noise, and it says so.
     assert "0 of 2 private figures are precise enough" in first.stdout
-    assert "PROFILING_PRIVACY_EPSILON=4 would make the others that can be so; 1 never" in (
+    assert "PROFILING_PRIVACY_EPSILON=4 would make every one that any budget can so; 1 never" in (
         first.stdout
     )
     again = run("publish", "--month", "2024-02", env=env)
