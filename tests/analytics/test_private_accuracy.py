@@ -17,6 +17,7 @@ from analytics.percentiles import PERCENTILES, round_percentile
 from analytics.private_accuracy import (
     BETA,
     INFORMATIVE_SHARE,
+    _quantile_scale,
     budget_needed,
     candidates_of,
     describe,
@@ -98,12 +99,19 @@ def test_stated_half_width_covers_the_releases(aggregation: str, size: int, epsi
     assert misses <= allowed_misses(trials)
 
 
-def test_quantile_scale_is_two_over_each_quantiles_epsilon() -> None:
-    # OpenDP 0.16: permute-and-flip over scores of range sensitivity 2 (replace one account).
-    scale = quantile_noise_scale(
-        100, bounds=PERCENT, epsilon=1.0, candidates=candidates_of(PERCENT)
-    )
-    assert scale == pytest.approx(2 / (1.0 / len(PERCENTILES)), rel=1e-6)
+@pytest.mark.parametrize("epsilon", [1 / 22, 0.7, 9.0])
+def test_quantile_scale_depends_on_epsilon_only(epsilon: float) -> None:
+    # OpenDP 0.16: permute-and-flip over scores of range sensitivity 2 (replace one account),
+    # whatever the size, bounds and grid: the accuracy computes it once per epsilon.
+    scales = {
+        quantile_noise_scale(size, bounds=bounds, epsilon=epsilon, candidates=candidates_of(bounds))
+        for size in (5, 6, 67, 1000, 123_457)
+        for bounds in (PERCENT, LOGNORMAL, SIGNED)
+    }
+    # Equal but for OpenDP's float rounding, which the accuracy's margin covers.
+    assert max(scales) <= _quantile_scale(epsilon)
+    assert _quantile_scale(epsilon) == pytest.approx(min(scales), rel=1e-8)
+    assert min(scales) == pytest.approx(2 / (epsilon / len(PERCENTILES)), rel=1e-6)
 
 
 def test_informative_thresholds() -> None:
