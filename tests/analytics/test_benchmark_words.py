@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analytics.insights import Band, band, insight
-from analytics.pulse import SectorMedian, summarize
+from analytics.pulse import NONE_INFORMATIVE, SectorMedian, summarize
 from analytics.revision import blocking_cohorts
 from analytics.rollups import roll_up
 
@@ -138,3 +138,39 @@ def test_pulse_summary() -> None:
         "Retail, reply rate: median 40, against 38.5 in March 2023.",
         "Energy, response time: median 9, as in March 2023.",
     ]
+
+
+def test_pulse_summary_cites_informative_medians_only() -> None:
+    current = [
+        SectorMedian("Retail", "reply_rate", 40.0, True, informative=True),
+        SectorMedian("Energy", "reply_rate", 95.0, True, informative=False),  # noise
+        SectorMedian("Retail", "response_time", 12.0, False, informative=False),
+        SectorMedian("Energy", "response_time", 1.0, False, informative=False),
+    ]
+    previous = [
+        SectorMedian("Retail", "reply_rate", 38.5, True, informative=False),
+        SectorMedian("Energy", "reply_rate", 45.0, True, informative=True),
+    ]
+    lines = summarize(
+        month=dt.date(2023, 4, 1),
+        current=current,
+        previous=previous,
+        previous_month=dt.date(2023, 3, 1),
+        minimum=5,
+        formatted=lambda metric, value: f"{value:g}",
+    )
+    assert lines == [
+        "April 2023: 2 sectors and 2 metrics had at least 5 contributing accounts.",
+        "Best reply rate: Retail (median 40).",
+        "No sector's private response time figures are precise enough this month at the "
+        "configured privacy budget to name a best sector.",
+    ]
+    nothing = summarize(
+        month=dt.date(2023, 4, 1),
+        current=current[2:],
+        previous=[],
+        previous_month=None,
+        minimum=5,
+        formatted=lambda metric, value: f"{value:g}",
+    )
+    assert nothing[1:] == [NONE_INFORMATIVE]
