@@ -26,6 +26,11 @@ PRIVATE_FIGURES = (
     "95% accuracy (accuracy, informative), and this summary cites only those precise enough "
     "to tell sectors apart."
 )
+# For keys that get private figures: metrics without declared bounds have no private release.
+INTERNAL_ONLY_METRICS = (
+    " Metrics without declared bounds ({metrics}) have no private release: their figures go "
+    "to internal keys only."
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -371,6 +371,14 @@ def publish(
         out = Console(soft_wrap=True, highlight=False)
         for line in result.precision.sentences(settings.privacy_epsilon):
             out.print(line, style="yellow" if result.precision.informative == 0 else None)
+    if result.internal_only:
+        # Otherwise the user learns it from a refusal on the first query of an app's key.
+        err().print(
+            f"No private release of {', '.join(result.internal_only)}: no lower_bound and "
+            "upper_bound declared, so only internal keys get their figures across accounts "
+            "(declare them in the definitions file, ingest it, then publish with --revise)",
+            style="yellow",
+        )
 
 
 @app.command("export-schema")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -18,6 +18,7 @@ from analytics.private_accuracy import FigureAccuracy
 from analytics.private_percentile import private_percentile
 from analytics.pulse import (
     EXACT_FIGURES,
+    INTERNAL_ONLY_METRICS,
     METHODOLOGY,
     PRIVATE_FIGURES,
     SectorMedian,
@@ -25,8 +26,8 @@ from analytics.pulse import (
 )
 from resolvers import lookups
 from resolvers.context import RequestContext
-from resolvers.errors import bad_input, month_not_published
-from resolvers.figures import FigureKind, Figures, cohort_figures, figure_kind
+from resolvers.errors import UserError, bad_input, month_not_published
+from resolvers.figures import FigureKind, Figures, cohort_figures, figure_kind, refusal
 from resolvers.formatted_values import formatted_value
 from store.records import AccountRecord, CohortRecord, DefinitionRecord, IndustryRecord
 
@@ -38,6 +39,7 @@ class BenchmarkView:
     month: dt.date
     cohort: CohortRecord | None  # None when no account of the sector had a value
     figures: Figures | None  # None when refused to this key
+    refusal: UserError | None = None  # why, when refused
 
     @property
     def publishable(self) -> bool:
@@ -61,6 +63,7 @@ class ComparisonView:
     # customer's value; None when refused.
     accuracy: FigureAccuracy | None = None
     informative: bool | None = None
+    refusal: UserError | None = None  # why the sector figures are refused, when they are
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +123,9 @@ async def _view(
     month: dt.date,
     cohort: CohortRecord | None,
 ) -> BenchmarkView:
-    return BenchmarkView(sector, definition, month, cohort, await cohort_figures(context, cohort))
+    found = await cohort_figures(context, cohort)
+    refused = None if found is not None else await refusal(context, cohort, definition)
+    return BenchmarkView(sector, definition, month, cohort, found, refused)
 
 
 async def _benchmarks(
@@ -211,6 +216,7 @@ async def account_comparison(
             None,
             None,
             None,
+            refusal=await refusal(context, cohort, definition),
         )
     rank = _customer_percentile(found, members.values, value, definition)
     sector = await context.loaders.industry_by_id.load(account.industry_id)
@@ -320,10 +326,22 @@ async def pulse_report(
                 EXACT_FIGURES
                 if figure_kind(context) is FigureKind.EXACT
                 else PRIVATE_FIGURES.format(epsilon=context.settings.privacy_epsilon)
+                + _internal_only_note(definitions.values())
             ),
         ),
         figure_kind=figure_kind(context),
     )
+
+
+def _internal_only_note(definitions: Iterable[DefinitionRecord]) -> str:
+    """The methodology's sentence on metrics a key that is not internal never gets figures of,
+    so that a report covering fewer metrics than were published says why."""
+    unbounded = sorted(
+        definition.name
+        for definition in definitions
+        if definition.lower_bound is None or definition.upper_bound is None
+    )
+    return INTERNAL_ONLY_METRICS.format(metrics=", ".join(unbounded)) if unbounded else ""
 
 
 async def _publishable_cohorts(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from graphql import GraphQLError
 
 from resolvers.error_codes import ErrorCode
@@ -27,6 +29,16 @@ def cohort_too_small() -> UserError:
     return UserError(
         "Refused: this value would be derived from too few distinct accounts",
         code=ErrorCode.COHORT_TOO_SMALL,
+    )
+
+
+def internal_only(metric: str, month: dt.date) -> UserError:
+    return UserError(
+        f"Refused: only internal keys get {metric}'s figures across accounts for "
+        f"{month:%Y-%m}: no differentially private release of it was drawn, since its "
+        "definition declared no lower_bound and upper_bound when the month was published "
+        "(declare them, then publish the month again with --revise)",
+        code=ErrorCode.INTERNAL_ONLY,
     )
 
 

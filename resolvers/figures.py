@@ -28,7 +28,8 @@ from analytics.cohort import is_publishable
 from analytics.private_accuracy import FigureAccuracy, percentile_accuracy, roll_up_accuracy
 from analytics.private_release import MetricBounds
 from resolvers.context import RequestContext
-from store.records import CohortRecord
+from resolvers.errors import UserError, cohort_too_small, internal_only
+from store.records import CohortRecord, DefinitionRecord
 from store.scope import Role
 
 
@@ -112,6 +113,29 @@ async def cohort_figures(context: RequestContext, cohort: CohortRecord | None) -
         accuracy,
         roll_up,
     )
+
+
+async def refusal(
+    context: RequestContext, cohort: CohortRecord | None, definition: DefinitionRecord
+) -> UserError:
+    """Why `cohort_figures` refused this key the cohort's figures, as the error to raise.
+
+    A metric without declared bounds has no private release, so only internal keys get its
+    figures across accounts: saying so (INTERNAL_ONLY) instead of COHORT_TOO_SMALL tells the
+    user what to fix, and costs nothing: the bounds are public (metricDefinitions), and the
+    size gates are checked first, so the answer says no more of the cohort than its size,
+    which is public once it meets them. A month published while the metric had no bounds has
+    no release either, whatever the definition says today."""
+    if figure_kind(context) is FigureKind.EXACT or cohort is None:
+        return cohort_too_small()
+    minimum = context.settings.min_cohort
+    if not is_publishable(cohort.cohort_size, minimum=minimum):
+        return cohort_too_small()
+    if not is_publishable(cohort.cohort_size - await own_members(context, cohort), minimum=minimum):
+        return cohort_too_small()
+    if cohort.private_p50 is None:
+        return internal_only(definition.name, cohort.month)
+    return cohort_too_small()
 
 
 async def _accuracies(

@@ -115,7 +115,7 @@ class SectorBenchmark:
     def _percentile(self, name: str) -> float | None:
         found = self.view.figures
         if found is None:
-            raise cohort_too_small()
+            raise self.view.refusal or cohort_too_small()
         value: float | None = getattr(found, name)
         return value
 
@@ -166,7 +166,7 @@ class CustomerComparison:
     )
     def sector_p50(self) -> float | None:
         if not self.view.publishable:
-            raise cohort_too_small()
+            raise self.view.refusal or cohort_too_small()
         return self.view.sector_p50
 
     @strawberry.field(  # type: ignore[untyped-decorator]
@@ -175,7 +175,7 @@ class CustomerComparison:
     )
     def sector_p90(self) -> float | None:
         if not self.view.publishable:
-            raise cohort_too_small()
+            raise self.view.refusal or cohort_too_small()
         return self.view.sector_p90
 
     @strawberry.field(  # type: ignore[untyped-decorator]
@@ -187,7 +187,7 @@ class CustomerComparison:
     )
     def customer_percentile(self) -> int | None:
         if not self.view.publishable:
-            raise cohort_too_small()
+            raise self.view.refusal or cohort_too_small()
         return self.view.customer_percentile
 
     @strawberry.field(description="One sentence for a slide; null when the cohort is refused.")  # type: ignore[untyped-decorator]

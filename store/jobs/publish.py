@@ -80,6 +80,9 @@ class PublishResult:
     values: int
     # How precise the month's private figures are (analytics/private_accuracy.py).
     precision: MonthPrecision | None = None
+    # Metrics with publishable cohorts but no declared bounds: no private release was drawn,
+    # so keys that are not internal get none of their figures across accounts.
+    internal_only: tuple[str, ...] = ()
 
 
 # A member is (value, account_id); mapped in C over a cohort's 1,000 members rather than
@@ -381,6 +384,12 @@ async def publish_month(
         sectors=len({row["industry_id"] for row in publishable}),
         values=values,
         precision=month_precision(accuracies, privacy_epsilon),
+        internal_only=tuple(
+            sorted(
+                {str(row["metric_name"]) for row in publishable}
+                - {str(row["metric_name"]) for row in publishable if row["private_p50"] is not None}
+            )
+        ),
     )
 
 
