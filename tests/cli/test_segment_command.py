@@ -62,7 +62,8 @@ def test_ingest_prints_what_it_took_for_what(database: Path, loaded: Path) -> No
         "Segments of app ksa: 2 accounts with sales over 2 quarters, 0 with ledger entries" in lines
     )
     assert lines[-1] == (
-        "sales.csv (CSV, semicolon-separated, header on line 2): 3 rows read, 3 sale lines written"
+        "sales.csv (CSV, semicolon-separated, header on line 2): 3 rows read, nothing written, "
+        "3 sale lines unchanged"
     )
     assert rows(database, "select account_id, app_id from account order by 1") == [
         ("007", "ksa"),
