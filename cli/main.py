@@ -70,28 +70,40 @@ async def fill_demo(
     engine: AsyncEngine, settings: Settings, *, only_if_empty: bool, scale: float = 1.0
 ) -> bool:
     """Load the demo (unless `only_if_empty` and the database holds data), then publish its
-    complete months if the database holds the demo. True when the demo was loaded."""
+    complete months if the database holds the demo. True when the demo was loaded (not
+    there before)."""
     from cli.progress import RichProgress, progress_bar
-    from demo.dataset import database_is_empty, plan_demo, write_demo
+    from demo.dataset import database_is_empty, demo_rows_held, plan_demo, write_demo
     from demo.publishing import holds_demo, publish_demo_months
     from store.jobs.publish import PublishRefused
 
-    loaded = False
+    loaded = written = False
     if not only_if_empty or await database_is_empty(engine):
+        # A second run writes the demo's rows again (a later PROFILING_TODAY adds its new
+        # months): it says what it added rather than that it loaded the demo.
+        already = await holds_demo(engine)
+        before = await demo_rows_held(engine) if already else 0
         plan = plan_demo(today=settings.today(), scale=scale)
         with progress_bar(err()) as progress:
-            task = progress.add_task("Loading demo data", total=plan.total_rows)
+            label = "Checking demo data" if already else "Loading demo data"
+            task = progress.add_task(label, total=plan.total_rows)
             summary = await write_demo(
                 engine, plan=plan, progress=lambda rows: progress.advance(task, rows)
             )
-        say(
-            f"Demo data loaded: {summary.apps} apps, {summary.industries} industries, "
+        contents = (
+            f"{summary.apps} apps, {summary.industries} industries, "
             f"{summary.accounts:,} accounts, {summary.companies:,} companies, "
             f"{summary.contracts:,} contracts, {summary.metric_values:,} metric values"
         )
-        loaded = True
+        if already:
+            added = await demo_rows_held(engine) - before
+            what = "nothing added" if added <= 0 else f"{added:,} rows added"
+            say(f"Demo data was loaded already ({contents}): {what}")
+        else:
+            say(f"Demo data loaded: {contents}")
+        loaded, written = not already, True
     # A database that holds someone's own data is never published behind their back.
-    if loaded or await holds_demo(engine):
+    if written or await holds_demo(engine):
         try:
             with progress_bar(err()) as bar:
                 publication = await publish_demo_months(
