@@ -205,16 +205,18 @@ def parse_grouped_number(text: str) -> Decimal:
     assert match is not None  # the pattern matches any text
     sign, body = match[1], match[2]
     whole, point, fraction = body.partition(".")
-    if (
-        _COMMA_GROUPED.fullmatch(whole) is None
-        or (fraction and not (fraction.isascii() and fraction.isdigit()))
+    if _COMMA_GROUPED.fullmatch(whole) is None or (
+        fraction and not (fraction.isascii() and fraction.isdigit())
     ):
         raise BadAmount(
             "its digits are grouped neither by thousands (1,234,567.5) nor by lakhs and "
             "crores (12,34,567.5), with a point for decimals"
         )
     if not point and whole.count(",") == 1:
-        thousands, decimal_comma = f"{sign}{whole.replace(',', '')}", f"{sign}{whole.replace(',', '.')}"
+        thousands, decimal_comma = (
+            f"{sign}{whole.replace(',', '')}",
+            f"{sign}{whole.replace(',', '.')}",
+        )
         raise BadAmount(
             f"it could be {thousands} or {decimal_comma} (with a decimal comma); write "
             f"{thousands} or {decimal_comma}"
