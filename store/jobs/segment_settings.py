@@ -100,6 +100,16 @@ async def forget_options(connection: AsyncConnection, *, apps: Sequence[str]) ->
     await connection.execute(delete(SEGMENT_SETTING_TABLE).where(setting.app_id.in_(list(apps))))
 
 
+def effective_options(kept: KeptOptions, base: SegmentOptions) -> SegmentOptions:
+    """For reads that measure as the job does (a credit risk as of an earlier day): an app's
+    kept options over `base`, the environment's settings. Where they no longer fit, `base`:
+    the job itself refuses to run then, and says why."""
+    try:
+        return kept.apply(base)
+    except ValueError:
+        return base
+
+
 def options_of_app(app: str, kept: KeptOptions, base: SegmentOptions) -> SegmentOptions:
     """The options an app is segmented with: its kept ones over the environment's."""
     try:

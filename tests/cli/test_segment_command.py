@@ -89,9 +89,7 @@ def _q1_monetary_segments(database: Path) -> list[tuple[object, ...]]:
     )
 
 
-def test_segment_options_are_kept_for_later_loads_until_reset(
-    database: Path, loaded: Path
-) -> None:
+def test_segment_options_are_kept_for_later_loads_until_reset(database: Path, loaded: Path) -> None:
     # 007 and 008 spent 1,000 and 250.50 in 2024-Q1: two clusters by default.
     assert _q1_monetary_segments(database) == [("007", "HIGH_VALUE"), ("008", "BELOW_AVERAGE")]
     result = run(database, "segment", "--clusters", "1", "--payment-terms-days", "30")
@@ -151,9 +149,13 @@ def test_kept_options_at_odds_with_the_environment_fail_a_load_with_one_line(
         database, "ingest", "sales", str(loaded), "--app", "ksa", "--column", "profit=", env=env
     )
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines()[-1].startswith(
-        "app ksa's segment options (--low-risk-score 50) do not fit with the environment's "
-        "settings"
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(
+            "app ksa's segment options (--low-risk-score 50) do not fit with the environment's "
+            "settings"
+        )
     )
 
 

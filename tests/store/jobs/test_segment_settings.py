@@ -49,8 +49,11 @@ async def two_apps(engine: AsyncEngine) -> None:
         await upsert(
             connection,
             SALE_LINE_TABLE,
-            [_sale("a1", "1"), _sale("a2", "50"), _sale("a3", "900")]
-            + [_sale("b1", "1"), _sale("b2", "900")],
+            [
+                _sale(name, amount)
+                for name, amount in (("a1", "1"), ("a2", "50"), ("a3", "900"), ("b1", "1"))
+            ]
+            + [_sale("b2", "900")],
         )
 
 
