@@ -30,7 +30,7 @@ from pptx.shapes.graphfrm import GraphicFrame
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner, Result
 
-from analytics.formatting import format_value
+from analytics.formatting import format_statistic, format_value
 from analytics.spreadsheet_text import spreadsheet_safe
 from cli.slides_command import slides
 from server.app import create_app
@@ -327,8 +327,9 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
         assert table[r] == [
             label(name),
             formatted(comparison["customerValue"], unit, locale),
-            formatted(comparison["sectorP50"], unit, locale),
-            formatted(comparison["sectorP90"], unit, locale),
+            # A sector's figure of counts keeps at most one fraction digit.
+            spreadsheet_safe(format_statistic(Decimal(str(comparison["sectorP50"])), unit, locale)),
+            spreadsheet_safe(format_statistic(Decimal(str(comparison["sectorP90"])), unit, locale)),
             str(comparison["customerPercentile"]),
         ]
         percentiles.append(float(comparison["customerPercentile"]))
