@@ -14,6 +14,9 @@ Formats, with en / fr examples:
   ``min`` as the contract fixes (CLDR's narrow English minute is ``m``, which reads as metres).
 - ``days``: the locale's short unit pattern with its plural forms: ``1 day``, ``3 days`` / ``3 j``.
 - ``count``: the locale's decimal pattern: ``12,345`` / ``12 345``, up to 3 fraction digits.
+  A statistic of counts (a percentile, a median: `format_statistic`) keeps at most one: the
+  median of 12 and 13 tickets is ``12.5``, an interpolated p90 of 47.375 tickets ``47.4``
+  (the value itself stays exact; its last digits would claim a precision no count has).
 - ``percent``: the stored value is already a percentage (42.5 means 42.5%): the locale's percent
   pattern with at most one fraction digit and no scaling: ``42.5%`` / ``42,5 %``.
 - ``ratio``: the locale's decimal pattern with exactly two fraction digits: ``0.42`` / ``0,42``.
@@ -114,6 +117,25 @@ def formatter_for(unit: str, locale: str) -> Formatter:
 def format_value(value: Decimal, unit: str, locale: str = "en") -> str:
     """Format ``value`` (an exact Decimal) in ``unit`` for ``locale``: 90 minutes -> '1h 30min'."""
     return formatter_for(unit, locale)(value)
+
+
+@lru_cache(maxsize=1024)
+def statistic_formatter_for(unit: str, locale: str) -> Formatter:
+    """The formatter of a statistic of values in ``unit`` (a percentile, a median): that of
+    ``formatter_for``, except that a count keeps at most one fraction digit. Percentiles are
+    interpolated (PostgreSQL's ``percentile_cont``, numpy's default), so a count's p90 can be
+    47.375 tickets: exact as a value, but its display says no more than 47.4."""
+    canonical, locale_id = canonical_unit(unit), validate_locale(locale)
+    if canonical == COUNT:
+        parsed = Locale.parse(locale_id)
+        return _pattern_formatter(_Symbols.of(parsed), parsed.decimal_formats[None], frac=(0, 1))
+    return _build_formatter(canonical, locale_id)
+
+
+def format_statistic(value: Decimal, unit: str, locale: str = "en") -> str:
+    """Format a statistic of values in ``unit`` (``statistic_formatter_for``): 12.375 tickets
+    -> '12.4'."""
+    return statistic_formatter_for(unit, locale)(value)
 
 
 @lru_cache(maxsize=4096)

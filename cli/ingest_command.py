@@ -14,6 +14,7 @@ from cli.common import run_on_database, settings_or_exit
 from cli.progress import RichProgress, progress_bar
 from settings import SettingsError
 from store.ingest import FileRejected, IngestKind, IngestRejected, IngestReport, ingest_file
+from store.jobs.segment_settings import KeptOptionsConflict
 
 
 def _ingest(
@@ -112,7 +113,9 @@ def ingest(
         if exc.columns_line is not None:
             typer.echo(exc.columns_line, err=True)
         raise _fail(exc.summary) from exc
-    except (FileRejected, SettingsError) as exc:
+    except (FileRejected, SettingsError, KeptOptionsConflict) as exc:
+        # (An app's kept segment options that no longer fit the environment: the load, in
+        # the same transaction as its recomputation, wrote nothing.)
         raise _fail(str(exc)) from exc
     except (SQLAlchemyError, OSError) as exc:
         # The driver's message can run over many lines; the first says what happened.

@@ -70,28 +70,44 @@ async def fill_demo(
     engine: AsyncEngine, settings: Settings, *, only_if_empty: bool, scale: float = 1.0
 ) -> bool:
     """Load the demo (unless `only_if_empty` and the database holds data), then publish its
-    complete months if the database holds the demo. True when the demo was loaded."""
+    complete months if the database holds the demo. True when the demo was loaded (not
+    there before)."""
     from cli.progress import RichProgress, progress_bar
-    from demo.dataset import database_is_empty, plan_demo, write_demo
+    from demo.dataset import database_is_empty, demo_rows_held, plan_demo, write_demo
     from demo.publishing import holds_demo, publish_demo_months
     from store.jobs.publish import PublishRefused
+    from store.jobs.segment_settings import KeptOptionsConflict
 
-    loaded = False
+    loaded = written = False
     if not only_if_empty or await database_is_empty(engine):
+        # A second run writes the demo's rows again (a later PROFILING_TODAY adds its new
+        # months): it says what it added rather than that it loaded the demo.
+        already = await holds_demo(engine)
+        before = await demo_rows_held(engine) if already else 0
         plan = plan_demo(today=settings.today(), scale=scale)
         with progress_bar(err()) as progress:
-            task = progress.add_task("Loading demo data", total=plan.total_rows)
-            summary = await write_demo(
-                engine, plan=plan, progress=lambda rows: progress.advance(task, rows)
-            )
-        say(
-            f"Demo data loaded: {summary.apps} apps, {summary.industries} industries, "
+            label = "Checking demo data" if already else "Loading demo data"
+            task = progress.add_task(label, total=plan.total_rows)
+            try:
+                summary = await write_demo(
+                    engine, plan=plan, progress=lambda rows: progress.advance(task, rows)
+                )
+            except KeptOptionsConflict as exc:  # the demo's apps' kept segment options
+                raise fail(str(exc)) from None
+        contents = (
+            f"{summary.apps} apps, {summary.industries} industries, "
             f"{summary.accounts:,} accounts, {summary.companies:,} companies, "
             f"{summary.contracts:,} contracts, {summary.metric_values:,} metric values"
         )
-        loaded = True
+        if already:
+            added = await demo_rows_held(engine) - before
+            what = "nothing added" if added <= 0 else f"{added:,} rows added"
+            say(f"Demo data was loaded already ({contents}): {what}")
+        else:
+            say(f"Demo data loaded: {contents}")
+        loaded, written = not already, True
     # A database that holds someone's own data is never published behind their back.
-    if loaded or await holds_demo(engine):
+    if written or await holds_demo(engine):
         try:
             with progress_bar(err()) as bar:
                 publication = await publish_demo_months(
@@ -254,72 +270,70 @@ def segment(
             help="Credit scores below this are HIGH_RISK (PROFILING_HIGH_RISK_SCORE, 40)."
         ),
     ] = None,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset",
+            help="Forget the options kept for the apps (back to the environment's settings "
+            "and the defaults) before applying any given here.",
+        ),
+    ] = False,
 ) -> None:
-    """Recompute RFM segments and credit risk from the ingested sales and ledger data."""
-    from dataclasses import replace
+    """Recompute RFM segments and credit risk from the ingested sales and ledger data.
 
+    The options given are kept for the apps: every later recomputation of them (a load of
+    their sales or ledger data, this command without options) uses them, until --reset."""
     from cli.progress import RichProgress, progress_bar
     from store.jobs.segment import all_apps, segment_apps
+    from store.jobs.segment_settings import (
+        KeptOptions,
+        KeptOptionsConflict,
+        forget_options,
+        keep_options,
+    )
 
     settings = settings_or_exit()
-    # An option beats its environment variable, which beats the default.
-    given = {
-        "max_clusters": clusters,
-        "recent_quarters": recent_quarters,
-        "payment_terms_days": payment_terms_days,
-        "low_risk_from": low_risk_score,
-        "high_risk_below": high_risk_score,
-    }
-    chosen = {name: value for name, value in given.items() if value is not None}
-    credit_fields = ("payment_terms_days", "low_risk_from", "high_risk_below")
+    given = KeptOptions(
+        max_clusters=clusters,
+        recent_quarters=recent_quarters,
+        payment_terms_days=payment_terms_days,
+        low_risk_from=low_risk_score,
+        high_risk_below=high_risk_score,
+    )
     try:
-        base = settings.segment
-        options = replace(
-            base,
-            credit=replace(base.credit, **{k: v for k, v in chosen.items() if k in credit_fields}),
-            **{k: v for k, v in chosen.items() if k not in credit_fields},
-        )
-    except ValueError as exc:  # settings or options out of range: the message says which
+        # An option beats its environment variable, which beats the default: a value out of
+        # range is refused before anything is kept.
+        given.apply(settings.segment)
+    except ValueError as exc:  # the message says which
         raise fail(str(exc)) from None
 
     async def job(engine: AsyncEngine) -> list[AppSegmentation]:
         async with engine.begin() as connection:
-            if app_id is not None and app_id not in await all_apps(connection):
+            known = await all_apps(connection)
+            if app_id is not None and app_id not in known:
                 raise fail(f"there is no app {app_id!r}")
-            with progress_bar(err()) as bar:
-                return await segment_apps(
-                    connection,
-                    apps=None if app_id is None else [app_id],
-                    options=options,
-                    progress=RichProgress(bar),
-                )
+            apps = known if app_id is None else [app_id]
+            if reset:
+                await forget_options(connection, apps=apps)
+            await keep_options(connection, apps=apps, options=given)
+            try:
+                with progress_bar(err()) as bar:
+                    return await segment_apps(
+                        connection, apps=apps, options=settings.segment, progress=RichProgress(bar)
+                    )
+            except KeptOptionsConflict as exc:  # nothing is kept: the transaction rolls back
+                raise fail(str(exc)) from None
 
-    for result in run_on_database(settings, job):
-        print(result.summary())
-    # A load of sales or ledger data re-segments its apps with the environment's settings:
-    # options given here only would silently be undone by the next load.
-    differing = [
-        f"{_SEGMENT_VARIABLES[name]}={value}"
-        for name, value in chosen.items()
-        if value != getattr(base.credit if name in credit_fields else base, name)
-    ]
-    if differing:
-        err().print(
-            "Note: the next load of sales or ledger data recomputes these apps with the "
-            f"environment's settings; to keep these options, set {' '.join(differing)}",
-            highlight=False,
-            soft_wrap=True,
+    results = run_on_database(settings, job)
+    if reset:
+        say(
+            "Options forgotten: "
+            + (f"app {app_id}" if app_id is not None else "every app")
+            + " takes the environment's settings and the defaults"
+            + (", except the options given now" if given else "")
         )
-
-
-# The environment variable of each `segment` option's setting.
-_SEGMENT_VARIABLES = {
-    "max_clusters": "PROFILING_SEGMENT_CLUSTERS",
-    "recent_quarters": "PROFILING_RECENT_QUARTERS",
-    "payment_terms_days": "PROFILING_PAYMENT_TERMS_DAYS",
-    "low_risk_from": "PROFILING_LOW_RISK_SCORE",
-    "high_risk_below": "PROFILING_HIGH_RISK_SCORE",
-}
+    for result in results:
+        print(result.summary())
 
 
 @app.command(short_help="Compute and freeze a month's benchmarks and pulse report.")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, literal, select
+from sqlalchemy import Table, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from demo.calendar import MonthWindow
@@ -203,6 +203,17 @@ async def load_demo(
 ) -> DemoSummary:
     """Plan and write the demo; `progress` receives the number of rows of each write."""
     return await write_demo(engine, plan=plan_demo(today=today, scale=scale), progress=progress)
+
+
+async def demo_rows_held(engine: AsyncEngine) -> int:
+    """Rows of the tables the demo writes (with its sale lines and ledger entries): what a
+    load adds is the difference, since a load of the demo held already rewrites its rows."""
+    async with engine.connect() as connection:
+        total = 0
+        for table in (*DEMO_TABLES, SALE_LINE_TABLE, LEDGER_TABLE):
+            found = await connection.execute(select(func.count()).select_from(table))
+            total += int(found.scalar_one())
+    return total
 
 
 async def database_is_empty(engine: AsyncEngine) -> bool:

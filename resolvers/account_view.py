@@ -18,8 +18,17 @@ import datetime as dt
 from analytics.credit import assess_credit
 from analytics.rfm import is_recent
 from resolvers.context import RequestContext
+from settings import SegmentOptions
 from store.sales_records import CreditRiskRecord, SalesProfileRecord
 from store.scope import Role
+
+
+async def _segment_options(context: RequestContext, account_id: str) -> SegmentOptions:
+    """The settings the segment job measures the account's app with (its kept options)."""
+    account = await context.loaders.account_by_id.load(account_id)
+    if account is None:
+        return context.settings.segment
+    return await context.loaders.segment_options_by_app.load(account.app)
 
 
 async def sales_profile(context: RequestContext, account_id: str) -> SalesProfileRecord | None:
@@ -27,14 +36,11 @@ async def sales_profile(context: RequestContext, account_id: str) -> SalesProfil
     if record is None or context.scope.role is not Role.ACCOUNT:
         return record
     today = max(context.today, record.last_purchase)
+    options = await _segment_options(context, account_id)
     return SalesProfileRecord(
         record.first_purchase,
         record.last_purchase,
-        is_recent(
-            record.last_purchase,
-            latest_sale=today,
-            quarters=context.settings.segment.recent_quarters,
-        ),
+        is_recent(record.last_purchase, latest_sale=today, quarters=options.recent_quarters),
         (today - record.last_purchase).days,
         record.quarters,
     )
@@ -59,7 +65,8 @@ async def credit_risk(
     kept = [entry for entry in entries if entry.entry_date <= day]
     if not kept:
         return None
-    assessment = assess_credit(kept, as_of=day, policy=context.settings.segment.credit)
+    options = await _segment_options(context, account_id)
+    assessment = assess_credit(kept, as_of=day, policy=options.credit)
     measures = assessment.measures
     return CreditRiskRecord(
         assessment.score,

@@ -41,7 +41,7 @@ class RequestContext:
     def loaders(self) -> Loaders:
         """The request's DataLoaders over entities, metrics and sales (one set per request)."""
         if self._loaders is None:
-            self._loaders = Loaders(self.reader, self.scope, self.settings.segment.credit)
+            self._loaders = Loaders(self.reader, self.scope, self.settings.segment)
         return self._loaders
 
     @property

@@ -21,8 +21,10 @@ from typing import NamedTuple, NoReturn, TypeVar
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
-from analytics.credit import CreditPolicy, LedgerEntry
+from analytics.credit import LedgerEntry
 from resolvers.shared_loader import SharedLoader
+from settings import SegmentOptions
+from store.jobs.segment_settings import KeptOptions, effective_options, kept_options
 from store.reads import account_metrics as account_metric_reads
 from store.reads import entities as reads
 from store.reads import quarter_members as quarter_reads
@@ -108,8 +110,9 @@ class Loaders:
 
     reader: Reader
     scope: Scope
-    # How the value x credit-risk matrix scores credit: the settings of the segment job.
-    credit_policy: CreditPolicy = field(default_factory=CreditPolicy)
+    # The environment's settings of the segment job: how a credit risk is measured (as of an
+    # earlier day, or for the value x credit-risk matrix), under the options kept per app.
+    segment_options: SegmentOptions = field(default_factory=SegmentOptions)
     # Each loader is made on first use: a request uses a few of them, and making all of them
     # cost a small request about a twentieth of its time (docs/performance.md).
 
@@ -234,14 +237,29 @@ class Loaders:
     @cached_property
     def value_credit_by_quarter(self) -> DataLoader[QuarterKey, ValueCreditRecord]:
         # Scored once per request however many fields ask for the matrix.
-        scope, policy = self.scope, self.credit_policy
+        scope, options = self.scope, self.segment_options
         return _by_key(
             self.reader,
             lambda c, keys: quarter_reads.quarter_value_credit(
-                c, keys=keys, scope=scope, policy=policy
+                c, keys=keys, scope=scope, options=options
             ),
             _no_default,
         )
+
+    @cached_property
+    def segment_options_by_app(self) -> DataLoader[str, SegmentOptions]:
+        """The settings the segment job uses for each app: its kept options over the
+        environment's."""
+        return _by_key(
+            self.reader, partial(_segment_options, self.segment_options), _no_default, unique=True
+        )
+
+
+async def _segment_options(
+    base: SegmentOptions, connection: AsyncConnection, apps: Sequence[str]
+) -> dict[str, SegmentOptions]:
+    kept = await kept_options(connection, apps)
+    return {app: effective_options(kept.get(app, KeptOptions()), base) for app in apps}
 
 
 async def _account_pages(

@@ -381,8 +381,24 @@ class CreditRisk(SQLModel, table=True):
     average_days_late: float | None = None
 
 
+class SegmentSetting(SQLModel, table=True):
+    """Options given to `profiling segment` for an app, kept so that every later
+    recomputation of the app (a load of its sales or ledger data, `profiling segment` without
+    them, the demo) uses them; NULL where the environment's setting applies."""
+
+    __tablename__ = "segment_setting"
+
+    app_id: str = Field(primary_key=True, foreign_key="app.app_id")
+    max_clusters: int | None = None
+    recent_quarters: int | None = None
+    payment_terms_days: int | None = None
+    low_risk_from: int | None = None
+    high_risk_below: int | None = None
+
+
 SALE_LINE_TABLE = table_of(SaleLine)
 LEDGER_TABLE = table_of(LedgerEntry)
 QUARTER_SEGMENT_TABLE = table_of(QuarterSegment)
 SALES_PROFILE_TABLE = table_of(SalesProfile)
 CREDIT_RISK_TABLE = table_of(CreditRisk)
+SEGMENT_SETTING_TABLE = table_of(SegmentSetting)

@@ -312,13 +312,13 @@ class DeckBuilder:
         for comparison in comparisons:
             unit = comparison.definition.unit
             label = text.metric_label(comparison.definition.name)
+            customer = comparison.customer_value
             figures = [
-                text.NO_VALUE if value is None else text.number(value, unit, locale)
-                for value in (
-                    comparison.customer_value,
-                    comparison.sector_p50,
-                    comparison.sector_p90,
-                )
+                text.NO_VALUE if customer is None else text.number(customer, unit, locale),
+                *(
+                    text.NO_VALUE if value is None else text.statistic(value, unit, locale)
+                    for value in (comparison.sector_p50, comparison.sector_p90)
+                ),
             ]
             percentile = comparison.customer_percentile
             shown = text.NO_VALUE if percentile is None else str(percentile)

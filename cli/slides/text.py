@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from babel.dates import format_date
 
-from analytics.formatting import format_value
+from analytics.formatting import format_statistic, format_value
 from analytics.spreadsheet_text import spreadsheet_safe
 from cli.slides.model import MetricHistory
 
@@ -71,6 +71,13 @@ def number(
     if places is not None:
         exact = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
     return safe(format_value(exact, unit, locale))
+
+
+def statistic(value: Decimal | float | int, unit: str, locale: str) -> str:
+    """A sector's figure (a median, a percentile) in `unit`: a count's keeps at most one
+    fraction digit (analytics.formatting.format_statistic)."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return safe(format_statistic(exact, unit, locale))
 
 
 class Tone(StrEnum):

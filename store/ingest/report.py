@@ -61,8 +61,20 @@ class IngestReport:
         )
         return (
             f"{self.file_name} ({self.file_format}): {self.rows_read:,} rows read, "
-            f"{self.rows_written:,} {self.rows_name} written{created}"
+            f"{self.what_was_written()}{created}"
         )
+
+    def what_was_written(self) -> str:
+        """`3 sale lines written`; rows stored as they were already are not written again, and
+        a reload says so: `2 sale lines written, 5 unchanged`, `nothing written, 3 sale lines
+        unchanged`."""
+        changes = self.changes
+        if changes is None or changes.unchanged == 0:
+            return f"{self.rows_written:,} {self.rows_name} written"
+        written = changes.new + changes.changed
+        if written == 0:
+            return f"nothing written, {changes.unchanged:,} {self.rows_name} unchanged"
+        return f"{written:,} {self.rows_name} written, {changes.unchanged:,} unchanged"
 
     def changes_line(self) -> str | None:
         """`4 sale lines: 0 new, 1 changed, 3 unchanged`, when they were counted."""
@@ -91,4 +103,8 @@ class IngestReport:
 
 
 # What a kind's rows are called where its name is not a plural noun.
-_WRITTEN = {IngestKind.SALES: "sale lines", IngestKind.LEDGER: "ledger entries"}
+_WRITTEN = {
+    IngestKind.METRICS: "metric values",
+    IngestKind.SALES: "sale lines",
+    IngestKind.LEDGER: "ledger entries",
+}

@@ -11,6 +11,7 @@ from collections.abc import Collection, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
+from analytics.export_amounts import BadAmount, parse_grouped_number
 from analytics.units import UnknownUnit, canonical_unit
 
 _TRUE = frozenset({"true", "1", "yes"})
@@ -63,15 +64,23 @@ def parse_count(text: str, *, column: str) -> int:
 
 
 def parse_decimal(text: str, *, column: str) -> Decimal:
-    """An exact decimal that keeps its digits as written: "15000.0" stays 15000.0."""
-    if _NUMBER.fullmatch(text) is None:
+    """An exact decimal that keeps its digits as written: "15000.0" stays 15000.0, and
+    "1,23,456.70" (digits grouped by lakhs, or by thousands) is 123456.70."""
+    if _NUMBER.fullmatch(text) is not None:
+        value = Decimal(text)
+    elif "," in text:
+        # Digits grouped by thousands or, as Indian exports write them, by lakhs and crores.
+        try:
+            value = parse_grouped_number(text)
+        except BadAmount as exc:
+            raise BadValue(f"{column} {text!r} is not a number: {exc}") from None
+    else:
         if text.lower().lstrip("+-") in {"nan", "snan", "inf", "infinity"}:
             raise BadValue(f"{column} {text!r} is not a finite number")
         raise BadValue(
-            f"{column} {text!r} is not a number: write it like 1234.5 or -0.25 "
-            f"(a point for decimals, no thousands separators)"
+            f"{column} {text!r} is not a number: write it like 1234.5, -0.25 or 1,23,456.5 "
+            f"(a point for decimals, commas only between groups of digits)"
         )
-    value = Decimal(text)
     if len(text) > 32 or "e" in text or "E" in text:
         exponent = value.as_tuple().exponent
         assert isinstance(exponent, int)  # finite, checked above

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from sqlalchemy import Select, Table, delete, func, select
@@ -22,6 +22,7 @@ from analytics.quarters import Quarter
 from analytics.rfm import QuarterActivity, is_recent, monetary_values, quarterly_activity
 from analytics.segments import cluster_values
 from settings import SegmentOptions
+from store.jobs.segment_settings import KeptOptions, kept_options, options_of_app
 from store.tables import (
     ACCOUNT_TABLE,
     APP_TABLE,
@@ -100,12 +101,15 @@ class AppSegmentation:
     accounts_with_ledger: int
     latest_sale: dt.date | None
     ledger_as_of: dt.date | None
+    # The options kept for the app (`profiling segment`), as that command spells them.
+    kept_options: str = ""
 
     def summary(self) -> str:
         accounts = _plural(self.accounts_with_sales, "account")
         quarters = _plural(self.quarters, "quarter")
         credit = f"{self.accounts_with_ledger:,} with ledger entries"
-        return f"Segments of app {self.app}: {accounts} with sales over {quarters}, {credit}"
+        kept = f" (options kept for the app: {self.kept_options})" if self.kept_options else ""
+        return f"Segments of app {self.app}: {accounts} with sales over {quarters}, {credit}{kept}"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -326,9 +330,20 @@ async def segment_apps(
     options: SegmentOptions | None = None,
     progress: JobProgress | None = None,
 ) -> list[AppSegmentation]:
-    """Recompute the given apps (every app when None), one after the other."""
+    """Recompute the given apps (every app when None), one after the other, each with the
+    options kept for it (store/jobs/segment_settings.py) over `options` (the environment's
+    settings). Raises KeptOptionsConflict when an app's kept options no longer fit them."""
     options = options or SegmentOptions()
     chosen = await all_apps(connection) if apps is None else sorted(set(apps))
-    return [
-        await segment_app(connection, app=app, options=options, progress=progress) for app in chosen
-    ]
+    kept = await kept_options(connection, chosen)
+    results = []
+    for app in chosen:
+        app_kept = kept.get(app, KeptOptions())
+        result = await segment_app(
+            connection,
+            app=app,
+            options=options_of_app(app, app_kept, options),
+            progress=progress,
+        )
+        results.append(replace(result, kept_options=app_kept.describe()))
+    return results

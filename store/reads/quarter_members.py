@@ -18,6 +18,8 @@ from analytics.credit import CreditPolicy, CreditSegment, EntryKind, LedgerEntry
 from analytics.quarters import Quarter
 from analytics.segments import Segment
 from analytics.value_credit import value_credit_matrix
+from settings import SegmentOptions
+from store.jobs.segment_settings import KeptOptions, effective_options, kept_options
 from store.reads.sales import value_in
 from store.sales_records import QuarterChanges, QuarterKey, QuarterMember, ValueCreditRecord
 from store.scope import Scope, account_visible
@@ -81,7 +83,7 @@ async def quarter_value_credit(
     *,
     keys: Sequence[QuarterKey],
     scope: Scope,
-    policy: CreditPolicy,
+    options: SegmentOptions,
 ) -> dict[QuarterKey, ValueCreditRecord]:
     """Each (app, quarter)'s value x credit-risk matrix: two or three statements each.
 
@@ -92,12 +94,32 @@ async def quarter_value_credit(
     date on, that is what the segment job measured and stored (Account.creditRisk, on that
     same date): those are read, not scored again, unless a stored one was measured on another
     date (a ledger written without the job). Accounts scored here are scored as their rows
-    arrive: where the read runs in a reader thread, so does the scoring."""
-    return {key: await _value_credit(connection, key, scope, policy) for key in keys}
+    arrive: where the read runs in a reader thread, so does the scoring, with the settings the
+    job uses for the app: the options kept for it over `options`, the environment's."""
+    policies: dict[str, CreditPolicy] = {}
+    return {key: await _value_credit(connection, key, scope, options, policies) for key in keys}
+
+
+async def _app_policy(
+    connection: AsyncConnection,
+    app: str,
+    options: SegmentOptions,
+    policies: dict[str, CreditPolicy],
+) -> CreditPolicy:
+    """The credit policy the segment job uses for the app, read once per app and request."""
+    policy = policies.get(app)
+    if policy is None:
+        kept = (await kept_options(connection, [app])).get(app, KeptOptions())
+        policy = policies[app] = effective_options(kept, options).credit
+    return policy
 
 
 async def _value_credit(
-    connection: AsyncConnection, key: QuarterKey, scope: Scope, policy: CreditPolicy
+    connection: AsyncConnection,
+    key: QuarterKey,
+    scope: Scope,
+    options: SegmentOptions,
+    policies: dict[str, CreditPolicy],
 ) -> ValueCreditRecord:
     latest: dt.date | None = (
         await connection.execute(
@@ -111,6 +133,7 @@ async def _value_credit(
         stored = await _stored_value_credit(connection, key, scope, as_of)
         if stored is not None:
             return stored
+    policy = await _app_policy(connection, key.app, options, policies)
     # Without a date no entry is kept, but every account with orders stays (an outer join).
     up_to = false() if as_of is None else ledger.entry_date <= as_of
     rows = (

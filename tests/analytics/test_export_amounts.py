@@ -27,6 +27,7 @@ POINT, COMMA = DecimalMark.POINT, DecimalMark.COMMA
         ("1234.50", POINT, Amount(Decimal("1234.50"))),
         ("1,234.50", POINT, Amount(Decimal("1234.50"))),
         ("12,34,567.00", POINT, Amount(Decimal("1234567.00"))),
+        ("₹1,23,45,678.50", POINT, Amount(Decimal("12345678.50"))),
         ("$1,234", POINT, Amount(Decimal("1234"))),
         ("Rs. 1,200", POINT, Amount(Decimal("1200"))),
         ("1,200.00 INR", POINT, Amount(Decimal("1200.00"))),
@@ -60,6 +61,8 @@ def test_amounts_as_exports_write_them(text: str, mark: DecimalMark, expected: A
         ("N/A", POINT, "write it like"),
         ("1,2,3", POINT, "write it like"),
         ("12,345,67", POINT, "write it like"),
+        ("123,45,678", POINT, "write it like"),  # lakhs after a group of three
+        ("1,23,456,789", POINT, "write it like"),  # lakhs, then thousands
         ("1.2.3", POINT, "write it like"),
         ("--5", POINT, "more than one minus sign"),
         ("1,234.50", COMMA, "decimal comma, as in 1.234,50"),

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from analytics.formatting import (
     UnknownLocale,
+    format_statistic,
     format_value,
     formatter_for,
     validate_locale,
@@ -335,3 +336,33 @@ def test_negative_values_keep_their_sign(value: Decimal, unit: str, locale: str)
 def test_hours_format_as_the_same_minutes(hours: Decimal, locale: str) -> None:
     minutes = hours * 60  # exact: at most 16 digits
     assert format_value(hours, "hours", locale) == format_value(minutes, "minutes", locale)
+
+
+@pytest.mark.parametrize(
+    ("value", "locale", "expected"),
+    [
+        ("12.5", "en", "12.5"),  # the median of 12 and 13 tickets
+        ("47.375", "en", "47.4"),  # an interpolated p90
+        ("12", "en", "12"),
+        ("1234567.25", "fr", f"1{NNBSP}234{NNBSP}567,2"),  # half-even
+        ("1234567.35", "hi", "12,34,567.4"),
+        ("-0.04", "en", "0"),
+    ],
+)
+def test_a_statistic_of_counts_keeps_one_fraction_digit(
+    value: str, locale: str, expected: str
+) -> None:
+    assert format_statistic(Decimal(value), "count", locale) == expected
+
+
+@given(
+    st.decimals(min_value=-(10**12), max_value=10**12, places=6, allow_nan=False),
+    st.sampled_from(["en", "fr", "de", "hi", "ar"]),
+)
+def test_statistics_are_formatted_as_values_but_counts_to_a_tenth(
+    value: Decimal, locale: str
+) -> None:
+    tenth = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+    assert format_statistic(value, "count", locale) == format_value(tenth, "count", locale)
+    for unit in ("minutes", "days", "percent", "ratio", "EUR"):
+        assert format_statistic(value, unit, locale) == format_value(value, unit, locale)

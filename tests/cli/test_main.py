@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -219,3 +220,20 @@ def test_demo_publishes_every_complete_month_once(env: dict[str, str]) -> None:
     assert "Every demo month (2022-03 to 2024-02) is published already" in again.stderr
     refused = run("publish", "--month", "2024-02", env=env)
     assert "already published" in refused.stderr
+
+
+def test_a_second_demo_says_the_demo_was_there_and_what_it_added(env: dict[str, str]) -> None:
+    first = run("demo", "--scale", "0.05", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Demo data loaded: 2 apps, 12 industries" in first.stderr
+    again = run("demo", "--scale", "0.05", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "Demo data loaded" not in again.stderr
+    [said] = [line for line in again.stderr.splitlines() if line.startswith("Demo data")]
+    assert said.startswith("Demo data was loaded already (2 apps, 12 industries")
+    assert said.endswith("): nothing added")
+    # A month later the demo's window has one more month: its rows are added, and said so.
+    later = run("demo", "--scale", "0.05", env={**env, "PROFILING_TODAY": "2024-04-10"})
+    assert later.returncode == 0, later.stderr
+    [said] = [line for line in later.stderr.splitlines() if line.startswith("Demo data")]
+    assert re.search(r"\): [0-9,]+ rows added$", said), said

@@ -62,7 +62,8 @@ def test_ingest_prints_what_it_took_for_what(database: Path, loaded: Path) -> No
         "Segments of app ksa: 2 accounts with sales over 2 quarters, 0 with ledger entries" in lines
     )
     assert lines[-1] == (
-        "sales.csv (CSV, semicolon-separated, header on line 2): 3 rows read, 3 sale lines written"
+        "sales.csv (CSV, semicolon-separated, header on line 2): 3 rows read, nothing written, "
+        "3 sale lines unchanged"
     )
     assert rows(database, "select account_id, app_id from account order by 1") == [
         ("007", "ksa"),
@@ -80,27 +81,82 @@ def test_a_malformed_column_option_is_refused(database: Path, loaded: Path) -> N
     assert "there is no column role 'price'" in result.stderr
 
 
-def test_segment_recomputes_with_the_options_given(database: Path, loaded: Path) -> None:
+def _q1_monetary_segments(database: Path) -> list[tuple[object, ...]]:
+    return rows(
+        database,
+        "select account_id, monetary_segment from quarter_segment where quarter = '2024-Q1' "
+        "order by 1",
+    )
+
+
+def test_segment_options_are_kept_for_later_loads_until_reset(database: Path, loaded: Path) -> None:
+    # 007 and 008 spent 1,000 and 250.50 in 2024-Q1: two clusters by default.
+    assert _q1_monetary_segments(database) == [("007", "HIGH_VALUE"), ("008", "BELOW_AVERAGE")]
     result = run(database, "segment", "--clusters", "1", "--payment-terms-days", "30")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
+        "Segments of app ksa: 2 accounts with sales over 2 quarters, 0 with ledger entries "
+        "(options kept for the app: --clusters 1 --payment-terms-days 30)"
+    ]
+    assert "Note:" not in result.stderr
+    assert _q1_monetary_segments(database) == [("007", "AVERAGE"), ("008", "AVERAGE")]
+
+    # The next load recomputes the app with the options kept, and says which.
+    again = run(database, "ingest", "sales", str(loaded), "--app", "ksa", "--column", "profit=")
+    assert again.exit_code == 0, again.output
+    assert (
+        "Segments of app ksa: 2 accounts with sales over 2 quarters, 0 with ledger entries "
+        "(options kept for the app: --clusters 1 --payment-terms-days 30)"
+    ) in again.stdout.splitlines()
+    assert _q1_monetary_segments(database) == [("007", "AVERAGE"), ("008", "AVERAGE")]
+
+    # Without options, `segment` keeps them too; an option given later replaces its own only.
+    result = run(database, "segment", "--app", "ksa", "--recent-quarters", "4")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].endswith(
+        "(options kept for the app: --clusters 1 --recent-quarters 4 --payment-terms-days 30)"
+    )
+
+    reset = run(database, "segment", "--app", "ksa", "--reset")
+    assert reset.exit_code == 0, reset.output
+    assert reset.stdout.splitlines() == [
         "Segments of app ksa: 2 accounts with sales over 2 quarters, 0 with ledger entries"
     ]
-    # The next load would undo an option that differs from the environment: it says so (the
-    # payment terms given are the environment's own).
-    assert result.stderr.splitlines()[-1] == (
-        "Note: the next load of sales or ledger data recomputes these apps with the "
-        "environment's settings; to keep these options, set PROFILING_SEGMENT_CLUSTERS=1"
+    assert (
+        "Options forgotten: app ksa takes the environment's settings and the defaults"
+        in reset.stderr
     )
-    assert {row[0] for row in rows(database, "select frequency_segment from quarter_segment")} == {
-        "AVERAGE"
-    }
+    assert _q1_monetary_segments(database) == [("007", "HIGH_VALUE"), ("008", "BELOW_AVERAGE")]
+    assert rows(database, "select * from segment_setting") == []
+
+
+def test_segment_uses_the_environment_without_options(database: Path, loaded: Path) -> None:
     result = run(database, "segment", "--app", "ksa", env={"PROFILING_RECENT_QUARTERS": "4"})
     assert result.exit_code == 0, result.output
     assert rows(database, "select account_id, is_recent from sales_profile order by 1") == [
         ("007", 1),
         ("008", 1),
     ]
+    assert rows(database, "select * from segment_setting") == []
+
+
+def test_kept_options_at_odds_with_the_environment_fail_a_load_with_one_line(
+    database: Path, loaded: Path
+) -> None:
+    assert run(database, "segment", "--low-risk-score", "50").exit_code == 0
+    env = {"PROFILING_HIGH_RISK_SCORE": "60", "PROFILING_LOW_RISK_SCORE": "80"}
+    result = run(
+        database, "ingest", "sales", str(loaded), "--app", "ksa", "--column", "profit=", env=env
+    )
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(
+            "app ksa's segment options (--low-risk-score 50) do not fit with the environment's "
+            "settings"
+        )
+    )
 
 
 @pytest.mark.parametrize(

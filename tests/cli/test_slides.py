@@ -30,7 +30,7 @@ from pptx.shapes.graphfrm import GraphicFrame
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner, Result
 
-from analytics.formatting import format_value
+from analytics.formatting import format_statistic, format_value
 from analytics.spreadsheet_text import spreadsheet_safe
 from cli.slides_command import slides
 from server.app import create_app
@@ -326,9 +326,10 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
     for r, name in enumerate(names, start=1):
         comparison, unit = account[name], definitions[name]["unit"]
         assert comparison["customerPercentile"] is not None
+        # A sector's figure of counts keeps at most one fraction digit.
         sector_figures = [
-            formatted(comparison["sectorP50"], unit, locale),
-            formatted(comparison["sectorP90"], unit, locale),
+            spreadsheet_safe(format_statistic(Decimal(str(comparison[f])), unit, locale))
+            for f in ("sectorP50", "sectorP90")
         ]
         shown = str(comparison["customerPercentile"])
         if comparison["informative"]:

@@ -25,6 +25,7 @@ from demo.dataset import (
     DEMO_TABLES,
     database_is_empty,
     demo_rows,
+    demo_rows_held,
     load_demo,
     plan_demo,
 )
@@ -210,10 +211,13 @@ async def test_loading_twice_changes_nothing(engine: AsyncEngine) -> None:
     first = await load_demo(engine, today=TODAY, scale=SCALE)
     before = await _contents(engine)
 
+    held = await demo_rows_held(engine)
     second = await load_demo(engine, today=TODAY, scale=SCALE)
 
     assert second == first
     assert await _contents(engine) == before
+    # What `profiling demo` says it added: nothing.
+    assert await demo_rows_held(engine) == held == first.total
 
 
 async def test_an_interrupted_load_leaves_nothing_behind(engine: AsyncEngine) -> None:

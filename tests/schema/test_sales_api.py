@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from server.app import create_app
 from settings import load_settings
 from store.jobs.segment import segment_apps
+from store.jobs.segment_settings import KeptOptions, keep_options
 from store.keys import create_key
 from store.scope import Role
 from store.tables import LEDGER_TABLE, SALE_LINE_TABLE
@@ -415,3 +416,75 @@ async def test_credit_risk_as_of_a_day_is_measured_from_the_entries_up_to_it(
         assert (await credit(own, "acc-0000", "2025-01-01"))["asOf"] == "2024-01-20"
         early = await credit(own, "acc-0000", "2024-01-10")
         assert (early["asOf"], early["outstanding"]) == ("2024-01-10", "100")
+
+
+KEPT_OPTIONS_QUERY = """query ($id: String!) {
+  account(accountId: $id) {
+    salesProfile { isRecent }
+    creditRisk { score segment overdueShare asOf }
+    earlier: creditRisk(asOf: "2024-03-01") { score segment overdueShare asOf }
+  }
+}"""
+KEPT_OPTIONS_MATRIX = """{
+  segmentation(quarter: "2024-Q1", app: "north") {
+    valueByCreditRisk { monetarySegment creditSegment accounts }
+    accountsWithoutCreditRisk creditRiskAsOf
+  }
+}"""
+
+
+async def test_options_kept_for_an_app_measure_as_the_environments_would(
+    engine: AsyncEngine, customers: None
+) -> None:
+    """What is measured on request (a credit risk as of an earlier day, an account key's
+    figures, a past quarter's value x credit-risk matrix) uses the options kept for the app by
+    `profiling segment`, as the segment job does: the same answers as those options given
+    through the environment."""
+    environment = {
+        "PROFILING_TODAY": "2024-06-30",
+        "PROFILING_PAYMENT_TERMS_DAYS": "90",
+        "PROFILING_RECENT_QUARTERS": "4",
+    }
+    keys = [
+        (await create_key(engine, role=Role.INTERNAL))[1],
+        (await create_key(engine, role=Role.ACCOUNT, account_id="acc-0000"))[1],
+    ]
+
+    async def answers(settings: dict[str, str]) -> list[Any]:
+        app = create_app(settings=load_settings(settings), engine=engine)
+        found = []
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test"
+        ) as http:
+            for key, account in ((keys[0], "acc-0002"), (keys[1], "acc-0000")):
+                answer = await http.post(
+                    "/graphql",
+                    json={"query": KEPT_OPTIONS_QUERY, "variables": {"id": account}},
+                    headers={"Authorization": f"Bearer {key}"},
+                )
+                found.append(answer.json())
+            answer = await http.post(
+                "/graphql",
+                json={"query": KEPT_OPTIONS_MATRIX},
+                headers={"Authorization": f"Bearer {keys[0]}"},
+            )
+            found.append(answer.json())
+        return found
+
+    async with engine.begin() as connection:
+        await segment_apps(connection, options=load_settings(environment).segment)
+    through_environment = await answers(environment)
+    # Due 90 days after it, acc-0002's invoice was not overdue yet on 2024-03-01.
+    assert through_environment[0]["data"]["account"]["earlier"]["overdueShare"] == 0.0
+    # acc-0000's last purchase, on 2024-01-01, is within 4 quarters of today.
+    assert through_environment[1]["data"]["account"]["salesProfile"]["isRecent"] is True
+    assert "errors" not in through_environment[2], through_environment[2]
+
+    async with engine.begin() as connection:
+        await keep_options(
+            connection,
+            apps=["north"],
+            options=KeptOptions(payment_terms_days=90, recent_quarters=4),
+        )
+        await segment_apps(connection)
+    assert await answers({"PROFILING_TODAY": "2024-06-30"}) == through_environment

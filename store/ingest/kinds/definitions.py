@@ -19,7 +19,7 @@ from store.ingest.kinds.base import (
     required,
     table_write,
 )
-from store.ingest.plan import WritePlan
+from store.ingest.plan import CompareBy, WritePlan
 from store.ingest.reading import Row
 from store.ingest.values import BadValue, parse_bool, parse_choice, parse_decimal, parse_unit
 from store.tables import AGGREGATIONS
@@ -86,6 +86,8 @@ class DefinitionsValidator:
             always=("name", "unit"),
             optional=_OPTIONAL_COLUMNS,
             present=present,
+            # Counted, so that a reload says how many definitions were new, changed or kept.
+            compare=CompareBy(("name",)),
         )
         return WritePlan(writes=[write], rows=len(self._rows))
 

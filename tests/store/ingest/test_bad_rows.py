@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -275,9 +276,56 @@ async def test_one_bad_row_among_many_writes_nothing(engine: AsyncEngine, tmp_pa
     )
     assert lines(problems) == [303]
     assert reason(problems, 303) == (
-        "value 'oops' is not a number: write it like 1234.5 or -0.25 "
-        "(a point for decimals, no thousands separators)"
+        "value 'oops' is not a number: write it like 1234.5, -0.25 or 1,23,456.5 "
+        "(a point for decimals, commas only between groups of digits)"
     )
+
+
+async def test_metric_values_grouped_by_lakhs_or_thousands_are_read_exactly(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await seed_entities(engine, tmp_path)
+    await load_text(
+        engine,
+        tmp_path,
+        IngestKind.METRICS,
+        "level,entity_id,metric_name,effective_date,value\n"
+        'account,A1,revenue,2024-01,"1,23,456.78"\n'
+        'account,A1,revenue,2024-02,"1,00,00,000"\n'
+        'account,A2,revenue,2024-01,"-1,234,567.50"\n',
+    )
+    values = {row[1:4]: str(row[4]) for row in (await all_tables(engine))["metric_value"]}
+    assert values == {
+        ("A1", "revenue", dt.date(2024, 1, 1)): "123456.78",
+        ("A1", "revenue", dt.date(2024, 2, 1)): "10000000",
+        ("A2", "revenue", dt.date(2024, 1, 1)): "-1234567.50",
+    }
+
+
+async def test_malformed_or_ambiguous_grouping_is_a_bad_row_naming_its_line_and_column(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await seed_entities(engine, tmp_path)
+    problems = await rejected(
+        engine,
+        tmp_path,
+        IngestKind.METRICS,
+        "level,entity_id,metric_name,effective_date,value\n"
+        'account,A1,revenue,2024-01,"1,23,456.78"\n'  # 2: good
+        'account,A1,revenue,2024-02,"123,45,678"\n'  # 3: lakhs after a group of three
+        'account,A1,revenue,2024-03,"1,234"\n'  # 4: 1234 or 1.234?
+        'account,A1,revenue,2024-04,"1.234,50"\n',  # 5: a decimal comma
+    )
+    assert [str(problem) for problem in problems] == [
+        "line 3: value '123,45,678' is not a number: its digits are grouped neither by "
+        "thousands (1,234,567.5) nor by lakhs and crores (12,34,567.5), with a point for "
+        "decimals",
+        "line 4: value '1,234' is not a number: it could be 1234 or 1.234 (with a decimal "
+        "comma); write 1234 or 1.234",
+        "line 5: value '1.234,50' is not a number: its digits are grouped neither by "
+        "thousands (1,234,567.5) nor by lakhs and crores (12,34,567.5), with a point for "
+        "decimals",
+    ]
 
 
 async def test_the_rejection_summary_counts_bad_rows(engine: AsyncEngine, tmp_path: Path) -> None:

@@ -403,6 +403,7 @@ async def test_a_reload_says_what_was_new_changed_and_unchanged(
 
 async def test_every_kind_counts_its_reloaded_rows(engine: AsyncEngine, tmp_path: Path) -> None:
     files = {
+        IngestKind.DEFINITIONS: "name,unit,lower_bound,upper_bound\nrevenue,EUR,0,1e6\n",
         IngestKind.INDUSTRIES: "industry_id,name\nretail,Retail\n",
         IngestKind.ACCOUNTS: "account_id,name,industry\nA1,Acme,retail\nA2,Beta,retail\n",
         IngestKind.COMPANIES: "company_id,account_id,name\nC1,A1,Acme North\n",
@@ -414,9 +415,25 @@ async def test_every_kind_counts_its_reloaded_rows(engine: AsyncEngine, tmp_path
         path = tmp_path / f"{kind}.csv"
         path.write_text(text)
         rows = text.count("\n") - 1
-        assert _changes(await ingest_file(engine, kind=kind, path=path)) == (rows, 0, 0)
-        assert _changes(await ingest_file(engine, kind=kind, path=path)) == (0, 0, rows)
+        first = await ingest_file(engine, kind=kind, path=path)
+        assert _changes(first) == (rows, 0, 0)
+        assert f"{rows} rows read, {rows} {first.rows_name} written" in first.summary()
+        again = await ingest_file(engine, kind=kind, path=path)
+        assert _changes(again) == (0, 0, rows)
+        # A reload that changes nothing does not say it wrote anything.
+        assert again.summary().endswith(
+            f"{rows} rows read, nothing written, {rows} {again.rows_name} unchanged"
+        )
     # 10.0 -> 10.00 writes other digits: a change.
     path = tmp_path / "metrics.csv"
     path.write_text(files[IngestKind.METRICS].replace("10.0,", "10.00,"))
-    assert _changes(await ingest_file(engine, kind=IngestKind.METRICS, path=path)) == (0, 1, 1)
+    changed = await ingest_file(engine, kind=IngestKind.METRICS, path=path)
+    assert _changes(changed) == (0, 1, 1)
+    assert changed.summary() == (
+        "metrics.csv (CSV, comma-separated): 2 rows read, 1 metric values written, 1 unchanged"
+    )
+    # A definition's changed bound is a change too.
+    path = tmp_path / "definitions.csv"
+    path.write_text("name,unit,lower_bound,upper_bound\nrevenue,EUR,0,2e6\nvisits,count,,\n")
+    changed = await ingest_file(engine, kind=IngestKind.DEFINITIONS, path=path)
+    assert _changes(changed) == (1, 1, 0)

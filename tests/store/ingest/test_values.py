@@ -42,6 +42,35 @@ def test_anything_else_is_not_a_number(text: str) -> None:
         parse_decimal(text, column="value")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,23,456.78", "123456.78"),
+        ("12,34,567", "1234567"),
+        ("1,00,00,000.50", "10000000.50"),
+        ("-1,234,567", "-1234567"),
+        ("+1,234.0", "1234.0"),
+        ("1,234.", "1234"),
+    ],
+)
+def test_digits_grouped_by_thousands_or_lakhs_are_accepted(text: str, expected: str) -> None:
+    assert str(parse_decimal(text, column="value")) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["123,45,678", "1,23,456,789", "1,2,3", "12,5", "1.234,5", ",5", "1,234.5.6", "1,,234"]
+)
+def test_malformed_grouping_is_refused(text: str) -> None:
+    with pytest.raises(BadValue, match=r"is not a number: its digits are grouped neither"):
+        parse_decimal(text, column="value")
+
+
+@pytest.mark.parametrize("text", ["1,234", "-12,345", "123,456"])
+def test_a_lone_comma_before_three_digits_is_ambiguous(text: str) -> None:
+    with pytest.raises(BadValue, match=r"could be .* \(with a decimal comma\)"):
+        parse_decimal(text, column="value")
+
+
 @pytest.mark.parametrize("text", ["NaN", "nan", "-Infinity", "inf", "sNaN", "+Inf"])
 def test_nan_and_infinity_are_refused(text: str) -> None:
     with pytest.raises(BadValue, match=r"is not a finite number"):
