@@ -151,7 +151,7 @@ def test_a_quote_sends_the_rest_row_by_row(tmp_path: Path) -> None:
 def test_quoted_lines_come_as_columns(tmp_path: Path) -> None:
     path = tmp_path / "metrics.csv"
     rows = [f'"account","A{n}","rev, enue","2024-01-15"," {n}.5"\n' for n in range(10)]
-    path.write_text('level,entity_id,metric_name,effective_date,value\n' + "".join(rows))
+    path.write_text("level,entity_id,metric_name,effective_date,value\n" + "".join(rows))
     reader = TableReader(open_table_file(path), ColumnMatcher(COLUMNS), NoProgress())
     blocks = list(reader.blocks(4))
     assert [type(block) for block in blocks] == [ColumnBlock] * 3

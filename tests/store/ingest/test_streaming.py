@@ -162,7 +162,8 @@ async def test_quoted_lines_load_as_the_same_lines_unquoted(
     loaded = await table_rows(engine, "metric_value")
     plain = write_file(tmp_path, "plain", "comma", _HEADER, rows)
     again = await load(engine, IngestKind.METRICS, plain)
-    assert again.changes is not None and again.changes.unchanged == 12_000
+    assert again.changes is not None
+    assert again.changes.unchanged == 12_000
     assert await table_rows(engine, "metric_value") == loaded
     assert len(loaded) == 12_000
 
