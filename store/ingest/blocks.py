@@ -3,9 +3,11 @@ once (a set of its distinct values, one regular expression over it) instead of o
 row: at ten million rows the dict, the strips and the per-row checks were most of a load's
 Python time.
 
-Only plain lines become a `ColumnBlock`: every line one row of exactly the header's width, no
-quote (so no value spans lines and every line is one row, numbered in order), none blank or a
-rule line, none long enough to hold an id too long, in a file without control characters.
+Only plain lines become a `ColumnBlock`: every line one row of exactly the header's width (no
+value spans lines, so every line is one row, numbered in order), none blank or a rule line,
+none long enough to hold an id too long, in a file without control characters. Lines without a
+quote are split all at once (`column_block`); quoted ones by the csv module, in C, whose rows
+are then turned into columns by `zip` (`row_column_block`).
 Those are the lines on which `TableReader` would build each row as `{field: cell.strip() or
 None}` with no problem to report; anything else is read row by row as before. A kind that does
 not accept a block as a whole takes its `records()`, the rows `TableReader` gives.
@@ -13,7 +15,9 @@ not accept a block as a whole takes its `records()`, the rows `TableReader` give
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from analytics.export_text import RULE_STARTS
@@ -84,6 +88,74 @@ def column_block(
         count,
         {
             name: cells[index::step] if stripped else list(map(str.strip, cells[index::step]))
+            for name, index in pairs
+        },
+    )
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """The garbage collector off while csv reads a block: each row is a new list, and the
+    collections that 10,000 of them start (each walking the young lists, all alive, and now
+    and then every object) cost a third of reading quoted lines. Those lists form no cycle,
+    so nothing is left for a later collection but the usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _first_cells_plain(first_cells: Sequence[str]) -> bool:
+    """Whether no row is blank or a rule line, told by its first cells alone: a row is blank
+    or a rule line only if its first cell is empty or starts like a rule (the cells joined
+    start with it), and the first column has few distinct values."""
+    return all(first.strip() and first[0] not in RULE_STARTS for first in set(first_cells))
+
+
+def row_column_block(
+    *,
+    first_line: int,
+    lines: list[str],
+    text: str,
+    rows: list[list[str]],
+    pairs: list[tuple[str, int]],
+    width: int,
+    max_line: int,
+    delimiter: str,
+) -> ColumnBlock | None:
+    """The block of `lines` (`text` their text) from `rows`, what csv read of exactly those
+    lines, if every line is one plain row, else None.
+
+    Quoted lines: csv splits them (a quote may hold the delimiter), and a value that spans
+    lines shows as fewer rows than lines or, on the block's last line, as a cell holding the
+    line break the block cut."""
+    if len(rows) != len(lines) or max(map(len, lines)) > max_line:
+        return None
+    if set(map(len, rows)) != {width}:
+        return None
+    last = rows[-1]
+    if any("\n" in cell or "\r" in cell for cell in last):
+        return None
+    columns = list(zip(*rows, strict=True))
+    if not _first_cells_plain(columns[0]):
+        return None
+    # As in `column_block`: without a space, a tab inside a cell or a character beyond ASCII,
+    # no cell has anything to strip. A quoted cell may hold the delimiter: a tab-separated
+    # block has no other tab when it has exactly one between each two cells of a row.
+    tabs = text.count("\t")
+    stripped = (
+        text.isascii()
+        and " " not in text
+        and (tabs == 0 or (delimiter == "\t" and tabs == len(rows) * (width - 1)))
+    )
+    return ColumnBlock(
+        first_line,
+        len(rows),
+        {
+            name: columns[index] if stripped else list(map(str.strip, columns[index]))
             for name, index in pairs
         },
     )

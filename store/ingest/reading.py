@@ -33,7 +33,7 @@ from analytics.export_text import (
     control_character,
     is_rule_line,
 )
-from store.ingest.blocks import ColumnBlock, column_block
+from store.ingest.blocks import ColumnBlock, collection_paused, column_block, row_column_block
 from store.ingest.columns import ColumnMatcher
 from store.ingest.encoding import (
     UTF8,
@@ -385,17 +385,29 @@ class TableReader:
                     max_line=MAX_ID_LENGTH,
                     delimiter=delimiter,
                 )
+            rows: list[list[str]] | None = None
+            if block is None:
+                # The rows that become columns are dropped before the collector is back.
+                with collection_paused():
+                    rows = self._block_rows(lines, quoted)
+                    if quoted and rows is not None and not self._below_rule:
+                        block = row_column_block(
+                            first_line=lines_before + 1,
+                            lines=lines,
+                            text=block_text,
+                            rows=rows,
+                            pairs=pairs,
+                            width=width,
+                            max_line=MAX_ID_LENGTH,
+                            delimiter=delimiter,
+                        )
+                        if block is not None:
+                            rows = None
             if block is not None:
                 self.rows_read += block.size
                 yield block
                 lines_before += len(lines)
                 continue
-            rows: list[list[str]] | None = None
-            if not quoted:
-                try:
-                    rows = list(self._csv_reader(lines))
-                except csv.Error:
-                    rows = None
             if rows is None or len(rows) != len(lines):
                 # A quoted value may span lines (or a line is one csv refuses): the rest of
                 # the file row by row, as csv reads it.
@@ -411,6 +423,17 @@ class TableReader:
             ]
             yield [record for record in records if record is not None]
             lines_before += len(lines)
+
+    def _block_rows(self, lines: list[str], quoted: bool) -> list[list[str]] | None:
+        """The rows csv reads from a block's lines alone; None if it refuses one, or if a
+        quote the block's last line leaves open made csv cut a row there."""
+        try:
+            rows = list(self._csv_reader(lines))
+        except csv.Error:
+            return None
+        if quoted and (not rows or any("\n" in cell or "\r" in cell for cell in rows[-1])):
+            return None
+        return rows
 
     def _not_decoded(self, exc: UnicodeDecodeError) -> FileRejected:
         if self.table.encoding.codec != UTF8.codec:

@@ -65,9 +65,16 @@ def _lines(draw: st.DrawFn, delimiter: str) -> str:
 @st.composite
 def _files(draw: st.DrawFn) -> tuple[str, str]:
     delimiter = draw(st.sampled_from([",", ";", "\t"]))
-    # Mostly plain lines (the blocks' column path), some of anything.
-    plain = delimiter.join(["account", "A1", "revenue", "2024-01-15", "12.50", "n"])
-    lines = draw(st.lists(st.one_of(st.just(plain), _lines(delimiter)), max_size=40))
+    # Mostly plain lines (the blocks' column paths, with and without quotes), some of anything.
+    cells = ["account", "A1", "revenue", "2024-01-15", "12.50", "n"]
+    plain = delimiter.join(cells)
+    quoted = delimiter.join(
+        [f'"{cell}"' if n % 2 else cell for n, cell in enumerate(cells[:-1])]
+        + [draw(st.sampled_from(['"n"', f'"a{delimiter}b"', '" x "', '"q""q"', '"\tt"']))]
+    )
+    lines = draw(
+        st.lists(st.one_of(st.just(plain), st.just(quoted), _lines(delimiter)), max_size=40)
+    )
     ending = draw(_ENDINGS)
     text = delimiter.join(_HEADER) + ending + "".join(line + ending for line in lines)
     if lines and draw(st.booleans()):
@@ -139,6 +146,43 @@ def test_a_quote_sends_the_rest_row_by_row(tmp_path: Path) -> None:
         (3, "A\n2"),
         (5, "A3"),
     ]
+
+
+def test_quoted_lines_come_as_columns(tmp_path: Path) -> None:
+    path = tmp_path / "metrics.csv"
+    rows = [f'"account","A{n}","rev, enue","2024-01-15"," {n}.5"\n' for n in range(10)]
+    path.write_text("level,entity_id,metric_name,effective_date,value\n" + "".join(rows))
+    reader = TableReader(open_table_file(path), ColumnMatcher(COLUMNS), NoProgress())
+    blocks = list(reader.blocks(4))
+    assert [type(block) for block in blocks] == [ColumnBlock] * 3
+    first = blocks[0]
+    assert isinstance(first, ColumnBlock)
+    assert (first.first_line, first.size) == (2, 4)
+    assert list(first.columns["metric_name"]) == ["rev, enue"] * 4
+    assert list(first.columns["value"]) == ["0.5", "1.5", "2.5", "3.5"]
+    assert reader.rows_read == 10
+
+
+def test_a_quote_open_at_the_end_of_a_block_is_read_across_it(tmp_path: Path) -> None:
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "level,entity_id,metric_name,effective_date,value\n"
+        '"account","A1",revenue,2024-01-15,1\n'
+        'account,"A\n2",revenue,2024-01-15,2\n'
+        '"account","A3",revenue,2024-01-15,3\n'
+    )
+    for size in (1, 2, 3):
+        reader = TableReader(open_table_file(path), ColumnMatcher(COLUMNS), NoProgress())
+        records = [
+            record
+            for block in reader.blocks(size)
+            for record in (block.records() if isinstance(block, ColumnBlock) else block)
+        ]
+        assert [(line, row["entity_id"]) for line, row in records] == [
+            (2, "A1"),
+            (3, "A\n2"),
+            (5, "A3"),
+        ]
 
 
 # --- a metric block checked by column stages what its rows checked one by one stage ---------

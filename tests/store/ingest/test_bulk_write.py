@@ -13,9 +13,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.ingest import IngestKind, IngestRejected
+from store.ingest import IngestKind, IngestRejected, staging
 from store.ingest.staging import MetricStage
-from tests.store.ingest.support import load, load_text, table_rows, write_file
+from tests.store.ingest.support import load, load_text, seed_entities, table_rows, write_file
 
 _HEADER = ["level", "entity_id", "metric_name", "effective_date", "value"]
 
@@ -117,3 +117,46 @@ async def test_a_load_locks_its_definitions_and_gives_the_triggers_back(
     async with engine.connect() as connection:
         stored = await connection.execute(text("SELECT count(*) FROM metric_definition"))
         assert stored.scalar_one() == 3
+
+
+def test_text_is_bytewise_under_c_collations_only() -> None:
+    assert [staging._bytewise(name) for name in ("C", "POSIX", "C.UTF-8", "C.utf8")] == [True] * 4
+    assert not any(staging._bytewise(name) for name in ("en_US.UTF-8", "de_DE.utf8", "und-x-icu"))
+
+
+@pytest.mark.parametrize("bytewise", [True, False])
+async def test_the_copy_writes_every_row_whatever_its_sort(
+    engine: AsyncEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bytewise: bool
+) -> None:
+    """The copy into metric_value sorts without the level when the file has one, under the
+    "C" collation when the database orders text bytewise: first loads and reloads that
+    change values write exactly the file's rows either way."""
+    monkeypatch.setattr(staging, "_bytewise", lambda _collation: bytewise)
+    await seed_entities(engine, tmp_path)
+    one_level = [
+        ["account", account, metric, month, f"{n}.5"]
+        for n, (account, metric, month) in enumerate(
+            (a, m, d)
+            for a in ("A2", "A1")
+            for m in ("revenue", "handling_time")
+            for d in ("2024-02", "2024-01")
+        )
+    ]
+    levels = [
+        ["company", "C2", "revenue", "2024-01", "3"],
+        ["contract", "K1", "revenue", "2024-01", "4"],
+        ["account", "A1", "revenue", "2024-03", "5"],
+        ["industry", "retail", "revenue", "2024-01", "6"],
+    ]
+    for rows in (one_level, levels, [[*row[:4], f"{row[4]}0"] for row in one_level[::2]]):
+        await load(engine, IngestKind.METRICS, write_file(tmp_path, "m", "comma", _HEADER, rows))
+    stored = {row[:4]: str(row[4]) for row in await table_rows(engine, "metric_value")}
+    expected = {
+        (level, entity, metric, dt.date.fromisoformat(f"{month}-01")): value
+        for level, entity, metric, month, value in (
+            *one_level,
+            *levels,
+            *([*row[:4], f"{row[4]}0"] for row in one_level[::2]),
+        )
+    }
+    assert stored == expected

@@ -3,6 +3,7 @@ and the database finds duplicates and counts changes (store/ingest/staging.py)."
 
 from __future__ import annotations
 
+import csv
 import tracemalloc
 from pathlib import Path
 
@@ -138,3 +139,45 @@ async def test_ids_copy_cannot_write_as_text_are_staged_as_records(
     stored = {(r[1], r[2]): str(r[4]) for r in await table_rows(engine, "metric_value")}
     assert stored[(entity_id, "revenue")] == "1.50"
     assert stored[("A7", "users")] == "7.0"
+
+
+def _quoted_file(folder: Path, name: str, rows: list[list[str]]) -> Path:
+    """The rows with every cell quoted (as some exports write them, and the csv module with
+    QUOTE_ALL): read by column too, block by block."""
+    path = folder / f"{name}.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, quoting=csv.QUOTE_ALL)
+        writer.writerow(_HEADER)
+        writer.writerows(rows)
+    return path
+
+
+async def test_quoted_lines_load_as_the_same_lines_unquoted(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _seed(engine, tmp_path)
+    rows = _rows(30)  # 12,000 values: more than one block
+    report = await load(engine, IngestKind.METRICS, _quoted_file(tmp_path, "quoted", rows))
+    assert report.rows_written == 12_000
+    loaded = await table_rows(engine, "metric_value")
+    plain = write_file(tmp_path, "plain", "comma", _HEADER, rows)
+    again = await load(engine, IngestKind.METRICS, plain)
+    assert again.changes is not None
+    assert again.changes.unchanged == 12_000
+    assert await table_rows(engine, "metric_value") == loaded
+    assert len(loaded) == 12_000
+
+
+async def test_a_bad_quoted_line_rejects_the_file_by_its_line(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _seed(engine, tmp_path)
+    rows = _rows(30)
+    rows[STAGE_CHUNK_ROWS + 5][4] = "12,5 EUR"  # in the second block
+    rows[7][1] = "A 7"  # an unknown account in the first
+    with pytest.raises(IngestRejected) as rejected:
+        await load(engine, IngestKind.METRICS, _quoted_file(tmp_path, "quoted", rows))
+    lines = [problem.line for problem in rejected.value.problems]
+    assert lines == [9, STAGE_CHUNK_ROWS + 7]
+    assert "'A 7'" in rejected.value.problems[0].reason
+    assert await table_rows(engine, "metric_value") == []
