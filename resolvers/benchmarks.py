@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import cast
 
 from analytics.cohort import effective_minimum
+from analytics.formatting import format_statistic
 from analytics.insights import insight, unplaced
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentile_rank
@@ -303,7 +304,8 @@ async def pulse_report(
         ]
 
     def formatted(metric: str, number: float) -> str:
-        return formatted_value(Decimal(repr(number)), unit=definitions[metric].unit, locale="en")
+        # A sector's median: a count's keeps at most one fraction digit, as in the deck.
+        return format_statistic(Decimal(repr(number)), definitions[metric].unit, "en")
 
     minimum = effective_minimum(context.settings.min_cohort)
     return PulseView(
