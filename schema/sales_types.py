@@ -77,6 +77,13 @@ class SalesProfile:
         ),
     )
 
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The day daysSinceLastPurchase and isRecent count to: the latest sale "
+        "ingested for the app (for an account key: today), so that a client can say which."
+    )
+    def recency_as_of(self) -> dt.date:
+        return self.last_purchase + dt.timedelta(days=self.days_since_purchase)
+
 
 @strawberry.type(
     description="Measured on the latest ledger date of the account's app (asOf; for an account "

@@ -507,7 +507,7 @@ class DeckBuilder:
         return (
             f"Customer since {text.day(sales.first_purchase, locale)}; last purchase "
             f"{text.day(sales.last_purchase, locale)}, {sales.days_since_last_purchase} days "
-            f"before the latest sale on record: {recency}"
+            f"before {text.day(sales.recency_as_of, locale)}: {recency}"
         )
 
     def credit_slide(self) -> None:

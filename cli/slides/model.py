@@ -80,6 +80,8 @@ class SalesProfile:
     last_purchase: dt.date
     is_recent: bool
     days_since_last_purchase: int
+    # The day the days count to: the app's latest sale, or today for an account key's deck.
+    recency_as_of: dt.date
     # The quarters that began by the end of the deck's month, oldest first.
     quarters: tuple[Quarter, ...]
     # Quarters with orders that began after the deck's month: not shown.

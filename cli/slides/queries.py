@@ -45,7 +45,7 @@ query DeckAccount(
       metricName value unit effectiveDate formattedValue(locale: $locale)
     }
     salesProfile {
-      firstPurchase lastPurchase isRecent daysSinceLastPurchase
+      firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf
       quarters {
         quarter orders revenue profit frequencySegment monetarySegment monetaryIsProfit
       }
@@ -168,6 +168,7 @@ def _sales(profile: dict[str, Any] | None, month: dt.date) -> SalesProfile | Non
         last_purchase=_date(profile["lastPurchase"]),
         is_recent=bool(profile["isRecent"]),
         days_since_last_purchase=int(profile["daysSinceLastPurchase"]),
+        recency_as_of=_date(profile["recencyAsOf"]),
         quarters=tuple(
             Quarter(
                 quarter=row["quarter"],

@@ -24,6 +24,7 @@ import httpx
 import pytest
 import typer
 import uvicorn
+from babel.dates import format_date
 from pptx import Presentation
 from pptx.chart.chart import Chart
 from pptx.shapes.graphfrm import GraphicFrame
@@ -220,7 +221,7 @@ query ($id: String!, $months: [Date!]!, $locale: String!, $month: Date!) {
       metricName value effectiveDate formattedValue(locale: $locale)
     }
     salesProfile {
-      firstPurchase lastPurchase isRecent daysSinceLastPurchase
+      firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf
       quarters { quarter orders revenue frequencySegment monetarySegment monetaryIsProfit }
     }
     creditRisk {
@@ -372,7 +373,14 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
         [q["quarter"] for q in profile["quarters"]],
         {"Revenue": [float(q["revenue"]) for q in profile["quarters"]]},
     )
-    assert f"{profile['daysSinceLastPurchase']} days" in sales_slide.texts["subtitle"]
+    # The days count to the day the API names (the app's latest sale; today for an account key).
+    as_of = dt.date.fromisoformat(profile["recencyAsOf"])
+    last = dt.date.fromisoformat(profile["lastPurchase"])
+    assert (as_of - last).days == profile["daysSinceLastPurchase"]
+    assert (
+        f"{profile['daysSinceLastPurchase']} days before "
+        f"{format_date(as_of, 'medium', locale=locale)}"
+    ) in sales_slide.texts["subtitle"]
 
     risk = account["creditRisk"]
     assert credit_slide.texts["credit score"] == f"{risk['score']} / 100"
