@@ -20,20 +20,29 @@ R = TypeVar("R")
 
 def runs_by_key(keys: Sequence[K], records: list[R]) -> dict[K, list[R]]:
     """`records[i]` under `keys[i]`, each key's records in their order."""
-    if not keys:
-        return {}
-    if keys.count(keys[0]) == len(keys):  # one key (a read of one entity): nothing to cut
-        return {keys[0]: records}
-    counts = Counter(keys)
-    # Runs: one key change fewer than there are keys (every key's records side by side).
-    if sum(map(ne, keys, islice(keys, 1, None))) != len(counts) - 1:
+    bounds = run_bounds(keys)
+    if bounds is None:
         grouped: dict[K, list[R]] = {}
         for key, run in groupby(zip(keys, records, strict=True), key=itemgetter(0)):
             grouped.setdefault(key, []).extend(map(itemgetter(1), run))
         return grouped
-    runs: dict[K, list[R]] = {}
+    return {key: records[start:stop] for key, (start, stop) in bounds.items()}
+
+
+def run_bounds(keys: Sequence[K]) -> dict[K, tuple[int, int]] | None:
+    """Where each key's run starts and stops, in the order keys first come, when every key's
+    positions are side by side; None when they are not."""
+    if not keys:
+        return {}
+    if keys.count(keys[0]) == len(keys):  # one key (a read of one entity): one run
+        return {keys[0]: (0, len(keys))}
+    counts = Counter(keys)
+    # Runs: one key change fewer than there are keys (every key's positions side by side).
+    if sum(map(ne, keys, islice(keys, 1, None))) != len(counts) - 1:
+        return None
+    bounds: dict[K, tuple[int, int]] = {}
     start = 0
     for key, count in counts.items():
-        runs[key] = records[start : start + count]
+        bounds[key] = (start, start + count)
         start += count
-    return runs
+    return bounds
