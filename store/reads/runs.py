@@ -2,15 +2,15 @@
 
 A read of many entities' rows orders them by entity, so each entity's records come as one run.
 Grouping them a record at a time (itertools.groupby, a key call and a list append per record)
-cost 5 ms of a 12,000-row read; counting the keys (collections.Counter counts in C, in the
-order keys first come) and slicing the records once per key costs a Python step per key
-instead. Rows whose keys do not come in runs are grouped the slow way, with the same result."""
+cost 5 ms of a 12,000-row read; finding where the key changes (a comparison of neighbours, in
+C) and slicing the records once per key costs a Python step per key instead (0.4 ms; counting
+the keys with collections.Counter first took 0.75). Rows whose keys do not come in runs are
+grouped the slow way, with the same result."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Sequence
-from itertools import groupby, islice
+from itertools import compress, count, groupby, islice
 from operator import itemgetter, ne
 from typing import TypeVar
 
@@ -34,15 +34,10 @@ def run_bounds(keys: Sequence[K]) -> dict[K, tuple[int, int]] | None:
     positions are side by side; None when they are not."""
     if not keys:
         return {}
-    if keys.count(keys[0]) == len(keys):  # one key (a read of one entity): one run
-        return {keys[0]: (0, len(keys))}
-    counts = Counter(keys)
-    # Runs: one key change fewer than there are keys (every key's positions side by side).
-    if sum(map(ne, keys, islice(keys, 1, None))) != len(counts) - 1:
-        return None
-    bounds: dict[K, tuple[int, int]] = {}
-    start = 0
-    for key, count in counts.items():
-        bounds[key] = (start, start + count)
-        start += count
-    return bounds
+    # The positions where the key changes, found in C: a run starts at each.
+    changes = list(compress(count(1), map(ne, keys, islice(keys, 1, None))))
+    starts = [0, *changes]
+    stops = [*changes, len(keys)]
+    bounds = {keys[start]: (start, stop) for start, stop in zip(starts, stops, strict=True)}
+    # In runs: as many keys as runs (a key that comes back has two runs and one entry).
+    return bounds if len(bounds) == len(starts) else None
