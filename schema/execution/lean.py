@@ -299,7 +299,8 @@ _DATE_ONLY = {dt.date}
 class _Memo(dict[Any, Any]):
     """A leaf type's outputs by value, for values that repeat across rows (the months of
     metric rows): a dict lookup in C instead of a serialization per row. Bounded, since the
-    values come from data; what the leaf type refuses raises as it would unmemoized."""
+    values come from data; what the leaf type refuses raises as it would unmemoized, and a
+    null output is never kept (it sends the list to the standard path)."""
 
     MAX_SIZE = 4096
 
@@ -308,9 +309,12 @@ class _Memo(dict[Any, Any]):
         self._coerce = coerce
 
     def __missing__(self, value: Any) -> Any:
+        coerced = self._coerce(value)
+        if coerced is None or coerced is Undefined:  # a null for a value: the standard path
+            raise _NotLean
         if len(self) >= self.MAX_SIZE:
             self.clear()
-        coerced = self[value] = self._coerce(value)
+        self[value] = coerced
         return coerced
 
 
@@ -347,10 +351,10 @@ def _leaf_completer(
         if unchanged is not None and kinds <= {unchanged}:
             return list(values)
         if kinds == _DATE_ONLY:  # a handful of months, repeated on every row
-            completed = list(map(dates.__getitem__, values))
-        else:
-            completed = list(map(coerce, values))
-        if not _NULL_TYPES.isdisjoint(map(type, completed)):
+            return list(map(dates.__getitem__, values))  # the memo holds no null
+        completed = list(map(coerce, values))
+        # str (the Decimal scalar's serialization) gives a string for every value.
+        if coerce is not str and not _NULL_TYPES.isdisjoint(map(type, completed)):
             raise _NotLean
         return completed
 

@@ -392,3 +392,28 @@ async def test_rows_kept_as_columns_answer_alike_in_any_order(
     assert [row["value"] for row in edges[1]["node"]["metrics"]] == [
         row["value"] for row in again["metrics"]
     ]
+
+
+def test_a_leaf_type_that_gives_null_sends_the_column_to_the_standard_path() -> None:
+    """Dates through the memo and values through the scalar's own function: a null output is
+    refused as graphql-core refuses it (the list then completes the standard way)."""
+    import datetime as dt
+
+    from graphql import GraphQLScalarType
+
+    from schema.execution.lean import _leaf_completer, _Memo, _NotLean
+
+    def null_for_january(day: Any) -> Any:
+        return None if getattr(day, "month", 0) == 1 else str(day)
+
+    odd = GraphQLScalarType("Odd", serialize=null_for_january)
+    complete = _leaf_completer(odd, non_null=True)
+    february, january = dt.date(2023, 2, 1), dt.date(2023, 1, 1)
+    assert complete([february, february]) == ["2023-02-01", "2023-02-01"]
+    for values in ([february, january], [Decimal(1), january]):
+        with pytest.raises(_NotLean):
+            complete(values)
+    memo = _Memo(null_for_january)
+    with pytest.raises(_NotLean):
+        memo[january]
+    assert january not in memo
