@@ -14,7 +14,8 @@ their records, a field's values as a column, and several of them joined into one
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import chain, pairwise, repeat
+from itertools import chain, repeat
+from operator import attrgetter, is_
 from typing import Any, ClassVar, Generic, TypeVar, overload
 
 from store.reads.runs import run_bounds
@@ -111,18 +112,18 @@ class MetricRun(ColumnRows[MetricRecord]):
 
     @classmethod
     def joined(cls, parts: Sequence[Any]) -> MetricRun | None:
-        runs = [part for part in parts if len(part)]
-        if not all(type(run) is MetricRun for run in runs):
+        # No Python call per part (a list of 100 accounts has 100): attributes read in C.
+        if not set(map(type, parts)) <= {MetricRun}:
             return None
+        runs = [run for run in parts if run._stop > run._start]
         if not runs:
             return cls.empty()
-        first = runs[0]
-        columns = first._columns
+        columns = runs[0]._columns
+        starts = list(map(_start_of, runs))
+        stops = list(map(_stop_of, runs))
         # The usual case, a list of entities in the order of the read: one slice of its columns.
-        if all(
-            run._columns is columns and run._start == before._stop for before, run in pairwise(runs)
-        ):
-            return cls(columns, first._start, runs[-1]._stop)
+        if starts[1:] == stops[:-1] and all(map(is_, map(_columns_of, runs), repeat(columns))):
+            return cls(columns, starts[0], stops[-1])
         joined = tuple(
             list(
                 chain.from_iterable(run._columns[position][run._start : run._stop] for run in runs)
@@ -130,6 +131,11 @@ class MetricRun(ColumnRows[MetricRecord]):
             for position in range(len(columns))
         )
         return cls(joined, 0, len(joined[0]))
+
+
+_start_of = attrgetter("_start")
+_stop_of = attrgetter("_stop")
+_columns_of = attrgetter("_columns")
 
 
 def metric_runs(keys: Sequence[str], columns: Columns) -> dict[str, MetricRun]:
