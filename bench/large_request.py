@@ -9,15 +9,16 @@ small one, over a copy of the benchmark's SQLite file, or with `--database-url` 
 benchmark's PostgreSQL database (built by `bench/peers.py`; only read). The startup objects are
 frozen out of the garbage collector's reach first, as `profiling serve` does. Prints wall and
 CPU milliseconds per request (all threads, and the event loop's thread alone: SQLite reads of
-this size run in reader threads, everything above the reads on the loop's) and Python function
-calls per request; `--profile` adds cProfile's top functions by internal time (the loop's
-thread only)."""
+this size run in reader threads, everything above the reads on the loop's), the median and
+fastest request's CPU time, and Python function calls per request; `--profile` adds cProfile's
+top functions by internal time (the loop's thread only)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import time
 from collections.abc import Coroutine
@@ -52,9 +53,12 @@ async def measure(database_url: str, requests: int, profile: bool) -> None:
             raise SystemExit(f"unexpected answer: {answer[1]['body'][:300]!r}")
         for _ in range(WARM_UP):
             await post(app, BODY)
+        each: list[float] = []
         wall, cpu, loop = time.perf_counter(), time.process_time(), time.thread_time()
         for _ in range(requests):
+            started = time.process_time()
             await post(app, BODY)
+            each.append(time.process_time() - started)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         loop = time.thread_time() - loop
         print(
@@ -62,6 +66,12 @@ async def measure(database_url: str, requests: int, profile: bool) -> None:
             f"{cpu / requests * 1e3:,.1f} ms CPU per request, of which "
             f"{loop / requests * 1e3:,.1f} ms on the event loop's thread "
             f"(load {os.getloadavg()[0]:.2f})"
+        )
+        # On a loaded machine the mean moves with the load; the median and the fastest
+        # request's CPU time move less.
+        print(
+            f"CPU ms per request: median {statistics.median(each) * 1e3:,.1f}, "
+            f"fastest {min(each) * 1e3:,.1f}"
         )
         stats = await profiled(requests, lambda _number: post(app, BODY))
         print(f"{calls_per_request(stats, requests):,.0f} Python function calls per request")

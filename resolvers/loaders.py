@@ -24,6 +24,7 @@ from strawberry.dataloader import DataLoader
 from analytics.credit import LedgerEntry
 from resolvers.shared_loader import SharedLoader
 from settings import SegmentOptions
+from store.column_rows import MetricRun
 from store.jobs.segment_settings import KeptOptions, effective_options, kept_options
 from store.reads import account_metrics as account_metric_reads
 from store.reads import entities as reads
@@ -187,8 +188,15 @@ class Loaders:
         return SharedLoader(load_fn=partial(_account_pages, self.reader, self.scope))
 
     @cached_property
+    def metric_runs_by_entity(self) -> DataLoader[MetricsKey, MetricRun]:
+        # The rows as the read's columns: what the batch form of a list's `metrics` takes.
+        return SharedLoader(load_fn=partial(_metric_runs, self.reader))
+
+    @cached_property
     def metrics_by_entity(self) -> DataLoader[MetricsKey, list[MetricRecord]]:
-        return SharedLoader(load_fn=partial(_metrics, self.reader))
+        # The same rows as records, from the same loads: a key read for a list is not read
+        # again for one entity (nor for the standard executor when a list falls back to it).
+        return SharedLoader(load_fn=partial(_metric_records, self.metric_runs_by_entity))
 
     @cached_property
     def account_with_metrics_by_key(
@@ -288,7 +296,7 @@ async def _account_pages(
     return [pages[key] for key in keys]
 
 
-async def _metrics(reader: Reader, keys: Sequence[MetricsKey]) -> list[list[MetricRecord]]:
+async def _metric_runs(reader: Reader, keys: Sequence[MetricsKey]) -> list[MetricRun]:
     # One statement per (level, filter) group; a request rarely has more than a few.
     groups: dict[tuple[Level, MetricFilter], list[str]] = defaultdict(list)
     for key in keys:
@@ -296,9 +304,9 @@ async def _metrics(reader: Reader, keys: Sequence[MetricsKey]) -> list[list[Metr
 
     async def read(
         connection: AsyncConnection,
-    ) -> dict[tuple[Level, MetricFilter], dict[str, list[MetricRecord]]]:
+    ) -> dict[tuple[Level, MetricFilter], dict[str, MetricRun]]:
         return {
-            (level, metric_filter): await reads.metrics_by_entity(
+            (level, metric_filter): await reads.metric_runs_by_entity(
                 connection, level=level, entity_ids=entity_ids, metric_filter=metric_filter
             )
             for (level, metric_filter), entity_ids in groups.items()
@@ -308,8 +316,15 @@ async def _metrics(reader: Reader, keys: Sequence[MetricsKey]) -> list[list[Metr
     bound = reads.metric_rows_at_most(
         (metric_filter, len(entity_ids)) for (_level, metric_filter), entity_ids in groups.items()
     )
-    rows = await reader.read(read, rows_at_most=bound, one_snapshot=False)
-    return [rows[key.level, key.metric_filter].get(key.entity_id, []) for key in keys]
+    runs = await reader.read(read, rows_at_most=bound, one_snapshot=False)
+    empty = MetricRun.empty()
+    return [runs[key.level, key.metric_filter].get(key.entity_id, empty) for key in keys]
+
+
+async def _metric_records(
+    runs: DataLoader[MetricsKey, MetricRun], keys: Sequence[MetricsKey]
+) -> list[list[MetricRecord]]:
+    return [run.records() for run in await runs.load_many(keys)]
 
 
 async def _accounts_with_metrics(

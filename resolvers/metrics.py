@@ -21,6 +21,7 @@ from resolvers.context import RequestContext
 from resolvers.derived_loads import answer_from, is_loading
 from resolvers.errors import bad_input
 from resolvers.loaders import AccountMetricsKey, MetricsKey
+from store.column_rows import MetricRun
 from store.reads.account_metrics import AccountWithMetrics
 from store.reads.entities import MetricFilter
 from store.records import AccountRecord, MetricRecord
@@ -146,17 +147,17 @@ async def entities_metrics(
     level: Level,
     entity_ids: Sequence[str],
     arguments: MetricArguments,
-) -> list[list[MetricRecord]]:
+) -> list[MetricRun]:
     """`entity_metrics` of many entities of one level with the same arguments, in their order:
     the arguments checked once and the rows loaded in one go (the batch form of
-    schema.execution.columns)."""
+    schema.execution.columns), kept as the read's columns (store/column_rows.py)."""
     metric_filter = await build_metric_filter(context, arguments)
     keys = [_metrics_key(level, entity_id, metric_filter) for entity_id in entity_ids]
     loaded = [key for key in keys if key is not None]
     if not loaded:
-        return [[] for _ in entity_ids]
-    found = iter(await context.loaders.metrics_by_entity.load_many(loaded))
-    return [[] if key is None else next(found) for key in keys]
+        return [MetricRun.empty() for _ in entity_ids]
+    found = iter(await context.loaders.metric_runs_by_entity.load_many(loaded))
+    return [MetricRun.empty() if key is None else next(found) for key in keys]
 
 
 def _metrics_key(level: Level, entity_id: str, metric_filter: MetricFilter) -> MetricsKey | None:

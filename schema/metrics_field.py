@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from operator import attrgetter
 from typing import Annotated, Any
 
 import strawberry
@@ -30,9 +29,10 @@ from resolvers.formatted_values import (
 from resolvers.metrics import MetricArguments
 from schema.accuracy_types import FigureAccuracyType, accuracy_type
 from schema.enums import FigureKind
-from schema.execution.columns import batch_form, column_form
+from schema.execution.columns import attribute_column, batch_form, column_form
 from schema.execution.internals import raw_info
 from schema.limits import field_cost, metric_rows_cost
+from store.column_rows import ColumnRows, MetricRun
 from store.records import MetricRecord
 from store.tables import Level
 
@@ -67,11 +67,8 @@ INDUSTRY_METRICS_DOC = (
 def _formatted_values(rows: Sequence[MetricRow], locale: str | None = "en") -> list[str]:
     # MetricRow.formatted_value for a whole list at once (see schema.execution.columns).
     return formatted_values(
-        [row.value for row in rows], [row.unit for row in rows], locale=locale or "en"
+        attribute_column(rows, "value"), attribute_column(rows, "unit"), locale=locale or "en"
     )
-
-
-_unit_of = attrgetter("unit")
 
 
 def _currency(root: strawberry.Parent[Any]) -> str | None:
@@ -81,7 +78,7 @@ def _currency(root: strawberry.Parent[Any]) -> str | None:
 
 def _currencies(rows: Sequence[MetricRow]) -> list[str | None]:
     # MetricRow.currency for a whole list at once.
-    return currencies(map(_unit_of, rows))
+    return currencies(attribute_column(rows, "unit"))
 
 
 def _figure_kind(root: strawberry.Parent[Any]) -> FigureKind:
@@ -93,6 +90,8 @@ def _figure_kind(root: strawberry.Parent[Any]) -> FigureKind:
 
 def _figure_kinds(rows: Sequence[MetricRow]) -> list[FigureKind]:
     # MetricRow.figureKind for a whole list at once.
+    if isinstance(rows, ColumnRows) and not hasattr(rows.row_type, "figure_kind"):
+        return [FigureKind.EXACT] * len(rows)  # ingested rows kept as columns
     return [getattr(row, "figure_kind", FigureKind.EXACT) for row in rows]
 
 
@@ -239,7 +238,7 @@ def metrics_field(level: Level, entity_id: Callable[[Any], str]) -> Any:
         names: list[str] | None = None,
         effective_dates: list[dt.date] | None = None,
         last_full_month: bool | None = False,
-    ) -> list[list[MetricRecord]]:
+    ) -> list[MetricRun]:
         return await metric_resolvers.entities_metrics(
             context,
             level=level,

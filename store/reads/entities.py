@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store.column_rows import MetricRun, metric_runs
 from store.reads.runs import runs_by_key
 from store.records import (
     AccountPage,
@@ -273,6 +274,36 @@ def metric_rows_at_most(reads: Iterable[tuple[MetricFilter, int]]) -> int | None
     return total
 
 
+async def _metric_columns(
+    connection: AsyncConnection,
+    level: Level,
+    entity_ids: Sequence[str],
+    metric_filter: MetricFilter,
+) -> list[list[Any]]:
+    """The entity ids of the rows, then a column per MetricRecord field, ordered by entity."""
+    names, months = metric_filter.names, metric_filter.months
+    parameters: dict[str, Any] = {"level": level, "ids": list(entity_ids)}
+    if names is not None:
+        parameters["names"] = list(names)
+    if months is not None:
+        parameters["months"] = list(months)
+    statement = _metrics_by_entity(names is not None, months is not None)
+    return await statement.columns(connection, parameters)
+
+
+async def metric_runs_by_entity(
+    connection: AsyncConnection,
+    *,
+    level: Level,
+    entity_ids: Sequence[str],
+    metric_filter: MetricFilter,
+) -> dict[str, MetricRun]:
+    """`metrics_by_entity` kept as the read's columns: each entity's rows a run of them, no
+    record built (store/column_rows.py)."""
+    keys, *fields = await _metric_columns(connection, level, entity_ids, metric_filter)
+    return metric_runs(keys, tuple(fields))
+
+
 async def metrics_by_entity(
     connection: AsyncConnection,
     *,
@@ -281,14 +312,7 @@ async def metrics_by_entity(
     metric_filter: MetricFilter,
 ) -> dict[str, list[MetricRecord]]:
     """Rows of many entities of one level, ordered by metric name, then month."""
-    names, months = metric_filter.names, metric_filter.months
-    parameters: dict[str, Any] = {"level": level, "ids": list(entity_ids)}
-    if names is not None:
-        parameters["names"] = list(names)
-    if months is not None:
-        parameters["months"] = list(months)
-    statement = _metrics_by_entity(names is not None, months is not None)
-    entity_ids, *fields = await statement.columns(connection, parameters)
+    entity_ids, *fields = await _metric_columns(connection, level, entity_ids, metric_filter)
     if len(entity_ids) < PAUSE_FROM_ROWS:
         return _records_by_entity(entity_ids, fields)
     with collection_paused():

@@ -118,3 +118,19 @@ async def test_metric_rows_of_every_industry_page_come_from_one_statement(
     assert len(metric_reads) == 2, metric_reads
     # The reads paused the garbage collector while they built records (store/running/gc_pause.py).
     assert gc.isenabled()
+
+
+async def test_a_list_that_falls_back_reads_its_metric_rows_once(
+    client: GraphQLClient, many: None, sql_statements: StatementCounter
+) -> None:
+    """A list's rows are read as columns for the lean executor; when a row fails (an unknown
+    locale) the list goes to the standard executor, whose per-entity resolvers find the same
+    rows in the loaders (records of the same read): no second read of metric rows."""
+    query = """{ accounts(first: 100) { edges { node { accountId
+        metrics { value formattedValue(locale: "xx") } } } } }"""
+    await client.post(query)  # the app learns the metric names
+    sql_statements.reset()
+    answer = await client.post(query)
+    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    metric_reads = [sql for sql in sql_statements.statements if "metric_value" in sql]
+    assert len(metric_reads) == 1, metric_reads

@@ -352,3 +352,68 @@ async def test_reads_under_way_when_a_later_column_fails_run_to_their_end() -> N
     for _ in range(5):
         await asyncio.sleep(0)
     assert finished == ["read"]
+
+
+# Entities whose rows are not one stretch of the read: out of the read's order (accountIds in
+# the order given), an unknown one, and sibling lists with the same filter and an account in
+# common (their batch forms share one read, each joining its own runs).
+OUT_OF_ORDER = """
+{
+  accounts(accountIds: ["acc-5", "acc-1", "acc-7", "acc-1", "acc-nope", "acc-0"]) {
+    edges { node { accountId metrics { __typename metricName value unit currency
+      effectiveDate formattedValue(locale: "fr") } } } }
+  more: accounts(first: 3) { edges { node { accountId metrics { value effectiveDate } } } }
+  industries { accounts(first: 2) { edges { node { metrics { value } } } } }
+}
+"""
+
+
+async def test_rows_kept_as_columns_answer_alike_in_any_order(
+    client: DifferentialClient, seeded: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lean, standard = await _lean_and_standard(client, Request(OUT_OF_ORDER, {}))
+    assert lean == standard
+    # An enum (figureKind) takes the standard completion after the column forms ran.
+    with_kinds = OUT_OF_ORDER.replace("currency", "currency figureKind")
+    lean, standard = await _lean_and_standard(client, Request(with_kinds, {}))
+    assert lean == standard
+
+    async def per_entity(*_args: Any, **_kwargs: Any) -> list[Any]:
+        raise AssertionError("an entity's metrics went through graphql-core's per-field path")
+
+    monkeypatch.setattr(metrics_field, "entity_rows", per_entity)
+    data = await client.data(OUT_OF_ORDER)
+    edges = data["accounts"]["edges"]
+    assert [edge["node"]["accountId"] for edge in edges] == ["acc-5", "acc-1", "acc-7", "acc-0"]
+    assert all(edge["node"]["metrics"] for edge in edges)
+    # acc-1 in both lists: one run of the shared read, joined into each list's columns.
+    again = data["more"]["edges"][1]["node"]
+    assert again["accountId"] == "acc-1"
+    assert [row["value"] for row in edges[1]["node"]["metrics"]] == [
+        row["value"] for row in again["metrics"]
+    ]
+
+
+def test_a_leaf_type_that_gives_null_sends_the_column_to_the_standard_path() -> None:
+    """Dates through the memo and values through the scalar's own function: a null output is
+    refused as graphql-core refuses it (the list then completes the standard way)."""
+    import datetime as dt
+
+    from graphql import GraphQLScalarType
+
+    from schema.execution.lean import _leaf_completer, _Memo, _NotLean
+
+    def null_for_january(day: Any) -> Any:
+        return None if getattr(day, "month", 0) == 1 else str(day)
+
+    odd = GraphQLScalarType("Odd", serialize=null_for_january)
+    complete = _leaf_completer(odd, non_null=True)
+    february, january = dt.date(2023, 2, 1), dt.date(2023, 1, 1)
+    assert complete([february, february]) == ["2023-02-01", "2023-02-01"]
+    for values in ([february, january], [Decimal(1), january]):
+        with pytest.raises(_NotLean):
+            complete(values)
+    memo = _Memo(null_for_january)
+    with pytest.raises(_NotLean):
+        memo[january]
+    assert january not in memo
