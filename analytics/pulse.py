@@ -59,6 +59,10 @@ def month_label(month: dt.date) -> str:
     return f"{month:%B %Y}"
 
 
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def summarize(
     *,
     month: dt.date,
@@ -74,13 +78,16 @@ def summarize(
     sectors = sorted({item.sector for item in current})
     metrics = sorted({item.metric for item in current})
     lines = [
-        f"{month_label(month)}: {len(sectors)} sectors and {len(metrics)} metrics had at least "
-        f"{minimum} contributing accounts."
+        f"{month_label(month)}: {_counted(len(sectors), 'sector')} and "
+        f"{_counted(len(metrics), 'metric')} had at least {minimum} contributing accounts."
     ]
     # Only informative medians are ever cited: a sentence built on noise would tell a story
     # the data does not.
     imprecise = []
-    for metric in metrics:
+    ranked = [
+        metric for metric in metrics if len({i.sector for i in current if i.metric == metric}) > 1
+    ]
+    for metric in ranked:  # the best of a single sector says nothing
         cohorts = [item for item in current if item.metric == metric and item.informative]
         if not cohorts:
             imprecise.append(metric.replace("_", " "))
@@ -91,7 +98,7 @@ def summarize(
             f"Best {metric.replace('_', ' ')}: {best.sector} "
             f"(median {formatted(metric, best.median)})."
         )
-    if imprecise and len(imprecise) == len(metrics):
+    if imprecise and len(imprecise) == len(ranked):
         lines.append(NONE_INFORMATIVE)
     elif imprecise:
         lines.append(SOME_UNINFORMATIVE.format(metrics=", ".join(imprecise)))

@@ -174,3 +174,31 @@ def test_pulse_summary_cites_informative_medians_only() -> None:
         formatted=lambda metric, value: f"{value:g}",
     )
     assert nothing[1:] == [NONE_INFORMATIVE]
+
+
+def test_pulse_summary_names_no_best_sector_of_a_metric_only_one_sector_has() -> None:
+    lines = summarize(
+        month=dt.date(2023, 4, 1),
+        current=[
+            SectorMedian("Retail", "reply_rate", 40.0, True),
+            SectorMedian("Energy", "reply_rate", 45.0, True),
+            SectorMedian("Energy", "response_time", 9.0, False),
+        ],
+        previous=[],
+        previous_month=None,
+        minimum=5,
+        formatted=lambda metric, value: f"{value:g}",
+    )
+    assert lines == [
+        "April 2023: 2 sectors and 2 metrics had at least 5 contributing accounts.",
+        "Best reply rate: Energy (median 45).",
+    ]
+    single = summarize(
+        month=dt.date(2023, 4, 1),
+        current=[SectorMedian("Energy", "response_time", 9.0, False, informative=False)],
+        previous=[],
+        previous_month=None,
+        minimum=5,
+        formatted=lambda metric, value: f"{value:g}",
+    )
+    assert single == ["April 2023: 1 sector and 1 metric had at least 5 contributing accounts."]
