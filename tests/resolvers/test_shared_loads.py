@@ -184,3 +184,49 @@ async def test_the_cache_is_keyed_by_the_keys_themselves() -> None:
     assert await loader.load(("a", 1)) == "a1"
     loader.clear_all()
     assert futures.cache_map == {}
+
+
+async def test_loads_of_this_turn_and_the_next_share_one_batch() -> None:
+    """The timing of Strawberry's DataLoader: a batch starts two turns of the event loop after
+    its first load, so that fields that reach their loads a turn later still join it."""
+    batches: list[list[str]] = []
+
+    async def load(keys: Sequence[str]) -> list[str]:
+        batches.append(list(keys))
+        return list(keys)
+
+    loader: SharedLoader[str, str] = SharedLoader(load_fn=load)
+
+    async def later(key: str, turns: int) -> str:
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        return await loader.load(key)
+
+    first = loader.load("a")
+    second = asyncio.ensure_future(later("b", 0))  # starts on the next turn
+    third = asyncio.ensure_future(later("c", 3))  # long after the batch started
+    assert [await first, await second, await third] == ["a", "b", "c"]
+    assert batches == [["a", "b"], ["c"]]
+    assert await loader.load("a") == "a"
+    assert batches == [["a", "b"], ["c"]]  # from the cache
+
+
+async def test_a_batch_holds_at_most_max_batch_size_keys() -> None:
+    batches: list[list[int]] = []
+
+    async def load(keys: Sequence[int]) -> list[int]:
+        batches.append(list(keys))
+        return [key * 2 for key in keys]
+
+    loader: SharedLoader[int, int] = SharedLoader(load_fn=load, max_batch_size=2)
+    assert await asyncio.gather(*map(loader.load, range(5))) == [0, 2, 4, 6, 8]
+    assert batches == [[0, 1], [2, 3], [4]]
+
+
+async def test_a_loader_with_a_cache_key_function_keeps_strawberrys_cache() -> None:
+    async def load(keys: Sequence[str]) -> list[str]:
+        return [key.upper() for key in keys]
+
+    loader: SharedLoader[str, str] = SharedLoader(load_fn=load, cache_key_fn=str.lower)
+    assert await loader.load("a") == "A"
+    assert await loader.load("A") == "A"  # the key function's: "a", loaded already
