@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import contextvars
 import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, Metric, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,37 +23,11 @@ _statements: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
 )
 
 
-# Requests measured and not yet put into the metrics: (the path's measure, latency in seconds,
-# status, SQL statements or None when not a POST).
-_Measured = tuple["_Observed", float, int, "int | None"]
-# Measures put into the metrics at the latest once this many requests have been measured.
-RECORD_EVERY = 256
-
-
-class _RecordFirst:
-    """A collector of no metric, registered first: the registry's readers (/metrics, tests)
-    make it put the requests measured so far into the metrics before any metric is read."""
-
-    def __init__(self, record: Callable[[], None]) -> None:
-        self._record = record
-
-    def collect(self) -> Iterator[Metric]:
-        self._record()
-        return iter(())
-
-
 class Observability:
-    """The metrics of one app (a registry of its own, so that apps in tests do not collide).
-
-    A request's latency, status and statement count are put into the Prometheus metrics in
-    batches (each `observe` and `inc` takes a lock and walks the buckets in Python: about a
-    hundredth of a small request's CPU, docs/performance.md), before the registry is read and
-    at the latest every RECORD_EVERY requests: /metrics always shows every request answered."""
+    """The metrics of one app (a registry of its own, so that apps in tests do not collide)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.registry = CollectorRegistry()
-        self._measured: list[_Measured] = []
-        self.registry.register(_RecordFirst(self.record_measured))
         self.requests = Counter(
             "profiling_http_requests",
             "HTTP requests by path and status",
@@ -101,18 +74,6 @@ class Observability:
         if counter is not None:
             counter[0] += 1
 
-    def measured(self, measure: _Measured) -> None:
-        measured = self._measured
-        measured.append(measure)
-        if len(measured) >= RECORD_EVERY:
-            self.record_measured()
-
-    def record_measured(self) -> None:
-        """Put the requests measured so far into the metrics."""
-        measured, self._measured = self._measured, []
-        for observed, latency, status, statements in measured:
-            observed.record(latency, status, statements)
-
     def count_errors(self, errors: list[dict[str, Any]] | None) -> None:
         for error in errors or ():
             code = (error.get("extensions") or {}).get("code", "UNKNOWN")
@@ -157,27 +118,16 @@ class _Observed:
                 status = message["status"]
             await send(message)
 
+        observability = self._observability
         try:
             await self._app(scope, receive, send_status)
         finally:
             _statements.reset(token)
-            self._observability.measured(
-                (
-                    self,
-                    time.perf_counter() - started,
-                    status,
-                    counter[0] if scope.get("method") == "POST" else None,
-                )
-            )
-
-    def record(self, latency: float, status: int, statements: int | None) -> None:
-        """One request's measures into the metrics."""
-        observability = self._observability
-        self._latency.observe(latency)
-        requests = self._requests.get(status)
-        if requests is None:
-            requests = observability.requests.labels(path=self._path, status=str(status))
-            self._requests[status] = requests
-        requests.inc()
-        if statements is not None:
-            observability.sql.observe(statements)
+            self._latency.observe(time.perf_counter() - started)
+            requests = self._requests.get(status)
+            if requests is None:
+                requests = observability.requests.labels(path=self._path, status=str(status))
+                self._requests[status] = requests
+            requests.inc()
+            if scope.get("method") == "POST":
+                observability.sql.observe(counter[0])
