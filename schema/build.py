@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import strawberry
@@ -31,6 +31,7 @@ from schema.execution.operation_plan import OperationPlan
 from schema.execution.prepared import PreparedQueries, RememberValidQueries, execute_prepared
 from schema.limits import limits_rule
 from schema.query import Query
+from schema.request_deadline import RequestDeadline
 from schema.scalars import SCALAR_OVERRIDES
 from schema.types import Account, Company, Contract, Industry
 from settings import QueryLimits
@@ -68,30 +69,29 @@ class ProfilingSchema(strawberry.Schema):
             else None
         )
         try:
-            # asyncio.timeout runs the request in this task (wait_for would start another).
-            with reads.tracking():
-                async with asyncio.timeout(self.request_timeout):
-                    if prepared is not None:  # parsed and validated before: straight to execution
-                        result = await execute_prepared(
-                            self._schema,
-                            prepared,
-                            executor_class=self.execution_context_class,
-                            root_value=root_value,
-                            context_value=context_value,
-                            variable_values=variable_values,
-                            operation_name=operation_name,
-                            operation_extensions=operation_extensions,
-                        )
-                    else:
-                        result = await super().execute(
-                            query,
-                            variable_values=variable_values,
-                            context_value=context_value,
-                            root_value=root_value,
-                            operation_name=operation_name,
-                            allowed_operation_types=allowed_operation_types,
-                            operation_extensions=operation_extensions,
-                        )
+            # The deadline runs the request in this task (wait_for would start another).
+            with reads.tracking(), _deadline(self.request_timeout):
+                if prepared is not None:  # parsed and validated before: straight to execution
+                    result = await execute_prepared(
+                        self._schema,
+                        prepared,
+                        executor_class=self.execution_context_class,
+                        root_value=root_value,
+                        context_value=context_value,
+                        variable_values=variable_values,
+                        operation_name=operation_name,
+                        operation_extensions=operation_extensions,
+                    )
+                else:
+                    result = await super().execute(
+                        query,
+                        variable_values=variable_values,
+                        context_value=context_value,
+                        root_value=root_value,
+                        operation_name=operation_name,
+                        allowed_operation_types=allowed_operation_types,
+                        operation_extensions=operation_extensions,
+                    )
             # A read nobody waits for any more (a look-ahead for an entity that does not
             # exist) may still run: the request owns it until it has given its connection back.
             await reads.settle()
@@ -108,6 +108,10 @@ class ProfilingSchema(strawberry.Schema):
             )
         result.errors = finish_errors(result.errors, context_value)
         return result
+
+
+def _deadline(seconds: float | None) -> AbstractContextManager[None]:
+    return nullcontext() if seconds is None else RequestDeadline(seconds)
 
 
 def build_schema(

@@ -6,6 +6,8 @@ answered 413 as soon as the count passes the cap: nothing past the cap is read, 
 reaches the app. Either way the connection is closed after the answer, since the rest of the
 body was not read off it.
 
+A body within its Content-Length is not counted again: the HTTP server ends it there.
+
 The cap (`PROFILING_MAX_BODY_BYTES`, 256 KiB) is far above any query within the token limit;
 what it stops is a body that would cost memory, hashing and parsing before any other limit saw
 it (3 MB of `{ __typename __typename ... }`)."""
@@ -49,6 +51,10 @@ class BodyLimit:
             if int(lengths[0]) > self._max_bytes:
                 await self._refuse(scope, receive, send)
                 return
+            # Within the cap: the HTTP server frames the body by its Content-Length (uvicorn's
+            # parsers end the body there), so there is nothing to count.
+            await self._app(scope, receive, send)
+            return
 
         received = 0
         started = False

@@ -67,9 +67,10 @@ def _no_async_work(*_args: Any) -> Any:
 
 _HELPERS = GraphQLResolveInfoHelpers(gather=_no_async_work, track=_no_async_work)
 
-# Completes a field's value: (frame, the field, its value, its path) -> the response value,
-# or an awaitable of it for an object whose resolver field waits.
-Complete = Callable[["_Frame", "_Field", Any, Path], Any]
+# Completes a field's value: (frame, the field, its value, its path, the resolve info its
+# resolver was given or None) -> the response value, or an awaitable of it for an object whose
+# resolver field waits.
+Complete = Callable[["_Frame", "_Field", Any, Path, "GraphQLResolveInfo[Any] | None"], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,7 @@ async def _object(
     for field in fields:
         field_path = Path(path, field.name, type_name)
         resolver = field.resolver
+        info: GraphQLResolveInfo[Any] | None = None
         if resolver is None:
             value = field.read(source)  # type: ignore[misc]
         else:
@@ -189,7 +191,7 @@ async def _object(
             value = resolver.call(source, info, arguments)
             if optimized_is_awaitable(value):
                 value = await value
-        completed = field.complete(frame, field, value, field_path)
+        completed = field.complete(frame, field, value, field_path, info)
         if optimized_is_awaitable(completed):
             completed = await completed
         data[field.name] = completed
@@ -295,7 +297,13 @@ def _completer(
 def _leaf(leaf_type: GraphQLLeafType, non_null: bool) -> Complete:
     column = leaf_column(leaf_type, non_null)
 
-    def complete(_frame: _Frame, _field: _Field, value: Any, _path: Path) -> Any:
+    def complete(
+        _frame: _Frame,
+        _field: _Field,
+        value: Any,
+        _path: Path,
+        _info: GraphQLResolveInfo[Any] | None,
+    ) -> Any:
         try:
             return column([value])[0]
         except Exception as error:  # refused, or not a plain value: graphql-core decides
@@ -311,7 +319,11 @@ def _object_completer(
     type_name = object_type.name
 
     def complete(
-        frame: _Frame, field: _Field, value: Any, path: Path
+        frame: _Frame,
+        field: _Field,
+        value: Any,
+        path: Path,
+        info: GraphQLResolveInfo[Any] | None,
     ) -> Awaitable[dict[str, Any]] | None:
         if value is None:
             if non_null:
@@ -319,7 +331,11 @@ def _object_completer(
             return None
         if not is_plain_row_type(type(value)):
             raise Unusual("not a plain object")
-        if is_type_of is not None and is_type_of(value, frame.info(field, path)) is not True:
+        # The info of the field's resolver when it has one (the same field and path):
+        # graphql-core gives is_type_of that same info.
+        if is_type_of is not None and (
+            is_type_of(value, info if info is not None else frame.info(field, path)) is not True
+        ):
             raise Unusual("a value its type does not own")
         return _object(frame, fields, value, path, type_name)
 
@@ -342,7 +358,11 @@ def _rows_completer(
         columns.append((field.read, leaf_column(leaf_type, non_null_leaf)))
 
     def complete(
-        _frame: _Frame, _field: _Field, value: Any, _path: Path
+        _frame: _Frame,
+        _field: _Field,
+        value: Any,
+        _path: Path,
+        _info: GraphQLResolveInfo[Any] | None,
     ) -> list[dict[str, Any]] | None:
         if value is None:
             if non_null:
