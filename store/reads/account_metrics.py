@@ -64,6 +64,19 @@ def _accounts_with_metrics(scope: Scope, by_names: bool, by_months: bool) -> Dri
     )
 
 
+def statement_of(
+    account_ids: Sequence[str], metric_filter: MetricFilter, scope: Scope
+) -> tuple[DriverSelect, dict[str, Any]]:
+    """The statement `accounts_with_metrics` runs, and its parameters."""
+    names, months = metric_filter.names, metric_filter.months
+    parameters: dict[str, Any] = {"ids": list(account_ids)}
+    if names is not None:
+        parameters["names"] = list(names)
+    if months is not None:
+        parameters["months"] = list(months)
+    return _accounts_with_metrics(scope, names is not None, months is not None), parameters
+
+
 async def accounts_with_metrics(
     connection: AsyncConnection,
     *,
@@ -73,13 +86,7 @@ async def accounts_with_metrics(
 ) -> dict[str, AccountWithMetrics]:
     """The accounts the scope sees among `account_ids`, each with its rows under the filter
     (the rows `metrics_by_entity` would give for it, in the same order)."""
-    names, months = metric_filter.names, metric_filter.months
-    parameters: dict[str, Any] = {"ids": list(account_ids)}
-    if names is not None:
-        parameters["names"] = list(names)
-    if months is not None:
-        parameters["months"] = list(months)
-    statement = _accounts_with_metrics(scope, names is not None, months is not None)
+    statement, parameters = statement_of(account_ids, metric_filter, scope)
     columns = await statement.columns(connection, parameters)
     account_columns, metric_columns = columns[: len(ACCOUNT_COLUMNS)], columns[-4:]
     ids = account_columns[0]

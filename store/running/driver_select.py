@@ -98,6 +98,11 @@ class DriverSelect:
             result.close()
         return self._converted(rows, converters)
 
+    def sql(self, dialect: Dialect, parameters: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        """The SQL text and the driver's arguments this select sends for `parameters`."""
+        text = self._text(dialect, parameters)
+        return text.sql, text.arguments(parameters)
+
     async def _driver_columns(
         self,
         connection: DriverConnection | SQLiteConnection,
