@@ -81,10 +81,19 @@ class DriverSelect:
         self, connection: AsyncConnection, parameters: Mapping[str, Any]
     ) -> list[list[Any]]:
         """The rows' values as one list per selected column, converted as Core converts them."""
+        rows, converters = await self.driver_rows(connection, parameters)
+        return self._converted(rows, converters)
+
+    async def driver_rows(
+        self, connection: AsyncConnection, parameters: Mapping[str, Any]
+    ) -> tuple[Sequence[Sequence[Any]], Converters]:
+        """The driver's rows as it gives them, values not yet converted, and the converter of
+        each column (None where Core converts nothing): for a caller that converts only the
+        values it keeps (an account's columns repeat on each of its rows, account_metrics.py)."""
         dialect = connection.dialect
         text = self._text(dialect, parameters)
         if isinstance(connection, DriverConnection | SQLiteConnection):
-            return await self._driver_columns(connection, text, parameters)
+            return await self._driver_rows(connection, text, parameters)
         result = await connection.exec_driver_sql(text.sql, text.arguments(parameters))
         converters = self._converters.get(dialect)
         if converters is None:
@@ -96,19 +105,14 @@ class DriverSelect:
             rows = result.cursor.fetchall()
         finally:
             result.close()
-        return self._converted(rows, converters)
+        return rows, converters
 
-    def sql(self, dialect: Dialect, parameters: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
-        """The SQL text and the driver's arguments this select sends for `parameters`."""
-        text = self._text(dialect, parameters)
-        return text.sql, text.arguments(parameters)
-
-    async def _driver_columns(
+    async def _driver_rows(
         self,
         connection: DriverConnection | SQLiteConnection,
         text: _Text,
         parameters: Mapping[str, Any],
-    ) -> list[list[Any]]:
+    ) -> tuple[Sequence[Sequence[Any]], Converters]:
         """The same on the driver itself: asyncpg (store/running/driver_connection.py) or
         sqlite3 (store/running/sqlite_connection.py)."""
         # The arguments first: nothing may fail between describing the statement and running
@@ -121,7 +125,12 @@ class DriverSelect:
             named = await connection.column_types(text.sql)
             # sqlite3 names none: Core then chooses by the column's type alone.
             converters = self._converters_of(dialect, named or [None] * len(self._columns))
-        return self._converted(await connection.fetch(text.sql, arguments), converters)
+        return await connection.fetch(text.sql, arguments), converters
+
+    def sql(self, dialect: Dialect, parameters: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        """The SQL text and the driver's arguments this select sends for `parameters`."""
+        text = self._text(dialect, parameters)
+        return text.sql, text.arguments(parameters)
 
     def _converters_of(self, dialect: Dialect, driver_types: Sequence[Any]) -> Converters:
         converters = tuple(
