@@ -121,3 +121,35 @@ async def test_one_statement_for_every_key_and_hidden_accounts_not_found(
         assert error["path"] == ["account"]
         assert error["message"] == f"No account with id '{account_id}'"
     assert len(queried) == statements, queried
+
+
+async def test_an_app_keys_accounts_with_their_rows_take_one_statement(
+    engine: AsyncEngine, post: Post, sql_statements: StatementCounter
+) -> None:
+    """Seen and hidden accounts of one request share the statement: hidden ones bring nothing."""
+    _, key = await create_key(engine, role=Role.APP, app_id="north")
+    app = create_app(settings=load_settings({"PROFILING_TODAY": TODAY}), engine=engine)
+    query = " ".join(
+        f'{alias}: account(accountId: "{account_id}") {{ metrics {{ value }} }}'
+        for alias, account_id in (("a", "acc-1"), ("b", "acc-2"), ("c", "acc-3"), ("d", "nope"))
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+        sql_statements.reset()
+        response = await http.post(
+            "/graphql",
+            json={"query": f"{{ {query} }}"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
+    body = response.json()
+    assert "99.25" not in response.text
+    assert [len(body["data"]["a"]["metrics"]), body["data"]["b"], body["data"]["c"]] == [
+        4,
+        None,
+        {"metrics": []},
+    ]
+    assert body["data"]["d"] is None
+    assert sorted(error["path"][0] for error in body["errors"]) == ["b", "d"]
+    queried = [sql for sql in sql_statements.statements if "api_key" not in sql]
+    assert len(queried) == 1, queried
