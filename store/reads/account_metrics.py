@@ -109,8 +109,8 @@ def _records_of(converters: tuple[Converter | None, ...]) -> Build:
     The driver's values are converted where they are kept only: an account's columns repeat on
     each of its rows, and are converted (and its record built) from its first row alone; a
     column that Core converts nothing of is taken as it is. Against converting every column of
-    every row and building the account's record from each (as the reads of one table do): for
-    one account and its 10 rows on SQLite, 11 -> 4 us."""
+    every row and building the account's record from each (as the reads of one table do): a
+    tenth of the read's CPU (docs/performance.md, "The small query's read")."""
     width = len(ACCOUNT_COLUMNS)
     account_converters = [
         (index, convert) for index, convert in enumerate(converters[:width]) if convert
