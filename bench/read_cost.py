@@ -6,7 +6,9 @@
 The reads of the peers benchmark's two queries (bench/peers.py), each through
 `reader_for(engine).read(...)` as the DataLoaders call it:
 
-- small: one account by id, then its 10 metric rows of one month (two reads, as a request);
+- small: one account by id, then its 10 metric rows of one month (two reads, as a request
+  before the look-ahead joined them), and the account with its rows in one statement (the read
+  the small query makes now, store/reads/account_metrics.py);
 - large: the 12,000 metric rows of the first 100 accounts (the 100-account query's second read).
 
 Beside each, the floor: the same SQL text with the same arguments on the plain driver
@@ -44,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 
 from settings import normalize_database_url  # noqa: E402
 from store.engine import create_serving_engine  # noqa: E402
+from store.reads import account_metrics  # noqa: E402
 from store.reads import entities as reads  # noqa: E402
 from store.reads.entities import MetricFilter  # noqa: E402
 from store.running.reader import close_readers, reader_for  # noqa: E402
@@ -57,8 +60,8 @@ def _sql_of(
     statement: Any, engine: AsyncEngine, parameters: dict[str, Any]
 ) -> tuple[str, list[Any]]:
     """The text and arguments a DriverSelect sends for these parameters."""
-    expanded = statement._text(engine.dialect, parameters)
-    return expanded.sql, list(expanded.arguments(parameters))
+    sql, arguments = statement.sql(engine.dialect, parameters)
+    return sql, list(arguments)
 
 
 async def _setup(engine: AsyncEngine) -> tuple[list[str], dt.date]:
@@ -125,6 +128,18 @@ async def measure(engine: AsyncEngine, driver: Any, rounds: int, small: int, lar
             one_snapshot=False,
         )
 
+    def joined_read(number: int) -> Any:
+        ids = [accounts[number % len(accounts)]]
+        return reader.read(
+            lambda c: account_metrics.accounts_with_metrics(
+                c, account_ids=ids, metric_filter=month_filter, scope=INTERNAL
+            ),
+            rows_at_most=account_metrics.rows_at_most(
+                reads.metric_rows_at_most([(month_filter, 1)]), 1
+            ),
+            one_snapshot=False,
+        )
+
     async def small_pair(number: int) -> Any:
         await account_read(number)
         return await metrics_read(number)
@@ -147,6 +162,10 @@ async def measure(engine: AsyncEngine, driver: Any, rounds: int, small: int, lar
     metrics_floor = floor_of(
         metrics_statement, lambda n: {"level": "account", "ids": one(n), "months": [month]}
     )
+    joined_floor = floor_of(
+        account_metrics.statement_of([], month_filter, INTERNAL)[0],
+        lambda n: {"ids": one(n), "months": [month]},
+    )
     large_floor = floor_of(large_statement, lambda n: {"level": "account", "ids": first_100})
 
     async def floor_pair(number: int) -> Any:
@@ -157,6 +176,7 @@ async def measure(engine: AsyncEngine, driver: Any, rounds: int, small: int, lar
         ("account by id (1 row)", account_read, account_floor, small),
         ("one account's month (10 rows)", metrics_read, metrics_floor, small),
         ("the small query's two reads", small_pair, floor_pair, small),
+        ("the account with its rows (1 read)", joined_read, joined_floor, small),
         ("100 accounts' rows (12,000)", large_read, large_floor, large),
     ]
     results: dict[str, list[tuple[float, float, float, float]]] = {}
@@ -170,7 +190,7 @@ async def measure(engine: AsyncEngine, driver: Any, rounds: int, small: int, lar
         f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}"
     )
     print(
-        f"{'read':<32} {'ours us CPU':>12} {'calls':>7} {'driver us CPU':>14} {'calls':>7}"
+        f"{'read':<36} {'ours us CPU':>12} {'calls':>7} {'driver us CPU':>14} {'calls':>7}"
         f" {'above driver':>13} {'ratio':>6}"
     )
     for label, values in results.items():
@@ -179,7 +199,7 @@ async def measure(engine: AsyncEngine, driver: Any, rounds: int, small: int, lar
         )
         spread = "/".join(f"{value[0]:.0f}" for value in values)
         print(
-            f"{label:<32} {ours_cpu:>12,.1f} {ours_calls:>7,.0f} {floor_cpu:>14,.1f}"
+            f"{label:<36} {ours_cpu:>12,.1f} {ours_calls:>7,.0f} {floor_cpu:>14,.1f}"
             f" {floor_calls:>7,.0f} {ours_cpu - floor_cpu:>13,.1f} {ours_cpu / floor_cpu:>5.2f}x"
             f"   (ours per round: {spread})"
         )

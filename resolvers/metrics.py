@@ -25,7 +25,7 @@ from store.column_rows import MetricRun
 from store.reads.account_metrics import AccountWithMetrics
 from store.reads.entities import MetricFilter
 from store.records import AccountRecord, MetricRecord
-from store.scope import Role, Scope
+from store.scope import Role
 from store.tables import Level
 
 
@@ -80,12 +80,22 @@ def prefetch_entity_metrics(
     finds it in the DataLoader under the same key. Arguments that the field will refuse (an
     unknown name) start nothing.
 
-    Only an entity the key surely sees is read ahead: an internal key's, or an account key's
-    own account. For any other, reading the rows before the scope says the entity exists would
-    let the time of the answer tell a hidden entity with many rows from one that does not
-    exist; its rows are read after the entity, like every nested field's."""
-    if not _surely_visible(context.scope, level, entity_id):
-        return
+    Which keys read ahead, and why this cannot tell a hidden entity from a missing one:
+
+    - An account, for every key: its rows come in the account's own statement
+      (store/reads/account_metrics.py), joined to the account under the scope's condition
+      (store/scope.py, the one place it is written). A hidden account is one that statement
+      filters out before any of its rows is looked for, exactly as an unknown id finds no
+      account: no row of it reaches the process, the database does the same work whether it has
+      rows or not (tests/store/reads/test_account_metrics_work.py counts SQLite's steps and the
+      rows PostgreSQL reads), and the answer is the account lookup's NOT_FOUND as before. So an
+      app key, or an account key asking for another account, takes one statement as an
+      internal key does, instead of the account, then its rows.
+    - Any other entity (a company, a contract, an industry), only when the key surely sees it
+      (an internal key): its rows are read by a statement of their own, which knows nothing of
+      the scope; read before the scope says the entity exists, the time of the answer would
+      tell a hidden entity with many rows from one that does not exist. For any other key its
+      rows are read after the entity, like every nested field's."""
     if arguments.names is not None and context.known_names.unknown(arguments.names):
         return
     metric_filter = _combined(arguments, today=context.today)
@@ -94,6 +104,8 @@ def prefetch_entity_metrics(
         return
     if level is Level.ACCOUNT:
         _load_account_with_rows(context, key)
+        return
+    if context.scope.role is not Role.INTERNAL:
         return
     loading = context.loaders.metrics_by_entity.load(key)
     # The field may never wait for it (the entity does not exist): its error must not be
@@ -121,12 +133,6 @@ def _rows_of(found: AccountWithMetrics | None) -> list[MetricRecord]:
 
 def _account_of(found: AccountWithMetrics | None) -> AccountRecord | None:
     return None if found is None else found[0]
-
-
-def _surely_visible(scope: Scope, level: Level, entity_id: str) -> bool:
-    if scope.role is Role.INTERNAL:
-        return True
-    return scope.role is Role.ACCOUNT and level is Level.ACCOUNT and entity_id == scope.account_id
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:

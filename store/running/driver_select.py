@@ -81,42 +81,58 @@ class DriverSelect:
         self, connection: AsyncConnection, parameters: Mapping[str, Any]
     ) -> list[list[Any]]:
         """The rows' values as one list per selected column, converted as Core converts them."""
+        rows, converters = await self.driver_rows(connection, parameters)
+        if not rows:
+            return [[] for _ in self._columns]
+        with paused_for(len(rows)):
+            return _by_column(rows, converters)
+
+    async def driver_rows(
+        self, connection: AsyncConnection, parameters: Mapping[str, Any]
+    ) -> tuple[Sequence[Sequence[Any]], Converters]:
+        """The driver's rows as it gives them, values not yet converted, and the converter of
+        each column (None where Core converts nothing): for a caller that converts only the
+        values it keeps (an account's columns repeat on each of its rows, account_metrics.py).
+
+        On the driver itself: asyncpg (store/running/driver_connection.py) or sqlite3
+        (store/running/sqlite_connection.py); over SQLAlchemy's connections, `_engine_rows`."""
         dialect = connection.dialect
         text = self._text(dialect, parameters)
-        if isinstance(connection, DriverConnection | SQLiteConnection):
-            return await self._driver_columns(connection, text, parameters)
-        result = await connection.exec_driver_sql(text.sql, text.arguments(parameters))
-        converters = self._converters.get(dialect)
-        if converters is None:
-            # The driver's column types, as Core reads them to choose each processor.
-            description = result.cursor.description
-            converters = self._converters_of(dialect, [entry[1] for entry in description])
-        # The driver's own rows: SQLAlchemy's Row objects would add a third to a large read.
-        try:
-            rows = result.cursor.fetchall()
-        finally:
-            result.close()
-        return self._converted(rows, converters)
-
-    async def _driver_columns(
-        self,
-        connection: DriverConnection | SQLiteConnection,
-        text: _Text,
-        parameters: Mapping[str, Any],
-    ) -> list[list[Any]]:
-        """The same on the driver itself: asyncpg (store/running/driver_connection.py) or
-        sqlite3 (store/running/sqlite_connection.py)."""
+        if not isinstance(connection, DriverConnection | SQLiteConnection):
+            return await self._engine_rows(connection, text, parameters)
         # The arguments first: nothing may fail between describing the statement and running
         # it (DriverConnection.column_types says why).
         arguments = text.arguments(parameters)
-        dialect = connection.dialect
         converters = self._converters.get(dialect)
         if converters is None:
             # Described before it runs: see DriverConnection.column_types.
             named = await connection.column_types(text.sql)
             # sqlite3 names none: Core then chooses by the column's type alone.
             converters = self._converters_of(dialect, named or [None] * len(self._columns))
-        return self._converted(await connection.fetch(text.sql, arguments), converters)
+        return await connection.fetch(text.sql, arguments), converters
+
+    async def _engine_rows(
+        self, connection: AsyncConnection, text: _Text, parameters: Mapping[str, Any]
+    ) -> tuple[Sequence[Sequence[Any]], Converters]:
+        result = await connection.exec_driver_sql(text.sql, text.arguments(parameters))
+        converters = self._converters.get(connection.dialect)
+        if converters is None:
+            # The driver's column types, as Core reads them to choose each processor.
+            description = result.cursor.description
+            converters = self._converters_of(
+                connection.dialect, [entry[1] for entry in description]
+            )
+        # The driver's own rows: SQLAlchemy's Row objects would add a third to a large read.
+        try:
+            rows = result.cursor.fetchall()
+        finally:
+            result.close()
+        return rows, converters
+
+    def sql(self, dialect: Dialect, parameters: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        """The SQL text and the driver's arguments this select sends for `parameters`."""
+        text = self._text(dialect, parameters)
+        return text.sql, text.arguments(parameters)
 
     def _converters_of(self, dialect: Dialect, driver_types: Sequence[Any]) -> Converters:
         converters = tuple(
@@ -125,12 +141,6 @@ class DriverSelect:
         )
         self._converters[dialect] = converters
         return converters
-
-    def _converted(self, rows: Sequence[Sequence[Any]], converters: Converters) -> list[list[Any]]:
-        if not rows:
-            return [[] for _ in self._columns]
-        with paused_for(len(rows)):
-            return _by_column(rows, converters)
 
     def _text(self, dialect: Dialect, parameters: Mapping[str, Any]) -> _Text:
         sizes = tuple(

@@ -32,13 +32,13 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
-import inspect
 import os
 import sqlite3
 import threading
 import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from types import CoroutineType
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Dialect, Engine, event
@@ -210,7 +210,7 @@ def run(
 
 
 def _drive(step: Awaitable[T]) -> T:
-    if not inspect.iscoroutine(step):
+    if not isinstance(step, CoroutineType):
         raise TypeError(f"a read must be a coroutine, got {type(step).__name__}")
     try:
         step.send(None)
