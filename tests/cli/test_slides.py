@@ -368,7 +368,7 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
         ["Days sales outstanding", formatted(risk["daysSalesOutstanding"], "days", locale, 1)],
         ["Overdue share", formatted(risk["overdueShare"] * 100, "percent", locale, 1)],
         ["Average days late", formatted(risk["averageDaysLate"], "days", locale, 1)],
-        ["Invoiced", formatted(risk["invoiced"], "count", locale)],
+        ["Invoiced in the DSO period", formatted(risk["invoiced"], "count", locale)],
         ["Outstanding", formatted(risk["outstanding"], "count", locale)],
     ]
     assert "fewer than 5 distinct accounts" in method.texts["method"]
@@ -475,7 +475,7 @@ async def test_a_deck_of_a_past_month_tells_the_story_as_it_stood_then(
     }
     assert credit_slide.texts["subtitle"] == "As of Jan 31, 2023"
     rows = dict(credit_slide.tables["credit table"][1:])
-    assert (rows["Invoiced"], rows["Outstanding"]) == ("1,000", "1,000")
+    assert (rows["Invoiced in the DSO period"], rows["Outstanding"]) == ("1,000", "1,000")
 
     # Before its first order, the story says so.
     output = out / "june.pptx"
