@@ -167,7 +167,10 @@ async def test_the_bill_column_goes_by_its_common_names(
         "bills.csv",
         ",",
         ["Date", "Party", "Vch No.", name, "Debit", "Credit"],
-        [["1-Apr-2024", "C1", "S/1", "S/1", "100", ""], ["2-Apr-2024", "C1", "R/1", "S/1", "", "100"]],
+        [
+            ["1-Apr-2024", "C1", "S/1", "S/1", "100", ""],
+            ["2-Apr-2024", "C1", "R/1", "S/1", "", "100"],
+        ],
     )
     report = await ingest_file(engine, kind=LEDGER, path=path)
     assert report.columns["bill_ref"] == name
