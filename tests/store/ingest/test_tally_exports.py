@@ -354,4 +354,5 @@ async def test_a_row_with_something_else_than_column_names_is_still_a_bad_line(
     with pytest.raises(IngestRejected) as caught:
         await ingest_file(engine, kind=SALES, path=path)
     [problem] = [str(problem) for problem in caught.value.problems]
-    assert problem.startswith("line 3: ") and "credit 'n/a' is not an amount" in problem
+    assert problem.startswith("line 3: ")
+    assert "credit 'n/a' is not an amount" in problem
