@@ -6,20 +6,30 @@ settles the next invoices on their own date. An invoice without a due date is du
 `payment_terms_days` (30 by default) after its date. Everything is measured on `as_of`,
 the latest ledger date of the account's app.
 
+Every measure looks at the same period, the 365 days up to `as_of` (from the first invoice,
+if later: a whole year's days over a few weeks' sales would inflate a new customer's DSO),
+and at the same invoices: those dated in the period, and the parts of older ones still owed
+on `as_of`. An old invoice paid in full has left the period and no longer counts, in any
+measure; one still owed counts in every measure until it is paid.
+
 - days sales outstanding (DSO): what is still owed on `as_of`, divided by what was invoiced
-  in the 365 days up to `as_of`, times the days of that period. For a customer whose first
-  invoice is less than a year old the period starts on that invoice: a whole year's days
-  over a few weeks' sales would inflate its DSO. None when nothing was invoiced in the period.
-- overdue share: the share of the invoiced amount not paid by its due date, whether paid
-  late or still unpaid after it (0 to 1). None when nothing was invoiced.
-- average days late: over every invoiced amount that was paid, or is unpaid past its due
-  date, the days from the due date to the payment (or to `as_of` while unpaid), zero when
-  paid on time, weighted by amount. None when no amount has fallen due or been paid.
+  in the period, times the days of that period. Nothing owed is the best DSO, 0, even when
+  nothing was invoiced; something owed with nothing invoiced in the period has no finite
+  DSO: None, and the worst DSO in the score.
+- overdue share: the share of those invoices' amount not paid by its due date, whether paid
+  late or still unpaid after it (0 to 1). None when there are none.
+- average days late: over every amount of those invoices that was paid, or is unpaid past
+  its due date, the days from the due date to the payment (or to `as_of` while unpaid),
+  zero when paid on time, weighted by amount. None when no amount has fallen due or been
+  paid.
 
 The score, 0 (worst) to 100 (best), is 100 less a weighted penalty: overdue share (weight
 0.4, as it is), average days late (0.3, full at 60 days), and DSO (0.3, from nothing at the
-customer's own payment terms, the amount-weighted days from its invoices to their due dates,
-to full at 90 days beyond them). A measure that is None leaves its weight out.
+customer's own payment terms, the amount-weighted days from its invoices in the period to
+their due dates, to full at 90 days beyond them). The weights never change: a measure that
+is None has found nothing late (no penalty), or, for the DSO, something owed with no sales
+(full penalty). So the score moves little from one day to the next (at most a point) unless
+an entry is dated that day, an invoice leaves the period, or an open invoice falls due.
 The segment is LOW_RISK from a score of 70, HIGH_RISK below 40 and MEDIUM_RISK between;
 both thresholds are configurable.
 """
@@ -91,6 +101,7 @@ class CreditPolicy:
 
 @dataclass(frozen=True, slots=True)
 class CreditMeasures:
+    # What was invoiced in the period (the denominator of the DSO).
     invoiced: Decimal
     outstanding: Decimal
     days_sales_outstanding: float | None
@@ -98,6 +109,8 @@ class CreditMeasures:
     average_days_late: float | None
     # The customer's payment terms: days from invoice to due date, weighted by amount.
     terms_days: float | None = None
+    # The days of the period every measure looks at (365, or fewer for a new customer).
+    window_days: int = DSO_WINDOW_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +126,14 @@ class _Settled(NamedTuple):
     amount: Decimal
     due: dt.date
     paid_on: dt.date | None
+    invoiced_on: dt.date
 
 
 class _OpenInvoice:
-    __slots__ = ("due", "remaining")
+    __slots__ = ("due", "invoiced_on", "remaining")
 
-    def __init__(self, due: dt.date, remaining: Decimal) -> None:
+    def __init__(self, invoiced_on: dt.date, due: dt.date, remaining: Decimal) -> None:
+        self.invoiced_on = invoiced_on
         self.due = due
         self.remaining = remaining
 
@@ -143,12 +158,14 @@ def settle(
         paid = min(invoice.remaining, available)
         if paid > 0:
             invoice.remaining = sub(invoice.remaining, paid)
-            settled.append(_Settled(paid, invoice.due, day))
+            settled.append(_Settled(paid, invoice.due, day, invoice.invoiced_on))
         return sub(available, paid)
 
     for entry in sorted(entries, key=_order):
         if entry.kind is EntryKind.INVOICE:
-            invoice = _OpenInvoice(entry.due_date or entry.entry_date + terms, entry.amount)
+            invoice = _OpenInvoice(
+                entry.entry_date, entry.due_date or entry.entry_date + terms, entry.amount
+            )
             credit = pay(invoice, credit, entry.entry_date)
             if invoice.remaining > 0:
                 open_invoices.append(invoice)
@@ -164,7 +181,7 @@ def settle(
                 open_invoices.popleft()
         credit = _EXACT.add(credit, available)
     settled.extend(
-        _Settled(invoice.remaining, invoice.due, None)
+        _Settled(invoice.remaining, invoice.due, None, invoice.invoiced_on)
         for invoice in open_invoices
         if invoice.remaining > 0
     )
@@ -178,56 +195,70 @@ def _exact_sum(values: Iterable[Decimal]) -> Decimal:
     return total
 
 
+def dso_window_start(invoice_dates: Iterable[dt.date], as_of: dt.date) -> dt.date:
+    """The day before the period every measure looks at: 365 days before `as_of`, or the
+    day before the first invoice when that is later."""
+    start = as_of - dt.timedelta(days=DSO_WINDOW_DAYS)
+    first_invoice = min(invoice_dates, default=None)
+    if first_invoice is not None:
+        start = max(start, first_invoice - dt.timedelta(days=1))
+    return start
+
+
 def credit_measures(
     entries: Iterable[LedgerEntry],
     *,
     as_of: dt.date,
     payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS,
 ) -> CreditMeasures:
-    """DSO, overdue share and average days late of one account's entries up to `as_of`."""
+    """DSO, overdue share and average days late of one account's entries up to `as_of`,
+    all over the same period (see the module's note)."""
     kept = [entry for entry in entries if entry.entry_date <= as_of]
     invoices = [entry for entry in kept if entry.kind is EntryKind.INVOICE]
-    invoiced = _exact_sum(entry.amount for entry in invoices)
+    window_start = dso_window_start((entry.entry_date for entry in invoices), as_of)
+    window_days = (as_of - window_start).days
+    in_window = [entry for entry in invoices if entry.entry_date > window_start]
+    invoiced = _exact_sum(entry.amount for entry in in_window)
     terms = dt.timedelta(days=payment_terms_days)
     weighted_terms = sum(
         float(entry.amount) * ((entry.due_date or entry.entry_date + terms) - entry.entry_date).days
-        for entry in invoices
+        for entry in in_window
     )
-    window_start = as_of - dt.timedelta(days=DSO_WINDOW_DAYS)
-    if invoices:
-        first_invoice = min(entry.entry_date for entry in invoices)
-        window_start = max(window_start, first_invoice - dt.timedelta(days=1))
-    window_days = (as_of - window_start).days
-    invoiced_in_window = _exact_sum(
-        entry.amount for entry in invoices if entry.entry_date > window_start
-    )
+    # Settling needs the whole history: an old payment may have paid an invoice of the period.
     settled, _credit = settle(kept, payment_terms_days=payment_terms_days)
     outstanding = _exact_sum(part.amount for part in settled if part.paid_on is None)
 
+    counted = _ZERO
     overdue = _ZERO
     late_weighted = 0.0
     fallen_due = 0.0
-    for amount, due, paid_on in settled:
-        if paid_on is None and due >= as_of:
+    for part in settled:
+        if part.paid_on is not None and part.invoiced_on <= window_start:
+            continue  # paid, and invoiced before the period
+        counted = _EXACT.add(counted, part.amount)
+        if part.paid_on is None and part.due >= as_of:
             continue  # not due yet
-        settled_on = as_of if paid_on is None else paid_on
-        days_late = max((settled_on - due).days, 0)
+        settled_on = as_of if part.paid_on is None else part.paid_on
+        days_late = max((settled_on - part.due).days, 0)
         if days_late > 0:
-            overdue = _EXACT.add(overdue, amount)
-        weight = float(amount)
+            overdue = _EXACT.add(overdue, part.amount)
+        weight = float(part.amount)
         late_weighted += weight * days_late
         fallen_due += weight
 
-    dso = None
-    if invoiced_in_window > 0:
-        dso = float(outstanding / invoiced_in_window) * window_days
+    dso: float | None = None
+    if invoiced > 0:
+        dso = float(outstanding / invoiced) * window_days
+    elif outstanding == 0:
+        dso = 0.0  # nothing invoiced and nothing owed: nothing is outstanding for any day
     return CreditMeasures(
         invoiced=invoiced,
         outstanding=outstanding,
         days_sales_outstanding=dso,
-        overdue_share=float(overdue / invoiced) if invoiced > 0 else None,
+        overdue_share=float(overdue / counted) if counted > 0 else None,
         average_days_late=late_weighted / fallen_due if fallen_due > 0 else None,
         terms_days=weighted_terms / float(invoiced) if invoiced > 0 else None,
+        window_days=window_days,
     )
 
 
@@ -238,19 +269,18 @@ def _clip(value: float) -> float:
 def credit_score(
     measures: CreditMeasures, *, payment_terms_days: int = DEFAULT_PAYMENT_TERMS_DAYS
 ) -> int:
-    """0 (worst) to 100 (best): 100 less the weighted penalties of the measures known."""
-    penalties: list[tuple[float, float]] = []
-    if measures.overdue_share is not None:
-        penalties.append((OVERDUE_WEIGHT, _clip(measures.overdue_share)))
-    if measures.average_days_late is not None:
-        penalties.append((LATENESS_WEIGHT, _clip(measures.average_days_late / FULLY_LATE_DAYS)))
-    if measures.days_sales_outstanding is not None:
+    """0 (worst) to 100 (best): 100 less the weighted penalties of the three measures, with
+    fixed weights so that a measure appearing or vanishing cannot reweigh the others."""
+    overdue = _clip(measures.overdue_share or 0.0)
+    lateness = _clip((measures.average_days_late or 0.0) / FULLY_LATE_DAYS)
+    if measures.days_sales_outstanding is None:
+        # Owed with nothing invoiced in the period: no sales to carry the debt, the worst.
+        outstanding = 1.0 if measures.outstanding > 0 else 0.0
+    else:
         terms = payment_terms_days if measures.terms_days is None else measures.terms_days
         beyond_terms = measures.days_sales_outstanding - terms
-        penalties.append((DSO_WEIGHT, _clip(beyond_terms / FULL_DSO_DAYS_BEYOND_TERMS)))
-    if not penalties:
-        return 100
-    penalty = sum(weight * value for weight, value in penalties) / sum(w for w, _ in penalties)
+        outstanding = _clip(beyond_terms / FULL_DSO_DAYS_BEYOND_TERMS)
+    penalty = OVERDUE_WEIGHT * overdue + LATENESS_WEIGHT * lateness + DSO_WEIGHT * outstanding
     return round(100 * (1 - penalty))
 
 

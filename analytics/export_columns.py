@@ -179,10 +179,23 @@ def guess_columns(
         assigned[role_name] = index
 
 
-def header_score(header: Sequence[str], role_set: RoleSet) -> int:
+def header_score(
+    header: Sequence[str], role_set: RoleSet, overrides: Mapping[str, str | None] | None = None
+) -> int:
     """How many roles a row would give if it were the header: the header is the row of a
-    file's first lines that scores best (reports put a title and a period above it)."""
-    return len(guess_columns(header, role_set))
+    file's first lines that scores best (reports put a title and a period above it). The
+    overrides that name one of the row's cells count as that role, so that --column finds a
+    header whose names no export uses; the others (positions, other rows' names) do not."""
+    names = {normalize(cell) for cell in header if cell.strip()}
+    naming = {
+        role: column
+        for role, column in (overrides or {}).items()
+        if column and normalize(column) in names
+    }
+    try:
+        return len(guess_columns(header, role_set, naming))
+    except ColumnGuessError:
+        return 0
 
 
 def _role(name: str, description: str, *vocabulary: str, exact_only: bool = False) -> Role:
@@ -277,6 +290,13 @@ VOUCHER_TYPE = _role(
     *("voucher type", "vch type", "type", "document type", "doc type", "transaction type"),
     *("txn type", "entry type", "invoice type", "bill type", "voucher class"),
 )
+BILL_REF = _role(
+    "bill_ref",
+    "the bill an entry belongs to (Tally's bill-wise Ref): for a receipt, the invoice it "
+    "settles, which it pays first",
+    *("bill ref", "bill reference", "against ref", "agst ref", "against reference", "ref"),
+    *("ref no", "ref number", "bill ref no", "bill name", "against invoice", "agst invoice"),
+)
 DUE_DATE = _role(
     "due_date",
     "the date an invoice is due",
@@ -291,6 +311,19 @@ SALES_ROLES = RoleSet(
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )
 LEDGER_ROLES = RoleSet(
-    roles=(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, KIND, INVOICE, AMOUNT, DEBIT, CREDIT),
+    # The invoice number first: a lone `Ref No` is the entry's number, as before; beside a
+    # `Vch No.`, which the invoice role ranks higher, `Ref` is the bill.
+    roles=(
+        *(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, KIND, INVOICE, BILL_REF, AMOUNT, DEBIT),
+        CREDIT,
+    ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
+)
+
+# Every name of a column of a sales or ledger export, compared as `normalize` makes them.
+COLUMN_NAMES = frozenset(
+    normalize(name)
+    for role_set in (SALES_ROLES, LEDGER_ROLES)
+    for role in role_set.roles
+    for name in role.vocabulary
 )

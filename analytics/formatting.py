@@ -6,10 +6,10 @@ once per (unit, locale) by `formatter_for`, which returns a small closure that f
 
 Formats, with en / fr examples:
 
-- ``minutes`` and ``hours`` (hours are converted to minutes): whole hours plus minutes,
-  ``5min``, ``1h 30min``, ``2h`` / ``1h 30min``; under an hour the minutes keep at most one
-  fraction digit (``45.2min``), from an hour on they are whole (``3h 2min``, not ``3h 2.1min``).
-  The unit symbols are the locale's narrow CLDR unit patterns, else short, else long, joined with
+- ``minutes`` and ``hours``: the two largest units, each whole: ``1h 30min``, ``2h``, and
+  under an hour whole minutes (``45min``, not ``45.2min`` beside ``3h 2min``), under a minute
+  whole seconds (``24s``); the short width of the locale's units (``1 h 30 min`` in fr).
+  The unit symbols are the locale's short CLDR unit patterns, else narrow, else long, joined with
   the locale's unit list pattern of that width (de: ``1 Std., 30 Min.``). English uses ``h`` and
   ``min`` as the contract fixes (CLDR's narrow English minute is ``m``, which reads as metres).
 - ``days``: the locale's short unit pattern with its plural forms: ``1 day``, ``3 days`` / ``3 j``.
@@ -45,6 +45,7 @@ from decimal import (
     Decimal,
 )
 from functools import lru_cache
+from typing import NamedTuple
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import (
@@ -70,9 +71,12 @@ _EXACT = Context(
 
 # The contract fixes English durations as "5min" / "1h 30min".
 _DURATION_PATTERN_OVERRIDES: dict[str, dict[str, str]] = {
-    "en": {"duration-hour": "{0}h", "duration-minute": "{0}min"},
+    "en": {"duration-hour": "{0}h", "duration-minute": "{0}min", "duration-second": "{0}s"},
 }
 _UNIT_WIDTHS = ("narrow", "short", "long")
+# Durations take the short width first, as days do: the narrow one is terse English-like in
+# some locales ('70h 54min' in French, whose short '70 h 54 min' is how French writes it).
+_DURATION_WIDTHS = ("short", "narrow", "long")
 _LOCALE_ID = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 _QUOTED = re.compile(r"'([^']*)'")
 
@@ -143,7 +147,7 @@ def _build_formatter(unit: str, locale_id: str) -> Formatter:
     locale = Locale.parse(locale_id)
     symbols = _Symbols.of(locale)
     if unit in (MINUTES, HOURS):
-        return _duration_formatter(locale, symbols, tenths_per_unit=600 if unit == HOURS else 10)
+        return _duration_formatter(locale, symbols, seconds_per_unit=3600 if unit == HOURS else 60)
     if unit == DAYS:
         return _days_formatter(locale, symbols)
     if unit == COUNT:
@@ -454,18 +458,32 @@ def _days_formatter(locale: Locale, symbols: _Symbols) -> Formatter:
     return format_days
 
 
-def _duration_unit_patterns(locale: Locale) -> tuple[str, dict[str, str], dict[str, str]]:
-    """(width, hour patterns, minute patterns) of the first width having both units."""
+class _DurationPatterns(NamedTuple):
+    width: str
+    hours: dict[str, str]
+    minutes: dict[str, str]
+    seconds: dict[str, str]
+
+
+def _duration_unit_patterns(locale: Locale) -> _DurationPatterns:
+    """The hour, minute and second patterns of the first width having all three."""
     override = _DURATION_PATTERN_OVERRIDES.get(locale.language)
     if override is not None:
-        hour, minute = override["duration-hour"], override["duration-minute"]
-        return "narrow", {"other": hour}, {"other": minute}
-    for width in _UNIT_WIDTHS:
-        hours = _unit_patterns(locale, "duration-hour", (width,))
-        minutes = _unit_patterns(locale, "duration-minute", (width,))
-        if hours and minutes:
-            return width, hours[1], minutes[1]
-    return "short", {"other": "{0} h"}, {"other": "{0} min"}
+        return _DurationPatterns(
+            "narrow",
+            {"other": override["duration-hour"]},
+            {"other": override["duration-minute"]},
+            {"other": override["duration-second"]},
+        )
+    for width in _DURATION_WIDTHS:
+        found = [
+            _unit_patterns(locale, f"duration-{unit}", (width,))
+            for unit in ("hour", "minute", "second")
+        ]
+        if all(found):
+            hours, minutes, seconds = (patterns for _width, patterns in filter(None, found))
+            return _DurationPatterns(width, hours, minutes, seconds)
+    return _DurationPatterns("short", {"other": "{0} h"}, {"other": "{0} min"}, {"other": "{0} s"})
 
 
 def _unit_list_pattern(locale: Locale, width: str) -> str:
@@ -478,35 +496,38 @@ def _unit_list_pattern(locale: Locale, width: str) -> str:
     return "{0} {1}"
 
 
-def _duration_formatter(locale: Locale, symbols: _Symbols, *, tenths_per_unit: int) -> Formatter:
-    """Whole hours and minutes of a duration; under an hour, minutes with one fraction digit.
+def _duration_formatter(locale: Locale, symbols: _Symbols, *, seconds_per_unit: int) -> Formatter:
+    """A duration in its two largest units, each a whole number, as people write them: whole
+    hours and minutes from an hour on ('3h 9min'), whole minutes under an hour ('35min'),
+    whole seconds under a minute ('24s'). One step, the minute, from a minute on: '35.4min'
+    beside '3h 9min' would show a precision the longer one does not have.
 
-    The value is rounded once, to tenths of a minute under an hour and to whole minutes from
-    an hour on, and split with integer arithmetic; each minute text is built once, when first
-    needed. Values of 10**100 or more
-    are written in scientific notation in their own unit (hours or minutes).
+    The value is rounded once from its exact value (to seconds under a minute, else to
+    minutes) and split with integer arithmetic; each unit text is built once, when first
+    needed. Values of 10**100 or more are written in scientific notation in their own unit
+    (hours or minutes).
     """
     decimal_pattern = parse_pattern(locale.decimal_formats[None])
     render_hours = _integer_renderer(symbols, decimal_pattern)
-    width, hour_patterns, minute_patterns = _duration_unit_patterns(locale)
-    hour_plural = _PluralPattern(locale, hour_patterns)
-    minute_plural = _PluralPattern(locale, minute_patterns)
-    join = _unit_list_pattern(locale, width)
+    patterns = _duration_unit_patterns(locale)
+    hour_plural = _PluralPattern(locale, patterns.hours)
+    minute_plural = _PluralPattern(locale, patterns.minutes)
+    second_plural = _PluralPattern(locale, patterns.seconds)
+    join = _unit_list_pattern(locale, patterns.width)
     minus = symbols.minus
 
-    minute_texts: dict[int, str] = {}
+    texts: dict[tuple[int, int], str] = {}
 
-    def minutes_text(tenths: int) -> str:
-        text = minute_texts.get(tenths)
+    def small_text(plural: _PluralPattern, amount: int) -> str:
+        # Minutes and seconds are under 60: their digits need no grouping.
+        key = (id(plural), amount)
+        text = texts.get(key)
         if text is None:
-            whole, tenth = divmod(tenths, 10)
-            plain = f"{whole}.{tenth}" if tenth else str(whole)
-            text = minute_plural.for_number(plain).format(plain.replace(".", symbols.decimal))
-            minute_texts[tenths] = text
+            text = texts[key] = plural.for_number(str(amount)).format(str(amount))
         return text
 
-    large_pattern = (hour_patterns if tenths_per_unit == 600 else minute_patterns)["other"]
-    minutes_per_unit = tenths_per_unit // 10
+    large_pattern = (patterns.hours if seconds_per_unit == 3600 else patterns.minutes)["other"]
+    minutes_per_unit = seconds_per_unit // 60
     to_integral, multiply = _EXACT.to_integral_value, _EXACT.multiply
 
     def format_duration(value: Decimal) -> str:
@@ -516,19 +537,23 @@ def _duration_formatter(locale: Locale, symbols: _Symbols, *, tenths_per_unit: i
         if magnitude.adjusted() >= MAX_FIXED_INTEGER_DIGITS:
             text = large_pattern.format(symbols.scientific(magnitude))
             return minus + text if value.is_signed() else text
-        # Exact: at most MAX_FIXED_INTEGER_DIGITS + 3 integer digits before rounding to one.
-        tenths = int(to_integral(multiply(magnitude, tenths_per_unit)))
-        if tenths < 600:
-            text = minutes_text(tenths)
+        # Exact: at most MAX_FIXED_INTEGER_DIGITS + 4 integer digits before rounding to one.
+        seconds = int(to_integral(multiply(magnitude, seconds_per_unit)))
+        if seconds == 0:
+            return small_text(minute_plural, 0)
+        if seconds < 60:
+            text = small_text(second_plural, seconds)
         else:
-            # Rounded from the exact value, not from the tenths: 60.549 min is 1h 1min.
+            # Rounded from the exact value, not from the seconds: 60.549 min is 1h 1min.
             minutes = int(to_integral(multiply(magnitude, minutes_per_unit)))
             hours, minute = divmod(minutes, 60)
-            hour_digits = render_hours(hours)
-            hour_pattern = hour_plural.constant or hour_plural.for_number(str(hours))
-            text = hour_pattern.format(hour_digits)
-            if minute:
-                text = join.format(text, minutes_text(minute * 10))
-        return minus + text if tenths and value.is_signed() else text
+            if not hours:
+                text = small_text(minute_plural, minute)
+            else:
+                hour_pattern = hour_plural.constant or hour_plural.for_number(str(hours))
+                text = hour_pattern.format(render_hours(hours))
+                if minute:
+                    text = join.format(text, small_text(minute_plural, minute))
+        return minus + text if value.is_signed() else text
 
     return format_duration

@@ -20,7 +20,15 @@ logger = logging.getLogger("profiling.errors")
 
 
 # graphql-core's wording for argument and variable values that do not fit their type.
-_BAD_VALUE_MARKERS = ("got invalid value", "Expected value of type", "cannot represent")
+_BAD_VALUE_MARKERS = (
+    "got invalid value",
+    "has invalid value",
+    "Expected value of type",
+    "cannot represent",
+    # The scalars' own refusals (schema/scalars.py), as literals report them.
+    "is not a date: send",
+    "is not a decimal: send",
+)
 
 
 def classify(error: GraphQLError) -> GraphQLError:

@@ -67,8 +67,14 @@ INDUSTRY_METRICS_DOC = (
 def _formatted_values(rows: Sequence[MetricRow], locale: str | None = "en") -> list[str]:
     # MetricRow.formatted_value for a whole list at once (see schema.execution.columns).
     return formatted_values(
-        attribute_column(rows, "value"), attribute_column(rows, "unit"), locale=locale or "en"
+        attribute_column(rows, "value"), attribute_column(rows, "unit"), locale=_locale(locale)
     )
+
+
+def _locale(locale: str | None) -> str:
+    # null means the default, as leaving the argument out does; "" is no locale, refused
+    # as any unknown one rather than silently read as en.
+    return "en" if locale is None else locale
 
 
 def _currency(root: strawberry.Parent[Any]) -> str | None:
@@ -170,7 +176,7 @@ class MetricRow:
             strawberry.argument(description="A locale such as en, fr, de_CH or pt-BR."),
         ] = "en",
     ) -> str:
-        return formatted_value(self.value, unit=self.unit, locale=locale or "en")
+        return formatted_value(self.value, unit=self.unit, locale=_locale(locale))
 
 
 def metric_arguments(arguments: Mapping[str, Any]) -> MetricArguments:

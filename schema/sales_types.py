@@ -99,17 +99,22 @@ class CreditRisk:
     segment: CreditSegment = strawberry.field(description="The score's risk band.")
     days_sales_outstanding: float | None = strawberry.field(
         description="What is owed on asOf over what was invoiced in the year up to asOf (from "
-        "the first invoice, if later), times the days of that period; null when nothing was "
-        "invoiced in it."
+        "the first invoice, if later), times the days of that period; 0 when nothing is owed, "
+        "null when something is owed but nothing was invoiced in the period. Every measure "
+        "looks at the same period: its invoices, and older ones still owed."
     )
     overdue_share: float | None = strawberry.field(
-        description="Share of the invoiced amount not paid by its due date (paid late, or "
-        "unpaid past it), 0 to 1; null when nothing was invoiced."
+        description="Share of the amount invoiced in the DSO's period, or still owed from "
+        "before it, not paid by its due date (paid late, or unpaid past it), 0 to 1; null "
+        "when there is none."
     )
     average_days_late: float | None = strawberry.field(
-        description="Days past the due date of every amount paid or overdue, weighted by "
-        "amount (0 when paid on time); null when nothing has fallen due."
+        description="Days past the due date of every amount of those invoices paid or "
+        "overdue, weighted by amount (0 when paid on time); null when nothing has fallen due."
     )
     as_of: dt.date = strawberry.field(description="The date the measures describe.")
-    invoiced: Decimal = strawberry.field(description="Everything invoiced up to asOf.")
+    invoiced: Decimal = strawberry.field(
+        description="What was invoiced in the DSO's period (the year up to asOf, from the "
+        "first invoice if later): outstanding over it, times the period's days, is the DSO."
+    )
     outstanding: Decimal = strawberry.field(description="What is still owed on asOf.")

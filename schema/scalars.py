@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
+from graphql.pyutils import inspect
 from strawberry.types.scalar import ScalarDefinition
+
+# The scalars refuse a value with a GraphQLError: graphql-core then reports its message as it
+# is ('Variable '$day' has invalid value: "2026-13-01" is not a date: ...'). Any other
+# exception it wraps in "Expected value of type 'Date', but encountered error '...'; found:
+# ...", which says the value twice and quotes the reason in quotes.
+
+
+def _shown(value: Any) -> str:
+    """The value as the client wrote it in JSON ("2026-13-01", not Python's '2026-13-01')."""
+    return json.dumps(value) if isinstance(value, str) else inspect(value)
 
 
 def _parse_date(value: Any) -> dt.date:
@@ -16,7 +29,7 @@ def _parse_date(value: Any) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f'{value!r} is not a date: send an ISO 8601 date such as "2023-03-01"')
+    raise GraphQLError(f'{_shown(value)} is not a date: send an ISO 8601 date such as "2023-03-01"')
 
 
 def _parse_decimal(value: Any) -> decimal.Decimal:
@@ -28,7 +41,7 @@ def _parse_decimal(value: Any) -> decimal.Decimal:
         else:
             if parsed.is_finite():
                 return parsed
-    raise ValueError(f'{value!r} is not a decimal: send a string such as "15000.0"')
+    raise GraphQLError(f'{_shown(value)} is not a decimal: send a string such as "15000.0"')
 
 
 DATE: ScalarDefinition = strawberry.scalar(

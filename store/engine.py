@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from settings import DEFAULT_POOL_SIZE
+from store.text_folding import register_unicode_lower
 
 # The URLs `DATABASE_URL` accepts (settings turn the plain `sqlite://` and `postgresql://` forms
 # into these), as a user reads them in a refusal.
@@ -79,6 +80,8 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # SQLite's own lower() and LIKE fold ASCII only; searches fold every letter.
+    register_unicode_lower(dbapi_connection)
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:

@@ -600,7 +600,7 @@ class DeckBuilder:
             ["Days sales outstanding", measure(credit.days_sales_outstanding, "days")],
             ["Overdue share", measure(credit.overdue_share, "percent", 100)],
             ["Average days late", measure(credit.average_days_late, "days")],
-            ["Invoiced", text.number(credit.invoiced, "count", locale)],
+            ["Invoiced in the DSO period", text.number(credit.invoiced, "count", locale)],
             ["Outstanding", text.number(credit.outstanding, "count", locale)],
         ]
 

@@ -61,7 +61,7 @@ class GuessingMatcher(ColumnMatcher):
         which is data, whatever words its other cells hold."""
         if any(_is_date(cell) for cell in header):
             return 0
-        return header_score(header, self.role_set)
+        return header_score(header, self.role_set, self.overrides)
 
     def content_guess(self, rows: Sequence[Sequence[str]]) -> dict[str, int] | None:
         """The roles the values of a file without a header show; None unless they show every

@@ -222,10 +222,17 @@ def find_headerless(lines: Iterable[tuple[int, str]], guess: ContentGuess) -> He
 def merge_header_rows(
     upper: Sequence[str], lower: Sequence[str], score: HeaderScore
 ) -> tuple[str, ...] | None:
-    """The names of a header that spans two rows, as Tally writes `Value` over `Debit` and
-    `Credit`: each column takes the lower row's name, else the upper's. None unless the lower
-    row continues the header: no cell with a digit (data has dates and amounts), a name under
-    a column the upper row leaves blank, and names of roles on its own."""
+    """The names of a header that spans two rows; None unless the lower row continues the
+    header. It does when no cell has a digit (a line of an export has a date and an amount,
+    so a line without any digit is no data) and either
+
+    - it names a column the upper row leaves blank, with names of roles of its own, as Tally
+      writes `Value` over `Debit` and `Credit`: each column takes the lower row's name, else
+      the upper's; or
+    - every name it has stands under a name of the upper row and names a role or repeats, as
+      Tally's units row `Amount`, `Amount` under `Debit`, `Credit`: the upper row's names
+      stand, the lower one is skipped.
+    """
     width = max(len(upper), len(lower))
     top = [cell.strip() for cell in upper] + [""] * (width - len(upper))
     below = [cell.strip() for cell in lower] + [""] * (width - len(lower))
@@ -233,7 +240,10 @@ def merge_header_rows(
     if not named or any(character.isdigit() for cell in named for character in cell):
         return None
     if not any(name and not top[index] for index, name in enumerate(below)):
-        return None
+        # Labels under the names: a row of units if they name a role or repeat (a group
+        # heading such as `Sundry Debtors` does neither, and is left to the rows).
+        repeated = len(set(map(str.casefold, named))) < len(named)
+        return tuple(top) if repeated or score(below) >= 1 else None
     if score(below) < 1:
         return None
     return tuple(name or top[index] for index, name in enumerate(below))
@@ -246,14 +256,16 @@ def _overlap(left: Cell, right: Cell) -> bool:
 def merge_aligned_rows(upper: str, lower: str, score: HeaderScore) -> tuple[Cell, ...] | None:
     """The columns of a whitespace-aligned header on two rows: the lower row's names, and
     the upper row's names above no lower one (`Value` above `Debit  Credit` gives way to
-    them); None unless the lower row continues the header, as `merge_header_rows` says."""
+    them), or the upper row's alone when every lower name stands under one of them (a row of
+    units); None unless the lower row continues the header, as `merge_header_rows` says."""
     top = AlignedHeader.parse(upper).cells
     below = AlignedHeader.parse(lower).cells
     names = [cell.text for cell in below]
     if not names or any(character.isdigit() for name in names for character in name):
         return None
     if all(any(_overlap(cell, name) for name in top) for cell in below):
-        return None
+        repeated = len({name.casefold() for name in names}) < len(names)
+        return top if repeated or score(names) >= 1 else None
     if score(names) < 1:
         return None
     kept = [cell for cell in top if not any(_overlap(cell, name) for name in below)]

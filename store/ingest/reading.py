@@ -335,7 +335,10 @@ class TableReader:
             except UnicodeDecodeError as exc:
                 raise self._not_decoded(exc) from exc
             self.progress.advance(max(self.table.size - reported, 0))
-        self.matcher.check_required()
+        # JSON Lines none of whose lines could be read name no column: the lines' own problems
+        # ("not valid JSON") say why, not "the file's columns are: none".
+        if self.matcher.columns or not self.problems:
+            self.matcher.check_required()
 
     def blocks(self, size: int) -> Iterator[Block]:
         """The rows a block of about `size` at a time: a `ColumnBlock` of plain CSV lines, or
@@ -650,7 +653,7 @@ class TableReader:
                 value = decoder.decode(content)
             except json.JSONDecodeError as exc:
                 self.problems.append(
-                    RowProblem(line, f"not valid JSON: {exc.msg} at column {exc.colno}")
+                    RowProblem(line, f"not valid JSON: {exc.msg} (column {exc.colno})")
                 )
                 continue
             except (RecursionError, ValueError) as exc:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Select,
+    String,
     and_,
     bindparam,
     func,
@@ -51,6 +52,7 @@ from store.tables import (
     METRIC_TABLE,
     Level,
 )
+from store.text_folding import folded
 
 R = TypeVar("R")
 
@@ -379,11 +381,11 @@ def _containing(text: str) -> str:
 
 
 def _search() -> ColumnElement[bool]:
-    # ILIKE on PostgreSQL, lower() on both sides on SQLite (whose lower() folds ASCII only).
-    pattern: BindParameter[str] = bindparam("search")
+    # Every letter lowered on both sides, on SQLite too (whose own lower() folds ASCII only).
+    pattern = folded(bindparam("search", type_=String))
     return or_(
-        account.name.ilike(pattern, escape=_ESCAPE),
-        account.account_id.ilike(pattern, escape=_ESCAPE),
+        folded(account.name).like(pattern, escape=_ESCAPE),
+        folded(account.account_id).like(pattern, escape=_ESCAPE),
     )
 
 

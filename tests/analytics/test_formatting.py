@@ -84,16 +84,21 @@ def test_default_locale_is_en() -> None:
         ("2.5", "hours", "2h 30min"),
         ("1", "hours", "1h"),
         ("0", "minutes", "0min"),
-        ("45.25", "minutes", "45.2min"),
-        ("59.94", "minutes", "59.9min"),
-        ("59.95", "minutes", "1h"),
-        ("182.1", "minutes", "3h 2min"),  # whole minutes from an hour on
+        # The two largest units, each whole: one step, the minute, from a minute on.
+        ("45.25", "minutes", "45min"),
+        ("35.4", "minutes", "35min"),
+        ("59.4", "minutes", "59min"),
+        ("59.5", "minutes", "1h"),
+        ("0.4", "minutes", "24s"),  # under a minute, seconds
+        ("0.995", "minutes", "1min"),
+        ("182.1", "minutes", "3h 2min"),
         ("60.549", "minutes", "1h 1min"),  # rounded once, from the exact value
         ("60.5", "minutes", "1h"),  # half to even
         ("1.0175", "hours", "1h 1min"),
         ("100000", "minutes", "1,666h 40min"),
         ("-90", "minutes", "-1h 30min"),
-        ("-0.04", "minutes", "0min"),
+        ("-0.04", "minutes", "-2s"),
+        ("-0.001", "minutes", "0min"),
         ("1", "days", "1 day"),
         ("3", "days", "3 days"),
         ("2.5", "days", "2.5 days"),
@@ -134,10 +139,13 @@ def test_units_in_en(value: str, unit: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("value", "unit", "expected"),
     [
-        ("5", "minutes", "5min"),
-        ("90", "minutes", "1h 30min"),
-        ("2.5", "hours", "2h 30min"),
-        ("-90", "minutes", "-1h 30min"),
+        # French writes its units spaced, as CLDR's short width does ('70h 54min' was narrow).
+        ("5", "minutes", f"5{NBSP}min"),
+        ("90", "minutes", f"1{NNBSP}h 30{NBSP}min"),
+        ("2.5", "hours", f"2{NNBSP}h 30{NBSP}min"),
+        ("-90", "minutes", f"-1{NNBSP}h 30{NBSP}min"),
+        ("4254", "minutes", f"70{NNBSP}h 54{NBSP}min"),
+        ("35.4", "minutes", f"35{NBSP}min"),
         ("3", "days", f"3{NNBSP}j"),
         ("12345", "count", f"12{NNBSP}345"),
         ("42.5", "percent", f"42,5{NBSP}%"),

@@ -83,6 +83,27 @@ async def test_unknown_locale_is_bad_input(client: GraphQLClient, seeded: Seed) 
     assert "xx_QQ" in body["errors"][0]["message"]
 
 
+@pytest.mark.parametrize("locale", ['""', '"  "'])
+async def test_an_empty_locale_is_bad_input_not_en(
+    client: GraphQLClient, seeded: Seed, locale: str
+) -> None:
+    body = await client.post(
+        f"""{{ account(accountId: "acc-1") {{
+             metrics(names: ["revenue"]) {{ formattedValue(locale: {locale}) }} }} }}"""
+    )
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith(f"Unknown locale {locale.strip(chr(34))!r}: use a locale")
+
+
+async def test_a_null_locale_is_the_default(client: GraphQLClient, seeded: Seed) -> None:
+    data = await client.data(
+        """{ account(accountId: "acc-1") { metrics(names: ["revenue"], effectiveDates:
+             ["2023-02-01"]) { formattedValue(locale: null) } } }"""
+    )
+    assert data["account"]["metrics"] == [{"formattedValue": "€15,000"}]
+
+
 @pytest.mark.parametrize(
     ("variables", "expected"),
     [
@@ -143,3 +164,21 @@ async def test_every_level_has_its_own_rows(client: GraphQLClient, seeded: Seed)
     assert data["company"]["metrics"] == [{"value": "7"}]
     assert data["company"]["contracts"] == [{"metrics": [{"value": "3"}]}]
     assert data["contract"]["metrics"] == [{"value": "3"}]
+
+
+async def test_a_bad_date_is_told_in_one_phrase(client: GraphQLClient, seeded: Seed) -> None:
+    body = await client.post(QUERY, {"dates": ["2026-13-01"]})
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == (
+        "Variable '$dates' has invalid value at [0]: \"2026-13-01\" is not a date: send an ISO "
+        '8601 date such as "2023-03-01"'
+    )
+    literal = await client.post(
+        '{ account(accountId: "acc-1") { metrics(effectiveDates: ["2026-13-01"]) { value } } }'
+    )
+    (error,) = literal["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == (
+        '"2026-13-01" is not a date: send an ISO 8601 date such as "2023-03-01"'
+    )

@@ -163,3 +163,32 @@ async def test_search_pages_like_any_filter(client: GraphQLClient, seeded: None)
     rest = await client.data(SEARCH, {"search": "a0", "first": 6, "after": after})
     assert _ids(rest) == ["a06", "a07", "a08", "a09"]
     assert rest["accounts"]["pageInfo"]["hasNextPage"] is False
+
+
+@pytest.fixture
+async def seeded_in_many_scripts(engine: AsyncEngine) -> None:
+    seed = Seed()
+    for account_id in ("Müller GmbH", "ÖKOBAU ÄRZTE", "Café Élysée", "STRAẞE Bau", "Strasse"):
+        seed.account(account_id)
+    await seed.write(engine)
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("MÜLLER", ["Müller GmbH"]),
+        ("müller", ["Müller GmbH"]),
+        ("ökobau ärzte", ["ÖKOBAU ÄRZTE"]),
+        ("CAFÉ", ["Café Élysée"]),
+        ("élysée", ["Café Élysée"]),
+        ("straße", ["STRAẞE Bau"]),  # the capital sharp s lowers to ß, as on PostgreSQL
+        ("ss", ["Strasse"]),  # lowering is not folding: ß is not ss on either store
+        ("ACCOUNT MÜ", ["Müller GmbH"]),  # in the name ("Account <id>") as in the id
+    ],
+)
+async def test_search_folds_every_letter_on_both_stores(
+    client: GraphQLClient, seeded_in_many_scripts: None, search: str, expected: list[str]
+) -> None:
+    data = await client.data(SEARCH, {"search": search})
+    assert _ids(data) == expected
+    assert data["accounts"]["totalCount"] == len(expected)

@@ -28,7 +28,7 @@ from analytics.export_amounts import (
     Side,
     parse_amount,
 )
-from analytics.export_columns import normalize
+from analytics.export_columns import COLUMN_NAMES, normalize
 from analytics.export_dates import BadDate, DateOrder, DateOrderEvidence, parse_export_date
 from settings import SegmentOptions
 from store.ingest.kinds.base import IngestOptions, table
@@ -103,6 +103,22 @@ def is_summary_row(row: Row) -> bool:
     if day is not None:
         return not day[:1].isdigit() and _is_summary_text(day)
     return customer is None and name is None and BELOW_RULE in row
+
+
+def is_label_row(row: Row) -> bool:
+    """A row of column names, not data: the row of units Tally writes under its header
+    (`Amount` under `Debit` and `Credit`) when the header was not read as two rows, or the
+    header repeated at a page break. Its date or amount cells, in the columns taken (guessed
+    or named by --column), hold column names, and none of its cells holds anything else:
+    no date, no amount, no digit."""
+    labels = [row.get(role) for role in (*DATE_ROLES, *AMOUNT_ROLES)]
+    if not any(labels):
+        return False
+    return all(
+        normalize(text) in COLUMN_NAMES
+        for key, text in row.items()
+        if key != BELOW_RULE and text is not None
+    )
 
 
 class FileFormats:

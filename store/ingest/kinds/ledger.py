@@ -31,6 +31,7 @@ from store.ingest.kinds.exports import (
     FileFormats,
     Occurrences,
     Resegment,
+    is_label_row,
     is_summary_row,
     load_customers,
 )
@@ -71,6 +72,7 @@ class LedgerValidator:
         self._formats = FileFormats()
         self._kept: list[_Kept] = []
         self._skipped = 0
+        self._labels = 0
         self._checked = 0
         self._without_direction = 0
         self._ids: dict[str, str] = {}
@@ -104,6 +106,9 @@ class LedgerValidator:
         if is_summary_row(row):
             self._skipped += 1
             return []
+        if is_label_row(row):
+            self._labels += 1
+            return []
         self._checked += 1
         reasons: list[str] = []
         customer = row.get("customer")
@@ -125,7 +130,10 @@ class LedgerValidator:
         refused = self._customers.resolve(customer, row.get("customer_name"))
         if refused is not None:
             return [refused]
-        self._kept.append((customer, day, kind, row.get("invoice") or "", amount.value, due))
+        # A receipt's bill is the invoice it settles (settled first: analytics/credit.py); an
+        # invoice's is the name receipts give it. Without one, the voucher's own number.
+        reference = row.get("bill_ref") or row.get("invoice") or ""
+        self._kept.append((customer, day, kind, reference, amount.value, due))
         return reasons
 
     def finish(self) -> list[RowProblem]:
@@ -145,6 +153,8 @@ class LedgerValidator:
         notes = self._formats.notes()
         if self._skipped:
             notes.append(f"Skipped {self._skipped} total or balance lines")
+        if self._labels:
+            notes.append(f"Skipped {self._labels} lines of column names (`Amount` under `Debit`)")
         return WritePlan(
             writes=[*self._customers.writes(), entries],
             rows=len(self._kept),

@@ -36,6 +36,7 @@ from store.ingest.kinds.exports import (
     FileFormats,
     Occurrences,
     Resegment,
+    is_label_row,
     is_summary_row,
     load_customers,
 )
@@ -102,6 +103,7 @@ class SalesValidator:
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._skipped = 0
+        self._labels = 0
         # Customer ids as the accounts' dict holds them, so kept lines share the strings.
         self._ids: dict[str, str] = {}
         # Columns whose values may show them to be the side column: key -> whether some line
@@ -244,6 +246,11 @@ class SalesValidator:
             self._last_kept = 0
             self._skipped += 1
             return []
+        if is_label_row(row):
+            self._end_voucher()
+            self._last_kept = 0
+            self._labels += 1
+            return []
         if row.get("date") is None:
             voucher = self._voucher
             if voucher is None and self._last_kept:
@@ -339,6 +346,8 @@ class SalesValidator:
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         if self._skipped:
             notes.append(f"Skipped {self._skipped} total or balance lines")
+        if self._labels:
+            notes.append(f"Skipped {self._labels} lines of column names (`Amount` under `Debit`)")
         return WritePlan(
             writes=[*self._customers.writes(), lines],
             rows=len(self._kept),

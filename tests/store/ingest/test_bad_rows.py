@@ -260,6 +260,19 @@ async def test_json_lines_line_numbers_start_at_the_first_object(
     assert reason(problems, 7) == "duplicate industry_id 'retail': line 1 has the same"
 
 
+@pytest.mark.parametrize("kind", [IngestKind.METRICS, IngestKind.INDUSTRIES])
+async def test_a_truncated_json_lines_file_says_its_line_is_not_json(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    # Cut short as a copy that stopped: no line is an object, so no column is known.
+    problems = await rejected(
+        engine, tmp_path, kind, '{"level":"account","entity_id":"SGD-006",', name="cut.jsonl"
+    )
+    assert [str(problem) for problem in problems] == [
+        "line 1: not valid JSON: Expecting property name enclosed in double quotes (column 42)"
+    ]
+
+
 async def test_one_bad_row_among_many_writes_nothing(engine: AsyncEngine, tmp_path: Path) -> None:
     await seed_entities(engine, tmp_path)
     rows = "".join(

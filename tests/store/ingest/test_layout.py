@@ -36,7 +36,17 @@ def test_a_data_row_or_a_row_of_other_words_is_not_a_second_header_row() -> None
     # A group heading names no role; a row under a header without blanks adds no column.
     assert merge_header_rows(UPPER, ["Sundry Debtors", "", "", "", ""], _score) is None
     full = ["Date", "Particulars", "Vch No.", "Debit", "Credit"]
-    assert merge_header_rows(full, ["", "", "", "Debit", "Credit"], _score) is None
+    assert merge_header_rows(full, ["", "", "", "1,000.00", "Credit"], _score) is None
+
+
+def test_a_row_of_units_under_named_columns_leaves_the_upper_names() -> None:
+    # Tally's Sales Register: `Amount | Amount` under `Debit | Credit`.
+    full = ["Date", "Particulars", "Vch Type", "Vch No.", "Debit", "Credit"]
+    units = ["", "", "", "", "Amount", "Amount"]
+    assert merge_header_rows(full, units, _score) == tuple(full)
+    lines = ["Sales Register", ",".join(full), ",".join(units), "1-Apr-2025,Acme,Sales,S/1,,1.00"]
+    layout = find_layout(list(enumerate(lines, start=1)), _score)
+    assert layout == Layout(",", 3, tuple(full))
 
 
 def test_a_text_file_and_a_sheet_find_both_rows() -> None:

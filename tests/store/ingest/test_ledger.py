@@ -138,3 +138,43 @@ async def test_a_ledger_that_never_says_invoice_or_payment_is_refused(
     )
     with pytest.raises(FileRejected, match="no line says whether it is an invoice or a payment"):
         await ingest_file(engine, kind=LEDGER, path=path)
+
+
+async def test_a_receipt_settles_the_bill_its_ref_names_first(engine: AsyncEngine) -> None:
+    # Tally's bill-wise export: `Ref` is the bill, for a receipt the invoice it settles.
+    path = Path(__file__).parent / "tally" / "ledger_billwise.csv"
+    report = await ingest_file(engine, kind=LEDGER, path=path)
+    assert (report.columns["bill_ref"], report.columns["invoice"]) == ("Ref", "Vch No.")
+    customer = "Sharma Electricals"
+    assert [row[:4] for row in await rows_of(engine, "ledger_entry")] == [
+        (customer, d("2024-04-01"), "invoice", "SG/24-25/001"),
+        (customer, d("2024-05-01"), "invoice", "SG/24-25/002"),
+        (customer, d("2024-05-10"), "payment", "SG/24-25/002"),
+    ]
+    [risk] = await rows_of(engine, "credit_risk")
+    # The receipt paid SG/24-25/002 on time; SG/24-25/001 is 9 days overdue, unpaid: 9 days
+    # over two thirds of the amount (oldest first would have made it 9 days over all of it).
+    assert risk[-1] == pytest.approx(6.0)
+    assert risk[5] == D("100000.00")
+
+
+@pytest.mark.parametrize("name", ["Ref", "Ref No", "Bill Ref", "Against Ref", "Agst Ref"])
+async def test_the_bill_column_goes_by_its_common_names(
+    engine: AsyncEngine, tmp_path: Path, name: str
+) -> None:
+    path = write_delimited(
+        tmp_path,
+        "bills.csv",
+        ",",
+        ["Date", "Party", "Vch No.", name, "Debit", "Credit"],
+        [
+            ["1-Apr-2024", "C1", "S/1", "S/1", "100", ""],
+            ["2-Apr-2024", "C1", "R/1", "S/1", "", "100"],
+        ],
+    )
+    report = await ingest_file(engine, kind=LEDGER, path=path)
+    assert report.columns["bill_ref"] == name
+    assert [row[3] for row in await rows_of(engine, "ledger_entry")] == ["S/1", "S/1"]
+    # --column bill_ref= drops it: the receipt is known by its own number again.
+    await ingest_file(engine, kind=LEDGER, path=path, columns={"bill_ref": None})
+    assert "R/1" in {row[3] for row in await rows_of(engine, "ledger_entry")}

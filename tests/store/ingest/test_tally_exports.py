@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.ingest import IngestKind, IngestRejected, ingest_file
+from store.ingest import FileRejected, IngestKind, IngestRejected, ingest_file
 from tests.store.sales_support import SALES_TABLES, d, rows_of, tables_of, write_delimited
 
 D = Decimal
@@ -290,3 +290,69 @@ async def test_an_aligned_header_on_two_rows_is_read_as_one(engine: AsyncEngine)
         ("CN/001", D("-5000.00")),
         ("S/001", D("123456.78")),
     ]
+
+
+async def test_a_row_of_units_under_the_header_is_part_of_it(engine: AsyncEngine) -> None:
+    # Tally's Sales Register as CSV: `Amount | Amount` under `Debit | Credit`.
+    path = FIXTURES / "sales_register_units.csv"
+    report = await ingest_file(engine, kind=SALES, path=path)
+    assert report.file_format == "CSV, comma-separated, header on lines 6 and 7"
+    assert (report.columns["debit"], report.columns["credit"]) == ("Debit", "Credit")
+    lines = await _amounts(engine)
+    assert len(lines) == 7
+    assert ("Patel Hardware Stores", d("2024-05-30"), "CN/001", 1, D("-8500.00")) in lines
+    amounts: list[Decimal] = [row[4] for row in lines]  # type: ignore[misc]
+    assert sum(amounts) == D("1726817.50") - D("8500.00")
+
+
+async def test_column_finds_a_header_no_export_names_and_its_units_row(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "Register\n\nDay,Whom,Num,Out,In\n,,,Amount,Amount\n"
+        '2-Apr-2024,Acme,S/1,,"1,000.00"\n3-Apr-2024,Acme,S/2,,"300.00"\n'
+        '4-Apr-2024,Acme,S/3,"200.00",\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(FileRejected, match="found no column for the customer"):
+        await ingest_file(engine, kind=SALES, path=path)
+    columns = {"customer": "Whom", "debit": "Out", "credit": "In"}
+    report = await ingest_file(engine, kind=SALES, path=path, columns=columns)
+    assert report.file_format == "CSV, comma-separated, header on lines 3 and 4"
+    assert [row[4] for row in await _amounts(engine)] == [D("1000.00"), D("300.00"), D("-200.00")]
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["", "", "", "Amount", "Amount"],  # a units row the header was not read with
+        ["Date", "Particulars", "Vch No.", "Debit", "Credit"],  # the header at a page break
+    ],
+)
+async def test_a_row_of_column_names_among_the_lines_is_skipped(
+    engine: AsyncEngine, tmp_path: Path, labels: list[str]
+) -> None:
+    header = ["Date", "Particulars", "Vch No.", "Debit", "Credit"]
+    rows = [
+        ["1-Apr-2025", "Acme", "S/1", "", "100.00"],
+        labels,
+        ["2-Apr-2025", "Acme", "S/2", "", "50.00"],
+    ]
+    path = write_delimited(tmp_path, "paged.csv", ",", header, rows)
+    report = await ingest_file(engine, kind=SALES, path=path)
+    assert "Skipped 1 lines of column names (`Amount` under `Debit`)" in report.notes
+    assert [row[4] for row in await _amounts(engine)] == [D("100.00"), D("50.00")]
+
+
+async def test_a_row_with_something_else_than_column_names_is_still_a_bad_line(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    header = ["Date", "Particulars", "Vch No.", "Debit", "Credit"]
+    rows = [["1-Apr-2025", "Acme", "S/1", "", "100.00"], ["", "", "", "Amount", "n/a"]]
+    path = write_delimited(tmp_path, "bad.csv", ",", header, rows)
+    with pytest.raises(IngestRejected) as caught:
+        await ingest_file(engine, kind=SALES, path=path)
+    [problem] = [str(problem) for problem in caught.value.problems]
+    assert problem.startswith("line 3: ")
+    assert "credit 'n/a' is not an amount" in problem

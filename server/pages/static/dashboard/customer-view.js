@@ -399,7 +399,7 @@ function creditSection(risk) {
       h("dd", { "data-measure": "averageDaysLate" }, risk.averageDaysLate === null ? "–" : `${formatNumber(risk.averageDaysLate)} days`),
       h("dt", {}, "Days sales outstanding"),
       h("dd", { "data-measure": "daysSalesOutstanding" }, risk.daysSalesOutstanding === null ? "–" : `${formatNumber(risk.daysSalesOutstanding)} days`),
-      h("dt", {}, "Invoiced"),
+      h("dt", { title: "Invoiced in the DSO's period: the year up to the as-of date, from the first invoice if later" }, "Invoiced in the DSO period"),
       h("dd", { "data-measure": "invoiced", "data-value": risk.invoiced, title: AMOUNTS_NOTE }, formatAmount(risk.invoiced)),
       h("dt", {}, "Outstanding"),
       h("dd", { "data-measure": "outstanding", "data-value": risk.outstanding, title: AMOUNTS_NOTE }, formatAmount(risk.outstanding)),

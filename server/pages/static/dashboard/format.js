@@ -16,20 +16,31 @@ export function formatInUnit(value, definition) {
     }).format(value);
   }
   const unit = definition ? definition.unit : "";
-  if ((unit === "minutes" && Math.abs(value) >= 60) || unit === "hours") {
-    return hoursAndMinutes(unit === "hours" ? value * 60 : value);
+  if (unit === "minutes" || unit === "hours") {
+    return duration(unit === "hours" ? value * 60 : value);
   }
   const digits = unit === "ratio" ? 2 : unit === "count" && Number.isInteger(value) ? 0 : 1;
   const number = new Intl.NumberFormat("en", { maximumFractionDigits: digits }).format(value);
   return number + (SHORT_UNITS[unit] || "");
 }
 
-// As the API writes durations: 2941 minutes → '49h 1min', 44.8 hours → '44h 48min'.
-function hoursAndMinutes(totalMinutes) {
-  const rounded = Math.round(Math.abs(totalMinutes));
+// As the API writes durations, in their two largest units, each whole: 2941 minutes → '49h
+// 1min', 44.8 hours → '44h 48min', 35.4 minutes → '35min', 0.4 minutes → '24s'.
+function duration(totalMinutes) {
   const sign = totalMinutes < 0 ? "-" : "";
+  const seconds = Math.round(Math.abs(totalMinutes) * 60);
+  if (seconds === 0) {
+    return "0min";
+  }
+  if (seconds < 60) {
+    return `${sign}${seconds}s`;
+  }
+  const rounded = Math.round(Math.abs(totalMinutes));
   const hours = Math.floor(rounded / 60);
   const minutes = rounded % 60;
+  if (!hours) {
+    return `${sign}${minutes}min`;
+  }
   const grouped = new Intl.NumberFormat("en").format(hours);
   return minutes ? `${sign}${grouped}h ${minutes}min` : `${sign}${grouped}h`;
 }
