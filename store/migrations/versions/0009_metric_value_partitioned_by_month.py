@@ -31,7 +31,9 @@ _COLUMNS = f"{_KEY}, value"
 
 def _create_metric_value(partitioned: bool) -> None:
     """metric_value as revision 0008 left it, partitioned by month or not."""
-    options: dict[str, Any] = {"postgresql_partition_by": "RANGE (effective_date)"} if partitioned else {}
+    options: dict[str, Any] = (
+        {"postgresql_partition_by": "RANGE (effective_date)"} if partitioned else {}
+    )
     op.create_table(
         "metric_value",
         sa.Column("level", sa.String(), nullable=False),
@@ -39,8 +41,14 @@ def _create_metric_value(partitioned: bool) -> None:
         sa.Column("metric_name", sa.String(), nullable=False),
         sa.Column("effective_date", sa.Date(), nullable=False),
         sa.Column("value", ExactDecimal(), nullable=False),
-        sa.ForeignKeyConstraint(["metric_name"], ["metric_definition.name"]),
-        sa.PrimaryKeyConstraint("level", "entity_id", "metric_name", "effective_date"),
+        # Named as PostgreSQL named them in revision 0001: left to choose, it would pick
+        # another name while the set-aside table's partitions still hold these.
+        sa.ForeignKeyConstraint(
+            ["metric_name"], ["metric_definition.name"], name="metric_value_metric_name_fkey"
+        ),
+        sa.PrimaryKeyConstraint(
+            "level", "entity_id", "metric_name", "effective_date", name="metric_value_pkey"
+        ),
         **options,
     )
     op.create_index("ix_metric_value_month_level", "metric_value", ["effective_date", "level"])
