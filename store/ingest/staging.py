@@ -426,6 +426,10 @@ class MetricStage:
         await run(f"ALTER TABLE {_LOADING} ADD PRIMARY KEY ({_KEY})")
         await run(f"CREATE INDEX ON {_LOADING} (effective_date, level)")
         await run(f"CREATE INDEX ON {_LOADING} (level, entity_id, effective_date)")
+        # Statistics of the new partitions (the reads of one month plan on them), taken
+        # before they are attached: attaching locks the default partition against every read
+        # until the load commits, so as little as possible comes after it.
+        await run("ANALYZE " + ", ".join(metric_partition_name(first) for first, _ in months))
         for first, following in months:
             name = metric_partition_name(first)
             bounds = f"FROM ('{first.isoformat()}') TO ('{following.isoformat()}')"
@@ -434,9 +438,6 @@ class MetricStage:
             # is added and checked by one query, the month by one scan.
             await run(f"ALTER TABLE metric_value ATTACH PARTITION {name} FOR VALUES {bounds}")
         await run(f"DROP TABLE {_LOADING}")
-        # Statistics of the new partitions now (the reads of one month plan on them); the
-        # parent's own are left to the loads of stored months and autovacuum.
-        await run("ANALYZE " + ", ".join(metric_partition_name(first) for first, _ in months))
         return int(inserted.rowcount)
 
     def _key_order(self) -> str:
