@@ -490,7 +490,8 @@ class MetricStage:
                 await self.connection.exec_driver_sql("ANALYZE metric_value")
                 return
             written = await self._partitions_of(self.months - self.attached_months)
-            await self.connection.exec_driver_sql("ANALYZE " + ", ".join(sorted(written)))
+            if written:  # (a bare ANALYZE would take the whole database)
+                await self.connection.exec_driver_sql("ANALYZE " + ", ".join(sorted(written)))
 
     async def _partitions_of(self, dates: set[dt.date]) -> set[str]:
         """The partitions of metric_value that hold these dates (PostgreSQL)."""
