@@ -125,7 +125,7 @@ async def _view(
     cohort: CohortRecord | None,
 ) -> BenchmarkView:
     found = await cohort_figures(context, cohort)
-    refused = None if found is not None else await refusal(context, cohort, definition)
+    refused = None if found is not None else await refusal(context, cohort)
     return BenchmarkView(sector, definition, month, cohort, found, refused)
 
 
@@ -217,7 +217,7 @@ async def account_comparison(
             None,
             None,
             None,
-            refusal=await refusal(context, cohort, definition),
+            refusal=await refusal(context, cohort),
         )
     rank = _customer_percentile(found, members.values, value, definition)
     sector = await context.loaders.industry_by_id.load(account.industry_id)

@@ -29,7 +29,7 @@ from analytics.private_accuracy import FigureAccuracy, percentile_accuracy, roll
 from analytics.private_release import MetricBounds
 from resolvers.context import RequestContext
 from resolvers.errors import UserError, cohort_too_small, internal_only
-from store.records import CohortRecord, DefinitionRecord
+from store.records import CohortRecord
 from store.scope import Role
 
 
@@ -89,19 +89,12 @@ async def own_members(context: RequestContext, cohort: CohortRecord) -> int:
 
 async def cohort_figures(context: RequestContext, cohort: CohortRecord | None) -> Figures | None:
     """The figures of a frozen cohort this request's key may have; None when refused."""
-    if cohort is None or not is_publishable(
-        cohort.cohort_size, minimum=context.settings.min_cohort
-    ):
+    if cohort is None or await _refusal_of(context, cohort) is not None:
         return None
     if figure_kind(context) is FigureKind.EXACT:
         return Figures(
             FigureKind.EXACT, cohort.p25, cohort.p50, cohort.p75, cohort.p90, cohort.rollup
         )
-    others = cohort.cohort_size - await own_members(context, cohort)
-    if not is_publishable(others, minimum=context.settings.min_cohort):
-        return None
-    if cohort.private_p50 is None:
-        return None
     accuracy, roll_up = await _accuracies(context, cohort)
     return Figures(
         FigureKind.DIFFERENTIALLY_PRIVATE,
@@ -115,27 +108,33 @@ async def cohort_figures(context: RequestContext, cohort: CohortRecord | None) -
     )
 
 
-async def refusal(
-    context: RequestContext, cohort: CohortRecord | None, definition: DefinitionRecord
-) -> UserError:
-    """Why `cohort_figures` refused this key the cohort's figures, as the error to raise.
+async def refusal(context: RequestContext, cohort: CohortRecord | None) -> UserError:
+    """Why `cohort_figures` refused this key the cohort's figures, as the error to raise."""
+    if cohort is None:
+        return cohort_too_small()
+    return await _refusal_of(context, cohort) or cohort_too_small()
+
+
+async def _refusal_of(context: RequestContext, cohort: CohortRecord) -> UserError | None:
+    """The gates every cross-account figure passes, in order; None when this key may have the
+    cohort's figures.
 
     A metric without declared bounds has no private release, so only internal keys get its
     figures across accounts: saying so (INTERNAL_ONLY) instead of COHORT_TOO_SMALL tells the
     user what to fix, and costs nothing: the bounds are public (metricDefinitions), and the
-    size gates are checked first, so the answer says no more of the cohort than its size,
-    which is public once it meets them. A month published while the metric had no bounds has
-    no release either, whatever the definition says today."""
-    if figure_kind(context) is FigureKind.EXACT or cohort is None:
-        return cohort_too_small()
+    size gates come first, so the answer says no more of the cohort than its size, which is
+    public once it meets them. A month published while the metric had no bounds has no release
+    either, whatever the definition says today."""
     minimum = context.settings.min_cohort
     if not is_publishable(cohort.cohort_size, minimum=minimum):
         return cohort_too_small()
+    if figure_kind(context) is FigureKind.EXACT:
+        return None
     if not is_publishable(cohort.cohort_size - await own_members(context, cohort), minimum=minimum):
         return cohort_too_small()
     if cohort.private_p50 is None:
-        return internal_only(definition.name, cohort.month)
-    return cohort_too_small()
+        return internal_only(cohort.metric_name, cohort.month)
+    return None
 
 
 async def _accuracies(
