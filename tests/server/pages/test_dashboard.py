@@ -192,6 +192,55 @@ def test_no_key_is_one_readable_line(browser: Any, server: Server) -> None:
     assert foreign(requested_urls(browser), server.url) == []
 
 
+def test_a_refused_key_says_so(browser: Any, server: Server) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(f"{server.url}/dashboard")
+    browser.execute_script("sessionStorage.clear()")
+    browser.get(f"{server.url}/dashboard")
+    browser.find_element("id", "api-key").send_keys("prof_000000000000_not-a-key", Keys.ENTER)
+    status = browser.find_element("id", "api-key-status")
+    _wait(browser, lambda d: status.get_attribute("data-refused") == "true")
+    assert status.text == "The key set for this tab was refused: set another."
+    assert browser.find_element("id", "error-line").text.startswith("UNAUTHENTICATED")
+
+
+def test_a_late_answer_to_the_keyless_start_shows_no_error(browser: Any, server: Server) -> None:
+    """The page asks once without a key when it opens; when the key typed next is answered
+    first, the keyless refusal that comes after must not cover the key's view."""
+    delay_ms = 1500
+    hook = browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "const send = window.fetch; window.fetch = (url, init) => "
+            "(init && init.headers && init.headers.Authorization) ? send(url, init) "
+            f": new Promise((go) => setTimeout(go, {delay_ms})).then(() => send(url, init));"
+        },
+    )
+    try:
+        _use_key(browser, server, "public")
+        _wait(browser, lambda d: _state(d, "benchmarks-view") == "ready")
+        # The keyless answer lands after the key's view is drawn.
+        _wait(
+            browser,
+            lambda d: (
+                d.execute_script(
+                    "return performance.getEntriesByType('resource')"
+                    ".filter(e => e.name.endsWith('/graphql')).length"
+                )
+                >= 3
+            ),
+        )
+        browser.execute_script("return new Promise((done) => setTimeout(done, 300))")
+        assert not browser.find_element("id", "error-line").is_displayed()
+        assert browser.find_element("id", "benchmarks-view").is_displayed()
+        assert not browser.find_element("id", "customer-view").is_displayed()
+    finally:
+        browser.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": hook["identifier"]}
+        )
+
+
 def test_the_customer_view_carries_the_api_values_from_two_requests(
     browser: Any, server: Server
 ) -> None:

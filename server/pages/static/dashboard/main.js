@@ -41,6 +41,16 @@ function showError(message) {
   errorLineElement.hidden = !message;
 }
 
+// A `showError` for work started under `generation` (one key's start): an answer that arrives
+// after the key changed (the page's first, keyless request answering late) says nothing.
+function errorsOf(generation) {
+  return (message) => {
+    if (generation === state.generation) {
+      showError(message);
+    }
+  };
+}
+
 // ---- The API key -----------------------------------------------------------------------------
 
 const keyForm = element("api-key-form");
@@ -48,9 +58,14 @@ const keyInput = element("api-key");
 const keyForget = element("api-key-forget");
 const keyStatus = element("api-key-status");
 
-function describeKey() {
+function describeKey(refused = false) {
   const key = storedKey();
-  keyStatus.textContent = key ? "A key is set for this tab." : "No key set: requests are sent without one.";
+  keyStatus.textContent = !key
+    ? "No key set: requests are sent without one."
+    : refused
+      ? "The key set for this tab was refused: set another."
+      : "A key is set for this tab.";
+  keyStatus.dataset.refused = String(refused);
   keyForget.disabled = !key;
 }
 
@@ -103,6 +118,10 @@ async function start() {
     if (!(error instanceof ApiError)) {
       throw error;
     }
+    if (generation !== state.generation) {
+      return;
+    }
+    describeKey(error.codes.includes("UNAUTHENTICATED"));
     showError(error.message);
     views.customer.hidden = false;
     clear(views.customer, h("p", { class: "placeholder" }, "Nothing to show: set an API key above."));
@@ -116,7 +135,7 @@ async function start() {
   if (apps.every((app) => app.accountCount === 0)) {
     // A public key sees no app (and no account): the sector benchmarks are what it may read.
     views.benchmarks.hidden = false;
-    await showBenchmarks(views.benchmarks, { definitions: state.definitions, showError });
+    await showBenchmarks(views.benchmarks, { definitions: state.definitions, showError: errorsOf(generation) });
     return;
   }
   showApps(apps);
@@ -206,6 +225,7 @@ let listRequest = 0;
 
 async function refreshList() {
   const request = ++listRequest;
+  const report = errorsOf(state.generation);
   list.dataset.state = "loading";
   let answer;
   try {
@@ -214,7 +234,9 @@ async function refreshList() {
     if (!(error instanceof ApiError)) {
       throw error;
     }
-    showError(error.message);
+    if (request === listRequest) {
+      report(error.message);
+    }
     return null;
   }
   if (request !== listRequest) {
@@ -285,7 +307,7 @@ function openCustomer(accountId) {
     accountId,
     known: state.known.get(accountId),
     definitions: state.definitions,
-    showError,
+    showError: errorsOf(state.generation),
     salesUntil: (app) => (state.sales.get(app) || {}).lastSale || null,
   });
 }
@@ -333,7 +355,7 @@ function openQuarter() {
     );
     return null;
   }
-  return showQuarter(views.quarter, { app, quarter: quarterSelect.value, showError });
+  return showQuarter(views.quarter, { app, quarter: quarterSelect.value, showError: errorsOf(state.generation) });
 }
 
 tabs.customer.addEventListener("click", () => {
