@@ -25,6 +25,10 @@ Formats, with en / fr examples:
   (``€1,234.50``). CLDR's default currency spacing applies when the symbol is made of letters
   (``SAR 15,000``).
 
+Days and months, for text written in a locale (the ROI deck's sentences and titles), are the
+locale's CLDR date patterns: ``format_day`` (``Apr 5, 2023`` / ``5 avr. 2023`` / ``05.04.2023``)
+and ``format_month`` (``April 2023`` / ``avril 2023``; short: ``Apr 23``).
+
 Rounding is half-even (as CLDR, ICU and Babel). A value that rounds to zero carries no minus
 sign; otherwise the locale's minus sign is used. Digits are Latin (Babel's default numbering
 system). Values of 10**100 or more are written in the locale's scientific notation with all
@@ -33,6 +37,7 @@ their digits; infinities as the locale's infinity symbol, NaN as its NaN symbol,
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -48,6 +53,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from babel.numbers import (
     NumberPattern,
     get_currency_precision,
@@ -140,6 +146,18 @@ def format_statistic(value: Decimal, unit: str, locale: str = "en") -> str:
     """Format a statistic of values in ``unit`` (``statistic_formatter_for``): 12.375 tickets
     -> '12.4'."""
     return statistic_formatter_for(unit, locale)(value)
+
+
+def format_day(day: dt.date, locale: str) -> str:
+    """A day in the locale's medium date form: 'Apr 5, 2023', '5 avr. 2023', '05.04.2023'."""
+    return str(format_date(day, "medium", locale=validate_locale(locale)))
+
+
+def format_month(month: dt.date, locale: str, *, short: bool = False) -> str:
+    """A month and its year as the locale names them standing alone: 'April 2023', 'avril
+    2023'; short, as a chart's category: 'Apr 23', 'avr. 23'."""
+    pattern = "LLL yy" if short else "LLLL y"
+    return str(format_date(month, pattern, locale=validate_locale(locale)))
 
 
 @lru_cache(maxsize=4096)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analytics.insights import Band, band, insight
+from analytics.insights import Band, band, band_words, insight
 from analytics.pulse import NONE_INFORMATIVE, SectorMedian, summarize
 from analytics.revision import blocking_cohorts
 from analytics.rollups import roll_up
@@ -202,3 +202,40 @@ def test_pulse_summary_names_no_best_sector_of_a_metric_only_one_sector_has() ->
         formatted=lambda metric, value: f"{value:g}",
     )
     assert single == ["April 2023: 1 sector and 1 metric had at least 5 contributing accounts."]
+
+
+@given(st.integers(0, 100), st.booleans(), st.sampled_from(["42.5%", "1h 30min", "€15,000"]))
+def test_the_english_insight_is_the_apis_sentence_as_before(
+    percentile: int, higher_is_better: bool, value: str
+) -> None:
+    """Written through gettext, the API's English sentence is word for word what it was."""
+    direction = "as high as or higher than" if higher_is_better else "as low as or lower than"
+    assert insight(
+        metric="reply_rate",
+        formatted_value=value,
+        sector="Retail",
+        percentile=percentile,
+        higher_is_better=higher_is_better,
+    ) == (
+        f"Your reply rate of {value} is {band(percentile).value} of Retail: "
+        f"{direction} {percentile}% of its accounts."
+    )
+
+
+def test_an_insight_formats_its_numbers_for_its_locale() -> None:
+    """Without a translation the words stay English; the percentages are the locale's."""
+    sentence = insight(
+        metric="reply_rate",
+        formatted_value="42,5\xa0%",
+        sector="Retail",
+        percentile=95,
+        higher_is_better=True,
+        locale="fr",
+    )
+    assert sentence == (
+        "Your reply rate of 42,5\xa0% is in the top 10\xa0% of Retail: "
+        "as high as or higher than 95\xa0% of its accounts."
+    )
+    assert band_words(Band.TOP_10, locale="ar") == "in the top 10\u200e%\u200e"
+    translated = band_words(Band.TOP_10, locale="de", gettext=lambda m: f"<{m}>")
+    assert translated == "<in the top 10\xa0%>"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -19,6 +20,8 @@ from hypothesis import strategies as st
 
 from analytics.formatting import (
     UnknownLocale,
+    format_day,
+    format_month,
     format_statistic,
     format_value,
     formatter_for,
@@ -374,3 +377,23 @@ def test_statistics_are_formatted_as_values_but_counts_to_a_tenth(
     assert format_statistic(value, "count", locale) == format_value(tenth, "count", locale)
     for unit in ("minutes", "days", "percent", "ratio", "EUR"):
         assert format_statistic(value, unit, locale) == format_value(value, unit, locale)
+
+
+@pytest.mark.parametrize(
+    ("locale", "day", "month", "short"),
+    [
+        ("en", "Apr 5, 2023", "April 2023", "Apr 23"),
+        ("fr", "5 avr. 2023", "avril 2023", "avr. 23"),
+        ("de_CH", "05.04.2023", "April 2023", "Apr 23"),
+        ("hi_IN", "5 अप्रैल 2023", "अप्रैल 2023", "अप्रैल 23"),
+    ],
+)
+def test_days_and_months_in_a_locale(locale: str, day: str, month: str, short: str) -> None:
+    assert format_day(dt.date(2023, 4, 5), locale) == day
+    assert format_month(dt.date(2023, 4, 1), locale) == month
+    assert format_month(dt.date(2023, 4, 1), locale, short=True) == short
+
+
+def test_dates_refuse_an_unknown_locale() -> None:
+    with pytest.raises(UnknownLocale):
+        format_day(dt.date(2023, 4, 5), "xx_YY")
