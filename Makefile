@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test check lint typecheck unit schema bench clean assets
+.PHONY: install serve test check lint typecheck unit schema bench clean assets translations
 
 # Reinstall only when the project's dependencies change. Each step says what it does, and pip
 # shows the packages as it collects and installs them (the first install takes minutes).
@@ -46,6 +46,17 @@ test: check unit
 # Re-export the committed SDL after changing the schema.
 schema: $(STAMP)
 	$(BIN)/profiling export-schema > schema/schema.graphql
+
+# The deck's words (`profiling slides --locale`): extract the messages from the code into the
+# template, merge it into every language's catalogue (translate what is new or fuzzy in
+# cli/slides/locales/LANG/LC_MESSAGES/deck.po), then compile the catalogues the package ships.
+# A new language: $(BIN)/pybabel init -D deck -i $(LOCALES)/deck.pot -d $(LOCALES) -l LANG
+LOCALES := cli/slides/locales
+translations: $(STAMP)
+	$(BIN)/pybabel extract --no-wrap --sort-by-file --project=customer-profiling --version=0.1.0 \
+		--msgid-bugs-address= --copyright-holder= -o $(LOCALES)/deck.pot cli/slides analytics/insights.py
+	$(BIN)/pybabel update --no-wrap -D deck -i $(LOCALES)/deck.pot -d $(LOCALES)
+	$(BIN)/pybabel compile --statistics -D deck -d $(LOCALES)
 
 # Refresh the pages' vendored GraphiQL, React and their licences from the npm registry, at the
 # versions pinned in server/pages/refresh_assets.py (needs Node and npm; no node_modules stays).

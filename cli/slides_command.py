@@ -41,7 +41,11 @@ def slides(
         str | None, typer.Option(help="The month, as YYYY-MM (default: the last full month).")
     ] = None,
     locale: Annotated[
-        str, typer.Option(help="Locale of the numbers and dates: en, fr, de_CH...")
+        str,
+        typer.Option(
+            help="Locale of the deck: its words (English, French, German) and its numbers "
+            "and dates (any locale: en, fr, de_CH, hi_IN...)."
+        ),
     ] = "en",
     url: Annotated[
         str | None,
@@ -61,6 +65,7 @@ def slides(
     from cli.slides.build import build_presentation, write_deck
     from cli.slides.client import DeckError, in_process_client, remote_client
     from cli.slides.queries import fetch_deck
+    from cli.slides.words import shipped_languages, speaks_english, words_for
 
     settings = settings_or_exit()
     today = settings.today()
@@ -69,6 +74,13 @@ def slides(
         validate_locale(locale)
     except UnknownLocale as exc:
         raise fail(str(exc)) from None
+    if words_for(locale).language is None and not speaks_english(locale):
+        # Not an error: the deck is whole and right, in English words.
+        typer.echo(
+            f"note: the deck's words are in English: there is no translation for {locale} "
+            f"(shipped: {', '.join(shipped_languages())}); its numbers and dates follow {locale}",
+            err=True,
+        )
     if key is not None and url is None:
         raise fail("--key goes with --url (without --url the deck reads the local database)")
     if not output.parent.is_dir():

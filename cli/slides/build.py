@@ -9,7 +9,9 @@ chart and its workbook, as PowerPoint's own charts, never as pictures).
 4. the RFM story of its sales, or a note; 5. its credit risk, or a note; 6. the method.
 
 Every shape that carries numbers has a name (`headline table`, `trend minutes_saved`,
-`percentile chart`...), so that a reader of the file finds it again."""
+`percentile chart`...), so that a reader of the file finds it again. Words come from the deck's
+language (`text.DeckText`); a run of text in a complex script (Devanagari, Arabic...) names a
+font family that covers it (`scripts`), since the slide's theme fonts do not."""
 
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -31,7 +34,8 @@ from pptx.util import Emu, Pt
 
 from analytics.months import add_months, last_of_month
 from cli.slides import text
-from cli.slides.drawing import Box, add_chart, fill, inches, rectangle, rgb
+from cli.slides.client import LOCAL_SOURCE
+from cli.slides.drawing import Box, add_chart, fill, inches, rectangle, rgb, write_run
 from cli.slides.model import (
     COHORT_FLOOR,
     Comparison,
@@ -41,6 +45,7 @@ from cli.slides.model import (
     MetricHistory,
     SalesProfile,
 )
+from cli.slides.text import DeckText
 
 WIDTH, HEIGHT = inches(13.333), inches(7.5)
 MARGIN = inches(0.5)
@@ -64,10 +69,10 @@ TONE_COLOURS = {
 HEADLINES_PER_SLIDE = 12
 COMPARISONS_PER_SLIDE = 6
 QUARTERS_SHOWN = 8
-HEADLINE_WIDTHS = (2.6, 1.9, 1.9, 2.4, 3.53)
+HEADLINE_WIDTHS = (2.3, 1.7, 1.7, 3.1, 3.53)
 HEADLINE_ROW = 0.42
 COMPARISON_WIDTHS = (2.1, 1.55, 1.75, 1.55, 1.35)
-QUARTER_WIDTHS = (1.2, 0.9, 1.6, 1.7, 2.4)
+QUARTER_WIDTHS = (1.8, 1.3, 1.3, 1.5, 1.9)
 CREDIT_WIDTHS = (4.0, 2.6)
 BLANK_LAYOUT = 6
 
@@ -79,10 +84,6 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-def _page_title(title: str, page: int, pages: int) -> str:
-    return title if pages == 1 else f"{title} ({page}/{pages})"
-
-
 def _across(top: float, height: float) -> Box:
     """A box the width of the content, `top` and `height` in inches."""
     return Box(MARGIN, inches(top), INNER, inches(height))
@@ -91,13 +92,18 @@ def _across(top: float, height: float) -> Box:
 class DeckBuilder:
     def __init__(self, deck: DeckData) -> None:
         self.deck = deck
+        self.text = DeckText(deck.locale)
         self.presentation: PresentationType = Presentation()
         self.presentation.slide_width = Emu(WIDTH)
         self.presentation.slide_height = Emu(HEIGHT)
         properties = self.presentation.core_properties
-        properties.title = f"{text.safe(deck.name)}: ROI review {deck.month:%Y-%m}"
+        properties.title = self.text.gettext("{customer}: ROI review {month}").format(
+            customer=deck.name, month=self.text.month(deck.month)
+        )
         properties.author = "profiling slides"
-        properties.subject = "Customer ROI review"
+        properties.subject = self.text.gettext("Customer ROI review")
+        if self.text.words.language is not None:
+            properties.language = self.text.words.language
 
     # -- shapes ----------------------------------------------------------------------------
 
@@ -138,7 +144,7 @@ class DeckBuilder:
             paragraph.alignment = align
             paragraph.space_after = Pt(spacing)
             run = paragraph.add_run()
-            run.text = line
+            write_run(run, line)
             run.font.size = Pt(size)
             run.font.bold = bold
             run.font.color.rgb = colour
@@ -175,7 +181,7 @@ class DeckBuilder:
                 cell.margin_top = cell.margin_bottom = Emu(inches(0.03))
                 cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                 run = cell.text_frame.paragraphs[0].add_run()
-                run.text = value
+                write_run(run, value)
                 run.font.size = Pt(size)
                 run.font.bold = r == 0
                 run.font.color.rgb = WHITE if r == 0 else NAVY
@@ -191,39 +197,43 @@ class DeckBuilder:
     # -- slides ----------------------------------------------------------------------------
 
     def title_slide(self) -> None:
-        deck = self.deck
+        deck, t = self.deck, self.text
         slide = self._blank()
         rectangle(slide, Box(0, 0, WIDTH, HEIGHT), NAVY, name="background")
-        month = f"ROI review · {text.month_title(deck.month, deck.locale)}"
-        details = [f"Account {text.safe(deck.account_id)}"]
+        month = t.gettext("ROI review · {month}").format(month=t.month(deck.month))
+        details = [t.gettext("Account {account}").format(account=deck.account_id)]
         if deck.sector_name:
-            details.append(f"Sector: {text.safe(deck.sector_name)}")
-        self._text(slide, "product", text.safe(deck.app), _across(1.2, 0.6), size=20,
-                   colour=PALE_BLUE)  # fmt: skip
-        self._text(slide, "customer", text.safe(deck.name), _across(2.3, 1.6), size=44,
+            details.append(t.gettext("Sector: {sector}").format(sector=deck.sector_name))
+        # The names as given: a slide is not a spreadsheet, nothing here is a formula.
+        self._text(slide, "product", deck.app, _across(1.2, 0.6), size=20, colour=PALE_BLUE)
+        self._text(slide, "customer", deck.name, _across(2.3, 1.6), size=44,
                    bold=True, colour=WHITE)  # fmt: skip
         self._text(slide, "month", month, _across(4.1, 0.7), size=26, colour=WHITE)
         self._text(slide, "details", details, _across(5.2, 1.0), size=16, colour=PALE_GREY)
 
     def headline_slides(self) -> None:
-        deck = self.deck
-        earlier = text.month_title(add_months(deck.month, -12), deck.locale)
-        subtitle = (
-            f"{text.sentence_start(text.month_title(deck.month, deck.locale))} against "
-            f"{earlier}, "
-            "and the last twelve months"
+        deck, t = self.deck, self.text
+        subtitle = t.gettext("{month} against {earlier}, and the last twelve months").format(
+            month=text.sentence_start(t.month(deck.month)),
+            earlier=t.month(add_months(deck.month, -12)),
         )
+        header = [
+            t.gettext("Metric"),
+            t.gettext("This month"),
+            t.gettext("A year earlier"),
+            t.gettext("Change"),
+            t.gettext("Last 12 months"),
+        ]
         pages = list(_chunks(deck.metrics, HEADLINES_PER_SLIDE))
         for page, metrics in enumerate(pages, start=1):
-            slide = self._slide(_page_title("Headline metrics", page, len(pages)), subtitle)
-            changes = [text.change(history, deck.locale) for history in metrics]
+            title = t.page_title(t.gettext("Headline metrics"), page, len(pages))
+            slide = self._slide(title, subtitle)
+            changes = [t.change(history) for history in metrics]
             rows = [
                 [
                     text.metric_label(history.definition.name),
-                    text.safe(history.current.formatted),
-                    text.safe(history.year_earlier.formatted)
-                    if history.year_earlier
-                    else text.NO_VALUE,
+                    history.current.formatted,
+                    history.year_earlier.formatted if history.year_earlier else text.NO_VALUE,
                     change.text,
                     "",
                 ]
@@ -232,7 +242,7 @@ class DeckBuilder:
             table = self._table(
                 slide,
                 "headline table",
-                ["Metric", "This month", "A year earlier", "Change", "Last 12 months"],
+                header,
                 rows,
                 HEADLINE_WIDTHS,
                 MARGIN,
@@ -259,7 +269,7 @@ class DeckBuilder:
             XL_CHART_TYPE.LINE,
             box,
             name=f"trend {history.definition.name}",
-            categories=[text.month_short(m, self.deck.locale) for m in history.months],
+            categories=[self.text.month_short(m) for m in history.months],
             series=[
                 (
                     text.metric_label(history.definition.name),
@@ -278,35 +288,44 @@ class DeckBuilder:
         series.format.line.color.rgb = ACCENT
         series.format.line.width = Pt(2)
 
+    def _sector(self) -> str:
+        return self.deck.sector_name or self.text.gettext("its sector")
+
     def comparison_slides(self) -> None:
-        deck = self.deck
-        month = text.month_title(deck.month, deck.locale)
-        sector = text.safe(deck.sector_name) if deck.sector_name else "its sector"
-        subtitle = f"{text.sentence_start(month)}, against the other accounts of {sector}"
+        deck, t = self.deck, self.text
+        month = t.month(deck.month)
+        subtitle = t.gettext("{month}, against the other accounts of {sector}").format(
+            month=text.sentence_start(month), sector=self._sector()
+        )
+        title = t.gettext("Sector position")
         comparisons = list(deck.comparisons)
         if all(c.status is ComparisonStatus.NOT_PUBLISHED for c in comparisons):
-            slide = self._slide("Sector position", subtitle)
+            slide = self._slide(title, subtitle)
             self._note(
                 slide,
-                f"The sector figures of {month} are not published yet: they appear once the "
-                "month is published and frozen.",
+                t.gettext(
+                    "The sector figures of {month} are not published yet: they appear once "
+                    "the month is published and frozen."
+                ).format(month=month),
             )
             return
         if all(c.status is ComparisonStatus.NOT_IN_COHORT for c in comparisons):
-            slide = self._slide("Sector position", subtitle)
+            slide = self._slide(title, subtitle)
             self._note(
                 slide,
-                f"This account is in no published sector cohort of {month}: there is nothing "
-                "to compare it with.",
+                t.gettext(
+                    "This account is in no published sector cohort of {month}: there is "
+                    "nothing to compare it with."
+                ).format(month=month),
             )
             return
         pages = list(_chunks(comparisons, COMPARISONS_PER_SLIDE))
         for page, chunk in enumerate(pages, start=1):
-            slide = self._slide(_page_title("Sector position", page, len(pages)), subtitle)
+            slide = self._slide(t.page_title(title, page, len(pages)), subtitle)
             self._comparison_page(slide, chunk)
 
     def _comparison_page(self, slide: Slide, comparisons: Sequence[Comparison]) -> None:
-        locale = self.deck.locale
+        t = self.text
         rows = []
         sentences = []
         for comparison in comparisons:
@@ -314,24 +333,30 @@ class DeckBuilder:
             label = text.metric_label(comparison.definition.name)
             customer = comparison.customer_value
             figures = [
-                text.NO_VALUE if customer is None else text.number(customer, unit, locale),
+                text.NO_VALUE if customer is None else t.number(customer, unit),
                 *(
-                    text.NO_VALUE if value is None else text.statistic(value, unit, locale)
+                    text.NO_VALUE if value is None else t.statistic(value, unit)
                     for value in (comparison.sector_p50, comparison.sector_p90)
                 ),
             ]
             percentile = comparison.customer_percentile
-            shown = text.NO_VALUE if percentile is None else str(percentile)
+            shown = text.NO_VALUE if percentile is None else t.count(percentile)
             if not comparison.informative:
                 # The figures with their uncertainty said, never a bare number read as precise.
-                figures[1:] = [f"{figure} ({text.TOO_IMPRECISE})" for figure in figures[1:]]
-                shown = text.TOO_IMPRECISE
+                figures[1:] = [f"{figure} ({t.too_imprecise()})" for figure in figures[1:]]
+                shown = t.too_imprecise()
             rows.append([label, *figures, shown])
             sentences.append(self._comparison_sentence(comparison, label))
         self._table(
             slide,
             "comparison table",
-            ["Metric", "You", "Sector median", "Sector p90", "Percentile"],
+            [
+                t.gettext("Metric"),
+                t.gettext("You"),
+                t.gettext("Sector median"),
+                t.gettext("Sector p90"),
+                t.gettext("Percentile"),
+            ],
             rows,
             COMPARISON_WIDTHS,
             MARGIN,
@@ -346,6 +371,7 @@ class DeckBuilder:
         self, slide: Slide, labels: Sequence[str], comparisons: Sequence[Comparison]
     ) -> None:
         left = MARGIN + inches(sum(COMPARISON_WIDTHS) + 0.3)
+        title = self.text.gettext("Percentile in the sector")
         chart = add_chart(
             slide,
             XL_CHART_TYPE.BAR_CLUSTERED,
@@ -354,7 +380,7 @@ class DeckBuilder:
             categories=list(labels),
             series=[
                 (
-                    "Percentile in the sector",
+                    title,
                     [
                         c.customer_percentile
                         if c.status is ComparisonStatus.COMPARED and c.informative
@@ -367,7 +393,7 @@ class DeckBuilder:
         )
         chart.has_legend = False
         chart.has_title = True
-        chart.chart_title.text_frame.text = "Percentile in the sector"
+        chart.chart_title.text_frame.text = title
         chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
         chart.font.size = Pt(10)
         axis = chart.value_axis
@@ -386,154 +412,246 @@ class DeckBuilder:
 
     def _comparison_sentence(self, comparison: Comparison, label: str) -> str:
         """The insight sentence (it names the metric), or why there is none."""
-        if comparison.status is ComparisonStatus.COMPARED and comparison.insight:
-            return text.safe(comparison.insight)
+        t = self.text
+        if comparison.status is ComparisonStatus.COMPARED:
+            sentence = t.insight(comparison, self._sector())
+            if sentence is not None:
+                return sentence
         if comparison.status is ComparisonStatus.REFUSED:
-            return f"{label}: {text.NOT_ENOUGH_PEERS} (the cohort rule)."
+            return t.gettext("{metric}: {refusal} (the cohort rule).").format(
+                metric=label, refusal=t.not_enough_peers()
+            )
         if comparison.status is ComparisonStatus.NOT_PUBLISHED:
-            return f"{label}: the sector figures of this month are not published yet."
-        return f"{label}: not in the month's published cohort, nothing to compare with."
+            return t.gettext(
+                "{metric}: the sector figures of this month are not published yet."
+            ).format(metric=label)
+        return t.gettext(
+            "{metric}: not in the month's published cohort, nothing to compare with."
+        ).format(metric=label)
 
     def _figure_note(self, comparisons: Sequence[Comparison]) -> str:
+        t = self.text
         kinds = {c.figure_kind for c in comparisons if c.status is ComparisonStatus.COMPARED}
         notes = []
         if "DIFFERENTIALLY_PRIVATE" in kinds:
             notes.append(
-                "Sector median and p90 are differentially private: drawn with calibrated noise "
-                "when the month was published, so that no other customer's value can be "
-                "recovered; they can differ from the exact figures."
+                t.gettext(
+                    "Sector median and p90 are differentially private: drawn with calibrated "
+                    "noise when the month was published, so that no other customer's value can "
+                    "be recovered; they can differ from the exact figures."
+                )
             )
         if "EXACT" in kinds:
-            notes.append("Sector median and p90 are exact (internal access).")
+            notes.append(t.gettext("Sector median and p90 are exact (internal access)."))
         if "DIFFERENTIALLY_PRIVATE" in kinds:
             notes.append(
-                "Your percentile (100 is the best) and band are read off those private figures "
-                "(between the metric's bounds), so they carry the same noise."
+                t.gettext(
+                    "Your percentile ({best} is the best) and band are read off those private "
+                    "figures (between the metric's bounds), so they carry the same noise."
+                ).format(best=t.count(100))
             )
         if any(not c.informative for c in comparisons):
             notes.append(
-                f"'{text.TOO_IMPRECISE.capitalize()}': at this privacy budget the sector's "
-                "private figures may lie, at 95% confidence, further than a quarter of its "
-                "accounts from the exact ones, so they cannot place your value; no percentile "
-                "is charted for them."
+                t.gettext(
+                    "'{too_imprecise}': at this privacy budget the sector's private figures may "
+                    "lie, at {confidence} confidence, further than a quarter of its accounts "
+                    "from the exact ones, so they cannot place your value; no percentile is "
+                    "charted for them."
+                ).format(
+                    too_imprecise=text.sentence_start(t.too_imprecise()),
+                    confidence=t.percent(95),
+                )
             )
         if "EXACT" in kinds:
             notes.append(
-                "Your percentile (100 is the best) and band are measured in the exact cohort: "
-                "the share of its accounts you match or beat."
+                t.gettext(
+                    "Your percentile ({best} is the best) and band are measured in the exact "
+                    "cohort: the share of its accounts you match or beat."
+                ).format(best=t.count(100))
             )
-        notes.append("Below the cohort minimum nothing is compared.")
+        notes.append(t.gettext("Below the cohort minimum nothing is compared."))
         return " ".join(notes)
 
     def sales_slide(self) -> None:
-        deck = self.deck
-        slide = self._slide("Purchase story (RFM)", self._sales_subtitle(deck.sales))
+        deck, t = self.deck, self.text
+        slide = self._slide(t.gettext("Purchase story (RFM)"), self._sales_subtitle(deck.sales))
         if deck.sales is None:
             self._note(
                 slide,
-                "No sales were ingested for this account: load a sales export "
-                "(profiling ingest sales FILE) to see its quarterly segments.",
+                t.gettext(
+                    "No sales were ingested for this account: load a sales export "
+                    "(profiling ingest sales FILE) to see its quarterly segments."
+                ),
             )
             return
         sales = deck.sales
+        month = t.month(deck.month)
         if not sales.quarters:
             self._note(
                 slide,
-                f"No orders by the end of {text.month_title(deck.month, deck.locale)}: "
-                "the account's purchases began later.",
+                t.gettext(
+                    "No orders by the end of {month}: the account's purchases began later."
+                ).format(month=month),
             )
             return
         shown = sales.quarters[-QUARTERS_SHOWN:]
+        profit = t.gettext("(profit)")
         rows = [
             [
-                text.safe(q.quarter),
-                text.number(q.orders, "count", deck.locale),
-                text.number(q.revenue, "count", deck.locale),
-                text.segment(q.frequency_segment),
-                text.segment(q.monetary_segment) + (" (profit)" if q.monetary_is_profit else ""),
+                q.quarter,
+                t.count(q.orders),
+                t.count(q.revenue),
+                t.segment(q.frequency_segment),
+                t.segment(q.monetary_segment) + (f" {profit}" if q.monetary_is_profit else ""),
             ]
             for q in shown
         ]
-        self._table(
+        table = self._table(
             slide,
             "quarters table",
-            ["Quarter", "Orders", "Revenue", "Frequency", "Monetary"],
+            [
+                t.gettext("Quarter"),
+                t.gettext("Orders"),
+                t.gettext("Revenue"),
+                t.gettext("Frequency"),
+                t.gettext("Monetary"),
+            ],
             rows,
             QUARTER_WIDTHS,
             MARGIN,
             CONTENT_TOP,
         )
+        partial = [sales.is_partial(q) for q in shown]
+        if sales.sales_until is not None:
+            until = t.day(sales.sales_until)
+            for r, marked in enumerate(partial, start=1):
+                if marked:
+                    self._so_far(table, r, t.gettext("so far: to {day}").format(day=until))
         left = MARGIN + inches(sum(QUARTER_WIDTHS) + 0.3)
+        revenue = t.gettext("Revenue")
         chart = add_chart(
             slide,
             XL_CHART_TYPE.COLUMN_CLUSTERED,
             Box(left, CONTENT_TOP - inches(0.1), WIDTH - MARGIN - left, inches(3.8)),
             name="revenue chart",
-            categories=[row[0] for row in rows],
-            series=[("Revenue", [float(q.revenue) for q in shown])],
+            categories=[q.quarter for q in shown],
+            series=[(revenue, [float(q.revenue) for q in shown])],
             number_format="#,##0.00",
         )
         chart.has_legend = False
         chart.has_title = True
-        chart.chart_title.text_frame.text = "Revenue per quarter"
+        chart.chart_title.text_frame.text = t.gettext("Revenue per quarter")
         chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
         chart.font.size = Pt(10)
         chart.value_axis.tick_labels.number_format = "#,##0"
         chart.value_axis.tick_labels.number_format_is_linked = False
         fill(chart.plots[0].series[0].format.fill, ACCENT)
-        note = (
-            "Each quarter, the account's orders (frequency) and its revenue, or its profit where "
-            "every account had one (monetary), are ranked among the app's customers by K-means "
-            "clusters: high value, average, below average, low value."
-        )
-        earlier = len(sales.quarters) - len(shown)
+        self._footnote(slide, self._sales_note(sales, len(sales.quarters) - len(shown), partial))
+
+    def _so_far(self, table: Table, row: int, mark: str) -> None:
+        """The quarter's cell says, under its name, that the quarter is not over in the data."""
+        # python-pptx leaves a cell's frame's add_paragraph unannotated.
+        frame: Any = table.cell(row, 0).text_frame
+        run = frame.add_paragraph().add_run()
+        write_run(run, mark)
+        run.font.size = Pt(9)
+        run.font.italic = True
+        run.font.color.rgb = GREY
+
+    def _sales_note(self, sales: SalesProfile, earlier: int, partial: Sequence[bool]) -> str:
+        t = self.text
+        notes = [
+            t.gettext(
+                "Each quarter, the account's orders (frequency) and its revenue, or its profit "
+                "where every account had one (monetary), are ranked among the app's customers "
+                "by K-means clusters: high value, average, below average, low value."
+            )
+        ]
+        if any(partial) and sales.sales_until is not None:
+            notes.append(
+                t.gettext(
+                    "A quarter marked 'so far' had not ended on the latest sale on record "
+                    "({day}): its orders and revenue are partial, and its segments compare it "
+                    "with whole quarters."
+                ).format(day=t.day(sales.sales_until))
+            )
         if earlier:
-            quarters, verb = _quarters_with_orders(earlier, "earlier")
-            note += f" {quarters} {verb} not shown."
+            notes.append(
+                t.ngettext(
+                    "{count} earlier quarter with orders is not shown.",
+                    "{count} earlier quarters with orders are not shown.",
+                    earlier,
+                ).format(count=t.count(earlier))
+            )
         if sales.later_quarters:
-            quarters, verb = _quarters_with_orders(sales.later_quarters, "later")
-            month = text.month_title(deck.month, deck.locale)
-            note += f" {quarters}, after {month}, {verb} not shown."
-        self._footnote(slide, note)
+            notes.append(
+                t.ngettext(
+                    "{count} later quarter with orders, after {month}, is not shown.",
+                    "{count} later quarters with orders, after {month}, are not shown.",
+                    sales.later_quarters,
+                ).format(count=t.count(sales.later_quarters), month=t.month(self.deck.month))
+            )
+        return " ".join(notes)
 
     def _sales_subtitle(self, sales: SalesProfile | None) -> str | None:
         if sales is None:
             return None
-        locale = self.deck.locale
+        t = self.text
         if sales.last_purchase > last_of_month(self.deck.month):
             # The recency measures count to the latest sale on record, after the deck's month.
-            return f"Customer since {text.day(sales.first_purchase, locale)}"
-        recency = "a recent customer" if sales.is_recent else "not a recent customer"
-        return (
-            f"Customer since {text.day(sales.first_purchase, locale)}; last purchase "
-            f"{text.day(sales.last_purchase, locale)}, {sales.days_since_last_purchase} days "
-            f"before {text.day(sales.recency_as_of, locale)}: {recency}"
+            return t.gettext("Customer since {day}").format(day=t.day(sales.first_purchase))
+        if sales.is_recent:
+            sentence = t.ngettext(
+                "Customer since {first}; last purchase {last}, {count} day before {as_of}: "
+                "a recent customer",
+                "Customer since {first}; last purchase {last}, {count} days before {as_of}: "
+                "a recent customer",
+                sales.days_since_last_purchase,
+            )
+        else:
+            sentence = t.ngettext(
+                "Customer since {first}; last purchase {last}, {count} day before {as_of}: "
+                "not a recent customer",
+                "Customer since {first}; last purchase {last}, {count} days before {as_of}: "
+                "not a recent customer",
+                sales.days_since_last_purchase,
+            )
+        return sentence.format(
+            first=t.day(sales.first_purchase),
+            last=t.day(sales.last_purchase),
+            count=t.count(sales.days_since_last_purchase),
+            as_of=t.day(sales.recency_as_of),
         )
 
     def credit_slide(self) -> None:
-        deck = self.deck
+        deck, t = self.deck, self.text
         credit = deck.credit
-        subtitle = None if credit is None else f"As of {text.day(credit.as_of, deck.locale)}"
-        slide = self._slide("Credit risk", subtitle)
+        subtitle = None
+        if credit is not None:
+            subtitle = t.gettext("As of {day}").format(day=t.day(credit.as_of))
+        slide = self._slide(t.gettext("Credit risk"), subtitle)
         if credit is None and deck.ledger_begins_later:
             self._note(
                 slide,
-                f"No ledger entries by the end of {text.month_title(deck.month, deck.locale)}: "
-                "the account's ledger begins later.",
+                t.gettext(
+                    "No ledger entries by the end of {month}: the account's ledger begins later."
+                ).format(month=t.month(deck.month)),
             )
             return
         if credit is None:
             self._note(
                 slide,
-                "No ledger entries were ingested for this account: load a ledger export "
-                "(profiling ingest ledger FILE) to score its credit risk.",
+                t.gettext(
+                    "No ledger entries were ingested for this account: load a ledger export "
+                    "(profiling ingest ledger FILE) to score its credit risk."
+                ),
             )
             return
         self._credit_score(slide, credit)
         self._table(
             slide,
             "credit table",
-            ["Measure", "Value"],
+            [t.gettext("Measure"), t.gettext("Value")],
             self._credit_rows(credit),
             CREDIT_WIDTHS,
             MARGIN + inches(5.7),
@@ -543,20 +661,32 @@ class DeckBuilder:
         )
         self._footnote(
             slide,
-            "The score is 100 less weighted penalties: overdue share (0.4), average days late "
-            "(0.3, full at 60 days) and days sales outstanding (0.3, from the payment terms to "
-            "90 days beyond them). The segment follows the server's thresholds (by default "
-            "low risk from 70, high risk below 40).",
+            t.gettext(
+                "The score is {full} less weighted penalties: overdue share ({overdue}), average "
+                "days late ({late}, full at {late_days}) and days sales outstanding ({dso}, from "
+                "the payment terms to {dso_days} beyond them). The segment follows the server's "
+                "thresholds (by default low risk from {low}, high risk below {high})."
+            ).format(
+                full=t.count(100),
+                overdue=t.count(Decimal("0.4")),
+                late=t.count(Decimal("0.3")),
+                late_days=t.number(60, "days"),
+                dso=t.count(Decimal("0.3")),
+                dso_days=t.number(90, "days"),
+                low=t.count(70),
+                high=t.count(40),
+            ),
         )
 
     def _credit_score(self, slide: Slide, credit: CreditRisk) -> None:
+        t = self.text
         chart = add_chart(
             slide,
             XL_CHART_TYPE.DOUGHNUT,
             Box(MARGIN, CONTENT_TOP, inches(4.6), inches(4.6)),
             name="credit score chart",
-            categories=["Score", "Remaining"],
-            series=[("Credit score", [credit.score, 100 - credit.score])],
+            categories=[t.gettext("Score"), t.gettext("Remaining")],
+            series=[(t.gettext("Credit score"), [credit.score, 100 - credit.score])],
             number_format="0",
         )
         chart.has_legend = False
@@ -572,7 +702,7 @@ class DeckBuilder:
         self._text(
             slide,
             "credit score",
-            f"{credit.score} / 100",
+            t.gettext("{score} / {full}").format(score=t.count(credit.score), full=t.count(100)),
             Box(centre, CONTENT_TOP + inches(1.75), inches(3.0), inches(0.7)),
             size=30,
             bold=True,
@@ -581,7 +711,7 @@ class DeckBuilder:
         self._text(
             slide,
             "credit segment",
-            text.credit_segment(credit.segment),
+            t.credit_segment(credit.segment),
             Box(centre, CONTENT_TOP + inches(2.45), inches(3.0), inches(0.5)),
             size=16,
             colour=colour,
@@ -589,42 +719,61 @@ class DeckBuilder:
         )
 
     def _credit_rows(self, credit: CreditRisk) -> list[list[str]]:
-        locale = self.deck.locale
+        t = self.text
 
         def measure(value: float | None, unit: str, scale: int = 1) -> str:
             if value is None:
                 return text.NO_VALUE
-            return text.number(value * scale, unit, locale, places=1)
+            return t.number(value * scale, unit, places=1)
 
         return [
-            ["Days sales outstanding", measure(credit.days_sales_outstanding, "days")],
-            ["Overdue share", measure(credit.overdue_share, "percent", 100)],
-            ["Average days late", measure(credit.average_days_late, "days")],
-            ["Invoiced in the DSO period", text.number(credit.invoiced, "count", locale)],
-            ["Outstanding", text.number(credit.outstanding, "count", locale)],
+            [t.gettext("Days sales outstanding"), measure(credit.days_sales_outstanding, "days")],
+            [t.gettext("Overdue share"), measure(credit.overdue_share, "percent", 100)],
+            [t.gettext("Average days late"), measure(credit.average_days_late, "days")],
+            [t.gettext("Invoiced in the DSO period"), t.count(credit.invoiced)],
+            [t.gettext("Outstanding"), t.count(credit.outstanding)],
         ]
 
     def method_slide(self) -> None:
-        deck = self.deck
+        deck, t = self.deck, self.text
         minimum = deck.min_cohort or COHORT_FLOOR
         kinds = {c.figure_kind for c in deck.comparisons if c.figure_kind}
-        kind = " and ".join(sorted(text.FIGURE_KIND_WORDS.get(k, k) for k in kinds))
-        slide = self._slide("How these numbers are made")
-        lines = [
-            f"Cohort rule: no sector figure is derived from fewer than {minimum} distinct "
-            "accounts; below that the API refuses it and this deck says "
-            f"\u201c{text.NOT_ENOUGH_PEERS}\u201d.",
+        privacy = t.gettext(
             "Privacy: sector figures are exact for internal access only; every other key gets "
-            "differentially private figures (OpenDP), drawn once when a month is published "
-            "and frozen, so that no customer's value can be recovered from them."
-            + (f" This deck's sector figures are {kind}." if kind else ""),
-            "Metrics: the account's monthly values, as ingested and served by the API; the "
-            "change compares a month with the same month a year earlier.",
-            "Sector position: the month's published benchmarks of the account's sector.",
-            "Purchase story and credit risk: computed from the sales and ledger exports "
-            "ingested for the account (quarterly RFM segments; payments against invoices).",
-            f"Source: the customer-profiling GraphQL API ({text.safe(deck.source)}), "
-            f"on {text.day(deck.built_on, deck.locale)}.",
+            "differentially private figures (OpenDP), drawn once when a month is published and "
+            "frozen, so that no customer's value can be recovered from them."
+        )
+        if kinds == {"EXACT"}:
+            privacy += " " + t.gettext("This deck's sector figures are exact.")
+        elif kinds == {"DIFFERENTIALLY_PRIVATE"}:
+            privacy += " " + t.gettext("This deck's sector figures are differentially private.")
+        elif kinds:
+            privacy += " " + t.gettext(
+                "This deck's sector figures are differentially private and exact."
+            )
+        slide = self._slide(t.gettext("How these numbers are made"))
+        lines = [
+            t.ngettext(
+                "Cohort rule: no sector figure is derived from fewer than {minimum} distinct "
+                "account; below that the API refuses it and this deck says \u201c{refusal}\u201d.",
+                "Cohort rule: no sector figure is derived from fewer than {minimum} distinct "
+                "accounts; below that the API refuses it and this deck says \u201c{refusal}\u201d.",
+                minimum,
+            ).format(minimum=t.count(minimum), refusal=t.not_enough_peers()),
+            privacy,
+            t.gettext(
+                "Metrics: the account's monthly values, as ingested and served by the API; the "
+                "change compares a month with the same month a year earlier."
+            ),
+            t.gettext("Sector position: the month's published benchmarks of the account's sector."),
+            t.gettext(
+                "Purchase story and credit risk: computed from the sales and ledger exports "
+                "ingested for the account (quarterly RFM segments; payments against invoices)."
+            ),
+            t.gettext("Source: the customer-profiling GraphQL API ({source}), on {day}.").format(
+                source=t.gettext(LOCAL_SOURCE) if deck.source == LOCAL_SOURCE else deck.source,
+                day=t.day(deck.built_on),
+            ),
         ]
         self._text(slide, "method", lines, _across(1.15, 5.5), size=17, spacing=12)
 
@@ -665,10 +814,3 @@ def _umask() -> int:
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
     return 0o022
-
-
-def _quarters_with_orders(count: int, which: str) -> tuple[str, str]:
-    """('1 earlier quarter with orders', 'is') or ('3 later quarters with orders', 'are')."""
-    if count == 1:
-        return f"1 {which} quarter with orders", "is"
-    return f"{count:,} {which} quarters with orders", "are"

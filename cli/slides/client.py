@@ -12,8 +12,11 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.translatable import N_
 from settings import Settings
 
+# What the deck names as its source when it reads the local database (in its own language).
+LOCAL_SOURCE = N_("the local database")
 ENDPOINT = "/graphql"
 # A deck sends a handful of small queries; a server that takes longer is not answering.
 TIMEOUT_SECONDS = 60.0
@@ -115,7 +118,7 @@ async def in_process_client(
     async with httpx.AsyncClient(
         transport=transport, base_url="http://profiling.local", timeout=TIMEOUT_SECONDS
     ) as http:
-        yield GraphQLClient(http, endpoint=ENDPOINT, source="the local database")
+        yield GraphQLClient(http, endpoint=ENDPOINT, source=LOCAL_SOURCE)
 
 
 @contextlib.asynccontextmanager

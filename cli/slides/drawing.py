@@ -2,7 +2,11 @@
 (`add_chart` is annotated to return the chart, not the graphic frame that holds it;
 `CategoryChartData`, `RGBColor` and `FillFormat.solid` are unannotated), so that the rest of
 the deck is checked by `mypy --strict` without an override. Geometry is plain EMU integers
-(914,400 an inch); `Emu` turns them into python-pptx lengths at this boundary."""
+(914,400 an inch); `Emu` turns them into python-pptx lengths at this boundary.
+
+Also the two places where the deck's text meets something that is not a slide: a chart's data
+lives in an embedded workbook (a spreadsheet: text that would start a formula is quoted there,
+`add_chart`), and a run's complex-script font has no python-pptx property (`write_run`)."""
 
 from __future__ import annotations
 
@@ -16,10 +20,15 @@ from pptx.dml.color import RGBColor
 from pptx.dml.fill import FillFormat
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE
+from pptx.oxml.ns import qn
 from pptx.shapes.autoshape import Shape
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
+from pptx.text.text import _Run
 from pptx.util import Emu
+
+from analytics.spreadsheet_text import spreadsheet_safe
+from cli.slides.scripts import complex_script_family
 
 EMU_PER_INCH = 914_400
 
@@ -74,9 +83,10 @@ def add_chart(
 ) -> Chart:
     """A native chart (its data in the chart's own workbook), named `name`."""
     data = _CHART_DATA(number_format=number_format)
-    data.categories = list(categories)
+    # The workbook's writer (XlsxWriter) turns text starting with "=" into a formula.
+    data.categories = [spreadsheet_safe(category) for category in categories]
     for series_name, values in series:
-        data.add_series(series_name, list(values))
+        data.add_series(spreadsheet_safe(series_name), list(values))
     shapes: Any = slide.shapes
     frame = cast(
         GraphicFrame,
@@ -84,3 +94,23 @@ def add_chart(
     )
     frame.name = name
     return frame.chart
+
+
+# Where `a:cs` goes among a run's properties: before these (DrawingML's CT_TextCharacterProperties).
+_AFTER_COMPLEX_SCRIPT_FONT = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
+
+
+def write_run(run: _Run, value: str) -> None:
+    """Set a run's text; text in a complex script (Devanagari, Arabic, Thai...) also names a
+    family that covers it as the run's complex-script font (`a:cs`): the theme's fonts cover
+    Latin text only, and a renderer left to guess shows boxes where it finds no glyph."""
+    run.text = value
+    family = complex_script_family(value)
+    if family is None:
+        return
+    properties: Any = run._r.get_or_add_rPr()
+    font = properties.find(qn("a:cs"))
+    if font is None:
+        font = properties.makeelement(qn("a:cs"), {})
+        properties.insert_element_before(font, *_AFTER_COMPLEX_SCRIPT_FONT)
+    font.set("typeface", family)

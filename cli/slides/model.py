@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from analytics.quarters import Quarter as QuarterOfYear
+
 # The cohort rule's floor (analytics/cohort.py): a server may raise it, never lower it.
 COHORT_FLOOR = 5
 
@@ -86,6 +88,16 @@ class SalesProfile:
     quarters: tuple[Quarter, ...]
     # Quarters with orders that began after the deck's month: not shown.
     later_quarters: int = 0
+    # The latest sale on record of the account's app, as the key sees it (App.lastSale): a
+    # quarter that ends after it is not over in the data, its figures are so far.
+    sales_until: dt.date | None = None
+
+    def is_partial(self, quarter: Quarter) -> bool:
+        """Whether `quarter` had not ended on the latest sale on record (as the dashboard
+        marks it "so far")."""
+        if self.sales_until is None:
+            return False
+        return QuarterOfYear.parse(quarter.quarter).last_day > self.sales_until
 
 
 @dataclass(frozen=True, slots=True)

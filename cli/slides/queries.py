@@ -56,6 +56,7 @@ query DeckAccount(
     latestCreditRisk: creditRisk { asOf }
   }
   metricDefinitions { name unit description higherIsBetter }
+  apps { appId lastSale }
 }
 """
 
@@ -154,7 +155,17 @@ def _histories(
     return tuple(histories)
 
 
-def _sales(profile: dict[str, Any] | None, month: dt.date) -> SalesProfile | None:
+def _sales_until(apps: Sequence[dict[str, Any]], app: str) -> dt.date | None:
+    """The latest sale on record of `app`, as the key sees it."""
+    for row in apps:
+        if row["appId"] == app and row["lastSale"] is not None:
+            return _date(row["lastSale"])
+    return None
+
+
+def _sales(
+    profile: dict[str, Any] | None, month: dt.date, sales_until: dt.date | None
+) -> SalesProfile | None:
     """The profile with the quarters that began by the end of the deck's month: a deck of a
     past month tells the story as it stood then, not with quarters that came after."""
     if profile is None:
@@ -182,6 +193,7 @@ def _sales(profile: dict[str, Any] | None, month: dt.date) -> SalesProfile | Non
             for row in rows
         ),
         later_quarters=len(profile["quarters"]) - len(rows),
+        sales_until=sales_until,
     )
 
 
@@ -299,7 +311,7 @@ async def fetch_deck(
         locale=locale,
         metrics=histories,
         comparisons=tuple(comparisons),
-        sales=_sales(account["salesProfile"], month),
+        sales=_sales(account["salesProfile"], month, _sales_until(data["apps"], account["app"])),
         credit=_credit(account["creditRisk"]),
         min_cohort=await _min_cohort(client, month),
         source=client.source,

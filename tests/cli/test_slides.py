@@ -1,7 +1,9 @@
 """`profiling slides`: a customer's ROI deck built from a seeded, published database, in
 process and against a real server with a real key, opened again with python-pptx and checked
-number by number against the API's own answers; the refusals and notes; no file on an error;
-and a rendering through LibreOffice (PDF, then PNGs under test-artifacts/slides/)."""
+number by number against the API's own answers; its words in the locale's language (French,
+German; English words with the locale's numbers where no catalogue is shipped); the refusals and
+notes; no file on an error; and a rendering through LibreOffice (PDF, then PNGs under
+test-artifacts/slides/), Devanagari included."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,15 +27,17 @@ import httpx
 import pytest
 import typer
 import uvicorn
-from babel.dates import format_date
 from pptx import Presentation
 from pptx.chart.chart import Chart
 from pptx.shapes.graphfrm import GraphicFrame
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner, Result
 
-from analytics.formatting import format_statistic, format_value
-from analytics.spreadsheet_text import spreadsheet_safe
+from analytics.formatting import format_day, format_month, format_statistic, format_value
+from analytics.insights import insight, unplaced
+from analytics.quarters import Quarter
+from cli.slides.text import sentence_start
+from cli.slides.words import Words, speaks_english, words_for
 from cli.slides_command import slides
 from server.app import create_app
 from settings import load_settings
@@ -235,6 +240,7 @@ query ($id: String!, $months: [Date!]!, $locale: String!, $month: Date!) {
     + """
   }
   metricDefinitions { name unit higherIsBetter }
+  apps { appId lastSale }
 }
 """
 )
@@ -258,25 +264,58 @@ def formatted(value: float | str, unit: str, locale: str, places: int | None = N
     exact = Decimal(str(value))
     if places is not None:
         exact = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-    return spreadsheet_safe(format_value(exact, unit, locale))
+    return format_value(exact, unit, locale)
 
 
-def expected_change(current: str, earlier: str | None, higher_is_better: bool, locale: str) -> str:
+def expected_change(
+    current: str, earlier: str | None, higher_is_better: bool, locale: str, words: Words
+) -> str:
+    _ = words.gettext
     if earlier is None:
-        return "no value a year earlier"
+        return _("no value a year earlier")
     if Decimal(earlier) == 0:
-        return "was zero a year earlier"
+        return _("was zero a year earlier")
     percent = (Decimal(current) - Decimal(earlier)) / abs(Decimal(earlier)) * 100
     rounded = percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
     if rounded == 0:
-        return "► flat"
+        return _("► flat")
     size = format_value(abs(rounded), "percent", locale)
     tone = "better" if (rounded > 0) == higher_is_better else "worse"
-    return f"▲ up {size} · {tone}" if rounded > 0 else f"▼ down {size} · {tone}"
+    arrow = "▲ up" if rounded > 0 else "▼ down"
+    return _(f"{arrow} {{size}} · {tone}").format(size=size)
+
+
+def expected_insight(
+    comparison: dict[str, Any], name: str, definition: dict[str, Any], locale: str, words: Words
+) -> str:
+    """The API's sentence in English; in another locale the same rule's sentence, with the
+    deck's words and the locale's numbers."""
+    if speaks_english(locale):
+        return str(comparison["insight"])
+    shown = format_value(Decimal(str(comparison["customerValue"])), definition["unit"], locale)
+    sector = "Retail & E-commerce"
+    if not comparison["informative"]:
+        return unplaced(metric=name, formatted_value=shown, sector=sector, gettext=words.gettext)
+    return insight(
+        metric=name,
+        formatted_value=shown,
+        sector=sector,
+        percentile=comparison["customerPercentile"],
+        higher_is_better=definition["higherIsBetter"],
+        locale=locale,
+        gettext=words.gettext,
+    )
+
+
+def count(value: int | str, locale: str) -> str:
+    return format_value(Decimal(value), "count", locale)
 
 
 def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], locale: str) -> None:
-    """Every number of the deck is the API's, formatted as the deck promises."""
+    """Every number of the deck is the API's, formatted as the deck promises, among the deck's
+    words in the locale's language."""
+    words = words_for(locale)
+    _ = words.gettext
     account = data["account"]
     definitions = {d["name"]: d for d in data["metricDefinitions"]}
     rows: dict[str, dict[str, dict[str, str]]] = {}
@@ -287,22 +326,27 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
     assert names == METRIC_NAMES
 
     title, headline, *rest = deck
-    assert title.texts["customer"] == spreadsheet_safe(account["name"])
-    assert title.texts["product"] == spreadsheet_safe(account["app"])
-    assert title.texts["details"] == f"Account R1\nSector: {account['industry']['name']}"
+    # Names as given: a slide is not a spreadsheet.
+    assert title.texts["customer"] == account["name"]
+    assert title.texts["product"] == account["app"]
+    assert title.texts["details"] == "\n".join(
+        [
+            _("Account {account}").format(account="R1"),
+            _("Sector: {sector}").format(sector=account["industry"]["name"]),
+        ]
+    )
 
     assert headline.tables["headline table"][1:] == [
         [
             label(name),
-            spreadsheet_safe(rows[name][month]["formattedValue"]),
-            spreadsheet_safe(rows[name][earlier]["formattedValue"])
-            if earlier in rows[name]
-            else "—",
+            rows[name][month]["formattedValue"],
+            rows[name][earlier]["formattedValue"] if earlier in rows[name] else "—",
             expected_change(
                 rows[name][month]["value"],
                 rows[name][earlier]["value"] if earlier in rows[name] else None,
                 definitions[name]["higherIsBetter"],
                 locale,
+                words,
             ),
             "",
         ]
@@ -319,7 +363,7 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
     assert headline.series("trend revenue")[1]["Revenue"][4] is None
 
     sector = rest[0]
-    assert sector.title == "Sector position"
+    assert sector.title == _("Sector position")
     table = sector.tables["comparison table"]
     chart_categories, chart_series = sector.series("percentile chart")
     assert chart_categories == [label(name) for name in names]
@@ -329,16 +373,17 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
         assert comparison["customerPercentile"] is not None
         # A sector's figure of counts keeps at most one fraction digit.
         sector_figures = [
-            spreadsheet_safe(format_statistic(Decimal(str(comparison[f])), unit, locale))
+            format_statistic(Decimal(str(comparison[f])), unit, locale)
             for f in ("sectorP50", "sectorP90")
         ]
-        shown = str(comparison["customerPercentile"])
+        shown = count(comparison["customerPercentile"], locale)
         if comparison["informative"]:
             percentiles.append(float(comparison["customerPercentile"]))
         else:
             # Too imprecise to place the value: said in the table, no bar drawn.
-            sector_figures = [f"{figure} (too imprecise)" for figure in sector_figures]
-            shown = "too imprecise"
+            imprecise = _("too imprecise")
+            sector_figures = [f"{figure} ({imprecise})" for figure in sector_figures]
+            shown = imprecise
             percentiles.append(None)
         assert table[r] == [
             label(name),
@@ -346,56 +391,90 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
             *sector_figures,
             shown,
         ]
-    assert chart_series == {"Percentile in the sector": percentiles}
+    assert chart_series == {_("Percentile in the sector"): percentiles}
     if not all(account[name]["informative"] for name in names):
-        assert "'Too imprecise'" in sector.texts["footnote"]
-    assert sector.texts["insights"].splitlines() == [account[name]["insight"] for name in names]
+        assert sentence_start(_("too imprecise")) in sector.texts["footnote"]
+    assert sector.texts["insights"].splitlines() == [
+        expected_insight(account[name], name, definitions[name], locale, words) for name in names
+    ]
     kinds = {account[name]["figureKind"] for name in names}
     assert len(kinds) == 1
     kind = kinds.pop()
-    words = {"EXACT": "are exact", "DIFFERENTIALLY_PRIVATE": "are differentially private"}
-    assert words[kind] in sector.texts["footnote"]
+    notes = {"EXACT": _(EXACT_NOTE), "DIFFERENTIALLY_PRIVATE": _(PRIVATE_NOTE)}
+    assert notes[kind] in sector.texts["footnote"]
 
     sales_slide, credit_slide, method = rest[1:]
     profile = account["salesProfile"]
+    (last_sale,) = [a["lastSale"] for a in data["apps"] if a["appId"] == account["app"]]
+    so_far = _("so far: to {day}").format(day=format_day(dt.date.fromisoformat(last_sale), locale))
+
+    def quarter_cell(quarter: str) -> str:
+        # A quarter not over on the latest sale on record says so, as the dashboard does.
+        if Quarter.parse(quarter).last_day > dt.date.fromisoformat(last_sale):
+            return f"{quarter}\n{so_far}"
+        return quarter
+
+    def segment(name: str) -> str:
+        return _(name.replace("_", " ").capitalize())
+
     assert sales_slide.tables["quarters table"][1:] == [
         [
-            q["quarter"],
+            quarter_cell(q["quarter"]),
             formatted(q["orders"], "count", locale),
             formatted(q["revenue"], "count", locale),
-            q["frequencySegment"].replace("_", " ").capitalize(),
-            q["monetarySegment"].replace("_", " ").capitalize()
-            + (" (profit)" if q["monetaryIsProfit"] else ""),
+            segment(q["frequencySegment"]),
+            segment(q["monetarySegment"]) + (f" {_('(profit)')}" if q["monetaryIsProfit"] else ""),
         ]
         for q in profile["quarters"]
     ]
     assert sales_slide.series("revenue chart") == (
         [q["quarter"] for q in profile["quarters"]],
-        {"Revenue": [float(q["revenue"]) for q in profile["quarters"]]},
+        {_("Revenue"): [float(q["revenue"]) for q in profile["quarters"]]},
     )
     # The days count to the day the API names (the app's latest sale; today for an account key).
     as_of = dt.date.fromisoformat(profile["recencyAsOf"])
     last = dt.date.fromisoformat(profile["lastPurchase"])
     assert (as_of - last).days == profile["daysSinceLastPurchase"]
-    assert (
-        f"{profile['daysSinceLastPurchase']} days before "
-        f"{format_date(as_of, 'medium', locale=locale)}"
-    ) in sales_slide.texts["subtitle"]
+    subtitle = sales_slide.texts["subtitle"]
+    assert f"{count(profile['daysSinceLastPurchase'], locale)} " in subtitle
+    assert format_day(as_of, locale) in subtitle
+    if words.language is None:
+        assert (
+            f"{profile['daysSinceLastPurchase']} days before {format_day(as_of, locale)}"
+        ) in subtitle
 
     risk = account["creditRisk"]
-    assert credit_slide.texts["credit score"] == f"{risk['score']} / 100"
+    assert credit_slide.texts["credit score"] == f"{count(risk['score'], locale)} / 100"
     assert credit_slide.series("credit score chart")[1] == {
-        "Credit score": [float(risk["score"]), float(100 - risk["score"])]
+        _("Credit score"): [float(risk["score"]), float(100 - risk["score"])]
     }
     assert credit_slide.tables["credit table"][1:] == [
-        ["Days sales outstanding", formatted(risk["daysSalesOutstanding"], "days", locale, 1)],
-        ["Overdue share", formatted(risk["overdueShare"] * 100, "percent", locale, 1)],
-        ["Average days late", formatted(risk["averageDaysLate"], "days", locale, 1)],
-        ["Invoiced in the DSO period", formatted(risk["invoiced"], "count", locale)],
-        ["Outstanding", formatted(risk["outstanding"], "count", locale)],
+        [_("Days sales outstanding"), formatted(risk["daysSalesOutstanding"], "days", locale, 1)],
+        [_("Overdue share"), formatted(risk["overdueShare"] * 100, "percent", locale, 1)],
+        [_("Average days late"), formatted(risk["averageDaysLate"], "days", locale, 1)],
+        [_("Invoiced in the DSO period"), formatted(risk["invoiced"], "count", locale)],
+        [_("Outstanding"), formatted(risk["outstanding"], "count", locale)],
     ]
-    assert "fewer than 5 distinct accounts" in method.texts["method"]
-    assert words[kind] in method.texts["method"]
+    cohort_rule = words.ngettext(COHORT_RULE.replace("accounts", "account"), COHORT_RULE, 5)
+    assert cohort_rule.format(minimum=count(5, locale), refusal=_("not enough peers to compare"))\
+        in method.texts["method"]  # fmt: skip
+    kind_words = {
+        "EXACT": _("This deck's sector figures are exact."),
+        "DIFFERENTIALLY_PRIVATE": _("This deck's sector figures are differentially private."),
+    }
+    assert kind_words[kind] in method.texts["method"]
+
+
+EXACT_NOTE = "Sector median and p90 are exact (internal access)."
+PRIVATE_NOTE = (
+    "Sector median and p90 are differentially private: drawn with calibrated noise when the "
+    "month was published, so that no other customer's value can be recovered; they can differ "
+    "from the exact figures."
+)
+COHORT_RULE = (
+    "Cohort rule: no sector figure is derived from fewer than {minimum} distinct accounts; "
+    "below that the API refuses it and this deck says \u201c{refusal}\u201d."
+)
 
 
 # -- the tests -------------------------------------------------------------------------------
@@ -417,6 +496,18 @@ def out(tmp_path: Path) -> Path:
     return directory
 
 
+# Words no French or German sentence of the deck has: the deck's own English left untranslated.
+ENGLISH = re.compile(r"\b(the|of|and|your|is|are|to|from|than|with|not|no|so far)\b", re.I)
+
+
+def own_words(deck: list[SlideContent]) -> str:
+    """The deck's text without the data's own English: metric names, the app, the customer."""
+    everything = "\n".join(slide.all_text() for slide in deck)
+    for data in (EVIL_NAME, *(name.replace("_", " ") for name in METRIC_NAMES)):
+        everything = re.sub(re.escape(data), "", everything, flags=re.I)
+    return everything
+
+
 async def test_deck_shows_the_apis_numbers(
     world: AsyncEngine, database_url: str, client: GraphQLClient, out: Path
 ) -> None:
@@ -426,24 +517,107 @@ async def test_deck_shows_the_apis_numbers(
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"Wrote {output}: 6 slides for {EVIL_NAME} (R1), 2023-04"
+    assert "note:" not in result.stderr  # French is shipped
     assert _names(out) == ["deck.pptx"]  # no temporary file left
 
     deck = read_deck(output)
     assert [slide.title for slide in deck] == [
         "",
-        "Headline metrics",
-        "Sector position",
-        "Purchase story (RFM)",
-        "Credit risk",
-        "How these numbers are made",
+        "Indicateurs clés",
+        "Position dans le secteur",
+        "Historique d'achats (RFM)",
+        "Risque de crédit",
+        "Comment ces chiffres sont établis",
     ]
-    # A name that a spreadsheet would run as a formula is shown as text.
-    assert deck[0].texts["customer"] == "'" + EVIL_NAME
-    assert deck[0].texts["month"] == "ROI review · avril 2023"
-    assert deck[1].texts["subtitle"].startswith("Avril 2023 against avril 2022")
+    # The customer's name as given: the guard against formulas belongs to spreadsheets.
+    assert deck[0].texts["customer"] == EVIL_NAME
+    assert deck[0].texts["month"] == "Bilan du ROI · avril 2023"
+    assert (
+        deck[1].texts["subtitle"] == "Avril 2023 comparé à avril 2022, et les douze derniers mois"
+    )
+    # Sentences in French, their numbers French: 11 h 24 min, 17 %, 5 avr. 2023.
+    assert deck[2].texts["insights"].splitlines()[0] == (
+        "Votre valeur de minutes saved, 11\u202fh 24\xa0min, se situe dans le quartile inférieur "
+        "de Retail & E-commerce\xa0: égale ou supérieure à celle de 17\xa0% des comptes du "
+        "secteur."
+    )
+    assert deck[3].texts["subtitle"] == (
+        "Client depuis le 5 juil. 2022\xa0; dernier achat le 5 avr. 2023, 0 jour avant le "
+        "5 avr. 2023\xa0: un client récent"
+    )
+    assert deck[3].tables["quarters table"][-1][0] == "2023-Q2\nen cours\xa0: jusqu'au 5 avr. 2023"
+    assert "part en retard (0,4)" in deck[4].texts["footnote"]
+    assert ENGLISH.findall(own_words(deck)) == []
     data = await client.data(API_QUERY, api_variables("R1", "fr"))
     check_deck_against_api(deck, data, "fr")
-    assert "(the local database)" in deck[-1].texts["method"]
+    assert "(la base de données locale)" in deck[-1].texts["method"]
+
+
+async def test_a_german_deck_with_swiss_numbers(
+    world: AsyncEngine, database_url: str, client: GraphQLClient, out: Path
+) -> None:
+    """de_CH finds the German catalogue (as gettext looks: de_CH, then de); its numbers are
+    Swiss (an apostrophe between thousands)."""
+    output = out / "deck.pptx"
+    result = await run_slides(
+        database_url, "--account", "R1", "--locale", "de_CH", "-o", str(output)
+    )
+    assert result.exit_code == 0, result.output
+    deck = read_deck(output)
+    assert [slide.title for slide in deck][1:] == [
+        "Kennzahlen im Überblick",
+        "Position in der Branche",
+        "Kaufhistorie (RFM)",
+        "Kreditrisiko",
+        "Wie diese Zahlen entstehen",
+    ]
+    assert deck[2].tables["comparison table"][3][1] == "EUR\xa011\u2019800.25"
+    assert deck[3].tables["quarters table"][-1][0] == "2023-Q2\nbisher: bis 05.04.2023"
+    assert ENGLISH.findall(own_words(deck)) == []
+    check_deck_against_api(
+        deck, await client.data(API_QUERY, api_variables("R1", "de_CH")), "de_CH"
+    )
+
+
+def complex_script_fonts(path: Path) -> dict[str, set[str | None]]:
+    """For each run of the deck with text, its text -> the complex-script fonts named on it."""
+    fonts: dict[str, set[str | None]] = {}
+    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    for slide in Presentation(str(path)).slides:
+        for run in slide.element.iterfind(".//a:r", ns):
+            font = run.find("a:rPr/a:cs", ns)
+            text = run.findtext("a:t", default="", namespaces=ns)
+            fonts.setdefault(text, set()).add(None if font is None else font.get("typeface"))
+    return fonts
+
+
+async def test_a_locale_without_a_catalogue_keeps_english_words(
+    world: AsyncEngine, database_url: str, client: GraphQLClient, out: Path
+) -> None:
+    """hi_IN: no Hindi catalogue is shipped. English words, Hindi numbers and dates, a note on
+    stderr that says so; Devanagari runs name a family that has its letters."""
+    output = out / "deck.pptx"
+    result = await run_slides(
+        database_url, "--account", "R1", "--locale", "hi_IN", "-o", str(output)
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: the deck's words are in English: there is no translation for hi_IN (shipped: "
+        "de, fr); its numbers and dates follow hi_IN"
+    ) in result.stderr.splitlines()
+    deck = read_deck(output)
+    assert [slide.title for slide in deck][1:3] == ["Headline metrics", "Sector position"]
+    assert deck[0].texts["month"] == f"ROI review · {format_month(MONTH, 'hi_IN')}"
+    assert deck[0].texts["month"] == "ROI review · अप्रैल 2023"
+    check_deck_against_api(
+        deck, await client.data(API_QUERY, api_variables("R1", "hi_IN")), "hi_IN"
+    )
+
+    fonts = complex_script_fonts(output)
+    devanagari = {text for text in fonts if re.search("[\u0900-\u097f]", text)}
+    assert "ROI review · अप्रैल 2023" in devanagari
+    assert all(fonts[text] == {"Noto Sans Devanagari"} for text in devanagari)
+    assert all(fonts[text] == {None} for text in set(fonts) - devanagari)
 
 
 async def test_the_month_defaults_to_the_last_full_month(
@@ -718,6 +892,33 @@ def _render(deck: Path, name: str, work: Path) -> list[Path]:
     return sorted(ARTIFACTS.glob(f"{name}-*.png"))
 
 
+def _devanagari_fonts() -> list[str]:
+    """The families fontconfig has for Hindi; without one the Devanagari deck is not rendered
+    (skipped, or failed where CI requires it: .ci/run installs fonts-noto-core)."""
+    fc_list = shutil.which("fc-list")
+    found = (
+        subprocess.run(
+            [fc_list, ":lang=hi", "family"], check=True, capture_output=True, text=True
+        ).stdout.split()
+        if fc_list
+        else []
+    )
+    if not found:
+        reason = "no font for Devanagari is installed (Debian: fonts-noto-core)"
+        if REQUIRE_LIBREOFFICE:
+            pytest.fail(f"PROFILING_REQUIRE_LIBREOFFICE=1 but {reason}")
+        pytest.skip(reason)
+    return found
+
+
+def _pdf_fonts(pdf: Path) -> str:
+    pdffonts = shutil.which("pdffonts")
+    assert pdffonts is not None, "pdffonts comes with pdftoppm (poppler-utils)"
+    return subprocess.run(
+        [pdffonts, str(pdf)], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_decks_open_in_libreoffice(world: AsyncEngine, database_url: str, out: Path) -> None:
     _renderers()
@@ -729,3 +930,20 @@ async def test_decks_open_in_libreoffice(world: AsyncEngine, database_url: str, 
         assert len(pages) == len(Presentation(str(output)).slides) == 6
         # A page with a slide on it is not a blank image.
         assert all(size > 5_000 for size in _sizes(pages))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_hindi_deck_is_drawn_with_a_devanagari_font(
+    world: AsyncEngine, database_url: str, out: Path
+) -> None:
+    """The Devanagari month names are drawn with the family the runs name, not boxes."""
+    _renderers()
+    _devanagari_fonts()
+    output = out / "hindi.pptx"
+    result = await run_slides(
+        database_url, "--account", "R1", "--locale", "hi_IN", "-o", str(output)
+    )
+    assert result.exit_code == 0, result.output
+    pages = await asyncio.to_thread(_render, output, "hindi", out)
+    assert len(pages) == 6
+    assert "NotoSansDevanagari" in await asyncio.to_thread(_pdf_fonts, out / "hindi.pdf")
