@@ -2,7 +2,8 @@
 
 Three queries: the account with thirteen months of metrics (the deck's month, the eleven
 before it, and the same month a year earlier), its sales profile, its credit risk as it stood
-at the end of the deck's month and the metric definitions; its sector comparisons, a few
+at the end of the deck's month, the metric definitions and the apps' latest sales (a quarter
+that ends after its app's is not over in the data); its sector comparisons, a few
 metrics per query (aliases are limited); and the cohort minimum of the month's pulse report.
 Names and months travel as variables, never inside the query text."""
 
