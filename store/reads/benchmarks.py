@@ -80,15 +80,20 @@ async def published_value_months(
         )
         .join(ACCOUNT_TABLE, account.account_id == metric.entity_id)
         .where(
+            # The ids and the names apart, not the pairs as row values: SQLite walks every
+            # account-level value for a row-value IN, and probes the primary key for these.
             metric.level == Level.ACCOUNT,
-            tuple_(metric.entity_id, metric.metric_name).in_(keys),
+            metric.entity_id.in_(sorted({account_id for account_id, _ in keys})),
+            metric.metric_name.in_(sorted({name for _, name in keys})),
             account_visible(scope),
         )
         .order_by(metric.entity_id, metric.metric_name, metric.effective_date.desc())
     )
+    wanted = set(keys)
     months: dict[AccountMetricKey, list[dt.date]] = defaultdict(list)
     for account_id, metric_name, month in rows:
-        months[account_id, metric_name].append(month)
+        if (account_id, metric_name) in wanted:
+            months[account_id, metric_name].append(month)
     return months
 
 
