@@ -149,6 +149,7 @@ def test_each_metric_is_placed_in_its_latest_month_with_a_value(
     tickets = _position(browser, "tickets")
     assert "refused" in tickets.get_attribute("class")
     assert "Not enough peers to compare" in tickets.text
+    assert "No value of this customer in a published month." in tickets.text
     assert tickets.get_attribute("data-month") == OCTOBER
     caption = browser.find_element("css selector", "#positions h3").text
     assert "each metric in the latest published month with this customer's value" in caption
