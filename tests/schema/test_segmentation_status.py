@@ -83,3 +83,18 @@ async def test_one_statement_more_and_only_without_segments(
         counts[quarter] = sql_statements.count
     # The app, the counts; then, for a quarter without segments, whether it has sales.
     assert counts == {"2024-Q1": 2, "2024-Q2": 3, "2024-Q4": 3}, sql_statements.statements
+
+
+async def test_a_query_asked_again_reads_the_quarter_once(
+    client: GraphQLClient, gappy: None, sql_statements: StatementCounter
+) -> None:
+    """From its second time, a query runs on the direct path, which hands an operation with
+    enum values back to graphql-core to run again: the quarter is still read once."""
+    query = """{ segmentation(quarter: "2024-Q1", app: "gap") {
+        quarter frequency { counts { segment accounts } } } }"""
+    counts = []
+    for _ in range(3):
+        sql_statements.reset()
+        await client.data(query)
+        counts.append(sql_statements.count)
+    assert counts == [2, 2, 2], sql_statements.statements
