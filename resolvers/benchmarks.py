@@ -30,7 +30,13 @@ from resolvers.context import RequestContext
 from resolvers.errors import UserError, bad_input, month_not_published
 from resolvers.figures import FigureKind, Figures, cohort_figures, figure_kind, refusal
 from resolvers.formatted_values import formatted_value
-from store.records import AccountRecord, CohortRecord, DefinitionRecord, IndustryRecord
+from store.records import (
+    AccountRecord,
+    CohortMembers,
+    CohortRecord,
+    DefinitionRecord,
+    IndustryRecord,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,16 +197,32 @@ async def account_comparison(
     metric: str,
     effective_date: dt.date | None,
     last_full: bool,
+    latest_with_value: bool = False,
 ) -> ComparisonView | None:
-    """Where the account ranks in its sector's frozen cohort; None when it has no value there."""
+    """Where the account ranks in its sector's frozen cohort; None when it has no value there.
+    With `latest_with_value`, in the latest published month whose cohort has its value."""
     definition = await metric_definition(context, metric)
-    month = await published_month(context, effective_date=effective_date, last_full=last_full)
-    if account.industry_id is None:
+    members: CohortMembers | None
+    if latest_with_value:
+        if effective_date is not None or last_full:
+            raise bad_input(
+                "latestWithValue picks the month itself: pass it without effectiveDate "
+                "and lastFullMonth"
+            )
+        found_month = await _latest_month_with_value(context, account, metric)
+        if found_month is None:
+            return None
+        month, members = found_month
+    else:
+        month = await published_month(context, effective_date=effective_date, last_full=last_full)
+        if account.industry_id is None:
+            return None
+        members = await context.benchmarks.members_by_key.load((account.industry_id, metric, month))
+    if account.industry_id is None or members is None:
+        return None
+    if account.account_id not in members.account_ids:
         return None
     key = (account.industry_id, metric, month)
-    members = await context.benchmarks.members_by_key.load(key)
-    if members is None or account.account_id not in members.account_ids:
-        return None
     value = members.values[members.account_ids.index(account.account_id)]
     cohort = await context.benchmarks.cohort_by_key.load(key)
     found = await cohort_figures(context, cohort)
@@ -251,6 +273,37 @@ async def account_comparison(
         found.accuracy,
         found.informative,
     )
+
+
+async def _latest_month_with_value(
+    context: RequestContext, account: AccountRecord, metric: str
+) -> tuple[dt.date, CohortMembers] | None:
+    """The latest published month whose frozen cohort of the account's sector has the
+    account's value of the metric, with that cohort's members. Usually the month of its latest
+    value; an earlier one when that month is not published, or was published before the value
+    came (or before the account joined the sector): then each month back costs one more batch
+    of reads, as rare as such late data is."""
+    if not await context.published_months():
+        raise month_not_published("No month has been published yet")
+    if account.industry_id is None:
+        return None
+    months = await context.loaders.published_value_months_by_key.load((account.account_id, metric))
+    for month in months:
+        members = await context.benchmarks.members_by_key.load((account.industry_id, metric, month))
+        if members is not None and account.account_id in members.account_ids:
+            return month, members
+    return None
+
+
+async def comparison_benchmark(context: RequestContext, view: ComparisonView) -> BenchmarkView:
+    """The sector's benchmark of the month and metric a comparison was made in, as
+    sectorBenchmarks gives it to this key (from the loads the comparison made)."""
+    sector = await context.loaders.industry_by_id.load(view.sector)
+    if sector is None:  # the comparison was made in this sector's frozen cohort
+        raise ValueError(f"no industry {view.sector!r}")
+    definition = await metric_definition(context, view.metric)
+    cohort = await context.benchmarks.cohort_by_key.load((view.sector, view.metric, view.month))
+    return await _view(context, sector, definition, view.month, cohort)
 
 
 def _customer_percentile(

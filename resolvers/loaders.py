@@ -12,6 +12,7 @@ fifth of the large query's time (docs/performance.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,15 +23,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
 from analytics.credit import LedgerEntry
+from analytics.quarters import Quarter
 from resolvers.shared_loader import SharedLoader
 from settings import SegmentOptions
 from store.column_rows import MetricRun
 from store.jobs.segment_settings import KeptOptions, effective_options, kept_options
 from store.reads import account_metrics as account_metric_reads
+from store.reads import benchmarks as benchmark_reads
 from store.reads import entities as reads
 from store.reads import quarter_members as quarter_reads
 from store.reads import sales as sales_reads
 from store.reads.account_metrics import AccountWithMetrics
+from store.reads.benchmarks import AccountMetricKey
 from store.reads.entities import MetricFilter
 from store.records import (
     AccountPage,
@@ -46,6 +50,7 @@ from store.sales_records import (
     QuarterChanges,
     QuarterKey,
     SalesProfileRecord,
+    SegmentationRecord,
     ValueCreditRecord,
 )
 from store.scope import Scope
@@ -206,6 +211,16 @@ class Loaders:
         return SharedLoader(load_fn=partial(_accounts_with_metrics, self.reader, self.scope))
 
     @cached_property
+    def published_value_months_by_key(self) -> DataLoader[AccountMetricKey, list[dt.date]]:
+        # The months a comparison with `latestWithValue` may be made in, latest first.
+        scope = self.scope
+        return _by_key(
+            self.reader,
+            lambda c, keys: benchmark_reads.published_value_months(c, keys=keys, scope=scope),
+            list,
+        )
+
+    @cached_property
     def sales_profile_by_account(self) -> DataLoader[str, SalesProfileRecord | None]:
         scope = self.scope
         return _by_key(
@@ -231,6 +246,13 @@ class Loaders:
             lambda c, ids: sales_reads.ledgers_by_account(c, account_ids=ids, scope=scope),
             list,
         )
+
+    @cached_property
+    def segmentation_by_quarter(self) -> DataLoader[QuarterKey, SegmentationRecord | None]:
+        # Kept for the request: an operation the direct path hands back to graphql-core runs
+        # again (schema/execution/direct.py), and must not read the quarter twice. None: no
+        # such app.
+        return SharedLoader(load_fn=partial(_segmentations, self.reader))
 
     @cached_property
     def changes_by_quarter(self) -> DataLoader[QuarterKey, QuarterChanges]:
@@ -261,6 +283,26 @@ class Loaders:
         return _by_key(
             self.reader, partial(_segment_options, self.segment_options), _no_default, unique=True
         )
+
+
+async def _segmentations(
+    reader: Reader, keys: Sequence[QuarterKey]
+) -> list[SegmentationRecord | None]:
+    # A request asks for one quarter: the keys are read one after the other.
+    async def read(connection: AsyncConnection) -> list[SegmentationRecord | None]:
+        found: list[SegmentationRecord | None] = []
+        for key in keys:
+            exists = await sales_reads.app_exists(connection, app=key.app)
+            found.append(
+                await sales_reads.segmentation(
+                    connection, app=key.app, quarter=Quarter.parse(key.quarter)
+                )
+                if exists
+                else None
+            )
+        return found
+
+    return await reader.read(read)
 
 
 async def _segment_options(

@@ -6,12 +6,9 @@ An app the request's key may not see is NOT_FOUND, exactly like an app that does
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from analytics.quarters import BadQuarter, Quarter
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input, not_found
-from store.reads import sales as sales_reads
 from store.sales_records import (
     QuarterKey,
     SegmentationRecord,
@@ -32,13 +29,7 @@ async def segmentation(context: RequestContext, *, quarter: str, app: str) -> Se
     chosen = check_quarter(quarter)
     if not context.scope.sees_app(app):
         raise not_found("app", app)
-
-    async def read(connection: AsyncConnection) -> SegmentationRecord | None:
-        if not await sales_reads.app_exists(connection, app=app):
-            return None
-        return await sales_reads.segmentation(connection, app=app, quarter=chosen)
-
-    found = await context.reader.read(read)
+    found = await context.loaders.segmentation_by_quarter.load(QuarterKey(app, chosen.label))
     if found is None:
         raise not_found("app", app)
     return found

@@ -10,7 +10,8 @@ import datetime as dt
 import strawberry
 
 from analytics.months import days_in_month
-from resolvers.benchmarks import BenchmarkView, ComparisonView, PulseView
+from resolvers.benchmarks import BenchmarkView, ComparisonView, PulseView, comparison_benchmark
+from resolvers.context import RequestContext
 from resolvers.errors import cohort_too_small
 from resolvers.formatted_values import currency_of
 from schema.accuracy_types import (
@@ -21,6 +22,8 @@ from schema.accuracy_types import (
 )
 from schema.enums import FigureKind
 from schema.limits import field_cost, typical
+
+Info = strawberry.Info[RequestContext, None]
 
 SECTOR_BENCHMARK_DOC = """Percentiles of one metric across the accounts of one sector for one
 month, linear interpolation (PostgreSQL percentile_cont, numpy's default). When fewer than 5
@@ -211,6 +214,13 @@ class CustomerComparison:
     )
     def informative(self) -> bool | None:
         return self.view.informative
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The sector's benchmark of the metric in the month compared, as "
+        "sectorBenchmarks gives it to this key for that month (refused field by field like it)."
+    )
+    async def benchmark(self, info: Info) -> SectorBenchmark:
+        return SectorBenchmark(view=await comparison_benchmark(info.context, self.view))
 
 
 @strawberry.type(

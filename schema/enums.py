@@ -16,8 +16,9 @@ from strawberry.types.enum import has_enum_definition
 from analytics.credit import CreditSegment
 from analytics.segments import Segment
 from resolvers.figures import FigureKind
+from store.sales_records import SegmentationStatus
 
-__all__ = ["CreditSegment", "FigureKind", "Segment", "described_enum"]
+__all__ = ["CreditSegment", "FigureKind", "Segment", "SegmentationStatus", "described_enum"]
 
 
 def described_enum(cls: type[Enum], *, description: str, values: Mapping[str, str]) -> None:
@@ -79,5 +80,24 @@ described_enum(
         "LOW_RISK": "A score at or above the low-risk threshold (70 by default).",
         "MEDIUM_RISK": "A score between the two thresholds (40 to 69 by default).",
         "HIGH_RISK": "A score below the high-risk threshold (40 by default).",
+    },
+)
+
+described_enum(
+    SegmentationStatus,
+    description=(
+        "What a quarter's segmentation rests on: the segment job's segments of the quarter, "
+        "no sale at all in it, or sales that have not been segmented yet."
+    ),
+    values={
+        "SEGMENTED": "The app's accounts with orders in the quarter have their segments.",
+        "NO_SALES": (
+            "No account of the app has a sale in the quarter: there is nothing to segment, "
+            "and the quarter's counts are 0 (the previous quarter's, and who lapsed, still count)."
+        ),
+        "NOT_SEGMENTED": (
+            "The app has sales in the quarter, but the segment job has not derived segments "
+            "from them yet: the quarter's counts are 0 until `profiling segment` runs."
+        ),
     },
 )

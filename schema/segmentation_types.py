@@ -13,7 +13,7 @@ import strawberry
 from graphql import GraphQLError
 
 from resolvers import segmentation as segmentation_resolvers
-from schema.enums import CreditSegment, Segment
+from schema.enums import CreditSegment, Segment, SegmentationStatus
 from schema.limits import field_cost, fixed, typical
 from schema.types import Account, Info
 from store.sales_records import SegmentMeasure
@@ -143,6 +143,11 @@ class Segmentation:
     previous_quarter: str = strawberry.field(description="The quarter before it, 'YYYY-Qn'.")
     frequency: SegmentFlows = strawberry.field(description="Segments of orders.")
     monetary: SegmentFlows = strawberry.field(description="Segments of monetary value.")
+    status: SegmentationStatus = strawberry.field(
+        description="Whether the quarter's counts are segments (SEGMENTED), or why they are 0: "
+        "no sale in the quarter (NO_SALES), or sales the segment job has not segmented yet "
+        "(NOT_SEGMENTED)."
+    )
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="The accounts with orders in the quarter and a credit risk, by monetary "

@@ -83,6 +83,19 @@ CURSOR_DOC = "Opaque: pass it as `after` to get the edges that follow this one."
 CONNECTION_DOC = "A page of {entities}: pass pageInfo.endCursor as `after` for the next one."
 EDGES_DOC = "The page's {entities}, at most `first`."
 TOTAL_DOC = "How many {entities} the list has in all pages together."
+LatestWithValue = Annotated[
+    bool | None,
+    strawberry.argument(
+        description=(
+            "Compare in the latest published month in which this account has a value of the "
+            "metric: the month of its latest value when that month is published, else the "
+            "latest published month before it with its value (effectiveDate says which). Null "
+            "when no published month has its value; not with effectiveDate or lastFullMonth "
+            "(BAD_USER_INPUT)."
+        )
+    ),
+]
+
 COMPARISON_FIELD_DOC = (
     "Where this account ranks in its industry for one metric and month. Null when it has no value."
 )
@@ -150,6 +163,7 @@ class Account(Node):
         ],
         effective_date: EffectiveDate = None,
         last_full_month: PublishedLastFullMonth = False,
+        latest_with_value: LatestWithValue = False,
     ) -> CustomerComparison | None:
         record = await info.context.loaders.account_by_id.load(self.account_id)
         if record is None:
@@ -160,6 +174,7 @@ class Account(Node):
             metric=metric,
             effective_date=effective_date,
             last_full=bool(last_full_month),
+            latest_with_value=bool(latest_with_value),
         )
         return None if view is None else CustomerComparison(view=view)
 

@@ -77,12 +77,22 @@ class SegmentFlowsRecord(SegmentFlows):
         )
 
 
+class SegmentationStatus(StrEnum):
+    """What a quarter's segmentation rests on: segments, no sales at all, or sales that the
+    segment job has not turned into segments yet."""
+
+    SEGMENTED = "segmented"
+    NO_SALES = "no_sales"
+    NOT_SEGMENTED = "not_segmented"
+
+
 class SegmentationRecord(NamedTuple):
     app: str
     quarter: str
     previous_quarter: str
     frequency: SegmentFlowsRecord
     monetary: SegmentFlowsRecord
+    status: SegmentationStatus
 
 
 class QuarterKey(NamedTuple):

@@ -14,7 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.reads.entities import MetricFilter
 from store.records import CohortMembers, CohortRecord
-from store.tables import COHORT_TABLE, DEFINITION_TABLE, PUBLISHED_MONTH_TABLE
+from store.scope import Scope, account_visible
+from store.tables import (
+    ACCOUNT_TABLE,
+    COHORT_TABLE,
+    DEFINITION_TABLE,
+    METRIC_TABLE,
+    PUBLISHED_MONTH_TABLE,
+    Level,
+)
 
 cohort = COHORT_TABLE.c
 definition = DEFINITION_TABLE.c
@@ -52,6 +60,41 @@ async def published_months(connection: AsyncConnection) -> list[dt.date]:
         select(PUBLISHED_MONTH_TABLE.c.month).order_by(PUBLISHED_MONTH_TABLE.c.month)
     )
     return list(rows.scalars())
+
+
+AccountMetricKey = tuple[str, str]  # (account_id, metric_name)
+
+
+async def published_value_months(
+    connection: AsyncConnection, *, keys: Sequence[AccountMetricKey], scope: Scope
+) -> dict[AccountMetricKey, list[dt.date]]:
+    """The published months in which each account has a value of each metric, latest first
+    (none for an account the scope does not see): the months its comparison can be made in."""
+    metric, account = METRIC_TABLE.c, ACCOUNT_TABLE.c
+    rows = await connection.execute(
+        select(metric.entity_id, metric.metric_name, metric.effective_date)
+        .join_from(
+            METRIC_TABLE,
+            PUBLISHED_MONTH_TABLE,
+            PUBLISHED_MONTH_TABLE.c.month == metric.effective_date,
+        )
+        .join(ACCOUNT_TABLE, account.account_id == metric.entity_id)
+        .where(
+            # The ids and the names apart, not the pairs as row values: SQLite walks every
+            # account-level value for a row-value IN, and probes the primary key for these.
+            metric.level == Level.ACCOUNT,
+            metric.entity_id.in_(sorted({account_id for account_id, _ in keys})),
+            metric.metric_name.in_(sorted({name for _, name in keys})),
+            account_visible(scope),
+        )
+        .order_by(metric.entity_id, metric.metric_name, metric.effective_date.desc())
+    )
+    wanted = set(keys)
+    months: dict[AccountMetricKey, list[dt.date]] = defaultdict(list)
+    for account_id, metric_name, month in rows:
+        if (account_id, metric_name) in wanted:
+            months[account_id, metric_name].append(month)
+    return months
 
 
 async def cohorts_by_key(

@@ -19,6 +19,7 @@ from store.sales_records import (
     QuarterSegmentRecord,
     SalesProfileRecord,
     SegmentationRecord,
+    SegmentationStatus,
     SegmentFlowsRecord,
     SegmentMeasure,
 )
@@ -29,6 +30,7 @@ from store.tables import (
     CREDIT_RISK_TABLE,
     LEDGER_TABLE,
     QUARTER_SEGMENT_TABLE,
+    SALE_LINE_TABLE,
     SALES_PROFILE_TABLE,
 )
 
@@ -185,6 +187,7 @@ async def segmentation(
     def segment(value: str | None) -> Segment | None:
         return None if value is None else Segment(value)
 
+    segmented = any(r[1] is not None for r in rows)
     return SegmentationRecord(
         app=app,
         quarter=now,
@@ -201,4 +204,31 @@ async def segmentation(
             quarter=now,
             measure=SegmentMeasure.MONETARY,
         ),
+        status=(
+            SegmentationStatus.SEGMENTED
+            if segmented
+            # A quarter without segments: one statement more tells why.
+            else await _unsegmented_status(connection, app=app, quarter=quarter)
+        ),
+    )
+
+
+async def _unsegmented_status(
+    connection: AsyncConnection, *, app: str, quarter: Quarter
+) -> SegmentationStatus:
+    """NOT_SEGMENTED when the app has sales in the quarter (the segment job derives a
+    segment for every account with one), else NO_SALES."""
+    sale = SALE_LINE_TABLE.c
+    found = await connection.execute(
+        select(literal(1))
+        .select_from(SALE_LINE_TABLE)
+        .join(ACCOUNT_TABLE, account.account_id == sale.account_id)
+        .where(
+            account.app_id == app,
+            sale.sale_date.between(quarter.first_day, quarter.last_day),
+        )
+        .limit(1)
+    )
+    return (
+        SegmentationStatus.NO_SALES if found.first() is None else SegmentationStatus.NOT_SEGMENTED
     )

@@ -1,6 +1,9 @@
 // One customer's story from at most two GraphQL requests, sent together: the account with
-// its metrics, sales profile, credit risk and a comparison per metric (request 1), and its
-// sector's benchmark per metric (request 2, when the account has a sector).
+// its metrics, sales profile, credit risk and a comparison per metric, each in the latest
+// published month with the customer's value and with its sector's benchmark of that month
+// (request 1), and its sector's benchmark per metric in the latest published month, for the
+// metrics the customer has no value of in any published month (request 2, when the account
+// has a sector).
 
 import { ApiError, errorLine, graphql, sortErrors } from "./api.js";
 import { imprecision, lineChart, positionBar } from "./charts.js";
@@ -26,9 +29,13 @@ function aliased(metrics) {
   return metrics.slice(0, MAX_ALIASES).map((metric, index) => ({ alias: `m${index}`, metric }));
 }
 
+// Each metric is compared in the month of the customer's latest value when that month is
+// published, else in the latest published month before it with its value (latestWithValue):
+// a month published with some metrics only leaves the others their earlier comparison. The
+// fields once, in a fragment: the server counts every token of a query.
 export function accountQuery(metrics) {
   const comparisons = aliased(metrics)
-    .map(({ alias, metric }) => `${alias}: comparison(metric: ${JSON.stringify(metric)}) { ${POSITION_FIELDS} }`)
+    .map(({ alias, metric }) => `${alias}: comparison(metric: ${JSON.stringify(metric)}, latestWithValue: true) { ...Position }`)
     .join("\n    ");
   return `query DashboardCustomer($accountId: String!) {
   account(accountId: $accountId) {
@@ -42,7 +49,8 @@ export function accountQuery(metrics) {
     creditRisk { score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding }
     ${comparisons}
   }
-}`;
+}
+fragment Position on CustomerComparison { ${POSITION_FIELDS} benchmark { ${BENCHMARK_FIELDS} } }`;
 }
 
 export function benchmarksQuery(metrics) {
@@ -206,56 +214,78 @@ function metricsSection(account, definitions) {
   );
 }
 
+// The benchmark a metric's position is drawn from, and the month it describes: the one of the
+// metric's comparison (the latest published month with the customer's value), else the latest
+// published month's (request 2), where the customer has no value to place.
+function positionOf(comparison, sector, metric) {
+  if (comparison && comparison.benchmark) {
+    return { benchmark: comparison.benchmark, own: comparison.customerValue, month: comparison.effectiveDate };
+  }
+  const benchmark = sector.benchmarks.get(metric);
+  return { benchmark, own: null, month: benchmark ? benchmark.effectiveDate : null };
+}
+
+function monthLabel(month) {
+  return h("span", { class: "position-month muted", "data-month": month || "" }, month ? formatMonth(month) : "no published month");
+}
+
 function positionSection(account, definitions, sector, refusedComparisons) {
   if (!account.industry) {
     return h("section", { class: "panel", id: "positions" }, h("h3", {}, "Position in its sector"), h("p", { class: "placeholder" }, "This customer has no sector."));
   }
   const metrics = aliased([...definitions.keys()]);
-  let month = null;
+  const months = new Set();
   let figureKind = null;
   const rows = metrics.map(({ alias, metric }) => {
     const definition = definitions.get(metric);
     const format = (value) => formatInUnit(value, definition);
     const comparison = account[alias];
-    const benchmark = sector.benchmarks.get(metric);
+    const { benchmark, own, month } = positionOf(comparison, sector, metric);
     const name = h(
       "span",
       { class: "metric-name" },
       metric.replace(/_/g, " "),
-      definition && !definition.higherIsBetter ? h("span", { class: "muted small" }, " (lower is better)") : null
+      definition && !definition.higherIsBetter ? h("span", { class: "muted small" }, " (lower is better)") : null,
+      " ",
+      monthLabel(month)
     );
+    if (month) {
+      months.add(month);
+    }
     if (benchmark) {
-      month = month || benchmark.effectiveDate;
       figureKind = figureKind || benchmark.figureKind;
     }
     if (!benchmark || !benchmark.publishable) {
       return h(
         "li",
-        { class: "position refused", "data-metric": metric },
+        { class: "position refused", "data-metric": metric, "data-month": month || "" },
         name,
         h("span", { class: "refusal" }, "Not enough peers to compare"),
         h(
           "span",
           { class: "muted" },
-          comparison ? `This customer: ${format(comparison.customerValue)}. ` : "",
-          benchmark ? "Fewer than 5 accounts in the sector's cohort: its figures are not published." : "No benchmark for this month."
+          comparison ? `This customer: ${format(comparison.customerValue)}. ` : "No value of this customer in a published month. ",
+          benchmark
+            ? `Fewer than 5 accounts in the sector's cohort in ${formatMonth(month)}: its figures are not published.`
+            : "No published month to compare it in."
         )
       );
     }
-    const own = comparison ? comparison.customerValue : null;
     const percentile = comparison ? comparison.customerPercentile : null;
     const percentileRefused = refusedComparisons.has(alias) && percentile === null;
     return h(
       "li",
-      { class: "position", "data-metric": metric },
+      { class: "position", "data-metric": metric, "data-month": month },
       name,
-      positionBar(benchmark, own, { label: `${metric}: the sector's p25 to p90, its median and this customer`, format }),
+      positionBar(benchmark, own, { label: `${metric} in ${formatMonth(month)}: the sector's p25 to p90, its median and this customer`, format }),
       h(
         "span",
         { class: "figures" },
         h("span", {}, "Median ", h("strong", { class: "p50" }, format(benchmark.p50))),
         h("span", {}, "p25–p90 ", h("strong", { class: "band-text" }, `${format(benchmark.p25)} – ${format(benchmark.p90)}`)),
-        own === null ? h("span", { class: "muted" }, "No value this month") : h("span", {}, "This customer ", h("strong", { class: "own-value" }, format(own))),
+        own === null
+          ? h("span", { class: "muted" }, "No value of this customer in a published month")
+          : h("span", {}, "This customer ", h("strong", { class: "own-value" }, format(own))),
         percentile !== null
           ? h("span", { class: "percentile", "data-percentile": percentile }, `percentile ${percentile}`)
           : percentileRefused
@@ -265,13 +295,17 @@ function positionSection(account, definitions, sector, refusedComparisons) {
       )
     );
   });
-  const caption = month
-    ? `${account.industry.name}, ${formatMonth(month)}${figureKind === "DIFFERENTIALLY_PRIVATE" ? " (differentially private figures)" : ""}`
-    : account.industry.name;
+  // One month for every metric is said once; otherwise each row says its own.
+  const caption =
+    months.size === 1
+      ? `${account.industry.name}, ${formatMonth([...months][0])}`
+      : months.size > 1
+        ? `${account.industry.name}, each metric in the latest published month with this customer's value`
+        : account.industry.name;
   return h(
     "section",
     { class: "panel", id: "positions" },
-    h("h3", {}, "Position in its sector ", h("span", { class: "muted" }, caption)),
+    h("h3", {}, "Position in its sector ", h("span", { class: "muted" }, `${caption}${figureKind === "DIFFERENTIALLY_PRIVATE" ? " (differentially private figures)" : ""}`)),
     h("p", { class: "legend" }, h("span", { class: "swatch band" }), " 25th–90th percentile ", h("span", { class: "swatch median" }), " median ", h("span", { class: "swatch own" }), " this customer"),
     figureKind === "DIFFERENTIALLY_PRIVATE"
       ? h(

@@ -18,7 +18,7 @@ const FLOWS = `{
 
 export const SEGMENTATION_QUERY = `query DashboardQuarter($app: String!, $quarter: String!) {
   segmentation(app: $app, quarter: $quarter) {
-    app quarter previousQuarter
+    app quarter previousQuarter status
     frequency ${FLOWS}
     monetary ${FLOWS}
     valueByCreditRisk { monetarySegment creditSegment accounts }
@@ -88,15 +88,38 @@ export async function showQuarter(container, { app, quarter, showError }) {
       "header",
       { class: "customer-header" },
       h("h2", {}, `${segmentation.app} in ${segmentation.quarter}`),
-      h("p", { class: "facts" }, `Against ${segmentation.previousQuarter}. Segments rank each account's orders (frequency) and monetary value among the app's accounts of the quarter.`)
+      h("p", { class: "facts" }, `Against ${segmentation.previousQuarter}. Segments rank each account's orders (frequency) and monetary value among the app's accounts of the quarter.`),
+      statusNote(segmentation)
     ),
     h("div", { class: "columns" }, flowsPanel("frequency", "Orders (frequency)", segmentation), flowsPanel("monetary", "Monetary value", segmentation)),
     creditMatrix(segmentation)
   );
   container.dataset.quarter = segmentation.quarter;
+  container.dataset.status = segmentation.status;
   container.dataset.app = segmentation.app;
   container.dataset.state = "ready";
   container.removeAttribute("aria-busy");
+}
+
+// Why a quarter counts no account, in words: the API tells a quarter without sales from one
+// whose sales the segment job has not segmented yet.
+function statusNote(segmentation) {
+  const { app, quarter, previousQuarter, status } = segmentation;
+  if (status === "NO_SALES") {
+    return h(
+      "p",
+      { class: "status-note", id: "quarter-status", role: "note", "data-status": status },
+      `No sales of ${app} in ${quarter}: no account to segment. The ${previousQuarter} columns and the lapsed accounts still count that quarter.`
+    );
+  }
+  if (status === "NOT_SEGMENTED") {
+    return h(
+      "p",
+      { class: "status-note", id: "quarter-status", role: "note", "data-status": status },
+      `Sales of ${app} in ${quarter} are loaded but not segmented yet: the counts of ${quarter} are 0 until the segment job runs (profiling segment --app ${app}).`
+    );
+  }
+  return null;
 }
 
 function bySegment(counts) {
