@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.ingest.columns import ColumnSpec
@@ -145,6 +145,9 @@ class _Adopted:
     ) -> Sequence[str]:
         for_party = table("party_account")
         adopted = 0
+        # Most databases have none (exports loaded after their accounts): one look, no more.
+        if not await connection.scalar(select(exists().select_from(for_party))):
+            return []
         for start in range(0, len(self.account_ids), _ID_BATCH):
             batch = self.account_ids[start : start + _ID_BATCH]
             result = await connection.execute(
