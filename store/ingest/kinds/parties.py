@@ -178,13 +178,21 @@ class Parties:
         if key:
             earlier = self._earlier_by_key.get(key, ())
             if len(earlier) == 1:
-                return self._take(Link.EARLIER, earlier[0])
+                account = earlier[0]
+                return (
+                    account if account in self._new_accounts else self._take(Link.EARLIER, account)
+                )
             if earlier:
                 return self._ambiguous(
                     customer, match_name, earlier, " created for parties by earlier loads"
                 )
         if known is not None:
             return self._other_app(customer, known.app)
+        if key and name is None and not self._column_holds_ids:
+            # Another spelling of this name later in the file (`GUPTA TRADERS` after `Gupta
+            # Traders`) is this party too, as it will be on a reload; two ids of an id
+            # column are two parties, whatever their names.
+            self._earlier_by_key.setdefault(key, []).append(customer)
         return self._create(customer, name)
 
     def _real_accounts(self) -> dict[str, list[str]]:

@@ -103,3 +103,23 @@ def test_accounts_that_would_move_onto_each_other_are_refused() -> None:
     parties.resolve("Sharma", None)
     with pytest.raises(FileRejected, match="would each move to another of them"):
         parties.moved()
+
+
+def test_two_spellings_of_a_new_party_make_one_account_and_two_ids_two() -> None:
+    names = _parties()
+    names.customer_column("Particulars")
+    assert names.resolve("Gupta Traders", None) == "Gupta Traders"
+    assert names.resolve("GUPTA TRADERS.", None) == "Gupta Traders"
+    assert names.created()["accounts"] == ["Gupta Traders"]
+    assert names.notes() == ["Parties: 0 linked to existing accounts, 1 new account"]
+    # Reloaded, the first spelling's account is taken by both.
+    reloaded = _parties(**{"Gupta Traders": KnownAccount("x", "Gupta Traders", for_party=True)})
+    reloaded.customer_column("Particulars")
+    assert reloaded.resolve("GUPTA TRADERS.", None) == "Gupta Traders"
+    assert reloaded.resolve("Gupta Traders", None) == "Gupta Traders"
+
+    ids = _parties()
+    ids.customer_column("Customer Code")
+    assert ids.resolve("C-1", "Gupta Traders") == "C-1"
+    assert ids.resolve("C-2", "Gupta Traders") == "C-2"
+    assert ids.created()["accounts"] == ["C-1", "C-2"]
