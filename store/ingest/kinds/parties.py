@@ -37,7 +37,7 @@ from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.kinds.base import IngestOptions, table
 from store.ingest.party_moves import PartyMoves
 from store.ingest.plan import TableWrite, WriteMode
-from store.ingest.report import short_list
+from store.ingest.report import short_list, shown
 
 DEFAULT_APP = "default"
 # Words of a customer column's name that say it holds ids, not names: `Customer ID`,
@@ -105,6 +105,8 @@ class Parties:
         self._new_accounts: dict[str, str] = {}
         self._new_apps: list[str] = []
         self._links = dict.fromkeys(Link, 0)
+        # `party -> account` of the parties linked by name, for the user to check.
+        self._by_name: list[str] = []
         # Lines of the mapping that named a party of the file.
         self._mapped: set[int] = set()
         # Accounts created for parties by earlier loads -> the account their lines move to.
@@ -170,6 +172,7 @@ class Parties:
         if key:
             real = self._real_accounts().get(key, ())
             if len(real) == 1:
+                self._by_name.append(f"{shown(match_name)} -> {shown(real[0])}")
                 return self._link(Link.BY_NAME, customer, name, real[0])
             if real:
                 return self._ambiguous(customer, match_name, real, "")
@@ -321,6 +324,8 @@ class Parties:
             + (f" ({how})" if how else "")
             + (f", {new:,} new account{'' if new == 1 else 's'}" if new else ", no new account")
         ]
+        if self._by_name:
+            notes.append(short_list(self._by_name, "Linked by name", "parties linked by name"))
         if self._mapping is not None:
             unused = [
                 mapped.party

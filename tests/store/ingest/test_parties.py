@@ -82,6 +82,10 @@ async def test_a_day_book_links_its_parties_to_the_accounts_of_that_name(
     report = await ingest_file(engine, kind=SALES, path=DAYBOOK, app="sharma")
 
     assert "Parties: 3 linked to existing accounts (3 by name), 1 new account" in report.notes
+    assert (
+        "Linked by name: Ramesh Kumar & Sons -> RK-01, Gupta Enterprises -> GE-02, "
+        "Patel Hardware -> PH-05"
+    ) in report.notes
     assert await _lines_per_account(engine) == {
         "RK-01": 3,
         "GE-02": 2,
