@@ -1,4 +1,5 @@
-"""`profiling ingest KIND FILE [--app APP]`: load one file, all or nothing."""
+"""`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]`: load
+one file, all or nothing."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def _ingest(
     file: Path,
     app: str | None,
     columns: dict[str, str | None],
+    accounts: Path | None,
     console: Console,
 ) -> IngestReport:
     """Load on the settings' database: it is named first, created when missing, and a
@@ -38,6 +40,7 @@ def _ingest(
                 progress=RichProgress(bar),
                 columns=columns,
                 segment=settings.segment,
+                accounts=accounts,
             )
 
     return run_on_database(settings, job)
@@ -100,13 +103,25 @@ def ingest(
             ),
         ),
     ] = None,
+    accounts: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="MAPPING",
+            help=(
+                "Sales and ledger files: a CSV (or JSON Lines) with columns party,account_id "
+                "saying which existing account of the app each party of the export is, where "
+                "its name does not say it (two accounts share the name, or the export writes "
+                "it otherwise)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Load one file: every row or, if any row is bad, none (each bad row is listed)."""
     # Only the progress bar goes through Rich; results are plain lines, never wrapped.
     progress_console = Console(stderr=True)
     try:
         columns = _column_overrides(column)
-        report = _ingest(kind, file, app, columns, progress_console)
+        report = _ingest(kind, file, app, columns, accounts, progress_console)
     except IngestRejected as exc:
         # One write for all bad rows: a file may have a million of them.
         typer.echo("".join(f"{problem}\n" for problem in exc.problems), err=True, nl=False)

@@ -396,9 +396,22 @@ class SegmentSetting(SQLModel, table=True):
     high_risk_below: int | None = None
 
 
+class PartyAccount(SQLModel, table=True):
+    """An account that a sales or ledger load created for a party that matched no account of
+    its app (store/ingest/kinds/parties.py). Such an account yields to a real one: a party
+    links to a real account of the same name before it, and when a later load links its
+    party to another account (by name or by a mapping), its lines move there and it goes.
+    An accounts file that loads the id makes it a real account (the row is removed)."""
+
+    __tablename__ = "party_account"
+
+    account_id: str = Field(primary_key=True, foreign_key="account.account_id")
+
+
 SALE_LINE_TABLE = table_of(SaleLine)
 LEDGER_TABLE = table_of(LedgerEntry)
 QUARTER_SEGMENT_TABLE = table_of(QuarterSegment)
 SALES_PROFILE_TABLE = table_of(SalesProfile)
 CREDIT_RISK_TABLE = table_of(CreditRisk)
 SEGMENT_SETTING_TABLE = table_of(SegmentSetting)
+PARTY_ACCOUNT_TABLE = table_of(PartyAccount)

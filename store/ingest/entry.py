@@ -9,6 +9,7 @@ from typing import NoReturn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from settings import SegmentOptions
+from store.ingest.account_mapping import read_account_mapping
 from store.ingest.blocks import ColumnBlock
 from store.ingest.columns import ColumnMatcher
 from store.ingest.errors import FileRejected, IngestRejected, RowProblem
@@ -44,6 +45,7 @@ async def ingest_file(
     progress: IngestProgress | None = None,
     columns: Mapping[str, str | None] | None = None,
     segment: SegmentOptions | None = None,
+    accounts: Path | None = None,
 ) -> IngestReport:
     """Load one file of `kind`: every row or none.
 
@@ -53,9 +55,19 @@ async def ingest_file(
 
     Sales and ledger files guess their columns (`columns` overrides a guess: role -> column
     name, None for none) and recompute the segments of their apps (`segment` configures it).
+    Their parties link to the accounts of their app (`store.ingest.kinds.parties`); `accounts`
+    is a file mapping parties to account ids (`store.ingest.account_mapping`).
     """
+    if accounts is not None and LOADERS[kind].guess_columns is None:
+        raise FileRejected(
+            f"--accounts maps the parties of sales and ledger files; {kind} files name their "
+            f"accounts by id"
+        )
     options = IngestOptions(
-        app=app, columns=dict(columns or {}), segment=segment or SegmentOptions()
+        app=app,
+        columns=dict(columns or {}),
+        segment=segment or SegmentOptions(),
+        accounts=None if accounts is None else read_account_mapping(accounts),
     )
     try:
         return await _ingest(engine, kind=kind, path=path, options=options, progress=progress)
@@ -104,7 +116,7 @@ async def _ingest(
         progress.start(f"Scanning {path.name}", total=table_file.size)
         for _line, row in TableReader(table_file, matcher, progress):
             validator.observe(row)
-        validator.formats_known()
+        validator.formats_known(matcher.mapping)
     reader = TableReader(table_file, matcher, progress)
     problems: list[RowProblem] = []
     progress.start(f"Reading {path.name}", total=table_file.size)

@@ -79,6 +79,10 @@ class WritePlan:
     created: Mapping[str, Sequence[str]] = field(default_factory=dict)
     # What the loader wants the user to know, e.g. how it read the file's dates.
     notes: Sequence[str] = ()
+    # Work inside the same transaction before the writes (the sales and ledger kinds move
+    # the accounts earlier loads created for parties that now link to other accounts); it
+    # returns lines for the report.
+    before: Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]] | None = None
     # Work on the written rows inside the same transaction (the sales and ledger kinds
     # recompute their apps' segments); it returns lines for the report.
     after: Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]] | None = None

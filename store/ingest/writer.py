@@ -253,6 +253,7 @@ async def write_plan_on(
 ) -> WriteResult:
     """`write_plan` inside a transaction the caller holds."""
     changes: RowChanges | None = None
+    notes = list(await plan.before(connection, progress)) if plan.before is not None else []
     for write in plan.writes:
         if write.compare is not None:
             compared = await compare_rows(connection, write, write.compare)
@@ -262,5 +263,6 @@ async def write_plan_on(
                 progress.advance(changes.unchanged)
                 write = replace(write, rows=compared.changed_rows)
         await _write_table(connection, write, progress)
-    notes = await plan.after(connection, progress) if plan.after is not None else ()
+    if plan.after is not None:
+        notes += await plan.after(connection, progress)
     return WriteResult(notes=notes, changes=changes)

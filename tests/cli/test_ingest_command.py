@@ -226,3 +226,46 @@ def test_a_refused_export_shows_the_columns_it_took(database: Path, tmp_path: Pa
         "register.csv: 1 bad row out of 2; nothing was written "
         "(fix the listed lines and load the file again)",
     ]
+
+
+def test_a_day_book_says_how_its_parties_linked_and_a_mapping_settles_a_shared_name(
+    database: Path, tmp_path: Path
+) -> None:
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "account_id,name\nSE-1,Sharma Electricals\nSE-2,SHARMA ELECTRICALS\nGT-1,Gupta Traders\n",
+        encoding="utf-8",
+    )
+    daybook = tmp_path / "daybook.csv"
+    daybook.write_text(
+        "Day Book\n1-Apr-2025 to 30-Apr-2025\n\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+        '1-Apr-2025,Sharma Electricals,Sales,S/1,"1,000.00",\n'
+        '2-Apr-2025,Gupta Traders Pvt. Ltd.,Sales,S/2,"2,000.00",\n'
+        '3-Apr-2025,gupta traders,Sales,S/3,"3,000.00",\n'
+        '4-Apr-2025,Sharma Electricals,Sales,S/4,"4,000.00",\n',
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "parties.csv"
+    mapping.write_text("party,account_id\nSharma Electricals,SE-2\n", encoding="utf-8")
+    assert run(database, "accounts", str(accounts), "--app", "x").exit_code == 0
+
+    refused = run(database, "sales", str(daybook), "--app", "x")
+    mapped = run(database, "sales", str(daybook), "--app", "x", "--accounts", str(mapping))
+
+    assert refused.exit_code == 1
+    assert problems(refused)[0] == (
+        "line 5: party 'Sharma Electricals' has the name of 2 accounts of app 'x': 'SE-1', "
+        "'SE-2'; which one is not guessed: say it with --accounts FILE (a CSV with columns "
+        "party,account_id) (this stands for every line of the party)"
+    )
+    assert mapped.exit_code == 0, mapped.output
+    assert (
+        "Parties: 2 linked to existing accounts (1 by name, 1 by mapping), 1 new account"
+        in mapped.stdout.splitlines()
+    )
+    assert rows(database, "select account_id, count(*) from sale_line group by 1 order by 1") == [
+        ("GT-1", 1),
+        ("Gupta Traders Pvt. Ltd.", 1),
+        ("SE-2", 2),
+    ]

@@ -2,14 +2,17 @@
 
 An account's app is its row's `app`, else `--app`, else `default`; apps and industries the
 file names that do not exist yet are created. A load never moves an existing account to
-another app: such a row is bad.
+another app: such a row is bad. An account that a sales or ledger load created for a party
+becomes a real account when an accounts file loads its id (store/ingest/kinds/parties.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.ingest.columns import ColumnSpec
@@ -24,13 +27,17 @@ from store.ingest.kinds.base import (
     move_reason,
     optional,
     required,
+    table,
     table_write,
 )
 from store.ingest.plan import CompareBy, WriteMode, WritePlan
+from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
 from store.ingest.values import parse_bool, parse_count
 
 DEFAULT_APP = "default"
+# Ids per statement when the follow-up looks them up.
+_ID_BATCH = 1000
 
 COLUMNS = ColumnSpec(
     required=("account_id", "name"),
@@ -122,7 +129,37 @@ class AccountsValidator:
             writes=[apps, self._industries.write(), accounts],
             rows=len(self._rows),
             created={"apps": self._new_apps, "industries": self._industries.created},
+            after=_Adopted([row["account_id"] for row in self._rows]),
         )
+
+
+class _Adopted:
+    """The follow-up of an accounts load: accounts created for parties by sales or ledger
+    loads whose ids the file loads are real accounts from now on."""
+
+    def __init__(self, account_ids: Sequence[str]) -> None:
+        self.account_ids = account_ids
+
+    async def __call__(
+        self, connection: AsyncConnection, progress: IngestProgress
+    ) -> Sequence[str]:
+        for_party = table("party_account")
+        adopted = 0
+        # Most databases have none (exports loaded after their accounts): one look, no more.
+        if not await connection.scalar(select(exists().select_from(for_party))):
+            return []
+        for start in range(0, len(self.account_ids), _ID_BATCH):
+            batch = self.account_ids[start : start + _ID_BATCH]
+            result = await connection.execute(
+                delete(for_party).where(for_party.c.account_id.in_(batch))
+            )
+            adopted += result.rowcount
+        if not adopted:
+            return []
+        return [
+            f"{adopted:,} of these accounts had been created for parties of sales or ledger "
+            f"files: they are real accounts now"
+        ]
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> AccountsValidator:

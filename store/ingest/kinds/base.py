@@ -14,6 +14,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from settings import SegmentOptions
+from store.ingest.account_mapping import AccountMapping
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.guessing import GuessingMatcher
@@ -37,6 +38,8 @@ class IngestOptions:
     columns: Mapping[str, str | None] = field(default_factory=dict)
     # How loads of sales and ledger data recompute segments.
     segment: SegmentOptions = field(default_factory=SegmentOptions)
+    # `--accounts`: which account each party of a sales or ledger export is.
+    accounts: AccountMapping | None = None
 
 
 class RowValidator(Protocol):

@@ -4,20 +4,19 @@ read the way the whole file writes them, summary rows, and the recomputation of 
 A file is scanned once before it is checked (`observe`), so that the order of day and month
 and the decimal mark are decided from all of its dates and amounts, not from the first rows.
 
-An export's customers belong to the export's app (`--app`, else `default`): a line naming an
-account of another app is a bad line, never a write onto that app's account.
+An export's customers belong to the export's app (`--app`, else `default`); which account a
+line's party is, is `store.ingest.kinds.parties`'s to say.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.export_amounts import (
@@ -31,13 +30,10 @@ from analytics.export_amounts import (
 from analytics.export_columns import COLUMN_NAMES, normalize
 from analytics.export_dates import BadDate, DateOrder, DateOrderEvidence, parse_export_date
 from settings import SegmentOptions
-from store.ingest.kinds.base import IngestOptions, table
-from store.ingest.plan import TableWrite, WriteMode
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import BELOW_RULE, Row
 from store.jobs.segment import segment_apps
 
-DEFAULT_APP = "default"
 AMOUNT_ROLES = ("amount", "debit", "credit", "quantity", "cost", "profit")
 DATE_ROLES = ("date", "due_date")
 # Report lines that are not sales or entries: totals and balances carried over.
@@ -78,7 +74,8 @@ class ScansFirst(Protocol):
 
     def observe(self, row: Row) -> None: ...
 
-    def formats_known(self) -> None: ...
+    def formats_known(self, columns: Mapping[str, str]) -> None:
+        """The whole file was observed; `columns` are the columns taken (role -> name)."""
 
 
 @lru_cache(maxsize=65536)
@@ -216,70 +213,6 @@ def _in_range(value: Decimal) -> bool:
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)  # parse_amount gives finite values
     return value.adjusted() < _MAX_INTEGER_DIGITS and exponent >= -_MAX_FRACTION_DIGITS
-
-
-class Customers:
-    """The file's customers as accounts of the file's app (`--app`, else `default`): new ones
-    are created in it, named after the name column or their id; a customer that is an
-    account of another app is refused."""
-
-    def __init__(
-        self, *, accounts: dict[str, str], apps: set[str], app: str, app_given: bool = True
-    ) -> None:
-        # Each id mapped to its app; the kept rows share the dict's id strings.
-        self._accounts = accounts
-        self._apps = apps
-        self._app = app
-        self._app_given = app_given
-        self._new_accounts: dict[str, str] = {}
-        self._new_apps: list[str] = []
-        self.affected_apps: set[str] = set()
-
-    def resolve(self, customer: str, name: str | None) -> str | None:
-        """Takes the line's customer; the reason the line is bad when the customer is an
-        account of another app, else None."""
-        app = self._accounts.get(customer)
-        if app is None:
-            app = self._accounts[customer] = self._app
-            self._new_accounts[customer] = name or customer
-            if app not in self._apps:
-                self._apps.add(app)
-                self._new_apps.append(app)
-        elif app != self._app:
-            given = "--app" if self._app_given else "no --app given"
-            return (
-                f"customer {customer!r} is an account of app {app!r}, not of this file's app "
-                f"{self._app!r} ({given}): an export's customers belong to its app"
-            )
-        self.affected_apps.add(app)
-        return None
-
-    def writes(self) -> list[TableWrite]:
-        apps = TableWrite(
-            table("app"), ("app_id",), [(app,) for app in self._new_apps], WriteMode.INSERT_MISSING
-        )
-        accounts = TableWrite(
-            table("account"),
-            ("account_id", "app_id", "name"),
-            [(customer, self._app, name) for customer, name in self._new_accounts.items()],
-            WriteMode.INSERT_MISSING,
-        )
-        return [apps, accounts]
-
-    def created(self) -> dict[str, Sequence[str]]:
-        return {"apps": list(self._new_apps), "accounts": list(self._new_accounts)}
-
-
-async def load_customers(connection: AsyncConnection, options: IngestOptions) -> Customers:
-    accounts = table("account")
-    result = await connection.execute(select(accounts.c.account_id, accounts.c.app_id))
-    apps = await connection.execute(select(table("app").c.app_id))
-    return Customers(
-        accounts={row[0]: row[1] for row in result},
-        apps=set(apps.scalars()),
-        app=options.app or DEFAULT_APP,
-        app_given=options.app is not None,
-    )
 
 
 class Occurrences:

@@ -12,7 +12,7 @@ file's entries with the same four, so loading a file twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -27,14 +27,13 @@ from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.guessing import GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.exports import (
-    Customers,
     FileFormats,
     Occurrences,
     Resegment,
     is_label_row,
     is_summary_row,
-    load_customers,
 )
+from store.ingest.kinds.parties import Parties, load_parties
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
@@ -52,21 +51,26 @@ _Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
 
 
 class _LedgerRows:
-    def __init__(self, kept: list[_Kept]) -> None:
+    def __init__(self, kept: list[_Kept], moved: Mapping[str, str]) -> None:
         self._kept = kept
+        # Accounts moved by this load: an entry kept under one is written under its target.
+        self._moved = moved
 
     def __len__(self) -> int:
         return len(self._kept)
 
     def __iter__(self) -> Iterator[Values]:
         occurrences = Occurrences()
+        moved = self._moved
         for customer, day, kind, reference, amount, due in self._kept:
+            if moved:
+                customer = moved.get(customer, customer)
             line = occurrences.next((customer, day, kind, reference))
             yield customer, day, kind.value, reference, line, amount, due
 
 
 class LedgerValidator:
-    def __init__(self, *, customers: Customers, segment: SegmentOptions) -> None:
+    def __init__(self, *, customers: Parties, segment: SegmentOptions) -> None:
         self._customers = customers
         self._segment = segment
         self._formats = FileFormats()
@@ -80,8 +84,9 @@ class LedgerValidator:
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
 
-    def formats_known(self) -> None:
+    def formats_known(self, columns: Mapping[str, str]) -> None:
         self._formats.decide()
+        self._customers.customer_column(columns.get("customer"))
 
     def _kind(self, row: Row, side: Side | None, reasons: list[str]) -> EntryKind | None:
         text = row.get("kind")
@@ -126,14 +131,15 @@ class LedgerValidator:
             )
         if reasons or customer is None or day is None or amount is None or kind is None:
             return reasons
-        customer = self._ids.setdefault(customer, customer)
-        refused = self._customers.resolve(customer, row.get("customer_name"))
-        if refused is not None:
-            return [refused]
+        account = self._customers.resolve(
+            self._ids.setdefault(customer, customer), row.get("customer_name")
+        )
+        if not isinstance(account, str):
+            return [] if account is None else [account.reason]
         # A receipt's bill is the invoice it settles (settled first: analytics/credit.py); an
         # invoice's is the name receipts give it. Without one, the voucher's own number.
         reference = row.get("bill_ref") or row.get("invoice") or ""
-        self._kept.append((customer, day, kind, reference, amount.value, due))
+        self._kept.append((account, day, kind, reference, amount.value, due))
         return reasons
 
     def finish(self) -> list[RowProblem]:
@@ -147,10 +153,10 @@ class LedgerValidator:
         entries = TableWrite(
             table("ledger_entry"),
             _COLUMNS,
-            _LedgerRows(self._kept),
+            _LedgerRows(self._kept, self._customers.moved()),
             compare=CompareBy(("account_id",), "entry_date"),
         )
-        notes = self._formats.notes()
+        notes = [*self._customers.notes(), *self._formats.notes()]
         if self._skipped:
             notes.append(f"Skipped {self._skipped} total or balance lines")
         if self._labels:
@@ -160,13 +166,14 @@ class LedgerValidator:
             rows=len(self._kept),
             created=self._customers.created(),
             notes=notes,
+            before=self._customers.before(),
             after=Resegment(self._customers.affected_apps, self._segment),
         )
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> LedgerValidator:
     return LedgerValidator(
-        customers=await load_customers(connection, options), segment=options.segment
+        customers=await load_parties(connection, options), segment=options.segment
     )
 
 

@@ -18,7 +18,7 @@ nothing twice, and a corrected amount replaces the old one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Context, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -32,14 +32,13 @@ from store.ingest.errors import RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.exports import (
-    Customers,
     FileFormats,
     Occurrences,
     Resegment,
     is_label_row,
     is_summary_row,
-    load_customers,
 )
+from store.ingest.kinds.parties import Parties, load_parties
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
@@ -59,10 +58,18 @@ _Kept = tuple[
 class _SaleLineRows:
     """The kept lines as `sale_line` rows, numbered and signed as the writer asks for them."""
 
-    def __init__(self, kept: list[_Kept], columns: tuple[str, ...], return_side: Side | None):
+    def __init__(
+        self,
+        kept: list[_Kept],
+        columns: tuple[str, ...],
+        return_side: Side | None,
+        moved: Mapping[str, str],
+    ) -> None:
         self._kept = kept
         self._columns = columns
         self._return_side = return_side
+        # Accounts moved by this load: a line kept under one is written under its target.
+        self._moved = moved
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -72,7 +79,10 @@ class _SaleLineRows:
         with_quantity = "quantity" in self._columns
         with_cost = "cost" in self._columns
         with_profit = "profit" in self._columns
+        moved = self._moved
         for customer, day, invoice, amount, side, quantity, cost, profit in self._kept:
+            if moved:
+                customer = moved.get(customer, customer)
             if side is not None and side is self._return_side:
                 amount = -amount
                 cost = None if cost is None else -cost
@@ -96,7 +106,7 @@ class _SaleLineRows:
 
 
 class SalesValidator:
-    def __init__(self, *, customers: Customers, segment: SegmentOptions) -> None:
+    def __init__(self, *, customers: Parties, segment: SegmentOptions) -> None:
         self._customers = customers
         self._segment = segment
         self._formats = FileFormats()
@@ -117,6 +127,8 @@ class SalesValidator:
         # becomes their voucher (a detailed register).
         self._last_kept = 0
         self._last_returned = False
+        # The party of that line as the file writes it (the line is kept under its account).
+        self._last_party = ""
         self._voucher: Voucher | None = None
         # Voucher types met, and how many lines of each type that is not a sale were skipped.
         self._types: dict[str, VoucherType] = {}
@@ -133,8 +145,9 @@ class SalesValidator:
                 seen[0] = True
                 seen[1] = is_side(text)
 
-    def formats_known(self) -> None:
+    def formats_known(self, columns: Mapping[str, str]) -> None:
         self._formats.decide()
+        self._customers.customer_column(columns.get("customer"))
         # A side column by name comes first; then a type column (`Type`) that holds only
         # Dr and Cr; then the column after the amount.
         for key in _MAYBE_SIDES:
@@ -262,7 +275,7 @@ class SalesValidator:
             if (
                 voucher is not None
                 and row.get("invoice") in (None, voucher.invoice)
-                and row.get("customer") != voucher.customer
+                and row.get("customer") != self._last_party
             ):
                 return self._item(line, row, voucher)
         if self._voucher is not None:
@@ -287,14 +300,16 @@ class SalesValidator:
         profit = formats.amount(row, "profit", reasons)
         if reasons or customer is None or day is None or amount is None:
             return reasons
-        customer = self._ids.setdefault(customer, customer)
-        refused = self._customers.resolve(customer, row.get("customer_name"))
-        if refused is not None:
-            return [refused]
+        account = self._customers.resolve(
+            self._ids.setdefault(customer, customer), row.get("customer_name")
+        )
+        if not isinstance(account, str):
+            return [] if account is None else [account.reason]
         self._last_kept = line
+        self._last_party = customer
         self._last_returned = kind is VoucherType.RETURN
         self._keep(
-            (customer, day, row.get("invoice") or ""),
+            (account, day, row.get("invoice") or ""),
             amount,
             quantity,
             cost,
@@ -326,10 +341,10 @@ class SalesValidator:
         lines = TableWrite(
             table("sale_line"),
             columns,
-            _SaleLineRows(self._kept, columns, return_side),
+            _SaleLineRows(self._kept, columns, return_side, self._customers.moved()),
             compare=CompareBy(("account_id",), "sale_date"),
         )
-        notes = self._formats.notes()
+        notes = [*self._customers.notes(), *self._formats.notes()]
         if self._side_key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
         if self._side_key == "voucher_type":
@@ -353,13 +368,14 @@ class SalesValidator:
             rows=len(self._kept),
             created=self._customers.created(),
             notes=notes,
+            before=self._customers.before(),
             after=Resegment(self._customers.affected_apps, self._segment),
         )
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:
     return SalesValidator(
-        customers=await load_customers(connection, options), segment=options.segment
+        customers=await load_parties(connection, options), segment=options.segment
     )
 
 

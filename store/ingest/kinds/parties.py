@@ -1,0 +1,368 @@
+"""The parties of a sales or ledger export as accounts of the export's app.
+
+Accounting exports name parties (`Sharma Electricals`), not our ids (`SGD-001`). A party is
+resolved once, on its first line, in this order:
+
+1. a mapping the user gives (`--accounts FILE`: party -> account id) names it;
+2. its value is the id of an account of the app (an id column, or a name used as an id);
+3. its name (the name column, else the customer column's value unless that column holds ids,
+   see `holds_ids`) is, in the normal form of `analytics.party_names`, the name of exactly
+   one account of the app; two or more such accounts are never guessed between: the party is
+   refused with the candidates' ids, and nothing is written;
+4. an account that an earlier load created for the party (`party_account`) is taken again:
+   its id, else its name as in 3;
+5. otherwise a new account is created with the party's value as id (named after the name
+   column, else the value) and recorded as created for a party, so a reload takes it again.
+
+Accounts created for parties yield to real ones: they rank after them in 2 and 3, and when a
+party resolves by mapping or by name to another account, the accounts earlier loads created
+for it (its value as id, or its name) move there: their sale lines and ledger entries are
+moved before the file is written, and the accounts are removed unless something else (a
+company, an account-level metric value, an API key) refers to them. The load says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.export_columns import words
+from analytics.party_names import party_key
+from store.ingest.account_mapping import AccountMapping
+from store.ingest.errors import FileRejected, RowProblem
+from store.ingest.kinds.base import IngestOptions, table
+from store.ingest.party_moves import PartyMoves
+from store.ingest.plan import TableWrite, WriteMode
+from store.ingest.report import short_list, shown
+
+DEFAULT_APP = "default"
+# Words of a customer column's name that say it holds ids, not names: `Customer ID`,
+# `Party Code`, `Cust No.`, `CustomerID`.
+_ID_WORDS = frozenset(("id", "code", "no", "number", "num", "nr", "key"))
+# Candidate ids listed in a refusal.
+_LISTED_CANDIDATES = 10
+
+
+def holds_ids(column: str | None) -> bool:
+    """Whether the customer column named `column` holds ids (its name says so) rather than
+    names (`Particulars`, `Party Name`, `Customer`, `Ledger`)."""
+    return column is not None and any(word in _ID_WORDS for word in words(column))
+
+
+class Link(StrEnum):
+    """How a party found an account that existed before the load."""
+
+    BY_ID = "by id"
+    BY_NAME = "by name"
+    BY_MAPPING = "by mapping"
+    EARLIER = "created for them by earlier loads"
+
+
+@dataclass(frozen=True, slots=True)
+class KnownAccount:
+    app: str
+    name: str
+    # Created by a sales or ledger load for a party that matched no account.
+    for_party: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """Why a party's lines are bad: said on each of them, or on the first only (and the
+    reason says it stands for every line of the party)."""
+
+    reason: str
+    every_line: bool
+
+
+class Parties:
+    """The file's parties resolved to accounts of the file's app (`--app`, else `default`)."""
+
+    def __init__(
+        self,
+        *,
+        accounts: Mapping[str, KnownAccount],
+        apps: set[str],
+        app: str,
+        app_given: bool = True,
+        mapping: AccountMapping | None = None,
+    ) -> None:
+        self._accounts = accounts
+        self._apps = apps
+        self._app = app
+        self._app_given = app_given
+        self._mapping = mapping
+        self._column_holds_ids = False
+        # This app's accounts by the key of their name: real ones, and those created for
+        # parties; built on the first name looked up.
+        self._real_by_key: dict[str, list[str]] | None = None
+        self._earlier_by_key: dict[str, list[str]] = {}
+        self._resolved: dict[str, str | Refused] = {}
+        self._new_accounts: dict[str, str] = {}
+        self._new_apps: list[str] = []
+        self._links = dict.fromkeys(Link, 0)
+        # `party -> account` of the parties linked by name, for the user to check.
+        self._by_name: list[str] = []
+        # Lines of the mapping that named a party of the file.
+        self._mapped: set[int] = set()
+        # Accounts created for parties by earlier loads -> the account their lines move to.
+        self._moves: dict[str, str] = {}
+        self.affected_apps: set[str] = set()
+
+    def customer_column(self, column: str | None) -> None:
+        """Tells which column gives the customer, once the file's columns are known."""
+        self._column_holds_ids = holds_ids(column)
+
+    def check_mapping(self) -> None:
+        """Refuses a mapping that names an account that does not exist or is another app's."""
+        if self._mapping is None:
+            return
+        problems = []
+        for mapped in self._mapping.parties.values():
+            known = self._accounts.get(mapped.account_id)
+            if known is None:
+                problems.append(
+                    RowProblem(
+                        mapped.line,
+                        f"account {mapped.account_id!r} does not exist (load it with "
+                        f"`profiling ingest accounts` first, or correct the id)",
+                    )
+                )
+            elif known.app != self._app:
+                problems.append(
+                    RowProblem(
+                        mapped.line,
+                        f"account {mapped.account_id!r} is an account of app {known.app!r}, "
+                        f"not of this export's app {self._app!r}: a mapping names accounts "
+                        f"of the export's app",
+                    )
+                )
+        if problems or self._mapping.problems:
+            raise self._mapping.rejected(problems)
+
+    def resolve(self, customer: str, name: str | None) -> str | Refused | None:
+        """The account of a line's party; why the line is bad; or None for a line of a party
+        refused on its first line already (that line's reason stands for it)."""
+        found = self._resolved.get(customer)
+        if found is None:
+            found = self._resolved[customer] = self._first_resolve(customer, name)
+            return found
+        if isinstance(found, Refused) and not found.every_line:
+            return None
+        return found
+
+    def _first_resolve(self, customer: str, name: str | None) -> str | Refused:
+        app = self._app
+        if self._mapping is not None:
+            mapped = self._mapping.party_for(customer, name)
+            if mapped is not None:
+                self._mapped.add(mapped.line)
+                return self._link(Link.BY_MAPPING, customer, name, mapped.account_id)
+        known = self._accounts.get(customer)
+        if known is not None and known.app == app and not known.for_party:
+            return self._take(Link.BY_ID, customer)
+        if known is not None and known.app != app and self._column_holds_ids:
+            return self._other_app(customer, known.app)
+        match_name = name if name is not None else "" if self._column_holds_ids else customer
+        key = party_key(match_name)
+        if key:
+            real = self._real_accounts().get(key, ())
+            if len(real) == 1:
+                self._by_name.append(f"{shown(match_name)} -> {shown(real[0])}")
+                return self._link(Link.BY_NAME, customer, name, real[0])
+            if real:
+                return self._ambiguous(customer, match_name, real, "")
+        if known is not None and known.app == app:
+            return self._take(Link.EARLIER, customer)
+        if key:
+            earlier = self._earlier_by_key.get(key, ())
+            if len(earlier) == 1:
+                account = earlier[0]
+                return (
+                    account if account in self._new_accounts else self._take(Link.EARLIER, account)
+                )
+            if earlier:
+                return self._ambiguous(
+                    customer, match_name, earlier, " created for parties by earlier loads"
+                )
+        if known is not None:
+            return self._other_app(customer, known.app)
+        if key and name is None and not self._column_holds_ids:
+            # Another spelling of this name later in the file (`GUPTA TRADERS` after `Gupta
+            # Traders`) is this party too, as it will be on a reload; two ids of an id
+            # column are two parties, whatever their names.
+            self._earlier_by_key.setdefault(key, []).append(customer)
+        return self._create(customer, name)
+
+    def _real_accounts(self) -> dict[str, list[str]]:
+        if self._real_by_key is None:
+            self._real_by_key = {}
+            for account_id, known in self._accounts.items():
+                if known.app != self._app or not (key := party_key(known.name)):
+                    continue
+                by_key = self._earlier_by_key if known.for_party else self._real_by_key
+                by_key.setdefault(key, []).append(account_id)
+        return self._real_by_key
+
+    def _take(self, link: Link, account_id: str) -> str:
+        self._links[link] += 1
+        self.affected_apps.add(self._app)
+        return account_id
+
+    def _link(self, link: Link, customer: str, name: str | None, target: str) -> str | Refused:
+        """`target` for the party, and the accounts earlier loads created for the party moved
+        to it."""
+        self._real_accounts()
+        sources: set[str] = set()
+        known = self._accounts.get(customer)
+        if known is not None and known.app == self._app and known.for_party:
+            sources.add(customer)
+        for text in (customer, name):
+            if text is not None and (key := party_key(text)):
+                sources.update(self._earlier_by_key.get(key, ()))
+        sources.discard(target)
+        for source in sorted(sources):
+            other = self._moves.setdefault(source, target)
+            if other != target:
+                return Refused(
+                    f"party {customer!r} is account {target!r} ({link}), but account "
+                    f"{source!r}, created for it by an earlier load, moves to {other!r} for "
+                    f"another party of this file: say which account it is with --accounts "
+                    f"FILE (columns party,account_id) (this stands for every line of the party)",
+                    every_line=False,
+                )
+        return self._take(link, target)
+
+    def _ambiguous(
+        self, customer: str, name: str, candidates: Sequence[str], which: str
+    ) -> Refused:
+        listed = ", ".join(repr(account) for account in sorted(candidates)[:_LISTED_CANDIDATES])
+        more = len(candidates) - _LISTED_CANDIDATES
+        if more > 0:
+            listed += f" and {more} more"
+        party = repr(customer) if name == customer else f"{customer!r} (named {name!r})"
+        return Refused(
+            f"party {party} has the name of {len(candidates)} accounts{which} of app "
+            f"{self._app!r}: {listed}; which one is not guessed: say it with --accounts FILE "
+            f"(a CSV with columns party,account_id) (this stands for every line of the party)",
+            every_line=False,
+        )
+
+    def _other_app(self, customer: str, app: str) -> Refused:
+        given = "--app" if self._app_given else "no --app given"
+        return Refused(
+            f"customer {customer!r} is an account of app {app!r}, not of this file's app "
+            f"{self._app!r} ({given}): an export's customers belong to its app",
+            every_line=True,
+        )
+
+    def _create(self, customer: str, name: str | None) -> str:
+        app = self._app
+        self._new_accounts[customer] = name or customer
+        if app not in self._apps:
+            self._apps.add(app)
+            self._new_apps.append(app)
+        self.affected_apps.add(app)
+        return customer
+
+    def moved(self) -> dict[str, str]:
+        """Account -> the account its lines go to, for the accounts created for parties by
+        earlier loads that this load moves (following a move onto a moved account)."""
+        final: dict[str, str] = {}
+        for source in self._moves:
+            target = self._moves[source]
+            seen = {source}
+            while target in self._moves:
+                if target in seen:
+                    raise FileRejected(
+                        f"accounts {', '.join(sorted(seen))} would each move to another of "
+                        f"them: map their parties to one account with --accounts FILE"
+                    )
+                seen.add(target)
+                target = self._moves[target]
+            final[source] = target
+        return final
+
+    def writes(self) -> list[TableWrite]:
+        apps = TableWrite(
+            table("app"), ("app_id",), [(app,) for app in self._new_apps], WriteMode.INSERT_MISSING
+        )
+        accounts = TableWrite(
+            table("account"),
+            ("account_id", "app_id", "name"),
+            [(customer, self._app, name) for customer, name in self._new_accounts.items()],
+            WriteMode.INSERT_MISSING,
+        )
+        for_parties = TableWrite(
+            table("party_account"),
+            ("account_id",),
+            [(customer,) for customer in self._new_accounts],
+            WriteMode.INSERT_MISSING,
+        )
+        return [apps, accounts, for_parties]
+
+    def before(self) -> PartyMoves | None:
+        """The move of accounts created for parties by earlier loads, if any."""
+        moved = self.moved()
+        return PartyMoves(moved) if moved else None
+
+    def created(self) -> dict[str, Sequence[str]]:
+        return {"apps": list(self._new_apps), "accounts": list(self._new_accounts)}
+
+    def notes(self) -> list[str]:
+        """What became of the file's parties: `Parties: 4 linked to existing accounts (2 by
+        id, 1 by name, 1 by mapping), 2 new accounts` (`no new account` on a reload)."""
+        linked = sum(self._links.values())
+        how = ", ".join(f"{count:,} {link}" for link, count in self._links.items() if count)
+        new = len(self._new_accounts)
+        notes = [
+            f"Parties: {linked:,} linked to existing accounts"
+            + (f" ({how})" if how else "")
+            + (f", {new:,} new account{'' if new == 1 else 's'}" if new else ", no new account")
+        ]
+        if self._by_name:
+            notes.append(short_list(self._by_name, "Linked by name", "parties linked by name"))
+        if self._mapping is not None:
+            unused = [
+                mapped.party
+                for mapped in self._mapping.parties.values()
+                if mapped.line not in self._mapped
+            ]
+            if unused:
+                notes.append(
+                    short_list(
+                        unused,
+                        f"Parties of {self._mapping.file_name} not in this file",
+                        f"parties of {self._mapping.file_name} not in this file",
+                    )
+                )
+        return notes
+
+
+async def load_parties(connection: AsyncConnection, options: IngestOptions) -> Parties:
+    """The accounts and apps the parties are resolved against, in two statements whatever
+    their number."""
+    accounts = table("account")
+    for_party = table("party_account")
+    result = await connection.execute(
+        select(
+            accounts.c.account_id,
+            accounts.c.app_id,
+            accounts.c.name,
+            for_party.c.account_id.is_not(None),
+        ).outerjoin(for_party, for_party.c.account_id == accounts.c.account_id)
+    )
+    apps = await connection.execute(select(table("app").c.app_id))
+    parties = Parties(
+        accounts={row[0]: KnownAccount(row[1], row[2], bool(row[3])) for row in result},
+        apps=set(apps.scalars()),
+        app=options.app or DEFAULT_APP,
+        app_given=options.app is not None,
+        mapping=options.accounts,
+    )
+    parties.check_mapping()
+    return parties
