@@ -33,7 +33,13 @@ from analytics.export_text import (
     control_character,
     is_rule_line,
 )
-from store.ingest.blocks import ColumnBlock, collection_paused, column_block, row_column_block
+from store.ingest.blocks import (
+    BlockLines,
+    ColumnBlock,
+    collection_paused,
+    column_block,
+    row_column_block,
+)
 from store.ingest.columns import ColumnMatcher
 from store.ingest.encoding import (
     UTF8,
@@ -375,35 +381,26 @@ class TableReader:
         width = len(header)
         lines_before = reader.line_num
         while lines := list(islice(text, size)):
-            block_text = "".join(lines)
-            quoted = '"' in block_text
+            block_lines = BlockLines(
+                first_line=lines_before + 1,
+                lines=lines,
+                text="".join(lines),
+                pairs=pairs,
+                width=width,
+                max_line=MAX_ID_LENGTH,
+                delimiter=delimiter,
+            )
+            quoted = '"' in block_lines.text
             block = None
             if not quoted and not self._below_rule:
-                block = column_block(
-                    first_line=lines_before + 1,
-                    lines=lines,
-                    text=block_text,
-                    pairs=pairs,
-                    width=width,
-                    max_line=MAX_ID_LENGTH,
-                    delimiter=delimiter,
-                )
+                block = column_block(block_lines)
             rows: list[list[str]] | None = None
             if block is None:
                 # The rows that become columns are dropped before the collector is back.
                 with collection_paused():
                     rows = self._block_rows(lines, quoted)
                     if quoted and rows is not None and not self._below_rule:
-                        block = row_column_block(
-                            first_line=lines_before + 1,
-                            lines=lines,
-                            text=block_text,
-                            rows=rows,
-                            pairs=pairs,
-                            width=width,
-                            max_line=MAX_ID_LENGTH,
-                            delimiter=delimiter,
-                        )
+                        block = row_column_block(block_lines, rows)
                         if block is not None:
                             rows = None
             if block is not None:
