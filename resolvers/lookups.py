@@ -38,31 +38,19 @@ EntityRecord = AccountRecord | CompanyRecord | ContractRecord | IndustryRecord
 
 
 async def account(context: RequestContext, account_id: str) -> AccountRecord:
-    record = await context.loaders.account_by_id.load(account_id)
-    if record is None:
-        raise not_found("account", account_id)
-    return record
+    return _found(await context.loaders.account_by_id.load(account_id), "account", account_id)
 
 
 async def company(context: RequestContext, company_id: str) -> CompanyRecord:
-    record = await context.loaders.company_by_id.load(company_id)
-    if record is None:
-        raise not_found("company", company_id)
-    return record
+    return _found(await context.loaders.company_by_id.load(company_id), "company", company_id)
 
 
 async def contract(context: RequestContext, contract_id: str) -> ContractRecord:
-    record = await context.loaders.contract_by_id.load(contract_id)
-    if record is None:
-        raise not_found("contract", contract_id)
-    return record
+    return _found(await context.loaders.contract_by_id.load(contract_id), "contract", contract_id)
 
 
 async def industry(context: RequestContext, industry_id: str) -> IndustryRecord:
-    record = await context.loaders.industry_by_id.load(industry_id)
-    if record is None:
-        raise not_found("industry", industry_id)
-    return record
+    return _found(await context.loaders.industry_by_id.load(industry_id), "industry", industry_id)
 
 
 async def node(context: RequestContext, global_id: str) -> EntityRecord:
@@ -79,6 +67,13 @@ async def node(context: RequestContext, global_id: str) -> EntityRecord:
         record = await loaders.industry_by_id.load(key)
     if record is None:
         raise not_found("node", global_id)
+    return record
+
+
+def _found(record: R | None, kind: str, key: str) -> R:
+    """The record a root lookup found; a missing (or hidden) one is a NOT_FOUND error."""
+    if record is None:
+        raise not_found(kind, key)
     return record
 
 
