@@ -15,30 +15,18 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from analytics.credit import EntryKind
 from analytics.export_amounts import Side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_kinds import BadKind, entry_kind
 from settings import SegmentOptions
-from store.ingest.columns import ColumnSpec
 from store.ingest.errors import FileRejected, RowProblem
-from store.ingest.guessing import GuessingMatcher
-from store.ingest.kinds.base import IngestOptions, KindLoader, table
-from store.ingest.kinds.exports import (
-    Customers,
-    FileFormats,
-    Occurrences,
-    Resegment,
-    is_label_row,
-    is_summary_row,
-    load_customers,
-)
+from store.ingest.kinds.base import table
+from store.ingest.kinds.export_lines import ExportLines, export_loader
+from store.ingest.kinds.exports import Customers, Occurrences
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
-COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
 _COLUMNS = ("account_id", "entry_date", "kind", "reference", "line", "amount", "due_date")
 _KIND_OF_SIDE = {Side.DEBIT: EntryKind.INVOICE, Side.CREDIT: EntryKind.PAYMENT}
 _HOW_TO_TELL = (
@@ -67,15 +55,11 @@ class _LedgerRows:
 
 class LedgerValidator:
     def __init__(self, *, customers: Customers, segment: SegmentOptions) -> None:
-        self._customers = customers
-        self._segment = segment
-        self._formats = FileFormats()
+        self._lines = ExportLines(customers=customers, segment=segment)
+        self._formats = self._lines.formats
         self._kept: list[_Kept] = []
-        self._skipped = 0
-        self._labels = 0
         self._checked = 0
         self._without_direction = 0
-        self._ids: dict[str, str] = {}
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
@@ -103,11 +87,7 @@ class LedgerValidator:
         return kind
 
     def check(self, line: int, row: Row) -> list[str]:
-        if is_summary_row(row):
-            self._skipped += 1
-            return []
-        if is_label_row(row):
-            self._labels += 1
+        if self._lines.skips(row):
             return []
         self._checked += 1
         reasons: list[str] = []
@@ -126,8 +106,7 @@ class LedgerValidator:
             )
         if reasons or customer is None or day is None or amount is None or kind is None:
             return reasons
-        customer = self._ids.setdefault(customer, customer)
-        refused = self._customers.resolve(customer, row.get("customer_name"))
+        customer, refused = self._lines.customer(customer, row)
         if refused is not None:
             return [refused]
         # A receipt's bill is the invoice it settles (settled first: analytics/credit.py); an
@@ -150,28 +129,7 @@ class LedgerValidator:
             _LedgerRows(self._kept),
             compare=CompareBy(("account_id",), "entry_date"),
         )
-        notes = self._formats.notes()
-        if self._skipped:
-            notes.append(f"Skipped {self._skipped} total or balance lines")
-        if self._labels:
-            notes.append(f"Skipped {self._labels} lines of column names (`Amount` under `Debit`)")
-        return WritePlan(
-            writes=[*self._customers.writes(), entries],
-            rows=len(self._kept),
-            created=self._customers.created(),
-            notes=notes,
-            after=Resegment(self._customers.affected_apps, self._segment),
-        )
+        return self._lines.plan(entries, rows=len(self._kept), notes=[])
 
 
-async def _prepare(connection: AsyncConnection, options: IngestOptions) -> LedgerValidator:
-    return LedgerValidator(
-        customers=await load_customers(connection, options), segment=options.segment
-    )
-
-
-def _matcher(options: IngestOptions) -> GuessingMatcher:
-    return GuessingMatcher(LEDGER_ROLES, options.columns)
-
-
-LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher)
+LOADER = export_loader(LedgerValidator, LEDGER_ROLES)

@@ -21,32 +21,21 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Context, Decimal
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from analytics.export_amounts import Amount, BadSide, Side, is_side, parse_side
 from analytics.export_columns import SALES_ROLES
 from analytics.export_voucher_types import VoucherType, voucher_type
 from settings import SegmentOptions
-from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
-from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
-from store.ingest.kinds.base import IngestOptions, KindLoader, table
-from store.ingest.kinds.exports import (
-    Customers,
-    FileFormats,
-    Occurrences,
-    Resegment,
-    is_label_row,
-    is_summary_row,
-    load_customers,
-)
+from store.ingest.guessing import SIDE_CANDIDATE
+from store.ingest.kinds.base import table
+from store.ingest.kinds.export_lines import ExportLines, export_loader
+from store.ingest.kinds.exports import Customers, Occurrences
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
 # Keys whose column is the side when every value it holds is one, in order of precedence.
 _MAYBE_SIDES = ("side", "voucher_type", SIDE_CANDIDATE)
-COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
 # Profit from amount and cost never rounds, whatever the thread's decimal context.
 _EXACT = Context(prec=80)
 
@@ -97,15 +86,10 @@ class _SaleLineRows:
 
 class SalesValidator:
     def __init__(self, *, customers: Customers, segment: SegmentOptions) -> None:
-        self._customers = customers
-        self._segment = segment
-        self._formats = FileFormats()
+        self._lines = ExportLines(customers=customers, segment=segment)
+        self._formats = self._lines.formats
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
-        self._skipped = 0
-        self._labels = 0
-        # Customer ids as the accounts' dict holds them, so kept lines share the strings.
-        self._ids: dict[str, str] = {}
         # Columns whose values may show them to be the side column: key -> whether some line
         # has a value, and whether every value is a side.
         self._sides_seen = {key: [False, True] for key in _MAYBE_SIDES}
@@ -241,15 +225,9 @@ class SalesValidator:
         return value
 
     def check(self, line: int, row: Row) -> list[str]:
-        if is_summary_row(row):
+        if self._lines.skips(row):
             self._end_voucher()
             self._last_kept = 0
-            self._skipped += 1
-            return []
-        if is_label_row(row):
-            self._end_voucher()
-            self._last_kept = 0
-            self._labels += 1
             return []
         if row.get("date") is None:
             voucher = self._voucher
@@ -287,8 +265,7 @@ class SalesValidator:
         profit = formats.amount(row, "profit", reasons)
         if reasons or customer is None or day is None or amount is None:
             return reasons
-        customer = self._ids.setdefault(customer, customer)
-        refused = self._customers.resolve(customer, row.get("customer_name"))
+        customer, refused = self._lines.customer(customer, row)
         if refused is not None:
             return [refused]
         self._last_kept = line
@@ -329,7 +306,7 @@ class SalesValidator:
             _SaleLineRows(self._kept, columns, return_side),
             compare=CompareBy(("account_id",), "sale_date"),
         )
-        notes = self._formats.notes()
+        notes: list[str] = []
         if self._side_key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
         if self._side_key == "voucher_type":
@@ -344,27 +321,7 @@ class SalesValidator:
         if self._not_sales:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_sales.items())
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
-        if self._skipped:
-            notes.append(f"Skipped {self._skipped} total or balance lines")
-        if self._labels:
-            notes.append(f"Skipped {self._labels} lines of column names (`Amount` under `Debit`)")
-        return WritePlan(
-            writes=[*self._customers.writes(), lines],
-            rows=len(self._kept),
-            created=self._customers.created(),
-            notes=notes,
-            after=Resegment(self._customers.affected_apps, self._segment),
-        )
+        return self._lines.plan(lines, rows=len(self._kept), notes=notes)
 
 
-async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:
-    return SalesValidator(
-        customers=await load_customers(connection, options), segment=options.segment
-    )
-
-
-def _matcher(options: IngestOptions) -> GuessingMatcher:
-    return GuessingMatcher(SALES_ROLES, options.columns)
-
-
-LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher)
+LOADER = export_loader(SalesValidator, SALES_ROLES)
