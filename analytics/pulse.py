@@ -26,10 +26,11 @@ PRIVATE_FIGURES = (
     "95% accuracy (accuracy, informative), and this summary cites only those precise enough "
     "to tell sectors apart."
 )
-# For keys that get private figures: metrics without declared bounds have no private release.
+# For keys that get private figures: metrics that declared no bounds when the month was
+# published have no private release of it.
 INTERNAL_ONLY_METRICS = (
-    " Metrics without declared bounds ({metrics}) have no private release: their figures go "
-    "to internal keys only."
+    " Metrics without declared bounds when this month was published ({metrics}) have no "
+    "private release: their figures go to internal keys only."
 )
 
 

@@ -12,27 +12,18 @@ is given, in a schema of its own that is dropped afterwards.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import csv
-import os
 import random
 import sys
 import tempfile
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from pathlib import Path
-
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from settings import normalize_database_url
-from store.engine import create_engine
+from load_bench import database_of_its_own, run_sizes, timed_load
+
 from store.ingest import IngestKind, ingest_file
-from store.migrate import migrate
 
 N_INDUSTRIES = 20
 N_ACCOUNTS = 2_000
@@ -41,19 +32,6 @@ CONTRACTS_PER_COMPANY = 2
 N_METRICS = 20
 N_MONTHS = 60
 LEVELS = ("account", "company", "contract", "industry")
-
-
-class PhaseClock:
-    """An IngestProgress that notes when each phase starts."""
-
-    def __init__(self) -> None:
-        self.starts: list[tuple[str, float]] = []
-
-    def start(self, phase: str, total: int | None = None) -> None:
-        self.starts.append((phase.split()[0].lower(), time.perf_counter()))
-
-    def advance(self, amount: int) -> None:
-        pass
 
 
 def _write_csv(path: Path, header: list[str], rows: Iterator[list[str]]) -> None:
@@ -135,52 +113,20 @@ def write_files(folder: Path, rows: int) -> dict[IngestKind, Path]:
     return files
 
 
-@asynccontextmanager
-async def _database(url: str, folder: Path) -> AsyncIterator[AsyncEngine]:
-    if url == "sqlite":
-        engine = create_engine(f"sqlite+aiosqlite:///{folder / 'bench.db'}")
-        await migrate(engine)
-        yield engine
-        await engine.dispose()
-        return
-    schema = f"bench_ingest_{os.getpid()}"
-    url = normalize_database_url(url)
-    admin = create_engine(url)
-    async with admin.begin() as connection:
-        await connection.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = create_engine(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await migrate(engine)
-        yield engine
-    finally:
-        await engine.dispose()
-        async with admin.begin() as connection:
-            await connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await admin.dispose()
-
-
-async def _timed_load(engine: AsyncEngine, path: Path) -> tuple[float, dict[str, float]]:
-    clock = PhaseClock()
-    started = time.perf_counter()
-    report = await ingest_file(engine, kind=IngestKind.METRICS, path=path, progress=clock)
-    ended = time.perf_counter()
-    marks = [*clock.starts, ("end", ended)]
-    phases = {name: marks[i + 1][1] - at for i, (name, at) in enumerate(marks[:-1])}
-    assert report.rows_written > 0
-    return ended - started, phases
-
-
 async def bench(backend: str, url: str, rows: int) -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         files = write_files(folder, rows)
         size = files[IngestKind.METRICS].stat().st_size / 1e6
-        async with _database(url, folder) as engine:
+        async with database_of_its_own(url, folder, "bench_ingest") as engine:
             for kind, path in files.items():
                 if kind is not IngestKind.METRICS:
                     await ingest_file(engine, kind=kind, path=path)
             for label in ("load", "reload"):
-                seconds, phases = await _timed_load(engine, files[IngestKind.METRICS])
+                report, seconds, phases = await timed_load(
+                    engine, IngestKind.METRICS, files[IngestKind.METRICS]
+                )
+                assert report.rows_written > 0
                 detail = ", ".join(f"{name} {value:.1f}s" for name, value in phases.items())
                 print(
                     f"{backend:10} {rows:>9,} rows ({size:.0f} MB) {label:6}: {seconds:6.1f}s "
@@ -190,17 +136,7 @@ async def bench(backend: str, url: str, rows: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL", ""))
-    parser.add_argument("--skip-sqlite", action="store_true")
-    args = parser.parse_args()
-    backends = [] if args.skip_sqlite else [("sqlite", "sqlite")]
-    if args.database_url:
-        backends.append(("postgresql", args.database_url))
-    for rows in args.rows:
-        for backend, url in backends:
-            asyncio.run(bench(backend, url, rows))
+    run_sizes(__doc__.splitlines()[0], bench)
 
 
 if __name__ == "__main__":

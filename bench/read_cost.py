@@ -23,33 +23,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import datetime as dt
 import os
 import pstats
-import shutil
-import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
-
-import asyncpg
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from sqlalchemy import text  # noqa: E402
+from read_floor import Driver, accounts_and_month, on_postgres, on_sqlite  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 
 from settings import normalize_database_url  # noqa: E402
-from store.engine import create_serving_engine  # noqa: E402
 from store.reads import account_metrics  # noqa: E402
 from store.reads import entities as reads  # noqa: E402
 from store.reads.entities import MetricFilter  # noqa: E402
-from store.running.reader import close_readers, reader_for  # noqa: E402
+from store.running.reader import reader_for  # noqa: E402
 from store.scope import INTERNAL  # noqa: E402
 from store.tables import Level  # noqa: E402
 
@@ -62,19 +56,6 @@ def _sql_of(
     """The text and arguments a DriverSelect sends for these parameters."""
     sql, arguments = statement.sql(engine.dialect, parameters)
     return sql, list(arguments)
-
-
-async def _setup(engine: AsyncEngine) -> tuple[list[str], dt.date]:
-    async with engine.connect() as connection:
-        accounts = list(
-            (await connection.execute(text("SELECT account_id FROM account ORDER BY 1"))).scalars()
-        )
-        month = (
-            await connection.execute(text("SELECT max(effective_date) FROM metric_value"))
-        ).scalar_one()
-    if isinstance(month, str):
-        month = dt.date.fromisoformat(month)
-    return accounts, month
 
 
 async def _time(step: Step, count: int) -> tuple[float, float]:
@@ -94,8 +75,8 @@ async def _time(step: Step, count: int) -> tuple[float, float]:
     return cpu, calls
 
 
-async def measure(engine: AsyncEngine, driver: Any, rounds: int, small: int, large: int) -> None:
-    accounts, month = await _setup(engine)
+async def measure(engine: AsyncEngine, driver: Driver, rounds: int, small: int, large: int) -> None:
+    accounts, month = await accounts_and_month(engine)
     reader = reader_for(engine)
     month_filter = MetricFilter(months=(month,))
     everything = MetricFilter()
@@ -205,37 +186,11 @@ async def measure(engine: AsyncEngine, driver: Any, rounds: int, small: int, lar
         )
 
 
-async def on_sqlite(path: Path, rounds: int, small: int, large: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "peers.db"
-        shutil.copyfile(path, copy)
-        engine = create_serving_engine(f"sqlite+aiosqlite:///{copy}", statement_timeout=30)
-        raw = sqlite3.connect(copy)
-
-        async def driver(sql: str, arguments: list[Any]) -> Any:
-            return raw.execute(sql, arguments).fetchall()
-
-        try:
-            await measure(engine, driver, rounds, small, large)
-        finally:
-            raw.close()
-            await close_readers(engine)
-            await engine.dispose()
-
-
-async def on_postgres(url: str, rounds: int, small: int, large: int) -> None:
-    engine = create_serving_engine(url, statement_timeout=30)
-    raw = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-
-    async def driver(sql: str, arguments: list[Any]) -> Any:
-        return await raw.fetch(sql, *arguments)
-
-    try:
-        await measure(engine, driver, rounds, small, large)
-    finally:
-        await raw.close()
-        await close_readers(engine)
-        await engine.dispose()
+async def on_target(
+    target: AbstractAsyncContextManager[tuple[AsyncEngine, Driver]], arguments: argparse.Namespace
+) -> None:
+    async with target as (engine, driver):
+        await measure(engine, driver, arguments.rounds, arguments.small, arguments.large)
 
 
 def main() -> None:
@@ -255,17 +210,9 @@ def main() -> None:
     except ImportError:
         run = asyncio.run
     if arguments.sqlite_path is not None:
-        run(
-            on_sqlite(
-                arguments.sqlite_path.expanduser(),
-                arguments.rounds,
-                arguments.small,
-                arguments.large,
-            )
-        )
+        run(on_target(on_sqlite(arguments.sqlite_path.expanduser()), arguments))
     if arguments.database_url is not None:
-        url = normalize_database_url(arguments.database_url)
-        run(on_postgres(url, arguments.rounds, arguments.small, arguments.large))
+        run(on_target(on_postgres(normalize_database_url(arguments.database_url)), arguments))
 
 
 if __name__ == "__main__":

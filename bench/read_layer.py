@@ -15,45 +15,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import os
-import shutil
-import sqlite3
 import sys
-import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-import asyncpg
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from sqlalchemy import text  # noqa: E402
+from read_floor import Driver, accounts_and_month, on_postgres, on_sqlite  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 
 from settings import normalize_database_url  # noqa: E402
-from store.engine import create_serving_engine  # noqa: E402
 from store.reads import account_metrics  # noqa: E402
 from store.reads import entities as reads  # noqa: E402
 from store.reads.entities import MetricFilter  # noqa: E402
-from store.running.reader import close_readers, reader_for  # noqa: E402
+from store.running.reader import reader_for  # noqa: E402
 from store.scope import INTERNAL  # noqa: E402
 
 
-async def measure(url: str, reads_count: int, floor_of: Callable[[str], Any]) -> None:
-    engine = create_serving_engine(url, statement_timeout=30)
-    async with engine.connect() as connection:
-        accounts = list(
-            (await connection.execute(text("SELECT account_id FROM account ORDER BY 1"))).scalars()
-        )
-        month = (
-            await connection.execute(text("SELECT max(effective_date) FROM metric_value"))
-        ).scalar_one()
-    if isinstance(month, str):
-        month = dt.date.fromisoformat(month)
+async def measure(engine: AsyncEngine, driver: Driver, reads_count: int) -> None:
+    accounts, month = await accounts_and_month(engine)
     metric_filter = MetricFilter(months=(month,))
     reader = reader_for(engine)
     bound = account_metrics.rows_at_most(reads.metric_rows_at_most([(metric_filter, 1)]), 1)
@@ -63,7 +46,6 @@ async def measure(url: str, reads_count: int, floor_of: Callable[[str], Any]) ->
         statement.sql(engine.dialect, {"ids": account_ids, "months": [month]})
         for account_ids in ids
     ]
-    driver: Callable[[str, tuple[Any, ...]], Awaitable[Any]] = await floor_of(url)
 
     async def ours() -> None:
         for account_ids in ids:
@@ -99,8 +81,16 @@ async def measure(url: str, reads_count: int, floor_of: Callable[[str], Any]) ->
             f"  driver {floor_us:6.1f} us, the read {ours_us:6.1f} us a read: "
             f"{ours_us - floor_us:5.1f} us above, {ours_us / floor_us:.2f}x"
         )
-    await close_readers(engine)
-    await engine.dispose()
+
+
+async def on_store(arguments: argparse.Namespace) -> None:
+    target = (
+        on_postgres(normalize_database_url(arguments.postgres_url))
+        if arguments.store == "postgres"
+        else on_sqlite(arguments.sqlite_path.expanduser())
+    )
+    async with target as (engine, driver):
+        await measure(engine, driver, arguments.reads)
 
 
 def main() -> None:
@@ -113,33 +103,7 @@ def main() -> None:
         "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/bench_peers"
     )
     parser.add_argument("--reads", type=int, default=5000)
-    arguments = parser.parse_args()
-    if arguments.store == "postgres":
-        url = normalize_database_url(arguments.postgres_url)
-
-        async def asyncpg_floor(url: str) -> Any:
-            raw = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-
-            async def fetch(sql: str, values: tuple[Any, ...]) -> Any:
-                return await raw.fetch(sql, *values)
-
-            return fetch
-
-        asyncio.run(measure(url, arguments.reads, asyncpg_floor))
-        return
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "peers.db"
-        shutil.copyfile(arguments.sqlite_path.expanduser(), copy)
-
-        async def sqlite_floor(_url: str) -> Any:
-            raw = sqlite3.connect(copy)
-
-            async def fetch(sql: str, values: tuple[Any, ...]) -> Any:
-                return raw.execute(sql, values).fetchall()
-
-            return fetch
-
-        asyncio.run(measure(f"sqlite+aiosqlite:///{copy}", arguments.reads, sqlite_floor))
+    asyncio.run(on_store(parser.parse_args()))
 
 
 if __name__ == "__main__":

@@ -14,45 +14,23 @@ TEST_DATABASE_URL or --database-url is given, in a schema of its own that is dro
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import datetime as dt
-import os
 import random
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from settings import normalize_database_url
-from store.engine import create_engine
-from store.ingest import IngestKind, ingest_file
+from load_bench import database_of_its_own, run_sizes, timed_load
+
+from store.ingest import IngestKind
 from store.jobs.segment import segment_apps
-from store.migrate import migrate
 
 LINES_PER_CUSTOMER = 50
 DAYS = 3 * 365
 START = dt.date(2021, 1, 1)
-
-
-class PhaseClock:
-    """An IngestProgress that notes when each phase starts."""
-
-    def __init__(self) -> None:
-        self.starts: list[tuple[str, float]] = []
-
-    def start(self, phase: str, total: int | None = None) -> None:
-        self.starts.append((phase.split()[0].lower(), time.perf_counter()))
-
-    def advance(self, amount: int) -> None:
-        pass
 
 
 def write_export(path: Path, rows: int) -> None:
@@ -77,52 +55,20 @@ def write_export(path: Path, rows: int) -> None:
                 written += 1
 
 
-@asynccontextmanager
-async def _database(url: str, folder: Path) -> AsyncIterator[AsyncEngine]:
-    if url == "sqlite":
-        engine = create_engine(f"sqlite+aiosqlite:///{folder / 'bench.db'}")
-        await migrate(engine)
-        yield engine
-        await engine.dispose()
-        return
-    schema = f"bench_sales_{os.getpid()}"
-    url = normalize_database_url(url)
-    admin = create_engine(url)
-    async with admin.begin() as connection:
-        await connection.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = create_engine(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await migrate(engine)
-        yield engine
-    finally:
-        await engine.dispose()
-        async with admin.begin() as connection:
-            await connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await admin.dispose()
-
-
 async def bench(backend: str, url: str, rows: int) -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         path = folder / "sales.csv"
         write_export(path, rows)
         size = path.stat().st_size / 1e6
-        async with _database(url, folder) as engine:
+        async with database_of_its_own(url, folder, "bench_sales") as engine:
             for label in ("load", "reload"):
-                clock = PhaseClock()
-                started = time.perf_counter()
-                report = await ingest_file(engine, kind=IngestKind.SALES, path=path, progress=clock)
-                ended = time.perf_counter()
-                marks = [*clock.starts, ("end", ended)]
-                phases = ", ".join(
-                    f"{phase} {marks[i + 1][1] - at:.1f}s"
-                    for i, (phase, at) in enumerate(marks[:-1])
-                )
+                report, seconds, phases = await timed_load(engine, IngestKind.SALES, path)
                 assert report.rows_written == rows
-                seconds = ended - started
+                detail = ", ".join(f"{name} {value:.1f}s" for name, value in phases.items())
                 print(
                     f"{backend:10} {rows:>9,} rows ({size:.0f} MB) {label:6}: {seconds:6.1f}s "
-                    f"= {rows / seconds:>8,.0f} rows/s  ({phases})",
+                    f"= {rows / seconds:>8,.0f} rows/s  ({detail})",
                     flush=True,
                 )
             started = time.perf_counter()
@@ -137,17 +83,7 @@ async def bench(backend: str, url: str, rows: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL", ""))
-    parser.add_argument("--skip-sqlite", action="store_true")
-    args = parser.parse_args()
-    backends = [] if args.skip_sqlite else [("sqlite", "sqlite")]
-    if args.database_url:
-        backends.append(("postgresql", args.database_url))
-    for rows in args.rows:
-        for backend, url in backends:
-            asyncio.run(bench(backend, url, rows))
+    run_sizes(__doc__.splitlines()[0], bench)
 
 
 if __name__ == "__main__":

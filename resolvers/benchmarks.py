@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -28,7 +28,14 @@ from analytics.pulse import (
 from resolvers import lookups
 from resolvers.context import RequestContext
 from resolvers.errors import UserError, bad_input, month_not_published
-from resolvers.figures import FigureKind, Figures, cohort_figures, figure_kind, refusal
+from resolvers.figures import (
+    FigureKind,
+    Figures,
+    cohort_figures,
+    figure_kind,
+    internal_only_metrics,
+    refusal,
+)
 from resolvers.formatted_values import formatted_value
 from store.records import (
     AccountRecord,
@@ -376,27 +383,23 @@ async def pulse_report(
         sectors_covered=len({c.industry_id for c, _ in current}),
         benchmarks=views,
         methodology=METHODOLOGY.format(
-            minimum=minimum,
-            privacy=(
-                EXACT_FIGURES
-                if figure_kind(context) is FigureKind.EXACT
-                else PRIVATE_FIGURES.format(epsilon=context.settings.privacy_epsilon)
-                + _internal_only_note(definitions.values())
-            ),
+            minimum=minimum, privacy=await _privacy_note(context, chosen)
         ),
         figure_kind=figure_kind(context),
     )
 
 
-def _internal_only_note(definitions: Iterable[DefinitionRecord]) -> str:
-    """The methodology's sentence on metrics a key that is not internal never gets figures of,
-    so that a report covering fewer metrics than were published says why."""
-    unbounded = sorted(
-        definition.name
-        for definition in definitions
-        if definition.lower_bound is None or definition.upper_bound is None
-    )
-    return INTERNAL_ONLY_METRICS.format(metrics=", ".join(unbounded)) if unbounded else ""
+async def _privacy_note(context: RequestContext, month: dt.date) -> str:
+    """The methodology's sentences on the figures this key gets. For private figures, the
+    metrics it never gets figures of (from the month's frozen release, as the refusal reads
+    it), so that a report covering fewer metrics than were published says why."""
+    if figure_kind(context) is FigureKind.EXACT:
+        return EXACT_FIGURES
+    note = PRIVATE_FIGURES.format(epsilon=context.settings.privacy_epsilon)
+    cohorts = await context.benchmarks.cohorts_by_month.load(month)
+    if metrics := internal_only_metrics(context, cohorts):
+        note += INTERNAL_ONLY_METRICS.format(metrics=", ".join(metrics))
+    return note
 
 
 async def _publishable_cohorts(

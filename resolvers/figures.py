@@ -10,7 +10,8 @@ published month, and reaches a key only through `cohort_figures`:
   - when the cohort, less the key's own accounts in it, still has 5 accounts: an app key with
     4 of 5 members, or an account key in a cohort of 5, would otherwise learn the others'
     values from its own; the refusal is the same as for a cohort that is too small;
-  - when the metric declares bounds (without them nothing private was drawn);
+  - when the month was published with a release of the cohort (none is drawn while its
+    metric declares no bounds: INTERNAL_ONLY);
   - never a min or max roll-up (one account decides them).
 All gates read the frozen cohort (its size and its members per app), never the accounts of
 today, so nobody learns from a refusal who joined or left since.
@@ -20,6 +21,7 @@ the cohort size, the release's epsilon and the metric's bounds only: never from 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -132,9 +134,31 @@ async def _refusal_of(context: RequestContext, cohort: CohortRecord) -> UserErro
         return None
     if not is_publishable(cohort.cohort_size - await own_members(context, cohort), minimum=minimum):
         return cohort_too_small()
-    if cohort.private_p50 is None:
+    if not _has_release(cohort):
         return internal_only(cohort.metric_name, cohort.month)
     return None
+
+
+def internal_only_metrics(context: RequestContext, cohorts: Iterable[CohortRecord]) -> list[str]:
+    """The metrics of a month's frozen cohorts whose figures `_refusal_of` keeps from every key
+    that is not internal (INTERNAL_ONLY): a cohort that meets the cohort rule but has no
+    private release. Read off the frozen release, as the refusal is, not off today's bounds: a
+    month published before its metric declared bounds stays without a release, and one
+    published with them keeps its release after they are dropped."""
+    minimum = context.settings.min_cohort
+    return sorted(
+        {
+            cohort.metric_name
+            for cohort in cohorts
+            if is_publishable(cohort.cohort_size, minimum=minimum) and not _has_release(cohort)
+        }
+    )
+
+
+def _has_release(cohort: CohortRecord) -> bool:
+    """Whether the cohort's month was published with a private release of it: none is drawn
+    while its metric declares no bounds."""
+    return cohort.private_p50 is not None
 
 
 async def _accuracies(

@@ -3,12 +3,18 @@ root pages of accounts, companies and contracts (a missing or hidden id is left 
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+from strawberry.dataloader import DataLoader
 
 from resolvers.context import RequestContext
 from resolvers.errors import not_found
 from resolvers.global_ids import decode_global_id
-from resolvers.pagination import MAX_IDS, check_first, check_ids, decode_cursor
+from resolvers.loaders import Loaders
+from resolvers.pagination import MAX_IDS, CursorKind, check_first, check_ids, decode_cursor
 from store.reads import apps as app_reads
 from store.reads import entities as reads
 from store.reads.entities import AccountFilter
@@ -22,38 +28,29 @@ from store.records import (
     ContractRecord,
     IndustryRecord,
 )
+from store.scope import Scope
 
 R = TypeVar("R")
+P = TypeVar("P")
+P_co = TypeVar("P_co", covariant=True)
 
 EntityRecord = AccountRecord | CompanyRecord | ContractRecord | IndustryRecord
 
 
 async def account(context: RequestContext, account_id: str) -> AccountRecord:
-    record = await context.loaders.account_by_id.load(account_id)
-    if record is None:
-        raise not_found("account", account_id)
-    return record
+    return _found(await context.loaders.account_by_id.load(account_id), "account", account_id)
 
 
 async def company(context: RequestContext, company_id: str) -> CompanyRecord:
-    record = await context.loaders.company_by_id.load(company_id)
-    if record is None:
-        raise not_found("company", company_id)
-    return record
+    return _found(await context.loaders.company_by_id.load(company_id), "company", company_id)
 
 
 async def contract(context: RequestContext, contract_id: str) -> ContractRecord:
-    record = await context.loaders.contract_by_id.load(contract_id)
-    if record is None:
-        raise not_found("contract", contract_id)
-    return record
+    return _found(await context.loaders.contract_by_id.load(contract_id), "contract", contract_id)
 
 
 async def industry(context: RequestContext, industry_id: str) -> IndustryRecord:
-    record = await context.loaders.industry_by_id.load(industry_id)
-    if record is None:
-        raise not_found("industry", industry_id)
-    return record
+    return _found(await context.loaders.industry_by_id.load(industry_id), "industry", industry_id)
 
 
 async def node(context: RequestContext, global_id: str) -> EntityRecord:
@@ -70,6 +67,13 @@ async def node(context: RequestContext, global_id: str) -> EntityRecord:
         record = await loaders.industry_by_id.load(key)
     if record is None:
         raise not_found("node", global_id)
+    return record
+
+
+def _found(record: R | None, kind: str, key: str) -> R:
+    """The record a root lookup found; a missing (or hidden) one is a NOT_FOUND error."""
+    if record is None:
+        raise not_found(kind, key)
     return record
 
 
@@ -128,46 +132,66 @@ async def _accounts_in_asked_order(
     return AccountPage(*_page_of(ordered, [r.account_id for r in ordered], first, after))
 
 
-async def company_page(
-    context: RequestContext, *, company_ids: list[str] | None, first: int | None, after: str | None
-) -> CompanyPage:
-    """A page of the companies the key sees: those asked for, in the order asked (each once;
-    hidden and unknown ids are left out alike), or all of them by company id."""
-    asked = check_ids("companyIds", company_ids)
-    page_size = check_first(first)
-    after_id = decode_cursor(after, "company")
-    if asked is not None:
-        # One statement for them all, through the loader other lookups of the request share.
-        found = await context.loaders.company_by_id.load_many(asked)
-        ordered = [record for record in found if record is not None]
-        keys = [record.company_id for record in ordered]
-        return CompanyPage(*_page_of(ordered, keys, page_size, after_id))
-    return await context.reader.read(
-        lambda connection: reads.company_page(
-            connection, first=page_size, after=after_id, scope=context.scope
-        ),
-    )
+class KeysetPageRead(Protocol[P_co]):
+    """A store read of one page of what the scope sees, ordered by id, after the id `after`."""
+
+    def __call__(
+        self, connection: AsyncConnection, *, first: int, after: str | None, scope: Scope
+    ) -> Awaitable[P_co]: ...
 
 
-async def contract_page(
+@dataclass(frozen=True, slots=True)
+class EntityPages(Generic[R, P]):
+    """What paging one kind of entity by ids takes: the ids' argument, its cursors, the loader
+    of one by id, a record's id, the page built of records, and the store's keyset page."""
+
+    ids_argument: str
+    cursor_kind: CursorKind
+    loader: Callable[[Loaders], DataLoader[str, R | None]]
+    key: Callable[[R], str]
+    page: Callable[[list[R], bool, int], P]
+    read_page: KeysetPageRead[P]
+
+
+COMPANY_PAGES: EntityPages[CompanyRecord, CompanyPage] = EntityPages(
+    ids_argument="companyIds",
+    cursor_kind="company",
+    loader=lambda loaders: loaders.company_by_id,
+    key=lambda record: record.company_id,
+    page=CompanyPage,
+    read_page=reads.company_page,
+)
+CONTRACT_PAGES: EntityPages[ContractRecord, ContractPage] = EntityPages(
+    ids_argument="contractIds",
+    cursor_kind="contract",
+    loader=lambda loaders: loaders.contract_by_id,
+    key=lambda record: record.contract_id,
+    page=ContractPage,
+    read_page=reads.contract_page,
+)
+
+
+async def entity_page(
     context: RequestContext,
+    pages: EntityPages[R, P],
     *,
-    contract_ids: list[str] | None,
+    ids: list[str] | None,
     first: int | None,
     after: str | None,
-) -> ContractPage:
-    """A page of the contracts the key sees: those asked for, in the order asked (each once;
-    hidden and unknown ids are left out alike), or all of them by contract id."""
-    asked = check_ids("contractIds", contract_ids)
+) -> P:
+    """A page of the companies or contracts the key sees: those asked for, in the order asked
+    (each once; hidden and unknown ids are left out alike), or all of them by id."""
+    asked = check_ids(pages.ids_argument, ids)
     page_size = check_first(first)
-    after_id = decode_cursor(after, "contract")
+    after_id = decode_cursor(after, pages.cursor_kind)
     if asked is not None:
-        found = await context.loaders.contract_by_id.load_many(asked)
+        # One statement for them all, through the loader other lookups of the request share.
+        found = await pages.loader(context.loaders).load_many(asked)
         ordered = [record for record in found if record is not None]
-        keys = [record.contract_id for record in ordered]
-        return ContractPage(*_page_of(ordered, keys, page_size, after_id))
+        keys = [pages.key(record) for record in ordered]
+        return pages.page(*_page_of(ordered, keys, page_size, after_id))
     return await context.reader.read(
-        lambda connection: reads.contract_page(
+        lambda connection: pages.read_page(
             connection, first=page_size, after=after_id, scope=context.scope
         ),
     )

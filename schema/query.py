@@ -174,8 +174,8 @@ class Query:
         first: First = 50,
         after: After = None,
     ) -> CompanyConnection:
-        found = await lookups.company_page(
-            info.context, company_ids=company_ids, first=first, after=after
+        found = await lookups.entity_page(
+            info.context, lookups.COMPANY_PAGES, ids=company_ids, first=first, after=after
         )
         return CompanyConnection.from_page(found)
 
@@ -187,8 +187,8 @@ class Query:
         first: First = 50,
         after: After = None,
     ) -> ContractConnection:
-        found = await lookups.contract_page(
-            info.context, contract_ids=contract_ids, first=first, after=after
+        found = await lookups.entity_page(
+            info.context, lookups.CONTRACT_PAGES, ids=contract_ids, first=first, after=after
         )
         return ContractConnection.from_page(found)
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import redis.asyncio as redis
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("profiling.rate_limits")
@@ -58,9 +59,7 @@ class LocalBuckets:
         self._buckets: dict[str, tuple[float, float]] = {}
 
     async def take(self, key: str, cost: int) -> float:
-        now = self._clock()
-        tokens, at = self._buckets.get(key, (float(self._size.burst), now))
-        tokens = _refill(tokens, now - at, self._size)
+        now, tokens = self._refilled(key)
         wait = 0.0
         if tokens >= cost:
             tokens -= cost
@@ -70,17 +69,22 @@ class LocalBuckets:
         return wait
 
     async def charge(self, key: str, cost: int) -> None:
+        now, tokens = self._refilled(key)
+        self._buckets[key] = (tokens - cost, now)
+
+    def _refilled(self, key: str) -> tuple[float, float]:
+        """The time now, and the tokens the key's bucket holds by then (a new one is full)."""
         now = self._clock()
         tokens, at = self._buckets.get(key, (float(self._size.burst), now))
-        self._buckets[key] = (_refill(tokens, now - at, self._size) - cost, now)
+        return now, _refill(tokens, now - at, self._size)
 
     async def close(self) -> None:
         return
 
 
-# The same arithmetic as LocalBuckets, on Redis's clock. The wait goes back as a string: Redis
-# turns a Lua number into an integer, which would round a wait of 0.4 s down to "go now".
-_TAKE = """
+# The same arithmetic as LocalBuckets, on Redis's clock, in two scripts that begin and end
+# alike: the bucket refilled up to now, and kept until it would be full again.
+_REFILLED = """
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
@@ -90,33 +94,29 @@ local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or burst
 local at = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+"""
+_KEPT = """
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+-- A bucket left alone refills completely: after that it need not be kept.
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
+"""
+# The wait goes back as a string: Redis turns a Lua number into an integer, which would round
+# a wait of 0.4 s down to "go now".
+_TAKE = (
+    _REFILLED
+    + """
 local wait = 0
 if tokens >= cost then
   tokens = tokens - cost
 else
   wait = (cost - tokens) / rate
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
--- A bucket left alone refills completely: after that it need not be kept.
-redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
-return tostring(wait)
 """
-
+    + _KEPT
+    + "return tostring(wait)\n"
+)
 # Takes the tokens whatever the bucket holds: a debt is kept until it has been refilled.
-_CHARGE = """
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or burst
-local at = tonumber(state[2]) or now
-tokens = math.min(burst, tokens + math.max(0, now - at) * rate) - cost
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
-return 0
-"""
+_CHARGE = _REFILLED + "tokens = tokens - cost\n" + _KEPT + "return 0\n"
 
 
 class RedisBuckets:
@@ -129,32 +129,36 @@ class RedisBuckets:
         self._size = size
         self._prefix = prefix
         self._client = redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
-        self._script = self._client.register_script(_TAKE)
+        self._take = self._client.register_script(_TAKE)
         self._charge = self._client.register_script(_CHARGE)
 
     async def take(self, key: str, cost: int) -> float:
-        try:
-            answer = await self._script(
-                keys=[self._prefix + key], args=[self._size.rate, self._size.burst, cost]
-            )
-        except RedisError as exc:
-            logger.warning(
-                "rate limit store unavailable, request admitted",
-                extra={"error": type(exc).__name__},
-            )
-            return 0.0
-        return float(answer)
+        answer = await self._run(
+            self._take, key, cost, unavailable="rate limit store unavailable, request admitted"
+        )
+        return 0.0 if answer is None else float(answer)
 
     async def charge(self, key: str, cost: int) -> None:
+        await self._run(
+            self._charge,
+            key,
+            cost,
+            unavailable="rate limit store unavailable, a request's extra rows not charged",
+        )
+
+    async def _run(
+        self, script: AsyncScript, key: str, cost: int, *, unavailable: str
+    ) -> bytes | int | None:
+        """The script's answer on the key's bucket (bytes of a string, or an integer); None when
+        Redis cannot be reached (logged as `unavailable`)."""
         try:
-            await self._charge(
+            answer: bytes | int = await script(
                 keys=[self._prefix + key], args=[self._size.rate, self._size.burst, cost]
             )
         except RedisError as exc:
-            logger.warning(
-                "rate limit store unavailable, a request's extra rows not charged",
-                extra={"error": type(exc).__name__},
-            )
+            logger.warning(unavailable, extra={"error": type(exc).__name__})
+            return None
+        return answer
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -16,14 +16,46 @@ not accept a block as a whole takes its `records()`, the rows `TableReader` give
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from analytics.export_text import RULE_STARTS
 
-# Lines at most this long cannot hold an id longer than the longest an id may have.
 _Row = dict[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockLines:
+    """A block of a CSV file's lines after its header, and what reading them as columns needs
+    whichever way they are split: the file's header (`pairs`, each field with the index of
+    its cell, and `width`, its number of cells), its delimiter, and the longest line that
+    cannot hold an id too long."""
+
+    first_line: int
+    lines: list[str]
+    text: str  # the lines joined
+    pairs: list[tuple[str, int]]
+    width: int
+    max_line: int
+    delimiter: str
+
+    @property
+    def too_long(self) -> bool:
+        """Whether a line is long enough to hold an id longer than an id may be."""
+        return max(map(len, self.lines)) > self.max_line
+
+    def block_of(self, column: Callable[[int], Sequence[str]], *, stripped: bool) -> ColumnBlock:
+        """The block of the lines as columns, `column(index)` the cells of the header's index
+        (asked only for the fields' indexes); `stripped` when no cell has anything to strip."""
+        return ColumnBlock(
+            self.first_line,
+            len(self.lines),
+            {
+                name: column(index) if stripped else list(map(str.strip, column(index)))
+                for name, index in self.pairs
+            },
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,25 +76,17 @@ class ColumnBlock:
         ]
 
 
-def column_block(
-    *,
-    first_line: int,
-    lines: list[str],
-    text: str,
-    pairs: list[tuple[str, int]],
-    width: int,
-    max_line: int,
-    delimiter: str,
-) -> ColumnBlock | None:
-    """The block of `lines` (`text` their text, holding no quote) if every line is plain,
-    else None.
+def column_block(block: BlockLines) -> ColumnBlock | None:
+    """The block of `block.lines` (their text holding no quote) if every line is plain, else
+    None.
 
     Without quotes csv splits a line at each delimiter, so the whole block is split at once:
     each line break becomes a cell of its own, and the lines all have the header's width
     exactly when those cells fall every `width + 1` cells. The columns are then slices."""
-    count = len(lines)
-    if max(map(len, lines)) > max_line:
+    if block.too_long:
         return None
+    text, delimiter, width = block.text, block.delimiter, block.width
+    count = len(block.lines)
     if "\r" in text:
         text = text.replace("\r\n", "\n")
         if "\r" in text:
@@ -74,23 +98,13 @@ def column_block(
     step = width + 1
     if len(cells) != count * step or cells[width::step].count("\n") != count:
         return None
-    # A row is blank or a rule line only if its first cell is empty or starts like a rule
-    # (the cells joined start with it): the first column has few distinct values.
-    for first in set(cells[0::step]):
-        if not first.strip() or first[0] in RULE_STARTS:
-            return None
+    if not _first_cells_plain(cells[0::step]):
+        return None
     # Cells hold no line break, and no control character (the file has none): an ASCII text
     # without a space (or a tab that does not separate cells) has nothing to strip (csv's
     # skipinitialspace drops only what the strip drops too).
     stripped = text.isascii() and " " not in text and (delimiter == "\t" or "\t" not in text)
-    return ColumnBlock(
-        first_line,
-        count,
-        {
-            name: cells[index::step] if stripped else list(map(str.strip, cells[index::step]))
-            for name, index in pairs
-        },
-    )
+    return block.block_of(lambda index: cells[index::step], stripped=stripped)
 
 
 @contextmanager
@@ -115,24 +129,15 @@ def _first_cells_plain(first_cells: Sequence[str]) -> bool:
     return all(first.strip() and first[0] not in RULE_STARTS for first in set(first_cells))
 
 
-def row_column_block(
-    *,
-    first_line: int,
-    lines: list[str],
-    text: str,
-    rows: list[list[str]],
-    pairs: list[tuple[str, int]],
-    width: int,
-    max_line: int,
-    delimiter: str,
-) -> ColumnBlock | None:
-    """The block of `lines` (`text` their text) from `rows`, what csv read of exactly those
-    lines, if every line is one plain row, else None.
+def row_column_block(block: BlockLines, rows: list[list[str]]) -> ColumnBlock | None:
+    """The block of `block.lines` from `rows`, what csv read of exactly those lines, if every
+    line is one plain row, else None.
 
     Quoted lines: csv splits them (a quote may hold the delimiter), and a value that spans
     lines shows as fewer rows than lines or, on the block's last line, as a cell holding the
     line break the block cut."""
-    if len(rows) != len(lines) or max(map(len, lines)) > max_line:
+    width = block.width
+    if len(rows) != len(block.lines) or block.too_long:
         return None
     if set(map(len, rows)) != {width}:
         return None
@@ -145,17 +150,11 @@ def row_column_block(
     # As in `column_block`: without a space, a tab inside a cell or a character beyond ASCII,
     # no cell has anything to strip. A quoted cell may hold the delimiter: a tab-separated
     # block has no other tab when it has exactly one between each two cells of a row.
+    text = block.text
     tabs = text.count("\t")
     stripped = (
         text.isascii()
         and " " not in text
-        and (tabs == 0 or (delimiter == "\t" and tabs == len(rows) * (width - 1)))
+        and (tabs == 0 or (block.delimiter == "\t" and tabs == len(rows) * (width - 1)))
     )
-    return ColumnBlock(
-        first_line,
-        len(rows),
-        {
-            name: columns[index] if stripped else list(map(str.strip, columns[index]))
-            for name, index in pairs
-        },
-    )
+    return block.block_of(columns.__getitem__, stripped=stripped)

@@ -20,12 +20,12 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from analytics.export_text import (
     CONTROL_CHARACTERS,
@@ -33,7 +33,13 @@ from analytics.export_text import (
     control_character,
     is_rule_line,
 )
-from store.ingest.blocks import ColumnBlock, collection_paused, column_block, row_column_block
+from store.ingest.blocks import (
+    BlockLines,
+    ColumnBlock,
+    collection_paused,
+    column_block,
+    row_column_block,
+)
 from store.ingest.columns import ColumnMatcher
 from store.ingest.encoding import (
     UTF8,
@@ -57,6 +63,7 @@ from store.ingest.progress import IngestProgress
 from store.ingest.xlsx import Workbook, is_workbook
 
 Row = dict[str, str | None]
+T = TypeVar("T")
 Record = tuple[int, Row]
 # Rows read a block at a time: as columns, or (lines that are not plain) as records.
 Block = ColumnBlock | list[Record]
@@ -309,32 +316,10 @@ class TableReader:
         return problem is None
 
     def __iter__(self) -> Iterator[Record]:
-        path = self.table.path
         if self.table.format is SourceFormat.XLSX:
             yield from self._workbook_records()
             return
-        try:
-            raw = path.open("rb")
-        except OSError as exc:
-            raise FileRejected(f"cannot read it: {exc.strerror or exc}") from exc
-        with raw, io.TextIOWrapper(raw, encoding=self.table.encoding.codec, newline="") as text:
-            if self.table.format is SourceFormat.CSV:
-                records = self._csv_records(text)
-            elif self.table.format is SourceFormat.ALIGNED:
-                records = self._aligned_records(text)
-            else:
-                records = self._json_lines_records(text)
-            reported = 0
-            try:
-                for record in records:
-                    yield record
-                    if self.rows_read % _PROGRESS_ROWS == 0:
-                        position = raw.tell()
-                        self.progress.advance(position - reported)
-                        reported = position
-            except UnicodeDecodeError as exc:
-                raise self._not_decoded(exc) from exc
-            self.progress.advance(max(self.table.size - reported, 0))
+        yield from self._read_text(self._text_records, report_every=_PROGRESS_ROWS)
         # JSON Lines none of whose lines could be read name no column: the lines' own problems
         # ("not valid JSON") say why, not "the file's columns are: none".
         if self.matcher.columns or not self.problems:
@@ -348,23 +333,38 @@ class TableReader:
             while chunk := list(islice(records, size)):
                 yield chunk
             return
-        path = self.table.path
+        yield from self._read_text(lambda text: self._csv_blocks(text, size), report_every=1)
+        self.matcher.check_required()
+
+    def _text_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
+        if self.table.format is SourceFormat.CSV:
+            return self._csv_records(text)
+        if self.table.format is SourceFormat.ALIGNED:
+            return self._aligned_records(text)
+        return self._json_lines_records(text)
+
+    def _read_text(
+        self, read: Callable[[io.TextIOWrapper], Iterator[T]], *, report_every: int
+    ) -> Iterator[T]:
+        """What `read` makes of the file's text, the bytes read so far reported to the progress
+        after each item read when `rows_read` is a multiple of `report_every` (and the rest at
+        the end); text the file's encoding cannot decode rejects the file."""
         try:
-            raw = path.open("rb")
+            raw = self.table.path.open("rb")
         except OSError as exc:
             raise FileRejected(f"cannot read it: {exc.strerror or exc}") from exc
         with raw, io.TextIOWrapper(raw, encoding=self.table.encoding.codec, newline="") as text:
             reported = 0
             try:
-                for block in self._csv_blocks(text, size):
-                    yield block
-                    position = raw.tell()
-                    self.progress.advance(position - reported)
-                    reported = position
+                for item in read(text):
+                    yield item
+                    if self.rows_read % report_every == 0:
+                        position = raw.tell()
+                        self.progress.advance(position - reported)
+                        reported = position
             except UnicodeDecodeError as exc:
                 raise self._not_decoded(exc) from exc
             self.progress.advance(max(self.table.size - reported, 0))
-        self.matcher.check_required()
 
     def _csv_blocks(self, text: io.TextIOWrapper, size: int) -> Iterator[Block]:
         assert self.table.delimiter is not None
@@ -375,35 +375,26 @@ class TableReader:
         width = len(header)
         lines_before = reader.line_num
         while lines := list(islice(text, size)):
-            block_text = "".join(lines)
-            quoted = '"' in block_text
+            block_lines = BlockLines(
+                first_line=lines_before + 1,
+                lines=lines,
+                text="".join(lines),
+                pairs=pairs,
+                width=width,
+                max_line=MAX_ID_LENGTH,
+                delimiter=delimiter,
+            )
+            quoted = '"' in block_lines.text
             block = None
             if not quoted and not self._below_rule:
-                block = column_block(
-                    first_line=lines_before + 1,
-                    lines=lines,
-                    text=block_text,
-                    pairs=pairs,
-                    width=width,
-                    max_line=MAX_ID_LENGTH,
-                    delimiter=delimiter,
-                )
+                block = column_block(block_lines)
             rows: list[list[str]] | None = None
             if block is None:
                 # The rows that become columns are dropped before the collector is back.
                 with collection_paused():
                     rows = self._block_rows(lines, quoted)
                     if quoted and rows is not None and not self._below_rule:
-                        block = row_column_block(
-                            first_line=lines_before + 1,
-                            lines=lines,
-                            text=block_text,
-                            rows=rows,
-                            pairs=pairs,
-                            width=width,
-                            max_line=MAX_ID_LENGTH,
-                            delimiter=delimiter,
-                        )
+                        block = row_column_block(block_lines, rows)
                         if block is not None:
                             rows = None
             if block is not None:

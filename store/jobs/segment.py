@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from sqlalchemy import Select, Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.credit import EntryKind, LedgerEntry, assess_credit
+from analytics.credit import assess_credit
 from analytics.quarters import Quarter
 from analytics.rfm import QuarterActivity, is_recent, monetary_values, quarterly_activity
 from analytics.segments import cluster_values
 from settings import SegmentOptions
 from store.jobs.segment_settings import KeptOptions, kept_options, options_of_app
+from store.ledger_entries import ENTRY_COLUMNS, ledger_entry
 from store.tables import (
     ACCOUNT_TABLE,
     APP_TABLE,
@@ -239,11 +240,6 @@ async def _sales_activity(
     return activities
 
 
-def _entries(rows: Iterable[Any]) -> Iterable[LedgerEntry]:
-    for entry_date, kind, amount, due_date, reference in rows:
-        yield LedgerEntry(entry_date, EntryKind(kind), amount, due_date, reference)
-
-
 async def _credit_rows(
     connection: AsyncConnection, app: str, options: SegmentOptions, progress: JobProgress
 ) -> tuple[list[Values], dt.date | None]:
@@ -257,21 +253,14 @@ async def _credit_rows(
     if as_of is None:
         return [], None
     statement = (
-        select(
-            ledger.account_id,
-            ledger.entry_date,
-            ledger.kind,
-            ledger.amount,
-            ledger.due_date,
-            ledger.reference,
-        )
+        select(ledger.account_id, *ENTRY_COLUMNS)
         .join_from(LEDGER_TABLE, ACCOUNT_TABLE, ledger.account_id == account.account_id)
         .where(account.app_id == app)
         .order_by(ledger.account_id)
     )
     rows: list[Values] = []
     async for account_id, entries in _by_account(connection, statement, progress):
-        assessment = assess_credit(_entries(entries), as_of=as_of, policy=options.credit)
+        assessment = assess_credit(map(ledger_entry, entries), as_of=as_of, policy=options.credit)
         measures = assessment.measures
         rows.append(
             (

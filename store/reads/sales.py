@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.credit import CreditSegment, EntryKind, LedgerEntry
+from analytics.credit import CreditSegment, LedgerEntry
 from analytics.quarters import Quarter
 from analytics.segment_flows import segment_flows
 from analytics.segments import Segment
+from store.ledger_entries import ENTRY_COLUMNS, ledger_entry
 from store.sales_records import (
     CreditRiskRecord,
     QuarterSegmentRecord,
@@ -121,23 +122,14 @@ async def ledgers_by_account(
     """Each account's ledger entries, oldest first."""
     ledger = LEDGER_TABLE.c
     rows = await connection.execute(
-        select(
-            ledger.account_id,
-            ledger.entry_date,
-            ledger.kind,
-            ledger.amount,
-            ledger.due_date,
-            ledger.reference,
-        )
+        select(ledger.account_id, *ENTRY_COLUMNS)
         .select_from(_visible(LEDGER_TABLE))
         .where(ledger.account_id.in_(account_ids), account_visible(scope))
         .order_by(ledger.account_id, ledger.entry_date)
     )
     entries: dict[str, list[LedgerEntry]] = {}
-    for account_id, entry_date, kind, amount, due_date, reference in rows:
-        entries.setdefault(account_id, []).append(
-            LedgerEntry(entry_date, EntryKind(kind), amount, due_date, reference)
-        )
+    for account_id, *entry in rows:
+        entries.setdefault(account_id, []).append(ledger_entry(entry))
     return entries
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.app import create_app
 from settings import load_settings
+from store.ingest import IngestKind
 from store.jobs.publish import publish_month
 from store.keys import create_key
 from store.scope import Role
 from tests.api_client import TODAY
 from tests.factories import Seed
+from tests.store.ingest.support import load_text
 
 MARCH = dt.date(2023, 3, 1)
 SIZES = {"big": 7, "small": 3}
@@ -89,7 +92,7 @@ async def test_keys_that_get_private_figures_are_told_the_metric_is_internal_onl
     message = next(e["message"] for e in body["errors"] if e["path"][-1] == "p50")
     assert "tickets" in message or "too few" in message
     methodology = body["data"]["pulseReport"]["methodology"]
-    assert "Metrics without declared bounds (tickets)" in methodology
+    assert "(tickets) have no private release" in methodology
 
 
 async def test_internal_keys_get_the_exact_figures_and_no_such_note(
@@ -102,3 +105,24 @@ async def test_internal_keys_get_the_exact_figures_and_no_such_note(
     assert figures["big"]["figureKind"] == "EXACT"
     assert figures["big"]["p50"] == 53.0
     assert "without declared bounds" not in body["data"]["pulseReport"]["methodology"]
+
+
+async def test_the_pulse_names_a_metric_by_the_months_release_not_todays_bounds(
+    engine: AsyncEngine, http: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    """Bounds declared after the month was published draw no release for it: the refusal reads
+    the frozen release, and so must the pulse; and a metric that lost its bounds since keeps
+    the release it had, so it is not named."""
+    await load_text(
+        engine,
+        tmp_path,
+        IngestKind.DEFINITIONS,
+        "name,unit,aggregation,lower_bound,upper_bound\n"
+        "tickets,count,sum,0,1000\ncsat,percent,mean,,\n",
+    )
+    body = await _ask(engine, http, Role.PUBLIC)
+    rows = {row["sector"]: i for i, row in enumerate(body["data"]["sectorBenchmarks"])}
+    assert _codes(body)[("sectorBenchmarks", rows["big"], "p50")] == "INTERNAL_ONLY"
+    methodology = body["data"]["pulseReport"]["methodology"]
+    assert "(tickets) have no private release" in methodology
+    assert "csat" not in methodology

@@ -107,6 +107,38 @@ def move_reason(what: str, entity_id: str, app: str, new_app: str) -> str:
     )
 
 
+# The plural of each level a row may name, for the reasons.
+_PLURALS = {"account": "accounts", "company": "companies", "contract": "contracts"}
+
+
+@dataclass(frozen=True, slots=True)
+class ParentApps:
+    """The rule for the parent a row names (a company's account, a contract's company): it
+    exists, it is of the file's app (`--app`), and the row does not move its entity (the
+    `child`) from the app it is of to the parent's."""
+
+    parent: str
+    child: str
+    parents: dict[str, str]  # the app of every existing parent
+    children: dict[str, str]  # the app of every existing entity of the row's kind
+    app: str | None  # --app
+
+    def check(self, child_id: str, parent_id: str, reasons: list[str]) -> None:
+        """Adds why the row may not name this parent (ids "" when missing), if it may not."""
+        parent_app = self.parents.get(parent_id) if parent_id else None
+        if parent_id and parent_app is None:
+            reasons.append(
+                f"unknown {self.parent} {parent_id!r}: no {self.parent} has this id "
+                f"(load the {_PLURALS[self.parent]} before their {_PLURALS[self.child]})"
+            )
+        elif parent_app is not None and self.app is not None and parent_app != self.app:
+            reasons.append(other_app_reason(self.parent, parent_id, parent_app, self.app))
+        elif parent_app is not None and child_id:
+            child_app = self.children.get(child_id)
+            if child_app is not None and child_app != parent_app:
+                reasons.append(move_reason(self.child, child_id, child_app, parent_app))
+
+
 def required(row: Row, name: str, reasons: list[str]) -> str:
     """The value of a required field; an empty string (and a reason) when it is missing."""
     value = row.get(name)

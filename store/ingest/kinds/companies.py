@@ -18,11 +18,10 @@ from store.ingest.kinds.base import (
     IndustriesCreated,
     IngestOptions,
     KindLoader,
+    ParentApps,
     apps_of,
     existing_ids,
-    move_reason,
     optional,
-    other_app_reason,
     required,
     table_write,
 )
@@ -49,10 +48,9 @@ class CompaniesValidator:
         companies: dict[str, str] | None = None,
         app: str | None = None,
     ) -> None:
-        # The app of every existing account, and of every existing company.
-        self._accounts = accounts
-        self._companies = companies or {}
-        self._app = app
+        self._parents = ParentApps(
+            parent="account", child="company", parents=accounts, children=companies or {}, app=app
+        )
         self._industries = IndustriesCreated(industries)
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
@@ -64,14 +62,7 @@ class CompaniesValidator:
         name = required(row, "name", reasons)
         industry = row.get("industry")
         n_employees = optional(row, "n_employees", _parse_n_employees, None, reasons)
-        account_app = self._accounts.get(account_id) if account_id else None
-        if account_id and account_app is None:
-            reasons.append(
-                f"unknown account {account_id!r}: no account has this id "
-                f"(load the accounts before their companies)"
-            )
-        elif account_app is not None:
-            self._check_app(company_id, account_id, account_app, reasons)
+        self._parents.check(company_id, account_id, reasons)
         if company_id and (
             duplicate := self._lines.duplicate_reason(company_id, line, "company_id")
         ):
@@ -87,16 +78,6 @@ class CompaniesValidator:
                 }
             )
         return reasons
-
-    def _check_app(
-        self, company_id: str, account_id: str, account_app: str, reasons: list[str]
-    ) -> None:
-        if self._app is not None and account_app != self._app:
-            reasons.append(other_app_reason("account", account_id, account_app, self._app))
-            return
-        company_app = self._companies.get(company_id) if company_id else None
-        if company_app is not None and company_app != account_app:
-            reasons.append(move_reason("company", company_id, company_app, account_app))
 
     def finish(self) -> list[RowProblem]:
         return []

@@ -18,10 +18,9 @@ from store.ingest.kinds.base import (
     FirstLines,
     IngestOptions,
     KindLoader,
+    ParentApps,
     apps_of,
-    move_reason,
     optional,
-    other_app_reason,
     required,
     table_write,
 )
@@ -48,10 +47,9 @@ class ContractsValidator:
         contracts: dict[str, str] | None = None,
         app: str | None = None,
     ) -> None:
-        # The app of every existing company, and of every existing contract.
-        self._companies = companies
-        self._contracts = contracts or {}
-        self._app = app
+        self._parents = ParentApps(
+            parent="company", child="contract", parents=companies, children=contracts or {}, app=app
+        )
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
 
@@ -62,18 +60,7 @@ class ContractsValidator:
         name = required(row, "name", reasons)
         start: dt.date | None = optional(row, "start_date", _parse_start, None, reasons)
         end: dt.date | None = optional(row, "end_date", _parse_end, None, reasons)
-        company_app = self._companies.get(company_id) if company_id else None
-        if company_id and company_app is None:
-            reasons.append(
-                f"unknown company {company_id!r}: no company has this id "
-                f"(load the companies before their contracts)"
-            )
-        elif company_app is not None and self._app is not None and company_app != self._app:
-            reasons.append(other_app_reason("company", company_id, company_app, self._app))
-        elif company_app is not None and contract_id:
-            contract_app = self._contracts.get(contract_id)
-            if contract_app is not None and contract_app != company_app:
-                reasons.append(move_reason("contract", contract_id, contract_app, company_app))
+        self._parents.check(contract_id, company_id, reasons)
         if start is not None and end is not None and end < start:
             reasons.append(f"end_date {end} is before start_date {start}")
         if contract_id and (
