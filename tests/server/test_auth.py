@@ -166,9 +166,9 @@ async def test_lookups_of_what_a_key_may_not_see_look_like_nothing_exists(
             http, keyed[key], "query ($id: ID!) { node(id: $id) { id } }", {"id": global_id}
         )
         if visible:
-            assert node["data"] == {"node": {"id": global_id}}
+            assert node["data"] == {"node": {"id": global_id}}, node
         else:
-            assert node["data"] == {"node": None}
+            assert node["data"] == {"node": None}, node
             assert node["errors"][0]["message"] == f"No node with id '{global_id}'"
             assert node["errors"][0]["extensions"] == {"code": "NOT_FOUND"}
 
