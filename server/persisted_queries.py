@@ -29,7 +29,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from cross_web import AsyncHTTPRequestAdapter
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -170,6 +170,11 @@ class PersistedQueriesGraphQL(GraphQL[Context, RootValue], Generic[Context, Root
         root_value: RootValue | None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        asks_to_run = request_data.query is not None or bool(request_data.extensions)
+        if request_adapter.method == "GET" and not self.allow_queries_via_get and asks_to_run:
+            # Refused as Strawberry refuses a query by GET, before a hash is looked up: a GET
+            # never runs, registers or probes a persisted query either.
+            raise HTTPException(400, "queries are not allowed when using GET")
         try:
             persisted = self.persisted_queries.resolve(
                 request_data.query,

@@ -28,7 +28,7 @@ from schema.limits import ListSizes, current_sizes
 from server.app import create_app
 from server.buckets import BucketSize, LocalBuckets, RedisBuckets
 from server.rate_limits import QueryCosts
-from settings import RateLimits, load_settings
+from settings import QueryLimits, RateLimits, load_settings
 from store.keys import create_key
 from store.scope import Role
 from tests.api_client import TODAY
@@ -99,7 +99,7 @@ async def test_a_key_never_gets_more_than_its_burst_plus_its_rate(
 
 
 def test_costs_are_the_static_estimate_of_the_operation_that_runs() -> None:
-    costs = QueryCosts(graphql_schema(build_schema()), max_tokens=2000)
+    costs = QueryCosts(graphql_schema(build_schema()), limits=QueryLimits(max_tokens=2000))
     assert costs.of(SMALL, None) == 2
     assert costs.of("{ __typename }", None) == 1  # nothing is free
     assert costs.of("{ not closed", None) == 1
@@ -113,14 +113,14 @@ def test_costs_parse_within_the_token_limit() -> None:
     schema = graphql_schema(build_schema())
     costly = "{ industries { accounts(first: 100) { edges { node { metrics { value } } } } } }"
     padded = costly[:-1] + " __typename" * 60 + " }"  # 88 tokens
-    assert QueryCosts(schema, max_tokens=10_000).of(padded, None) > 100_000
+    assert QueryCosts(schema, limits=QueryLimits(max_tokens=10_000)).of(padded, None) > 100_000
     # Over the limit the parse stops there, as the schema's own does: refused, charged 1.
-    assert QueryCosts(schema, max_tokens=50).of(padded, None) == 1
+    assert QueryCosts(schema, limits=QueryLimits(max_tokens=50)).of(padded, None) == 1
 
 
 def test_costs_follow_the_schemas_list_sizes() -> None:
     schema = graphql_schema(build_schema())
-    costs = QueryCosts(schema, max_tokens=2000)
+    costs = QueryCosts(schema, limits=QueryLimits(max_tokens=2000))
     query = '{ account(accountId: "acc-1") { contracts { contractId } } }'
     assert costs.of(query, None) == 1 + 5  # the floor of contracts per account
     current_sizes(schema).update(ListSizes(contracts_per_account=1000))
@@ -257,7 +257,9 @@ async def test_introspection_is_charged_its_size(
 ) -> None:
     # Every argument of every field of every type: once charged 1, like `{ __typename }`.
     query = "{ __schema { types { fields { args { name } } } } }"
-    cost = QueryCosts(graphql_schema(build_schema()), max_tokens=2000).of(query, None)
+    cost = QueryCosts(graphql_schema(build_schema()), limits=QueryLimits(max_tokens=2000)).of(
+        query, None
+    )
     assert cost > 3_000
     http = await serve(RateLimits(rate=0.01, burst=10_000))
     statuses = [(await _post(http, keys["first"], query)).status_code for _ in range(4)]
