@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis.asyncio as redis
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -160,10 +161,12 @@ async def serve(engine: AsyncEngine) -> AsyncIterator[Callable[..., Any]]:
     """Starts apps (replicas) over the test database, each run through its lifespan."""
     async with AsyncExitStack() as stack:
 
-        async def start(rate_limits: RateLimits, *, require_keys: bool = True) -> httpx.AsyncClient:
+        async def start(
+            rate_limits: RateLimits, *, require_keys: bool = True, **env: str
+        ) -> httpx.AsyncClient:
             app = create_app(
                 settings=replace(
-                    load_settings({"PROFILING_TODAY": TODAY}), rate_limits=rate_limits
+                    load_settings({"PROFILING_TODAY": TODAY, **env}), rate_limits=rate_limits
                 ),
                 engine=engine,
                 require_keys=require_keys,
@@ -298,6 +301,67 @@ async def test_persisted_queries_are_charged_the_cost_of_the_query_they_stand_fo
     )
 
 
+# A query over the cost limit never runs: refused as QUERY_TOO_COMPLEX, it is not charged and
+# never told to wait. Four lists of 300 accounts cost 1,200, over a limit of 1,000.
+MAX_COST = 1_000
+OVER_LIMIT = (
+    "{ "
+    + " ".join(
+        f"a{n}: accounts(first: 300) {{ edges {{ node {{ accountId }} }} }}" for n in range(4)
+    )
+    + " }"
+)
+# Two of them cost 600: within the limit, and more than half of the bucket.
+HALF_BUCKET = (
+    "{ "
+    + " ".join(
+        f"a{n}: accounts(first: 300) {{ edges {{ node {{ accountId }} }} }}" for n in range(2)
+    )
+    + " }"
+)
+
+
+def _assert_too_complex(response: httpx.Response) -> None:
+    assert response.status_code == 200, response.text
+    assert "retry-after" not in response.headers
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX"}
+    assert error["message"] == (
+        "Query refused: its estimated cost is 1,200 rows, over the limit of 1,000"
+    )
+
+
+def test_the_over_limit_query_costs_what_the_tests_say() -> None:
+    costs = QueryCosts(graphql_schema(build_schema()), limits=QueryLimits(max_cost=MAX_COST))
+    assert costs.estimate(OVER_LIMIT, None).cost == 1_200
+    assert costs.estimate(OVER_LIMIT, None).over_limits
+    assert costs.estimate(HALF_BUCKET, None).cost == 600
+    assert not costs.estimate(HALF_BUCKET, None).over_limits
+    # Over the alias or depth limit: refused by validation too, so not charged either.
+    many_aliases = "{ " + " ".join(f"a{n}: __typename" for n in range(16)) + " }"
+    assert costs.estimate(many_aliases, None).over_limits
+
+
+async def _over_limit_is_refused_uncharged(http: httpx.AsyncClient, key: str) -> None:
+    # A fresh key: the refusal leaves its bucket full, so a query of 600 still runs.
+    _assert_too_complex(await _post(http, key, OVER_LIMIT))
+    _assert_too_complex(await _post(http, key, OVER_LIMIT))
+    assert (await _post(http, key, HALF_BUCKET)).status_code == 200
+    # 400 left: the query of 1,200 is still refused for what it is, not told to retry.
+    _assert_too_complex(await _post(http, key, OVER_LIMIT))
+    # And the bucket still holds its 400: the next query of 600 waits for 200 of them.
+    refused = await _post(http, key, HALF_BUCKET)
+    assert refused.status_code == 429
+    assert "this query costs 600" in refused.json()["errors"][0]["message"]
+
+
+async def test_a_query_over_the_cost_limit_is_refused_before_it_is_charged(
+    serve: Callable[..., Any], keys: dict[str, str]
+) -> None:
+    http = await serve(RateLimits(rate=0.01, burst=MAX_COST), PROFILING_MAX_COST=str(MAX_COST))
+    await _over_limit_is_refused_uncharged(http, keys["first"])
+
+
 # --- shared in Redis -----------------------------------------------------------------------
 
 
@@ -394,3 +458,22 @@ async def test_an_unreachable_redis_admits_requests_and_says_so(
             for _ in range(3):
                 assert (await _post(http, keys["first"])).status_code == 200
     assert "rate limit store unavailable" in caplog.text
+
+
+@pytest.mark.redis
+async def test_a_query_over_the_cost_limit_takes_nothing_from_a_redis_bucket(
+    serve: Callable[..., Any], keys: dict[str, str], redis_url: str
+) -> None:
+    limits = _shared(redis_url, rate=0.01, burst=MAX_COST)
+    http = await serve(limits, PROFILING_MAX_COST=str(MAX_COST))
+    _assert_too_complex(await _post(http, keys["first"], OVER_LIMIT))
+    client = redis.from_url(redis_url)
+    try:
+        # The refusal took nothing: Redis holds no bucket for the key yet.
+        assert await client.keys(f"{limits.redis_prefix}*") == []
+        await _over_limit_is_refused_uncharged(http, keys["second"])
+        (bucket,) = await client.keys(f"{limits.redis_prefix}*")
+        tokens = float(await client.hget(bucket, "tokens"))
+        assert 400 <= tokens < 401  # 1,000 less the one query of 600 that ran, plus refills
+    finally:
+        await client.aclose()
