@@ -4,8 +4,9 @@ Strawberry's own page (its `graphql_ide`) loads React and GraphiQL from a CDN: o
 network it never gets past "Loading...". `GraphiQLPage` wraps the view and answers the requests
 the view would answer with its page (a GET without GraphQL parameters that accepts HTML:
 server/page_requests.py, which the view's own test follows too) with ours, whose every file the
-package ships; everything else goes to the view. The view's `graphql_ide` stays the switch: with PROFILING_GRAPHIQL=false
-it is None, the page is not served, and the view answers 404 as before."""
+package ships; everything else goes to the view. The view's `graphql_ide` stays the switch: with
+PROFILING_GRAPHIQL=false it is None, the page is not served, and the view answers 404 as
+before."""
 
 from __future__ import annotations
 
