@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.app import create_app
@@ -144,3 +146,57 @@ async def test_a_persisted_document_of_several_operations_needs_a_name(
     _refused(await http.post("/graphql", json={"extensions": extensions}), SEVERAL)
     by_hash = await http.post("/graphql", json={"operationName": "B", "extensions": extensions})
     assert by_hash.json() == {"data": {"metricDefinitions": [{"name": "revenue"}]}}
+
+
+# --- for any document of named operations and any name asked --------------------------------
+
+NAMES = st.sampled_from(["A", "B", "C", "Totals", "q_1"])
+
+
+@st.composite
+def _choices(draw: st.DrawFn) -> tuple[list[str], str | None]:
+    names = draw(st.lists(NAMES, min_size=1, max_size=4, unique=True))
+    requested = draw(st.one_of(st.none(), st.sampled_from(names), NAMES))
+    return names, requested
+
+
+@pytest.fixture
+async def both_paths(serve: Callable[..., Any]) -> dict[bool, httpx.AsyncClient]:
+    """An app with the plain POST's own path (True) and one with the view only (False)."""
+    return {
+        fast: await serve({"PROFILING_FAST_POSTS": str(fast).lower()}) for fast in (True, False)
+    }
+
+
+@settings(
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(choice=_choices(), fast_posts=st.booleans())
+async def test_a_request_runs_the_one_operation_it_picks_or_none(
+    both_paths: dict[bool, httpx.AsyncClient],
+    choice: tuple[list[str], str | None],
+    fast_posts: bool,
+) -> None:
+    names, requested = choice
+    http = both_paths[fast_posts]
+    # Each operation answers its own name, so the answer says which one ran.
+    query = " ".join(f"query {name} {{ {name}: __typename }}" for name in names)
+    listed = ", ".join(names)
+    for _ in range(2):  # the pipeline, then the prepared document
+        response = await http.post("/graphql", json={"query": query, "operationName": requested})
+        if requested in names or (requested is None and len(names) == 1):
+            ran = requested or names[0]
+            assert response.json() == {"data": {ran: "Query"}}
+        elif requested is None:
+            _refused(
+                response,
+                f"The query holds {len(names)} operations ({listed}): name the one to run in "
+                '"operationName"',
+            )
+        else:
+            _refused(
+                response,
+                f'The query holds no operation named "{requested}": set "operationName" to one '
+                f"of {listed}",
+            )
