@@ -355,10 +355,15 @@ async def _over_limit_is_refused_uncharged(http: httpx.AsyncClient, key: str) ->
     assert "this query costs 600" in refused.json()["errors"][0]["message"]
 
 
+@pytest.mark.parametrize("fast_posts", ["true", "false"])
 async def test_a_query_over_the_cost_limit_is_refused_before_it_is_charged(
-    serve: Callable[..., Any], keys: dict[str, str]
+    serve: Callable[..., Any], keys: dict[str, str], fast_posts: str
 ) -> None:
-    http = await serve(RateLimits(rate=0.01, burst=MAX_COST), PROFILING_MAX_COST=str(MAX_COST))
+    http = await serve(
+        RateLimits(rate=0.01, burst=MAX_COST),
+        PROFILING_MAX_COST=str(MAX_COST),
+        PROFILING_FAST_POSTS=fast_posts,
+    )
     await _over_limit_is_refused_uncharged(http, keys["first"])
 
 
