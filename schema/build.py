@@ -30,6 +30,7 @@ from schema.execution.lean import LeanExecutor
 from schema.execution.operation_plan import OperationPlan
 from schema.execution.prepared import PreparedQueries, RememberValidQueries, execute_prepared
 from schema.limits import limits_rule
+from schema.operation_choice import REQUESTED_OPERATION, ChooseOperation
 from schema.query import Query
 from schema.request_deadline import RequestDeadline
 from schema.scalars import SCALAR_OVERRIDES
@@ -63,6 +64,34 @@ class ProfilingSchema(strawberry.Schema):
         # Errors are finished here rather than in an extension's on_operation: some paths
         # (a syntax error raised inside ParserCache's on_parse) leave that hook early.
         reads = RequestReads()
+        # Read by ChooseOperation once the query is parsed: Strawberry would run the first
+        # of several operations when no name is given.
+        requested = REQUESTED_OPERATION.set((operation_name,))
+        try:
+            return await self._execute_request(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+                reads,
+            )
+        finally:
+            REQUESTED_OPERATION.reset(requested)
+
+    async def _execute_request(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None,
+        context_value: Any | None,
+        root_value: Any | None,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType] | None,
+        operation_extensions: dict[str, Any] | None,
+        reads: RequestReads,
+    ) -> ExecutionResult:
         prepared = (
             self.prepared.operation(query, operation_name, allowed_operation_types)
             if self.prepared is not None
@@ -100,7 +129,7 @@ class ProfilingSchema(strawberry.Schema):
                 data=None,
                 errors=[
                     GraphQLError(
-                        f"Query refused: it ran longer than the limit of "
+                        f"Query stopped: it ran longer than the limit of "
                         f"{self.request_timeout:g} s",
                         extensions={"code": ErrorCode.TIMED_OUT},
                     )
@@ -137,6 +166,8 @@ def build_schema(
         # comes first so that the validation cache keeps its verdict too.
         lambda: AddValidationRules([limits_check]),
         lambda: ParserCache(maxsize=1024),
+        # A document of several operations needs a name that picks one (the spec's GetOperation).
+        ChooseOperation,
         lambda: ValidationCache(maxsize=1024),
     ]
     if not introspection:

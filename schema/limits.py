@@ -352,6 +352,35 @@ def estimated_cost(
     )
 
 
+def limit_breaches(schema: GraphQLSchema, document: DocumentNode, limits: QueryLimits) -> list[str]:
+    """Each operation of the document over a limit of depth, aliases or estimated cost, with
+    the sentence that says which and by how much: what the validation rule refuses, so that
+    the rate limiter can leave such a query uncharged (it never runs)."""
+    sizes = current_sizes(schema)
+    fragments = _fragments(document)
+    return [
+        sentence
+        for operation in document.definitions
+        if isinstance(operation, OperationDefinitionNode)
+        for sentence in _breaches(_measured(schema, operation, fragments, sizes), limits)
+    ]
+
+
+def _breaches(measure: _Measure, limits: QueryLimits) -> list[str]:
+    found = []
+    if measure.depth > limits.max_depth:
+        found.append(f"its depth is {measure.depth:,}, over the limit of {limits.max_depth:,}")
+    if measure.aliases > limits.max_aliases:
+        found.append(
+            f"it has {measure.aliases:,} aliases, over the limit of {limits.max_aliases:,}"
+        )
+    if measure.cost > limits.max_cost:
+        found.append(
+            f"its estimated cost is {measure.cost:,} rows, over the limit of {limits.max_cost:,}"
+        )
+    return found
+
+
 def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
     class QueryLimitsRule(ASTValidationRule):
         def __init__(self, context: ValidationContext) -> None:
@@ -362,18 +391,13 @@ def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
             context = self._context
             sizes = current_sizes(context.schema)
             measure = _measured(context.schema, node, _fragments(context.document), sizes)
-            for what, figure, limit in (
-                ("depth", measure.depth, limits.max_depth),
-                ("aliases", measure.aliases, limits.max_aliases),
-                ("estimated cost (rows)", measure.cost, limits.max_cost),
-            ):
-                if figure > limit:
-                    self.report_error(
-                        GraphQLError(
-                            f"Query refused: its {what} is {figure:,}, over the limit of {limit:,}",
-                            node,
-                            extensions={"code": ErrorCode.QUERY_TOO_COMPLEX},
-                        )
+            for sentence in _breaches(measure, limits):
+                self.report_error(
+                    GraphQLError(
+                        f"Query refused: {sentence}",
+                        node,
+                        extensions={"code": ErrorCode.QUERY_TOO_COMPLEX},
                     )
+                )
 
     return QueryLimitsRule

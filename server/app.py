@@ -26,6 +26,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from resolvers.context import RequestContext
@@ -40,6 +41,7 @@ from server.graphql_steps import GraphQLSteps
 from server.http_errors import BATCH_MESSAGE, method_not_allowed
 from server.list_sizes import ListSizesRefresher
 from server.observability import Observability
+from server.page_requests import asks_for_page
 from server.pages import GraphiQLPage, page_routes
 from server.persisted_queries import PersistedQueriesGraphQL
 from server.rate_limits import Admitted, RateLimiter
@@ -76,6 +78,12 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
         sub_response.status_code = 429
         sub_response.headers["Retry-After"] = str(admission.retry_after)
         return ExecutionResult(data=None, errors=[admission.as_graphql_error()])
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # The rule the key check and our page follow: a GET with GraphQL parameters is a query.
+        return asks_for_page(
+            request.method, request.query_params.keys(), request.headers.get("accept", "")
+        )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -161,7 +169,7 @@ def create_app(
         RateLimiter(
             rate_limits,
             schema=internals.graphql_schema(schema),
-            max_tokens=settings.limits.max_tokens,
+            query_limits=settings.limits,
         )
         if rate_limits.enabled
         else None

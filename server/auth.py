@@ -1,5 +1,7 @@
 """Bearer API keys in front of /graphql and /metrics: a missing or unknown key gets HTTP 401, a
 valid one gives the request its scope (see store.scope), which every store read then applies.
+The key is checked before anything else looks at the request, whatever its method: only a
+browser's GET of GraphiQL's page needs none (server/page_requests.py).
 
 /metrics takes internal keys only: any other key is answered exactly as an unknown one."""
 
@@ -13,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resolvers.error_codes import ErrorCode
 from server.http_errors import error_response
+from server.page_requests import scope_asks_for_page
 from store.keys import authenticate
 from store.scope import INTERNAL, Role
 from store.scope import Scope as ReadScope
@@ -42,8 +45,9 @@ def _authorization(scope: Scope) -> str:
 
 
 class BearerKeys:
-    """A request needs a valid key, of one of `roles` when given; with `page_without_key` a GET
-    needs none (GraphiQL's page: the queries it sends carry a key).
+    """A request needs a valid key, of one of `roles` when given; with `page_without_key` a
+    browser's GET of GraphiQL's page needs none (the queries it sends carry a key). A request
+    that sends a key has it checked, the page's included: a mistyped key is never passed over.
 
     Without `require_keys` (`serve --no-auth`, loopback only) a request that sends no key is
     internal, and one that sends a key is checked as above: someone trying an account's or a
@@ -75,7 +79,7 @@ class BearerKeys:
             state["read_scope"] = INTERNAL
             await self._app(scope, receive, send)
             return
-        if self._page_without_key and scope["method"] == "GET":
+        if not header and self._page_without_key and scope_asks_for_page(scope):
             state["read_scope"] = _PAGE_ONLY
             await self._app(scope, receive, send)
             return

@@ -63,7 +63,8 @@ _VIEW_MESSAGES = {
         'No query in the request: POST {"query": "..."} as application/json'
     ),
     "queries are not allowed when using GET": (
-        'Queries are not run by GET: POST {"query": "..."} as application/json'
+        'Queries are not run by GET, persisted ones included: POST {"query": "..."} as '
+        "application/json"
     ),
     "Batching is not enabled": BATCH_MESSAGE,
     "Not Found": 'GraphiQL is switched off on this server: POST {"query": "..."} to run queries',

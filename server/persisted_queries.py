@@ -4,7 +4,13 @@ A client sends `extensions: {"persistedQuery": {"version": 1, "sha256Hash": HEX}
 without the query. If this process knows the hash it runs the query registered under it;
 otherwise it answers with the error PERSISTED_QUERY_NOT_FOUND (message "PersistedQueryNotFound",
 HTTP 200, as Apollo clients expect) and the client sends the hash again with the query, which
-registers it. A query whose SHA-256 is not the given hash is refused and not registered.
+registers it. A query whose SHA-256 is not the given hash is refused and not registered. The
+message of a miss is the protocol's word, not a sentence: urql's exchange matches it exactly.
+
+Persisted queries are POSTed, as Apollo Client sends them by default: a GET carrying one (its
+`useGETForHashedQueries`) is refused as any query by GET is (BAD_REQUEST, after the key check),
+before the hash is looked up, so that variables stay out of URLs and logs and a GET cannot
+probe which hashes a scope registered.
 
 A hot query then travels as a 64-character hash, and the text that runs is the very string
 registered first: the parser and validation caches find it by a hash Python has already
@@ -29,7 +35,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from cross_web import AsyncHTTPRequestAdapter
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -43,7 +49,7 @@ from server.auth import request_scope
 Context = TypeVar("Context")
 RootValue = TypeVar("RootValue")
 
-# Apollo clients recognise the miss by this exact message.
+# Apollo's and urql's clients recognise the miss by this exact message.
 NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
 
 
@@ -170,6 +176,11 @@ class PersistedQueriesGraphQL(GraphQL[Context, RootValue], Generic[Context, Root
         root_value: RootValue | None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        asks_to_run = request_data.query is not None or bool(request_data.extensions)
+        if request_adapter.method == "GET" and not self.allow_queries_via_get and asks_to_run:
+            # Refused as Strawberry refuses a query by GET, before a hash is looked up: a GET
+            # never runs, registers or probes a persisted query either.
+            raise HTTPException(400, "queries are not allowed when using GET")
         try:
             persisted = self.persisted_queries.resolve(
                 request_data.query,

@@ -10,6 +10,11 @@ bucket may go into debt: the key's next requests wait until it has refilled).
 The query text is parsed here, before the schema's own pipeline, so with the same token limit:
 an oversized document stops at the limit instead of being parsed whole.
 
+A query over a limit of depth, aliases or estimated cost never runs: validation refuses it
+(QUERY_TOO_COMPLEX). It is let through uncharged, so that it is refused for what it is, at once:
+charged, it would empty the key's bucket (its cost is over the bucket's size) for nothing, or,
+with the bucket low, be told to retry (429) a query that can never run.
+
 Configured by `settings.RateLimits` (the rate a key regains, its bucket's size, and Redis for
 buckets shared by every replica).
 
@@ -24,10 +29,10 @@ from dataclasses import dataclass, field
 from graphql import GraphQLError, GraphQLSchema, parse
 
 from resolvers.error_codes import ErrorCode
-from schema.limits import ListSizes, current_sizes, estimated_cost
+from schema.limits import ListSizes, current_sizes, estimated_cost, limit_breaches
 from server.answer_rows import Shape, answer_rows, answer_shape
 from server.buckets import Buckets, BucketSize, LocalBuckets, RedisBuckets
-from settings import RateLimits
+from settings import QueryLimits, RateLimits
 
 
 def buckets_for(limits: RateLimits) -> Buckets:
@@ -39,19 +44,24 @@ def buckets_for(limits: RateLimits) -> Buckets:
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
-    """What a query text is expected to cost, and where its answer holds its rows."""
+    """What a query text is expected to cost, and where its answer holds its rows;
+    `over_limits`: validation refuses it (depth, aliases or cost), so it never runs."""
 
     cost: int
     shape: Shape = field(default_factory=dict)
+    over_limits: bool = False
 
 
 class QueryCosts:
     """Estimated costs by query text: a hot query is parsed and measured once (again when the
     schema's list sizes change)."""
 
-    def __init__(self, schema: GraphQLSchema, *, max_tokens: int, maxsize: int = 1024) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, *, limits: QueryLimits | None = None, maxsize: int = 1024
+    ) -> None:
         self._schema = schema
-        self._max_tokens = max_tokens
+        self._limits = limits or QueryLimits()
+        self._max_tokens = self._limits.max_tokens
         self._maxsize = maxsize
         self._estimates: OrderedDict[tuple[str, str | None], Estimate] = OrderedDict()
         self._sizes: ListSizes | None = None
@@ -85,6 +95,7 @@ class QueryCosts:
         return Estimate(
             max(1, estimated_cost(self._schema, document, operation_name)),
             answer_shape(document, operation_name),
+            over_limits=bool(limit_breaches(self._schema, document, self._limits)),
         )
 
 
@@ -98,18 +109,23 @@ class Admitted:
 
 
 class RateLimiter:
-    def __init__(self, limits: RateLimits, *, schema: GraphQLSchema, max_tokens: int) -> None:
+    def __init__(
+        self, limits: RateLimits, *, schema: GraphQLSchema, query_limits: QueryLimits
+    ) -> None:
         self.limits = limits
         self._buckets = buckets_for(limits)
-        self._costs = QueryCosts(schema, max_tokens=max_tokens)
+        self._costs = QueryCosts(schema, limits=query_limits)
 
     async def admit(
         self, key_id: str, query: str | None, operation_name: str | None
-    ) -> Admitted | RateLimited:
-        """What the key's bucket paid for the query; otherwise why and for how long not."""
+    ) -> Admitted | RateLimited | None:
+        """What the key's bucket paid for the query; otherwise why and for how long not;
+        None for a query over the query limits, which validation refuses uncharged."""
         estimate = self._costs.estimate(query, operation_name)
-        # A cost over the bucket's size could never be paid; validation refuses such a query
-        # anyway, after it has drained the bucket.
+        if estimate.over_limits:
+            return None
+        # The bucket holds at least the cost limit (settings), so this only bounds a cost the
+        # list sizes grew past between this estimate and validation's.
         cost = min(estimate.cost, self.limits.burst)
         wait = await self._buckets.take(key_id, cost)
         if wait <= 0:

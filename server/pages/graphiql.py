@@ -2,21 +2,22 @@
 
 Strawberry's own page (its `graphql_ide`) loads React and GraphiQL from a CDN: on a closed
 network it never gets past "Loading...". `GraphiQLPage` wraps the view and answers the requests
-the view would answer with its page (Strawberry's own test, `should_render_graphql_ide`: a GET
-without a query that accepts HTML) with ours, whose every file the package ships; everything
-else goes to the view. The view's `graphql_ide` stays the switch: with PROFILING_GRAPHIQL=false
-it is None, the page is not served, and the view answers 404 as before."""
+the view would answer with its page (a GET without GraphQL parameters that accepts HTML:
+server/page_requests.py, which the view's own test follows too) with ours, whose every file the
+package ships; everything else goes to the view. The view's `graphql_ide` stays the switch: with
+PROFILING_GRAPHIQL=false it is None, the page is not served, and the view answers 404 as
+before."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from server.page_requests import scope_asks_for_page
 from server.pages.headers import PAGE_HEADERS
 from server.pages.templates import read, render
 
@@ -40,12 +41,10 @@ class GraphiQLPage:
         self._view = view
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # Only a GET can be asked for the page (Strawberry's test starts with the method): a
-        # POST, every query, goes straight to the view without a request object made for it.
-        if scope["type"] == "http" and scope["method"] == "GET" and self._view.graphql_ide:
-            adapter = self._view.request_adapter_class(Request(scope, receive))
-            if self._view.should_render_graphql_ide(adapter):
-                response = HTMLResponse(graphiql_html(), headers=PAGE_HEADERS)
-                await response(scope, receive, send)
-                return
+        # Only a GET can ask for the page: a POST, every query, goes straight to the view
+        # without a request object made for it.
+        if scope["type"] == "http" and self._view.graphql_ide and scope_asks_for_page(scope):
+            response = HTMLResponse(graphiql_html(), headers=PAGE_HEADERS)
+            await response(scope, receive, send)
+            return
         await self._view(scope, receive, send)

@@ -59,7 +59,7 @@ async def test_depth(client: GraphQLClient) -> None:
 
 async def test_aliases(client: GraphQLClient) -> None:
     error = await _refusal(client, WIDE)
-    assert error["message"] == "Query refused: its aliases is 16, over the limit of 15"
+    assert error["message"] == "Query refused: it has 16 aliases, over the limit of 15"
 
 
 async def test_tokens(client: GraphQLClient) -> None:
@@ -71,7 +71,7 @@ async def test_tokens(client: GraphQLClient) -> None:
 
 async def test_cost(client: GraphQLClient) -> None:
     error = await _refusal(client, COSTLY)
-    assert error["message"].startswith("Query refused: its estimated cost (rows) is ")
+    assert error["message"].startswith("Query refused: its estimated cost is ")
     assert "over the limit of 3,000,000" in error["message"]
 
 
@@ -115,7 +115,7 @@ async def test_production_switches(locked_down: httpx.AsyncClient) -> None:
     slow = await locked_down.post("/graphql", json={"query": "{ industries { name } }"})
     (error,) = slow.json()["errors"]
     assert error["extensions"]["code"] == "TIMED_OUT"
-    assert "limit of 1e-06 s" in error["message"]
+    assert error["message"] == "Query stopped: it ran longer than the limit of 1e-06 s"
 
 
 async def test_the_parse_stops_at_the_token_limit(client: GraphQLClient) -> None:
@@ -170,7 +170,7 @@ def test_typename_is_free_and_aliases_count_as_before(schema: GraphQLSchema) -> 
     document = parse(query)
     errors = validate(schema, document, [limits_rule(QueryLimits(max_aliases=2))])
     assert [error.message for error in errors] == [
-        "Query refused: its aliases is 3, over the limit of 2"
+        "Query refused: it has 3 aliases, over the limit of 2"
     ]
 
 
@@ -188,7 +188,7 @@ async def test_introspection_over_the_cost_limit_is_refused(
     cost = _cost(schema, WIDE_INTROSPECTION)
     assert cost > 1000
     assert error["message"] == (
-        f"Query refused: its estimated cost (rows) is {cost:,}, over the limit of 1,000"
+        f"Query refused: its estimated cost is {cost:,} rows, over the limit of 1,000"
     )
 
 
@@ -223,7 +223,7 @@ def test_costs_use_the_current_sizes_above_their_floors(schema: GraphQLSchema) -
     # The validation rule reads the same sizes.
     errors = validate(schema, parse(ATTACK), [limits_rule(QueryLimits(max_cost=100_000))])
     assert [error.message for error in errors] == [
-        "Query refused: its estimated cost (rows) is 481,001, over the limit of 100,000"
+        "Query refused: its estimated cost is 481,001 rows, over the limit of 100,000"
     ]
 
 

@@ -85,7 +85,7 @@ async def _ask(http: httpx.AsyncClient, query: str = ATTACK) -> dict[str, Any]:
 def _refused_cost(body: dict[str, Any]) -> int:
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
-    found = re.search(r"estimated cost \(rows\) is ([\d,]+)", error["message"])
+    found = re.search(r"estimated cost is ([\d,]+) rows", error["message"])
     assert found is not None, error["message"]
     return int(found.group(1).replace(",", ""))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -245,3 +246,75 @@ def test_scopes_share_one_bound() -> None:
         assert store.resolve(None, _persisted(_sha(query)), scope=scope) is not None
     with pytest.raises(PersistedQueryError, match="PersistedQueryNotFound"):
         store.resolve(None, _persisted(_sha(query)), scope=Scope(Role.APP, app_id="south"))
+
+
+# --- by GET: the key first, then the same refusal as any query by GET ------------------------
+
+
+def _get_params(body: dict[str, Any]) -> dict[str, str]:
+    """A request's fields as GET query parameters, JSON-encoded as Apollo's link sends them."""
+    return {name: value if name == "query" else json.dumps(value) for name, value in body.items()}
+
+
+@pytest.mark.parametrize("accept", ["application/json", "*/*", "text/html"])
+async def test_a_persisted_query_by_get_needs_a_key_and_is_never_run(
+    keyed_http: tuple[httpx.AsyncClient, dict[str, str]], accept: str
+) -> None:
+    http, keys = keyed_http
+    hashed = {"extensions": _persisted(_sha(QUERY))}
+    status, registered = await _as(http, keys["internal"], {"query": QUERY, **hashed})
+    assert status == 200
+    assert registered["data"]["account"]["accountId"] == "acc-1"
+    for params in (_get_params(hashed), _get_params({"query": QUERY, **hashed})):
+        # No key, or one that is not a key: refused before the hash is looked at.
+        for headers in ({}, {"Authorization": "Bearer bogus"}, {"Authorization": "Basic x"}):
+            response = await http.get(
+                "/graphql", params=params, headers={"Accept": accept, **headers}
+            )
+            assert response.status_code == 401, response.text
+            assert response.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
+        # The key that registered the hash: a query by GET is not run (README), not looked up.
+        for key in ("internal", "public"):
+            response = await http.get(
+                "/graphql",
+                params=params,
+                headers={"Accept": accept, "Authorization": f"Bearer {keys[key]}"},
+            )
+            assert response.status_code == 400, response.text
+            assert response.json() == {
+                "errors": [
+                    {
+                        "message": "Queries are not run by GET, persisted ones included: POST "
+                        '{"query": "..."} as application/json',
+                        "extensions": {"code": "BAD_REQUEST"},
+                    }
+                ]
+            }
+
+
+async def test_only_a_browsers_get_of_the_page_goes_without_a_key(
+    keyed_http: tuple[httpx.AsyncClient, dict[str, str]],
+) -> None:
+    http, keys = keyed_http
+    page = await http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    with_key = await http.get(
+        "/graphql",
+        headers={"Accept": "text/html", "Authorization": f"Bearer {keys['public']}"},
+    )
+    assert with_key.text == page.text
+    # A key sent with it is checked like any other: a mistyped one is not passed over.
+    mistyped = await http.get(
+        "/graphql", headers={"Accept": "text/html", "Authorization": "Bearer bogus"}
+    )
+    assert mistyped.status_code == 401
+    # A GET that asks for JSON is a program's, not a browser's: it needs a key.
+    program = await http.get("/graphql", headers={"Accept": "application/json"})
+    assert program.status_code == 401
+    keyed = await http.get(
+        "/graphql",
+        headers={"Accept": "application/json", "Authorization": f"Bearer {keys['public']}"},
+    )
+    assert keyed.status_code == 400
+    assert keyed.json()["errors"][0]["message"].startswith("No query in the request")

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis.asyncio as redis
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -28,7 +29,7 @@ from schema.limits import ListSizes, current_sizes
 from server.app import create_app
 from server.buckets import BucketSize, LocalBuckets, RedisBuckets
 from server.rate_limits import QueryCosts
-from settings import RateLimits, load_settings
+from settings import QueryLimits, RateLimits, load_settings
 from store.keys import create_key
 from store.scope import Role
 from tests.api_client import TODAY
@@ -99,7 +100,7 @@ async def test_a_key_never_gets_more_than_its_burst_plus_its_rate(
 
 
 def test_costs_are_the_static_estimate_of_the_operation_that_runs() -> None:
-    costs = QueryCosts(graphql_schema(build_schema()), max_tokens=2000)
+    costs = QueryCosts(graphql_schema(build_schema()), limits=QueryLimits(max_tokens=2000))
     assert costs.of(SMALL, None) == 2
     assert costs.of("{ __typename }", None) == 1  # nothing is free
     assert costs.of("{ not closed", None) == 1
@@ -113,14 +114,14 @@ def test_costs_parse_within_the_token_limit() -> None:
     schema = graphql_schema(build_schema())
     costly = "{ industries { accounts(first: 100) { edges { node { metrics { value } } } } } }"
     padded = costly[:-1] + " __typename" * 60 + " }"  # 88 tokens
-    assert QueryCosts(schema, max_tokens=10_000).of(padded, None) > 100_000
+    assert QueryCosts(schema, limits=QueryLimits(max_tokens=10_000)).of(padded, None) > 100_000
     # Over the limit the parse stops there, as the schema's own does: refused, charged 1.
-    assert QueryCosts(schema, max_tokens=50).of(padded, None) == 1
+    assert QueryCosts(schema, limits=QueryLimits(max_tokens=50)).of(padded, None) == 1
 
 
 def test_costs_follow_the_schemas_list_sizes() -> None:
     schema = graphql_schema(build_schema())
-    costs = QueryCosts(schema, max_tokens=2000)
+    costs = QueryCosts(schema, limits=QueryLimits(max_tokens=2000))
     query = '{ account(accountId: "acc-1") { contracts { contractId } } }'
     assert costs.of(query, None) == 1 + 5  # the floor of contracts per account
     current_sizes(schema).update(ListSizes(contracts_per_account=1000))
@@ -160,10 +161,12 @@ async def serve(engine: AsyncEngine) -> AsyncIterator[Callable[..., Any]]:
     """Starts apps (replicas) over the test database, each run through its lifespan."""
     async with AsyncExitStack() as stack:
 
-        async def start(rate_limits: RateLimits, *, require_keys: bool = True) -> httpx.AsyncClient:
+        async def start(
+            rate_limits: RateLimits, *, require_keys: bool = True, **env: str
+        ) -> httpx.AsyncClient:
             app = create_app(
                 settings=replace(
-                    load_settings({"PROFILING_TODAY": TODAY}), rate_limits=rate_limits
+                    load_settings({"PROFILING_TODAY": TODAY, **env}), rate_limits=rate_limits
                 ),
                 engine=engine,
                 require_keys=require_keys,
@@ -257,7 +260,9 @@ async def test_introspection_is_charged_its_size(
 ) -> None:
     # Every argument of every field of every type: once charged 1, like `{ __typename }`.
     query = "{ __schema { types { fields { args { name } } } } }"
-    cost = QueryCosts(graphql_schema(build_schema()), max_tokens=2000).of(query, None)
+    cost = QueryCosts(graphql_schema(build_schema()), limits=QueryLimits(max_tokens=2000)).of(
+        query, None
+    )
     assert cost > 3_000
     http = await serve(RateLimits(rate=0.01, burst=10_000))
     statuses = [(await _post(http, keys["first"], query)).status_code for _ in range(4)]
@@ -294,6 +299,72 @@ async def test_persisted_queries_are_charged_the_cost_of_the_query_they_stand_fo
         retry_after=200,
         since=since,
     )
+
+
+# A query over the cost limit never runs: refused as QUERY_TOO_COMPLEX, it is not charged and
+# never told to wait. Four lists of 300 accounts cost 1,200, over a limit of 1,000.
+MAX_COST = 1_000
+OVER_LIMIT = (
+    "{ "
+    + " ".join(
+        f"a{n}: accounts(first: 300) {{ edges {{ node {{ accountId }} }} }}" for n in range(4)
+    )
+    + " }"
+)
+# Two of them cost 600: within the limit, and more than half of the bucket.
+HALF_BUCKET = (
+    "{ "
+    + " ".join(
+        f"a{n}: accounts(first: 300) {{ edges {{ node {{ accountId }} }} }}" for n in range(2)
+    )
+    + " }"
+)
+
+
+def _assert_too_complex(response: httpx.Response) -> None:
+    assert response.status_code == 200, response.text
+    assert "retry-after" not in response.headers
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX"}
+    assert error["message"] == (
+        "Query refused: its estimated cost is 1,200 rows, over the limit of 1,000"
+    )
+
+
+def test_the_over_limit_query_costs_what_the_tests_say() -> None:
+    costs = QueryCosts(graphql_schema(build_schema()), limits=QueryLimits(max_cost=MAX_COST))
+    assert costs.estimate(OVER_LIMIT, None).cost == 1_200
+    assert costs.estimate(OVER_LIMIT, None).over_limits
+    assert costs.estimate(HALF_BUCKET, None).cost == 600
+    assert not costs.estimate(HALF_BUCKET, None).over_limits
+    # Over the alias or depth limit: refused by validation too, so not charged either.
+    many_aliases = "{ " + " ".join(f"a{n}: __typename" for n in range(16)) + " }"
+    assert costs.estimate(many_aliases, None).over_limits
+
+
+async def _over_limit_is_refused_uncharged(http: httpx.AsyncClient, key: str) -> None:
+    # A fresh key: the refusal leaves its bucket full, so a query of 600 still runs.
+    _assert_too_complex(await _post(http, key, OVER_LIMIT))
+    _assert_too_complex(await _post(http, key, OVER_LIMIT))
+    assert (await _post(http, key, HALF_BUCKET)).status_code == 200
+    # 400 left: the query of 1,200 is still refused for what it is, not told to retry.
+    _assert_too_complex(await _post(http, key, OVER_LIMIT))
+    # And the bucket still holds its 400: the next query of 600 waits for 200 of them.
+    refused = await _post(http, key, HALF_BUCKET)
+    assert refused.status_code == 429
+    assert "this query costs 600" in refused.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("fast_posts", ["true", "false"])
+async def test_a_query_over_the_cost_limit_is_refused_before_it_is_charged(
+    serve: Callable[..., Any], keys: dict[str, str], fast_posts: str
+) -> None:
+    http = await serve(
+        RateLimits(rate=0.01, burst=MAX_COST),
+        PROFILING_MAX_COST=str(MAX_COST),
+        PROFILING_FAST_POSTS=fast_posts,
+    )
+    await _over_limit_is_refused_uncharged(http, keys["first"])
 
 
 # --- shared in Redis -----------------------------------------------------------------------
@@ -392,3 +463,22 @@ async def test_an_unreachable_redis_admits_requests_and_says_so(
             for _ in range(3):
                 assert (await _post(http, keys["first"])).status_code == 200
     assert "rate limit store unavailable" in caplog.text
+
+
+@pytest.mark.redis
+async def test_a_query_over_the_cost_limit_takes_nothing_from_a_redis_bucket(
+    serve: Callable[..., Any], keys: dict[str, str], redis_url: str
+) -> None:
+    limits = _shared(redis_url, rate=0.01, burst=MAX_COST)
+    http = await serve(limits, PROFILING_MAX_COST=str(MAX_COST))
+    _assert_too_complex(await _post(http, keys["first"], OVER_LIMIT))
+    client = redis.from_url(redis_url)
+    try:
+        # The refusal took nothing: Redis holds no bucket for the key yet.
+        assert await client.keys(f"{limits.redis_prefix}*") == []
+        await _over_limit_is_refused_uncharged(http, keys["second"])
+        (bucket,) = await client.keys(f"{limits.redis_prefix}*")
+        tokens = float(await client.hget(bucket, "tokens"))
+        assert 400 <= tokens < 401  # 1,000 less the one query of 600 that ran, plus refills
+    finally:
+        await client.aclose()
