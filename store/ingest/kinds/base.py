@@ -40,6 +40,10 @@ class IngestOptions:
     segment: SegmentOptions = field(default_factory=SegmentOptions)
     # `--accounts`: which account each party of a sales or ledger export is.
     accounts: AccountMapping | None = None
+    # `--party`: the one customer of a ledger export (the ledger of one party).
+    party: str | None = None
+    # The cells of the lines above an export's header (its title), read once it is found.
+    title: Sequence[Sequence[str]] = ()
 
 
 class RowValidator(Protocol):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -35,12 +36,18 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
+from store.ingest.kinds.ledger_party import LedgerParty
 from store.ingest.kinds.parties import Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
+# The ledger of one customer has no party column: its title or --party names the party, and
+# `LedgerParty` refuses a file where nothing does.
+_FILE_ROLES = replace(
+    LEDGER_ROLES, required=tuple(group for group in LEDGER_ROLES.required if group != ("customer",))
+)
 _COLUMNS = ("account_id", "entry_date", "kind", "reference", "line", "amount", "due_date")
 _HOW_TO_TELL = (
     "give the file a kind column (invoice/payment), write Dr or Cr after the amounts (or in "
@@ -72,8 +79,11 @@ class _LedgerRows:
 
 
 class LedgerValidator:
-    def __init__(self, *, customers: Parties, segment: SegmentOptions) -> None:
+    def __init__(
+        self, *, customers: Parties, segment: SegmentOptions, party: LedgerParty | None = None
+    ) -> None:
         self._customers = customers
+        self._party = party or LedgerParty(party=None, title=(), columns={})
         self._segment = segment
         self._formats = FileFormats()
         self._kept: list[_Kept] = []
@@ -110,7 +120,7 @@ class LedgerValidator:
             return None
 
     def check(self, line: int, row: Row) -> list[str]:
-        if is_summary_row(row):
+        if is_summary_row(row) or self._party.is_total(row):
             self._skipped += 1
             return []
         if is_label_row(row):
@@ -122,7 +132,7 @@ class LedgerValidator:
             return []
         self._checked += 1
         reasons: list[str] = []
-        customer = row.get("customer")
+        customer = self._party.of(line, row)
         if customer is None:
             reasons.append("missing customer")
         formats = self._formats
@@ -151,6 +161,7 @@ class LedgerValidator:
         return reasons
 
     def finish(self) -> list[RowProblem]:
+        self._party.finish()
         if self._checked and self._without_direction == self._checked:
             raise FileRejected(
                 f"no line says whether it is an invoice or a payment: {_HOW_TO_TELL}"
@@ -164,7 +175,7 @@ class LedgerValidator:
             _LedgerRows(self._kept, self._customers.moved()),
             compare=CompareBy(("account_id",), "entry_date"),
         )
-        notes = [*self._customers.notes(), *self._formats.notes()]
+        notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
         if self._not_posted:
@@ -185,13 +196,16 @@ class LedgerValidator:
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> LedgerValidator:
+    party = LedgerParty(party=options.party, title=options.title, columns=options.columns)
     return LedgerValidator(
-        customers=await load_parties(connection, options), segment=options.segment
+        customers=await load_parties(connection, options),
+        segment=options.segment,
+        party=party,
     )
 
 
 def _matcher(options: IngestOptions) -> GuessingMatcher:
-    return GuessingMatcher(LEDGER_ROLES, options.columns)
+    return GuessingMatcher(_FILE_ROLES, options.columns)
 
 
 LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher)
