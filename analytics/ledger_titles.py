@@ -24,13 +24,26 @@ _PARTY_LABELS = frozenset(
         *("customer name", "account", "account name", "a/c", "debtor", "sundry debtor"),
     )
 )
+# Groups of ledgers (Tally's `Sundry Debtors`): a report on one lists its parties in
+# `Particulars`, so a title naming one names no party.
+_GROUPS = frozenset(
+    normalize(name)
+    for name in (
+        *("sundry debtors", "sundry creditors", "debtors", "creditors", "trade receivables"),
+        *("accounts receivable", "account receivable", "receivables", "trade debtors"),
+        *("customers", "all customers", "current assets", "current liabilities"),
+        *("loans and advances", "loans & advances (asset)", "bank accounts", "cash-in-hand"),
+        *("sales accounts", "purchase accounts", "duties & taxes", "duties and taxes"),
+        *("all ledgers", "all accounts", "group summary", "group vouchers"),
+    )
+)
 # The line under the party's name in Tally ERP 9's printed ledger.
 _ACCOUNT_HEADING = frozenset(normalize(text) for text in ("ledger account", "ledger a/c"))
 
 # The words of a ledger that is not a customer's (sales, cash, duties, round-off...) and the
 # words that may qualify them (`Local Sales @ 18%`, `Output CGST Payable`): a name of these
 # words only, with at least one of the first kind, is a contra ledger.
-_CONTRA_WORDS = frozenset(
+CONTRA_WORDS = frozenset(
     (
         *("sales", "sale", "purchase", "purchases", "cash", "petty", "hand", "cgst", "sgst"),
         *("igst", "utgst", "cess", "vat", "cst", "tds", "tcs", "round", "rounding", "rounded"),
@@ -38,7 +51,7 @@ _CONTRA_WORDS = frozenset(
         *("income", "revenue", "forwarding", "packing", "charges", "interest"),
     )
 )
-_QUALIFIERS = frozenset(
+QUALIFIERS = frozenset(
     (
         *("account", "accounts", "ac", "a", "c", "local", "interstate", "inter", "intra"),
         *("state", "export", "exports", "exempt", "exempted", "taxable", "nil", "rated"),
@@ -66,8 +79,17 @@ def _labelled(cells: list[str]) -> str | None:
     return None
 
 
+def _party(name: str) -> str | None:
+    """The name, unless it names a group of ledgers or a contra ledger (the report of a
+    sales account lists its customers in `Particulars`)."""
+    if normalize(name) in _GROUPS or is_contra_ledger(name):
+        return None
+    return name
+
+
 def title_party(lines: Sequence[Sequence[str]]) -> str | None:
-    """The party a report's title lines name, if they name one."""
+    """The party a report's title lines name, if they name one (not a group of ledgers,
+    such as `Sundry Debtors`, nor a sales, bank or cash ledger)."""
     previous: list[str] = []
     for line in lines:
         cells = _cells(line)
@@ -75,9 +97,9 @@ def title_party(lines: Sequence[Sequence[str]]) -> str | None:
             continue
         named = _labelled(cells)
         if named is not None:
-            return named
+            return _party(named)
         if len(cells) == 1 and normalize(cells[0]) in _ACCOUNT_HEADING and len(previous) == 1:
-            return previous[0]
+            return _party(previous[0])
         previous = cells
     return None
 
@@ -90,6 +112,6 @@ def is_contra_ledger(name: str) -> bool:
         return True
     return (
         bool(named)
-        and all(word in _CONTRA_WORDS or word in _QUALIFIERS for word in named)
-        and any(word in _CONTRA_WORDS for word in named)
+        and all(word in CONTRA_WORDS or word in QUALIFIERS for word in named)
+        and any(word in CONTRA_WORDS for word in named)
     )

@@ -105,7 +105,8 @@ async def _ingest(
         if table_file.headerless is not None:
             guessing.positions = dict(table_file.headerless.positions)
         matcher = guessing
-        options = replace(options, title=title_lines(table_file, guessing.header_score))
+        if loader.reads_title:
+            options = replace(options, title=title_lines(table_file, guessing.header_score))
     elif options.columns:
         raise FileRejected(
             f"--column is for sales and ledger files; {kind} files name their columns "

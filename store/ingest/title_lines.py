@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 from store.ingest.layout import HEADER_SEARCH_LINES, HeaderScore, find_header_row, split_header
 from store.ingest.reading import SourceFormat, TableFile
 from store.ingest.xlsx import Workbook
@@ -11,6 +13,7 @@ from store.ingest.xlsx import Workbook
 # The header lies among the first lines (`HEADER_SEARCH_LINES` non-blank ones): this many
 # bytes hold them in any export.
 _TITLE_BYTES = 64 * 1024
+_WIDE_GAPS = re.compile(r"\s{2,}")
 
 
 def _first_data_line(table: TableFile) -> int:
@@ -30,9 +33,15 @@ def title_lines(table: TableFile, score: HeaderScore) -> list[list[str]]:
         return []
     with table.path.open("rb") as file:
         text = table.encoding.decode_head(file.read(_TITLE_BYTES))
-    return [
-        split_header(line, table.delimiter) for line in text.splitlines()[:above] if line.strip()
-    ]
+    return [_cells(line, table.delimiter) for line in text.splitlines()[:above] if line.strip()]
+
+
+def _cells(line: str, delimiter: str | None) -> list[str]:
+    """A title line's cells: as the header's, but runs of two or more spaces alone separate
+    those of aligned text (`Ledger: Sundry Debtors` is one)."""
+    if delimiter is None:
+        return _WIDE_GAPS.split(line.strip())
+    return split_header(line, delimiter)
 
 
 def _workbook_title(table: TableFile, score: HeaderScore) -> list[list[str]]:

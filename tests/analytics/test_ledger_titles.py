@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-import pytest
+import string
 
-from analytics.ledger_titles import is_contra_ledger, title_party
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from analytics.ledger_titles import CONTRA_WORDS, QUALIFIERS, is_contra_ledger, title_party
 
 PERIOD = ["1-Apr-2024 to 31-Mar-2025"]
 COMPANY = ["Shree Ganesh Distributors Pvt. Ltd."]
@@ -17,6 +21,11 @@ COMPANY = ["Shree Ganesh Distributors Pvt. Ltd."]
         ([COMPANY, ["Customer Name:", "", "00123"]], "00123"),
         ([COMPANY, ["Sharma Electricals"], ["Ledger Account"], PERIOD], "Sharma Electricals"),
         ([COMPANY, ["Sundry Debtors"], PERIOD], None),
+        # A group's or a sales ledger's report lists its parties in Particulars.
+        ([COMPANY, ["Ledger: Sundry Debtors"], PERIOD], None),
+        ([COMPANY, ["Group: Sundry Debtors"], PERIOD], None),
+        ([COMPANY, ["Ledger: Sales Account"], PERIOD], None),
+        ([COMPANY, ["HDFC Bank"], ["Ledger Account"], PERIOD], None),
         ([COMPANY, ["Sales Register"], PERIOD], None),
         ([COMPANY, ["Ledger:"], PERIOD], None),
         ([], None),
@@ -48,3 +57,13 @@ def test_contra_ledgers(name: str) -> None:
 )
 def test_customers_are_not_contra_ledgers(name: str) -> None:
     assert not is_contra_ledger(name)
+
+
+@given(
+    st.lists(st.sampled_from(["Sales", "Account", "A/c", "Cash", "@", "18%", "Output", "GST"])),
+    st.text(alphabet=string.ascii_lowercase, min_size=3, max_size=12),
+)
+def test_a_name_with_a_word_of_its_own_is_a_customer(words: list[str], own: str) -> None:
+    # Unless it is a bank's: a party whose name has a word that no contra ledger's has.
+    assume(own not in CONTRA_WORDS | QUALIFIERS | {"bank"})
+    assert not is_contra_ledger(" ".join([*words, own.capitalize()]))

@@ -64,6 +64,8 @@ class KindLoader:
     prepare: Callable[[AsyncConnection, IngestOptions], Awaitable[RowValidator]]
     # Exports of any shape (sales, ledger) guess their columns instead of naming them.
     guess_columns: Callable[[IngestOptions], GuessingMatcher] | None = None
+    # Reads the lines above the header (`IngestOptions.title`): a ledger's party may be there.
+    reads_title: bool = False
 
 
 async def existing_ids(connection: AsyncConnection, table_name: str, column: str) -> set[str]:

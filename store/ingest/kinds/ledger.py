@@ -208,4 +208,4 @@ def _matcher(options: IngestOptions) -> GuessingMatcher:
     return GuessingMatcher(_FILE_ROLES, options.columns)
 
 
-LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher)
+LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher, reads_title=True)

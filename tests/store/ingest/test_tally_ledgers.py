@@ -199,3 +199,30 @@ async def test_party_is_for_ledgers_and_not_beside_column_customer(
         await ingest_file(
             engine, kind=LEDGER, path=path, party="X", columns={"customer": "Particulars"}
         )
+
+
+async def test_an_aligned_ledger_of_one_customer_and_one_of_a_group(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    def ledger(title: str, name: str) -> Path:
+        path = tmp_path / name
+        path.write_text(
+            "\n".join(
+                [
+                    "Shree Ganesh Distributors",
+                    title,
+                    "",
+                    "Date        Particulars      Vch Type  Vch No.      Debit     Credit",
+                    "02-04-2024  Sales Account    Sales     SG/001    1,000.00",
+                    "10-05-2024  Cash             Receipt   RC/090                400.00",
+                ]
+            )
+            + "\n"
+        )
+        return path
+
+    await ingest_file(engine, kind=LEDGER, path=ledger("Ledger: Sharma Electricals", "one.txt"))
+    assert {row[0] for row in await rows_of(engine, "ledger_entry")} == {"Sharma Electricals"}
+    # A group's report names no party: its Particulars must be customers, and these are not.
+    with pytest.raises(FileRejected, match="'Sales Account' is a sales, bank, cash or tax"):
+        await ingest_file(engine, kind=LEDGER, path=ledger("Ledger: Sundry Debtors", "group.txt"))
