@@ -312,10 +312,11 @@ SALES_ROLES = RoleSet(
 )
 LEDGER_ROLES = RoleSet(
     # The invoice number first: a lone `Ref No` is the entry's number, as before; beside a
-    # `Vch No.`, which the invoice role ranks higher, `Ref` is the bill.
+    # `Vch No.`, which the invoice role ranks higher, `Ref` is the bill. The side before the
+    # kind, whose names `Dr/Cr` it takes (a kind column holding Dr and Cr is read as well).
     roles=(
-        *(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, KIND, INVOICE, BILL_REF, AMOUNT, DEBIT),
-        CREDIT,
+        *(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, SIDE, KIND, INVOICE, BILL_REF, AMOUNT),
+        *(DEBIT, CREDIT),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )

@@ -6,9 +6,9 @@ recognised by what they hold, over the file's first lines:
 - the date: the first column whose every value is a date (`19970101`, `31/03/2024`...; a
   column of bare 5- to 7-digit numbers is not taken for Excel dates: those are ids or
   amounts); a ledger's due date is the second such column;
-- a ledger's kind: a column whose every value names an invoice or a payment (`Sales`,
-  `Receipt`);
-- a sales file's side: a column whose every value is `Dr` or `Cr` (`Debit`, `D`...);
+- the side: a column whose every value is `Dr` or `Cr` (`Debit`, `D`...);
+- a ledger's kind: another column whose every value is a voucher type (`Sales`,
+  `Receipt`, `Journal`);
 - the amount: the right-most column of amounts with decimals (`11.77`, `1,234.50 Dr`),
   else the right-most column of whole numbers that is not zero-padded; an amount has no
   letters but a `Dr`/`Cr` mark or a currency (`C1` is a code, not one C-dollar). Two
@@ -37,7 +37,7 @@ from analytics.export_amounts import (
     parse_amount,
 )
 from analytics.export_dates import BadDate, DateOrder, parse_export_date
-from analytics.export_kinds import BadKind, entry_kind
+from analytics.export_kinds import is_kind_word
 
 _WHOLE = re.compile(r"[0-9]+")
 _ZERO_PADDED = re.compile(r"0[0-9]+")
@@ -84,14 +84,6 @@ def _is_date(value: str) -> bool:
     return False
 
 
-def _is_kind(value: str) -> bool:
-    try:
-        entry_kind(value)
-    except BadKind:
-        return False
-    return True
-
-
 def _amounts(values: Sequence[str]) -> tuple[bool, bool]:
     """(every value is an amount, some has decimals)."""
     evidence = DecimalMarkEvidence()
@@ -120,7 +112,7 @@ def profile_column(index: int, values: Sequence[str]) -> ColumnProfile | None:
     return ColumnProfile(
         index=index,
         dates=all(_is_date(value) for value in present),
-        kinds=all(_is_kind(value) for value in present),
+        kinds=all(is_kind_word(value) for value in present),
         sides=all(is_side(value) for value in present),
         amounts=amounts,
         whole=all(_WHOLE.fullmatch(value) for value in present),

@@ -1,47 +1,72 @@
-"""Whether a ledger line is an invoice or a payment, as exports write it: `Sales`, `Tax
-Invoice`, `Dr` on one side; `Receipt`, `Payment`, `Credit Note`, `Cr` on the other."""
+"""Whether a ledger line is an invoice or a payment, from its voucher type (the one
+vocabulary of `analytics.export_voucher_types`) and the side of its amount.
+
+A sale, a debit note (`Sales`, `GST Sales`, `Tax Invoice`, `Debit Note`) is an invoice; a
+receipt or a credit note (`Receipt`, `Credit Note`, `Sales Return`) a payment; a journal, a
+contra, a purchase or a type of the user's own goes by its side (`Dr` an invoice, `Cr` a
+payment), and so does a `Payment` that is a debit (money paid to the customer: a refund). A
+kind column may also hold the sides themselves (`Dr`, `Cr`, `Debit`, `Credit`). Orders,
+quotations and memoranda post nothing: their lines are not entries.
+"""
 
 from __future__ import annotations
 
 from analytics.credit import EntryKind
-from analytics.export_columns import normalize
+from analytics.export_amounts import Side, is_side, parse_side
+from analytics.export_voucher_types import VoucherClass, voucher_class
 
-_WORDS = {
-    EntryKind.INVOICE: (
-        "invoice",
-        "inv",
-        "sale",
-        "sales",
-        "sales invoice",
-        "tax invoice",
-        "bill",
-        "debit",
-        "dr",
-        "debit note",
-        "charge",
-    ),
-    EntryKind.PAYMENT: (
-        "payment",
-        "receipt",
-        "rcpt",
-        "paid",
-        "credit",
-        "cr",
-        "credit note",
-        "collection",
-        "settlement",
-    ),
+_OF_SIDE = {Side.DEBIT: EntryKind.INVOICE, Side.CREDIT: EntryKind.PAYMENT}
+_NAMED = {
+    VoucherClass.SALE: EntryKind.INVOICE,
+    VoucherClass.DEBIT_NOTE: EntryKind.INVOICE,
+    VoucherClass.RETURN: EntryKind.PAYMENT,
+    VoucherClass.RECEIPT: EntryKind.PAYMENT,
 }
-_KINDS = {normalize(word): kind for kind, words in _WORDS.items() for word in words}
-KIND_WORDS = ", ".join(f"{kind} ({', '.join(words[:4])}...)" for kind, words in _WORDS.items())
+KIND_WORDS = (
+    "invoice (Sales, GST Sales, Tax Invoice, Debit Note, Dr...), payment (Receipt, Credit Note, "
+    "Cr...), or a Journal with Dr or Cr after its amount"
+)
 
 
 class BadKind(ValueError):
-    """A text that names neither an invoice nor a payment."""
+    """A line whose type and side do not say, or contradict, whether it is an invoice or a
+    payment."""
 
 
-def entry_kind(text: str) -> EntryKind:
-    kind = _KINDS.get(normalize(text))
-    if kind is None:
-        raise BadKind(f"kind {text!r} is neither an invoice nor a payment: use {KIND_WORDS}")
-    return kind
+def kind_of_side(side: Side) -> EntryKind:
+    return _OF_SIDE[side]
+
+
+def is_kind_word(text: str) -> bool:
+    """Whether a text is a voucher type or a side, as a kind column holds them."""
+    return is_side(text) or voucher_class(text) is not VoucherClass.UNNAMED
+
+
+def posts_nothing(text: str) -> bool:
+    """Whether a line of this type is no ledger entry (an order, a quotation, a memorandum)."""
+    return not is_side(text) and voucher_class(text) is VoucherClass.NOT_POSTED
+
+
+def entry_kind(text: str, side: Side | None = None) -> EntryKind:
+    """The kind of a ledger line whose type is `text` and whose amount is on `side` (None
+    when it has none)."""
+    implied = None if side is None else _OF_SIDE[side]
+    if is_side(text):
+        named: EntryKind | None = _OF_SIDE[parse_side(text)]
+    else:
+        found = voucher_class(text)
+        if found is VoucherClass.NOT_POSTED:
+            raise BadKind(f"kind {text!r} posts nothing to a ledger: it is no entry")
+        if found is VoucherClass.PAYMENT:
+            return implied or EntryKind.PAYMENT
+        named = _NAMED.get(found)
+    if named is None:
+        if implied is None:
+            raise BadKind(
+                f"kind {text!r} is neither an invoice nor a payment without a side: use "
+                f"{KIND_WORDS}"
+            )
+        return implied
+    if implied is not None and named is not implied:
+        raise BadKind(f"kind {text!r} says {named} but the amount is a {side} ({implied})")
+    return named

@@ -1,11 +1,24 @@
-"""What a voucher type says of a sales export's line (Tally's `Vch Type`, `Voucher Type`,
-`Document Type`): a sale, a return, or no sale at all.
+"""What a voucher type says of an export's line (Tally's `Vch Type`, `Voucher Type`,
+`Document Type`), in one vocabulary for sales files and ledgers.
 
-A Day Book or a ledger loaded as sales holds receipts and payments beside the sales: they are
-money received, not goods sold, and counting them as returns would lower revenue. A credit
-note is a return even when its amount carries no side. Voucher types are often the user's own
-(`GST Sales`, `Export Sales`, `Sales Return - Damaged`), so a type is read by its words, and a
-type that names none of these words stays a sale, as a line without a type is.
+Voucher types are often the user's own (`GST Sales`, `Export Sales`, `Sales Return -
+Damaged`), so a type is read by its words. Each class means one thing on a receivables
+ledger and one thing in a sales file:
+
+| class | e.g. | sales file | ledger |
+| --- | --- | --- | --- |
+| sale | Sales, GST Sales, Tax Invoice, Bill | a sale | an invoice |
+| return | Credit Note, Sales Return | a return | a payment (a credit) |
+| receipt | Receipt, Collection | skipped | a payment |
+| payment | Payment | skipped | a payment, unless a debit (money paid to the customer) |
+| debit note | Debit Note | skipped | an invoice (a charge) |
+| journal | Journal, Contra, Purchase | skipped | its side (Dr an invoice, Cr a payment) |
+| not posted | Sales Order, Quotation, Delivery Note, Memorandum | skipped | skipped |
+| unnamed | none of these words | a sale | its side |
+
+A Day Book or a ledger loaded as sales holds receipts and payments beside the sales: they
+are money received, not goods sold, and counting them as returns would lower revenue.
+Orders, quotations, delivery notes and memoranda post nothing to a ledger.
 """
 
 from __future__ import annotations
@@ -15,34 +28,66 @@ from enum import StrEnum
 from analytics.export_columns import words
 
 
+class VoucherClass(StrEnum):
+    SALE = "sale"
+    RETURN = "return"
+    RECEIPT = "receipt"
+    PAYMENT = "payment"
+    DEBIT_NOTE = "debit note"
+    JOURNAL = "journal"
+    NOT_POSTED = "not posted"
+    UNNAMED = "unnamed"
+
+
 class VoucherType(StrEnum):
+    """What a voucher type is in a sales file."""
+
     SALE = "sale"
     RETURN = "return"
     OTHER = "not a sale"
 
 
-# Checked in this order: a `Purchase Return` is a purchase, not a sales return.
+# Checked in this order: a `Purchase Return` is a purchase, not a sales return; a `Sales
+# Order` an order; a `Receipt Note` (goods received) posts nothing.
 _PHRASES = (
     (
-        VoucherType.OTHER,
+        VoucherClass.NOT_POSTED,
         (
-            *("purchase", "purchases", "receipt", "receipts", "rcpt", "payment", "payments"),
-            *("journal", "contra", "debit note", "memorandum", "order", "quotation"),
-            *("delivery note", "receipt note", "rejection", "rejections", "physical stock"),
-            *("stock", "attendance", "payroll", "reversing"),
+            *("order", "orders", "quotation", "delivery note", "receipt note", "rejection"),
+            *("rejections", "rejection in", "rejection out", "physical stock", "stock"),
+            *("stock journal", "attendance", "payroll", "memorandum", "memo voucher"),
         ),
     ),
+    (VoucherClass.JOURNAL, ("purchase", "purchases", "journal", "contra", "reversing")),
+    (VoucherClass.DEBIT_NOTE, ("debit note", "dn")),
+    (VoucherClass.RETURN, ("credit note", "return", "returns", "cn", "credit memo")),
     (
-        VoucherType.RETURN,
-        ("credit note", "return", "returns", "cn", "credit memo", "sales return"),
+        VoucherClass.RECEIPT,
+        (
+            *("receipt", "receipts", "rcpt", "collection", "settlement", "paid"),
+            "payment received",
+        ),
     ),
+    (VoucherClass.PAYMENT, ("payment", "payments")),
+    (VoucherClass.SALE, ("sale", "sales", "invoice", "inv", "bill", "charge")),
 )
+_IN_SALES = {
+    VoucherClass.SALE: VoucherType.SALE,
+    VoucherClass.UNNAMED: VoucherType.SALE,
+    VoucherClass.RETURN: VoucherType.RETURN,
+}
 
 
-def voucher_type(text: str) -> VoucherType:
+def voucher_class(text: str) -> VoucherClass:
     """The class of a voucher type as an export names it."""
     written = f" {' '.join(words(text))} "
     for kind, phrases in _PHRASES:
         if any(f" {phrase} " in written for phrase in phrases):
             return kind
-    return VoucherType.SALE
+    return VoucherClass.UNNAMED
+
+
+def voucher_type(text: str) -> VoucherType:
+    """What a line of this voucher type is in a sales file: a type that names none of the
+    words stays a sale, as a line without a type is."""
+    return _IN_SALES.get(voucher_class(text), VoucherType.OTHER)

@@ -1,5 +1,5 @@
-"""`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]`: load
-one file, all or nothing."""
+"""`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]
+[--party NAME]`: load one file, all or nothing."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def _ingest(
     app: str | None,
     columns: dict[str, str | None],
     accounts: Path | None,
+    party: str | None,
     console: Console,
 ) -> IngestReport:
     """Load on the settings' database: it is named first, created when missing, and a
@@ -41,6 +42,7 @@ def _ingest(
                 columns=columns,
                 segment=settings.segment,
                 accounts=accounts,
+                party=party,
             )
 
     return run_on_database(settings, job)
@@ -115,13 +117,24 @@ def ingest(
             ),
         ),
     ] = None,
+    party: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help=(
+                "Ledger files: the one customer of a ledger exported for one party, whose "
+                "Particulars name the other account of each entry (Sales Account, a bank); "
+                "its title names it otherwise (Ledger: NAME)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Load one file: every row or, if any row is bad, none (each bad row is listed)."""
     # Only the progress bar goes through Rich; results are plain lines, never wrapped.
     progress_console = Console(stderr=True)
     try:
         columns = _column_overrides(column)
-        report = _ingest(kind, file, app, columns, accounts, progress_console)
+        report = _ingest(kind, file, app, columns, accounts, party, progress_console)
     except IngestRejected as exc:
         # One write for all bad rows: a file may have a million of them.
         typer.echo("".join(f"{problem}\n" for problem in exc.problems), err=True, nl=False)

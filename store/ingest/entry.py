@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -22,6 +23,7 @@ from store.ingest.progress import IngestProgress, NoProgress
 from store.ingest.reading import TableFile, TableReader, open_table_file
 from store.ingest.report import IngestReport
 from store.ingest.staging import MetricStage, StagesRows
+from store.ingest.title_lines import title_lines
 from store.ingest.writer import WriteResult, write_plan, write_plan_on
 
 # Checked rows handed to the stage at a time: memory holds at most this many.
@@ -46,6 +48,7 @@ async def ingest_file(
     columns: Mapping[str, str | None] | None = None,
     segment: SegmentOptions | None = None,
     accounts: Path | None = None,
+    party: str | None = None,
 ) -> IngestReport:
     """Load one file of `kind`: every row or none.
 
@@ -56,7 +59,8 @@ async def ingest_file(
     Sales and ledger files guess their columns (`columns` overrides a guess: role -> column
     name, None for none) and recompute the segments of their apps (`segment` configures it).
     Their parties link to the accounts of their app (`store.ingest.kinds.parties`); `accounts`
-    is a file mapping parties to account ids (`store.ingest.account_mapping`).
+    is a file mapping parties to account ids (`store.ingest.account_mapping`). A ledger of one
+    customer takes its party from its title, or from `party`.
     """
     if accounts is not None and LOADERS[kind].guess_columns is None:
         raise FileRejected(
@@ -68,6 +72,7 @@ async def ingest_file(
         columns=dict(columns or {}),
         segment=segment or SegmentOptions(),
         accounts=None if accounts is None else read_account_mapping(accounts),
+        party=party,
     )
     try:
         return await _ingest(engine, kind=kind, path=path, options=options, progress=progress)
@@ -86,6 +91,8 @@ async def _ingest(
 ) -> IngestReport:
     progress = progress or NoProgress()
     loader = LOADERS[kind]
+    if options.party is not None and kind is not IngestKind.LEDGER:
+        raise FileRejected(f"--party names the one customer of a ledger, not of {kind} files")
     matcher: ColumnMatcher
     if loader.guess_columns is not None:
         guessing = loader.guess_columns(options)
@@ -98,11 +105,14 @@ async def _ingest(
         if table_file.headerless is not None:
             guessing.positions = dict(table_file.headerless.positions)
         matcher = guessing
+        if loader.reads_title:
+            options = replace(options, title=title_lines(table_file, guessing.header_score))
     elif options.columns:
         raise FileRejected(
             f"--column is for sales and ledger files; {kind} files name their columns "
             f"{', '.join(loader.columns.fields)}"
         )
+
     else:
         table_file = open_table_file(path)
         matcher = ColumnMatcher(loader.columns)

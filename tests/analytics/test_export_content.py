@@ -81,7 +81,7 @@ def test_positions_are_named_from_one() -> None:
     assert [position_name(index) for index in range(3)] == ["column 1", "column 2", "column 3"]
 
 
-def test_a_column_of_sides_is_the_side_of_a_sales_file_and_the_kind_of_a_ledger() -> None:
+def test_a_column_of_sides_is_the_side_of_a_sales_file_and_of_a_ledger() -> None:
     rows = [["01/04/2024", "C1", "1000.00", "Cr"], ["03/04/2024", "C1", "100.00", "dr"]]
     assert columns_by_content(rows, SALES_ROLES.names)["side"] == 3
-    assert columns_by_content(rows, LEDGER_ROLES.names)["kind"] == 3
+    assert columns_by_content(rows, LEDGER_ROLES.names)["side"] == 3

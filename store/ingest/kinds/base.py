@@ -40,6 +40,10 @@ class IngestOptions:
     segment: SegmentOptions = field(default_factory=SegmentOptions)
     # `--accounts`: which account each party of a sales or ledger export is.
     accounts: AccountMapping | None = None
+    # `--party`: the one customer of a ledger export (the ledger of one party).
+    party: str | None = None
+    # The cells of the lines above an export's header (its title), read once it is found.
+    title: Sequence[Sequence[str]] = ()
 
 
 class RowValidator(Protocol):
@@ -60,6 +64,8 @@ class KindLoader:
     prepare: Callable[[AsyncConnection, IngestOptions], Awaitable[RowValidator]]
     # Exports of any shape (sales, ledger) guess their columns instead of naming them.
     guess_columns: Callable[[IngestOptions], GuessingMatcher] | None = None
+    # Reads the lines above the header (`IngestOptions.title`): a ledger's party may be there.
+    reads_title: bool = False
 
 
 async def existing_ids(connection: AsyncConnection, table_name: str, column: str) -> set[str]:

@@ -1,9 +1,11 @@
 """ledger: a customer, a date, an amount and whether it is an invoice or a payment; optionally
 a due date and an invoice number (which a payment may name to settle that invoice).
 
-Invoice or payment comes from a kind column (`Sales`, `Receipt`, `Credit Note`...), or from
-the amount's side: a debit (`Dr`, or a Debit column) is an invoice, a credit a payment. When
-both are given they must agree. Amounts are positive: the kind gives the direction.
+Invoice or payment comes from a kind column (`Sales`, `Receipt`, `Credit Note`...: the voucher
+types of `analytics.export_kinds`), or from the amount's side: a debit (`Dr` on the amount, in
+a side column as Tally's `Amount | Dr/Cr`, or a Debit column) is an invoice, a credit a
+payment. When both are given they must agree. Amounts are positive: the kind gives the
+direction. Lines of types that post nothing to a ledger (orders, memoranda) are skipped.
 
 An entry is stored under its customer, date, kind, invoice number and its place among the
 file's entries with the same four, so loading a file twice changes nothing.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,11 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.credit import EntryKind
 from analytics.export_amounts import Side
 from analytics.export_columns import LEDGER_ROLES
-from analytics.export_kinds import BadKind, entry_kind
+from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import FileRejected, RowProblem
-from store.ingest.guessing import GuessingMatcher
+from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.exports import (
     FileFormats,
@@ -33,16 +36,22 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
+from store.ingest.kinds.ledger_party import LedgerParty
 from store.ingest.kinds.parties import Parties, load_parties
+from store.ingest.kinds.side_column import SideColumn
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
+# The ledger of one customer has no party column: its title or --party names the party, and
+# `LedgerParty` refuses a file where nothing does.
+_FILE_ROLES = replace(
+    LEDGER_ROLES, required=tuple(group for group in LEDGER_ROLES.required if group != ("customer",))
+)
 _COLUMNS = ("account_id", "entry_date", "kind", "reference", "line", "amount", "due_date")
-_KIND_OF_SIDE = {Side.DEBIT: EntryKind.INVOICE, Side.CREDIT: EntryKind.PAYMENT}
 _HOW_TO_TELL = (
-    "give the file a kind column (invoice/payment), write Dr or Cr after the amounts, "
-    "or use Debit and Credit columns"
+    "give the file a kind column (invoice/payment), write Dr or Cr after the amounts (or in "
+    "a side column: --column side=COLUMN), or use Debit and Credit columns"
 )
 _NO_DIRECTION = f"cannot tell whether it is an invoice or a payment: {_HOW_TO_TELL}"
 
@@ -70,8 +79,11 @@ class _LedgerRows:
 
 
 class LedgerValidator:
-    def __init__(self, *, customers: Parties, segment: SegmentOptions) -> None:
+    def __init__(
+        self, *, customers: Parties, segment: SegmentOptions, party: LedgerParty | None = None
+    ) -> None:
         self._customers = customers
+        self._party = party or LedgerParty(party=None, title=(), columns={})
         self._segment = segment
         self._formats = FileFormats()
         self._kept: list[_Kept] = []
@@ -80,50 +92,56 @@ class LedgerValidator:
         self._checked = 0
         self._without_direction = 0
         self._ids: dict[str, str] = {}
+        # A side column by name, else the column after the amount when it holds only sides.
+        self._side = SideColumn((SIDE_CANDIDATE,))
+        # Lines skipped by their voucher type (orders, memoranda), by type.
+        self._not_posted: dict[str, int] = {}
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
+        self._side.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
         self._formats.decide()
         self._customers.customer_column(columns.get("customer"))
+        self._side.decide()
 
-    def _kind(self, row: Row, side: Side | None, reasons: list[str]) -> EntryKind | None:
-        text = row.get("kind")
-        named: EntryKind | None = None
-        if text is not None:
-            try:
-                named = entry_kind(text)
-            except BadKind as exc:
-                reasons.append(str(exc))
+    def _kind(self, text: str | None, side: Side | None, reasons: list[str]) -> EntryKind | None:
+        if text is None:
+            if side is None:
+                self._without_direction += 1
+                reasons.append(_NO_DIRECTION)
                 return None
-        implied = None if side is None else _KIND_OF_SIDE[side]
-        if named is not None and implied is not None and named is not implied:
-            reasons.append(f"kind {text!r} says {named} but the amount is a {side} ({implied})")
+            return kind_of_side(side)
+        try:
+            return entry_kind(text, side)
+        except BadKind as exc:
+            reasons.append(str(exc))
             return None
-        kind = named or implied
-        if kind is None:
-            self._without_direction += 1
-            reasons.append(_NO_DIRECTION)
-        return kind
 
     def check(self, line: int, row: Row) -> list[str]:
-        if is_summary_row(row):
+        if is_summary_row(row) or self._party.is_total(row):
             self._skipped += 1
             return []
         if is_label_row(row):
             self._labels += 1
             return []
+        text = row.get("kind")
+        if text is not None and posts_nothing(text):
+            self._not_posted[text] = self._not_posted.get(text, 0) + 1
+            return []
         self._checked += 1
         reasons: list[str] = []
-        customer = row.get("customer")
+        customer = self._party.of(line, row)
         if customer is None:
             reasons.append("missing customer")
         formats = self._formats
         day = formats.date(row, "date", reasons, required=True)
         due = formats.date(row, "due_date", reasons, required=False)
         amount = formats.signed_amount(row, reasons)
-        kind = None if amount is None else self._kind(row, amount.side, reasons)
+        if amount is not None and self._side.key in row:
+            amount = self._side.sided(row, amount, reasons)
+        kind = None if amount is None else self._kind(text, amount.side, reasons)
         if amount is not None and amount.value < 0:
             reasons.append(
                 f"amount {amount.value} is negative: write it positive, the kind says whether "
@@ -143,6 +161,7 @@ class LedgerValidator:
         return reasons
 
     def finish(self) -> list[RowProblem]:
+        self._party.finish()
         if self._checked and self._without_direction == self._checked:
             raise FileRejected(
                 f"no line says whether it is an invoice or a payment: {_HOW_TO_TELL}"
@@ -156,7 +175,12 @@ class LedgerValidator:
             _LedgerRows(self._kept, self._customers.moved()),
             compare=CompareBy(("account_id",), "entry_date"),
         )
-        notes = [*self._customers.notes(), *self._formats.notes()]
+        notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
+        if self._side.key == SIDE_CANDIDATE:
+            notes.append("Sides (Dr/Cr) read from the column after the amount")
+        if self._not_posted:
+            skipped = ", ".join(f"{count} {name}" for name, count in self._not_posted.items())
+            notes.append(f"Skipped lines whose voucher type posts nothing to a ledger: {skipped}")
         if self._skipped:
             notes.append(f"Skipped {self._skipped} total or balance lines")
         if self._labels:
@@ -172,13 +196,16 @@ class LedgerValidator:
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> LedgerValidator:
+    party = LedgerParty(party=options.party, title=options.title, columns=options.columns)
     return LedgerValidator(
-        customers=await load_parties(connection, options), segment=options.segment
+        customers=await load_parties(connection, options),
+        segment=options.segment,
+        party=party,
     )
 
 
 def _matcher(options: IngestOptions) -> GuessingMatcher:
-    return GuessingMatcher(LEDGER_ROLES, options.columns)
+    return GuessingMatcher(_FILE_ROLES, options.columns)
 
 
-LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher)
+LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher, reads_title=True)

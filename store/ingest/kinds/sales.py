@@ -2,13 +2,13 @@
 quantity, a cost or a profit. Columns are guessed from the vocabulary of accounting exports.
 
 Amounts may carry a side (`Dr`/`Cr`, Debit and Credit columns, or a side column: named
-`Dr/Cr`, or recognised by its values, see `_MAYBE_SIDES`). A sales file's lines sit on the
-side most of them are on (debits in a customer's ledger, credits in a sales register); lines
-on the other side are returns and count negative, cost and profit included. A voucher type
-column classes lines (`analytics.export_voucher_types`): receipts, payments... are skipped,
-and a credit note without a side counts negative. Profit is the profit column, else the
-amount less the cost column, else unknown. A detailed register's item lines stand for their
-voucher's line (`store.ingest.kinds.vouchers`).
+`Dr/Cr`, or recognised by its values, see `store.ingest.kinds.side_column`). A sales file's
+lines sit on the side most of them are on (debits in a customer's ledger, credits in a sales
+register); lines on the other side are returns and count negative, cost and profit
+included. A voucher type column classes lines (`analytics.export_voucher_types`): receipts,
+payments... are skipped, and a credit note without a side counts negative. Profit is the
+profit column, else the amount less the cost column, else unknown. A detailed register's
+item lines stand for their voucher's line (`store.ingest.kinds.vouchers`).
 
 A line is stored under its customer, date, invoice number and its place among the file's
 lines with the same three, so loading a file twice, or two exports that overlap, adds
@@ -23,7 +23,7 @@ from decimal import Context, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.export_amounts import Amount, BadSide, Side, is_side, parse_side
+from analytics.export_amounts import Amount, Side
 from analytics.export_columns import SALES_ROLES
 from analytics.export_voucher_types import VoucherType, voucher_type
 from settings import SegmentOptions
@@ -39,12 +39,11 @@ from store.ingest.kinds.exports import (
     is_summary_row,
 )
 from store.ingest.kinds.parties import Parties, load_parties
+from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
-# Keys whose column is the side when every value it holds is one, in order of precedence.
-_MAYBE_SIDES = ("side", "voucher_type", SIDE_CANDIDATE)
 COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
 # Profit from amount and cost never rounds, whatever the thread's decimal context.
 _EXACT = Context(prec=80)
@@ -116,13 +115,11 @@ class SalesValidator:
         self._labels = 0
         # Customer ids as the accounts' dict holds them, so kept lines share the strings.
         self._ids: dict[str, str] = {}
-        # Columns whose values may show them to be the side column: key -> whether some line
-        # has a value, and whether every value is a side.
-        self._sides_seen = {key: [False, True] for key in _MAYBE_SIDES}
+        # A side column by name comes first; then a type column (`Type`) that holds only Dr
+        # and Cr; then the column after the amount.
+        self._side = SideColumn(("voucher_type", SIDE_CANDIDATE))
         # The key of the voucher type (None when its column turned out to hold the sides).
         self._type_key: str | None = "voucher_type"
-        # The key of the side column's values, decided by the scan (`formats_known`).
-        self._side_key = "side"
         # The line of the last row if it was kept (else 0): items may follow it, and then it
         # becomes their voucher (a detailed register).
         self._last_kept = 0
@@ -139,38 +136,13 @@ class SalesValidator:
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
-        for key, seen in self._sides_seen.items():
-            text = row.get(key)
-            if text is not None and seen[1]:
-                seen[0] = True
-                seen[1] = is_side(text)
+        self._side.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
         self._formats.decide()
         self._customers.customer_column(columns.get("customer"))
-        # A side column by name comes first; then a type column (`Type`) that holds only
-        # Dr and Cr; then the column after the amount.
-        for key in _MAYBE_SIDES:
-            seen, sides = self._sides_seen[key]
-            if seen and sides:
-                self._side_key = key
-                break
-        if self._side_key == "voucher_type":
+        if self._side.decide() == "voucher_type":
             self._type_key = None
-
-    def _sided(self, row: Row, amount: Amount, reasons: list[str]) -> Amount:
-        """The amount with the side its side column gives, if the file has one."""
-        text = row.get(self._side_key)
-        if text is None:
-            return amount
-        try:
-            side = parse_side(text)
-        except BadSide as exc:
-            reasons.append(f"side {exc}")
-            return amount
-        if amount.side is not None and amount.side is not side:
-            reasons.append(f"the amount says {amount.side} but the side column says {side}")
-        return Amount(amount.value, side)
 
     def _voucher_type(self, text: str) -> VoucherType:
         """The class of a line's voucher type; a line that is not a sale is counted."""
@@ -194,7 +166,7 @@ class SalesValidator:
         formats = self._formats
         amount = formats.signed_amount(row, reasons)
         if amount is not None:
-            amount = self._sided(row, amount, reasons)
+            amount = self._side.sided(row, amount, reasons)
         quantity = formats.amount(row, "quantity", reasons)
         cost = formats.amount(row, "cost", reasons)
         profit = formats.amount(row, "profit", reasons)
@@ -293,8 +265,8 @@ class SalesValidator:
         formats = self._formats
         day = formats.date(row, "date", reasons, required=True)
         amount = formats.signed_amount(row, reasons)
-        if amount is not None and self._side_key in row:
-            amount = self._sided(row, amount, reasons)
+        if amount is not None and self._side.key in row:
+            amount = self._side.sided(row, amount, reasons)
         quantity = formats.amount(row, "quantity", reasons)
         cost = formats.amount(row, "cost", reasons)
         profit = formats.amount(row, "profit", reasons)
@@ -345,9 +317,9 @@ class SalesValidator:
             compare=CompareBy(("account_id",), "sale_date"),
         )
         notes = [*self._customers.notes(), *self._formats.notes()]
-        if self._side_key == SIDE_CANDIDATE:
+        if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
-        if self._side_key == "voucher_type":
+        if self._side.key == "voucher_type":
             notes.append("Sides (Dr/Cr) read from the voucher type column")
         if self._items:
             notes.append(

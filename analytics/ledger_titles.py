@@ -1,0 +1,117 @@
+"""The ledger of one party, as accounting software exports it: the party is named in the
+title lines above the header, and each line's `Particulars` is the other account of the
+entry (`Sales Account`, `HDFC Bank`, `Cash`, `Output CGST @9%`), never a customer.
+
+Tally Prime titles the report `Ledger: Sharma Electricals`; Tally ERP 9 prints the party's
+name on the line above `Ledger Account`; a workbook may put the label and the name in two
+cells (`Party | Sharma Electricals`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from analytics.export_columns import normalize, words
+
+# Labels of a title line that names the party (`Ledger: NAME`), compared as `normalize` makes
+# them.
+_PARTY_LABELS = frozenset(
+    normalize(label)
+    for label in (
+        *("ledger", "ledger account", "ledger name", "ledger a/c", "name of ledger"),
+        *("party", "party name", "party ledger", "party a/c", "name of party", "customer"),
+        *("customer name", "account", "account name", "a/c", "debtor", "sundry debtor"),
+    )
+)
+# Groups of ledgers (Tally's `Sundry Debtors`): a report on one lists its parties in
+# `Particulars`, so a title naming one names no party.
+_GROUPS = frozenset(
+    normalize(name)
+    for name in (
+        *("sundry debtors", "sundry creditors", "debtors", "creditors", "trade receivables"),
+        *("accounts receivable", "account receivable", "receivables", "trade debtors"),
+        *("customers", "all customers", "current assets", "current liabilities"),
+        *("loans and advances", "loans & advances (asset)", "bank accounts", "cash-in-hand"),
+        *("sales accounts", "purchase accounts", "duties & taxes", "duties and taxes"),
+        *("all ledgers", "all accounts", "group summary", "group vouchers"),
+    )
+)
+# The line under the party's name in Tally ERP 9's printed ledger.
+_ACCOUNT_HEADING = frozenset(normalize(text) for text in ("ledger account", "ledger a/c"))
+
+# The words of a ledger that is not a customer's (sales, cash, duties, round-off...) and the
+# words that may qualify them (`Local Sales @ 18%`, `Output CGST Payable`): a name of these
+# words only, with at least one of the first kind, is a contra ledger.
+CONTRA_WORDS = frozenset(
+    (
+        *("sales", "sale", "purchase", "purchases", "cash", "petty", "hand", "cgst", "sgst"),
+        *("igst", "utgst", "cess", "vat", "cst", "tds", "tcs", "round", "rounding", "rounded"),
+        *("off", "discount", "allowed", "received", "freight", "suspense", "profit", "loss"),
+        *("income", "revenue", "forwarding", "packing", "charges", "interest"),
+    )
+)
+QUALIFIERS = frozenset(
+    (
+        *("account", "accounts", "ac", "a", "c", "local", "interstate", "inter", "intra"),
+        *("state", "export", "exports", "exempt", "exempted", "taxable", "nil", "rated"),
+        *("domestic", "outward", "inward", "output", "input", "payable", "receivable", "gst"),
+        *("tax", "duty", "at", "rate", "percent", "of", "on", "and", "in", "ledger", "the"),
+        *("sgst", "cgst", "igst", "on", "goods", "services", "service"),
+    )
+)
+_BANK = "bank"
+_NUMBERS = re.compile(r"[0-9]+")
+
+
+def _cells(line: Sequence[str]) -> list[str]:
+    return [cell.strip() for cell in line if cell.strip()]
+
+
+def _labelled(cells: list[str]) -> str | None:
+    """The name of a `Ledger: NAME` line (one cell, or the label and the name in two)."""
+    first = cells[0]
+    label, colon, rest = first.partition(":")
+    if colon and rest.strip() and len(cells) == 1 and normalize(label) in _PARTY_LABELS:
+        return rest.strip()
+    if len(cells) >= 2 and normalize(first.rstrip(":")) in _PARTY_LABELS:
+        return cells[1].lstrip(":").strip() or None
+    return None
+
+
+def _party(name: str) -> str | None:
+    """The name, unless it names a group of ledgers or a contra ledger (the report of a
+    sales account lists its customers in `Particulars`)."""
+    if normalize(name) in _GROUPS or is_contra_ledger(name):
+        return None
+    return name
+
+
+def title_party(lines: Sequence[Sequence[str]]) -> str | None:
+    """The party a report's title lines name, if they name one (not a group of ledgers,
+    such as `Sundry Debtors`, nor a sales, bank or cash ledger)."""
+    previous: list[str] = []
+    for line in lines:
+        cells = _cells(line)
+        if not cells:
+            continue
+        named = _labelled(cells)
+        if named is not None:
+            return _party(named)
+        if len(cells) == 1 and normalize(cells[0]) in _ACCOUNT_HEADING and len(previous) == 1:
+            return _party(previous[0])
+        previous = cells
+    return None
+
+
+def is_contra_ledger(name: str) -> bool:
+    """Whether a ledger's name is that of a sales, purchase, cash, bank, duty or round-off
+    ledger (the other side of a customer's entries), not a customer's."""
+    named = [word for word in words(_NUMBERS.sub(" ", name)) if word]
+    if _BANK in named:
+        return True
+    return (
+        bool(named)
+        and all(word in CONTRA_WORDS or word in QUALIFIERS for word in named)
+        and any(word in CONTRA_WORDS for word in named)
+    )

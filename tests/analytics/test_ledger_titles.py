@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from analytics.ledger_titles import CONTRA_WORDS, QUALIFIERS, is_contra_ledger, title_party
+
+PERIOD = ["1-Apr-2024 to 31-Mar-2025"]
+COMPANY = ["Shree Ganesh Distributors Pvt. Ltd."]
+
+
+@pytest.mark.parametrize(
+    ("lines", "party"),
+    [
+        ([COMPANY, ["Ledger: Sharma Electricals"], PERIOD], "Sharma Electricals"),
+        ([COMPANY, ["Ledger Account:  M/s Gupta & Sons "], PERIOD], "M/s Gupta & Sons"),
+        ([COMPANY, ["Party", "Sharma Electricals"]], "Sharma Electricals"),
+        ([COMPANY, ["Customer Name:", "", "00123"]], "00123"),
+        ([COMPANY, ["Sharma Electricals"], ["Ledger Account"], PERIOD], "Sharma Electricals"),
+        ([COMPANY, ["Sundry Debtors"], PERIOD], None),
+        # A group's or a sales ledger's report lists its parties in Particulars.
+        ([COMPANY, ["Ledger: Sundry Debtors"], PERIOD], None),
+        ([COMPANY, ["Group: Sundry Debtors"], PERIOD], None),
+        ([COMPANY, ["Ledger: Sales Account"], PERIOD], None),
+        ([COMPANY, ["HDFC Bank"], ["Ledger Account"], PERIOD], None),
+        ([COMPANY, ["Sales Register"], PERIOD], None),
+        ([COMPANY, ["Ledger:"], PERIOD], None),
+        ([], None),
+    ],
+)
+def test_the_party_a_title_names(lines: list[list[str]], party: str | None) -> None:
+    assert title_party(lines) == party
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("Sales Account", "Sales A/c", "Sales", "Local Sales @ 18%", "Sales - GST 18%"),
+        *("Interstate Sales", "Cash", "Petty Cash", "Cash-in-Hand", "HDFC Bank"),
+        *("State Bank of India", "ICICI Bank A/c 0012", "Output CGST @9%", "IGST Payable"),
+        *("Round Off", "Rounding Off", "Discount Allowed", "TDS Receivable", "Freight Outward"),
+    ],
+)
+def test_contra_ledgers(name: str) -> None:
+    assert is_contra_ledger(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("Sharma Electricals", "Gupta Sales Corporation", "Cash & Carry Mart", "C1"),
+        *("00123", "Café Mocha Traders", "Sales Force India Pvt Ltd", "Patel Hardware"),
+    ],
+)
+def test_customers_are_not_contra_ledgers(name: str) -> None:
+    assert not is_contra_ledger(name)
+
+
+@given(
+    st.lists(st.sampled_from(["Sales", "Account", "A/c", "Cash", "@", "18%", "Output", "GST"])),
+    st.text(alphabet=string.ascii_lowercase, min_size=3, max_size=12),
+)
+def test_a_name_with_a_word_of_its_own_is_a_customer(words: list[str], own: str) -> None:
+    # Unless it is a bank's: a party whose name has a word that no contra ledger's has.
+    assume(own not in CONTRA_WORDS | QUALIFIERS | {"bank"})
+    assert not is_contra_ledger(" ".join([*words, own.capitalize()]))

@@ -1,0 +1,51 @@
+"""`profiling ingest ledger` on Tally's ledger exports, as a trial user ran it: the receivables
+with `Amount;Dr/Cr` in Windows-1252, and the ledger of one customer with and without its
+title party (`--party`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_ingest_command import problems, rows, run
+
+TALLY = Path(__file__).parents[1] / "store" / "ingest" / "tally"
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "profiling.db"
+
+
+def test_receivables_with_a_dr_cr_column_load(database: Path) -> None:
+    result = run(database, "ledger", str(TALLY / "ledger_receivables.csv"), "--app", "acme")
+    assert result.exit_code == 0, result.output
+    assert "  amount <- Amount\n  side <- Dr/Cr\n" in result.stdout
+    assert rows(database, "SELECT kind, count(*) FROM ledger_entry GROUP BY kind") == [
+        ("invoice", 4),
+        ("payment", 2),
+    ]
+
+
+def test_the_ledger_of_one_customer_creates_no_contra_accounts(
+    database: Path, tmp_path: Path
+) -> None:
+    result = run(database, "ledger", str(TALLY / "ledger_one_party.csv"), "--app", "acme")
+    assert result.exit_code == 0, result.output
+    assert "Created accounts: Sharma Electricals\n" in result.stdout
+    assert rows(database, "SELECT account_id FROM account") == [("Sharma Electricals",)]
+
+    untitled = tmp_path / "Ledger Sharma.csv"
+    text = (TALLY / "ledger_one_party.csv").read_text(encoding="utf-8")
+    untitled.write_text(text.replace("Ledger: Sharma Electricals", "Ledger Vouchers"))
+    refused = run(database, "ledger", str(untitled), "--app", "acme")
+    assert refused.exit_code == 1
+    [line] = problems(refused)
+    assert line.startswith("Ledger Sharma.csv: line 8: 'Sales Account' is a sales, bank, cash")
+    assert "--party NAME" in line
+
+    named = run(database, "ledger", str(untitled), "--app", "acme", "--party", "Sharma Electricals")
+    assert named.exit_code == 0, named.output
+    # The same entries as the titled file's: nothing new.
+    assert "4 ledger entries: 0 new, 0 changed, 4 unchanged" in named.stdout
