@@ -19,7 +19,6 @@ from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
     FirstLines,
-    IndustriesCreated,
     IngestOptions,
     KindLoader,
     apps_of,
@@ -30,6 +29,7 @@ from store.ingest.kinds.base import (
     table,
     table_write,
 )
+from store.ingest.kinds.industry_cells import IndustryCells, stored_industries
 from store.ingest.plan import CompareBy, WriteMode, WritePlan
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
@@ -60,7 +60,7 @@ class AccountsValidator:
         self,
         *,
         apps: set[str],
-        industries: set[str],
+        industries: IndustryCells,
         default_app: str,
         accounts: dict[str, str] | None = None,
     ) -> None:
@@ -68,7 +68,7 @@ class AccountsValidator:
         self._accounts = accounts or {}
         self._apps = apps
         self._new_apps: list[str] = []
-        self._industries = IndustriesCreated(industries)
+        self._industries = industries
         self._default_app = default_app
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
@@ -83,7 +83,7 @@ class AccountsValidator:
         reasons: list[str] = []
         account_id = required(row, "account_id", reasons)
         name = required(row, "name", reasons)
-        industry = row.get("industry")
+        industry = self._industries.cell(row.get("industry"), reasons)
         is_key_account = optional(row, "is_key_account", _parse_is_key_account, False, reasons)
         n_employees = optional(row, "n_employees", _parse_n_employees, None, reasons)
         if account_id and (
@@ -100,7 +100,7 @@ class AccountsValidator:
                     "account_id": account_id,
                     "app_id": self._app(app),
                     "name": name,
-                    "industry_id": None if industry is None else self._industries.resolve(industry),
+                    "industry_id": industry,
                     "is_key_account": is_key_account,
                     "n_employees": n_employees,
                 }
@@ -129,6 +129,7 @@ class AccountsValidator:
             writes=[apps, self._industries.write(), accounts],
             rows=len(self._rows),
             created={"apps": self._new_apps, "industries": self._industries.created},
+            notes=self._industries.notes(),
             after=_Adopted([row["account_id"] for row in self._rows]),
         )
 
@@ -165,7 +166,7 @@ class _Adopted:
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> AccountsValidator:
     return AccountsValidator(
         apps=await existing_ids(connection, "app", "app_id"),
-        industries=await existing_ids(connection, "industry", "industry_id"),
+        industries=IndustryCells(await stored_industries(connection)),
         default_app=options.app or DEFAULT_APP,
         accounts=await apps_of(connection, "account"),
     )

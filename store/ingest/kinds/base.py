@@ -203,25 +203,3 @@ def table_write(
     columns = (*always, *(column for name, column in (optional or {}).items() if name in present))
     values = [tuple(row[column] for column in columns) for row in rows]
     return TableWrite(table(table_name), columns, values, mode, compare)
-
-
-class IndustriesCreated:
-    """Industries referred to by id; unknown ones are created with their id as name."""
-
-    def __init__(self, known: set[str]) -> None:
-        self._known = known
-        self.created: list[str] = []
-
-    def resolve(self, industry_id: str) -> str:
-        if industry_id not in self._known:
-            self._known.add(industry_id)
-            self.created.append(industry_id)
-        return industry_id
-
-    def write(self) -> TableWrite:
-        return TableWrite(
-            table("industry"),
-            ("industry_id", "name"),
-            [(industry, industry) for industry in self.created],
-            WriteMode.INSERT_MISSING,
-        )

@@ -15,16 +15,15 @@ from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
     FirstLines,
-    IndustriesCreated,
     IngestOptions,
     KindLoader,
     ParentApps,
     apps_of,
-    existing_ids,
     optional,
     required,
     table_write,
 )
+from store.ingest.kinds.industry_cells import IndustryCells, stored_industries
 from store.ingest.plan import CompareBy, WritePlan
 from store.ingest.reading import Row
 from store.ingest.values import parse_count
@@ -44,14 +43,14 @@ class CompaniesValidator:
         self,
         *,
         accounts: dict[str, str],
-        industries: set[str],
+        industries: IndustryCells,
         companies: dict[str, str] | None = None,
         app: str | None = None,
     ) -> None:
         self._parents = ParentApps(
             parent="account", child="company", parents=accounts, children=companies or {}, app=app
         )
-        self._industries = IndustriesCreated(industries)
+        self._industries = industries
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
 
@@ -60,7 +59,7 @@ class CompaniesValidator:
         company_id = required(row, "company_id", reasons)
         account_id = required(row, "account_id", reasons)
         name = required(row, "name", reasons)
-        industry = row.get("industry")
+        industry = self._industries.cell(row.get("industry"), reasons)
         n_employees = optional(row, "n_employees", _parse_n_employees, None, reasons)
         self._parents.check(company_id, account_id, reasons)
         if company_id and (
@@ -73,7 +72,7 @@ class CompaniesValidator:
                     "company_id": company_id,
                     "account_id": account_id,
                     "name": name,
-                    "industry_id": None if industry is None else self._industries.resolve(industry),
+                    "industry_id": industry,
                     "n_employees": n_employees,
                 }
             )
@@ -95,13 +94,14 @@ class CompaniesValidator:
             writes=[self._industries.write(), write],
             rows=len(self._rows),
             created={"industries": self._industries.created},
+            notes=self._industries.notes(),
         )
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> CompaniesValidator:
     return CompaniesValidator(
         accounts=await apps_of(connection, "account"),
-        industries=await existing_ids(connection, "industry", "industry_id"),
+        industries=IndustryCells(await stored_industries(connection)),
         companies=await apps_of(connection, "company"),
         app=options.app,
     )
