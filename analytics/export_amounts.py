@@ -180,9 +180,11 @@ def infer_decimal_mark(texts: Iterable[str]) -> DecimalMark:
 
 
 def _digits(whole: str, mark: DecimalMark, text: str) -> str:
-    if whole.isdigit():
+    # Decimal digits of any script (Decimal reads them), not `²` or `①` (isdigit, which
+    # Decimal refuses with an exception).
+    if whole.isdecimal():
         return whole
-    separators = {character for character in whole if not character.isdigit()}
+    separators = {character for character in whole if not character.isdecimal()}
     allowed = _GROUPING[mark]
     if len(separators) == 1 and (separator := separators.pop()) in allowed:
         pattern = _GROUPED.format(d=r"\d", g=re.escape(separator))
@@ -234,7 +236,8 @@ def _not_an_amount(text: str, mark: DecimalMark) -> BadAmount:
 
 def parse_amount(text: str, mark: DecimalMark = DecimalMark.POINT) -> Amount:
     """The exact amount `text` writes, with its `Dr`/`Cr` side if it has one."""
-    if _PLAIN.fullmatch(text):
+    # With a decimal comma, a point groups thousands: `1.234` is 1234, not 1.234.
+    if _PLAIN.fullmatch(text) and (mark is DecimalMark.POINT or "." not in text):
         plain = Decimal(text)
         return Amount(plain if plain else abs(plain))
     pattern, separator = _FAST_GROUPED[mark.value]
@@ -243,7 +246,7 @@ def parse_amount(text: str, mark: DecimalMark = DecimalMark.POINT) -> Amount:
         return Amount(grouped if grouped else abs(grouped))
     number, negative, side = _peel(text)
     whole, _mark, fraction = number.partition(mark.value)
-    if not (whole or fraction) or (fraction and not fraction.isdigit()):
+    if not (whole or fraction) or (fraction and not fraction.isdecimal()):
         raise _not_an_amount(text, mark)
     digits = _digits(whole, mark, text) if whole else "0"
     value = Decimal(f"{'-' if negative else ''}{digits}{'.' if fraction else ''}{fraction}")

@@ -4,6 +4,8 @@ Accepted: ISO (`2024-03-31`, also with `/` or `.`, a time of day after it is ign
 `31/03/2024`, `31-03-2024`, `31.03.24`, `31-Mar-2024`, `31 March 24`, `Mar 31, 2024`,
 `20240331` and Excel serial day numbers (`45382`, as xlsx cells without a date format hold
 them). Two-digit years follow the POSIX rule: 69-99 are 1969-1999, 00-68 are 2000-2068.
+A month (`parse_export_month`, the month of a metric value) may also be written without its
+day: `2024-03`, `03/2024`, `Mar-2024`, `March 24`.
 
 `31/03/2024` and `03/31/2024` cannot both be read the same way, so the order of day and month
 is decided once per file (`infer_date_order`): month first only when some date of the file can
@@ -174,3 +176,36 @@ def parse_export_date(text: str, order: DateOrder = DateOrder.DAY_FIRST) -> dt.d
         except BadDate as exc:
             raise BadDate(f"{text!r} is not a date: {exc}") from None
     raise BadDate(f"{text!r} is not a date: write it like {EXAMPLES}")
+
+
+# Months without a day: 2024-03, 2024/3, 03/2024, 3-2024, Mar-2024, March 2024, Mar-24, Mar'24.
+_MONTH_YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})")
+_MONTH_NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{4})")
+_MONTH_NAMED = re.compile(r"([A-Za-z]{3,9})\.?[-/ .,']*(\d{4}|\d{2})")
+
+MONTH_EXAMPLES = "2024-03, Mar-2024, March 2024, 03/2024 or a date such as 2024-03-31"
+
+
+def _month(year: int, month: int, text: str) -> dt.date:
+    if not 1 <= month <= 12:
+        raise BadDate(f"{text!r} is not a valid month: {month} is not a month number")
+    return dt.date(year, month, 1)
+
+
+@lru_cache(maxsize=65536)
+def parse_export_month(text: str, order: DateOrder = DateOrder.DAY_FIRST) -> dt.date:
+    """The first day of the month `text` writes: a month alone (`2024-03`, `03/2024`,
+    `Mar-2024`, `March 24`) or any date `parse_export_date` reads, in the given order."""
+    value = text.strip()
+    if match := _MONTH_YEAR_FIRST.fullmatch(value):
+        return _month(int(match[1]), int(match[2]), text)
+    if match := _MONTH_NUMERIC.fullmatch(value):
+        return _month(int(match[2]), int(match[1]), text)
+    if (match := _MONTH_NAMED.fullmatch(value)) and match[1].lower() in _MONTH_NUMBERS:
+        return dt.date(_full_year(match[2]), _MONTH_NUMBERS[match[1].lower()], 1)
+    try:
+        return parse_export_date(text, order).replace(day=1)
+    except BadDate as exc:
+        if "is not a date:" in str(exc):
+            raise BadDate(f"{text!r} is not a month: write it like {MONTH_EXAMPLES}") from None
+        raise

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from settings import SegmentOptions
 from store.ingest.account_mapping import read_account_mapping
 from store.ingest.blocks import ColumnBlock
+from store.ingest.cell_formats import Formats, ReadsAgain
 from store.ingest.columns import ColumnMatcher
 from store.ingest.errors import FileRejected, IngestRejected, RowProblem
 from store.ingest.kind import IngestKind
@@ -119,7 +120,16 @@ async def _ingest(
     async with engine.connect() as connection:
         validator = await loader.prepare(connection, options)
     if isinstance(validator, StagesRows):
-        return await _ingest_staged(engine, kind, table_file, matcher, validator, progress)
+        try:
+            return await _ingest_staged(engine, kind, table_file, matcher, validator, progress)
+        except _ReadAgain as again:
+            # The file writes its dates or numbers otherwise than assumed (month first, a
+            # decimal comma): nothing was written; read it again as it writes them.
+            async with engine.connect() as connection:
+                validator = await loader.prepare(connection, options)
+            assert isinstance(validator, ReadsAgain)
+            validator.assume(again.formats)
+            return await _ingest_staged(engine, kind, table_file, matcher, validator, progress)
 
     if isinstance(validator, ScansFirst):
         # How dates and amounts are written is decided from the whole file, read once more.
@@ -189,6 +199,8 @@ async def _ingest_staged(
                         await stage.add(validator.take_staged())
                         staged = validator.staged
             await stage.add(validator.take_staged())
+            if isinstance(validator, ReadsAgain) and (formats := validator.reread_formats()):
+                raise _ReadAgain(formats)
             problems.extend(reader.problems)
             problems.extend(validator.finish())
             await stage.finish_loading()
@@ -211,6 +223,14 @@ async def _ingest_staged(
     return _report(
         kind, table_file, reader, matcher, plan, written, rows=stage.rows, changes=changes
     )
+
+
+class _ReadAgain(Exception):
+    """A staged read must start over with the formats the whole file decided."""
+
+    def __init__(self, formats: Formats) -> None:
+        super().__init__(formats)
+        self.formats = formats
 
 
 def _reject(path: Path, problems: list[RowProblem], reader: TableReader) -> NoReturn:

@@ -11,7 +11,8 @@ from collections.abc import Collection, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
-from analytics.export_amounts import BadAmount, parse_grouped_number
+from analytics.export_amounts import BadAmount, DecimalMark, parse_amount
+from analytics.export_dates import BadDate, DateOrder, parse_export_date, parse_export_month
 from analytics.units import UnknownUnit, canonical_unit
 
 _TRUE = frozenset({"true", "1", "yes"})
@@ -33,12 +34,6 @@ _MAX_INTEGER = 2**31 - 1
 # PostgreSQL NUMERIC's range: up to 131072 digits before the point and 16383 after.
 _MAX_INTEGER_DIGITS = 131072
 _MAX_FRACTION_DIGITS = 16383
-# Year-month[-day] with `-` or `/`, optionally followed by a time of day (ignored).
-_DATE = re.compile(
-    r"(?P<year>\d{4})(?P<sep>[-/])(?P<month>\d{1,2})"
-    r"(?:(?P=sep)(?P<day>\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?)?)?"
-)
 
 
 class BadValue(ValueError):
@@ -54,33 +49,55 @@ def parse_bool(text: str, *, column: str) -> bool:
     raise BadValue(f"{column} {text!r} is not a boolean: use true/false, yes/no or 1/0")
 
 
-def parse_count(text: str, *, column: str) -> int:
-    """A non-negative whole number, digits only, that an INTEGER column holds."""
-    if text.isascii() and text.isdigit():
-        if len(text) > 10 or int(text) > _MAX_INTEGER:
-            raise BadValue(f"{column} {text[:40]!r} is too large (at most {_MAX_INTEGER:,})")
-        return int(text)
-    raise BadValue(f"{column} {text!r} is not a whole number of 0 or more")
-
-
-def parse_decimal(text: str, *, column: str) -> Decimal:
-    """An exact decimal that keeps its digits as written: "15000.0" stays 15000.0, and
-    "1,23,456.70" (digits grouped by lakhs, or by thousands) is 123456.70."""
-    if _NUMBER.fullmatch(text) is not None:
-        value = Decimal(text)
-    elif "," in text:
-        # Digits grouped by thousands or, as Indian exports write them, by lakhs and crores.
+def parse_count(text: str, *, column: str, mark: DecimalMark = DecimalMark.POINT) -> int:
+    """A non-negative whole number that an INTEGER column holds, written as any number of the
+    file (`1,200`, `12,00,000`, `1200.00`)."""
+    if not (text.isascii() and text.isdigit()):
         try:
-            value = parse_grouped_number(text)
-        except BadAmount as exc:
-            raise BadValue(f"{column} {text!r} is not a number: {exc}") from None
+            value = parse_decimal(text, column=column, mark=mark)
+        except BadValue:
+            value = None
+        if value is None or value < 0 or value != value.to_integral_value():
+            raise BadValue(f"{column} {text!r} is not a whole number of 0 or more")
+        text = str(int(value))
+    if len(text) > 10 or int(text) > _MAX_INTEGER:
+        raise BadValue(f"{column} {text[:40]!r} is too large (at most {_MAX_INTEGER:,})")
+    return int(text)
+
+
+def _number_hint(mark: DecimalMark) -> str:
+    if mark is DecimalMark.COMMA:
+        return "write it like 1234,5 or 1.234,5 (numbers of this file have a decimal comma)"
+    return "write it like 1234.5, -0.25, 1,234.5 or 12,34,567.5"
+
+
+def parse_decimal(text: str, *, column: str, mark: DecimalMark = DecimalMark.POINT) -> Decimal:
+    """An exact decimal that keeps its digits as written, read as accounting exports write
+    amounts (`analytics.export_amounts`, the sales loader's parser): "15000.0" stays 15000.0,
+    "1,23,456.70" is 123456.70, "(500)" is -500, "Rs. 1,200" is 1200. `mark` is the file's
+    decimal mark, decided from all of its numbers; plain notation with an exponent (1.5E+3)
+    is read too. A Dr/Cr side has no meaning outside a ledger and is refused."""
+    if _NUMBER.fullmatch(text) is not None and (mark is DecimalMark.POINT or "." not in text):
+        value = Decimal(text)
     else:
-        if text.lower().lstrip("+-") in {"nan", "snan", "inf", "infinity"}:
+        if text.lower().strip().lstrip("+-") in {"nan", "snan", "inf", "infinity"}:
             raise BadValue(f"{column} {text!r} is not a finite number")
-        raise BadValue(
-            f"{column} {text!r} is not a number: write it like 1234.5, -0.25 or 1,23,456.5 "
-            f"(a point for decimals, commas only between groups of digits)"
-        )
+        if "%" in text:
+            # 12% is 12 of the percent unit but 0.12 of a ratio: the unit decides, not the cell.
+            raise BadValue(
+                f"{column} {text!r} is not a number: write it without % (12 for 12 % in a "
+                f"percent metric, 0.12 in a ratio)"
+            )
+        try:
+            amount = parse_amount(text, mark)
+        except BadAmount:
+            raise BadValue(f"{column} {text!r} is not a number: {_number_hint(mark)}") from None
+        if amount.side is not None:
+            raise BadValue(
+                f"{column} {text!r} is not a number: a Dr/Cr side belongs to sales and "
+                f"ledger files (write a credit as a negative number)"
+            )
+        value = amount.value
     if len(text) > 32 or "e" in text or "E" in text:
         exponent = value.as_tuple().exponent
         assert isinstance(exponent, int)  # finite, checked above
@@ -89,59 +106,53 @@ def parse_decimal(text: str, *, column: str) -> Decimal:
     return value
 
 
-def decimal_texts(texts: Sequence[str], *, column: str) -> Sequence[str] | None:
+def decimal_texts(
+    texts: Sequence[str], *, column: str, mark: DecimalMark = DecimalMark.POINT
+) -> Sequence[str] | None:
     """Each text as the Decimal `parse_decimal` makes of it prints itself (the text a store
     keeps), or None if any is not a value `parse_decimal` accepts. A column of numbers
     written plainly, the common case, is checked by one match and kept as it is."""
+    # With a decimal comma, `1.234` is 1234: only the full parse reads it.
+    point = mark is DecimalMark.POINT
     joined = "\n".join(texts)
     # (A text holding a line break would pass for several.)
-    if joined.count("\n") == len(texts) - 1 and _PRINTED_LINES.fullmatch(joined) is not None:
+    if (
+        point
+        and joined.count("\n") == len(texts) - 1
+        and _PRINTED_LINES.fullmatch(joined) is not None
+    ):
         return texts
     printed: list[str] = []
     for text in texts:
-        if _PRINTED_ONE.fullmatch(text) is not None:
+        if point and _PRINTED_ONE.fullmatch(text) is not None:
             printed.append(text)
             continue
         try:
-            printed.append(str(parse_decimal(text, column=column)))
+            printed.append(str(parse_decimal(text, column=column, mark=mark)))
         except BadValue:
             return None
     return printed
 
 
-def _date_parts(text: str) -> tuple[int, int, int | None] | None:
-    match = _DATE.fullmatch(text)
-    if match is None:
-        return None
-    day = match["day"]
-    return int(match["year"]), int(match["month"]), None if day is None else int(day)
+@lru_cache(maxsize=4096)
+def parse_date(text: str, *, column: str, order: DateOrder = DateOrder.DAY_FIRST) -> dt.date:
+    """A calendar date as accounting exports write them (`analytics.export_dates`, the sales
+    loader's parser); `order` is the file's order of day and month (`01/02/2025`)."""
+    try:
+        return parse_export_date(text, order)
+    except BadDate as exc:
+        raise BadValue(f"{column} {exc}") from None
 
 
 @lru_cache(maxsize=4096)
-def parse_date(text: str, *, column: str) -> dt.date:
-    """A calendar date: YYYY-MM-DD (or YYYY/MM/DD), a time of day after it is ignored."""
-    parts = _date_parts(text)
-    if parts is not None and parts[2] is not None:
-        try:
-            return dt.date(parts[0], parts[1], parts[2])
-        except ValueError:
-            pass
-    raise BadValue(f"{column} {text!r} is not a valid date: use YYYY-MM-DD")
-
-
-@lru_cache(maxsize=4096)
-def parse_month(text: str, *, column: str) -> dt.date:
-    """The first day of the month of a date given as YYYY-MM-DD or YYYY-MM (or with `/`)."""
-    parts = _date_parts(text)
-    if parts is not None:
-        year, month, day = parts
-        try:
-            # Validate the whole date so that 2024-02-30 is refused, not silently moved.
-            dt.date(year, month, day or 1)
-            return dt.date(year, month, 1)
-        except ValueError:
-            pass
-    raise BadValue(f"{column} {text!r} is not a valid date: use YYYY-MM-DD or YYYY-MM")
+def parse_month(text: str, *, column: str, order: DateOrder = DateOrder.DAY_FIRST) -> dt.date:
+    """The first day of the month of a date, or of a month written alone (`2024-03`,
+    `Mar-2024`): a date of another day is moved to its month's first day, 2024-02-30 is
+    refused."""
+    try:
+        return parse_export_month(text, order)
+    except BadDate as exc:
+        raise BadValue(f"{column} {exc}") from None
 
 
 def parse_choice(text: str, choices: Collection[str], *, column: str) -> str:

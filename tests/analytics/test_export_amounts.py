@@ -154,3 +154,16 @@ def test_other_texts_are_not_sides(text: str) -> None:
     assert not is_side(text)
     with pytest.raises(BadSide, match="is neither Dr nor Cr"):
         parse_side(text)
+
+
+@pytest.mark.parametrize("text", ["²", "1²", "12.³", "1,2²3"])
+def test_digits_decimal_cannot_read_are_not_an_amount(text: str) -> None:
+    # `²` is a digit to str.isdigit but not to Decimal, which raised InvalidOperation.
+    with pytest.raises(BadAmount, match="is not an amount"):
+        parse_amount(text)
+
+
+def test_with_a_decimal_comma_a_point_before_three_digits_groups_thousands() -> None:
+    assert parse_amount("1.234", DecimalMark.COMMA).value == Decimal("1234")
+    assert parse_amount("1.234", DecimalMark.POINT).value == Decimal("1.234")
+    assert parse_amount("1234", DecimalMark.COMMA).value == Decimal("1234")

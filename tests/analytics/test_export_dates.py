@@ -12,6 +12,7 @@ from analytics.export_dates import (
     excel_serial_date,
     infer_date_order,
     parse_export_date,
+    parse_export_month,
 )
 
 DAY = dt.date(2024, 3, 31)
@@ -111,3 +112,28 @@ def test_every_written_date_reads_back(day: dt.date, writer: str) -> None:
 def test_month_first_dates_read_back_in_month_first_files(day: dt.date) -> None:
     text = f"{day.month:02d}/{day.day:02d}/{day.year}"
     assert parse_export_date(text, DateOrder.MONTH_FIRST) == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("2024-03", "2024/3", "03/2024", "3-2024", "Mar-2024", "March 2024", "Mar-24", "Mar'24"),
+        *("31/03/2024", "2024-03-31", "31-Mar-2024", "45382"),
+    ],
+)
+def test_a_month_with_or_without_its_day(text: str) -> None:
+    assert parse_export_month(text) == dt.date(2024, 3, 1)
+
+
+def test_a_month_of_an_ambiguous_date_follows_the_files_order() -> None:
+    assert parse_export_month("01/03/2024") == dt.date(2024, 3, 1)
+    assert parse_export_month("01/03/2024", DateOrder.MONTH_FIRST) == dt.date(2024, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("2024-13", "13 is not a month number"), ("Foo 2024", "is not a month: write it like")],
+)
+def test_what_is_not_a_month(text: str, reason: str) -> None:
+    with pytest.raises(BadDate, match=reason):
+        parse_export_month(text)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store.ingest.cell_formats import ScannedFormats
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
@@ -30,10 +31,11 @@ from store.ingest.kinds.base import (
     table_write,
 )
 from store.ingest.kinds.industry_cells import IndustryCells, stored_industries
+from store.ingest.kinds.total_rows import TotalRows
 from store.ingest.plan import CompareBy, WriteMode, WritePlan
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
-from store.ingest.values import parse_bool, parse_count
+from store.ingest.values import parse_bool
 
 DEFAULT_APP = "default"
 # Ids per statement when the follow-up looks them up.
@@ -52,7 +54,6 @@ _OPTIONAL_COLUMNS = {
 }
 
 _parse_is_key_account = partial(parse_bool, column="is_key_account")
-_parse_n_employees = partial(parse_count, column="n_employees")
 
 
 class AccountsValidator:
@@ -72,6 +73,18 @@ class AccountsValidator:
         self._default_app = default_app
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
+        # Numbers as the file writes them (`1,200`), decided from the whole file.
+        self._scan = ScannedFormats(numbers=("n_employees",))
+        self._totals = TotalRows(("account_id", "name"), self._accounts)
+
+    def observe(self, row: Row) -> None:
+        self._scan.observe(row)
+
+    def formats_known(self) -> None:
+        self._scan.formats_known()
+
+    def _n_employees(self, text: str) -> int:
+        return self._scan.formats.count(text, "n_employees")
 
     def _app(self, app: str) -> str:
         if app not in self._apps:
@@ -80,12 +93,14 @@ class AccountsValidator:
         return app
 
     def check(self, line: int, row: Row) -> list[str]:
+        if self._totals.skip(row):
+            return []
         reasons: list[str] = []
         account_id = required(row, "account_id", reasons)
         name = required(row, "name", reasons)
         industry = self._industries.cell(row.get("industry"), reasons)
         is_key_account = optional(row, "is_key_account", _parse_is_key_account, False, reasons)
-        n_employees = optional(row, "n_employees", _parse_n_employees, None, reasons)
+        n_employees = optional(row, "n_employees", self._n_employees, None, reasons)
         if account_id and (
             duplicate := self._lines.duplicate_reason(account_id, line, "account_id")
         ):
@@ -129,7 +144,7 @@ class AccountsValidator:
             writes=[apps, self._industries.write(), accounts],
             rows=len(self._rows),
             created={"apps": self._new_apps, "industries": self._industries.created},
-            notes=self._industries.notes(),
+            notes=[*self._scan.notes(), *self._totals.notes(), *self._industries.notes()],
             after=_Adopted([row["account_id"] for row in self._rows]),
         )
 

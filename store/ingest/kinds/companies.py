@@ -6,11 +6,11 @@ accounts must be of that app; a company never moves to an account of another app
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store.ingest.cell_formats import ScannedFormats
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
@@ -24,9 +24,9 @@ from store.ingest.kinds.base import (
     table_write,
 )
 from store.ingest.kinds.industry_cells import IndustryCells, stored_industries
+from store.ingest.kinds.total_rows import TotalRows
 from store.ingest.plan import CompareBy, WritePlan
 from store.ingest.reading import Row
-from store.ingest.values import parse_count
 
 COLUMNS = ColumnSpec(
     required=("company_id", "account_id", "name"),
@@ -34,8 +34,6 @@ COLUMNS = ColumnSpec(
     aliases={"industry_id": "industry"},
 )
 _OPTIONAL_COLUMNS = {"industry": "industry_id", "n_employees": "n_employees"}
-
-_parse_n_employees = partial(parse_count, column="n_employees")
 
 
 class CompaniesValidator:
@@ -53,14 +51,28 @@ class CompaniesValidator:
         self._industries = industries
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
+        # Numbers as the file writes them (`1,200`), decided from the whole file.
+        self._scan = ScannedFormats(numbers=("n_employees",))
+        self._totals = TotalRows(("company_id", "name"), companies or {})
+
+    def observe(self, row: Row) -> None:
+        self._scan.observe(row)
+
+    def formats_known(self) -> None:
+        self._scan.formats_known()
+
+    def _n_employees(self, text: str) -> int:
+        return self._scan.formats.count(text, "n_employees")
 
     def check(self, line: int, row: Row) -> list[str]:
+        if self._totals.skip(row):
+            return []
         reasons: list[str] = []
         company_id = required(row, "company_id", reasons)
         account_id = required(row, "account_id", reasons)
         name = required(row, "name", reasons)
         industry = self._industries.cell(row.get("industry"), reasons)
-        n_employees = optional(row, "n_employees", _parse_n_employees, None, reasons)
+        n_employees = optional(row, "n_employees", self._n_employees, None, reasons)
         self._parents.check(company_id, account_id, reasons)
         if company_id and (
             duplicate := self._lines.duplicate_reason(company_id, line, "company_id")
@@ -94,7 +106,7 @@ class CompaniesValidator:
             writes=[self._industries.write(), write],
             rows=len(self._rows),
             created={"industries": self._industries.created},
-            notes=self._industries.notes(),
+            notes=[*self._scan.notes(), *self._totals.notes(), *self._industries.notes()],
         )
 
 

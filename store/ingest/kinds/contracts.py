@@ -7,11 +7,11 @@ must be of that app; a contract never moves to a company of another app.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store.ingest.cell_formats import ScannedFormats
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
@@ -24,9 +24,9 @@ from store.ingest.kinds.base import (
     required,
     table_write,
 )
+from store.ingest.kinds.total_rows import TotalRows
 from store.ingest.plan import CompareBy, WritePlan
 from store.ingest.reading import Row
-from store.ingest.values import parse_date
 
 COLUMNS = ColumnSpec(
     required=("contract_id", "company_id", "name"),
@@ -34,9 +34,6 @@ COLUMNS = ColumnSpec(
     aliases={"start": "start_date", "end": "end_date"},
 )
 _OPTIONAL_COLUMNS = {"start_date": "start_date", "end_date": "end_date"}
-
-_parse_start = partial(parse_date, column="start_date")
-_parse_end = partial(parse_date, column="end_date")
 
 
 class ContractsValidator:
@@ -52,14 +49,31 @@ class ContractsValidator:
         )
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
+        # Dates as the file writes them (`01/04/2025`), their order decided from them all.
+        self._scan = ScannedFormats(dates=("start_date", "end_date"))
+        self._totals = TotalRows(("contract_id", "name"), contracts or {})
+
+    def observe(self, row: Row) -> None:
+        self._scan.observe(row)
+
+    def formats_known(self) -> None:
+        self._scan.formats_known()
+
+    def _start(self, text: str) -> dt.date:
+        return self._scan.formats.date(text, "start_date")
+
+    def _end(self, text: str) -> dt.date:
+        return self._scan.formats.date(text, "end_date")
 
     def check(self, line: int, row: Row) -> list[str]:
+        if self._totals.skip(row):
+            return []
         reasons: list[str] = []
         contract_id = required(row, "contract_id", reasons)
         company_id = required(row, "company_id", reasons)
         name = required(row, "name", reasons)
-        start: dt.date | None = optional(row, "start_date", _parse_start, None, reasons)
-        end: dt.date | None = optional(row, "end_date", _parse_end, None, reasons)
+        start: dt.date | None = optional(row, "start_date", self._start, None, reasons)
+        end: dt.date | None = optional(row, "end_date", self._end, None, reasons)
         self._parents.check(contract_id, company_id, reasons)
         if start is not None and end is not None and end < start:
             reasons.append(f"end_date {end} is before start_date {start}")
@@ -91,7 +105,9 @@ class ContractsValidator:
             present=present,
             compare=CompareBy(("contract_id",)),
         )
-        return WritePlan(writes=[write], rows=len(self._rows))
+        return WritePlan(
+            writes=[write], rows=len(self._rows), notes=[*self._scan.notes(), *self._totals.notes()]
+        )
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> ContractsValidator:

@@ -79,7 +79,9 @@ class ScansFirst(Protocol):
 
 
 @lru_cache(maxsize=65536)
-def _is_summary_text(text: str) -> bool:
+def is_summary_text(text: str) -> bool:
+    """Whether a cell says what a total or balance line of a report says (`Grand Total`,
+    `Opening Balance`, `c/f`)."""
     if normalize(text) in _SUMMARY_WORDS:
         return True
     mark = _NOT_MARK.sub("", text.lower())
@@ -91,14 +93,14 @@ def is_summary_row(row: Row) -> bool:
     says `Grand Total`, `Opening Balance`, `c/f`..., with or without a date; or, under a rule
     line, it has neither a customer nor a date (the figures of a column's total)."""
     customer = row.get("customer")
-    if customer is not None and _is_summary_text(customer):
+    if customer is not None and is_summary_text(customer):
         return True
     name = row.get("customer_name")
-    if name is not None and _is_summary_text(name):
+    if name is not None and is_summary_text(name):
         return True
     day = row.get("date")
     if day is not None:
-        return not day[:1].isdigit() and _is_summary_text(day)
+        return not day[:1].isdigit() and is_summary_text(day)
     return customer is None and name is None and BELOW_RULE in row
 
 

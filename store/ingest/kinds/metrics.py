@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.units import same_unit
 from store.ingest.blocks import ColumnBlock
+from store.ingest.cell_formats import Formats, FormatsEvidence, format_notes
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
@@ -30,16 +32,11 @@ from store.ingest.kinds.base import (
     other_app_reason,
     table,
 )
+from store.ingest.kinds.total_rows import TotalRows
 from store.ingest.plan import TableWrite, WriteMode, WritePlan
 from store.ingest.reading import Row
 from store.ingest.staging import StagedColumns, StagedRow
-from store.ingest.values import (
-    BadValue,
-    decimal_texts,
-    parse_decimal,
-    parse_month,
-    parse_unit,
-)
+from store.ingest.values import BadValue, decimal_texts, parse_decimal, parse_month, parse_unit
 from store.tables import Level
 
 COLUMNS = ColumnSpec(
@@ -67,6 +64,19 @@ _FILE_KIND = {
 
 # Distinct date texts the fast path remembers (every day of 30 years, written two ways).
 _MONTHS_REMEMBERED = 25_000
+# In a column of plainly written numbers (`values.decimal_texts`' fast path), one that can only
+# have a decimal point: digits after its point, but not three (`1.234` could be 1234).
+_POINT_ONLY = re.compile(r"\.(?:\d{1,2}|\d{4,})(?:\n|\Z)")
+
+
+class _AnyEntity:
+    """Whether a text is the id of an entity of any level (a total line's label is not)."""
+
+    def __init__(self, entities: dict[str, dict[str, str]]) -> None:
+        self._entities = entities
+
+    def __contains__(self, text: object) -> bool:
+        return any(text in ids for ids in self._entities.values())
 
 
 class MetricsValidator:
@@ -100,6 +110,24 @@ class MetricsValidator:
         self._months: dict[str, dt.date] = {}
         # (metric, unit as written or None) pairs the full path accepted: the fast path's.
         self._metric_units: set[tuple[str, str | None]] = {(name, None) for name in units}
+        # How the file writes dates and numbers: assumed while it is read, the evidence
+        # gathered meanwhile; the file is read again if the evidence decides otherwise
+        # (store/ingest/cell_formats.py).
+        self.formats = Formats()
+        self._evidence = FormatsEvidence()
+        self._totals = TotalRows(
+            ("level", "entity_id", "metric_name", "effective_date"), _AnyEntity(entities)
+        )
+
+    def assume(self, formats: Formats) -> None:
+        """Read the file with these formats (decided by an earlier read of it)."""
+        self.formats = formats
+
+    def reread_formats(self) -> Formats | None:
+        """The formats the whole file's dates and numbers decide, if they are not those it
+        was read with (then the file must be read again with them); else None."""
+        decided = self._evidence.decided()
+        return None if decided == self.formats else decided
 
     def check(self, line: int, row: Row) -> list[str]:
         # The common row (a known level, entity and month, a metric whose unit, if the row
@@ -115,12 +143,14 @@ class MetricsValidator:
             and value_text is not None
             and (metric_name, row.get("unit")) in self._metric_units
         ):
+            if not self._evidence.numbers_settled:
+                self._evidence.number(value_text)
             ids = self._entities.get(level)
             entity_id = None if ids is None else ids.get(row.get("entity_id") or "")
             month = self._months.get(row.get("effective_date") or "")
             if entity_id is not None and month is not None:
                 try:
-                    value = parse_decimal(value_text, column="value")
+                    value = parse_decimal(value_text, column="value", mark=self.formats.mark)
                 except BadValue:
                     pass
                 else:
@@ -168,16 +198,28 @@ class MetricsValidator:
         ):
             return None
         months = self._months
+        evidence = self._evidence
+        order = self.formats.order
         for text in set(dates).difference(months):
             if len(months) >= _MONTHS_REMEMBERED:
                 return None
+            evidence.date(text)
             try:
-                months[text] = parse_month(text, column="effective_date")
+                months[text] = parse_month(text, column="effective_date", order=order)
             except BadValue:
                 return None
-        texts = decimal_texts(values, column="value")
+        texts = decimal_texts(values, column="value", mark=self.formats.mark)
         if texts is None:
             return None
+        if not evidence.numbers_settled:
+            if texts is values:
+                # Plain numbers only: the one kind of evidence they can give is a point.
+                point = _POINT_ONLY.search("\n".join(values))
+                if point is not None:
+                    evidence.number("0" + point[0].strip())
+            else:
+                for text in values:
+                    evidence.number(text)
         self.rows += block.size
         return StagedColumns(
             block.first_line,
@@ -189,6 +231,8 @@ class MetricsValidator:
         )
 
     def _check(self, line: int, row: Row) -> list[str]:
+        if self._totals.skip(row):
+            return []
         reasons: list[str] = []
         level = self._level(row.get("level"), reasons)
         entity_id = self._entity(level, row.get("entity_id"), reasons)
@@ -283,8 +327,9 @@ class MetricsValidator:
         if text is None:
             reasons.append("missing required value for effective_date")
             return None
+        self._evidence.date(text)
         try:
-            month = parse_month(text, column="effective_date")
+            month = parse_month(text, column="effective_date", order=self.formats.order)
         except BadValue as exc:
             reasons.append(str(exc))
             return None
@@ -292,13 +337,13 @@ class MetricsValidator:
             self._months[text] = month
         return month
 
-    @staticmethod
-    def _value(text: str | None, reasons: list[str]) -> Decimal | None:
+    def _value(self, text: str | None, reasons: list[str]) -> Decimal | None:
         if text is None:
             reasons.append("missing required value for value")
             return None
+        self._evidence.number(text)
         try:
-            return parse_decimal(text, column="value")
+            return parse_decimal(text, column="value", mark=self.formats.mark)
         except BadValue as exc:
             reasons.append(str(exc))
             return None
@@ -329,6 +374,10 @@ class MetricsValidator:
             writes=[definitions],
             rows=self.rows,
             created={"metric definitions": list(self._new_units)},
+            notes=[
+                *format_notes(self.formats, numeric_dates=self._evidence.numeric_dates),
+                *self._totals.notes(),
+            ],
         )
 
 
