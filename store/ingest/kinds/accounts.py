@@ -8,7 +8,7 @@ becomes a real account when an accounts file loads its id (store/ingest/kinds/pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -80,7 +80,7 @@ class AccountsValidator:
     def observe(self, row: Row) -> None:
         self._scan.observe(row)
 
-    def formats_known(self) -> None:
+    def formats_known(self, _columns: Mapping[str, str]) -> None:
         self._scan.formats_known()
 
     def _n_employees(self, text: str) -> int:

@@ -6,6 +6,7 @@ accounts must be of that app; a company never moves to an account of another app
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -58,7 +59,7 @@ class CompaniesValidator:
     def observe(self, row: Row) -> None:
         self._scan.observe(row)
 
-    def formats_known(self) -> None:
+    def formats_known(self, _columns: Mapping[str, str]) -> None:
         self._scan.formats_known()
 
     def _n_employees(self, text: str) -> int:

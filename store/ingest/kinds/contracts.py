@@ -7,6 +7,7 @@ must be of that app; a contract never moves to a company of another app.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -56,7 +57,7 @@ class ContractsValidator:
     def observe(self, row: Row) -> None:
         self._scan.observe(row)
 
-    def formats_known(self) -> None:
+    def formats_known(self, _columns: Mapping[str, str]) -> None:
         self._scan.formats_known()
 
     def _start(self, text: str) -> dt.date:
