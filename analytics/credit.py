@@ -44,6 +44,8 @@ from decimal import Context, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from analytics.money import money
+
 _EXACT = Context(prec=80)
 _ZERO = Decimal(0)
 
@@ -218,7 +220,8 @@ def credit_measures(
     window_start = dso_window_start((entry.entry_date for entry in invoices), as_of)
     window_days = (as_of - window_start).days
     in_window = [entry for entry in invoices if entry.entry_date > window_start]
-    invoiced = _exact_sum(entry.amount for entry in in_window)
+    # At money's scale whatever the entries' (nothing owed is 0.00, as 12.50 is).
+    invoiced = money(_exact_sum(entry.amount for entry in in_window))
     terms = dt.timedelta(days=payment_terms_days)
     weighted_terms = sum(
         float(entry.amount) * ((entry.due_date or entry.entry_date + terms) - entry.entry_date).days
@@ -226,7 +229,7 @@ def credit_measures(
     )
     # Settling needs the whole history: an old payment may have paid an invoice of the period.
     settled, _credit = settle(kept, payment_terms_days=payment_terms_days)
-    outstanding = _exact_sum(part.amount for part in settled if part.paid_on is None)
+    outstanding = money(_exact_sum(part.amount for part in settled if part.paid_on is None))
 
     counted = _ZERO
     overdue = _ZERO

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 from typing import NamedTuple
 
+from analytics.money import money
 from analytics.quarters import Quarter, months_before
 
 # Sums never round, whatever the calling thread's decimal context.
@@ -98,8 +99,10 @@ def quarterly_activity(
         QuarterActivity(
             quarter=Quarter.from_ordinal(ordinal),
             orders=len(total.invoices) + total.lines_without_invoice,
-            revenue=total.revenue,
-            profit=total.profit,
+            # At money's scale whatever the lines' (rows stored before it was one): every
+            # quarter's revenue prints with its cents.
+            revenue=money(total.revenue),
+            profit=None if total.profit is None else money(total.profit),
             first_purchase=total.first,
             last_purchase=total.last,
         )

@@ -118,7 +118,7 @@ async def test_profiles_and_credit_risks_of_accounts(
             {
                 "quarter": "2024-Q1",
                 "orders": 2,
-                "revenue": "210",
+                "revenue": "210.00",
                 "profit": None,
                 "frequencySegment": "BELOW_AVERAGE",
                 "monetarySegment": "LOW_VALUE",
@@ -130,7 +130,7 @@ async def test_profiles_and_credit_risks_of_accounts(
             {
                 "quarter": "2024-Q2",
                 "orders": 1,
-                "revenue": "300",
+                "revenue": "300.00",
                 "profit": None,
                 "frequencySegment": "AVERAGE",
                 "monetarySegment": "HIGH_VALUE",
@@ -150,8 +150,8 @@ async def test_profiles_and_credit_risks_of_accounts(
         "overdueShare": 0.0,
         "averageDaysLate": 0.0,
         "asOf": "2024-04-01",
-        "invoiced": "100",
-        "outstanding": "0",
+        "invoiced": "100.00",
+        "outstanding": "0.00",
     }
     # Paid 61 days late: all of it overdue (0.4) and fully late (0.3), nothing owed now.
     assert paid_late["overdueShare"] == 1.0
@@ -361,7 +361,7 @@ async def test_an_account_key_sees_only_dates_of_its_own_data(
         "daysSinceLastPurchase": 181,  # to today, not to the app's latest sale
     }
     assert seen["creditRisk"]["asOf"] == "2024-01-20"  # its own latest entry
-    assert (seen["creditRisk"]["score"], seen["creditRisk"]["outstanding"]) == (100, "0")
+    assert (seen["creditRisk"]["score"], seen["creditRisk"]["outstanding"]) == (100, "0.00")
     assert "2024-04-0" not in own.text
     # Keys that see the app keep the app's reference dates.
     full = internal.json()["data"]["account"]
@@ -397,13 +397,13 @@ async def test_credit_risk_as_of_a_day_is_measured_from_the_entries_up_to_it(
             return body["data"]["account"]["creditRisk"]
 
         default = await credit(internal, "acc-0002", None)
-        assert (default["asOf"], default["outstanding"]) == ("2024-04-01", "0")
+        assert (default["asOf"], default["outstanding"]) == ("2024-04-01", "0.00")
         # Before the payment, the invoice was owed and a month overdue.
         unpaid = await credit(internal, "acc-0002", "2024-03-01")
         assert unpaid["asOf"] == "2024-03-01"
         assert (unpaid["invoiced"], unpaid["outstanding"], unpaid["overdueShare"]) == (
-            "100",
-            "100",
+            "100.00",
+            "100.00",
             1.0,
         )
         # Paid 61 days late in the end: measured on the later day, another score.
@@ -415,7 +415,7 @@ async def test_credit_risk_as_of_a_day_is_measured_from_the_entries_up_to_it(
         # An account key: never past its own latest entry, whatever day it asks.
         assert (await credit(own, "acc-0000", "2025-01-01"))["asOf"] == "2024-01-20"
         early = await credit(own, "acc-0000", "2024-01-10")
-        assert (early["asOf"], early["outstanding"]) == ("2024-01-10", "100")
+        assert (early["asOf"], early["outstanding"]) == ("2024-01-10", "100.00")
 
 
 KEPT_OPTIONS_QUERY = """query ($id: String!) {

@@ -24,6 +24,7 @@ from analytics.credit import EntryKind
 from analytics.export_amounts import Side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing
+from analytics.money import money
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import FileRejected, RowProblem
@@ -75,7 +76,8 @@ class _LedgerRows:
             if moved:
                 customer = moved.get(customer, customer)
             line = occurrences.next((customer, day, kind, reference))
-            yield customer, day, kind.value, reference, line, amount, due
+            # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
+            yield customer, day, kind.value, reference, line, money(amount), due
 
 
 class LedgerValidator:

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.export_amounts import Amount, Side
 from analytics.export_columns import SALES_ROLES
 from analytics.export_voucher_types import VoucherType, voucher_type
+from analytics.money import money
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
@@ -88,6 +89,10 @@ class _SaleLineRows:
                 profit = None if profit is None else -profit
             if profit is None and cost is not None:
                 profit = _EXACT.subtract(amount, cost)
+            # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
+            amount = money(amount)
+            cost = None if cost is None else money(cost)
+            profit = None if profit is None else money(profit)
             row: list[object] = [
                 customer,
                 day,
