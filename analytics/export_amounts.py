@@ -32,8 +32,6 @@ _GROUPING = {".": ",'\u00a0\u202f ", ",": ".'\u00a0\u202f "}
 # Western groups of three (1,234,567), or Indian groups of two before the last three (lakh
 # and crore: 12,34,567 and 1,23,45,678); a mix of both (123,45,678 or 1,23,456,789) is neither.
 _GROUPED = "{d}{{1,3}}(?:{g}{d}{{3}})+|{d}{{1,2}}(?:{g}{d}{{2}})+{g}{d}{{3}}"
-_COMMA_GROUPED = re.compile(_GROUPED.format(d=r"\d", g=","), re.ASCII)
-_SIGNED = re.compile(r"([+-]?)(.*)", re.DOTALL)
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
 
@@ -191,39 +189,6 @@ def _digits(whole: str, mark: DecimalMark, text: str) -> str:
         if re.fullmatch(pattern, whole):
             return whole.replace(separator, "")
     raise _not_an_amount(text, mark)
-
-
-def parse_grouped_number(text: str) -> Decimal:
-    """A number written with a decimal point and commas between its groups of digits, as
-    files other than exports may write them: Western `1,234,567.89` or Indian (lakh and
-    crore) `12,34,567.89`, with an optional sign and nothing else around it.
-
-    Unlike an export, such a file has no per-file decimal mark: its decimal mark is always the
-    point, so a comma is read as a separator only where it cannot be a decimal comma. `1,234`
-    (1234, or 1.234 written with a decimal comma?) is refused as ambiguous; `1,234.0`,
-    `1,234,567` and `1,23,456` are not. Raises BadAmount with the reason, not the text.
-    """
-    match = _SIGNED.fullmatch(text)
-    assert match is not None  # the pattern matches any text
-    sign, body = match[1], match[2]
-    whole, point, fraction = body.partition(".")
-    if _COMMA_GROUPED.fullmatch(whole) is None or (
-        fraction and not (fraction.isascii() and fraction.isdigit())
-    ):
-        raise BadAmount(
-            "its digits are grouped neither by thousands (1,234,567.5) nor by lakhs and "
-            "crores (12,34,567.5), with a point for decimals"
-        )
-    if not point and whole.count(",") == 1:
-        thousands, decimal_comma = (
-            f"{sign}{whole.replace(',', '')}",
-            f"{sign}{whole.replace(',', '.')}",
-        )
-        raise BadAmount(
-            f"it could be {thousands} or {decimal_comma} (with a decimal comma); write "
-            f"{thousands} or {decimal_comma}"
-        )
-    return Decimal(f"{sign}{whole.replace(',', '')}{point}{fraction}")
 
 
 def _not_an_amount(text: str, mark: DecimalMark) -> BadAmount:

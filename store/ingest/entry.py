@@ -129,7 +129,9 @@ async def _ingest(
                 validator = await loader.prepare(connection, options)
             assert isinstance(validator, ReadsAgain)
             validator.assume(again.formats)
-            return await _ingest_staged(engine, kind, table_file, matcher, validator, progress)
+            return await _ingest_staged(
+                engine, kind, table_file, matcher, validator, progress, read_again=False
+            )
 
     if isinstance(validator, ScansFirst):
         # How dates and amounts are written is decided from the whole file, read once more.
@@ -171,9 +173,13 @@ async def _ingest_staged(
     matcher: ColumnMatcher,
     validator: RowValidator,
     progress: IngestProgress,
+    *,
+    read_again: bool = True,
 ) -> IngestReport:
     """The load of a validator that stages its rows: read, check and stage chunk by chunk,
-    then let the database find duplicates and write, all in one transaction."""
+    then let the database find duplicates and write, all in one transaction. When the file's
+    dates or numbers turn out to be written otherwise than the validator assumed, and
+    `read_again`, raises `_ReadAgain` (the transaction rolls back) for a second read."""
     assert isinstance(validator, StagesRows)
     path = table_file.path
     reader = TableReader(table_file, matcher, progress)
@@ -199,7 +205,11 @@ async def _ingest_staged(
                         await stage.add(validator.take_staged())
                         staged = validator.staged
             await stage.add(validator.take_staged())
-            if isinstance(validator, ReadsAgain) and (formats := validator.reread_formats()):
+            if (
+                read_again
+                and isinstance(validator, ReadsAgain)
+                and (formats := validator.reread_formats())
+            ):
                 raise _ReadAgain(formats)
             problems.extend(reader.problems)
             problems.extend(validator.finish())

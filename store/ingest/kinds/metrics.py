@@ -231,7 +231,9 @@ class MetricsValidator:
         )
 
     def _check(self, line: int, row: Row) -> list[str]:
-        if self._totals.skip(row):
+        # A row of a known level is data (a metric may be called `total`); a total line's
+        # level cell is empty or holds its label.
+        if (row.get("level") or "").lower() not in self._entities and self._totals.skip(row):
             return []
         reasons: list[str] = []
         level = self._level(row.get("level"), reasons)

@@ -3,9 +3,10 @@ Total` row (its figures summed under the data), or a row of figures alone under 
 as report exports end. They are skipped and counted, as sales exports' total lines are
 (`store.ingest.kinds.exports`), never reported as bad rows.
 
-A row is a total when one of its identifying cells (an id, a name, a level, a date) says
-`Total`, `Grand Total`, `Closing Balance`... and is not the id of an existing entity (an
-account really called `Total` stays an account).
+A row is a total when its identifying cells (an id, a name, a level, a date) that are not
+empty all say `Total`, `Grand Total`, `Closing Balance`... and none is the id of an existing
+entity: `Total,,,1205` is a total line, while an account `Total` named `Total Ltd`, or an
+account `A9` named `Total`, is an account.
 """
 
 from __future__ import annotations
@@ -25,11 +26,9 @@ class TotalRows:
 
     def skip(self, row: Row) -> bool:
         """Whether `row` is a total line (counted when it is)."""
-        texts = [row.get(label) for label in self._labels]
-        labelled = any(
-            text is not None and text not in self._known and is_summary_text(text) for text in texts
-        )
-        if labelled or (BELOW_RULE in row and not any(texts)):
+        texts = [text for label in self._labels if (text := row.get(label)) is not None]
+        labelled = all(text not in self._known and is_summary_text(text) for text in texts)
+        if (texts and labelled) or (BELOW_RULE in row and not texts):
             self.skipped += 1
             return True
         return False

@@ -116,3 +116,25 @@ async def test_contract_dates_as_exports_write_them(engine: AsyncEngine, tmp_pat
     assert dates["K2"] == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
     assert dates["K3"] == (dt.date(2025, 4, 1), None)
     assert "Dates read day first (DD/MM/YYYY)" in report.notes
+
+
+async def test_a_metric_or_an_account_called_total_is_data(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await seed_entities(engine, tmp_path)
+    await load_text(engine, tmp_path, IngestKind.ACCOUNTS, "account_id,name\nTotal,Total Ltd\n")
+    report = await load_text(
+        engine,
+        tmp_path,
+        IngestKind.METRICS,
+        "level,entity_id,metric_name,effective_date,value,unit\n"
+        "account,A1,total,2025-04,7,count\n"
+        "account,Total,revenue,2025-04,9,\n"
+        "Grand Total,,,,16,\n",
+    )
+    assert report.rows_written == 2
+    assert "Skipped 1 total or balance lines" in report.notes
+    assert await _values(engine) == {
+        ("A1", dt.date(2025, 4, 1)): Decimal("7"),
+        ("Total", dt.date(2025, 4, 1)): Decimal("9"),
+    }
