@@ -667,8 +667,8 @@ async def test_a_deck_of_a_past_month_tells_the_story_as_it_stood_then(
     )
     assert january["account"]["creditRisk"] == {
         "asOf": "2023-01-31",
-        "invoiced": "1000",
-        "outstanding": "1000",
+        "invoiced": "1000.00",
+        "outstanding": "1000.00",
     }
     assert credit_slide.texts["subtitle"] == "As of Jan 31, 2023"
     rows = dict(credit_slide.tables["credit table"][1:])
