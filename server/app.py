@@ -238,7 +238,7 @@ def create_app(
     )
     graphql = ProfilingGraphQL(schema=schema, settings=settings, steps=steps)
     # Our GraphiQL page (served from the package's files) for browsers.
-    graphql_app: ASGIApp = GraphiQLPage(graphql)
+    graphql_app: ASGIApp = GraphiQLPage(graphql, keys_required=require_keys)
     if settings.fast_posts and not graphql.stream_protocols():
         # Plain JSON POSTs past Strawberry's view (server/graphql_posts.py), the rest to it.
         graphql_app = GraphQLPosts(graphql_app, schema=schema, steps=steps)
