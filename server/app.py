@@ -207,6 +207,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if rate_limiter is not None:
+            await rate_limiter.check()
         async with contextlib.AsyncExitStack() as running:
             await running.enter_async_context(list_sizes.running())
             if read_router is not None:
