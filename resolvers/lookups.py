@@ -149,7 +149,7 @@ class EntityPages(Generic[R, P]):
     cursor_kind: CursorKind
     loader: Callable[[Loaders], DataLoader[str, R | None]]
     key: Callable[[R], str]
-    page: Callable[[list[R], bool, int], P]
+    page: Callable[[list[R], bool, int, bool], P]
     read_page: KeysetPageRead[P]
 
 
