@@ -30,6 +30,7 @@ def _ingest(
     """Load on the settings' database: it is named first, created when missing, and a
     database that cannot be used is one line (cli.common.run_on_database)."""
     settings = settings_or_exit()
+    _check_readable(file)
 
     async def job(engine: AsyncEngine) -> IngestReport:
         with progress_bar(console) as bar:
@@ -46,6 +47,16 @@ def _ingest(
             )
 
     return run_on_database(settings, job)
+
+
+def _check_readable(file: Path) -> None:
+    """Refuse a file that cannot be opened, named as it was given (`/data/x.csv`, not `x.csv`),
+    before the database is opened: a mistyped path creates no database."""
+    try:
+        with file.open("rb"):
+            pass
+    except OSError as exc:
+        raise FileRejected(f"{file}: cannot read it: {exc.strerror or exc}") from None
 
 
 def _column_overrides(options: list[str] | None) -> dict[str, str | None]:

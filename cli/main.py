@@ -172,7 +172,8 @@ def serve(
         ),
     ] = 5,
 ) -> None:
-    """Serve GraphQL at /graphql (GraphiQL in a browser) and GET /healthz."""
+    """Serve GraphQL at /graphql (GraphiQL in a browser), the dashboard at /dashboard, GET
+    /healthz (200 once the database answers) and GET /metrics (Prometheus, internal keys)."""
     if no_auth and not is_loopback(host):
         raise fail(f"--no-auth is refused on {host}: it is allowed on loopback addresses only")
     check_can_listen(host, port)
@@ -349,13 +350,18 @@ def publish(
 ) -> None:
     """Compute a month's roll-ups, sector benchmarks and pulse report, and freeze them."""
     from cli.progress import RichProgress, progress_bar
-    from store.jobs.publish import PublishRefused, publish_month
+    from store.jobs.publish import PublishRefused, check_month_is_over, publish_month
 
     settings = settings_or_exit()
     try:
         chosen = dt.datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         raise fail(f"--month must be a month as YYYY-MM, got {month!r}") from None
+    try:
+        # Before the database is opened: a refused month leaves no new database file behind.
+        check_month_is_over(chosen, today=settings.today())
+    except PublishRefused as exc:
+        raise fail(str(exc)) from None
 
     async def job(engine: AsyncEngine) -> PublishResult:
         with progress_bar(err()) as bar:

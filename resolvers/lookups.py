@@ -149,7 +149,7 @@ class EntityPages(Generic[R, P]):
     cursor_kind: CursorKind
     loader: Callable[[Loaders], DataLoader[str, R | None]]
     key: Callable[[R], str]
-    page: Callable[[list[R], bool, int], P]
+    page: Callable[[list[R], bool, int, bool], P]
     read_page: KeysetPageRead[P]
 
 
@@ -199,14 +199,14 @@ async def entity_page(
 
 def _page_of(
     ordered: list[R], keys: list[str], first: int, after: str | None
-) -> tuple[list[R], bool, int]:
+) -> tuple[list[R], bool, int, bool]:
     """One page of records already in the order asked (with their ids as `keys`): the page
     starts after the record whose id is `after` (none left if no record has it); then whether
-    another page follows, and how many there are in all."""
+    another page follows, how many there are in all, and whether some come before the page."""
     start = 0
     if after is not None:
         start = keys.index(after) + 1 if after in keys else len(ordered)
-    return ordered[start : start + first], start + first < len(ordered), len(ordered)
+    return ordered[start : start + first], start + first < len(ordered), len(ordered), start > 0
 
 
 async def all_industries(context: RequestContext) -> list[IndustryRecord]:

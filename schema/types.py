@@ -308,7 +308,7 @@ class Contract(Node):
     metrics = metrics_field(Level.CONTRACT, attrgetter("contract_id"))
 
 
-@strawberry.type(description="Where a page stands in its list.")
+@strawberry.type(description="Where a page stands in its list (Relay's PageInfo).")
 class PageInfo:
     has_next_page: bool = strawberry.field(
         description="Whether another page follows: pass endCursor as `after` to get it."
@@ -316,11 +316,25 @@ class PageInfo:
     end_cursor: str | None = strawberry.field(
         description="The cursor of the page's last edge; null when the page is empty."
     )
+    has_previous_page: bool = strawberry.field(
+        description=(
+            "Whether entries of the list come before this page: true when `after` was given "
+            "and the list has an entry at or before it; always false for the first page."
+        )
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first edge; null when the page is empty."
+    )
 
     @classmethod
-    def of(cls, cursors: list[str], *, has_next_page: bool) -> PageInfo:
+    def of(cls, cursors: list[str], page: AccountPage | CompanyPage | ContractPage) -> PageInfo:
         """The page info of a page whose edges carry these cursors, in order."""
-        return cls(has_next_page=has_next_page, end_cursor=cursors[-1] if cursors else None)
+        return cls(
+            has_next_page=page.has_next_page,
+            end_cursor=cursors[-1] if cursors else None,
+            has_previous_page=page.has_previous_page,
+            start_cursor=cursors[0] if cursors else None,
+        )
 
 
 @strawberry.type(description="One account of a page, with its cursor.")
@@ -345,9 +359,7 @@ class AccountConnection:
         ]
         return cls(
             edges=edges,
-            page_info=PageInfo.of(
-                [edge.cursor for edge in edges], has_next_page=page.has_next_page
-            ),
+            page_info=PageInfo.of([edge.cursor for edge in edges], page),
             total_count=page.total_count,
         )
 
@@ -377,9 +389,7 @@ class CompanyConnection:
         ]
         return cls(
             edges=edges,
-            page_info=PageInfo.of(
-                [edge.cursor for edge in edges], has_next_page=page.has_next_page
-            ),
+            page_info=PageInfo.of([edge.cursor for edge in edges], page),
             total_count=page.total_count,
         )
 
@@ -409,9 +419,7 @@ class ContractConnection:
         ]
         return cls(
             edges=edges,
-            page_info=PageInfo.of(
-                [edge.cursor for edge in edges], has_next_page=page.has_next_page
-            ),
+            page_info=PageInfo.of([edge.cursor for edge in edges], page),
             total_count=page.total_count,
         )
 

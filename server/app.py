@@ -1,10 +1,11 @@
 """The Starlette application: GraphQL (with GraphiQL in a browser) at /graphql, /healthz.
 
-In front of /graphql, outermost first: metrics, the body size cap (server/body_limit.py), API
-keys (server/auth.py), the fast path of plain JSON POSTs (server/graphql_posts.py), then the
-view; a POST to /graphql reaches that chain without passing Starlette's router
-(server/graphql_first.py). Both fast paths answer exactly as the view would, and
-PROFILING_FAST_POSTS=false switches them off. A request the view cannot make sense of
+Cross-origin requests are answered for the origins of PROFILING_CORS_ORIGINS only, around every
+route (server/cors.py). In front of /graphql, outermost first: metrics, the body size cap
+(server/body_limit.py), API keys (server/auth.py), the fast path of plain JSON POSTs
+(server/graphql_posts.py), then the view; a POST to /graphql reaches that chain without passing
+Starlette's router (server/graphql_first.py). Both fast paths answer exactly as the view would,
+and PROFILING_FAST_POSTS=false switches them off. A request the view cannot make sense of
 (malformed JSON, a body that is not one JSON object, no query, an unsupported method or content
 type) is answered in JSON with `extensions.code` BAD_REQUEST, as every other refusal is."""
 
@@ -35,6 +36,7 @@ from schema.execution import internals
 from server.auth import BearerKeys, request_key_id, request_scope
 from server.body_limit import BodyLimit
 from server.content_types import parse_content_type_once
+from server.cors import cors_middleware
 from server.graphql_first import GraphQLFirst
 from server.graphql_posts import GraphQLPosts
 from server.graphql_steps import GraphQLSteps
@@ -205,6 +207,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if rate_limiter is not None:
+            await rate_limiter.check()
         async with contextlib.AsyncExitStack() as running:
             await running.enter_async_context(list_sizes.running())
             if read_router is not None:
@@ -236,7 +240,7 @@ def create_app(
     )
     graphql = ProfilingGraphQL(schema=schema, settings=settings, steps=steps)
     # Our GraphiQL page (served from the package's files) for browsers.
-    graphql_app: ASGIApp = GraphiQLPage(graphql)
+    graphql_app: ASGIApp = GraphiQLPage(graphql, keys_required=require_keys)
     if settings.fast_posts and not graphql.stream_protocols():
         # Plain JSON POSTs past Strawberry's view (server/graphql_posts.py), the rest to it.
         graphql_app = GraphQLPosts(graphql_app, schema=schema, steps=steps)
@@ -269,6 +273,7 @@ def create_app(
             ),
             *page_routes(graphiql=settings.graphiql),
         ],
+        middleware=cors_middleware(settings.cors_origins),
         # A method a path does not take is answered in JSON, as every refusal of the API is.
         exception_handlers={RoutingException: method_not_allowed},
         lifespan=lifespan,

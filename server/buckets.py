@@ -20,10 +20,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as redis
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
+
+from server.outage_log import OutageLog
 
 logger = logging.getLogger("profiling.rate_limits")
 
@@ -43,7 +46,22 @@ class Buckets(Protocol):
         """Take `cost` tokens whatever the bucket holds, into debt if need be."""
         ...
 
+    async def check(self) -> None:
+        """At startup: warn at once when the store cannot be reached."""
+        ...
+
     async def close(self) -> None: ...
+
+
+def _shown(url: str) -> str:
+    """A Redis URL for the log: its password left out."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port is not None else ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
 
 
 def _refill(tokens: float, elapsed: float, size: BucketSize) -> float:
@@ -77,6 +95,9 @@ class LocalBuckets:
         now = self._clock()
         tokens, at = self._buckets.get(key, (float(self._size.burst), now))
         return now, _refill(tokens, now - at, self._size)
+
+    async def check(self) -> None:
+        return
 
     async def close(self) -> None:
         return
@@ -123,7 +144,8 @@ class RedisBuckets:
     """Buckets in Redis, shared by every replica that uses the same Redis and prefix.
 
     When Redis cannot be reached the request is admitted and the failure logged: an outage of
-    the rate limiter must not become an outage of the API."""
+    the rate limiter must not become an outage of the API. The log warns at startup, then at
+    most once a minute while Redis stays out (server/outage_log.py)."""
 
     def __init__(self, url: str, size: BucketSize, *, prefix: str = "profiling:rate:") -> None:
         self._size = size
@@ -131,33 +153,38 @@ class RedisBuckets:
         self._client = redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
         self._take = self._client.register_script(_TAKE)
         self._charge = self._client.register_script(_CHARGE)
+        self._outage = OutageLog(
+            logger,
+            "rate limit store",
+            _shown(url),
+            # A request's extra rows go uncharged too: the same outage, warned about as one.
+            "requests are admitted without rate limits until it answers",
+        )
+
+    async def check(self) -> None:
+        try:
+            await self._client.ping()
+        except RedisError as exc:
+            self._outage.failed(exc)
 
     async def take(self, key: str, cost: int) -> float:
-        answer = await self._run(
-            self._take, key, cost, unavailable="rate limit store unavailable, request admitted"
-        )
+        answer = await self._run(self._take, key, cost)
         return 0.0 if answer is None else float(answer)
 
     async def charge(self, key: str, cost: int) -> None:
-        await self._run(
-            self._charge,
-            key,
-            cost,
-            unavailable="rate limit store unavailable, a request's extra rows not charged",
-        )
+        await self._run(self._charge, key, cost)
 
-    async def _run(
-        self, script: AsyncScript, key: str, cost: int, *, unavailable: str
-    ) -> bytes | int | None:
+    async def _run(self, script: AsyncScript, key: str, cost: int) -> bytes | int | None:
         """The script's answer on the key's bucket (bytes of a string, or an integer); None when
-        Redis cannot be reached (logged as `unavailable`)."""
+        Redis cannot be reached (an outage, warned about at most once a minute)."""
         try:
             answer: bytes | int = await script(
                 keys=[self._prefix + key], args=[self._size.rate, self._size.burst, cost]
             )
         except RedisError as exc:
-            logger.warning(unavailable, extra={"error": type(exc).__name__})
+            self._outage.failed(exc)
             return None
+        self._outage.answered()
         return answer
 
     async def close(self) -> None:

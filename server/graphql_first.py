@@ -10,13 +10,14 @@ POST /graphql: it gives the request the scope keys the router would have given i
 ServerErrorMiddleware of its own, built as Starlette builds its own, so that a failure is still
 answered 500 "Internal Server Error" and raised to the server, which logs it.
 
-What the shortcut leaves out is ExceptionMiddleware, whose handlers answer Starlette's
-HTTPException: nothing under /graphql raises one (the view's refusals are cross_web's
-HTTPException, answered by the view itself: server/app.py), and the router raises the 404s and
-405s, which every other request still gets from it. Any other request (another path or method,
-a root path, websockets, the lifespan) takes Starlette's whole way, and so does every request of
-an app with middleware of its own or a body size limit of Starlette's (which only its stack
-applies)."""
+The app's own middleware (CORS, server/cors.py) wraps the route's app in the shortcut too, in
+the order Starlette's stack gives it. What the shortcut leaves out is ExceptionMiddleware,
+whose handlers answer Starlette's HTTPException: nothing under /graphql raises one (the view's
+refusals are cross_web's HTTPException, answered by the view itself: server/app.py), and the
+router raises the 404s and 405s, which every other request still gets from it. Any other
+request (another path or method, a root path, websockets, the lifespan) takes Starlette's whole
+way, and so does every request of an app with a body size limit of Starlette's (which only its
+stack applies)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class GraphQLFirst(Starlette):
         super().__init__(**options)
         self._first_path = first_path
         self._first: tuple[Any, ASGIApp] | None = None
-        if first_path is not None and self.max_body_size is None and not self.user_middleware:
+        if first_path is not None and self.max_body_size is None:
             (route,) = [
                 route
                 for route in self.router.routes
@@ -43,9 +44,12 @@ class GraphQLFirst(Starlette):
                 raise ValueError(f"{first_path} must be a route of POST without parameters")
             # The same 500 handler Starlette's own stack would have (build_middleware_stack).
             handler = self.exception_handlers.get(500) or self.exception_handlers.get(Exception)
+            app = route.app
+            for cls, args, kwargs in reversed(self.user_middleware):
+                app = cls(app, *args, **kwargs)
             self._first = (
                 route.endpoint,
-                ServerErrorMiddleware(route.app, handler=handler, debug=self.debug),
+                ServerErrorMiddleware(app, handler=handler, debug=self.debug),
             )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

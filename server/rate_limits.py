@@ -141,6 +141,10 @@ class RateLimiter:
         await self._buckets.charge(admitted.key_id, extra)
         return extra
 
+    async def check(self) -> None:
+        """At startup: a store that cannot be reached is warned about at once."""
+        await self._buckets.check()
+
     async def close(self) -> None:
         await self._buckets.close()
 

@@ -19,6 +19,7 @@ down: nothing below this module reads the environment.
 | PROFILING_RATE_LIMIT_RATE | 100000 | cost a key regains per second; 0 turns limits off |
 | PROFILING_RATE_LIMIT_BURST | PROFILING_MAX_COST | cost a full bucket holds |
 | REDIS_URL | unset | rate-limit buckets shared in Redis |
+| PROFILING_CORS_ORIGINS | unset | web origins on other hosts allowed to call the API (CORS) |
 | PROFILING_SEGMENT_CLUSTERS | 9 | K-means clusters per quarter (at most) |
 | PROFILING_RECENT_QUARTERS | 1 | the isRecent window |
 | PROFILING_PAYMENT_TERMS_DAYS | 30 | due date of an invoice without one |
@@ -50,6 +51,7 @@ from analytics.cluster_count import DEFAULT_CLUSTERS, check_clusters
 from analytics.cohort import MIN_COHORT
 from analytics.credit import CreditPolicy
 from analytics.rfm import DEFAULT_RECENT_QUARTERS
+from settings.origins import parse_origins
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///profiling.db"
 # PostgreSQL connections a server process keeps: a request starts at most two reads at once,
@@ -156,6 +158,9 @@ class Settings:
     # The share of requests the access log writes a line for (server/logs.py).
     access_log_sample: float = 1.0
     serve_no_auth: bool = False
+    # Pages of these origins may call the API from a browser (server/cors.py); none by
+    # default: on a closed network the frontend is served from the API's own origin.
+    cors_origins: tuple[str, ...] = ()
 
     def today(self) -> dt.date:
         """Today's date, unless PROFILING_TODAY pins it (tests, reproducible reports)."""
@@ -267,7 +272,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         database_pool_size=env.whole("PROFILING_DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, minimum=1),
         access_log_sample=_access_log_sample(env),
         serve_no_auth=env.switch(SERVE_NO_AUTH_VARIABLE, default=False),
+        cors_origins=_cors_origins(env),
     )
+
+
+def _cors_origins(env: _Environment) -> tuple[str, ...]:
+    try:
+        return parse_origins(env.text("PROFILING_CORS_ORIGINS", ""))
+    except ValueError as problem:
+        raise SettingsError(f"PROFILING_CORS_ORIGINS: {problem}") from None
 
 
 def _access_log_sample(env: _Environment) -> float:

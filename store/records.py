@@ -71,18 +71,27 @@ class AccountPage(NamedTuple):
     accounts: list[AccountRecord]
     has_next_page: bool
     total_count: int
+    # Relay's hasPreviousPage of forward paging: `after` was given and the list has an entry
+    # at or before it (the page does not start the list).
+    has_previous_page: bool
 
 
 class CompanyPage(NamedTuple):
     companies: list[CompanyRecord]
     has_next_page: bool
     total_count: int
+    # Relay's hasPreviousPage of forward paging: `after` was given and the list has an entry
+    # at or before it (the page does not start the list).
+    has_previous_page: bool
 
 
 class ContractPage(NamedTuple):
     contracts: list[ContractRecord]
     has_next_page: bool
     total_count: int
+    # Relay's hasPreviousPage of forward paging: `after` was given and the list has an entry
+    # at or before it (the page does not start the list).
+    has_previous_page: bool
 
 
 class CohortRecord(NamedTuple):

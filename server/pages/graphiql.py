@@ -25,8 +25,13 @@ EXAMPLE_QUERY = "example.graphql"
 
 
 @cache
-def graphiql_html() -> str:
-    return render("graphiql.html", example_query=example_query())
+def graphiql_html(*, keys_required: bool = True) -> str:
+    """The page; where keys are required, it sends no query before a key is set."""
+    return render(
+        "graphiql.html",
+        example_query=example_query(),
+        keys_required="true" if keys_required else "false",
+    )
 
 
 def example_query() -> str:
@@ -37,14 +42,16 @@ def example_query() -> str:
 class GraphiQLPage:
     """An ASGI app: our GraphiQL page for browsers, the GraphQL view for everything else."""
 
-    def __init__(self, view: GraphQL[Any, Any]) -> None:
+    def __init__(self, view: GraphQL[Any, Any], *, keys_required: bool = True) -> None:
         self._view = view
+        self._keys_required = keys_required
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Only a GET can ask for the page: a POST, every query, goes straight to the view
         # without a request object made for it.
         if scope["type"] == "http" and self._view.graphql_ide and scope_asks_for_page(scope):
-            response = HTMLResponse(graphiql_html(), headers=PAGE_HEADERS)
+            page = graphiql_html(keys_required=self._keys_required)
+            response = HTMLResponse(page, headers=PAGE_HEADERS)
             await response(scope, receive, send)
             return
         await self._view(scope, receive, send)

@@ -70,6 +70,15 @@ class PublishRefused(Exception):
     """The month cannot be published as asked; the message says why and what to do."""
 
 
+def check_month_is_over(month: dt.date, *, today: dt.date) -> None:
+    """Refuse a month that is not over yet: a command checks it before it opens (or creates)
+    a database, and publish_month checks it again."""
+    if month > last_full_month(today):
+        raise PublishRefused(
+            f"{month:%Y-%m} is not over yet: the last full month is {last_full_month(today):%Y-%m}"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class PublishResult:
     month: dt.date
@@ -221,10 +230,7 @@ async def publish_month(
     month = first_of_month(month)
     progress = progress or _NoProgress()
     minimum = effective_minimum(min_cohort)
-    if month > last_full_month(today):
-        raise PublishRefused(
-            f"{month:%Y-%m} is not over yet: the last full month is {last_full_month(today):%Y-%m}"
-        )
+    check_month_is_over(month, today=today)
     async with engine.begin() as connection:
         published = (
             await connection.execute(

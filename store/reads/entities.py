@@ -21,6 +21,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
+    literal,
     or_,
     select,
     true,
@@ -404,7 +405,8 @@ def _page_of_accounts(
     filters: frozenset[str], after: bool, scope: Scope
 ) -> tuple[DriverSelect, DriverSelect]:
     """The page's accounts (one more than asked, to tell whether another page follows) and
-    the count of every account the filters match."""
+    the count of every account the filters match, with how many of them come at or before
+    `after`."""
     conditions = [account_visible(scope)]
     conditions += [condition() for name, condition in _FILTERS.items() if name in filters]
     page_conditions = (
@@ -416,8 +418,21 @@ def _page_of_accounts(
         .order_by(account.account_id)
         .limit(bindparam("limit"))
     )
-    total = select(func.count()).select_from(ACCOUNT_TABLE).where(and_(true(), *conditions))
+    total = (
+        select(*_counts(account.account_id, after))
+        .select_from(ACCOUNT_TABLE)
+        .where(and_(true(), *conditions))
+    )
     return DriverSelect(page), DriverSelect(total)
+
+
+def _counts(key: ColumnElement[str], after: bool) -> tuple[ColumnElement[Any], ...]:
+    """The count of a list's entries and, after a cursor, of those at or before it: in the
+    statement that counts them anyway, so that hasPreviousPage costs no statement of its own."""
+    every = func.count()
+    if not after:
+        return every, literal(0)
+    return every, func.count().filter(key <= bindparam("after"))
 
 
 async def account_page(
@@ -435,11 +450,13 @@ async def account_page(
     if after is not None:
         page_parameters["after"] = after
     accounts = list(map(AccountRecord, *await page.columns(connection, page_parameters)))
-    (count,) = (await total.columns(connection, parameters))[0]
+    count_parameters = parameters if after is None else {**parameters, "after": after}
+    (count,), (preceding,) = await total.columns(connection, count_parameters)
     return AccountPage(
         accounts=accounts[:first],
         has_next_page=len(accounts) > first,
         total_count=int(count),
+        has_previous_page=int(preceding) > 0,
     )
 
 
@@ -450,7 +467,7 @@ def _page_of_companies(after: bool, scope: Scope) -> tuple[DriverSelect, DriverS
     if after:
         page = page.where(company.company_id > bindparam("after"))
     total = (
-        select(func.count())
+        select(*_counts(company.company_id, after))
         .select_from(COMPANY_TABLE)
         .join(ACCOUNT_TABLE, company.account_id == account.account_id)
         .where(account_visible(scope))
@@ -468,7 +485,7 @@ def _page_of_contracts(after: bool, scope: Scope) -> tuple[DriverSelect, DriverS
     if after:
         page = page.where(contract.contract_id > bindparam("after"))
     total = (
-        select(func.count())
+        select(*_counts(contract.contract_id, after))
         .select_from(CONTRACT_TABLE)
         .join(COMPANY_TABLE, contract.company_id == company.company_id)
         .join(ACCOUNT_TABLE, company.account_id == account.account_id)
@@ -487,15 +504,17 @@ async def _keyset_page(
     *,
     first: int,
     after: str | None,
-) -> tuple[list[R], bool, int]:
-    """One page (one more row than asked, to tell whether another follows) and the count."""
+) -> tuple[list[R], bool, int, bool]:
+    """One page (one more row than asked, to tell whether another follows), the count, and
+    whether an entry comes at or before `after`."""
     page, total = statements
     parameters: dict[str, Any] = {"limit": first + 1}
+    count_parameters: dict[str, Any] = {}
     if after is not None:
-        parameters["after"] = after
+        parameters["after"] = count_parameters["after"] = after
     records = list(map(record, *await page.columns(connection, parameters)))
-    (count,) = (await total.columns(connection, {}))[0]
-    return records[:first], len(records) > first, int(count)
+    (count,), (preceding,) = await total.columns(connection, count_parameters)
+    return records[:first], len(records) > first, int(count), int(preceding) > 0
 
 
 async def company_page(
@@ -553,17 +572,21 @@ async def account_pages_by_industry(
         parameters["after"] = after
     rows = await connection.execute(_account_pages(scope, after is not None), parameters)
     accounts: dict[str, list[AccountRecord]] = defaultdict(list)
-    more: set[str] = set()
+    # Per industry, how many of its accounts come after `after` (all of them without it).
+    remaining: dict[str, int] = {}
     for row in rows:
         accounts[row.industry_id].append(AccountRecord(*row[:6]))
-        if row.remaining > first:
-            more.add(row.industry_id)
+        remaining[row.industry_id] = row.remaining
     counts = await account_counts_by_industry(connection, industry_ids=industry_ids, scope=scope)
     return {
         industry_id: AccountPage(
             accounts=accounts.get(industry_id, []),
-            has_next_page=industry_id in more,
+            has_next_page=remaining.get(industry_id, 0) > first,
             total_count=counts.get(industry_id, 0),
+            # The accounts not after the cursor come at or before it.
+            has_previous_page=(
+                after is not None and counts.get(industry_id, 0) > remaining.get(industry_id, 0)
+            ),
         )
         for industry_id in industry_ids
     }

@@ -35,7 +35,6 @@ import contextlib
 import itertools
 import logging
 import math
-from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -137,6 +136,9 @@ def is_recovery_conflict(error: BaseException) -> bool:
 
 def _one_line(error: BaseException) -> str:
     first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if not first:
+        # A timeout (asyncio.timeout's TimeoutError) carries no message of its own.
+        first = "no answer in time" if isinstance(error, TimeoutError) else "no message"
     return f"{type(error).__name__}: {first}"[:200]
 
 
@@ -147,17 +149,49 @@ def parse_lsn(lsn: str) -> int:
 
 
 class PrimaryPositions:
-    """The last `keep` samples of the primary's WAL position, each with the time it was read,
-    and the lag they give a standby's replayed position."""
+    """Samples of the primary's WAL position, each with the time it was read, and the lag they
+    give a standby's replayed position.
+
+    The newest `keep` samples are all kept: they date every lag up to the lag allowed to within
+    one interval, which decides the rotation. Older ones are thinned as they age, so that a
+    standby far behind still gets a lag that grows as it falls behind, in bounded memory: two
+    samples kept next to each other are never further apart than `SPARSE_GAP` times the age of
+    the newer one, so a lag past the newest samples is measured late by at most that share of
+    it (and never early). The first sample is always kept: a standby that has replayed none of
+    the samples is behind by more than its age."""
+
+    # A lag dated by the older samples is late by at most a tenth: about 150 samples span a
+    # day of checks every second, and each tenfold longer span adds about 25.
+    SPARSE_GAP = 0.1
 
     def __init__(self, *, keep: int) -> None:
-        self._samples: deque[tuple[float, int]] = deque(maxlen=keep)
+        self._keep = keep
+        self._samples: list[tuple[float, int]] = []
 
     def add(self, at: float, position: int) -> None:
         self._samples.append((at, position))
+        self._thin(now=at)
+
+    def _thin(self, *, now: float) -> None:
+        older = len(self._samples) - self._keep
+        if older < 3:
+            return
+        kept = [self._samples[0]]
+        for index in range(1, older - 1):
+            newer_at = self._samples[index + 1][0]
+            # Without this sample, its neighbours would still be close enough for their age.
+            if newer_at - kept[-1][0] > self.SPARSE_GAP * (now - newer_at):
+                kept.append(self._samples[index])
+        self._samples[: older - 1] = kept
+
+    def __len__(self) -> int:
+        return len(self._samples)
 
     def oldest_time(self, *, default: float) -> float:
         return self._samples[0][0] if self._samples else default
+
+    def latest_position(self) -> int | None:
+        return self._samples[-1][1] if self._samples else None
 
     def lag(self, replayed: int, *, now: float) -> float | None:
         """The age of the newest sample the standby has replayed (it had everything the
@@ -166,6 +200,14 @@ class PrimaryPositions:
             if position <= replayed:
                 return now - sampled_at
         return None
+
+
+def wal_size(size: int) -> str:
+    """A quantity of WAL as an operator reads it: `812 kB`, `100.2 MB`, `3.1 GB`."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}" if size < 100 * scale else f"{size // scale} {unit}"
+    return f"{size} bytes"
 
 
 class RequestReader(Reader):
@@ -250,7 +292,8 @@ class ReadRouter:
         self.check_interval = check_interval
         self._clock = clock
         self._turn = itertools.count()
-        # Enough samples to date any lag up to `max_lag` when checks run every interval.
+        # Every sample of the last `max_lag` seconds and a few more: they date any lag up to
+        # `max_lag` to within one interval; older ones are thinned (a far-behind standby).
         self._positions = PrimaryPositions(keep=math.ceil(max_lag / check_interval) + 3)
         # Told the place of every read served (the server counts them in /metrics).
         self.on_served: Callable[[str], None] | None = None
@@ -319,6 +362,14 @@ class ReadRouter:
     async def _check_standby(self, place: ReadPlace, primary_sampled: bool) -> None:
         try:
             in_recovery, replayed = await self._replay_position(place)
+        except TimeoutError:
+            # A frozen server, or a network that drops its packets: nothing is refused.
+            place.set(
+                PlaceState.DOWN,
+                f"did not answer a check within {self._check_timeout:g} s (a frozen server, "
+                "or a network that stopped carrying its packets)",
+            )
+            return
         except Exception as error:  # whatever stops a check stops reads as well
             place.set(PlaceState.DOWN, _one_line(error))
             return
@@ -331,17 +382,26 @@ class ReadRouter:
             place.set(PlaceState.LAGGING, "its lag is unknown while the primary cannot be read")
             return
         now = self._clock()
-        lag = self._positions.lag(parse_lsn(replayed), now=now)
+        position = parse_lsn(replayed)
+        lag = self._positions.lag(position, now=now)
+        latest = self._positions.latest_position()
+        to_replay = wal_size(max(0, (latest or position) - position))
         if lag is None:
+            # Behind every sample this server has taken: more than the oldest one's age.
             oldest = now - self._positions.oldest_time(default=now)
-            place.set(
-                PlaceState.LAGGING,
-                f"has not replayed what the primary had written {oldest:.1f} s ago",
-            )
+            if oldest < self.check_interval:  # the first check: no sample is old enough
+                reason = f"not caught up with the primary yet, {to_replay} of WAL to replay"
+            else:
+                reason = (
+                    f"more than {oldest:.1f} s behind the primary, {to_replay} of WAL to "
+                    f"replay (at most {self.max_lag:g} s allowed)"
+                )
+            place.set(PlaceState.LAGGING, reason)
         elif lag > self.max_lag:
             place.set(
                 PlaceState.LAGGING,
-                f"{lag:.1f} s behind the primary (at most {self.max_lag:g} s allowed)",
+                f"{lag:.1f} s behind the primary, {to_replay} of WAL to replay (at most "
+                f"{self.max_lag:g} s allowed)",
                 lag,
             )
         else:

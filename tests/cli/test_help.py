@@ -60,3 +60,9 @@ def test_the_flags_of_serve_and_publish_show_alone() -> None:
 
 def test_the_key_roles_offered_are_the_stores() -> None:
     assert [role.value for role in KeyRole] == [role.value for role in Role]
+
+
+def test_serve_names_every_endpoint_it_serves() -> None:
+    serve = CliRunner().invoke(app, ["serve", "--help"], terminal_width=200).output
+    for endpoint in ("/graphql", "/dashboard", "/healthz", "/metrics"):
+        assert endpoint in serve

@@ -92,11 +92,21 @@ def test_a_missing_column_is_one_line(database: Path, tmp_path: Path) -> None:
     ]
 
 
-def test_a_missing_file_is_one_line(database: Path, tmp_path: Path) -> None:
-    result = run(database, "metrics", str(tmp_path / "nowhere.csv"))
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("nowhere.csv", "No such file or directory"), ("a folder", "Is a directory")],
+)
+def test_a_file_that_cannot_be_read_is_one_line_naming_its_path_and_creates_no_database(
+    database: Path, tmp_path: Path, name: str, reason: str
+) -> None:
+    (tmp_path / "a folder").mkdir()
+    path = tmp_path / name
+
+    result = run(database, "metrics", str(path))
 
     assert result.exit_code == 1
-    assert problems(result) == ["nowhere.csv: cannot read it: No such file or directory"]
+    assert result.stderr == f"{path}: cannot read it: {reason}\n"
+    assert not database.exists()
 
 
 def test_an_unknown_kind_is_refused_by_the_command_line(database: Path, tmp_path: Path) -> None:
@@ -205,7 +215,10 @@ def test_names_with_control_characters_are_printed_escaped(database: Path, tmp_p
 
 
 def test_the_database_is_named_first(database: Path, tmp_path: Path) -> None:
-    result = run(database, "metrics", str(tmp_path / "nowhere.csv"))
+    path = tmp_path / "metrics.csv"
+    path.write_text("unrelated\n1\n", encoding="utf-8")
+    result = run(database, "metrics", str(path))
+    assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith(f"Database: sqlite+aiosqlite:///{database}")
 
 

@@ -210,6 +210,15 @@ async def test_publish_freezes_a_month_and_guards_revisions(
         assert reason in refused.stderr
 
 
+def test_publishing_a_month_not_over_creates_no_database(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    refused = run("publish", "--month", "2099-01", env=env)
+    assert refused.returncode == 1
+    assert refused.stderr == "error: 2099-01 is not over yet: the last full month is 2024-02\n"
+    assert not (tmp_path / "cli.db").exists()
+
+
 def test_demo_publishes_every_complete_month_once(env: dict[str, str]) -> None:
     first = run("demo", "--scale", "0.05", env=env)
     assert first.returncode == 0, first.stderr

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from resolvers.pagination import encode_cursor
 from tests.api_client import GraphQLClient
 from tests.factories import Seed
 
@@ -192,3 +195,152 @@ async def test_search_folds_every_letter_on_both_stores(
     data = await client.data(SEARCH, {"search": search})
     assert _ids(data) == expected
     assert data["accounts"]["totalCount"] == len(expected)
+
+
+# Relay's PageInfo for forward paging (first/after): hasPreviousPage is true exactly when
+# `after` was given and the list has an entry at or before it; startCursor and endCursor are
+# the cursors of the page's first and last edges.
+RELAY_PAGE = """
+query ($first: Int, $after: String, $ids: [String!], $app: String, $key: Boolean) {
+  accounts(first: $first, after: $after, accountIds: $ids, app: $app, isKeyAccount: $key) {
+    pageInfo { hasPreviousPage hasNextPage startCursor endCursor }
+    edges { cursor node { accountId } }
+  }
+}
+"""
+ALL_IDS = [f"a{n:02d}" for n in range(12)]
+FILTERED = {
+    None: ALL_IDS,
+    "north": ALL_IDS[:8],
+    "south": ALL_IDS[8:],
+}
+
+
+def _relay_page_info(listed: list[str], first: int, after: str | None) -> dict[str, Any]:
+    """What Relay's algorithm gives for a list (in its order) and a forward page of it."""
+    if after is None:
+        start = 0
+    elif after in listed:
+        start = listed.index(after) + 1
+    else:  # keyset lists only: the page starts at the first id after the cursor's
+        start = len([entry for entry in listed if entry <= after])
+    page = listed[start : start + first]
+    return {
+        "hasPreviousPage": after is not None and start > 0,
+        "hasNextPage": start + first < len(listed),
+        "startCursor": encode_cursor(page[0]) if page else None,
+        "endCursor": encode_cursor(page[-1]) if page else None,
+    }
+
+
+@settings(
+    max_examples=60,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    app=st.sampled_from([None, "north", "south"]),
+    first=st.integers(1, 13),
+    # Ids of the list, ids between, before and after all of them, and no cursor at all.
+    after=st.one_of(
+        st.none(), st.sampled_from([*ALL_IDS, "a", "a005", "a07x", "a99", "b", "0", "a11"])
+    ),
+)
+async def test_page_info_follows_relay_for_any_page_of_a_filtered_list(
+    client: GraphQLClient,
+    seeded: None,
+    app: str | None,
+    first: int,
+    after: str | None,
+) -> None:
+    cursor = None if after is None else encode_cursor(after)
+    data = await client.data(RELAY_PAGE, {"app": app, "first": first, "after": cursor})
+    page = data["accounts"]
+    expected = _relay_page_info(FILTERED[app], first, after)
+    assert page["pageInfo"] == expected
+    cursors = [edge["cursor"] for edge in page["edges"]]
+    assert page["pageInfo"]["startCursor"] == (cursors[0] if cursors else None)
+
+
+@settings(
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    asked=st.lists(st.sampled_from([*ALL_IDS, "zz"]), max_size=6),
+    first=st.integers(1, 4),
+    after=st.one_of(st.none(), st.sampled_from([*ALL_IDS, "zz"])),
+)
+async def test_page_info_of_accounts_asked_by_id_follows_relay_in_the_order_asked(
+    client: GraphQLClient,
+    seeded: None,
+    asked: list[str],
+    first: int,
+    after: str | None,
+) -> None:
+    cursor = None if after is None else encode_cursor(after)
+    data = await client.data(RELAY_PAGE, {"ids": asked, "first": first, "after": cursor})
+    listed = [key for key in dict.fromkeys(asked) if key != "zz"]
+    if after is not None and after not in listed:
+        # A cursor that is not in the list asked for: the page is the empty tail of it.
+        expected = {
+            "hasPreviousPage": bool(listed),
+            "hasNextPage": False,
+            "startCursor": None,
+            "endCursor": None,
+        }
+    else:
+        expected = _relay_page_info(listed, first, after)
+    assert data["accounts"]["pageInfo"] == expected
+
+
+async def test_page_info_of_every_connection_walks_back_and_forth(
+    client: GraphQLClient, seeded_with_companies: None
+) -> None:
+    query = """query ($companies: String, $contracts: String, $accounts: String) {
+      companies(first: 2, after: $companies) { pageInfo { ...info } edges { cursor } }
+      contracts(first: 2, after: $contracts) { pageInfo { ...info } edges { cursor } }
+      industry(industryId: "retail") {
+        accounts(first: 2, after: $accounts) { pageInfo { ...info } edges { cursor } } }
+    }
+    fragment info on PageInfo { hasPreviousPage hasNextPage startCursor endCursor }"""
+
+    def connections(data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "companies": data["companies"],
+            "contracts": data["contracts"],
+            "accounts": data["industry"]["accounts"],
+        }
+
+    first = connections(await client.data(query))
+    after = {name: page["pageInfo"]["endCursor"] for name, page in first.items()}
+    second = connections(await client.data(query, after))
+    last = connections(
+        await client.data(
+            query, {name: page["pageInfo"]["endCursor"] for name, page in second.items()}
+        )
+    )
+    for name in first:
+        for page, previous, following in (
+            (first, False, True),
+            (second, True, True),
+            (last, True, False),
+        ):
+            info = page[name]["pageInfo"]
+            cursors = [edge["cursor"] for edge in page[name]["edges"]]
+            assert info == {
+                "hasPreviousPage": previous,
+                "hasNextPage": following,
+                "startCursor": cursors[0],
+                "endCursor": cursors[-1],
+            }, name
+
+
+@pytest.fixture
+async def seeded_with_companies(engine: AsyncEngine) -> None:
+    seed = Seed()
+    seed.industry("retail")
+    for n in range(5):
+        seed.account(f"a{n:02d}", industry="retail")
+        seed.company(f"c{n:02d}", account=f"a{n:02d}")
+        seed.contract(f"k{n:02d}", company=f"c{n:02d}")
+    await seed.write(engine)

@@ -203,3 +203,32 @@ def test_the_fast_paths_are_switches() -> None:
     assert not off.compiled_execution
     assert off.lean_execution
     assert off.prepared_queries
+
+
+def test_cors_origins_are_none_by_default_and_written_as_browsers_write_them() -> None:
+    assert load_settings({}).cors_origins == ()
+    origins = load_settings(
+        {
+            "PROFILING_CORS_ORIGINS": (
+                " HTTPS://App.Example.com:443/ ,http://10.0.0.7:8080,,https://app.example.com,"
+                "http://[::1]:80"
+            )
+        }
+    ).cors_origins
+    assert origins == ("https://app.example.com", "http://10.0.0.7:8080", "http://[::1]")
+    assert load_settings({"PROFILING_CORS_ORIGINS": "*"}).cors_origins == ("*",)
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("app.example.com", "is not an origin such as https://app.example.com"),
+        ("ftp://app.example.com", "is not an origin"),
+        ("https://app.example.com/graphql", "has more than an origin"),
+        ("https://app.example.com:99999", "has a bad port"),
+        ("*, https://app.example.com", "give it alone"),
+    ],
+)
+def test_bad_cors_origins_say_what_to_fix(given: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=f"^PROFILING_CORS_ORIGINS: .*{message}"):
+        load_settings({"PROFILING_CORS_ORIGINS": given})

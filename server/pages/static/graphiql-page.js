@@ -9,6 +9,12 @@
   var endpoint = window.location.pathname;
   var container = document.getElementById("graphiql");
   var exampleQuery = container.getAttribute("data-example-query") || "";
+  // Unless the server runs with --no-auth, a query without a key only earns a 401: none is sent.
+  var keysRequired = container.getAttribute("data-keys-required") !== "false";
+  var NO_KEY_MESSAGE =
+    "Set an API key first: paste it in the API key field above and press Use key " +
+    "(or send an Authorization header from the Headers tab). This server answers only " +
+    "requests that carry a key.";
   var form = document.getElementById("api-key-form");
   var input = document.getElementById("api-key");
   var forget = document.getElementById("api-key-forget");
@@ -48,6 +54,10 @@
       Object.keys(extra).forEach(function (name) {
         headers.set(name, extra[name]);
       });
+      if (keysRequired && !headers.has("Authorization")) {
+        // Said in the result pane, as an answer would be, without asking the server.
+        return Promise.resolve({ errors: [{ message: NO_KEY_MESSAGE }] });
+      }
       return fetch(endpoint, {
         method: "POST",
         headers: headers,
@@ -73,7 +83,9 @@
     currentKey = key;
     status.textContent = key
       ? "A key is set for this tab."
-      : "No key set: queries are sent without one.";
+      : keysRequired
+        ? "No key set: set one to send queries."
+        : "No key set: this server needs none.";
     forget.disabled = !key;
     // A new fetcher makes GraphiQL load the schema again, now with this key.
     root.render(

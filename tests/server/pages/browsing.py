@@ -54,10 +54,11 @@ def need_browser() -> None:
 
 
 @contextmanager
-def serving(database_url: str, today: str) -> Iterator[str]:
-    """uvicorn in a thread, keys required, over `database_url`: yields its base URL."""
+def serving(database_url: str, today: str, *, require_keys: bool = True) -> Iterator[str]:
+    """uvicorn in a thread, keys required (unless told), over `database_url`: yields its base
+    URL."""
     settings = load_settings({"DATABASE_URL": database_url, "PROFILING_TODAY": today})
-    app = create_app(settings=settings, require_keys=True)
+    app = create_app(settings=settings, require_keys=require_keys)
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))

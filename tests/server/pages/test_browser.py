@@ -26,6 +26,7 @@ from tests.server.pages.browsing import (
     WAIT,
     foreign,
     need_browser,
+    network_requests,
     requested_urls,
     screenshot,
     script_errors,
@@ -100,9 +101,16 @@ def test_graphiql_runs_a_query_with_an_api_key_offline(browser: Any, server: Ser
     assert "formattedValue" in _editor(browser, ".graphiql-query-editor")
     screenshot(browser, "graphiql-example-query.png")
 
-    # No key yet: the server refuses the query, and the page shows why.
+    # No key yet: the page asks for one, in the result pane, and sends nothing to the server
+    # (not even the schema's introspection, whose 401 would otherwise fill the pane).
+    wait.until(lambda driver: "Set an API key first" in _editor(driver, ".result-window"))
+    assert (
+        "No key set: set one to send queries." in browser.find_element("id", "api-key-status").text
+    )
     _run_query(browser, "{ metricDefinitions { name unit } }")
-    wait.until(lambda driver: "UNAUTHENTICATED" in _editor(driver, ".result-window"))
+    wait.until(lambda driver: "Set an API key first" in _editor(driver, ".result-window"))
+    assert "UNAUTHENTICATED" not in _editor(browser, ".result-window")
+    assert [request for request in network_requests(browser) if request["method"] == "POST"] == []
 
     field = browser.find_element("id", "api-key")
     field.send_keys(server.key, Keys.ENTER)
@@ -114,6 +122,13 @@ def test_graphiql_runs_a_query_with_an_api_key_offline(browser: Any, server: Ser
 
     _run_query(browser, "{ metricDefinitions { name unit } }")
     wait.until(lambda driver: "minutes_saved" in _editor(driver, ".result-window"))
+    sent = [request for request in network_requests(browser) if request["method"] == "POST"]
+    assert sent
+    assert all(
+        {name.lower(): value for name, value in request["headers"].items()}.get("authorization")
+        == f"Bearer {server.key}"
+        for request in sent
+    )
     answer = json.loads(_editor(browser, ".result-window"))
     assert answer == {
         "data": {
@@ -147,4 +162,47 @@ def test_landing_page_offline(browser: Any, server: Server) -> None:
     } <= links
     screenshot(browser, "landing.png")
     assert foreign(requested_urls(browser), server.url) == []
+    assert script_errors(browser) == []
+
+
+@pytest.fixture(scope="module")
+def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """As `server`, but run as `serve --no-auth` runs it: no key needed."""
+    need_browser()
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('open') / 'open.db'}"
+    asyncio.run(_prepare(url))
+    with serving(url, TODAY, require_keys=False) as base_url:
+        yield base_url
+
+
+def test_graphiql_queries_without_a_key_a_server_that_needs_none(
+    browser: Any, open_server: str
+) -> None:
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, WAIT)
+    browser.get(f"{open_server}/graphql")
+    wait.until(lambda driver: "query AccountMetrics" in _editor(driver, ".graphiql-query-editor"))
+    assert (
+        browser.find_element("id", "api-key-status").text == "No key set: this server needs none."
+    )
+    # The schema loads without a key: the docs panel shows its types.
+    browser.find_element("css selector", "[aria-label='Show Documentation Explorer']").click()
+    wait.until(lambda driver: "CustomerComparison" in driver.page_source)
+    # Closed again: beside it, the result pane of this narrow window has no room.
+    browser.find_element("css selector", "[aria-label='Hide Documentation Explorer']").click()
+
+    def answered(driver: Any) -> bool:
+        # A click while GraphiQL re-renders (the schema arriving) can be lost: click again.
+        _run_query(driver, "{ metricDefinitions { name } }")
+        quick = WebDriverWait(driver, 2, poll_frequency=0.1)
+        try:
+            quick.until(lambda d: "minutes_saved" in _editor(d, ".result-window"))
+        except TimeoutException:
+            return False
+        return True
+
+    wait.until(answered)
+    assert "Set an API key" not in _editor(browser, ".result-window")
     assert script_errors(browser) == []

@@ -4,6 +4,8 @@ per request, lag measured against the primary, a standby that goes away and come
 from __future__ import annotations
 
 import asyncio
+import re
+import socket
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -14,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from store.engine import create_engine
 from store.running.routing import (
+    STANDBY_CONNECT_TIMEOUT,
     PlaceState,
     PrimaryPositions,
     ReadPlace,
@@ -22,10 +25,14 @@ from store.running.routing import (
     RequestReader,
     is_unreachable,
     parse_lsn,
+    wal_size,
 )
 from tests.factories import Seed
 from tests.standby import StandbyServer
 from tests.tcp_relay import TcpRelay
+
+# A port of this suite's range for a server that never answers.
+FROZEN_PORT = 18931
 
 # The `engine` fixture on PostgreSQL only: standbys stream from PostgreSQL.
 on_postgres = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -128,6 +135,71 @@ async def test_a_lagging_standby_leaves_the_rotation_until_it_catches_up(
         await standby.resume_replay()
     await until(router, place, PlaceState.IN_ROTATION)
     assert router.request_reader().place is place
+
+
+@on_postgres
+async def test_a_standby_far_behind_shows_a_lag_that_grows_past_the_samples_kept_whole(
+    engine: AsyncEngine, standby_engine: AsyncEngine, standby: StandbyServer
+) -> None:
+    # max_lag 0.6 s at 0.1 s: the newest 9 samples (0.9 s) are kept whole, older ones thinned.
+    router = make_router(engine, standby_engine, max_lag=0.6, interval=0.1)
+    (place,) = router.standbys
+    await until(router, place, PlaceState.IN_ROTATION)
+    await standby.pause_replay()
+    try:
+        await write_something(engine, "written-while-paused")
+        written = asyncio.get_running_loop().time()
+        lags: list[float | None] = []
+        while asyncio.get_running_loop().time() - written < 3.0:
+            await asyncio.sleep(router.check_interval)
+            await router.check()
+            lags.append(place.lag_seconds)
+        assert place.state is PlaceState.LAGGING
+        # Dated all along, growing as the standby falls behind: not stuck at the samples kept.
+        known = [lag for lag in lags if lag is not None]
+        assert len(known) >= len(lags) - 1, lags
+        assert known == sorted(known)
+        assert 2.5 <= known[-1] <= 3.0 * (1 + PrimaryPositions.SPARSE_GAP) + 0.2, lags
+        status = place.status()
+        assert status["lag_seconds"] == round(known[-1], 3)
+        assert re.fullmatch(
+            r"\d+\.\d s behind the primary, \d+(\.\d)? (bytes|kB|MB) of WAL to replay "
+            r"\(at most 0\.6 s allowed\)",
+            status["reason"],
+        ), status["reason"]
+        # A server that starts checking while its standby is behind says so, without a lag.
+        fresh = make_router(engine, standby_engine, max_lag=0.6, interval=0.1)
+        await fresh.check()
+        (first_check,) = fresh.standbys
+        assert first_check.state is PlaceState.LAGGING
+        assert first_check.lag_seconds is None
+        assert re.fullmatch(
+            r"not caught up with the primary yet, \d+(\.\d)? (bytes|kB|MB) of WAL to replay",
+            first_check.reason or "",
+        ), first_check.reason
+    finally:
+        await standby.resume_replay()
+    await until(router, place, PlaceState.IN_ROTATION)
+
+
+@on_postgres
+async def test_a_frozen_standby_is_down_with_a_reason_that_says_so(engine: AsyncEngine) -> None:
+    # A server that accepts connections and never answers: the kernel completes the handshake.
+    with socket.socket() as frozen:
+        frozen.bind(("127.0.0.1", FROZEN_PORT))
+        frozen.listen(8)
+        silent = create_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{FROZEN_PORT}/none")
+        try:
+            router = make_router(engine, silent)
+            await router.check()
+            (place,) = router.standbys
+            assert place.state is PlaceState.DOWN
+            assert place.reason == (
+                f"did not answer a check within {STANDBY_CONNECT_TIMEOUT:g} s (a frozen "
+                "server, or a network that stopped carrying its packets)"
+            )
+        finally:
+            await silent.dispose()
 
 
 @on_postgres
@@ -365,3 +437,53 @@ def test_a_lag_never_makes_a_standby_look_fresher_than_it_is(
     assert replayed >= max(written for sampled, written in history if sampled <= then + 1e-9)
     # ...and the samples kept give no fresher date.
     assert all(replayed < written for sampled, written in kept if sampled > then + 1e-9)
+
+
+@given(
+    st.lists(st.tuples(st.floats(0.01, 5.0), st.integers(0, 10**6)), min_size=1, max_size=400),
+    st.integers(0, 2 * 10**8),
+    st.integers(1, 12),
+)
+def test_a_lag_past_the_samples_kept_whole_is_late_by_a_tenth_at_most(
+    steps: list[tuple[float, int]], replayed: int, keep: int
+) -> None:
+    positions = PrimaryPositions(keep=keep)
+    history: list[tuple[float, int]] = []
+    at, position = 0.0, 0
+    for gap, written in steps:
+        at, position = at + gap, position + written
+        positions.add(at, position)
+        history.append((at, position))
+    now = at + 0.5
+    lag = positions.lag(replayed, now=now)
+    dated = [sampled for sampled, written in history if written <= replayed]
+    if not dated:
+        assert lag is None
+        return
+    # What every sample would give: the thinned ones give no fresher date, and at most a tenth
+    # later (the first sample is always kept, so a standby past it always has a lag).
+    exact = now - dated[-1]
+    assert lag is not None
+    assert exact - 1e-9 <= lag <= exact * (1 + PrimaryPositions.SPARSE_GAP) + 1e-9
+
+
+def test_the_samples_kept_grow_with_the_log_of_the_time_checked() -> None:
+    positions = PrimaryPositions(keep=8)
+    for second in range(100_000):  # more than a day of checks every second
+        positions.add(float(second), second)
+    assert len(positions) < 200
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        (0, "0 bytes"),
+        (812, "812 bytes"),
+        (8_192, "8.2 kB"),
+        (100_200_000, "100 MB"),
+        (16_777_216, "16.8 MB"),
+        (3_100_000_000, "3.1 GB"),
+    ],
+)
+def test_wal_sizes_read_as_an_operator_reads_them(size: int, shown: str) -> None:
+    assert wal_size(size) == shown
