@@ -116,7 +116,17 @@ def create_serving_engine(
     from this one (store/running/driver_pool.py)."""
     if make_url(database_url).get_backend_name() == "postgresql":
         milliseconds = max(1, round(statement_timeout * 1000))
-        connect_args: dict[str, Any] = {"server_settings": {"statement_timeout": str(milliseconds)}}
+        # Generic plans for the prepared reads: metric_value is partitioned by month, and a
+        # generic plan costs every partition while it runs only those left after pruning at
+        # executor start, so under the default plan_cache_mode the server planned the
+        # one-account read afresh at each execution (0.22 ms of server CPU against 0.10 with
+        # its generic plan; docs/performance.md, "metric_value partitioned by month").
+        connect_args: dict[str, Any] = {
+            "server_settings": {
+                "statement_timeout": str(milliseconds),
+                "plan_cache_mode": "force_generic_plan",
+            }
+        }
         if connect_timeout is not None:
             connect_args["timeout"] = connect_timeout
         return create_engine(
