@@ -116,17 +116,14 @@ def create_serving_engine(
     from this one (store/running/driver_pool.py)."""
     if make_url(database_url).get_backend_name() == "postgresql":
         milliseconds = max(1, round(statement_timeout * 1000))
-        # Generic plans for the prepared reads: metric_value is partitioned by month, and a
-        # generic plan costs every partition while it runs only those left after pruning at
-        # executor start, so under the default plan_cache_mode the server planned the
-        # one-account read afresh at each execution (0.22 ms of server CPU against 0.10 with
-        # its generic plan; docs/performance.md, "metric_value partitioned by month").
-        connect_args: dict[str, Any] = {
-            "server_settings": {
-                "statement_timeout": str(milliseconds),
-                "plan_cache_mode": "force_generic_plan",
-            }
-        }
+        # The default plan_cache_mode, on purpose: metric_value is partitioned by month, and a
+        # forced generic plan, though cheaper for the one-account read (0.10 against 0.22 ms of
+        # server CPU), locks every partition and its indexes at each execution (PostgreSQL 15
+        # locks before pruning): about 250 locks a read at 60 months, which fill the shared
+        # lock table (64 x max_connections by default) once a few dozen reads run at once over
+        # the years of a deployment, and make every read wait for a load that attaches a new
+        # month. A custom plan prunes when planned: one partition locked (docs/performance.md).
+        connect_args: dict[str, Any] = {"server_settings": {"statement_timeout": str(milliseconds)}}
         if connect_timeout is not None:
             connect_args["timeout"] = connect_timeout
         return create_engine(
