@@ -332,6 +332,20 @@ class MetricStage:
         )
         return found.first() is not None
 
+    async def lock_for_writes(self) -> None:
+        """PostgreSQL: lock metric_value against other loads' writes, before this load writes
+        anything or reads metric_value. Attaching a partition locks the default partition
+        against every read, so a load holding a read lock there while it waited for this one
+        would deadlock with another that attaches; and the attach's foreign key locks
+        metric_definition against writes, so a load that had written new definitions before it
+        waited here would deadlock with one attaching. Self-conflicting (two loads write one
+        after the other, and the second sees the first's partitions); reads and writes of rows
+        by anything else go on."""
+        if self._dialect == "postgresql":
+            await self.connection.exec_driver_sql(
+                "LOCK TABLE metric_value IN SHARE UPDATE EXCLUSIVE MODE"
+            )
+
     async def write_if_all_new(self) -> RowChanges | None:
         """The load of months with no stored value yet (a new month's file, a first load):
         the staged rows go in with a plain INSERT without looking for duplicates first, since
@@ -364,14 +378,9 @@ class MetricStage:
         rejected file leaves no partition behind. If the primary key or the foreign key
         refuses a row, nothing of this is kept and the rows take the way of stored months,
         which says what is wrong with them as it always did."""
-        # Taken before this load reads metric_value: attaching locks the default partition
-        # against every read, so a load holding a read lock there while it waited for this
-        # one would deadlock with another that attaches. Self-conflicting (two loads attach
-        # one after the other, and the second sees the first's partitions); reads and writes
-        # of rows go on.
-        await self.connection.exec_driver_sql(
-            "LOCK TABLE metric_value IN SHARE UPDATE EXCLUSIVE MODE"
-        )
+        # Taken before the load wrote anything (the ingest does); taking it again costs
+        # nothing. The partitions found missing here are still missing when attached.
+        await self.lock_for_writes()
         fresh = await self._months_without_partition()
         months = sorted({month_bounds(date)[0] for date in fresh})
         if len(months) > ATTACH_MONTHS_AT_MOST:

@@ -82,37 +82,43 @@ async def _stored(engine: AsyncEngine) -> tuple[list[tuple[Any, ...]], str]:
 async def test_partitioning_by_month_moves_stored_values_and_back(engine: AsyncEngine) -> None:
     """Revision 0009 (metric_value partitioned by month on PostgreSQL, nothing on SQLite)
     keeps every stored value through the upgrade and the downgrade."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_migrate_to, "0008", down=True)
-        await connection.execute(
-            text(
-                "INSERT INTO metric_definition (name, unit, description, higher_is_better, "
-                "aggregation) VALUES ('revenue', 'EUR', '', true, 'sum')"
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0008", down=True)
+            await connection.execute(
+                text(
+                    "INSERT INTO metric_definition (name, unit, description, higher_is_better, "
+                    "aggregation) VALUES ('revenue', 'EUR', '', true, 'sum')"
+                )
             )
-        )
-        await connection.execute(
-            text("INSERT INTO metric_value VALUES (:level, :entity, :name, :month, :value)"),
-            [
-                {"level": a, "entity": b, "name": c, "month": d, "value": str(e)}
-                for a, b, c, d, e in _VALUES
-            ],
-        )
-    flat = await _stored(engine)
-    assert flat[0] == sorted(_VALUES)
-    async with engine.begin() as connection:
-        await connection.run_sync(_migrate_to, "head")
-    partitioned = await _stored(engine)
-    assert partitioned[0] == sorted(_VALUES)
-    if engine.dialect.name == "postgresql":
-        assert (flat[1], partitioned[1]) == ("r", "p")
-        async with engine.connect() as connection:
-            found = await connection.execute(
-                text("SELECT count(DISTINCT tableoid) FROM metric_value")
+            await connection.execute(
+                text("INSERT INTO metric_value VALUES (:level, :entity, :name, :month, :value)"),
+                [
+                    {"level": a, "entity": b, "name": c, "month": d, "value": str(e)}
+                    for a, b, c, d, e in _VALUES
+                ],
             )
-            assert found.scalar_one() == 30
-    async with engine.begin() as connection:
-        await connection.run_sync(_migrate_to, "0008", down=True)
-    assert await _stored(engine) == flat
-    async with engine.begin() as connection:
-        await connection.run_sync(_migrate_to, "head")
-        assert await connection.run_sync(_differences) == []
+        flat = await _stored(engine)
+        assert flat[0] == sorted(_VALUES)
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        partitioned = await _stored(engine)
+        assert partitioned[0] == sorted(_VALUES)
+        if engine.dialect.name == "postgresql":
+            assert (flat[1], partitioned[1]) == ("r", "p")
+            async with engine.connect() as connection:
+                found = await connection.execute(
+                    text("SELECT count(DISTINCT tableoid) FROM metric_value")
+                )
+                assert found.scalar_one() == 30
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0008", down=True)
+        assert await _stored(engine) == flat
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+            assert await connection.run_sync(_differences) == []
+    finally:
+        # Back to the head whatever failed midway: the database is shared by the tests
+        # after this one, which reset its rows and not its schema.
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
