@@ -3,6 +3,7 @@ indexed and attached; months already there take the upsert (store/ingest/staging
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from pathlib import Path
 
@@ -123,4 +124,48 @@ async def test_a_rejected_file_leaves_no_partition(
         "metric_value_y1971m01",
         "metric_value_y1971m02",
         "metric_value_y1971m03",
+    }
+
+
+async def _waiting_for_metric_value(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        found = await connection.execute(
+            text(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted "
+                "AND relation = 'metric_value'::regclass"
+            )
+        )
+        return int(found.scalar_one())
+
+
+async def test_loads_that_define_metrics_and_attach_months_at_once_take_turns(
+    partitioned: AsyncEngine, tmp_path: Path
+) -> None:
+    """Two loads, each defining a metric by its unit column and bringing a new month, started
+    while metric_value is held: each waits for it before it writes its definitions. One that
+    wrote them first would hold metric_definition against the other's attach (the partition's
+    foreign key locks it) while it waited for metric_value: a deadlock, one load failed."""
+    header = [*_HEADER, "unit"]
+    paths = [
+        write_file(
+            tmp_path,
+            metric,
+            "comma",
+            header,
+            [[*row[:2], metric, *row[3:], "EUR"] for row in _rows([month])],
+        )
+        for metric, month in (("visits_a", _MONTHS[0]), ("visits_b", _MONTHS[1]))
+    ]
+    async with partitioned.begin() as holder:
+        await holder.execute(text("LOCK TABLE metric_value IN SHARE UPDATE EXCLUSIVE MODE"))
+        loads = [asyncio.create_task(load(partitioned, IngestKind.METRICS, p)) for p in paths]
+        async with asyncio.timeout(60):
+            while await _waiting_for_metric_value(partitioned) < len(loads):
+                assert not any(task.done() for task in loads)
+                await asyncio.sleep(0.05)
+    reports = await asyncio.gather(*loads)
+    assert [report.changes for report in reports] == [RowChanges(new=3, changed=0, unchanged=0)] * 2
+    assert await _partition_of_rows(partitioned) == {
+        "metric_value_y1971m01": 3,
+        "metric_value_y1971m02": 3,
     }
