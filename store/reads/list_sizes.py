@@ -69,11 +69,11 @@ async def _partitioned_months(connection: AsyncConnection) -> int:
     """PostgreSQL: the months with values, counted partition by partition. On the partitioned
     table each step of the skip scan merges the month indexes of every partition (months x
     partitions probes, and a plan over all of them: 20-32 ms at 50 months). A month partition
-    holds the dates of its month only, and every writer stores a month's first day: a partition
-    whose earliest and latest dates are equal holds one month (two probes of its month index),
-    an empty one none; one with several dates (a value stored on another day) is skip-scanned.
-    The default partition, which holds the months without a partition of their own, is
-    skip-scanned (a table of its own: one probe per month it holds)."""
+    holds dates from its first day on, and every writer stores a month's first day: one probe
+    of its month index for its latest date says it all when that is its first day (one month)
+    or there is none (an empty partition); one with a later date too (a value stored on another
+    day) is skip-scanned. The default partition, which holds the months without a partition of
+    their own, is skip-scanned (a table of its own: one probe per month it holds)."""
     months = int(
         (
             await connection.execute(_distinct_dates(_partition(METRIC_DEFAULT_PARTITION)))
@@ -83,16 +83,12 @@ async def _partitioned_months(connection: AsyncConnection) -> int:
     if not partitions:
         return months
     quote = connection.dialect.identifier_preparer.quote
-    probes = ", ".join(
-        f"((SELECT min(effective_date) FROM {quote(p.name)}), "
-        f"(SELECT max(effective_date) FROM {quote(p.name)}))"
-        for p in partitions
-    )
-    ends: Any = (await connection.exec_driver_sql(f"VALUES {probes}")).all()
-    for partition, (earliest, latest) in zip(partitions, ends, strict=True):
-        if earliest is None:
+    probes = ", ".join(f"((SELECT max(effective_date) FROM {quote(p.name)}))" for p in partitions)
+    latest: Any = (await connection.exec_driver_sql(f"VALUES {probes}")).scalars().all()
+    for partition, date in zip(partitions, latest, strict=True):
+        if date is None:
             continue
-        if earliest == latest:
+        if date == partition.first:
             months += 1
         else:
             counted = await connection.execute(_distinct_dates(_partition(partition.name)))

@@ -19,8 +19,10 @@ from store.reads.list_sizes import STATEMENTS, list_sizes
 from store.tables import DEFINITION_TABLE, METRIC_TABLE, metric_partition_name, month_bounds
 from store.upsert import upsert
 
-_MONTHS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 1)).map(
-    lambda day: day.replace(day=1)
+# Three years: few enough months that values often share one (with another day, in one
+# partition), far enough apart that the skip scan steps over gaps.
+_MONTHS = st.sampled_from(
+    [dt.date(year, month, 1) for year in (1990, 2015, 2040) for month in range(1, 13)]
 )
 
 
@@ -131,9 +133,8 @@ async def test_the_months_are_counted_through_the_index(engine: AsyncEngine) -> 
 
 async def test_month_partitions_are_counted_one_probe_each(engine: AsyncEngine) -> None:
     """PostgreSQL: the months in partitions of their own are counted from each partition's
-    earliest and latest dates (two probes of its month index), never by a skip scan of the
-    partitioned table, whose every step probes every partition; an empty partition counts
-    no month."""
+    latest date (one probe of its month index), never by a skip scan of the partitioned table,
+    whose every step probes every partition; an empty partition counts no month."""
     if engine.dialect.name != "postgresql":
         pytest.skip("metric_value is partitioned on PostgreSQL only")
     await _define(engine)
@@ -152,15 +153,15 @@ async def test_month_partitions_are_counted_one_probe_each(engine: AsyncEngine) 
         assert (await list_sizes(connection))["months"] == 36
         event.remove(connection.sync_connection, "before_cursor_execute", record)
         (probes,) = [sql for sql in statements if sql.startswith("VALUES")]
-        # One pair of probes per month partition, the empty one included.
-        assert probes.count("SELECT min(effective_date)") == len(own) + 1
+        # One probe per month partition, the empty one included.
+        assert probes.count("SELECT max(effective_date)") == len(own) + 1
         plan = "\n".join(
             row[0] for row in (await connection.exec_driver_sql(f"EXPLAIN {probes}")).all()
         )
         # Each probe reads its partition's index from one end (the empty partition's may be
         # read whole instead: it has no page).
         scans = [line for line in plan.splitlines() if "Scan" in line and "VALUES" not in line]
-        assert len(scans) == 2 * (len(own) + 1), plan
+        assert len(scans) == len(own) + 1, plan
         for scan in scans:
             assert "Index Only Scan" in scan or "metric_value_y2031m01" in scan, plan
         # The skip scan reads the default partition alone (the months without a partition).
