@@ -116,6 +116,13 @@ def create_serving_engine(
     from this one (store/running/driver_pool.py)."""
     if make_url(database_url).get_backend_name() == "postgresql":
         milliseconds = max(1, round(statement_timeout * 1000))
+        # The default plan_cache_mode, on purpose: metric_value is partitioned by month, and a
+        # forced generic plan, though cheaper for the one-account read (0.10 against 0.22 ms of
+        # server CPU), locks every partition and its indexes at each execution (PostgreSQL 15
+        # locks before pruning): about 250 locks a read at 60 months, which fill the shared
+        # lock table (64 x max_connections by default) once a few dozen reads run at once over
+        # the years of a deployment, and make every read wait for a load that attaches a new
+        # month. A custom plan prunes when planned: one partition locked (docs/performance.md).
         connect_args: dict[str, Any] = {"server_settings": {"statement_timeout": str(milliseconds)}}
         if connect_timeout is not None:
             connect_args["timeout"] = connect_timeout

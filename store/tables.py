@@ -181,9 +181,15 @@ class MetricValue(SQLModel, table=True):
     # and the list sizes count the months by skipping from one month to the next: both walk
     # the month index. A read of some months of many entities probes each entity's months
     # through the entity-month index (the primary key would walk all of their months).
+    # On PostgreSQL the table is partitioned by month (one partition per month, named by
+    # `metric_partition_name`, and a default one for rows written outside a metric load): a
+    # load of new months fills tables of their own, indexes them once and attaches them, which
+    # checks the foreign key and the month in one query each instead of once per row; reads of
+    # one month touch one partition. SQLite has one table.
     __table_args__ = (
         Index("ix_metric_value_month_level", "effective_date", "level"),
         Index("ix_metric_value_entity_month", "level", "entity_id", "effective_date"),
+        {"postgresql_partition_by": "RANGE (effective_date)"},
     )
 
     level: str = Field(primary_key=True)
@@ -194,6 +200,28 @@ class MetricValue(SQLModel, table=True):
 
 
 METADATA = SQLModel.metadata
+
+# The partitions of metric_value on PostgreSQL: one per month, and the default one.
+METRIC_PARTITION_PREFIX = "metric_value_"
+METRIC_DEFAULT_PARTITION = "metric_value_default"
+
+
+def metric_partition_name(month: dt.date) -> str:
+    """The partition of metric_value that holds the month's values on PostgreSQL."""
+    return f"{METRIC_PARTITION_PREFIX}y{month.year:04d}m{month.month:02d}"
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    """The month's partition bounds: its first day, and the next month's (excluded)."""
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following
+
+
+def is_metric_partition(name: str) -> bool:
+    """Whether a table is one of metric_value's partitions (made by migrations and loads,
+    not declared in METADATA)."""
+    return name.startswith(METRIC_PARTITION_PREFIX)
 
 
 class PublishedMonth(SQLModel, table=True):

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from settings import normalize_database_url
 from store.engine import create_engine
 from store.migrate import migrate
+from store.month_partitions import month_partitions
 from store.running import shielded
 from store.tables import METADATA
 
@@ -67,17 +68,46 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
 
 
+# The most month partitions dropped in one transaction: each holds about six locks (its table,
+# indexes, TOAST table) until the commit, in a lock table that every database of the server
+# shares (64 x max_connections entries by default).
+_DROPPED_AT_ONCE = 50
+
+
+async def _empty_postgres(engine: AsyncEngine) -> None:
+    """The database as the migrations build it, without rows: what a test on PostgreSQL starts
+    from. TRUNCATE empties metric_value's month partitions but keeps them, and a freshly
+    migrated database has none (only the default one): left in place they would pile up over
+    a run (hundreds, from tests that load many months), TRUNCATE would rebuild and sync every
+    one of their indexes before each test, and a test's load would find its months already
+    attached. So the partitions that loads attached are dropped first."""
+    while True:
+        async with engine.begin() as connection:
+            # A connection that an earlier test leaked inside a transaction would make these
+            # statements wait forever: fail this test with a reason instead.
+            await connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+            partitions = await month_partitions(connection)
+            if not partitions:
+                break
+            dropped = ", ".join(p.name for p in partitions[:_DROPPED_AT_ONCE])
+            await connection.execute(text(f"DROP TABLE {dropped}"))
+    # metric_value first: a load locks it before it locks metric_definition (to attach a
+    # partition, whose foreign key needs that), so TRUNCATE, which locks the tables in the
+    # order given, must not hold metric_definition while it waits for a load's metric_value.
+    tables = ["metric_value"] + [
+        table.name for table in METADATA.sorted_tables if table.name != "metric_value"
+    ]
+    async with engine.begin() as connection:
+        await connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+        await connection.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+
+
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """A migrated, empty database."""
     engine = create_engine(database_url)
     if engine.dialect.name == "postgresql":
-        tables = ", ".join(table.name for table in METADATA.sorted_tables)
-        async with engine.begin() as connection:
-            # A connection that an earlier test leaked inside a transaction would make
-            # TRUNCATE wait forever: fail this test with a reason instead.
-            await connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
-            await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+        await _empty_postgres(engine)
     else:
         await migrate(engine)
     yield engine

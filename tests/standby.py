@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from store.engine import create_engine
 
@@ -181,12 +181,39 @@ async def _drop_slots(primary_url: str, *, own: bool) -> None:
             for slot in list(slots):
                 mine = slot == _slot_name()
                 if (own and mine) or (not own and not mine and not _alive(slot)):
-                    await connection.execute(
-                        text("SELECT pg_drop_replication_slot(:slot)"), {"slot": slot}
-                    )
+                    await _drop_slot(connection, slot)
             await connection.commit()
     finally:
         await engine.dispose()
+
+
+async def _drop_slot(connection: AsyncConnection, slot: str) -> None:
+    """Drop a slot, stopping its stream first: the standby of a run that was killed (a
+    timeout) outlives it and keeps streaming through its slot, which PostgreSQL refuses to drop
+    while it is in use. The orphan standby, reconnecting a few seconds later, finds no slot."""
+    for _ in range(50):
+        active = await connection.scalar(
+            text(
+                "SELECT active_pid, pg_terminate_backend(active_pid) FROM pg_replication_slots"
+                " WHERE slot_name = :slot AND active_pid IS NOT NULL"
+            ),
+            {"slot": slot},
+        )
+        if active is None:
+            await connection.execute(
+                text(
+                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                    " WHERE slot_name = :slot AND NOT active"
+                ),
+                {"slot": slot},
+            )
+            if not await connection.scalar(
+                text("SELECT count(*) FROM pg_replication_slots WHERE slot_name = :slot"),
+                {"slot": slot},
+            ):
+                return
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"the replication slot {slot} stays in use")
 
 
 def _alive(slot: str) -> bool:

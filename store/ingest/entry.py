@@ -219,6 +219,7 @@ async def _ingest_staged(
                 _reject(path, problems, reader)
             plan = validator.plan(matcher.present)
             progress.start(f"Writing {path.name}", total=plan.total_rows + stage.rows)
+            await stage.lock_for_writes()
             written = await write_plan_on(connection, plan, progress=progress)
             changes = await stage.write_if_all_new()
             if changes is None:

@@ -1,13 +1,27 @@
 """The largest size of each list the store holds: what the query cost estimates multiply
 (schema/limits.py's ListSizes; the server refreshes them, server/list_sizes.py).
 
-Each size is one aggregate statement; all of them run in one read."""
+Each size is one aggregate statement (the months on PostgreSQL: a few, partition by
+partition); all of them run in one read."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, FromClause, Select, func, select
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    FromClause,
+    Select,
+    TableClause,
+    column,
+    func,
+    select,
+    table,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store.month_partitions import month_partitions
 from store.tables import (
     ACCOUNT_TABLE,
     APP_TABLE,
@@ -16,6 +30,7 @@ from store.tables import (
     CONTRACT_TABLE,
     DEFINITION_TABLE,
     INDUSTRY_TABLE,
+    METRIC_DEFAULT_PARTITION,
     METRIC_TABLE,
     QUARTER_SEGMENT_TABLE,
 )
@@ -28,13 +43,14 @@ def _largest_group(source: FromClause, *key: ColumnElement[object]) -> Select[in
     return select(func.coalesce(func.max(groups.c.n), 0))
 
 
-def _distinct_months() -> Select[int]:
-    """How many months have values, by a skip scan of the month index: each step asks for the
-    first month after the last one found (one index probe per month, whatever the number of
-    values), where count(DISTINCT ...) reads every entry of the table (seconds at ten million
-    values; neither database skips through an index on its own)."""
-    value = METRIC_TABLE.alias("value")
-    later = METRIC_TABLE.alias("later")
+def _distinct_dates(source: FromClause) -> Select[int]:
+    """How many months have values in `source` (metric_value or one of its partitions), by a
+    skip scan of its month index: each step asks for the first month after the last one found
+    (one index probe per month, whatever the number of values), where count(DISTINCT ...)
+    reads every entry of the table (seconds at ten million values; neither database skips
+    through an index on its own)."""
+    value = source.alias("value")
+    later = source.alias("later")
     start = select(func.min(value.c.effective_date).label("month")).cte("months", recursive=True)
     following = (
         select(func.min(later.c.effective_date))
@@ -43,6 +59,41 @@ def _distinct_months() -> Select[int]:
     )
     months = start.union_all(select(following).where(start.c.month.is_not(None)))
     return select(func.count(months.c.month))
+
+
+def _partition(name: str) -> TableClause:
+    return table(name, column("effective_date", Date))
+
+
+async def _partitioned_months(connection: AsyncConnection) -> int:
+    """PostgreSQL: the months with values, counted partition by partition. On the partitioned
+    table each step of the skip scan merges the month indexes of every partition (months x
+    partitions probes, and a plan over all of them: 20-32 ms at 50 months). A month partition
+    holds dates from its first day on, and every writer stores a month's first day: one probe
+    of its month index for its latest date says it all when that is its first day (one month)
+    or there is none (an empty partition); one with a later date too (a value stored on another
+    day) is skip-scanned. The default partition, which holds the months without a partition of
+    their own, is skip-scanned (a table of its own: one probe per month it holds)."""
+    months = int(
+        (
+            await connection.execute(_distinct_dates(_partition(METRIC_DEFAULT_PARTITION)))
+        ).scalar_one()
+    )
+    partitions = await month_partitions(connection)
+    if not partitions:
+        return months
+    quote = connection.dialect.identifier_preparer.quote
+    probes = ", ".join(f"((SELECT max(effective_date) FROM {quote(p.name)}))" for p in partitions)
+    latest: Any = (await connection.exec_driver_sql(f"VALUES {probes}")).scalars().all()
+    for partition, date in zip(partitions, latest, strict=True):
+        if date is None:
+            continue
+        if date == partition.first:
+            months += 1
+        else:
+            counted = await connection.execute(_distinct_dates(_partition(partition.name)))
+            months += int(counted.scalar_one())
+    return months
 
 
 def _count(source: FromClause) -> Select[int]:
@@ -63,7 +114,7 @@ STATEMENTS: dict[str, Select[int]] = {
     "contracts_per_company": _largest_group(CONTRACT_TABLE, _contract.company_id),
     "industries": _count(INDUSTRY_TABLE),
     "metric_definitions": _count(DEFINITION_TABLE),
-    "months": _distinct_months(),
+    "months": _distinct_dates(METRIC_TABLE),
     "benchmarks_per_month": _largest_group(COHORT_TABLE, COHORT_TABLE.c.month),
     "quarters_per_account": _largest_group(QUARTER_SEGMENT_TABLE, _quarter_segment.account_id),
     # A quarter segment is one account's quarter: the most of one app's quarter bounds who
@@ -80,7 +131,10 @@ STATEMENTS: dict[str, Select[int]] = {
 
 async def list_sizes(connection: AsyncConnection) -> dict[str, int]:
     """Every size by name, as the database holds it now."""
-    return {
-        name: int((await connection.execute(statement)).scalar_one())
-        for name, statement in STATEMENTS.items()
-    }
+    sizes: dict[str, int] = {}
+    for name, statement in STATEMENTS.items():
+        if name == "months" and connection.dialect.name == "postgresql":
+            sizes[name] = await _partitioned_months(connection)
+        else:
+            sizes[name] = int((await connection.execute(statement)).scalar_one())
+    return sizes
