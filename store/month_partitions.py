@@ -1,5 +1,5 @@
 """metric_value's month partitions on PostgreSQL as the catalog lists them: the ones loads
-attached (and migration 0009 made from stored values), with their months. Read from
+attached (and migration 0010 made from stored values), with their months. Read from
 pg_inherits and pg_class only, so it touches neither the partitions' rows nor their locks."""
 
 from __future__ import annotations

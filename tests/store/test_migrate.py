@@ -80,11 +80,11 @@ async def _stored(engine: AsyncEngine) -> tuple[list[tuple[Any, ...]], str]:
 
 
 async def test_partitioning_by_month_moves_stored_values_and_back(engine: AsyncEngine) -> None:
-    """Revision 0009 (metric_value partitioned by month on PostgreSQL, nothing on SQLite)
+    """Revision 0010 (metric_value partitioned by month on PostgreSQL, nothing on SQLite)
     keeps every stored value through the upgrade and the downgrade."""
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_migrate_to, "0008", down=True)
+            await connection.run_sync(_migrate_to, "0009", down=True)
             await connection.execute(
                 text(
                     "INSERT INTO metric_definition (name, unit, description, higher_is_better, "
@@ -112,7 +112,7 @@ async def test_partitioning_by_month_moves_stored_values_and_back(engine: AsyncE
                 )
                 assert found.scalar_one() == 30
         async with engine.begin() as connection:
-            await connection.run_sync(_migrate_to, "0008", down=True)
+            await connection.run_sync(_migrate_to, "0009", down=True)
         assert await _stored(engine) == flat
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")

@@ -6,8 +6,8 @@ copied into one indexed table paid a trigger and three index insertions. One par
 month that holds values, named metric_value_yYYYYmMM, and a default one for rows written
 outside a metric load (the demo, direct upserts).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04 21:55:00
 """
 
@@ -20,8 +20,8 @@ from alembic import op
 
 from store.tables import ExactDecimal
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -30,7 +30,7 @@ _COLUMNS = f"{_KEY}, value"
 
 
 def _create_metric_value(partitioned: bool) -> None:
-    """metric_value as revision 0008 left it, partitioned by month or not."""
+    """metric_value as revision 0009 left it, partitioned by month or not."""
     options: dict[str, Any] = (
         {"postgresql_partition_by": "RANGE (effective_date)"} if partitioned else {}
     )
