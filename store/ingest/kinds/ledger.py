@@ -30,10 +30,10 @@ from store.ingest.columns import ColumnSpec
 from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
+from store.ingest.kinds.export_plan import SkippedLines, export_plan
 from store.ingest.kinds.exports import (
     FileFormats,
     Occurrences,
-    Resegment,
     is_label_row,
     is_summary_row,
 )
@@ -89,8 +89,7 @@ class LedgerValidator:
         self._segment = segment
         self._formats = FileFormats()
         self._kept: list[_Kept] = []
-        self._skipped = 0
-        self._labels = 0
+        self._not_entries = SkippedLines()
         self._checked = 0
         self._without_direction = 0
         self._ids: dict[str, str] = {}
@@ -123,10 +122,10 @@ class LedgerValidator:
 
     def check(self, line: int, row: Row) -> list[str]:
         if is_summary_row(row) or self._party.is_total(row):
-            self._skipped += 1
+            self._not_entries.totals += 1
             return []
         if is_label_row(row):
-            self._labels += 1
+            self._not_entries.labels += 1
             return []
         text = row.get("kind")
         if text is not None and posts_nothing(text):
@@ -183,17 +182,9 @@ class LedgerValidator:
         if self._not_posted:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_posted.items())
             notes.append(f"Skipped lines whose voucher type posts nothing to a ledger: {skipped}")
-        if self._skipped:
-            notes.append(f"Skipped {self._skipped} total or balance lines")
-        if self._labels:
-            notes.append(f"Skipped {self._labels} lines of column names (`Amount` under `Debit`)")
-        return WritePlan(
-            writes=[*self._customers.writes(), entries],
-            rows=len(self._kept),
-            created=self._customers.created(),
-            notes=notes,
-            before=self._customers.before(),
-            after=Resegment(self._customers.affected_apps, self._segment),
+        notes.extend(self._not_entries.notes())
+        return export_plan(
+            self._customers, self._segment, entries, rows=len(self._kept), notes=notes
         )
 
 

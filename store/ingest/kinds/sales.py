@@ -32,10 +32,10 @@ from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
+from store.ingest.kinds.export_plan import SkippedLines, export_plan
 from store.ingest.kinds.exports import (
     FileFormats,
     Occurrences,
-    Resegment,
     is_label_row,
     is_summary_row,
 )
@@ -116,8 +116,7 @@ class SalesValidator:
         self._formats = FileFormats()
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
-        self._skipped = 0
-        self._labels = 0
+        self._not_entries = SkippedLines()
         # Customer ids as the accounts' dict holds them, so kept lines share the strings.
         self._ids: dict[str, str] = {}
         # A side column by name comes first; then a type column (`Type`) that holds only Dr
@@ -234,12 +233,12 @@ class SalesValidator:
         if is_summary_row(row):
             self._end_voucher()
             self._last_kept = 0
-            self._skipped += 1
+            self._not_entries.totals += 1
             return []
         if is_label_row(row):
             self._end_voucher()
             self._last_kept = 0
-            self._labels += 1
+            self._not_entries.labels += 1
             return []
         if row.get("date") is None:
             voucher = self._voucher
@@ -336,18 +335,8 @@ class SalesValidator:
         if self._not_sales:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_sales.items())
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
-        if self._skipped:
-            notes.append(f"Skipped {self._skipped} total or balance lines")
-        if self._labels:
-            notes.append(f"Skipped {self._labels} lines of column names (`Amount` under `Debit`)")
-        return WritePlan(
-            writes=[*self._customers.writes(), lines],
-            rows=len(self._kept),
-            created=self._customers.created(),
-            notes=notes,
-            before=self._customers.before(),
-            after=Resegment(self._customers.affected_apps, self._segment),
-        )
+        notes.extend(self._not_entries.notes())
+        return export_plan(self._customers, self._segment, lines, rows=len(self._kept), notes=notes)
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:
