@@ -19,8 +19,8 @@ from typing import NamedTuple
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
 # The commonest written amounts, read without peeling: 12,345.67 and 12.345,67.
 _FAST_GROUPED = {
-    ".": (re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"), ","),
-    ",": (re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?"), "."),
+    ".": (re.compile(r"-?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"), ","),
+    ",": (re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"), "."),
 }
 _SIDE_SUFFIX = re.compile(r"(.*?)(?<![A-Za-z])\s*(dr|cr)\.?", re.IGNORECASE)
 _SIDE_PREFIX = re.compile(r"(dr|cr)\.?\s+(.*)", re.IGNORECASE)
@@ -31,7 +31,8 @@ _CURRENCY_SUFFIX = re.compile(r"\s*(?:[A-Za-z]{1,3}\.?|[^\w\s+\-(),.'])$")
 _GROUPING = {".": ",'\u00a0\u202f ", ",": ".'\u00a0\u202f "}
 # Western groups of three (1,234,567), or Indian groups of two before the last three (lakh
 # and crore: 12,34,567 and 1,23,45,678); a mix of both (123,45,678 or 1,23,456,789) is neither.
-_GROUPED = "{d}{{1,3}}(?:{g}{d}{{3}})+|{d}{{1,2}}(?:{g}{d}{{2}})+{g}{d}{{3}}"
+# No one groups digits after a leading zero: `0.125` and `0,125` are fractions, never thousands.
+_GROUPED = "(?!0){d}{{1,3}}(?:{g}{d}{{3}})+|(?!0){d}{{1,2}}(?:{g}{d}{{2}})+{g}{d}{{3}}"
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
 
@@ -124,15 +125,21 @@ def _evidence(number: str) -> DecimalMark | None:
     comma, point = number.rfind(","), number.rfind(".")
     if comma >= 0 and point >= 0:
         return DecimalMark.COMMA if comma > point else DecimalMark.POINT
+    # One separator before exactly three digits groups thousands or marks decimals, unless
+    # nothing but a zero stands before it (`0.125`: thousands are never grouped after a 0).
     if comma >= 0:
-        if number.count(",") == 1 and len(number) - comma - 1 != 3:
+        if number.count(",") == 1 and (len(number) - comma - 1 != 3 or _ungroupable(number)):
             return DecimalMark.COMMA
         return DecimalMark.POINT if number.count(",") > 1 else None
     if point >= 0:
         if number.count(".") > 1:
             return DecimalMark.COMMA
-        return DecimalMark.POINT if len(number) - point - 1 != 3 else None
+        return DecimalMark.POINT if len(number) - point - 1 != 3 or _ungroupable(number) else None
     return None
+
+
+def _ungroupable(number: str) -> bool:
+    return number.lstrip("+-")[:1] in ("0", ".", ",")
 
 
 class DecimalMarkEvidence:

@@ -186,10 +186,21 @@ _MONTH_NAMED = re.compile(r"([A-Za-z]{3,9})\.?[-/ .,']*(\d{4}|\d{2})")
 MONTH_EXAMPLES = "2024-03, Mar-2024, March 2024, 03/2024 or a date such as 2024-03-31"
 
 
+# A month is stored up to the first day of the next one (PostgreSQL keeps each month's values in
+# a partition bounded so), which Python's dates cannot write after December 9998.
+LAST_MONTH_YEAR = 9998
+
+
 def _month(year: int, month: int, text: str) -> dt.date:
     if not 1 <= month <= 12:
         raise BadDate(f"{text!r} is not a valid month: {month} is not a month number")
-    return dt.date(year, month, 1)
+    return _within_years(dt.date(year, month, 1) if 1 <= year <= 9999 else None, text)
+
+
+def _within_years(month: dt.date | None, text: str) -> dt.date:
+    if month is None or month.year > LAST_MONTH_YEAR:
+        raise BadDate(f"{text!r} is not a month between year 1 and {LAST_MONTH_YEAR}")
+    return month
 
 
 @lru_cache(maxsize=65536)
@@ -202,9 +213,9 @@ def parse_export_month(text: str, order: DateOrder = DateOrder.DAY_FIRST) -> dt.
     if match := _MONTH_NUMERIC.fullmatch(value):
         return _month(int(match[2]), int(match[1]), text)
     if (match := _MONTH_NAMED.fullmatch(value)) and match[1].lower() in _MONTH_NUMBERS:
-        return dt.date(_full_year(match[2]), _MONTH_NUMBERS[match[1].lower()], 1)
+        return _month(_full_year(match[2]), _MONTH_NUMBERS[match[1].lower()], text)
     try:
-        return parse_export_date(text, order).replace(day=1)
+        return _within_years(parse_export_date(text, order).replace(day=1), text)
     except BadDate as exc:
         if "is not a date:" in str(exc):
             raise BadDate(f"{text!r} is not a month: write it like {MONTH_EXAMPLES}") from None

@@ -180,6 +180,10 @@ def serve(
     # Every setting is checked here, so that a bad one is one line before any worker starts.
     settings = settings_or_exit()
     check_standby_urls(settings)
+    from settings.origins import keyless_refusal
+
+    if no_auth and (refusal := keyless_refusal(settings.cors_origins)):
+        raise fail(refusal)
 
     async def prepare(engine: AsyncEngine) -> None:
         if demo:

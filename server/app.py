@@ -48,6 +48,7 @@ from server.pages import GraphiQLPage, page_routes
 from server.persisted_queries import PersistedQueriesGraphQL
 from server.rate_limits import Admitted, RateLimiter
 from settings import Settings
+from settings.origins import keyless_refusal
 from store.engine import create_serving_engine
 from store.running import shielded
 from store.running.reader import close_readers, reader_for
@@ -156,6 +157,8 @@ def create_app(
     Without an engine it makes one (which connects on first use, in the server's own event
     loop) and disposes of it at shutdown. Without `require_keys` (`serve --no-auth`) every
     request is internal. Query and rate limits come with the settings."""
+    if not require_keys and (refusal := keyless_refusal(settings.cors_origins)):
+        raise ValueError(refusal)
     # Strawberry's view parses each request's Content-Type: once per distinct header instead.
     internals.install_content_type_parser(parse_content_type_once)
     schema = build_schema(

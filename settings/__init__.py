@@ -51,7 +51,7 @@ from analytics.cluster_count import DEFAULT_CLUSTERS, check_clusters
 from analytics.cohort import MIN_COHORT
 from analytics.credit import CreditPolicy
 from analytics.rfm import DEFAULT_RECENT_QUARTERS
-from settings.origins import parse_origins
+from settings.origins import keyless_refusal, parse_origins
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///profiling.db"
 # PostgreSQL connections a server process keeps: a request starts at most two reads at once,
@@ -272,8 +272,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         database_pool_size=env.whole("PROFILING_DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, minimum=1),
         access_log_sample=_access_log_sample(env),
         serve_no_auth=env.switch(SERVE_NO_AUTH_VARIABLE, default=False),
-        cors_origins=_cors_origins(env),
+        cors_origins=_checked_origins(env),
     )
+
+
+def _checked_origins(env: _Environment) -> tuple[str, ...]:
+    origins = _cors_origins(env)
+    if env.switch(SERVE_NO_AUTH_VARIABLE, default=False) and (refusal := keyless_refusal(origins)):
+        raise SettingsError(refusal)
+    return origins
 
 
 def _cors_origins(env: _Environment) -> tuple[str, ...]:

@@ -29,6 +29,20 @@ def parse_origins(given: str) -> tuple[str, ...]:
     return tuple(origins)
 
 
+def keyless_refusal(origins: tuple[str, ...]) -> str | None:
+    """Why these origins cannot be served when requests need no key (`serve --no-auth`).
+
+    --no-auth is for loopback so that only the user's own machine reads without a key; but the
+    browser runs on that machine, so `*` would let any page it opens, from any site, read
+    everything. Origins listed one by one are the user's own pages, trusted by name."""
+    if ANY_ORIGIN in origins:
+        return (
+            "PROFILING_CORS_ORIGINS=* is refused with --no-auth: any web page open in a browser "
+            "on this machine could read every account without a key; list your pages' origins"
+        )
+    return None
+
+
 def _origin(given: str) -> str:
     expected = "an origin such as https://app.example.com (scheme, host and port only)"
     split = urlsplit(given)

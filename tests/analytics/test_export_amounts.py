@@ -167,3 +167,30 @@ def test_with_a_decimal_comma_a_point_before_three_digits_groups_thousands() -> 
     assert parse_amount("1.234", DecimalMark.COMMA).value == Decimal("1234")
     assert parse_amount("1.234", DecimalMark.POINT).value == Decimal("1.234")
     assert parse_amount("1234", DecimalMark.COMMA).value == Decimal("1234")
+
+
+@pytest.mark.parametrize("text", ["0.125", "-0.125", "012.345", ".125"])
+def test_with_a_decimal_comma_no_thousands_are_grouped_after_a_leading_zero(text: str) -> None:
+    # `0.125` was read as 125 in a file whose `12,5` decided a decimal comma.
+    with pytest.raises(BadAmount, match="decimal comma"):
+        parse_amount(text, DecimalMark.COMMA)
+
+
+def test_a_fraction_after_a_zero_tells_the_decimal_mark() -> None:
+    assert infer_decimal_mark(["0.125"]) is DecimalMark.POINT
+    assert infer_decimal_mark(["0,125"]) is DecimalMark.COMMA
+    assert parse_amount("0,125", DecimalMark.COMMA).value == Decimal("0.125")
+    # A point needed anywhere wins, so `12,5` beside `0.125` is refused, not `0.125` misread.
+    assert infer_decimal_mark(["12,5", "0.125"]) is DecimalMark.POINT
+    with pytest.raises(BadAmount):
+        parse_amount("12,5", DecimalMark.POINT)
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("0.999"), places=3, allow_nan=False))
+def test_a_fraction_below_one_is_never_read_as_thousands(value: Decimal) -> None:
+    for text, mark in (
+        (f"{value:.3f}", DecimalMark.POINT),
+        (f"{value:.3f}".replace(".", ","), DecimalMark.COMMA),
+    ):
+        assert infer_decimal_mark([text]) is mark
+        assert parse_amount(text, mark).value == value

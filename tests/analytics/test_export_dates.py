@@ -132,7 +132,14 @@ def test_a_month_of_an_ambiguous_date_follows_the_files_order() -> None:
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("2024-13", "13 is not a month number"), ("Foo 2024", "is not a month: write it like")],
+    [
+        ("2024-13", "13 is not a month number"),
+        ("Foo 2024", "is not a month: write it like"),
+        # Year 0 does not exist, and December 9999's month has no first day after it to bound
+        # its partition: each was a traceback (ValueError, OverflowError) instead of a bad line.
+        *((text, "is not a month between year 1 and 9998") for text in ("0000-03", "Mar-0000")),
+        *((text, "is not a month between year 1 and 9998") for text in ("9999-12", "9999-12-15")),
+    ],
 )
 def test_what_is_not_a_month(text: str, reason: str) -> None:
     with pytest.raises(BadDate, match=reason):

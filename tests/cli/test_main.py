@@ -74,6 +74,15 @@ def test_refusals_exit_1_with_one_line(
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_serve_without_keys_refuses_every_origin(env: dict[str, str]) -> None:
+    # --no-auth keeps keyless reads on this machine, but the browser is on it too: with `*`, any
+    # site the user opens could read every account.
+    keyless = run("serve", "--no-auth", "--port", "1", env={**env, "PROFILING_CORS_ORIGINS": "*"})
+    assert keyless.returncode == 1
+    assert "refused with --no-auth" in keyless.stderr
+    assert len(keyless.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "reason"),
     [

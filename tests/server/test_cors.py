@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.app import create_app
 from server.cors import PREFLIGHT_MAX_AGE
-from settings import load_settings
+from settings import SettingsError, load_settings
 from store.keys import create_key
 from store.scope import Role
 from tests.api_client import TODAY
@@ -123,3 +123,19 @@ async def test_every_origin_when_the_setting_is_a_star(serve: Serve) -> None:
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert health.headers["access-control-allow-origin"] == "*"
+
+
+def test_no_key_and_every_origin_are_refused_together(engine: AsyncEngine) -> None:
+    keyless = {"PROFILING_TODAY": TODAY, "PROFILING_SERVE_NO_AUTH": "1"}
+    with pytest.raises(SettingsError, match="refused with --no-auth"):
+        load_settings({**keyless, "PROFILING_CORS_ORIGINS": "*"})
+    with pytest.raises(ValueError, match="refused with --no-auth"):
+        create_app(
+            settings=load_settings({"PROFILING_TODAY": TODAY, "PROFILING_CORS_ORIGINS": "*"}),
+            engine=engine,
+            require_keys=False,
+        )
+    # The user's own pages, named one by one, stay allowed.
+    assert load_settings({**keyless, "PROFILING_CORS_ORIGINS": FRONTEND}).cors_origins == (
+        FRONTEND,
+    )

@@ -87,6 +87,26 @@ async def test_every_bad_metric_row_is_reported_with_its_line(
     )
 
 
+async def test_months_outside_the_years_a_month_can_be_stored_in_are_bad_lines(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    # Year 0 raised ValueError while reading; December 9999 raised OverflowError on PostgreSQL,
+    # whose month partition ends on the next month's first day.
+    await seed_entities(engine, tmp_path)
+    problems = await rejected(
+        engine,
+        tmp_path,
+        IngestKind.METRICS,
+        "level,entity_id,metric_name,effective_date,value,unit\n"
+        "account,A1,revenue,2024-01-05,10,\n"
+        "account,A1,revenue,0000-03,10,\n"
+        "account,A1,revenue,Mar-0000,10,\n"
+        "account,A1,revenue,9999-12-15,10,\n",
+    )
+    assert lines(problems) == [3, 4, 5]
+    assert all("between year 1 and 9998" in problem.reason for problem in problems)
+
+
 async def test_all_reasons_of_one_row_are_given_together(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
