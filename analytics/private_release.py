@@ -69,6 +69,7 @@ from opendp.metrics import symmetric_distance
 from opendp.mod import Measurement, Transformation, enable_features
 
 from analytics.percentiles import PERCENTILES, round_percentile
+from analytics.plain_decimals import without_trailing_zeros
 
 enable_features("contrib")
 
@@ -513,4 +514,4 @@ def _decimal_within(value: float, lower: Decimal, upper: Decimal) -> Decimal:
             places = upper.quantize(_PLACES, rounding=ROUND_FLOOR)
         elif places < lower:
             places = lower.quantize(_PLACES, rounding=ROUND_CEILING)
-        return places.normalize()
+        return without_trailing_zeros(places)

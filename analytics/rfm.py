@@ -5,7 +5,8 @@
 - revenue: the sum of the quarter's amounts, exact: net of its returns.
 - profit: the sum of the quarter's profits, or None unless every line of the quarter has one
   (a partial sum would pass for the whole).
-- recency: days from the quarter's last purchase to the quarter's end.
+- recency: days from the quarter's last purchase to the quarter's end, or to the app's latest
+  sale for a quarter its sales do not reach the end of (the quarter not over yet).
 
 A line with a negative amount is a return (a credit note, a sales return voucher): it lowers
 the revenue and profit of its quarter, but it is not an order and its day is not a purchase,
@@ -47,9 +48,15 @@ class QuarterActivity:
     first_purchase: dt.date
     last_purchase: dt.date
 
-    @property
-    def recency_days(self) -> int:
-        return (self.quarter.last_day - self.last_purchase).days
+    def recency_days(self, latest_sale: dt.date | None = None) -> int:
+        """Days from the quarter's last purchase to its end, or to `latest_sale` (the app's
+        "now", as for days since the last purchase) when that comes first: a quarter not over
+        is measured to the present of the data, not to a day still to come. Every account of
+        the quarter is measured to the same day, so its clusters do not change."""
+        end = self.quarter.last_day
+        if latest_sale is not None and latest_sale < end:
+            end = latest_sale
+        return (end - self.last_purchase).days
 
 
 class _Totals:

@@ -6,6 +6,8 @@ import statistics
 from collections.abc import Callable, Sequence
 from decimal import Decimal, localcontext
 
+from analytics.plain_decimals import without_trailing_zeros
+
 AGGREGATIONS = ("sum", "mean", "median", "min", "max")
 # Means and medians of exact decimals are rounded to this many places: enough for any unit.
 _PLACES = Decimal("0.000001")
@@ -14,13 +16,13 @@ _PLACES = Decimal("0.000001")
 def _mean(values: Sequence[Decimal]) -> Decimal:
     with localcontext() as context:
         context.prec = 40
-        return (sum(values, Decimal(0)) / len(values)).quantize(_PLACES).normalize()
+        return without_trailing_zeros((sum(values, Decimal(0)) / len(values)).quantize(_PLACES))
 
 
 def _median(values: Sequence[Decimal]) -> Decimal:
     with localcontext() as context:
         context.prec = 40
-        return Decimal(statistics.median(values)).quantize(_PLACES).normalize()
+        return without_trailing_zeros(Decimal(statistics.median(values)).quantize(_PLACES))
 
 
 _AGGREGATE: dict[str, Callable[[Sequence[Decimal]], Decimal]] = {

@@ -161,7 +161,9 @@ async def _write(
 
 
 def _quarter_rows(
-    activities: dict[str, list[QuarterActivity]], options: SegmentOptions
+    activities: dict[str, list[QuarterActivity]],
+    options: SegmentOptions,
+    latest_sale: dt.date | None,
 ) -> list[Values]:
     """Each account's quarters with their clusters: K-means runs per quarter, on orders and,
     separately, on monetary value."""
@@ -188,7 +190,7 @@ def _quarter_rows(
                     activity.orders,
                     activity.revenue,
                     activity.profit,
-                    activity.recency_days,
+                    activity.recency_days(latest_sale),
                     is_profit,
                     frequency.ranks[index],
                     frequency_segments[index].value,
@@ -292,8 +294,8 @@ async def segment_app(
     )
     progress.start(f"Segmenting app {app}", total=total)
     activities = await _sales_activity(connection, app, progress)
-    quarter_rows = _quarter_rows(activities, options)
     profile_rows, latest_sale = _profile_rows(activities, options)
+    quarter_rows = _quarter_rows(activities, options, latest_sale)
     credit_rows, as_of = await _credit_rows(connection, app, options, progress)
 
     accounts_of_app = select(account.account_id).where(account.app_id == app)

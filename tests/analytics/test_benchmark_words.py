@@ -239,3 +239,24 @@ def test_an_insight_formats_its_numbers_for_its_locale() -> None:
     assert band_words(Band.TOP_10, locale="ar") == "in the top 10\u200e%\u200e"
     translated = band_words(Band.TOP_10, locale="de", gettext=lambda m: f"<{m}>")
     assert translated == "<in the top 10\xa0%>"
+
+
+@given(
+    st.lists(
+        st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False), min_size=1, max_size=9
+    ),
+    st.sampled_from(["sum", "mean", "median", "min", "max"]),
+)
+def test_roll_ups_are_written_without_an_exponent(values: list[Decimal], aggregation: str) -> None:
+    # The API writes a Decimal as str does: a mean of 100 and 100.00 was "1E+2".
+    text = str(roll_up(values, aggregation))
+    assert "E" not in text.upper()
+    assert Decimal(text) == roll_up(values, aggregation)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [(["100", "100.00"], "100"), (["33500000", "33500000.0"], "33500000"), (["1.5", "2"], "1.75")],
+)
+def test_means_of_whole_numbers_read_as_written(values: list[str], expected: str) -> None:
+    assert str(roll_up([Decimal(value) for value in values], "mean")) == expected

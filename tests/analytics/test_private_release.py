@@ -310,3 +310,12 @@ def test_bad_grid_requests_are_refused() -> None:
         with pytest.raises(ValueError, match=message) as error:
             call()
         _one_line(error)
+
+
+@pytest.mark.parametrize("aggregation", ["sum", "mean", "median"])
+def test_released_roll_ups_are_written_without_an_exponent(aggregation: str) -> None:
+    # A release of whole hundreds was normalized to "1E+2", and the API writes str(Decimal).
+    bounds = MetricBounds(Decimal(0), Decimal(100_000_000))
+    values = [Decimal(33_500_000)] * 40
+    released = private_roll_up(values, aggregation, bounds=bounds, epsilon=HUGE_EPSILON)
+    assert "E" not in str(released).upper()

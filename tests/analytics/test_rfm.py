@@ -31,7 +31,7 @@ def test_orders_are_distinct_invoices_and_lines_without_one() -> None:
     assert new.revenue == D("180.11")
     assert new.profit is None  # one line without a profit: no partial sum
     assert (new.first_purchase, new.last_purchase) == (dt.date(2024, 1, 5), dt.date(2024, 3, 2))
-    assert new.recency_days == 29
+    assert new.recency_days() == 29
 
 
 sale_lines = st.lists(
@@ -66,7 +66,24 @@ def test_quarters_add_up_to_the_lines(lines: list[SaleLine]) -> None:
         assert activity.profit == expected
         assert activity.last_purchase == max(line.sale_date for line in purchases)
         assert activity.first_purchase == min(line.sale_date for line in purchases)
-        assert 0 <= activity.recency_days <= 92
+        assert 0 <= activity.recency_days() <= 92
+
+
+def test_a_quarter_not_over_is_measured_to_the_latest_sale_not_to_its_end() -> None:
+    (current,) = quarterly_activity([SaleLine(dt.date(2026, 11, 8), "", D("5"), None)])
+    # 53 days to 2026-12-31 was a day still to come; the app's latest sale is "now".
+    assert current.recency_days(dt.date(2026, 11, 30)) == 22
+    assert current.recency_days(dt.date(2027, 2, 1)) == 53  # the quarter is over by then
+    assert current.recency_days() == 53
+
+
+@given(sale_lines, st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2025, 6, 30)))
+def test_recency_never_counts_past_the_latest_sale(lines: list[SaleLine], latest: dt.date) -> None:
+    for activity in quarterly_activity(lines):
+        if activity.last_purchase <= latest:
+            days = activity.recency_days(latest)
+            assert 0 <= days <= (latest - activity.last_purchase).days
+            assert days <= activity.recency_days()
 
 
 def test_monetary_value_is_profit_only_when_every_account_has_one() -> None:

@@ -136,7 +136,9 @@ async def test_profiles_and_credit_risks_of_accounts(
                 "monetarySegment": "HIGH_VALUE",
                 "frequencyCluster": 0,
                 "monetaryCluster": 5,
-                "recencyDays": 89,
+                # The app's sales end on 2024-04-02, this purchase's day: Q2 is not over by then,
+                # so it is measured to that day (it was 89, to 2024-06-30, a day still to come).
+                "recencyDays": 0,
                 "monetaryIsProfit": False,
             },
         ],
