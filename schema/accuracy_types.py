@@ -10,6 +10,7 @@ from decimal import Decimal
 import strawberry
 
 from analytics.private_accuracy import FigureAccuracy, describe
+from analytics.units import PERCENT, canonical_unit
 from resolvers.formatted_values import formatted_value
 
 ACCURACY_FIELD_DOC = (
@@ -77,11 +78,13 @@ class FigureAccuracyType:
     @strawberry.field(description="The accuracy in one plain English sentence.")  # type: ignore[untyped-decorator]
     def summary(self) -> str:
         width = self.found.half_width
-        unit_text = (
-            None
-            if width is None
-            else formatted_value(Decimal(repr(round(width, 2))), unit=self.unit, locale="en")
-        )
+        if width is None:
+            unit_text = None
+        elif canonical_unit(self.unit) == PERCENT:
+            # A margin of a percentage is in points: "±43.9%" reads as 43.9% of the value.
+            unit_text = f"{round(width, 2):g} percentage points"
+        else:
+            unit_text = formatted_value(Decimal(repr(round(width, 2))), unit=self.unit, locale="en")
         return describe(self.found, unit_text=unit_text)
 
 

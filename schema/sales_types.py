@@ -48,7 +48,9 @@ class QuarterSegment:
         "centroid."
     )
     recency_days: int = strawberry.field(
-        description="Days from the account's last purchase in the quarter to the quarter's end, or, for a quarter the app's sales do not reach the end of, to the app's latest sale (as daysSinceLastPurchase)."
+        description="Days from the account's last purchase in the quarter to the quarter's end, "
+        "or, for a quarter the app's sales do not reach the end of, to the app's latest sale "
+        "(as daysSinceLastPurchase)."
     )
     monetary_is_profit: bool = strawberry.field(
         description="Whether monetarySegment ranks profit (true) or revenue (false)."

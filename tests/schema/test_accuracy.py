@@ -98,6 +98,9 @@ async def test_a_small_budget_makes_no_sentence_of_noise(
     (rollup,) = data["industry"]["metrics"]
     assert rollup["figureKind"] == "DIFFERENTIALLY_PRIVATE"
     assert rollup["accuracy"]["halfWidth"] > 0
+    # csat is a percentage: its margin is in points, not a share of the value ("±43.9%").
+    assert "percentage points of the exact value" in rollup["accuracy"]["summary"]
+    assert "%" not in rollup["accuracy"]["summary"].split("within")[1]
     assert rollup["informative"] is rollup["accuracy"]["informative"]
     summary = data["pulseReport"]["monthSummary"]
     assert NONE_INFORMATIVE in summary
