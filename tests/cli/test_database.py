@@ -7,7 +7,7 @@ import contextlib
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -268,12 +268,21 @@ def _shown(url: URL) -> str:
     ).render_as_string()
 
 
-@pytest.mark.postgres
-async def test_a_missing_postgres_database_is_created(server: URL) -> None:
+@contextlib.asynccontextmanager
+async def _absent_database(server: URL) -> AsyncIterator[tuple[str, URL, dict[str, str]]]:
+    """The name, URL and environment of a database the server does not have, dropped after
+    the test if it was created."""
     name = _unique("profiling_cli")
     url = server.set(database=name)
-    env = {**TODAY, "DATABASE_URL": url.render_as_string(hide_password=False)}
     try:
+        yield name, url, {**TODAY, "DATABASE_URL": url.render_as_string(hide_password=False)}
+    finally:
+        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+async def test_a_missing_postgres_database_is_created(server: URL) -> None:
+    async with _absent_database(server) as (name, url, env):
         first = run(*CREATES, env=env)
         assert first.returncode == 0, first.stderr
         assert _lines(first.stderr) == [
@@ -283,16 +292,11 @@ async def test_a_missing_postgres_database_is_created(server: URL) -> None:
         again = run("keys", "list", env=env)
         assert again.returncode == 0, again.stderr
         assert _lines(again.stderr) == [f"Database: {_shown(url)}"]
-    finally:
-        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.postgres
 async def test_reading_commands_create_no_postgres_database(server: URL) -> None:
-    name = _unique("profiling_cli")
-    url = server.set(database=name)
-    env = {**TODAY, "DATABASE_URL": url.render_as_string(hide_password=False)}
-    try:
+    async with _absent_database(server) as (name, url, env):
         listed = run("keys", "list", env=env)
         published = run("publish", "--month", "2024-01", env=env)
         assert listed.returncode == 0, listed.stderr
@@ -313,8 +317,6 @@ async def test_reading_commands_create_no_postgres_database(server: URL) -> None
         finally:
             await engine.dispose()
         assert found == 0
-    finally:
-        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.postgres
