@@ -5,6 +5,10 @@ entry (`Sales Account`, `HDFC Bank`, `Cash`, `Output CGST @9%`), never a custome
 Tally Prime titles the report `Ledger: Sharma Electricals`; Tally ERP 9 prints the party's
 name on the line above `Ledger Account`; a workbook may put the label and the name in two
 cells (`Party | Sharma Electricals`).
+
+A Day Book is the other way round: all vouchers of a period, a party per line, and its
+`Particulars` name the customer of a sale or a receipt, or `Cash`, a bank or a sales ledger
+where the voucher names no customer (a cash sale, a bank deposit). Its title says so.
 """
 
 from __future__ import annotations
@@ -36,6 +40,11 @@ _GROUPS = frozenset(
         *("sales accounts", "purchase accounts", "duties & taxes", "duties and taxes"),
         *("all ledgers", "all accounts", "group summary", "group vouchers"),
     )
+)
+# The names of a Day Book in its title (Tally Prime and ERP 9 print `Day Book`; others add
+# `Register` or write it in one word).
+_DAY_BOOKS = frozenset(
+    normalize(name) for name in ("day book", "daybook", "day book register", "daybook register")
 )
 # The line under the party's name in Tally ERP 9's printed ledger.
 _ACCOUNT_HEADING = frozenset(normalize(text) for text in ("ledger account", "ledger a/c"))
@@ -102,6 +111,12 @@ def title_party(lines: Sequence[Sequence[str]]) -> str | None:
             return _party(previous[0])
         previous = cells
     return None
+
+
+def is_day_book(lines: Sequence[Sequence[str]]) -> bool:
+    """Whether a report's title lines say it is a Day Book (a line, or its first cell, is
+    `Day Book`), whose lines each name their own party."""
+    return any((cells := _cells(line)) and normalize(cells[0]) in _DAY_BOOKS for line in lines)
 
 
 def is_contra_ledger(name: str) -> bool:

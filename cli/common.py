@@ -6,9 +6,12 @@ the settings, SQLAlchemy, Alembic and Rich come in only when a command needs the
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import tempfile
 from collections.abc import Awaitable, Callable
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import typer
@@ -62,14 +65,22 @@ def check_standby_urls(settings: Settings) -> None:
             raise fail(str(exc)) from None
 
 
-def run_on_database(settings: Settings, job: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+def run_on_database(
+    settings: Settings, job: Callable[[AsyncEngine], Awaitable[T]], *, create: bool = True
+) -> T:
     """Say which database, create it if it is missing, migrate it, then run one job on it, in
-    a loop of its own. A database that cannot be used is one line and exit status 1."""
+    a loop of its own. A database that cannot be used is one line and exit status 1.
+
+    A command that changes nothing in an empty database (it reads, or writes only from data
+    already there: `keys list`, `publish`) passes `create=False`: a database that does not
+    exist yet is then not created, and the job answers as on an empty one (a database
+    migrated in a temporary folder, removed afterwards), so that asking leaves nothing
+    behind."""
     import asyncio
 
     from store.engine import DatabaseUnavailable, create_engine, parse_database_url, shown_url
     from store.migrate import migrate
-    from store.provision import check_sqlite, explain, provision, sqlite_is_new
+    from store.provision import check_sqlite, explain, is_missing, provision, sqlite_is_new
 
     try:
         url = parse_database_url(settings.database_url)
@@ -81,20 +92,28 @@ def run_on_database(settings: Settings, job: Callable[[AsyncEngine], Awaitable[T
         say(f"Database: {shown_url(url)}")
         raise fail(str(exc)) from None
     new = sqlite_is_new(url)
-    say(f"Database: {shown_url(url)}" + (" (it does not exist yet: creating it)" if new else ""))
+    said = "creating it" if create else "read as empty, not created"
+    say(f"Database: {shown_url(url)}" + (f" (it does not exist yet: {said})" if new else ""))
     connecting = True
 
     async def main() -> T:
         nonlocal connecting
-        if await provision(url):
-            say(f'Created the database "{url.database}": it did not exist')
-        engine = create_engine(settings.database_url)
-        try:
-            await migrate(engine)
-            connecting = False
-            return await job(engine)
-        finally:
-            await engine.dispose()
+        with contextlib.ExitStack() as stack:
+            database_url = settings.database_url
+            if not create and (new or await is_missing(url)):
+                if not new:
+                    say(f'The database "{url.database}" does not exist yet: {said}')
+                folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="profiling-"))
+                database_url = f"sqlite+aiosqlite:///{Path(folder) / 'empty.db'}"
+            elif await provision(url):
+                say(f'Created the database "{url.database}": it did not exist')
+            engine = create_engine(database_url)
+            try:
+                await migrate(engine)
+                connecting = False
+                return await job(engine)
+            finally:
+                await engine.dispose()
 
     try:
         return asyncio.run(main())

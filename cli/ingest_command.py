@@ -159,5 +159,5 @@ def ingest(
     except (SQLAlchemyError, OSError) as exc:
         # The driver's message can run over many lines; the first says what happened.
         first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise _fail(f"cannot load {file.name}: {first_line}") from exc
+        raise _fail(f"cannot load {file}: {first_line}") from exc
     _print_report(report)

@@ -80,7 +80,7 @@ def list_() -> None:
     from store.keys import list_keys
 
     settings = settings_or_exit()
-    records = run_on_database(settings, list_keys)
+    records = run_on_database(settings, list_keys, create=False)
     table = Table("id", "name", "role", "app", "account", "created", "revoked")
     for record in records:
         table.add_row(
@@ -107,7 +107,7 @@ def revoke(key_id: Annotated[str, typer.Argument(help="The id shown by `keys lis
         await revoke_key(engine, key_id=key_id)
 
     try:
-        run_on_database(settings, job)
+        run_on_database(settings, job, create=False)
     except KeyRefused as exc:
         raise fail(str(exc)) from None
     typer.echo(f"Revoked key {key_id}")

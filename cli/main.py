@@ -329,7 +329,8 @@ def segment(
             except KeptOptionsConflict as exc:  # nothing is kept: the transaction rolls back
                 raise fail(str(exc)) from None
 
-    results = run_on_database(settings, job)
+    # Without data there is nothing to recompute, nor any app to keep options for.
+    results = run_on_database(settings, job, create=False)
     if reset:
         say(
             "Options forgotten: "
@@ -380,7 +381,8 @@ def publish(
             )
 
     try:
-        result = run_on_database(settings, job)
+        # A month with nothing to publish writes nothing: a new database is not created for it.
+        result = run_on_database(settings, job, create=False)
     except PublishRefused as exc:
         raise fail(str(exc)) from None
     action = "Published" if result.revision == 1 else f"Revised (revision {result.revision})"

@@ -100,7 +100,11 @@ def slides(
             return await fetch(client)
 
     try:
-        deck = asyncio.run(remote(url)) if url is not None else run_on_database(settings, local)
+        deck = (
+            asyncio.run(remote(url))
+            if url is not None
+            else run_on_database(settings, local, create=False)
+        )
     except DeckError as exc:
         raise fail(str(exc)) from None
     presentation = build_presentation(deck)

@@ -58,6 +58,20 @@ async def provision(url: URL) -> bool:
     return True
 
 
+async def is_missing(url: URL) -> bool:
+    """Whether the database does not exist yet: a SQLite file that is not there, a PostgreSQL
+    database the server does not have. Creates nothing."""
+    if url.get_backend_name() == "sqlite":
+        return sqlite_is_new(url)
+    try:
+        await _connect_once(url)
+    except DBAPIError as exc:
+        if _sqlstate(exc) != _MISSING_DATABASE:
+            raise
+        return True
+    return False
+
+
 def check_sqlite(url: URL) -> None:
     """Refuse a SQLite database whose folder is missing or read-only, or a read-only file."""
     if url.get_backend_name() != "sqlite":

@@ -65,7 +65,7 @@ def read_account_mapping(path: Path) -> AccountMapping:
     try:
         table_file = open_table_file(path)
     except FileRejected as exc:
-        raise FileRejected(f"{path.name} (--accounts): {exc}") from exc
+        raise FileRejected(f"{path} (--accounts): {exc}") from exc
     reader = TableReader(table_file, ColumnMatcher(_COLUMNS), NoProgress())
     parties: dict[str, MappedParty] = {}
     problems: list[RowProblem] = []
@@ -96,8 +96,8 @@ def read_account_mapping(path: Path) -> AccountMapping:
                     )
                 )
     except FileRejected as exc:
-        raise FileRejected(f"{path.name} (--accounts): {exc}") from exc
+        raise FileRejected(f"{path} (--accounts): {exc}") from exc
     problems.extend(reader.problems)
     return AccountMapping(
-        file_name=path.name, parties=parties, rows_read=reader.rows_read, problems=problems
+        file_name=str(path), parties=parties, rows_read=reader.rows_read, problems=problems
     )

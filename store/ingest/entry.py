@@ -79,7 +79,7 @@ async def ingest_file(
         return await _ingest(engine, kind=kind, path=path, options=options, progress=progress)
     except FileRejected as exc:
         # Said once here rather than in every message: which file it was.
-        raise FileRejected(f"{path.name}: {exc}") from exc
+        raise FileRejected(f"{path}: {exc}") from exc
 
 
 async def _ingest(
@@ -135,13 +135,13 @@ async def _ingest(
 
     if isinstance(validator, ScansFirst):
         # How dates and amounts are written is decided from the whole file, read once more.
-        progress.start(f"Scanning {path.name}", total=table_file.size)
+        progress.start(f"Scanning {path}", total=table_file.size)
         for _line, row in TableReader(table_file, matcher, progress):
             validator.observe(row)
         validator.formats_known(matcher.mapping)
     reader = TableReader(table_file, matcher, progress)
     problems: list[RowProblem] = []
-    progress.start(f"Reading {path.name}", total=table_file.size)
+    progress.start(f"Reading {path}", total=table_file.size)
     # The hot loop of a million-row file: keep it to one call per row.
     check = validator.check
     for line, row in reader:
@@ -152,14 +152,14 @@ async def _ingest(
     problems.extend(validator.finish())
     if problems:
         raise IngestRejected(
-            file_name=path.name,
+            file_name=str(path),
             problems=_one_per_line(problems),
             rows_read=reader.rows_read,
             columns=matcher.mapping if loader.guess_columns is not None else None,
         )
 
     plan = validator.plan(matcher.present)
-    progress.start(f"Writing {path.name}", total=plan.total_rows)
+    progress.start(f"Writing {path}", total=plan.total_rows)
     written = await write_plan(engine, plan, progress=progress)
     return _report(
         kind, table_file, reader, matcher, plan, written, rows=plan.rows, changes=written.changes
@@ -187,7 +187,7 @@ async def _ingest_staged(
     async with engine.begin() as connection:
         stage = await MetricStage.create(connection)
         try:
-            progress.start(f"Reading {path.name}", total=table_file.size)
+            progress.start(f"Reading {path}", total=table_file.size)
             check = validator.check
             staged = validator.staged
             for block in reader.blocks(STAGE_CHUNK_ROWS):
@@ -218,7 +218,7 @@ async def _ingest_staged(
                 problems.extend(await stage.duplicates())
                 _reject(path, problems, reader)
             plan = validator.plan(matcher.present)
-            progress.start(f"Writing {path.name}", total=plan.total_rows + stage.rows)
+            progress.start(f"Writing {path}", total=plan.total_rows + stage.rows)
             await stage.lock_for_writes()
             written = await write_plan_on(connection, plan, progress=progress)
             changes = await stage.write_if_all_new()
@@ -246,7 +246,7 @@ class _ReadAgain(Exception):
 
 def _reject(path: Path, problems: list[RowProblem], reader: TableReader) -> NoReturn:
     raise IngestRejected(
-        file_name=path.name, problems=_one_per_line(problems), rows_read=reader.rows_read
+        file_name=str(path), problems=_one_per_line(problems), rows_read=reader.rows_read
     )
 
 
@@ -265,7 +265,7 @@ def _report(
     encoding = table_file.encoding_note()
     return IngestReport(
         kind=kind,
-        file_name=table_file.path.name,
+        file_name=str(table_file.path),
         file_format=table_file.describe(),
         rows_read=reader.rows_read,
         rows_written=rows,

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from analytics.ledger_titles import CONTRA_WORDS, QUALIFIERS, is_contra_ledger, title_party
+from analytics.ledger_titles import (
+    CONTRA_WORDS,
+    QUALIFIERS,
+    is_contra_ledger,
+    is_day_book,
+    title_party,
+)
 
 PERIOD = ["1-Apr-2024 to 31-Mar-2025"]
 COMPANY = ["Shree Ganesh Distributors Pvt. Ltd."]
@@ -33,6 +39,26 @@ COMPANY = ["Shree Ganesh Distributors Pvt. Ltd."]
 )
 def test_the_party_a_title_names(lines: list[list[str]], party: str | None) -> None:
     assert title_party(lines) == party
+
+
+@pytest.mark.parametrize(
+    ("lines", "day_book"),
+    [
+        ([COMPANY, ["Day Book"], PERIOD], True),
+        ([COMPANY, ["  DAY BOOK  "], PERIOD], True),
+        ([COMPANY, ["Daybook", "", ""], PERIOD], True),
+        ([COMPANY, ["Day Book Register"], PERIOD], True),
+        ([COMPANY, ["Ledger: Sharma Electricals"], PERIOD], False),
+        ([COMPANY, ["Sales Register"], PERIOD], False),
+        # A company's name that starts so is not the report's.
+        ([["Day Book Stationers Pvt. Ltd."], ["Sales Register"]], False),
+        ([], False),
+    ],
+)
+def test_a_day_book_by_its_title(lines: list[list[str]], day_book: bool) -> None:
+    assert is_day_book(lines) is day_book
+    # A Day Book names no party: its lines do.
+    assert day_book is False or title_party(lines) is None
 
 
 @pytest.mark.parametrize(

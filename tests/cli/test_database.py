@@ -7,7 +7,7 @@ import contextlib
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,9 @@ from store.engine import create_engine
 from tests.cli.test_main import PROFILING, _free_port, run
 
 TODAY = {"PROFILING_TODAY": "2024-03-10"}
+# A command that writes whatever the database holds, so creates a missing one (`keys list`
+# and the other commands that only read do not: test_reading_commands_create_no_database).
+CREATES = ("keys", "create", "--role", "public", "--name", "probe")
 
 
 def _lines(stderr: str) -> list[str]:
@@ -44,7 +47,7 @@ def test_a_new_sqlite_database_is_named_with_its_absolute_path_and_created(
 ) -> None:
     env = {**TODAY, "DATABASE_URL": "sqlite:///relative.db"}
     first = subprocess.run(
-        [PROFILING, "keys", "list"],
+        [PROFILING, *CREATES],
         env={**os.environ, **env},
         cwd=tmp_path,
         capture_output=True,
@@ -66,6 +69,52 @@ def test_a_new_sqlite_database_is_named_with_its_absolute_path_and_created(
         check=False,
     )
     assert _lines(again.stderr) == [expected]
+
+
+# Commands that change nothing in an empty database, with what they answer on one.
+READING_COMMANDS = (
+    (
+        ("publish", "--month", "2024-01"),
+        "error: no account-level metric values of accounts "
+        "with an industry in 2024-01: nothing to publish",
+    ),
+    (
+        ("publish", "--month", "2024-01", "--revise"),
+        "error: 2024-01 is not published yet: publish it without --revise",
+    ),
+    (("keys", "list"), None),
+    (("keys", "revoke", "nope"), "error: no active key 'nope'"),
+    (("segment",), None),
+    (("segment", "--app", "x"), "error: there is no app 'x'"),
+    (("slides", "--account", "A1", "--output", "deck.pptx"), "error: there is no account 'A1'"),
+)
+
+
+@pytest.mark.parametrize(("args", "answer"), READING_COMMANDS)
+def test_reading_commands_create_no_database(
+    tmp_path: Path, args: tuple[str, ...], answer: str | None
+) -> None:
+    # A user asking on a mistyped path, or before loading anything, gets the answer of an
+    # empty database, and no new file is left behind to be taken for theirs.
+    path = tmp_path / "new.db"
+    result = subprocess.run(
+        [PROFILING, *args],
+        env={**os.environ, **TODAY, "DATABASE_URL": f"sqlite:///{path}"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert _lines(result.stderr)[0] == (
+        f"Database: sqlite+aiosqlite:///{path} (it does not exist yet: read as empty, not created)"
+    )
+    if answer is None:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert_refused(result, answer.removeprefix("error: "))
+        assert _lines(result.stderr)[-1] == answer
+    assert sorted(tmp_path.iterdir()) == []
 
 
 def test_every_database_command_says_which_database_first(tmp_path: Path) -> None:
@@ -133,14 +182,14 @@ def test_a_read_only_database_file_is_one_line(tmp_path: Path) -> None:
         folder = tmp_path / "data"
         folder.mkdir()
         url = f"sqlite:///{folder / 'profiling.db'}"
-        assert run("keys", "list", env={**TODAY, "DATABASE_URL": url}).returncode == 0
+        assert run(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
         (folder / "profiling.db").chmod(0o444)
         result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
         assert_refused(result, "is read-only")
         return
     with _tmpfs(tmp_path / "data", "size=4m") as folder:
         url = f"sqlite:///{folder / 'profiling.db'}"
-        assert run("keys", "list", env={**TODAY, "DATABASE_URL": url}).returncode == 0
+        assert run(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
         result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
     assert_refused(result, "is read-only")
@@ -152,7 +201,7 @@ def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
     with _tmpfs(tmp_path / "small", "size=2m") as folder:
         url = f"sqlite:///{folder / 'profiling.db'}"
         # The schema fits; the demo's rows do not.
-        assert run("keys", "list", env={**TODAY, "DATABASE_URL": url}).returncode == 0
+        assert run(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
         result = run("demo", "--scale", "0.05", env={**TODAY, "DATABASE_URL": url})
     assert_refused(result, "is full")
 
@@ -219,13 +268,22 @@ def _shown(url: URL) -> str:
     ).render_as_string()
 
 
-@pytest.mark.postgres
-async def test_a_missing_postgres_database_is_created(server: URL) -> None:
+@contextlib.asynccontextmanager
+async def _absent_database(server: URL) -> AsyncIterator[tuple[str, URL, dict[str, str]]]:
+    """The name, URL and environment of a database the server does not have, dropped after
+    the test if it was created."""
     name = _unique("profiling_cli")
     url = server.set(database=name)
-    env = {**TODAY, "DATABASE_URL": url.render_as_string(hide_password=False)}
     try:
-        first = run("keys", "list", env=env)
+        yield name, url, {**TODAY, "DATABASE_URL": url.render_as_string(hide_password=False)}
+    finally:
+        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+async def test_a_missing_postgres_database_is_created(server: URL) -> None:
+    async with _absent_database(server) as (name, url, env):
+        first = run(*CREATES, env=env)
         assert first.returncode == 0, first.stderr
         assert _lines(first.stderr) == [
             f"Database: {_shown(url)}",
@@ -234,8 +292,31 @@ async def test_a_missing_postgres_database_is_created(server: URL) -> None:
         again = run("keys", "list", env=env)
         assert again.returncode == 0, again.stderr
         assert _lines(again.stderr) == [f"Database: {_shown(url)}"]
-    finally:
-        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+async def test_reading_commands_create_no_postgres_database(server: URL) -> None:
+    async with _absent_database(server) as (name, url, env):
+        listed = run("keys", "list", env=env)
+        published = run("publish", "--month", "2024-01", env=env)
+        assert listed.returncode == 0, listed.stderr
+        assert _lines(listed.stderr) == [
+            f"Database: {_shown(url)}",
+            f'The database "{name}" does not exist yet: read as empty, not created',
+        ]
+        assert published.returncode == 1
+        assert _lines(published.stderr)[-1].endswith("nothing to publish")
+        engine = create_engine(
+            server.set(database="postgres").render_as_string(hide_password=False)
+        )
+        try:
+            async with engine.connect() as connection:
+                found = await connection.scalar(
+                    text("SELECT count(*) FROM pg_database WHERE datname = :name"), {"name": name}
+                )
+        finally:
+            await engine.dispose()
+        assert found == 0
 
 
 @pytest.mark.postgres
@@ -244,7 +325,7 @@ async def test_a_role_that_may_not_create_it_is_told_how(server: URL) -> None:
     await _admin(server, f'CREATE ROLE "{role}" LOGIN NOCREATEDB')
     try:
         url = server.set(username=role, password=None, database=name)
-        result = run("keys", "list", env={**TODAY, "DATABASE_URL": url.render_as_string()})
+        result = run(*CREATES, env={**TODAY, "DATABASE_URL": url.render_as_string()})
         line = assert_refused(result, f'database "{name}" does not exist', "may not create it")
         assert f"createdb -h {server.host}" in line
         assert f"-O {role} {name}" in line

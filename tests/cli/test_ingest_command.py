@@ -55,7 +55,7 @@ def test_a_good_file_is_loaded_and_its_columns_shown(database: Path, tmp_path: P
     assert "Ignored columns: Notes" in result.stdout
     assert "Created apps: ksa" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == (
-        "accounts.csv (CSV, semicolon-separated): 1 rows read, 1 accounts written, "
+        f"{path} (CSV, semicolon-separated): 1 rows read, 1 accounts written, "
         "1 new apps, 1 new industries"
     )
     assert rows(database, "select account_id, app_id, industry_id from account") == [
@@ -73,7 +73,7 @@ def test_every_bad_row_is_listed_and_nothing_written(database: Path, tmp_path: P
     assert problems(result) == [
         "line 3: missing required value for name",
         "line 4: duplicate industry_id 'retail': line 2 has the same",
-        "industries.csv: 2 bad rows out of 3; nothing was written "
+        f"{path}: 2 bad rows out of 3; nothing was written "
         "(fix the listed lines and load the file again)",
     ]
     assert rows(database, "select * from industry") == []
@@ -87,7 +87,7 @@ def test_a_missing_column_is_one_line(database: Path, tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert problems(result) == [
-        "industries.csv: missing required column(s) industry_id, name; "
+        f"{path}: missing required column(s) industry_id, name; "
         "the file's columns are: 'id', 'label'"
     ]
 
@@ -198,7 +198,7 @@ def test_harmful_files_fail_in_one_line_without_a_traceback(database: Path, tmp_
         assert "Traceback" not in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
     assert problems(run(database, "sales", str(bomb))) == [
-        "bomb.xlsx: part xl/worksheets/sheet1.xml of the workbook declares a DTD (XML "
+        f"{bomb}: part xl/worksheets/sheet1.xml of the workbook declares a DTD (XML "
         "entities), which a workbook never needs: refused"
     ]
 
@@ -236,7 +236,7 @@ def test_a_refused_export_shows_the_columns_it_took(database: Path, tmp_path: Pa
         "line 2: amount 'Debit' is not an amount: write it like 1234.50 or 1,234.50",
         "Columns taken: date <- 'Date', customer <- 'Particulars', amount <- 'Value' "
         "(--column ROLE=COLUMN to change one)",
-        "register.csv: 1 bad row out of 2; nothing was written "
+        f"{path}: 1 bad row out of 2; nothing was written "
         "(fix the listed lines and load the file again)",
     ]
 
@@ -282,3 +282,32 @@ def test_a_day_book_says_how_its_parties_linked_and_a_mapping_settles_a_shared_n
         ("Gupta Traders Pvt. Ltd.", 1),
         ("SE-2", 2),
     ]
+
+
+def test_every_message_names_the_file_as_it_was_given(
+    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Monthly exports saved under one name in a folder a month: only the folder tells them
+    # apart, so each message names the file as typed, relative or absolute.
+    monkeypatch.chdir(tmp_path)
+    for month, amount in (("april", "100.00"), ("may", "1OO.00"), ("june", "")):
+        Path(month).mkdir()
+        header = "Date,Party,Amount" if amount else "When,Who"
+        Path(month, "Sales Register.csv").write_text(
+            f"Shree Ganesh Distributors\nSales Register\n{header}\n1-Apr-2025,Acme,{amount}\n",
+            encoding="utf-8",
+        )
+
+    loaded = run(database, "sales", "april/Sales Register.csv")
+    bad_row = run(database, "sales", "may/Sales Register.csv")
+    no_columns = run(database, "sales", str(tmp_path / "june" / "Sales Register.csv"))
+
+    assert loaded.exit_code == 0, loaded.output
+    assert loaded.stdout.splitlines()[0] == "Columns of april/Sales Register.csv:"
+    assert loaded.stdout.splitlines()[-1].startswith("april/Sales Register.csv (CSV, comma-")
+    assert bad_row.exit_code == 1
+    assert problems(bad_row)[-1].startswith("may/Sales Register.csv: 1 bad row out of 1;")
+    assert no_columns.exit_code == 1
+    assert problems(no_columns)[0].startswith(
+        f"{tmp_path}/june/Sales Register.csv: found no column for"
+    )

@@ -42,7 +42,7 @@ def test_the_ledger_of_one_customer_creates_no_contra_accounts(
     refused = run(database, "ledger", str(untitled), "--app", "acme")
     assert refused.exit_code == 1
     [line] = problems(refused)
-    assert line.startswith("Ledger Sharma.csv: line 8: 'Sales Account' is a sales, bank, cash")
+    assert line.startswith(f"{untitled}: line 8: 'Sales Account' is a sales, bank, cash")
     assert "--party NAME" in line
 
     named = run(database, "ledger", str(untitled), "--app", "acme", "--party", "Sharma Electricals")

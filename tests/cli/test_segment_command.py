@@ -49,7 +49,7 @@ def test_ingest_prints_what_it_took_for_what(database: Path, loaded: Path) -> No
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[:5] == [
-        "Columns of sales.csv:",
+        f"Columns of {loaded}:",
         "  date <- Date",
         "  customer <- Party",
         "  invoice <- Bill No",
@@ -62,7 +62,7 @@ def test_ingest_prints_what_it_took_for_what(database: Path, loaded: Path) -> No
         "Segments of app ksa: 2 accounts with sales over 2 quarters, 0 with ledger entries" in lines
     )
     assert lines[-1] == (
-        "sales.csv (CSV, semicolon-separated, header on line 2): 3 rows read, nothing written, "
+        f"{loaded} (CSV, semicolon-separated, header on line 2): 3 rows read, nothing written, "
         "3 sale lines unchanged"
     )
     assert rows(database, "select account_id, app_id from account order by 1") == [

@@ -8,14 +8,13 @@ becomes a real account when an accounts file loads its id (store/ingest/kinds/pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from store.ingest.cell_formats import ScannedFormats
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
@@ -31,6 +30,7 @@ from store.ingest.kinds.base import (
     table_write,
 )
 from store.ingest.kinds.industry_cells import IndustryCells, stored_industries
+from store.ingest.kinds.scanned_cells import ScansCells
 from store.ingest.kinds.total_rows import TotalRows
 from store.ingest.plan import CompareBy, WriteMode, WritePlan
 from store.ingest.progress import IngestProgress
@@ -56,7 +56,7 @@ _OPTIONAL_COLUMNS = {
 _parse_is_key_account = partial(parse_bool, column="is_key_account")
 
 
-class AccountsValidator:
+class AccountsValidator(ScansCells):
     def __init__(
         self,
         *,
@@ -74,17 +74,9 @@ class AccountsValidator:
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
         # Numbers as the file writes them (`1,200`), decided from the whole file.
-        self._scan = ScannedFormats(numbers=("n_employees",))
+        super().__init__(numbers=("n_employees",))
+        self._n_employees = self._counts("n_employees")
         self._totals = TotalRows(("account_id", "name"), self._accounts)
-
-    def observe(self, row: Row) -> None:
-        self._scan.observe(row)
-
-    def formats_known(self, _columns: Mapping[str, str]) -> None:
-        self._scan.formats_known()
-
-    def _n_employees(self, text: str) -> int:
-        return self._scan.formats.count(text, "n_employees")
 
     def _app(self, app: str) -> str:
         if app not in self._apps:

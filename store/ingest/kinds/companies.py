@@ -6,12 +6,10 @@ accounts must be of that app; a company never moves to an account of another app
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from store.ingest.cell_formats import ScannedFormats
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
@@ -25,6 +23,7 @@ from store.ingest.kinds.base import (
     table_write,
 )
 from store.ingest.kinds.industry_cells import IndustryCells, stored_industries
+from store.ingest.kinds.scanned_cells import ScansCells
 from store.ingest.kinds.total_rows import TotalRows
 from store.ingest.plan import CompareBy, WritePlan
 from store.ingest.reading import Row
@@ -37,7 +36,7 @@ COLUMNS = ColumnSpec(
 _OPTIONAL_COLUMNS = {"industry": "industry_id", "n_employees": "n_employees"}
 
 
-class CompaniesValidator:
+class CompaniesValidator(ScansCells):
     def __init__(
         self,
         *,
@@ -53,17 +52,9 @@ class CompaniesValidator:
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
         # Numbers as the file writes them (`1,200`), decided from the whole file.
-        self._scan = ScannedFormats(numbers=("n_employees",))
+        super().__init__(numbers=("n_employees",))
+        self._n_employees = self._counts("n_employees")
         self._totals = TotalRows(("company_id", "name"), companies or {})
-
-    def observe(self, row: Row) -> None:
-        self._scan.observe(row)
-
-    def formats_known(self, _columns: Mapping[str, str]) -> None:
-        self._scan.formats_known()
-
-    def _n_employees(self, text: str) -> int:
-        return self._scan.formats.count(text, "n_employees")
 
     def check(self, line: int, row: Row) -> list[str]:
         if self._totals.skip(row):

@@ -7,12 +7,10 @@ must be of that app; a contract never moves to a company of another app.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from store.ingest.cell_formats import ScannedFormats
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.kinds.base import (
@@ -25,6 +23,7 @@ from store.ingest.kinds.base import (
     required,
     table_write,
 )
+from store.ingest.kinds.scanned_cells import ScansCells
 from store.ingest.kinds.total_rows import TotalRows
 from store.ingest.plan import CompareBy, WritePlan
 from store.ingest.reading import Row
@@ -37,7 +36,7 @@ COLUMNS = ColumnSpec(
 _OPTIONAL_COLUMNS = {"start_date": "start_date", "end_date": "end_date"}
 
 
-class ContractsValidator:
+class ContractsValidator(ScansCells):
     def __init__(
         self,
         *,
@@ -51,20 +50,10 @@ class ContractsValidator:
         self._rows: list[dict[str, Any]] = []
         self._lines = FirstLines()
         # Dates as the file writes them (`01/04/2025`), their order decided from them all.
-        self._scan = ScannedFormats(dates=("start_date", "end_date"))
+        super().__init__(dates=("start_date", "end_date"))
+        self._start = self._dates("start_date")
+        self._end = self._dates("end_date")
         self._totals = TotalRows(("contract_id", "name"), contracts or {})
-
-    def observe(self, row: Row) -> None:
-        self._scan.observe(row)
-
-    def formats_known(self, _columns: Mapping[str, str]) -> None:
-        self._scan.formats_known()
-
-    def _start(self, text: str) -> dt.date:
-        return self._scan.formats.date(text, "start_date")
-
-    def _end(self, text: str) -> dt.date:
-        return self._scan.formats.date(text, "end_date")
 
     def check(self, line: int, row: Row) -> list[str]:
         if self._totals.skip(row):

@@ -30,6 +30,7 @@ from store.ingest.columns import ColumnSpec
 from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
+from store.ingest.kinds.export_party import ExportParty
 from store.ingest.kinds.export_plan import SkippedLines, export_plan
 from store.ingest.kinds.exports import (
     FileFormats,
@@ -37,7 +38,6 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
-from store.ingest.kinds.ledger_party import LedgerParty
 from store.ingest.kinds.parties import Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
@@ -45,7 +45,7 @@ from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
 # The ledger of one customer has no party column: its title or --party names the party, and
-# `LedgerParty` refuses a file where nothing does.
+# `ExportParty` refuses a file where nothing does.
 _FILE_ROLES = replace(
     LEDGER_ROLES, required=tuple(group for group in LEDGER_ROLES.required if group != ("customer",))
 )
@@ -82,10 +82,10 @@ class _LedgerRows:
 
 class LedgerValidator:
     def __init__(
-        self, *, customers: Parties, segment: SegmentOptions, party: LedgerParty | None = None
+        self, *, customers: Parties, segment: SegmentOptions, party: ExportParty | None = None
     ) -> None:
         self._customers = customers
-        self._party = party or LedgerParty(party=None, title=(), columns={})
+        self._party = party or ExportParty(party=None, title=(), columns={}, one_party=True)
         self._segment = segment
         self._formats = FileFormats()
         self._kept: list[_Kept] = []
@@ -105,6 +105,7 @@ class LedgerValidator:
     def formats_known(self, columns: Mapping[str, str]) -> None:
         self._formats.decide()
         self._customers.customer_column(columns.get("customer"))
+        self._party.customer_column(columns.get("customer"))
         self._side.decide()
 
     def _kind(self, text: str | None, side: Side | None, reasons: list[str]) -> EntryKind | None:
@@ -131,9 +132,11 @@ class LedgerValidator:
         if text is not None and posts_nothing(text):
             self._not_posted[text] = self._not_posted.get(text, 0) + 1
             return []
+        if self._party.skips(line, row):
+            return []
         self._checked += 1
         reasons: list[str] = []
-        customer = self._party.of(line, row)
+        customer = self._party.of(row)
         if customer is None:
             reasons.append("missing customer")
         formats = self._formats
@@ -189,7 +192,9 @@ class LedgerValidator:
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> LedgerValidator:
-    party = LedgerParty(party=options.party, title=options.title, columns=options.columns)
+    party = ExportParty(
+        party=options.party, title=options.title, columns=options.columns, one_party=True
+    )
     return LedgerValidator(
         customers=await load_parties(connection, options),
         segment=options.segment,

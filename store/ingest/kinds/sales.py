@@ -10,6 +10,10 @@ payments... are skipped, and a credit note without a side counts negative. Profi
 profit column, else the amount less the cost column, else unknown. A detailed register's
 item lines stand for their voucher's line (`store.ingest.kinds.vouchers`).
 
+A line's party is never a contra ledger (`Sales Account`, `Cash`: see
+`store.ingest.kinds.export_party`, the rule ledgers follow too): a Day Book's such lines are
+skipped, and a customer's ledger is refused with what to do instead.
+
 A line is stored under its customer, date, invoice number and its place among the file's
 lines with the same three, so loading a file twice, or two exports that overlap, adds
 nothing twice, and a corrected amount replaces the old one.
@@ -32,6 +36,7 @@ from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
+from store.ingest.kinds.export_party import ExportParty
 from store.ingest.kinds.export_plan import SkippedLines, export_plan
 from store.ingest.kinds.exports import (
     FileFormats,
@@ -110,8 +115,13 @@ class _SaleLineRows:
 
 
 class SalesValidator:
-    def __init__(self, *, customers: Parties, segment: SegmentOptions) -> None:
+    def __init__(
+        self, *, customers: Parties, segment: SegmentOptions, party: ExportParty | None = None
+    ) -> None:
         self._customers = customers
+        # A customer's ledger or a Day Book names contra ledgers (`Sales Account`, `Cash`) in
+        # its party column: they are never customers.
+        self._party = party or ExportParty(party=None, title=(), columns={}, one_party=False)
         self._segment = segment
         self._formats = FileFormats()
         self._kept: list[_Kept] = []
@@ -145,6 +155,7 @@ class SalesValidator:
     def formats_known(self, columns: Mapping[str, str]) -> None:
         self._formats.decide()
         self._customers.customer_column(columns.get("customer"))
+        self._party.customer_column(columns.get("customer"))
         if self._side.decide() == "voucher_type":
             self._type_key = None
 
@@ -262,6 +273,8 @@ class SalesValidator:
             kind = self._voucher_type(text)
             if kind is VoucherType.OTHER:
                 return []
+        if self._party.skips(line, row):
+            return []
         reasons: list[str] = []
         customer = row.get("customer")
         if customer is None:
@@ -296,6 +309,7 @@ class SalesValidator:
 
     def finish(self) -> list[RowProblem]:
         self._end_voucher()
+        self._party.finish()
         return self._problems
 
     def _return_side(self) -> Side | None:
@@ -320,7 +334,7 @@ class SalesValidator:
             _SaleLineRows(self._kept, columns, return_side, self._customers.moved()),
             compare=CompareBy(("account_id",), "sale_date"),
         )
-        notes = [*self._customers.notes(), *self._formats.notes()]
+        notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
         if self._side.key == "voucher_type":
@@ -340,8 +354,9 @@ class SalesValidator:
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:
+    party = ExportParty(party=None, title=options.title, columns=options.columns, one_party=False)
     return SalesValidator(
-        customers=await load_parties(connection, options), segment=options.segment
+        customers=await load_parties(connection, options), segment=options.segment, party=party
     )
 
 
@@ -349,4 +364,4 @@ def _matcher(options: IngestOptions) -> GuessingMatcher:
     return GuessingMatcher(SALES_ROLES, options.columns)
 
 
-LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher)
+LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher, reads_title=True)

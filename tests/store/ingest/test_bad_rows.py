@@ -360,7 +360,7 @@ async def test_the_rejection_summary_counts_bad_rows(engine: AsyncEngine, tmp_pa
     with pytest.raises(IngestRejected) as caught:
         await load_text(engine, tmp_path, IngestKind.INDUSTRIES, "industry_id,name\na,\nb,\nc,C\n")
     assert caught.value.summary == (
-        "industries.csv: 2 bad rows out of 3; nothing was written "
+        f"{tmp_path / 'industries.csv'}: 2 bad rows out of 3; nothing was written "
         "(fix the listed lines and load the file again)"
     )
     assert [str(problem) for problem in caught.value.problems] == [

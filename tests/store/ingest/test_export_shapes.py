@@ -430,7 +430,7 @@ async def test_every_kind_counts_its_reloaded_rows(engine: AsyncEngine, tmp_path
     changed = await ingest_file(engine, kind=IngestKind.METRICS, path=path)
     assert _changes(changed) == (0, 1, 1)
     assert changed.summary() == (
-        "metrics.csv (CSV, comma-separated): 2 rows read, 1 metric values written, 1 unchanged"
+        f"{path} (CSV, comma-separated): 2 rows read, 1 metric values written, 1 unchanged"
     )
     # A definition's changed bound is a change too.
     path = tmp_path / "definitions.csv"

@@ -157,7 +157,7 @@ async def test_a_mapping_says_which_account_a_party_is(engine: AsyncEngine, tmp_
     assert (
         "Parties: 3 linked to existing accounts (1 by name, 2 by mapping), 1 new account"
     ) in report.notes
-    assert "Parties of mapping.csv not in this file: Nobody Of This File" in report.notes
+    assert f"Parties of {mapping} not in this file: Nobody Of This File" in report.notes
     assert await _lines_per_account(engine) == {
         "RK-02": 3,
         "GE-02": 2,
@@ -180,7 +180,7 @@ async def test_a_bad_mapping_is_refused_line_by_line_and_nothing_is_written(
     )
     with pytest.raises(IngestRejected) as caught:
         await ingest_file(engine, kind=SALES, path=DAYBOOK, app="sharma", accounts=mapping)
-    assert caught.value.summary.startswith("mapping.csv (--accounts): 3 bad rows out of 4")
+    assert caught.value.summary.startswith(f"{mapping} (--accounts): 3 bad rows out of 4")
     assert [str(problem) for problem in caught.value.problems] == [
         "line 3: account 'NOPE' does not exist (load it with `profiling ingest accounts` "
         "first, or correct the id)",

@@ -142,7 +142,7 @@ async def test_contra_ledgers_are_never_customers_and_party_names_the_one(
     with pytest.raises(FileRejected) as caught:
         await ingest_file(engine, kind=LEDGER, path=untitled)
     assert str(caught.value) == (
-        "Ledger Sharma.csv: line 8: 'Sales Account' is a sales, bank, cash or tax ledger, not a "
+        f"{untitled}: line 8: 'Sales Account' is a sales, bank, cash or tax ledger, not a "
         "customer (4 lines name such ledgers: Sales Account, Output CGST @9%, HDFC Bank, "
         "Cash); in the ledger of one customer, Particulars names the other account of each "
         "entry: name that customer with --party NAME (or, if the column does name customers, "

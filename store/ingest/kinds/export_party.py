@@ -1,0 +1,158 @@
+"""Whose line each line of a sales or ledger export is: one rule for both kinds.
+
+A receivables report (`Sundry Debtors`) or a sales register names each line's party in a
+column. The ledger of one customer does not: its title names the party
+(`analytics.ledger_titles`) and its `Particulars` column names the other account of each
+entry (`Sales Account`, `HDFC Bank`), so in a ledger every line is the title's party's, or
+`--party NAME`'s. A party column named with `--column customer=...` is taken as it is,
+whatever the title says, and so is a column whose name says it holds ids (`Customer ID`).
+
+Otherwise a line whose party is a contra ledger (sales, bank, cash, duties) is never taken
+for a customer:
+- in a Day Book (its title says so), a party per line, such a line names no customer (a
+  cash sale, a receipt into the bank): it is skipped and counted, as totals are;
+- elsewhere the file is refused in one line that says what to do: a sales file titled as
+  the ledger of one customer is that ledger, to load as one; a ledger names its party with
+  `--party`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from analytics.ledger_titles import is_contra_ledger, is_day_book, title_party
+from store.ingest.errors import FileRejected
+from store.ingest.kinds.parties import holds_ids
+from store.ingest.reading import Row
+from store.ingest.report import short_list
+
+_NAME_IT = (
+    "name the customer column with --column customer=COLUMN, or the one customer of a "
+    "ledger with --party NAME"
+)
+_CONTRA = "a sales, bank, cash or tax ledger, not a customer"
+
+# What a line of totals leaves blank.
+_NOT_IN_TOTALS = ("date", "customer", "kind", "invoice", "bill_ref", "due_date")
+
+
+class ExportParty:
+    """The party of each line of one export. `one_party` is true for a ledger, which takes
+    every line as the party its title (or `--party`) names; a sales file never does."""
+
+    def __init__(
+        self,
+        *,
+        party: str | None,
+        title: Sequence[Sequence[str]],
+        columns: Mapping[str, str | None],
+        one_party: bool,
+    ) -> None:
+        column_named = bool(columns.get("customer"))
+        if party is not None:
+            party = party.strip()
+            if not party:
+                raise FileRejected("--party needs the customer's name (or id)")
+            if column_named:
+                raise FileRejected(
+                    "--party and --column customer both name the customer: give one of them"
+                )
+        self._day_book = is_day_book(title)
+        self._source = "--party"
+        if party is None and not column_named and not self._day_book:
+            party = title_party(title)
+            self._source = "the title"
+        # The party the title names (or --party): in a ledger, the party of every line.
+        self._named = party
+        self._one_party = one_party
+        self.fixed = party if one_party else None
+        self._checked = 0
+        self._missing = 0
+        # Lines whose party column names a contra ledger: (line, name) of the first, count.
+        self._first_contra: tuple[int, str] | None = None
+        self._contra: dict[str, int] = {}
+        self._judged: dict[str, bool] = {}
+        self._trust_column = column_named
+
+    def customer_column(self, column: str | None) -> None:
+        """Tells which column gives the customer, once the file's columns are known: one whose
+        name says it holds ids holds no ledger names."""
+        self._trust_column = self._trust_column or holds_ids(column)
+
+    def is_total(self, row: Row) -> bool:
+        """Whether a line of the ledger of one party is its column totals: amounts without a
+        date, an account, a voucher type or number (Tally writes it above the closing
+        balance, with no rule line in CSV)."""
+        return self.fixed is not None and all(row.get(key) is None for key in _NOT_IN_TOTALS)
+
+    def skips(self, line: int, row: Row) -> bool:
+        """Whether the line names a contra ledger as its party: it is not an entry of any
+        customer (skipped in a Day Book; elsewhere `finish` refuses the file)."""
+        if self.fixed is not None or self._trust_column:
+            return False
+        customer = row.get("customer")
+        if customer is None:
+            return False
+        contra = self._judged.get(customer)
+        if contra is None:
+            contra = self._judged[customer] = is_contra_ledger(customer)
+        if contra:
+            self._contra[customer] = self._contra.get(customer, 0) + 1
+            if self._first_contra is None:
+                self._first_contra = (line, customer)
+        return contra
+
+    def of(self, row: Row) -> str | None:
+        """The line's party (a line that `skips` is never asked); None when it has none."""
+        self._checked += 1
+        if self.fixed is not None:
+            return self.fixed
+        customer = row.get("customer")
+        if customer is None:
+            self._missing += 1
+        return customer
+
+    def _contra_named(self) -> str:
+        lines = sum(self._contra.values())
+        said = "1 line names such a ledger" if lines == 1 else f"{lines} lines name such ledgers"
+        return short_list(list(self._contra), said, "ledgers of that kind")
+
+    def finish(self) -> None:
+        if self._first_contra is not None and not self._day_book:
+            line, name = self._first_contra
+            found = f"line {line}: {name!r} is {_CONTRA} ({self._contra_named()})"
+            if self._named is not None:
+                # Only a sales file gets here: a ledger takes every line as the named party's.
+                raise FileRejected(
+                    f"{found}: the title says this is the ledger of {self._named!r}, whose "
+                    f"Particulars name the other account of each entry, not customers: load "
+                    f"it as a ledger, with `profiling ingest ledger`"
+                )
+            name_it = (
+                "name that customer with --party NAME"
+                if self._one_party
+                else "load such a file as a ledger, with `profiling ingest ledger --party NAME`"
+            )
+            raise FileRejected(
+                f"{found}; in the ledger of one customer, Particulars names the other account "
+                f"of each entry: {name_it} (or, if the column does name customers, --column "
+                f"customer=COLUMN)"
+            )
+        if self._checked and self._missing == self._checked:
+            raise FileRejected(f"no line names its customer, and no title names one: {_NAME_IT}")
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.fixed is not None:
+            notes.append(
+                f"The ledger of one customer: {self.fixed!r} (from {self._source}); its "
+                f"Particulars name the other account of each entry"
+            )
+        if self._contra and self._day_book:
+            lines = sum(self._contra.values())
+            named = short_list(list(self._contra), "ledgers", "ledgers")
+            notes.append(
+                f"A Day Book (its title says so): skipped {lines} "
+                f"line{'' if lines == 1 else 's'} whose party is {_CONTRA} ({named})"
+            )
+        return notes

@@ -1,0 +1,188 @@
+"""One rule for the party of each line of a sales or a ledger export
+(`store.ingest.kinds.export_party`), on Tally's exports (fixtures in `tally/`): a contra
+ledger (`Sales Account`, `Cash`, a bank, a duty) is never a customer. A customer's ledger
+loaded as sales is refused with what to do instead; a Day Book, a party per line, loads its
+customers' lines and skips and counts those naming contra ledgers, as sales and as a ledger."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.ingest import FileRejected, IngestKind, ingest_file
+from tests.store.sales_support import d, rows_of, write_delimited
+
+D = Decimal
+SALES = IngestKind.SALES
+LEDGER = IngestKind.LEDGER
+FIXTURES = Path(__file__).parent / "tally"
+
+
+def _without_column_totals(folder: Path) -> Path:
+    """Tally Prime's ledger of one customer, closing with its balance line only (a trial
+    user's export): loaded as sales, nothing else stops it."""
+    lines = (FIXTURES / "ledger_one_party.csv").read_text(encoding="utf-8").splitlines()
+    path = folder / "Ledger Sharma.csv"
+    path.write_text("\n".join(line for line in lines if not line.startswith(",,,,")) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "party", "first"),
+    [
+        (None, "Sharma Electricals", "line 8: 'Sales Account'"),
+        # Tally ERP 9 prints the party's name over `Ledger Account`.
+        ("ledger_erp9.csv", "Gupta Traders", "line 8: 'Local Sales @ 18%'"),
+    ],
+)
+async def test_a_customers_ledger_loaded_as_sales_is_refused_with_what_to_do(
+    engine: AsyncEngine, tmp_path: Path, name: str | None, party: str, first: str
+) -> None:
+    path = _without_column_totals(tmp_path) if name is None else FIXTURES / name
+    with pytest.raises(FileRejected) as caught:
+        await ingest_file(engine, kind=SALES, path=path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {first} is a sales, bank, cash or tax ledger")
+    assert message.endswith(
+        f"the title says this is the ledger of {party!r}, whose Particulars name the other "
+        f"account of each entry, not customers: load it as a ledger, with `profiling ingest "
+        f"ledger`"
+    )
+    assert await rows_of(engine, "account") == []
+    # As it says: loaded as a ledger, the file is the party's.
+    await ingest_file(engine, kind=LEDGER, path=path)
+    assert [row[0] for row in await rows_of(engine, "account")] == [party]
+
+
+async def test_an_untitled_ledger_loaded_as_sales_names_the_ledger_and_party_options(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = write_delimited(
+        tmp_path,
+        "sharma.csv",
+        ",",
+        ["Date", "Particulars", "Vch Type", "Vch No.", "Debit", "Credit"],
+        [
+            ["2-Apr-2024", "Sales Account", "GST Sales", "SG/001", "118000.00", ""],
+            ["30-Apr-2024", "Cash", "Sales", "SG/002", "500.00", ""],
+        ],
+    )
+    with pytest.raises(FileRejected) as caught:
+        await ingest_file(engine, kind=SALES, path=path)
+    assert str(caught.value) == (
+        f"{path}: line 2: 'Sales Account' is a sales, bank, cash or tax ledger, not a customer "
+        "(2 lines name such ledgers: Sales Account, Cash); in the ledger of one customer, "
+        "Particulars names the other account of each entry: load such a file as a ledger, "
+        "with `profiling ingest ledger --party NAME` (or, if the column does name customers, "
+        "--column customer=COLUMN)"
+    )
+    assert await rows_of(engine, "account") == []
+    # Named with --column, the column is taken as it is: a customer may be called `Cash`.
+    await ingest_file(engine, kind=SALES, path=path, columns={"customer": "Particulars"})
+    assert [row[0] for row in await rows_of(engine, "account")] == ["Cash", "Sales Account"]
+
+
+async def test_a_sales_register_of_one_customer_titled_with_its_name_loads(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    # Its party column names the customer, not contra ledgers: nothing to refuse.
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "Shree Ganesh Distributors Pvt. Ltd.\nParty: Sharma Electricals\n\n"
+        "Date,Particulars,Vch Type,Vch No.,Value\n"
+        '2-Apr-2024,Sharma Electricals,Sales,SG/001,"1,18,000.00"\n',
+        encoding="utf-8",
+    )
+    await ingest_file(engine, kind=SALES, path=path)
+    assert [row[0] for row in await rows_of(engine, "sale_line")] == ["Sharma Electricals"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "table", "skipped", "entries"),
+    [
+        # Receipts are skipped by their type already; the cash sale names no customer.
+        (
+            SALES,
+            "sale_line",
+            "1 line whose party is a sales, bank, cash or tax ledger, not a customer (ledgers: "
+            "Cash)",
+            [
+                ("Gupta Traders", d("2025-04-03"), "S/002", 1, D("45000.00")),
+                ("Gupta Traders", d("2025-04-15"), "CN/001", 1, D("-5000.00")),
+                ("Sharma Electricals", d("2025-04-01"), "S/001", 1, D("118000.00")),
+            ],
+        ),
+        (
+            LEDGER,
+            "ledger_entry",
+            "4 lines whose party is a sales, bank, cash or tax ledger, not a customer (ledgers: "
+            "Cash, HDFC Bank)",
+            [
+                ("Gupta Traders", d("2025-04-03"), "invoice", "S/002", 1),
+                ("Gupta Traders", d("2025-04-15"), "payment", "CN/001", 1),
+                ("Sharma Electricals", d("2025-04-01"), "invoice", "S/001", 1),
+                ("Sharma Electricals", d("2025-04-20"), "payment", "R/003", 1),
+            ],
+        ),
+    ],
+)
+async def test_a_day_book_loads_its_customers_lines_and_skips_the_others(
+    engine: AsyncEngine,
+    kind: IngestKind,
+    table: str,
+    skipped: str,
+    entries: list[tuple[object, ...]],
+) -> None:
+    report = await ingest_file(engine, kind=kind, path=FIXTURES / "daybook_cash.csv")
+    assert f"A Day Book (its title says so): skipped {skipped}" in report.notes
+    width = len(entries[0])
+    assert [row[:width] for row in await rows_of(engine, table)] == entries
+    assert [row[0] for row in await rows_of(engine, "account")] == [
+        "Gupta Traders",
+        "Sharma Electricals",
+    ]
+
+
+async def test_a_day_book_of_contra_ledgers_only_loads_nothing_and_says_so(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = tmp_path / "cash.csv"
+    path.write_text(
+        "Day Book\n1-Apr-2025 to 30-Apr-2025\n\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+        '14-Apr-2025,Cash,Sales,S/003,"2,500.00",\n',
+        encoding="utf-8",
+    )
+    for kind in (SALES, LEDGER):
+        report = await ingest_file(engine, kind=kind, path=path)
+        assert report.rows_written == 0
+        assert any(
+            note.startswith("A Day Book (its title says so): skipped 1 line")
+            for note in (report.notes)
+        )
+    assert await rows_of(engine, "account") == []
+
+
+async def test_a_customer_id_column_is_not_read_as_ledger_names(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    # `CASH` is an id here (the column's name says so): the account of cash sales.
+    path = write_delimited(
+        tmp_path,
+        "register.csv",
+        ",",
+        ["Date", "Customer ID", "Invoice No", "Amount"],
+        [["2024-04-02", "CASH", "S/1", "100.00"], ["2024-04-03", "C1", "S/2", "50.00"]],
+    )
+    for kind, amount in ((SALES, "100.00"), (LEDGER, "100.00Dr")):
+        text = (
+            path.read_text(encoding="utf-8")
+            .replace("100.00", amount)
+            .replace("50.00", "50.00" if kind is SALES else "50.00Dr")
+        )
+        path.write_text(text, encoding="utf-8")
+        await ingest_file(engine, kind=kind, path=path)
+    assert [row[0] for row in await rows_of(engine, "account")] == ["C1", "CASH"]
