@@ -57,9 +57,13 @@ def make_router(
 
 
 async def until(
-    router: ReadRouter, place: ReadPlace, state: PlaceState, *, within: float = 30.0
+    router: ReadRouter, place: ReadPlace, state: PlaceState, *, within: float = 120.0
 ) -> None:
-    """Checks the standbys every interval until `place` is in `state`."""
+    """Checks the standbys every interval until `place` is in `state`.
+
+    A standby started again replays the WAL the primary wrote meanwhile before it is back in
+    rotation: on a machine whose other databases write a lot (load average 13, 90 MB of WAL in
+    the seconds it was down) that took over 30 s. The wait ends as soon as the state is reached."""
     async with asyncio.timeout(within):
         while True:
             await router.check()
