@@ -7,6 +7,7 @@ test-artifacts/slides/ as PNGs."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -20,12 +21,15 @@ from pptx.util import Emu
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.months import last_full_month
 from cli.slides.chart_numbers import grouped_whole_number_format
 from cli.slides.drawing import EMU_PER_INCH
+from demo.dataset import load_demo
+from store.jobs.publish import publish_month
 from store.keys import create_key
 from store.scope import Role
 from store.tables import ACCOUNT_TABLE
-from tests.cli.test_slides import _render, _renderers, run_slides, serving, world
+from tests.cli.test_slides import TODAY, _render, _renderers, run_slides, serving, world
 
 __all__ = ["world"]  # test_slides' seeded, published database
 
@@ -167,3 +171,30 @@ def test_the_axis_format_follows_the_locale() -> None:
     )
     # Indian grouping: 1,00,000.
     assert grouped_whole_number_format("hi_IN") == '[>=100000]#","##","##0;[>=1000]#","##0;0'
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_demos_private_deck_fits_its_slides(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    """A tenth of the demo, its last month published, and an account key: twelve metrics on
+    two sector position slides of six, every figure too imprecise (the longest cells, insight
+    sentences and footnote there are), as the new user's deck had them."""
+    _renderers()
+    today = dt.date.fromisoformat(TODAY)
+    await load_demo(engine, today=today, scale=0.1)
+    await publish_month(engine, month=last_full_month(today), today=today, min_cohort=5)
+    _record, key = await create_key(engine, role=Role.ACCOUNT, account_id="ACC-00002")
+    deck = tmp_path / "layout-demo-acckey.pptx"
+    with serving(database_url) as url:
+        result = await run_slides(
+            database_url, "--account", "ACC-00002", "--url", url, "--key", key, "-o", str(deck)
+        )
+    assert result.exit_code == 0, result.output
+    await asyncio.to_thread(_render, deck, deck.stem, tmp_path)
+    pages, width, height = _pages(tmp_path / f"{deck.stem}.pdf")
+    titles = [lines[0].text if lines else "" for lines in pages]
+    assert sum(title.startswith("Sector position") for title in titles) == 2, titles
+    for number, lines in enumerate(pages, start=1):
+        _check_page(lines, width, height, f"{deck.stem} slide {number}")
+    _check_tables(deck, pages)
