@@ -2,19 +2,28 @@
 and its value x credit-risk matrix are read only when a query asks for them, once per quarter
 whatever the number of fields that ask (DataLoaders).
 
-An app the request's key may not see is NOT_FOUND, exactly like an app that does not exist."""
+An app the request's key may not see is NOT_FOUND, exactly like an app that does not exist. An
+account key is told why instead: `apps` lists its account's app, so "no app" would contradict
+it, and the same sentence for every app tells nothing of which exist."""
 
 from __future__ import annotations
 
 from analytics.quarters import BadQuarter, Quarter
 from resolvers.context import RequestContext
-from resolvers.errors import bad_input, not_found
+from resolvers.error_codes import ErrorCode
+from resolvers.errors import UserError, bad_input, not_found
 from store.sales_records import (
     QuarterKey,
     SegmentationRecord,
     SegmentMeasure,
     SegmentMemberRecord,
     ValueCreditRecord,
+)
+from store.scope import Role
+
+ACCOUNT_KEY_REFUSAL = (
+    "Segments of the whole app need an internal key or the app's own key: "
+    "an account key sees its own account only"
 )
 
 
@@ -27,6 +36,8 @@ def check_quarter(text: str) -> Quarter:
 
 async def segmentation(context: RequestContext, *, quarter: str, app: str) -> SegmentationRecord:
     chosen = check_quarter(quarter)
+    if context.scope.role is Role.ACCOUNT:
+        raise UserError(ACCOUNT_KEY_REFUSAL, code=ErrorCode.NOT_FOUND)
     if not context.scope.sees_app(app):
         raise not_found("app", app)
     found = await context.loaders.segmentation_by_quarter.load(QuarterKey(app, chosen.label))

@@ -26,14 +26,15 @@ from typing import Any, TypeVar, cast
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.table import Table
 from pptx.util import Emu, Pt
 
 from analytics.months import add_months, last_of_month
-from cli.slides import text
+from cli.slides import fitting, text
+from cli.slides.chart_numbers import grouped_whole_number_format
 from cli.slides.client import LOCAL_SOURCE
 from cli.slides.drawing import Box, add_chart, fill, inches, rectangle, rgb, write_run
 from cli.slides.model import (
@@ -77,6 +78,26 @@ CREDIT_WIDTHS = (4.0, 2.6)
 BLANK_LAYOUT = 6
 
 T = TypeVar("T")
+
+FOOTNOTE_SIZE = 10
+PERCENTILE_CHART_BOTTOM = CONTENT_TOP + inches(2.9)  # the sector position's chart
+QUARTER_SIZE = 12  # the quarters table's text (the tables' default)
+SO_FAR_SIZE = 9  # the mark under a quarter not over in the data
+FOOTNOTE_ROOM = inches(1.2)
+FOOT_MARGIN = inches(0.15)
+CELL_ENDS = inches(0.03)  # a table cell's top and bottom insets
+CELL_SIDES = inches(0.2)  # its left and right insets together (DrawingML's default 0.1 each)
+
+
+def _row_height(values: Sequence[str], widths: Sequence[float], size: int, *, bold: bool) -> int:
+    """The height a table row needs for its tallest cell's text, wrapped in its column."""
+    return (
+        max(
+            fitting.text_height(value.split("\n"), inches(width) - CELL_SIDES, size, bold=bold)
+            for value, width in zip(values, widths, strict=True)
+        )
+        + 2 * CELL_ENDS
+    )
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -126,7 +147,7 @@ class DeckBuilder:
         lines: str | Sequence[str],
         box: Box,
         *,
-        size: int = 14,
+        size: float = 14,
         bold: bool = False,
         colour: RGBColor = NAVY,
         align: PP_ALIGN = PP_ALIGN.LEFT,
@@ -138,6 +159,8 @@ class DeckBuilder:
         shape.name = name
         frame = shape.text_frame
         frame.word_wrap = True
+        # The box is sized from the measured text (`fitting`): no viewer resizes it.
+        frame.auto_size = MSO_AUTO_SIZE.NONE
         paragraphs = [lines] if isinstance(lines, str) else list(lines)
         for index, line in enumerate(paragraphs):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
@@ -162,6 +185,8 @@ class DeckBuilder:
         row_height: float = 0.4,
         size: int = 12,
     ) -> Table:
+        """A table whose rows are at least `row_height` inches, and as tall as their longest
+        cell's text measured at `size` (a viewer may not grow a row that its text overflows)."""
         shape = slide.shapes.add_table(
             len(rows) + 1,
             len(header),
@@ -175,10 +200,12 @@ class DeckBuilder:
         for index, width in enumerate(widths):
             table.columns[index].width = Emu(inches(width))
         for r, values in enumerate([header, *rows]):
-            table.rows[r].height = Emu(inches(row_height))
+            table.rows[r].height = Emu(
+                max(inches(row_height), _row_height(values, widths, size, bold=r == 0))
+            )
             for c, value in enumerate(values):
                 cell = table.cell(r, c)
-                cell.margin_top = cell.margin_bottom = Emu(inches(0.03))
+                cell.margin_top = cell.margin_bottom = Emu(CELL_ENDS)
                 cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                 run = cell.text_frame.paragraphs[0].add_run()
                 write_run(run, value)
@@ -191,8 +218,18 @@ class DeckBuilder:
     def _note(self, slide: Slide, lines: str | Sequence[str]) -> None:
         self._text(slide, "note", lines, _across(1.6, 1.5), size=18, colour=GREY)
 
-    def _footnote(self, slide: Slide, line: str) -> None:
-        self._text(slide, "footnote", line, _across(6.75, 0.6), size=10, colour=GREY)
+    def _footnote(self, slide: Slide, line: str, *, size: float | None = None) -> int:
+        """The footnote at the foot of the slide, as tall as its text (at `size`, else the
+        largest that keeps it within FOOTNOTE_ROOM): where it begins, EMU."""
+        if size is None:
+            size = fitting.fit_size(
+                [line], INNER, FOOTNOTE_ROOM, largest=FOOTNOTE_SIZE, smallest=FOOTNOTE_SIZE - 2
+            )
+        height = fitting.box_height([line], INNER, size)
+        top = HEIGHT - FOOT_MARGIN - height
+        self._text(slide, "footnote", line, Box(MARGIN, top, INNER, height), size=size,
+                   colour=GREY)  # fmt: skip
+        return top
 
     # -- slides ----------------------------------------------------------------------------
 
@@ -206,10 +243,23 @@ class DeckBuilder:
             details.append(t.gettext("Sector: {sector}").format(sector=deck.sector_name))
         # The names as given: a slide is not a spreadsheet, nothing here is a formula.
         self._text(slide, "product", deck.app, _across(1.2, 0.6), size=20, colour=PALE_BLUE)
-        self._text(slide, "customer", deck.name, _across(2.3, 1.6), size=44,
-                   bold=True, colour=WHITE)  # fmt: skip
-        self._text(slide, "month", month, _across(4.1, 0.7), size=26, colour=WHITE)
-        self._text(slide, "details", details, _across(5.2, 1.0), size=16, colour=PALE_GREY)
+        # A long name takes a smaller size, then more lines, and what follows moves down:
+        # measured, so that no line of it runs into the month.
+        name = [deck.name]
+        size = fitting.fit_size(name, INNER, inches(1.7), largest=44, smallest=28, bold=True)
+        if fitting.box_height(name, INNER, size, bold=True) > inches(1.7):
+            size = fitting.fit_size(name, INNER, inches(2.9), largest=28, smallest=16, bold=True)
+        height = fitting.box_height(name, INNER, size, bold=True)
+        name_top = inches(2.3)
+        self._text(slide, "customer", deck.name, Box(MARGIN, name_top, INNER, height),
+                   size=size, bold=True, colour=WHITE)  # fmt: skip
+        month_top = max(inches(4.1), name_top + height + inches(0.15))
+        month_height = fitting.box_height([month], INNER, 26)
+        self._text(slide, "month", month, Box(MARGIN, month_top, INNER, month_height), size=26,
+                   colour=WHITE)  # fmt: skip
+        details_top = max(inches(5.2), month_top + month_height + inches(0.3))
+        self._text(slide, "details", details, Box(MARGIN, details_top, INNER, inches(1.0)),
+                   size=16, colour=PALE_GREY)  # fmt: skip
 
     def headline_slides(self) -> None:
         deck, t = self.deck, self.text
@@ -253,14 +303,17 @@ class DeckBuilder:
                 run = table.cell(r, 3).text_frame.paragraphs[0].runs[0]
                 run.font.color.rgb = TONE_COLOURS[change.tone]
                 run.font.bold = change.tone in (text.Tone.BETTER, text.Tone.WORSE)
+            top = CONTENT_TOP + table.rows[0].height
             for r, history in enumerate(metrics, start=1):
+                height = table.rows[r].height
                 box = Box(
                     MARGIN + inches(sum(HEADLINE_WIDTHS[:-1])),
-                    CONTENT_TOP + inches(HEADLINE_ROW * r),
+                    top,
                     inches(HEADLINE_WIDTHS[-1]),
                     inches(HEADLINE_ROW),
                 )
                 self._trend(slide, history, box)
+                top += height
 
     def _trend(self, slide: Slide, history: MetricHistory, box: Box) -> None:
         """A native line chart of the metric's twelve months, drawn as a sparkline."""
@@ -347,7 +400,7 @@ class DeckBuilder:
                 shown = t.too_imprecise()
             rows.append([label, *figures, shown])
             sentences.append(self._comparison_sentence(comparison, label))
-        self._table(
+        table = self._table(
             slide,
             "comparison table",
             [
@@ -362,8 +415,22 @@ class DeckBuilder:
             MARGIN,
             CONTENT_TOP,
         )
-        self._text(slide, "insights", sentences, _across(4.6, 2.1), size=12, spacing=3)
-        self._footnote(slide, self._figure_note(comparisons))
+        # The insights between the table (as tall as its measured rows) and the chart, and
+        # the footnote (as tall as its text), at the largest size that fits there; where none
+        # does, the footnote takes a smaller size first.
+        note = self._figure_note(comparisons)
+        table_bottom = CONTENT_TOP + sum(row.height for row in table.rows)
+        top = max(PERCENTILE_CHART_BOTTOM + inches(0.1), table_bottom + inches(0.15))
+        for note_size in (FOOTNOTE_SIZE, FOOTNOTE_SIZE - 1, FOOTNOTE_SIZE - 2):
+            note_top = HEIGHT - FOOT_MARGIN - fitting.box_height([note], INNER, note_size)
+            room = note_top - inches(0.1) - top
+            size = fitting.fit_size(sentences, INNER, room, largest=12, smallest=8, spacing=3)
+            if fitting.box_height(sentences, INNER, size, spacing=3) <= room:
+                break
+        self._footnote(slide, note, size=note_size)
+        height = fitting.box_height(sentences, INNER, size, spacing=3)
+        self._text(slide, "insights", sentences, Box(MARGIN, top, INNER, height), size=size,
+                   spacing=3)  # fmt: skip
         if any(c.status is ComparisonStatus.COMPARED for c in comparisons):
             self._percentile_chart(slide, [row[0] for row in rows], comparisons)
 
@@ -372,10 +439,11 @@ class DeckBuilder:
     ) -> None:
         left = MARGIN + inches(sum(COMPARISON_WIDTHS) + 0.3)
         title = self.text.gettext("Percentile in the sector")
+        top = CONTENT_TOP - inches(0.1)
         chart = add_chart(
             slide,
             XL_CHART_TYPE.BAR_CLUSTERED,
-            Box(left, CONTENT_TOP - inches(0.1), WIDTH - MARGIN - left, inches(3.0)),
+            Box(left, top, WIDTH - MARGIN - left, PERCENTILE_CHART_BOTTOM - top),
             name="percentile chart",
             categories=list(labels),
             series=[
@@ -543,7 +611,8 @@ class DeckBuilder:
         chart.chart_title.text_frame.text = t.gettext("Revenue per quarter")
         chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
         chart.font.size = Pt(10)
-        chart.value_axis.tick_labels.number_format = "#,##0"
+        # Grouped as the deck's locale groups (100 000 in French), whatever the viewer's.
+        chart.value_axis.tick_labels.number_format = grouped_whole_number_format(self.text.locale)
         chart.value_axis.tick_labels.number_format_is_linked = False
         fill(chart.plots[0].series[0].format.fill, ACCENT)
         self._footnote(slide, self._sales_note(sales, len(sales.quarters) - len(shown), partial))
@@ -552,9 +621,16 @@ class DeckBuilder:
         """The quarter's cell says, under its name, that the quarter is not over in the data."""
         # python-pptx leaves a cell's frame's add_paragraph unannotated.
         frame: Any = table.cell(row, 0).text_frame
+        width = table.columns[0].width - CELL_SIDES
+        needed = (
+            fitting.text_height([frame.text], width, QUARTER_SIZE)
+            + fitting.text_height([mark], width, SO_FAR_SIZE)
+            + 2 * CELL_ENDS
+        )
+        table.rows[row].height = Emu(max(table.rows[row].height, needed))
         run = frame.add_paragraph().add_run()
         write_run(run, mark)
-        run.font.size = Pt(9)
+        run.font.size = Pt(SO_FAR_SIZE)
         run.font.italic = True
         run.font.color.rgb = GREY
 

@@ -321,10 +321,18 @@ async def test_keys_see_the_segmentation_of_their_own_app_only(
         north = {"quarter": "2024-Q1", "app": "north"}
         seen = await ask("north", SEGMENTATION, north)
         assert seen["data"]["segmentation"]["frequency"]["accounts"] == ACCOUNTS - 1
-        for key in ("south", "account", "public"):
+        for key in ("south", "public"):
             refused = await ask(key, SEGMENTATION, north)
             assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
             assert refused["errors"][0]["message"] == "No app with id 'north'"
+        # An account key sees its app in `apps`: it is told why, the same for any app.
+        for asked in ("north", "nowhere"):
+            refused = await ask("account", SEGMENTATION, {**north, "app": asked})
+            assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+            assert refused["errors"][0]["message"] == (
+                "Segments of the whole app need an internal key or the app's own key: "
+                "an account key sees its own account only"
+            )
 
         profile = '{ account(accountId: "acc-0005") { salesProfile { firstPurchase } } }'
         own = await ask("account", profile, {})

@@ -42,6 +42,8 @@ ACCOUNT = "ACC-00002"  # in a sector with enough peers
 SMALL_SECTOR = "aerospace"  # under 5 accounts in the demo
 APP_KEY_APP = "northwind"  # one of the demo's two apps
 NO_SALES_APP = "newcomer"  # an app added to the demo, with an account and no sales
+LATE_ACCOUNT = "LATE-00001"  # its value of the published month loaded after the month was
+LATE_VALUE = "12345678"
 
 
 @dataclass
@@ -69,6 +71,12 @@ async def _fill(url: str) -> dict[str, str]:
         # A new tenant whose sales have not come yet: it has no quarters to offer.
         newcomer = Seed()
         newcomer.account("NEW-00001", app=NO_SALES_APP)
+        # A customer of a small sector whose revenue of the published month is loaded after
+        # the month was published: that month's frozen cohort does not have it.
+        newcomer.account(LATE_ACCOUNT, app=NO_SALES_APP, industry=SMALL_SECTOR)
+        newcomer.metric(
+            "account", LATE_ACCOUNT, "revenue", last_full_month(TODAY).isoformat(), LATE_VALUE
+        )
         await newcomer.write(engine)
         keys = {}
         for role, app, account in (

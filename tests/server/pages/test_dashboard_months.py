@@ -149,7 +149,11 @@ def test_each_metric_is_placed_in_its_latest_month_with_a_value(
     tickets = _position(browser, "tickets")
     assert "refused" in tickets.get_attribute("class")
     assert "Not enough peers to compare" in tickets.text
-    assert "No value of this customer in a published month." in tickets.text
+    # Its values are all of a month after the latest published one: said so, with the month.
+    assert (
+        "No value of this customer in a published month: its values begin in Nov 2026, "
+        "which is not published yet."
+    ) in tickets.text
     assert tickets.get_attribute("data-month") == OCTOBER
     caption = browser.find_element("css selector", "#positions h3").text
     assert "each metric in the latest published month with this customer's value" in caption

@@ -114,12 +114,31 @@ export function positionBar(benchmark, own, { label, format, domain = null }) {
           { class: "own", cx: x(own).toFixed(1), cy: bandTop + bandHeight / 2, r: 6, "data-value": own },
           s("title", {}, `This customer: ${format(own)}`)
         ),
-    s("text", { class: "axis", x: x(benchmark.p25).toFixed(1), y: height - 3, "text-anchor": "middle" }, "p25"),
-    // Labels that would overlap on a narrow band: p25 alone (the title tells the rest).
-    x(benchmark.p90) - x(benchmark.p25) < 24
-      ? null
-      : s("text", { class: "axis", x: x(benchmark.p90).toFixed(1), y: height - 3, "text-anchor": "middle" }, "p90")
+    bandLabels(x(benchmark.p25), x(benchmark.p90), width).map(([at, text]) =>
+      s("text", { class: "axis", x: at.toFixed(1), y: height - 3, "text-anchor": "middle" }, text)
+    )
   );
+}
+
+// The band's labels under its ends; on a band narrower than two labels they move apart
+// around its middle, and stay inside the drawing, so that both can be read.
+const LABEL_WIDTH = 16; // "p25" at the axis' 9px, with room to spare
+const LABEL_GAP = 3;
+
+function bandLabels(low, high, width) {
+  const spacing = LABEL_WIDTH + LABEL_GAP;
+  let left = low;
+  let right = high;
+  if (right - left < spacing) {
+    const middle = (left + right) / 2;
+    left = middle - spacing / 2;
+    right = middle + spacing / 2;
+  }
+  const shift = Math.max(0, LABEL_WIDTH / 2 - left) - Math.max(0, right - (width - LABEL_WIDTH / 2));
+  return [
+    [left + shift, "p25"],
+    [right + shift, "p90"],
+  ];
 }
 
 // A private benchmark whose stated 95% error is too wide to tell sectors apart: the figures

@@ -225,6 +225,46 @@ function positionOf(comparison, sector, metric) {
   return { benchmark, own: null, month: benchmark ? benchmark.effectiveDate : null };
 }
 
+// Why a metric has no value of this customer to place, when its comparison is null though the
+// sector has a benchmark of `month` (the latest published month): the customer may have a value
+// of that very month, loaded after the month was published (its frozen cohort does not have
+// it), or only values of months not published, or none at all.
+function absence(rows, month) {
+  const values = rows || [];
+  if (!values.length) {
+    return h("span", { class: "muted" }, "No value of this customer.");
+  }
+  if (!month) {
+    return h("span", { class: "muted" }, "No comparison of this customer's values.");
+  }
+  const published = values.filter((row) => row.effectiveDate <= month);
+  if (!published.length) {
+    const first = values[0].effectiveDate;
+    return h(
+      "span",
+      { class: "muted" },
+      `No value of this customer in a published month: its values begin in ${formatMonth(first)}, which is not published yet.`
+    );
+  }
+  const latest = published[published.length - 1];
+  if (latest.effectiveDate === month) {
+    return h(
+      "span",
+      { class: "muted late-value", "data-month": month },
+      `${formatMonth(month)} was published before this value was loaded (${latest.formattedValue}): ` +
+        "it is not in the sector comparison until the month is published again " +
+        `(profiling publish --month ${month.slice(0, 7)} --revise).`
+    );
+  }
+  return h(
+    "span",
+    { class: "muted late-value", "data-month": latest.effectiveDate },
+    `Its value of ${formatMonth(latest.effectiveDate)} (${latest.formattedValue}) is in no published comparison: ` +
+      "that month was not published, or was published before the value was loaded " +
+      `(profiling publish --month ${latest.effectiveDate.slice(0, 7)} [--revise]).`
+  );
+}
+
 function monthLabel(month) {
   return h("span", { class: "position-month muted", "data-month": month || "" }, month ? formatMonth(month) : "no published month");
 }
@@ -234,6 +274,7 @@ function positionSection(account, definitions, sector, refusedComparisons) {
     return h("section", { class: "panel", id: "positions" }, h("h3", {}, "Position in its sector"), h("p", { class: "placeholder" }, "This customer has no sector."));
   }
   const metrics = aliased([...definitions.keys()]);
+  const byMetric = rowsByMetric(account.metrics);
   const months = new Set();
   let figureKind = null;
   const rows = metrics.map(({ alias, metric }) => {
@@ -245,7 +286,7 @@ function positionSection(account, definitions, sector, refusedComparisons) {
       "span",
       { class: "metric-name" },
       metric.replace(/_/g, " "),
-      definition && !definition.higherIsBetter ? h("span", { class: "muted small" }, " (lower is better)") : null,
+      definition && !definition.higherIsBetter ? [" ", h("span", { class: "muted small lower-is-better" }, "(lower is better)")] : null,
       " ",
       monthLabel(month)
     );
@@ -264,7 +305,8 @@ function positionSection(account, definitions, sector, refusedComparisons) {
         h(
           "span",
           { class: "muted" },
-          comparison ? `This customer: ${format(comparison.customerValue)}. ` : "No value of this customer in a published month. ",
+          comparison ? `This customer: ${format(comparison.customerValue)}. ` : absence(byMetric.get(metric), month),
+          comparison ? "" : " ",
           benchmark
             ? `Fewer than 5 accounts in the sector's cohort in ${formatMonth(month)}: its figures are not published.`
             : "No published month to compare it in."
@@ -284,7 +326,7 @@ function positionSection(account, definitions, sector, refusedComparisons) {
         h("span", {}, "Median ", h("strong", { class: "p50" }, format(benchmark.p50))),
         h("span", {}, "p25–p90 ", h("strong", { class: "band-text" }, `${format(benchmark.p25)} – ${format(benchmark.p90)}`)),
         own === null
-          ? h("span", { class: "muted" }, "No value of this customer in a published month")
+          ? absence(byMetric.get(metric), month)
           : h("span", {}, "This customer ", h("strong", { class: "own-value" }, format(own))),
         percentile !== null
           ? h("span", { class: "percentile", "data-percentile": percentile }, `percentile ${percentile}`)

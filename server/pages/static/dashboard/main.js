@@ -168,9 +168,11 @@ function showApps(apps) {
 }
 
 // App quarters (`segmentation`) are for internal keys and an app's own key. A key that sees more
-// than one app, or more than one account, is one of those. A key that sees one account of one
-// app may be an account key: the API's answer for that app tells (NOT_FOUND for an account key),
-// asked for with the lightest selection before the tab is offered.
+// than one app, or more than one account, is one of those, and is not asked. A key that sees one
+// account of one app may be an account key, or the key of an app with one account: nothing
+// else tells them apart, so the API's answer for that app does (NOT_FOUND, saying that segments
+// need the app's key, for an account key), asked once with the lightest selection before the
+// tab is offered; the tab's title then says the same.
 const QUARTER_ACCESS = `query DashboardQuarterAccess($app: String!, $quarter: String!) {
   segmentation(app: $app, quarter: $quarter) { app }
 }`;
@@ -207,7 +209,7 @@ function allowQuarters(allowed, known = true) {
   tabs.quarter.title = allowed
     ? ""
     : known
-      ? "App quarters need an internal key or the app's own key: this key sees one account."
+      ? "Segments of the whole app need an internal key or the app's own key: this key sees one account."
       : "App quarters are offered once the API tells whether this key may read them.";
   if (!allowed && state.view === "quarter") {
     selectView("customer");
