@@ -189,6 +189,8 @@ async def _frozen_draws(
     return draws
 
 
+# A release, with the bounds and roll-up it was drawn with: kept together by a revision, and
+# what its accuracy and the ranks read off it follow, whatever the definition says later.
 _PRIVATE_COLUMNS = (
     "private_p25",
     "private_p50",
@@ -196,6 +198,9 @@ _PRIVATE_COLUMNS = (
     "private_p90",
     "private_rollup",
     "release_epsilon",
+    "release_lower_bound",
+    "release_upper_bound",
+    "release_aggregation",
 )
 
 
@@ -347,6 +352,9 @@ async def publish_month(
                     if aggregation not in NEVER_PRIVATE:
                         row["private_rollup"] = figures.roll_up
                     row["release_epsilon"] = figures.epsilon
+                    row["release_lower_bound"] = bounds.lower
+                    row["release_upper_bound"] = bounds.upper
+                    row["release_aggregation"] = aggregation
             rows.append(row)
             progress.advance(1)
 
@@ -381,7 +389,7 @@ async def publish_month(
             ],
         )
     publishable = [row for row in rows if row["p50"] is not None]
-    accuracies = _accuracies(rows, definitions)
+    accuracies = _accuracies(rows)
     return PublishResult(
         month=month,
         revision=revision,
@@ -399,18 +407,24 @@ async def publish_month(
     )
 
 
-def _accuracies(
-    rows: list[dict[str, object]], definitions: dict[str, tuple[str, MetricBounds | None]]
-) -> list[FigureAccuracy]:
+def _accuracies(rows: list[dict[str, object]]) -> list[FigureAccuracy]:
     """The public accuracy of every private figure of the month: each cohort's percentile set,
-    and its roll-up where one was released."""
+    and its roll-up where one was released; from the bounds and roll-up each release was drawn
+    with (a revision keeps the draws of unchanged cohorts, made under the definitions of their
+    day)."""
     found = []
     for row in rows:
         epsilon, size = row["release_epsilon"], row["cohort_size"]
-        aggregation, bounds = definitions[str(row["metric_name"])]
-        if not isinstance(epsilon, float) or not isinstance(size, int) or bounds is None:
+        lower, upper = row["release_lower_bound"], row["release_upper_bound"]
+        aggregation = row["release_aggregation"]
+        if not isinstance(epsilon, float) or not isinstance(size, int):
+            continue
+        if not isinstance(lower, Decimal) or not isinstance(upper, Decimal):
+            continue  # an early release whose bounds are unknown (migration 0011)
+        bounds = _bounds(lower, upper)
+        if bounds is None:
             continue
         found.append(percentile_accuracy(size, bounds=bounds, epsilon=epsilon))
-        if row["private_rollup"] is not None:
+        if row["private_rollup"] is not None and isinstance(aggregation, str):
             found.append(roll_up_accuracy(size, aggregation, bounds=bounds, epsilon=epsilon))
     return found
