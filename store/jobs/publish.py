@@ -204,6 +204,25 @@ _PRIVATE_COLUMNS = (
 )
 
 
+def _kept_draws(
+    cohorts: dict[CohortKey, _Cohort], frozen: dict[CohortKey, tuple[str, str, dict[str, object]]]
+) -> dict[CohortKey, dict[str, object]]:
+    """The private releases a revision keeps: those of cohorts whose members and values did not
+    change, with the bounds and roll-up they were drawn with."""
+    kept = {}
+    for key, (ids, values, draw) in frozen.items():
+        cohort = cohorts.get(key)
+        if cohort is None or draw["release_epsilon"] is None:
+            continue
+        account_ids, sorted_values = cohort.freeze()
+        if (ids, values) == (
+            orjson.dumps(account_ids).decode(),
+            orjson.dumps(list(map(str, sorted_values))).decode(),
+        ):
+            kept[key] = draw
+    return kept
+
+
 def _bounds(lower: Decimal | None, upper: Decimal | None) -> MetricBounds | None:
     if lower is None or upper is None or not lower < upper:
         return None
@@ -288,12 +307,19 @@ async def publish_month(
             )
         }
         aggregations = {name: aggregation for name, (aggregation, _) in definitions.items()}
-        # Each industry's budget is split over the private releases of its month.
+        kept_draws = _kept_draws(cohorts, frozen)
+        # Each industry's budget is split over the private releases of its month: the ones
+        # drawn now, where the metric declares bounds, and the draws a revision keeps, with
+        # the roll-up they were drawn with, whatever the definition says since.
         released: dict[str, list[str]] = defaultdict(list)
-        for (industry_id, metric_name), cohort in cohorts.items():
-            aggregation, bounds = definitions[metric_name]
-            if bounds is not None and is_publishable(len(cohort.members), minimum=minimum):
-                released[industry_id].append(aggregation)
+        for key, cohort in cohorts.items():
+            aggregation, bounds = definitions[key[1]]
+            if not is_publishable(len(cohort.members), minimum=minimum):
+                continue
+            if key in kept_draws:
+                released[key[0]].append(str(kept_draws[key]["release_aggregation"] or aggregation))
+            elif bounds is not None:
+                released[key[0]].append(aggregation)
         epsilon_of = {
             industry_id: release_epsilon(privacy_epsilon, found)
             for industry_id, found in released.items()
@@ -328,13 +354,9 @@ async def publish_month(
                 row.update(zip(("p25", "p50", "p75", "p90"), computed, strict=True))
                 row["rollup"] = roll_up(sorted_values, aggregations[metric_name])
                 aggregation, bounds = definitions[metric_name]
-                kept = frozen.get((industry_id, metric_name))
-                same_data = kept is not None and kept[:2] == (
-                    row["member_ids"],
-                    row["member_values"],
-                )
-                if kept is not None and same_data and kept[2]["release_epsilon"] is not None:
-                    row.update(kept[2])  # the same data: the same draw, no budget spent again
+                kept = kept_draws.get((industry_id, metric_name))
+                if kept is not None:
+                    row.update(kept)  # the same data: the same draw, no budget spent again
                 elif bounds is not None:
                     figures = private_figures(
                         floats,
