@@ -34,6 +34,7 @@ from resolvers.figures import (
     cohort_figures,
     figure_kind,
     internal_only_metrics,
+    rank_refusal,
     refusal,
 )
 from resolvers.formatted_values import formatted_value
@@ -78,6 +79,9 @@ class ComparisonView:
     accuracy: FigureAccuracy | None = None
     informative: bool | None = None
     refusal: UserError | None = None  # why the sector figures are refused, when they are
+    # Why customer_percentile (and so the insight) is null although the sector figures are
+    # given: a private release whose bounds are unknown.
+    rank_refusal: UserError | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,22 +252,25 @@ async def account_comparison(
             None,
             refusal=await refusal(context, cohort),
         )
-    rank = _customer_percentile(found, members.values, value, definition)
+    assert cohort is not None  # cohort_figures gave figures of it
+    unranked = rank_refusal(cohort, found)
+    rank = None if unranked else _customer_percentile(found, members.values, value, definition)
     sector = await context.loaders.industry_by_id.load(account.industry_id)
     shown = formatted_value(value, unit=definition.unit, locale="en")
     name = sector.name if sector is not None else account.industry_id
-    # A band read off figures that are mostly noise would be a story told from noise.
-    sentence = (
-        insight(
+    # A band read off figures that are mostly noise would be a story told from noise; without
+    # a rank there is no band to tell, nor a reason of noise to give.
+    sentence = None
+    if rank is not None and found.informative:
+        sentence = insight(
             metric=metric,
             formatted_value=shown,
             sector=name,
             percentile=rank,
             higher_is_better=definition.higher_is_better,
         )
-        if found.informative
-        else unplaced(metric=metric, formatted_value=shown, sector=name)
-    )
+    elif rank is not None:
+        sentence = unplaced(metric=metric, formatted_value=shown, sector=name)
     # The account's own percentile and band, and the sector's figures, as its key may have them.
     return ComparisonView(
         account.account_id,
@@ -279,6 +286,7 @@ async def account_comparison(
         sentence,
         found.accuracy,
         found.informative,
+        rank_refusal=unranked,
     )
 
 
@@ -317,20 +325,23 @@ def _customer_percentile(
     found: Figures, members: list[Decimal], value: Decimal, definition: DefinitionRecord
 ) -> int:
     """Internal keys: the exact rank in the frozen cohort. Every other key: the rank read off
-    the private figures it is given (analytics/private_percentile.py says why)."""
+    the private figures it is given and the bounds they were drawn with, frozen with them
+    (analytics/private_percentile.py says why), never the definition's bounds of today."""
     higher = definition.higher_is_better
     if found.kind is FigureKind.EXACT:
         return percentile_rank(members, value, higher_is_better=higher)
     quantiles = (found.p25, found.p50, found.p75, found.p90)
-    lower, upper = definition.lower_bound, definition.upper_bound
-    if None in quantiles or lower is None or upper is None:
-        # A private release always has its four figures and its metric's bounds.
+    bounds = found.bounds
+    if None in quantiles or bounds is None:
+        # A private release always has its four figures; rank_refusal answers one whose
+        # bounds are unknown before this is asked.
         raise ValueError(f"incomplete private release of {definition.name}")
+    lower, upper = bounds.as_floats
     return private_percentile(
         float(value),
         quantiles=cast(tuple[float, float, float, float], quantiles),
-        lower=float(lower),
-        upper=float(upper),
+        lower=lower,
+        upper=upper,
         higher_is_better=higher,
     )
 

@@ -42,5 +42,16 @@ def internal_only(metric: str, month: dt.date) -> UserError:
     )
 
 
+def release_bounds_unknown(metric: str, month: dt.date) -> UserError:
+    return UserError(
+        f"No rank of {metric} for {month:%Y-%m}: a rank is read off the differentially private "
+        "release and the bounds it was drawn with, and this release was published before the "
+        "server kept its bounds, which the metric's definition no longer tells (it declares "
+        "none, or others that the release does not fit). Its sector figures are still given; "
+        "their accuracy is unknown",
+        code=ErrorCode.RELEASE_BOUNDS_UNKNOWN,
+    )
+
+
 def month_not_published(message: str) -> UserError:
     return UserError(message, code=ErrorCode.MONTH_NOT_PUBLISHED)

@@ -17,7 +17,10 @@ All gates read the frozen cohort (its size and its members per app), never the a
 today, so nobody learns from a refusal who joined or left since.
 
 A private release comes with its public a-priori accuracy (analytics/private_accuracy.py), from
-the cohort size, the release's epsilon and the metric's bounds only: never from the values."""
+the cohort size, the release's epsilon and the bounds it was drawn with only: never from the
+values. Those bounds (and its roll-up's aggregation) are frozen with the release, like its
+figures: a definitions load that changes or drops them later changes no answer about a month
+already published."""
 
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from analytics.cohort import is_publishable
 from analytics.private_accuracy import FigureAccuracy, percentile_accuracy, roll_up_accuracy
 from analytics.private_release import MetricBounds
 from resolvers.context import RequestContext
-from resolvers.errors import UserError, cohort_too_small, internal_only
+from resolvers.errors import UserError, cohort_too_small, internal_only, release_bounds_unknown
 from store.records import CohortRecord
 from store.scope import Role
 
@@ -49,9 +52,12 @@ class Figures:
     p90: float | None
     roll_up: Decimal | None
     # The 95 % accuracy of a private release's percentiles and roll-up; None for exact figures
-    # (and for a private release whose metric no longer declares bounds: precision unknown).
+    # (and for an early release whose bounds are unknown: precision unknown).
     accuracy: FigureAccuracy | None = None
     roll_up_accuracy: FigureAccuracy | None = None
+    # The bounds a private release was drawn with, which ranks are read off with it; None for
+    # exact figures and for an early release whose bounds are unknown.
+    bounds: MetricBounds | None = None
 
     @property
     def informative(self) -> bool:
@@ -97,7 +103,8 @@ async def cohort_figures(context: RequestContext, cohort: CohortRecord | None) -
         return Figures(
             FigureKind.EXACT, cohort.p25, cohort.p50, cohort.p75, cohort.p90, cohort.rollup
         )
-    accuracy, roll_up = await _accuracies(context, cohort)
+    bounds = release_bounds(cohort)
+    accuracy, roll_up = _accuracies(cohort, bounds)
     return Figures(
         FigureKind.DIFFERENTIALLY_PRIVATE,
         cohort.private_p25,
@@ -107,6 +114,7 @@ async def cohort_figures(context: RequestContext, cohort: CohortRecord | None) -
         cohort.private_rollup,
         accuracy,
         roll_up,
+        bounds,
     )
 
 
@@ -161,24 +169,40 @@ def _has_release(cohort: CohortRecord) -> bool:
     return cohort.private_p50 is not None
 
 
-async def _accuracies(
-    context: RequestContext, cohort: CohortRecord
+def release_bounds(cohort: CohortRecord) -> MetricBounds | None:
+    """The bounds the cohort's private release was drawn with, as frozen with it (never the
+    definition's of today); None without a release, and for an early release whose bounds are
+    unknown (store/migrations/versions/0011_release_bounds.py)."""
+    lower, upper = cohort.release_lower_bound, cohort.release_upper_bound
+    if not _has_release(cohort) or lower is None or upper is None or not lower < upper:
+        return None
+    return MetricBounds(lower, upper)
+
+
+def rank_refusal(cohort: CohortRecord, found: Figures) -> UserError | None:
+    """Why a rank cannot be read off the figures this key was given, when it cannot: a private
+    release whose bounds are unknown (the rank's straight lines end at them)."""
+    if found.kind is FigureKind.DIFFERENTIALLY_PRIVATE and found.bounds is None:
+        return release_bounds_unknown(cohort.metric_name, cohort.month)
+    return None
+
+
+_ROLL_UPS_WITH_ACCURACY = frozenset({"sum", "mean", "median"})
+
+
+def _accuracies(
+    cohort: CohortRecord, bounds: MetricBounds | None
 ) -> tuple[FigureAccuracy | None, FigureAccuracy | None]:
-    """The public accuracy of a cohort's private percentiles and roll-up."""
-    definition = (await context.definitions()).get(cohort.metric_name)
+    """The public accuracy of a cohort's private percentiles and roll-up, from the bounds and
+    aggregation the release was drawn with."""
     epsilon = cohort.release_epsilon
-    if definition is None or epsilon is None:
+    if bounds is None or epsilon is None:
         return None, None
-    lower, upper = definition.lower_bound, definition.upper_bound
-    if lower is None or upper is None or not lower < upper:
-        return None, None
-    bounds = MetricBounds(lower, upper)
     percentiles = percentile_accuracy(cohort.cohort_size, bounds=bounds, epsilon=epsilon)
     roll_up = None
-    if cohort.private_rollup is not None and definition.aggregation in ("sum", "mean", "median"):
-        roll_up = roll_up_accuracy(
-            cohort.cohort_size, definition.aggregation, bounds=bounds, epsilon=epsilon
-        )
+    aggregation = cohort.release_aggregation
+    if cohort.private_rollup is not None and aggregation in _ROLL_UPS_WITH_ACCURACY:
+        roll_up = roll_up_accuracy(cohort.cohort_size, aggregation, bounds=bounds, epsilon=epsilon)
     return percentiles, roll_up
 
 

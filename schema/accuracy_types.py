@@ -1,7 +1,7 @@
 """The public a-priori accuracy of a differentially private figure, as the API serves it.
 
-Computed from public facts only (the cohort size, the release's epsilon, the metric's bounds:
-analytics/private_accuracy.py), so it tells nothing of the members' values."""
+Computed from public facts only (the cohort size, the release's epsilon, the bounds it was
+drawn with: analytics/private_accuracy.py), so it tells nothing of the members' values."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from resolvers.formatted_values import formatted_value
 
 ACCURACY_FIELD_DOC = (
     "How precise the differentially private figures are, at 95% confidence, from public facts "
-    "only (cohort size, privacy budget, the metric's bounds); null for exact figures (internal "
-    "keys) and when refused."
+    "only (cohort size, privacy budget, the metric's bounds when the month was published); null "
+    "for exact figures (internal keys), when refused, and for a release of a month published "
+    "before the server kept its bounds when the metric no longer declares them (the "
+    "README's RELEASE_BOUNDS_UNKNOWN)."
 )
 INFORMATIVE_FIELD_DOC = (
     "Whether the figures are precise enough to tell sectors apart: always true for exact "

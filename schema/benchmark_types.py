@@ -43,8 +43,9 @@ FIGURE_KIND_FIELD_DOC = (
 COMPARISON_DOC = """customerPercentile is the share of the cohort with a value at or below the
 customer's, 0-100, rounded; for a metric where lower is better it is measured the other way
 round. Internal keys get it counted in the exact cohort, the others read off the private figures
-they are given. The same cohort rule applies: below 5 accounts, sectorP50, sectorP90 and
-customerPercentile are refused (null and COHORT_TOO_SMALL) and insight is null."""
+they are given and the bounds those were drawn with. The same cohort rule applies: below 5
+accounts, sectorP50, sectorP90 and customerPercentile are refused (null and COHORT_TOO_SMALL)
+and insight is null."""
 
 
 @strawberry.type(description=SECTOR_BENCHMARK_DOC)
@@ -87,8 +88,8 @@ class SectorBenchmark:
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="Whether this key may have the figures: false when the cohort has fewer "
         "than 5 accounts (or fewer than 5 besides the key's own), or, for a key other than "
-        "internal, when the metric declares no bounds. Then cohortSize, figureKind and the "
-        "percentiles are null."
+        "internal, when the metric declared no bounds when the month was published "
+        "(INTERNAL_ONLY). Then cohortSize, figureKind and the percentiles are null."
     )
     def publishable(self) -> bool:
         return self.view.publishable
@@ -185,15 +186,24 @@ class CustomerComparison:
         description="Share of the cohort at or below the customer's value (at or above it "
         "where lower is better), 0 to 100: for internal keys counted in the exact cohort; for "
         "the others read off the differentially private p25-p90 this key is given and the "
-        "metric's bounds (straight lines between them), so that it tells nothing of the other "
-        "members' values (see figureKind). Null with COHORT_TOO_SMALL when refused."
+        "bounds they were drawn with, frozen with them when the month was published, whatever "
+        "the metric declares since (straight lines between them), so that it tells nothing of "
+        "the other members' values (see figureKind). Null with COHORT_TOO_SMALL when refused; "
+        "null with RELEASE_BOUNDS_UNKNOWN for a month published before the server kept a "
+        "release's bounds, when the metric no longer declares bounds the release fits (the "
+        "sector figures are still given, insight is null)."
     )
     def customer_percentile(self) -> int | None:
         if not self.view.publishable:
             raise self.view.refusal or cohort_too_small()
+        if self.view.rank_refusal is not None:
+            raise self.view.rank_refusal
         return self.view.customer_percentile
 
-    @strawberry.field(description="One sentence for a slide; null when the cohort is refused.")  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="One sentence for a slide; null when the cohort is refused, and when "
+        "customerPercentile is null with RELEASE_BOUNDS_UNKNOWN."
+    )
     def insight(self) -> str | None:
         return self.view.insight
 

@@ -44,8 +44,8 @@ described_enum(
         "EXACT": "Computed from the members' exact values (internal keys only).",
         "DIFFERENTIALLY_PRIVATE": (
             "Drawn once, when the month was published, by a differentially private mechanism "
-            "(OpenDP) from values clamped to the metric's bounds, and frozen: asking again "
-            "returns the same numbers."
+            "(OpenDP) from values clamped to the metric's bounds of that moment, and frozen "
+            "with them: asking again returns the same numbers, whatever the bounds are since."
         ),
     },
 )

@@ -152,8 +152,9 @@ class MetricRow:
     accuracy: FigureAccuracyType | None = strawberry.field(
         resolver=_accuracy,
         description="How precise a differentially private roll-up is, at 95% confidence, from "
-        "public facts only (cohort size, privacy budget, the metric's bounds); null for exact "
-        "values.",
+        "public facts only (cohort size, privacy budget, the metric's bounds when the month was "
+        "published); null for exact values, and for a roll-up whose bounds are unknown (the "
+        "README's RELEASE_BOUNDS_UNKNOWN).",
         metadata=column_form(_accuracies),
     )
     informative: bool = strawberry.field(

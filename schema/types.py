@@ -508,7 +508,8 @@ class MetricDefinition:
         description=(
             "With upperBound, the range one account's value is clamped to in differentially "
             "private figures; null when the metric declares none (then only internal keys get "
-            "its cross-account figures)."
+            "its cross-account figures). Today's bounds: a month already published keeps the "
+            "bounds it was published with, and so do its figures, accuracies and ranks."
         )
     )
     upper_bound: Decimal | None = strawberry.field(description="See lowerBound.")

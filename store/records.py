@@ -113,6 +113,11 @@ class CohortRecord(NamedTuple):
     private_p90: float | None
     private_rollup: Decimal | None
     release_epsilon: float | None
+    # The bounds and the roll-up the release was drawn with (null without a release, and for
+    # an early release whose bounds could not be told): what its accuracy and ranks follow.
+    release_lower_bound: Decimal | None
+    release_upper_bound: Decimal | None
+    release_aggregation: str | None
     # Members per app, frozen with the cohort.
     member_apps: dict[str, int]
 

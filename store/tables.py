@@ -266,6 +266,17 @@ class Cohort(SQLModel, table=True):
     )
     # The privacy loss of each of this cohort's releases (percentiles, roll-up).
     release_epsilon: float | None = None
+    # The bounds and the roll-up the release was drawn with, frozen with it: its accuracy and
+    # the ranks read off it follow them, whatever the metric's definition says later. Null
+    # without a release, and for a release published before they were stored whose bounds
+    # could not be told (store/migrations/versions/0011_release_bounds.py).
+    release_lower_bound: Decimal | None = Field(
+        default=None, sa_column=Column(ExactDecimal(), nullable=True)
+    )
+    release_upper_bound: Decimal | None = Field(
+        default=None, sa_column=Column(ExactDecimal(), nullable=True)
+    )
+    release_aggregation: str | None = None
     # Members per app ({"app": count}), frozen: a key's own accounts are taken out of the
     # cohort before the cohort rule is applied to what it may see.
     member_apps: str = Field(default="{}", sa_column=Column(Text(), nullable=False))

@@ -493,13 +493,27 @@ class DeckBuilder:
             return t.gettext(
                 "{metric}: the sector figures of this month are not published yet."
             ).format(metric=label)
+        if comparison.status is ComparisonStatus.INTERNAL_ONLY:
+            return t.gettext(
+                "{metric}: its sector figures are for internal use only this month (the metric "
+                "had no bounds for private figures when the month was published)."
+            ).format(metric=label)
+        if comparison.status is ComparisonStatus.UNRANKED:
+            return t.gettext(
+                "{metric}: no percentile: these sector figures were published before the "
+                "server kept the bounds they were drawn with, which are no longer known."
+            ).format(metric=label)
         return t.gettext(
             "{metric}: not in the month's published cohort, nothing to compare with."
         ).format(metric=label)
 
     def _figure_note(self, comparisons: Sequence[Comparison]) -> str:
         t = self.text
-        kinds = {c.figure_kind for c in comparisons if c.status is ComparisonStatus.COMPARED}
+        kinds = {
+            c.figure_kind
+            for c in comparisons
+            if c.status in (ComparisonStatus.COMPARED, ComparisonStatus.UNRANKED)
+        }
         notes = []
         if "DIFFERENTIALLY_PRIVATE" in kinds:
             notes.append(

@@ -47,6 +47,12 @@ class ComparisonStatus(StrEnum):
     NOT_IN_COHORT = "not_in_cohort"
     # The month is not published (MONTH_NOT_PUBLISHED).
     NOT_PUBLISHED = "not_published"
+    # The metric had no bounds when the month was published: no private release of its sector
+    # figures, which only internal keys get (INTERNAL_ONLY).
+    INTERNAL_ONLY = "internal_only"
+    # The sector figures are given but no rank: their release predates the server keeping its
+    # bounds, which cannot be told any more (RELEASE_BOUNDS_UNKNOWN).
+    UNRANKED = "unranked"
 
 
 @dataclass(frozen=True, slots=True)

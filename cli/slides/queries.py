@@ -76,6 +76,10 @@ query DeckMethod($month: Date!) {
 NOT_FOUND = "NOT_FOUND"
 COHORT_TOO_SMALL = "COHORT_TOO_SMALL"
 MONTH_NOT_PUBLISHED = "MONTH_NOT_PUBLISHED"
+# A key that is not internal: no sector figures of a metric published without bounds, and no
+# rank read off a release whose bounds are unknown (a month published before they were kept).
+INTERNAL_ONLY = "INTERNAL_ONLY"
+RELEASE_BOUNDS_UNKNOWN = "RELEASE_BOUNDS_UNKNOWN"
 
 
 def deck_months(month: dt.date) -> list[dt.date]:
@@ -220,17 +224,27 @@ def _comparison(
         return Comparison(definition, ComparisonStatus.NOT_PUBLISHED)
     if row is None:
         return Comparison(definition, ComparisonStatus.NOT_IN_COHORT)
-    refused = COHORT_TOO_SMALL in codes or row["customerPercentile"] is None
+    if INTERNAL_ONLY in codes:
+        status = ComparisonStatus.INTERNAL_ONLY
+    elif COHORT_TOO_SMALL in codes:
+        status = ComparisonStatus.REFUSED
+    elif RELEASE_BOUNDS_UNKNOWN in codes:
+        status = ComparisonStatus.UNRANKED
+    elif row["customerPercentile"] is None:
+        status = ComparisonStatus.REFUSED
+    else:
+        status = ComparisonStatus.COMPARED
     return Comparison(
         definition,
-        ComparisonStatus.REFUSED if refused else ComparisonStatus.COMPARED,
+        status,
         customer_value=row["customerValue"],
         sector_p50=row["sectorP50"],
         sector_p90=row["sectorP90"],
         customer_percentile=row["customerPercentile"],
         insight=row["insight"],
         figure_kind=row["figureKind"],
-        informative=row["informative"] is not False,
+        # Without a rank there is no precision to speak of: the sentence says why instead.
+        informative=status is ComparisonStatus.UNRANKED or row["informative"] is not False,
     )
 
 
@@ -247,7 +261,7 @@ async def _comparisons(
         variables: dict[str, Any] = {"accountId": account_id, "month": month.isoformat()}
         variables.update({f"m{n}": d.name for n, d in enumerate(batch)})
         answer = await client.query(comparison_query(len(batch)), variables)
-        expected = {COHORT_TOO_SMALL, MONTH_NOT_PUBLISHED}
+        expected = {COHORT_TOO_SMALL, MONTH_NOT_PUBLISHED, INTERNAL_ONLY, RELEASE_BOUNDS_UNKNOWN}
         unexpected = [e for e in answer.errors if e.code not in expected]
         account = (answer.data or {}).get("account")
         if unexpected or account is None:

@@ -189,6 +189,8 @@ async def _frozen_draws(
     return draws
 
 
+# A release, with the bounds and roll-up it was drawn with: kept together by a revision, and
+# what its accuracy and the ranks read off it follow, whatever the definition says later.
 _PRIVATE_COLUMNS = (
     "private_p25",
     "private_p50",
@@ -196,7 +198,29 @@ _PRIVATE_COLUMNS = (
     "private_p90",
     "private_rollup",
     "release_epsilon",
+    "release_lower_bound",
+    "release_upper_bound",
+    "release_aggregation",
 )
+
+
+def _kept_draws(
+    cohorts: dict[CohortKey, _Cohort], frozen: dict[CohortKey, tuple[str, str, dict[str, object]]]
+) -> dict[CohortKey, dict[str, object]]:
+    """The private releases a revision keeps: those of cohorts whose members and values did not
+    change, with the bounds and roll-up they were drawn with."""
+    kept = {}
+    for key, (ids, values, draw) in frozen.items():
+        cohort = cohorts.get(key)
+        if cohort is None or draw["release_epsilon"] is None:
+            continue
+        account_ids, sorted_values = cohort.freeze()
+        if (ids, values) == (
+            orjson.dumps(account_ids).decode(),
+            orjson.dumps(list(map(str, sorted_values))).decode(),
+        ):
+            kept[key] = draw
+    return kept
 
 
 def _bounds(lower: Decimal | None, upper: Decimal | None) -> MetricBounds | None:
@@ -283,12 +307,19 @@ async def publish_month(
             )
         }
         aggregations = {name: aggregation for name, (aggregation, _) in definitions.items()}
-        # Each industry's budget is split over the private releases of its month.
+        kept_draws = _kept_draws(cohorts, frozen)
+        # Each industry's budget is split over the private releases of its month: the ones
+        # drawn now, where the metric declares bounds, and the draws a revision keeps, with
+        # the roll-up they were drawn with, whatever the definition says since.
         released: dict[str, list[str]] = defaultdict(list)
-        for (industry_id, metric_name), cohort in cohorts.items():
-            aggregation, bounds = definitions[metric_name]
-            if bounds is not None and is_publishable(len(cohort.members), minimum=minimum):
-                released[industry_id].append(aggregation)
+        for key, cohort in cohorts.items():
+            aggregation, bounds = definitions[key[1]]
+            if not is_publishable(len(cohort.members), minimum=minimum):
+                continue
+            if key in kept_draws:
+                released[key[0]].append(str(kept_draws[key]["release_aggregation"] or aggregation))
+            elif bounds is not None:
+                released[key[0]].append(aggregation)
         epsilon_of = {
             industry_id: release_epsilon(privacy_epsilon, found)
             for industry_id, found in released.items()
@@ -323,13 +354,9 @@ async def publish_month(
                 row.update(zip(("p25", "p50", "p75", "p90"), computed, strict=True))
                 row["rollup"] = roll_up(sorted_values, aggregations[metric_name])
                 aggregation, bounds = definitions[metric_name]
-                kept = frozen.get((industry_id, metric_name))
-                same_data = kept is not None and kept[:2] == (
-                    row["member_ids"],
-                    row["member_values"],
-                )
-                if kept is not None and same_data and kept[2]["release_epsilon"] is not None:
-                    row.update(kept[2])  # the same data: the same draw, no budget spent again
+                kept = kept_draws.get((industry_id, metric_name))
+                if kept is not None:
+                    row.update(kept)  # the same data: the same draw, no budget spent again
                 elif bounds is not None:
                     figures = private_figures(
                         floats,
@@ -347,6 +374,9 @@ async def publish_month(
                     if aggregation not in NEVER_PRIVATE:
                         row["private_rollup"] = figures.roll_up
                     row["release_epsilon"] = figures.epsilon
+                    row["release_lower_bound"] = bounds.lower
+                    row["release_upper_bound"] = bounds.upper
+                    row["release_aggregation"] = aggregation
             rows.append(row)
             progress.advance(1)
 
@@ -381,7 +411,7 @@ async def publish_month(
             ],
         )
     publishable = [row for row in rows if row["p50"] is not None]
-    accuracies = _accuracies(rows, definitions)
+    accuracies = _accuracies(rows)
     return PublishResult(
         month=month,
         revision=revision,
@@ -399,18 +429,24 @@ async def publish_month(
     )
 
 
-def _accuracies(
-    rows: list[dict[str, object]], definitions: dict[str, tuple[str, MetricBounds | None]]
-) -> list[FigureAccuracy]:
+def _accuracies(rows: list[dict[str, object]]) -> list[FigureAccuracy]:
     """The public accuracy of every private figure of the month: each cohort's percentile set,
-    and its roll-up where one was released."""
+    and its roll-up where one was released; from the bounds and roll-up each release was drawn
+    with (a revision keeps the draws of unchanged cohorts, made under the definitions of their
+    day)."""
     found = []
     for row in rows:
         epsilon, size = row["release_epsilon"], row["cohort_size"]
-        aggregation, bounds = definitions[str(row["metric_name"])]
-        if not isinstance(epsilon, float) or not isinstance(size, int) or bounds is None:
+        lower, upper = row["release_lower_bound"], row["release_upper_bound"]
+        aggregation = row["release_aggregation"]
+        if not isinstance(epsilon, float) or not isinstance(size, int):
+            continue
+        if not isinstance(lower, Decimal) or not isinstance(upper, Decimal):
+            continue  # an early release whose bounds are unknown (migration 0011)
+        bounds = _bounds(lower, upper)
+        if bounds is None:
             continue
         found.append(percentile_accuracy(size, bounds=bounds, epsilon=epsilon))
-        if row["private_rollup"] is not None:
+        if row["private_rollup"] is not None and isinstance(aggregation, str):
             found.append(roll_up_accuracy(size, aggregation, bounds=bounds, epsilon=epsilon))
     return found

@@ -43,6 +43,9 @@ _COHORT_COLUMNS = (
     cohort.private_p90,
     cohort.private_rollup,
     cohort.release_epsilon,
+    cohort.release_lower_bound,
+    cohort.release_upper_bound,
+    cohort.release_aggregation,
     cohort.member_apps,
 )
 

@@ -30,6 +30,7 @@ import uvicorn
 from pptx import Presentation
 from pptx.chart.chart import Chart
 from pptx.shapes.graphfrm import GraphicFrame
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner, Result
 
@@ -45,7 +46,7 @@ from store.jobs.publish import publish_month
 from store.jobs.segment import segment_apps
 from store.keys import create_key
 from store.scope import Role
-from store.tables import LEDGER_TABLE, SALE_LINE_TABLE
+from store.tables import COHORT_TABLE, LEDGER_TABLE, SALE_LINE_TABLE
 from store.upsert import upsert
 from tests.api_client import GraphQLClient
 from tests.factories import Seed
@@ -840,6 +841,61 @@ async def test_a_deck_from_a_server_with_an_account_key(
     assert hidden.exit_code == 1
     assert hidden.stderr.strip() == "error: there is no account 'R2'"
     assert _names(out) == ["deck.pptx"]
+
+
+async def test_a_deck_says_which_sector_figures_a_key_gets_without_a_rank(
+    world: AsyncEngine, database_url: str, out: Path
+) -> None:
+    """For a key that is not internal, a metric published without bounds has no sector
+    figures (INTERNAL_ONLY), and a release published before the server kept its bounds, which
+    cannot be told any more, has its figures but no rank (RELEASE_BOUNDS_UNKNOWN): the deck
+    says each, instead of failing."""
+    async with world.begin() as connection:
+        await connection.execute(
+            update(COHORT_TABLE)
+            .where(COHORT_TABLE.c.metric_name == "tickets_resolved")
+            .values(
+                private_p25=None,
+                private_p50=None,
+                private_p75=None,
+                private_p90=None,
+                private_rollup=None,
+                release_epsilon=None,
+                release_lower_bound=None,
+                release_upper_bound=None,
+                release_aggregation=None,
+            )
+        )
+        await connection.execute(
+            update(COHORT_TABLE)
+            .where(COHORT_TABLE.c.metric_name == "revenue")
+            .values(release_lower_bound=None, release_upper_bound=None)
+        )
+    _record, key = await create_key(world, role=Role.ACCOUNT, account_id="R1", name="slides")
+    output = out / "deck.pptx"
+    with serving(database_url) as url:
+        result = await run_slides(
+            database_url, "--account", "R1", "--url", url, "--key", key, "-o", str(output)
+        )
+    assert result.exit_code == 0, result.output
+    sector = read_deck(output)[2]
+    rows = {row[0]: row for row in sector.tables["comparison table"][1:]}
+    assert rows["Revenue"][2] != "—"  # the sector figures are given ...
+    assert rows["Revenue"][4] == "—"  # ... but no rank
+    assert rows["Tickets resolved"][2:] == ["—", "—", "—"]
+    sentences = sector.texts["insights"].splitlines()
+    assert (
+        "Revenue: no percentile: these sector figures were published before"
+        in (sector.texts["insights"])
+    ), sentences
+    assert (
+        "Tickets resolved: its sector figures are for internal use only"
+        in (sector.texts["insights"])
+    ), sentences
+    categories, series = sector.series("percentile chart")
+    charted = dict(zip(categories, next(iter(series.values())), strict=True))
+    assert charted["Revenue"] is None
+    assert charted["Tickets resolved"] is None
 
 
 async def test_an_unreachable_server_is_one_line(

@@ -122,3 +122,138 @@ async def test_partitioning_by_month_moves_stored_values_and_back(engine: AsyncE
         # after this one, which reset its rows and not its schema.
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
+
+
+# Releases published before revision 0011, each against the definition its metric has when the
+# migration runs: (metric, cohort size, private p25..p90, private roll-up) -> what 0011 records
+# (lower, upper, aggregation).
+_DEFINITIONS = [
+    # name, aggregation, lower, upper
+    ("kept", "mean", "0", "100"),
+    ("summed", "sum", "0", "10"),
+    ("capped", "max", "0", "100"),
+    ("dropped", "mean", None, None),
+    ("narrowed", "mean", "40", "60"),
+    ("resummed", "sum", "0", "100"),
+]
+_RELEASES = {
+    "kept": (5, (10.0, 20.0, 30.0, 100.0), "55.5"),
+    "summed": (5, (1.0, 2.0, 3.0, 10.0), "49.25"),
+    "capped": (5, (10.0, 20.0, 30.0, 40.0), None),
+    "dropped": (5, (10.0, 20.0, 30.0, 40.0), "25"),
+    # A released p25 below today's lower bound: drawn within other bounds.
+    "narrowed": (5, (10.0, 45.0, 50.0, 55.0), "50"),
+    # A sum of 5 values beyond 5 x today's upper bound: drawn within other bounds.
+    "resummed": (5, (10.0, 20.0, 30.0, 40.0), "600"),
+}
+_RECORDED = {
+    "kept": (Decimal("0"), Decimal("100"), "mean"),
+    "summed": (Decimal("0"), Decimal("10"), "sum"),
+    "capped": (Decimal("0"), Decimal("100"), "max"),
+    "dropped": (None, None, "mean"),
+    "narrowed": (None, None, "mean"),
+    "resummed": (None, None, "sum"),
+    "unreleased": (None, None, None),
+}
+
+
+def _number(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+async def _release_columns(engine: AsyncEngine) -> dict[str, tuple[Any, ...]]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT metric_name, release_lower_bound, release_upper_bound, "
+                "release_aggregation FROM cohort"
+            )
+        )
+        return {name: (_number(lower), _number(upper), kind) for name, lower, upper, kind in rows}
+
+
+async def _cohort_rows(engine: AsyncEngine) -> list[tuple[Any, ...]]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT metric_name, cohort_size, private_p25, private_p50, private_p75, "
+                "private_p90, private_rollup, release_epsilon FROM cohort ORDER BY metric_name"
+            )
+        )
+        return [(*row[:6], _number(row[6]), row[7]) for row in rows]
+
+
+async def test_release_bounds_are_recorded_for_earlier_releases_that_fit_them(
+    engine: AsyncEngine,
+) -> None:
+    """Revision 0011 gives a release published before it the bounds and aggregation its
+    metric declares when it runs (what the server read then), only where the release fits
+    them; its downgrade keeps every release as it was."""
+    month = dt.date(2023, 3, 1)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0010", down=True)
+            await connection.execute(text("INSERT INTO industry VALUES ('big', 'Big')"))
+            await connection.execute(
+                text(
+                    "INSERT INTO published_month (month, published_at, revision, min_cohort) "
+                    "VALUES (:month, :at, 1, 5)"
+                ),
+                {"month": month, "at": dt.datetime(2023, 4, 2, tzinfo=dt.UTC)},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO metric_definition (name, unit, description, higher_is_better, "
+                    "aggregation, lower_bound, upper_bound) "
+                    "VALUES (:name, 'count', '', true, :aggregation, :lower, :upper)"
+                ),
+                [
+                    {"name": n, "aggregation": a, "lower": lower, "upper": upper}
+                    for n, a, lower, upper in [*_DEFINITIONS, ("unreleased", "mean", "0", "1")]
+                ],
+            )
+            cohorts = [
+                {
+                    "name": name,
+                    "size": size,
+                    "p25": quantiles[0],
+                    "p50": quantiles[1],
+                    "p75": quantiles[2],
+                    "p90": quantiles[3],
+                    "rollup": rollup,
+                    "epsilon": 0.25,
+                }
+                for name, (size, quantiles, rollup) in _RELEASES.items()
+            ]
+            cohorts.append(
+                {
+                    "name": "unreleased",
+                    **dict.fromkeys(("p25", "p50", "p75", "p90", "rollup", "epsilon")),
+                    "size": 3,
+                }
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO cohort (industry_id, metric_name, month, cohort_size, "
+                    "member_ids, member_values, member_apps, private_p25, private_p50, "
+                    "private_p75, private_p90, private_rollup, release_epsilon) "
+                    "VALUES ('big', :name, :month, :size, '[]', '[]', '{}', :p25, :p50, "
+                    ":p75, :p90, :rollup, :epsilon)"
+                ),
+                [{**row, "month": month} for row in cohorts],
+            )
+        before = await _cohort_rows(engine)
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        assert await _release_columns(engine) == _RECORDED
+        assert await _cohort_rows(engine) == before
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0010", down=True)
+        assert await _cohort_rows(engine) == before
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+            assert await connection.run_sync(_differences) == []
+        assert await _release_columns(engine) == _RECORDED
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")

@@ -10,12 +10,18 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.percentiles import percentiles, round_percentile
 from store.jobs.publish import PublishRefused, publish_month
-from store.tables import COHORT_REVISION_TABLE, COHORT_TABLE, METRIC_TABLE, PUBLISHED_MONTH_TABLE
+from store.tables import (
+    COHORT_REVISION_TABLE,
+    COHORT_TABLE,
+    DEFINITION_TABLE,
+    METRIC_TABLE,
+    PUBLISHED_MONTH_TABLE,
+)
 from tests.factories import Seed
 
 APRIL = dt.date(2023, 4, 1)
@@ -179,6 +185,59 @@ async def test_private_figures_are_drawn_once_within_bounds(engine: AsyncEngine)
     # A revision of unchanged data keeps the draw instead of spending the budget again.
     await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, revise=True)
     assert (await _cohorts(engine))["retail", "score"] == score
+
+
+async def test_a_revision_keeps_a_draw_with_its_bounds_and_counts_it_in_the_budget(
+    engine: AsyncEngine,
+) -> None:
+    """A release records the bounds and roll-up it was drawn with. A revision keeps the draw of
+    a cohort whose data did not change with them, even when its metric's bounds were dropped
+    since, and splits the budget over the draws it keeps as well as the new ones: the month's
+    releases still share it, as when it was first published."""
+    seed = Seed()
+    seed.definition("score", "count", aggregation="sum", bounds=("0", "100"))
+    seed.definition("level", "count", aggregation="mean", bounds=("0", "100"))
+    seed.industry("retail")
+    for n in range(8):
+        seed.account(f"a{n}", industry="retail")
+        for name in ("score", "level"):
+            seed.metric("account", f"a{n}", name, "2023-04-01", str(10 * n + 3))
+    await seed.write(engine)
+    await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, privacy_epsilon=2.0)
+    first = await _cohorts(engine)
+    level = first["retail", "level"]
+    # Four releases (percentiles and roll-up of each metric) share the budget.
+    assert level["release_epsilon"] == pytest.approx(0.5, rel=1e-6)
+    for name, aggregation in (("score", "sum"), ("level", "mean")):
+        release = first["retail", name]
+        assert (release["release_lower_bound"], release["release_upper_bound"]) == (0, 100)
+        assert release["release_aggregation"] == aggregation
+
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(DEFINITION_TABLE)
+            .where(DEFINITION_TABLE.c.name == "level")
+            .values(lower_bound=None, upper_bound=None, aggregation="max")
+        )
+    corrected = Seed()
+    corrected.metric("account", "a0", "score", "2023-04-01", "4")
+    await corrected.write(engine)
+    result = await publish_month(
+        engine, month=APRIL, today=TODAY, min_cohort=5, revise=True, privacy_epsilon=2.0
+    )
+    revised = await _cohorts(engine)
+    # Kept, with the bounds and roll-up it was drawn with (the exact roll-up follows today's).
+    release = [name for name in level if name.startswith(("private_", "release_"))]
+    assert len(release) == 9
+    assert {name: revised["retail", "level"][name] for name in release} == {
+        name: level[name] for name in release
+    }
+    score = revised["retail", "score"]
+    assert score["member_values"] != first["retail", "score"]["member_values"]
+    assert score["release_epsilon"] == pytest.approx(0.5, rel=1e-6)
+    assert result.internal_only == ()
+    assert result.precision is not None
+    assert result.precision.figures == 4  # the kept release counted with its own bounds
 
 
 async def test_a_revision_with_unchanged_membership_is_allowed(engine: AsyncEngine) -> None:

@@ -35,16 +35,19 @@ export class ApiError extends Error {
   }
 }
 
-// The answer's errors, by what they refuse: { refused: paths of COHORT_TOO_SMALL,
+// The answer's errors, by what they refuse: { refused: COHORT_TOO_SMALL, internalOnly:
+// INTERNAL_ONLY (a metric published without bounds: no private release for this key),
+// unranked: RELEASE_BOUNDS_UNKNOWN (sector figures given, no percentile read off them),
 // others: every other error }. Refusals are a state of the page, not a failure.
+const STATES = { COHORT_TOO_SMALL: "refused", INTERNAL_ONLY: "internalOnly", RELEASE_BOUNDS_UNKNOWN: "unranked" };
+
 export function sortErrors(errors) {
-  const refused = [];
-  const others = [];
+  const sorted = { refused: [], internalOnly: [], unranked: [], others: [] };
   for (const error of errors || []) {
     const code = error.extensions && error.extensions.code;
-    (code === "COHORT_TOO_SMALL" ? refused : others).push(error);
+    sorted[STATES[code] || "others"].push(error);
   }
-  return { refused, others };
+  return sorted;
 }
 
 // One readable line for a list of GraphQL errors (the first, and how many more).

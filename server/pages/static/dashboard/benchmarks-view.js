@@ -45,10 +45,12 @@ async function drawMetric(container, body, metric, definition, showError) {
     showError(error.message);
     return;
   }
-  const { others } = sortErrors(answer.errors);
+  const { internalOnly, others } = sortErrors(answer.errors);
   if (others.length) {
     showError(errorLine(others));
   }
+  // The sectors (by their index in the answer) whose figures only internal keys get.
+  const internal = new Set(internalOnly.map((error) => error.path && error.path[1]));
   const format = (value) => formatInUnit(value, definition);
   const benchmarks = answer.data.sectorBenchmarks;
   const published = benchmarks.filter((benchmark) => benchmark.publishable);
@@ -72,7 +74,7 @@ async function drawMetric(container, body, metric, definition, showError) {
       h(
         "ul",
         { class: "positions" },
-        benchmarks.map((benchmark) =>
+        benchmarks.map((benchmark, index) =>
           benchmark.publishable
             ? h(
                 "li",
@@ -88,13 +90,21 @@ async function drawMetric(container, body, metric, definition, showError) {
                   imprecision(benchmark)
                 )
               )
-            : h(
-                "li",
-                { class: "position refused", "data-sector": benchmark.sector },
-                h("span", { class: "metric-name" }, benchmark.sectorName),
-                h("span", { class: "refusal" }, "Not enough peers to compare"),
-                h("span", { class: "muted" }, "Fewer than 5 accounts: the figures are not published.")
-              )
+            : internal.has(index)
+              ? h(
+                  "li",
+                  { class: "position refused internal-only", "data-sector": benchmark.sector },
+                  h("span", { class: "metric-name" }, benchmark.sectorName),
+                  h("span", { class: "refusal" }, "Internal keys only"),
+                  h("span", { class: "muted" }, "The metric had no bounds when the month was published: no private release of these figures was drawn.")
+                )
+              : h(
+                  "li",
+                  { class: "position refused", "data-sector": benchmark.sector },
+                  h("span", { class: "metric-name" }, benchmark.sectorName),
+                  h("span", { class: "refusal" }, "Not enough peers to compare"),
+                  h("span", { class: "muted" }, "Fewer than 5 accounts: the figures are not published.")
+                )
         )
       )
     )

@@ -69,11 +69,11 @@ function refusedAliases(refused) {
 
 async function loadSector(sector, metrics) {
   if (!sector) {
-    return { benchmarks: new Map(), refused: new Set(), problem: null };
+    return { benchmarks: new Map(), refused: new Set(), internalOnly: new Set(), problem: null };
   }
   try {
     const { data, errors } = await graphql(benchmarksQuery(metrics), { sector });
-    const { refused, others } = sortErrors(errors);
+    const { refused, internalOnly, others } = sortErrors(errors);
     const benchmarks = new Map();
     for (const { alias, metric } of aliased(metrics)) {
       const found = data[alias] && data[alias][0];
@@ -81,10 +81,15 @@ async function loadSector(sector, metrics) {
         benchmarks.set(metric, found);
       }
     }
-    return { benchmarks, refused: refusedAliases(refused), problem: others.length ? errorLine(others) : null };
+    return {
+      benchmarks,
+      refused: refusedAliases(refused),
+      internalOnly: refusedAliases(internalOnly),
+      problem: others.length ? errorLine(others) : null,
+    };
   } catch (error) {
     if (error instanceof ApiError) {
-      return { benchmarks: new Map(), refused: new Set(), problem: error.message };
+      return { benchmarks: new Map(), refused: new Set(), internalOnly: new Set(), problem: error.message };
     }
     throw error;
   }
@@ -121,7 +126,7 @@ export async function showCustomer(container, { accountId, known, definitions, s
     return;
   }
   const account = answer.data.account;
-  const { refused, others } = sortErrors(answer.errors);
+  const { refused, internalOnly, unranked, others } = sortErrors(answer.errors);
   if (!account) {
     container.dataset.state = "error";
     container.removeAttribute("aria-busy");
@@ -144,7 +149,11 @@ export async function showCustomer(container, { accountId, known, definitions, s
     container,
     header(account),
     metricsSection(account, definitions),
-    positionSection(account, definitions, sector, refusedAliases(refused)),
+    positionSection(account, definitions, sector, {
+      refused: refusedAliases(refused),
+      internalOnly: new Set([...refusedAliases(internalOnly), ...sector.internalOnly]),
+      unranked: refusedAliases(unranked),
+    }),
     rfmSection(account.salesProfile, salesUntil(account.app)),
     creditSection(account.creditRisk)
   );
@@ -269,7 +278,10 @@ function monthLabel(month) {
   return h("span", { class: "position-month muted", "data-month": month || "" }, month ? formatMonth(month) : "no published month");
 }
 
-function positionSection(account, definitions, sector, refusedComparisons) {
+// `withheld`: the aliases whose comparison the API refused (COHORT_TOO_SMALL), whose sector
+// figures only internal keys get (INTERNAL_ONLY), and whose percentile it could not read off
+// the release (RELEASE_BOUNDS_UNKNOWN).
+function positionSection(account, definitions, sector, withheld) {
   if (!account.industry) {
     return h("section", { class: "panel", id: "positions" }, h("h3", {}, "Position in its sector"), h("p", { class: "placeholder" }, "This customer has no sector."));
   }
@@ -296,6 +308,20 @@ function positionSection(account, definitions, sector, refusedComparisons) {
     if (benchmark) {
       figureKind = figureKind || benchmark.figureKind;
     }
+    if (benchmark && !benchmark.publishable && withheld.internalOnly.has(alias)) {
+      return h(
+        "li",
+        { class: "position refused internal-only", "data-metric": metric, "data-month": month || "" },
+        name,
+        h("span", { class: "refusal" }, "Internal keys only"),
+        h(
+          "span",
+          { class: "muted" },
+          comparison ? `This customer: ${format(comparison.customerValue)}. ` : "",
+          `The metric had no bounds when ${formatMonth(month)} was published, so no private release of its sector figures was drawn for keys like this one.`
+        )
+      );
+    }
     if (!benchmark || !benchmark.publishable) {
       return h(
         "li",
@@ -314,7 +340,8 @@ function positionSection(account, definitions, sector, refusedComparisons) {
       );
     }
     const percentile = comparison ? comparison.customerPercentile : null;
-    const percentileRefused = refusedComparisons.has(alias) && percentile === null;
+    const percentileRefused = withheld.refused.has(alias) && percentile === null;
+    const unranked = withheld.unranked.has(alias) && percentile === null;
     return h(
       "li",
       { class: "position", "data-metric": metric, "data-month": month },
@@ -332,7 +359,13 @@ function positionSection(account, definitions, sector, refusedComparisons) {
           ? h("span", { class: "percentile", "data-percentile": percentile }, `percentile ${percentile}`)
           : percentileRefused
             ? h("span", { class: "muted" }, "percentile refused: too few peers besides this account")
-            : null,
+            : unranked
+              ? h(
+                  "span",
+                  { class: "muted unranked" },
+                  "no percentile: these figures were published before the server kept the bounds they were drawn with, which are no longer known"
+                )
+              : null,
         imprecision(benchmark)
       )
     );
