@@ -56,6 +56,9 @@ _LOADING = "ingest_metric_load"
 _KEY = "level, entity_id, metric_name, effective_date"
 # Rows written at or above which a load on PostgreSQL refreshes the table's statistics.
 ANALYZE_AFTER_ROWS = 10_000
+# SQLite: rows written at or above which a write that at least doubles metric_value builds its
+# secondary indexes again rather than inserting into them.
+REBUILD_INDEXES_FROM_ROWS = 10_000
 # PostgreSQL: the most months one load attaches as partitions. Each new partition holds
 # about six locks (its table, indexes and TOAST table) until the load commits, in a lock table
 # of max_locks_per_transaction (64) x max_connections (100) entries shared by every session: a
@@ -478,11 +481,16 @@ class MetricStage:
         upsert = (
             f" ON CONFLICT ({_KEY}) DO UPDATE SET value = excluded.value" if changes.changed else ""
         )
+        rebuilt = await self._indexes_to_rebuild(changes.new + changes.changed)
+        for name, _statement in rebuilt:
+            await self.connection.exec_driver_sql(f'DROP INDEX "{name}"')
         await self.connection.exec_driver_sql(
             f"INSERT INTO metric_value ({_KEY}, value) "
             f"SELECT {_KEY}, value FROM {_STAGE} AS s {where} ORDER BY {self._key_order()}"
             f"{upsert}"
         )
+        for _name, statement in rebuilt:
+            await self.connection.exec_driver_sql(statement)
         if changes.new + changes.changed >= ANALYZE_AFTER_ROWS:
             # Statistics now, not when autovacuum gets to it: planned on the statistics of an
             # empty table, the 100-account read of a ten-million-value table took the month
@@ -501,6 +509,29 @@ class MetricStage:
             written = await self._partitions_of(self.months - self.attached_months)
             if written:  # (a bare ANALYZE would take the whole database)
                 await self.connection.exec_driver_sql("ANALYZE " + ", ".join(sorted(written)))
+
+    async def _indexes_to_rebuild(self, rows: int) -> list[tuple[str, str]]:
+        """SQLite: the secondary indexes of metric_value (name, the statement that made it)
+        to drop before a write of `rows` rows and build again after it, when the write at least
+        doubles the table (a first load). The rows reach the primary key's index in its order,
+        but these two at random places: built once from the whole table they cost less than
+        that, and fewer pages to log at the commit (1M values into an empty table: 3.1 s of
+        CPU for the insert and 1.1 s for the commit, against 1.0 + 1.3 s to build and 0.2 s).
+        In the load's transaction: a reader sees the table with its indexes, before or after.
+        PostgreSQL loads new months into partitions indexed once already."""
+        if self._dialect != "sqlite" or rows < REBUILD_INDEXES_FROM_ROWS:
+            return []
+        # The largest rowid: as many as the rows stored, or more (never fewer), at the cost of
+        # one step down the table's tree.
+        found = await self.connection.exec_driver_sql("SELECT max(rowid) FROM metric_value")
+        if rows < int(found.scalar() or 0):
+            return []
+        indexes = await self.connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name = 'metric_value' AND sql IS NOT NULL ORDER BY name"
+        )
+        found_indexes: list[Any] = list(indexes.all())
+        return [(str(name), str(sql)) for name, sql in found_indexes]
 
     async def _partitions_of(self, dates: set[dt.date]) -> set[str]:
         """The partitions of metric_value that hold these dates (PostgreSQL)."""
