@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
+import asyncpg
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -424,7 +425,8 @@ class MetricStage:
         try:
             async with self.connection.begin_nested():
                 rows = await self._load_partitions(fresh)
-        except IntegrityError:
+        except (IntegrityError, asyncpg.IntegrityConstraintViolationError):
+            # (The scripts run on the driver itself, which raises its own errors.)
             return
         self.attached_months = fresh
         self.attached_rows = rows
@@ -454,13 +456,12 @@ class MetricStage:
 
     async def _load_partitions(self, dates: set[dt.date]) -> int:
         """Load the staged rows of these dates into new partitions, attached: the rows."""
-        run = self.connection.exec_driver_sql
         months = sorted({month_bounds(date) for date in dates})
         # Each partition also holds a CHECK of its month, checked row by row as the INSERT
         # routes them (no more than the routing costs): attaching it to metric_value then
         # skips the scan that proves its rows are of the month (1 of its 2 scans: the other
-        # checks the foreign key). Statements that cannot fail on a row go to the server
-        # together, one round trip for all months.
+        # checks the foreign key). The statements go to the server in two scripts, one round
+        # trip each whatever the months (3 statements per month and 6 more otherwise).
         await self._run_script(
             [
                 f"CREATE TABLE {_LOADING} (LIKE metric_value) PARTITION BY RANGE (effective_date)",
@@ -478,28 +479,34 @@ class MetricStage:
         # (Sorting the rows here instead, so that each index build gets them in its order,
         # costs more than it saves: 1M values, 2.0 s of sort against 1.0 s of index builds.)
         where = "" if dates == self.months else f"WHERE NOT ({_not_in(dates)})"
-        inserted = await run(
+        inserted = await self.connection.exec_driver_sql(
             f"INSERT INTO {_LOADING} ({_KEY}, value) SELECT {_KEY}, value FROM {_STAGE} AS s "
             f"{where}"
         )
-        await run(f"ALTER TABLE {_LOADING} ADD PRIMARY KEY ({_KEY})")
-        await run(f"CREATE INDEX ON {_LOADING} (effective_date, level)")
-        await run(f"CREATE INDEX ON {_LOADING} (level, entity_id, effective_date)")
-        # Statistics of the new partitions (the reads of one month plan on them), taken
-        # before they are attached: attaching locks the default partition against every read
-        # until the load commits, so as little as possible comes after it.
         names = [metric_partition_name(first) for first, _following in months]
-        await run("ANALYZE " + ", ".join(names))
         await self._run_script(
-            [f"ALTER TABLE {_LOADING} DETACH PARTITION {name}" for name in names]
+            [
+                # A key given twice fails here.
+                f"ALTER TABLE {_LOADING} ADD PRIMARY KEY ({_KEY})",
+                f"CREATE INDEX ON {_LOADING} (effective_date, level)",
+                f"CREATE INDEX ON {_LOADING} (level, entity_id, effective_date)",
+                # Statistics of the new partitions (the reads of one month plan on them),
+                # taken before they are attached: attaching locks the default partition
+                # against every read until the load commits, so as little as possible comes
+                # after it.
+                "ANALYZE " + ", ".join(names),
+                *(f"ALTER TABLE {_LOADING} DETACH PARTITION {name}" for name in names),
+                # The indexes are taken as the partition's own (same columns), the foreign
+                # key is added and checked by one query (a metric gone fails here); the month
+                # is known from the CHECK.
+                *(
+                    f"ALTER TABLE metric_value ATTACH PARTITION {name} FOR VALUES FROM "
+                    f"('{first.isoformat()}') TO ('{following.isoformat()}')"
+                    for name, (first, following) in zip(names, months, strict=True)
+                ),
+                f"DROP TABLE {_LOADING}",
+            ]
         )
-        for first, following in months:
-            name = metric_partition_name(first)
-            bounds = f"FROM ('{first.isoformat()}') TO ('{following.isoformat()}')"
-            # The indexes are taken as the partition's own (same columns), the foreign key
-            # is added and checked by one query; the month is known from the CHECK.
-            await run(f"ALTER TABLE metric_value ATTACH PARTITION {name} FOR VALUES {bounds}")
-        await run(f"DROP TABLE {_LOADING}")
         return int(inserted.rowcount)
 
     async def _run_script(self, statements: list[str]) -> None:
