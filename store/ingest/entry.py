@@ -25,6 +25,7 @@ from store.ingest.reading import TableFile, TableReader, open_table_file
 from store.ingest.report import IngestReport
 from store.ingest.staging import MetricStage, StagesRows
 from store.ingest.title_lines import title_lines
+from store.ingest.write_ahead import WriteAhead
 from store.ingest.writer import WriteResult, write_plan, write_plan_on
 
 # Checked rows handed to the stage at a time: memory holds at most this many.
@@ -186,6 +187,7 @@ async def _ingest_staged(
     problems: list[RowProblem] = []
     async with engine.begin() as connection:
         stage = await MetricStage.create(connection)
+        ahead = WriteAhead()
         try:
             progress.start(f"Reading {path}", total=table_file.size)
             check = validator.check
@@ -194,7 +196,7 @@ async def _ingest_staged(
                 if isinstance(block, ColumnBlock):
                     columns = validator.stage_block(block)
                     if columns is not None:
-                        await stage.add_columns(columns)
+                        await ahead.start(stage.add_columns(columns), under_way=stage.sent)
                         continue
                     block = block.records()
                 for line, row in block:
@@ -202,8 +204,10 @@ async def _ingest_staged(
                     if reasons:
                         problems.append(RowProblem(line, "; ".join(reasons)))
                     elif len(staged) >= STAGE_CHUNK_ROWS:
+                        await ahead.wait()
                         await stage.add(validator.take_staged())
                         staged = validator.staged
+            await ahead.wait()
             await stage.add(validator.take_staged())
             if (
                 read_again
@@ -230,6 +234,7 @@ async def _ingest_staged(
                 await stage.write(changes)
             progress.advance(stage.rows)
         finally:
+            await ahead.settle()
             await stage.drop()
     return _report(
         kind, table_file, reader, matcher, plan, written, rows=stage.rows, changes=changes

@@ -48,6 +48,7 @@ from store.ingest.encoding import (
     holds_control_characters,
 )
 from store.ingest.errors import FileRejected, RowProblem
+from store.ingest.json_blocks import json_column_block
 from store.ingest.layout import (
     DELIMITER_NAMES,
     AlignedHeader,
@@ -99,6 +100,8 @@ MAX_JSON_DEPTH = 32
 _HAS_CONTROL = CONTROL_CHARACTERS.search
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _JSON_BRACKETS = re.compile(r"[\[\]{}]")
+# Numbers and NaN/Infinity stay as written; the kinds decide what they accept.
+_JSON_DECODER = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
 
 
 class SourceFormat(StrEnum):
@@ -270,6 +273,14 @@ def _json_depth(content: str) -> int:
     return deepest
 
 
+def _too_deep(content: str) -> bool:
+    """Whether a line of JSON nests deeper than a row may (told by a count of its brackets
+    first: a flat object has one)."""
+    return content.count("[") + content.count("{") > MAX_JSON_DEPTH and (
+        _json_depth(content) > MAX_JSON_DEPTH
+    )
+
+
 def _suspect(text: str) -> bool:
     """Whether a line's text (its cells joined) may hold a value a store cannot take: a
     control character, or an id too long (no id is longer than the whole line). Printable
@@ -326,8 +337,14 @@ class TableReader:
             self.matcher.check_required()
 
     def blocks(self, size: int) -> Iterator[Block]:
-        """The rows a block of about `size` at a time: a `ColumnBlock` of plain CSV lines, or
-        the records of the others (the same rows, problems and line numbers as iterating)."""
+        """The rows a block of about `size` at a time: a `ColumnBlock` of plain CSV or JSON
+        lines, or the records of the others (the same rows, problems and line numbers as
+        iterating)."""
+        if self.table.format is SourceFormat.JSON_LINES:
+            yield from self._read_text(lambda text: self._json_blocks(text, size), report_every=1)
+            if self.matcher.columns or not self.problems:
+                self.matcher.check_required()
+            return
         if self.table.format is not SourceFormat.CSV or not self.table.control_free:
             records = iter(self)
             while chunk := list(islice(records, size)):
@@ -623,44 +640,70 @@ class TableReader:
         self.matcher.check_required()
 
     def _json_lines_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
-        # Numbers and NaN/Infinity stay as written; the kinds decide what they accept.
-        decoder = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
         for line, content in enumerate(text, start=1):
-            if not content.strip():
-                continue
-            self.rows_read += 1
-            if content.count("[") + content.count("{") > MAX_JSON_DEPTH and (
-                _json_depth(content) > MAX_JSON_DEPTH
-            ):
-                self.problems.append(
-                    RowProblem(
-                        line,
-                        f"JSON nested deeper than {MAX_JSON_DEPTH} levels: a row is one flat "
-                        f"object {{...}}",
-                    )
+            record = self._json_record(line, content)
+            if record is not None:
+                yield record
+
+    def _json_blocks(self, text: io.TextIOWrapper, size: int) -> Iterator[Block]:
+        lines_before = 0
+        while lines := list(islice(text, size)):
+            block = json_column_block(
+                lines_before + 1,
+                lines,
+                field_for=self.matcher.field_for,
+                id_fields=ID_FIELDS,
+                max_id_length=MAX_ID_LENGTH,
+                too_deep=_too_deep,
+            )
+            if block is not None:
+                self.rows_read += block.size
+                yield block
+            else:
+                numbered = enumerate(lines, start=lines_before + 1)
+                yield [
+                    record
+                    for line, content in numbered
+                    if (record := self._json_record(line, content)) is not None
+                ]
+            lines_before += len(lines)
+
+    def _json_record(self, line: int, content: str) -> Record | None:
+        """The record of one line of JSON Lines; None for a blank line, or a bad row (its
+        problem kept)."""
+        if not content.strip():
+            return None
+        self.rows_read += 1
+        if _too_deep(content):
+            self.problems.append(
+                RowProblem(
+                    line,
+                    f"JSON nested deeper than {MAX_JSON_DEPTH} levels: a row is one flat "
+                    f"object {{...}}",
                 )
-                continue
-            try:
-                value = decoder.decode(content)
-            except json.JSONDecodeError as exc:
-                self.problems.append(
-                    RowProblem(line, f"not valid JSON: {exc.msg} (column {exc.colno})")
-                )
-                continue
-            except (RecursionError, ValueError) as exc:
-                self.problems.append(RowProblem(line, f"not valid JSON: {exc}"))
-                continue
-            if not isinstance(value, dict):
-                self.problems.append(RowProblem(line, "expected a JSON object {...}"))
-                continue
-            row = self._json_row(line, value)
-            if row is None:
-                continue
-            if _suspect("".join([text for text in row.values() if text])) and not self._checked(
-                line, row
-            ):
-                continue
-            yield line, row
+            )
+            return None
+        try:
+            value = _JSON_DECODER.decode(content)
+        except json.JSONDecodeError as exc:
+            self.problems.append(
+                RowProblem(line, f"not valid JSON: {exc.msg} (column {exc.colno})")
+            )
+            return None
+        except (RecursionError, ValueError) as exc:
+            self.problems.append(RowProblem(line, f"not valid JSON: {exc}"))
+            return None
+        if not isinstance(value, dict):
+            self.problems.append(RowProblem(line, "expected a JSON object {...}"))
+            return None
+        row = self._json_row(line, value)
+        if row is None:
+            return None
+        if _suspect("".join([text for text in row.values() if text])) and not self._checked(
+            line, row
+        ):
+            return None
+        return line, row
 
     def _json_row(self, line: int, value: dict[str, Any]) -> Row | None:
         row: Row = {}

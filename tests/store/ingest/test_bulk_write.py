@@ -160,3 +160,53 @@ async def test_the_copy_writes_every_row_whatever_its_sort(
         )
     }
     assert stored == expected
+
+
+async def _sqlite_indexes(engine: AsyncEngine) -> list[tuple[str, str]]:
+    async with engine.connect() as connection:
+        found = await connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name = 'metric_value' ORDER BY name"
+        )
+        return [(str(name), str(sql)) for name, sql in found.all()]
+
+
+async def test_a_first_load_builds_the_indexes_again_all_or_nothing(
+    engine: AsyncEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: a write that at least doubles metric_value drops its secondary indexes and
+    builds them again; they are there after a load, after a rejected one, and they index
+    every row."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL indexes new months' partitions once already")
+    monkeypatch.setattr(staging, "REBUILD_INDEXES_FROM_ROWS", 4)
+    await _seed(engine, tmp_path)
+    indexes = await _sqlite_indexes(engine)
+    assert [name for name, _sql in indexes if name.startswith("ix_")] == [
+        "ix_metric_value_entity_month",
+        "ix_metric_value_month_level",
+    ]
+    rows = [*_month("2024-01"), *_month("2024-02")]
+    bad = [*_month("2024-03"), *_month("2024-04"), ["account", "A2", "users", "2024-04-01", "9"]]
+    with pytest.raises(IngestRejected):
+        await load(engine, IngestKind.METRICS, write_file(tmp_path, "bad", "comma", _HEADER, bad))
+    assert await _sqlite_indexes(engine) == indexes
+    # 8 rows into an empty table (rebuilt), then 8 more into 8 (rebuilt), then 4 into 16 (not).
+    for name, month_rows in (("a", rows), ("b", bad[:8]), ("c", _month("2024-05"))):
+        await load(
+            engine, IngestKind.METRICS, write_file(tmp_path, name, "comma", _HEADER, month_rows)
+        )
+        assert await _sqlite_indexes(engine) == indexes
+    async with engine.connect() as connection:
+        checked = await connection.exec_driver_sql("PRAGMA integrity_check")
+        assert checked.scalar_one() == "ok"
+        by_entity = await connection.exec_driver_sql(
+            "SELECT count(*) FROM metric_value INDEXED BY ix_metric_value_entity_month "
+            "WHERE level = 'account' AND entity_id = 'A2'"
+        )
+        assert by_entity.scalar_one() == 10
+        by_month = await connection.exec_driver_sql(
+            "SELECT count(*) FROM metric_value INDEXED BY ix_metric_value_month_level "
+            "WHERE effective_date >= '2024-01-01'"
+        )
+        assert by_month.scalar_one() == 20

@@ -83,6 +83,20 @@ async def test_new_months_get_partitions_of_their_own(
             )
         )
         assert keys.scalar_one() == 1
+        # And a CHECK of its month, which spared the attach a scan of its rows.
+        checks = await connection.execute(
+            text(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE contype = 'c' AND conrelid = 'metric_value_y1971m01'::regclass"
+            )
+        )
+        assert checks.all() == [
+            (
+                "metric_value_y1971m01_month",
+                "CHECK (((effective_date >= '1971-01-01'::date) "
+                "AND (effective_date < '1971-02-01'::date)))",
+            )
+        ]
 
 
 async def test_stored_and_new_months_in_one_file(partitioned: AsyncEngine, tmp_path: Path) -> None:
