@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from analytics.export_columns import ColumnGuessError, RoleSet, guess_columns, header_score
 from analytics.export_content import columns_by_content
 from analytics.export_dates import BadDate, parse_export_date
+from analytics.export_reports import not_entries
 from store.ingest.columns import ColumnMatcher, ColumnSpec
 from store.ingest.errors import FileRejected
 
@@ -148,6 +149,9 @@ class GuessingMatcher(ColumnMatcher):
         missing = self.role_set.missing(self.mapping)
         if not missing:
             return
+        report = not_entries(self.columns, self.mapping)
+        if report is not None:
+            raise FileRejected(report)
         what = ", ".join(_describe_group(group) for group in missing)
         seen = ", ".join(repr(column) for column in self.columns) or "none"
         example = missing[0][0]
