@@ -69,9 +69,12 @@ class IngestReport:
         a reload says so: `2 sale lines written, 5 unchanged`, `nothing written, 3 sale lines
         unchanged`."""
         changes = self.changes
-        if changes is None or changes.unchanged == 0:
+        if changes is None:
             return f"{self.rows_written:,} {self.rows_name} written"
+        # Counted when written: the plan's count may include rows its `before` work dropped.
         written = changes.new + changes.changed
+        if changes.unchanged == 0:
+            return f"{written:,} {self.rows_name} written"
         if written == 0:
             return f"nothing written, {changes.unchanged:,} {self.rows_name} unchanged"
         return f"{written:,} {self.rows_name} written, {changes.unchanged:,} unchanged"

@@ -156,6 +156,8 @@ class LedgerValidator:
     def check(self, line: int, row: Row) -> list[str]:
         if self._party.fixed is not None and (which := balance_line(row)) is not None:
             return self._balance(line, row, which)
+        if self._not_entries.row_label(row):
+            return []
         if is_summary_row(row) or self._party.is_total(row):
             self._not_entries.totals += 1
             return []
@@ -205,7 +207,7 @@ class LedgerValidator:
         return []
 
     def _opening(self) -> list[str]:
-        """Keeps the opening balance as an entry; what the load says of it."""
+        """Keeps the opening balance as an entry; a note when it cannot be one."""
         first = min((kept[1] for kept in self._kept), default=None)
         opening = self._balances.opening_of(first)
         if opening is None or self._balance_account is None:
@@ -213,12 +215,10 @@ class LedgerValidator:
         if isinstance(opening, str):
             return [opening]
         day, kind, amount = opening
+        # What the load says of it is `OpeningCheck`'s: it may find it stands for entries
+        # stored already.
         self._kept.insert(0, (self._balance_account, day, kind, "", amount, None))
-        owed = "owed by the customer" if kind is EntryKind.OPENING_DUE else "an advance"
-        return [
-            f"Opening balance {amount:,.2f} ({owed}) loaded as of {day}: in what is owed and "
-            f"in credit risk, not an invoice or a payment"
-        ]
+        return []
 
     def plan(self, present: frozenset[str]) -> WritePlan:
         balance_notes = self._opening()

@@ -183,6 +183,11 @@ class OpeningCheck:
             )
             stored = [(EntryKind(found_kind), found) for found_kind, found in rows]
             if not stored:
+                owed = "owed by the customer" if kind is EntryKind.OPENING_DUE else "an advance"
+                notes.append(
+                    f"Opening balance {amount:,.2f} ({owed}) loaded as of {day}: in what is "
+                    f"owed and in credit risk, not an invoice or a payment"
+                )
                 continue
             del self._kept[index]
             earlier = sum((signed(k, a) for k, a in stored), Decimal(0))
