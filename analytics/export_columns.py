@@ -261,6 +261,8 @@ INVOICE = _role(
     *("vch number", "voucher", "document no", "document number", "doc no", "order no"),
     *("order number", "order id", "order", "reference no", "reference number", "ref no"),
     *("reference", "ref", "receipt no", "transaction id", "txn id"),
+    # QuickBooks' reports.
+    "num",
 )
 AMOUNT = _role(
     "amount",
@@ -270,6 +272,22 @@ AMOUNT = _role(
     *("total amount", "total", "invoice total", "bill amount", "gross amount", "grand total"),
     *("dollar value", "revenue", "turnover", "amt"),
     never_words=BALANCE_WORDS,
+)
+# A sales file's amount: where an export gives the amount before tax and the total with it
+# (Zoho's `SubTotal` and `Total`), the amount before tax, since taxes are not sales; a
+# ledger's amount is what the customer owes, taxes included (`AMOUNT`).
+SALES_AMOUNT = _role(
+    "amount",
+    AMOUNT.description,
+    *AMOUNT.vocabulary[: AMOUNT.vocabulary.index("total amount")],
+    *("sub total", "subtotal", "taxable value", "taxable amount", "amount before tax"),
+    *AMOUNT.vocabulary[AMOUNT.vocabulary.index("total amount") :],
+    never_words=BALANCE_WORDS,
+)
+# Names of a sales amount taken before tax.
+BEFORE_TAX = frozenset(
+    normalize(name)
+    for name in ("sub total", "subtotal", "taxable value", "taxable amount", "amount before tax")
 )
 DEBIT = _role(
     "debit",
@@ -337,7 +355,7 @@ DUE_DATE = _role(
 
 SALES_ROLES = RoleSet(
     roles=(
-        *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
+        *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, SALES_AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
         *(COST, PROFIT, VOUCHER_TYPE),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),

@@ -21,6 +21,10 @@ _AMOUNT_ROLES = ("amount", "debit", "credit")
 # shown whether it is a side column (`Dr`/`Cr` on every line, under any name or none); no
 # role is named so.
 SIDE_CANDIDATE = "_side_candidate"
+# The key of an unnamed first column that gives no role: QuickBooks' `Sales by Customer
+# Detail` writes there a customer's name over its lines, `Total for NAME` under them, and
+# notes, none of which is an entry (see `store.ingest.kinds.export_plan.row_label`).
+ROW_LABEL = "_row_label"
 # Bare numbers are never taken for dates in a header candidate (a `2024` in a title is not).
 _BARE_NUMBER = re.compile(r"[0-9]{1,7}")
 
@@ -92,6 +96,8 @@ class GuessingMatcher(ColumnMatcher):
         self.check_required()
         if candidate is not None:
             pairs.append((SIDE_CANDIDATE, candidate))
+        if columns and not columns[0] and 0 not in used:
+            pairs.append((ROW_LABEL, 0))
         return pairs
 
     def _side_candidate(self, columns: Sequence[str], assigned: dict[str, int]) -> int | None:
