@@ -9,9 +9,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from analytics.export_columns import LEDGER_ROLES, SALES_ROLES, RoleSet, guess_columns
+from analytics.export_columns import (
+    BALANCE_WORDS,
+    LEDGER_ROLES,
+    SALES_ROLES,
+    RoleSet,
+    guess_columns,
+)
 from store.ingest import FileRejected, IngestKind, ingest_file
 from tests.store.sales_support import rows_of
 
@@ -80,3 +88,22 @@ async def test_a_reload_that_changes_an_amount_names_the_entry(
         "Changed: KAV-001, 2025-04-01, invoice, KD/25-26/001, 1: amount 123456.00 -> 23456.00"
         in lines
     )
+
+
+_WORDS = ("amount", "net", "total", "value", "sales", "debit", "credit", "invoice", "inr")
+
+
+@given(
+    before=st.lists(st.sampled_from(_WORDS), max_size=2),
+    balance=st.sampled_from(sorted(BALANCE_WORDS)),
+    after=st.lists(st.sampled_from(_WORDS), max_size=2),
+    title=st.booleans(),
+)
+def test_no_name_with_a_balance_word_is_an_amount(
+    before: list[str], balance: str, after: list[str], title: bool
+) -> None:
+    name = " ".join([*before, balance, *after])
+    column = name.title() if title else name
+    for role_set in (LEDGER_ROLES, SALES_ROLES):
+        taken = guess_columns(["Date", "Party", column], role_set)
+        assert not {"amount", "debit", "credit"} & set(taken)
