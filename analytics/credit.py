@@ -62,6 +62,22 @@ FULL_DSO_DAYS_BEYOND_TERMS = 90.0
 class EntryKind(StrEnum):
     INVOICE = "invoice"
     PAYMENT = "payment"
+    # A party ledger's opening balance, on the period's first day: owed by the customer (a
+    # debit), or its advance (a credit). Part of what is owed and of the settling of
+    # payments, but neither invoiced nor paid in any period (not in `invoiced`).
+    OPENING_DUE = "opening due"
+    OPENING_ADVANCE = "opening advance"
+
+
+# What an entry adds to what is owed: invoices and an opening debit; the others lower it.
+OWED_KINDS = frozenset((EntryKind.INVOICE, EntryKind.OPENING_DUE))
+# Settling order within a day: an opening balance first, then invoices, then payments.
+_DAY_ORDER = {
+    EntryKind.OPENING_DUE: 0,
+    EntryKind.OPENING_ADVANCE: 0,
+    EntryKind.INVOICE: 1,
+    EntryKind.PAYMENT: 2,
+}
 
 
 class CreditSegment(StrEnum):
@@ -142,7 +158,7 @@ class _OpenInvoice:
 
 def _order(entry: LedgerEntry) -> tuple[dt.date, int]:
     # On one day invoices come first, so a payment of the same day can settle them.
-    return entry.entry_date, entry.kind is EntryKind.PAYMENT
+    return entry.entry_date, _DAY_ORDER[entry.kind]
 
 
 def settle(
@@ -164,7 +180,7 @@ def settle(
         return sub(available, paid)
 
     for entry in sorted(entries, key=_order):
-        if entry.kind is EntryKind.INVOICE:
+        if entry.kind in OWED_KINDS:
             invoice = _OpenInvoice(
                 entry.entry_date, entry.due_date or entry.entry_date + terms, entry.amount
             )

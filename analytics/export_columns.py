@@ -43,6 +43,9 @@ class Role:
     # Matched by whole names only: `Amount (Dr/Cr)` is an amount with its side marks, not a
     # side column.
     exact_only: bool = False
+    # Words that make a column something else whatever it also says: `Pending Amount` is a
+    # balance (what a bill still owes), not an amount.
+    never_words: frozenset[str] = frozenset()
     _exact: dict[str, int] = field(init=False, repr=False, compare=False)
     _phrases: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
 
@@ -55,6 +58,8 @@ class Role:
 
     def exact_rank(self, column: str) -> int | None:
         """The rank of the vocabulary name equal to `column`, if any."""
+        if self.never_words and not self.never_words.isdisjoint(words(column)):
+            return None
         return self._exact.get(normalize(column))
 
     def word_match(self, column: str) -> tuple[float, int] | None:
@@ -63,6 +68,8 @@ class Role:
         if self.exact_only:
             return None
         column_words = words(column)
+        if self.never_words and not self.never_words.isdisjoint(column_words):
+            return None
         best: tuple[float, int] | None = None
         for rank, phrase in enumerate(self._phrases):
             size = len(phrase)
@@ -198,8 +205,30 @@ def header_score(
         return 0
 
 
-def _role(name: str, description: str, *vocabulary: str, exact_only: bool = False) -> Role:
-    return Role(name=name, vocabulary=vocabulary, description=description, exact_only=exact_only)
+def _role(
+    name: str,
+    description: str,
+    *vocabulary: str,
+    exact_only: bool = False,
+    never_words: frozenset[str] = frozenset(),
+) -> Role:
+    return Role(
+        name=name,
+        vocabulary=vocabulary,
+        description=description,
+        exact_only=exact_only,
+        never_words=never_words,
+    )
+
+
+# Words of a column of balances (`Pending Amount`, `Balance Due`, `Outstanding`, `Closing
+# Balance`): what is still owed after the entries, never the amount of a voucher.
+BALANCE_WORDS = frozenset(
+    (
+        *("pending", "outstanding", "overdue", "unpaid", "balance", "bal", "due", "remaining"),
+        *("closing", "opening", "open"),
+    )
+)
 
 
 CUSTOMER = _role(
@@ -232,6 +261,8 @@ INVOICE = _role(
     *("vch number", "voucher", "document no", "document number", "doc no", "order no"),
     *("order number", "order id", "order", "reference no", "reference number", "ref no"),
     *("reference", "ref", "receipt no", "transaction id", "txn id"),
+    # QuickBooks' reports.
+    "num",
 )
 AMOUNT = _role(
     "amount",
@@ -240,16 +271,35 @@ AMOUNT = _role(
     *("sales value", "sales", "value", "invoice amount", "invoice value", "line total"),
     *("total amount", "total", "invoice total", "bill amount", "gross amount", "grand total"),
     *("dollar value", "revenue", "turnover", "amt"),
+    never_words=BALANCE_WORDS,
+)
+# A sales file's amount: where an export gives the amount before tax and the total with it
+# (Zoho's `SubTotal` and `Total`), the amount before tax, since taxes are not sales; a
+# ledger's amount is what the customer owes, taxes included (`AMOUNT`).
+SALES_AMOUNT = _role(
+    "amount",
+    AMOUNT.description,
+    *AMOUNT.vocabulary[: AMOUNT.vocabulary.index("total amount")],
+    *("sub total", "subtotal", "taxable value", "taxable amount", "amount before tax"),
+    *AMOUNT.vocabulary[AMOUNT.vocabulary.index("total amount") :],
+    never_words=BALANCE_WORDS,
+)
+# Names of a sales amount taken before tax.
+BEFORE_TAX = frozenset(
+    normalize(name)
+    for name in ("sub total", "subtotal", "taxable value", "taxable amount", "amount before tax")
 )
 DEBIT = _role(
     "debit",
     "the debit amount, when debits and credits have columns of their own",
     *("debit", "debit amount", "dr amount", "dr", "debit amt", "dr amt", "debits"),
+    never_words=BALANCE_WORDS,
 )
 CREDIT = _role(
     "credit",
     "the credit amount, when debits and credits have columns of their own",
     *("credit", "credit amount", "cr amount", "cr", "credit amt", "cr amt", "credits"),
+    never_words=BALANCE_WORDS,
 )
 SIDE = _role(
     "side",
@@ -305,7 +355,7 @@ DUE_DATE = _role(
 
 SALES_ROLES = RoleSet(
     roles=(
-        *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
+        *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, SALES_AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
         *(COST, PROFIT, VOUCHER_TYPE),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from analytics.export_columns import ColumnGuessError, RoleSet, guess_columns, header_score
 from analytics.export_content import columns_by_content
 from analytics.export_dates import BadDate, parse_export_date
+from analytics.export_reports import not_entries
 from store.ingest.columns import ColumnMatcher, ColumnSpec
 from store.ingest.errors import FileRejected
 
@@ -20,6 +21,10 @@ _AMOUNT_ROLES = ("amount", "debit", "credit")
 # shown whether it is a side column (`Dr`/`Cr` on every line, under any name or none); no
 # role is named so.
 SIDE_CANDIDATE = "_side_candidate"
+# The key of an unnamed first column that gives no role: QuickBooks' `Sales by Customer
+# Detail` writes there a customer's name over its lines, `Total for NAME` under them, and
+# notes, none of which is an entry (see `store.ingest.kinds.export_plan.row_label`).
+ROW_LABEL = "_row_label"
 # Bare numbers are never taken for dates in a header candidate (a `2024` in a title is not).
 _BARE_NUMBER = re.compile(r"[0-9]{1,7}")
 
@@ -91,6 +96,8 @@ class GuessingMatcher(ColumnMatcher):
         self.check_required()
         if candidate is not None:
             pairs.append((SIDE_CANDIDATE, candidate))
+        if columns and not columns[0] and 0 not in used:
+            pairs.append((ROW_LABEL, 0))
         return pairs
 
     def _side_candidate(self, columns: Sequence[str], assigned: dict[str, int]) -> int | None:
@@ -148,6 +155,9 @@ class GuessingMatcher(ColumnMatcher):
         missing = self.role_set.missing(self.mapping)
         if not missing:
             return
+        report = not_entries(self.columns, self.mapping)
+        if report is not None:
+            raise FileRejected(report)
         what = ", ".join(_describe_group(group) for group in missing)
         seen = ", ".join(repr(column) for column in self.columns) or "none"
         example = missing[0][0]

@@ -50,6 +50,10 @@ class RowChanges:
     new: int
     changed: int
     unchanged: int
+    # The first few changed rows, each as its key and its values before and after
+    # (`KAV-001, 2025-04-01, invoice, KD/25-26/001, 1: amount 123456.00 -> 23456.00`): a
+    # reload that rewrites stored amounts is never silent.
+    examples: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:

@@ -69,9 +69,12 @@ class IngestReport:
         a reload says so: `2 sale lines written, 5 unchanged`, `nothing written, 3 sale lines
         unchanged`."""
         changes = self.changes
-        if changes is None or changes.unchanged == 0:
+        if changes is None:
             return f"{self.rows_written:,} {self.rows_name} written"
+        # Counted when written: the plan's count may include rows its `before` work dropped.
         written = changes.new + changes.changed
+        if changes.unchanged == 0:
+            return f"{written:,} {self.rows_name} written"
         if written == 0:
             return f"nothing written, {changes.unchanged:,} {self.rows_name} unchanged"
         return f"{written:,} {self.rows_name} written, {changes.unchanged:,} unchanged"
@@ -86,6 +89,14 @@ class IngestReport:
             f"changed, {changes.unchanged:,} unchanged"
         )
 
+    def changed_examples(self, changes: RowChanges) -> str:
+        """The changed rows by key, old and new values: `Changed: KAV-001, 2025-04-01,
+        invoice, KD/25-26/001, 1: amount 123456.00 -> 23456.00`."""
+        named = " | ".join(shown(example) for example in changes.examples)
+        if changes.changed > len(changes.examples):
+            return f"Changed {changes.changed:,} {self.rows_name}, e.g. {named}"
+        return f"Changed: {named}"
+
     def lines(self) -> list[str]:
         """What the command line prints, the summary last."""
         lines = [f"Columns of {self.file_name}:"]
@@ -98,6 +109,8 @@ class IngestReport:
         lines += self.notes
         if (changes := self.changes_line()) is not None:
             lines.append(changes)
+            if self.changes is not None and self.changes.examples:
+                lines.append(self.changed_examples(self.changes))
         lines.append(self.summary())
         return lines
 

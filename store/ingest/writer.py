@@ -26,6 +26,8 @@ from store.upsert import CHUNK_ROWS
 Processor = Callable[[Any], Any]
 # Ids per query when existing rows are read to compare a write with them.
 _LOOKUP_BATCH = 1000
+# Changed rows named in the report.
+_CHANGED_EXAMPLES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +215,8 @@ async def compare_rows(
         range(width, len(columns))
     )
     changed_rows: list[Values] = []
+    examples: list[str] = []
+    value_names = [columns[i] for i in value_positions]
     new = changed = unchanged = 0
     for row in write.rows:
         if prefix:
@@ -228,8 +232,25 @@ async def compare_rows(
             continue
         else:
             changed += 1
+            if len(examples) < _CHANGED_EXAMPLES:
+                examples.append(_describe_change(key, value_names, found, given))
         changed_rows.append(row)
-    return _Compared(RowChanges(new=new, changed=changed, unchanged=unchanged), changed_rows)
+    return _Compared(
+        RowChanges(new=new, changed=changed, unchanged=unchanged, examples=tuple(examples)),
+        changed_rows,
+    )
+
+
+def _describe_change(
+    key: Sequence[Any], names: Sequence[str], before: Sequence[Any], after: Sequence[Any]
+) -> str:
+    """`KAV-001, 2025-04-01, invoice, KD/25-26/001, 1: amount 123456.00 -> 23456.00`."""
+    differences = [
+        f"{name} {'none' if old is None else old} -> {'none' if new is None else new}"
+        for name, old, new in zip(names, before, after, strict=True)
+        if old != new or not _same_digits((new,), (old,))
+    ]
+    return f"{', '.join(str(part) for part in key)}: {'; '.join(differences)}"
 
 
 async def count_changes(

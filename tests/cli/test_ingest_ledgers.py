@@ -47,5 +47,5 @@ def test_the_ledger_of_one_customer_creates_no_contra_accounts(
 
     named = run(database, "ledger", str(untitled), "--app", "acme", "--party", "Sharma Electricals")
     assert named.exit_code == 0, named.output
-    # The same entries as the titled file's: nothing new.
-    assert "4 ledger entries: 0 new, 0 changed, 4 unchanged" in named.stdout
+    # The same entries as the titled file's, its opening balance among them: nothing new.
+    assert "5 ledger entries: 0 new, 0 changed, 5 unchanged" in named.stdout

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analytics.export_columns import words
 from settings import SegmentOptions
+from store.ingest.guessing import ROW_LABEL
 from store.ingest.kinds.exports import Resegment
 from store.ingest.kinds.parties import Parties
 from store.ingest.plan import TableWrite, WritePlan
+from store.ingest.reading import BELOW_RULE, Row
 
 
 @dataclass
@@ -18,6 +21,7 @@ class SkippedLines:
 
     totals: int = 0  # total or balance lines
     labels: int = 0  # a second line of column names (`Amount` under `Debit`)
+    headings: int = 0  # a group's heading or a note, in an unnamed first column only
 
     def notes(self) -> list[str]:
         notes = []
@@ -25,7 +29,27 @@ class SkippedLines:
             notes.append(f"Skipped {self.totals} total or balance lines")
         if self.labels:
             notes.append(f"Skipped {self.labels} lines of column names (`Amount` under `Debit`)")
+        if self.headings:
+            notes.append(
+                f"Skipped {self.headings} heading or note lines (a customer's name over its "
+                f"lines, a footnote: text in the unnamed first column only)"
+            )
         return notes
+
+    def row_label(self, row: Row) -> bool:
+        """Whether a line is not an entry by its unnamed first column (QuickBooks' detail
+        reports): `Total for NAME` or `TOTAL` there is a total line, and a line with text
+        there and nothing in the columns taken is a heading or a note. Counted when so."""
+        label = row.get(ROW_LABEL)
+        if label is None:
+            return False
+        if words(label)[:1] == ("total",):
+            self.totals += 1
+            return True
+        if all(value is None for key, value in row.items() if key not in (ROW_LABEL, BELOW_RULE)):
+            self.headings += 1
+            return True
+        return False
 
 
 def export_plan(

@@ -8,13 +8,15 @@ payment. When both are given they must agree. Amounts are positive: the kind giv
 direction. Lines of types that post nothing to a ledger (orders, memoranda) are skipped.
 
 An entry is stored under its customer, date, kind, invoice number and its place among the
-file's entries with the same four, so loading a file twice changes nothing.
+file's entries with the same four, so loading a file twice changes nothing. The ledger of one
+party's opening balance is an entry of its own, its closing balance a check
+(`store.ingest.kinds.ledger_balances`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -38,6 +40,7 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
+from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
@@ -82,9 +85,17 @@ class _LedgerRows:
 
 class LedgerValidator:
     def __init__(
-        self, *, customers: Parties, segment: SegmentOptions, party: ExportParty | None = None
+        self,
+        *,
+        customers: Parties,
+        segment: SegmentOptions,
+        party: ExportParty | None = None,
+        title: Sequence[Sequence[str]] = (),
     ) -> None:
         self._customers = customers
+        self._balances = LedgerBalances(title)
+        # The account of the one party's balance lines.
+        self._balance_account: str | None = None
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=True)
         self._segment = segment
         self._formats = FileFormats()
@@ -121,7 +132,33 @@ class LedgerValidator:
             reasons.append(str(exc))
             return None
 
+    def _balance(self, line: int, row: Row, which: str) -> list[str]:
+        """An opening or closing balance line of the ledger of one party."""
+        if which == "closing":
+            self._not_entries.totals += 1
+        reasons: list[str] = []
+        formats = self._formats
+        day = formats.date(row, "date", reasons, required=False) if row.get("date") else None
+        amount = formats.signed_amount(row, reasons)
+        if amount is not None and self._side.key in row:
+            amount = self._side.sided(row, amount, reasons)
+        if reasons or amount is None:
+            return [f"{which} balance: {reason}" for reason in reasons]
+        if which == "opening":
+            party = self._party.fixed
+            assert party is not None
+            account = self._customers.resolve(self._ids.setdefault(party, party), None)
+            if not isinstance(account, str):
+                return [] if account is None else [account.reason]
+            self._balance_account = account
+        self._balances.take(which, line, amount, day)
+        return []
+
     def check(self, line: int, row: Row) -> list[str]:
+        if self._party.fixed is not None and (which := balance_line(row)) is not None:
+            return self._balance(line, row, which)
+        if self._not_entries.row_label(row):
+            return []
         if is_summary_row(row) or self._party.is_total(row):
             self._not_entries.totals += 1
             return []
@@ -172,7 +209,25 @@ class LedgerValidator:
             )
         return []
 
+    def _opening(self) -> list[str]:
+        """Keeps the opening balance as an entry; a note when it cannot be one."""
+        first = min((kept[1] for kept in self._kept), default=None)
+        opening = self._balances.opening_of(first)
+        if opening is None or self._balance_account is None:
+            return []
+        if isinstance(opening, str):
+            return [opening]
+        day, kind, amount = opening
+        # What the load says of it is `OpeningCheck`'s: it may find it stands for entries
+        # stored already.
+        self._kept.insert(0, (self._balance_account, day, kind, "", amount, None))
+        return []
+
     def plan(self, present: frozenset[str]) -> WritePlan:
+        balance_notes = self._opening()
+        closing = self._balances.closing_note([(kept[2], kept[4]) for kept in self._kept])
+        if closing is not None:
+            balance_notes.append(closing)
         entries = TableWrite(
             table("ledger_entry"),
             _COLUMNS,
@@ -186,9 +241,14 @@ class LedgerValidator:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_posted.items())
             notes.append(f"Skipped lines whose voucher type posts nothing to a ledger: {skipped}")
         notes.extend(self._not_entries.notes())
-        return export_plan(
+        notes.extend(balance_notes)
+        plan = export_plan(
             self._customers, self._segment, entries, rows=len(self._kept), notes=notes
         )
+        if self._balances.opening is None:
+            return plan
+        check = OpeningCheck(self._kept, self._customers.moved(), plan.before)
+        return replace(plan, before=check)
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> LedgerValidator:
@@ -199,6 +259,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Ledge
         customers=await load_parties(connection, options),
         segment=options.segment,
         party=party,
+        title=options.title,
     )
 
 

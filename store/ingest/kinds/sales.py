@@ -28,7 +28,7 @@ from decimal import Context, Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.export_amounts import Amount, Side
-from analytics.export_columns import SALES_ROLES
+from analytics.export_columns import BEFORE_TAX, SALES_ROLES, normalize
 from analytics.export_voucher_types import VoucherType, voucher_type
 from analytics.money import money
 from settings import SegmentOptions
@@ -147,12 +147,16 @@ class SalesValidator:
         self._problems: list[RowProblem] = []
         self._items = 0
         self._vouchers_with_items = 0
+        # The amount column, when its name says it is before tax (`SubTotal`).
+        self._before_tax: str | None = None
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
         self._side.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
+        amount = columns.get("amount")
+        self._before_tax = amount if amount and normalize(amount) in BEFORE_TAX else None
         self._formats.decide()
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
@@ -241,6 +245,10 @@ class SalesValidator:
         return value
 
     def check(self, line: int, row: Row) -> list[str]:
+        if self._not_entries.row_label(row):
+            self._end_voucher()
+            self._last_kept = 0
+            return []
         if is_summary_row(row):
             self._end_voucher()
             self._last_kept = 0
@@ -339,6 +347,11 @@ class SalesValidator:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
         if self._side.key == "voucher_type":
             notes.append("Sides (Dr/Cr) read from the voucher type column")
+        if self._before_tax is not None:
+            notes.append(
+                f"Amounts read from {self._before_tax!r}, before tax: sales are counted "
+                f"without the taxes on them (--column amount=COLUMN to take another)"
+            )
         if self._items:
             notes.append(
                 f"Read {self._items} item lines under {self._vouchers_with_items} vouchers "

@@ -98,7 +98,9 @@ async def test_the_ledger_of_one_customer_takes_its_party_from_the_title(
         "The ledger of one customer: 'Sharma Electricals' (from the title); its Particulars "
         "name the other account of each entry"
     ) in report.notes
+    # The opening balance is an entry of its own, on the period's first day.
     assert [row[:6] for row in await rows_of(engine, "ledger_entry")] == [
+        ("Sharma Electricals", d("2024-04-01"), "opening due", "", 1, D("25000.00")),
         ("Sharma Electricals", d("2024-04-02"), "invoice", "JV/003", 1, D("900.00")),
         ("Sharma Electricals", d("2024-04-02"), "invoice", "SG/001", 1, D("118000.00")),
         ("Sharma Electricals", d("2024-05-10"), "payment", "RC/090", 1, D("50000.00")),
@@ -153,7 +155,7 @@ async def test_contra_ledgers_are_never_customers_and_party_names_the_one(
     report = await ingest_file(engine, kind=LEDGER, path=untitled, party="Sharma Electricals")
     assert report.created["accounts"] == ["Sharma Electricals"]
     assert any("(from --party)" in note for note in report.notes)
-    assert len(await rows_of(engine, "ledger_entry")) == 4
+    assert len(await rows_of(engine, "ledger_entry")) == 5
 
 
 async def test_a_ledger_without_a_party_anywhere_is_refused_in_one_line(

@@ -1,0 +1,65 @@
+"""Reports that are not lists of entries, told apart by their columns, so that a load refuses
+them in one line that says what they are and what to load instead.
+
+- A bills receivable (outstanding, ageing) report lists each open bill with what it still
+  owes (`Pending Amount`, `Outstanding`, `Balance Due`): a balance, not the bill's amount,
+  and without the payments. Taking it for amounts would overwrite invoices with what is
+  left of them.
+- A summary (Tally's Sales Register before a month is opened: `Debit | Credit | Closing
+  Balance` per month) has totals, neither customers nor dates.
+
+Columns of balances are never guessed as amounts (`analytics.export_columns.BALANCE_WORDS`);
+these are the files left with no amount, or no customer and date, because of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from analytics.export_columns import BALANCE_WORDS, words
+
+# Words of an outstanding report's columns: `Pending Amount`, `Overdue by days`.
+_OUTSTANDING_WORDS = frozenset(("pending", "outstanding", "overdue", "unpaid"))
+# Words of a column of dates or days, not of money: `Due on`, `Overdue by days`.
+_NOT_MONEY_WORDS = frozenset(("date", "dt", "on", "by", "days", "day", "age", "since"))
+
+
+def balance_columns(columns: Sequence[str]) -> list[str]:
+    """The columns whose names say they hold balances (what is still owed), not amounts."""
+    found = []
+    for column in columns:
+        names = frozenset(words(column))
+        if names & BALANCE_WORDS and not names & _NOT_MONEY_WORDS:
+            found.append(column)
+    return found
+
+
+def not_entries(columns: Sequence[str], taken: Collection[str]) -> str | None:
+    """Why a file with these columns, of which the roles `taken` found theirs, is a report of
+    balances or totals rather than a list of entries; None when nothing says so."""
+    balances = balance_columns(columns)
+    if not balances:
+        return None
+    has_amount = any(role in taken for role in ("amount", "debit", "credit"))
+    if not has_amount:
+        outstanding = any(_OUTSTANDING_WORDS & frozenset(words(column)) for column in columns)
+        if outstanding:
+            return (
+                f"this is a bills receivable (outstanding) report, not a list of vouchers: "
+                f"{balances[0]!r} is what each bill still owes, a balance, not the bill's "
+                f"amount, and the payments are not in it; load each party's ledger (ingest "
+                f"ledger) or the Sales Register (ingest sales) instead"
+            )
+        return (
+            f"{balances[0]!r} holds balances (what is owed after the entries), never an "
+            f"entry's amount, and the file has no other amount column: load an export that "
+            f"lists each voucher's amount, or name its column with --column amount=COLUMN"
+        )
+    if "customer" not in taken and "date" not in taken:
+        return (
+            "this is a summary of totals (a Debit, a Credit and a closing Balance per month "
+            "or per ledger, as Tally's Sales Register shows before a month is opened), not "
+            "the register of vouchers: it has no customer and no date; open the period to "
+            "list its vouchers (date, party, voucher number, amount) and export that"
+        )
+    return None

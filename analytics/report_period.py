@@ -1,0 +1,32 @@
+"""The period a report's title gives (`1-Apr-2024 to 31-Mar-2025`, `01/04/2024 - 31/03/2025`):
+a party ledger's opening balance is its balance on the period's first day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from analytics.export_dates import BadDate, parse_export_date
+
+# Two dates joined by `to`, a dash between spaces, or `till`/`until`.
+_PERIOD = re.compile(
+    r"^\s*(?:period\s*:?\s*|from\s+)?(.+?)\s+(?:to|till|until|-|\u2013)\s+(.+?)\s*$", re.I
+)
+
+
+def period_start(title: Sequence[Sequence[str]]) -> dt.date | None:
+    """The first day of the first period a title cell writes, if one does."""
+    for cells in title:
+        for cell in cells:
+            match = _PERIOD.match(cell)
+            if match is None:
+                continue
+            try:
+                start = parse_export_date(match[1])
+                end = parse_export_date(match[2])
+            except BadDate:
+                continue
+            if start <= end:
+                return start
+    return None

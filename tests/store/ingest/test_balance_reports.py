@@ -1,0 +1,109 @@
+"""Reports of balances are not lists of entries (the trial's files, in `tally/`): a Tally
+Bills Receivable report's `Pending Amount` is what each bill still owes, so it is never taken
+for an invoice's amount and the report is refused in one line; a column of balances is never
+guessed as an amount; a reload that changes stored entries names them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from analytics.export_columns import (
+    BALANCE_WORDS,
+    LEDGER_ROLES,
+    SALES_ROLES,
+    RoleSet,
+    guess_columns,
+)
+from store.ingest import FileRejected, IngestKind, ingest_file
+from tests.store.sales_support import rows_of
+
+D = Decimal
+FIXTURES = Path(__file__).parent / "tally"
+
+
+async def _kaveri(engine: AsyncEngine) -> None:
+    await ingest_file(engine, kind=IngestKind.ACCOUNTS, path=FIXTURES / "kaveri_accounts.csv")
+    await ingest_file(
+        engine, kind=IngestKind.LEDGER, path=FIXTURES / "ledger_sharma_erp9.txt", app="kaveri"
+    )
+
+
+@pytest.mark.parametrize("kind", [IngestKind.LEDGER, IngestKind.SALES])
+async def test_a_bills_receivable_report_is_refused_and_changes_nothing(
+    engine: AsyncEngine, kind: IngestKind
+) -> None:
+    await _kaveri(engine)
+    before = await rows_of(engine, "ledger_entry")
+    assert ("KAV-001", "KD/25-26/001", D("123456.00")) in [
+        (row[0], row[3], row[5]) for row in before
+    ]
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(engine, kind=kind, path=FIXTURES / "bills_receivable.csv", app="kaveri")
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith("bills_receivable.csv: this is a bills receivable")
+    assert "'Pending Amount' is what each bill still owes" in message
+    assert "ledger" in message
+    assert "Sales Register" in message
+    assert await rows_of(engine, "ledger_entry") == before
+    assert await rows_of(engine, "sale_line") == []
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        *("Pending Amount", "Outstanding", "Balance", "Amount Due", "Balance Due"),
+        *("Closing Balance", "Outstanding Amount", "Open Balance", "Opening Amount"),
+        "Debit Balance",
+    ],
+)
+@pytest.mark.parametrize("role_set", [LEDGER_ROLES, SALES_ROLES])
+def test_a_column_of_balances_is_never_guessed_as_an_amount(column: str, role_set: RoleSet) -> None:
+    taken = guess_columns(["Date", "Party", "Ref No", column], role_set)
+    assert not {"amount", "debit", "credit"} & set(taken)
+
+
+def test_an_amount_beside_a_balance_is_the_amount() -> None:
+    header = ["Date", "Customer", "Invoice", "Amount", "Open Balance"]
+    assert guess_columns(header, SALES_ROLES)["amount"] == 3
+
+
+async def test_a_reload_that_changes_an_amount_names_the_entry(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _kaveri(engine)
+    text = (FIXTURES / "ledger_sharma_erp9.txt").read_text()
+    lowered = tmp_path / "ledger_sharma_lowered.txt"
+    lowered.write_text(text.replace("1,23,456.00", "  23,456.00"))
+    report = await ingest_file(engine, kind=IngestKind.LEDGER, path=lowered, app="kaveri")
+    lines = report.lines()
+    assert "ledger entries: 0 new, 1 changed" in "\n".join(lines)
+    assert (
+        "Changed: KAV-001, 2025-04-01, invoice, KD/25-26/001, 1: amount 123456.00 -> 23456.00"
+        in lines
+    )
+
+
+_WORDS = ("amount", "net", "total", "value", "sales", "debit", "credit", "invoice", "inr")
+
+
+@given(
+    before=st.lists(st.sampled_from(_WORDS), max_size=2),
+    balance=st.sampled_from(sorted(BALANCE_WORDS)),
+    after=st.lists(st.sampled_from(_WORDS), max_size=2),
+    title=st.booleans(),
+)
+def test_no_name_with_a_balance_word_is_an_amount(
+    before: list[str], balance: str, after: list[str], title: bool
+) -> None:
+    name = " ".join([*before, balance, *after])
+    column = name.title() if title else name
+    for role_set in (LEDGER_ROLES, SALES_ROLES):
+        taken = guess_columns(["Date", "Party", column], role_set)
+        assert not {"amount", "debit", "credit"} & set(taken)

@@ -1,0 +1,69 @@
+"""Sales exports of a trial user (in `tally/`) that are reports around the sales: QuickBooks'
+`Sales by Customer Detail` (a customer's name over its lines, `Total for NAME` under them),
+Zoho's invoices (an amount before tax and a total with it), and Tally's monthly summary of
+the Sales Register (totals per month, no voucher)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.ingest import FileRejected, IngestKind, ingest_file
+from tests.store.sales_support import d, rows_of
+
+D = Decimal
+FIXTURES = Path(__file__).parent / "tally"
+
+
+async def _accounts(engine: AsyncEngine) -> None:
+    await ingest_file(engine, kind=IngestKind.ACCOUNTS, path=FIXTURES / "kaveri_accounts.csv")
+
+
+async def test_quickbooks_totals_and_headings_are_not_sales(engine: AsyncEngine) -> None:
+    await _accounts(engine)
+    report = await ingest_file(
+        engine,
+        kind=IngestKind.SALES,
+        path=FIXTURES / "quickbooks_sales_by_customer.csv",
+        app="kaveri",
+    )
+    assert report.columns["invoice"] == "Num"
+    assert "Skipped 3 total or balance lines" in report.notes
+    assert any(note.startswith("Skipped 3 heading or note lines") for note in report.notes)
+    assert [row[:5] for row in await rows_of(engine, "sale_line")] == [
+        ("KAV-001", d("2025-04-01"), "1001", 1, D("12345.60")),
+        ("KAV-001", d("2025-04-15"), "1004", 1, D("875.00")),
+        ("KAV-002", d("2025-04-03"), "1002", 1, D("4560.00")),
+        ("KAV-002", d("2025-05-02"), "CM-1", 1, D("-560.00")),
+    ]
+
+
+async def test_zoho_sales_are_the_amount_before_tax(engine: AsyncEngine) -> None:
+    await _accounts(engine)
+    report = await ingest_file(
+        engine, kind=IngestKind.SALES, path=FIXTURES / "zoho_invoices.csv", app="kaveri"
+    )
+    assert report.columns["amount"] == "SubTotal"
+    assert any(note.startswith("Amounts read from 'SubTotal', before tax") for note in report.notes)
+    assert sorted(row[4] for row in await rows_of(engine, "sale_line")) == [
+        D("5000.00"),
+        D("20000.00"),
+        D("100000.00"),
+    ]
+
+
+@pytest.mark.parametrize("kind", [IngestKind.SALES, IngestKind.LEDGER])
+async def test_a_monthly_summary_is_refused_as_a_summary(
+    engine: AsyncEngine, kind: IngestKind
+) -> None:
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(
+            engine, kind=kind, path=FIXTURES / "sales_register_monthly_summary.csv", app="kaveri"
+        )
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith("sales_register_monthly_summary.csv: this is a summary of totals")
+    assert "not the register of vouchers" in message
