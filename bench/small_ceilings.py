@@ -18,9 +18,11 @@ Then asks each of ours `{ __typename }`, `account(accountId:) { accountId }` and
 query (the account changing on every request, as bench/peers.py does), the floor its small
 query and the constant app its constant, with wrk (one thread, one connection, keep-alive),
 `--rounds` times in turn, so that a change in the machine's load touches every figure alike.
-Prints each measurement's median and range of req/s, and the microseconds a request each
-median means. Data: bench/peers_data.py's data set, built into `--sqlite-path` /
-`--postgres-url` if missing (120,000 values)."""
+Prints each measurement's median and range of req/s, the microseconds a request each
+median means, and the server process's CPU a request (from /proc: Linux only), a figure that a
+loaded machine stretches far less than the rates (on a busy machine, go by it and by the
+instruction counts of bench/small_request.py's loop under callgrind). Data: bench/peers_data.py's
+data set, built into `--sqlite-path` / `--postgres-url` if missing (120,000 values)."""
 
 from __future__ import annotations
 
@@ -160,6 +162,13 @@ async def _ready(process: Process, path: str, body: str) -> None:
     raise SystemExit(f"{process.name} did not answer (log {process.log})")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) the process has used: from /proc (Linux)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _ours(
     name: str, checkout: Path, url: str, port: int, folder: Path, access_log: bool
 ) -> Process:
@@ -227,6 +236,7 @@ async def run(arguments: argparse.Namespace) -> None:
         for measure in measures:
             await _ready(measure.process, measure.path, measure.body)
         rates: dict[str, list[float]] = {measure.label: [] for measure in measures}
+        cpus: dict[str, list[float]] = {measure.label: [] for measure in measures}
         for number in range(arguments.rounds):
             load = os.getloadavg()[0]
             for measure in measures:
@@ -240,6 +250,9 @@ async def run(arguments: argparse.Namespace) -> None:
                     seconds=1,
                     accounts=1000,
                 )
+                assert measure.process.process is not None
+                pid = measure.process.process.pid
+                cpu = _cpu_seconds(pid)
                 result = await run_wrk(
                     wrk,
                     measure.process.port,
@@ -252,16 +265,24 @@ async def run(arguments: argparse.Namespace) -> None:
                 if result.errors:
                     raise SystemExit(f"{measure.label}: {result.errors} failed requests")
                 rates[measure.label].append(result.rate)
+                cpus[measure.label].append((_cpu_seconds(pid) - cpu) / result.requests * 1e6)
             print(f"round {number + 1} done (load average {load:.1f} at its start)", flush=True)
         floor_rate = statistics.median(rates["floor: small"])
         print()
-        print("| measure | req/s median (min-max) | us a request | / floor |")
-        print("| --- | ---: | ---: | ---: |")
+        floor_cpu = statistics.median(cpus["floor: small"])
+        print(
+            "| measure | req/s median (min-max) | us a request | / floor "
+            "| server CPU us a request, median (min-max) | floor's CPU / this |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
         for label, found in rates.items():
             median = statistics.median(found)
+            cpu = statistics.median(cpus[label])
             print(
                 f"| {label} | {median:,.0f} ({min(found):,.0f}-{max(found):,.0f}) "
-                f"| {1e6 / median:,.0f} | {median / floor_rate:.2f}x |"
+                f"| {1e6 / median:,.0f} | {median / floor_rate:.2f}x "
+                f"| {cpu:,.0f} ({min(cpus[label]):,.0f}-{max(cpus[label]):,.0f}) "
+                f"| {floor_cpu / cpu:.2f}x |"
             )
         print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     finally:
