@@ -4,7 +4,7 @@ functools.cached_property on Python 3.11 takes a lock of the class on every firs
 lock that Python 3.12 removed as useless: it serialized every instance of the class, and did
 not make the computation happen once across threads). A request's context and loaders are made
 and used by the one task that serves the request, on the event loop's thread: the lock is pure
-cost there, about 0.9 us of every first access, and the smallest query makes five of them
+cost there, about 0.9 us of every first access, and the smallest query makes four of them
 (docs/performance.md)."""
 
 from __future__ import annotations
