@@ -1,11 +1,11 @@
 """`made_once`: a request object's attribute computed on first use and kept, without a lock.
 
-functools.cached_property on Python 3.11 takes a lock of the class on every first access (a
-lock that Python 3.12 removed as useless: it serialized every instance of the class, and did
-not make the computation happen once across threads). A request's context and loaders are made
-and used by the one task that serves the request, on the event loop's thread: the lock is pure
-cost there, about 0.9 us of every first access, and the smallest query makes four of them
-(docs/performance.md)."""
+functools.cached_property on Python 3.11 takes a lock on every first access: one lock per
+attribute, shared by every instance of the class (Python 3.12 removed it as useless: it
+serialized all instances, and did not make the computation happen once across threads). A
+request's context and loaders are made and used by the one task that serves the request, on the
+event loop's thread: the lock is pure cost there, about 0.9 us of every first access, and the
+smallest query makes four of them (docs/performance.md)."""
 
 from __future__ import annotations
 
