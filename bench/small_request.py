@@ -2,6 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python bench/small_request.py [--requests 2000] [--rounds 1] [--profile]
         [--store sqlite|postgres] [--sqlite-path ~/.cache/profiling-bench/peers.db]
+        [--query small|accountId|typename] [--loop-only]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/bench_peers]
 
 Runs the request of `bench/peers.py` (one account's 10 metric rows of one month, the account
@@ -41,13 +42,22 @@ QUERY = (
     "query ($id: String!, $month: Date!) { account(accountId: $id) { "
     "metrics(effectiveDates: [$month]) { metricName value unit effectiveDate } } }"
 )
+# The small query and the two below it (`--query`): what HTTP, the context and the plan cost
+# alone, then with the account's read, then with its rows.
+QUERIES = {
+    "small": QUERY,
+    "accountId": "query ($id: String!) { account(accountId: $id) { accountId } }",
+    "typename": "{ __typename }",
+}
 ACCOUNTS = 1000
 WARM_UP = 300
 
 
-def body(number: int) -> bytes:
-    account = f"acc-{number % ACCOUNTS:05d}"
-    return orjson.dumps({"query": QUERY, "variables": {"id": account, "month": "2023-12-01"}})
+def body(number: int, query: str = QUERY) -> bytes:
+    variables = {"id": f"acc-{number % ACCOUNTS:05d}"}
+    if "$month" in query:
+        variables["month"] = "2023-12-01"
+    return orjson.dumps({"query": query, "variables": variables})
 
 
 async def post(app: Any, content: bytes, key: str | None = None) -> list[dict[str, Any]]:
@@ -92,21 +102,35 @@ async def post(app: Any, content: bytes, key: str | None = None) -> list[dict[st
     return sent
 
 
-async def measure(database: Path | str, requests: int, profile: bool, rounds: int = 1) -> None:
-    """`database`: a SQLite file, or a PostgreSQL URL (postgresql://...)."""
+async def measure(
+    database: Path | str,
+    requests: int,
+    profile: bool,
+    rounds: int = 1,
+    query: str = QUERY,
+    loop_only: bool = False,
+) -> None:
+    """`database`: a SQLite file, or a PostgreSQL URL (postgresql://...). With `loop_only`,
+    only the warm-up and `requests` requests, nothing timed or profiled: under callgrind, the
+    instructions of a run with 0 requests taken from one with N are N requests'."""
     os.environ["DATABASE_URL"] = database_url(database)
     app = create_app(settings=load_settings(), require_keys=False)
     async with app.router.lifespan_context(app):
-        answer = await post(app, body(1))
-        if answer[0]["status"] != 200 or b'"metrics":[{' not in answer[1]["body"]:
+        answer = await post(app, body(1, query))
+        expected = b'"metrics":[{' if query == QUERY else b'{"data":{'
+        if answer[0]["status"] != 200 or expected not in answer[1]["body"]:
             raise SystemExit(f"unexpected answer: {answer}")
         for number in range(WARM_UP):
-            await post(app, body(number))
+            await post(app, body(number, query))
+        if loop_only:
+            for number in range(requests):
+                await post(app, body(number, query))
+            return
         cpus = []
         for _ in range(rounds):
             wall, cpu = time.perf_counter(), time.process_time()
             for number in range(requests):
-                await post(app, body(number))
+                await post(app, body(number, query))
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             cpus.append(cpu / requests * 1e6)
             print(
@@ -115,7 +139,7 @@ async def measure(database: Path | str, requests: int, profile: bool, rounds: in
             )
         if rounds > 1:
             print(f"lowest CPU per request of {rounds} rounds: {min(cpus):,.0f} us")
-        stats = await profiled(requests, lambda number: post(app, body(number)))
+        stats = await profiled(requests, lambda number: post(app, body(number, query)))
         print(f"{calls_per_request(stats, requests):,.0f} Python function calls per request")
         if profile:
             stats.sort_stats("cumulative").print_stats(50)
@@ -148,6 +172,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--query", choices=sorted(QUERIES), default="small")
+    parser.add_argument(
+        "--loop-only", action="store_true", help="no timing nor profile (for callgrind)"
+    )
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
         "--sqlite-path", type=Path, default=Path.home() / ".cache/profiling-bench/peers.db"
@@ -156,15 +184,17 @@ def main() -> None:
         "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/bench_peers"
     )
     arguments = parser.parse_args()
+    options = {
+        "requests": arguments.requests,
+        "profile": arguments.profile,
+        "rounds": arguments.rounds,
+        "query": QUERIES[arguments.query],
+        "loop_only": arguments.loop_only,
+    }
     if arguments.store == "postgres":
-        run_in_uvloop(
-            measure(arguments.postgres_url, arguments.requests, arguments.profile, arguments.rounds)
-        )
+        run_in_uvloop(measure(arguments.postgres_url, **options))
         return
-    run_on_a_copy(
-        arguments.sqlite_path,
-        lambda copy: measure(copy, arguments.requests, arguments.profile, arguments.rounds),
-    )
+    run_on_a_copy(arguments.sqlite_path, lambda copy: measure(copy, **options))
 
 
 def run_on_a_copy(source: Path, measure: Callable[[Path], Coroutine[Any, Any, None]]) -> None:

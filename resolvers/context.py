@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from resolvers.benchmark_loaders import BenchmarkLoaders
 from resolvers.known_names import KnownMetricNames
 from resolvers.loaders import Loaders
+from resolvers.made_once import made_once
 from settings import Settings
 from store.reads import benchmarks as benchmark_reads
 from store.reads import entities as reads
@@ -25,7 +26,6 @@ class RequestContext:
     reader: Reader
     settings: Settings
     scope: Scope
-    today: dt.date
     known_names: KnownMetricNames
     # Refusals that must not null their parent (see resolvers.metrics.industry_metrics):
     # the schema appends them to the response's errors.
@@ -36,6 +36,13 @@ class RequestContext:
     # and building all of them took about a twentieth of a small request (docs/performance.md).
     _loaders: Loaders | None = None
     _benchmarks: BenchmarkLoaders | None = None
+
+    @made_once
+    def today(self) -> dt.date:
+        """The request's today, read once, when a field first needs it: most requests never
+        do (only `lastFullMonth` and a few analytics fields), and reading the clock and the
+        local time zone cost a small request about as much as one of its loaders."""
+        return self.settings.today()
 
     @property
     def loaders(self) -> Loaders:
@@ -69,7 +76,6 @@ class RequestContext:
             reader=reader,
             settings=settings,
             scope=scope,
-            today=settings.today(),
             known_names=known_names or KnownMetricNames(),
         )
 

@@ -16,14 +16,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
-from typing import NamedTuple, NoReturn, TypeVar
+from functools import partial
+from typing import Generic, NamedTuple, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
 from analytics.credit import LedgerEntry
 from analytics.quarters import Quarter
+from resolvers.made_once import made_once
 from resolvers.shared_loader import SharedLoader
 from settings import SegmentOptions
 from store.column_rows import MetricRun
@@ -97,6 +98,23 @@ def _by_key(
     return SharedLoader(load_fn=load)
 
 
+class Later(Generic[K, V]):
+    """A loader made by whichever asks for it first: the request's `Loaders`, or the batch of
+    another loader that reads through it (holding this, not the `Loaders`: no cycle)."""
+
+    __slots__ = ("_loader", "_make")
+
+    def __init__(self, make: Callable[[], DataLoader[K, V]]) -> None:
+        self._make = make
+        self._loader: DataLoader[K, V] | None = None
+
+    def get(self) -> DataLoader[K, V]:
+        loader = self._loader
+        if loader is None:
+            loader = self._loader = self._make()
+        return loader
+
+
 def _none() -> None:
     return None
 
@@ -122,7 +140,7 @@ class Loaders:
     # Each loader is made on first use: a request uses a few of them, and making all of them
     # cost a small request about a twentieth of its time (docs/performance.md).
 
-    @cached_property
+    @made_once
     def industry_by_id(self) -> DataLoader[str, IndustryRecord | None]:
         return _by_key(
             self.reader,
@@ -131,7 +149,7 @@ class Loaders:
             unique=True,
         )
 
-    @cached_property
+    @made_once
     def account_by_id(self) -> DataLoader[str, AccountRecord | None]:
         scope = self.scope
         return _by_key(
@@ -141,7 +159,7 @@ class Loaders:
             unique=True,
         )
 
-    @cached_property
+    @made_once
     def company_by_id(self) -> DataLoader[str, CompanyRecord | None]:
         scope = self.scope
         return _by_key(
@@ -151,7 +169,7 @@ class Loaders:
             unique=True,
         )
 
-    @cached_property
+    @made_once
     def contract_by_id(self) -> DataLoader[str, ContractRecord | None]:
         scope = self.scope
         return _by_key(
@@ -161,7 +179,7 @@ class Loaders:
             unique=True,
         )
 
-    @cached_property
+    @made_once
     def companies_by_account(self) -> DataLoader[str, list[CompanyRecord]]:
         scope = self.scope
         return _by_key(
@@ -170,7 +188,7 @@ class Loaders:
             list,
         )
 
-    @cached_property
+    @made_once
     def contracts_by_account(self) -> DataLoader[str, list[ContractRecord]]:
         scope = self.scope
         return _by_key(
@@ -179,7 +197,7 @@ class Loaders:
             list,
         )
 
-    @cached_property
+    @made_once
     def contracts_by_company(self) -> DataLoader[str, list[ContractRecord]]:
         scope = self.scope
         return _by_key(
@@ -188,29 +206,36 @@ class Loaders:
             list,
         )
 
-    @cached_property
+    @made_once
     def account_page_by_industry(self) -> DataLoader[PageKey, AccountPage]:
         return SharedLoader(load_fn=partial(_account_pages, self.reader, self.scope))
 
-    @cached_property
+    @made_once
+    def _runs_later(self) -> Later[MetricsKey, MetricRun]:
+        return Later(partial(SharedLoader, load_fn=partial(_metric_runs, self.reader)))
+
+    @property
     def metric_runs_by_entity(self) -> DataLoader[MetricsKey, MetricRun]:
         # The rows as the read's columns: what the batch form of a list's `metrics` takes.
-        return SharedLoader(load_fn=partial(_metric_runs, self.reader))
+        return self._runs_later.get()
 
-    @cached_property
+    @made_once
     def metrics_by_entity(self) -> DataLoader[MetricsKey, list[MetricRecord]]:
         # The same rows as records, from the same loads: a key read for a list is not read
         # again for one entity (nor for the standard executor when a list falls back to it).
-        return SharedLoader(load_fn=partial(_metric_records, self.metric_runs_by_entity))
+        # The rows' loader is made when a batch of this one first runs: the smallest query
+        # answers this one's key from the account's read (resolvers/derived_loads.py) and
+        # needs no other.
+        return SharedLoader(load_fn=partial(_metric_records, self._runs_later))
 
-    @cached_property
+    @made_once
     def account_with_metrics_by_key(
         self,
     ) -> DataLoader[AccountMetricsKey, AccountWithMetrics | None]:
         # None: no account of that id that the scope sees.
         return SharedLoader(load_fn=partial(_accounts_with_metrics, self.reader, self.scope))
 
-    @cached_property
+    @made_once
     def published_value_months_by_key(self) -> DataLoader[AccountMetricKey, list[dt.date]]:
         # The months a comparison with `latestWithValue` may be made in, latest first.
         scope = self.scope
@@ -220,7 +245,7 @@ class Loaders:
             list,
         )
 
-    @cached_property
+    @made_once
     def sales_profile_by_account(self) -> DataLoader[str, SalesProfileRecord | None]:
         scope = self.scope
         return _by_key(
@@ -229,7 +254,7 @@ class Loaders:
             _none,
         )
 
-    @cached_property
+    @made_once
     def credit_risk_by_account(self) -> DataLoader[str, CreditRiskRecord | None]:
         scope = self.scope
         return _by_key(
@@ -238,7 +263,7 @@ class Loaders:
             _none,
         )
 
-    @cached_property
+    @made_once
     def ledger_by_account(self) -> DataLoader[str, list[LedgerEntry]]:
         scope = self.scope
         return _by_key(
@@ -247,14 +272,14 @@ class Loaders:
             list,
         )
 
-    @cached_property
+    @made_once
     def segmentation_by_quarter(self) -> DataLoader[QuarterKey, SegmentationRecord | None]:
         # Kept for the request: an operation the direct path hands back to graphql-core runs
         # again (schema/execution/direct.py), and must not read the quarter twice. None: no
         # such app.
         return SharedLoader(load_fn=partial(_segmentations, self.reader))
 
-    @cached_property
+    @made_once
     def changes_by_quarter(self) -> DataLoader[QuarterKey, QuarterChanges]:
         # Every key is answered (a quarter without orders has empty lists): no default needed.
         scope = self.scope
@@ -264,7 +289,7 @@ class Loaders:
             _no_default,
         )
 
-    @cached_property
+    @made_once
     def value_credit_by_quarter(self) -> DataLoader[QuarterKey, ValueCreditRecord]:
         # Scored once per request however many fields ask for the matrix.
         scope, options = self.scope, self.segment_options
@@ -276,7 +301,7 @@ class Loaders:
             _no_default,
         )
 
-    @cached_property
+    @made_once
     def segment_options_by_app(self) -> DataLoader[str, SegmentOptions]:
         """The settings the segment job uses for each app: its kept options over the
         environment's."""
@@ -364,9 +389,9 @@ async def _metric_runs(reader: Reader, keys: Sequence[MetricsKey]) -> list[Metri
 
 
 async def _metric_records(
-    runs: DataLoader[MetricsKey, MetricRun], keys: Sequence[MetricsKey]
+    runs: Later[MetricsKey, MetricRun], keys: Sequence[MetricsKey]
 ) -> list[list[MetricRecord]]:
-    return [run.records() for run in await runs.load_many(keys)]
+    return [run.records() for run in await runs.get().load_many(keys)]
 
 
 async def _accounts_with_metrics(

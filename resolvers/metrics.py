@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from analytics.months import first_of_month, last_full_month
@@ -51,18 +52,36 @@ async def build_metric_filter(context: RequestContext, arguments: MetricArgument
                 f"Unknown metric name(s): {', '.join(unknown)}. "
                 "Query metricDefinitions for the names this server knows."
             )
-    return _combined(arguments, today=context.today)
+    return _combined(arguments, context)
 
 
-def _combined(arguments: MetricArguments, *, today: dt.date) -> MetricFilter:
-    """The filter of arguments already checked (every name known)."""
+def _combined(arguments: MetricArguments, context: RequestContext) -> MetricFilter:
+    """The filter of arguments already checked (every name known).
+
+    The same arguments give the same filter: it is built once (`_filter_of`) and shared by
+    the requests that ask for it, and today is only read for `lastFullMonth`."""
     names, effective_dates = arguments.names, arguments.effective_dates
+    return _filter_of(
+        None if names is None else tuple(names),
+        None if effective_dates is None else tuple(effective_dates),
+        context.today if arguments.last_full else None,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _filter_of(
+    names: tuple[str, ...] | None,
+    effective_dates: tuple[dt.date, ...] | None,
+    last_full_of: dt.date | None,
+) -> MetricFilter:
+    """The filter of these names and dates, and with `last_full_of` (a today) its last full
+    month: names sorted without repeats, months (first days) sorted, combined with AND."""
     checked_names = None if names is None else tuple(sorted(set(names)))
     months: set[dt.date] | None = None
     if effective_dates is not None:
         months = {first_of_month(day) for day in effective_dates}
-    if arguments.last_full:
-        month = last_full_month(today)
+    if last_full_of is not None:
+        month = last_full_month(last_full_of)
         months = {month} if months is None else months & {month}
     return MetricFilter(
         names=checked_names, months=None if months is None else tuple(sorted(months))
@@ -98,7 +117,7 @@ def prefetch_entity_metrics(
       rows are read after the entity, like every nested field's."""
     if arguments.names is not None and context.known_names.unknown(arguments.names):
         return
-    metric_filter = _combined(arguments, today=context.today)
+    metric_filter = _combined(arguments, context)
     key = _metrics_key(level, entity_id, metric_filter)
     if key is None:
         return

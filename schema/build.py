@@ -123,7 +123,8 @@ class ProfilingSchema(strawberry.Schema):
                     )
             # A read nobody waits for any more (a look-ahead for an entity that does not
             # exist) may still run: the request owns it until it has given its connection back.
-            await reads.settle()
+            if reads.pending():
+                await reads.settle()
         except TimeoutError:
             result = ExecutionResult(
                 data=None,

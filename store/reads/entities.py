@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
 from typing import Any, TypeVar
@@ -258,6 +258,15 @@ class MetricFilter:
 
     names: tuple[str, ...] | None = None
     months: tuple[dt.date, ...] | None = None
+    # The hash, computed once: a filter is part of the loaders' keys, hashed about ten times
+    # by the smallest request (a key is looked up in several loaders and batches).
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.names, self.months)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 # With no names filter, a month of an entity is taken to have at most this many rows (one per

@@ -20,9 +20,8 @@ event-loop turn fewer per read."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar, Token
 from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -103,18 +102,35 @@ async def settle_all() -> None:
 
 
 class RequestReads:
-    """The reads started while `tracking()` is active, whichever task started them."""
+    """The reads started while `tracking()` is active, whichever task started them.
+
+    Every request makes one, so its two steps are kept cheap: tracking is a plain context
+    manager (not a generator's), and a request whose reads have all finished (on SQLite every
+    small one: they run inline) settles without a coroutine."""
+
+    __slots__ = ("_tasks", "_token")
 
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[object]] = set()
+        self._token: Token[set[asyncio.Task[object]] | None] | None = None
 
-    @contextlib.contextmanager
-    def tracking(self) -> Iterator[None]:
-        token = _request_reads.set(self._tasks)
-        try:
-            yield
-        finally:
+    def tracking(self) -> RequestReads:
+        """`with reads.tracking():` tracks the reads started inside (one block at a time)."""
+        return self
+
+    def __enter__(self) -> None:
+        if self._token is not None:
+            raise RuntimeError("RequestReads is already tracking")
+        self._token = _request_reads.set(self._tasks)
+
+    def __exit__(self, *_exc: object) -> None:
+        token, self._token = self._token, None
+        if token is not None:
             _request_reads.reset(token)
+
+    def pending(self) -> bool:
+        """Whether a read of the request has not finished yet."""
+        return any(not task.done() for task in self._tasks)
 
     async def settle(self) -> None:
         """Wait until every read of the request has given its connection back."""
