@@ -59,6 +59,7 @@ LIGHT = rgb(0xF2, 0xF4, 0xF8)
 WHITE = rgb(0xFF, 0xFF, 0xFF)
 PALE_BLUE = rgb(0xA9, 0xC4, 0xF5)
 PALE_GREY = rgb(0xC8, 0xCF, 0xDB)
+RED = rgb(0xC0, 0x1B, 0x1B)
 TONE_COLOURS = {
     text.Tone.BETTER: rgb(0x1B, 0x7F, 0x3B),
     text.Tone.WORSE: rgb(0xB4, 0x23, 0x18),
@@ -111,12 +112,29 @@ class DeckBuilder:
         layout = self.presentation.slide_layouts[BLANK_LAYOUT]
         return cast(Slide, self.presentation.slides.add_slide(layout))
 
+    def _internal_mark(self, slide: Slide) -> None:
+        """A red mark on every slide of a deck that shows more than the customer's own key may
+        see, so that it is not handed over by mistake (drawn over the slide's background)."""
+        if not self.deck.not_for_the_customer:
+            return
+        self._text(
+            slide,
+            "internal",
+            self.text.gettext("Internal: do not share"),
+            Box(WIDTH - MARGIN - inches(3.6), inches(0.14), inches(3.6), inches(0.4)),
+            size=14,
+            bold=True,
+            colour=RED,
+            align=PP_ALIGN.RIGHT,
+        )
+
     def _slide(self, title: str, subtitle: str | None = None) -> Slide:
         slide = self._blank()
         rectangle(slide, Box(0, 0, WIDTH, inches(0.12)), ACCENT, name="accent")
         self._text(slide, "title", title, _across(0.3, 0.7), size=28, bold=True)
         if subtitle:
             self._text(slide, "subtitle", subtitle, _across(0.92, 0.45), size=14, colour=GREY)
+        self._internal_mark(slide)
         return slide
 
     def _text(
@@ -210,6 +228,7 @@ class DeckBuilder:
                    bold=True, colour=WHITE)  # fmt: skip
         self._text(slide, "month", month, _across(4.1, 0.7), size=26, colour=WHITE)
         self._text(slide, "details", details, _across(5.2, 1.0), size=16, colour=PALE_GREY)
+        self._internal_mark(slide)
 
     def headline_slides(self) -> None:
         deck, t = self.deck, self.text
