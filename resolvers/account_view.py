@@ -18,6 +18,7 @@ import datetime as dt
 from analytics.credit import assess_credit
 from analytics.rfm import is_recent
 from resolvers.context import RequestContext
+from resolvers.segment_cohort import quarters_for_key
 from settings import SegmentOptions
 from store.sales_records import CreditRiskRecord, SalesProfileRecord
 from store.scope import Role
@@ -33,7 +34,14 @@ async def _segment_options(context: RequestContext, account_id: str) -> SegmentO
 
 async def sales_profile(context: RequestContext, account_id: str) -> SalesProfileRecord | None:
     record = await context.loaders.sales_profile_by_account.load(account_id)
-    if record is None or context.scope.role is not Role.ACCOUNT:
+    if record is None or context.scope.role is Role.INTERNAL:
+        return record
+    account = await context.loaders.account_by_id.load(account_id)
+    if account is None:
+        return None
+    # Segments of quarters with too few customers are withheld from keys not owning the app.
+    record = await quarters_for_key(context, record, app=account.app)
+    if context.scope.role is not Role.ACCOUNT:
         return record
     today = max(context.today, record.last_purchase)
     options = await _segment_options(context, account_id)

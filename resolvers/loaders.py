@@ -230,6 +230,15 @@ class Loaders:
         )
 
     @cached_property
+    def segmented_accounts_by_app(self) -> DataLoader[str, dict[str, int]]:
+        # Unscoped counts for the cohort rule of quarter segments (resolvers/account_view.py).
+        return _by_key(
+            self.reader,
+            lambda c, apps: sales_reads.segmented_accounts_by_app(c, app_ids=apps),
+            dict,
+        )
+
+    @cached_property
     def credit_risk_by_account(self) -> DataLoader[str, CreditRiskRecord | None]:
         scope = self.scope
         return _by_key(

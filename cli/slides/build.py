@@ -67,6 +67,8 @@ TONE_COLOURS = {
     text.Tone.UNKNOWN: GREY,
 }
 
+# The segment the API gives instead of one when too few customers bought in a quarter.
+NOT_COMPARED = "NOT_COMPARED"
 HEADLINES_PER_SLIDE = 12
 COMPARISONS_PER_SLIDE = 6
 QUARTERS_SHOWN = 8
@@ -520,8 +522,16 @@ class DeckBuilder:
                 q.quarter,
                 t.count(q.orders),
                 t.count(q.revenue),
-                t.segment(q.frequency_segment),
-                t.segment(q.monetary_segment) + (f" {profit}" if q.monetary_is_profit else ""),
+                *(
+                    # One phrase across both segment cells (merged below).
+                    [t.segment(NOT_COMPARED), ""]
+                    if q.not_compared
+                    else [
+                        t.segment(q.frequency_segment),
+                        t.segment(q.monetary_segment)
+                        + (f" {profit}" if q.monetary_is_profit else ""),
+                    ]
+                ),
             ]
             for q in shown
         ]
@@ -540,6 +550,9 @@ class DeckBuilder:
             MARGIN,
             CONTENT_TOP,
         )
+        for r, q in enumerate(shown, start=1):
+            if q.not_compared:
+                table.cell(r, 3).merge(table.cell(r, 4))
         partial = [sales.is_partial(q) for q in shown]
         if sales.sales_until is not None:
             until = t.day(sales.sales_until)
@@ -586,6 +599,14 @@ class DeckBuilder:
                 "by K-means clusters: high value, average, below average, low value."
             )
         ]
+        if any(q.not_compared for q in sales.quarters):
+            notes.append(
+                t.gettext(
+                    "'{not_compared}': so few of the app's customers bought in that quarter that "
+                    "a segment would rank the account against single other customers, so none "
+                    "is given."
+                ).format(not_compared=t.segment(NOT_COMPARED))
+            )
         if any(partial) and sales.sales_until is not None:
             notes.append(
                 t.gettext(

@@ -75,6 +75,11 @@ class Quarter:
     monetary_segment: str
     monetary_is_profit: bool
 
+    @property
+    def not_compared(self) -> bool:
+        """Too few of the app's customers bought in the quarter for the key to get segments."""
+        return "NOT_COMPARED" in (self.frequency_segment, self.monetary_segment)
+
 
 @dataclass(frozen=True, slots=True)
 class SalesProfile:

@@ -778,6 +778,17 @@ async def tiny_sector(engine: AsyncEngine) -> AsyncEngine:
         seed.account(account, app=app, industry="tiny")
         seed.metric("account", account, "revenue", MONTH.isoformat(), revenue)
     await seed.write(engine)
+    # Two customers of kaveri bought in the quarter: too few to segment for T-1's key.
+    async with engine.begin() as connection:
+        await upsert(
+            connection,
+            SALE_LINE_TABLE,
+            [
+                _sale("T-1", dt.date(2023, 2, 1), "100", "T1-1"),
+                _sale("T-2", dt.date(2023, 2, 2), "900", "T2-1"),
+            ],
+        )
+        await segment_apps(connection)
     await publish_month(engine, month=MONTH, today=dt.date.fromisoformat(TODAY), min_cohort=5)
     return engine
 
@@ -817,6 +828,12 @@ async def test_a_deck_for_the_customer_tells_nothing_of_other_customers(
     assert "Internal" not in seen
     assert "exact (internal access)" not in seen
     assert not re.search(r"\b20\b", read_deck(output)[2].all_text())  # T-1's exact rank
+    # Its quarter's segment would rank it against T-2 alone: the deck says so instead.
+    quarters = read_deck(output)[3].tables["quarters table"]
+    assert quarters[1][0].startswith("2023-Q1")
+    assert quarters[1][3:] == ["Too few customers this quarter to compare", ""]
+    assert "Below average" not in seen
+    assert "Low value" not in seen
 
     output = out / "internal.pptx"
     result = await run_slides(database_url, "--account", "T-1", "--internal", "-o", str(output))
@@ -824,6 +841,9 @@ async def test_a_deck_for_the_customer_tells_nothing_of_other_customers(
     assert result.stdout.strip().endswith("2023-04 (internal: do not share)")
     seen = deck_words(output)
     assert formatted("3333", "EUR", "en") in seen
+    assert read_deck(output)[3].tables["quarters table"][1][3] != (
+        "Too few customers this quarter to compare"
+    )
     assert "exact (internal access)" in seen
     assert all(
         slide.texts.get("internal") == "Internal: do not share" for slide in read_deck(output)
