@@ -34,15 +34,11 @@ async def _segment_options(context: RequestContext, account_id: str) -> SegmentO
 
 async def sales_profile(context: RequestContext, account_id: str) -> SalesProfileRecord | None:
     record = await context.loaders.sales_profile_by_account.load(account_id)
-    if record is None or context.scope.role is Role.INTERNAL:
+    if record is None or context.scope.role is not Role.ACCOUNT:
         return record
-    account = await context.loaders.account_by_id.load(account_id)
-    if account is None:
-        return None
-    # Segments of quarters with too few customers are withheld from keys not owning the app.
-    record = await quarters_for_key(context, record, app=account.app)
-    if context.scope.role is not Role.ACCOUNT:
-        return record
+    # An account key does not own its app: segments of quarters with too few customers are
+    # withheld (app and internal keys, the only others that read profiles, own theirs).
+    record = await quarters_for_key(context, record, app=context.scope.app_id)
     today = max(context.today, record.last_purchase)
     options = await _segment_options(context, account_id)
     return SalesProfileRecord(

@@ -20,12 +20,13 @@ def owns_app(scope: Scope, app: str) -> bool:
 
 
 async def quarters_for_key(
-    context: RequestContext, record: SalesProfileRecord, *, app: str
+    context: RequestContext, record: SalesProfileRecord, *, app: str | None
 ) -> SalesProfileRecord:
-    """`record` with the segments of quarters too small for the request's key withheld."""
-    if owns_app(context.scope, app):
+    """`record`, an account's profile of `app`, with the segments of quarters too small for
+    the request's key withheld (all of them when the app is not known)."""
+    if app is not None and owns_app(context.scope, app):
         return record
-    counts = await context.loaders.segmented_accounts_by_app.load(app)
+    counts = {} if app is None else await context.loaders.segmented_accounts_by_app.load(app)
     minimum = context.settings.min_cohort
     quarters = [
         quarter
