@@ -51,6 +51,10 @@ class Segment(StrEnum):
     AVERAGE = "AVERAGE"
     BELOW_AVERAGE = "BELOW_AVERAGE"
     LOW_VALUE = "LOW_VALUE"
+    # Never a clustering's: what a key that does not own the app gets for a quarter in which
+    # fewer accounts than the cohort minimum were segmented (analytics.cohort), since with so
+    # few a segment orders the account against single other customers.
+    NOT_COMPARED = "NOT_COMPARED"
 
 
 SEGMENTS_LOW_TO_HIGH = (

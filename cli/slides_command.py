@@ -1,6 +1,10 @@
-"""`profiling slides --account ID [--month YYYY-MM] [--locale L] [--url URL --key KEY] -o FILE`:
-a customer's ROI deck (PowerPoint, native charts) from the GraphQL API, in process or from a
-server. The deck is written whole or not at all."""
+"""`profiling slides --account ID [--month YYYY-MM] [--locale L] [--url URL --key KEY]
+[--internal] -o FILE`: a customer's ROI deck (PowerPoint, native charts) from the GraphQL API, in
+process or from a server. The deck is written whole or not at all.
+
+In process the deck reads what the account's own key would see (its sector's private figures),
+since it is meant to be handed to that customer; `--internal` reads as an internal key (exact
+sector figures, which derive from other customers' values) and marks every slide as internal."""
 
 from __future__ import annotations
 
@@ -54,11 +58,22 @@ def slides(
     key: Annotated[
         str | None, typer.Option(help="The API key for --url (Authorization: Bearer KEY).")
     ] = None,
+    internal: Annotated[
+        bool,
+        typer.Option(
+            "--internal",
+            help="Read the local database as an internal key: exact sector medians, p90s and "
+            "ranks, derived from other customers' values. Every slide is then marked "
+            "'Internal: do not share'. Without it the deck shows what the account's own key "
+            "sees (private sector figures), fit to hand to the customer.",
+        ),
+    ] = False,
 ) -> None:
     """Build a customer's ROI deck (PowerPoint, native charts) from the GraphQL API."""
     # Imported here: `profiling --help` imports this module, and python-pptx, httpx and the
     # app come in only when a deck is built.
     import asyncio
+    import dataclasses
 
     from analytics.formatting import UnknownLocale, validate_locale
     from cli.common import fail, run_on_database, settings_or_exit
@@ -81,6 +96,11 @@ def slides(
             f"(shipped: {', '.join(shipped_languages())}); its numbers and dates follow {locale}",
             err=True,
         )
+    if internal and url is not None:
+        raise fail(
+            "--internal goes without --url (with --url the deck sees what --key sees: "
+            "an internal key gives an internal deck)"
+        )
     if key is not None and url is None:
         raise fail("--key goes with --url (without --url the deck reads the local database)")
     if not output.parent.is_dir():
@@ -96,7 +116,9 @@ def slides(
             return await fetch(client)
 
     async def local(engine: AsyncEngine) -> DeckData:
-        async with in_process_client(settings=settings, engine=engine) as client:
+        async with in_process_client(
+            settings=settings, engine=engine, account_id=None if internal else account
+        ) as client:
             return await fetch(client)
 
     try:
@@ -107,12 +129,15 @@ def slides(
         )
     except DeckError as exc:
         raise fail(str(exc)) from None
+    if internal:
+        deck = dataclasses.replace(deck, internal=True)
     presentation = build_presentation(deck)
     try:
         write_deck(presentation, output)
     except OSError as exc:
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    marked = " (internal: do not share)" if deck.not_for_the_customer else ""
     typer.echo(
         f"Wrote {output}: {len(presentation.slides)} slides for {deck.name} "
-        f"({deck.account_id}), {deck.month:%Y-%m}"
+        f"({deck.account_id}), {deck.month:%Y-%m}{marked}"
     )

@@ -18,6 +18,7 @@ import datetime as dt
 from analytics.credit import assess_credit
 from analytics.rfm import is_recent
 from resolvers.context import RequestContext
+from resolvers.segment_cohort import quarters_for_key
 from settings import SegmentOptions
 from store.sales_records import CreditRiskRecord, SalesProfileRecord
 from store.scope import Role
@@ -35,6 +36,9 @@ async def sales_profile(context: RequestContext, account_id: str) -> SalesProfil
     record = await context.loaders.sales_profile_by_account.load(account_id)
     if record is None or context.scope.role is not Role.ACCOUNT:
         return record
+    # An account key does not own its app: segments of quarters with too few customers are
+    # withheld (app and internal keys, the only others that read profiles, own theirs).
+    record = await quarters_for_key(context, record, app=context.scope.app_id)
     today = max(context.today, record.last_purchase)
     options = await _segment_options(context, account_id)
     return SalesProfileRecord(

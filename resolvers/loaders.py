@@ -255,6 +255,15 @@ class Loaders:
         )
 
     @made_once
+    def segmented_accounts_by_app(self) -> DataLoader[str, dict[str, int]]:
+        # Unscoped counts for the cohort rule of quarter segments (resolvers/account_view.py).
+        return _by_key(
+            self.reader,
+            lambda c, apps: sales_reads.segmented_accounts_by_app(c, app_ids=apps),
+            dict,
+        )
+
+    @made_once
     def credit_risk_by_account(self) -> DataLoader[str, CreditRiskRecord | None]:
         scope = self.scope
         return _by_key(

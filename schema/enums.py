@@ -16,9 +16,16 @@ from strawberry.types.enum import has_enum_definition
 from analytics.credit import CreditSegment
 from analytics.segments import Segment
 from resolvers.figures import FigureKind
-from store.sales_records import SegmentationStatus
+from store.sales_records import QuarterSegmentStatus, SegmentationStatus
 
-__all__ = ["CreditSegment", "FigureKind", "Segment", "SegmentationStatus", "described_enum"]
+__all__ = [
+    "CreditSegment",
+    "FigureKind",
+    "QuarterSegmentStatus",
+    "Segment",
+    "SegmentationStatus",
+    "described_enum",
+]
 
 
 def described_enum(cls: type[Enum], *, description: str, values: Mapping[str, str]) -> None:
@@ -67,6 +74,32 @@ described_enum(
         ),
         "BELOW_AVERAGE": "The second quarter of the scale (with 9 clusters: ranks 2 and 3).",
         "LOW_VALUE": "The bottom quarter of the scale (with 9 clusters: ranks 0 and 1).",
+        "NOT_COMPARED": (
+            "Not compared: too few customers this quarter to compare. For a key that does not "
+            "own the app (an account key), a quarter in which fewer of the app's accounts than "
+            "the cohort minimum (5) bought has no segments: with so few, a segment would order "
+            "the account against single other customers. QuarterSegment.segmentStatus says so "
+            "too. Never a count's segment in `segmentation`."
+        ),
+    },
+)
+
+described_enum(
+    QuarterSegmentStatus,
+    description=(
+        "Whether a quarter of a sales profile carries the account's segments and clusters for "
+        "the key that asks."
+    ),
+    values={
+        "SEGMENTED": (
+            "The quarter's segments and clusters, among the app's accounts that bought in it."
+        ),
+        "TOO_FEW_CUSTOMERS": (
+            "Too few customers this quarter to compare: fewer of the app's accounts than the "
+            "cohort minimum (5) bought in it, and the key does not own the app (an account "
+            "key), so the segments are NOT_COMPARED and the clusters null. App and internal "
+            "keys, which see every account of the app, always get them."
+        ),
     },
 )
 

@@ -14,7 +14,9 @@ from graphql import GraphQLError
 
 from resolvers.context import RequestContext
 from resolvers.error_codes import ErrorCode
+from schema.limits import QueryTooComplex
 from store.running.routing import ReadPlaceLost
+from store.scope import Role
 
 logger = logging.getLogger("profiling.errors")
 
@@ -80,8 +82,26 @@ def _with_code(error: GraphQLError, message: str, code: str, **extra: Any) -> Gr
 
 
 def finish_errors(errors: list[GraphQLError] | None, context: object) -> list[GraphQLError] | None:
-    """The response's errors: each classified, plus the refusals that travel beside data."""
+    """The response's errors: each classified, plus the refusals that travel beside data; a
+    refusal of the query limits with its figures for internal keys only."""
     collected = list(errors or [])
+    internal = True
     if isinstance(context, RequestContext):
         collected.extend(context.side_errors)
+        internal = context.scope.role is Role.INTERNAL
+    if internal:
+        collected = [_exact(error) for error in collected]
     return [classify(error) for error in collected] or None
+
+
+def _exact(error: GraphQLError) -> GraphQLError:
+    if not isinstance(error, QueryTooComplex):
+        return error
+    return GraphQLError(
+        error.exact_message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=error.extensions,
+    )

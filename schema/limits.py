@@ -241,6 +241,9 @@ class _Measure:
         self.aliases = 0
         self.depth = 0
         self.cost = 0
+        # The fields that stand for more than one row each (lists, pages), by their path of
+        # response keys: what a refusal tells a key that may not see the sizes behind them.
+        self.multiplying: dict[str, None] = {}
 
     def selection_set(
         self,
@@ -249,6 +252,7 @@ class _Measure:
         depth: int,
         rows: int,
         seen: frozenset[str],
+        path: str = "",
     ) -> None:
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
@@ -261,21 +265,29 @@ class _Measure:
                     self.depth = max(self.depth, depth)
                 multiplier, value_type = self._declared_cost(parent, selection)
                 here = rows * multiplier
+                key = selection.alias.value if selection.alias is not None else name
+                where = f"{path}.{key}" if path else key
+                if multiplier > 1 and not _is_introspection(parent):
+                    self.multiplying[where] = None
                 if selection.selection_set is not None:
                     # Rows are objects and list items; their scalar fields come with them.
                     self.cost += here
-                    self.selection_set(selection.selection_set, value_type, depth + 1, here, seen)
+                    self.selection_set(
+                        selection.selection_set, value_type, depth + 1, here, seen, where
+                    )
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 narrowed = self._type(condition.name.value) if condition else parent
-                self.selection_set(selection.selection_set, narrowed, depth, rows, seen)
+                self.selection_set(selection.selection_set, narrowed, depth, rows, seen, path)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
                 # A fragment cycle is reported by graphql-core's own rules: stop following it.
                 if fragment is not None and name not in seen:
                     narrowed = self._type(fragment.type_condition.name.value)
-                    self.selection_set(fragment.selection_set, narrowed, depth, rows, seen | {name})
+                    self.selection_set(
+                        fragment.selection_set, narrowed, depth, rows, seen | {name}, path
+                    )
 
     def _declared_cost(
         self, parent: GraphQLNamedType | None, node: FieldNode
@@ -359,26 +371,68 @@ def limit_breaches(schema: GraphQLSchema, document: DocumentNode, limits: QueryL
     sizes = current_sizes(schema)
     fragments = _fragments(document)
     return [
-        sentence
+        breach.exact
         for operation in document.definitions
         if isinstance(operation, OperationDefinitionNode)
-        for sentence in _breaches(_measured(schema, operation, fragments, sizes), limits)
+        for breach in _breaches(_measured(schema, operation, fragments, sizes), limits)
     ]
 
 
-def _breaches(measure: _Measure, limits: QueryLimits) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """A limit an operation is over, said two ways: `exact` with every figure, for internal
+    keys; `shared` without the figures derived from the store's data, for every other key."""
+
+    exact: str
+    shared: str
+
+
+# The list fields a refusal names at most.
+_NAMED_LISTS = 8
+
+
+def _lists_to_page(measure: _Measure) -> str:
+    paths = list(measure.multiplying)
+    named = ", ".join(paths[:_NAMED_LISTS])
+    if len(paths) > _NAMED_LISTS:
+        named += f" and {len(paths) - _NAMED_LISTS:,} more"
+    return named
+
+
+def _breaches(measure: _Measure, limits: QueryLimits) -> list[Breach]:
     found = []
     if measure.depth > limits.max_depth:
-        found.append(f"its depth is {measure.depth:,}, over the limit of {limits.max_depth:,}")
+        sentence = f"its depth is {measure.depth:,}, over the limit of {limits.max_depth:,}"
+        found.append(Breach(sentence, sentence))
     if measure.aliases > limits.max_aliases:
-        found.append(
-            f"it has {measure.aliases:,} aliases, over the limit of {limits.max_aliases:,}"
-        )
+        sentence = f"it has {measure.aliases:,} aliases, over the limit of {limits.max_aliases:,}"
+        found.append(Breach(sentence, sentence))
     if measure.cost > limits.max_cost:
+        # The estimate multiplies list sizes measured across every app (the most companies
+        # of any account, say): only internal keys are told the figure.
+        shared = f"its estimated cost is over the limit of {limits.max_cost:,} rows"
+        if measure.multiplying:
+            shared += (
+                f"; its lists multiply the rows: {_lists_to_page(measure)}. Ask for smaller "
+                "pages (first) or fewer nested lists at once"
+            )
         found.append(
-            f"its estimated cost is {measure.cost:,} rows, over the limit of {limits.max_cost:,}"
+            Breach(
+                f"its estimated cost is {measure.cost:,} rows, over the limit of "
+                f"{limits.max_cost:,}",
+                shared,
+            )
         )
     return found
+
+
+class QueryTooComplex(GraphQLError):
+    """A refusal of the limits rule: its message is the shared wording, which any key may be
+    told; `exact_message` is the one with every figure (schema/errors.py gives it to internal
+    keys). Validation results are cached per query text, whoever asks: the key decides only
+    when the response is made."""
+
+    exact_message: str
 
 
 def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
@@ -391,13 +445,13 @@ def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
             context = self._context
             sizes = current_sizes(context.schema)
             measure = _measured(context.schema, node, _fragments(context.document), sizes)
-            for sentence in _breaches(measure, limits):
-                self.report_error(
-                    GraphQLError(
-                        f"Query refused: {sentence}",
-                        node,
-                        extensions={"code": ErrorCode.QUERY_TOO_COMPLEX},
-                    )
+            for breach in _breaches(measure, limits):
+                error = QueryTooComplex(
+                    f"Query refused: {breach.shared}",
+                    node,
+                    extensions={"code": ErrorCode.QUERY_TOO_COMPLEX},
                 )
+                error.exact_message = f"Query refused: {breach.exact}"
+                self.report_error(error)
 
     return QueryLimitsRule

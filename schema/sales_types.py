@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import strawberry
 
-from schema.enums import CreditSegment, Segment
+from schema.enums import CreditSegment, QuarterSegmentStatus, Segment
 from schema.limits import field_cost, typical
 
 # The enums of analytics are the GraphQL enums (registered in place by schema.enums), so
@@ -20,7 +20,8 @@ from schema.limits import field_cost, typical
 
 @strawberry.type(
     description="One account's activity in one calendar quarter, with its RFM clusters and "
-    "segments."
+    "segments (for an account key, only in quarters in which at least the cohort minimum of "
+    "the app's accounts bought: see segmentStatus)."
 )
 class QuarterSegment:
     quarter: str = strawberry.field(description="Calendar quarter, 'YYYY-Qn', e.g. '1997-Q1'.")
@@ -33,19 +34,26 @@ class QuarterSegment:
         "profit or a cost."
     )
     frequency_segment: Segment = strawberry.field(
-        description="Segment of the account's orders among the app's accounts in the quarter."
+        description="Segment of the account's orders among the app's accounts in the quarter; "
+        "NOT_COMPARED when too few customers bought in it for this key (segmentStatus)."
     )
     monetary_segment: Segment = strawberry.field(
         description="Segment of the account's monetary value (profit when every account of "
-        "the app had one in the quarter, else revenue) among the app's accounts."
+        "the app had one in the quarter, else revenue) among the app's accounts; NOT_COMPARED "
+        "when too few customers bought in it for this key (segmentStatus)."
     )
-    frequency_cluster: int = strawberry.field(
+    frequency_cluster: int | None = strawberry.field(
         description="Rank of the account's orders cluster in the quarter, 0 for the lowest "
-        "centroid."
+        "centroid; null when too few customers bought in it for this key (segmentStatus)."
     )
-    monetary_cluster: int = strawberry.field(
+    monetary_cluster: int | None = strawberry.field(
         description="Rank of the account's monetary cluster in the quarter, 0 for the lowest "
-        "centroid."
+        "centroid; null when too few customers bought in it for this key (segmentStatus)."
+    )
+    segment_status: QuarterSegmentStatus = strawberry.field(
+        description="Whether this key gets the quarter's segments and clusters: an account key "
+        "gets them only when at least the cohort minimum (5) of the app's accounts bought in "
+        "the quarter (TOO_FEW_CUSTOMERS otherwise); app and internal keys always do."
     )
     recency_days: int = strawberry.field(
         description="Days from the account's last purchase in the quarter to the quarter's end, "

@@ -53,7 +53,8 @@ from store.engine import create_serving_engine
 from store.running import shielded
 from store.running.reader import close_readers, reader_for
 from store.running.routing import STANDBY_CONNECT_TIMEOUT, ReadRouter
-from store.scope import Role
+from store.scope import INTERNAL, Role
+from store.scope import Scope as ReadScope
 
 
 class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
@@ -151,12 +152,15 @@ def create_app(
     settings: Settings,
     engine: AsyncEngine | None = None,
     require_keys: bool = True,
+    keyless_scope: ReadScope = INTERNAL,
 ) -> Starlette:
     """The app over an engine whose database is already migrated.
 
     Without an engine it makes one (which connects on first use, in the server's own event
     loop) and disposes of it at shutdown. Without `require_keys` (`serve --no-auth`) every
-    request is internal. Query and rate limits come with the settings."""
+    request that sends no key has `keyless_scope`: internal for the server, an account's own
+    scope for a customer's deck built in process (cli/slides). Query and rate limits come with
+    the settings."""
     if not require_keys and (refusal := keyless_refusal(settings.cors_origins)):
         raise ValueError(refusal)
     # Strawberry's view parses each request's Content-Type: once per distinct header instead.
@@ -255,7 +259,12 @@ def create_app(
                 "/graphql",
                 observability.wrap(
                     BodyLimit(
-                        BearerKeys(graphql_app, engine=database, require_keys=require_keys),
+                        BearerKeys(
+                            graphql_app,
+                            engine=database,
+                            require_keys=require_keys,
+                            keyless_scope=keyless_scope,
+                        ),
                         max_bytes=settings.max_body_bytes,
                     ),
                     "/graphql",
@@ -269,6 +278,7 @@ def create_app(
                     observability.metrics_app,
                     engine=database,
                     require_keys=require_keys,
+                    keyless_scope=keyless_scope,
                     roles={Role.INTERNAL},
                     page_without_key=False,
                 ),

@@ -49,10 +49,11 @@ class BearerKeys:
     browser's GET of GraphiQL's page needs none (the queries it sends carry a key). A request
     that sends a key has it checked, the page's included: a mistyped key is never passed over.
 
-    Without `require_keys` (`serve --no-auth`, loopback only) a request that sends no key is
-    internal, and one that sends a key is checked as above: someone trying an account's or a
-    public key on the demo sees what that key would see, and a mistyped key is refused instead
-    of silently answered with everything."""
+    Without `require_keys` (`serve --no-auth`, loopback only) a request that sends no key gets
+    `keyless_scope` (internal unless told otherwise: a customer's deck built in process reads
+    with that account's scope), and one that sends a key is checked as above: someone trying an
+    account's or a public key on the demo sees what that key would see, and a mistyped key is
+    refused instead of silently answered with everything."""
 
     def __init__(
         self,
@@ -60,14 +61,19 @@ class BearerKeys:
         *,
         engine: AsyncEngine,
         require_keys: bool,
+        keyless_scope: ReadScope = INTERNAL,
         roles: Collection[Role] | None = None,
         page_without_key: bool = True,
     ) -> None:
         self._app = app
         self._engine = engine
         self._require_keys = require_keys
+        self._keyless_scope = keyless_scope
         self._roles = None if roles is None else frozenset(roles)
         self._page_without_key = page_without_key
+
+    def _admits(self, scope: ReadScope) -> bool:
+        return self._roles is None or scope.role in self._roles
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -75,8 +81,8 @@ class BearerKeys:
             return
         state = scope.setdefault("state", {})
         header = _authorization(scope)
-        if not self._require_keys and not header:
-            state["read_scope"] = INTERNAL
+        if not self._require_keys and not header and self._admits(self._keyless_scope):
+            state["read_scope"] = self._keyless_scope
             await self._app(scope, receive, send)
             return
         if not header and self._page_without_key and scope_asks_for_page(scope):
@@ -87,7 +93,7 @@ class BearerKeys:
         found = None
         if scheme.lower() == "bearer" and token.strip():
             found = await authenticate(self._engine, token.strip())
-        if found is None or (self._roles is not None and found.scope.role not in self._roles):
+        if found is None or not self._admits(found.scope):
             response = error_response(
                 "Send a valid API key: Authorization: Bearer <key>",
                 status=401,

@@ -167,3 +167,15 @@ async def authenticate(engine: AsyncEngine, presented: str) -> Credential | None
     if not digests or not hmac.compare_digest(digests[0], _digest(secret)):
         return None
     return Credential(key_id, Scope(Role(roles[0]), app_id=apps[0], account_id=accounts[0]))
+
+
+async def account_scope(engine: AsyncEngine, *, account_id: str) -> Scope:
+    """What an account key of `account_id` sees, without a key: a customer's deck built in
+    process reads with it. An account that does not exist sees nothing (no app)."""
+    async with engine.connect() as connection:
+        app_id = (
+            await connection.execute(
+                select(ACCOUNT_TABLE.c.app_id).where(ACCOUNT_TABLE.c.account_id == account_id)
+            )
+        ).scalar_one_or_none()
+    return Scope(Role.ACCOUNT, app_id=app_id, account_id=account_id)

@@ -14,6 +14,14 @@ from analytics.segments import Segment
 from analytics.value_credit import ValueCreditCell
 
 
+class QuarterSegmentStatus(StrEnum):
+    """Whether a quarter of an account's sales profile carries its segments for the key."""
+
+    SEGMENTED = "segmented"
+    # Too few of the app's accounts bought in the quarter for a key that does not own the app.
+    TOO_FEW_CUSTOMERS = "too_few_customers"
+
+
 class QuarterSegmentRecord(NamedTuple):
     quarter: str
     orders: int
@@ -21,10 +29,22 @@ class QuarterSegmentRecord(NamedTuple):
     profit: Decimal | None
     frequency_segment: Segment
     monetary_segment: Segment
-    frequency_cluster: int
-    monetary_cluster: int
+    # None with the segments withheld (NOT_COMPARED).
+    frequency_cluster: int | None
+    monetary_cluster: int | None
     recency_days: int
     monetary_is_profit: bool
+    segment_status: QuarterSegmentStatus = QuarterSegmentStatus.SEGMENTED
+
+    def withheld(self) -> QuarterSegmentRecord:
+        """The quarter without anything that orders the account against the others."""
+        return self._replace(
+            frequency_segment=Segment.NOT_COMPARED,
+            monetary_segment=Segment.NOT_COMPARED,
+            frequency_cluster=None,
+            monetary_cluster=None,
+            segment_status=QuarterSegmentStatus.TOO_FEW_CUSTOMERS,
+        )
 
 
 class SalesProfileRecord(NamedTuple):

@@ -60,6 +60,7 @@ LIGHT = rgb(0xF2, 0xF4, 0xF8)
 WHITE = rgb(0xFF, 0xFF, 0xFF)
 PALE_BLUE = rgb(0xA9, 0xC4, 0xF5)
 PALE_GREY = rgb(0xC8, 0xCF, 0xDB)
+RED = rgb(0xC0, 0x1B, 0x1B)
 TONE_COLOURS = {
     text.Tone.BETTER: rgb(0x1B, 0x7F, 0x3B),
     text.Tone.WORSE: rgb(0xB4, 0x23, 0x18),
@@ -67,6 +68,8 @@ TONE_COLOURS = {
     text.Tone.UNKNOWN: GREY,
 }
 
+# The segment the API gives instead of one when too few customers bought in a quarter.
+NOT_COMPARED = "NOT_COMPARED"
 HEADLINES_PER_SLIDE = 12
 COMPARISONS_PER_SLIDE = 6
 QUARTERS_SHOWN = 8
@@ -132,12 +135,29 @@ class DeckBuilder:
         layout = self.presentation.slide_layouts[BLANK_LAYOUT]
         return cast(Slide, self.presentation.slides.add_slide(layout))
 
+    def _internal_mark(self, slide: Slide) -> None:
+        """A red mark on every slide of a deck that shows more than the customer's own key may
+        see, so that it is not handed over by mistake (drawn over the slide's background)."""
+        if not self.deck.not_for_the_customer:
+            return
+        self._text(
+            slide,
+            "internal",
+            self.text.gettext("Internal: do not share"),
+            Box(WIDTH - MARGIN - inches(3.6), inches(0.14), inches(3.6), inches(0.4)),
+            size=14,
+            bold=True,
+            colour=RED,
+            align=PP_ALIGN.RIGHT,
+        )
+
     def _slide(self, title: str, subtitle: str | None = None) -> Slide:
         slide = self._blank()
         rectangle(slide, Box(0, 0, WIDTH, inches(0.12)), ACCENT, name="accent")
         self._text(slide, "title", title, _across(0.3, 0.7), size=28, bold=True)
         if subtitle:
             self._text(slide, "subtitle", subtitle, _across(0.92, 0.45), size=14, colour=GREY)
+        self._internal_mark(slide)
         return slide
 
     def _text(
@@ -260,6 +280,7 @@ class DeckBuilder:
         details_top = max(inches(5.2), month_top + month_height + inches(0.3))
         self._text(slide, "details", details, Box(MARGIN, details_top, INNER, inches(1.0)),
                    size=16, colour=PALE_GREY)  # fmt: skip
+        self._internal_mark(slide)
 
     def headline_slides(self) -> None:
         deck, t = self.deck, self.text
@@ -583,8 +604,16 @@ class DeckBuilder:
                 q.quarter,
                 t.count(q.orders),
                 t.count(q.revenue),
-                t.segment(q.frequency_segment),
-                t.segment(q.monetary_segment) + (f" {profit}" if q.monetary_is_profit else ""),
+                *(
+                    # One phrase across both segment cells (merged below).
+                    [t.segment(NOT_COMPARED), ""]
+                    if q.not_compared
+                    else [
+                        t.segment(q.frequency_segment),
+                        t.segment(q.monetary_segment)
+                        + (f" {profit}" if q.monetary_is_profit else ""),
+                    ]
+                ),
             ]
             for q in shown
         ]
@@ -603,6 +632,9 @@ class DeckBuilder:
             MARGIN,
             CONTENT_TOP,
         )
+        for r, q in enumerate(shown, start=1):
+            if q.not_compared:
+                table.cell(r, 3).merge(table.cell(r, 4))
         partial = [sales.is_partial(q) for q in shown]
         if sales.sales_until is not None:
             until = t.day(sales.sales_until)
@@ -657,6 +689,14 @@ class DeckBuilder:
                 "by K-means clusters: high value, average, below average, low value."
             )
         ]
+        if any(q.not_compared for q in sales.quarters):
+            notes.append(
+                t.gettext(
+                    "'{not_compared}': so few of the app's customers bought in that quarter that "
+                    "a segment would rank the account against single other customers, so none "
+                    "is given."
+                ).format(not_compared=t.segment(NOT_COMPARED))
+            )
         if any(partial) and sales.sales_until is not None:
             notes.append(
                 t.gettext(

@@ -107,13 +107,19 @@ def graphql_url(url: str) -> str:
 
 @contextlib.asynccontextmanager
 async def in_process_client(
-    *, settings: Settings, engine: AsyncEngine
+    *, settings: Settings, engine: AsyncEngine, account_id: str | None
 ) -> AsyncIterator[GraphQLClient]:
-    """The app over `engine`, in this process, every request internal (as `serve --no-auth`),
-    reached through httpx like any server."""
+    """The app over `engine`, in this process, reached through httpx like any server. With an
+    `account_id` every request sees what that account's own key would see (its private sector
+    figures, nothing of other accounts): a deck handed to a customer tells it nothing its key
+    could not. With None every request is internal (as `serve --no-auth`), exact figures
+    included."""
     from server.app import create_app
+    from store.keys import account_scope
+    from store.scope import INTERNAL
 
-    app = create_app(settings=settings, engine=engine, require_keys=False)
+    scope = INTERNAL if account_id is None else await account_scope(engine, account_id=account_id)
+    app = create_app(settings=settings, engine=engine, require_keys=False, keyless_scope=scope)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://profiling.local", timeout=TIMEOUT_SECONDS

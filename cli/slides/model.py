@@ -81,6 +81,11 @@ class Quarter:
     monetary_segment: str
     monetary_is_profit: bool
 
+    @property
+    def not_compared(self) -> bool:
+        """Too few of the app's customers bought in the quarter for the key to get segments."""
+        return "NOT_COMPARED" in (self.frequency_segment, self.monetary_segment)
+
 
 @dataclass(frozen=True, slots=True)
 class SalesProfile:
@@ -137,3 +142,11 @@ class DeckData:
     built_on: dt.date
     # The account has ledger entries, all after the deck's month.
     ledger_begins_later: bool = False
+    # Read as an internal key (`slides --internal`).
+    internal: bool = False
+
+    @property
+    def not_for_the_customer(self) -> bool:
+        """Whether the deck shows what the customer's own key may not see: read as an internal
+        key, or holding exact sector figures (derived from other customers' exact values)."""
+        return self.internal or any(c.figure_kind == "EXACT" for c in self.comparisons)

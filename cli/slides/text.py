@@ -32,6 +32,8 @@ SEGMENT_WORDS = {
     "AVERAGE": N_("Average"),
     "BELOW_AVERAGE": N_("Below average"),
     "LOW_VALUE": N_("Low value"),
+    # What the API gives an account key for a quarter with too few of the app's customers.
+    "NOT_COMPARED": N_("Too few customers this quarter to compare"),
 }
 CREDIT_WORDS = {
     "LOW_RISK": N_("Low risk"),

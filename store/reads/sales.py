@@ -92,6 +92,25 @@ async def sales_profiles_by_account(
     }
 
 
+async def segmented_accounts_by_app(
+    connection: AsyncConnection, *, app_ids: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """How many accounts of each app the segment job segmented in each quarter, by app then
+    quarter. Counted over every account of the app, whatever the request's scope: the count
+    only decides whether a key that does not own the app may see an account's segments (the
+    cohort rule), and is never returned itself."""
+    rows = await connection.execute(
+        select(account.app_id, quarter_segment.quarter, func.count())
+        .select_from(_visible(QUARTER_SEGMENT_TABLE))
+        .where(account.app_id.in_(app_ids))
+        .group_by(account.app_id, quarter_segment.quarter)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for app_id, quarter, accounts in rows:
+        counts.setdefault(app_id, {})[quarter] = accounts
+    return counts
+
+
 async def credit_risks_by_account(
     connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
 ) -> dict[str, CreditRiskRecord]:

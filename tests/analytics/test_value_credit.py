@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analytics.credit import CreditSegment
-from analytics.segments import Segment
+from analytics.segments import SEGMENTS_LOW_TO_HIGH, Segment
 from analytics.value_credit import ValueCreditCell, value_credit_matrix
 
 ORDER = [
@@ -43,7 +43,9 @@ def test_an_empty_quarter_has_twelve_zero_cells() -> None:
 
 @given(
     st.lists(
-        st.tuples(st.sampled_from(Segment), st.none() | st.sampled_from(CreditSegment)),
+        st.tuples(
+            st.sampled_from(SEGMENTS_LOW_TO_HIGH), st.none() | st.sampled_from(CreditSegment)
+        ),
         max_size=200,
     )
 )

@@ -514,10 +514,13 @@ async def test_deck_shows_the_apis_numbers(
 ) -> None:
     output = out / "deck.pptx"
     result = await run_slides(
-        database_url, "--account", "R1", "--month", "2023-04", "--locale", "fr", "-o", str(output)
-    )
+        database_url, "--account", "R1", "--month", "2023-04", "--locale", "fr", "--internal",
+        "-o", str(output),
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"Wrote {output}: 6 slides for {EVIL_NAME} (R1), 2023-04"
+    assert result.stdout.strip() == (
+        f"Wrote {output}: 6 slides for {EVIL_NAME} (R1), 2023-04 (internal: do not share)"
+    )
     assert "note:" not in result.stderr  # French is shipped
     assert _names(out) == ["deck.pptx"]  # no temporary file left
 
@@ -561,7 +564,7 @@ async def test_a_german_deck_with_swiss_numbers(
     Swiss (an apostrophe between thousands)."""
     output = out / "deck.pptx"
     result = await run_slides(
-        database_url, "--account", "R1", "--locale", "de_CH", "-o", str(output)
+        database_url, "--account", "R1", "--locale", "de_CH", "--internal", "-o", str(output)
     )
     assert result.exit_code == 0, result.output
     deck = read_deck(output)
@@ -599,7 +602,7 @@ async def test_a_locale_without_a_catalogue_keeps_english_words(
     stderr that says so; Devanagari runs name a family that has its letters."""
     output = out / "deck.pptx"
     result = await run_slides(
-        database_url, "--account", "R1", "--locale", "hi_IN", "-o", str(output)
+        database_url, "--account", "R1", "--locale", "hi_IN", "--internal", "-o", str(output)
     )
     assert result.exit_code == 0, result.output
     assert (
@@ -647,7 +650,7 @@ async def test_a_deck_of_a_past_month_tells_the_story_as_it_stood_then(
     January nor the payment of March."""
     output = out / "january.pptx"
     result = await run_slides(
-        database_url, "--account", "R1", "--month", "2023-01", "-o", str(output)
+        database_url, "--account", "R1", "--month", "2023-01", "--internal", "-o", str(output)
     )
     assert result.exit_code == 0, result.output
     _title, _headline, _sector, sales_slide, credit_slide, _method = read_deck(output)
@@ -678,7 +681,7 @@ async def test_a_deck_of_a_past_month_tells_the_story_as_it_stood_then(
     # Before its first order, the story says so.
     output = out / "june.pptx"
     result = await run_slides(
-        database_url, "--account", "R1", "--month", "2022-06", "-o", str(output)
+        database_url, "--account", "R1", "--month", "2022-06", "--internal", "-o", str(output)
     )
     assert result.exit_code == 0, result.output
     sales_slide, credit_slide = read_deck(output)[3:5]
@@ -760,6 +763,104 @@ async def test_an_error_leaves_an_earlier_deck_as_it_was(
     assert _names(out) == ["deck.pptx"]
 
 
+# -- a deck for the customer ------------------------------------------------------------------
+
+TINY_REVENUES = {"T-1": "1000", "T-2": "2000", "T-3": "3333", "T-4": "4444", "T-5": "5555"}
+
+
+@pytest.fixture
+async def tiny_sector(engine: AsyncEngine) -> AsyncEngine:
+    """The new-user trial's sector: five accounts of two apps, one revenue each, published."""
+    seed = Seed()
+    seed.industry("tiny", "Tiny Sector")
+    seed.definition("revenue", "EUR", aggregation="sum", bounds=("0", "10000"))
+    for account, revenue in TINY_REVENUES.items():
+        app = "kaveri" if account in ("T-1", "T-2") else "otherapp"
+        seed.account(account, app=app, industry="tiny")
+        seed.metric("account", account, "revenue", MONTH.isoformat(), revenue)
+    await seed.write(engine)
+    # Two customers of kaveri bought in the quarter: too few to segment for T-1's key.
+    async with engine.begin() as connection:
+        await upsert(
+            connection,
+            SALE_LINE_TABLE,
+            [
+                _sale("T-1", dt.date(2023, 2, 1), "100", "T1-1"),
+                _sale("T-2", dt.date(2023, 2, 2), "900", "T2-1"),
+            ],
+        )
+        await segment_apps(connection)
+    await publish_month(engine, month=MONTH, today=dt.date.fromisoformat(TODAY), min_cohort=5)
+    return engine
+
+
+def deck_words(path: Path) -> str:
+    """Everything a reader of the deck can see: its texts, tables and charts' numbers."""
+    deck = read_deck(path)
+    numbers = [
+        str(value)
+        for slide in deck
+        for chart in slide.charts.values()
+        for plot in chart.plots
+        for series in plot.series
+        for value in series.values
+    ]
+    return "\n".join([*(slide.all_text() for slide in deck), *numbers])
+
+
+async def test_a_deck_for_the_customer_tells_nothing_of_other_customers(
+    tiny_sector: AsyncEngine, database_url: str, out: Path
+) -> None:
+    """By default the deck reads what T-1's own key sees; only --internal reads the exact
+    sector figures, and then every slide says it is internal."""
+    others = [revenue for account, revenue in TINY_REVENUES.items() if account != "T-1"]
+    exact = [
+        *(formatted(revenue, "EUR", "en") for revenue in others),
+        *others,
+        formatted("3333", "EUR", "en"),  # the exact median: T-3's value
+    ]
+    output = out / "customer.pptx"
+    result = await run_slides(database_url, "--account", "T-1", "-o", str(output))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"Wrote {output}: 6 slides for Account T-1 (T-1), 2023-04"
+    seen = deck_words(output)
+    assert formatted("1000", "EUR", "en") in seen  # its own value
+    assert [value for value in exact if value in seen] == []
+    assert "Internal" not in seen
+    assert "exact (internal access)" not in seen
+    assert not re.search(r"\b20\b", read_deck(output)[2].all_text())  # T-1's exact rank
+    # Its quarter's segment would rank it against T-2 alone: the deck says so instead.
+    quarters = read_deck(output)[3].tables["quarters table"]
+    assert quarters[1][0].startswith("2023-Q1")
+    assert quarters[1][3:] == ["Too few customers this quarter to compare", ""]
+    assert "Below average" not in seen
+    assert "Low value" not in seen
+
+    output = out / "internal.pptx"
+    result = await run_slides(database_url, "--account", "T-1", "--internal", "-o", str(output))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("2023-04 (internal: do not share)")
+    seen = deck_words(output)
+    assert formatted("3333", "EUR", "en") in seen
+    assert read_deck(output)[3].tables["quarters table"][1][3] != (
+        "Too few customers this quarter to compare"
+    )
+    assert "exact (internal access)" in seen
+    assert all(
+        slide.texts.get("internal") == "Internal: do not share" for slide in read_deck(output)
+    )
+
+
+async def test_internal_goes_without_url(world: AsyncEngine, database_url: str, out: Path) -> None:
+    result = await run_slides(
+        database_url, "--account", "R1", "--internal", "--url", "http://127.0.0.1:9",
+        "-o", str(out / "d.pptx"),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("error: --internal goes without --url")
+    assert _names(out) == []
+
+
 # -- against a server ------------------------------------------------------------------------
 
 
@@ -834,6 +935,7 @@ async def test_a_deck_from_a_server_with_an_account_key(
     assert not any(body["data"]["account"][name]["informative"] for name in METRIC_NAMES)
     assert "Too imprecise" in deck[2].texts["footnote"]
     assert f"({url}/graphql)" in deck[-1].texts["method"]
+    assert not any("internal" in slide.texts for slide in deck)
 
     assert refused.exit_code == 1
     assert refused.stderr.strip().startswith(f"error: {url}/graphql refused the key")

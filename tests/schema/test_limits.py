@@ -23,6 +23,7 @@ from schema.execution.internals import graphql_schema
 from schema.limits import (
     SIZE_NAMES,
     ListSizes,
+    QueryTooComplex,
     current_sizes,
     estimated_cost,
     limits_rule,
@@ -222,9 +223,17 @@ def test_costs_use_the_current_sizes_above_their_floors(schema: GraphQLSchema) -
     assert _cost(schema, named) == 1 + 1_000 + 1_000 * 2 * 24
     # The validation rule reads the same sizes.
     errors = validate(schema, parse(ATTACK), [limits_rule(QueryLimits(max_cost=100_000))])
-    assert [error.message for error in errors] == [
+    (error,) = errors
+    assert isinstance(error, QueryTooComplex)
+    assert error.exact_message == (
         "Query refused: its estimated cost is 481,001 rows, over the limit of 100,000"
-    ]
+    )
+    # What a key other than an internal one is told: no figure derived from the store's data.
+    assert error.message == (
+        "Query refused: its estimated cost is over the limit of 100,000 rows; its lists "
+        "multiply the rows: account.contracts, account.contracts.metrics. Ask for smaller pages "
+        "(first) or fewer nested lists at once"
+    )
 
 
 def test_a_size_is_named_and_every_size_is_measured() -> None:

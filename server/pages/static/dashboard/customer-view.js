@@ -399,6 +399,22 @@ function segmentChip(segment, kind) {
   return h("span", { class: `chip segment-${segment.toLowerCase()}`, "data-kind": kind, "data-segment": segment, title: SEGMENT_LABELS[segment] }, SEGMENT_LABELS[segment]);
 }
 
+// An account key gets no segments for a quarter in which too few of the app's customers
+// bought (NOT_COMPARED): the card says so instead of showing a segment.
+const NOT_COMPARED_TEXT = "Too few customers this quarter to compare";
+
+function quarterSegments(quarter) {
+  if (quarter.frequencySegment === "NOT_COMPARED" || quarter.monetarySegment === "NOT_COMPARED") {
+    return [h("span", { class: "not-compared muted small", "data-segment": "NOT_COMPARED" }, NOT_COMPARED_TEXT)];
+  }
+  return [
+    h("span", { class: "row-label" }, "Frequency"),
+    segmentChip(quarter.frequencySegment, "frequency"),
+    h("span", { class: "row-label" }, "Monetary"),
+    segmentChip(quarter.monetarySegment, "monetary"),
+  ];
+}
+
 // The API counts the days up to the app's latest sale, or up to today for an account key
 // (which sees only dates of its own data): the page names the day it counted to, which is
 // right for both, instead of "ago".
@@ -457,10 +473,7 @@ function rfmSection(profile, salesUntil) {
           "li",
           { class: "quarter", "data-quarter": quarter.quarter },
           h("span", { class: "quarter-name" }, quarter.quarter, partialMark(quarter, salesUntil)),
-          h("span", { class: "row-label" }, "Frequency"),
-          segmentChip(quarter.frequencySegment, "frequency"),
-          h("span", { class: "row-label" }, "Monetary"),
-          segmentChip(quarter.monetarySegment, "monetary"),
+          ...quarterSegments(quarter),
           h(
             "span",
             { class: "muted small" },

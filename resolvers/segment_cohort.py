@@ -1,0 +1,37 @@
+"""The cohort rule for an account's quarter segments.
+
+A quarter's segments and clusters are K-means ranks among the app's accounts that bought in
+the quarter: with two such accounts, BELOW_AVERAGE tells the one that the other spent more. A
+key that owns the app (internal, or that app's key) sees every one of those accounts already
+and keeps them; any other key gets them only for a quarter whose segmented accounts reach the
+cohort minimum (analytics.cohort), and otherwise NOT_COMPARED, no clusters, and the status
+TOO_FEW_CUSTOMERS that says why."""
+
+from __future__ import annotations
+
+from analytics.cohort import is_publishable
+from resolvers.context import RequestContext
+from store.sales_records import SalesProfileRecord
+from store.scope import Role, Scope
+
+
+def owns_app(scope: Scope, app: str) -> bool:
+    return scope.role is Role.INTERNAL or (scope.role is Role.APP and scope.app_id == app)
+
+
+async def quarters_for_key(
+    context: RequestContext, record: SalesProfileRecord, *, app: str | None
+) -> SalesProfileRecord:
+    """`record`, an account's profile of `app`, with the segments of quarters too small for
+    the request's key withheld (all of them when the app is not known)."""
+    if app is not None and owns_app(context.scope, app):
+        return record
+    counts = {} if app is None else await context.loaders.segmented_accounts_by_app.load(app)
+    minimum = context.settings.min_cohort
+    quarters = [
+        quarter
+        if is_publishable(counts.get(quarter.quarter, 0), minimum=minimum)
+        else quarter.withheld()
+        for quarter in record.quarters
+    ]
+    return record._replace(quarters=quarters)

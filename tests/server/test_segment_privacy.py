@@ -1,0 +1,170 @@
+"""Quarter segments tested as an attacker would: an account key asks everything it can about
+segments (its sales profile's segments and clusters, the app's segmentation, the apps) and
+tries to order itself against the other customers of a quarter. In a quarter with fewer
+customers than the cohort minimum its answers must not depend on the others' purchases at all
+(so nothing orders it against fewer than 4 others), while an app key, which sees every account
+of its app anyway, keeps the segments; from the cohort minimum on, the account key gets them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from analytics.cohort import MIN_COHORT
+from server.app import create_app
+from settings import load_settings
+from store.keys import create_key
+from store.scope import Role
+from store.tables import METADATA
+from tests.api_client import TODAY
+from tests.factories import Seed
+from tests.schema.segmentation_support import load, sale
+
+QUARTER = "2023-Q1"
+EVERYTHING = """query ($own: String!) {
+  account(accountId: $own) {
+    salesProfile {
+      quarters {
+        quarter orders revenue profit frequencySegment monetarySegment frequencyCluster
+        monetaryCluster recencyDays monetaryIsProfit segmentStatus
+      }
+    }
+  }
+  apps { appId accountCount firstSale lastSale }
+}"""
+SEGMENTATION = """query ($quarter: String!) {
+  segmentation(quarter: $quarter, app: "north") {
+    frequency { accounts entered { segment accounts } }
+    monetary { accounts entered { segment accounts } }
+  }
+}"""
+SEGMENT_FIELDS = ("frequencySegment", "monetarySegment", "frequencyCluster", "monetaryCluster")
+
+
+async def _reset(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        for table in reversed(METADATA.sorted_tables):
+            await connection.execute(delete(table))
+
+
+async def _quarter(engine: AsyncEngine, amounts: Sequence[int]) -> list[str]:
+    """One app whose customers c0, c1... bought once each in the quarter, for `amounts`; their
+    account keys, in that order. c0 also buys again on the quarter's last day, so that its
+    orders differ from everyone else's."""
+    seed = Seed()
+    seed.app("north")
+    sales = []
+    for n, amount in enumerate(amounts):
+        seed.account(f"c{n}", app="north")
+        sales.append(sale(f"c{n}", dt.date(2023, 2, 1 + n), amount, f"c{n}-1"))
+    sales.append(sale("c0", dt.date(2023, 3, 31), 1, "c0-2"))
+    await load(engine, seed, sales, [])
+    keys = []
+    for n in range(len(amounts)):
+        _record, key = await create_key(engine, role=Role.ACCOUNT, account_id=f"c{n}")
+        keys.append(key)
+    return keys
+
+
+@pytest.fixture
+async def http(engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings=load_settings({"PROFILING_TODAY": TODAY}), engine=engine)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as client:
+        yield client
+
+
+async def _post(
+    http: httpx.AsyncClient, key: str, query: str, variables: dict[str, str]
+) -> dict[str, Any]:
+    response = await http.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def _everything(http: httpx.AsyncClient, key: str, own: str) -> dict[str, Any]:
+    body = await _post(http, key, EVERYTHING, {"own": own})
+    assert "errors" not in body, body
+    return body
+
+
+def _quarter_of(body: dict[str, Any]) -> dict[str, Any]:
+    (quarter,) = body["data"]["account"]["salesProfile"]["quarters"]
+    assert quarter["quarter"] == QUARTER
+    return dict(quarter)
+
+
+@settings(
+    max_examples=5,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    others=st.lists(st.integers(1, 10_000), min_size=1, max_size=MIN_COHORT - 2),
+    again=st.lists(st.integers(1, 10_000), min_size=MIN_COHORT - 2, max_size=MIN_COHORT - 2),
+)
+async def test_an_account_key_cannot_order_itself_against_fewer_than_four_others(
+    engine: AsyncEngine, http: httpx.AsyncClient, others: list[int], again: list[int]
+) -> None:
+    """c0 and up to 3 others: whatever the others spent, c0's key gets the same answer (so it
+    cannot order itself against them), with no segment, no cluster and the reason."""
+    answers = []
+    for amounts in ([500, *others], [500, *again[: len(others)]]):
+        await _reset(engine)
+        keys = await _quarter(engine, amounts)
+        body = await _everything(http, keys[0], "c0")
+        # The app's segmentation is, for an account key, an app that does not exist.
+        refused = await _post(http, keys[0], SEGMENTATION, {"quarter": QUARTER})
+        assert [error["extensions"]["code"] for error in refused["errors"]] == ["NOT_FOUND"]
+        quarter = _quarter_of(body)
+        assert quarter["segmentStatus"] == "TOO_FEW_CUSTOMERS"
+        assert [quarter[name] for name in SEGMENT_FIELDS] == ["NOT_COMPARED"] * 2 + [None] * 2
+        answers.append(body)
+    assert answers[0] == answers[1]
+
+
+async def test_every_customer_of_a_small_quarter_is_withheld_but_the_app_key_sees_all(
+    engine: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    amounts = [100, 200, 4000, 9000]
+    keys = await _quarter(engine, amounts)
+    for n, key in enumerate(keys):
+        quarter = _quarter_of(await _everything(http, key, f"c{n}"))
+        assert quarter["segmentStatus"] == "TOO_FEW_CUSTOMERS"
+        assert quarter["monetarySegment"] == quarter["frequencySegment"] == "NOT_COMPARED"
+        assert quarter["monetaryCluster"] is quarter["frequencyCluster"] is None
+        # Its own orders and revenue stay: they are its own data.
+        assert Decimal(quarter["revenue"]) == amounts[n] + (1 if n == 0 else 0)
+    _record, app_key = await create_key(engine, role=Role.APP, app_id="north")
+    segments = set()
+    for n in range(len(amounts)):
+        quarter = _quarter_of(await _everything(http, app_key, f"c{n}"))
+        assert quarter["segmentStatus"] == "SEGMENTED"
+        segments.add(quarter["monetarySegment"])
+    assert "NOT_COMPARED" not in segments
+    assert len(segments) > 1
+
+
+async def test_from_the_cohort_minimum_on_an_account_key_gets_its_segments(
+    engine: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    """The check above can see segments: with five customers they are given."""
+    keys = await _quarter(engine, [100, 200, 300, 4000, 9000])
+    quarter = _quarter_of(await _everything(http, keys[4], "c4"))
+    assert quarter["segmentStatus"] == "SEGMENTED"
+    assert quarter["monetarySegment"] == "HIGH_VALUE"
+    assert isinstance(quarter["monetaryCluster"], int)
