@@ -1,6 +1,7 @@
 """The servers the benchmark compares, each a process group of its own on a loopback port.
 
-ours: `python -m cli.main serve --no-auth --log-format text` of this checkout.
+ours: `python -m cli.main serve --no-auth --log-format text` of this checkout, access log off
+(PROFILING_ACCESS_LOG_SAMPLE=0 unless the environment sets it).
 raw floor: bench/peers_floor.py under the same uvicorn (same event loop and HTTP parser).
 PostGraphile: bench/postgraphile_cluster.js with the version installed in the cache folder.
 """
@@ -113,7 +114,14 @@ def ours(
         store=store,
         processes=processes,
         command=command,
-        env={**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(REPOSITORY)},
+        # No access log, as the floor (uvicorn --no-access-log) and PostGraphile (no query log)
+        # run: a line costs about 11 us of a 260 us request. The environment may set it back.
+        env={
+            "PROFILING_ACCESS_LOG_SAMPLE": "0",
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "PYTHONPATH": str(REPOSITORY),
+        },
         port=port,
         dialect=OURS,
         log=logs / f"ours-{store}-{processes}.log",
