@@ -35,7 +35,7 @@ from analytics.party_names import party_key
 from store.ingest.account_mapping import AccountMapping
 from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.kinds.base import IngestOptions, table
-from store.ingest.party_moves import PartyMoves
+from store.ingest.party_writes import NewPartyAccounts, PartyWrites
 from store.ingest.plan import TableWrite, WriteMode
 from store.ingest.report import short_list, shown
 
@@ -111,6 +111,13 @@ class Parties:
         self._mapped: set[int] = set()
         # Accounts created for parties by earlier loads -> the account their lines move to.
         self._moves: dict[str, str] = {}
+        # The same, following moves onto moved accounts: built once, when the lines are
+        # written, and shared with the step that moves them (which keeps only the moves
+        # still possible when it runs).
+        self._final_moves: dict[str, str] | None = None
+        # Accounts created for parties by earlier loads that lines of this load go to.
+        self._taken_for_parties: set[str] = set()
+        self._new_party_rows: NewPartyAccounts | None = None
         self.affected_apps: set[str] = set()
 
     def customer_column(self, column: str | None) -> None:
@@ -210,6 +217,9 @@ class Parties:
 
     def _take(self, link: Link, account_id: str) -> str:
         self._links[link] += 1
+        known = self._accounts.get(account_id)
+        if known is not None and known.for_party:
+            self._taken_for_parties.add(account_id)
         self.affected_apps.add(self._app)
         return account_id
 
@@ -272,6 +282,8 @@ class Parties:
     def moved(self) -> dict[str, str]:
         """Account -> the account its lines go to, for the accounts created for parties by
         earlier loads that this load moves (following a move onto a moved account)."""
+        if self._final_moves is not None:
+            return self._final_moves
         final: dict[str, str] = {}
         for source in self._moves:
             target = self._moves[source]
@@ -285,7 +297,15 @@ class Parties:
                 seen.add(target)
                 target = self._moves[target]
             final[source] = target
+        self._final_moves = final
         return final
+
+    def _new_party_accounts(self) -> NewPartyAccounts:
+        """The rows recording the new accounts as created for parties: one object for the
+        write and the step that checks them (once the file is read, the accounts are known)."""
+        if self._new_party_rows is None:
+            self._new_party_rows = NewPartyAccounts(list(self._new_accounts))
+        return self._new_party_rows
 
     def writes(self) -> list[TableWrite]:
         apps = TableWrite(
@@ -300,15 +320,20 @@ class Parties:
         for_parties = TableWrite(
             table("party_account"),
             ("account_id",),
-            [(customer,) for customer in self._new_accounts],
+            self._new_party_accounts(),
             WriteMode.INSERT_MISSING,
         )
         return [apps, accounts, for_parties]
 
-    def before(self) -> PartyMoves | None:
-        """The move of accounts created for parties by earlier loads, if any."""
+    def before(self) -> PartyWrites | None:
+        """The first step of the load's transaction when its parties involve accounts
+        created for parties: it checks them again under the party lock, and moves the
+        accounts created for parties by earlier loads, if any."""
         moved = self.moved()
-        return PartyMoves(moved) if moved else None
+        new = self._new_party_accounts()
+        if not (moved or new.ids or self._taken_for_parties):
+            return None
+        return PartyWrites(app=self._app, new=new, taken=self._taken_for_parties, moves=moved)
 
     def created(self) -> dict[str, Sequence[str]]:
         return {"apps": list(self._new_apps), "accounts": list(self._new_accounts)}
