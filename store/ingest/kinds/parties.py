@@ -8,7 +8,10 @@ resolved once, on its first line, in this order:
 3. its name (the name column, else the customer column's value unless that column holds ids,
    see `holds_ids`) is, in the normal form of `analytics.party_names`, the name of exactly
    one account of the app; two or more such accounts are never guessed between: the party is
-   refused with the candidates' ids, and nothing is written;
+   refused with the candidates' ids, and nothing is written. Two ids of an id column (with
+   a name column beside it) are two parties whatever their names: when both have the name
+   of one account, and one would link to it by that name, which of them it is is not
+   guessed either;
 4. an account that an earlier load created for the party (`party_account`) is taken again:
    its id, else its name as in 3;
 5. otherwise a new account is created with the party's value as id (named after the name
@@ -107,6 +110,9 @@ class Parties:
         self._links = dict.fromkeys(Link, 0)
         # `party -> account` of the parties linked by name, for the user to check.
         self._by_name: list[str] = []
+        # Account -> the parties of an id column (with a name column) linked to it by name
+        # or by mapping: (id, the key of its name, whether by name).
+        self._ids_linked: dict[str, list[tuple[str, str, bool]]] = {}
         # Lines of the mapping that named a party of the file.
         self._mapped: set[int] = set()
         # Accounts created for parties by earlier loads -> the account their lines move to.
@@ -168,6 +174,9 @@ class Parties:
             mapped = self._mapping.party_for(customer, name)
             if mapped is not None:
                 self._mapped.add(mapped.line)
+                clash = self._two_ids(customer, name, mapped.account_id, by_name=False)
+                if clash is not None:
+                    return clash
                 return self._link(Link.BY_MAPPING, customer, name, mapped.account_id)
         known = self._accounts.get(customer)
         if known is not None and known.app == app and not known.for_party:
@@ -179,7 +188,11 @@ class Parties:
         if key:
             real = self._real_accounts().get(key, ())
             if len(real) == 1:
-                self._by_name.append(f"{shown(match_name)} -> {shown(real[0])}")
+                clash = self._two_ids(customer, name, real[0], by_name=True)
+                if clash is not None:
+                    return clash
+                party = shown(match_name) if name is None else f"{shown(customer)} ({name})"
+                self._by_name.append(f"{party} -> {shown(real[0])}")
                 return self._link(Link.BY_NAME, customer, name, real[0])
             if real:
                 return self._ambiguous(customer, match_name, real, "")
@@ -246,6 +259,28 @@ class Parties:
                     every_line=False,
                 )
         return self._take(link, target)
+
+    def _two_ids(
+        self, customer: str, name: str | None, account: str, *, by_name: bool
+    ) -> Refused | None:
+        """Why a party of an id column may not link to `account`: another id of the file with
+        the same name links to it, one of them by that name (which one the account is, if
+        either, is not guessed); None when nothing stands in the way."""
+        if name is None or not (key := party_key(name)):
+            return None
+        linked = self._ids_linked.setdefault(account, [])
+        for other, other_key, other_by_name in linked:
+            if other != customer and other_key == key and (by_name or other_by_name):
+                return Refused(
+                    f"parties {other!r} and {customer!r} of an id column are two parties with "
+                    f"one name, {name!r}, and account {account!r} of app {self._app!r} has it; "
+                    f"which of them it is, if either, is not guessed: say it with --accounts "
+                    f"FILE (a CSV with columns party,account_id) (this stands for every line "
+                    f"of the party)",
+                    every_line=False,
+                )
+        linked.append((customer, key, by_name))
+        return None
 
     def _ambiguous(
         self, customer: str, name: str, candidates: Sequence[str], which: str
