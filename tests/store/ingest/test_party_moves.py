@@ -5,13 +5,19 @@ the next place of its date and invoice."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.ingest import IngestKind, ingest_file
+from store.ingest import IngestKind, NoProgress, ingest_file
+from store.ingest.party_moves import PartyMoves
+from store.tables import METADATA
 from tests.store.ingest.support import load_text, write_text
 
 SALES = IngestKind.SALES
@@ -125,3 +131,75 @@ async def test_two_accounts_moving_onto_one_keep_every_line(
         "Kept 2 sale lines and 2 ledger entries whose date, invoice and place the accounts "
         "they moved to held with another amount, as other lines of that day"
     ) in report.notes
+
+
+_MINE = ("T", "S1", "S2")
+_Line = tuple[int, str, int, int]  # day of January, invoice, place, amount
+_lines_of = st.lists(
+    st.tuples(
+        st.integers(1, 2), st.sampled_from(["", "I1"]), st.integers(1, 3), st.sampled_from([10, 20])
+    ),
+    max_size=8,
+    unique_by=lambda line: line[:3],
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(target=_lines_of, first=_lines_of, second=_lines_of)
+async def test_a_move_keeps_every_line_but_those_the_account_holds_already(
+    engine: AsyncEngine, target: list[_Line], first: list[_Line], second: list[_Line]
+) -> None:
+    """Whatever the lines of two accounts moving onto a third and of that account: after the
+    move it holds its own and every moved line, but for the moved lines it held already
+    (same key and amount), and the counts say so."""
+    async with engine.begin() as connection:
+        # The accounts of the last example go (an earlier test's rows may stay).
+        for table in ("sale_line", "party_account", "account"):
+            column = METADATA.tables[table].c.account_id
+            await connection.execute(delete(METADATA.tables[table]).where(column.in_(_MINE)))
+        apps = METADATA.tables["app"]
+        await connection.execute(delete(apps).where(apps.c.app_id == "x"))
+        await connection.execute(insert(apps), [{"app_id": "x"}])
+        await connection.execute(
+            insert(METADATA.tables["account"]),
+            [{"account_id": a, "app_id": "x", "name": a} for a in ("T", "S1", "S2")],
+        )
+        await connection.execute(
+            insert(METADATA.tables["party_account"]), [{"account_id": a} for a in ("S1", "S2")]
+        )
+        rows = [
+            {
+                "account_id": account,
+                "sale_date": dt.date(2026, 1, day),
+                "invoice": invoice,
+                "line": place,
+                "amount": Decimal(amount),
+            }
+            for account, lines in (("T", target), ("S1", first), ("S2", second))
+            for day, invoice, place, amount in lines
+        ]
+        if rows:
+            await connection.execute(insert(METADATA.tables["sale_line"]), rows)
+    held = set(target)
+    dropped = [line for line in (*first, *second) if line in held]
+    kept = Counter(
+        (day, invoice, amount) for day, invoice, _place, amount in (*target, *first, *second)
+    )
+    kept.subtract((day, invoice, amount) for day, invoice, _place, amount in dropped)
+    async with engine.begin() as connection:
+        notes = await PartyMoves({"S1": "T", "S2": "T"})(connection, NoProgress())
+        lines = METADATA.tables["sale_line"]
+        result = await connection.execute(
+            select(lines.c.account_id, lines.c.sale_date, lines.c.invoice, lines.c.amount).where(
+                lines.c.account_id.in_(_MINE)
+            )
+        )
+        after = result.all()
+    assert {row[0] for row in after} <= {"T"}
+    assert Counter((row[1].day, row[2], int(row[3])) for row in after) == +kept
+    moved = len(first) + len(second) - len(dropped)
+    assert notes[0].startswith(f"Moved {moved} sale lines and 0 ledger entries of 2 accounts")
+    said = " ".join(notes)
+    assert (f"Dropped {len(dropped)} sale lines" in said) == bool(dropped)
