@@ -94,25 +94,37 @@ async def _renumber(
     def target(alias: Any) -> ColumnElement[str]:
         return case(dict(moves), value=alias.c.account_id)
 
-    colliding = await connection.execute(
-        select(mine.c.account_id, *(mine.c[key] for key in group), mine.c.line)
-        .where(
-            mine.c.account_id.in_(sources),
-            or_(
+    collides: list[ColumnElement[bool]] = [
+        exists().where(
+            held.c.account_id == target(mine),
+            _same_group(held, mine, group),
+            held.c.line == mine.c.line,
+        )
+    ]
+    # Accounts moving onto one account with others: their lines may collide with each
+    # other's (compared among them only, as few as they usually are).
+    by_target: dict[str, list[str]] = {}
+    for source, goal in moves.items():
+        by_target.setdefault(goal, []).append(source)
+    shared = sorted(
+        source for together in by_target.values() if len(together) > 1 for source in together
+    )
+    if shared:
+        collides.append(
+            and_(
+                mine.c.account_id.in_(shared),
                 exists().where(
-                    held.c.account_id == target(mine),
-                    _same_group(held, mine, group),
-                    held.c.line == mine.c.line,
-                ),
-                exists().where(
-                    other.c.account_id.in_(sources),
+                    other.c.account_id.in_(shared),
                     other.c.account_id < mine.c.account_id,
                     target(other) == target(mine),
                     _same_group(other, mine, group),
                     other.c.line == mine.c.line,
                 ),
-            ),
+            )
         )
+    colliding = await connection.execute(
+        select(mine.c.account_id, *(mine.c[key] for key in group), mine.c.line)
+        .where(mine.c.account_id.in_(sources), or_(*collides))
         .order_by(mine.c.account_id, *(mine.c[key] for key in group), mine.c.line)
     )
     rows = colliding.all()
