@@ -26,8 +26,8 @@ from collections.abc import Mapping, Sequence
 
 from analytics.ledger_titles import is_contra_ledger, is_day_book, title_party
 from store.ingest.errors import FileRejected
-from store.ingest.kinds.title_party_check import TitlePartyCheck
 from store.ingest.kinds.parties import holds_ids
+from store.ingest.kinds.title_party_check import TitlePartyCheck
 from store.ingest.reading import Row
 from store.ingest.report import short_list
 
