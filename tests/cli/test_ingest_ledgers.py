@@ -62,7 +62,7 @@ def test_a_ledger_titled_with_a_group_of_customers_is_refused_in_one_line(
     assert refused.exit_code == 1
     [line] = problems(refused)
     assert line.startswith(
-        "Mumbai.csv: the title names one customer, 'Debtors - Mumbai', but the Particulars "
+        f"{grouped}: the title names one customer, 'Debtors - Mumbai', but the Particulars "
         "column names several parties"
     )
     assert "--column customer=Particulars" in line

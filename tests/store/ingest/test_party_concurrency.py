@@ -221,8 +221,8 @@ async def test_a_party_whose_account_another_load_moved_meanwhile_is_loaded_agai
 
     with pytest.raises(FileRejected) as refused:
         await ingest_file(engine, kind=SALES, path=third, progress=_Hook(on_start=sales_load))
-    assert str(refused.value) == (
-        "third.csv: accounts that earlier loads created for parties of this file have since "
+    assert str(refused.value) == f"{third}: " + (
+        "accounts that earlier loads created for parties of this file have since "
         "been moved to other accounts (accounts: X Traders): another load changed these "
         "accounts while this file was read: load the file again"
     )

@@ -253,8 +253,8 @@ async def test_a_title_naming_a_sub_group_of_debtors_is_not_taken_for_one_custom
     path.write_text(_SUB_GROUP, encoding="utf-8")
     with pytest.raises(FileRejected) as refused:
         await ingest_file(engine, kind=LEDGER, path=path)
-    assert str(refused.value) == (
-        "mumbai.csv: the title names one customer, 'Debtors - Mumbai Region', but the "
+    assert str(refused.value) == f"{path}: " + (
+        "the title names one customer, 'Debtors - Mumbai Region', but the "
         "Particulars column names several parties rather than sales, bank or cash ledgers (3 "
         "parties: Sharma Electricals, Patel Hardware, Gupta Enterprises): if that column names "
         "each line's customer, load the file with --column customer=Particulars; if the file "
