@@ -10,9 +10,15 @@ says it is one, `--column customer=COLUMN` that the column names each line's cus
 
 from __future__ import annotations
 
+import re
+
 from analytics.ledger_titles import is_contra_ledger
 from store.ingest.errors import FileRejected
 from store.ingest.report import short_list
+
+# Tally Prime writes the side before the other account of an entry: `To Sales Account` on a
+# debit, `By Cash` on a credit.
+_SIDE_WORD = re.compile(r"^(?:to|by)\s+", re.IGNORECASE)
 
 
 class TitlePartyCheck:
@@ -37,7 +43,7 @@ class TitlePartyCheck:
             return
         contra = self._judged.get(name)
         if contra is None:
-            contra = self._judged[name] = is_contra_ledger(name)
+            contra = self._judged[name] = is_contra_ledger(_SIDE_WORD.sub("", name))
         if contra:
             self._contra_lines += 1
         else:
