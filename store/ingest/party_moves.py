@@ -2,19 +2,40 @@
 accounts those parties now link to (by name, or by a mapping): the first step of the load's
 transaction, before the file's own lines are written (store/ingest/kinds/parties.py).
 
-Their sale lines and ledger entries take the new account; a line the new account holds
-already under the same key (date, invoice or reference, place) stays as it is and the moved
-one is dropped, so nothing counts twice. Their segments are dropped (the load recomputes its
-app's). An account then goes, unless something a sales or ledger load did not make refers to
-it (a company, an account-level metric value, an API key): it stays, empty, and the load
-says so. The statements are a fixed number per batch of accounts, whatever their lines.
+Only the accounts still recorded as created for parties move: the load runs this under the
+party lock (store/ingest/party_lock.py), and an accounts load may have made one a real
+account since the load read them.
+
+Their sale lines and ledger entries take the new account. A moved line whose key (date,
+invoice or reference, place) the new account holds already is the same line when its values
+are the same too (two exports that overlap): it is dropped, so nothing counts twice. With
+other values (another amount) it is another line of that day: it is kept, numbered after the
+account's lines of the same date and invoice. The load counts both. Their segments are
+dropped (the load recomputes its app's). An account then goes, unless something a sales or
+ledger load did not make refers to it (a company, an account-level metric value, an API
+key): it stays, empty, and the load says so. The statements are a fixed number per batch of
+accounts, whatever their lines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Table, case, delete, exists, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.ingest.progress import IngestProgress
@@ -40,24 +61,151 @@ _DERIVED_TABLES = (QUARTER_SEGMENT_TABLE, SALES_PROFILE_TABLE, CREDIT_RISK_TABLE
 _NAMED_PAIRS = 3
 
 
-async def _move_lines(connection: AsyncConnection, table: Table, moves: Mapping[str, str]) -> int:
-    """Moves the lines of the accounts of `moves` to their targets; how many moved."""
+@dataclass
+class _Moved:
+    """What moving the lines of one table did."""
+
+    moved: int = 0
+    # Lines the new account held already, values and all: dropped.
+    dropped: int = 0
+    # Lines of another value under a key the new account held: kept under the next place.
+    renumbered: int = 0
+
+    def add(self, other: _Moved) -> None:
+        self.moved += other.moved
+        self.dropped += other.dropped
+        self.renumbered += other.renumbered
+
+
+def _same_group(one: Any, other: Any, group: Sequence[str]) -> ColumnElement[bool]:
+    return and_(*(one.c[key] == other.c[key] for key in group))
+
+
+async def _renumber(
+    connection: AsyncConnection, table: Table, moves: Mapping[str, str], group: Sequence[str]
+) -> int:
+    """Gives the moved lines whose key the new account (or another account moving there)
+    holds the next free places of their date and invoice; how many."""
+    sources = list(moves)
+    mine = table.alias("mine")
+    other = table.alias("other")
+    held = table.alias("held")
+
+    def target(alias: Any) -> ColumnElement[str]:
+        return case(dict(moves), value=alias.c.account_id)
+
+    collides: list[ColumnElement[bool]] = [
+        exists().where(
+            held.c.account_id == target(mine),
+            _same_group(held, mine, group),
+            held.c.line == mine.c.line,
+        )
+    ]
+    # Accounts moving onto one account with others: their lines may collide with each
+    # other's (compared among them only, as few as they usually are).
+    by_target: dict[str, list[str]] = {}
+    for source, goal in moves.items():
+        by_target.setdefault(goal, []).append(source)
+    shared = sorted(
+        source for together in by_target.values() if len(together) > 1 for source in together
+    )
+    if shared:
+        collides.append(
+            and_(
+                mine.c.account_id.in_(shared),
+                exists().where(
+                    other.c.account_id.in_(shared),
+                    other.c.account_id < mine.c.account_id,
+                    target(other) == target(mine),
+                    _same_group(other, mine, group),
+                    other.c.line == mine.c.line,
+                ),
+            )
+        )
+    colliding = await connection.execute(
+        select(mine.c.account_id, *(mine.c[key] for key in group), mine.c.line)
+        .where(mine.c.account_id.in_(sources), or_(*collides))
+        .order_by(mine.c.account_id, *(mine.c[key] for key in group), mine.c.line)
+    )
+    rows = colliding.all()
+    if not rows:
+        return 0
+    # The last place of each date and invoice among the lines that end under each account.
+    # (Grouped outside: PostgreSQL cannot tell that a CASE with parameters in GROUP BY is
+    # the selected one.)
+    lines = (
+        select(
+            case(dict(moves), value=table.c.account_id, else_=table.c.account_id).label("whose"),
+            *(table.c[key] for key in group),
+            table.c.line,
+        )
+        .where(table.c.account_id.in_([*sources, *set(moves.values())]))
+        .subquery()
+    )
+    last = await connection.execute(
+        select(lines.c.whose, *(lines.c[key] for key in group), func.max(lines.c.line)).group_by(
+            lines.c.whose, *(lines.c[key] for key in group)
+        )
+    )
+    places = {tuple(row[:-1]): row[-1] for row in last}
+    renumbered: list[dict[str, Any]] = []
+    for source, *key, line in rows:
+        place = (moves[source], *key)
+        places[place] += 1
+        renumbered.append(
+            {"b_account": source, **{f"b_{k}": v for k, v in zip(group, key, strict=True)}}
+            | {"b_line": line, "b_new": places[place]}
+        )
+    await connection.execute(
+        update(table)
+        .where(
+            table.c.account_id == bindparam("b_account"),
+            *(table.c[key] == bindparam(f"b_{key}") for key in group),
+            table.c.line == bindparam("b_line"),
+        )
+        .values(line=bindparam("b_new")),
+        renumbered,
+    )
+    return len(renumbered)
+
+
+async def _move_lines(
+    connection: AsyncConnection, table: Table, moves: Mapping[str, str]
+) -> _Moved:
+    """Moves the lines of the accounts of `moves` to their targets."""
     column = table.c.account_id
     target = case(dict(moves), value=column)
     held = table.alias("held")
     keys = [key.name for key in table.primary_key.columns if key.name != "account_id"]
-    await connection.execute(
+    values = [c.name for c in table.columns if not c.primary_key]
+    dropped = await connection.execute(
         delete(table).where(
             column.in_(list(moves)),
             exists().where(
-                held.c.account_id == target, *(held.c[key] == table.c[key] for key in keys)
+                held.c.account_id == target,
+                *(held.c[key] == table.c[key] for key in keys),
+                *(held.c[name].is_not_distinct_from(table.c[name]) for name in values),
             ),
         )
     )
+    group = [key for key in keys if key != "line"]
+    renumbered = await _renumber(connection, table, moves, group)
     result = await connection.execute(
         update(table).where(column.in_(list(moves))).values(account_id=target)
     )
-    return result.rowcount
+    return _Moved(result.rowcount, dropped.rowcount, renumbered)
+
+
+async def _still_for_parties(connection: AsyncConnection, accounts: Sequence[str]) -> set[str]:
+    """Those of `accounts` still recorded as created for parties."""
+    column = PARTY_ACCOUNT_TABLE.c.account_id
+    still: set[str] = set()
+    for start in range(0, len(accounts), _BATCH):
+        result = await connection.execute(
+            select(column).where(column.in_(accounts[start : start + _BATCH]))
+        )
+        still.update(result.scalars())
+    return still
 
 
 async def _referred_to(connection: AsyncConnection, accounts: Sequence[str]) -> set[str]:
@@ -82,20 +230,26 @@ async def _referred_to(connection: AsyncConnection, accounts: Sequence[str]) -> 
 class PartyMoves:
     """The moves of one load, run in its transaction before its writes."""
 
-    def __init__(self, moves: Mapping[str, str]) -> None:
-        # Account created for a party -> the account its lines go to.
-        self.moves = dict(moves)
+    def __init__(self, moves: dict[str, str]) -> None:
+        # Account created for a party -> the account its lines go to. The load's own lines
+        # follow this dict: the moves no longer possible leave it.
+        self.moves = moves
 
     async def __call__(
         self, connection: AsyncConnection, progress: IngestProgress
     ) -> Sequence[str]:
+        still = await _still_for_parties(connection, sorted(self.moves))
+        real = sorted(source for source in self.moves if source not in still)
+        for source in real:
+            del self.moves[source]
         sources = sorted(self.moves)
-        sales = entries = 0
+        sales = _Moved()
+        entries = _Moved()
         kept: list[str] = []
         for start in range(0, len(sources), _BATCH):
             batch = {source: self.moves[source] for source in sources[start : start + _BATCH]}
-            sales += await _move_lines(connection, SALE_LINE_TABLE, batch)
-            entries += await _move_lines(connection, LEDGER_TABLE, batch)
+            sales.add(await _move_lines(connection, SALE_LINE_TABLE, batch))
+            entries.add(await _move_lines(connection, LEDGER_TABLE, batch))
             for derived in _DERIVED_TABLES:
                 await connection.execute(
                     delete(derived).where(derived.c.account_id.in_(list(batch)))
@@ -110,9 +264,15 @@ class PartyMoves:
                 await connection.execute(
                     delete(ACCOUNT_TABLE).where(ACCOUNT_TABLE.c.account_id.in_(removed))
                 )
-        return self._notes(sales, entries, kept)
+        notes = self._notes(sales, entries, kept) if sources else []
+        if real:
+            notes.append(
+                f"Left {_listed(real)} where they are: accounts loads have made them real "
+                f"accounts since this load read the accounts, so they are no longer moved"
+            )
+        return notes
 
-    def _notes(self, sales: int, entries: int, kept: list[str]) -> list[str]:
+    def _notes(self, sales: _Moved, entries: _Moved, kept: list[str]) -> list[str]:
         pairs = [
             f"{shown(source)} -> {shown(target)}" for source, target in sorted(self.moves.items())
         ]
@@ -122,19 +282,41 @@ class PartyMoves:
         count = len(pairs)
         accounts = "account" if count == 1 else "accounts"
         notes = [
-            f"Moved {sales:,} sale lines and {entries:,} ledger entries of {count:,} {accounts} "
-            f"created for parties by earlier loads to the accounts the parties now link to "
-            f"({named})"
+            f"Moved {sales.moved:,} sale lines and {entries.moved:,} ledger entries of "
+            f"{count:,} {accounts} created for parties by earlier loads to the accounts the "
+            f"parties now link to ({named})"
         ]
+        dropped = sales.dropped + entries.dropped
+        if dropped:
+            notes.append(
+                f"Dropped {_lines(sales.dropped, entries.dropped)} of those accounts that "
+                f"the accounts they moved to held already (same date, invoice, place and "
+                f"amount): nothing counts twice"
+            )
+        if sales.renumbered + entries.renumbered:
+            notes.append(
+                f"Kept {_lines(sales.renumbered, entries.renumbered)} whose date, invoice and "
+                f"place the accounts they moved to held with another amount, as other lines "
+                f"of that day"
+            )
         removed = count - len(kept)
         if removed:
             notes.append(f"Removed {removed:,} of those accounts, left empty")
         if kept:
-            listed = ", ".join(shown(account) for account in kept[:_NAMED_PAIRS])
-            if len(kept) > _NAMED_PAIRS:
-                listed += f" and {len(kept) - _NAMED_PAIRS:,} more"
             notes.append(
                 f"Kept {len(kept):,} of them, now without sales or ledger lines, because a "
-                f"company, an account metric value or an API key refers to them: {listed}"
+                f"company, an account metric value or an API key refers to them: "
+                f"{_listed(kept)}"
             )
         return notes
+
+
+def _listed(accounts: Sequence[str]) -> str:
+    listed = ", ".join(shown(account) for account in accounts[:_NAMED_PAIRS])
+    if len(accounts) > _NAMED_PAIRS:
+        listed += f" and {len(accounts) - _NAMED_PAIRS:,} more"
+    return listed
+
+
+def _lines(sales: int, entries: int) -> str:
+    return f"{sales:,} sale lines and {entries:,} ledger entries"

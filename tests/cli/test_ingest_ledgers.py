@@ -49,3 +49,27 @@ def test_the_ledger_of_one_customer_creates_no_contra_accounts(
     assert named.exit_code == 0, named.output
     # The same entries as the titled file's, its opening balance among them: nothing new.
     assert "5 ledger entries: 0 new, 0 changed, 5 unchanged" in named.stdout
+
+
+def test_a_ledger_titled_with_a_group_of_customers_is_refused_in_one_line(
+    database: Path, tmp_path: Path
+) -> None:
+    """`Ledger: Debtors - Mumbai Region` lists its customers in Particulars: not one party."""
+    text = (TALLY / "ledger_receivables.csv").read_bytes().decode("cp1252")
+    grouped = tmp_path / "Mumbai.csv"
+    grouped.write_text(text.replace("Sundry Debtors - Outstandings", "Ledger: Debtors - Mumbai"))
+    refused = run(database, "ledger", str(grouped), "--app", "acme")
+    assert refused.exit_code == 1
+    [line] = problems(refused)
+    assert line.startswith(
+        f"{grouped}: the title names one customer, 'Debtors - Mumbai', but the Particulars "
+        "column names several parties"
+    )
+    assert "--column customer=Particulars" in line
+    assert "--party NAME" in line
+    assert rows(database, "SELECT count(*) FROM ledger_entry") == [(0,)]
+    loaded = run(
+        database, "ledger", str(grouped), "--app", "acme", "--column", "customer=Particulars"
+    )
+    assert loaded.exit_code == 0, loaded.output
+    assert rows(database, "SELECT count(DISTINCT account_id) FROM ledger_entry") == [(2,)]

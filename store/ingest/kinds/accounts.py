@@ -3,7 +3,8 @@
 An account's app is its row's `app`, else `--app`, else `default`; apps and industries the
 file names that do not exist yet are created. A load never moves an existing account to
 another app: such a row is bad. An account that a sales or ledger load created for a party
-becomes a real account when an accounts file loads its id (store/ingest/kinds/parties.py).
+becomes a real account when an accounts file loads its id (store/ingest/kinds/parties.py);
+the write takes the party lock first (store/ingest/party_lock.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from store.ingest.kinds.base import (
 from store.ingest.kinds.industry_cells import IndustryCells, stored_industries
 from store.ingest.kinds.scanned_cells import ScansCells
 from store.ingest.kinds.total_rows import TotalRows
+from store.ingest.party_lock import party_lock_step
 from store.ingest.plan import CompareBy, WriteMode, WritePlan
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
@@ -137,6 +139,9 @@ class AccountsValidator(ScansCells):
             rows=len(self._rows),
             created={"apps": self._new_apps, "industries": self._industries.created},
             notes=[*self._scan.notes(), *self._totals.notes(), *self._industries.notes()],
+            # Before its accounts are written, so that a sales or ledger load that decided
+            # its parties from them sees either none of this load or all of it.
+            before=party_lock_step,
             after=_Adopted([row["account_id"] for row in self._rows]),
         )
 

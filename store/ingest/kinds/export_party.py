@@ -14,6 +14,10 @@ for a customer:
 - elsewhere the file is refused in one line that says what to do: a sales file titled as
   the ledger of one customer is that ledger, to load as one; a ledger names its party with
   `--party`.
+
+A ledger's title party whose Particulars name several customers rather than contra ledgers
+is a group's title (`Ledger: Debtors - Mumbai Region`): refused in one line
+(`store.ingest.kinds.title_party_check`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from analytics.ledger_titles import is_contra_ledger, is_day_book, title_party
 from store.ingest.errors import FileRejected
 from store.ingest.kinds.parties import holds_ids
+from store.ingest.kinds.title_party_check import TitlePartyCheck
 from store.ingest.reading import Row
 from store.ingest.report import short_list
 
@@ -73,11 +78,19 @@ class ExportParty:
         self._contra: dict[str, int] = {}
         self._judged: dict[str, bool] = {}
         self._trust_column = column_named
+        # A ledger's title party whose Particulars name several customers is a group's title.
+        self._title_check = (
+            TitlePartyCheck(party)
+            if one_party and party is not None and self._source == "the title"
+            else None
+        )
 
     def customer_column(self, column: str | None) -> None:
         """Tells which column gives the customer, once the file's columns are known: one whose
         name says it holds ids holds no ledger names."""
         self._trust_column = self._trust_column or holds_ids(column)
+        if self._title_check is not None:
+            self._title_check.customer_column(column)
 
     def is_total(self, row: Row) -> bool:
         """Whether a line of the ledger of one party is its column totals: amounts without a
@@ -106,6 +119,8 @@ class ExportParty:
         """The line's party (a line that `skips` is never asked); None when it has none."""
         self._checked += 1
         if self.fixed is not None:
+            if self._title_check is not None:
+                self._title_check.observe(row.get("customer"))
             return self.fixed
         customer = row.get("customer")
         if customer is None:
@@ -118,6 +133,8 @@ class ExportParty:
         return short_list(list(self._contra), said, "ledgers of that kind")
 
     def finish(self) -> None:
+        if self._title_check is not None:
+            self._title_check.finish()
         if self._first_contra is not None and not self._day_book:
             line, name = self._first_contra
             found = f"line {line}: {name!r} is {_CONTRA} ({self._contra_named()})"

@@ -8,7 +8,10 @@ resolved once, on its first line, in this order:
 3. its name (the name column, else the customer column's value unless that column holds ids,
    see `holds_ids`) is, in the normal form of `analytics.party_names`, the name of exactly
    one account of the app; two or more such accounts are never guessed between: the party is
-   refused with the candidates' ids, and nothing is written;
+   refused with the candidates' ids, and nothing is written. Two ids of an id column (with
+   a name column beside it) are two parties whatever their names: when both have the name
+   of one account, and one would link to it by that name, which of them it is is not
+   guessed either;
 4. an account that an earlier load created for the party (`party_account`) is taken again:
    its id, else its name as in 3;
 5. otherwise a new account is created with the party's value as id (named after the name
@@ -35,7 +38,7 @@ from analytics.party_names import party_key
 from store.ingest.account_mapping import AccountMapping
 from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.kinds.base import IngestOptions, table
-from store.ingest.party_moves import PartyMoves
+from store.ingest.party_writes import NewPartyAccounts, PartyWrites
 from store.ingest.plan import TableWrite, WriteMode
 from store.ingest.report import short_list, shown
 
@@ -107,10 +110,20 @@ class Parties:
         self._links = dict.fromkeys(Link, 0)
         # `party -> account` of the parties linked by name, for the user to check.
         self._by_name: list[str] = []
+        # Account -> the parties of an id column (with a name column) linked to it by name
+        # or by mapping: (id, the key of its name, whether by name).
+        self._ids_linked: dict[str, list[tuple[str, str, bool]]] = {}
         # Lines of the mapping that named a party of the file.
         self._mapped: set[int] = set()
         # Accounts created for parties by earlier loads -> the account their lines move to.
         self._moves: dict[str, str] = {}
+        # The same, following moves onto moved accounts: built once, when the lines are
+        # written, and shared with the step that moves them (which keeps only the moves
+        # still possible when it runs).
+        self._final_moves: dict[str, str] | None = None
+        # Accounts created for parties by earlier loads that lines of this load go to.
+        self._taken_for_parties: set[str] = set()
+        self._new_party_rows: NewPartyAccounts | None = None
         self.affected_apps: set[str] = set()
 
     def customer_column(self, column: str | None) -> None:
@@ -161,6 +174,9 @@ class Parties:
             mapped = self._mapping.party_for(customer, name)
             if mapped is not None:
                 self._mapped.add(mapped.line)
+                clash = self._two_ids(customer, name, mapped.account_id, by_name=False)
+                if clash is not None:
+                    return clash
                 return self._link(Link.BY_MAPPING, customer, name, mapped.account_id)
         known = self._accounts.get(customer)
         if known is not None and known.app == app and not known.for_party:
@@ -172,7 +188,11 @@ class Parties:
         if key:
             real = self._real_accounts().get(key, ())
             if len(real) == 1:
-                self._by_name.append(f"{shown(match_name)} -> {shown(real[0])}")
+                clash = self._two_ids(customer, name, real[0], by_name=True)
+                if clash is not None:
+                    return clash
+                party = shown(match_name) if name is None else f"{shown(customer)} ({name})"
+                self._by_name.append(f"{party} -> {shown(real[0])}")
                 return self._link(Link.BY_NAME, customer, name, real[0])
             if real:
                 return self._ambiguous(customer, match_name, real, "")
@@ -210,6 +230,9 @@ class Parties:
 
     def _take(self, link: Link, account_id: str) -> str:
         self._links[link] += 1
+        known = self._accounts.get(account_id)
+        if known is not None and known.for_party:
+            self._taken_for_parties.add(account_id)
         self.affected_apps.add(self._app)
         return account_id
 
@@ -236,6 +259,28 @@ class Parties:
                     every_line=False,
                 )
         return self._take(link, target)
+
+    def _two_ids(
+        self, customer: str, name: str | None, account: str, *, by_name: bool
+    ) -> Refused | None:
+        """Why a party of an id column may not link to `account`: another id of the file with
+        the same name links to it, one of them by that name (which one the account is, if
+        either, is not guessed); None when nothing stands in the way."""
+        if name is None or not (key := party_key(name)):
+            return None
+        linked = self._ids_linked.setdefault(account, [])
+        for other, other_key, other_by_name in linked:
+            if other != customer and other_key == key and (by_name or other_by_name):
+                return Refused(
+                    f"parties {other!r} and {customer!r} of an id column are two parties with "
+                    f"one name, {name!r}, and account {account!r} of app {self._app!r} has it; "
+                    f"which of them it is, if either, is not guessed: say it with --accounts "
+                    f"FILE (a CSV with columns party,account_id) (this stands for every line "
+                    f"of the party)",
+                    every_line=False,
+                )
+        linked.append((customer, key, by_name))
+        return None
 
     def _ambiguous(
         self, customer: str, name: str, candidates: Sequence[str], which: str
@@ -272,6 +317,8 @@ class Parties:
     def moved(self) -> dict[str, str]:
         """Account -> the account its lines go to, for the accounts created for parties by
         earlier loads that this load moves (following a move onto a moved account)."""
+        if self._final_moves is not None:
+            return self._final_moves
         final: dict[str, str] = {}
         for source in self._moves:
             target = self._moves[source]
@@ -285,7 +332,15 @@ class Parties:
                 seen.add(target)
                 target = self._moves[target]
             final[source] = target
+        self._final_moves = final
         return final
+
+    def _new_party_accounts(self) -> NewPartyAccounts:
+        """The rows recording the new accounts as created for parties: one object for the
+        write and the step that checks them (once the file is read, the accounts are known)."""
+        if self._new_party_rows is None:
+            self._new_party_rows = NewPartyAccounts(list(self._new_accounts))
+        return self._new_party_rows
 
     def writes(self) -> list[TableWrite]:
         apps = TableWrite(
@@ -300,15 +355,20 @@ class Parties:
         for_parties = TableWrite(
             table("party_account"),
             ("account_id",),
-            [(customer,) for customer in self._new_accounts],
+            self._new_party_accounts(),
             WriteMode.INSERT_MISSING,
         )
         return [apps, accounts, for_parties]
 
-    def before(self) -> PartyMoves | None:
-        """The move of accounts created for parties by earlier loads, if any."""
+    def before(self) -> PartyWrites | None:
+        """The first step of the load's transaction when its parties involve accounts
+        created for parties: it checks them again under the party lock, and moves the
+        accounts created for parties by earlier loads, if any."""
         moved = self.moved()
-        return PartyMoves(moved) if moved else None
+        new = self._new_party_accounts()
+        if not (moved or new.ids or self._taken_for_parties):
+            return None
+        return PartyWrites(app=self._app, new=new, taken=self._taken_for_parties, moves=moved)
 
     def created(self) -> dict[str, Sequence[str]]:
         return {"apps": list(self._new_apps), "accounts": list(self._new_accounts)}

@@ -417,3 +417,42 @@ async def test_accounts_created_by_loads_before_party_accounts_are_recognised(
         async with engine.begin() as connection:
             await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
     assert await _party_accounts(engine) == ["Named As Id", "Sharma Electricals"]
+
+
+async def test_two_ids_with_the_name_of_one_account_refuse_the_file_in_one_line(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Two customers of a `Customer Code` column named alike are not merged into the one
+    account of that name: the load fails on one line and writes nothing."""
+    await _accounts(engine, tmp_path, "default", ("R-9", "Sharma Traders"))
+    path = write_delimited(
+        tmp_path,
+        "register.csv",
+        ",",
+        ["Customer Code", "Customer Name", "Date", "Amount"],
+        [
+            ["C-1", "Sharma Traders", "2026-01-05", "100"],
+            ["C-2", "Sharma Traders", "2026-01-06", "900"],
+            ["C-2", "Sharma Traders", "2026-01-07", "50"],
+        ],
+    )
+    with pytest.raises(IngestRejected) as refused:
+        await ingest_file(engine, kind=SALES, path=path)
+    assert [(problem.line, problem.reason) for problem in refused.value.problems] == [
+        (
+            3,
+            "parties 'C-1' and 'C-2' of an id column are two parties with one name, 'Sharma "
+            "Traders', and account 'R-9' of app 'default' has it; which of them it is, if "
+            "either, is not guessed: say it with --accounts FILE (a CSV with columns "
+            "party,account_id) (this stands for every line of the party)",
+        )
+    ]
+    assert await rows_of(engine, "sale_line") == []
+    # C-2 is another customer: once its account is loaded, it links by id.
+    await _accounts(engine, tmp_path, "default", ("C-2", "Sharma Traders (Pune)"))
+    report = await ingest_file(engine, kind=SALES, path=path)
+    assert await _lines_per_account(engine) == {"R-9": 1, "C-2": 2}
+    assert "Parties: 2 linked to existing accounts (1 by id, 1 by name), no new account" in (
+        report.notes
+    )
+    assert "Linked by name: C-1 (Sharma Traders) -> R-9" in report.notes

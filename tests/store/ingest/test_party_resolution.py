@@ -123,3 +123,43 @@ def test_two_spellings_of_a_new_party_make_one_account_and_two_ids_two() -> None
     assert ids.resolve("C-1", "Gupta Traders") == "C-1"
     assert ids.resolve("C-2", "Gupta Traders") == "C-2"
     assert ids.created()["accounts"] == ["C-1", "C-2"]
+
+
+def test_two_ids_with_the_name_of_one_account_are_not_both_linked_to_it() -> None:
+    """Two ids of an id column are two parties whatever their names: the second one that the
+    name of one account would link to it is refused (the file with it), the ids said."""
+    parties = _parties(R9=KnownAccount("x", "Sharma Traders", for_party=False))
+    parties.customer_column("Customer Code")
+    assert parties.resolve("C-1", "Sharma Traders") == "R9"
+    refused = parties.resolve("C-2", "SHARMA TRADERS.")
+    assert refused == Refused(
+        "parties 'C-1' and 'C-2' of an id column are two parties with one name, 'SHARMA "
+        "TRADERS.', and account 'R9' of app 'x' has it; which of them it is, if either, is not "
+        "guessed: say it with --accounts FILE (a CSV with columns party,account_id) (this "
+        "stands for every line of the party)",
+        every_line=False,
+    )
+    # Said once, on the party's first line; its other lines stand with it.
+    assert parties.resolve("C-2", "SHARMA TRADERS.") is None
+    # The same id on more lines is one party.
+    assert parties.resolve("C-1", "Sharma Traders") == "R9"
+    assert parties.notes()[1] == "Linked by name: C-1 (Sharma Traders) -> R9"
+
+
+def test_an_id_mapped_to_an_account_keeps_another_id_of_its_name_from_it() -> None:
+    mapped = _parties({"C-1": "R9"}, R9=KnownAccount("x", "Sharma Traders", for_party=False))
+    mapped.customer_column("Customer Code")
+    assert mapped.resolve("C-1", "Sharma Traders") == "R9"
+    assert isinstance(mapped.resolve("C-2", "Sharma Traders"), Refused)
+    # Both mapped to it: the mapping says so.
+    both = _parties(
+        {"C-1": "R9", "C-2": "R9"}, R9=KnownAccount("x", "Sharma Traders", for_party=False)
+    )
+    both.customer_column("Customer Code")
+    assert both.resolve("C-1", "Sharma Traders") == "R9"
+    assert both.resolve("C-2", "Sharma Traders") == "R9"
+    # Names without ids: two spellings of one name are one party, linked by name.
+    names = _parties(R9=KnownAccount("x", "Sharma Traders", for_party=False))
+    names.customer_column("Particulars")
+    assert names.resolve("Sharma Traders", None) == "R9"
+    assert names.resolve("SHARMA TRADERS", None) == "R9"

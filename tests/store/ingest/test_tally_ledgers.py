@@ -228,3 +228,74 @@ async def test_an_aligned_ledger_of_one_customer_and_one_of_a_group(
     # A group's report names no party: its Particulars must be customers, and these are not.
     with pytest.raises(FileRejected, match="'Sales Account' is a sales, bank, cash or tax"):
         await ingest_file(engine, kind=LEDGER, path=ledger("Ledger: Sundry Debtors", "group.txt"))
+
+
+_SUB_GROUP = (
+    "Shree Ganesh Distributors Pvt. Ltd.\n"
+    "Ledger: Debtors - Mumbai Region\n"
+    "1-Apr-2024 to 31-Mar-2025\n\n"
+    "Date;Particulars;Vch Type;Vch No.;Amount;Dr/Cr\n"
+    "1-Apr-2024;Sharma Electricals;GST Sales;SG/001;1,00,000.00;Dr\n"
+    "12-May-2024;Patel Hardware;Sales;SG/003;12,500.00;Dr\n"
+    "20-May-2024;Gupta Enterprises;Sales;SG/004;2,500.00;Dr\n"
+    "25-May-2024;Sharma Electricals;Receipt;RC/001;50,000.00;Cr\n"
+)
+
+
+async def test_a_title_naming_a_sub_group_of_debtors_is_not_taken_for_one_customer(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """`Ledger: Debtors - Mumbai Region` (a user's sub-group of Sundry Debtors) reads like a
+    party's title, but Particulars names several customers: refused in one line, nothing
+    written; `--column customer=Particulars` loads each line as its customer's, `--party`
+    loads the file as one customer's ledger when it is one."""
+    path = tmp_path / "mumbai.csv"
+    path.write_text(_SUB_GROUP, encoding="utf-8")
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(engine, kind=LEDGER, path=path)
+    assert str(refused.value) == f"{path}: " + (
+        "the title names one customer, 'Debtors - Mumbai Region', but the "
+        "Particulars column names several parties rather than sales, bank or cash ledgers (3 "
+        "parties: Sharma Electricals, Patel Hardware, Gupta Enterprises): if that column names "
+        "each line's customer, load the file with --column customer=Particulars; if the file "
+        "is the ledger of one customer, name the customer with --party NAME"
+    )
+    assert await rows_of(engine, "ledger_entry") == []
+    assert await rows_of(engine, "account") == []
+
+    await ingest_file(engine, kind=LEDGER, path=path, columns={"customer": "Particulars"})
+    assert sorted({row[0] for row in await rows_of(engine, "ledger_entry")}) == [
+        "Gupta Enterprises",
+        "Patel Hardware",
+        "Sharma Electricals",
+    ]
+    report = await ingest_file(engine, kind=LEDGER, path=path, party="Mumbai Debtors", app="x")
+    assert "The ledger of one customer: 'Mumbai Debtors' (from --party); its Particulars name " in (
+        " ".join(report.notes)
+    )
+
+
+async def test_one_customers_ledger_naming_another_party_once_still_loads(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """A real ledger of one customer: its Particulars are sales, bank and cash ledgers, with
+    another party or two now and then (a journal between customers): the title's party."""
+    text = (
+        "Ledger: Sharma Electricals\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit,Credit\n"
+        '2-Apr-2024,Sales Account,GST Sales,SG/001,"1,18,000.00",\n'
+        "3-Apr-2024,Local Sales @ 18%,Sales,SG/002,500.00,\n"
+        '10-May-2024,HDFC Bank,Receipt,RC/090,,"50,000.00"\n'
+        '18-May-2024,Cash,Receipt,RC/095,,"5,000.00"\n'
+        '20-May-2024,Patel Hardware,Journal,JV/001,,"1,000.00"\n'
+        "21-May-2024,Bad Debts Written Off,Journal,JV/002,,100.00\n"
+    )
+    path = tmp_path / "sharma.csv"
+    path.write_text(text, encoding="utf-8")
+    report = await ingest_file(engine, kind=LEDGER, path=path)
+    assert (
+        "The ledger of one customer: 'Sharma Electricals' (from the title); its Particulars "
+        "name the other account of each entry"
+    ) in report.notes
+    assert {row[0] for row in await rows_of(engine, "ledger_entry")} == {"Sharma Electricals"}
+    assert len(await rows_of(engine, "ledger_entry")) == 6
