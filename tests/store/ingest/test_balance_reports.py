@@ -47,7 +47,7 @@ async def test_a_bills_receivable_report_is_refused_and_changes_nothing(
         await ingest_file(engine, kind=kind, path=FIXTURES / "bills_receivable.csv", app="kaveri")
     message = str(refused.value)
     assert "\n" not in message
-    assert message.startswith("bills_receivable.csv: this is a bills receivable")
+    assert message.startswith(f"{FIXTURES / 'bills_receivable.csv'}: this is a bills receivable")
     assert "'Pending Amount' is what each bill still owes" in message
     assert "ledger" in message
     assert "Sales Register" in message

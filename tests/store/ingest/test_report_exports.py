@@ -65,5 +65,7 @@ async def test_a_monthly_summary_is_refused_as_a_summary(
         )
     message = str(refused.value)
     assert "\n" not in message
-    assert message.startswith("sales_register_monthly_summary.csv: this is a summary of totals")
+    assert message.startswith(
+        f"{FIXTURES / 'sales_register_monthly_summary.csv'}: this is a summary of totals"
+    )
     assert "not the register of vouchers" in message
