@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from analytics.export_columns import normalize, words
 
@@ -119,6 +120,8 @@ def is_day_book(lines: Sequence[Sequence[str]]) -> bool:
     return any((cells := _cells(line)) and normalize(cells[0]) in _DAY_BOOKS for line in lines)
 
 
+# A file names the same few ledgers on line after line: each is judged once.
+@lru_cache(maxsize=4096)
 def is_contra_ledger(name: str) -> bool:
     """Whether a ledger's name is that of a sales, purchase, cash, bank, duty or round-off
     ledger (the other side of a customer's entries), not a customer's."""

@@ -12,11 +12,6 @@ from __future__ import annotations
 from analytics.cohort import is_publishable
 from resolvers.context import RequestContext
 from store.sales_records import SalesProfileRecord
-from store.scope import Role, Scope
-
-
-def owns_app(scope: Scope, app: str) -> bool:
-    return scope.role is Role.INTERNAL or (scope.role is Role.APP and scope.app_id == app)
 
 
 async def quarters_for_key(
@@ -24,7 +19,7 @@ async def quarters_for_key(
 ) -> SalesProfileRecord:
     """`record`, an account's profile of `app`, with the segments of quarters too small for
     the request's key withheld (all of them when the app is not known)."""
-    if app is not None and owns_app(context.scope, app):
+    if app is not None and context.scope.sees_app(app):
         return record
     counts = {} if app is None else await context.loaders.segmented_accounts_by_app.load(app)
     minimum = context.settings.min_cohort

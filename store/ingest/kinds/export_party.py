@@ -76,7 +76,6 @@ class ExportParty:
         # Lines whose party column names a contra ledger: (line, name) of the first, count.
         self._first_contra: tuple[int, str] | None = None
         self._contra: dict[str, int] = {}
-        self._judged: dict[str, bool] = {}
         self._trust_column = column_named
         # A ledger's title party whose Particulars name several customers is a group's title.
         self._title_check = (
@@ -106,9 +105,7 @@ class ExportParty:
         customer = row.get("customer")
         if customer is None:
             return False
-        contra = self._judged.get(customer)
-        if contra is None:
-            contra = self._judged[customer] = is_contra_ledger(customer)
+        contra = is_contra_ledger(customer)
         if contra:
             self._contra[customer] = self._contra.get(customer, 0) + 1
             if self._first_contra is None:

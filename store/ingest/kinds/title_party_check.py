@@ -11,6 +11,7 @@ says it is one, `--column customer=COLUMN` that the column names each line's cus
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from analytics.ledger_titles import is_contra_ledger
 from store.ingest.errors import FileRejected
@@ -19,6 +20,11 @@ from store.ingest.report import short_list
 # Tally Prime writes the side before the other account of an entry: `To Sales Account` on a
 # debit, `By Cash` on a credit.
 _SIDE_WORD = re.compile(r"^(?:to|by)\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _is_contra_entry(name: str) -> bool:
+    return is_contra_ledger(_SIDE_WORD.sub("", name))
 
 
 class TitlePartyCheck:
@@ -30,7 +36,6 @@ class TitlePartyCheck:
         # Lines per name that is not a contra ledger; lines of contra ledgers.
         self._others: dict[str, int] = {}
         self._contra_lines = 0
-        self._judged: dict[str, bool] = {}
 
     def customer_column(self, column: str | None) -> None:
         """The name of the party column, once the file's columns are known."""
@@ -41,10 +46,7 @@ class TitlePartyCheck:
         """One line's value of the party column."""
         if name is None:
             return
-        contra = self._judged.get(name)
-        if contra is None:
-            contra = self._judged[name] = is_contra_ledger(_SIDE_WORD.sub("", name))
-        if contra:
+        if _is_contra_entry(name):
             self._contra_lines += 1
         else:
             self._others[name] = self._others.get(name, 0) + 1
