@@ -99,6 +99,13 @@ class MetricBounds:
         if not float(self.lower) < float(self.upper):
             raise ValueError(f"metric bounds need lower < upper, got [{self.lower}, {self.upper}]")
 
+    @classmethod
+    def declared(cls, lower: Decimal | None, upper: Decimal | None) -> MetricBounds | None:
+        """The bounds a definition (or a frozen release) gives, if it gives a usable pair."""
+        if lower is None or upper is None or not lower < upper:
+            return None
+        return cls(lower, upper)
+
     @property
     def as_floats(self) -> tuple[float, float]:
         return float(self.lower), float(self.upper)

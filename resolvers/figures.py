@@ -173,10 +173,9 @@ def release_bounds(cohort: CohortRecord) -> MetricBounds | None:
     """The bounds the cohort's private release was drawn with, as frozen with it (never the
     definition's of today); None without a release, and for an early release whose bounds are
     unknown (store/migrations/versions/0011_release_bounds.py)."""
-    lower, upper = cohort.release_lower_bound, cohort.release_upper_bound
-    if not _has_release(cohort) or lower is None or upper is None or not lower < upper:
+    if not _has_release(cohort):
         return None
-    return MetricBounds(lower, upper)
+    return MetricBounds.declared(cohort.release_lower_bound, cohort.release_upper_bound)
 
 
 def rank_refusal(cohort: CohortRecord, found: Figures) -> UserError | None:

@@ -223,12 +223,6 @@ def _kept_draws(
     return kept
 
 
-def _bounds(lower: Decimal | None, upper: Decimal | None) -> MetricBounds | None:
-    if lower is None or upper is None or not lower < upper:
-        return None
-    return MetricBounds(lower, upper)
-
-
 def describe_blocking(blocking: Sequence[BlockingCohort[CohortKey]]) -> str:
     lines = [
         f"  {industry} x {metric}: {item.before} -> {item.after} accounts ({item.changed} changed)"
@@ -296,7 +290,7 @@ async def publish_month(
             frozen = await _frozen_draws(connection, month)
 
         definitions = {
-            name: (aggregation, _bounds(lower, upper))
+            name: (aggregation, MetricBounds.declared(lower, upper))
             for name, aggregation, lower, upper in await connection.execute(
                 select(
                     DEFINITION_TABLE.c.name,
@@ -443,7 +437,7 @@ def _accuracies(rows: list[dict[str, object]]) -> list[FigureAccuracy]:
             continue
         if not isinstance(lower, Decimal) or not isinstance(upper, Decimal):
             continue  # an early release whose bounds are unknown (migration 0011)
-        bounds = _bounds(lower, upper)
+        bounds = MetricBounds.declared(lower, upper)
         if bounds is None:
             continue
         found.append(percentile_accuracy(size, bounds=bounds, epsilon=epsilon))
