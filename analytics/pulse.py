@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -50,6 +51,8 @@ NONE_INFORMATIVE = (
     "budget to name a best sector: each lies too far from the exact one at 95% confidence "
     "(see each benchmark's accuracy)."
 )
+# Past this many comparable medians the summary cites only the largest changes.
+MOST_CHANGES = 5
 SOME_UNINFORMATIVE = (
     "No sector's private {metrics} figures are precise enough this month at the configured "
     "privacy budget to name a best sector."
@@ -103,21 +106,62 @@ def summarize(
         lines.append(NONE_INFORMATIVE)
     elif imprecise:
         lines.append(SOME_UNINFORMATIVE.format(metrics=", ".join(imprecise)))
-    before = {(item.sector, item.metric): item.median for item in previous if item.informative}
     if previous_month is not None:
-        for item in sorted(current, key=lambda item: (item.metric, item.sector)):
-            if not item.informative:
-                continue
-            old = before.get((item.sector, item.metric))
-            if old is None:
-                continue
-            # Both medians in the metric's unit, not a bare difference: "+2.00" of a percentage
-            # would read as a relative change, and of a count as a decimal one.
-            now, then = formatted(item.metric, item.median), formatted(item.metric, old)
-            since = (
-                f"as in {month_label(previous_month)}"
-                if now == then
-                else f"against {then} in {month_label(previous_month)}"
-            )
-            lines.append(f"{item.sector}, {item.metric.replace('_', ' ')}: median {now}, {since}.")
+        lines.extend(_changes(current, previous, previous_month, formatted))
     return lines
+
+
+def _changes(
+    current: Sequence[SectorMedian],
+    previous: Sequence[SectorMedian],
+    previous_month: dt.date,
+    formatted: Callable[[str, float], str],
+) -> list[str]:
+    """Each informative sector median against the previous month's. A summary of a month with
+    many sectors and metrics (the demo's: over a hundred medians) would be a list, not a
+    summary: past MOST_CHANGES comparable medians only the largest relative changes are cited,
+    and one sentence counts the others (each benchmark still carries its own figures)."""
+    before = {(item.sector, item.metric): item.median for item in previous if item.informative}
+    compared = [
+        (item, before[item.sector, item.metric])
+        for item in sorted(current, key=lambda item: (item.metric, item.sector))
+        if item.informative and (item.sector, item.metric) in before
+    ]
+    if len(compared) > MOST_CHANGES:
+        # A median whose shown figure did not change is no news, however its digits moved.
+        moved = [pair for pair in compared if len(set(_shown(pair, formatted))) == 2]
+        cited = sorted(moved, key=lambda pair: -_relative_change(*pair))[:MOST_CHANGES]
+    else:
+        cited = compared
+    lines = []
+    for item, old in cited:
+        # Both medians in the metric's unit, not a bare difference: "+2.00" of a percentage
+        # would read as a relative change, and of a count as a decimal one.
+        now, then = _shown((item, old), formatted)
+        since = (
+            f"as in {month_label(previous_month)}"
+            if now == then
+            else f"against {then} in {month_label(previous_month)}"
+        )
+        lines.append(f"{item.sector}, {item.metric.replace('_', ' ')}: median {now}, {since}.")
+    if others := len(compared) - len(cited):
+        lines.append(
+            f"{_counted(others, 'other sector median')} changed less since "
+            f"{month_label(previous_month)} (each sector's benchmarks give its figures)."
+        )
+    return lines
+
+
+def _shown(
+    pair: tuple[SectorMedian, float], formatted: Callable[[str, float], str]
+) -> tuple[str, str]:
+    item, old = pair
+    return formatted(item.metric, item.median), formatted(item.metric, old)
+
+
+def _relative_change(item: SectorMedian, old: float) -> float:
+    """How far a median moved against its previous value: the measure that ranks changes of
+    metrics in different units together (a median from zero moved infinitely far)."""
+    if old == 0:
+        return math.inf
+    return abs(item.median - old) / abs(old)

@@ -260,3 +260,61 @@ def test_roll_ups_are_written_without_an_exponent(values: list[Decimal], aggrega
 )
 def test_means_of_whole_numbers_read_as_written(values: list[str], expected: str) -> None:
     assert str(roll_up([Decimal(value) for value in values], "mean")) == expected
+
+
+def test_pulse_summary_of_many_sectors_cites_the_largest_changes_and_counts_the_rest() -> None:
+    sectors = [f"Sector {n:02d}" for n in range(10)]
+    # Sector n's reply rate moved by n points from 50; its response time stayed at 10.
+    current = [SectorMedian(s, "reply_rate", 50.0 + n, True) for n, s in enumerate(sectors)]
+    current += [SectorMedian(s, "response_time", 10.0, False) for s in sectors]
+    previous = [SectorMedian(s, "reply_rate", 50.0, True) for s in sectors]
+    previous += [SectorMedian(s, "response_time", 10.0, False) for s in sectors]
+    lines = summarize(
+        month=dt.date(2023, 4, 1),
+        current=current,
+        previous=previous,
+        previous_month=dt.date(2023, 3, 1),
+        minimum=5,
+        formatted=lambda metric, value: f"{value:g}",
+    )
+    assert lines[3:] == [
+        "Sector 09, reply rate: median 59, against 50 in March 2023.",
+        "Sector 08, reply rate: median 58, against 50 in March 2023.",
+        "Sector 07, reply rate: median 57, against 50 in March 2023.",
+        "Sector 06, reply rate: median 56, against 50 in March 2023.",
+        "Sector 05, reply rate: median 55, against 50 in March 2023.",
+        "15 other sector medians changed less since March 2023 (each sector's benchmarks give "
+        "its figures).",
+    ]
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 1e6, allow_nan=False), st.floats(0, 1e6, allow_nan=False)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_pulse_summary_stays_short_and_accounts_for_every_median(
+    medians: list[tuple[float, float]],
+) -> None:
+    sectors = [f"S{n}" for n in range(len(medians))]
+    current = [
+        SectorMedian(s, "m", now, True) for s, (now, _) in zip(sectors, medians, strict=True)
+    ]
+    previous = [
+        SectorMedian(s, "m", then, True) for s, (_, then) in zip(sectors, medians, strict=True)
+    ]
+    lines = summarize(
+        month=dt.date(2023, 4, 1),
+        current=current,
+        previous=previous,
+        previous_month=dt.date(2023, 3, 1),
+        minimum=5,
+        formatted=lambda metric, value: f"{value:g}",
+    )
+    changes = [line for line in lines if line.startswith("S")]
+    assert len(changes) <= 5
+    counted = [line for line in lines if "other sector median" in line]
+    others = int(counted[0].split()[0]) if counted else 0
+    assert len(changes) + others == len(medians)
