@@ -17,6 +17,7 @@ import {
   formatAmount,
   formatNumber,
   formatShare,
+  idBesideName,
 } from "./format.js";
 
 // The server refuses a query with more aliases than this (QueryLimits.max_aliases).
@@ -24,6 +25,11 @@ const MAX_ALIASES = 15;
 
 const POSITION_FIELDS = "metric effectiveDate customerValue sectorP50 sectorP90 customerPercentile figureKind";
 const BENCHMARK_FIELDS = "sector sectorName metric effectiveDate publishable cohortSize figureKind p25 p50 p75 p90 informative accuracy { summary }";
+
+// GraphQL refuses a document with an unused fragment: it goes only with comparisons (a customer
+// of an app with accounting exports and no metric definitions has none).
+const POSITION_FRAGMENT = `
+fragment Position on CustomerComparison { ${POSITION_FIELDS} benchmark { ${BENCHMARK_FIELDS} } }`;
 
 function aliased(metrics) {
   return metrics.slice(0, MAX_ALIASES).map((metric, index) => ({ alias: `m${index}`, metric }));
@@ -49,8 +55,7 @@ export function accountQuery(metrics) {
     creditRisk { score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding }
     ${comparisons}
   }
-}
-fragment Position on CustomerComparison { ${POSITION_FIELDS} benchmark { ${BENCHMARK_FIELDS} } }`;
+}${comparisons ? POSITION_FRAGMENT : ""}`;
 }
 
 export function benchmarksQuery(metrics) {
@@ -68,7 +73,7 @@ function refusedAliases(refused) {
 }
 
 async function loadSector(sector, metrics) {
-  if (!sector) {
+  if (!sector || !metrics.length) {
     return { benchmarks: new Map(), refused: new Set(), internalOnly: new Set(), problem: null };
   }
   try {
@@ -167,7 +172,7 @@ function header(account) {
   return h(
     "header",
     { class: "customer-header" },
-    h("h2", {}, account.name, " ", h("span", { class: "muted" }, account.accountId)),
+    h("h2", {}, account.name, " ", h("span", { class: "muted" }, idBesideName(account))),
     h(
       "p",
       { class: "facts" },

@@ -83,3 +83,9 @@ export const SEGMENT_LABELS = {
 export const SEGMENTS = ["HIGH_VALUE", "AVERAGE", "BELOW_AVERAGE", "LOW_VALUE"];
 export const CREDIT_LABELS = { LOW_RISK: "Low risk", MEDIUM_RISK: "Medium risk", HIGH_RISK: "High risk" };
 export const CREDIT_SEGMENTS = ["LOW_RISK", "MEDIUM_RISK", "HIGH_RISK"];
+
+// An account's id beside its name, unless they are the same: a customer created from an
+// accounting export is named and identified by the party's name ("Gupta Traders").
+export function idBesideName(account) {
+  return account.accountId === account.name ? "" : account.accountId;
+}

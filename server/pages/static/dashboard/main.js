@@ -4,7 +4,7 @@ import { ApiError, graphql, storedKey, storeKey } from "./api.js";
 import { showBenchmarks } from "./benchmarks-view.js";
 import { showCustomer } from "./customer-view.js";
 import { clear, h } from "./dom.js";
-import { formatNumber } from "./format.js";
+import { formatNumber, idBesideName } from "./format.js";
 import { quartersBetween, recentQuarters, showQuarter } from "./quarter-view.js";
 
 const LIST_SIZE = 25;
@@ -255,7 +255,7 @@ async function refreshList() {
         "button",
         { type: "button" },
         h("span", { class: "name" }, node.name),
-        h("span", { class: "muted" }, ` ${node.accountId} · ${node.app}`),
+        h("span", { class: "muted" }, ` ${[idBesideName(node), node.app].filter(Boolean).join(" · ")}`),
         recent ? h("span", { class: "badge recent", title: "Purchased within the last quarter" }, "recent") : null
       )
     );

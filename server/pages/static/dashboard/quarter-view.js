@@ -4,7 +4,7 @@
 
 import { ApiError, errorLine, graphql } from "./api.js";
 import { clear, h } from "./dom.js";
-import { CREDIT_LABELS, CREDIT_SEGMENTS, SEGMENTS, SEGMENT_LABELS, formatNumber } from "./format.js";
+import { CREDIT_LABELS, CREDIT_SEGMENTS, SEGMENTS, SEGMENT_LABELS, formatNumber, idBesideName } from "./format.js";
 
 const COUNT = "segment accounts";
 const MEMBER = "segment account { accountId name }";
@@ -223,7 +223,7 @@ function members(title, list, kind) {
           { "data-account": member.account.accountId, "data-segment": member.segment },
           h("span", { class: `dot segment-${member.segment.toLowerCase()}` }),
           `${member.account.name} `,
-          h("span", { class: "muted" }, `${member.account.accountId}, ${SEGMENT_LABELS[member.segment]}`)
+          h("span", { class: "muted" }, [idBesideName(member.account), SEGMENT_LABELS[member.segment]].filter(Boolean).join(", "))
         )
       )
     )
