@@ -30,8 +30,8 @@ from schema.limits import (
     typical,
 )
 from server.app import create_app
-from server.list_sizes import STATEMENTS
 from settings import QueryLimits, load_settings
+from store.reads.list_sizes import STATEMENTS
 from tests.api_client import TODAY, GraphQLClient
 
 DEEP = (

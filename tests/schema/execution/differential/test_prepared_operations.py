@@ -15,7 +15,7 @@ from strawberry.extensions import SchemaExtension
 
 from schema.build import _parses_and_validates_only, build_schema
 from schema.execution.prepared import PreparedQueries
-from schema.limits import QueryLimits
+from settings import QueryLimits
 from tests.schema.execution.differential.support import (
     ACCOUNTS,
     CORPUS,
