@@ -5,7 +5,11 @@ the quarter: with two such accounts, BELOW_AVERAGE tells the one that the other 
 key that owns the app (internal, or that app's key) sees every one of those accounts already
 and keeps them; any other key gets them only for a quarter whose segmented accounts reach the
 cohort minimum (analytics.cohort), and otherwise NOT_COMPARED, no clusters, and the status
-TOO_FEW_CUSTOMERS that says why."""
+TOO_FEW_CUSTOMERS that says why.
+
+Whether a quarter's monetary segments rank profit is whether every account of the quarter had
+a profit: true tells a key that each other buyer had one, in a quarter of any size. Only a key
+that sees every buyer is told it; any other gets null."""
 
 from __future__ import annotations
 
@@ -24,9 +28,11 @@ async def quarters_for_key(
     counts = {} if app is None else await context.loaders.segmented_accounts_by_app.load(app)
     minimum = context.settings.min_cohort
     quarters = [
-        quarter
-        if is_publishable(counts.get(quarter.quarter, 0), minimum=minimum)
-        else quarter.withheld()
+        (
+            quarter
+            if is_publishable(counts.get(quarter.quarter, 0), minimum=minimum)
+            else quarter.withheld()
+        ).without_others()
         for quarter in record.quarters
     ]
     return record._replace(quarters=quarters)

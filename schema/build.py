@@ -9,7 +9,6 @@ from typing import Any
 import strawberry
 from graphql import DocumentNode, GraphQLError
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
     ParserCache,
@@ -22,6 +21,8 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from resolvers.error_codes import ErrorCode
+from schema.audience import told_exact
+from schema.audience_limits import QueryLimitsOfAudience
 from schema.errors import finish_errors
 from schema.execution import field_gathering, internals
 from schema.execution.argument_names import ArgumentNamesOnce
@@ -29,7 +30,7 @@ from schema.execution.compiled import CompiledLeanExecutor, CompiledStandardExec
 from schema.execution.lean import LeanExecutor
 from schema.execution.operation_plan import OperationPlan
 from schema.execution.prepared import PreparedQueries, RememberValidQueries, execute_prepared
-from schema.limits import limits_rule
+from schema.limits import limits_rules
 from schema.operation_choice import REQUESTED_OPERATION, ChooseOperation
 from schema.query import Query
 from schema.request_deadline import RequestDeadline
@@ -93,7 +94,9 @@ class ProfilingSchema(strawberry.Schema):
         reads: RequestReads,
     ) -> ExecutionResult:
         prepared = (
-            self.prepared.operation(query, operation_name, allowed_operation_types)
+            self.prepared.operation(
+                query, operation_name, allowed_operation_types, exact=told_exact(context_value)
+            )
             if self.prepared is not None
             else None
         )
@@ -158,14 +161,14 @@ def build_schema(
     limits = limits or QueryLimits()
     # Every sibling field runs to its end and reports its own error (execution/field_gathering.py).
     internals.install(field_gathering.gather_all, field_gathering.FieldErrors)
-    # One rule class for the schema's whole life: the validation cache is keyed by the rule
-    # classes, so a class made per request would miss it every time.
-    limits_check = limits_rule(limits)
+    # One rule class per audience for the schema's whole life: the validation cache is keyed
+    # by the rule classes, so a class made per request would miss it every time.
+    limits_check = limits_rules(limits)
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         # Parsing and validating a small query costs more than running it. The limits rule
         # comes first so that the validation cache keeps its verdict too.
-        lambda: AddValidationRules([limits_check]),
+        lambda: QueryLimitsOfAudience(limits_check),
         lambda: ParserCache(maxsize=1024),
         # A document of several operations needs a name that picks one (the spec's GetOperation).
         ChooseOperation,

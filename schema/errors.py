@@ -14,9 +14,9 @@ from graphql import GraphQLError
 
 from resolvers.context import RequestContext
 from resolvers.error_codes import ErrorCode
+from schema.audience import told_exact
 from schema.limits import QueryTooComplex
 from store.running.routing import ReadPlaceLost
-from store.scope import Role
 
 logger = logging.getLogger("profiling.errors")
 
@@ -85,11 +85,9 @@ def finish_errors(errors: list[GraphQLError] | None, context: object) -> list[Gr
     """The response's errors: each classified, plus the refusals that travel beside data; a
     refusal of the query limits with its figures for internal keys only."""
     collected = list(errors or [])
-    internal = True
     if isinstance(context, RequestContext):
         collected.extend(context.side_errors)
-        internal = context.scope.role is Role.INTERNAL
-    if internal:
+    if told_exact(context):
         collected = [_exact(error) for error in collected]
     return [classify(error) for error in collected] or None
 

@@ -17,6 +17,16 @@ are remembered per query text (validation cache, prepared queries, the rate limi
 the server forgets them whenever a refresh finds a size changed, so a verdict is at most one
 refresh old.
 
+Only internal keys' queries are estimated with the measured sizes. They are the largest lists of
+the whole store, every app's: whether a query is refused, what a rate limit says it costs and
+when to retry would let any other key binary-search `first:` for, say, the most companies of
+any account of another app. Every other key's queries are estimated with `SHARED_SIZES`, which
+no data moves: each list at the floor its field declares (the typical size). Such a key's
+answers hold only its own scope's rows, and those beyond the estimate are charged to it once it
+has them (server/rate_limits.py). The two audiences get separate verdicts: two rule classes
+(`limits_rules`), so the validation cache keys them apart, and the rate limiter's costs and the
+prepared queries are kept per audience (schema/audience.py decides which a request is).
+
 Introspection is counted like any other field: its lists cost the sizes the schema gives them
 (`__Schema.types` the number of types, `__Type.fields` the most fields of any type, and so on).
 Its depth is not counted (GraphiQL's own introspection query nests `ofType` nine deep): its
@@ -96,6 +106,10 @@ class ListSizes:
 
 
 SIZE_NAMES: tuple[SizeName, ...] = get_args(SizeName)
+
+# What every key but an internal one is estimated with: nothing measured, so that no verdict it
+# gets depends on data (each list counts at its declared floor).
+SHARED_SIZES = ListSizes()
 
 # How many rows one instance of a field stands for, from its node (arguments as written) and
 # the current sizes of the store's lists.
@@ -209,6 +223,11 @@ class CurrentSizes:
         self.lists = ListSizes()
         self.introspection: IntrospectionSizes = _introspection_sizes(schema)
 
+    def for_audience(self, *, exact: bool) -> ListSizes:
+        """The list sizes a query is estimated with: measured for internal keys (`exact`),
+        `SHARED_SIZES` for every other key."""
+        return self.lists if exact else SHARED_SIZES
+
     def update(self, lists: ListSizes) -> bool:
         """Use `lists` from now on; whether they differ from the sizes used so far (equal
         sizes keep the object in use, whose identity marks what was measured with it)."""
@@ -233,10 +252,12 @@ class _Measure:
         schema: GraphQLSchema,
         fragments: dict[str, FragmentDefinitionNode],
         sizes: CurrentSizes,
+        *,
+        exact: bool,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
-        self.lists = sizes.lists
+        self.lists = sizes.for_audience(exact=exact)
         self.introspection = sizes.introspection
         self.aliases = 0
         self.depth = 0
@@ -333,19 +354,25 @@ def _measured(
     operation: OperationDefinitionNode,
     fragments: dict[str, FragmentDefinitionNode],
     sizes: CurrentSizes,
+    *,
+    exact: bool,
 ) -> _Measure:
-    measure = _Measure(schema, fragments, sizes)
+    measure = _Measure(schema, fragments, sizes, exact=exact)
     root = schema.get_root_type(operation.operation)
     measure.selection_set(operation.selection_set, root, 1, 1, frozenset())
     return measure
 
 
 def estimated_cost(
-    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None = None
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None = None,
+    *,
+    exact: bool = True,
 ) -> int:
     """The estimated rows of the operation a request runs (of the costliest one when the
     name does not pick one out: the executor will refuse the request then anyway), with the
-    schema's current list sizes."""
+    schema's current list sizes (`exact`, for internal keys) or `SHARED_SIZES`."""
     sizes = current_sizes(schema)
     fragments = _fragments(document)
     operations = [
@@ -359,22 +386,28 @@ def estimated_cost(
         if operation.name is not None and operation.name.value == operation_name
     ]
     return max(
-        (_measured(schema, operation, fragments, sizes).cost for operation in chosen or operations),
+        (
+            _measured(schema, operation, fragments, sizes, exact=exact).cost
+            for operation in chosen or operations
+        ),
         default=0,
     )
 
 
-def limit_breaches(schema: GraphQLSchema, document: DocumentNode, limits: QueryLimits) -> list[str]:
+def limit_breaches(
+    schema: GraphQLSchema, document: DocumentNode, limits: QueryLimits, *, exact: bool = True
+) -> list[str]:
     """Each operation of the document over a limit of depth, aliases or estimated cost, with
-    the sentence that says which and by how much: what the validation rule refuses, so that
-    the rate limiter can leave such a query uncharged (it never runs)."""
+    the sentence that says which and by how much: what the validation rule of the audience
+    (`exact`: internal keys) refuses, so that the rate limiter can leave such a query
+    uncharged (it never runs)."""
     sizes = current_sizes(schema)
     fragments = _fragments(document)
     return [
         breach.exact
         for operation in document.definitions
         if isinstance(operation, OperationDefinitionNode)
-        for breach in _breaches(_measured(schema, operation, fragments, sizes), limits)
+        for breach in _breaches(_measured(schema, operation, fragments, sizes, exact=exact), limits)
     ]
 
 
@@ -408,8 +441,8 @@ def _breaches(measure: _Measure, limits: QueryLimits) -> list[Breach]:
         sentence = f"it has {measure.aliases:,} aliases, over the limit of {limits.max_aliases:,}"
         found.append(Breach(sentence, sentence))
     if measure.cost > limits.max_cost:
-        # The estimate multiplies list sizes measured across every app (the most companies
-        # of any account, say): only internal keys are told the figure.
+        # An internal key's estimate multiplies list sizes measured across every app (the
+        # most companies of any account, say): only internal keys are told the figure.
         shared = f"its estimated cost is over the limit of {limits.max_cost:,} rows"
         if measure.multiplying:
             shared += (
@@ -435,7 +468,25 @@ class QueryTooComplex(GraphQLError):
     exact_message: str
 
 
-def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
+@dataclass(frozen=True, slots=True)
+class LimitsRules:
+    """The limits rule of each audience: `exact` estimates with the measured sizes (internal
+    keys), `shared` with `SHARED_SIZES` (every other key). Two classes, made once for the
+    schema's life: the validation cache is keyed by the rule classes, so it keeps the two
+    verdicts of a query text apart (a class made per request would miss it every time)."""
+
+    exact: type[ASTValidationRule]
+    shared: type[ASTValidationRule]
+
+    def of(self, *, exact: bool) -> type[ASTValidationRule]:
+        return self.exact if exact else self.shared
+
+
+def limits_rules(limits: QueryLimits) -> LimitsRules:
+    return LimitsRules(limits_rule(limits), limits_rule(limits, exact=False))
+
+
+def limits_rule(limits: QueryLimits, *, exact: bool = True) -> type[ASTValidationRule]:
     class QueryLimitsRule(ASTValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
@@ -444,7 +495,9 @@ def limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             context = self._context
             sizes = current_sizes(context.schema)
-            measure = _measured(context.schema, node, _fragments(context.document), sizes)
+            measure = _measured(
+                context.schema, node, _fragments(context.document), sizes, exact=exact
+            )
             for breach in _breaches(measure, limits):
                 error = QueryTooComplex(
                     f"Query refused: {breach.shared}",

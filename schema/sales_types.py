@@ -58,10 +58,14 @@ class QuarterSegment:
     recency_days: int = strawberry.field(
         description="Days from the account's last purchase in the quarter to the quarter's end, "
         "or, for a quarter the app's sales do not reach the end of, to the app's latest sale "
-        "(as daysSinceLastPurchase)."
+        "(for an account key, which sees only dates of its own data: to today, if earlier than "
+        "the quarter's end; as daysSinceLastPurchase)."
     )
-    monetary_is_profit: bool = strawberry.field(
-        description="Whether monetarySegment ranks profit (true) or revenue (false)."
+    monetary_is_profit: bool | None = strawberry.field(
+        description="Whether monetarySegment ranks profit (true: every account of the app that "
+        "bought in the quarter had one) or revenue (false); null for a key that does not see "
+        "every account of the app (an account key), since true would tell it that each of the "
+        "others had a profit."
     )
 
 

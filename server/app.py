@@ -71,7 +71,10 @@ class ProfilingGraphQL(PersistedQueriesGraphQL[RequestContext, None]):
         self, request: Request, request_data: GraphQLRequestData, sub_response: Response
     ) -> ExecutionResult | None:
         admission = await self._steps.admit(
-            request_key_id(request), request_data.query, request_data.operation_name
+            request_key_id(request),
+            request_scope(request),
+            request_data.query,
+            request_data.operation_name,
         )
         if admission is None:
             return None

@@ -75,7 +75,7 @@ class GraphQLPosts:
         state = scope["state"]
         # Built before the rate limit, as the view builds it (a standby is picked either way).
         context = steps.context(read_scope(state))
-        admission = await steps.admit(key_id(state), query, operation_name)
+        admission = await steps.admit(key_id(state), read_scope(state), query, operation_name)
         retry_after: int | None = None
         if isinstance(admission, RateLimited):
             retry_after = admission.retry_after

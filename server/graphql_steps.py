@@ -23,6 +23,7 @@ from server.rate_limits import Admitted, RateLimited, RateLimiter
 from settings import Settings
 from store.running.reader import Reader, reader_for
 from store.running.routing import ReadRouter
+from store.scope import Role
 from store.scope import Scope as ReadScope
 
 
@@ -79,13 +80,19 @@ class GraphQLSteps:
         )
 
     async def admit(
-        self, key_id: str | None, query: str | None, operation_name: str | None
+        self,
+        key_id: str | None,
+        scope: ReadScope,
+        query: str | None,
+        operation_name: str | None,
     ) -> Admitted | RateLimited | None:
         """What the key's bucket paid for the query (None: not limited), or why it may not
-        run now."""
+        run now; estimated for the audience of the key's `scope` (schema/limits.py)."""
         if self._rate_limiter is None or key_id is None:
             return None
-        return await self._rate_limiter.admit(key_id, query, operation_name)
+        return await self._rate_limiter.admit(
+            key_id, query, operation_name, exact=scope.role is Role.INTERNAL
+        )
 
     async def answer(
         self, result: ExecutionResult, admitted: Admitted | None

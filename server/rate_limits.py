@@ -1,7 +1,9 @@
 """Rate limits per API key: each request takes its query's estimated cost from the key's bucket.
 
-The cost is the static estimate of the rows a query can return (`schema/limits.py`, with the
-list sizes measured in the database), so a key may send many small queries or a few large ones.
+The cost is the static estimate of the rows a query can return (`schema/limits.py`: with the
+list sizes measured in the database for internal keys, with sizes no data moves for every other
+key, so that neither the cost a 429 names nor when a key is limited tells it anything of other
+apps' or accounts' lists), so a key may send many small queries or a few large ones.
 A request the bucket cannot pay for is answered with HTTP 429, a `Retry-After` header and an
 error whose code is RATE_LIMITED; it runs nothing and takes nothing from the bucket. A request
 whose answer holds more rows than its estimate is charged the difference once it has run (the
@@ -53,8 +55,8 @@ class Estimate:
 
 
 class QueryCosts:
-    """Estimated costs by query text: a hot query is parsed and measured once (again when the
-    schema's list sizes change)."""
+    """Estimated costs by query text and audience (internal keys: `exact`): a hot query is
+    parsed and measured once (again when the schema's list sizes change)."""
 
     def __init__(
         self, schema: GraphQLSchema, *, limits: QueryLimits | None = None, maxsize: int = 1024
@@ -63,21 +65,23 @@ class QueryCosts:
         self._limits = limits or QueryLimits()
         self._max_tokens = self._limits.max_tokens
         self._maxsize = maxsize
-        self._estimates: OrderedDict[tuple[str, str | None], Estimate] = OrderedDict()
+        self._estimates: OrderedDict[tuple[bool, str, str | None], Estimate] = OrderedDict()
         self._sizes: ListSizes | None = None
 
-    def of(self, query: str | None, operation_name: str | None) -> int:
-        return self.estimate(query, operation_name).cost
+    def of(self, query: str | None, operation_name: str | None, *, exact: bool = True) -> int:
+        return self.estimate(query, operation_name, exact=exact).cost
 
-    def estimate(self, query: str | None, operation_name: str | None) -> Estimate:
+    def estimate(
+        self, query: str | None, operation_name: str | None, *, exact: bool = True
+    ) -> Estimate:
         sizes = current_sizes(self._schema).lists
         if sizes is not self._sizes:  # measured with other sizes: measure again
             self._estimates.clear()
             self._sizes = sizes
-        key = (query or "", operation_name)
+        key = (exact, query or "", operation_name)
         estimate = self._estimates.get(key)
         if estimate is None:
-            estimate = self._measure(query, operation_name)
+            estimate = self._measure(query, operation_name, exact=exact)
             self._estimates[key] = estimate
             if len(self._estimates) > self._maxsize:
                 self._estimates.popitem(last=False)
@@ -85,7 +89,7 @@ class QueryCosts:
             self._estimates.move_to_end(key)
         return estimate
 
-    def _measure(self, query: str | None, operation_name: str | None) -> Estimate:
+    def _measure(self, query: str | None, operation_name: str | None, *, exact: bool) -> Estimate:
         try:
             # Stops at the token limit, as the schema's own parse does (MaxTokensLimiter).
             document = parse(query or "", no_location=True, max_tokens=self._max_tokens)
@@ -93,9 +97,9 @@ class QueryCosts:
             return Estimate(1)  # refused before it runs, but sending it is not free
         # Even a query of scalars only costs something, so no key can send them endlessly.
         return Estimate(
-            max(1, estimated_cost(self._schema, document, operation_name)),
+            max(1, estimated_cost(self._schema, document, operation_name, exact=exact)),
             answer_shape(document, operation_name),
-            over_limits=bool(limit_breaches(self._schema, document, self._limits)),
+            over_limits=bool(limit_breaches(self._schema, document, self._limits, exact=exact)),
         )
 
 
@@ -117,11 +121,12 @@ class RateLimiter:
         self._costs = QueryCosts(schema, limits=query_limits)
 
     async def admit(
-        self, key_id: str, query: str | None, operation_name: str | None
+        self, key_id: str, query: str | None, operation_name: str | None, *, exact: bool
     ) -> Admitted | RateLimited | None:
         """What the key's bucket paid for the query; otherwise why and for how long not;
-        None for a query over the query limits, which validation refuses uncharged."""
-        estimate = self._costs.estimate(query, operation_name)
+        None for a query over the query limits, which validation refuses uncharged. `exact`:
+        the key is internal, and its query is estimated with the sizes measured in the store."""
+        estimate = self._costs.estimate(query, operation_name, exact=exact)
         if estimate.over_limits:
             return None
         # The bucket holds at least the cost limit (settings), so this only bounds a cost the

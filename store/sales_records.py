@@ -33,7 +33,9 @@ class QuarterSegmentRecord(NamedTuple):
     frequency_cluster: int | None
     monetary_cluster: int | None
     recency_days: int
-    monetary_is_profit: bool
+    # Whether every account of the quarter had a profit (so monetary segments rank profit): a
+    # fact about each of the others; None for a key that does not see them all.
+    monetary_is_profit: bool | None
     segment_status: QuarterSegmentStatus = QuarterSegmentStatus.SEGMENTED
 
     def withheld(self) -> QuarterSegmentRecord:
@@ -45,6 +47,11 @@ class QuarterSegmentRecord(NamedTuple):
             monetary_cluster=None,
             segment_status=QuarterSegmentStatus.TOO_FEW_CUSTOMERS,
         )
+
+    def without_others(self) -> QuarterSegmentRecord:
+        """The quarter without what it says of every other account of the quarter: whether all
+        of them had a profit (true tells each of them had one, however many they are)."""
+        return self._replace(monetary_is_profit=None)
 
 
 class SalesProfileRecord(NamedTuple):

@@ -79,7 +79,7 @@ class Quarter:
     profit: Decimal | None
     frequency_segment: str
     monetary_segment: str
-    monetary_is_profit: bool
+    monetary_is_profit: bool | None  # None: not told to the key (an account key)
 
     @property
     def not_compared(self) -> bool:

@@ -193,7 +193,7 @@ def _sales(
                 profit=None if row["profit"] is None else _decimal(row["profit"]),
                 frequency_segment=row["frequencySegment"],
                 monetary_segment=row["monetarySegment"],
-                monetary_is_profit=bool(row["monetaryIsProfit"]),
+                monetary_is_profit=row["monetaryIsProfit"],
             )
             for row in rows
         ),

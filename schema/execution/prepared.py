@@ -16,7 +16,10 @@ middleware, root value and context as Strawberry would use, and get the same ans
 - anything else (a missing or ambiguous operation, an operation type the request may not run)
   takes the full pipeline, which reports it.
 
-The documents are kept per schema in a bounded LRU, keyed by the query text. With a planner (the
+The documents are kept per schema in a bounded LRU, keyed by the query text and the audience
+of the request's key (schema/audience.py): an internal key's query is judged by the limits with
+the sizes measured in the store, any other key's by sizes no data moves, so one text may pass for
+one audience and be refused for the other. With a planner (the
 schema's default), each operation of a document also gets its compiled plan on its first
 prepared run (operation_plan.py), kept with the document: later requests build no executor
 from the document, coerce plain variables with the plan's coercer, and read arguments and call
@@ -41,6 +44,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from schema.audience import told_exact
 from schema.execution.compiled import CompiledFields, CompiledLeanExecutor
 from schema.execution.operation_plan import OperationPlan
 
@@ -93,7 +97,7 @@ class PreparedQueries:
         self._maxsize = maxsize
         # Builds an operation's compiled plan (operation_plan.py); None: no plans.
         self.planner = planner
-        self._prepared: OrderedDict[str, _Prepared] = OrderedDict()
+        self._prepared: OrderedDict[tuple[bool, str], _Prepared] = OrderedDict()
         self.hits = 0
 
     def __len__(self) -> int:
@@ -102,9 +106,12 @@ class PreparedQueries:
     def clear(self) -> None:
         self._prepared.clear()
 
-    def remember(self, query: str, document: DocumentNode) -> None:
-        self._prepared[query] = _Prepared(document)
-        self._prepared.move_to_end(query)
+    def remember(self, query: str, document: DocumentNode, *, exact: bool = True) -> None:
+        """Keep the document of a query text that passed validation for the audience (`exact`:
+        internal keys)."""
+        key = (exact, query)
+        self._prepared[key] = _Prepared(document)
+        self._prepared.move_to_end(key)
         while len(self._prepared) > self._maxsize:
             self._prepared.popitem(last=False)
 
@@ -113,9 +120,11 @@ class PreparedQueries:
         query: str | None,
         operation_name: str | None,
         allowed_operation_types: Iterable[OperationType] | None,
+        *,
+        exact: bool = True,
     ) -> DocumentNode | None:
         """The document to execute directly, or None when the request takes the pipeline."""
-        found = self.operation(query, operation_name, allowed_operation_types)
+        found = self.operation(query, operation_name, allowed_operation_types, exact=exact)
         return None if found is None else found.document
 
     def operation(
@@ -123,12 +132,15 @@ class PreparedQueries:
         query: str | None,
         operation_name: str | None,
         allowed_operation_types: Iterable[OperationType] | None,
+        *,
+        exact: bool = True,
     ) -> PreparedOperation | None:
         """The document to execute directly with its operation's plan, or None when the
-        request takes the pipeline."""
+        request takes the pipeline (`exact`: the request's key is internal)."""
         if query is None:
             return None
-        prepared = self._prepared.get(query)
+        key = (exact, query)
+        prepared = self._prepared.get(key)
         if prepared is None:
             return None
         if allowed_operation_types is not None and OperationType.QUERY not in set(
@@ -137,7 +149,7 @@ class PreparedQueries:
             return None
         if not prepared.is_query(operation_name):
             return None
-        self._prepared.move_to_end(query)
+        self._prepared.move_to_end(key)
         self.hits += 1
         planner = self.planner
         plan = None if planner is None else prepared.plan(operation_name, planner)
@@ -158,7 +170,9 @@ class RememberValidQueries(SchemaExtension):
             and context.graphql_document is not None
             and not context.pre_execution_errors
         ):
-            self._prepared.remember(context.query, context.graphql_document)
+            self._prepared.remember(
+                context.query, context.graphql_document, exact=told_exact(context.context)
+            )
 
 
 async def execute_prepared(

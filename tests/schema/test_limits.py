@@ -30,8 +30,8 @@ from schema.limits import (
     typical,
 )
 from server.app import create_app
-from server.list_sizes import STATEMENTS
 from settings import QueryLimits, load_settings
+from store.reads.list_sizes import STATEMENTS
 from tests.api_client import TODAY, GraphQLClient
 
 DEEP = (
@@ -234,6 +234,10 @@ def test_costs_use_the_current_sizes_above_their_floors(schema: GraphQLSchema) -
         "multiply the rows: account.contracts, account.contracts.metrics. Ask for smaller pages "
         "(first) or fewer nested lists at once"
     )
+    # Every other key's estimate and verdict use no measured size: the floors, whatever the store.
+    assert estimated_cost(schema, parse(ATTACK), exact=False) == 1 + 5 + 5 * 12 * 24
+    shared_rule = limits_rule(QueryLimits(max_cost=100_000), exact=False)
+    assert validate(schema, parse(ATTACK), [shared_rule]) == []
 
 
 def test_a_size_is_named_and_every_size_is_measured() -> None:

@@ -1,7 +1,8 @@
 """A query over the cost limit is refused for every key, but only an internal key is told the
-estimated cost: the estimate multiplies the largest lists of the whole store (the most
+estimated cost: its estimate multiplies the largest lists of the whole store (the most
 companies of any account, of any app), so its figure would tell an app, account or public key
-about other apps' data. The others are told the limit and which list fields to page."""
+about other apps' data. The others' estimates count each list at its declared floor, so their
+refusal does not move with the data; they are told the limit and which list fields to page."""
 
 from __future__ import annotations
 
@@ -22,12 +23,14 @@ from tests.api_client import TODAY
 from tests.factories import Seed
 
 MAX_COST = 1_000
-# 20 accounts, each with its companies: 20 x max(5, the most companies of any account).
-QUERY = "{ accounts(first: 20) { edges { node { accountId companies { companyId } } } } }"
+# 100 accounts, each with its companies and their contracts: over the limit even with every
+# list at its floor (5 companies an account, 5 contracts a company).
+QUERY = """{ accounts(first: 100) { edges { node { accountId
+  companies { companyId contracts { contractId } } } } } }"""
 SHARED = (
     "Query refused: its estimated cost is over the limit of 1,000 rows; its lists multiply "
-    "the rows: accounts, accounts.edges.node.companies. Ask for smaller pages (first) or "
-    "fewer nested lists at once"
+    "the rows: accounts, accounts.edges.node.companies, accounts.edges.node.companies.contracts. "
+    "Ask for smaller pages (first) or fewer nested lists at once"
 )
 
 
@@ -89,6 +92,7 @@ async def test_only_an_internal_key_is_told_the_cost(
     # north grows: the internal figure moves, what the others are told does not.
     await _companies(engine, "north-2", "north", 90)
     await app.state.list_sizes.refresh()
-    assert _cost((await _refusal(http, None))["message"]) == before + 20 * (90 - 60)
+    # 100 accounts x 30 more companies, each with its row and its 5 contracts.
+    assert _cost((await _refusal(http, None))["message"]) == before + 100 * (90 - 60) * 6
     for key in keys.values():
         assert (await _refusal(http, key))["message"] == SHARED

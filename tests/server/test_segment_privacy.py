@@ -168,3 +168,62 @@ async def test_from_the_cohort_minimum_on_an_account_key_gets_its_segments(
     assert quarter["segmentStatus"] == "SEGMENTED"
     assert quarter["monetarySegment"] == "HIGH_VALUE"
     assert isinstance(quarter["monetaryCluster"], int)
+
+
+async def _profit_quarter(
+    engine: AsyncEngine, buyers: int, *, others_profit: bool, latest_other: dt.date
+) -> dict[str, str]:
+    """c0 and `buyers - 1` others bought in the quarter; c0's sales have a profit (their
+    amount), the others' too when `others_profit`, else c1's has none; c1 bought last, on
+    `latest_other`. The keys of c0 and of the app."""
+    seed = Seed()
+    seed.app("north")
+    sales = []
+    for n in range(buyers):
+        seed.account(f"c{n}", app="north")
+        day = latest_other if n == 1 else dt.date(2023, 1, 10 + n)
+        line = sale(f"c{n}", day, 100 * (n + 1), f"c{n}-1")
+        if n != 1 or others_profit:
+            line["profit"] = line["amount"]  # profit ranks as revenue does: same segments
+        sales.append(line)
+    await load(engine, seed, sales, [])
+    return {
+        "c0": (await create_key(engine, role=Role.ACCOUNT, account_id="c0"))[1],
+        "app": (await create_key(engine, role=Role.APP, app_id="north"))[1],
+    }
+
+
+@pytest.mark.parametrize("buyers", [2, MIN_COHORT])
+async def test_an_account_key_learns_neither_the_others_profits_nor_their_latest_sale(
+    engine: AsyncEngine, http: httpx.AsyncClient, buyers: int
+) -> None:
+    """Whether every other buyer of a quarter had a profit (monetaryIsProfit) and when the
+    last of them bought (a quarter's recency measured to the app's latest sale) are facts
+    about the others: c0's key gets the same answers whatever they are, in a small quarter and
+    in one of the cohort minimum; the app key, which sees every buyer, is told both."""
+    told: list[dict[str, Any]] = []
+    app_told: list[dict[str, Any]] = []
+    for others_profit, latest_other in (
+        (True, dt.date(2023, 2, 14)),
+        (False, dt.date(2023, 2, 14)),
+        (True, dt.date(2023, 3, 2)),
+    ):
+        await _reset(engine)
+        keys = await _profit_quarter(
+            engine, buyers, others_profit=others_profit, latest_other=latest_other
+        )
+        told.append(await _everything(http, keys["c0"], "c0"))
+        app_told.append(_quarter_of(await _everything(http, keys["app"], "c0")))
+    assert told[0] == told[1] == told[2]
+    quarter = _quarter_of(told[0])
+    assert quarter["monetaryIsProfit"] is None
+    assert Decimal(quarter["profit"]) == 100  # its own profit stays: its own data
+    # Counted to the quarter's end (today is later): c0 last bought on 10 January.
+    assert quarter["recencyDays"] == (dt.date(2023, 3, 31) - dt.date(2023, 1, 10)).days
+    # What the answers would tell, as the app key is told it.
+    assert [q["monetaryIsProfit"] for q in app_told] == [True, False, True]
+    assert [q["recencyDays"] for q in app_told] == [
+        (dt.date(2023, 2, 14) - dt.date(2023, 1, 10)).days,
+        (dt.date(2023, 2, 14) - dt.date(2023, 1, 10)).days,
+        (dt.date(2023, 3, 2) - dt.date(2023, 1, 10)).days,
+    ]
