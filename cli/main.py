@@ -85,8 +85,9 @@ async def fill_demo(
         already = await holds_demo(engine)
         before = await demo_rows_held(engine) if already else 0
         plan = plan_demo(today=settings.today(), scale=scale)
+        label = "Checking demo data" if already else "Loading demo data"
+        unwatched(f"{label}: {plan.total_rows:,} rows (a minute or two)")
         with progress_bar(err()) as progress:
-            label = "Checking demo data" if already else "Loading demo data"
             task = progress.add_task(label, total=plan.total_rows)
             try:
                 summary = await write_demo(
@@ -106,8 +107,14 @@ async def fill_demo(
         else:
             say(f"Demo data loaded: {contents}")
         loaded, written = not already, True
+    elif not await holds_demo(engine):
+        say(
+            "The database holds data already: the demo is not loaded into it "
+            "(`profiling demo` adds it)"
+        )
     # A database that holds someone's own data is never published behind their back.
     if written or await holds_demo(engine):
+        unwatched("Publishing the demo's complete months")
         try:
             with progress_bar(err()) as bar:
                 publication = await publish_demo_months(
@@ -121,6 +128,13 @@ async def fill_demo(
             raise fail(str(exc)) from None
         say(publication.summary())
     return loaded
+
+
+def unwatched(message: str) -> None:
+    """A line saying what long work starts, where no progress bar shows it (output redirected,
+    as under `make serve` in a log): otherwise minutes pass without a word."""
+    if not err().is_terminal:
+        say(f"{message}...")
 
 
 def is_loopback(host: str) -> bool:

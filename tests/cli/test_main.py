@@ -169,6 +169,43 @@ def demo_server(env: dict[str, str], tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
+def test_serve_demo_says_it_leaves_a_database_of_ones_own_data_alone(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    industries = tmp_path / "industries.csv"
+    industries.write_text("industry_id,name\nretail,Retail\n", encoding="utf-8")
+    assert run("ingest", "industries", str(industries), env=env).returncode == 0
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [PROFILING, "serve", "--demo", "--no-auth", "--port", str(port)],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and "Uvicorn running" not in log_path.read_text():
+                time.sleep(0.2)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    output = log_path.read_text()
+    assert "The database holds data already: the demo is not loaded into it" in output
+    assert "Loading demo data" not in output
+
+
+def test_demo_says_what_it_starts_when_no_bar_is_shown(env: dict[str, str]) -> None:
+    result = run("demo", "--scale", "0.02", env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    # Output captured, as under `make serve` in a log: no bar, so a line before each long step.
+    assert re.fullmatch(r"Loading demo data: [\d,]+ rows \(a minute or two\)\.\.\.", lines[1])
+    assert lines[2].startswith("Demo data loaded: ")
+    assert "Publishing the demo's complete months..." in lines
+
+
 def test_serve_answers_graphql_over_http(demo_server: str) -> None:
     response = httpx.post(
         f"{demo_server}/graphql",
