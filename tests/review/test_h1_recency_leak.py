@@ -12,8 +12,8 @@ account_view.py); recencyDays was not."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import AsyncIterator
+from decimal import Decimal
 
 import httpx
 import pytest
