@@ -1,10 +1,11 @@
 """What an account key sees of its own sales and credit: only dates of its own data.
 
-A sales profile counts the days since the last purchase up to the app's latest sale, and a
-credit risk is measured on the app's latest ledger date: both tell an account key when another
-account of its app last bought or was invoiced. For an account key, the profile counts up to
-today instead, and the credit risk is measured on the account's own latest ledger entry, from
-its own entries, by the same method and settings as the segment job.
+A sales profile counts the days since the last purchase up to the app's latest sale, so does
+the recency of a quarter the app's sales do not reach the end of, and a credit risk is measured
+on the app's latest ledger date: each tells an account key when another account of its app last
+bought or was invoiced. For an account key, the profile and such a quarter count up to today
+instead, and the credit risk is measured on the account's own latest ledger entry, from its own
+entries, by the same method and settings as the segment job.
 
 A credit risk asked as of a day is measured on that day from the entries up to it, never past
 the day it is measured on by default: after the app's latest ledger date (an account key: its
@@ -16,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 
 from analytics.credit import assess_credit
+from analytics.quarters import Quarter
 from analytics.rfm import is_recent
 from resolvers.context import RequestContext
 from resolvers.segment_cohort import quarters_for_key
 from settings import SegmentOptions
-from store.sales_records import CreditRiskRecord, SalesProfileRecord
+from store.sales_records import CreditRiskRecord, QuarterSegmentRecord, SalesProfileRecord
 from store.scope import Role
 
 
@@ -40,14 +42,26 @@ async def sales_profile(context: RequestContext, account_id: str) -> SalesProfil
     # withheld (app and internal keys, the only others that read profiles, own theirs).
     record = await quarters_for_key(context, record, app=context.scope.app_id)
     today = max(context.today, record.last_purchase)
+    # The app's latest sale, which the segment job measured to: used here, never told.
+    app_latest_sale = record.last_purchase + dt.timedelta(days=record.days_since_purchase)
     options = await _segment_options(context, account_id)
     return SalesProfileRecord(
         record.first_purchase,
         record.last_purchase,
         is_recent(record.last_purchase, latest_sale=today, quarters=options.recent_quarters),
         (today - record.last_purchase).days,
-        record.quarters,
+        [_recency_to(quarter, app_latest_sale, today) for quarter in record.quarters],
     )
+
+
+def _recency_to(
+    quarter: QuarterSegmentRecord, app_latest_sale: dt.date, today: dt.date
+) -> QuarterSegmentRecord:
+    """The quarter's recency counted to its end or to `today`, whichever comes first, where the
+    segment job counted to its end or to the app's latest sale."""
+    end = Quarter.parse(quarter.quarter).last_day
+    last_purchase = min(end, app_latest_sale) - dt.timedelta(days=quarter.recency_days)
+    return quarter._replace(recency_days=(min(end, today) - last_purchase).days)
 
 
 async def credit_risk(
