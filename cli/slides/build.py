@@ -726,7 +726,8 @@ class DeckBuilder:
             return None
         t = self.text
         if sales.last_purchase > last_of_month(self.deck.month):
-            # The recency measures count to the latest sale on record, after the deck's month.
+            # The recency measures count to a day after the deck's month (the app's latest sale,
+            # or today for an account key): a past month's deck does not give them.
             return t.gettext("Customer since {day}").format(day=t.day(sales.first_purchase))
         if sales.is_recent:
             sentence = t.ngettext(
