@@ -4,7 +4,9 @@ process or from a server. The deck is written whole or not at all.
 
 In process the deck reads what the account's own key would see (its sector's private figures),
 since it is meant to be handed to that customer; `--internal` reads as an internal key (exact
-sector figures, which derive from other customers' values) and marks every slide as internal."""
+sector figures, which derive from other customers' values) and marks every slide as internal,
+as a deck read with `--url` and any key but the account's own is (the API's `viewer` says whose
+key it is)."""
 
 from __future__ import annotations
 
@@ -56,7 +58,11 @@ def slides(
         typer.Option(help="Ask the API of this server (e.g. http://host:8000) instead."),
     ] = None,
     key: Annotated[
-        str | None, typer.Option(help="The API key for --url (Authorization: Bearer KEY).")
+        str | None,
+        typer.Option(
+            help="The API key for --url (Authorization: Bearer KEY). With any key but the "
+            "account's own, every slide says 'Internal: do not share'."
+        ),
     ] = None,
     internal: Annotated[
         bool,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from analytics.cohort import is_publishable
+from analytics.cohort import is_publishable, is_publishable_to
 from analytics.private_accuracy import FigureAccuracy, percentile_accuracy, roll_up_accuracy
 from analytics.private_release import MetricBounds
 from resolvers.context import RequestContext
@@ -140,7 +140,8 @@ async def _refusal_of(context: RequestContext, cohort: CohortRecord) -> UserErro
         return cohort_too_small()
     if figure_kind(context) is FigureKind.EXACT:
         return None
-    if not is_publishable(cohort.cohort_size - await own_members(context, cohort), minimum=minimum):
+    own = await own_members(context, cohort)
+    if not is_publishable_to(cohort.cohort_size, own_accounts=own, minimum=minimum):
         return cohort_too_small()
     if not _has_release(cohort):
         return internal_only(cohort.metric_name, cohort.month)
@@ -222,6 +223,6 @@ async def industry_is_open(context: RequestContext, industry_id: str) -> bool:
             own = cohort.member_apps.get(scope.app_id, 0)
         elif scope.role is Role.ACCOUNT:
             own = 1  # at most its own account: counted whether or not it is a member
-        if is_publishable(cohort.cohort_size - own, minimum=minimum):
+        if is_publishable_to(cohort.cohort_size, own_accounts=own, minimum=minimum):
             return True
     return False

@@ -28,9 +28,12 @@ __all__ = [
 ]
 
 
-def described_enum(cls: type[Enum], *, description: str, values: Mapping[str, str]) -> None:
-    """Register `cls` as a GraphQL enum, with `values` as the descriptions of its values."""
-    strawberry.enum(cls, description=description)
+def described_enum(
+    cls: type[Enum], *, description: str, values: Mapping[str, str], name: str | None = None
+) -> None:
+    """Register `cls` as a GraphQL enum (named `name`, else as the class), with `values` as the
+    descriptions of its values."""
+    strawberry.enum(cls, name=name, description=description)
     assert has_enum_definition(cls)
     definition = cls.__strawberry_definition__
     names = {value.name for value in definition.values}
@@ -76,10 +79,10 @@ described_enum(
         "LOW_VALUE": "The bottom quarter of the scale (with 9 clusters: ranks 0 and 1).",
         "NOT_COMPARED": (
             "Not compared: too few customers this quarter to compare. For a key that does not "
-            "own the app (an account key), a quarter in which fewer of the app's accounts than "
-            "the cohort minimum (5) bought has no segments: with so few, a segment would order "
-            "the account against single other customers. QuarterSegment.segmentStatus says so "
-            "too. Never a count's segment in `segmentation`."
+            "own the app (an account key), a quarter in which, besides the account itself, "
+            "fewer of the app's accounts than the cohort minimum (5) bought has no segments: "
+            "with so few, a segment would order the account against single other customers. "
+            "QuarterSegment.segmentStatus says so too. Never a count's segment in `segmentation`."
         ),
     },
 )
@@ -95,10 +98,10 @@ described_enum(
             "The quarter's segments and clusters, among the app's accounts that bought in it."
         ),
         "TOO_FEW_CUSTOMERS": (
-            "Too few customers this quarter to compare: fewer of the app's accounts than the "
-            "cohort minimum (5) bought in it, and the key does not own the app (an account "
-            "key), so the segments are NOT_COMPARED and the clusters null. App and internal "
-            "keys, which see every account of the app, always get them."
+            "Too few customers this quarter to compare: besides the account itself, fewer of "
+            "the app's accounts than the cohort minimum (5) bought in it, and the key does not "
+            "own the app (an account key), so the segments are NOT_COMPARED and the clusters "
+            "null. App and internal keys, which see every account of the app, always get them."
         ),
     },
 )

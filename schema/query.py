@@ -30,6 +30,7 @@ from schema.types import (
     Node,
     PublishedLastFullMonth,
 )
+from schema.viewer_types import Viewer
 from store.records import AccountRecord, CompanyRecord, ContractRecord
 from store.tables import Level
 
@@ -119,6 +120,12 @@ class Query:
     ) -> Account | None:
         prefetch_metrics(info, level=Level.ACCOUNT, entity_id=account_id)
         return Account.from_record(await lookups.account(info.context, account_id))
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The API key this request is read with: its role and what it is bound to."
+    )
+    def viewer(self, info: Info) -> Viewer:
+        return Viewer.of(info.context.scope)
 
     @strawberry.field(description=APPS_DOC, metadata=field_cost(typical("apps", floor=10)))  # type: ignore[untyped-decorator]
     async def apps(self, info: Info) -> list[App]:

@@ -20,8 +20,8 @@ from schema.limits import field_cost, typical
 
 @strawberry.type(
     description="One account's activity in one calendar quarter, with its RFM clusters and "
-    "segments (for an account key, only in quarters in which at least the cohort minimum of "
-    "the app's accounts bought: see segmentStatus)."
+    "segments (for an account key, only in quarters in which, besides its own account, at "
+    "least the cohort minimum of the app's accounts bought: see segmentStatus)."
 )
 class QuarterSegment:
     quarter: str = strawberry.field(description="Calendar quarter, 'YYYY-Qn', e.g. '1997-Q1'.")
@@ -52,8 +52,9 @@ class QuarterSegment:
     )
     segment_status: QuarterSegmentStatus = strawberry.field(
         description="Whether this key gets the quarter's segments and clusters: an account key "
-        "gets them only when at least the cohort minimum (5) of the app's accounts bought in "
-        "the quarter (TOO_FEW_CUSTOMERS otherwise); app and internal keys always do."
+        "gets them only when, besides its own account, at least the cohort minimum (5) of the "
+        "app's accounts bought in the quarter (TOO_FEW_CUSTOMERS otherwise), as for sector "
+        "figures; app and internal keys always do."
     )
     recency_days: int = strawberry.field(
         description="Days from the account's last purchase in the quarter to the quarter's end, "

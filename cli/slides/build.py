@@ -636,11 +636,10 @@ class DeckBuilder:
             if q.not_compared:
                 table.cell(r, 3).merge(table.cell(r, 4))
         partial = [sales.is_partial(q) for q in shown]
-        if sales.sales_until is not None:
-            until = t.day(sales.sales_until)
-            for r, marked in enumerate(partial, start=1):
-                if marked:
-                    self._so_far(table, r, t.gettext("so far: to {day}").format(day=until))
+        until = t.day(sales.recency_as_of)
+        for r, marked in enumerate(partial, start=1):
+            if marked:
+                self._so_far(table, r, t.gettext("so far: to {day}").format(day=until))
         left = MARGIN + inches(sum(QUARTER_WIDTHS) + 0.3)
         revenue = t.gettext("Revenue")
         chart = add_chart(
@@ -697,13 +696,12 @@ class DeckBuilder:
                     "is given."
                 ).format(not_compared=t.segment(NOT_COMPARED))
             )
-        if any(partial) and sales.sales_until is not None:
+        if any(partial):
             notes.append(
                 t.gettext(
-                    "A quarter marked 'so far' had not ended on the latest sale on record "
-                    "({day}): its orders and revenue are partial, and its segments compare it "
-                    "with whole quarters."
-                ).format(day=t.day(sales.sales_until))
+                    "A quarter marked 'so far' had not ended on {day}: its orders and revenue "
+                    "are partial, and its segments compare it with whole quarters."
+                ).format(day=t.day(sales.recency_as_of))
             )
         if earlier:
             notes.append(
@@ -728,7 +726,8 @@ class DeckBuilder:
             return None
         t = self.text
         if sales.last_purchase > last_of_month(self.deck.month):
-            # The recency measures count to the latest sale on record, after the deck's month.
+            # The recency measures count to a day after the deck's month (the app's latest sale,
+            # or today for an account key): a past month's deck does not give them.
             return t.gettext("Customer since {day}").format(day=t.day(sales.first_purchase))
         if sales.is_recent:
             sentence = t.ngettext(

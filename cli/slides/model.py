@@ -93,22 +93,19 @@ class SalesProfile:
     last_purchase: dt.date
     is_recent: bool
     days_since_last_purchase: int
-    # The day the days count to: the app's latest sale, or today for an account key's deck.
+    # The day the days, and a quarter's recency, count to: the app's latest sale, or today for
+    # an account key (which is told no date of another customer's). A quarter that ends after
+    # it is not over in the data: its figures are so far.
     recency_as_of: dt.date
     # The quarters that began by the end of the deck's month, oldest first.
     quarters: tuple[Quarter, ...]
     # Quarters with orders that began after the deck's month: not shown.
     later_quarters: int = 0
-    # The latest sale on record of the account's app, as the key sees it (App.lastSale): a
-    # quarter that ends after it is not over in the data, its figures are so far.
-    sales_until: dt.date | None = None
 
     def is_partial(self, quarter: Quarter) -> bool:
-        """Whether `quarter` had not ended on the latest sale on record (as the dashboard
+        """Whether `quarter` had not ended on the day the recency counts to (as the dashboard
         marks it "so far")."""
-        if self.sales_until is None:
-            return False
-        return QuarterOfYear.parse(quarter.quarter).last_day > self.sales_until
+        return QuarterOfYear.parse(quarter.quarter).last_day > self.recency_as_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +141,19 @@ class DeckData:
     ledger_begins_later: bool = False
     # Read as an internal key (`slides --internal`).
     internal: bool = False
+    # Read with the account's own key, as the API says (Query.viewer): what the customer is
+    # told. False when the API does not say.
+    own_key: bool = False
 
     @property
     def not_for_the_customer(self) -> bool:
-        """Whether the deck shows what the customer's own key may not see: read as an internal
-        key, or holding exact sector figures (derived from other customers' exact values)."""
-        return self.internal or any(c.figure_kind == "EXACT" for c in self.comparisons)
+        """Whether the deck may show what the customer's own key is not told: read with any
+        other key (an internal key, even one whose sector figures were all refused; an app key,
+        which gets segments of quarters too small for the customer's key and recency counted
+        to other customers' sales), or holding exact sector figures (derived from other
+        customers' exact values)."""
+        return (
+            self.internal
+            or not self.own_key
+            or any(c.figure_kind == "EXACT" for c in self.comparisons)
+        )

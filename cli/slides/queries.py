@@ -2,8 +2,8 @@
 
 Three queries: the account with thirteen months of metrics (the deck's month, the eleven
 before it, and the same month a year earlier), its sales profile, its credit risk as it stood
-at the end of the deck's month, the metric definitions and the apps' latest sales (a quarter
-that ends after its app's is not over in the data); its sector comparisons, a few
+at the end of the deck's month, the metric definitions and the key it is read with (a deck read
+with any key but the account's own is marked internal); its sector comparisons, a few
 metrics per query (aliases are limited); and the cohort minimum of the month's pulse report.
 Names and months travel as variables, never inside the query text."""
 
@@ -57,7 +57,7 @@ query DeckAccount(
     latestCreditRisk: creditRisk { asOf }
   }
   metricDefinitions { name unit description higherIsBetter }
-  apps { appId lastSale }
+  viewer { role accountId }
 }
 """
 
@@ -160,17 +160,7 @@ def _histories(
     return tuple(histories)
 
 
-def _sales_until(apps: Sequence[dict[str, Any]], app: str) -> dt.date | None:
-    """The latest sale on record of `app`, as the key sees it."""
-    for row in apps:
-        if row["appId"] == app and row["lastSale"] is not None:
-            return _date(row["lastSale"])
-    return None
-
-
-def _sales(
-    profile: dict[str, Any] | None, month: dt.date, sales_until: dt.date | None
-) -> SalesProfile | None:
+def _sales(profile: dict[str, Any] | None, month: dt.date) -> SalesProfile | None:
     """The profile with the quarters that began by the end of the deck's month: a deck of a
     past month tells the story as it stood then, not with quarters that came after."""
     if profile is None:
@@ -198,7 +188,6 @@ def _sales(
             for row in rows
         ),
         later_quarters=len(profile["quarters"]) - len(rows),
-        sales_until=sales_until,
     )
 
 
@@ -272,6 +261,13 @@ async def _comparisons(
     return found
 
 
+def _read_with_own_key(viewer: Any, account_id: str) -> bool:
+    """Whether the API says the deck was read with the account's own key."""
+    if not isinstance(viewer, dict):
+        return False
+    return viewer.get("role") == "ACCOUNT" and viewer.get("accountId") == account_id
+
+
 async def _min_cohort(client: GraphQLClient, month: dt.date) -> int | None:
     answer = await client.query(PULSE_QUERY, {"month": month.isoformat()})
     report = (answer.data or {}).get("pulseReport")
@@ -326,11 +322,12 @@ async def fetch_deck(
         locale=locale,
         metrics=histories,
         comparisons=tuple(comparisons),
-        sales=_sales(account["salesProfile"], month, _sales_until(data["apps"], account["app"])),
+        sales=_sales(account["salesProfile"], month),
         credit=_credit(account["creditRisk"]),
         min_cohort=await _min_cohort(client, month),
         source=client.source,
         built_on=built_on,
         ledger_begins_later=account["creditRisk"] is None
         and account["latestCreditRisk"] is not None,
+        own_key=_read_with_own_key(data.get("viewer"), account["accountId"]),
     )

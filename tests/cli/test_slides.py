@@ -241,7 +241,6 @@ query ($id: String!, $months: [Date!]!, $locale: String!, $month: Date!) {
     + """
   }
   metricDefinitions { name unit higherIsBetter }
-  apps { appId lastSale }
 }
 """
 )
@@ -406,12 +405,14 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
 
     sales_slide, credit_slide, method = rest[1:]
     profile = account["salesProfile"]
-    (last_sale,) = [a["lastSale"] for a in data["apps"] if a["appId"] == account["app"]]
-    so_far = _("so far: to {day}").format(day=format_day(dt.date.fromisoformat(last_sale), locale))
+    # The day the recency counts to: the app's latest sale, or today for an account key (told
+    # no date of another customer's).
+    counted_to = dt.date.fromisoformat(profile["recencyAsOf"])
+    so_far = _("so far: to {day}").format(day=format_day(counted_to, locale))
 
     def quarter_cell(quarter: str) -> str:
-        # A quarter not over on the latest sale on record says so, as the dashboard does.
-        if Quarter.parse(quarter).last_day > dt.date.fromisoformat(last_sale):
+        # A quarter not over on that day says so, as the dashboard does.
+        if Quarter.parse(quarter).last_day > counted_to:
             return f"{quarter}\n{so_far}"
         return quarter
 
@@ -936,6 +937,10 @@ async def test_a_deck_from_a_server_with_an_account_key(
     assert "Too imprecise" in deck[2].texts["footnote"]
     assert f"({url}/graphql)" in deck[-1].texts["method"]
     assert not any("internal" in slide.texts for slide in deck)
+    # Its quarter not over is counted to today, the day its own key's recency counts to.
+    assert deck[3].tables["quarters table"][-1][0] == (
+        f"2023-Q2\nso far: to {format_day(dt.date.fromisoformat(TODAY), 'en')}"
+    )
 
     assert refused.exit_code == 1
     assert refused.stderr.strip().startswith(f"error: {url}/graphql refused the key")
@@ -943,6 +948,30 @@ async def test_a_deck_from_a_server_with_an_account_key(
     assert hidden.exit_code == 1
     assert hidden.stderr.strip() == "error: there is no account 'R2'"
     assert _names(out) == ["deck.pptx"]
+
+
+async def test_a_deck_read_with_any_key_but_the_customers_own_is_marked_internal(
+    world: AsyncEngine, database_url: str, out: Path
+) -> None:
+    """An app key's deck shows segments of quarters too small for the customer's own key and
+    recency counted to other customers' sales; an internal key's, even one whose sector
+    figures are all refused (T1's sector has 2 accounts), is read with more than the customer
+    is told too. Neither holds an exact sector figure, and each is marked on every slide."""
+    _record, app_key = await create_key(world, role=Role.APP, app_id="north")
+    _record, internal_key = await create_key(world, role=Role.INTERNAL)
+    results = {}
+    with serving(database_url) as url:
+        for name, account, key in (("app", "R1", app_key), ("internal", "T1", internal_key)):
+            output = str(out / f"{name}.pptx")
+            results[name] = await run_slides(
+                database_url, "--account", account, "--url", url, "--key", key, "-o", output
+            )
+    for name, result in results.items():
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip().endswith("(internal: do not share)"), name
+        deck = read_deck(out / f"{name}.pptx")
+        assert "exact (internal access)" not in deck_words(out / f"{name}.pptx")
+        assert all(slide.texts.get("internal") == "Internal: do not share" for slide in deck)
 
 
 async def test_a_deck_says_which_sector_figures_a_key_gets_without_a_rank(

@@ -1,9 +1,11 @@
 """Quarter segments tested as an attacker would: an account key asks everything it can about
 segments (its sales profile's segments and clusters, the app's segmentation, the apps) and
-tries to order itself against the other customers of a quarter. In a quarter with fewer
+tries to order itself against the other customers of a quarter. In a quarter with fewer other
 customers than the cohort minimum its answers must not depend on the others' purchases at all
-(so nothing orders it against fewer than 4 others), while an app key, which sees every account
-of its app anyway, keeps the segments; from the cohort minimum on, the account key gets them."""
+(so nothing orders it against fewer than 5 others: the rule sector benchmarks follow for an
+account key), while an app key, which sees every account of its app anyway, keeps the
+segments; from the cohort minimum of others on, the account key gets them. Nothing it is told
+depends on when another customer bought either (a quarter's recency)."""
 
 from __future__ import annotations
 
@@ -114,14 +116,16 @@ def _quarter_of(body: dict[str, Any]) -> dict[str, Any]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    others=st.lists(st.integers(1, 10_000), min_size=1, max_size=MIN_COHORT - 2),
-    again=st.lists(st.integers(1, 10_000), min_size=MIN_COHORT - 2, max_size=MIN_COHORT - 2),
+    others=st.lists(st.integers(1, 10_000), min_size=1, max_size=MIN_COHORT - 1),
+    again=st.lists(st.integers(1, 10_000), min_size=MIN_COHORT - 1, max_size=MIN_COHORT - 1),
 )
-async def test_an_account_key_cannot_order_itself_against_fewer_than_four_others(
+async def test_an_account_key_cannot_order_itself_against_fewer_than_five_others(
     engine: AsyncEngine, http: httpx.AsyncClient, others: list[int], again: list[int]
 ) -> None:
-    """c0 and up to 3 others: whatever the others spent, c0's key gets the same answer (so it
-    cannot order itself against them), with no segment, no cluster and the reason."""
+    """c0 and up to 4 others: whatever the others spent, c0's key gets the same answer (so it
+    cannot order itself against them), with no segment, no cluster and the reason. Four others
+    are refused too, as a sector benchmark refuses an account key in a cohort of 5: the key
+    knows its own orders and revenue, so a segment among 5 would rank it against 4."""
     answers = []
     for amounts in ([500, *others], [500, *again[: len(others)]]):
         await _reset(engine)
@@ -140,7 +144,7 @@ async def test_an_account_key_cannot_order_itself_against_fewer_than_four_others
 async def test_every_customer_of_a_small_quarter_is_withheld_but_the_app_key_sees_all(
     engine: AsyncEngine, http: httpx.AsyncClient
 ) -> None:
-    amounts = [100, 200, 4000, 9000]
+    amounts = [100, 200, 300, 4000, 9000]  # the cohort minimum, each key's own included
     keys = await _quarter(engine, amounts)
     for n, key in enumerate(keys):
         quarter = _quarter_of(await _everything(http, key, f"c{n}"))
@@ -162,9 +166,9 @@ async def test_every_customer_of_a_small_quarter_is_withheld_but_the_app_key_see
 async def test_from_the_cohort_minimum_on_an_account_key_gets_its_segments(
     engine: AsyncEngine, http: httpx.AsyncClient
 ) -> None:
-    """The check above can see segments: with five customers they are given."""
-    keys = await _quarter(engine, [100, 200, 300, 4000, 9000])
-    quarter = _quarter_of(await _everything(http, keys[4], "c4"))
+    """The checks above can see segments: with five others (six customers) they are given."""
+    keys = await _quarter(engine, [100, 200, 300, 400, 4000, 9000])
+    quarter = _quarter_of(await _everything(http, keys[5], "c5"))
     assert quarter["segmentStatus"] == "SEGMENTED"
     assert quarter["monetarySegment"] == "HIGH_VALUE"
     assert isinstance(quarter["monetaryCluster"], int)
@@ -193,7 +197,8 @@ async def _profit_quarter(
     }
 
 
-@pytest.mark.parametrize("buyers", [2, MIN_COHORT])
+# A small quarter, and the smallest an account key is told the segments of (5 others).
+@pytest.mark.parametrize("buyers", [2, MIN_COHORT + 1])
 async def test_an_account_key_learns_neither_the_others_profits_nor_their_latest_sale(
     engine: AsyncEngine, http: httpx.AsyncClient, buyers: int
 ) -> None:
@@ -227,3 +232,50 @@ async def test_an_account_key_learns_neither_the_others_profits_nor_their_latest
         (dt.date(2023, 2, 14) - dt.date(2023, 1, 10)).days,
         (dt.date(2023, 3, 2) - dt.date(2023, 1, 10)).days,
     ]
+
+
+async def _two_customers(engine: AsyncEngine, own_day: dt.date, other_day: dt.date) -> str:
+    """c0 bought on `own_day`, c1 on `other_day`, in the same quarter; c0's account key."""
+    seed = Seed()
+    seed.app("north")
+    seed.account("c0", app="north")
+    seed.account("c1", app="north")
+    sales = [sale("c0", own_day, 100, "c0-1"), sale("c1", other_day, 100, "c1-1")]
+    await load(engine, seed, sales, [])
+    _record, key = await create_key(engine, role=Role.ACCOUNT, account_id="c0")
+    return key
+
+
+@pytest.mark.parametrize(
+    ("own_day", "other_days", "counted_to"),
+    [
+        # A quarter over by today (2023-05-17): counted to its end, not to c1's last sale.
+        (dt.date(2023, 2, 1), [dt.date(2023, 2, 20), dt.date(2023, 3, 7)], dt.date(2023, 3, 31)),
+        # A quarter not over by today: counted to today, as daysSinceLastPurchase.
+        (dt.date(2023, 4, 3), [dt.date(2023, 4, 20), dt.date(2023, 5, 2)], dt.date(2023, 5, 17)),
+    ],
+)
+async def test_an_account_key_does_not_learn_when_another_customer_last_bought(
+    engine: AsyncEngine,
+    http: httpx.AsyncClient,
+    own_day: dt.date,
+    other_days: list[dt.date],
+    counted_to: dt.date,
+) -> None:
+    """The segment job counts a quarter the app's sales do not reach the end of up to the
+    app's latest sale: c0 knows its own last purchase, so its recencyDays would give it c1's
+    purchase day. Whatever day c1 bought, c0's key gets the same answers; the app key, which
+    sees c1 anyway, is counted to c1's day (so the check can see a difference)."""
+    told = []
+    for other_day in other_days:
+        await _reset(engine)
+        key = await _two_customers(engine, own_day, other_day)
+        body = await _everything(http, key, "c0")
+        told.append(body)
+        quarter = body["data"]["account"]["salesProfile"]["quarters"][0]
+        assert own_day + dt.timedelta(days=quarter["recencyDays"]) == counted_to
+        _record, app_key = await create_key(engine, role=Role.APP, app_id="north")
+        app_told = await _everything(http, app_key, "c0")
+        app_quarter = app_told["data"]["account"]["salesProfile"]["quarters"][0]
+        assert own_day + dt.timedelta(days=app_quarter["recencyDays"]) == other_day
+    assert told[0] == told[1]
