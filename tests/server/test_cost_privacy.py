@@ -98,7 +98,18 @@ def _told(response: httpx.Response) -> tuple[Any, ...]:
     body = response.json()
     for error in body.get("errors") or ():
         error["message"] = error["message"].split("; retry in")[0]
+        (error.get("extensions") or {}).pop("retryAfter", None)
     return response.status_code, body
+
+
+def _waits(response: httpx.Response) -> list[int]:
+    """The seconds to wait a response tells: its Retry-After header and its errors'
+    retryAfter."""
+    waits = [int(response.headers["retry-after"])] if "retry-after" in response.headers else []
+    for error in response.json().get("errors") or ():
+        if "retryAfter" in (error.get("extensions") or {}):
+            waits.append(int(error["extensions"]["retryAfter"]))
+    return waits
 
 
 async def _view(http: httpx.AsyncClient, key: str) -> tuple[list[Any], list[int]]:
@@ -110,9 +121,8 @@ async def _view(http: httpx.AsyncClient, key: str) -> tuple[list[Any], list[int]
 
     async def probe(first: int) -> bool:
         response = await http.post("/graphql", json={"query": PROBE % first}, headers=headers)
+        retry_after.extend(_waits(response))
         told.append((first, *_told(response)))
-        if "retry-after" in response.headers:
-            retry_after.append(int(response.headers["retry-after"]))
         return response.status_code == 200 and "errors" not in response.json()
 
     for first in PAGES:
