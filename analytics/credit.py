@@ -45,6 +45,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from analytics.ledger_kinds import DAY_ORDER as _DAY_ORDER
+from analytics.ledger_kinds import OPENING_KINDS
 from analytics.ledger_kinds import OWED_KINDS as OWED_KINDS
 from analytics.ledger_kinds import EntryKind as EntryKind
 from analytics.ledger_kinds import LedgerEntry as LedgerEntry
@@ -205,9 +206,12 @@ def credit_measures(
 ) -> CreditMeasures:
     """DSO, overdue share and average days late of one account's entries up to `as_of`,
     all over the same period (see the module's note)."""
-    # Each opening balance as what it adds to the entries before it (analytics/
-    # opening_balances.py): what is owed is the books' balance whatever ledgers are loaded.
-    kept = list(with_openings_counted(entry for entry in entries if entry.entry_date <= as_of))
+    kept = [entry for entry in entries if entry.entry_date <= as_of]
+    if not OPENING_KINDS.isdisjoint({entry.kind for entry in kept}):
+        # Each opening balance as what it adds to the entries before it (analytics/
+        # opening_balances.py): what is owed is the books' balance whatever ledgers are
+        # loaded. (Only then: scoring ledgers without one costs what it did.)
+        kept = list(with_openings_counted(kept))
     invoices = [entry for entry in kept if entry.kind is EntryKind.INVOICE]
     window_start = dso_window_start((entry.entry_date for entry in invoices), as_of)
     window_days = (as_of - window_start).days

@@ -19,8 +19,18 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
+from operator import attrgetter
 
-from analytics.ledger_kinds import DAY_ORDER, OPENING_KINDS, EntryKind, LedgerEntry, signed
+from analytics.ledger_kinds import (
+    DAY_ORDER,
+    OPENING_KINDS,
+    OWED_KINDS,
+    EntryKind,
+    LedgerEntry,
+    signed,
+)
+
+_DAY = attrgetter("entry_date")
 
 
 def _order(entry: LedgerEntry) -> tuple[dt.date, int]:
@@ -41,18 +51,25 @@ def with_openings_counted(entries: Iterable[LedgerEntry]) -> Iterator[LedgerEntr
     given in parts) replaced by what they add to the entries before them (nothing when they
     agree)."""
     balance = Decimal(0)
-    for day, group in groupby(sorted(entries, key=_order), key=lambda entry: entry.entry_date):
-        of_the_day = list(group)
-        openings = [entry for entry in of_the_day if entry.kind in OPENING_KINDS]
-        if openings:
-            stated = sum((signed(entry.kind, entry.amount) for entry in openings), Decimal(0))
+    # Signs inline and a C key for the days: this runs for every ledger scored.
+    for day, group in groupby(sorted(entries, key=_order), key=_DAY):
+        stated: Decimal | None = None
+        for entry in group:
+            value = entry.amount if entry.kind in OWED_KINDS else -entry.amount
+            if entry.kind in OPENING_KINDS:
+                stated = value if stated is None else stated + value
+                continue
+            if stated is not None:
+                # The day's openings come first: the balance before its entries.
+                if (added := _difference(day, stated - balance)) is not None:
+                    yield added
+                balance, stated = stated, None
+            balance += value
+            yield entry
+        if stated is not None:
             if (added := _difference(day, stated - balance)) is not None:
                 yield added
             balance = stated
-        for entry in of_the_day:
-            if entry.kind not in OPENING_KINDS:
-                balance += signed(entry.kind, entry.amount)
-                yield entry
 
 
 def balance_before(entries: Iterable[LedgerEntry], day: dt.date) -> Decimal:
