@@ -44,7 +44,13 @@ from decimal import Context, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from analytics.ledger_kinds import DAY_ORDER as _DAY_ORDER
+from analytics.ledger_kinds import OPENING_KINDS
+from analytics.ledger_kinds import OWED_KINDS as OWED_KINDS
+from analytics.ledger_kinds import EntryKind as EntryKind
+from analytics.ledger_kinds import LedgerEntry as LedgerEntry
 from analytics.money import money
+from analytics.opening_balances import with_openings_counted
 
 _EXACT = Context(prec=80)
 _ZERO = Decimal(0)
@@ -59,41 +65,10 @@ FULLY_LATE_DAYS = 60.0
 FULL_DSO_DAYS_BEYOND_TERMS = 90.0
 
 
-class EntryKind(StrEnum):
-    INVOICE = "invoice"
-    PAYMENT = "payment"
-    # A party ledger's opening balance, on the period's first day: owed by the customer (a
-    # debit), or its advance (a credit). Part of what is owed and of the settling of
-    # payments, but neither invoiced nor paid in any period (not in `invoiced`).
-    OPENING_DUE = "opening due"
-    OPENING_ADVANCE = "opening advance"
-
-
-# What an entry adds to what is owed: invoices and an opening debit; the others lower it.
-OWED_KINDS = frozenset((EntryKind.INVOICE, EntryKind.OPENING_DUE))
-# Settling order within a day: an opening balance first, then invoices, then payments.
-_DAY_ORDER = {
-    EntryKind.OPENING_DUE: 0,
-    EntryKind.OPENING_ADVANCE: 0,
-    EntryKind.INVOICE: 1,
-    EntryKind.PAYMENT: 2,
-}
-
-
 class CreditSegment(StrEnum):
     LOW_RISK = "LOW_RISK"
     MEDIUM_RISK = "MEDIUM_RISK"
     HIGH_RISK = "HIGH_RISK"
-
-
-class LedgerEntry(NamedTuple):
-    entry_date: dt.date
-    kind: EntryKind
-    # Positive: what was invoiced, or paid.
-    amount: Decimal
-    due_date: dt.date | None = None
-    # The invoice number an invoice has or a payment names; "" when none.
-    reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +207,11 @@ def credit_measures(
     """DSO, overdue share and average days late of one account's entries up to `as_of`,
     all over the same period (see the module's note)."""
     kept = [entry for entry in entries if entry.entry_date <= as_of]
+    if not OPENING_KINDS.isdisjoint({entry.kind for entry in kept}):
+        # Each opening balance as what it adds to the entries before it (analytics/
+        # opening_balances.py): what is owed is the books' balance whatever ledgers are
+        # loaded. (Only then: scoring ledgers without one costs what it did.)
+        kept = list(with_openings_counted(kept))
     invoices = [entry for entry in kept if entry.kind is EntryKind.INVOICE]
     window_start = dso_window_start((entry.entry_date for entry in invoices), as_of)
     window_days = (as_of - window_start).days

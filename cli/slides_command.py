@@ -87,6 +87,7 @@ def slides(
     from cli.slides.client import DeckError, in_process_client, remote_client
     from cli.slides.queries import fetch_deck
     from cli.slides.words import shipped_languages, speaks_english, words_for
+    from settings import SettingsError
 
     settings = settings_or_exit()
     today = settings.today()
@@ -133,7 +134,9 @@ def slides(
             if url is not None
             else run_on_database(settings, local, create=False)
         )
-    except DeckError as exc:
+    except (DeckError, SettingsError) as exc:
+        # A setting the app refuses is one line, as every setting is (the in-process app
+        # takes the server's settings).
         raise fail(str(exc)) from None
     if internal:
         deck = dataclasses.replace(deck, internal=True)

@@ -47,7 +47,7 @@ from server.page_requests import asks_for_page
 from server.pages import GraphiQLPage, page_routes
 from server.persisted_queries import PersistedQueriesGraphQL
 from server.rate_limits import Admitted, RateLimiter
-from settings import Settings
+from settings import Settings, SettingsError
 from settings.origins import keyless_refusal
 from store.engine import create_serving_engine
 from store.running import shielded
@@ -165,7 +165,7 @@ def create_app(
     scope for a customer's deck built in process (cli/slides). Query and rate limits come with
     the settings."""
     if not require_keys and (refusal := keyless_refusal(settings.cors_origins)):
-        raise ValueError(refusal)
+        raise SettingsError(refusal)
     # Strawberry's view parses each request's Content-Type: once per distinct header instead.
     internals.install_content_type_parser(parse_content_type_once)
     schema = build_schema(

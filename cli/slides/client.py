@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -119,7 +119,12 @@ async def in_process_client(
     from store.scope import INTERNAL
 
     scope = INTERNAL if account_id is None else await account_scope(engine, account_id=account_id)
-    app = create_app(settings=settings, engine=engine, require_keys=False, keyless_scope=scope)
+    # This app answers only the httpx client below, never a browser: cross-origin headers
+    # mean nothing to it. Without them the server's own PROFILING_CORS_ORIGINS (`*` is
+    # ordinary with keys) does not meet the refusal of `*` that is meant for an app serving
+    # browsers without keys (`serve --no-auth`).
+    in_process = replace(settings, cors_origins=())
+    app = create_app(settings=in_process, engine=engine, require_keys=False, keyless_scope=scope)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
         transport=transport, base_url="http://profiling.local", timeout=TIMEOUT_SECONDS

@@ -76,13 +76,15 @@ def _app() -> typer.Typer:
 APP = _app()
 
 
-async def run_slides(database_url: str, *arguments: str) -> Result:
+async def run_slides(
+    database_url: str, *arguments: str, env: dict[str, str] | None = None
+) -> Result:
     """The command in a thread of its own: it runs its own event loop, as from a shell."""
     return await asyncio.to_thread(
         CliRunner().invoke,
         APP,
         ["slides", *arguments],
-        env={"DATABASE_URL": database_url, "PROFILING_TODAY": TODAY},
+        env={"DATABASE_URL": database_url, "PROFILING_TODAY": TODAY, **(env or {})},
     )
 
 
@@ -751,6 +753,24 @@ async def test_errors_are_one_line_and_write_nothing(
     assert errors[0].startswith(message), result.stderr
     assert result.stderr.splitlines()[-1] == errors[0]
     assert _names(out) == []
+
+
+@pytest.mark.parametrize("internal", [False, True], ids=["customer", "internal"])
+async def test_a_deck_is_built_in_process_under_cors_any_origin(
+    world: AsyncEngine, database_url: str, out: Path, internal: bool
+) -> None:
+    """`*` is an ordinary setting of a server with keys; the in-process app serves no
+    browser, so the refusal of `*` without keys (`serve --no-auth`) is not its own."""
+    output = out / "deck.pptx"
+    which = ["--internal"] if internal else []
+    result = await run_slides(
+        database_url, "--account", "R1", "--month", "2023-04", *which, "-o", str(output),
+        env={"PROFILING_CORS_ORIGINS": "*"},
+    )  # fmt: skip
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Wrote {output}: 6 slides for"), result.stdout
+    assert _names(out) == ["deck.pptx"]
 
 
 async def test_an_error_leaves_an_earlier_deck_as_it_was(

@@ -151,7 +151,8 @@ class LedgerValidator:
             if not isinstance(account, str):
                 return [] if account is None else [account.reason]
             self._balance_account = account
-        self._balances.take(which, line, amount, day)
+        in_side_column = row.get("debit") is not None or row.get("credit") is not None
+        self._balances.take(which, line, amount, day, in_side_column=in_side_column)
         return []
 
     def check(self, line: int, row: Row) -> list[str]:

@@ -3,20 +3,21 @@
 The `Opening Balance` line is what the customer owed (a debit) or had paid in advance (a
 credit) on the first day of the ledger's period: the title's period (`1-Apr-2025 to
 30-Jun-2025`), else the line's own date, else the first entry's. It is stored as an entry of
-its own (`analytics.credit.EntryKind.OPENING_DUE` or `OPENING_ADVANCE`), so that it is in
-what is owed and in credit risk but never counted as an invoice or a payment.
+its own (`analytics.credit.EntryKind.OPENING_DUE` or `OPENING_ADVANCE`; a zero one too: it
+says nothing was owed), so that it is in what is owed and in credit risk but never counted as
+an invoice or a payment. One is kept per account and day: a reload replaces it.
 
-An opening balance stands for the entries before it. So it is used only while no entry of
-the party is stored before its date: when one is (the ledger of the next period, after this
-one), it is checked against those entries' balance, the load says whether they agree, and it
-is not stored; and an opening balance stored by an earlier load is removed when the load
-brings entries dated before it (the ledger of an earlier period). Reloads stay idempotent:
-the opening entry is known by its party and date like any other.
+An opening balance is the books' balance on its day, and counts for what the entries loaded
+before it do not give (`analytics.opening_balances`): nothing when the ledger of the period
+before it is loaded and agrees, all of it when none is. Ledgers may be loaded in any order,
+with gaps and overlaps: the balances are the same. The load says, for its own opening
+balance and every one stored after its first entry, whether the entries before it agree.
 
-The `Closing Balance` line is checked against the file's entries and opening balance; Tally
-writes it on the other side of the balance, so that the columns' totals agree, and another
-export may write it on its own side: either agrees, a different amount is reported in one
-line (the load goes on: the entries are what they are).
+The `Closing Balance` line is checked against the file's entries and opening balance, amount
+and side: written in a Debit or Credit column it is on the other side of the balance, as
+Tally writes it so that the columns' totals agree (a debit balance under Credit); with its
+own mark (`Dr`/`Cr`, a side column, a sign) it is on its own side. A different balance is
+reported in one line (the load goes on: the entries are what they are).
 """
 
 from __future__ import annotations
@@ -26,18 +27,24 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.credit import OWED_KINDS, EntryKind
 from analytics.export_amounts import Amount, Side
 from analytics.export_columns import normalize
+from analytics.ledger_kinds import OPENING_KINDS, EntryKind, LedgerEntry, signed
+from analytics.money import money
+from analytics.opening_balances import balance_before
 from analytics.report_period import period_start
+from store.ingest.kinds.exports import Occurrences
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
 from store.tables import LEDGER_TABLE
 
-OPENING_KINDS = frozenset((EntryKind.OPENING_DUE, EntryKind.OPENING_ADVANCE))
+_OTHER_SIDE = {
+    EntryKind.OPENING_DUE: EntryKind.OPENING_ADVANCE,
+    EntryKind.OPENING_ADVANCE: EntryKind.OPENING_DUE,
+}
 _OPENING = frozenset(
     normalize(text)
     for text in ("opening balance", "opening bal", "op bal", "brought forward", "b/f", "b/d")
@@ -66,11 +73,6 @@ def balance_line(row: Row) -> str | None:
     return None
 
 
-def signed(kind: EntryKind, amount: Decimal) -> Decimal:
-    """What an entry adds to what is owed."""
-    return amount if kind in OWED_KINDS else -amount
-
-
 def shown_balance(balance: Decimal) -> str:
     side = "Cr" if balance < 0 else "Dr"
     return f"{abs(balance):,.2f} {side}"
@@ -81,6 +83,8 @@ class _Line:
     line: int
     amount: Amount
     day: dt.date | None
+    # Its side from a Debit or Credit column, not from its own mark (Dr/Cr, a sign).
+    in_side_column: bool = False
 
 
 class LedgerBalances:
@@ -91,8 +95,16 @@ class LedgerBalances:
         self.opening: _Line | None = None
         self.closing: _Line | None = None
 
-    def take(self, kind: str, line: int, amount: Amount, day: dt.date | None) -> None:
-        taken = _Line(line, amount, day)
+    def take(
+        self,
+        kind: str,
+        line: int,
+        amount: Amount,
+        day: dt.date | None,
+        *,
+        in_side_column: bool = False,
+    ) -> None:
+        taken = _Line(line, amount, day, in_side_column)
         if kind == "opening":
             self.opening = taken
         else:
@@ -101,50 +113,72 @@ class LedgerBalances:
     def opening_of(
         self, first_day: dt.date | None
     ) -> tuple[dt.date, EntryKind, Decimal] | str | None:
-        """The opening balance as an entry (date, kind, positive amount); a note saying why
-        it is not one; or None when the ledger has no opening balance (or a zero one)."""
+        """The opening balance as an entry (date, kind, positive amount; a zero one says
+        nothing was owed); a note saying why it is not one; or None without one."""
         opening = self.opening
-        if opening is None or opening.amount.value == 0:
+        if opening is None:
             return None
+        value = opening.amount.value
         day = self._period_start or opening.day or first_day
         if day is None:
+            if value == 0:
+                return None
             return (
                 f"Opening balance on line {opening.line} not loaded: neither the title's "
                 f"period, the line nor an entry gives its date"
             )
-        value = opening.amount.value
         credit = opening.amount.side is Side.CREDIT or (opening.amount.side is None and value < 0)
         kind = EntryKind.OPENING_ADVANCE if credit else EntryKind.OPENING_DUE
         return day, kind, abs(value)
 
     def closing_note(self, entries: Sequence[tuple[EntryKind, Decimal]]) -> str | None:
         """Whether the closing balance line agrees with the file's entries (opening balance
-        included), in one line; None without a closing balance line."""
+        included), amount and side, in one line; None without a closing balance line."""
         closing = self.closing
         if closing is None:
             return None
         balance = sum((signed(kind, amount) for kind, amount in entries), Decimal(0))
-        written = abs(closing.amount.value)
-        if abs(balance) == written:
+        written = _stated_balance(closing)
+        if balance == written:
             return f"Closing balance {shown_balance(balance)} agrees with the entries loaded"
+        where = ""
+        if closing.in_side_column and written != 0:
+            column = "Credit" if written > 0 else "Debit"
+            where = f" (written under {column}, the other side, as Tally writes it)"
         return (
-            f"Closing balance on line {closing.line} is {written:,.2f} but the entries loaded "
-            f"(with the opening balance) give {shown_balance(balance)}: some of the file's "
-            f"lines are not entries, or the file is not the whole period"
+            f"Closing balance on line {closing.line} is {shown_balance(written)}{where} but "
+            f"the entries loaded (with the opening balance) give {shown_balance(balance)}: "
+            f"some of the file's lines are not entries, the file is not the whole period, or "
+            f"its debits and credits are swapped"
         )
 
 
-class OpeningCheck:
-    """The `before` work of a ledger load with opening balances: drops an opening balance
-    that entries stored before its date stand for (saying whether they agree), and removes
-    stored opening balances that the file's entries come before."""
+def _stated_balance(closing: _Line) -> Decimal:
+    """The balance a closing line states, positive when the customer owes."""
+    value = abs(closing.amount.value)
+    side = closing.amount.side
+    if side is None:
+        return closing.amount.value
+    owed = side is Side.DEBIT
+    if closing.in_side_column:
+        # Tally balances the columns: a debit balance is written under Credit.
+        owed = not owed
+    return value if owed else -value
 
-    def __init__(
-        self,
-        kept: list[tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]],
-        moved: dict[str, str],
-        then: Before | None,
-    ) -> None:
+
+# customer, date, kind, reference, amount, due date (as store/ingest/kinds/ledger.py keeps)
+_Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
+# date, kind, reference, place: an entry's key within its account
+_Key = tuple[dt.date, str, str, int]
+
+
+class OpeningCheck:
+    """The `before` work of a ledger load with an opening balance: removes a stored opening
+    balance of the other side on the same day (the file's replaces it), and says what each
+    opening balance the load touches adds to the entries before it. Two statements, whatever
+    the number of parties and entries."""
+
+    def __init__(self, kept: Sequence[_Kept], moved: dict[str, str], then: Before | None) -> None:
         self._kept = kept
         self._moved = moved
         self._then = then
@@ -153,55 +187,97 @@ class OpeningCheck:
         self, connection: AsyncConnection, progress: IngestProgress
     ) -> Sequence[str]:
         notes = list(await self._then(connection, progress)) if self._then is not None else []
+        # After the moves (`then`): an entry kept under a moved account is written under its
+        # target.
+        mine = [(self._moved.get(kept[0], kept[0]), *kept[1:]) for kept in self._kept]
+        openings = [kept for kept in mine if kept[2] in OPENING_KINDS]
+        if not openings:
+            return notes
+        await connection.execute(
+            delete(LEDGER_TABLE).where(
+                or_(
+                    *(
+                        and_(
+                            _ledger.account_id == account,
+                            _ledger.entry_date == day,
+                            _ledger.kind == _OTHER_SIDE[kind].value,
+                        )
+                        for account, day, kind, *_rest in openings
+                    )
+                )
+            )
+        )
+        accounts = sorted({kept[0] for kept in openings})
+        stored = await connection.execute(
+            select(
+                _ledger.account_id,
+                _ledger.entry_date,
+                _ledger.kind,
+                _ledger.reference,
+                _ledger.line,
+                _ledger.amount,
+            ).where(_ledger.account_id.in_(accounts))
+        )
+        # Each account's ledger as it will be after this load: the file's entries in the
+        # places they take (numbered as the write numbers them).
+        ledgers: dict[str, dict[_Key, LedgerEntry]] = {account: {} for account in accounts}
+        for account, day, kind, reference, line, amount in stored:
+            ledgers[account][(day, kind, reference, line)] = LedgerEntry(
+                day, EntryKind(kind), amount
+            )
+        occurrences = Occurrences()
         firsts: dict[str, dt.date] = {}
-        for customer, day, _kind, _reference, _amount, _due in self._kept:
-            account = self._moved.get(customer, customer)
-            if account not in firsts or day < firsts[account]:
-                firsts[account] = day
-        for account, first in firsts.items():
-            removed = await connection.execute(
-                delete(LEDGER_TABLE).where(
-                    _ledger.account_id == account,
-                    _ledger.kind.in_([kind.value for kind in OPENING_KINDS]),
-                    _ledger.entry_date > first,
-                )
-            )
-            if removed.rowcount:
-                notes.append(
-                    f"Removed {removed.rowcount} opening balance of {account} loaded before: "
-                    f"this file's entries from {first} come before it"
-                )
-        for index in reversed(range(len(self._kept))):
-            customer, day, kind, _reference, amount, _due = self._kept[index]
-            if kind not in OPENING_KINDS:
+        for account, day, kind, reference, amount, _due in mine:
+            if account not in ledgers:
                 continue
-            account = self._moved.get(customer, customer)
-            rows = await connection.execute(
-                select(_ledger.kind, _ledger.amount).where(
-                    _ledger.account_id == account, _ledger.entry_date < day
-                )
+            line = occurrences.next((account, day, kind, reference))
+            ledgers[account][(day, kind.value, reference, line)] = LedgerEntry(
+                day, kind, money(amount)
             )
-            stored = [(EntryKind(found_kind), found) for found_kind, found in rows]
-            if not stored:
-                owed = "owed by the customer" if kind is EntryKind.OPENING_DUE else "an advance"
-                notes.append(
-                    f"Opening balance {amount:,.2f} ({owed}) loaded as of {day}: in what is "
-                    f"owed and in credit risk, not an invoice or a payment"
+            firsts[account] = min(day, firsts.get(account, day))
+        file_openings = {(kept[0], kept[1]) for kept in openings}
+        for account in accounts:
+            entries = list(ledgers[account].values())
+            # The file's own opening balance and those after its first entry: the others
+            # have no entry of this load before them.
+            touched = sorted(
+                (e for e in entries if e.kind in OPENING_KINDS and e.entry_date >= firsts[account]),
+                key=lambda e: e.entry_date,
+            )
+            for entry in touched:
+                note = _opening_note(
+                    account, entry, entries, ours=(account, entry.entry_date) in file_openings
                 )
-                continue
-            del self._kept[index]
-            earlier = sum((signed(k, a) for k, a in stored), Decimal(0))
-            mine = signed(kind, amount)
-            if earlier == mine:
-                notes.append(
-                    f"Opening balance of {account} on {day} ({shown_balance(mine)}) agrees "
-                    f"with the {len(stored)} entries loaded before it: not stored again"
-                )
-            else:
-                notes.append(
-                    f"Opening balance of {account} on {day} is {shown_balance(mine)} but the "
-                    f"{len(stored)} entries loaded before it give {shown_balance(earlier)}: "
-                    f"not stored (those entries stand for it); load the missing ledger or "
-                    f"correct it"
-                )
+                if note is not None:
+                    notes.append(note)
         return notes
+
+
+def _opening_note(
+    account: str, opening: LedgerEntry, entries: Sequence[LedgerEntry], *, ours: bool
+) -> str | None:
+    """What the load says of one opening balance: what it adds to the entries before it."""
+    day = opening.entry_date
+    before = [entry for entry in entries if entry.entry_date < day]
+    mine = signed(opening.kind, opening.amount)
+    if not before:
+        if not ours or mine == 0:
+            return None
+        owed = "owed by the customer" if mine > 0 else "an advance"
+        return (
+            f"Opening balance {abs(mine):,.2f} ({owed}) loaded as of {day}: in what is owed "
+            f"and in credit risk, not an invoice or a payment"
+        )
+    earlier = balance_before(before, day)
+    which = "" if ours else " loaded before"
+    if earlier == mine:
+        return (
+            f"Opening balance of {account} on {day}{which} ({shown_balance(mine)}) agrees with "
+            f"the {len(before)} entries loaded before it: it adds nothing to them"
+        )
+    return (
+        f"Opening balance of {account} on {day}{which} is {shown_balance(mine)} but the "
+        f"{len(before)} entries loaded before it give {shown_balance(earlier)}: it counts for "
+        f"the difference, {shown_balance(mine - earlier)} (a ledger between them is not "
+        f"loaded, or the ledgers disagree)"
+    )
