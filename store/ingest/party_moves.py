@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.counts import counted
 from store.ingest.progress import IngestProgress
 from store.ingest.report import shown
 from store.tables import (
@@ -280,11 +281,10 @@ class PartyMoves:
         if len(pairs) > _NAMED_PAIRS:
             named += f" and {len(pairs) - _NAMED_PAIRS:,} more"
         count = len(pairs)
-        accounts = "account" if count == 1 else "accounts"
         notes = [
-            f"Moved {sales.moved:,} sale lines and {entries.moved:,} ledger entries of "
-            f"{count:,} {accounts} created for parties by earlier loads to the accounts the "
-            f"parties now link to ({named})"
+            f"Moved {_lines(sales.moved, entries.moved)} of "
+            f"{counted(count, 'account', 'accounts')} created for parties by earlier loads to "
+            f"the accounts the parties now link to ({named})"
         ]
         dropped = sales.dropped + entries.dropped
         if dropped:
@@ -319,4 +319,7 @@ def _listed(accounts: Sequence[str]) -> str:
 
 
 def _lines(sales: int, entries: int) -> str:
-    return f"{sales:,} sale lines and {entries:,} ledger entries"
+    return (
+        f"{counted(sales, 'sale line', 'sale lines')} and "
+        f"{counted(entries, 'ledger entry', 'ledger entries')}"
+    )

@@ -29,6 +29,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.counts import counted
 from analytics.credit import OWED_KINDS, EntryKind
 from analytics.export_amounts import Amount, Side
 from analytics.export_columns import normalize
@@ -168,7 +169,8 @@ class OpeningCheck:
             )
             if removed.rowcount:
                 notes.append(
-                    f"Removed {removed.rowcount} opening balance of {account} loaded before: "
+                    f"Removed {counted(removed.rowcount, 'opening balance', 'opening balances')} "
+                    f"of {account} loaded before: "
                     f"this file's entries from {first} come before it"
                 )
         for index in reversed(range(len(self._kept))):
@@ -195,12 +197,14 @@ class OpeningCheck:
             if earlier == mine:
                 notes.append(
                     f"Opening balance of {account} on {day} ({shown_balance(mine)}) agrees "
-                    f"with the {len(stored)} entries loaded before it: not stored again"
+                    f"with the {counted(len(stored), 'entry', 'entries')} loaded before it: not "
+                    f"stored again"
                 )
             else:
                 notes.append(
                     f"Opening balance of {account} on {day} is {shown_balance(mine)} but the "
-                    f"{len(stored)} entries loaded before it give {shown_balance(earlier)}: "
+                    f"{counted(len(stored), 'entry', 'entries')} loaded before it give "
+                    f"{shown_balance(earlier)}: "
                     f"not stored (those entries stand for it); load the missing ledger or "
                     f"correct it"
                 )

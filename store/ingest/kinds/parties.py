@@ -33,6 +33,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.counts import counted
 from analytics.export_columns import words
 from analytics.party_names import party_key
 from store.ingest.account_mapping import AccountMapping
@@ -382,7 +383,7 @@ class Parties:
         notes = [
             f"Parties: {linked:,} linked to existing accounts"
             + (f" ({how})" if how else "")
-            + (f", {new:,} new account{'' if new == 1 else 's'}" if new else ", no new account")
+            + (f", {counted(new, 'new account', 'new accounts')}" if new else ", no new account")
         ]
         if self._by_name:
             notes.append(short_list(self._by_name, "Linked by name", "parties linked by name"))
