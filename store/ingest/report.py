@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from analytics.counts import counted
 from analytics.export_text import unprintable
+from analytics.name_lists import first_and_more
 from store.ingest.kind import IngestKind
 from store.ingest.plan import RowChanges
 
@@ -29,8 +30,8 @@ def shown(name: str) -> str:
 def short_list(names: Sequence[str], label: str, counted: str) -> str:
     """`label: a, b` for a few names; `1,234 counted, e.g. a, b, c` for many."""
     if len(names) <= LISTED_NAMES:
-        return f"{label}: {', '.join(shown(name) for name in names)}"
-    examples = ", ".join(shown(name) for name in names[:EXAMPLE_NAMES])
+        return f"{label}: {first_and_more(names, LISTED_NAMES, shown)}"
+    examples = first_and_more(names[:EXAMPLE_NAMES], EXAMPLE_NAMES, shown)
     return f"{len(names):,} {counted}, e.g. {examples}"
 
 

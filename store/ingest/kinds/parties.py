@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.export_columns import words
+from analytics.name_lists import first_and_more
 from analytics.party_names import party_key
 from store.ingest.account_mapping import AccountMapping
 from store.ingest.errors import FileRejected, RowProblem
@@ -286,10 +287,7 @@ class Parties:
     def _ambiguous(
         self, customer: str, name: str, candidates: Sequence[str], which: str
     ) -> Refused:
-        listed = ", ".join(repr(account) for account in sorted(candidates)[:_LISTED_CANDIDATES])
-        more = len(candidates) - _LISTED_CANDIDATES
-        if more > 0:
-            listed += f" and {more} more"
+        listed = first_and_more(sorted(candidates), _LISTED_CANDIDATES, repr)
         party = repr(customer) if name == customer else f"{customer!r} (named {name!r})"
         return Refused(
             f"party {party} has the name of {len(candidates)} accounts{which} of app "
