@@ -72,6 +72,10 @@ QUALIFIERS = frozenset(
 )
 _BANK = "bank"
 _NUMBERS = re.compile(r"[0-9]+")
+# Tally Prime writes the side before the other account of an entry: `To Sales Account` on a
+# debit, `By Cash` on a credit. A ledger's name never starts so, and a customer's keeps a
+# word of its own after it (`By The Way Cafe`).
+_SIDE_WORD = re.compile(r"^\s*(?:to|by)\s+", re.IGNORECASE)
 
 
 def _cells(line: Sequence[str]) -> list[str]:
@@ -124,8 +128,9 @@ def is_day_book(lines: Sequence[Sequence[str]]) -> bool:
 @lru_cache(maxsize=4096)
 def is_contra_ledger(name: str) -> bool:
     """Whether a ledger's name is that of a sales, purchase, cash, bank, duty or round-off
-    ledger (the other side of a customer's entries), not a customer's."""
-    named = [word for word in words(_NUMBERS.sub(" ", name)) if word]
+    ledger (the other side of a customer's entries), not a customer's, with or without
+    Tally Prime's side word (`To Sales Account`, `By Cash`)."""
+    named = [word for word in words(_NUMBERS.sub(" ", _SIDE_WORD.sub("", name))) if word]
     if _BANK in named:
         return True
     return (

@@ -7,6 +7,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from analytics.counts import counted
+
 METHODOLOGY = (
     "Each benchmark describes one predeclared cohort: the accounts of one sector with a value "
     "of one metric in one calendar month. Percentiles (p25, p50, p75, p90) use linear "
@@ -63,10 +65,6 @@ def month_label(month: dt.date) -> str:
     return f"{month:%B %Y}"
 
 
-def _counted(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def summarize(
     *,
     month: dt.date,
@@ -82,8 +80,9 @@ def summarize(
     sectors = sorted({item.sector for item in current})
     metrics = sorted({item.metric for item in current})
     lines = [
-        f"{month_label(month)}: {_counted(len(sectors), 'sector')} and "
-        f"{_counted(len(metrics), 'metric')} had at least {minimum} contributing accounts."
+        f"{month_label(month)}: {counted(len(sectors), 'sector', 'sectors')} and "
+        f"{counted(len(metrics), 'metric', 'metrics')} had at least {minimum} contributing "
+        "accounts."
     ]
     # Only informative medians are ever cited: a sentence built on noise would tell a story
     # the data does not.
@@ -146,7 +145,7 @@ def _changes(
         lines.append(f"{item.sector}, {item.metric.replace('_', ' ')}: median {now}, {since}.")
     if others := len(compared) - len(cited):
         lines.append(
-            f"{_counted(others, 'other sector median')} changed less since "
+            f"{counted(others, 'other sector median', 'other sector medians')} changed less since "
             f"{month_label(previous_month)} (each sector's benchmarks give its figures)."
         )
     return lines

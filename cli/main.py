@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, TypeVar
 
 import typer
 
+from analytics.counts import counted
 from cli.common import (
     check_can_listen,
     check_standby_urls,
@@ -96,13 +97,16 @@ async def fill_demo(
             except KeptOptionsConflict as exc:  # the demo's apps' kept segment options
                 raise fail(str(exc)) from None
         contents = (
-            f"{summary.apps} apps, {summary.industries} industries, "
-            f"{summary.accounts:,} accounts, {summary.companies:,} companies, "
-            f"{summary.contracts:,} contracts, {summary.metric_values:,} metric values"
+            f"{counted(summary.apps, 'app', 'apps')}, "
+            f"{counted(summary.industries, 'industry', 'industries')}, "
+            f"{counted(summary.accounts, 'account', 'accounts')}, "
+            f"{counted(summary.companies, 'company', 'companies')}, "
+            f"{counted(summary.contracts, 'contract', 'contracts')}, "
+            f"{counted(summary.metric_values, 'metric value', 'metric values')}"
         )
         if already:
             added = await demo_rows_held(engine) - before
-            what = "nothing added" if added <= 0 else f"{added:,} rows added"
+            what = "nothing added" if added <= 0 else f"{counted(added, 'row', 'rows')} added"
             say(f"Demo data was loaded already ({contents}): {what}")
         else:
             say(f"Demo data loaded: {contents}")
@@ -213,7 +217,8 @@ def serve(
     say(f"Serving GraphQL on http://{host}:{port}/graphql")
     if settings.standbys.urls:
         say(
-            f"Reads on {len(settings.standbys.urls)} standby(s) of DATABASE_READ_URL while they "
+            f"Reads on {counted(len(settings.standbys.urls), 'standby', 'standbys')} of "
+            f"DATABASE_READ_URL while they "
             f"keep within {settings.standbys.max_lag:g} s of the primary"
         )
     # Each worker imports the factory and builds its own app and engine.
@@ -401,8 +406,9 @@ def publish(
         raise fail(str(exc)) from None
     action = "Published" if result.revision == 1 else f"Revised (revision {result.revision})"
     print(
-        f"{action} {result.month:%Y-%m}: {result.values:,} values in {result.cohorts} cohorts, "
-        f"{result.publishable} publishable across {result.sectors} sectors"
+        f"{action} {result.month:%Y-%m}: {counted(result.values, 'value', 'values')} in "
+        f"{counted(result.cohorts, 'cohort', 'cohorts')}, {result.publishable:,} publishable "
+        f"across {counted(result.sectors, 'sector', 'sectors')}"
     )
     if result.precision is not None:
         from rich.console import Console

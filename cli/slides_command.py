@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from analytics.counts import counted
+
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -147,6 +149,6 @@ def slides(
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
     marked = " (internal: do not share)" if deck.not_for_the_customer else ""
     typer.echo(
-        f"Wrote {output}: {len(presentation.slides)} slides for {deck.name} "
+        f"Wrote {output}: {counted(len(presentation.slides), 'slide', 'slides')} for {deck.name} "
         f"({deck.account_id}), {deck.month:%Y-%m}{marked}"
     )

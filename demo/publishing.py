@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.counts import counted
 from demo.calendar import MonthWindow
 from demo.catalog import APPS
 from store.ingest.progress import IngestProgress, NoProgress
@@ -37,7 +38,7 @@ class DemoPublication:
                 f"Every demo month ({months[0]:%Y-%m} to {months[-1]:%Y-%m}) is published already"
             )
         first, last, count = self.published[0], self.published[-1], len(self.published)
-        text = f"Published {count} demo month{'s' if count > 1 else ''}: {first:%Y-%m}"
+        text = f"Published {counted(count, 'demo month', 'demo months')}: {first:%Y-%m}"
         if count > 1:
             text += f" to {last:%Y-%m}"
         if self.already_published:

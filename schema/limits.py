@@ -64,6 +64,7 @@ from graphql import (
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from analytics.name_lists import first_and_more
 from resolvers.error_codes import ErrorCode
 from settings import QueryLimits
 
@@ -424,14 +425,6 @@ class Breach:
 _NAMED_LISTS = 8
 
 
-def _lists_to_page(measure: _Measure) -> str:
-    paths = list(measure.multiplying)
-    named = ", ".join(paths[:_NAMED_LISTS])
-    if len(paths) > _NAMED_LISTS:
-        named += f" and {len(paths) - _NAMED_LISTS:,} more"
-    return named
-
-
 def _breaches(measure: _Measure, limits: QueryLimits) -> list[Breach]:
     found = []
     if measure.depth > limits.max_depth:
@@ -445,9 +438,10 @@ def _breaches(measure: _Measure, limits: QueryLimits) -> list[Breach]:
         # most companies of any account, say): only internal keys are told the figure.
         shared = f"its estimated cost is over the limit of {limits.max_cost:,} rows"
         if measure.multiplying:
+            paths = first_and_more(list(measure.multiplying), _NAMED_LISTS)
             shared += (
-                f"; its lists multiply the rows: {_lists_to_page(measure)}. Ask for smaller "
-                "pages (first) or fewer nested lists at once"
+                f"; its lists multiply the rows: {paths}. Ask for smaller pages (first) or "
+                "fewer nested lists at once"
             )
         found.append(
             Breach(

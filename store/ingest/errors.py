@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from analytics.counts import counted
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class RowProblem:
@@ -42,9 +44,9 @@ class IngestRejected(IngestError):
         self.columns = dict(columns or {})
         self.rows_read = rows_read
         count = len(self.problems)
-        rows = "row" if count == 1 else "rows"
         self.summary = (
-            f"{file_name}: {count} bad {rows} out of {rows_read}; nothing was written "
+            f"{file_name}: {counted(count, 'bad row', 'bad rows')} out of {rows_read:,}; "
+            f"nothing was written "
             f"(fix the listed lines and load the file again)"
         )
         super().__init__(self.summary)

@@ -38,6 +38,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.counts import counted
+from analytics.name_lists import first_and_more
+from store.ingest.keyed_rows import rows_with_keys
 from store.ingest.progress import IngestProgress
 from store.ingest.report import shown
 from store.tables import (
@@ -198,14 +201,8 @@ async def _move_lines(
 
 async def _still_for_parties(connection: AsyncConnection, accounts: Sequence[str]) -> set[str]:
     """Those of `accounts` still recorded as created for parties."""
-    column = PARTY_ACCOUNT_TABLE.c.account_id
-    still: set[str] = set()
-    for start in range(0, len(accounts), _BATCH):
-        result = await connection.execute(
-            select(column).where(column.in_(accounts[start : start + _BATCH]))
-        )
-        still.update(result.scalars())
-    return still
+    rows = await rows_with_keys(connection, PARTY_ACCOUNT_TABLE.c.account_id, accounts)
+    return {row[0] for row in rows}
 
 
 async def _referred_to(connection: AsyncConnection, accounts: Sequence[str]) -> set[str]:
@@ -266,9 +263,10 @@ class PartyMoves:
                 )
         notes = self._notes(sales, entries, kept) if sources else []
         if real:
+            left = first_and_more(real, _NAMED_PAIRS, shown)
             notes.append(
-                f"Left {_listed(real)} where they are: accounts loads have made them real "
-                f"accounts since this load read the accounts, so they are no longer moved"
+                f"Left {left} where they are: accounts loads have made them real accounts "
+                f"since this load read the accounts, so they are no longer moved"
             )
         return notes
 
@@ -276,15 +274,12 @@ class PartyMoves:
         pairs = [
             f"{shown(source)} -> {shown(target)}" for source, target in sorted(self.moves.items())
         ]
-        named = ", ".join(pairs[:_NAMED_PAIRS])
-        if len(pairs) > _NAMED_PAIRS:
-            named += f" and {len(pairs) - _NAMED_PAIRS:,} more"
+        named = first_and_more(pairs, _NAMED_PAIRS)
         count = len(pairs)
-        accounts = "account" if count == 1 else "accounts"
         notes = [
-            f"Moved {sales.moved:,} sale lines and {entries.moved:,} ledger entries of "
-            f"{count:,} {accounts} created for parties by earlier loads to the accounts the "
-            f"parties now link to ({named})"
+            f"Moved {_lines(sales.moved, entries.moved)} of "
+            f"{counted(count, 'account', 'accounts')} created for parties by earlier loads to "
+            f"the accounts the parties now link to ({named})"
         ]
         dropped = sales.dropped + entries.dropped
         if dropped:
@@ -306,17 +301,13 @@ class PartyMoves:
             notes.append(
                 f"Kept {len(kept):,} of them, now without sales or ledger lines, because a "
                 f"company, an account metric value or an API key refers to them: "
-                f"{_listed(kept)}"
+                f"{first_and_more(kept, _NAMED_PAIRS, shown)}"
             )
         return notes
 
 
-def _listed(accounts: Sequence[str]) -> str:
-    listed = ", ".join(shown(account) for account in accounts[:_NAMED_PAIRS])
-    if len(accounts) > _NAMED_PAIRS:
-        listed += f" and {len(accounts) - _NAMED_PAIRS:,} more"
-    return listed
-
-
 def _lines(sales: int, entries: int) -> str:
-    return f"{sales:,} sale lines and {entries:,} ledger entries"
+    return (
+        f"{counted(sales, 'sale line', 'sale lines')} and "
+        f"{counted(entries, 'ledger entry', 'ledger entries')}"
+    )

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.ingest.errors import FileRejected
+from store.ingest.keyed_rows import rows_with_keys
 from store.ingest.party_lock import lock_party_accounts
 from store.ingest.party_moves import PartyMoves
 from store.ingest.plan import Values
@@ -28,23 +28,14 @@ from store.ingest.progress import IngestProgress
 from store.ingest.report import short_list
 from store.tables import ACCOUNT_TABLE
 
-# Ids per statement when the step looks accounts up.
-_ID_BATCH = 1000
 _AGAIN = "another load changed these accounts while this file was read: load the file again"
 
 
 async def _apps_of(connection: AsyncConnection, ids: Sequence[str]) -> dict[str, str]:
     """The app of each of `ids` that is an account now."""
     account = ACCOUNT_TABLE.c
-    found: dict[str, str] = {}
-    for start in range(0, len(ids), _ID_BATCH):
-        result = await connection.execute(
-            select(account.account_id, account.app_id).where(
-                account.account_id.in_(ids[start : start + _ID_BATCH])
-            )
-        )
-        found.update((row[0], row[1]) for row in result)
-    return found
+    rows = await rows_with_keys(connection, account.account_id, ids, account.app_id)
+    return {row[0]: row[1] for row in rows}
 
 
 class NewPartyAccounts:

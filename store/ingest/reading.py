@@ -27,6 +27,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+from analytics.counts import counted
 from analytics.export_text import (
     CONTROL_CHARACTERS,
     RULE_STARTS,
@@ -517,7 +518,7 @@ class TableReader:
             self.problems.append(
                 RowProblem(
                     line,
-                    f"{count} values but the header has {width} columns "
+                    f"{count} values but the header has {counted(width, 'column', 'columns')} "
                     f"(quote values that contain the delimiter)",
                 )
             )
@@ -566,7 +567,10 @@ class TableReader:
             count = len(cells)
             if count > width and any(cell and cell.strip() for cell in cells[width:]):
                 self.problems.append(
-                    RowProblem(line, f"{count} values but the header has {width} columns")
+                    RowProblem(
+                        line,
+                        f"{count} values but the header has {counted(width, 'column', 'columns')}",
+                    )
                 )
                 continue
             row = {

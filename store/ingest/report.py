@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from analytics.counts import counted
 from analytics.export_text import unprintable
+from analytics.name_lists import first_and_more
 from store.ingest.kind import IngestKind
 from store.ingest.plan import RowChanges
 
@@ -28,8 +30,8 @@ def shown(name: str) -> str:
 def short_list(names: Sequence[str], label: str, counted: str) -> str:
     """`label: a, b` for a few names; `1,234 counted, e.g. a, b, c` for many."""
     if len(names) <= LISTED_NAMES:
-        return f"{label}: {', '.join(shown(name) for name in names)}"
-    examples = ", ".join(shown(name) for name in names[:EXAMPLE_NAMES])
+        return f"{label}: {first_and_more(names, LISTED_NAMES, shown)}"
+    examples = first_and_more(names[:EXAMPLE_NAMES], EXAMPLE_NAMES, shown)
     return f"{len(names):,} {counted}, e.g. {examples}"
 
 
@@ -53,15 +55,22 @@ class IngestReport:
 
     @property
     def rows_name(self) -> str:
-        return _WRITTEN.get(self.kind, str(self.kind))
+        return _ROWS[self.kind][1]
+
+    def _rows(self, count: int) -> str:
+        """`1 sale line`, `2 sale lines`."""
+        one, many = _ROWS[self.kind]
+        return counted(count, one, many)
 
     def summary(self) -> str:
         created = "".join(
-            f", {len(names):,} new {what}" for what, names in self.created.items() if names
+            f", {counted(len(names), f'new {_ONE.get(what, what)}', f'new {what}')}"
+            for what, names in self.created.items()
+            if names
         )
         return (
-            f"{self.file_name} ({self.file_format}): {self.rows_read:,} rows read, "
-            f"{self.what_was_written()}{created}"
+            f"{self.file_name} ({self.file_format}): {counted(self.rows_read, 'row', 'rows')} "
+            f"read, {self.what_was_written()}{created}"
         )
 
     def what_was_written(self) -> str:
@@ -70,14 +79,14 @@ class IngestReport:
         unchanged`."""
         changes = self.changes
         if changes is None:
-            return f"{self.rows_written:,} {self.rows_name} written"
+            return f"{self._rows(self.rows_written)} written"
         # Counted when written: the plan's count may include rows its `before` work dropped.
         written = changes.new + changes.changed
         if changes.unchanged == 0:
-            return f"{written:,} {self.rows_name} written"
+            return f"{self._rows(written)} written"
         if written == 0:
-            return f"nothing written, {changes.unchanged:,} {self.rows_name} unchanged"
-        return f"{written:,} {self.rows_name} written, {changes.unchanged:,} unchanged"
+            return f"nothing written, {self._rows(changes.unchanged)} unchanged"
+        return f"{self._rows(written)} written, {changes.unchanged:,} unchanged"
 
     def changes_line(self) -> str | None:
         """`4 sale lines: 0 new, 1 changed, 3 unchanged`, when they were counted."""
@@ -85,8 +94,8 @@ class IngestReport:
             return None
         changes = self.changes
         return (
-            f"{changes.total:,} {self.rows_name}: {changes.new:,} new, {changes.changed:,} "
-            f"changed, {changes.unchanged:,} unchanged"
+            f"{self._rows(changes.total)}: {changes.new:,} new, {changes.changed:,} changed, "
+            f"{changes.unchanged:,} unchanged"
         )
 
     def changed_examples(self, changes: RowChanges) -> str:
@@ -94,7 +103,7 @@ class IngestReport:
         invoice, KD/25-26/001, 1: amount 123456.00 -> 23456.00`."""
         named = " | ".join(shown(example) for example in changes.examples)
         if changes.changed > len(changes.examples):
-            return f"Changed {changes.changed:,} {self.rows_name}, e.g. {named}"
+            return f"Changed {self._rows(changes.changed)}, e.g. {named}"
         return f"Changed: {named}"
 
     def lines(self) -> list[str]:
@@ -115,9 +124,21 @@ class IngestReport:
         return lines
 
 
-# What a kind's rows are called where its name is not a plural noun.
-_WRITTEN = {
-    IngestKind.METRICS: "metric values",
-    IngestKind.SALES: "sale lines",
-    IngestKind.LEDGER: "ledger entries",
+# What a kind's rows are called, one and many.
+_ROWS = {
+    IngestKind.DEFINITIONS: ("definition", "definitions"),
+    IngestKind.INDUSTRIES: ("industry", "industries"),
+    IngestKind.ACCOUNTS: ("account", "accounts"),
+    IngestKind.COMPANIES: ("company", "companies"),
+    IngestKind.CONTRACTS: ("contract", "contracts"),
+    IngestKind.METRICS: ("metric value", "metric values"),
+    IngestKind.SALES: ("sale line", "sale lines"),
+    IngestKind.LEDGER: ("ledger entry", "ledger entries"),
+}
+# One of what a load creates on the side (`Created apps: ksa`), by its plural.
+_ONE = {
+    "apps": "app",
+    "industries": "industry",
+    "accounts": "account",
+    "metric definitions": "metric definition",
 }

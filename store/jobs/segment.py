@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import Select, Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.counts import counted
 from analytics.credit import assess_credit
 from analytics.quarters import Quarter
 from analytics.rfm import QuarterActivity, is_recent, monetary_values, quarterly_activity
@@ -106,15 +107,11 @@ class AppSegmentation:
     kept_options: str = ""
 
     def summary(self) -> str:
-        accounts = _plural(self.accounts_with_sales, "account")
-        quarters = _plural(self.quarters, "quarter")
+        accounts = counted(self.accounts_with_sales, "account", "accounts")
+        quarters = counted(self.quarters, "quarter", "quarters")
         credit = f"{self.accounts_with_ledger:,} with ledger entries"
         kept = f" (options kept for the app: {self.kept_options})" if self.kept_options else ""
         return f"Segments of app {self.app}: {accounts} with sales over {quarters}, {credit}{kept}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 async def all_apps(connection: AsyncConnection) -> list[str]:

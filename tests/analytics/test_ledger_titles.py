@@ -68,6 +68,8 @@ def test_a_day_book_by_its_title(lines: list[list[str]], day_book: bool) -> None
         *("Interstate Sales", "Cash", "Petty Cash", "Cash-in-Hand", "HDFC Bank"),
         *("State Bank of India", "ICICI Bank A/c 0012", "Output CGST @9%", "IGST Payable"),
         *("Round Off", "Rounding Off", "Discount Allowed", "TDS Receivable", "Freight Outward"),
+        # Tally Prime's side word before the other account of an entry.
+        *("To Sales Account", "By Cash", "by ICICI Bank", "TO Output CGST @9%", " To  Round Off"),
     ],
 )
 def test_contra_ledgers(name: str) -> None:
@@ -79,6 +81,7 @@ def test_contra_ledgers(name: str) -> None:
     [
         *("Sharma Electricals", "Gupta Sales Corporation", "Cash & Carry Mart", "C1"),
         *("00123", "Café Mocha Traders", "Sales Force India Pvt Ltd", "Patel Hardware"),
+        *("By The Way Cafe", "To Sharma Electricals", "Tobacco Sales Co", "Bytes Cash Register"),
     ],
 )
 def test_customers_are_not_contra_ledgers(name: str) -> None:
@@ -88,8 +91,23 @@ def test_customers_are_not_contra_ledgers(name: str) -> None:
 @given(
     st.lists(st.sampled_from(["Sales", "Account", "A/c", "Cash", "@", "18%", "Output", "GST"])),
     st.text(alphabet=string.ascii_lowercase, min_size=3, max_size=12),
+    st.sampled_from(["", "To ", "By "]),
 )
-def test_a_name_with_a_word_of_its_own_is_a_customer(words: list[str], own: str) -> None:
-    # Unless it is a bank's: a party whose name has a word that no contra ledger's has.
+def test_a_name_with_a_word_of_its_own_is_a_customer(words: list[str], own: str, side: str) -> None:
+    # Unless it is a bank's: a party whose name has a word that no contra ledger's has, with
+    # or without a side word before it.
     assume(own not in CONTRA_WORDS | QUALIFIERS | {"bank"})
-    assert not is_contra_ledger(" ".join([*words, own.capitalize()]))
+    assert not is_contra_ledger(side + " ".join([*words, own.capitalize()]))
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Sales", "Account", "Cash", "Bank", "@ 18%", "Output", "Sharma", "Cafe"]),
+        min_size=1,
+    ),
+    st.sampled_from(["To ", "By ", "to ", "BY  "]),
+)
+def test_the_side_word_changes_nothing(words: list[str], side: str) -> None:
+    # `To Sales Account` is the Sales Account ledger, `By Sharma` the party Sharma.
+    name = " ".join(words)
+    assert is_contra_ledger(side + name) is is_contra_ledger(name)

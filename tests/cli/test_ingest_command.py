@@ -55,8 +55,8 @@ def test_a_good_file_is_loaded_and_its_columns_shown(database: Path, tmp_path: P
     assert "Ignored columns: Notes" in result.stdout
     assert "Created apps: ksa" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == (
-        f"{path} (CSV, semicolon-separated): 1 rows read, 1 accounts written, "
-        "1 new apps, 1 new industries"
+        f"{path} (CSV, semicolon-separated): 1 row read, 1 account written, "
+        "1 new app, 1 new industry"
     )
     assert rows(database, "select account_id, app_id, industry_id from account") == [
         ("A1", "ksa", "retail")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from analytics.counts import counted
 from analytics.ledger_titles import is_contra_ledger, is_day_book, title_party
 from store.ingest.errors import FileRejected
 from store.ingest.kinds.parties import holds_ids
@@ -126,7 +127,7 @@ class ExportParty:
 
     def _contra_named(self) -> str:
         lines = sum(self._contra.values())
-        said = "1 line names such a ledger" if lines == 1 else f"{lines} lines name such ledgers"
+        said = counted(lines, "line names such a ledger", "lines name such ledgers")
         return short_list(list(self._contra), said, "ledgers of that kind")
 
     def finish(self) -> None:
@@ -166,7 +167,7 @@ class ExportParty:
             lines = sum(self._contra.values())
             named = short_list(list(self._contra), "ledgers", "ledgers")
             notes.append(
-                f"A Day Book (its title says so): skipped {lines} "
-                f"line{'' if lines == 1 else 's'} whose party is {_CONTRA} ({named})"
+                f"A Day Book (its title says so): skipped {counted(lines, 'line', 'lines')} "
+                f"whose party is {_CONTRA} ({named})"
             )
         return notes

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analytics.counts import counted
 from analytics.export_columns import words
 from settings import SegmentOptions
 from store.ingest.guessing import ROW_LABEL
@@ -26,13 +27,20 @@ class SkippedLines:
     def notes(self) -> list[str]:
         notes = []
         if self.totals:
-            notes.append(f"Skipped {self.totals} total or balance lines")
+            notes.append(
+                f"Skipped {counted(self.totals, 'total or balance line', 'total or balance lines')}"
+            )
         if self.labels:
-            notes.append(f"Skipped {self.labels} lines of column names (`Amount` under `Debit`)")
+            notes.append(
+                f"Skipped {counted(self.labels, 'line', 'lines')} of column names "
+                "(`Amount` under `Debit`)"
+            )
         if self.headings:
             notes.append(
-                f"Skipped {self.headings} heading or note lines (a customer's name over its "
-                f"lines, a footnote: text in the unnamed first column only)"
+                "Skipped "
+                + counted(self.headings, "heading or note line", "heading or note lines")
+                + " (a customer's name over its lines, a footnote: text in the unnamed first "
+                "column only)"
             )
         return notes
 

@@ -30,6 +30,7 @@ from decimal import Decimal
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.counts import counted
 from analytics.export_amounts import Amount, Side
 from analytics.export_columns import normalize
 from analytics.ledger_kinds import OPENING_KINDS, EntryKind, LedgerEntry, signed
@@ -273,11 +274,13 @@ def _opening_note(
     if earlier == mine:
         return (
             f"Opening balance of {account} on {day}{which} ({shown_balance(mine)}) agrees with "
-            f"the {len(before)} entries loaded before it: it adds nothing to them"
+            f"the {counted(len(before), 'entry', 'entries')} loaded before it: it adds nothing "
+            f"to them"
         )
     return (
         f"Opening balance of {account} on {day}{which} is {shown_balance(mine)} but the "
-        f"{len(before)} entries loaded before it give {shown_balance(earlier)}: it counts for "
+        f"{counted(len(before), 'entry', 'entries')} loaded before it give "
+        f"{shown_balance(earlier)}: it counts for "
         f"the difference, {shown_balance(mine - earlier)} (a ledger between them is not "
         f"loaded, or the ledgers disagree)"
     )

@@ -33,7 +33,9 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.counts import counted
 from analytics.export_columns import words
+from analytics.name_lists import first_and_more
 from analytics.party_names import party_key
 from store.ingest.account_mapping import AccountMapping
 from store.ingest.errors import FileRejected, RowProblem
@@ -285,10 +287,7 @@ class Parties:
     def _ambiguous(
         self, customer: str, name: str, candidates: Sequence[str], which: str
     ) -> Refused:
-        listed = ", ".join(repr(account) for account in sorted(candidates)[:_LISTED_CANDIDATES])
-        more = len(candidates) - _LISTED_CANDIDATES
-        if more > 0:
-            listed += f" and {more} more"
+        listed = first_and_more(sorted(candidates), _LISTED_CANDIDATES, repr)
         party = repr(customer) if name == customer else f"{customer!r} (named {name!r})"
         return Refused(
             f"party {party} has the name of {len(candidates)} accounts{which} of app "
@@ -382,7 +381,7 @@ class Parties:
         notes = [
             f"Parties: {linked:,} linked to existing accounts"
             + (f" ({how})" if how else "")
-            + (f", {new:,} new account{'' if new == 1 else 's'}" if new else ", no new account")
+            + (f", {counted(new, 'new account', 'new accounts')}" if new else ", no new account")
         ]
         if self._by_name:
             notes.append(short_list(self._by_name, "Linked by name", "parties linked by name"))

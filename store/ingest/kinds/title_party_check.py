@@ -10,21 +10,9 @@ says it is one, `--column customer=COLUMN` that the column names each line's cus
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from analytics.ledger_titles import is_contra_ledger
 from store.ingest.errors import FileRejected
 from store.ingest.report import short_list
-
-# Tally Prime writes the side before the other account of an entry: `To Sales Account` on a
-# debit, `By Cash` on a credit.
-_SIDE_WORD = re.compile(r"^(?:to|by)\s+", re.IGNORECASE)
-
-
-@lru_cache(maxsize=4096)
-def _is_contra_entry(name: str) -> bool:
-    return is_contra_ledger(_SIDE_WORD.sub("", name))
 
 
 class TitlePartyCheck:
@@ -46,7 +34,7 @@ class TitlePartyCheck:
         """One line's value of the party column."""
         if name is None:
             return
-        if _is_contra_entry(name):
+        if is_contra_ledger(name):
             self._contra_lines += 1
         else:
             self._others[name] = self._others.get(name, 0) + 1

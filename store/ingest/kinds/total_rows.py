@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 
+from analytics.counts import counted
 from store.ingest.kinds.exports import is_summary_text
 from store.ingest.reading import BELOW_RULE, Row
 
@@ -36,4 +37,6 @@ class TotalRows:
     def notes(self) -> list[str]:
         if not self.skipped:
             return []
-        return [f"Skipped {self.skipped} total or balance lines"]
+        return [
+            f"Skipped {counted(self.skipped, 'total or balance line', 'total or balance lines')}"
+        ]

@@ -166,3 +166,22 @@ def script_errors(driver: Any) -> list[str]:
         for entry in driver.get_log("browser")
         if entry["level"] == "SEVERE" and "status of 401" not in entry["message"]
     ]
+
+
+def placed_as_the_api_says(position: Any, comparison: dict[str, Any]) -> str:
+    """Checks that a position row of the dashboard places the customer as the API's
+    comparison does (`customerPercentile insight informative`): the rank in bold when the
+    figures are informative, else the insight's sentence that the value cannot be placed and
+    no number (a rank read off mostly noise). Answers which of the two it was."""
+    ranks = position.find_elements("css selector", ".percentile")
+    if comparison["informative"] is False:
+        assert ranks == []
+        (unplaced,) = position.find_elements("css selector", ".unplaced")
+        assert "cannot be placed" in (comparison["insight"] or "")
+        assert unplaced.text == comparison["insight"]
+        return "unplaced"
+    assert position.find_elements("css selector", ".unplaced") == []
+    (rank,) = ranks
+    assert rank.get_attribute("data-percentile") == str(comparison["customerPercentile"])
+    assert rank.text == f"percentile {comparison['customerPercentile']}"
+    return "ranked"

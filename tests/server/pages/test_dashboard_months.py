@@ -25,6 +25,7 @@ from tests.schema.segmentation_support import load, sale
 from tests.server.pages.browsing import (
     foreign,
     need_browser,
+    placed_as_the_api_says,
     requested_urls,
     screenshot,
     script_errors,
@@ -91,9 +92,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 POSITIONS = """query ($id: String!, $month: Date!, $earlier: Date!) {
   account(accountId: $id) {
     rate: comparison(metric: "reply_rate", latestWithValue: true) {
-      effectiveDate customerPercentile }
+      effectiveDate customerPercentile insight informative }
     time: comparison(metric: "response_time", latestWithValue: true) {
-      effectiveDate customerPercentile }
+      effectiveDate customerPercentile insight informative }
     tickets: comparison(metric: "tickets", latestWithValue: true) { effectiveDate }
   }
   rateBenchmark: sectorBenchmarks(metric: "reply_rate", sectors: ["media"], effectiveDate: $month) {
@@ -141,10 +142,7 @@ def test_each_metric_is_placed_in_its_latest_month_with_a_value(
         assert float(band.get_attribute("data-p90")) == benchmark["p90"]
         median = item.find_element("css selector", "line.median")
         assert float(median.get_attribute("data-p50")) == benchmark["p50"]
-        percentile = item.find_element("css selector", ".percentile")
-        assert percentile.get_attribute("data-percentile") == str(
-            data["account"][alias]["customerPercentile"]
-        )
+        assert placed_as_the_api_says(item, data["account"][alias]) == "ranked"
     # No published month has the customer's tickets: the only refusal, in the latest month.
     tickets = _position(browser, "tickets")
     assert "refused" in tickets.get_attribute("class")

@@ -34,7 +34,7 @@ async def test_employees_as_an_accounting_export_writes_them(
     )
     employees = {row[0]: row[5] for row in await table_rows(engine, "account")}
     assert employees == {"A1": 1200, "A2": 1200000, "A3": 35}
-    assert "Skipped 1 total or balance lines" in report.notes
+    assert "Skipped 1 total or balance line" in report.notes
     assert report.rows_written == 3
     companies = await load_text(
         engine,
@@ -66,7 +66,7 @@ async def test_metrics_with_export_dates_grouped_values_and_a_total(
         'Total,,,,"12,35,267.50"\n',
     )
     assert report.rows_written == 4
-    assert "Skipped 1 total or balance lines" in report.notes
+    assert "Skipped 1 total or balance line" in report.notes
     assert await _values(engine) == {
         ("A1", dt.date(2025, 4, 1)): Decimal("1234567.50"),
         ("A2", dt.date(2025, 4, 1)): Decimal("1200"),
@@ -133,7 +133,7 @@ async def test_a_metric_or_an_account_called_total_is_data(
         "Grand Total,,,,16,\n",
     )
     assert report.rows_written == 2
-    assert "Skipped 1 total or balance lines" in report.notes
+    assert "Skipped 1 total or balance line" in report.notes
     assert await _values(engine) == {
         ("A1", dt.date(2025, 4, 1)): Decimal("7"),
         ("Total", dt.date(2025, 4, 1)): Decimal("9"),

@@ -186,3 +186,57 @@ async def test_a_customer_id_column_is_not_read_as_ledger_names(
         path.write_text(text, encoding="utf-8")
         await ingest_file(engine, kind=kind, path=path)
     assert [row[0] for row in await rows_of(engine, "account")] == ["C1", "CASH"]
+
+
+async def test_an_untitled_tally_prime_ledger_loaded_as_sales_creates_no_side_word_customer(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    # Tally Prime's ledger of one customer without its title lines (exported with the
+    # report's header only): `To` and `By` before the other account say the entry's side.
+    # (The receipt is no sale: skipped by its voucher type before its party is asked.)
+    path = tmp_path / "Ledger.csv"
+    path.write_text(
+        "Date,Particulars,Vch Type,Vch No.,Debit,Credit\n"
+        ',Opening Balance,,,"12,000.00",\n'
+        '3-Apr-25,To Sales Account,Sales,KD/25-26/002,"45,600.00",\n'
+        '28-Apr-25,To Local Sales @ 18%,Sales,KD/25-26/009,"1,180.00",\n'
+        '30-May-25,By Cash,Receipt,R/007,,"40,000.00"\n'
+        ',Closing Balance,,,,"18,780.00"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(FileRejected) as caught:
+        await ingest_file(engine, kind=SALES, path=path)
+    assert str(caught.value).startswith(
+        f"{path}: line 3: 'To Sales Account' is a sales, bank, cash or tax ledger, not a "
+        "customer (2 lines name such ledgers: To Sales Account, To Local Sales @ 18%)"
+    )
+    # Loaded as a ledger without --party, the receipt's `By Cash` is no customer either.
+    with pytest.raises(FileRejected) as caught:
+        await ingest_file(engine, kind=LEDGER, path=path)
+    assert "(3 lines name such ledgers: To Sales Account, To Local Sales @ 18%, By Cash)" in (
+        str(caught.value)
+    )
+    assert await rows_of(engine, "account") == []
+    await ingest_file(engine, kind=LEDGER, path=path, party="Gupta Traders")
+    assert [row[0] for row in await rows_of(engine, "account")] == ["Gupta Traders"]
+
+
+async def test_a_day_book_skips_side_worded_contra_ledgers(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    # Tally Prime's Day Book of the same vouchers, its Particulars with the side word.
+    path = tmp_path / "DayBook.csv"
+    path.write_text(
+        "Kaveri Distributors Pvt. Ltd.\nDay Book\n1-Apr-25 to 30-Apr-25\n\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+        '3-Apr-25,Gupta Traders,Sales,KD/25-26/002,"45,600.00",\n'
+        '14-Apr-25,To Sales Account,Sales,KD/25-26/003,"2,500.00",\n'
+        '20-Apr-25,By Cash,Sales,KD/25-26/004,"1,000.00",\n',
+        encoding="utf-8",
+    )
+    report = await ingest_file(engine, kind=SALES, path=path)
+    assert (
+        "A Day Book (its title says so): skipped 2 lines whose party is a sales, bank, cash or "
+        "tax ledger, not a customer (ledgers: To Sales Account, By Cash)"
+    ) in report.notes
+    assert [row[0] for row in await rows_of(engine, "account")] == ["Gupta Traders"]

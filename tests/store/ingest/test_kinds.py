@@ -326,6 +326,6 @@ async def test_the_summary_says_what_was_done(engine: AsyncEngine, tmp_path: Pat
         engine, tmp_path, IngestKind.ACCOUNTS, "account_id\tname\tindustry\nA1\tAcme\tretail\n"
     )
     assert report.summary() == (
-        f"{tmp_path / 'accounts.csv'} (CSV, tab-separated): 1 rows read, 1 accounts written, "
-        "1 new apps, 1 new industries"
+        f"{tmp_path / 'accounts.csv'} (CSV, tab-separated): 1 row read, 1 account written, "
+        "1 new app, 1 new industry"
     )

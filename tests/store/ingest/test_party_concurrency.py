@@ -169,7 +169,7 @@ async def test_an_accounts_load_waits_for_a_sales_load_writing_meanwhile(
     assert accounts == [("R-9", None, None), ("X Traders", "retail", 40)]
     assert lines == [("R-9", 100), ("R-9", 70)]
     assert parties == []
-    assert any(note.startswith("Moved 1 sale lines") for note in report.notes), report.notes
+    assert any(note.startswith("Moved 1 sale line and") for note in report.notes), report.notes
 
 
 @pytest.mark.parametrize("kind", [SALES, IngestKind.LEDGER])

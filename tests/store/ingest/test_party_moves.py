@@ -56,11 +56,11 @@ async def test_a_moved_line_of_another_amount_under_a_held_key_is_kept_and_said(
         ("R-9", 1, Decimal("50.00")),
     ]
     assert (
-        "Moved 1 sale lines and 0 ledger entries of 1 account created for parties by earlier "
+        "Moved 1 sale line and 0 ledger entries of 1 account created for parties by earlier "
         "loads to the accounts the parties now link to (Sharma Traders -> R-9)"
     ) in report.notes
     assert (
-        "Kept 1 sale lines and 0 ledger entries whose date, invoice and place the accounts "
+        "Kept 1 sale line and 0 ledger entries whose date, invoice and place the accounts "
         "they moved to held with another amount, as other lines of that day"
     ) in report.notes
     assert not any(note.startswith("Dropped") for note in report.notes)
@@ -84,7 +84,7 @@ async def test_a_moved_line_the_account_holds_already_is_dropped_and_counted(
         ("R-9", 1, Decimal("70.00")),
     ]
     assert (
-        "Dropped 1 sale lines and 0 ledger entries of those accounts that the accounts they "
+        "Dropped 1 sale line and 0 ledger entries of those accounts that the accounts they "
         "moved to held already (same date, invoice, place and amount): nothing counts twice"
     ) in report.notes
     assert not any(note.startswith("Kept 1") for note in report.notes)
@@ -200,6 +200,10 @@ async def test_a_move_keeps_every_line_but_those_the_account_holds_already(
     assert {row[0] for row in after} <= {"T"}
     assert Counter((row[1].day, row[2], int(row[3])) for row in after) == +kept
     moved = len(first) + len(second) - len(dropped)
-    assert notes[0].startswith(f"Moved {moved} sale lines and 0 ledger entries of 2 accounts")
+
+    def sale_lines(count: int) -> str:
+        return "1 sale line" if count == 1 else f"{count} sale lines"
+
+    assert notes[0].startswith(f"Moved {sale_lines(moved)} and 0 ledger entries of 2 accounts")
     said = " ".join(notes)
-    assert (f"Dropped {len(dropped)} sale lines" in said) == bool(dropped)
+    assert (f"Dropped {sale_lines(len(dropped))} and" in said) == bool(dropped)

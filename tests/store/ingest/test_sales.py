@@ -104,7 +104,7 @@ async def test_a_title_above_the_header_is_skipped(engine: AsyncEngine, tmp_path
 
     assert report.file_format == "CSV, comma-separated, header on line 4"
     assert _lines(await rows_of(engine, "sale_line")) == EXPECTED_LINES
-    assert "Skipped 1 total or balance lines" in report.notes
+    assert "Skipped 1 total or balance line" in report.notes
     assert "Dates read day first (DD/MM/YYYY)" in report.notes
 
 

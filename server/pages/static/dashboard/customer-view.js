@@ -23,7 +23,7 @@ import {
 // The server refuses a query with more aliases than this (QueryLimits.max_aliases).
 const MAX_ALIASES = 15;
 
-const POSITION_FIELDS = "metric effectiveDate customerValue sectorP50 sectorP90 customerPercentile figureKind";
+const POSITION_FIELDS = "metric effectiveDate customerValue sectorP50 sectorP90 customerPercentile insight informative figureKind";
 const BENCHMARK_FIELDS = "sector sectorName metric effectiveDate publishable cohortSize figureKind p25 p50 p75 p90 informative accuracy { summary }";
 
 // GraphQL refuses a document with an unused fragment: it goes only with comparisons (a customer
@@ -345,6 +345,10 @@ function positionSection(account, definitions, sector, withheld) {
       );
     }
     const percentile = comparison ? comparison.customerPercentile : null;
+    // A rank read off a private release too imprecise to place the value is mostly noise (the
+    // release can say 96 of an account whose exact rank is 33): the page says what the API's
+    // insight says, that it cannot be placed, and shows no number, as the deck does.
+    const unplaced = percentile !== null && comparison.informative === false;
     const percentileRefused = withheld.refused.has(alias) && percentile === null;
     const unranked = withheld.unranked.has(alias) && percentile === null;
     return h(
@@ -360,17 +364,19 @@ function positionSection(account, definitions, sector, withheld) {
         own === null
           ? absence(byMetric.get(metric), month)
           : h("span", {}, "This customer ", h("strong", { class: "own-value" }, format(own))),
-        percentile !== null
-          ? h("span", { class: "percentile", "data-percentile": percentile }, `percentile ${percentile}`)
-          : percentileRefused
-            ? h("span", { class: "muted" }, "percentile refused: too few peers besides this account")
-            : unranked
-              ? h(
-                  "span",
-                  { class: "muted unranked" },
-                  "no percentile: these figures were published before the server kept the bounds they were drawn with, which are no longer known"
-                )
-              : null,
+        unplaced
+          ? h("span", { class: "muted unplaced", "data-insight": comparison.insight || "" }, comparison.insight || "cannot be placed: the sector's private figures are too imprecise")
+          : percentile !== null
+            ? h("span", { class: "percentile", "data-percentile": percentile }, `percentile ${percentile}`)
+            : percentileRefused
+              ? h("span", { class: "muted" }, "percentile refused: too few peers besides this account")
+              : unranked
+                ? h(
+                    "span",
+                    { class: "muted unranked" },
+                    "no percentile: these figures were published before the server kept the bounds they were drawn with, which are no longer known"
+                  )
+                : null,
         imprecision(benchmark)
       )
     );
