@@ -393,6 +393,11 @@ def test_an_app_without_sales_offers_no_quarter(browser: Any, server: Server) ->
     assert script_errors(browser) == []
 
 
+def quarter_end(quarter: str) -> dt.date:
+    year, number = int(quarter[:4]), int(quarter[6:])
+    return dt.date(year + number // 4, number % 4 * 3 + 1, 1) - dt.timedelta(days=1)
+
+
 def _quarters_between(first: str, last: str) -> list[str]:
     """'YYYY-Qn' from the quarter of `last` back to the quarter of `first`."""
 
@@ -575,6 +580,21 @@ def test_an_account_key_sees_its_own_account_only(browser: Any, server: Server) 
         ".map(p => p.dataset.value)"
     )
     assert values == [row["value"] for row in answer["data"]["account"]["metrics"]]
+    # A quarter is "so far" to the day this key's recency counts to (today: it sees only its own
+    # dates), never to the app's latest sale, which is another customer's purchase.
+    profile = server.query(
+        "account",
+        '{ account(accountId: "ACC-00002") { salesProfile { recencyAsOf quarters { quarter } } } }',
+    )["data"]["account"]["salesProfile"]
+    partial = browser.execute_script(
+        "return [...document.querySelectorAll('#rfm .partial')].map(p => p.textContent)"
+    )
+    ends = [quarter_end(q["quarter"]) for q in profile["quarters"]]
+    assert partial == [
+        f"so far: to {profile['recencyAsOf']}"
+        for end in ends
+        if end > dt.date.fromisoformat(profile["recencyAsOf"])
+    ]
     # Where the key gets private figures, the page says what they are and how far off they
     # can be, and that the percentile is read off them.
     private = (

@@ -49,7 +49,7 @@ export function accountQuery(metrics) {
     industry { industryId name }
     metrics { metricName effectiveDate value unit currency formattedValue }
     salesProfile {
-      firstPurchase lastPurchase isRecent daysSinceLastPurchase
+      firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf
       quarters { quarter orders revenue frequencySegment monetarySegment recencyDays }
     }
     creditRisk { score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding }
@@ -104,9 +104,7 @@ async function loadSector(sector, metrics) {
 // what the picker knows of the account (its industry), `showError` one line for the page.
 let latestCall = 0;
 
-// `salesUntil(app)`: the latest sale on record of an app (as the key sees it), which a quarter
-// must reach past to be complete.
-export async function showCustomer(container, { accountId, known, definitions, showError, salesUntil = () => null }) {
+export async function showCustomer(container, { accountId, known, definitions, showError }) {
   // A customer picked while another loads wins: the older answer is dropped.
   const call = ++latestCall;
   container.dataset.state = "loading";
@@ -159,7 +157,7 @@ export async function showCustomer(container, { accountId, known, definitions, s
       internalOnly: new Set([...refusedAliases(internalOnly), ...sector.internalOnly]),
       unranked: refusedAliases(unranked),
     }),
-    rfmSection(account.salesProfile, salesUntil(account.app)),
+    rfmSection(account.salesProfile),
     creditSection(account.creditRisk)
   );
   container.dataset.account = account.accountId;
@@ -446,20 +444,23 @@ function quarterEnd(name) {
   return new Date(Date.UTC(year, quarter * 3, 0)).toISOString().slice(0, 10);
 }
 
-// A quarter that ends after the latest sale on record is not over in the data: its orders and
-// revenue are so far, not the quarter's (the segments compare it with whole quarters).
-function partialMark(quarter, salesUntil) {
-  if (!salesUntil || quarterEnd(quarter.quarter) <= salesUntil) {
+// A quarter that ends after the day its recency counts to (recencyAsOf: the app's latest sale on
+// record, or today for an account key, which sees only its own dates) is not over in the data:
+// its orders and revenue are so far, not the quarter's (the segments compare it with whole
+// quarters).
+function partialMark(quarter, asOf) {
+  if (!asOf || quarterEnd(quarter.quarter) <= asOf) {
     return null;
   }
   return h(
     "span",
-    { class: "badge partial", title: "The quarter had not ended on the latest sale on record: its figures are partial." },
-    `so far: to ${salesUntil}`
+    { class: "badge partial", title: `The quarter had not ended on ${asOf}: its figures are partial.` },
+    `so far: to ${asOf}`
   );
 }
 
-function rfmSection(profile, salesUntil) {
+function rfmSection(profile) {
+  const asOf = profile ? profile.recencyAsOf : null;
   const title = h("h3", {}, "Quarterly RFM story");
   if (!profile) {
     return h("section", { class: "panel", id: "rfm" }, title, h("p", { class: "placeholder" }, "No sales ingested for this customer."));
@@ -483,7 +484,7 @@ function rfmSection(profile, salesUntil) {
         h(
           "li",
           { class: "quarter", "data-quarter": quarter.quarter },
-          h("span", { class: "quarter-name" }, quarter.quarter, partialMark(quarter, salesUntil)),
+          h("span", { class: "quarter-name" }, quarter.quarter, partialMark(quarter, asOf)),
           ...quarterSegments(quarter),
           h(
             "span",

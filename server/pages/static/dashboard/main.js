@@ -310,7 +310,6 @@ function openCustomer(accountId) {
     known: state.known.get(accountId),
     definitions: state.definitions,
     showError: errorsOf(state.generation),
-    salesUntil: (app) => (state.sales.get(app) || {}).lastSale || null,
   });
 }
 
