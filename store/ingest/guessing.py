@@ -13,6 +13,7 @@ from analytics.export_dates import BadDate, parse_export_date
 from analytics.export_reports import not_entries
 from store.ingest.columns import ColumnMatcher, ColumnSpec
 from store.ingest.errors import FileRejected
+from store.ingest.two_cell_particulars import PARTICULARS_CONTINUED
 
 # Roles that give the amount another way: debit and credit columns beat an amount column,
 # unless --column names the amount.
@@ -96,6 +97,9 @@ class GuessingMatcher(ColumnMatcher):
         self.check_required()
         if candidate is not None:
             pairs.append((SIDE_CANDIDATE, candidate))
+        continued = self._particulars_continued(columns, assigned, candidate)
+        if continued is not None:
+            pairs.append((PARTICULARS_CONTINUED, continued))
         if columns and not columns[0] and 0 not in used:
             pairs.append((ROW_LABEL, 0))
         return pairs
@@ -110,6 +114,20 @@ class GuessingMatcher(ColumnMatcher):
         if amount is None or amount + 1 >= len(columns) or (amount + 1) in assigned.values():
             return None
         return amount + 1
+
+    @staticmethod
+    def _particulars_continued(
+        columns: Sequence[str], assigned: dict[str, int], candidate: int | None
+    ) -> int | None:
+        """The unnamed column right after the customer's, when it gives no role: Tally
+        prints a ledger's Particulars over two cells (`store.ingest.two_cell_particulars`)."""
+        customer = assigned.get("customer")
+        if customer is None:
+            return None
+        after = customer + 1
+        if after >= len(columns) or columns[after] or after in assigned.values():
+            return None
+        return None if after == candidate else after
 
     def _prefer_debit_and_credit(self, assigned: dict[str, int]) -> None:
         sides = [role for role in ("debit", "credit") if role in assigned]
