@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from analytics.export_columns import ColumnGuessError, RoleSet, guess_columns, header_score
 from analytics.export_content import columns_by_content
 from analytics.export_dates import BadDate, parse_export_date
-from analytics.export_reports import not_entries
+from analytics.export_reports import balance_columns, not_entries
 from store.ingest.columns import ColumnMatcher, ColumnSpec
 from store.ingest.errors import FileRejected
 from store.ingest.two_cell_particulars import PARTICULARS_CONTINUED
@@ -63,11 +63,15 @@ class GuessingMatcher(ColumnMatcher):
         self.positions: dict[str, int] = {}
 
     def header_score(self, header: Sequence[str]) -> int:
-        """How many roles a line names if it is the header; 0 for a line holding a date,
+        """How many roles a line names if it is the header, and one more when it names a
+        role and a column of balances too (`Particulars | Closing Balance`, a group summary's
+        header: balances are never guessed as amounts, but they are column names, and the
+        file is then refused as the report of balances it is); 0 for a line holding a date,
         which is data, whatever words its other cells hold."""
         if any(_is_date(cell) for cell in header):
             return 0
-        return header_score(header, self.role_set, self.overrides)
+        score = header_score(header, self.role_set, self.overrides)
+        return score + 1 if score and balance_columns(header) else score
 
     def content_guess(self, rows: Sequence[Sequence[str]]) -> dict[str, int] | None:
         """The roles the values of a file without a header show; None unless they show every

@@ -102,3 +102,12 @@ def test_a_ledger_with_its_side_words_in_a_column_of_their_own_loads(database: P
         ("opening due", 1, 25000),
         ("payment", 2, 75000),
     ]
+
+
+def test_a_group_summary_of_sundry_debtors_is_refused_as_a_summary(database: Path) -> None:
+    path = TALLY / "sundry_debtors_summary.csv"
+    refused = run(database, "ledger", str(path))
+    assert refused.exit_code == 1
+    [line] = problems(refused)
+    assert line.startswith(f"{path}: this is a summary of totals")
+    assert "Group Summary of Sundry Debtors), not the register of vouchers: it has no date" in line
