@@ -17,6 +17,7 @@ Balance`) is one whichever cell holds its label. A named cell holding a name kee
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from functools import lru_cache
 
 # The key rows carry the unnamed column right after the customer's column under (no role is
 # named so); `join_particulars` folds it into the customer's.
@@ -25,6 +26,8 @@ PARTICULARS_CONTINUED = "_particulars_continued"
 _SIDE_WORDS = frozenset(("to", "by", "dr", "cr"))
 
 
+# A ledger repeats the same few words line after line: each is judged once.
+@lru_cache(maxsize=256)
 def is_side_word(text: str) -> bool:
     """Whether a cell holds only the side word Tally writes before an entry's account."""
     return text.strip().rstrip(".").strip().casefold() in _SIDE_WORDS
