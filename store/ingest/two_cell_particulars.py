@@ -16,6 +16,7 @@ Balance`) is one whichever cell holds its label. A named cell holding a name kee
 
 from __future__ import annotations
 
+import re
 from collections.abc import MutableMapping
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ from functools import lru_cache
 PARTICULARS_CONTINUED = "_particulars_continued"
 
 _SIDE_WORDS = frozenset(("to", "by", "dr", "cr"))
+_LEADING_SIDE_WORD = re.compile(r"^(?:to|by|dr|cr)\.?\s+", re.IGNORECASE)
 
 
 # A ledger repeats the same few words line after line: each is judged once.
@@ -31,6 +33,13 @@ _SIDE_WORDS = frozenset(("to", "by", "dr", "cr"))
 def is_side_word(text: str) -> bool:
     """Whether a cell holds only the side word Tally writes before an entry's account."""
     return text.strip().rstrip(".").strip().casefold() in _SIDE_WORDS
+
+
+def without_side_word(text: str) -> str:
+    """A one-cell Particulars without the side word before it: Tally ERP 9 prints its
+    closing balance as `By Closing Balance` (on the credit side, so that the columns'
+    totals agree), a balance line all the same."""
+    return _LEADING_SIDE_WORD.sub("", text.strip())
 
 
 def join_particulars(row: MutableMapping[str, str | None]) -> None:

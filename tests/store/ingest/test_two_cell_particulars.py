@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
+from store.ingest.kinds.ledger_balances import balance_line
 from store.ingest.two_cell_particulars import (
     PARTICULARS_CONTINUED,
     is_side_word,
@@ -122,3 +123,28 @@ def test_a_named_cell_that_is_no_side_word_is_kept(named: str, continued: str | 
         assert row == {"customer": named}
     else:
         assert row == {"customer": continued}
+
+
+@pytest.mark.parametrize("label", ["By Closing Balance", "Cr. Closing Balance"])
+async def test_a_closing_balance_after_a_side_word_in_one_cell_is_checked(
+    engine: AsyncEngine, tmp_path: Path, label: str
+) -> None:
+    """Tally ERP 9 prints `By Closing Balance` in one cell: a balance line, not an entry
+    without a date."""
+    path = tmp_path / "sharma.csv"
+    text = ONE_CELL.read_text(encoding="utf-8")
+    path.write_text(text.replace(",Closing Balance,", f",{label},"), encoding="utf-8")
+    report = await ingest_file(engine, kind=LEDGER, path=path)
+    assert CLOSING_AGREES in report.notes
+    assert await _entries(engine) == SHARMA
+
+
+@given(
+    side=st.sampled_from(["", "To ", "By ", "Dr ", "cr. ", "BY  "]),
+    label=st.sampled_from(["Opening Balance", "Closing Balance", "Op Bal", "c/f", "b/f"]),
+)
+def test_a_balance_label_is_one_after_any_side_word(side: str, label: str) -> None:
+    expected = "opening" if label in ("Opening Balance", "Op Bal", "b/f") else "closing"
+    assert balance_line({"customer": f"{side}{label}"}) == expected
+    # A party whose name starts with a side word's letters is no balance line.
+    assert balance_line({"customer": f"{side}Tobacco Traders"}) is None
