@@ -6,7 +6,8 @@ them in one line that says what they are and what to load instead.
   and without the payments. Taking it for amounts would overwrite invoices with what is
   left of them.
 - A summary (Tally's Sales Register before a month is opened: `Debit | Credit | Closing
-  Balance` per month) has totals, neither customers nor dates.
+  Balance` per month; a Group Summary of Sundry Debtors: a `Closing Balance` per party) has
+  totals or balances, and no dates.
 
 Columns of balances are never guessed as amounts (`analytics.export_columns.BALANCE_WORDS`);
 these are the files left with no amount, or no customer and date, because of it.
@@ -41,25 +42,29 @@ def not_entries(columns: Sequence[str], taken: Collection[str]) -> str | None:
     if not balances:
         return None
     has_amount = any(role in taken for role in ("amount", "debit", "credit"))
+    outstanding = any(_OUTSTANDING_WORDS & frozenset(words(column)) for column in columns)
+    if not has_amount and outstanding:
+        return (
+            f"this is a bills receivable (outstanding) report, not a list of vouchers: "
+            f"{balances[0]!r} is what each bill still owes, a balance, not the bill's "
+            f"amount, and the payments are not in it; load each party's ledger (ingest "
+            f"ledger) or the Sales Register (ingest sales) instead"
+        )
+    if "date" not in taken:
+        # Totals per month (a register's summary) or per ledger (a group summary, whose
+        # Particulars are its parties): a balance beside them, and no voucher's date.
+        lacks = "no date" if "customer" in taken else "no customer and no date"
+        return (
+            "this is a summary of totals (a Debit, a Credit and a closing Balance per month "
+            "or per ledger, as Tally's Sales Register shows before a month is opened, or its "
+            f"Group Summary of Sundry Debtors), not the register of vouchers: it has {lacks}; "
+            "open the period (or each party's ledger) to list its vouchers (date, party, "
+            "voucher number, amount) and export that"
+        )
     if not has_amount:
-        outstanding = any(_OUTSTANDING_WORDS & frozenset(words(column)) for column in columns)
-        if outstanding:
-            return (
-                f"this is a bills receivable (outstanding) report, not a list of vouchers: "
-                f"{balances[0]!r} is what each bill still owes, a balance, not the bill's "
-                f"amount, and the payments are not in it; load each party's ledger (ingest "
-                f"ledger) or the Sales Register (ingest sales) instead"
-            )
         return (
             f"{balances[0]!r} holds balances (what is owed after the entries), never an "
             f"entry's amount, and the file has no other amount column: load an export that "
             f"lists each voucher's amount, or name its column with --column amount=COLUMN"
-        )
-    if "customer" not in taken and "date" not in taken:
-        return (
-            "this is a summary of totals (a Debit, a Credit and a closing Balance per month "
-            "or per ledger, as Tally's Sales Register shows before a month is opened), not "
-            "the register of vouchers: it has no customer and no date; open the period to "
-            "list its vouchers (date, party, voucher number, amount) and export that"
         )
     return None

@@ -10,9 +10,10 @@ from collections.abc import Mapping, Sequence
 from analytics.export_columns import ColumnGuessError, RoleSet, guess_columns, header_score
 from analytics.export_content import columns_by_content
 from analytics.export_dates import BadDate, parse_export_date
-from analytics.export_reports import not_entries
+from analytics.export_reports import balance_columns, not_entries
 from store.ingest.columns import ColumnMatcher, ColumnSpec
 from store.ingest.errors import FileRejected
+from store.ingest.two_cell_particulars import PARTICULARS_CONTINUED
 
 # Roles that give the amount another way: debit and credit columns beat an amount column,
 # unless --column names the amount.
@@ -62,11 +63,15 @@ class GuessingMatcher(ColumnMatcher):
         self.positions: dict[str, int] = {}
 
     def header_score(self, header: Sequence[str]) -> int:
-        """How many roles a line names if it is the header; 0 for a line holding a date,
+        """How many roles a line names if it is the header, and one more when it names a
+        role and a column of balances too (`Particulars | Closing Balance`, a group summary's
+        header: balances are never guessed as amounts, but they are column names, and the
+        file is then refused as the report of balances it is); 0 for a line holding a date,
         which is data, whatever words its other cells hold."""
         if any(_is_date(cell) for cell in header):
             return 0
-        return header_score(header, self.role_set, self.overrides)
+        score = header_score(header, self.role_set, self.overrides)
+        return score + 1 if score and balance_columns(header) else score
 
     def content_guess(self, rows: Sequence[Sequence[str]]) -> dict[str, int] | None:
         """The roles the values of a file without a header show; None unless they show every
@@ -96,6 +101,9 @@ class GuessingMatcher(ColumnMatcher):
         self.check_required()
         if candidate is not None:
             pairs.append((SIDE_CANDIDATE, candidate))
+        continued = self._particulars_continued(columns, assigned, candidate)
+        if continued is not None:
+            pairs.append((PARTICULARS_CONTINUED, continued))
         if columns and not columns[0] and 0 not in used:
             pairs.append((ROW_LABEL, 0))
         return pairs
@@ -110,6 +118,20 @@ class GuessingMatcher(ColumnMatcher):
         if amount is None or amount + 1 >= len(columns) or (amount + 1) in assigned.values():
             return None
         return amount + 1
+
+    @staticmethod
+    def _particulars_continued(
+        columns: Sequence[str], assigned: dict[str, int], candidate: int | None
+    ) -> int | None:
+        """The unnamed column right after the customer's, when it gives no role: Tally
+        prints a ledger's Particulars over two cells (`store.ingest.two_cell_particulars`)."""
+        customer = assigned.get("customer")
+        if customer is None:
+            return None
+        after = customer + 1
+        if after >= len(columns) or columns[after] or after in assigned.values():
+            return None
+        return None if after == candidate else after
 
     def _prefer_debit_and_credit(self, assigned: dict[str, int]) -> None:
         sides = [role for role in ("debit", "credit") if role in assigned]

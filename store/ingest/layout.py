@@ -24,6 +24,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from analytics.export_content import position_name
+from analytics.export_reports import balance_columns
 from analytics.export_text import is_rule_line
 
 # Tried in this order: on a tie the earlier wins.
@@ -228,7 +229,9 @@ def merge_header_rows(
 
     - it names a column the upper row leaves blank, with names of roles of its own, as Tally
       writes `Value` over `Debit` and `Credit`: each column takes the lower row's name, else
-      the upper's; or
+      the upper's; under a heading of balances (`Closing Balance` over `Debit` and `Credit`,
+      the heading standing over the blank cells to its right too), both: `Closing Balance
+      Debit` holds balances, never an amount (`analytics.export_reports`); or
     - every name it has stands under a name of the upper row and names a role or repeats, as
       Tally's units row `Amount`, `Amount` under `Debit`, `Credit`: the upper row's names
       stand, the lower one is skipped.
@@ -246,7 +249,21 @@ def merge_header_rows(
         return tuple(top) if repeated or score(below) >= 1 else None
     if score(below) < 1:
         return None
-    return tuple(name or top[index] for index, name in enumerate(below))
+    return tuple(_under_heading(top, below))
+
+
+def _under_heading(top: Sequence[str], below: Sequence[str]) -> list[str]:
+    """The names of a header on two rows: the lower row's, else the upper's; a lower name
+    under a heading of balances keeps the heading (`Closing Balance Debit`)."""
+    names = []
+    heading = ""
+    for upper, lower in zip(top, below, strict=True):
+        heading = upper or heading
+        if lower and heading and balance_columns([heading]):
+            names.append(f"{heading} {lower}")
+        else:
+            names.append(lower or upper)
+    return names
 
 
 def _overlap(left: Cell, right: Cell) -> bool:

@@ -20,7 +20,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain, islice
@@ -62,6 +62,7 @@ from store.ingest.layout import (
     single_spaces_fit,
 )
 from store.ingest.progress import IngestProgress
+from store.ingest.two_cell_particulars import PARTICULARS_CONTINUED, join_particulars
 from store.ingest.xlsx import Workbook, is_workbook
 
 Row = dict[str, str | None]
@@ -319,6 +320,13 @@ class TableReader:
         self.rows_read = 0
         # Whether the last line read was a rule line (the next row is right under it).
         self._below_rule = False
+        # Whether rows read a Particulars printed over two cells (decided by the header).
+        self._two_cell_particulars = False
+
+    def _match_header(self, header: Sequence[str]) -> list[tuple[str, int]]:
+        pairs = self.matcher.match_header(header)
+        self._two_cell_particulars = any(name == PARTICULARS_CONTINUED for name, _ in pairs)
+        return pairs
 
     def _checked(self, line: int, row: Row) -> bool:
         """Whether a row of a suspect line is fit to keep (else its problem is kept)."""
@@ -389,7 +397,7 @@ class TableReader:
         delimiter = self.table.delimiter
         reader = self._csv_reader(text)
         header = self._csv_header(reader)
-        pairs = self.matcher.match_header(header)
+        pairs = self._match_header(header)
         width = len(header)
         lines_before = reader.line_num
         while lines := list(islice(text, size)):
@@ -481,7 +489,7 @@ class TableReader:
     def _csv_records(self, text: io.TextIOWrapper) -> Iterator[Record]:
         reader = self._csv_reader(text)
         header = self._csv_header(reader)
-        yield from self._csv_rows(reader, self.matcher.match_header(header), len(header), 0)
+        yield from self._csv_rows(reader, self._match_header(header), len(header), 0)
 
     def _csv_rows(
         self, reader: Any, pairs: list[tuple[str, int]], width: int, lines_before: int
@@ -533,6 +541,8 @@ class TableReader:
         if self._below_rule:
             row[BELOW_RULE] = "yes"
             self._below_rule = False
+        if self._two_cell_particulars:
+            join_particulars(row)
         if (
             len(joined) > MAX_ID_LENGTH or (not self.table.control_free and _suspect(joined))
         ) and not self._checked(line, row):
@@ -543,7 +553,7 @@ class TableReader:
         self, header: list[str], rows: Iterator[tuple[int, list[str | None] | None]]
     ) -> Iterator[Record]:
         """Records of rows already split into cells (None: cells that do not line up)."""
-        pairs = self.matcher.match_header(header)
+        pairs = self._match_header(header)
         width = len(header)
         below_rule = False
         headerless = self.table.headerless is not None
@@ -580,6 +590,8 @@ class TableReader:
             if below_rule:
                 row[BELOW_RULE] = "yes"
                 below_rule = False
+            if self._two_cell_particulars:
+                join_particulars(row)
             if _suspect(joined) and not self._checked(line, row):
                 continue
             yield line, row

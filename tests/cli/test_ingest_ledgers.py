@@ -73,3 +73,41 @@ def test_a_ledger_titled_with_a_group_of_customers_is_refused_in_one_line(
     )
     assert loaded.exit_code == 0, loaded.output
     assert rows(database, "SELECT count(DISTINCT account_id) FROM ledger_entry") == [(2,)]
+
+
+def test_a_ledger_with_its_side_words_in_a_column_of_their_own_loads(database: Path) -> None:
+    """Tally ERP 9's `Date,Particulars,,Vch Type...` (`To` | `Sales Account`): the same
+    ledger as with `To Sales Account` in one cell, so loading both stores it once."""
+    two_cells = run(database, "ledger", str(TALLY / "ledger_sharma_erp9_to_by.csv"))
+    assert two_cells.exit_code == 0, two_cells.output
+    assert "Closing balance 123,870.00 Dr agrees with the entries loaded\n" in two_cells.stdout
+    assert "Opening balance 25,000.00 (owed by the customer) loaded as of 2024-04-01" in (
+        two_cells.stdout
+    )
+    one_cell = run(database, "ledger", str(TALLY / "ledger_sharma_erp9_one_cell.csv"))
+    assert one_cell.exit_code == 0, one_cell.output
+    assert "6 ledger entries: 0 new, 0 changed, 6 unchanged" in one_cell.stdout
+    named = run(
+        database,
+        "ledger",
+        str(TALLY / "ledger_sharma_prime_dr_cr.csv"),
+        "--party",
+        "Sharma Electricals",
+    )
+    assert named.exit_code == 0, named.output
+    assert "6 ledger entries: 0 new, 0 changed, 6 unchanged" in named.stdout
+    assert "Closing balance 123,870.00 Dr agrees with the entries loaded\n" in named.stdout
+    assert rows(database, "SELECT kind, count(*), sum(amount) FROM ledger_entry GROUP BY kind") == [
+        ("invoice", 3, 173870),
+        ("opening due", 1, 25000),
+        ("payment", 2, 75000),
+    ]
+
+
+def test_a_group_summary_of_sundry_debtors_is_refused_as_a_summary(database: Path) -> None:
+    path = TALLY / "sundry_debtors_summary.csv"
+    refused = run(database, "ledger", str(path))
+    assert refused.exit_code == 1
+    [line] = problems(refused)
+    assert line.startswith(f"{path}: this is a summary of totals")
+    assert "Group Summary of Sundry Debtors), not the register of vouchers: it has no date" in line

@@ -40,6 +40,7 @@ from analytics.report_period import period_start
 from store.ingest.kinds.exports import Occurrences
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
+from store.ingest.two_cell_particulars import without_side_word
 from store.tables import LEDGER_TABLE
 
 _OTHER_SIDE = {
@@ -61,12 +62,12 @@ Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]
 
 def balance_line(row: Row) -> str | None:
     """`opening` or `closing` for a ledger's balance line (its `Particulars`, or its date
-    cell, says so), else None."""
+    cell, says so, after a side word: `By Closing Balance`), else None."""
     for key in ("customer", "date"):
         text = row.get(key)
         if text is None:
             continue
-        name = normalize(text)
+        name = normalize(without_side_word(text))
         if name in _OPENING:
             return "opening"
         if name in _CLOSING:

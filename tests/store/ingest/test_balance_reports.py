@@ -5,7 +5,9 @@ guessed as an amount; a reload that changes stored entries names them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from analytics.export_columns import (
     guess_columns,
 )
 from store.ingest import FileRejected, IngestKind, ingest_file
+from store.ingest.layout import merge_header_rows
 from tests.store.sales_support import rows_of
 
 D = Decimal
@@ -107,3 +110,53 @@ def test_no_name_with_a_balance_word_is_an_amount(
     for role_set in (LEDGER_ROLES, SALES_ROLES):
         taken = guess_columns(["Date", "Party", column], role_set)
         assert not {"amount", "debit", "credit"} & set(taken)
+
+
+_SUNDRY_ONE_COLUMN = (
+    "Sharma Trading Co.\nGroup Summary\nSundry Debtors\n1-Apr-2024 to 31-Mar-2025\n"
+    "Particulars,Closing Balance\n"
+    'Gupta Traders,"1,91,346.00 Dr"\n'
+    'Anand Hardware,"12,000.00 Cr"\n'
+    'Grand Total,"1,79,346.00 Dr"\n'
+)
+
+
+@pytest.mark.parametrize("one_column", [False, True])
+@pytest.mark.parametrize("kind", [IngestKind.LEDGER, IngestKind.SALES])
+async def test_a_group_summary_of_sundry_debtors_is_refused_as_a_summary(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind, one_column: bool
+) -> None:
+    """Tally's Group Summary: a closing balance per party, over `Debit | Credit` or in one
+    column with its side; its header (`Particulars | Closing Balance`) is read, and the
+    file is refused as the summary it is, in one line, nothing written."""
+    path = FIXTURES / "sundry_debtors_summary.csv"
+    if one_column:
+        path = tmp_path / "sundry_debtors.csv"
+        path.write_text(_SUNDRY_ONE_COLUMN, encoding="utf-8")
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(engine, kind=kind, path=path)
+    assert str(refused.value) == f"{path}: " + (
+        "this is a summary of totals (a Debit, a Credit and a closing Balance per month or "
+        "per ledger, as Tally's Sales Register shows before a month is opened, or its Group "
+        "Summary of Sundry Debtors), not the register of vouchers: it has no date; open the "
+        "period (or each party's ledger) to list its vouchers (date, party, voucher number, "
+        "amount) and export that"
+    )
+    assert await rows_of(engine, "account") == []
+
+
+def _roles_named(role_set: RoleSet, cells: Sequence[str]) -> int:
+    return len(guess_columns(cells, role_set))
+
+
+@given(
+    heading=st.sampled_from(sorted(BALANCE_WORDS)),
+    names=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3),
+)
+def test_no_column_under_a_heading_of_balances_is_an_amount(heading: str, names: list[str]) -> None:
+    upper = ["Particulars", f"Closing {heading}".title(), *[""] * (len(names) - 1)]
+    for role_set in (LEDGER_ROLES, SALES_ROLES):
+        merged = merge_header_rows(upper, ["", *names], partial(_roles_named, role_set))
+        if merged is None:
+            continue
+        assert not {"amount", "debit", "credit"} & set(guess_columns(list(merged), role_set))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from analytics.export_columns import SALES_ROLES, header_score
 from store.ingest.layout import (
     Layout,
@@ -12,7 +14,7 @@ from store.ingest.layout import (
 )
 
 
-def _score(cells: list[str]) -> int:
+def _score(cells: Sequence[str]) -> int:
     return header_score(cells, SALES_ROLES)
 
 
@@ -73,3 +75,18 @@ def test_aligned_text_places_the_columns_of_both_rows() -> None:
     assert cells is not None
     assert [cell.text for cell in cells] == ["Date", "Particulars", "Vch No.", "Debit", "Credit"]
     assert merge_aligned_rows(upper, "01-Apr-2025  Acme  S/1  100.00", _score) is None
+
+
+def test_columns_under_a_heading_of_balances_keep_it() -> None:
+    """Tally's group summary: `Closing Balance` over `Debit | Credit` (the heading in the
+    first cell of the two it spans) names two columns of balances, never of amounts."""
+    upper = ["Particulars", "Closing Balance", ""]
+    assert merge_header_rows(upper, ["", "Debit", "Credit"], _score) == (
+        "Particulars",
+        "Closing Balance Debit",
+        "Closing Balance Credit",
+    )
+    # A heading that is no balance gives way to the lower names, as before.
+    assert merge_header_rows(
+        ["Particulars", "Transactions", "", "Closing"], ["", "Debit", "Credit", "Balance"], _score
+    ) == ("Particulars", "Debit", "Credit", "Closing Balance")
