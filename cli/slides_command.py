@@ -46,7 +46,11 @@ def slides(
         Path, typer.Option("--output", "-o", help="The deck to write (.pptx).", dir_okay=False)
     ],
     month: Annotated[
-        str | None, typer.Option(help="The month, as YYYY-MM (default: the last full month).")
+        str | None,
+        typer.Option(
+            help="The month, as YYYY-MM (default: the last full month, or when the account has "
+            "no metrics, sales or ledger entries in it, the latest month of its data)."
+        ),
     ] = None,
     locale: Annotated[
         str,
@@ -87,7 +91,7 @@ def slides(
     from cli.common import fail, run_on_database, settings_or_exit
     from cli.slides.build import build_presentation, write_deck
     from cli.slides.client import DeckError, in_process_client, remote_client
-    from cli.slides.queries import fetch_deck
+    from cli.slides.queries import fetch_deck, latest_words
     from cli.slides.words import shipped_languages, speaks_english, words_for
     from settings import SettingsError
 
@@ -117,7 +121,12 @@ def slides(
 
     async def fetch(client: GraphQLClient) -> DeckData:
         return await fetch_deck(
-            client, account_id=account, month=chosen, locale=locale, built_on=today
+            client,
+            account_id=account,
+            month=chosen,
+            locale=locale,
+            built_on=today,
+            latest_if_none=month is None,
         )
 
     async def remote(address: str) -> DeckData:
@@ -140,6 +149,13 @@ def slides(
         # A setting the app refuses is one line, as every setting is (the in-process app
         # takes the server's settings).
         raise fail(str(exc)) from None
+    if deck.month_chosen is not None:
+        typer.echo(
+            f"note: account {account!r} has no metrics, sales or ledger entries for "
+            f"{chosen:%Y-%m} (the last full month): the deck is of "
+            f"{latest_words(deck.month, deck.month_chosen.source)}",
+            err=True,
+        )
     if internal:
         deck = dataclasses.replace(deck, internal=True)
     presentation = build_presentation(deck)

@@ -7,6 +7,8 @@ chart and its workbook, as PowerPoint's own charts, never as pictures).
 3. sector position: the customer's value, the sector's p50 and p90, its percentile (a bar
    chart) and the insight sentence, or why there is no comparison (6 metrics a slide);
 4. the RFM story of its sales, or a note; 5. its credit risk, or a note; 6. the method.
+An account without metric values in the month (known from its sales or ledger exports) has no
+headline or sector slides: the title, its RFM story, its credit risk and the method.
 
 Every shape that carries numbers has a name (`headline table`, `trend minutes_saved`,
 `percentile chart`...), so that a reader of the file finds it again. Words come from the deck's
@@ -44,6 +46,8 @@ from cli.slides.model import (
     CreditRisk,
     DeckData,
     MetricHistory,
+    MonthChosen,
+    MonthSource,
     SalesProfile,
 )
 from cli.slides.text import DeckText
@@ -261,6 +265,8 @@ class DeckBuilder:
         details = [t.gettext("Account {account}").format(account=deck.account_id)]
         if deck.sector_name:
             details.append(t.gettext("Sector: {sector}").format(sector=deck.sector_name))
+        if deck.month_chosen is not None:
+            details.append(self._month_chosen(deck.month_chosen))
         # The names as given: a slide is not a spreadsheet, nothing here is a formula.
         self._text(slide, "product", deck.app, _across(1.2, 0.6), size=20, colour=PALE_BLUE)
         # A long name takes a smaller size, then more lines, and what follows moves down:
@@ -278,9 +284,26 @@ class DeckBuilder:
         self._text(slide, "month", month, Box(MARGIN, month_top, INNER, month_height), size=26,
                    colour=WHITE)  # fmt: skip
         details_top = max(inches(5.2), month_top + month_height + inches(0.3))
-        self._text(slide, "details", details, Box(MARGIN, details_top, INNER, inches(1.0)),
+        details_height = max(inches(1.0), fitting.box_height(details, INNER, 16))
+        self._text(slide, "details", details, Box(MARGIN, details_top, INNER, details_height),
                    size=16, colour=PALE_GREY)  # fmt: skip
         self._internal_mark(slide)
+
+    def _month_chosen(self, chosen: MonthChosen) -> str:
+        """Why the deck is of this month: the one asked for had none of the account's data."""
+        t = self.text
+        asked = t.month(chosen.instead_of)
+        if chosen.source is MonthSource.SALES:
+            line = t.gettext("The month of the account's latest sale: it has no data for {asked}.")
+        elif chosen.source is MonthSource.LEDGER:
+            line = t.gettext(
+                "The month of the account's latest ledger entry: it has no data for {asked}."
+            )
+        else:
+            line = t.gettext(
+                "The month of the account's latest metrics: it has no data for {asked}."
+            )
+        return line.format(asked=asked)
 
     def headline_slides(self) -> None:
         deck, t = self.deck, self.text
@@ -373,6 +396,10 @@ class DeckBuilder:
         )
         title = t.gettext("Sector position")
         comparisons = list(deck.comparisons)
+        if not comparisons:
+            # No metric in the month (an account known from its sales or ledger): nothing to
+            # place in the sector; the method slide says so.
+            return
         if all(c.status is ComparisonStatus.NOT_PUBLISHED for c in comparisons):
             slide = self._slide(title, subtitle)
             self._note(
@@ -881,6 +908,27 @@ class DeckBuilder:
                 "This deck's sector figures are differentially private and exact."
             )
         slide = self._slide(t.gettext("How these numbers are made"))
+        story = t.gettext(
+            "Purchase story and credit risk: computed from the sales and ledger exports "
+            "ingested for the account (quarterly RFM segments; payments against invoices)."
+        )
+        source = t.gettext(
+            "Source: the customer-profiling GraphQL API ({source}), on {day}."
+        ).format(
+            source=t.gettext(LOCAL_SOURCE) if deck.source == LOCAL_SOURCE else deck.source,
+            day=t.day(deck.built_on),
+        )
+        if not deck.metrics:
+            lines = [
+                t.gettext(
+                    "Metrics: the account has no metric values for {month}, so this deck has "
+                    "no headline metrics and no sector position."
+                ).format(month=t.month(deck.month)),
+                story,
+                source,
+            ]
+            self._text(slide, "method", lines, _across(1.15, 5.5), size=17, spacing=12)
+            return
         lines = [
             t.ngettext(
                 "Cohort rule: no sector figure is derived from fewer than {minimum} distinct "
@@ -895,14 +943,8 @@ class DeckBuilder:
                 "change compares a month with the same month a year earlier."
             ),
             t.gettext("Sector position: the month's published benchmarks of the account's sector."),
-            t.gettext(
-                "Purchase story and credit risk: computed from the sales and ledger exports "
-                "ingested for the account (quarterly RFM segments; payments against invoices)."
-            ),
-            t.gettext("Source: the customer-profiling GraphQL API ({source}), on {day}.").format(
-                source=t.gettext(LOCAL_SOURCE) if deck.source == LOCAL_SOURCE else deck.source,
-                day=t.day(deck.built_on),
-            ),
+            story,
+            source,
         ]
         self._text(slide, "method", lines, _across(1.15, 5.5), size=17, spacing=12)
 

@@ -120,6 +120,24 @@ class CreditRisk:
     outstanding: Decimal
 
 
+class MonthSource(StrEnum):
+    """Which of the account's data gave the deck its month, when the month asked for (the
+    last full month, by default) had none of it: the latest month of each is compared."""
+
+    METRICS = "metrics"
+    SALES = "sales"
+    LEDGER = "ledger"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthChosen:
+    """The deck's month, chosen as the latest month of the account's data (`source`) because
+    `instead_of` had no metrics, sales or ledger entries of the account."""
+
+    source: MonthSource
+    instead_of: dt.date
+
+
 @dataclass(frozen=True, slots=True)
 class DeckData:
     account_id: str
@@ -144,6 +162,8 @@ class DeckData:
     # Read with the account's own key, as the API says (Query.viewer): what the customer is
     # told. False when the API does not say.
     own_key: bool = False
+    # Set when the month was not the one asked for, but the latest its data covers.
+    month_chosen: MonthChosen | None = None
 
     @property
     def not_for_the_customer(self) -> bool:

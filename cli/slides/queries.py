@@ -5,7 +5,9 @@ before it, and the same month a year earlier), its sales profile, its credit ris
 at the end of the deck's month, the metric definitions and the key it is read with (a deck read
 with any key but the account's own is marked internal); its sector comparisons, a few
 metrics per query (aliases are limited); and the cohort minimum of the month's pulse report.
-Names and months travel as variables, never inside the query text."""
+When none of the account's metrics, sales or ledger covers the month, the months of its metrics
+(to name its latest month of data). Names and months travel as variables, never inside the
+query text."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ from cli.slides.model import (
     DeckData,
     MetricDefinition,
     MetricHistory,
+    MonthChosen,
+    MonthSource,
     MonthValue,
     Quarter,
     SalesProfile,
@@ -58,6 +62,13 @@ query DeckAccount(
   }
   metricDefinitions { name unit description higherIsBetter }
   viewer { role accountId }
+}
+"""
+
+# The months of the account's metrics: asked only when the deck's month has none of its data.
+LATEST_METRICS_QUERY = """
+query DeckLatestMetrics($accountId: String!) {
+  account(accountId: $accountId) { metrics { effectiveDate } }
 }
 """
 
@@ -276,16 +287,65 @@ async def _min_cohort(client: GraphQLClient, month: dt.date) -> int | None:
     return int(report["minCohortForPublication"])
 
 
-async def fetch_deck(
-    client: GraphQLClient,
-    *,
-    account_id: str,
-    month: dt.date,
-    locale: str,
-    built_on: dt.date,
-) -> DeckData:
-    """Everything the deck shows. An unknown account (or one the key may not see) and a month
-    without any metric of the account are `DeckError`s."""
+def _first_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _covers(account: dict[str, Any], month: dt.date) -> bool:
+    """Whether the account's sales or ledger cover `month`: it had bought by the month's end
+    and bought again in it or later; or it had ledger entries by the month's end and the
+    ledger runs into the month (the latest ledger date the key is told)."""
+    end = last_of_month(month)
+    profile = account["salesProfile"]
+    if profile is not None and (
+        _date(profile["firstPurchase"]) <= end and _date(profile["lastPurchase"]) >= month
+    ):
+        return True
+    latest = account["latestCreditRisk"]
+    return account["creditRisk"] is not None and (
+        latest is not None and _date(latest["asOf"]) >= month
+    )
+
+
+# On a tie, the source that fills the most slides names the month.
+SOURCE_ORDER = (MonthSource.METRICS, MonthSource.SALES, MonthSource.LEDGER)
+SOURCE_WORDS = {
+    MonthSource.METRICS: "metrics",
+    MonthSource.SALES: "sale",
+    MonthSource.LEDGER: "ledger entry",
+}
+
+
+async def _latest_month(
+    client: GraphQLClient, account_id: str, account: dict[str, Any]
+) -> tuple[dt.date, MonthSource] | None:
+    """The latest month of the account's metrics, sales and ledger (as the key is told them),
+    and which of them it is; None when it has none of them."""
+    answer = await client.query(LATEST_METRICS_QUERY, {"accountId": account_id})
+    if answer.errors:
+        raise DeckError(_first_error(answer))
+    rows = ((answer.data or {}).get("account") or {}).get("metrics") or []
+    found: list[tuple[dt.date, MonthSource]] = []
+    if rows:
+        found.append((max(_date(row["effectiveDate"]) for row in rows), MonthSource.METRICS))
+    if account["salesProfile"] is not None:
+        found.append((_first_of(_date(account["salesProfile"]["lastPurchase"])), MonthSource.SALES))
+    if account["latestCreditRisk"] is not None:
+        found.append((_first_of(_date(account["latestCreditRisk"]["asOf"])), MonthSource.LEDGER))
+    if not found:
+        return None
+    return max(found, key=lambda item: (item[0], -SOURCE_ORDER.index(item[1])))
+
+
+def latest_words(month: dt.date, source: MonthSource) -> str:
+    """`2024-06, the month of its latest sale`: for the command's lines."""
+    return f"{month:%Y-%m}, the month of its latest {SOURCE_WORDS[source]}"
+
+
+async def _account_answer(
+    client: GraphQLClient, *, account_id: str, month: dt.date, locale: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The account query's data and its account, or the one-line reason there is none."""
     answer = await client.query(
         ACCOUNT_QUERY,
         {
@@ -303,9 +363,46 @@ async def fetch_deck(
     account = data.get("account")
     if account is None:
         raise DeckError(f"there is no account {account_id!r}")
+    return data, account
+
+
+async def fetch_deck(
+    client: GraphQLClient,
+    *,
+    account_id: str,
+    month: dt.date,
+    locale: str,
+    built_on: dt.date,
+    latest_if_none: bool = False,
+) -> DeckData:
+    """Everything the deck shows. An unknown account (or one the key may not see) is a
+    `DeckError`, and so is a month that none of the account's metrics, sales or ledger
+    covers; unless `latest_if_none` (the month was not asked for, only defaulted): the deck is
+    then of the latest month of the account's data, and says so (`DeckData.month_chosen`).
+
+    An account known only from sales or ledger exports (no metric values in the month) gets
+    a deck without headline metrics and sector position: its RFM story and credit risk."""
+    data, account = await _account_answer(client, account_id=account_id, month=month, locale=locale)
     histories = _histories(account["metrics"], _definitions(data["metricDefinitions"]), month)
-    if not histories:
-        raise DeckError(f"account {account_id!r} has no metrics for {month:%Y-%m}")
+    chosen = None
+    if not histories and not _covers(account, month):
+        latest = await _latest_month(client, account_id, account)
+        if latest is None:
+            raise DeckError(
+                f"account {account_id!r} has no metrics, sales or ledger entries: load an "
+                f"export of them first (profiling ingest metrics|sales|ledger FILE)"
+            )
+        if not latest_if_none:
+            raise DeckError(
+                f"account {account_id!r} has no metrics, sales or ledger entries for "
+                f"{month:%Y-%m}; its latest data is of {latest_words(*latest)}"
+            )
+        chosen = MonthChosen(source=latest[1], instead_of=month)
+        month = latest[0]
+        data, account = await _account_answer(
+            client, account_id=account_id, month=month, locale=locale
+        )
+        histories = _histories(account["metrics"], _definitions(data["metricDefinitions"]), month)
     comparisons = await _comparisons(
         client,
         account_id=account_id,
@@ -324,10 +421,12 @@ async def fetch_deck(
         comparisons=tuple(comparisons),
         sales=_sales(account["salesProfile"], month),
         credit=_credit(account["creditRisk"]),
-        min_cohort=await _min_cohort(client, month),
+        # The cohort minimum is the sector figures' rule: a deck without them does not ask.
+        min_cohort=await _min_cohort(client, month) if histories else None,
         source=client.source,
         built_on=built_on,
         ledger_begins_later=account["creditRisk"] is None
         and account["latestCreditRisk"] is not None,
         own_key=_read_with_own_key(data.get("viewer"), account["accountId"]),
+        month_chosen=chosen,
     )

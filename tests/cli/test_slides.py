@@ -730,7 +730,9 @@ async def test_refusals_and_missing_data_are_said(
         (["--account", "NOPE"], "error: there is no account 'NOPE'"),
         (
             ["--account", "R1", "--month", "2021-01"],
-            "error: account 'R1' has no metrics for 2021-01",
+            # Its latest metrics and its latest sale are both of April 2023: metrics say it.
+            "error: account 'R1' has no metrics, sales or ledger entries for 2021-01; its latest "
+            "data is of 2023-04, the month of its latest metrics",
         ),
         (["--account", "R1", "--month", "April"], "error: --month must be a month as YYYY-MM"),
         (["--account", "R1", "--locale", "xx_YY"], "error: Unknown locale 'xx_YY'"),
