@@ -2,6 +2,8 @@
 runs, with its wall time and, on PostgreSQL, the CPU of the load's server process, grouped by
 statement (dates, months and partition names folded), the slowest first. The COPY of the
 stage's blocks goes around SQLAlchemy: `bench/ingest_phases.py` times it (`add_columns`).
+The scripts that make, index and attach a load's new month partitions (`_run_script`, one
+round trip each) are run here a statement at a time, so that each is timed.
 
     DATABASE_URL=postgresql+asyncpg://... PYTHONPATH=$PWD .venv/bin/python \\
         bench/ingest_statements.py metrics.csv
@@ -24,7 +26,7 @@ from typing import Any
 from sqlalchemy import event
 
 from store.engine import create_engine
-from store.ingest import IngestKind, ingest_file
+from store.ingest import IngestKind, ingest_file, staging
 
 # Literal dates and month partitions' names: the statements of every month as one.
 _FOLDED = (
@@ -79,10 +81,9 @@ class Statements:
     def _after(self, connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         wall, server = connection.info.pop("bench_started")
         pid = self._pid(connection)
-        total = self.totals.setdefault(_folded(statement), [0.0, 0.0, 0.0])
-        total[0] += 1
-        total[1] += time.perf_counter() - wall
-        total[2] += (_server_cpu(pid) - server) if pid else 0.0
+        self.record(
+            statement, time.perf_counter() - wall, (_server_cpu(pid) - server) if pid else 0.0
+        )
 
     def print(self, width: int) -> None:
         print(f"{'calls':>6} {'wall s':>8} {'server CPU s':>13}  statement")
@@ -93,12 +94,35 @@ class Statements:
                 continue
             shown = text if len(text) <= width else text[: width - 3] + "..."
             print(f"{calls:6.0f} {wall:8.2f} {server:13.2f}  {shown}")
+        calls, wall, server = (sum(total[i] for total in self.totals.values()) for i in range(3))
+        print(f"{calls:6.0f} {wall:8.2f} {server:13.2f}  all (those under 5 ms too)")
+
+    def record(self, statement: str, wall: float, server: float) -> None:
+        total = self.totals.setdefault(_folded(statement), [0.0, 0.0, 0.0])
+        total[0] += 1
+        total[1] += wall
+        total[2] += server
+
+    def watch_scripts(self) -> None:
+        """Run each statement of MetricStage's scripts on its own, timed."""
+
+        async def run_script(stage: staging.MetricStage, statements: list[str]) -> None:
+            raw = await stage.connection.get_raw_connection()
+            driver: Any = raw.driver_connection
+            pid = int(await driver.fetchval("SELECT pg_backend_pid()"))
+            for statement in statements:
+                wall, server = time.perf_counter(), _server_cpu(pid)
+                await driver.execute(statement)
+                self.record(statement, time.perf_counter() - wall, _server_cpu(pid) - server)
+
+        staging.MetricStage._run_script = run_script  # type: ignore[method-assign,assignment]
 
 
 async def main(path: Path) -> None:
     engine = create_engine(os.environ["DATABASE_URL"])
     statements = Statements()
     statements.watch(engine.sync_engine)
+    statements.watch_scripts()
     wall = time.perf_counter()
     try:
         report = await ingest_file(engine, kind=IngestKind.METRICS, path=path)
