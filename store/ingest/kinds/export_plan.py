@@ -4,14 +4,19 @@ before the entries, then recompute the segments of the apps they touched."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.export_columns import words
 from settings import SegmentOptions
+from store.ingest.date_setting import AppDates
 from store.ingest.guessing import ROW_LABEL
 from store.ingest.kinds.exports import Resegment
 from store.ingest.kinds.parties import Parties
 from store.ingest.plan import TableWrite, WritePlan
+from store.ingest.progress import IngestProgress
 from store.ingest.reading import BELOW_RULE, Row
 
 
@@ -52,6 +57,10 @@ class SkippedLines:
         return False
 
 
+Check = Callable[[AsyncConnection], Awaitable[None]]
+Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]
+
+
 def export_plan(
     parties: Parties,
     segment: SegmentOptions,
@@ -59,13 +68,30 @@ def export_plan(
     *,
     rows: int,
     notes: list[str],
+    dates: AppDates | None = None,
+    check: Check | None = None,
 ) -> WritePlan:
-    """The plan of an export's load: the accounts its parties need, then `entries`."""
+    """The plan of an export's load: the accounts its parties need, the order of dates given
+    for the app (`--dates`), then `entries`. `check` runs in the transaction once the
+    parties' accounts are settled, before anything is written, and may refuse the load."""
+    keep_dates = None if dates is None else dates.write()
     return WritePlan(
-        writes=[*parties.writes(), entries],
+        writes=[*parties.writes(), *([keep_dates] if keep_dates else []), entries],
         rows=rows,
         created=parties.created(),
         notes=notes,
-        before=parties.before(),
+        before=_then(parties.before(), check),
         after=Resegment(parties.affected_apps, segment),
     )
+
+
+def _then(before: Before | None, check: Check | None) -> Before | None:
+    if check is None:
+        return before
+
+    async def both(connection: AsyncConnection, progress: IngestProgress) -> Sequence[str]:
+        notes = [] if before is None else list(await before(connection, progress))
+        await check(connection)
+        return notes
+
+    return both

@@ -22,7 +22,7 @@ nothing twice, and a corrected amount replaces the old one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Context, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -33,6 +33,7 @@ from analytics.export_voucher_types import VoucherType, voucher_type
 from analytics.money import money
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
+from store.ingest.date_setting import AppDates, app_dates
 from store.ingest.errors import RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
@@ -44,7 +45,8 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
-from store.ingest.kinds.parties import Parties, load_parties
+from store.ingest.kinds.invoice_dates import InvoiceDates
+from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
@@ -116,14 +118,25 @@ class _SaleLineRows:
 
 class SalesValidator:
     def __init__(
-        self, *, customers: Parties, segment: SegmentOptions, party: ExportParty | None = None
+        self,
+        *,
+        customers: Parties,
+        segment: SegmentOptions,
+        party: ExportParty | None = None,
+        dates: AppDates | None = None,
+        title: Sequence[Sequence[str]] = (),
     ) -> None:
         self._customers = customers
         # A customer's ledger or a Day Book names contra ledgers (`Sales Account`, `Cash`) in
         # its party column: they are never customers.
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=False)
         self._segment = segment
-        self._formats = FileFormats()
+        self._dates = dates
+        self._formats = (
+            FileFormats(title=title)
+            if dates is None
+            else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
+        )
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._not_entries = SkippedLines()
@@ -157,7 +170,7 @@ class SalesValidator:
     def formats_known(self, columns: Mapping[str, str]) -> None:
         amount = columns.get("amount")
         self._before_tax = amount if amount and normalize(amount) in BEFORE_TAX else None
-        self._formats.decide()
+        self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
         if self._side.decide() == "voucher_type":
@@ -363,13 +376,26 @@ class SalesValidator:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_sales.items())
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         notes.extend(self._not_entries.notes())
-        return export_plan(self._customers, self._segment, lines, rows=len(self._kept), notes=notes)
+        invoices = InvoiceDates((kept[:3] for kept in self._kept), self._customers.moved())
+        return export_plan(
+            self._customers,
+            self._segment,
+            lines,
+            rows=len(self._kept),
+            notes=notes,
+            dates=self._dates,
+            check=invoices.check,
+        )
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:
     party = ExportParty(party=None, title=options.title, columns=options.columns, one_party=False)
     return SalesValidator(
-        customers=await load_parties(connection, options), segment=options.segment, party=party
+        customers=await load_parties(connection, options),
+        segment=options.segment,
+        party=party,
+        dates=await app_dates(connection, app=options.app or DEFAULT_APP, option=options.dates),
+        title=options.title,
     )
 
 
