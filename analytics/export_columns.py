@@ -269,6 +269,8 @@ AMOUNT = _role(
     "the amount, possibly with a currency, thousands separators or a Dr/Cr mark",
     *("net amount", "net value", "net amt", "amount", "sales amount", "sale amount"),
     *("sales value", "sales", "value", "invoice amount", "invoice value", "line total"),
+    # An item line's own amount, before the invoice's (Zoho's `Item Total` beside `SubTotal`).
+    *("item total", "item amount", "line amount", "item net amount"),
     *("total amount", "total", "invoice total", "bill amount", "gross amount", "grand total"),
     *("dollar value", "revenue", "turnover", "amt"),
     never_words=BALANCE_WORDS,
@@ -288,6 +290,16 @@ SALES_AMOUNT = _role(
 BEFORE_TAX = frozenset(
     normalize(name)
     for name in ("sub total", "subtotal", "taxable value", "taxable amount", "amount before tax")
+)
+# Names of an amount of the whole invoice, which an export of one row per item repeats on
+# each of the invoice's rows (Zoho's `SubTotal` and `Total`): counted once per invoice.
+# (Not `Taxable Value`: a GST register gives it per item.)
+INVOICE_AMOUNTS = frozenset(
+    normalize(name)
+    for name in (
+        *("sub total", "subtotal", "invoice sub total", "total", "invoice total"),
+        *("invoice amount", "invoice value", "grand total", "bill amount"),
+    )
 )
 DEBIT = _role(
     "debit",

@@ -28,7 +28,7 @@ from decimal import Context, Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.export_amounts import Amount, Side
-from analytics.export_columns import BEFORE_TAX, SALES_ROLES, normalize
+from analytics.export_columns import BEFORE_TAX, INVOICE_AMOUNTS, SALES_ROLES, normalize
 from analytics.export_voucher_types import VoucherType, voucher_type
 from analytics.money import money
 from settings import SegmentOptions
@@ -46,6 +46,7 @@ from store.ingest.kinds.exports import (
     is_summary_row,
 )
 from store.ingest.kinds.invoice_dates import InvoiceDates
+from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.vouchers import Voucher
@@ -56,10 +57,7 @@ COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
 # Profit from amount and cost never rounds, whatever the thread's decimal context.
 _EXACT = Context(prec=80)
 
-# customer, date, invoice, amount, side, quantity, cost, profit
-_Kept = tuple[
-    str, dt.date, str, Decimal, Side | None, Decimal | None, Decimal | None, Decimal | None
-]
+_Kept = Line
 
 
 class _SaleLineRows:
@@ -162,6 +160,7 @@ class SalesValidator:
         self._vouchers_with_items = 0
         # The amount column, when its name says it is before tax (`SubTotal`).
         self._before_tax: str | None = None
+        self._invoice_amount: str | None = None
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
@@ -170,6 +169,9 @@ class SalesValidator:
     def formats_known(self, columns: Mapping[str, str]) -> None:
         amount = columns.get("amount")
         self._before_tax = amount if amount and normalize(amount) in BEFORE_TAX else None
+        # An amount of the whole invoice (`SubTotal`), repeated on its item rows if the file
+        # has one row per item.
+        self._invoice_amount = amount if amount and normalize(amount) in INVOICE_AMOUNTS else None
         self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
@@ -349,6 +351,10 @@ class SalesValidator:
         if "cost" in present or "profit" in present:
             columns += ("profit",)
         return_side = self._return_side()
+        repeated = None
+        if self._invoice_amount is not None:
+            repeated = once_per_invoice(self._kept)
+            self._kept = repeated.lines
         lines = TableWrite(
             table("sale_line"),
             columns,
@@ -364,6 +370,11 @@ class SalesValidator:
             notes.append(
                 f"Amounts read from {self._before_tax!r}, before tax: sales are counted "
                 f"without the taxes on them (--column amount=COLUMN to take another)"
+            )
+        if repeated is not None and repeated.invoices:
+            notes.append(
+                f"Counted {repeated.invoices} invoices once over their {repeated.rows} item "
+                f"rows: {self._invoice_amount!r} is the whole invoice's, repeated on each"
             )
         if self._items:
             notes.append(
