@@ -352,6 +352,12 @@ VOUCHER_TYPE = _role(
     *("voucher type", "vch type", "type", "document type", "doc type", "transaction type"),
     *("txn type", "entry type", "invoice type", "bill type", "voucher class"),
 )
+INVOICE_STATUS = _role(
+    "status",
+    "the invoice's status: Draft, Void and the like are not sales, and are skipped",
+    *("invoice status", "status", "document status", "bill status", "voucher status"),
+    "invoice state",
+)
 BILL_REF = _role(
     "bill_ref",
     "the bill an entry belongs to (Tally's bill-wise Ref): for a receipt, the invoice it "
@@ -368,7 +374,7 @@ DUE_DATE = _role(
 SALES_ROLES = RoleSet(
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, SALES_AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
-        *(COST, PROFIT, VOUCHER_TYPE),
+        *(COST, PROFIT, VOUCHER_TYPE, INVOICE_STATUS),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.export_amounts import Amount, Side
 from analytics.export_columns import BEFORE_TAX, INVOICE_AMOUNTS, SALES_ROLES, normalize
 from analytics.export_voucher_types import VoucherType, voucher_type
+from analytics.invoice_status import is_not_issued
 from analytics.money import money
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
@@ -156,6 +157,8 @@ class SalesValidator:
         self._types: dict[str, VoucherType] = {}
         self._not_sales: dict[str, int] = {}
         self._problems: list[RowProblem] = []
+        # Lines of invoices never issued or withdrawn (Void, Draft), by status.
+        self._not_issued: dict[str, int] = {}
         self._items = 0
         self._vouchers_with_items = 0
         # The amount column, when its name says it is before tax (`SubTotal`).
@@ -274,6 +277,12 @@ class SalesValidator:
             self._last_kept = 0
             self._not_entries.labels += 1
             return []
+        status = row.get("status")
+        if status is not None and is_not_issued(status):
+            self._end_voucher()
+            self._last_kept = 0
+            self._not_issued[status] = self._not_issued.get(status, 0) + 1
+            return []
         if row.get("date") is None:
             voucher = self._voucher
             if voucher is None and self._last_kept:
@@ -383,6 +392,13 @@ class SalesValidator:
             )
         if return_side is not None:
             notes.append(f"Lines on the {return_side} side counted as returns (negative)")
+        if self._not_issued:
+            not_issued = sum(self._not_issued.values())
+            statuses = ", ".join(f"{count} {name}" for name, count in self._not_issued.items())
+            notes.append(
+                f"Skipped {not_issued} line{'' if not_issued == 1 else 's'} of invoices not issued "
+                f"(void, draft, cancelled): {statuses}"
+            )
         if self._not_sales:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_sales.items())
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")

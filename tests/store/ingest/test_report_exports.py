@@ -116,3 +116,20 @@ async def test_lines_of_one_invoice_with_their_own_amounts_all_count(
     )
     await ingest_file(engine, kind=IngestKind.SALES, path=path)
     assert sum(row[4] for row in await rows_of(engine, "sale_line")) == D("550.00")
+
+
+async def test_void_and_draft_invoices_are_skipped_and_counted(engine: AsyncEngine) -> None:
+    report = await ingest_file(
+        engine, kind=IngestKind.SALES, path=FIXTURES / "zoho_with_void.csv", app="zoho"
+    )
+    assert report.columns["status"] == "Invoice Status"
+    assert (
+        "Skipped 2 lines of invoices not issued (void, draft, cancelled): 1 Void, 1 Draft"
+    ) in report.notes
+    assert [row[2] for row in await rows_of(engine, "sale_line")] == [
+        "INV-000001",
+        "INV-000003",
+        "INV-000002",
+        "INV-000004",
+    ]
+    assert sum(row[4] for row in await rows_of(engine, "sale_line")) == D("58500.00")
