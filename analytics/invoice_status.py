@@ -27,3 +27,12 @@ _NOT_ISSUED = frozenset(
 def is_not_issued(status: str) -> bool:
     """Whether a status (or a Tally party cell of `(cancelled)`) says the invoice is no sale."""
     return normalize(status) in _NOT_ISSUED
+
+
+# What Tally writes where a cancelled voucher's party would be (its amounts left blank).
+_CANCELLED_MARKS = frozenset(("(cancelled)", "(canceled)", "(cancelled voucher)"))
+
+
+def is_cancelled_voucher(party: str) -> bool:
+    """Whether a line's party cell marks a cancelled voucher (Tally's `(cancelled)`)."""
+    return party.strip().lower() in _CANCELLED_MARKS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.invoice_status import is_not_issued
+from analytics.invoice_status import is_cancelled_voucher, is_not_issued
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,13 @@ def test_not_issued(status: str) -> None:
 )
 def test_issued(status: str) -> None:
     assert not is_not_issued(status)
+
+
+@pytest.mark.parametrize("party", ["(cancelled)", " (Cancelled) ", "(CANCELED)"])
+def test_a_cancelled_voucher(party: str) -> None:
+    assert is_cancelled_voucher(party)
+
+
+@pytest.mark.parametrize("party", ["Cancelled Traders", "cancelled", "Gupta Traders"])
+def test_parties_that_are_not_a_cancelled_voucher(party: str) -> None:
+    assert not is_cancelled_voucher(party)

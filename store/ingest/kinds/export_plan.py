@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.export_columns import words
+from analytics.invoice_status import is_cancelled_voucher
 from settings import SegmentOptions
 from store.ingest.date_setting import AppDates
 from store.ingest.guessing import ROW_LABEL
@@ -27,6 +28,7 @@ class SkippedLines:
     totals: int = 0  # total or balance lines
     labels: int = 0  # a second line of column names (`Amount` under `Debit`)
     headings: int = 0  # a group's heading or a note, in an unnamed first column only
+    cancelled: int = 0  # a cancelled voucher: Tally's `(cancelled)` for its party
 
     def notes(self) -> list[str]:
         notes = []
@@ -39,7 +41,21 @@ class SkippedLines:
                 f"Skipped {self.headings} heading or note lines (a customer's name over its "
                 f"lines, a footnote: text in the unnamed first column only)"
             )
+        if self.cancelled:
+            notes.append(
+                f"Skipped {self.cancelled} cancelled voucher{'' if self.cancelled == 1 else 's'} "
+                f"(`(cancelled)` for the party)"
+            )
         return notes
+
+    def cancelled_voucher(self, row: Row) -> bool:
+        """Whether a line is a cancelled voucher (Tally's Day Book keeps its number, with
+        `(cancelled)` for its party and no amount). Counted when so."""
+        party = row.get("customer")
+        if party is not None and is_cancelled_voucher(party):
+            self.cancelled += 1
+            return True
+        return False
 
     def row_label(self, row: Row) -> bool:
         """Whether a line is not an entry by its unnamed first column (QuickBooks' detail

@@ -172,6 +172,8 @@ class LedgerValidator:
         if is_label_row(row):
             self._not_entries.labels += 1
             return []
+        if self._not_entries.cancelled_voucher(row):
+            return []
         text = row.get("kind")
         if text is not None and posts_nothing(text):
             self._not_posted[text] = self._not_posted.get(text, 0) + 1

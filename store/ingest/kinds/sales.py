@@ -277,6 +277,10 @@ class SalesValidator:
             self._last_kept = 0
             self._not_entries.labels += 1
             return []
+        if self._not_entries.cancelled_voucher(row):
+            self._end_voucher()
+            self._last_kept = 0
+            return []
         status = row.get("status")
         if status is not None and is_not_issued(status):
             self._end_voucher()
