@@ -19,6 +19,9 @@ _NOT_ISSUED = frozenset(
         *("void", "voided", "draft", "drafted", "cancelled", "canceled", "deleted"),
         *("pending approval", "awaiting approval", "submitted for approval", "submitted"),
         *("rejected", "declined", "not sent", "(cancelled)", "(canceled)"),
+        # German, French, Spanish.
+        *("entwurf", "storniert", "storno", "annulliert", "brouillon", "annulée", "annulee"),
+        *("annulé", "annule", "borrador", "anulada", "anulado", "cancelada", "cancelado"),
     )
 )
 

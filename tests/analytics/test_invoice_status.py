@@ -9,14 +9,21 @@ from analytics.invoice_status import is_cancelled_voucher, is_not_issued
 
 @pytest.mark.parametrize(
     "status",
-    ["Void", "VOIDED", "Draft", "Cancelled", "canceled", "Pending Approval", "(cancelled)"],
+    [
+        *("Void", "VOIDED", "Draft", "Cancelled", "canceled", "Pending Approval", "(cancelled)"),
+        *("Storniert", "Entwurf", "Annulée", "Brouillon", "Anulada", "Borrador"),
+    ],
 )
 def test_not_issued(status: str) -> None:
     assert is_not_issued(status)
 
 
 @pytest.mark.parametrize(
-    "status", ["Paid", "Sent", "Overdue", "Partially Paid", "Unpaid", "Viewed", "Written Off"]
+    "status",
+    [
+        *("Paid", "Sent", "Overdue", "Partially Paid", "Unpaid", "Viewed", "Written Off"),
+        *("Bezahlt", "Payée", "Pagada", "Emitida"),
+    ],
 )
 def test_issued(status: str) -> None:
     assert not is_not_issued(status)

@@ -60,6 +60,11 @@ _SUMMARY_WORDS = frozenset(
         "balance carried forward",
         "brought over",
         "carried over",
+        # German, French and Spanish.
+        *("summe", "gesamtsumme", "endsumme", "zwischensumme", "gesamt", "anfangsbestand"),
+        *("endbestand", "saldovortrag", "vortrag", "total général", "total general"),
+        *("sous-total", "solde initial", "solde final", "report à nouveau", "suma"),
+        *("suma total", "saldo inicial", "saldo final", "saldo anterior"),
     )
 )
 # Abbreviations compared with their slash, so that a customer coded `BF` stays a customer.
