@@ -213,7 +213,11 @@ class FileFormats:
         try:
             return parse_export_date(text, self.order)
         except BadDate as exc:
-            reasons.append(f"{role.replace('_', ' ')} {exc}")
+            reason = f"{role.replace('_', ' ')} {exc}"
+            if self._given is not None:
+                # The order was given, not read off the file: say where from.
+                reason += f" as {self._given_by} says"
+            reasons.append(reason)
             return None
 
     def amount(self, row: Row, role: str, reasons: list[str]) -> Amount | None:

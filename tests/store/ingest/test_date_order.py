@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store.ingest import DatesOption, FileRejected, IngestKind, ingest_file
+from store.ingest import DatesOption, FileRejected, IngestKind, IngestRejected, ingest_file
 from tests.store.sales_support import d, rows_of
 
 D = Decimal
@@ -138,3 +138,17 @@ async def test_dates_are_for_exports_only(engine: AsyncEngine, tmp_path: Path) -
     path.write_text("account_id,name\nA1,Acme\n")
     with pytest.raises(FileRejected, match="--dates gives the order of day and month of sales"):
         await ingest_file(engine, kind=IngestKind.ACCOUNTS, path=path, dates=DatesOption.DAY_FIRST)
+
+
+async def test_a_date_against_the_kept_order_says_where_the_order_comes_from(
+    engine: AsyncEngine,
+) -> None:
+    await ingest_file(
+        engine, kind=IngestKind.SALES, path=APRIL, app="acme", dates=DatesOption.DAY_FIRST
+    )
+    with pytest.raises(IngestRejected) as refused:
+        await ingest_file(engine, kind=IngestKind.SALES, path=APRIL_FULL, app="acme")
+    assert [str(problem) for problem in refused.value.problems] == [
+        "line 9: date '04/13/2024' is not a valid date (dates of this file are DD/MM/YYYY) as "
+        "the order kept for app acme (--dates guess to let each file decide) says"
+    ]
