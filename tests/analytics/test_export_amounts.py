@@ -88,7 +88,7 @@ def test_the_decimal_mark_is_decided_by_the_whole_file() -> None:
 
 
 def _grouped(digits: str, size: int = 3) -> list[str]:
-    groups = []
+    groups: list[str] = []
     while len(digits) > size:
         groups.insert(0, digits[-size:])
         digits = digits[:-size]
