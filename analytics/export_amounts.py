@@ -1,6 +1,6 @@
 """Amounts as accounting exports write them: `1,234.50`, `12,34,567.00` (Indian grouping),
-`1.234,50` and `1 234,50` (decimal comma), `$1,234`, `Rs. 1,200`, `1,200.00 INR`, `(500.00)`
-and `500-` (negative), and a `Dr`/`Cr` side (`12,500.00 Dr`).
+`1.234,50` and `1 234,50` (decimal comma), `$1,234`, `Rs. 1,200`, `1,200.00 INR`, `(500.00)`,
+`500-` and Tally's `(-)500.00` (negative), and a `Dr`/`Cr` side (`12,500.00 Dr`).
 
 Digits are kept exactly as written (`1,234.50` is the exact decimal 1234.50). Whether a comma
 is a decimal mark or a thousands separator is decided once per file (`infer_decimal_mark`):
@@ -102,6 +102,9 @@ def _peel(text: str) -> _Peeled:
     for _round in range(4):
         before = value
         value = value.strip()
+        # Tally's minus sign: `(-)5,000.00`, `₹ (-) 5,000.00`.
+        if value.startswith("(-)"):
+            value, negations = value[3:], negations + 1
         if value.startswith("(") and value.endswith(")"):
             value, negations = value[1:-1], negations + 1
         if value.startswith(("-", "+")):

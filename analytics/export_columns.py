@@ -231,20 +231,38 @@ BALANCE_WORDS = frozenset(
 )
 
 
+# A customer's name in German, French and Spanish exports.
+_CUSTOMER_NAMES_ABROAD = (
+    *("kundenname", "name des kunden", "firmenname", "nom du client", "nom client"),
+    *("raison sociale", "nombre del cliente", "nombre cliente", "nombre", "razón social"),
+    "razon social",
+)
+# German, French and Spanish words of a column of balances (`Offener Betrag`, `Solde`,
+# `Saldo pendiente`).
+_BALANCE_WORDS_ABROAD = frozenset(
+    ("offen", "offener", "saldo", "solde", "restant", "pendiente", "restbetrag")
+)
 CUSTOMER = _role(
     "customer",
     "the customer's id (kept as written) or, without one, its name",
     *("customer id", "customer code", "customer no", "customer number", "cust id", "cust code"),
     *("cust no", "client id", "client code", "buyer id", "party code", "party id"),
     *("account id", "account code", "ledger code", "customer", "cust", "client", "buyer"),
+    # German, French and Spanish ids, then the customer itself.
+    *("kundennummer", "kunden nr", "kundennr", "debitorennummer", "debitor nr", "debitor"),
+    *("code client", "numéro client", "numero client", "n° client", "id client"),
+    *("código cliente", "codigo cliente", "código de cliente", "codigo de cliente"),
+    *("id cliente", "kunde", "cliente"),
     *("party", "account", "ledger", "customer name", "cust name", "client name", "buyer name"),
     *("party name", "party's name", "account name", "ledger name", "particulars", "name"),
+    *_CUSTOMER_NAMES_ABROAD,
 )
 CUSTOMER_NAME = _role(
     "customer_name",
     "the name of a customer that is not an account yet",
     *("customer name", "cust name", "client name", "buyer name", "party name", "account name"),
     *("ledger name", "name", "particulars"),
+    *_CUSTOMER_NAMES_ABROAD,
 )
 DATE = _role(
     "date",
@@ -252,6 +270,11 @@ DATE = _role(
     *("date", "voucher date", "vch date", "invoice date", "inv date", "invoice dt", "inv dt"),
     *("bill date", "order date", "sale date", "sales date", "transaction date", "txn date"),
     *("posting date", "document date", "doc date", "entry date", "value date", "dt", "day"),
+    # German, French, Spanish.
+    *("datum", "rechnungsdatum", "belegdatum", "buchungsdatum", "leistungsdatum"),
+    *("date facture", "date de facture", "date de la facture", "date d'émission"),
+    *("fecha", "fecha factura", "fecha de factura", "fecha de emisión", "fecha de emision"),
+    "fecha de expedición",
 )
 INVOICE = _role(
     "invoice",
@@ -263,16 +286,32 @@ INVOICE = _role(
     *("reference", "ref", "receipt no", "transaction id", "txn id"),
     # QuickBooks' reports.
     "num",
+    # German, French, Spanish.
+    *("rechnungsnummer", "rechnungsnr", "rechnung nr", "belegnummer", "belegnr", "beleg nr"),
+    *("rechnung", "beleg"),
+    *("numéro de facture", "numero de facture", "n° facture", "no facture", "num facture"),
+    *("n° de facture", "facture", "numéro", "pièce", "n° pièce"),
+    *("número de factura", "numero de factura", "nº factura", "n° factura", "num factura"),
+    *("no factura", "factura", "folio", "número", "numero"),
 )
 AMOUNT = _role(
     "amount",
     "the amount, possibly with a currency, thousands separators or a Dr/Cr mark",
-    *("net amount", "net value", "net amt", "amount", "sales amount", "sale amount"),
+    *("net amount", "net value", "net amt", "amount"),
+    # German, French and Spanish: the net amount before the plain one, as in English.
+    *("nettobetrag", "netto", "importe neto", "betrag", "montant", "importe", "monto"),
+    *("sales amount", "sale amount", "umsatz", "rechnungsbetrag", "chiffre d'affaires"),
     *("sales value", "sales", "value", "invoice amount", "invoice value", "line total"),
+    # An item line's own amount, before the invoice's (Zoho's `Item Total` beside `SubTotal`).
+    *("item total", "item amount", "line amount", "item net amount"),
     *("total amount", "total", "invoice total", "bill amount", "gross amount", "grand total"),
     *("dollar value", "revenue", "turnover", "amt"),
-    never_words=BALANCE_WORDS,
+    *("bruttobetrag", "brutto", "gesamtbetrag", "endbetrag", "summe", "wert"),
+    *("montant ttc", "total ttc", "valeur", "total factura", "importe total", "valor"),
+    never_words=BALANCE_WORDS | _BALANCE_WORDS_ABROAD,
 )
+# French `hors taxes` and Spanish `base imponible`: before tax, as `SubTotal` is.
+_BEFORE_TAX_ABROAD = ("montant ht", "total ht", "base imponible", "base ht")
 # A sales file's amount: where an export gives the amount before tax and the total with it
 # (Zoho's `SubTotal` and `Total`), the amount before tax, since taxes are not sales; a
 # ledger's amount is what the customer owes, taxes included (`AMOUNT`).
@@ -281,31 +320,47 @@ SALES_AMOUNT = _role(
     AMOUNT.description,
     *AMOUNT.vocabulary[: AMOUNT.vocabulary.index("total amount")],
     *("sub total", "subtotal", "taxable value", "taxable amount", "amount before tax"),
+    *_BEFORE_TAX_ABROAD,
     *AMOUNT.vocabulary[AMOUNT.vocabulary.index("total amount") :],
-    never_words=BALANCE_WORDS,
+    never_words=BALANCE_WORDS | _BALANCE_WORDS_ABROAD,
 )
 # Names of a sales amount taken before tax.
 BEFORE_TAX = frozenset(
     normalize(name)
-    for name in ("sub total", "subtotal", "taxable value", "taxable amount", "amount before tax")
+    for name in (
+        *("sub total", "subtotal", "taxable value", "taxable amount", "amount before tax"),
+        *_BEFORE_TAX_ABROAD,
+    )
+)
+# Names of an amount of the whole invoice, which an export of one row per item repeats on
+# each of the invoice's rows (Zoho's `SubTotal` and `Total`): counted once per invoice.
+# (Not `Taxable Value`: a GST register gives it per item.)
+INVOICE_AMOUNTS = frozenset(
+    normalize(name)
+    for name in (
+        *("sub total", "subtotal", "invoice sub total", "total", "invoice total"),
+        *("invoice amount", "invoice value", "grand total", "bill amount"),
+    )
 )
 DEBIT = _role(
     "debit",
     "the debit amount, when debits and credits have columns of their own",
     *("debit", "debit amount", "dr amount", "dr", "debit amt", "dr amt", "debits"),
+    *("soll", "sollbetrag", "débit", "debe", "cargo"),
     never_words=BALANCE_WORDS,
 )
 CREDIT = _role(
     "credit",
     "the credit amount, when debits and credits have columns of their own",
     *("credit", "credit amount", "cr amount", "cr", "credit amt", "cr amt", "credits"),
+    *("haben", "habenbetrag", "crédit", "haber", "abono"),
     never_words=BALANCE_WORDS,
 )
 SIDE = _role(
     "side",
     "the side of each amount (Dr or Cr), when it has a column of its own",
     *("dr cr", "cr dr", "debit credit", "credit debit", "dr or cr", "d c", "side"),
-    *("dr cr side", "balance side"),
+    *("dr cr side", "balance side", "soll haben", "s h", "débit crédit", "debe haber"),
     exact_only=True,
 )
 QUANTITY = _role(
@@ -316,29 +371,45 @@ QUANTITY = _role(
     *("number of items", "number of units", "no of items", "no of units", "item count"),
     # number_of_cds, no_of_boxes...
     *("number of", "no of", "num of"),
+    *("menge", "anzahl", "stück", "stueck", "quantité", "quantite", "qté", "qte"),
+    *("cantidad", "cant", "unidades"),
 )
 COST = _role(
     "cost",
     "the cost of what was sold (profit is the amount less the cost)",
     *("cost", "total cost", "cost amount", "cost value", "cost of goods", "cost of sales"),
     *("cogs", "purchase cost", "cost price"),
+    *("kosten", "einstandspreis", "wareneinsatz", "selbstkosten", "coût", "cout"),
+    *("coût de revient", "prix de revient", "costo", "coste", "costo de ventas"),
 )
 PROFIT = _role(
     "profit",
     "the profit of the sale",
     *("profit", "gross profit", "profit amount", "margin", "gross margin", "gp", "net profit"),
+    *("gewinn", "rohertrag", "marge", "bénéfice", "benefice", "ganancia", "beneficio"),
+    "margen",
 )
 KIND = _role(
     "kind",
     "whether the entry is an invoice or a payment",
     *("kind", "type", "voucher type", "vch type", "entry type", "transaction type", "txn type"),
     *("document type", "doc type", "transaction", "dr cr", "debit credit"),
+    *("belegart", "buchungsart", "type de pièce", "type de document", "tipo de documento"),
+    "tipo",
 )
 VOUCHER_TYPE = _role(
     "voucher_type",
     "the voucher type of a sales line (Sales, Credit Note; a Receipt is not a sale)",
     *("voucher type", "vch type", "type", "document type", "doc type", "transaction type"),
     *("txn type", "entry type", "invoice type", "bill type", "voucher class"),
+    *("belegart", "rechnungsart", "type de pièce", "type de document", "tipo de documento"),
+    *("tipo de comprobante", "tipo"),
+)
+INVOICE_STATUS = _role(
+    "status",
+    "the invoice's status: Draft, Void and the like are not sales, and are skipped",
+    *("invoice status", "status", "document status", "bill status", "voucher status"),
+    *("invoice state", "rechnungsstatus", "statut", "état", "estado"),
 )
 BILL_REF = _role(
     "bill_ref",
@@ -351,12 +422,14 @@ DUE_DATE = _role(
     "due_date",
     "the date an invoice is due",
     *("due date", "due on", "due", "payment due", "payment due date", "due dt", "due by"),
+    *("fälligkeit", "fällig am", "fälligkeitsdatum", "faelligkeit", "échéance", "echeance"),
+    *("date d'échéance", "date d'echeance", "fecha de vencimiento", "vencimiento"),
 )
 
 SALES_ROLES = RoleSet(
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, SALES_AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
-        *(COST, PROFIT, VOUCHER_TYPE),
+        *(COST, PROFIT, VOUCHER_TYPE, INVOICE_STATUS),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )

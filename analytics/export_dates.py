@@ -86,11 +86,9 @@ def _full_year(text: str) -> int:
     return year
 
 
-def _numeric_parts(text: str) -> tuple[int, int] | None:
-    match = _NUMERIC.fullmatch(text)
-    if match is None:
-        return None
-    return int(match[1]), int(match[3])
+# Dates kept to weigh the two readings of a file whose dates read both ways (against the
+# period its title names): a sample is enough, and a file's distinct dates are few anyway.
+_AMBIGUOUS_KEPT = 4096
 
 
 class DateOrderEvidence:
@@ -101,15 +99,36 @@ class DateOrderEvidence:
         self.only_month_first = False
         # Whether any date was written with numbers only around `/`, `-` or `.`.
         self.numeric = False
+        # Dates that read as two different days (04/01/2024), as (first, second, year).
+        self.ambiguous: set[tuple[int, int, int]] = set()
+        self.ambiguous_example: str | None = None
 
     def observe(self, text: str) -> None:
-        parts = _numeric_parts(text.strip())
-        if parts is None:
+        value = text.strip()
+        match = _NUMERIC.fullmatch(value)
+        if match is None:
             return
-        first, second = parts
+        first, second = int(match[1]), int(match[3])
         self.numeric = True
         self.only_day_first |= first > 12 >= second
         self.only_month_first |= second > 12 >= first
+        if first != second and 1 <= first <= 12 and 1 <= second <= 12:
+            if self.ambiguous_example is None:
+                self.ambiguous_example = value
+            if len(self.ambiguous) < _AMBIGUOUS_KEPT:
+                self.ambiguous.add((first, second, _full_year(match[4])))
+
+    @property
+    def decided(self) -> bool:
+        """Whether the dates themselves say their order: some date reads only one way, or
+        none reads as two different days."""
+        return self.only_day_first or self.only_month_first or self.ambiguous_example is None
+
+    def readings(self, order: DateOrder) -> list[dt.date]:
+        """The ambiguous dates seen, read in `order`."""
+        if order is DateOrder.DAY_FIRST:
+            return [dt.date(year, second, first) for first, second, year in self.ambiguous]
+        return [dt.date(year, first, second) for first, second, year in self.ambiguous]
 
     @property
     def order(self) -> DateOrder:

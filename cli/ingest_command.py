@@ -1,5 +1,5 @@
 """`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]
-[--party NAME]`: load one file, all or nothing."""
+[--party NAME] [--dates day-first|month-first|guess]`: load one file, all or nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from cli.common import run_on_database, settings_or_exit
 from cli.progress import RichProgress, progress_bar
 from settings import SettingsError
-from store.ingest import FileRejected, IngestKind, IngestRejected, IngestReport, ingest_file
+from store.ingest import (
+    DatesOption,
+    FileRejected,
+    IngestKind,
+    IngestRejected,
+    IngestReport,
+    ingest_file,
+)
 from store.jobs.segment_settings import KeptOptionsConflict
 
 
@@ -25,6 +32,7 @@ def _ingest(
     columns: dict[str, str | None],
     accounts: Path | None,
     party: str | None,
+    dates: DatesOption | None,
     console: Console,
 ) -> IngestReport:
     """Load on the settings' database: it is named first, created when missing, and a
@@ -44,6 +52,7 @@ def _ingest(
                 segment=settings.segment,
                 accounts=accounts,
                 party=party,
+                dates=dates,
             )
 
     return run_on_database(settings, job)
@@ -139,13 +148,25 @@ def ingest(
             ),
         ),
     ] = None,
+    dates: Annotated[
+        DatesOption | None,
+        typer.Option(
+            help=(
+                "Sales and ledger files: the order of day and month of dates such as "
+                "04/01/2024 (day-first: 4 January; month-first: 1 April), kept for the app so "
+                "that its later loads read them alike; guess forgets a kept order. Without "
+                "it, a file whose dates read both ways is read as its title's period or its "
+                "report's convention says, or refused."
+            )
+        ),
+    ] = None,
 ) -> None:
     """Load one file: every row or, if any row is bad, none (each bad row is listed)."""
     # Only the progress bar goes through Rich; results are plain lines, never wrapped.
     progress_console = Console(stderr=True)
     try:
         columns = _column_overrides(column)
-        report = _ingest(kind, file, app, columns, accounts, party, progress_console)
+        report = _ingest(kind, file, app, columns, accounts, party, dates, progress_console)
     except IngestRejected as exc:
         # One write for all bad rows: a file may have a million of them.
         typer.echo("".join(f"{problem}\n" for problem in exc.problems), err=True, nl=False)

@@ -435,6 +435,18 @@ class SegmentSetting(SQLModel, table=True):
     high_risk_below: int | None = None
 
 
+class IngestSetting(SQLModel, table=True):
+    """How an app's exports write what their cells cannot say themselves, given once to
+    `profiling ingest` (`--dates month-first`) and kept, so that every later load of the app
+    reads its files alike; NULL where the file's own content decides."""
+
+    __tablename__ = "ingest_setting"
+
+    app_id: str = Field(primary_key=True, foreign_key="app.app_id")
+    # `day first` or `month first` (analytics.export_dates.DateOrder).
+    date_order: str | None = None
+
+
 class PartyAccount(SQLModel, table=True):
     """An account that a sales or ledger load created for a party that matched no account of
     its app (store/ingest/kinds/parties.py). Such an account yields to a real one: a party
@@ -453,4 +465,5 @@ QUARTER_SEGMENT_TABLE = table_of(QuarterSegment)
 SALES_PROFILE_TABLE = table_of(SalesProfile)
 CREDIT_RISK_TABLE = table_of(CreditRisk)
 SEGMENT_SETTING_TABLE = table_of(SegmentSetting)
+INGEST_SETTING_TABLE = table_of(IngestSetting)
 PARTY_ACCOUNT_TABLE = table_of(PartyAccount)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from store.ingest.date_setting import DatesOption
 from store.ingest.entry import ingest_file
 from store.ingest.errors import FileRejected, IngestError, IngestRejected, RowProblem
 from store.ingest.kind import IngestKind
@@ -9,6 +10,7 @@ from store.ingest.progress import IngestProgress, NoProgress
 from store.ingest.report import IngestReport
 
 __all__ = [
+    "DatesOption",
     "FileRejected",
     "IngestError",
     "IngestKind",

@@ -14,6 +14,7 @@ from store.ingest.account_mapping import read_account_mapping
 from store.ingest.blocks import ColumnBlock
 from store.ingest.cell_formats import Formats, ReadsAgain
 from store.ingest.columns import ColumnMatcher
+from store.ingest.date_setting import DatesOption
 from store.ingest.errors import FileRejected, IngestRejected, RowProblem
 from store.ingest.kind import IngestKind
 from store.ingest.kinds.base import IngestOptions, RowValidator
@@ -51,6 +52,7 @@ async def ingest_file(
     segment: SegmentOptions | None = None,
     accounts: Path | None = None,
     party: str | None = None,
+    dates: DatesOption | None = None,
 ) -> IngestReport:
     """Load one file of `kind`: every row or none.
 
@@ -62,8 +64,15 @@ async def ingest_file(
     name, None for none) and recompute the segments of their apps (`segment` configures it).
     Their parties link to the accounts of their app (`store.ingest.kinds.parties`); `accounts`
     is a file mapping parties to account ids (`store.ingest.account_mapping`). A ledger of one
-    customer takes its party from its title, or from `party`.
+    customer takes its party from its title, or from `party`. `dates` gives the order of day
+    and month of a sales or ledger export and keeps it for the app
+    (`store.ingest.date_setting`).
     """
+    if dates is not None and LOADERS[kind].guess_columns is None:
+        raise FileRejected(
+            f"--dates gives the order of day and month of sales and ledger files; {kind} files "
+            f"decide it from their own dates"
+        )
     if accounts is not None and LOADERS[kind].guess_columns is None:
         raise FileRejected(
             f"--accounts maps the parties of sales and ledger files; {kind} files name their "
@@ -75,6 +84,7 @@ async def ingest_file(
         segment=segment or SegmentOptions(),
         accounts=None if accounts is None else read_account_mapping(accounts),
         party=party,
+        dates=dates,
     )
     try:
         return await _ingest(engine, kind=kind, path=path, options=options, progress=progress)

@@ -63,7 +63,7 @@ from store.ingest.layout import (
 )
 from store.ingest.progress import IngestProgress
 from store.ingest.two_cell_particulars import PARTICULARS_CONTINUED, join_particulars
-from store.ingest.xlsx import Workbook, is_workbook
+from store.ingest.xlsx import Workbook, is_legacy_workbook, is_workbook
 
 Row = dict[str, str | None]
 T = TypeVar("T")
@@ -189,6 +189,12 @@ def open_table_file(
         size = path.stat().st_size
     except OSError as exc:
         raise FileRejected(f"cannot read it: {exc.strerror or exc}") from exc
+    if is_legacy_workbook(head):
+        raise FileRejected(
+            "this is a workbook in the old Excel format (.xls, Excel 97-2003) or one saved "
+            "with a password, which is not read: open it in Excel and save it as .xlsx (Excel "
+            "Workbook, without a password) or as CSV UTF-8, and load that"
+        )
     if is_workbook(path, head):
         return TableFile(path, SourceFormat.XLSX, None, size, header_score=header_score)
     encoding = detect_encoding(path, head, fallback=fallback_encoding)

@@ -43,6 +43,15 @@ _ZERO_PADDED = re.compile(r"0+")
 _MB = 1024 * 1024
 
 
+# The signature of an OLE2 compound file: Excel 97-2003's .xls, or an .xlsx saved with a
+# password (encrypted inside such a container).
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def is_legacy_workbook(head: bytes) -> bool:
+    return head.startswith(OLE2_MAGIC)
+
+
 def is_workbook(path: Path, head: bytes) -> bool:
     return path.suffix.lower() in XLSX_SUFFIXES or head.startswith(ZIP_MAGIC)
 

@@ -88,7 +88,7 @@ def test_the_decimal_mark_is_decided_by_the_whole_file() -> None:
 
 
 def _grouped(digits: str, size: int = 3) -> list[str]:
-    groups = []
+    groups: list[str] = []
     while len(digits) > size:
         groups.insert(0, digits[-size:])
         digits = digits[:-size]
@@ -103,7 +103,9 @@ def _indian(digits: str) -> str:
 
 @given(
     st.decimals(min_value=-(10**12), max_value=10**12, places=2, allow_nan=False),
-    st.sampled_from(["western", "indian", "european", "dr/cr", "currency", "parentheses"]),
+    st.sampled_from(
+        ["western", "indian", "european", "dr/cr", "currency", "parentheses", "tally minus"]
+    ),
 )
 def test_every_written_amount_reads_back_exactly(value: Decimal, style: str) -> None:
     sign = "-" if value < 0 else ""
@@ -121,6 +123,8 @@ def test_every_written_amount_reads_back_exactly(value: Decimal, style: str) -> 
         text, sign = f"{','.join(_grouped(whole))}.{fraction} {side}", ""
     elif style == "currency":
         text = f"{sign}₹ {','.join(_grouped(whole))}.{fraction}"
+    elif style == "tally minus":
+        text = f"{'(-)' if sign else ''}{_indian(whole)}.{fraction}"
     else:
         text = f"({whole}.{fraction})" if sign else f"{whole}.{fraction}"
     amount = parse_amount(text, mark)
@@ -128,6 +132,30 @@ def test_every_written_amount_reads_back_exactly(value: Decimal, style: str) -> 
     expected = abs(value) if side is not None else value
     assert amount.value == expected
     assert infer_decimal_mark([text]) is mark or mark is POINT
+
+
+@given(
+    value=st.decimals(min_value=Decimal("0.01"), max_value=10**12, places=2, allow_nan=False),
+    grouping=st.sampled_from(["none", "western", "indian"]),
+    currency=st.sampled_from(["", "₹ ", "Rs. ", "$"]),
+    space=st.sampled_from(["", " "]),
+    side=st.sampled_from(["", " Dr", " Cr"]),
+)
+def test_tallys_minus_sign_makes_any_written_amount_negative(
+    value: Decimal, grouping: str, currency: str, space: str, side: str
+) -> None:
+    """`(-)` before any amount Tally writes (grouped either way, with a currency before it or
+    after the sign, with a side) reads as that amount negated, never refused."""
+    whole, _, fraction = f"{value:.2f}".partition(".")
+    digits = {"none": whole, "western": ",".join(_grouped(whole)), "indian": _indian(whole)}
+    number = f"{digits[grouping]}.{fraction}"
+    for text in (f"(-){space}{currency}{number}{side}", f"{currency}(-){space}{number}{side}"):
+        amount = parse_amount(text)
+        assert amount.value == -value, text
+        assert amount.side == (Side(side.strip()) if side else None)
+        # Minus twice is still refused, not read as plus.
+        with pytest.raises(BadAmount, match="more than one minus sign"):
+            parse_amount(f"(-)-{number}")
 
 
 _SIDE_WORDS = {"dr": Side.DEBIT, "debit": Side.DEBIT, "d": Side.DEBIT}

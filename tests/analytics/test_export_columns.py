@@ -160,3 +160,54 @@ def test_an_amount_with_its_side_in_the_name_is_an_amount_not_a_side() -> None:
         "customer": "Party",
         "amount": "Amount (Dr/Cr)",
     }
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (
+            ["Kunde", "Datum", "Betrag"],
+            {"customer": "Kunde", "date": "Datum", "amount": "Betrag"},
+        ),
+        (
+            ["Kunden-Nr.", "Kundenname", "Rechnungsdatum", "Belegnummer", "Menge", "Betrag"],
+            {
+                "customer": "Kunden-Nr.",
+                "customer_name": "Kundenname",
+                "date": "Rechnungsdatum",
+                "invoice": "Belegnummer",
+                "quantity": "Menge",
+                "amount": "Betrag",
+            },
+        ),
+        (
+            ["Client", "Date de facture", "N° facture", "Quantité", "Montant HT", "Montant TTC"],
+            {
+                "customer": "Client",
+                "date": "Date de facture",
+                "invoice": "N° facture",
+                "quantity": "Quantité",
+                "amount": "Montant HT",
+            },
+        ),
+        (
+            ["Cliente", "Fecha", "Número de factura", "Cantidad", "Importe", "Estado"],
+            {
+                "customer": "Cliente",
+                "date": "Fecha",
+                "invoice": "Número de factura",
+                "quantity": "Cantidad",
+                "amount": "Importe",
+                "status": "Estado",
+            },
+        ),
+        # A balance is never the amount, in German either.
+        (
+            ["Kunde", "Datum", "Offener Betrag", "Rechnungsbetrag"],
+            {"customer": "Kunde", "date": "Datum", "amount": "Rechnungsbetrag"},
+        ),
+    ],
+)
+def test_german_french_and_spanish_names(header: list[str], expected: dict[str, str]) -> None:
+    guessed = guess_columns(header, SALES_ROLES)
+    assert {role: header[index] for role, index in guessed.items()} == expected

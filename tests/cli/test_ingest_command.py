@@ -311,3 +311,37 @@ def test_every_message_names_the_file_as_it_was_given(
     assert problems(no_columns)[0].startswith(
         f"{tmp_path}/june/Sales Register.csv: found no column for"
     )
+
+
+def test_dates_give_the_order_and_keep_it_for_the_app(database: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text("Customer,Date,Invoice,Amount\nA,04/01/2024,1,10\n", encoding="utf-8")
+    refused = run(database, "sales", str(first), "--app", "acme")
+    assert refused.exit_code == 1
+    assert problems(refused) == [
+        f"{first}: dates such as '04/01/2024' read either day first or month first, and "
+        "nothing in the file says which: give the order with --dates day-first (DD/MM/YYYY) "
+        "or --dates month-first (MM/DD/YYYY)"
+    ]
+
+    loaded = run(database, "sales", str(first), "--app", "acme", "--dates", "day-first")
+    assert loaded.exit_code == 0, loaded.output
+    assert "Dates read day first (DD/MM/YYYY), as --dates says" in loaded.stdout
+    assert rows(database, "select app_id, date_order from ingest_setting") == [
+        ("acme", "day first")
+    ]
+    # Read month first, the same invoice would move from 4 January to 1 April: refused.
+    moved = run(database, "sales", str(first), "--app", "acme", "--dates", "month-first")
+    assert moved.exit_code == 1
+    assert problems(moved) == [
+        f"{first}: invoice 1 of A is stored dated 2024-01-04, and this file dates it "
+        "2024-04-01: an invoice keeps its date, so nothing was loaded (if day and month were "
+        "read the wrong way round, give the order with --dates day-first or --dates month-first)"
+    ]
+    assert rows(database, "select sale_date from sale_line") == [("2024-01-04",)]
+    assert rows(database, "select date_order from ingest_setting") == [("day first",)]
+
+    bad = run(database, "sales", str(first), "--dates", "sideways")
+    assert bad.exit_code == 2
+    assert "sideways" in bad.output
+    assert "day-first" in bad.output

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from settings import SegmentOptions
 from store.ingest.account_mapping import AccountMapping
 from store.ingest.columns import ColumnSpec
+from store.ingest.date_setting import DatesOption
 from store.ingest.errors import RowProblem
 from store.ingest.guessing import GuessingMatcher
 from store.ingest.plan import CompareBy, TableWrite, WriteMode, WritePlan
@@ -42,6 +43,8 @@ class IngestOptions:
     accounts: AccountMapping | None = None
     # `--party`: the one customer of a ledger export (the ledger of one party).
     party: str | None = None
+    # `--dates`: the order of day and month of a sales or ledger export, kept for its app.
+    dates: DatesOption | None = None
     # The cells of the lines above an export's header (its title), read once it is found.
     title: Sequence[Sequence[str]] = ()
 

@@ -4,15 +4,21 @@ before the entries, then recompute the segments of the apps they touched."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.export_columns import words
+from analytics.invoice_status import is_cancelled_voucher
 from settings import SegmentOptions
+from store.ingest.date_setting import AppDates
 from store.ingest.guessing import ROW_LABEL
 from store.ingest.kinds.exports import Resegment
 from store.ingest.kinds.parties import Parties
 from store.ingest.plan import TableWrite, WritePlan
+from store.ingest.progress import IngestProgress
 from store.ingest.reading import BELOW_RULE, Row
 
 
@@ -23,6 +29,7 @@ class SkippedLines:
     totals: int = 0  # total or balance lines
     labels: int = 0  # a second line of column names (`Amount` under `Debit`)
     headings: int = 0  # a group's heading or a note, in an unnamed first column only
+    cancelled: int = 0  # a cancelled voucher: Tally's `(cancelled)` for its party
 
     def notes(self) -> list[str]:
         notes = []
@@ -42,7 +49,21 @@ class SkippedLines:
                 + " (a customer's name over its lines, a footnote: text in the unnamed first "
                 "column only)"
             )
+        if self.cancelled:
+            notes.append(
+                f"Skipped {counted(self.cancelled, 'cancelled voucher', 'cancelled vouchers')} "
+                f"(`(cancelled)` for the party)"
+            )
         return notes
+
+    def cancelled_voucher(self, row: Row) -> bool:
+        """Whether a line is a cancelled voucher (Tally's Day Book keeps its number, with
+        `(cancelled)` for its party and no amount). Counted when so."""
+        party = row.get("customer")
+        if party is not None and is_cancelled_voucher(party):
+            self.cancelled += 1
+            return True
+        return False
 
     def row_label(self, row: Row) -> bool:
         """Whether a line is not an entry by its unnamed first column (QuickBooks' detail
@@ -60,6 +81,10 @@ class SkippedLines:
         return False
 
 
+Check = Callable[[AsyncConnection], Awaitable[None]]
+Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]
+
+
 def export_plan(
     parties: Parties,
     segment: SegmentOptions,
@@ -67,13 +92,30 @@ def export_plan(
     *,
     rows: int,
     notes: list[str],
+    dates: AppDates | None = None,
+    check: Check | None = None,
 ) -> WritePlan:
-    """The plan of an export's load: the accounts its parties need, then `entries`."""
+    """The plan of an export's load: the accounts its parties need, the order of dates given
+    for the app (`--dates`), then `entries`. `check` runs in the transaction once the
+    parties' accounts are settled, before anything is written, and may refuse the load."""
+    keep_dates = None if dates is None else dates.write()
     return WritePlan(
-        writes=[*parties.writes(), entries],
+        writes=[*parties.writes(), *([keep_dates] if keep_dates else []), entries],
         rows=rows,
         created=parties.created(),
         notes=notes,
-        before=parties.before(),
+        before=_then(parties.before(), check),
         after=Resegment(parties.affected_apps, segment),
     )
+
+
+def _then(before: Before | None, check: Check | None) -> Before | None:
+    if check is None:
+        return before
+
+    async def both(connection: AsyncConnection, progress: IngestProgress) -> Sequence[str]:
+        notes = [] if before is None else list(await before(connection, progress))
+        await check(connection)
+        return notes
+
+    return both

@@ -28,8 +28,10 @@ from analytics.export_amounts import (
     parse_amount,
 )
 from analytics.export_columns import COLUMN_NAMES, normalize
+from analytics.export_date_order import AmbiguousDates, DecidedOrder, decide_date_order
 from analytics.export_dates import BadDate, DateOrder, DateOrderEvidence, parse_export_date
 from settings import SegmentOptions
+from store.ingest.errors import FileRejected
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import BELOW_RULE, Row
 from store.jobs.segment import segment_apps
@@ -58,6 +60,11 @@ _SUMMARY_WORDS = frozenset(
         "balance carried forward",
         "brought over",
         "carried over",
+        # German, French and Spanish.
+        *("summe", "gesamtsumme", "endsumme", "zwischensumme", "gesamt", "anfangsbestand"),
+        *("endbestand", "saldovortrag", "vortrag", "total général", "total general"),
+        *("sous-total", "solde initial", "solde final", "report à nouveau", "suma"),
+        *("suma total", "saldo inicial", "saldo final", "saldo anterior"),
     )
 )
 # Abbreviations compared with their slash, so that a customer coded `BF` stays a customer.
@@ -121,13 +128,30 @@ def is_label_row(row: Row) -> bool:
 
 
 class FileFormats:
-    """The date order and decimal mark of one file, observed over all of its rows."""
+    """The date order and decimal mark of one file, observed over all of its rows.
 
-    def __init__(self) -> None:
+    `given` is the order of day and month the user gave (`--dates`, or the one kept for the
+    app); `title` the report's title lines, whose period or report name may say the order
+    when the dates do not (`analytics.export_date_order`)."""
+
+    def __init__(
+        self,
+        *,
+        given: DateOrder | None = None,
+        given_by: str = "--dates",
+        title: Sequence[Sequence[str]] = (),
+    ) -> None:
         self._dates = DateOrderEvidence()
         self._seen_dates: set[str] = set()
         self._marks = DecimalMarkEvidence()
+        self._given = given
+        self._given_by = given_by
+        self._title = title
+        # Whether an amount is written in dollars (`$2,750.00`): with a QuickBooks report's
+        # name, a US report, whose dates are MM/DD/YYYY.
+        self._dollars = False
         self.order = DateOrder.DAY_FIRST
+        self._decided = DecidedOrder(DateOrder.DAY_FIRST)
         self.mark = DecimalMark.POINT
 
     def observe(self, row: Row) -> None:
@@ -136,6 +160,9 @@ class FileFormats:
             if text is not None and text not in self._seen_dates:
                 self._seen_dates.add(text)
                 self._dates.observe(text)
+        if not self._dollars:
+            amount = row.get("amount")
+            self._dollars = amount is not None and amount.lstrip("(-").startswith(("$", "US$"))
         if self._marks.settled:
             return
         for role in AMOUNT_ROLES:
@@ -143,14 +170,35 @@ class FileFormats:
             if text is not None:
                 self._marks.observe(text)
 
-    def decide(self) -> None:
-        self.order = self._dates.order
+    def decide(self, columns: Iterable[str] = ()) -> None:
+        """Settles the formats once the file is observed (`columns`: the names of the columns
+        taken). Raises `FileRejected` when its dates read both ways and nothing says which."""
+        try:
+            self._decided = decide_date_order(
+                self._dates,
+                given=self._given,
+                title=self._title,
+                dollars=self._dollars,
+                columns=columns,
+            )
+        except AmbiguousDates as exc:
+            raise FileRejected(str(exc)) from None
+        self.order = self._decided.order
         self.mark = self._marks.mark
         self._seen_dates.clear()
 
     def notes(self) -> list[str]:
         notes = []
-        if self._dates.numeric:
+        if self._given is not None:
+            notes.append(
+                f"Dates read {self.order} ({self.order.pattern}), as {self._given_by} says"
+            )
+        elif self._decided.because is not None:
+            notes.append(
+                f"Dates read {self.order} ({self.order.pattern}): {self._decided.because} "
+                f"(--dates to say otherwise)"
+            )
+        elif self._dates.numeric:
             notes.append(f"Dates read {self.order} ({self.order.pattern})")
         if self.mark is DecimalMark.COMMA:
             notes.append("Amounts read with a decimal comma (1.234,50)")
@@ -165,7 +213,11 @@ class FileFormats:
         try:
             return parse_export_date(text, self.order)
         except BadDate as exc:
-            reasons.append(f"{role.replace('_', ' ')} {exc}")
+            reason = f"{role.replace('_', ' ')} {exc}"
+            if self._given is not None:
+                # The order was given, not read off the file: say where from.
+                reason += f" as {self._given_by} says"
+            reasons.append(reason)
             return None
 
     def amount(self, row: Row, role: str, reasons: list[str]) -> Amount | None:

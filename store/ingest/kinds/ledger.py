@@ -29,6 +29,7 @@ from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_noth
 from analytics.money import money
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
+from store.ingest.date_setting import AppDates, app_dates
 from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
@@ -41,7 +42,7 @@ from store.ingest.kinds.exports import (
     is_summary_row,
 )
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
-from store.ingest.kinds.parties import Parties, load_parties
+from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
@@ -91,6 +92,7 @@ class LedgerValidator:
         segment: SegmentOptions,
         party: ExportParty | None = None,
         title: Sequence[Sequence[str]] = (),
+        dates: AppDates | None = None,
     ) -> None:
         self._customers = customers
         self._balances = LedgerBalances(title)
@@ -98,7 +100,12 @@ class LedgerValidator:
         self._balance_account: str | None = None
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=True)
         self._segment = segment
-        self._formats = FileFormats()
+        self._dates = dates
+        self._formats = (
+            FileFormats(title=title)
+            if dates is None
+            else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
+        )
         self._kept: list[_Kept] = []
         self._not_entries = SkippedLines()
         self._checked = 0
@@ -114,7 +121,7 @@ class LedgerValidator:
         self._side.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
-        self._formats.decide()
+        self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
         self._side.decide()
@@ -165,6 +172,8 @@ class LedgerValidator:
             return []
         if is_label_row(row):
             self._not_entries.labels += 1
+            return []
+        if self._not_entries.cancelled_voucher(row):
             return []
         text = row.get("kind")
         if text is not None and posts_nothing(text):
@@ -244,7 +253,12 @@ class LedgerValidator:
         notes.extend(self._not_entries.notes())
         notes.extend(balance_notes)
         plan = export_plan(
-            self._customers, self._segment, entries, rows=len(self._kept), notes=notes
+            self._customers,
+            self._segment,
+            entries,
+            rows=len(self._kept),
+            notes=notes,
+            dates=self._dates,
         )
         if self._balances.opening is None:
             return plan
@@ -261,6 +275,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Ledge
         segment=options.segment,
         party=party,
         title=options.title,
+        dates=await app_dates(connection, app=options.app or DEFAULT_APP, option=options.dates),
     )
 
 

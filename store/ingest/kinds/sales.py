@@ -22,17 +22,20 @@ nothing twice, and a corrected amount replaces the old one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Context, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.counts import counted
 from analytics.export_amounts import Amount, Side
-from analytics.export_columns import BEFORE_TAX, SALES_ROLES, normalize
+from analytics.export_columns import BEFORE_TAX, INVOICE_AMOUNTS, SALES_ROLES, normalize
 from analytics.export_voucher_types import VoucherType, voucher_type
+from analytics.invoice_status import is_not_issued
 from analytics.money import money
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
+from store.ingest.date_setting import AppDates, app_dates
 from store.ingest.errors import RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
@@ -44,7 +47,9 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
-from store.ingest.kinds.parties import Parties, load_parties
+from store.ingest.kinds.invoice_dates import InvoiceDates
+from store.ingest.kinds.invoice_rows import Line, once_per_invoice
+from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
@@ -54,10 +59,7 @@ COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
 # Profit from amount and cost never rounds, whatever the thread's decimal context.
 _EXACT = Context(prec=80)
 
-# customer, date, invoice, amount, side, quantity, cost, profit
-_Kept = tuple[
-    str, dt.date, str, Decimal, Side | None, Decimal | None, Decimal | None, Decimal | None
-]
+_Kept = Line
 
 
 class _SaleLineRows:
@@ -116,14 +118,25 @@ class _SaleLineRows:
 
 class SalesValidator:
     def __init__(
-        self, *, customers: Parties, segment: SegmentOptions, party: ExportParty | None = None
+        self,
+        *,
+        customers: Parties,
+        segment: SegmentOptions,
+        party: ExportParty | None = None,
+        dates: AppDates | None = None,
+        title: Sequence[Sequence[str]] = (),
     ) -> None:
         self._customers = customers
         # A customer's ledger or a Day Book names contra ledgers (`Sales Account`, `Cash`) in
         # its party column: they are never customers.
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=False)
         self._segment = segment
-        self._formats = FileFormats()
+        self._dates = dates
+        self._formats = (
+            FileFormats(title=title)
+            if dates is None
+            else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
+        )
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._not_entries = SkippedLines()
@@ -145,10 +158,13 @@ class SalesValidator:
         self._types: dict[str, VoucherType] = {}
         self._not_sales: dict[str, int] = {}
         self._problems: list[RowProblem] = []
+        # Lines of invoices never issued or withdrawn (Void, Draft), by status.
+        self._not_issued: dict[str, int] = {}
         self._items = 0
         self._vouchers_with_items = 0
         # The amount column, when its name says it is before tax (`SubTotal`).
         self._before_tax: str | None = None
+        self._invoice_amount: str | None = None
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
@@ -157,7 +173,10 @@ class SalesValidator:
     def formats_known(self, columns: Mapping[str, str]) -> None:
         amount = columns.get("amount")
         self._before_tax = amount if amount and normalize(amount) in BEFORE_TAX else None
-        self._formats.decide()
+        # An amount of the whole invoice (`SubTotal`), repeated on its item rows if the file
+        # has one row per item.
+        self._invoice_amount = amount if amount and normalize(amount) in INVOICE_AMOUNTS else None
+        self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
         if self._side.decide() == "voucher_type":
@@ -259,6 +278,16 @@ class SalesValidator:
             self._last_kept = 0
             self._not_entries.labels += 1
             return []
+        if self._not_entries.cancelled_voucher(row):
+            self._end_voucher()
+            self._last_kept = 0
+            return []
+        status = row.get("status")
+        if status is not None and is_not_issued(status):
+            self._end_voucher()
+            self._last_kept = 0
+            self._not_issued[status] = self._not_issued.get(status, 0) + 1
+            return []
         if row.get("date") is None:
             voucher = self._voucher
             if voucher is None and self._last_kept:
@@ -336,6 +365,10 @@ class SalesValidator:
         if "cost" in present or "profit" in present:
             columns += ("profit",)
         return_side = self._return_side()
+        repeated = None
+        if self._invoice_amount is not None:
+            repeated = once_per_invoice(self._kept)
+            self._kept = repeated.lines
         lines = TableWrite(
             table("sale_line"),
             columns,
@@ -352,6 +385,11 @@ class SalesValidator:
                 f"Amounts read from {self._before_tax!r}, before tax: sales are counted "
                 f"without the taxes on them (--column amount=COLUMN to take another)"
             )
+        if repeated is not None and repeated.invoices:
+            notes.append(
+                f"Counted {repeated.invoices} invoices once over their {repeated.rows} item "
+                f"rows: {self._invoice_amount!r} is the whole invoice's, repeated on each"
+            )
         if self._items:
             notes.append(
                 f"Read {self._items} item lines under {self._vouchers_with_items} vouchers "
@@ -359,17 +397,37 @@ class SalesValidator:
             )
         if return_side is not None:
             notes.append(f"Lines on the {return_side} side counted as returns (negative)")
+        if self._not_issued:
+            not_issued = sum(self._not_issued.values())
+            statuses = ", ".join(f"{count} {name}" for name, count in self._not_issued.items())
+            notes.append(
+                f"Skipped {counted(not_issued, 'line', 'lines')} of invoices not issued "
+                f"(void, draft, cancelled): {statuses}"
+            )
         if self._not_sales:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_sales.items())
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         notes.extend(self._not_entries.notes())
-        return export_plan(self._customers, self._segment, lines, rows=len(self._kept), notes=notes)
+        invoices = InvoiceDates((kept[:3] for kept in self._kept), self._customers.moved())
+        return export_plan(
+            self._customers,
+            self._segment,
+            lines,
+            rows=len(self._kept),
+            notes=notes,
+            dates=self._dates,
+            check=invoices.check,
+        )
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:
     party = ExportParty(party=None, title=options.title, columns=options.columns, one_party=False)
     return SalesValidator(
-        customers=await load_parties(connection, options), segment=options.segment, party=party
+        customers=await load_parties(connection, options),
+        segment=options.segment,
+        party=party,
+        dates=await app_dates(connection, app=options.app or DEFAULT_APP, option=options.dates),
+        title=options.title,
     )
 
 

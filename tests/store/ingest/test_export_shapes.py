@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.quarters import quarter_label
-from store.ingest import IngestKind, IngestReport, ingest_file
+from store.ingest import DatesOption, IngestKind, IngestReport, ingest_file
 from tests.store.sales_support import d, rows_of
 
 D = Decimal
@@ -134,7 +134,7 @@ async def test_names_of_two_words_stay_one_value_under_a_header_of_two_words(
     ]
     path = _write(tmp_path, "register.txt", lines)
 
-    report = await ingest_file(engine, kind=SALES, path=path)
+    report = await ingest_file(engine, kind=SALES, path=path, dates=DatesOption.DAY_FIRST)
 
     assert report.columns == {"date": "Date", "customer": "Party Name", "amount": "Amount"}
     assert [row[0] for row in await rows_of(engine, "sale_line")] == [

@@ -171,3 +171,22 @@ def test_the_format_comes_from_the_name_or_the_content(
 )
 def test_column_names_ignore_case_spaces_underscores_and_dashes(written: str) -> None:
     assert normalize_column_name(written) == normalize_column_name("entity_id") == "entityid"
+
+
+@pytest.mark.parametrize("name", ["sales.xls", "sales.xlsx", "sales.csv"])
+@pytest.mark.parametrize("kind", [IngestKind.SALES, IngestKind.ACCOUNTS])
+async def test_an_old_excel_workbook_is_refused_with_what_to_save_it_as(
+    engine: AsyncEngine, tmp_path: Path, name: str, kind: IngestKind
+) -> None:
+    """Excel 97-2003's .xls (an OLE2 compound file, D0 CF 11 E0 A1 B1 1A E1), whatever its
+    name says: not a text file in an unknown encoding, but a format to save otherwise."""
+    path = tmp_path / name
+    path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(range(256)) * 2)
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(engine, kind=kind, path=path)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: this is a workbook in the old Excel format (.xls")
+    assert "save it as .xlsx (Excel Workbook, without a password) or as CSV UTF-8" in message
+    assert "UTF-16" not in message
+    assert all(rows == [] for rows in (await all_tables(engine)).values())

@@ -69,3 +69,67 @@ async def test_a_monthly_summary_is_refused_as_a_summary(
         f"{FIXTURES / 'sales_register_monthly_summary.csv'}: this is a summary of totals"
     )
     assert "not the register of vouchers" in message
+
+
+async def test_zoho_items_are_counted_by_their_item_totals(engine: AsyncEngine) -> None:
+    """One row per item repeats the invoice's SubTotal (5000.00 on both): the items' own
+    totals are the sales, never the SubTotal once per item."""
+    report = await ingest_file(
+        engine, kind=IngestKind.SALES, path=FIXTURES / "zoho_items.csv", app="zoho"
+    )
+    assert report.columns["amount"] == "Item Total"
+    assert [row[2:6] for row in await rows_of(engine, "sale_line")] == [
+        ("INV-000007", 1, D("2000.00"), D("2")),
+        ("INV-000007", 2, D("3000.00"), D("1")),
+    ]
+
+
+@pytest.mark.parametrize("amount", ["SubTotal", "Total"])
+async def test_an_invoice_amount_repeated_over_its_items_counts_once(
+    engine: AsyncEngine, tmp_path: Path, amount: str
+) -> None:
+    lines = (FIXTURES / "zoho_items.csv").read_text().splitlines()
+    # Without the items' own totals, only the invoice's amounts are left.
+    path = tmp_path / "items.csv"
+    path.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
+    report = await ingest_file(
+        engine, kind=IngestKind.SALES, path=path, app="zoho", columns={"amount": amount}
+    )
+    assert (
+        f"Counted 1 invoices once over their 2 item rows: {amount!r} is the whole invoice's, "
+        "repeated on each"
+    ) in report.notes
+    expected = D("5000.00") if amount == "SubTotal" else D("5900.00")
+    assert [row[2:6] for row in await rows_of(engine, "sale_line")] == [
+        ("INV-000007", 1, expected, D("3"))
+    ]
+
+
+async def test_lines_of_one_invoice_with_their_own_amounts_all_count(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "Date,Customer,Invoice No,Total\n"
+        "2024-07-02,C1,INV-1,100.00\n2024-07-02,C1,INV-1,250.00\n2024-07-02,C1,,100.00\n"
+        "2024-07-02,C1,,100.00\n"
+    )
+    await ingest_file(engine, kind=IngestKind.SALES, path=path)
+    assert sum(row[4] for row in await rows_of(engine, "sale_line")) == D("550.00")
+
+
+async def test_void_and_draft_invoices_are_skipped_and_counted(engine: AsyncEngine) -> None:
+    report = await ingest_file(
+        engine, kind=IngestKind.SALES, path=FIXTURES / "zoho_with_void.csv", app="zoho"
+    )
+    assert report.columns["status"] == "Invoice Status"
+    assert (
+        "Skipped 2 lines of invoices not issued (void, draft, cancelled): 1 Void, 1 Draft"
+    ) in report.notes
+    assert [row[2] for row in await rows_of(engine, "sale_line")] == [
+        "INV-000001",
+        "INV-000003",
+        "INV-000002",
+        "INV-000004",
+    ]
+    assert sum(row[4] for row in await rows_of(engine, "sale_line")) == D("58500.00")

@@ -356,3 +356,28 @@ async def test_a_row_with_something_else_than_column_names_is_still_a_bad_line(
     [problem] = [str(problem) for problem in caught.value.problems]
     assert problem.startswith("line 3: ")
     assert "credit 'n/a' is not an amount" in problem
+
+
+async def test_tallys_minus_sign_is_a_negative_amount(engine: AsyncEngine) -> None:
+    """A Sales Register line of `(-)5,000.00` (Tally's minus) is a return of 5,000."""
+    await ingest_file(engine, kind=SALES, path=FIXTURES / "tally_neg.csv", app="sharma")
+    assert [row[:5] for row in await rows_of(engine, "sale_line")] == [
+        ("Gupta Traders", d("2024-04-01"), "ST/001", 1, Decimal("12345678.00")),
+        ("Mehta & Sons", d("2024-04-02"), "ST/002", 1, Decimal("45000.00")),
+        ("Mehta & Sons", d("2024-04-03"), "ST/003", 1, Decimal("-5000.00")),
+    ]
+
+
+@pytest.mark.parametrize("kind", [SALES, IngestKind.LEDGER])
+async def test_a_cancelled_voucher_of_a_day_book_is_skipped_and_counted(
+    engine: AsyncEngine, kind: IngestKind
+) -> None:
+    """Tally keeps a cancelled voucher's number in the Day Book, with `(cancelled)` for its
+    party and no amount: it is no entry, not a line that lacks its amount."""
+    report = await ingest_file(engine, kind=kind, path=FIXTURES / "tally_cancelled.csv")
+    assert "Skipped 1 cancelled voucher (`(cancelled)` for the party)" in report.notes
+    table = "sale_line" if kind is SALES else "ledger_entry"
+    assert sorted(row[0] for row in await rows_of(engine, table)) == [
+        "Gupta Traders",
+        "Mehta & Sons",
+    ]

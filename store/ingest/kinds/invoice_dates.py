@@ -1,0 +1,81 @@
+"""An invoice keeps its date: a sales load that would store an invoice number already stored
+for the same customer at another date of the same year is refused.
+
+A sale line is known by its customer, date, invoice number and place, so an invoice read at
+another date is another line: if one export's `04/01/2024` was read as 4 January and the next
+export's as 1 April, the invoice would be counted twice and its revenue doubled. A mis-read of
+day and month never changes the year; invoice numbers that restart each year (`1`, `2`... of
+a Tally register without a year in its voucher numbers) meet again only in other years, and
+are not refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.counts import counted
+from store.ingest.errors import FileRejected
+from store.tables import METADATA
+
+# Accounts per statement: the stored invoices of a file's customers are read in a few
+# statements whatever the number of customers, each within every driver's bound limit.
+_ACCOUNTS_PER_STATEMENT = 1000
+
+
+def _file_invoices(
+    lines: Iterable[tuple[str, dt.date, str]], moved: Mapping[str, str]
+) -> dict[tuple[str, str], set[dt.date]]:
+    dates: dict[tuple[str, str], set[dt.date]] = {}
+    for account, day, invoice in lines:
+        if invoice:
+            dates.setdefault((moved.get(account, account), invoice), set()).add(day)
+    return dates
+
+
+class InvoiceDates:
+    """The check of a load's invoices against the stored ones, run in its transaction."""
+
+    def __init__(self, lines: Iterable[tuple[str, dt.date, str]], moved: Mapping[str, str]) -> None:
+        self._lines = lines
+        self._moved = moved
+
+    async def check(self, connection: AsyncConnection) -> None:
+        """Raises `FileRejected` naming the first invoice given another date, and both."""
+        dates = _file_invoices(self._lines, self._moved)
+        if not dates:
+            return
+        sale_line = METADATA.tables["sale_line"].c
+        accounts = sorted({account for account, _invoice in dates})
+        conflicts: list[tuple[str, str, dt.date, dt.date]] = []
+        for start in range(0, len(accounts), _ACCOUNTS_PER_STATEMENT):
+            chunk = accounts[start : start + _ACCOUNTS_PER_STATEMENT]
+            stored = await connection.execute(
+                select(sale_line.account_id, sale_line.invoice, sale_line.sale_date)
+                .where(sale_line.account_id.in_(chunk), sale_line.invoice != "")
+                .distinct()
+            )
+            for account, invoice, day in stored:
+                days = dates.get((account, invoice))
+                if days is None or day in days:
+                    continue
+                same_year = sorted(new for new in days if new.year == day.year)
+                if same_year:
+                    conflicts.append((account, invoice, day, same_year[0]))
+        if conflicts:
+            raise FileRejected(_reason(sorted(conflicts)))
+
+
+def _reason(conflicts: list[tuple[str, str, dt.date, dt.date]]) -> str:
+    account, invoice, stored, new = conflicts[0]
+    more = len(conflicts) - 1
+    return (
+        f"invoice {invoice} of {account} is stored dated {stored.isoformat()}, and this "
+        f"file dates it {new.isoformat()}"
+        + (f" ({counted(more, 'more invoice', 'more invoices')} likewise)" if more else "")
+        + ": an invoice keeps its date, so nothing was loaded (if day and month were read "
+        "the wrong way round, give the order with --dates day-first or --dates month-first)"
+    )

@@ -1,0 +1,154 @@
+"""The order of day and month of an export whose dates read both ways (`04/01/2024`): said
+with `--dates` and kept for the app, else read off the title's period or the report's
+convention, else refused; and an invoice never stored at a second date (a trial user's
+QuickBooks exports, in `tally/`: the first one's dates all have a day of 12 or less)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.ingest import DatesOption, FileRejected, IngestKind, IngestRejected, ingest_file
+from tests.store.sales_support import d, rows_of
+
+D = Decimal
+FIXTURES = Path(__file__).parent / "tally"
+APRIL = FIXTURES / "qb_april.csv"
+APRIL_FULL = FIXTURES / "qb_april_full.csv"
+CUSTOMER = "Amy's Bird Sanctuary"
+
+
+async def _sales(engine: AsyncEngine) -> list[tuple[object, ...]]:
+    return [row[:5] for row in await rows_of(engine, "sale_line")]
+
+
+async def test_the_title_period_says_the_month(engine: AsyncEngine) -> None:
+    """`April 1-12, 2024` above 04/01/2024 and 04/10/2024: 1 and 10 April, not 4 January and
+    4 October."""
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=APRIL, app="acme")
+    assert (
+        "Dates read month first (MM/DD/YYYY): the title's period says so (--dates to say otherwise)"
+    ) in report.notes
+    assert await _sales(engine) == [
+        (CUSTOMER, d("2024-04-01"), "1101", 1, D("2400.00")),
+        (CUSTOMER, d("2024-04-10"), "1107", 1, D("350.00")),
+    ]
+
+
+async def test_the_re_export_adds_only_its_new_invoice(engine: AsyncEngine) -> None:
+    await ingest_file(engine, kind=IngestKind.SALES, path=APRIL, app="acme")
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=APRIL_FULL, app="acme")
+    assert report.changes is not None
+    assert (report.changes.new, report.changes.unchanged) == (1, 2)
+    assert sum(row[4] for row in await _sales(engine)) == D("2850.00")  # type: ignore[misc]
+
+
+async def test_a_quickbooks_us_report_without_a_period_is_month_first(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = tmp_path / "qb.csv"
+    path.write_text(APRIL.read_text().replace('"April 1-12, 2024"', "All Dates"))
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path, app="acme")
+    assert any("QuickBooks' US reports write them so" in note for note in report.notes)
+    assert [row[1] for row in await _sales(engine)] == [d("2024-04-01"), d("2024-04-10")]
+
+
+async def test_dates_that_read_both_ways_with_nothing_to_tell_are_refused(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("Customer,Date,Amount\nA,04/01/2024,10\nB,05/02/2024,20\n")
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(engine, kind=IngestKind.SALES, path=path)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "'04/01/2024' read either day first or month first" in message
+    assert "--dates day-first (DD/MM/YYYY) or --dates month-first (MM/DD/YYYY)" in message
+    assert await _sales(engine) == []
+
+
+@pytest.mark.parametrize(
+    ("option", "dates"),
+    [
+        (DatesOption.DAY_FIRST, ["2024-01-04", "2024-02-05"]),
+        (DatesOption.MONTH_FIRST, ["2024-04-01", "2024-05-02"]),
+    ],
+)
+async def test_the_order_given_is_kept_for_the_app(
+    engine: AsyncEngine, tmp_path: Path, option: DatesOption, dates: list[str]
+) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text("Customer,Date,Amount\nA,04/01/2024,10\n")
+    later = tmp_path / "later.csv"
+    later.write_text("Customer,Date,Amount\nB,05/02/2024,20\n")
+    await ingest_file(engine, kind=IngestKind.SALES, path=first, app="acme", dates=option)
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=later, app="acme")
+    assert any("as the order kept for app acme" in note for note in report.notes)
+    assert sorted(row[1] for row in await _sales(engine)) == [d(day) for day in dates]  # type: ignore[type-var]
+    # Another app keeps nothing of it.
+    with pytest.raises(FileRejected, match="read either day first or month first"):
+        await ingest_file(engine, kind=IngestKind.SALES, path=later, app="other")
+    # `guess` forgets it.
+    await ingest_file(
+        engine, kind=IngestKind.SALES, path=APRIL, app="acme", dates=DatesOption.GUESS
+    )
+    with pytest.raises(FileRejected, match="read either day first or month first"):
+        await ingest_file(engine, kind=IngestKind.SALES, path=later, app="acme")
+
+
+async def test_an_invoice_is_never_stored_at_a_second_date(engine: AsyncEngine) -> None:
+    """The trial's case: the first export read day first, its re-export month first (it has
+    04/13/2024): 1101 and 1107 would be stored twice and the revenue doubled."""
+    await ingest_file(
+        engine, kind=IngestKind.SALES, path=APRIL, app="acme", dates=DatesOption.DAY_FIRST
+    )
+    before = await _sales(engine)
+    assert [row[1] for row in before] == [d("2024-01-04"), d("2024-10-04")]
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(
+            engine, kind=IngestKind.SALES, path=APRIL_FULL, app="acme", dates=DatesOption.GUESS
+        )
+    message = str(refused.value)
+    assert "\n" not in message
+    assert (
+        f"invoice 1101 of {CUSTOMER} is stored dated 2024-01-04, and this file dates it "
+        f"2024-04-01 (1 more invoice likewise)"
+    ) in message
+    assert await _sales(engine) == before
+
+
+async def test_an_invoice_number_of_another_year_is_another_invoice(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Voucher numbers that restart each year meet again in other years only."""
+    first = tmp_path / "2024.csv"
+    first.write_text("Customer,Date,Invoice,Amount\nA,2024-04-02,1,10\n")
+    later = tmp_path / "2025.csv"
+    later.write_text("Customer,Date,Invoice,Amount\nA,2025-04-03,1,20\n")
+    await ingest_file(engine, kind=IngestKind.SALES, path=first)
+    await ingest_file(engine, kind=IngestKind.SALES, path=later)
+    assert len(await _sales(engine)) == 2
+
+
+async def test_dates_are_for_exports_only(engine: AsyncEngine, tmp_path: Path) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_text("account_id,name\nA1,Acme\n")
+    with pytest.raises(FileRejected, match="--dates gives the order of day and month of sales"):
+        await ingest_file(engine, kind=IngestKind.ACCOUNTS, path=path, dates=DatesOption.DAY_FIRST)
+
+
+async def test_a_date_against_the_kept_order_says_where_the_order_comes_from(
+    engine: AsyncEngine,
+) -> None:
+    await ingest_file(
+        engine, kind=IngestKind.SALES, path=APRIL, app="acme", dates=DatesOption.DAY_FIRST
+    )
+    with pytest.raises(IngestRejected) as refused:
+        await ingest_file(engine, kind=IngestKind.SALES, path=APRIL_FULL, app="acme")
+    assert [str(problem) for problem in refused.value.problems] == [
+        "line 9: date '04/13/2024' is not a valid date (dates of this file are DD/MM/YYYY) as "
+        "the order kept for app acme (--dates guess to let each file decide) says"
+    ]
