@@ -195,8 +195,6 @@ class MetricStage:
     attached_rows: int = 0
     # PostgreSQL: whether the stage's statistics were taken (`_analyzed`).
     stage_analyzed: bool = False
-    # SQLite: whether the stage's index was built (`_indexed`).
-    stage_indexed: bool = False
     # SQLite: the numbers the stage holds for (level, entity id) pairs.
     entity_codes: EntityCodes = field(default_factory=EntityCodes)
 
@@ -326,10 +324,12 @@ class MetricStage:
     async def finish_loading(self) -> None:
         """Make the staged rows ready to be read in key order, once every row is in.
 
-        SQLite: the pairs of the entity numbers staged (the index comes when a query needs it,
-        `_indexed`). PostgreSQL: no index, whose scan would fetch the rows of a table loaded
-        in this transaction one by one at random (its visibility map is not set yet); its
-        queries sort instead, with more memory than the default 4 MB for this transaction."""
+        SQLite: the pairs of the entity numbers staged, and an index of every column, in the
+        primary key's order (one sort), that the duplicate search, the comparison and the final
+        copy walk in order. PostgreSQL: no
+        index, whose scan would fetch the rows of a table loaded in this transaction one by
+        one at random (its visibility map is not set yet); its queries sort instead, with more
+        memory than the default 4 MB for this transaction."""
         if self._dialect == "postgresql":
             await self.connection.exec_driver_sql(f"SET LOCAL work_mem = '{_SORT_MEMORY}'")
             return
@@ -338,18 +338,9 @@ class MetricStage:
             await self.connection.exec_driver_sql(
                 f"INSERT INTO {_ENTITIES} VALUES (?, ?, ?)", entities
             )
-
-    async def _indexed(self) -> None:
-        """SQLite: an index of every column of the stage, in the primary key's order (one
-        sort), that the duplicate search, the comparison with stored rows and the copy of a
-        reload walk in order; built once, and only by a load that runs one of those. The copy
-        of rows all new (a first load) lets SQLite's sorter order them instead: the same sort
-        without an index to write and read back."""
-        if self._dialect == "sqlite" and not self.stage_indexed:
-            await self.connection.exec_driver_sql(
-                f"CREATE INDEX {_STAGE}_key ON {_STAGE} ({_STAGE_KEY['sqlite']}, line, value)"
-            )
-            self.stage_indexed = True
+        await self.connection.exec_driver_sql(
+            f"CREATE INDEX {_STAGE}_key ON {_STAGE} ({_STAGE_KEY['sqlite']}, line, value)"
+        )
 
     async def _analyzed(self) -> None:
         """PostgreSQL: statistics of the stage, for the plans of the queries that join or
@@ -362,7 +353,6 @@ class MetricStage:
     async def duplicates(self) -> list[RowProblem]:
         """Each line whose key an earlier line of the file already gave."""
         await self._analyzed()
-        await self._indexed()
         # One pass over the staged rows says whether there is any: the lines are looked up
         # only then (a second pass).
         key = _STAGE_KEY[self._dialect]
@@ -392,7 +382,6 @@ class MetricStage:
         if not await self._stored_any():
             return RowChanges(new=self.rows, changed=0, unchanged=0)
         await self._analyzed()
-        await self._indexed()
         query = (
             f"SELECT count(*), count(m.level), "
             f"coalesce(sum(CASE WHEN {_SAME_VALUE[self._dialect]} THEN 1 ELSE 0 END), 0) "
@@ -584,7 +573,7 @@ class MetricStage:
         abbreviated keys (the "C" collation only, on PostgreSQL 15) most pairs are told
         apart by an integer. Sorting 1M staged rows of one level in random order: 4.1 s of
         server CPU, 2.8 s without the level, 2.0 s under "C" too. SQLite walks the stage's
-        index in that order when it has one (`_indexed`), else sorts by it."""
+        index in that order."""
         if self._dialect != "postgresql":
             return "s.entity, s.metric_name, s.effective_date"
         collate = ' COLLATE "C"' if self.bytewise_text else ""
@@ -608,9 +597,7 @@ class MetricStage:
             f" ON CONFLICT ({_KEY}) DO UPDATE SET value = excluded.value" if changes.changed else ""
         )
         if changes.changed or changes.unchanged:
-            # The stage is joined with metric_value.
-            await self._analyzed()
-            await self._indexed()
+            await self._analyzed()  # the stage is joined with metric_value
         rebuilt = await self._indexes_to_rebuild(changes.new + changes.changed)
         for name, _statement in rebuilt:
             await self.connection.exec_driver_sql(f'DROP INDEX "{name}"')
