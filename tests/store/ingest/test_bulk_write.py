@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -311,9 +312,10 @@ async def test_the_stage_finds_duplicates_counts_changes_and_writes_the_rows_of_
             rows = await connection.exec_driver_sql(
                 "SELECT level, entity_id, metric_name, effective_date, value FROM metric_value"
             )
+            stored_rows: list[Any] = list(rows.all())
             written = {
                 (level, entity_id, metric, _date(month)): str(value)
-                for level, entity_id, metric, month, value in rows.all()
+                for level, entity_id, metric, month, value in stored_rows
             }
             assert written == {**stored, **loaded}
         await stage.drop()

@@ -12,7 +12,7 @@ from store.ingest.entity_codes import EntityCodes
 
 _LEVELS = st.sampled_from(["account", "company", "contract", "industry"])
 # Any text a store keeps: no lone surrogate (not UTF-8), no NUL (refused by the reader).
-_IDS = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8)
+_IDS = st.text(st.characters(codec="utf-8", blacklist_characters="\x00"), max_size=8)
 _PAIRS = st.lists(st.tuples(_LEVELS, _IDS), max_size=30)
 
 
