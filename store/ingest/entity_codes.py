@@ -21,19 +21,31 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 class EntityCodes:
     def __init__(self, entities: Mapping[str, Collection[str]] | None = None) -> None:
-        pairs = sorted(
-            (level, entity_id) for level, ids in (entities or {}).items() for entity_id in ids
-        )
+        self._entities = entities or {}
+        # Each level's pairs take the numbers from its offset on: the levels in their order,
+        # each as many numbers as it has entities. A level is numbered (its ids sorted) only
+        # once a row of it is staged: a file of accounts never sorts the contracts.
+        self._offsets: dict[str, int] = {}
+        offset = 0
+        for level in sorted(self._entities):
+            self._offsets[level] = offset
+            offset += len(self._entities[level])
         # level -> entity id -> number
         self._codes: dict[str, dict[str, int]] = {}
-        for code, (level, entity_id) in enumerate(pairs):
-            self._codes.setdefault(level, {})[entity_id] = code
-        self._next = len(pairs)
+        self._next = offset
         # The numbers staged so far: only their pairs go to the database's table.
         self._used: set[int] = set()
 
+    def _level(self, level: str) -> dict[str, int]:
+        codes = self._codes.get(level)
+        if codes is None:
+            ids = sorted(self._entities.get(level, ()))
+            start = self._offsets.get(level, 0)
+            codes = self._codes[level] = dict(zip(ids, range(start, start + len(ids)), strict=True))
+        return codes
+
     def _code(self, level: str, entity_id: str) -> int:
-        ids = self._codes.setdefault(level, {})
+        ids = self._level(level)
         code = ids.get(entity_id)
         if code is None:
             code = ids[entity_id] = self._next
@@ -44,7 +56,7 @@ class EntityCodes:
         """The number of each row's pair (a block of one level, the common file, by one
         lookup per row in C)."""
         if len(set(levels)) == 1:
-            ids = self._codes.get(levels[0], {})
+            ids = self._level(levels[0])
             try:
                 codes = list(map(ids.__getitem__, entity_ids))
             except KeyError:
