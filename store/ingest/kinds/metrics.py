@@ -252,6 +252,10 @@ class MetricsValidator:
         self.rows += 1
         return reasons
 
+    def staged_entities(self) -> dict[str, dict[str, str]]:
+        """The ids, by level, that a staged row may name (the stage numbers them)."""
+        return self._entities
+
     def take_staged(self) -> list[StagedRow]:
         """The rows checked since the last call, handed over to the stage."""
         rows, self.staged = self.staged, []

@@ -7,14 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, IngestRejected, staging
-from store.ingest.staging import MetricStage
+from store.ingest.staging import MetricStage, StagedColumns
+from store.tables import METADATA
 from tests.store.ingest.support import load, load_text, seed_entities, table_rows, write_file
 
 _HEADER = ["level", "entity_id", "metric_name", "effective_date", "value"]
@@ -210,3 +214,113 @@ async def test_a_first_load_builds_the_indexes_again_all_or_nothing(
             "WHERE effective_date >= '2024-01-01'"
         )
         assert by_month.scalar_one() == 20
+
+
+_STAGE_LEVELS = ("account", "industry")
+_STAGE_IDS = ("A1", "A2", "a1", "Ä", "A1 ", "Z")
+_STAGE_MONTHS = (dt.date(2024, 1, 1), dt.date(2024, 2, 1))
+_KEYS = st.tuples(
+    st.sampled_from(_STAGE_LEVELS),
+    st.sampled_from(_STAGE_IDS),
+    st.sampled_from(("revenue", "users")),
+    st.sampled_from(_STAGE_MONTHS),
+)
+_VALUES = st.sampled_from(("1", "1.0", "2.5", "-3"))
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    stored=st.dictionaries(_KEYS, _VALUES, max_size=6),
+    staged=st.lists(st.tuples(_KEYS, _VALUES), max_size=12),
+    known=st.sets(st.tuples(st.sampled_from(_STAGE_LEVELS), st.sampled_from(_STAGE_IDS))),
+    by_columns=st.booleans(),
+)
+async def test_the_stage_finds_duplicates_counts_changes_and_writes_the_rows_of_any_load(
+    engine: AsyncEngine,
+    tmp_path: Path,
+    stored: dict[tuple[str, str, str, dt.date], str],
+    staged: list[tuple[tuple[str, str, str, dt.date], str]],
+    known: set[tuple[str, str]],
+    by_columns: bool,
+) -> None:
+    """Whatever rows a load stages (row by row or by column, entities the stage numbers or
+    not, keys stored or not, given twice or not): the duplicates are the lines of a key given
+    before, and without them metric_value ends with the stored rows updated by the staged
+    ones, counted as new, changed and unchanged, as a dictionary would (in a transaction
+    rolled back: nothing stays from one example to the next)."""
+    await _seed(engine, tmp_path)
+    entities: dict[str, set[str]] = {}
+    for level, entity_id in known:
+        entities.setdefault(level, set()).add(entity_id)
+    first_line: dict[tuple[str, str, str, dt.date], int] = {}
+    duplicates: list[tuple[int, int]] = []
+    for line, (key, _value) in enumerate(staged, start=2):
+        if key in first_line:
+            duplicates.append((line, first_line[key]))
+        else:
+            first_line[key] = line
+    async with engine.connect() as connection, connection.begin() as transaction:
+        if stored:
+            await connection.execute(
+                insert(METADATA.tables["metric_value"]),
+                [
+                    {
+                        "level": level,
+                        "entity_id": entity_id,
+                        "metric_name": metric,
+                        "effective_date": month,
+                        "value": Decimal(value),
+                    }
+                    for (level, entity_id, metric, month), value in stored.items()
+                ],
+            )
+        stage = await MetricStage.create(connection, entities=entities)
+        if by_columns and staged:
+            await stage.add_columns(
+                StagedColumns(
+                    2,
+                    [key[0] for key, _ in staged],
+                    [key[1] for key, _ in staged],
+                    [key[2] for key, _ in staged],
+                    [key[3] for key, _ in staged],
+                    [value for _, value in staged],
+                )
+            )
+        else:
+            await stage.add(
+                [(*key, Decimal(value), line) for line, (key, value) in enumerate(staged, 2)]
+            )
+        await stage.finish_loading()
+        found = await stage.duplicates()
+        assert [(p.line, int(p.reason.split()[3].rstrip(":"))) for p in found] == duplicates
+        if not duplicates:
+            changes = await stage.write_if_all_new()
+            if changes is None:
+                changes = await stage.changes()
+                await stage.write(changes)
+            loaded = dict(staged)
+            same = sum(1 for key, value in loaded.items() if key in stored and stored[key] == value)
+            assert (changes.new, changes.changed, changes.unchanged) == (
+                sum(1 for key in loaded if key not in stored),
+                sum(1 for key in loaded if key in stored) - same,
+                same,
+            )
+            rows = await connection.exec_driver_sql(
+                "SELECT level, entity_id, metric_name, effective_date, value FROM metric_value"
+            )
+            stored_rows: list[Any] = list(rows.all())
+            written = {
+                (level, entity_id, metric, _date(month)): str(value)
+                for level, entity_id, metric, month, value in stored_rows
+            }
+            assert written == {**stored, **loaded}
+        await stage.drop()
+        await transaction.rollback()
+
+
+def _date(month: object) -> dt.date:
+    return month if isinstance(month, dt.date) else dt.date.fromisoformat(str(month))
