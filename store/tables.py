@@ -45,8 +45,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
         # On SQLite the column is text and the impl has no processor of its own: the plain
         # conversion, without TypeDecorator's wrapper around process_result_value (a third of
         # the time of reading 12,000 values).
-        if dialect.name == "sqlite" or (dialect.driver == "asyncpg" and coltype == _TEXT_OID):
-            # PostgreSQL's text of the value (store/numeric_text.py): Decimal reads it exactly.
+        if dialect.name == "sqlite":
             return _text_to_decimal
         return super().result_processor(dialect, coltype)
 
@@ -55,7 +54,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
     ) -> Callable[[Sequence[Any]], list[Any]] | None:
         """A whole column converted as `result_processor` converts each value, in fewer Python
         calls (store/running/column_conversion.py): None where only the per-value one fits."""
-        if dialect.name == "sqlite" or (dialect.driver == "asyncpg" and coltype == _TEXT_OID):
+        if dialect.name == "sqlite":
             return _texts_to_decimals
         if dialect.driver == "asyncpg" and coltype == _NUMERIC_OID:
             # asyncpg gives a Decimal (or None) for every NUMERIC value, and the impl converts
@@ -82,9 +81,8 @@ def _text_to_decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-# PostgreSQL's type oids of NUMERIC and TEXT.
+# PostgreSQL's type oid of NUMERIC.
 _NUMERIC_OID = 1700
-_TEXT_OID = 25
 
 
 def _texts_to_decimals(values: Sequence[Any]) -> list[Any]:

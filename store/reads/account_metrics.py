@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from store.numeric_text import numeric_text
 from store.reads.entities import ACCOUNT_COLUMNS, IDS, STATEMENTS_KEPT, MetricFilter
 from store.reads.runs import runs_by_key
 from store.records import AccountRecord, MetricRecord
@@ -56,7 +55,7 @@ def _accounts_with_metrics(scope: Scope, by_names: bool, by_months: bool) -> Dri
         select(
             *ACCOUNT_COLUMNS,
             metric.metric_name,
-            numeric_text(metric.value),
+            metric.value,
             definition.unit,
             metric.effective_date,
         )

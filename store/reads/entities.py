@@ -29,7 +29,6 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.column_rows import MetricRun, metric_runs
-from store.numeric_text import numeric_text
 from store.reads.runs import runs_by_key
 from store.records import (
     AccountPage,
@@ -243,7 +242,7 @@ def _metrics_by_entity(by_names: bool, by_months: bool) -> DriverSelect:
         select(
             metric.entity_id,
             metric.metric_name,
-            numeric_text(metric.value),  # in C on PostgreSQL: store/numeric_text.py
+            metric.value,
             definition.unit,
             metric.effective_date,
         )

@@ -21,7 +21,7 @@ from store.tables import ExactDecimal
 
 SQLITE: Dialect = aiosqlite_dialect()
 ASYNCPG: Dialect = asyncpg_dialect()
-NUMERIC_OID, FLOAT8_OID, INT8_OID, DATE_OID, TEXT_OID = 1700, 701, 20, 1082, 25
+NUMERIC_OID, FLOAT8_OID, INT8_OID, DATE_OID = 1700, 701, 20, 1082
 
 
 def _typed(values: list[Any]) -> list[tuple[type, str]]:
@@ -68,16 +68,6 @@ def test_asyncpg_numerics_become_the_decimals_core_makes(
         context.capitals = capitals  # how a Decimal prints its exponent: E+ or e+
         expected = _one_by_one(ExactDecimal(), ASYNCPG, NUMERIC_OID, values)
         assert _typed(_at_once(ExactDecimal(), ASYNCPG, NUMERIC_OID, values)) == _typed(expected)
-
-
-@given(values=st.lists(st.none() | decimals.map(str), max_size=80))
-def test_asyncpg_texts_of_numerics_become_the_decimals_core_makes(
-    values: list[str | None],
-) -> None:
-    # A NUMERIC column cast to text (store/numeric_text.py): PostgreSQL's text, read by Decimal.
-    expected = _one_by_one(ExactDecimal(), ASYNCPG, TEXT_OID, values)
-    assert _typed(expected) == _typed([None if v is None else Decimal(v) for v in values])
-    assert _typed(_at_once(ExactDecimal(), ASYNCPG, TEXT_OID, values)) == _typed(expected)
 
 
 @given(

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from store.engine import create_serving_engine
 from store.reads import entities as reads
-from store.reads.account_metrics import accounts_with_metrics
 from store.reads.entities import MetricFilter
 from store.running import driver_pool
 from store.running.reader import close_readers, reader_for
@@ -92,21 +91,6 @@ async def test_values_are_written_as_on_the_engine(engine: AsyncEngine) -> None:
     on_engine = [str(row.value) for row in (await standard.read(read))["acc-0"]]
     assert on_driver == on_engine
     assert sorted(on_driver) == sorted(str(Decimal(value)) for value in WRITTEN_VALUES)
-
-    # The account's read takes the values as PostgreSQL's text (store/numeric_text.py): the
-    # same digits on both paths as the NUMERIC read above.
-    def with_account(connection: AsyncConnection) -> Any:
-        return accounts_with_metrics(
-            connection,
-            account_ids=["acc-0"],
-            metric_filter=MetricFilter(names=None, months=None),
-            scope=INTERNAL,
-        )
-
-    for reader in (driver, standard):
-        _account, records = (await reader.read(with_account))["acc-0"]
-        assert [str(record.value) for record in records] == on_driver
-        assert all(type(record.value) is Decimal for record in records)
 
 
 async def test_core_results_keep_their_shape(engine: AsyncEngine) -> None:
