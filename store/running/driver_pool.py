@@ -39,9 +39,9 @@ from store.running.driver_connection import standard_error
 from store.running.error_causes import causes
 from store.running.read_pool import ReadPool
 
-# The driver's options SQLAlchemy's URL may carry that asyncpg.connect takes as they are.
 T = TypeVar("T")
 
+# The driver's options SQLAlchemy's URL may carry that asyncpg.connect takes as they are.
 _ASYNCPG_OPTIONS = ("host", "port", "user", "password", "database", "ssl", "server_settings")
 
 
