@@ -2,7 +2,7 @@
 
     PYTHONPATH=$PWD .venv/bin/python bench/small_ceilings.py [--seconds 5] [--rounds 3]
         [--store sqlite|postgres] [--sqlite-path PATH] [--postgres-url URL]
-        [--old PATH] [--access-log] [--port 8650]
+        [--old PATH] [--access-log] [--connections 1] [--port 8650]
 
 Starts, each a process of its own on a loopback port, under uvicorn (uvloop, httptools):
 - `constant`: a bare Starlette app answering every POST with the same JSON (what HTTP and the
@@ -16,7 +16,8 @@ Starts, each a process of its own on a loopback port, under uvicorn (uvloop, htt
 
 Then asks each of ours `{ __typename }`, `account(accountId:) { accountId }` and the small
 query (the account changing on every request, as bench/peers.py does), the floor its small
-query and the constant app its constant, with wrk (one thread, one connection, keep-alive),
+query and the constant app its constant, with wrk (one thread, `--connections` keep-alive
+connections, 1 unless given: 8 is the peer benchmark's other measure),
 `--rounds` times in turn, so that a change in the machine's load touches every figure alike.
 Prints each measurement's median and range of req/s, the microseconds a request each
 median means, and the server process's CPU a request (from /proc: Linux only), a figure that a
@@ -246,7 +247,7 @@ async def run(arguments: argparse.Namespace) -> None:
                     measure.process.port,
                     measure.path,
                     measure.body,
-                    connections=1,
+                    connections=arguments.connections,
                     seconds=1,
                     accounts=1000,
                 )
@@ -258,7 +259,7 @@ async def run(arguments: argparse.Namespace) -> None:
                     measure.process.port,
                     measure.path,
                     measure.body,
-                    connections=1,
+                    connections=arguments.connections,
                     seconds=arguments.seconds,
                     accounts=1000,
                 )
@@ -303,6 +304,7 @@ def main() -> None:
     )
     parser.add_argument("--old", help="another checkout of ours to measure beside this one")
     parser.add_argument("--access-log", action="store_true", help="ours with its access log")
+    parser.add_argument("--connections", type=int, default=1, help="wrk's connections")
     parser.add_argument("--only-small", action="store_true", help="ours: the small query only")
     parser.add_argument("--port", type=int, default=8650, help="first of four ports")
     parser.add_argument("--logs", default="/tmp/small-ceilings")

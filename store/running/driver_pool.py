@@ -24,10 +24,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from sqlalchemy import event
@@ -38,6 +38,8 @@ from store.engine import connect_args_of
 from store.running.driver_connection import standard_error
 from store.running.error_causes import causes
 from store.running.read_pool import ReadPool
+
+T = TypeVar("T")
 
 # The driver's options SQLAlchemy's URL may carry that asyncpg.connect takes as they are.
 _ASYNCPG_OPTIONS = ("host", "port", "user", "password", "database", "ssl", "server_settings")
@@ -96,6 +98,17 @@ def _forget(engine: AsyncEngine) -> None:
         _terminate(pool)
 
 
+def open_pool(engine: AsyncEngine) -> ReadPool | None:
+    """The engine's read pool if it is open in the running loop, without awaiting anything
+    (the common case: one coroutine fewer per read); None when `pool_of` must be awaited."""
+    pool = _pools.get(engine)
+    if pool is None or not pool.opening.done() or pool.opening.cancelled():
+        return None
+    if pool.loop is not asyncio.get_running_loop() or pool.opening.exception() is not None:
+        return None
+    return pool.opening.result()
+
+
 async def pool_of(engine: AsyncEngine) -> ReadPool:
     """The engine's read pool in the running loop, made on first use (concurrent first reads
     share one opening; a failed opening is tried again by the next read)."""
@@ -133,10 +146,40 @@ async def close_pool(engine: AsyncEngine) -> None:
     _terminate(pool)
 
 
+async def using_connection(engine: AsyncEngine, use: Callable[[Any], Awaitable[T]]) -> T:
+    """`use(connection)` on a connection of the engine's read pool, given back whatever
+    happens. Failing to connect raises what the engine would raise (a DBAPIError for
+    PostgreSQL's refusals).
+
+    `connection_of` as one coroutine: an open pool with an idle connection is reached without
+    awaiting (no generator, no context manager's coroutines, no pool's coroutines), which is
+    what every small read finds; docs/performance.md has the figures."""
+    pool = open_pool(engine)
+    connection = None if pool is None else pool.take_idle()
+    if pool is None or connection is None:
+        try:
+            pool = pool or await pool_of(engine)
+            connection = await pool.acquire()
+        except Exception as error:
+            raise standard_error(engine.dialect, error, None, ()) from error
+    trusted = False
+    try:
+        answer = await use(connection)
+        trusted = True
+        return answer
+    except Exception as error:
+        trusted = _still_sound(connection, error)
+        raise
+    finally:
+        # Interrupted (cancelled) midway, the connection may still be inside a statement:
+        # the pool closes it rather than give it to the next read.
+        pool.release(connection, trusted=trusted)
+
+
 @contextlib.asynccontextmanager
 async def connection_of(engine: AsyncEngine) -> AsyncIterator[Any]:
-    """A connection of the engine's read pool, given back whatever happens. Failing to
-    connect raises what the engine would raise (a DBAPIError for PostgreSQL's refusals)."""
+    """A connection of the engine's read pool, given back whatever happens, for a block
+    (`using_connection` for a function)."""
     try:
         pool = await pool_of(engine)
         connection = await pool.acquire()
@@ -147,21 +190,24 @@ async def connection_of(engine: AsyncEngine) -> AsyncIterator[Any]:
         yield connection
         trusted = True
     except Exception as error:
-        if connection.is_closed() or _breaks_the_connection(error):
-            # As the engine invalidates a connection that failed this way: the pool replaces
-            # it, and the error says the connection was lost (a standby that stopped, say),
-            # not that the read was wrong.
-            connection.terminate()
-            for cause in causes(error):
-                if isinstance(cause, DBAPIError):
-                    cause.connection_invalidated = True
-        else:
-            trusted = True  # the statement failed, the connection answered: it is sound
+        trusted = _still_sound(connection, error)
         raise
     finally:
-        # Interrupted (cancelled) midway, the connection may still be inside a statement:
-        # the pool closes it rather than give it to the next read.
         pool.release(connection, trusted=trusted)
+
+
+def _still_sound(connection: Any, error: Exception) -> bool:
+    """Whether a connection whose read failed with `error` may serve another read."""
+    if connection.is_closed() or _breaks_the_connection(error):
+        # As the engine invalidates a connection that failed this way: the pool replaces
+        # it, and the error says the connection was lost (a standby that stopped, say),
+        # not that the read was wrong.
+        connection.terminate()
+        for cause in causes(error):
+            if isinstance(cause, DBAPIError):
+                cause.connection_invalidated = True
+        return False
+    return True  # the statement failed, the connection answered: it is sound
 
 
 def _breaks_the_connection(error: BaseException) -> bool:

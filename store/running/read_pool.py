@@ -72,6 +72,19 @@ class ReadPool:
         """The idle connections (tests)."""
         return [connection for connection in self._idle if connection is not None]
 
+    def take_idle(self) -> asyncpg.Connection | None:
+        """An idle open connection, taken without a coroutine, or None when `acquire` must be
+        awaited (none idle, a place to open again, or the pool closing): most reads find one."""
+        idle = self._idle
+        if self._closing or not idle:
+            return None
+        place = idle[-1]
+        if place is None or place.is_closed():
+            return None
+        idle.pop()
+        self._taken += 1
+        return place
+
     async def acquire(self) -> asyncpg.Connection:
         if self._closing:
             raise PoolClosed("the read pool is closing")

@@ -93,6 +93,26 @@ async def test_an_interrupted_or_unfinished_read_gives_back_a_connection_never_r
         pool.release(connection)
 
 
+async def test_taking_an_idle_connection_takes_only_an_open_one(pool: ReadPool) -> None:
+    # take_idle is acquire's path without a coroutine: it must leave every other case to it.
+    first, second = pool.take_idle(), pool.take_idle()
+    assert first is not None
+    assert second is not None
+    assert first is not second
+    assert pool.take_idle() is None  # none idle: acquire waits
+    pool.release(first)
+    pool.release(second, trusted=False)  # its place is to be opened again: acquire's work
+    assert pool.take_idle() is None
+    reopened = await pool.acquire()
+    assert reopened is not second
+    assert not reopened.is_closed()
+    assert pool.take_idle() is first
+    pool.release(first)
+    pool.release(reopened)
+    await pool.close()
+    assert pool.take_idle() is None  # closed: acquire raises PoolClosed
+
+
 async def test_failing_to_open_again_fails_one_read_and_keeps_the_place(dsn: str) -> None:
     refused = dsn.rsplit("/", 1)[0].replace(":5432", ":1") + "/none"
     attempts: list[str] = []
