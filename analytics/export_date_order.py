@@ -23,26 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from analytics.export_columns import normalize
-from analytics.export_dates import DateOrder, DateOrderEvidence
+from analytics.export_dates import MONTH_NUMBERS, DateOrder, DateOrderEvidence
 
-_MONTH_NAMES = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)} | {
-    name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)
-}
-_MONTHS["sept"] = 9
 # A month's name, then (in the same cell, after days or a day range) a four-digit year.
 _NAMED_MONTH = re.compile(r"(?<![A-Za-z])([A-Za-z]{3,9})\.?(?![A-Za-z])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -93,7 +75,7 @@ def title_period(title: Sequence[Sequence[str]]) -> tuple[dt.date, dt.date] | No
     for cells in title:
         for cell in cells:
             for named in _NAMED_MONTH.finditer(cell):
-                number = _MONTHS.get(named[1].lower())
+                number = MONTH_NUMBERS.get(named[1].lower())
                 year = _YEAR.search(cell, named.end())
                 if number is not None and year is not None:
                     months.append(dt.date(int(year[1]), number, 1))

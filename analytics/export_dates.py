@@ -58,10 +58,11 @@ _MONTHS = (
     "november",
     "december",
 )
-_MONTH_NUMBERS = {name: number for number, name in enumerate(_MONTHS, start=1)} | {
+# English month names and their first three letters (and `sept`), as exports write them.
+MONTH_NUMBERS = {name: number for number, name in enumerate(_MONTHS, start=1)} | {
     name[:3]: number for number, name in enumerate(_MONTHS, start=1)
 }
-_MONTH_NUMBERS["sept"] = 9
+MONTH_NUMBERS["sept"] = 9
 
 EXAMPLES = "2024-03-31, 31/03/2024, 31-Mar-24, 20240331 or an Excel date number"
 
@@ -154,7 +155,7 @@ def _date(year: int, month: int, day: int, text: str, how: str) -> dt.date:
 
 
 def _month_number(name: str, text: str) -> int:
-    number = _MONTH_NUMBERS.get(name.lower())
+    number = MONTH_NUMBERS.get(name.lower())
     if number is None:
         raise BadDate(f"{text!r} is not a date: {name!r} is not an English month name")
     return number
@@ -231,8 +232,8 @@ def parse_export_month(text: str, order: DateOrder = DateOrder.DAY_FIRST) -> dt.
         return _month(int(match[1]), int(match[2]), text)
     if match := _MONTH_NUMERIC.fullmatch(value):
         return _month(int(match[2]), int(match[1]), text)
-    if (match := _MONTH_NAMED.fullmatch(value)) and match[1].lower() in _MONTH_NUMBERS:
-        return _month(_full_year(match[2]), _MONTH_NUMBERS[match[1].lower()], text)
+    if (match := _MONTH_NAMED.fullmatch(value)) and match[1].lower() in MONTH_NUMBERS:
+        return _month(_full_year(match[2]), MONTH_NUMBERS[match[1].lower()], text)
     try:
         return _within_years(parse_export_date(text, order).replace(day=1), text)
     except BadDate as exc:
