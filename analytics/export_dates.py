@@ -116,8 +116,10 @@ class DateOrderEvidence:
         if first != second and 1 <= first <= 12 and 1 <= second <= 12:
             if self.ambiguous_example is None:
                 self.ambiguous_example = value
-            if len(self.ambiguous) < _AMBIGUOUS_KEPT:
-                self.ambiguous.add((first, second, _full_year(match[4])))
+            year = _full_year(match[4])
+            # A year no date has (0000) is a bad line of its own, not a reading to weigh.
+            if len(self.ambiguous) < _AMBIGUOUS_KEPT and dt.MINYEAR <= year <= dt.MAXYEAR:
+                self.ambiguous.add((first, second, year))
 
     @property
     def decided(self) -> bool:

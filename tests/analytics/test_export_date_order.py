@@ -97,3 +97,14 @@ def test_the_title_period_reads_every_ambiguous_date_in_its_month(
     title = [[f"{true:%B} 1-{day}, {year}"]]
     order = decide_date_order(_evidence(text), given=None, title=title).order
     assert parse_export_date(text, order) == true
+
+
+def test_a_year_no_date_has_is_left_to_the_lines_check() -> None:
+    """01/02/0000 is a bad line (its year), not a reading to weigh against the title's
+    period: deciding the order must not fail on it."""
+    decided = decide_date_order(
+        _evidence("04/01/2024", "05/02/2024", "01/02/0000"),
+        given=None,
+        title=[["1-Apr-2024 to 30-Jun-2024"]],
+    )
+    assert decided.order is DateOrder.MONTH_FIRST

@@ -1,12 +1,12 @@
 """An invoice keeps its date: a sales load that would store an invoice number already stored
-for the same customer at another date of the same year is refused.
+for the same customer at that date with day and month the other way round is refused.
 
 A sale line is known by its customer, date, invoice number and place, so an invoice read at
 another date is another line: if one export's `04/01/2024` was read as 4 January and the next
-export's as 1 April, the invoice would be counted twice and its revenue doubled. A mis-read of
-day and month never changes the year; invoice numbers that restart each year (`1`, `2`... of
-a Tally register without a year in its voucher numbers) meet again only in other years, and
-are not refused.
+export's as 1 April, the invoice would be counted twice and its revenue doubled. Only that
+misreading is refused: invoice numbers restart each year (`1`, `2`... of a Tally register
+without the year in its voucher numbers, from April with the financial year), so the same
+number at any other date is another invoice.
 """
 
 from __future__ import annotations
@@ -62,11 +62,23 @@ class InvoiceDates:
                 days = dates.get((account, invoice))
                 if days is None or day in days:
                     continue
-                same_year = sorted(new for new in days if new.year == day.year)
-                if same_year:
-                    conflicts.append((account, invoice, day, same_year[0]))
+                swapped = _swapped(day)
+                if swapped is not None and swapped in days:
+                    conflicts.append((account, invoice, day, swapped))
         if conflicts:
             raise FileRejected(_reason(sorted(conflicts)))
+
+
+def _swapped(day: dt.date) -> dt.date | None:
+    """`day` with its day and month read the other way round (None when that is no date or
+    the same one): the only other date a misread file can give a stored invoice. Any other
+    second date is allowed: voucher numbers restart every year (Tally's in April, with the
+    financial year), so one customer's invoice 850 of February and of December are two."""
+    try:
+        other = dt.date(day.year, day.day, day.month)
+    except ValueError:
+        return None
+    return None if other == day else other
 
 
 def _reason(conflicts: list[tuple[str, str, dt.date, dt.date]]) -> str:

@@ -3,9 +3,9 @@
 Zoho Books' invoice export writes one row per item and repeats the invoice's `SubTotal`,
 `Total` and `Balance` on each of them. The item's own amount (`Item Total`) is taken when the
 file has it (`analytics.export_columns`); when the amount comes from a column of the whole
-invoice (`analytics.export_columns.INVOICE_AMOUNTS`), the invoice's rows that repeat one
-amount are one sale, counted once, its quantity the sum of the rows'. Rows of an invoice with
-different amounts are not repetitions and stay as they are.
+invoice (`analytics.export_columns.INVOICE_AMOUNTS`) and every invoice's rows repeat one
+amount, each invoice is one sale, counted once, its quantity the sum of the rows'. One invoice
+whose rows differ says the column is each line's: then no row is merged.
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ def once_per_invoice(kept: Sequence[Line]) -> OncePerInvoice:
     for index, (customer, day, invoice, *_rest) in enumerate(kept):
         if invoice:
             groups.setdefault((customer, day, invoice), []).append(index)
-    repeated = {
-        indexes[0]: indexes
-        for indexes in groups.values()
-        if len(indexes) > 1 and len({kept[index][3:5] for index in indexes}) == 1
-    }
-    if not repeated:
+    several = [indexes for indexes in groups.values() if len(indexes) > 1]
+    # Decided once for the file: a column of the whole invoice repeats one amount on every
+    # invoice's rows; one invoice whose rows differ says the column is the line's, and then
+    # rows that happen to be equal (two items at one price) are two sales.
+    if not several or any(len({kept[index][3:5] for index in indexes}) > 1 for indexes in several):
         return OncePerInvoice(list(kept), 0, 0)
+    repeated = {indexes[0]: indexes for indexes in several}
     dropped = {index for indexes in repeated.values() for index in indexes[1:]}
     lines: list[Line] = []
     for index, line in enumerate(kept):
@@ -50,13 +50,25 @@ def once_per_invoice(kept: Sequence[Line]) -> OncePerInvoice:
             continue
         indexes = repeated.get(index)
         if indexes is not None:
-            quantities = [kept[other][5] for other in indexes]
-            quantity = (
-                None
-                if any(value is None for value in quantities)
-                else sum((value for value in quantities if value is not None), Decimal(0))
+            items = [kept[other] for other in indexes]
+            line = (
+                *line[:5],
+                _items_total([item[5] for item in items], summed=True),
+                _items_total([item[6] for item in items], summed=False),
+                _items_total([item[7] for item in items], summed=False),
             )
-            line = (*line[:5], quantity, line[6], line[7])
         lines.append(line)
     rows = sum(len(indexes) for indexes in repeated.values())
     return OncePerInvoice(lines, len(repeated), rows)
+
+
+def _items_total(values: list[Decimal | None], *, summed: bool) -> Decimal | None:
+    """One invoice's figure from its item rows: the quantities summed (`summed`); a cost or a
+    profit that every row repeats is the invoice's, kept once, and one that differs from row to
+    row is each item's, summed. Unknown when any row lacks it."""
+    if any(value is None for value in values):
+        return None
+    known = [value for value in values if value is not None]
+    if not summed and len(set(known)) == 1:
+        return known[0]
+    return sum(known, Decimal(0))

@@ -387,12 +387,14 @@ class SalesValidator:
             )
         if repeated is not None and repeated.invoices:
             notes.append(
-                f"Counted {repeated.invoices} invoices once over their {repeated.rows} item "
-                f"rows: {self._invoice_amount!r} is the whole invoice's, repeated on each"
+                f"Counted {counted(repeated.invoices, 'invoice', 'invoices')} once over their "
+                f"{repeated.rows} item rows: {self._invoice_amount!r} is the whole invoice's, "
+                f"repeated on each"
             )
         if self._items:
             notes.append(
-                f"Read {self._items} item lines under {self._vouchers_with_items} vouchers "
+                f"Read {counted(self._items, 'item line', 'item lines')} under "
+                f"{counted(self._vouchers_with_items, 'voucher', 'vouchers')} "
                 f"(a detailed register): they replace their voucher's total line"
             )
         if return_side is not None:

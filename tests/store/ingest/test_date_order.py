@@ -133,6 +133,24 @@ async def test_an_invoice_number_of_another_year_is_another_invoice(
     assert len(await _sales(engine)) == 2
 
 
+async def test_an_invoice_number_restarted_with_the_financial_year_is_another_invoice(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Tally's voucher numbers restart in April: invoice 850 of February and of December of one
+    calendar year are two invoices, only a date with day and month swapped is a misreading."""
+    first = tmp_path / "fy2023.csv"
+    first.write_text("Customer,Date,Invoice,Amount\nA,2024-02-10,850,10\n")
+    later = tmp_path / "fy2024.csv"
+    later.write_text("Customer,Date,Invoice,Amount\nA,2024-12-05,850,20\n")
+    await ingest_file(engine, kind=IngestKind.SALES, path=first)
+    await ingest_file(engine, kind=IngestKind.SALES, path=later)
+    assert [row[1] for row in await _sales(engine)] == [d("2024-02-10"), d("2024-12-05")]
+    swapped = tmp_path / "misread.csv"
+    swapped.write_text("Customer,Date,Invoice,Amount\nA,2024-10-02,850,10\n")
+    with pytest.raises(FileRejected, match="stored dated 2024-02-10, and this file dates it"):
+        await ingest_file(engine, kind=IngestKind.SALES, path=swapped)
+
+
 async def test_dates_are_for_exports_only(engine: AsyncEngine, tmp_path: Path) -> None:
     path = tmp_path / "accounts.csv"
     path.write_text("account_id,name\nA1,Acme\n")

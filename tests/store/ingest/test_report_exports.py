@@ -96,7 +96,7 @@ async def test_an_invoice_amount_repeated_over_its_items_counts_once(
         engine, kind=IngestKind.SALES, path=path, app="zoho", columns={"amount": amount}
     )
     assert (
-        f"Counted 1 invoices once over their 2 item rows: {amount!r} is the whole invoice's, "
+        f"Counted 1 invoice once over their 2 item rows: {amount!r} is the whole invoice's, "
         "repeated on each"
     ) in report.notes
     expected = D("5000.00") if amount == "SubTotal" else D("5900.00")
@@ -116,6 +116,23 @@ async def test_lines_of_one_invoice_with_their_own_amounts_all_count(
     )
     await ingest_file(engine, kind=IngestKind.SALES, path=path)
     assert sum(row[4] for row in await rows_of(engine, "sale_line")) == D("550.00")
+
+
+async def test_equal_lines_of_an_invoice_count_when_another_invoice_shows_the_column_is_per_line(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Whether `Total` is the whole invoice's is decided once for the file: INV-2's lines differ,
+    so INV-7's two items at one price are two sales, with their own costs."""
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "Date,Customer,Invoice No,Total,Cost\n"
+        "2024-07-02,C1,INV-7,500.00,300.00\n2024-07-02,C1,INV-7,500.00,350.00\n"
+        "2024-07-03,C2,INV-2,100.00,60.00\n2024-07-03,C2,INV-2,250.00,90.00\n"
+    )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path)
+    assert not any(note.startswith("Counted") for note in report.notes)
+    rows = await rows_of(engine, "sale_line")
+    assert sum(row[4] for row in rows) == D("1350.00")
 
 
 async def test_void_and_draft_invoices_are_skipped_and_counted(engine: AsyncEngine) -> None:

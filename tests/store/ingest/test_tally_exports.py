@@ -341,7 +341,7 @@ async def test_a_row_of_column_names_among_the_lines_is_skipped(
     ]
     path = write_delimited(tmp_path, "paged.csv", ",", header, rows)
     report = await ingest_file(engine, kind=SALES, path=path)
-    assert "Skipped 1 lines of column names (`Amount` under `Debit`)" in report.notes
+    assert "Skipped 1 line of column names (`Amount` under `Debit`)" in report.notes
     assert [row[4] for row in await _amounts(engine)] == [D("100.00"), D("50.00")]
 
 
