@@ -248,8 +248,9 @@ def _start_standby(primary_url: str, folder: Path) -> StandbyServer:
         _as_server_user() + backup, capture_output=True, text=True, timeout=300
     )
     if copied_backup.returncode != 0:
-        error = copied_backup.stderr.strip().splitlines()[-1:] or ["no message"]
-        raise RuntimeError(f"pg_basebackup failed ({error[0]}): {SETUP_HINT}")
+        # Every line it wrote, in one: its last ("removing data directory") never says why.
+        error = " / ".join(copied_backup.stderr.strip().splitlines()) or "no message"
+        raise RuntimeError(f"pg_basebackup failed ({error}): {SETUP_HINT}")
     # Another run may take the port between the probe and the start: then another one.
     for _ in range(3):
         if _started_on_a_free_port(server, copied):
