@@ -18,7 +18,8 @@ _NOT_ISSUED = frozenset(
     for status in (
         *("void", "voided", "draft", "drafted", "cancelled", "canceled", "deleted"),
         *("pending approval", "awaiting approval", "submitted for approval", "submitted"),
-        *("rejected", "declined", "not sent", "(cancelled)", "(canceled)"),
+        # Tally's `(cancelled)` party cell normalizes to `cancelled`, above.
+        *("rejected", "declined", "not sent"),
         # German, French, Spanish.
         *("entwurf", "storniert", "storno", "annulliert", "brouillon", "annulée", "annulee"),
         *("annulé", "annule", "borrador", "anulada", "anulado", "cancelada", "cancelado"),
