@@ -194,12 +194,11 @@ class FileFormats:
                 f"Dates read {self.order} ({self.order.pattern}), as {self._given_by} says"
             )
         elif self._decided.because is not None:
+            otherwise = "" if self._decided.by_the_dates else " (--dates to say otherwise)"
             notes.append(
-                f"Dates read {self.order} ({self.order.pattern}): {self._decided.because} "
-                f"(--dates to say otherwise)"
+                f"Dates read {self.order} ({self.order.pattern}): {self._decided.because}"
+                f"{otherwise}"
             )
-        elif self._dates.numeric:
-            notes.append(f"Dates read {self.order} ({self.order.pattern})")
         if self.mark is DecimalMark.COMMA:
             notes.append("Amounts read with a decimal comma (1.234,50)")
         return notes

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.export_date_order import decide_date_order
+from analytics.export_dates import DateOrderEvidence
 from store.ingest import DatesOption, FileRejected, IngestKind, IngestRejected, ingest_file
 from tests.store.sales_support import d, rows_of
 
@@ -170,3 +172,24 @@ async def test_a_date_against_the_kept_order_says_where_the_order_comes_from(
         "line 9: date '04/13/2024' is not a valid date (dates of this file are DD/MM/YYYY) as "
         "the order kept for app acme (--dates guess to let each file decide) says"
     ]
+
+
+@pytest.mark.parametrize(
+    ("dates", "note"),
+    [
+        (["04/01/2024", "13/01/2024"], "'13/01/2024' reads only day first"),
+        (["04/01/2024", "01/13/2024"], "'01/13/2024' reads only month first"),
+        (["01/01/2024", "02/02/2024"], "no date in it reads as two different days"),
+    ],
+)
+def test_the_dates_themselves_say_why(dates: list[str], note: str) -> None:
+    evidence = DateOrderEvidence()
+    for text in dates:
+        evidence.observe(text)
+    assert decide_date_order(evidence, given=None).because == note
+
+
+def test_dates_with_month_names_need_no_reason() -> None:
+    evidence = DateOrderEvidence()
+    evidence.observe("1-Apr-2025")
+    assert decide_date_order(evidence, given=None).because is None
