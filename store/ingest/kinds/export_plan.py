@@ -94,10 +94,12 @@ def export_plan(
     notes: list[str],
     dates: AppDates | None = None,
     check: Check | None = None,
+    remove: Callable[[AsyncConnection], Awaitable[int]] | None = None,
 ) -> WritePlan:
     """The plan of an export's load: the accounts its parties need, the order of dates given
     for the app (`--dates`), then `entries`. `check` runs in the transaction once the
-    parties' accounts are settled, before anything is written, and may refuse the load."""
+    parties' accounts are settled, before anything is written, and may refuse the load;
+    `remove` deletes stored entries the load makes stale (`WritePlan.remove`)."""
     keep_dates = None if dates is None else dates.write()
     return WritePlan(
         writes=[*parties.writes(), *([keep_dates] if keep_dates else []), entries],
@@ -106,6 +108,7 @@ def export_plan(
         notes=notes,
         before=_then(parties.before(), check),
         after=Resegment(parties.affected_apps, segment),
+        remove=remove,
     )
 
 

@@ -28,6 +28,9 @@ class OncePerInvoice(NamedTuple):
     # Invoices counted once, and the item rows they had.
     invoices: int
     rows: int
+    # Each invoice counted once, as customer, date and invoice number: its one line is line 1,
+    # and lines after it that an earlier load stored are stale.
+    keys: tuple[tuple[str, dt.date, str], ...] = ()
 
 
 def once_per_invoice(kept: Sequence[Line]) -> OncePerInvoice:
@@ -59,7 +62,8 @@ def once_per_invoice(kept: Sequence[Line]) -> OncePerInvoice:
             )
         lines.append(line)
     rows = sum(len(indexes) for indexes in repeated.values())
-    return OncePerInvoice(lines, len(repeated), rows)
+    keys = tuple(kept[index][:3] for index in repeated)
+    return OncePerInvoice(lines, len(repeated), rows, keys)
 
 
 def _items_total(values: list[Decimal | None], *, summed: bool) -> Decimal | None:

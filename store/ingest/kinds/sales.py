@@ -51,6 +51,7 @@ from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
+from store.ingest.kinds.stale_item_lines import StaleItemLines
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
@@ -411,6 +412,7 @@ class SalesValidator:
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         notes.extend(self._not_entries.notes())
         invoices = InvoiceDates((kept[:3] for kept in self._kept), self._customers.moved())
+        stale = StaleItemLines(() if repeated is None else repeated.keys, self._customers.moved())
         return export_plan(
             self._customers,
             self._segment,
@@ -419,6 +421,7 @@ class SalesValidator:
             notes=notes,
             dates=self._dates,
             check=invoices.check,
+            remove=stale.remove if stale else None,
         )
 
 

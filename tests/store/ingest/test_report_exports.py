@@ -9,9 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import FileRejected, IngestKind, ingest_file
+from store.tables import METADATA
 from tests.store.sales_support import d, rows_of
 
 D = Decimal
@@ -150,3 +152,56 @@ async def test_void_and_draft_invoices_are_skipped_and_counted(engine: AsyncEngi
         "INV-000004",
     ]
     assert sum(row[4] for row in await rows_of(engine, "sale_line")) == D("58500.00")
+
+
+async def test_a_reload_removes_the_item_lines_an_earlier_version_stored_for_an_invoice(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """An earlier version stored each item row of a Zoho invoice with the whole SubTotal
+    (lines 1 and 2 of INV-000007, 5000.00 each: its revenue twice). Reloaded, the invoice is
+    counted once: line 1 is the invoice, and line 2 is removed in the same load, which says so."""
+    lines = (FIXTURES / "zoho_items.csv").read_text().splitlines()
+    path = tmp_path / "items.csv"
+    path.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
+    await ingest_file(engine, kind=IngestKind.SALES, path=path, app="zoho")
+    [stored] = await rows_of(engine, "sale_line")
+    sale_line = METADATA.tables["sale_line"]
+    async with engine.begin() as connection:
+        # What the earlier version left: one line per item row, each with the whole amount.
+        await connection.execute(
+            update(sale_line).where(sale_line.c.line == 1).values(quantity=D("2"))
+        )
+        await connection.execute(
+            insert(sale_line).values(
+                account_id=stored[0],
+                sale_date=stored[1],
+                invoice="INV-000007",
+                line=2,
+                amount=D("5000.00"),
+                quantity=D("1"),
+            )
+        )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path, app="zoho")
+    assert [row[2:6] for row in await rows_of(engine, "sale_line")] == [
+        ("INV-000007", 1, D("5000.00"), D("3"))
+    ]
+    assert report.changes is not None
+    assert report.changes.removed == 1
+    assert report.summary().endswith("1 sale line written, 1 removed")
+    assert report.changes_line() == "1 sale line: 0 new, 1 changed, 0 unchanged, 1 removed"
+    # The segments are recomputed from the one line left.
+    [segment] = await rows_of(engine, "quarter_segment")
+    assert D("5000.00") in segment
+
+
+async def test_an_invoice_of_lines_with_their_own_amounts_keeps_its_stored_lines(
+    engine: AsyncEngine,
+) -> None:
+    """Lines are removed only under invoices counted once: item totals are lines of their own."""
+    await ingest_file(engine, kind=IngestKind.SALES, path=FIXTURES / "zoho_items.csv", app="zoho")
+    report = await ingest_file(
+        engine, kind=IngestKind.SALES, path=FIXTURES / "zoho_items.csv", app="zoho"
+    )
+    assert report.changes is not None
+    assert report.changes.removed == 0
+    assert len(await rows_of(engine, "sale_line")) == 2
