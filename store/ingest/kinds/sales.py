@@ -31,7 +31,7 @@ from analytics.counts import counted
 from analytics.export_amounts import Amount, Side
 from analytics.export_columns import BEFORE_TAX, INVOICE_AMOUNTS, SALES_ROLES, normalize
 from analytics.export_voucher_types import VoucherType, voucher_type
-from analytics.invoice_status import is_not_issued
+from analytics.invoice_status import is_not_issued, is_own_status
 from analytics.money import money
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
@@ -166,6 +166,8 @@ class SalesValidator:
         # The amount column, when its name says it is before tax (`SubTotal`).
         self._before_tax: str | None = None
         self._invoice_amount: str | None = None
+        # Whether the status column is the invoice's own (`Status`), not an e-invoice's.
+        self._own_status = True
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
@@ -177,6 +179,8 @@ class SalesValidator:
         # An amount of the whole invoice (`SubTotal`), repeated on its item rows if the file
         # has one row per item.
         self._invoice_amount = amount if amount and normalize(amount) in INVOICE_AMOUNTS else None
+        status = columns.get("status")
+        self._own_status = status is None or is_own_status(status)
         self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
@@ -284,7 +288,7 @@ class SalesValidator:
             self._last_kept = 0
             return []
         status = row.get("status")
-        if status is not None and is_not_issued(status):
+        if status is not None and is_not_issued(status, own=self._own_status):
             self._end_voucher()
             self._last_kept = 0
             self._not_issued[status] = self._not_issued.get(status, 0) + 1

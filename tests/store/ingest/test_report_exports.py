@@ -205,3 +205,36 @@ async def test_an_invoice_of_lines_with_their_own_amounts_keeps_its_stored_lines
     assert report.changes is not None
     assert report.changes.removed == 0
     assert len(await rows_of(engine, "sale_line")) == 2
+
+
+async def test_a_submitted_e_invoice_is_a_sale_and_a_submitted_invoice_is_not(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """A GST sales register's `E-Invoice Status` says what the tax portal did with an issued
+    invoice (`Submitted`: reported): its lines are sales. In the invoice's own `Status`
+    column (Xero's), `Submitted` is an invoice awaiting approval, not issued."""
+    rows = (
+        '2025-04-02,INV-101,Sharma Electricals,29ABCDE1234F1Z5,"1,00,000.00",Submitted\n'
+        '2025-04-03,INV-102,Iyer Agencies,33ABCDE1234F1Z5,"20,000.00",Generated\n'
+        '2025-04-04,INV-103,Gupta Traders,27ABCDE1234F1Z5,"5,000.00",Cancelled\n'
+    )
+    path = tmp_path / "gst_register.csv"
+    path.write_text(
+        "Invoice Date,Invoice Number,Customer Name,GSTIN,Taxable Value,E-Invoice Status\n" + rows
+    )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path, app="gst")
+    assert report.columns["status"] == "E-Invoice Status"
+    assert sorted(row[2] for row in await rows_of(engine, "sale_line")) == ["INV-101", "INV-102"]
+    assert (
+        "Skipped 1 line of invoices not issued (void, draft, cancelled): 1 Cancelled"
+    ) in report.notes
+    own = tmp_path / "xero.csv"
+    # Other customers: an export's customers belong to its app.
+    own.write_text(
+        "Invoice Date,Invoice Number,Customer Name,GSTIN,Taxable Value,Status\n"
+        + rows.replace("Agencies", "Foods")
+    )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=own, app="xero")
+    assert (
+        "Skipped 2 lines of invoices not issued (void, draft, cancelled): 1 Submitted, 1 Cancelled"
+    ) in report.notes
