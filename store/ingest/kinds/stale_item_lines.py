@@ -11,13 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import delete, tuple_
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
 from store.tables import METADATA
-
-# Invoices per statement: three bound values each, well within every driver's limit.
-_INVOICES_PER_STATEMENT = 1000
 
 
 class StaleItemLines:
@@ -37,15 +35,13 @@ class StaleItemLines:
         keys = sorted(
             {(moved.get(account, account), day, invoice) for account, day, invoice in self._keys}
         )
-        sale_line = METADATA.tables["sale_line"].c
-        invoice_key = tuple_(sale_line.account_id, sale_line.sale_date, sale_line.invoice)
+        table = METADATA.tables["sale_line"]
+        invoice = (table.c.account_id, table.c.sale_date, table.c.invoice)
         removed = 0
-        for start in range(0, len(keys), _INVOICES_PER_STATEMENT):
-            batch = keys[start : start + _INVOICES_PER_STATEMENT]
+        for start in range(0, len(keys), KEYS_PER_STATEMENT):
+            batch = keys[start : start + KEYS_PER_STATEMENT]
             result = await connection.execute(
-                delete(METADATA.tables["sale_line"]).where(
-                    invoice_key.in_(batch), sale_line.line > 1
-                )
+                delete(table).where(key_in(invoice, batch), table.c.line > 1)
             )
             removed += result.rowcount
         return removed
