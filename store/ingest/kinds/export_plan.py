@@ -17,7 +17,7 @@ from store.ingest.date_setting import AppDates
 from store.ingest.guessing import ROW_LABEL
 from store.ingest.kinds.exports import Resegment
 from store.ingest.kinds.parties import Parties
-from store.ingest.plan import TableWrite, WritePlan
+from store.ingest.plan import Before, TableWrite, WritePlan
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import BELOW_RULE, Row
 
@@ -82,7 +82,6 @@ class SkippedLines:
 
 
 Check = Callable[[AsyncConnection], Awaitable[None]]
-Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]
 
 
 def export_plan(

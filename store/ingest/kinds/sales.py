@@ -133,11 +133,7 @@ class SalesValidator:
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=False)
         self._segment = segment
         self._dates = dates
-        self._formats = (
-            FileFormats(title=title)
-            if dates is None
-            else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
-        )
+        self._formats = FileFormats.of_load(dates, title)
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._not_entries = SkippedLines()
