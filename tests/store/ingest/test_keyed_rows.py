@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from store.ingest import IngestKind, ingest_file
 from store.ingest.keyed_rows import KEYS_PER_STATEMENT, rows_with_keys
 from store.tables import ACCOUNT_TABLE, METADATA
+from tests.api_client import StatementCounter
 from tests.factories import Seed
 from tests.store.sales_support import d
 
@@ -43,7 +44,7 @@ async def test_the_rows_of_every_batch_and_one_statement_a_batch(engine: AsyncEn
 
 
 async def test_a_key_of_two_columns_finds_exactly_its_pairs_in_batches(
-    engine: AsyncEngine, tmp_path: Path
+    engine: AsyncEngine, tmp_path: Path, sql_statements: StatementCounter
 ) -> None:
     """`(account, invoice)` pairs: an account's other invoices and another account's same
     invoice number are not read; 2,500 pairs take three statements."""
@@ -55,22 +56,14 @@ async def test_a_key_of_two_columns_finds_exactly_its_pairs_in_batches(
     await ingest_file(engine, kind=IngestKind.SALES, path=path)
     sale_line = METADATA.tables["sale_line"].c
     keys = [("C", str(n)) for n in range(2 * KEYS_PER_STATEMENT + 498)] + [("A", "1"), ("B", "2")]
-    statements: list[str] = []
-
-    def count(*arguments: Any) -> None:
-        statements.append(arguments[2])
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        async with engine.connect() as connection:
-            found = await rows_with_keys(
-                connection,
-                (sale_line.account_id, sale_line.invoice),
-                keys,
-                sale_line.sale_date,
-                sale_line.line,
-            )
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    async with engine.connect() as connection:
+        sql_statements.reset()
+        found = await rows_with_keys(
+            connection,
+            (sale_line.account_id, sale_line.invoice),
+            keys,
+            sale_line.sale_date,
+            sale_line.line,
+        )
+        assert sql_statements.count == 3
     assert sorted(found) == [("A", "1", d("2024-04-02"), 1), ("A", "1", d("2024-04-02"), 2)]
-    assert len(statements) == 3
