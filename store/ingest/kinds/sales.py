@@ -29,7 +29,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.export_amounts import Amount, Side
-from analytics.export_columns import BEFORE_TAX, INVOICE_AMOUNTS, SALES_ROLES, normalize
+from analytics.export_columns import (
+    BEFORE_TAX,
+    INVOICE_AMOUNTS,
+    LINE_OR_INVOICE_AMOUNTS,
+    SALES_ROLES,
+    normalize,
+)
 from analytics.export_voucher_types import VoucherType, voucher_type
 from analytics.invoice_status import is_not_issued, is_own_status
 from analytics.money import money
@@ -368,7 +374,10 @@ class SalesValidator:
         return_side = self._return_side()
         repeated = None
         if self._invoice_amount is not None:
-            repeated = once_per_invoice(self._kept)
+            repeated = once_per_invoice(
+                self._kept,
+                invoice_name=normalize(self._invoice_amount) not in LINE_OR_INVOICE_AMOUNTS,
+            )
             self._kept = repeated.lines
         lines = TableWrite(
             table("sale_line"),
@@ -391,6 +400,12 @@ class SalesValidator:
                 f"Counted {counted(repeated.invoices, 'invoice', 'invoices')} once over their "
                 f"{repeated.rows} item rows: {self._invoice_amount!r} is the whole invoice's, "
                 f"repeated on each"
+            )
+        if repeated is not None and repeated.kept_apart:
+            notes.append(
+                f"Kept the {repeated.kept_apart} lines of the one invoice that repeat one "
+                f"{self._invoice_amount!r} as {repeated.kept_apart} sales: one such invoice "
+                f"does not show the column is the whole invoice's (as a second would)"
             )
         if self._items:
             notes.append(

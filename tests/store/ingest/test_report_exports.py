@@ -86,25 +86,57 @@ async def test_zoho_items_are_counted_by_their_item_totals(engine: AsyncEngine) 
     ]
 
 
-@pytest.mark.parametrize("amount", ["SubTotal", "Total"])
-async def test_an_invoice_amount_repeated_over_its_items_counts_once(
-    engine: AsyncEngine, tmp_path: Path, amount: str
-) -> None:
-    lines = (FIXTURES / "zoho_items.csv").read_text().splitlines()
-    # Without the items' own totals, only the invoice's amounts are left.
+def _without_item_totals(tmp_path: Path, *, invoices: int = 1) -> Path:
+    """Zoho's items export without its `Item Total` column, only the invoice's amounts left,
+    with `invoices` invoices of the same two items."""
+    header, *items = (FIXTURES / "zoho_items.csv").read_text().splitlines()
+    rows = [
+        item.replace("INV-000007", f"INV-{7 + number:06d}").replace("12007", f"{12007 + number}")
+        for number in range(invoices)
+        for item in items
+    ]
     path = tmp_path / "items.csv"
-    path.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
+    path.write_text("\n".join(line.rsplit(",", 1)[0] for line in (header, *rows)) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(("amount", "invoices"), [("SubTotal", 1), ("Total", 2)])
+async def test_an_invoice_amount_repeated_over_its_items_counts_once(
+    engine: AsyncEngine, tmp_path: Path, amount: str, invoices: int
+) -> None:
+    """`SubTotal` is only ever the whole invoice's: one invoice repeating it is enough. A
+    bare `Total` takes two invoices of several rows, all repeating theirs."""
+    path = _without_item_totals(tmp_path, invoices=invoices)
     report = await ingest_file(
         engine, kind=IngestKind.SALES, path=path, app="zoho", columns={"amount": amount}
     )
     assert (
-        f"Counted 1 invoice once over their 2 item rows: {amount!r} is the whole invoice's, "
-        "repeated on each"
+        f"Counted {invoices} invoice{'s' if invoices > 1 else ''} once over their "
+        f"{2 * invoices} item rows: {amount!r} is the whole invoice's, repeated on each"
     ) in report.notes
     expected = D("5000.00") if amount == "SubTotal" else D("5900.00")
     assert [row[2:6] for row in await rows_of(engine, "sale_line")] == [
-        ("INV-000007", 1, expected, D("3"))
+        (f"INV-{7 + number:06d}", 1, expected, D("3")) for number in range(invoices)
     ]
+
+
+async def test_one_invoice_repeating_a_bare_total_is_kept_as_its_lines(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """A register's `Total` is each line's: one invoice of two items at one price is two
+    sales, and the load says why it did not count the invoice once."""
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "Date,Customer,Invoice No,Total\n"
+        "2024-07-02,C1,INV-7,500.00\n2024-07-02,C1,INV-7,500.00\n2024-07-03,C2,INV-8,900.00\n"
+    )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path)
+    assert not any(note.startswith("Counted") for note in report.notes)
+    assert (
+        "Kept the 2 lines of the one invoice that repeat one 'Total' as 2 sales: one such "
+        "invoice does not show the column is the whole invoice's (as a second would)"
+    ) in report.notes
+    assert sum(row[4] for row in await rows_of(engine, "sale_line")) == D("1900.00")
 
 
 async def test_lines_of_one_invoice_with_their_own_amounts_all_count(
@@ -160,9 +192,7 @@ async def test_a_reload_removes_the_item_lines_an_earlier_version_stored_for_an_
     """An earlier version stored each item row of a Zoho invoice with the whole SubTotal
     (lines 1 and 2 of INV-000007, 5000.00 each: its revenue twice). Reloaded, the invoice is
     counted once: line 1 is the invoice, and line 2 is removed in the same load, which says so."""
-    lines = (FIXTURES / "zoho_items.csv").read_text().splitlines()
-    path = tmp_path / "items.csv"
-    path.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
+    path = _without_item_totals(tmp_path)
     await ingest_file(engine, kind=IngestKind.SALES, path=path, app="zoho")
     [stored] = await rows_of(engine, "sale_line")
     sale_line = METADATA.tables["sale_line"]
