@@ -13,6 +13,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import FileRejected, IngestKind, ingest_file
+from store.ingest.keyed_rows import KEYS_PER_STATEMENT
 from store.tables import METADATA
 from tests.store.sales_support import d, rows_of
 
@@ -268,3 +269,32 @@ async def test_a_submitted_e_invoice_is_a_sale_and_a_submitted_invoice_is_not(
     assert (
         "Skipped 2 lines of invoices not issued (void, draft, cancelled): 1 Submitted, 1 Cancelled"
     ) in report.notes
+
+
+async def test_stale_lines_of_more_invoices_than_one_statement_takes_are_all_removed(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    invoices = KEYS_PER_STATEMENT + 1
+    path = _without_item_totals(tmp_path, invoices=invoices)
+    await ingest_file(engine, kind=IngestKind.SALES, path=path, app="zoho")
+    stored = await rows_of(engine, "sale_line")
+    sale_line = METADATA.tables["sale_line"]
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert(sale_line),
+            [
+                {
+                    "account_id": account,
+                    "sale_date": day,
+                    "invoice": invoice,
+                    "line": 2,
+                    "amount": amount,
+                    "quantity": D("1"),
+                }
+                for account, day, invoice, _line, amount, *_rest in stored
+            ],
+        )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path, app="zoho")
+    assert report.changes is not None
+    assert report.changes.removed == invoices
+    assert {row[3] for row in await rows_of(engine, "sale_line")} == {1}
