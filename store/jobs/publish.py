@@ -27,6 +27,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from analytics.cohort import MIN_COHORT, effective_minimum, is_publishable
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentiles
+from analytics.privacy_loss import (
+    CohortDraw,
+    account_losses,
+    check_month_cap,
+    default_month_cap,
+    epsilon_that_fits,
+    largest_loss,
+    over_cap,
+    shown,
+    unrecorded_charge,
+)
 from analytics.private_accuracy import (
     FigureAccuracy,
     MonthPrecision,
@@ -34,11 +45,17 @@ from analytics.private_accuracy import (
     percentile_accuracy,
     roll_up_accuracy,
 )
-from analytics.private_cohorts import NEVER_PRIVATE, private_figures, release_epsilon
+from analytics.private_cohorts import (
+    NEVER_PRIVATE,
+    private_figures,
+    release_epsilon,
+    releases_of,
+)
 from analytics.private_release import MetricBounds
 from analytics.revision import BlockingCohort, blocking_cohorts
 from analytics.rollups import roll_up
 from settings import DEFAULT_PRIVACY_EPSILON
+from store.jobs.month_draws import flattened, month_draws
 from store.running.driver_select import DriverSelect
 from store.tables import (
     ACCOUNT_TABLE,
@@ -92,6 +109,10 @@ class PublishResult:
     # Metrics with publishable cohorts but no declared bounds: no private release was drawn,
     # so keys that are not internal get none of their figures across accounts.
     internal_only: tuple[str, ...] = ()
+    # The largest privacy loss of any account in the month over all its revisions, this one
+    # included, and the cap it is kept under (analytics/privacy_loss.py).
+    privacy_loss: float = 0.0
+    month_cap: float = 0.0
 
 
 # A member is (value, account_id); mapped in C over a cohort's 1,000 members rather than
@@ -147,22 +168,6 @@ async def _month_values(connection: AsyncConnection, month: dt.date) -> dict[Coh
         cohort.members.append((value, account_id))
         cohort.apps[app_id] += 1
     return cohorts
-
-
-async def _earlier_members(
-    connection: AsyncConnection, month: dt.date
-) -> dict[int, dict[CohortKey, frozenset[str]]]:
-    """The membership of every cohort of the month, by revision."""
-    cohort = COHORT_REVISION_TABLE.c
-    rows = await connection.execute(
-        select(cohort.revision, cohort.industry_id, cohort.metric_name, cohort.member_ids).where(
-            cohort.month == month
-        )
-    )
-    revisions: dict[int, dict[CohortKey, frozenset[str]]] = defaultdict(dict)
-    for revision, industry_id, metric_name, ids in rows:
-        revisions[revision][industry_id, metric_name] = frozenset(orjson.loads(ids))
-    return revisions
 
 
 async def _frozen_draws(
@@ -240,13 +245,22 @@ async def publish_month(
     min_cohort: int,
     revise: bool = False,
     privacy_epsilon: float = DEFAULT_PRIVACY_EPSILON,
+    month_cap: float | None = None,
     progress: IngestProgress | None = None,
 ) -> PublishResult:
     """Compute and freeze one month. Refuses a month not yet over, a month without data,
-    a second publication without `revise`, and a revision that would allow differencing.
-    `privacy_epsilon` is the budget of the month's private releases in each industry."""
+    a second publication without `revise`, a revision that would allow differencing, and one
+    that would take an account's privacy loss for the month over `month_cap`.
+    `privacy_epsilon` is the budget of the month's private releases in each industry;
+    `month_cap` (default twice that) bounds their sum over every revision, per account."""
     month = first_of_month(month)
     progress = progress or _NoProgress()
+    if month_cap is None:
+        month_cap = default_month_cap(privacy_epsilon)
+    try:
+        check_month_cap(month_cap, privacy_epsilon)
+    except ValueError as problem:
+        raise PublishRefused(str(problem)) from None
     minimum = effective_minimum(min_cohort)
     check_month_is_over(month, today=today)
     async with engine.begin() as connection:
@@ -275,7 +289,11 @@ async def publish_month(
         members = {key: frozenset(map(_ACCOUNT, cohort.members)) for key, cohort in cohorts.items()}
         frozen: dict[CohortKey, tuple[str, str, dict[str, object]]] = {}
         # Every membership the month ever had, even of a publication since removed by hand.
-        history = await _earlier_members(connection, month)
+        draws = await month_draws(connection, month)
+        history = {
+            earlier: {key: draw.member_ids for key, draw in cohorts.items()}
+            for earlier, cohorts in draws.items()
+        }
         for earlier, before in sorted(history.items()):
             # The fixed floor, not the configured minimum: a cohort published under any
             # minimum counts, and the configured minimum can change between revisions.
@@ -318,6 +336,30 @@ async def publish_month(
             industry_id: release_epsilon(privacy_epsilon, found)
             for industry_id, found in released.items()
         }
+        revision = max([published or 0, *history]) + 1
+        # What this revision will draw and keep, accounted before anything is drawn or written.
+        spending = {
+            key: _spending(
+                key,
+                revision=revision,
+                publishable=is_publishable(len(cohort.members), minimum=minimum),
+                definition=definitions[key[1]],
+                kept=kept_draws.get(key),
+                kept_from=draws.get(published or 0, {}).get(key),
+                published=published,
+                epsilon=epsilon_of.get(key[0]),
+                members=members[key],
+            )
+            for key, cohort in cohorts.items()
+        }
+        privacy_loss = _check_privacy_loss(
+            month,
+            earlier=flattened(draws),
+            now=list(spending.values()),
+            privacy_epsilon=privacy_epsilon,
+            month_cap=month_cap,
+            revising=published is not None,
+        )
 
         progress.start("Computing benchmarks", total=len(cohorts))
         rows = []
@@ -374,7 +416,6 @@ async def publish_month(
             rows.append(row)
             progress.advance(1)
 
-        revision = max([published or 0, *history]) + 1
         await connection.execute(delete(COHORT_TABLE).where(COHORT_TABLE.c.month == month))
         await connection.execute(
             delete(PUBLISHED_MONTH_TABLE).where(PUBLISHED_MONTH_TABLE.c.month == month)
@@ -400,8 +441,12 @@ async def publish_month(
                     "month": month,
                     "revision": revision,
                     "member_ids": row["member_ids"],
+                    "release_count": spent.releases,
+                    "release_epsilon": spent.epsilon,
+                    "drawn_in": spent.drawn_in,
                 }
                 for row in rows
+                for spent in [spending[str(row["industry_id"]), str(row["metric_name"])]]
             ],
         )
     publishable = [row for row in rows if row["p50"] is not None]
@@ -420,6 +465,86 @@ async def publish_month(
                 - {str(row["metric_name"]) for row in publishable if row["private_p50"] is not None}
             )
         ),
+        privacy_loss=privacy_loss,
+        month_cap=month_cap,
+    )
+
+
+def _spending(
+    key: CohortKey,
+    *,
+    revision: int,
+    publishable: bool,
+    definition: tuple[str, MetricBounds | None],
+    kept: dict[str, object] | None,
+    kept_from: CohortDraw | None,
+    published: int | None,
+    epsilon: float | None,
+    members: frozenset[str],
+) -> CohortDraw:
+    """What the revision spends on a cohort's members: a new draw's releases, a kept draw
+    (spent by the revision that drew it), or nothing."""
+    releases, spent_epsilon, drawn_in = 0, None, None
+    aggregation, bounds = definition
+    if publishable and kept is not None:
+        kept_aggregation = kept["release_aggregation"]
+        if isinstance(kept_aggregation, str):
+            releases = releases_of(kept_aggregation)
+        else:  # drawn before the roll-up was stored: a released roll-up counts as a release
+            releases = 1 + (kept["private_rollup"] is not None)
+        stored = kept["release_epsilon"]
+        spent_epsilon = float(stored) if isinstance(stored, (int, float)) else None
+        # The revision the kept draw came from, or the one that drew it if that one kept it.
+        drawn_in = published
+        if kept_from is not None and kept_from.recorded:
+            drawn_in = kept_from.drawn_in
+    elif publishable and bounds is not None:
+        releases, spent_epsilon, drawn_in = releases_of(aggregation), epsilon, revision
+    return CohortDraw(
+        revision=revision,
+        industry_id=key[0],
+        member_ids=members,
+        releases=releases,
+        epsilon=spent_epsilon,
+        drawn_in=drawn_in,
+    )
+
+
+def _check_privacy_loss(
+    month: dt.date,
+    *,
+    earlier: list[CohortDraw],
+    now: list[CohortDraw],
+    privacy_epsilon: float,
+    month_cap: float,
+    revising: bool,
+) -> float:
+    """The month's largest loss of any account once this revision is written; refused (before
+    anything is written) when it would pass the cap."""
+    charge = unrecorded_charge([*earlier, *now], month_epsilon=privacy_epsilon)
+    losses = account_losses([*earlier, *now], unrecorded_epsilon=charge)
+    largest = largest_loss(losses)
+    if not over_cap(largest, month_cap):
+        return largest
+    before = account_losses(earlier, unrecorded_epsilon=charge)
+    # What the new draws cost each account per unit of budget: they are shares of it.
+    shares = {
+        account: loss / privacy_epsilon
+        for account, loss in account_losses(now, unrecorded_epsilon=charge).items()
+    }
+    fits = epsilon_that_fits(before, shares, month_cap=month_cap)
+    doing = "revising" if revising else "publishing"
+    advice = (
+        f"revise it with PROFILING_PRIVACY_EPSILON at most {shown(fits, up=False)} (its "
+        "changed cohorts are drawn again with that budget)"
+        if fits > 0
+        else "the accounts of its changed cohorts have no budget left this month"
+    )
+    raise PublishRefused(
+        f"{doing} {month:%Y-%m} would take an account's privacy loss for the month to epsilon "
+        f"{shown(largest, up=True)}, over the cap of {shown(month_cap, up=False)} "
+        f"(PROFILING_PRIVACY_MONTH_CAP): {advice}, or raise the cap to at least "
+        f"{shown(largest, up=True)} if your privacy officer agrees"
     )
 
 
