@@ -6,7 +6,9 @@ the minimum. Beside the exact figures (for internal keys) each such cohort gets 
 figures, drawn once here and frozen (analytics/private_cohorts.py), when its metric declares
 bounds. Every revision's membership is kept, and a revision is checked against all of them
 and against the fixed floor of 5 accounts, whatever the configured minimum (a revision at a
-raised minimum and another at the default would otherwise be compared).
+raised minimum and another at the default would otherwise be compared). Each revision also
+records what it drew (store/jobs/month_draws.py), and one whose new draws would take an
+account's privacy loss for the month over the cap is refused (analytics/privacy_loss.py).
 The whole month is written in one transaction: a crash leaves the previous state."""
 
 from __future__ import annotations
