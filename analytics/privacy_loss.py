@@ -112,11 +112,16 @@ def epsilon_that_fits(
     account has lost `spent` so far and the new draws cost it `shares` times the budget (0 when
     some account drawn again has no room left)."""
     room = [
-        (month_cap - spent.get(account, 0.0)) / share
+        _left(month_cap - spent.get(account, 0.0), month_cap) / share
         for account, share in shares.items()
         if share > 0
     ]
-    return max(min(room, default=math.inf), 0.0)
+    return min(room, default=math.inf)
+
+
+def _left(room: float, month_cap: float) -> float:
+    # A month spent to the cap leaves a few ulps of the sum of its shares, not a budget.
+    return room if room > month_cap * _SLACK else 0.0
 
 
 def shown(value: float, *, up: bool) -> str:

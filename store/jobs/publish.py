@@ -540,7 +540,8 @@ def _check_privacy_loss(
         f"revise it with PROFILING_PRIVACY_EPSILON at most {shown(fits, up=False)} (its "
         "changed cohorts are drawn again with that budget)"
         if fits > 0
-        else "the accounts of its changed cohorts have no budget left this month"
+        else "the accounts of its changed cohorts have no budget left this month (a revision "
+        "that leaves their data as published fits)"
     )
     raise PublishRefused(
         f"{doing} {month:%Y-%m} would take an account's privacy loss for the month to epsilon "

@@ -94,6 +94,13 @@ def test_a_sum_of_shares_a_few_ulps_past_the_cap_is_the_cap() -> None:
     assert shown(0.30000000000000004, up=False) == "0.3"
 
 
+def test_a_month_spent_to_the_cap_leaves_no_budget_not_a_few_ulps() -> None:
+    spent = math.nextafter(2.0, 0.0)  # two budgets of shares rounded down (split_budget)
+    assert epsilon_that_fits({"a": spent}, {"a": 0.1}, month_cap=2.0) == 0.0
+    assert epsilon_that_fits({"a": 1.5}, {"a": 0.5}, month_cap=2.0) == 1.0
+    assert epsilon_that_fits({"a": 1.5}, {}, month_cap=2.0) == math.inf
+
+
 @given(value=st.floats(min_value=1e-6, max_value=1e6))
 def test_a_shown_loss_is_never_less_and_a_shown_room_never_more(value: float) -> None:
     assert float(shown(value, up=True)) >= value * (1 - 1e-9)
