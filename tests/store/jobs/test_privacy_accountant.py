@@ -98,10 +98,14 @@ async def _accounted(engine: AsyncEngine) -> dict[str, float]:
     return account_losses(draws, unrecorded_epsilon=charge)
 
 
+# Each revision: the values it changes, and the budget it is published with.
 revisions = st.lists(
-    st.lists(
-        st.tuples(st.sampled_from(ACCOUNTS), st.sampled_from(METRICS), st.integers(0, 100)),
-        max_size=4,
+    st.tuples(
+        st.lists(
+            st.tuples(st.sampled_from(ACCOUNTS), st.sampled_from(METRICS), st.integers(0, 100)),
+            max_size=4,
+        ),
+        st.sampled_from([0.5, 1.0, 2.0]),
     ),
     min_size=1,
     max_size=4,
@@ -115,7 +119,7 @@ revisions = st.lists(
 )
 @given(revisions=revisions, cap=st.sampled_from([1.0, 1.25, 1.5, 2.0, 3.0]))
 async def test_the_loss_is_the_sum_of_stored_draws_and_stays_within_the_cap(
-    engine: AsyncEngine, revisions: list[list[tuple[str, str, int]]], cap: float
+    engine: AsyncEngine, revisions: list[tuple[list[tuple[str, str, int]], float]], cap: float
 ) -> None:
     async with engine.begin() as connection:
         for table in (COHORT_REVISION_TABLE, COHORT_TABLE, PUBLISHED_MONTH_TABLE, METRIC_TABLE):
@@ -127,19 +131,25 @@ async def test_the_loss_is_the_sum_of_stored_draws_and_stays_within_the_cap(
     # A first publication spends at most the budget, whatever the cap.
     assert result.privacy_loss == pytest.approx(max(brute.losses.values()))
     assert result.privacy_loss <= 1.0 + 1e-9
-    for changes in revisions:
+    for changes, epsilon in revisions:
         await _change(engine, changes)
         before = await _tables(engine)
         refusal = ""
         try:
             result = await publish_month(
-                engine, month=APRIL, today=TODAY, min_cohort=5, revise=True, month_cap=cap
+                engine,
+                month=APRIL,
+                today=TODAY,
+                min_cohort=5,
+                revise=True,
+                privacy_epsilon=epsilon,
+                month_cap=cap,
             )
         except PublishRefused as refused:
             refusal = str(refused)
         if refusal:
             event("a revision refused")
-            assert "over the cap" in refusal
+            assert "over the cap" in refusal or (cap < epsilon and "must be at least" in refusal)
             assert await _tables(engine) == before
             continue
         event("a revision accepted")
