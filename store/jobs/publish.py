@@ -29,17 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from analytics.cohort import MIN_COHORT, effective_minimum, is_publishable
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentiles
-from analytics.privacy_loss import (
-    CohortDraw,
-    account_losses,
-    check_month_cap,
-    default_month_cap,
-    epsilon_that_fits,
-    largest_loss,
-    over_cap,
-    shown,
-    unrecorded_charge,
-)
+from analytics.privacy_loss import check_month_cap, default_month_cap
 from analytics.private_accuracy import (
     FigureAccuracy,
     MonthPrecision,
@@ -47,17 +37,13 @@ from analytics.private_accuracy import (
     percentile_accuracy,
     roll_up_accuracy,
 )
-from analytics.private_cohorts import (
-    NEVER_PRIVATE,
-    private_figures,
-    release_epsilon,
-    releases_of,
-)
+from analytics.private_cohorts import NEVER_PRIVATE, private_figures, release_epsilon
 from analytics.private_release import MetricBounds
 from analytics.revision import BlockingCohort, blocking_cohorts
 from analytics.rollups import roll_up
 from settings import DEFAULT_PRIVACY_EPSILON
 from store.jobs.month_draws import flattened, month_draws
+from store.jobs.privacy_spending import cohort_spending, month_loss
 from store.running.driver_select import DriverSelect
 from store.tables import (
     ACCOUNT_TABLE,
@@ -341,7 +327,7 @@ async def publish_month(
         revision = max([published or 0, *history]) + 1
         # What this revision will draw and keep, accounted before anything is drawn or written.
         spending = {
-            key: _spending(
+            key: cohort_spending(
                 key,
                 revision=revision,
                 publishable=is_publishable(len(cohort.members), minimum=minimum),
@@ -354,7 +340,7 @@ async def publish_month(
             )
             for key, cohort in cohorts.items()
         }
-        privacy_loss = _check_privacy_loss(
+        privacy_loss, refusal = month_loss(
             month,
             earlier=flattened(draws),
             now=list(spending.values()),
@@ -362,6 +348,8 @@ async def publish_month(
             month_cap=month_cap,
             revising=published is not None,
         )
+        if refusal is not None:
+            raise PublishRefused(refusal)
 
         progress.start("Computing benchmarks", total=len(cohorts))
         rows = []
@@ -469,85 +457,6 @@ async def publish_month(
         ),
         privacy_loss=privacy_loss,
         month_cap=month_cap,
-    )
-
-
-def _spending(
-    key: CohortKey,
-    *,
-    revision: int,
-    publishable: bool,
-    definition: tuple[str, MetricBounds | None],
-    kept: dict[str, object] | None,
-    kept_from: CohortDraw | None,
-    published: int | None,
-    epsilon: float | None,
-    members: frozenset[str],
-) -> CohortDraw:
-    """What the revision spends on a cohort's members: a new draw's releases, a kept draw
-    (spent by the revision that drew it), or nothing."""
-    releases, spent_epsilon, drawn_in = 0, None, None
-    aggregation, bounds = definition
-    if publishable and kept is not None:
-        kept_aggregation = kept["release_aggregation"]
-        if isinstance(kept_aggregation, str):
-            releases = releases_of(kept_aggregation)
-        else:  # drawn before the roll-up was stored: a released roll-up counts as a release
-            releases = 1 + (kept["private_rollup"] is not None)
-        stored = kept["release_epsilon"]
-        spent_epsilon = float(stored) if isinstance(stored, (int, float)) else None
-        # The revision the kept draw came from, or the one that drew it if that one kept it.
-        drawn_in = published
-        if kept_from is not None and kept_from.recorded:
-            drawn_in = kept_from.drawn_in
-    elif publishable and bounds is not None:
-        releases, spent_epsilon, drawn_in = releases_of(aggregation), epsilon, revision
-    return CohortDraw(
-        revision=revision,
-        industry_id=key[0],
-        member_ids=members,
-        releases=releases,
-        epsilon=spent_epsilon,
-        drawn_in=drawn_in,
-    )
-
-
-def _check_privacy_loss(
-    month: dt.date,
-    *,
-    earlier: list[CohortDraw],
-    now: list[CohortDraw],
-    privacy_epsilon: float,
-    month_cap: float,
-    revising: bool,
-) -> float:
-    """The month's largest loss of any account once this revision is written; refused (before
-    anything is written) when it would pass the cap."""
-    charge = unrecorded_charge([*earlier, *now], month_epsilon=privacy_epsilon)
-    losses = account_losses([*earlier, *now], unrecorded_epsilon=charge)
-    largest = largest_loss(losses)
-    if not over_cap(largest, month_cap):
-        return largest
-    before = account_losses(earlier, unrecorded_epsilon=charge)
-    # What the new draws cost each account per unit of budget: they are shares of it.
-    shares = {
-        account: loss / privacy_epsilon
-        for account, loss in account_losses(now, unrecorded_epsilon=charge).items()
-    }
-    fits = epsilon_that_fits(before, shares, month_cap=month_cap)
-    doing = "revising" if revising else "publishing"
-    advice = (
-        f"revise it with PROFILING_PRIVACY_EPSILON at most {shown(fits, up=False)} (its "
-        "changed cohorts are drawn again with that budget)"
-        if fits > 0
-        else "the accounts of its changed cohorts have no budget left this month (a revision "
-        "that leaves their data as published fits)"
-    )
-    raise PublishRefused(
-        f"{doing} {month:%Y-%m} would take an account's privacy loss for the month to epsilon "
-        f"{shown(largest, up=True)}, over the cap of {shown(month_cap, up=False)} "
-        f"(PROFILING_PRIVACY_MONTH_CAP): {advice}, or raise the cap to at least "
-        f"{shown(largest, up=True)} if your privacy officer agrees"
     )
 
 
