@@ -74,14 +74,17 @@ def month_loss(
     charge = unrecorded_charge([*earlier, *now], month_epsilon=privacy_epsilon)
     losses = account_losses([*earlier, *now], unrecorded_epsilon=charge)
     largest = largest_loss(losses)
-    if not over_cap(largest, month_cap):
-        return largest, None
-    before = account_losses(earlier, unrecorded_epsilon=charge)
     # What the new draws cost each account per unit of budget: they are shares of it.
     shares = {
         account: loss / privacy_epsilon
         for account, loss in account_losses(now, unrecorded_epsilon=charge).items()
     }
+    # Only new draws are refused: a month already past the cap (a cap lowered since, a month
+    # published before the accountant) may still be revised without drawing again.
+    reached = max((losses[account] for account in shares), default=0.0)
+    if not over_cap(reached, month_cap):
+        return largest, None
+    before = account_losses(earlier, unrecorded_epsilon=charge)
     fits = epsilon_that_fits(before, shares, month_cap=month_cap)
     doing = "revising" if revising else "publishing"
     advice = (
@@ -93,7 +96,7 @@ def month_loss(
     )
     return largest, (
         f"{doing} {month:%Y-%m} would take an account's privacy loss for the month to epsilon "
-        f"{shown(largest, up=True)}, over the cap of {shown(month_cap, up=False)} "
+        f"{shown(reached, up=True)}, over the cap of {shown(month_cap, up=False)} "
         f"(PROFILING_PRIVACY_MONTH_CAP): {advice}, or raise the cap to at least "
-        f"{shown(largest, up=True)} if your privacy officer agrees"
+        f"{shown(reached, up=True)} if your privacy officer agrees"
     )

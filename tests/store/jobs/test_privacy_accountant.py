@@ -223,6 +223,27 @@ async def test_a_revision_over_the_cap_is_refused_and_writes_nothing(engine: Asy
     assert result.privacy_loss == pytest.approx(1.2)
 
 
+async def test_a_month_past_a_lowered_cap_may_still_be_revised_without_drawing_again(
+    engine: AsyncEngine,
+) -> None:
+    await _score_only(engine)
+    await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5)
+    await _change(engine, [("a0", "score", 4)])
+    revised = await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, revise=True)
+    assert revised.privacy_loss == pytest.approx(1.5)
+    # The cap lowered below what was spent: nothing new drawn, nothing refused.
+    unchanged = await publish_month(
+        engine, month=APRIL, today=TODAY, min_cohort=5, revise=True, month_cap=1.2
+    )
+    assert unchanged.privacy_loss == pytest.approx(1.5)
+    assert unchanged.month_cap == 1.2
+    await _change(engine, [("a1", "level", 4)])
+    with pytest.raises(PublishRefused, match=r"to epsilon 2, over the cap of 1\.2"):
+        await publish_month(
+            engine, month=APRIL, today=TODAY, min_cohort=5, revise=True, month_cap=1.2
+        )
+
+
 def _migrate_to(connection: Connection, revision: str, *, down: bool = False) -> None:
     from alembic import command
 
