@@ -293,6 +293,13 @@ class CohortRevision(SQLModel, table=True):
     month: dt.date = Field(primary_key=True)
     revision: int = Field(primary_key=True)
     member_ids: str = Field(sa_column=Column(Text(), nullable=False))
+    # What the revision spent on its members, for the privacy accountant
+    # (analytics/privacy_loss.py): the cohort's private releases (0: none; null for revisions
+    # published before they were recorded, migration 0013), the epsilon of each, and the
+    # revision that drew them (this one, or the earlier one whose draw it kept).
+    release_count: int | None = None
+    release_epsilon: float | None = None
+    drawn_in: int | None = None
 
 
 class ApiKey(SQLModel, table=True):
