@@ -188,6 +188,39 @@ async def test_profiles_run_the_same_statements_for_1_and_100_accounts(
     assert sql_statements.count <= 5, sql_statements.statements
 
 
+LEDGER_COVERAGE = """
+query ($first: Int!) {
+  accounts(first: $first) { edges { node {
+    accountId ledgerCoverage { firstEntry lastEntry } creditRisk { asOf }
+  } } }
+}
+"""
+
+
+async def test_ledger_coverage_is_the_accounts_own_in_one_batch(
+    client: GraphQLClient, customers: None, sql_statements: StatementCounter
+) -> None:
+    """Each account's own first and last entries, where its credit risk is measured on its
+    app's latest ledger date; one statement for 1 account or 100."""
+    sql_statements.reset()
+    await client.data(LEDGER_COVERAGE, {"first": 1})
+    statements_for_one = sql_statements.count
+    sql_statements.reset()
+    data = await client.data(LEDGER_COVERAGE, {"first": 100})
+    assert sql_statements.count == statements_for_one, sql_statements.statements
+    nodes = {edge["node"]["accountId"]: edge["node"] for edge in data["accounts"]["edges"]}
+    assert nodes["acc-0004"] == {
+        "accountId": "acc-0004",
+        "ledgerCoverage": {"firstEntry": "2024-01-01", "lastEntry": "2024-01-20"},
+        "creditRisk": {"asOf": "2024-04-01"},  # the app's latest ledger date
+    }
+    assert nodes["acc-0006"]["ledgerCoverage"] == {
+        "firstEntry": "2024-01-01",
+        "lastEntry": "2024-04-01",
+    }
+    assert nodes["acc-0005"]["ledgerCoverage"] is None  # no ledger
+
+
 SEGMENTATION = """
 query ($quarter: String!, $app: String!) {
   segmentation(quarter: $quarter, app: $app) {
