@@ -231,15 +231,10 @@ class Parties:
         return account
 
     def _created_for(self, customer: str) -> str | None:
-        """The account an earlier load created for the party `customer` of this app."""
-        found = self._party_accounts.get(customer)
-        if found is not None:
-            return found
-        # Recorded before the party was (its id is the party's value then).
-        known = self._accounts.get(customer)
-        if known is not None and known.app == self._app and known.for_party:
-            return customer
-        return None
+        """The account an earlier load created for the party `customer` of this app: by the
+        party it records, never by its id (`north:Acme` may be the account of north's party
+        `Acme`, not of a party `north:Acme`)."""
+        return self._party_accounts.get(customer)
 
     def _real_accounts(self) -> dict[str, list[str]]:
         if self._real_by_key is None:

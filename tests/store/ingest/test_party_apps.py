@@ -10,15 +10,19 @@ from typing import Any
 
 import httpx
 from alembic import command
-from sqlalchemy import Connection, text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Connection, delete, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.party_names import party_key
 from server.app import create_app
 from settings import load_settings
 from store.ingest import IngestKind, ingest_file
 from store.keys import create_key
 from store.migrate import alembic_config
 from store.scope import Role
+from store.tables import METADATA
 from tests.store.ingest.test_parties import (
     DAYBOOK,
     DAYBOOK_LINES,
@@ -200,3 +204,68 @@ async def test_a_database_of_the_previous_revision_upgrades_without_a_change_of_
     other = await ingest_file(engine, kind=SALES, path=DAYBOOK, app="north")
     assert other.created["accounts"] == list(SECOND)
     assert await _lines_per_account(engine) == DAYBOOK_LINES | SECOND
+
+
+# Parties written alike across apps, and values that look like the ids given to the accounts
+# of other apps' parties (`north:Acme`).
+_PARTIES = st.lists(
+    st.sampled_from(["Acme", "ACME.", "Bolt", "north:Acme", "south:Acme", "north:Acme:2"]),
+    min_size=1,
+    max_size=4,
+)
+
+
+async def _emptied(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        for table in reversed(METADATA.sorted_tables):
+            await connection.execute(delete(table))
+
+
+async def _load(engine: AsyncEngine, path: Path, app: str) -> None:
+    await ingest_file(engine, kind=SALES, path=path, app=app)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(north=_PARTIES, south=_PARTIES, north_first=st.booleans())
+async def test_the_parties_of_two_apps_never_meet(
+    engine: AsyncEngine, tmp_path: Path, north: list[str], south: list[str], north_first: bool
+) -> None:
+    """Whatever the parties of two apps and the order of their loads: every line lands on an
+    account of its own app, one account per party of an app, and reloads change nothing."""
+    await _emptied(engine)
+    files = {
+        app: write_delimited(
+            tmp_path,
+            f"{app}.csv",
+            ",",
+            ["Date", "Customer", "Invoice", "Amount"],
+            [
+                [f"2025-01-0{n + 1}", f'"{party}"', f"{app}-{n}", "10"]
+                for n, party in enumerate(names)
+            ],
+        )
+        for app, names in (("north", north), ("south", south))
+    }
+    order = ["north", "south"] if north_first else ["south", "north"]
+    for app in order:
+        await _load(engine, files[app], app)
+    apps = {row[0]: row[1] for row in await rows_of(engine, "account")}
+    lines = await rows_of(engine, "sale_line")
+    for app, names in (("north", north), ("south", south)):
+        own = [row for row in lines if row[2].startswith(f"{app}-")]  # by invoice
+        assert len(own) == len(names)
+        assert {apps[row[0]] for row in own} == {app}
+    # One account per party (by its normal form) of each app.
+    for app, names in (("north", north), ("south", south)):
+        assert sum(1 for owner in apps.values() if owner == app) == len(set(map(party_key, names)))
+    before = {
+        name: await rows_of(engine, name) for name in ("account", "sale_line", "party_account")
+    }
+    for app in [*order, *order]:
+        await _load(engine, files[app], app)
+    after = {
+        name: await rows_of(engine, name) for name in ("account", "sale_line", "party_account")
+    }
+    assert after == before
