@@ -330,13 +330,13 @@ async def test_keys_see_the_segmentation_of_their_own_app_only(
     seed.account("s-1", app="south")
     await _load(engine, seed, [_sale("s-1", dt.date(2024, 1, 5), 10, "S")], [])
     keys = {}
-    for label, role, app, account in (
+    for label, role, app_id, account in (
         ("north", Role.APP, "north", None),
         ("south", Role.APP, "south", None),
         ("account", Role.ACCOUNT, None, "acc-0005"),
         ("public", Role.PUBLIC, None, None),
     ):
-        _, keys[label] = await create_key(engine, role=role, app_id=app, account_id=account)
+        _, keys[label] = await create_key(engine, role=role, app_id=app_id, account_id=account)
     app = create_app(settings=load_settings({"PROFILING_TODAY": "2024-06-01"}), engine=engine)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://test"
