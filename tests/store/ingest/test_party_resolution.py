@@ -29,7 +29,7 @@ def test_a_customer_column_holds_ids_when_its_name_says_so(column: str, ids: boo
     assert holds_ids(column) is ids
 
 
-def _parties(mapping: dict[str, str] | None = None, **accounts: KnownAccount) -> Parties:
+def _parties(mapping: dict[str, str] | None = None, /, **accounts: KnownAccount) -> Parties:
     parties = Parties(
         accounts=accounts,
         apps={"x"},
