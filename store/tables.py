@@ -8,7 +8,19 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect, Index, Numeric, String, Table, Text, TypeDecorator
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
@@ -462,8 +474,20 @@ class PartyAccount(SQLModel, table=True):
     An accounts file that loads the id makes it a real account (the row is removed)."""
 
     __tablename__ = "party_account"
+    # One account per party of an app: two apps' parties of one name are two accounts.
+    __table_args__ = (UniqueConstraint("app_id", "party", name="uq_party_account_app_party"),)
 
     account_id: str = Field(primary_key=True, foreign_key="account.account_id")
+    app_id: str = Field(
+        sa_column=Column(
+            String(),
+            ForeignKey("app.app_id", name="fk_party_account_app_id_app"),
+            nullable=False,
+        )
+    )
+    # The party's value in the exports (its customer column) the account was created for:
+    # its id too, unless another account had that id (then `app:party`).
+    party: str
 
 
 SALE_LINE_TABLE = table_of(SaleLine)
