@@ -1,6 +1,6 @@
 """Two apps are two tenants: the parties their exports name alike (`Ramesh Kumar & Sons` in
 both apps' Day Books) become two accounts, one of each app, that never collide nor see each
-other; a reload of either takes its own again (store/ingest/kinds/parties.py, revision 0013).
+other; a reload of either takes its own again (store/ingest/kinds/parties.py, revision 0014).
 """
 
 from __future__ import annotations
@@ -180,17 +180,17 @@ def _migrate(connection: Connection, revision: str, *, down: bool = False) -> No
 async def test_a_database_of_the_previous_revision_upgrades_without_a_change_of_id(
     engine: AsyncEngine,
 ) -> None:
-    """A database at revision 0012 holds accounts created for parties, recorded by id alone:
+    """A database at revision 0013 holds accounts created for parties, recorded by id alone:
     the upgrade records their apps and parties, changes no id and loses no row; a reload takes
     them again and another app's export of the same parties loads beside them."""
     await ingest_file(engine, kind=SALES, path=DAYBOOK, app="south")
     tables = ("app", "account", "sale_line", "quarter_segment", "sales_profile")
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_migrate, "0012", down=True)
+            await connection.run_sync(_migrate, "0013", down=True)
         async with engine.connect() as connection:
             columns = await connection.execute(text("SELECT * FROM party_account"))
-            assert list(columns.keys()) == ["account_id"]  # as revision 0012 made it
+            assert list(columns.keys()) == ["account_id"]  # as revision 0013 made it
         before = {name: await rows_of(engine, name) for name in tables}
     finally:
         async with engine.begin() as connection:
