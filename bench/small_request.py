@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -44,6 +45,7 @@ from server.app import create_app  # noqa: E402
 from settings import load_settings  # noqa: E402
 from store.keys import create_key  # noqa: E402
 from store.scope import Role  # noqa: E402
+from store.tables import ACCOUNT_TABLE  # noqa: E402
 
 QUERY = (
     "query ($id: String!, $month: Date!) { account(accountId: $id) { "
@@ -168,11 +170,12 @@ async def made_key(url: str, role: str) -> str:
     engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
-            account_id, app_id = (
-                await connection.exec_driver_sql(
-                    "SELECT account_id, app_id FROM account ORDER BY account_id LIMIT 1"
-                )
-            ).one()
+            first = await connection.execute(
+                select(ACCOUNT_TABLE.c.account_id, ACCOUNT_TABLE.c.app_id)
+                .order_by(ACCOUNT_TABLE.c.account_id)
+                .limit(1)
+            )
+            account_id, app_id = first.one()
         if role == "app":
             return (await create_key(engine, role=Role.APP, app_id=app_id))[1]
         return (await create_key(engine, role=Role.ACCOUNT, account_id=account_id))[1]
