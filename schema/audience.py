@@ -8,7 +8,7 @@ from __future__ import annotations
 from graphql import GraphQLSchema
 
 from resolvers.context import RequestContext
-from schema.limits import ListSizes, current_sizes
+from schema.limits import SIZES, CurrentSizes, ListSizes, current_sizes
 from store.scope import INTERNAL, Role
 
 
@@ -22,4 +22,7 @@ def sizes_told(schema: GraphQLSchema, context: object) -> ListSizes:
     """The list sizes the request's query is estimated with: those of its key's scope (a
     request without a context is the server's own: the store's)."""
     scope = context.scope if isinstance(context, RequestContext) else INTERNAL
-    return current_sizes(schema).for_scope(scope)
+    current = schema.extensions.get(SIZES)  # current_sizes, without a call on every request
+    if not isinstance(current, CurrentSizes):
+        current = current_sizes(schema)
+    return current.for_scope(scope)

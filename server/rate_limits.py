@@ -69,6 +69,8 @@ class QueryCosts:
         self._max_tokens = self._limits.max_tokens
         self._maxsize = maxsize
         self._estimates: OrderedDict[tuple[ListSizes, str, str | None], Estimate] = OrderedDict()
+        # The schema's one CurrentSizes for its whole life: looked up once.
+        self._current = current_sizes(schema)
         self._version = -1
 
     def of(
@@ -90,7 +92,7 @@ class QueryCosts:
         sizes: ListSizes | None = None,
     ) -> Estimate:
         """With `sizes`, or by default the store-wide sizes (`exact`) or the floors."""
-        current = current_sizes(self._schema)
+        current = self._current
         if current.version != self._version:  # sizes changed: no scope asks for the old
             self._estimates.clear()
             self._version = current.version
@@ -135,7 +137,7 @@ class RateLimiter:
         self, limits: RateLimits, *, schema: GraphQLSchema, query_limits: QueryLimits
     ) -> None:
         self.limits = limits
-        self._schema = schema
+        self._current = current_sizes(schema)
         self._buckets = buckets_for(limits)
         self._costs = QueryCosts(schema, limits=query_limits)
 
@@ -152,7 +154,7 @@ class RateLimiter:
         None for a query over the query limits, which validation refuses uncharged. The query
         is estimated with the sizes of the key's `scope` (without one: the store's when
         `exact`, the floors otherwise), as validation estimates it."""
-        sizes = None if scope is None else current_sizes(self._schema).for_scope(scope)
+        sizes = None if scope is None else self._current.for_scope(scope)
         estimate = self._costs.estimate(query, operation_name, exact=exact, sizes=sizes)
         if estimate.over_limits:
             return None
