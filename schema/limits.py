@@ -11,21 +11,26 @@ variables are known.
 
 The sizes of the lists (`ListSizes`) are measured in the database by the server, at startup and
 then every minute (server/list_sizes.py); until then, and for a schema no server refreshes, they
-are 0 and the declared floors apply. Each schema has one current `ListSizes`
-(`current_sizes(schema)`), which the validation rule and the rate limiter both read. Verdicts
-are remembered per query text (validation cache, prepared queries, the rate limiter's costs):
-the server forgets them whenever a refresh finds a size changed, so a verdict is at most one
-refresh old.
+are 0 and the declared floors apply. Each schema has one `CurrentSizes` (`current_sizes(schema)`),
+which the validation rule and the rate limiter both read.
 
-Only internal keys' queries are estimated with the measured sizes. They are the largest lists of
-the whole store, every app's: whether a query is refused, what a rate limit says it costs and
-when to retry would let any other key binary-search `first:` for, say, the most companies of
-any account of another app. Every other key's queries are estimated with `SHARED_SIZES`, which
-no data moves: each list at the floor its field declares (the typical size). Such a key's
-answers hold only its own scope's rows, and those beyond the estimate are charged to it once it
-has them (server/rate_limits.py). The two audiences get separate verdicts: two rule classes
-(`limits_rules`), so the validation cache keys them apart, and the rate limiter's costs and the
-prepared queries are kept per audience (schema/audience.py decides which a request is).
+Each key's queries are estimated with the sizes of the data it may see (`CurrentSizes.for_scope`),
+because whether a query is refused, what a rate limit says it costs and when to retry would let
+a key binary-search `first:` for any size it is estimated with:
+- internal keys: the largest lists of the whole store;
+- app keys: the largest lists among their own app's accounts; account keys: their own
+  account's lists, not their app's largest, which would tell them other accounts' sizes
+  (schema/scoped_sizes.py says which sizes each measures and why);
+- public keys: `SHARED_SIZES`, which no data moves (each list at the floor its field declares).
+So a huge query over a key's own large data is refused up front (max_cost) instead of running
+until the request's time limit; rows beyond an estimate (a list that grew since the last
+refresh) are charged to the key once it has them (server/rate_limits.py).
+
+Verdicts are remembered per query text and the sizes it was estimated with, not per key: the
+validation cache (one rule class per distinct sizes, `LimitsRules`), the prepared queries and
+the rate limiter's costs. Keys whose sizes are equal (every key of a small app or account has
+the floors) share them; the server also forgets them whenever a refresh finds a size changed,
+so a verdict is at most one refresh old, and each cache is a bounded LRU.
 
 Introspection is counted like any other field: its lists cost the sizes the schema gives them
 (`__Schema.types` the number of types, `__Type.fields` the most fields of any type, and so on).
@@ -394,9 +399,9 @@ def limit_breaches(
     sizes: ListSizes | None = None,
 ) -> list[str]:
     """Each operation of the document over a limit of depth, aliases or estimated cost, with
-    the sentence that says which and by how much: what the validation rule of the audience
-    (`exact`: internal keys) refuses, so that the rate limiter can leave such a query
-    uncharged (it never runs). With `sizes` as `estimated_cost`."""
+    the sentence that says which and by how much: what the validation rule of the same sizes
+    refuses (`sizes`, by default as `estimated_cost`), so that the rate limiter can leave such
+    a query uncharged (it never runs)."""
     lists = current_sizes(schema).for_audience(exact=exact) if sizes is None else sizes
     fragments = _fragments(document)
     return [
@@ -430,7 +435,8 @@ def _breaches(measure: _Measure, limits: QueryLimits) -> list[Breach]:
         found.append(Breach(sentence, sentence))
     if measure.cost > limits.max_cost:
         # An internal key's estimate multiplies list sizes measured across every app (the
-        # most companies of any account, say): only internal keys are told the figure.
+        # most companies of any account, say): only internal keys are told the figure. (An
+        # app or account key's is of its own data, but the figure says nothing it needs.)
         shared = f"its estimated cost is over the limit of {limits.max_cost:,} rows"
         if measure.multiplying:
             paths = first_and_more(list(measure.multiplying), _NAMED_LISTS)
