@@ -203,7 +203,12 @@ class CurrentSizes:
         self.lists = ListSizes()
         self.scoped = ScopedSizes()
         self.introspection: IntrospectionSizes = _introspection_sizes(schema)
-        # Counts the updates that changed a size: what was measured before is stale.
+        # Counts the updates that changed a store-wide size, on which the caches of verdicts
+        # are emptied (server/list_sizes.py). A change of one app's or account's sizes empties
+        # nothing: every cache is keyed by the sizes a query is estimated with, so the scope
+        # finds no verdict of its old sizes, and those age out of the bounded caches (an
+        # active store changes some account's lists every minute: emptying them all for it
+        # would validate every hot query of every key again each minute).
         self.version = 0
 
     def for_audience(self, *, exact: bool) -> ListSizes:
@@ -226,13 +231,13 @@ class CurrentSizes:
         return SHARED_SIZES
 
     def update(self, lists: ListSizes, scoped: ScopedSizes | None = None) -> bool:
-        """Use `lists` (and the sizes of each scope, `scoped`) from now on; whether anything
-        differs from the sizes used so far (equal sizes keep the objects in use)."""
-        scoped = self.scoped if scoped is None else scoped
-        if lists == self.lists and scoped == self.scoped:
+        """Use `lists` (and the sizes of each scope, `scoped`) from now on; whether the
+        store-wide sizes differ from those used so far (equal sizes keep the objects in use)."""
+        if scoped is not None and scoped != self.scoped:
+            self.scoped = scoped
+        if lists == self.lists:
             return False
         self.lists = lists
-        self.scoped = scoped
         self.version += 1
         return True
 

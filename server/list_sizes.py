@@ -13,9 +13,11 @@ account key's app's largest lists, which would tell it other accounts' sizes; ea
 than when an account key first asks, so that no request waits for a measure and the
 validation rule (which cannot wait for a read) always has its sizes.
 
-When a refresh finds a size changed, the schema forgets the verdicts it remembers per query
-text (the validation cache and the prepared queries; the rate limiter's costs follow by
-themselves), so no query is judged by sizes more than one refresh old."""
+When a refresh finds a store-wide size changed, the schema forgets the verdicts it remembers per
+query text (the validation cache and the prepared queries; the rate limiter's costs follow by
+themselves). Those caches are keyed by the sizes a query was estimated with, so no query is
+judged by sizes more than one refresh old either way: a scope whose sizes changed finds no
+verdict of its new ones (`CurrentSizes.version` says why they are not emptied for it)."""
 
 from __future__ import annotations
 
@@ -88,7 +90,8 @@ class ListSizesRefresher:
         self._every = every
 
     async def refresh(self) -> bool:
-        """Measure the sizes now; whether they changed (and the verdicts were forgotten)."""
+        """Measure the sizes now; whether the store-wide ones changed (and the verdicts were
+        forgotten)."""
         sizes, scoped = await read_sizes_by_scope(self._engine)
         if not current_sizes(internals.graphql_schema(self._schema)).update(sizes, scoped):
             return False

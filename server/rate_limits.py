@@ -93,7 +93,7 @@ class QueryCosts:
     ) -> Estimate:
         """With `sizes`, or by default the store-wide sizes (`exact`) or the floors."""
         current = self._current
-        if current.version != self._version:  # sizes changed: no scope asks for the old
+        if current.version != self._version:  # the store-wide sizes changed (see version)
             self._estimates.clear()
             self._version = current.version
         if sizes is None:

@@ -164,14 +164,18 @@ async def test_a_key_whose_own_data_grows_is_refused_after_the_next_refresh(
     engine: AsyncEngine, serve: Callable[..., Any]
 ) -> None:
     """The verdicts remembered for the small app's sizes (validation, prepared document, rate
-    cost) are not used once its sizes changed."""
+    cost) are not used once its sizes changed; nor are they emptied for every other key (the
+    store-wide sizes did not change: big-1's lists are still the largest)."""
     await _seed(engine)
     keys = await _keys(engine)
     app, http = await serve()
     assert not _refused((await _ask(http, keys["small"]))[1])
     assert not _refused((await _ask(http, keys["small"]))[1])  # prepared now
+    prepared = app.state.schema.prepared
+    kept = len(prepared)
     await _seed(engine, small_contracts=BIG_CONTRACTS)
-    await app.state.list_sizes.refresh()
+    assert not await app.state.list_sizes.refresh()  # no store-wide size changed
+    assert len(prepared) == kept
     assert _refused((await _ask(http, keys["small"]))[1])
     # big-2's own data did not change: still allowed.
     assert not _refused((await _ask(http, keys["big-2"]))[1])
