@@ -29,8 +29,9 @@ refresh) are charged to the key once it has them (server/rate_limits.py).
 Verdicts are remembered per query text and the sizes it was estimated with, not per key: the
 validation cache (one rule class per distinct sizes, `LimitsRules`), the prepared queries and
 the rate limiter's costs. Keys whose sizes are equal (every key of a small app or account has
-the floors) share them; the server also forgets them whenever a refresh finds a size changed,
-so a verdict is at most one refresh old, and each cache is a bounded LRU.
+the floors) share them, and a scope whose sizes changed finds none of its old ones, so a
+verdict is at most one refresh old; each cache is a bounded LRU, emptied when a refresh finds a
+store-wide size changed (`CurrentSizes.version`).
 
 Introspection is counted like any other field: its lists cost the sizes the schema gives them
 (`__Schema.types` the number of types, `__Type.fields` the most fields of any type, and so on).

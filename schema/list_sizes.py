@@ -22,7 +22,9 @@ SizeName = Literal[
 
 @dataclass(frozen=True, slots=True)
 class ListSizes:
-    """The largest size of each list the store holds, as last measured (0: not measured).
+    """The largest size of each list among some data, as last measured (0: not measured or at
+    most its floor): the whole store's for internal keys, an app's or an account's own for its
+    keys (schema/scoped_sizes.py).
 
     A field's cost takes the larger of its size and the floor it declares (the typical size
     once assumed), so nothing is estimated below that, measured or not. Rows beyond an estimate
