@@ -31,14 +31,31 @@ def month_of(key: int) -> dt.date:
     return dt.date.fromordinal(key & MONTH_MASK)
 
 
+class _Keys(dict[tuple[str, dt.date], int]):
+    """(metric name, month) -> key, computed when a pair is first met."""
+
+    def __init__(self, keys: StageKeys) -> None:
+        super().__init__()
+        self._keys = keys
+
+    def __missing__(self, pair: tuple[str, dt.date]) -> int:
+        name, month = pair
+        key = self[pair] = self._keys.code(name) << MONTH_BITS | month.toordinal()
+        return key
+
+
 class StageKeys:
     def __init__(self, metrics: Collection[str] = ()) -> None:
         self._codes: dict[str, int] = {name: code for code, name in enumerate(sorted(metrics))}
         self._next = len(self._codes)
         # The metrics staged so far: only their names go to the database's table.
         self._used: set[str] = set()
+        # Every pair met so far (a file has a few metrics and months: a small dictionary).
+        self._keys = _Keys(self)
 
-    def _code(self, name: str) -> int:
+    def code(self, name: str) -> int:
+        """The metric's number (a new name gets the next one), marked as staged."""
+        self._used.add(name)
         code = self._codes.get(name)
         if code is None:
             code = self._codes[name] = self._next
@@ -46,14 +63,9 @@ class StageKeys:
         return code
 
     def of(self, metric_names: Sequence[str], months: Sequence[dt.date]) -> list[int]:
-        """The key of each row: computed once per distinct pair (a block of a file has a few
-        metrics and months), then one dictionary lookup per row in C."""
-        pairs = {
-            (name, month): self._code(name) << MONTH_BITS | month.toordinal()
-            for name, month in set(zip(metric_names, months, strict=True))
-        }
-        self._used.update(name for name, _month in pairs)
-        return list(map(pairs.__getitem__, zip(metric_names, months, strict=True)))
+        """The key of each row: one dictionary lookup per row in C (a pair met for the first
+        time computes its key)."""
+        return list(map(self._keys.__getitem__, zip(metric_names, months, strict=True)))
 
     def used_metrics(self) -> Iterable[tuple[int, str]]:
         """(number, name) of every metric staged so far."""
