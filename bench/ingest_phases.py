@@ -42,6 +42,7 @@ _PHASES = (
     "changes",
     "write_if_all_new",
     "write",
+    "drop",
 )
 
 

@@ -196,7 +196,11 @@ async def _ingest_staged(
     reader = TableReader(table_file, matcher, progress)
     problems: list[RowProblem] = []
     async with engine.begin() as connection:
-        stage = await MetricStage.create(connection, entities=validator.staged_entities())
+        stage = await MetricStage.create(
+            connection,
+            entities=validator.staged_entities(),
+            metrics=validator.staged_metrics(),
+        )
         ahead = WriteAhead()
         try:
             progress.start(f"Reading {path}", total=table_file.size)

@@ -10,15 +10,16 @@ behind. On PostgreSQL the chunks go in with COPY; on SQLite with one executemany
 The staged rows are indexed once, after the file is read, in the primary key's order (one
 sort), so that the duplicate search, the comparison and the final copy all walk them in order
 and `metric_value`'s index receives its rows in order. On SQLite the stage holds a number for
-each row's level and entity id, in their order (`store.ingest.entity_codes`): half the bytes to
-write and sort.
+each row's level and entity id, in their order (`store.ingest.entity_codes`), one for its
+metric and month (`store.ingest.stage_keys`), the value's text, and its line as the row's id:
+about a quarter of the bytes of the texts to write and sort.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
@@ -31,6 +32,7 @@ from store.ingest.blocks import ColumnBlock
 from store.ingest.entity_codes import EntityCodes
 from store.ingest.errors import RowProblem
 from store.ingest.plan import RowChanges
+from store.ingest.stage_keys import MONTH_BITS, MONTH_MASK, StageKeys, month_rows
 from store.tables import METRIC_DEFAULT_PARTITION, metric_partition_name, month_bounds
 
 # level, entity_id, metric_name, month, value, line
@@ -55,8 +57,19 @@ class StagedColumns:
 
 
 _STAGE = "ingest_metric_stage"
-# SQLite: the (level, entity id) pair of each number the stage holds instead (`EntityCodes`).
+# SQLite: the (level, entity id) pair of each number the stage holds instead (`EntityCodes`),
+# and the metric's name and the month's text of each part of its key (`StageKeys`).
 _ENTITIES = "ingest_metric_entity"
+_METRICS = "ingest_metric_name"
+_MONTHS = "ingest_metric_month"
+_SQLITE_TABLES = (_STAGE, _ENTITIES, _METRICS, _MONTHS)
+# SQLite: the staged row's texts from its numbers (CROSS JOIN keeps the stage the outer loop,
+# walked by its index; each of the others is one search of a small table by its rowid).
+_SQLITE_TEXTS = (
+    f"CROSS JOIN {_ENTITIES} AS e ON e.code = s.entity "
+    f"CROSS JOIN {_METRICS} AS n ON n.code = s.key >> {MONTH_BITS} "
+    f"CROSS JOIN {_MONTHS} AS t ON t.code = s.key & {MONTH_MASK}"
+)
 # PostgreSQL: the partitioned table a load's new months are filled through (one INSERT routes
 # every row to its month), detached from it and attached to metric_value once indexed.
 _LOADING = "ingest_metric_load"
@@ -73,31 +86,28 @@ REBUILD_INDEXES_FROM_ROWS = 10_000
 ATTACH_MONTHS_AT_MOST = 120
 # The sort memory of a load's transaction on PostgreSQL (in the database server, not here).
 _SORT_MEMORY = "256MB"
-# A stored row `m` of the key of a staged row (`s`, and on SQLite `e`, its entity's pair).
+# A stored row `m` of the key of a staged row (`s`, and on SQLite `e`, `n` and `t`, its texts).
 _SAME_KEY = {
     "postgresql": " AND ".join(
         f"m.{name} = s.{name}" for name in ("level", "entity_id", "metric_name", "effective_date")
     ),
-    "sqlite": "m.level = e.level AND m.entity_id = e.entity_id AND m.metric_name = s.metric_name"
-    " AND m.effective_date = s.effective_date",
+    "sqlite": "m.level = e.level AND m.entity_id = e.entity_id AND m.metric_name = n.name"
+    " AND m.effective_date = t.iso",
 }
-# The staged rows with their key (`s`, and `e` on SQLite), in the stage's index order on
-# SQLite: CROSS JOIN keeps the stage the outer loop, walked by its index.
-_STAGED = {
-    "postgresql": f"{_STAGE} AS s",
-    "sqlite": f"{_STAGE} AS s CROSS JOIN {_ENTITIES} AS e ON e.code = s.entity",
-}
+# The staged rows with their key (`s`, and its texts on SQLite), in the stage's index order on
+# SQLite.
+_STAGED = {"postgresql": f"{_STAGE} AS s", "sqlite": f"{_STAGE} AS s {_SQLITE_TEXTS}"}
 _STAGED_KEY = {
     "postgresql": "s.level, s.entity_id, s.metric_name, s.effective_date",
-    "sqlite": "e.level, e.entity_id, s.metric_name, s.effective_date",
+    "sqlite": "e.level, e.entity_id, n.name, t.iso",
 }
 # What a staged row writes into metric_value's columns (_KEY, value).
 _STAGED_ROW = {
     "postgresql": f"{_KEY}, value",
-    "sqlite": "e.level, e.entity_id, s.metric_name, s.effective_date, s.value",
+    "sqlite": "e.level, e.entity_id, n.name, t.iso, s.value",
 }
 # The columns that tell two staged rows' keys apart (what the stage is indexed by on SQLite).
-_STAGE_KEY = {"postgresql": _KEY, "sqlite": "entity, metric_name, effective_date"}
+_STAGE_KEY = {"postgresql": _KEY, "sqlite": "entity, key"}
 # A stored value is unchanged only if it also keeps its digits (15000.0 replacing 15000.00 is
 # a change): SQLite stores the text as written, PostgreSQL's NUMERIC keeps the scale.
 _SAME_VALUE = {
@@ -162,6 +172,9 @@ class StagesRows(Protocol):
     def staged_entities(self) -> Mapping[str, Collection[str]]:
         """The ids, by level, that a staged row may name."""
 
+    def staged_metrics(self) -> Collection[str]:
+        """The metric names a staged row may name (others are numbered too, only later)."""
+
     def stage_block(self, block: ColumnBlock) -> StagedColumns | None:
         """The block's rows, checked, if every one is a good row of the common kind; None
         (nothing kept) if any needs the row-by-row check."""
@@ -195,8 +208,10 @@ class MetricStage:
     attached_rows: int = 0
     # PostgreSQL: whether the stage's statistics were taken (`_analyzed`).
     stage_analyzed: bool = False
-    # SQLite: the numbers the stage holds for (level, entity id) pairs.
+    # SQLite: the numbers the stage holds for (level, entity id) pairs, and for metrics and
+    # months.
     entity_codes: EntityCodes = field(default_factory=EntityCodes)
+    stage_keys: StageKeys = field(default_factory=StageKeys)
 
     # PostgreSQL: set once the COPY of the block under way has sent its data (`sent`).
     _sent: asyncio.Event | None = field(default=None, init=False, repr=False)
@@ -217,10 +232,14 @@ class MetricStage:
 
     @classmethod
     async def create(
-        cls, connection: AsyncConnection, *, entities: Mapping[str, Collection[str]] | None = None
+        cls,
+        connection: AsyncConnection,
+        *,
+        entities: Mapping[str, Collection[str]] | None = None,
+        metrics: Collection[str] = (),
     ) -> MetricStage:
-        """The stage of a load whose rows name `entities` (level -> ids): on SQLite they are
-        numbered in their order (any other gets a number too, only later)."""
+        """The stage of a load whose rows name `entities` (level -> ids) and `metrics`: on
+        SQLite they are numbered in their order (any other gets a number too, only later)."""
         if connection.dialect.name == "postgresql":
             # Dropped with the transaction, committed or not.
             await connection.exec_driver_sql(
@@ -233,18 +252,29 @@ class MetricStage:
             )
             collation = str(found.scalar_one())
             return cls(connection, bytewise_text=_bytewise(collation))
-        for name in (_STAGE, _ENTITIES):
+        # This SQLite is built with SECURE_DELETE: dropping the stage would write zeros over
+        # every page it held (0.11 of 7 s of CPU per 1M values). The temporary database is a
+        # file already unlinked, private to this connection and gone when it closes.
+        await connection.exec_driver_sql("PRAGMA temp.secure_delete = OFF")
+        for name in _SQLITE_TABLES:
             await connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
+        # The line is the row's id: a line is staged once (a row per line), in line order, so
+        # each insert appends; the stage's index holds it without a column of its own.
         await connection.exec_driver_sql(
-            f"CREATE TEMPORARY TABLE {_STAGE} (entity INTEGER NOT NULL,"
-            " metric_name TEXT NOT NULL, effective_date TEXT NOT NULL,"
-            " value TEXT NOT NULL, line INTEGER NOT NULL)"
+            f"CREATE TEMPORARY TABLE {_STAGE} (line INTEGER PRIMARY KEY,"
+            " entity INTEGER NOT NULL, key INTEGER NOT NULL, value TEXT NOT NULL)"
         )
         await connection.exec_driver_sql(
             f"CREATE TEMPORARY TABLE {_ENTITIES} (code INTEGER PRIMARY KEY,"
             " level TEXT NOT NULL, entity_id TEXT NOT NULL)"
         )
-        return cls(connection, entity_codes=EntityCodes(entities))
+        await connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {_METRICS} (code INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+        )
+        await connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {_MONTHS} (code INTEGER PRIMARY KEY, iso TEXT NOT NULL)"
+        )
+        return cls(connection, entity_codes=EntityCodes(entities), stage_keys=StageKeys(metrics))
 
     async def drop(self) -> None:
         """Remove the tables on SQLite (PostgreSQL drops its one with the transaction)."""
@@ -254,7 +284,7 @@ class MetricStage:
             # cancellation (PendingRollbackError).
             return
         if self._dialect == "sqlite":
-            for name in (_STAGE, _ENTITIES):
+            for name in _SQLITE_TABLES:
                 await self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
 
     async def add(self, rows: Sequence[StagedRow]) -> None:
@@ -269,16 +299,12 @@ class MetricStage:
             driver: Any = raw.driver_connection
             await driver.copy_records_to_table(_STAGE, records=rows)
             return
-        # The stored forms of SQLite: dates as ISO text (a few months: each written once),
-        # values as the text of the decimal.
-        iso = {month: month.isoformat() for month in months}
+        # Values as the text of the decimal (what SQLite stores).
         codes = self.entity_codes.of([row[0] for row in rows], [row[1] for row in rows])
-        await self.connection.exec_driver_sql(
-            f"INSERT INTO {_STAGE} VALUES (?, ?, ?, ?, ?)",
-            [
-                (code, c, iso[d], str(v), line)
-                for code, (_a, _b, c, d, v, line) in zip(codes, rows, strict=True)
-            ],
+        keys = self.stage_keys.of([row[2] for row in rows], [row[3] for row in rows])
+        await self._insert_staged(
+            (line, code, key, str(v))
+            for code, key, (_a, _b, _c, _d, v, line) in zip(codes, keys, rows, strict=True)
         )
 
     async def add_columns(self, block: StagedColumns) -> None:
@@ -311,40 +337,49 @@ class MetricStage:
             )
             await driver.copy_records_to_table(_STAGE, records=records)
             return
-        iso = {month: month.isoformat() for month in months}
-        await self.connection.exec_driver_sql(
-            f"INSERT INTO {_STAGE} VALUES (?, ?, ?, ?, ?)",
-            list(
-                zip(
-                    self.entity_codes.of(block.levels, block.entity_ids),
-                    block.metric_names,
-                    map(iso.__getitem__, block.months),
-                    block.values,
-                    lines,
-                    strict=True,
-                )
-            ),
+        await self._insert_staged(
+            zip(
+                lines,
+                self.entity_codes.of(block.levels, block.entity_ids),
+                self.stage_keys.of(block.metric_names, block.months),
+                block.values,
+                strict=True,
+            )
         )
+
+    async def _insert_staged(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """SQLite: rows (line, entity, key, value) into the stage by one executemany on the
+        driver, which consumes `rows` in its thread: a zip's tuple is reused from row to row,
+        where a list made 10,000 new tuples per block for the garbage collector to walk (the
+        lists it holds are not changed once handed over)."""
+        raw = await self.connection.get_raw_connection()
+        driver: Any = raw.driver_connection
+        cursor = await driver.executemany(f"INSERT INTO {_STAGE} VALUES (?, ?, ?, ?)", rows)
+        await cursor.close()
 
     async def finish_loading(self) -> None:
         """Make the staged rows ready to be read in key order, once every row is in.
 
-        SQLite: the pairs of the entity numbers staged, and an index of every column, in the
-        primary key's order (one sort), that the duplicate search, the comparison and the final
-        copy walk in order. PostgreSQL: no
+        SQLite: the texts of the entity, metric and month numbers staged, and an index of every
+        column, in the primary key's order (one sort), that the duplicate search, the comparison
+        and the final copy walk in order. PostgreSQL: no
         index, whose scan would fetch the rows of a table loaded in this transaction one by
         one at random (its visibility map is not set yet); its queries sort instead, with more
         memory than the default 4 MB for this transaction."""
         if self._dialect == "postgresql":
             await self.connection.exec_driver_sql(f"SET LOCAL work_mem = '{_SORT_MEMORY}'")
             return
-        entities = list(self.entity_codes.used())
-        if entities:  # (an empty list would be one statement without its parameters)
-            await self.connection.exec_driver_sql(
-                f"INSERT INTO {_ENTITIES} VALUES (?, ?, ?)", entities
-            )
+        for table, rows in (
+            (_ENTITIES, list(self.entity_codes.used())),
+            (_METRICS, list(self.stage_keys.used_metrics())),
+            (_MONTHS, month_rows(self.months)),
+        ):
+            if rows:  # (an empty list would be one statement without its parameters)
+                marks = ", ".join("?" * len(rows[0]))
+                await self.connection.exec_driver_sql(f"INSERT INTO {table} VALUES ({marks})", rows)
+        # (Each entry of the index ends with the row's id, its line.)
         await self.connection.exec_driver_sql(
-            f"CREATE INDEX {_STAGE}_key ON {_STAGE} ({_STAGE_KEY['sqlite']}, line, value)"
+            f"CREATE INDEX {_STAGE}_key ON {_STAGE} ({_STAGE_KEY['sqlite']}, value)"
         )
 
     async def _analyzed(self) -> None:
@@ -369,7 +404,7 @@ class MetricStage:
             f"FROM (SELECT {key}, min(line) AS first FROM {_STAGE} GROUP BY {key} "
             f"HAVING count(*) > 1) AS d JOIN {_STAGE} AS s ON "
             + " AND ".join(f"s.{name} = d.{name}" for name in key.split(", "))
-            + (f" JOIN {_ENTITIES} AS e ON e.code = s.entity" if self._dialect == "sqlite" else "")
+            + (f" {_SQLITE_TEXTS}" if self._dialect == "sqlite" else "")
             + " WHERE s.line <> d.first ORDER BY s.line"
         )
         found: list[Any] = list((await self.connection.exec_driver_sql(query)).all())
@@ -580,7 +615,7 @@ class MetricStage:
         server CPU, 2.8 s without the level, 2.0 s under "C" too. SQLite walks the stage's
         index in that order."""
         if self._dialect != "postgresql":
-            return "s.entity, s.metric_name, s.effective_date"
+            return "s.entity, s.key"
         collate = ' COLLATE "C"' if self.bytewise_text else ""
         rest = f"entity_id{collate}, metric_name{collate}, effective_date"
         return rest if len(self.levels) == 1 else f"level{collate}, {rest}"

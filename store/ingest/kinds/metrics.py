@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Collection
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -255,6 +256,11 @@ class MetricsValidator:
     def staged_entities(self) -> dict[str, dict[str, str]]:
         """The ids, by level, that a staged row may name (the stage numbers them)."""
         return self._entities
+
+    def staged_metrics(self) -> Collection[str]:
+        """The metrics defined before the load (the stage numbers them; one the file defines
+        is numbered when first staged)."""
+        return self._units.keys()
 
     def take_staged(self) -> list[StagedRow]:
         """The rows checked since the last call, handed over to the stage."""
