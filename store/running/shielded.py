@@ -57,6 +57,20 @@ def in_own_task(
     return run
 
 
+def uncancellable(task: asyncio.Task[Any]) -> bool:
+    """Whether the function running in `task` declared that nothing cancels it (`in_own_task`)."""
+    return _uncancellable.get() is task
+
+
+def track(task: asyncio.Task[Any]) -> None:
+    """Count `task`, which runs a read this request waits for, among the request's reads (a
+    statement shared with other requests: store/running/shared_reads.py)."""
+    request_reads = _request_reads.get()
+    if request_reads is not None and not task.done():
+        request_reads.add(task)
+        task.add_done_callback(request_reads.discard)
+
+
 def _track(task: asyncio.Task[Any]) -> None:
     """Keep `task` until it has finished, and in the request's reads (if any) until then."""
     if task in _running:
@@ -101,6 +115,16 @@ async def settle_all() -> None:
         await asyncio.wait(pending)
 
 
+# How many requests are being executed (inside `RequestReads.tracking()`) in this process.
+_executing = [0]
+
+
+def requests_executing() -> int:
+    """How many requests are being executed now (store/running/shared_reads.py waits a turn
+    for other requests' reads only when there are others)."""
+    return _executing[0]
+
+
 class RequestReads:
     """The reads started while `tracking()` is active, whichever task started them.
 
@@ -122,11 +146,13 @@ class RequestReads:
         if self._token is not None:
             raise RuntimeError("RequestReads is already tracking")
         self._token = _request_reads.set(self._tasks)
+        _executing[0] += 1
 
     def __exit__(self, *_exc: object) -> None:
         token, self._token = self._token, None
         if token is not None:
             _request_reads.reset(token)
+            _executing[0] -= 1
 
     def pending(self) -> bool:
         """Whether a read of the request has not finished yet."""
