@@ -1,7 +1,7 @@
 """The small query under N concurrent clients in process: how many statements the requests share.
 
     PYTHONPATH=. .venv/bin/python bench/shared_statements.py [--clients 8] [--requests 2000]
-        [--no-share] [--loop-only] [--profile] [--http PORT --seconds 5]
+        [--no-share] [--distinct-months] [--loop-only] [--profile] [--http PORT --seconds 5]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/bench_peers]
 
 `--clients` tasks each send the small query of bench/small_request.py (one account's 10 rows of
@@ -10,7 +10,9 @@ all on one event loop (uvloop), over the peer benchmark's PostgreSQL database (b
 `bench/peers.py --only postgres`; only read). Prints the statements the account reads ran and
 how many reads joined another request's statement instead (store/running/shared_reads.py),
 then the Python calls a request (cProfile: a figure the machine's load does not move).
-`--no-share` reads alone, as before statements were shared. `--http PORT`: the app served by
+`--no-share` reads alone, as before statements were shared; `--distinct-months` gives each
+client a month of its own (a filter of its own: every read leads a statement nobody joins, what
+sharing costs when it finds nobody). `--http PORT`: the app served by
 uvicorn (uvloop, httptools) in this process on a loopback port, loaded by wrk with `--clients`
 connections for `--seconds`: the share of joined reads over real HTTP, and this process's CPU
 a request (the server's alone: wrk is another process; load-sensitive). `--loop-only`: the
@@ -36,7 +38,8 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 sys.path.insert(0, str(REPOSITORY / "bench"))
 
-from small_request import body, database_url, post, run_in_uvloop  # noqa: E402
+import orjson  # noqa: E402
+from small_request import ACCOUNTS, QUERY, database_url, post, run_in_uvloop  # noqa: E402
 
 from server.app import create_app  # noqa: E402
 from settings import load_settings  # noqa: E402
@@ -60,12 +63,22 @@ def _never(self: shared_reads.TurnShares) -> bool:
     return False
 
 
-async def clients(app: Any, clients: int, requests: int, start: int) -> None:
-    """`requests` requests in all, from `clients` tasks each sending its share in turn."""
+def month_body(number: int, month: str) -> bytes:
+    return orjson.dumps(
+        {"query": QUERY, "variables": {"id": f"acc-{number % ACCOUNTS:05d}", "month": month}}
+    )
+
+
+async def clients(
+    app: Any, clients: int, requests: int, start: int, distinct_months: bool = False
+) -> None:
+    """`requests` requests in all, from `clients` tasks each sending its share in turn (with
+    `distinct_months`, each client its own month: a filter of its own, nothing to share)."""
 
     async def client(number: int) -> None:
+        month = f"2023-{12 - number % 12:02d}-01" if distinct_months else "2023-12-01"
         for request in range(number, requests, clients):
-            answer = await post(app, body(start + request))
+            answer = await post(app, month_body(start + request, month))
             if answer[0]["status"] != 200 or b'"metrics":[{' not in answer[1]["body"]:
                 raise SystemExit(f"unexpected answer: {answer}")
 
@@ -76,17 +89,19 @@ def counts() -> tuple[int, int]:
     return sum(s.statements for s in made), sum(s.joined for s in made)
 
 
-async def measure(url: str, number: int, requests: int, loop_only: bool, profile: bool) -> None:
+async def measure(
+    url: str, number: int, requests: int, loop_only: bool, profile: bool, distinct: bool
+) -> None:
     os.environ["DATABASE_URL"] = database_url(url)
     app = create_app(settings=load_settings(), require_keys=False)
     async with app.router.lifespan_context(app):
-        await clients(app, number, WARM_UP, 0)
+        await clients(app, number, WARM_UP, 0, distinct)
         if loop_only:
-            await clients(app, number, requests, WARM_UP)
+            await clients(app, number, requests, WARM_UP, distinct)
             return
         statements, joined = counts()
         wall, cpu = time.perf_counter(), time.process_time()
-        await clients(app, number, requests, WARM_UP)
+        await clients(app, number, requests, WARM_UP, distinct)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         statements, joined = counts()[0] - statements, counts()[1] - joined
         print(
@@ -99,9 +114,11 @@ async def measure(url: str, number: int, requests: int, loop_only: bool, profile
         )
         profiler = cProfile.Profile()
         profiler.enable()
-        await clients(app, number, requests, WARM_UP + requests)
+        await clients(app, number, requests, WARM_UP + requests, distinct)
         profiler.disable()
         stats = pstats.Stats(profiler)
+        if os.environ.get("H5_DUMP"):
+            stats.dump_stats(os.environ["H5_DUMP"])
         calls: int = stats.total_calls  # type: ignore[attr-defined]
         print(f"{calls / requests:,.0f} Python function calls per request")
         if profile:
@@ -129,7 +146,7 @@ async def over_http(url: str, connections: int, port: int, seconds: int) -> None
     while not server.started:  # noqa: ASYNC110  # uvicorn offers no event to wait for
         await asyncio.sleep(0.05)
     wrk = wrk_or_exit()
-    query = (
+    body = small_body(
         "query ($id: String!, $month: Date!) { account(accountId: $id) { "
         "metrics(effectiveDates: [$month]) { metricName value unit effectiveDate } } }"
     )
@@ -138,7 +155,7 @@ async def over_http(url: str, connections: int, port: int, seconds: int) -> None
             wrk,
             port,
             "/graphql",
-            small_body(query),
+            body,
             connections=connections,
             seconds=1,
             accounts=1000,
@@ -148,7 +165,7 @@ async def over_http(url: str, connections: int, port: int, seconds: int) -> None
             wrk,
             port,
             "/graphql",
-            small_body(query),
+            body,
             connections=connections,
             seconds=seconds,
             accounts=1000,
@@ -162,6 +179,20 @@ async def over_http(url: str, connections: int, port: int, seconds: int) -> None
             f"{statements:,} statements led, {joined:,} reads joined one "
             f"({joined / load.requests:.0%} of the requests)"
         )
+        # Again under cProfile: the server's Python calls a request, at that run's sharing.
+        before = counts()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        load = await run_wrk(
+            wrk, port, "/graphql", body, connections=connections, seconds=seconds, accounts=1000
+        )
+        profiler.disable()
+        joined = counts()[1] - before[1]
+        calls: int = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+        print(
+            f"under cProfile: {load.requests:,} requests, {joined / load.requests:.0%} joined, "
+            f"{calls / load.requests:,.0f} Python calls a request (the server's, with uvicorn's)"
+        )
     finally:
         server.should_exit = True
         await serving
@@ -174,6 +205,9 @@ def main() -> None:
     parser.add_argument("--no-share", action="store_true", help="every request reads alone")
     parser.add_argument("--loop-only", action="store_true", help="nothing timed (callgrind)")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--distinct-months", action="store_true", help="each client its own month: no sharing"
+    )
     parser.add_argument("--http", type=int, metavar="PORT", help="served by uvicorn, with wrk")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument(
@@ -194,6 +228,7 @@ def main() -> None:
             arguments.requests,
             arguments.loop_only,
             arguments.profile,
+            arguments.distinct_months,
         )
     )
 

@@ -62,23 +62,24 @@ class Reader(ABC):
         """Share `read_keys`' statements between the requests of a loop turn from now on."""
         self.shares = self.shares or TurnShares()
 
-    async def read_keys(
+    def read_keys(
         self,
         share: Hashable,
         keys: Sequence[K],
         query: KeysQuery[K, V],
         *,
         rows_at_most: RowsOfKeys | None = None,
-    ) -> Mapping[K, V]:
+    ) -> Awaitable[Mapping[K, V]]:
         """`query(connection, keys)`, one statement, run as `read` runs it without one snapshot.
 
         `share` must hold everything its answer for a key depends on besides the keys (the
         scope, the filter): the requests that give the same `share` in one loop turn may be
         answered from one statement for all their keys, each getting only its own keys' rows.
-        `rows_at_most(n)` bounds the rows of `n` keys."""
+        `rows_at_most(n)` bounds the rows of `n` keys. (A function that returns the read's
+        coroutine, not one itself: a frame fewer to resume at every turn the read waits.)"""
         shares = self.shares
         if shares is None or not shares.worth_waiting():
-            return await self.read(
+            return self.read(
                 lambda connection: query(connection, keys),
                 rows_at_most=None if rows_at_most is None else rows_at_most(len(keys)),
                 one_snapshot=False,
@@ -91,7 +92,7 @@ class Reader(ABC):
                 one_snapshot=False,
             )
 
-        return await shares.read(share, keys, alone)
+        return shares.read(share, keys, alone)
 
     async def read(
         self, query: Query[T], *, rows_at_most: int | None = None, one_snapshot: bool = True

@@ -233,17 +233,17 @@ class RequestReader(Reader):
             lambda reader: reader.read(query, rows_at_most=rows_at_most, one_snapshot=one_snapshot)
         )
 
-    async def read_keys(
+    def read_keys(
         self,
         share: Hashable,
         keys: Sequence[K],
         query: KeysQuery[K, V],
         *,
         rows_at_most: RowsOfKeys | None = None,
-    ) -> Mapping[K, V]:
+    ) -> Awaitable[Mapping[K, V]]:
         # Shared (or not) by the place's own reader: a request only joins statements run in
         # its own place, and each joined request moves or fails on its own as below.
-        return await self._in_place(
+        return self._in_place(
             lambda reader: reader.read_keys(share, keys, query, rows_at_most=rows_at_most)
         )
 

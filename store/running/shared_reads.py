@@ -34,8 +34,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from typing import Generic, TypeVar
+import types
+from collections.abc import Awaitable, Callable, Generator, Hashable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 from store.running import shielded
 
@@ -55,26 +56,34 @@ class _Joiner(Generic[K, V]):
 
 
 class _Share(Generic[K, V]):
-    """The keys of one statement, collected during the leader's turn."""
+    """One statement's keys, collected during the leader's turn."""
 
-    __slots__ = ("joiners", "keys", "leader")
+    __slots__ = ("joiners", "keys", "leader", "union")
 
-    def __init__(self, keys: Sequence[K], leader: asyncio.Task[object]) -> None:
-        self.keys: dict[K, None] = dict.fromkeys(keys)
+    def __init__(self, keys: Sequence[K], leader: asyncio.Task[Any]) -> None:
+        self.keys = keys  # the leader's
+        self.union: dict[K, None] | None = None  # every request's, once another joins
         self.joiners: list[_Joiner[K, V]] = []
         self.leader = leader
+
+
+@types.coroutine
+def _next_turn() -> Generator[None, None, None]:
+    """Let the event loop run one turn (asyncio.sleep(0) without its own frame)."""
+    yield
 
 
 class TurnShares:
     """The open shares of one reader (one place), by sharing key."""
 
-    __slots__ = ("_open", "joined", "statements")
+    __slots__ = ("_open", "alone", "joined", "statements")
 
     def __init__(self) -> None:
-        self._open: dict[Hashable, _Share[object, object]] = {}
-        # Counters, for the benchmark and the tests: statements run through `read`, and the
-        # reads that joined one instead of running their own.
+        self._open: dict[Hashable, _Share[Any, Any]] = {}
+        # Counters, for the benchmark and the tests: statements run through `read`, those of
+        # them that nobody joined, and the reads that joined one instead of running their own.
         self.statements = 0
+        self.alone = 0
         self.joined = 0
 
     def worth_waiting(self) -> bool:
@@ -94,22 +103,21 @@ class TurnShares:
         asked for `share` in this turn. Only for a caller `worth_waiting` says may share."""
         current = asyncio.current_task()
         assert current is not None  # worth_waiting
-        found = self._open.get(share)
-        if found is not None:
-            return await self._join(found, keys)  # type: ignore[arg-type]
         opened: _Share[K, V] = _Share(keys, current)
-        self._open[share] = opened  # type: ignore[assignment]
+        found: _Share[K, V] = self._open.setdefault(share, opened)
+        if found is not opened:
+            return await self._join(found, keys)
         joiners = opened.joiners
         try:
             try:
-                await asyncio.sleep(0)  # one turn: this turn's other batches join
+                await _next_turn()  # this turn's other batches join
             finally:
-                if self._open.get(share) is opened:
-                    del self._open[share]
+                del self._open[share]  # only its leader takes a share out
             self.statements += 1
             if not joiners:
+                self.alone += 1
                 return await read_keys(keys)
-            found_all = await read_keys(list(opened.keys))
+            found_all = await read_keys(list(opened.union or keys))
         except BaseException as error:
             for joiner in joiners:
                 if not joiner.future.done():
@@ -120,14 +128,17 @@ class TurnShares:
                 joiner.future.set_result(_part(found_all, joiner.keys))
         return _part(found_all, keys)
 
-    async def _join(self, share: _Share[K, V], keys: Sequence[K]) -> Mapping[K, V]:
-        future: asyncio.Future[Mapping[K, V]] = asyncio.get_running_loop().create_future()
-        share.keys.update(dict.fromkeys(keys))
+    def _join(self, share: _Share[K, V], keys: Sequence[K]) -> asyncio.Future[Mapping[K, V]]:
+        future: asyncio.Future[Mapping[K, V]] = share.leader.get_loop().create_future()
+        union = share.union
+        if union is None:
+            union = share.union = dict.fromkeys(share.keys)
+        union.update(dict.fromkeys(keys))
         share.joiners.append(_Joiner(keys, future))
         self.joined += 1
         # The statement runs in the leader's task: this request's reads include it.
         shielded.track(share.leader)
-        return await future
+        return future
 
 
 def _part(found: Mapping[K, V], keys: Sequence[K]) -> dict[K, V]:
