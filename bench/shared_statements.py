@@ -85,8 +85,13 @@ async def clients(
     await asyncio.gather(*(client(number) for number in range(clients)))
 
 
-def counts() -> tuple[int, int]:
-    return sum(s.statements for s in made), sum(s.joined for s in made)
+def counts() -> tuple[int, int, int]:
+    """Statements led, reads that joined one, statements that nobody joined."""
+    return (
+        sum(s.statements for s in made),
+        sum(s.joined for s in made),
+        sum(s.alone for s in made),
+    )
 
 
 async def measure(
@@ -99,17 +104,18 @@ async def measure(
         if loop_only:
             await clients(app, number, requests, WARM_UP, distinct)
             return
-        statements, joined = counts()
+        before = counts()
         wall, cpu = time.perf_counter(), time.process_time()
         await clients(app, number, requests, WARM_UP, distinct)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        statements, joined = counts()[0] - statements, counts()[1] - joined
+        statements, joined, alone = (now - then for now, then in zip(counts(), before, strict=True))
         print(
             f"{requests} requests, {number} clients: {cpu / requests * 1e6:,.0f} us CPU, "
             f"{wall / requests * 1e6:,.0f} us wall a request (load-sensitive)"
         )
         print(
-            f"shared path: {statements:,} statements led, {joined:,} reads joined one "
+            f"shared path: {statements:,} statements led ({alone:,} that nobody joined), "
+            f"{joined:,} reads joined one "
             f"({joined / requests:.0%} of the requests)"
         )
         profiler = cProfile.Profile()
@@ -171,13 +177,13 @@ async def over_http(url: str, connections: int, port: int, seconds: int) -> None
             accounts=1000,
         )
         cpu = time.process_time() - cpu
-        statements, joined = counts()[0] - before[0], counts()[1] - before[1]
+        statements, joined, alone = (now - then for now, then in zip(counts(), before, strict=True))
         print(
             f"HTTP, {connections} connections, {seconds} s: {load.requests:,} requests "
             f"({load.requests / load.seconds:,.0f} req/s), {load.errors} errors, "
             f"{cpu / load.requests * 1e6:,.0f} us server CPU a request (load-sensitive); "
-            f"{statements:,} statements led, {joined:,} reads joined one "
-            f"({joined / load.requests:.0%} of the requests)"
+            f"{statements:,} statements led ({alone:,} that nobody joined), {joined:,} reads "
+            f"joined one ({joined / load.requests:.0%} of the requests)"
         )
         # Again under cProfile: the server's Python calls a request, at that run's sharing.
         before = counts()
