@@ -21,14 +21,16 @@ How a shared read goes (`TurnShares.read`):
   statement run where its own reads run.
 - Only a batch that nothing can cancel leads or joins (a DataLoader batch,
   `shielded.in_own_task`): any other caller reads alone, as does any read while no other
-  request is being executed (nobody could join: no turn is waited for). So a request whose
+  request is being executed, or while every other one has started its reads already (nobody
+  would come to join: no turn is waited for). So a request whose
   fields are cancelled (its deadline, its client gone) never cancels the statement the others
   wait for, and a joiner's wait is never cut short.
 - The leader's task runs the statement: every joiner's request tracks it as one of its reads
   (`shielded.track`), so no request answers while the statement it joined still holds a
   connection.
-- The leader pays one loop turn (a task step, no timer) even when nobody joins; a request
-  alone (1 connection) does not wait it."""
+- The leader pays one loop turn (a task step, no timer) even when nobody joins (about 2% of
+  a small request's instructions: docs/performance.md); a request alone (1 connection) does
+  not wait it."""
 
 from __future__ import annotations
 
@@ -103,10 +105,14 @@ class TurnShares:
         asked for `share` in this turn. Only for a caller `worth_waiting` says may share."""
         current = asyncio.current_task()
         assert current is not None  # worth_waiting
-        opened: _Share[K, V] = _Share(keys, current)
-        found: _Share[K, V] = self._open.setdefault(share, opened)
-        if found is not opened:
+        found = self._open.get(share)
+        if found is not None:
             return await self._join(found, keys)
+        if not shielded.others_starting():
+            # Every other request has started its reads: nobody is coming to join.
+            return await read_keys(keys)
+        opened: _Share[K, V] = _Share(keys, current)
+        self._open[share] = opened
         joiners = opened.joiners
         try:
             try:
