@@ -123,6 +123,38 @@ async def test_a_request_alone_reads_at_once_as_before(engine: AsyncEngine) -> N
     assert reader.shares.statements == reader.shares.joined == 0  # no turn waited
 
 
+async def test_no_turn_is_waited_when_every_other_request_has_started_its_reads(
+    engine: AsyncEngine,
+) -> None:
+    await seed(engine)
+    reader = sharing_reader(engine)
+    assert reader.shares is not None
+    reads: list[int] = []
+    other = shielded.RequestReads()
+    running = asyncio.Event()
+    with other.tracking():
+        # Another request being executed, its read under way: it will not come to join.
+        busy = asyncio.ensure_future(running.wait())
+        shielded.track(busy)
+        assert shielded.requests_executing() == 1
+        found = await request(reader, NORTH, ["n-1"], reads)
+        assert reader.shares.statements == 0  # read at once, no share opened
+        # The same with a request that has not started any read yet: a turn is waited for it.
+        starting = shielded.RequestReads()
+        starting.__enter__()
+        try:
+            found_again = await request(reader, NORTH, ["n-2"], reads)
+        finally:
+            starting.__exit__(None, None, None)
+        running.set()
+        await busy
+    await other.settle()
+    assert list(found) == ["n-1"]
+    assert list(found_again) == ["n-2"]
+    assert (reader.shares.statements, reader.shares.alone, reader.shares.joined) == (1, 1, 0)
+    assert reads == [1, 1]
+
+
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
