@@ -52,7 +52,7 @@ ReadKeys = Callable[[Sequence[K]], Awaitable[Mapping[K, V]]]
 class _Joiner(Generic[K, V]):
     __slots__ = ("future", "keys")
 
-    def __init__(self, keys: Sequence[K], future: asyncio.Future[Mapping[K, V]]) -> None:
+    def __init__(self, keys: Sequence[K], future: asyncio.Future[Mapping[K, V] | None]) -> None:
         self.keys = keys
         self.future = future
 
@@ -107,7 +107,12 @@ class TurnShares:
         assert current is not None  # worth_waiting
         found = self._open.get(share)
         if found is not None:
-            return await self._join(found, keys)
+            part = await self._join(found, keys)
+            if part is not None:
+                return part
+            # The leader was cancelled before its statement answered (a server shutting down:
+            # nothing else cancels a DataLoader batch): read alone, as without sharing.
+            return await read_keys(keys)
         if not shielded.others_starting():
             # Every other request has started its reads: nobody is coming to join.
             return await read_keys(keys)
@@ -124,6 +129,11 @@ class TurnShares:
                 self.alone += 1
                 return await read_keys(keys)
             found_all = await read_keys(list(opened.union or keys))
+        except asyncio.CancelledError:
+            for joiner in joiners:
+                if not joiner.future.done():
+                    joiner.future.set_result(None)
+            raise
         except BaseException as error:
             for joiner in joiners:
                 if not joiner.future.done():
@@ -134,8 +144,9 @@ class TurnShares:
                 joiner.future.set_result(_part(found_all, joiner.keys))
         return _part(found_all, keys)
 
-    def _join(self, share: _Share[K, V], keys: Sequence[K]) -> asyncio.Future[Mapping[K, V]]:
-        future: asyncio.Future[Mapping[K, V]] = share.leader.get_loop().create_future()
+    def _join(self, share: _Share[K, V], keys: Sequence[K]) -> asyncio.Future[Mapping[K, V] | None]:
+        """A future of the rows of `keys` from the share's statement (None: read alone)."""
+        future: asyncio.Future[Mapping[K, V] | None] = share.leader.get_loop().create_future()
         union = share.union
         if union is None:
             union = share.union = dict.fromkeys(share.keys)
@@ -156,10 +167,7 @@ def _own_copy(error: BaseException) -> BaseException:
     """A copy of `error` for one joiner: each request raises, logs and marks its own object
     (a traceback grows as it is raised; routing marks a lost connection's error), as it would
     had it read alone. Its cause and context are kept: the standard error's code comes from
-    them. A cancellation (which only a shutdown makes: the leader cannot be cancelled
-    otherwise) is a fresh one."""
-    if isinstance(error, asyncio.CancelledError):
-        return asyncio.CancelledError()
+    them."""
     try:
         own = copy.copy(error)
     except Exception:  # an exception type that cannot be rebuilt from its arguments

@@ -289,3 +289,36 @@ async def test_requests_pinned_to_different_places_never_share(
         assert sorted(reads) == [2, 2]
     finally:
         await other.dispose()
+
+
+async def test_a_joined_read_whose_leader_is_cancelled_reads_alone(engine: AsyncEngine) -> None:
+    # Nothing cancels a DataLoader batch but a server shutting down; a joined request must
+    # still get its rows, not a cancellation of a statement it did not start.
+    await seed(engine)
+    reader = sharing_reader(engine)
+    assert reader.shares is not None
+    reads: list[int] = []
+
+    batches: dict[str, asyncio.Task[Mapping[str, AccountWithMetrics]]] = {}
+
+    async def one_request(account: str) -> Mapping[str, AccountWithMetrics]:
+        async def read() -> Mapping[str, AccountWithMetrics]:
+            return await reader.read_keys(
+                ("accounts_with_metrics", NORTH, MONTH), [account], query_under(NORTH, reads)
+            )
+
+        with shielded.RequestReads().tracking():
+            batch = batches[account] = asyncio.ensure_future(shielded.in_own_task(read)())
+            return await asyncio.shield(batch)
+
+    leading = asyncio.ensure_future(one_request("n-1"))
+    joining = asyncio.ensure_future(one_request("n-2"))
+    async with asyncio.timeout(10):
+        while reader.shares.joined == 0:  # noqa: ASYNC110  # a counter, no event
+            await asyncio.sleep(0)
+    batches["n-1"].cancel()
+    found = await joining
+    with pytest.raises(asyncio.CancelledError):
+        await leading
+    assert list(found) == ["n-2"]
+    assert reads == [1]  # the joiner's own read; the leader's statement never ran
