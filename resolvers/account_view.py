@@ -1,16 +1,19 @@
-"""What an account key sees of its own sales and credit: only dates of its own data.
+"""What an account key sees of its own sales and credit: only dates of its own data, or public.
 
 A sales profile counts the days since the last purchase up to the app's latest sale, so does
 the recency of a quarter the app's sales do not reach the end of, and a credit risk is measured
 on the app's latest ledger date: each tells an account key when another account of its app last
 bought or was invoiced. For an account key, the profile and such a quarter count up to today
-instead, and the credit risk is measured on the account's own latest ledger entry, from its own
-entries, by the same method and settings as the segment job.
+instead, and so does the credit risk: measured on today (a public date), from its own entries,
+by the same method and settings as the segment job, its overdue invoices late up to today.
+Measured on its own latest entry instead, an unpaid last invoice was never due and a debt long
+overdue aged no further: the customer saw a stale, rosier risk for as long as nothing new was
+loaded. Nothing an account key gets depends on another account's entries.
 
-A credit risk asked as of a day is measured on that day from the entries up to it, never past
-the day it is measured on by default: after the app's latest ledger date (an account key: its
-own latest entry) nothing is known of payments, so a later day would count as late invoices
-that may well have been paid."""
+A credit risk asked as of a day is measured on that day from the entries up to it. For app and
+internal keys never past the app's latest ledger date by default (after it nothing is known of
+payments, so a later day would count as late invoices that may well have been paid); for an
+account key never past today (its own latest entry, if that is later)."""
 
 from __future__ import annotations
 
@@ -77,9 +80,12 @@ async def credit_risk(
     latest = max((entry.entry_date for entry in entries), default=None)
     if latest is None:
         return None
-    day = as_of if as_of is not None else latest
     if own_dates_only:
-        day = min(day, latest)
+        # Today is public; the app's latest ledger date is another account's entry date.
+        today = max(context.today, latest)
+        day = today if as_of is None else min(as_of, today)
+    else:
+        day = as_of if as_of is not None else latest
     kept = [entry for entry in entries if entry.entry_date <= day]
     if not kept:
         return None
