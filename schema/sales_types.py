@@ -113,7 +113,8 @@ class LedgerCoverage:
 @strawberry.type(
     description="Measured on the latest ledger date of the account's app (asOf; for an account "
     "key, which must not learn another account's entry dates, on today, its unpaid invoices "
-    "late up to today), or on the earlier day that Account.creditRisk(asOf:) asks for, from the entries up to it. Payments "
+    "late up to today), or on the earlier day that Account.creditRisk(asOf:) asks for, from "
+    "the entries up to it. Payments "
     "settle the invoice they name, else the oldest open invoices; an invoice without a due "
     "date is due 30 days after it (configurable). The score is 100 less weighted penalties: "
     "overdueShare (0.4), averageDaysLate (0.3, full at 60 days) and daysSalesOutstanding (0.3, "
@@ -124,7 +125,8 @@ class CreditRisk:
     segment: CreditSegment = strawberry.field(description="The score's risk band.")
     days_sales_outstanding: float | None = strawberry.field(
         description="What is owed on asOf over what was invoiced in the year up to asOf (from "
-        "the first invoice or opening balance owed, if later), times the days of that period; 0 when nothing is owed, "
+        "the first invoice or opening balance owed, if later), times the days of that period; "
+        "0 when nothing is owed, "
         "null when something is owed but nothing was invoiced in the period. Every measure "
         "looks at the same period: its invoices, and older ones still owed."
     )
