@@ -102,7 +102,7 @@ class SalesProfile:
 
 @strawberry.type(
     description="The days the account's own ledger entries span: unlike CreditRisk.asOf "
-    "(its app's latest ledger date for an app or internal key, today for an account key), "
+    "(its app's latest ledger date for an app or internal key), "
     "they say which months the account's ledger covers."
 )
 class LedgerCoverage:
@@ -112,8 +112,9 @@ class LedgerCoverage:
 
 @strawberry.type(
     description="Measured on the latest ledger date of the account's app (asOf; for an account "
-    "key, which must not learn another account's entry dates, on today, its unpaid invoices "
-    "late up to today), or on the earlier day that Account.creditRisk(asOf:) asks for, from "
+    "key, which must not learn another account's entry dates, on the end of the period its "
+    "latest ledger export states, else today, its unpaid invoices late up to it), or on the "
+    "earlier day that Account.creditRisk(asOf:) asks for, from "
     "the entries up to it. Payments "
     "settle the invoice they name, else the oldest open invoices; an invoice without a due "
     "date is due 30 days after it (configurable). The score is 100 less weighted penalties: "
@@ -141,7 +142,8 @@ class CreditRisk:
     )
     as_of: dt.date = strawberry.field(
         description="The date the measures describe: show it wherever the risk is shown (for "
-        "an account key today, for other keys the app's latest ledger date)."
+        "an account key the end of its ledger export's period or today, for other keys the "
+        "app's latest ledger date)."
     )
     invoiced: Decimal = strawberry.field(
         description="What was invoiced in the DSO's period (the year up to asOf, from the "

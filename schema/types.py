@@ -203,9 +203,10 @@ class Account(Node):
                     "Measure it as it stood on this day, from the ledger entries up to it. "
                     "Without it, or on a later day, it is measured on the app's latest ledger "
                     "date (see CreditRisk.asOf): payments after that date are not known. For "
-                    "an account key that date is today, not its app's latest ledger date "
-                    "(which would tell when another account was last invoiced): unpaid "
-                    "invoices are late up to today, as far as the ledgers loaded tell."
+                    "an account key that date is the end of the period stated by the title of "
+                    "the latest ledger export with its entries (else today), not its app's "
+                    "latest ledger date (which would tell when another account was last "
+                    "invoiced): unpaid invoices are late up to it."
                 )
             ),
         ] = None,
