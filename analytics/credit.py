@@ -7,7 +7,8 @@ settles the next invoices on their own date. An invoice without a due date is du
 the latest ledger date of the account's app.
 
 Every measure looks at the same period, the 365 days up to `as_of` (from the first invoice,
-if later: a whole year's days over a few weeks' sales would inflate a new customer's DSO),
+or opening balance owed, if later: a whole year's days over a few weeks' sales would inflate
+a new customer's DSO),
 and at the same invoices: those dated in the period, and the parts of older ones still owed
 on `as_of`. An old invoice paid in full has left the period and no longer counts, in any
 measure; one still owed counts in every measure until it is paid.
@@ -188,11 +189,11 @@ def _exact_sum(values: Iterable[Decimal]) -> Decimal:
     return total
 
 
-def dso_window_start(invoice_dates: Iterable[dt.date], as_of: dt.date) -> dt.date:
+def dso_window_start(owed_dates: Iterable[dt.date], as_of: dt.date) -> dt.date:
     """The day before the period every measure looks at: 365 days before `as_of`, or the
-    day before the first invoice when that is later."""
+    day before the first invoice (or opening balance owed) when that is later."""
     start = as_of - dt.timedelta(days=DSO_WINDOW_DAYS)
-    first_invoice = min(invoice_dates, default=None)
+    first_invoice = min(owed_dates, default=None)
     if first_invoice is not None:
         start = max(start, first_invoice - dt.timedelta(days=1))
     return start
@@ -213,7 +214,12 @@ def credit_measures(
         # loaded. (Only then: scoring ledgers without one costs what it did.)
         kept = list(with_openings_counted(kept))
     invoices = [entry for entry in kept if entry.kind is EntryKind.INVOICE]
-    window_start = dso_window_start((entry.entry_date for entry in invoices), as_of)
+    # The period starts at the first amount owed: an opening balance owed (counted above)
+    # before the first invoice is part of it, so its payment, late or not, is measured and
+    # the DSO's days count from it (the opening balance is in the measures, not in `invoiced`).
+    window_start = dso_window_start(
+        (entry.entry_date for entry in kept if entry.kind in OWED_KINDS), as_of
+    )
     window_days = (as_of - window_start).days
     in_window = [entry for entry in invoices if entry.entry_date > window_start]
     # At money's scale whatever the entries' (nothing owed is 0.00, as 12.50 is).

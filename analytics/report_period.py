@@ -1,5 +1,6 @@
 """The period a report's title gives (`1-Apr-2024 to 31-Mar-2025`, `01/04/2024 - 31/03/2025`):
-a party ledger's opening balance is its balance on the period's first day."""
+a party ledger's opening balance is its balance on the period's first day, and the period's
+last day is the day up to which the export states the books of the accounts in it."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ _PERIOD = re.compile(
 )
 
 
-def period_start(title: Sequence[Sequence[str]]) -> dt.date | None:
-    """The first day of the first period a title cell writes, if one does."""
+def report_period(title: Sequence[Sequence[str]]) -> tuple[dt.date, dt.date] | None:
+    """The first and last days of the first period a title cell writes, if one does."""
     for cells in title:
         for cell in cells:
             match = _PERIOD.match(cell)
@@ -28,5 +29,18 @@ def period_start(title: Sequence[Sequence[str]]) -> dt.date | None:
             except BadDate:
                 continue
             if start <= end:
-                return start
+                return start, end
     return None
+
+
+def period_start(title: Sequence[Sequence[str]]) -> dt.date | None:
+    """The first day of the first period a title cell writes, if one does."""
+    period = report_period(title)
+    return None if period is None else period[0]
+
+
+def period_end(title: Sequence[Sequence[str]]) -> dt.date | None:
+    """The last day of the first period a title cell writes, if one does: the day up to which
+    the export states its books (a credit risk for an account key is measured on it)."""
+    period = report_period(title)
+    return None if period is None else period[1]

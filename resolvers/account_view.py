@@ -1,16 +1,21 @@
-"""What an account key sees of its own sales and credit: only dates of its own data.
+"""What an account key sees of its own sales and credit: only dates of its own data, or public.
 
 A sales profile counts the days since the last purchase up to the app's latest sale, so does
 the recency of a quarter the app's sales do not reach the end of, and a credit risk is measured
 on the app's latest ledger date: each tells an account key when another account of its app last
 bought or was invoiced. For an account key, the profile and such a quarter count up to today
-instead, and the credit risk is measured on the account's own latest ledger entry, from its own
-entries, by the same method and settings as the segment job.
+instead. Its credit risk is measured, from its own entries by the same method and settings as
+the segment job, on the end of the period of the latest ledger export with its entries (`1-Apr-25
+to 30-Sep-25`: a fact about the export, not another account's entry date), its unpaid invoices
+late up to that day; without such a period (or with entries of its own after it, from an export
+without one), on today, which is public. Measured on its own latest entry instead, an unpaid last
+invoice never fell due and a debt long overdue aged no further: the customer saw a stale, rosier
+risk for as long as nothing new was loaded. Nothing an account key gets depends on another
+account's entries.
 
 A credit risk asked as of a day is measured on that day from the entries up to it, never past
-the day it is measured on by default: after the app's latest ledger date (an account key: its
-own latest entry) nothing is known of payments, so a later day would count as late invoices
-that may well have been paid."""
+the day it is measured on by default: after it nothing is known of payments, so a later day
+would count as late invoices that may well have been paid."""
 
 from __future__ import annotations
 
@@ -64,6 +69,18 @@ def _recency_to(
     return quarter._replace(recency_days=(min(end, today) - last_purchase).days)
 
 
+async def _own_reference_day(context: RequestContext, account_id: str, latest: dt.date) -> dt.date:
+    """The day an account key's credit risk is measured on: the end of the latest period a
+    ledger export with its entries stated (not after today: an export of a period still under
+    way knows payments only up to the day it was made, at most today), if no entry of its own
+    is later; else today (or its latest entry, if dated after today)."""
+    today = max(context.today, latest)
+    period_end = await context.loaders.ledger_period_end_by_account.load(account_id)
+    if period_end is None or period_end < latest:
+        return today
+    return min(period_end, today)
+
+
 async def credit_risk(
     context: RequestContext, account_id: str, *, as_of: dt.date | None = None
 ) -> CreditRiskRecord | None:
@@ -77,9 +94,11 @@ async def credit_risk(
     latest = max((entry.entry_date for entry in entries), default=None)
     if latest is None:
         return None
-    day = as_of if as_of is not None else latest
     if own_dates_only:
-        day = min(day, latest)
+        measured_on = await _own_reference_day(context, account_id, latest)
+        day = measured_on if as_of is None else min(as_of, measured_on)
+    else:
+        day = as_of if as_of is not None else latest
     kept = [entry for entry in entries if entry.entry_date <= day]
     if not kept:
         return None

@@ -283,6 +283,17 @@ class Loaders:
         )
 
     @made_once
+    def ledger_period_end_by_account(self) -> DataLoader[str, dt.date | None]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
+            lambda c, ids: sales_reads.ledger_period_ends_by_account(
+                c, account_ids=ids, scope=scope
+            ),
+            _none,
+        )
+
+    @made_once
     def ledger_by_account(self) -> DataLoader[str, list[LedgerEntry]]:
         scope = self.scope
         return _by_key(

@@ -102,8 +102,8 @@ class SalesProfile:
 
 @strawberry.type(
     description="The days the account's own ledger entries span: unlike CreditRisk.asOf "
-    "(its app's latest ledger date for an app or internal key), they say which months the "
-    "account's ledger covers."
+    "(its app's latest ledger date for an app or internal key), "
+    "they say which months the account's ledger covers."
 )
 class LedgerCoverage:
     first_entry: dt.date = strawberry.field(description="The date of its first ledger entry.")
@@ -112,8 +112,10 @@ class LedgerCoverage:
 
 @strawberry.type(
     description="Measured on the latest ledger date of the account's app (asOf; for an account "
-    "key, which sees only dates of its own data, on the account's own latest entry), or on the "
-    "earlier day that Account.creditRisk(asOf:) asks for, from the entries up to it. Payments "
+    "key, which must not learn another account's entry dates, on the end of the period its "
+    "latest ledger export states, else today, its unpaid invoices late up to it), or on the "
+    "earlier day that Account.creditRisk(asOf:) asks for, from "
+    "the entries up to it. Payments "
     "settle the invoice they name, else the oldest open invoices; an invoice without a due "
     "date is due 30 days after it (configurable). The score is 100 less weighted penalties: "
     "overdueShare (0.4), averageDaysLate (0.3, full at 60 days) and daysSalesOutstanding (0.3, "
@@ -124,7 +126,8 @@ class CreditRisk:
     segment: CreditSegment = strawberry.field(description="The score's risk band.")
     days_sales_outstanding: float | None = strawberry.field(
         description="What is owed on asOf over what was invoiced in the year up to asOf (from "
-        "the first invoice, if later), times the days of that period; 0 when nothing is owed, "
+        "the first invoice or opening balance owed, if later), times the days of that period; "
+        "0 when nothing is owed, "
         "null when something is owed but nothing was invoiced in the period. Every measure "
         "looks at the same period: its invoices, and older ones still owed."
     )
@@ -137,7 +140,11 @@ class CreditRisk:
         description="Days past the due date of every amount of those invoices paid or "
         "overdue, weighted by amount (0 when paid on time); null when nothing has fallen due."
     )
-    as_of: dt.date = strawberry.field(description="The date the measures describe.")
+    as_of: dt.date = strawberry.field(
+        description="The date the measures describe: show it wherever the risk is shown (for "
+        "an account key the end of its ledger export's period or today, for other keys the "
+        "app's latest ledger date)."
+    )
     invoiced: Decimal = strawberry.field(
         description="What was invoiced in the DSO's period (the year up to asOf, from the "
         "first invoice if later): outstanding over it, times the period's days, is the DSO."

@@ -201,11 +201,12 @@ class Account(Node):
             strawberry.argument(
                 description=(
                     "Measure it as it stood on this day, from the ledger entries up to it. "
-                    "Without it, or on a later day, it is measured on the latest ledger date "
-                    "(see CreditRisk.asOf): payments after that date are not known. For an "
-                    "account key that date is the account's own latest entry, not its app's "
-                    "(which would tell when another account was last invoiced), so it can "
-                    "measure an earlier day than an app key does."
+                    "Without it, or on a later day, it is measured on the app's latest ledger "
+                    "date (see CreditRisk.asOf): payments after that date are not known. For "
+                    "an account key that date is the end of the period stated by the title of "
+                    "the latest ledger export with its entries (else today), not its app's "
+                    "latest ledger date (which would tell when another account was last "
+                    "invoiced): unpaid invoices are late up to it."
                 )
             ),
         ] = None,

@@ -490,8 +490,22 @@ class PartyAccount(SQLModel, table=True):
     party: str
 
 
+class LedgerPeriod(SQLModel, table=True):
+    """The last day of the period a ledger export's title states (`1-Apr-25 to 30-Sep-25`),
+    for each account with an entry in it: a fact about the export, not another account's
+    entry date, so an account key's credit risk is measured on the latest of them
+    (resolvers/account_view.py). One row per account and period end: loads in any order, or
+    twice, give the same rows."""
+
+    __tablename__ = "ledger_period"
+
+    account_id: str = Field(primary_key=True, foreign_key="account.account_id")
+    period_end: dt.date = Field(primary_key=True)
+
+
 SALE_LINE_TABLE = table_of(SaleLine)
 LEDGER_TABLE = table_of(LedgerEntry)
+LEDGER_PERIOD_TABLE = table_of(LedgerPeriod)
 QUARTER_SEGMENT_TABLE = table_of(QuarterSegment)
 SALES_PROFILE_TABLE = table_of(SalesProfile)
 CREDIT_RISK_TABLE = table_of(CreditRisk)

@@ -39,7 +39,7 @@ COMPARISONS_PER_QUERY = 10
 
 ACCOUNT_QUERY = """
 query DeckAccount(
-  $accountId: String!, $months: [Date!]!, $locale: String!, $monthEnd: Date!
+  $accountId: String!, $months: [Date!]!, $locale: String!, $creditAsOf: Date
 ) {
   account(accountId: $accountId) {
     accountId
@@ -55,7 +55,7 @@ query DeckAccount(
         quarter orders revenue profit frequencySegment monetarySegment monetaryIsProfit
       }
     }
-    creditRisk(asOf: $monthEnd) {
+    creditRisk(asOf: $creditAsOf) {
       score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding
     }
     ledgerCoverage { firstEntry lastEntry }
@@ -344,16 +344,21 @@ def latest_words(month: dt.date, source: MonthSource) -> str:
 
 
 async def _account_answer(
-    client: GraphQLClient, *, account_id: str, month: dt.date, locale: str
+    client: GraphQLClient, *, account_id: str, month: dt.date, locale: str, latest: bool
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The account query's data and its account, or the one-line reason there is none."""
+    """The account query's data and its account, or the one-line reason there is none.
+
+    The credit risk is the month's, as of its last day; a deck of the latest data (`latest`:
+    no month asked for) shows the current one instead, as the API measures it by default (for
+    the account's own key, today): the month of the account's latest entry would show its
+    unpaid invoices as they were then, however overdue they are now."""
     answer = await client.query(
         ACCOUNT_QUERY,
         {
             "accountId": account_id,
             "months": [m.isoformat() for m in deck_months(month)],
             "locale": locale,
-            "monthEnd": last_of_month(month).isoformat(),
+            "creditAsOf": None if latest else last_of_month(month).isoformat(),
         },
     )
     if any(error.code == NOT_FOUND for error in answer.errors_under("account")):
@@ -383,7 +388,9 @@ async def fetch_deck(
 
     An account known only from sales or ledger exports (no metric values in the month) gets
     a deck without headline metrics and sector position: its RFM story and credit risk."""
-    data, account = await _account_answer(client, account_id=account_id, month=month, locale=locale)
+    data, account = await _account_answer(
+        client, account_id=account_id, month=month, locale=locale, latest=latest_if_none
+    )
     histories = _histories(account["metrics"], _definitions(data["metricDefinitions"]), month)
     chosen = None
     if not histories and not _covers(account, month):
@@ -401,7 +408,7 @@ async def fetch_deck(
         chosen = MonthChosen(source=latest[1], instead_of=month)
         month = latest[0]
         data, account = await _account_answer(
-            client, account_id=account_id, month=month, locale=locale
+            client, account_id=account_id, month=month, locale=locale, latest=latest_if_none
         )
         histories = _histories(account["metrics"], _definitions(data["metricDefinitions"]), month)
     comparisons = await _comparisons(

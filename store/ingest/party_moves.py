@@ -48,6 +48,7 @@ from store.tables import (
     API_KEY_TABLE,
     COMPANY_TABLE,
     CREDIT_RISK_TABLE,
+    LEDGER_PERIOD_TABLE,
     LEDGER_TABLE,
     METRIC_TABLE,
     PARTY_ACCOUNT_TABLE,
@@ -199,6 +200,35 @@ async def _move_lines(
     return _Moved(result.rowcount, dropped.rowcount, renumbered)
 
 
+async def _move_periods(connection: AsyncConnection, moves: Mapping[str, str]) -> None:
+    """Moves the ledger periods of the accounts of `moves` to their targets, dropping those
+    a target already has (one row per account and period end)."""
+    table = LEDGER_PERIOD_TABLE
+    column = table.c.account_id
+    target = case(dict(moves), value=column)
+    held = table.alias("held")
+    await connection.execute(
+        delete(table).where(
+            column.in_(list(moves)),
+            exists().where(held.c.account_id == target, held.c.period_end == table.c.period_end),
+        )
+    )
+    # Two accounts moving onto one with the same period end: keep one of them.
+    mine = table.alias("mine")
+    await connection.execute(
+        delete(table).where(
+            column.in_(list(moves)),
+            exists().where(
+                mine.c.account_id.in_(list(moves)),
+                case(dict(moves), value=mine.c.account_id) == target,
+                mine.c.period_end == table.c.period_end,
+                mine.c.account_id < column,
+            ),
+        )
+    )
+    await connection.execute(update(table).where(column.in_(list(moves))).values(account_id=target))
+
+
 async def _still_for_parties(connection: AsyncConnection, accounts: Sequence[str]) -> set[str]:
     """Those of `accounts` still recorded as created for parties."""
     rows = await rows_with_keys(connection, PARTY_ACCOUNT_TABLE.c.account_id, accounts)
@@ -247,6 +277,7 @@ class PartyMoves:
             batch = {source: self.moves[source] for source in sources[start : start + _BATCH]}
             sales.add(await _move_lines(connection, SALE_LINE_TABLE, batch))
             entries.add(await _move_lines(connection, LEDGER_TABLE, batch))
+            await _move_periods(connection, batch)
             for derived in _DERIVED_TABLES:
                 await connection.execute(
                     delete(derived).where(derived.c.account_id.in_(list(batch)))

@@ -4,6 +4,7 @@ Like every read of accounts' data, they see only the accounts the request's scop
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ from store.tables import (
     ACCOUNT_TABLE,
     APP_TABLE,
     CREDIT_RISK_TABLE,
+    LEDGER_PERIOD_TABLE,
     LEDGER_TABLE,
     QUARTER_SEGMENT_TABLE,
     SALE_LINE_TABLE,
@@ -166,6 +168,21 @@ async def ledger_coverages_by_account(
         .group_by(ledger.account_id)
     )
     return {account_id: LedgerCoverageRecord(first, last) for account_id, first, last in rows}
+
+
+async def ledger_period_ends_by_account(
+    connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
+) -> dict[str, dt.date]:
+    """The end of the latest period a ledger export with each account's entries stated in its
+    title; accounts without one are absent."""
+    period = LEDGER_PERIOD_TABLE.c
+    rows = await connection.execute(
+        select(period.account_id, func.max(period.period_end))
+        .select_from(_visible(LEDGER_PERIOD_TABLE))
+        .where(period.account_id.in_(account_ids), account_visible(scope))
+        .group_by(period.account_id)
+    )
+    return {row[0]: row[1] for row in rows}
 
 
 async def app_exists(connection: AsyncConnection, *, app: str) -> bool:

@@ -81,10 +81,12 @@ async def test_a_customer_with_sales_and_a_ledger_but_no_metrics_gets_a_deck(
     assert series == {"Revenue": [191346.0]}
 
     # The Day Book: invoiced 1,23,456.00 Dr on 1 Apr, received 1,00,000.00 Cr on 3 Apr.
-    assert credit.texts["subtitle"] == "As of Apr 3, 2024"
+    # The customer's own key: as of the end of the Day Book's period (30 April), not of its own
+    # latest entry (3 April), which kept the 23,456 still owed from ever falling due.
+    assert credit.texts["subtitle"] == "As of Apr 30, 2024"
     rows = dict(credit.tables["credit table"][1:])
     assert (rows["Invoiced in the DSO period"], rows["Outstanding"]) == ("123,456", "23,456")
-    assert credit.texts["credit segment"] == "Low risk"
+    assert credit.texts["credit segment"] == "Low risk"  # 19% of it 60 days late
 
     assert method.texts["method"].splitlines() == [
         "Metrics: the account has no metric values for June 2024, so this deck has no headline "
@@ -127,7 +129,9 @@ async def test_without_a_month_the_deck_is_of_the_latest_month_its_data_covers(
         "The month of the account's latest ledger entry: it has no data for November 2026."
     )
     assert sales.texts["note"].startswith("No sales were ingested for this account")
-    assert credit.texts["subtitle"] == "As of Jun 10, 2024"
+    # The credit risk of the latest data is the current one: for the customer's own key as of
+    # the end of its ledger's period (30 June), not of its latest entry (10 June).
+    assert credit.texts["subtitle"] == "As of Jun 30, 2024"
     # Opening 25,000 + invoices 1,18,000 + 10,620 + 45,250, less receipts 50,000 and 25,000:
     # the ledger's own closing balance.
     assert dict(credit.tables["credit table"][1:])["Outstanding"] == "123,870"

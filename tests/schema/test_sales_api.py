@@ -403,7 +403,7 @@ async def test_an_account_key_sees_only_dates_of_its_own_data(
         "isRecent": False,  # not within a quarter of today
         "daysSinceLastPurchase": 181,  # to today, not to the app's latest sale
     }
-    assert seen["creditRisk"]["asOf"] == "2024-01-20"  # its own latest entry
+    assert seen["creditRisk"]["asOf"] == "2024-06-30"  # today, public
     assert (seen["creditRisk"]["score"], seen["creditRisk"]["outstanding"]) == (100, "0.00")
     assert "2024-04-0" not in own.text
     # Keys that see the app keep the app's reference dates.
@@ -455,8 +455,9 @@ async def test_credit_risk_as_of_a_day_is_measured_from_the_entries_up_to_it(
         assert await credit(internal, "acc-0002", "2025-01-01") == default
         # Before its first entry there is nothing to measure.
         assert await credit(internal, "acc-0002", "2023-12-31") is None
-        # An account key: never past its own latest entry, whatever day it asks.
-        assert (await credit(own, "acc-0000", "2025-01-01"))["asOf"] == "2024-01-20"
+        # An account key: never past today, whatever day it asks (by default today).
+        assert (await credit(own, "acc-0000", "2025-01-01"))["asOf"] == "2024-06-30"
+        assert (await credit(own, "acc-0000", None))["asOf"] == "2024-06-30"
         early = await credit(own, "acc-0000", "2024-01-10")
         assert (early["asOf"], early["outstanding"]) == ("2024-01-10", "100.00")
 

@@ -27,6 +27,7 @@ from analytics.export_amounts import Side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing
 from analytics.money import money
+from analytics.report_period import period_end
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.date_setting import AppDates, app_dates
@@ -44,7 +45,7 @@ from store.ingest.kinds.exports import (
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
-from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
+from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
@@ -96,6 +97,9 @@ class LedgerValidator:
     ) -> None:
         self._customers = customers
         self._balances = LedgerBalances(title)
+        # The last day of the period the title states: the day up to which the export gives
+        # the books of the accounts in it (an account key's credit risk is measured on it).
+        self._period_end = period_end(title)
         # The account of the one party's balance lines.
         self._balance_account: str | None = None
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=True)
@@ -229,6 +233,21 @@ class LedgerValidator:
         self._kept.insert(0, (self._balance_account, day, kind, "", amount, None))
         return []
 
+    def _periods(self) -> TableWrite | None:
+        """The title's period end for every account with an entry in the file (after the
+        entries' accounts, which the plan writes first); None without a period."""
+        end = self._period_end
+        if end is None or not self._kept:
+            return None
+        moved = self._customers.moved()
+        accounts = sorted({moved.get(kept[0], kept[0]) for kept in self._kept})
+        return TableWrite(
+            table("ledger_period"),
+            ("account_id", "period_end"),
+            [(account, end) for account in accounts],
+            mode=WriteMode.INSERT_MISSING,
+        )
+
     def plan(self, present: frozenset[str]) -> WritePlan:
         balance_notes = self._opening()
         closing = self._balances.closing_note([(kept[2], kept[4]) for kept in self._kept])
@@ -240,6 +259,7 @@ class LedgerValidator:
             _LedgerRows(self._kept, self._customers.moved()),
             compare=CompareBy(("account_id",), "entry_date"),
         )
+        periods = self._periods()
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
@@ -256,6 +276,8 @@ class LedgerValidator:
             notes=notes,
             dates=self._dates,
         )
+        if periods is not None:
+            plan = replace(plan, writes=[*plan.writes, periods])
         if self._balances.opening is None:
             return plan
         check = OpeningCheck(self._kept, self._customers.moved(), plan.before)

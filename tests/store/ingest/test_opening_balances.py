@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.credit import EntryKind, LedgerEntry, credit_measures
@@ -318,3 +318,44 @@ def test_an_opening_advance_settles_the_first_invoices() -> None:
     measures = credit_measures(entries, as_of=dt.date(2025, 4, 20))
     assert measures.invoiced == D("800.00")
     assert measures.outstanding == D("300.00")
+
+
+async def test_a_late_paid_opening_balance_counts_in_the_measures_from_its_day(
+    engine: AsyncEngine,
+) -> None:
+    """The trial's Day Book, then Sharma's ledger, whose opening balance of 10,000 (1 April,
+    due 1 May) was paid on 30 June, 60 days late, before the first invoice of the books (5
+    April). The period starts on the opening balance's day, so that payment is measured
+    (it was left out when the period started at the first invoice)."""
+    for name in ("daybook_trial.csv", "ledger_sharma_opening.csv"):
+        await _load(engine, FIXTURES / name)
+    async with engine.connect() as connection:
+        risk = CREDIT_RISK_TABLE.c
+        row = (
+            await connection.execute(
+                select(
+                    risk.as_of,
+                    risk.invoiced,
+                    risk.outstanding,
+                    risk.average_days_late,
+                    risk.days_sales_outstanding,
+                ).where(risk.account_id == "Sharma Electricals")
+            )
+        ).one()
+    as_of = dt.date(2025, 9, 19)  # the app's latest ledger date (Gupta's invoice)
+    assert row.as_of == as_of
+    # By hand: 45,000 paid on 30 June settles the opening 10,000 (due 1 May: 60 days late),
+    # then 35,000 of the 5 April invoice (due 5 May: 56 days); still owed on 19 September:
+    # 10,000 of it (137 days late), 30,000 of 18 May (due 17 June: 94 days), 12,500 of 9
+    # August (due 8 September: 11 days).
+    late = [(10_000, 60), (35_000, 56), (10_000, 137), (30_000, 94), (12_500, 11)]
+    assert sum(amount for amount, _days in late) == 97_500
+    average = sum(amount * days for amount, days in late) / 97_500
+    assert row.average_days_late == pytest.approx(average)
+    assert round(average, 2) == 70.64  # 71.86 with the opening balance left out
+    # The DSO's period counts from 1 April (172 days to 19 September), not from 5 April;
+    # invoiced is the invoices' 87,500 alone: the opening balance is owed, not invoiced.
+    days = (as_of - dt.date(2025, 3, 31)).days
+    assert days == 172
+    assert (row.invoiced, row.outstanding) == (D("87500.00"), D("52500.00"))
+    assert row.days_sales_outstanding == pytest.approx(52_500 / 87_500 * days)

@@ -10,6 +10,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, text
@@ -208,3 +209,40 @@ async def test_a_move_keeps_every_line_but_those_the_account_holds_already(
     assert notes[0].startswith(f"Moved {sale_lines(moved)} and 0 ledger entries of 2 accounts")
     said = " ".join(notes)
     assert (f"Dropped {sale_lines(len(dropped))} and" in said) == bool(dropped)
+
+
+@pytest.mark.parametrize(
+    ("own_period", "periods"),
+    [
+        # The account holds the moved accounts' period already: one row of it.
+        ("1-Feb-26 to 28-Feb-26", [dt.date(2026, 2, 28)]),
+        ("1-Jan-26 to 31-Jan-26", [dt.date(2026, 1, 31), dt.date(2026, 2, 28)]),
+    ],
+)
+async def test_ledger_periods_move_with_the_entries(
+    engine: AsyncEngine, tmp_path: Path, own_period: str, periods: list[dt.date]
+) -> None:
+    """The period a titled ledger export states for its accounts (an account key's credit risk
+    is measured on its end) follows their entries to the account they move to, once each."""
+    entries = "Day Book\n1-Feb-26 to 28-Feb-26\ncustomer,date,amount,kind\n"
+    entries += "Gupta & Co,2026-02-05,10,invoice\nGupta and Co,2026-02-05,20,invoice\n"
+    await load_text(engine, tmp_path, LEDGER, entries, "l.csv")
+    await load_text(engine, tmp_path, ACCOUNTS, "account_id,name\nG-1,Gupta\n")
+    own = f"Day Book\n{own_period}\ncustomer_id,date,amount,kind\nG-1,2026-01-05,30,invoice\n"
+    await load_text(engine, tmp_path, LEDGER, own, "own.csv")
+    mapping = write_text(
+        tmp_path, "map.csv", "party,account_id\nGupta & Co,G-1\nGupta and Co,G-1\n"
+    )
+    later = write_text(
+        tmp_path,
+        "later.csv",
+        "customer,date,amount\nGupta & Co,2026-03-01,5\nGupta and Co,2026-03-01,6\n",
+    )
+    await ingest_file(engine, kind=SALES, path=later, accounts=mapping)
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text("SELECT account_id, period_end FROM ledger_period ORDER BY period_end")
+        )
+        stored = [(row[0], row[1]) for row in rows]
+    assert [account for account, _end in stored] == ["G-1"] * len(periods)
+    assert [str(end)[:10] for _account, end in stored] == [str(end) for end in periods]
