@@ -41,6 +41,7 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
+from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numbering_period
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
@@ -106,6 +107,7 @@ class LedgerValidator:
             if dates is None
             else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
         )
+        self._title = title
         self._kept: list[_Kept] = []
         self._not_entries = SkippedLines()
         self._checked = 0
@@ -238,11 +240,15 @@ class LedgerValidator:
         closing = self._balances.closing_note([(kept[2], kept[4]) for kept in self._kept])
         if closing is not None:
             balance_notes.append(closing)
+        rows = _LedgerRows(self._kept, self._customers.moved())
         entries = TableWrite(
-            table("ledger_entry"),
-            _COLUMNS,
-            _LedgerRows(self._kept, self._customers.moved()),
-            compare=CompareBy(("account_id",), "entry_date"),
+            table("ledger_entry"), _COLUMNS, rows, compare=CompareBy(("account_id",), "entry_date")
+        )
+        # A Day Book loaded as a ledger re-dates its invoices as its sales load does.
+        moves = InvoiceMoves(
+            LEDGER_INVOICES,
+            ((row[0], row[1], row[3], row[5]) for row in rows if row[2] == EntryKind.INVOICE.value),
+            numbering_period(self._title),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         if self._side.key == SIDE_CANDIDATE:
@@ -259,6 +265,7 @@ class LedgerValidator:
             rows=len(self._kept),
             notes=notes,
             dates=self._dates,
+            moves=moves.move,
         )
         if self._balances.opening is None:
             return plan

@@ -48,6 +48,7 @@ from store.ingest.kinds.exports import (
     is_summary_row,
 )
 from store.ingest.kinds.invoice_dates import InvoiceDates
+from store.ingest.kinds.invoice_moves import SALE_LINES, InvoiceMoves, numbering_period
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
@@ -137,6 +138,7 @@ class SalesValidator:
             if dates is None
             else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
         )
+        self._title = title
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._not_entries = SkippedLines()
@@ -369,11 +371,15 @@ class SalesValidator:
         if self._invoice_amount is not None:
             repeated = once_per_invoice(self._kept)
             self._kept = repeated.lines
+        rows = _SaleLineRows(self._kept, columns, return_side, self._customers.moved())
         lines = TableWrite(
-            table("sale_line"),
-            columns,
-            _SaleLineRows(self._kept, columns, return_side, self._customers.moved()),
-            compare=CompareBy(("account_id",), "sale_date"),
+            table("sale_line"), columns, rows, compare=CompareBy(("account_id",), "sale_date")
+        )
+        # The rows as written (accounts moved, returns negative): a sale is re-dated.
+        moves = InvoiceMoves(
+            SALE_LINES,
+            ((row[0], row[1], row[2], row[4]) for row in rows),
+            numbering_period(self._title),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         if self._side.key == SIDE_CANDIDATE:
@@ -419,6 +425,7 @@ class SalesValidator:
             notes=notes,
             dates=self._dates,
             check=invoices.check,
+            moves=moves.move,
         )
 
 
