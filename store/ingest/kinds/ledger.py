@@ -23,9 +23,9 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.credit import EntryKind
-from analytics.export_amounts import Side
+from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
-from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing
+from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
 from analytics.money import money
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
@@ -117,6 +117,8 @@ class LedgerValidator:
         self._side = SideColumn((SIDE_CANDIDATE,))
         # Lines skipped by their voucher type (orders, memoranda), by type.
         self._not_posted: dict[str, int] = {}
+        # Lines settled on the spot (Sales Receipts, Refund Receipts), by type.
+        self._settled: dict[str, int] = {}
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
@@ -195,6 +197,17 @@ class LedgerValidator:
         if amount is not None and self._side.key in row:
             amount = self._side.sided(row, amount, reasons)
         kind = None if amount is None else self._kind(text, amount.side, reasons)
+        if (
+            amount is not None
+            and amount.value < 0
+            and amount.side is None
+            and kind is EntryKind.PAYMENT
+            and text is not None
+            and not is_side(text)
+        ):
+            # A credit its type names (QuickBooks writes a Credit Memo's or a Payment's
+            # amount negative: it lowers the balance): the sign agrees with the type.
+            amount = Amount(-amount.value)
         if amount is not None and amount.value < 0:
             reasons.append(
                 f"amount {amount.value} is negative: write it positive, the kind says whether "
@@ -211,6 +224,10 @@ class LedgerValidator:
         # invoice's is the name receipts give it. Without one, the voucher's own number.
         reference = row.get("bill_ref") or row.get("invoice") or ""
         self._kept.append((account, day, kind, reference, amount.value, due))
+        if text is not None and (settled := settled_by(text)) is not None:
+            # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
+            self._kept.append((account, day, settled, reference, amount.value, None))
+            self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
 
     def finish(self) -> list[RowProblem]:
@@ -256,6 +273,12 @@ class LedgerValidator:
         if self._not_posted:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_posted.items())
             notes.append(f"Skipped lines whose voucher type posts nothing to a ledger: {skipped}")
+        if self._settled:
+            settled = ", ".join(f"{count} {name}" for name, count in self._settled.items())
+            notes.append(
+                f"Settled on the spot, each stored with its payment (or refund) of the same "
+                f"amount: {settled}"
+            )
         notes.extend(self._not_entries.notes())
         notes.extend(balance_notes)
         plan = export_plan(
