@@ -29,10 +29,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.export_amounts import Amount, Side
-from analytics.export_columns import BEFORE_TAX, INVOICE_AMOUNTS, SALES_ROLES, normalize
+from analytics.export_columns import (
+    BEFORE_TAX,
+    INVOICE_AMOUNTS,
+    SALES_ROLES,
+    WITH_TAX,
+    normalize,
+)
 from analytics.export_voucher_types import VoucherType, voucher_type
 from analytics.invoice_status import is_not_issued
+from analytics.ledger_titles import is_day_book
 from analytics.money import money
+from analytics.tax_ledgers import is_tax_ledger
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.date_setting import AppDates, app_dates
@@ -40,7 +48,7 @@ from store.ingest.errors import RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.export_party import ExportParty
-from store.ingest.kinds.export_plan import SkippedLines, export_plan
+from store.ingest.kinds.export_plan import Check, SkippedLines, export_plan
 from store.ingest.kinds.exports import (
     FileFormats,
     Occurrences,
@@ -52,6 +60,7 @@ from store.ingest.kinds.invoice_moves import SALE_LINES, InvoiceMoves, numbering
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
+from store.ingest.kinds.taxed_amounts import TaxedAmounts
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
@@ -72,15 +81,20 @@ class _SaleLineRows:
         columns: tuple[str, ...],
         return_side: Side | None,
         moved: Mapping[str, str],
+        taxed: TaxedAmounts,
     ) -> None:
         self._kept = kept
         self._columns = columns
         self._return_side = return_side
         # Accounts moved by this load: a line kept under one is written under its target.
         self._moved = moved
+        # Which lines include tax, and the invoices whose stored amount before tax stays.
+        self._taxed = taxed
 
     def __len__(self) -> int:
-        return len(self._kept)
+        if not self._taxed.kept_stored:
+            return len(self._kept)
+        return sum(1 for _row in self)
 
     def __iter__(self) -> Iterator[Values]:
         occurrences = Occurrences()
@@ -88,9 +102,14 @@ class _SaleLineRows:
         with_cost = "cost" in self._columns
         with_profit = "profit" in self._columns
         moved = self._moved
+        taxed = self._taxed
+        kept_stored = taxed.kept_stored
         for customer, day, invoice, amount, side, quantity, cost, profit in self._kept:
+            includes_tax = taxed.includes_tax(customer, day, invoice)
             if moved:
                 customer = moved.get(customer, customer)
+            if kept_stored and (customer, day, invoice) in kept_stored:
+                continue
             if side is not None and side is self._return_side:
                 amount = -amount
                 cost = None if cost is None else -cost
@@ -107,6 +126,7 @@ class _SaleLineRows:
                 invoice,
                 occurrences.next((customer, day, invoice)),
                 amount,
+                includes_tax,
             ]
             if with_quantity:
                 row.append(quantity)
@@ -139,6 +159,10 @@ class SalesValidator:
             else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
         )
         self._title = title
+        # Whether the amounts include tax: a Day Book's party lines are the gross.
+        self._taxed = TaxedAmounts(gross=is_day_book(title))
+        # Tax ledgers' lines under vouchers (a detailed Day Book), by ledger: no sale items.
+        self._tax_lines: dict[str, int] = {}
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._not_entries = SkippedLines()
@@ -178,6 +202,8 @@ class SalesValidator:
         # An amount of the whole invoice (`SubTotal`), repeated on its item rows if the file
         # has one row per item.
         self._invoice_amount = amount if amount and normalize(amount) in INVOICE_AMOUNTS else None
+        if amount and normalize(amount) in WITH_TAX:
+            self._taxed.gross = True
         self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
@@ -212,6 +238,18 @@ class SalesValidator:
         profit = formats.amount(row, "profit", reasons)
         if reasons or amount is None:
             return reasons
+        ledger = row.get("customer")
+        if ledger is not None and is_tax_ledger(ledger):
+            # A tax on the voucher: part of its total, never a sale (on the party's side, as
+            # a negative round-off, it lowers the total).
+            value = amount.value
+            if amount.side is None and voucher.returned:
+                value = -abs(value)
+            elif amount.side is not None and amount.side is voucher.side:
+                value = -value
+            voucher.add_tax(line, value)
+            self._tax_lines[ledger] = self._tax_lines.get(ledger, 0) + 1
+            return reasons
         if not voucher.items:
             # The voucher's own line is the total of its items: they replace it.
             self._kept.pop()
@@ -229,6 +267,7 @@ class SalesValidator:
             voucher.returned,
         )
         voucher.add_item(line, stored)
+        self._taxed.before_tax(voucher.customer, voucher.day, voucher.invoice)
         return reasons
 
     def _keep(
@@ -359,7 +398,9 @@ class SalesValidator:
         return Side.CREDIT if sales_side is Side.DEBIT else Side.DEBIT
 
     def plan(self, present: frozenset[str]) -> WritePlan:
-        columns: tuple[str, ...] = ("account_id", "sale_date", "invoice", "line", "amount")
+        columns: tuple[str, ...] = (
+            *("account_id", "sale_date", "invoice", "line", "amount", "includes_tax"),
+        )
         if "quantity" in present:
             columns += ("quantity",)
         if "cost" in present:
@@ -371,7 +412,7 @@ class SalesValidator:
         if self._invoice_amount is not None:
             repeated = once_per_invoice(self._kept)
             self._kept = repeated.lines
-        rows = _SaleLineRows(self._kept, columns, return_side, self._customers.moved())
+        rows = _SaleLineRows(self._kept, columns, return_side, self._customers.moved(), self._taxed)
         lines = TableWrite(
             table("sale_line"), columns, rows, compare=CompareBy(("account_id",), "sale_date")
         )
@@ -396,6 +437,13 @@ class SalesValidator:
                 f"Counted {counted(repeated.invoices, 'invoice', 'invoices')} once over their "
                 f"{repeated.rows} item rows: {self._invoice_amount!r} is the whole invoice's, "
                 f"repeated on each"
+            )
+        if self._tax_lines:
+            taxes = sum(self._tax_lines.values())
+            notes.append(
+                f"Skipped {counted(taxes, 'tax line', 'tax lines')} under their vouchers "
+                f"({', '.join(self._tax_lines)}): taxes are not sales, the sales ledger's "
+                f"lines are the amounts before tax"
             )
         if self._items:
             notes.append(
@@ -425,8 +473,15 @@ class SalesValidator:
             notes=notes,
             dates=self._dates,
             check=invoices.check,
-            moves=moves.move,
+            moves=_both(moves.move, self._taxed.keep_before_tax(rows)),
         )
+
+
+def _both(first: Check, then: Check) -> Check:
+    async def both(connection: AsyncConnection) -> Sequence[str]:
+        return [*(await first(connection) or ()), *(await then(connection) or ())]
+
+    return both
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:
