@@ -16,7 +16,10 @@ skipped, and a customer's ledger is refused with what to do instead.
 
 A line is stored under its customer, date, invoice number and its place among the file's
 lines with the same three, so loading a file twice, or two exports that overlap, adds
-nothing twice, and a corrected amount replaces the old one.
+nothing twice, and a corrected amount replaces the old one; a corrected date moves the
+invoice (`store.ingest.kinds.invoice_moves`), and an amount with tax never replaces one
+before tax (`store.ingest.kinds.taxed_amounts`). A detailed Day Book's tax lines are no sale
+items (`analytics.tax_ledgers`).
 """
 
 from __future__ import annotations
