@@ -17,7 +17,7 @@ from store.ingest.date_setting import AppDates
 from store.ingest.guessing import ROW_LABEL
 from store.ingest.kinds.exports import Resegment
 from store.ingest.kinds.parties import Parties
-from store.ingest.plan import TableWrite, WritePlan
+from store.ingest.plan import Before, TableWrite, WritePlan
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import BELOW_RULE, Row
 
@@ -83,7 +83,6 @@ class SkippedLines:
 
 # A check may refuse the load, or do its work and return lines for the report.
 Check = Callable[[AsyncConnection], Awaitable[Sequence[str] | None]]
-Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]
 
 
 def export_plan(
@@ -96,11 +95,13 @@ def export_plan(
     dates: AppDates | None = None,
     check: Check | None = None,
     moves: Check | None = None,
+    remove: Callable[[AsyncConnection], Awaitable[int]] | None = None,
 ) -> WritePlan:
     """The plan of an export's load: the accounts its parties need, the order of dates given
     for the app (`--dates`), then `entries`. `check` runs in the transaction once the
     parties' accounts are settled, before anything is written, and may refuse the load;
-    `moves` then re-dates stored invoices the file dates otherwise (`invoice_moves`)."""
+    `moves` then re-dates stored invoices the file dates otherwise (`invoice_moves`);
+    `remove` deletes stored entries the load makes stale (`WritePlan.remove`)."""
     keep_dates = None if dates is None else dates.write()
     return WritePlan(
         writes=[*parties.writes(), *([keep_dates] if keep_dates else []), entries],
@@ -109,6 +110,7 @@ def export_plan(
         notes=notes,
         before=_then(_then(parties.before(), check), moves),
         after=Resegment(parties.affected_apps, segment),
+        remove=remove,
     )
 
 

@@ -14,16 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
+from store.ingest.keyed_rows import rows_with_keys
 from store.tables import METADATA
-
-# Accounts per statement: the stored invoices of a file's customers are read in a few
-# statements whatever the number of customers, each within every driver's bound limit.
-_ACCOUNTS_PER_STATEMENT = 1000
 
 
 def _file_invoices(
@@ -49,22 +45,21 @@ class InvoiceDates:
         if not dates:
             return
         sale_line = METADATA.tables["sale_line"].c
-        accounts = sorted({account for account, _invoice in dates})
-        conflicts: list[tuple[str, str, dt.date, dt.date]] = []
-        for start in range(0, len(accounts), _ACCOUNTS_PER_STATEMENT):
-            chunk = accounts[start : start + _ACCOUNTS_PER_STATEMENT]
-            stored = await connection.execute(
-                select(sale_line.account_id, sale_line.invoice, sale_line.sale_date)
-                .where(sale_line.account_id.in_(chunk), sale_line.invoice != "")
-                .distinct()
-            )
-            for account, invoice, day in stored:
-                days = dates.get((account, invoice))
-                if days is None or day in days:
-                    continue
-                swapped = _swapped(day)
-                if swapped is not None and swapped in days:
-                    conflicts.append((account, invoice, day, swapped))
+        # Only the stored lines of the file's own invoices (customer and number) are read.
+        stored = await rows_with_keys(
+            connection,
+            (sale_line.account_id, sale_line.invoice),
+            sorted(dates),
+            sale_line.sale_date,
+        )
+        conflicts: set[tuple[str, str, dt.date, dt.date]] = set()
+        for account, invoice, day in stored:
+            days = dates.get((account, invoice))
+            if days is None or day in days:
+                continue
+            swapped = _swapped(day)
+            if swapped is not None and swapped in days:
+                conflicts.add((account, invoice, day, swapped))
         if conflicts:
             raise FileRejected(_reason(sorted(conflicts)))
 

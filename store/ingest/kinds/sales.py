@@ -35,12 +35,13 @@ from analytics.export_amounts import Amount, Side
 from analytics.export_columns import (
     BEFORE_TAX,
     INVOICE_AMOUNTS,
+    LINE_OR_INVOICE_AMOUNTS,
     SALES_ROLES,
     WITH_TAX,
     normalize,
 )
 from analytics.export_voucher_types import VoucherType, voucher_type
-from analytics.invoice_status import is_not_issued
+from analytics.invoice_status import is_not_issued, is_own_status
 from analytics.ledger_titles import is_day_book
 from analytics.money import money
 from analytics.tax_ledgers import is_tax_ledger
@@ -63,6 +64,7 @@ from store.ingest.kinds.invoice_moves import SALE_LINES, InvoiceMoves, numbering
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
+from store.ingest.kinds.stale_item_lines import StaleItemLines
 from store.ingest.kinds.taxed_amounts import TaxedAmounts
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
@@ -156,11 +158,7 @@ class SalesValidator:
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=False)
         self._segment = segment
         self._dates = dates
-        self._formats = (
-            FileFormats(title=title)
-            if dates is None
-            else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
-        )
+        self._formats = FileFormats.of_load(dates, title)
         self._title = title
         # Whether the amounts include tax: a Day Book's party lines are the gross.
         self._taxed = TaxedAmounts(gross=is_day_book(title))
@@ -194,6 +192,8 @@ class SalesValidator:
         # The amount column, when its name says it is before tax (`SubTotal`).
         self._before_tax: str | None = None
         self._invoice_amount: str | None = None
+        # Whether the status column is the invoice's own (`Status`), not an e-invoice's.
+        self._own_status = True
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
@@ -207,6 +207,8 @@ class SalesValidator:
         self._invoice_amount = amount if amount and normalize(amount) in INVOICE_AMOUNTS else None
         if amount and normalize(amount) in WITH_TAX:
             self._taxed.gross = True
+        status = columns.get("status")
+        self._own_status = status is None or is_own_status(status)
         self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
@@ -327,7 +329,7 @@ class SalesValidator:
             self._last_kept = 0
             return []
         status = row.get("status")
-        if status is not None and is_not_issued(status):
+        if status is not None and is_not_issued(status, own=self._own_status):
             self._end_voucher()
             self._last_kept = 0
             self._not_issued[status] = self._not_issued.get(status, 0) + 1
@@ -413,7 +415,10 @@ class SalesValidator:
         return_side = self._return_side()
         repeated = None
         if self._invoice_amount is not None:
-            repeated = once_per_invoice(self._kept)
+            repeated = once_per_invoice(
+                self._kept,
+                invoice_name=normalize(self._invoice_amount) not in LINE_OR_INVOICE_AMOUNTS,
+            )
             self._kept = repeated.lines
         rows = _SaleLineRows(self._kept, columns, return_side, self._customers.moved(), self._taxed)
         lines = TableWrite(
@@ -440,6 +445,12 @@ class SalesValidator:
                 f"Counted {counted(repeated.invoices, 'invoice', 'invoices')} once over their "
                 f"{repeated.rows} item rows: {self._invoice_amount!r} is the whole invoice's, "
                 f"repeated on each"
+            )
+        if repeated is not None and repeated.kept_apart:
+            notes.append(
+                f"Kept the {repeated.kept_apart} lines of the one invoice that repeat one "
+                f"{self._invoice_amount!r} as {repeated.kept_apart} sales: one such invoice "
+                f"does not show the column is the whole invoice's (as a second would)"
             )
         if self._tax_lines:
             taxes = sum(self._tax_lines.values())
@@ -468,6 +479,7 @@ class SalesValidator:
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         notes.extend(self._not_entries.notes())
         invoices = InvoiceDates((kept[:3] for kept in self._kept), self._customers.moved())
+        stale = StaleItemLines(() if repeated is None else repeated.keys, self._customers.moved())
         return export_plan(
             self._customers,
             self._segment,
@@ -477,6 +489,7 @@ class SalesValidator:
             dates=self._dates,
             check=invoices.check,
             moves=_both(moves.move, self._taxed.keep_before_tax(rows)),
+            remove=stale.remove if stale else None,
         )
 
 
