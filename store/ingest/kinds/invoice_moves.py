@@ -25,15 +25,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.export_date_order import is_quickbooks_report
+from store.ingest.keyed_rows import rows_with_keys
 from store.tables import METADATA
 
-# Accounts per statement, within every driver's bound-parameter limit.
-_ACCOUNTS_PER_STATEMENT = 1000
 # Re-dated invoices named in the load's line; the rest are counted.
 _SHOWN = 3
 
@@ -123,17 +122,19 @@ class InvoiceMoves:
             if self._where.kind is None
             else [table.c[self._where.kind[0]] == self._where.kind[1]]
         )
-        accounts = sorted({account for account, _invoice, _period in dates})
+        # Only the stored lines of the file's own invoices (customer and number) are read,
+        # batched as the invoice-date check reads them; their totals by date are summed here.
+        invoices = sorted({(account, invoice) for account, invoice, _period in dates})
+        kind_column = [] if self._where.kind is None else [table.c[self._where.kind[0]]]
+        rows = await rows_with_keys(
+            connection, (account_id, number), invoices, date, table.c.amount, *kind_column
+        )
         stored: dict[tuple[str, str], dict[dt.date, Decimal]] = {}
-        for start in range(0, len(accounts), _ACCOUNTS_PER_STATEMENT):
-            chunk = accounts[start : start + _ACCOUNTS_PER_STATEMENT]
-            rows = await connection.execute(
-                select(account_id, number, date, func.sum(table.c.amount))
-                .where(account_id.in_(chunk), number != "", *kind)
-                .group_by(account_id, number, date)
-            )
-            for account, invoice, day, total in rows:
-                stored.setdefault((account, invoice), {})[day] = Decimal(total)
+        for account, invoice, day, amount, *row_kind in rows:
+            if self._where.kind is not None and row_kind[0] != self._where.kind[1]:
+                continue
+            totals = stored.setdefault((account, invoice), {})
+            totals[day] = totals.get(day, Decimal(0)) + Decimal(amount)
         moves: list[_Move] = []
         for (account, invoice), days in stored.items():
             for day, total in days.items():

@@ -16,16 +16,14 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
+from store.ingest.keyed_rows import rows_with_keys
 from store.ingest.kinds.export_plan import Check
 from store.ingest.plan import Values
 from store.tables import METADATA
 
-# Accounts per statement, within every driver's bound-parameter limit.
-_ACCOUNTS_PER_STATEMENT = 1000
 # Invoices named in the load's line; the rest are counted.
 _SHOWN = 3
 
@@ -64,25 +62,20 @@ class TaxedAmounts:
             if not gross:
                 return []
             sale_line = METADATA.tables["sale_line"].c
-            accounts = sorted({account for account, _day, _invoice in gross})
+            # Only the stored lines of the file's own gross invoices (customer, date and
+            # number) are read, batched as the invoice-date check reads its invoices.
+            found = await rows_with_keys(
+                connection,
+                (sale_line.account_id, sale_line.sale_date, sale_line.invoice),
+                sorted(gross),
+                sale_line.amount,
+                sale_line.includes_tax,
+            )
             stored: dict[_Invoice, Decimal] = {}
-            for start in range(0, len(accounts), _ACCOUNTS_PER_STATEMENT):
-                found = await connection.execute(
-                    select(
-                        sale_line.account_id,
-                        sale_line.sale_date,
-                        sale_line.invoice,
-                        sale_line.amount,
-                    ).where(
-                        sale_line.account_id.in_(accounts[start : start + _ACCOUNTS_PER_STATEMENT]),
-                        sale_line.invoice != "",
-                        sale_line.includes_tax.is_(False),
-                    )
-                )
-                for account, day, invoice, amount in found:
+            for account, day, invoice, amount, includes_tax in found:
+                if not includes_tax:
                     key = (account, day, invoice)
-                    if key in gross:
-                        stored[key] = stored.get(key, Decimal(0)) + Decimal(amount)
+                    stored[key] = stored.get(key, Decimal(0)) + Decimal(amount)
             self.kept_stored = set(stored)
             return [_note(stored, gross)] if stored else []
 
