@@ -335,6 +335,17 @@ BEFORE_TAX = frozenset(
 # Names of an amount of the whole invoice, which an export of one row per item repeats on
 # each of the invoice's rows (Zoho's `SubTotal` and `Total`): counted once per invoice.
 # (Not `Taxable Value`: a GST register gives it per item.)
+# Names of a sales amount that includes the taxes on it (the gross), where the export may
+# give the amount before tax elsewhere.
+WITH_TAX = frozenset(
+    normalize(name)
+    for name in (
+        *("gross total", "gross amount", "grand total", "invoice total", "total amount"),
+        *("total", "bill amount", "invoice amount", "invoice value", "amount incl tax"),
+        *("montant ttc", "total ttc", "bruttobetrag", "brutto", "importe total"),
+        "total factura",
+    )
+)
 INVOICE_AMOUNTS = frozenset(
     normalize(name)
     for name in (

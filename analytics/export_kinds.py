@@ -6,7 +6,10 @@ receipt or a credit note (`Receipt`, `Credit Note`, `Sales Return`) a payment; a
 contra, a purchase or a type of the user's own goes by its side (`Dr` an invoice, `Cr` a
 payment), and so does a `Payment` that is a debit (money paid to the customer: a refund). A
 kind column may also hold the sides themselves (`Dr`, `Cr`, `Debit`, `Credit`). Orders,
-quotations and memoranda post nothing: their lines are not entries.
+quotations, estimates and memoranda post nothing: their lines are not entries. QuickBooks'
+`Sales Receipt` is a sale paid on the spot: an invoice settled at once by a payment of its
+amount; its `Refund Receipt` a return refunded on the spot: a credit, and the refund paid
+out (a debit) at once.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ _NAMED = {
     VoucherClass.DEBIT_NOTE: EntryKind.INVOICE,
     VoucherClass.RETURN: EntryKind.PAYMENT,
     VoucherClass.RECEIPT: EntryKind.PAYMENT,
+    VoucherClass.PAID_SALE: EntryKind.INVOICE,
+    VoucherClass.REFUND: EntryKind.PAYMENT,
+}
+# The entry a voucher settled on the spot brings with it, of the same amount and reference.
+_SETTLED_BY = {
+    VoucherClass.PAID_SALE: EntryKind.PAYMENT,
+    VoucherClass.REFUND: EntryKind.INVOICE,
 }
 KIND_WORDS = (
     "invoice (Sales, GST Sales, Tax Invoice, Debit Note, Dr...), payment (Receipt, Credit Note, "
@@ -45,6 +55,14 @@ def is_kind_word(text: str) -> bool:
 def posts_nothing(text: str) -> bool:
     """Whether a line of this type is no ledger entry (an order, a quotation, a memorandum)."""
     return not is_side(text) and voucher_class(text) is VoucherClass.NOT_POSTED
+
+
+def settled_by(text: str) -> EntryKind | None:
+    """The kind of the entry that settles a line of this type on the spot (a Sales Receipt's
+    payment, a Refund Receipt's refund paid), None for a type settled later, or not at all."""
+    if is_side(text):
+        return None
+    return _SETTLED_BY.get(voucher_class(text))
 
 
 def entry_kind(text: str, side: Side | None = None) -> EntryKind:

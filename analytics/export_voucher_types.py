@@ -14,11 +14,14 @@ ledger and one thing in a sales file:
 | debit note | Debit Note | skipped | an invoice (a charge) |
 | journal | Journal, Contra, Purchase | skipped | its side (Dr an invoice, Cr a payment) |
 | not posted | Sales Order, Quotation, Delivery Note, Memorandum | skipped | skipped |
+| paid sale | Sales Receipt (QuickBooks: paid on the spot) | a sale | an invoice and its payment |
+| refund | Refund Receipt (QuickBooks: refunded on the spot) | a return | a credit and its refund |
 | unnamed | none of these words | a sale | its side |
 
 A Day Book or a ledger loaded as sales holds receipts and payments beside the sales: they
 are money received, not goods sold, and counting them as returns would lower revenue.
-Orders, quotations, delivery notes and memoranda post nothing to a ledger.
+Orders, quotations, estimates, delivery notes and memoranda post nothing to a ledger (nor
+QuickBooks' delayed charges and credits, billed only when an invoice takes them up).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class VoucherClass(StrEnum):
     RECEIPT = "receipt"
     PAYMENT = "payment"
     DEBIT_NOTE = "debit note"
+    PAID_SALE = "paid sale"
+    REFUND = "refund"
     JOURNAL = "journal"
     NOT_POSTED = "not posted"
     UNNAMED = "unnamed"
@@ -48,7 +53,7 @@ class VoucherType(StrEnum):
 
 
 # Checked in this order: a `Purchase Return` is a purchase, not a sales return; a `Sales
-# Order` an order; a `Receipt Note` (goods received) posts nothing.
+# Order` an order; a `Receipt Note` (goods received) posts nothing; a `Sales Receipt` a sale.
 _PHRASES = (
     (
         VoucherClass.NOT_POSTED,
@@ -56,8 +61,12 @@ _PHRASES = (
             *("order", "orders", "quotation", "delivery note", "receipt note", "rejection"),
             *("rejections", "rejection in", "rejection out", "physical stock", "stock"),
             *("stock journal", "attendance", "payroll", "memorandum", "memo voucher"),
+            *("estimate", "estimates", "delayed charge", "delayed credit"),
         ),
     ),
+    # Before receipts: QuickBooks' `Sales Receipt` is a sale, its `Refund Receipt` a return.
+    (VoucherClass.PAID_SALE, ("sales receipt", "sale receipt", "sales receipts")),
+    (VoucherClass.REFUND, ("refund receipt", "refund receipts")),
     (VoucherClass.JOURNAL, ("purchase", "purchases", "journal", "contra", "reversing")),
     (VoucherClass.DEBIT_NOTE, ("debit note", "dn")),
     (VoucherClass.RETURN, ("credit note", "return", "returns", "cn", "credit memo")),
@@ -75,6 +84,8 @@ _IN_SALES = {
     VoucherClass.SALE: VoucherType.SALE,
     VoucherClass.UNNAMED: VoucherType.SALE,
     VoucherClass.RETURN: VoucherType.RETURN,
+    VoucherClass.PAID_SALE: VoucherType.SALE,
+    VoucherClass.REFUND: VoucherType.RETURN,
 }
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
@@ -371,6 +373,12 @@ class SaleLine(SQLModel, table=True):
     quantity: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
     cost: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
     profit: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
+    # Whether the amount includes the taxes on the sale (a condensed Day Book's gross): an
+    # amount before tax of the same invoice replaces it, never the other way round.
+    includes_tax: bool = Field(
+        default=False,
+        sa_column=Column(Boolean(), nullable=False, default=False, server_default=false()),
+    )
 
 
 class LedgerEntry(SQLModel, table=True):

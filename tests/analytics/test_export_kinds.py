@@ -4,7 +4,7 @@ import pytest
 
 from analytics.credit import EntryKind
 from analytics.export_amounts import Side
-from analytics.export_kinds import BadKind, entry_kind, posts_nothing
+from analytics.export_kinds import BadKind, entry_kind, posts_nothing, settled_by
 from analytics.export_voucher_types import VoucherType, voucher_type
 
 INVOICE = EntryKind.INVOICE
@@ -83,3 +83,26 @@ def test_one_vocabulary_for_sales_and_ledgers(text: str) -> None:
         assert entry_kind(text) is PAYMENT
     else:
         assert not posts_nothing(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "settled"),
+    [
+        ("Sales Receipt", INVOICE, PAYMENT),
+        ("Refund Receipt", PAYMENT, INVOICE),
+        ("Invoice", INVOICE, None),
+        ("Credit Memo", PAYMENT, None),
+        ("Payment", PAYMENT, None),
+        ("Receipt", PAYMENT, None),
+    ],
+)
+def test_quickbooks_types_settled_on_the_spot(
+    text: str, kind: EntryKind, settled: EntryKind | None
+) -> None:
+    assert entry_kind(text) is kind
+    assert settled_by(text) is settled
+
+
+@pytest.mark.parametrize("text", ["Estimate", "Delayed Charge", "Delayed Credit"])
+def test_estimates_and_delayed_charges_post_nothing(text: str) -> None:
+    assert posts_nothing(text)

@@ -257,3 +257,47 @@ async def test_release_bounds_are_recorded_for_earlier_releases_that_fit_them(
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
+
+
+async def _sale_lines(engine: AsyncEngine, *, with_tax: bool) -> list[tuple[Any, ...]]:
+    columns = "account_id, invoice, amount" + (", includes_tax" if with_tax else "")
+    async with engine.connect() as connection:
+        rows = await connection.execute(text(f"SELECT {columns} FROM sale_line"))
+        return sorted(
+            (r[0], r[1], Decimal(r[2]), *([bool(r[3])] if with_tax else [])) for r in rows
+        )
+
+
+async def test_sale_lines_stored_before_includes_tax_are_before_tax(engine: AsyncEngine) -> None:
+    """Revision 0015 adds sale_line.includes_tax: lines stored before it keep every value and
+    are taken as before tax (false); the downgrade keeps them too."""
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0014", down=True)
+            await connection.execute(text("INSERT INTO app VALUES ('distrib')"))
+            await connection.execute(
+                text(
+                    "INSERT INTO account (account_id, app_id, name, is_key_account) "
+                    "VALUES ('Kaveri Traders', 'distrib', 'Kaveri Traders', false)"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO sale_line (account_id, sale_date, invoice, line, amount) "
+                    "VALUES ('Kaveri Traders', :day, :invoice, 1, :amount)"
+                ),
+                [
+                    {"day": dt.date(2025, 4, 1), "invoice": "KD/25-26/001", "amount": "104623.73"},
+                    {"day": dt.date(2025, 4, 9), "invoice": "KD/25-26/003", "amount": "8500.00"},
+                ],
+            )
+        before = await _sale_lines(engine, with_tax=False)
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        assert await _sale_lines(engine, with_tax=True) == [(*row, False) for row in before]
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0014", down=True)
+        assert await _sale_lines(engine, with_tax=False) == before
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")

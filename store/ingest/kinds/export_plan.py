@@ -81,7 +81,8 @@ class SkippedLines:
         return False
 
 
-Check = Callable[[AsyncConnection], Awaitable[None]]
+# A check may refuse the load, or do its work and return lines for the report.
+Check = Callable[[AsyncConnection], Awaitable[Sequence[str] | None]]
 
 
 def export_plan(
@@ -93,11 +94,13 @@ def export_plan(
     notes: list[str],
     dates: AppDates | None = None,
     check: Check | None = None,
+    moves: Check | None = None,
     remove: Callable[[AsyncConnection], Awaitable[int]] | None = None,
 ) -> WritePlan:
     """The plan of an export's load: the accounts its parties need, the order of dates given
     for the app (`--dates`), then `entries`. `check` runs in the transaction once the
     parties' accounts are settled, before anything is written, and may refuse the load;
+    `moves` then re-dates stored invoices the file dates otherwise (`invoice_moves`);
     `remove` deletes stored entries the load makes stale (`WritePlan.remove`)."""
     keep_dates = None if dates is None else dates.write()
     return WritePlan(
@@ -105,7 +108,7 @@ def export_plan(
         rows=rows,
         created=parties.created(),
         notes=notes,
-        before=_then(parties.before(), check),
+        before=_then(_then(parties.before(), check), moves),
         after=Resegment(parties.affected_apps, segment),
         remove=remove,
     )
@@ -117,7 +120,7 @@ def _then(before: Before | None, check: Check | None) -> Before | None:
 
     async def both(connection: AsyncConnection, progress: IngestProgress) -> Sequence[str]:
         notes = [] if before is None else list(await before(connection, progress))
-        await check(connection)
+        notes.extend(await check(connection) or ())
         return notes
 
     return both

@@ -23,9 +23,9 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.credit import EntryKind
-from analytics.export_amounts import Side
+from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
-from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing
+from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
 from analytics.money import money
 from analytics.report_period import period_end
 from settings import SegmentOptions
@@ -42,6 +42,7 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
+from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numbering_period
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
@@ -106,6 +107,7 @@ class LedgerValidator:
         self._segment = segment
         self._dates = dates
         self._formats = FileFormats.of_load(dates, title)
+        self._title = title
         self._kept: list[_Kept] = []
         self._not_entries = SkippedLines()
         self._checked = 0
@@ -115,6 +117,8 @@ class LedgerValidator:
         self._side = SideColumn((SIDE_CANDIDATE,))
         # Lines skipped by their voucher type (orders, memoranda), by type.
         self._not_posted: dict[str, int] = {}
+        # Lines settled on the spot (Sales Receipts, Refund Receipts), by type.
+        self._settled: dict[str, int] = {}
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
@@ -193,6 +197,17 @@ class LedgerValidator:
         if amount is not None and self._side.key in row:
             amount = self._side.sided(row, amount, reasons)
         kind = None if amount is None else self._kind(text, amount.side, reasons)
+        if (
+            amount is not None
+            and amount.value < 0
+            and amount.side is None
+            and kind is EntryKind.PAYMENT
+            and text is not None
+            and not is_side(text)
+        ):
+            # A credit its type names (QuickBooks writes a Credit Memo's or a Payment's
+            # amount negative: it lowers the balance): the sign agrees with the type.
+            amount = Amount(-amount.value)
         if amount is not None and amount.value < 0:
             reasons.append(
                 f"amount {amount.value} is negative: write it positive, the kind says whether "
@@ -209,6 +224,10 @@ class LedgerValidator:
         # invoice's is the name receipts give it. Without one, the voucher's own number.
         reference = row.get("bill_ref") or row.get("invoice") or ""
         self._kept.append((account, day, kind, reference, amount.value, due))
+        if text is not None and (settled := settled_by(text)) is not None:
+            # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
+            self._kept.append((account, day, settled, reference, amount.value, None))
+            self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
 
     def finish(self) -> list[RowProblem]:
@@ -253,11 +272,15 @@ class LedgerValidator:
         closing = self._balances.closing_note([(kept[2], kept[4]) for kept in self._kept])
         if closing is not None:
             balance_notes.append(closing)
+        rows = _LedgerRows(self._kept, self._customers.moved())
         entries = TableWrite(
-            table("ledger_entry"),
-            _COLUMNS,
-            _LedgerRows(self._kept, self._customers.moved()),
-            compare=CompareBy(("account_id",), "entry_date"),
+            table("ledger_entry"), _COLUMNS, rows, compare=CompareBy(("account_id",), "entry_date")
+        )
+        # A Day Book loaded as a ledger re-dates its invoices as its sales load does.
+        moves = InvoiceMoves(
+            LEDGER_INVOICES,
+            ((row[0], row[1], row[3], row[5]) for row in rows if row[2] == EntryKind.INVOICE.value),
+            numbering_period(self._title),
         )
         periods = self._periods()
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
@@ -266,6 +289,12 @@ class LedgerValidator:
         if self._not_posted:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_posted.items())
             notes.append(f"Skipped lines whose voucher type posts nothing to a ledger: {skipped}")
+        if self._settled:
+            settled = ", ".join(f"{count} {name}" for name, count in self._settled.items())
+            notes.append(
+                f"Settled on the spot, each stored with its payment (or refund) of the same "
+                f"amount: {settled}"
+            )
         notes.extend(self._not_entries.notes())
         notes.extend(balance_notes)
         plan = export_plan(
@@ -275,6 +304,7 @@ class LedgerValidator:
             rows=len(self._kept),
             notes=notes,
             dates=self._dates,
+            moves=moves.move,
         )
         if periods is not None:
             plan = replace(plan, writes=[*plan.writes, periods])

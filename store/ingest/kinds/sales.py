@@ -16,7 +16,10 @@ skipped, and a customer's ledger is refused with what to do instead.
 
 A line is stored under its customer, date, invoice number and its place among the file's
 lines with the same three, so loading a file twice, or two exports that overlap, adds
-nothing twice, and a corrected amount replaces the old one.
+nothing twice, and a corrected amount replaces the old one; a corrected date moves the
+invoice (`store.ingest.kinds.invoice_moves`), and an amount with tax never replaces one
+before tax (`store.ingest.kinds.taxed_amounts`). A detailed Day Book's tax lines are no sale
+items (`analytics.tax_ledgers`).
 """
 
 from __future__ import annotations
@@ -34,11 +37,14 @@ from analytics.export_columns import (
     INVOICE_AMOUNTS,
     LINE_OR_INVOICE_AMOUNTS,
     SALES_ROLES,
+    WITH_TAX,
     normalize,
 )
 from analytics.export_voucher_types import VoucherType, voucher_type
 from analytics.invoice_status import is_not_issued, is_own_status
+from analytics.ledger_titles import is_day_book
 from analytics.money import money
+from analytics.tax_ledgers import is_tax_ledger
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.date_setting import AppDates, app_dates
@@ -46,7 +52,7 @@ from store.ingest.errors import RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.export_party import ExportParty
-from store.ingest.kinds.export_plan import SkippedLines, export_plan
+from store.ingest.kinds.export_plan import Check, SkippedLines, export_plan
 from store.ingest.kinds.exports import (
     FileFormats,
     Occurrences,
@@ -54,10 +60,12 @@ from store.ingest.kinds.exports import (
     is_summary_row,
 )
 from store.ingest.kinds.invoice_dates import InvoiceDates
+from store.ingest.kinds.invoice_moves import SALE_LINES, InvoiceMoves, numbering_period
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stale_item_lines import StaleItemLines
+from store.ingest.kinds.taxed_amounts import TaxedAmounts
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
@@ -78,15 +86,20 @@ class _SaleLineRows:
         columns: tuple[str, ...],
         return_side: Side | None,
         moved: Mapping[str, str],
+        taxed: TaxedAmounts,
     ) -> None:
         self._kept = kept
         self._columns = columns
         self._return_side = return_side
         # Accounts moved by this load: a line kept under one is written under its target.
         self._moved = moved
+        # Which lines include tax, and the invoices whose stored amount before tax stays.
+        self._taxed = taxed
 
     def __len__(self) -> int:
-        return len(self._kept)
+        if not self._taxed.kept_stored:
+            return len(self._kept)
+        return sum(1 for _row in self)
 
     def __iter__(self) -> Iterator[Values]:
         occurrences = Occurrences()
@@ -94,9 +107,14 @@ class _SaleLineRows:
         with_cost = "cost" in self._columns
         with_profit = "profit" in self._columns
         moved = self._moved
+        taxed = self._taxed
+        kept_stored = taxed.kept_stored
         for customer, day, invoice, amount, side, quantity, cost, profit in self._kept:
+            includes_tax = taxed.includes_tax(customer, day, invoice)
             if moved:
                 customer = moved.get(customer, customer)
+            if kept_stored and (customer, day, invoice) in kept_stored:
+                continue
             if side is not None and side is self._return_side:
                 amount = -amount
                 cost = None if cost is None else -cost
@@ -113,6 +131,7 @@ class _SaleLineRows:
                 invoice,
                 occurrences.next((customer, day, invoice)),
                 amount,
+                includes_tax,
             ]
             if with_quantity:
                 row.append(quantity)
@@ -140,6 +159,11 @@ class SalesValidator:
         self._segment = segment
         self._dates = dates
         self._formats = FileFormats.of_load(dates, title)
+        self._title = title
+        # Whether the amounts include tax: a Day Book's party lines are the gross.
+        self._taxed = TaxedAmounts(gross=is_day_book(title))
+        # Tax ledgers' lines under vouchers (a detailed Day Book), by ledger: no sale items.
+        self._tax_lines: dict[str, int] = {}
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._not_entries = SkippedLines()
@@ -181,6 +205,8 @@ class SalesValidator:
         # An amount of the whole invoice (`SubTotal`), repeated on its item rows if the file
         # has one row per item.
         self._invoice_amount = amount if amount and normalize(amount) in INVOICE_AMOUNTS else None
+        if amount and normalize(amount) in WITH_TAX:
+            self._taxed.gross = True
         status = columns.get("status")
         self._own_status = status is None or is_own_status(status)
         self._formats.decide(columns.values())
@@ -217,6 +243,18 @@ class SalesValidator:
         profit = formats.amount(row, "profit", reasons)
         if reasons or amount is None:
             return reasons
+        ledger = row.get("customer")
+        if ledger is not None and is_tax_ledger(ledger):
+            # A tax on the voucher: part of its total, never a sale (on the party's side, as
+            # a negative round-off, it lowers the total).
+            value = amount.value
+            if amount.side is None and voucher.returned:
+                value = -abs(value)
+            elif amount.side is not None and amount.side is voucher.side:
+                value = -value
+            voucher.add_tax(line, value)
+            self._tax_lines[ledger] = self._tax_lines.get(ledger, 0) + 1
+            return reasons
         if not voucher.items:
             # The voucher's own line is the total of its items: they replace it.
             self._kept.pop()
@@ -234,6 +272,7 @@ class SalesValidator:
             voucher.returned,
         )
         voucher.add_item(line, stored)
+        self._taxed.before_tax(voucher.customer, voucher.day, voucher.invoice)
         return reasons
 
     def _keep(
@@ -364,7 +403,9 @@ class SalesValidator:
         return Side.CREDIT if sales_side is Side.DEBIT else Side.DEBIT
 
     def plan(self, present: frozenset[str]) -> WritePlan:
-        columns: tuple[str, ...] = ("account_id", "sale_date", "invoice", "line", "amount")
+        columns: tuple[str, ...] = (
+            *("account_id", "sale_date", "invoice", "line", "amount", "includes_tax"),
+        )
         if "quantity" in present:
             columns += ("quantity",)
         if "cost" in present:
@@ -379,11 +420,15 @@ class SalesValidator:
                 invoice_name=normalize(self._invoice_amount) not in LINE_OR_INVOICE_AMOUNTS,
             )
             self._kept = repeated.lines
+        rows = _SaleLineRows(self._kept, columns, return_side, self._customers.moved(), self._taxed)
         lines = TableWrite(
-            table("sale_line"),
-            columns,
-            _SaleLineRows(self._kept, columns, return_side, self._customers.moved()),
-            compare=CompareBy(("account_id",), "sale_date"),
+            table("sale_line"), columns, rows, compare=CompareBy(("account_id",), "sale_date")
+        )
+        # The rows as written (accounts moved, returns negative): a sale is re-dated.
+        moves = InvoiceMoves(
+            SALE_LINES,
+            ((row[0], row[1], row[2], row[4]) for row in rows),
+            numbering_period(self._title),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         if self._side.key == SIDE_CANDIDATE:
@@ -406,6 +451,13 @@ class SalesValidator:
                 f"Kept the {repeated.kept_apart} lines of the one invoice that repeat one "
                 f"{self._invoice_amount!r} as {repeated.kept_apart} sales: one such invoice "
                 f"does not show the column is the whole invoice's (as a second would)"
+            )
+        if self._tax_lines:
+            taxes = sum(self._tax_lines.values())
+            notes.append(
+                f"Skipped {counted(taxes, 'tax line', 'tax lines')} under their vouchers "
+                f"({', '.join(self._tax_lines)}): taxes are not sales, the sales ledger's "
+                f"lines are the amounts before tax"
             )
         if self._items:
             notes.append(
@@ -436,8 +488,16 @@ class SalesValidator:
             notes=notes,
             dates=self._dates,
             check=invoices.check,
+            moves=_both(moves.move, self._taxed.keep_before_tax(rows)),
             remove=stale.remove if stale else None,
         )
+
+
+def _both(first: Check, then: Check) -> Check:
+    async def both(connection: AsyncConnection) -> Sequence[str]:
+        return [*(await first(connection) or ()), *(await then(connection) or ())]
+
+    return both
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:

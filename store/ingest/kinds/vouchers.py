@@ -8,6 +8,10 @@ it takes the voucher's date, customer and invoice number, and the voucher's own 
 total, is dropped, so that nothing counts twice. The items must add up to that total; else
 the voucher's line is a bad line (so a flat file's line that lacks a date by mistake is not
 taken in silently).
+
+A Day Book's detailed voucher lists the ledgers it credits as its items: the sales ledger's
+line is the sale before tax, and its tax ledgers' lines (`Output CGST @9%`, `Round Off`) are
+no sale: they are not kept, but count towards the voucher's total.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ class Voucher:
     returned: bool = False
     items: int = 0
     items_total: Decimal = Decimal(0)
+    # The tax ledgers' lines under it (not kept), and their total.
+    taxes: Decimal = Decimal(0)
     last_item_line: int = 0
 
     def add_item(self, line: int, amount: Decimal) -> None:
@@ -41,9 +47,13 @@ class Voucher:
         self.items_total += amount
         self.last_item_line = line
 
+    def add_tax(self, line: int, amount: Decimal) -> None:
+        self.taxes += amount
+        self.last_item_line = line
+
     def problem(self) -> RowProblem | None:
         """Why the voucher's items do not stand for it, if they do not."""
-        if not self.items or self.items_total == self.total:
+        if not self.items or self.items_total + self.taxes == self.total:
             return None
         lines = (
             f"line {self.line + 1}"
@@ -54,6 +64,6 @@ class Voucher:
         return RowProblem(
             self.line,
             f"{named} totals {self.total} but the {lines} under it, read as its items "
-            f"(they have no date), add up to {self.items_total}: a line without a date is "
-            f"an item of the voucher above it",
+            f"(they have no date), add up to {self.items_total + self.taxes}: a line "
+            f"without a date is an item of the voucher above it",
         )

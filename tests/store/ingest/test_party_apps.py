@@ -12,7 +12,7 @@ import httpx
 from alembic import command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, delete, text
+from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.party_names import party_key
@@ -177,6 +177,20 @@ def _migrate(connection: Connection, revision: str, *, down: bool = False) -> No
         command.upgrade(config, revision)
 
 
+# Columns added by revisions after 0014, which a database at revision 0013 does not have.
+_LATER_COLUMNS = {"sale_line": ("includes_tax",)}
+
+
+async def _rows_at_0013(engine: AsyncEngine, name: str) -> list[tuple[Any, ...]]:
+    """The rows of a table in the columns it has at revision 0013, sorted."""
+    table = METADATA.tables[name]
+    later = _LATER_COLUMNS.get(name, ())
+    columns = [column for column in table.columns if column.name not in later]
+    async with engine.connect() as connection:
+        result = await connection.execute(select(*columns))
+        return sorted(tuple(row) for row in result)
+
+
 async def test_a_database_of_the_previous_revision_upgrades_without_a_change_of_id(
     engine: AsyncEngine,
 ) -> None:
@@ -191,16 +205,18 @@ async def test_a_database_of_the_previous_revision_upgrades_without_a_change_of_
         async with engine.connect() as connection:
             columns = await connection.execute(text("SELECT * FROM party_account"))
             assert list(columns.keys()) == ["account_id"]  # as revision 0013 made it
-        before = {name: await rows_of(engine, name) for name in tables}
+        before = {name: await _rows_at_0013(engine, name) for name in tables}
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate, "head")
-    assert {name: await rows_of(engine, name) for name in tables} == before
+    assert {name: await _rows_at_0013(engine, name) for name in tables} == before
     assert await _party_rows(engine) == [("south", party, party) for party in sorted(DAYBOOK_LINES)]
 
     again = await ingest_file(engine, kind=SALES, path=DAYBOOK, app="south")
     assert again.created["accounts"] == []
-    assert again.what_was_written() == "nothing written, 7 sale lines unchanged"
+    # Nothing changes. (Lines stored before revision 0015 count as before tax, so this Day
+    # Book's gross amounts leave them as stored rather than rewrite them unchanged.)
+    assert {name: await _rows_at_0013(engine, name) for name in tables} == before
     other = await ingest_file(engine, kind=SALES, path=DAYBOOK, app="north")
     assert other.created["accounts"] == list(SECOND)
     assert await _lines_per_account(engine) == DAYBOOK_LINES | SECOND

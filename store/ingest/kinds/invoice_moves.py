@@ -1,0 +1,175 @@
+"""A corrected invoice date moves the invoice: a sales or ledger load that gives a stored
+invoice of a customer another date within the same numbering period re-dates the stored
+lines, in the load's transaction, instead of storing the invoice a second time.
+
+A line is known by its customer, date, invoice number and place, so without this an invoice
+whose voucher date was corrected (Tally's Day Book re-exported after `2-May-25` became
+`3-May-25`) would be stored at both dates, its revenue and its debt counted twice. Voucher
+numbers are the invoice's identity only within their numbering period: Tally's restart each
+financial year (April to March), so the same number in another financial year is another
+invoice; QuickBooks' never restart, so any date is the same invoice. An unknown source is
+taken as restarting with the financial year, the narrower rule (two invoices are never
+merged across years).
+
+Only invoices move (a positive sale, a ledger entry of kind invoice): a return or a payment
+number may be shared by voucher types numbered apart (Tally's Receipt 1 and Credit Note 1),
+which the stored lines do not tell apart. A number the file itself gives two dates in one
+period is ambiguous and moves nothing. The day-and-month swap of a stored date is refused
+before this runs (`store.ingest.kinds.invoice_dates`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import and_, delete, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.counts import counted
+from analytics.export_date_order import is_quickbooks_report
+from store.ingest.keyed_rows import rows_with_keys
+from store.tables import METADATA
+
+# Re-dated invoices named in the load's line; the rest are counted.
+_SHOWN = 3
+
+# The numbering period of a date: the year its financial year starts in, or None when the
+# source's numbers never restart.
+Period = Callable[[dt.date], int | None]
+
+
+def financial_year(day: dt.date) -> int | None:
+    """Tally's numbering period: the financial year, April to March, by its first year."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def never_restarts(_day: dt.date) -> int | None:
+    return None
+
+
+def numbering_period(title: Sequence[Sequence[str]]) -> Period:
+    """The numbering period of an export's invoices: none for a QuickBooks report (its
+    numbers run on), else the financial year."""
+    return never_restarts if is_quickbooks_report(title) else financial_year
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceTable:
+    """Where a kind stores invoices: its table, date and number columns, and the condition
+    of a stored row being an invoice (the ledger's kind column) if the rows say it."""
+
+    name: str
+    date: str
+    number: str
+    kind: tuple[str, str] | None = None
+
+
+SALE_LINES = InvoiceTable("sale_line", "sale_date", "invoice")
+LEDGER_INVOICES = InvoiceTable("ledger_entry", "entry_date", "reference", ("kind", "invoice"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Move:
+    account: str
+    invoice: str
+    stored: dt.date
+    new: dt.date
+
+
+class InvoiceMoves:
+    """The re-dating of a load's invoices, given the file's invoices as (account, date,
+    number, amount) after account moves: the amount's sign tells a sale from a return."""
+
+    def __init__(
+        self,
+        where: InvoiceTable,
+        lines: Iterable[tuple[str, dt.date, str, Decimal]],
+        period: Period,
+    ) -> None:
+        self._where = where
+        self._lines = lines
+        self._period = period
+
+    def _file_dates(self) -> dict[tuple[str, str, int | None], dt.date | None]:
+        """The date of each invoice of the file per period; None when it has several."""
+        totals: dict[tuple[str, dt.date, str], Decimal] = {}
+        for account, day, invoice, amount in self._lines:
+            if invoice:
+                key = (account, day, invoice)
+                totals[key] = totals.get(key, Decimal(0)) + amount
+        dates: dict[tuple[str, str, int | None], dt.date | None] = {}
+        for (account, day, invoice), total in totals.items():
+            if total <= 0:
+                continue
+            period = (account, invoice, self._period(day))
+            dates[period] = day if dates.get(period, day) == day else None
+        return dates
+
+    async def move(self, connection: AsyncConnection) -> Sequence[str]:
+        """Re-dates the stored invoices this file dates otherwise; the load's line on it."""
+        dates = self._file_dates()
+        if not dates:
+            return []
+        table = METADATA.tables[self._where.name]
+        account_id = table.c.account_id
+        date = table.c[self._where.date]
+        number = table.c[self._where.number]
+        kind = (
+            []
+            if self._where.kind is None
+            else [table.c[self._where.kind[0]] == self._where.kind[1]]
+        )
+        # Only the stored lines of the file's own invoices (customer and number) are read,
+        # batched as the invoice-date check reads them; their totals by date are summed here.
+        invoices = sorted({(account, invoice) for account, invoice, _period in dates})
+        kind_column = [] if self._where.kind is None else [table.c[self._where.kind[0]]]
+        rows = await rows_with_keys(
+            connection, (account_id, number), invoices, date, table.c.amount, *kind_column
+        )
+        stored: dict[tuple[str, str], dict[dt.date, Decimal]] = {}
+        for account, invoice, day, amount, *row_kind in rows:
+            if self._where.kind is not None and row_kind[0] != self._where.kind[1]:
+                continue
+            totals = stored.setdefault((account, invoice), {})
+            totals[day] = totals.get(day, Decimal(0)) + Decimal(amount)
+        moves: list[_Move] = []
+        for (account, invoice), days in stored.items():
+            for day, total in days.items():
+                new = dates.get((account, invoice, self._period(day)))
+                if new is not None and new != day and total > 0:
+                    moves.append(_Move(account, invoice, day, new))
+        # The dates each invoice has lines at, as the moves go.
+        filled = {
+            (account, invoice, day) for (account, invoice), days in stored.items() for day in days
+        }
+        for item in moves:
+            at = and_(
+                account_id == item.account, number == item.invoice, date == item.stored, *kind
+            )
+            if (item.account, item.invoice, item.new) in filled:
+                # Stored at both dates already (an earlier load stored it twice): the lines at
+                # the file's date are the invoice, the others its double.
+                await connection.execute(delete(table).where(at))
+            else:
+                await connection.execute(update(table).where(at).values({date.key: item.new}))
+                filled.add((item.account, item.invoice, item.new))
+        return (
+            [_note(sorted(moves, key=lambda m: (m.stored, m.invoice, m.account)))] if moves else []
+        )
+
+
+def _note(moves: list[_Move]) -> str:
+    shown = ", ".join(
+        f"{item.invoice} {item.stored.isoformat()} -> {item.new.isoformat()}"
+        for item in moves[:_SHOWN]
+    )
+    more = len(moves) - _SHOWN
+    return (
+        f"{counted(len(moves), 'invoice re-dated', 'invoices re-dated')}: {shown}"
+        + (f" and {more} more" if more > 0 else "")
+        + " (the same customer's invoice number in one numbering period is one invoice: "
+        "its stored lines now have this file's date)"
+    )

@@ -1,0 +1,94 @@
+"""Amounts with tax and before it: one invoice, one stored revenue, whichever Tally export
+came last.
+
+Tally's exports give one invoice different amounts: the Sales Register's `Sales Account`
+column and a detailed Day Book's sales-ledger line are the amount before tax (`104623.73`),
+a condensed Day Book's party line the gross, taxes included (`123456.00`). Taxes are not
+sales, so a sale line records whether its amount includes tax (`sale_line.includes_tax`),
+and a load never lets a gross amount replace a stored amount before tax of the same invoice
+(customer, date, number): those lines keep their stored amount, and the load says so. An
+amount before tax does replace a stored gross one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.counts import counted
+from store.ingest.keyed_rows import rows_with_keys
+from store.ingest.kinds.export_plan import Check
+from store.ingest.plan import Values
+from store.tables import METADATA
+
+# Invoices named in the load's line; the rest are counted.
+_SHOWN = 3
+
+_Invoice = tuple[str, dt.date, str]
+
+
+class TaxedAmounts:
+    """Which of a file's lines include tax, and which invoices keep their stored amount."""
+
+    def __init__(self, *, gross: bool) -> None:
+        # Whether the file's amounts include tax (a Day Book's party lines, a `Gross Total`).
+        self.gross = gross
+        # Vouchers read from their sales ledgers' lines, before tax, as the file keys them.
+        self._itemized: set[_Invoice] = set()
+        # Invoices (as written: accounts moved) whose stored amounts before tax stay; set in
+        # the load's transaction before the lines are written.
+        self.kept_stored: set[_Invoice] = set()
+
+    def before_tax(self, customer: str, day: dt.date, invoice: str) -> None:
+        self._itemized.add((customer, day, invoice))
+
+    def includes_tax(self, customer: str, day: dt.date, invoice: str) -> bool:
+        return self.gross and (customer, day, invoice) not in self._itemized
+
+    def keep_before_tax(self, rows: Iterable[Values]) -> Check:
+        """The check, run in the load's transaction, that keeps the stored amounts before
+        tax of the invoices whose rows (account, date, invoice, line, amount, includes tax)
+        include tax; its line for the load."""
+
+        async def check(connection: AsyncConnection) -> Sequence[str]:
+            gross: dict[_Invoice, Decimal] = {}
+            for row in rows:
+                if row[5] and row[2]:
+                    key = (row[0], row[1], row[2])
+                    gross[key] = gross.get(key, Decimal(0)) + row[4]
+            if not gross:
+                return []
+            sale_line = METADATA.tables["sale_line"].c
+            # Only the stored lines of the file's own gross invoices (customer, date and
+            # number) are read, batched as the invoice-date check reads its invoices.
+            found = await rows_with_keys(
+                connection,
+                (sale_line.account_id, sale_line.sale_date, sale_line.invoice),
+                sorted(gross),
+                sale_line.amount,
+                sale_line.includes_tax,
+            )
+            stored: dict[_Invoice, Decimal] = {}
+            for account, day, invoice, amount, includes_tax in found:
+                if not includes_tax:
+                    key = (account, day, invoice)
+                    stored[key] = stored.get(key, Decimal(0)) + Decimal(amount)
+            self.kept_stored = set(stored)
+            return [_note(stored, gross)] if stored else []
+
+        return check
+
+
+def _note(stored: dict[_Invoice, Decimal], gross: dict[_Invoice, Decimal]) -> str:
+    keys = sorted(stored, key=lambda key: (key[1], key[2], key[0]))
+    shown = ", ".join(f"{key[2]} {stored[key]} (not {gross[key]})" for key in keys[:_SHOWN])
+    more = len(keys) - _SHOWN
+    return (
+        f"Kept the amount before tax of {counted(len(keys), 'invoice', 'invoices')} stored "
+        f"from another export: {shown}"
+        + (f" and {more} more" if more > 0 else "")
+        + "; this file's amounts include tax, and taxes are not sales"
+    )
