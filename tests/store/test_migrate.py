@@ -269,11 +269,11 @@ async def _sale_lines(engine: AsyncEngine, *, with_tax: bool) -> list[tuple[Any,
 
 
 async def test_sale_lines_stored_before_includes_tax_are_before_tax(engine: AsyncEngine) -> None:
-    """Revision 0015 adds sale_line.includes_tax: lines stored before it keep every value and
+    """Revision 0016 adds sale_line.includes_tax: lines stored before it keep every value and
     are taken as before tax (false); the downgrade keeps them too."""
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_migrate_to, "0014", down=True)
+            await connection.run_sync(_migrate_to, "0015", down=True)
             await connection.execute(text("INSERT INTO app VALUES ('distrib')"))
             await connection.execute(
                 text(
@@ -296,7 +296,7 @@ async def test_sale_lines_stored_before_includes_tax_are_before_tax(engine: Asyn
             await connection.run_sync(_migrate_to, "head")
         assert await _sale_lines(engine, with_tax=True) == [(*row, False) for row in before]
         async with engine.begin() as connection:
-            await connection.run_sync(_migrate_to, "0014", down=True)
+            await connection.run_sync(_migrate_to, "0015", down=True)
         assert await _sale_lines(engine, with_tax=False) == before
     finally:
         async with engine.begin() as connection:
