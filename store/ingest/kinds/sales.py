@@ -194,8 +194,6 @@ class SalesValidator:
         self._invoice_amount = amount if amount and normalize(amount) in INVOICE_AMOUNTS else None
         status = columns.get("status")
         self._own_status = status is None or is_own_status(status)
-        self._formats.decide(columns.values())
-        self._currencies.decide()
         if columns.get("customer") == GROUP_HEADINGS:
             if not self._headings.decide():
                 taken = ", ".join(
@@ -209,6 +207,8 @@ class SalesValidator:
                 )
             self._headings.restart()
             self._by_headings = True
+        self._formats.decide(columns.values())
+        self._currencies.decide()
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
         if self._side.decide() == "voucher_type":
