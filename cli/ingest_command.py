@@ -1,5 +1,6 @@
 """`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]
-[--party NAME] [--dates day-first|month-first|guess]`: load one file, all or nothing."""
+[--party NAME] [--dates day-first|month-first|guess] [--currency CODE]`: load one file, all or
+nothing."""
 
 from __future__ import annotations
 
