@@ -8,11 +8,12 @@ in another currency is converted with its line's rate before it is kept, never s
 is; a line in another currency without a usable rate (empty, not a number, zero or
 negative) is a bad line.
 
-The base currency is `--currency` when given; else the most common currency of the lines
-whose rate is 1; else, when every line is in one currency, that one (there is nothing to
-convert); else the file is refused in one line asking for `--currency`. The store keeps no
-currency per app, so nothing else can say it. Converted amounts are rounded half to even to
-the cent, as Zoho computes its base-currency figures.
+The base currency is `--currency` when given (unless the file's lines at rate 1 are in
+another: its rates convert to that one, and the load is refused); else the most common
+currency of the lines whose rate is 1; else, when every line is in one currency, that one
+(there is nothing to convert); else the file is refused in one line asking for `--currency`.
+The store keeps no currency per app, so nothing else can say it. Converted amounts are
+rounded half to even to the cent.
 """
 
 from __future__ import annotations
@@ -78,6 +79,14 @@ class Currencies:
 
     def decide(self) -> None:
         """Settles the base currency once every line was observed."""
+        if self._given is not None and self._at_one and self._given not in self._at_one:
+            # The rates convert to the currency whose own lines are at 1, not to --currency.
+            at_one = ", ".join(self._at_one)
+            raise FileRejected(
+                f"--currency {self._given} contradicts the file: its lines at exchange rate 1 "
+                f"are in {at_one}, so its rates convert to that; give --currency {at_one} or "
+                f"leave it out"
+            )
         if self._given is not None or not self._lines:
             return
         ranked = self._at_one.most_common(2)

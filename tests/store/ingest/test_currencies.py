@@ -108,3 +108,19 @@ async def test_currency_option_is_checked(engine: AsyncEngine, tmp_path: Path) -
         await ingest_file(engine, kind=IngestKind.SALES, path=path, currency="rupees!")
     with pytest.raises(FileRejected, match="--currency gives the base currency of a sales"):
         await ingest_file(engine, kind=IngestKind.LEDGER, path=path, currency="INR")
+
+
+async def test_a_base_currency_the_rates_do_not_convert_to_is_refused(
+    engine: AsyncEngine,
+) -> None:
+    """Zoho's rates convert to the organisation's base currency, whose own invoices are at
+    rate 1: another --currency would convert rupees x 1 into 'dollars'."""
+    path = FIXTURES / "zoho_usd.csv"
+    with pytest.raises(FileRejected) as caught:
+        await ingest_file(engine, kind=IngestKind.SALES, path=path, currency="USD")
+    assert str(caught.value) == (
+        f"{path}: --currency USD contradicts the file: its lines at exchange rate 1 are in "
+        "INR, so its rates convert to that; give --currency INR or leave it out"
+    )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path, currency="INR")
+    assert any("base currency INR: --currency" in note for note in report.notes)
