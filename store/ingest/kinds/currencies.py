@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from functools import lru_cache
 
 from analytics.counts import counted
 from analytics.export_amounts import Amount
@@ -46,6 +47,7 @@ def given_currency(text: str | None) -> str | None:
     return code
 
 
+@lru_cache(maxsize=4096)
 def _rate_is_one(text: str | None) -> bool:
     """Whether a rate reads 1 whatever the file's decimal mark (`1`, `1.00`, `1,000000`)."""
     if text is None:
@@ -67,6 +69,9 @@ class Currencies:
         # The invoices (else lines) converted, by currency.
         self._converted: dict[str, set[tuple[str, str, int]]] = {}
         self._how = "--currency"
+        # Whether some line is in another currency than the base one (settled by `decide`):
+        # a file in one currency costs its lines no lookup.
+        self.converts = False
 
     def observe(self, row: Row) -> None:
         code = row.get("currency")
@@ -79,6 +84,10 @@ class Currencies:
 
     def decide(self) -> None:
         """Settles the base currency once every line was observed."""
+        self._decide_base()
+        self.converts = self.base is not None and any(code != self.base for code in self._lines)
+
+    def _decide_base(self) -> None:
         if self._given is not None and self._at_one and self._given not in self._at_one:
             # The rates convert to the currency whose own lines are at 1, not to --currency.
             at_one = ", ".join(self._at_one)

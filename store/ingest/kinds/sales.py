@@ -186,7 +186,8 @@ class SalesValidator:
         if "customer" not in row:
             # No customer column: its group headings may name the customers.
             self._headings.customer(row)
-        self._currencies.observe(row)
+        if "currency" in row:
+            self._currencies.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
         amount = columns.get("amount")
@@ -242,7 +243,8 @@ class SalesValidator:
         quantity = formats.amount(row, "quantity", reasons)
         cost = formats.amount(row, "cost", reasons)
         profit = formats.amount(row, "profit", reasons)
-        rate = self._currencies.rate_of(line, row, formats, reasons)
+        currencies = self._currencies
+        rate = currencies.rate_of(line, row, formats, reasons) if currencies.converts else None
         if reasons or amount is None:
             return reasons
         if rate is not None:
@@ -368,7 +370,8 @@ class SalesValidator:
         quantity = formats.amount(row, "quantity", reasons)
         cost = formats.amount(row, "cost", reasons)
         profit = formats.amount(row, "profit", reasons)
-        rate = self._currencies.rate_of(line, row, formats, reasons)
+        currencies = self._currencies
+        rate = currencies.rate_of(line, row, formats, reasons) if currencies.converts else None
         if reasons or customer is None or day is None or amount is None:
             return reasons
         if rate is not None:
