@@ -439,11 +439,29 @@ DUE_DATE = _role(
     *("fälligkeit", "fällig am", "fälligkeitsdatum", "faelligkeit", "échéance", "echeance"),
     *("date d'échéance", "date d'echeance", "fecha de vencimiento", "vencimiento"),
 )
+# A line's currency and its rate to the base currency (Zoho Books' `Currency Code` and
+# `Exchange Rate`: amount x rate is the amount in the base currency). Whole names only: a
+# `Rate` is an item's price, and `Amount (Currency)` an amount.
+CURRENCY = _role(
+    "currency",
+    "the currency of the line's amounts: another than the base currency is converted with "
+    "the exchange rate",
+    *("currency code", "currency", "currency iso code", "currency iso", "curr", "ccy"),
+    *("währung", "währungscode", "devise", "code devise", "moneda", "divisa"),
+    exact_only=True,
+)
+EXCHANGE_RATE = _role(
+    "exchange_rate",
+    "the rate of the line's currency in the base currency (amount x rate)",
+    *("exchange rate", "exch rate", "fx rate", "conversion rate", "currency rate"),
+    *("rate of exchange", "wechselkurs", "umrechnungskurs", "taux de change", "tipo de cambio"),
+    exact_only=True,
+)
 
 SALES_ROLES = RoleSet(
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, SALES_AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
-        *(COST, PROFIT, VOUCHER_TYPE, INVOICE_STATUS),
+        *(COST, PROFIT, VOUCHER_TYPE, INVOICE_STATUS, CURRENCY, EXCHANGE_RATE),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )

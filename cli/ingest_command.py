@@ -1,5 +1,6 @@
 """`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]
-[--party NAME] [--dates day-first|month-first|guess]`: load one file, all or nothing."""
+[--party NAME] [--dates day-first|month-first|guess] [--currency CODE]`: load one file, all or
+nothing."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def _ingest(
     accounts: Path | None,
     party: str | None,
     dates: DatesOption | None,
+    currency: str | None,
     console: Console,
 ) -> IngestReport:
     """Load on the settings' database: it is named first, created when missing, and a
@@ -53,6 +55,7 @@ def _ingest(
                 accounts=accounts,
                 party=party,
                 dates=dates,
+                currency=currency,
             )
 
     return run_on_database(settings, job)
@@ -160,13 +163,26 @@ def ingest(
             )
         ),
     ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CODE",
+            help=(
+                "Sales files: the base currency (ISO code) that amounts in other currencies "
+                "convert to at their line's exchange rate; without it, the currency of the "
+                "lines at rate 1."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Load one file: every row or, if any row is bad, none (each bad row is listed)."""
     # Only the progress bar goes through Rich; results are plain lines, never wrapped.
     progress_console = Console(stderr=True)
     try:
         columns = _column_overrides(column)
-        report = _ingest(kind, file, app, columns, accounts, party, dates, progress_console)
+        report = _ingest(
+            kind, file, app, columns, accounts, party, dates, currency, progress_console
+        )
     except IngestRejected as exc:
         # One write for all bad rows: a file may have a million of them.
         typer.echo("".join(f"{problem}\n" for problem in exc.problems), err=True, nl=False)

@@ -53,6 +53,7 @@ async def ingest_file(
     accounts: Path | None = None,
     party: str | None = None,
     dates: DatesOption | None = None,
+    currency: str | None = None,
 ) -> IngestReport:
     """Load one file of `kind`: every row or none.
 
@@ -66,8 +67,13 @@ async def ingest_file(
     is a file mapping parties to account ids (`store.ingest.account_mapping`). A ledger of one
     customer takes its party from its title, or from `party`. `dates` gives the order of day
     and month of a sales or ledger export and keeps it for the app
-    (`store.ingest.date_setting`).
+    (`store.ingest.date_setting`). `currency` is the base currency a sales export's amounts
+    in other currencies convert to (`store.ingest.kinds.currencies`).
     """
+    if currency is not None and kind is not IngestKind.SALES:
+        raise FileRejected(
+            f"--currency gives the base currency of a sales file's amounts, not of {kind} files"
+        )
     if dates is not None and LOADERS[kind].guess_columns is None:
         raise FileRejected(
             f"--dates gives the order of day and month of sales and ledger files; {kind} files "
@@ -85,6 +91,7 @@ async def ingest_file(
         accounts=None if accounts is None else read_account_mapping(accounts),
         party=party,
         dates=dates,
+        currency=currency,
     )
     try:
         return await _ingest(engine, kind=kind, path=path, options=options, progress=progress)

@@ -26,6 +26,9 @@ SIDE_CANDIDATE = "_side_candidate"
 # Detail` writes there a customer's name over its lines, `Total for NAME` under them, and
 # notes, none of which is an entry (see `store.ingest.kinds.export_plan.row_label`).
 ROW_LABEL = "_row_label"
+# What the customer is taken from in a file whose customers are group headings in that
+# unnamed first column (`store.ingest.kinds.group_headings`), shown as the customer's column.
+GROUP_HEADINGS = "(group headings)"
 # Bare numbers are never taken for dates in a header candidate (a `2024` in a title is not).
 _BARE_NUMBER = re.compile(r"[0-9]{1,7}")
 
@@ -50,9 +53,18 @@ def _describe_group(group: Sequence[str]) -> str:
 class GuessingMatcher(ColumnMatcher):
     """A ColumnMatcher whose fields are roles guessed from the vocabulary of exports."""
 
-    def __init__(self, role_set: RoleSet, overrides: Mapping[str, str | None]) -> None:
+    def __init__(
+        self,
+        role_set: RoleSet,
+        overrides: Mapping[str, str | None],
+        *,
+        group_headings: bool = False,
+    ) -> None:
         super().__init__(ColumnSpec(required=(), optional=role_set.names))
         self.role_set = role_set
+        # Whether customers may come from group headings in an unnamed first column when no
+        # column names them (sales: QuickBooks' Sales by Customer Detail); the rows decide.
+        self._group_headings = group_headings
         try:
             for role in overrides:
                 role_set.role(role)
@@ -98,13 +110,22 @@ class GuessingMatcher(ColumnMatcher):
         self.ignored = [
             column for index, column in enumerate(columns) if index not in used and column
         ]
+        row_label = bool(columns) and not columns[0] and 0 not in used
+        if (
+            row_label
+            and self._group_headings
+            and "customer" not in self.overrides
+            and self.role_set.missing(self.mapping) == [("customer",)]
+        ):
+            # Only a candidate: the validator checks the rows are laid out so, else refuses.
+            self.mapping = {"customer": GROUP_HEADINGS, **self.mapping}
         self.check_required()
         if candidate is not None:
             pairs.append((SIDE_CANDIDATE, candidate))
         continued = self._particulars_continued(columns, assigned, candidate)
         if continued is not None:
             pairs.append((PARTICULARS_CONTINUED, continued))
-        if columns and not columns[0] and 0 not in used:
+        if row_label:
             pairs.append((ROW_LABEL, 0))
         return pairs
 

@@ -350,3 +350,49 @@ def test_dates_give_the_order_and_keep_it_for_the_app(database: Path, tmp_path: 
     assert bad.exit_code == 2
     assert "sideways" in bad.output
     assert "day-first" in bad.output
+
+
+def test_a_file_in_several_currencies_asks_for_the_base_one(database: Path, tmp_path: Path) -> None:
+    """Zoho's invoices in USD and EUR, none at rate 1: one line asking for --currency, then
+    --currency INR converts them and says so."""
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "Invoice Date,Invoice Number,Customer Name,Currency Code,Exchange Rate,Item Total\n"
+        "2025-04-04,INV-2,Globex,USD,83.25,100.00\n"
+        "2025-04-05,INV-3,Initech,EUR,90.5,10.00\n",
+        encoding="utf-8",
+    )
+
+    refused = run(database, "sales", str(path))
+
+    assert refused.exit_code == 1
+    assert problems(refused) == [
+        f"{path}: the amounts are in several currencies, USD (1 line), EUR (1 line), and no "
+        "exchange rate of 1 shows which is the base currency the others convert to: give it "
+        "with --currency CODE"
+    ]
+
+    result = run(database, "sales", str(path), "--currency", "INR")
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "1 invoice in EUR, 1 invoice in USD converted to INR at their exchange rates"
+        in result.stdout
+    )
+    assert rows(database, "select account_id, amount from sale_line order by account_id") == [
+        ("Globex", "8325.00"),
+        ("Initech", "905.00"),
+    ]
+
+
+def test_quickbooks_online_sales_by_customer_detail_is_loaded(
+    database: Path, tmp_path: Path
+) -> None:
+    path = Path(__file__).parents[1] / "store/ingest/tally/qbo_sales_by_customer_detail.csv"
+
+    result = run(database, "sales", str(path), "--app", "qb")
+
+    assert result.exit_code == 0, result.output
+    assert "customer <- (group headings)" in result.stdout
+    assert "Customers read from group headings: 4 customers" in result.stdout
+    assert rows(database, "select count(*) from sale_line") == [(6,)]

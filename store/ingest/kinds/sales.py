@@ -48,9 +48,10 @@ from analytics.tax_ledgers import is_tax_ledger
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.date_setting import AppDates, app_dates
-from store.ingest.errors import RowProblem
-from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
+from store.ingest.errors import FileRejected, RowProblem
+from store.ingest.guessing import GROUP_HEADINGS, SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
+from store.ingest.kinds.currencies import Currencies, given_currency
 from store.ingest.kinds.export_party import ExportParty
 from store.ingest.kinds.export_plan import Check, SkippedLines, export_plan
 from store.ingest.kinds.exports import (
@@ -59,6 +60,7 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
+from store.ingest.kinds.group_headings import GroupHeadings
 from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import SALE_LINES, InvoiceMoves, numbering_period
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
@@ -151,6 +153,7 @@ class SalesValidator:
         party: ExportParty | None = None,
         dates: AppDates | None = None,
         title: Sequence[Sequence[str]] = (),
+        currency: str | None = None,
     ) -> None:
         self._customers = customers
         # A customer's ledger or a Day Book names contra ledgers (`Sales Account`, `Cash`) in
@@ -194,10 +197,21 @@ class SalesValidator:
         self._invoice_amount: str | None = None
         # Whether the status column is the invoice's own (`Status`), not an e-invoice's.
         self._own_status = True
+        # Customers named by group headings (QuickBooks' Sales by Customer Detail), when the
+        # file has no customer column: followed from the first row, used once `decide`d.
+        self._headings = GroupHeadings()
+        self._by_headings = False
+        # Amounts in another currency than the base one are converted at their line's rate.
+        self._currencies = Currencies(currency)
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
         self._side.observe(row)
+        if "customer" not in row:
+            # No customer column: its group headings may name the customers.
+            self._headings.customer(row)
+        if "currency" in row:
+            self._currencies.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
         amount = columns.get("amount")
@@ -209,7 +223,21 @@ class SalesValidator:
             self._taxed.gross = True
         status = columns.get("status")
         self._own_status = status is None or is_own_status(status)
+        if columns.get("customer") == GROUP_HEADINGS:
+            if not self._headings.decide():
+                taken = ", ".join(
+                    f"{role} <- {name!r}" for role, name in columns.items() if role != "customer"
+                )
+                raise FileRejected(
+                    "found no column for the customer, and the unnamed first column does not "
+                    "name customers over their lines (a name alone on its line, its lines under "
+                    f"it, then `Total for NAME`); columns taken: {taken}. Name the customer's "
+                    "column with --column customer=COLUMN"
+                )
+            self._headings.restart()
+            self._by_headings = True
         self._formats.decide(columns.values())
+        self._currencies.decide()
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
         if self._side.decide() == "voucher_type":
@@ -241,8 +269,15 @@ class SalesValidator:
         quantity = formats.amount(row, "quantity", reasons)
         cost = formats.amount(row, "cost", reasons)
         profit = formats.amount(row, "profit", reasons)
+        currencies = self._currencies
+        rate = currencies.rate_of(line, row, formats, reasons) if currencies.converts else None
         if reasons or amount is None:
             return reasons
+        if rate is not None:
+            amount = Currencies.converted(amount, rate)
+            cost = Currencies.converted(cost, rate)
+            profit = Currencies.converted(profit, rate)
+            assert amount is not None
         ledger = row.get("customer")
         if ledger is not None and is_tax_ledger(ledger):
             # A tax on the voucher: part of its total, never a sale (on the party's side, as
@@ -310,6 +345,10 @@ class SalesValidator:
         return value
 
     def check(self, line: int, row: Row) -> list[str]:
+        if self._by_headings:
+            heading = self._headings.customer(row)
+            if heading is not None:
+                row = {**row, "customer": heading}
         if self._not_entries.row_label(row):
             self._end_voucher()
             self._last_kept = 0
@@ -370,8 +409,15 @@ class SalesValidator:
         quantity = formats.amount(row, "quantity", reasons)
         cost = formats.amount(row, "cost", reasons)
         profit = formats.amount(row, "profit", reasons)
+        currencies = self._currencies
+        rate = currencies.rate_of(line, row, formats, reasons) if currencies.converts else None
         if reasons or customer is None or day is None or amount is None:
             return reasons
+        if rate is not None:
+            amount = Currencies.converted(amount, rate)
+            cost = Currencies.converted(cost, rate)
+            profit = Currencies.converted(profit, rate)
+            assert amount is not None
         account = self._customers.resolve(
             self._ids.setdefault(customer, customer), row.get("customer_name")
         )
@@ -431,6 +477,14 @@ class SalesValidator:
             numbering_period(self._title),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
+        notes.extend(self._currencies.notes())
+        if self._by_headings:
+            notes.append(
+                "Customers read from group headings: "
+                + counted(len(self._headings.customers), "customer", "customers")
+                + " named over their lines (the file has no customer column; `Total for NAME` "
+                "under each)"
+            )
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
         if self._side.key == "voucher_type":
@@ -508,11 +562,12 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Sales
         party=party,
         dates=await app_dates(connection, app=options.app or DEFAULT_APP, option=options.dates),
         title=options.title,
+        currency=given_currency(options.currency),
     )
 
 
 def _matcher(options: IngestOptions) -> GuessingMatcher:
-    return GuessingMatcher(SALES_ROLES, options.columns)
+    return GuessingMatcher(SALES_ROLES, options.columns, group_headings=True)
 
 
 LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher, reads_title=True)

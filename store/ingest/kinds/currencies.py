@@ -1,0 +1,162 @@
+"""Sales amounts in several currencies, converted to one: the base currency.
+
+Zoho Books exports each invoice in its own currency with its rate to the organisation's
+base currency (`Currency Code` USD, `Exchange Rate` 83.25: one dollar is 83.25 rupees, so
+the amount x the rate is the amount in the base currency, and the base currency's own
+invoices have a rate of 1). Sales of one app are summed (revenue, RFM, credit), so an amount
+in another currency is converted with its line's rate before it is kept, never stored as it
+is; a line in another currency without a usable rate (empty, not a number, zero or
+negative) is a bad line.
+
+The base currency is `--currency` when given (unless the file's lines at rate 1 are in
+another: its rates convert to that one, and the load is refused); else the most common
+currency of the lines whose rate is 1; else, when every line is in one currency, that one
+(there is nothing to convert); else the file is refused in one line asking for `--currency`.
+The store keeps no currency per app, so nothing else can say it. Converted amounts are
+rounded half to even to the cent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from functools import lru_cache
+
+from analytics.counts import counted
+from analytics.export_amounts import Amount
+from analytics.units import currency_code
+from store.ingest.errors import FileRejected
+from store.ingest.kinds.exports import FileFormats
+from store.ingest.reading import Row
+
+_CENT = Decimal("0.01")
+# Products of amounts and rates are exact before their one rounding to the cent.
+_EXACT = Context(prec=80, rounding=ROUND_HALF_EVEN)
+_ONE = Decimal(1)
+
+
+def given_currency(text: str | None) -> str | None:
+    """The ISO code `--currency` names (`INR`, `usd`, `euros`); a bad one refuses the load."""
+    if text is None:
+        return None
+    code = currency_code(text.strip())
+    if code is None:
+        raise FileRejected(
+            f"--currency {text!r} is not a currency: give its ISO 4217 code (INR, USD, EUR...)"
+        )
+    return code
+
+
+@lru_cache(maxsize=4096)
+def _rate_is_one(text: str | None) -> bool:
+    """Whether a rate reads 1 whatever the file's decimal mark (`1`, `1.00`, `1,000000`)."""
+    if text is None:
+        return False
+    try:
+        return Decimal(text.strip().replace(",", ".")) == _ONE
+    except InvalidOperation:
+        return False
+
+
+class Currencies:
+    """Observes the currencies of a file's lines, decides the base, converts each amount."""
+
+    def __init__(self, given: str | None) -> None:
+        self._given = given
+        self.base: str | None = given
+        self._lines: Counter[str] = Counter()
+        self._at_one: Counter[str] = Counter()
+        # The invoices (else lines) converted, by currency.
+        self._converted: dict[str, set[tuple[str, str, int]]] = {}
+        self._how = "--currency"
+        # Whether some line is in another currency than the base one (settled by `decide`):
+        # a file in one currency costs its lines no lookup.
+        self.converts = False
+
+    def observe(self, row: Row) -> None:
+        code = row.get("currency")
+        if code is None:
+            return
+        code = code.upper()
+        self._lines[code] += 1
+        if _rate_is_one(row.get("exchange_rate")):
+            self._at_one[code] += 1
+
+    def decide(self) -> None:
+        """Settles the base currency once every line was observed."""
+        self._decide_base()
+        self.converts = self.base is not None and any(code != self.base for code in self._lines)
+
+    def _decide_base(self) -> None:
+        if self._given is not None and self._at_one and self._given not in self._at_one:
+            # The rates convert to the currency whose own lines are at 1, not to --currency.
+            at_one = ", ".join(self._at_one)
+            raise FileRejected(
+                f"--currency {self._given} contradicts the file: its lines at exchange rate 1 "
+                f"are in {at_one}, so its rates convert to that; give --currency {at_one} or "
+                f"leave it out"
+            )
+        if self._given is not None or not self._lines:
+            return
+        ranked = self._at_one.most_common(2)
+        if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            self.base = ranked[0][0]
+            self._how = "the currency of the lines at exchange rate 1"
+            return
+        if len(self._lines) == 1:
+            self.base = next(iter(self._lines))
+            self._how = "the one currency of the file"
+            return
+        seen = ", ".join(
+            f"{code} ({counted(lines, 'line', 'lines')})" for code, lines in self._lines.items()
+        )
+        raise FileRejected(
+            f"the amounts are in several currencies, {seen}, and no exchange rate of 1 shows "
+            f"which is the base currency the others convert to: give it with --currency CODE"
+        )
+
+    def rate_of(
+        self, line: int, row: Row, formats: FileFormats, reasons: list[str]
+    ) -> Decimal | None:
+        """The rate that converts the line's amounts to the base currency; None when they are
+        in it already, or when the line has no usable rate (then with a reason)."""
+        code = row.get("currency")
+        if code is None or self.base is None or code.upper() == self.base:
+            return None
+        code = code.upper()
+        text = row.get("exchange_rate")
+        problems: list[str] = []
+        rate = None if text is None else formats.amount(row, "exchange_rate", problems)
+        if rate is None or problems or rate.side is not None or rate.value <= 0:
+            written = "no exchange rate" if text is None else f"exchange rate {text!r}"
+            reasons.append(
+                f"amount in {code} with {written}: converting it to {self.base} needs a rate "
+                f"above 0 (amount x rate), and it is never stored unconverted"
+            )
+            return None
+        invoice = row.get("invoice")
+        key = (row.get("customer") or "", invoice or "", 0 if invoice else line)
+        self._converted.setdefault(code, set()).add(key)
+        return rate.value
+
+    @staticmethod
+    def converted(amount: Amount | None, rate: Decimal | None) -> Amount | None:
+        """`amount` times `rate`, rounded half to even to the cent (as it is when None)."""
+        if amount is None or rate is None:
+            return amount
+        value = _EXACT.multiply(amount.value, rate).quantize(_CENT, context=_EXACT)
+        return Amount(value, amount.side)
+
+    def notes(self) -> list[str]:
+        if not self._converted:
+            return []
+        converted = ", ".join(
+            f"{counted(len(keys), 'invoice', 'invoices')} in {code}"
+            for code, keys in sorted(self._converted.items())
+        )
+        many = sum(len(keys) for keys in self._converted.values()) > 1
+        rates = "their exchange rates" if many else "its exchange rate"
+        return [
+            f"{converted} converted to {self.base} at {rates} (amount x rate; base currency "
+            f"{self.base}: {self._how})"
+        ]

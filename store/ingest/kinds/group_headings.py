@@ -1,0 +1,95 @@
+"""Customers named by group headings, not by a column: QuickBooks' `Sales by Customer Detail`.
+
+In QuickBooks Online's default layout (and QuickBooks Desktop's without its `Name` column)
+the report has no customer column: the unnamed first column holds a customer's name alone on
+its line, that customer's transaction lines under it (the first cell empty), then `Total for
+NAME` (with the group's figures), and at the end `TOTAL` and footnotes. A sub-customer's
+heading sits under its parent's, closed by its own `Total for`: its lines are the
+sub-customer's, named `Parent:Child` as QuickBooks writes a sub-customer's full name (two jobs
+of one name under two customers stay two customers).
+
+The headings give the customer only when the file really is laid out so, checked over the
+whole file before any line is read (`observe`, then `decide`): at least one heading with lines
+under it closed by its `Total for`, no line outside every heading, and no heading with lines
+left open. A heading with no lines under it (a footnote after `TOTAL`) is a note.
+"""
+
+from __future__ import annotations
+
+from analytics.export_columns import words
+from store.ingest.guessing import ROW_LABEL
+from store.ingest.reading import BELOW_RULE, Row
+
+_TOTAL_FOR = ("total", "for")
+
+
+class _Group:
+    __slots__ = ("lines", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lines = 0
+
+
+class GroupHeadings:
+    """Follows a file's group headings line by line and names each line's customer."""
+
+    def __init__(self) -> None:
+        self.restart()
+
+    def restart(self) -> None:
+        """Starts a pass over the file: `observe`'s, then the check's once `decide` said yes."""
+        self._open: list[_Group] = []
+        # Groups with lines closed by their `Total for`, lines under no heading, groups with
+        # lines never closed (or closed by another name's total).
+        self.closed = 0
+        self._orphans = 0
+        self._unclosed = 0
+        self.customers: set[str] = set()
+
+    def customer(self, row: Row) -> str | None:
+        """The customer of a transaction line (its innermost open heading's, as a path);
+        None for a heading, a total or a note line, whose state it follows."""
+        label = row.get(ROW_LABEL)
+        if label is None:
+            if not self._open:
+                self._orphans += 1
+                return None
+            self._open[-1].lines += 1
+            name = ":".join(group.name for group in self._open)
+            self.customers.add(name)
+            return name
+        said = words(label)
+        if said[:1] == ("total",):
+            self._close(label, said)
+            return None
+        if all(value is None for key, value in row.items() if key not in (ROW_LABEL, BELOW_RULE)):
+            self._open.append(_Group(label))
+        return None
+
+    def _close(self, label: str, said: tuple[str, ...]) -> None:
+        if said[:2] != _TOTAL_FOR:
+            # The grand `TOTAL`: every group ends.
+            self._end(self._open)
+            self._open = []
+            return
+        parts = label.split(None, 2)
+        name = parts[2].strip().casefold() if len(parts) > 2 else ""
+        for depth in range(len(self._open) - 1, -1, -1):
+            if self._open[depth].name.strip().casefold() == name:
+                closing = self._open[depth]
+                self._end(self._open[depth + 1 :])
+                self.closed += closing.lines > 0
+                del self._open[depth:]
+                return
+        self._unclosed += 1
+
+    def _end(self, groups: list[_Group]) -> None:
+        """Groups that end without their own `Total for`: with lines, the layout is not
+        QuickBooks'; without, they were notes."""
+        self._unclosed += sum(group.lines > 0 for group in groups)
+
+    def decide(self) -> bool:
+        """Whether the file observed is laid out in customer groups."""
+        self._end(self._open)
+        return self.closed > 0 and not self._orphans and not self._unclosed
