@@ -1,0 +1,69 @@
+"""An invoice withdrawn after it was loaded (voided or cancelled in the books, and exported so
+by the next export of the same period) stops counting as a sale: the load that says so removes
+the line an earlier load stored for it, and its notes say how many (review h1, finding 1)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.ingest import IngestKind, ingest_file
+from tests.store.sales_support import rows_of
+
+D = Decimal
+FIXTURES = Path(__file__).parent / "tally"
+ZOHO_WITH_VOID = FIXTURES / "zoho_with_void.csv"
+PIONEER = "460000000010003"
+
+
+async def _invoices(engine: AsyncEngine) -> dict[str, Decimal]:
+    return {row[2]: row[4] for row in await rows_of(engine, "sale_line")}
+
+
+async def test_an_invoice_voided_after_its_load_stops_counting(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Zoho's INV-000005 was Sent (99,000.00 before tax) when first exported, then voided:
+    the next export of the quarter says Void, and Pioneer Mart's revenue is its one real
+    invoice again."""
+    sent = tmp_path / "zoho_sent.csv"
+    sent.write_text(ZOHO_WITH_VOID.read_text().replace(",Void,", ",Sent,"), encoding="utf-8")
+    await ingest_file(engine, kind=IngestKind.SALES, path=sent, app="zoho")
+    assert (await _invoices(engine))["INV-000005"] == D("99000.00")
+
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=ZOHO_WITH_VOID, app="zoho")
+
+    assert "INV-000005" not in await _invoices(engine)
+    revenue = {row[0]: row[3] for row in await rows_of(engine, "quarter_segment")}
+    assert revenue[PIONEER] == D("15000.00")
+    assert any("1 line of an invoice loaded before" in note for note in report.notes), (
+        report.notes
+    )
+
+
+async def test_a_tally_voucher_cancelled_after_its_load_stops_counting(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Tally's Day Book writes a cancelled voucher's number with `(cancelled)` for its party:
+    the sale an earlier Day Book stored under that number and date goes."""
+    header = (
+        "Sharma Trading Co.\nDay Book\n1-Apr-2024 to 30-Apr-2024\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+    )
+    first = tmp_path / "daybook_first.csv"
+    first.write_text(
+        header + '1-Apr-2024,Gupta Traders,Sales,ST/24-25/101,"1,23,456.00",\n'
+        '2-Apr-2024,Mehta & Sons,Sales,ST/24-25/102,"45,000.00",\n',
+        encoding="utf-8",
+    )
+    again = tmp_path / "daybook_again.csv"
+    again.write_text(
+        header + '1-Apr-2024,Gupta Traders,Sales,ST/24-25/101,"1,23,456.00",\n'
+        "2-Apr-2024,(cancelled),Sales,ST/24-25/102,,\n",
+        encoding="utf-8",
+    )
+    await ingest_file(engine, kind=IngestKind.SALES, path=first, app="sharma")
+    await ingest_file(engine, kind=IngestKind.SALES, path=again, app="sharma")
+    assert await _invoices(engine) == {"ST/24-25/101": D("123456.00")}
