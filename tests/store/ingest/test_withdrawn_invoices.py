@@ -38,9 +38,7 @@ async def test_an_invoice_voided_after_its_load_stops_counting(
     assert "INV-000005" not in await _invoices(engine)
     revenue = {row[0]: row[3] for row in await rows_of(engine, "quarter_segment")}
     assert revenue[PIONEER] == D("15000.00")
-    assert any("1 line of an invoice loaded before" in note for note in report.notes), (
-        report.notes
-    )
+    assert any("1 line of an invoice loaded before" in note for note in report.notes), report.notes
 
 
 async def test_a_tally_voucher_cancelled_after_its_load_stops_counting(
