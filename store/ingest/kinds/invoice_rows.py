@@ -6,6 +6,11 @@ file has it (`analytics.export_columns`); when the amount comes from a column of
 invoice (`analytics.export_columns.INVOICE_AMOUNTS`) and every invoice's rows repeat one
 amount, each invoice is one sale, counted once, its quantity the sum of the rows'. One invoice
 whose rows differ says the column is each line's: then no row is merged.
+
+A cost or profit column of merged invoices is judged the same way, once for the file: one
+merged invoice whose rows' costs differ says the column is each item's, and every merged
+invoice's costs are summed (two items of the same cost are two costs); a column that every
+merged invoice repeats is the invoice's, counted once.
 """
 
 from __future__ import annotations
