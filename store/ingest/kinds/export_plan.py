@@ -81,7 +81,8 @@ class SkippedLines:
         return False
 
 
-Check = Callable[[AsyncConnection], Awaitable[None]]
+# May refuse the load (raising), or do work that the report's lines (returned) tell.
+Check = Callable[[AsyncConnection], Awaitable[Sequence[str]]]
 Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]
 
 
@@ -97,7 +98,8 @@ def export_plan(
 ) -> WritePlan:
     """The plan of an export's load: the accounts its parties need, the order of dates given
     for the app (`--dates`), then `entries`. `check` runs in the transaction once the
-    parties' accounts are settled, before anything is written, and may refuse the load."""
+    parties' accounts are settled, before anything is written, and may refuse the load (or
+    return lines for the report)."""
     keep_dates = None if dates is None else dates.write()
     return WritePlan(
         writes=[*parties.writes(), *([keep_dates] if keep_dates else []), entries],
@@ -115,7 +117,7 @@ def _then(before: Before | None, check: Check | None) -> Before | None:
 
     async def both(connection: AsyncConnection, progress: IngestProgress) -> Sequence[str]:
         notes = [] if before is None else list(await before(connection, progress))
-        await check(connection)
+        notes.extend(await check(connection))
         return notes
 
     return both

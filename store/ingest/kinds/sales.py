@@ -52,6 +52,7 @@ from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.vouchers import Voucher
+from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
@@ -160,6 +161,8 @@ class SalesValidator:
         self._problems: list[RowProblem] = []
         # Lines of invoices never issued or withdrawn (Void, Draft), by status.
         self._not_issued: dict[str, int] = {}
+        # Those lines' and cancelled vouchers' invoices: an earlier load's line of one goes.
+        self._withdrawn = WithdrawnInvoices()
         self._items = 0
         self._vouchers_with_items = 0
         # The amount column, when its name says it is before tax (`SubTotal`).
@@ -281,12 +284,14 @@ class SalesValidator:
         if self._not_entries.cancelled_voucher(row):
             self._end_voucher()
             self._last_kept = 0
+            self._withdraw(row)
             return []
         status = row.get("status")
         if status is not None and is_not_issued(status):
             self._end_voucher()
             self._last_kept = 0
             self._not_issued[status] = self._not_issued.get(status, 0) + 1
+            self._withdraw(row)
             return []
         if row.get("date") is None:
             voucher = self._voucher
@@ -343,6 +348,12 @@ class SalesValidator:
             self._last_returned,
         )
         return reasons
+
+    def _withdraw(self, row: Row) -> None:
+        """A line that is no sale: its invoice, if a date and number name it, is withdrawn
+        from what earlier loads stored (a date that does not read names nothing)."""
+        day = self._formats.date(row, "date", [], required=False)
+        self._withdrawn.add(day, row.get("invoice"))
 
     def finish(self) -> list[RowProblem]:
         self._end_voucher()
@@ -411,6 +422,19 @@ class SalesValidator:
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         notes.extend(self._not_entries.notes())
         invoices = InvoiceDates((kept[:3] for kept in self._kept), self._customers.moved())
+        withdrawn = self._withdrawn
+        if withdrawn:
+            # The app's segments change with the lines withdrawn, if any line is kept or not.
+            self._customers.include_app()
+        kept = self._kept
+        app = self._customers.app
+
+        async def check(connection: AsyncConnection) -> Sequence[str]:
+            await invoices.check(connection)
+            if not withdrawn:
+                return []
+            return await withdrawn.remove(connection, app=app, kept=(line[:3] for line in kept))
+
         return export_plan(
             self._customers,
             self._segment,
@@ -418,7 +442,7 @@ class SalesValidator:
             rows=len(self._kept),
             notes=notes,
             dates=self._dates,
-            check=invoices.check,
+            check=check,
         )
 
 
