@@ -7,14 +7,19 @@ export's as 1 April, the invoice would be counted twice and its revenue doubled.
 misreading is refused: invoice numbers restart each year (`1`, `2`... of a Tally register
 without the year in its voucher numbers, from April with the financial year), so the same
 number at any other date is another invoice.
+
+A load whose order of day and month is given now (`--dates day-first|month-first`, as the
+refusal advises) says which reading is right: the stored lines of its invoices at the swapped
+dates are the earlier load's misreading, and are removed before its lines are written (said in
+its notes), so that a misread load can be corrected and is still never counted twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
@@ -39,15 +44,24 @@ def _file_invoices(
 class InvoiceDates:
     """The check of a load's invoices against the stored ones, run in its transaction."""
 
-    def __init__(self, lines: Iterable[tuple[str, dt.date, str]], moved: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        lines: Iterable[tuple[str, dt.date, str]],
+        moved: Mapping[str, str],
+        *,
+        order_given: bool = False,
+    ) -> None:
         self._lines = lines
         self._moved = moved
+        # The order of day and month was given for this load (`--dates`): it corrects.
+        self._order_given = order_given
 
-    async def check(self, connection: AsyncConnection) -> None:
-        """Raises `FileRejected` naming the first invoice given another date, and both."""
+    async def check(self, connection: AsyncConnection) -> Sequence[str]:
+        """Raises `FileRejected` naming the first invoice given another date, and both; with
+        the order given, removes the stored lines at the swapped dates instead (the notes)."""
         dates = _file_invoices(self._lines, self._moved)
         if not dates:
-            return
+            return []
         sale_line = METADATA.tables["sale_line"].c
         accounts = sorted({account for account, _invoice in dates})
         conflicts: list[tuple[str, str, dt.date, dt.date]] = []
@@ -65,8 +79,34 @@ class InvoiceDates:
                 swapped = _swapped(day)
                 if swapped is not None and swapped in days:
                     conflicts.append((account, invoice, day, swapped))
-        if conflicts:
+        if not conflicts:
+            return []
+        if not self._order_given:
             raise FileRejected(_reason(sorted(conflicts)))
+        return await _corrected(connection, conflicts)
+
+
+async def _corrected(
+    connection: AsyncConnection, conflicts: list[tuple[str, str, dt.date, dt.date]]
+) -> list[str]:
+    """Removes the stored lines of each (account, invoice) at its misread date."""
+    sale_line = METADATA.tables["sale_line"].c
+    keys = sorted((account, invoice, stored) for account, invoice, stored, _new in conflicts)
+    # Three parameters a key: a third of the accounts' batch a statement.
+    per_statement = _ACCOUNTS_PER_STATEMENT // 3
+    for start in range(0, len(keys), per_statement):
+        await connection.execute(
+            delete(METADATA.tables["sale_line"]).where(
+                tuple_(sale_line.account_id, sale_line.invoice, sale_line.sale_date).in_(
+                    keys[start : start + per_statement]
+                )
+            )
+        )
+    invoices = counted(len(keys), "invoice", "invoices")
+    return [
+        f"Moved {invoices} stored with day and month swapped (by an earlier load read the "
+        "other way round) to this file's dates, as --dates says"
+    ]
 
 
 def _swapped(day: dt.date) -> dt.date | None:

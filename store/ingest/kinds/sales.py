@@ -421,7 +421,13 @@ class SalesValidator:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_sales.items())
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         notes.extend(self._not_entries.notes())
-        invoices = InvoiceDates((kept[:3] for kept in self._kept), self._customers.moved())
+        dates = self._dates
+        invoices = InvoiceDates(
+            (kept[:3] for kept in self._kept),
+            self._customers.moved(),
+            # `--dates day-first|month-first` now: the stored misreadings give way.
+            order_given=dates is not None and dates.option is not None and dates.order is not None,
+        )
         withdrawn = self._withdrawn
         if withdrawn:
             # The app's segments change with the lines withdrawn, if any line is kept or not.
@@ -430,10 +436,12 @@ class SalesValidator:
         app = self._customers.app
 
         async def check(connection: AsyncConnection) -> Sequence[str]:
-            await invoices.check(connection)
-            if not withdrawn:
-                return []
-            return await withdrawn.remove(connection, app=app, kept=(line[:3] for line in kept))
+            notes = list(await invoices.check(connection))
+            if withdrawn:
+                notes.extend(
+                    await withdrawn.remove(connection, app=app, kept=(line[:3] for line in kept))
+                )
+            return notes
 
         return export_plan(
             self._customers,
