@@ -41,6 +41,7 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
+from store.ingest.kinds.invoice_dates import LEDGER_ENTRIES, InvoiceDates
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
@@ -252,13 +253,23 @@ class LedgerValidator:
             notes.append(f"Skipped lines whose voucher type posts nothing to a ledger: {skipped}")
         notes.extend(self._not_entries.notes())
         notes.extend(balance_notes)
+        dates = self._dates
+        # An entry read at its date with day and month swapped is refused, or corrected with
+        # `--dates` (store.ingest.kinds.invoice_dates), as a sales invoice is.
+        numbered = InvoiceDates(
+            ((kept[0], kept[1], kept[3], kept[2].value) for kept in self._kept),
+            self._customers.moved(),
+            order_given=dates is not None and dates.option is not None and dates.order is not None,
+            where=LEDGER_ENTRIES,
+        )
         plan = export_plan(
             self._customers,
             self._segment,
             entries,
             rows=len(self._kept),
             notes=notes,
-            dates=self._dates,
+            dates=dates,
+            check=numbered.check,
         )
         if self._balances.opening is None:
             return plan

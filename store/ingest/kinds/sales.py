@@ -423,7 +423,7 @@ class SalesValidator:
         notes.extend(self._not_entries.notes())
         dates = self._dates
         invoices = InvoiceDates(
-            (kept[:3] for kept in self._kept),
+            ((*kept[:3], "") for kept in self._kept),
             self._customers.moved(),
             # `--dates day-first|month-first` now: the stored misreadings give way.
             order_given=dates is not None and dates.option is not None and dates.order is not None,
