@@ -65,3 +65,31 @@ async def test_a_tally_voucher_cancelled_after_its_load_stops_counting(
     await ingest_file(engine, kind=IngestKind.SALES, path=first, app="sharma")
     await ingest_file(engine, kind=IngestKind.SALES, path=again, app="sharma")
     assert await _invoices(engine) == {"ST/24-25/101": D("123456.00")}
+
+
+async def test_a_tally_voucher_cancelled_after_its_load_leaves_the_ledger(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The same Day Book loaded as a ledger: the cancelled sale is no longer owed."""
+    header = (
+        "Sharma Trading Co.\nDay Book\n1-Apr-2024 to 30-Apr-2024\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+    )
+    first = tmp_path / "daybook_first.csv"
+    first.write_text(
+        header + '1-Apr-2024,Gupta Traders,Sales,ST/24-25/101,"1,23,456.00",\n'
+        '2-Apr-2024,Gupta Traders,Sales,ST/24-25/102,"45,000.00",\n',
+        encoding="utf-8",
+    )
+    again = tmp_path / "daybook_again.csv"
+    again.write_text(
+        header + '1-Apr-2024,Gupta Traders,Sales,ST/24-25/101,"1,23,456.00",\n'
+        "2-Apr-2024,(cancelled),Sales,ST/24-25/102,,\n",
+        encoding="utf-8",
+    )
+    await ingest_file(engine, kind=IngestKind.LEDGER, path=first, app="sharma")
+    report = await ingest_file(engine, kind=IngestKind.LEDGER, path=again, app="sharma")
+    assert [(row[3], row[5]) for row in await rows_of(engine, "ledger_entry")] == [
+        ("ST/24-25/101", D("123456.00"))
+    ]
+    assert any("1 entry loaded before" in note for note in report.notes), report.notes
