@@ -45,6 +45,7 @@ from store.ingest.kinds.invoice_dates import LEDGER_ENTRIES, InvoiceDates
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
+from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
@@ -108,6 +109,8 @@ class LedgerValidator:
             else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
         )
         self._kept: list[_Kept] = []
+        # Cancelled vouchers' numbers and dates.
+        self._withdrawn = WithdrawnInvoices(LEDGER_ENTRIES)
         self._not_entries = SkippedLines()
         self._checked = 0
         self._without_direction = 0
@@ -175,6 +178,9 @@ class LedgerValidator:
             self._not_entries.labels += 1
             return []
         if self._not_entries.cancelled_voucher(row):
+            # An entry an earlier load stored for it goes (store.ingest.kinds.withdrawn_invoices).
+            day = self._formats.date(row, "date", [], required=False)
+            self._withdrawn.add(day, row.get("invoice"))
             return []
         text = row.get("kind")
         if text is not None and posts_nothing(text):
@@ -262,6 +268,22 @@ class LedgerValidator:
             order_given=dates is not None and dates.option is not None and dates.order is not None,
             where=LEDGER_ENTRIES,
         )
+        withdrawn = self._withdrawn
+        if withdrawn:
+            self._customers.include_app()
+        kept = self._kept
+        app = self._customers.app
+
+        async def checked(connection: AsyncConnection) -> Sequence[str]:
+            notes = list(await numbered.check(connection))
+            if withdrawn:
+                notes.extend(
+                    await withdrawn.remove(
+                        connection, app=app, kept=((k[0], k[1], k[3]) for k in kept)
+                    )
+                )
+            return notes
+
         plan = export_plan(
             self._customers,
             self._segment,
@@ -269,7 +291,7 @@ class LedgerValidator:
             rows=len(self._kept),
             notes=notes,
             dates=dates,
-            check=numbered.check,
+            check=checked,
         )
         if self._balances.opening is None:
             return plan

@@ -1,10 +1,11 @@
-"""Invoices a sales export says are no sale (voided, cancelled, a draft), whose lines an earlier
-export of the same period may have stored when they still counted.
+"""Invoices a sales export says are no sale (voided, cancelled, a draft), or a Day Book's
+cancelled vouchers, whose lines or ledger entries an earlier export of the same period may have
+stored when they still counted.
 
 An invoice is voided after it was sent; Tally keeps a cancelled voucher's number and date, with
 `(cancelled)` for its party. The line an earlier load stored for it would go on counting in
 revenue and segments, since a load only adds and replaces lines. So the load that says so
-removes it: the stored lines of the file's app with the invoice's number and date (a voucher
+removes it: the stored lines (or entries) of the file's app with its number and date (a voucher
 number is unique on its day: Tally's restart each year, Zoho's never do). Keyed without the
 customer, which a cancelled voucher no longer names. A line the file itself keeps under that
 number and date is not touched.
@@ -19,6 +20,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
+from store.ingest.kinds.invoice_dates import SALE_LINES, NumberedLines
 from store.tables import ACCOUNT_TABLE, METADATA
 
 # (date, invoice) pairs per statement: within every driver's bound-parameter limit.
@@ -26,10 +28,12 @@ _KEYS_PER_STATEMENT = 500
 
 
 class WithdrawnInvoices:
-    """The (date, invoice number) of each line of a load that is no sale."""
+    """The (date, invoice number) of each line of a load that is no sale, and where the
+    stored lines they withdraw are (sale lines, or ledger entries)."""
 
-    def __init__(self) -> None:
+    def __init__(self, where: NumberedLines = SALE_LINES) -> None:
         self._keys: set[tuple[dt.date, str]] = set()
+        self._where = where
 
     def __bool__(self) -> bool:
         return bool(self._keys)
@@ -47,21 +51,25 @@ class WithdrawnInvoices:
         keys = sorted(self._keys - {(day, invoice) for _account, day, invoice in kept})
         if not keys:
             return []
-        sale_line = METADATA.tables["sale_line"]
+        where = self._where
+        table = METADATA.tables[where.table]
         accounts = select(ACCOUNT_TABLE.c.account_id).where(ACCOUNT_TABLE.c.app_id == app)
         removed = 0
         for start in range(0, len(keys), _KEYS_PER_STATEMENT):
             batch = keys[start : start + _KEYS_PER_STATEMENT]
             result = await connection.execute(
-                delete(sale_line).where(
-                    sale_line.c.account_id.in_(accounts),
-                    tuple_(sale_line.c.sale_date, sale_line.c.invoice).in_(batch),
+                delete(table).where(
+                    table.c.account_id.in_(accounts),
+                    tuple_(table.c[where.date], table.c[where.number]).in_(batch),
                 )
             )
             removed += result.rowcount
         if not removed:
             return []
-        lines = counted(
-            removed, "line of an invoice loaded before", "lines of invoices loaded before"
-        )
+        if where is SALE_LINES:
+            lines = counted(
+                removed, "line of an invoice loaded before", "lines of invoices loaded before"
+            )
+        else:
+            lines = counted(removed, f"{where.noun} loaded before", f"{where.nouns} loaded before")
         return [f"Removed {lines} that this file says is no sale (void, draft, cancelled)"]
