@@ -101,6 +101,14 @@ def export_plan(
     parties' accounts are settled, before anything is written, and may refuse the load (or
     return lines for the report)."""
     keep_dates = None if dates is None else dates.write()
+    if keep_dates is not None and not parties.has_app():
+        # The order is kept with its app's row: a new app that this load gives no account is
+        # not made (store/ingest/date_setting.py).
+        keep_dates = None
+        notes = [
+            *notes,
+            f"--dates not kept: app {parties.app} has no account (this load makes none)",
+        ]
     return WritePlan(
         writes=[*parties.writes(), *([keep_dates] if keep_dates else []), entries],
         rows=rows,

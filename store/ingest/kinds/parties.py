@@ -133,6 +133,11 @@ class Parties:
         """The file's app."""
         return self._app
 
+    def has_app(self) -> bool:
+        """Whether the file's app exists once the load's writes are done (stored, or made by
+        the load for a new account of it)."""
+        return self._app in self._apps
+
     def include_app(self) -> None:
         """Count the file's app, if it exists, among the apps the load affects even when no
         line of it is kept (a load that only withdraws invoices stored before)."""
