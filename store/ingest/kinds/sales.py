@@ -351,7 +351,15 @@ class SalesValidator:
 
     def _withdraw(self, row: Row) -> None:
         """A line that is no sale: its invoice, if a date and number name it, is withdrawn
-        from what earlier loads stored (a date that does not read names nothing)."""
+        from what earlier loads stored (a date that does not read names nothing). A voucher
+        whose type is no sale (a cancelled receipt) withdraws nothing: Tally numbers each type
+        on its own, so its number may be a sale's."""
+        if (
+            self._type_key is not None
+            and (text := row.get(self._type_key)) is not None
+            and voucher_type(text) is VoucherType.OTHER
+        ):
+            return
         day = self._formats.date(row, "date", [], required=False)
         self._withdrawn.add(day, row.get("invoice"))
 

@@ -93,3 +93,28 @@ async def test_a_tally_voucher_cancelled_after_its_load_leaves_the_ledger(
         ("ST/24-25/101", D("123456.00"))
     ]
     assert any("1 entry loaded before" in note for note in report.notes), report.notes
+
+
+async def test_a_cancelled_receipt_leaves_the_sale_of_its_number(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Tally numbers receipts apart from sales: a cancelled Receipt 102 is not Sales 102 (which
+    a Sales Register, without the receipts, stored)."""
+    register = tmp_path / "sales_register.csv"
+    register.write_text(
+        "Sharma Trading Co.\nSales Register\n1-Apr-2024 to 30-Apr-2024\n"
+        "Date,Particulars,Vch Type,Vch No.,Value\n"
+        '2-Apr-2024,Mehta & Sons,Sales,102,"45,000.00"\n',
+        encoding="utf-8",
+    )
+    receipts = tmp_path / "receipts.csv"
+    receipts.write_text(
+        "Sharma Trading Co.\nDay Book\n1-Apr-2024 to 30-Apr-2024\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+        '1-Apr-2024,Gupta Traders,Sales,101,"1,23,456.00",\n'
+        "2-Apr-2024,(cancelled),Receipt,102,,\n",
+        encoding="utf-8",
+    )
+    await ingest_file(engine, kind=IngestKind.SALES, path=register, app="sharma")
+    await ingest_file(engine, kind=IngestKind.SALES, path=receipts, app="sharma")
+    assert await _invoices(engine) == {"101": D("123456.00"), "102": D("45000.00")}
