@@ -178,9 +178,7 @@ class LedgerValidator:
             self._not_entries.labels += 1
             return []
         if self._not_entries.cancelled_voucher(row):
-            # An entry an earlier load stored for it goes (store.ingest.kinds.withdrawn_invoices).
-            day = self._formats.date(row, "date", [], required=False)
-            self._withdrawn.add(day, row.get("invoice"))
+            self._withdraw(row)
             return []
         text = row.get("kind")
         if text is not None and posts_nothing(text):
@@ -239,6 +237,20 @@ class LedgerValidator:
         # stored already.
         self._kept.insert(0, (self._balance_account, day, kind, "", amount, None))
         return []
+
+    def _withdraw(self, row: Row) -> None:
+        """A cancelled voucher: the entry an earlier load stored under its number, date and
+        kind goes (store.ingest.kinds.withdrawn_invoices); without a type that says its kind,
+        nothing does."""
+        text = row.get("kind")
+        if text is None:
+            return
+        try:
+            kind = entry_kind(text)
+        except BadKind:
+            return
+        day = self._formats.date(row, "date", [], required=False)
+        self._withdrawn.add(day, row.get("invoice"), kind.value)
 
     def plan(self, present: frozenset[str]) -> WritePlan:
         balance_notes = self._opening()

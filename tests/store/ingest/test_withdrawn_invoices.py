@@ -118,3 +118,31 @@ async def test_a_cancelled_receipt_leaves_the_sale_of_its_number(
     await ingest_file(engine, kind=IngestKind.SALES, path=register, app="sharma")
     await ingest_file(engine, kind=IngestKind.SALES, path=receipts, app="sharma")
     assert await _invoices(engine) == {"101": D("123456.00"), "102": D("45000.00")}
+
+
+async def test_a_cancelled_receipt_leaves_the_ledgers_invoice_of_its_number(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The same in a ledger: a Day Book of receipts whose Receipt 102 was cancelled leaves the
+    invoice 102 that the customer's sales stored."""
+    sales = tmp_path / "daybook_sales.csv"
+    sales.write_text(
+        "Sharma Trading Co.\nDay Book\n1-Apr-2024 to 30-Apr-2024\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+        '2-Apr-2024,Mehta & Sons,Sales,102,"45,000.00",\n',
+        encoding="utf-8",
+    )
+    receipts = tmp_path / "daybook_receipts.csv"
+    receipts.write_text(
+        "Sharma Trading Co.\nDay Book\n1-Apr-2024 to 30-Apr-2024\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+        '1-Apr-2024,Mehta & Sons,Receipt,101,,"5,000.00"\n'
+        "2-Apr-2024,(cancelled),Receipt,102,,\n",
+        encoding="utf-8",
+    )
+    await ingest_file(engine, kind=IngestKind.LEDGER, path=sales, app="sharma")
+    await ingest_file(engine, kind=IngestKind.LEDGER, path=receipts, app="sharma")
+    assert [(row[2], row[3]) for row in await rows_of(engine, "ledger_entry")] == [
+        ("payment", "101"),
+        ("invoice", "102"),
+    ]
