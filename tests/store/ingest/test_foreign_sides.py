@@ -1,7 +1,7 @@
 """The side column of a German or Spanish export is read, not only found: DATEV and its kin
 write `S` (Soll, debit) and `H` (Haben, credit) under `S/H` or `Soll/Haben`, Spanish exports
 `Debe` and `Haber` (review h1, finding 5). An English `S&H` (shipping and handling) column of
-amounts is no side column."""
+amounts is no side column (finding 5b): `S/H` is found by its values, right after the amount."""
 
 from __future__ import annotations
 
@@ -39,12 +39,6 @@ async def test_a_german_or_spanish_side_column_is_read(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review h1, finding 5b (minor, not fixed): `S&H` normalizes to the side column's "
-    "German name `S/H`, and a column named as the side is taken whatever its values, so every "
-    "line is refused ('side 5.00 is neither Dr nor Cr'); --column side= works around it",
-)
 async def test_a_shipping_and_handling_column_is_no_side(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
