@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test check lint typecheck unit schema bench clean assets translations
+.PHONY: install serve test check lint typecheck unit schema bench clean assets translations wheelhouse
 
 # Reinstall only when the project's dependencies change. Each step says what it does, and pip
 # shows the packages as it collects and installs them (the first install takes minutes).
@@ -14,13 +14,24 @@ $(STAMP): pyproject.toml
 	@echo "==> Installing into $(VENV): the project and its dependencies (a few minutes the first time)"
 	@test -x $(BIN)/python || { echo "==> Creating the virtual environment $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@echo "==> Upgrading pip"
-	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install $(PIP_FROM) --quiet --upgrade pip
 	@echo "==> Installing customer-profiling and its dependencies with pip"
-	@$(BIN)/python -m pip install -e '.[dev]'
+	@$(BIN)/python -m pip install $(PIP_FROM) -e '.[dev]'
 	@touch $(STAMP)
 	@echo "==> Installed: $(BIN)/profiling"
 
 install: $(STAMP)
+
+# A closed network without a package index: `make wheelhouse` on a connected machine of the same
+# platform and Python collects every wheel the project needs (and what builds it) into
+# wheelhouse/; copy the clone with it across, then `make serve OFFLINE=1` or `make test OFFLINE=1`
+# installs from that folder only.
+WHEELHOUSE ?= wheelhouse
+PIP_FROM := $(if $(OFFLINE),--no-index --find-links $(WHEELHOUSE))
+wheelhouse:
+	@echo "==> Collecting every wheel the project needs into $(WHEELHOUSE)/"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip wheel --wheel-dir $(WHEELHOUSE) pip 'setuptools>=69' wheel '.[dev]'
 
 serve: $(STAMP)
 	@echo "==> Serving on http://$(HOST):$(PORT)/graphql (an empty database first gets the demo data and its published months)"

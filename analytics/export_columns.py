@@ -342,6 +342,9 @@ INVOICE_AMOUNTS = frozenset(
         *("invoice amount", "invoice value", "grand total", "bill amount"),
     )
 )
+# Of those, the names a register of lines also gives each line's amount: a bare `Total` (a
+# line's total, taxes included) says nothing of whether it is the whole invoice's.
+LINE_OR_INVOICE_AMOUNTS = frozenset(normalize(name) for name in ("total", "grand total"))
 DEBIT = _role(
     "debit",
     "the debit amount, when debits and credits have columns of their own",

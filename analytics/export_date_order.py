@@ -64,8 +64,11 @@ class AmbiguousDates(ValueError):
 @dataclass(frozen=True, slots=True)
 class DecidedOrder:
     order: DateOrder
-    # Why, when not from the dates themselves: for the load's notes.
+    # Why, for the load's notes.
     because: str | None = None
+    # Whether the dates themselves said it (then --dates cannot say otherwise without making
+    # the dates that read only one way bad lines).
+    by_the_dates: bool = False
 
 
 def title_period(title: Sequence[Sequence[str]]) -> tuple[dt.date, dt.date] | None:
@@ -106,7 +109,7 @@ def decide_date_order(
     if given is not None:
         return DecidedOrder(given)
     if evidence.decided:
-        return DecidedOrder(evidence.order)
+        return DecidedOrder(evidence.order, evidence.because, by_the_dates=True)
     period = title_period(title)
     if period is not None:
         fitting = [

@@ -103,6 +103,9 @@ class DateOrderEvidence:
         # Dates that read as two different days (04/01/2024), as (first, second, year).
         self.ambiguous: set[tuple[int, int, int]] = set()
         self.ambiguous_example: str | None = None
+        # The first date of each order that reads only that way (`13/04/2024`), to say why.
+        self.day_first_example: str | None = None
+        self.month_first_example: str | None = None
 
     def observe(self, text: str) -> None:
         value = text.strip()
@@ -111,8 +114,12 @@ class DateOrderEvidence:
             return
         first, second = int(match[1]), int(match[3])
         self.numeric = True
-        self.only_day_first |= first > 12 >= second
-        self.only_month_first |= second > 12 >= first
+        if first > 12 >= second:
+            self.only_day_first = True
+            self.day_first_example = self.day_first_example or value
+        if second > 12 >= first:
+            self.only_month_first = True
+            self.month_first_example = self.month_first_example or value
         if first != second and 1 <= first <= 12 and 1 <= second <= 12:
             if self.ambiguous_example is None:
                 self.ambiguous_example = value
@@ -126,6 +133,18 @@ class DateOrderEvidence:
         """Whether the dates themselves say their order: some date reads only one way, or
         none reads as two different days."""
         return self.only_day_first or self.only_month_first or self.ambiguous_example is None
+
+    @property
+    def because(self) -> str | None:
+        """Why the dates themselves say their order, for the load's notes (None when no date
+        was written in numbers only, or when they do not say)."""
+        if not self.numeric or not self.decided:
+            return None
+        if self.order is DateOrder.MONTH_FIRST:
+            return f"{self.month_first_example!r} reads only month first"
+        if self.day_first_example is not None:
+            return f"{self.day_first_example!r} reads only day first"
+        return "no date in it reads as two different days"
 
     def readings(self, order: DateOrder) -> list[dt.date]:
         """The ambiguous dates seen, read in `order`."""

@@ -30,8 +30,9 @@ Budget accounting (basic composition, `split_budget`):
   the released sum / cohort size for free (post-processing) instead of spending a share.
 - Months compose sequentially over time: an account present for 12 published months has
   lost up to 12 x epsilon over the year. The budget is per month, not a lifetime bound.
-- A revised month (`publish --revise`) that draws again spends again: keep the stored draws
-  of cohorts whose values did not change, or count the new draws against the month.
+- A revised month (`publish --revise`) that draws again spends again: it keeps the stored
+  draws of cohorts whose values did not change, and the new draws are counted against the
+  month by the privacy accountant (analytics/privacy_loss.py), under a cap per month.
 - Sorting, rounding and clamping a released figure to its bounds are post-processing and
   cost nothing; so is a customer's percentile read off the released figures
   (analytics/private_percentile.py), which is what non-internal keys get. Anything else

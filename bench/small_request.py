@@ -4,6 +4,7 @@
         [--store sqlite|postgres] [--sqlite-path ~/.cache/profiling-bench/peers.db]
         [--query small|accountId|typename] [--loop-only]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/bench_peers]
+        [--key-role app|account]
 
 Runs the request of `bench/peers.py` (one account's 10 metric rows of one month, the account
 changing every request) through `create_app` as uvicorn would call it (POST /graphql, no API
@@ -13,7 +14,10 @@ by `bench/peers.py --only postgres`; only read). Prints wall and CPU microsecond
 (CPU: the process's, which includes nothing of PostgreSQL's server) and Python function calls
 per request (a figure that does not move with the machine's load); `--rounds N` times N rounds
 of `--requests` and prints each and the lowest (on a loaded machine the lowest is the least
-disturbed); `--profile` adds cProfile's top functions by cumulative time."""
+disturbed); `--profile` adds cProfile's top functions by cumulative time. With `--key-role`
+every request sends an API key of that role (the app of the accounts, or the first account):
+the path of a rate-limited key whose query costs are estimated within its own scope
+(schema/limits.py); the key is made in the copy (a PostgreSQL store gets one more key)."""
 
 from __future__ import annotations
 
@@ -31,12 +35,17 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 from server.app import create_app  # noqa: E402
 from settings import load_settings  # noqa: E402
+from store.keys import create_key  # noqa: E402
+from store.scope import Role  # noqa: E402
+from store.tables import ACCOUNT_TABLE  # noqa: E402
 
 QUERY = (
     "query ($id: String!, $month: Date!) { account(accountId: $id) { "
@@ -109,28 +118,39 @@ async def measure(
     rounds: int = 1,
     query: str = QUERY,
     loop_only: bool = False,
+    key_role: str | None = None,
 ) -> None:
     """`database`: a SQLite file, or a PostgreSQL URL (postgresql://...). With `loop_only`,
     only the warm-up and `requests` requests, nothing timed or profiled: under callgrind, the
     instructions of a run with 0 requests taken from one with N are N requests'."""
     os.environ["DATABASE_URL"] = database_url(database)
-    app = create_app(settings=load_settings(), require_keys=False)
+    key = None if key_role is None else await made_key(os.environ["DATABASE_URL"], key_role)
+    app = create_app(settings=load_settings(), require_keys=key_role is not None)
     async with app.router.lifespan_context(app):
-        answer = await post(app, body(1, query))
+        # An account key sees its own account only: every request asks for it.
+        own = key_role == "account"
+
+        async def request(content: bytes) -> list[dict[str, Any]]:
+            return await post(app, content, key=key)
+
+        def asked(number: int, query: str) -> bytes:
+            return body(0 if own else number, query)
+
+        answer = await request(asked(1, query))
         expected = b'"metrics":[{' if query == QUERY else b'{"data":{'
         if answer[0]["status"] != 200 or expected not in answer[1]["body"]:
             raise SystemExit(f"unexpected answer: {answer}")
         for number in range(WARM_UP):
-            await post(app, body(number, query))
+            await request(asked(number, query))
         if loop_only:
             for number in range(requests):
-                await post(app, body(number, query))
+                await request(asked(number, query))
             return
         cpus = []
         for _ in range(rounds):
             wall, cpu = time.perf_counter(), time.process_time()
             for number in range(requests):
-                await post(app, body(number, query))
+                await request(asked(number, query))
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             cpus.append(cpu / requests * 1e6)
             print(
@@ -139,10 +159,28 @@ async def measure(
             )
         if rounds > 1:
             print(f"lowest CPU per request of {rounds} rounds: {min(cpus):,.0f} us")
-        stats = await profiled(requests, lambda number: post(app, body(number, query)))
+        stats = await profiled(requests, lambda number: request(asked(number, query)))
         print(f"{calls_per_request(stats, requests):,.0f} Python function calls per request")
         if profile:
             stats.sort_stats("cumulative").print_stats(50)
+
+
+async def made_key(url: str, role: str) -> str:
+    """A new API key of `role` for the first account's app (`app`) or the first account."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            first = await connection.execute(
+                select(ACCOUNT_TABLE.c.account_id, ACCOUNT_TABLE.c.app_id)
+                .order_by(ACCOUNT_TABLE.c.account_id)
+                .limit(1)
+            )
+            account_id, app_id = first.one()
+        if role == "app":
+            return (await create_key(engine, role=Role.APP, app_id=app_id))[1]
+        return (await create_key(engine, role=Role.ACCOUNT, account_id=account_id))[1]
+    finally:
+        await engine.dispose()
 
 
 def database_url(database: Path | str) -> str:
@@ -183,6 +221,7 @@ def main() -> None:
     parser.add_argument(
         "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/bench_peers"
     )
+    parser.add_argument("--key-role", choices=["app", "account"])
     arguments = parser.parse_args()
     options = {
         "requests": arguments.requests,
@@ -190,6 +229,7 @@ def main() -> None:
         "rounds": arguments.rounds,
         "query": QUERIES[arguments.query],
         "loop_only": arguments.loop_only,
+        "key_role": arguments.key_role,
     }
     if arguments.store == "postgres":
         run_in_uvloop(measure(arguments.postgres_url, **options))

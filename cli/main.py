@@ -126,6 +126,7 @@ async def fill_demo(
                     today=settings.today(),
                     min_cohort=settings.min_cohort,
                     privacy_epsilon=settings.privacy_epsilon,
+                    month_cap=settings.month_cap,
                     progress=RichProgress(bar),
                 )
         except PublishRefused as exc:
@@ -373,6 +374,7 @@ def publish(
     ] = False,
 ) -> None:
     """Compute a month's roll-ups, sector benchmarks and pulse report, and freeze them."""
+    from analytics.privacy_loss import shown
     from cli.progress import RichProgress, progress_bar
     from store.jobs.publish import PublishRefused, check_month_is_over, publish_month
 
@@ -396,6 +398,7 @@ def publish(
                 min_cohort=settings.min_cohort,
                 revise=revise,
                 privacy_epsilon=settings.privacy_epsilon,
+                month_cap=settings.month_cap,
                 progress=RichProgress(bar),
             )
 
@@ -417,6 +420,12 @@ def publish(
         out = Console(soft_wrap=True, highlight=False)
         for line in result.precision.sentences(settings.privacy_epsilon):
             out.print(line, style="yellow" if result.precision.informative == 0 else None)
+    # What the month has cost its most exposed account over every revision (README "Budget").
+    print(
+        f"Privacy loss of {result.month:%Y-%m} so far: at most epsilon "
+        f"{shown(result.privacy_loss, up=True)} for any account "
+        f"(cap {shown(result.month_cap, up=False)})."
+    )
     if result.internal_only:
         # Otherwise the user learns it from a refusal on the first query of an app's key.
         err().print(

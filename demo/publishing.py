@@ -94,6 +94,7 @@ async def publish_demo_months(
     today: dt.date,
     min_cohort: int,
     privacy_epsilon: float,
+    month_cap: float | None = None,
     progress: IngestProgress | None = None,
 ) -> DemoPublication:
     """Publish every complete month of the demo not published yet; `progress` counts months."""
@@ -107,6 +108,7 @@ async def publish_demo_months(
             today=today,
             min_cohort=min_cohort,
             privacy_epsilon=privacy_epsilon,
+            month_cap=month_cap,
         )
         progress.advance(1)
     return DemoPublication(published=tuple(pending), already_published=tuple(published))

@@ -406,7 +406,9 @@ async def _privacy_note(context: RequestContext, month: dt.date) -> str:
     it), so that a report covering fewer metrics than were published says why."""
     if figure_kind(context) is FigureKind.EXACT:
         return EXACT_FIGURES
-    note = PRIVATE_FIGURES.format(epsilon=context.settings.privacy_epsilon)
+    note = PRIVATE_FIGURES.format(
+        epsilon=context.settings.privacy_epsilon, cap=context.settings.month_cap
+    )
     cohorts = await context.benchmarks.cohorts_by_month.load(month)
     if metrics := internal_only_metrics(context, cohorts):
         note += INTERNAL_ONLY_METRICS.format(metrics=", ".join(metrics))

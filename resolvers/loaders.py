@@ -48,6 +48,7 @@ from store.records import (
 from store.running.reader import Reader
 from store.sales_records import (
     CreditRiskRecord,
+    LedgerCoverageRecord,
     QuarterChanges,
     QuarterKey,
     SalesProfileRecord,
@@ -269,6 +270,15 @@ class Loaders:
         return _by_key(
             self.reader,
             lambda c, ids: sales_reads.credit_risks_by_account(c, account_ids=ids, scope=scope),
+            _none,
+        )
+
+    @made_once
+    def ledger_coverage_by_account(self) -> DataLoader[str, LedgerCoverageRecord | None]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
+            lambda c, ids: sales_reads.ledger_coverages_by_account(c, account_ids=ids, scope=scope),
             _none,
         )
 

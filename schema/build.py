@@ -21,7 +21,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from resolvers.error_codes import ErrorCode
-from schema.audience import told_exact
+from schema.audience import sizes_told
 from schema.audience_limits import QueryLimitsOfAudience
 from schema.errors import finish_errors
 from schema.execution import field_gathering, internals
@@ -95,7 +95,10 @@ class ProfilingSchema(strawberry.Schema):
     ) -> ExecutionResult:
         prepared = (
             self.prepared.operation(
-                query, operation_name, allowed_operation_types, exact=told_exact(context_value)
+                query,
+                operation_name,
+                allowed_operation_types,
+                sizes=sizes_told(self._schema, context_value),
             )
             if self.prepared is not None
             else None

@@ -11,21 +11,27 @@ variables are known.
 
 The sizes of the lists (`ListSizes`) are measured in the database by the server, at startup and
 then every minute (server/list_sizes.py); until then, and for a schema no server refreshes, they
-are 0 and the declared floors apply. Each schema has one current `ListSizes`
-(`current_sizes(schema)`), which the validation rule and the rate limiter both read. Verdicts
-are remembered per query text (validation cache, prepared queries, the rate limiter's costs):
-the server forgets them whenever a refresh finds a size changed, so a verdict is at most one
-refresh old.
+are 0 and the declared floors apply. Each schema has one `CurrentSizes` (`current_sizes(schema)`),
+which the validation rule and the rate limiter both read.
 
-Only internal keys' queries are estimated with the measured sizes. They are the largest lists of
-the whole store, every app's: whether a query is refused, what a rate limit says it costs and
-when to retry would let any other key binary-search `first:` for, say, the most companies of
-any account of another app. Every other key's queries are estimated with `SHARED_SIZES`, which
-no data moves: each list at the floor its field declares (the typical size). Such a key's
-answers hold only its own scope's rows, and those beyond the estimate are charged to it once it
-has them (server/rate_limits.py). The two audiences get separate verdicts: two rule classes
-(`limits_rules`), so the validation cache keys them apart, and the rate limiter's costs and the
-prepared queries are kept per audience (schema/audience.py decides which a request is).
+Each key's queries are estimated with the sizes of the data it may see (`CurrentSizes.for_scope`),
+because whether a query is refused, what a rate limit says it costs and when to retry would let
+a key binary-search `first:` for any size it is estimated with:
+- internal keys: the largest lists of the whole store;
+- app keys: the largest lists among their own app's accounts; account keys: their own
+  account's lists, not their app's largest, which would tell them other accounts' sizes
+  (schema/scoped_sizes.py says which sizes each measures and why);
+- public keys: `SHARED_SIZES`, which no data moves (each list at the floor its field declares).
+So a huge query over a key's own large data is refused up front (max_cost) instead of running
+until the request's time limit; rows beyond an estimate (a list that grew since the last
+refresh) are charged to the key once it has them (server/rate_limits.py).
+
+Verdicts are remembered per query text and the sizes it was estimated with, not per key: the
+validation cache (one rule class per distinct sizes, `LimitsRules`), the prepared queries and
+the rate limiter's costs. Keys whose sizes are equal (every key of a small app or account has
+the floors) share them, and a scope whose sizes changed finds none of its old ones, so a
+verdict is at most one refresh old; each cache is a bounded LRU, emptied when a refresh finds a
+store-wide size changed (`CurrentSizes.version`).
 
 Introspection is counted like any other field: its lists cost the sizes the schema gives them
 (`__Schema.types` the number of types, `__Type.fields` the most fields of any type, and so on).
@@ -35,9 +41,10 @@ cost bounds it, and graphql-core's own rule refuses the lists of `__Type` (`fiel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar
 
 from graphql import (
     ASTValidationRule,
@@ -66,51 +73,21 @@ from strawberry.types.field import StrawberryField
 
 from analytics.name_lists import first_and_more
 from resolvers.error_codes import ErrorCode
+
+# The sizes live in their own module (schema/scoped_sizes.py uses them too); named here as ever.
+from schema.list_sizes import SHARED_SIZES as SHARED_SIZES
+from schema.list_sizes import SIZE_NAMES as SIZE_NAMES
+from schema.list_sizes import ListSizes as ListSizes
+from schema.list_sizes import SizeName as SizeName
+from schema.list_sizes import declare_floor
+from schema.list_sizes import size_floors as size_floors
+from schema.scoped_sizes import ScopedSizes
 from settings import QueryLimits
+from store.scope import Role, Scope
 
 COST = "profiling.cost"
 # Where a graphql-core schema keeps its current sizes (`GraphQLSchema.extensions`).
 SIZES = "profiling.list_sizes"
-
-SizeName = Literal[
-    "companies_per_account",
-    "contracts_per_account",
-    "contracts_per_company",
-    "industries",
-    "metric_definitions",
-    "months",
-    "benchmarks_per_month",
-    "quarters_per_account",
-    "accounts_per_quarter",
-    "apps",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class ListSizes:
-    """The largest size of each list the store holds, as last measured (0: not measured).
-
-    A field's cost takes the larger of its size and the floor it declares (the typical size
-    once assumed), so nothing is estimated below that, measured or not. Rows beyond an estimate
-    (a list that grew since the last refresh) are charged to the key after the answer."""
-
-    companies_per_account: int = 0
-    contracts_per_account: int = 0
-    contracts_per_company: int = 0
-    industries: int = 0
-    metric_definitions: int = 0
-    months: int = 0  # distinct months with metric values
-    benchmarks_per_month: int = 0  # cohorts (sector x metric) of one published month
-    quarters_per_account: int = 0  # quarters with sales of one account
-    accounts_per_quarter: int = 0  # accounts of one app with sales in one quarter
-    apps: int = 0  # apps (tenants) in the store
-
-
-SIZE_NAMES: tuple[SizeName, ...] = get_args(SizeName)
-
-# What every key but an internal one is estimated with: nothing measured, so that no verdict it
-# gets depends on data (each list counts at its declared floor).
-SHARED_SIZES = ListSizes()
 
 # How many rows one instance of a field stands for, from its node (arguments as written) and
 # the current sizes of the store's lists.
@@ -120,6 +97,8 @@ FieldCost = Callable[[FieldNode, ListSizes], int]
 _TYPICAL_METRICS = 12
 _TYPICAL_MONTHS = 24
 _MAX_PAGE = 100
+declare_floor("metric_definitions", _TYPICAL_METRICS)
+declare_floor("months", _TYPICAL_MONTHS)
 
 
 def field_cost(cost: FieldCost) -> dict[str, object]:
@@ -145,6 +124,7 @@ def typical(size: SizeName, *, floor: int) -> FieldCost:
     (`ListSizes.<size>`), and never counted shorter than `floor`."""
     if size not in SIZE_NAMES:
         raise ValueError(f"unknown list size {size!r}: one of {', '.join(SIZE_NAMES)}")
+    declare_floor(size, floor)
 
     def cost(_node: FieldNode, sizes: ListSizes) -> int:
         measured: int = getattr(sizes, size)
@@ -222,19 +202,44 @@ class CurrentSizes:
 
     def __init__(self, schema: GraphQLSchema) -> None:
         self.lists = ListSizes()
+        self.scoped = ScopedSizes()
         self.introspection: IntrospectionSizes = _introspection_sizes(schema)
+        # Counts the updates that changed a store-wide size, on which the caches of verdicts
+        # are emptied (server/list_sizes.py). A change of one app's or account's sizes empties
+        # nothing: every cache is keyed by the sizes a query is estimated with, so the scope
+        # finds no verdict of its old sizes, and those age out of the bounded caches (an
+        # active store changes some account's lists every minute: emptying them all for it
+        # would validate every hot query of every key again each minute).
+        self.version = 0
 
     def for_audience(self, *, exact: bool) -> ListSizes:
-        """The list sizes a query is estimated with: measured for internal keys (`exact`),
-        `SHARED_SIZES` for every other key."""
+        """The store-wide sizes (`exact`: internal keys), or `SHARED_SIZES`."""
         return self.lists if exact else SHARED_SIZES
 
-    def update(self, lists: ListSizes) -> bool:
-        """Use `lists` from now on; whether they differ from the sizes used so far (equal
-        sizes keep the object in use, whose identity marks what was measured with it)."""
+    def for_scope(self, scope: Scope) -> ListSizes:
+        """The sizes a key of `scope` is estimated with: the store's for an internal key, its
+        own app's or account's for an app or account key (schema/scoped_sizes.py), the floors
+        for a public key. A dictionary look-up: it runs for every request."""
+        role = scope.role
+        if role is Role.INTERNAL:
+            return self.lists
+        # ScopedSizes.of_app and of_account, inlined: a call less on every request.
+        scoped = self.scoped
+        if role is Role.APP:
+            return scoped.by_app.get(scope.app_id or "", scoped.base)
+        if role is Role.ACCOUNT:
+            return scoped.by_account.get(scope.account_id or "", scoped.base)
+        return SHARED_SIZES
+
+    def update(self, lists: ListSizes, scoped: ScopedSizes | None = None) -> bool:
+        """Use `lists` (and the sizes of each scope, `scoped`) from now on; whether the
+        store-wide sizes differ from those used so far (equal sizes keep the objects in use)."""
+        if scoped is not None and scoped != self.scoped:
+            self.scoped = scoped
         if lists == self.lists:
             return False
         self.lists = lists
+        self.version += 1
         return True
 
 
@@ -252,14 +257,13 @@ class _Measure:
         self,
         schema: GraphQLSchema,
         fragments: dict[str, FragmentDefinitionNode],
-        sizes: CurrentSizes,
-        *,
-        exact: bool,
+        lists: ListSizes,
+        introspection: IntrospectionSizes,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
-        self.lists = sizes.for_audience(exact=exact)
-        self.introspection = sizes.introspection
+        self.lists = lists
+        self.introspection = introspection
         self.aliases = 0
         self.depth = 0
         self.cost = 0
@@ -354,11 +358,9 @@ def _measured(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
     fragments: dict[str, FragmentDefinitionNode],
-    sizes: CurrentSizes,
-    *,
-    exact: bool,
+    lists: ListSizes,
 ) -> _Measure:
-    measure = _Measure(schema, fragments, sizes, exact=exact)
+    measure = _Measure(schema, fragments, lists, current_sizes(schema).introspection)
     root = schema.get_root_type(operation.operation)
     measure.selection_set(operation.selection_set, root, 1, 1, frozenset())
     return measure
@@ -370,11 +372,13 @@ def estimated_cost(
     operation_name: str | None = None,
     *,
     exact: bool = True,
+    sizes: ListSizes | None = None,
 ) -> int:
     """The estimated rows of the operation a request runs (of the costliest one when the
-    name does not pick one out: the executor will refuse the request then anyway), with the
-    schema's current list sizes (`exact`, for internal keys) or `SHARED_SIZES`."""
-    sizes = current_sizes(schema)
+    name does not pick one out: the executor will refuse the request then anyway), with
+    `sizes`, by default the schema's current store-wide sizes (`exact`, for internal keys) or
+    `SHARED_SIZES`."""
+    lists = current_sizes(schema).for_audience(exact=exact) if sizes is None else sizes
     fragments = _fragments(document)
     operations = [
         definition
@@ -387,28 +391,30 @@ def estimated_cost(
         if operation.name is not None and operation.name.value == operation_name
     ]
     return max(
-        (
-            _measured(schema, operation, fragments, sizes, exact=exact).cost
-            for operation in chosen or operations
-        ),
+        (_measured(schema, operation, fragments, lists).cost for operation in chosen or operations),
         default=0,
     )
 
 
 def limit_breaches(
-    schema: GraphQLSchema, document: DocumentNode, limits: QueryLimits, *, exact: bool = True
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    limits: QueryLimits,
+    *,
+    exact: bool = True,
+    sizes: ListSizes | None = None,
 ) -> list[str]:
     """Each operation of the document over a limit of depth, aliases or estimated cost, with
-    the sentence that says which and by how much: what the validation rule of the audience
-    (`exact`: internal keys) refuses, so that the rate limiter can leave such a query
-    uncharged (it never runs)."""
-    sizes = current_sizes(schema)
+    the sentence that says which and by how much: what the validation rule of the same sizes
+    refuses (`sizes`, by default as `estimated_cost`), so that the rate limiter can leave such
+    a query uncharged (it never runs)."""
+    lists = current_sizes(schema).for_audience(exact=exact) if sizes is None else sizes
     fragments = _fragments(document)
     return [
         breach.exact
         for operation in document.definitions
         if isinstance(operation, OperationDefinitionNode)
-        for breach in _breaches(_measured(schema, operation, fragments, sizes, exact=exact), limits)
+        for breach in _breaches(_measured(schema, operation, fragments, lists), limits)
     ]
 
 
@@ -435,7 +441,8 @@ def _breaches(measure: _Measure, limits: QueryLimits) -> list[Breach]:
         found.append(Breach(sentence, sentence))
     if measure.cost > limits.max_cost:
         # An internal key's estimate multiplies list sizes measured across every app (the
-        # most companies of any account, say): only internal keys are told the figure.
+        # most companies of any account, say): only internal keys are told the figure. (An
+        # app or account key's is of its own data, but the figure says nothing it needs.)
         shared = f"its estimated cost is over the limit of {limits.max_cost:,} rows"
         if measure.multiplying:
             paths = first_and_more(list(measure.multiplying), _NAMED_LISTS)
@@ -462,36 +469,65 @@ class QueryTooComplex(GraphQLError):
     exact_message: str
 
 
-@dataclass(frozen=True, slots=True)
 class LimitsRules:
-    """The limits rule of each audience: `exact` estimates with the measured sizes (internal
-    keys), `shared` with `SHARED_SIZES` (every other key). Two classes, made once for the
-    schema's life: the validation cache is keyed by the rule classes, so it keeps the two
-    verdicts of a query text apart (a class made per request would miss it every time)."""
+    """The limits rule of each set of sizes a query is estimated with (`CurrentSizes.for_scope`):
+    one class per distinct `ListSizes`, kept while used (least recently used out first). The
+    validation cache is keyed by the rule classes, so it keeps the verdicts of one query text
+    apart per sizes (a class made per request would miss it every time); scopes with equal
+    sizes (every small app at the floors) share their verdicts, and sizes no scope has any more
+    are never asked for again and age out."""
 
-    exact: type[ASTValidationRule]
-    shared: type[ASTValidationRule]
+    def __init__(self, limits: QueryLimits, *, maxsize: int = 256) -> None:
+        self._limits = limits
+        self._maxsize = maxsize
+        self._rules: OrderedDict[ListSizes, type[ASTValidationRule]] = OrderedDict()
 
-    def of(self, *, exact: bool) -> type[ASTValidationRule]:
-        return self.exact if exact else self.shared
+    def of(self, sizes: ListSizes) -> type[ASTValidationRule]:
+        rules = self._rules
+        rule = rules.get(sizes)
+        if rule is None:
+            rule = rules[sizes] = limits_rule(self._limits, sizes=sizes)
+            if len(rules) > self._maxsize:
+                rules.popitem(last=False)
+        else:
+            rules.move_to_end(sizes)
+        return rule
 
 
 def limits_rules(limits: QueryLimits) -> LimitsRules:
-    return LimitsRules(limits_rule(limits), limits_rule(limits, exact=False))
+    return LimitsRules(limits)
 
 
-def limits_rule(limits: QueryLimits, *, exact: bool = True) -> type[ASTValidationRule]:
+def rule_sizes(rules: Iterable[type[ASTValidationRule]]) -> ListSizes | None:
+    """The sizes the limits rule among `rules` estimates with (None: no rule with fixed sizes):
+    what a verdict was reached with, to remember it under."""
+    for rule in rules:
+        sizes = getattr(rule, "estimated_with", None)
+        if isinstance(sizes, ListSizes):
+            return sizes
+    return None
+
+
+def limits_rule(
+    limits: QueryLimits, *, exact: bool = True, sizes: ListSizes | None = None
+) -> type[ASTValidationRule]:
+    """The rule that refuses an operation over the limits, estimated with `sizes` (None: the
+    schema's current store-wide sizes when `exact`, else `SHARED_SIZES`)."""
+
     class QueryLimitsRule(ASTValidationRule):
+        # What its verdicts are reached with (rule_sizes).
+        estimated_with: ClassVar[ListSizes | None] = sizes
+
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
             self._context = context
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             context = self._context
-            sizes = current_sizes(context.schema)
-            measure = _measured(
-                context.schema, node, _fragments(context.document), sizes, exact=exact
+            lists = (
+                current_sizes(context.schema).for_audience(exact=exact) if sizes is None else sizes
             )
+            measure = _measured(context.schema, node, _fragments(context.document), lists)
             for breach in _breaches(measure, limits):
                 error = QueryTooComplex(
                     f"Query refused: {breach.shared}",

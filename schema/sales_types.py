@@ -101,6 +101,16 @@ class SalesProfile:
 
 
 @strawberry.type(
+    description="The days the account's own ledger entries span: unlike CreditRisk.asOf "
+    "(its app's latest ledger date for an app or internal key), they say which months the "
+    "account's ledger covers."
+)
+class LedgerCoverage:
+    first_entry: dt.date = strawberry.field(description="The date of its first ledger entry.")
+    last_entry: dt.date = strawberry.field(description="The date of its last ledger entry.")
+
+
+@strawberry.type(
     description="Measured on the latest ledger date of the account's app (asOf; for an account "
     "key, which sees only dates of its own data, on the account's own latest entry), or on the "
     "earlier day that Account.creditRisk(asOf:) asks for, from the entries up to it. Payments "

@@ -22,7 +22,7 @@ from resolvers.pagination import check_first, decode_cursor, encode_cursor
 from schema.benchmark_types import CustomerComparison, SectorBenchmark
 from schema.limits import field_cost, page, typical
 from schema.metrics_field import metrics_field
-from schema.sales_types import CreditRisk, SalesProfile
+from schema.sales_types import CreditRisk, LedgerCoverage, SalesProfile
 from store.records import (
     AccountPage,
     AccountRecord,
@@ -212,6 +212,16 @@ class Account(Node):
     ) -> CreditRisk | None:
         # CreditRiskRecord has CreditRisk's attributes: it goes out without a copy.
         return await account_view.credit_risk(info.context, self.account_id, as_of=as_of)  # type: ignore[return-value]
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "The first and last dates of the account's own ledger entries; null when no "
+            "ledger entries were ingested for it."
+        )
+    )
+    async def ledger_coverage(self, info: Info) -> LedgerCoverage | None:
+        # LedgerCoverageRecord has LedgerCoverage's attributes: it goes out without a copy.
+        return await info.context.loaders.ledger_coverage_by_account.load(self.account_id)  # type: ignore[return-value]
 
 
 @strawberry.type(

@@ -23,7 +23,6 @@ from server.rate_limits import Admitted, RateLimited, RateLimiter
 from settings import Settings
 from store.running.reader import Reader, reader_for
 from store.running.routing import ReadRouter
-from store.scope import Role
 from store.scope import Scope as ReadScope
 
 
@@ -87,12 +86,10 @@ class GraphQLSteps:
         operation_name: str | None,
     ) -> Admitted | RateLimited | None:
         """What the key's bucket paid for the query (None: not limited), or why it may not
-        run now; estimated for the audience of the key's `scope` (schema/limits.py)."""
+        run now; estimated with the list sizes of the key's `scope` (schema/limits.py)."""
         if self._rate_limiter is None or key_id is None:
             return None
-        return await self._rate_limiter.admit(
-            key_id, query, operation_name, exact=scope.role is Role.INTERNAL
-        )
+        return await self._rate_limiter.admit(key_id, query, operation_name, scope=scope)
 
     async def answer(
         self, result: ExecutionResult, admitted: Admitted | None

@@ -1,9 +1,10 @@
 """Rate limits per API key: each request takes its query's estimated cost from the key's bucket.
 
 The cost is the static estimate of the rows a query can return (`schema/limits.py`: with the
-list sizes measured in the database for internal keys, with sizes no data moves for every other
-key, so that neither the cost a 429 names nor when a key is limited tells it anything of other
-apps' or accounts' lists), so a key may send many small queries or a few large ones.
+list sizes measured in the whole store for internal keys, within their own app's or account's
+data for app and account keys, at the floors for public keys, so that neither the cost a 429
+names nor when a key is limited tells it anything of other apps' or accounts' lists), so a key
+may send many small queries or a few large ones.
 A request the bucket cannot pay for is answered with HTTP 429, a `Retry-After` header and an
 error whose code is RATE_LIMITED; it runs nothing and takes nothing from the bucket. A request
 whose answer holds more rows than its estimate is charged the difference once it has run (the
@@ -35,6 +36,7 @@ from schema.limits import ListSizes, current_sizes, estimated_cost, limit_breach
 from server.answer_rows import Shape, answer_rows, answer_shape
 from server.buckets import Buckets, BucketSize, LocalBuckets, RedisBuckets
 from settings import QueryLimits, RateLimits
+from store.scope import Scope
 
 
 def buckets_for(limits: RateLimits) -> Buckets:
@@ -55,8 +57,9 @@ class Estimate:
 
 
 class QueryCosts:
-    """Estimated costs by query text and audience (internal keys: `exact`): a hot query is
-    parsed and measured once (again when the schema's list sizes change)."""
+    """Estimated costs by query text and the list sizes it is estimated with (those of the
+    key's scope, `CurrentSizes.for_scope`): a hot query is parsed and measured once per sizes
+    (keys with equal sizes share it; all is forgotten when a refresh changes a size)."""
 
     def __init__(
         self, schema: GraphQLSchema, *, limits: QueryLimits | None = None, maxsize: int = 1024
@@ -65,23 +68,40 @@ class QueryCosts:
         self._limits = limits or QueryLimits()
         self._max_tokens = self._limits.max_tokens
         self._maxsize = maxsize
-        self._estimates: OrderedDict[tuple[bool, str, str | None], Estimate] = OrderedDict()
-        self._sizes: ListSizes | None = None
+        self._estimates: OrderedDict[tuple[ListSizes, str, str | None], Estimate] = OrderedDict()
+        # The schema's one CurrentSizes for its whole life: looked up once.
+        self._current = current_sizes(schema)
+        self._version = -1
 
-    def of(self, query: str | None, operation_name: str | None, *, exact: bool = True) -> int:
-        return self.estimate(query, operation_name, exact=exact).cost
+    def of(
+        self,
+        query: str | None,
+        operation_name: str | None,
+        *,
+        exact: bool = True,
+        sizes: ListSizes | None = None,
+    ) -> int:
+        return self.estimate(query, operation_name, exact=exact, sizes=sizes).cost
 
     def estimate(
-        self, query: str | None, operation_name: str | None, *, exact: bool = True
+        self,
+        query: str | None,
+        operation_name: str | None,
+        *,
+        exact: bool = True,
+        sizes: ListSizes | None = None,
     ) -> Estimate:
-        sizes = current_sizes(self._schema).lists
-        if sizes is not self._sizes:  # measured with other sizes: measure again
+        """With `sizes`, or by default the store-wide sizes (`exact`) or the floors."""
+        current = self._current
+        if current.version != self._version:  # the store-wide sizes changed (see version)
             self._estimates.clear()
-            self._sizes = sizes
-        key = (exact, query or "", operation_name)
+            self._version = current.version
+        if sizes is None:
+            sizes = current.for_audience(exact=exact)
+        key = (sizes, query or "", operation_name)
         estimate = self._estimates.get(key)
         if estimate is None:
-            estimate = self._measure(query, operation_name, exact=exact)
+            estimate = self._measure(query, operation_name, sizes)
             self._estimates[key] = estimate
             if len(self._estimates) > self._maxsize:
                 self._estimates.popitem(last=False)
@@ -89,7 +109,7 @@ class QueryCosts:
             self._estimates.move_to_end(key)
         return estimate
 
-    def _measure(self, query: str | None, operation_name: str | None, *, exact: bool) -> Estimate:
+    def _measure(self, query: str | None, operation_name: str | None, sizes: ListSizes) -> Estimate:
         try:
             # Stops at the token limit, as the schema's own parse does (MaxTokensLimiter).
             document = parse(query or "", no_location=True, max_tokens=self._max_tokens)
@@ -97,9 +117,9 @@ class QueryCosts:
             return Estimate(1)  # refused before it runs, but sending it is not free
         # Even a query of scalars only costs something, so no key can send them endlessly.
         return Estimate(
-            max(1, estimated_cost(self._schema, document, operation_name, exact=exact)),
+            max(1, estimated_cost(self._schema, document, operation_name, sizes=sizes)),
             answer_shape(document, operation_name),
-            over_limits=bool(limit_breaches(self._schema, document, self._limits, exact=exact)),
+            over_limits=bool(limit_breaches(self._schema, document, self._limits, sizes=sizes)),
         )
 
 
@@ -117,16 +137,25 @@ class RateLimiter:
         self, limits: RateLimits, *, schema: GraphQLSchema, query_limits: QueryLimits
     ) -> None:
         self.limits = limits
+        self._current = current_sizes(schema)
         self._buckets = buckets_for(limits)
         self._costs = QueryCosts(schema, limits=query_limits)
 
     async def admit(
-        self, key_id: str, query: str | None, operation_name: str | None, *, exact: bool
+        self,
+        key_id: str,
+        query: str | None,
+        operation_name: str | None,
+        *,
+        exact: bool = True,
+        scope: Scope | None = None,
     ) -> Admitted | RateLimited | None:
         """What the key's bucket paid for the query; otherwise why and for how long not;
-        None for a query over the query limits, which validation refuses uncharged. `exact`:
-        the key is internal, and its query is estimated with the sizes measured in the store."""
-        estimate = self._costs.estimate(query, operation_name, exact=exact)
+        None for a query over the query limits, which validation refuses uncharged. The query
+        is estimated with the sizes of the key's `scope` (without one: the store's when
+        `exact`, the floors otherwise), as validation estimates it."""
+        sizes = None if scope is None else self._current.for_scope(scope)
+        estimate = self._costs.estimate(query, operation_name, exact=exact, sizes=sizes)
         if estimate.over_limits:
             return None
         # The bucket holds at least the cost limit (settings), so this only bounds a cost the

@@ -25,6 +25,7 @@ down: nothing below this module reads the environment.
 | PROFILING_PAYMENT_TERMS_DAYS | 30 | due date of an invoice without one |
 | PROFILING_LOW_RISK_SCORE, PROFILING_HIGH_RISK_SCORE | 70, 40 | credit segment thresholds |
 | PROFILING_PRIVACY_EPSILON | 1.0 | privacy budget of one published month, per industry |
+| PROFILING_PRIVACY_MONTH_CAP | 2 x the epsilon | most a month's revisions may spend per account |
 | PROFILING_MAX_BODY_BYTES | 262144 | a larger request body is refused (413) before it is read |
 | PROFILING_LEAN_EXECUTION | true | the column-at-a-time executor (schema/execution/lean.py) |
 | PROFILING_PREPARED_QUERIES | true | queries that validated once skip Strawberry's pipeline |
@@ -50,6 +51,7 @@ from dataclasses import dataclass, field
 from analytics.cluster_count import DEFAULT_CLUSTERS, check_clusters
 from analytics.cohort import MIN_COHORT
 from analytics.credit import CreditPolicy
+from analytics.privacy_loss import check_month_cap, default_month_cap
 from analytics.rfm import DEFAULT_RECENT_QUARTERS
 from settings.origins import keyless_refusal, parse_origins
 
@@ -147,6 +149,9 @@ class Settings:
     # The differential-privacy budget of one published month in each industry (cohorts of
     # different industries are disjoint); analytics/private_release.py splits it.
     privacy_epsilon: float = DEFAULT_PRIVACY_EPSILON
+    # The most a month's releases may cost one account over all its revisions
+    # (analytics/privacy_loss.py); None: twice privacy_epsilon, room for one full revision.
+    privacy_month_cap: float | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     lean_execution: bool = True
     prepared_queries: bool = True
@@ -161,6 +166,12 @@ class Settings:
     # Pages of these origins may call the API from a browser (server/cors.py); none by
     # default: on a closed network the frontend is served from the API's own origin.
     cors_origins: tuple[str, ...] = ()
+
+    @property
+    def month_cap(self) -> float:
+        if self.privacy_month_cap is None:
+            return default_month_cap(self.privacy_epsilon)
+        return self.privacy_month_cap
 
     def today(self) -> dt.date:
         """Today's date, unless PROFILING_TODAY pins it (tests, reproducible reports)."""
@@ -260,9 +271,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         limits=(limits := _query_limits(env)),
         rate_limits=_rate_limits(env, max_cost=limits.max_cost),
         segment=_segment_options(env),
-        privacy_epsilon=env.number(
-            "PROFILING_PRIVACY_EPSILON", DEFAULT_PRIVACY_EPSILON, positive=True
-        ),
+        privacy_epsilon=(privacy_epsilon := _privacy_epsilon(env)),
+        privacy_month_cap=_privacy_month_cap(env, privacy_epsilon=privacy_epsilon),
         max_body_bytes=env.whole("PROFILING_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1024),
         lean_execution=env.switch("PROFILING_LEAN_EXECUTION"),
         prepared_queries=env.switch("PROFILING_PREPARED_QUERIES"),
@@ -274,6 +284,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         serve_no_auth=env.switch(SERVE_NO_AUTH_VARIABLE, default=False),
         cors_origins=_checked_origins(env),
     )
+
+
+def _privacy_epsilon(env: _Environment) -> float:
+    return env.number("PROFILING_PRIVACY_EPSILON", DEFAULT_PRIVACY_EPSILON, positive=True)
+
+
+def _privacy_month_cap(env: _Environment, *, privacy_epsilon: float) -> float:
+    cap = env.number(
+        "PROFILING_PRIVACY_MONTH_CAP", default_month_cap(privacy_epsilon), positive=True
+    )
+    try:
+        check_month_cap(cap, privacy_epsilon)
+    except ValueError as problem:
+        raise SettingsError(str(problem)) from None
+    return cap
 
 
 def _checked_origins(env: _Environment) -> tuple[str, ...]:

@@ -63,6 +63,13 @@ class SalesProfileRecord(NamedTuple):
     quarters: list[QuarterSegmentRecord]
 
 
+class LedgerCoverageRecord(NamedTuple):
+    """The days an account's own ledger entries span (not its app's)."""
+
+    first_entry: dt.date
+    last_entry: dt.date
+
+
 class CreditRiskRecord(NamedTuple):
     score: int
     segment: CreditSegment

@@ -8,7 +8,19 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect, Index, Numeric, String, Table, Text, TypeDecorator
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
@@ -293,6 +305,13 @@ class CohortRevision(SQLModel, table=True):
     month: dt.date = Field(primary_key=True)
     revision: int = Field(primary_key=True)
     member_ids: str = Field(sa_column=Column(Text(), nullable=False))
+    # What the revision spent on its members, for the privacy accountant
+    # (analytics/privacy_loss.py): the cohort's private releases (0: none; null for revisions
+    # published before they were recorded, migration 0013), the epsilon of each, and the
+    # revision that drew them (this one, or the earlier one whose draw it kept).
+    release_count: int | None = None
+    release_epsilon: float | None = None
+    drawn_in: int | None = None
 
 
 class ApiKey(SQLModel, table=True):
@@ -455,8 +474,20 @@ class PartyAccount(SQLModel, table=True):
     An accounts file that loads the id makes it a real account (the row is removed)."""
 
     __tablename__ = "party_account"
+    # One account per party of an app: two apps' parties of one name are two accounts.
+    __table_args__ = (UniqueConstraint("app_id", "party", name="uq_party_account_app_party"),)
 
     account_id: str = Field(primary_key=True, foreign_key="account.account_id")
+    app_id: str = Field(
+        sa_column=Column(
+            String(),
+            ForeignKey("app.app_id", name="fk_party_account_app_id_app"),
+            nullable=False,
+        )
+    )
+    # The party's value in the exports (its customer column) the account was created for:
+    # its id too, unless another account had that id (then `app:party`).
+    party: str
 
 
 SALE_LINE_TABLE = table_of(SaleLine)

@@ -443,8 +443,9 @@ class DeckBuilder:
             percentile = comparison.customer_percentile
             shown = text.NO_VALUE if percentile is None else t.count(percentile)
             if not comparison.informative:
-                # The figures with their uncertainty said, never a bare number read as precise.
-                figures[1:] = [f"{figure} ({t.too_imprecise()})" for figure in figures[1:]]
+                # A slide travels without its footnote: a noisy number, even marked, would be
+                # quoted as the sector's figure. The API keeps the number with its accuracy.
+                figures[1:] = [t.too_imprecise()] * len(figures[1:])
                 shown = t.too_imprecise()
             rows.append([label, *figures, shown])
             sentences.append(self._comparison_sentence(comparison, label))
@@ -479,7 +480,8 @@ class DeckBuilder:
         height = fitting.box_height(sentences, INNER, size, spacing=3)
         self._text(slide, "insights", sentences, Box(MARGIN, top, INNER, height), size=size,
                    spacing=3)  # fmt: skip
-        if any(c.status is ComparisonStatus.COMPARED for c in comparisons):
+        # A chart without a bar says nothing: drawn only when a percentile can be placed.
+        if any(_charted(c) for c in comparisons):
             self._percentile_chart(slide, [row[0] for row in rows], comparisons)
 
     def _percentile_chart(
@@ -497,12 +499,7 @@ class DeckBuilder:
             series=[
                 (
                     title,
-                    [
-                        c.customer_percentile
-                        if c.status is ComparisonStatus.COMPARED and c.informative
-                        else None
-                        for c in comparisons
-                    ],
+                    [c.customer_percentile if _charted(c) else None for c in comparisons],
                 )
             ],
             number_format="0",
@@ -985,3 +982,12 @@ def _umask() -> int:
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
     return 0o022
+
+
+def _charted(comparison: Comparison) -> bool:
+    """Whether the comparison's percentile is a bar of the sector chart."""
+    return (
+        comparison.status is ComparisonStatus.COMPARED
+        and comparison.informative
+        and comparison.customer_percentile is not None
+    )

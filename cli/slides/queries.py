@@ -58,7 +58,7 @@ query DeckAccount(
     creditRisk(asOf: $monthEnd) {
       score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding
     }
-    latestCreditRisk: creditRisk { asOf }
+    ledgerCoverage { firstEntry lastEntry }
   }
   metricDefinitions { name unit description higherIsBetter }
   viewer { role accountId }
@@ -293,17 +293,18 @@ def _first_of(day: dt.date) -> dt.date:
 
 def _covers(account: dict[str, Any], month: dt.date) -> bool:
     """Whether the account's sales or ledger cover `month`: it had bought by the month's end
-    and bought again in it or later; or it had ledger entries by the month's end and the
-    ledger runs into the month (the latest ledger date the key is told)."""
+    and bought again in it or later; or it had ledger entries by the month's end and again in
+    it or later. The account's own entries: its credit risk's date is its app's latest ledger
+    date for an app or internal key, which may be months after the account's last entry."""
     end = last_of_month(month)
     profile = account["salesProfile"]
     if profile is not None and (
         _date(profile["firstPurchase"]) <= end and _date(profile["lastPurchase"]) >= month
     ):
         return True
-    latest = account["latestCreditRisk"]
-    return account["creditRisk"] is not None and (
-        latest is not None and _date(latest["asOf"]) >= month
+    ledger = account["ledgerCoverage"]
+    return ledger is not None and (
+        _date(ledger["firstEntry"]) <= end and _date(ledger["lastEntry"]) >= month
     )
 
 
@@ -330,8 +331,8 @@ async def _latest_month(
         found.append((max(_date(row["effectiveDate"]) for row in rows), MonthSource.METRICS))
     if account["salesProfile"] is not None:
         found.append((_first_of(_date(account["salesProfile"]["lastPurchase"])), MonthSource.SALES))
-    if account["latestCreditRisk"] is not None:
-        found.append((_first_of(_date(account["latestCreditRisk"]["asOf"])), MonthSource.LEDGER))
+    if account["ledgerCoverage"] is not None:
+        found.append((_first_of(_date(account["ledgerCoverage"]["lastEntry"])), MonthSource.LEDGER))
     if not found:
         return None
     return max(found, key=lambda item: (item[0], -SOURCE_ORDER.index(item[1])))
@@ -425,8 +426,7 @@ async def fetch_deck(
         min_cohort=await _min_cohort(client, month) if histories else None,
         source=client.source,
         built_on=built_on,
-        ledger_begins_later=account["creditRisk"] is None
-        and account["latestCreditRisk"] is not None,
+        ledger_begins_later=account["creditRisk"] is None and account["ledgerCoverage"] is not None,
         own_key=_read_with_own_key(data.get("viewer"), account["accountId"]),
         month_chosen=chosen,
     )

@@ -46,11 +46,25 @@ def _exact(value: Decimal | float | int) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+# Business abbreviations that metric names commonly use: on a slide, "Dso" or "Csat" reads
+# as a typo, so these words are shown in capitals wherever they stand in a name.
+ABBREVIATIONS = frozenset(
+    {
+        "aov", "arpu", "arr", "cac", "clv", "csat", "dau", "dpo", "dso", "ebitda", "gmv", "gst",
+        "kpi", "ltv", "mau", "mrr", "nps", "qoq", "roi", "sku", "sla", "vat", "yoy",
+    }
+)  # fmt: skip
+
+
 def metric_label(name: str) -> str:
-    """`minutes_saved` -> `Minutes saved` (the insight sentences say `minutes saved`): a
-    metric's name is data, shown as defined."""
-    words = name.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    """`minutes_saved` -> `Minutes saved`, `dso` -> `DSO` (the insight sentences say `minutes
+    saved`): a metric's name is data, shown as defined but for the case of its first letter
+    and of the abbreviations above."""
+    words = [
+        word.upper() if word.lower() in ABBREVIATIONS else word
+        for word in name.replace("_", " ").split()
+    ]
+    return sentence_start(" ".join(words))
 
 
 def sentence_start(words: str) -> str:

@@ -16,10 +16,12 @@ middleware, root value and context as Strawberry would use, and get the same ans
 - anything else (a missing or ambiguous operation, an operation type the request may not run)
   takes the full pipeline, which reports it.
 
-The documents are kept per schema in a bounded LRU, keyed by the query text and the audience
-of the request's key (schema/audience.py): an internal key's query is judged by the limits with
-the sizes measured in the store, any other key's by sizes no data moves, so one text may pass for
-one audience and be refused for the other. With a planner (the
+The documents are kept per schema in a bounded LRU, keyed by the query text and the list sizes
+the limits rule estimated it with (schema/audience.py: an internal key's are measured in the
+whole store, an app or account key's within its own data, a public key's are the floors), so
+one text may pass for one key and be refused for another; keys whose sizes are equal share the
+document, and sizes that changed are never asked for again (their documents age out). With a
+planner (the
 schema's default), each operation of a document also gets its compiled plan on its first
 prepared run (operation_plan.py), kept with the document: later requests build no executor
 from the document, coerce plain variables with the plan's coercer, and read arguments and call
@@ -44,9 +46,11 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from schema.audience import told_exact
+from schema.audience import sizes_told
+from schema.execution import internals
 from schema.execution.compiled import CompiledFields, CompiledLeanExecutor
 from schema.execution.operation_plan import OperationPlan
+from schema.limits import ListSizes, rule_sizes
 
 Planner = Callable[[DocumentNode, "str | None"], "OperationPlan | None"]
 
@@ -97,7 +101,7 @@ class PreparedQueries:
         self._maxsize = maxsize
         # Builds an operation's compiled plan (operation_plan.py); None: no plans.
         self.planner = planner
-        self._prepared: OrderedDict[tuple[bool, str], _Prepared] = OrderedDict()
+        self._prepared: OrderedDict[tuple[ListSizes | None, str], _Prepared] = OrderedDict()
         self.hits = 0
 
     def __len__(self) -> int:
@@ -106,10 +110,12 @@ class PreparedQueries:
     def clear(self) -> None:
         self._prepared.clear()
 
-    def remember(self, query: str, document: DocumentNode, *, exact: bool = True) -> None:
-        """Keep the document of a query text that passed validation for the audience (`exact`:
-        internal keys)."""
-        key = (exact, query)
+    def remember(
+        self, query: str, document: DocumentNode, *, sizes: ListSizes | None = None
+    ) -> None:
+        """Keep the document of a query text that passed validation with the list sizes
+        `sizes` (None: a schema without the limits rule)."""
+        key = (sizes, query)
         self._prepared[key] = _Prepared(document)
         self._prepared.move_to_end(key)
         while len(self._prepared) > self._maxsize:
@@ -121,10 +127,10 @@ class PreparedQueries:
         operation_name: str | None,
         allowed_operation_types: Iterable[OperationType] | None,
         *,
-        exact: bool = True,
+        sizes: ListSizes | None = None,
     ) -> DocumentNode | None:
         """The document to execute directly, or None when the request takes the pipeline."""
-        found = self.operation(query, operation_name, allowed_operation_types, exact=exact)
+        found = self.operation(query, operation_name, allowed_operation_types, sizes=sizes)
         return None if found is None else found.document
 
     def operation(
@@ -133,13 +139,13 @@ class PreparedQueries:
         operation_name: str | None,
         allowed_operation_types: Iterable[OperationType] | None,
         *,
-        exact: bool = True,
+        sizes: ListSizes | None = None,
     ) -> PreparedOperation | None:
         """The document to execute directly with its operation's plan, or None when the
-        request takes the pipeline (`exact`: the request's key is internal)."""
+        request takes the pipeline (`sizes`: those its key's query is estimated with)."""
         if query is None:
             return None
-        key = (exact, query)
+        key = (sizes, query)
         prepared = self._prepared.get(key)
         if prepared is None:
             return None
@@ -170,9 +176,12 @@ class RememberValidQueries(SchemaExtension):
             and context.graphql_document is not None
             and not context.pre_execution_errors
         ):
-            self._prepared.remember(
-                context.query, context.graphql_document, exact=told_exact(context.context)
-            )
+            # Under the sizes the limits rule judged it with (those of the key's scope when
+            # the request began: a refresh since must not file it under the new ones).
+            sizes = rule_sizes(context.validation_rules)
+            if sizes is None:
+                sizes = sizes_told(internals.graphql_schema(context.schema), context.context)
+            self._prepared.remember(context.query, context.graphql_document, sizes=sizes)
 
 
 async def execute_prepared(

@@ -230,8 +230,9 @@ def merge_header_rows(
     - it names a column the upper row leaves blank, with names of roles of its own, as Tally
       writes `Value` over `Debit` and `Credit`: each column takes the lower row's name, else
       the upper's; under a heading of balances (`Closing Balance` over `Debit` and `Credit`,
-      the heading standing over the blank cells to its right too), both: `Closing Balance
-      Debit` holds balances, never an amount (`analytics.export_reports`); or
+      the heading standing over the blank cells to its right too, as `_under_heading` says
+      how far), both: `Closing Balance Debit` holds balances, never an amount
+      (`analytics.export_reports`); or
     - every name it has stands under a name of the upper row and names a role or repeats, as
       Tally's units row `Amount`, `Amount` under `Debit`, `Credit`: the upper row's names
       stand, the lower one is skipped.
@@ -254,11 +255,20 @@ def merge_header_rows(
 
 def _under_heading(top: Sequence[str], below: Sequence[str]) -> list[str]:
     """The names of a header on two rows: the lower row's, else the upper's; a lower name
-    under a heading of balances keeps the heading (`Closing Balance Debit`)."""
+    under a heading of balances keeps the heading (`Closing Balance Debit`).
+
+    A heading stands over its own cell and the blank cells to its right (a merged cell's
+    text is in its first), up to the next heading, a column blank in both rows, or a lower
+    name met again under it: `Opening Balance` over `Debit | Credit | Debit | Credit` spans
+    the first pair only, the second pair being another group whose heading is blank."""
     names = []
     heading = ""
+    spanned: set[str] = set()
     for upper, lower in zip(top, below, strict=True):
-        heading = upper or heading
+        if upper or not lower or lower.casefold() in spanned:
+            heading, spanned = upper, set()
+        if lower:
+            spanned.add(lower.casefold())
         if lower and heading and balance_columns([heading]):
             names.append(f"{heading} {lower}")
         else:

@@ -15,7 +15,7 @@ Each refusal is one line and leaves nothing written: the transaction rolls back.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -39,19 +39,27 @@ async def _apps_of(connection: AsyncConnection, ids: Sequence[str]) -> dict[str,
 
 
 class NewPartyAccounts:
-    """The `party_account` rows of the accounts a load creates for parties: those that no
-    other load has created since it read the accounts (known once `PartyWrites` ran)."""
+    """The `party_account` rows (account, app, party) of the accounts a load creates for
+    parties: those that no other load has created since it read the accounts (known once
+    `PartyWrites` ran)."""
 
-    def __init__(self, ids: Collection[str]) -> None:
-        self.ids = ids
+    def __init__(self, app: str, parties: Mapping[str, str]) -> None:
+        self._app = app
+        # New account id -> the party's value it is created for.
+        self._parties = parties
+        self.ids: Collection[str] = parties.keys()
         self._existing: set[str] = set()
 
     def __len__(self) -> int:
         return len(self.ids) - len(self._existing)
 
     def __iter__(self) -> Iterator[Values]:
-        existing = self._existing
-        return ((account,) for account in self.ids if account not in existing)
+        existing, app = self._existing, self._app
+        return (
+            (account, app, party)
+            for account, party in self._parties.items()
+            if account not in existing
+        )
 
     async def settle(self, connection: AsyncConnection, app: str) -> None:
         found = await _apps_of(connection, list(self.ids))

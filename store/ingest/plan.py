@@ -14,6 +14,9 @@ from store.ingest.progress import IngestProgress
 
 # One row to write, its values in the order of `TableWrite.columns`.
 Values = Sequence[Any]
+# Work a load does inside its transaction (`WritePlan.before`, `WritePlan.after`); it returns
+# lines for the report.
+Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]
 
 
 class RowSource(Protocol):
@@ -54,6 +57,8 @@ class RowChanges:
     # (`KAV-001, 2025-04-01, invoice, KD/25-26/001, 1: amount 123456.00 -> 23456.00`): a
     # reload that rewrites stored amounts is never silent.
     examples: tuple[str, ...] = ()
+    # Stored rows the load deleted as stale (`WritePlan.remove`): not among the write's rows.
+    removed: int = 0
 
     @property
     def total(self) -> int:
@@ -86,10 +91,14 @@ class WritePlan:
     # Work inside the same transaction before the writes (the sales and ledger kinds move
     # the accounts earlier loads created for parties that now link to other accounts); it
     # returns lines for the report.
-    before: Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]] | None = None
+    before: Before | None = None
     # Work on the written rows inside the same transaction (the sales and ledger kinds
     # recompute their apps' segments); it returns lines for the report.
-    after: Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]] | None = None
+    after: Before | None = None
+    # Stored rows of the file's own table that the write makes stale, deleted in the same
+    # transaction after `before` and before the rows are compared and written (the lines
+    # 2..N of an invoice the sales kind now counts once); it returns how many it deleted.
+    remove: Callable[[AsyncConnection], Awaitable[int]] | None = None
 
     @property
     def total_rows(self) -> int:

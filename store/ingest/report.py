@@ -82,20 +82,22 @@ class IngestReport:
             return f"{self._rows(self.rows_written)} written"
         # Counted when written: the plan's count may include rows its `before` work dropped.
         written = changes.new + changes.changed
+        removed = f", {changes.removed:,} removed" if changes.removed else ""
         if changes.unchanged == 0:
-            return f"{self._rows(written)} written"
+            return f"{self._rows(written)} written{removed}"
         if written == 0:
-            return f"nothing written, {self._rows(changes.unchanged)} unchanged"
-        return f"{self._rows(written)} written, {changes.unchanged:,} unchanged"
+            return f"nothing written, {self._rows(changes.unchanged)} unchanged{removed}"
+        return f"{self._rows(written)} written, {changes.unchanged:,} unchanged{removed}"
 
     def changes_line(self) -> str | None:
         """`4 sale lines: 0 new, 1 changed, 3 unchanged`, when they were counted."""
         if self.changes is None:
             return None
         changes = self.changes
+        removed = f", {changes.removed:,} removed" if changes.removed else ""
         return (
             f"{self._rows(changes.total)}: {changes.new:,} new, {changes.changed:,} changed, "
-            f"{changes.unchanged:,} unchanged"
+            f"{changes.unchanged:,} unchanged{removed}"
         )
 
     def changed_examples(self, changes: RowChanges) -> str:

@@ -248,6 +248,11 @@ class MetricStage:
 
     async def drop(self) -> None:
         """Remove the tables on SQLite (PostgreSQL drops its one with the transaction)."""
+        if self.connection.invalidated:
+            # A load cancelled inside a statement: SQLAlchemy closed the connection, and the
+            # temporary tables went with it. Another statement would raise in place of the
+            # cancellation (PendingRollbackError).
+            return
         if self._dialect == "sqlite":
             for name in (_STAGE, _ENTITIES):
                 await self.connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")

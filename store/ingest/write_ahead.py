@@ -36,8 +36,13 @@ class WriteAhead:
             await asyncio.sleep(0)
             return
         waiting = asyncio.ensure_future(under_way())
-        await asyncio.wait({self._pending, waiting}, return_when=asyncio.FIRST_COMPLETED)
-        waiting.cancel()
+        try:
+            await asyncio.wait({self._pending, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            # Also when the load is cancelled while it waits: `waiting` must not outlive the
+            # call (it would wait on the stage after the load gave up). The write itself goes
+            # on until `wait` or `settle` (the load's transaction then rolls back whole).
+            await _stop(waiting)
 
     async def wait(self) -> None:
         """Wait for the write in flight, if any (raising what it raised)."""
@@ -53,3 +58,12 @@ class WriteAhead:
             await asyncio.wait({pending})
             if not pending.cancelled():
                 pending.exception()  # retrieved: not reported as never retrieved
+
+
+async def _stop(task: asyncio.Future[Any]) -> None:
+    """Cancel `task` and let it end, whatever it raised (it only said the write was under
+    way), even when the caller is being cancelled: that cancellation is raised after."""
+    task.cancel()
+    await asyncio.wait({task})
+    if not task.cancelled():
+        task.exception()  # retrieved: not reported as never retrieved

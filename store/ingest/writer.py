@@ -275,10 +275,11 @@ async def write_plan_on(
     """`write_plan` inside a transaction the caller holds."""
     changes: RowChanges | None = None
     notes = list(await plan.before(connection, progress)) if plan.before is not None else []
+    removed = 0 if plan.remove is None else await plan.remove(connection)
     for write in plan.writes:
         if write.compare is not None:
             compared = await compare_rows(connection, write, write.compare)
-            changes = compared.changes
+            changes = replace(compared.changes, removed=removed)
             if compared.changed_rows is not None:
                 # Rows stored as they are already are not written again.
                 progress.advance(changes.unchanged)

@@ -6,7 +6,9 @@ the minimum. Beside the exact figures (for internal keys) each such cohort gets 
 figures, drawn once here and frozen (analytics/private_cohorts.py), when its metric declares
 bounds. Every revision's membership is kept, and a revision is checked against all of them
 and against the fixed floor of 5 accounts, whatever the configured minimum (a revision at a
-raised minimum and another at the default would otherwise be compared).
+raised minimum and another at the default would otherwise be compared). Each revision also
+records what it drew (store/jobs/month_draws.py), and one whose new draws would take an
+account's privacy loss for the month over the cap is refused (analytics/privacy_loss.py).
 The whole month is written in one transaction: a crash leaves the previous state."""
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from analytics.cohort import MIN_COHORT, effective_minimum, is_publishable
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentiles
+from analytics.privacy_loss import check_month_cap, default_month_cap
 from analytics.private_accuracy import (
     FigureAccuracy,
     MonthPrecision,
@@ -39,6 +42,8 @@ from analytics.private_release import MetricBounds
 from analytics.revision import BlockingCohort, blocking_cohorts
 from analytics.rollups import roll_up
 from settings import DEFAULT_PRIVACY_EPSILON
+from store.jobs.month_draws import flattened, month_draws
+from store.jobs.privacy_spending import cohort_spending, month_loss
 from store.running.driver_select import DriverSelect
 from store.tables import (
     ACCOUNT_TABLE,
@@ -92,6 +97,10 @@ class PublishResult:
     # Metrics with publishable cohorts but no declared bounds: no private release was drawn,
     # so keys that are not internal get none of their figures across accounts.
     internal_only: tuple[str, ...] = ()
+    # The largest privacy loss of any account in the month over all its revisions, this one
+    # included, and the cap it is kept under (analytics/privacy_loss.py).
+    privacy_loss: float = 0.0
+    month_cap: float = 0.0
 
 
 # A member is (value, account_id); mapped in C over a cohort's 1,000 members rather than
@@ -147,22 +156,6 @@ async def _month_values(connection: AsyncConnection, month: dt.date) -> dict[Coh
         cohort.members.append((value, account_id))
         cohort.apps[app_id] += 1
     return cohorts
-
-
-async def _earlier_members(
-    connection: AsyncConnection, month: dt.date
-) -> dict[int, dict[CohortKey, frozenset[str]]]:
-    """The membership of every cohort of the month, by revision."""
-    cohort = COHORT_REVISION_TABLE.c
-    rows = await connection.execute(
-        select(cohort.revision, cohort.industry_id, cohort.metric_name, cohort.member_ids).where(
-            cohort.month == month
-        )
-    )
-    revisions: dict[int, dict[CohortKey, frozenset[str]]] = defaultdict(dict)
-    for revision, industry_id, metric_name, ids in rows:
-        revisions[revision][industry_id, metric_name] = frozenset(orjson.loads(ids))
-    return revisions
 
 
 async def _frozen_draws(
@@ -240,13 +233,22 @@ async def publish_month(
     min_cohort: int,
     revise: bool = False,
     privacy_epsilon: float = DEFAULT_PRIVACY_EPSILON,
+    month_cap: float | None = None,
     progress: IngestProgress | None = None,
 ) -> PublishResult:
     """Compute and freeze one month. Refuses a month not yet over, a month without data,
-    a second publication without `revise`, and a revision that would allow differencing.
-    `privacy_epsilon` is the budget of the month's private releases in each industry."""
+    a second publication without `revise`, a revision that would allow differencing, and one
+    that would take an account's privacy loss for the month over `month_cap`.
+    `privacy_epsilon` is the budget of the month's private releases in each industry;
+    `month_cap` (default twice that) bounds their sum over every revision, per account."""
     month = first_of_month(month)
     progress = progress or _NoProgress()
+    if month_cap is None:
+        month_cap = default_month_cap(privacy_epsilon)
+    try:
+        check_month_cap(month_cap, privacy_epsilon)
+    except ValueError as problem:
+        raise PublishRefused(str(problem)) from None
     minimum = effective_minimum(min_cohort)
     check_month_is_over(month, today=today)
     async with engine.begin() as connection:
@@ -275,7 +277,11 @@ async def publish_month(
         members = {key: frozenset(map(_ACCOUNT, cohort.members)) for key, cohort in cohorts.items()}
         frozen: dict[CohortKey, tuple[str, str, dict[str, object]]] = {}
         # Every membership the month ever had, even of a publication since removed by hand.
-        history = await _earlier_members(connection, month)
+        draws = await month_draws(connection, month)
+        history = {
+            earlier: {key: draw.member_ids for key, draw in cohorts.items()}
+            for earlier, cohorts in draws.items()
+        }
         for earlier, before in sorted(history.items()):
             # The fixed floor, not the configured minimum: a cohort published under any
             # minimum counts, and the configured minimum can change between revisions.
@@ -318,6 +324,32 @@ async def publish_month(
             industry_id: release_epsilon(privacy_epsilon, found)
             for industry_id, found in released.items()
         }
+        revision = max([published or 0, *history]) + 1
+        # What this revision will draw and keep, accounted before anything is drawn or written.
+        spending = {
+            key: cohort_spending(
+                key,
+                revision=revision,
+                publishable=is_publishable(len(cohort.members), minimum=minimum),
+                definition=definitions[key[1]],
+                kept=kept_draws.get(key),
+                kept_from=draws.get(published or 0, {}).get(key),
+                published=published,
+                epsilon=epsilon_of.get(key[0]),
+                members=members[key],
+            )
+            for key, cohort in cohorts.items()
+        }
+        privacy_loss, refusal = month_loss(
+            month,
+            earlier=flattened(draws),
+            now=list(spending.values()),
+            privacy_epsilon=privacy_epsilon,
+            month_cap=month_cap,
+            revising=published is not None,
+        )
+        if refusal is not None:
+            raise PublishRefused(refusal)
 
         progress.start("Computing benchmarks", total=len(cohorts))
         rows = []
@@ -374,7 +406,6 @@ async def publish_month(
             rows.append(row)
             progress.advance(1)
 
-        revision = max([published or 0, *history]) + 1
         await connection.execute(delete(COHORT_TABLE).where(COHORT_TABLE.c.month == month))
         await connection.execute(
             delete(PUBLISHED_MONTH_TABLE).where(PUBLISHED_MONTH_TABLE.c.month == month)
@@ -400,8 +431,12 @@ async def publish_month(
                     "month": month,
                     "revision": revision,
                     "member_ids": row["member_ids"],
+                    "release_count": spent.releases,
+                    "release_epsilon": spent.epsilon,
+                    "drawn_in": spent.drawn_in,
                 }
                 for row in rows
+                for spent in [spending[str(row["industry_id"]), str(row["metric_name"])]]
             ],
         )
     publishable = [row for row in rows if row["p50"] is not None]
@@ -420,6 +455,8 @@ async def publish_month(
                 - {str(row["metric_name"]) for row in publishable if row["private_p50"] is not None}
             )
         ),
+        privacy_loss=privacy_loss,
+        month_cap=month_cap,
     )
 
 

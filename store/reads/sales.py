@@ -17,6 +17,7 @@ from analytics.segments import Segment
 from store.ledger_entries import ENTRY_COLUMNS, ledger_entry
 from store.sales_records import (
     CreditRiskRecord,
+    LedgerCoverageRecord,
     QuarterSegmentRecord,
     SalesProfileRecord,
     SegmentationRecord,
@@ -150,6 +151,21 @@ async def ledgers_by_account(
     for account_id, *entry in rows:
         entries.setdefault(account_id, []).append(ledger_entry(entry))
     return entries
+
+
+async def ledger_coverages_by_account(
+    connection: AsyncConnection, *, account_ids: Sequence[str], scope: Scope
+) -> dict[str, LedgerCoverageRecord]:
+    """Each account's first and last ledger entry dates, counted in the database; accounts
+    without entries are absent."""
+    ledger = LEDGER_TABLE.c
+    rows = await connection.execute(
+        select(ledger.account_id, func.min(ledger.entry_date), func.max(ledger.entry_date))
+        .select_from(_visible(LEDGER_TABLE))
+        .where(ledger.account_id.in_(account_ids), account_visible(scope))
+        .group_by(ledger.account_id)
+    )
+    return {account_id: LedgerCoverageRecord(first, last) for account_id, first, last in rows}
 
 
 async def app_exists(connection: AsyncConnection, *, app: str) -> bool:

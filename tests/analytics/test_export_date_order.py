@@ -44,8 +44,10 @@ def test_title_period(cells: list[str], period: tuple[dt.date, dt.date] | None) 
 def test_dates_that_say_their_order_need_nothing_else() -> None:
     assert decide_date_order(_evidence("04/13/2024"), given=None).order is DateOrder.MONTH_FIRST
     assert decide_date_order(_evidence("13/04/2024"), given=None).order is DateOrder.DAY_FIRST
-    # 05/05 reads alike either way.
-    assert decide_date_order(_evidence("05/05/2024", "2024-01-02"), given=None).because is None
+    # 05/05 reads alike either way: the dates decide, and the note says so.
+    decided = decide_date_order(_evidence("05/05/2024", "2024-01-02"), given=None)
+    assert decided.because == "no date in it reads as two different days"
+    assert decided.by_the_dates
 
 
 def test_ambiguous_dates_without_a_hint_are_refused() -> None:

@@ -56,7 +56,7 @@ def test_ingest_prints_what_it_took_for_what(database: Path, loaded: Path) -> No
         "  amount <- Amount",
     ]
     assert "Ignored columns: Margin" in lines
-    assert "Dates read day first (DD/MM/YYYY)" in lines
+    assert "Dates read day first (DD/MM/YYYY): '15/02/2024' reads only day first" in lines
     assert "Amounts read with a decimal comma (1.234,50)" in lines
     assert (
         "Segments of app ksa: 2 accounts with sales over 2 quarters, 0 with ledger entries" in lines

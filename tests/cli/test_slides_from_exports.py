@@ -227,3 +227,45 @@ async def test_the_deck_of_exports_opens_in_libreoffice_and_fits_its_slides(
         for number, page in enumerate(lines, start=1):
             _check_page(page, width, height, f"{output.stem} slide {number}")
         _check_tables(output, lines)
+
+
+@pytest.fixture
+async def ledgers(engine: AsyncEngine) -> AsyncEngine:
+    """Ledgers only: Gupta Traders' entries end on 3 Apr 2024, its app's (Sharma
+    Electricals') on 10 Jun 2024."""
+    for name in ("tally_daybook.csv", "tally_erp9_ledger_sharma_onecell.csv"):
+        await ingest_file(engine, kind=IngestKind.LEDGER, path=TALLY / name)
+    return engine
+
+
+async def test_an_internal_deck_counts_the_accounts_own_ledger_not_its_apps(
+    ledgers: AsyncEngine, database_url: str, out: Path
+) -> None:
+    """Read as an internal (or app) key, the credit risk is measured on the app's latest
+    ledger date: that date does not make a month after the account's last entry covered."""
+    output = out / "g.pptx"
+    result = await run_slides(
+        database_url, "--internal", "--account", GUPTA, "--month", "2024-05", "-o", str(output)
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"error: account '{GUPTA}' has no metrics, sales or ledger entries for 2024-05; its "
+        "latest data is of 2024-04, the month of its latest ledger entry"
+    )
+    assert _names(out) == []
+
+    result = await run_slides(
+        database_url, "--internal", "--account", GUPTA, "-o", str(output), env=TODAY
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1].endswith(
+        "the deck is of 2024-04, the month of its latest ledger entry"
+    )
+    # The month its ledger covers: the deck is made, with its credit risk.
+    result = await run_slides(
+        database_url, "--internal", "--account", GUPTA, "--month", "2024-04", "-o", str(output)
+    )
+    assert result.exit_code == 0, result.output
+    assert "note:" not in result.stderr
+    credit = read_deck(output)[2]
+    assert credit.texts["subtitle"] == "As of Apr 30, 2024"

@@ -93,6 +93,8 @@ async def test_keys_that_get_private_figures_are_told_the_metric_is_internal_onl
     assert "tickets" in message or "too few" in message
     methodology = body["data"]["pulseReport"]["methodology"]
     assert "(tickets) have no private release" in methodology
+    # The privacy accountant's cap (twice the budget by default) is part of the guarantee.
+    assert "revisions may together cost one account at most 2;" in methodology
 
 
 async def test_internal_keys_get_the_exact_figures_and_no_such_note(

@@ -188,6 +188,39 @@ async def test_profiles_run_the_same_statements_for_1_and_100_accounts(
     assert sql_statements.count <= 5, sql_statements.statements
 
 
+LEDGER_COVERAGE = """
+query ($first: Int!) {
+  accounts(first: $first) { edges { node {
+    accountId ledgerCoverage { firstEntry lastEntry } creditRisk { asOf }
+  } } }
+}
+"""
+
+
+async def test_ledger_coverage_is_the_accounts_own_in_one_batch(
+    client: GraphQLClient, customers: None, sql_statements: StatementCounter
+) -> None:
+    """Each account's own first and last entries, where its credit risk is measured on its
+    app's latest ledger date; one statement for 1 account or 100."""
+    sql_statements.reset()
+    await client.data(LEDGER_COVERAGE, {"first": 1})
+    statements_for_one = sql_statements.count
+    sql_statements.reset()
+    data = await client.data(LEDGER_COVERAGE, {"first": 100})
+    assert sql_statements.count == statements_for_one, sql_statements.statements
+    nodes = {edge["node"]["accountId"]: edge["node"] for edge in data["accounts"]["edges"]}
+    assert nodes["acc-0004"] == {
+        "accountId": "acc-0004",
+        "ledgerCoverage": {"firstEntry": "2024-01-01", "lastEntry": "2024-01-20"},
+        "creditRisk": {"asOf": "2024-04-01"},  # the app's latest ledger date
+    }
+    assert nodes["acc-0006"]["ledgerCoverage"] == {
+        "firstEntry": "2024-01-01",
+        "lastEntry": "2024-04-01",
+    }
+    assert nodes["acc-0005"]["ledgerCoverage"] is None  # no ledger
+
+
 SEGMENTATION = """
 query ($quarter: String!, $app: String!) {
   segmentation(quarter: $quarter, app: $app) {
@@ -297,13 +330,13 @@ async def test_keys_see_the_segmentation_of_their_own_app_only(
     seed.account("s-1", app="south")
     await _load(engine, seed, [_sale("s-1", dt.date(2024, 1, 5), 10, "S")], [])
     keys = {}
-    for label, role, app, account in (
+    for label, role, app_id, account in (
         ("north", Role.APP, "north", None),
         ("south", Role.APP, "south", None),
         ("account", Role.ACCOUNT, None, "acc-0005"),
         ("public", Role.PUBLIC, None, None),
     ):
-        _, keys[label] = await create_key(engine, role=role, app_id=app, account_id=account)
+        _, keys[label] = await create_key(engine, role=role, app_id=app_id, account_id=account)
     app = create_app(settings=load_settings({"PROFILING_TODAY": "2024-06-01"}), engine=engine)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://test"

@@ -1,9 +1,14 @@
 """What query costs tell, tested as an attacker would: a key sends the same probes (pages of
 every size under a nested list, until refused; then again and again until rate limited) to two
 stores that differ only in data it cannot see (how many companies an account of another app
-has). Everything it is told (statuses, bodies, Retry-After) must be the same in both, for every
-key but an internal one; the internal key's answers differ, and solving them for the hidden
-size finds it, which proves the probes would find it."""
+has; how many another account of an account key's own app has). Everything it is told
+(statuses, bodies, Retry-After) must be the same in both, for every key that cannot see the
+difference; the answers of a key that can see it differ (an internal key's, an app key's over
+its own accounts), which proves the probes would find it.
+
+App and account keys are estimated with the sizes of their own data (schema/scoped_sizes.py),
+and their own lists here are over the floors (south-1 has 8 companies), so what they are told
+does move with data: their own, never the hidden one."""
 
 from __future__ import annotations
 
@@ -33,6 +38,10 @@ PAGES = range(1, 101)  # every page size a key may ask for (the largest page is 
 PROBE = "{ accounts(first: %d) { edges { node { accountId companies { companyId } } } } }"
 RATE_PROBE_PAGE = 10
 HIDDEN = (60, 90)  # companies of north-1, an account of another app than the attacker's
+# Companies of the attacker's own south-1 (over the floor of 5: its sizes are measured), and of
+# south-2, another account of its app (seen by the app key, hidden from south-1's key).
+OWN_COMPANIES = 8
+SIBLING = 2
 # The refill of the bucket while a world is probed: the only difference Retry-After may show.
 RATE = 0.001
 # Enough for the internal key to find its refusal before it is rate limited.
@@ -45,8 +54,11 @@ async def _reset(engine: AsyncEngine) -> None:
             await connection.execute(delete(table))
 
 
-async def _world(engine: AsyncEngine, hidden_companies: int) -> dict[str, str]:
-    """The store with north-1's hidden companies, and a fresh key of every role."""
+async def _world(
+    engine: AsyncEngine, hidden_companies: int, sibling_companies: int = SIBLING
+) -> dict[str, str]:
+    """The store with north-1's and south-2's companies as given, and a fresh key of every
+    role (the account key is south-1's)."""
     await _reset(engine)
     seed = Seed()
     seed.app("north")
@@ -54,9 +66,9 @@ async def _world(engine: AsyncEngine, hidden_companies: int) -> dict[str, str]:
     seed.account("north-1", app="north")
     for n in range(hidden_companies):
         seed.company(f"north-1-co-{n}", account="north-1")
-    for account in ("south-1", "south-2"):
+    for account, companies in (("south-1", OWN_COMPANIES), ("south-2", sibling_companies)):
         seed.account(account, app="south")
-        for n in range(2):
+        for n in range(companies):
             seed.company(f"{account}-co-{n}", account=account)
     await seed.write(engine)
     return {
@@ -184,3 +196,29 @@ async def test_no_key_but_internal_learns_another_apps_list_sizes_from_costs(
     assert 90 not in solve_hidden_size(told)
     assert 90 in solve_hidden_size(told_other)
     assert 60 not in solve_hidden_size(told_other)
+
+
+@pytest.mark.parametrize("fast_posts", ["true", "false"])
+async def test_no_account_key_learns_the_sizes_of_other_accounts_of_its_app(
+    engine: AsyncEngine, serve: Callable[..., Any], fast_posts: str
+) -> None:
+    """The worlds differ in south-2's companies: south-1's key is told the same in both,
+    though its app's largest account is south-2 in both (as is a public key); the app key,
+    which sees south-2, is told the difference."""
+    views: dict[str, list[tuple[list[Any], list[int]]]] = {}
+    for sibling in HIDDEN:
+        keys = await _world(engine, hidden_companies=2, sibling_companies=sibling)
+        http = await serve(fast_posts)
+        for role in ("app", "account", "public"):
+            views.setdefault(role, []).append(await _view(http, keys[role]))
+    for role in ("account", "public"):
+        (told, retry), (told_other, retry_other) = views[role]
+        assert told == told_other, role
+        assert len(retry) == len(retry_other), role
+        for wait, wait_other in zip(retry, retry_other, strict=True):
+            assert abs(wait - wait_other) <= 2, role
+    # The app key's probes pin south-2's companies: its own account's.
+    (told, _), (told_other, _) = views["app"]
+    assert told != told_other
+    assert 60 in solve_hidden_size(told)
+    assert 90 in solve_hidden_size(told_other)

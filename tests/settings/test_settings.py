@@ -232,3 +232,18 @@ def test_cors_origins_are_none_by_default_and_written_as_browsers_write_them() -
 def test_bad_cors_origins_say_what_to_fix(given: str, message: str) -> None:
     with pytest.raises(SettingsError, match=f"^PROFILING_CORS_ORIGINS: .*{message}"):
         load_settings({"PROFILING_CORS_ORIGINS": given})
+
+
+def test_the_privacy_cap_defaults_to_two_budgets_and_is_never_below_one() -> None:
+    assert load_settings({}).month_cap == 2.0
+    assert load_settings({"PROFILING_PRIVACY_EPSILON": "1.5"}).month_cap == 3.0
+    capped = {"PROFILING_PRIVACY_EPSILON": "1.5", "PROFILING_PRIVACY_MONTH_CAP": "1.5"}
+    assert load_settings(capped).month_cap == 1.5
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"PROFILING_PRIVACY_MONTH_CAP": "0.5"})
+    assert str(refused.value) == (
+        "PROFILING_PRIVACY_MONTH_CAP (0.5) must be at least PROFILING_PRIVACY_EPSILON (1): "
+        "a first publication spends the whole epsilon"
+    )
+    with pytest.raises(SettingsError, match="PROFILING_PRIVACY_MONTH_CAP must be a positive"):
+        load_settings({"PROFILING_PRIVACY_MONTH_CAP": "lots"})

@@ -17,7 +17,7 @@ from store.ingest.date_setting import AppDates
 from store.ingest.guessing import ROW_LABEL
 from store.ingest.kinds.exports import Resegment
 from store.ingest.kinds.parties import Parties
-from store.ingest.plan import TableWrite, WritePlan
+from store.ingest.plan import Before, TableWrite, WritePlan
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import BELOW_RULE, Row
 
@@ -83,7 +83,6 @@ class SkippedLines:
 
 # May refuse the load (raising), or do work that the report's lines (returned) tell.
 Check = Callable[[AsyncConnection], Awaitable[Sequence[str]]]
-Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]
 
 
 def export_plan(
@@ -95,11 +94,13 @@ def export_plan(
     notes: list[str],
     dates: AppDates | None = None,
     check: Check | None = None,
+    remove: Callable[[AsyncConnection], Awaitable[int]] | None = None,
 ) -> WritePlan:
     """The plan of an export's load: the accounts its parties need, the order of dates given
     for the app (`--dates`), then `entries`. `check` runs in the transaction once the
     parties' accounts are settled, before anything is written, and may refuse the load (or
-    return lines for the report)."""
+    return lines for the report); `remove` deletes stored entries the load makes stale
+    (`WritePlan.remove`)."""
     keep_dates = None if dates is None else dates.write()
     if keep_dates is not None and not parties.has_app():
         # The order is kept with its app's row: a new app that this load gives no account is
@@ -116,6 +117,7 @@ def export_plan(
         notes=notes,
         before=_then(parties.before(), check),
         after=Resegment(parties.affected_apps, segment),
+        remove=remove,
     )
 
 

@@ -31,6 +31,7 @@ from analytics.export_columns import COLUMN_NAMES, normalize
 from analytics.export_date_order import AmbiguousDates, DecidedOrder, decide_date_order
 from analytics.export_dates import BadDate, DateOrder, DateOrderEvidence, parse_export_date
 from settings import SegmentOptions
+from store.ingest.date_setting import AppDates
 from store.ingest.errors import FileRejected
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import BELOW_RULE, Row
@@ -154,6 +155,14 @@ class FileFormats:
         self._decided = DecidedOrder(DateOrder.DAY_FIRST)
         self.mark = DecimalMark.POINT
 
+    @classmethod
+    def of_load(cls, dates: AppDates | None, title: Sequence[Sequence[str]]) -> FileFormats:
+        """The formats of a sales or ledger load: the order of day and month it was given
+        (`--dates`, or the one kept for its app), if any, and its report's title lines."""
+        if dates is None:
+            return cls(title=title)
+        return cls(given=dates.order, given_by=dates.given_by, title=title)
+
     def observe(self, row: Row) -> None:
         for role in DATE_ROLES:
             text = row.get(role)
@@ -194,12 +203,11 @@ class FileFormats:
                 f"Dates read {self.order} ({self.order.pattern}), as {self._given_by} says"
             )
         elif self._decided.because is not None:
+            otherwise = "" if self._decided.by_the_dates else " (--dates to say otherwise)"
             notes.append(
-                f"Dates read {self.order} ({self.order.pattern}): {self._decided.because} "
-                f"(--dates to say otherwise)"
+                f"Dates read {self.order} ({self.order.pattern}): {self._decided.because}"
+                f"{otherwise}"
             )
-        elif self._dates.numeric:
-            notes.append(f"Dates read {self.order} ({self.order.pattern})")
         if self.mark is DecimalMark.COMMA:
             notes.append("Amounts read with a decimal comma (1.234,50)")
         return notes

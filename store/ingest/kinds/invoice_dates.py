@@ -24,18 +24,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, literal, select, tuple_
+from sqlalchemy import ColumnElement, delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
+from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in, rows_with_keys
 from store.tables import METADATA
-
-# Accounts per statement: the stored invoices of a file's customers are read in a few
-# statements whatever the number of customers, each within every driver's bound limit.
-_ACCOUNTS_PER_STATEMENT = 1000
-# Lines removed per statement: four parameters a line.
-_LINES_PER_STATEMENT = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +46,20 @@ class NumberedLines:
     noun: str
     nouns: str
 
-    def key_columns(self) -> list[ColumnElement[Any]]:
-        """account, kind ('' for a table of one kind), number, date."""
+    def key(self) -> tuple[ColumnElement[Any], ...]:
+        """The columns that name one invoice: account, kind (a ledger's only), number. The
+        account first: `rows_with_keys` narrows each statement by it (the primary key's)."""
         columns = METADATA.tables[self.table].c
-        kind = literal("") if self.kind is None else columns[self.kind]
-        return [columns.account_id, kind, columns[self.number], columns[self.date]]
+        kind = () if self.kind is None else (columns[self.kind],)
+        return (columns.account_id, *kind, columns[self.number])
+
+    def key_values(self, account: str, kind: str, number: str) -> tuple[str, ...]:
+        """An invoice's values of `key()`."""
+        return (account, number) if self.kind is None else (account, kind, number)
+
+    def dated(self) -> tuple[ColumnElement[Any], ...]:
+        """`key()` and the date: the stored lines of one invoice at one date."""
+        return (*self.key(), METADATA.tables[self.table].c[self.date])
 
 
 SALE_LINES = NumberedLines("sale_line", "sale_date", "invoice", None, "invoice", "invoices")
@@ -103,23 +107,21 @@ class InvoiceDates:
         if not dates:
             return []
         where = self._where
-        columns = METADATA.tables[where.table].c
-        accounts = sorted({account for account, _kind, _number in dates})
-        conflicts: list[_Conflict] = []
-        for start in range(0, len(accounts), _ACCOUNTS_PER_STATEMENT):
-            chunk = accounts[start : start + _ACCOUNTS_PER_STATEMENT]
-            stored = await connection.execute(
-                select(*where.key_columns())
-                .where(columns.account_id.in_(chunk), columns[where.number] != "")
-                .distinct()
-            )
-            for account, kind_value, number, day in stored:
-                days = dates.get((account, kind_value, number))
-                if days is None or day in days:
-                    continue
-                swapped = _swapped(day)
-                if swapped is not None and swapped in days:
-                    conflicts.append((account, kind_value, number, day, swapped))
+        # Only the stored lines of the file's own invoices (account, kind, number) are read.
+        keys = {where.key_values(*key): key for key in dates}
+        stored = await rows_with_keys(
+            connection, where.key(), sorted(keys), METADATA.tables[where.table].c[where.date]
+        )
+        # A set: an invoice's several stored lines at one date are one conflict.
+        conflicts: set[_Conflict] = set()
+        for *values, day in stored:
+            key = keys[tuple(values)]
+            days = dates[key]
+            if day in days:
+                continue
+            swapped = _swapped(day)
+            if swapped is not None and swapped in days:
+                conflicts.add((*key, day, swapped))
         if not conflicts:
             return []
         if not self._order_given:
@@ -128,17 +130,18 @@ class InvoiceDates:
 
 
 async def _corrected(
-    connection: AsyncConnection, conflicts: list[_Conflict], where: NumberedLines
+    connection: AsyncConnection, conflicts: set[_Conflict], where: NumberedLines
 ) -> list[str]:
     """Removes the stored lines of each invoice at its misread date."""
-    keys = sorted(conflict[:4] for conflict in conflicts)
-    for start in range(0, len(keys), _LINES_PER_STATEMENT):
-        await connection.execute(
-            delete(METADATA.tables[where.table]).where(
-                tuple_(*where.key_columns()).in_(keys[start : start + _LINES_PER_STATEMENT])
-            )
-        )
-    invoices = counted(len(keys), where.noun, where.nouns)
+    lines = sorted(
+        (*where.key_values(account, kind, number), day)
+        for account, kind, number, day, _swapped_day in conflicts
+    )
+    table = METADATA.tables[where.table]
+    for start in range(0, len(lines), KEYS_PER_STATEMENT):
+        batch = lines[start : start + KEYS_PER_STATEMENT]
+        await connection.execute(delete(table).where(key_in(where.dated(), batch)))
+    invoices = counted(len(lines), where.noun, where.nouns)
     return [
         f"Moved {invoices} stored with day and month swapped (by an earlier load read the "
         "other way round) to this file's dates, as --dates says"

@@ -11,6 +11,11 @@ A cost or profit column of merged invoices is judged the same way, once for the 
 merged invoice whose rows' costs differ says the column is each item's, and every merged
 invoice's costs are summed (two items of the same cost are two costs); a column that every
 merged invoice repeats is the invoice's, counted once.
+
+A bare `Total` is also what a register of lines gives each line: two items at one price are
+two lines of one invoice repeating one amount. Under such a name, repeated amounts say the
+column is the invoice's only when at least two invoices have several rows, all repeating;
+one such invoice alone is kept as its lines, and the load says so.
 """
 
 from __future__ import annotations
@@ -38,10 +43,18 @@ class OncePerInvoice(NamedTuple):
     # Invoices counted once, and the item rows they had.
     invoices: int
     rows: int
+    # Each invoice counted once, as customer, date and invoice number: its one line is line 1,
+    # and lines after it that an earlier load stored are stale.
+    keys: tuple[tuple[str, dt.date, str], ...] = ()
+    # The rows of the one invoice that repeats an amount of a name also given to lines
+    # (`Total`), kept as lines: too little to tell the column is the whole invoice's.
+    kept_apart: int = 0
 
 
-def once_per_invoice(kept: Sequence[Line]) -> OncePerInvoice:
-    """`kept` with each invoice whose rows repeat one amount as one line, in file order."""
+def once_per_invoice(kept: Sequence[Line], *, invoice_name: bool = True) -> OncePerInvoice:
+    """`kept` with each invoice whose rows repeat one amount as one line, in file order.
+    `invoice_name`: whether the amount column's name is only ever the whole invoice's
+    (`SubTotal`); else (`Total`) two invoices of several rows at least must repeat theirs."""
     groups: dict[tuple[str, dt.date, str], list[int]] = {}
     for index, (customer, day, invoice, *_rest) in enumerate(kept):
         if invoice:
@@ -52,6 +65,8 @@ def once_per_invoice(kept: Sequence[Line]) -> OncePerInvoice:
     # rows that happen to be equal (two items at one price) are two sales.
     if not several or any(len({kept[index][3:5] for index in indexes}) > 1 for indexes in several):
         return OncePerInvoice(list(kept), 0, 0)
+    if not invoice_name and len(several) < 2:
+        return OncePerInvoice(list(kept), 0, 0, kept_apart=len(several[0]))
     repeated = {indexes[0]: indexes for indexes in several}
     cost_per_item = _per_item(kept, several, _COST)
     profit_per_item = _per_item(kept, several, _PROFIT)
@@ -71,7 +86,8 @@ def once_per_invoice(kept: Sequence[Line]) -> OncePerInvoice:
             )
         lines.append(line)
     rows = sum(len(indexes) for indexes in repeated.values())
-    return OncePerInvoice(lines, len(repeated), rows)
+    keys = tuple(kept[index][:3] for index in repeated)
+    return OncePerInvoice(lines, len(repeated), rows, keys)
 
 
 def _per_item(kept: Sequence[Line], several: list[list[int]], column: int) -> bool:

@@ -103,11 +103,7 @@ class LedgerValidator:
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=True)
         self._segment = segment
         self._dates = dates
-        self._formats = (
-            FileFormats(title=title)
-            if dates is None
-            else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
-        )
+        self._formats = FileFormats.of_load(dates, title)
         self._kept: list[_Kept] = []
         # Cancelled vouchers' numbers and dates.
         self._withdrawn = WithdrawnInvoices(LEDGER_ENTRIES)

@@ -23,7 +23,7 @@ reported in one line (the load goes on: the entries are what they are).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -38,6 +38,7 @@ from analytics.money import money
 from analytics.opening_balances import balance_before
 from analytics.report_period import period_start
 from store.ingest.kinds.exports import Occurrences
+from store.ingest.plan import Before
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
 from store.ingest.two_cell_particulars import without_side_word
@@ -56,8 +57,6 @@ _CLOSING = frozenset(
     for text in ("closing balance", "closing bal", "cl bal", "carried forward", "c/f", "c/d")
 )
 _ledger = LEDGER_TABLE.c
-
-Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]
 
 
 def balance_line(row: Row) -> str | None:

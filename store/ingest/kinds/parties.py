@@ -12,10 +12,16 @@ resolved once, on its first line, in this order:
    a name column beside it) are two parties whatever their names: when both have the name
    of one account, and one would link to it by that name, which of them it is is not
    guessed either;
-4. an account that an earlier load created for the party (`party_account`) is taken again:
-   its id, else its name as in 3;
-5. otherwise a new account is created with the party's value as id (named after the name
-   column, else the value) and recorded as created for a party, so a reload takes it again.
+4. the account that an earlier load created for the party in the app (`party_account`, by
+   the party's value) is taken again, else one created for its name as in 3;
+5. otherwise a new account is created, named after the name column, else the value, and
+   recorded as created for the app's party, so a reload takes it again. Its id is the
+   party's value, unless an account has that id already (another app's: apps are tenants,
+   and their parties of one name are two accounts): then `app:value` (`:2`, `:3`.. after it
+   in the rare case that is taken too). Ids never change once given.
+
+Accounts of other apps are never candidates, whatever their ids or names, and a party is
+never refused for them.
 
 Accounts created for parties yield to real ones: they rank after them in 2 and 3, and when a
 party resolves by mapping or by name to another account, the accounts earlier loads created
@@ -91,12 +97,15 @@ class Parties:
         self,
         *,
         accounts: Mapping[str, KnownAccount],
+        party_accounts: Mapping[str, str] | None = None,
         apps: set[str],
         app: str,
         app_given: bool = True,
         mapping: AccountMapping | None = None,
     ) -> None:
         self._accounts = accounts
+        # This app's accounts created for parties, by the party's value.
+        self._party_accounts: Mapping[str, str] = party_accounts or {}
         self._apps = apps
         self._app = app
         self._app_given = app_given
@@ -107,7 +116,11 @@ class Parties:
         self._real_by_key: dict[str, list[str]] | None = None
         self._earlier_by_key: dict[str, list[str]] = {}
         self._resolved: dict[str, str | Refused] = {}
+        # New account id -> its name; and the party's value it is created for.
         self._new_accounts: dict[str, str] = {}
+        self._new_parties: dict[str, str] = {}
+        # New accounts whose id is not the party's value (another account had it).
+        self._qualified: list[str] = []
         self._new_apps: list[str] = []
         self._links = dict.fromkeys(Link, 0)
         # `party -> account` of the parties linked by name, for the user to check.
@@ -199,8 +212,6 @@ class Parties:
         known = self._accounts.get(customer)
         if known is not None and known.app == app and not known.for_party:
             return self._take(Link.BY_ID, customer)
-        if known is not None and known.app != app and self._column_holds_ids:
-            return self._other_app(customer, known.app)
         match_name = name if name is not None else "" if self._column_holds_ids else customer
         key = party_key(match_name)
         if key:
@@ -214,8 +225,8 @@ class Parties:
                 return self._link(Link.BY_NAME, customer, name, real[0])
             if real:
                 return self._ambiguous(customer, match_name, real, "")
-        if known is not None and known.app == app:
-            return self._take(Link.EARLIER, customer)
+        if (earlier_id := self._created_for(customer)) is not None:
+            return self._take(Link.EARLIER, earlier_id)
         if key:
             earlier = self._earlier_by_key.get(key, ())
             if len(earlier) == 1:
@@ -227,14 +238,19 @@ class Parties:
                 return self._ambiguous(
                     customer, match_name, earlier, " created for parties by earlier loads"
                 )
-        if known is not None:
-            return self._other_app(customer, known.app)
+        account = self._create(customer, name)
         if key and name is None and not self._column_holds_ids:
             # Another spelling of this name later in the file (`GUPTA TRADERS` after `Gupta
             # Traders`) is this party too, as it will be on a reload; two ids of an id
             # column are two parties, whatever their names.
-            self._earlier_by_key.setdefault(key, []).append(customer)
-        return self._create(customer, name)
+            self._earlier_by_key.setdefault(key, []).append(account)
+        return account
+
+    def _created_for(self, customer: str) -> str | None:
+        """The account an earlier load created for the party `customer` of this app: by the
+        party it records, never by its id (`north:Acme` may be the account of north's party
+        `Acme`, not of a party `north:Acme`)."""
+        return self._party_accounts.get(customer)
 
     def _real_accounts(self) -> dict[str, list[str]]:
         if self._real_by_key is None:
@@ -259,9 +275,8 @@ class Parties:
         to it."""
         self._real_accounts()
         sources: set[str] = set()
-        known = self._accounts.get(customer)
-        if known is not None and known.app == self._app and known.for_party:
-            sources.add(customer)
+        if (earlier := self._created_for(customer)) is not None:
+            sources.add(earlier)
         for text in (customer, name):
             if text is not None and (key := party_key(text)):
                 sources.update(self._earlier_by_key.get(key, ()))
@@ -312,22 +327,33 @@ class Parties:
             every_line=False,
         )
 
-    def _other_app(self, customer: str, app: str) -> Refused:
-        given = "--app" if self._app_given else "no --app given"
-        return Refused(
-            f"customer {customer!r} is an account of app {app!r}, not of this file's app "
-            f"{self._app!r} ({given}): an export's customers belong to its app",
-            every_line=True,
-        )
-
     def _create(self, customer: str, name: str | None) -> str:
         app = self._app
-        self._new_accounts[customer] = name or customer
+        account = self._free_id(customer)
+        self._new_accounts[account] = name or customer
+        self._new_parties[account] = customer
         if app not in self._apps:
             self._apps.add(app)
             self._new_apps.append(app)
         self.affected_apps.add(app)
-        return customer
+        return account
+
+    def _free_id(self, customer: str) -> str:
+        """The id of a new account for the party `customer`: its value, unless an account
+        (of another app, or new in this file) has that id."""
+
+        def taken(account: str) -> bool:
+            return account in self._accounts or account in self._new_accounts
+
+        if not taken(customer):
+            return customer
+        account = qualified = f"{self._app}:{customer}"
+        number = 1
+        while taken(account):
+            number += 1
+            account = f"{qualified}:{number}"
+        self._qualified.append(account)
+        return account
 
     def moved(self) -> dict[str, str]:
         """Account -> the account its lines go to, for the accounts created for parties by
@@ -354,7 +380,7 @@ class Parties:
         """The rows recording the new accounts as created for parties: one object for the
         write and the step that checks them (once the file is read, the accounts are known)."""
         if self._new_party_rows is None:
-            self._new_party_rows = NewPartyAccounts(list(self._new_accounts))
+            self._new_party_rows = NewPartyAccounts(self._app, dict(self._new_parties))
         return self._new_party_rows
 
     def writes(self) -> list[TableWrite]:
@@ -364,12 +390,12 @@ class Parties:
         accounts = TableWrite(
             table("account"),
             ("account_id", "app_id", "name"),
-            [(customer, self._app, name) for customer, name in self._new_accounts.items()],
+            [(account, self._app, name) for account, name in self._new_accounts.items()],
             WriteMode.INSERT_MISSING,
         )
         for_parties = TableWrite(
             table("party_account"),
-            ("account_id",),
+            ("account_id", "app_id", "party"),
             self._new_party_accounts(),
             WriteMode.INSERT_MISSING,
         )
@@ -399,6 +425,18 @@ class Parties:
             + (f" ({how})" if how else "")
             + (f", {counted(new, 'new account', 'new accounts')}" if new else ", no new account")
         ]
+        if self._qualified:
+            given = (
+                ""
+                if self._app_given
+                else f" (no --app given: they are accounts of app {self._app!r})"
+            )
+            notes.append(
+                f"Ids of {counted(len(self._qualified), 'new account', 'new accounts')} are "
+                f"app:party, since other accounts (of other apps) have their parties' values "
+                f"as ids: two apps' parties of one name are two accounts{given}: "
+                f"{first_and_more(self._qualified, _LISTED_CANDIDATES, shown)}"
+            )
         if self._by_name:
             notes.append(short_list(self._by_name, "Linked by name", "parties linked by name"))
         if self._mapping is not None:
@@ -423,19 +461,27 @@ async def load_parties(connection: AsyncConnection, options: IngestOptions) -> P
     their number."""
     accounts = table("account")
     for_party = table("party_account")
+    app = options.app or DEFAULT_APP
     result = await connection.execute(
         select(
             accounts.c.account_id,
             accounts.c.app_id,
             accounts.c.name,
-            for_party.c.account_id.is_not(None),
+            for_party.c.party,
         ).outerjoin(for_party, for_party.c.account_id == accounts.c.account_id)
     )
+    known: dict[str, KnownAccount] = {}
+    party_accounts: dict[str, str] = {}
+    for account_id, app_id, name, party in result:
+        known[account_id] = KnownAccount(app_id, name, party is not None)
+        if party is not None and app_id == app:
+            party_accounts[party] = account_id
     apps = await connection.execute(select(table("app").c.app_id))
     parties = Parties(
-        accounts={row[0]: KnownAccount(row[1], row[2], bool(row[3])) for row in result},
+        accounts=known,
+        party_accounts=party_accounts,
         apps=set(apps.scalars()),
-        app=options.app or DEFAULT_APP,
+        app=app,
         app_given=options.app is not None,
         mapping=options.accounts,
     )

@@ -29,9 +29,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.export_amounts import Amount, Side
-from analytics.export_columns import BEFORE_TAX, INVOICE_AMOUNTS, SALES_ROLES, normalize
+from analytics.export_columns import (
+    BEFORE_TAX,
+    INVOICE_AMOUNTS,
+    LINE_OR_INVOICE_AMOUNTS,
+    SALES_ROLES,
+    normalize,
+)
 from analytics.export_voucher_types import VoucherType, voucher_type
-from analytics.invoice_status import is_not_issued
+from analytics.invoice_status import is_not_issued, is_own_status
 from analytics.money import money
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
@@ -51,6 +57,7 @@ from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
+from store.ingest.kinds.stale_item_lines import StaleItemLines
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
@@ -133,11 +140,7 @@ class SalesValidator:
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=False)
         self._segment = segment
         self._dates = dates
-        self._formats = (
-            FileFormats(title=title)
-            if dates is None
-            else FileFormats(given=dates.order, given_by=dates.given_by, title=title)
-        )
+        self._formats = FileFormats.of_load(dates, title)
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._not_entries = SkippedLines()
@@ -168,6 +171,8 @@ class SalesValidator:
         # The amount column, when its name says it is before tax (`SubTotal`).
         self._before_tax: str | None = None
         self._invoice_amount: str | None = None
+        # Whether the status column is the invoice's own (`Status`), not an e-invoice's.
+        self._own_status = True
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
@@ -179,6 +184,8 @@ class SalesValidator:
         # An amount of the whole invoice (`SubTotal`), repeated on its item rows if the file
         # has one row per item.
         self._invoice_amount = amount if amount and normalize(amount) in INVOICE_AMOUNTS else None
+        status = columns.get("status")
+        self._own_status = status is None or is_own_status(status)
         self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
@@ -287,7 +294,7 @@ class SalesValidator:
             self._withdraw(row)
             return []
         status = row.get("status")
-        if status is not None and is_not_issued(status):
+        if status is not None and is_not_issued(status, own=self._own_status):
             self._end_voucher()
             self._last_kept = 0
             self._not_issued[status] = self._not_issued.get(status, 0) + 1
@@ -386,7 +393,10 @@ class SalesValidator:
         return_side = self._return_side()
         repeated = None
         if self._invoice_amount is not None:
-            repeated = once_per_invoice(self._kept)
+            repeated = once_per_invoice(
+                self._kept,
+                invoice_name=normalize(self._invoice_amount) not in LINE_OR_INVOICE_AMOUNTS,
+            )
             self._kept = repeated.lines
         lines = TableWrite(
             table("sale_line"),
@@ -409,6 +419,12 @@ class SalesValidator:
                 f"Counted {counted(repeated.invoices, 'invoice', 'invoices')} once over their "
                 f"{repeated.rows} item rows: {self._invoice_amount!r} is the whole invoice's, "
                 f"repeated on each"
+            )
+        if repeated is not None and repeated.kept_apart:
+            notes.append(
+                f"Kept the {repeated.kept_apart} lines of the one invoice that repeat one "
+                f"{self._invoice_amount!r} as {repeated.kept_apart} sales: one such invoice "
+                f"does not show the column is the whole invoice's (as a second would)"
             )
         if self._items:
             notes.append(
@@ -451,6 +467,9 @@ class SalesValidator:
                 )
             return notes
 
+        # Lines 2..N an earlier version stored of each invoice now counted once: removed after
+        # `check` (withdrawn invoices are not among them: a line that is no sale is not kept).
+        stale = StaleItemLines(() if repeated is None else repeated.keys, self._customers.moved())
         return export_plan(
             self._customers,
             self._segment,
@@ -459,6 +478,7 @@ class SalesValidator:
             notes=notes,
             dates=self._dates,
             check=check,
+            remove=stale.remove if stale else None,
         )
 
 

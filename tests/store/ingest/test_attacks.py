@@ -74,24 +74,37 @@ def _write(folder: Path, name: str, text: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("kind", "text"),
+    ("kind", "text", "lines"),
     [
-        (SALES, "Date,Customer,Amount\n2024-01-05,BOLT,10\n2024-01-06,ACME,99\n"),
-        (LEDGER, "Date,Customer,Type,Amount\n2024-01-05,BOLT,Sales,10\n2024-01-06,ACME,Sales,99\n"),
+        (
+            SALES,
+            "Date,Customer,Amount\n2024-01-05,BOLT,10\n2024-01-06,ACME,99\n",
+            "sale_line",
+        ),
+        (
+            LEDGER,
+            "Date,Customer,Type,Amount\n2024-01-05,BOLT,Sales,10\n2024-01-06,ACME,Sales,99\n",
+            "ledger_entry",
+        ),
     ],
 )
-async def test_an_export_line_naming_another_apps_account_is_refused(
-    engine: AsyncEngine, tmp_path: Path, kind: IngestKind, text: str
+async def test_an_export_line_naming_another_apps_account_never_reaches_it(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind, text: str, lines: str
 ) -> None:
+    """Apps are tenants: beta's party ACME is an account of beta's own, whatever alpha has."""
     await _seed_two_apps(engine)
     path = _write(tmp_path, "export.csv", text)
 
-    problems = await _refused(engine, path, kind, app="beta")
+    report = await ingest_file(engine, kind=kind, path=path, app="beta")
 
-    assert problems == [
-        "line 3: customer 'ACME' is an account of app 'alpha', not of this file's app 'beta' "
-        "(--app): an export's customers belong to its app"
+    assert report.created["accounts"] == ["beta:ACME"]
+    stored = await tables_of(engine, ["account", lines])
+    assert [row[:2] for row in stored["account"]] == [
+        ("ACME", "alpha"),
+        ("BOLT", "beta"),
+        ("beta:ACME", "beta"),
     ]
+    assert sorted(row[0] for row in stored[lines]) == ["BOLT", "beta:ACME"]
 
 
 async def test_without_app_an_export_belongs_to_the_default_app(
@@ -100,11 +113,16 @@ async def test_without_app_an_export_belongs_to_the_default_app(
     await _seed_two_apps(engine)
     path = _write(tmp_path, "export.csv", "Date,Customer,Amount\n2024-01-06,ACME,99\n")
 
-    problems = await _refused(engine, path, SALES)
+    report = await ingest_file(engine, kind=SALES, path=path)
 
-    assert problems == [
-        "line 2: customer 'ACME' is an account of app 'alpha', not of this file's app "
-        "'default' (no --app given): an export's customers belong to its app"
+    assert report.created == {"apps": ["default"], "accounts": ["default:ACME"]}
+    assert (
+        "Ids of 1 new account are app:party, since other accounts (of other apps) have their "
+        "parties' values as ids: two apps' parties of one name are two accounts (no --app "
+        "given: they are accounts of app 'default'): default:ACME"
+    ) in report.notes
+    assert [row[0] for row in (await tables_of(engine, ["sale_line"]))["sale_line"]] == [
+        "default:ACME"
     ]
 
 

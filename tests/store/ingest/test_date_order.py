@@ -5,12 +5,17 @@ QuickBooks exports, in `tally/`: the first one's dates all have a day of 12 or l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.export_date_order import decide_date_order
+from analytics.export_dates import DateOrderEvidence
 from store.ingest import DatesOption, FileRejected, IngestKind, IngestRejected, ingest_file
 from tests.store.sales_support import d, rows_of
 
@@ -19,6 +24,8 @@ FIXTURES = Path(__file__).parent / "tally"
 APRIL = FIXTURES / "qb_april.csv"
 APRIL_FULL = FIXTURES / "qb_april_full.csv"
 CUSTOMER = "Amy's Bird Sanctuary"
+# The statement of the check of invoice dates.
+_CHECK = "SELECT sale_line.account_id, sale_line.invoice, sale_line.sale_date FROM sale_line"
 
 
 async def _sales(engine: AsyncEngine) -> list[tuple[object, ...]]:
@@ -170,3 +177,60 @@ async def test_a_date_against_the_kept_order_says_where_the_order_comes_from(
         "line 9: date '04/13/2024' is not a valid date (dates of this file are DD/MM/YYYY) as "
         "the order kept for app acme (--dates guess to let each file decide) says"
     ]
+
+
+@pytest.mark.parametrize(
+    ("dates", "note"),
+    [
+        (["04/01/2024", "13/01/2024"], "'13/01/2024' reads only day first"),
+        (["04/01/2024", "01/13/2024"], "'01/13/2024' reads only month first"),
+        (["01/01/2024", "02/02/2024"], "no date in it reads as two different days"),
+    ],
+)
+def test_the_dates_themselves_say_why(dates: list[str], note: str) -> None:
+    evidence = DateOrderEvidence()
+    for text in dates:
+        evidence.observe(text)
+    assert decide_date_order(evidence, given=None).because == note
+
+
+def test_dates_with_month_names_need_no_reason() -> None:
+    evidence = DateOrderEvidence()
+    evidence.observe("1-Apr-2025")
+    assert decide_date_order(evidence, given=None).because is None
+
+
+async def test_the_date_check_reads_only_the_files_own_invoices(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """A customer's history of invoices is not read to check the one invoice a new file has:
+    the check's statement names the file's invoice numbers."""
+    history = tmp_path / "history.csv"
+    history.write_text(
+        "Customer,Date,Invoice,Amount\n"
+        + "".join(f"A,2024-02-{day:02d},{800 + day},10\n" for day in range(1, 28))
+    )
+    await ingest_file(engine, kind=IngestKind.SALES, path=history)
+    statements: list[tuple[str, Sequence[object]]] = []
+
+    def seen(*arguments: Any) -> None:
+        statements.append((arguments[2], arguments[3]))
+
+    later = tmp_path / "later.csv"
+    later.write_text("Customer,Date,Invoice,Amount\nA,2024-03-05,990,20\n")
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await ingest_file(engine, kind=IngestKind.SALES, path=later)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+    [parameters] = [
+        parameters
+        for statement, parameters in statements
+        if " ".join(statement.replace("DISTINCT ", "").split()).startswith(_CHECK)
+    ]
+    assert "990" in parameters
+    # A swapped date is still refused through the narrowed read.
+    swapped = tmp_path / "misread.csv"
+    swapped.write_text("Customer,Date,Invoice,Amount\nA,2024-05-03,990,20\n")
+    with pytest.raises(FileRejected, match="invoice 990 of A is stored dated 2024-03-05"):
+        await ingest_file(engine, kind=IngestKind.SALES, path=swapped)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from store.ingest import IngestKind, ingest_file
 from store.ingest.keyed_rows import KEYS_PER_STATEMENT, rows_with_keys
-from store.tables import ACCOUNT_TABLE
+from store.tables import ACCOUNT_TABLE, METADATA
+from tests.api_client import StatementCounter
 from tests.factories import Seed
+from tests.store.sales_support import d
 
 
 async def test_the_rows_of_every_batch_and_one_statement_a_batch(engine: AsyncEngine) -> None:
@@ -37,3 +41,29 @@ async def test_the_rows_of_every_batch_and_one_statement_a_batch(engine: AsyncEn
     assert sorted(found) == [("first", "north"), ("last", "north"), ("middle", "south")]
     assert only_keys == [("first",)]
     assert len(statements) == 3 + 1
+
+
+async def test_a_key_of_two_columns_finds_exactly_its_pairs_in_batches(
+    engine: AsyncEngine, tmp_path: Path, sql_statements: StatementCounter
+) -> None:
+    """`(account, invoice)` pairs: an account's other invoices and another account's same
+    invoice number are not read; 2,500 pairs take three statements."""
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        "Customer,Date,Invoice,Amount\n"
+        "A,2024-04-02,1,10\nA,2024-04-02,1,11\nA,2024-04-03,2,20\nB,2024-04-02,1,30\n"
+    )
+    await ingest_file(engine, kind=IngestKind.SALES, path=path)
+    sale_line = METADATA.tables["sale_line"].c
+    keys = [("C", str(n)) for n in range(2 * KEYS_PER_STATEMENT + 498)] + [("A", "1"), ("B", "2")]
+    async with engine.connect() as connection:
+        sql_statements.reset()
+        found = await rows_with_keys(
+            connection,
+            (sale_line.account_id, sale_line.invoice),
+            keys,
+            sale_line.sale_date,
+            sale_line.line,
+        )
+        assert sql_statements.count == 3
+    assert sorted(found) == [("A", "1", d("2024-04-02"), 1), ("A", "1", d("2024-04-02"), 2)]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from analytics.export_columns import SALES_ROLES, header_score
 from store.ingest.layout import (
     Layout,
@@ -90,3 +93,70 @@ def test_columns_under_a_heading_of_balances_keep_it() -> None:
     assert merge_header_rows(
         ["Particulars", "Transactions", "", "Closing"], ["", "Debit", "Credit", "Balance"], _score
     ) == ("Particulars", "Debit", "Credit", "Closing Balance")
+
+
+def test_a_heading_of_balances_spans_only_the_columns_it_is_over() -> None:
+    """`Opening Balance` over the first Debit/Credit pair of two (a merged cell's text in its
+    first cell, the second pair's heading blank): the second pair is no balance."""
+    upper = ["Date", "Particulars", "Opening Balance", "", "", ""]
+    lower = ["", "", "Debit", "Credit", "Debit", "Credit"]
+    assert merge_header_rows(upper, lower, _score) == (
+        "Date",
+        "Particulars",
+        "Opening Balance Debit",
+        "Opening Balance Credit",
+        "Debit",
+        "Credit",
+    )
+    # A column blank in both rows ends the heading too.
+    upper = ["Particulars", "Closing Balance", "", "", ""]
+    lower = ["", "Debit", "Credit", "", "Amount"]
+    assert merge_header_rows(upper, lower, _score) == (
+        "Particulars",
+        "Closing Balance Debit",
+        "Closing Balance Credit",
+        "",
+        "Amount",
+    )
+
+
+def test_a_ledger_with_an_opening_balance_heading_over_one_pair_reads_the_next_as_amounts() -> None:
+    """A customer's ledger as Tally-like exports give it, the opening balance on the left:
+    its entries' Debit and Credit are the columns taken, not balances."""
+    lines = [
+        "Sharma Electricals",
+        "Ledger Account",
+        "Date,Particulars,Vch No.,Opening Balance,,,",
+        ",,,Debit,Credit,Debit,Credit",
+        '1-Apr-2025,Sales,S/1,,,"1,000.00",',
+    ]
+    layout = find_layout(list(enumerate(lines, start=1)), _score)
+    assert layout is not None
+    assert layout.names == (
+        "Date",
+        "Particulars",
+        "Vch No.",
+        "Opening Balance Debit",
+        "Opening Balance Credit",
+        "Debit",
+        "Credit",
+    )
+
+
+@given(
+    heading=st.sampled_from(["Opening Balance", "Closing Balance", "Balance", "Op. Bal."]),
+    names=st.lists(st.sampled_from(["Debit", "Credit", "Amount", "Value"]), min_size=2),
+)
+def test_a_heading_of_balances_ends_where_a_name_under_it_repeats(
+    heading: str, names: list[str]
+) -> None:
+    """For every row of names under one heading: the names up to the first one met again
+    keep the heading, and none after it does."""
+    merged = merge_header_rows(
+        ["Particulars", heading, *[""] * (len(names) - 1)], ["", *names], _score
+    )
+    if merged is None:
+        return
+    folded = [name.casefold() for name in names]
+    group = next((index for index, name in enumerate(folded) if name in folded[:index]), len(names))
+    assert list(merged[1:]) == [f"{heading} {name}" for name in names[:group]] + names[group:]

@@ -324,22 +324,6 @@ async def test_an_accounts_file_makes_an_account_created_for_a_party_a_real_one(
     assert "Parties: 1 linked to existing accounts (1 by id), no new account" in report.notes
 
 
-async def test_a_party_named_as_another_apps_account_is_refused_only_without_a_link(
-    engine: AsyncEngine, tmp_path: Path
-) -> None:
-    await ingest_file(engine, kind=LEDGER, path=LEDGER_FILE, app="other")
-    with pytest.raises(IngestRejected) as caught:
-        await ingest_file(engine, kind=LEDGER, path=LEDGER_FILE, app="sgd")
-    assert "is an account of app 'other'" in caught.value.problems[0].reason
-    assert len(caught.value.problems) == 3
-    await _accounts(engine, tmp_path, "sgd", ("SGD-001", "Sharma Electricals"))
-    await ingest_file(engine, kind=LEDGER, path=LEDGER_FILE, app="sgd")
-    assert await _lines_per_account(engine, "ledger_entry") == {
-        "Sharma Electricals": 3,
-        "SGD-001": 3,
-    }
-
-
 def _day_book(folder: Path, app: str, parties: int) -> Path:
     rows = [
         [f"{1 + day}-Apr-2025", f"{app} Party No. {party}", "Sales", f"S/{party}/{day}", "100.00"]

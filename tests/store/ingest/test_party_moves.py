@@ -167,7 +167,8 @@ async def test_a_move_keeps_every_line_but_those_the_account_holds_already(
             [{"account_id": a, "app_id": "x", "name": a} for a in ("T", "S1", "S2")],
         )
         await connection.execute(
-            insert(METADATA.tables["party_account"]), [{"account_id": a} for a in ("S1", "S2")]
+            insert(METADATA.tables["party_account"]),
+            [{"account_id": a, "app_id": "x", "party": a} for a in ("S1", "S2")],
         )
         rows = [
             {

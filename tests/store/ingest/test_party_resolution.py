@@ -29,7 +29,7 @@ def test_a_customer_column_holds_ids_when_its_name_says_so(column: str, ids: boo
     assert holds_ids(column) is ids
 
 
-def _parties(mapping: dict[str, str] | None = None, **accounts: KnownAccount) -> Parties:
+def _parties(mapping: dict[str, str] | None = None, /, **accounts: KnownAccount) -> Parties:
     parties = Parties(
         accounts=accounts,
         apps={"x"},
@@ -163,3 +163,36 @@ def test_an_id_mapped_to_an_account_keeps_another_id_of_its_name_from_it() -> No
     names.customer_column("Particulars")
     assert names.resolve("Sharma Traders", None) == "R9"
     assert names.resolve("SHARMA TRADERS", None) == "R9"
+
+
+def test_a_party_whose_value_is_another_apps_account_is_a_new_account_of_its_own_app() -> None:
+    parties = Parties(
+        accounts={
+            "Acme": KnownAccount("y", "Acme", for_party=True),
+            "x:Acme": KnownAccount("y", "x:Acme", for_party=False),  # an id like ours
+        },
+        apps={"x", "y"},
+        app="x",
+    )
+    parties.customer_column("Particulars")
+    assert parties.resolve("Acme", None) == "x:Acme:2"
+    assert parties.resolve("ACME.", None) == "x:Acme:2"  # the same party, written otherwise
+    assert parties.created() == {"apps": [], "accounts": ["x:Acme:2"]}
+    assert parties.moved() == {}
+
+
+def test_an_apps_party_account_is_found_by_its_party_never_by_its_id() -> None:
+    parties = Parties(
+        accounts={
+            "Acme": KnownAccount("y", "Acme", for_party=True),
+            "x:Acme": KnownAccount("x", "Acme", for_party=True),
+        },
+        party_accounts={"Acme": "x:Acme"},
+        apps={"x", "y"},
+        app="x",
+    )
+    parties.customer_column("Particulars")
+    assert parties.resolve("Acme", None) == "x:Acme"
+    # A party written `x:Acme` is not the party Acme whose account has that id.
+    assert parties.resolve("x:Acme", None) == "x:x:Acme"
+    assert parties.created()["accounts"] == ["x:x:Acme"]

@@ -65,3 +65,36 @@ async def test_a_failed_write_raises_in_the_next_wait_and_settle_swallows_it() -
     await ahead.start(failing())
     await ahead.settle()
     await ahead.wait()  # nothing left in flight
+
+
+async def test_a_load_cancelled_while_waiting_leaves_no_task_running() -> None:
+    """The load is cancelled while `start` waits for the write to be under way: the task
+    that waited for it ends with the call, and the write ends before the load does, whole
+    (nothing of it is left running on the load's connection once the load is gone)."""
+    written: list[int] = []
+    started = asyncio.Event()
+    never = asyncio.Event()
+
+    async def write() -> None:
+        started.set()
+        for row in range(3):
+            await asyncio.sleep(0)
+            written.append(row)
+
+    async def under_way() -> None:
+        await never.wait()  # the data never reported sent: `start` waits
+
+    async def load() -> None:
+        ahead = WriteAhead()
+        try:
+            await ahead.start(write(), under_way=under_way)
+        finally:
+            await ahead.settle()
+
+    task = asyncio.ensure_future(load())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert written == [0, 1, 2]
+    assert asyncio.all_tasks() == {asyncio.current_task()}

@@ -1,0 +1,58 @@
+"""`profiling publish` says what the month has cost its most exposed account, and refuses a
+revision past the cap (or a cap below the budget) in one line."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.cli.test_main import run
+from tests.factories import Seed
+
+
+async def test_publish_prints_the_months_privacy_loss_and_refuses_past_the_cap(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    seed = Seed()
+    seed.industry("retail")
+    seed.definition("revenue", "EUR", aggregation="sum", bounds=("0", "1000"))
+    seed.definition("visits", "count", aggregation="median", bounds=("0", "1000"))
+    for n in range(6):
+        seed.account(f"a{n}", industry="retail")
+        for name in ("revenue", "visits"):
+            seed.metric("account", f"a{n}", name, "2024-02-01", f"{100 + n}")
+    await seed.write(engine)
+    env = {"DATABASE_URL": database_url, "PROFILING_TODAY": "2024-03-10"}
+    first = run("publish", "--month", "2024-02", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Privacy loss of 2024-02 so far: at most epsilon 1 for any account (cap 2).\n" in (
+        first.stdout
+    )
+    changed = Seed()
+    changed.metric("account", "a0", "revenue", "2024-02-01", "99")
+    await changed.write(engine)
+    # revenue's two releases of the three drawn again: 1 + 2/3.
+    revised = run("publish", "--month", "2024-02", "--revise", env=env)
+    assert revised.returncode == 0, revised.stderr
+    assert "Privacy loss of 2024-02 so far: at most epsilon 1.667 for any account (cap 2)." in (
+        revised.stdout
+    )
+    changed = Seed()
+    changed.metric("account", "a0", "revenue", "2024-02-01", "98")
+    await changed.write(engine)
+    refused = run("publish", "--month", "2024-02", "--revise", env=env)
+    assert refused.returncode == 1
+    assert [line for line in refused.stderr.splitlines() if "error" in line] == [
+        refused.stderr.splitlines()[-1]
+    ]
+    # 1 + 2/3 + 2/3, rounded up; the budget that fits, 0.5, brings it to the cap exactly.
+    assert (
+        "error: revising 2024-02 would take an account's privacy loss for the month to epsilon "
+        "2.334, over the cap of 2 (PROFILING_PRIVACY_MONTH_CAP): revise it with "
+        "PROFILING_PRIVACY_EPSILON at most 0.5 "
+    ) in refused.stderr
+    below = run("publish", "--month", "2024-02", env={**env, "PROFILING_PRIVACY_MONTH_CAP": "0.5"})
+    assert below.returncode == 1
+    assert below.stderr.strip().endswith("a first publication spends the whole epsilon")
+    assert [line for line in below.stderr.splitlines() if "error" in line] == [
+        below.stderr.splitlines()[-1]
+    ]
