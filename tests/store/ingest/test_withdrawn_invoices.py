@@ -7,9 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
+from store.tables import METADATA
 from tests.store.sales_support import rows_of
 
 D = Decimal
@@ -146,3 +148,54 @@ async def test_a_cancelled_receipt_leaves_the_ledgers_invoice_of_its_number(
         ("payment", "101"),
         ("invoice", "102"),
     ]
+
+
+async def test_a_merged_invoice_voided_loses_every_stored_line_and_stale_lines_go(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The two deletes of a reload do not fight: INV-000007 (two item rows repeating its
+    SubTotal, counted once) is voided, so every line stored for it goes, line 1 and the line 2
+    an earlier version left (store/ingest/kinds/withdrawn_invoices.py); INV-000008, still
+    sent, keeps line 1 and loses its stale line 2 (store/ingest/kinds/stale_item_lines.py)."""
+    header, *items = (FIXTURES / "zoho_items.csv").read_text().splitlines()
+    # Without `Item Total`: the amount is the invoice's SubTotal, repeated on each item row.
+    rows = [
+        item.replace("INV-000007", f"INV-00000{number}").replace("12007", f"1200{number}")
+        for number in (7, 8)
+        for item in items
+    ]
+    sent = tmp_path / "sent.csv"
+    sent.write_text("\n".join(line.rsplit(",", 1)[0] for line in (header, *rows)) + "\n")
+    await ingest_file(engine, kind=IngestKind.SALES, path=sent, app="zoho")
+    stored = await rows_of(engine, "sale_line")
+    assert [(row[2], row[3]) for row in stored] == [("INV-000007", 1), ("INV-000008", 1)]
+    sale_line = METADATA.tables["sale_line"]
+    async with engine.begin() as connection:
+        # What the earlier version left: a second line per invoice with the whole amount.
+        await connection.execute(
+            insert(sale_line),
+            [
+                {
+                    "account_id": row[0],
+                    "sale_date": row[1],
+                    "invoice": row[2],
+                    "line": 2,
+                    "amount": row[4],
+                    "quantity": D("1"),
+                }
+                for row in stored
+            ],
+        )
+    voided = tmp_path / "voided.csv"
+    voided.write_text(
+        sent.read_text().replace("INV-000007,Paid,", "INV-000007,Void,"), encoding="utf-8"
+    )
+
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=voided, app="zoho")
+
+    assert [(row[2], row[3]) for row in await rows_of(engine, "sale_line")] == [("INV-000008", 1)]
+    assert any("2 lines of invoices loaded before" in note for note in report.notes), report.notes
+    assert report.changes is not None
+    assert report.changes.removed == 1
+    [segment] = await rows_of(engine, "quarter_segment")
+    assert D("5000.00") in segment
