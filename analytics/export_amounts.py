@@ -45,14 +45,24 @@ class Side(StrEnum):
     CREDIT = "Cr"
 
 
-# What a side column (`Dr/Cr`, `D/C`) holds on each line, compared without case or dots.
+# What a side column (`Dr/Cr`, `D/C`) holds on each line, compared without case or dots. The
+# German and Spanish columns the column names know (`S/H`, `Soll/Haben`, `Debe/Haber`) write
+# their own words: Soll and Debe are debits, Haben and Haber credits (DATEV's `S` and `H`).
 _SIDE_WORDS = {
     "dr": Side.DEBIT,
     "debit": Side.DEBIT,
     "d": Side.DEBIT,
+    "débit": Side.DEBIT,
+    "soll": Side.DEBIT,
+    "s": Side.DEBIT,
+    "debe": Side.DEBIT,
     "cr": Side.CREDIT,
     "credit": Side.CREDIT,
     "c": Side.CREDIT,
+    "crédit": Side.CREDIT,
+    "haben": Side.CREDIT,
+    "h": Side.CREDIT,
+    "haber": Side.CREDIT,
 }
 
 
@@ -61,8 +71,9 @@ class BadSide(ValueError):
 
 
 def parse_side(text: str) -> Side:
-    """The side a side column's cell names: `Dr`, `Debit`, `D`, `Cr`, `Credit`, `C` in any
-    case, with or without a dot."""
+    """The side a side column's cell names: `Dr`, `Debit`, `D`, `Cr`, `Credit`, `C` (and the
+    German and Spanish `S`, `Soll`, `Debe`, `H`, `Haben`, `Haber`) in any case, with or without
+    a dot."""
     side = _SIDE_WORDS.get(text.strip().rstrip(".").strip().lower())
     if side is None:
         raise BadSide(f"{text!r} is neither Dr nor Cr (write Dr, Cr, Debit, Credit, D or C)")

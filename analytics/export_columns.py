@@ -374,7 +374,9 @@ SIDE = _role(
     "side",
     "the side of each amount (Dr or Cr), when it has a column of its own",
     *("dr cr", "cr dr", "debit credit", "credit debit", "dr or cr", "d c", "side"),
-    *("dr cr side", "balance side", "soll haben", "s h", "débit crédit", "debe haber"),
+    # Not DATEV's `S/H`: it is `S&H` too (shipping and handling, an amount); a column of S and
+    # H right after the amount is found by its values (`SIDE_CANDIDATE`).
+    *("dr cr side", "balance side", "soll haben", "débit crédit", "debe haber"),
     exact_only=True,
 )
 QUANTITY = _role(

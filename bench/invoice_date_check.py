@@ -56,7 +56,8 @@ async def _run(url: str, customers: int, invoices: int, in_file: int) -> None:
         )
     # The file: its first invoices, of every customer in turn, at their stored dates.
     lines = [
-        (f"C{i % customers}", DAY + dt.timedelta(days=i % 300), f"INV-{i}") for i in range(in_file)
+        (f"C{i % customers}", DAY + dt.timedelta(days=i % 300), f"INV-{i}", "")
+        for i in range(in_file)
     ]
     statements: list[str] = []
 

@@ -335,16 +335,28 @@ def test_dates_give_the_order_and_keep_it_for_the_app(database: Path, tmp_path: 
     assert rows(database, "select app_id, date_order from ingest_setting") == [
         ("acme", "day first")
     ]
-    # Read month first, the same invoice would move from 4 January to 1 April: refused.
+    # Given the other order now, the load corrects the earlier reading: the invoice moves
+    # from 4 January to 1 April, never stored at both (review h1, finding 2: it was refused
+    # with the advice to give --dates, which it had).
     moved = run(database, "sales", str(first), "--app", "acme", "--dates", "month-first")
-    assert moved.exit_code == 1
-    assert problems(moved) == [
-        f"{first}: invoice 1 of A is stored dated 2024-01-04, and this file dates it "
-        "2024-04-01: an invoice keeps its date, so nothing was loaded (if day and month were "
+    assert moved.exit_code == 0, moved.output
+    assert (
+        "Moved 1 invoice stored with day and month swapped (by an earlier load read the other "
+        "way round) to this file's dates, as --dates says"
+    ) in moved.stdout
+    assert rows(database, "select sale_date from sale_line") == [("2024-04-01",)]
+    assert rows(database, "select date_order from ingest_setting") == [("month first",)]
+    # Without an order given, a file dating the invoice at its swapped date is refused.
+    iso = tmp_path / "iso.csv"
+    iso.write_text("Customer,Date,Invoice,Amount\nA,2024-01-04,1,10\n", encoding="utf-8")
+    swapped = run(database, "sales", str(iso), "--app", "acme")
+    assert swapped.exit_code == 1
+    assert problems(swapped) == [
+        f"{iso}: invoice 1 of A is stored dated 2024-04-01, and this file dates it "
+        "2024-01-04: an invoice keeps its date, so nothing was loaded (if day and month were "
         "read the wrong way round, give the order with --dates day-first or --dates month-first)"
     ]
-    assert rows(database, "select sale_date from sale_line") == [("2024-01-04",)]
-    assert rows(database, "select date_order from ingest_setting") == [("day first",)]
+    assert rows(database, "select sale_date from sale_line") == [("2024-04-01",)]
 
     bad = run(database, "sales", str(first), "--dates", "sideways")
     assert bad.exit_code == 2

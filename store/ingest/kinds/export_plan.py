@@ -81,7 +81,7 @@ class SkippedLines:
         return False
 
 
-# A check may refuse the load, or do its work and return lines for the report.
+# A check may refuse the load (raising), or do its work and return lines for the report.
 Check = Callable[[AsyncConnection], Awaitable[Sequence[str] | None]]
 
 
@@ -99,10 +99,19 @@ def export_plan(
 ) -> WritePlan:
     """The plan of an export's load: the accounts its parties need, the order of dates given
     for the app (`--dates`), then `entries`. `check` runs in the transaction once the
-    parties' accounts are settled, before anything is written, and may refuse the load;
-    `moves` then re-dates stored invoices the file dates otherwise (`invoice_moves`);
-    `remove` deletes stored entries the load makes stale (`WritePlan.remove`)."""
+    parties' accounts are settled, before anything is written, and may refuse the load (or
+    return lines for the report); `moves` then re-dates stored invoices the file dates
+    otherwise (`invoice_moves`); `remove` deletes stored entries the load makes stale
+    (`WritePlan.remove`)."""
     keep_dates = None if dates is None else dates.write()
+    if keep_dates is not None and not parties.has_app():
+        # The order is kept with its app's row: a new app that this load gives no account is
+        # not made (store/ingest/date_setting.py).
+        keep_dates = None
+        notes = [
+            *notes,
+            f"--dates not kept: app {parties.app} has no account (this load makes none)",
+        ]
     return WritePlan(
         writes=[*parties.writes(), *([keep_dates] if keep_dates else []), entries],
         rows=rows,

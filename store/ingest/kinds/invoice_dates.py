@@ -1,67 +1,151 @@
-"""An invoice keeps its date: a sales load that would store an invoice number already stored
-for the same customer at that date with day and month the other way round is refused.
+"""An invoice keeps its date: a sales or ledger load that would store an invoice number (a
+ledger's invoice or payment number) already stored for the same customer at that date with
+day and month the other way round is refused.
 
-A sale line is known by its customer, date, invoice number and place, so an invoice read at
-another date is another line: if one export's `04/01/2024` was read as 4 January and the next
-export's as 1 April, the invoice would be counted twice and its revenue doubled. Only that
+A sale line is known by its customer, date, invoice number and place, and a ledger entry by
+its customer, date, kind, number and place, so an invoice read at another date is another
+line: if one export's `04/01/2024` was read as 4 January and the next export's as 1 April, the
+invoice would be counted twice and its revenue (or what the customer owes) doubled. Only that
 misreading is refused: invoice numbers restart each year (`1`, `2`... of a Tally register
 without the year in its voucher numbers, from April with the financial year), so the same
-number at any other date is another invoice.
+number at any other date is another invoice. A ledger's invoice and payment are apart: a
+receipt may be numbered as the invoice it pays.
+
+A load whose order of day and month is given now (`--dates day-first|month-first`, as the
+refusal advises) says which reading is right: the stored lines of its invoices at the swapped
+dates are the earlier load's misreading, and are removed before its lines are written (said in
+its notes), so that a misread load can be corrected and is still never counted twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import ColumnElement, delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
-from store.ingest.keyed_rows import rows_with_keys
+from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in, rows_with_keys
 from store.tables import METADATA
 
 
-def _file_invoices(
-    lines: Iterable[tuple[str, dt.date, str]], moved: Mapping[str, str]
-) -> dict[tuple[str, str], set[dt.date]]:
-    dates: dict[tuple[str, str], set[dt.date]] = {}
-    for account, day, invoice in lines:
-        if invoice:
-            dates.setdefault((moved.get(account, account), invoice), set()).add(day)
+@dataclass(frozen=True, slots=True)
+class NumberedLines:
+    """Where a kind of load keeps its numbered lines: the table, its date and number columns,
+    the column that sets apart two kinds of line of one number (a ledger's invoice and the
+    payment numbered as it), and what the refusal calls a line."""
+
+    table: str
+    date: str
+    number: str
+    kind: str | None
+    noun: str
+    nouns: str
+
+    def key(self) -> tuple[ColumnElement[Any], ...]:
+        """The columns that name one invoice: account, kind (a ledger's only), number. The
+        account first: `rows_with_keys` narrows each statement by it (the primary key's)."""
+        columns = METADATA.tables[self.table].c
+        kind = () if self.kind is None else (columns[self.kind],)
+        return (columns.account_id, *kind, columns[self.number])
+
+    def key_values(self, account: str, kind: str, number: str) -> tuple[str, ...]:
+        """An invoice's values of `key()`."""
+        return (account, number) if self.kind is None else (account, kind, number)
+
+    def dated(self) -> tuple[ColumnElement[Any], ...]:
+        """`key()` and the date: the stored lines of one invoice at one date."""
+        return (*self.key(), METADATA.tables[self.table].c[self.date])
+
+
+SALE_LINES = NumberedLines("sale_line", "sale_date", "invoice", None, "invoice", "invoices")
+LEDGER_ENTRIES = NumberedLines(
+    "ledger_entry", "entry_date", "reference", "kind", "entry", "entries"
+)
+
+# A line of a load: account, date, number ("" for none), kind ("" for a sale line).
+Numbered = tuple[str, dt.date, str, str]
+# (account, kind, number) -> the dates the file gives it
+_Key = tuple[str, str, str]
+# account, kind, number, the stored date, the file's date (the stored one swapped)
+_Conflict = tuple[str, str, str, dt.date, dt.date]
+
+
+def _file_invoices(lines: Iterable[Numbered], moved: Mapping[str, str]) -> dict[_Key, set[dt.date]]:
+    dates: dict[_Key, set[dt.date]] = {}
+    for account, day, number, kind in lines:
+        if number:
+            dates.setdefault((moved.get(account, account), kind, number), set()).add(day)
     return dates
 
 
 class InvoiceDates:
     """The check of a load's invoices against the stored ones, run in its transaction."""
 
-    def __init__(self, lines: Iterable[tuple[str, dt.date, str]], moved: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        lines: Iterable[Numbered],
+        moved: Mapping[str, str],
+        *,
+        order_given: bool = False,
+        where: NumberedLines = SALE_LINES,
+    ) -> None:
         self._lines = lines
         self._moved = moved
+        # The order of day and month was given for this load (`--dates`): it corrects.
+        self._order_given = order_given
+        self._where = where
 
-    async def check(self, connection: AsyncConnection) -> None:
-        """Raises `FileRejected` naming the first invoice given another date, and both."""
+    async def check(self, connection: AsyncConnection) -> Sequence[str]:
+        """Raises `FileRejected` naming the first invoice given another date, and both; with
+        the order given, removes the stored lines at the swapped dates instead (the notes)."""
         dates = _file_invoices(self._lines, self._moved)
         if not dates:
-            return
-        sale_line = METADATA.tables["sale_line"].c
-        # Only the stored lines of the file's own invoices (customer and number) are read.
+            return []
+        where = self._where
+        # Only the stored lines of the file's own invoices (account, kind, number) are read.
+        keys = {where.key_values(*key): key for key in dates}
         stored = await rows_with_keys(
-            connection,
-            (sale_line.account_id, sale_line.invoice),
-            sorted(dates),
-            sale_line.sale_date,
+            connection, where.key(), sorted(keys), METADATA.tables[where.table].c[where.date]
         )
-        conflicts: set[tuple[str, str, dt.date, dt.date]] = set()
-        for account, invoice, day in stored:
-            days = dates.get((account, invoice))
-            if days is None or day in days:
+        # A set: an invoice's several stored lines at one date are one conflict.
+        conflicts: set[_Conflict] = set()
+        for *values, day in stored:
+            key = keys[tuple(values)]
+            days = dates[key]
+            if day in days:
                 continue
             swapped = _swapped(day)
             if swapped is not None and swapped in days:
-                conflicts.add((account, invoice, day, swapped))
-        if conflicts:
-            raise FileRejected(_reason(sorted(conflicts)))
+                conflicts.add((*key, day, swapped))
+        if not conflicts:
+            return []
+        if not self._order_given:
+            raise FileRejected(_reason(sorted(conflicts), where))
+        return await _corrected(connection, conflicts, where)
+
+
+async def _corrected(
+    connection: AsyncConnection, conflicts: set[_Conflict], where: NumberedLines
+) -> list[str]:
+    """Removes the stored lines of each invoice at its misread date."""
+    lines = sorted(
+        (*where.key_values(account, kind, number), day)
+        for account, kind, number, day, _swapped_day in conflicts
+    )
+    table = METADATA.tables[where.table]
+    for start in range(0, len(lines), KEYS_PER_STATEMENT):
+        batch = lines[start : start + KEYS_PER_STATEMENT]
+        await connection.execute(delete(table).where(key_in(where.dated(), batch)))
+    invoices = counted(len(lines), where.noun, where.nouns)
+    return [
+        f"Moved {invoices} stored with day and month swapped (by an earlier load read the "
+        "other way round) to this file's dates, as --dates says"
+    ]
 
 
 def _swapped(day: dt.date) -> dt.date | None:
@@ -76,13 +160,16 @@ def _swapped(day: dt.date) -> dt.date | None:
     return None if other == day else other
 
 
-def _reason(conflicts: list[tuple[str, str, dt.date, dt.date]]) -> str:
-    account, invoice, stored, new = conflicts[0]
+def _reason(conflicts: list[_Conflict], where: NumberedLines) -> str:
+    account, kind, number, stored, new = conflicts[0]
     more = len(conflicts) - 1
+    noun = where.noun
+    named = f"{kind or noun} {number}"
     return (
-        f"invoice {invoice} of {account} is stored dated {stored.isoformat()}, and this "
+        f"{named} of {account} is stored dated {stored.isoformat()}, and this "
         f"file dates it {new.isoformat()}"
-        + (f" ({counted(more, 'more invoice', 'more invoices')} likewise)" if more else "")
-        + ": an invoice keeps its date, so nothing was loaded (if day and month were read "
-        "the wrong way round, give the order with --dates day-first or --dates month-first)"
+        + (f" ({counted(more, f'more {noun}', f'more {where.nouns}')} likewise)" if more else "")
+        + f": {'an' if noun[0] in 'aeiou' else 'a'} {noun} keeps its date, so nothing was loaded "
+        "(if day and month were read the wrong way round, give the order with --dates "
+        "day-first or --dates month-first)"
     )

@@ -7,6 +7,11 @@ invoice (`analytics.export_columns.INVOICE_AMOUNTS`) and every invoice's rows re
 amount, each invoice is one sale, counted once, its quantity the sum of the rows'. One invoice
 whose rows differ says the column is each line's: then no row is merged.
 
+A cost or profit column of merged invoices is judged the same way, once for the file: one
+merged invoice whose rows' costs differ says the column is each item's, and every merged
+invoice's costs are summed (two items of the same cost are two costs); a column that every
+merged invoice repeats is the invoice's, counted once.
+
 A bare `Total` is also what a register of lines gives each line: two items at one price are
 two lines of one invoice repeating one amount. Under such a name, repeated amounts say the
 column is the invoice's only when at least two invoices have several rows, all repeating;
@@ -18,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from analytics.export_amounts import Side
 
@@ -26,6 +31,11 @@ from analytics.export_amounts import Side
 Line = tuple[
     str, dt.date, str, Decimal, Side | None, Decimal | None, Decimal | None, Decimal | None
 ]
+
+
+# Where a line keeps its cost and its profit.
+_COST: Final = 6
+_PROFIT: Final = 7
 
 
 class OncePerInvoice(NamedTuple):
@@ -58,6 +68,8 @@ def once_per_invoice(kept: Sequence[Line], *, invoice_name: bool = True) -> Once
     if not invoice_name and len(several) < 2:
         return OncePerInvoice(list(kept), 0, 0, kept_apart=len(several[0]))
     repeated = {indexes[0]: indexes for indexes in several}
+    cost_per_item = _per_item(kept, several, _COST)
+    profit_per_item = _per_item(kept, several, _PROFIT)
     dropped = {index for indexes in repeated.values() for index in indexes[1:]}
     lines: list[Line] = []
     for index, line in enumerate(kept):
@@ -69,8 +81,8 @@ def once_per_invoice(kept: Sequence[Line], *, invoice_name: bool = True) -> Once
             line = (
                 *line[:5],
                 _items_total([item[5] for item in items], summed=True),
-                _items_total([item[6] for item in items], summed=False),
-                _items_total([item[7] for item in items], summed=False),
+                _items_total([item[_COST] for item in items], summed=cost_per_item),
+                _items_total([item[_PROFIT] for item in items], summed=profit_per_item),
             )
         lines.append(line)
     rows = sum(len(indexes) for indexes in repeated.values())
@@ -78,10 +90,17 @@ def once_per_invoice(kept: Sequence[Line], *, invoice_name: bool = True) -> Once
     return OncePerInvoice(lines, len(repeated), rows, keys)
 
 
+def _per_item(kept: Sequence[Line], several: list[list[int]], column: int) -> bool:
+    """Whether a column of the lines is each item's: some invoice's rows differ in it. Decided
+    once for the file, as the amount is: an invoice whose items happen to cost the same is no
+    proof that the column repeats the invoice's figure when another invoice's rows differ."""
+    return any(len({kept[index][column] for index in indexes}) > 1 for indexes in several)
+
+
 def _items_total(values: list[Decimal | None], *, summed: bool) -> Decimal | None:
-    """One invoice's figure from its item rows: the quantities summed (`summed`); a cost or a
-    profit that every row repeats is the invoice's, kept once, and one that differs from row to
-    row is each item's, summed. Unknown when any row lacks it."""
+    """One invoice's figure from its item rows: summed (`summed`: quantities, and a cost or a
+    profit that is each item's); else the figure every row repeats, kept once. Unknown when
+    any row lacks it."""
     if any(value is None for value in values):
         return None
     known = [value for value in values if value is not None]

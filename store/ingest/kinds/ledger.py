@@ -42,10 +42,12 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
+from store.ingest.kinds.invoice_dates import LEDGER_ENTRIES, InvoiceDates
 from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numbering_period
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
+from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices
 from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
 from store.ingest.reading import Row
 
@@ -109,6 +111,8 @@ class LedgerValidator:
         self._formats = FileFormats.of_load(dates, title)
         self._title = title
         self._kept: list[_Kept] = []
+        # Cancelled vouchers' numbers and dates.
+        self._withdrawn = WithdrawnInvoices(LEDGER_ENTRIES)
         self._not_entries = SkippedLines()
         self._checked = 0
         self._without_direction = 0
@@ -178,6 +182,7 @@ class LedgerValidator:
             self._not_entries.labels += 1
             return []
         if self._not_entries.cancelled_voucher(row):
+            self._withdraw(row)
             return []
         text = row.get("kind")
         if text is not None and posts_nothing(text):
@@ -267,6 +272,20 @@ class LedgerValidator:
             mode=WriteMode.INSERT_MISSING,
         )
 
+    def _withdraw(self, row: Row) -> None:
+        """A cancelled voucher: the entry an earlier load stored under its number, date and
+        kind goes (store.ingest.kinds.withdrawn_invoices); without a type that says its kind,
+        nothing does."""
+        text = row.get("kind")
+        if text is None:
+            return
+        try:
+            kind = entry_kind(text)
+        except BadKind:
+            return
+        day = self._formats.date(row, "date", [], required=False)
+        self._withdrawn.add(day, row.get("invoice"), kind.value)
+
     def plan(self, present: frozenset[str]) -> WritePlan:
         balance_notes = self._opening()
         closing = self._balances.closing_note([(kept[2], kept[4]) for kept in self._kept])
@@ -297,13 +316,39 @@ class LedgerValidator:
             )
         notes.extend(self._not_entries.notes())
         notes.extend(balance_notes)
+        dates = self._dates
+        # An entry read at its date with day and month swapped is refused, or corrected with
+        # `--dates` (store.ingest.kinds.invoice_dates), as a sales invoice is.
+        numbered = InvoiceDates(
+            ((kept[0], kept[1], kept[3], kept[2].value) for kept in self._kept),
+            self._customers.moved(),
+            order_given=dates is not None and dates.option is not None and dates.order is not None,
+            where=LEDGER_ENTRIES,
+        )
+        withdrawn = self._withdrawn
+        if withdrawn:
+            self._customers.include_app()
+        kept = self._kept
+        app = self._customers.app
+
+        async def checked(connection: AsyncConnection) -> Sequence[str]:
+            notes = list(await numbered.check(connection))
+            if withdrawn:
+                notes.extend(
+                    await withdrawn.remove(
+                        connection, app=app, kept=((k[0], k[1], k[3]) for k in kept)
+                    )
+                )
+            return notes
+
         plan = export_plan(
             self._customers,
             self._segment,
             entries,
             rows=len(self._kept),
             notes=notes,
-            dates=self._dates,
+            dates=dates,
+            check=checked,
             moves=moves.move,
         )
         if periods is not None:

@@ -141,6 +141,22 @@ class Parties:
         self._new_party_rows: NewPartyAccounts | None = None
         self.affected_apps: set[str] = set()
 
+    @property
+    def app(self) -> str:
+        """The file's app."""
+        return self._app
+
+    def has_app(self) -> bool:
+        """Whether the file's app exists once the load's writes are done (stored, or made by
+        the load for a new account of it)."""
+        return self._app in self._apps
+
+    def include_app(self) -> None:
+        """Count the file's app, if it exists, among the apps the load affects even when no
+        line of it is kept (a load that only withdraws invoices stored before)."""
+        if self._app in self._apps:
+            self.affected_apps.add(self._app)
+
     def customer_column(self, column: str | None) -> None:
         """Tells which column gives the customer, once the file's columns are known."""
         self._column_holds_ids = holds_ids(column)

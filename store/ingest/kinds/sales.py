@@ -69,6 +69,7 @@ from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stale_item_lines import StaleItemLines
 from store.ingest.kinds.taxed_amounts import TaxedAmounts
 from store.ingest.kinds.vouchers import Voucher
+from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
@@ -190,6 +191,8 @@ class SalesValidator:
         self._problems: list[RowProblem] = []
         # Lines of invoices never issued or withdrawn (Void, Draft), by status.
         self._not_issued: dict[str, int] = {}
+        # Those lines' and cancelled vouchers' invoices: an earlier load's line of one goes.
+        self._withdrawn = WithdrawnInvoices()
         self._items = 0
         self._vouchers_with_items = 0
         # The amount column, when its name says it is before tax (`SubTotal`).
@@ -366,12 +369,14 @@ class SalesValidator:
         if self._not_entries.cancelled_voucher(row):
             self._end_voucher()
             self._last_kept = 0
+            self._withdraw(row)
             return []
         status = row.get("status")
         if status is not None and is_not_issued(status, own=self._own_status):
             self._end_voucher()
             self._last_kept = 0
             self._not_issued[status] = self._not_issued.get(status, 0) + 1
+            self._withdraw(row)
             return []
         if row.get("date") is None:
             voucher = self._voucher
@@ -435,6 +440,20 @@ class SalesValidator:
             self._last_returned,
         )
         return reasons
+
+    def _withdraw(self, row: Row) -> None:
+        """A line that is no sale: its invoice, if a date and number name it, is withdrawn
+        from what earlier loads stored (a date that does not read names nothing). A voucher
+        whose type is no sale (a cancelled receipt) withdraws nothing: Tally numbers each type
+        on its own, so its number may be a sale's."""
+        if (
+            self._type_key is not None
+            and (text := row.get(self._type_key)) is not None
+            and voucher_type(text) is VoucherType.OTHER
+        ):
+            return
+        day = self._formats.date(row, "date", [], required=False)
+        self._withdrawn.add(day, row.get("invoice"))
 
     def finish(self) -> list[RowProblem]:
         self._end_voucher()
@@ -532,7 +551,30 @@ class SalesValidator:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_sales.items())
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         notes.extend(self._not_entries.notes())
-        invoices = InvoiceDates((kept[:3] for kept in self._kept), self._customers.moved())
+        dates = self._dates
+        invoices = InvoiceDates(
+            ((*kept[:3], "") for kept in self._kept),
+            self._customers.moved(),
+            # `--dates day-first|month-first` now: the stored misreadings give way.
+            order_given=dates is not None and dates.option is not None and dates.order is not None,
+        )
+        withdrawn = self._withdrawn
+        if withdrawn:
+            # The app's segments change with the lines withdrawn, if any line is kept or not.
+            self._customers.include_app()
+        kept = self._kept
+        app = self._customers.app
+
+        async def check(connection: AsyncConnection) -> Sequence[str]:
+            notes = list(await invoices.check(connection))
+            if withdrawn:
+                notes.extend(
+                    await withdrawn.remove(connection, app=app, kept=(line[:3] for line in kept))
+                )
+            return notes
+
+        # Lines 2..N an earlier version stored of each invoice now counted once: removed after
+        # `check` (withdrawn invoices are not among them: a line that is no sale is not kept).
         stale = StaleItemLines(() if repeated is None else repeated.keys, self._customers.moved())
         return export_plan(
             self._customers,
@@ -541,7 +583,7 @@ class SalesValidator:
             rows=len(self._kept),
             notes=notes,
             dates=self._dates,
-            check=invoices.check,
+            check=check,
             moves=_both(moves.move, self._taxed.keep_before_tax(rows)),
             remove=stale.remove if stale else None,
         )

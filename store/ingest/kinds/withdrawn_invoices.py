@@ -1,0 +1,89 @@
+"""Invoices a sales export says are no sale (voided, cancelled, a draft), or a Day Book's
+cancelled vouchers, whose lines or ledger entries an earlier export of the same period may have
+stored when they still counted.
+
+An invoice is voided after it was sent; Tally keeps a cancelled voucher's number and date, with
+`(cancelled)` for its party. The line an earlier load stored for it would go on counting in
+revenue and segments, since a load only adds and replaces lines. So the load that says so
+removes it: the stored lines (or entries) of the file's app with its number and date (a voucher
+number is unique on its day: Tally's restart each year, Zoho's never do), and for a ledger's
+entries of its kind (Tally numbers receipts apart from sales: a cancelled Receipt 102 is no
+Sales 102). Keyed without the customer, which a cancelled voucher no longer names. A line the
+file itself keeps under that number and date is not touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Column, Table, delete, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.counts import counted
+from store.ingest.kinds.invoice_dates import SALE_LINES, NumberedLines
+from store.tables import ACCOUNT_TABLE, METADATA
+
+# (date, invoice) pairs per statement: within every driver's bound-parameter limit.
+_KEYS_PER_STATEMENT = 500
+
+
+class WithdrawnInvoices:
+    """The (date, invoice number) of each line of a load that is no sale, and where the
+    stored lines they withdraw are (sale lines, or ledger entries)."""
+
+    def __init__(self, where: NumberedLines = SALE_LINES) -> None:
+        # (date, number) of a sale line; (date, number, kind) of a ledger entry.
+        self._keys: set[tuple[dt.date, str] | tuple[dt.date, str, str]] = set()
+        self._where = where
+
+    def __bool__(self) -> bool:
+        return bool(self._keys)
+
+    def add(self, day: dt.date | None, invoice: str | None, kind: str = "") -> None:
+        """A line that is no sale (of a ledger: an entry of `kind`); one without a date or
+        number can name no stored line."""
+        if day is None or not invoice:
+            return
+        if self._where.kind is None:
+            self._keys.add((day, invoice))
+        elif kind:
+            self._keys.add((day, invoice, kind))
+
+    def _key_columns(self, table: Table) -> list[Column[Any]]:
+        where = self._where
+        columns = [table.c[where.date], table.c[where.number]]
+        return columns if where.kind is None else [*columns, table.c[where.kind]]
+
+    async def remove(
+        self, connection: AsyncConnection, *, app: str, kept: Iterable[tuple[str, dt.date, str]]
+    ) -> Sequence[str]:
+        """Delete the stored lines of `app` of these invoices, but for those the file keeps
+        (`kept`: account, date, invoice); the note that says how many, if any."""
+        file_keys = {(day, invoice) for _account, day, invoice in kept}
+        keys = sorted(key for key in self._keys if key[:2] not in file_keys)
+        if not keys:
+            return []
+        where = self._where
+        table = METADATA.tables[where.table]
+        accounts = select(ACCOUNT_TABLE.c.account_id).where(ACCOUNT_TABLE.c.app_id == app)
+        removed = 0
+        for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+            batch = keys[start : start + _KEYS_PER_STATEMENT]
+            result = await connection.execute(
+                delete(table).where(
+                    table.c.account_id.in_(accounts),
+                    tuple_(*self._key_columns(table)).in_(batch),
+                )
+            )
+            removed += result.rowcount
+        if not removed:
+            return []
+        if where is SALE_LINES:
+            lines = counted(
+                removed, "line of an invoice loaded before", "lines of invoices loaded before"
+            )
+        else:
+            lines = counted(removed, f"{where.noun} loaded before", f"{where.nouns} loaded before")
+        return [f"Removed {lines} that this file says is no sale (void, draft, cancelled)"]
