@@ -64,10 +64,6 @@ async def http(engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MEDIUM: the pulse states today's configured cap, not what the month cost",
-)
 @pytest.mark.parametrize("role", [Role.PUBLIC, Role.APP])
 async def test_the_pulse_never_states_a_cap_below_what_the_month_cost(
     engine: AsyncEngine, http: httpx.AsyncClient, role: Role
