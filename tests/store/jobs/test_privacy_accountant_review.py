@@ -75,13 +75,6 @@ async def test_an_unrecorded_revision_drawn_at_a_larger_budget_is_not_under_coun
             await connection.run_sync(_migrate_to, "head")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LOW-MEDIUM, not fixed: without PROFILING_PRIVACY_MONTH_CAP the cap is twice the "
-    "epsilon of the run doing the revision, so raising PROFILING_PRIVACY_EPSILON for one "
-    "revision raises the month's cap with it (1+1+2 = 4 for a month published at a budget of "
-    "1 and a cap of 2); the default should follow the month's first budget.",
-)
 async def test_raising_the_budget_for_a_revision_does_not_raise_the_months_default_cap(
     engine: AsyncEngine,
 ) -> None:
