@@ -409,14 +409,16 @@ async def _privacy_note(context: RequestContext, month: dt.date) -> str:
     if figure_kind(context) is FigureKind.EXACT:
         return EXACT_FIGURES
     settings = context.settings
-    # The promise is about this month: what its revisions cost an account as stored, when
-    # that is more than today's cap (a revision under a higher PROFILING_PRIVACY_MONTH_CAP, a
-    # cap lowered since, revisions from before the accountant), never less than it was.
-    spent = await context.benchmarks.privacy_loss_by_month.load(
+    # The promise is about this month: its cap (the configured one, else the month's own
+    # default, which publish applies), or what its revisions cost an account as stored when
+    # that is more (a revision under a higher PROFILING_PRIVACY_MONTH_CAP, a cap lowered
+    # since, revisions from before the accountant): never less than the month cost.
+    spent, month_default = await context.benchmarks.privacy_by_month.load(
         MonthLossKey(month, settings.privacy_epsilon)
     )
+    cap = month_default if settings.privacy_month_cap is None else settings.privacy_month_cap
     note = PRIVATE_FIGURES.format(
-        epsilon=settings.privacy_epsilon, cap=shown(max(settings.month_cap, spent), up=True)
+        epsilon=settings.privacy_epsilon, cap=shown(max(cap, spent), up=True)
     )
     cohorts = await context.benchmarks.cohorts_by_month.load(month)
     if metrics := internal_only_metrics(context, cohorts):

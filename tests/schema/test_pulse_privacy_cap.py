@@ -80,3 +80,27 @@ async def test_the_pulse_never_states_a_cap_below_what_the_month_cost(
     assert stated is not None, methodology
     # On main: "at most 2" for a month that cost its accounts 3.
     assert float(stated.group(1)) >= spent, methodology
+
+
+async def test_the_pulse_states_the_months_own_default_cap_not_one_raised_since(
+    engine: AsyncEngine,
+) -> None:
+    """Published at epsilon 1 (default cap 2); the server now runs at epsilon 2 without a
+    configured cap: publish would hold this month to 2 (twice its first budget), and so does
+    the sentence, not 4."""
+    await _seed(engine, 50)
+    today = dt.date.fromisoformat(TODAY)
+    await publish_month(engine, month=MARCH, today=today, min_cohort=5)
+    settings = load_settings({"PROFILING_TODAY": TODAY, "PROFILING_PRIVACY_EPSILON": "2"})
+    app = create_app(settings=settings, engine=engine)
+    _, key = await create_key(engine, role=Role.PUBLIC)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as client:
+        response = await client.post(
+            "/graphql", json={"query": QUERY}, headers={"Authorization": f"Bearer {key}"}
+        )
+    methodology = response.json()["data"]["pulseReport"]["methodology"]
+    stated = _STATED.search(methodology)
+    assert stated is not None, methodology
+    assert float(stated.group(1)) == 2.0, methodology
