@@ -25,7 +25,7 @@ down: nothing below this module reads the environment.
 | PROFILING_PAYMENT_TERMS_DAYS | 30 | due date of an invoice without one |
 | PROFILING_LOW_RISK_SCORE, PROFILING_HIGH_RISK_SCORE | 70, 40 | credit segment thresholds |
 | PROFILING_PRIVACY_EPSILON | 1.0 | privacy budget of one published month, per industry |
-| PROFILING_PRIVACY_MONTH_CAP | 2 x the epsilon (or the month's first, if lower) | most a month's revisions may spend per account |
+| PROFILING_PRIVACY_MONTH_CAP | 2 x epsilon (month's first if lower) | per account, all revisions |
 | PROFILING_MAX_BODY_BYTES | 262144 | a larger request body is refused (413) before it is read |
 | PROFILING_LEAN_EXECUTION | true | the column-at-a-time executor (schema/execution/lean.py) |
 | PROFILING_PREPARED_QUERIES | true | queries that validated once skip Strawberry's pipeline |
