@@ -48,8 +48,8 @@ async def http(engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     seed = Seed()
     seed.app("north")
     seed.app("south")
-    for account, app in (("north-a", "north"), ("north-b", "north"), ("south-a", "south")):
-        seed.account(account, app=app)
+    for account, app_id in (("north-a", "north"), ("north-b", "north"), ("south-a", "south")):
+        seed.account(account, app=app_id)
     await seed.write(engine)
     async with engine.begin() as connection:
         await upsert(

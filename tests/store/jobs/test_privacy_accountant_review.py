@@ -80,7 +80,8 @@ async def test_raising_the_budget_for_a_revision_does_not_raise_the_months_defau
 ) -> None:
     await _score_only(engine)
     first = await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5)
-    assert (first.privacy_loss, first.month_cap) == (pytest.approx(1.0), 2.0)
+    assert first.privacy_loss == pytest.approx(1.0)
+    assert first.month_cap == 2.0
     await _change_every_cohort(engine, 97)
     second = await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, revise=True)
     assert second.privacy_loss == pytest.approx(2.0)
