@@ -57,6 +57,28 @@ def default_month_cap(month_epsilon: float) -> float:
     return DEFAULT_CAP_FACTOR * month_epsilon
 
 
+def default_cap_of_month(draws: Iterable[CohortDraw], *, month_epsilon: float) -> float:
+    """The cap of a month when none is configured: twice the smaller of today's budget and the
+    budget the month was first published with (the most its first revision spent in one
+    industry). Twice today's alone would let a revision at a raised PROFILING_PRIVACY_EPSILON
+    raise the month's cap with it: 1 + 1 + 2 for a month published at 1 under a cap of 2.
+    A first revision that is not recorded (or drew nothing) tells no budget: today's counts."""
+    draws = list(draws)
+    if not draws:
+        return default_month_cap(month_epsilon)
+    first = min(draw.revision for draw in draws)
+    budgets: dict[str, list[float]] = defaultdict(list)
+    for draw in draws:
+        if draw.revision != first:
+            continue
+        if not draw.recorded:
+            return default_month_cap(month_epsilon)
+        if draw.releases and draw.epsilon is not None:
+            budgets[draw.industry_id].append(draw.releases * draw.epsilon)
+    spent = max(map(math.fsum, budgets.values()), default=0.0)
+    return default_month_cap(min(month_epsilon, spent) if spent > 0 else month_epsilon)
+
+
 def check_month_cap(month_cap: float, month_epsilon: float) -> None:
     """A cap below the budget would refuse a first publication, which spends all of it."""
     if not math.isfinite(month_cap) or month_cap < month_epsilon:

@@ -26,7 +26,7 @@ PRIVATE_FIGURES = (
     "published, by OpenDP's mechanisms from values clamped to the metric's declared bounds, "
     "with a privacy budget (epsilon) of {epsilon:g} per month and industry shared by that "
     "month's releases, and a month's revisions may together cost one account at most "
-    "{cap:g}; no combination of them reveals one account's value. Each states its "
+    "{cap}; no combination of them reveals one account's value. Each states its "
     "95% accuracy (accuracy, informative), and this summary cites only those precise enough "
     "to tell sectors apart."
 )

@@ -126,7 +126,7 @@ async def fill_demo(
                     today=settings.today(),
                     min_cohort=settings.min_cohort,
                     privacy_epsilon=settings.privacy_epsilon,
-                    month_cap=settings.month_cap,
+                    month_cap=settings.privacy_month_cap,
                     progress=RichProgress(bar),
                 )
         except PublishRefused as exc:
@@ -398,7 +398,7 @@ def publish(
                 min_cohort=settings.min_cohort,
                 revise=revise,
                 privacy_epsilon=settings.privacy_epsilon,
-                month_cap=settings.month_cap,
+                month_cap=settings.privacy_month_cap,
                 progress=RichProgress(bar),
             )
 

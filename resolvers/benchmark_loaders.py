@@ -13,11 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
 from resolvers.shared_loader import SharedLoader
+from store.jobs.month_draws import month_privacy
 from store.reads import benchmarks as benchmark_reads
 from store.reads.benchmarks import CohortKey
 from store.reads.entities import MetricFilter
 from store.records import CohortMembers, CohortRecord
 from store.running.reader import Reader
+
+
+class MonthLossKey(NamedTuple):
+    """A published month, and the budget an unrecorded revision of it counts at least
+    (analytics/privacy_loss.py's unrecorded charge: today's epsilon)."""
+
+    month: dt.date
+    month_epsilon: float
 
 
 class RollupKey(NamedTuple):
@@ -33,6 +42,9 @@ class BenchmarkLoaders:
     members_by_key: DataLoader[CohortKey, CohortMembers | None] = field(init=False)
     rollups_by_industry: DataLoader[RollupKey, list[tuple[CohortRecord, str]]] = field(init=False)
     cohorts_by_month: DataLoader[dt.date, list[CohortRecord]] = field(init=False)
+    # The largest privacy loss of any account in the month over all its revisions as stored,
+    # and its cap when none is configured (store/jobs/month_draws.py's month_privacy).
+    privacy_by_month: DataLoader[MonthLossKey, tuple[float, float]] = field(init=False)
 
     def __post_init__(self) -> None:
         # Batch functions bound to the reader, not to `self`: a loader whose function refers
@@ -43,11 +55,22 @@ class BenchmarkLoaders:
         self.members_by_key = SharedLoader(load_fn=partial(_members, reader))
         self.rollups_by_industry = SharedLoader(load_fn=partial(_rollups, reader))
         self.cohorts_by_month = SharedLoader(load_fn=partial(_months, reader))
+        self.privacy_by_month = SharedLoader(load_fn=partial(_month_privacy, reader))
 
 
 async def _months(reader: Reader, months: Sequence[dt.date]) -> list[list[CohortRecord]]:
     async def read(connection: AsyncConnection) -> list[list[CohortRecord]]:
         return [await benchmark_reads.cohorts_of_month(connection, month=month) for month in months]
+
+    return await reader.read(read)
+
+
+async def _month_privacy(reader: Reader, keys: Sequence[MonthLossKey]) -> list[tuple[float, float]]:
+    async def read(connection: AsyncConnection) -> list[tuple[float, float]]:
+        return [
+            await month_privacy(connection, key.month, month_epsilon=key.month_epsilon)
+            for key in keys
+        ]
 
     return await reader.read(read)
 

@@ -15,6 +15,7 @@ from analytics.formatting import format_statistic
 from analytics.insights import insight, unplaced
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentile_rank
+from analytics.privacy_loss import shown
 from analytics.private_accuracy import FigureAccuracy
 from analytics.private_percentile import private_percentile
 from analytics.pulse import (
@@ -26,6 +27,7 @@ from analytics.pulse import (
     summarize,
 )
 from resolvers import lookups
+from resolvers.benchmark_loaders import MonthLossKey
 from resolvers.context import RequestContext
 from resolvers.errors import UserError, bad_input, month_not_published
 from resolvers.figures import (
@@ -406,8 +408,17 @@ async def _privacy_note(context: RequestContext, month: dt.date) -> str:
     it), so that a report covering fewer metrics than were published says why."""
     if figure_kind(context) is FigureKind.EXACT:
         return EXACT_FIGURES
+    settings = context.settings
+    # The promise is about this month: its cap (the configured one, else the month's own
+    # default, which publish applies), or what its revisions cost an account as stored when
+    # that is more (a revision under a higher PROFILING_PRIVACY_MONTH_CAP, a cap lowered
+    # since, revisions from before the accountant): never less than the month cost.
+    spent, month_default = await context.benchmarks.privacy_by_month.load(
+        MonthLossKey(month, settings.privacy_epsilon)
+    )
+    cap = month_default if settings.privacy_month_cap is None else settings.privacy_month_cap
     note = PRIVATE_FIGURES.format(
-        epsilon=context.settings.privacy_epsilon, cap=context.settings.month_cap
+        epsilon=settings.privacy_epsilon, cap=shown(max(cap, spent), up=True)
     )
     cohorts = await context.benchmarks.cohorts_by_month.load(month)
     if metrics := internal_only_metrics(context, cohorts):

@@ -25,7 +25,7 @@ down: nothing below this module reads the environment.
 | PROFILING_PAYMENT_TERMS_DAYS | 30 | due date of an invoice without one |
 | PROFILING_LOW_RISK_SCORE, PROFILING_HIGH_RISK_SCORE | 70, 40 | credit segment thresholds |
 | PROFILING_PRIVACY_EPSILON | 1.0 | privacy budget of one published month, per industry |
-| PROFILING_PRIVACY_MONTH_CAP | 2 x the epsilon | most a month's revisions may spend per account |
+| PROFILING_PRIVACY_MONTH_CAP | 2 x epsilon (month's first if lower) | per account, all revisions |
 | PROFILING_MAX_BODY_BYTES | 262144 | a larger request body is refused (413) before it is read |
 | PROFILING_LEAN_EXECUTION | true | the column-at-a-time executor (schema/execution/lean.py) |
 | PROFILING_PREPARED_QUERIES | true | queries that validated once skip Strawberry's pipeline |
@@ -150,7 +150,8 @@ class Settings:
     # different industries are disjoint); analytics/private_release.py splits it.
     privacy_epsilon: float = DEFAULT_PRIVACY_EPSILON
     # The most a month's releases may cost one account over all its revisions
-    # (analytics/privacy_loss.py); None: twice privacy_epsilon, room for one full revision.
+    # (analytics/privacy_loss.py); None: not configured, twice the smaller of privacy_epsilon
+    # and the month's first budget (room for one full revision), `month_cap` today's.
     privacy_month_cap: float | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     lean_execution: bool = True
@@ -290,7 +291,12 @@ def _privacy_epsilon(env: _Environment) -> float:
     return env.number("PROFILING_PRIVACY_EPSILON", DEFAULT_PRIVACY_EPSILON, positive=True)
 
 
-def _privacy_month_cap(env: _Environment, *, privacy_epsilon: float) -> float:
+def _privacy_month_cap(env: _Environment, *, privacy_epsilon: float) -> float | None:
+    # Not given: None, so that publish derives each month's default from the budget the month
+    # was first published with (analytics/privacy_loss.py's default_cap_of_month), which a
+    # later PROFILING_PRIVACY_EPSILON does not raise.
+    if env._given("PROFILING_PRIVACY_MONTH_CAP") is None:
+        return None
     cap = env.number(
         "PROFILING_PRIVACY_MONTH_CAP", default_month_cap(privacy_epsilon), positive=True
     )

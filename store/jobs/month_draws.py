@@ -10,7 +10,13 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.privacy_loss import CohortDraw, account_losses, largest_loss, unrecorded_charge
+from analytics.privacy_loss import (
+    CohortDraw,
+    account_losses,
+    default_cap_of_month,
+    largest_loss,
+    unrecorded_charge,
+)
 from store.tables import COHORT_REVISION_TABLE
 
 CohortKey = tuple[str, str]  # (industry_id, metric_name)
@@ -56,3 +62,14 @@ async def month_privacy_loss(
     draws = flattened(await month_draws(connection, month))
     charge = unrecorded_charge(draws, month_epsilon=month_epsilon)
     return largest_loss(account_losses(draws, unrecorded_epsilon=charge))
+
+
+async def month_privacy(
+    connection: AsyncConnection, month: dt.date, *, month_epsilon: float
+) -> tuple[float, float]:
+    """The largest privacy loss of any account in the month, and the month's cap when none is
+    configured (twice the smaller of `month_epsilon` and the month's first budget)."""
+    draws = flattened(await month_draws(connection, month))
+    charge = unrecorded_charge(draws, month_epsilon=month_epsilon)
+    loss = largest_loss(account_losses(draws, unrecorded_epsilon=charge))
+    return loss, default_cap_of_month(draws, month_epsilon=month_epsilon)

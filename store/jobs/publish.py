@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from analytics.cohort import MIN_COHORT, effective_minimum, is_publishable
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentiles
-from analytics.privacy_loss import check_month_cap, default_month_cap
+from analytics.privacy_loss import check_month_cap, default_cap_of_month
 from analytics.private_accuracy import (
     FigureAccuracy,
     MonthPrecision,
@@ -240,15 +240,15 @@ async def publish_month(
     a second publication without `revise`, a revision that would allow differencing, and one
     that would take an account's privacy loss for the month over `month_cap`.
     `privacy_epsilon` is the budget of the month's private releases in each industry;
-    `month_cap` (default twice that) bounds their sum over every revision, per account."""
+    `month_cap` bounds their sum over every revision, per account (default twice the smaller
+    of that and the budget the month was first published with)."""
     month = first_of_month(month)
     progress = progress or _NoProgress()
-    if month_cap is None:
-        month_cap = default_month_cap(privacy_epsilon)
-    try:
-        check_month_cap(month_cap, privacy_epsilon)
-    except ValueError as problem:
-        raise PublishRefused(str(problem)) from None
+    if month_cap is not None:
+        try:
+            check_month_cap(month_cap, privacy_epsilon)
+        except ValueError as problem:
+            raise PublishRefused(str(problem)) from None
     minimum = effective_minimum(min_cohort)
     check_month_is_over(month, today=today)
     async with engine.begin() as connection:
@@ -278,6 +278,13 @@ async def publish_month(
         frozen: dict[CohortKey, tuple[str, str, dict[str, object]]] = {}
         # Every membership the month ever had, even of a publication since removed by hand.
         draws = await month_draws(connection, month)
+        # Not configured: twice the month's first budget, not today's (a raised epsilon would
+        # raise it).
+        cap = (
+            default_cap_of_month(flattened(draws), month_epsilon=privacy_epsilon)
+            if month_cap is None
+            else month_cap
+        )
         history = {
             earlier: {key: draw.member_ids for key, draw in cohorts.items()}
             for earlier, cohorts in draws.items()
@@ -345,7 +352,7 @@ async def publish_month(
             earlier=flattened(draws),
             now=list(spending.values()),
             privacy_epsilon=privacy_epsilon,
-            month_cap=month_cap,
+            month_cap=cap,
             revising=published is not None,
         )
         if refusal is not None:
@@ -456,7 +463,7 @@ async def publish_month(
             )
         ),
         privacy_loss=privacy_loss,
-        month_cap=month_cap,
+        month_cap=cap,
     )
 
 

@@ -1,0 +1,106 @@
+"""The pulse report's privacy sentence is a promise to every key that gets private figures: "a
+month's revisions may together cost one account at most C". It must hold for the month it
+describes, as its revisions were drawn (store/jobs/month_draws.py), not only for the cap the
+server is configured with today: a month revised under a higher PROFILING_PRIVACY_MONTH_CAP
+(the CLI's environment), or published before the accountant, or under a cap lowered since,
+can have cost an account more (review of wt-h8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server.app import create_app
+from settings import load_settings
+from store.jobs.month_draws import month_privacy_loss
+from store.jobs.publish import publish_month
+from store.keys import create_key
+from store.scope import Role
+from tests.api_client import TODAY
+from tests.factories import Seed
+
+MARCH = dt.date(2023, 3, 1)
+QUERY = '{ pulseReport(month: "2023-03-01") { methodology } }'
+_STATED = re.compile(r"revisions may together cost one account at most ([0-9.e+-]+);")
+
+
+async def _seed(engine: AsyncEngine, csat_of_first: int) -> None:
+    seed = Seed()
+    if csat_of_first == 50:
+        seed.definition("csat", "percent", aggregation="mean", bounds=("0", "100"))
+        seed.app("north")
+        seed.industry("retail")
+        for n in range(6):
+            seed.account(f"r{n}", app="north", industry="retail")
+    for n in range(6):
+        value = csat_of_first if n == 0 else 50 + n
+        seed.metric("account", f"r{n}", "csat", MARCH.isoformat(), str(value))
+    await seed.write(engine)
+
+
+@pytest.fixture
+async def http(engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    today = dt.date.fromisoformat(TODAY)
+    # Published, then revised twice with its cohort drawn again each time, under a cap of 3
+    # (an operator's PROFILING_PRIVACY_MONTH_CAP=3 for those runs): each draw costs the
+    # cohort's members the whole budget of 1.
+    await _seed(engine, 50)
+    await publish_month(engine, month=MARCH, today=today, min_cohort=5, month_cap=3.0)
+    for value in (40, 30):
+        await _seed(engine, value)
+        await publish_month(
+            engine, month=MARCH, today=today, min_cohort=5, revise=True, month_cap=3.0
+        )
+    # The server runs with the defaults: epsilon 1, cap 2.
+    app = create_app(settings=load_settings({"PROFILING_TODAY": TODAY}), engine=engine)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as client:
+        yield client
+
+
+@pytest.mark.parametrize("role", [Role.PUBLIC, Role.APP])
+async def test_the_pulse_never_states_a_cap_below_what_the_month_cost(
+    engine: AsyncEngine, http: httpx.AsyncClient, role: Role
+) -> None:
+    async with engine.connect() as connection:
+        spent = await month_privacy_loss(connection, MARCH, month_epsilon=1.0)
+    assert spent == pytest.approx(3.0)
+    _, key = await create_key(engine, role=role, app_id="north" if role is Role.APP else None)
+    response = await http.post(
+        "/graphql", json={"query": QUERY}, headers={"Authorization": f"Bearer {key}"}
+    )
+    methodology = response.json()["data"]["pulseReport"]["methodology"]
+    stated = _STATED.search(methodology)
+    assert stated is not None, methodology
+    # On main: "at most 2" for a month that cost its accounts 3.
+    assert float(stated.group(1)) >= spent, methodology
+
+
+async def test_the_pulse_states_the_months_own_default_cap_not_one_raised_since(
+    engine: AsyncEngine,
+) -> None:
+    """Published at epsilon 1 (default cap 2); the server now runs at epsilon 2 without a
+    configured cap: publish would hold this month to 2 (twice its first budget), and so does
+    the sentence, not 4."""
+    await _seed(engine, 50)
+    today = dt.date.fromisoformat(TODAY)
+    await publish_month(engine, month=MARCH, today=today, min_cohort=5)
+    settings = load_settings({"PROFILING_TODAY": TODAY, "PROFILING_PRIVACY_EPSILON": "2"})
+    app = create_app(settings=settings, engine=engine)
+    _, key = await create_key(engine, role=Role.PUBLIC)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as client:
+        response = await client.post(
+            "/graphql", json={"query": QUERY}, headers={"Authorization": f"Bearer {key}"}
+        )
+    methodology = response.json()["data"]["pulseReport"]["methodology"]
+    stated = _STATED.search(methodology)
+    assert stated is not None, methodology
+    assert float(stated.group(1)) == 2.0, methodology
