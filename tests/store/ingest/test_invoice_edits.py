@@ -4,15 +4,23 @@ the stored lines beyond the file's count go in the same transaction, counted in 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
+from store.ingest.kinds.stale_item_lines import StaleItemLines
+from store.tables import METADATA
 from tests.store.sales_support import rows_of
 
 D = Decimal
+DAY = dt.date(2024, 7, 2)
+sale_line = METADATA.tables["sale_line"]
 FIXTURES = Path(__file__).parent / "tally"
 ZOHO_HEADER = (
     "Invoice Date,Invoice ID,Invoice Number,Invoice Status,Customer ID,Customer Name,"
@@ -128,3 +136,59 @@ async def test_a_detailed_register_voucher_edited_down_loses_the_removed_item(
     assert report.changes is not None
     assert report.changes.removed == 1
     assert await _revenue(engine) == D("3000.00")
+
+
+_INVOICES = st.sampled_from([("A1", "INV-1"), ("A1", "INV-2"), ("A2", "INV-1"), ("A2", "")])
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    stored=st.dictionaries(_INVOICES, st.integers(1, 4), max_size=4),
+    in_file=st.dictionaries(_INVOICES, st.integers(1, 4), max_size=4),
+)
+async def test_the_file_s_invoices_keep_as_many_stored_lines_as_it_has(
+    engine: AsyncEngine,
+    stored: dict[tuple[str, str], int],
+    in_file: dict[tuple[str, str], int],
+) -> None:
+    """Whatever lines are stored and whatever a file holds: after the removal, an invoice with
+    a number in the file keeps its stored lines up to the file's count, every other invoice
+    (not in the file, or without a number) keeps all its lines, and the count removed is the
+    difference (in a transaction rolled back: nothing stays from one example to the next)."""
+    async with engine.connect() as connection, connection.begin() as transaction:
+        await connection.execute(insert(METADATA.tables["app"]), [{"app_id": "a"}])
+        await connection.execute(
+            insert(METADATA.tables["account"]),
+            [{"account_id": name, "app_id": "a", "name": name} for name in ("A1", "A2")],
+        )
+        lines = [
+            {"account_id": account, "sale_date": DAY, "invoice": invoice, "line": line, "amount": 1}
+            for (account, invoice), count in stored.items()
+            for line in range(1, count + 1)
+        ]
+        if lines:
+            await connection.execute(insert(METADATA.tables["sale_line"]), lines)
+        rows = [
+            (account, DAY, invoice, line, D(1))
+            for (account, invoice), count in in_file.items()
+            for line in range(1, count + 1)
+        ]
+
+        removed = await StaleItemLines(rows).remove(connection)
+
+        expected = {
+            key: min(count, in_file[key]) if key[1] and key in in_file else count
+            for key, count in stored.items()
+        }
+        result = await connection.execute(
+            select(sale_line.c.account_id, sale_line.c.invoice, func.count()).group_by(
+                sale_line.c.account_id, sale_line.c.invoice
+            )
+        )
+        assert {(account, invoice): count for account, invoice, count in result} == expected
+        assert removed == sum(stored.values()) - sum(expected.values())
+        await transaction.rollback()
