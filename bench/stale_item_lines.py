@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from settings import normalize_database_url
 from store.engine import create_engine
 from store.ingest import IngestKind, ingest_file
 from store.ingest.kinds.stale_item_lines import StaleItemLines
@@ -81,7 +82,8 @@ def main() -> None:
     invoices = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     items = int(sys.argv[2]) if len(sys.argv) > 2 else 2
     with tempfile.TemporaryDirectory() as folder:
-        url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{folder}/bench.db"
+        given = os.environ.get("DATABASE_URL")
+        url = normalize_database_url(given) if given else f"sqlite+aiosqlite:///{folder}/bench.db"
         asyncio.run(_run(url, Path(folder), invoices, items))
 
 
