@@ -96,8 +96,8 @@ class WritePlan:
     # recompute their apps' segments); it returns lines for the report.
     after: Before | None = None
     # Stored rows of the file's own table that the write makes stale, deleted in the same
-    # transaction after `before` and before the rows are compared and written (the lines
-    # 2..N of an invoice the sales kind now counts once); it returns how many it deleted.
+    # transaction after `before` and before the rows are compared and written (the stored
+    # lines of an invoice beyond those the file has of it); it returns how many it deleted.
     remove: Callable[[AsyncConnection], Awaitable[int]] | None = None
 
     @property

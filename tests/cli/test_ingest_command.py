@@ -364,6 +364,34 @@ def test_dates_give_the_order_and_keep_it_for_the_app(database: Path, tmp_path: 
     assert "day-first" in bad.output
 
 
+def test_a_file_all_in_one_foreign_currency_asks_for_the_base_one(
+    database: Path, tmp_path: Path
+) -> None:
+    """Every invoice in USD at 83.25: one line asking for --currency, no traceback; then
+    --currency INR converts them."""
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "Invoice Date,Invoice Number,Customer Name,Currency Code,Exchange Rate,Item Total\n"
+        "2025-04-04,INV-2,Globex,USD,83.25,100.00\n",
+        encoding="utf-8",
+    )
+
+    refused = run(database, "sales", str(path))
+
+    assert refused.exit_code == 1
+    assert problems(refused) == [
+        f"{path}: the amounts are all in USD at exchange rates other than 1 (83.25): they "
+        "convert to a base currency the file does not name; give it with --currency CODE (the "
+        "currency the rates convert to)"
+    ]
+    assert "Traceback" not in refused.output
+
+    result = run(database, "sales", str(path), "--currency", "INR")
+
+    assert result.exit_code == 0, result.output
+    assert rows(database, "select account_id, amount from sale_line") == [("Globex", "8325.00")]
+
+
 def test_a_file_in_several_currencies_asks_for_the_base_one(database: Path, tmp_path: Path) -> None:
     """Zoho's invoices in USD and EUR, none at rate 1: one line asking for --currency, then
     --currency INR converts them and says so."""

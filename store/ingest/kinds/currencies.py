@@ -10,8 +10,9 @@ negative) is a bad line.
 
 The base currency is `--currency` when given (unless the file's lines at rate 1 are in
 another: its rates convert to that one, and the load is refused); else the most common
-currency of the lines whose rate is 1; else, when every line is in one currency, that one
-(there is nothing to convert); else the file is refused in one line asking for `--currency`.
+currency of the lines whose rate is 1; else, when every line is in one currency with no rate
+other than 1, that one (there is nothing to convert); else the file is refused in one line
+asking for `--currency` (a file all in USD at 83.25 converts to a currency it does not name).
 The store keeps no currency per app, so nothing else can say it. Converted amounts are
 rounded half to even to the cent.
 """
@@ -48,14 +49,15 @@ def given_currency(text: str | None) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _rate_is_one(text: str | None) -> bool:
-    """Whether a rate reads 1 whatever the file's decimal mark (`1`, `1.00`, `1,000000`)."""
+def _rate(text: str | None) -> Decimal | None:
+    """A rate as read whatever the file's decimal mark (`1`, `1.00`, `1,000000`); None when
+    there is none or it is no number (the line is then refused if it needs converting)."""
     if text is None:
-        return False
+        return None
     try:
-        return Decimal(text.strip().replace(",", ".")) == _ONE
+        return Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
-        return False
+        return None
 
 
 class Currencies:
@@ -66,6 +68,8 @@ class Currencies:
         self.base: str | None = given
         self._lines: Counter[str] = Counter()
         self._at_one: Counter[str] = Counter()
+        # A rate other than 1 of each currency, as written: its lines convert to another.
+        self._off_one: dict[str, str] = {}
         # The invoices (else lines) converted, by currency.
         self._converted: dict[str, set[tuple[str, str, int]]] = {}
         self._how = "--currency"
@@ -79,8 +83,12 @@ class Currencies:
             return
         code = code.upper()
         self._lines[code] += 1
-        if _rate_is_one(row.get("exchange_rate")):
+        text = row.get("exchange_rate")
+        rate = _rate(text)
+        if rate == _ONE:
             self._at_one[code] += 1
+        elif rate is not None and text is not None:
+            self._off_one.setdefault(code, text.strip())
 
     def decide(self) -> None:
         """Settles the base currency once every line was observed."""
@@ -104,7 +112,16 @@ class Currencies:
             self._how = "the currency of the lines at exchange rate 1"
             return
         if len(self._lines) == 1:
-            self.base = next(iter(self._lines))
+            [code] = self._lines
+            if code in self._off_one:
+                # All USD at 83.25: the rates convert to a base currency the file never names,
+                # and storing the dollars as they are would sum them with the app's rupees.
+                raise FileRejected(
+                    f"the amounts are all in {code} at exchange rates other than 1 "
+                    f"({self._off_one[code]}): they convert to a base currency the file does "
+                    f"not name; give it with --currency CODE (the currency the rates convert to)"
+                )
+            self.base = code
             self._how = "the one currency of the file"
             return
         seen = ", ".join(

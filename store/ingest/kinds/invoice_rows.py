@@ -43,9 +43,6 @@ class OncePerInvoice(NamedTuple):
     # Invoices counted once, and the item rows they had.
     invoices: int
     rows: int
-    # Each invoice counted once, as customer, date and invoice number: its one line is line 1,
-    # and lines after it that an earlier load stored are stale.
-    keys: tuple[tuple[str, dt.date, str], ...] = ()
     # The rows of the one invoice that repeats an amount of a name also given to lines
     # (`Total`), kept as lines: too little to tell the column is the whole invoice's.
     kept_apart: int = 0
@@ -86,8 +83,7 @@ def once_per_invoice(kept: Sequence[Line], *, invoice_name: bool = True) -> Once
             )
         lines.append(line)
     rows = sum(len(indexes) for indexes in repeated.values())
-    keys = tuple(kept[index][:3] for index in repeated)
-    return OncePerInvoice(lines, len(repeated), rows, keys)
+    return OncePerInvoice(lines, len(repeated), rows)
 
 
 def _per_item(kept: Sequence[Line], several: list[list[int]], column: int) -> bool:

@@ -573,9 +573,10 @@ class SalesValidator:
                 )
             return notes
 
-        # Lines 2..N an earlier version stored of each invoice now counted once: removed after
-        # `check` (withdrawn invoices are not among them: a line that is no sale is not kept).
-        stale = StaleItemLines(() if repeated is None else repeated.keys, self._customers.moved())
+        # Stored lines of the file's invoices beyond those it writes (an invoice edited down to
+        # fewer items, lines 2..N of one now counted once): removed after `check` (withdrawn
+        # invoices are not among them: a line that is no sale is not kept).
+        stale = StaleItemLines(rows)
         return export_plan(
             self._customers,
             self._segment,
@@ -585,7 +586,7 @@ class SalesValidator:
             dates=self._dates,
             check=check,
             moves=_both(moves.move, self._taxed.keep_before_tax(rows)),
-            remove=stale.remove if stale else None,
+            remove=stale.remove,
         )
 
 

@@ -95,13 +95,6 @@ async def test_without_a_line_at_rate_one_the_base_currency_is_asked_for(
     assert [row[4] for row in await rows_of(engine, "sale_line")] == [D("8325.00"), D("905.00")]
 
 
-async def test_one_currency_converts_nothing(engine: AsyncEngine, tmp_path: Path) -> None:
-    path = _zoho(tmp_path, "2025-04-04,INV-2,Sent,C2,Globex,USD,83.25,100.00,A,1,100.00")
-    report = await ingest_file(engine, kind=IngestKind.SALES, path=path)
-    assert not any("converted" in note for note in report.notes)
-    assert [row[4] for row in await rows_of(engine, "sale_line")] == [D("100.00")]
-
-
 async def test_currency_option_is_checked(engine: AsyncEngine, tmp_path: Path) -> None:
     path = _zoho(tmp_path, "2025-04-04,INV-2,Sent,C2,Globex,USD,83.25,100.00,A,1,100.00")
     with pytest.raises(FileRejected, match="--currency 'rupees!' is not a currency"):
@@ -124,3 +117,45 @@ async def test_a_base_currency_the_rates_do_not_convert_to_is_refused(
     )
     report = await ingest_file(engine, kind=IngestKind.SALES, path=path, currency="INR")
     assert any("base currency INR: --currency" in note for note in report.notes)
+
+
+async def test_a_file_all_in_one_foreign_currency_needs_its_base_currency(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Every line in USD at 83.25: the rates convert to a base currency the file never names.
+    Refused in one line, nothing stored; with `--currency INR` the dollars are converted."""
+    path = _zoho(
+        tmp_path,
+        "2025-04-04,INV-2,Sent,C2,Globex,USD,83.25,100.00,A,1,100.00",
+        "2025-04-05,INV-3,Sent,C2,Globex,USD,83.25,10.00,A,1,10.00",
+    )
+    with pytest.raises(FileRejected) as caught:
+        await ingest_file(engine, kind=IngestKind.SALES, path=path)
+    assert str(caught.value) == (
+        f"{path}: the amounts are all in USD at exchange rates other than 1 (83.25): they "
+        "convert to a base currency the file does not name; give it with --currency CODE (the "
+        "currency the rates convert to)"
+    )
+    assert await tables_of(engine, SALES_TABLES) == {name: [] for name in SALES_TABLES}
+
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path, currency="INR")
+
+    assert (
+        "2 invoices in USD converted to INR at their exchange rates (amount x rate; base "
+        "currency INR: --currency)"
+    ) in report.notes
+    assert [row[4] for row in await rows_of(engine, "sale_line")] == [D("8325.00"), D("832.50")]
+
+
+async def test_a_file_all_in_one_currency_at_rate_one_or_without_rates_is_its_own_base(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """All USD at rate 1, or with no rate: nothing converts, the amounts are stored as they are."""
+    path = _zoho(
+        tmp_path,
+        "2025-04-04,INV-2,Sent,C2,Globex,USD,1.00,100.00,A,1,100.00",
+        "2025-04-05,INV-3,Sent,C2,Globex,USD,,10.00,A,1,10.00",
+    )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path)
+    assert not any("converted" in note for note in report.notes)
+    assert [row[4] for row in await rows_of(engine, "sale_line")] == [D("100.00"), D("10.00")]
