@@ -7,10 +7,11 @@ since the last load still differs, so it is written again exactly as a full rewr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, select, type_coerce
+from sqlalchemy import Date, Table, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import NullType
 
@@ -18,27 +19,32 @@ Row = dict[str, Any]
 
 # Values bound per lookup (SQLite allows 32,766; fewer keep each statement cheap to compile).
 LOOKUP_VALUES = 500
+# A leading key column with at most this many values among a batch's rows is matched whole.
+FEW_VALUES = 8
 
 
-def _as_bound(table: Table, names: Sequence[str], dialect: Any) -> Callable[[Row], tuple[Any, ...]]:
-    """A function giving a planned row's values (in the order of `names`) as the driver is
-    handed them to store, which is how the driver gives them back (read untyped): a planned
-    row and the stored one compare equal exactly when writing the planned row would leave the
-    stored one as it is (ExactDecimal is the very text on SQLite, not merely an equal number;
-    a date its ISO text)."""
-    # The types as this dialect binds them (ExactDecimal is text on SQLite, NUMERIC elsewhere);
-    # most columns have no processor, so only the others are converted.
-    binds = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    converted = [(i, bind) for i, bind in enumerate(binds) if bind is not None]
-
-    def bound(row: Row) -> tuple[Any, ...]:
-        values = [row[name] for name in names]
-        for i, bind in converted:
-            if values[i] is not None:
-                values[i] = bind(values[i])
-        return tuple(values)
-
-    return bound
+def _as_bound(
+    table: Table, rows: Sequence[Row], names: Sequence[str], dialect: Any
+) -> list[tuple[Any, ...]]:
+    """The rows' values (in the order of `names`) as the driver is handed them to store, which
+    is how the driver gives them back (read untyped): a planned row and the stored one compare
+    equal exactly when writing the planned row would leave the stored one as it is
+    (ExactDecimal is the very text on SQLite, not merely an equal number; a date its ISO
+    text). Column by column: a million rows are converted without a Python call per row."""
+    columns: list[list[Any]] = []
+    for name in names:
+        values = [row[name] for row in rows]
+        # The type as this dialect binds it (ExactDecimal is text on SQLite, NUMERIC elsewhere).
+        bind = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if bind is not None and isinstance(table.c[name].type, Date):
+            # Few distinct dates (months, sale days): each is converted once.
+            text = {value: bind(value) for value in set(values) if value is not None}
+            values = list(map(text.get, values))
+        elif bind is not None:
+            # Not by distinct value: equal decimals ("82.3", "82.30") are stored as other text.
+            values = [None if value is None else bind(value) for value in values]
+        columns.append(values)
+    return list(zip(*columns, strict=True))
 
 
 async def rows_to_write(
@@ -50,26 +56,32 @@ async def rows_to_write(
     keys = [column.name for column in table.primary_key.columns]
     names = list(rows[0])
     at = [names.index(key) for key in keys]
-    bound = _as_bound(table, names, connection.dialect)
-    planned = [bound(row) for row in rows]
-    # The rows are looked up by the key column with the most distinct values among them (an
-    # entity, an invoice): few rows besides theirs are read, and each lookup binds a few
-    # hundred values (binding every key of 10,000 rows costs more to compile than to run).
-    counts = [len({row[keys[k]] for row in rows}) for k in range(len(keys))]
-    narrow = keys[counts.index(max(counts))]
-    wanted = sorted({row[narrow] for row in rows})
+    planned = _as_bound(table, rows, names, connection.dialect)
+    key_of = itemgetter(*at)
+    # The rows are looked up through the primary key's index, by its leading columns: those
+    # with few values among the rows (a metric's level) all at once, then the first with many
+    # (an entity, an account) a few hundred values per lookup, so that each statement stays
+    # cheap to compile and reads few rows besides the batch's. A column further in the key
+    # could not use the index: each lookup would scan the whole table.
+    prefix: list[tuple[str, list[Any]]] = []
+    for key in keys:
+        choices = sorted({row[key] for row in rows})
+        prefix.append((key, choices))
+        if len(choices) > FEW_VALUES:
+            break
+    *leading, (narrow, wanted) = prefix
+    fixed = [table.c[key].in_(choices) for key, choices in leading]
     # Read untyped (no result conversion): the driver's values, compared with the bound ones.
     columns = [type_coerce(table.c[name], NullType()) for name in names]
-    held: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    held: dict[Any, tuple[Any, ...]] = {}  # by primary key (one value for a one-column key)
     for start in range(0, len(wanted), LOOKUP_VALUES):
         found = await connection.execute(
-            select(*columns).where(table.c[narrow].in_(wanted[start : start + LOOKUP_VALUES]))
+            select(*columns).where(
+                *fixed, table.c[narrow].in_(wanted[start : start + LOOKUP_VALUES])
+            )
         )
-        for stored in found.all():
-            values = tuple(stored)
-            held[tuple(values[i] for i in at)] = values
+        stored = list(map(tuple, found.all()))
+        held.update(zip(map(key_of, stored), stored, strict=True))
     return [
-        row
-        for row, values in zip(rows, planned, strict=True)
-        if held.get(tuple(values[i] for i in at)) != values
+        row for row, values in zip(rows, planned, strict=True) if held.get(key_of(values)) != values
     ]
