@@ -238,7 +238,8 @@ async def load_demo(
 
 async def demo_rows_held(engine: AsyncEngine) -> int:
     """Rows of the tables the demo writes (with its sale lines and ledger entries): what a
-    load adds is the difference, since a load of the demo held already rewrites its rows."""
+    load adds is the difference (a load of the demo held already writes only the rows missing
+    or changed, and adds rows only for the missing ones)."""
     async with engine.connect() as connection:
         total = 0
         for table in (*DEMO_TABLES, SALE_LINE_TABLE, LEDGER_TABLE):
