@@ -81,8 +81,9 @@ async def fill_demo(
 
     loaded = written = False
     if not only_if_empty or await database_is_empty(engine):
-        # A second run writes the demo's rows again (a later PROFILING_TODAY adds its new
-        # months): it says what it added rather than that it loaded the demo.
+        # A second run checks the demo's rows and writes those missing or changed (a later
+        # PROFILING_TODAY adds its new months): it says what it added rather than that it
+        # loaded the demo.
         already = await holds_demo(engine)
         before = await demo_rows_held(engine) if already else 0
         plan = plan_demo(today=settings.today(), scale=scale)

@@ -4,7 +4,8 @@ sales and ledger entries (with their segments and credit risk computed).
 `profiling demo` and `profiling serve --demo` fill a database with it so a new user has a
 realistic customer base to explore. It is deterministic: the same `today` and `scale` give
 the same rows on every machine (string seeds, no global random state, nothing depends on
-hash order), and loading it again changes nothing (every write is an upsert).
+hash order), and loading it again changes nothing (rows held as planned are left alone, the
+others are upserted).
 """
 
 from __future__ import annotations
@@ -18,24 +19,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, func, literal, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from demo.calendar import MonthWindow
 from demo.catalog import APPS, INDUSTRIES, METRICS
 from demo.entities import DemoAccount, generate_accounts
 from demo.metrics import MetricValueGenerator, count_rows
 from demo.sales import DemoSales, generate_sales
+from demo.unchanged import rows_to_write
 from store.jobs.segment import segment_apps
 from store.tables import (
     ACCOUNT_TABLE,
     APP_TABLE,
     COMPANY_TABLE,
     CONTRACT_TABLE,
+    CREDIT_RISK_TABLE,
     DEFINITION_TABLE,
     INDUSTRY_TABLE,
     LEDGER_TABLE,
     METRIC_TABLE,
     SALE_LINE_TABLE,
+    SALES_PROFILE_TABLE,
 )
 from store.upsert import CHUNK_ROWS, upsert
 
@@ -175,23 +179,50 @@ def demo_rows(plan: DemoPlan, *, batch_rows: int = CHUNK_ROWS) -> Iterator[tuple
 async def write_demo(
     engine: AsyncEngine, *, plan: DemoPlan, progress: Callable[[int], None] | None = None
 ) -> DemoSummary:
-    """Write the planned demo in one transaction: all of it or, on any error, nothing."""
+    """Write the planned demo in one transaction: all of it or, on any error, nothing. Rows the
+    database holds as planned are left alone; `progress` counts the rows checked."""
     batches = demo_rows(plan)
     # The next batch is generated in a worker thread while the database takes the current
     # one; one thread at a time advances the generator, so the rows stay in the same order.
     upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
+    written = 0
     try:
         async with engine.begin() as connection:
             while (batch := await upcoming) is not None:
                 upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
                 table, rows = batch
-                await upsert(connection, table, rows, progress=progress)
-            # The demo's accounts get their segments and credit risk with their sales.
-            await segment_apps(connection, apps=APPS)
+                # Only the rows the database does not hold as planned: a rerun reads the
+                # demo back rather than rewriting it (see demo/unchanged.py).
+                changed = await rows_to_write(connection, table, rows)
+                await upsert(connection, table, changed)
+                written += len(changed)
+                if progress is not None:
+                    progress(len(rows))
+            # The demo's accounts get their segments and credit risk with their sales: again
+            # only when a row was written or none is derived yet (nothing else they are
+            # derived from has changed then, so recomputing them would give the same rows).
+            if written or not await segments_held(connection):
+                await segment_apps(connection, apps=APPS)
     finally:
         # After a failed write, let the worker finish before the generator is dropped.
         await asyncio.gather(upcoming, return_exceptions=True)
     return plan.summary
+
+
+async def segments_held(connection: AsyncConnection) -> bool:
+    """True when every demo app has sales profiles and credit risks derived (a load before
+    wrote them): a database loaded before segments were derived still gets them."""
+    for table in (SALES_PROFILE_TABLE, CREDIT_RISK_TABLE):
+        for app in APPS:
+            found = await connection.execute(
+                select(literal(1))
+                .select_from(table.join(ACCOUNT_TABLE))
+                .where(ACCOUNT_TABLE.c.app_id == app)
+                .limit(1)
+            )
+            if found.first() is None:
+                return False
+    return True
 
 
 async def load_demo(
@@ -207,7 +238,8 @@ async def load_demo(
 
 async def demo_rows_held(engine: AsyncEngine) -> int:
     """Rows of the tables the demo writes (with its sale lines and ledger entries): what a
-    load adds is the difference, since a load of the demo held already rewrites its rows."""
+    load adds is the difference (a load of the demo held already writes only the rows missing
+    or changed, and adds rows only for the missing ones)."""
     async with engine.connect() as connection:
         total = 0
         for table in (*DEMO_TABLES, SALE_LINE_TABLE, LEDGER_TABLE):
