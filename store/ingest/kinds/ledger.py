@@ -47,7 +47,7 @@ from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numb
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
-from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices
+from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
 from store.ingest.reading import Row
 
@@ -329,17 +329,12 @@ class LedgerValidator:
         if withdrawn:
             self._customers.include_app()
         kept = self._kept
-        app = self._customers.app
-
-        async def checked(connection: AsyncConnection) -> Sequence[str]:
-            notes = list(await numbered.check(connection))
-            if withdrawn:
-                notes.extend(
-                    await withdrawn.remove(
-                        connection, app=app, kept=((k[0], k[1], k[3]) for k in kept)
-                    )
-                )
-            return notes
+        checked = dates_then_withdrawn(
+            numbered,
+            withdrawn,
+            app=self._customers.app,
+            kept=lambda: ((k[0], k[1], k[3]) for k in kept),
+        )
 
         plan = export_plan(
             self._customers,

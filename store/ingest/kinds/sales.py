@@ -69,7 +69,7 @@ from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stale_item_lines import StaleItemLines
 from store.ingest.kinds.taxed_amounts import TaxedAmounts
 from store.ingest.kinds.vouchers import Voucher
-from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices
+from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
@@ -563,15 +563,9 @@ class SalesValidator:
             # The app's segments change with the lines withdrawn, if any line is kept or not.
             self._customers.include_app()
         kept = self._kept
-        app = self._customers.app
-
-        async def check(connection: AsyncConnection) -> Sequence[str]:
-            notes = list(await invoices.check(connection))
-            if withdrawn:
-                notes.extend(
-                    await withdrawn.remove(connection, app=app, kept=(line[:3] for line in kept))
-                )
-            return notes
+        check = dates_then_withdrawn(
+            invoices, withdrawn, app=self._customers.app, kept=lambda: (line[:3] for line in kept)
+        )
 
         # Stored lines of the file's invoices beyond those it writes (an invoice edited down to
         # fewer items, lines 2..N of one now counted once): removed after `check` (withdrawn

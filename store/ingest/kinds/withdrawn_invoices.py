@@ -15,14 +15,14 @@ file itself keeps under that number and date is not touched.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Column, Table, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
-from store.ingest.kinds.invoice_dates import SALE_LINES, NumberedLines
+from store.ingest.kinds.invoice_dates import SALE_LINES, InvoiceDates, NumberedLines
 from store.tables import ACCOUNT_TABLE, METADATA
 
 # (date, invoice) pairs per statement: within every driver's bound-parameter limit.
@@ -87,3 +87,27 @@ class WithdrawnInvoices:
         else:
             lines = counted(removed, f"{where.noun} loaded before", f"{where.nouns} loaded before")
         return [f"Removed {lines} that this file says is no sale (void, draft, cancelled)"]
+
+
+# A stored line's account, date and number, as a file keeps it.
+Kept = tuple[str, dt.date, str]
+
+
+def dates_then_withdrawn(
+    dates: InvoiceDates,
+    withdrawn: WithdrawnInvoices,
+    *,
+    app: str,
+    kept: Callable[[], Iterable[Kept]],
+) -> Callable[[AsyncConnection], Awaitable[Sequence[str]]]:
+    """The check of a sales or ledger load, in its transaction: the invoice dates (refused, or
+    corrected with `--dates`), then the stored lines of the invoices the file withdraws, but
+    for those it keeps (`kept()`); the report's lines of both."""
+
+    async def check(connection: AsyncConnection) -> Sequence[str]:
+        notes = list(await dates.check(connection))
+        if withdrawn:
+            notes.extend(await withdrawn.remove(connection, app=app, kept=kept()))
+        return notes
+
+    return check
