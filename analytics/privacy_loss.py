@@ -96,14 +96,18 @@ def unrecorded_revisions(draws: Iterable[CohortDraw]) -> tuple[int, ...]:
     return tuple(sorted({draw.revision for draw in draws if not draw.recorded}))
 
 
+def check_declared_value(epsilon: float) -> None:
+    if not math.isfinite(epsilon) or epsilon <= 0:
+        raise ValueError(f"--declare-past-epsilon must be a positive number, got {epsilon:g}")
+
+
 def check_past_epsilon(
     epsilon: float, *, month: str, month_epsilon: float, declared: float | None
 ) -> None:
     """A declared past epsilon is a promise nobody can check: one below today's epsilon (which
     was assumed for those revisions until now) or below an earlier declaration would lower the
     month's loss on the operator's word alone, so it is refused."""
-    if not math.isfinite(epsilon) or epsilon <= 0:
-        raise ValueError(f"--declare-past-epsilon must be a positive number, got {epsilon:g}")
+    check_declared_value(epsilon)
     if epsilon < month_epsilon:
         raise ValueError(
             f"--declare-past-epsilon {epsilon:g} is below PROFILING_PRIVACY_EPSILON "

@@ -386,7 +386,7 @@ def publish(
     ] = None,
 ) -> None:
     """Compute a month's roll-ups, sector benchmarks and pulse report, and freeze them."""
-    from analytics.privacy_loss import revisions_named, shown
+    from analytics.privacy_loss import check_declared_value, revisions_named, shown
     from cli.progress import RichProgress, progress_bar
     from store.jobs.publish import (
         DeclaredPastEpsilon,
@@ -406,7 +406,9 @@ def publish(
     try:
         # Before the database is opened: a refused month leaves no new database file behind.
         check_month_is_over(chosen, today=settings.today())
-    except PublishRefused as exc:
+        if declare_past_epsilon is not None:
+            check_declared_value(declare_past_epsilon)
+    except (PublishRefused, ValueError) as exc:
         raise fail(str(exc)) from None
 
     if declare_past_epsilon is not None and not revise:

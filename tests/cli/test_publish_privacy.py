@@ -99,6 +99,11 @@ async def test_a_month_of_unknown_epsilon_is_refused_until_declared(
         assert below.stderr.splitlines()[-1].startswith(
             "error: --declare-past-epsilon 0.5 is below PROFILING_PRIVACY_EPSILON (1)"
         )
+        zero = run("publish", "--month", "2024-02", "--declare-past-epsilon", "0", env=env)
+        assert zero.returncode == 1
+        assert zero.stderr.splitlines()[-1] == (
+            "error: --declare-past-epsilon must be a positive number, got 0"
+        )
         declared = run("publish", "--month", "2024-02", "--declare-past-epsilon", "2", env=env)
         assert declared.returncode == 0, declared.stderr
         # Revision 1 at 2, revision 2's three releases of 1/3 (as drawn by it: migration 0013).
