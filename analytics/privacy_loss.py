@@ -58,12 +58,15 @@ def default_month_cap(month_epsilon: float) -> float:
     return DEFAULT_CAP_FACTOR * month_epsilon
 
 
-def default_cap_of_month(draws: Iterable[CohortDraw], *, month_epsilon: float) -> float:
+def default_cap_of_month(
+    draws: Iterable[CohortDraw], *, month_epsilon: float, past_epsilon: float | None = None
+) -> float:
     """The cap of a month when none is configured: twice the smaller of today's budget and the
     budget the month was first published with (the most its first revision spent in one
     industry). Twice today's alone would let a revision at a raised PROFILING_PRIVACY_EPSILON
     raise the month's cap with it: 1 + 1 + 2 for a month published at 1 under a cap of 2.
-    A first revision that is not recorded (or drew nothing) tells no budget: today's counts."""
+    A first revision that is not recorded tells its budget only once declared (`past_epsilon`);
+    until then, or when it drew nothing, today's counts."""
     draws = list(draws)
     if not draws:
         return default_month_cap(month_epsilon)
@@ -73,7 +76,7 @@ def default_cap_of_month(draws: Iterable[CohortDraw], *, month_epsilon: float) -
         if draw.revision != first:
             continue
         if not draw.recorded:
-            return default_month_cap(month_epsilon)
+            return default_month_cap(min(month_epsilon, past_epsilon or month_epsilon))
         if draw.releases and draw.epsilon is not None:
             budgets[draw.industry_id].append(draw.releases * draw.epsilon)
     spent = max(map(math.fsum, budgets.values()), default=0.0)

@@ -99,7 +99,7 @@ async def month_privacy(
     past = await declared_past_epsilon(connection, month)
     return MonthPrivacy(
         loss=month_cost(draws, past_epsilon=past),
-        default_cap=default_cap_of_month(draws, month_epsilon=month_epsilon),
+        default_cap=default_cap_of_month(draws, month_epsilon=month_epsilon, past_epsilon=past),
         budgets=revision_budgets(draws, past_epsilon=past),
         unknown=() if past is not None else unrecorded_revisions(draws),
     )

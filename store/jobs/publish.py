@@ -322,7 +322,9 @@ async def publish_month(
         # Not configured: twice the month's first budget, not today's (a raised epsilon would
         # raise it).
         cap = (
-            default_cap_of_month(flattened(draws), month_epsilon=privacy_epsilon)
+            default_cap_of_month(
+                flattened(draws), month_epsilon=privacy_epsilon, past_epsilon=declared
+            )
             if month_cap is None
             else month_cap
         )
@@ -540,7 +542,7 @@ async def declare_past_epsilon(
         except ValueError as problem:
             raise PublishRefused(str(problem)) from None
     cap = (
-        default_cap_of_month(draws, month_epsilon=privacy_epsilon)
+        default_cap_of_month(draws, month_epsilon=privacy_epsilon, past_epsilon=epsilon)
         if month_cap is None
         else month_cap
     )

@@ -15,6 +15,7 @@ from analytics.privacy_loss import (
     account_losses,
     check_month_cap,
     check_past_epsilon,
+    default_cap_of_month,
     default_month_cap,
     epsilon_that_fits,
     largest_loss,
@@ -89,6 +90,14 @@ def test_each_revisions_budget_is_read_off_what_it_drew() -> None:
     # The split rounds down: 3 releases of a third of 1 still read as a budget of 1.
     third = [_draw(1, "ab", releases=3, epsilon=1 / 3)]
     assert f"{revision_budgets(third, past_epsilon=None)[1]:g}" == "1"
+
+
+def test_a_declared_first_budget_bounds_the_default_cap_as_a_recorded_one_does() -> None:
+    draws = [_draw(1, "ab", releases=None, epsilon=None, drawn_in=None), _draw(2, "ab")]
+    # Declared at 1 (today's then); today's raised to 2 since: the cap stays twice 1.
+    assert default_cap_of_month(draws, month_epsilon=2.0, past_epsilon=1.0) == 2.0
+    assert default_cap_of_month(draws, month_epsilon=1.0, past_epsilon=3.0) == 2.0
+    assert default_cap_of_month(draws, month_epsilon=2.0) == 4.0  # undeclared: today's
 
 
 def test_the_pulse_states_each_revisions_budget_where_they_differ() -> None:
