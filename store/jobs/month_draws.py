@@ -29,7 +29,23 @@ async def month_draws(
     connection: AsyncConnection, month: dt.date
 ) -> dict[int, dict[CohortKey, CohortDraw]]:
     """Every cohort of every revision of the month, by revision."""
+    revisions, _ = await _month_draws_and_past_epsilon(connection, month)
+    return revisions
+
+
+async def _month_draws_and_past_epsilon(
+    connection: AsyncConnection, month: dt.date
+) -> tuple[dict[int, dict[CohortKey, CohortDraw]], float | None]:
+    """Every cohort of every revision of the month, and the epsilon declared for its unrecorded
+    revisions, in one statement (the declaration on every row: a month without rows has no
+    revision to declare it for): the pulse reads both on every request of a key that gets
+    private figures."""
     cohort = COHORT_REVISION_TABLE.c
+    declared = (
+        select(MONTH_PAST_EPSILON_TABLE.c.epsilon)
+        .where(MONTH_PAST_EPSILON_TABLE.c.month == month)
+        .scalar_subquery()
+    )
     rows = await connection.execute(
         select(
             cohort.revision,
@@ -39,10 +55,13 @@ async def month_draws(
             cohort.release_count,
             cohort.release_epsilon,
             cohort.drawn_in,
+            declared,
         ).where(cohort.month == month)
     )
     revisions: dict[int, dict[CohortKey, CohortDraw]] = defaultdict(dict)
-    for revision, industry_id, metric_name, ids, count, epsilon, drawn_in in rows:
+    past: float | None = None
+    for revision, industry_id, metric_name, ids, count, epsilon, drawn_in, declared_here in rows:
+        past = declared_here  # the same on every row
         revisions[revision][industry_id, metric_name] = CohortDraw(
             revision=revision,
             industry_id=industry_id,
@@ -51,7 +70,7 @@ async def month_draws(
             epsilon=epsilon,
             drawn_in=drawn_in,
         )
-    return revisions
+    return revisions, past
 
 
 def flattened(revisions: dict[int, dict[CohortKey, CohortDraw]]) -> list[CohortDraw]:
@@ -95,8 +114,8 @@ async def month_privacy(
     connection: AsyncConnection, month: dt.date, *, month_epsilon: float
 ) -> MonthPrivacy:
     """What the month's revisions cost its accounts, and its cap when none is configured."""
-    draws = flattened(await month_draws(connection, month))
-    past = await declared_past_epsilon(connection, month)
+    revisions, past = await _month_draws_and_past_epsilon(connection, month)
+    draws = flattened(revisions)
     return MonthPrivacy(
         loss=month_cost(draws, past_epsilon=past),
         default_cap=default_cap_of_month(draws, month_epsilon=month_epsilon, past_epsilon=past),
