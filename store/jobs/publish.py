@@ -295,7 +295,8 @@ async def publish_month(
         # Every membership the month ever had, even of a publication since removed by hand.
         draws = await month_draws(connection, month)
         unrecorded = unrecorded_revisions(flattened(draws))
-        declared = await declared_past_epsilon(connection, month)
+        # Read only where it counts: a month without unrecorded revisions has nothing declared.
+        declared = await declared_past_epsilon(connection, month) if unrecorded else None
         if past_epsilon is not None:
             try:
                 await record_past_epsilon(
