@@ -109,9 +109,7 @@ def main(arguments: list[str]) -> None:
     for customers in sizes or [10, 999, 2500]:
         with tempfile.TemporaryDirectory() as folder:
             given = os.environ.get("DATABASE_URL")
-            url = (
-                normalize_database_url(given) if given else f"sqlite+aiosqlite:///{folder}/b.db"
-            )
+            url = normalize_database_url(given) if given else f"sqlite+aiosqlite:///{folder}/b.db"
             asyncio.run(_run(url, Path(folder), customers, daybook))
 
 
