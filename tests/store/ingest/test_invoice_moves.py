@@ -156,9 +156,7 @@ async def test_the_reads_of_stored_invoices_name_the_files_own(
     reads = [
         s
         for s in sql_statements.statements
-        if s.startswith(f"SELECT {table}.account_id, ")
-        and "JOIN" not in s
-        and " BETWEEN " not in s
+        if s.startswith(f"SELECT {table}.account_id, ") and "JOIN" not in s and " BETWEEN " not in s
     ]
     assert len(reads) == 1, reads
     assert f"{table}.{number}) IN" in reads[0], reads
