@@ -75,12 +75,12 @@ class InvoiceDates:
         """Raises `FileRejected` naming the first invoice given another date, and both; with
         the order given, removes the stored lines at the swapped dates instead (the notes)."""
         dates = _file_invoices(self._lines, self._moved)
-        if not dates:
-            return []
         where = self._where
-        # Only the stored lines of the file's own invoices (account, kind, number) are read.
+        # Only the stored lines of the file's own invoices (account, kind, number) are read:
+        # all of them, for the load's later steps too.
         keys = {where.key_values(*key): key for key in dates}
         stored = await self.stored.of(connection, keys)
+        self.stored.read_whole_file()
         # A set: an invoice's several stored lines at one date are one conflict.
         conflicts: set[_Conflict] = set()
         for values, lines in stored.items():

@@ -114,6 +114,8 @@ class InvoiceMoves:
 
     async def move(self, connection: AsyncConnection) -> Sequence[str]:
         """Re-dates the stored invoices this file dates otherwise; the load's line on it."""
+        if self._stored.none_stored():
+            return []
         dates = self._file_dates()
         if not dates:
             return []

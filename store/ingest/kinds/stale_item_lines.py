@@ -79,6 +79,9 @@ class StaleItemLines:
     async def remove(self, connection: AsyncConnection) -> int:
         """Deletes them; how many there were. Read when the load writes, after its `before`
         (which settles the invoices whose stored lines stay)."""
+        if self._stored.none_stored():
+            # None of the file's invoices has a stored line (a first load): nothing is stale.
+            return 0
         last = self._last_lines()
         if not last:
             return 0

@@ -75,6 +75,19 @@ class StoredInvoices:
     def __init__(self, where: NumberedLines) -> None:
         self.where = where
         self._lines: dict[InvoiceKey, list[StoredLine]] = {}
+        # Whether every numbered invoice of the file was read (the invoice-date check reads
+        # them all first), so that no line kept here means none stored.
+        self._whole_file = False
+
+    def read_whole_file(self) -> None:
+        """Every numbered invoice of the file was asked for (`of`)."""
+        self._whole_file = True
+
+    def none_stored(self) -> bool:
+        """Whether the table holds no line of any invoice of the file (a first load): the
+        steps after the date check have nothing to do, and skip even reading the file's
+        rows again."""
+        return self._whole_file and not any(self._lines.values())
 
     async def of(
         self, connection: AsyncConnection, keys: Iterable[InvoiceKey]
@@ -121,3 +134,4 @@ class StoredInvoices:
     def forget(self) -> None:
         """Rows were changed in ways not followed here: read again when next asked."""
         self._lines.clear()
+        self._whole_file = False
