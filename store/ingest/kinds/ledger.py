@@ -47,6 +47,8 @@ from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numb
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
+from store.ingest.kinds.stale_item_lines import StaleItemLines
+from store.ingest.kinds.stored_invoices import StoredInvoices
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
 from store.ingest.reading import Row
@@ -295,11 +297,15 @@ class LedgerValidator:
         entries = TableWrite(
             table("ledger_entry"), _COLUMNS, rows, compare=CompareBy(("account_id",), "entry_date")
         )
+        # The stored entries of the file's numbers: read once by the date check, then shared
+        # by the re-dating and the stale entries' removal (`stored_invoices`).
+        stored = StoredInvoices(LEDGER_ENTRIES)
         # A Day Book loaded as a ledger re-dates its invoices as its sales load does.
         moves = InvoiceMoves(
             LEDGER_INVOICES,
             ((row[0], row[1], row[3], row[5]) for row in rows if row[2] == EntryKind.INVOICE.value),
             numbering_period(self._title),
+            stored,
         )
         periods = self._periods()
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
@@ -324,6 +330,7 @@ class LedgerValidator:
             self._customers.moved(),
             order_given=dates is not None and dates.option is not None and dates.order is not None,
             where=LEDGER_ENTRIES,
+            stored=stored,
         )
         withdrawn = self._withdrawn
         if withdrawn:
@@ -345,6 +352,9 @@ class LedgerValidator:
             dates=dates,
             check=checked,
             moves=moves.move,
+            # Stored entries of the file's numbers beyond those it has (an invoice re-exported
+            # with fewer entries), as the sales loads remove their stale lines.
+            remove=StaleItemLines(rows, stored).remove,
         )
         if periods is not None:
             plan = replace(plan, writes=[*plan.writes, periods])

@@ -107,7 +107,12 @@ def dates_then_withdrawn(
     async def check(connection: AsyncConnection) -> Sequence[str]:
         notes = list(await dates.check(connection))
         if withdrawn:
-            notes.extend(await withdrawn.remove(connection, app=app, kept=kept()))
+            removed = await withdrawn.remove(connection, app=app, kept=kept())
+            if removed:
+                # Lines deleted by number and date, whoever's: the shared stored lines
+                # (`stored_invoices`) are read again when next asked.
+                dates.stored.forget()
+            notes.extend(removed)
         return notes
 
     return check
