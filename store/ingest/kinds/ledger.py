@@ -26,6 +26,7 @@ from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
+from analytics.ledger_titles import sales_register_title
 from analytics.money import money
 from analytics.report_period import period_end
 from settings import SegmentOptions
@@ -131,6 +132,17 @@ class LedgerValidator:
         self._side.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
+        register = sales_register_title(self._title)
+        if register is not None:
+            # Its sales would all stand as invoices never paid: every customer's credit risk
+            # would be measured on debts that look overdue. (Checked once the columns are
+            # known, so that a register's monthly summary is refused as a summary first.)
+            raise FileRejected(
+                f"the title says this is a {register.strip()!r}: sales vouchers only, without "
+                f"the customers' payments, so loaded as a ledger every sale would stay unpaid: "
+                f"load it as sales, with `profiling ingest sales`; a ledger is a customer's "
+                f"ledger, a Day Book or a receivables ledger, with the receipts"
+            )
         self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
