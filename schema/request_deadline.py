@@ -41,12 +41,13 @@ class RequestDeadline:
         self._when = 0.0
 
     def __enter__(self) -> None:
-        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task(loop)
         if task is None:
             raise RuntimeError("RequestDeadline must be used inside a task")
         self._task = task
         self._cancelling = task.cancelling()
-        _deadlines(asyncio.get_running_loop(), self._seconds).enter(self)
+        _deadlines(loop, self._seconds).enter(self)
 
     def _expire(self) -> None:
         task = self._task
