@@ -1,15 +1,28 @@
 """`/metrics` in Prometheus's text format: requests, latency, GraphQL errors by code, and the
 SQL statements of each request (which must stay flat however many entities a query returns).
-It answers internal keys only (or anyone under `serve --no-auth`, on loopback)."""
+It answers internal keys only (or anyone under `serve --no-auth`, on loopback).
+
+The counts are kept here, as plain numbers, and handed to prometheus_client by a collector of
+our own (its public `Collector` and metric families) when /metrics is read: the client's own
+Counter and Histogram take a lock and walk their buckets on every update, three updates a
+request, about 4.5 us of a small request's CPU (docs/performance.md). The exposition is the
+one those metrics printed, sample for sample (tests/server/test_observability.py holds them
+side by side): the same names, help, labels, buckets, values and `_created` times."""
 
 from __future__ import annotations
 
 import contextvars
+import os
 import time
+from bisect import bisect_left
+from collections.abc import Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
@@ -22,49 +35,163 @@ _statements: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "sql_statements", default=None
 )
 
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+STATEMENT_BUCKETS = (0, 1, 2, 4, 8, 16, 32, 64, 128)
+
+
+def _use_created() -> bool:
+    """Whether `_created` samples are printed: prometheus_client's own switch, read as it reads
+    it (once, from the environment, when first asked)."""
+    return os.environ.get("PROMETHEUS_DISABLE_CREATED_SERIES", "False").lower() not in (
+        "true",
+        "1",
+        "t",
+    )
+
+
+class Count:
+    """One series of a counter: its value and when it was first counted."""
+
+    __slots__ = ("created", "value")
+
+    def __init__(self) -> None:
+        self.value = 0.0
+        self.created = time.time()
+
+
+class Distribution:
+    """One series of a histogram: a count per bucket (not cumulative: the bucket an observation
+    falls in, the first bound at or above it, as prometheus_client counts it) and the sum."""
+
+    __slots__ = ("bounds", "counts", "created", "names", "sum")
+
+    def __init__(self, bounds: tuple[float, ...]) -> None:
+        self.bounds = bounds
+        # Each bound as the exposition writes it in `le` (0.005, 1.0, +Inf).
+        self.names = [floatToGoString(bound) for bound in bounds]  # type: ignore[no-untyped-call]
+        self.counts = [0.0] * len(bounds)
+        self.sum = 0.0
+        self.created = time.time()
+
+    def observe(self, amount: float) -> None:
+        self.counts[bisect_left(self.bounds, amount)] += 1.0
+        self.sum += amount
+
+    def cumulative(self) -> list[tuple[str, float]]:
+        buckets = []
+        total = 0.0
+        for name, count in zip(self.names, self.counts, strict=True):
+            total += count
+            buckets.append((name, total))
+        return buckets
+
+
+def _bounds(buckets: tuple[float, ...]) -> tuple[float, ...]:
+    """The upper bounds with +Inf last, as prometheus_client's Histogram completes them."""
+    return (*(float(bound) for bound in buckets), float("inf"))
+
+
+class Counts(Collector):
+    """Every count of one app, handed to prometheus_client as metric families when collected."""
+
+    def __init__(self) -> None:
+        self.latency_bounds = _bounds(LATENCY_BUCKETS)
+        self.requests: dict[tuple[str, str], Count] = {}
+        self.latency: dict[str, Distribution] = {}
+        self.errors: dict[str, Count] = {}
+        self.statements = Distribution(_bounds(STATEMENT_BUCKETS))
+        self.reads: dict[str, Count] = {}
+
+    def request_count(self, path: str, status: int) -> Count:
+        key = (path, str(status))
+        count = self.requests.get(key)
+        if count is None:
+            count = self.requests[key] = Count()
+        return count
+
+    def latency_of(self, path: str) -> Distribution:
+        series = self.latency.get(path)
+        if series is None:
+            series = self.latency[path] = Distribution(self.latency_bounds)
+        return series
+
+    @staticmethod
+    def increment(counts: dict[str, Count], label: str) -> None:
+        count = counts.get(label)
+        if count is None:
+            count = counts[label] = Count()
+        count.value += 1.0
+
+    def describe(self) -> Iterator[Metric]:
+        return self._families(samples=False)
+
+    def collect(self) -> Iterator[Metric]:
+        return self._families(samples=True)
+
+    def _families(self, *, samples: bool) -> Iterator[Metric]:
+        created = _use_created()
+        requests = CounterMetricFamily(
+            "profiling_http_requests",
+            "HTTP requests by path and status",
+            labels=["path", "status"],
+        )
+        latency = HistogramMetricFamily(
+            "profiling_http_request_seconds", "HTTP request latency", labels=["path"]
+        )
+        errors = CounterMetricFamily(
+            "profiling_graphql_errors", "GraphQL errors by extensions.code", labels=["code"]
+        )
+        statements = HistogramMetricFamily(
+            "profiling_sql_statements_per_request",
+            "SQL statements run for one GraphQL request",
+            labels=[],
+        )
+        reads = CounterMetricFamily(
+            "profiling_reads_served",
+            "Reads of GraphQL requests by the database that served them (primary, standbyN)",
+            labels=["database"],
+        )
+        if samples:
+            # Copies: a request may count while the families are built.
+            for labels, count in list(self.requests.items()):
+                _counted(requests, list(labels), count, created)
+            for path, series in list(self.latency.items()):
+                _distributed(latency, {"path": path}, series, created)
+            for code, count in list(self.errors.items()):
+                _counted(errors, [code], count, created)
+            _distributed(statements, {}, self.statements, created)
+            for database, count in list(self.reads.items()):
+                _counted(reads, [database], count, created)
+        return iter((requests, latency, errors, statements, reads))
+
+
+def _counted(family: CounterMetricFamily, labels: list[str], count: Count, created: bool) -> None:
+    family.add_metric(labels, count.value, created=count.created if created else None)
+
+
+def _distributed(
+    family: HistogramMetricFamily, labels: dict[str, str], series: Distribution, created: bool
+) -> None:
+    family.add_metric(list(labels.values()), series.cumulative(), series.sum)
+    if created:
+        # The one sample HistogramMetricFamily does not add: the old Histogram printed it last.
+        family.add_sample(family.name + "_created", labels, series.created)
+
 
 class Observability:
     """The metrics of one app (a registry of its own, so that apps in tests do not collide)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "profiling_http_requests",
-            "HTTP requests by path and status",
-            ["path", "status"],
-            registry=self.registry,
-        )
-        self.latency = Histogram(
-            "profiling_http_request_seconds",
-            "HTTP request latency",
-            ["path"],
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-            registry=self.registry,
-        )
-        self.errors = Counter(
-            "profiling_graphql_errors",
-            "GraphQL errors by extensions.code",
-            ["code"],
-            registry=self.registry,
-        )
-        self.sql = Histogram(
-            "profiling_sql_statements_per_request",
-            "SQL statements run for one GraphQL request",
-            buckets=(0, 1, 2, 4, 8, 16, 32, 64, 128),
-            registry=self.registry,
-        )
-        self.reads = Counter(
-            "profiling_reads_served",
-            "Reads of GraphQL requests by the database that served them (primary, standbyN)",
-            ["database"],
-            registry=self.registry,
-        )
+        self.counts = Counts()
+        self.registry.register(self.counts)
         # Statements run by tasks of a request (DataLoader batches) see its context variable.
         event.listen(engine.sync_engine, "before_cursor_execute", self._count_statement)
 
     def watch_reads(self, router: ReadRouter) -> None:
         """Counts where the requests' reads run, and the statements run on the standbys."""
-        router.on_served = lambda database: self.reads.labels(database=database).inc()
+        reads = self.counts.reads
+        router.on_served = lambda database: Counts.increment(reads, database)
         for standby in router.standbys:
             event.listen(standby.engine.sync_engine, "before_cursor_execute", self._count_statement)
 
@@ -77,7 +204,7 @@ class Observability:
     def count_errors(self, errors: list[dict[str, Any]] | None) -> None:
         for error in errors or ():
             code = (error.get("extensions") or {}).get("code", "UNKNOWN")
-            self.errors.labels(code=str(code)).inc()
+            Counts.increment(self.counts.errors, str(code))
 
     def wrap(self, app: ASGIApp, path: str) -> ASGIApp:
         return _Observed(self, app, path)
@@ -95,13 +222,15 @@ class _Observed:
     """An ASGI app (a class, so that Starlette routes to it as one) that measures another."""
 
     def __init__(self, observability: Observability, app: ASGIApp, path: str) -> None:
-        self._observability = observability
         self._app = app
         self._path = path
-        # The labelled series of this path, looked up once rather than on every request
-        # (a lookup takes the metric's lock and builds a key: docs/performance.md).
-        self._latency = observability.latency.labels(path=path)
-        self._requests: dict[int, Counter] = {}
+        counts = observability.counts
+        self._counts = counts
+        # The path's series, looked up once rather than on every request (its latency is
+        # counted from here on, as the labelled Histogram's child was made here).
+        self._latency = counts.latency_of(path)
+        self._statements = counts.statements
+        self._requests: dict[int, Count] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,7 +247,6 @@ class _Observed:
                 status = message["status"]
             await send(message)
 
-        observability = self._observability
         try:
             await self._app(scope, receive, send_status)
         finally:
@@ -126,8 +254,7 @@ class _Observed:
             self._latency.observe(time.perf_counter() - started)
             requests = self._requests.get(status)
             if requests is None:
-                requests = observability.requests.labels(path=self._path, status=str(status))
-                self._requests[status] = requests
-            requests.inc()
+                requests = self._requests[status] = self._counts.request_count(self._path, status)
+            requests.value += 1.0
             if scope.get("method") == "POST":
-                observability.sql.observe(counter[0])
+                self._statements.observe(counter[0])

@@ -69,13 +69,15 @@ async def test_a_cancellation_from_outside_after_the_deadline_stays_a_cancellati
 
 
 async def test_the_same_outcomes_as_asyncio_timeout() -> None:
+    # A limit of 0.2 s, not less: at a load average of 10 and more a sleep of 1 ms was woken
+    # after 20 ms often enough (on either side) to fail a limit of 0.02 s now and then.
     async def run(limit: object, seconds: float) -> str:
         try:
             if limit is RequestDeadline:
-                with RequestDeadline(0.02):
+                with RequestDeadline(0.2):
                     await asyncio.sleep(seconds)
             else:
-                async with asyncio.timeout(0.02):
+                async with asyncio.timeout(0.2):
                     await asyncio.sleep(seconds)
         except TimeoutError:
             return "timeout"
@@ -83,3 +85,78 @@ async def test_the_same_outcomes_as_asyncio_timeout() -> None:
 
     for seconds in (0, 0.001, 1):
         assert await run(RequestDeadline, seconds) == await run(asyncio.timeout, seconds)
+
+
+async def test_requests_that_overlap_each_time_out_at_their_own_deadline() -> None:
+    """Started one after another, ended in any order: each request in time is left alone,
+    each one too long stopped, never before its own limit (the queue's timer serves them all)."""
+    limit = 0.3  # far above what a loaded machine's loop takes to wake a short sleep
+    loop = asyncio.get_running_loop()
+
+    async def request(seconds: float) -> tuple[str, float]:
+        started = loop.time()
+        try:
+            with RequestDeadline(limit):
+                await asyncio.sleep(seconds)
+        except TimeoutError:
+            return "timeout", loop.time() - started
+        return "done", loop.time() - started
+
+    lengths = [0, 2, 0.01, 0, 2, 0, 0.02, 2, 0, 0]
+    tasks = []
+    for seconds in lengths:
+        tasks.append(asyncio.ensure_future(request(seconds)))
+        await asyncio.sleep(0.005)
+    outcomes = await asyncio.gather(*tasks)
+    for seconds, (outcome, took) in zip(lengths, outcomes, strict=True):
+        assert outcome == ("timeout" if seconds == 2 else "done")
+        if outcome == "timeout":
+            assert limit - 0.002 <= took < 1.8
+
+
+async def test_requests_in_a_row_arm_the_loop_timer_about_once_a_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cost it takes off a request: no loop timer of its own."""
+    loop = asyncio.get_running_loop()
+    armed = []
+    call_at = loop.call_at
+
+    def counted(when: float, callback: object, *args: object) -> asyncio.TimerHandle:
+        armed.append(when)
+        return call_at(when, callback, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loop, "call_at", counted)
+    for _ in range(1000):
+        with RequestDeadline(30):
+            await asyncio.sleep(0)
+    assert len(armed) <= 1
+
+
+async def test_limits_of_their_own_in_one_loop() -> None:
+    async def run(limit: float, seconds: float) -> str:
+        try:
+            with RequestDeadline(limit):
+                await asyncio.sleep(seconds)
+        except TimeoutError:
+            return "timeout"
+        return "done"
+
+    outcomes = await asyncio.gather(run(5, 0.05), run(0.01, 5), run(0.2, 0), run(5, 0))
+    assert list(outcomes) == ["done", "timeout", "done", "done"]
+
+
+def test_a_new_loop_after_one_that_ended_with_its_timer_armed() -> None:
+    """The timer of a loop that is gone serves nothing: the next loop arms its own."""
+
+    async def timed_out(seconds: float) -> bool:
+        try:
+            with RequestDeadline(0.2):
+                await asyncio.sleep(seconds)
+        except TimeoutError:
+            return True
+        return False
+
+    assert asyncio.run(timed_out(0)) is False  # leaves its loop with a timer armed
+    assert asyncio.run(timed_out(5)) is True
+    assert asyncio.run(timed_out(0)) is False
