@@ -460,10 +460,24 @@ EXCHANGE_RATE = _role(
     exact_only=True,
 )
 
+# The amount in the line's own currency, beside an amount in the base currency: QuickBooks
+# Online's `Foreign Amount` beside its `Amount` (home currency), Tally's `Forex Amount` beside
+# Debit and Credit in rupees, Zoho's `Amount (FCY)` beside `Amount (BCY)`. Whole names only,
+# and picked before the amount, whose words it shares: the amount is then the base one.
+FOREIGN_AMOUNT = _role(
+    "foreign_amount",
+    "the amount in the line's own currency, beside the amount in the base currency (which "
+    "is the one kept)",
+    *("foreign amount", "forex amount", "amount fcy", "fcy amount", "total fcy", "fcy"),
+    *("amount in foreign currency", "foreign currency amount", "amount in fc", "fc amount"),
+    *("forex", "amount forex", "foreign amt", "forex amt"),
+    exact_only=True,
+)
+
 SALES_ROLES = RoleSet(
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, SALES_AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
-        *(COST, PROFIT, VOUCHER_TYPE, INVOICE_STATUS, CURRENCY, EXCHANGE_RATE),
+        *(COST, PROFIT, VOUCHER_TYPE, INVOICE_STATUS, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )
@@ -473,7 +487,7 @@ LEDGER_ROLES = RoleSet(
     # kind, whose names `Dr/Cr` it takes (a kind column holding Dr and Cr is read as well).
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, SIDE, KIND, INVOICE, BILL_REF, AMOUNT),
-        *(DEBIT, CREDIT),
+        *(DEBIT, CREDIT, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )
