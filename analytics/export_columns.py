@@ -181,9 +181,19 @@ def guess_columns(
             for coverage, rank in [match]
         ]
         if not candidates:
-            return assigned
+            return _foreign_amount_alone(assigned, excluded)
         *_, index, role_name = min(candidates)
         assigned[role_name] = index
+
+
+def _foreign_amount_alone(assigned: dict[str, int], excluded: set[str]) -> dict[str, int]:
+    """A foreign amount with no amount in the base currency beside it (QuickBooks' `Foreign
+    Amount` alone) is the line's amount, in its own currency: converted at its rate."""
+    if "foreign_amount" in assigned and not any(
+        role in assigned or role in excluded for role in ("amount", "debit", "credit")
+    ):
+        assigned["amount"] = assigned.pop("foreign_amount")
+    return assigned
 
 
 def header_score(

@@ -99,8 +99,8 @@ async def test_currency_option_is_checked(engine: AsyncEngine, tmp_path: Path) -
     path = _zoho(tmp_path, "2025-04-04,INV-2,Sent,C2,Globex,USD,83.25,100.00,A,1,100.00")
     with pytest.raises(FileRejected, match="--currency 'rupees!' is not a currency"):
         await ingest_file(engine, kind=IngestKind.SALES, path=path, currency="rupees!")
-    with pytest.raises(FileRejected, match="--currency gives the base currency of a sales"):
-        await ingest_file(engine, kind=IngestKind.LEDGER, path=path, currency="INR")
+    with pytest.raises(FileRejected, match="--currency gives the base currency of sales and"):
+        await ingest_file(engine, kind=IngestKind.ACCOUNTS, path=path, currency="INR")
 
 
 async def test_a_base_currency_the_rates_do_not_convert_to_is_refused(
