@@ -16,9 +16,7 @@ from tests.store.sales_support import rows_of
 D = Decimal
 SALES = IngestKind.SALES
 _HEADER = "Invoice Date,Invoice Number,Customer Name,Currency Code,Exchange Rate,Item Total"
-_KEPT = (
-    "base currency INR: the base currency kept for app zoho (--currency CODE to change it)"
-)
+_KEPT = "base currency INR: the base currency kept for app zoho (--currency CODE to change it)"
 
 
 def _invoices(folder: Path, name: str, *lines: str) -> Path:
@@ -152,6 +150,4 @@ async def test_the_currency_of_a_new_app_without_accounts_is_not_kept(
     )
     report = await ingest_file(engine, kind=SALES, path=path, app="newapp", currency="INR")
     assert await _setting(engine) == []
-    assert "--currency not kept: app newapp has no account (this load makes none)" in (
-        report.notes
-    )
+    assert "--currency not kept: app newapp has no account (this load makes none)" in (report.notes)
