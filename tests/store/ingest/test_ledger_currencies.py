@@ -19,15 +19,19 @@ LEDGER = IngestKind.LEDGER
 
 # Zoho Books' customer transactions (invoices and payments received), each in the customer's
 # currency with its rate to the organisation's base currency (INR: rate 1).
-ZOHO = """Date,Transaction Type,Transaction#,Customer Name,Currency Code,Exchange Rate,Amount,Due Date
-2025-04-03,Invoice,INV-000001,Alpha Traders,INR,1.00,"12,500.00",2025-05-03
+ZOHO = (
+    "Date,Transaction Type,Transaction#,Customer Name,Currency Code,Exchange Rate,Amount,"
+    "Due Date\n"
+    """2025-04-03,Invoice,INV-000001,Alpha Traders,INR,1.00,"12,500.00",2025-05-03
 2025-04-10,Invoice,INV-000002,Globex GmbH,EUR,90.50,"1,000.00",2025-05-10
 2025-05-02,Payment,PMT-000001,Globex GmbH,EUR,91.00,600.00,
 2025-05-05,Invoice,INV-000003,Initech LLC,USD,83.25,"1,000.00",2025-06-04
 2025-05-20,Payment,PMT-000002,Alpha Traders,INR,1.00,"12,500.00",
 """
+)
 
-# QuickBooks Online's transaction list with multicurrency on (home currency USD): `Exchange
+# QuickBooks Online's transaction list with multicurrency on (home currency USD), its Name
+# column added (a ledger load reads customers from a column): `Exchange
 # Rate` is home units per foreign unit, a payment's amount is negative.
 QBO_TITLE = """Craig's Design and Landscaping Services
 Transaction List by Customer
@@ -36,7 +40,8 @@ Transaction List by Customer
 """
 QBO_BOTH = (
     QBO_TITLE
-    + """,Date,Transaction Type,Num,Name,Memo/Description,Currency,Exchange Rate,Foreign Amount,Amount
+    + ",Date,Transaction Type,Num,Name,Memo/Description,Currency,Exchange Rate,Foreign Amount,"
+    + """Amount
 ,04/03/2025,Invoice,1001,Amy's Bird Sanctuary,,USD,1.00,300.00,300.00
 ,04/10/2025,Invoice,1002,Maple Leaf Retail,,CAD,0.7300,"1,000.00",730.00
 ,05/02/2025,Payment,,Maple Leaf Retail,,CAD,0.7400,-600.00,-444.00
