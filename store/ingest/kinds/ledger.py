@@ -145,12 +145,9 @@ class LedgerValidator:
         self._currencies.decide(columns)
 
     def _converted(self, line: int, row: Row, amount: Amount, reasons: list[str]) -> Amount:
-        """`amount` in the base currency: converted at the line's rate when it is in another
-        (a reason when it has no usable rate)."""
-        currencies = self._currencies
-        if not currencies.converts:
-            return amount
-        rate = currencies.rate_of(line, row, self._formats, reasons)
+        """`amount` in the base currency, when some line is in another: converted at the
+        line's rate if it is in another (a reason when it has no usable rate)."""
+        rate = self._currencies.rate_of(line, row, self._formats, reasons)
         converted = Currencies.converted(amount, rate)
         assert converted is not None
         return converted
@@ -178,7 +175,7 @@ class LedgerValidator:
         amount = formats.signed_amount(row, reasons)
         if amount is not None and self._side.key in row:
             amount = self._side.sided(row, amount, reasons)
-        if amount is not None:
+        if amount is not None and self._currencies.converts:
             amount = self._converted(line, row, amount, reasons)
         if reasons or amount is None:
             return [f"{which} balance: {reason}" for reason in reasons]
@@ -224,7 +221,8 @@ class LedgerValidator:
         amount = formats.signed_amount(row, reasons)
         if amount is not None and self._side.key in row:
             amount = self._side.sided(row, amount, reasons)
-        if amount is not None:
+        if amount is not None and self._currencies.converts:
+            # A file in one currency costs its lines no call here.
             amount = self._converted(line, row, amount, reasons)
         kind = None if amount is None else self._kind(text, amount.side, reasons)
         if (
