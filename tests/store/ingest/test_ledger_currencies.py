@@ -5,10 +5,13 @@ and credit risk sum one currency; an amount in the base currency beside the line
 
 from __future__ import annotations
 
-from decimal import Decimal
+import itertools
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import FileRejected, IngestKind, IngestRejected, ingest_file
@@ -189,3 +192,71 @@ async def test_amounts_in_the_base_currency_beside_foreign_ones_are_kept_as_they
         assert amounts == [D("300.00"), D("444.00"), D("730.00")]
     else:
         assert amounts == [D("50400.00"), D("83250.00")]
+
+
+_examples = itertools.count()
+
+
+def _joined(cells: list[tuple[str, str, str, str, Decimal, Decimal]]) -> list[list[str]]:
+    """Date, number, then the rest of each line joined by commas (an INR line's rate 1.00)."""
+    return [
+        [day, number, f"{customer},{code},{'1.00' if code == 'INR' else rate},{amount}"]
+        for day, number, customer, code, rate, amount in cells
+    ]
+
+
+_Rate = tuple[str, Decimal, Decimal]  # currency, exchange rate, amount
+_line = st.tuples(
+    st.sampled_from(["INR", "USD", "EUR"]),
+    st.decimals(Decimal("0.0001"), Decimal("250"), places=4),
+    st.decimals(Decimal("0.01"), Decimal("99999.99"), places=2),
+)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(_line, min_size=1, max_size=6))
+async def test_ledger_and_sales_loads_convert_alike_to_the_cent(
+    engine: AsyncEngine, tmp_path_factory: pytest.TempPathFactory, lines: list[_Rate]
+) -> None:
+    """Whatever the lines' currencies, rates and amounts (beside one invoice in INR at rate
+    1): a ledger load stores each amount x its rate rounded half to even to the cent, and a
+    sales load of the same lines stores the same amounts (one rule for both kinds)."""
+    example = next(_examples)
+    app = f"fx{example}"
+    folder = tmp_path_factory.mktemp(app)
+    rows = [("INR", Decimal(1), Decimal("100.00")), *lines]
+    cells = [
+        (f"2025-04-{n + 1:02d}", f"INV-{n}", f"{app}-C{n}", code, rate, amount)
+        for n, (code, rate, amount) in enumerate(rows)
+    ]
+    ledger = folder / "ledger.csv"
+    ledger.write_text(
+        "Date,Transaction Type,Transaction#,Customer Name,Currency Code,Exchange Rate,Amount\n"
+        + "".join(f"{day},Invoice,{number},{rest}\n" for day, number, rest in _joined(cells)),
+        encoding="utf-8",
+    )
+    sales = folder / "sales.csv"
+    sales.write_text(
+        "Invoice Date,Invoice Number,Customer Name,Currency Code,Exchange Rate,Item Total\n"
+        + "".join(f"{day},{number},{rest}\n" for day, number, rest in _joined(cells)),
+        encoding="utf-8",
+    )
+    expected = {
+        f"{app}-C{n}": (
+            amount
+            if code == "INR"
+            else (amount * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+        )
+        for n, (code, rate, amount) in enumerate(rows)
+    }
+    try:
+        await ingest_file(engine, kind=LEDGER, path=ledger, app=app)
+    except IngestRejected as exc:
+        raise AssertionError([str(p) for p in exc.problems]) from exc
+    await ingest_file(engine, kind=IngestKind.SALES, path=sales, app=app)
+    stored = {row[0]: row[5] for row in await rows_of(engine, "ledger_entry") if row[0] in expected}
+    sold = {row[0]: row[4] for row in await rows_of(engine, "sale_line") if row[0] in expected}
+    assert stored == expected
+    assert sold == expected
