@@ -31,6 +31,7 @@ from functools import lru_cache
 
 from analytics.counts import counted
 from analytics.export_amounts import Amount
+from analytics.export_columns import words
 from store.ingest.currency_setting import AppCurrency
 from store.ingest.errors import FileRejected
 from store.ingest.kinds.exports import FileFormats
@@ -40,6 +41,15 @@ _CENT = Decimal("0.01")
 # Products of amounts and rates are exact before their one rounding to the cent.
 _EXACT = Context(prec=80, rounding=ROUND_HALF_EVEN)
 _ONE = Decimal(1)
+# Words of an amount column's name that say it is in the base currency: Zoho's `(BCY)`, the
+# local currency's `(LCY)`, `Home Amount`, `Amount in Base Currency` (not `Base` alone: a
+# taxable base, `Base imponible`, is an amount before tax).
+_BASE_WORDS = frozenset(("bcy", "lcy", "home"))
+
+
+def _in_base_currency(name: str) -> bool:
+    named = words(name)
+    return not _BASE_WORDS.isdisjoint(named) or "basecurrency" in "".join(named)
 
 
 @lru_cache(maxsize=4096)
@@ -66,7 +76,7 @@ class Currencies:
         self._entries = entries
         # The amount column when the file gives it in the base currency beside the line's
         # own (`Foreign Amount`, `Forex Amount`): nothing converts.
-        self._in_base: tuple[str, str] | None = None
+        self._in_base: tuple[str, str | None] | None = None
         # Whether the file has a currency column at all.
         self._has_column = False
         self._lines: Counter[str] = Counter()
@@ -99,8 +109,10 @@ class Currencies:
         self._has_column = "currency" in columns
         foreign = columns.get("foreign_amount")
         taken = [columns[role] for role in ("amount", "debit", "credit") if role in columns]
-        if foreign is not None and taken:
-            # The amounts taken are the base ones already: the lines' own are beside them.
+        named = [name for name in taken if _in_base_currency(name)]
+        if (foreign is not None and taken) or named:
+            # The amounts taken are the base ones already: the lines' own are beside them, or
+            # their names say so (Zoho's `Amount (BCY)`, `Amount (LCY)`).
             self._in_base = (" and ".join(repr(name) for name in taken), foreign)
             return
         self._decide_base()
@@ -187,9 +199,13 @@ class Currencies:
         if self._in_base is not None:
             taken, foreign = self._in_base
             base = f" ({self.base}: {self._how})" if self.base else ""
+            beside = (
+                ""
+                if foreign is None
+                else (f", {foreign!r} gives each line's amount in its own currency")
+            )
             return [
-                f"Amounts read from {taken}, in the base currency{base}: nothing converted, "
-                f"{foreign!r} gives each line's amount in its own currency"
+                f"Amounts read from {taken}, in the base currency{base}: nothing converted" + beside
             ]
         if not self._converted:
             if self.base is None or not (self._has_column or self._setting.code):

@@ -260,3 +260,22 @@ async def test_ledger_and_sales_loads_convert_alike_to_the_cent(
     sold = {row[0]: row[4] for row in await rows_of(engine, "sale_line") if row[0] in expected}
     assert stored == expected
     assert sold == expected
+
+
+async def test_an_amount_named_in_the_base_currency_is_not_converted_again(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Zoho's `Amount (BCY)` beside the line's currency and rate is the amount converted
+    already: converting it again would multiply by the rate twice."""
+    text = ZOHO.replace("Amount,Due Date", "Amount (BCY),Due Date").replace(
+        '90.50,"1,000.00"', '90.50,"90,500.00"'
+    )
+    path = _file(tmp_path, "zoho_bcy.csv", text)
+    report = await ingest_file(engine, kind=LEDGER, path=path, app="zoho")
+    assert (
+        "Amounts read from 'Amount (BCY)', in the base currency: nothing converted" in report.notes
+    )
+    invoices = {
+        row[0]: row[5] for row in await rows_of(engine, "ledger_entry") if row[2] == "invoice"
+    }
+    assert invoices["Globex GmbH"] == D("90500.00")
