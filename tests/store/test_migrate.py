@@ -313,12 +313,12 @@ async def _ingest_settings(engine: AsyncEngine, *, with_currency: bool) -> list[
 async def test_ingest_settings_stored_before_the_currency_keep_their_order_of_dates(
     engine: AsyncEngine,
 ) -> None:
-    """Revision 0017 adds ingest_setting.currency: apps set before it keep their order of
+    """Revision 0018 adds ingest_setting.currency: apps set before it keep their order of
     dates and have no currency (each file decides, as before); the downgrade keeps the orders
     and drops the currencies."""
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_migrate_to, "0016", down=True)
+            await connection.run_sync(_migrate_to, "0017", down=True)
             await connection.execute(text("INSERT INTO app VALUES ('zoho'), ('tally')"))
             await connection.execute(
                 text("INSERT INTO ingest_setting (app_id, date_order) VALUES (:app, :order)"),
@@ -335,7 +335,7 @@ async def test_ingest_settings_stored_before_the_currency_keep_their_order_of_da
                 text("UPDATE ingest_setting SET currency = 'INR' WHERE app_id = 'zoho'")
             )
         async with engine.begin() as connection:
-            await connection.run_sync(_migrate_to, "0016", down=True)
+            await connection.run_sync(_migrate_to, "0017", down=True)
         assert await _ingest_settings(engine, with_currency=False) == before
     finally:
         async with engine.begin() as connection:

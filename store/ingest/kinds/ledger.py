@@ -26,6 +26,7 @@ from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
+from analytics.ledger_titles import sales_register_title
 from analytics.money import money
 from analytics.report_period import period_end
 from settings import SegmentOptions
@@ -49,6 +50,8 @@ from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numb
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
+from store.ingest.kinds.stale_item_lines import StaleItemLines
+from store.ingest.kinds.stored_invoices import StoredInvoices
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
 from store.ingest.reading import Row
@@ -138,6 +141,17 @@ class LedgerValidator:
             self._currencies.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
+        register = sales_register_title(self._title)
+        if register is not None:
+            # Its sales would all stand as invoices never paid: every customer's credit risk
+            # would be measured on debts that look overdue. (Checked once the columns are
+            # known, so that a register's monthly summary is refused as a summary first.)
+            raise FileRejected(
+                f"the title says this is a {register.strip()!r}: sales vouchers only, without "
+                f"the customers' payments, so loaded as a ledger every sale would stay unpaid: "
+                f"load it as sales, with `profiling ingest sales`; a ledger is a customer's "
+                f"ledger, a Day Book or a receivables ledger, with the receipts"
+            )
         self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
@@ -318,11 +332,15 @@ class LedgerValidator:
         entries = TableWrite(
             table("ledger_entry"), _COLUMNS, rows, compare=CompareBy(("account_id",), "entry_date")
         )
+        # The stored entries of the file's numbers: read once by the date check, then shared
+        # by the re-dating and the stale entries' removal (`stored_invoices`).
+        stored = StoredInvoices(LEDGER_ENTRIES)
         # A Day Book loaded as a ledger re-dates its invoices as its sales load does.
         moves = InvoiceMoves(
             LEDGER_INVOICES,
             ((row[0], row[1], row[3], row[5]) for row in rows if row[2] == EntryKind.INVOICE.value),
             numbering_period(self._title),
+            stored,
         )
         periods = self._periods()
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
@@ -348,6 +366,7 @@ class LedgerValidator:
             self._customers.moved(),
             order_given=dates is not None and dates.option is not None and dates.order is not None,
             where=LEDGER_ENTRIES,
+            stored=stored,
         )
         withdrawn = self._withdrawn
         if withdrawn:
@@ -370,6 +389,9 @@ class LedgerValidator:
             currency=self._currency,
             check=checked,
             moves=moves.move,
+            # Stored entries of the file's numbers beyond those it has (an invoice re-exported
+            # with fewer entries), as the sales loads remove their stale lines.
+            remove=StaleItemLines(rows, stored).remove,
         )
         if periods is not None:
             plan = replace(plan, writes=[*plan.writes, periods])

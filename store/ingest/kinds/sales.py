@@ -63,11 +63,13 @@ from store.ingest.kinds.exports import (
 )
 from store.ingest.kinds.group_headings import GroupHeadings
 from store.ingest.kinds.invoice_dates import InvoiceDates
-from store.ingest.kinds.invoice_moves import SALE_LINES, InvoiceMoves, numbering_period
+from store.ingest.kinds.invoice_moves import SALE_LINES as INVOICE_LINES
+from store.ingest.kinds.invoice_moves import InvoiceMoves, numbering_period
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stale_item_lines import StaleItemLines
+from store.ingest.kinds.stored_invoices import SALE_LINES, StoredInvoices
 from store.ingest.kinds.taxed_amounts import TaxedAmounts
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
@@ -491,12 +493,6 @@ class SalesValidator:
         lines = TableWrite(
             table("sale_line"), columns, rows, compare=CompareBy(("account_id",), "sale_date")
         )
-        # The rows as written (accounts moved, returns negative): a sale is re-dated.
-        moves = InvoiceMoves(
-            SALE_LINES,
-            ((row[0], row[1], row[2], row[4]) for row in rows),
-            numbering_period(self._title),
-        )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         notes.extend(self._currencies.notes())
         if self._by_headings:
@@ -554,11 +550,22 @@ class SalesValidator:
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         notes.extend(self._not_entries.notes())
         dates = self._dates
+        # The stored lines of the file's invoices: read once, by the invoice-date check, then
+        # shared by the re-dating, the gross amounts and the stale lines' removal.
+        stored = StoredInvoices(SALE_LINES)
         invoices = InvoiceDates(
             ((*kept[:3], "") for kept in self._kept),
             self._customers.moved(),
             # `--dates day-first|month-first` now: the stored misreadings give way.
             order_given=dates is not None and dates.option is not None and dates.order is not None,
+            stored=stored,
+        )
+        # The rows as written (accounts moved, returns negative): a sale is re-dated.
+        moves = InvoiceMoves(
+            INVOICE_LINES,
+            ((row[0], row[1], row[2], row[4]) for row in rows),
+            numbering_period(self._title),
+            stored,
         )
         withdrawn = self._withdrawn
         if withdrawn:
@@ -572,7 +579,7 @@ class SalesValidator:
         # Stored lines of the file's invoices beyond those it writes (an invoice edited down to
         # fewer items, lines 2..N of one now counted once): removed after `check` (withdrawn
         # invoices are not among them: a line that is no sale is not kept).
-        stale = StaleItemLines(rows)
+        stale = StaleItemLines(rows, stored)
         return export_plan(
             self._customers,
             self._segment,
@@ -582,7 +589,7 @@ class SalesValidator:
             dates=self._dates,
             currency=self._currency,
             check=check,
-            moves=_both(moves.move, self._taxed.keep_before_tax(rows)),
+            moves=_both(moves.move, self._taxed.keep_before_tax(rows, stored)),
             remove=stale.remove,
         )
 
