@@ -181,9 +181,19 @@ def guess_columns(
             for coverage, rank in [match]
         ]
         if not candidates:
-            return assigned
+            return _foreign_amount_alone(assigned, excluded)
         *_, index, role_name = min(candidates)
         assigned[role_name] = index
+
+
+def _foreign_amount_alone(assigned: dict[str, int], excluded: set[str]) -> dict[str, int]:
+    """A foreign amount with no amount in the base currency beside it (QuickBooks' `Foreign
+    Amount` alone) is the line's amount, in its own currency: converted at its rate."""
+    if "foreign_amount" in assigned and not any(
+        role in assigned or role in excluded for role in ("amount", "debit", "credit")
+    ):
+        assigned["amount"] = assigned.pop("foreign_amount")
+    return assigned
 
 
 def header_score(
@@ -460,10 +470,24 @@ EXCHANGE_RATE = _role(
     exact_only=True,
 )
 
+# The amount in the line's own currency, beside an amount in the base currency: QuickBooks
+# Online's `Foreign Amount` beside its `Amount` (home currency), Tally's `Forex Amount` beside
+# Debit and Credit in rupees, Zoho's `Amount (FCY)` beside `Amount (BCY)`. Whole names only,
+# and picked before the amount, whose words it shares: the amount is then the base one.
+FOREIGN_AMOUNT = _role(
+    "foreign_amount",
+    "the amount in the line's own currency, beside the amount in the base currency (which "
+    "is the one kept)",
+    *("foreign amount", "forex amount", "amount fcy", "fcy amount", "total fcy", "fcy"),
+    *("amount in foreign currency", "foreign currency amount", "amount in fc", "fc amount"),
+    *("forex", "amount forex", "foreign amt", "forex amt"),
+    exact_only=True,
+)
+
 SALES_ROLES = RoleSet(
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, SALES_AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
-        *(COST, PROFIT, VOUCHER_TYPE, INVOICE_STATUS, CURRENCY, EXCHANGE_RATE),
+        *(COST, PROFIT, VOUCHER_TYPE, INVOICE_STATUS, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )
@@ -473,7 +497,7 @@ LEDGER_ROLES = RoleSet(
     # kind, whose names `Dr/Cr` it takes (a kind column holding Dr and Cr is read as well).
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, SIDE, KIND, INVOICE, BILL_REF, AMOUNT),
-        *(DEBIT, CREDIT),
+        *(DEBIT, CREDIT, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )

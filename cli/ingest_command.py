@@ -168,9 +168,10 @@ def ingest(
         typer.Option(
             metavar="CODE",
             help=(
-                "Sales files: the base currency (ISO code) that amounts in other currencies "
-                "convert to at their line's exchange rate; without it, the currency of the "
-                "lines at rate 1."
+                "Sales and ledger files: the base currency (ISO code) that amounts in other "
+                "currencies convert to at their line's exchange rate, kept for the app so "
+                "that its later loads convert alike; a later --currency changes it. Without "
+                "it or a kept one, the currency of the lines at rate 1."
             ),
         ),
     ] = None,

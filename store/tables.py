@@ -479,13 +479,17 @@ class SegmentSetting(SQLModel, table=True):
 class IngestSetting(SQLModel, table=True):
     """How an app's exports write what their cells cannot say themselves, given once to
     `profiling ingest` (`--dates month-first`) and kept, so that every later load of the app
-    reads its files alike; NULL where the file's own content decides."""
+    reads its files alike (`--currency INR` likewise); NULL where the file's own content
+    decides."""
 
     __tablename__ = "ingest_setting"
 
     app_id: str = Field(primary_key=True, foreign_key="app.app_id")
     # `day first` or `month first` (analytics.export_dates.DateOrder).
     date_order: str | None = None
+    # The ISO code of the base currency `--currency` gave: amounts in other currencies
+    # convert to it (store/ingest/currency_setting.py).
+    currency: str | None = None
 
 
 class PartyAccount(SQLModel, table=True):

@@ -67,12 +67,14 @@ async def ingest_file(
     is a file mapping parties to account ids (`store.ingest.account_mapping`). A ledger of one
     customer takes its party from its title, or from `party`. `dates` gives the order of day
     and month of a sales or ledger export and keeps it for the app
-    (`store.ingest.date_setting`). `currency` is the base currency a sales export's amounts
-    in other currencies convert to (`store.ingest.kinds.currencies`).
+    (`store.ingest.date_setting`). `currency` is the base currency a sales or ledger export's
+    amounts in other currencies convert to (`store.ingest.kinds.currencies`), kept for the app
+    likewise (`store.ingest.currency_setting`).
     """
-    if currency is not None and kind is not IngestKind.SALES:
+    if currency is not None and LOADERS[kind].guess_columns is None:
         raise FileRejected(
-            f"--currency gives the base currency of a sales file's amounts, not of {kind} files"
+            f"--currency gives the base currency of sales and ledger files' amounts, not of "
+            f"{kind} files"
         )
     if dates is not None and LOADERS[kind].guess_columns is None:
         raise FileRejected(

@@ -392,6 +392,46 @@ def test_a_file_all_in_one_foreign_currency_asks_for_the_base_one(
     assert rows(database, "select account_id, amount from sale_line") == [("Globex", "8325.00")]
 
 
+def test_currency_is_kept_for_the_app_and_said(database: Path, tmp_path: Path) -> None:
+    """`--currency INR` once: the next load of the app's dollars converts to INR without it,
+    and its output says which currency and why; a later `--currency` replaces it in one line."""
+    header = "Invoice Date,Invoice Number,Customer Name,Currency Code,Exchange Rate,Item Total\n"
+    april = tmp_path / "april.csv"
+    april.write_text(header + "2025-04-04,INV-2,Globex,USD,83.25,100.00\n", encoding="utf-8")
+    may = tmp_path / "may.csv"
+    may.write_text(header + "2025-05-06,INV-7,Globex,USD,83.50,10.00\n", encoding="utf-8")
+
+    first = run(database, "sales", str(april), "--currency", "INR")
+    assert first.exit_code == 0, first.output
+    assert (
+        "--currency INR kept for app default: its later loads convert to INR without --currency"
+        in first.stdout
+    )
+
+    second = run(database, "sales", str(may))
+    assert second.exit_code == 0, second.output
+    assert (
+        "1 invoice in USD converted to INR at its exchange rate (amount x rate; base currency "
+        "INR: the base currency kept for app default (--currency CODE to change it))"
+        in second.stdout
+    )
+    assert rows(database, "select amount from sale_line order by sale_date") == [
+        ("8325.00",),
+        ("835.00",),
+    ]
+
+    euros = tmp_path / "euros.csv"
+    euros.write_text(header + "2025-06-02,INV-9,Initech,USD,0.92,50.00\n", encoding="utf-8")
+    third = run(database, "sales", str(euros), "--currency", "EUR")
+    assert third.exit_code == 0, third.output
+    changed = [line for line in third.stdout.splitlines() if "replaces INR" in line]
+    assert len(changed) == 1
+    assert changed[0].endswith(
+        "--currency EUR replaces INR, the base currency kept for app default: its later loads "
+        "convert to EUR"
+    )
+
+
 def test_a_file_in_several_currencies_asks_for_the_base_one(database: Path, tmp_path: Path) -> None:
     """Zoho's invoices in USD and EUR, none at rate 1: one line asking for --currency, then
     --currency INR converts them and says so."""

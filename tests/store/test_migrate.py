@@ -301,3 +301,42 @@ async def test_sale_lines_stored_before_includes_tax_are_before_tax(engine: Asyn
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
+
+
+async def _ingest_settings(engine: AsyncEngine, *, with_currency: bool) -> list[tuple[Any, ...]]:
+    columns = "app_id, date_order" + (", currency" if with_currency else "")
+    async with engine.connect() as connection:
+        rows = await connection.execute(text(f"SELECT {columns} FROM ingest_setting"))
+        return sorted(tuple(row) for row in rows)
+
+
+async def test_ingest_settings_stored_before_the_currency_keep_their_order_of_dates(
+    engine: AsyncEngine,
+) -> None:
+    """Revision 0018 adds ingest_setting.currency: apps set before it keep their order of
+    dates and have no currency (each file decides, as before); the downgrade keeps the orders
+    and drops the currencies."""
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0017", down=True)
+            await connection.execute(text("INSERT INTO app VALUES ('zoho'), ('tally')"))
+            await connection.execute(
+                text("INSERT INTO ingest_setting (app_id, date_order) VALUES (:app, :order)"),
+                [{"app": "zoho", "order": "month first"}, {"app": "tally", "order": None}],
+            )
+        before = await _ingest_settings(engine, with_currency=False)
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        assert await _ingest_settings(engine, with_currency=True) == [
+            (*row, None) for row in before
+        ]
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("UPDATE ingest_setting SET currency = 'INR' WHERE app_id = 'zoho'")
+            )
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0017", down=True)
+        assert await _ingest_settings(engine, with_currency=False) == before
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")

@@ -45,7 +45,8 @@ class IngestOptions:
     party: str | None = None
     # `--dates`: the order of day and month of a sales or ledger export, kept for its app.
     dates: DatesOption | None = None
-    # `--currency`: the base currency a sales export's amounts in other currencies convert to.
+    # `--currency`: the base currency a sales or ledger export's amounts in other currencies
+    # convert to, kept for its app.
     currency: str | None = None
     # The cells of the lines above an export's header (its title), read once it is found.
     title: Sequence[Sequence[str]] = ()

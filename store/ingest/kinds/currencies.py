@@ -1,31 +1,38 @@
-"""Sales amounts in several currencies, converted to one: the base currency.
+"""Sales and ledger amounts in several currencies, converted to one: the base currency.
 
-Zoho Books exports each invoice in its own currency with its rate to the organisation's
-base currency (`Currency Code` USD, `Exchange Rate` 83.25: one dollar is 83.25 rupees, so
-the amount x the rate is the amount in the base currency, and the base currency's own
-invoices have a rate of 1). Sales of one app are summed (revenue, RFM, credit), so an amount
-in another currency is converted with its line's rate before it is kept, never stored as it
-is; a line in another currency without a usable rate (empty, not a number, zero or
-negative) is a bad line.
+Zoho Books exports each invoice and payment in its own currency with its rate to the
+organisation's base currency (`Currency Code` USD, `Exchange Rate` 83.25: one dollar is 83.25
+rupees, so the amount x the rate is the amount in the base currency, and the base currency's
+own invoices have a rate of 1; QuickBooks Online's `Currency` and `Exchange Rate` say the
+same). Sales and ledger entries of one app are summed (revenue, RFM, invoiced, outstanding,
+credit risk), so an amount in another currency is converted with its line's rate before it is
+kept, never stored as it is; a line in another currency without a usable rate (empty, not a
+number, zero or negative) is a bad line. One rule for both kinds: this module.
 
-The base currency is `--currency` when given (unless the file's lines at rate 1 are in
-another: its rates convert to that one, and the load is refused); else the most common
+An export that gives the amount in the base currency beside the line's own (QuickBooks
+Online's `Amount` beside `Foreign Amount`, Tally's Debit and Credit beside `Forex Amount`,
+Zoho's `Amount (BCY)` beside `Amount (FCY)`) is read from the base amount: nothing converts.
+
+The base currency is `--currency` when given, else the one kept for the app by an earlier
+`--currency` (`store.ingest.currency_setting`), unless the file's lines at rate 1 are in
+another: its rates convert to that one, and the load is refused. Else the most common
 currency of the lines whose rate is 1; else, when every line is in one currency with no rate
 other than 1, that one (there is nothing to convert); else the file is refused in one line
 asking for `--currency` (a file all in USD at 83.25 converts to a currency it does not name).
-The store keeps no currency per app, so nothing else can say it. Converted amounts are
-rounded half to even to the cent.
+Converted amounts are rounded half to even to the cent.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from functools import lru_cache
 
 from analytics.counts import counted
 from analytics.export_amounts import Amount
-from analytics.units import currency_code
+from analytics.export_columns import words
+from store.ingest.currency_setting import AppCurrency
 from store.ingest.errors import FileRejected
 from store.ingest.kinds.exports import FileFormats
 from store.ingest.reading import Row
@@ -34,18 +41,15 @@ _CENT = Decimal("0.01")
 # Products of amounts and rates are exact before their one rounding to the cent.
 _EXACT = Context(prec=80, rounding=ROUND_HALF_EVEN)
 _ONE = Decimal(1)
+# Words of an amount column's name that say it is in the base currency: Zoho's `(BCY)`, the
+# local currency's `(LCY)`, `Home Amount`, `Amount in Base Currency` (not `Base` alone: a
+# taxable base, `Base imponible`, is an amount before tax).
+_BASE_WORDS = frozenset(("bcy", "lcy", "home"))
 
 
-def given_currency(text: str | None) -> str | None:
-    """The ISO code `--currency` names (`INR`, `usd`, `euros`); a bad one refuses the load."""
-    if text is None:
-        return None
-    code = currency_code(text.strip())
-    if code is None:
-        raise FileRejected(
-            f"--currency {text!r} is not a currency: give its ISO 4217 code (INR, USD, EUR...)"
-        )
-    return code
+def _in_base_currency(name: str) -> bool:
+    named = words(name)
+    return not _BASE_WORDS.isdisjoint(named) or "basecurrency" in "".join(named)
 
 
 @lru_cache(maxsize=4096)
@@ -63,16 +67,25 @@ def _rate(text: str | None) -> Decimal | None:
 class Currencies:
     """Observes the currencies of a file's lines, decides the base, converts each amount."""
 
-    def __init__(self, given: str | None) -> None:
-        self._given = given
-        self.base: str | None = given
+    def __init__(self, setting: AppCurrency | None = None, *, entries: bool = False) -> None:
+        setting = setting or AppCurrency("")
+        self._setting = setting
+        self._given = setting.code
+        self.base: str | None = setting.code
+        # Ledger entries are counted one by one; sales lines by invoice.
+        self._entries = entries
+        # The amount column when the file gives it in the base currency beside the line's
+        # own (`Foreign Amount`, `Forex Amount`): nothing converts.
+        self._in_base: tuple[str, str | None] | None = None
+        # Whether the file has a currency column at all.
+        self._has_column = False
         self._lines: Counter[str] = Counter()
         self._at_one: Counter[str] = Counter()
         # A rate other than 1 of each currency, as written: its lines convert to another.
         self._off_one: dict[str, str] = {}
         # The invoices (else lines) converted, by currency.
         self._converted: dict[str, set[tuple[str, str, int]]] = {}
-        self._how = "--currency"
+        self._how = setting.how
         # Whether some line is in another currency than the base one (settled by `decide`):
         # a file in one currency costs its lines no lookup.
         self.converts = False
@@ -90,8 +103,18 @@ class Currencies:
         elif rate is not None and text is not None:
             self._off_one.setdefault(code, text.strip())
 
-    def decide(self) -> None:
-        """Settles the base currency once every line was observed."""
+    def decide(self, columns: Mapping[str, str]) -> None:
+        """Settles the base currency once every line was observed; `columns` are the file's
+        columns by role."""
+        self._has_column = "currency" in columns
+        foreign = columns.get("foreign_amount")
+        taken = [columns[role] for role in ("amount", "debit", "credit") if role in columns]
+        named = [name for name in taken if _in_base_currency(name)]
+        if (foreign is not None and taken) or named:
+            # The amounts taken are the base ones already: the lines' own are beside them, or
+            # their names say so (Zoho's `Amount (BCY)`, `Amount (LCY)`).
+            self._in_base = (" and ".join(repr(name) for name in taken), foreign)
+            return
         self._decide_base()
         self.converts = self.base is not None and any(code != self.base for code in self._lines)
 
@@ -99,6 +122,13 @@ class Currencies:
         if self._given is not None and self._at_one and self._given not in self._at_one:
             # The rates convert to the currency whose own lines are at 1, not to --currency.
             at_one = ", ".join(self._at_one)
+            setting = self._setting
+            if setting.given is None:
+                raise FileRejected(
+                    f"the base currency kept for app {setting.app} is {setting.kept}, but the "
+                    f"file's lines at exchange rate 1 are in {at_one}, so its rates convert to "
+                    f"that; give --currency {at_one} to load it (and keep {at_one} for the app)"
+                )
             raise FileRejected(
                 f"--currency {self._given} contradicts the file: its lines at exchange rate 1 "
                 f"are in {at_one}, so its rates convert to that; give --currency {at_one} or "
@@ -151,7 +181,7 @@ class Currencies:
                 f"above 0 (amount x rate), and it is never stored unconverted"
             )
             return None
-        invoice = row.get("invoice")
+        invoice = None if self._entries else row.get("invoice")
         key = (row.get("customer") or "", invoice or "", 0 if invoice else line)
         self._converted.setdefault(code, set()).add(key)
         return rate.value
@@ -165,14 +195,29 @@ class Currencies:
         return Amount(value, amount.side)
 
     def notes(self) -> list[str]:
+        """Which base currency the load used and why, and what it converted."""
+        if self._in_base is not None:
+            taken, foreign = self._in_base
+            base = f" ({self.base}: {self._how})" if self.base else ""
+            beside = (
+                ""
+                if foreign is None
+                else (f", {foreign!r} gives each line's amount in its own currency")
+            )
+            return [
+                f"Amounts read from {taken}, in the base currency{base}: nothing converted" + beside
+            ]
         if not self._converted:
-            return []
+            if self.base is None or not (self._has_column or self._setting.code):
+                return []
+            return [f"Amounts in {self.base}, the base currency: {self._how}"]
+        one, many = ("entry", "entries") if self._entries else ("invoice", "invoices")
         converted = ", ".join(
-            f"{counted(len(keys), 'invoice', 'invoices')} in {code}"
+            f"{counted(len(keys), one, many)} in {code}"
             for code, keys in sorted(self._converted.items())
         )
-        many = sum(len(keys) for keys in self._converted.values()) > 1
-        rates = "their exchange rates" if many else "its exchange rate"
+        several = sum(len(keys) for keys in self._converted.values()) > 1
+        rates = "their exchange rates" if several else "its exchange rate"
         return [
             f"{converted} converted to {self.base} at {rates} (amount x rate; base currency "
             f"{self.base}: {self._how})"

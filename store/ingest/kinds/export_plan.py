@@ -13,6 +13,7 @@ from analytics.counts import counted
 from analytics.export_columns import words
 from analytics.invoice_status import is_cancelled_voucher
 from settings import SegmentOptions
+from store.ingest.currency_setting import AppCurrency
 from store.ingest.date_setting import AppDates
 from store.ingest.guessing import ROW_LABEL
 from store.ingest.kinds.exports import Resegment
@@ -93,16 +94,17 @@ def export_plan(
     rows: int,
     notes: list[str],
     dates: AppDates | None = None,
+    currency: AppCurrency | None = None,
     check: Check | None = None,
     moves: Check | None = None,
     remove: Callable[[AsyncConnection], Awaitable[int]] | None = None,
 ) -> WritePlan:
-    """The plan of an export's load: the accounts its parties need, the order of dates given
-    for the app (`--dates`), then `entries`. `check` runs in the transaction once the
-    parties' accounts are settled, before anything is written, and may refuse the load (or
-    return lines for the report); `moves` then re-dates stored invoices the file dates
-    otherwise (`invoice_moves`); `remove` deletes stored entries the load makes stale
-    (`WritePlan.remove`)."""
+    """The plan of an export's load: the accounts its parties need, the order of dates and
+    the base currency given for the app (`--dates`, `--currency`), then `entries`. `check`
+    runs in the transaction once the parties' accounts are settled, before anything is
+    written, and may refuse the load (or return lines for the report); `moves` then re-dates
+    stored invoices the file dates otherwise (`invoice_moves`); `remove` deletes stored
+    entries the load makes stale (`WritePlan.remove`)."""
     keep_dates = None if dates is None else dates.write()
     if keep_dates is not None and not parties.has_app():
         # The order is kept with its app's row: a new app that this load gives no account is
@@ -112,8 +114,19 @@ def export_plan(
             *notes,
             f"--dates not kept: app {parties.app} has no account (this load makes none)",
         ]
+    keep_currency = None if currency is None else currency.write()
+    if keep_currency is not None and not parties.has_app():
+        # Likewise the currency (store/ingest/currency_setting.py).
+        keep_currency = None
+        notes = [
+            *notes,
+            f"--currency not kept: app {parties.app} has no account (this load makes none)",
+        ]
+    elif currency is not None:
+        notes = [*notes, *currency.notes()]
+    kept = [write for write in (keep_dates, keep_currency) if write is not None]
     return WritePlan(
-        writes=[*parties.writes(), *([keep_dates] if keep_dates else []), entries],
+        writes=[*parties.writes(), *kept, entries],
         rows=rows,
         created=parties.created(),
         notes=notes,

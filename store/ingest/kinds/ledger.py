@@ -31,10 +31,12 @@ from analytics.money import money
 from analytics.report_period import period_end
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
+from store.ingest.currency_setting import AppCurrency, app_currency
 from store.ingest.date_setting import AppDates, app_dates
 from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
+from store.ingest.kinds.currencies import Currencies
 from store.ingest.kinds.export_party import ExportParty
 from store.ingest.kinds.export_plan import SkippedLines, export_plan
 from store.ingest.kinds.exports import (
@@ -100,6 +102,7 @@ class LedgerValidator:
         party: ExportParty | None = None,
         title: Sequence[Sequence[str]] = (),
         dates: AppDates | None = None,
+        currency: AppCurrency | None = None,
     ) -> None:
         self._customers = customers
         self._balances = LedgerBalances(title)
@@ -126,10 +129,16 @@ class LedgerValidator:
         self._not_posted: dict[str, int] = {}
         # Lines settled on the spot (Sales Receipts, Refund Receipts), by type.
         self._settled: dict[str, int] = {}
+        # Amounts in another currency than the base one are converted at their line's rate,
+        # as a sales load converts them (one rule: store.ingest.kinds.currencies).
+        self._currency = currency
+        self._currencies = Currencies(currency, entries=True)
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
         self._side.observe(row)
+        if "currency" in row:
+            self._currencies.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
         register = sales_register_title(self._title)
@@ -147,6 +156,15 @@ class LedgerValidator:
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
         self._side.decide()
+        self._currencies.decide(columns)
+
+    def _converted(self, line: int, row: Row, amount: Amount, reasons: list[str]) -> Amount:
+        """`amount` in the base currency, when some line is in another: converted at the
+        line's rate if it is in another (a reason when it has no usable rate)."""
+        rate = self._currencies.rate_of(line, row, self._formats, reasons)
+        converted = Currencies.converted(amount, rate)
+        assert converted is not None
+        return converted
 
     def _kind(self, text: str | None, side: Side | None, reasons: list[str]) -> EntryKind | None:
         if text is None:
@@ -171,6 +189,8 @@ class LedgerValidator:
         amount = formats.signed_amount(row, reasons)
         if amount is not None and self._side.key in row:
             amount = self._side.sided(row, amount, reasons)
+        if amount is not None and self._currencies.converts:
+            amount = self._converted(line, row, amount, reasons)
         if reasons or amount is None:
             return [f"{which} balance: {reason}" for reason in reasons]
         if which == "opening":
@@ -215,6 +235,9 @@ class LedgerValidator:
         amount = formats.signed_amount(row, reasons)
         if amount is not None and self._side.key in row:
             amount = self._side.sided(row, amount, reasons)
+        if amount is not None and self._currencies.converts:
+            # A file in one currency costs its lines no call here.
+            amount = self._converted(line, row, amount, reasons)
         kind = None if amount is None else self._kind(text, amount.side, reasons)
         if (
             amount is not None
@@ -332,6 +355,7 @@ class LedgerValidator:
                 f"Settled on the spot, each stored with its payment (or refund) of the same "
                 f"amount: {settled}"
             )
+        notes.extend(self._currencies.notes())
         notes.extend(self._not_entries.notes())
         notes.extend(balance_notes)
         dates = self._dates
@@ -362,6 +386,7 @@ class LedgerValidator:
             rows=len(self._kept),
             notes=notes,
             dates=dates,
+            currency=self._currency,
             check=checked,
             moves=moves.move,
             # Stored entries of the file's numbers beyond those it has (an invoice re-exported
@@ -380,12 +405,14 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Ledge
     party = ExportParty(
         party=options.party, title=options.title, columns=options.columns, one_party=True
     )
+    app = options.app or DEFAULT_APP
     return LedgerValidator(
         customers=await load_parties(connection, options),
         segment=options.segment,
         party=party,
         title=options.title,
-        dates=await app_dates(connection, app=options.app or DEFAULT_APP, option=options.dates),
+        dates=await app_dates(connection, app=app, option=options.dates),
+        currency=await app_currency(connection, app=app, option=options.currency),
     )
 
 

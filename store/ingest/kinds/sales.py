@@ -47,11 +47,12 @@ from analytics.money import money
 from analytics.tax_ledgers import is_tax_ledger
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
+from store.ingest.currency_setting import AppCurrency, app_currency
 from store.ingest.date_setting import AppDates, app_dates
 from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.guessing import GROUP_HEADINGS, SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
-from store.ingest.kinds.currencies import Currencies, given_currency
+from store.ingest.kinds.currencies import Currencies
 from store.ingest.kinds.export_party import ExportParty
 from store.ingest.kinds.export_plan import Check, SkippedLines, export_plan
 from store.ingest.kinds.exports import (
@@ -156,7 +157,7 @@ class SalesValidator:
         party: ExportParty | None = None,
         dates: AppDates | None = None,
         title: Sequence[Sequence[str]] = (),
-        currency: str | None = None,
+        currency: AppCurrency | None = None,
     ) -> None:
         self._customers = customers
         # A customer's ledger or a Day Book names contra ledgers (`Sales Account`, `Cash`) in
@@ -207,6 +208,7 @@ class SalesValidator:
         self._headings = GroupHeadings()
         self._by_headings = False
         # Amounts in another currency than the base one are converted at their line's rate.
+        self._currency = currency
         self._currencies = Currencies(currency)
 
     def observe(self, row: Row) -> None:
@@ -242,7 +244,7 @@ class SalesValidator:
             self._headings.restart()
             self._by_headings = True
         self._formats.decide(columns.values())
-        self._currencies.decide()
+        self._currencies.decide(columns)
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
         if self._side.decide() == "voucher_type":
@@ -585,6 +587,7 @@ class SalesValidator:
             rows=len(self._kept),
             notes=notes,
             dates=self._dates,
+            currency=self._currency,
             check=check,
             moves=_both(moves.move, self._taxed.keep_before_tax(rows, stored)),
             remove=stale.remove,
@@ -600,13 +603,14 @@ def _both(first: Check, then: Check) -> Check:
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:
     party = ExportParty(party=None, title=options.title, columns=options.columns, one_party=False)
+    app = options.app or DEFAULT_APP
     return SalesValidator(
         customers=await load_parties(connection, options),
         segment=options.segment,
         party=party,
-        dates=await app_dates(connection, app=options.app or DEFAULT_APP, option=options.dates),
+        dates=await app_dates(connection, app=app, option=options.dates),
         title=options.title,
-        currency=given_currency(options.currency),
+        currency=await app_currency(connection, app=app, option=options.currency),
     )
 
 

@@ -99,8 +99,8 @@ async def test_currency_option_is_checked(engine: AsyncEngine, tmp_path: Path) -
     path = _zoho(tmp_path, "2025-04-04,INV-2,Sent,C2,Globex,USD,83.25,100.00,A,1,100.00")
     with pytest.raises(FileRejected, match="--currency 'rupees!' is not a currency"):
         await ingest_file(engine, kind=IngestKind.SALES, path=path, currency="rupees!")
-    with pytest.raises(FileRejected, match="--currency gives the base currency of a sales"):
-        await ingest_file(engine, kind=IngestKind.LEDGER, path=path, currency="INR")
+    with pytest.raises(FileRejected, match="--currency gives the base currency of sales and"):
+        await ingest_file(engine, kind=IngestKind.ACCOUNTS, path=path, currency="INR")
 
 
 async def test_a_base_currency_the_rates_do_not_convert_to_is_refused(
@@ -159,3 +159,29 @@ async def test_a_file_all_in_one_currency_at_rate_one_or_without_rates_is_its_ow
     report = await ingest_file(engine, kind=IngestKind.SALES, path=path)
     assert not any("converted" in note for note in report.notes)
     assert [row[4] for row in await rows_of(engine, "sale_line")] == [D("100.00"), D("10.00")]
+
+
+async def test_sales_amounts_in_the_base_currency_beside_foreign_ones_are_kept(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """QuickBooks Online's `Amount` (home currency) beside `Foreign Amount`: the same rule as
+    ledger loads (store.ingest.kinds.currencies), nothing converted twice."""
+    path = tmp_path / "qbo_sales.csv"
+    path.write_text(
+        "Date,Transaction Type,Num,Customer,Currency,Exchange Rate,Foreign Amount,Amount\n"
+        "04/10/2025,Invoice,1002,Maple Leaf Retail,CAD,0.7300,1000.00,730.00\n"
+        "04/22/2025,Invoice,1004,Maple Leaf Retail,CAD,0.7300,10.00,7.30\n"
+        "04/12/2025,Invoice,1003,Amy's Bird Sanctuary,USD,1.00,300.00,300.00\n",
+        encoding="utf-8",
+    )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path)
+    assert report.columns["foreign_amount"] == "Foreign Amount"
+    assert (
+        "Amounts read from 'Amount', in the base currency: nothing converted, 'Foreign Amount' "
+        "gives each line's amount in its own currency"
+    ) in report.notes
+    assert [row[4] for row in await rows_of(engine, "sale_line")] == [
+        D("300.00"),
+        D("730.00"),
+        D("7.30"),
+    ]

@@ -1,0 +1,84 @@
+"""`profiling ingest --currency CODE`: the base currency an app's sales and ledger exports
+convert to, kept for the app.
+
+A currency given is used for the file and kept for its app (as `--dates` keeps the order of
+day and month: `store.ingest.date_setting`), so that a later load of the app without the
+option converts to the same currency instead of deciding again from its own lines, or
+refusing a file all in one foreign currency. A later `--currency` replaces it, and the load
+says so in one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.units import currency_code
+from store.ingest.errors import FileRejected
+from store.ingest.plan import TableWrite
+from store.tables import INGEST_SETTING_TABLE
+
+
+def given_currency(text: str | None) -> str | None:
+    """The ISO code `--currency` names (`INR`, `usd`, `euros`); a bad one refuses the load."""
+    if text is None:
+        return None
+    code = currency_code(text.strip())
+    if code is None:
+        raise FileRejected(
+            f"--currency {text!r} is not a currency: give its ISO 4217 code (INR, USD, EUR...)"
+        )
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class AppCurrency:
+    """The base currency of a load: given now (`--currency`), else kept for its app."""
+
+    app: str
+    # `--currency` now, as an ISO code.
+    given: str | None = None
+    # The one kept for the app before this load.
+    kept: str | None = None
+
+    @property
+    def code(self) -> str | None:
+        return self.given or self.kept
+
+    @property
+    def how(self) -> str:
+        """What gave the base currency, for the load's notes."""
+        if self.given is not None:
+            return "--currency"
+        return f"the base currency kept for app {self.app} (--currency CODE to change it)"
+
+    def write(self) -> TableWrite | None:
+        """The write that keeps the currency given now, after the app's row."""
+        if self.given is None or self.given == self.kept:
+            return None
+        return TableWrite(INGEST_SETTING_TABLE, ("app_id", "currency"), [(self.app, self.given)])
+
+    def notes(self) -> list[str]:
+        """One line when this load keeps another base currency for its app."""
+        if self.given is None or self.given == self.kept:
+            return []
+        if self.kept is None:
+            return [
+                f"--currency {self.given} kept for app {self.app}: its later loads convert to "
+                f"{self.given} without --currency"
+            ]
+        return [
+            f"--currency {self.given} replaces {self.kept}, the base currency kept for app "
+            f"{self.app}: its later loads convert to {self.given}"
+        ]
+
+
+async def app_currency(connection: AsyncConnection, *, app: str, option: str | None) -> AppCurrency:
+    """The currency given with `--currency` (checked), and the one kept for `app`."""
+    given = given_currency(option)
+    kept = await connection.scalar(
+        select(INGEST_SETTING_TABLE.c.currency).where(INGEST_SETTING_TABLE.c.app_id == app)
+    )
+    return AppCurrency(app, given, kept)
