@@ -3,6 +3,7 @@ file whose own title states its period (QuickBooks' `January - March, 2025`)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -45,9 +46,8 @@ async def test_a_kept_order_never_dates_lines_outside_the_titles_period(
     await ingest_file(
         engine, kind=IngestKind.SALES, path=day_first, app="x", dates=DatesOption.DAY_FIRST
     )
-    try:
+    # Refused in one line is fine too: nothing misdated.
+    with contextlib.suppress(FileRejected):
         await ingest_file(engine, kind=IngestKind.SALES, path=report, app="x")
-    except FileRejected:
-        pass  # refused in one line: nothing misdated
     dates = [row[1] for row in await rows_of(engine, "sale_line") if row[0] != "Acme"]
     assert all(dt.date(2025, 1, 1) <= day <= dt.date(2025, 3, 31) for day in dates), dates
