@@ -15,6 +15,13 @@ A load whose order of day and month is given now (`--dates day-first|month-first
 refusal advises) says which reading is right: the stored lines of its invoices at the swapped
 dates are the earlier load's misreading, and are removed before its lines are written (said in
 its notes), so that a misread load can be corrected and is still never counted twice.
+
+A file whose title states its period (`1-Apr-24 to 31-Mar-25`) speaks only for that period:
+a stored line dated outside it is never its misreading (a titled export's dates are read by
+its period, `analytics.export_date_order`), but another line of the same number: Tally's
+`Sales 8` of 10 March 2024 and of 3 October 2024 (numbers restart every April), or two
+installments of one bill, each stored under the bill's number (review h1, findings 6 and 9).
+Without a period the file's dates are all there is, and the check stands.
 """
 
 from __future__ import annotations
@@ -93,9 +100,12 @@ class InvoiceDates:
         *,
         order_given: bool = False,
         where: NumberedLines = SALE_LINES,
+        covers: tuple[dt.date, dt.date] | None = None,
     ) -> None:
         self._lines = lines
         self._moved = moved
+        # The period the file's title states (first and last day), if it states one.
+        self._covers = covers
         # The order of day and month was given for this load (`--dates`): it corrects.
         self._order_given = order_given
         self._where = where
@@ -114,10 +124,11 @@ class InvoiceDates:
         )
         # A set: an invoice's several stored lines at one date are one conflict.
         conflicts: set[_Conflict] = set()
+        covers = self._covers
         for *values, day in stored:
             key = keys[tuple(values)]
             days = dates[key]
-            if day in days:
+            if day in days or (covers is not None and not covers[0] <= day <= covers[1]):
                 continue
             swapped = _swapped(day)
             if swapped is not None and swapped in days:

@@ -16,6 +16,14 @@ number may be shared by voucher types numbered apart (Tally's Receipt 1 and Cred
 which the stored lines do not tell apart. A number the file itself gives two dates in one
 period is ambiguous and moves nothing. The day-and-month swap of a stored date is refused
 before this runs (`store.ingest.kinds.invoice_dates`).
+
+A file whose title states its period (`1-May-25 to 31-May-25`) speaks only for that period:
+a stored invoice dated outside it is not one the file re-dates, since the file says nothing of
+the days it was dated on. Tally numbers each voucher type apart (`Sales 7` and `Export Sales 7`
+of one financial year are two vouchers, which the stored lines do not tell apart): the April
+Day Book's `Sales 7` of a customer is not moved by the May Day Book's `Export Sales 7` of that
+customer (review h1, finding 1). A re-export that corrects a date covers the period of both
+dates, as the Day Book re-exported for the same months does.
 """
 
 from __future__ import annotations
@@ -88,10 +96,13 @@ class InvoiceMoves:
         where: InvoiceTable,
         lines: Iterable[tuple[str, dt.date, str, Decimal]],
         period: Period,
+        covers: tuple[dt.date, dt.date] | None = None,
     ) -> None:
         self._where = where
         self._lines = lines
         self._period = period
+        # The period the file's title states (first and last day), if it states one.
+        self._covers = covers
 
     def _file_dates(self) -> dict[tuple[str, str, int | None], dt.date | None]:
         """The date of each invoice of the file per period; None when it has several."""
@@ -136,8 +147,11 @@ class InvoiceMoves:
             totals = stored.setdefault((account, invoice), {})
             totals[day] = totals.get(day, Decimal(0)) + Decimal(amount)
         moves: list[_Move] = []
+        covers = self._covers
         for (account, invoice), days in stored.items():
             for day, total in days.items():
+                if covers is not None and not covers[0] <= day <= covers[1]:
+                    continue  # dated where the file says nothing
                 new = dates.get((account, invoice, self._period(day)))
                 if new is not None and new != day and total > 0:
                     moves.append(_Move(account, invoice, day, new))

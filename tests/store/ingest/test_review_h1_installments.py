@@ -34,11 +34,6 @@ Date,Ref,Particulars,Vch Type,Vch No.,Debit,Credit
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review h1 finding 9: a second installment of a bill is refused as the first one "
-    "read with day and month swapped, and --dates deletes the first",
-)
 @pytest.mark.parametrize("dates", [None, DatesOption.DAY_FIRST])
 async def test_two_installments_of_one_bill_are_two_payments(
     engine: AsyncEngine, tmp_path: Path, dates: DatesOption | None

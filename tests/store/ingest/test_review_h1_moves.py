@@ -45,11 +45,6 @@ def _file(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review h1 finding 1: a number of another voucher type re-dates and overwrites "
-    "the stored invoice (Sales 7 of April lost to Export Sales 7 of May)",
-)
 @pytest.mark.parametrize("kind", [IngestKind.SALES, IngestKind.LEDGER])
 async def test_two_voucher_types_numbered_apart_are_two_invoices(
     engine: AsyncEngine, tmp_path: Path, kind: IngestKind

@@ -35,12 +35,6 @@ Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review h1 finding 6: the swap check ignores the financial year and month-name "
-    "dates: a new year's invoice of a restarted number is refused (and --dates deletes the "
-    "old one)",
-)
 @pytest.mark.parametrize("kind", [IngestKind.SALES, IngestKind.LEDGER])
 async def test_a_number_of_the_next_financial_year_is_another_invoice(
     engine: AsyncEngine, tmp_path: Path, kind: IngestKind
