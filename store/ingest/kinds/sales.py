@@ -61,7 +61,7 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
-from store.ingest.kinds.group_headings import GroupHeadings
+from store.ingest.kinds.group_headings import GroupHeadings, names_no_customer
 from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import SALE_LINES, InvoiceMoves, numbering_period
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
@@ -205,6 +205,8 @@ class SalesValidator:
         # file has no customer column: followed from the first row, used once `decide`d.
         self._headings = GroupHeadings()
         self._by_headings = False
+        # Lines under QuickBooks' `Not Specified` heading: sales without a customer.
+        self._no_customer = 0
         # Amounts in another currency than the base one are converted at their line's rate.
         self._currencies = Currencies(currency)
 
@@ -351,6 +353,9 @@ class SalesValidator:
     def check(self, line: int, row: Row) -> list[str]:
         if self._by_headings:
             heading = self._headings.customer(row)
+            if heading is not None and names_no_customer(heading):
+                self._no_customer += 1
+                return []
             if heading is not None:
                 row = {**row, "customer": heading}
         if self._not_entries.row_label(row):
@@ -505,6 +510,11 @@ class SalesValidator:
                 + counted(len(self._headings.customers), "customer", "customers")
                 + " named over their lines (the file has no customer column; `Total for NAME` "
                 "under each)"
+            )
+        if self._no_customer:
+            notes.append(
+                f"Skipped {counted(self._no_customer, 'line', 'lines')} under `Not Specified` "
+                "(sales without a customer)"
             )
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
