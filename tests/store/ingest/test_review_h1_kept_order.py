@@ -3,7 +3,6 @@ file whose own title states its period (QuickBooks' `January - March, 2025`)."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -31,11 +30,6 @@ TOTAL,,,,,,,,$850.00,
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review h1 finding 8: the kept day-first order reads a QuickBooks report's dates "
-    "outside the period its title states (1 May, 2 Nov, 3 Sep for January - March)",
-)
 async def test_a_kept_order_never_dates_lines_outside_the_titles_period(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
@@ -46,8 +40,12 @@ async def test_a_kept_order_never_dates_lines_outside_the_titles_period(
     await ingest_file(
         engine, kind=IngestKind.SALES, path=day_first, app="x", dates=DatesOption.DAY_FIRST
     )
-    # Refused in one line is fine too: nothing misdated.
-    with contextlib.suppress(FileRejected):
+    with pytest.raises(FileRejected, match="outside the months its title names"):
         await ingest_file(engine, kind=IngestKind.SALES, path=report, app="x")
+    assert [row[0] for row in await rows_of(engine, "sale_line")] == ["Acme"]
+    # As the refusal says: this file's order given, its dates are the title's months.
+    await ingest_file(
+        engine, kind=IngestKind.SALES, path=report, app="x", dates=DatesOption.MONTH_FIRST
+    )
     dates = [row[1] for row in await rows_of(engine, "sale_line") if row[0] != "Acme"]
-    assert all(dt.date(2025, 1, 1) <= day <= dt.date(2025, 3, 31) for day in dates), dates
+    assert sorted(dates) == [dt.date(2025, 1, 5), dt.date(2025, 2, 11), dt.date(2025, 3, 9)]
