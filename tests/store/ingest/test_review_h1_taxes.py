@@ -53,3 +53,22 @@ async def test_a_day_book_stored_before_migration_0016_can_be_corrected(
     await ingest_file(engine, kind=IngestKind.SALES, path=corrected)
     lines = {r[2]: (D(r[4]), r[8]) for r in await rows_of(engine, "sale_line")}
     assert lines["KD/25-26/001"] == (D("130000.00"), True)
+
+
+DETAILED_TCS = """Kaveri Distributors Pvt Ltd
+Day Book
+1-Apr-25 to 30-Apr-25
+
+Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount
+5-Apr-25,Sharma Electricals,Sales,KD/25-26/002,"45,180.00",
+,Sales Account,,,,"38,135.60"
+,TCS on Sales,,,,"180.00"
+,Output IGST @18%,,,,"6,864.40"
+"""
+
+
+async def test_tcs_under_a_voucher_is_no_sale(engine: AsyncEngine, tmp_path: Path) -> None:
+    path = tmp_path / "detailed.csv"
+    path.write_text(DETAILED_TCS)
+    await ingest_file(engine, kind=IngestKind.SALES, path=path)
+    assert [D(r[4]) for r in await rows_of(engine, "sale_line")] == [D("38135.60")]
