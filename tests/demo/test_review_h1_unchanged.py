@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,19 +17,6 @@ from store.upsert import upsert
 from tests.demo.test_unchanged import LINES, TODAY, _where
 
 
-@pytest.fixture
-def fails_on_postgres(engine: AsyncEngine, request: pytest.FixtureRequest) -> None:
-    if engine.dialect.name == "postgresql":
-        request.node.add_marker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="review h1 finding 5: on PostgreSQL a stored amount that differs in "
-                "scale only (123.450 for 123.45) is taken as held as planned: the rerun skips it",
-            )
-        )
-
-
-@pytest.mark.usefixtures("fails_on_postgres")
 async def test_a_value_stored_with_other_digits_is_written_again(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
         for table, rows in demo_rows(plan_demo(today=TODAY, scale=0.05)):
