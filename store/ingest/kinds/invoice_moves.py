@@ -17,13 +17,15 @@ which the stored lines do not tell apart. A number the file itself gives two dat
 period is ambiguous and moves nothing. The day-and-month swap of a stored date is refused
 before this runs (`store.ingest.kinds.invoice_dates`).
 
-A file whose title states its period (`1-May-25 to 31-May-25`) speaks only for that period:
+A file whose title states its period (`1-May-25 to 31-May-25`, QuickBooks' `April - June,
+2025`: `analytics.report_period.stated_period`) speaks only for that period:
 a stored invoice dated outside it is not one the file re-dates, since the file says nothing of
 the days it was dated on. Tally numbers each voucher type apart (`Sales 7` and `Export Sales 7`
 of one financial year are two vouchers, which the stored lines do not tell apart): the April
 Day Book's `Sales 7` of a customer is not moved by the May Day Book's `Export Sales 7` of that
-customer (review h1, finding 1). A re-export that corrects a date covers the period of both
-dates, as the Day Book re-exported for the same months does.
+customer (review h1, finding 1), nor QuickBooks Desktop's Invoice 5 of January by its Sales
+Receipt 5 of April (each type has its own numbers). A re-export that corrects a date covers
+the period of both dates, as the Day Book re-exported for the same months does.
 """
 
 from __future__ import annotations

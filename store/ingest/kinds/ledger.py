@@ -27,7 +27,7 @@ from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
 from analytics.money import money
-from analytics.report_period import period_end, report_period
+from analytics.report_period import period_end, stated_period
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.date_setting import AppDates, app_dates
@@ -300,7 +300,7 @@ class LedgerValidator:
             LEDGER_INVOICES,
             ((row[0], row[1], row[3], row[5]) for row in rows if row[2] == EntryKind.INVOICE.value),
             numbering_period(self._title),
-            report_period(self._title),
+            stated_period(self._title),
         )
         periods = self._periods()
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
@@ -325,7 +325,7 @@ class LedgerValidator:
             self._customers.moved(),
             order_given=dates is not None and dates.option is not None and dates.order is not None,
             where=LEDGER_ENTRIES,
-            covers=report_period(self._title),
+            covers=stated_period(self._title),
         )
         withdrawn = self._withdrawn
         if withdrawn:

@@ -44,7 +44,7 @@ from analytics.export_voucher_types import VoucherType, voucher_type
 from analytics.invoice_status import is_not_issued, is_own_status
 from analytics.ledger_titles import is_day_book
 from analytics.money import money
-from analytics.report_period import report_period
+from analytics.report_period import stated_period
 from analytics.tax_ledgers import is_tax_ledger
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
@@ -500,7 +500,7 @@ class SalesValidator:
             SALE_LINES,
             ((row[0], row[1], row[2], row[4]) for row in rows),
             numbering_period(self._title),
-            report_period(self._title),
+            stated_period(self._title),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         notes.extend(self._currencies.notes())
@@ -569,7 +569,7 @@ class SalesValidator:
             self._customers.moved(),
             # `--dates day-first|month-first` now: the stored misreadings give way.
             order_given=dates is not None and dates.option is not None and dates.order is not None,
-            covers=report_period(self._title),
+            covers=stated_period(self._title),
         )
         withdrawn = self._withdrawn
         if withdrawn:

@@ -59,3 +59,38 @@ async def test_two_voucher_types_numbered_apart_are_two_invoices(
         if kind is IngestKind.SALES or row[2] == "invoice"
     )
     assert invoiced == [("2025-04-03", D("120000.00")), ("2025-05-06", D("80000.00"))]
+
+
+QUICKBOOKS_Q1 = """Craig's Design and Landscaping Services
+Sales by Customer Detail
+"January - March, 2025"
+
+,Type,Date,Num,Memo,Item,Qty,Sales Price,Amount,Balance
+Cool Cars,,,,,,,,,
+,Invoice,01/10/2025,5,Pest control,Pest Control,1,"1,000.00","1,000.00","1,000.00"
+Total for Cool Cars,,,,,,,,"$1,000.00",
+TOTAL,,,,,,,,"$1,000.00",
+"""
+QUICKBOOKS_Q2 = """Craig's Design and Landscaping Services
+Sales by Customer Detail
+"April - June, 2025"
+
+,Type,Date,Num,Memo,Item,Qty,Sales Price,Amount,Balance
+Cool Cars,,,,,,,,,
+,Sales Receipt,04/03/2025,5,,Rocks,1,200.00,200.00,200.00
+Total for Cool Cars,,,,,,,,$200.00,
+TOTAL,,,,,,,,$200.00,
+"""
+
+
+async def test_quickbooks_desktop_numbers_sales_receipts_apart_from_invoices(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """QuickBooks Desktop's Invoice 5 of January and Sales Receipt 5 of April (each type has
+    its own numbers) are two sales: the April report says nothing of January."""
+    for name, text in (("q1.csv", QUICKBOOKS_Q1), ("q2.csv", QUICKBOOKS_Q2)):
+        await ingest_file(
+            engine, kind=IngestKind.SALES, path=_file(tmp_path, name, text), app="craig"
+        )
+    sales = sorted((str(row[1]), D(row[4])) for row in await rows_of(engine, "sale_line"))
+    assert sales == [("2025-01-10", D("1000.00")), ("2025-04-03", D("200.00"))]
