@@ -8,6 +8,7 @@ since the last load still differs, so it is written again exactly as a full rewr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
@@ -25,7 +26,7 @@ FEW_VALUES = 8
 
 def _decimal_columns(table: Table, names: Sequence[str], dialect: Any) -> list[int]:
     """Where the rows hold decimals that the driver hands back as Decimal (PostgreSQL's
-    NUMERIC, which keeps its scale): compared by their text, since `Decimal("123.450") ==
+    NUMERIC, which keeps its scale): compared with their scale, since `Decimal("123.450") ==
     Decimal("123.45")` although writing the plan would store other digits. On SQLite
     ExactDecimal is the text already."""
     if dialect.name == "sqlite":
@@ -40,13 +41,22 @@ def _decimal_columns(table: Table, names: Sequence[str], dialect: Any) -> list[i
     return found
 
 
-def _as_text(rows: Sequence[tuple[Any, ...]], at: Sequence[int]) -> list[tuple[Any, ...]]:
-    """`rows` with their values at `at` as text (column by column)."""
+def _scaled(value: Any) -> Any:
+    """A decimal with the scale PostgreSQL's NUMERIC keeps (digits after the point: asyncpg
+    gives 10000000 as `1.000E+7`, scale 0); any other value as it is."""
+    if not isinstance(value, Decimal):
+        return value
+    exponent = value.as_tuple().exponent
+    return (value, max(0, -exponent) if isinstance(exponent, int) else exponent)
+
+
+def _with_scales(rows: Sequence[tuple[Any, ...]], at: Sequence[int]) -> list[tuple[Any, ...]]:
+    """`rows` with their decimals at `at` paired with their scale (column by column)."""
     if not at or not rows:
         return list(rows)
     columns = [list(column) for column in zip(*rows, strict=True)]
     for index in at:
-        columns[index] = [None if value is None else str(value) for value in columns[index]]
+        columns[index] = list(map(_scaled, columns[index]))
     return list(zip(*columns, strict=True))
 
 
@@ -84,7 +94,7 @@ async def rows_to_write(
     names = list(rows[0])
     at = [names.index(key) for key in keys]
     decimals = _decimal_columns(table, names, connection.dialect)
-    planned = _as_text(_as_bound(table, rows, names, connection.dialect), decimals)
+    planned = _with_scales(_as_bound(table, rows, names, connection.dialect), decimals)
     key_of = itemgetter(*at)
     # The rows are looked up through the primary key's index, by its leading columns: those
     # with few values among the rows (a metric's level) all at once, then the first with many
@@ -108,7 +118,7 @@ async def rows_to_write(
                 *fixed, table.c[narrow].in_(wanted[start : start + LOOKUP_VALUES])
             )
         )
-        stored = _as_text(list(map(tuple, found.all())), decimals)
+        stored = _with_scales(list(map(tuple, found.all())), decimals)
         held.update(zip(map(key_of, stored), stored, strict=True))
     return [
         row for row, values in zip(rows, planned, strict=True) if held.get(key_of(values)) != values
