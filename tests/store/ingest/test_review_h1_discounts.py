@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
@@ -17,11 +16,6 @@ D = Decimal
 FILE = Path(__file__).parent / "tally" / "qbd_sales_by_customer_detail_discount.csv"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review h1 finding 10: a negative discount line of a QuickBooks invoice refuses the "
-    "whole ledger load",
-)
 async def test_a_discount_line_nets_its_invoice_in_a_ledger(engine: AsyncEngine) -> None:
     await ingest_file(engine, kind=IngestKind.LEDGER, path=FILE, app="qb")
     entries = await rows_of(engine, "ledger_entry")
