@@ -205,6 +205,12 @@ class FileFormats:
         self.mark = self._marks.mark
         self._seen_dates.clear()
 
+    @property
+    def numeric_dates(self) -> bool:
+        """Whether some date of the file is written in numbers alone (`04/01/2024`), which a
+        reading of the other order would date otherwise."""
+        return self._dates.numeric
+
     def notes(self) -> list[str]:
         notes = []
         if self._given is not None:

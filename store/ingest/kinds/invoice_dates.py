@@ -16,12 +16,14 @@ refusal advises) says which reading is right: the stored lines of its invoices a
 dates are the earlier load's misreading, and are removed before its lines are written (said in
 its notes), so that a misread load can be corrected and is still never counted twice.
 
-A file whose title states its period (`1-Apr-24 to 31-Mar-25`) speaks only for that period:
-a stored line dated outside it is never its misreading (a titled export's dates are read by
-its period, `analytics.export_date_order`), but another line of the same number: Tally's
-`Sales 8` of 10 March 2024 and of 3 October 2024 (numbers restart every April), or two
-installments of one bill, each stored under the bill's number (review h1, findings 6 and 9).
-Without a period the file's dates are all there is, and the check stands.
+A file whose title states its period (`1-Apr-24 to 31-Mar-25`) and whose dates are written
+with the month's name (Tally's `10-Mar-24`, which no reading swaps) speaks only for that
+period (`covers`): a stored line dated outside it is another line of the same number, not
+its misreading: Tally's `Sales 8` of 10 March 2024 and of 3 October 2024 (numbers restart every
+April), or two installments of one bill, each stored under the bill's number (review h1,
+findings 6 and 9). A file of dates in numbers alone, or without a period, is checked against
+every stored date: an earlier load may have read such dates the other way at any date (a
+QuickBooks report read day first against its own title, as `--dates day-first` says).
 """
 
 from __future__ import annotations

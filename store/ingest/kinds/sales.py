@@ -569,7 +569,9 @@ class SalesValidator:
             self._customers.moved(),
             # `--dates day-first|month-first` now: the stored misreadings give way.
             order_given=dates is not None and dates.option is not None and dates.order is not None,
-            covers=stated_period(self._title),
+            # A period bounds what the file says of dates it writes with month names only:
+            # numbers alone (`04/01/2024`) may have been misread by an earlier load at any date.
+            covers=None if self._formats.numeric_dates else stated_period(self._title),
         )
         withdrawn = self._withdrawn
         if withdrawn:
