@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
@@ -15,11 +14,6 @@ from tests.store.sales_support import d, rows_of
 FILE = Path(__file__).parent / "tally" / "qbo_sales_by_customer_detail_voided.csv"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review h1 finding 11: a line of 0.00 (a voided QuickBooks invoice) counts as an order "
-    "and a purchase",
-)
 async def test_a_voided_invoice_of_zero_is_no_order(engine: AsyncEngine) -> None:
     await ingest_file(engine, kind=IngestKind.SALES, path=FILE, app="craig")
     quarters = {row[1]: row[2] for row in await rows_of(engine, "quarter_segment")}
