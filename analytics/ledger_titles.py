@@ -47,6 +47,18 @@ _GROUPS = frozenset(
 _DAY_BOOKS = frozenset(
     normalize(name) for name in ("day book", "daybook", "day book register", "daybook register")
 )
+# The names of a register of sales vouchers only in its title (Tally's `Sales Register`, the
+# sales day book or journal of other books): it holds no receipts, so loaded as a ledger every
+# sale would stand as an invoice never paid. QuickBooks' `Sales by Customer Detail` is not
+# among them: its Sales Receipts and Refund Receipts are paid on the spot, and loading it as a
+# ledger is documented (README, voucher types).
+_SALES_REGISTERS = frozenset(
+    normalize(name)
+    for name in (
+        *("sales register", "sales register (detailed)", "sales book", "sales journal"),
+        *("sales day book", "sales daybook", "sales invoice register", "invoice register"),
+    )
+)
 # The line under the party's name in Tally ERP 9's printed ledger.
 _ACCOUNT_HEADING = frozenset(normalize(text) for text in ("ledger account", "ledger a/c"))
 
@@ -122,6 +134,16 @@ def is_day_book(lines: Sequence[Sequence[str]]) -> bool:
     """Whether a report's title lines say it is a Day Book (a line, or its first cell, is
     `Day Book`), whose lines each name their own party."""
     return any((cells := _cells(line)) and normalize(cells[0]) in _DAY_BOOKS for line in lines)
+
+
+def sales_register_title(lines: Sequence[Sequence[str]]) -> str | None:
+    """The report's name when its title lines say it lists sales vouchers only (a line, or
+    its first cell, is `Sales Register`, `Sales Day Book`, `Sales Journal`...)."""
+    for line in lines:
+        cells = _cells(line)
+        if cells and normalize(cells[0]) in _SALES_REGISTERS:
+            return cells[0]
+    return None
 
 
 # A file names the same few ledgers on line after line: each is judged once.

@@ -10,14 +10,15 @@ counts once, in the revision that drew it.
 Revisions published before the accountant recorded what they drew (migration 0013) count, for
 every account in any of their cohorts, as a whole monthly budget: the most a revision could
 spend on one account at that budget (its releases of one industry share it). Which budget was
-in force then is not stored, so the larger of today's and every budget a recorded revision of
-the month shows (the sum of its releases in one industry) is taken."""
+in force then is stored nowhere, and no loss is ever guessed downward: the operator declares it
+per month (never below today's epsilon, which was assumed until then), and until then such a
+month takes no new draw (store/jobs/past_epsilon.py)."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # The cap's default, in months' budgets: room for one revision that draws every cohort again.
@@ -57,12 +58,15 @@ def default_month_cap(month_epsilon: float) -> float:
     return DEFAULT_CAP_FACTOR * month_epsilon
 
 
-def default_cap_of_month(draws: Iterable[CohortDraw], *, month_epsilon: float) -> float:
+def default_cap_of_month(
+    draws: Iterable[CohortDraw], *, month_epsilon: float, past_epsilon: float | None = None
+) -> float:
     """The cap of a month when none is configured: twice the smaller of today's budget and the
     budget the month was first published with (the most its first revision spent in one
     industry). Twice today's alone would let a revision at a raised PROFILING_PRIVACY_EPSILON
     raise the month's cap with it: 1 + 1 + 2 for a month published at 1 under a cap of 2.
-    A first revision that is not recorded (or drew nothing) tells no budget: today's counts."""
+    A first revision that is not recorded tells its budget only once declared (`past_epsilon`);
+    until then, or when it drew nothing, today's counts."""
     draws = list(draws)
     if not draws:
         return default_month_cap(month_epsilon)
@@ -72,7 +76,7 @@ def default_cap_of_month(draws: Iterable[CohortDraw], *, month_epsilon: float) -
         if draw.revision != first:
             continue
         if not draw.recorded:
-            return default_month_cap(month_epsilon)
+            return default_month_cap(min(month_epsilon, past_epsilon or month_epsilon))
         if draw.releases and draw.epsilon is not None:
             budgets[draw.industry_id].append(draw.releases * draw.epsilon)
     spent = max(map(math.fsum, budgets.values()), default=0.0)
@@ -89,15 +93,62 @@ def check_month_cap(month_cap: float, month_epsilon: float) -> None:
         )
 
 
-def unrecorded_charge(draws: Iterable[CohortDraw], *, month_epsilon: float) -> float:
-    """What an unrecorded revision counts for each of its accounts: the larger of today's budget
-    and every budget a recorded revision of the month spent in one industry (its releases,
-    kept ones included, shared that budget)."""
-    budgets: dict[tuple[int, str], list[float]] = defaultdict(list)
+def unrecorded_revisions(draws: Iterable[CohortDraw]) -> tuple[int, ...]:
+    """The revisions of a month published before the accountant recorded what they drew: what
+    each cost an account is the epsilon the operator declares for the month, unknown until."""
+    return tuple(sorted({draw.revision for draw in draws if not draw.recorded}))
+
+
+def check_declared_value(epsilon: float) -> None:
+    if not math.isfinite(epsilon) or epsilon <= 0:
+        raise ValueError(f"--declare-past-epsilon must be a positive number, got {epsilon:g}")
+
+
+def check_past_epsilon(
+    epsilon: float, *, month: str, month_epsilon: float, declared: float | None
+) -> None:
+    """A declared past epsilon is a promise nobody can check: one below today's epsilon (which
+    was assumed for those revisions until now) or below an earlier declaration would lower the
+    month's loss on the operator's word alone, so it is refused."""
+    check_declared_value(epsilon)
+    if epsilon < month_epsilon:
+        raise ValueError(
+            f"--declare-past-epsilon {epsilon:g} is below PROFILING_PRIVACY_EPSILON "
+            f"({month_epsilon:g}): a past epsilon cannot be checked and today's was already "
+            f"assumed for {month}'s early revisions; declare at least {month_epsilon:g}"
+        )
+    if declared is not None and epsilon < declared:
+        raise ValueError(
+            f"{month}'s early revisions were declared drawn at epsilon {declared:g}: a "
+            f"declaration may raise it, never lower it (--declare-past-epsilon {epsilon:g})"
+        )
+
+
+def revision_budgets(
+    draws: Iterable[CohortDraw], *, past_epsilon: float | None
+) -> dict[int, float | None]:
+    """The budget (PROFILING_PRIVACY_EPSILON) each revision that drew anything was published
+    with: an industry's new draws share it with the releases it kept, so it is their epsilon
+    times the industry's releases in that revision (the largest over industries: the split
+    rounds down). An unrecorded revision's is the declared past epsilon, None until declared;
+    a revision that kept every draw spent no budget and is left out."""
+    releases: dict[tuple[int, str], int] = defaultdict(int)
+    drawn: dict[tuple[int, str], float] = {}
+    unrecorded: set[int] = set()
     for draw in draws:
-        if draw.releases and draw.epsilon is not None:
-            budgets[draw.revision, draw.industry_id].append(draw.releases * draw.epsilon)
-    return max([month_epsilon, *map(math.fsum, budgets.values())])
+        if not draw.recorded:
+            unrecorded.add(draw.revision)
+            continue
+        releases[draw.revision, draw.industry_id] += draw.releases or 0
+        if draw.spent and draw.epsilon is not None:
+            key = draw.revision, draw.industry_id
+            drawn[key] = max(drawn.get(key, 0.0), draw.epsilon)
+    budgets: dict[int, float | None] = dict.fromkeys(unrecorded, past_epsilon)
+    for (revision, industry_id), epsilon in drawn.items():
+        budget = epsilon * releases[revision, industry_id]
+        found = budgets.get(revision)
+        budgets[revision] = budget if found is None else max(found, budget)
+    return dict(sorted(budgets.items()))
 
 
 def account_losses(draws: Iterable[CohortDraw], *, unrecorded_epsilon: float) -> dict[str, float]:
@@ -158,3 +209,11 @@ def shown(value: float, *, up: bool) -> str:
     else:
         rounded = math.floor(value * (1 + _SLACK) * scale) / scale
     return f"{rounded:g}"
+
+
+def revisions_named(revisions: Sequence[int]) -> str:
+    """`revision 1`, `revisions 1 and 2`, `revisions 1, 2 and 3`."""
+    if len(revisions) == 1:
+        return f"revision {revisions[0]}"
+    *first, last = map(str, revisions)
+    return f"revisions {', '.join(first)} and {last}"

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from analytics.counts import counted
+from analytics.privacy_loss import revisions_named
 
 METHODOLOGY = (
     "Each benchmark describes one predeclared cohort: the accounts of one sector with a value "
@@ -24,11 +25,18 @@ EXACT_FIGURES = "The figures are exact (this report was asked for with an intern
 PRIVATE_FIGURES = (
     "The figures are differentially private: each was drawn once, when its month was "
     "published, by OpenDP's mechanisms from values clamped to the metric's declared bounds, "
-    "with a privacy budget (epsilon) of {epsilon:g} per month and industry shared by that "
-    "month's releases, and a month's revisions may together cost one account at most "
-    "{cap}; no combination of them reveals one account's value. Each states its "
-    "95% accuracy (accuracy, informative), and this summary cites only those precise enough "
-    "to tell sectors apart."
+    "with a privacy budget (epsilon) of {epsilon} per month and industry shared by that "
+    "month's releases, and {cost}; no combination of them reveals one account's value. Each "
+    "states its 95% accuracy (accuracy, informative), and this summary cites only those "
+    "precise enough to tell sectors apart."
+)
+MONTH_COST = "a month's revisions may together cost one account at most {cap}"
+# A month with revisions published before the privacy accountant whose epsilon nobody declared:
+# what it cost is not known, and no figure is stated that could be below it.
+UNKNOWN_MONTH_COST = (
+    "what this month's revisions together cost one account is not known ({revisions} "
+    "published before their epsilon was recorded; the month takes no new draw until it is "
+    "declared)"
 )
 # For keys that get private figures: metrics that declared no bounds when the month was
 # published have no private release of it.
@@ -165,3 +173,23 @@ def _relative_change(item: SectorMedian, old: float) -> float:
     if old == 0:
         return math.inf
     return abs(item.median - old) / abs(old)
+
+
+def month_epsilon(budgets: dict[int, float | None], *, today: float) -> str:
+    """The budget a month's releases were drawn with, from each drawing revision's (None: not
+    recorded): the latest known one, and in brackets the revisions that differ, e.g.
+    `1 (0.5 for revision 1)` or `1 (not recorded for revision 1)`. Today's setting only when
+    the month drew nothing."""
+    known = [(revision, budget) for revision, budget in budgets.items() if budget is not None]
+    main = f"{known[-1][1]:g}" if known else f"{today:g}"
+    differing: dict[str, list[int]] = {}
+    for revision, budget in budgets.items():
+        shown = "not recorded" if budget is None else f"{budget:g}"
+        if shown != main:
+            differing.setdefault(shown, []).append(revision)
+    if not differing:
+        return main
+    notes = ", ".join(
+        f"{shown} for {revisions_named(revisions)}" for shown, revisions in differing.items()
+    )
+    return f"{main} ({notes})"

@@ -5,8 +5,11 @@ load) and statements of the removal alone, beside those of the whole reload.
     PYTHONPATH=$PWD .venv/bin/python bench/stale_item_lines.py [INVOICES] [ITEMS]
 
 A sales file of INVOICES invoices of ITEMS item rows each is loaded, then reloaded under the
-profiler; then the removal is run alone on the same rows. SQLite in a temporary folder, or
-DATABASE_URL (a database of its own: it is migrated and written).
+profiler; then the removal is run alone on the same rows (alone, it reads the stored lines of
+the file's invoices itself: in a load it shares the invoice-date check's read,
+`store/ingest/kinds/stored_invoices.py`, and a load with nothing stale deletes nothing).
+SQLite in a temporary folder, or DATABASE_URL (a database of its own: it is migrated and
+written).
 """
 
 from __future__ import annotations

@@ -46,18 +46,23 @@ def create(
     name: Annotated[str, typer.Option(help="A label, e.g. who uses the key.")] = "",
 ) -> None:
     """Create an API key and print it once."""
-    from store.keys import KeyRefused, create_key
+    from store.keys import KeyRefused, check_key_options, create_key, needs_data
     from store.scope import Role
 
     settings = settings_or_exit()
+    scoped = Role(role.value)
+    try:
+        check_key_options(role=scoped, app_id=app, account_id=account)
+    except KeyRefused as exc:
+        raise fail(str(exc)) from None
 
     async def job(engine: AsyncEngine) -> tuple[KeyRecord, str]:
-        return await create_key(
-            engine, role=Role(role.value), app_id=app, account_id=account, name=name
-        )
+        return await create_key(engine, role=scoped, app_id=app, account_id=account, name=name)
 
     try:
-        record, key = run_on_database(settings, job)
+        # An app or account key names stored data: a database that does not exist yet can
+        # only refuse it, and is not created for that.
+        record, key = run_on_database(settings, job, create=not needs_data(scoped))
     except KeyRefused as exc:
         raise fail(str(exc)) from None
     scope = record.app_id or (

@@ -373,11 +373,30 @@ def publish(
             help="Recompute a published month (refused if a cohort changes by 1 to 4 accounts).",
         ),
     ] = False,
+    declare_past_epsilon: Annotated[
+        float | None,
+        typer.Option(
+            "--declare-past-epsilon",
+            metavar="E",
+            help="The epsilon the month's revisions published before the privacy accountant "
+            "were drawn at (stored nowhere; such a month takes no new draw until it is "
+            "declared; at least PROFILING_PRIVACY_EPSILON). Alone it records it; with "
+            "--revise it records it and revises.",
+        ),
+    ] = None,
 ) -> None:
     """Compute a month's roll-ups, sector benchmarks and pulse report, and freeze them."""
-    from analytics.privacy_loss import shown
+    from analytics.privacy_loss import check_declared_value, revisions_named, shown
     from cli.progress import RichProgress, progress_bar
-    from store.jobs.publish import PublishRefused, check_month_is_over, publish_month
+    from store.jobs.publish import (
+        DeclaredPastEpsilon,
+        PublishRefused,
+        check_month_is_over,
+        publish_month,
+    )
+    from store.jobs.publish import (
+        declare_past_epsilon as declare,
+    )
 
     settings = settings_or_exit()
     try:
@@ -387,8 +406,34 @@ def publish(
     try:
         # Before the database is opened: a refused month leaves no new database file behind.
         check_month_is_over(chosen, today=settings.today())
-    except PublishRefused as exc:
+        if declare_past_epsilon is not None:
+            check_declared_value(declare_past_epsilon)
+    except (PublishRefused, ValueError) as exc:
         raise fail(str(exc)) from None
+
+    if declare_past_epsilon is not None and not revise:
+
+        async def declaring(engine: AsyncEngine) -> DeclaredPastEpsilon:
+            return await declare(
+                engine,
+                month=chosen,
+                epsilon=declare_past_epsilon,
+                privacy_epsilon=settings.privacy_epsilon,
+                month_cap=settings.privacy_month_cap,
+            )
+
+        try:
+            declared = run_on_database(settings, declaring, create=False)
+        except PublishRefused as exc:
+            raise fail(str(exc)) from None
+        print(
+            f"Declared epsilon {declared.epsilon:g} for {declared.month:%Y-%m}'s "
+            f"{revisions_named(declared.revisions)}, published before the privacy accountant. "
+            f"Privacy loss of {declared.month:%Y-%m} so far: at most epsilon "
+            f"{shown(declared.privacy_loss, up=True)} for any account "
+            f"(cap {shown(declared.month_cap, up=False)})."
+        )
+        return
 
     async def job(engine: AsyncEngine) -> PublishResult:
         with progress_bar(err()) as bar:
@@ -400,6 +445,7 @@ def publish(
                 revise=revise,
                 privacy_epsilon=settings.privacy_epsilon,
                 month_cap=settings.privacy_month_cap,
+                past_epsilon=declare_past_epsilon,
                 progress=RichProgress(bar),
             )
 

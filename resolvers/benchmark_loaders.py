@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
 from resolvers.shared_loader import SharedLoader
-from store.jobs.month_draws import month_privacy
+from store.jobs.month_draws import MonthPrivacy, month_privacy
 from store.reads import benchmarks as benchmark_reads
 from store.reads.benchmarks import CohortKey
 from store.reads.entities import MetricFilter
@@ -22,8 +22,8 @@ from store.running.reader import Reader
 
 
 class MonthLossKey(NamedTuple):
-    """A published month, and the budget an unrecorded revision of it counts at least
-    (analytics/privacy_loss.py's unrecorded charge: today's epsilon)."""
+    """A published month, and today's epsilon (the month's default cap is twice the smaller of
+    it and the month's first budget: analytics/privacy_loss.py)."""
 
     month: dt.date
     month_epsilon: float
@@ -42,9 +42,9 @@ class BenchmarkLoaders:
     members_by_key: DataLoader[CohortKey, CohortMembers | None] = field(init=False)
     rollups_by_industry: DataLoader[RollupKey, list[tuple[CohortRecord, str]]] = field(init=False)
     cohorts_by_month: DataLoader[dt.date, list[CohortRecord]] = field(init=False)
-    # The largest privacy loss of any account in the month over all its revisions as stored,
+    # What the month's revisions cost its accounts as stored, the budgets they were drawn with,
     # and its cap when none is configured (store/jobs/month_draws.py's month_privacy).
-    privacy_by_month: DataLoader[MonthLossKey, tuple[float, float]] = field(init=False)
+    privacy_by_month: DataLoader[MonthLossKey, MonthPrivacy] = field(init=False)
 
     def __post_init__(self) -> None:
         # Batch functions bound to the reader, not to `self`: a loader whose function refers
@@ -65,8 +65,8 @@ async def _months(reader: Reader, months: Sequence[dt.date]) -> list[list[Cohort
     return await reader.read(read)
 
 
-async def _month_privacy(reader: Reader, keys: Sequence[MonthLossKey]) -> list[tuple[float, float]]:
-    async def read(connection: AsyncConnection) -> list[tuple[float, float]]:
+async def _month_privacy(reader: Reader, keys: Sequence[MonthLossKey]) -> list[MonthPrivacy]:
+    async def read(connection: AsyncConnection) -> list[MonthPrivacy]:
         return [
             await month_privacy(connection, key.month, month_epsilon=key.month_epsilon)
             for key in keys

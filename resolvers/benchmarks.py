@@ -15,15 +15,18 @@ from analytics.formatting import format_statistic
 from analytics.insights import insight, unplaced
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentile_rank
-from analytics.privacy_loss import shown
+from analytics.privacy_loss import revisions_named, shown
 from analytics.private_accuracy import FigureAccuracy
 from analytics.private_percentile import private_percentile
 from analytics.pulse import (
     EXACT_FIGURES,
     INTERNAL_ONLY_METRICS,
     METHODOLOGY,
+    MONTH_COST,
     PRIVATE_FIGURES,
+    UNKNOWN_MONTH_COST,
     SectorMedian,
+    month_epsilon,
     summarize,
 )
 from resolvers import lookups
@@ -413,12 +416,18 @@ async def _privacy_note(context: RequestContext, month: dt.date) -> str:
     # default, which publish applies), or what its revisions cost an account as stored when
     # that is more (a revision under a higher PROFILING_PRIVACY_MONTH_CAP, a cap lowered
     # since, revisions from before the accountant): never less than the month cost.
-    spent, month_default = await context.benchmarks.privacy_by_month.load(
+    privacy = await context.benchmarks.privacy_by_month.load(
         MonthLossKey(month, settings.privacy_epsilon)
     )
-    cap = month_default if settings.privacy_month_cap is None else settings.privacy_month_cap
+    cap = privacy.default_cap if settings.privacy_month_cap is None else settings.privacy_month_cap
+    # The month's own budgets, not today's setting: its releases were drawn with them.
     note = PRIVATE_FIGURES.format(
-        epsilon=settings.privacy_epsilon, cap=shown(max(cap, spent), up=True)
+        epsilon=month_epsilon(privacy.budgets, today=settings.privacy_epsilon),
+        cost=(
+            UNKNOWN_MONTH_COST.format(revisions=revisions_named(privacy.unknown))
+            if privacy.unknown
+            else MONTH_COST.format(cap=shown(max(cap, privacy.loss), up=True))
+        ),
     )
     cohorts = await context.benchmarks.cohorts_by_month.load(month)
     if metrics := internal_only_metrics(context, cohorts):

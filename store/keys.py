@@ -42,6 +42,25 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def check_key_options(*, role: Role, app_id: str | None, account_id: str | None) -> None:
+    """Refuse options that no store could accept (KeyRefused), before any database is opened:
+    a command refused for its options leaves nothing behind."""
+    if role is Role.APP:
+        if not app_id or account_id:
+            raise KeyRefused("an app key needs --app APP (and no --account)")
+    elif role is Role.ACCOUNT:
+        if not account_id:
+            raise KeyRefused("an account key needs --account ACCOUNT_ID")
+    elif app_id or account_id:
+        raise KeyRefused(f"a {role} key takes neither --app nor --account")
+
+
+def needs_data(role: Role) -> bool:
+    """Whether a key of this role names data that must be stored already (an app, an
+    account): on a database that does not exist yet it can only be refused."""
+    return role in (Role.APP, Role.ACCOUNT)
+
+
 async def create_key(
     engine: AsyncEngine,
     *,
@@ -52,10 +71,9 @@ async def create_key(
 ) -> tuple[KeyRecord, str]:
     """The new key's record and the key itself, which is never stored and cannot be shown
     again."""
+    check_key_options(role=role, app_id=app_id, account_id=account_id)
     async with engine.begin() as connection:
         if role is Role.APP:
-            if not app_id or account_id:
-                raise KeyRefused("an app key needs --app APP (and no --account)")
             known = (
                 (await connection.execute(select(APP_TABLE.c.app_id).order_by(APP_TABLE.c.app_id)))
                 .scalars()
@@ -64,8 +82,6 @@ async def create_key(
             if app_id not in known:
                 raise KeyRefused(f"no app {app_id!r}; known apps: {', '.join(known) or 'none'}")
         elif role is Role.ACCOUNT:
-            if not account_id:
-                raise KeyRefused("an account key needs --account ACCOUNT_ID")
             account_app = (
                 await connection.execute(
                     select(ACCOUNT_TABLE.c.app_id).where(ACCOUNT_TABLE.c.account_id == account_id)
@@ -76,8 +92,6 @@ async def create_key(
             if app_id and app_id != account_app:
                 raise KeyRefused(f"account {account_id!r} belongs to app {account_app!r}")
             app_id = account_app
-        elif app_id or account_id:
-            raise KeyRefused(f"a {role} key takes neither --app nor --account")
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         record = KeyRecord(

@@ -316,6 +316,19 @@ class CohortRevision(SQLModel, table=True):
     drawn_in: int | None = None
 
 
+class MonthPastEpsilon(SQLModel, table=True):
+    """The budget an operator declared for a month's revisions published before the privacy
+    accountant recorded what they drew (migration 0013 left them null): the accountant counts
+    each at this epsilon, and until it is declared the month takes no new draw (no privacy
+    loss is ever guessed downward; store/jobs/past_epsilon.py)."""
+
+    __tablename__ = "month_past_epsilon"
+
+    month: dt.date = Field(primary_key=True)
+    epsilon: float
+    declared_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
 class ApiKey(SQLModel, table=True):
     """An API key: only the SHA-256 of its secret is stored, so a database leak leaks no key."""
 
@@ -351,6 +364,7 @@ METRIC_TABLE = table_of(MetricValue)
 PUBLISHED_MONTH_TABLE = table_of(PublishedMonth)
 COHORT_TABLE = table_of(Cohort)
 COHORT_REVISION_TABLE = table_of(CohortRevision)
+MONTH_PAST_EPSILON_TABLE = table_of(MonthPastEpsilon)
 API_KEY_TABLE = table_of(ApiKey)
 
 

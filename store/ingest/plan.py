@@ -19,6 +19,20 @@ Values = Sequence[Any]
 Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]
 
 
+class RemovalNote(str):
+    """A line for the report of `before` work that deleted stored rows of the file's own
+    table (the lines of an invoice the file says was voided or cancelled): the load's summary
+    counts them with its removed rows, so that it never ends `nothing written` after a
+    deletion."""
+
+    removed: int
+
+    def __new__(cls, text: str, *, removed: int) -> RemovalNote:
+        note = super().__new__(cls, text)
+        note.removed = removed
+        return note
+
+
 class RowSource(Protocol):
     """Rows to write, counted up front: a list of tuples will do, or rows built lazily."""
 

@@ -19,7 +19,15 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from store.ingest.plan import CompareBy, RowChanges, TableWrite, Values, WriteMode, WritePlan
+from store.ingest.plan import (
+    CompareBy,
+    RemovalNote,
+    RowChanges,
+    TableWrite,
+    Values,
+    WriteMode,
+    WritePlan,
+)
 from store.ingest.progress import IngestProgress
 from store.upsert import CHUNK_ROWS
 
@@ -276,6 +284,8 @@ async def write_plan_on(
     changes: RowChanges | None = None
     notes = list(await plan.before(connection, progress)) if plan.before is not None else []
     removed = 0 if plan.remove is None else await plan.remove(connection)
+    # Rows of the file's table that the `before` work deleted count as removed too.
+    removed += sum(note.removed for note in notes if isinstance(note, RemovalNote))
     for write in plan.writes:
         if write.compare is not None:
             compared = await compare_rows(connection, write, write.compare)

@@ -5,6 +5,7 @@ works it out before it draws or writes anything."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from analytics.privacy_loss import (
     CohortDraw,
@@ -13,7 +14,6 @@ from analytics.privacy_loss import (
     largest_loss,
     over_cap,
     shown,
-    unrecorded_charge,
 )
 from analytics.private_cohorts import releases_of
 from analytics.private_release import MetricBounds
@@ -68,10 +68,14 @@ def month_loss(
     privacy_epsilon: float,
     month_cap: float,
     revising: bool,
+    past_epsilon: float | None,
 ) -> tuple[float, str | None]:
     """The month's largest loss of any account once this revision is written, and why the
-    revision is refused when it would pass the cap (checked before anything is written)."""
-    charge = unrecorded_charge([*earlier, *now], month_epsilon=privacy_epsilon)
+    revision is refused when it would pass the cap (checked before anything is written).
+    `past_epsilon` is what each revision published before the accountant cost its accounts, as
+    the operator declared it (publish refuses a month with such revisions until then: were one
+    left, it would count as unbounded, never as a guess)."""
+    charge = math.inf if past_epsilon is None else past_epsilon
     losses = account_losses([*earlier, *now], unrecorded_epsilon=charge)
     largest = largest_loss(losses)
     # What the new draws cost each account per unit of budget: they are shares of it.

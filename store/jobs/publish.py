@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from analytics.cohort import MIN_COHORT, effective_minimum, is_publishable
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentiles
-from analytics.privacy_loss import check_month_cap, default_cap_of_month
+from analytics.privacy_loss import check_month_cap, default_cap_of_month, unrecorded_revisions
 from analytics.private_accuracy import (
     FigureAccuracy,
     MonthPrecision,
@@ -42,7 +42,8 @@ from analytics.private_release import MetricBounds
 from analytics.revision import BlockingCohort, blocking_cohorts
 from analytics.rollups import roll_up
 from settings import DEFAULT_PRIVACY_EPSILON
-from store.jobs.month_draws import flattened, month_draws
+from store.jobs.month_draws import declared_past_epsilon, flattened, month_cost, month_draws
+from store.jobs.past_epsilon import record_past_epsilon, undeclared_refusal
 from store.jobs.privacy_spending import cohort_spending, month_loss
 from store.running.driver_select import DriverSelect
 from store.tables import (
@@ -101,6 +102,17 @@ class PublishResult:
     # included, and the cap it is kept under (analytics/privacy_loss.py).
     privacy_loss: float = 0.0
     month_cap: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredPastEpsilon:
+    """A month's past epsilon as declared, and what the month has cost with it."""
+
+    month: dt.date
+    epsilon: float
+    revisions: tuple[int, ...]  # the unrecorded revisions it is the epsilon of
+    privacy_loss: float
+    month_cap: float
 
 
 # A member is (value, account_id); mapped in C over a cohort's 1,000 members rather than
@@ -234,14 +246,18 @@ async def publish_month(
     revise: bool = False,
     privacy_epsilon: float = DEFAULT_PRIVACY_EPSILON,
     month_cap: float | None = None,
+    past_epsilon: float | None = None,
     progress: IngestProgress | None = None,
 ) -> PublishResult:
     """Compute and freeze one month. Refuses a month not yet over, a month without data,
-    a second publication without `revise`, a revision that would allow differencing, and one
-    that would take an account's privacy loss for the month over `month_cap`.
+    a second publication without `revise`, a revision that would allow differencing, one
+    that would take an account's privacy loss for the month over `month_cap`, and any in a
+    month with revisions published before the accountant whose epsilon is not declared.
     `privacy_epsilon` is the budget of the month's private releases in each industry;
     `month_cap` bounds their sum over every revision, per account (default twice the smaller
-    of that and the budget the month was first published with)."""
+    of that and the budget the month was first published with); `past_epsilon` declares the
+    epsilon of the month's unrecorded revisions, in the same transaction (a refused revision
+    declares nothing)."""
     month = first_of_month(month)
     progress = progress or _NoProgress()
     if month_cap is not None:
@@ -278,10 +294,38 @@ async def publish_month(
         frozen: dict[CohortKey, tuple[str, str, dict[str, object]]] = {}
         # Every membership the month ever had, even of a publication since removed by hand.
         draws = await month_draws(connection, month)
+        unrecorded = unrecorded_revisions(flattened(draws))
+        # Read only where it counts: a month without unrecorded revisions has nothing declared.
+        declared = await declared_past_epsilon(connection, month) if unrecorded else None
+        if past_epsilon is not None:
+            try:
+                await record_past_epsilon(
+                    connection,
+                    month,
+                    epsilon=past_epsilon,
+                    privacy_epsilon=privacy_epsilon,
+                    unknown=unrecorded,
+                    declared=declared,
+                )
+            except ValueError as problem:
+                raise PublishRefused(str(problem)) from None
+            declared = past_epsilon
+        if unrecorded and declared is None:
+            # What the month already cost is not known: no new draw is counted against a guess.
+            raise PublishRefused(
+                undeclared_refusal(
+                    month,
+                    unrecorded,
+                    privacy_epsilon=privacy_epsilon,
+                    revising=published is not None,
+                )
+            )
         # Not configured: twice the month's first budget, not today's (a raised epsilon would
         # raise it).
         cap = (
-            default_cap_of_month(flattened(draws), month_epsilon=privacy_epsilon)
+            default_cap_of_month(
+                flattened(draws), month_epsilon=privacy_epsilon, past_epsilon=declared
+            )
             if month_cap is None
             else month_cap
         )
@@ -354,6 +398,7 @@ async def publish_month(
             privacy_epsilon=privacy_epsilon,
             month_cap=cap,
             revising=published is not None,
+            past_epsilon=declared,
         )
         if refusal is not None:
             raise PublishRefused(refusal)
@@ -463,6 +508,50 @@ async def publish_month(
             )
         ),
         privacy_loss=privacy_loss,
+        month_cap=cap,
+    )
+
+
+async def declare_past_epsilon(
+    engine: AsyncEngine,
+    *,
+    month: dt.date,
+    epsilon: float,
+    privacy_epsilon: float,
+    month_cap: float | None = None,
+) -> DeclaredPastEpsilon:
+    """Declare the epsilon a month's revisions published before the privacy accountant were
+    drawn at, without revising it: refused for a month without such revisions, below
+    `privacy_epsilon` or below an earlier declaration (nothing is written then)."""
+    month = first_of_month(month)
+    async with engine.begin() as connection:
+        draws = flattened(await month_draws(connection, month))
+        if not draws:
+            raise PublishRefused(
+                f"{month:%Y-%m} is not published: it has no revision to declare an epsilon for"
+            )
+        unrecorded = unrecorded_revisions(draws)
+        try:
+            await record_past_epsilon(
+                connection,
+                month,
+                epsilon=epsilon,
+                privacy_epsilon=privacy_epsilon,
+                unknown=unrecorded,
+                declared=await declared_past_epsilon(connection, month),
+            )
+        except ValueError as problem:
+            raise PublishRefused(str(problem)) from None
+    cap = (
+        default_cap_of_month(draws, month_epsilon=privacy_epsilon, past_epsilon=epsilon)
+        if month_cap is None
+        else month_cap
+    )
+    return DeclaredPastEpsilon(
+        month=month,
+        epsilon=epsilon,
+        revisions=unrecorded,
+        privacy_loss=month_cost(draws, past_epsilon=epsilon),
         month_cap=cap,
     )
 

@@ -11,6 +11,7 @@ from analytics.ledger_titles import (
     QUALIFIERS,
     is_contra_ledger,
     is_day_book,
+    sales_register_title,
     title_party,
 )
 
@@ -59,6 +60,28 @@ def test_a_day_book_by_its_title(lines: list[list[str]], day_book: bool) -> None
     assert is_day_book(lines) is day_book
     # A Day Book names no party: its lines do.
     assert day_book is False or title_party(lines) is None
+
+
+@pytest.mark.parametrize(
+    ("lines", "register"),
+    [
+        ([COMPANY, ["Sales Register"], PERIOD], "Sales Register"),
+        ([COMPANY, ["Sales Register (Detailed)", "", ""], PERIOD], "Sales Register (Detailed)"),
+        # QuickBooks' sales report may be loaded as a ledger (its receipts are paid at once).
+        ([["Northwind LLC"], ["Sales by Customer Detail"]], None),
+        ([COMPANY, ["SALES DAY BOOK"], PERIOD], "SALES DAY BOOK"),
+        # Reports that hold the receipts too, or name a party.
+        ([COMPANY, ["Day Book"], PERIOD], None),
+        ([COMPANY, ["Ledger: Sales Account"], PERIOD], None),
+        ([COMPANY, ["Ledger: Sharma Electricals"], PERIOD], None),
+        ([COMPANY, ["Sundry Debtors"], PERIOD], None),
+        # A company's name that starts so is not the report's.
+        ([["Sales Register Stationers Pvt. Ltd."], ["Day Book"]], None),
+        ([], None),
+    ],
+)
+def test_a_register_of_sales_by_its_title(lines: list[list[str]], register: str | None) -> None:
+    assert sales_register_title(lines) == register
 
 
 @pytest.mark.parametrize(

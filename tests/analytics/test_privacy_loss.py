@@ -1,5 +1,6 @@
 """The privacy accountant's arithmetic: kept draws count once, unrecorded revisions count as a
-whole budget, and the budget suggested by a refusal fits."""
+whole budget at the declared past epsilon, each revision's budget is read off its draws, and
+the budget suggested by a refusal fits."""
 
 from __future__ import annotations
 
@@ -13,13 +14,18 @@ from analytics.privacy_loss import (
     CohortDraw,
     account_losses,
     check_month_cap,
+    check_past_epsilon,
+    default_cap_of_month,
     default_month_cap,
     epsilon_that_fits,
     largest_loss,
     over_cap,
+    revision_budgets,
+    revisions_named,
     shown,
-    unrecorded_charge,
+    unrecorded_revisions,
 )
+from analytics.pulse import month_epsilon
 
 
 def _draw(
@@ -59,23 +65,62 @@ def test_cohorts_without_a_release_cost_nothing() -> None:
     assert largest_loss({}) == 0.0
 
 
-def test_an_unrecorded_revision_counts_a_whole_budget_once_per_account() -> None:
+def test_an_unrecorded_revision_counts_the_declared_budget_once_per_account() -> None:
     draws = [
         _draw(1, "abc", releases=None, epsilon=None, drawn_in=None),
         _draw(1, "ab", releases=None, epsilon=None, drawn_in=None),
         _draw(2, "ab", releases=1, epsilon=0.5),
     ]
-    charge = unrecorded_charge(draws, month_epsilon=1.0)
-    assert charge == 1.0
-    assert account_losses(draws, unrecorded_epsilon=charge) == {"a": 1.5, "b": 1.5, "c": 1.0}
+    assert unrecorded_revisions(draws) == (1,)
+    assert account_losses(draws, unrecorded_epsilon=4.0) == {"a": 4.5, "b": 4.5, "c": 4.0}
 
 
-def test_the_unrecorded_charge_is_at_least_every_budget_the_month_shows() -> None:
-    # A recorded revision whose retail releases shared 3: the budget then was 3, not today's 1.
-    draws = [_draw(2, "ab", releases=2, epsilon=1.0), _draw(2, "cd", releases=1, epsilon=1.0)]
-    draws.append(_draw(2, "xy", releases=2, epsilon=1.0, industry="energy"))
-    assert unrecorded_charge(draws, month_epsilon=1.0) == 3.0
-    assert unrecorded_charge(draws, month_epsilon=5.0) == 5.0
+def test_each_revisions_budget_is_read_off_what_it_drew() -> None:
+    draws = [
+        _draw(1, "abc", releases=None, epsilon=None, drawn_in=None),  # before the accountant
+        # Revision 2 drew two retail releases at 1 and kept one drawn at 0.5 in revision 1:
+        # its retail releases (3) shared a budget of 3; energy's two at 1.5 shared 3 too.
+        _draw(2, "ab", releases=2, epsilon=1.0),
+        _draw(2, "cd", releases=1, epsilon=0.5, drawn_in=1),
+        _draw(2, "xy", releases=2, epsilon=1.5, industry="energy"),
+        _draw(3, "ab", releases=2, epsilon=1.0, drawn_in=2),  # kept everything: no budget
+    ]
+    assert revision_budgets(draws, past_epsilon=None) == {1: None, 2: 3.0}
+    assert revision_budgets(draws, past_epsilon=4.0) == {1: 4.0, 2: 3.0}
+    # The split rounds down: 3 releases of a third of 1 still read as a budget of 1.
+    third = [_draw(1, "ab", releases=3, epsilon=1 / 3)]
+    assert f"{revision_budgets(third, past_epsilon=None)[1]:g}" == "1"
+
+
+def test_a_declared_first_budget_bounds_the_default_cap_as_a_recorded_one_does() -> None:
+    draws = [_draw(1, "ab", releases=None, epsilon=None, drawn_in=None), _draw(2, "ab")]
+    # Declared at 1 (today's then); today's raised to 2 since: the cap stays twice 1.
+    assert default_cap_of_month(draws, month_epsilon=2.0, past_epsilon=1.0) == 2.0
+    assert default_cap_of_month(draws, month_epsilon=1.0, past_epsilon=3.0) == 2.0
+    assert default_cap_of_month(draws, month_epsilon=2.0) == 4.0  # undeclared: today's
+
+
+def test_the_pulse_states_each_revisions_budget_where_they_differ() -> None:
+    assert month_epsilon({1: 1.0, 2: 1.0}, today=5.0) == "1"
+    assert month_epsilon({1: 0.5, 2: 1.0}, today=1.0) == "1 (0.5 for revision 1)"
+    assert month_epsilon({1: None, 2: 2.0, 3: 1.0}, today=1.0) == (
+        "1 (not recorded for revision 1, 2 for revision 2)"
+    )
+    assert month_epsilon({1: 4.0, 2: 4.0, 3: 1.0}, today=1.0) == "1 (4 for revisions 1 and 2)"
+    assert month_epsilon({}, today=2.0) == "2"  # nothing drawn: today's setting
+    assert revisions_named((1, 2, 3)) == "revisions 1, 2 and 3"
+
+
+def test_a_past_epsilon_below_todays_or_an_earlier_declaration_is_refused() -> None:
+    check_past_epsilon(2.0, month="2023-04", month_epsilon=1.0, declared=None)
+    check_past_epsilon(2.0, month="2023-04", month_epsilon=1.0, declared=2.0)
+    with pytest.raises(ValueError, match=r"^--declare-past-epsilon 0.5 is below .*EPSILON \(1\)"):
+        check_past_epsilon(0.5, month="2023-04", month_epsilon=1.0, declared=None)
+    with pytest.raises(ValueError, match=r"declared drawn at epsilon 3: .* never lower it"):
+        check_past_epsilon(2.0, month="2023-04", month_epsilon=1.0, declared=3.0)
+    for bad in (0.0, -1.0, math.inf, math.nan):
+        with pytest.raises(ValueError, match="must be a positive number"):
+            check_past_epsilon(bad, month="2023-04", month_epsilon=1.0, declared=None)
 
 
 def test_the_cap_defaults_to_two_budgets_and_is_never_below_one() -> None:

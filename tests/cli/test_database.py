@@ -88,7 +88,37 @@ READING_COMMANDS = (
     (("segment",), None),
     (("segment", "--app", "x"), "error: there is no app 'x'"),
     (("slides", "--account", "A1", "--output", "deck.pptx"), "error: there is no account 'A1'"),
+    # An app or account key names stored data: refused on an empty database, and none made.
+    (("keys", "create", "--role", "app", "--app", "x"), "error: no app 'x'; known apps: none"),
+    (("keys", "create", "--role", "account", "--account", "A1"), "error: no account 'A1'"),
 )
+
+
+@pytest.mark.parametrize(
+    ("args", "answer"),
+    [
+        (("--role", "app"), "an app key needs --app APP (and no --account)"),
+        (("--role", "account"), "an account key needs --account ACCOUNT_ID"),
+        (("--role", "public", "--app", "x"), "a public key takes neither --app nor --account"),
+    ],
+)
+def test_a_key_refused_for_its_options_opens_no_database(
+    tmp_path: Path, args: tuple[str, ...], answer: str
+) -> None:
+    """Checked before the database is named or opened: one line, and no file left behind."""
+    path = tmp_path / "new.db"
+    result = subprocess.run(
+        [PROFILING, "keys", "create", *args],
+        env={**os.environ, **TODAY, "DATABASE_URL": f"sqlite:///{path}"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert _lines(result.stderr) == [f"error: {answer}"]
+    assert sorted(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(("args", "answer"), READING_COMMANDS)

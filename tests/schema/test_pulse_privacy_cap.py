@@ -104,3 +104,82 @@ async def test_the_pulse_states_the_months_own_default_cap_not_one_raised_since(
     stated = _STATED.search(methodology)
     assert stated is not None, methodology
     assert float(stated.group(1)) == 2.0, methodology
+
+
+_EPSILON = re.compile(r"privacy budget \(epsilon\) of (.+?) per month and industry")
+
+
+async def _methodology(engine: AsyncEngine, epsilon: str) -> str:
+    settings = load_settings({"PROFILING_TODAY": TODAY, "PROFILING_PRIVACY_EPSILON": epsilon})
+    app = create_app(settings=settings, engine=engine)
+    _, key = await create_key(engine, role=Role.PUBLIC)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as client:
+        response = await client.post(
+            "/graphql", json={"query": QUERY}, headers={"Authorization": f"Bearer {key}"}
+        )
+    methodology: str = response.json()["data"]["pulseReport"]["methodology"]
+    return methodology
+
+
+async def test_the_pulse_states_the_epsilon_the_months_releases_were_drawn_with(
+    engine: AsyncEngine,
+) -> None:
+    """Published at 0.5, revised at 1 with its cohort drawn again; the server now runs at 2:
+    the sentence names the month's budgets, not today's setting (wt-h4)."""
+    await _seed(engine, 50)
+    today = dt.date.fromisoformat(TODAY)
+    await publish_month(engine, month=MARCH, today=today, min_cohort=5, privacy_epsilon=0.5)
+    await _seed(engine, 40)
+    await publish_month(
+        engine,
+        month=MARCH,
+        today=today,
+        min_cohort=5,
+        revise=True,
+        privacy_epsilon=1.0,
+        month_cap=3.0,
+    )
+    methodology = await _methodology(engine, "2")
+    stated = _EPSILON.search(methodology)
+    assert stated is not None, methodology
+    # On main: "of 2 per month and industry".
+    assert stated.group(1) == "1 (0.5 for revision 1)", methodology
+
+
+async def test_the_pulse_never_states_a_cost_for_a_month_of_unknown_epsilon(
+    engine: AsyncEngine,
+) -> None:
+    """Revised before the accountant recorded what its revisions drew: until the operator
+    declares revision 1's epsilon the sentence says its cost is not known (no bound that could
+    be below it); once declared, it states it and a bound at least what the month cost."""
+    from store.jobs.publish import declare_past_epsilon
+    from tests.store.jobs.test_privacy_accountant_review import _forget_what_was_recorded
+
+    await _seed(engine, 50)
+    today = dt.date.fromisoformat(TODAY)
+    await publish_month(
+        engine, month=MARCH, today=today, min_cohort=5, privacy_epsilon=3.0, month_cap=6.0
+    )
+    await _seed(engine, 40)
+    await publish_month(engine, month=MARCH, today=today, min_cohort=5, revise=True, month_cap=6.0)
+    try:
+        await _forget_what_was_recorded(engine)
+        methodology = await _methodology(engine, "1")
+        assert _STATED.search(methodology) is None, methodology
+        assert "of 1 (not recorded for revision 1) per month and industry" in methodology
+        assert "together cost one account is not known (revision 1 published before" in (
+            methodology
+        )
+        await declare_past_epsilon(engine, month=MARCH, epsilon=3.0, privacy_epsilon=1.0)
+        methodology = await _methodology(engine, "1")
+        assert "of 1 (3 for revision 1) per month and industry" in methodology
+        stated = _STATED.search(methodology)
+        assert stated is not None, methodology
+        assert float(stated.group(1)) >= 4.0, methodology
+    finally:
+        from tests.store.jobs.test_privacy_accountant_review import _migrate_to
+
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")

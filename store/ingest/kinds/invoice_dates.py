@@ -30,51 +30,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import ColumnElement, delete
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
-from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in, rows_with_keys
+from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
+from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES as LEDGER_ENTRIES
+from store.ingest.kinds.stored_invoices import SALE_LINES as SALE_LINES
+from store.ingest.kinds.stored_invoices import NumberedLines as NumberedLines
+from store.ingest.kinds.stored_invoices import StoredInvoices
 from store.tables import METADATA
-
-
-@dataclass(frozen=True, slots=True)
-class NumberedLines:
-    """Where a kind of load keeps its numbered lines: the table, its date and number columns,
-    the column that sets apart two kinds of line of one number (a ledger's invoice and the
-    payment numbered as it), and what the refusal calls a line."""
-
-    table: str
-    date: str
-    number: str
-    kind: str | None
-    noun: str
-    nouns: str
-
-    def key(self) -> tuple[ColumnElement[Any], ...]:
-        """The columns that name one invoice: account, kind (a ledger's only), number. The
-        account first: `rows_with_keys` narrows each statement by it (the primary key's)."""
-        columns = METADATA.tables[self.table].c
-        kind = () if self.kind is None else (columns[self.kind],)
-        return (columns.account_id, *kind, columns[self.number])
-
-    def key_values(self, account: str, kind: str, number: str) -> tuple[str, ...]:
-        """An invoice's values of `key()`."""
-        return (account, number) if self.kind is None else (account, kind, number)
-
-    def dated(self) -> tuple[ColumnElement[Any], ...]:
-        """`key()` and the date: the stored lines of one invoice at one date."""
-        return (*self.key(), METADATA.tables[self.table].c[self.date])
-
-
-SALE_LINES = NumberedLines("sale_line", "sale_date", "invoice", None, "invoice", "invoices")
-LEDGER_ENTRIES = NumberedLines(
-    "ledger_entry", "entry_date", "reference", "kind", "entry", "entries"
-)
 
 # A line of a load: account, date, number ("" for none), kind ("" for a sale line).
 Numbered = tuple[str, dt.date, str, str]
@@ -102,6 +69,7 @@ class InvoiceDates:
         *,
         order_given: bool = False,
         where: NumberedLines = SALE_LINES,
+        stored: StoredInvoices | None = None,
         covers: tuple[dt.date, dt.date] | None = None,
     ) -> None:
         self._lines = lines
@@ -111,45 +79,50 @@ class InvoiceDates:
         # The order of day and month was given for this load (`--dates`): it corrects.
         self._order_given = order_given
         self._where = where
+        # The stored lines of the file's invoices, read here first and shared with the load's
+        # later steps (`store.ingest.kinds.stored_invoices`).
+        self.stored = StoredInvoices(where) if stored is None else stored
 
     async def check(self, connection: AsyncConnection) -> Sequence[str]:
         """Raises `FileRejected` naming the first invoice given another date, and both; with
         the order given, removes the stored lines at the swapped dates instead (the notes)."""
         dates = _file_invoices(self._lines, self._moved)
-        if not dates:
-            return []
         where = self._where
-        # Only the stored lines of the file's own invoices (account, kind, number) are read.
+        # Only the stored lines of the file's own invoices (account, kind, number) are read:
+        # all of them, for the load's later steps too.
         keys = {where.key_values(*key): key for key in dates}
-        stored = await rows_with_keys(
-            connection, where.key(), sorted(keys), METADATA.tables[where.table].c[where.date]
-        )
+        stored = await self.stored.of(connection, keys)
+        self.stored.read_whole_file()
         # A set: an invoice's several stored lines at one date are one conflict.
         conflicts: set[_Conflict] = set()
         covers = self._covers
-        for *values, day in stored:
-            key = keys[tuple(values)]
+        for values, lines in stored.items():
+            key = keys[values]
             days = dates[key]
-            if day in days or (covers is not None and not covers[0] <= day <= covers[1]):
-                continue
-            swapped = _swapped(day)
-            if swapped is not None and swapped in days:
-                conflicts.add((*key, day, swapped))
+            for day in {line[0] for line in lines}:
+                if day in days or (covers is not None and not covers[0] <= day <= covers[1]):
+                    continue
+                swapped = _swapped(day)
+                if swapped is not None and swapped in days:
+                    conflicts.add((*key, day, swapped))
         if not conflicts:
             return []
         if not self._order_given:
             raise FileRejected(_reason(sorted(conflicts), where))
-        return await _corrected(connection, conflicts, where)
+        return await _corrected(connection, conflicts, self.stored)
 
 
 async def _corrected(
-    connection: AsyncConnection, conflicts: set[_Conflict], where: NumberedLines
+    connection: AsyncConnection, conflicts: set[_Conflict], stored: StoredInvoices
 ) -> list[str]:
     """Removes the stored lines of each invoice at its misread date."""
+    where = stored.where
     lines = sorted(
         (*where.key_values(account, kind, number), day)
         for account, kind, number, day, _swapped_day in conflicts
     )
+    for account, kind, number, day, _swapped_day in conflicts:
+        stored.drop(where.key_values(account, kind, number), day)
     table = METADATA.tables[where.table]
     for start in range(0, len(lines), KEYS_PER_STATEMENT):
         batch = lines[start : start + KEYS_PER_STATEMENT]

@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.export_date_order import is_quickbooks_report
-from store.ingest.keyed_rows import rows_with_keys
+from store.ingest.kinds.stored_invoices import InvoiceKey, StoredInvoices
 from store.tables import METADATA
 
 # Re-dated invoices named in the load's line; the rest are counted.
@@ -98,11 +98,15 @@ class InvoiceMoves:
         where: InvoiceTable,
         lines: Iterable[tuple[str, dt.date, str, Decimal]],
         period: Period,
+        stored: StoredInvoices,
         covers: tuple[dt.date, dt.date] | None = None,
     ) -> None:
         self._where = where
         self._lines = lines
         self._period = period
+        # The stored lines the load's invoice-date check read (the same table's): read from
+        # there, and told of the moves (`store.ingest.kinds.stored_invoices`).
+        self._stored = stored
         # The period the file's title states (first and last day), if it states one.
         self._covers = covers
 
@@ -123,6 +127,8 @@ class InvoiceMoves:
 
     async def move(self, connection: AsyncConnection) -> Sequence[str]:
         """Re-dates the stored invoices this file dates otherwise; the load's line on it."""
+        if self._stored.none_stored():
+            return []
         dates = self._file_dates()
         if not dates:
             return []
@@ -138,16 +144,7 @@ class InvoiceMoves:
         # Only the stored lines of the file's own invoices (customer and number) are read,
         # batched as the invoice-date check reads them; their totals by date are summed here.
         invoices = sorted({(account, invoice) for account, invoice, _period in dates})
-        kind_column = [] if self._where.kind is None else [table.c[self._where.kind[0]]]
-        rows = await rows_with_keys(
-            connection, (account_id, number), invoices, date, table.c.amount, *kind_column
-        )
-        stored: dict[tuple[str, str], dict[dt.date, Decimal]] = {}
-        for account, invoice, day, amount, *row_kind in rows:
-            if self._where.kind is not None and row_kind[0] != self._where.kind[1]:
-                continue
-            totals = stored.setdefault((account, invoice), {})
-            totals[day] = totals.get(day, Decimal(0)) + Decimal(amount)
+        stored = await self._stored_totals(connection, invoices)
         moves: list[_Move] = []
         covers = self._covers
         for (account, invoice), days in stored.items():
@@ -169,12 +166,31 @@ class InvoiceMoves:
                 # Stored at both dates already (an earlier load stored it twice): the lines at
                 # the file's date are the invoice, the others its double.
                 await connection.execute(delete(table).where(at))
+                self._stored.drop(self._key(item.account, item.invoice), item.stored)
             else:
                 await connection.execute(update(table).where(at).values({date.key: item.new}))
                 filled.add((item.account, item.invoice, item.new))
+                self._stored.redate(self._key(item.account, item.invoice), item.stored, item.new)
         return (
             [_note(sorted(moves, key=lambda m: (m.stored, m.invoice, m.account)))] if moves else []
         )
+
+    def _key(self, account: str, invoice: str) -> InvoiceKey:
+        """An invoice's key in the stored lines (a ledger's: of kind invoice)."""
+        kind = "" if self._where.kind is None else self._where.kind[1]
+        return self._stored.where.key_values(account, kind, invoice)
+
+    async def _stored_totals(
+        self, connection: AsyncConnection, invoices: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[dt.date, Decimal]]:
+        """The stored invoices' totals by date (a ledger's entries of kind invoice only)."""
+        keys = {self._key(account, invoice): (account, invoice) for account, invoice in invoices}
+        stored: dict[tuple[str, str], dict[dt.date, Decimal]] = {}
+        for key, lines in (await self._stored.of(connection, keys)).items():
+            totals = stored.setdefault(keys[key], {})
+            for day, _line, amount, _includes_tax in lines:
+                totals[day] = totals.get(day, Decimal(0)) + Decimal(amount)
+        return stored
 
 
 def _note(moves: list[_Move]) -> str:

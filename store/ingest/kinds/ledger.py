@@ -26,6 +26,7 @@ from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
+from analytics.ledger_titles import sales_register_title
 from analytics.money import money
 from analytics.report_period import period_end, stated_period
 from settings import SegmentOptions
@@ -47,6 +48,8 @@ from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numb
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
+from store.ingest.kinds.stale_item_lines import StaleItemLines
+from store.ingest.kinds.stored_invoices import StoredInvoices
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
 from store.ingest.reading import Row
@@ -129,6 +132,17 @@ class LedgerValidator:
         self._side.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
+        register = sales_register_title(self._title)
+        if register is not None:
+            # Its sales would all stand as invoices never paid: every customer's credit risk
+            # would be measured on debts that look overdue. (Checked once the columns are
+            # known, so that a register's monthly summary is refused as a summary first.)
+            raise FileRejected(
+                f"the title says this is a {register.strip()!r}: sales vouchers only, without "
+                f"the customers' payments, so loaded as a ledger every sale would stay unpaid: "
+                f"load it as sales, with `profiling ingest sales`; a ledger is a customer's "
+                f"ledger, a Day Book or a receivables ledger, with the receipts"
+            )
         self._formats.decide(columns.values())
         self._customers.customer_column(columns.get("customer"))
         self._party.customer_column(columns.get("customer"))
@@ -331,11 +345,15 @@ class LedgerValidator:
         entries = TableWrite(
             table("ledger_entry"), _COLUMNS, rows, compare=CompareBy(("account_id",), "entry_date")
         )
+        # The stored entries of the file's numbers: read once by the date check, then shared
+        # by the re-dating and the stale entries' removal (`stored_invoices`).
+        stored = StoredInvoices(LEDGER_ENTRIES)
         # A Day Book loaded as a ledger re-dates its invoices as its sales load does.
         moves = InvoiceMoves(
             LEDGER_INVOICES,
             ((row[0], row[1], row[3], row[5]) for row in rows if row[2] == EntryKind.INVOICE.value),
             numbering_period(self._title),
+            stored,
             stated_period(self._title),
         )
         periods = self._periods()
@@ -361,6 +379,7 @@ class LedgerValidator:
             self._customers.moved(),
             order_given=dates is not None and dates.option is not None and dates.order is not None,
             where=LEDGER_ENTRIES,
+            stored=stored,
             # A period bounds what the file says of dates it writes with month names only:
             # numbers alone (`04/01/2024`) may have been misread by an earlier load at any date.
             covers=None if self._formats.numeric_dates else stated_period(self._title),
@@ -385,6 +404,9 @@ class LedgerValidator:
             dates=dates,
             check=checked,
             moves=moves.move,
+            # Stored entries of the file's numbers beyond those it has (an invoice re-exported
+            # with fewer entries), as the sales loads remove their stale lines.
+            remove=StaleItemLines(rows, stored).remove,
         )
         if periods is not None:
             plan = replace(plan, writes=[*plan.writes, periods])

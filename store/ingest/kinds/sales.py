@@ -63,11 +63,13 @@ from store.ingest.kinds.exports import (
 )
 from store.ingest.kinds.group_headings import GroupHeadings, names_no_customer
 from store.ingest.kinds.invoice_dates import InvoiceDates
-from store.ingest.kinds.invoice_moves import SALE_LINES, InvoiceMoves, numbering_period
+from store.ingest.kinds.invoice_moves import SALE_LINES as INVOICE_LINES
+from store.ingest.kinds.invoice_moves import InvoiceMoves, numbering_period
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stale_item_lines import StaleItemLines
+from store.ingest.kinds.stored_invoices import SALE_LINES, StoredInvoices
 from store.ingest.kinds.taxed_amounts import TaxedAmounts
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
@@ -495,13 +497,6 @@ class SalesValidator:
         lines = TableWrite(
             table("sale_line"), columns, rows, compare=CompareBy(("account_id",), "sale_date")
         )
-        # The rows as written (accounts moved, returns negative): a sale is re-dated.
-        moves = InvoiceMoves(
-            SALE_LINES,
-            ((row[0], row[1], row[2], row[4]) for row in rows),
-            numbering_period(self._title),
-            stated_period(self._title),
-        )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         notes.extend(self._currencies.notes())
         if self._by_headings:
@@ -564,14 +559,26 @@ class SalesValidator:
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         notes.extend(self._not_entries.notes())
         dates = self._dates
+        # The stored lines of the file's invoices: read once, by the invoice-date check, then
+        # shared by the re-dating, the gross amounts and the stale lines' removal.
+        stored = StoredInvoices(SALE_LINES)
         invoices = InvoiceDates(
             ((*kept[:3], "") for kept in self._kept),
             self._customers.moved(),
             # `--dates day-first|month-first` now: the stored misreadings give way.
             order_given=dates is not None and dates.option is not None and dates.order is not None,
+            stored=stored,
             # A period bounds what the file says of dates it writes with month names only:
             # numbers alone (`04/01/2024`) may have been misread by an earlier load at any date.
             covers=None if self._formats.numeric_dates else stated_period(self._title),
+        )
+        # The rows as written (accounts moved, returns negative): a sale is re-dated.
+        moves = InvoiceMoves(
+            INVOICE_LINES,
+            ((row[0], row[1], row[2], row[4]) for row in rows),
+            numbering_period(self._title),
+            stored,
+            stated_period(self._title),
         )
         withdrawn = self._withdrawn
         if withdrawn:
@@ -585,7 +592,7 @@ class SalesValidator:
         # Stored lines of the file's invoices beyond those it writes (an invoice edited down to
         # fewer items, lines 2..N of one now counted once): removed after `check` (withdrawn
         # invoices are not among them: a line that is no sale is not kept).
-        stale = StaleItemLines(rows)
+        stale = StaleItemLines(rows, stored)
         return export_plan(
             self._customers,
             self._segment,
@@ -594,7 +601,7 @@ class SalesValidator:
             notes=notes,
             dates=self._dates,
             check=check,
-            moves=_both(moves.move, self._taxed.keep_before_tax(rows)),
+            moves=_both(moves.move, self._taxed.keep_before_tax(rows, stored)),
             remove=stale.remove,
         )
 

@@ -18,6 +18,17 @@ the kinds read one, and an invoice split over two files of one app would lose th
 first on loading the second. Lines without an invoice number name no invoice and are not
 touched, nor are the invoices whose stored lines before tax stay (`TaxedAmounts.kept_stored`:
 the load writes none of their lines).
+
+The same holds of a ledger's entries (customer, date, kind, number): a re-export of the ledger
+in which an invoice now has fewer entries (an item row of QuickBooks' Sales by Customer
+Detail removed, a Tally bill's part payment or debit note deleted) holds all the entries of
+that number and kind on that day, so the stored entries beyond them go; entries without a
+number are not touched (an opening balance among them).
+
+What is stale is found from the stored lines the load read already
+(`store.ingest.kinds.stored_invoices`, as they stand after its moves): a load whose invoices
+have no stored line beyond those it writes (a first load, a reload of the same file) deletes
+nothing and runs no statement.
 """
 
 from __future__ import annotations
@@ -30,41 +41,67 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
+from store.ingest.kinds.stored_invoices import SALE_LINES, InvoiceKey, StoredInvoices
 from store.ingest.plan import Values
 from store.tables import METADATA
+
+# An invoice's key (`NumberedLines.key_values`) and the date of its lines.
+_Dated = tuple[InvoiceKey, dt.date]
 
 
 class StaleItemLines:
     """The stored lines beyond the last the load writes of each numbered invoice (`rows`: the
-    `sale_line` rows as written, account, date, invoice and line first, accounts moved)."""
+    rows as written, accounts moved: a sale line's account, date, invoice and line first, a
+    ledger entry's account, date, kind, number and line)."""
 
-    def __init__(self, rows: Iterable[Values]) -> None:
+    def __init__(self, rows: Iterable[Values], stored: StoredInvoices | None = None) -> None:
         self._rows = rows
+        self._stored = StoredInvoices(SALE_LINES) if stored is None else stored
 
-    def _last_lines(self) -> dict[int, list[tuple[str, dt.date, str]]]:
-        """The invoices by the number of lines the load writes of each."""
-        last: dict[tuple[str, dt.date, str], int] = {}
-        for account, day, invoice, line, *_values in self._rows:
-            if invoice and line > last.get((account, day, invoice), 0):
-                last[(account, day, invoice)] = line
-        by_count: dict[int, list[tuple[str, dt.date, str]]] = defaultdict(list)
-        for key, count in last.items():
-            by_count[count].append(key)
-        return by_count
+    def _last_lines(self) -> dict[_Dated, int]:
+        """The number of lines the load writes of each numbered invoice, by invoice and date."""
+        where = self._stored.where
+        last: dict[_Dated, int] = {}
+        if where.kind is None:
+            for account, day, invoice, line, *_values in self._rows:
+                if invoice:
+                    key: _Dated = ((account, invoice), day)
+                    if line > last.get(key, 0):
+                        last[key] = line
+        else:
+            for account, day, kind, number, line, *_values in self._rows:
+                if number:
+                    key = ((account, kind, number), day)
+                    if line > last.get(key, 0):
+                        last[key] = line
+        return last
 
     async def remove(self, connection: AsyncConnection) -> int:
         """Deletes them; how many there were. Read when the load writes, after its `before`
         (which settles the invoices whose stored lines stay)."""
-        table = METADATA.tables["sale_line"]
-        invoice = (table.c.account_id, table.c.sale_date, table.c.invoice)
+        if self._stored.none_stored():
+            # None of the file's invoices has a stored line (a first load): nothing is stale.
+            return 0
+        last = self._last_lines()
+        if not last:
+            return 0
+        stored = await self._stored.of(connection, {key for key, _day in last})
+        by_count: dict[int, list[tuple[object, ...]]] = defaultdict(list)
+        for key, lines in stored.items():
+            for day in {day for day, line, *_rest in lines if line > last.get((key, day), line)}:
+                by_count[last[(key, day)]].append((*key, day))
+        if not by_count:
+            return 0
+        where = self._stored.where
+        table = METADATA.tables[where.table]
         removed = 0
         # One statement per batch of invoices with as many lines: most have one, a few.
-        for count, keys in sorted(self._last_lines().items()):
-            keys.sort()
-            for start in range(0, len(keys), KEYS_PER_STATEMENT):
-                batch = keys[start : start + KEYS_PER_STATEMENT]
+        for count, invoices in sorted(by_count.items()):
+            invoices.sort()
+            for start in range(0, len(invoices), KEYS_PER_STATEMENT):
+                batch = invoices[start : start + KEYS_PER_STATEMENT]
                 result = await connection.execute(
-                    delete(table).where(key_in(invoice, batch), table.c.line > count)
+                    delete(table).where(key_in(where.dated(), batch), table.c.line > count)
                 )
                 removed += result.rowcount
         return removed

@@ -26,10 +26,9 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
-from store.ingest.keyed_rows import rows_with_keys
 from store.ingest.kinds.export_plan import Check
+from store.ingest.kinds.stored_invoices import StoredInvoices
 from store.ingest.plan import Values
-from store.tables import METADATA
 
 # Invoices named in the load's line; the rest are counted.
 _SHOWN = 3
@@ -55,12 +54,15 @@ class TaxedAmounts:
     def includes_tax(self, customer: str, day: dt.date, invoice: str) -> bool:
         return self.gross and (customer, day, invoice) not in self._itemized
 
-    def keep_before_tax(self, rows: Iterable[Values]) -> Check:
+    def keep_before_tax(self, rows: Iterable[Values], stored: StoredInvoices) -> Check:
         """The check, run in the load's transaction, that keeps the stored amounts before
         tax of the invoices whose rows (account, date, invoice, line, amount, includes tax)
-        include tax; its line for the load."""
+        include tax; its line for the load. `stored`: the sale lines the load read already
+        (`store.ingest.kinds.stored_invoices`), as they stand after its moves."""
 
         async def check(connection: AsyncConnection) -> Sequence[str]:
+            if stored.none_stored():
+                return []
             gross: dict[_Invoice, Decimal] = {}
             for row in rows:
                 if row[5] and row[2]:
@@ -68,24 +70,12 @@ class TaxedAmounts:
                     gross[key] = gross.get(key, Decimal(0)) + row[4]
             if not gross:
                 return []
-            sale_line = METADATA.tables["sale_line"].c
-            # Only the stored lines of the file's own gross invoices (customer, date and
-            # number) are read, batched as the invoice-date check reads its invoices.
-            found = await rows_with_keys(
-                connection,
-                (sale_line.account_id, sale_line.sale_date, sale_line.invoice),
-                sorted(gross),
-                sale_line.amount,
-                sale_line.includes_tax,
-            )
-            stored: dict[_Invoice, Decimal] = {}
-            for account, day, invoice, amount, includes_tax in found:
-                if not includes_tax:
-                    key = (account, day, invoice)
-                    stored[key] = stored.get(key, Decimal(0)) + Decimal(amount)
-            stored = {key: amount for key, amount in stored.items() if _below(amount, gross[key])}
-            self.kept_stored = set(stored)
-            return [_note(stored, gross)] if stored else []
+            before_tax = await _stored_before_tax(connection, gross, stored)
+            before_tax = {
+                key: amount for key, amount in before_tax.items() if _below(amount, gross[key])
+            }
+            self.kept_stored = set(before_tax)
+            return [_note(before_tax, gross)] if before_tax else []
 
         return check
 
@@ -94,6 +84,21 @@ def _below(before_tax: Decimal, gross: Decimal) -> bool:
     """Whether a stored amount may be the amount before tax of an invoice of this gross: of
     its sign and smaller in size (a return's amounts are negative)."""
     return (before_tax < 0) == (gross < 0) and abs(before_tax) < abs(gross)
+
+
+async def _stored_before_tax(
+    connection: AsyncConnection, gross: dict[_Invoice, Decimal], shared: StoredInvoices
+) -> dict[_Invoice, Decimal]:
+    """The stored amounts before tax of the gross invoices, summed per invoice: from the
+    stored lines the load read (by customer and number), those at the file's dates."""
+    stored: dict[_Invoice, Decimal] = {}
+    by_number = await shared.of(connection, {(key[0], key[2]) for key in gross})
+    for (account, invoice), lines in by_number.items():
+        for day, _line, amount, includes_tax in lines:
+            key = (account, day, invoice)
+            if not includes_tax and key in gross:
+                stored[key] = stored.get(key, Decimal(0)) + Decimal(amount)
+    return stored
 
 
 def _note(stored: dict[_Invoice, Decimal], gross: dict[_Invoice, Decimal]) -> str:

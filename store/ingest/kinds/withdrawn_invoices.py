@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.kinds.invoice_dates import SALE_LINES, InvoiceDates, NumberedLines
+from store.ingest.plan import RemovalNote
 from store.tables import ACCOUNT_TABLE, METADATA
 
 # (date, invoice) pairs per statement: within every driver's bound-parameter limit.
@@ -86,7 +87,8 @@ class WithdrawnInvoices:
             )
         else:
             lines = counted(removed, f"{where.noun} loaded before", f"{where.nouns} loaded before")
-        return [f"Removed {lines} that this file says is no sale (void, draft, cancelled)"]
+        note = f"Removed {lines} that this file says is no sale (void, draft, cancelled)"
+        return [RemovalNote(note, removed=removed)]
 
 
 # A stored line's account, date and number, as a file keeps it.
@@ -107,7 +109,12 @@ def dates_then_withdrawn(
     async def check(connection: AsyncConnection) -> Sequence[str]:
         notes = list(await dates.check(connection))
         if withdrawn:
-            notes.extend(await withdrawn.remove(connection, app=app, kept=kept()))
+            removed = await withdrawn.remove(connection, app=app, kept=kept())
+            if removed:
+                # Lines deleted by number and date, whoever's: the shared stored lines
+                # (`stored_invoices`) are read again when next asked.
+                dates.stored.forget()
+            notes.extend(removed)
         return notes
 
     return check

@@ -370,6 +370,9 @@ def test_a_small_sector_shows_not_enough_peers(browser: Any, server: Server) -> 
     assert positions
     assert all("refused" in item.get_attribute("class") for item in positions)
     assert all("Not enough peers to compare" in item.text for item in positions)
+    # True for every key: an account key in a cohort of exactly 5 is refused too (4 others).
+    assert all("cohort in" in item.text for item in positions)
+    assert all(", not counting the key's own:" in item.text for item in positions)
     assert browser.find_elements("css selector", "#positions rect.band") == []
     # A refusal is a state of the page, not an error.
     assert not browser.find_element("id", "error-line").is_displayed()

@@ -25,7 +25,9 @@ APRIL = FIXTURES / "qb_april.csv"
 APRIL_FULL = FIXTURES / "qb_april_full.csv"
 CUSTOMER = "Amy's Bird Sanctuary"
 # The statement of the check of invoice dates.
-_CHECK = "SELECT sale_line.account_id, sale_line.invoice, sale_line.sale_date FROM sale_line"
+# The read of the stored lines of the file's invoices (the date check's, shared with the
+# re-dating, the gross amounts and the stale lines: store/ingest/kinds/stored_invoices.py).
+_CHECK = "SELECT sale_line.account_id, sale_line.invoice, sale_line.sale_date"
 
 
 async def _sales(engine: AsyncEngine) -> list[tuple[object, ...]]:

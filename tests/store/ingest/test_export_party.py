@@ -57,6 +57,34 @@ async def test_a_customers_ledger_loaded_as_sales_is_refused_with_what_to_do(
     assert [row[0] for row in await rows_of(engine, "account")] == [party]
 
 
+@pytest.mark.parametrize(
+    ("name", "register"),
+    [
+        ("sales_register_bom.csv", "Sales Register"),
+        ("sales_detailed.csv", "Sales Register (Detailed)"),
+    ],
+)
+async def test_a_register_of_sales_loaded_as_a_ledger_is_refused_with_what_to_do(
+    engine: AsyncEngine, name: str, register: str
+) -> None:
+    """The reverse mistake: a register holds no receipts, so as a ledger every sale would be
+    an invoice never paid, and every customer's credit risk a debt overdue."""
+    path = FIXTURES / name
+    with pytest.raises(FileRejected) as caught:
+        await ingest_file(engine, kind=LEDGER, path=path, app="acme")
+    assert str(caught.value) == (
+        f"{path}: the title says this is a {register!r}: sales vouchers only, without the "
+        "customers' payments, so loaded as a ledger every sale would stay unpaid: load it as "
+        "sales, with `profiling ingest sales`; a ledger is a customer's ledger, a Day Book or "
+        "a receivables ledger, with the receipts"
+    )
+    assert await rows_of(engine, "account") == []
+    assert await rows_of(engine, "ledger_entry") == []
+    # As it says: loaded as sales, the file loads.
+    await ingest_file(engine, kind=SALES, path=path, app="acme")
+    assert await rows_of(engine, "sale_line") != []
+
+
 async def test_an_untitled_ledger_loaded_as_sales_names_the_ledger_and_party_options(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:

@@ -65,8 +65,11 @@ async def test_a_tally_voucher_cancelled_after_its_load_stops_counting(
         encoding="utf-8",
     )
     await ingest_file(engine, kind=IngestKind.SALES, path=first, app="sharma")
-    await ingest_file(engine, kind=IngestKind.SALES, path=again, app="sharma")
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=again, app="sharma")
     assert await _invoices(engine) == {"ST/24-25/101": D("123456.00")}
+    # The summary counts the removal: never `nothing written` alone after a deletion.
+    assert report.changes_line() == "1 sale line: 0 new, 0 changed, 1 unchanged, 1 removed"
+    assert report.summary().endswith("nothing written, 1 sale line unchanged, 1 removed")
 
 
 async def test_a_tally_voucher_cancelled_after_its_load_leaves_the_ledger(
@@ -95,6 +98,7 @@ async def test_a_tally_voucher_cancelled_after_its_load_leaves_the_ledger(
         ("ST/24-25/101", D("123456.00"))
     ]
     assert any("1 entry loaded before" in note for note in report.notes), report.notes
+    assert report.summary().endswith("nothing written, 1 ledger entry unchanged, 1 removed")
 
 
 async def test_a_cancelled_receipt_leaves_the_sale_of_its_number(
@@ -196,6 +200,7 @@ async def test_a_merged_invoice_voided_loses_every_stored_line_and_stale_lines_g
     assert [(row[2], row[3]) for row in await rows_of(engine, "sale_line")] == [("INV-000008", 1)]
     assert any("2 lines of invoices loaded before" in note for note in report.notes), report.notes
     assert report.changes is not None
-    assert report.changes.removed == 1
+    # Every line the reload deleted: INV-000008's stale line 2 and INV-000007's two lines.
+    assert report.changes.removed == 3
     [segment] = await rows_of(engine, "quarter_segment")
     assert D("5000.00") in segment

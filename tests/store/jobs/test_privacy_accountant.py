@@ -4,6 +4,7 @@ every revision drew, the cap a revision is refused at, and months published befo
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -14,10 +15,16 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from analytics.privacy_loss import account_losses, unrecorded_charge
+from analytics.privacy_loss import account_losses
 from store.jobs.month_draws import flattened, month_draws, month_privacy_loss
-from store.jobs.publish import PublishRefused, publish_month
-from store.tables import COHORT_REVISION_TABLE, COHORT_TABLE, METRIC_TABLE, PUBLISHED_MONTH_TABLE
+from store.jobs.publish import PublishRefused, declare_past_epsilon, publish_month
+from store.tables import (
+    COHORT_REVISION_TABLE,
+    COHORT_TABLE,
+    METRIC_TABLE,
+    MONTH_PAST_EPSILON_TABLE,
+    PUBLISHED_MONTH_TABLE,
+)
 from tests.factories import Seed
 
 APRIL = dt.date(2023, 4, 1)
@@ -60,7 +67,12 @@ async def _tables(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row publish writes, to tell that a refused revision wrote nothing."""
     found = {}
     async with engine.connect() as connection:
-        for table in (PUBLISHED_MONTH_TABLE, COHORT_TABLE, COHORT_REVISION_TABLE):
+        for table in (
+            PUBLISHED_MONTH_TABLE,
+            COHORT_TABLE,
+            COHORT_REVISION_TABLE,
+            MONTH_PAST_EPSILON_TABLE,
+        ):
             rows = await connection.execute(select(table))
             found[table.name] = sorted(map(tuple, rows), key=repr)
     return found
@@ -94,8 +106,9 @@ class BruteForce:
 async def _accounted(engine: AsyncEngine) -> dict[str, float]:
     async with engine.connect() as connection:
         draws = flattened(await month_draws(connection, APRIL))
-    charge = unrecorded_charge(draws, month_epsilon=1.0)
-    return account_losses(draws, unrecorded_epsilon=charge)
+    # Every revision here was recorded: no past epsilon counts.
+    assert all(draw.recorded for draw in draws)
+    return account_losses(draws, unrecorded_epsilon=0.0)
 
 
 # Each revision: the values it changes, and the budget it is published with.
@@ -289,7 +302,26 @@ async def test_a_month_published_before_the_accountant_is_accounted_safely(
                 (2, "level", 2, 0.25, 2),  # kept in truth, but that was not recorded
                 (2, "score", 2, 0.25, 2),
             ]
-            # Revision 1 at a whole budget, revision 2's four releases of 0.25.
+            # Revision 1's epsilon is stored nowhere: what the month cost is not known, and
+            # not guessed (today's epsilon would under-count one drawn at more).
+            assert await month_privacy_loss(connection, APRIL, month_epsilon=1.0) == math.inf
+        # So the month takes no new draw, not even an unchanged revision, until it is declared:
+        # one line saying why and how to go on, and nothing written.
+        before = await _tables(engine)
+        with pytest.raises(PublishRefused) as refused:
+            await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, revise=True)
+        assert str(refused.value) == (
+            "revising 2023-04 is refused: its revision 1 was published before the privacy "
+            "accountant recorded its epsilon, so what the month cost its accounts is not known; "
+            "declare the epsilon it was drawn at (at least today's PROFILING_PRIVACY_EPSILON, 1) "
+            "with `profiling publish --month 2023-04 --declare-past-epsilon E`, then revise"
+        )
+        assert await _tables(engine) == before
+        # Declared at today's epsilon: revision 1 at a whole budget of 1, revision 2's four
+        # releases of 0.25.
+        declared = await declare_past_epsilon(engine, month=APRIL, epsilon=1.0, privacy_epsilon=1.0)
+        assert (declared.revisions, declared.privacy_loss, declared.month_cap) == ((1,), 2.0, 2.0)
+        async with engine.connect() as connection:
             assert await month_privacy_loss(connection, APRIL, month_epsilon=1.0) == 2.0
         # Nothing left under the default cap: a change is refused, an unchanged revision is not.
         await _change(engine, [("a1", "level", 5)])

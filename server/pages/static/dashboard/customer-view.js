@@ -337,7 +337,9 @@ function positionSection(account, definitions, sector, withheld) {
           comparison ? `This customer: ${format(comparison.customerValue)}. ` : absence(byMetric.get(metric), month),
           comparison ? "" : " ",
           benchmark
-            ? `Fewer than 5 accounts in the sector's cohort in ${formatMonth(month)}: its figures are not published.`
+            ? // The API refuses a figure that leaves fewer than 5 accounts besides the key's own
+              // (an account key in a cohort of exactly 5 is refused): say so, not "fewer than 5".
+              `Fewer than 5 accounts in the sector's cohort in ${formatMonth(month)}, not counting the key's own: its figures are not published.`
             : "No published month to compare it in."
         )
       );

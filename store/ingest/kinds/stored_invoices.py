@@ -1,0 +1,137 @@
+"""The stored lines of a load's own invoices, read once in its transaction and shared by the
+work a sales or ledger load does on them: the invoice-date check (`invoice_dates`), the
+re-dating of moved invoices (`invoice_moves`), the gross amounts of a Day Book
+(`taxed_amounts`) and the removal of stale lines (`stale_item_lines`).
+
+Each of them read the same rows on its own (the stored lines of the file's invoices, a
+thousand invoices per statement): three reads of mostly the same rows, and a first load paid
+them, and the stale lines' deletes, for a table that held none of its invoices. One read now
+keeps, per invoice (customer, kind for a ledger, number), the date, place, amount and whether
+the amount includes tax of each stored line, and each step that changes those rows in the
+transaction says so here (`drop`, `redate`), so the rows kept are the table's at every step.
+A change this cache cannot follow (the withdrawn invoices' removal, keyed without the
+customer) `forget`s it: the next step reads again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.ingest.keyed_rows import rows_with_keys
+from store.tables import METADATA
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedLines:
+    """Where a kind of load keeps its numbered lines: the table, its date and number columns,
+    the column that sets apart two kinds of line of one number (a ledger's invoice and the
+    payment numbered as it), and what the refusal calls a line."""
+
+    table: str
+    date: str
+    number: str
+    kind: str | None
+    noun: str
+    nouns: str
+
+    def key(self) -> tuple[ColumnElement[Any], ...]:
+        """The columns that name one invoice: account, kind (a ledger's only), number. The
+        account first: `rows_with_keys` narrows each statement by it (the primary key's)."""
+        columns = METADATA.tables[self.table].c
+        kind = () if self.kind is None else (columns[self.kind],)
+        return (columns.account_id, *kind, columns[self.number])
+
+    def key_values(self, account: str, kind: str, number: str) -> tuple[str, ...]:
+        """An invoice's values of `key()`."""
+        return (account, number) if self.kind is None else (account, kind, number)
+
+    def dated(self) -> tuple[ColumnElement[Any], ...]:
+        """`key()` and the date: the stored lines of one invoice at one date."""
+        return (*self.key(), METADATA.tables[self.table].c[self.date])
+
+
+SALE_LINES = NumberedLines("sale_line", "sale_date", "invoice", None, "invoice", "invoices")
+LEDGER_ENTRIES = NumberedLines(
+    "ledger_entry", "entry_date", "reference", "kind", "entry", "entries"
+)
+
+# An invoice: `NumberedLines.key_values` (account, number; a ledger's: account, kind, number).
+InvoiceKey = tuple[str, ...]
+# A stored line of an invoice: its date, place, amount, and whether the amount includes tax
+# (False for a ledger entry, which has no such column).
+StoredLine = tuple[dt.date, int, Decimal, bool]
+
+
+class StoredInvoices:
+    """The stored lines of the invoices a load asks for, as they stand in its transaction."""
+
+    def __init__(self, where: NumberedLines) -> None:
+        self.where = where
+        self._lines: dict[InvoiceKey, list[StoredLine]] = {}
+        # Whether every numbered invoice of the file was read (the invoice-date check reads
+        # them all first), so that no line kept here means none stored.
+        self._whole_file = False
+
+    def read_whole_file(self) -> None:
+        """Every numbered invoice of the file was asked for (`of`)."""
+        self._whole_file = True
+
+    def none_stored(self) -> bool:
+        """Whether the table holds no line of any invoice of the file (a first load): the
+        steps after the date check have nothing to do, and skip even reading the file's
+        rows again."""
+        return self._whole_file and not any(self._lines.values())
+
+    async def of(
+        self, connection: AsyncConnection, keys: Iterable[InvoiceKey]
+    ) -> Mapping[InvoiceKey, Sequence[StoredLine]]:
+        """The stored lines of each invoice of `keys` (those with none left out); reads only
+        the invoices not read yet, a thousand per statement."""
+        lines = self._lines
+        wanted = set(keys)
+        missing = sorted(key for key in wanted if key not in lines)
+        if missing:
+            where = self.where
+            table = METADATA.tables[where.table]
+            taxed = [table.c.includes_tax] if "includes_tax" in table.c else []
+            for key in missing:
+                lines[key] = []
+            size = len(missing[0])
+            found = await rows_with_keys(
+                connection,
+                where.key(),
+                missing,
+                table.c[where.date],
+                table.c.line,
+                table.c.amount,
+                *taxed,
+            )
+            for row in found:
+                day, line, amount = row[size : size + 3]
+                includes_tax = bool(row[size + 3]) if taxed else False
+                lines[row[:size]].append((day, line, amount, includes_tax))
+        return {key: lines[key] for key in wanted if lines[key]}
+
+    def drop(self, key: InvoiceKey, day: dt.date) -> None:
+        """The invoice's stored lines at `day` were deleted."""
+        stored = self._lines.get(key)
+        if stored:
+            stored[:] = [line for line in stored if line[0] != day]
+
+    def redate(self, key: InvoiceKey, day: dt.date, new: dt.date) -> None:
+        """The invoice's stored lines at `day` now have the date `new`."""
+        stored = self._lines.get(key)
+        if stored:
+            stored[:] = [(new, *line[1:]) if line[0] == day else line for line in stored]
+
+    def forget(self) -> None:
+        """Rows were changed in ways not followed here: read again when next asked."""
+        self._lines.clear()
+        self._whole_file = False

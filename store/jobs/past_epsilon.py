@@ -1,0 +1,59 @@
+"""The epsilon of a month's revisions published before the privacy accountant recorded what
+they drew (migration 0013 left them null): stored nowhere, so the operator declares it
+(`profiling publish --month M --declare-past-epsilon E`), and until then the month takes no new
+draw. A declaration below today's epsilon (what was assumed for them until migration 0017) or
+below an earlier one is refused: nothing can check it, and no loss is guessed downward."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.privacy_loss import check_past_epsilon, revisions_named
+from store.tables import MONTH_PAST_EPSILON_TABLE
+
+
+def undeclared_refusal(
+    month: dt.date, unknown: tuple[int, ...], *, privacy_epsilon: float, revising: bool
+) -> str:
+    """Why a month with revisions of unknown epsilon takes no new draw, and how to go on."""
+    doing = "revising" if revising else "publishing"
+    one = len(unknown) == 1
+    return (
+        f"{doing} {month:%Y-%m} is refused: its {revisions_named(unknown)} "
+        f"{'was' if one else 'were'} published before the privacy accountant recorded "
+        f"{'its' if one else 'their'} epsilon, so what the month cost its accounts is not known; "
+        f"declare the epsilon {'it was' if one else 'they were'} drawn at (at least today's "
+        f"PROFILING_PRIVACY_EPSILON, {privacy_epsilon:g}) with `profiling publish --month "
+        f"{month:%Y-%m} --declare-past-epsilon E`, then revise"
+    )
+
+
+async def record_past_epsilon(
+    connection: AsyncConnection,
+    month: dt.date,
+    *,
+    epsilon: float,
+    privacy_epsilon: float,
+    unknown: tuple[int, ...],
+    declared: float | None,
+) -> None:
+    """Check and store the declaration (in the caller's transaction); ValueError says why not."""
+    if not unknown:
+        raise ValueError(
+            f"every revision of {month:%Y-%m} recorded its epsilon: there is nothing to declare "
+            "(--declare-past-epsilon is for revisions published before the privacy accountant)"
+        )
+    check_past_epsilon(
+        epsilon, month=f"{month:%Y-%m}", month_epsilon=privacy_epsilon, declared=declared
+    )
+    if declared == epsilon:
+        return
+    table = MONTH_PAST_EPSILON_TABLE
+    await connection.execute(delete(table).where(table.c.month == month))
+    await connection.execute(
+        table.insert(),
+        [{"month": month, "epsilon": epsilon, "declared_at": dt.datetime.now(dt.UTC)}],
+    )
