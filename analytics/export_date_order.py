@@ -103,10 +103,27 @@ def decide_date_order(
     title: Sequence[Sequence[str]] = (),
     dollars: bool = False,
     columns: Iterable[str] = (),
+    kept: bool = False,
 ) -> DecidedOrder:
     """The order to read a file's dates in (see the module's doc). Raises `AmbiguousDates`
-    when nothing says which of two readings is meant."""
+    when nothing says which of two readings is meant, or when the order kept for the app
+    (`kept`: given by an earlier load, not for this file) would date the file's lines outside
+    the period its own title names while the other order fits it: a QuickBooks report of
+    `January - March, 2025` loaded into an app kept day first would store 01/05/2025 as 1 May
+    (review h1, finding 8). An order given for this file is the user's word and stands."""
     if given is not None:
+        # (Dates that read only the other way are bad lines already, each named.)
+        period = title_period(title) if kept and not evidence.decided else None
+        if period is not None and not _within(evidence.readings(given), period):
+            other = DateOrder.MONTH_FIRST if given is DateOrder.DAY_FIRST else DateOrder.DAY_FIRST
+            if _within(evidence.readings(other), period):
+                option = "month-first" if other is DateOrder.MONTH_FIRST else "day-first"
+                raise AmbiguousDates(
+                    f"the order of day and month kept for the app ({given}) reads dates of "
+                    f"this file outside the months its title names, which {other} fits: give "
+                    f"--dates {option} to read this file (and the app's next ones) so, or "
+                    f"--dates guess to let each file decide"
+                )
         return DecidedOrder(given)
     if evidence.decided:
         return DecidedOrder(evidence.order, evidence.because, by_the_dates=True)

@@ -8,7 +8,9 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from analytics.export_date_order import title_period
 from analytics.export_dates import BadDate, parse_export_date
+from analytics.months import last_of_month
 
 # Two dates joined by `to`, a dash between spaces, or `till`/`until`.
 _PERIOD = re.compile(
@@ -44,3 +46,14 @@ def period_end(title: Sequence[Sequence[str]]) -> dt.date | None:
     the export states its books (a credit risk for an account key is measured on it)."""
     period = report_period(title)
     return None if period is None else period[1]
+
+
+def stated_period(title: Sequence[Sequence[str]]) -> tuple[dt.date, dt.date] | None:
+    """The first and last days of the period a title states: its two dates (`1-Apr-25 to
+    30-Sep-25`), else the months it names with their year (QuickBooks' `January - March,
+    2025`), whole. A file speaks for that period only (store.ingest.kinds.invoice_moves)."""
+    period = report_period(title)
+    if period is not None:
+        return period
+    months = title_period(title)
+    return None if months is None else (months[0], last_of_month(months[1]))

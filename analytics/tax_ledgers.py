@@ -22,14 +22,24 @@ _TAX_WORDS = frozenset(
     )
 )
 # Words that may qualify one (`Output CGST Payable`, `Round Off`, `Duties & Taxes`).
-_MORE = frozenset(("off", "receivable", "payable", "output", "input", "tax", "and"))
+_MORE = frozenset(
+    ("off", "receivable", "payable", "output", "input", "tax", "and", "collected", "collection")
+)
+# What a tax ledger may say it is levied on, after its tax words (`TCS on Sales`, `TCS on Sale
+# of Goods`, `GST on Sales`): the sales it is a tax on, not a sales ledger.
+_LEVIED_ON = frozenset(("sale", "sales", "of", "goods", "services", "service"))
 _NUMBERS = re.compile(r"[0-9]+")
 
 
 def is_tax_ledger(name: str) -> bool:
     """Whether a ledger's name is a tax's or a round-off's: only such words and qualifiers,
-    one of them a tax word (`Sales @ 18% GST` is a sales ledger, `Output GST` a tax)."""
+    one of them a tax word (`Sales @ 18% GST` is a sales ledger, `Output GST` a tax), then
+    perhaps what it is levied on (`TCS on Sales`)."""
     named = [word for word in words(_NUMBERS.sub(" ", name)) if word]
+    if "on" in named:
+        at = named.index("on")
+        if at and all(word in _LEVIED_ON for word in named[at + 1 :]):
+            named = named[:at]
     return (
         bool(named)
         and all(word in _TAX_WORDS or word in _MORE or word in QUALIFIERS for word in named)

@@ -8,12 +8,13 @@ since the last load still differs, so it is written again exactly as a full rewr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Date, Table, select, type_coerce
+from sqlalchemy import Date, Numeric, Table, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.types import NullType
+from sqlalchemy.types import NullType, TypeDecorator
 
 Row = dict[str, Any]
 
@@ -21,6 +22,42 @@ Row = dict[str, Any]
 LOOKUP_VALUES = 500
 # A leading key column with at most this many values among a batch's rows is matched whole.
 FEW_VALUES = 8
+
+
+def _decimal_columns(table: Table, names: Sequence[str], dialect: Any) -> list[int]:
+    """Where the rows hold decimals that the driver hands back as Decimal (PostgreSQL's
+    NUMERIC, which keeps its scale): compared with their scale, since `Decimal("123.450") ==
+    Decimal("123.45")` although writing the plan would store other digits. On SQLite
+    ExactDecimal is the text already."""
+    if dialect.name == "sqlite":
+        return []
+    found = []
+    for i, name in enumerate(names):
+        type_ = table.c[name].type
+        if isinstance(type_, TypeDecorator):
+            type_ = type_.load_dialect_impl(dialect)
+        if isinstance(type_, Numeric):
+            found.append(i)
+    return found
+
+
+def _scaled(value: Any) -> Any:
+    """A decimal with the scale PostgreSQL's NUMERIC keeps (digits after the point: asyncpg
+    gives 10000000 as `1.000E+7`, scale 0); any other value as it is."""
+    if not isinstance(value, Decimal):
+        return value
+    exponent = value.as_tuple().exponent
+    return (value, max(0, -exponent) if isinstance(exponent, int) else exponent)
+
+
+def _with_scales(rows: Sequence[tuple[Any, ...]], at: Sequence[int]) -> list[tuple[Any, ...]]:
+    """`rows` with their decimals at `at` paired with their scale (column by column)."""
+    if not at or not rows:
+        return list(rows)
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    for index in at:
+        columns[index] = list(map(_scaled, columns[index]))
+    return list(zip(*columns, strict=True))
 
 
 def _as_bound(
@@ -56,7 +93,8 @@ async def rows_to_write(
     keys = [column.name for column in table.primary_key.columns]
     names = list(rows[0])
     at = [names.index(key) for key in keys]
-    planned = _as_bound(table, rows, names, connection.dialect)
+    decimals = _decimal_columns(table, names, connection.dialect)
+    planned = _with_scales(_as_bound(table, rows, names, connection.dialect), decimals)
     key_of = itemgetter(*at)
     # The rows are looked up through the primary key's index, by its leading columns: those
     # with few values among the rows (a metric's level) all at once, then the first with many
@@ -80,7 +118,7 @@ async def rows_to_write(
                 *fixed, table.c[narrow].in_(wanted[start : start + LOOKUP_VALUES])
             )
         )
-        stored = list(map(tuple, found.all()))
+        stored = _with_scales(list(map(tuple, found.all())), decimals)
         held.update(zip(map(key_of, stored), stored, strict=True))
     return [
         row for row, values in zip(rows, planned, strict=True) if held.get(key_of(values)) != values

@@ -141,12 +141,15 @@ class FileFormats:
         given: DateOrder | None = None,
         given_by: str = "--dates",
         title: Sequence[Sequence[str]] = (),
+        kept: bool = False,
     ) -> None:
         self._dates = DateOrderEvidence()
         self._seen_dates: set[str] = set()
         self._marks = DecimalMarkEvidence()
         self._given = given
         self._given_by = given_by
+        # Whether `given` is the order kept for the app, not one given for this file.
+        self._kept = kept
         self._title = title
         # Whether an amount is written in dollars (`$2,750.00`): with a QuickBooks report's
         # name, a US report, whose dates are MM/DD/YYYY.
@@ -161,7 +164,12 @@ class FileFormats:
         (`--dates`, or the one kept for its app), if any, and its report's title lines."""
         if dates is None:
             return cls(title=title)
-        return cls(given=dates.order, given_by=dates.given_by, title=title)
+        return cls(
+            given=dates.order,
+            given_by=dates.given_by,
+            title=title,
+            kept=dates.option is None and dates.order is not None,
+        )
 
     def observe(self, row: Row) -> None:
         for role in DATE_ROLES:
@@ -189,12 +197,19 @@ class FileFormats:
                 title=self._title,
                 dollars=self._dollars,
                 columns=columns,
+                kept=self._kept,
             )
         except AmbiguousDates as exc:
             raise FileRejected(str(exc)) from None
         self.order = self._decided.order
         self.mark = self._marks.mark
         self._seen_dates.clear()
+
+    @property
+    def numeric_dates(self) -> bool:
+        """Whether some date of the file is written in numbers alone (`04/01/2024`), which a
+        reading of the other order would date otherwise."""
+        return self._dates.numeric
 
     def notes(self) -> list[str]:
         notes = []

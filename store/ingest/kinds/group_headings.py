@@ -21,6 +21,14 @@ from store.ingest.guessing import ROW_LABEL
 from store.ingest.reading import BELOW_RULE, Row
 
 _TOTAL_FOR = ("total", "for")
+# The group QuickBooks puts the transactions without a customer under (a walk-in Sales
+# Receipt): no customer's, so its lines are skipped, as a Day Book's `Cash` lines are.
+_NO_CUSTOMER = "not specified"
+
+
+def names_no_customer(name: str) -> bool:
+    """Whether a customer named by the headings is QuickBooks' `Not Specified` group."""
+    return name.strip().casefold() == _NO_CUSTOMER
 
 
 class _Group:
@@ -57,13 +65,20 @@ class GroupHeadings:
                 return None
             self._open[-1].lines += 1
             name = ":".join(group.name for group in self._open)
-            self.customers.add(name)
+            if not names_no_customer(name):
+                self.customers.add(name)
             return name
         said = words(label)
-        if said[:1] == ("total",):
+        alone = all(
+            value is None for key, value in row.items() if key not in (ROW_LABEL, BELOW_RULE)
+        )
+        # `Total for NAME` and the grand `TOTAL` carry their figures; a name alone on its line
+        # is a heading even when it starts with `Total` (a customer `Total Fitness Ltd`, whose
+        # group closes with `Total for Total Fitness Ltd`).
+        if said[:2] == _TOTAL_FOR or (said[:1] == ("total",) and not alone):
             self._close(label, said)
             return None
-        if all(value is None for key, value in row.items() if key not in (ROW_LABEL, BELOW_RULE)):
+        if alone:
             self._open.append(_Group(label))
         return None
 

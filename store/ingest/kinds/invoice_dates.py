@@ -15,6 +15,15 @@ A load whose order of day and month is given now (`--dates day-first|month-first
 refusal advises) says which reading is right: the stored lines of its invoices at the swapped
 dates are the earlier load's misreading, and are removed before its lines are written (said in
 its notes), so that a misread load can be corrected and is still never counted twice.
+
+A file whose title states its period (`1-Apr-24 to 31-Mar-25`) and whose dates are written
+with the month's name (Tally's `10-Mar-24`, which no reading swaps) speaks only for that
+period (`covers`): a stored line dated outside it is another line of the same number, not
+its misreading: Tally's `Sales 8` of 10 March 2024 and of 3 October 2024 (numbers restart every
+April), or two installments of one bill, each stored under the bill's number (review h1,
+findings 6 and 9). A file of dates in numbers alone, or without a period, is checked against
+every stored date: an earlier load may have read such dates the other way at any date (a
+QuickBooks report read day first against its own title, as `--dates day-first` says).
 """
 
 from __future__ import annotations
@@ -61,9 +70,12 @@ class InvoiceDates:
         order_given: bool = False,
         where: NumberedLines = SALE_LINES,
         stored: StoredInvoices | None = None,
+        covers: tuple[dt.date, dt.date] | None = None,
     ) -> None:
         self._lines = lines
         self._moved = moved
+        # The period the file's title states (first and last day), if it states one.
+        self._covers = covers
         # The order of day and month was given for this load (`--dates`): it corrects.
         self._order_given = order_given
         self._where = where
@@ -83,11 +95,12 @@ class InvoiceDates:
         self.stored.read_whole_file()
         # A set: an invoice's several stored lines at one date are one conflict.
         conflicts: set[_Conflict] = set()
+        covers = self._covers
         for values, lines in stored.items():
             key = keys[values]
             days = dates[key]
             for day in {line[0] for line in lines}:
-                if day in days:
+                if day in days or (covers is not None and not covers[0] <= day <= covers[1]):
                     continue
                 swapped = _swapped(day)
                 if swapped is not None and swapped in days:

@@ -16,6 +16,16 @@ number may be shared by voucher types numbered apart (Tally's Receipt 1 and Cred
 which the stored lines do not tell apart. A number the file itself gives two dates in one
 period is ambiguous and moves nothing. The day-and-month swap of a stored date is refused
 before this runs (`store.ingest.kinds.invoice_dates`).
+
+A file whose title states its period (`1-May-25 to 31-May-25`, QuickBooks' `April - June,
+2025`: `analytics.report_period.stated_period`) speaks only for that period:
+a stored invoice dated outside it is not one the file re-dates, since the file says nothing of
+the days it was dated on. Tally numbers each voucher type apart (`Sales 7` and `Export Sales 7`
+of one financial year are two vouchers, which the stored lines do not tell apart): the April
+Day Book's `Sales 7` of a customer is not moved by the May Day Book's `Export Sales 7` of that
+customer (review h1, finding 1), nor QuickBooks Desktop's Invoice 5 of January by its Sales
+Receipt 5 of April (each type has its own numbers). A re-export that corrects a date covers
+the period of both dates, as the Day Book re-exported for the same months does.
 """
 
 from __future__ import annotations
@@ -89,6 +99,7 @@ class InvoiceMoves:
         lines: Iterable[tuple[str, dt.date, str, Decimal]],
         period: Period,
         stored: StoredInvoices,
+        covers: tuple[dt.date, dt.date] | None = None,
     ) -> None:
         self._where = where
         self._lines = lines
@@ -96,6 +107,8 @@ class InvoiceMoves:
         # The stored lines the load's invoice-date check read (the same table's): read from
         # there, and told of the moves (`store.ingest.kinds.stored_invoices`).
         self._stored = stored
+        # The period the file's title states (first and last day), if it states one.
+        self._covers = covers
 
     def _file_dates(self) -> dict[tuple[str, str, int | None], dt.date | None]:
         """The date of each invoice of the file per period; None when it has several."""
@@ -133,8 +146,11 @@ class InvoiceMoves:
         invoices = sorted({(account, invoice) for account, invoice, _period in dates})
         stored = await self._stored_totals(connection, invoices)
         moves: list[_Move] = []
+        covers = self._covers
         for (account, invoice), days in stored.items():
             for day, total in days.items():
+                if covers is not None and not covers[0] <= day <= covers[1]:
+                    continue  # dated where the file says nothing
                 new = dates.get((account, invoice, self._period(day)))
                 if new is not None and new != day and total > 0:
                     moves.append(_Move(account, invoice, day, new))

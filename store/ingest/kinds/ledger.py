@@ -28,7 +28,7 @@ from analytics.export_columns import LEDGER_ROLES
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
 from analytics.ledger_titles import sales_register_title
 from analytics.money import money
-from analytics.report_period import period_end
+from analytics.report_period import period_end, stated_period
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
 from store.ingest.currency_setting import AppCurrency, app_currency
@@ -250,7 +250,19 @@ class LedgerValidator:
             # A credit its type names (QuickBooks writes a Credit Memo's or a Payment's
             # amount negative: it lowers the balance): the sign agrees with the type.
             amount = Amount(-amount.value)
-        if amount is not None and amount.value < 0:
+        # A negative line of an invoice the file has just given (QuickBooks writes a discount
+        # item as one: `Invoice, 1001, Discount, -30.00`) lowers that invoice: checked below,
+        # once its account is known.
+        discount = (
+            amount is not None
+            and amount.value < 0
+            and amount.side is None
+            and kind is EntryKind.INVOICE
+            and text is not None
+            and not is_side(text)
+            and bool(row.get("invoice"))
+        )
+        if amount is not None and amount.value < 0 and not discount:
             reasons.append(
                 f"amount {amount.value} is negative: write it positive, the kind says whether "
                 f"it is an invoice or a payment"
@@ -265,12 +277,36 @@ class LedgerValidator:
         # A receipt's bill is the invoice it settles (settled first: analytics/credit.py); an
         # invoice's is the name receipts give it. Without one, the voucher's own number.
         reference = row.get("bill_ref") or row.get("invoice") or ""
+        if discount:
+            return self._discount(account, day, reference, -amount.value, text)
         self._kept.append((account, day, kind, reference, amount.value, due))
         if text is not None and (settled := settled_by(text)) is not None:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
             self._kept.append((account, day, settled, reference, amount.value, None))
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
+
+    def _discount(
+        self, account: str, day: dt.date, reference: str, value: Decimal, text: str | None
+    ) -> list[str]:
+        """Lowers the invoice the file's previous lines gave (same customer, date and number)
+        by a discount line's `value`, and its payment on the spot with it (a Sales Receipt);
+        a reason when there is no such invoice or the discount is not below it."""
+        settled = None if text is None else settled_by(text)
+        at = len(self._kept) - (2 if settled is not None else 1)
+        if at >= 0:
+            found = self._kept[at]
+            if found[:4] == (account, day, EntryKind.INVOICE, reference) and found[4] > value:
+                self._kept[at] = (*found[:4], found[4] - value, found[5])
+                if settled is not None:
+                    paid = self._kept[at + 1]
+                    self._kept[at + 1] = (*paid[:4], paid[4] - value, paid[5])
+                return []
+        return [
+            f"amount -{value} is negative and lowers no invoice given just above it (same "
+            f"customer, date and number) by less than its amount: write it positive, the kind "
+            f"says whether it is an invoice or a payment"
+        ]
 
     def finish(self) -> list[RowProblem]:
         self._party.finish()
@@ -341,6 +377,7 @@ class LedgerValidator:
             ((row[0], row[1], row[3], row[5]) for row in rows if row[2] == EntryKind.INVOICE.value),
             numbering_period(self._title),
             stored,
+            stated_period(self._title),
         )
         periods = self._periods()
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
@@ -367,6 +404,9 @@ class LedgerValidator:
             order_given=dates is not None and dates.option is not None and dates.order is not None,
             where=LEDGER_ENTRIES,
             stored=stored,
+            # A period bounds what the file says of dates it writes with month names only:
+            # numbers alone (`04/01/2024`) may have been misread by an earlier load at any date.
+            covers=None if self._formats.numeric_dates else stated_period(self._title),
         )
         withdrawn = self._withdrawn
         if withdrawn:

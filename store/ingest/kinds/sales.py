@@ -44,6 +44,7 @@ from analytics.export_voucher_types import VoucherType, voucher_type
 from analytics.invoice_status import is_not_issued, is_own_status
 from analytics.ledger_titles import is_day_book
 from analytics.money import money
+from analytics.report_period import stated_period
 from analytics.tax_ledgers import is_tax_ledger
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
@@ -61,7 +62,7 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
-from store.ingest.kinds.group_headings import GroupHeadings
+from store.ingest.kinds.group_headings import GroupHeadings, names_no_customer
 from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import SALE_LINES as INVOICE_LINES
 from store.ingest.kinds.invoice_moves import InvoiceMoves, numbering_period
@@ -207,6 +208,8 @@ class SalesValidator:
         # file has no customer column: followed from the first row, used once `decide`d.
         self._headings = GroupHeadings()
         self._by_headings = False
+        # Lines under QuickBooks' `Not Specified` heading: sales without a customer.
+        self._no_customer = 0
         # Amounts in another currency than the base one are converted at their line's rate.
         self._currency = currency
         self._currencies = Currencies(currency)
@@ -354,6 +357,9 @@ class SalesValidator:
     def check(self, line: int, row: Row) -> list[str]:
         if self._by_headings:
             heading = self._headings.customer(row)
+            if heading is not None and names_no_customer(heading):
+                self._no_customer += 1
+                return []
             if heading is not None:
                 row = {**row, "customer": heading}
         if self._not_entries.row_label(row):
@@ -502,6 +508,11 @@ class SalesValidator:
                 + " named over their lines (the file has no customer column; `Total for NAME` "
                 "under each)"
             )
+        if self._no_customer:
+            notes.append(
+                f"Skipped {counted(self._no_customer, 'line', 'lines')} under `Not Specified` "
+                "(sales without a customer)"
+            )
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
         if self._side.key == "voucher_type":
@@ -559,6 +570,9 @@ class SalesValidator:
             # `--dates day-first|month-first` now: the stored misreadings give way.
             order_given=dates is not None and dates.option is not None and dates.order is not None,
             stored=stored,
+            # A period bounds what the file says of dates it writes with month names only:
+            # numbers alone (`04/01/2024`) may have been misread by an earlier load at any date.
+            covers=None if self._formats.numeric_dates else stated_period(self._title),
         )
         # The rows as written (accounts moved, returns negative): a sale is re-dated.
         moves = InvoiceMoves(
@@ -566,6 +580,7 @@ class SalesValidator:
             ((row[0], row[1], row[2], row[4]) for row in rows),
             numbering_period(self._title),
             stored,
+            stated_period(self._title),
         )
         withdrawn = self._withdrawn
         if withdrawn:

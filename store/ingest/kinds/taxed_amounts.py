@@ -8,6 +8,13 @@ sales, so a sale line records whether its amount includes tax (`sale_line.includ
 and a load never lets a gross amount replace a stored amount before tax of the same invoice
 (customer, date, number): those lines keep their stored amount, and the load says so. An
 amount before tax does replace a stored gross one.
+
+Only an amount below the gross can be the same invoice's amount before tax: taxes are not
+negative. A stored amount as large as the gross or larger (of the same sign) is no amount before
+tax of the invoice the file has now: an invoice edited down since (1,04,623.73 stored, 59,000.00
+gross now), or a condensed Day Book's gross stored before migration 0016, which marks every
+earlier line as before tax (reloading that Day Book gives the same amount). The gross replaces
+it, so that the invoice can be corrected (review h1, finding 4).
 """
 
 from __future__ import annotations
@@ -64,10 +71,19 @@ class TaxedAmounts:
             if not gross:
                 return []
             before_tax = await _stored_before_tax(connection, gross, stored)
+            before_tax = {
+                key: amount for key, amount in before_tax.items() if _below(amount, gross[key])
+            }
             self.kept_stored = set(before_tax)
             return [_note(before_tax, gross)] if before_tax else []
 
         return check
+
+
+def _below(before_tax: Decimal, gross: Decimal) -> bool:
+    """Whether a stored amount may be the amount before tax of an invoice of this gross: of
+    its sign and smaller in size (a return's amounts are negative)."""
+    return (before_tax < 0) == (gross < 0) and abs(before_tax) < abs(gross)
 
 
 async def _stored_before_tax(
