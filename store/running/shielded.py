@@ -29,10 +29,25 @@ T = TypeVar("T")
 
 # The event loop keeps only weak references to tasks: these must live until they finish.
 _running: set[asyncio.Task[object]] = set()
+
+
+class _Reads(set[asyncio.Task[object]]):
+    """A request's read tasks, and whether it has started any yet."""
+
+    __slots__ = ("started",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = False
+
+
 # The reads of the request being executed; tasks started for it inherit the variable.
-_request_reads: ContextVar[set[asyncio.Task[object]] | None] = ContextVar(
-    "request_reads", default=None
-)
+_request_reads: ContextVar[_Reads | None] = ContextVar("request_reads", default=None)
+# How many requests are being executed (inside `RequestReads.tracking()`) in this process, and
+# how many of them have not started a read yet (store/running/shared_reads.py: whether another
+# request's read may join a statement that waits a turn for it).
+_executing = [0]
+_starting = [0]
 
 # The task, if any, that the function running in it declared nobody can cancel
 # (`in_own_task`). A task, not a flag: tasks it starts inherit the variable, and may be
@@ -57,6 +72,23 @@ def in_own_task(
     return run
 
 
+def uncancellable(task: asyncio.Task[Any]) -> bool:
+    """Whether the function running in `task` declared that nothing cancels it (`in_own_task`)."""
+    return _uncancellable.get() is task
+
+
+def track(task: asyncio.Task[Any]) -> None:
+    """Count `task`, which runs a read this request waits for, among the request's reads (a
+    statement shared with other requests: store/running/shared_reads.py)."""
+    request_reads = _request_reads.get()
+    if request_reads is not None and not task.done():
+        if not request_reads.started:
+            request_reads.started = True
+            _starting[0] -= 1
+        request_reads.add(task)
+        task.add_done_callback(request_reads.discard)
+
+
 def _track(task: asyncio.Task[Any]) -> None:
     """Keep `task` until it has finished, and in the request's reads (if any) until then."""
     if task in _running:
@@ -65,6 +97,9 @@ def _track(task: asyncio.Task[Any]) -> None:
     task.add_done_callback(_finished)
     request_reads = _request_reads.get()
     if request_reads is not None:
+        if not request_reads.started:
+            request_reads.started = True
+            _starting[0] -= 1
         request_reads.add(task)
         # Out of the set once finished: the task runs in a copy of the context that holds the
         # set, so a finished task left in it would be a reference cycle (task -> context ->
@@ -101,6 +136,20 @@ async def settle_all() -> None:
         await asyncio.wait(pending)
 
 
+def requests_executing() -> int:
+    """How many requests are being executed now (store/running/shared_reads.py shares
+    statements only when there are others)."""
+    return _executing[0]
+
+
+def others_starting() -> int:
+    """How many requests besides the caller's are being executed and have not started a read
+    yet (store/running/shared_reads.py waits a turn for them only when there are some)."""
+    request_reads = _request_reads.get()
+    mine = request_reads is not None and not request_reads.started
+    return _starting[0] - mine
+
+
 class RequestReads:
     """The reads started while `tracking()` is active, whichever task started them.
 
@@ -111,8 +160,8 @@ class RequestReads:
     __slots__ = ("_tasks", "_token")
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[object]] = set()
-        self._token: Token[set[asyncio.Task[object]] | None] | None = None
+        self._tasks = _Reads()
+        self._token: Token[_Reads | None] | None = None
 
     def tracking(self) -> RequestReads:
         """`with reads.tracking():` tracks the reads started inside (one block at a time)."""
@@ -122,11 +171,17 @@ class RequestReads:
         if self._token is not None:
             raise RuntimeError("RequestReads is already tracking")
         self._token = _request_reads.set(self._tasks)
+        _executing[0] += 1
+        if not self._tasks.started:
+            _starting[0] += 1
 
     def __exit__(self, *_exc: object) -> None:
         token, self._token = self._token, None
         if token is not None:
             _request_reads.reset(token)
+            _executing[0] -= 1
+            if not self._tasks.started:
+                _starting[0] -= 1
 
     def pending(self) -> bool:
         """Whether a read of the request has not finished yet."""
