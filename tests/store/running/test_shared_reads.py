@@ -6,7 +6,7 @@ the others' statement running, and requests in different places never share."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -322,3 +322,93 @@ async def test_a_joined_read_whose_leader_is_cancelled_reads_alone(engine: Async
         await leading
     assert list(found) == ["n-2"]
     assert reads == [1]  # the joiner's own read; the leader's statement never ran
+
+
+def _a_request_left_in_a_closed_loop() -> tuple[Coroutine[Any, Any, None], asyncio.Task[None]]:
+    """A request being executed, its reads not started, in an event loop closed under it (a
+    test's loop, a TestClient's thread, a server stopped mid-request): its coroutine stays
+    suspended inside `RequestReads.tracking()` for as long as something holds it."""
+    loop = asyncio.new_event_loop()
+
+    async def request_never_answered() -> None:
+        with shielded.RequestReads().tracking():
+            await loop.create_future()
+
+    coroutine = request_never_answered()
+    task = loop.create_task(coroutine)
+    loop.run_until_complete(asyncio.sleep(0))  # one turn: the request enters tracking()
+    loop.close()
+    assert not task.done()
+    return coroutine, task
+
+
+async def test_a_loop_closed_under_a_request_leaves_no_count_for_the_next_loop(
+    engine: AsyncEngine,
+) -> None:
+    await seed(engine)
+    reader = sharing_reader(engine)
+    assert reader.shares is not None
+    reads: list[int] = []
+    # Another thread, for its own loop: one loop cannot run inside another's task.
+    stuck, task = await asyncio.to_thread(_a_request_left_in_a_closed_loop)
+    try:
+        # Alone in this loop, a request reads at once: it waits no turn for the request of
+        # the closed loop, which will never read (counted per process, it did: the failure
+        # in the whole suite).
+        found = await request(reader, NORTH, ["n-1"], reads)
+        assert list(found) == ["n-1"]
+        assert reader.shares.statements == 0
+        current = shielded.RequestReads()
+        with current.tracking():
+            assert shielded.requests_executing() == 1
+            assert shielded.others_starting() == 0
+            # The stuck request's exit, run here when its coroutine is closed (as the garbage
+            # collector would), takes its count off its own loop's counts, not this loop's.
+            stuck.close()
+            assert shielded.requests_executing() == 1
+            assert shielded.others_starting() == 0
+        # And two requests of this loop still share their statement.
+        together = await asyncio.gather(
+            *(request(reader, NORTH, [a], reads) for a in ["n-1", "n-2"])
+        )
+        assert [list(answer) for answer in together] == [["n-1"], ["n-2"]]
+        assert (reader.shares.statements, reader.shares.joined) == (1, 1)
+        assert reads == [1, 2]
+    finally:
+        stuck.close()
+        # Its loop is closed: it stays pending; no "destroyed but pending" log for it.
+        task._log_destroy_pending = False  # type: ignore[attr-defined]
+
+
+async def test_a_read_started_after_its_request_ended_leaves_the_counts_right(
+    engine: AsyncEngine,
+) -> None:
+    await seed(engine)
+    reader = sharing_reader(engine)
+    assert reader.shares is not None
+    reads: list[int] = []
+    ended = shielded.RequestReads()
+    gate = asyncio.Event()
+
+    async def late_read() -> Mapping[str, AccountWithMetrics]:
+        await gate.wait()
+        return await shielded.shield(accounts_alone(engine, NORTH, ["n-1"]))
+
+    with ended.tracking():
+        # A task started for the request (it inherits the request's reads) that reads only
+        # after the request has ended (its deadline, say): its exit counted it off already.
+        late = asyncio.ensure_future(late_read())
+    gate.set()
+    assert list(await late) == ["n-1"]
+    await ended.settle()
+    other = shielded.RequestReads()
+    running = asyncio.Event()
+    with other.tracking():
+        busy = asyncio.ensure_future(running.wait())
+        shielded.track(busy)  # another request, its reads started: nobody comes to join
+        found = await request(reader, NORTH, ["n-2"], reads)
+        running.set()
+        await busy
+    await other.settle()
+    assert list(found) == ["n-2"]
+    assert reader.shares.statements == 0  # read at once (counted twice off, it waited a turn)
