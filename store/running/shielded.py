@@ -54,6 +54,20 @@ class _Counts:
 _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Counts] = (
     weakref.WeakKeyDictionary()
 )
+# The loop a request last entered `tracking()` in, and its counts: a server runs one loop, so
+# the dictionary is looked up only when the loop changes (a call and a weak reference fewer a
+# request). It keeps that one loop alive until another takes its place; one tuple, replaced
+# whole, so that a thread reads a loop and its own counts.
+_last: tuple[asyncio.AbstractEventLoop | None, _Counts] = (None, _Counts())
+
+
+def _counts_of(loop: asyncio.AbstractEventLoop) -> _Counts:
+    global _last
+    counts = _by_loop.get(loop)
+    if counts is None:
+        counts = _by_loop[loop] = _Counts()
+    _last = (loop, counts)
+    return counts
 
 
 class _Reads(set[asyncio.Task[object]]):
@@ -106,7 +120,11 @@ def track(task: asyncio.Task[Any]) -> None:
     if request_reads is not None and not task.done():
         if not request_reads.started:
             request_reads.started = True
-            _started(request_reads)
+            # One request fewer to wait for, unless it has left `tracking()` already (a task
+            # started for it, a DataLoader batch say, may read after a request ended by its
+            # deadline): its exit took it off then. (Inline: every request passes here.)
+            if (counts := request_reads.counts) is not None:
+                counts.starting -= 1
         request_reads.add(task)
         task.add_done_callback(request_reads.discard)
 
@@ -121,22 +139,17 @@ def _track(task: asyncio.Task[Any]) -> None:
     if request_reads is not None:
         if not request_reads.started:
             request_reads.started = True
-            _started(request_reads)
+            # One request fewer to wait for, unless it has left `tracking()` already (a task
+            # started for it, a DataLoader batch say, may read after a request ended by its
+            # deadline): its exit took it off then. (Inline: every request passes here.)
+            if (counts := request_reads.counts) is not None:
+                counts.starting -= 1
         request_reads.add(task)
         # Out of the set once finished: the task runs in a copy of the context that holds the
         # set, so a finished task left in it would be a reference cycle (task -> context ->
         # set -> task) that keeps the read's answer (12,000 rows for the large query) until a
         # full collection of the garbage collector, instead of freeing it with the request.
         task.add_done_callback(request_reads.discard)
-
-
-def _started(request_reads: _Reads) -> None:
-    """The request of `request_reads` has started its first read: one request fewer to wait
-    for, unless it has left `tracking()` already (a task started for it, a DataLoader batch
-    say, may read after a request ended by its deadline): its exit took it off then."""
-    counts = request_reads.counts
-    if counts is not None:
-        counts.starting -= 1
 
 
 def _finished(task: asyncio.Task[object]) -> None:
@@ -209,9 +222,8 @@ class RequestReads:
         tasks = self._tasks
         self._token = _request_reads.set(tasks)
         loop = asyncio.get_running_loop()
-        counts = tasks.counts = _by_loop.get(loop)
-        if counts is None:
-            counts = tasks.counts = _by_loop[loop] = _Counts()
+        last = _last
+        counts = tasks.counts = last[1] if last[0] is loop else _counts_of(loop)
         counts.executing += 1
         if not tasks.started:
             counts.starting += 1
