@@ -21,9 +21,9 @@ How a shared read goes (`TurnShares.read`):
   statement run where its own reads run.
 - Only a batch that nothing can cancel leads or joins (a DataLoader batch,
   `shielded.in_own_task`): any other caller reads alone, as does any read while no other
-  request is being executed, or while every other one has started its reads already (nobody
-  would come to join: no turn is waited for). So a request whose
-  fields are cancelled (its deadline, its client gone) never cancels the statement the others
+  request is being executed in its event loop (counted per loop: shielded.py), or while every
+  other one has started its reads already (nobody would come to join: no turn is waited for).
+  So a request whose fields are cancelled (its deadline, its client gone) never cancels the statement the others
   wait for, and a joiner's wait is never cut short.
 - The leader's task runs the statement: every joiner's request tracks it as one of its reads
   (`shielded.track`), so no request answers while the statement it joined still holds a
