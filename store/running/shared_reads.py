@@ -23,8 +23,8 @@ How a shared read goes (`TurnShares.read`):
   `shielded.in_own_task`): any other caller reads alone, as does any read while no other
   request is being executed in its event loop (counted per loop: shielded.py), or while every
   other one has started its reads already (nobody would come to join: no turn is waited for).
-  So a request whose fields are cancelled (its deadline, its client gone) never cancels the statement the others
-  wait for, and a joiner's wait is never cut short.
+  So a request whose fields are cancelled (its deadline, its client gone) never cancels the
+  statement the others wait for, and a joiner's wait is never cut short.
 - The leader's task runs the statement: every joiner's request tracks it as one of its reads
   (`shielded.track`), so no request answers while the statement it joined still holds a
   connection.
