@@ -431,6 +431,17 @@ async def _accounts_with_metrics(
     groups: dict[MetricFilter, list[str]] = defaultdict(list)
     for key in keys:
         groups[key.metric_filter].append(key.account_id)
+    if len(groups) == 1:
+        # The common read (the small query): its statement may serve other requests' keys of
+        # this loop turn under the same scope and filter too (store/running/shared_reads.py).
+        [(metric_filter, account_ids)] = groups.items()
+        one = await reader.read_keys(
+            (_ACCOUNTS_WITH_METRICS, scope, metric_filter),
+            account_ids,
+            partial(_accounts_with_metrics_of, metric_filter, scope),
+            rows_at_most=partial(_account_rows_at_most, metric_filter),
+        )
+        return [one.get(key.account_id) for key in keys]
 
     async def read(
         connection: AsyncConnection,
@@ -450,3 +461,24 @@ async def _accounts_with_metrics(
     )
     found = await reader.read(read, rows_at_most=bound, one_snapshot=False)
     return [found[key.metric_filter].get(key.account_id) for key in keys]
+
+
+# The sharing key's first part: which statement (the scope and the filter follow).
+_ACCOUNTS_WITH_METRICS = "accounts_with_metrics"
+
+
+def _accounts_with_metrics_of(
+    metric_filter: MetricFilter,
+    scope: Scope,
+    connection: AsyncConnection,
+    account_ids: Sequence[str],
+) -> Awaitable[dict[str, AccountWithMetrics]]:
+    return account_metric_reads.accounts_with_metrics(
+        connection, account_ids=account_ids, metric_filter=metric_filter, scope=scope
+    )
+
+
+def _account_rows_at_most(metric_filter: MetricFilter, accounts: int) -> int | None:
+    return account_metric_reads.rows_at_most(
+        reads.metric_rows_at_most([(metric_filter, accounts)]), accounts
+    )

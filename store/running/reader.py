@@ -21,12 +21,17 @@ one). The reader decides where the read runs; callers never do:
   with): a pooled connection of the engine, in autocommit when one snapshot is not needed.
 
 Every read that leaves the calling thread runs shielded from the caller's cancellation, so it
-always gives its connection back (shielded.py; docs/cancellation.md)."""
+always gives its connection back (shielded.py; docs/cancellation.md).
+
+`await reader.read_keys(share, keys, query)` reads the rows of some keys in one statement; on
+a reader that shares statements (`DriverReader`, or any with `share_statements()`), the keys of
+the requests that ask for the same `share` in one loop turn are read in one statement
+(shared_reads.py)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 from sqlalchemy.engine import Engine
@@ -34,9 +39,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from store.running import driver_pool, shielded, thread_reads
 from store.running.driver_connection import DriverConnection
+from store.running.shared_reads import TurnShares
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 Query = Callable[[AsyncConnection], Awaitable[T]]
+# A read of some keys' rows in one statement, answering each key found.
+KeysQuery = Callable[[AsyncConnection, Sequence[K]], Awaitable[Mapping[K, V]]]
+RowsOfKeys = Callable[[int], int | None]
 
 
 class Reader(ABC):
@@ -44,6 +55,44 @@ class Reader(ABC):
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        # The statements this reader shares between requests (None: each reads alone).
+        self.shares: TurnShares | None = None
+
+    def share_statements(self) -> None:
+        """Share `read_keys`' statements between the requests of a loop turn from now on."""
+        self.shares = self.shares or TurnShares()
+
+    def read_keys(
+        self,
+        share: Hashable,
+        keys: Sequence[K],
+        query: KeysQuery[K, V],
+        *,
+        rows_at_most: RowsOfKeys | None = None,
+    ) -> Awaitable[Mapping[K, V]]:
+        """`query(connection, keys)`, one statement, run as `read` runs it without one snapshot.
+
+        `share` must hold everything its answer for a key depends on besides the keys (the
+        scope, the filter): the requests that give the same `share` in one loop turn may be
+        answered from one statement for all their keys, each getting only its own keys' rows.
+        `rows_at_most(n)` bounds the rows of `n` keys. (A function that returns the read's
+        coroutine, not one itself: a frame fewer to resume at every turn the read waits.)"""
+        shares = self.shares
+        if shares is None or not shares.worth_waiting():
+            return self.read(
+                lambda connection: query(connection, keys),
+                rows_at_most=None if rows_at_most is None else rows_at_most(len(keys)),
+                one_snapshot=False,
+            )
+
+        def alone(some: Sequence[K]) -> Awaitable[Mapping[K, V]]:
+            return self.read(
+                lambda connection: query(connection, some),
+                rows_at_most=None if rows_at_most is None else rows_at_most(len(some)),
+                one_snapshot=False,
+            )
+
+        return shares.read(share, keys, alone)
 
     async def read(
         self, query: Query[T], *, rows_at_most: int | None = None, one_snapshot: bool = True
@@ -98,6 +147,11 @@ class AsyncEngineReader(Reader):
 
 
 class DriverReader(Reader):
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine)
+        # A statement's own client cost is about its ten rows' (shared_reads.py): shared.
+        self.share_statements()
+
     def _run(self, query: Query[T], *, one_snapshot: bool) -> Coroutine[Any, Any, T]:
         engine = self.engine
 

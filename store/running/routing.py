@@ -35,7 +35,7 @@ import contextlib
 import itertools
 import logging
 import math
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from time import monotonic
@@ -47,9 +47,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.engine import shown_url
 from store.running.error_causes import causes
-from store.running.reader import Query, Reader, reader_for
+from store.running.reader import KeysQuery, Query, Reader, RowsOfKeys, reader_for
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 logger = logging.getLogger("profiling.routing")
 
 # How long a new connection to a standby may take before the standby counts as down: a
@@ -227,12 +229,31 @@ class RequestReader(Reader):
     async def read(
         self, query: Query[T], *, rows_at_most: int | None = None, one_snapshot: bool = True
     ) -> T:
+        return await self._in_place(
+            lambda reader: reader.read(query, rows_at_most=rows_at_most, one_snapshot=one_snapshot)
+        )
+
+    def read_keys(
+        self,
+        share: Hashable,
+        keys: Sequence[K],
+        query: KeysQuery[K, V],
+        *,
+        rows_at_most: RowsOfKeys | None = None,
+    ) -> Awaitable[Mapping[K, V]]:
+        # Shared (or not) by the place's own reader: a request only joins statements run in
+        # its own place, and each joined request moves or fails on its own as below.
+        return self._in_place(
+            lambda reader: reader.read_keys(share, keys, query, rows_at_most=rows_at_most)
+        )
+
+    async def _in_place(self, read: Callable[[Reader], Awaitable[T]]) -> T:
+        """`read(reader)` with the reader of the request's place, moving the request to
+        another place while none of its reads has returned rows."""
         while True:
             place = self._place
             try:
-                result = await place.reader.read(
-                    query, rows_at_most=rows_at_most, one_snapshot=one_snapshot
-                )
+                result = await read(place.reader)
             except Exception as error:
                 if place is self._router.primary:
                     raise
