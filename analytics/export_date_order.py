@@ -109,8 +109,8 @@ def decide_date_order(
     when nothing says which of two readings is meant, or when the order kept for the app
     (`kept`: given by an earlier load, not for this file) would date the file's lines outside
     the period its own title names while the other order fits it: a QuickBooks report of
-    `January - March, 2025` loaded into an app kept day first would store 01/05/2025 as 1 May
-    (review h1, finding 8). An order given for this file is the user's word and stands."""
+    `January - March, 2025` loaded into an app kept day first would store 01/05/2025 as 1 May.
+    An order given for this file is the user's word and stands."""
     if given is not None:
         # (Dates that read only the other way are bad lines already, each named.)
         period = title_period(title) if kept and not evidence.decided else None

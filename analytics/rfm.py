@@ -94,7 +94,7 @@ def quarterly_activity(
             total.profit = add(total.profit, profit)
         if amount <= _ZERO:
             # A return: money back, not an order, not a purchase. Nor is a line of nothing:
-            # QuickBooks lists a voided invoice at 0.00 (review h1, finding 11); a free item
+            # QuickBooks lists a voided invoice at 0.00; a free item
             # of an invoice that sold something is counted by the invoice's other lines.
             continue
         if invoice:

@@ -20,10 +20,10 @@ A file whose title states its period (`1-Apr-24 to 31-Mar-25`) and whose dates a
 with the month's name (Tally's `10-Mar-24`, which no reading swaps) speaks only for that
 period (`covers`): a stored line dated outside it is another line of the same number, not
 its misreading: Tally's `Sales 8` of 10 March 2024 and of 3 October 2024 (numbers restart every
-April), or two installments of one bill, each stored under the bill's number (review h1,
-findings 6 and 9). A file of dates in numbers alone, or without a period, is checked against
-every stored date: an earlier load may have read such dates the other way at any date (a
-QuickBooks report read day first against its own title, as `--dates day-first` says).
+April), or two installments of one bill, each stored under the bill's number. A file of
+dates in numbers alone, or without a period, is checked against every stored date: an
+earlier load may have read such dates the other way at any date (a QuickBooks report read day
+first against its own title, as `--dates day-first` says).
 """
 
 from __future__ import annotations

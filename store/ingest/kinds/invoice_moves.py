@@ -23,7 +23,7 @@ a stored invoice dated outside it is not one the file re-dates, since the file s
 the days it was dated on. Tally numbers each voucher type apart (`Sales 7` and `Export Sales 7`
 of one financial year are two vouchers, which the stored lines do not tell apart): the April
 Day Book's `Sales 7` of a customer is not moved by the May Day Book's `Export Sales 7` of that
-customer (review h1, finding 1), nor QuickBooks Desktop's Invoice 5 of January by its Sales
+customer, nor QuickBooks Desktop's Invoice 5 of January by its Sales
 Receipt 5 of April (each type has its own numbers). A re-export that corrects a date covers
 the period of both dates, as the Day Book re-exported for the same months does.
 """

@@ -14,7 +14,7 @@ negative. A stored amount as large as the gross or larger (of the same sign) is 
 tax of the invoice the file has now: an invoice edited down since (1,04,623.73 stored, 59,000.00
 gross now), or a condensed Day Book's gross stored before migration 0016, which marks every
 earlier line as before tax (reloading that Day Book gives the same amount). The gross replaces
-it, so that the invoice can be corrected (review h1, finding 4).
+it, so that the invoice can be corrected.
 """
 
 from __future__ import annotations
