@@ -12,6 +12,7 @@ does move with data: their own, never the hidden one."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
 from typing import Any
@@ -124,16 +125,20 @@ def _waits(response: httpx.Response) -> list[int]:
     return waits
 
 
-async def _view(http: httpx.AsyncClient, key: str) -> tuple[list[Any], list[int]]:
+async def _view(http: httpx.AsyncClient, key: str) -> tuple[list[Any], list[float]]:
     """What one key can learn by the probes: each page size until one is refused or rate
-    limited, then the same probe until rate limited."""
+    limited, then the same probe until rate limited. Each Retry-After is given as of the
+    view's start (the wait plus the seconds since): a wait shrinks by a second a second, so
+    two views that took different times (a slow machine) still compare."""
     headers = {"Authorization": f"Bearer {key}"}
     told: list[Any] = []
-    retry_after: list[int] = []
+    retry_after: list[float] = []
+    start = time.monotonic()
 
     async def probe(first: int) -> bool:
         response = await http.post("/graphql", json={"query": PROBE % first}, headers=headers)
-        retry_after.extend(_waits(response))
+        since = time.monotonic() - start
+        retry_after.extend(wait + since for wait in _waits(response))
         told.append((first, *_told(response)))
         return response.status_code == 200 and "errors" not in response.json()
 
@@ -176,7 +181,7 @@ def solve_hidden_size(told: list[Any]) -> set[int]:
 async def test_no_key_but_internal_learns_another_apps_list_sizes_from_costs(
     engine: AsyncEngine, serve: Callable[..., Any], fast_posts: str
 ) -> None:
-    views: dict[str, list[tuple[list[Any], list[int]]]] = {}
+    views: dict[str, list[tuple[list[Any], list[float]]]] = {}
     for hidden in HIDDEN:
         keys = await _world(engine, hidden)
         http = await serve(fast_posts)
@@ -185,7 +190,7 @@ async def test_no_key_but_internal_learns_another_apps_list_sizes_from_costs(
     for role in ("app", "account", "public"):
         (told, retry), (told_other, retry_other) = views[role]
         assert told == told_other, role
-        # Retry-After: the same wait less what refilled in between (RATE per second).
+        # Retry-After as of each view's start: the same wait (its rounding to a second aside).
         assert len(retry) == len(retry_other), role
         for wait, wait_other in zip(retry, retry_other, strict=True):
             assert abs(wait - wait_other) <= 2, role
@@ -205,7 +210,7 @@ async def test_no_account_key_learns_the_sizes_of_other_accounts_of_its_app(
     """The worlds differ in south-2's companies: south-1's key is told the same in both,
     though its app's largest account is south-2 in both (as is a public key); the app key,
     which sees south-2, is told the difference."""
-    views: dict[str, list[tuple[list[Any], list[int]]]] = {}
+    views: dict[str, list[tuple[list[Any], list[float]]]] = {}
     for sibling in HIDDEN:
         keys = await _world(engine, hidden_companies=2, sibling_companies=sibling)
         http = await serve(fast_posts)
