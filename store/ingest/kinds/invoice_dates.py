@@ -37,10 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
 from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
-from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES as LEDGER_ENTRIES
-from store.ingest.kinds.stored_invoices import SALE_LINES as SALE_LINES
-from store.ingest.kinds.stored_invoices import NumberedLines as NumberedLines
-from store.ingest.kinds.stored_invoices import StoredInvoices
+from store.ingest.kinds.stored_invoices import SALE_LINES, NumberedLines, StoredInvoices
 from store.tables import METADATA
 
 # A line of a load: account, date, number ("" for none), kind ("" for a sale line).

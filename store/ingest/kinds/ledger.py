@@ -45,13 +45,13 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
-from store.ingest.kinds.invoice_dates import LEDGER_ENTRIES, InvoiceDates
+from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numbering_period
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stale_item_lines import StaleItemLines
-from store.ingest.kinds.stored_invoices import StoredInvoices
+from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
 from store.ingest.reading import Row

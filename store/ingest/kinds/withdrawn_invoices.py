@@ -22,7 +22,8 @@ from sqlalchemy import Column, Table, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
-from store.ingest.kinds.invoice_dates import SALE_LINES, InvoiceDates, NumberedLines
+from store.ingest.kinds.invoice_dates import InvoiceDates
+from store.ingest.kinds.stored_invoices import SALE_LINES, NumberedLines
 from store.ingest.plan import RemovalNote
 from store.tables import ACCOUNT_TABLE, METADATA
 
