@@ -12,7 +12,9 @@ How a shared read goes (`TurnShares.read`):
 - The first batch to ask for a sharing key leads: it opens a share under that key, lets the
   loop run one turn (the batches of the other requests of this turn join it: each adds its keys
   and waits for a future of its own), closes the share, runs the statement for every key, and
-  hands each joiner the rows of its own keys only, or the error, as its own copy.
+  hands each joiner the rows of its own keys only. When that statement fails, each request
+  (the leader too) reads its own keys alone: one request's keys (an id the database refuses)
+  never fail another's, and a failure that is not theirs fails each on its own.
 - The sharing key is the caller's: it must hold everything the statement's answer depends on
   besides the keys (the scope and the filter), so that no request ever joins a statement under
   another scope (store/reads/account_metrics.py's answer for a key depends on the scope and
@@ -111,7 +113,8 @@ class TurnShares:
             if part is not None:
                 return part
             # The leader was cancelled before its statement answered (a server shutting down:
-            # nothing else cancels a DataLoader batch): read alone, as without sharing.
+            # nothing else cancels a DataLoader batch), or the statement of every request's
+            # keys failed: read alone, as without sharing.
             return await read_keys(keys)
         if not shielded.others_starting():
             # Every other request has started its reads: nobody is coming to join.
@@ -134,6 +137,17 @@ class TurnShares:
                 if not joiner.future.done():
                     joiner.future.set_result(None)
             raise
+        except Exception:
+            if not joiners:
+                raise
+            # The statement of every request's keys failed: the keys of one request may be
+            # what the database refused (an id PostgreSQL cannot hold, say), and one request's
+            # keys must never fail another's. Each reads its own keys alone, as it would have
+            # without sharing, and fails (or not) on its own.
+            for joiner in joiners:
+                if not joiner.future.done():
+                    joiner.future.set_result(None)
+            return await read_keys(keys)
         except BaseException as error:
             for joiner in joiners:
                 if not joiner.future.done():

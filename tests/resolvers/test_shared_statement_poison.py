@@ -1,0 +1,34 @@
+"""One request's keys never fail another request's share of a statement: an account id that
+PostgreSQL refuses to read (a NUL character, which no stored id holds) failed the statement of
+every request of the same scope in that loop turn, so any key of a scope (every public key is
+one) could fail the others' requests by sending such ids beside them."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.scope import INTERNAL
+from tests.resolvers.test_shared_statements import NORTH, seed, sharing_reader, small, value_of
+
+
+async def test_a_key_the_database_refuses_fails_no_other_request(engine: AsyncEngine) -> None:
+    await seed(engine)
+    reader = sharing_reader(engine)
+    for _ in range(2):  # the first run prepares the operation (it reads definitions too)
+        await small(reader, INTERNAL, "n-1")
+    alone = await small(reader, NORTH, "n-\x00")
+    results = await asyncio.gather(
+        small(reader, NORTH, "n-1"), small(reader, NORTH, "n-\x00"), small(reader, NORTH, "n-2")
+    )
+    assert reader.shares is not None
+    assert reader.shares.joined >= 2
+    assert value_of(results[0]) == "1"
+    assert value_of(results[2]) == "2"
+    # The refused id's own request answers as it does alone.
+    assert results[1].data == alone.data == {"account": None}
+    assert results[1].errors is not None
+    assert alone.errors is not None
+    codes = [[error.extensions["code"] for error in r.errors] for r in (results[1], alone)]
+    assert codes[0] == codes[1]
