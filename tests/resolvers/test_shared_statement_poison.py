@@ -32,3 +32,21 @@ async def test_a_key_the_database_refuses_fails_no_other_request(engine: AsyncEn
     assert alone.errors is not None
     codes = [[error.extensions["code"] for error in r.errors] for r in (results[1], alone)]
     assert codes[0] == codes[1]
+
+
+async def test_an_id_with_a_nul_is_bad_input_or_not_found_never_an_internal_error(
+    engine: AsyncEngine,
+) -> None:
+    """SQLite finds no such account; PostgreSQL refuses the character before reading: either
+    way the request's own input, never 'Unexpected error' and a traceback in the log."""
+    await seed(engine)
+    reader = sharing_reader(engine)
+    result = await small(reader, NORTH, "n-\x00")
+    assert result.data == {"account": None}
+    assert result.errors is not None
+    [error] = result.errors
+    if engine.dialect.name == "postgresql":
+        assert error.extensions["code"] == "BAD_USER_INPUT"
+        assert "NUL" in error.message
+    else:
+        assert error.extensions["code"] == "NOT_FOUND"
