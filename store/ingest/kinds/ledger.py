@@ -224,9 +224,11 @@ class LedgerValidator:
             return []
         if self._party.skips(line, row):
             return []
+        customer = self._party.of(row)
+        if customer is None and self._not_entries.no_customer_line():
+            return []
         self._checked += 1
         reasons: list[str] = []
-        customer = self._party.of(row)
         if customer is None:
             reasons.append("missing customer")
         formats = self._formats
