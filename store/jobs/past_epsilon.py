@@ -42,8 +42,10 @@ async def record_past_epsilon(
 ) -> None:
     """Check and store the declaration (in the caller's transaction); ValueError says why not."""
     if not unknown:
+        # Also a month not published yet: it has no revision at all.
         raise ValueError(
-            f"every revision of {month:%Y-%m} recorded its epsilon: there is nothing to declare "
+            f"{month:%Y-%m} has no revision published before the privacy accountant (every one "
+            "recorded its epsilon, or there is none yet): there is nothing to declare "
             "(--declare-past-epsilon is for revisions published before the privacy accountant)"
         )
     check_past_epsilon(

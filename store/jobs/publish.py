@@ -42,6 +42,7 @@ from analytics.private_release import MetricBounds
 from analytics.revision import BlockingCohort, blocking_cohorts
 from analytics.rollups import roll_up
 from settings import DEFAULT_PRIVACY_EPSILON
+from store import write_locks
 from store.jobs.month_draws import declared_past_epsilon, flattened, month_cost, month_draws
 from store.jobs.past_epsilon import record_past_epsilon, undeclared_refusal
 from store.jobs.privacy_spending import cohort_spending, month_loss
@@ -114,6 +115,9 @@ class DeclaredPastEpsilon:
     privacy_loss: float
     month_cap: float
 
+
+# What a month's publication, revision or declaration holds while it runs (store/write_locks.py).
+_PUBLISH_LOCK = "publish month"
 
 # A member is (value, account_id); mapped in C over a cohort's 1,000 members rather than
 # through a Python loop each (200,000 members a month at ten million values).
@@ -268,6 +272,9 @@ async def publish_month(
     minimum = effective_minimum(min_cohort)
     check_month_is_over(month, today=today)
     async with engine.begin() as connection:
+        # Another publish of the month that read it first writes first: this one then reads
+        # what it wrote (already published, or the revision to build on and what it drew).
+        await write_locks.hold(connection, _PUBLISH_LOCK, month.toordinal())
         published = (
             await connection.execute(
                 select(PUBLISHED_MONTH_TABLE.c.revision).where(
@@ -525,6 +532,7 @@ async def declare_past_epsilon(
     `privacy_epsilon` or below an earlier declaration (nothing is written then)."""
     month = first_of_month(month)
     async with engine.begin() as connection:
+        await write_locks.hold(connection, _PUBLISH_LOCK, month.toordinal())
         draws = flattened(await month_draws(connection, month))
         if not draws:
             raise PublishRefused(

@@ -114,11 +114,17 @@ class Currencies:
             # The amounts taken are the base ones already: the lines' own are beside them, or
             # their names say so (Zoho's `Amount (BCY)`, `Amount (LCY)`).
             self._in_base = (" and ".join(repr(name) for name in taken), foreign)
+            # Base amounts are in the exporting company's home currency, which its lines at
+            # rate 1 name: one other than the app's base would be summed with the app's
+            # amounts as if it were that currency.
+            self._check_given()
             return
         self._decide_base()
         self.converts = self.base is not None and any(code != self.base for code in self._lines)
 
-    def _decide_base(self) -> None:
+    def _check_given(self) -> None:
+        """Refuses a base currency given (or kept for the app) that the file's lines at rate 1
+        contradict: its rates, and its amounts in the home currency, are in theirs."""
         if self._given is not None and self._at_one and self._given not in self._at_one:
             # The rates convert to the currency whose own lines are at 1, not to --currency.
             at_one = ", ".join(self._at_one)
@@ -134,6 +140,9 @@ class Currencies:
                 f"are in {at_one}, so its rates convert to that; give --currency {at_one} or "
                 f"leave it out"
             )
+
+    def _decide_base(self) -> None:
+        self._check_given()
         if self._given is not None or not self._lines:
             return
         ranked = self._at_one.most_common(2)

@@ -224,9 +224,11 @@ class LedgerValidator:
             return []
         if self._party.skips(line, row):
             return []
+        customer = self._party.of(row)
+        if customer is None and self._not_entries.no_customer_line():
+            return []
         self._checked += 1
         reasons: list[str] = []
-        customer = self._party.of(row)
         if customer is None:
             reasons.append("missing customer")
         formats = self._formats
@@ -291,17 +293,29 @@ class LedgerValidator:
     ) -> list[str]:
         """Lowers the invoice the file's previous lines gave (same customer, date and number)
         by a discount line's `value`, and its payment on the spot with it (a Sales Receipt);
-        a reason when there is no such invoice or the discount is not below it."""
+        a reason when there is no such invoice or the discount is not below it.
+
+        A discount of the whole invoice follows its last item, which may be smaller than it
+        (10% of 315.00 after a shipping line of 15.00): the latest of the invoice's lines
+        above it that is larger than the discount takes it, so the invoice's total is net of it
+        and no line goes to nothing or below."""
         settled = None if text is None else settled_by(text)
-        at = len(self._kept) - (2 if settled is not None else 1)
-        if at >= 0:
-            found = self._kept[at]
-            if found[:4] == (account, day, EntryKind.INVOICE, reference) and found[4] > value:
-                self._kept[at] = (*found[:4], found[4] - value, found[5])
+        step = 2 if settled is not None else 1
+        kept = self._kept
+        at = len(kept) - step
+        while at >= 0:
+            found = kept[at]
+            if found[:4] != (account, day, EntryKind.INVOICE, reference):
+                break
+            if settled is not None and kept[at + 1][:4] != (account, day, settled, reference):
+                break
+            if found[4] > value:
+                kept[at] = (*found[:4], found[4] - value, found[5])
                 if settled is not None:
-                    paid = self._kept[at + 1]
-                    self._kept[at + 1] = (*paid[:4], paid[4] - value, paid[5])
+                    paid = kept[at + 1]
+                    kept[at + 1] = (*paid[:4], paid[4] - value, paid[5])
                 return []
+            at -= step
         return [
             f"amount -{value} is negative and lowers no invoice given just above it (same "
             f"customer, date and number) by less than its amount: write it positive, the kind "
