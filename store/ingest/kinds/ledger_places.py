@@ -13,8 +13,12 @@ among the entries of those four. A load reads what is stored of the numbers it h
   an item removed from a QuickBooks invoice);
 - a file of one direction only (a receipts-only ledger, a register of receipts, a list of
   invoices) holds part of what the books have of a number: a credit note against a bill is a
-  payment as a receipt is, and a receipts-only file does not list it. Its other entries take
-  new places after the stored ones; nothing stored is changed or removed.
+  payment as a receipt is, and a receipts-only file does not list it. Nothing stored is
+  changed or removed: its other entries take new places after the stored ones when every
+  stored one is among the file's (entries added since), and the load is refused when both
+  have entries the other has not: an edited receipt and a credit note the file does not
+  list look alike, and so do a bill listed once in full and its items listed one by one, so
+  that neither overwriting nor adding would be sure to leave the books' figures.
 
 Entries without a number name no invoice: placed by their order in the file, never trimmed
 (an opening balance among them). A first load (nothing stored of the file's numbers) places
@@ -30,6 +34,8 @@ from decimal import Decimal
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.counts import counted
+from store.ingest.errors import FileRejected
 from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
 from store.ingest.kinds.stored_invoices import InvoiceKey, StoredInvoices
 from store.tables import LEDGER_TABLE
@@ -46,6 +52,8 @@ class LedgerPlaces:
     def __init__(self, stored: StoredInvoices) -> None:
         self._stored = stored
         self._places: dict[Group, list[int]] = {}
+        # Numbers a one-direction file gives otherwise than stored (see the module's note).
+        self._unsure: list[Group] = []
         self.stale: list[Stale] = []
         # Stored entries of the file's numbers a one-direction file leaves as they are.
         self.kept_aside = 0
@@ -84,6 +92,16 @@ class LedgerPlaces:
             )
             if lines:
                 self._places[group] = self._placed(group, amounts, lines, whole=whole)
+        if self._unsure:
+            first = min(self._unsure)
+            raise FileRejected(
+                f"the file has only {'invoices' if first[2] == 'invoice' else 'payments'}, so it "
+                f"is part of the ledger, and gives "
+                f"{counted(len(self._unsure), 'number', 'numbers')} otherwise than stored "
+                f"({first[2]} {first[3]} of {first[0]} on {first[1]}): it cannot tell an edited "
+                f"entry from one it does not list; load the whole ledger, with invoices and "
+                f"payments, to change stored entries"
+            )
 
     def _placed(
         self,
@@ -102,6 +120,8 @@ class LedgerPlaces:
             places.append(same)
         left = sorted(free)
         after = max(line for line, _value in lines) + 1
+        if not whole and left and None in places:
+            self._unsure.append(group)
         placed: list[int] = []
         for place in places:
             if place is None:
