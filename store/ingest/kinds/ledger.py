@@ -35,7 +35,7 @@ from store.ingest.columns import ColumnSpec
 from store.ingest.currency_setting import AppCurrency, app_currency
 from store.ingest.date_setting import AppDates, app_dates
 from store.ingest.errors import FileRejected, RowProblem
-from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
+from store.ingest.guessing import GROUP_HEADINGS, SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.currencies import Currencies
 from store.ingest.kinds.export_party import ExportParty
@@ -46,6 +46,7 @@ from store.ingest.kinds.exports import (
     is_label_row,
     is_summary_row,
 )
+from store.ingest.kinds.group_headings import GroupHeadings, names_no_customer
 from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numbering_period
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
@@ -140,10 +141,19 @@ class LedgerValidator:
         # as a sales load converts them (one rule: store.ingest.kinds.currencies).
         self._currency = currency
         self._currencies = Currencies(currency, entries=True)
+        # Customers named by group headings (QuickBooks Online's A/R Aging Detail, Customer
+        # Balance Detail), when the file has no customer column and neither its title nor
+        # --party names its one party: followed from the first row, used once `decide`d.
+        self._headings = GroupHeadings()
+        self._by_headings = False
+        # Lines under QuickBooks' `Not Specified` heading: entries without a customer.
+        self._no_customer = 0
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
         self._side.observe(row)
+        if "customer" not in row:
+            self._headings.customer(row)
         if "currency" in row:
             self._currencies.observe(row)
 
@@ -160,8 +170,17 @@ class LedgerValidator:
                 f"ledger, a Day Book or a receivables ledger, with the receipts"
             )
         self._formats.decide(columns.values())
-        self._customers.customer_column(columns.get("customer"))
-        self._party.customer_column(columns.get("customer"))
+        column = columns.get("customer")
+        if column == GROUP_HEADINGS:
+            # Only a candidate: a ledger of one party (named by its title or --party) keeps
+            # it, and a file not laid out in customer groups has no customer column.
+            if self._party.fixed is None and self._headings.decide():
+                self._headings.restart()
+                self._by_headings = True
+            else:
+                column = None
+        self._customers.customer_column(column)
+        self._party.customer_column(column)
         self._side.decide()
         self._currencies.decide(columns)
 
@@ -212,6 +231,13 @@ class LedgerValidator:
         return []
 
     def check(self, line: int, row: Row) -> list[str]:
+        if self._by_headings:
+            heading = self._headings.customer(row)
+            if heading is not None and names_no_customer(heading):
+                self._no_customer += 1
+                return []
+            if heading is not None:
+                row = {**row, "customer": heading}
         if self._party.fixed is not None and (which := balance_line(row)) is not None:
             return self._balance(line, row, which)
         if self._not_entries.row_label(row):
@@ -394,6 +420,18 @@ class LedgerValidator:
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
+        if self._by_headings:
+            notes.append(
+                "Customers read from group headings: "
+                + counted(len(self._headings.customers), "customer", "customers")
+                + " named over their lines (the file has no customer column; `Total for NAME` "
+                "under each)"
+            )
+        if self._no_customer:
+            notes.append(
+                f"Skipped {counted(self._no_customer, 'line', 'lines')} under `Not Specified` "
+                "(entries without a customer)"
+            )
         if self._not_posted:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_posted.items())
             notes.append(f"Skipped lines whose voucher type posts nothing to a ledger: {skipped}")
@@ -495,7 +533,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Ledge
 
 
 def _matcher(options: IngestOptions) -> GuessingMatcher:
-    return GuessingMatcher(_FILE_ROLES, options.columns)
+    return GuessingMatcher(_FILE_ROLES, options.columns, group_headings=True)
 
 
 LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher, reads_title=True)
