@@ -23,12 +23,19 @@ from tests.store.jobs.test_privacy_accountant_review import (
     _migrate_to,
 )
 
+# Statements of this test's database waiting for a lock (other databases of the server may
+# have their own).
+_WAITING = text(
+    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE NOT l.granted AND a.datname = current_database()"
+)
+
 
 async def _waits_for_a_lock(engine: AsyncEngine) -> None:
-    """Until some statement waits for a lock another transaction holds."""
+    """Until some statement of this database waits for a lock another transaction holds."""
     async with engine.connect() as watcher:
         for _ in range(500):
-            waiting = await watcher.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+            waiting = await watcher.scalar(_WAITING)
             await watcher.rollback()
             if waiting:
                 return
