@@ -44,7 +44,7 @@ from analytics.rollups import roll_up
 from settings import DEFAULT_PRIVACY_EPSILON
 from store import write_locks
 from store.jobs.month_draws import declared_past_epsilon, flattened, month_cost, month_draws
-from store.jobs.past_epsilon import record_past_epsilon, undeclared_refusal
+from store.jobs.past_epsilon import lock_past_epsilon, record_past_epsilon, undeclared_refusal
 from store.jobs.privacy_spending import cohort_spending, month_loss
 from store.running.driver_select import DriverSelect
 from store.tables import (
@@ -302,6 +302,8 @@ async def publish_month(
         # Every membership the month ever had, even of a publication since removed by hand.
         draws = await month_draws(connection, month)
         unrecorded = unrecorded_revisions(flattened(draws))
+        if past_epsilon is not None:
+            await lock_past_epsilon(connection)
         # Read only where it counts: a month without unrecorded revisions has nothing declared.
         declared = await declared_past_epsilon(connection, month) if unrecorded else None
         if past_epsilon is not None:
@@ -533,6 +535,7 @@ async def declare_past_epsilon(
     month = first_of_month(month)
     async with engine.begin() as connection:
         await write_locks.hold(connection, _PUBLISH_LOCK, month.toordinal())
+        await lock_past_epsilon(connection)
         draws = flattened(await month_draws(connection, month))
         if not draws:
             raise PublishRefused(
