@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from store.ingest.plan import (
     CompareBy,
+    MoveNote,
     RemovalNote,
     RowChanges,
     TableWrite,
@@ -286,10 +287,16 @@ async def write_plan_on(
     removed = 0 if plan.remove is None else await plan.remove(connection)
     # Rows of the file's table that the `before` work deleted count as removed too.
     removed += sum(note.removed for note in notes if isinstance(note, RemovalNote))
+    moves = [note for note in notes if isinstance(note, MoveNote)]
     for write in plan.writes:
         if write.compare is not None:
             compared = await compare_rows(connection, write, write.compare)
-            changes = replace(compared.changes, removed=removed)
+            name = write.table.name
+            changes = replace(
+                compared.changes,
+                removed=removed + sum(note.removed.get(name, 0) for note in moves),
+                moved=sum(note.moved.get(name, 0) for note in moves),
+            )
             if compared.changed_rows is not None:
                 # Rows stored as they are already are not written again.
                 progress.advance(changes.unchanged)

@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.counts import counted
 from analytics.export_date_order import is_quickbooks_report
 from store.ingest.kinds.stored_invoices import InvoiceKey, StoredInvoices
+from store.ingest.plan import MoveNote
 from store.tables import METADATA
 
 # Re-dated invoices named in the load's line; the rest are counted.
@@ -158,6 +159,7 @@ class InvoiceMoves:
         filled = {
             (account, invoice, day) for (account, invoice), days in stored.items() for day in days
         }
+        moved = removed = 0
         for item in moves:
             at = and_(
                 account_id == item.account, number == item.invoice, date == item.stored, *kind
@@ -165,15 +167,17 @@ class InvoiceMoves:
             if (item.account, item.invoice, item.new) in filled:
                 # Stored at both dates already (an earlier load stored it twice): the lines at
                 # the file's date are the invoice, the others its double.
-                await connection.execute(delete(table).where(at))
+                removed += (await connection.execute(delete(table).where(at))).rowcount
                 self._stored.drop(self._key(item.account, item.invoice), item.stored)
             else:
-                await connection.execute(update(table).where(at).values({date.key: item.new}))
+                redated = update(table).where(at).values({date.key: item.new})
+                moved += (await connection.execute(redated)).rowcount
                 filled.add((item.account, item.invoice, item.new))
                 self._stored.redate(self._key(item.account, item.invoice), item.stored, item.new)
-        return (
-            [_note(sorted(moves, key=lambda m: (m.stored, m.invoice, m.account)))] if moves else []
-        )
+        if not moves:
+            return []
+        note = _note(sorted(moves, key=lambda m: (m.stored, m.invoice, m.account)))
+        return [MoveNote(note, moved={table.name: moved}, removed={table.name: removed})]
 
     def _key(self, account: str, invoice: str) -> InvoiceKey:
         """An invoice's key in the stored lines (a ledger's: of kind invoice)."""
