@@ -1,7 +1,7 @@
 """How fast the small query could be served by the tightest path this architecture allows.
 
     PYTHONPATH=$PWD .venv/bin/python bench/compiled_ceiling.py [--sqlite-path PATH]
-        [--rounds 3] [--seconds 3] [--port 18300] [--connections 1]
+        [--rounds 3] [--seconds 3] [--port 18300] [--connections 1] [--old PATH]
 
 A throwaway ceiling, not a path of the server: the hot operation (bench/peers.py's small
 query) answered by hand, by what a compiled plan could not do without: the body read and
@@ -12,7 +12,8 @@ serializers, orjson, send. Measured under uvicorn (uvloop, httptools), each a pr
 own, interleaved by rounds with wrk (one thread, `--connections` keep-alive connections):
 
 - `floor`: bench/peers_floor.py;
-- `ours`: `serve --no-auth` of this checkout, access log off;
+- `ours`: `serve --no-auth` of this checkout, access log off (and with `--old PATH`, the
+  same of another checkout: `git archive <rev> | tar -x -C PATH`);
 - `ceiling inside`: our whole app (error middleware, metrics, body cap, key check, the plain
   POST path, the context, the deadline) with only the GraphQL execution replaced by the tight
   path;
