@@ -52,6 +52,7 @@ COMPILED = (
           effectiveDate value } } }""",
     """query ($id: String!) { account(accountId: $id) {
         metrics(lastFullMonth: true) { metricName value } } }""",
+    """{ account(accountId: "acc-2") { metrics(effectiveDates: ["2023-04-01"]) { value } } }""",
 )
 
 # Shapes it leaves to the direct path or graphql-core.
