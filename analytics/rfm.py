@@ -1,7 +1,9 @@
 """Recency, frequency and monetary value of one account, quarter by quarter.
 
-- orders: distinct invoice numbers of the quarter's purchases; a purchase line without an
-  invoice number is an order of its own (so a file without invoice numbers counts rows).
+- orders: distinct invoices (number and date) of the quarter's purchases; a purchase line
+  without an invoice number is an order of its own (so a file without invoice numbers counts
+  rows). One number at two dates is two vouchers (Tally's `Sales 7` and `Export Sales 7`): a
+  load that re-dates an invoice moves its lines (store.ingest.kinds.invoice_moves).
 - revenue: the sum of the quarter's amounts, exact: net of its returns.
 - profit: the sum of the quarter's profits, or None unless every line of the quarter has one
   (a partial sum would pass for the whole).
@@ -63,7 +65,7 @@ class _Totals:
     __slots__ = ("first", "invoices", "last", "lines_without_invoice", "profit", "revenue")
 
     def __init__(self) -> None:
-        self.invoices: set[str] = set()
+        self.invoices: set[tuple[dt.date, str]] = set()
         self.lines_without_invoice = 0
         self.revenue = _ZERO
         self.profit: Decimal | None = _ZERO
@@ -98,7 +100,7 @@ def quarterly_activity(
             # of an invoice that sold something is counted by the invoice's other lines.
             continue
         if invoice:
-            total.invoices.add(invoice)
+            total.invoices.add((sale_date, invoice))
         else:
             total.lines_without_invoice += 1
         if total.first is None or sale_date < total.first:

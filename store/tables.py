@@ -393,6 +393,10 @@ class SaleLine(SQLModel, table=True):
         default=False,
         sa_column=Column(Boolean(), nullable=False, default=False, server_default=false()),
     )
+    # The voucher type the line came with (`sales`, `export sales`, `sales receipt`), None
+    # when its file had no type column: two vouchers of one customer and number are told
+    # apart by it (store.ingest.kinds.invoice_moves).
+    voucher_type: str | None = None
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -409,6 +413,8 @@ class LedgerEntry(SQLModel, table=True):
     line: int = Field(primary_key=True)
     amount: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
     due_date: dt.date | None = None
+    # The voucher type the entry came with, as a sale line's (None when its file had none).
+    voucher_type: str | None = None
 
 
 class QuarterSegment(SQLModel, table=True):

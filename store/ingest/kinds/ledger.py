@@ -26,6 +26,7 @@ from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
+from analytics.export_voucher_types import type_name
 from analytics.ledger_titles import sales_register_title
 from analytics.money import money
 from analytics.report_period import period_end, stated_period
@@ -71,13 +72,23 @@ _NO_DIRECTION = f"cannot tell whether it is an invoice or a payment: {_HOW_TO_TE
 
 # customer, date, kind, reference, amount, due date
 _Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
+# customer, date, kind, reference: an entry's voucher type is kept by it
+_Typed = tuple[str, dt.date, EntryKind, str]
 
 
 class _LedgerRows:
-    def __init__(self, kept: list[_Kept], moved: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        kept: list[_Kept],
+        moved: Mapping[str, str],
+        types: Mapping[_Typed, str | None] | None = None,
+    ) -> None:
         self._kept = kept
         # Accounts moved by this load: an entry kept under one is written under its target.
         self._moved = moved
+        # The voucher type of each entry, when the file has a type column (else None: the
+        # rows leave the stored types as they are).
+        self._types = types
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -85,12 +96,17 @@ class _LedgerRows:
     def __iter__(self) -> Iterator[Values]:
         occurrences = Occurrences()
         moved = self._moved
+        types = self._types
         for customer, day, kind, reference, amount, due in self._kept:
+            voucher = None if types is None else types.get((customer, day, kind, reference))
             if moved:
                 customer = moved.get(customer, customer)
             line = occurrences.next((customer, day, kind, reference))
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
-            yield customer, day, kind.value, reference, line, money(amount), due
+            if types is None:
+                yield customer, day, kind.value, reference, line, money(amount), due
+            else:
+                yield customer, day, kind.value, reference, line, money(amount), due, voucher
 
 
 class LedgerValidator:
@@ -117,6 +133,9 @@ class LedgerValidator:
         self._formats = FileFormats.of_load(dates, title)
         self._title = title
         self._kept: list[_Kept] = []
+        # The voucher type of each kept entry, as the kind column names it (None when it
+        # gives one entry two types, or only a side).
+        self._types: dict[_Typed, str | None] = {}
         # Cancelled vouchers' numbers and dates.
         self._withdrawn = WithdrawnInvoices(LEDGER_ENTRIES)
         self._not_entries = SkippedLines()
@@ -280,11 +299,18 @@ class LedgerValidator:
         if discount:
             return self._discount(account, day, reference, -amount.value, text)
         self._kept.append((account, day, kind, reference, amount.value, due))
+        voucher = None if text is None or is_side(text) else type_name(text)
+        self._typed((account, day, kind, reference), voucher)
         if text is not None and (settled := settled_by(text)) is not None:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
             self._kept.append((account, day, settled, reference, amount.value, None))
+            self._typed((account, day, settled, reference), voucher)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
+
+    def _typed(self, key: _Typed, voucher: str | None) -> None:
+        types = self._types
+        types[key] = voucher if types.get(key, voucher) == voucher else None
 
     def _discount(
         self, account: str, day: dt.date, reference: str, value: Decimal, text: str | None
@@ -364,9 +390,14 @@ class LedgerValidator:
         closing = self._balances.closing_note([(kept[2], kept[4]) for kept in self._kept])
         if closing is not None:
             balance_notes.append(closing)
-        rows = _LedgerRows(self._kept, self._customers.moved())
+        # Voucher types kept only from a file with a kind column: another's entries keep theirs.
+        typed = "kind" in present
+        rows = _LedgerRows(self._kept, self._customers.moved(), self._types if typed else None)
         entries = TableWrite(
-            table("ledger_entry"), _COLUMNS, rows, compare=CompareBy(("account_id",), "entry_date")
+            table("ledger_entry"),
+            (*_COLUMNS, "voucher_type") if typed else _COLUMNS,
+            rows,
+            compare=CompareBy(("account_id",), "entry_date", quiet=("voucher_type",)),
         )
         # The stored entries of the file's numbers: read once by the date check, then shared
         # by the re-dating and the stale entries' removal (`stored_invoices`).
@@ -374,7 +405,11 @@ class LedgerValidator:
         # A Day Book loaded as a ledger re-dates its invoices as its sales load does.
         moves = InvoiceMoves(
             LEDGER_INVOICES,
-            ((row[0], row[1], row[3], row[5]) for row in rows if row[2] == EntryKind.INVOICE.value),
+            (
+                (row[0], row[1], row[3], row[5], row[7] if typed else None)
+                for row in rows
+                if row[2] == EntryKind.INVOICE.value
+            ),
             numbering_period(self._title),
             stored,
             stated_period(self._title),

@@ -1,0 +1,172 @@
+"""A stored invoice is re-dated by a later load only when it is the same voucher: the lines
+keep the voucher type they came with (`sale_line.voucher_type`, `ledger_entry.voucher_type`),
+so that files without a title (a Day Book exported without its heading rows, QuickBooks
+Desktop's transaction lists, one per quarter) no longer merge two vouchers of one customer
+that share a number but not a type; and an invoice of the same type and number that a
+QuickBooks report of the next quarter dates otherwise is moved, not stored twice."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from typer.testing import CliRunner
+
+from cli.main import app
+from store.ingest import IngestKind, ingest_file
+from tests.api_client import GraphQLClient
+from tests.store.sales_support import d, rows_of
+
+D = Decimal
+SALES = IngestKind.SALES
+LEDGER = IngestKind.LEDGER
+
+# Tally's Day Book, each month exported without its title rows: Sales 7 of April and Export
+# Sales 7 of May are two vouchers (each type is numbered on its own).
+HEADER = "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+APRIL = HEADER + (
+    '3-Apr-25,Kaveri Traders,Sales,7,"1,20,000.00",\n9-Apr-25,Sharma Electricals,Sales,8,"45,000.00",\n'
+)
+MAY = HEADER + (
+    '6-May-25,Kaveri Traders,Export Sales,7,"80,000.00",\n'
+    '20-May-25,Kaveri Traders,Receipt,1,,"1,20,000.00"\n'
+)
+# The April Day Book re-exported after Sales 7 was re-dated: the same voucher.
+APRIL_FIXED = APRIL.replace("3-Apr-25,Kaveri", "4-Apr-25,Kaveri")
+
+# QuickBooks Desktop's transaction list, one file a quarter, without its report heading:
+# Invoice 5 and Sales Receipt 5 (numbered apart) of one customer in one financial year.
+QB_Q2 = "Type,Date,Num,Name,Amount\nInvoice,05/13/2025,5,Cool Cars,1000.00\n"
+QB_Q3 = "Type,Date,Num,Name,Amount\nSales Receipt,08/14/2025,5,Cool Cars,200.00\n"
+
+# QuickBooks' titled quarterly reports: invoice 1001 re-dated from 28 March to 2 April after
+# the first quarter's report was loaded. Its numbers never restart: one invoice.
+QB_REPORT = (
+    "Craig's Design and Landscaping Services\nSales by Customer Detail\n\"{period}\"\n\n"
+    ",Type,Date,Num,Name,Amount\n,{kind},{day},1001,Amy's Bird Sanctuary,$300.00\n"
+)
+QB_MARCH = QB_REPORT.format(period="January - March, 2025", kind="Invoice", day="03/28/2025")
+QB_APRIL = QB_REPORT.format(period="April - June, 2025", kind="Invoice", day="04/02/2025")
+
+QUARTERS = """
+{
+  accounts(first: 10) {
+    edges { node { accountId salesProfile { quarters { quarter revenue orders } } } }
+  }
+}
+"""
+
+
+def _file(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def _invoiced(rows: list[tuple[object, ...]], kind: IngestKind, account: str) -> list[object]:
+    """(date, amount) of the account's sales, or of its ledger's invoices."""
+    return sorted(
+        (str(row[1]), D(str(row[4] if kind is SALES else row[5])))
+        for row in rows
+        if row[0] == account and (kind is SALES or row[2] == "invoice")
+    )
+
+
+@pytest.mark.parametrize("kind", [SALES, LEDGER])
+async def test_untitled_day_books_keep_two_voucher_types_of_one_number_apart(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    await ingest_file(engine, kind=kind, path=_file(tmp_path, "april.csv", APRIL), app="distrib")
+    report = await ingest_file(
+        engine, kind=kind, path=_file(tmp_path, "may.csv", MAY), app="distrib"
+    )
+    assert not any("re-dated" in note for note in report.notes), report.notes
+    table = "sale_line" if kind is SALES else "ledger_entry"
+    assert _invoiced(await rows_of(engine, table), kind, "Kaveri Traders") == [
+        ("2025-04-03", D("120000.00")),
+        ("2025-05-06", D("80000.00")),
+    ]
+
+
+@pytest.mark.parametrize("kind", [SALES, LEDGER])
+async def test_an_untitled_day_book_re_dating_a_voucher_of_its_type_moves_it(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    for name, text in (("april.csv", APRIL), ("may.csv", MAY), ("fixed.csv", APRIL_FIXED)):
+        report = await ingest_file(
+            engine, kind=kind, path=_file(tmp_path, name, text), app="distrib"
+        )
+    assert any("7 2025-04-03 -> 2025-04-04" in note for note in report.notes), report.notes
+    table = "sale_line" if kind is SALES else "ledger_entry"
+    assert _invoiced(await rows_of(engine, table), kind, "Kaveri Traders") == [
+        ("2025-04-04", D("120000.00")),
+        ("2025-05-06", D("80000.00")),
+    ]
+
+
+@pytest.mark.parametrize("kind", [SALES, LEDGER])
+async def test_quickbooks_desktop_lists_keep_an_invoice_and_a_sales_receipt_apart(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    for name, text in (("q2.csv", QB_Q2), ("q3.csv", QB_Q3)):
+        await ingest_file(engine, kind=kind, path=_file(tmp_path, name, text), app="craig")
+    table = "sale_line" if kind is SALES else "ledger_entry"
+    assert _invoiced(await rows_of(engine, table), kind, "Cool Cars") == [
+        ("2025-05-13", D("1000.00")),
+        ("2025-08-14", D("200.00")),
+    ]
+
+
+@pytest.mark.parametrize("kind", [SALES, LEDGER])
+async def test_a_quickbooks_invoice_re_dated_into_the_next_quarter_is_moved(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    await ingest_file(engine, kind=kind, path=_file(tmp_path, "q1.csv", QB_MARCH), app="craig")
+    report = await ingest_file(
+        engine, kind=kind, path=_file(tmp_path, "q2.csv", QB_APRIL), app="craig"
+    )
+    assert any("1001 2025-03-28 -> 2025-04-02" in note for note in report.notes), report.notes
+    table = "sale_line" if kind is SALES else "ledger_entry"
+    assert _invoiced(await rows_of(engine, table), kind, "Amy's Bird Sanctuary") == [
+        ("2025-04-02", D("300.00"))
+    ]
+
+
+async def test_a_sales_receipt_of_the_next_quarter_moves_no_invoice(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Outside the report's period only the same type and number are the same voucher."""
+    receipt = QB_REPORT.format(period="April - June, 2025", kind="Sales Receipt", day="04/02/2025")
+    await ingest_file(engine, kind=SALES, path=_file(tmp_path, "q1.csv", QB_MARCH), app="craig")
+    await ingest_file(engine, kind=SALES, path=_file(tmp_path, "q2.csv", receipt), app="craig")
+    assert [row[1] for row in await rows_of(engine, "sale_line")] == [
+        d("2025-03-28"),
+        d("2025-04-02"),
+    ]
+
+
+async def test_both_vouchers_count_in_the_purchase_history(
+    engine: AsyncEngine, database_url: str, tmp_path: Path, client: GraphQLClient
+) -> None:
+    """Through the command line, then the API: Kaveri's second quarter is both vouchers."""
+    url = engine.url.render_as_string(hide_password=False)
+    for name, text in (("april.csv", APRIL), ("may.csv", MAY)):
+        path = _file(tmp_path, name, text)
+        result = await asyncio.to_thread(
+            CliRunner().invoke,
+            app,
+            ["ingest", "sales", str(path), "--app", "distrib"],
+            env={"DATABASE_URL": url},
+        )
+        assert result.exit_code == 0, result.output
+    data = await client.data(QUARTERS)
+    quarters = {
+        edge["node"]["accountId"]: edge["node"]["salesProfile"]["quarters"]
+        for edge in data["accounts"]["edges"]
+    }
+    assert quarters["Kaveri Traders"] == [
+        {"quarter": "2025-Q2", "revenue": "200000.00", "orders": 2}
+    ]
