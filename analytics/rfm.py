@@ -1,9 +1,7 @@
 """Recency, frequency and monetary value of one account, quarter by quarter.
 
-- orders: distinct invoices (number and date) of the quarter's purchases; a purchase line
-  without an invoice number is an order of its own (so a file without invoice numbers counts
-  rows). One number at two dates is two vouchers (Tally's `Sales 7` and `Export Sales 7`): a
-  load that re-dates an invoice moves its lines (store.ingest.kinds.invoice_moves).
+- orders: distinct invoice numbers of the quarter's purchases; a purchase line without an
+  invoice number is an order of its own (so a file without invoice numbers counts rows).
 - revenue: the sum of the quarter's amounts, exact: net of its returns.
 - profit: the sum of the quarter's profits, or None unless every line of the quarter has one
   (a partial sum would pass for the whole).
@@ -65,7 +63,7 @@ class _Totals:
     __slots__ = ("first", "invoices", "last", "lines_without_invoice", "profit", "revenue")
 
     def __init__(self) -> None:
-        self.invoices: set[tuple[dt.date, str]] = set()
+        self.invoices: set[str] = set()
         self.lines_without_invoice = 0
         self.revenue = _ZERO
         self.profit: Decimal | None = _ZERO
@@ -100,7 +98,7 @@ def quarterly_activity(
             # of an invoice that sold something is counted by the invoice's other lines.
             continue
         if invoice:
-            total.invoices.add((sale_date, invoice))
+            total.invoices.add(invoice)
         else:
             total.lines_without_invoice += 1
         if total.first is None or sale_date < total.first:

@@ -397,6 +397,10 @@ class SaleLine(SQLModel, table=True):
     # when its file had no type column: two vouchers of one customer and number are told
     # apart by it (store.ingest.kinds.invoice_moves).
     voucher_type: str | None = None
+    # Whether the date was written so that it reads both ways (`04/01/2024`), None for a line
+    # stored before this was kept: only such a date may have been misread
+    # (store.ingest.kinds.invoice_dates).
+    date_ambiguous: bool | None = None
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -415,6 +419,8 @@ class LedgerEntry(SQLModel, table=True):
     due_date: dt.date | None = None
     # The voucher type the entry came with, as a sale line's (None when its file had none).
     voucher_type: str | None = None
+    # Whether its date reads both ways, as a sale line's.
+    date_ambiguous: bool | None = None
 
 
 class QuarterSegment(SQLModel, table=True):

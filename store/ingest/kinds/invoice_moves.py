@@ -228,7 +228,7 @@ class InvoiceMoves:
         for key, lines in (await self._stored.of(connection, keys)).items():
             totals: dict[dt.date, Decimal] = {}
             kinds: dict[dt.date, set[str | None]] = {}
-            for day, _line, amount, _includes_tax, kind in lines:
+            for day, _line, amount, _includes_tax, kind, _both_ways in lines:
                 totals[day] = totals.get(day, Decimal(0)) + Decimal(amount)
                 kinds.setdefault(day, set()).add(kind)
             stored[keys[key]] = {

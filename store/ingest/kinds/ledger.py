@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
+from analytics.export_dates import reads_both_ways
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
 from analytics.export_voucher_types import type_name
 from analytics.ledger_titles import sales_register_title
@@ -82,6 +83,7 @@ class _LedgerRows:
         kept: list[_Kept],
         moved: Mapping[str, str],
         types: Mapping[_Typed, str | None] | None = None,
+        ambiguous: Mapping[_Typed, bool] | None = None,
     ) -> None:
         self._kept = kept
         # Accounts moved by this load: an entry kept under one is written under its target.
@@ -89,6 +91,8 @@ class _LedgerRows:
         # The voucher type of each entry, when the file has a type column (else None: the
         # rows leave the stored types as they are).
         self._types = types
+        # The entries whose date the file writes so that it reads both ways.
+        self._ambiguous = ambiguous or {}
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -97,16 +101,22 @@ class _LedgerRows:
         occurrences = Occurrences()
         moved = self._moved
         types = self._types
+        ambiguous = self._ambiguous
         for customer, day, kind, reference, amount, due in self._kept:
             voucher = None if types is None else types.get((customer, day, kind, reference))
+            both_ways = ambiguous.get((customer, day, kind, reference), False)
             if moved:
                 customer = moved.get(customer, customer)
             line = occurrences.next((customer, day, kind, reference))
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
             if types is None:
-                yield customer, day, kind.value, reference, line, money(amount), due
+                yield customer, day, kind.value, reference, line, money(amount), due, both_ways
             else:
-                yield customer, day, kind.value, reference, line, money(amount), due, voucher
+                yield (
+                    *(customer, day, kind.value, reference, line, money(amount), due),
+                    both_ways,
+                    voucher,
+                )
 
 
 class LedgerValidator:
@@ -136,6 +146,8 @@ class LedgerValidator:
         # The voucher type of each kept entry, as the kind column names it (None when it
         # gives one entry two types, or only a side).
         self._types: dict[_Typed, str | None] = {}
+        # The kept entries whose date cell reads both ways (`04/01/2024`).
+        self._ambiguous: dict[_Typed, bool] = {}
         # Cancelled vouchers' numbers and dates.
         self._withdrawn = WithdrawnInvoices(LEDGER_ENTRIES)
         self._not_entries = SkippedLines()
@@ -300,17 +312,21 @@ class LedgerValidator:
             return self._discount(account, day, reference, -amount.value, text)
         self._kept.append((account, day, kind, reference, amount.value, due))
         voucher = None if text is None or is_side(text) else type_name(text)
-        self._typed((account, day, kind, reference), voucher)
+        written = row.get("date")
+        both_ways = written is not None and reads_both_ways(written)
+        self._typed((account, day, kind, reference), voucher, both_ways)
         if text is not None and (settled := settled_by(text)) is not None:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
             self._kept.append((account, day, settled, reference, amount.value, None))
-            self._typed((account, day, settled, reference), voucher)
+            self._typed((account, day, settled, reference), voucher, both_ways)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
 
-    def _typed(self, key: _Typed, voucher: str | None) -> None:
+    def _typed(self, key: _Typed, voucher: str | None, both_ways: bool) -> None:
         types = self._types
         types[key] = voucher if types.get(key, voucher) == voucher else None
+        if both_ways:
+            self._ambiguous[key] = True
 
     def _discount(
         self, account: str, day: dt.date, reference: str, value: Decimal, text: str | None
@@ -392,12 +408,16 @@ class LedgerValidator:
             balance_notes.append(closing)
         # Voucher types kept only from a file with a kind column: another's entries keep theirs.
         typed = "kind" in present
-        rows = _LedgerRows(self._kept, self._customers.moved(), self._types if typed else None)
+        rows = _LedgerRows(
+            self._kept, self._customers.moved(), self._types if typed else None, self._ambiguous
+        )
         entries = TableWrite(
             table("ledger_entry"),
-            (*_COLUMNS, "voucher_type") if typed else _COLUMNS,
+            (*_COLUMNS, "date_ambiguous", *(("voucher_type",) if typed else ())),
             rows,
-            compare=CompareBy(("account_id",), "entry_date", quiet=("voucher_type",)),
+            compare=CompareBy(
+                ("account_id",), "entry_date", quiet=("voucher_type", "date_ambiguous")
+            ),
         )
         # The stored entries of the file's numbers: read once by the date check, then shared
         # by the re-dating and the stale entries' removal (`stored_invoices`).
@@ -406,7 +426,7 @@ class LedgerValidator:
         moves = InvoiceMoves(
             LEDGER_INVOICES,
             (
-                (row[0], row[1], row[3], row[5], row[7] if typed else None)
+                (row[0], row[1], row[3], row[5], row[8] if typed else None)
                 for row in rows
                 if row[2] == EntryKind.INVOICE.value
             ),
@@ -433,8 +453,17 @@ class LedgerValidator:
         dates = self._dates
         # An entry read at its date with day and month swapped is refused, or corrected with
         # `--dates` (store.ingest.kinds.invoice_dates), as a sales invoice is.
+        types = self._types
+        ambiguous = self._ambiguous
         numbered = InvoiceDates(
-            ((kept[0], kept[1], kept[3], kept[2].value) for kept in self._kept),
+            (
+                (
+                    *(kept[0], kept[1], kept[3], kept[2].value),
+                    types.get(kept[:4]) if typed else None,
+                    ambiguous.get(kept[:4], False),
+                )
+                for kept in self._kept
+            ),
             self._customers.moved(),
             order_given=dates is not None and dates.option is not None and dates.order is not None,
             where=LEDGER_ENTRIES,

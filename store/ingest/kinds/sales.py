@@ -40,6 +40,7 @@ from analytics.export_columns import (
     WITH_TAX,
     normalize,
 )
+from analytics.export_dates import reads_both_ways
 from analytics.export_voucher_types import VoucherType, type_name, voucher_type
 from analytics.invoice_status import is_not_issued, is_own_status
 from analytics.ledger_titles import is_day_book
@@ -95,6 +96,7 @@ class _SaleLineRows:
         moved: Mapping[str, str],
         taxed: TaxedAmounts,
         types: Mapping[tuple[str, dt.date, str], str | None] | None = None,
+        ambiguous: Mapping[tuple[str, dt.date, str], bool] | None = None,
     ) -> None:
         self._kept = kept
         self._columns = columns
@@ -106,6 +108,8 @@ class _SaleLineRows:
         # The voucher type of each invoice of the file (customer, date, number), when the
         # file has a type column (`voucher_type` among the columns).
         self._types = types or {}
+        # The invoices whose date the file writes so that it reads both ways.
+        self._ambiguous = ambiguous or {}
 
     def __len__(self) -> int:
         if not self._taxed.kept_stored:
@@ -119,12 +123,14 @@ class _SaleLineRows:
         with_profit = "profit" in self._columns
         with_type = "voucher_type" in self._columns
         types = self._types
+        ambiguous = self._ambiguous
         moved = self._moved
         taxed = self._taxed
         kept_stored = taxed.kept_stored
         for customer, day, invoice, amount, side, quantity, cost, profit in self._kept:
             includes_tax = taxed.includes_tax(customer, day, invoice)
             kind = types.get((customer, day, invoice)) if with_type else None
+            both_ways = ambiguous.get((customer, day, invoice), False)
             if moved:
                 customer = moved.get(customer, customer)
             if kept_stored and (customer, day, invoice) in kept_stored:
@@ -155,6 +161,7 @@ class _SaleLineRows:
                 row.append(profit)
             if with_type:
                 row.append(kind)
+            row.append(both_ways)
             yield tuple(row)
 
 
@@ -204,6 +211,8 @@ class SalesValidator:
         # The voucher type of each kept invoice (account, date, number): None when the file
         # gives one invoice two types (two vouchers under one key, which nothing tells apart).
         self._vch_types: dict[tuple[str, dt.date, str], str | None] = {}
+        # The kept invoices whose date cell reads both ways (`04/01/2024`).
+        self._ambiguous: dict[tuple[str, dt.date, str], bool] = {}
         self._problems: list[RowProblem] = []
         # Lines of invoices never issued or withdrawn (Void, Draft), by status.
         self._not_issued: dict[str, int] = {}
@@ -459,6 +468,9 @@ class SalesValidator:
             name = None if text is None else type_name(text)
             types = self._vch_types
             types[key] = name if types.get(key, name) == name else None
+        written = row.get("date")
+        if written is not None and reads_both_ways(written):
+            self._ambiguous[key] = True
         self._keep(
             key,
             amount,
@@ -508,6 +520,7 @@ class SalesValidator:
         if self._type_key is not None and "voucher_type" in present:
             # Kept only from a file that has types: another file's lines keep theirs.
             columns += ("voucher_type",)
+        columns += ("date_ambiguous",)
         return_side = self._return_side()
         repeated = None
         if self._invoice_amount is not None:
@@ -523,12 +536,15 @@ class SalesValidator:
             self._customers.moved(),
             self._taxed,
             self._vch_types,
+            self._ambiguous,
         )
         lines = TableWrite(
             table("sale_line"),
             columns,
             rows,
-            compare=CompareBy(("account_id",), "sale_date", quiet=("voucher_type",)),
+            compare=CompareBy(
+                ("account_id",), "sale_date", quiet=("voucher_type", "date_ambiguous")
+            ),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         notes.extend(self._currencies.notes())
@@ -595,8 +611,13 @@ class SalesValidator:
         # The stored lines of the file's invoices: read once, by the invoice-date check, then
         # shared by the re-dating, the gross amounts and the stale lines' removal.
         stored = StoredInvoices(SALE_LINES)
+        types = self._vch_types
+        ambiguous = self._ambiguous
         invoices = InvoiceDates(
-            ((*kept[:3], "") for kept in self._kept),
+            (
+                (*kept[:3], "", types.get(kept[:3]), ambiguous.get(kept[:3], False))
+                for kept in self._kept
+            ),
             self._customers.moved(),
             # `--dates day-first|month-first` now: the stored misreadings give way.
             order_given=dates is not None and dates.option is not None and dates.order is not None,

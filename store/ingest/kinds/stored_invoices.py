@@ -7,10 +7,9 @@ Each of them read the same rows on its own (the stored lines of the file's invoi
 thousand invoices per statement): three reads of mostly the same rows, and a first load paid
 them, and the stale lines' deletes, for a table that held none of its invoices. One read now
 keeps, per invoice (customer, kind for a ledger, number), the date, place, amount, whether
-the amount includes tax and the voucher type of each stored line, and each step that changes
-those rows in the transaction says so here (`drop`, `redate`), so the rows kept are the
-table's at every step.
-A change this cache cannot follow (the withdrawn invoices' removal, keyed without the
+the amount includes tax, the voucher type and whether the date reads both ways of each stored
+line, and each step that changes those rows in the transaction says so here (`drop`,
+`redate`), so the rows kept are the table's at every step. A change this cache cannot follow (the withdrawn invoices' removal, keyed without the
 customer) `forget`s it: the next step reads again.
 """
 
@@ -66,9 +65,10 @@ LEDGER_ENTRIES = NumberedLines(
 # An invoice: `NumberedLines.key_values` (account, number; a ledger's: account, kind, number).
 InvoiceKey = tuple[str, ...]
 # A stored line of an invoice: its date, place, amount, whether the amount includes tax
-# (False for a ledger entry, which has no such column), and the voucher type it came with
-# (None when its file had none, or it was stored before types were kept).
-StoredLine = tuple[dt.date, int, Decimal, bool, str | None]
+# (False for a ledger entry, which has no such column), the voucher type it came with (None
+# when its file had none), and whether its date could be read both ways (None when stored
+# before these were kept).
+StoredLine = tuple[dt.date, int, Decimal, bool, str | None, bool | None]
 
 
 class StoredInvoices:
@@ -114,12 +114,14 @@ class StoredInvoices:
                 table.c.line,
                 table.c.amount,
                 table.c.voucher_type,
+                table.c.date_ambiguous,
                 *taxed,
             )
             for row in found:
-                day, line, amount, kind = row[size : size + 4]
-                includes_tax = bool(row[size + 4]) if taxed else False
-                lines[row[:size]].append((day, line, amount, includes_tax, kind))
+                day, line, amount, kind, both_ways = row[size : size + 5]
+                includes_tax = bool(row[size + 5]) if taxed else False
+                both_ways = None if both_ways is None else bool(both_ways)
+                lines[row[:size]].append((day, line, amount, includes_tax, kind, both_ways))
         return {key: lines[key] for key in wanted if lines[key]}
 
     def drop(self, key: InvoiceKey, day: dt.date) -> None:

@@ -45,7 +45,7 @@ QB_Q3 = "Type,Date,Num,Name,Amount\nSales Receipt,08/14/2025,5,Cool Cars,200.00\
 # QuickBooks' titled quarterly reports: invoice 1001 re-dated from 28 March to 2 April after
 # the first quarter's report was loaded. Its numbers never restart: one invoice.
 QB_REPORT = (
-    "Craig's Design and Landscaping Services\nSales by Customer Detail\n\"{period}\"\n\n"
+    'Craig\'s Design and Landscaping Services\nSales by Customer Detail\n"{period}"\n\n'
     ",Type,Date,Num,Name,Amount\n,{kind},{day},1001,Amy's Bird Sanctuary,$300.00\n"
 )
 QB_MARCH = QB_REPORT.format(period="January - March, 2025", kind="Invoice", day="03/28/2025")
@@ -167,6 +167,62 @@ async def test_both_vouchers_count_in_the_purchase_history(
         edge["node"]["accountId"]: edge["node"]["salesProfile"]["quarters"]
         for edge in data["accounts"]["edges"]
     }
+    # Orders are distinct invoice numbers (the API's word): both vouchers are number 7.
     assert quarters["Kaveri Traders"] == [
-        {"quarter": "2025-Q2", "revenue": "200000.00", "orders": 2}
+        {"quarter": "2025-Q2", "revenue": "200000.00", "orders": 1}
     ]
+
+
+# Tally's Day Books of two financial years, without their titles: dates with the month's name
+# (`10-Mar-24`), which no reading swaps. Sales 8 of 10 March 2024 and of 3 October 2024 are
+# two vouchers (numbers restart each April), not one read with day and month swapped.
+FY_23_24 = HEADER + (
+    '14-Jun-23,Kaveri Traders,Sales,3,"40,000.00",\n10-Mar-24,Kaveri Traders,Sales,8,"1,20,000.00",\n'
+)
+FY_24_25 = HEADER + '3-Oct-24,Kaveri Traders,Sales,8,"75,000.00",\n'
+
+# The May Day Book written with dates in numbers, day first (20/05/2025 says so): its Export
+# Sales 7 of 4 May is no misreading of April's Sales 7 of 5 April (`5-Apr-25`), which no
+# reading swaps, and is of another type.
+APRIL_5 = HEADER + '5-Apr-25,Kaveri Traders,Sales,7,"1,20,000.00",\n'
+MAY_NUMERIC = HEADER + (
+    '04/05/2025,Kaveri Traders,Export Sales,7,"80,000.00",\n'
+    '20/05/2025,Sharma Electricals,Sales,9,"10,000.00",\n'
+)
+
+
+@pytest.mark.parametrize("kind", [SALES, LEDGER])
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        (
+            FY_23_24,
+            FY_24_25,
+            [
+                ("2023-06-14", D("40000.00")),
+                ("2024-03-10", D("120000.00")),
+                ("2024-10-03", D("75000.00")),
+            ],
+        ),
+        (APRIL_5, MAY_NUMERIC, [("2025-04-05", D("120000.00")), ("2025-05-04", D("80000.00"))]),
+    ],
+    ids=["financial-years", "types"],
+)
+async def test_a_date_no_reading_swaps_is_no_misreading(
+    engine: AsyncEngine,
+    tmp_path: Path,
+    kind: IngestKind,
+    first: str,
+    second: str,
+    expected: list[tuple[str, Decimal]],
+) -> None:
+    """Stored lines keep whether their date could be read both ways (`date_ambiguous`): one
+    that could not was read right, so a later file giving its number the swapped date is not
+    refused, and with `--dates` the stored line is never taken for a misreading."""
+    await ingest_file(engine, kind=kind, path=_file(tmp_path, "a.csv", first), app="distrib")
+    report = await ingest_file(
+        engine, kind=kind, path=_file(tmp_path, "b.csv", second), app="distrib"
+    )
+    assert not any("re-dated" in note for note in report.notes), report.notes
+    table = "sale_line" if kind is SALES else "ledger_entry"
+    assert _invoiced(await rows_of(engine, table), kind, "Kaveri Traders") == expected
