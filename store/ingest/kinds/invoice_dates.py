@@ -141,8 +141,8 @@ class InvoiceDates:
         if not self._order_given:
             raise FileRejected(_reason(sorted(conflicts), where))
         # This file's reading is given: the stored lines whose date read one way only stand.
-        misread = {conflict for conflict, misreadable in conflicts.items() if misreadable}
-        return await _corrected(connection, misread, self.stored) if misread else []
+        misreadings = {conflict for conflict, misreadable in conflicts.items() if misreadable}
+        return await _corrected(connection, misreadings, self.stored) if misreadings else []
 
 
 async def _corrected(

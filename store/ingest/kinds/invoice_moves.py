@@ -20,12 +20,19 @@ before this runs (`store.ingest.kinds.invoice_dates`).
 A file whose title states its period (`1-May-25 to 31-May-25`, QuickBooks' `April - June,
 2025`: `analytics.report_period.stated_period`) speaks only for that period:
 a stored invoice dated outside it is not one the file re-dates, since the file says nothing of
-the days it was dated on. Tally numbers each voucher type apart (`Sales 7` and `Export Sales 7`
-of one financial year are two vouchers, which the stored lines do not tell apart): the April
-Day Book's `Sales 7` of a customer is not moved by the May Day Book's `Export Sales 7` of that
-customer, nor QuickBooks Desktop's Invoice 5 of January by its Sales
-Receipt 5 of April (each type has its own numbers). A re-export that corrects a date covers
-the period of both dates, as the Day Book re-exported for the same months does.
+the days it was dated on. A re-export that corrects a date covers the period of both dates,
+as the Day Book re-exported for the same months does.
+
+Each stored line keeps the voucher type it came with (`sale_line.voucher_type`), and a stored
+invoice is the file's voucher only if their types agree: Tally numbers each voucher type apart
+(`Sales 7` and `Export Sales 7` of one financial year are two vouchers), as QuickBooks Desktop
+numbers its invoices apart from its sales receipts, so the April Day Book's `Sales 7` of a
+customer is not moved by the May Day Book's `Export Sales 7`, with or without the files'
+titles. Where either type is unknown (a file without a type column, a line stored before
+types were kept), the customer and number in one numbering period are the voucher, as they
+always were. A QuickBooks invoice of the same type and number is moved whatever the report's
+period: its numbers never restart, so an invoice re-dated into the next quarter's report is
+the same invoice, not a second one.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.export_date_order import is_quickbooks_report
+from store.ingest.errors import FileRejected
 from store.ingest.kinds.stored_invoices import InvoiceKey, StoredInvoices
 from store.tables import METADATA
 
@@ -139,9 +147,7 @@ class InvoiceMoves:
             by_type[kind] = day if by_type.get(kind, day) == day else None
         return dates
 
-    def _new_date(
-        self, by_type: _Dates | None, kind: str | None, day: dt.date
-    ) -> dt.date | None:
+    def _new_date(self, by_type: _Dates | None, kind: str | None, day: dt.date) -> dt.date | None:
         """The date the file gives the stored invoice of `kind` dated `day`, if it is the
         same voucher: of the same type, or either type unknown (a file without a type column,
         a line stored before types were kept), which is taken by customer and number alone
@@ -186,12 +192,22 @@ class InvoiceMoves:
         invoices = sorted({(account, invoice) for account, invoice, _period in dates})
         stored = await self._stored_totals(connection, invoices)
         moves: list[_Move] = []
+        # The stored vouchers of known type each date of the file would be: two types are
+        # two vouchers, which a file without types cannot say which of it dates.
+        onto: dict[tuple[str, str, dt.date], dict[str, dt.date]] = {}
         for (account, invoice), days in stored.items():
             for day, (total, voucher) in days.items():
                 by_type = dates.get((account, invoice, self._period(day)))
                 new = self._new_date(by_type, voucher, day)
-                if new is not None and new != day and total > 0:
+                if new is None or total <= 0:
+                    continue
+                if voucher is not None:
+                    onto.setdefault((account, invoice, new), {}).setdefault(voucher, day)
+                if new != day:
                     moves.append(_Move(account, invoice, day, new))
+        for (account, invoice, new), vouchers in sorted(onto.items()):
+            if len(vouchers) > 1:
+                raise FileRejected(_two_vouchers(account, invoice, new, vouchers))
         # The dates each invoice has lines at, as the moves go.
         filled = {
             (account, invoice, day) for (account, invoice), days in stored.items() for day in days
@@ -236,6 +252,16 @@ class InvoiceMoves:
                 for day, total in totals.items()
             }
         return stored
+
+
+def _two_vouchers(account: str, invoice: str, new: dt.date, vouchers: dict[str, dt.date]) -> str:
+    stored = " and ".join(f"{kind} {day.isoformat()}" for kind, day in sorted(vouchers.items()))
+    return (
+        f"invoice {invoice} of {account} is stored as {len(vouchers)} vouchers of different "
+        f"types ({stored}), and this file dates it {new.isoformat()} without saying its voucher "
+        "type, so nothing was loaded (load an export with its voucher type column, or name it "
+        "with --column voucher_type=COLUMN)"
+    )
 
 
 def _note(moves: list[_Move]) -> str:

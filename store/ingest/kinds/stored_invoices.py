@@ -9,8 +9,9 @@ them, and the stale lines' deletes, for a table that held none of its invoices. 
 keeps, per invoice (customer, kind for a ledger, number), the date, place, amount, whether
 the amount includes tax, the voucher type and whether the date reads both ways of each stored
 line, and each step that changes those rows in the transaction says so here (`drop`,
-`redate`), so the rows kept are the table's at every step. A change this cache cannot follow (the withdrawn invoices' removal, keyed without the
-customer) `forget`s it: the next step reads again.
+`redate`), so the rows kept are the table's at every step. A change this cache cannot
+follow (the withdrawn invoices' removal, keyed without the customer) `forget`s it: the next
+step reads again.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from store.ingest import IngestKind, ingest_file
+from store.ingest.errors import FileRejected
 from tests.api_client import GraphQLClient
 from tests.store.sales_support import d, rows_of
 
@@ -28,7 +29,8 @@ LEDGER = IngestKind.LEDGER
 # Sales 7 of May are two vouchers (each type is numbered on its own).
 HEADER = "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
 APRIL = HEADER + (
-    '3-Apr-25,Kaveri Traders,Sales,7,"1,20,000.00",\n9-Apr-25,Sharma Electricals,Sales,8,"45,000.00",\n'
+    '3-Apr-25,Kaveri Traders,Sales,7,"1,20,000.00",\n'
+    '9-Apr-25,Sharma Electricals,Sales,8,"45,000.00",\n'
 )
 MAY = HEADER + (
     '6-May-25,Kaveri Traders,Export Sales,7,"80,000.00",\n'
@@ -66,7 +68,9 @@ def _file(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def _invoiced(rows: list[tuple[object, ...]], kind: IngestKind, account: str) -> list[object]:
+def _invoiced(
+    rows: list[tuple[object, ...]], kind: IngestKind, account: str
+) -> list[tuple[str, Decimal]]:
     """(date, amount) of the account's sales, or of its ledger's invoices."""
     return sorted(
         (str(row[1]), D(str(row[4] if kind is SALES else row[5])))
@@ -177,7 +181,8 @@ async def test_both_vouchers_count_in_the_purchase_history(
 # (`10-Mar-24`), which no reading swaps. Sales 8 of 10 March 2024 and of 3 October 2024 are
 # two vouchers (numbers restart each April), not one read with day and month swapped.
 FY_23_24 = HEADER + (
-    '14-Jun-23,Kaveri Traders,Sales,3,"40,000.00",\n10-Mar-24,Kaveri Traders,Sales,8,"1,20,000.00",\n'
+    '14-Jun-23,Kaveri Traders,Sales,3,"40,000.00",\n'
+    '10-Mar-24,Kaveri Traders,Sales,8,"1,20,000.00",\n'
 )
 FY_24_25 = HEADER + '3-Oct-24,Kaveri Traders,Sales,8,"75,000.00",\n'
 
@@ -226,3 +231,26 @@ async def test_a_date_no_reading_swaps_is_no_misreading(
     assert not any("re-dated" in note for note in report.notes), report.notes
     table = "sale_line" if kind is SALES else "ledger_entry"
     assert _invoiced(await rows_of(engine, table), kind, "Kaveri Traders") == expected
+
+
+async def test_a_file_without_types_that_would_merge_two_vouchers_is_refused(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Sales 7 and Export Sales 7 are stored; a register without voucher types dating number 7
+    otherwise cannot say which it is: refused in one line, nothing written."""
+    for name, text in (("april.csv", APRIL), ("may.csv", MAY)):
+        await ingest_file(engine, kind=SALES, path=_file(tmp_path, name, text), app="distrib")
+    before = await rows_of(engine, "sale_line")
+    register = _file(
+        tmp_path, "register.csv", "Customer,Date,Invoice,Amount\nKaveri Traders,2025-04-04,7,10\n"
+    )
+    with pytest.raises(FileRejected) as caught:
+        await ingest_file(engine, kind=SALES, path=register, app="distrib")
+    assert str(caught.value).endswith(
+        "invoice 7 of Kaveri Traders is stored as 2 vouchers of different types (export sales "
+        "2025-05-06 and sales 2025-04-03), and this file dates it 2025-04-04 without saying its "
+        "voucher type, so nothing was loaded (load an export with its voucher type column, or "
+        "name it with --column voucher_type=COLUMN)"
+    )
+    assert "\n" not in str(caught.value)
+    assert await rows_of(engine, "sale_line") == before
