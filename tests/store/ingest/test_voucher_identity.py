@@ -152,13 +152,30 @@ async def test_a_sales_receipt_of_the_next_quarter_moves_no_invoice(
     ]
 
 
-async def test_both_vouchers_count_in_the_purchase_history(
-    engine: AsyncEngine, database_url: str, tmp_path: Path, client: GraphQLClient
+@pytest.mark.parametrize(
+    ("files", "account", "expected"),
+    [
+        # Orders are distinct invoice numbers (the API's word): both vouchers are number 7.
+        ((APRIL, MAY), "Kaveri Traders", [("2025-Q2", "200000.00", 1)]),
+        ((QB_Q2, QB_Q3), "Cool Cars", [("2025-Q2", "1000.00", 1), ("2025-Q3", "200.00", 1)]),
+        # Moved into the second quarter, not counted in both.
+        ((QB_MARCH, QB_APRIL), "Amy's Bird Sanctuary", [("2025-Q2", "300.00", 1)]),
+    ],
+    ids=["day-books", "quickbooks-lists", "quickbooks-reports"],
+)
+async def test_each_voucher_counts_once_in_the_purchase_history(
+    engine: AsyncEngine,
+    database_url: str,
+    tmp_path: Path,
+    client: GraphQLClient,
+    files: tuple[str, str],
+    account: str,
+    expected: list[tuple[str, str, int]],
 ) -> None:
-    """Through the command line, then the API: Kaveri's second quarter is both vouchers."""
+    """Through the command line, then the API's quarters of the customer."""
     url = engine.url.render_as_string(hide_password=False)
-    for name, text in (("april.csv", APRIL), ("may.csv", MAY)):
-        path = _file(tmp_path, name, text)
+    for number, text in enumerate(files):
+        path = _file(tmp_path, f"export{number}.csv", text)
         result = await asyncio.to_thread(
             CliRunner().invoke,
             app,
@@ -171,10 +188,9 @@ async def test_both_vouchers_count_in_the_purchase_history(
         edge["node"]["accountId"]: edge["node"]["salesProfile"]["quarters"]
         for edge in data["accounts"]["edges"]
     }
-    # Orders are distinct invoice numbers (the API's word): both vouchers are number 7.
-    assert quarters["Kaveri Traders"] == [
-        {"quarter": "2025-Q2", "revenue": "200000.00", "orders": 1}
-    ]
+    assert [
+        (quarter["quarter"], quarter["revenue"], quarter["orders"]) for quarter in quarters[account]
+    ] == expected
 
 
 # Tally's Day Books of two financial years, without their titles: dates with the month's name
