@@ -437,6 +437,8 @@ class SalesValidator:
         reasons: list[str] = []
         customer = row.get("customer")
         if customer is None:
+            if self._not_entries.no_customer_line():
+                return []
             reasons.append("missing customer")
         formats = self._formats
         day = formats.date(row, "date", reasons, required=True)
