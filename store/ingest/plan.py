@@ -77,6 +77,11 @@ class CompareBy:
 
     lookup: tuple[str, ...]
     span: str | None = None
+    # Columns that record where a row came from rather than what it says (a sale line's
+    # voucher type): a row that differs from the stored one only in them is written, so the
+    # record is kept up to date, but counted unchanged (another export of the same sales
+    # changes nothing).
+    quiet: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -202,6 +202,8 @@ class _Compared:
     changes: RowChanges
     # The rows to write, when some are stored as they are already (else all of them).
     changed_rows: list[Values] | None
+    # Rows among them counted unchanged: they differ only in the quiet columns.
+    refreshed: int = 0
 
 
 async def compare_rows(
@@ -226,7 +228,10 @@ async def compare_rows(
     changed_rows: list[Values] = []
     examples: list[str] = []
     value_names = [columns[i] for i in value_positions]
-    new = changed = unchanged = 0
+    # The values that count, when some columns are quiet.
+    loud = [index for index, name in enumerate(value_names) if name not in compare.quiet]
+    quiet = len(loud) < len(value_names)
+    new = changed = unchanged = refreshed = 0
     for row in write.rows:
         if prefix:
             key, given = tuple(row[:width]), tuple(row[width:])
@@ -239,6 +244,9 @@ async def compare_rows(
         elif given == found and _same_digits(given, found):
             unchanged += 1
             continue
+        elif quiet and _same_values([given[i] for i in loud], [found[i] for i in loud]):
+            unchanged += 1
+            refreshed += 1
         else:
             changed += 1
             if len(examples) < _CHANGED_EXAMPLES:
@@ -247,7 +255,12 @@ async def compare_rows(
     return _Compared(
         RowChanges(new=new, changed=changed, unchanged=unchanged, examples=tuple(examples)),
         changed_rows,
+        refreshed,
     )
+
+
+def _same_values(given: Sequence[Any], stored: Sequence[Any]) -> bool:
+    return list(given) == list(stored) and _same_digits(given, stored)
 
 
 def _describe_change(
@@ -299,7 +312,7 @@ async def write_plan_on(
             )
             if compared.changed_rows is not None:
                 # Rows stored as they are already are not written again.
-                progress.advance(changes.unchanged)
+                progress.advance(changes.unchanged - compared.refreshed)
                 write = replace(write, rows=compared.changed_rows)
         await _write_table(connection, write, progress)
     if plan.after is not None:

@@ -26,7 +26,9 @@ from analytics.counts import counted
 from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
+from analytics.export_dates import reads_both_ways
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
+from analytics.export_voucher_types import type_name
 from analytics.ledger_titles import sales_register_title
 from analytics.money import money
 from analytics.report_period import period_end, stated_period
@@ -73,31 +75,63 @@ _NO_DIRECTION = f"cannot tell whether it is an invoice or a payment: {_HOW_TO_TE
 
 # customer, date, kind, reference, amount, due date
 _Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
+# customer, date, kind, reference: an entry's voucher type is kept by it
+_Typed = tuple[str, dt.date, EntryKind, str]
+# A row as written: account (moved), date, kind, reference, place, amount, due date, whether
+# the date reads both ways, and the voucher type when the file has a type column.
+_Written = tuple[str, dt.date, str, str, int, Decimal, dt.date | None, *tuple[object, ...]]
+
+
+def _voucher_type(row: _Written) -> str | None:
+    """The voucher type of a row written with one (the last of its records)."""
+    voucher = row[-1]
+    return voucher if isinstance(voucher, str) else None
 
 
 class _LedgerRows:
     def __init__(
-        self, kept: list[_Kept], moved: Mapping[str, str], places: LedgerPlaces | None = None
+        self,
+        kept: list[_Kept],
+        moved: Mapping[str, str],
+        places: LedgerPlaces | None = None,
+        types: Mapping[_Typed, str | None] | None = None,
+        ambiguous: Mapping[_Typed, bool] | None = None,
     ) -> None:
         self._kept = kept
         # Accounts moved by this load: an entry kept under one is written under its target.
         self._moved = moved
         self._places = places
+        # The voucher type of each entry, when the file has a type column (else None: the
+        # rows leave the stored types as they are).
+        self._types = types
+        # The entries whose date the file writes so that it reads both ways.
+        self._ambiguous = ambiguous or {}
 
     def __len__(self) -> int:
         return len(self._kept)
 
-    def __iter__(self) -> Iterator[tuple[str, dt.date, str, str, int, Decimal, dt.date | None]]:
+    def __iter__(self) -> Iterator[_Written]:
         occurrences = Occurrences()
         moved = self._moved
+        types = self._types
+        ambiguous = self._ambiguous
         for customer, day, kind, reference, amount, due in self._kept:
+            voucher = None if types is None else types.get((customer, day, kind, reference))
+            both_ways = ambiguous.get((customer, day, kind, reference), False)
             if moved:
                 customer = moved.get(customer, customer)
             line = occurrences.next((customer, day, kind, reference))
             if self._places is not None and reference:
                 line = self._places.place((customer, day, kind.value, reference), line)
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
-            yield customer, day, kind.value, reference, line, money(amount), due
+            if types is None:
+                yield customer, day, kind.value, reference, line, money(amount), due, both_ways
+            else:
+                yield (
+                    *(customer, day, kind.value, reference, line, money(amount), due),
+                    both_ways,
+                    voucher,
+                )
 
 
 class LedgerValidator:
@@ -124,6 +158,11 @@ class LedgerValidator:
         self._formats = FileFormats.of_load(dates, title)
         self._title = title
         self._kept: list[_Kept] = []
+        # The voucher type of each kept entry, as the kind column names it (None when it
+        # gives one entry two types, or only a side).
+        self._types: dict[_Typed, str | None] = {}
+        # The kept entries whose date cell reads both ways (`04/01/2024`).
+        self._ambiguous: dict[_Typed, bool] = {}
         # Cancelled vouchers' numbers and dates.
         self._withdrawn = WithdrawnInvoices(LEDGER_ENTRIES)
         self._not_entries = SkippedLines()
@@ -315,14 +354,25 @@ class LedgerValidator:
         if discount:
             return self._discount(account, day, reference, -amount.value, text)
         self._kept.append((account, day, kind, reference, amount.value, due))
+        voucher = None if text is None or is_side(text) else type_name(text)
+        written = row.get("date")
+        both_ways = written is not None and reads_both_ways(written)
+        self._typed((account, day, kind, reference), voucher, both_ways)
         # The directions the file's own lines take (not a Sales Receipt's payment on the
         # spot): a file of one holds part of a number's entries (store.ingest.kinds.ledger_places).
         self._directions.add(kind)
         if text is not None and (settled := settled_by(text)) is not None:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
             self._kept.append((account, day, settled, reference, amount.value, None))
+            self._typed((account, day, settled, reference), voucher, both_ways)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
+
+    def _typed(self, key: _Typed, voucher: str | None, both_ways: bool) -> None:
+        types = self._types
+        types[key] = voucher if types.get(key, voucher) == voucher else None
+        if both_ways:
+            self._ambiguous[key] = True
 
     def _discount(
         self, account: str, day: dt.date, reference: str, value: Decimal, text: str | None
@@ -418,14 +468,31 @@ class LedgerValidator:
         # by the re-dating and the entries' places (`stored_invoices`).
         stored = StoredInvoices(LEDGER_ENTRIES)
         places = LedgerPlaces(stored)
-        rows = _LedgerRows(self._kept, self._customers.moved(), places)
+        # Voucher types kept only from a file with a kind column: another's entries keep theirs.
+        typed = "kind" in present
+        rows = _LedgerRows(
+            self._kept,
+            self._customers.moved(),
+            places,
+            self._types if typed else None,
+            self._ambiguous,
+        )
         entries = TableWrite(
-            table("ledger_entry"), _COLUMNS, rows, compare=CompareBy(("account_id",), "entry_date")
+            table("ledger_entry"),
+            (*_COLUMNS, "date_ambiguous", *(("voucher_type",) if typed else ())),
+            rows,
+            compare=CompareBy(
+                ("account_id",), "entry_date", quiet=("voucher_type", "date_ambiguous")
+            ),
         )
         # A Day Book loaded as a ledger re-dates its invoices as its sales load does.
         moves = InvoiceMoves(
             LEDGER_INVOICES,
-            ((row[0], row[1], row[3], row[5]) for row in rows if row[2] == EntryKind.INVOICE.value),
+            (
+                (row[0], row[1], row[3], row[5], _voucher_type(row) if typed else None)
+                for row in rows
+                if row[2] == EntryKind.INVOICE.value
+            ),
             numbering_period(self._title),
             stored,
             stated_period(self._title),
@@ -461,8 +528,17 @@ class LedgerValidator:
         dates = self._dates
         # An entry read at its date with day and month swapped is refused, or corrected with
         # `--dates` (store.ingest.kinds.invoice_dates), as a sales invoice is.
+        types = self._types
+        ambiguous = self._ambiguous
         numbered = InvoiceDates(
-            ((kept[0], kept[1], kept[3], kept[2].value) for kept in self._kept),
+            (
+                (
+                    *(kept[0], kept[1], kept[3], kept[2].value),
+                    types.get(kept[:4]) if typed else None,
+                    ambiguous.get(kept[:4], False),
+                )
+                for kept in self._kept
+            ),
             self._customers.moved(),
             order_given=dates is not None and dates.option is not None and dates.order is not None,
             where=LEDGER_ENTRIES,

@@ -88,7 +88,7 @@ class LedgerPlaces:
             account, day, kind, number = group
             key: InvoiceKey = self._stored.where.key_values(account, kind, number)
             lines = sorted(
-                (line, value) for when, line, value, _tax in stored.get(key, ()) if when == day
+                (line, value) for when, line, value, *_rest in stored.get(key, ()) if when == day
             )
             if lines:
                 self._places[group] = self._placed(group, amounts, lines, whole=whole)

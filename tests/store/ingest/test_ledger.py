@@ -40,7 +40,7 @@ async def test_a_kind_column_says_invoice_or_payment(engine: AsyncEngine, tmp_pa
 
     assert report.columns["kind"] == "Vch Type"
     assert report.columns["due_date"] == "Due Date"
-    assert await rows_of(engine, "ledger_entry") == EXPECTED
+    assert [row[:7] for row in await rows_of(engine, "ledger_entry")] == EXPECTED
     risks = {row[0]: row for row in await rows_of(engine, "credit_risk")}
     assert set(risks) == {"C1", "C2"}
     # Everything is measured on the app's latest ledger date.
@@ -83,7 +83,7 @@ async def test_debit_and_credit_columns_and_dr_cr_marks_give_the_kind(
     )
     report = await ingest_file(engine, kind=LEDGER, path=marks)
     assert report.rows_written == 4
-    assert await rows_of(engine, "ledger_entry") == EXPECTED
+    assert [row[:7] for row in await rows_of(engine, "ledger_entry")] == EXPECTED
     assert await tables_of(engine, LEDGER_TABLES) == by_columns
 
 
