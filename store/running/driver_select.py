@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Dialect, Select
+from sqlalchemy import Date, DateTime, Dialect, Select, Time
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -143,12 +143,12 @@ class DriverSelect:
         return converters
 
     def _text(self, dialect: Dialect, parameters: Mapping[str, Any]) -> _Text:
-        sizes = tuple(
-            (name, len(value))
-            for name, value in parameters.items()
-            if isinstance(value, list | tuple)
-        )
-        key = (dialect, sizes)
+        # A loop, not a generator: a frame fewer for every read.
+        sizes = []
+        for name, value in parameters.items():
+            if isinstance(value, list | tuple):
+                sizes.append((name, len(value)))
+        key = (dialect, tuple(sizes))
         text = self._texts.get(key)
         if text is None:
             text = self._expand(dialect, parameters)
@@ -178,12 +178,43 @@ class DriverSelect:
         for key in state.positiontup:
             process = state.processors.get(key)
             if key in expanded_from and expanded_from[key][0] in parameters:
-                slots.append(_Slot(*expanded_from[key], process))
+                name, index = expanded_from[key]
+                slots.append(_Slot(name, index, _kept_process(compiled, name, process)))
             elif key in parameters:
-                slots.append(_Slot(key, None, process))
-            else:  # bound in the statement: the same for every run
-                slots.append(_Slot(key, None, process, state.parameters[key]))
+                slots.append(_Slot(key, None, _kept_process(compiled, key, process)))
+            else:  # bound in the statement: the same for every run, processed once
+                value = state.parameters[key]
+                slots.append(_Slot(key, None, None, value if process is None else process(value)))
         return _Text(state.statement, tuple(slots))
+
+
+# Processed values kept per bind processor of a date or time: a read's months repeat from one
+# request to the next (a filter is shared), and SQLite's processor formats each in Python.
+PROCESSED_KEPT = 1024
+
+
+class _Processed(dict[Any, Any]):
+    """A bind processor's values by the value given, made on first use: looked up in C."""
+
+    def __init__(self, process: Processor) -> None:
+        super().__init__()
+        self._process = process
+
+    def __missing__(self, value: Any) -> Any:
+        processed = self._process(value)
+        if len(self) >= PROCESSED_KEPT:  # reads may run in several threads: no LRU
+            self.clear()
+        self[value] = processed
+        return processed
+
+
+def _kept_process(compiled: SQLCompiler, name: str, process: Processor | None) -> Processor | None:
+    """`process` for the parameter `name`, its values kept when they are dates or times
+    (immutable and hashable, whichever the driver takes)."""
+    bind = compiled.binds.get(name)
+    if process is None or bind is None or not isinstance(bind.type, Date | DateTime | Time):
+        return process
+    return _Processed(process).__getitem__
 
 
 def _by_column(rows: Sequence[Sequence[Any]], converters: Converters) -> list[list[Any]]:
