@@ -76,6 +76,10 @@ class DriverSelect:
         self._compiled: dict[Dialect, SQLCompiler] = {}
         self._texts: dict[tuple[Dialect, tuple[tuple[str, int], ...]], _Text] = {}
         self._converters: dict[Dialect, Converters] = {}
+        # Over SQLAlchemy's connections the driver's values may differ from the plain driver's
+        # (asyncpg's binary NUMERIC against the read pool's text: driver_connection.py), so
+        # their converters are kept apart.
+        self._engine_converters: dict[Dialect, Converters] = {}
 
     async def columns(
         self, connection: AsyncConnection, parameters: Mapping[str, Any]
@@ -115,12 +119,12 @@ class DriverSelect:
         self, connection: AsyncConnection, text: _Text, parameters: Mapping[str, Any]
     ) -> tuple[Sequence[Sequence[Any]], Converters]:
         result = await connection.exec_driver_sql(text.sql, text.arguments(parameters))
-        converters = self._converters.get(connection.dialect)
+        converters = self._engine_converters.get(connection.dialect)
         if converters is None:
             # The driver's column types, as Core reads them to choose each processor.
             description = result.cursor.description
             converters = self._converters_of(
-                connection.dialect, [entry[1] for entry in description]
+                connection.dialect, [entry[1] for entry in description], self._engine_converters
             )
         # The driver's own rows: SQLAlchemy's Row objects would add a third to a large read.
         try:
@@ -134,12 +138,17 @@ class DriverSelect:
         text = self._text(dialect, parameters)
         return text.sql, text.arguments(parameters)
 
-    def _converters_of(self, dialect: Dialect, driver_types: Sequence[Any]) -> Converters:
+    def _converters_of(
+        self,
+        dialect: Dialect,
+        driver_types: Sequence[Any],
+        kept: dict[Dialect, Converters] | None = None,
+    ) -> Converters:
         converters = tuple(
             column_converter(column.type, dialect, driver_type)
             for column, driver_type in zip(self._columns, driver_types, strict=True)
         )
-        self._converters[dialect] = converters
+        (self._converters if kept is None else kept)[dialect] = converters
         return converters
 
     def _text(self, dialect: Dialect, parameters: Mapping[str, Any]) -> _Text:
