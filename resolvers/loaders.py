@@ -233,7 +233,7 @@ class Loaders:
     @made_once
     def account_with_metrics_by_key(
         self,
-    ) -> DataLoader[AccountMetricsKey, AccountWithMetrics | None]:
+    ) -> SharedLoader[AccountMetricsKey, AccountWithMetrics | None]:
         # None: no account of that id that the scope sees.
         return SharedLoader(load_fn=partial(_accounts_with_metrics, self.reader, self.scope))
 
@@ -460,13 +460,23 @@ async def _metric_records(
 async def _accounts_with_metrics(
     reader: Reader, scope: Scope, keys: Sequence[AccountMetricsKey]
 ) -> list[AccountWithMetrics | None]:
+    if len(keys) == 1:
+        # The small query's batch: one key, no groups to make.
+        [(account_id, metric_filter)] = keys
+        one = await reader.read_keys(
+            (_ACCOUNTS_WITH_METRICS, scope, metric_filter),
+            [account_id],
+            partial(_accounts_with_metrics_of, metric_filter, scope),
+            rows_at_most=partial(_account_rows_at_most, metric_filter),
+        )
+        return [one.get(account_id)]
     # One statement per filter, as for `_metrics`.
     groups: dict[MetricFilter, list[str]] = defaultdict(list)
     for key in keys:
         groups[key.metric_filter].append(key.account_id)
     if len(groups) == 1:
-        # The common read (the small query): its statement may serve other requests' keys of
-        # this loop turn under the same scope and filter too (store/running/shared_reads.py).
+        # The common read: its statement may serve other requests' keys of this loop turn
+        # under the same scope and filter too (store/running/shared_reads.py).
         [(metric_filter, account_ids)] = groups.items()
         one = await reader.read_keys(
             (_ACCOUNTS_WITH_METRICS, scope, metric_filter),

@@ -81,6 +81,16 @@ class SharedLoader(DataLoader[K, V]):
             return future
         return _shield(future)
 
+    def load_unshielded(self, key: K) -> asyncio.Future[V]:
+        """The loader's own future of `key` (a load started if there is none), for a caller
+        that only adds callbacks to it and never cancels it: without the shield, its callbacks
+        run a turn of the event loop earlier."""
+        futures = self._futures
+        if futures is None:
+            return super().load(key)  # type: ignore[return-value]  # the future itself
+        found = futures.get(key)
+        return self._start_load(key) if found is None or found.cancelled() else found
+
     def _start_load(self, key: K) -> asyncio.Future[V]:
         """What DataLoader.load does for a key not in the cache (strawberry/dataloader.py)."""
         loop = self.loop

@@ -70,6 +70,9 @@ class ExactDecimal(TypeDecorator[Decimal]):
         calls (store/running/column_conversion.py): None where only the per-value one fits."""
         if dialect.name == "sqlite":
             return _texts_to_decimals
+        if isinstance(coltype, NumericFromText):
+            # Decoded from PostgreSQL's text, which never writes an exponent: as they are.
+            return list
         if dialect.driver == "asyncpg" and coltype == _NUMERIC_OID:
             # asyncpg gives a Decimal (or None) for every NUMERIC value, and the impl converts
             # none of them: only the values written with a positive exponent change.
@@ -97,6 +100,16 @@ def _text_to_decimal(value: Any) -> Decimal | None:
 
 # PostgreSQL's type oid of NUMERIC.
 _NUMERIC_OID = 1700
+
+
+class NumericFromText(int):
+    """NUMERIC's type oid (equal to it wherever SQLAlchemy looks it up), for a column whose
+    values the driver decodes from PostgreSQL's text form into Decimals (the read pool's
+    connections: store/running/driver_pool.py). That text never has an exponent, so no value
+    needs `_exact_decimals`' pass over the column's printed values."""
+
+
+NUMERIC_FROM_TEXT = NumericFromText(_NUMERIC_OID)
 
 
 def _texts_to_decimals(values: Sequence[Any]) -> list[Any]:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.elements import ClauseElement
 
 from store.running.core_statements import expand
+from store.tables import NUMERIC_FROM_TEXT
 
 # Column types learned per SQL text (a statement prepared once to describe its columns).
 TYPES_KEPT = 512
@@ -65,7 +66,11 @@ class DriverConnection:
                 prepared = await self._connection.prepare(sql)
             except Exception as error:
                 raise standard_error(self.dialect, error, sql, ()) from error
-            types = tuple(attribute.type.oid for attribute in prepared.get_attributes())
+            # The read pool's connections decode NUMERIC from its text (driver_pool.py).
+            types = tuple(
+                NUMERIC_FROM_TEXT if oid == NUMERIC_FROM_TEXT else oid
+                for oid in (attribute.type.oid for attribute in prepared.get_attributes())
+            )
             if len(_column_types) >= TYPES_KEPT:
                 _column_types.clear()
             _column_types[sql] = types

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Dialect, Select
+from sqlalchemy import Date, DateTime, Dialect, Select, Time
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -76,6 +76,10 @@ class DriverSelect:
         self._compiled: dict[Dialect, SQLCompiler] = {}
         self._texts: dict[tuple[Dialect, tuple[tuple[str, int], ...]], _Text] = {}
         self._converters: dict[Dialect, Converters] = {}
+        # Over SQLAlchemy's connections the driver's values may differ from the plain driver's
+        # (asyncpg's binary NUMERIC against the read pool's text: driver_connection.py), so
+        # their converters are kept apart.
+        self._engine_converters: dict[Dialect, Converters] = {}
 
     async def columns(
         self, connection: AsyncConnection, parameters: Mapping[str, Any]
@@ -115,12 +119,12 @@ class DriverSelect:
         self, connection: AsyncConnection, text: _Text, parameters: Mapping[str, Any]
     ) -> tuple[Sequence[Sequence[Any]], Converters]:
         result = await connection.exec_driver_sql(text.sql, text.arguments(parameters))
-        converters = self._converters.get(connection.dialect)
+        converters = self._engine_converters.get(connection.dialect)
         if converters is None:
             # The driver's column types, as Core reads them to choose each processor.
             description = result.cursor.description
             converters = self._converters_of(
-                connection.dialect, [entry[1] for entry in description]
+                connection.dialect, [entry[1] for entry in description], self._engine_converters
             )
         # The driver's own rows: SQLAlchemy's Row objects would add a third to a large read.
         try:
@@ -134,21 +138,26 @@ class DriverSelect:
         text = self._text(dialect, parameters)
         return text.sql, text.arguments(parameters)
 
-    def _converters_of(self, dialect: Dialect, driver_types: Sequence[Any]) -> Converters:
+    def _converters_of(
+        self,
+        dialect: Dialect,
+        driver_types: Sequence[Any],
+        kept: dict[Dialect, Converters] | None = None,
+    ) -> Converters:
         converters = tuple(
             column_converter(column.type, dialect, driver_type)
             for column, driver_type in zip(self._columns, driver_types, strict=True)
         )
-        self._converters[dialect] = converters
+        (self._converters if kept is None else kept)[dialect] = converters
         return converters
 
     def _text(self, dialect: Dialect, parameters: Mapping[str, Any]) -> _Text:
-        sizes = tuple(
-            (name, len(value))
-            for name, value in parameters.items()
-            if isinstance(value, list | tuple)
-        )
-        key = (dialect, sizes)
+        # A loop, not a generator: a frame fewer for every read.
+        sizes = []
+        for name, value in parameters.items():
+            if isinstance(value, list | tuple):
+                sizes.append((name, len(value)))
+        key = (dialect, tuple(sizes))
         text = self._texts.get(key)
         if text is None:
             text = self._expand(dialect, parameters)
@@ -178,12 +187,43 @@ class DriverSelect:
         for key in state.positiontup:
             process = state.processors.get(key)
             if key in expanded_from and expanded_from[key][0] in parameters:
-                slots.append(_Slot(*expanded_from[key], process))
+                name, index = expanded_from[key]
+                slots.append(_Slot(name, index, _kept_process(compiled, name, process)))
             elif key in parameters:
-                slots.append(_Slot(key, None, process))
-            else:  # bound in the statement: the same for every run
-                slots.append(_Slot(key, None, process, state.parameters[key]))
+                slots.append(_Slot(key, None, _kept_process(compiled, key, process)))
+            else:  # bound in the statement: the same for every run, processed once
+                value = state.parameters[key]
+                slots.append(_Slot(key, None, None, value if process is None else process(value)))
         return _Text(state.statement, tuple(slots))
+
+
+# Processed values kept per bind processor of a date or time: a read's months repeat from one
+# request to the next (a filter is shared), and SQLite's processor formats each in Python.
+PROCESSED_KEPT = 1024
+
+
+class _Processed(dict[Any, Any]):
+    """A bind processor's values by the value given, made on first use: looked up in C."""
+
+    def __init__(self, process: Processor) -> None:
+        super().__init__()
+        self._process = process
+
+    def __missing__(self, value: Any) -> Any:
+        processed = self._process(value)
+        if len(self) >= PROCESSED_KEPT:  # reads may run in several threads: no LRU
+            self.clear()
+        self[value] = processed
+        return processed
+
+
+def _kept_process(compiled: SQLCompiler, name: str, process: Processor | None) -> Processor | None:
+    """`process` for the parameter `name`, its values kept when they are dates or times
+    (immutable and hashable, whichever the driver takes)."""
+    bind = compiled.binds.get(name)
+    if process is None or bind is None or not isinstance(bind.type, Date | DateTime | Time):
+        return process
+    return _Processed(process).__getitem__
 
 
 def _by_column(rows: Sequence[Sequence[Any]], converters: Converters) -> list[list[Any]]:

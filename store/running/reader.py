@@ -30,6 +30,8 @@ the requests that ask for the same `share` in one loop turn are read in one stat
 
 from __future__ import annotations
 
+import os
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
 from typing import Any, TypeVar, cast
@@ -40,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from store.running import driver_pool, shielded, thread_reads
 from store.running.driver_connection import DriverConnection
 from store.running.shared_reads import TurnShares
+from store.running.sqlite_connection import SQLiteConnection
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -126,15 +129,25 @@ class SQLiteReader(Reader):
         super().__init__(engine)
         self._companion = companion
         self._plain_driver = plain_driver
+        # The kept connection of the thread that last read inline, with that process and
+        # thread: a server's reader reads inline on its event loop's thread only, and finds it
+        # here without the lock and the dictionaries of every thread's connections.
+        self._inline: tuple[int, int, SQLiteConnection] | None = None
 
     def _runs_inline(self, rows_at_most: int | None) -> bool:
-        return thread_reads.runs_inline(rows_at_most)
+        return rows_at_most is not None and rows_at_most <= thread_reads.INLINE_ROWS
 
     def _run_inline(self, query: Query[T], *, one_snapshot: bool) -> T:
         # Nothing awaits inside: no cancellation can reach such a read halfway.
-        return thread_reads.run(
-            self._companion, query, plain_driver=self._plain_driver, one_snapshot=one_snapshot
-        )
+        if not self._plain_driver:
+            return thread_reads.run(
+                self._companion, query, plain_driver=False, one_snapshot=one_snapshot
+            )
+        inline = self._inline
+        pid, thread = os.getpid(), threading.get_ident()
+        if inline is None or inline[2].closed or inline[0] != pid or inline[1] != thread:
+            inline = self._inline = (pid, thread, thread_reads.kept_connection(self._companion))
+        return thread_reads.run_on(inline[2], query, one_snapshot=one_snapshot)
 
     async def _run(self, query: Query[T], *, one_snapshot: bool) -> T:
         return await thread_reads.in_worker_thread(

@@ -39,6 +39,8 @@ class SQLiteConnection:
         self._connection = connection
         self._companion = companion
         self.dialect: Dialect = companion.dialect
+        # Set when the companion is disposed of and the connection closed (thread_reads.py).
+        self.closed = False
 
     @property
     def driver_connection(self) -> sqlite3.Connection:

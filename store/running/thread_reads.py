@@ -145,33 +145,37 @@ class _Immediate:
 
 # Per companion engine, the sqlite3 connection each (process, thread) keeps: taken from the
 # companion's pool once and detached from it, closed when the companion is disposed of.
-_kept: weakref.WeakKeyDictionary[Engine, dict[tuple[int, int], PoolProxiedConnection]] = (
-    weakref.WeakKeyDictionary()
-)
+_kept: weakref.WeakKeyDictionary[
+    Engine, dict[tuple[int, int], tuple[PoolProxiedConnection, SQLiteConnection]]
+] = weakref.WeakKeyDictionary()
 _kept_lock = threading.Lock()
 
 
-def _kept_connection(companion: Engine) -> sqlite3.Connection:
-    """The calling thread's own sqlite3 connection over the companion's file."""
+def kept_connection(companion: Engine) -> SQLiteConnection:
+    """The calling thread's own sqlite3 connection over the companion's file, wrapped (a
+    caller may keep it for this process and thread while it is not `closed`)."""
     key = (os.getpid(), threading.get_ident())  # a forked process opens its own
     with _kept_lock:
         connections = _kept.setdefault(companion, {})
         kept = connections.get(key)
     if kept is None:
         # Through the pool once, so that the connect events (the pragmas) run as for any other.
-        kept = companion.raw_connection()
-        kept.detach()
+        proxied = companion.raw_connection()
+        proxied.detach()
+        raw = cast(sqlite3.Connection, proxied.dbapi_connection)
+        kept = (proxied, SQLiteConnection(raw, companion))
         with _kept_lock:
             connections[key] = kept
-    return cast(sqlite3.Connection, kept.dbapi_connection)
+    return kept[1]
 
 
 def _close_kept_connections(companion: Engine) -> None:
     with _kept_lock:
         connections = _kept.pop(companion, {})
-    for key, kept in connections.items():
+    for key, (proxied, wrapped) in connections.items():
+        wrapped.closed = True
         if key[0] == os.getpid():  # another process's copy is that process's to close
-            kept.close()
+            proxied.close()
 
 
 def kept_connections(companion: Engine) -> int:
@@ -198,11 +202,21 @@ def run(
             if one_snapshot:
                 connection.exec_driver_sql("BEGIN")
             return _drive(query(cast(AsyncConnection, _Immediate(connection))))
-    raw = _kept_connection(companion)
+    return run_on(kept_connection(companion), query, one_snapshot=one_snapshot)
+
+
+def run_on(
+    connection: SQLiteConnection,
+    query: Callable[[AsyncConnection], Awaitable[T]],
+    *,
+    one_snapshot: bool = False,
+) -> T:
+    """`run` on the calling thread's kept connection (`kept_connection`)."""
+    raw = connection.driver_connection
     try:
         if one_snapshot:
             raw.execute("BEGIN")
-        return _drive(query(cast(AsyncConnection, SQLiteConnection(raw, companion))))
+        return _drive(query(connection))  # type: ignore[arg-type]  # enough of AsyncConnection
     finally:
         # The read's own transaction, or one a failed statement left: no snapshot is held.
         if raw.in_transaction:
@@ -215,6 +229,7 @@ def _drive(step: Awaitable[T]) -> T:
     try:
         step.send(None)
     except StopIteration as finished:
-        return cast(T, finished.value)
+        value: T = finished.value  # (not typing.cast: a call of Python, every read)
+        return value
     step.close()
     raise RuntimeError("a read awaited something other than connection.execute")

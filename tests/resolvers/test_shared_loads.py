@@ -230,3 +230,19 @@ async def test_a_loader_with_a_cache_key_function_keeps_strawberrys_cache() -> N
     loader: SharedLoader[str, str] = SharedLoader(load_fn=load, cache_key_fn=str.lower)
     assert await loader.load("a") == "A"
     assert await loader.load("A") == "A"  # the key function's: "a", loaded already
+
+
+async def test_an_unshielded_load_is_the_loaders_own_future() -> None:
+    # For a caller that only adds callbacks (the account's read answering two loaders): its
+    # callbacks run as the read settles, not a turn later through a shield.
+    async def load(keys: Sequence[str]) -> list[str]:
+        return [key.upper() for key in keys]
+
+    loader: SharedLoader[str, str] = SharedLoader(load_fn=load)
+    own = loader.load_unshielded("a")
+    assert loader.load_unshielded("a") is own
+    shielded_load = loader.load("a")
+    assert shielded_load is not own
+    assert await own == "A"
+    assert await shielded_load == "A"
+    assert loader.load_unshielded("a") is own

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import dialect as aiosqlite_dialect
 from sqlalchemy.types import TypeEngine
 
 from store.running.column_conversion import LOOKUP_FROM, column_converter
-from store.tables import ExactDecimal
+from store.tables import NUMERIC_FROM_TEXT, ExactDecimal
 
 SQLITE: Dialect = aiosqlite_dialect()
 ASYNCPG: Dialect = asyncpg_dialect()
@@ -68,6 +68,24 @@ def test_asyncpg_numerics_become_the_decimals_core_makes(
         context.capitals = capitals  # how a Decimal prints its exponent: E+ or e+
         expected = _one_by_one(ExactDecimal(), ASYNCPG, NUMERIC_OID, values)
         assert _typed(_at_once(ExactDecimal(), ASYNCPG, NUMERIC_OID, values)) == _typed(expected)
+
+
+def _as_postgresql_writes(value: Decimal) -> str:
+    """A NUMERIC's text as PostgreSQL writes it: never with an exponent."""
+    return str(value) if not value.is_finite() else format(value, "f")
+
+
+@given(values=st.lists(st.none() | decimals.map(_as_postgresql_writes), max_size=80))
+def test_numerics_decoded_from_postgresqls_text_are_left_as_they_are(
+    values: list[str | None],
+) -> None:
+    # What the read pool's connections give (driver_pool.py: Decimal of the text), converted
+    # by the column form for NUMERIC_FROM_TEXT: exactly what Core's processor gives.
+    decoded = [None if value is None else Decimal(value) for value in values]
+    expected = _one_by_one(ExactDecimal(), ASYNCPG, NUMERIC_OID, decoded)
+    converted = _at_once(ExactDecimal(), ASYNCPG, NUMERIC_FROM_TEXT, decoded)
+    assert _typed(converted) == _typed(expected)
+    assert column_converter(ExactDecimal(), ASYNCPG, NUMERIC_FROM_TEXT) is list
 
 
 @given(

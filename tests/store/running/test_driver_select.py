@@ -225,3 +225,29 @@ async def test_a_read_of_many_rows_converts_them_as_core_does(engine: AsyncEngin
         (name, value, unit, month) for _id, name, value, unit, month in zip(*driver, strict=True)
     ]
     assert gc.isenabled()
+
+
+async def test_dates_bound_are_processed_once_per_value(
+    engine: AsyncEngine, seeded: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read's months repeat from one request to the next: each is processed once (SQLite's
+    # processor formats it in Python), the rows are Core's, and the values kept are bounded.
+    monkeypatch.setattr(driver_select, "PROCESSED_KEPT", 2)
+    metric = METRIC_TABLE.c
+    statement = DriverSelect(
+        select(metric.entity_id, metric.metric_name)
+        .where(metric.effective_date.in_(bindparam("months", expanding=True)))
+        .order_by(metric.entity_id, metric.metric_name, metric.effective_date)
+    )
+    for months in ([MONTHS[0]], [MONTHS[0]], [MONTHS[1]], [MONTHS[2]], [MONTHS[0]]):
+        parameters = {"months": months}
+        driver = await _through_driver(engine, statement, parameters)
+        assert driver == await _through_core(engine, statement, parameters)
+    [(_key, text)] = statement._texts.items()
+    [slot] = text.slots
+    if engine.dialect.name != "sqlite":
+        assert slot.process is None  # asyncpg takes the date itself
+        return
+    kept = getattr(slot.process, "__self__", None)
+    assert isinstance(kept, dict)  # looked up, not called
+    assert 1 <= len(kept) <= 2

@@ -108,6 +108,32 @@ async def test_an_inline_read_sees_commits_is_counted_and_returns_its_connection
         assert companion.pool.checkedout() == 0
 
 
+async def test_a_reader_keeps_its_inline_connection_until_the_engine_is_disposed(
+    tmp_path: Path,
+) -> None:
+    # A server's reader reads inline on its loop's thread through the connection it keeps;
+    # once the engine is disposed of (its kept connections closed), it takes a new one.
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'kept.db'}")
+    await migrate(engine)
+    companion = thread_reads.companion_for(engine)
+    assert companion is not None
+    reader = reader_for(engine)
+    assert await reader.read(_count, rows_at_most=1) == 0
+    assert await reader.read(_count, rows_at_most=1) == 0
+    assert thread_reads.kept_connections(companion) == 1
+    await engine.dispose()
+    assert thread_reads.kept_connections(companion) == 0
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO app (app_id) VALUES ('north')"))
+    assert await reader.read(_count, rows_at_most=1) == 1
+    assert thread_reads.kept_connections(companion) == 1
+    # Another thread's inline read (a test's client, another loop) uses a connection of its own.
+    assert await asyncio.to_thread(asyncio.run, reader.read(_count, rows_at_most=1)) == 1
+    assert thread_reads.kept_connections(companion) == 2
+    assert await reader.read(_count, rows_at_most=1) == 1
+    await engine.dispose()
+
+
 async def test_an_inline_read_that_fails_raises_to_its_caller(engine: AsyncEngine) -> None:
     async def broken(connection: AsyncConnection) -> int:
         await connection.execute(text("SELECT * FROM no_such_table"))
