@@ -294,3 +294,41 @@ async def test_a_day_book_skips_side_worded_contra_ledgers(
         "tax ledger, not a customer (ledgers: To Sales Account, By Cash)"
     ) in report.notes
     assert [row[0] for row in await rows_of(engine, "account")] == ["Gupta Traders"]
+
+
+async def test_a_day_book_with_bill_wise_details_loads_as_sales_and_as_a_ledger(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Tally's Day Book with bill-wise details on: a `New Ref` or `Agst Ref` line under a
+    voucher, without a date, is a detail of it, neither an item of the sale above nor a line
+    missing its date."""
+    path = tmp_path / "Day Book.csv"
+    path.write_text(
+        "Kaveri Distributors Pvt Ltd\nDay Book\n1-Apr-2025 to 30-Apr-2025\n\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+        '3-Apr-2025,Gupta Traders,Sales,KD/25-26/002,"29,500.00",\n'
+        ',New Ref  KD/25-26/002  Due on 3-May-2025,,,"29,500.00 Dr",\n'
+        '20-Apr-2025,Gupta Traders,Receipt,RCP/003,,"29,500.00"\n'
+        ',Agst Ref  KD/25-26/002,,,,"29,500.00 Cr"\n',
+        encoding="utf-8",
+    )
+    sales = await ingest_file(engine, kind=SALES, path=path, app="kaveri")
+    assert (
+        "Skipped 2 bill-wise detail lines (Tally's bill-wise details under a voucher, `New "
+        "Ref` or `Agst Ref`: not sales)"
+    ) in sales.notes
+    assert [row[:5] for row in await rows_of(engine, "sale_line")] == [
+        ("Gupta Traders", d("2025-04-03"), "KD/25-26/002", 1, D("29500.00"))
+    ]
+    await ingest_file(engine, kind=LEDGER, path=path, app="kaveri")
+    assert [row[:4] + row[5:] for row in await rows_of(engine, "ledger_entry")] == [
+        (
+            "Gupta Traders",
+            d("2025-04-03"),
+            "invoice",
+            "KD/25-26/002",
+            D("29500.00"),
+            d("2025-05-03"),
+        ),
+        ("Gupta Traders", d("2025-04-20"), "payment", "KD/25-26/002", D("29500.00"), None),
+    ]
