@@ -7,7 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from analytics.export_columns import ColumnGuessError, RoleSet, guess_columns, header_score
+from analytics.export_columns import (
+    ColumnGuessError,
+    RoleSet,
+    guess_columns,
+    header_score,
+    normalize,
+)
 from analytics.export_content import columns_by_content
 from analytics.export_dates import BadDate, parse_export_date
 from analytics.export_reports import balance_columns, not_entries
@@ -102,6 +108,7 @@ class GuessingMatcher(ColumnMatcher):
         except ColumnGuessError as exc:
             raise FileRejected(str(exc)) from exc
         self._prefer_debit_and_credit(assigned)
+        self._transaction_number(columns, assigned)
         # In the file's order, as the report shows them.
         pairs = sorted(assigned.items(), key=lambda pair: pair[1])
         candidate = self._side_candidate(columns, assigned)
@@ -128,6 +135,23 @@ class GuessingMatcher(ColumnMatcher):
         if row_label:
             pairs.append((ROW_LABEL, 0))
         return pairs
+
+    def _transaction_number(self, columns: Sequence[str], assigned: dict[str, int]) -> None:
+        """QuickBooks' reports outside the US (India, the UK, Australia) head the invoice
+        number `No.` where the US edition writes `Num`: beside QuickBooks' `Transaction Type`
+        it is that number, without which each item row of an invoice would count as an order.
+        Only there: elsewhere a bare `No.` may be a row's serial number."""
+        role = "invoice"
+        if role in assigned or role in self.overrides or role not in self.role_set.names:
+            return
+        names = [normalize(column) for column in columns]
+        if "transactiontype" not in names:
+            return
+        used = set(assigned.values())
+        for index, name in enumerate(names):
+            if name == "no" and index not in used:
+                assigned[role] = index
+                return
 
     def _side_candidate(self, columns: Sequence[str], assigned: dict[str, int]) -> int | None:
         """The column right after the amount, when it gives no role and no side column was
