@@ -16,7 +16,7 @@ from analytics.export_columns import (
 )
 from analytics.export_content import columns_by_content
 from analytics.export_dates import BadDate, parse_export_date
-from analytics.export_reports import balance_columns, not_entries
+from analytics.export_reports import ageing_columns, balance_columns, not_entries
 from store.ingest.columns import ColumnMatcher, ColumnSpec
 from store.ingest.errors import FileRejected
 from store.ingest.two_cell_particulars import PARTICULARS_CONTINUED
@@ -82,14 +82,19 @@ class GuessingMatcher(ColumnMatcher):
 
     def header_score(self, header: Sequence[str]) -> int:
         """How many roles a line names if it is the header, and one more when it names a
-        role and a column of balances too (`Particulars | Closing Balance`, a group summary's
-        header: balances are never guessed as amounts, but they are column names, and the
-        file is then refused as the report of balances it is); 0 for a line holding a date,
+        role and a column of balances or bands of days too (`Particulars | Closing Balance`, a
+        group summary's header; `Current | 1 - 30 | Total`, an ageing report's: balances are
+        never guessed as amounts, but they are column names, and the file is then refused as
+        the report of balances it is); 0 for a line holding a date,
         which is data, whatever words its other cells hold."""
         if any(_is_date(cell) for cell in header):
             return 0
         score = header_score(header, self.role_set, self.overrides)
-        return score + 1 if score and balance_columns(header) else score
+        if score and (balance_columns(header) or ageing_columns(header)):
+            # An ageing report's bands of days are column names too (`1 - 30`, `91 and
+            # over`): its header is found, and the file refused as the report it is.
+            return score + 1
+        return score
 
     def content_guess(self, rows: Sequence[Sequence[str]]) -> dict[str, int] | None:
         """The roles the values of a file without a header show; None unless they show every
