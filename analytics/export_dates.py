@@ -261,3 +261,14 @@ def parse_export_month(text: str, order: DateOrder = DateOrder.DAY_FIRST) -> dt.
         if "is not a date:" in str(exc):
             raise BadDate(f"{text!r} is not a month: write it like {MONTH_EXAMPLES}") from None
         raise
+
+
+def reads_both_ways(text: str) -> bool:
+    """Whether a date cell reads as two different days (`04/01/2024`: 4 January or 1 April),
+    so that a load may have taken it the wrong way round; a date with the month's name, with
+    the year first, or with a day past 12 reads one way only."""
+    match = _NUMERIC.fullmatch(text.strip())
+    if match is None:
+        return False
+    first, second = int(match[1]), int(match[3])
+    return first != second and 1 <= first <= 12 and 1 <= second <= 12

@@ -102,3 +102,9 @@ def voucher_type(text: str) -> VoucherType:
     """What a line of this voucher type is in a sales file: a type that names none of the
     words stays a sale, as a line without a type is."""
     return _IN_SALES.get(voucher_class(text), VoucherType.OTHER)
+
+
+def type_name(text: str) -> str | None:
+    """A voucher type as a stored line keeps it: its words in lower case (`Export Sales` and
+    `EXPORT  SALES` are one type), None for a blank cell."""
+    return " ".join(words(text)) or None

@@ -54,9 +54,10 @@ async def _run(url: str, customers: int, invoices: int, in_file: int) -> None:
                 for line in (1, 2)
             ],
         )
-    # The file: its first invoices, of every customer in turn, at their stored dates.
+    # The file: its first invoices, of every customer in turn, at their stored dates, without a
+    # voucher type and with dates that read one way only.
     lines = [
-        (f"C{i % customers}", DAY + dt.timedelta(days=i % 300), f"INV-{i}", "")
+        (f"C{i % customers}", DAY + dt.timedelta(days=i % 300), f"INV-{i}", "", None, False)
         for i in range(in_file)
     ]
     statements: list[str] = []

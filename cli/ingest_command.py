@@ -1,5 +1,5 @@
 """`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]
-[--party NAME] [--dates day-first|month-first|guess] [--currency CODE]`: load one file, all or
+[--party NAME] [--dates day-first|month-first|guess] [--currency CODE|guess]`: load one file, all or
 nothing."""
 
 from __future__ import annotations
@@ -166,12 +166,12 @@ def ingest(
     currency: Annotated[
         str | None,
         typer.Option(
-            metavar="CODE",
+            metavar="CODE|guess",
             help=(
                 "Sales and ledger files: the base currency (ISO code) that amounts in other "
                 "currencies convert to at their line's exchange rate, kept for the app so "
-                "that its later loads convert alike; a later --currency changes it. Without "
-                "it or a kept one, the currency of the lines at rate 1."
+                "that its later loads convert alike; a later --currency changes it, guess "
+                "forgets it. Without it or a kept one, the currency of the lines at rate 1."
             ),
         ),
     ] = None,

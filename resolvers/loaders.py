@@ -12,6 +12,7 @@ fifth of the large query's time (docs/performance.md)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -235,6 +236,38 @@ class Loaders:
     ) -> DataLoader[AccountMetricsKey, AccountWithMetrics | None]:
         # None: no account of that id that the scope sees.
         return SharedLoader(load_fn=partial(_accounts_with_metrics, self.reader, self.scope))
+
+    async def account_with_metrics_at_once(
+        self, key: AccountMetricsKey
+    ) -> AccountWithMetrics | None:
+        """What `account_with_metrics_by_key.load(key)` gives, for a request's first and only
+        load of that key (a compiled plan's, schema/execution/account_rows.py).
+
+        When the reader runs the read inline (SQLite, a few rows, no statement shared between
+        requests) nothing waits for it: it is run here, past the loader's dispatch (a turn of
+        the event loop and a task, about 10 us: docs/performance.md), and the loader is not
+        even made unless `keep` hands it the answer. Otherwise it is the loader's load."""
+        reader = self.reader
+        if reader.shares is not None or not reader.runs_inline(
+            _account_rows_at_most(key.metric_filter, 1)
+        ):
+            return await self.account_with_metrics_by_key.load(key)
+        try:
+            (found,) = await _accounts_with_metrics(reader, self.scope, [key])
+        except Exception as error:
+            # Kept for the path that takes over: it reports this error, reading nothing again.
+            failed: asyncio.Future[AccountWithMetrics | None] = (
+                asyncio.get_running_loop().create_future()
+            )
+            failed.set_exception(error)
+            self.account_with_metrics_by_key.cache_map.set(key, failed)
+            raise
+        return found
+
+    def keep(self, key: AccountMetricsKey, found: AccountWithMetrics | None) -> None:
+        """Hand `account_with_metrics_by_key` what `account_with_metrics_at_once` read, for a
+        path that takes over the request and loads the same key."""
+        self.account_with_metrics_by_key.prime(key, found)
 
     @made_once
     def published_value_months_by_key(self) -> DataLoader[AccountMetricKey, list[dt.date]]:

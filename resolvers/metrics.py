@@ -68,6 +68,10 @@ def _combined(arguments: MetricArguments, context: RequestContext) -> MetricFilt
     )
 
 
+# The filter of arguments already checked, for a compiled plan that checks the names itself.
+combined_filter = _combined
+
+
 @lru_cache(maxsize=1024)
 def _filter_of(
     names: tuple[str, ...] | None,

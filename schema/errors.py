@@ -16,6 +16,7 @@ from resolvers.context import RequestContext
 from resolvers.error_codes import ErrorCode
 from schema.audience import told_exact
 from schema.limits import QueryTooComplex
+from store.running.error_causes import causes
 from store.running.routing import ReadPlaceLost
 
 logger = logging.getLogger("profiling.errors")
@@ -31,6 +32,16 @@ _BAD_VALUE_MARKERS = (
     "is not a date: send",
     "is not a decimal: send",
 )
+
+# PostgreSQL refuses a NUL character in a text value (character_not_in_repertoire) before it
+# reads anything: a string argument holding one names nothing any store holds (loads refuse
+# control characters), and the request's own input is at fault, not the server.
+_CHARACTER_REFUSED = "22021"
+_NUL_ARGUMENT = "a string argument holds a NUL character (\\u0000), which no stored value holds"
+
+
+def _character_refused(error: BaseException) -> bool:
+    return any(getattr(cause, "sqlstate", None) == _CHARACTER_REFUSED for cause in causes(error))
 
 
 def classify(error: GraphQLError) -> GraphQLError:
@@ -51,6 +62,8 @@ def classify(error: GraphQLError) -> GraphQLError:
         else:
             code = ErrorCode.BAD_USER_INPUT
         return _with_code(error, error.message, code)
+    if _character_refused(original):
+        return _with_code(error, _NUL_ARGUMENT, ErrorCode.BAD_USER_INPUT)
     request_id = uuid.uuid4().hex
     if isinstance(original, ReadPlaceLost):
         # Not a fault of the query: its database went away; the message says to retry.

@@ -219,6 +219,16 @@ async def _industry_rows(info: Info, industry_id: str, arguments: MetricArgument
     return []
 
 
+# The per-entity resolvers of the `metrics` fields, by the level they read (for the compiled
+# plan of an account's rows, schema/execution/account_rows.py).
+_LEVELS: dict[Callable[..., Any], Level] = {}
+
+
+def metrics_level(resolver: Callable[..., Any]) -> Level | None:
+    """The level whose rows `resolver` answers, when it is a `metrics` field's own."""
+    return _LEVELS.get(resolver)
+
+
 def metrics_field(level: Level, entity_id: Callable[[Any], str]) -> Any:
     """The `metrics` field of the entity type of `level`, whose objects give their id through
     `entity_id`."""
@@ -238,6 +248,8 @@ def metrics_field(level: Level, entity_id: Callable[[Any], str]) -> Any:
             info.context, level=level, entity_id=entity_id(self), arguments=arguments
         )
         return rows
+
+    _LEVELS[metrics] = level
 
     async def metrics_of(
         rows: Sequence[Any],

@@ -11,6 +11,7 @@ from resolvers import benchmarks, lookups
 from resolvers import segmentation as segmentation_resolvers
 from schema.app_types import App
 from schema.benchmark_types import PulseReport, SectorBenchmark
+from schema.execution.account_rows import account_lookup
 from schema.execution.prefetch import prefetch_metrics
 from schema.limits import field_cost, page, typical
 from schema.segmentation_types import Segmentation
@@ -110,6 +111,7 @@ class Query:
             "has it."
         )
     )
+    @account_lookup(Account.from_record)
     async def account(
         self,
         info: Info,

@@ -393,6 +393,14 @@ class SaleLine(SQLModel, table=True):
         default=False,
         sa_column=Column(Boolean(), nullable=False, default=False, server_default=false()),
     )
+    # The voucher type the line came with (`sales`, `export sales`, `sales receipt`), None
+    # when its file had no type column: two vouchers of one customer and number are told
+    # apart by it (store.ingest.kinds.invoice_moves).
+    voucher_type: str | None = None
+    # Whether the date was written so that it reads both ways (`04/01/2024`), None for a line
+    # stored before this was kept: only such a date may have been misread
+    # (store.ingest.kinds.invoice_dates).
+    date_ambiguous: bool | None = None
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -409,6 +417,10 @@ class LedgerEntry(SQLModel, table=True):
     line: int = Field(primary_key=True)
     amount: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
     due_date: dt.date | None = None
+    # The voucher type the entry came with, as a sale line's (None when its file had none).
+    voucher_type: str | None = None
+    # Whether its date reads both ways, as a sale line's.
+    date_ambiguous: bool | None = None
 
 
 class QuarterSegment(SQLModel, table=True):

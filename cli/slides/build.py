@@ -86,10 +86,16 @@ BLANK_LAYOUT = 6
 
 T = TypeVar("T")
 
-FOOTNOTE_SIZE = 10
+# No text of the deck is smaller than SMALLEST_SIZE points, which a projected slide still
+# shows legibly: where text does not fit at it, the slide holds less, never smaller text.
+SMALLEST_SIZE = 10
+FOOTNOTE_SIZE = 11
 PERCENTILE_CHART_BOTTOM = CONTENT_TOP + inches(2.9)  # the sector position's chart
-QUARTER_SIZE = 12  # the quarters table's text (the tables' default)
-SO_FAR_SIZE = 9  # the mark under a quarter not over in the data
+TABLE_SIZE = 12  # a table's text, unless it says otherwise
+QUARTER_SIZE = TABLE_SIZE  # the quarters table's text
+SO_FAR_SIZE = SMALLEST_SIZE  # the mark under a quarter not over in the data
+NOTE_SIZE = 18  # a slide's note instead of its content
+INSIGHT_SIZE = 12  # the largest size of a sector position's insight sentences
 FOOTNOTE_ROOM = inches(1.2)
 FOOT_MARGIN = inches(0.15)
 CELL_ENDS = inches(0.03)  # a table cell's top and bottom insets
@@ -207,7 +213,7 @@ class DeckBuilder:
         top: int,
         *,
         row_height: float = 0.4,
-        size: int = 12,
+        size: int = TABLE_SIZE,
     ) -> Table:
         """A table whose rows are at least `row_height` inches, and as tall as their longest
         cell's text measured at `size` (a viewer may not grow a row that its text overflows)."""
@@ -240,14 +246,17 @@ class DeckBuilder:
         return table
 
     def _note(self, slide: Slide, lines: str | Sequence[str]) -> None:
-        self._text(slide, "note", lines, _across(1.6, 1.5), size=18, colour=GREY)
+        paragraphs = [lines] if isinstance(lines, str) else list(lines)
+        height = max(inches(1.5), fitting.box_height(paragraphs, INNER, NOTE_SIZE))
+        self._text(slide, "note", lines, Box(MARGIN, inches(1.6), INNER, height), size=NOTE_SIZE,
+                   colour=GREY)  # fmt: skip
 
     def _footnote(self, slide: Slide, line: str, *, size: float | None = None) -> int:
         """The footnote at the foot of the slide, as tall as its text (at `size`, else the
         largest that keeps it within FOOTNOTE_ROOM): where it begins, EMU."""
         if size is None:
             size = fitting.fit_size(
-                [line], INNER, FOOTNOTE_ROOM, largest=FOOTNOTE_SIZE, smallest=FOOTNOTE_SIZE - 2
+                [line], INNER, FOOTNOTE_ROOM, largest=FOOTNOTE_SIZE, smallest=SMALLEST_SIZE
             )
         height = fitting.box_height([line], INNER, size)
         top = HEIGHT - FOOT_MARGIN - height
@@ -376,7 +385,7 @@ class DeckBuilder:
         )
         chart.has_legend = False
         chart.has_title = False
-        chart.font.size = Pt(8)
+        chart.font.size = Pt(SMALLEST_SIZE)
         chart.category_axis.visible = False
         chart.value_axis.visible = False
         chart.value_axis.has_major_gridlines = False
@@ -420,12 +429,42 @@ class DeckBuilder:
                 ).format(month=month),
             )
             return
-        pages = list(_chunks(comparisons, COMPARISONS_PER_SLIDE))
+        if not any(c.informative for c in comparisons):
+            # A table of "too imprecise" cells, and a sentence per metric saying it again,
+            # fill slides that show nothing: the deck says it once.
+            slide = self._slide(title, subtitle)
+            self._note(
+                slide,
+                t.gettext(
+                    "At this privacy budget the private sector figures of {sector} for {month} "
+                    "are too imprecise to place any of your metrics: at {confidence} confidence "
+                    "they may lie further than a quarter of the sector's accounts from the exact "
+                    "ones, so this deck shows none of them."
+                ).format(sector=self._sector(), month=month, confidence=t.percent(95)),
+            )
+            return
+        pages = self._comparison_pages(comparisons)
         for page, chunk in enumerate(pages, start=1):
             slide = self._slide(t.page_title(title, page, len(pages)), subtitle)
             self._comparison_page(slide, chunk)
 
-    def _comparison_page(self, slide: Slide, comparisons: Sequence[Comparison]) -> None:
+    def _comparison_pages(self, comparisons: Sequence[Comparison]) -> list[Sequence[Comparison]]:
+        """The comparisons by slide: up to COMPARISONS_PER_SLIDE, fewer where their sentences
+        and footnote would not fit at the smallest size (long words of some languages)."""
+        pages: list[Sequence[Comparison]] = []
+        start = 0
+        while start < len(comparisons):
+            count = min(COMPARISONS_PER_SLIDE, len(comparisons) - start)
+            while count > 1 and self._comparison_layout(comparisons[start : start + count]) is None:
+                count -= 1
+            pages.append(comparisons[start : start + count])
+            start += count
+        return pages
+
+    def _comparison_rows(
+        self, comparisons: Sequence[Comparison]
+    ) -> tuple[list[list[str]], list[str]]:
+        """The comparison table's rows and the insight sentences, one of each a comparison."""
         t = self.text
         rows = []
         sentences = []
@@ -449,34 +488,59 @@ class DeckBuilder:
                 shown = t.too_imprecise()
             rows.append([label, *figures, shown])
             sentences.append(self._comparison_sentence(comparison, label))
+        return rows, sentences
+
+    def _comparison_header(self) -> list[str]:
+        t = self.text
+        return [
+            t.gettext("Metric"),
+            t.gettext("You"),
+            t.gettext("Sector median"),
+            t.gettext("Sector p90"),
+            t.gettext("Percentile"),
+        ]
+
+    def _comparison_layout(self, comparisons: Sequence[Comparison]) -> tuple[float, float] | None:
+        """The sizes of the insight sentences and of the footnote under the comparisons'
+        table: the largest that fit between the table (as tall as its measured rows) and the
+        chart above and the foot of the slide, the footnote taking a smaller size first; None
+        when they do not fit even at the smallest size."""
+        rows, sentences = self._comparison_rows(comparisons)
+        note = self._figure_note(comparisons)
+        table_height = sum(
+            max(inches(0.4), _row_height(values, COMPARISON_WIDTHS, TABLE_SIZE, bold=r == 0))
+            for r, values in enumerate([self._comparison_header(), *rows])
+        )
+        top = max(PERCENTILE_CHART_BOTTOM + inches(0.1), CONTENT_TOP + table_height + inches(0.15))
+        note_size = float(FOOTNOTE_SIZE)
+        while note_size >= SMALLEST_SIZE:
+            note_top = HEIGHT - FOOT_MARGIN - fitting.box_height([note], INNER, note_size)
+            room = note_top - inches(0.1) - top
+            size = fitting.fit_size(
+                sentences, INNER, room, largest=INSIGHT_SIZE, smallest=SMALLEST_SIZE, spacing=3
+            )
+            if fitting.box_height(sentences, INNER, size, spacing=3) <= room:
+                return size, note_size
+            note_size -= 0.5
+        return None
+
+    def _comparison_page(self, slide: Slide, comparisons: Sequence[Comparison]) -> None:
+        rows, sentences = self._comparison_rows(comparisons)
         table = self._table(
             slide,
             "comparison table",
-            [
-                t.gettext("Metric"),
-                t.gettext("You"),
-                t.gettext("Sector median"),
-                t.gettext("Sector p90"),
-                t.gettext("Percentile"),
-            ],
+            self._comparison_header(),
             rows,
             COMPARISON_WIDTHS,
             MARGIN,
             CONTENT_TOP,
         )
-        # The insights between the table (as tall as its measured rows) and the chart, and
-        # the footnote (as tall as its text), at the largest size that fits there; where none
-        # does, the footnote takes a smaller size first.
-        note = self._figure_note(comparisons)
+        # A single comparison's sentence and footnote that do not fit at the smallest size
+        # (no language's do) take it, and the slide's foot, rather than a smaller one.
+        size, note_size = self._comparison_layout(comparisons) or (SMALLEST_SIZE, SMALLEST_SIZE)
+        self._footnote(slide, self._figure_note(comparisons), size=note_size)
         table_bottom = CONTENT_TOP + sum(row.height for row in table.rows)
         top = max(PERCENTILE_CHART_BOTTOM + inches(0.1), table_bottom + inches(0.15))
-        for note_size in (FOOTNOTE_SIZE, FOOTNOTE_SIZE - 1, FOOTNOTE_SIZE - 2):
-            note_top = HEIGHT - FOOT_MARGIN - fitting.box_height([note], INNER, note_size)
-            room = note_top - inches(0.1) - top
-            size = fitting.fit_size(sentences, INNER, room, largest=12, smallest=8, spacing=3)
-            if fitting.box_height(sentences, INNER, size, spacing=3) <= room:
-                break
-        self._footnote(slide, note, size=note_size)
         height = fitting.box_height(sentences, INNER, size, spacing=3)
         self._text(slide, "insights", sentences, Box(MARGIN, top, INNER, height), size=size,
                    spacing=3)  # fmt: skip

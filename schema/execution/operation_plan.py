@@ -43,6 +43,7 @@ from graphql import (
 from graphql.execution.collect_fields import CollectedFields, FragmentDetails
 from graphql.utilities import get_operation_ast
 
+from schema.execution.account_rows import AccountRowsPlan
 from schema.execution.argument_values import ArgumentReader
 from schema.execution.direct import DirectPlan
 from schema.execution.resolver_calls import ResolverCall
@@ -103,6 +104,7 @@ class OperationPlan:
         self._static: dict[tuple[int, ...], bool] = {}
         self._subfields: dict[tuple[GraphQLObjectType, tuple[int, ...]], CollectedFields] = {}
         self._direct: DirectPlan | _Unbuilt | None = _UNBUILT
+        self._account_rows: AccountRowsPlan | _Unbuilt | None = _UNBUILT
 
     def direct(self) -> DirectPlan | None:
         """How to answer the operation without graphql-core's executor (direct.py), when its
@@ -111,6 +113,14 @@ class OperationPlan:
         if isinstance(direct, _Unbuilt):
             direct = self._direct = DirectPlan.build(self)
         return direct
+
+    def account_rows(self) -> AccountRowsPlan | None:
+        """The operation compiled whole when it is an account and its rows (account_rows.py);
+        built on first use."""
+        found = self._account_rows
+        if isinstance(found, _Unbuilt):
+            found = self._account_rows = AccountRowsPlan.build(self)
+        return found
 
     @classmethod
     def build(

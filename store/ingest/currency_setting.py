@@ -5,7 +5,8 @@ A currency given is used for the file and kept for its app (as `--dates` keeps t
 day and month: `store.ingest.date_setting`), so that a later load of the app without the
 option converts to the same currency instead of deciding again from its own lines, or
 refusing a file all in one foreign currency. A later `--currency` replaces it, and the load
-says so in one line.
+says so in one line. `--currency guess` forgets it (as `--dates guess` forgets a kept order):
+that load and the app's later ones decide the base currency from their own lines again.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from store.ingest.errors import FileRejected
 from store.ingest.plan import TableWrite
 from store.tables import INGEST_SETTING_TABLE
 
+# `--currency guess`: no base currency given, and the one kept for the app forgotten.
+GUESS = "guess"
+
 
 def given_currency(text: str | None) -> str | None:
     """The ISO code `--currency` names (`INR`, `usd`, `euros`); a bad one refuses the load."""
@@ -28,7 +32,8 @@ def given_currency(text: str | None) -> str | None:
     code = currency_code(text.strip())
     if code is None:
         raise FileRejected(
-            f"--currency {text!r} is not a currency: give its ISO 4217 code (INR, USD, EUR...)"
+            f"--currency {text!r} is not a currency: give its ISO 4217 code (INR, USD, EUR...), "
+            f"or {GUESS} to let each file's lines decide"
         )
     return code
 
@@ -42,10 +47,12 @@ class AppCurrency:
     given: str | None = None
     # The one kept for the app before this load.
     kept: str | None = None
+    # `--currency guess`: the kept one is not used, and is forgotten by the load's writes.
+    forget: bool = False
 
     @property
     def code(self) -> str | None:
-        return self.given or self.kept
+        return None if self.forget else self.given or self.kept
 
     @property
     def how(self) -> str:
@@ -55,13 +62,26 @@ class AppCurrency:
         return f"the base currency kept for app {self.app} (--currency CODE to change it)"
 
     def write(self) -> TableWrite | None:
-        """The write that keeps the currency given now, after the app's row."""
+        """The write that keeps the currency given now (or forgets the kept one), after the
+        app's row."""
+        if self.forget and self.kept is not None:
+            return TableWrite(INGEST_SETTING_TABLE, ("app_id", "currency"), [(self.app, None)])
         if self.given is None or self.given == self.kept:
             return None
         return TableWrite(INGEST_SETTING_TABLE, ("app_id", "currency"), [(self.app, self.given)])
 
     def notes(self) -> list[str]:
-        """One line when this load keeps another base currency for its app."""
+        """One line when this load keeps another base currency for its app, or forgets it."""
+        if self.forget:
+            if self.kept is None:
+                return [
+                    f"--currency {GUESS}: app {self.app} has no base currency kept; each load "
+                    f"decides it from its lines"
+                ]
+            return [
+                f"--currency {GUESS}: {self.kept}, the base currency kept for app {self.app}, "
+                f"is forgotten; this load and the app's later ones decide it from their lines"
+            ]
         if self.given is None or self.given == self.kept:
             return []
         if self.kept is None:
@@ -77,8 +97,9 @@ class AppCurrency:
 
 async def app_currency(connection: AsyncConnection, *, app: str, option: str | None) -> AppCurrency:
     """The currency given with `--currency` (checked), and the one kept for `app`."""
-    given = given_currency(option)
+    forget = option is not None and option.strip().casefold() == GUESS
+    given = None if forget else given_currency(option)
     kept = await connection.scalar(
         select(INGEST_SETTING_TABLE.c.currency).where(INGEST_SETTING_TABLE.c.app_id == app)
     )
-    return AppCurrency(app, given, kept)
+    return AppCurrency(app, given, kept, forget)

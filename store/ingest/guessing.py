@@ -69,7 +69,8 @@ class GuessingMatcher(ColumnMatcher):
         super().__init__(ColumnSpec(required=(), optional=role_set.names))
         self.role_set = role_set
         # Whether customers may come from group headings in an unnamed first column when no
-        # column names them (sales: QuickBooks' Sales by Customer Detail); the rows decide.
+        # column names them (QuickBooks' Sales by Customer Detail, A/R Aging Detail, Customer
+        # Balance Detail); the rows decide.
         self._group_headings = group_headings
         try:
             for role in overrides:
@@ -127,7 +128,10 @@ class GuessingMatcher(ColumnMatcher):
             row_label
             and self._group_headings
             and "customer" not in self.overrides
-            and self.role_set.missing(self.mapping) == [("customer",)]
+            and "customer" not in self.mapping
+            # The customer is all the file lacks (a ledger's customer is not required: the
+            # title may name its one party).
+            and all(group == ("customer",) for group in self.role_set.missing(self.mapping))
         ):
             # Only a candidate: the validator checks the rows are laid out so, else refuses.
             self.mapping = {"customer": GROUP_HEADINGS, **self.mapping}

@@ -10,26 +10,19 @@ checks again, under it, what it decided from accounts created for parties
 
 from __future__ import annotations
 
-from sqlalchemy import delete, false, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store import write_locks
 from store.ingest.progress import IngestProgress
-from store.tables import PARTY_ACCOUNT_TABLE
-
-# Conflicts with itself and with every write of the table, not with reads.
-_POSTGRES_LOCK = text("LOCK TABLE party_account IN SHARE ROW EXCLUSIVE MODE")
 
 
 async def lock_party_accounts(connection: AsyncConnection) -> None:
     """Waits until no other load's transaction may change `party_account`, and keeps it so
-    until this transaction ends."""
-    if connection.dialect.name == "postgresql":
-        await connection.execute(_POSTGRES_LOCK)
-    else:
-        # SQLite has one writer at a time, and pysqlite begins the transaction at its first
-        # write: a write that changes nothing takes the database's write lock now, so every
-        # read after it sees the last commit and nothing else commits before this one.
-        await connection.execute(delete(PARTY_ACCOUNT_TABLE).where(false()))
+    until this transaction ends. (SQLite has one writer at a time, and pysqlite begins the
+    transaction at its first write: a write that changes nothing takes the database's write
+    lock now, so every read after it sees the last commit and nothing else commits before this
+    one.) The segment run takes the same lock (store/write_locks.py)."""
+    await write_locks.hold_loads(connection)
 
 
 async def party_lock_step(connection: AsyncConnection, _progress: IngestProgress) -> list[str]:

@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.counts import counted
 from analytics.name_lists import first_and_more
 from store.ingest.keyed_rows import rows_with_keys
+from store.ingest.plan import MoveNote
 from store.ingest.progress import IngestProgress
 from store.ingest.report import shown
 from store.tables import (
@@ -307,10 +308,14 @@ class PartyMoves:
         ]
         named = first_and_more(pairs, _NAMED_PAIRS)
         count = len(pairs)
-        notes = [
-            f"Moved {_lines(sales.moved, entries.moved)} of "
-            f"{counted(count, 'account', 'accounts')} created for parties by earlier loads to "
-            f"the accounts the parties now link to ({named})"
+        notes: list[str] = [
+            MoveNote(
+                f"Moved {_lines(sales.moved, entries.moved)} of "
+                f"{counted(count, 'account', 'accounts')} created for parties by earlier loads "
+                f"to the accounts the parties now link to ({named})",
+                moved={SALE_LINE_TABLE.name: sales.moved, LEDGER_TABLE.name: entries.moved},
+                removed={SALE_LINE_TABLE.name: sales.dropped, LEDGER_TABLE.name: entries.dropped},
+            )
         ]
         dropped = sales.dropped + entries.dropped
         if dropped:

@@ -33,6 +33,25 @@ class RemovalNote(str):
         return note
 
 
+class MoveNote(str):
+    """A line for the report of `before` work that moved stored rows to another account or
+    date (an invoice re-dated, the lines of an account created for a party moved to the account
+    the party now links to), with how many rows it moved and deleted (doubles of rows already
+    at their new place) by table name: the load's summary counts those of the file's own table,
+    so that it never ends `nothing written` after it changed stored rows."""
+
+    moved: Mapping[str, int]
+    removed: Mapping[str, int]
+
+    def __new__(
+        cls, text: str, *, moved: Mapping[str, int], removed: Mapping[str, int] | None = None
+    ) -> MoveNote:
+        note = super().__new__(cls, text)
+        note.moved = moved
+        note.removed = removed or {}
+        return note
+
+
 class RowSource(Protocol):
     """Rows to write, counted up front: a list of tuples will do, or rows built lazily."""
 
@@ -58,6 +77,11 @@ class CompareBy:
 
     lookup: tuple[str, ...]
     span: str | None = None
+    # Columns that record where a row came from rather than what it says (a sale line's
+    # voucher type): a row that differs from the stored one only in them is written, so the
+    # record is kept up to date, but counted unchanged (another export of the same sales
+    # changes nothing).
+    quiet: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +97,8 @@ class RowChanges:
     examples: tuple[str, ...] = ()
     # Stored rows the load deleted as stale (`WritePlan.remove`): not among the write's rows.
     removed: int = 0
+    # Stored rows the load moved to another account or date before the write (`MoveNote`).
+    moved: int = 0
 
     @property
     def total(self) -> int:

@@ -84,10 +84,16 @@ class IngestReport:
         written = changes.new + changes.changed
         removed = f", {changes.removed:,} removed" if changes.removed else ""
         if changes.unchanged == 0:
-            return f"{self._rows(written)} written{removed}"
+            return f"{self._rows(written)} written{_moved(changes)}{removed}"
+        if written == 0 and changes.moved:
+            # Moved stored rows are written rows: the load changed what is stored.
+            return f"{self._rows(changes.moved)} moved, {changes.unchanged:,} unchanged{removed}"
         if written == 0:
             return f"nothing written, {self._rows(changes.unchanged)} unchanged{removed}"
-        return f"{self._rows(written)} written, {changes.unchanged:,} unchanged{removed}"
+        return (
+            f"{self._rows(written)} written{_moved(changes)}, {changes.unchanged:,} unchanged"
+            f"{removed}"
+        )
 
     def changes_line(self) -> str | None:
         """`4 sale lines: 0 new, 1 changed, 3 unchanged`, when they were counted."""
@@ -97,7 +103,7 @@ class IngestReport:
         removed = f", {changes.removed:,} removed" if changes.removed else ""
         return (
             f"{self._rows(changes.total)}: {changes.new:,} new, {changes.changed:,} changed, "
-            f"{changes.unchanged:,} unchanged{removed}"
+            f"{changes.unchanged:,} unchanged{removed}{_moved(changes)}"
         )
 
     def changed_examples(self, changes: RowChanges) -> str:
@@ -124,6 +130,11 @@ class IngestReport:
                 lines.append(self.changed_examples(self.changes))
         lines.append(self.summary())
         return lines
+
+
+def _moved(changes: RowChanges) -> str:
+    """`, 3 moved`: stored rows the load moved to another account or date before its write."""
+    return f", {changes.moved:,} moved" if changes.moved else ""
 
 
 # What a kind's rows are called, one and many.

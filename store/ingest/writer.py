@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from store.ingest.plan import (
     CompareBy,
+    MoveNote,
     RemovalNote,
     RowChanges,
     TableWrite,
@@ -201,6 +202,8 @@ class _Compared:
     changes: RowChanges
     # The rows to write, when some are stored as they are already (else all of them).
     changed_rows: list[Values] | None
+    # Rows among them counted unchanged: they differ only in the quiet columns.
+    refreshed: int = 0
 
 
 async def compare_rows(
@@ -225,7 +228,10 @@ async def compare_rows(
     changed_rows: list[Values] = []
     examples: list[str] = []
     value_names = [columns[i] for i in value_positions]
-    new = changed = unchanged = 0
+    # The values that count, when some columns are quiet.
+    loud = [index for index, name in enumerate(value_names) if name not in compare.quiet]
+    quiet = len(loud) < len(value_names)
+    new = changed = unchanged = refreshed = 0
     for row in write.rows:
         if prefix:
             key, given = tuple(row[:width]), tuple(row[width:])
@@ -238,6 +244,9 @@ async def compare_rows(
         elif given == found and _same_digits(given, found):
             unchanged += 1
             continue
+        elif quiet and _same_values([given[i] for i in loud], [found[i] for i in loud]):
+            unchanged += 1
+            refreshed += 1
         else:
             changed += 1
             if len(examples) < _CHANGED_EXAMPLES:
@@ -246,7 +255,12 @@ async def compare_rows(
     return _Compared(
         RowChanges(new=new, changed=changed, unchanged=unchanged, examples=tuple(examples)),
         changed_rows,
+        refreshed,
     )
+
+
+def _same_values(given: Sequence[Any], stored: Sequence[Any]) -> bool:
+    return list(given) == list(stored) and _same_digits(given, stored)
 
 
 def _describe_change(
@@ -286,13 +300,19 @@ async def write_plan_on(
     removed = 0 if plan.remove is None else await plan.remove(connection)
     # Rows of the file's table that the `before` work deleted count as removed too.
     removed += sum(note.removed for note in notes if isinstance(note, RemovalNote))
+    moves = [note for note in notes if isinstance(note, MoveNote)]
     for write in plan.writes:
         if write.compare is not None:
             compared = await compare_rows(connection, write, write.compare)
-            changes = replace(compared.changes, removed=removed)
+            name = write.table.name
+            changes = replace(
+                compared.changes,
+                removed=removed + sum(note.removed.get(name, 0) for note in moves),
+                moved=sum(note.moved.get(name, 0) for note in moves),
+            )
             if compared.changed_rows is not None:
                 # Rows stored as they are already are not written again.
-                progress.advance(changes.unchanged)
+                progress.advance(changes.unchanged - compared.refreshed)
                 write = replace(write, rows=compared.changed_rows)
         await _write_table(connection, write, progress)
     if plan.after is not None:

@@ -8,11 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete
+from sqlalchemy import delete, false, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.privacy_loss import check_past_epsilon, revisions_named
 from store.tables import MONTH_PAST_EPSILON_TABLE
+
+# Conflicts with itself and with every write of the table, not with reads.
+_POSTGRES_LOCK = text("LOCK TABLE month_past_epsilon IN SHARE ROW EXCLUSIVE MODE")
+
+
+async def lock_past_epsilon(connection: AsyncConnection) -> None:
+    """Waits until no other transaction may declare a past epsilon, and keeps it so until this
+    one ends: taken before the declaration in force is read, so that two declarations of one
+    month at once (two `publish --declare-past-epsilon`) run one after the other, the second
+    checked against the first (the same, kept; lower, refused; higher, replacing it), never
+    both inserting the month's row."""
+    if connection.dialect.name == "postgresql":
+        await connection.execute(_POSTGRES_LOCK)
+    else:
+        # SQLite has one writer at a time, and pysqlite begins the transaction at its first
+        # write: a write that changes nothing takes the database's write lock now.
+        await connection.execute(delete(MONTH_PAST_EPSILON_TABLE).where(false()))
 
 
 def undeclared_refusal(
@@ -40,10 +57,13 @@ async def record_past_epsilon(
     unknown: tuple[int, ...],
     declared: float | None,
 ) -> None:
-    """Check and store the declaration (in the caller's transaction); ValueError says why not."""
+    """Check and store the declaration (in the caller's transaction, which took
+    `lock_past_epsilon` before reading `declared`); ValueError says why not."""
     if not unknown:
+        # Also a month not published yet: it has no revision at all.
         raise ValueError(
-            f"every revision of {month:%Y-%m} recorded its epsilon: there is nothing to declare "
+            f"{month:%Y-%m} has no revision published before the privacy accountant (every one "
+            "recorded its epsilon, or there is none yet): there is nothing to declare "
             "(--declare-past-epsilon is for revisions published before the privacy accountant)"
         )
     check_past_epsilon(

@@ -42,8 +42,9 @@ from analytics.private_release import MetricBounds
 from analytics.revision import BlockingCohort, blocking_cohorts
 from analytics.rollups import roll_up
 from settings import DEFAULT_PRIVACY_EPSILON
+from store import write_locks
 from store.jobs.month_draws import declared_past_epsilon, flattened, month_cost, month_draws
-from store.jobs.past_epsilon import record_past_epsilon, undeclared_refusal
+from store.jobs.past_epsilon import lock_past_epsilon, record_past_epsilon, undeclared_refusal
 from store.jobs.privacy_spending import cohort_spending, month_loss
 from store.running.driver_select import DriverSelect
 from store.tables import (
@@ -114,6 +115,9 @@ class DeclaredPastEpsilon:
     privacy_loss: float
     month_cap: float
 
+
+# What a month's publication, revision or declaration holds while it runs (store/write_locks.py).
+_PUBLISH_LOCK = "publish month"
 
 # A member is (value, account_id); mapped in C over a cohort's 1,000 members rather than
 # through a Python loop each (200,000 members a month at ten million values).
@@ -268,6 +272,9 @@ async def publish_month(
     minimum = effective_minimum(min_cohort)
     check_month_is_over(month, today=today)
     async with engine.begin() as connection:
+        # Another publish of the month that read it first writes first: this one then reads
+        # what it wrote (already published, or the revision to build on and what it drew).
+        await write_locks.hold(connection, _PUBLISH_LOCK, month.toordinal())
         published = (
             await connection.execute(
                 select(PUBLISHED_MONTH_TABLE.c.revision).where(
@@ -295,6 +302,8 @@ async def publish_month(
         # Every membership the month ever had, even of a publication since removed by hand.
         draws = await month_draws(connection, month)
         unrecorded = unrecorded_revisions(flattened(draws))
+        if past_epsilon is not None:
+            await lock_past_epsilon(connection)
         # Read only where it counts: a month without unrecorded revisions has nothing declared.
         declared = await declared_past_epsilon(connection, month) if unrecorded else None
         if past_epsilon is not None:
@@ -525,6 +534,8 @@ async def declare_past_epsilon(
     `privacy_epsilon` or below an earlier declaration (nothing is written then)."""
     month = first_of_month(month)
     async with engine.begin() as connection:
+        await write_locks.hold(connection, _PUBLISH_LOCK, month.toordinal())
+        await lock_past_epsilon(connection)
         draws = flattened(await month_draws(connection, month))
         if not draws:
             raise PublishRefused(

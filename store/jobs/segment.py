@@ -23,6 +23,7 @@ from analytics.quarters import Quarter
 from analytics.rfm import QuarterActivity, is_recent, monetary_values, quarterly_activity
 from analytics.segments import cluster_values
 from settings import SegmentOptions
+from store import write_locks
 from store.jobs.segment_settings import KeptOptions, kept_options, options_of_app
 from store.ledger_entries import ENTRY_COLUMNS, ledger_entry
 from store.tables import (
@@ -322,6 +323,11 @@ async def segment_apps(
     options kept for it (store/jobs/segment_settings.py) over `options` (the environment's
     settings). Raises KeptOptionsConflict when an app's kept options no longer fit them."""
     options = options or SegmentOptions()
+    # A load that commits between this run's reads and its writes would have its segments
+    # replaced by ones computed without its lines: the run waits for a load writing, and
+    # loads wait for it (in a load's own transaction, which holds it already, it waits for
+    # nothing).
+    await write_locks.hold_loads(connection)
     chosen = await all_apps(connection) if apps is None else sorted(set(apps))
     kept = await kept_options(connection, chosen)
     results = []

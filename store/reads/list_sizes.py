@@ -7,6 +7,7 @@ partition); all of them run in one read."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -15,7 +16,6 @@ from sqlalchemy import (
     FromClause,
     Select,
     String,
-    Subquery,
     TableClause,
     column,
     func,
@@ -149,84 +149,69 @@ async def list_sizes(connection: AsyncConnection) -> dict[str, int]:
 # one quarter, by app. Each statement is the GROUP BY of the matching store-wide size above,
 # kept apart by app and account instead of reduced to one largest group: one scan each.
 _account = ACCOUNT_TABLE.c
-# Each size's rows and the account they count for: grouped by account alone, then joined to the
-# account table for its app, once per account instead of once per row counted (bench/
-# scoped_sizes_read.py, 110,000 contracts: the read took 2.7x the store-wide one's time on
-# SQLite grouping the join, 1.8x so).
-_PER_ACCOUNT: dict[str, tuple[FromClause, ColumnElement[str]]] = {
-    "companies_per_account": (COMPANY_TABLE, _company.account_id),
-    "contracts_per_account": (
-        CONTRACT_TABLE.join(COMPANY_TABLE, _contract.company_id == _company.company_id),
-        _company.account_id,
-    ),
-    "quarters_per_account": (QUARTER_SEGMENT_TABLE, _quarter_segment.account_id),
-}
 
 # A size's rows: (app, account or None for a size of the whole app, size).
 ScopedRow = tuple[str, str | None, int]
 
 
-def _with_app(counts: Subquery) -> Select[str, str | None, int]:
-    """(app, account, n) of each row of `counts` (account_id, n)."""
-    return select(_account.app_id, counts.c.account_id, counts.c.n).select_from(
-        counts.join(ACCOUNT_TABLE, counts.c.account_id == _account.account_id)
-    )
+@dataclass(frozen=True, slots=True)
+class _Scoped:
+    """A size measured per owner: the rows of `source` per `owner` (an account's id, or an
+    app's for a size of the whole app), or when `within` is given the most rows of one of the
+    owner's groups by `within` (one company's contracts, one quarter's accounts)."""
 
+    source: FromClause
+    owner: ColumnElement[str]
+    within: tuple[ColumnElement[object], ...] = ()
+    by_app: bool = False
 
-def _per_account(name: str, above: int) -> Select[str, str | None, int]:
-    source, account = _PER_ACCOUNT[name]
-    counts = (
-        select(account.label("account_id"), func.count().label("n"))
-        .select_from(source)
-        .group_by(account)
-        .having(func.count() > above)
-        .subquery()
-    )
-    return _with_app(counts)
-
-
-def _contracts_per_company(above: int) -> Select[str, str | None, int]:
-    """Per account, the most contracts of one of its companies."""
-    companies = (
-        select(_company.account_id, func.count().label("n"))
-        .select_from(
-            CONTRACT_TABLE.join(COMPANY_TABLE, _contract.company_id == _company.company_id)
+    def statement(self, above: int) -> Select[str, str | None, int]:
+        """(app, account, n) of every owner over `above`. A size by account is grouped by
+        account alone, then joined to the account table for its app: once per account instead
+        of once per row counted (bench/scoped_sizes_read.py, 110,000 contracts: the read took
+        2.7x the store-wide one's time on SQLite grouping the join, 1.8x so)."""
+        groups = (
+            select(self.owner.label("owner"), func.count().label("n"))
+            .select_from(self.source)
+            .group_by(self.owner, *self.within)
+            .having(func.count() > above)
+            .subquery()
         )
-        .group_by(_company.company_id, _company.account_id)
-        .having(func.count() > above)
-        .subquery()
-    )
-    most = (
-        select(companies.c.account_id, func.max(companies.c.n).label("n"))
-        .group_by(companies.c.account_id)
-        .subquery()
-    )
-    return _with_app(most)
-
-
-def _accounts_per_quarter(above: int) -> Select[str, str | None, int]:
-    """Per app, the most accounts with sales in one of its quarters."""
-    quarters = (
-        select(_account.app_id, func.count().label("n"))
-        .select_from(
-            QUARTER_SEGMENT_TABLE.join(
-                ACCOUNT_TABLE, _quarter_segment.account_id == _account.account_id
+        if self.by_app:
+            return select(groups.c.owner, literal(None, String), func.max(groups.c.n)).group_by(
+                groups.c.owner
             )
+        counts = groups
+        if self.within:
+            counts = (
+                select(groups.c.owner, func.max(groups.c.n).label("n"))
+                .group_by(groups.c.owner)
+                .subquery()
+            )
+        return select(_account.app_id, counts.c.owner, counts.c.n).select_from(
+            counts.join(ACCOUNT_TABLE, counts.c.owner == _account.account_id)
         )
-        .group_by(_account.app_id, _quarter_segment.quarter)
-        .having(func.count() > above)
-        .subquery()
-    )
-    return select(quarters.c.app_id, literal(None, String), func.max(quarters.c.n)).group_by(
-        quarters.c.app_id
-    )
 
 
-SCOPED_SIZES: tuple[str, ...] = (
-    *_PER_ACCOUNT,
-    "contracts_per_company",
-    "accounts_per_quarter",
-)
+_contracts = CONTRACT_TABLE.join(COMPANY_TABLE, _contract.company_id == _company.company_id)
+_SCOPED: dict[str, _Scoped] = {
+    "companies_per_account": _Scoped(COMPANY_TABLE, _company.account_id),
+    "contracts_per_account": _Scoped(_contracts, _company.account_id),
+    "quarters_per_account": _Scoped(QUARTER_SEGMENT_TABLE, _quarter_segment.account_id),
+    # Per account, the most contracts of one of its companies.
+    "contracts_per_company": _Scoped(_contracts, _company.account_id, (_company.company_id,)),
+    # Per app, the most accounts with sales in one of its quarters.
+    "accounts_per_quarter": _Scoped(
+        QUARTER_SEGMENT_TABLE.join(
+            ACCOUNT_TABLE, _quarter_segment.account_id == _account.account_id
+        ),
+        _account.app_id,
+        (_quarter_segment.quarter,),
+        by_app=True,
+    ),
+}
+
+SCOPED_SIZES: tuple[str, ...] = tuple(_SCOPED)
 
 
 async def scoped_list_sizes(
@@ -235,16 +220,9 @@ async def scoped_list_sizes(
     """The sizes of `SCOPED_SIZES` by account (by app for the accounts of a quarter), only
     those over `above[name]` (0 when not given): a size at most its floor is estimated at the
     floor anyway, so the rows stay few however many accounts the store holds."""
-    statements: dict[str, Select[str, str | None, int]] = {
-        name: _per_account(name, above.get(name, 0)) for name in _PER_ACCOUNT
-    }
-    statements["contracts_per_company"] = _contracts_per_company(
-        above.get("contracts_per_company", 0)
-    )
-    statements["accounts_per_quarter"] = _accounts_per_quarter(above.get("accounts_per_quarter", 0))
     found: dict[str, list[ScopedRow]] = {}
-    for name, statement in statements.items():
-        rows = (await connection.execute(statement)).all()
+    for name, scoped in _SCOPED.items():
+        rows = (await connection.execute(scoped.statement(above.get(name, 0)))).all()
         found[name] = [
             (str(app), None if account is None else str(account), int(n))
             for app, account, n in rows

@@ -106,6 +106,11 @@ class Reader(ABC):
             return self._run_inline(query, one_snapshot=one_snapshot)
         return await shielded.shield(self._run(query, one_snapshot=one_snapshot))
 
+    def runs_inline(self, rows_at_most: int | None) -> bool:
+        """Whether `read` runs a read of at most that many rows at once, on the calling thread,
+        without waiting for anything (so that nothing can cancel it halfway)."""
+        return self._runs_inline(rows_at_most)
+
     def _runs_inline(self, rows_at_most: int | None) -> bool:
         return False
 

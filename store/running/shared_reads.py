@@ -12,7 +12,9 @@ How a shared read goes (`TurnShares.read`):
 - The first batch to ask for a sharing key leads: it opens a share under that key, lets the
   loop run one turn (the batches of the other requests of this turn join it: each adds its keys
   and waits for a future of its own), closes the share, runs the statement for every key, and
-  hands each joiner the rows of its own keys only, or the error, as its own copy.
+  hands each joiner the rows of its own keys only, or the error, as its own copy; when the
+  database refused a value of the statement (an id it cannot hold), each request (the leader
+  too) reads its own keys alone instead: one request's keys never fail another's.
 - The sharing key is the caller's: it must hold everything the statement's answer depends on
   besides the keys (the scope and the filter), so that no request ever joins a statement under
   another scope (store/reads/account_metrics.py's answer for a key depends on the scope and
@@ -41,6 +43,7 @@ from collections.abc import Awaitable, Callable, Generator, Hashable, Mapping, S
 from typing import Any, Generic, TypeVar
 
 from store.running import shielded
+from store.running.error_causes import causes
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -111,7 +114,8 @@ class TurnShares:
             if part is not None:
                 return part
             # The leader was cancelled before its statement answered (a server shutting down:
-            # nothing else cancels a DataLoader batch): read alone, as without sharing.
+            # nothing else cancels a DataLoader batch), or the statement of every request's
+            # keys failed: read alone, as without sharing.
             return await read_keys(keys)
         if not shielded.others_starting():
             # Every other request has started its reads: nobody is coming to join.
@@ -134,10 +138,21 @@ class TurnShares:
                 if not joiner.future.done():
                     joiner.future.set_result(None)
             raise
-        except BaseException as error:
+        except Exception as error:
+            if not joiners or not _refused_a_value(error):
+                _fail_joiners(joiners, error)
+                raise
+            # The database refused a value of the statement (an id PostgreSQL cannot hold,
+            # say): one request's keys, and one request's keys must never fail another's. Each
+            # reads its own keys alone, as it would have without sharing, and fails (or not)
+            # on its own. (Any other failure, a lost server say, is every request's: each
+            # gets it at once, and moves or fails as its reader decides.)
             for joiner in joiners:
                 if not joiner.future.done():
-                    joiner.future.set_exception(_own_copy(error))
+                    joiner.future.set_result(None)
+            return await read_keys(keys)
+        except BaseException as error:
+            _fail_joiners(joiners, error)
             raise
         for joiner in joiners:
             if not joiner.future.done():
@@ -156,6 +171,26 @@ class TurnShares:
         # The statement runs in the leader's task: this request's reads include it.
         shielded.track(share.leader)
         return future
+
+
+def _fail_joiners(joiners: Sequence[_Joiner[Any, Any]], error: BaseException) -> None:
+    for joiner in joiners:
+        if not joiner.future.done():
+            joiner.future.set_exception(_own_copy(error))
+
+
+# SQLSTATE class 22, data exception: a value the statement was given does not fit (a NUL in
+# text, an invalid number), whatever the tables hold.
+_DATA_EXCEPTION = "22"
+
+
+def _refused_a_value(error: BaseException) -> bool:
+    """Whether the database refused a value of the statement (one request's keys may be it)."""
+    return any(
+        isinstance(state := getattr(cause, "sqlstate", None), str)
+        and state.startswith(_DATA_EXCEPTION)
+        for cause in causes(error)
+    )
 
 
 def _part(found: Mapping[K, V], keys: Sequence[K]) -> dict[K, V]:

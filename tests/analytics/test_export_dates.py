@@ -13,6 +13,7 @@ from analytics.export_dates import (
     infer_date_order,
     parse_export_date,
     parse_export_month,
+    reads_both_ways,
 )
 
 DAY = dt.date(2024, 3, 31)
@@ -144,3 +145,21 @@ def test_a_month_of_an_ambiguous_date_follows_the_files_order() -> None:
 def test_what_is_not_a_month(text: str, reason: str) -> None:
     with pytest.raises(BadDate, match=reason):
         parse_export_month(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "both"),
+    [
+        ("04/01/2024", True),
+        ("4-1-24", True),
+        (" 04.01.2024 ", True),
+        ("04/04/2024", False),  # the same day either way
+        ("13/01/2024", False),
+        ("01/13/2024", False),
+        ("2024-01-04", False),
+        ("4-Jan-24", False),
+        ("", False),
+    ],
+)
+def test_a_date_reads_both_ways_only_when_day_and_month_could_swap(text: str, both: bool) -> None:
+    assert reads_both_ways(text) is both

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -313,6 +314,86 @@ def count(value: int | str, locale: str) -> str:
     return format_value(Decimal(value), "count", locale)
 
 
+def check_sector_slide(
+    sector: SlideContent,
+    account: dict[str, Any],
+    definitions: dict[str, dict[str, Any]],
+    names: list[str],
+    locale: str,
+    words: Words,
+) -> None:
+    """The sector position slide of a deck with a figure precise enough to show."""
+    _ = words.gettext
+    table = sector.tables["comparison table"]
+    percentiles: list[float | None] = []
+    for r, name in enumerate(names, start=1):
+        comparison, unit = account[name], definitions[name]["unit"]
+        assert comparison["customerPercentile"] is not None
+        # A sector's figure of counts keeps at most one fraction digit.
+        sector_figures = [
+            format_statistic(Decimal(str(comparison[f])), unit, locale)
+            for f in ("sectorP50", "sectorP90")
+        ]
+        shown = count(comparison["customerPercentile"], locale)
+        if comparison["informative"]:
+            percentiles.append(float(comparison["customerPercentile"]))
+        else:
+            # Too imprecise to place the value: said in the table, no bar drawn.
+            imprecise = _("too imprecise")
+            sector_figures = [imprecise, imprecise]
+            shown = imprecise
+            percentiles.append(None)
+        assert table[r] == [
+            label(name),
+            formatted(comparison["customerValue"], unit, locale),
+            *sector_figures,
+            shown,
+        ]
+    if any(percentile is not None for percentile in percentiles):
+        chart_categories, chart_series = sector.series("percentile chart")
+        assert chart_categories == [label(name) for name in names]
+        assert chart_series == {_("Percentile in the sector"): percentiles}
+    else:
+        # No bar to draw: no empty chart.
+        assert "percentile chart" not in sector.charts
+    if not all(account[name]["informative"] for name in names):
+        assert sentence_start(_("too imprecise")) in sector.texts["footnote"]
+    assert sector.texts["insights"].splitlines() == [
+        expected_insight(account[name], name, definitions[name], locale, words) for name in names
+    ]
+    kinds = {account[name]["figureKind"] for name in names}
+    assert len(kinds) == 1
+    kind = kinds.pop()
+    notes = {"EXACT": _(EXACT_NOTE), "DIFFERENTIALLY_PRIVATE": _(PRIVATE_NOTE)}
+    assert notes[kind] in sector.texts["footnote"]
+
+
+IMPRECISE_NOTE = (
+    "At this privacy budget the private sector figures of {sector} for {month} are too "
+    "imprecise to place any of your metrics: at {confidence} confidence they may lie further "
+    "than a quarter of the sector's accounts from the exact ones, so this deck shows none of them."
+)
+
+
+def check_imprecise_sector_slide(
+    sector: SlideContent, account: dict[str, Any], month: str, locale: str, words: Words
+) -> None:
+    """Nothing precise enough to show: one slide, one sentence, no table of "too imprecise"
+    cells, no insight sentences saying it again metric by metric."""
+    _ = words.gettext
+    assert sector.texts["note"] == _(IMPRECISE_NOTE).format(
+        sector=account["industry"]["name"],
+        month=format_month(dt.date.fromisoformat(month), locale),
+        confidence=format_value(Decimal(95), "percent", locale),
+    )
+    assert sector.tables == {}
+    assert sector.charts == {}
+    assert "insights" not in sector.texts
+    assert "footnote" not in sector.texts
+    # Said once: in the note, not again in a cell, an insight or a footnote.
+    assert sector.all_text().lower().count(_("too imprecise")) == 1
+
+
 def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], locale: str) -> None:
     """Every number of the deck is the API's, formatted as the deck promises, among the deck's
     words in the locale's language."""
@@ -366,48 +447,10 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
 
     sector = rest[0]
     assert sector.title == _("Sector position")
-    table = sector.tables["comparison table"]
-    percentiles: list[float | None] = []
-    for r, name in enumerate(names, start=1):
-        comparison, unit = account[name], definitions[name]["unit"]
-        assert comparison["customerPercentile"] is not None
-        # A sector's figure of counts keeps at most one fraction digit.
-        sector_figures = [
-            format_statistic(Decimal(str(comparison[f])), unit, locale)
-            for f in ("sectorP50", "sectorP90")
-        ]
-        shown = count(comparison["customerPercentile"], locale)
-        if comparison["informative"]:
-            percentiles.append(float(comparison["customerPercentile"]))
-        else:
-            # Too imprecise to place the value: said in the table, no bar drawn.
-            imprecise = _("too imprecise")
-            sector_figures = [imprecise, imprecise]
-            shown = imprecise
-            percentiles.append(None)
-        assert table[r] == [
-            label(name),
-            formatted(comparison["customerValue"], unit, locale),
-            *sector_figures,
-            shown,
-        ]
-    if any(percentile is not None for percentile in percentiles):
-        chart_categories, chart_series = sector.series("percentile chart")
-        assert chart_categories == [label(name) for name in names]
-        assert chart_series == {_("Percentile in the sector"): percentiles}
+    if any(account[name]["informative"] for name in names):
+        check_sector_slide(sector, account, definitions, names, locale, words)
     else:
-        # No bar to draw: no empty chart.
-        assert "percentile chart" not in sector.charts
-    if not all(account[name]["informative"] for name in names):
-        assert sentence_start(_("too imprecise")) in sector.texts["footnote"]
-    assert sector.texts["insights"].splitlines() == [
-        expected_insight(account[name], name, definitions[name], locale, words) for name in names
-    ]
-    kinds = {account[name]["figureKind"] for name in names}
-    assert len(kinds) == 1
-    kind = kinds.pop()
-    notes = {"EXACT": _(EXACT_NOTE), "DIFFERENTIALLY_PRIVATE": _(PRIVATE_NOTE)}
-    assert notes[kind] in sector.texts["footnote"]
+        check_imprecise_sector_slide(sector, account, month, locale, words)
 
     sales_slide, credit_slide, method = rest[1:]
     profile = account["salesProfile"]
@@ -470,6 +513,7 @@ def check_deck_against_api(deck: list[SlideContent], data: dict[str, Any], local
         "EXACT": _("This deck's sector figures are exact."),
         "DIFFERENTIALLY_PRIVATE": _("This deck's sector figures are differentially private."),
     }
+    (kind,) = {account[name]["figureKind"] for name in names}
     assert kind_words[kind] in method.texts["method"]
 
 
@@ -588,6 +632,86 @@ async def test_a_german_deck_with_swiss_numbers(
     check_deck_against_api(
         deck, await client.data(API_QUERY, api_variables("R1", "de_CH")), "de_CH"
     )
+
+
+SMALLEST_POINTS = 10  # the smallest text a projected slide still shows legibly
+
+
+def text_sizes(path: Path) -> dict[str, set[float]]:
+    """Every size, in points, named for text in the deck's slides and charts (runs, a chart's
+    default text, a paragraph's end), by the part that names it."""
+    sizes: dict[str, set[float]] = {}
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if re.fullmatch(r"ppt/(slides/slide|charts/chart)\d+\.xml", name):
+                found = re.findall(r'<a:(?:rPr|defRPr|endParaRPr)\b[^>]*\bsz="(\d+)"',
+                                   package.read(name).decode())  # fmt: skip
+                sizes[name] = {int(size) / 100 for size in found}
+    return sizes
+
+
+IMPRECISE_SENTENCES = {
+    "en": (
+        "At this privacy budget the private sector figures of Retail & E-commerce for April "
+        "2023 are too imprecise to place any of your metrics: at 95% confidence they may lie "
+        "further than a quarter of the sector's accounts from the exact ones, so this deck "
+        "shows none of them."
+    ),
+    "fr": (
+        "Avec ce budget de confidentialité, les chiffres privés de Retail & E-commerce pour "
+        "avril 2023 sont trop imprécis pour situer vos indicateurs\xa0: avec une confiance de "
+        "95\xa0%, ils peuvent s'écarter des chiffres exacts de plus d'un quart des comptes du "
+        "secteur\xa0; cette présentation n'en montre donc aucun."
+    ),
+    "de_CH": (
+        "Bei diesem Datenschutzbudget sind die privaten Branchenzahlen für April 2023 in "
+        "Retail & E-commerce zu ungenau, um eine Ihrer Kennzahlen einzuordnen: Mit 95% "
+        "Konfidenz können sie um mehr als ein Viertel der Konten der Branche von den exakten "
+        "abweichen; diese Präsentation zeigt daher keine davon."
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "de_CH"])
+async def test_a_sector_with_nothing_precise_is_said_once(
+    world: AsyncEngine, database_url: str, out: Path, locale: str
+) -> None:
+    """The customer's own deck (private figures): none of R1's sector figures is precise enough
+    to show, so one sector slide says so in one sentence, in the deck's language, instead of a
+    table of "too imprecise" cells and a sentence per metric repeating it."""
+    output = out / "deck.pptx"
+    result = await run_slides(
+        database_url, "--account", "R1", "--locale", locale, "-o", str(output)
+    )
+    assert result.exit_code == 0, result.output
+    deck = read_deck(output)
+    words = words_for(locale)
+    sectors = [slide for slide in deck if slide.title == words.gettext("Sector position")]
+    assert len(sectors) == 1
+    assert sectors[0].texts["note"] == IMPRECISE_SENTENCES[locale]
+    # Said once: no cell, insight or footnote says it again.
+    imprecise = words.gettext("too imprecise")
+    assert sum(slide.all_text().lower().count(imprecise) for slide in deck) == 1
+
+
+@pytest.mark.parametrize("internal", [False, True], ids=["customer", "internal"])
+async def test_no_text_is_too_small_to_read_projected(
+    world: AsyncEngine, database_url: str, out: Path, internal: bool
+) -> None:
+    """Every text of the deck, a chart's included, is at least SMALLEST_POINTS (the mark under
+    a quarter not over, the footnotes, the insight sentences, the sparklines' text)."""
+    output = out / "deck.pptx"
+    which = ["--internal"] if internal else []
+    result = await run_slides(
+        database_url, "--account", "R1", "--locale", "de_CH", *which, "-o", str(output)
+    )
+    assert result.exit_code == 0, result.output
+    sizes = text_sizes(output)
+    assert any(name.startswith("ppt/charts/") for name in sizes)
+    small = {
+        name: found for name, found in sizes.items() if min(found, default=99) < SMALLEST_POINTS
+    }
+    assert small == {}
 
 
 def complex_script_fonts(path: Path) -> dict[str, set[str | None]]:
@@ -957,10 +1081,11 @@ async def test_a_deck_from_a_server_with_an_account_key(
     assert {body["data"]["account"][name]["figureKind"] for name in METRIC_NAMES} == {
         "DIFFERENTIALLY_PRIVATE"
     }
-    assert "differentially private" in deck[2].texts["footnote"]
-    # Its small sectors' private figures are too imprecise to place R1: the deck says so.
+    # Its small sectors' private figures are too imprecise to place R1: the deck says so once,
+    # on one slide (check_deck_against_api), and its method says the figures are private.
     assert not any(body["data"]["account"][name]["informative"] for name in METRIC_NAMES)
-    assert "Too imprecise" in deck[2].texts["footnote"]
+    assert [slide.title for slide in deck].count("Sector position") == 1
+    assert "This deck's sector figures are differentially private." in deck[-1].texts["method"]
     assert f"({url}/graphql)" in deck[-1].texts["method"]
     assert not any("internal" in slide.texts for slide in deck)
     # Its quarter not over is counted to today, the day its own key's recency counts to.

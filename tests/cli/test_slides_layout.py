@@ -177,9 +177,9 @@ def test_the_axis_format_follows_the_locale() -> None:
 async def test_the_demos_private_deck_fits_its_slides(
     engine: AsyncEngine, database_url: str, tmp_path: Path
 ) -> None:
-    """A tenth of the demo, its last month published, and an account key: twelve metrics on
-    two sector position slides of six, every figure too imprecise (the longest cells, insight
-    sentences and footnote there are), as the new user's deck had them."""
+    """A tenth of the demo, its last month published, and an account key: twelve metrics whose
+    sector figures are all too imprecise to show, said once on one sector position slide,
+    and every other slide's text within its box."""
     _renderers()
     today = dt.date.fromisoformat(TODAY)
     await load_demo(engine, today=today, scale=0.1)
@@ -194,7 +194,7 @@ async def test_the_demos_private_deck_fits_its_slides(
     await asyncio.to_thread(_render, deck, deck.stem, tmp_path)
     pages, width, height = _pages(tmp_path / f"{deck.stem}.pdf")
     titles = [lines[0].text if lines else "" for lines in pages]
-    assert sum(title.startswith("Sector position") for title in titles) == 2, titles
+    assert sum(title.startswith("Sector position") for title in titles) == 1, titles
     for number, lines in enumerate(pages, start=1):
         _check_page(lines, width, height, f"{deck.stem} slide {number}")
     _check_tables(deck, pages)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -337,6 +338,84 @@ async def test_ingest_settings_stored_before_the_currency_keep_their_order_of_da
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "0017", down=True)
         assert await _ingest_settings(engine, with_currency=False) == before
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+
+
+async def _typed_lines(engine: AsyncEngine, *, with_type: bool) -> list[tuple[Any, ...]]:
+    columns = "account_id, sale_date, invoice, amount" + (", voucher_type" if with_type else "")
+    async with engine.connect() as connection:
+        rows = await connection.execute(text(f"SELECT {columns} FROM sale_line"))
+        return sorted(
+            (r[0], str(r[1]), r[2], Decimal(r[3]), *([r[4]] if with_type else [])) for r in rows
+        )
+
+
+async def test_lines_stored_before_voucher_types_have_none_until_reloaded(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Revision 0019 adds sale_line.voucher_type and ledger_entry.voucher_type: lines stored
+    before it keep every value and have no type (NULL: taken by customer and number alone, as
+    before); reloading their export records the types without counting a change, and a later
+    month's voucher of another type with the same number is then kept apart."""
+    from store.ingest import IngestKind, ingest_file
+    from tests.store.ingest.test_voucher_identity import APRIL, MAY
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0018", down=True)
+            await connection.execute(text("INSERT INTO app VALUES ('distrib')"))
+            await connection.execute(
+                text(
+                    "INSERT INTO account (account_id, app_id, name, is_key_account) "
+                    "VALUES (:name, 'distrib', :name, false)"
+                ),
+                [{"name": "Kaveri Traders"}, {"name": "Sharma Electricals"}],
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO sale_line (account_id, sale_date, invoice, line, amount) "
+                    "VALUES (:account, :day, :invoice, 1, :amount)"
+                ),
+                [
+                    {
+                        "account": "Kaveri Traders",
+                        "day": dt.date(2025, 4, 3),
+                        "invoice": "7",
+                        "amount": "120000.00",
+                    },
+                    {
+                        "account": "Sharma Electricals",
+                        "day": dt.date(2025, 4, 9),
+                        "invoice": "8",
+                        "amount": "45000.00",
+                    },
+                ],
+            )
+        before = await _typed_lines(engine, with_type=False)
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        assert await _typed_lines(engine, with_type=True) == [(*row, None) for row in before]
+
+        april = tmp_path / "april.csv"
+        april.write_text(APRIL)
+        report = await ingest_file(engine, kind=IngestKind.SALES, path=april, app="distrib")
+        assert report.changes is not None
+        assert (report.changes.new, report.changes.changed) == (0, 0)
+        assert await _typed_lines(engine, with_type=True) == [(*row, "sales") for row in before]
+        may = tmp_path / "may.csv"
+        may.write_text(MAY)
+        await ingest_file(engine, kind=IngestKind.SALES, path=may, app="distrib")
+        kaveri = [row for row in await _typed_lines(engine, with_type=True) if row[2] == "7"]
+        assert kaveri == [
+            ("Kaveri Traders", "2025-04-03", "7", Decimal("120000.00"), "sales"),
+            ("Kaveri Traders", "2025-05-06", "7", Decimal("80000.00"), "export sales"),
+        ]
+
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0018", down=True)
+        assert len(await _typed_lines(engine, with_type=False)) == 3
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")

@@ -15,7 +15,8 @@ Zoho's `Amount (BCY)` beside `Amount (FCY)`) is read from the base amount: nothi
 
 The base currency is `--currency` when given, else the one kept for the app by an earlier
 `--currency` (`store.ingest.currency_setting`), unless the file's lines at rate 1 are in
-another: its rates convert to that one, and the load is refused. Else the most common
+another: its rates convert to that one, and the load is refused (a file read from its base
+amounts too: they are in that other currency). Else the most common
 currency of the lines whose rate is 1; else, when every line is in one currency with no rate
 other than 1, that one (there is nothing to convert); else the file is refused in one line
 asking for `--currency` (a file all in USD at 83.25 converts to a currency it does not name).
@@ -112,13 +113,19 @@ class Currencies:
         named = [name for name in taken if _in_base_currency(name)]
         if (foreign is not None and taken) or named:
             # The amounts taken are the base ones already: the lines' own are beside them, or
-            # their names say so (Zoho's `Amount (BCY)`, `Amount (LCY)`).
+            # their names say so (Zoho's `Amount (BCY)`, `Amount (LCY)`). They are in the
+            # currency of the lines at rate 1, which must be the app's base currency too, or
+            # its amounts would be summed with the app's others in another currency.
+            self._check_given()
             self._in_base = (" and ".join(repr(name) for name in taken), foreign)
             return
+        self._check_given()
         self._decide_base()
         self.converts = self.base is not None and any(code != self.base for code in self._lines)
 
-    def _decide_base(self) -> None:
+    def _check_given(self) -> None:
+        """Refuses a base currency given (or kept for the app) that the file's lines at rate 1
+        contradict: its rates, and its amounts in the home currency, are in theirs."""
         if self._given is not None and self._at_one and self._given not in self._at_one:
             # The rates convert to the currency whose own lines are at 1, not to --currency.
             at_one = ", ".join(self._at_one)
@@ -134,6 +141,8 @@ class Currencies:
                 f"are in {at_one}, so its rates convert to that; give --currency {at_one} or "
                 f"leave it out"
             )
+
+    def _decide_base(self) -> None:
         if self._given is not None or not self._lines:
             return
         ranked = self._at_one.most_common(2)

@@ -17,6 +17,7 @@ from store.ingest.currency_setting import AppCurrency
 from store.ingest.date_setting import AppDates
 from store.ingest.guessing import ROW_LABEL
 from store.ingest.kinds.exports import Resegment
+from store.ingest.kinds.group_headings import names_no_customer
 from store.ingest.kinds.parties import Parties
 from store.ingest.plan import Before, TableWrite, WritePlan
 from store.ingest.progress import IngestProgress
@@ -31,6 +32,10 @@ class SkippedLines:
     labels: int = 0  # a second line of column names (`Amount` under `Debit`)
     headings: int = 0  # a group's heading or a note, in an unnamed first column only
     cancelled: int = 0  # a cancelled voucher: Tally's `(cancelled)` for its party
+    # Lines without a customer under QuickBooks' `Not Specified` heading (a walk-in sale).
+    no_customer: int = 0
+    # The heading of the group the lines are in (the unnamed first column's), if any.
+    section: str | None = None
 
     def notes(self) -> list[str]:
         notes = []
@@ -55,7 +60,21 @@ class SkippedLines:
                 f"Skipped {counted(self.cancelled, 'cancelled voucher', 'cancelled vouchers')} "
                 f"(`(cancelled)` for the party)"
             )
+        if self.no_customer:
+            notes.append(
+                f"Skipped {counted(self.no_customer, 'line', 'lines')} under `Not Specified` "
+                "(sales without a customer)"
+            )
         return notes
+
+    def no_customer_line(self) -> bool:
+        """Whether a line without a customer lies under QuickBooks' `Not Specified` heading:
+        a sale to nobody (a walk-in Sales Receipt), skipped as the headings' own reading
+        skips it, where it would refuse the file. Counted when so."""
+        if self.section is not None and names_no_customer(self.section):
+            self.no_customer += 1
+            return True
+        return False
 
     def cancelled_voucher(self, row: Row) -> bool:
         """Whether a line is a cancelled voucher (Tally's Day Book keeps its number, with
@@ -75,9 +94,11 @@ class SkippedLines:
             return False
         if words(label)[:1] == ("total",):
             self.totals += 1
+            self.section = None
             return True
         if all(value is None for key, value in row.items() if key not in (ROW_LABEL, BELOW_RULE)):
             self.headings += 1
+            self.section = label
             return True
         return False
 

@@ -16,6 +16,16 @@ refusal advises) says which reading is right: the stored lines of its invoices a
 dates are the earlier load's misreading, and are removed before its lines are written (said in
 its notes), so that a misread load can be corrected and is still never counted twice.
 
+Only a date written so that it reads both ways (`04/01/2024`) can have been misread: each
+stored line keeps whether its date did (`date_ambiguous`). A stored date that read one way
+only (`10-Mar-24`, `2024-03-10`, `13/03/2024`) and a file's date that reads one way only are
+two dates, not one misread: Tally's `Sales 8` of 10 March 2024 and of 3 October 2024 (numbers
+restart every April) in Day Books exported without their titles. Nor is a line of another
+voucher type (`Sales 7` stored, `Export Sales 7` in the file: numbered apart) a misreading of
+it. With `--dates` the file's reading is the one given, and only stored lines whose date
+could be misread are removed. Lines stored before this was kept (NULL) count as misreadable,
+as they always did.
+
 A file whose title states its period (`1-Apr-24 to 31-Mar-25`) and whose dates are written
 with the month's name (Tally's `10-Mar-24`, which no reading swaps) speaks only for that
 period (`covers`): a stored line dated outside it is another line of the same number, not
@@ -30,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -40,19 +51,34 @@ from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
 from store.ingest.kinds.stored_invoices import SALE_LINES, NumberedLines, StoredInvoices
 from store.tables import METADATA
 
-# A line of a load: account, date, number ("" for none), kind ("" for a sale line).
-Numbered = tuple[str, dt.date, str, str]
+# A line of a load: account, date, number ("" for none), kind ("" for a sale line), voucher
+# type (None when unknown), and whether its date cell reads both ways.
+Numbered = tuple[str, dt.date, str, str, str | None, bool]
 # (account, kind, number) -> the dates the file gives it
 _Key = tuple[str, str, str]
 # account, kind, number, the stored date, the file's date (the stored one swapped)
 _Conflict = tuple[str, str, str, dt.date, dt.date]
 
 
-def _file_invoices(lines: Iterable[Numbered], moved: Mapping[str, str]) -> dict[_Key, set[dt.date]]:
-    dates: dict[_Key, set[dt.date]] = {}
-    for account, day, number, kind in lines:
+@dataclass(slots=True)
+class _Dated:
+    """A file's lines of one invoice at one date: their voucher types, and whether a date
+    cell of theirs reads both ways."""
+
+    types: set[str | None] = field(default_factory=set)
+    both_ways: bool = False
+
+
+def _file_invoices(
+    lines: Iterable[Numbered], moved: Mapping[str, str]
+) -> dict[_Key, dict[dt.date, _Dated]]:
+    dates: dict[_Key, dict[dt.date, _Dated]] = {}
+    for account, day, number, kind, voucher, both_ways in lines:
         if number:
-            dates.setdefault((moved.get(account, account), kind, number), set()).add(day)
+            key = (moved.get(account, account), kind, number)
+            dated = dates.setdefault(key, {}).setdefault(day, _Dated())
+            dated.types.add(voucher)
+            dated.both_ways = dated.both_ways or both_ways
     return dates
 
 
@@ -90,23 +116,33 @@ class InvoiceDates:
         keys = {where.key_values(*key): key for key in dates}
         stored = await self.stored.of(connection, keys)
         self.stored.read_whole_file()
-        # A set: an invoice's several stored lines at one date are one conflict.
-        conflicts: set[_Conflict] = set()
+        # An invoice's several stored lines at one date are one conflict: whether any of
+        # them may be the misreading.
+        conflicts: dict[_Conflict, bool] = {}
         covers = self._covers
         for values, lines in stored.items():
             key = keys[values]
             days = dates[key]
-            for day in {line[0] for line in lines}:
+            for day, _line, _amount, _taxed, voucher, both_ways in lines:
                 if day in days or (covers is not None and not covers[0] <= day <= covers[1]):
                     continue
                 swapped = _swapped(day)
-                if swapped is not None and swapped in days:
-                    conflicts.add((*key, day, swapped))
+                if swapped is None or swapped not in days:
+                    continue
+                given = days[swapped]
+                if voucher is not None and None not in given.types and voucher not in given.types:
+                    continue  # another voucher type's number
+                misread = both_ways is not False
+                if misread or given.both_ways:
+                    conflict = (*key, day, swapped)
+                    conflicts[conflict] = conflicts.get(conflict, False) or misread
         if not conflicts:
             return []
         if not self._order_given:
             raise FileRejected(_reason(sorted(conflicts), where))
-        return await _corrected(connection, conflicts, self.stored)
+        # This file's reading is given: the stored lines whose date read one way only stand.
+        misreadings = {conflict for conflict, misreadable in conflicts.items() if misreadable}
+        return await _corrected(connection, misreadings, self.stored) if misreadings else []
 
 
 async def _corrected(

@@ -20,12 +20,19 @@ before this runs (`store.ingest.kinds.invoice_dates`).
 A file whose title states its period (`1-May-25 to 31-May-25`, QuickBooks' `April - June,
 2025`: `analytics.report_period.stated_period`) speaks only for that period:
 a stored invoice dated outside it is not one the file re-dates, since the file says nothing of
-the days it was dated on. Tally numbers each voucher type apart (`Sales 7` and `Export Sales 7`
-of one financial year are two vouchers, which the stored lines do not tell apart): the April
-Day Book's `Sales 7` of a customer is not moved by the May Day Book's `Export Sales 7` of that
-customer, nor QuickBooks Desktop's Invoice 5 of January by its Sales
-Receipt 5 of April (each type has its own numbers). A re-export that corrects a date covers
-the period of both dates, as the Day Book re-exported for the same months does.
+the days it was dated on. A re-export that corrects a date covers the period of both dates,
+as the Day Book re-exported for the same months does.
+
+Each stored line keeps the voucher type it came with (`sale_line.voucher_type`), and a stored
+invoice is the file's voucher only if their types agree: Tally numbers each voucher type apart
+(`Sales 7` and `Export Sales 7` of one financial year are two vouchers), as QuickBooks Desktop
+numbers its invoices apart from its sales receipts, so the April Day Book's `Sales 7` of a
+customer is not moved by the May Day Book's `Export Sales 7`, with or without the files'
+titles. Where either type is unknown (a file without a type column, a line stored before
+types were kept), the customer and number in one numbering period are the voucher, as they
+always were. A QuickBooks invoice of the same type and number is moved whatever the report's
+period: its numbers never restart, so an invoice re-dated into the next quarter's report is
+the same invoice, not a second one.
 """
 
 from __future__ import annotations
@@ -40,7 +47,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.export_date_order import is_quickbooks_report
+from store.ingest.errors import FileRejected
 from store.ingest.kinds.stored_invoices import InvoiceKey, StoredInvoices
+from store.ingest.plan import MoveNote
 from store.tables import METADATA
 
 # Re-dated invoices named in the load's line; the rest are counted.
@@ -89,14 +98,22 @@ class _Move:
     new: dt.date
 
 
+# An invoice of a file: account, number, numbering period.
+_Numbered = tuple[str, str, int | None]
+# The date of each voucher type a file gives an invoice (None: no type column), or None when
+# it gives that type two dates.
+_Dates = dict[str | None, dt.date | None]
+
+
 class InvoiceMoves:
     """The re-dating of a load's invoices, given the file's invoices as (account, date,
-    number, amount) after account moves: the amount's sign tells a sale from a return."""
+    number, amount, voucher type) after account moves: the amount's sign tells a sale from a
+    return."""
 
     def __init__(
         self,
         where: InvoiceTable,
-        lines: Iterable[tuple[str, dt.date, str, Decimal]],
+        lines: Iterable[tuple[str, dt.date, str, Decimal, str | None]],
         period: Period,
         stored: StoredInvoices,
         covers: tuple[dt.date, dt.date] | None = None,
@@ -110,20 +127,50 @@ class InvoiceMoves:
         # The period the file's title states (first and last day), if it states one.
         self._covers = covers
 
-    def _file_dates(self) -> dict[tuple[str, str, int | None], dt.date | None]:
-        """The date of each invoice of the file per period; None when it has several."""
+    def _file_dates(self) -> dict[_Numbered, _Dates]:
+        """The dates of each invoice of the file per period, by voucher type."""
         totals: dict[tuple[str, dt.date, str], Decimal] = {}
-        for account, day, invoice, amount in self._lines:
+        kinds: dict[tuple[str, dt.date, str], set[str | None]] = {}
+        for account, day, invoice, amount, kind in self._lines:
             if invoice:
                 key = (account, day, invoice)
                 totals[key] = totals.get(key, Decimal(0)) + amount
-        dates: dict[tuple[str, str, int | None], dt.date | None] = {}
-        for (account, day, invoice), total in totals.items():
+                kinds.setdefault(key, set()).add(kind)
+        dates: dict[_Numbered, _Dates] = {}
+        for key, total in totals.items():
             if total <= 0:
                 continue
-            period = (account, invoice, self._period(day))
-            dates[period] = day if dates.get(period, day) == day else None
+            account, day, invoice = key
+            of_key = kinds[key]
+            # Lines of two types at one date: the file's voucher there has no one type.
+            kind = next(iter(of_key)) if len(of_key) == 1 else None
+            by_type = dates.setdefault((account, invoice, self._period(day)), {})
+            by_type[kind] = day if by_type.get(kind, day) == day else None
         return dates
+
+    def _new_date(self, by_type: _Dates | None, kind: str | None, day: dt.date) -> dt.date | None:
+        """The date the file gives the stored invoice of `kind` dated `day`, if it is the
+        same voucher: of the same type, or either type unknown (a file without a type column,
+        a line stored before types were kept), which is taken by customer and number alone
+        as it always was. A voucher of another type is another voucher (Tally's `Sales 7` and
+        `Export Sales 7`, QuickBooks' Invoice 5 and Sales Receipt 5). Only the same type and
+        number re-date a QuickBooks invoice dated outside the file's period: its numbers run
+        on across periods, so its title's period does not bound them."""
+        if not by_type:
+            return None
+        covered = self._covers is None or self._covers[0] <= day <= self._covers[1]
+        if kind is not None and kind in by_type:
+            if covered or self._period is never_restarts:
+                return by_type[kind]
+            return None
+        if not covered:
+            return None  # dated where the file says nothing
+        if kind is not None:
+            # Of a type the file gives this number only in lines without one.
+            return by_type[None] if set(by_type) == {None} else None
+        # A stored line of no known type: the file's only date of the number, if one.
+        found = set(by_type.values())
+        return found.pop() if len(found) == 1 else None
 
     async def move(self, connection: AsyncConnection) -> Sequence[str]:
         """Re-dates the stored invoices this file dates otherwise; the load's line on it."""
@@ -146,18 +193,27 @@ class InvoiceMoves:
         invoices = sorted({(account, invoice) for account, invoice, _period in dates})
         stored = await self._stored_totals(connection, invoices)
         moves: list[_Move] = []
-        covers = self._covers
+        # The stored vouchers of known type each date of the file would be: two types are
+        # two vouchers, which a file without types cannot say which of it dates.
+        onto: dict[tuple[str, str, dt.date], dict[str, dt.date]] = {}
         for (account, invoice), days in stored.items():
-            for day, total in days.items():
-                if covers is not None and not covers[0] <= day <= covers[1]:
-                    continue  # dated where the file says nothing
-                new = dates.get((account, invoice, self._period(day)))
-                if new is not None and new != day and total > 0:
+            for day, (total, voucher) in days.items():
+                by_type = dates.get((account, invoice, self._period(day)))
+                new = self._new_date(by_type, voucher, day)
+                if new is None or total <= 0:
+                    continue
+                if voucher is not None:
+                    onto.setdefault((account, invoice, new), {}).setdefault(voucher, day)
+                if new != day:
                     moves.append(_Move(account, invoice, day, new))
+        for (account, invoice, new), vouchers in sorted(onto.items()):
+            if len(vouchers) > 1:
+                raise FileRejected(_two_vouchers(account, invoice, new, vouchers))
         # The dates each invoice has lines at, as the moves go.
         filled = {
             (account, invoice, day) for (account, invoice), days in stored.items() for day in days
         }
+        moved = removed = 0
         for item in moves:
             at = and_(
                 account_id == item.account, number == item.invoice, date == item.stored, *kind
@@ -165,15 +221,17 @@ class InvoiceMoves:
             if (item.account, item.invoice, item.new) in filled:
                 # Stored at both dates already (an earlier load stored it twice): the lines at
                 # the file's date are the invoice, the others its double.
-                await connection.execute(delete(table).where(at))
+                removed += (await connection.execute(delete(table).where(at))).rowcount
                 self._stored.drop(self._key(item.account, item.invoice), item.stored)
             else:
-                await connection.execute(update(table).where(at).values({date.key: item.new}))
+                redated = update(table).where(at).values({date.key: item.new})
+                moved += (await connection.execute(redated)).rowcount
                 filled.add((item.account, item.invoice, item.new))
                 self._stored.redate(self._key(item.account, item.invoice), item.stored, item.new)
-        return (
-            [_note(sorted(moves, key=lambda m: (m.stored, m.invoice, m.account)))] if moves else []
-        )
+        if not moves:
+            return []
+        note = _note(sorted(moves, key=lambda m: (m.stored, m.invoice, m.account)))
+        return [MoveNote(note, moved={table.name: moved}, removed={table.name: removed})]
 
     def _key(self, account: str, invoice: str) -> InvoiceKey:
         """An invoice's key in the stored lines (a ledger's: of kind invoice)."""
@@ -182,15 +240,32 @@ class InvoiceMoves:
 
     async def _stored_totals(
         self, connection: AsyncConnection, invoices: list[tuple[str, str]]
-    ) -> dict[tuple[str, str], dict[dt.date, Decimal]]:
-        """The stored invoices' totals by date (a ledger's entries of kind invoice only)."""
+    ) -> dict[tuple[str, str], dict[dt.date, tuple[Decimal, str | None]]]:
+        """The stored invoices' totals by date (a ledger's entries of kind invoice only), with
+        their voucher type (None when unknown, or when lines of two types share the date)."""
         keys = {self._key(account, invoice): (account, invoice) for account, invoice in invoices}
-        stored: dict[tuple[str, str], dict[dt.date, Decimal]] = {}
+        stored: dict[tuple[str, str], dict[dt.date, tuple[Decimal, str | None]]] = {}
         for key, lines in (await self._stored.of(connection, keys)).items():
-            totals = stored.setdefault(keys[key], {})
-            for day, _line, amount, _includes_tax in lines:
+            totals: dict[dt.date, Decimal] = {}
+            kinds: dict[dt.date, set[str | None]] = {}
+            for day, _line, amount, _includes_tax, kind, _both_ways in lines:
                 totals[day] = totals.get(day, Decimal(0)) + Decimal(amount)
+                kinds.setdefault(day, set()).add(kind)
+            stored[keys[key]] = {
+                day: (total, next(iter(kinds[day])) if len(kinds[day]) == 1 else None)
+                for day, total in totals.items()
+            }
         return stored
+
+
+def _two_vouchers(account: str, invoice: str, new: dt.date, vouchers: dict[str, dt.date]) -> str:
+    stored = " and ".join(f"{kind} {day.isoformat()}" for kind, day in sorted(vouchers.items()))
+    return (
+        f"invoice {invoice} of {account} is stored as {len(vouchers)} vouchers of different "
+        f"types ({stored}), and this file dates it {new.isoformat()} without saying its voucher "
+        "type, so nothing was loaded (load an export with its voucher type column, or name it "
+        "with --column voucher_type=COLUMN)"
+    )
 
 
 def _note(moves: list[_Move]) -> str:

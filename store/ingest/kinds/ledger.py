@@ -27,7 +27,9 @@ from analytics.counts import counted
 from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
+from analytics.export_dates import reads_both_ways
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
+from analytics.export_voucher_types import type_name
 from analytics.ledger_titles import sales_register_title
 from analytics.money import money
 from analytics.report_period import period_end, stated_period
@@ -36,26 +38,27 @@ from store.ingest.columns import ColumnSpec
 from store.ingest.currency_setting import AppCurrency, app_currency
 from store.ingest.date_setting import AppDates, app_dates
 from store.ingest.errors import FileRejected, RowProblem
-from store.ingest.guessing import SIDE_CANDIDATE, GuessingMatcher
+from store.ingest.guessing import GROUP_HEADINGS, SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.currencies import Currencies
 from store.ingest.kinds.export_party import ExportParty
-from store.ingest.kinds.export_plan import SkippedLines, export_plan
+from store.ingest.kinds.export_plan import Check, SkippedLines, export_plan
 from store.ingest.kinds.exports import (
     FileFormats,
     Occurrences,
     is_label_row,
     is_summary_row,
 )
+from store.ingest.kinds.group_headings import GroupHeadings, names_no_customer
 from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numbering_period
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
+from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
-from store.ingest.kinds.stale_item_lines import StaleItemLines
 from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
-from store.ingest.plan import CompareBy, TableWrite, Values, WriteMode, WritePlan
+from store.ingest.plan import CompareBy, TableWrite, WriteMode, WritePlan
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
@@ -73,26 +76,63 @@ _NO_DIRECTION = f"cannot tell whether it is an invoice or a payment: {_HOW_TO_TE
 
 # customer, date, kind, reference, amount, due date
 _Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
+# customer, date, kind, reference: an entry's voucher type is kept by it
+_Typed = tuple[str, dt.date, EntryKind, str]
+# A row as written: account (moved), date, kind, reference, place, amount, due date, whether
+# the date reads both ways, and the voucher type when the file has a type column.
+_Written = tuple[str, dt.date, str, str, int, Decimal, dt.date | None, *tuple[object, ...]]
+
+
+def _voucher_type(row: _Written) -> str | None:
+    """The voucher type of a row written with one (the last of its records)."""
+    voucher = row[-1]
+    return voucher if isinstance(voucher, str) else None
 
 
 class _LedgerRows:
-    def __init__(self, kept: list[_Kept], moved: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        kept: list[_Kept],
+        moved: Mapping[str, str],
+        places: LedgerPlaces | None = None,
+        types: Mapping[_Typed, str | None] | None = None,
+        ambiguous: Mapping[_Typed, bool] | None = None,
+    ) -> None:
         self._kept = kept
         # Accounts moved by this load: an entry kept under one is written under its target.
         self._moved = moved
+        self._places = places
+        # The voucher type of each entry, when the file has a type column (else None: the
+        # rows leave the stored types as they are).
+        self._types = types
+        # The entries whose date the file writes so that it reads both ways.
+        self._ambiguous = ambiguous or {}
 
     def __len__(self) -> int:
         return len(self._kept)
 
-    def __iter__(self) -> Iterator[Values]:
+    def __iter__(self) -> Iterator[_Written]:
         occurrences = Occurrences()
         moved = self._moved
+        types = self._types
+        ambiguous = self._ambiguous
         for customer, day, kind, reference, amount, due in self._kept:
+            voucher = None if types is None else types.get((customer, day, kind, reference))
+            both_ways = ambiguous.get((customer, day, kind, reference), False)
             if moved:
                 customer = moved.get(customer, customer)
             line = occurrences.next((customer, day, kind, reference))
+            if self._places is not None and reference:
+                line = self._places.place((customer, day, kind.value, reference), line)
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
-            yield customer, day, kind.value, reference, line, money(amount), due
+            if types is None:
+                yield customer, day, kind.value, reference, line, money(amount), due, both_ways
+            else:
+                yield (
+                    *(customer, day, kind.value, reference, line, money(amount), due),
+                    both_ways,
+                    voucher,
+                )
 
 
 class LedgerValidator:
@@ -119,6 +159,11 @@ class LedgerValidator:
         self._formats = FileFormats.of_load(dates, title)
         self._title = title
         self._kept: list[_Kept] = []
+        # The voucher type of each kept entry, as the kind column names it (None when it
+        # gives one entry two types, or only a side).
+        self._types: dict[_Typed, str | None] = {}
+        # The kept entries whose date cell reads both ways (`04/01/2024`).
+        self._ambiguous: dict[_Typed, bool] = {}
         # Cancelled vouchers' numbers and dates.
         self._withdrawn = WithdrawnInvoices(LEDGER_ENTRIES)
         self._not_entries = SkippedLines()
@@ -131,6 +176,7 @@ class LedgerValidator:
         self._not_posted: dict[str, int] = {}
         # Lines settled on the spot (Sales Receipts, Refund Receipts), by type.
         self._settled: dict[str, int] = {}
+        self._directions: set[EntryKind] = set()
         # Amounts in another currency than the base one are converted at their line's rate,
         # as a sales load converts them (one rule: store.ingest.kinds.currencies).
         self._currency = currency
@@ -142,10 +188,19 @@ class LedgerValidator:
         self._allocations: dict[int, list[BillAllocation]] = {}
         self._last_entry: int | None = None
         self._bills_named = 0
+        # Customers named by group headings (QuickBooks Online's A/R Aging Detail, Customer
+        # Balance Detail), when the file has no customer column and neither its title nor
+        # --party names its one party: followed from the first row, used once `decide`d.
+        self._headings = GroupHeadings()
+        self._by_headings = False
+        # Lines under QuickBooks' `Not Specified` heading: entries without a customer.
+        self._no_customer = 0
 
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
         self._side.observe(row)
+        if "customer" not in row:
+            self._headings.customer(row)
         if "currency" in row:
             self._currencies.observe(row)
 
@@ -162,8 +217,17 @@ class LedgerValidator:
                 f"ledger, a Day Book or a receivables ledger, with the receipts"
             )
         self._formats.decide(columns.values())
-        self._customers.customer_column(columns.get("customer"))
-        self._party.customer_column(columns.get("customer"))
+        column = columns.get("customer")
+        if column == GROUP_HEADINGS:
+            # Only a candidate: a ledger of one party (named by its title or --party) keeps
+            # it, and a file not laid out in customer groups has no customer column.
+            if self._party.fixed is None and self._headings.decide():
+                self._headings.restart()
+                self._by_headings = True
+            else:
+                column = None
+        self._customers.customer_column(column)
+        self._party.customer_column(column)
         self._side.decide()
         self._currencies.decide(columns)
 
@@ -240,7 +304,7 @@ class LedgerValidator:
             bill = allocation.bill
             if bill is None:
                 continue
-            customer, day, kind, _reference, amount, due = self._kept[index]
+            customer, day, kind, reference, amount, due = self._kept[index]
             expected = "agst ref" if kind is EntryKind.PAYMENT else "new ref"
             if allocation.method != expected:
                 continue
@@ -251,9 +315,24 @@ class LedgerValidator:
                 if reasons:
                     due = None
             self._kept[index] = (customer, day, kind, bill, amount, due)
+            # Its voucher type and date reading follow it to its bill's key.
+            known = (customer, day, kind, reference)
+            if known in self._types:
+                self._typed(
+                    (customer, day, kind, bill),
+                    self._types[known],
+                    self._ambiguous.get(known, False),
+                )
             self._bills_named += 1
 
     def check(self, line: int, row: Row) -> list[str]:
+        if self._by_headings:
+            heading = self._headings.customer(row)
+            if heading is not None and names_no_customer(heading):
+                self._no_customer += 1
+                return []
+            if heading is not None:
+                row = {**row, "customer": heading}
         last_entry, self._last_entry = self._last_entry, None
         if (allocation := self._allocation(row)) is not None:
             self._last_entry = last_entry
@@ -278,9 +357,11 @@ class LedgerValidator:
             return []
         if self._party.skips(line, row):
             return []
+        customer = self._party.of(row)
+        if customer is None and self._not_entries.no_customer_line():
+            return []
         self._checked += 1
         reasons: list[str] = []
-        customer = self._party.of(row)
         if customer is None:
             reasons.append("missing customer")
         formats = self._formats
@@ -337,28 +418,54 @@ class LedgerValidator:
         if not row.get("bill_ref"):
             # Its bill-wise details, on the lines below, may name the bill.
             self._last_entry = len(self._kept) - 1
+        voucher = None if text is None or is_side(text) else type_name(text)
+        written = row.get("date")
+        both_ways = written is not None and reads_both_ways(written)
+        self._typed((account, day, kind, reference), voucher, both_ways)
+        # The directions the file's own lines take (not a Sales Receipt's payment on the
+        # spot): a file of one holds part of a number's entries (store.ingest.kinds.ledger_places).
+        self._directions.add(kind)
         if text is not None and (settled := settled_by(text)) is not None:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
             self._kept.append((account, day, settled, reference, amount.value, None))
+            self._typed((account, day, settled, reference), voucher, both_ways)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
+
+    def _typed(self, key: _Typed, voucher: str | None, both_ways: bool) -> None:
+        types = self._types
+        types[key] = voucher if types.get(key, voucher) == voucher else None
+        if both_ways:
+            self._ambiguous[key] = True
 
     def _discount(
         self, account: str, day: dt.date, reference: str, value: Decimal, text: str | None
     ) -> list[str]:
         """Lowers the invoice the file's previous lines gave (same customer, date and number)
         by a discount line's `value`, and its payment on the spot with it (a Sales Receipt);
-        a reason when there is no such invoice or the discount is not below it."""
+        a reason when there is no such invoice or the discount is not below it.
+
+        A discount of the whole invoice follows its last item, which may be smaller than it
+        (10% of 315.00 after a shipping line of 15.00): the latest of the invoice's lines
+        above it that is larger than the discount takes it, so the invoice's total is net of it
+        and no line goes to nothing or below."""
         settled = None if text is None else settled_by(text)
-        at = len(self._kept) - (2 if settled is not None else 1)
-        if at >= 0:
-            found = self._kept[at]
-            if found[:4] == (account, day, EntryKind.INVOICE, reference) and found[4] > value:
-                self._kept[at] = (*found[:4], found[4] - value, found[5])
+        step = 2 if settled is not None else 1
+        kept = self._kept
+        at = len(kept) - step
+        while at >= 0:
+            found = kept[at]
+            if found[:4] != (account, day, EntryKind.INVOICE, reference):
+                break
+            if settled is not None and kept[at + 1][:4] != (account, day, settled, reference):
+                break
+            if found[4] > value:
+                kept[at] = (*found[:4], found[4] - value, found[5])
                 if settled is not None:
-                    paid = self._kept[at + 1]
-                    self._kept[at + 1] = (*paid[:4], paid[4] - value, paid[5])
+                    paid = kept[at + 1]
+                    kept[at + 1] = (*paid[:4], paid[4] - value, paid[5])
                 return []
+            at -= step
         return [
             f"amount -{value} is negative and lowers no invoice given just above it (same "
             f"customer, date and number) by less than its amount: write it positive, the kind "
@@ -422,17 +529,35 @@ class LedgerValidator:
         closing = self._balances.closing_note([(kept[2], kept[4]) for kept in self._kept])
         if closing is not None:
             balance_notes.append(closing)
-        rows = _LedgerRows(self._kept, self._customers.moved())
-        entries = TableWrite(
-            table("ledger_entry"), _COLUMNS, rows, compare=CompareBy(("account_id",), "entry_date")
-        )
         # The stored entries of the file's numbers: read once by the date check, then shared
-        # by the re-dating and the stale entries' removal (`stored_invoices`).
+        # by the re-dating and the entries' places (`stored_invoices`).
         stored = StoredInvoices(LEDGER_ENTRIES)
+        places = LedgerPlaces(stored)
+        # Voucher types kept only from a file with a kind column: another's entries keep theirs.
+        typed = "kind" in present
+        rows = _LedgerRows(
+            self._kept,
+            self._customers.moved(),
+            places,
+            self._types if typed else None,
+            self._ambiguous,
+        )
+        entries = TableWrite(
+            table("ledger_entry"),
+            (*_COLUMNS, "date_ambiguous", *(("voucher_type",) if typed else ())),
+            rows,
+            compare=CompareBy(
+                ("account_id",), "entry_date", quiet=("voucher_type", "date_ambiguous")
+            ),
+        )
         # A Day Book loaded as a ledger re-dates its invoices as its sales load does.
         moves = InvoiceMoves(
             LEDGER_INVOICES,
-            ((row[0], row[1], row[3], row[5]) for row in rows if row[2] == EntryKind.INVOICE.value),
+            (
+                (row[0], row[1], row[3], row[5], _voucher_type(row) if typed else None)
+                for row in rows
+                if row[2] == EntryKind.INVOICE.value
+            ),
             numbering_period(self._title),
             stored,
             stated_period(self._title),
@@ -441,6 +566,18 @@ class LedgerValidator:
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
+        if self._by_headings:
+            notes.append(
+                "Customers read from group headings: "
+                + counted(len(self._headings.customers), "customer", "customers")
+                + " named over their lines (the file has no customer column; `Total for NAME` "
+                "under each)"
+            )
+        if self._no_customer:
+            notes.append(
+                f"Skipped {counted(self._no_customer, 'line', 'lines')} under `Not Specified` "
+                "(entries without a customer)"
+            )
         if self._not_posted:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_posted.items())
             notes.append(f"Skipped lines whose voucher type posts nothing to a ledger: {skipped}")
@@ -466,8 +603,17 @@ class LedgerValidator:
         dates = self._dates
         # An entry read at its date with day and month swapped is refused, or corrected with
         # `--dates` (store.ingest.kinds.invoice_dates), as a sales invoice is.
+        types = self._types
+        ambiguous = self._ambiguous
         numbered = InvoiceDates(
-            ((kept[0], kept[1], kept[3], kept[2].value) for kept in self._kept),
+            (
+                (
+                    *(kept[0], kept[1], kept[3], kept[2].value),
+                    types.get(kept[:4]) if typed else None,
+                    ambiguous.get(kept[:4], False),
+                )
+                for kept in self._kept
+            ),
             self._customers.moved(),
             order_given=dates is not None and dates.option is not None and dates.order is not None,
             where=LEDGER_ENTRIES,
@@ -496,17 +642,44 @@ class LedgerValidator:
             dates=dates,
             currency=self._currency,
             check=checked,
-            moves=moves.move,
-            # Stored entries of the file's numbers beyond those it has (an invoice re-exported
-            # with fewer entries), as the sales loads remove their stale lines.
-            remove=StaleItemLines(rows, stored).remove,
+            moves=self._placed_after(moves.move, places),
+            # Stored entries of the file's numbers that a whole ledger no longer has (an
+            # invoice re-exported with fewer entries), as the sales loads remove their stale
+            # lines.
+            remove=places.remove,
         )
         if periods is not None:
             plan = replace(plan, writes=[*plan.writes, periods])
         if self._balances.opening is None:
             return plan
-        check = OpeningCheck(self._kept, self._customers.moved(), plan.before)
+        check = OpeningCheck(rows, lambda: places.stale, plan.before)
         return replace(plan, before=check)
+
+    def _placed_after(self, moves: Check, places: LedgerPlaces) -> Check:
+        """The re-dating of moved invoices, then the places of the file's entries among the
+        stored ones as they then stand."""
+
+        async def moved_then_placed(connection: AsyncConnection) -> Sequence[str]:
+            notes = list(await moves(connection) or ())
+            moved = self._customers.moved()
+            whole = {EntryKind.INVOICE, EntryKind.PAYMENT} <= self._directions
+            await places.settle(
+                connection,
+                ((moved.get(k[0], k[0]), k[1], k[2].value, k[3], money(k[4])) for k in self._kept),
+                whole=whole,
+            )
+            if places.kept_aside:
+                only = "invoices" if EntryKind.INVOICE in self._directions else "payments"
+                notes.append(
+                    f"Kept {counted(places.kept_aside, 'stored entry', 'stored entries')} of "
+                    f"the file's numbers and dates that it does not have: it has only {only}, "
+                    f"so it is part of the ledger (a credit note against a bill is a payment as "
+                    f"a receipt is); a whole ledger, with invoices and payments, removes what "
+                    f"the books no longer have"
+                )
+            return notes
+
+        return moved_then_placed
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> LedgerValidator:
@@ -525,7 +698,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Ledge
 
 
 def _matcher(options: IngestOptions) -> GuessingMatcher:
-    return GuessingMatcher(_FILE_ROLES, options.columns)
+    return GuessingMatcher(_FILE_ROLES, options.columns, group_headings=True)
 
 
 LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher, reads_title=True)

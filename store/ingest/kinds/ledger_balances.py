@@ -23,7 +23,7 @@ reported in one line (the load goes on: the entries are what they are).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,7 +37,6 @@ from analytics.ledger_kinds import OPENING_KINDS, EntryKind, LedgerEntry, signed
 from analytics.money import money
 from analytics.opening_balances import balance_before
 from analytics.report_period import period_start
-from store.ingest.kinds.exports import Occurrences
 from store.ingest.plan import Before
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
@@ -167,31 +166,40 @@ def _stated_balance(closing: _Line) -> Decimal:
     return value if owed else -value
 
 
-# customer, date, kind, reference, amount, due date (as store/ingest/kinds/ledger.py keeps)
-_Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
+# account (moved), date, kind, reference, place, amount, due date, and what the entry records
+# of where it came from (its date's reading, its voucher type): a ledger load's rows as
+# written (store/ingest/kinds/ledger.py)
+_Row = tuple[str, dt.date, str, str, int, Decimal, dt.date | None, *tuple[object, ...]]
 # date, kind, reference, place: an entry's key within its account
 _Key = tuple[dt.date, str, str, int]
+# account, kind, reference, date, place: a stored entry the load removes
+_Stale = tuple[str, str, str, dt.date, int]
 
 
 class OpeningCheck:
     """The `before` work of a ledger load with an opening balance: removes a stored opening
     balance of the other side on the same day (the file's replaces it), and says what each
-    opening balance the load touches adds to the entries before it. Two statements, whatever
-    the number of parties and entries."""
+    opening balance the load touches adds to the entries before it, in the ledger as the load
+    leaves it (its entries in their places, the stale entries it removes gone). Two
+    statements, whatever the number of parties and entries."""
 
-    def __init__(self, kept: Sequence[_Kept], moved: dict[str, str], then: Before | None) -> None:
-        self._kept = kept
-        self._moved = moved
+    def __init__(
+        self,
+        rows: Iterable[_Row],
+        stale: Callable[[], Iterable[_Stale]],
+        then: Before | None,
+    ) -> None:
+        self._rows = rows
+        self._stale = stale
         self._then = then
 
     async def __call__(
         self, connection: AsyncConnection, progress: IngestProgress
     ) -> Sequence[str]:
         notes = list(await self._then(connection, progress)) if self._then is not None else []
-        # After the moves (`then`): an entry kept under a moved account is written under its
-        # target.
-        mine = [(self._moved.get(kept[0], kept[0]), *kept[1:]) for kept in self._kept]
-        openings = [kept for kept in mine if kept[2] in OPENING_KINDS]
+        # After the moves and places (`then`): the rows as they will be written.
+        mine = list(self._rows)
+        openings = [row for row in mine if EntryKind(row[2]) in OPENING_KINDS]
         if not openings:
             return notes
         await connection.execute(
@@ -201,14 +209,14 @@ class OpeningCheck:
                         and_(
                             _ledger.account_id == account,
                             _ledger.entry_date == day,
-                            _ledger.kind == _OTHER_SIDE[kind].value,
+                            _ledger.kind == _OTHER_SIDE[EntryKind(kind)].value,
                         )
                         for account, day, kind, *_rest in openings
                     )
                 )
             )
         )
-        accounts = sorted({kept[0] for kept in openings})
+        accounts = sorted({row[0] for row in openings})
         stored = await connection.execute(
             select(
                 _ledger.account_id,
@@ -219,21 +227,22 @@ class OpeningCheck:
                 _ledger.amount,
             ).where(_ledger.account_id.in_(accounts))
         )
-        # Each account's ledger as it will be after this load: the file's entries in the
-        # places they take (numbered as the write numbers them).
+        # Each account's ledger as it will be after this load: the stale entries gone, the
+        # file's entries in the places they take.
         ledgers: dict[str, dict[_Key, LedgerEntry]] = {account: {} for account in accounts}
         for account, day, kind, reference, line, amount in stored:
             ledgers[account][(day, kind, reference, line)] = LedgerEntry(
                 day, EntryKind(kind), amount
             )
-        occurrences = Occurrences()
+        for account, kind, reference, day, line in self._stale():
+            if account in ledgers:
+                ledgers[account].pop((day, kind, reference, line), None)
         firsts: dict[str, dt.date] = {}
-        for account, day, kind, reference, amount, _due in mine:
+        for account, day, kind, reference, line, amount, _due, *_records in mine:
             if account not in ledgers:
                 continue
-            line = occurrences.next((account, day, kind, reference))
-            ledgers[account][(day, kind.value, reference, line)] = LedgerEntry(
-                day, kind, money(amount)
+            ledgers[account][(day, kind, reference, line)] = LedgerEntry(
+                day, EntryKind(kind), money(amount)
             )
             firsts[account] = min(day, firsts.get(account, day))
         file_openings = {(kept[0], kept[1]) for kept in openings}

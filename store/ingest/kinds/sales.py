@@ -41,7 +41,8 @@ from analytics.export_columns import (
     WITH_TAX,
     normalize,
 )
-from analytics.export_voucher_types import VoucherType, voucher_type
+from analytics.export_dates import reads_both_ways
+from analytics.export_voucher_types import VoucherType, type_name, voucher_type
 from analytics.invoice_status import is_not_issued, is_own_status
 from analytics.ledger_titles import is_day_book
 from analytics.money import money
@@ -95,6 +96,8 @@ class _SaleLineRows:
         return_side: Side | None,
         moved: Mapping[str, str],
         taxed: TaxedAmounts,
+        types: Mapping[tuple[str, dt.date, str], str | None] | None = None,
+        ambiguous: Mapping[tuple[str, dt.date, str], bool] | None = None,
     ) -> None:
         self._kept = kept
         self._columns = columns
@@ -103,6 +106,11 @@ class _SaleLineRows:
         self._moved = moved
         # Which lines include tax, and the invoices whose stored amount before tax stays.
         self._taxed = taxed
+        # The voucher type of each invoice of the file (customer, date, number), when the
+        # file has a type column (`voucher_type` among the columns).
+        self._types = types or {}
+        # The invoices whose date the file writes so that it reads both ways.
+        self._ambiguous = ambiguous or {}
 
     def __len__(self) -> int:
         if not self._taxed.kept_stored:
@@ -114,11 +122,16 @@ class _SaleLineRows:
         with_quantity = "quantity" in self._columns
         with_cost = "cost" in self._columns
         with_profit = "profit" in self._columns
+        with_type = "voucher_type" in self._columns
+        types = self._types
+        ambiguous = self._ambiguous
         moved = self._moved
         taxed = self._taxed
         kept_stored = taxed.kept_stored
         for customer, day, invoice, amount, side, quantity, cost, profit in self._kept:
             includes_tax = taxed.includes_tax(customer, day, invoice)
+            kind = types.get((customer, day, invoice)) if with_type else None
+            both_ways = ambiguous.get((customer, day, invoice), False)
             if moved:
                 customer = moved.get(customer, customer)
             if kept_stored and (customer, day, invoice) in kept_stored:
@@ -147,6 +160,9 @@ class _SaleLineRows:
                 row.append(cost)
             if with_profit:
                 row.append(profit)
+            if with_type:
+                row.append(kind)
+            row.append(both_ways)
             yield tuple(row)
 
 
@@ -193,6 +209,11 @@ class SalesValidator:
         # Voucher types met, and how many lines of each type that is not a sale were skipped.
         self._types: dict[str, VoucherType] = {}
         self._not_sales: dict[str, int] = {}
+        # The voucher type of each kept invoice (account, date, number): None when the file
+        # gives one invoice two types (two vouchers under one key, which nothing tells apart).
+        self._vch_types: dict[tuple[str, dt.date, str], str | None] = {}
+        # The kept invoices whose date cell reads both ways (`04/01/2024`).
+        self._ambiguous: dict[tuple[str, dt.date, str], bool] = {}
         self._problems: list[RowProblem] = []
         # Lines of invoices never issued or withdrawn (Void, Draft), by status.
         self._not_issued: dict[str, int] = {}
@@ -419,7 +440,8 @@ class SalesValidator:
             self._end_voucher()
         self._last_kept = 0
         kind = VoucherType.SALE
-        if self._type_key is not None and (text := row.get(self._type_key)) is not None:
+        text = None if self._type_key is None else row.get(self._type_key)
+        if text is not None:
             kind = self._voucher_type(text)
             if kind is VoucherType.OTHER:
                 return []
@@ -428,6 +450,8 @@ class SalesValidator:
         reasons: list[str] = []
         customer = row.get("customer")
         if customer is None:
+            if self._not_entries.no_customer_line():
+                return []
             reasons.append("missing customer")
         formats = self._formats
         day = formats.date(row, "date", reasons, required=True)
@@ -454,8 +478,16 @@ class SalesValidator:
         self._last_kept = line
         self._last_party = customer
         self._last_returned = kind is VoucherType.RETURN
+        key = (account, day, row.get("invoice") or "")
+        if self._type_key is not None:
+            name = None if text is None else type_name(text)
+            types = self._vch_types
+            types[key] = name if types.get(key, name) == name else None
+        written = row.get("date")
+        if written is not None and reads_both_ways(written):
+            self._ambiguous[key] = True
         self._keep(
-            (account, day, row.get("invoice") or ""),
+            key,
             amount,
             quantity,
             cost,
@@ -500,6 +532,10 @@ class SalesValidator:
             columns += ("cost",)
         if "cost" in present or "profit" in present:
             columns += ("profit",)
+        if self._type_key is not None and "voucher_type" in present:
+            # Kept only from a file that has types: another file's lines keep theirs.
+            columns += ("voucher_type",)
+        columns += ("date_ambiguous",)
         return_side = self._return_side()
         repeated = None
         if self._invoice_amount is not None:
@@ -508,9 +544,22 @@ class SalesValidator:
                 invoice_name=normalize(self._invoice_amount) not in LINE_OR_INVOICE_AMOUNTS,
             )
             self._kept = repeated.lines
-        rows = _SaleLineRows(self._kept, columns, return_side, self._customers.moved(), self._taxed)
+        rows = _SaleLineRows(
+            self._kept,
+            columns,
+            return_side,
+            self._customers.moved(),
+            self._taxed,
+            self._vch_types,
+            self._ambiguous,
+        )
         lines = TableWrite(
-            table("sale_line"), columns, rows, compare=CompareBy(("account_id",), "sale_date")
+            table("sale_line"),
+            columns,
+            rows,
+            compare=CompareBy(
+                ("account_id",), "sale_date", quiet=("voucher_type", "date_ambiguous")
+            ),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         notes.extend(self._currencies.notes())
@@ -585,8 +634,13 @@ class SalesValidator:
         # The stored lines of the file's invoices: read once, by the invoice-date check, then
         # shared by the re-dating, the gross amounts and the stale lines' removal.
         stored = StoredInvoices(SALE_LINES)
+        types = self._vch_types
+        ambiguous = self._ambiguous
         invoices = InvoiceDates(
-            ((*kept[:3], "") for kept in self._kept),
+            (
+                (*kept[:3], "", types.get(kept[:3]), ambiguous.get(kept[:3], False))
+                for kept in self._kept
+            ),
             self._customers.moved(),
             # `--dates day-first|month-first` now: the stored misreadings give way.
             order_given=dates is not None and dates.option is not None and dates.order is not None,
@@ -596,9 +650,13 @@ class SalesValidator:
             covers=None if self._formats.numeric_dates else stated_period(self._title),
         )
         # The rows as written (accounts moved, returns negative): a sale is re-dated.
+        typed = columns.index("voucher_type") if "voucher_type" in columns else None
         moves = InvoiceMoves(
             INVOICE_LINES,
-            ((row[0], row[1], row[2], row[4]) for row in rows),
+            (
+                (row[0], row[1], row[2], row[4], None if typed is None else row[typed])
+                for row in rows
+            ),
             numbering_period(self._title),
             stored,
             stated_period(self._title),

@@ -19,11 +19,9 @@ first on loading the second. Lines without an invoice number name no invoice and
 touched, nor are the invoices whose stored lines before tax stay (`TaxedAmounts.kept_stored`:
 the load writes none of their lines).
 
-The same holds of a ledger's entries (customer, date, kind, number): a re-export of the ledger
-in which an invoice now has fewer entries (an item row of QuickBooks' Sales by Customer
-Detail removed, a Tally bill's part payment or debit note deleted) holds all the entries of
-that number and kind on that day, so the stored entries beyond them go; entries without a
-number are not touched (an opening balance among them).
+A ledger's entries (customer, date, kind, number) are trimmed alike, but by their own rule
+(`store.ingest.kinds.ledger_places`): only a whole ledger, with invoices and payments, holds
+every entry of a number; a receipts-only file does not.
 
 What is stale is found from the stored lines the load read already
 (`store.ingest.kinds.stored_invoices`, as they stand after its moves): a load whose invoices
@@ -52,7 +50,8 @@ _Dated = tuple[InvoiceKey, dt.date]
 class StaleItemLines:
     """The stored lines beyond the last the load writes of each numbered invoice (`rows`: the
     rows as written, accounts moved: a sale line's account, date, invoice and line first, a
-    ledger entry's account, date, kind, number and line)."""
+    ledger entry's account, date, kind, number and line; a ledger load places and trims its
+    entries with `ledger_places`)."""
 
     def __init__(self, rows: Iterable[Values], stored: StoredInvoices | None = None) -> None:
         self._rows = rows

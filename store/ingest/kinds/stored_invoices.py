@@ -6,11 +6,12 @@ re-dating of moved invoices (`invoice_moves`), the gross amounts of a Day Book
 Each of them read the same rows on its own (the stored lines of the file's invoices, a
 thousand invoices per statement): three reads of mostly the same rows, and a first load paid
 them, and the stale lines' deletes, for a table that held none of its invoices. One read now
-keeps, per invoice (customer, kind for a ledger, number), the date, place, amount and whether
-the amount includes tax of each stored line, and each step that changes those rows in the
-transaction says so here (`drop`, `redate`), so the rows kept are the table's at every step.
-A change this cache cannot follow (the withdrawn invoices' removal, keyed without the
-customer) `forget`s it: the next step reads again.
+keeps, per invoice (customer, kind for a ledger, number), the date, place, amount, whether
+the amount includes tax, the voucher type and whether the date reads both ways of each stored
+line, and each step that changes those rows in the transaction says so here (`drop`,
+`redate`), so the rows kept are the table's at every step. A change this cache cannot
+follow (the withdrawn invoices' removal, keyed without the customer) `forget`s it: the next
+step reads again.
 """
 
 from __future__ import annotations
@@ -64,9 +65,11 @@ LEDGER_ENTRIES = NumberedLines(
 
 # An invoice: `NumberedLines.key_values` (account, number; a ledger's: account, kind, number).
 InvoiceKey = tuple[str, ...]
-# A stored line of an invoice: its date, place, amount, and whether the amount includes tax
-# (False for a ledger entry, which has no such column).
-StoredLine = tuple[dt.date, int, Decimal, bool]
+# A stored line of an invoice: its date, place, amount, whether the amount includes tax
+# (False for a ledger entry, which has no such column), the voucher type it came with (None
+# when its file had none), and whether its date could be read both ways (None when stored
+# before these were kept).
+StoredLine = tuple[dt.date, int, Decimal, bool, str | None, bool | None]
 
 
 class StoredInvoices:
@@ -111,12 +114,15 @@ class StoredInvoices:
                 table.c[where.date],
                 table.c.line,
                 table.c.amount,
+                table.c.voucher_type,
+                table.c.date_ambiguous,
                 *taxed,
             )
             for row in found:
-                day, line, amount = row[size : size + 3]
-                includes_tax = bool(row[size + 3]) if taxed else False
-                lines[row[:size]].append((day, line, amount, includes_tax))
+                day, line, amount, kind, both_ways = row[size : size + 5]
+                includes_tax = bool(row[size + 5]) if taxed else False
+                both_ways = None if both_ways is None else bool(both_ways)
+                lines[row[:size]].append((day, line, amount, includes_tax, kind, both_ways))
         return {key: lines[key] for key in wanted if lines[key]}
 
     def drop(self, key: InvoiceKey, day: dt.date) -> None:

@@ -94,7 +94,7 @@ async def _stored_before_tax(
     stored: dict[_Invoice, Decimal] = {}
     by_number = await shared.of(connection, {(key[0], key[2]) for key in gross})
     for (account, invoice), lines in by_number.items():
-        for day, _line, amount, includes_tax in lines:
+        for day, _line, amount, includes_tax, *_record in lines:
             key = (account, day, invoice)
             if not includes_tax and key in gross:
                 stored[key] = stored.get(key, Decimal(0)) + Decimal(amount)

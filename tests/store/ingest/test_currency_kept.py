@@ -151,3 +151,91 @@ async def test_the_currency_of_a_new_app_without_accounts_is_not_kept(
     report = await ingest_file(engine, kind=SALES, path=path, app="newapp", currency="INR")
     assert await _setting(engine) == []
     assert "--currency not kept: app newapp has no account (this load makes none)" in (report.notes)
+
+
+async def test_currency_guess_forgets_the_kept_currency_and_says_so(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """`--currency guess`: the file's lines decide the base currency again (here USD, its
+    lines at rate 1), the kept INR is forgotten for the app's later loads, and the load says
+    so; with nothing kept it says that too, and keeps nothing."""
+    april = _invoices(tmp_path, "april.csv", "2025-04-04,INV-2,Globex,USD,83.25,100.00")
+    await ingest_file(engine, kind=SALES, path=april, app="zoho", currency="INR")
+    us = _invoices(
+        tmp_path,
+        "us.csv",
+        "2025-05-01,INV-20,Initech,USD,1.00,100.00",
+        "2025-05-02,INV-21,Globex,EUR,1.10,10.00",
+    )
+    report = await ingest_file(engine, kind=SALES, path=us, app="zoho", currency="guess")
+    assert (
+        "--currency guess: INR, the base currency kept for app zoho, is forgotten; this load "
+        "and the app's later ones decide it from their lines"
+    ) in report.notes
+    assert any("converted to USD" in note for note in report.notes), report.notes
+    assert await _setting(engine) == [("zoho", None, None)]
+    # A later load without --currency decides from its own lines, as before INR was kept.
+    later = await ingest_file(engine, kind=SALES, path=us, app="zoho")
+    assert not any("kept for app" in note for note in later.notes)
+
+    again = await ingest_file(engine, kind=SALES, path=us, app="zoho", currency="GUESS")
+    assert (
+        "--currency guess: app zoho has no base currency kept; each load decides it from its lines"
+    ) in again.notes
+    assert await _setting(engine) == [("zoho", None, None)]
+
+
+async def test_currency_guess_keeps_the_date_order(engine: AsyncEngine, tmp_path: Path) -> None:
+    april = _invoices(tmp_path, "april.csv", "04/04/2025,INV-2,Globex,USD,83.25,100.00")
+    await ingest_file(
+        engine, kind=SALES, path=april, app="zoho", dates=DatesOption.DAY_FIRST, currency="INR"
+    )
+    us = _invoices(tmp_path, "us.csv", "05/04/2025,INV-20,Initech,USD,1.00,100.00")
+    await ingest_file(engine, kind=SALES, path=us, app="zoho", currency="guess")
+    assert await _setting(engine) == [("zoho", "day first", None)]
+
+
+# QuickBooks Online's Transaction List by Customer, multicurrency on: `Amount` in the home
+# currency (USD) beside each line's own.
+_QBO_BASE = """Craig's Design and Landscaping Services
+Transaction List by Customer
+"April - May, 2025"
+
+,Date,Transaction Type,Num,Name,Currency,Exchange Rate,Foreign Amount,Amount
+,04/03/2025,Invoice,1001,Amy's Bird Sanctuary,USD,1.00,300.00,300.00
+,04/10/2025,Invoice,1002,Maple Leaf Retail,CAD,0.7300,"1,000.00",730.00
+,05/02/2025,Payment,,Maple Leaf Retail,CAD,0.7400,-600.00,-444.00
+"""
+
+
+async def test_a_file_read_from_its_base_amounts_is_checked_against_the_kept_currency(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The app keeps INR; the file's base amounts are in USD (its lines at rate 1): summed
+    with the app's rupees they would be wrong, so the load is refused as a converted one is,
+    and loads with --currency USD."""
+    april = _invoices(tmp_path, "april.csv", "2025-04-04,INV-2,Globex,USD,83.25,100.00")
+    await ingest_file(engine, kind=SALES, path=april, app="zoho", currency="INR")
+    ledger = tmp_path / "qbo.csv"
+    ledger.write_text(_QBO_BASE, encoding="utf-8")
+    with pytest.raises(FileRejected) as caught:
+        await ingest_file(engine, kind=IngestKind.LEDGER, path=ledger, app="zoho")
+    assert str(caught.value) == (
+        f"{ledger}: the base currency kept for app zoho is INR, but the file's lines at "
+        "exchange rate 1 are in USD, so its rates convert to that; give --currency USD to load "
+        "it (and keep USD for the app)"
+    )
+    assert await rows_of(engine, "ledger_entry") == []
+    with pytest.raises(FileRejected, match="--currency EUR contradicts the file"):
+        await ingest_file(engine, kind=IngestKind.LEDGER, path=ledger, app="zoho", currency="EUR")
+
+    report = await ingest_file(
+        engine, kind=IngestKind.LEDGER, path=ledger, app="zoho", currency="USD"
+    )
+    assert any(note.startswith("Amounts read from 'Amount'") for note in report.notes)
+    assert [row[5] for row in await rows_of(engine, "ledger_entry")] == [
+        D("300.00"),
+        D("730.00"),
+        D("444.00"),
+    ]
+    assert await _setting(engine) == [("zoho", None, "USD")]

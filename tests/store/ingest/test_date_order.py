@@ -146,14 +146,19 @@ async def test_an_invoice_number_restarted_with_the_financial_year_is_another_in
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
     """Tally's voucher numbers restart in April: invoice 850 of February and of December of one
-    calendar year are two invoices, only a date with day and month swapped is a misreading."""
+    calendar year are two invoices, only a date with day and month swapped is a misreading (of
+    a date written so that it reads both ways: `10/02/2024`, day first as `13/02/2024` says)."""
     first = tmp_path / "fy2023.csv"
-    first.write_text("Customer,Date,Invoice,Amount\nA,2024-02-10,850,10\n")
+    first.write_text("Customer,Date,Invoice,Amount\nA,10/02/2024,850,10\nA,13/02/2024,851,5\n")
     later = tmp_path / "fy2024.csv"
     later.write_text("Customer,Date,Invoice,Amount\nA,2024-12-05,850,20\n")
     await ingest_file(engine, kind=IngestKind.SALES, path=first)
     await ingest_file(engine, kind=IngestKind.SALES, path=later)
-    assert [row[1] for row in await _sales(engine)] == [d("2024-02-10"), d("2024-12-05")]
+    assert [row[1] for row in await _sales(engine)] == [
+        d("2024-02-10"),
+        d("2024-02-13"),
+        d("2024-12-05"),
+    ]
     swapped = tmp_path / "misread.csv"
     swapped.write_text("Customer,Date,Invoice,Amount\nA,2024-10-02,850,10\n")
     with pytest.raises(FileRejected, match="stored dated 2024-02-10, and this file dates it"):
@@ -212,6 +217,7 @@ async def test_the_date_check_reads_only_the_files_own_invoices(
         "Customer,Date,Invoice,Amount\n"
         + "".join(f"A,2024-02-{day:02d},{800 + day},10\n" for day in range(1, 28))
     )
+    # 05/03/2024, day first as 13/03/2024 says: a date that reads both ways.
     await ingest_file(engine, kind=IngestKind.SALES, path=history)
     statements: list[tuple[str, Sequence[object]]] = []
 
@@ -219,7 +225,7 @@ async def test_the_date_check_reads_only_the_files_own_invoices(
         statements.append((arguments[2], arguments[3]))
 
     later = tmp_path / "later.csv"
-    later.write_text("Customer,Date,Invoice,Amount\nA,2024-03-05,990,20\n")
+    later.write_text("Customer,Date,Invoice,Amount\nA,05/03/2024,990,20\nA,13/03/2024,991,5\n")
     event.listen(engine.sync_engine, "before_cursor_execute", seen)
     try:
         await ingest_file(engine, kind=IngestKind.SALES, path=later)

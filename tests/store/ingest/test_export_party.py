@@ -321,7 +321,7 @@ async def test_a_day_book_with_bill_wise_details_loads_as_sales_and_as_a_ledger(
         ("Gupta Traders", d("2025-04-03"), "KD/25-26/002", 1, D("29500.00"))
     ]
     await ingest_file(engine, kind=LEDGER, path=path, app="kaveri")
-    assert [row[:4] + row[5:] for row in await rows_of(engine, "ledger_entry")] == [
+    assert [row[:4] + row[5:7] for row in await rows_of(engine, "ledger_entry")] == [
         (
             "Gupta Traders",
             d("2025-04-03"),

@@ -69,6 +69,32 @@ async def test_a_corrected_voucher_date_moves_the_invoice(
     assert [row[1] for row in await _mehta(engine, table)] == [d("2025-05-02")]
 
 
+@pytest.mark.parametrize("kind", [SALES, LEDGER])
+async def test_a_load_that_only_re_dates_says_so_in_its_last_line(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    """The corrected file writes no row of its own (the re-dated invoice is then stored as the
+    file has it), but it changed a stored line: its summary says what, not `nothing written`."""
+    one, many = ("sale line", "sale lines") if kind is SALES else ("ledger entry", "ledger entries")
+    await ingest_file(engine, kind=kind, path=_file(tmp_path, "a.csv", DAY_BOOK), app="distrib")
+    report = await ingest_file(
+        engine, kind=kind, path=_file(tmp_path, "b.csv", FIXED), app="distrib"
+    )
+    assert report.changes is not None
+    unchanged = report.changes.unchanged
+    assert report.changes.moved == 1
+    assert report.what_was_written() == f"1 {one} moved, {unchanged} unchanged"
+    assert "nothing written" not in report.summary()
+    assert report.changes_line() == (
+        f"{unchanged} {many}: 0 new, 0 changed, {unchanged} unchanged, 1 moved"
+    )
+    # Loaded again, it moves nothing: nothing written.
+    again = await ingest_file(
+        engine, kind=kind, path=_file(tmp_path, "c.csv", FIXED), app="distrib"
+    )
+    assert again.what_was_written() == f"nothing written, {unchanged} {many} unchanged"
+
+
 async def test_the_moved_invoice_counts_once_in_revenue_and_debt(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:

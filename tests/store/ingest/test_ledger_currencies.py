@@ -279,3 +279,26 @@ async def test_an_amount_named_in_the_base_currency_is_not_converted_again(
         row[0]: row[5] for row in await rows_of(engine, "ledger_entry") if row[2] == "invoice"
     }
     assert invoices["Globex GmbH"] == D("90500.00")
+
+
+@pytest.mark.parametrize("kind", [LEDGER, IngestKind.SALES])
+async def test_base_amounts_of_another_home_currency_than_the_apps_are_refused(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    """QuickBooks Online's `Amount` beside `Foreign Amount` is in the company's home currency,
+    which its lines at rate 1 name (USD here). Loaded into an app whose base currency is INR
+    (kept by an earlier `--currency INR`), those dollars were stored as rupees, unconverted,
+    beside the app's rupees; the load is refused, as it is without the base amounts beside."""
+    zoho = _file(tmp_path, "zoho.csv", ZOHO)
+    await ingest_file(engine, kind=LEDGER, path=zoho, app="books", currency="INR")
+    before = await rows_of(engine, "ledger_entry"), await rows_of(engine, "sale_line")
+    path = _file(tmp_path, "qbo.csv", QBO_BOTH)
+    with pytest.raises(
+        FileRejected, match=r"kept for app books is INR.*at exchange rate 1 are in USD"
+    ) as refused:
+        await ingest_file(engine, kind=kind, path=path, app="books")
+    assert "\n" not in str(refused.value)
+    assert (await rows_of(engine, "ledger_entry"), await rows_of(engine, "sale_line")) == before
+    # Said the other way round, with --currency USD, it loads (and USD is kept for the app).
+    report = await ingest_file(engine, kind=kind, path=path, app="books", currency="USD")
+    assert report.rows_written == (3 if kind is LEDGER else 2)

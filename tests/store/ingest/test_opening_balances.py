@@ -293,16 +293,16 @@ async def test_the_opening_check_sends_the_same_statements_for_any_number_of_par
     engine: AsyncEngine, sql_statements: StatementCounter
 ) -> None:
     async def statements(parties: int) -> int:
-        kept = [
-            (f"P{n}", dt.date(2025, 4, 1), EntryKind.OPENING_DUE, "", D("10"), None)
+        rows = [
+            (f"P{n}", dt.date(2025, 4, 1), EntryKind.OPENING_DUE.value, "", 1, D("10"), None)
             for n in range(parties)
         ] + [
-            (f"P{n}", dt.date(2025, 4, 9), EntryKind.INVOICE, "I", D("5"), None)
+            (f"P{n}", dt.date(2025, 4, 9), EntryKind.INVOICE.value, "I", 1, D("5"), None)
             for n in range(parties)
         ]
         sql_statements.reset()
         async with engine.begin() as connection:
-            notes = await OpeningCheck(kept, {}, None)(connection, NoProgress())
+            notes = await OpeningCheck(rows, list, None)(connection, NoProgress())
         assert len(notes) == parties
         return sql_statements.count
 

@@ -91,6 +91,26 @@ async def test_a_moved_line_the_account_holds_already_is_dropped_and_counted(
     assert not any(note.startswith("Kept 1") for note in report.notes)
 
 
+async def test_a_load_that_only_moves_lines_says_so_in_its_last_line(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The party's export loaded again once the party links to R-9: its lines are all stored
+    already, but two were moved and one dropped as a double, which the summary says instead of
+    `nothing written`; loaded once more, it changes nothing and says so."""
+    party = "customer,date,invoice,amount\nSharma Traders,2026-01-05,S1,100\n"
+    party += "Sharma Traders,2026-01-05,S1,40\nSharma Traders,2026-01-06,S2,70\n"
+    await load_text(engine, tmp_path, SALES, party, "a.csv")
+    await load_text(engine, tmp_path, ACCOUNTS, "account_id,name\nR-9,Sharma Traders\n")
+    await load_text(
+        engine, tmp_path, SALES, "customer_id,date,invoice,amount\nR-9,2026-01-05,S1,100\n"
+    )
+    report = await load_text(engine, tmp_path, SALES, party, "a.csv")
+    assert report.what_was_written() == "2 sale lines moved, 3 unchanged, 1 removed"
+    assert report.lines()[-1].endswith("3 rows read, 2 sale lines moved, 3 unchanged, 1 removed")
+    again = await load_text(engine, tmp_path, SALES, party, "a.csv")
+    assert again.what_was_written() == "nothing written, 3 sale lines unchanged"
+
+
 async def test_two_accounts_moving_onto_one_keep_every_line(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:

@@ -24,3 +24,21 @@ async def test_a_discount_line_nets_its_invoice_in_a_ledger(engine: AsyncEngine)
     assert (owed, paid) == (D("270.00"), D("0"))
     outstanding = {row[0]: D(row[5]) for row in await rows_of(engine, "credit_risk")}
     assert outstanding == {"Amy's Bird Sanctuary": D("270.00")}
+
+
+ITEMS = FILE.with_name("qbd_sales_by_customer_detail_discount_items.csv")
+
+
+async def test_a_discount_larger_than_the_last_item_nets_its_invoice(engine: AsyncEngine) -> None:
+    """A discount of the whole invoice follows its last item, which may be smaller than it
+    (a 10% discount of 315.00 after a shipping line of 15.00): it lowers the invoice, where the
+    load was refused as a negative line."""
+    report = await ingest_file(engine, kind=IngestKind.LEDGER, path=ITEMS, app="qb")
+    assert report.rows_written == 6
+    entries = await rows_of(engine, "ledger_entry")
+    owed = sum(D(row[5]) for row in entries if row[2] == "invoice")
+    paid = sum(D(row[5]) for row in entries if row[2] == "payment")
+    # Invoice 1002: 300.00 + 15.00 - 31.50; Sales Receipt 1003, paid on the spot: 140.00 - 28.00.
+    assert (owed, paid) == (D("395.50"), D("112.00"))
+    outstanding = {row[0]: D(row[5]) for row in await rows_of(engine, "credit_risk")}
+    assert outstanding == {"Amy's Bird Sanctuary": D("283.50")}

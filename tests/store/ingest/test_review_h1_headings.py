@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
@@ -32,3 +33,20 @@ async def test_not_specified_is_no_customer(engine: AsyncEngine, tmp_path: Path)
     accounts = {row[0] for row in await rows_of(engine, "account")}
     assert "Not Specified" not in accounts
     assert accounts == {"Amy's Bird Sanctuary", "Bill's Windsurf Shop"}
+
+
+NAMED = FILE.with_name("qbd_sales_by_customer_detail_not_specified.csv")
+
+
+@pytest.mark.parametrize("kind", [IngestKind.SALES, IngestKind.LEDGER])
+async def test_not_specified_lines_are_skipped_beside_a_customer_column(
+    engine: AsyncEngine, kind: IngestKind
+) -> None:
+    """With a customer column (QuickBooks Desktop's `Name`), the lines under `Not Specified`
+    have an empty customer: skipped and said, where each refused the whole file."""
+    report = await ingest_file(engine, kind=kind, path=NAMED, app="craig")
+    assert "Skipped 1 line under `Not Specified` (sales without a customer)" in report.notes
+    accounts = {row[0] for row in await rows_of(engine, "account")}
+    assert accounts == {"Amy's Bird Sanctuary"}
+    table = "sale_line" if kind is IngestKind.SALES else "ledger_entry"
+    assert [row[0] for row in await rows_of(engine, table)] == ["Amy's Bird Sanctuary"]

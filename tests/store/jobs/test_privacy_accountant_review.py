@@ -158,7 +158,7 @@ async def test_declaring_is_refused_where_there_is_nothing_to_declare(engine: As
         await declare_past_epsilon(engine, month=APRIL, epsilon=2.0, privacy_epsilon=1.0)
     await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5)
     await _change_every_cohort(engine, 97)
-    with pytest.raises(PublishRefused, match=r"^every revision of 2023-04 recorded its epsilon"):
+    with pytest.raises(PublishRefused, match=r"^2023-04 has no revision published before the"):
         await publish_month(
             engine, month=APRIL, today=TODAY, min_cohort=5, revise=True, past_epsilon=2.0
         )

@@ -1,0 +1,323 @@
+"""How fast the small query could be served by the tightest path this architecture allows.
+
+    PYTHONPATH=$PWD .venv/bin/python bench/compiled_ceiling.py [--sqlite-path PATH]
+        [--rounds 3] [--seconds 3] [--port 18300] [--connections 1] [--old PATH]
+
+A throwaway ceiling, not a path of the server: the hot operation (bench/peers.py's small
+query) answered by hand, by what a compiled plan could not do without: the body read and
+decoded with orjson, the document found by its text, the variables checked, the same
+scope-checked statement the store issues (`accounts_with_metrics` through the request's
+reader, as the DataLoader batch runs it), the records turned into the answer with the scalars'
+serializers, orjson, send. Measured under uvicorn (uvloop, httptools), each a process of its
+own, interleaved by rounds with wrk (one thread, `--connections` keep-alive connections):
+
+- `floor`: bench/peers_floor.py;
+- `ours`: `serve --no-auth` of this checkout, access log off (and with `--old PATH`, the
+  same of another checkout: `git archive <rev> | tar -x -C PATH`);
+- `ceiling inside`: our whole app (error middleware, metrics, body cap, key check, the plain
+  POST path, the context, the deadline) with only the GraphQL execution replaced by the tight
+  path;
+- `ceiling bare`: a bare ASGI app doing the tight path with the same reader, before any of
+  our middleware.
+
+Prints req/s (median, min-max), the ratio to the floor, and the server process's CPU a
+request (from /proc)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import statistics
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+BENCH = Path(__file__).resolve().parent
+REPOSITORY = BENCH.parent
+sys.path.insert(0, str(REPOSITORY))
+
+SMALL = (
+    "query ($id: String!, $month: Date!) { account(accountId: $id) { "
+    "metrics(effectiveDates: [$month]) { metricName value unit effectiveDate } } }"
+)
+
+
+def _tight(reader: Any, scope: Any) -> Any:
+    """The tight path: variables -> the store's read -> the answer's bytes, or None."""
+    from resolvers.loaders import _ACCOUNTS_WITH_METRICS, _account_rows_at_most
+    from resolvers.loaders import _accounts_with_metrics_of as of
+    from resolvers.metrics import _filter_of
+
+    async def answer(variables: Any) -> bytes | None:
+        if type(variables) is not dict or len(variables) != 2:
+            return None
+        account_id = variables.get("id")
+        month = variables.get("month")
+        if type(account_id) is not str or type(month) is not str:
+            return None
+        try:
+            day = dt.date.fromisoformat(month)
+        except ValueError:
+            return None
+        metric_filter = _filter_of(None, (day,), None)
+        found = await reader.read_keys(
+            (_ACCOUNTS_WITH_METRICS, scope, metric_filter),
+            [account_id],
+            partial(of, metric_filter, scope),
+            rows_at_most=partial(_account_rows_at_most, metric_filter),
+        )
+        one = found.get(account_id)
+        if one is None:
+            return None
+        return orjson.dumps(
+            {
+                "data": {
+                    "account": {
+                        "metrics": [
+                            {
+                                "metricName": row.metric_name,
+                                "value": str(row.value),
+                                "unit": row.unit,
+                                "effectiveDate": row.effective_date.isoformat(),
+                            }
+                            for row in one[1]
+                        ]
+                    }
+                }
+            }
+        )
+
+    return answer
+
+
+async def _send(send: Any, content: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-length", str(len(content)).encode()),
+                (b"content-type", b"application/json"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": content})
+
+
+def _app() -> Any:
+    from server.app import create_app
+    from settings import load_settings
+
+    return create_app(settings=load_settings(), require_keys=False)
+
+
+def inside() -> Any:
+    """Our whole app, the GraphQL execution of the hot operation replaced by the tight path."""
+    from schema.request_deadline import RequestDeadline
+    from server import graphql_posts
+    from server.graphql_steps import read_scope
+
+    original = graphql_posts.GraphQLPosts._answer
+    answers: dict[int, Any] = {}
+
+    async def _answer(
+        self: Any,
+        scope: Any,
+        receive: Any,
+        send: Any,
+        query: str,
+        variables: Any,
+        operation_name: Any,
+    ) -> None:
+        if query == SMALL and operation_name is None:
+            read = read_scope(scope["state"])
+            context = self._steps.context(read)
+            key = id(context.reader)
+            answer = answers.get(key)
+            if answer is None:
+                answer = answers[key] = _tight(context.reader, read)
+            with RequestDeadline(self._schema.request_timeout or 10.0):
+                content = await answer(variables)
+            if content is not None:
+                await _send(send, content)
+                return
+        await original(self, scope, receive, send, query, variables, operation_name)
+
+    graphql_posts.GraphQLPosts._answer = _answer  # type: ignore[method-assign]
+    return _app()
+
+
+def bare() -> Any:
+    """A bare ASGI app: the tight path before any of our middleware, the rest to our app."""
+    from server.graphql_posts import _read_body, _replay
+    from settings import load_settings
+    from store.running.reader import reader_for
+    from store.scope import INTERNAL
+
+    app = _app()
+    settings = load_settings()
+    state: dict[str, Any] = {}
+
+    async def asgi(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == "/graphql":
+            messages, body = await _read_body(receive)
+            data = orjson.loads(body)
+            if type(data) is dict and data.get("query") == SMALL:
+                answer = state.get("answer")
+                if answer is None:
+                    from store.engine import create_serving_engine
+
+                    engine = create_serving_engine(settings.database_url, statement_timeout=10.0)
+                    reader = reader_for(engine, driver_reads=settings.driver_reads)
+                    answer = state["answer"] = _tight(reader, INTERNAL)
+                content = await answer(data.get("variables"))
+                if content is not None:
+                    await _send(send, content)
+                    return
+            await app(scope, _replay(messages, receive), send)
+            return
+        await app(scope, receive, send)
+
+    return asgi
+
+
+async def run(arguments: argparse.Namespace) -> None:
+    sys.path.insert(0, str(BENCH))
+    from peers_data import ensure_sqlite
+    from peers_load import run_wrk, wrk_or_exit
+    from small_ceilings import (
+        _UVICORN_APP,
+        UVICORN,
+        Measure,
+        Process,
+        _body,
+        _cpu_seconds,
+        _ours,
+        _ready,
+    )
+
+    wrk = wrk_or_exit()
+    path = arguments.sqlite_path.expanduser().resolve()
+    print(f"SQLite data ({path}): {ensure_sqlite(path, False)}")
+    url, floor_url = f"sqlite+aiosqlite:///{path}", f"sqlite:///{path}"
+    folder: Path = arguments.logs
+    port = arguments.port
+    ours_env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(REPOSITORY),
+        "PROFILING_ACCESS_LOG_SAMPLE": "0",
+    }
+    floor = Process(
+        "floor",
+        [*_UVICORN_APP, "peers_floor:create_app", "--port", str(port + 1), *UVICORN],
+        {**os.environ, "PEERS_FLOOR_DATABASE": floor_url},
+        REPOSITORY,
+        port + 1,
+        folder / "floor.log",
+    )
+    processes = [floor]
+    ours = _ours("ours", REPOSITORY, url, port + 2, folder, False)
+    processes.append(ours)
+    if arguments.old is not None:
+        processes.append(_ours("old", Path(arguments.old), url, port + 5, folder, False))
+    for number, name in ((3, "inside"), (4, "bare")):
+        processes.append(
+            Process(
+                f"ceiling {name}",
+                [
+                    *_UVICORN_APP,
+                    f"compiled_ceiling:{name}",
+                    "--port",
+                    str(port + number),
+                    *UVICORN,
+                ],
+                ours_env,
+                REPOSITORY,
+                port + number,
+                folder / f"ceiling-{name}.log",
+            )
+        )
+    small = _body(SMALL, True)
+    measures = [Measure("floor: small", floor, "/small", small)]
+    measures += [Measure(f"{p.name}: small", p, "/graphql", small) for p in processes[1:]]
+    try:
+        for process in processes:
+            process.start()
+        for measure in measures:
+            await _ready(measure.process, measure.path, measure.body)
+        rates: dict[str, list[float]] = {m.label: [] for m in measures}
+        cpus: dict[str, list[float]] = {m.label: [] for m in measures}
+        loads = []
+        for number in range(arguments.rounds):
+            loads.append(os.getloadavg()[0])
+            for measure in measures:
+                common = {
+                    "connections": arguments.connections,
+                    "accounts": 1000,
+                }
+                await run_wrk(
+                    wrk, measure.process.port, measure.path, measure.body, seconds=1, **common
+                )
+                assert measure.process.process is not None
+                pid = measure.process.process.pid
+                cpu = _cpu_seconds(pid)
+                result = await run_wrk(
+                    wrk,
+                    measure.process.port,
+                    measure.path,
+                    measure.body,
+                    seconds=arguments.seconds,
+                    **common,
+                )
+                if result.errors:
+                    raise SystemExit(f"{measure.label}: {result.errors} failed requests")
+                rates[measure.label].append(result.rate)
+                cpus[measure.label].append((_cpu_seconds(pid) - cpu) / result.requests * 1e6)
+            print(f"round {number + 1} done (load average {loads[-1]:.1f})", flush=True)
+        floor_rate = statistics.median(rates["floor: small"])
+        floor_cpu = statistics.median(cpus["floor: small"])
+        print(
+            "\n| measure | req/s median (min-max) | us a request | / floor | server CPU us "
+            "a request, median (min-max) | floor's CPU / this |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for label, found in rates.items():
+            median = statistics.median(found)
+            cpu = statistics.median(cpus[label])
+            print(
+                f"| {label} | {median:,.0f} ({min(found):,.0f}-{max(found):,.0f}) "
+                f"| {1e6 / median:,.0f} | {median / floor_rate:.2f}x "
+                f"| {cpu:,.0f} ({min(cpus[label]):,.0f}-{max(cpus[label]):,.0f}) "
+                f"| {floor_cpu / cpu:.2f}x |"
+            )
+        print(f"\nload average: rounds {loads}, end {os.getloadavg()[0]:.1f}")
+    finally:
+        for process in processes:
+            process.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--sqlite-path", type=Path, default=Path.home() / ".cache/profiling-bench/peers.db"
+    )
+    parser.add_argument("--connections", type=int, default=1)
+    parser.add_argument("--port", type=int, default=18300)
+    parser.add_argument("--old", help="another checkout of ours to measure beside")
+    parser.add_argument("--logs", default="/tmp/compiled-ceiling")
+    arguments = parser.parse_args()
+    arguments.logs = Path(arguments.logs)
+    arguments.logs.mkdir(parents=True, exist_ok=True)
+    asyncio.run(run(arguments))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""The most common operation compiled whole: an account looked up by id, and its metric rows.
+
+`account(accountId: $id) { metrics(effectiveDates: [$month]) { metricName value unit
+effectiveDate } }` is most of the API's traffic. The direct path (direct.py) answers it without
+graphql-core's executor, but still as a walk of fields: a resolve info and a Strawberry Info
+for each resolver, the look-ahead that finds the `metrics` selection again and starts its read
+(prefetch.py), the account's object, two loaders answered from one read, the rows' field
+resolved and completed. For this one shape everything but the read and the completion of the
+rows is known when the operation is planned, so `AccountRowsPlan` is built once per operation
+plan and does per request only:
+
+- the `accountId` and `metrics` arguments read from the coerced variables by the readers the
+  plan built for those nodes (argument_values.py), turned into `MetricArguments` as the
+  look-ahead turns them (`metric_arguments`);
+- the rows' filter built as the resolvers build it (`resolvers.metrics.combined_filter`);
+- one load of the request's `account_with_metrics_by_key` DataLoader: the same loader, key and
+  statement (the account joined to its rows under the scope's condition) as the look-ahead of
+  the standard path, so statements, connections, statement sharing and the privacy scope are
+  those of every other path;
+- the account's leaves and its rows completed by the direct path's own completers (the scalars'
+  serializers, a column at a time).
+
+It applies only to an operation whose one root field is the `account` lookup registered by
+`account_lookup` and whose selection on the account is the `metrics` field of the account level
+(registered by schema/metrics_field.py) and leaves read as attributes, each of the plain shape
+the direct path takes. Anything else in the request raises `Unusual`, and the operation is
+answered by the direct path and then graphql-core, exactly as without this plan: an account
+the key does not see or that does not exist (NOT_FOUND), a metric name this server does not
+know (BAD_INPUT), a filter that matches nothing, a value a completer refuses. Those paths find
+the account's read in the same DataLoader, so it is not read twice. The differential tests
+compare its answers with the pipeline's (tests/schema/execution/differential/)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from graphql import (
+    FieldNode,
+    GraphQLObjectType,
+    OperationType,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+)
+from graphql.execution.values import VariableValues
+from graphql.pyutils import Path
+
+from resolvers.context import RequestContext
+from resolvers.loaders import AccountMetricsKey
+from resolvers.metrics import combined_filter
+from schema.execution.direct import Unusual, _Field, _selection
+from schema.execution.lean import plain_field
+from schema.metrics_field import metric_arguments, metrics_level
+from store.reads.account_metrics import AccountWithMetrics
+from store.records import AccountRecord
+from store.tables import Level
+
+if TYPE_CHECKING:
+    from schema.execution.operation_plan import FieldPlan, OperationPlan
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The root resolvers that answer `account(accountId:)` as the plan does (the look-ahead of the
+# account's rows, then the account's object from its record), with that object's constructor.
+_ACCOUNT_LOOKUPS: dict[Callable[..., Any], Callable[[AccountRecord], Any]] = {}
+
+
+def account_lookup(to_object: Callable[[AccountRecord], Any]) -> Callable[[F], F]:
+    """Declare a root resolver an account lookup whose answer is `to_object(record)` of the
+    account the request's scope sees under its `accountId`, its rows read ahead."""
+
+    def register(resolver: F) -> F:
+        _ACCOUNT_LOOKUPS[resolver] = to_object
+        return resolver
+
+    return register
+
+
+class AccountRowsPlan:
+    """How to answer one planned operation of the account-and-rows shape."""
+
+    __slots__ = (
+        "_account",
+        "_account_name",
+        "_fields",
+        "_metrics",
+        "_path",
+        "_rows",
+        "_to_object",
+    )
+
+    def __init__(
+        self,
+        account: FieldPlan,
+        account_name: str,
+        to_object: Callable[[AccountRecord], Any],
+        fields: tuple[_Field, ...],
+        rows: _Field,
+    ) -> None:
+        assert rows.resolver is not None
+        self._account = account
+        self._account_name = account_name
+        self._to_object = to_object
+        self._fields = fields
+        self._rows = rows
+        self._metrics = rows.resolver
+        # The completers of a list of rows and of leaves use no path: one for every request.
+        self._path = Path(None, account_name, "Query")
+
+    @classmethod
+    def build(cls, plan: OperationPlan) -> AccountRowsPlan | None:
+        """The operation's plan of this shape, or None."""
+        operation = plan.operation
+        root_type = plan.schema.query_type
+        if (
+            operation.operation is not OperationType.QUERY
+            or operation.directives
+            or plan.fragment_definitions
+            or root_type is None
+        ):
+            return None
+        selections = operation.selection_set.selections
+        if len(selections) != 1:
+            return None
+        (node,) = selections
+        if not isinstance(node, FieldNode) or node.directives or node.name.value != "account":
+            return None
+        definition = root_type.fields.get("account")
+        if definition is None:
+            return None
+        to_object = _lookup_of(definition.extensions)
+        account = plan.field(root_type, node)
+        account_type = get_nullable_type(definition.type)
+        if to_object is None or account is None or not isinstance(account_type, GraphQLObjectType):
+            return None
+        try:
+            fields = _selection(plan, account_type, node.selection_set, under_list=False)
+        except Unusual:
+            return None
+        resolved = [field for field in fields if field.resolver is not None]
+        if len(resolved) != 1 or not all(
+            is_leaf_type(get_named_type(field.definition.type))
+            for field in fields
+            if field.resolver is None
+        ):
+            return None
+        (rows,) = resolved
+        rows_definition = plain_field(rows.definition.extensions)
+        if (
+            rows.nodes[0].name.value != "metrics"
+            or rows_definition is None
+            or rows_definition.base_resolver is None
+            or metrics_level(rows_definition.base_resolver.wrapped_func) is not Level.ACCOUNT  # type: ignore[arg-type]
+        ):
+            return None
+        name = node.alias.value if node.alias else node.name.value
+        return cls(account, name, to_object, fields, rows)
+
+    async def execute(self, context_value: Any, variable_values: VariableValues) -> dict[str, Any]:
+        """The operation's data; raises Unusual when another path must answer."""
+        if not isinstance(context_value, RequestContext):
+            raise Unusual("another kind of context")
+        account_id = self._account.arguments.read(variable_values).get("accountId")
+        if type(account_id) is not str:
+            raise Unusual("an account id the resolver would convert")
+        arguments = metric_arguments(self._metrics.arguments.read(variable_values))
+        names = arguments.names
+        if names is not None and context_value.known_names.unknown(names):
+            raise Unusual("a metric name to check against the database")
+        metric_filter = combined_filter(arguments, context_value)
+        if metric_filter.names == () or metric_filter.months == ():
+            raise Unusual("a filter that matches nothing")
+        loaders = context_value.loaders
+        key = AccountMetricsKey(account_id, metric_filter)
+        found = await loaders.account_with_metrics_at_once(key)
+        try:
+            if found is None:
+                raise Unusual("no account of that id that the key sees")
+            return {self._account_name: self._completed(account_id, found)}
+        except BaseException:
+            loaders.keep(key, found)  # the path that takes over reads nothing again
+            raise
+
+    def _completed(self, account_id: str, found: AccountWithMetrics) -> dict[str, Any]:
+        record, rows = found
+        if record.account_id != account_id:
+            raise Unusual("an account found under another id")
+        path = self._path
+        account: dict[str, Any] = {}
+        entity: Any = None
+        for field in self._fields:
+            if field is self._rows:
+                value: Any = rows
+            else:
+                if entity is None:
+                    entity = self._to_object(record)
+                value = field.read(entity)  # type: ignore[misc]
+            account[field.name] = field.complete(None, field, value, path, None)  # type: ignore[arg-type]
+        return account
+
+
+def _lookup_of(extensions: dict[str, Any]) -> Callable[[AccountRecord], Any] | None:
+    field = plain_field(extensions)
+    if field is None or field.base_resolver is None:
+        return None
+    resolver: Any = field.base_resolver.wrapped_func  # a plain function, or never registered
+    return _ACCOUNT_LOOKUPS.get(resolver)

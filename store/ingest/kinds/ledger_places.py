@@ -1,0 +1,152 @@
+"""The places a ledger load's numbered entries take among those stored of their number.
+
+An entry is stored under its customer, date, kind and number (a bill, an invoice) and its place
+among the entries of those four. A load reads what is stored of the numbers it has
+(`store.ingest.kinds.stored_invoices`, after its moves) and places each entry of the file:
+
+- an entry equal to a stored one of its number and day keeps that one's place, so that a
+  reload, whatever the order of its lines, changes nothing;
+- what a file covers wholly it may edit and trim: a ledger with entries of both directions
+  (invoices and payments) holds every entry of each number it has on that day, so its other
+  entries take the places of the stored ones left over (an edited amount), then new places,
+  and stored entries still left over are stale and go (a deleted debit note or part payment,
+  an item removed from a QuickBooks invoice);
+- a file of one direction only (a receipts-only ledger, a register of receipts, a list of
+  invoices) holds part of what the books have of a number: a credit note against a bill is a
+  payment as a receipt is, and a receipts-only file does not list it. Nothing stored is
+  changed or removed: its other entries take new places after the stored ones when every
+  stored one is among the file's (entries added since), and the load is refused when both
+  have entries the other has not: an edited receipt and a credit note the file does not
+  list look alike, and so do a bill listed once in full and its items listed one by one, so
+  that neither overwriting nor adding would be sure to leave the books' figures.
+
+Entries without a number name no invoice: placed by their order in the file, never trimmed
+(an opening balance among them). A first load (nothing stored of the file's numbers) places
+every entry by its order and runs no statement here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.counts import counted
+from store.ingest.errors import FileRejected
+from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
+from store.ingest.kinds.stored_invoices import InvoiceKey, StoredInvoices
+from store.tables import LEDGER_TABLE
+
+# account (moved), date, kind, number: the entries that share places
+Group = tuple[str, dt.date, str, str]
+# A stored entry the load removes: account, kind, number, date, place.
+Stale = tuple[str, str, str, dt.date, int]
+
+
+class LedgerPlaces:
+    """The place of each numbered entry of a ledger load, settled once its moves are done."""
+
+    def __init__(self, stored: StoredInvoices) -> None:
+        self._stored = stored
+        self._places: dict[Group, list[int]] = {}
+        # Numbers a one-direction file gives otherwise than stored (see the module's note).
+        self._unsure: list[Group] = []
+        self.stale: list[Stale] = []
+        # Stored entries of the file's numbers a one-direction file leaves as they are.
+        self.kept_aside = 0
+        self.settled = False
+
+    def place(self, group: Group, occurrence: int) -> int:
+        """The place of the `occurrence`-th entry (from 1) of `group` in the file."""
+        places = self._places.get(group)
+        return occurrence if places is None else places[occurrence - 1]
+
+    async def settle(
+        self,
+        connection: AsyncConnection,
+        entries: Iterable[tuple[str, dt.date, str, str, Decimal]],
+        *,
+        whole: bool,
+    ) -> None:
+        """Places the file's `entries` (account moved, date, kind, number, amount, in file
+        order) among the stored ones; `whole` when the file covers its numbers wholly."""
+        self.settled = True
+        if self._stored.none_stored():
+            return
+        groups: dict[Group, list[Decimal]] = {}
+        for account, day, kind, number, amount in entries:
+            if number:
+                groups.setdefault((account, day, kind, number), []).append(amount)
+        if not groups:
+            return
+        keys = {self._stored.where.key_values(g[0], g[2], g[3]) for g in groups}
+        stored = await self._stored.of(connection, keys)
+        for group, amounts in groups.items():
+            account, day, kind, number = group
+            key: InvoiceKey = self._stored.where.key_values(account, kind, number)
+            lines = sorted(
+                (line, value) for when, line, value, *_rest in stored.get(key, ()) if when == day
+            )
+            if lines:
+                self._places[group] = self._placed(group, amounts, lines, whole=whole)
+        if self._unsure:
+            first = min(self._unsure)
+            raise FileRejected(
+                f"the file has only {'invoices' if first[2] == 'invoice' else 'payments'}, so it "
+                f"is part of the ledger, and gives "
+                f"{counted(len(self._unsure), 'number', 'numbers')} otherwise than stored "
+                f"({first[2]} {first[3]} of {first[0]} on {first[1]}): it cannot tell an edited "
+                f"entry from one it does not list; load the whole ledger, with invoices and "
+                f"payments, to change stored entries"
+            )
+
+    def _placed(
+        self,
+        group: Group,
+        amounts: Sequence[Decimal],
+        lines: Sequence[tuple[int, Decimal]],
+        *,
+        whole: bool,
+    ) -> list[int]:
+        free = dict(lines)
+        places: list[int | None] = []
+        for amount in amounts:
+            same = next((line for line, value in free.items() if value == amount), None)
+            if same is not None:
+                del free[same]
+            places.append(same)
+        left = sorted(free)
+        after = max(line for line, _value in lines) + 1
+        if not whole and left and None in places:
+            self._unsure.append(group)
+        placed: list[int] = []
+        for place in places:
+            if place is None:
+                if whole and left:
+                    place = left.pop(0)
+                else:
+                    place, after = after, after + 1
+            placed.append(place)
+        account, day, kind, number = group
+        if whole:
+            self.stale.extend((account, kind, number, day, line) for line in left)
+        else:
+            self.kept_aside += len(left)
+        return placed
+
+    async def remove(self, connection: AsyncConnection) -> int:
+        """Deletes the stale entries; how many there were."""
+        if not self.stale:
+            return 0
+        c = LEDGER_TABLE.c
+        key = (c.account_id, c.kind, c.reference, c.entry_date, c.line)
+        removed = 0
+        stale = sorted(self.stale)
+        for start in range(0, len(stale), KEYS_PER_STATEMENT):
+            batch = stale[start : start + KEYS_PER_STATEMENT]
+            result = await connection.execute(delete(LEDGER_TABLE).where(key_in(key, batch)))
+            removed += result.rowcount
+        return removed

@@ -1,0 +1,59 @@
+"""One writer at a time for work that reads what it is about to change: a transaction that
+decides from the rows it reads what to write (a month's publication, its revision number and
+privacy loss; a load's stored invoices) must not run beside another that read the same rows
+before either wrote, or both write from a state that no longer holds.
+
+`hold(connection, name, number)` is the first statement of such a transaction, and holds until
+it ends:
+
+- PostgreSQL: a transaction-level advisory lock on (`name`'s number, `number`): a second
+  transaction on the same pair waits for the first to commit or roll back, then reads what it
+  wrote (READ COMMITTED: each statement sees what committed before it).
+- SQLite: a write that changes nothing, so that the transaction takes the database's one
+  write lock before it reads anything (Python's sqlite3 opens it deferred, at the first write;
+  reads before it would keep the snapshot they began in). A second writer waits for it up to
+  the busy timeout (store/engine.py), then fails as a locked database (one line).
+
+`hold_loads(connection)` is the lock every sales, ledger and accounts load takes first in its
+write transaction (store/ingest/party_lock.py): work that reads what loads write (the segment
+run) takes it too, so that it reads the sales and ledger as a load left them and writes before
+the next one."""
+
+from __future__ import annotations
+
+import zlib
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+# Any table: the write deletes nothing. This one is small and always there.
+_SQLITE_WRITE = "DELETE FROM published_month WHERE 0"
+# Conflicts with itself and with every write of the table, not with reads.
+_LOADS_LOCK = "LOCK TABLE party_account IN SHARE ROW EXCLUSIVE MODE"
+
+
+def _int4(value: int) -> int:
+    """`value` as PostgreSQL's signed 32-bit integer (pg_advisory_xact_lock(int4, int4))."""
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+async def hold(connection: AsyncConnection, name: str, number: int = 0) -> None:
+    """Wait until no other transaction holds (`name`, `number`), then hold it until this one
+    ends. Call it first in the transaction."""
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :number)"),
+            {"space": _int4(zlib.crc32(name.encode())), "number": _int4(number)},
+        )
+    else:
+        await connection.exec_driver_sql(_SQLITE_WRITE)
+
+
+async def hold_loads(connection: AsyncConnection) -> None:
+    """Wait until no load is writing, and keep every other load (and holder) waiting until
+    this transaction ends. Call it first in the transaction."""
+    if connection.dialect.name == "postgresql":
+        await connection.exec_driver_sql(_LOADS_LOCK)
+    else:
+        await connection.exec_driver_sql(_SQLITE_WRITE)
