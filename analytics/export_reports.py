@@ -5,6 +5,9 @@ them in one line that says what they are and what to load instead.
   owes (`Pending Amount`, `Outstanding`, `Balance Due`): a balance, not the bill's amount,
   and without the payments. Taking it for amounts would overwrite invoices with what is
   left of them.
+- An ageing report of receivables (QuickBooks' `A/R Aging Summary`, Tally's ageing analysis)
+  gives each customer what it still owes by age, in columns of days (`Current`, `1 - 30`,
+  `31 - 60`, `91 and over`): balances again, without a date or a voucher.
 - A summary (Tally's Sales Register before a month is opened: `Debit | Credit | Closing
   Balance` per month; a Group Summary of Sundry Debtors: a `Closing Balance` per party) has
   totals or balances, and no dates.
@@ -15,6 +18,7 @@ these are the files left with no amount, or no customer and date, because of it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from analytics.export_columns import BALANCE_WORDS, words
@@ -23,6 +27,23 @@ from analytics.export_columns import BALANCE_WORDS, words
 _OUTSTANDING_WORDS = frozenset(("pending", "outstanding", "overdue", "unpaid"))
 # Words of a column of dates or days, not of money: `Due on`, `Overdue by days`.
 _NOT_MONEY_WORDS = frozenset(("date", "dt", "on", "by", "days", "day", "age", "since"))
+# A column of an ageing report: a band of days (`1 - 30`, `31-60 days`, `91 and over`, `> 90`).
+_AGE_BAND = re.compile(
+    r"(?:\d+\s*(?:-|\u2013|to)\s*\d+"
+    r"|\d+\s*(?:\+|and over|and above|or more)"
+    r"|(?:>|over|above)\s*\d+)"
+    r"(?:\s*days?)?",
+    re.IGNORECASE,
+)
+# Two bands at least: one could be a column of anything.
+_AGEING_BANDS = 2
+
+
+def ageing_columns(columns: Sequence[str]) -> list[str]:
+    """The columns of an ageing report (bands of days) among `columns`, if it has enough to
+    be one; else none."""
+    found = [column for column in columns if _AGE_BAND.fullmatch(column.strip())]
+    return found if len(found) >= _AGEING_BANDS else []
 
 
 def balance_columns(columns: Sequence[str]) -> list[str]:
@@ -38,6 +59,14 @@ def balance_columns(columns: Sequence[str]) -> list[str]:
 def not_entries(columns: Sequence[str], taken: Collection[str]) -> str | None:
     """Why a file with these columns, of which the roles `taken` found theirs, is a report of
     balances or totals rather than a list of entries; None when nothing says so."""
+    ageing = ageing_columns(columns)
+    if ageing and "date" not in taken:
+        return (
+            f"this is an ageing report of receivables (columns {ageing[0]!r}, {ageing[1]!r}: "
+            f"what each customer still owes, by age), not a list of vouchers: balances, "
+            f"without the invoices and payments; load each party's ledger (ingest ledger) or "
+            f"the Sales Register (ingest sales) instead"
+        )
     balances = balance_columns(columns)
     if not balances:
         return None

@@ -179,6 +179,10 @@ def ingest(
     """Load one file: every row or, if any row is bad, none (each bad row is listed)."""
     # Only the progress bar goes through Rich; results are plain lines, never wrapped.
     progress_console = Console(stderr=True)
+    if app is not None and not app.strip():
+        # An unset shell variable (`--app "$APP"`) would otherwise load the file into the app
+        # `default`, another tenant's customers beside this one's.
+        raise _fail("--app is empty: give the file's app (or leave --app out for 'default')")
     try:
         columns = _column_overrides(column)
         report = _ingest(

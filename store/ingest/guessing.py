@@ -7,10 +7,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from analytics.export_columns import ColumnGuessError, RoleSet, guess_columns, header_score
+from analytics.export_columns import (
+    ColumnGuessError,
+    RoleSet,
+    guess_columns,
+    header_score,
+    normalize,
+)
 from analytics.export_content import columns_by_content
 from analytics.export_dates import BadDate, parse_export_date
-from analytics.export_reports import balance_columns, not_entries
+from analytics.export_reports import ageing_columns, balance_columns, not_entries
 from store.ingest.columns import ColumnMatcher, ColumnSpec
 from store.ingest.errors import FileRejected
 from store.ingest.two_cell_particulars import PARTICULARS_CONTINUED
@@ -77,14 +83,19 @@ class GuessingMatcher(ColumnMatcher):
 
     def header_score(self, header: Sequence[str]) -> int:
         """How many roles a line names if it is the header, and one more when it names a
-        role and a column of balances too (`Particulars | Closing Balance`, a group summary's
-        header: balances are never guessed as amounts, but they are column names, and the
-        file is then refused as the report of balances it is); 0 for a line holding a date,
+        role and a column of balances or bands of days too (`Particulars | Closing Balance`, a
+        group summary's header; `Current | 1 - 30 | Total`, an ageing report's: balances are
+        never guessed as amounts, but they are column names, and the file is then refused as
+        the report of balances it is); 0 for a line holding a date,
         which is data, whatever words its other cells hold."""
         if any(_is_date(cell) for cell in header):
             return 0
         score = header_score(header, self.role_set, self.overrides)
-        return score + 1 if score and balance_columns(header) else score
+        if score and (balance_columns(header) or ageing_columns(header)):
+            # An ageing report's bands of days are column names too (`1 - 30`, `91 and
+            # over`): its header is found, and the file refused as the report it is.
+            return score + 1
+        return score
 
     def content_guess(self, rows: Sequence[Sequence[str]]) -> dict[str, int] | None:
         """The roles the values of a file without a header show; None unless they show every
@@ -103,6 +114,7 @@ class GuessingMatcher(ColumnMatcher):
         except ColumnGuessError as exc:
             raise FileRejected(str(exc)) from exc
         self._prefer_debit_and_credit(assigned)
+        self._transaction_number(columns, assigned)
         # In the file's order, as the report shows them.
         pairs = sorted(assigned.items(), key=lambda pair: pair[1])
         candidate = self._side_candidate(columns, assigned)
@@ -132,6 +144,23 @@ class GuessingMatcher(ColumnMatcher):
         if row_label:
             pairs.append((ROW_LABEL, 0))
         return pairs
+
+    def _transaction_number(self, columns: Sequence[str], assigned: dict[str, int]) -> None:
+        """QuickBooks' reports outside the US (India, the UK, Australia) head the invoice
+        number `No.` where the US edition writes `Num`: beside QuickBooks' `Transaction Type`
+        it is that number, without which each item row of an invoice would count as an order.
+        Only there: elsewhere a bare `No.` may be a row's serial number."""
+        role = "invoice"
+        if role in assigned or role in self.overrides or role not in self.role_set.names:
+            return
+        names = [normalize(column) for column in columns]
+        if "transactiontype" not in names:
+            return
+        used = set(assigned.values())
+        for index, name in enumerate(names):
+            if name == "no" and index not in used:
+                assigned[role] = index
+                return
 
     def _side_candidate(self, columns: Sequence[str], assigned: dict[str, int]) -> int | None:
         """The column right after the amount, when it gives no role and no side column was

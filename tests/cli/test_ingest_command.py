@@ -92,6 +92,22 @@ def test_a_missing_column_is_one_line(database: Path, tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("given", ["", "  "])
+def test_an_empty_app_is_one_line_and_loads_nothing(
+    database: Path, tmp_path: Path, given: str
+) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("Date,Customer,Amount\n2025-04-01,Acme,100\n", encoding="utf-8")
+
+    result = run(database, "sales", str(path), "--app", given)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "--app is empty: give the file's app (or leave --app out for 'default')\n"
+    )
+    assert not database.exists()
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
     [("nowhere.csv", "No such file or directory"), ("a folder", "Is a directory")],

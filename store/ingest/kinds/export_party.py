@@ -10,7 +10,9 @@ whatever the title says, and so is a column whose name says it holds ids (`Custo
 Otherwise a line whose party is a contra ledger (sales, bank, cash, duties) is never taken
 for a customer:
 - in a Day Book (its title says so), a party per line, such a line names no customer (a
-  cash sale, a receipt into the bank): it is skipped and counted, as totals are;
+  cash sale, a receipt into the bank): it is skipped and counted, as totals are; so it is
+  in a sales file titled as a register of sales (`Sales Register`), which lists a cash sale
+  under `Cash` (a ledger load refuses such a register before it gets here);
 - elsewhere the file is refused in one line that says what to do: a sales file titled as
   the ledger of one customer is that ledger, to load as one; a ledger names its party with
   `--party`.
@@ -25,7 +27,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from analytics.counts import counted
-from analytics.ledger_titles import is_contra_ledger, is_day_book, title_party
+from analytics.ledger_titles import (
+    is_contra_ledger,
+    is_day_book,
+    sales_register_title,
+    title_party,
+)
 from store.ingest.errors import FileRejected
 from store.ingest.kinds.parties import holds_ids
 from store.ingest.kinds.title_party_check import TitlePartyCheck
@@ -64,6 +71,10 @@ class ExportParty:
                     "--party and --column customer both name the customer: give one of them"
                 )
         self._day_book = is_day_book(title)
+        # A register of sales names a party per line too, `Cash` for a cash sale: its contra
+        # lines are skipped as a Day Book's, not taken for a customer's ledger.
+        self._register = None if one_party else sales_register_title(title)
+        self._lists_parties = self._day_book or self._register is not None
         self._source = "--party"
         if party is None and not column_named and not self._day_book:
             party = title_party(title)
@@ -133,7 +144,7 @@ class ExportParty:
     def finish(self) -> None:
         if self._title_check is not None:
             self._title_check.finish()
-        if self._first_contra is not None and not self._day_book:
+        if self._first_contra is not None and not self._lists_parties:
             line, name = self._first_contra
             found = f"line {line}: {name!r} is {_CONTRA} ({self._contra_named()})"
             if self._named is not None:
@@ -163,11 +174,12 @@ class ExportParty:
                 f"The ledger of one customer: {self.fixed!r} (from {self._source}); its "
                 f"Particulars name the other account of each entry"
             )
-        if self._contra and self._day_book:
+        if self._contra and self._lists_parties:
             lines = sum(self._contra.values())
             named = short_list(list(self._contra), "ledgers", "ledgers")
+            report = "A Day Book" if self._day_book else f"A {self._register}"
             notes.append(
-                f"A Day Book (its title says so): skipped {counted(lines, 'line', 'lines')} "
+                f"{report} (its title says so): skipped {counted(lines, 'line', 'lines')} "
                 f"whose party is {_CONTRA} ({named})"
             )
         return notes

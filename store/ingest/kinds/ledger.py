@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.bill_allocations import BillAllocation, bill_allocation
 from analytics.counts import counted
 from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
@@ -180,6 +181,13 @@ class LedgerValidator:
         # as a sales load converts them (one rule: store.ingest.kinds.currencies).
         self._currency = currency
         self._currencies = Currencies(currency, entries=True)
+        # Tally's bill-wise details under a voucher (`Agst Ref  KD/25-26/002`): lines skipped,
+        # and the details of each kept entry by its index, with the entry of the last voucher
+        # read (None when the last line was not one, or a bill column named its bill).
+        self._allocation_lines = 0
+        self._allocations: dict[int, list[BillAllocation]] = {}
+        self._last_entry: int | None = None
+        self._bills_named = 0
         # Customers named by group headings (QuickBooks Online's A/R Aging Detail, Customer
         # Balance Detail), when the file has no customer column and neither its title nor
         # --party names its one party: followed from the first row, used once `decide`d.
@@ -269,6 +277,54 @@ class LedgerValidator:
         self._balances.take(which, line, amount, day, in_side_column=in_side_column)
         return []
 
+    def _allocation(self, row: Row) -> BillAllocation | None:
+        """The bill-wise detail a line holds: a Particulars naming a bill, without a date, a
+        voucher type or a number of its own."""
+        if row.get("date") is not None or row.get("kind") is not None:
+            return None
+        if row.get("invoice") is not None:
+            return None
+        particulars = row.get("customer")
+        return None if particulars is None else bill_allocation(particulars)
+
+    def _allocate(self, allocation: BillAllocation) -> None:
+        self._allocation_lines += 1
+        if self._last_entry is not None:
+            self._allocations.setdefault(self._last_entry, []).append(allocation)
+
+    def _name_bills(self) -> None:
+        """Names each entry's bill from its one bill-wise detail: the bill a receipt settles
+        (`Agst Ref`), the name receipts give an invoice (`New Ref`), with its due date.
+        Several details split a voucher over bills: it keeps its own number (a payment then
+        settles the oldest open invoices first)."""
+        for index, allocations in self._allocations.items():
+            if len(allocations) != 1:
+                continue
+            allocation = allocations[0]
+            bill = allocation.bill
+            if bill is None:
+                continue
+            customer, day, kind, reference, amount, due = self._kept[index]
+            expected = "agst ref" if kind is EntryKind.PAYMENT else "new ref"
+            if allocation.method != expected:
+                continue
+            if due is None and allocation.due is not None and kind is EntryKind.INVOICE:
+                reasons: list[str] = []
+                dated: Row = {"due_date": allocation.due}
+                due = self._formats.date(dated, "due_date", reasons, required=False)
+                if reasons:
+                    due = None
+            self._kept[index] = (customer, day, kind, bill, amount, due)
+            # Its voucher type and date reading follow it to its bill's key.
+            known = (customer, day, kind, reference)
+            if known in self._types:
+                self._typed(
+                    (customer, day, kind, bill),
+                    self._types[known],
+                    self._ambiguous.get(known, False),
+                )
+            self._bills_named += 1
+
     def check(self, line: int, row: Row) -> list[str]:
         if self._by_headings:
             heading = self._headings.customer(row)
@@ -277,6 +333,11 @@ class LedgerValidator:
                 return []
             if heading is not None:
                 row = {**row, "customer": heading}
+        last_entry, self._last_entry = self._last_entry, None
+        if (allocation := self._allocation(row)) is not None:
+            self._last_entry = last_entry
+            self._allocate(allocation)
+            return []
         if self._party.fixed is not None and (which := balance_line(row)) is not None:
             return self._balance(line, row, which)
         if self._not_entries.row_label(row):
@@ -354,6 +415,9 @@ class LedgerValidator:
         if discount:
             return self._discount(account, day, reference, -amount.value, text)
         self._kept.append((account, day, kind, reference, amount.value, due))
+        if not row.get("bill_ref"):
+            # Its bill-wise details, on the lines below, may name the bill.
+            self._last_entry = len(self._kept) - 1
         voucher = None if text is None or is_side(text) else type_name(text)
         written = row.get("date")
         both_ways = written is not None and reads_both_ways(written)
@@ -410,6 +474,7 @@ class LedgerValidator:
 
     def finish(self) -> list[RowProblem]:
         self._party.finish()
+        self._name_bills()
         if self._checked and self._without_direction == self._checked:
             raise FileRejected(
                 f"no line says whether it is an invoice or a payment: {_HOW_TO_TELL}"
@@ -524,6 +589,16 @@ class LedgerValidator:
             )
         notes.extend(self._currencies.notes())
         notes.extend(self._not_entries.notes())
+        if self._allocation_lines:
+            lines = counted(
+                self._allocation_lines, "bill-wise detail line", "bill-wise detail lines"
+            )
+            named = counted(self._bills_named, "entry", "entries")
+            notes.append(
+                f"Skipped {lines} (Tally's bill-wise details under a voucher, `New Ref` or "
+                f"`Agst Ref`: not entries); they name the bill of {named} (the bill a receipt "
+                f"settles, an invoice's bill and due date)"
+            )
         notes.extend(balance_notes)
         dates = self._dates
         # An entry read at its date with day and month swapped is refused, or corrected with

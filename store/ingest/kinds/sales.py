@@ -30,6 +30,7 @@ from decimal import Context, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.bill_allocations import bill_allocation
 from analytics.counts import counted
 from analytics.export_amounts import Amount, Side
 from analytics.export_columns import (
@@ -231,6 +232,8 @@ class SalesValidator:
         self._by_headings = False
         # Lines under QuickBooks' `Not Specified` heading: sales without a customer.
         self._no_customer = 0
+        # Tally's bill-wise details under a voucher (`Agst Ref  KD/25-26/002`), skipped.
+        self._allocation_lines = 0
         # Amounts in another currency than the base one are converted at their line's rate.
         self._currency = currency
         self._currencies = Currencies(currency)
@@ -408,6 +411,16 @@ class SalesValidator:
             self._last_kept = 0
             self._not_issued[status] = self._not_issued.get(status, 0) + 1
             self._withdraw(row)
+            return []
+        if (
+            row.get("date") is None
+            and row.get("invoice") is None
+            and row.get("voucher_type") is None
+            and (particulars := row.get("customer")) is not None
+            and bill_allocation(particulars) is not None
+        ):
+            # A detail of the voucher above (the bill it opens or settles), not an item of it.
+            self._allocation_lines += 1
             return []
         if row.get("date") is None:
             voucher = self._voucher
@@ -609,6 +622,14 @@ class SalesValidator:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_sales.items())
             notes.append(f"Skipped lines whose voucher type is not a sale: {skipped}")
         notes.extend(self._not_entries.notes())
+        if self._allocation_lines:
+            details = counted(
+                self._allocation_lines, "bill-wise detail line", "bill-wise detail lines"
+            )
+            notes.append(
+                f"Skipped {details} (Tally's bill-wise details under a voucher, `New Ref` or "
+                f"`Agst Ref`: not sales)"
+            )
         dates = self._dates
         # The stored lines of the file's invoices: read once, by the invoice-date check, then
         # shared by the re-dating, the gross amounts and the stale lines' removal.

@@ -38,6 +38,36 @@ async def _kaveri(engine: AsyncEngine) -> None:
 
 
 @pytest.mark.parametrize("kind", [IngestKind.LEDGER, IngestKind.SALES])
+async def test_an_ageing_summary_is_refused_as_one_and_changes_nothing(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    """QuickBooks' A/R Aging Summary: a company name and a title over a header whose only
+    role is `Total`, beside bands of days. Refused as the ageing report it is, not as a file
+    whose columns are its company's name."""
+    await _kaveri(engine)
+    before = await rows_of(engine, "ledger_entry")
+    path = tmp_path / "AR Aging Summary.csv"
+    path.write_text(
+        "Northwind Supplies LLC\nA/R Aging Summary\nAs of March 31, 2025\n\n"
+        ",Current,1 - 30,31 - 60,61 - 90,91 and over,Total\n"
+        "Amy's Bird Sanctuary,250.00,,,,,$250.00\n"
+        'Freeman Sporting Goods,"1,200.00",450.00,,,,"$1,650.00"\n'
+        'TOTAL,"$1,450.00",$450.00,$0.00,$0.00,$0.00,"$1,900.00"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(engine, kind=kind, path=path, app="kaveri")
+    assert str(refused.value) == (
+        f"{path}: this is an ageing report of receivables (columns '1 - 30', '31 - 60': what "
+        "each customer still owes, by age), not a list of vouchers: balances, without the "
+        "invoices and payments; load each party's ledger (ingest ledger) or the Sales "
+        "Register (ingest sales) instead"
+    )
+    assert await rows_of(engine, "ledger_entry") == before
+    assert await rows_of(engine, "sale_line") == []
+
+
+@pytest.mark.parametrize("kind", [IngestKind.LEDGER, IngestKind.SALES])
 async def test_a_bills_receivable_report_is_refused_and_changes_nothing(
     engine: AsyncEngine, kind: IngestKind
 ) -> None:

@@ -194,6 +194,32 @@ async def test_a_day_book_of_contra_ledgers_only_loads_nothing_and_says_so(
     assert await rows_of(engine, "account") == []
 
 
+async def test_a_sales_register_skips_its_cash_sales_and_loads_its_customers(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Tally's Sales Register lists a cash sale under `Cash`: a sale without a customer, not
+    the sign of a customer's ledger (which a ledger load of a register refuses anyway)."""
+    path = tmp_path / "Sales Register.csv"
+    path.write_text(
+        "Kaveri Distributors Pvt Ltd\nSales Register\n1-Apr-2025 to 30-Jun-2025\n\n"
+        "Date,Particulars,Voucher Type,Voucher No.,Value,Gross Total\n"
+        '1-Apr-25,Sharma Electricals,Sales,KD/25-26/001,"1,04,623.73","1,23,456.00"\n'
+        '28-Jun-25,Cash,Sales,KD/25-26/008,"1,694.92","2,000.00"\n'
+        '29-Jun-25,HDFC Bank,Sales,KD/25-26/009,"847.46","1,000.00"\n'
+        ',Grand Total,,,"1,07,166.11","1,26,456.00"\n',
+        encoding="utf-8",
+    )
+    report = await ingest_file(engine, kind=SALES, path=path, app="kaveri")
+    assert (
+        "A Sales Register (its title says so): skipped 2 lines whose party is a sales, bank, "
+        "cash or tax ledger, not a customer (ledgers: Cash, HDFC Bank)"
+    ) in report.notes
+    assert [row[:5] for row in await rows_of(engine, "sale_line")] == [
+        ("Sharma Electricals", d("2025-04-01"), "KD/25-26/001", 1, D("104623.73"))
+    ]
+    assert [row[0] for row in await rows_of(engine, "account")] == ["Sharma Electricals"]
+
+
 async def test_a_customer_id_column_is_not_read_as_ledger_names(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
@@ -268,3 +294,41 @@ async def test_a_day_book_skips_side_worded_contra_ledgers(
         "tax ledger, not a customer (ledgers: To Sales Account, By Cash)"
     ) in report.notes
     assert [row[0] for row in await rows_of(engine, "account")] == ["Gupta Traders"]
+
+
+async def test_a_day_book_with_bill_wise_details_loads_as_sales_and_as_a_ledger(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Tally's Day Book with bill-wise details on: a `New Ref` or `Agst Ref` line under a
+    voucher, without a date, is a detail of it, neither an item of the sale above nor a line
+    missing its date."""
+    path = tmp_path / "Day Book.csv"
+    path.write_text(
+        "Kaveri Distributors Pvt Ltd\nDay Book\n1-Apr-2025 to 30-Apr-2025\n\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+        '3-Apr-2025,Gupta Traders,Sales,KD/25-26/002,"29,500.00",\n'
+        ',New Ref  KD/25-26/002  Due on 3-May-2025,,,"29,500.00 Dr",\n'
+        '20-Apr-2025,Gupta Traders,Receipt,RCP/003,,"29,500.00"\n'
+        ',Agst Ref  KD/25-26/002,,,,"29,500.00 Cr"\n',
+        encoding="utf-8",
+    )
+    sales = await ingest_file(engine, kind=SALES, path=path, app="kaveri")
+    assert (
+        "Skipped 2 bill-wise detail lines (Tally's bill-wise details under a voucher, `New "
+        "Ref` or `Agst Ref`: not sales)"
+    ) in sales.notes
+    assert [row[:5] for row in await rows_of(engine, "sale_line")] == [
+        ("Gupta Traders", d("2025-04-03"), "KD/25-26/002", 1, D("29500.00"))
+    ]
+    await ingest_file(engine, kind=LEDGER, path=path, app="kaveri")
+    assert [row[:4] + row[5:7] for row in await rows_of(engine, "ledger_entry")] == [
+        (
+            "Gupta Traders",
+            d("2025-04-03"),
+            "invoice",
+            "KD/25-26/002",
+            D("29500.00"),
+            d("2025-05-03"),
+        ),
+        ("Gupta Traders", d("2025-04-20"), "payment", "KD/25-26/002", D("29500.00"), None),
+    ]

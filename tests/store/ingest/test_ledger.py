@@ -178,3 +178,55 @@ async def test_the_bill_column_goes_by_its_common_names(
     # --column bill_ref= drops it: the receipt is known by its own number again.
     await ingest_file(engine, kind=LEDGER, path=path, columns={"bill_ref": None})
     assert "R/1" in {row[3] for row in await rows_of(engine, "ledger_entry")}
+
+
+async def test_tally_bill_wise_details_under_vouchers_name_their_bills(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Tally's ledger with bill-wise details on: each voucher followed by its `New Ref` or
+    `Agst Ref` lines, without a date of their own. They are details, not entries: the
+    receipt settles the bill its `Agst Ref` names, the invoice is due as its `New Ref` says."""
+    path = tmp_path / "Ledger Gupta.csv"
+    path.write_text(
+        "Kaveri Distributors Pvt Ltd\nLedger: Gupta Traders\n1-Apr-2025 to 30-Jun-2025\n\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit,Credit\n"
+        '3-Apr-2025,Sales Account,Sales,KD/25-26/002,"29,500.00",\n'
+        ',New Ref  KD/25-26/002  Due on 3-May-2025,,,"29,500.00 Dr",\n'
+        '15-May-2025,Sales Account,Sales,KD/25-26/006,"15,000.00",\n'
+        ',New Ref  KD/25-26/006  Due on 14-Jun-2025,,,"15,000.00 Dr",\n'
+        '16-May-2025,Sales Account,Sales,KD/25-26/007,"1,000.00",\n'
+        ',New Ref  KD/25-26/007,,,"1,000.00 Dr",\n'
+        '20-May-2025,HDFC Bank,Receipt,RCP/003,,"15,000.00"\n'
+        ',Agst Ref  KD/25-26/006,,,,"15,000.00 Cr"\n'
+        '25-May-2025,HDFC Bank,Receipt,RCP/004,,"1,500.00"\n'
+        ',Agst Ref  KD/25-26/002,,,,"1,000.00 Cr"\n'
+        ',On Account,,,,"500.00 Cr"\n'
+        ',,,,"45,500.00","16,500.00"\n'
+        ',Closing Balance,,,,"29,000.00"\n',
+        encoding="utf-8",
+    )
+    report = await ingest_file(engine, kind=LEDGER, path=path, app="kaveri")
+    assert (
+        "Skipped 6 bill-wise detail lines (Tally's bill-wise details under a voucher, `New "
+        "Ref` or `Agst Ref`: not entries); they name the bill of 4 entries (the bill a receipt "
+        "settles, an invoice's bill and due date)"
+    ) in report.notes
+    assert "Closing balance 29,000.00 Dr agrees with the entries loaded" in report.notes
+    customer = "Gupta Traders"
+    assert [row[:4] + row[5:7] for row in await rows_of(engine, "ledger_entry")] == [
+        (customer, d("2025-04-03"), "invoice", "KD/25-26/002", D("29500.00"), d("2025-05-03")),
+        (customer, d("2025-05-15"), "invoice", "KD/25-26/006", D("15000.00"), d("2025-06-14")),
+        (customer, d("2025-05-16"), "invoice", "KD/25-26/007", D("1000.00"), None),
+        # Its one `Agst Ref` names the bill it settles, not the oldest (KD/25-26/002).
+        (customer, d("2025-05-20"), "payment", "KD/25-26/006", D("15000.00"), None),
+        # Split over a bill and an advance: it keeps its own number (oldest first).
+        (customer, d("2025-05-25"), "payment", "RCP/004", D("1500.00"), None),
+    ]
+    # Each keeps its voucher type under the bill it is known by.
+    assert [row[7] for row in await rows_of(engine, "ledger_entry")] == [
+        *("sales", "sales", "sales", "receipt", "receipt")
+    ]
+    # Loaded again, nothing changes.
+    again = await ingest_file(engine, kind=LEDGER, path=path, app="kaveri")
+    assert again.changes is not None
+    assert (again.changes.new, again.changes.changed, again.changes.unchanged) == (0, 0, 5)

@@ -82,3 +82,32 @@ async def test_in_a_ledger_a_sales_receipt_is_paid_at_once(
         "Bill's Windsurf Shop": D("425.00"),
         "Cool Cars": D("0.00"),
     }
+
+
+async def test_the_no_column_of_quickbooks_outside_the_us_is_the_invoice_number(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """QuickBooks India's Sales by Customer Detail heads the invoice number `No.`: an invoice
+    of two items is one order, not two."""
+    path = tmp_path / "Sales by Customer Detail.csv"
+    path.write_text(
+        "Sales by Customer Detail\nShakti Traders\n1 April - 30 June, 2025\n\n"
+        ",Date,Transaction Type,No.,Product/Service,Qty,Sales Price,Amount,Balance\n"
+        "Ravi Kumar & Sons\n"
+        ',05/04/2025,Invoice,INV-101,Rice,10,"2,500.00","25,000.00","25,000.00"\n'
+        ',05/04/2025,Invoice,INV-101,Dal,4,"1,250.50","5,002.00","30,002.00"\n'
+        ',18/05/2025,Credit Note,CN-7,Rice,-1,"2,500.00","(2,500.00)","27,502.00"\n'
+        'Total for Ravi Kumar & Sons,,,,,,,"Rs 27,502.00",\n'
+        'TOTAL,,,,,,,"Rs 27,502.00",\n',
+        encoding="utf-8",
+    )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path, app="shakti")
+    assert report.columns["invoice"] == "No."
+    assert [row[:5] for row in await rows_of(engine, "sale_line")] == [
+        ("Ravi Kumar & Sons", d("2025-04-05"), "INV-101", 1, D("25000.00")),
+        ("Ravi Kumar & Sons", d("2025-04-05"), "INV-101", 2, D("5002.00")),
+        ("Ravi Kumar & Sons", d("2025-05-18"), "CN-7", 1, D("-2500.00")),
+    ]
+    # One order in the quarter: the invoice, whatever its items (a credit note is none).
+    [quarter] = await rows_of(engine, "quarter_segment")
+    assert quarter[1:3] == ("2025-Q2", 1)
