@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.build import ProfilingSchema, build_schema
@@ -188,10 +189,48 @@ async def _standard(client: DifferentialClient, request: Request) -> bytes:
         return await answer(client.http, request)
 
 
+class _Work:
+    """The statements a request ran and the connections it took from the pool."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.statements: list[str] = []
+        self.checkouts = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._statement)
+        event.listen(engine.sync_engine.pool, "checkout", self._checkout)
+        self._engine = engine
+
+    def _statement(self, *args: Any) -> None:
+        self.statements.append(str(args[2]))
+
+    def _checkout(self, *_args: Any) -> None:
+        self.checkouts += 1
+
+    def take(self) -> tuple[list[str], int]:
+        taken = (self.statements[:], self.checkouts)
+        self.statements.clear()
+        self.checkouts = 0
+        return taken
+
+    def close(self) -> None:
+        event.remove(self._engine.sync_engine, "before_cursor_execute", self._statement)
+        event.remove(self._engine.sync_engine.pool, "checkout", self._checkout)
+
+
+@pytest.fixture
+def work(engine: AsyncEngine) -> Iterator[_Work]:
+    found = _Work(engine)
+    yield found
+    found.close()
+
+
 @settings(EXAMPLES, max_examples=400)
 @given(shape=_shapes(), scope=st.sampled_from(sorted(SCOPES)))
 async def test_generated_operations_answer_alike_under_every_key(
-    scoped_clients: dict[str, DifferentialClient], seeded: None, shape: _Shape, scope: str
+    scoped_clients: dict[str, DifferentialClient],
+    seeded: None,
+    work: _Work,
+    shape: _Shape,
+    scope: str,
 ) -> None:
     client = scoped_clients[scope]
     request = Request(shape.query, shape.variables)
@@ -199,12 +238,19 @@ async def test_generated_operations_answer_alike_under_every_key(
     assert prepared is not None
     prepared.clear()
     pipeline = await answer(client.http, request)
+    work.take()
     compiled = await answer(client.http, request)
+    compiled_work = work.take()
     again = await answer(client.http, request)  # the plan kept from the request before
+    work.take()
     standard = await _standard(client, request)
+    standard_work = work.take()
     assert compiled == pipeline, (scope, request)
     assert compiled == standard, (scope, request)
     assert again == compiled, (scope, request)
+    # The same statements (nothing read twice when the plan leaves the request to another
+    # path), on as many connections.
+    assert compiled_work == standard_work, (scope, request)
 
 
 @settings(EXAMPLES, max_examples=60)
