@@ -146,3 +146,22 @@ def _deadlines(loop: asyncio.AbstractEventLoop, seconds: float) -> Deadlines:
         deadlines = of_loop[seconds] = Deadlines(loop, seconds)
     _last = (weakref.ref(loop), seconds, deadlines)
     return deadlines
+
+
+def fire_due(loop: asyncio.AbstractEventLoop) -> bool:
+    """Stop now the requests of `loop` whose deadline has passed while its timer could not run
+    (a body that has awaited nothing since): True when there were some. A caller that has run
+    without awaiting must then await once (`asyncio.sleep(0)`), where its own request, if it is
+    one of them, is stopped as at any other await, instead of answering past its limit."""
+    of_loop = _by_loop.get(loop)
+    if not of_loop:
+        return False
+    now = loop.time()
+    fired = False
+    for deadlines in of_loop.values():
+        handle = deadlines._handle
+        if handle is not None and deadlines._armed <= now:
+            handle.cancel()
+            deadlines._fire()
+            fired = True
+    return fired

@@ -7,12 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from schema.build import ProfilingSchema, build_schema
 from schema.execution.account_rows import AccountRowsPlan
-from settings import Settings
-from tests.api_client import StatementCounter
+from server import app as app_module
+from settings import Settings, load_settings
+from tests.api_client import TODAY, StatementCounter
 from tests.factories import Seed
 from tests.schema.execution.differential.support import DifferentialClient, answer
 from tests.schema.query_corpus import Request
@@ -107,3 +110,37 @@ async def test_a_value_a_completer_refuses_is_reported_as_graphql_core_reports_i
     # The plan's read handed to the path that took over: one statement, as graphql-core's.
     assert statements == sql_statements.statements
     assert len(statements) == 1
+
+
+async def test_a_request_past_its_deadline_times_out_as_on_the_other_paths(
+    engine: AsyncEngine, compiled: _Counted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(engine)
+    built: list[ProfilingSchema] = []
+
+    def build_and_keep(**options: Any) -> ProfilingSchema:
+        built.append(build_schema(**options))
+        return built[-1]
+
+    monkeypatch.setattr(app_module, "build_schema", build_and_keep)
+    # A limit no request keeps: each is past its deadline at its first chance to be stopped.
+    app = app_module.create_app(
+        require_keys=False,
+        settings=load_settings({"PROFILING_TODAY": TODAY, "PROFILING_REQUEST_TIMEOUT": "1e-9"}),
+        engine=engine,
+    )
+    (schema,) = built
+    query = """query ($id: String!) { account(accountId: $id) {
+        metrics(effectiveDates: ["2023-03-01"]) { metricName value } } }"""
+    request = Request(query, {"id": "acc-1"})
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        client = DifferentialClient(http, schema)
+        pipeline = await answer(http, request)
+        found = await answer(http, request)
+        with client.without_plans():
+            direct = await answer(http, request)
+        with client.without_plans(), client.standard_executor():
+            standard = await answer(http, request)
+    assert b"TIMED_OUT" in standard
+    assert found == pipeline == direct == standard
