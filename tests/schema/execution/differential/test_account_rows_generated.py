@@ -22,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.build import ProfilingSchema, build_schema
+from schema.execution.account_rows import AccountRowsPlan
 from server import app as app_module
 from settings import load_settings
 from store.scope import INTERNAL, Role, Scope
@@ -84,7 +85,7 @@ async def scoped_clients(
 
 
 @dataclass(frozen=True)
-class _Shape:
+class Shape:
     query: str
     variables: dict[str, Any]
 
@@ -114,15 +115,24 @@ _ROW_MISSES = ['formattedValue(locale: "fr")', "currency", "figureKind", "value 
 
 
 @st.composite
-def _shapes(draw: st.DrawFn) -> _Shape:
+def account_rows_operations(draw: st.DrawFn) -> Shape:
     variables: dict[str, Any] = {}
     declared: dict[str, str] = {}
     # The account id: a variable or a literal.
     account = draw(st.sampled_from([*ACCOUNTS[:5], *ACCOUNTS[:3], "missing", "", "ACC-1"]))
-    if draw(st.booleans()):
+    id_kind = draw(st.sampled_from(["variable", "literal", "default", "escaped"]))
+    if id_kind == "variable":
         declared["id"] = "String!"
         variables["id"] = account
         id_argument = "$id"
+    elif id_kind == "default":
+        declared["id"] = f'String! = "{account}"'
+        if draw(st.booleans()):
+            variables["id"] = draw(st.sampled_from([ACCOUNTS[1], "missing", None]))
+        id_argument = "$id"
+    elif id_kind == "escaped":
+        escaped = "".join(f"\\u{ord(c):04x}" if c.isdigit() else c for c in account)
+        id_argument = draw(st.sampled_from([f'"{escaped}"', f'"""{account}"""']))
     else:
         id_argument = f'"{account}"'
     arguments: list[str] = []
@@ -181,7 +191,7 @@ def _shapes(draw: st.DrawFn) -> _Shape:
     header = "query" + (" Named" if draw(st.booleans()) else "")
     if definitions:
         header += f" ({definitions})"
-    return _Shape(f"{header} {{ {body} }}", variables)
+    return Shape(f"{header} {{ {body} }}", variables)
 
 
 async def _standard(client: DifferentialClient, request: Request) -> bytes:
@@ -216,6 +226,25 @@ class _Work:
         event.remove(self._engine.sync_engine.pool, "checkout", self._checkout)
 
 
+class _Tries:
+    def __init__(self) -> None:
+        self.count = 0
+
+
+@pytest.fixture
+def tries(monkeypatch: pytest.MonkeyPatch) -> _Tries:
+    """How often a compiled account-and-rows plan was tried."""
+    found = _Tries()
+    execute = AccountRowsPlan.execute
+
+    async def counted(self: AccountRowsPlan, *args: Any) -> Any:
+        found.count += 1
+        return await execute(self, *args)
+
+    monkeypatch.setattr(AccountRowsPlan, "execute", counted)
+    return found
+
+
 @pytest.fixture
 def work(engine: AsyncEngine) -> Iterator[_Work]:
     found = _Work(engine)
@@ -224,12 +253,13 @@ def work(engine: AsyncEngine) -> Iterator[_Work]:
 
 
 @settings(EXAMPLES, max_examples=400)
-@given(shape=_shapes(), scope=st.sampled_from(sorted(SCOPES)))
+@given(shape=account_rows_operations(), scope=st.sampled_from(sorted(SCOPES)))
 async def test_generated_operations_answer_alike_under_every_key(
     scoped_clients: dict[str, DifferentialClient],
     seeded: None,
     work: _Work,
-    shape: _Shape,
+    tries: _Tries,
+    shape: Shape,
     scope: str,
 ) -> None:
     client = scoped_clients[scope]
@@ -239,8 +269,10 @@ async def test_generated_operations_answer_alike_under_every_key(
     prepared.clear()
     pipeline = await answer(client.http, request)
     work.take()
+    before = tries.count
     compiled = await answer(client.http, request)
     compiled_work = work.take()
+    tried = tries.count > before
     again = await answer(client.http, request)  # the plan kept from the request before
     work.take()
     standard = await _standard(client, request)
@@ -248,19 +280,25 @@ async def test_generated_operations_answer_alike_under_every_key(
     assert compiled == pipeline, (scope, request)
     assert compiled == standard, (scope, request)
     assert again == compiled, (scope, request)
-    # The same statements (nothing read twice when the plan leaves the request to another
-    # path), on as many connections.
-    assert compiled_work == standard_work, (scope, request)
+    if tried:
+        # The same statements (nothing read twice when the plan leaves the request to another
+        # path), on as many connections. (Operations the plan does not take may differ here:
+        # how the executors order and skip the reads beside an error is not this plan's.)
+        assert compiled_work == standard_work, (scope, request)
 
 
 @settings(EXAMPLES, max_examples=60)
 @given(
-    requests=st.lists(st.tuples(_shapes(), st.sampled_from(sorted(SCOPES))), min_size=2, max_size=6)
+    requests=st.lists(
+        st.tuples(account_rows_operations(), st.sampled_from(sorted(SCOPES))),
+        min_size=2,
+        max_size=6,
+    )
 )
 async def test_concurrent_requests_of_one_loop_answer_as_each_alone(
     scoped_clients: dict[str, DifferentialClient],
     seeded: None,
-    requests: list[tuple[_Shape, str]],
+    requests: list[tuple[Shape, str]],
 ) -> None:
     # Requests of one event loop turn may share PostgreSQL statements (store/running/
     # shared_reads.py): each must still get its own key's answer.
