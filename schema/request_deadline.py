@@ -130,7 +130,9 @@ class Deadlines:
 _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[float, Deadlines]] = (
     weakref.WeakKeyDictionary()
 )
-_last: tuple[weakref.ref[asyncio.AbstractEventLoop], float, Deadlines] | None = None
+_last: (
+    tuple[weakref.ref[asyncio.AbstractEventLoop], float, Deadlines, dict[float, Deadlines]] | None
+) = None
 
 
 def _deadlines(loop: asyncio.AbstractEventLoop, seconds: float) -> Deadlines:
@@ -144,7 +146,7 @@ def _deadlines(loop: asyncio.AbstractEventLoop, seconds: float) -> Deadlines:
     deadlines = of_loop.get(seconds)
     if deadlines is None:
         deadlines = of_loop[seconds] = Deadlines(loop, seconds)
-    _last = (weakref.ref(loop), seconds, deadlines)
+    _last = (weakref.ref(loop), seconds, deadlines, of_loop)
     return deadlines
 
 
@@ -153,9 +155,14 @@ def fire_due(loop: asyncio.AbstractEventLoop) -> bool:
     (a body that has awaited nothing since): True when there were some. A caller that has run
     without awaiting must then await once (`asyncio.sleep(0)`), where its own request, if it is
     one of them, is stopped as at any other await, instead of answering past its limit."""
-    of_loop = _by_loop.get(loop)
-    if not of_loop:
-        return False
+    last = _last
+    if last is not None and last[0]() is loop:
+        of_loop = last[3]  # a server's loop has one limit: no lookup
+    else:
+        found = _by_loop.get(loop)
+        if not found:
+            return False
+        of_loop = found
     now = loop.time()
     fired = False
     for deadlines in of_loop.values():
