@@ -112,8 +112,9 @@ async def test_a_value_a_completer_refuses_is_reported_as_graphql_core_reports_i
     assert len(statements) == 1
 
 
+@pytest.mark.parametrize("account", ["acc-1", "missing"])
 async def test_a_request_past_its_deadline_times_out_as_on_the_other_paths(
-    engine: AsyncEngine, compiled: _Counted, monkeypatch: pytest.MonkeyPatch
+    engine: AsyncEngine, compiled: _Counted, monkeypatch: pytest.MonkeyPatch, account: str
 ) -> None:
     await _seed(engine)
     built: list[ProfilingSchema] = []
@@ -132,7 +133,7 @@ async def test_a_request_past_its_deadline_times_out_as_on_the_other_paths(
     (schema,) = built
     query = """query ($id: String!) { account(accountId: $id) {
         metrics(effectiveDates: ["2023-03-01"]) { metricName value } } }"""
-    request = Request(query, {"id": "acc-1"})
+    request = Request(query, {"id": account})
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         client = DifferentialClient(http, schema)
