@@ -280,11 +280,11 @@ async def test_generated_operations_answer_alike_under_every_key(
     assert compiled == pipeline, (scope, request)
     assert compiled == standard, (scope, request)
     assert again == compiled, (scope, request)
-    if tried:
-        # The same statements (nothing read twice when the plan leaves the request to another
-        # path), on as many connections. (Operations the plan does not take may differ here:
-        # how the executors order and skip the reads beside an error is not this plan's.)
-        assert compiled_work == standard_work, (scope, request)
+    # The same statements (nothing read twice when the plan leaves the request to another
+    # path), on as many connections; in any order (reads of fields side by side, as beside
+    # an error, start in the order each executor reaches them).
+    assert sorted(compiled_work[0]) == sorted(standard_work[0]), (scope, request, tried)
+    assert compiled_work[1] == standard_work[1], (scope, request, tried)
 
 
 @settings(EXAMPLES, max_examples=60)
