@@ -130,7 +130,9 @@ class Deadlines:
 _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[float, Deadlines]] = (
     weakref.WeakKeyDictionary()
 )
-_last: tuple[weakref.ref[asyncio.AbstractEventLoop], float, Deadlines] | None = None
+_last: (
+    tuple[weakref.ref[asyncio.AbstractEventLoop], float, Deadlines, dict[float, Deadlines]] | None
+) = None
 
 
 def _deadlines(loop: asyncio.AbstractEventLoop, seconds: float) -> Deadlines:
@@ -144,5 +146,29 @@ def _deadlines(loop: asyncio.AbstractEventLoop, seconds: float) -> Deadlines:
     deadlines = of_loop.get(seconds)
     if deadlines is None:
         deadlines = of_loop[seconds] = Deadlines(loop, seconds)
-    _last = (weakref.ref(loop), seconds, deadlines)
+    _last = (weakref.ref(loop), seconds, deadlines, of_loop)
     return deadlines
+
+
+def fire_due(loop: asyncio.AbstractEventLoop) -> bool:
+    """Stop now the requests of `loop` whose deadline has passed while its timer could not run
+    (a body that has awaited nothing since): True when there were some. A caller that has run
+    without awaiting must then await once (`asyncio.sleep(0)`), where its own request, if it is
+    one of them, is stopped as at any other await, instead of answering past its limit."""
+    last = _last
+    if last is not None and last[0]() is loop:
+        of_loop = last[3]  # a server's loop has one limit: no lookup
+    else:
+        found = _by_loop.get(loop)
+        if not found:
+            return False
+        of_loop = found
+    now = loop.time()
+    fired = False
+    for deadlines in of_loop.values():
+        handle = deadlines._handle
+        if handle is not None and deadlines._armed <= now:
+            handle.cancel()
+            deadlines._fire()
+            fired = True
+    return fired

@@ -32,6 +32,7 @@ compare its answers with the pipeline's (tests/schema/execution/differential/)."
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -52,6 +53,7 @@ from resolvers.metrics import combined_filter
 from schema.execution.direct import Unusual, _Field, _selection
 from schema.execution.lean import plain_field
 from schema.metrics_field import metric_arguments, metrics_level
+from schema.request_deadline import fire_due
 from store.reads.account_metrics import AccountWithMetrics
 from store.records import AccountRecord
 from store.tables import Level
@@ -177,10 +179,15 @@ class AccountRowsPlan:
         try:
             if found is None:
                 raise Unusual("no account of that id that the key sees")
-            return {self._account_name: self._completed(account_id, found)}
+            data = {self._account_name: self._completed(account_id, found)}
         except BaseException:
             loaders.keep(key, found)  # the path that takes over reads nothing again
             raise
+        # A read run inline awaits nothing, so the request's deadline could not stop it: past
+        # it, the request is stopped here as the other paths' first await would stop it.
+        if fire_due(asyncio.get_running_loop()):
+            await asyncio.sleep(0)
+        return data
 
     def _completed(self, account_id: str, found: AccountWithMetrics) -> dict[str, Any]:
         record, rows = found

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from schema.request_deadline import RequestDeadline
+from schema.request_deadline import RequestDeadline, fire_due
 
 
 async def test_a_body_that_runs_too_long_raises_timeout_error() -> None:
@@ -160,3 +160,33 @@ def test_a_new_loop_after_one_that_ended_with_its_timer_armed() -> None:
     assert asyncio.run(timed_out(0)) is False  # leaves its loop with a timer armed
     assert asyncio.run(timed_out(5)) is True
     assert asyncio.run(timed_out(0)) is False
+
+
+async def test_a_body_that_awaited_nothing_past_its_deadline_is_stopped_by_fire_due() -> None:
+    loop = asyncio.get_running_loop()
+    fired: list[bool] = []
+
+    async def body() -> None:
+        with RequestDeadline(0.001):
+            end = loop.time() + 0.005
+            while loop.time() < end:  # past the deadline without an await: no timer ran
+                pass
+            fired.append(fire_due(loop))
+            await asyncio.sleep(0)
+
+    with pytest.raises(TimeoutError):
+        await body()
+    assert fired == [True]
+    task = asyncio.current_task()
+    assert task is not None
+    assert task.cancelling() == 0
+
+
+async def test_fire_due_leaves_a_body_in_time_alone() -> None:
+    loop = asyncio.get_running_loop()
+    with RequestDeadline(5):
+        assert not fire_due(loop)
+        await asyncio.sleep(0)
+    task = asyncio.current_task()
+    assert task is not None
+    assert not task.cancelling()
