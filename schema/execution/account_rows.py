@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from graphql import (
     FieldNode,
     GraphQLObjectType,
-    OperationType,
     get_named_type,
     get_nullable_type,
     is_leaf_type,
@@ -50,7 +49,7 @@ from graphql.pyutils import Path
 from resolvers.context import RequestContext
 from resolvers.loaders import AccountMetricsKey
 from resolvers.metrics import combined_filter
-from schema.execution.direct import Unusual, _Field, _selection
+from schema.execution.direct import PlannedField, Unusual, plain_query_root, planned_selection
 from schema.execution.lean import plain_field
 from schema.metrics_field import metric_arguments, metrics_level
 from schema.request_deadline import fire_due
@@ -97,8 +96,8 @@ class AccountRowsPlan:
         account: FieldPlan,
         account_name: str,
         to_object: Callable[[AccountRecord], Any],
-        fields: tuple[_Field, ...],
-        rows: _Field,
+        fields: tuple[PlannedField, ...],
+        rows: PlannedField,
     ) -> None:
         assert rows.resolver is not None
         self._account = account
@@ -113,16 +112,10 @@ class AccountRowsPlan:
     @classmethod
     def build(cls, plan: OperationPlan) -> AccountRowsPlan | None:
         """The operation's plan of this shape, or None."""
-        operation = plan.operation
-        root_type = plan.schema.query_type
-        if (
-            operation.operation is not OperationType.QUERY
-            or operation.directives
-            or plan.fragment_definitions
-            or root_type is None
-        ):
+        root_type = plain_query_root(plan)
+        if root_type is None:
             return None
-        selections = operation.selection_set.selections
+        selections = plan.operation.selection_set.selections
         if len(selections) != 1:
             return None
         (node,) = selections
@@ -137,7 +130,7 @@ class AccountRowsPlan:
         if to_object is None or account is None or not isinstance(account_type, GraphQLObjectType):
             return None
         try:
-            fields = _selection(plan, account_type, node.selection_set, under_list=False)
+            fields = planned_selection(plan, account_type, node.selection_set, under_list=False)
         except Unusual:
             return None
         resolved = [field for field in fields if field.resolver is not None]

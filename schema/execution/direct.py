@@ -70,11 +70,11 @@ _HELPERS = GraphQLResolveInfoHelpers(gather=_no_async_work, track=_no_async_work
 # Completes a field's value: (frame, the field, its value, its path, the resolve info its
 # resolver was given or None) -> the response value, or an awaitable of it for an object whose
 # resolver field waits.
-Complete = Callable[["_Frame", "_Field", Any, Path, "GraphQLResolveInfo[Any] | None"], Any]
+Complete = Callable[["_Frame", "PlannedField", Any, Path, "GraphQLResolveInfo[Any] | None"], Any]
 
 
 @dataclass(frozen=True, slots=True)
-class _Field:
+class PlannedField:
     """One field of a plain selection: how its value is had and completed."""
 
     name: str  # the response name
@@ -122,7 +122,7 @@ class _Frame:
         self.async_helpers = _HELPERS
         self.operation_extensions = operation_extensions
 
-    def info(self, field: _Field, path: Path) -> GraphQLResolveInfo[Any]:
+    def info(self, field: PlannedField, path: Path) -> GraphQLResolveInfo[Any]:
         info: GraphQLResolveInfo[Any] = StrawberryGraphQLCoreExecutionContext.build_resolve_info(
             self,  # type: ignore[arg-type]
             field.definition,
@@ -133,29 +133,38 @@ class _Frame:
         return info
 
 
+def plain_query_root(plan: OperationPlan) -> GraphQLObjectType | None:
+    """The query type, when the operation is a query without directives or fragments (the only
+    operations a plan of its own answers), else None."""
+    operation = plan.operation
+    if (
+        operation.operation is not OperationType.QUERY
+        or operation.directives
+        or plan.fragment_definitions
+    ):
+        return None
+    return plan.schema.query_type
+
+
 class DirectPlan:
     """How to answer one planned operation directly."""
 
     __slots__ = ("_fields", "_root_name")
 
-    def __init__(self, root_name: str, fields: tuple[_Field, ...]) -> None:
+    def __init__(self, root_name: str, fields: tuple[PlannedField, ...]) -> None:
         self._root_name = root_name
         self._fields = fields
 
     @classmethod
     def build(cls, plan: OperationPlan) -> DirectPlan | None:
         """The operation's direct plan, or None when its shape is not the plain one."""
-        operation = plan.operation
-        root_type = plan.schema.query_type
-        if (
-            operation.operation is not OperationType.QUERY
-            or operation.directives
-            or plan.fragment_definitions
-            or root_type is None
-        ):
+        root_type = plain_query_root(plan)
+        if root_type is None:
             return None
         try:
-            fields = _selection(plan, root_type, operation.selection_set, under_list=False)
+            fields = planned_selection(
+                plan, root_type, plan.operation.selection_set, under_list=False
+            )
         except Unusual:
             return None
         return cls(root_type.name, fields)
@@ -176,7 +185,7 @@ class DirectPlan:
 
 
 async def _object(
-    frame: _Frame, fields: tuple[_Field, ...], source: Any, path: Path | None, type_name: str
+    frame: _Frame, fields: tuple[PlannedField, ...], source: Any, path: Path | None, type_name: str
 ) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for field in fields:
@@ -198,16 +207,16 @@ async def _object(
     return data
 
 
-def _selection(
+def planned_selection(
     plan: OperationPlan,
     object_type: GraphQLObjectType,
     selection_set: SelectionSetNode | None,
     *,
     under_list: bool,
-) -> tuple[_Field, ...]:
+) -> tuple[PlannedField, ...]:
     if selection_set is None:
         raise Unusual("an object without a selection")
-    fields: list[_Field] = []
+    fields: list[PlannedField] = []
     names: set[str] = set()
     resolvers = 0
     for node in selection_set.selections:
@@ -233,7 +242,7 @@ def _field(
     name: str,
     *,
     under_list: bool,
-) -> _Field:
+) -> PlannedField:
     field_name = node.name.value
     resolver: FieldPlan | None = None
     read: Callable[[Any], Any] | None = None
@@ -262,7 +271,7 @@ def _field(
                 raise Unusual("a resolver the plan does not call")
     assert definition is not None
     complete = _completer(plan, definition.type, node, under_list=under_list)
-    return _Field(name, [node], definition, parent_type, resolver, read, complete)
+    return PlannedField(name, [node], definition, parent_type, resolver, read, complete)
 
 
 def _attribute(name: str, resolve: Callable[[Any, str], Any]) -> Callable[[Any], Any]:
@@ -281,7 +290,7 @@ def _completer(
     if under_list:
         raise Unusual("objects or lists under a list")
     if is_object_type(named):
-        fields = _selection(plan, named, node.selection_set, under_list=False)
+        fields = planned_selection(plan, named, node.selection_set, under_list=False)
         return _object_completer(named, fields, non_null)
     if isinstance(named, GraphQLList):
         item_type = named.of_type
@@ -289,7 +298,7 @@ def _completer(
         item_named = item_type.of_type if items_non_null else item_type
         if not items_non_null or not is_object_type(item_named):
             raise Unusual("a list of other than non-null objects")
-        fields = _selection(plan, item_named, node.selection_set, under_list=True)
+        fields = planned_selection(plan, item_named, node.selection_set, under_list=True)
         return _rows_completer(item_named, fields, non_null)
     raise Unusual("an abstract type")
 
@@ -299,7 +308,7 @@ def _leaf(leaf_type: GraphQLLeafType, non_null: bool) -> Complete:
 
     def complete(
         _frame: _Frame,
-        _field: _Field,
+        _field: PlannedField,
         value: Any,
         _path: Path,
         _info: GraphQLResolveInfo[Any] | None,
@@ -313,14 +322,14 @@ def _leaf(leaf_type: GraphQLLeafType, non_null: bool) -> Complete:
 
 
 def _object_completer(
-    object_type: GraphQLObjectType, fields: tuple[_Field, ...], non_null: bool
+    object_type: GraphQLObjectType, fields: tuple[PlannedField, ...], non_null: bool
 ) -> Complete:
     is_type_of = object_type.is_type_of
     type_name = object_type.name
 
     def complete(
         frame: _Frame,
-        field: _Field,
+        field: PlannedField,
         value: Any,
         path: Path,
         info: GraphQLResolveInfo[Any] | None,
@@ -343,7 +352,7 @@ def _object_completer(
 
 
 def _rows_completer(
-    item_type: GraphQLObjectType, fields: tuple[_Field, ...], non_null: bool
+    item_type: GraphQLObjectType, fields: tuple[PlannedField, ...], non_null: bool
 ) -> Complete:
     if item_type.is_type_of is not None:
         raise Unusual("an object type that checks its values")
@@ -359,7 +368,7 @@ def _rows_completer(
 
     def complete(
         _frame: _Frame,
-        _field: _Field,
+        _field: PlannedField,
         value: Any,
         _path: Path,
         _info: GraphQLResolveInfo[Any] | None,
