@@ -522,7 +522,8 @@ class LedgerValidator:
         except BadKind:
             return
         day = self._formats.date(row, "date", [], required=False)
-        self._withdrawn.add(day, row.get("invoice"), kind.value)
+        voucher = None if is_side(text) else type_name(text)
+        self._withdrawn.add(day, row.get("invoice"), kind.value, voucher_type=voucher)
 
     def plan(self, present: frozenset[str]) -> WritePlan:
         balance_notes = self._opening()

@@ -403,7 +403,7 @@ class SalesValidator:
         if self._not_entries.cancelled_voucher(row):
             self._end_voucher()
             self._last_kept = 0
-            self._withdraw(row)
+            self._withdraw(row, named=False)
             return []
         status = row.get("status")
         if status is not None and is_not_issued(status, own=self._own_status):
@@ -496,19 +496,28 @@ class SalesValidator:
         )
         return reasons
 
-    def _withdraw(self, row: Row) -> None:
+    def _withdraw(self, row: Row, *, named: bool = True) -> None:
         """A line that is no sale: its invoice, if a date and number name it, is withdrawn
-        from what earlier loads stored (a date that does not read names nothing). A voucher
-        whose type is no sale (a cancelled receipt) withdraws nothing: Tally numbers each type
-        on its own, so its number may be a sale's."""
-        if (
-            self._type_key is not None
-            and (text := row.get(self._type_key)) is not None
-            and voucher_type(text) is VoucherType.OTHER
-        ):
+        from what earlier loads stored (a date that does not read names nothing): the lines of
+        its voucher type (when the file gives types) and of its customer (when `named`: a
+        cancelled Tally voucher names none). A voucher whose type is no sale (a cancelled
+        receipt) withdraws nothing: Tally numbers each type on its own, so its number may be a
+        sale's."""
+        text = None if self._type_key is None else row.get(self._type_key)
+        if text is not None and voucher_type(text) is VoucherType.OTHER:
             return
         day = self._formats.date(row, "date", [], required=False)
-        self._withdrawn.add(day, row.get("invoice"))
+        accounts = None
+        if named and (customer := row.get("customer")) is not None:
+            accounts = self._customers.stored_accounts(
+                self._ids.get(customer, customer), row.get("customer_name")
+            )
+        self._withdrawn.add(
+            day,
+            row.get("invoice"),
+            voucher_type=None if text is None else type_name(text),
+            accounts=accounts,
+        )
 
     def finish(self) -> list[RowProblem]:
         self._end_voucher()
