@@ -43,7 +43,7 @@ from analytics.export_columns import (
 )
 from analytics.export_dates import reads_both_ways
 from analytics.export_voucher_types import VoucherType, type_name, voucher_type
-from analytics.invoice_status import is_not_issued, is_own_status
+from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
 from analytics.ledger_titles import is_day_book
 from analytics.money import money
 from analytics.report_period import stated_period
@@ -82,6 +82,8 @@ from store.ingest.reading import Row
 COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
 # Profit from amount and cost never rounds, whatever the thread's decimal context.
 _EXACT = Context(prec=80)
+# How the notes count the voided invoices QuickBooks lists at 0.00, among the statuses.
+_VOIDED = "voided at 0.00 (memo VOID)"
 
 _Kept = Line
 
@@ -412,6 +414,14 @@ class SalesValidator:
             self._not_issued[status] = self._not_issued.get(status, 0) + 1
             self._withdraw(row)
             return []
+        if self._voided_at_zero(row):
+            # Nothing was sold: no line, no account for a customer with no other line; and
+            # the lines an earlier load stored for the invoice before it was voided go.
+            self._end_voucher()
+            self._last_kept = 0
+            self._not_issued[_VOIDED] = self._not_issued.get(_VOIDED, 0) + 1
+            self._withdraw(row)
+            return []
         if (
             row.get("date") is None
             and row.get("invoice") is None
@@ -495,6 +505,14 @@ class SalesValidator:
             self._last_returned,
         )
         return reasons
+
+    def _voided_at_zero(self, row: Row) -> bool:
+        """Whether the line is a voided invoice QuickBooks lists at 0.00 (its memo says so)."""
+        memo = row.get("memo")
+        if memo is None or not is_void_memo(memo):
+            return False
+        amount = self._formats.signed_amount(row, [])
+        return amount is not None and amount.value == 0
 
     def _withdraw(self, row: Row, *, named: bool = True) -> None:
         """A line that is no sale: its invoice, if a date and number name it, is withdrawn
