@@ -333,6 +333,9 @@ class LedgerValidator:
             heading = self._headings.customer(row)
             if heading is not None and names_no_customer(heading):
                 self._no_customer += 1
+                # An older release made `Not Specified` an account: the entries it stored
+                # there for this file's lines without a customer go.
+                self._withdraw(row, customer=heading)
                 return []
             if heading is not None:
                 row = {**row, "customer": heading}
@@ -547,9 +550,16 @@ class LedgerValidator:
             accounts = self._customers.stored_accounts(
                 self._ids.get(customer, customer), row.get("customer_name")
             )
-        self._withdrawn.add(
-            day, row.get("invoice"), kind.value, voucher_type=voucher, accounts=accounts
-        )
+        for withdrawn in (kind, settled_by(text)):
+            # A Sales Receipt's payment on the spot goes with it.
+            if withdrawn is not None:
+                self._withdrawn.add(
+                    day,
+                    row.get("invoice"),
+                    withdrawn.value,
+                    voucher_type=voucher,
+                    accounts=accounts,
+                )
 
     def plan(self, present: frozenset[str]) -> WritePlan:
         balance_notes = self._opening()

@@ -385,6 +385,9 @@ class SalesValidator:
             heading = self._headings.customer(row)
             if heading is not None and names_no_customer(heading):
                 self._no_customer += 1
+                # An older release made `Not Specified` an account: the lines it stored
+                # there for this file's sales without a customer go.
+                self._withdraw({**row, "customer": heading})
                 return []
             if heading is not None:
                 row = {**row, "customer": heading}

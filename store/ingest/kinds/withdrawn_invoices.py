@@ -124,7 +124,10 @@ class WithdrawnInvoices:
             )
         else:
             lines = counted(removed, f"{where.noun} loaded before", f"{where.nouns} loaded before")
-        note = f"Removed {lines} that this file says is no sale (void, draft, cancelled)"
+        note = (
+            f"Removed {lines} that this file says is no sale (void, draft, cancelled, or "
+            f"under `Not Specified`: no customer's)"
+        )
         return [RemovalNote(note, removed=removed)]
 
 
