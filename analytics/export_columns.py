@@ -437,6 +437,15 @@ INVOICE_STATUS = _role(
     *("invoice status", "status", "document status", "bill status", "voucher status"),
     *("invoice state", "rechnungsstatus", "statut", "état", "estado"),
 )
+# QuickBooks writes `VOID:` at the head of a voided invoice's memo (Desktop), or `Voided` for
+# it (Online), and lists it at 0.00: read only to tell such a line.
+MEMO = _role(
+    "memo",
+    "the line's memo: QuickBooks' `VOID:` (or `Voided`) on a voided invoice at 0.00 says it is "
+    "no sale, and it is skipped",
+    *("memo", "memo/description", "memo description"),
+    exact_only=True,
+)
 BILL_REF = _role(
     "bill_ref",
     "the bill an entry belongs to (Tally's bill-wise Ref): for a receipt, the invoice it "
@@ -488,6 +497,7 @@ SALES_ROLES = RoleSet(
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, SALES_AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
         *(COST, PROFIT, VOUCHER_TYPE, INVOICE_STATUS, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT),
+        MEMO,
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )
@@ -497,7 +507,7 @@ LEDGER_ROLES = RoleSet(
     # kind, whose names `Dr/Cr` it takes (a kind column holding Dr and Cr is read as well).
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, SIDE, KIND, INVOICE, BILL_REF, AMOUNT),
-        *(DEBIT, CREDIT, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT),
+        *(DEBIT, CREDIT, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT, MEMO),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )

@@ -56,3 +56,10 @@ _CANCELLED_MARKS = frozenset(("(cancelled)", "(canceled)", "(cancelled voucher)"
 def is_cancelled_voucher(party: str) -> bool:
     """Whether a line's party cell marks a cancelled voucher (Tally's `(cancelled)`)."""
     return party.strip().lower() in _CANCELLED_MARKS
+
+
+def is_void_memo(memo: str) -> bool:
+    """Whether a line's memo says its invoice was voided: QuickBooks Desktop's `VOID:` at its
+    head (the memo written before follows it), QuickBooks Online's `Voided`."""
+    text = memo.strip().lower()
+    return text.startswith("void:") or text in ("void", "voided")

@@ -59,6 +59,10 @@ class Quarter(NamedTuple):
         return Quarter.from_ordinal(self.ordinal - 1)
 
 
+# The first quarter a label names: `parse` refuses year 0, so 0001-Q1 has no quarter before it.
+FIRST_QUARTER = Quarter(1, 1)
+
+
 def quarter_label(day: dt.date) -> str:
     return Quarter.of(day).label
 

@@ -140,7 +140,10 @@ class ValueCreditCell:
 class Segmentation:
     app: str = strawberry.field(description="The app (tenant) whose accounts are segmented.")
     quarter: str = strawberry.field(description="The quarter, 'YYYY-Qn'.")
-    previous_quarter: str = strawberry.field(description="The quarter before it, 'YYYY-Qn'.")
+    previous_quarter: str | None = strawberry.field(
+        description="The quarter before it, 'YYYY-Qn'; null for 0001-Q1, the first quarter "
+        "there is (the quarter argument takes none before it)."
+    )
     frequency: SegmentFlows = strawberry.field(description="Segments of orders.")
     monetary: SegmentFlows = strawberry.field(description="Segments of monetary value.")
     status: SegmentationStatus = strawberry.field(

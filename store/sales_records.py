@@ -123,7 +123,8 @@ class SegmentationStatus(StrEnum):
 class SegmentationRecord(NamedTuple):
     app: str
     quarter: str
-    previous_quarter: str
+    # None for the first quarter a label names (0001-Q1): the one before has no label.
+    previous_quarter: str | None
     frequency: SegmentFlowsRecord
     monetary: SegmentFlowsRecord
     status: SegmentationStatus

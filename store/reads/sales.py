@@ -12,7 +12,7 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.credit import CreditSegment, LedgerEntry
-from analytics.quarters import Quarter
+from analytics.quarters import FIRST_QUARTER, Quarter
 from analytics.segment_flows import segment_flows
 from analytics.segments import Segment
 from store.ledger_entries import ENTRY_COLUMNS, ledger_entry
@@ -235,7 +235,7 @@ async def segmentation(
     return SegmentationRecord(
         app=app,
         quarter=now,
-        previous_quarter=before,
+        previous_quarter=before if quarter > FIRST_QUARTER else None,
         frequency=SegmentFlowsRecord.of(
             segment_flows((segment(r[0]), segment(r[1]), r[4]) for r in rows),
             app=app,

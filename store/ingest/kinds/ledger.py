@@ -30,6 +30,7 @@ from analytics.export_columns import LEDGER_ROLES
 from analytics.export_dates import reads_both_ways
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
 from analytics.export_voucher_types import type_name
+from analytics.invoice_status import is_void_memo
 from analytics.ledger_titles import sales_register_title
 from analytics.money import money
 from analytics.report_period import period_end, stated_period
@@ -174,6 +175,8 @@ class LedgerValidator:
         self._side = SideColumn((SIDE_CANDIDATE,))
         # Lines skipped by their voucher type (orders, memoranda), by type.
         self._not_posted: dict[str, int] = {}
+        # Lines of voided invoices listed at 0.00 (QuickBooks' memo `VOID:`).
+        self._voided = 0
         # Lines settled on the spot (Sales Receipts, Refund Receipts), by type.
         self._settled: dict[str, int] = {}
         self._directions: set[EntryKind] = set()
@@ -330,6 +333,9 @@ class LedgerValidator:
             heading = self._headings.customer(row)
             if heading is not None and names_no_customer(heading):
                 self._no_customer += 1
+                # An older release made `Not Specified` an account: the entries it stored
+                # there for this file's lines without a customer go.
+                self._withdraw(row, customer=heading)
                 return []
             if heading is not None:
                 row = {**row, "customer": heading}
@@ -356,6 +362,13 @@ class LedgerValidator:
             self._not_posted[text] = self._not_posted.get(text, 0) + 1
             return []
         if self._party.skips(line, row):
+            return []
+        if self._voided_at_zero(row):
+            # Nothing is owed: no entry, no account for a customer with no other line; and
+            # the entry an earlier load stored for the invoice before it was voided goes.
+            self._voided += 1
+            fixed = self._party.fixed
+            self._withdraw(row, customer=fixed if fixed is not None else row.get("customer"))
             return []
         customer = self._party.of(row)
         if customer is None and self._not_entries.no_customer_line():
@@ -510,10 +523,19 @@ class LedgerValidator:
             mode=WriteMode.INSERT_MISSING,
         )
 
-    def _withdraw(self, row: Row) -> None:
-        """A cancelled voucher: the entry an earlier load stored under its number, date and
-        kind goes (store.ingest.kinds.withdrawn_invoices); without a type that says its kind,
-        nothing does."""
+    def _voided_at_zero(self, row: Row) -> bool:
+        """Whether the line is a voided invoice QuickBooks lists at 0.00 (its memo says so)."""
+        memo = row.get("memo")
+        if memo is None or not is_void_memo(memo):
+            return False
+        amount = self._formats.signed_amount(row, [])
+        return amount is not None and amount.value == 0
+
+    def _withdraw(self, row: Row, *, customer: str | None = None) -> None:
+        """A cancelled (or voided) voucher: the entry an earlier load stored under its number,
+        date and kind goes (store.ingest.kinds.withdrawn_invoices), of its voucher type and,
+        when `customer` names its party, of that party's stored accounts; without a type that
+        says its kind, nothing does."""
         text = row.get("kind")
         if text is None:
             return
@@ -522,7 +544,22 @@ class LedgerValidator:
         except BadKind:
             return
         day = self._formats.date(row, "date", [], required=False)
-        self._withdrawn.add(day, row.get("invoice"), kind.value)
+        voucher = None if is_side(text) else type_name(text)
+        accounts = None
+        if customer is not None:
+            accounts = self._customers.stored_accounts(
+                self._ids.get(customer, customer), row.get("customer_name")
+            )
+        for withdrawn in (kind, settled_by(text)):
+            # A Sales Receipt's payment on the spot goes with it.
+            if withdrawn is not None:
+                self._withdrawn.add(
+                    day,
+                    row.get("invoice"),
+                    withdrawn.value,
+                    voucher_type=voucher,
+                    accounts=accounts,
+                )
 
     def plan(self, present: frozenset[str]) -> WritePlan:
         balance_notes = self._opening()
@@ -578,6 +615,9 @@ class LedgerValidator:
                 f"Skipped {counted(self._no_customer, 'line', 'lines')} under `Not Specified` "
                 "(entries without a customer)"
             )
+        if self._voided:
+            voided = counted(self._voided, "line", "lines")
+            notes.append(f"Skipped {voided} of voided invoices listed at 0.00 (memo VOID)")
         if self._not_posted:
             skipped = ", ".join(f"{count} {name}" for name, count in self._not_posted.items())
             notes.append(f"Skipped lines whose voucher type posts nothing to a ledger: {skipped}")

@@ -246,6 +246,32 @@ class Parties:
             self._earlier_by_key.setdefault(key, []).append(account)
         return account
 
+    def stored_accounts(self, customer: str, name: str | None) -> frozenset[str]:
+        """The accounts of this app stored before the load that the party `customer` may be,
+        found the ways `resolve` finds one but without creating any (a voided invoice's party
+        withdraws lines, it does not become an account): empty when none is."""
+        found: set[str] = set()
+        resolved = self._resolved.get(customer)
+        if isinstance(resolved, str):
+            found.add(resolved)
+        if self._mapping is not None:
+            mapped = self._mapping.party_for(customer, name)
+            if mapped is not None:
+                found.add(mapped.account_id)
+        known = self._accounts.get(customer)
+        if known is not None and known.app == self._app:
+            found.add(customer)
+        if (earlier := self._created_for(customer)) is not None:
+            found.add(earlier)
+        match_name = name if name is not None else "" if self._column_holds_ids else customer
+        if key := party_key(match_name):
+            found.update(self._real_accounts().get(key, ()))
+            found.update(self._earlier_by_key.get(key, ()))
+        # An account created for a party whose lines this load moves: its lines are stored
+        # under it until the move, which may follow the removal.
+        found.update([self._moves[account] for account in found if account in self._moves])
+        return frozenset(found.difference(self._new_accounts))
+
     def _created_for(self, customer: str) -> str | None:
         """The account an earlier load created for the party `customer` of this app: by the
         party it records, never by its id (`north:Acme` may be the account of north's party

@@ -43,7 +43,7 @@ from analytics.export_columns import (
 )
 from analytics.export_dates import reads_both_ways
 from analytics.export_voucher_types import VoucherType, type_name, voucher_type
-from analytics.invoice_status import is_not_issued, is_own_status
+from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
 from analytics.ledger_titles import is_day_book
 from analytics.money import money
 from analytics.report_period import stated_period
@@ -82,6 +82,8 @@ from store.ingest.reading import Row
 COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
 # Profit from amount and cost never rounds, whatever the thread's decimal context.
 _EXACT = Context(prec=80)
+# How the notes count the voided invoices QuickBooks lists at 0.00, among the statuses.
+_VOIDED = "voided at 0.00 (memo VOID)"
 
 _Kept = Line
 
@@ -383,6 +385,9 @@ class SalesValidator:
             heading = self._headings.customer(row)
             if heading is not None and names_no_customer(heading):
                 self._no_customer += 1
+                # An older release made `Not Specified` an account: the lines it stored
+                # there for this file's sales without a customer go.
+                self._withdraw({**row, "customer": heading})
                 return []
             if heading is not None:
                 row = {**row, "customer": heading}
@@ -403,13 +408,21 @@ class SalesValidator:
         if self._not_entries.cancelled_voucher(row):
             self._end_voucher()
             self._last_kept = 0
-            self._withdraw(row)
+            self._withdraw(row, named=False)
             return []
         status = row.get("status")
         if status is not None and is_not_issued(status, own=self._own_status):
             self._end_voucher()
             self._last_kept = 0
             self._not_issued[status] = self._not_issued.get(status, 0) + 1
+            self._withdraw(row)
+            return []
+        if self._voided_at_zero(row):
+            # Nothing was sold: no line, no account for a customer with no other line; and
+            # the lines an earlier load stored for the invoice before it was voided go.
+            self._end_voucher()
+            self._last_kept = 0
+            self._not_issued[_VOIDED] = self._not_issued.get(_VOIDED, 0) + 1
             self._withdraw(row)
             return []
         if (
@@ -496,19 +509,36 @@ class SalesValidator:
         )
         return reasons
 
-    def _withdraw(self, row: Row) -> None:
+    def _voided_at_zero(self, row: Row) -> bool:
+        """Whether the line is a voided invoice QuickBooks lists at 0.00 (its memo says so)."""
+        memo = row.get("memo")
+        if memo is None or not is_void_memo(memo):
+            return False
+        amount = self._formats.signed_amount(row, [])
+        return amount is not None and amount.value == 0
+
+    def _withdraw(self, row: Row, *, named: bool = True) -> None:
         """A line that is no sale: its invoice, if a date and number name it, is withdrawn
-        from what earlier loads stored (a date that does not read names nothing). A voucher
-        whose type is no sale (a cancelled receipt) withdraws nothing: Tally numbers each type
-        on its own, so its number may be a sale's."""
-        if (
-            self._type_key is not None
-            and (text := row.get(self._type_key)) is not None
-            and voucher_type(text) is VoucherType.OTHER
-        ):
+        from what earlier loads stored (a date that does not read names nothing): the lines of
+        its voucher type (when the file gives types) and of its customer (when `named`: a
+        cancelled Tally voucher names none). A voucher whose type is no sale (a cancelled
+        receipt) withdraws nothing: Tally numbers each type on its own, so its number may be a
+        sale's."""
+        text = None if self._type_key is None else row.get(self._type_key)
+        if text is not None and voucher_type(text) is VoucherType.OTHER:
             return
         day = self._formats.date(row, "date", [], required=False)
-        self._withdrawn.add(day, row.get("invoice"))
+        accounts = None
+        if named and (customer := row.get("customer")) is not None:
+            accounts = self._customers.stored_accounts(
+                self._ids.get(customer, customer), row.get("customer_name")
+            )
+        self._withdrawn.add(
+            day,
+            row.get("invoice"),
+            voucher_type=None if text is None else type_name(text),
+            accounts=accounts,
+        )
 
     def finish(self) -> list[RowProblem]:
         self._end_voucher()

@@ -8,7 +8,12 @@ revenue and segments, since a load only adds and replaces lines. So the load tha
 removes it: the stored lines (or entries) of the file's app with its number and date (a voucher
 number is unique on its day: Tally's restart each year, Zoho's never do), and for a ledger's
 entries of its kind (Tally numbers receipts apart from sales: a cancelled Receipt 102 is no
-Sales 102). Keyed without the customer, which a cancelled voucher no longer names. A line the
+Sales 102). Tally numbers each voucher type apart too (`Export Sales 7` is no `Sales 7`), so
+when the file gives the voucher's type, a stored line of another known type is not its line;
+and when the file names the voucher's customer (a voided invoice of Zoho or QuickBooks), only
+the lines of that customer's stored accounts are: another customer's invoice of that number
+and day (another app's numbering loaded into this app) stays. A cancelled Tally voucher no
+longer names its customer, so its lines are found by number, date and type alone. A line the
 file itself keeps under that number and date is not touched.
 """
 
@@ -18,7 +23,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Table, delete, select, tuple_
+from sqlalchemy import Column, ColumnElement, Table, delete, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
@@ -31,32 +36,62 @@ from store.tables import ACCOUNT_TABLE, METADATA
 _KEYS_PER_STATEMENT = 500
 
 
+# What narrows the stored lines a withdrawn voucher names beyond its number and date: its
+# voucher type as stored lines keep it (None: not known), and the stored accounts its customer
+# may be (None: the file names no customer).
+_Narrowing = tuple[str | None, frozenset[str] | None]
+
+
 class WithdrawnInvoices:
     """The (date, invoice number) of each line of a load that is no sale, and where the
     stored lines they withdraw are (sale lines, or ledger entries)."""
 
     def __init__(self, where: NumberedLines = SALE_LINES) -> None:
-        # (date, number) of a sale line; (date, number, kind) of a ledger entry.
-        self._keys: set[tuple[dt.date, str] | tuple[dt.date, str, str]] = set()
+        # (date, number) of a sale line; (date, number, kind) of a ledger entry; by what
+        # narrows them.
+        self._keys: dict[_Narrowing, set[tuple[dt.date, str] | tuple[dt.date, str, str]]] = {}
         self._where = where
 
     def __bool__(self) -> bool:
         return bool(self._keys)
 
-    def add(self, day: dt.date | None, invoice: str | None, kind: str = "") -> None:
+    def add(
+        self,
+        day: dt.date | None,
+        invoice: str | None,
+        kind: str = "",
+        *,
+        voucher_type: str | None = None,
+        accounts: frozenset[str] | None = None,
+    ) -> None:
         """A line that is no sale (of a ledger: an entry of `kind`); one without a date or
-        number can name no stored line."""
-        if day is None or not invoice:
+        number can name no stored line. `voucher_type`: its type as stored lines keep it, when
+        the file gives one; `accounts`: the stored accounts its customer may be, when the file
+        names one (none: nothing stored is its line)."""
+        if day is None or not invoice or accounts == frozenset():
             return
+        narrowing = (voucher_type, accounts)
         if self._where.kind is None:
-            self._keys.add((day, invoice))
+            self._keys.setdefault(narrowing, set()).add((day, invoice))
         elif kind:
-            self._keys.add((day, invoice, kind))
+            self._keys.setdefault(narrowing, set()).add((day, invoice, kind))
 
     def _key_columns(self, table: Table) -> list[Column[Any]]:
         where = self._where
         columns = [table.c[where.date], table.c[where.number]]
         return columns if where.kind is None else [*columns, table.c[where.kind]]
+
+    @staticmethod
+    def _narrowed(table: Table, narrowing: _Narrowing) -> list[ColumnElement[bool]]:
+        voucher_type, accounts = narrowing
+        conditions: list[ColumnElement[bool]] = []
+        if voucher_type is not None:
+            # A line stored without a type (its file had none) may be this voucher's.
+            column = table.c.voucher_type
+            conditions.append(or_(column.is_(None), column == voucher_type))
+        if accounts is not None:
+            conditions.append(table.c.account_id.in_(sorted(accounts)))
+        return conditions
 
     async def remove(
         self, connection: AsyncConnection, *, app: str, kept: Iterable[tuple[str, dt.date, str]]
@@ -64,22 +99,23 @@ class WithdrawnInvoices:
         """Delete the stored lines of `app` of these invoices, but for those the file keeps
         (`kept`: account, date, invoice); the note that says how many, if any."""
         file_keys = {(day, invoice) for _account, day, invoice in kept}
-        keys = sorted(key for key in self._keys if key[:2] not in file_keys)
-        if not keys:
-            return []
         where = self._where
         table = METADATA.tables[where.table]
         accounts = select(ACCOUNT_TABLE.c.account_id).where(ACCOUNT_TABLE.c.app_id == app)
         removed = 0
-        for start in range(0, len(keys), _KEYS_PER_STATEMENT):
-            batch = keys[start : start + _KEYS_PER_STATEMENT]
-            result = await connection.execute(
-                delete(table).where(
-                    table.c.account_id.in_(accounts),
-                    tuple_(*self._key_columns(table)).in_(batch),
+        for narrowing in sorted(self._keys, key=repr):
+            keys = sorted(key for key in self._keys[narrowing] if key[:2] not in file_keys)
+            narrowed = self._narrowed(table, narrowing)
+            for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+                batch = keys[start : start + _KEYS_PER_STATEMENT]
+                result = await connection.execute(
+                    delete(table).where(
+                        table.c.account_id.in_(accounts),
+                        tuple_(*self._key_columns(table)).in_(batch),
+                        *narrowed,
+                    )
                 )
-            )
-            removed += result.rowcount
+                removed += result.rowcount
         if not removed:
             return []
         if where is SALE_LINES:
@@ -88,7 +124,10 @@ class WithdrawnInvoices:
             )
         else:
             lines = counted(removed, f"{where.noun} loaded before", f"{where.nouns} loaded before")
-        note = f"Removed {lines} that this file says is no sale (void, draft, cancelled)"
+        note = (
+            f"Removed {lines} that this file says is no sale (void, draft, cancelled, or "
+            f"under `Not Specified`: no customer's)"
+        )
         return [RemovalNote(note, removed=removed)]
 
 
@@ -112,8 +151,8 @@ def dates_then_withdrawn(
         if withdrawn:
             removed = await withdrawn.remove(connection, app=app, kept=kept())
             if removed:
-                # Lines deleted by number and date, whoever's: the shared stored lines
-                # (`stored_invoices`) are read again when next asked.
+                # Lines deleted by number and date, of customers the file may not name:
+                # the shared stored lines (`stored_invoices`) are read again when next asked.
                 dates.stored.forget()
             notes.extend(removed)
         return notes

@@ -7,9 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
+from store.tables import METADATA
 from tests.store.sales_support import d, rows_of
 
 D = Decimal
@@ -50,3 +52,60 @@ async def test_not_specified_lines_are_skipped_beside_a_customer_column(
     assert accounts == {"Amy's Bird Sanctuary"}
     table = "sale_line" if kind is IngestKind.SALES else "ledger_entry"
     assert [row[0] for row in await rows_of(engine, table)] == ["Amy's Bird Sanctuary"]
+
+
+@pytest.mark.parametrize("kind", [IngestKind.SALES, IngestKind.LEDGER])
+async def test_a_reload_empties_the_not_specified_account_an_older_release_made(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    """An older release read `Not Specified` as a customer and made it an account holding the
+    file's sales without a customer; this release skips those lines, and a reload of the file
+    removes what that account holds of them (by number and date), nothing else."""
+    table = "sale_line" if kind is IngestKind.SALES else "ledger_entry"
+    await ingest_file(engine, kind=kind, path=FILE, app="craig")
+    old = "Not Specified"
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert(METADATA.tables["account"]),
+            [{"account_id": old, "app_id": "craig", "name": old}],
+        )
+        await connection.execute(
+            insert(METADATA.tables["party_account"]),
+            [{"account_id": old, "app_id": "craig", "party": old}],
+        )
+        if kind is IngestKind.SALES:
+            rows = [
+                {"account_id": old, "sale_date": day, "invoice": number, "line": 1, "amount": D(5)}
+                for day, number in ((d("2025-02-11"), "1008"), (d("2025-03-04"), "1012"))
+            ]
+        else:
+            rows = [
+                {
+                    "account_id": old,
+                    "entry_date": day,
+                    "kind": "invoice",
+                    "reference": number,
+                    "line": 1,
+                    "amount": D(5),
+                }
+                for day, number in ((d("2025-02-11"), "1008"), (d("2025-03-04"), "1012"))
+            ]
+            # A Sales Receipt was stored with its payment on the spot.
+            rows += [{**row, "kind": "payment"} for row in rows]
+        # Another invoice of that account, which this file does not give, stays.
+        rows.append({**rows[0], **({"invoice": "9"} if kind is IngestKind.SALES else {})})
+        if kind is IngestKind.LEDGER:
+            rows[-1]["reference"] = "9"
+        await connection.execute(insert(METADATA.tables[table]), rows)
+
+    report = await ingest_file(engine, kind=kind, path=FILE, app="craig")
+
+    number = 2 if kind is IngestKind.SALES else 3
+    stored = sorted((row[0], row[number]) for row in await rows_of(engine, table))
+    assert stored == [
+        ("Amy's Bird Sanctuary", "1001"),
+        (old, "9"),
+        ("Total Fitness Ltd", "1003"),
+    ]
+    removed = "2 lines of invoices" if kind is IngestKind.SALES else "4 entries"
+    assert any(f"{removed} loaded before" in note for note in report.notes), report.notes

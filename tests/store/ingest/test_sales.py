@@ -326,7 +326,7 @@ async def test_a_file_without_the_needed_columns_lists_those_it_has(
         f"{path}: found no column for the customer, date; the file's columns are: 'When', "
         "'Who', 'Amount'. Name the column with --column customer=COLUMN (roles: customer, "
         "customer_name, date, invoice, amount, debit, credit, side, quantity, cost, profit, "
-        "voucher_type, status, currency, exchange_rate, foreign_amount)"
+        "voucher_type, status, currency, exchange_rate, foreign_amount, memo)"
     )
 
     report = await ingest_file(

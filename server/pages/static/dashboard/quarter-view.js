@@ -81,7 +81,9 @@ export async function showQuarter(container, { app, quarter, showError }) {
   if (answer.errors.length) {
     showError(errorLine(answer.errors));
   }
-  const segmentation = answer.data.segmentation;
+  const answered = answer.data.segmentation;
+  // 0001-Q1 has no quarter before it: the API answers null, the page names none.
+  const segmentation = { ...answered, previousQuarter: answered.previousQuarter ?? "no earlier quarter" };
   clear(
     container,
     h(
