@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store.engine import DatabaseUnavailable
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy import Connection
@@ -29,8 +31,23 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def _upgrade(connection: Connection) -> None:
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
-    command.upgrade(alembic_config(connection), "head")
+    config = alembic_config(connection)
+    script = ScriptDirectory.from_config(config)
+    known = {revision.revision for revision in script.walk_revisions()}
+    stored = MigrationContext.configure(connection).get_current_heads()
+    newer = [revision for revision in stored if revision not in known]
+    if newer:
+        # A store upgraded by a later release (and this one run after it, a rollback): Alembic
+        # would fail with a traceback, and no step down exists for a revision it does not have.
+        raise DatabaseUnavailable(
+            f"the database is at schema revision {', '.join(newer)}, written by a newer "
+            f"release than this one (which knows revisions up to {script.get_current_head()}): "
+            "run that release, or restore a backup taken before the upgrade"
+        )
+    command.upgrade(config, "head")
 
 
 async def migrate(engine: AsyncEngine) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -224,6 +225,17 @@ def test_a_read_only_database_file_is_one_line(tmp_path: Path) -> None:
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
         result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
     assert_refused(result, "is read-only")
+
+
+def test_a_database_of_a_newer_release_is_one_line(tmp_path: Path) -> None:
+    """A rollback: the store was upgraded by a release later than this one."""
+    database = tmp_path / "profiling.db"
+    url = f"sqlite:///{database}"
+    assert run(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
+    with contextlib.closing(sqlite3.connect(database)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+    assert_refused(result, "revision 9999, written by a newer release", "restore a backup")
 
 
 def test_a_full_disk_is_one_line(tmp_path: Path) -> None:

@@ -5,11 +5,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from store.engine import DatabaseUnavailable
 from store.migrate import migrate
 from store.tables import METADATA, is_metric_partition
 
@@ -78,6 +80,33 @@ async def _stored(engine: AsyncEngine) -> tuple[list[tuple[Any, ...]], str]:
             for r in rows
         )
         return values, kind
+
+
+async def test_a_store_of_a_newer_release_is_refused_in_one_line_and_left_as_it_is(
+    engine: AsyncEngine,
+) -> None:
+    """A rollback to an earlier release: the store's revision is one this release does not
+    have. Refused with what to do (Alembic alone fails with a traceback), nothing changed."""
+    await migrate(engine)
+    async with engine.begin() as connection:
+        query = text("SELECT version_num FROM alembic_version")
+        head = (await connection.execute(query)).scalar_one()
+        await connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    try:
+        with pytest.raises(DatabaseUnavailable) as refused:
+            await migrate(engine)
+        async with engine.connect() as connection:
+            query = text("SELECT version_num FROM alembic_version")
+            stored = (await connection.execute(query)).all()
+    finally:
+        # The fixture's clean-up migrates the store down: give it back its own revision.
+        async with engine.begin() as connection:
+            await connection.execute(text(f"UPDATE alembic_version SET version_num = '{head}'"))
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "revision 9999, written by a newer release" in message
+    assert "restore a backup" in message
+    assert stored == [("9999",)]
 
 
 async def test_partitioning_by_month_moves_stored_values_and_back(engine: AsyncEngine) -> None:
