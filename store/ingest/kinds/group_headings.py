@@ -16,6 +16,7 @@ left open. A heading with no lines under it (a footnote after `TOTAL`) is a note
 
 from __future__ import annotations
 
+from analytics.counts import counted
 from analytics.export_columns import words
 from store.ingest.guessing import ROW_LABEL
 from store.ingest.reading import BELOW_RULE, Row
@@ -54,6 +55,15 @@ class GroupHeadings:
         self._orphans = 0
         self._unclosed = 0
         self.customers: set[str] = set()
+
+    def note(self) -> str:
+        """What a load's notes say when its customers came from these headings."""
+        return (
+            "Customers read from group headings: "
+            + counted(len(self.customers), "customer", "customers")
+            + " named over their lines (the file has no customer column; `Total for NAME` "
+            "under each)"
+        )
 
     def customer(self, row: Row) -> str | None:
         """The customer of a transaction line (its innermost open heading's, as a path);

@@ -604,12 +604,7 @@ class LedgerValidator:
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
         if self._by_headings:
-            notes.append(
-                "Customers read from group headings: "
-                + counted(len(self._headings.customers), "customer", "customers")
-                + " named over their lines (the file has no customer column; `Total for NAME` "
-                "under each)"
-            )
+            notes.append(self._headings.note())
         if self._no_customer:
             notes.append(
                 f"Skipped {counted(self._no_customer, 'line', 'lines')} under `Not Specified` "

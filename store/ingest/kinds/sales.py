@@ -594,12 +594,7 @@ class SalesValidator:
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
         notes.extend(self._currencies.notes())
         if self._by_headings:
-            notes.append(
-                "Customers read from group headings: "
-                + counted(len(self._headings.customers), "customer", "customers")
-                + " named over their lines (the file has no customer column; `Total for NAME` "
-                "under each)"
-            )
+            notes.append(self._headings.note())
         if self._no_customer:
             notes.append(
                 f"Skipped {counted(self._no_customer, 'line', 'lines')} under `Not Specified` "
