@@ -19,6 +19,7 @@ from analytics.export_dates import BadDate, parse_export_date
 from analytics.export_reports import ageing_columns, balance_columns, not_entries
 from store.ingest.columns import ColumnMatcher, ColumnSpec
 from store.ingest.errors import FileRejected
+from store.ingest.outline_columns import outline_key
 from store.ingest.two_cell_particulars import PARTICULARS_CONTINUED
 
 # Roles that give the amount another way: debit and credit columns beat an amount column,
@@ -143,6 +144,12 @@ class GuessingMatcher(ColumnMatcher):
             pairs.append((PARTICULARS_CONTINUED, continued))
         if row_label:
             pairs.append((ROW_LABEL, 0))
+            # QuickBooks Desktop's inner levels, each in an unnamed column of its own.
+            taken = used | {index for _, index in pairs}
+            for index in range(1, len(columns)):
+                if columns[index] or index in taken:
+                    break
+                pairs.append((outline_key(index), index))
         return pairs
 
     def _transaction_number(self, columns: Sequence[str], assigned: dict[str, int]) -> None:

@@ -49,6 +49,7 @@ from store.ingest.encoding import (
     holds_control_characters,
 )
 from store.ingest.errors import FileRejected, RowProblem
+from store.ingest.guessing import ROW_LABEL
 from store.ingest.json_blocks import json_column_block
 from store.ingest.layout import (
     DELIMITER_NAMES,
@@ -61,6 +62,7 @@ from store.ingest.layout import (
     find_layout,
     single_spaces_fit,
 )
+from store.ingest.outline_columns import OUTLINE, fold_outline
 from store.ingest.progress import IngestProgress
 from store.ingest.two_cell_particulars import PARTICULARS_CONTINUED, join_particulars
 from store.ingest.xlsx import Workbook, is_legacy_workbook, is_workbook
@@ -328,10 +330,12 @@ class TableReader:
         self._below_rule = False
         # Whether rows read a Particulars printed over two cells (decided by the header).
         self._two_cell_particulars = False
+        self._outline = False
 
     def _match_header(self, header: Sequence[str]) -> list[tuple[str, int]]:
         pairs = self.matcher.match_header(header)
         self._two_cell_particulars = any(name == PARTICULARS_CONTINUED for name, _ in pairs)
+        self._outline = any(name.startswith(OUTLINE) for name, _ in pairs)
         return pairs
 
     def _checked(self, line: int, row: Row) -> bool:
@@ -549,6 +553,8 @@ class TableReader:
             self._below_rule = False
         if self._two_cell_particulars:
             join_particulars(row)
+        if self._outline:
+            fold_outline(row, ROW_LABEL)
         if (
             len(joined) > MAX_ID_LENGTH or (not self.table.control_free and _suspect(joined))
         ) and not self._checked(line, row):
@@ -598,6 +604,8 @@ class TableReader:
                 below_rule = False
             if self._two_cell_particulars:
                 join_particulars(row)
+            if self._outline:
+                fold_outline(row, ROW_LABEL)
             if _suspect(joined) and not self._checked(line, row):
                 continue
             yield line, row

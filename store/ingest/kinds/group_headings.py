@@ -3,8 +3,10 @@
 In QuickBooks Online's default layout (and QuickBooks Desktop's without its `Name` column)
 the report has no customer column: the unnamed first column holds a customer's name alone on
 its line, that customer's transaction lines under it (the first cell empty), then `Total for
-NAME` (with the group's figures), and at the end `TOTAL` and footnotes. A sub-customer's
-heading sits under its parent's, closed by its own `Total for`: its lines are the
+NAME` (with the group's figures; QuickBooks Desktop writes `Total NAME`), and at the end
+`TOTAL` and footnotes. A sub-customer's heading sits under its parent's (QuickBooks Desktop
+puts it in the next unnamed column: `store.ingest.outline_columns`), closed by its own
+total: its lines are the
 sub-customer's, named `Parent:Child` as QuickBooks writes a sub-customer's full name (two jobs
 of one name under two customers stay two customers).
 
@@ -93,13 +95,16 @@ class GroupHeadings:
         return None
 
     def _close(self, label: str, said: tuple[str, ...]) -> None:
-        if said[:2] != _TOTAL_FOR:
-            # The grand `TOTAL`: every group ends.
+        parts = label.split(None, 2 if said[:2] == _TOTAL_FOR else 1)
+        name = parts[-1].strip().casefold() if len(parts) > 1 else ""
+        if said[:2] != _TOTAL_FOR and not any(
+            group.name.strip().casefold() == name for group in self._open
+        ):
+            # The grand `TOTAL`: every group ends. (QuickBooks Desktop closes a group with
+            # `Total NAME`, without `for`: the name of an open group says which.)
             self._end(self._open)
             self._open = []
             return
-        parts = label.split(None, 2)
-        name = parts[2].strip().casefold() if len(parts) > 2 else ""
         for depth in range(len(self._open) - 1, -1, -1):
             if self._open[depth].name.strip().casefold() == name:
                 closing = self._open[depth]
