@@ -4,7 +4,8 @@ them in one line that says what they are and what to load instead.
 - A bills receivable (outstanding, ageing) report lists each open bill with what it still
   owes (`Pending Amount`, `Outstanding`, `Balance Due`): a balance, not the bill's amount,
   and without the payments. Taking it for amounts would overwrite invoices with what is
-  left of them.
+  left of them. Tally's `Opening Amount` beside it (`Show Opening Amount`) is each bill's
+  own amount, but of the open bills only: still no list of vouchers.
 - An ageing report of receivables (QuickBooks' `A/R Aging Summary`, Tally's ageing analysis)
   gives each customer what it still owes by age, in columns of days (`Current`, `1 - 30`,
   `31 - 60`, `91 and over`): balances again, without a date or a voucher.
@@ -73,11 +74,23 @@ def not_entries(columns: Sequence[str], taken: Collection[str]) -> str | None:
     has_amount = any(role in taken for role in ("amount", "debit", "credit"))
     outstanding = any(_OUTSTANDING_WORDS & frozenset(words(column)) for column in columns)
     if not has_amount and outstanding:
+        # Tally's `Opening Amount` beside `Pending Amount` (its outstanding reports with
+        # `Show Opening Amount`) is the bill's own amount: the pending one is the balance.
+        pending = next(
+            (column for column in balances if _OUTSTANDING_WORDS & frozenset(words(column))),
+            balances[0],
+        )
+        opening = next((column for column in balances if column != pending), None)
+        bills = (
+            f" ({opening!r} is the bill's amount, but bills paid in full are not listed)"
+            if opening is not None
+            else ""
+        )
         return (
             f"this is a bills receivable (outstanding) report, not a list of vouchers: "
-            f"{balances[0]!r} is what each bill still owes, a balance, not the bill's "
-            f"amount, and the payments are not in it; load each party's ledger (ingest "
-            f"ledger) or the Sales Register (ingest sales) instead"
+            f"{pending!r} is what each bill still owes, a balance, not the bill's "
+            f"amount, and the payments are not in it{bills}; load each party's ledger "
+            f"(ingest ledger) or the Sales Register (ingest sales) instead"
         )
     if "date" not in taken:
         # Totals per month (a register's summary) or per ledger (a group summary, whose

@@ -88,6 +88,26 @@ async def test_a_bills_receivable_report_is_refused_and_changes_nothing(
     assert await rows_of(engine, "sale_line") == []
 
 
+@pytest.mark.parametrize("kind", [IngestKind.LEDGER, IngestKind.SALES])
+async def test_tallys_opening_amount_is_the_bills_and_pending_amount_the_balance(
+    engine: AsyncEngine, kind: IngestKind
+) -> None:
+    # Tally's outstanding reports with `Show Opening Amount` (help.tallysolutions.com,
+    # Overdue Receivables and Ledger Outstandings: `Date | Ref No. | Opening Amount | Pending
+    # Amount | Due on | Overdue by days`; Opening Amount "the total amount of bills", Pending
+    # Amount what is left of it). On main the refusal named `Opening Amount` as the balance.
+    path = FIXTURES / "bills_receivable_opening_amount.csv"
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(engine, kind=kind, path=path, app="kaveri")
+    message = str(refused.value)
+    assert "'Pending Amount' is what each bill still owes" in message
+    assert "('Opening Amount' is the bill's amount, but bills paid in full are not listed)" in (
+        message
+    )
+    assert await rows_of(engine, "sale_line") == []
+    assert await rows_of(engine, "ledger_entry") == []
+
+
 @pytest.mark.parametrize(
     "column",
     [
