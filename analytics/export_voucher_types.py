@@ -18,6 +18,9 @@ ledger and one thing in a sales file:
 | refund | Refund Receipt (QuickBooks: refunded on the spot) | a return | a credit and its refund |
 | unnamed | none of these words | a sale | its side |
 
+Tally's Day Book may write its types abbreviated (`Sale`, `Purc`, `Rcpt`, `Pymt`, `Jrnl`,
+`Ctra`, `C/Note`, `D/Note`, `Dely Note`, `Memo`...): each is read as the type it stands for.
+
 A Day Book or a ledger loaded as sales holds receipts and payments beside the sales: they
 are money received, not goods sold, and counting them as returns would lower revenue.
 Orders, quotations, estimates, delivery notes and memoranda post nothing to a ledger (nor
@@ -80,6 +83,23 @@ _PHRASES = (
     (VoucherClass.PAYMENT, ("payment", "payments")),
     (VoucherClass.SALE, ("sale", "sales", "invoice", "inv", "bill", "charge")),
 )
+# Tally's abbreviations of its predefined voucher types, which its Day Book writes in the
+# `Vch Type` column (as in its ASCII export) and its data keep beside each type's name:
+# `Sale`, `Purc`, `Rcpt`, `Pymt`, `Jrnl`, `Ctra`, `C/Note`, `D/Note`, `Dely Note`,
+# `Rej In`, `Rej Out`, `Memo`, `Phys Stock`. Read only as a type's whole name: `Memo` alone
+# is Tally's memorandum, while QuickBooks' `Credit Memo` is a return.
+_ABBREVIATIONS = {
+    "purc": VoucherClass.JOURNAL,
+    "pymt": VoucherClass.PAYMENT,
+    "jrnl": VoucherClass.JOURNAL,
+    "ctra": VoucherClass.JOURNAL,
+    "c note": VoucherClass.RETURN,
+    "d note": VoucherClass.DEBIT_NOTE,
+    "dely note": VoucherClass.NOT_POSTED,
+    "rej in": VoucherClass.NOT_POSTED,
+    "rej out": VoucherClass.NOT_POSTED,
+    "memo": VoucherClass.NOT_POSTED,
+}
 _IN_SALES = {
     VoucherClass.SALE: VoucherType.SALE,
     VoucherClass.UNNAMED: VoucherType.SALE,
@@ -91,7 +111,11 @@ _IN_SALES = {
 
 def voucher_class(text: str) -> VoucherClass:
     """The class of a voucher type as an export names it."""
-    written = f" {' '.join(words(text))} "
+    name = " ".join(words(text))
+    abbreviated = _ABBREVIATIONS.get(name)
+    if abbreviated is not None:
+        return abbreviated
+    written = f" {name} "
     for kind, phrases in _PHRASES:
         if any(f" {phrase} " in written for phrase in phrases):
             return kind
@@ -108,3 +132,27 @@ def type_name(text: str) -> str | None:
     """A voucher type as a stored line keeps it: its words in lower case (`Export Sales` and
     `EXPORT  SALES` are one type), None for a blank cell."""
     return " ".join(words(text)) or None
+
+
+# The types of a customer's business with us: what it buys, returns and pays.
+_CUSTOMER_CLASSES = frozenset(
+    (
+        VoucherClass.SALE,
+        VoucherClass.PAID_SALE,
+        VoucherClass.RETURN,
+        VoucherClass.RECEIPT,
+        VoucherClass.REFUND,
+    )
+)
+_PURCHASE_WORDS = frozenset(("purchase", "purchases", "purc"))
+
+
+def is_purchase(text: str) -> bool:
+    """Whether a voucher type is a purchase (`Purchase`, Tally's `Purc`, `Purchase Return`,
+    `Import Purchase`): its party is a supplier, the seller."""
+    return not _PURCHASE_WORDS.isdisjoint(words(text))
+
+
+def is_customer_business(text: str) -> bool:
+    """Whether a voucher type is one of a customer's: a sale, a return, a receipt."""
+    return voucher_class(text) in _CUSTOMER_CLASSES

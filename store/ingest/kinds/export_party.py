@@ -17,6 +17,9 @@ for a customer:
   the ledger of one customer is that ledger, to load as one; a ledger names its party with
   `--party`.
 
+A Day Book's suppliers, its parties on purchase vouchers, are no customers either: their lines
+are skipped and counted (`store.ingest.kinds.day_book_suppliers`).
+
 A ledger's title party whose Particulars name several customers rather than contra ledgers
 is a group's title (`Ledger: Debtors - Mumbai Region`): refused in one line
 (`store.ingest.kinds.title_party_check`).
@@ -34,6 +37,8 @@ from analytics.ledger_titles import (
     title_party,
 )
 from store.ingest.errors import FileRejected
+from store.ingest.kinds.day_book_suppliers import DayBookSuppliers
+from store.ingest.kinds.exports import is_summary_text
 from store.ingest.kinds.parties import holds_ids
 from store.ingest.kinds.title_party_check import TitlePartyCheck
 from store.ingest.reading import Row
@@ -44,6 +49,11 @@ _NAME_IT = (
     "ledger with --party NAME"
 )
 _CONTRA = "a sales, bank, cash or tax ledger, not a customer"
+
+# Parties other than contra ledgers that make a file's party column a Day Book's (one per
+# line), and how many of them are kept to name.
+_SEVERAL = 2
+_OTHERS_KEPT = 4
 
 # What a line of totals leaves blank.
 _NOT_IN_TOTALS = ("date", "customer", "kind", "invoice", "bill_ref", "due_date")
@@ -89,10 +99,19 @@ class ExportParty:
         self._first_contra: tuple[int, str] | None = None
         self._contra: dict[str, int] = {}
         self._trust_column = column_named
+        # A few of the parties named beside contra ledgers: several say the file lists every
+        # voucher under its own party, as an untitled Day Book does.
+        self._others: set[str] = set()
         # A ledger's title party whose Particulars name several customers is a group's title.
         self._title_check = (
             TitlePartyCheck(party)
             if one_party and party is not None and self._source == "the title"
+            else None
+        )
+        # A Day Book's suppliers (parties on purchase vouchers) are no customers.
+        self._suppliers = (
+            DayBookSuppliers()
+            if self._day_book and self.fixed is None and not column_named
             else None
         )
 
@@ -109,9 +128,25 @@ class ExportParty:
         balance, with no rule line in CSV)."""
         return self.fixed is not None and all(row.get(key) is None for key in _NOT_IN_TOTALS)
 
-    def skips(self, line: int, row: Row) -> bool:
+    def observe(self, row: Row, voucher_type: str | None) -> None:
+        """Sees a line before any is checked (`voucher_type`: its type cell): a Day Book's
+        suppliers are known only from the whole file."""
+        customer = row.get("customer")
+        if self._suppliers is not None:
+            self._suppliers.observe(customer, voucher_type)
+        if (
+            customer is not None
+            and len(self._others) < _OTHERS_KEPT
+            and customer not in self._others
+            and not is_contra_ledger(customer)
+            and not is_summary_text(customer)
+        ):
+            self._others.add(customer)
+
+    def skips(self, line: int, row: Row, voucher_type: str | None = None) -> bool:
         """Whether the line names a contra ledger as its party: it is not an entry of any
-        customer (skipped in a Day Book; elsewhere `finish` refuses the file)."""
+        customer (skipped in a Day Book; elsewhere `finish` refuses the file); or, in a Day
+        Book, a supplier (`store.ingest.kinds.day_book_suppliers`)."""
         if self.fixed is not None or self._trust_column:
             return False
         customer = row.get("customer")
@@ -122,7 +157,8 @@ class ExportParty:
             self._contra[customer] = self._contra.get(customer, 0) + 1
             if self._first_contra is None:
                 self._first_contra = (line, customer)
-        return contra
+            return True
+        return self._suppliers is not None and self._suppliers.skips(customer, voucher_type)
 
     def of(self, row: Row) -> str | None:
         """The line's party (a line that `skips` is never asked); None when it has none."""
@@ -154,6 +190,17 @@ class ExportParty:
                     f"Particulars name the other account of each entry, not customers: load "
                     f"it as a ledger, with `profiling ingest ledger`"
                 )
+            if len(self._others) >= _SEVERAL:
+                # Customers and contra ledgers side by side, a party per line: a Day Book
+                # whose title lines were cut off, not the ledger of one customer.
+                others = short_list(sorted(self._others), "customers", "customers")
+                raise FileRejected(
+                    f"{found}, beside other parties ({others}): if this is a Day Book (each "
+                    f"line under its voucher's party), keep the title line `Day Book` above "
+                    f"the header, as Tally exports it, and its lines naming such ledgers are "
+                    f"skipped; if the column does name customers only, --column "
+                    f"customer=COLUMN"
+                )
             name_it = (
                 "name that customer with --party NAME"
                 if self._one_party
@@ -182,4 +229,6 @@ class ExportParty:
                 f"{report} (its title says so): skipped {counted(lines, 'line', 'lines')} "
                 f"whose party is {_CONTRA} ({named})"
             )
+        if self._suppliers is not None:
+            notes.extend(self._suppliers.notes())
         return notes

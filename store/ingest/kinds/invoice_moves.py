@@ -7,7 +7,8 @@ whose voucher date was corrected (Tally's Day Book re-exported after `2-May-25` 
 `3-May-25`) would be stored at both dates, its revenue and its debt counted twice. Voucher
 numbers are the invoice's identity only within their numbering period: Tally's restart each
 financial year (April to March), so the same number in another financial year is another
-invoice; QuickBooks' never restart, so any date is the same invoice. An unknown source is
+invoice; QuickBooks' and Zoho Books' never restart (whatever the organisation's fiscal
+year), so any date is the same invoice. An unknown source is
 taken as restarting with the financial year, the narrower rule (two invoices are never
 merged across years).
 
@@ -47,6 +48,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.export_date_order import is_quickbooks_report
+from analytics.invoice_numbering import is_zoho_invoice_export
 from store.ingest.errors import FileRejected
 from store.ingest.kinds.stored_invoices import InvoiceKey, StoredInvoices
 from store.ingest.plan import MoveNote
@@ -69,10 +71,13 @@ def never_restarts(_day: dt.date) -> int | None:
     return None
 
 
-def numbering_period(title: Sequence[Sequence[str]]) -> Period:
-    """The numbering period of an export's invoices: none for a QuickBooks report (its
-    numbers run on), else the financial year."""
-    return never_restarts if is_quickbooks_report(title) else financial_year
+def numbering_period(title: Sequence[Sequence[str]], columns: Iterable[str] = ()) -> Period:
+    """The numbering period of an export's invoices: none for a QuickBooks report or Zoho
+    Books' invoice export (`columns`: the file's columns; their numbers run on,
+    `analytics.invoice_numbering`), else the financial year."""
+    if is_quickbooks_report(title) or is_zoho_invoice_export(columns):
+        return never_restarts
+    return financial_year
 
 
 @dataclass(frozen=True, slots=True)

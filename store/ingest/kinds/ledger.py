@@ -159,6 +159,8 @@ class LedgerValidator:
         self._dates = dates
         self._formats = FileFormats.of_load(dates, title)
         self._title = title
+        # The names of the columns taken, once known (Zoho's numbers never restart).
+        self._column_names: tuple[str, ...] = ()
         self._kept: list[_Kept] = []
         # The voucher type of each kept entry, as the kind column names it (None when it
         # gives one entry two types, or only a side).
@@ -202,12 +204,14 @@ class LedgerValidator:
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
         self._side.observe(row)
+        self._party.observe(row, row.get("kind"))
         if "customer" not in row:
             self._headings.customer(row)
         if "currency" in row:
             self._currencies.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
+        self._column_names = tuple(columns.values())
         register = sales_register_title(self._title)
         if register is not None:
             # Its sales would all stand as invoices never paid: every customer's credit risk
@@ -361,7 +365,7 @@ class LedgerValidator:
         if text is not None and posts_nothing(text):
             self._not_posted[text] = self._not_posted.get(text, 0) + 1
             return []
-        if self._party.skips(line, row):
+        if self._party.skips(line, row, text):
             return []
         if self._voided_at_zero(row):
             # Nothing is owed: no entry, no account for a customer with no other line; and
@@ -595,7 +599,7 @@ class LedgerValidator:
                 for row in rows
                 if row[2] == EntryKind.INVOICE.value
             ),
-            numbering_period(self._title),
+            numbering_period(self._title, self._column_names),
             stored,
             stated_period(self._title),
         )

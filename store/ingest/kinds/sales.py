@@ -187,6 +187,8 @@ class SalesValidator:
         self._dates = dates
         self._formats = FileFormats.of_load(dates, title)
         self._title = title
+        # The names of the columns taken, once known (Zoho's numbers never restart).
+        self._column_names: tuple[str, ...] = ()
         # Whether the amounts include tax: a Day Book's party lines are the gross.
         self._taxed = TaxedAmounts(gross=is_day_book(title))
         # Tax ledgers' lines under vouchers (a detailed Day Book), by ledger: no sale items.
@@ -243,6 +245,7 @@ class SalesValidator:
     def observe(self, row: Row) -> None:
         self._formats.observe(row)
         self._side.observe(row)
+        self._party.observe(row, None if self._type_key is None else row.get(self._type_key))
         if "customer" not in row:
             # No customer column: its group headings may name the customers.
             self._headings.customer(row)
@@ -250,6 +253,7 @@ class SalesValidator:
             self._currencies.observe(row)
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
+        self._column_names = tuple(columns.values())
         amount = columns.get("amount")
         self._before_tax = amount if amount and normalize(amount) in BEFORE_TAX else None
         # An amount of the whole invoice (`SubTotal`), repeated on its item rows if the file
@@ -458,7 +462,7 @@ class SalesValidator:
             kind = self._voucher_type(text)
             if kind is VoucherType.OTHER:
                 return []
-        if self._party.skips(line, row):
+        if self._party.skips(line, row, text):
             return []
         reasons: list[str] = []
         customer = row.get("customer")
@@ -682,7 +686,7 @@ class SalesValidator:
                 (row[0], row[1], row[2], row[4], None if typed is None else row[typed])
                 for row in rows
             ),
-            numbering_period(self._title),
+            numbering_period(self._title, self._column_names),
             stored,
             stated_period(self._title),
         )

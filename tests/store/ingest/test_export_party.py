@@ -332,3 +332,31 @@ async def test_a_day_book_with_bill_wise_details_loads_as_sales_and_as_a_ledger(
         ),
         ("Gupta Traders", d("2025-04-20"), "payment", "KD/25-26/002", D("29500.00"), None),
     ]
+
+
+@pytest.mark.parametrize("kind", [LEDGER, SALES])
+async def test_an_untitled_day_book_is_refused_saying_to_keep_its_title(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    # Tally's Day Book without its title lines (cut off by hand): customers and contra
+    # ledgers a line each. Refused, as a file naming contra ledgers without a title saying
+    # they are a Day Book's is; but on main the refusal called it the ledger of one customer
+    # and asked for --party. Kept refused: a header alone does not tell a Day Book from a
+    # receivables list that names a bank, and Tally writes the title.
+    path = tmp_path / "daybook.csv"
+    text = (FIXTURES / "daybook_cash.csv").read_text(encoding="utf-8")
+    path.write_text(text.split("\n", 5)[5], encoding="utf-8")
+    with pytest.raises(FileRejected) as caught:
+        await ingest_file(engine, kind=kind, path=path)
+    message = str(caught.value)
+    assert "beside other parties (customers: Gupta Traders, Sharma Electricals)" in message
+    assert "keep the title line `Day Book` above the header" in message
+    assert "--party" not in message
+    assert await rows_of(engine, "account") == []
+    titled = tmp_path / "titled.csv"
+    titled.write_text("Day Book\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    await ingest_file(engine, kind=kind, path=titled)
+    assert [row[0] for row in await rows_of(engine, "account")] == [
+        "Gupta Traders",
+        "Sharma Electricals",
+    ]
