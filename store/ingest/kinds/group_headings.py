@@ -57,14 +57,17 @@ class GroupHeadings:
         self._orphans = 0
         self._unclosed = 0
         self.customers: set[str] = set()
+        # Whether groups close as QuickBooks Desktop closes them (`Total NAME`).
+        self._desktop = False
 
     def note(self) -> str:
         """What a load's notes say when its customers came from these headings."""
         return (
             "Customers read from group headings: "
             + counted(len(self.customers), "customer", "customers")
-            + " named over their lines (the file has no customer column; `Total for NAME` "
-            "under each)"
+            + " named over their lines (the file has no customer column; "
+            + ("`Total NAME`" if self._desktop else "`Total for NAME`")
+            + " under each)"
         )
 
     def customer(self, row: Row) -> str | None:
@@ -107,6 +110,7 @@ class GroupHeadings:
             return
         for depth in range(len(self._open) - 1, -1, -1):
             if self._open[depth].name.strip().casefold() == name:
+                self._desktop = self._desktop or said[:2] != _TOTAL_FOR
                 closing = self._open[depth]
                 self._end(self._open[depth + 1 :])
                 self.closed += closing.lines > 0

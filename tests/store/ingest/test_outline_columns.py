@@ -51,6 +51,10 @@ async def test_without_the_name_column_jobs_come_from_the_headings(engine: Async
     path = FIXTURES / "qbd_sales_by_customer_detail_jobs_no_name.csv"
     report = await ingest_file(engine, kind=IngestKind.SALES, path=path, app="rock")
     assert report.columns["customer"] == "(group headings)"
+    assert (
+        "Customers read from group headings: 3 customers named over their lines (the file has "
+        "no customer column; `Total NAME` under each)"
+    ) in report.notes
     assert [row[:5] for row in await rows_of(engine, "sale_line")] == EXPECTED
 
 
