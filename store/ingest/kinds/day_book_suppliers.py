@@ -1,44 +1,49 @@
-"""The suppliers of a Day Book: its parties named on purchase vouchers.
+"""The parties of a Day Book that are not customers: suppliers and what we pay.
 
-A Day Book lists every voucher of its period, the purchases with the sales, each line under
-its party: a supplier's `Purchase` (Tally's `Purc`) on the credit side, the `Payment` made to
-it (`Pymt`) on the debit side, a `Debit Note` for goods sent back. Read as a receivables
-ledger those lines would make the supplier a customer who paid in advance and was then
-invoiced the payment. So a party named on a purchase voucher and on none of a customer's
-(a sale, a credit note, a receipt) is a supplier: all its lines are skipped and counted. A
-party on both (a customer who also sells to us) keeps its customer's lines; its purchases
-are skipped and counted, never taken for its payments."""
+A Day Book lists every voucher of its period, each line under the ledger its voucher names
+first: a supplier's `Purchase` (Tally's `Purc`) on the credit side, and a `Payment` (`Pymt`)
+on the debit side under the ledger paid: the supplier, or an expense (`Office Rent`,
+`Salary`). Read as a receivables ledger those lines would make each of them a customer, the
+payment an invoice never paid. So a party named on purchase or payment vouchers and on none of
+a customer's (a sale, a credit note, a receipt) is no customer: all its lines are skipped and
+counted. A party on both (a customer who also sells to us, or was refunded) keeps its
+customer's lines; its purchases are skipped and counted, never taken for its payments."""
 
 from __future__ import annotations
 
 from analytics.counts import counted
-from analytics.export_voucher_types import is_customer_business, is_purchase
+from analytics.export_voucher_types import (
+    VoucherClass,
+    is_customer_business,
+    is_purchase,
+    voucher_class,
+)
 from store.ingest.report import short_list
 
 
 class DayBookSuppliers:
     """Observes a Day Book's parties and types over the whole file, then says which lines
-    are a supplier's."""
+    are not a customer's."""
 
     def __init__(self) -> None:
         self._buys: set[str] = set()
-        self._sells: set[str] = set()
-        # Lines skipped: of suppliers, by supplier; purchases of parties that also buy.
+        self._paid: set[str] = set()
+        # Lines skipped: of parties paid only, by party; purchases of parties that also buy.
         self._supplier_lines: dict[str, int] = {}
         self._purchase_lines = 0
 
     def observe(self, party: str | None, voucher_type: str | None) -> None:
         if party is None or voucher_type is None:
             return
-        if is_purchase(voucher_type):
-            self._sells.add(party)
+        if is_purchase(voucher_type) or voucher_class(voucher_type) is VoucherClass.PAYMENT:
+            self._paid.add(party)
         elif is_customer_business(voucher_type):
             self._buys.add(party)
 
     def skips(self, party: str, voucher_type: str | None) -> bool:
-        """Whether a line is a supplier's (a party on purchase vouchers only), or a purchase
-        of a party that is a customer too. Counted when so."""
-        if party not in self._sells:
+        """Whether a line is of a party only bought from or paid, or a purchase of a party
+        that is a customer too. Counted when so."""
+        if party not in self._paid:
             return False
         if party not in self._buys:
             self._supplier_lines[party] = self._supplier_lines.get(party, 0) + 1
@@ -52,12 +57,12 @@ class DayBookSuppliers:
         notes = []
         if self._supplier_lines:
             lines = sum(self._supplier_lines.values())
-            named = short_list(list(self._supplier_lines), "suppliers", "suppliers")
+            named = short_list(list(self._supplier_lines), "parties", "parties")
             notes.append(
                 f"A Day Book: skipped {counted(lines, 'line', 'lines')} of "
-                f"{counted(len(self._supplier_lines), 'supplier', 'suppliers')}, parties "
-                f"named on purchase vouchers and on no sale, credit note or receipt: not "
-                f"customers ({named})"
+                f"{counted(len(self._supplier_lines), 'party', 'parties')} named on purchase "
+                f"or payment vouchers and on no sale, credit note or receipt: suppliers and "
+                f"expenses paid, not customers ({named})"
             )
         if self._purchase_lines:
             purchases = counted(self._purchase_lines, "purchase voucher", "purchase vouchers")

@@ -32,7 +32,7 @@ async def test_abbreviated_types_as_sales(engine: AsyncEngine) -> None:
         ("Sharma Electricals", d("2025-04-02"), "KD/25-26/001", 1, D("118000.00")),
     ]
     assert (
-        "Skipped lines whose voucher type is not a sale: 1 Purc, 1 Rcpt, 1 Pymt, 1 Ctra, "
+        "Skipped lines whose voucher type is not a sale: 1 Purc, 1 Rcpt, 2 Pymt, 1 Ctra, "
         "1 D/Note, 1 Jrnl, 1 Dely Note"
     ) in report.notes
     assert sorted(row[0] for row in await rows_of(engine, "account")) == [
@@ -43,11 +43,13 @@ async def test_abbreviated_types_as_sales(engine: AsyncEngine) -> None:
 
 async def test_a_day_books_supplier_is_no_customer_of_the_ledger(engine: AsyncEngine) -> None:
     # On main the supplier was a customer: its purchase a payment, the payment made to it
-    # an invoice.
+    # an invoice; and the rent paid (a Payment under `Office Rent`, the ledger it debits) an
+    # invoice of a customer `Office Rent`.
     report = await ingest_file(engine, kind=IngestKind.LEDGER, path=DAY_BOOK, app="kaveri")
     assert (
-        "A Day Book: skipped 2 lines of 1 supplier, parties named on purchase vouchers and on "
-        "no sale, credit note or receipt: not customers (suppliers: Bharat Steel Suppliers)"
+        "A Day Book: skipped 3 lines of 2 parties named on purchase or payment vouchers and on "
+        "no sale, credit note or receipt: suppliers and expenses paid, not customers (parties: "
+        "Bharat Steel Suppliers, Office Rent)"
     ) in report.notes
     entries = [row[:6] for row in await rows_of(engine, "ledger_entry")]
     assert entries == [
