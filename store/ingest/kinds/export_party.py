@@ -194,12 +194,13 @@ class ExportParty:
                 # Customers and contra ledgers side by side, a party per line: a Day Book
                 # whose title lines were cut off, not the ledger of one customer.
                 others = short_list(sorted(self._others), "customers", "customers")
+                party = "--party NAME" if self._one_party else "`ingest ledger --party NAME`"
                 raise FileRejected(
-                    f"{found}, beside other parties ({others}): if this is a Day Book (each "
-                    f"line under its voucher's party), keep the title line `Day Book` above "
-                    f"the header, as Tally exports it, and its lines naming such ledgers are "
-                    f"skipped; if the column does name customers only, --column "
-                    f"customer=COLUMN"
+                    f"{found}, beside other parties ({others}): a Day Book (each line under "
+                    f"its voucher's party) loads with its title line `Day Book` kept above "
+                    f"the header, as Tally exports it (its lines naming such ledgers are then "
+                    f"skipped); the ledger of one customer with {party}; a column naming "
+                    f"customers only with --column customer=COLUMN"
                 )
             name_it = (
                 "name that customer with --party NAME"

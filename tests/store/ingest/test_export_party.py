@@ -341,7 +341,7 @@ async def test_an_untitled_day_book_is_refused_saying_to_keep_its_title(
     # Tally's Day Book without its title lines (cut off by hand): customers and contra
     # ledgers a line each. Refused, as a file naming contra ledgers without a title saying
     # they are a Day Book's is; but on main the refusal called it the ledger of one customer
-    # and asked for --party. Kept refused: a header alone does not tell a Day Book from a
+    # and asked only for --party. Kept refused: a header alone does not tell a Day Book from a
     # receivables list that names a bank, and Tally writes the title.
     path = tmp_path / "daybook.csv"
     text = (FIXTURES / "daybook_cash.csv").read_text(encoding="utf-8")
@@ -350,8 +350,8 @@ async def test_an_untitled_day_book_is_refused_saying_to_keep_its_title(
         await ingest_file(engine, kind=kind, path=path)
     message = str(caught.value)
     assert "beside other parties (customers: Gupta Traders, Sharma Electricals)" in message
-    assert "keep the title line `Day Book` above the header" in message
-    assert "--party" not in message
+    assert "a Day Book (each line under its voucher's party) loads with its title line " in message
+    assert "`Day Book` kept above the header" in message
     assert await rows_of(engine, "account") == []
     titled = tmp_path / "titled.csv"
     titled.write_text("Day Book\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
