@@ -179,7 +179,9 @@ class LedgerValidator:
         self._voided = 0
         # Lines settled on the spot (Sales Receipts, Refund Receipts), by type.
         self._settled: dict[str, int] = {}
-        self._directions: set[EntryKind] = set()
+        # The directions each customer's entries take in the file: a file may hold one
+        # customer's whole ledger and another's receipts only (store.ingest.kinds.ledger_places).
+        self._directions: dict[str, set[EntryKind]] = {}
         # Amounts in another currency than the base one are converted at their line's rate,
         # as a sales load converts them (one rule: store.ingest.kinds.currencies).
         self._currency = currency
@@ -435,9 +437,10 @@ class LedgerValidator:
         written = row.get("date")
         both_ways = written is not None and reads_both_ways(written)
         self._typed((account, day, kind, reference), voucher, both_ways)
-        # The directions the file's own lines take (not a Sales Receipt's payment on the
-        # spot): a file of one holds part of a number's entries (store.ingest.kinds.ledger_places).
-        self._directions.add(kind)
+        # The directions the customer's own lines take (not a Sales Receipt's payment on the
+        # spot): a customer's part of the file in one direction holds part of a number's
+        # entries (store.ingest.kinds.ledger_places).
+        self._directions.setdefault(account, set()).add(kind)
         if text is not None and (settled := settled_by(text)) is not None:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
             self._kept.append((account, day, settled, reference, amount.value, None))
@@ -697,24 +700,46 @@ class LedgerValidator:
         async def moved_then_placed(connection: AsyncConnection) -> Sequence[str]:
             notes = list(await moves(connection) or ())
             moved = self._customers.moved()
-            whole = {EntryKind.INVOICE, EntryKind.PAYMENT} <= self._directions
+            # Whole or one direction is decided per customer (as moved by this load): each
+            # customer's part of the file is that customer's ledger or part of it.
+            directions: dict[str, set[EntryKind]] = {}
+            for account, kinds in self._directions.items():
+                directions.setdefault(moved.get(account, account), set()).update(kinds)
+            whole = {
+                account
+                for account, kinds in directions.items()
+                if {EntryKind.INVOICE, EntryKind.PAYMENT} <= kinds
+            }
             await places.settle(
                 connection,
                 ((moved.get(k[0], k[0]), k[1], k[2].value, k[3], money(k[4])) for k in self._kept),
                 whole=whole,
             )
             if places.kept_aside:
-                only = "invoices" if EntryKind.INVOICE in self._directions else "payments"
                 notes.append(
                     f"Kept {counted(places.kept_aside, 'stored entry', 'stored entries')} of "
-                    f"the file's numbers and dates that it does not have: it has only {only}, "
-                    f"so it is part of the ledger (a credit note against a bill is a payment as "
-                    f"a receipt is); a whole ledger, with invoices and payments, removes what "
-                    f"the books no longer have"
+                    f"the file's numbers and dates that it does not have: "
+                    f"{_one_direction(places.kept_aside_accounts, directions)}, so that is part "
+                    f"of their ledger (a credit note against a bill is a payment as a receipt "
+                    f"is); a whole ledger, with invoices and payments, removes what the books "
+                    f"no longer have"
                 )
             return notes
 
         return moved_then_placed
+
+
+def _one_direction(accounts: Sequence[str], directions: Mapping[str, set[EntryKind]]) -> str:
+    """`it has only payments of KAV-001`, naming the customers of a file's one-direction parts
+    whose stored entries it kept (a few, then how many more)."""
+    parts = []
+    for only in (EntryKind.INVOICE, EntryKind.PAYMENT):
+        named = [account for account in accounts if directions.get(account) == {only}]
+        if named:
+            shown = ", ".join(named[:3])
+            more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+            parts.append(f"{only.value}s of {shown}{more}")
+    return "it has only " + "; only ".join(parts)
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> LedgerValidator:
