@@ -154,6 +154,8 @@ class LedgerPlaces:
         stale = sorted(self.stale)
         for start in range(0, len(stale), KEYS_PER_STATEMENT):
             batch = stale[start : start + KEYS_PER_STATEMENT]
-            result = await connection.execute(delete(LEDGER_TABLE).where(key_in(key, batch)))
+            result = await connection.execute(
+                delete(LEDGER_TABLE).where(key_in(key, batch), *self._stored.where.of_book())
+            )
             removed += result.rowcount
         return removed
