@@ -144,7 +144,8 @@ def settle(
     terms = dt.timedelta(days=payment_terms_days)
     sub = _EXACT.subtract
     open_invoices: deque[_OpenInvoice] = deque()
-    by_reference: dict[str, list[_OpenInvoice]] = {}
+    # A payment's bill is its own book's: two books of one customer may number bills alike.
+    by_reference: dict[tuple[str, str], list[_OpenInvoice]] = {}
     settled: list[_Settled] = []
     credit = _ZERO
 
@@ -164,10 +165,11 @@ def settle(
             if invoice.remaining > 0:
                 open_invoices.append(invoice)
                 if entry.reference:
-                    by_reference.setdefault(entry.reference, []).append(invoice)
+                    by_reference.setdefault((entry.book, entry.reference), []).append(invoice)
             continue
         available = entry.amount
-        for invoice in by_reference.get(entry.reference, ()) if entry.reference else ():
+        named = by_reference.get((entry.book, entry.reference), ()) if entry.reference else ()
+        for invoice in named:
             available = pay(invoice, available, entry.entry_date)
         while available > 0 and open_invoices:
             available = pay(open_invoices[0], available, entry.entry_date)

@@ -40,6 +40,9 @@ class LedgerEntry(NamedTuple):
     due_date: dt.date | None = None
     # The invoice number an invoice has or a payment names; "" when none.
     reference: str = ""
+    # The book (company) the entry is of, "" when none is known: two books of one customer
+    # number their bills apart and state their own opening balances.
+    book: str = ""
 
 
 def signed(kind: EntryKind, amount: Decimal) -> Decimal:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
 
 from analytics.ledger_kinds import (
@@ -49,7 +49,19 @@ def _difference(day: dt.date, difference: Decimal) -> LedgerEntry | None:
 def with_openings_counted(entries: Iterable[LedgerEntry]) -> Iterator[LedgerEntry]:
     """The entries in date order, the opening balances of each day (together: one balance,
     given in parts) replaced by what they add to the entries before them (nothing when they
-    agree)."""
+    agree). Each book's opening balance is its own books' balance: counted against that
+    book's entries only (a customer's ledgers in two companies' books add up)."""
+    by_book: dict[str, list[LedgerEntry]] = {}
+    for entry in entries:
+        by_book.setdefault(entry.book, []).append(entry)
+    if len(by_book) <= 1:
+        yield from _counted(next(iter(by_book.values()), []))
+        return
+    yield from sorted(chain.from_iterable(map(_counted, by_book.values())), key=_order)
+
+
+def _counted(entries: Iterable[LedgerEntry]) -> Iterator[LedgerEntry]:
+    """`with_openings_counted` of one book's entries."""
     balance = Decimal(0)
     # Signs inline and a C key for the days: this runs for every ledger scored.
     for day, group in groupby(sorted(entries, key=_order), key=_DAY):

@@ -148,6 +148,8 @@ class _AccountSales:
             "line": 1,
             "amount": amount,
             "due_date": due,
+            # One book, of no company named (store.ingest.kinds.ledger_books).
+            "book": "",
         }
 
 

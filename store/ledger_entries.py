@@ -17,10 +17,11 @@ ENTRY_COLUMNS = (
     _LEDGER.amount,
     _LEDGER.due_date,
     _LEDGER.reference,
+    _LEDGER.book,
 )
 
 
 def ledger_entry(row: Sequence[Any]) -> LedgerEntry:
     """The entry of a row of `ENTRY_COLUMNS`."""
-    entry_date, kind, amount, due_date, reference = row
-    return LedgerEntry(entry_date, EntryKind(kind), amount, due_date, reference)
+    entry_date, kind, amount, due_date, reference, book = row
+    return LedgerEntry(entry_date, EntryKind(kind), amount, due_date, reference, book)

@@ -434,6 +434,15 @@ class LedgerEntry(SQLModel, table=True):
     voucher_type: str | None = None
     # Whether its date reads both ways, as a sale line's.
     date_ambiguous: bool | None = None
+    # The book the entry is of: the company its export names above the columns (two Tally
+    # companies of one firm keep one customer's ledger twice), "" when its file named none
+    # (or it was stored before books were kept). A load edits, moves and trims only its own
+    # book's entries (store.ingest.kinds.ledger_books).
+    book: str = Field(
+        default="",
+        primary_key=True,
+        sa_column_kwargs={"server_default": ""},
+    )
 
 
 class QuarterSegment(SQLModel, table=True):

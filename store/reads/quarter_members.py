@@ -146,6 +146,7 @@ async def _value_credit(
                 ledger.amount,
                 ledger.due_date,
                 ledger.reference,
+                ledger.book,
             )
             .join_from(
                 QUARTER_SEGMENT_TABLE,
@@ -170,8 +171,8 @@ async def _value_credit(
                 yield monetary, None
                 continue
             entries = [
-                LedgerEntry(entry_date, _KINDS[kind], amount, due_date, reference)
-                for _, _, entry_date, kind, amount, due_date, reference in (first, *others)
+                LedgerEntry(entry_date, _KINDS[kind], amount, due_date, reference, book)
+                for _, _, entry_date, kind, amount, due_date, reference, book in (first, *others)
             ]
             yield monetary, assess_credit(entries, as_of=as_of, policy=policy).segment
 

@@ -24,6 +24,7 @@ entries_ = st.lists(
         st.integers(1, 10**6).map(lambda cents: Decimal(cents) / 100),
         due_date=st.none(),
         reference=st.just(""),
+        book=st.just(""),
     ),
     max_size=30,
 )
@@ -35,6 +36,7 @@ openings_ = st.lists(
         st.integers(0, 10**6).map(lambda cents: Decimal(cents) / 100),
         due_date=st.none(),
         reference=st.just(""),
+        book=st.just(""),
     ),
     max_size=4,
     unique_by=lambda entry: entry.entry_date,

@@ -448,3 +448,77 @@ async def test_lines_stored_before_voucher_types_have_none_until_reloaded(
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
+
+
+async def _ledger_rows(engine: AsyncEngine, *, with_book: bool) -> list[tuple[Any, ...]]:
+    columns = "account_id, entry_date, kind, reference, line, amount" + (
+        ", book" if with_book else ""
+    )
+    async with engine.connect() as connection:
+        rows = await connection.execute(text(f"SELECT {columns} FROM ledger_entry"))
+        return sorted((r[0], str(r[1]), *r[2:5], Decimal(r[5]), *r[6:]) for r in rows)
+
+
+async def test_ledger_entries_stored_before_books_are_of_no_known_book_until_reloaded(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Revision 0020 adds ledger_entry.book to the entry's key: entries stored before it keep
+    every value and are of no known book (""); reloading their export with its company header
+    makes them that book's without doubling or changing any, and a branch's ledger of the same
+    bill and day is then kept beside them. Downgrading keeps one entry per key of 0019."""
+    from store.ingest import IngestKind, ingest_file
+    from tests.store.ingest.test_ledger_books import (
+        MAIN,
+        MAIN_ENTRIES,
+        MAIN_LINES,
+        PUNE,
+        PUNE_ENTRIES,
+        PUNE_LINES,
+        entries,
+        ledger_file,
+    )
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0019", down=True)
+            await connection.execute(text("INSERT INTO app VALUES ('sgd')"))
+            await connection.execute(
+                text(
+                    "INSERT INTO account (account_id, app_id, name, is_key_account) "
+                    "VALUES ('Sharma Electricals', 'sgd', 'Sharma Electricals', false)"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO ledger_entry (account_id, entry_date, kind, reference, line, "
+                    "amount, voucher_type, date_ambiguous) VALUES ('Sharma Electricals', :day, "
+                    ":kind, 'SG/24-25/002', :line, :amount, :type, false)"
+                ),
+                [
+                    {"day": day, "kind": kind, "line": line, "amount": str(amount), "type": type_}
+                    for (day, kind, _number, line, amount, _book), type_ in zip(
+                        MAIN_ENTRIES, ("sales", "credit note", "receipt"), strict=True
+                    )
+                ],
+            )
+        before = await _ledger_rows(engine, with_book=False)
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        assert await _ledger_rows(engine, with_book=True) == [(*row, "") for row in before]
+
+        main = ledger_file(tmp_path, "main.csv", MAIN_LINES, MAIN)
+        report = await ingest_file(engine, kind=IngestKind.LEDGER, path=main, app="sgd")
+        assert report.changes is not None
+        assert (report.changes.new, report.changes.changed, report.changes.removed) == (0, 0, 0)
+        assert await entries(engine) == MAIN_ENTRIES
+        pune = ledger_file(tmp_path, "pune.csv", PUNE_LINES, PUNE)
+        await ingest_file(engine, kind=IngestKind.LEDGER, path=pune, app="sgd")
+        assert await entries(engine) == [*PUNE_ENTRIES, *MAIN_ENTRIES]
+
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0019", down=True)
+        # The two books' entries at one key of 0019 (the invoice, the first payment) are one.
+        assert len(await _ledger_rows(engine, with_book=False)) == 3
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")

@@ -221,7 +221,12 @@ class InvoiceMoves:
         moved = removed = 0
         for item in moves:
             at = and_(
-                account_id == item.account, number == item.invoice, date == item.stored, *kind
+                account_id == item.account,
+                number == item.invoice,
+                date == item.stored,
+                *kind,
+                # A ledger load's own book's entries only: another book's are another's.
+                *self._stored.where.of_book(),
             )
             if (item.account, item.invoice, item.new) in filled:
                 # Stored at both dates already (an earlier load stored it twice): the lines at

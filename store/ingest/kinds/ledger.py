@@ -23,6 +23,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.bill_allocations import BillAllocation, bill_allocation
+from analytics.book_titles import title_book
 from analytics.counts import counted
 from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
@@ -54,6 +55,7 @@ from store.ingest.kinds.group_headings import GroupHeadings, names_no_customer
 from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numbering_period
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
+from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption, book_note
 from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
@@ -79,8 +81,8 @@ _NO_DIRECTION = f"cannot tell whether it is an invoice or a payment: {_HOW_TO_TE
 _Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
 # customer, date, kind, reference: an entry's voucher type is kept by it
 _Typed = tuple[str, dt.date, EntryKind, str]
-# A row as written: account (moved), date, kind, reference, place, amount, due date, whether
-# the date reads both ways, and the voucher type when the file has a type column.
+# A row as written: account (moved), date, kind, reference, place, amount, due date, book,
+# whether the date reads both ways, and the voucher type when the file has a type column.
 _Written = tuple[str, dt.date, str, str, int, Decimal, dt.date | None, *tuple[object, ...]]
 
 
@@ -98,8 +100,11 @@ class _LedgerRows:
         places: LedgerPlaces | None = None,
         types: Mapping[_Typed, str | None] | None = None,
         ambiguous: Mapping[_Typed, bool] | None = None,
+        book: str = UNKNOWN_BOOK,
     ) -> None:
         self._kept = kept
+        # The book every entry of the file is of (store.ingest.kinds.ledger_books).
+        self._book = book
         # Accounts moved by this load: an entry kept under one is written under its target.
         self._moved = moved
         self._places = places
@@ -117,6 +122,7 @@ class _LedgerRows:
         moved = self._moved
         types = self._types
         ambiguous = self._ambiguous
+        book = self._book
         for customer, day, kind, reference, amount, due in self._kept:
             voucher = None if types is None else types.get((customer, day, kind, reference))
             both_ways = ambiguous.get((customer, day, kind, reference), False)
@@ -127,12 +133,14 @@ class _LedgerRows:
                 line = self._places.place((customer, day, kind.value, reference), line)
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
             if types is None:
-                yield customer, day, kind.value, reference, line, money(amount), due, both_ways
+                yield (
+                    *(customer, day, kind.value, reference, line, money(amount), due),
+                    *(book, both_ways),
+                )
             else:
                 yield (
                     *(customer, day, kind.value, reference, line, money(amount), due),
-                    both_ways,
-                    voucher,
+                    *(book, both_ways, voucher),
                 )
 
 
@@ -149,6 +157,9 @@ class LedgerValidator:
     ) -> None:
         self._customers = customers
         self._balances = LedgerBalances(title)
+        # The company the title names above the columns: the book of every entry of the file.
+        self._book = title_book(title) or UNKNOWN_BOOK
+        self._where = LEDGER_ENTRIES.in_book(self._book)
         # The last day of the period the title states: the day up to which the export gives
         # the books of the accounts in it (an account key's credit risk is measured on it).
         self._period_end = period_end(title)
@@ -168,7 +179,7 @@ class LedgerValidator:
         # The kept entries whose date cell reads both ways (`04/01/2024`).
         self._ambiguous: dict[_Typed, bool] = {}
         # Cancelled vouchers' numbers and dates.
-        self._withdrawn = WithdrawnInvoices(LEDGER_ENTRIES)
+        self._withdrawn = WithdrawnInvoices(self._where)
         self._not_entries = SkippedLines()
         self._checked = 0
         self._without_direction = 0
@@ -181,7 +192,9 @@ class LedgerValidator:
         self._voided = 0
         # Lines settled on the spot (Sales Receipts, Refund Receipts), by type.
         self._settled: dict[str, int] = {}
-        self._directions: set[EntryKind] = set()
+        # The directions each customer's entries take in the file: a file may hold one
+        # customer's whole ledger and another's receipts only (store.ingest.kinds.ledger_places).
+        self._directions: dict[str, set[EntryKind]] = {}
         # Amounts in another currency than the base one are converted at their line's rate,
         # as a sales load converts them (one rule: store.ingest.kinds.currencies).
         self._currency = currency
@@ -439,9 +452,10 @@ class LedgerValidator:
         written = row.get("date")
         both_ways = written is not None and reads_both_ways(written)
         self._typed((account, day, kind, reference), voucher, both_ways)
-        # The directions the file's own lines take (not a Sales Receipt's payment on the
-        # spot): a file of one holds part of a number's entries (store.ingest.kinds.ledger_places).
-        self._directions.add(kind)
+        # The directions the customer's own lines take (not a Sales Receipt's payment on the
+        # spot): a customer's part of the file in one direction holds part of a number's
+        # entries (store.ingest.kinds.ledger_places).
+        self._directions.setdefault(account, set()).add(kind)
         if text is not None and (settled := settled_by(text)) is not None:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
             self._kept.append((account, day, settled, reference, amount.value, None))
@@ -572,7 +586,7 @@ class LedgerValidator:
             balance_notes.append(closing)
         # The stored entries of the file's numbers: read once by the date check, then shared
         # by the re-dating and the entries' places (`stored_invoices`).
-        stored = StoredInvoices(LEDGER_ENTRIES)
+        stored = StoredInvoices(self._where)
         places = LedgerPlaces(stored)
         # Voucher types kept only from a file with a kind column: another's entries keep theirs.
         typed = "kind" in present
@@ -582,10 +596,11 @@ class LedgerValidator:
             places,
             self._types if typed else None,
             self._ambiguous,
+            self._book,
         )
         entries = TableWrite(
             table("ledger_entry"),
-            (*_COLUMNS, "date_ambiguous", *(("voucher_type",) if typed else ())),
+            (*_COLUMNS, "book", "date_ambiguous", *(("voucher_type",) if typed else ())),
             rows,
             compare=CompareBy(
                 ("account_id",), "entry_date", quiet=("voucher_type", "date_ambiguous")
@@ -604,7 +619,12 @@ class LedgerValidator:
             stated_period(self._title),
         )
         periods = self._periods()
-        notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
+        notes = [
+            *self._party.notes(),
+            *self._customers.notes(),
+            *self._formats.notes(),
+            book_note(self._book),
+        ]
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
         if self._by_headings:
@@ -655,7 +675,7 @@ class LedgerValidator:
             ),
             self._customers.moved(),
             order_given=dates is not None and dates.option is not None and dates.order is not None,
-            where=LEDGER_ENTRIES,
+            where=self._where,
             stored=stored,
             # A period bounds what the file says of dates it writes with month names only:
             # numbers alone (`04/01/2024`) may have been misread by an earlier load at any date.
@@ -671,6 +691,10 @@ class LedgerValidator:
             app=self._customers.app,
             kept=lambda: ((k[0], k[1], k[3]) for k in kept),
         )
+        moved = self._customers.moved()
+        adoption = BookAdoption(
+            self._book, lambda: ((moved.get(k[0], k[0]), k[1], k[2].value, k[3]) for k in kept)
+        )
 
         plan = export_plan(
             self._customers,
@@ -680,7 +704,7 @@ class LedgerValidator:
             notes=notes,
             dates=dates,
             currency=self._currency,
-            check=checked,
+            check=_then(adoption, checked),
             moves=self._placed_after(moves.move, places),
             # Stored entries of the file's numbers that a whole ledger no longer has (an
             # invoice re-exported with fewer entries), as the sales loads remove their stale
@@ -691,7 +715,7 @@ class LedgerValidator:
             plan = replace(plan, writes=[*plan.writes, periods])
         if self._balances.opening is None:
             return plan
-        check = OpeningCheck(rows, lambda: places.stale, plan.before)
+        check = OpeningCheck(rows, lambda: places.stale, plan.before, book=self._book)
         return replace(plan, before=check)
 
     def _placed_after(self, moves: Check, places: LedgerPlaces) -> Check:
@@ -701,24 +725,56 @@ class LedgerValidator:
         async def moved_then_placed(connection: AsyncConnection) -> Sequence[str]:
             notes = list(await moves(connection) or ())
             moved = self._customers.moved()
-            whole = {EntryKind.INVOICE, EntryKind.PAYMENT} <= self._directions
+            # Whole or one direction is decided per customer (as moved by this load): each
+            # customer's part of the file is that customer's ledger or part of it.
+            directions: dict[str, set[EntryKind]] = {}
+            for account, kinds in self._directions.items():
+                directions.setdefault(moved.get(account, account), set()).update(kinds)
+            whole = {
+                account
+                for account, kinds in directions.items()
+                if {EntryKind.INVOICE, EntryKind.PAYMENT} <= kinds
+            }
             await places.settle(
                 connection,
                 ((moved.get(k[0], k[0]), k[1], k[2].value, k[3], money(k[4])) for k in self._kept),
                 whole=whole,
             )
             if places.kept_aside:
-                only = "invoices" if EntryKind.INVOICE in self._directions else "payments"
                 notes.append(
                     f"Kept {counted(places.kept_aside, 'stored entry', 'stored entries')} of "
-                    f"the file's numbers and dates that it does not have: it has only {only}, "
-                    f"so it is part of the ledger (a credit note against a bill is a payment as "
-                    f"a receipt is); a whole ledger, with invoices and payments, removes what "
-                    f"the books no longer have"
+                    f"the file's numbers and dates that it does not have: "
+                    f"{_one_direction(places.kept_aside_accounts, directions)}, so that is part "
+                    f"of their ledger (a credit note against a bill is a payment as a receipt "
+                    f"is); a whole ledger, with invoices and payments, removes what the books "
+                    f"no longer have"
                 )
             return notes
 
         return moved_then_placed
+
+
+def _then(first: Check, then: Check) -> Check:
+    """`first`'s step, then `then`'s, their notes in that order."""
+
+    async def both(connection: AsyncConnection) -> Sequence[str]:
+        notes = list(await first(connection) or ())
+        return [*notes, *(await then(connection) or ())]
+
+    return both
+
+
+def _one_direction(accounts: Sequence[str], directions: Mapping[str, set[EntryKind]]) -> str:
+    """`it has only payments of KAV-001`, naming the customers of a file's one-direction parts
+    whose stored entries it kept (a few, then how many more)."""
+    parts = []
+    for only in (EntryKind.INVOICE, EntryKind.PAYMENT):
+        named = [account for account in accounts if directions.get(account) == {only}]
+        if named:
+            shown = ", ".join(named[:3])
+            more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+            parts.append(f"{only.value}s of {shown}{more}")
+    return "it has only " + "; only ".join(parts)
 
 
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> LedgerValidator:

@@ -188,10 +188,14 @@ class OpeningCheck:
         rows: Iterable[_Row],
         stale: Callable[[], Iterable[_Stale]],
         then: Before | None,
+        *,
+        book: str = "",
     ) -> None:
         self._rows = rows
         self._stale = stale
         self._then = then
+        # The load's book: an opening balance is that book's, checked against its entries.
+        self._book = book
 
     async def __call__(
         self, connection: AsyncConnection, progress: IngestProgress
@@ -213,7 +217,8 @@ class OpeningCheck:
                         )
                         for account, day, kind, *_rest in openings
                     )
-                )
+                ),
+                _ledger.book == self._book,
             )
         )
         accounts = sorted({row[0] for row in openings})
@@ -225,7 +230,7 @@ class OpeningCheck:
                 _ledger.reference,
                 _ledger.line,
                 _ledger.amount,
-            ).where(_ledger.account_id.in_(accounts))
+            ).where(_ledger.account_id.in_(accounts), _ledger.book == self._book)
         )
         # Each account's ledger as it will be after this load: the stale entries gone, the
         # file's entries in the places they take.

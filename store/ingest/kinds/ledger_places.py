@@ -28,7 +28,8 @@ every entry by its order and runs no statement here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from bisect import insort
+from collections.abc import Iterable, Sequence, Set
 from decimal import Decimal
 
 from sqlalchemy import delete
@@ -55,8 +56,10 @@ class LedgerPlaces:
         # Numbers a one-direction file gives otherwise than stored (see the module's note).
         self._unsure: list[Group] = []
         self.stale: list[Stale] = []
-        # Stored entries of the file's numbers a one-direction file leaves as they are.
+        # Stored entries of the file's numbers a one-direction part of the file leaves as they
+        # are, and the customers of those parts (sorted).
         self.kept_aside = 0
+        self.kept_aside_accounts: list[str] = []
         self.settled = False
 
     def place(self, group: Group, occurrence: int) -> int:
@@ -69,10 +72,12 @@ class LedgerPlaces:
         connection: AsyncConnection,
         entries: Iterable[tuple[str, dt.date, str, str, Decimal]],
         *,
-        whole: bool,
+        whole: Set[str],
     ) -> None:
         """Places the file's `entries` (account moved, date, kind, number, amount, in file
-        order) among the stored ones; `whole` when the file covers its numbers wholly."""
+        order) among the stored ones; `whole` names the customers whose part of the file
+        covers their numbers wholly (invoices and payments), each customer's part being
+        decided on its own: one customer's whole ledger beside another's receipts only."""
         self.settled = True
         if self._stored.none_stored():
             return
@@ -91,12 +96,12 @@ class LedgerPlaces:
                 (line, value) for when, line, value, *_rest in stored.get(key, ()) if when == day
             )
             if lines:
-                self._places[group] = self._placed(group, amounts, lines, whole=whole)
+                self._places[group] = self._placed(group, amounts, lines, whole=account in whole)
         if self._unsure:
             first = min(self._unsure)
             raise FileRejected(
-                f"the file has only {'invoices' if first[2] == 'invoice' else 'payments'}, so it "
-                f"is part of the ledger, and gives "
+                f"the file has only {'invoices' if first[2] == 'invoice' else 'payments'} of "
+                f"{first[0]}, so it is part of that customer's ledger, and gives "
                 f"{counted(len(self._unsure), 'number', 'numbers')} otherwise than stored "
                 f"({first[2]} {first[3]} of {first[0]} on {first[1]}): it cannot tell an edited "
                 f"entry from one it does not list; load the whole ledger, with invoices and "
@@ -133,8 +138,10 @@ class LedgerPlaces:
         account, day, kind, number = group
         if whole:
             self.stale.extend((account, kind, number, day, line) for line in left)
-        else:
+        elif left:
             self.kept_aside += len(left)
+            if account not in self.kept_aside_accounts:
+                insort(self.kept_aside_accounts, account)
         return placed
 
     async def remove(self, connection: AsyncConnection) -> int:
@@ -147,6 +154,8 @@ class LedgerPlaces:
         stale = sorted(self.stale)
         for start in range(0, len(stale), KEYS_PER_STATEMENT):
             batch = stale[start : start + KEYS_PER_STATEMENT]
-            result = await connection.execute(delete(LEDGER_TABLE).where(key_in(key, batch)))
+            result = await connection.execute(
+                delete(LEDGER_TABLE).where(key_in(key, batch), *self._stored.where.of_book())
+            )
             removed += result.rowcount
         return removed

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -41,17 +41,34 @@ class NumberedLines:
     kind: str | None
     noun: str
     nouns: str
+    # The one book a load's lines are of (a ledger's: `ledger_entry.book`, "" for none
+    # known), None where lines have no book (sale lines): a load reads, moves and removes
+    # only its own book's lines (store.ingest.kinds.ledger_books).
+    book: str | None = None
+
+    def in_book(self, book: str) -> NumberedLines:
+        """These lines of one book only."""
+        return replace(self, book=book)
 
     def key(self) -> tuple[ColumnElement[Any], ...]:
-        """The columns that name one invoice: account, kind (a ledger's only), number. The
-        account first: `rows_with_keys` narrows each statement by it (the primary key's)."""
+        """The columns that name one invoice: account, kind (a ledger's only), number, and the
+        book of a load's lines of one book. The account first: `rows_with_keys` narrows each
+        statement by it (the primary key's)."""
         columns = METADATA.tables[self.table].c
         kind = () if self.kind is None else (columns[self.kind],)
-        return (columns.account_id, *kind, columns[self.number])
+        book = () if self.book is None else (columns.book,)
+        return (columns.account_id, *kind, columns[self.number], *book)
 
     def key_values(self, account: str, kind: str, number: str) -> tuple[str, ...]:
         """An invoice's values of `key()`."""
-        return (account, number) if self.kind is None else (account, kind, number)
+        key = (account, number) if self.kind is None else (account, kind, number)
+        return key if self.book is None else (*key, self.book)
+
+    def of_book(self) -> list[ColumnElement[bool]]:
+        """The condition that a row is of this load's book (none where lines have none)."""
+        if self.book is None:
+            return []
+        return [METADATA.tables[self.table].c.book == self.book]
 
     def dated(self) -> tuple[ColumnElement[Any], ...]:
         """`key()` and the date: the stored lines of one invoice at one date."""

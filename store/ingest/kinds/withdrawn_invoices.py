@@ -113,6 +113,8 @@ class WithdrawnInvoices:
                         table.c.account_id.in_(accounts),
                         tuple_(*self._key_columns(table)).in_(batch),
                         *narrowed,
+                        # A ledger load's own book's entries only (store.ingest.kinds.ledger_books).
+                        *where.of_book(),
                     )
                 )
                 removed += result.rowcount

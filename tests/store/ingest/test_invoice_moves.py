@@ -173,7 +173,12 @@ async def test_the_reads_of_stored_invoices_name_the_files_own(
     store/ingest/kinds/stored_invoices.py), asking for the file's own invoices by customer and
     number, not for every stored invoice of the file's customers (a long history read per
     load)."""
-    table, number = ("sale_line", "invoice") if kind is SALES else ("ledger_entry", "reference")
+    # A ledger's entries are read of the load's book (store/ingest/kinds/ledger_books.py).
+    table, number = (
+        ("sale_line", "invoice")
+        if kind is SALES
+        else ("ledger_entry", "reference, ledger_entry.book")
+    )
     await ingest_file(engine, kind=kind, path=_file(tmp_path, "a.csv", DAY_BOOK), app="distrib")
     sql_statements.reset()
     await ingest_file(engine, kind=kind, path=_file(tmp_path, "b.csv", FIXED), app="distrib")

@@ -1,0 +1,78 @@
+"""The book a report's title names: the company whose books it is of. Tally prints the
+company's name on the first line of every export (then its address, the report's name, the
+period); QuickBooks and Zoho Books head their reports the same way:
+
+    Kumar Distributors (Unit 2)
+    Ledger: Sharma Electricals
+    1-Apr-2025 to 31-Mar-2026
+
+A firm keeping two companies (two GSTINs, two branches) has one customer's ledger in each,
+numbered apart: two books whose entries may share a bill number and a day.
+
+The first title line is the company's when more lines follow it and it is none of the lines
+that may stand first without a company above them: the report's name (`Day Book`, `Sales by
+Customer Detail`, `Sundry Debtors`), the party (`Ledger: NAME`, or the name over Tally ERP
+9's `Ledger Account`) or a period.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from analytics.export_columns import normalize, words
+from analytics.export_dates import BadDate, parse_export_date
+from analytics.ledger_titles import is_day_book, sales_register_title, title_party
+from analytics.report_period import report_period
+
+# Words of a report's name (a company's name has none of them): `Sundry Debtors - Bill-wise
+# Details`, `Customer Balance Detail`, `A/R Aging Summary`, `Statement of Account`; and what
+# such a name holds written together (`Day Book`, `Bill-wise`, `Sales by Customer`).
+_REPORT_WORDS = frozenset(
+    (
+        *("ledger", "ledgers", "register", "daybook", "report", "statement", "summary"),
+        *("detail", "details", "aging", "ageing", "outstanding", "outstandings", "receivable"),
+        *("receivables", "debtors", "creditors", "voucher", "vouchers", "transaction"),
+        *("transactions", "journal"),
+    )
+)
+_REPORT_PARTS = ("daybook", "billwise", "salesby")
+_SPACES = re.compile(r"\s+")
+
+
+def _cells(line: Sequence[str]) -> list[str]:
+    return [cell.strip() for cell in line if cell.strip()]
+
+
+def _dated(text: str) -> bool:
+    """Whether the text is a date or a period (`1-Apr-2025 to 31-Mar-2026`, `As on 31-Mar-26`)."""
+    if report_period([[text]]) is not None:
+        return True
+    try:
+        parse_export_date(
+            re.sub(r"^\s*(?:as\s+(?:on|of|at)|from|upto|up\s+to)\s+", "", text, flags=re.I)
+        )
+    except BadDate:
+        return False
+    return True
+
+
+def title_book(lines: Sequence[Sequence[str]]) -> str | None:
+    """The company a report's title lines name on their first line, if they name one (its
+    runs of spaces as one)."""
+    filled = [cells for line in lines if (cells := _cells(line))]
+    if len(filled) < 2 or len(filled[0]) != 1:
+        return None
+    first = filled[0][0]
+    if _dated(first) or any(word in _REPORT_WORDS for word in words(first)):
+        return None
+    if any(part in normalize(first) for part in _REPORT_PARTS):
+        return None
+    if title_party(filled[:1]) is not None or title_party(filled[:2]) == first:
+        # `Party: NAME` on the first line, or the party's name over `Ledger Account`.
+        return None
+    if is_day_book(filled[:1]) or sales_register_title(filled[:1]) is not None:
+        return None
+    if not normalize(first):
+        return None
+    return _SPACES.sub(" ", first)
