@@ -126,6 +126,9 @@ class InvoiceMoves:
         self._stored = stored
         # The period the file's title states (first and last day), if it states one.
         self._covers = covers
+        # The voucher type of each numbered (account, date, number) of the file given one
+        # type (`_file_dates` fills it).
+        self._typed: dict[tuple[str, dt.date, str], str] = {}
 
     def _file_dates(self) -> dict[_Numbered, _Dates]:
         """The dates of each invoice of the file per period, by voucher type."""
@@ -136,6 +139,12 @@ class InvoiceMoves:
                 key = (account, day, invoice)
                 totals[key] = totals.get(key, Decimal(0)) + amount
                 kinds.setdefault(key, set()).add(kind)
+        # Every numbered line's voucher type, returns too: they share the key as invoices do.
+        typed = self._typed
+        for key, of_key in kinds.items():
+            only = next(iter(of_key)) if len(of_key) == 1 else None
+            if only is not None:
+                typed[key] = only
         dates: dict[_Numbered, _Dates] = {}
         for key, total in totals.items():
             if total <= 0:
@@ -177,7 +186,8 @@ class InvoiceMoves:
         if self._stored.none_stored():
             return []
         dates = self._file_dates()
-        if not dates:
+        typed = self._typed
+        if not dates and not typed:
             return []
         table = METADATA.tables[self._where.name]
         account_id = table.c.account_id
@@ -190,7 +200,10 @@ class InvoiceMoves:
         )
         # Only the stored lines of the file's own invoices (customer and number) are read,
         # batched as the invoice-date check reads them; their totals by date are summed here.
-        invoices = sorted({(account, invoice) for account, invoice, _period in dates})
+        invoices = sorted(
+            {(account, invoice) for account, invoice, _period in dates}
+            | {(account, invoice) for account, _day, invoice in typed}
+        )
         stored = await self._stored_totals(connection, invoices)
         moves: list[_Move] = []
         # The stored vouchers of known type each date of the file would be: two types are
@@ -209,6 +222,7 @@ class InvoiceMoves:
         for (account, invoice, new), vouchers in sorted(onto.items()):
             if len(vouchers) > 1:
                 raise FileRejected(_two_vouchers(account, invoice, new, vouchers))
+        _refuse_other_types(typed, stored, moves)
         # The dates each invoice has lines at, as the moves go.
         filled = {
             (account, invoice, day) for (account, invoice), days in stored.items() for day in days
@@ -256,6 +270,38 @@ class InvoiceMoves:
                 for day, total in totals.items()
             }
         return stored
+
+
+def _refuse_other_types(
+    typed: dict[tuple[str, dt.date, str], str],
+    stored: dict[tuple[str, str], dict[dt.date, tuple[Decimal, str | None]]],
+    moves: Sequence[_Move],
+) -> None:
+    """Refuses a file whose voucher of one type would land on the stored lines of another
+    voucher of the same customer, number and date but another known type (Tally's `Sales 7`
+    and `Export Sales 7` of one day, loaded from two registers; or `Sales 7` re-dated onto the
+    day of `Export Sales 7`). A line is stored by customer, date, number and place, not type,
+    so the file's lines would be written over the other voucher's, or the other voucher's
+    deleted as the moved invoice's double: its amount lost without a word."""
+    after: dict[tuple[str, str], dict[dt.date, str | None]] = {
+        invoice: {day: voucher for day, (_total, voucher) in days.items()}
+        for invoice, days in stored.items()
+    }
+    for item in moves:
+        days = after[(item.account, item.invoice)]
+        voucher = days.pop(item.stored, None)
+        # Onto a date with lines already, those lines stay (the moved ones are their double).
+        days.setdefault(item.new, voucher)
+    for (account, day, invoice), kind in sorted(typed.items()):
+        voucher = after.get((account, invoice), {}).get(day)
+        if voucher is not None and voucher != kind:
+            raise FileRejected(
+                f"invoice {invoice} of {account} on {day.isoformat()} is stored as a "
+                f"{voucher} voucher, and this file has a {kind} voucher of that number and "
+                "date: two vouchers numbered apart cannot be stored under one number on one "
+                "day from separate files, so nothing was loaded (load an export that holds "
+                "both, such as the Day Book of that day)"
+            )
 
 
 def _two_vouchers(account: str, invoice: str, new: dt.date, vouchers: dict[str, dt.date]) -> str:
