@@ -30,9 +30,11 @@ numbers its invoices apart from its sales receipts, so the April Day Book's `Sal
 customer is not moved by the May Day Book's `Export Sales 7`, with or without the files'
 titles. Where either type is unknown (a file without a type column, a line stored before
 types were kept), the customer and number in one numbering period are the voucher, as they
-always were. A QuickBooks invoice of the same type and number is moved whatever the report's
-period: its numbers never restart, so an invoice re-dated into the next quarter's report is
-the same invoice, not a second one.
+always were. A QuickBooks invoice of the same type and number is moved from outside the
+report's period when it is dated in the period next to it (one as long, before or after):
+its numbers never restart, so an invoice re-dated into the next quarter's report is the same
+invoice, not a second one; but QuickBooks lets a number be used again (it only warns), and
+last year's Invoice 5 of a business that starts its numbers again each year is another sale.
 """
 
 from __future__ import annotations
@@ -164,12 +166,16 @@ class InvoiceMoves:
         as it always was. A voucher of another type is another voucher (Tally's `Sales 7` and
         `Export Sales 7`, QuickBooks' Invoice 5 and Sales Receipt 5). Only the same type and
         number re-date a QuickBooks invoice dated outside the file's period: its numbers run
-        on across periods, so its title's period does not bound them."""
+        on across periods, so its title's period does not bound them; but only from the
+        period next to it (a date corrected into the next quarter's report). QuickBooks lets
+        a number be used again (it only warns), and a business that starts its numbers again
+        each year has last year's Invoice 5 of the customer: moving that one would drop a
+        year's sale."""
         if not by_type:
             return None
         covered = self._covers is None or self._covers[0] <= day <= self._covers[1]
         if kind is not None and kind in by_type:
-            if covered or self._period is never_restarts:
+            if covered or (self._period is never_restarts and self._next_to_covered(day)):
                 return by_type[kind]
             return None
         if not covered:
@@ -180,6 +186,14 @@ class InvoiceMoves:
         # A stored line of no known type: the file's only date of the number, if one.
         found = set(by_type.values())
         return found.pop() if len(found) == 1 else None
+
+    def _next_to_covered(self, day: dt.date) -> bool:
+        """Whether `day` is in the period of the file's length just before or after it."""
+        if self._covers is None:
+            return True
+        first, last = self._covers
+        length = last - first + dt.timedelta(days=1)
+        return first - length <= day <= last + length
 
     async def move(self, connection: AsyncConnection) -> Sequence[str]:
         """Re-dates the stored invoices this file dates otherwise; the load's line on it."""

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
 from store.ingest.errors import FileRejected
-from tests.store.ingest.test_voucher_identity import APRIL, HEADER, MAY
+from tests.store.ingest.test_voucher_identity import APRIL, HEADER, MAY, QB_REPORT
 from tests.store.sales_support import rows_of
 
 D = Decimal
@@ -94,3 +94,25 @@ async def test_the_day_book_holding_both_vouchers_loads_them_both(
         ("2025-04-03", D("80000.00")),
         ("2025-04-03", D("120000.00")),
     ]
+
+
+@pytest.mark.parametrize("kind", [SALES, LEDGER])
+async def test_a_quickbooks_number_used_again_a_year_later_moves_nothing(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    """QuickBooks only warns when a number is used again: a business that starts its invoice
+    numbers again each year has Invoice 1001 of a customer in two years' first quarters. The
+    second report moved the first year's invoice into its own quarter and wrote over it."""
+    table = "sale_line" if kind is SALES else "ledger_entry"
+    first = QB_REPORT.format(period="January - March, 2024", kind="Invoice", day="01/10/2024")
+    second = QB_REPORT.format(period="January - March, 2025", kind="Invoice", day="01/12/2025")
+    second = second.replace("$300.00", "$450.00")
+    for name, text in (("q1-2024.csv", first), ("q1-2025.csv", second)):
+        report = await ingest_file(engine, kind=kind, path=_file(tmp_path, name, text), app="craig")
+    assert not any("re-dated" in note for note in report.notes), report.notes
+    rows = await rows_of(engine, table)
+    assert sorted(
+        (str(row[1]), D(str(row[4] if kind is SALES else row[5])))
+        for row in rows
+        if kind is SALES or row[2] == "invoice"
+    ) == [("2024-01-10", D("300.00")), ("2025-01-12", D("450.00"))]
