@@ -5,8 +5,12 @@ A currency given is used for the file and kept for its app (as `--dates` keeps t
 day and month: `store.ingest.date_setting`), so that a later load of the app without the
 option converts to the same currency instead of deciding again from its own lines, or
 refusing a file all in one foreign currency. A later `--currency` replaces it, and the load
-says so in one line. `--currency guess` forgets it (as `--dates guess` forgets a kept order):
-that load and the app's later ones decide the base currency from their own lines again.
+says so in one line. Without `--currency` and with none kept, the base currency the file's
+lines decide (`store.ingest.kinds.currencies`) is kept the same way: an app's exports are
+summed, so a later file whose lines at rate 1 are in another currency is refused rather than
+stored in that one beside the first file's amounts. `--currency guess` forgets the kept one
+(as `--dates guess` forgets a kept order): that load decides from its own lines and keeps
+nothing; the app's next load without `--currency` keeps what its lines decide.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ class AppCurrency:
     kept: str | None = None
     # `--currency guess`: the kept one is not used, and is forgotten by the load's writes.
     forget: bool = False
+    # The base currency the file's lines decided, when none was given or kept: kept for the
+    # app, so that a later file in another base currency is refused, not summed with it.
+    decided: str | None = None
 
     @property
     def code(self) -> str | None:
@@ -66,6 +73,10 @@ class AppCurrency:
         app's row."""
         if self.forget and self.kept is not None:
             return TableWrite(INGEST_SETTING_TABLE, ("app_id", "currency"), [(self.app, None)])
+        if self._keeps_decided():
+            return TableWrite(
+                INGEST_SETTING_TABLE, ("app_id", "currency"), [(self.app, self.decided)]
+            )
         if self.given is None or self.given == self.kept:
             return None
         return TableWrite(INGEST_SETTING_TABLE, ("app_id", "currency"), [(self.app, self.given)])
@@ -75,12 +86,19 @@ class AppCurrency:
         if self.forget:
             if self.kept is None:
                 return [
-                    f"--currency {GUESS}: app {self.app} has no base currency kept; each load "
-                    f"decides it from its lines"
+                    f"--currency {GUESS}: app {self.app} has no base currency kept; this load "
+                    f"decides it from its lines and keeps none"
                 ]
             return [
                 f"--currency {GUESS}: {self.kept}, the base currency kept for app {self.app}, "
-                f"is forgotten; this load and the app's later ones decide it from their lines"
+                f"is forgotten; this load decides it from its lines, and the app's next load "
+                f"without --currency keeps the one its lines decide"
+            ]
+        if self._keeps_decided():
+            return [
+                f"Base currency {self.decided} kept for app {self.app}: its later loads convert "
+                f"to {self.decided}, and a file in another base currency is refused "
+                f"(--currency CODE to change it)"
             ]
         if self.given is None or self.given == self.kept:
             return []
@@ -93,6 +111,12 @@ class AppCurrency:
             f"--currency {self.given} replaces {self.kept}, the base currency kept for app "
             f"{self.app}: its later loads convert to {self.given}"
         ]
+
+    def _keeps_decided(self) -> bool:
+        """Whether the load keeps the base currency its lines decided: none was given or kept
+        (a first load of the app's exports with a currency column). After `--currency guess`
+        each load decides again, as asked."""
+        return self.decided is not None and self.code is None and not self.forget
 
 
 async def app_currency(connection: AsyncConnection, *, app: str, option: str | None) -> AppCurrency:

@@ -14,12 +14,13 @@ Online's `Amount` beside `Foreign Amount`, Tally's Debit and Credit beside `Fore
 Zoho's `Amount (BCY)` beside `Amount (FCY)`) is read from the base amount: nothing converts.
 
 The base currency is `--currency` when given, else the one kept for the app by an earlier
-`--currency` (`store.ingest.currency_setting`), unless the file's lines at rate 1 are in
-another: its rates convert to that one, and the load is refused (a file read from its base
-amounts too: they are in that other currency). Else the most common
-currency of the lines whose rate is 1; else, when every line is in one currency with no rate
-other than 1, that one (there is nothing to convert); else the file is refused in one line
-asking for `--currency` (a file all in USD at 83.25 converts to a currency it does not name).
+`--currency` or decided by an earlier load's lines (`store.ingest.currency_setting`),
+unless the file's lines at rate 1 are in another: its rates convert to that one, and the
+load is refused (a file read from its base amounts too: they are in that other currency).
+Else the most common currency of the lines whose rate is 1; else, when every line is in one
+currency with no rate other than 1, that one (there is nothing to convert); else the file is
+refused in one line asking for `--currency` (a file all in USD at 83.25 converts to a
+currency it does not name). A base currency decided so is kept for the app.
 Converted amounts are rounded half to even to the cent.
 """
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -90,6 +92,14 @@ class Currencies:
         # Whether some line is in another currency than the base one (settled by `decide`):
         # a file in one currency costs its lines no lookup.
         self.converts = False
+
+    def setting(self) -> AppCurrency:
+        """The app's base currency setting as the load writes it: with the base its lines
+        decided, kept when none was given or kept before (`AppCurrency.decided`)."""
+        setting = self._setting
+        if setting.code is not None or self.base is None or not setting.app:
+            return setting
+        return replace(setting, decided=self.base)
 
     def observe(self, row: Row) -> None:
         code = row.get("currency")

@@ -31,9 +31,11 @@ numbers its invoices apart from its sales receipts, so the April Day Book's `Sal
 customer is not moved by the May Day Book's `Export Sales 7`, with or without the files'
 titles. Where either type is unknown (a file without a type column, a line stored before
 types were kept), the customer and number in one numbering period are the voucher, as they
-always were. A QuickBooks invoice of the same type and number is moved whatever the report's
-period: its numbers never restart, so an invoice re-dated into the next quarter's report is
-the same invoice, not a second one.
+always were. A QuickBooks invoice of the same type and number is moved from outside the
+report's period when it is dated in the period next to it (one as long, before or after):
+its numbers never restart, so an invoice re-dated into the next quarter's report is the same
+invoice, not a second one; but QuickBooks lets a number be used again (it only warns), and
+last year's Invoice 5 of a business that starts its numbers again each year is another sale.
 """
 
 from __future__ import annotations
@@ -131,6 +133,9 @@ class InvoiceMoves:
         self._stored = stored
         # The period the file's title states (first and last day), if it states one.
         self._covers = covers
+        # The voucher type of each numbered (account, date, number) of the file given one
+        # type (`_file_dates` fills it).
+        self._typed: dict[tuple[str, dt.date, str], str] = {}
 
     def _file_dates(self) -> dict[_Numbered, _Dates]:
         """The dates of each invoice of the file per period, by voucher type."""
@@ -141,6 +146,12 @@ class InvoiceMoves:
                 key = (account, day, invoice)
                 totals[key] = totals.get(key, Decimal(0)) + amount
                 kinds.setdefault(key, set()).add(kind)
+        # Every numbered line's voucher type, returns too: they share the key as invoices do.
+        typed = self._typed
+        for key, of_key in kinds.items():
+            only = next(iter(of_key)) if len(of_key) == 1 else None
+            if only is not None:
+                typed[key] = only
         dates: dict[_Numbered, _Dates] = {}
         for key, total in totals.items():
             if total <= 0:
@@ -160,12 +171,16 @@ class InvoiceMoves:
         as it always was. A voucher of another type is another voucher (Tally's `Sales 7` and
         `Export Sales 7`, QuickBooks' Invoice 5 and Sales Receipt 5). Only the same type and
         number re-date a QuickBooks invoice dated outside the file's period: its numbers run
-        on across periods, so its title's period does not bound them."""
+        on across periods, so its title's period does not bound them; but only from the
+        period next to it (a date corrected into the next quarter's report). QuickBooks lets
+        a number be used again (it only warns), and a business that starts its numbers again
+        each year has last year's Invoice 5 of the customer: moving that one would drop a
+        year's sale."""
         if not by_type:
             return None
         covered = self._covers is None or self._covers[0] <= day <= self._covers[1]
         if kind is not None and kind in by_type:
-            if covered or self._period is never_restarts:
+            if covered or (self._period is never_restarts and self._next_to_covered(day)):
                 return by_type[kind]
             return None
         if not covered:
@@ -177,12 +192,21 @@ class InvoiceMoves:
         found = set(by_type.values())
         return found.pop() if len(found) == 1 else None
 
+    def _next_to_covered(self, day: dt.date) -> bool:
+        """Whether `day` is in the period of the file's length just before or after it."""
+        if self._covers is None:
+            return True
+        first, last = self._covers
+        length = last - first + dt.timedelta(days=1)
+        return first - length <= day <= last + length
+
     async def move(self, connection: AsyncConnection) -> Sequence[str]:
         """Re-dates the stored invoices this file dates otherwise; the load's line on it."""
         if self._stored.none_stored():
             return []
         dates = self._file_dates()
-        if not dates:
+        typed = self._typed
+        if not dates and not typed:
             return []
         table = METADATA.tables[self._where.name]
         account_id = table.c.account_id
@@ -195,7 +219,10 @@ class InvoiceMoves:
         )
         # Only the stored lines of the file's own invoices (customer and number) are read,
         # batched as the invoice-date check reads them; their totals by date are summed here.
-        invoices = sorted({(account, invoice) for account, invoice, _period in dates})
+        invoices = sorted(
+            {(account, invoice) for account, invoice, _period in dates}
+            | {(account, invoice) for account, _day, invoice in typed}
+        )
         stored = await self._stored_totals(connection, invoices)
         moves: list[_Move] = []
         # The stored vouchers of known type each date of the file would be: two types are
@@ -214,6 +241,7 @@ class InvoiceMoves:
         for (account, invoice, new), vouchers in sorted(onto.items()):
             if len(vouchers) > 1:
                 raise FileRejected(_two_vouchers(account, invoice, new, vouchers))
+        _refuse_other_types(typed, stored, moves)
         # The dates each invoice has lines at, as the moves go.
         filled = {
             (account, invoice, day) for (account, invoice), days in stored.items() for day in days
@@ -266,6 +294,38 @@ class InvoiceMoves:
                 for day, total in totals.items()
             }
         return stored
+
+
+def _refuse_other_types(
+    typed: dict[tuple[str, dt.date, str], str],
+    stored: dict[tuple[str, str], dict[dt.date, tuple[Decimal, str | None]]],
+    moves: Sequence[_Move],
+) -> None:
+    """Refuses a file whose voucher of one type would land on the stored lines of another
+    voucher of the same customer, number and date but another known type (Tally's `Sales 7`
+    and `Export Sales 7` of one day, loaded from two registers; or `Sales 7` re-dated onto the
+    day of `Export Sales 7`). A line is stored by customer, date, number and place, not type,
+    so the file's lines would be written over the other voucher's, or the other voucher's
+    deleted as the moved invoice's double: its amount lost without a word."""
+    after: dict[tuple[str, str], dict[dt.date, str | None]] = {
+        invoice: {day: voucher for day, (_total, voucher) in days.items()}
+        for invoice, days in stored.items()
+    }
+    for item in moves:
+        days = after[(item.account, item.invoice)]
+        voucher = days.pop(item.stored, None)
+        # Onto a date with lines already, those lines stay (the moved ones are their double).
+        days.setdefault(item.new, voucher)
+    for (account, day, invoice), kind in sorted(typed.items()):
+        voucher = after.get((account, invoice), {}).get(day)
+        if voucher is not None and voucher != kind:
+            raise FileRejected(
+                f"invoice {invoice} of {account} on {day.isoformat()} is stored as a "
+                f"{voucher} voucher, and this file has a {kind} voucher of that number and "
+                "date: two vouchers numbered apart cannot be stored under one number on one "
+                "day from separate files, so nothing was loaded (load an export that holds "
+                "both, such as the Day Book of that day)"
+            )
 
 
 def _two_vouchers(account: str, invoice: str, new: dt.date, vouchers: dict[str, dt.date]) -> str:

@@ -703,7 +703,7 @@ class LedgerValidator:
             rows=len(self._kept),
             notes=notes,
             dates=dates,
-            currency=self._currency,
+            currency=self._currencies.setting(),
             check=_then(adoption, checked),
             moves=self._placed_after(moves.move, places),
             # Stored entries of the file's numbers that a whole ledger no longer has (an

@@ -710,7 +710,7 @@ class SalesValidator:
             rows=len(self._kept),
             notes=notes,
             dates=self._dates,
-            currency=self._currency,
+            currency=self._currencies.setting(),
             check=check,
             moves=_both(moves.move, self._taxed.keep_before_tax(rows, stored)),
             remove=stale.remove,

@@ -170,17 +170,23 @@ async def test_currency_guess_forgets_the_kept_currency_and_says_so(
     report = await ingest_file(engine, kind=SALES, path=us, app="zoho", currency="guess")
     assert (
         "--currency guess: INR, the base currency kept for app zoho, is forgotten; this load "
-        "and the app's later ones decide it from their lines"
+        "decides it from its lines, and the app's next load without --currency keeps the one its "
+        "lines decide"
     ) in report.notes
     assert any("converted to USD" in note for note in report.notes), report.notes
     assert await _setting(engine) == [("zoho", None, None)]
-    # A later load without --currency decides from its own lines, as before INR was kept.
+    # A later load without --currency decides from its own lines, as before INR was kept,
+    # and keeps what they decide (a first load of the app does so too).
     later = await ingest_file(engine, kind=SALES, path=us, app="zoho")
-    assert not any("kept for app" in note for note in later.notes)
+    assert not any("INR" in note for note in later.notes), later.notes
+    assert any("Base currency USD kept for app zoho" in note for note in later.notes)
+    assert await _setting(engine) == [("zoho", None, "USD")]
 
     again = await ingest_file(engine, kind=SALES, path=us, app="zoho", currency="GUESS")
     assert (
-        "--currency guess: app zoho has no base currency kept; each load decides it from its lines"
+        "--currency guess: USD, the base currency kept for app zoho, is forgotten; this load "
+        "decides it from its lines, and the app's next load without --currency keeps the one its "
+        "lines decide"
     ) in again.notes
     assert await _setting(engine) == [("zoho", None, None)]
 
