@@ -691,8 +691,13 @@ class SalesValidator:
             # The app's segments change with the lines withdrawn, if any line is kept or not.
             self._customers.include_app()
         kept = self._kept
+        # With their voucher types: a kept `Sales 7` leaves a cancelled `Export Sales 7` of its
+        # day to be removed.
         check = dates_then_withdrawn(
-            invoices, withdrawn, app=self._customers.app, kept=lambda: (line[:3] for line in kept)
+            invoices,
+            withdrawn,
+            app=self._customers.app,
+            kept=lambda: ((*line[:3], types.get(line[:3])) for line in kept),
         )
 
         # Stored lines of the file's invoices beyond those it writes (an invoice edited down to
