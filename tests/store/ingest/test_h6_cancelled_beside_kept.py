@@ -39,9 +39,7 @@ async def test_a_cancelled_export_sale_beside_its_numbers_sale_is_removed(
     report = await ingest_file(engine, kind=IngestKind.SALES, path=after, app="sharma")
     stored = sorted((row[0], row[2], row[4]) for row in await rows_of(engine, "sale_line"))
     assert stored == [("Mehta & Sons", "7", D("45000.00"))]
-    assert any("1 line of an invoice loaded before" in note for note in report.notes), (
-        report.notes
-    )
+    assert any("1 line of an invoice loaded before" in note for note in report.notes), report.notes
 
 
 async def test_a_cancelled_export_sale_leaves_an_untyped_line_of_the_kept_number(
