@@ -30,6 +30,7 @@ from sqlalchemy import Column, ColumnElement, Table, delete, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
+from store.ingest.kinds.emptied_accounts import remove_emptied_no_customer_accounts
 from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.stored_invoices import SALE_LINES, NumberedLines
 from store.ingest.plan import RemovalNote
@@ -140,8 +141,11 @@ class WithdrawnInvoices:
                         )
                     )
                     removed += result.rowcount
+        # The `Not Specified` account an older release made, if this left it holding nothing.
+        named = sorted({account for _type, group in self._keys for account in group or ()})
+        emptied = await remove_emptied_no_customer_accounts(connection, app=app, accounts=named)
         if not removed:
-            return []
+            return emptied
         if where is SALE_LINES:
             lines = counted(
                 removed, "line of an invoice loaded before", "lines of invoices loaded before"
@@ -152,7 +156,7 @@ class WithdrawnInvoices:
             f"Removed {lines} that this file says is no sale (void, draft, cancelled, or "
             f"under `Not Specified`: no customer's)"
         )
-        return [RemovalNote(note, removed=removed)]
+        return [RemovalNote(note, removed=removed), *emptied]
 
 
 # A stored line's account, date and number, as a file keeps it; and with its voucher type
