@@ -67,13 +67,14 @@ class QuarterActivity:
 class _Totals:
     __slots__ = (
         *("first", "invoices", "last", "lines_without_invoice", "profit", "revenue"),
-        "typed",
+        "more_types",
     )
 
     def __init__(self) -> None:
-        self.invoices: set[str] = set()
-        # (number, voucher type) of the invoices whose lines have a type.
-        self.typed: set[tuple[str, str]] = set()
+        # Each number, with the first voucher type met on its lines (None: none yet); and the
+        # (number, type) of its further types. One dict probe a line, as a set's would be.
+        self.invoices: dict[str, str | None] = {}
+        self.more_types: set[tuple[str, str]] = set()
         self.lines_without_invoice = 0
         self.revenue = _ZERO
         self.profit: Decimal | None = _ZERO
@@ -108,9 +109,13 @@ def quarterly_activity(
             # of an invoice that sold something is counted by the invoice's other lines.
             continue
         if invoice:
-            total.invoices.add(invoice)
-            if voucher_type is not None:
-                total.typed.add((invoice, voucher_type))
+            first = total.invoices.setdefault(invoice, voucher_type)
+            if first != voucher_type and voucher_type is not None:
+                if first is None:
+                    # Its untyped lines were this type's.
+                    total.invoices[invoice] = voucher_type
+                else:
+                    total.more_types.add((invoice, voucher_type))
         else:
             total.lines_without_invoice += 1
         if total.first is None or sale_date < total.first:
@@ -136,11 +141,7 @@ def quarterly_activity(
 def _orders(total: _Totals) -> int:
     """Distinct numbers, and for a number of several known voucher types one invoice more for
     each type beyond its first (its untyped lines are one of them)."""
-    orders = len(total.invoices) + total.lines_without_invoice
-    typed = total.typed
-    if typed:
-        orders += len(typed) - len({number for number, _type in typed})
-    return orders
+    return len(total.invoices) + total.lines_without_invoice + len(total.more_types)
 
 
 def monetary_values(activities: Sequence[QuarterActivity]) -> tuple[list[Decimal], bool]:
