@@ -296,6 +296,10 @@ INVOICE = _role(
     *("reference", "ref", "receipt no", "transaction id", "txn id"),
     # QuickBooks' reports.
     "num",
+    # Zoho Books' exports of sales receipts and credit notes (a whole name first: the words
+    # `Credit Note Number` would make a credit column).
+    *("sales receipt number", "sales receipt no", "sales receipt num", "credit note number"),
+    *("credit note no", "credit note num", "creditnote number"),
     # German, French, Spanish.
     *("rechnungsnummer", "rechnungsnr", "rechnung nr", "belegnummer", "belegnr", "beleg nr"),
     *("rechnung", "beleg"),
@@ -366,19 +370,22 @@ INVOICE_AMOUNTS = frozenset(
 # Of those, the names a register of lines also gives each line's amount: a bare `Total` (a
 # line's total, taxes included) says nothing of whether it is the whole invoice's.
 LINE_OR_INVOICE_AMOUNTS = frozenset(normalize(name) for name in ("total", "grand total"))
+# A column of a credit or debit note (Zoho Books' `Credit Note Status`, `Credit Note Date`)
+# is about the document, not a side of an amount.
+_NOTE_WORDS = frozenset(("note", "notes"))
 DEBIT = _role(
     "debit",
     "the debit amount, when debits and credits have columns of their own",
     *("debit", "debit amount", "dr amount", "dr", "debit amt", "dr amt", "debits"),
     *("soll", "sollbetrag", "débit", "debe", "cargo"),
-    never_words=BALANCE_WORDS,
+    never_words=BALANCE_WORDS | _NOTE_WORDS,
 )
 CREDIT = _role(
     "credit",
     "the credit amount, when debits and credits have columns of their own",
     *("credit", "credit amount", "cr amount", "cr", "credit amt", "cr amt", "credits"),
     *("haben", "habenbetrag", "crédit", "haber", "abono"),
-    never_words=BALANCE_WORDS,
+    never_words=BALANCE_WORDS | _NOTE_WORDS,
 )
 SIDE = _role(
     "side",

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from analytics.export_columns import words
+from analytics.export_columns import normalize, words
 
 
 class VoucherClass(StrEnum):
@@ -156,3 +156,31 @@ def is_purchase(text: str) -> bool:
 def is_customer_business(text: str) -> bool:
     """Whether a voucher type is one of a customer's: a sale, a return, a receipt."""
     return voucher_class(text) in _CUSTOMER_CLASSES
+
+
+# Number columns whose name says what every line of the file is (Zoho Books exports each
+# document type on its own, without a type column): the type a line would otherwise carry.
+_TYPED_NUMBER_COLUMNS = {
+    **dict.fromkeys(("salesreceiptnumber", "salesreceiptno", "salesreceiptnum"), "Sales Receipt"),
+    **dict.fromkeys(
+        ("creditnotenumber", "creditnoteno", "creditnotenum"),
+        "Credit Note",
+    ),
+}
+# `Invoice Number` names a plain file's invoice column as well: it says the type only beside
+# the status of that document (Zoho Books' invoice exports write `Invoice Status`).
+_INVOICE_NUMBERS = frozenset(("invoicenumber", "invoiceno", "invoicenum"))
+_INVOICE_STATUS = "invoicestatus"
+
+
+def number_column_type(number_column: str | None, status_column: str | None) -> str | None:
+    """The voucher type of every line of a file without a type column, when its number
+    column's name gives it (Zoho Books' `Sales Receipt Number`, `Credit Note Number`, and
+    `Invoice Number` beside `Invoice Status`); None when it says none (a plain file)."""
+    if number_column is None:
+        return None
+    number = normalize(number_column)
+    if number in _INVOICE_NUMBERS:
+        status = None if status_column is None else normalize(status_column)
+        return "Invoice" if status == _INVOICE_STATUS else None
+    return _TYPED_NUMBER_COLUMNS.get(number)

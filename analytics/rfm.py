@@ -1,7 +1,10 @@
 """Recency, frequency and monetary value of one account, quarter by quarter.
 
-- orders: distinct invoice numbers of the quarter's purchases; a purchase line without an
-  invoice number is an order of its own (so a file without invoice numbers counts rows).
+- orders: distinct invoices of the quarter's purchases, each named by its number: a number
+  read within its voucher type where the line kept one (Tally numbers each type on its own:
+  `Sales 7` and `Export Sales 7` are two invoices), a line stored without a type being one of
+  its number's typed invoices (or the number's only one); a purchase line without an invoice
+  number is an order of its own (so a file without invoice numbers counts rows).
 - revenue: the sum of the quarter's amounts, exact: net of its returns.
 - profit: the sum of the quarter's profits, or None unless every line of the quarter has one
   (a partial sum would pass for the whole).
@@ -37,6 +40,8 @@ class SaleLine(NamedTuple):
     invoice: str
     amount: Decimal
     profit: Decimal | None
+    # The voucher type the line was stored with (`sales`, `export sales`); None: not known.
+    voucher_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +65,16 @@ class QuarterActivity:
 
 
 class _Totals:
-    __slots__ = ("first", "invoices", "last", "lines_without_invoice", "profit", "revenue")
+    __slots__ = (
+        *("first", "invoices", "last", "lines_without_invoice", "profit", "revenue"),
+        "more_types",
+    )
 
     def __init__(self) -> None:
-        self.invoices: set[str] = set()
+        # Each number, with the first voucher type met on its lines (None: none yet); and the
+        # (number, type) of its further types. One dict probe a line, as a set's would be.
+        self.invoices: dict[str, str | None] = {}
+        self.more_types: set[tuple[str, str]] = set()
         self.lines_without_invoice = 0
         self.revenue = _ZERO
         self.profit: Decimal | None = _ZERO
@@ -73,7 +84,7 @@ class _Totals:
 
 
 def quarterly_activity(
-    lines: Iterable[SaleLine | tuple[dt.date, str, Decimal, Decimal | None]],
+    lines: Iterable[SaleLine | tuple[dt.date, str, Decimal, Decimal | None, str | None]],
 ) -> list[QuarterActivity]:
     """The quarters with at least one purchase of one account's lines (in any order), oldest
     first.
@@ -82,7 +93,7 @@ def quarterly_activity(
     are keyed by their ordinal until the end."""
     totals: dict[int, _Totals] = {}
     add = _EXACT.add
-    for sale_date, invoice, amount, profit in lines:
+    for sale_date, invoice, amount, profit, voucher_type in lines:
         ordinal = sale_date.year * 4 + (sale_date.month - 1) // 3
         total = totals.get(ordinal)
         if total is None:
@@ -98,7 +109,13 @@ def quarterly_activity(
             # of an invoice that sold something is counted by the invoice's other lines.
             continue
         if invoice:
-            total.invoices.add(invoice)
+            first = total.invoices.setdefault(invoice, voucher_type)
+            if first != voucher_type and voucher_type is not None:
+                if first is None:
+                    # Its untyped lines were this type's.
+                    total.invoices[invoice] = voucher_type
+                else:
+                    total.more_types.add((invoice, voucher_type))
         else:
             total.lines_without_invoice += 1
         if total.first is None or sale_date < total.first:
@@ -108,7 +125,7 @@ def quarterly_activity(
     return [
         QuarterActivity(
             quarter=Quarter.from_ordinal(ordinal),
-            orders=len(total.invoices) + total.lines_without_invoice,
+            orders=_orders(total),
             # At money's scale whatever the lines' (rows stored before it was one): every
             # quarter's revenue prints with its cents.
             revenue=money(total.revenue),
@@ -119,6 +136,12 @@ def quarterly_activity(
         for ordinal, total in sorted(totals.items())
         if total.first is not None and total.last is not None
     ]
+
+
+def _orders(total: _Totals) -> int:
+    """Distinct numbers, and for a number of several known voucher types one invoice more for
+    each type beyond its first (its untyped lines are one of them)."""
+    return len(total.invoices) + total.lines_without_invoice + len(total.more_types)
 
 
 def monetary_values(activities: Sequence[QuarterActivity]) -> tuple[list[Decimal], bool]:

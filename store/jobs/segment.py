@@ -226,14 +226,18 @@ async def _sales_activity(
     connection: AsyncConnection, app: str, progress: JobProgress
 ) -> dict[str, list[QuarterActivity]]:
     statement = (
-        select(sale.account_id, sale.sale_date, sale.invoice, sale.amount, sale.profit)
+        select(
+            *(sale.account_id, sale.sale_date, sale.invoice, sale.amount, sale.profit),
+            sale.voucher_type,
+        )
         .join_from(SALE_LINE_TABLE, ACCOUNT_TABLE, sale.account_id == account.account_id)
         .where(account.app_id == app)
         .order_by(sale.account_id)
     )
     activities: dict[str, list[QuarterActivity]] = {}
     async for account_id, rows in _by_account(connection, statement, progress):
-        # Rows are (date, invoice, amount, profit) tuples already: no copy into SaleLine.
+        # Rows are (date, invoice, amount, profit, voucher type) tuples already: no copy
+        # into SaleLine.
         quarters = quarterly_activity(rows)
         if quarters:  # an account with returns only has made no purchase
             activities[account_id] = quarters

@@ -31,6 +31,7 @@ from analytics.export_columns import LEDGER_ROLES
 from analytics.export_dates import reads_both_ways
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
 from analytics.export_voucher_types import type_name
+from analytics.invoice_discounts import spread_discount
 from analytics.invoice_status import is_void_memo
 from analytics.ledger_titles import sales_register_title
 from analytics.money import money
@@ -479,7 +480,8 @@ class LedgerValidator:
         A discount of the whole invoice follows its last item, which may be smaller than it
         (10% of 315.00 after a shipping line of 15.00): the latest of the invoice's lines
         above it that is larger than the discount takes it, so the invoice's total is net of it
-        and no line goes to nothing or below."""
+        and no line goes to nothing or below; one larger than every line but below their total
+        is spread over them (`analytics.invoice_discounts`)."""
         settled = None if text is None else settled_by(text)
         step = 2 if settled is not None else 1
         kept = self._kept
@@ -497,9 +499,20 @@ class LedgerValidator:
                     kept[at + 1] = (*paid[:4], paid[4] - value, paid[5])
                 return []
             at -= step
+        # Larger than each line: a discount of the whole invoice, spread over its lines above
+        # in proportion to their amounts when it is below their total.
+        lines = range(at + step, len(kept), step)
+        lowered = spread_discount([kept[index][4] for index in lines], value)
+        if lowered is not None:
+            for index, amount in zip(lines, lowered, strict=True):
+                found, kept[index] = kept[index], (*kept[index][:4], amount, kept[index][5])
+                if settled is not None:
+                    paid = kept[index + 1]
+                    kept[index + 1] = (*paid[:4], paid[4] - (found[4] - amount), paid[5])
+            return []
         return [
             f"amount -{value} is negative and lowers no invoice given just above it (same "
-            f"customer, date and number) by less than its amount: write it positive, the kind "
+            f"customer, date and number) by less than its total: write it positive, the kind "
             f"says whether it is an invoice or a payment"
         ]
 

@@ -42,7 +42,12 @@ from analytics.export_columns import (
     normalize,
 )
 from analytics.export_dates import reads_both_ways
-from analytics.export_voucher_types import VoucherType, type_name, voucher_type
+from analytics.export_voucher_types import (
+    VoucherType,
+    number_column_type,
+    type_name,
+    voucher_type,
+)
 from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
 from analytics.ledger_titles import is_day_book
 from analytics.money import money
@@ -203,6 +208,10 @@ class SalesValidator:
         self._side = SideColumn(("voucher_type", SIDE_CANDIDATE))
         # The key of the voucher type (None when its column turned out to hold the sides).
         self._type_key: str | None = "voucher_type"
+        # The type of every line of a file without a type column whose number column names
+        # it (Zoho Books' `Credit Note Number`), and that column's name.
+        self._number_type: str | None = None
+        self._number_column = ""
         # The line of the last row if it was kept (else 0): items may follow it, and then it
         # becomes their voucher (a detailed register).
         self._last_kept = 0
@@ -282,6 +291,9 @@ class SalesValidator:
         self._party.customer_column(columns.get("customer"))
         if self._side.decide() == "voucher_type":
             self._type_key = None
+        if self._type_key is None or "voucher_type" not in columns:
+            self._number_column = columns.get("invoice") or ""
+            self._number_type = number_column_type(columns.get("invoice"), columns.get("status"))
 
     def _voucher_type(self, text: str) -> VoucherType:
         """The class of a line's voucher type; a line that is not a sale is counted."""
@@ -457,7 +469,7 @@ class SalesValidator:
             self._end_voucher()
         self._last_kept = 0
         kind = VoucherType.SALE
-        text = None if self._type_key is None else row.get(self._type_key)
+        text = self._type_text(row)
         if text is not None:
             kind = self._voucher_type(text)
             if kind is VoucherType.OTHER:
@@ -496,7 +508,7 @@ class SalesValidator:
         self._last_party = customer
         self._last_returned = kind is VoucherType.RETURN
         key = (account, day, row.get("invoice") or "")
-        if self._type_key is not None:
+        if self._type_key is not None or self._number_type is not None:
             name = None if text is None else type_name(text)
             types = self._vch_types
             types[key] = name if types.get(key, name) == name else None
@@ -513,6 +525,13 @@ class SalesValidator:
         )
         return reasons
 
+    def _type_text(self, row: Row) -> str | None:
+        """The line's voucher type as the file writes it: its type column's, or the one its
+        number column's name gives every line (None: not known)."""
+        if self._type_key is None or self._type_key not in row:
+            return self._number_type
+        return row[self._type_key]
+
     def _voided_at_zero(self, row: Row) -> bool:
         """Whether the line is a voided invoice QuickBooks lists at 0.00 (its memo says so)."""
         memo = row.get("memo")
@@ -528,7 +547,7 @@ class SalesValidator:
         cancelled Tally voucher names none). A voucher whose type is no sale (a cancelled
         receipt) withdraws nothing: Tally numbers each type on its own, so its number may be a
         sale's."""
-        text = None if self._type_key is None else row.get(self._type_key)
+        text = self._type_text(row)
         if text is not None and voucher_type(text) is VoucherType.OTHER:
             return
         day = self._formats.date(row, "date", [], required=False)
@@ -566,7 +585,7 @@ class SalesValidator:
             columns += ("cost",)
         if "cost" in present or "profit" in present:
             columns += ("profit",)
-        if self._type_key is not None and "voucher_type" in present:
+        if (self._type_key is not None and "voucher_type" in present) or self._number_type:
             # Kept only from a file that has types: another file's lines keep theirs.
             columns += ("voucher_type",)
         columns += ("date_ambiguous",)
@@ -606,6 +625,15 @@ class SalesValidator:
             )
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
+        if self._number_type is not None:
+            meaning = {
+                VoucherType.SALE: "sales",
+                VoucherType.RETURN: "returns, counted negative",
+            }.get(voucher_type(self._number_type), "not sales")
+            notes.append(
+                f"Every line is a {self._number_type} ({meaning}): the number column "
+                f"{self._number_column!r} says so"
+            )
         if self._side.key == "voucher_type":
             notes.append("Sides (Dr/Cr) read from the voucher type column")
         if self._before_tax is not None:
@@ -695,8 +723,13 @@ class SalesValidator:
             # The app's segments change with the lines withdrawn, if any line is kept or not.
             self._customers.include_app()
         kept = self._kept
+        # With their voucher types: a kept `Sales 7` leaves a cancelled `Export Sales 7` of its
+        # day to be removed.
         check = dates_then_withdrawn(
-            invoices, withdrawn, app=self._customers.app, kept=lambda: (line[:3] for line in kept)
+            invoices,
+            withdrawn,
+            app=self._customers.app,
+            kept=lambda: ((*line[:3], types.get(line[:3])) for line in kept),
         )
 
         # Stored lines of the file's invoices beyond those it writes (an invoice edited down to

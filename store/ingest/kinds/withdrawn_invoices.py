@@ -14,7 +14,10 @@ and when the file names the voucher's customer (a voided invoice of Zoho or Quic
 the lines of that customer's stored accounts are: another customer's invoice of that number
 and day (another app's numbering loaded into this app) stays. A cancelled Tally voucher no
 longer names its customer, so its lines are found by number, date and type alone. A line the
-file itself keeps under that number and date is not touched.
+file itself keeps under that number and date is not touched; but for a file that gives types,
+a kept voucher of another type (`Sales 7` beside a cancelled `Export Sales 7` of its day) keeps
+only itself: the stored lines of the withdrawn type go (those stored without a type stay, as
+they may be the kept voucher's).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from sqlalchemy import Column, ColumnElement, Table, delete, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
+from store.ingest.kinds.emptied_accounts import remove_emptied_no_customer_accounts
 from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.stored_invoices import SALE_LINES, NumberedLines
 from store.ingest.plan import RemovalNote
@@ -82,44 +86,68 @@ class WithdrawnInvoices:
         return columns if where.kind is None else [*columns, table.c[where.kind]]
 
     @staticmethod
-    def _narrowed(table: Table, narrowing: _Narrowing) -> list[ColumnElement[bool]]:
+    def _narrowed(
+        table: Table, narrowing: _Narrowing, *, typed_only: bool = False
+    ) -> list[ColumnElement[bool]]:
         voucher_type, accounts = narrowing
         conditions: list[ColumnElement[bool]] = []
         if voucher_type is not None:
-            # A line stored without a type (its file had none) may be this voucher's.
             column = table.c.voucher_type
-            conditions.append(or_(column.is_(None), column == voucher_type))
+            if typed_only:
+                conditions.append(column == voucher_type)
+            else:
+                # A line stored without a type (its file had none) may be this voucher's.
+                conditions.append(or_(column.is_(None), column == voucher_type))
         if accounts is not None:
             conditions.append(table.c.account_id.in_(sorted(accounts)))
         return conditions
 
     async def remove(
-        self, connection: AsyncConnection, *, app: str, kept: Iterable[tuple[str, dt.date, str]]
+        self, connection: AsyncConnection, *, app: str, kept: Iterable[Kept | TypedKept]
     ) -> Sequence[str]:
         """Delete the stored lines of `app` of these invoices, but for those the file keeps
-        (`kept`: account, date, invoice); the note that says how many, if any."""
-        file_keys = {(day, invoice) for _account, day, invoice in kept}
+        (`kept`: account, date, invoice, and the voucher type when the file gives one); the
+        note that says how many, if any."""
+        # The voucher types the file keeps under each (date, number); None: not known.
+        file_keys: dict[tuple[dt.date, str], set[str | None]] = {}
+        for kept_line in kept:
+            kind = kept_line[3] if len(kept_line) > 3 else None
+            file_keys.setdefault((kept_line[1], kept_line[2]), set()).add(kind)
         where = self._where
         table = METADATA.tables[where.table]
         accounts = select(ACCOUNT_TABLE.c.account_id).where(ACCOUNT_TABLE.c.app_id == app)
         removed = 0
         for narrowing in sorted(self._keys, key=repr):
-            keys = sorted(key for key in self._keys[narrowing] if key[:2] not in file_keys)
-            narrowed = self._narrowed(table, narrowing)
-            for start in range(0, len(keys), _KEYS_PER_STATEMENT):
-                batch = keys[start : start + _KEYS_PER_STATEMENT]
-                result = await connection.execute(
-                    delete(table).where(
-                        table.c.account_id.in_(accounts),
-                        tuple_(*self._key_columns(table)).in_(batch),
-                        *narrowed,
-                        # A ledger load's own book's entries only (store.ingest.kinds.ledger_books).
-                        *where.of_book(),
+            voucher_type = narrowing[0]
+            keys: list[tuple[dt.date, str] | tuple[dt.date, str, str]] = []
+            # Keys the file keeps a voucher of another known type under: that voucher's lines
+            # may be stored untyped, so only lines of the withdrawn type go.
+            beside: list[tuple[dt.date, str] | tuple[dt.date, str, str]] = []
+            for key in sorted(self._keys[narrowing]):
+                kinds = file_keys.get((key[0], key[1]))
+                if kinds is None:
+                    keys.append(key)
+                elif voucher_type is not None and None not in kinds and voucher_type not in kinds:
+                    beside.append(key)
+            for batch_keys, typed_only in ((keys, False), (beside, True)):
+                narrowed = self._narrowed(table, narrowing, typed_only=typed_only)
+                for start in range(0, len(batch_keys), _KEYS_PER_STATEMENT):
+                    batch = batch_keys[start : start + _KEYS_PER_STATEMENT]
+                    result = await connection.execute(
+                        delete(table).where(
+                            table.c.account_id.in_(accounts),
+                            tuple_(*self._key_columns(table)).in_(batch),
+                            *narrowed,
+                            # A ledger load's own book's entries only (ledger_books).
+                            *where.of_book(),
+                        )
                     )
-                )
-                removed += result.rowcount
+                    removed += result.rowcount
+        # The `Not Specified` account an older release made, if this left it holding nothing.
+        named = sorted({account for _type, group in self._keys for account in group or ()})
+        emptied = await remove_emptied_no_customer_accounts(connection, app=app, accounts=named)
         if not removed:
-            return []
+            return emptied
         if where is SALE_LINES:
             lines = counted(
                 removed, "line of an invoice loaded before", "lines of invoices loaded before"
@@ -130,11 +158,13 @@ class WithdrawnInvoices:
             f"Removed {lines} that this file says is no sale (void, draft, cancelled, or "
             f"under `Not Specified`: no customer's)"
         )
-        return [RemovalNote(note, removed=removed)]
+        return [RemovalNote(note, removed=removed), *emptied]
 
 
-# A stored line's account, date and number, as a file keeps it.
+# A stored line's account, date and number, as a file keeps it; and with its voucher type
+# (None: not known) from a file that gives types.
 Kept = tuple[str, dt.date, str]
+TypedKept = tuple[str, dt.date, str, str | None]
 
 
 def dates_then_withdrawn(
@@ -142,7 +172,7 @@ def dates_then_withdrawn(
     withdrawn: WithdrawnInvoices,
     *,
     app: str,
-    kept: Callable[[], Iterable[Kept]],
+    kept: Callable[[], Iterable[Kept | TypedKept]],
 ) -> Callable[[AsyncConnection], Awaitable[Sequence[str]]]:
     """The check of a sales or ledger load, in its transaction: the invoice dates (refused, or
     corrected with `--dates`), then the stored lines of the invoices the file withdraws, but

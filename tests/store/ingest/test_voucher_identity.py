@@ -155,8 +155,9 @@ async def test_a_sales_receipt_of_the_next_quarter_moves_no_invoice(
 @pytest.mark.parametrize(
     ("files", "account", "expected"),
     [
-        # Orders are distinct invoice numbers (the API's word): both vouchers are number 7.
-        ((APRIL, MAY), "Kaveri Traders", [("2025-Q2", "200000.00", 1)]),
+        # Orders are distinct invoices: Sales 7 and Export Sales 7 are two, each type being
+        # numbered on its own (a number is read within its voucher type).
+        ((APRIL, MAY), "Kaveri Traders", [("2025-Q2", "200000.00", 2)]),
         ((QB_Q2, QB_Q3), "Cool Cars", [("2025-Q2", "1000.00", 1), ("2025-Q3", "200.00", 1)]),
         # Moved into the second quarter, not counted in both.
         ((QB_MARCH, QB_APRIL), "Amy's Bird Sanctuary", [("2025-Q2", "300.00", 1)]),
