@@ -434,6 +434,9 @@ class LedgerEntry(SQLModel, table=True):
     voucher_type: str | None = None
     # Whether its date reads both ways, as a sale line's.
     date_ambiguous: bool | None = None
+    # The voucher's own number where `reference` is the bill it names (a receipt under the
+    # invoice it settles): another export of the voucher, without its bill, is this entry.
+    voucher_number: str | None = None
 
 
 class QuarterSegment(SQLModel, table=True):
