@@ -742,7 +742,8 @@ class LedgerValidator:
             # One voucher under its own number in one export and under its bill in another
             # is one entry: the file's entries and the stored ones take one key first.
             moved = self._customers.moved()
-            notes = list(await self._vouchers.match(connection, moved, stored))
+            customers = self._customers
+            notes = list(await self._vouchers.match(connection, moved, stored, customers.is_new))
             notes.extend(await moves(connection) or ())
             moved = self._customers.moved()
             whole = {EntryKind.INVOICE, EntryKind.PAYMENT} <= self._directions

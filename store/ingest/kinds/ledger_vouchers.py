@@ -17,7 +17,7 @@ customer's outstanding fell by it twice. So, before a ledger load places its ent
   placed among its entries as any stored entry is.
 
 Two reads and one write (a thousand numbers a statement), whatever the number of entries;
-none when the file numbers no entry.
+none when the file numbers no entry of an account stored before it.
 """
 
 from __future__ import annotations
@@ -58,14 +58,19 @@ class LedgerVouchers:
         self._retyped = retyped
 
     async def match(
-        self, connection: AsyncConnection, moved: Mapping[str, str], stored: StoredInvoices
+        self,
+        connection: AsyncConnection,
+        moved: Mapping[str, str],
+        stored: StoredInvoices,
+        is_new: Callable[[str], bool],
     ) -> list[str]:
         """Takes the file's entries and the stored ones of one voucher for one entry; the
-        lines that say so."""
+        lines that say so. Accounts the load creates (`is_new`) have nothing stored: a first
+        load reads nothing here."""
         plain: dict[tuple[str, str, str], list[int]] = {}
         billed: dict[tuple[str, str, str], list[int]] = {}
         for index, (customer, _day, kind, reference, _amount, _due) in enumerate(self._kept):
-            if not reference:
+            if not reference or is_new(customer):
                 continue
             account = moved.get(customer, customer)
             own = self._numbers[index]
