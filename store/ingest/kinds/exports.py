@@ -115,12 +115,18 @@ def is_summary_row(row: Row) -> bool:
     if BELOW_RULE in row:
         return True
     # Column totals without a rule line above them (a Day Book's Debit and Credit summed under
-    # it): no date, party, number or type, and both a debit and a credit, which no entry has.
+    # it): no date, party, number or type, and figures as both a debit and a credit, which no
+    # entry has (a row of units, `Amount | Amount`, is column names: `is_label_row`).
+    debit, credit = row.get("debit"), row.get("credit")
     return (
-        row.get("debit") is not None
-        and row.get("credit") is not None
+        _figure(debit)
+        and _figure(credit)
         and all(row.get(role) is None for role in ("invoice", "kind", "voucher_type"))
     )
+
+
+def _figure(text: str | None) -> bool:
+    return text is not None and any(character.isdigit() for character in text)
 
 
 def is_label_row(row: Row) -> bool:
