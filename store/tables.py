@@ -443,6 +443,9 @@ class LedgerEntry(SQLModel, table=True):
         primary_key=True,
         sa_column_kwargs={"server_default": ""},
     )
+    # The voucher's own number where `reference` is the bill it names (a receipt under the
+    # invoice it settles): another export of the voucher, without its bill, is this entry.
+    voucher_number: str | None = None
 
 
 class QuarterSegment(SQLModel, table=True):

@@ -197,6 +197,13 @@ def open_table_file(
             "with a password, which is not read: open it in Excel and save it as .xlsx (Excel "
             "Workbook, without a password) or as CSV UTF-8, and load that"
         )
+    if head.startswith(b"%PDF-"):
+        # A report printed to PDF (Tally, QuickBooks and Zoho all offer it beside Excel): its
+        # table is drawn, not stored as cells.
+        raise FileRejected(
+            "this is a PDF, a printed report, whose tables cannot be read: export the report "
+            "as Excel (.xlsx) or CSV instead, and load that"
+        )
     if is_workbook(path, head):
         return TableFile(path, SourceFormat.XLSX, None, size, header_score=header_score)
     encoding = detect_encoding(path, head, fallback=fallback_encoding)

@@ -98,8 +98,9 @@ def is_summary_text(text: str) -> bool:
 
 def is_summary_row(row: Row) -> bool:
     """A total or balance line of a report, not data: its customer (or name, or date cell)
-    says `Grand Total`, `Opening Balance`, `c/f`..., with or without a date; or, under a rule
-    line, it has neither a customer nor a date (the figures of a column's total)."""
+    says `Grand Total`, `Opening Balance`, `c/f`..., with or without a date; or it has neither
+    a customer nor a date and stands under a rule line or gives both a debit and a credit
+    without a number or type (the figures of the columns' totals)."""
     customer = row.get("customer")
     if customer is not None and is_summary_text(customer):
         return True
@@ -109,7 +110,23 @@ def is_summary_row(row: Row) -> bool:
     day = row.get("date")
     if day is not None:
         return not day[:1].isdigit() and is_summary_text(day)
-    return customer is None and name is None and BELOW_RULE in row
+    if customer is not None or name is not None:
+        return False
+    if BELOW_RULE in row:
+        return True
+    # Column totals without a rule line above them (a Day Book's Debit and Credit summed under
+    # it): no date, party, number or type, and figures as both a debit and a credit, which no
+    # entry has (a row of units, `Amount | Amount`, is column names: `is_label_row`).
+    debit, credit = row.get("debit"), row.get("credit")
+    return (
+        _figure(debit)
+        and _figure(credit)
+        and all(row.get(role) is None for role in ("invoice", "kind", "voucher_type"))
+    )
+
+
+def _figure(text: str | None) -> bool:
+    return text is not None and any(character.isdigit() for character in text)
 
 
 def is_label_row(row: Row) -> bool:

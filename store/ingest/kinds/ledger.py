@@ -58,6 +58,7 @@ from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numb
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption, book_note
 from store.ingest.kinds.ledger_places import LedgerPlaces
+from store.ingest.kinds.ledger_vouchers import LedgerVouchers
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
@@ -71,7 +72,10 @@ COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
 _FILE_ROLES = replace(
     LEDGER_ROLES, required=tuple(group for group in LEDGER_ROLES.required if group != ("customer",))
 )
-_COLUMNS = ("account_id", "entry_date", "kind", "reference", "line", "amount", "due_date")
+# The columns every load writes; `due_date` only from a file that gives due dates, so that
+# another export of the same vouchers (a Day Book) keeps the due dates a ledger's bill-wise
+# details gave them.
+_COLUMNS = ("account_id", "entry_date", "kind", "reference", "line", "amount")
 _HOW_TO_TELL = (
     "give the file a kind column (invoice/payment), write Dr or Cr after the amounts (or in "
     "a side column: --column side=COLUMN), or use Debit and Credit columns"
@@ -82,9 +86,10 @@ _NO_DIRECTION = f"cannot tell whether it is an invoice or a payment: {_HOW_TO_TE
 _Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
 # customer, date, kind, reference: an entry's voucher type is kept by it
 _Typed = tuple[str, dt.date, EntryKind, str]
-# A row as written: account (moved), date, kind, reference, place, amount, due date, book,
-# whether the date reads both ways, and the voucher type when the file has a type column.
-_Written = tuple[str, dt.date, str, str, int, Decimal, dt.date | None, *tuple[object, ...]]
+# A row as written: account (moved), date, kind, reference, place, amount, then the due date
+# when the file gives due dates, the voucher's own number where the reference is a bill, the
+# book, whether the date reads both ways, and the voucher type when the file has a type column.
+_Written = tuple[str, dt.date, str, str, int, Decimal, *tuple[object, ...]]
 
 
 def _voucher_type(row: _Written) -> str | None:
@@ -102,10 +107,17 @@ class _LedgerRows:
         types: Mapping[_Typed, str | None] | None = None,
         ambiguous: Mapping[_Typed, bool] | None = None,
         book: str = UNKNOWN_BOOK,
+        *,
+        numbers: Sequence[str | None] | None = None,
+        dues: bool = True,
     ) -> None:
         self._kept = kept
         # The book every entry of the file is of (store.ingest.kinds.ledger_books).
         self._book = book
+        # Each kept entry's own voucher number where its reference is a bill (else None).
+        self._numbers = numbers
+        # Whether the rows carry the due date (the file gives due dates).
+        self._dues = dues
         # Accounts moved by this load: an entry kept under one is written under its target.
         self._moved = moved
         self._places = places
@@ -124,7 +136,10 @@ class _LedgerRows:
         types = self._types
         ambiguous = self._ambiguous
         book = self._book
-        for customer, day, kind, reference, amount, due in self._kept:
+        numbers = self._numbers if self._numbers is not None else [None] * len(self._kept)
+        for (customer, day, kind, reference, amount, due), number in zip(
+            self._kept, numbers, strict=True
+        ):
             voucher = None if types is None else types.get((customer, day, kind, reference))
             both_ways = ambiguous.get((customer, day, kind, reference), False)
             if moved:
@@ -133,16 +148,12 @@ class _LedgerRows:
             if self._places is not None and reference:
                 line = self._places.place((customer, day, kind.value, reference), line)
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
+            written = (customer, day, kind.value, reference, line, money(amount))
+            dues = (due,) if self._dues else ()
             if types is None:
-                yield (
-                    *(customer, day, kind.value, reference, line, money(amount), due),
-                    *(book, both_ways),
-                )
+                yield *written, *dues, number, book, both_ways
             else:
-                yield (
-                    *(customer, day, kind.value, reference, line, money(amount), due),
-                    *(book, both_ways, voucher),
-                )
+                yield *written, *dues, number, book, both_ways, voucher
 
 
 class LedgerValidator:
@@ -174,6 +185,11 @@ class LedgerValidator:
         # The names of the columns taken, once known (Zoho's numbers never restart).
         self._column_names: tuple[str, ...] = ()
         self._kept: list[_Kept] = []
+        # Beside each kept entry, its voucher's own number where its reference is the bill it
+        # names (a receipt under the invoice it settles), else None: `ledger_vouchers` takes
+        # another export of the voucher, naming no bill, for the same entry.
+        self._numbers: list[str | None] = []
+        self._vouchers = LedgerVouchers(self._kept, self._numbers, self._retyped)
         # The voucher type of each kept entry, as the kind column names it (None when it
         # gives one entry two types, or only a side).
         self._types: dict[_Typed, str | None] = {}
@@ -336,6 +352,8 @@ class LedgerValidator:
                 if reasons:
                     due = None
             self._kept[index] = (customer, day, kind, bill, amount, due)
+            if reference and reference != bill:
+                self._numbers[index] = reference
             # Its voucher type and date reading follow it to its bill's key.
             known = (customer, day, kind, reference)
             if known in self._types:
@@ -443,9 +461,12 @@ class LedgerValidator:
         # A receipt's bill is the invoice it settles (settled first: analytics/credit.py); an
         # invoice's is the name receipts give it. Without one, the voucher's own number.
         reference = row.get("bill_ref") or row.get("invoice") or ""
+        number = row.get("invoice") or None
+        own = number if number != reference else None
         if discount:
             return self._discount(account, day, reference, -amount.value, text)
         self._kept.append((account, day, kind, reference, amount.value, due))
+        self._numbers.append(own)
         if not row.get("bill_ref"):
             # Its bill-wise details, on the lines below, may name the bill.
             self._last_entry = len(self._kept) - 1
@@ -460,9 +481,16 @@ class LedgerValidator:
         if text is not None and (settled := settled_by(text)) is not None:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
             self._kept.append((account, day, settled, reference, amount.value, None))
+            self._numbers.append(own)
             self._typed((account, day, settled, reference), voucher, both_ways)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
+
+    def _retyped(self, old: _Typed, new: _Typed) -> None:
+        """An entry's key changed from `old` to `new`: its voucher type and date reading
+        follow it."""
+        if old in self._types:
+            self._typed(new, self._types[old], self._ambiguous.get(old, False))
 
     def _typed(self, key: _Typed, voucher: str | None, both_ways: bool) -> None:
         types = self._types
@@ -537,6 +565,7 @@ class LedgerValidator:
         # What the load says of it is `OpeningCheck`'s: it may find it stands for entries
         # stored already.
         self._kept.insert(0, (self._balance_account, day, kind, "", amount, None))
+        self._numbers.insert(0, None)
         return []
 
     def _periods(self) -> TableWrite | None:
@@ -603,6 +632,9 @@ class LedgerValidator:
         places = LedgerPlaces(stored)
         # Voucher types kept only from a file with a kind column: another's entries keep theirs.
         typed = "kind" in present
+        # Due dates only from a file that gives them (a due date column, or bill-wise details'
+        # `Due on`): another export's entries keep theirs.
+        dues = "due_date" in present or any(kept[5] is not None for kept in self._kept)
         rows = _LedgerRows(
             self._kept,
             self._customers.moved(),
@@ -610,13 +642,24 @@ class LedgerValidator:
             self._types if typed else None,
             self._ambiguous,
             self._book,
+            numbers=self._numbers,
+            dues=dues,
         )
         entries = TableWrite(
             table("ledger_entry"),
-            (*_COLUMNS, "book", "date_ambiguous", *(("voucher_type",) if typed else ())),
+            (
+                *_COLUMNS,
+                *(("due_date",) if dues else ()),
+                "voucher_number",
+                "book",
+                "date_ambiguous",
+                *(("voucher_type",) if typed else ()),
+            ),
             rows,
             compare=CompareBy(
-                ("account_id",), "entry_date", quiet=("voucher_type", "date_ambiguous")
+                ("account_id",),
+                "entry_date",
+                quiet=("voucher_type", "date_ambiguous", "voucher_number"),
             ),
         )
         # A Day Book loaded as a ledger re-dates its invoices as its sales load does.
@@ -718,7 +761,7 @@ class LedgerValidator:
             dates=dates,
             currency=self._currencies.setting(),
             check=_then(adoption, checked),
-            moves=self._placed_after(moves.move, places),
+            moves=self._placed_after(moves.move, places, stored),
             # Stored entries of the file's numbers that a whole ledger no longer has (an
             # invoice re-exported with fewer entries), as the sales loads remove their stale
             # lines.
@@ -731,12 +774,17 @@ class LedgerValidator:
         check = OpeningCheck(rows, lambda: places.stale, plan.before, book=self._book)
         return replace(plan, before=check)
 
-    def _placed_after(self, moves: Check, places: LedgerPlaces) -> Check:
+    def _placed_after(self, moves: Check, places: LedgerPlaces, stored: StoredInvoices) -> Check:
         """The re-dating of moved invoices, then the places of the file's entries among the
         stored ones as they then stand."""
 
         async def moved_then_placed(connection: AsyncConnection) -> Sequence[str]:
-            notes = list(await moves(connection) or ())
+            # One voucher under its own number in one export and under its bill in another
+            # is one entry: the file's entries and the stored ones take one key first.
+            moved = self._customers.moved()
+            customers = self._customers
+            notes = list(await self._vouchers.match(connection, moved, stored, customers.is_new))
+            notes.extend(await moves(connection) or ())
             moved = self._customers.moved()
             # Whole or one direction is decided per customer (as moved by this load): each
             # customer's part of the file is that customer's ledger or part of it.

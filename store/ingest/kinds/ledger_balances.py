@@ -166,10 +166,11 @@ def _stated_balance(closing: _Line) -> Decimal:
     return value if owed else -value
 
 
-# account (moved), date, kind, reference, place, amount, due date, and what the entry records
-# of where it came from (its date's reading, its voucher type): a ledger load's rows as
-# written (store/ingest/kinds/ledger.py)
-_Row = tuple[str, dt.date, str, str, int, Decimal, dt.date | None, *tuple[object, ...]]
+# account (moved), date, kind, reference, place, amount, then its due date (when the file
+# gives due dates) and what the entry records of where it came from (its voucher number, its
+# date's reading, its voucher type): a ledger load's rows as written
+# (store/ingest/kinds/ledger.py)
+_Row = tuple[str, dt.date, str, str, int, Decimal, *tuple[object, ...]]
 # date, kind, reference, place: an entry's key within its account
 _Key = tuple[dt.date, str, str, int]
 # account, kind, reference, date, place: a stored entry the load removes
@@ -243,7 +244,7 @@ class OpeningCheck:
             if account in ledgers:
                 ledgers[account].pop((day, kind, reference, line), None)
         firsts: dict[str, dt.date] = {}
-        for account, day, kind, reference, line, amount, _due, *_records in mine:
+        for account, day, kind, reference, line, amount, *_records in mine:
             if account not in ledgers:
                 continue
             ledgers[account][(day, kind, reference, line)] = LedgerEntry(

@@ -437,6 +437,10 @@ class Parties:
             return None
         return PartyWrites(app=self._app, new=new, taken=self._taken_for_parties, moves=moved)
 
+    def is_new(self, account: str) -> bool:
+        """Whether the load creates `account` (nothing can be stored under it yet)."""
+        return account in self._new_accounts
+
     def created(self) -> dict[str, Sequence[str]]:
         return {"apps": list(self._new_apps), "accounts": list(self._new_accounts)}
 

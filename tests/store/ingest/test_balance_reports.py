@@ -139,8 +139,7 @@ async def test_a_reload_that_changes_an_amount_names_the_entry(
     assert "ledger entries: 0 new, 1 changed" in "\n".join(lines)
     assert (
         "Changed: KAV-001, 2025-04-01, invoice, KD/25-26/001, 1, Kaveri Distributors Pvt. Ltd.: "
-        "amount 123456.00 -> 23456.00"
-        in lines
+        "amount 123456.00 -> 23456.00" in lines
     )
 
 

@@ -173,6 +173,26 @@ def test_column_names_ignore_case_spaces_underscores_and_dashes(written: str) ->
     assert normalize_column_name(written) == normalize_column_name("entity_id") == "entityid"
 
 
+@pytest.mark.parametrize("name", ["Day Book.pdf", "sales.csv"])
+@pytest.mark.parametrize("kind", [IngestKind.SALES, IngestKind.LEDGER, IngestKind.ACCOUNTS])
+async def test_a_pdf_is_refused_with_what_to_export_instead(
+    engine: AsyncEngine, tmp_path: Path, name: str, kind: IngestKind
+) -> None:
+    """A report printed to PDF, whatever its name says: one line saying to export it as Excel
+    or CSV, not its first line taken for a header of columns (`'%PDF-1.4'`)."""
+    message = await refused(
+        engine,
+        tmp_path,
+        kind,
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n",
+        name,
+    )
+    assert message == f"{name}: " + (
+        "this is a PDF, a printed report, whose tables cannot be read: export the report as "
+        "Excel (.xlsx) or CSV instead, and load that"
+    )
+
+
 @pytest.mark.parametrize("name", ["sales.xls", "sales.xlsx", "sales.csv"])
 @pytest.mark.parametrize("kind", [IngestKind.SALES, IngestKind.ACCOUNTS])
 async def test_an_old_excel_workbook_is_refused_with_what_to_save_it_as(

@@ -175,9 +175,15 @@ async def test_the_bill_column_goes_by_its_common_names(
     report = await ingest_file(engine, kind=LEDGER, path=path)
     assert report.columns["bill_ref"] == name
     assert [row[3] for row in await rows_of(engine, "ledger_entry")] == ["S/1", "S/1"]
-    # --column bill_ref= drops it: the receipt is known by its own number again.
+    # --column bill_ref= drops it: the receipt is known by its own number again, which the
+    # stored entry recorded beside its bill: the same receipt, not a second one.
     await ingest_file(engine, kind=LEDGER, path=path, columns={"bill_ref": None})
-    assert "R/1" in {row[3] for row in await rows_of(engine, "ledger_entry")}
+    rows = await rows_of(engine, "ledger_entry")
+    assert [(row[2], row[3], row[5]) for row in rows] == [
+        ("invoice", "S/1", D("100.00")),
+        ("payment", "S/1", D("100.00")),
+    ]
+    assert rows[1][-1] == "R/1"
 
 
 async def test_tally_bill_wise_details_under_vouchers_name_their_bills(

@@ -381,3 +381,26 @@ async def test_a_cancelled_voucher_of_a_day_book_is_skipped_and_counted(
         "Gupta Traders",
         "Mehta & Sons",
     ]
+
+
+@pytest.mark.parametrize("kind", [SALES, IngestKind.LEDGER])
+async def test_a_day_books_column_totals_without_a_rule_are_skipped(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    """A Day Book whose last line sums its Debit and Credit columns, with no rule line above
+    and no label: no date, party or voucher, both a debit and a credit (which no entry has).
+    It is a total, skipped and counted, not a bad line refusing the file."""
+    path = tmp_path / "Day Book.csv"
+    path.write_text(
+        "Kaveri Distributors Pvt Ltd\nDay Book\n1-Apr-25 to 30-Jun-25\n\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+        '1-Apr-25,Sharma Electricals,Sales,KD/25-26/001,"1,18,000.00",\n'
+        '10-Apr-25,Sharma Electricals,Receipt,1,,"50,000.00"\n'
+        '2-May-25,Patel Traders,Sales,KD/25-26/004,"2,36,000.00",\n'
+        ',,,,"3,54,000.00","50,000.00"\n',
+        encoding="utf-8",
+    )
+    report = await ingest_file(engine, kind=kind, path=path, app="kaveri")
+    assert "Skipped 1 total or balance line" in report.notes
+    table = "sale_line" if kind is SALES else "ledger_entry"
+    assert len(await rows_of(engine, table)) == (2 if kind is SALES else 3)
