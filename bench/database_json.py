@@ -12,7 +12,10 @@ through the server's reader, as the request's DataLoader batch runs it, then the
 - `standard`: `accounts_with_metrics` (store/reads/account_metrics.py), the records turned into
   the answer's objects (str of the Decimal, isoformat of the date), orjson;
 - `json`: `accounts_with_rows_json` (store/reads/account_metrics_json.py), its text embedded
-  by orjson as it is (orjson.Fragment).
+  by orjson as it is (orjson.Fragment);
+- `server` (PostgreSQL): the two statements alone on one asyncpg connection, interleaved in
+  blocks, and the CPU its server process (the backend) spends on each, from /proc (the
+  database's share of the work the `json` form moves into it).
 
 Both print the last answer, which must be the same. Data: bench/peers.py builds it (or
 bench/peers_data.py's ensure_sqlite / ensure_postgres)."""
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -108,9 +112,55 @@ async def run(url: str, what: str, reads: int) -> bytes:
     return answer
 
 
+async def server_cpu(url: str, reads: int) -> None:
+    """Prints the backend's CPU (us) a statement, standard and JSON, interleaved in blocks."""
+    import asyncpg
+    from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+
+    from store.reads.account_metrics import statement_of as standard_statement
+    from store.reads.account_metrics_json import statement_of as json_statement
+
+    dialect = asyncpg_dialect()
+    metric_filter = _filter_of(None, (MONTH,), None)
+    texts = {
+        "standard": standard_statement(["acc-00001"], metric_filter, INTERNAL)[0].sql(
+            dialect, {"ids": ["acc-00001"], "months": [MONTH]}
+        ),
+        "json": json_statement(["acc-00001"], metric_filter, INTERNAL, FIELDS, dialect)[0].sql(
+            dialect, {"ids": ["acc-00001"], "months": [MONTH]}
+        ),
+    }
+    connection = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        pid = await connection.fetchval("SELECT pg_backend_pid()")
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def cpu() -> float:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / ticks
+
+        prepared = {name: await connection.prepare(sql) for name, (sql, _a) in texts.items()}
+        spent = dict.fromkeys(texts, 0.0)
+        block = 200
+        for number in range(WARM_UP // block + reads // block):
+            for name, statement in prepared.items():
+                arguments = list(texts[name][1])
+                at = arguments.index("acc-00001")
+                started = cpu()
+                for k in range(block):
+                    arguments[at] = f"acc-{(number * block + k) % 1000:05d}"
+                    await statement.fetch(*arguments)
+                if number >= WARM_UP // block:
+                    spent[name] += cpu() - started
+        for name, seconds in spent.items():
+            print(f"{name}: {seconds / reads * 1e6:.1f} us of backend CPU a statement")
+    finally:
+        await connection.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("what", choices=["standard", "json"])
+    parser.add_argument("what", choices=["standard", "json", "server"])
     parser.add_argument("--reads", type=int, default=2000)
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--sqlite-path", default="/tmp/peers.sqlite")
@@ -122,6 +172,9 @@ def main() -> None:
         url = f"sqlite+aiosqlite:///{arguments.sqlite_path}"
     else:
         url = "postgresql+asyncpg://" + arguments.postgres_url.removeprefix("postgresql://")
+    if arguments.what == "server":
+        asyncio.run(server_cpu(url, arguments.reads))
+        return
     try:
         import uvloop
     except ImportError:

@@ -160,7 +160,7 @@ class AccountRowsPlan:
         ):
             return None
         name = node.alias.value if node.alias else node.name.value
-        return cls(account, name, to_object, fields, rows, row_fields(plan, rows))
+        return cls(account, name, to_object, fields, rows, row_fields(plan, fields, rows))
 
     async def execute(self, context_value: Any, variable_values: VariableValues) -> dict[str, Any]:
         """The operation's data; raises Unusual when another path must answer."""

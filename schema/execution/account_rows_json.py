@@ -52,8 +52,25 @@ class ObjectWithTextRows(dict[str, Any]):
     text_rows: dict[str, int]
 
 
-def row_fields(plan: OperationPlan, rows: PlannedField) -> tuple[RowField, ...] | None:
-    """The rows' selection as fields the database writes, or None if any is another."""
+# The account's leaves whose completers refuse no value the store holds. An Int (nEmployees)
+# may be refused (SQLite keeps integers beyond 32 bits): the request then goes to the other
+# paths, which need the rows as records, and the JSON text cannot be handed to them, so such
+# an operation keeps the records' read (nothing is ever read twice).
+_NEVER_REFUSED = frozenset({"String", "ID", "Boolean"})
+
+
+def row_fields(
+    plan: OperationPlan, account_fields: tuple[PlannedField, ...], rows: PlannedField
+) -> tuple[RowField, ...] | None:
+    """The rows' selection as fields the database writes, or None if any is another (or an
+    account's leaf beside them could be refused)."""
+    for field in account_fields:
+        if (
+            field is not rows
+            and field.nodes[0].name.value != "__typename"
+            and get_named_type(field.definition.type).name not in _NEVER_REFUSED
+        ):
+            return None
     row_type = get_named_type(rows.definition.type)
     if not isinstance(row_type, GraphQLObjectType):
         return None
