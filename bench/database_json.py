@@ -120,7 +120,7 @@ async def server_cpu(url: str, reads: int) -> None:
     from store.reads.account_metrics import statement_of as standard_statement
     from store.reads.account_metrics_json import statement_of as json_statement
 
-    dialect = asyncpg_dialect()
+    dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
     metric_filter = _filter_of(None, (MONTH,), None)
     texts = {
         "standard": standard_statement(["acc-00001"], metric_filter, INTERNAL)[0].sql(
