@@ -4,6 +4,7 @@ the corpus of queries over it, and a client of the app whose schema the tests ca
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -216,4 +217,6 @@ def read_kind(statement: str) -> str:
     if not statement.startswith(_ACCOUNT_READ) or "metric_value" not in statement:
         return statement
     condition = statement[statement.rindex("\nWHERE ") :]
-    return "the account with its rows" + condition[: condition.index(" ORDER BY")]
+    # PostgreSQL's parameters numbered as they come: the JSON form has more before these.
+    condition = re.sub(r"\$\d+", "$", condition[: condition.index(" ORDER BY")])
+    return "the account with its rows" + condition
