@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -61,8 +61,10 @@ metric = METRIC_TABLE.c
 AccountWithRowsJson = tuple[AccountRecord, str]
 
 
-class RowColumn(Enum):
-    """What a row's field shows: one of MetricRecord's attributes, or a constant type name."""
+class RowColumn(StrEnum):
+    """What a row's field shows: one of MetricRecord's attributes, or a constant type name
+    (a StrEnum: str's hash, in C, where an Enum's is a Python call, and the fields are
+    hashed in the keys of every request's load, sharing and statement cache)."""
 
     METRIC_NAME = "metric_name"
     VALUE = "value"
