@@ -30,6 +30,11 @@ class RequestContext:
     # Refusals that must not null their parent (see resolvers.metrics.industry_metrics):
     # the schema appends them to the response's errors.
     side_errors: list[GraphQLError] = field(default_factory=list)
+    # Whether the answer is written by orjson, which embeds a list given as JSON text
+    # (orjson.Fragment) as it is: a compiled plan may then have the database write a list's
+    # text (schema/execution/account_rows_json.py). The server's contexts say so; any other
+    # caller gets only Python values.
+    rows_as_json: bool = False
     _definitions: asyncio.Future[dict[str, DefinitionRecord]] | None = None
     _published_months: asyncio.Future[list[dt.date]] | None = None
     # Built on first use: most requests use a few of the loaders, many use no benchmark one,
@@ -67,6 +72,7 @@ class RequestContext:
         scope: Scope,
         known_names: KnownMetricNames | None = None,
         reader: Reader | None = None,
+        rows_as_json: bool = False,
     ) -> RequestContext:
         """A request's context; `known_names` is the app's, shared by its requests. Its reads
         go through `reader` when given (a standby's, store/running/routing.py), else the
@@ -77,6 +83,7 @@ class RequestContext:
             settings=settings,
             scope=scope,
             known_names=known_names or KnownMetricNames(),
+            rows_as_json=rows_as_json,
         )
 
     async def definitions(self) -> dict[str, DefinitionRecord]:

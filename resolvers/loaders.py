@@ -31,11 +31,13 @@ from settings import SegmentOptions
 from store.column_rows import MetricRun
 from store.jobs.segment_settings import KeptOptions, effective_options, kept_options
 from store.reads import account_metrics as account_metric_reads
+from store.reads import account_metrics_json as rows_json_reads
 from store.reads import benchmarks as benchmark_reads
 from store.reads import entities as reads
 from store.reads import quarter_members as quarter_reads
 from store.reads import sales as sales_reads
 from store.reads.account_metrics import AccountWithMetrics
+from store.reads.account_metrics_json import AccountWithRowsJson, RowField
 from store.reads.benchmarks import AccountMetricKey
 from store.reads.entities import MetricFilter
 from store.records import (
@@ -72,6 +74,15 @@ class MetricsKey(NamedTuple):
 class AccountMetricsKey(NamedTuple):
     account_id: str
     metric_filter: MetricFilter
+
+
+class AccountRowsJsonKey(NamedTuple):
+    """An account's rows under a filter, as the JSON text of objects of `fields`
+    (store/reads/account_metrics_json.py)."""
+
+    account_id: str
+    metric_filter: MetricFilter
+    fields: tuple[RowField, ...]
 
 
 class PageKey(NamedTuple):
@@ -263,6 +274,37 @@ class Loaders:
             self.account_with_metrics_by_key.cache_map.set(key, failed)
             raise
         return found
+
+    @made_once
+    def account_rows_json_by_key(
+        self,
+    ) -> SharedLoader[AccountRowsJsonKey, AccountWithRowsJson | None]:
+        # None: no account of that id that the scope sees.
+        return SharedLoader(load_fn=partial(_accounts_with_rows_json, self.reader, self.scope))
+
+    async def account_rows_json_at_once(
+        self, key: AccountRowsJsonKey
+    ) -> AccountWithRowsJson | None:
+        """What `account_rows_json_by_key.load(key)` gives, run at once when the reader runs
+        it inline, as `account_with_metrics_at_once` runs its read (the loader is then not
+        made). Its error is raised as it is."""
+        reader = self.reader
+        if reader.shares is not None or not reader.runs_inline(
+            _account_rows_at_most(key.metric_filter, 1)
+        ):
+            return await self.account_rows_json_by_key.load(key)
+        (found,) = await _accounts_with_rows_json(reader, self.scope, [key])
+        return found
+
+    def fail(self, key: AccountMetricsKey, error: BaseException) -> None:
+        """Hand `account_with_metrics_by_key` the error a read of the same account and filter
+        raised (the read of its rows as JSON text): a path that takes over reports it, reading
+        nothing again."""
+        failed: asyncio.Future[AccountWithMetrics | None] = (
+            asyncio.get_running_loop().create_future()
+        )
+        failed.set_exception(error)
+        self.account_with_metrics_by_key.cache_map.set(key, failed)
 
     def keep(self, key: AccountMetricsKey, found: AccountWithMetrics | None) -> None:
         """Hand `account_with_metrics_by_key` what `account_with_metrics_at_once` read, for a
@@ -508,6 +550,79 @@ async def _accounts_with_metrics(
 
 # The sharing key's first part: which statement (the scope and the filter follow).
 _ACCOUNTS_WITH_METRICS = "accounts_with_metrics"
+_ACCOUNTS_WITH_ROWS_JSON = "accounts_with_rows_json"
+
+
+async def _accounts_with_rows_json(
+    reader: Reader, scope: Scope, keys: Sequence[AccountRowsJsonKey]
+) -> list[AccountWithRowsJson | None]:
+    # One statement per filter and fields; a group alone may share its statement with the
+    # other requests of the loop turn that read the same (as `_accounts_with_metrics`).
+    if len(keys) == 1:  # the small query's batch: no groups to make
+        [(account_id, metric_filter, fields)] = keys
+        return [
+            (await _rows_json_alone(reader, scope, metric_filter, fields, [account_id])).get(
+                account_id
+            )
+        ]
+    groups: dict[tuple[MetricFilter, tuple[RowField, ...]], list[str]] = defaultdict(list)
+    for key in keys:
+        groups[key.metric_filter, key.fields].append(key.account_id)
+    if len(groups) == 1:
+        [((metric_filter, fields), account_ids)] = groups.items()
+        one = await _rows_json_alone(reader, scope, metric_filter, fields, account_ids)
+        return [one.get(key.account_id) for key in keys]
+
+    async def read(
+        connection: AsyncConnection,
+    ) -> dict[tuple[MetricFilter, tuple[RowField, ...]], dict[str, AccountWithRowsJson]]:
+        return {
+            (metric_filter, fields): await rows_json_reads.accounts_with_rows_json(
+                connection,
+                account_ids=account_ids,
+                metric_filter=metric_filter,
+                scope=scope,
+                fields=fields,
+            )
+            for (metric_filter, fields), account_ids in groups.items()
+        }
+
+    bound = account_metric_reads.rows_at_most(
+        reads.metric_rows_at_most(
+            (metric_filter, len(account_ids))
+            for (metric_filter, _fields), account_ids in groups.items()
+        ),
+        len(keys),
+    )
+    found = await reader.read(read, rows_at_most=bound, one_snapshot=False)
+    return [found[key.metric_filter, key.fields].get(key.account_id) for key in keys]
+
+
+def _rows_json_alone(
+    reader: Reader,
+    scope: Scope,
+    metric_filter: MetricFilter,
+    fields: tuple[RowField, ...],
+    account_ids: Sequence[str],
+) -> Awaitable[Mapping[str, AccountWithRowsJson]]:
+    return reader.read_keys(
+        (_ACCOUNTS_WITH_ROWS_JSON, scope, metric_filter, fields),
+        account_ids,
+        partial(_accounts_with_rows_json_of, metric_filter, scope, fields),
+        rows_at_most=partial(_account_rows_at_most, metric_filter),
+    )
+
+
+def _accounts_with_rows_json_of(
+    metric_filter: MetricFilter,
+    scope: Scope,
+    fields: tuple[RowField, ...],
+    connection: AsyncConnection,
+    account_ids: Sequence[str],
+) -> Awaitable[dict[str, AccountWithRowsJson]]:
+    return rows_json_reads.accounts_with_rows_json(
+        connection, account_ids=account_ids, metric_filter=metric_filter, scope=scope, fields=fields
+    )
 
 
 def _accounts_with_metrics_of(

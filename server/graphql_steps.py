@@ -76,6 +76,10 @@ class GraphQLSteps:
             scope=scope,
             known_names=self._known_names,
             reader=reader,
+            # Every answer of the server is written by orjson (graphql_posts.py, the view's
+            # encode_json in app.py), and its rows counted by answer_rows.py, which knows
+            # lists given as JSON text.
+            rows_as_json=True,
         )
 
     async def admit(

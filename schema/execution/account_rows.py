@@ -47,13 +47,19 @@ from graphql.execution.values import VariableValues
 from graphql.pyutils import Path
 
 from resolvers.context import RequestContext
-from resolvers.loaders import AccountMetricsKey
+from resolvers.loaders import AccountMetricsKey, Loaders
 from resolvers.metrics import combined_filter
+from schema.execution.account_rows_json import (
+    ObjectWithTextRows,
+    account_with_rows_json,
+    row_fields,
+)
 from schema.execution.direct import PlannedField, Unusual, plain_query_root, planned_selection
 from schema.execution.lean import plain_field
 from schema.metrics_field import metric_arguments, metrics_level
 from schema.request_deadline import fire_due
 from store.reads.account_metrics import AccountWithMetrics
+from store.reads.account_metrics_json import RowField
 from store.records import AccountRecord
 from store.tables import Level
 
@@ -87,6 +93,7 @@ class AccountRowsPlan:
         "_fields",
         "_metrics",
         "_path",
+        "_row_fields",
         "_rows",
         "_to_object",
     )
@@ -98,6 +105,7 @@ class AccountRowsPlan:
         to_object: Callable[[AccountRecord], Any],
         fields: tuple[PlannedField, ...],
         rows: PlannedField,
+        row_fields: tuple[RowField, ...] | None = None,
     ) -> None:
         assert rows.resolver is not None
         self._account = account
@@ -106,6 +114,8 @@ class AccountRowsPlan:
         self._fields = fields
         self._rows = rows
         self._metrics = rows.resolver
+        # The rows as JSON text from the database, when it can write them (account_rows_json.py).
+        self._row_fields = row_fields
         # The completers of a list of rows and of leaves use no path: one for every request.
         self._path = Path(None, account_name, "Query")
 
@@ -150,7 +160,7 @@ class AccountRowsPlan:
         ):
             return None
         name = node.alias.value if node.alias else node.name.value
-        return cls(account, name, to_object, fields, rows)
+        return cls(account, name, to_object, fields, rows, row_fields(plan, fields, rows))
 
     async def execute(self, context_value: Any, variable_values: VariableValues) -> dict[str, Any]:
         """The operation's data; raises Unusual when another path must answer."""
@@ -168,6 +178,11 @@ class AccountRowsPlan:
             raise Unusual("a filter that matches nothing")
         loaders = context_value.loaders
         key = AccountMetricsKey(account_id, metric_filter)
+        if self._row_fields is not None and context_value.rows_as_json:
+            data = await self._with_rows_json(account_id, key, loaders, self._row_fields)
+            if fire_due(asyncio.get_running_loop()):  # as below
+                await asyncio.sleep(0)
+            return data
         found = await loaders.account_with_metrics_at_once(key)
         try:
             if found is None:
@@ -181,6 +196,30 @@ class AccountRowsPlan:
         if fire_due(asyncio.get_running_loop()):
             await asyncio.sleep(0)
         return data
+
+    async def _with_rows_json(
+        self,
+        account_id: str,
+        key: AccountMetricsKey,
+        loaders: Loaders,
+        row_fields: tuple[RowField, ...],
+    ) -> dict[str, Any]:
+        record, text, count = await account_with_rows_json(loaders, key, row_fields)
+        if record.account_id != account_id:
+            raise Unusual("an account found under another id")
+        path = self._path
+        account = ObjectWithTextRows()
+        account.text_rows = {self._rows.name: count}
+        entity: Any = None
+        for field in self._fields:
+            if field is self._rows:
+                account[field.name] = text
+                continue
+            if entity is None:
+                entity = self._to_object(record)
+            value = field.read(entity)  # type: ignore[misc]
+            account[field.name] = field.complete(None, field, value, path, None)  # type: ignore[arg-type]
+        return {self._account_name: account}
 
     def _completed(self, account_id: str, found: AccountWithMetrics) -> dict[str, Any]:
         record, rows = found

@@ -47,6 +47,7 @@ from tests.schema.execution.differential.support import (
     ACCOUNTS,
     CORPUS,
     EXAMPLES,
+    read_kind,
     seed,
 )
 from tests.schema.query_corpus import Request, data_requests, requests
@@ -146,8 +147,9 @@ _NUMBERED = re.compile(r"\$\d+")
 
 
 def shape(statement: str) -> str:
-    """A statement as run for any keys of its batch."""
-    return _NUMBERED.sub("$", _PARAMETER_LIST.sub("(...)", statement))
+    """A statement as run for any keys of its batch (the account-and-rows read as one read
+    whichever form it takes: `read_kind`)."""
+    return _NUMBERED.sub("$", _PARAMETER_LIST.sub("(...)", read_kind(statement)))
 
 
 # The app whose POST is running, in the context its statements run in (tasks inherit it).

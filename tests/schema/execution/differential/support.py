@@ -4,6 +4,7 @@ the corpus of queries over it, and a client of the app whose schema the tests ca
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -199,3 +200,23 @@ EXAMPLES = settings(
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+# The account's columns first, as both forms of the account-and-rows read select them.
+_ACCOUNT_READ = (
+    "SELECT account.account_id, account.app_id, account.name, account.industry_id, "
+    "account.is_key_account, account.n_employees, "
+)
+
+
+def read_kind(statement: str) -> str:
+    """A statement as these tests compare it: the account joined to its rows is one read
+    whether the rows come as columns or as the JSON text the database writes
+    (account_rows_json.py), and is known by its condition on the account, the scope's
+    included, which must be the same."""
+    if not statement.startswith(_ACCOUNT_READ) or "metric_value" not in statement:
+        return statement
+    condition = statement[statement.rindex("\nWHERE ") :]
+    # PostgreSQL's parameters numbered as they come: the JSON form has more before these.
+    condition = re.sub(r"\$\d+", "$", condition[: condition.index(" ORDER BY")])
+    return "the account with its rows" + condition

@@ -33,6 +33,7 @@ from tests.schema.execution.differential.support import (
     MONTHS,
     DifferentialClient,
     answer,
+    read_kind,
 )
 from tests.schema.query_corpus import Request
 
@@ -283,7 +284,11 @@ async def test_generated_operations_answer_alike_under_every_key(
     # The same statements (nothing read twice when the plan leaves the request to another
     # path), on as many connections; in any order (reads of fields side by side, as beside
     # an error, start in the order each executor reaches them).
-    assert sorted(compiled_work[0]) == sorted(standard_work[0]), (scope, request, tried)
+    assert sorted(map(read_kind, compiled_work[0])) == sorted(map(read_kind, standard_work[0])), (
+        scope,
+        request,
+        tried,
+    )
     assert compiled_work[1] == standard_work[1], (scope, request, tried)
 
 

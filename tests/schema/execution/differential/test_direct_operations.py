@@ -158,7 +158,9 @@ async def test_a_handed_back_operation_reads_nothing_twice(
         standard = await answer(client.http, request)
     assert outcomes.handed_back == 1
     assert direct == standard
-    assert handed_back == sql_statements.statements
+    # One statement each: the compiled plan's read (its rows as JSON text, account_rows_json.py)
+    # found no account, and the path that took over found that in the DataLoader.
+    assert len(handed_back) == len(sql_statements.statements) == 1
 
 
 @pytest.mark.parametrize("query", NOT_PLAIN)

@@ -1,0 +1,258 @@
+"""Accounts and their metric rows in one statement, the rows as the JSON text of the answer.
+
+The read of `account_metrics.py` (the account joined to its rows under the scope's condition)
+with one difference: the database writes each account's rows as the JSON array the answer
+carries (`[{"metricName":"revenue","value":"15000.0",...},...]`), in the order of
+`metrics_by_entity` (by metric name, then month), with the response names and fields a
+compiled plan asks for (`RowField`). The server embeds that text in its answer without parsing
+it (orjson.Fragment): no row becomes a tuple, a Decimal, a date or a dict in Python.
+
+The text is byte for byte what orjson writes of the standard path's values, which the
+differential tests and a hypothesis property over values check on both stores:
+- strings through the database's JSON quoting (SQLite's `json_quote`, PostgreSQL's `to_json`),
+  which escape exactly the characters orjson escapes, the same way;
+- a value as `str(Decimal)` writes it: on SQLite the stored text is that already (ExactDecimal
+  and the ingest's stage store each value as its Decimal prints it); on PostgreSQL NUMERIC's
+  text is the same except below 1E-6 in magnitude (and a zero of more than six decimals),
+  where Python writes an exponent (`1E-7`, `0E-8`): `_decimal_text` writes those forms;
+- a month as `date.isoformat` writes it: SQLite's stored ISO text, PostgreSQL's `to_json` of a
+  date (ISO whatever DateStyle says).
+
+A row without a definition (which the foreign key forbids) is left out, as the standard read
+leaves it out. The account's own columns come as in `account_metrics.py`, for its leaves."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    ColumnElement,
+    Dialect,
+    String,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from store.reads.entities import ACCOUNT_COLUMNS, IDS, STATEMENTS_KEPT, MetricFilter
+from store.records import AccountRecord
+from store.running.driver_select import DriverSelect
+from store.scope import Scope, account_visible
+from store.tables import ACCOUNT_TABLE, DEFINITION_TABLE, METRIC_TABLE, Level
+
+account = ACCOUNT_TABLE.c
+definition = DEFINITION_TABLE.c
+metric = METRIC_TABLE.c
+
+# An account's record and its rows' JSON text (`[]` when it has none under the filter).
+AccountWithRowsJson = tuple[AccountRecord, str]
+
+
+class RowColumn(StrEnum):
+    """What a row's field shows: one of MetricRecord's attributes, or a constant type name
+    (a StrEnum: str's hash, in C, where an Enum's is a Python call, and the fields are
+    hashed in the keys of every request's load, sharing and statement cache)."""
+
+    METRIC_NAME = "metric_name"
+    VALUE = "value"
+    UNIT = "unit"
+    EFFECTIVE_DATE = "effective_date"
+    TYPE_NAME = "__typename"
+
+
+class RowField(NamedTuple):
+    """One field of a row in the answer: its response name and what it shows (`type_name`:
+    the constant of a `__typename`)."""
+
+    name: str
+    column: RowColumn
+    type_name: str = ""
+
+
+# GraphQL names (response names and type names) are these characters only: written into the
+# SQL text as literals, they need no escaping in SQL or in JSON.
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
+
+# Below this magnitude str(Decimal) writes an exponent where NUMERIC's text writes none.
+_SMALLEST_PLAIN = Decimal("0.000001")
+
+
+def _quoted(text: str) -> ColumnElement[str]:
+    """A constant piece of JSON as an SQL string literal (names are checked by `_NAME`)."""
+    return literal_column("'" + text + "'", String())
+
+
+def _decimal_text(value: ColumnElement[Any]) -> ColumnElement[str]:
+    """PostgreSQL: NUMERIC `value` as `str(Decimal(its text))` writes it.
+
+    NUMERIC's text never has an exponent; str(Decimal) writes one when the adjusted exponent
+    is below -6: a non-zero value under 1E-6 in magnitude (0.00000012300 -> 1.2300E-7), and a
+    zero of more than six decimals (0.00000000 -> 0E-8). Everything else is the same text."""
+    plain = cast(value, Text)
+    fraction = func.substr(cast(func.abs(value), Text), 3)  # the digits after "0."
+    digits = func.ltrim(fraction, "0")
+    exponent = func.length(fraction) - func.length(digits) + 1
+    small = (
+        case((value < 0, "-"), else_="")
+        + func.left(digits, 1)
+        + case((func.length(digits) > 1, "." + func.substr(digits, 2)), else_="")
+        + "E-"
+        + cast(exponent, Text)
+    )
+    zero = case((func.scale(value) <= 6, plain), else_="0E-" + cast(func.scale(value), Text))
+    return case(
+        (value == 0, zero),
+        (func.abs(value) < _SMALLEST_PLAIN, small),
+        else_=plain,
+    )
+
+
+def _row_json(fields: tuple[RowField, ...], dialect: str) -> ColumnElement[str]:
+    """One row as its JSON object's text."""
+    pieces: list[ColumnElement[Any]] = []
+    for position, field in enumerate(fields):
+        if _NAME.fullmatch(field.name) is None:
+            raise ValueError(f"not a GraphQL name: {field.name!r}")
+        pieces.append(_quoted(("{" if position == 0 else ",") + f'"{field.name}":'))
+        if field.column is RowColumn.TYPE_NAME:
+            if _NAME.fullmatch(field.type_name) is None:
+                raise ValueError(f"not a GraphQL name: {field.type_name!r}")
+            pieces.append(_quoted(f'"{field.type_name}"'))
+        else:
+            pieces.append(_field_json(field.column, dialect))
+    pieces.append(_quoted("}" if fields else "{}"))
+    joined = pieces[0]
+    for piece in pieces[1:]:
+        joined = joined.concat(piece)
+    return type_coerce(joined, String())
+
+
+def _field_json(column: RowColumn, dialect: str) -> ColumnElement[Any]:
+    if dialect == "sqlite":
+        # The stored texts (a value as its Decimal prints it, a date in ISO form), quoted.
+        source: ColumnElement[Any] = {
+            RowColumn.METRIC_NAME: metric.metric_name,
+            RowColumn.VALUE: type_coerce(metric.value, String()),
+            RowColumn.UNIT: definition.unit,
+            RowColumn.EFFECTIVE_DATE: type_coerce(metric.effective_date, String()),
+        }[column]
+        return type_coerce(func.json_quote(source), String())
+    if column is RowColumn.VALUE:
+        return _quoted('"').concat(_decimal_text(metric.value)).concat(_quoted('"'))
+    source = {
+        RowColumn.METRIC_NAME: metric.metric_name,
+        RowColumn.UNIT: definition.unit,
+        RowColumn.EFFECTIVE_DATE: metric.effective_date,
+    }[column]
+    return cast(func.to_json(source), Text)
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _accounts_with_rows_json(
+    scope: Scope,
+    by_names: bool,
+    by_months: bool,
+    fields: tuple[RowField, ...],
+    dialect: str,
+) -> DriverSelect:
+    on: list[ColumnElement[bool]] = [
+        metric.level == Level.ACCOUNT,
+        metric.entity_id == account.account_id,
+        metric.metric_name == definition.name,
+    ]
+    if by_names:
+        on.append(metric.metric_name.in_(bindparam("names", expanding=True)))
+    if by_months:
+        on.append(metric.effective_date.in_(bindparam("months", expanding=True)))
+    row = _row_json(fields, dialect)
+    order = (metric.metric_name, metric.effective_date)
+    rows: Any
+    if dialect == "postgresql":
+        rows = (
+            select(func.string_agg(row, aggregate_order_by(_quoted(","), *order)))
+            .select_from(METRIC_TABLE, DEFINITION_TABLE)
+            .where(and_(*on))
+            .scalar_subquery()
+        )
+    else:
+        # SQLite (3.40) has no ORDER BY inside an aggregate: the rows ordered in a subquery,
+        # which SQLite does not flatten into an aggregate, are concatenated in that order.
+        ordered = (
+            select(row.label("r"))
+            .select_from(METRIC_TABLE, DEFINITION_TABLE)
+            .where(and_(*on))
+            .order_by(*order)
+            .correlate(ACCOUNT_TABLE)
+            .subquery()
+        )
+        rows = select(func.group_concat(ordered.c.r, ",")).scalar_subquery()
+    text = type_coerce(
+        _quoted("[").concat(func.coalesce(rows, _quoted(""))).concat(_quoted("]")), String()
+    )
+    return DriverSelect(
+        select(*ACCOUNT_COLUMNS, text.label("rows"))
+        .where(account.account_id.in_(IDS), account_visible(scope))
+        .order_by(account.account_id)
+    )
+
+
+def statement_of(
+    account_ids: Sequence[str],
+    metric_filter: MetricFilter,
+    scope: Scope,
+    fields: tuple[RowField, ...],
+    dialect: Dialect,
+) -> tuple[DriverSelect, dict[str, Any]]:
+    """The statement `accounts_with_rows_json` runs, and its parameters."""
+    names, months = metric_filter.names, metric_filter.months
+    parameters: dict[str, Any] = {"ids": list(account_ids)}
+    if names is not None:
+        parameters["names"] = list(names)
+    if months is not None:
+        parameters["months"] = list(months)
+    statement = _accounts_with_rows_json(
+        scope, names is not None, months is not None, fields, dialect.name
+    )
+    return statement, parameters
+
+
+async def accounts_with_rows_json(
+    connection: AsyncConnection,
+    *,
+    account_ids: Sequence[str],
+    metric_filter: MetricFilter,
+    scope: Scope,
+    fields: tuple[RowField, ...],
+) -> dict[str, AccountWithRowsJson]:
+    """The accounts the scope sees among `account_ids`, each with the JSON text of its rows
+    under the filter (the rows `metrics_by_entity` would give for it, in the same order),
+    each row an object of `fields`."""
+    statement, parameters = statement_of(
+        account_ids, metric_filter, scope, fields, connection.dialect
+    )
+    rows, converters = await statement.driver_rows(connection, parameters)
+    if not rows:
+        return {}
+    width = len(ACCOUNT_COLUMNS)
+    columns: list[Any] = [list(column) for column in zip(*rows, strict=True)]
+    for index, convert in enumerate(converters[:width]):
+        if convert is not None:
+            columns[index] = convert(columns[index])
+    found: dict[str, AccountWithRowsJson] = {}
+    for values in zip(*columns, strict=True):
+        record = AccountRecord(*values[:width])
+        found[record.account_id] = (record, values[width])
+    return found
