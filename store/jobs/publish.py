@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import orjson
@@ -58,7 +58,7 @@ from store.jobs.past_epsilon import (
     undeclared_refusal,
 )
 from store.jobs.privacy_spending import cohort_spending, month_loss
-from store.running.driver_select import DriverSelect
+from store.running.driver_select import Converters, DriverSelect
 from store.tables import (
     ACCOUNT_TABLE,
     COHORT_REVISION_TABLE,
@@ -150,6 +150,11 @@ class _Cohort:
 # The month's values read as columns on the driver, converted a column at a time exactly as
 # Core converts them (store/running/driver_select.py): through Core, each of the 200,000 values
 # of a month at ten million values went through ExactDecimal's processor one call at a time.
+_ACCOUNTS = DriverSelect(
+    select(ACCOUNT_TABLE.c.account_id, ACCOUNT_TABLE.c.industry_id, ACCOUNT_TABLE.c.app_id).where(
+        ACCOUNT_TABLE.c.industry_id.is_not(None)
+    )
+)
 _MONTH_VALUES = DriverSelect(
     select(METRIC_TABLE.c.entity_id, METRIC_TABLE.c.metric_name, METRIC_TABLE.c.value).where(
         METRIC_TABLE.c.level == bindparam("level"),
@@ -158,22 +163,32 @@ _MONTH_VALUES = DriverSelect(
 )
 
 
-async def _month_values(connection: AsyncConnection, month: dt.date) -> dict[CohortKey, _Cohort]:
+@dataclass(frozen=True, slots=True)
+class _MonthRead:
+    """The month's values and the accounts with a sector, as the driver gave them: compared,
+    not converted, when the month is read again before it is written (converting the 200,000
+    values of a month at ten million values is most of reading them)."""
+
+    accounts: list[tuple[Any, ...]]
+    values: list[tuple[Any, ...]]
+
+
+async def _month_read(connection: AsyncConnection, month: dt.date) -> tuple[_MonthRead, Converters]:
+    accounts, _ = await _ACCOUNTS.driver_rows(connection, {})  # strings: nothing to convert
+    values, converters = await _MONTH_VALUES.driver_rows(
+        connection, {"level": Level.ACCOUNT.value, "month": month}
+    )
+    return _MonthRead(list(map(tuple, accounts)), list(map(tuple, values))), converters
+
+
+def _month_values(read: _MonthRead, converters: Converters) -> dict[CohortKey, _Cohort]:
     """Every account-level value of the month with its account's sector."""
-    account = ACCOUNT_TABLE.c
     # The accounts with a sector, then the month's values joined to them here: at ten million
     # values the database's join looked up the account of each of the month's 200,000 values.
     accounts = {
-        account_id: (industry_id, app_id)
-        for account_id, industry_id, app_id in await connection.execute(
-            select(account.account_id, account.industry_id, account.app_id).where(
-                account.industry_id.is_not(None)
-            )
-        )
+        account_id: (industry_id, app_id) for account_id, industry_id, app_id in read.accounts
     }
-    entity_ids, metric_names, values = await _MONTH_VALUES.columns(
-        connection, {"level": Level.ACCOUNT.value, "month": month}
-    )
+    entity_ids, metric_names, values = _MONTH_VALUES.by_column(read.values, converters)
     cohorts: dict[CohortKey, _Cohort] = defaultdict(lambda: _Cohort([]))
     for account_id, metric_name, value in zip(entity_ids, metric_names, values, strict=True):
         found = accounts.get(account_id)
@@ -256,25 +271,28 @@ def describe_blocking(blocking: Sequence[BlockingCohort[CohortKey]]) -> str:
 @dataclass(slots=True)
 class _MonthState:
     """What a publication of the month is computed from: read once to compute it, and again
-    under the write lock, where it must be the same for the computed figures to be written."""
+    under the write lock, where it must be the same for the computed figures to be written
+    (compared as read: the cohorts are what `read` converts to)."""
 
     published: int | None  # the revision in force
-    cohorts: dict[CohortKey, _Cohort]  # members sorted, so that two reads compare equal
+    read: _MonthRead  # the month's values and accounts, as the driver gave them
     draws: dict[int, dict[CohortKey, CohortDraw]]  # every revision's membership and draws
     declared: float | None  # the past epsilon in force, read where it counts
     frozen: dict[CohortKey, tuple[str, str, dict[str, object]]]  # the published draws
     definitions: dict[str, tuple[str, MetricBounds | None]]  # aggregation and bounds
+    cohorts: dict[CohortKey, _Cohort] = field(default_factory=dict, compare=False)
 
 
-async def _read_state(connection: AsyncConnection, month: dt.date) -> _MonthState:
+async def _read_state(
+    connection: AsyncConnection, month: dt.date, *, cohorts: bool = True
+) -> _MonthState:
+    """The month as it is now; its cohorts converted from what was read when `cohorts`."""
     published = (
         await connection.execute(
             select(PUBLISHED_MONTH_TABLE.c.revision).where(PUBLISHED_MONTH_TABLE.c.month == month)
         )
     ).scalar_one_or_none()
-    cohorts = await _month_values(connection, month)
-    for cohort in cohorts.values():
-        cohort.members.sort()
+    read, converters = await _month_read(connection, month)
     # Every membership the month ever had, even of a publication since removed by hand.
     draws = await month_draws(connection, month)
     # Read only where it counts: a month without unrecorded revisions has nothing declared.
@@ -292,7 +310,10 @@ async def _read_state(connection: AsyncConnection, month: dt.date) -> _MonthStat
             )
         )
     }
-    return _MonthState(published, dict(cohorts), draws, declared, frozen, definitions)
+    state = _MonthState(published, read, draws, declared, frozen, definitions)
+    if cohorts:
+        state.cohorts = dict(_month_values(read, converters))
+    return state
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +389,7 @@ async def publish_month(
                     await lock_past_epsilon(connection)
                 if not (
                     await write_locks.unchanged_since(connection, seen)
-                    or await _read_state(connection, month) == state
+                    or await _read_state(connection, month, cohorts=False) == state
                 ):
                     continue  # computed from values a load has since changed: again
                 await _write(connection, month, minimum, plan, state, options)

@@ -65,22 +65,18 @@ _LEFT: list[asyncio.Task[Any]] = []
 def _load_while_reading(
     monkeypatch: pytest.MonkeyPatch, loads: list[Any], finished: list[bool]
 ) -> None:
-    """After each of the publish's reads of the month's values before it computes, the next of
-    `loads` runs beside it; whether each finished in time goes in `finished`."""
-    read = publish._month_values
-    calls = 0
+    """After each of the publish's reads of the month before it computes (not its reads again
+    under the write lock, where a load would wait for it), the next of `loads` runs beside it;
+    whether each finished in time goes in `finished`."""
+    read = publish._read_state
 
     async def read_then_load(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
         found = await read(*args, **kwargs)
-        calls += 1
-        # The reads before computing are the odd ones once a load changed the month: each is
-        # followed by the re-read under the write lock, where a load would wait for it.
-        if calls % 2 == 1 and loads:
+        if kwargs.get("cohorts", True) and loads:
             finished.append(await _finishes(loads.pop(0)))
         return found
 
-    monkeypatch.setattr(publish, "_month_values", read_then_load)
+    monkeypatch.setattr(publish, "_read_state", read_then_load)
 
 
 async def _finish_left() -> None:
