@@ -13,22 +13,18 @@ load that waited for all of it (and failed as "locked" past the 30 s busy timeou
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sqlite3
 import statistics
-import tempfile
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
-from publish import MONTH, TODAY, fill
+from publish import MONTH, TODAY, fill, main_over_sizes
 from scratch import fresh_database
 from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from settings import normalize_database_url
 from store import write_locks
 from store.jobs.publish import publish_month
 from store.tables import DEFINITION_TABLE
@@ -96,22 +92,12 @@ async def run(url: str, accounts: int) -> None:
     await engine.dispose()
 
 
-async def main(database_url: str | None, sizes: list[int]) -> None:
-    print(
-        f"{'store':>10} {'accounts':>8} {'values':>10} {'publish s':>10} "
-        f"{'held s':>8} {'probe max s':>12} {'probe median':>13}"
-    )
-    with tempfile.TemporaryDirectory() as folder:
-        for accounts in sizes:
-            url = normalize_database_url(
-                database_url or f"sqlite+aiosqlite:///{Path(folder) / f'lock{accounts}.db'}"
-            )
-            await run(url, accounts)
-
-
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url")
-    parser.add_argument("--sizes", default="1000,10000")
-    arguments = parser.parse_args()
-    asyncio.run(main(arguments.database_url, [int(s) for s in arguments.sizes.split(",")]))
+    main_over_sizes(
+        run,
+        f"{'store':>10} {'accounts':>8} {'values':>10} {'publish s':>10} "
+        f"{'held s':>8} {'probe max s':>12} {'probe median':>13}",
+        doc=__doc__,
+        stem="lock",
+        sizes="1000,10000",
+    )
