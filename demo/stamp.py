@@ -22,39 +22,10 @@ from sqlalchemy import Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from demo.calendar import MonthWindow
-from store.tables import (
-    ACCOUNT_TABLE,
-    APP_TABLE,
-    COMPANY_TABLE,
-    CONTRACT_TABLE,
-    CREDIT_RISK_TABLE,
-    DEFINITION_TABLE,
-    DEMO_LOAD_TABLE,
-    INDUSTRY_TABLE,
-    LEDGER_TABLE,
-    METRIC_TABLE,
-    QUARTER_SEGMENT_TABLE,
-    SALE_LINE_TABLE,
-    SALES_PROFILE_TABLE,
-)
+from demo.tables import STAMPED_TABLES
+from store.tables import DEMO_LOAD_TABLE
 
 _SOURCES = Path(__file__).parent
-# What a run of the demo writes or derives (demo.dataset, which this module does not import:
-# a rerun with nothing to add loads none of the demo's generators).
-STAMPED_TABLES: tuple[Table, ...] = (
-    APP_TABLE,
-    INDUSTRY_TABLE,
-    ACCOUNT_TABLE,
-    COMPANY_TABLE,
-    CONTRACT_TABLE,
-    DEFINITION_TABLE,
-    METRIC_TABLE,
-    SALE_LINE_TABLE,
-    LEDGER_TABLE,
-    QUARTER_SEGMENT_TABLE,
-    SALES_PROFILE_TABLE,
-    CREDIT_RISK_TABLE,
-)
 
 
 def demo_fingerprint(*, today: dt.date, scale: float) -> str:
