@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import statistics
 import sys
 from functools import partial
 from pathlib import Path
@@ -189,16 +188,16 @@ def bare() -> Any:
 async def run(arguments: argparse.Namespace) -> None:
     sys.path.insert(0, str(BENCH))
     from peers_data import ensure_sqlite
-    from peers_load import run_wrk, wrk_or_exit
+    from peers_load import wrk_or_exit
     from small_ceilings import (
         _UVICORN_APP,
         UVICORN,
         Measure,
         Process,
         _body,
-        _cpu_seconds,
         _ours,
-        _ready,
+        floor_process,
+        measure_rounds,
     )
 
     wrk = wrk_or_exit()
@@ -213,14 +212,7 @@ async def run(arguments: argparse.Namespace) -> None:
         "PYTHONPATH": str(REPOSITORY),
         "PROFILING_ACCESS_LOG_SAMPLE": "0",
     }
-    floor = Process(
-        "floor",
-        [*_UVICORN_APP, "peers_floor:create_app", "--port", str(port + 1), *UVICORN],
-        {**os.environ, "PEERS_FLOOR_DATABASE": floor_url},
-        REPOSITORY,
-        port + 1,
-        folder / "floor.log",
-    )
+    floor = floor_process(floor_url, port + 1, folder)
     processes = [floor]
     ours = _ours("ours", REPOSITORY, url, port + 2, folder, False)
     processes.append(ours)
@@ -246,60 +238,14 @@ async def run(arguments: argparse.Namespace) -> None:
     small = _body(SMALL, True)
     measures = [Measure("floor: small", floor, "/small", small)]
     measures += [Measure(f"{p.name}: small", p, "/graphql", small) for p in processes[1:]]
-    try:
-        for process in processes:
-            process.start()
-        for measure in measures:
-            await _ready(measure.process, measure.path, measure.body)
-        rates: dict[str, list[float]] = {m.label: [] for m in measures}
-        cpus: dict[str, list[float]] = {m.label: [] for m in measures}
-        loads = []
-        for number in range(arguments.rounds):
-            loads.append(os.getloadavg()[0])
-            for measure in measures:
-                common = {
-                    "connections": arguments.connections,
-                    "accounts": 1000,
-                }
-                await run_wrk(
-                    wrk, measure.process.port, measure.path, measure.body, seconds=1, **common
-                )
-                assert measure.process.process is not None
-                pid = measure.process.process.pid
-                cpu = _cpu_seconds(pid)
-                result = await run_wrk(
-                    wrk,
-                    measure.process.port,
-                    measure.path,
-                    measure.body,
-                    seconds=arguments.seconds,
-                    **common,
-                )
-                if result.errors:
-                    raise SystemExit(f"{measure.label}: {result.errors} failed requests")
-                rates[measure.label].append(result.rate)
-                cpus[measure.label].append((_cpu_seconds(pid) - cpu) / result.requests * 1e6)
-            print(f"round {number + 1} done (load average {loads[-1]:.1f})", flush=True)
-        floor_rate = statistics.median(rates["floor: small"])
-        floor_cpu = statistics.median(cpus["floor: small"])
-        print(
-            "\n| measure | req/s median (min-max) | us a request | / floor | server CPU us "
-            "a request, median (min-max) | floor's CPU / this |"
-        )
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        for label, found in rates.items():
-            median = statistics.median(found)
-            cpu = statistics.median(cpus[label])
-            print(
-                f"| {label} | {median:,.0f} ({min(found):,.0f}-{max(found):,.0f}) "
-                f"| {1e6 / median:,.0f} | {median / floor_rate:.2f}x "
-                f"| {cpu:,.0f} ({min(cpus[label]):,.0f}-{max(cpus[label]):,.0f}) "
-                f"| {floor_cpu / cpu:.2f}x |"
-            )
-        print(f"\nload average: rounds {loads}, end {os.getloadavg()[0]:.1f}")
-    finally:
-        for process in processes:
-            process.stop()
+    await measure_rounds(
+        processes,
+        measures,
+        wrk,
+        rounds=arguments.rounds,
+        seconds=arguments.seconds,
+        connections=arguments.connections,
+    )
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -134,22 +135,36 @@ async def run(url: str, accounts: int) -> None:
     await engine.dispose()
 
 
-async def main(database_url: str | None, sizes: list[int]) -> None:
-    print(
-        f"{'store':>10} {'accounts':>8} {'values':>10} {'publish s':>10} "
-        f"{'benchmarks ms':>14} {'comparison ms':>14}"
-    )
-    with tempfile.TemporaryDirectory() as folder:
-        for accounts in sizes:
-            url = normalize_database_url(
-                database_url or f"sqlite+aiosqlite:///{Path(folder) / f'publish{accounts}.db'}"
-            )
-            await run(url, accounts)
+def main_over_sizes(
+    run: Callable[[str, int], Awaitable[None]], header: str, *, doc: str, stem: str, sizes: str
+) -> None:
+    """The command line of a benchmark over sizes: `--database-url` (default a temporary SQLite
+    database a size, named after `stem`) and `--sizes` (default `sizes`); prints `header`, then
+    awaits `run(url, accounts)` for each size."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--sizes", default=sizes)
+    arguments = parser.parse_args()
+
+    async def main() -> None:
+        print(header)
+        with tempfile.TemporaryDirectory() as folder:
+            for accounts in map(int, arguments.sizes.split(",")):
+                url = normalize_database_url(
+                    arguments.database_url
+                    or f"sqlite+aiosqlite:///{Path(folder) / f'{stem}{accounts}.db'}"
+                )
+                await run(url, accounts)
+
+    asyncio.run(main())
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url")
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    arguments = parser.parse_args()
-    asyncio.run(main(arguments.database_url, [int(s) for s in arguments.sizes.split(",")]))
+    main_over_sizes(
+        run,
+        f"{'store':>10} {'accounts':>8} {'values':>10} {'publish s':>10} "
+        f"{'benchmarks ms':>14} {'comparison ms':>14}",
+        doc=__doc__,
+        stem="publish",
+        sizes="1000,10000,100000",
+    )

@@ -32,7 +32,6 @@ import asyncio
 import importlib.util
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from peers_servers import stop_group
 
 BENCH = Path(__file__).resolve().parent
 REPOSITORY = BENCH.parent
@@ -120,14 +121,7 @@ class Process:
             )
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        stop_group(self.process)
 
 
 @dataclass(frozen=True)
@@ -184,7 +178,7 @@ def _ours(
 async def run(arguments: argparse.Namespace) -> None:
     sys.path.insert(0, str(BENCH))
     from peers_data import ensure_postgres, ensure_sqlite
-    from peers_load import run_wrk, wrk_or_exit
+    from peers_load import wrk_or_exit
 
     wrk = wrk_or_exit()
     if arguments.store == "sqlite":
@@ -205,14 +199,7 @@ async def run(arguments: argparse.Namespace) -> None:
         port,
         folder / "constant.log",
     )
-    floor = Process(
-        "floor",
-        [*_UVICORN_APP, "peers_floor:create_app", "--port", str(port + 1), *UVICORN],
-        {**os.environ, "PEERS_FLOOR_DATABASE": floor_url},
-        REPOSITORY,
-        port + 1,
-        folder / "floor.log",
-    )
+    floor = floor_process(floor_url, port + 1, folder)
     processes = [constant, floor]
     ours = [_ours("ours", REPOSITORY, url, port + 2, folder, arguments.access_log)]
     if arguments.old is not None:
@@ -231,6 +218,42 @@ async def run(arguments: argparse.Namespace) -> None:
                     f"{server.name}: {name}", server, "/graphql", _body(query, "$month" in query)
                 )
             )
+    await measure_rounds(
+        processes,
+        measures,
+        wrk,
+        rounds=arguments.rounds,
+        seconds=arguments.seconds,
+        connections=arguments.connections,
+    )
+
+
+def floor_process(floor_url: str, port: int, folder: Path) -> Process:
+    """bench/peers_floor.py's app on the plain driver, under the same uvicorn."""
+    return Process(
+        "floor",
+        [*_UVICORN_APP, "peers_floor:create_app", "--port", str(port), *UVICORN],
+        {**os.environ, "PEERS_FLOOR_DATABASE": floor_url},
+        REPOSITORY,
+        port,
+        folder / "floor.log",
+    )
+
+
+async def measure_rounds(
+    processes: list[Process],
+    measures: list[Measure],
+    wrk: str,
+    *,
+    rounds: int,
+    seconds: int,
+    connections: int,
+) -> None:
+    """Start the servers, wait until each answers its measure, then measure them interleaved by
+    rounds with wrk (a second of warm-up, then `seconds`) and print the table: req/s, the ratio
+    to the measure labelled "floor: small", the server's CPU a request. Stops them all."""
+    from peers_load import run_wrk
+
     try:
         for process in processes:
             process.start()
@@ -238,57 +261,49 @@ async def run(arguments: argparse.Namespace) -> None:
             await _ready(measure.process, measure.path, measure.body)
         rates: dict[str, list[float]] = {measure.label: [] for measure in measures}
         cpus: dict[str, list[float]] = {measure.label: [] for measure in measures}
-        for number in range(arguments.rounds):
+        for number in range(rounds):
             load = os.getloadavg()[0]
             for measure in measures:
+                common = {"connections": connections, "accounts": 1000}
                 # A second of warm-up, then the measurement.
                 await run_wrk(
-                    wrk,
-                    measure.process.port,
-                    measure.path,
-                    measure.body,
-                    connections=arguments.connections,
-                    seconds=1,
-                    accounts=1000,
+                    wrk, measure.process.port, measure.path, measure.body, seconds=1, **common
                 )
                 assert measure.process.process is not None
                 pid = measure.process.process.pid
                 cpu = _cpu_seconds(pid)
                 result = await run_wrk(
-                    wrk,
-                    measure.process.port,
-                    measure.path,
-                    measure.body,
-                    connections=arguments.connections,
-                    seconds=arguments.seconds,
-                    accounts=1000,
+                    wrk, measure.process.port, measure.path, measure.body, seconds=seconds, **common
                 )
                 if result.errors:
                     raise SystemExit(f"{measure.label}: {result.errors} failed requests")
                 rates[measure.label].append(result.rate)
                 cpus[measure.label].append((_cpu_seconds(pid) - cpu) / result.requests * 1e6)
             print(f"round {number + 1} done (load average {load:.1f} at its start)", flush=True)
-        floor_rate = statistics.median(rates["floor: small"])
-        print()
-        floor_cpu = statistics.median(cpus["floor: small"])
-        print(
-            "| measure | req/s median (min-max) | us a request | / floor "
-            "| server CPU us a request, median (min-max) | floor's CPU / this |"
-        )
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        for label, found in rates.items():
-            median = statistics.median(found)
-            cpu = statistics.median(cpus[label])
-            print(
-                f"| {label} | {median:,.0f} ({min(found):,.0f}-{max(found):,.0f}) "
-                f"| {1e6 / median:,.0f} | {median / floor_rate:.2f}x "
-                f"| {cpu:,.0f} ({min(cpus[label]):,.0f}-{max(cpus[label]):,.0f}) "
-                f"| {floor_cpu / cpu:.2f}x |"
-            )
+        _print_table(rates, cpus)
         print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     finally:
         for process in processes:
             process.stop()
+
+
+def _print_table(rates: dict[str, list[float]], cpus: dict[str, list[float]]) -> None:
+    floor_rate = statistics.median(rates["floor: small"])
+    floor_cpu = statistics.median(cpus["floor: small"])
+    print(
+        "\n| measure | req/s median (min-max) | us a request | / floor "
+        "| server CPU us a request, median (min-max) | floor's CPU / this |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, found in rates.items():
+        median = statistics.median(found)
+        cpu = statistics.median(cpus[label])
+        print(
+            f"| {label} | {median:,.0f} ({min(found):,.0f}-{max(found):,.0f}) "
+            f"| {1e6 / median:,.0f} | {median / floor_rate:.2f}x "
+            f"| {cpu:,.0f} ({min(cpus[label]):,.0f}-{max(cpus[label]):,.0f}) "
+            f"| {floor_cpu / cpu:.2f}x |"
+        )
 
 
 def main() -> None:

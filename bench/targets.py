@@ -50,6 +50,7 @@ from metrics_query import (
     fill,
     industries_query,
     raw_baseline,
+    raw_payload,
 )
 from scratch import fresh_database
 from sqlalchemy import event, text
@@ -105,17 +106,7 @@ def raw_app(database_url: str) -> Any:
                 text(RAW_ROWS.format(marks=marks, month=month)), params
             )
             found = result.all()
-        payload = [
-            {
-                "entityId": row[0],
-                "metricName": row[1],
-                "value": str(row[2]),
-                "unit": row[3],
-                "effectiveDate": str(row[4]),
-            }
-            for row in found
-        ]
-        return Response(orjson.dumps(payload), media_type="application/json")
+        return Response(orjson.dumps(raw_payload(found)), media_type="application/json")
 
     return Starlette(routes=[Route("/rows", rows)])
 

@@ -68,44 +68,66 @@ app.command(
 
 
 async def fill_demo(
-    engine: AsyncEngine, settings: Settings, *, only_if_empty: bool, scale: float = 1.0
+    engine: AsyncEngine,
+    settings: Settings,
+    *,
+    only_if_empty: bool,
+    scale: float = 1.0,
+    check: bool = False,
 ) -> bool:
     """Load the demo (unless `only_if_empty` and the database holds data), then publish its
     complete months if the database holds the demo. True when the demo was loaded (not
-    there before)."""
+    there before). A rerun over the demo as the last run left it (demo/stamp.py) adds nothing
+    without reading it back, unless `check`."""
+    from dataclasses import asdict
+
     from cli.progress import RichProgress, progress_bar
-    from demo.dataset import database_is_empty, demo_rows_held, plan_demo, write_demo
     from demo.publishing import holds_demo, publish_demo_months
+    from demo.stamp import demo_fingerprint, record_stamp, stamped_summary
     from store.jobs.publish import PublishRefused
     from store.jobs.segment_settings import KeptOptionsConflict
 
     loaded = written = False
-    if not only_if_empty or await database_is_empty(engine):
+    if not only_if_empty or await _database_is_empty(engine):
         # A second run checks the demo's rows and writes those missing or changed (a later
         # PROFILING_TODAY adds its new months): it says what it added rather than that it
         # loaded the demo.
         already = await holds_demo(engine)
-        before = await demo_rows_held(engine) if already else 0
-        plan = plan_demo(today=settings.today(), scale=scale)
-        label = "Checking demo data" if already else "Loading demo data"
-        unwatched(f"{label}: {plan.total_rows:,} rows (a minute or two)")
-        with progress_bar(err()) as progress:
-            task = progress.add_task(label, total=plan.total_rows)
-            try:
-                summary = await write_demo(
-                    engine, plan=plan, progress=lambda rows: progress.advance(task, rows)
-                )
-            except KeptOptionsConflict as exc:  # the demo's apps' kept segment options
-                raise fail(str(exc)) from None
+        fingerprint = demo_fingerprint(today=settings.today(), scale=scale)
+        stamped = await stamped_summary(engine, fingerprint) if already and not check else None
+        # As the last run left it, planned from the same files, scale and months: nothing of
+        # the demo is generated or read back (nor imported).
+        summary = stamped
+        if summary is None:
+            from demo.dataset import demo_rows_held, plan_demo, write_demo
+
+            before = await demo_rows_held(engine) if already else 0
+            plan = plan_demo(today=settings.today(), scale=scale)
+            label = "Checking demo data" if already else "Loading demo data"
+            unwatched(f"{label}: {plan.total_rows:,} rows (a minute or two)")
+            with progress_bar(err()) as progress:
+                task = progress.add_task(label, total=plan.total_rows)
+                try:
+                    written_summary = await write_demo(
+                        engine, plan=plan, progress=lambda rows: progress.advance(task, rows)
+                    )
+                except KeptOptionsConflict as exc:  # the demo's apps' kept segment options
+                    raise fail(str(exc)) from None
+            summary = asdict(written_summary)
+            await record_stamp(engine, fingerprint, summary)
         contents = (
-            f"{counted(summary.apps, 'app', 'apps')}, "
-            f"{counted(summary.industries, 'industry', 'industries')}, "
-            f"{counted(summary.accounts, 'account', 'accounts')}, "
-            f"{counted(summary.companies, 'company', 'companies')}, "
-            f"{counted(summary.contracts, 'contract', 'contracts')}, "
-            f"{counted(summary.metric_values, 'metric value', 'metric values')}"
+            f"{counted(summary['apps'], 'app', 'apps')}, "
+            f"{counted(summary['industries'], 'industry', 'industries')}, "
+            f"{counted(summary['accounts'], 'account', 'accounts')}, "
+            f"{counted(summary['companies'], 'company', 'companies')}, "
+            f"{counted(summary['contracts'], 'contract', 'contracts')}, "
+            f"{counted(summary['metric_values'], 'metric value', 'metric values')}"
         )
-        if already:
+        if stamped is not None:
+            say(f"Demo data was loaded already ({contents}): nothing added")
+        elif already:
+            from demo.dataset import demo_rows_held
+
             added = await demo_rows_held(engine) - before
             what = "nothing added" if added <= 0 else f"{counted(added, 'row', 'rows')} added"
             say(f"Demo data was loaded already ({contents}): {what}")
@@ -134,6 +156,12 @@ async def fill_demo(
             raise fail(str(exc)) from None
         say(publication.summary())
     return loaded
+
+
+async def _database_is_empty(engine: AsyncEngine) -> bool:
+    from demo.dataset import database_is_empty
+
+    return await database_is_empty(engine)
 
 
 def unwatched(message: str) -> None:
@@ -245,6 +273,14 @@ def demo(
     scale: Annotated[
         float, typer.Option(help="Shrink (or grow) the number of customers, e.g. 0.1.")
     ] = 1.0,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Read every demo row back and restore those edited since, even when the "
+            "demo is as the last run left it.",
+        ),
+    ] = False,
 ) -> None:
     """Fill the database with the demo data set (deterministic) and publish its complete
     months."""
@@ -257,7 +293,7 @@ def demo(
         raise fail(str(exc)) from None
 
     async def job(engine: AsyncEngine) -> bool:
-        return await fill_demo(engine, settings, only_if_empty=False, scale=scale)
+        return await fill_demo(engine, settings, only_if_empty=False, scale=scale, check=check)
 
     run_on_database(settings, job)
 

@@ -26,6 +26,7 @@ from demo.catalog import APPS, INDUSTRIES, METRICS
 from demo.entities import DemoAccount, generate_accounts
 from demo.metrics import MetricValueGenerator, count_rows
 from demo.sales import DemoSales, generate_sales
+from demo.tables import DEMO_TABLES
 from demo.unchanged import rows_to_write
 from store.jobs.segment import segment_apps
 from store.tables import (
@@ -48,16 +49,6 @@ SEED = "customer-profiling-demo-1"
 # Beyond this a load runs for hours: a mistyped scale fails fast instead.
 MAX_SCALE = 50.0
 
-# The tables the demo fills, parents before children.
-DEMO_TABLES: tuple[Table, ...] = (
-    APP_TABLE,
-    INDUSTRY_TABLE,
-    ACCOUNT_TABLE,
-    COMPANY_TABLE,
-    CONTRACT_TABLE,
-    DEFINITION_TABLE,
-    METRIC_TABLE,
-)
 
 Row = dict[str, Any]
 

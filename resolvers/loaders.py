@@ -233,7 +233,7 @@ class Loaders:
         return self._runs_later.get()
 
     @made_once
-    def metrics_by_entity(self) -> DataLoader[MetricsKey, list[MetricRecord]]:
+    def metrics_by_entity(self) -> DataLoader[MetricsKey, Sequence[MetricRecord]]:
         # The same rows as records, from the same loads: a key read for a list is not read
         # again for one entity (nor for the standard executor when a list falls back to it).
         # The rows' loader is made when a batch of this one first runs: the smallest query

@@ -152,7 +152,7 @@ def _load_account_with_rows(context: RequestContext, key: MetricsKey) -> None:
     answer_from(loaders.account_by_id, key.entity_id, both, _account_of)
 
 
-def _rows_of(found: AccountWithMetrics | None) -> list[MetricRecord]:
+def _rows_of(found: AccountWithMetrics | None) -> Sequence[MetricRecord]:
     return [] if found is None else found[1]
 
 
@@ -167,7 +167,7 @@ def _retrieve(future: asyncio.Future[Any]) -> None:
 
 async def entity_metrics(
     context: RequestContext, *, level: Level, entity_id: str, arguments: MetricArguments
-) -> list[MetricRecord]:
+) -> Sequence[MetricRecord]:
     metric_filter = await build_metric_filter(context, arguments)
     return await _load(context, level=level, entity_id=entity_id, metric_filter=metric_filter)
 
@@ -201,7 +201,7 @@ def _metrics_key(level: Level, entity_id: str, metric_filter: MetricFilter) -> M
 
 async def _load(
     context: RequestContext, *, level: Level, entity_id: str, metric_filter: MetricFilter
-) -> list[MetricRecord]:
+) -> Sequence[MetricRecord]:
     key = _metrics_key(level, entity_id, metric_filter)
     return [] if key is None else await context.loaders.metrics_by_entity.load(key)
 
@@ -223,7 +223,7 @@ async def industry_metrics(
         return None
     if metric_filter.names == () or metric_filter.months == ():
         return []
-    ingested: list[MetricRecord] = []
+    ingested: Sequence[MetricRecord] = ()
     if figures.figure_kind(context) is figures.FigureKind.EXACT:
         ingested = await _load(
             context, level=Level.INDUSTRY, entity_id=industry_id, metric_filter=metric_filter
@@ -262,7 +262,7 @@ class RollupRow(NamedTuple):
 
 
 def merge_rows(
-    ingested: list[MetricRecord], rollups: list[RollupRow]
+    ingested: Sequence[MetricRecord], rollups: list[RollupRow]
 ) -> list[MetricRecord | RollupRow]:
     """Ingested industry values and published roll-ups, ordered by metric then month.
     Where both exist for a metric and month, the ingested value is the one users gave us."""

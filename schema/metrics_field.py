@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from graphql import GraphQLError
@@ -191,8 +191,10 @@ def metric_arguments(arguments: Mapping[str, Any]) -> MetricArguments:
 
 async def entity_rows(
     context: RequestContext, *, level: Level, entity_id: str, arguments: MetricArguments
-) -> list[MetricRecord]:
-    """The rows of one entity (the per-entity path; lists take the batch form)."""
+) -> Sequence[MetricRecord]:
+    """The rows of one entity (the per-entity path; lists take the batch form), read-only: they
+    may be the same records another request of the loop turn answers with
+    (store/reads/account_metrics.py)."""
     return await metric_resolvers.entity_metrics(
         context, level=level, entity_id=entity_id, arguments=arguments
     )
@@ -243,11 +245,12 @@ def metrics_field(level: Level, entity_id: Callable[[Any], str]) -> Any:
         arguments = MetricArguments(names, effective_dates, bool(last_full_month))
         if level is Level.INDUSTRY:
             return await _industry_rows(info, entity_id(self), arguments)
-        # MetricRecord has MetricRow's attributes: rows go out without a copy.
-        rows: list[Any] = await entity_rows(
+        # MetricRecord has MetricRow's attributes: rows go out without a copy (graphql-core only
+        # iterates a list field's value).
+        rows = await entity_rows(
             info.context, level=level, entity_id=entity_id(self), arguments=arguments
         )
-        return rows
+        return cast("list[MetricRow]", rows)
 
     _LEVELS[metrics] = level
 

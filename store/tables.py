@@ -342,6 +342,20 @@ class MonthPastEpsilon(SQLModel, table=True):
     declared_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
+class DemoLoad(SQLModel, table=True):
+    """What the last complete `profiling demo` wrote: the fingerprint of what it was planned
+    from (demo/stamp.py), its summary and the rows each of its tables held after it. A rerun
+    with the same fingerprint over tables holding the same numbers of rows says so without
+    generating the demo and reading it all back; one row at most."""
+
+    __tablename__ = "demo_load"
+
+    fingerprint: str = Field(primary_key=True)
+    summary: str  # JSON: the DemoSummary the run printed
+    row_counts: str  # JSON: table name -> rows after the run
+    written_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
 class ApiKey(SQLModel, table=True):
     """An API key: only the SHA-256 of its secret is stored, so a database leak leaks no key."""
 
@@ -379,6 +393,7 @@ COHORT_TABLE = table_of(Cohort)
 COHORT_REVISION_TABLE = table_of(CohortRevision)
 MONTH_PAST_EPSILON_TABLE = table_of(MonthPastEpsilon)
 API_KEY_TABLE = table_of(ApiKey)
+DEMO_LOAD_TABLE = table_of(DemoLoad)
 
 
 class SaleLine(SQLModel, table=True):

@@ -14,6 +14,12 @@ it ends:
   reads before it would keep the snapshot they began in). A second writer waits for it up to
   the busy timeout (store/engine.py), then fails as a locked database (one line).
 
+`hold_apart(connection, name, number)` is the same lock where it does not keep loads waiting
+(PostgreSQL), and nothing on SQLite: work that reads and computes for long before it writes
+(a publish) takes it to run apart from another of its kind, then writes under `hold` in a short
+transaction that checks first that what it read is still so: `changes_seen` before the reads
+and `unchanged_since` under `hold` answer that cheaply on SQLite, where nothing else wrote.
+
 `hold_loads(connection)` is the lock every sales, ledger and accounts load takes first in its
 write transaction (store/ingest/party_lock.py): work that reads what loads write (the segment
 run) takes it too, so that it reads the sales and ledger as a load left them and writes before
@@ -57,3 +63,26 @@ async def hold_loads(connection: AsyncConnection) -> None:
         await connection.exec_driver_sql(_LOADS_LOCK)
     else:
         await connection.exec_driver_sql(_SQLITE_WRITE)
+
+
+async def hold_apart(connection: AsyncConnection, name: str, number: int = 0) -> None:
+    """`hold` where it blocks no load (PostgreSQL's advisory lock); nothing on SQLite, whose
+    one lock is the whole database's write lock."""
+    if connection.dialect.name == "postgresql":
+        await hold(connection, name, number)
+
+
+async def changes_seen(connection: AsyncConnection) -> int | None:
+    """On SQLite, a number that changes when another connection commits a write (PRAGMA
+    data_version): read before work reads what it will write from, then `unchanged_since`.
+    None on PostgreSQL, which has no such number."""
+    if connection.dialect.name == "postgresql":
+        return None
+    found = await connection.exec_driver_sql("PRAGMA data_version")
+    return int(found.scalar_one())
+
+
+async def unchanged_since(connection: AsyncConnection, seen: int | None) -> bool:
+    """True when no other connection can have written since `changes_seen` returned `seen`
+    on this same connection (SQLite, asked under `hold`); False when it may have: read again."""
+    return seen is not None and await changes_seen(connection) == seen

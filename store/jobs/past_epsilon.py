@@ -59,6 +59,29 @@ async def record_past_epsilon(
 ) -> None:
     """Check and store the declaration (in the caller's transaction, which took
     `lock_past_epsilon` before reading `declared`); ValueError says why not."""
+    check_declaration(
+        month, epsilon=epsilon, privacy_epsilon=privacy_epsilon, unknown=unknown, declared=declared
+    )
+    if declared == epsilon:
+        return
+    table = MONTH_PAST_EPSILON_TABLE
+    await connection.execute(delete(table).where(table.c.month == month))
+    await connection.execute(
+        table.insert(),
+        [{"month": month, "epsilon": epsilon, "declared_at": dt.datetime.now(dt.UTC)}],
+    )
+
+
+def check_declaration(
+    month: dt.date,
+    *,
+    epsilon: float,
+    privacy_epsilon: float,
+    unknown: tuple[int, ...],
+    declared: float | None,
+) -> None:
+    """ValueError when the declaration cannot be stored, saying why: checked by a publish
+    before it computes anything, and again as it writes."""
     if not unknown:
         # Also a month not published yet: it has no revision at all.
         raise ValueError(
@@ -68,12 +91,4 @@ async def record_past_epsilon(
         )
     check_past_epsilon(
         epsilon, month=f"{month:%Y-%m}", month_epsilon=privacy_epsilon, declared=declared
-    )
-    if declared == epsilon:
-        return
-    table = MONTH_PAST_EPSILON_TABLE
-    await connection.execute(delete(table).where(table.c.month == month))
-    await connection.execute(
-        table.insert(),
-        [{"month": month, "epsilon": epsilon, "declared_at": dt.datetime.now(dt.UTC)}],
     )

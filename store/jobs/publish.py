@@ -9,7 +9,9 @@ and against the fixed floor of 5 accounts, whatever the configured minimum (a re
 raised minimum and another at the default would otherwise be compared). Each revision also
 records what it drew (store/jobs/month_draws.py), and one whose new draws would take an
 account's privacy loss for the month over the cap is refused (analytics/privacy_loss.py).
-The whole month is written in one transaction: a crash leaves the previous state."""
+The month is read and computed apart from loads, then written in one short transaction that
+checks first that the month is as it was read (publish_month): a crash leaves the previous
+state, and a load beside a publish waits at most for that write, not for the whole run."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import orjson
@@ -29,7 +31,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from analytics.cohort import MIN_COHORT, effective_minimum, is_publishable
 from analytics.months import first_of_month, last_full_month
 from analytics.percentiles import percentiles
-from analytics.privacy_loss import check_month_cap, default_cap_of_month, unrecorded_revisions
+from analytics.privacy_loss import (
+    CohortDraw,
+    check_month_cap,
+    default_cap_of_month,
+    unrecorded_revisions,
+)
 from analytics.private_accuracy import (
     FigureAccuracy,
     MonthPrecision,
@@ -44,9 +51,14 @@ from analytics.rollups import roll_up
 from settings import DEFAULT_PRIVACY_EPSILON
 from store import write_locks
 from store.jobs.month_draws import declared_past_epsilon, flattened, month_cost, month_draws
-from store.jobs.past_epsilon import lock_past_epsilon, record_past_epsilon, undeclared_refusal
+from store.jobs.past_epsilon import (
+    check_declaration,
+    lock_past_epsilon,
+    record_past_epsilon,
+    undeclared_refusal,
+)
 from store.jobs.privacy_spending import cohort_spending, month_loss
-from store.running.driver_select import DriverSelect
+from store.running.driver_select import Converters, DriverSelect
 from store.tables import (
     ACCOUNT_TABLE,
     COHORT_REVISION_TABLE,
@@ -138,6 +150,11 @@ class _Cohort:
 # The month's values read as columns on the driver, converted a column at a time exactly as
 # Core converts them (store/running/driver_select.py): through Core, each of the 200,000 values
 # of a month at ten million values went through ExactDecimal's processor one call at a time.
+_ACCOUNTS = DriverSelect(
+    select(ACCOUNT_TABLE.c.account_id, ACCOUNT_TABLE.c.industry_id, ACCOUNT_TABLE.c.app_id).where(
+        ACCOUNT_TABLE.c.industry_id.is_not(None)
+    )
+)
 _MONTH_VALUES = DriverSelect(
     select(METRIC_TABLE.c.entity_id, METRIC_TABLE.c.metric_name, METRIC_TABLE.c.value).where(
         METRIC_TABLE.c.level == bindparam("level"),
@@ -146,22 +163,32 @@ _MONTH_VALUES = DriverSelect(
 )
 
 
-async def _month_values(connection: AsyncConnection, month: dt.date) -> dict[CohortKey, _Cohort]:
+@dataclass(frozen=True, slots=True)
+class _MonthRead:
+    """The month's values and the accounts with a sector, as the driver gave them: compared,
+    not converted, when the month is read again before it is written (converting the 200,000
+    values of a month at ten million values is most of reading them)."""
+
+    accounts: list[tuple[Any, ...]]
+    values: list[tuple[Any, ...]]
+
+
+async def _month_read(connection: AsyncConnection, month: dt.date) -> tuple[_MonthRead, Converters]:
+    accounts, _ = await _ACCOUNTS.driver_rows(connection, {})  # strings: nothing to convert
+    values, converters = await _MONTH_VALUES.driver_rows(
+        connection, {"level": Level.ACCOUNT.value, "month": month}
+    )
+    return _MonthRead(list(map(tuple, accounts)), list(map(tuple, values))), converters
+
+
+def _month_values(read: _MonthRead, converters: Converters) -> dict[CohortKey, _Cohort]:
     """Every account-level value of the month with its account's sector."""
-    account = ACCOUNT_TABLE.c
     # The accounts with a sector, then the month's values joined to them here: at ten million
     # values the database's join looked up the account of each of the month's 200,000 values.
     accounts = {
-        account_id: (industry_id, app_id)
-        for account_id, industry_id, app_id in await connection.execute(
-            select(account.account_id, account.industry_id, account.app_id).where(
-                account.industry_id.is_not(None)
-            )
-        )
+        account_id: (industry_id, app_id) for account_id, industry_id, app_id in read.accounts
     }
-    entity_ids, metric_names, values = await _MONTH_VALUES.columns(
-        connection, {"level": Level.ACCOUNT.value, "month": month}
-    )
+    entity_ids, metric_names, values = _MONTH_VALUES.by_column(read.values, converters)
     cohorts: dict[CohortKey, _Cohort] = defaultdict(lambda: _Cohort([]))
     for account_id, metric_name, value in zip(entity_ids, metric_names, values, strict=True):
         found = accounts.get(account_id)
@@ -241,6 +268,71 @@ def describe_blocking(blocking: Sequence[BlockingCohort[CohortKey]]) -> str:
     return "\n".join(lines)
 
 
+@dataclass(slots=True)
+class _MonthState:
+    """What a publication of the month is computed from: read once to compute it, and again
+    under the write lock, where it must be the same for the computed figures to be written
+    (compared as read: the cohorts are what `read` converts to)."""
+
+    published: int | None  # the revision in force
+    read: _MonthRead  # the month's values and accounts, as the driver gave them
+    draws: dict[int, dict[CohortKey, CohortDraw]]  # every revision's membership and draws
+    declared: float | None  # the past epsilon in force, read where it counts
+    frozen: dict[CohortKey, tuple[str, str, dict[str, object]]]  # the published draws
+    definitions: dict[str, tuple[str, MetricBounds | None]]  # aggregation and bounds
+    cohorts: dict[CohortKey, _Cohort] = field(default_factory=dict, compare=False)
+
+
+async def _read_state(
+    connection: AsyncConnection, month: dt.date, *, cohorts: bool = True
+) -> _MonthState:
+    """The month as it is now; its cohorts converted from what was read when `cohorts`."""
+    published = (
+        await connection.execute(
+            select(PUBLISHED_MONTH_TABLE.c.revision).where(PUBLISHED_MONTH_TABLE.c.month == month)
+        )
+    ).scalar_one_or_none()
+    read, converters = await _month_read(connection, month)
+    # Every membership the month ever had, even of a publication since removed by hand.
+    draws = await month_draws(connection, month)
+    # Read only where it counts: a month without unrecorded revisions has nothing declared.
+    unrecorded = unrecorded_revisions(flattened(draws))
+    declared = await declared_past_epsilon(connection, month) if unrecorded else None
+    frozen = await _frozen_draws(connection, month) if published is not None else {}
+    definitions = {
+        name: (aggregation, MetricBounds.declared(lower, upper))
+        for name, aggregation, lower, upper in await connection.execute(
+            select(
+                DEFINITION_TABLE.c.name,
+                DEFINITION_TABLE.c.aggregation,
+                DEFINITION_TABLE.c.lower_bound,
+                DEFINITION_TABLE.c.upper_bound,
+            )
+        )
+    }
+    state = _MonthState(published, read, draws, declared, frozen, definitions)
+    if cohorts:
+        state.cohorts = dict(_month_values(read, converters))
+    return state
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A revision computed and drawn, ready to be written."""
+
+    revision: int
+    rows: list[dict[str, object]]
+    spending: dict[CohortKey, CohortDraw]
+    values: int
+    privacy_loss: float
+    cap: float
+
+
+# How many times a publish computes the month again when a load changed what it read before it
+# could write; past that it is refused in one line (loads that never pause).
+_ATTEMPTS = 3
+
+
 async def publish_month(
     engine: AsyncEngine,
     *,
@@ -261,7 +353,14 @@ async def publish_month(
     `month_cap` bounds their sum over every revision, per account (default twice the smaller
     of that and the budget the month was first published with); `past_epsilon` declares the
     epsilon of the month's unrecorded revisions, in the same transaction (a refused revision
-    declares nothing)."""
+    declares nothing).
+
+    The month is read and computed (its noise drawn) outside the store's write lock, so that
+    loads beside it go on (on SQLite a write locks the whole database); then written in a short
+    transaction under the write lock that first reads again what the figures were computed from.
+    When a load (or another publish) changed it in between, the computed figures are dropped
+    unpublished (noise never released costs no privacy) and the month is computed again from
+    what is there now; `_ATTEMPTS` times, then refused in one line."""
     month = first_of_month(month)
     progress = progress or _NoProgress()
     if month_cap is not None:
@@ -271,244 +370,278 @@ async def publish_month(
             raise PublishRefused(str(problem)) from None
     minimum = effective_minimum(min_cohort)
     check_month_is_over(month, today=today)
-    async with engine.begin() as connection:
-        # Another publish of the month that read it first writes first: this one then reads
-        # what it wrote (already published, or the revision to build on and what it drew).
-        await write_locks.hold(connection, _PUBLISH_LOCK, month.toordinal())
-        published = (
-            await connection.execute(
-                select(PUBLISHED_MONTH_TABLE.c.revision).where(
-                    PUBLISHED_MONTH_TABLE.c.month == month
-                )
-            )
-        ).scalar_one_or_none()
-        if published is not None and not revise:
-            raise PublishRefused(
-                f"{month:%Y-%m} is already published and frozen; to recompute it use --revise"
-            )
-        if published is None and revise:
-            raise PublishRefused(f"{month:%Y-%m} is not published yet: publish it without --revise")
+    options = _Options(month, minimum, revise, privacy_epsilon, month_cap, past_epsilon)
+    async with engine.connect() as connection:
+        for _ in range(_ATTEMPTS):
+            async with connection.begin():
+                # PostgreSQL: another publish of the month waits here (loads never take it);
+                # SQLite: reads only, beside any load.
+                await write_locks.hold_apart(connection, _PUBLISH_LOCK, month.toordinal())
+                seen = await write_locks.changes_seen(connection)
+                progress.start("Reading the month's values")
+                state = await _read_state(connection, month)
+            plan = _plan(state, options, progress)
+            async with connection.begin():
+                # Another publish of the month that read it first writes first: this one then
+                # finds the month changed, and reads what it wrote.
+                await write_locks.hold(connection, _PUBLISH_LOCK, month.toordinal())
+                if past_epsilon is not None:
+                    await lock_past_epsilon(connection)
+                if not (
+                    await write_locks.unchanged_since(connection, seen)
+                    or await _read_state(connection, month, cohorts=False) == state
+                ):
+                    continue  # computed from values a load has since changed: again
+                await _write(connection, month, minimum, plan, state, options)
+            return _result(month, plan, privacy_epsilon)
+    raise PublishRefused(
+        f"{month:%Y-%m} changed while it was being published {_ATTEMPTS} times (loads were "
+        "writing its values): nothing was published; publish it again once the loads are done"
+    )
 
-        progress.start("Reading the month's values")
-        cohorts = await _month_values(connection, month)
-        values = sum(len(cohort.members) for cohort in cohorts.values())
-        if not cohorts:
-            raise PublishRefused(
-                f"no account-level metric values of accounts with an industry in {month:%Y-%m}: "
-                "nothing to publish"
-            )
-        members = {key: frozenset(map(_ACCOUNT, cohort.members)) for key, cohort in cohorts.items()}
-        frozen: dict[CohortKey, tuple[str, str, dict[str, object]]] = {}
-        # Every membership the month ever had, even of a publication since removed by hand.
-        draws = await month_draws(connection, month)
-        unrecorded = unrecorded_revisions(flattened(draws))
-        if past_epsilon is not None:
-            await lock_past_epsilon(connection)
-        # Read only where it counts: a month without unrecorded revisions has nothing declared.
-        declared = await declared_past_epsilon(connection, month) if unrecorded else None
-        if past_epsilon is not None:
-            try:
-                await record_past_epsilon(
-                    connection,
-                    month,
-                    epsilon=past_epsilon,
-                    privacy_epsilon=privacy_epsilon,
-                    unknown=unrecorded,
-                    declared=declared,
-                )
-            except ValueError as problem:
-                raise PublishRefused(str(problem)) from None
-            declared = past_epsilon
-        if unrecorded and declared is None:
-            # What the month already cost is not known: no new draw is counted against a guess.
-            raise PublishRefused(
-                undeclared_refusal(
-                    month,
-                    unrecorded,
-                    privacy_epsilon=privacy_epsilon,
-                    revising=published is not None,
-                )
-            )
-        # Not configured: twice the month's first budget, not today's (a raised epsilon would
-        # raise it).
-        cap = (
-            default_cap_of_month(
-                flattened(draws), month_epsilon=privacy_epsilon, past_epsilon=declared
-            )
-            if month_cap is None
-            else month_cap
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    month: dt.date
+    minimum: int
+    revise: bool
+    privacy_epsilon: float
+    month_cap: float | None
+    past_epsilon: float | None
+
+
+def _plan(state: _MonthState, options: _Options, progress: _NoProgress | IngestProgress) -> _Plan:
+    """Check the revision against the month as read, account for what it spends, and compute
+    and draw its figures: refused (PublishRefused) before anything is drawn."""
+    month, minimum, privacy_epsilon = options.month, options.minimum, options.privacy_epsilon
+    published, cohorts, draws = state.published, state.cohorts, state.draws
+    if published is not None and not options.revise:
+        raise PublishRefused(
+            f"{month:%Y-%m} is already published and frozen; to recompute it use --revise"
         )
-        history = {
-            earlier: {key: draw.member_ids for key, draw in cohorts.items()}
-            for earlier, cohorts in draws.items()
-        }
-        for earlier, before in sorted(history.items()):
-            # The fixed floor, not the configured minimum: a cohort published under any
-            # minimum counts, and the configured minimum can change between revisions.
-            blocking = blocking_cohorts(before, members, minimum=MIN_COHORT)
-            if blocking:
-                raise PublishRefused(
-                    f"revising {month:%Y-%m} would let this answer be compared with "
-                    f"revision {earlier} to reveal single accounts; these cohorts change "
-                    "by 1 to 4 accounts:\n" + describe_blocking(blocking)
-                )
-        if published is not None:
-            frozen = await _frozen_draws(connection, month)
-
-        definitions = {
-            name: (aggregation, MetricBounds.declared(lower, upper))
-            for name, aggregation, lower, upper in await connection.execute(
-                select(
-                    DEFINITION_TABLE.c.name,
-                    DEFINITION_TABLE.c.aggregation,
-                    DEFINITION_TABLE.c.lower_bound,
-                    DEFINITION_TABLE.c.upper_bound,
-                )
+    if published is None and options.revise:
+        raise PublishRefused(f"{month:%Y-%m} is not published yet: publish it without --revise")
+    values = sum(len(cohort.members) for cohort in cohorts.values())
+    if not cohorts:
+        raise PublishRefused(
+            f"no account-level metric values of accounts with an industry in {month:%Y-%m}: "
+            "nothing to publish"
+        )
+    members = {key: frozenset(map(_ACCOUNT, cohort.members)) for key, cohort in cohorts.items()}
+    unrecorded = unrecorded_revisions(flattened(draws))
+    declared = state.declared
+    if options.past_epsilon is not None:
+        try:
+            check_declaration(
+                month,
+                epsilon=options.past_epsilon,
+                privacy_epsilon=privacy_epsilon,
+                unknown=unrecorded,
+                declared=declared,
             )
+        except ValueError as problem:
+            raise PublishRefused(str(problem)) from None
+        declared = options.past_epsilon
+    if unrecorded and declared is None:
+        # What the month already cost is not known: no new draw is counted against a guess.
+        raise PublishRefused(
+            undeclared_refusal(
+                month,
+                unrecorded,
+                privacy_epsilon=privacy_epsilon,
+                revising=published is not None,
+            )
+        )
+    # Not configured: twice the month's first budget, not today's (a raised epsilon would
+    # raise it).
+    cap = (
+        default_cap_of_month(flattened(draws), month_epsilon=privacy_epsilon, past_epsilon=declared)
+        if options.month_cap is None
+        else options.month_cap
+    )
+    history = {
+        earlier: {key: draw.member_ids for key, draw in cohorts.items()}
+        for earlier, cohorts in draws.items()
+    }
+    for earlier, before in sorted(history.items()):
+        # The fixed floor, not the configured minimum: a cohort published under any
+        # minimum counts, and the configured minimum can change between revisions.
+        blocking = blocking_cohorts(before, members, minimum=MIN_COHORT)
+        if blocking:
+            raise PublishRefused(
+                f"revising {month:%Y-%m} would let this answer be compared with "
+                f"revision {earlier} to reveal single accounts; these cohorts change "
+                "by 1 to 4 accounts:\n" + describe_blocking(blocking)
+            )
+    definitions = state.definitions
+    aggregations = {name: aggregation for name, (aggregation, _) in definitions.items()}
+    kept_draws = _kept_draws(cohorts, state.frozen)
+    # Each industry's budget is split over the private releases of its month: the ones
+    # drawn now, where the metric declares bounds, and the draws a revision keeps, with
+    # the roll-up they were drawn with, whatever the definition says since.
+    released: dict[str, list[str]] = defaultdict(list)
+    for key, cohort in cohorts.items():
+        aggregation, bounds = definitions[key[1]]
+        if not is_publishable(len(cohort.members), minimum=minimum):
+            continue
+        if key in kept_draws:
+            released[key[0]].append(str(kept_draws[key]["release_aggregation"] or aggregation))
+        elif bounds is not None:
+            released[key[0]].append(aggregation)
+    epsilon_of = {
+        industry_id: release_epsilon(privacy_epsilon, found)
+        for industry_id, found in released.items()
+    }
+    revision = max([published or 0, *history]) + 1
+    # What this revision will draw and keep, accounted before anything is drawn or written.
+    spending = {
+        key: cohort_spending(
+            key,
+            revision=revision,
+            publishable=is_publishable(len(cohort.members), minimum=minimum),
+            definition=definitions[key[1]],
+            kept=kept_draws.get(key),
+            kept_from=draws.get(published or 0, {}).get(key),
+            published=published,
+            epsilon=epsilon_of.get(key[0]),
+            members=members[key],
+        )
+        for key, cohort in cohorts.items()
+    }
+    privacy_loss, refusal = month_loss(
+        month,
+        earlier=flattened(draws),
+        now=list(spending.values()),
+        privacy_epsilon=privacy_epsilon,
+        month_cap=cap,
+        revising=published is not None,
+        past_epsilon=declared,
+    )
+    if refusal is not None:
+        raise PublishRefused(refusal)
+
+    progress.start("Computing benchmarks", total=len(cohorts))
+    rows = []
+    for (industry_id, metric_name), cohort in sorted(cohorts.items()):
+        account_ids, sorted_values = cohort.freeze()
+        row: dict[str, object] = {
+            "industry_id": industry_id,
+            "metric_name": metric_name,
+            "month": month,
+            "cohort_size": len(account_ids),
+            "p25": None,
+            "p50": None,
+            "p75": None,
+            "p90": None,
+            "rollup": None,
+            "member_ids": orjson.dumps(account_ids).decode(),
+            "member_values": orjson.dumps(list(map(str, sorted_values))).decode(),
+            "member_apps": orjson.dumps(dict(sorted(cohort.apps.items()))).decode(),
+            **dict.fromkeys(_PRIVATE_COLUMNS),
         }
-        aggregations = {name: aggregation for name, (aggregation, _) in definitions.items()}
-        kept_draws = _kept_draws(cohorts, frozen)
-        # Each industry's budget is split over the private releases of its month: the ones
-        # drawn now, where the metric declares bounds, and the draws a revision keeps, with
-        # the roll-up they were drawn with, whatever the definition says since.
-        released: dict[str, list[str]] = defaultdict(list)
-        for key, cohort in cohorts.items():
-            aggregation, bounds = definitions[key[1]]
-            if not is_publishable(len(cohort.members), minimum=minimum):
-                continue
-            if key in kept_draws:
-                released[key[0]].append(str(kept_draws[key]["release_aggregation"] or aggregation))
+        if is_publishable(len(account_ids), minimum=minimum):
+            # From the values already read, on both stores: percentile_cont in PostgreSQL
+            # gives the same rounded figures (tests/store/jobs/test_publish.py) but read the
+            # month a second time, scattered over the table (1.7 s of 2.4 s at 10M values).
+            # The values as floats once, for the percentiles and the private releases.
+            floats = np.asarray(sorted_values, dtype=np.float64)
+            computed = percentiles(floats)
+            row.update(zip(("p25", "p50", "p75", "p90"), computed, strict=True))
+            row["rollup"] = roll_up(sorted_values, aggregations[metric_name])
+            aggregation, bounds = definitions[metric_name]
+            kept = kept_draws.get((industry_id, metric_name))
+            if kept is not None:
+                row.update(kept)  # the same data: the same draw, no budget spent again
             elif bounds is not None:
-                released[key[0]].append(aggregation)
-        epsilon_of = {
-            industry_id: release_epsilon(privacy_epsilon, found)
-            for industry_id, found in released.items()
-        }
-        revision = max([published or 0, *history]) + 1
-        # What this revision will draw and keep, accounted before anything is drawn or written.
-        spending = {
-            key: cohort_spending(
-                key,
-                revision=revision,
-                publishable=is_publishable(len(cohort.members), minimum=minimum),
-                definition=definitions[key[1]],
-                kept=kept_draws.get(key),
-                kept_from=draws.get(published or 0, {}).get(key),
-                published=published,
-                epsilon=epsilon_of.get(key[0]),
-                members=members[key],
-            )
-            for key, cohort in cohorts.items()
-        }
-        privacy_loss, refusal = month_loss(
+                figures = private_figures(
+                    floats,
+                    bounds=bounds,
+                    aggregation=aggregation,
+                    epsilon=epsilon_of[industry_id],
+                )
+                row.update(
+                    zip(
+                        ("private_p25", "private_p50", "private_p75", "private_p90"),
+                        figures.percentiles,
+                        strict=True,
+                    )
+                )
+                if aggregation not in NEVER_PRIVATE:
+                    row["private_rollup"] = figures.roll_up
+                row["release_epsilon"] = figures.epsilon
+                row["release_lower_bound"] = bounds.lower
+                row["release_upper_bound"] = bounds.upper
+                row["release_aggregation"] = aggregation
+        rows.append(row)
+        progress.advance(1)
+    return _Plan(revision, rows, spending, values, privacy_loss, cap)
+
+
+async def _write(
+    connection: AsyncConnection,
+    month: dt.date,
+    minimum: int,
+    plan: _Plan,
+    state: _MonthState,
+    options: _Options,
+) -> None:
+    """Write the revision (and the declaration of the past epsilon) in the caller's
+    transaction, which holds the write lock and found the month as the plan read it."""
+    if options.past_epsilon is not None:
+        await record_past_epsilon(
+            connection,
             month,
-            earlier=flattened(draws),
-            now=list(spending.values()),
-            privacy_epsilon=privacy_epsilon,
-            month_cap=cap,
-            revising=published is not None,
-            past_epsilon=declared,
+            epsilon=options.past_epsilon,
+            privacy_epsilon=options.privacy_epsilon,
+            unknown=unrecorded_revisions(flattened(state.draws)),
+            declared=state.declared,
         )
-        if refusal is not None:
-            raise PublishRefused(refusal)
-
-        progress.start("Computing benchmarks", total=len(cohorts))
-        rows = []
-        for (industry_id, metric_name), cohort in sorted(cohorts.items()):
-            account_ids, sorted_values = cohort.freeze()
-            row: dict[str, object] = {
-                "industry_id": industry_id,
-                "metric_name": metric_name,
+    await connection.execute(delete(COHORT_TABLE).where(COHORT_TABLE.c.month == month))
+    await connection.execute(
+        delete(PUBLISHED_MONTH_TABLE).where(PUBLISHED_MONTH_TABLE.c.month == month)
+    )
+    await connection.execute(
+        PUBLISHED_MONTH_TABLE.insert(),
+        [
+            {
                 "month": month,
-                "cohort_size": len(account_ids),
-                "p25": None,
-                "p50": None,
-                "p75": None,
-                "p90": None,
-                "rollup": None,
-                "member_ids": orjson.dumps(account_ids).decode(),
-                "member_values": orjson.dumps(list(map(str, sorted_values))).decode(),
-                "member_apps": orjson.dumps(dict(sorted(cohort.apps.items()))).decode(),
-                **dict.fromkeys(_PRIVATE_COLUMNS),
+                "published_at": dt.datetime.now(dt.UTC),
+                "revision": plan.revision,
+                "min_cohort": minimum,
             }
-            if is_publishable(len(account_ids), minimum=minimum):
-                # From the values already read, on both stores: percentile_cont in PostgreSQL
-                # gives the same rounded figures (tests/store/jobs/test_publish.py) but read the
-                # month a second time, scattered over the table (1.7 s of 2.4 s at 10M values).
-                # The values as floats once, for the percentiles and the private releases.
-                floats = np.asarray(sorted_values, dtype=np.float64)
-                computed = percentiles(floats)
-                row.update(zip(("p25", "p50", "p75", "p90"), computed, strict=True))
-                row["rollup"] = roll_up(sorted_values, aggregations[metric_name])
-                aggregation, bounds = definitions[metric_name]
-                kept = kept_draws.get((industry_id, metric_name))
-                if kept is not None:
-                    row.update(kept)  # the same data: the same draw, no budget spent again
-                elif bounds is not None:
-                    figures = private_figures(
-                        floats,
-                        bounds=bounds,
-                        aggregation=aggregation,
-                        epsilon=epsilon_of[industry_id],
-                    )
-                    row.update(
-                        zip(
-                            ("private_p25", "private_p50", "private_p75", "private_p90"),
-                            figures.percentiles,
-                            strict=True,
-                        )
-                    )
-                    if aggregation not in NEVER_PRIVATE:
-                        row["private_rollup"] = figures.roll_up
-                    row["release_epsilon"] = figures.epsilon
-                    row["release_lower_bound"] = bounds.lower
-                    row["release_upper_bound"] = bounds.upper
-                    row["release_aggregation"] = aggregation
-            rows.append(row)
-            progress.advance(1)
+        ],
+    )
+    await connection.execute(COHORT_TABLE.insert(), plan.rows)
+    await connection.execute(
+        COHORT_REVISION_TABLE.insert(),
+        [
+            {
+                "industry_id": row["industry_id"],
+                "metric_name": row["metric_name"],
+                "month": month,
+                "revision": plan.revision,
+                "member_ids": row["member_ids"],
+                "release_count": spent.releases,
+                "release_epsilon": spent.epsilon,
+                "drawn_in": spent.drawn_in,
+            }
+            for row in plan.rows
+            for spent in [plan.spending[str(row["industry_id"]), str(row["metric_name"])]]
+        ],
+    )
 
-        await connection.execute(delete(COHORT_TABLE).where(COHORT_TABLE.c.month == month))
-        await connection.execute(
-            delete(PUBLISHED_MONTH_TABLE).where(PUBLISHED_MONTH_TABLE.c.month == month)
-        )
-        await connection.execute(
-            PUBLISHED_MONTH_TABLE.insert(),
-            [
-                {
-                    "month": month,
-                    "published_at": dt.datetime.now(dt.UTC),
-                    "revision": revision,
-                    "min_cohort": minimum,
-                }
-            ],
-        )
-        await connection.execute(COHORT_TABLE.insert(), rows)
-        await connection.execute(
-            COHORT_REVISION_TABLE.insert(),
-            [
-                {
-                    "industry_id": row["industry_id"],
-                    "metric_name": row["metric_name"],
-                    "month": month,
-                    "revision": revision,
-                    "member_ids": row["member_ids"],
-                    "release_count": spent.releases,
-                    "release_epsilon": spent.epsilon,
-                    "drawn_in": spent.drawn_in,
-                }
-                for row in rows
-                for spent in [spending[str(row["industry_id"]), str(row["metric_name"])]]
-            ],
-        )
+
+def _result(month: dt.date, plan: _Plan, privacy_epsilon: float) -> PublishResult:
+    rows = plan.rows
     publishable = [row for row in rows if row["p50"] is not None]
     accuracies = _accuracies(rows)
     return PublishResult(
         month=month,
-        revision=revision,
+        revision=plan.revision,
         cohorts=len(rows),
         publishable=len(publishable),
         sectors=len({row["industry_id"] for row in publishable}),
-        values=values,
+        values=plan.values,
         precision=month_precision(accuracies, privacy_epsilon),
         internal_only=tuple(
             sorted(
@@ -516,8 +649,8 @@ async def publish_month(
                 - {str(row["metric_name"]) for row in publishable if row["private_p50"] is not None}
             )
         ),
-        privacy_loss=privacy_loss,
-        month_cap=cap,
+        privacy_loss=plan.privacy_loss,
+        month_cap=plan.cap,
     )
 
 

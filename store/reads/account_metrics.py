@@ -26,7 +26,10 @@ from store.running.gc_pause import PAUSE_FROM_ROWS, collection_paused
 from store.scope import Scope, account_visible
 from store.tables import ACCOUNT_TABLE, DEFINITION_TABLE, METRIC_TABLE, Level
 
-AccountWithMetrics = tuple[AccountRecord, list[MetricRecord]]
+# Read-only by type: one statement's answer may serve several requests of a loop turn
+# (store/running/shared_reads.py hands each the same records), so nothing may sort or edit them
+# in place (mypy refuses it on a Sequence; the records are tuples).
+AccountWithMetrics = tuple[AccountRecord, Sequence[MetricRecord]]
 
 account = ACCOUNT_TABLE.c
 definition = DEFINITION_TABLE.c

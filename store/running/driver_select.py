@@ -86,6 +86,11 @@ class DriverSelect:
     ) -> list[list[Any]]:
         """The rows' values as one list per selected column, converted as Core converts them."""
         rows, converters = await self.driver_rows(connection, parameters)
+        return self.by_column(rows, converters)
+
+    def by_column(self, rows: Sequence[Sequence[Any]], converters: Converters) -> list[list[Any]]:
+        """`driver_rows`' rows as one list per selected column, converted as Core converts
+        them: for a caller that also keeps the driver's rows (to compare a later read with)."""
         if not rows:
             return [[] for _ in self._columns]
         with paused_for(len(rows)):
