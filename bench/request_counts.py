@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import os
 import pstats
@@ -83,7 +84,7 @@ def _count_callbacks() -> None:
             loop.counts.callbacks += 1
         run(handle)
 
-    asyncio.Handle._run = counted  # type: ignore[method-assign]
+    asyncio.Handle._run = counted  # type: ignore[method-assign, assignment]
 
 
 def _count_driver_io() -> None:
@@ -91,7 +92,7 @@ def _count_driver_io() -> None:
     only sockets are the database's."""
     from asyncio import selector_events
 
-    transport = selector_events._SelectorSocketTransport
+    transport: Any = getattr(selector_events, "_SelectorSocketTransport")  # noqa: B009
     write, read_ready = transport.write, transport._read_ready
 
     def counted_write(self: Any, data: Any) -> None:
@@ -106,8 +107,8 @@ def _count_driver_io() -> None:
             loop.counts.driver_reads += 1
         read_ready(self)
 
-    transport.write = counted_write  # type: ignore[method-assign]
-    transport._read_ready = counted_read  # type: ignore[method-assign]
+    transport.write = counted_write
+    transport._read_ready = counted_read
 
 
 Request = Callable[[int], Awaitable[object]]
@@ -147,10 +148,8 @@ async def _lifespan(app: Any, message: str) -> None:
     async def send(_message: dict[str, Any]) -> None:
         raise _Done
 
-    try:
+    with contextlib.suppress(_Done):
         await app({"type": "lifespan"}, receive, send)
-    except _Done:
-        pass
 
 
 class _Done(Exception):

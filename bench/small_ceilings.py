@@ -225,10 +225,8 @@ async def run(arguments: argparse.Namespace) -> None:
                 "postgresql://"
             )
         elif arguments.old_sqlite_path is not None:
-            old_url = f"sqlite+aiosqlite:///{Path(arguments.old_sqlite_path).resolve()}"
-        ours.insert(
-            0, _ours("old", arguments.old, old_url, port + 3, folder, arguments.access_log)
-        )
+            old_url = f"sqlite+aiosqlite:///{arguments.old_sqlite_path}"
+        ours.insert(0, _ours("old", arguments.old, old_url, port + 3, folder, arguments.access_log))
     processes += ours
     measures = [
         Measure("constant (Starlette)", constant, "/graphql", _body("", False)),
@@ -327,6 +325,8 @@ def main() -> None:
     arguments.logs.mkdir(parents=True, exist_ok=True)
     if arguments.old is not None:
         arguments.old = Path(arguments.old).resolve()
+    if arguments.old_sqlite_path is not None:
+        arguments.old_sqlite_path = Path(arguments.old_sqlite_path).expanduser().resolve()
     asyncio.run(run(arguments))
 
 

@@ -168,7 +168,7 @@ class AccountRowsPlan:
             raise Unusual("a filter that matches nothing")
         loaders = context_value.loaders
         key = AccountMetricsKey(account_id, metric_filter)
-        found = await loaders.account_with_metrics_at_once(key)
+        found, inline = await loaders.account_with_metrics_at_once(key)
         try:
             if found is None:
                 raise Unusual("no account of that id that the key sees")
@@ -177,8 +177,9 @@ class AccountRowsPlan:
             loaders.keep(key, found)  # the path that takes over reads nothing again
             raise
         # A read run inline awaits nothing, so the request's deadline could not stop it: past
-        # it, the request is stopped here as the other paths' first await would stop it.
-        if fire_due(asyncio.get_running_loop()):
+        # it, the request is stopped here as the other paths' first await would stop it. A read
+        # that awaited gave the deadline its chance, as the other paths' reads do.
+        if inline and fire_due(asyncio.get_running_loop()):
             await asyncio.sleep(0)
         return data
 
