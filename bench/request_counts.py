@@ -19,8 +19,13 @@ and prints per request:
 
 The same for bench/peers_floor.py's app (asyncpg's pool and orjson), so that each of ours that
 the floor does not need stands out. Nothing here is timed: wall and CPU figures are
-bench/small_request.py's and bench/small_ceilings.py's; instructions: run bench/small_request.py
---loop-only under callgrind."""
+bench/small_request.py's and bench/small_ceilings.py's. Instructions: `--loop-only` under
+callgrind, instrumented from the end of the warm-up only, the requests dumped in a part file
+of their own (their count less that of a run with `--requests 0` is the requests'):
+
+    REQUEST_COUNTS_CALLGRIND=1 valgrind --tool=callgrind --instr-atstart=no \
+        --callgrind-out-file=/tmp/cg.out python bench/request_counts.py --loop-only \
+        --target ours --requests 200   # then: grep totals /tmp/cg.out.1"""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ import cProfile
 import os
 import pstats
 import selectors
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
@@ -114,6 +120,12 @@ def _count_driver_io() -> None:
 Request = Callable[[int], Awaitable[object]]
 
 
+def _callgrind(*command: str) -> None:
+    """`callgrind_control command` for this process, when it runs under callgrind."""
+    if os.environ.get("REQUEST_COUNTS_CALLGRIND"):
+        subprocess.run(["callgrind_control", *command, str(os.getpid())], check=True)
+
+
 async def _floor_request(app: Any) -> Request:
     async def request(number: int) -> object:
         content = orjson.dumps(
@@ -158,6 +170,14 @@ class _Done(Exception):
 
 async def _measure(name: str, request: Request, requests: int) -> None:
     loop = asyncio.get_running_loop()
+    if not isinstance(loop, CountingLoop):  # --loop-only: the requests, nothing counted
+        for number in range(WARM_UP):
+            await request(number)
+        _callgrind("-i", "on")  # under `valgrind --instr-atstart=no`: from here
+        for number in range(requests):
+            await request(number)
+        _callgrind("-d")  # the requests' instructions, in a part file of their own
+        return
     assert isinstance(loop, CountingLoop)
     for number in range(WARM_UP):
         await request(number)
@@ -217,9 +237,21 @@ def main() -> None:
         "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/bench_peers"
     )
     parser.add_argument("--sqlite-path", type=Path, help="measure SQLite (a file) instead")
+    parser.add_argument(
+        "--loop-only",
+        action="store_true",
+        help="uvloop, the warm-up and --requests requests, nothing counted (for callgrind: "
+        "the instructions of a run with 0 requests taken from one with N are N requests')",
+    )
     arguments = parser.parse_args()
-    _count_callbacks()
-    _count_driver_io()
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] = CountingLoop
+    if arguments.loop_only:
+        import uvloop
+
+        loop_factory = uvloop.new_event_loop
+    else:
+        _count_callbacks()
+        _count_driver_io()
     if arguments.sqlite_path is not None:
         url = database_url(arguments.sqlite_path.expanduser().resolve())
         floor_url = f"sqlite:///{arguments.sqlite_path.expanduser().resolve()}"
@@ -227,10 +259,10 @@ def main() -> None:
         url = database_url(arguments.postgres_url)
         floor_url = arguments.postgres_url
     if arguments.target in ("floor", "both"):
-        with asyncio.Runner(loop_factory=CountingLoop) as runner:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
             runner.run(floor(floor_url, arguments.requests))
     if arguments.target in ("ours", "both"):
-        with asyncio.Runner(loop_factory=CountingLoop) as runner:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
             runner.run(ours(url, QUERIES[arguments.query], arguments.requests))
 
 
