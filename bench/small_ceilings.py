@@ -2,7 +2,8 @@
 
     PYTHONPATH=$PWD .venv/bin/python bench/small_ceilings.py [--seconds 5] [--rounds 3]
         [--store sqlite|postgres] [--sqlite-path PATH] [--postgres-url URL]
-        [--old PATH] [--access-log] [--connections 1] [--port 8650]
+        [--old PATH [--old-postgres-url URL | --old-sqlite-path PATH]] [--access-log]
+        [--connections 1] [--port 8650]
 
 Starts, each a process of its own on a loopback port, under uvicorn (uvloop, httptools):
 - `constant`: a bare Starlette app answering every POST with the same JSON (what HTTP and the
@@ -12,7 +13,9 @@ Starts, each a process of its own on a loopback port, under uvicorn (uvloop, htt
 - `ours`: `python -m cli.main serve --no-auth --log-format text` of this checkout, with the
   access log off (`PROFILING_ACCESS_LOG_SAMPLE=0`) unless `--access-log`; and with `--old
   PATH`, the same of another checkout (`git archive <rev> | tar -x -C PATH`), for an A/B in
-  one run.
+  one run. An older release refuses a store a newer one has migrated: give it a copy of its
+  own, left at its revision (`--old-postgres-url`: `createdb -T` of the data before the new
+  release upgraded it; `--old-sqlite-path`: a copied file), built by the same data set.
 
 Then asks each of ours `{ __typename }`, `account(accountId:) { accountId }` and the small
 query (the account changing on every request, as bench/peers.py does), the floor its small
@@ -203,7 +206,14 @@ async def run(arguments: argparse.Namespace) -> None:
     processes = [constant, floor]
     ours = [_ours("ours", REPOSITORY, url, port + 2, folder, arguments.access_log)]
     if arguments.old is not None:
-        ours.insert(0, _ours("old", arguments.old, url, port + 3, folder, arguments.access_log))
+        old_url = url
+        if arguments.old_postgres_url is not None:
+            old_url = "postgresql+asyncpg://" + arguments.old_postgres_url.removeprefix(
+                "postgresql://"
+            )
+        elif arguments.old_sqlite_path is not None:
+            old_url = f"sqlite+aiosqlite:///{arguments.old_sqlite_path}"
+        ours.insert(0, _ours("old", arguments.old, old_url, port + 3, folder, arguments.access_log))
     processes += ours
     measures = [
         Measure("constant (Starlette)", constant, "/graphql", _body("", False)),
@@ -318,6 +328,8 @@ def main() -> None:
         "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/bench_peers"
     )
     parser.add_argument("--old", help="another checkout of ours to measure beside this one")
+    parser.add_argument("--old-postgres-url", help="the old checkout's own PostgreSQL copy")
+    parser.add_argument("--old-sqlite-path", help="the old checkout's own SQLite copy")
     parser.add_argument("--access-log", action="store_true", help="ours with its access log")
     parser.add_argument("--connections", type=int, default=1, help="wrk's connections")
     parser.add_argument("--only-small", action="store_true", help="ours: the small query only")
@@ -328,6 +340,8 @@ def main() -> None:
     arguments.logs.mkdir(parents=True, exist_ok=True)
     if arguments.old is not None:
         arguments.old = Path(arguments.old).resolve()
+    if arguments.old_sqlite_path is not None:
+        arguments.old_sqlite_path = Path(arguments.old_sqlite_path).expanduser().resolve()
     asyncio.run(run(arguments))
 
 

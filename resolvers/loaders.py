@@ -26,7 +26,7 @@ from strawberry.dataloader import DataLoader
 from analytics.credit import LedgerEntry
 from analytics.quarters import Quarter
 from resolvers.made_once import made_once
-from resolvers.shared_loader import SharedLoader
+from resolvers.shared_loader import SharedLoader, run_apart
 from settings import SegmentOptions
 from store.column_rows import MetricRun
 from store.jobs.segment_settings import KeptOptions, effective_options, kept_options
@@ -49,6 +49,7 @@ from store.records import (
     MetricRecord,
 )
 from store.running.reader import Reader
+from store.running.shielded import in_own_task
 from store.sales_records import (
     CreditRiskRecord,
     LedgerCoverageRecord,
@@ -250,21 +251,30 @@ class Loaders:
 
     async def account_with_metrics_at_once(
         self, key: AccountMetricsKey
-    ) -> AccountWithMetrics | None:
+    ) -> tuple[AccountWithMetrics | None, bool]:
         """What `account_with_metrics_by_key.load(key)` gives, for a request's first and only
-        load of that key (a compiled plan's, schema/execution/account_rows.py).
+        load of that key (a compiled plan's, schema/execution/account_rows.py), and whether it
+        was read inline (True: nothing was awaited, so the request's deadline could not stop
+        it, and schema/request_deadline.py's `fire_due` must be asked).
 
-        When the reader runs the read inline (SQLite, a few rows, no statement shared between
-        requests) nothing waits for it: it is run here, past the loader's dispatch (a turn of
-        the event loop and a task, about 10 us: docs/performance.md), and the loader is not
-        even made unless `keep` hands it the answer. Otherwise it is the loader's load."""
+        The loader is not even made unless `keep` hands it the answer: with one key, first and
+        only, it has nothing to cache and none of the request's keys to batch with.
+        - When the reader runs the read inline (SQLite, a few rows, no statement shared between
+          requests) nothing waits for it: it is run here (a turn of the event loop and a task
+          fewer, about 10 us: docs/performance.md).
+        - Otherwise it is run as the loader's batch would run it (`run_apart`: a task of its
+          own that nothing cancels, its statement shared with the other requests' of its turn),
+          less the loader's dispatch (a turn of the loop, the batch, its futures: docs/
+          performance.md, "The compiled plan's read without the loader")."""
         reader = self.reader
-        if reader.shares is not None or not reader.runs_inline(
+        inline = reader.shares is None and reader.runs_inline(
             _account_rows_at_most(key.metric_filter, 1)
-        ):
-            return await self.account_with_metrics_by_key.load(key)
+        )
         try:
-            (found,) = await _accounts_with_metrics(reader, self.scope, [key])
+            if inline:
+                (found,) = await _accounts_with_metrics(reader, self.scope, [key])
+            else:
+                (found,) = await run_apart(_accounts_with_metrics_apart(reader, self.scope, [key]))
         except Exception as error:
             # Kept for the path that takes over: it reports this error, reading nothing again.
             failed: asyncio.Future[AccountWithMetrics | None] = (
@@ -273,28 +283,24 @@ class Loaders:
             failed.set_exception(error)
             self.account_with_metrics_by_key.cache_map.set(key, failed)
             raise
-        return found
-
-    @made_once
-    def account_rows_json_by_key(
-        self,
-    ) -> SharedLoader[AccountRowsJsonKey, AccountWithRowsJson | None]:
-        # None: no account of that id that the scope sees.
-        return SharedLoader(load_fn=partial(_accounts_with_rows_json, self.reader, self.scope))
+        return found, inline
 
     async def account_rows_json_at_once(
         self, key: AccountRowsJsonKey
-    ) -> AccountWithRowsJson | None:
-        """What `account_rows_json_by_key.load(key)` gives, run at once when the reader runs
-        it inline, as `account_with_metrics_at_once` runs its read (the loader is then not
-        made). Its error is raised as it is."""
+    ) -> tuple[AccountWithRowsJson | None, bool]:
+        """The account of `key` the scope sees with its rows as JSON text (None: none), and
+        whether it was read inline, run as `account_with_metrics_at_once` runs its read: inline
+        when the reader runs it so, else as a loader's batch in a task of its own, its
+        statement shared with the other requests' of its turn (`run_apart`), without a loader:
+        a request reads the key once and has nothing to batch it with. Its error is raised."""
         reader = self.reader
-        if reader.shares is not None or not reader.runs_inline(
+        if reader.shares is None and reader.runs_inline(
             _account_rows_at_most(key.metric_filter, 1)
         ):
-            return await self.account_rows_json_by_key.load(key)
-        (found,) = await _accounts_with_rows_json(reader, self.scope, [key])
-        return found
+            (found,) = await _accounts_with_rows_json(reader, self.scope, [key])
+            return found, True
+        (found,) = await run_apart(_accounts_with_rows_json_apart(reader, self.scope, [key]))
+        return found, False
 
     def fail(self, key: AccountMetricsKey, error: BaseException) -> None:
         """Hand `account_with_metrics_by_key` the error a read of the same account and filter
@@ -548,6 +554,10 @@ async def _accounts_with_metrics(
     return [found[key.metric_filter].get(key.account_id) for key in keys]
 
 
+# A batch of one key outside a loader (`Loaders.account_with_metrics_at_once`), as the loader's
+# batches run: its reads in its own task, which nothing cancels.
+_accounts_with_metrics_apart = in_own_task(_accounts_with_metrics)
+
 # The sharing key's first part: which statement (the scope and the filter follow).
 _ACCOUNTS_WITH_METRICS = "accounts_with_metrics"
 _ACCOUNTS_WITH_ROWS_JSON = "accounts_with_rows_json"
@@ -596,6 +606,10 @@ async def _accounts_with_rows_json(
     )
     found = await reader.read(read, rows_at_most=bound, one_snapshot=False)
     return [found[key.metric_filter, key.fields].get(key.account_id) for key in keys]
+
+
+# Its batch of one key outside a loader (`Loaders.account_rows_json_at_once`), as above.
+_accounts_with_rows_json_apart = in_own_task(_accounts_with_rows_json)
 
 
 def _rows_json_alone(

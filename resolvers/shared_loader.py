@@ -23,7 +23,7 @@ cancelled here, only the shields around them."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import AbstractCache, Batch, DataLoader, LoaderTask, dispatch_batch
@@ -111,7 +111,7 @@ class SharedLoader(DataLoader[K, V]):
 
 # The event loop keeps only weak references to tasks: a batch's lives here until it ends
 # (in a set rather than on its batch, which its coroutine holds: that would be a cycle).
-_running: set[asyncio.Task[None]] = set()
+_running: set[asyncio.Task[Any]] = set()
 
 
 def _dispatch(loader: DataLoader[Any, Any], batch: Batch[Any, Any]) -> None:
@@ -144,3 +144,21 @@ def _shield(inner: asyncio.Future[V]) -> asyncio.Future[V]:
 
     inner.add_done_callback(settle)
     return outer
+
+
+def run_apart(batch: Coroutine[Any, Any, V]) -> asyncio.Future[V]:
+    """`batch` (a coroutine of a function under `shielded.in_own_task`) run as this module's
+    loaders run a batch, without a loader: for a caller that loads one key, first and only,
+    and so has no cache to keep and none of its own request's keys to batch with
+    (resolvers/loaders.py, `account_with_metrics_at_once`).
+
+    The batch runs in a task of its own that nothing cancels, so its reads run in that task
+    and may share a statement with other requests' as a loader's batch does
+    (store/running/shared_reads.py); the future returned is shielded as a load is. The task is
+    started at once: its first step is the next turn of the event loop, where a loader's batch
+    starts a turn later (the loader's `call_soon` that gathers the keys of a turn), and none of
+    the loader's batch, futures and dispatch is made."""
+    task = asyncio.get_running_loop().create_task(batch)
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    return _shield(task)

@@ -179,11 +179,11 @@ class AccountRowsPlan:
         loaders = context_value.loaders
         key = AccountMetricsKey(account_id, metric_filter)
         if self._row_fields is not None and context_value.rows_as_json:
-            data = await self._with_rows_json(account_id, key, loaders, self._row_fields)
-            if fire_due(asyncio.get_running_loop()):  # as below
+            data, inline = await self._with_rows_json(account_id, key, loaders, self._row_fields)
+            if inline and fire_due(asyncio.get_running_loop()):  # as below
                 await asyncio.sleep(0)
             return data
-        found = await loaders.account_with_metrics_at_once(key)
+        found, inline = await loaders.account_with_metrics_at_once(key)
         try:
             if found is None:
                 raise Unusual("no account of that id that the key sees")
@@ -192,8 +192,9 @@ class AccountRowsPlan:
             loaders.keep(key, found)  # the path that takes over reads nothing again
             raise
         # A read run inline awaits nothing, so the request's deadline could not stop it: past
-        # it, the request is stopped here as the other paths' first await would stop it.
-        if fire_due(asyncio.get_running_loop()):
+        # it, the request is stopped here as the other paths' first await would stop it. A read
+        # that awaited gave the deadline its chance, as the other paths' reads do.
+        if inline and fire_due(asyncio.get_running_loop()):
             await asyncio.sleep(0)
         return data
 
@@ -203,8 +204,9 @@ class AccountRowsPlan:
         key: AccountMetricsKey,
         loaders: Loaders,
         row_fields: tuple[RowField, ...],
-    ) -> dict[str, Any]:
-        record, text, count = await account_with_rows_json(loaders, key, row_fields)
+    ) -> tuple[dict[str, Any], bool]:
+        """The answer's data with the rows as JSON text, and whether they were read inline."""
+        record, text, count, inline = await account_with_rows_json(loaders, key, row_fields)
         if record.account_id != account_id:
             raise Unusual("an account found under another id")
         path = self._path
@@ -219,7 +221,7 @@ class AccountRowsPlan:
                 entity = self._to_object(record)
             value = field.read(entity)  # type: ignore[misc]
             account[field.name] = field.complete(None, field, value, path, None)  # type: ignore[arg-type]
-        return {self._account_name: account}
+        return {self._account_name: account}, inline
 
     def _completed(self, account_id: str, found: AccountWithMetrics) -> dict[str, Any]:
         record, rows = found

@@ -97,11 +97,12 @@ def row_fields(
 
 async def account_with_rows_json(
     loaders: Loaders, key: AccountMetricsKey, fields: tuple[RowField, ...]
-) -> tuple[AccountRecord, orjson.Fragment, int]:
-    """The account's record, its rows as JSON text, and how many rows; raises Unusual (after
-    handing the outcome to the standard read's loader) when no account of that id is seen."""
+) -> tuple[AccountRecord, orjson.Fragment, int, bool]:
+    """The account's record, its rows as JSON text, how many rows, and whether they were read
+    inline (`Loaders.account_rows_json_at_once`); raises Unusual (after handing the outcome to
+    the standard read's loader) when no account of that id is seen."""
     try:
-        found = await loaders.account_rows_json_at_once(
+        found, inline = await loaders.account_rows_json_at_once(
             AccountRowsJsonKey(key.account_id, key.metric_filter, fields)
         )
     except Exception as error:
@@ -115,4 +116,4 @@ async def account_with_rows_json(
     # Each row's object starts with its first field's name; inside a JSON string a quote is
     # always escaped, so the pattern is found once per row and nowhere else.
     count = text.count('{"' + fields[0].name + '":')
-    return record, orjson.Fragment(text), count
+    return record, orjson.Fragment(text), count, inline

@@ -33,10 +33,14 @@ _column_types: dict[str, tuple[int, ...]] = {}
 class DriverConnection:
     """An asyncpg connection (in autocommit, or inside the transaction its reader opened)."""
 
-    def __init__(self, connection: Any, engine: AsyncEngine) -> None:
+    def __init__(
+        self, connection: Any, engine: AsyncEngine, dialect: Dialect | None = None
+    ) -> None:
         self._connection = connection
         self._engine = engine
-        self.dialect: Dialect = engine.dialect
+        # The engine's, given by a caller that kept it (the async engine's `dialect` is a proxy
+        # of its sync engine's: three Python calls a read).
+        self.dialect: Dialect = engine.dialect if dialect is None else dialect
 
     @property
     def driver_connection(self) -> Any:

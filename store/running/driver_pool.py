@@ -53,6 +53,11 @@ class _Pool:
 
 _pools: weakref.WeakKeyDictionary[AsyncEngine, _Pool] = weakref.WeakKeyDictionary()
 _listening: weakref.WeakSet[AsyncEngine] = weakref.WeakSet()
+# The engine whose pool `open_pool` found last, with that pool: a server reads through one
+# engine, found here without the weak dictionary's lookup (a weak reference made and the async
+# engine's `__hash__` and `__eq__`, Python methods: four calls a read). Replaced whole, never
+# kept past its pool's end (`_forget`, `_remember`).
+_last: tuple[weakref.ref[AsyncEngine], _Pool] | None = None
 
 
 def pool_size_of(engine: AsyncEngine) -> int:
@@ -92,7 +97,14 @@ def _terminate(pool: _Pool) -> None:
             pool.opening.result().terminate()
 
 
+def _forget_last() -> None:
+    """Whenever `_pools` changes: `open_pool` finds the pool there again, and remembers it."""
+    global _last
+    _last = None
+
+
 def _forget(engine: AsyncEngine) -> None:
+    _forget_last()
     pool = _pools.pop(engine, None)
     if pool is not None:
         _terminate(pool)
@@ -101,11 +113,18 @@ def _forget(engine: AsyncEngine) -> None:
 def open_pool(engine: AsyncEngine) -> ReadPool | None:
     """The engine's read pool if it is open in the running loop, without awaiting anything
     (the common case: one coroutine fewer per read); None when `pool_of` must be awaited."""
-    pool = _pools.get(engine)
+    global _last
+    last = _last
+    if last is not None and last[0]() is engine:
+        pool: _Pool | None = last[1]
+    else:
+        pool = _pools.get(engine)
     if pool is None or not pool.opening.done() or pool.opening.cancelled():
         return None
     if pool.loop is not asyncio.get_running_loop() or pool.opening.exception() is not None:
         return None
+    if last is None or last[1] is not pool:
+        _last = (weakref.ref(engine), pool)
     return pool.opening.result()
 
 
@@ -123,6 +142,7 @@ async def pool_of(engine: AsyncEngine) -> ReadPool:
             _terminate(pool)  # a pool of a loop that ended (tests run a loop each)
         pool = _Pool(loop, loop.create_task(_open(engine)))
         _pools[engine] = pool
+        _forget_last()
     elif pool.opening.done() and not pool.opening.cancelled() and not pool.opening.exception():
         return pool.opening.result()  # open: no wait, no shield (a future and a task step)
     try:
@@ -130,6 +150,7 @@ async def pool_of(engine: AsyncEngine) -> ReadPool:
     except Exception:
         if _pools.get(engine) is pool:
             del _pools[engine]
+            _forget_last()
         raise
 
 
@@ -137,6 +158,7 @@ async def close_pool(engine: AsyncEngine) -> None:
     """Close the engine's read pool, if it has one, waiting for its reads to give their
     connections back (a server shutting down, before it disposes of the engine)."""
     pool = _pools.pop(engine, None)
+    _forget_last()
     if pool is None:
         return
     if pool.loop is asyncio.get_running_loop() and pool.opening.done():

@@ -56,6 +56,10 @@ RowsOfKeys = Callable[[int], int | None]
 class Reader(ABC):
     """Runs the store's read functions for the server: where, is the reader's to decide."""
 
+    # Whether a bound on a read's rows can change where it runs: when not, `read_keys` does
+    # not compute it (a few Python calls a read). Only SQLite's reader runs reads inline.
+    bounds_rows = False
+
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         # The statements this reader shares between requests (None: each reads alone).
@@ -81,6 +85,8 @@ class Reader(ABC):
         `rows_at_most(n)` bounds the rows of `n` keys. (A function that returns the read's
         coroutine, not one itself: a frame fewer to resume at every turn the read waits.)"""
         shares = self.shares
+        if not self.bounds_rows:
+            rows_at_most = None
         if shares is None or not shares.worth_waiting():
             return self.read(
                 lambda connection: query(connection, keys),
@@ -125,6 +131,8 @@ class Reader(ABC):
 
 
 class SQLiteReader(Reader):
+    bounds_rows = True
+
     def __init__(self, engine: AsyncEngine, companion: Engine, *, plain_driver: bool) -> None:
         super().__init__(engine)
         self._companion = companion
@@ -167,14 +175,15 @@ class AsyncEngineReader(Reader):
 class DriverReader(Reader):
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine)
+        self._dialect = engine.dialect
         # A statement's own client cost is about its ten rows' (shared_reads.py): shared.
         self.share_statements()
 
     def _run(self, query: Query[T], *, one_snapshot: bool) -> Coroutine[Any, Any, T]:
-        engine = self.engine
+        engine, dialect = self.engine, self._dialect
 
         async def on(raw: Any) -> T:
-            connection = cast(AsyncConnection, DriverConnection(raw, engine))
+            connection = cast(AsyncConnection, DriverConnection(raw, engine, dialect))
             if not one_snapshot:
                 return await query(connection)
             async with raw.transaction(isolation="repeatable_read", readonly=True):

@@ -20,7 +20,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from resolvers import shared_loader
+from schema import request_deadline
 from schema.build import ProfilingSchema, build_schema
+from schema.execution import account_rows
 from schema.execution.account_rows import AccountRowsPlan
 from server import app as app_module
 from settings import load_settings
@@ -268,7 +270,7 @@ def _scoped(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, scope: Scope) 
     return client()
 
 
-async def test_a_read_run_inline_needs_no_loader_dispatch(
+async def test_a_request_alone_needs_no_loader_dispatch(
     client: DifferentialClient,
     seeded: None,
     compiled: _Compiled,
@@ -277,21 +279,32 @@ async def test_a_read_run_inline_needs_no_loader_dispatch(
 ) -> None:
     dispatched: list[object] = []
     dispatch = shared_loader._dispatch
+    due_checks: list[object] = []
+    fire_due = request_deadline.fire_due
 
     def counted(loader: Any, batch: Any) -> None:
         dispatched.append(loader)
         dispatch(loader, batch)
 
+    def counted_due(loop: Any) -> bool:
+        due_checks.append(loop)
+        return fire_due(loop)
+
     monkeypatch.setattr(shared_loader, "_dispatch", counted)
+    monkeypatch.setattr(account_rows, "fire_due", counted_due)
     request = Request(SMALL, {"id": ACCOUNTS[1], "month": MONTHS[0]})
     await answer(client.http, request)  # prepared from now on
     dispatched.clear()
+    due_checks.clear()
     found = await answer(client.http, request)
     assert compiled.answered == 1
     assert b'"metrics":[{' in found
-    # SQLite runs a read of a few rows inline; PostgreSQL's reads wait, in the loader's task,
-    # where other requests' reads of the same turn may join them.
-    assert len(dispatched) == (0 if engine.dialect.name == "sqlite" else 1)
+    # SQLite runs a read of a few rows inline; PostgreSQL's runs in a task of its own at once,
+    # as a loader's batch would (where other requests' reads of its turn may join it), without
+    # the loader's dispatch.
+    assert dispatched == []
+    # Only a read that awaited nothing needs the deadline checked after it.
+    assert len(due_checks) == (1 if engine.dialect.name == "sqlite" else 0)
 
 
 async def test_a_failed_read_is_reported_as_the_standard_path_reports_it(
