@@ -231,7 +231,7 @@ async def test_the_rows_of_text_are_counted_as_rows(
     request = Request(QUERIES[1], {"id": ODD})
     await answer(client.http, request)  # prepared from now on
     parsed = orjson.loads(await answer(client.http, request))["data"]
-    (data,) = kept
+    ((data, _inline),) = kept
     shape = answer_shape(parse(QUERIES[1]), None)
     assert answer_rows(data, shape) == answer_rows(parsed, shape) == 1 + 3 * len(ODD_NAMES)
 
