@@ -12,7 +12,8 @@ differential tests and a hypothesis property over values check on both stores:
 - strings through the database's JSON quoting (SQLite's `json_quote`, PostgreSQL's `to_json`),
   which escape exactly the characters orjson escapes, the same way;
 - a value as `str(Decimal)` writes it: on SQLite the stored text is that already (ExactDecimal
-  and the ingest's stage store each value as its Decimal prints it); on PostgreSQL NUMERIC's
+  and the ingest's stage store each value as its Decimal prints it, and revision 0022 rewrote
+  the texts older releases kept as written); on PostgreSQL NUMERIC's
   text is the same except below 1E-6 in magnitude (and a zero of more than six decimals),
   where Python writes an exponent (`1E-7`, `0E-8`): `_decimal_text` writes those forms;
 - a month as `date.isoformat` writes it: SQLite's stored ISO text, PostgreSQL's `to_json` of a

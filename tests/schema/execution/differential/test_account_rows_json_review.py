@@ -1,0 +1,203 @@
+"""Review of the rows written as JSON text by the database (schema/execution/account_rows_json.py,
+store/reads/account_metrics_json.py): data the standard path prints one way and the text
+another, and the order, scope and errors of that path, on both stores."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.scope import Role, Scope
+from tests.factories import Seed
+from tests.schema.execution.differential import test_account_rows_json as json_tests
+from tests.schema.execution.differential.support import DifferentialClient, answer
+from tests.schema.execution.differential.test_account_rows import _scoped
+from tests.schema.query_corpus import Request
+from tests.store.test_migrate import _migrate_to
+
+# The fixture counting the compiled plan's answers, as the rows-as-JSON tests have it.
+compiled = json_tests.compiled
+_Counted = json_tests._Counted
+
+MONTH = "2023-06-01"
+QUERY = """query ($id: String!) { account(accountId: $id) {
+    metrics { metricName value unit effectiveDate } } }"""
+
+
+async def _compiled_and_standard(
+    client: DifferentialClient, request: Request
+) -> tuple[bytes, bytes]:
+    await answer(client.http, request)  # prepared from now on
+    found = await answer(client.http, request)
+    with client.without_plans():
+        standard = await answer(client.http, request)
+    return found, standard
+
+
+async def test_many_rows_names_by_case_analyzed_and_indexed_keep_the_standard_order(
+    client: DifferentialClient, engine: AsyncEngine, compiled: _Counted
+) -> None:
+    seed = Seed()
+    seed.account("many", app="north")
+    names = [f"{prefix}{n:03d}" for n in range(40) for prefix in ("m", "M", "_m", "é")]
+    for name in names:
+        seed.definition(name, "count")
+    months = [f"{year}-{month:02d}-01" for year in (2021, 2022, 2023) for month in range(1, 13)]
+    for name in reversed(names):
+        for month in reversed(months):
+            seed.metric("account", "many", name, month, "1")
+    await seed.write(engine)
+    request = Request(QUERY, {"id": "many"})
+    found, standard = await _compiled_and_standard(client, request)
+    assert found == standard
+    async with engine.begin() as connection:
+        await connection.execute(text("ANALYZE"))
+        await connection.execute(
+            text("CREATE INDEX ix_review ON metric_value (entity_id, effective_date DESC)")
+        )
+        if engine.dialect.name == "postgresql":
+            await connection.execute(text("ANALYZE metric_value"))
+    found, standard = await _compiled_and_standard(client, request)
+    assert found == standard
+    assert len(orjson.loads(found)["data"]["account"]["metrics"]) == len(names) * len(months)
+    assert compiled.answered >= 2
+
+
+async def test_mixed_scopes_in_one_loop_turn_each_get_their_own(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, compiled: _Counted
+) -> None:
+    seed = Seed()
+    seed.definition("revenue", "EUR")
+    for account, app in (("n-1", "north"), ("s-1", "south")):
+        seed.account(account, app=app)
+        seed.metric("account", account, "revenue", MONTH, "5")
+    await seed.write(engine)
+    scopes = [
+        Scope(Role.APP, app_id="north"),
+        Scope(Role.APP, app_id="south"),
+        Scope(Role.ACCOUNT, account_id="n-1"),
+        Scope(Role.PUBLIC),
+    ]
+    async with contextlib_stack(engine, monkeypatch, scopes) as clients:
+        for client in clients:  # prepared
+            await answer(client.http, Request(QUERY, {"id": "n-1"}))
+        for account in ("n-1", "s-1"):
+            found = await asyncio.gather(
+                *(answer(client.http, Request(QUERY, {"id": account})) for client in clients)
+            )
+            seen = [b'"metrics":[{' in one for one in found]
+            if account == "n-1":
+                assert seen == [True, False, True, False]
+            else:
+                assert seen == [False, True, False, False]
+
+
+def contextlib_stack(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, scopes: list[Scope]
+) -> Any:
+    import contextlib
+
+    @contextlib.asynccontextmanager
+    async def clients() -> Any:
+        async with contextlib.AsyncExitStack() as stack:
+            yield [
+                await stack.enter_async_context(_scoped(engine, monkeypatch, scope))
+                for scope in scopes
+            ]
+
+    return clients()
+
+
+# Texts a store may hold that are not as their Decimal prints them: an older release's (another
+# script's digit), and a store written by hand; and texts that are (left as they are).
+_STORED_TEXTS = {
+    "1\u0660": "10",
+    "+5": "5",
+    ".50": "0.50",
+    "-.5": "-0.5",
+    "5.": "5",
+    "007": "7",
+    "1e3": "1E+3",
+    "1E3": "1E+3",
+    "0.0000001": "1E-7",
+    " 7 ": "7",
+    "1E-7": "1E-7",
+    "-0": "-0",
+    "15000.0": "15000.0",
+    "10.0000001": "10.0000001",
+}
+
+
+async def test_a_value_stored_by_an_older_release_as_written_answers_as_the_standard_path(
+    client: DifferentialClient, engine: AsyncEngine, compiled: _Counted
+) -> None:
+    """Releases from d4ac872 to 627579b kept a SQLite value's text as written when its digits
+    matched `\\d`, of any script: '1' and an Arabic-Indic zero (U+0660), which Decimal reads
+    as 10. The text the database writes quotes the stored text; the upgrade (revision 0022)
+    rewrites such texts as their Decimal prints them."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL keeps NUMERIC")
+    seed = Seed()
+    seed.account("old", app="north")
+    for number in range(len(_STORED_TEXTS)):
+        seed.definition(f"m{number:02d}", "count")
+        seed.metric("account", "old", f"m{number:02d}", MONTH, "1")
+    await seed.write(engine)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0021", down=True)
+            for number, stored in enumerate(_STORED_TEXTS):
+                await connection.execute(
+                    text("UPDATE metric_value SET value = :value WHERE metric_name = :name"),
+                    {"value": stored, "name": f"m{number:02d}"},
+                )
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+    found, standard = await _compiled_and_standard(client, Request(QUERY, {"id": "old"}))
+    values = [row["value"] for row in orjson.loads(standard)["data"]["account"]["metrics"]]
+    assert values == list(_STORED_TEXTS.values())
+    assert found == standard
+    assert compiled.answered == 1
+
+
+async def test_a_name_with_a_nul_answers_as_the_standard_path(
+    client: DifferentialClient, engine: AsyncEngine, compiled: _Counted
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's text holds no NUL")
+    seed = Seed()
+    seed.account("nul", app="north")
+    seed.definition("a\x00b", "unit\x00x")
+    seed.metric("account", "nul", "a\x00b", MONTH, "1")
+    await seed.write(engine)
+    found, standard = await _compiled_and_standard(client, Request(QUERY, {"id": "nul"}))
+    assert found == standard
+
+
+async def test_a_dropped_table_answers_as_the_standard_path(
+    client: DifferentialClient, engine: AsyncEngine, compiled: _Counted
+) -> None:
+    seed = Seed()
+    seed.account("gone", app="north")
+    seed.definition("revenue", "EUR")
+    seed.metric("account", "gone", "revenue", MONTH, "1")
+    await seed.write(engine)
+    request = Request(QUERY, {"id": "gone"})
+    await answer(client.http, request)
+    async with engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE metric_value RENAME TO metric_value_gone"))
+    try:
+        found = await answer(client.http, request)
+        with client.without_plans():
+            standard = await answer(client.http, request)
+    finally:
+        async with engine.begin() as connection:
+            await connection.execute(text("ALTER TABLE metric_value_gone RENAME TO metric_value"))
+    assert found == standard
+    assert b'"errors"' in found
