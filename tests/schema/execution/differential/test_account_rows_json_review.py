@@ -5,6 +5,7 @@ another, and the order, scope and errors of that path, on both stores."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -12,12 +13,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from store.ingest import IngestKind
 from store.scope import Role, Scope
 from tests.factories import Seed
 from tests.schema.execution.differential import test_account_rows_json as json_tests
 from tests.schema.execution.differential.support import DifferentialClient, answer
 from tests.schema.execution.differential.test_account_rows import _scoped
 from tests.schema.query_corpus import Request
+from tests.store.ingest.support import load_text
 from tests.store.test_migrate import _migrate_to
 
 # The fixture counting the compiled plan's answers, as the rows-as-JSON tests have it.
@@ -201,3 +204,62 @@ async def test_a_dropped_table_answers_as_the_standard_path(
             await connection.execute(text("ALTER TABLE metric_value_gone RENAME TO metric_value"))
     assert found == standard
     assert b'"errors"' in found
+
+
+@pytest.mark.parametrize("account", ["a\x00b", "x" * 5000, "é\u2028", "\\'\""])
+async def test_odd_account_ids_answer_as_the_standard_path(
+    client: DifferentialClient, engine: AsyncEngine, compiled: _Counted, account: str
+) -> None:
+    seed = Seed()
+    seed.account("real", app="north")
+    seed.definition("revenue", "EUR")
+    seed.metric("account", "real", "revenue", MONTH, "1")
+    await seed.write(engine)
+    found, standard = await _compiled_and_standard(client, Request(QUERY, {"id": account}))
+    assert found == standard
+
+
+# Numbers as exports write them: grouped, with an exponent, in parentheses, tiny, other
+# scripts' digits, many decimals.
+_INGESTED = (
+    '"1,234.50"',
+    "1.5E+3",
+    "(500)",
+    "0.0000001",
+    "1\u0660",
+    "\u0661\u0662",
+    "0.00000000",
+    "-0",
+    "123456789012345678901234567890.1234567890123456789012345678901",
+    "007",
+    "+5",
+    ".5",
+)
+
+
+async def test_values_written_by_the_ingest_answer_as_the_standard_path(
+    client: DifferentialClient, engine: AsyncEngine, compiled: _Counted, tmp_path: Path
+) -> None:
+    names = [f"m{number:02d}" for number in range(len(_INGESTED))]
+    await load_text(
+        engine,
+        tmp_path,
+        IngestKind.DEFINITIONS,
+        "name,unit\n" + "".join(f"{name},count\n" for name in names),
+    )
+    await load_text(engine, tmp_path, IngestKind.ACCOUNTS, "account_id,name\ningested,In\n")
+    report = await load_text(
+        engine,
+        tmp_path,
+        IngestKind.METRICS,
+        "level,entity_id,metric_name,effective_date,value\n"
+        + "".join(
+            f"account,ingested,{name},{MONTH},{value}\n"
+            for name, value in zip(names, _INGESTED, strict=True)
+        ),
+    )
+    assert report.rows_written == len(names), report
+    found, standard = await _compiled_and_standard(client, Request(QUERY, {"id": "ingested"}))
+    assert len(orjson.loads(standard)["data"]["account"]["metrics"]) == len(names)
+    assert found == standard
+    assert compiled.answered == 1
