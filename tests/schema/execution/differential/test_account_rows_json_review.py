@@ -263,3 +263,40 @@ async def test_values_written_by_the_ingest_answer_as_the_standard_path(
     assert len(orjson.loads(standard)["data"]["account"]["metrics"]) == len(names)
     assert found == standard
     assert compiled.answered == 1
+
+
+# Shapes next to the compiled one: each answers as the standard path, through the text or not.
+_SHAPES = (
+    "query ($id: String!) { account(accountId: $id) { metrics { __typename } } }",
+    "query ($id: String!) { account(accountId: $id) { id accountId name app isKeyAccount "
+    "__typename metrics { value } } }",
+    "query ($id: String!) { account(accountId: $id) { nEmployees metrics { value } } }",
+    "query ($id: String!) { account(accountId: $id) { metrics { value formattedValue } } }",
+    "query ($id: String!) { account(accountId: $id) { metrics { t: __typename u: unit } } }",
+    "query ($id: String!, $n: [String!]) { account(accountId: $id) { "
+    "metrics(names: $n, lastFullMonth: false) { value } } }",
+    "query ($id: String!, $no: Boolean!) { account(accountId: $id) { "
+    "metrics { value unit @skip(if: $no) } } }",
+    "query ($id: String!) { account(accountId: $id) { metrics { ... on MetricRow { value } } } }",
+)
+
+
+@pytest.mark.parametrize("query", _SHAPES)
+async def test_shapes_next_to_the_compiled_one_answer_as_the_standard_path(
+    client: DifferentialClient, engine: AsyncEngine, compiled: _Counted, query: str
+) -> None:
+    seed = Seed()
+    seed.account("shape", app="north", employees=12)
+    seed.definition("revenue", "EUR")
+    seed.definition("Revenue", "count")
+    for month in ("2023-05-01", MONTH):
+        seed.metric("account", "shape", "revenue", month, "15000.0")
+        seed.metric("account", "shape", "Revenue", month, "-0.5")
+    await seed.write(engine)
+    for variables in (
+        {"id": "shape", "n": ["Revenue"], "no": True},
+        {"id": "shape", "n": None, "no": False},
+    ):
+        found, standard = await _compiled_and_standard(client, Request(query, variables))
+        assert found == standard
+        assert b'"errors"' not in found
