@@ -59,14 +59,19 @@ async def test_many_rows_names_by_case_analyzed_and_indexed_keep_the_standard_or
     request = Request(QUERY, {"id": "many"})
     found, standard = await _compiled_and_standard(client, request)
     assert found == standard
-    async with engine.begin() as connection:
-        await connection.execute(text("ANALYZE"))
-        await connection.execute(
-            text("CREATE INDEX ix_review ON metric_value (entity_id, effective_date DESC)")
-        )
-        if engine.dialect.name == "postgresql":
-            await connection.execute(text("ANALYZE metric_value"))
-    found, standard = await _compiled_and_standard(client, request)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("ANALYZE"))
+            await connection.execute(
+                text("CREATE INDEX ix_review ON metric_value (entity_id, effective_date DESC)")
+            )
+            if engine.dialect.name == "postgresql":
+                await connection.execute(text("ANALYZE metric_value"))
+        found, standard = await _compiled_and_standard(client, request)
+    finally:
+        # The PostgreSQL database outlives the test (its tables are emptied, not dropped).
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP INDEX IF EXISTS ix_review"))
     assert found == standard
     assert len(orjson.loads(found)["data"]["account"]["metrics"]) == len(names) * len(months)
     assert compiled.answered >= 2
