@@ -198,9 +198,10 @@ def _accounts_with_rows_json(
     for the common query. Aliased ones have them bound, so that their statements are one per
     sequence of columns (each at most once: schema/execution/account_rows_json.py), a few
     hundred at most: with the aliases in the text, a client sending new aliases had a statement
-    built for each (6.4 ms of CPU, against 5.3 ms for a whole request of a new query text:
-    docs/performance.md), and pushed the statements in use out of the cache. An entry of this
-    cache costs a few microseconds to make again: the statements are kept by `_statement`."""
+    built for each (about 6 ms of CPU, more than the rest of its request: docs/performance.md,
+    bench/rows_json_aliases.py), and pushed the statements in use out of the cache. An entry
+    of this cache costs a few microseconds to make again: the statements are kept by
+    `_statement`."""
     if all(field.name == _OWN_NAMES[field.column] for field in fields):
         shape: RowShape = tuple(
             (field.column, field.type_name, _key(position, field.name))
