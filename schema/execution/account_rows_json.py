@@ -8,7 +8,7 @@ serialized in Python. It applies when
 
 - the rows' selection is fields the database can write exactly as the standard path writes
   them (`row_fields`): `metricName`, `value`, `unit`, `effectiveDate` (read as attributes, with
-  the String, Decimal and Date scalars) and `__typename`, under any aliases;
+  the String, Decimal and Date scalars) and `__typename`, under any aliases, each at most once;
 - the request's context says its answer is written by orjson (`RequestContext.rows_as_json`:
   the server's requests; an in-process caller of the schema gets Python values).
 
@@ -92,6 +92,11 @@ def row_fields(
         if column is None or get_named_type(field.definition.type).name != column[1]:
             return None
         found.append(RowField(field.name, column[0]))
+    # Each column at most once (under any alias): the statements are one per sequence of
+    # columns (store/reads/account_metrics_json.py), a few hundred at most, where repeats
+    # under aliases (`a: value b: value ...`) would make them as many as a client likes.
+    if len({field.column for field in found}) < len(found):
+        return None
     return tuple(found) if found else None
 
 

@@ -12,7 +12,8 @@ differential tests and a hypothesis property over values check on both stores:
 - strings through the database's JSON quoting (SQLite's `json_quote`, PostgreSQL's `to_json`),
   which escape exactly the characters orjson escapes, the same way;
 - a value as `str(Decimal)` writes it: on SQLite the stored text is that already (ExactDecimal
-  and the ingest's stage store each value as its Decimal prints it); on PostgreSQL NUMERIC's
+  and the ingest's stage store each value as its Decimal prints it, and revision 0022 rewrote
+  the texts older releases kept as written); on PostgreSQL NUMERIC's
   text is the same except below 1E-6 in magnitude (and a zero of more than six decimals),
   where Python writes an exponent (`1E-7`, `0E-8`): `_decimal_text` writes those forms;
 - a month as `date.isoformat` writes it: SQLite's stored ISO text, PostgreSQL's `to_json` of a
@@ -83,7 +84,7 @@ class RowField(NamedTuple):
 
 
 # GraphQL names (response names and type names) are these characters only: written into the
-# SQL text as literals, they need no escaping in SQL or in JSON.
+# SQL text as literals or bound as parameters, they need no escaping in SQL or in JSON.
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 
 # Below this magnitude str(Decimal) writes an exponent where NUMERIC's text writes none.
@@ -120,20 +121,43 @@ def _decimal_text(value: ColumnElement[Any]) -> ColumnElement[str]:
     )
 
 
-def _row_json(fields: tuple[RowField, ...], dialect: str) -> ColumnElement[str]:
+# The response name of each column when the client gives no alias (the contract's field names).
+_OWN_NAMES = {
+    RowColumn.METRIC_NAME: "metricName",
+    RowColumn.VALUE: "value",
+    RowColumn.UNIT: "unit",
+    RowColumn.EFFECTIVE_DATE: "effectiveDate",
+    RowColumn.TYPE_NAME: "__typename",
+}
+
+# What a statement writes of each row: its fields' columns and type names in order, and each
+# field's key in the row's JSON text (`{"value":`, then `,"unit":`), written into the SQL text,
+# or None where the key is a parameter (`row_key_<position>`): see `_accounts_with_rows_json`.
+RowShape = tuple[tuple[RowColumn, str, str | None], ...]
+
+
+def _key(position: int, name: str) -> str:
+    """A field's key in the row's JSON text, after the fields before it."""
+    # GraphQL names need no escaping in JSON (nor in SQL, written as a literal).
+    if _NAME.fullmatch(name) is None:
+        raise ValueError(f"not a GraphQL name: {name!r}")
+    return ("{" if position == 0 else ",") + f'"{name}":'
+
+
+def _row_json(shape: RowShape, dialect: str) -> ColumnElement[str]:
     """One row as its JSON object's text."""
     pieces: list[ColumnElement[Any]] = []
-    for position, field in enumerate(fields):
-        if _NAME.fullmatch(field.name) is None:
-            raise ValueError(f"not a GraphQL name: {field.name!r}")
-        pieces.append(_quoted(("{" if position == 0 else ",") + f'"{field.name}":'))
-        if field.column is RowColumn.TYPE_NAME:
-            if _NAME.fullmatch(field.type_name) is None:
-                raise ValueError(f"not a GraphQL name: {field.type_name!r}")
-            pieces.append(_quoted(f'"{field.type_name}"'))
+    for position, (column, type_name, key) in enumerate(shape):
+        pieces.append(
+            bindparam(f"row_key_{position}", type_=String()) if key is None else _quoted(key)
+        )
+        if column is RowColumn.TYPE_NAME:
+            if _NAME.fullmatch(type_name) is None:
+                raise ValueError(f"not a GraphQL name: {type_name!r}")
+            pieces.append(_quoted(f'"{type_name}"'))
         else:
-            pieces.append(_field_json(field.column, dialect))
-    pieces.append(_quoted("}" if fields else "{}"))
+            pieces.append(_field_json(column, dialect))
+    pieces.append(_quoted("}" if shape else "{}"))
     joined = pieces[0]
     for piece in pieces[1:]:
         joined = joined.concat(piece)
@@ -167,6 +191,33 @@ def _accounts_with_rows_json(
     by_months: bool,
     fields: tuple[RowField, ...],
     dialect: str,
+) -> tuple[DriverSelect, dict[str, str] | None]:
+    """The statement of these fields, and the parameters of their keys (None: in its text).
+
+    Fields under their own names have their keys in the statement's text: nothing more to bind
+    for the common query. Aliased ones have them bound, so that their statements are one per
+    sequence of columns (each at most once: schema/execution/account_rows_json.py), a few
+    hundred at most: with the aliases in the text, a client sending new aliases had a statement
+    built for each (about 6 ms of CPU, more than the rest of its request: docs/performance.md,
+    bench/rows_json_aliases.py), and pushed the statements in use out of the cache. An entry
+    of this cache costs a few microseconds to make again: the statements are kept by
+    `_statement`."""
+    if all(field.name == _OWN_NAMES[field.column] for field in fields):
+        shape: RowShape = tuple(
+            (field.column, field.type_name, _key(position, field.name))
+            for position, field in enumerate(fields)
+        )
+        return _statement(scope, by_names, by_months, shape, dialect), None
+    shape = tuple((field.column, field.type_name, None) for field in fields)
+    keys = {
+        f"row_key_{position}": _key(position, field.name) for position, field in enumerate(fields)
+    }
+    return _statement(scope, by_names, by_months, shape, dialect), keys
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _statement(
+    scope: Scope, by_names: bool, by_months: bool, shape: RowShape, dialect: str
 ) -> DriverSelect:
     on: list[ColumnElement[bool]] = [
         metric.level == Level.ACCOUNT,
@@ -177,7 +228,7 @@ def _accounts_with_rows_json(
         on.append(metric.metric_name.in_(bindparam("names", expanding=True)))
     if by_months:
         on.append(metric.effective_date.in_(bindparam("months", expanding=True)))
-    row = _row_json(fields, dialect)
+    row = _row_json(shape, dialect)
     order = (metric.metric_name, metric.effective_date)
     rows: Any
     if dialect == "postgresql":
@@ -223,9 +274,11 @@ def statement_of(
         parameters["names"] = list(names)
     if months is not None:
         parameters["months"] = list(months)
-    statement = _accounts_with_rows_json(
+    statement, keys = _accounts_with_rows_json(
         scope, names is not None, months is not None, fields, dialect.name
     )
+    if keys is not None:
+        parameters.update(keys)
     return statement, parameters
 
 
