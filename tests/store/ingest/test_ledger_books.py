@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, IngestReport, ingest_file
+from store.tables import LEDGER_TABLE
 from tests.store.sales_support import d, rows_of
 
 D = Decimal
@@ -54,7 +55,8 @@ def ledger_file(folder: Path, name: str, lines: str, company: str | None) -> Pat
 async def entries(engine: AsyncEngine) -> list[tuple[Any, ...]]:
     """date, kind, reference, line, amount, book of every entry, by book then key."""
     rows = await rows_of(engine, "ledger_entry")
-    return sorted(((*row[1:6], row[-1]) for row in rows), key=lambda e: (e[5], e[:4]))
+    book = list(LEDGER_TABLE.c.keys()).index("book")
+    return sorted(((*row[1:6], row[book]) for row in rows), key=lambda e: (e[5], e[:4]))
 
 
 async def _load(engine: AsyncEngine, path: Path) -> IngestReport:
