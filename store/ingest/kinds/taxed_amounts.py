@@ -94,9 +94,7 @@ async def _stored_before_tax(
     stored: dict[_Invoice, Decimal] = {}
     where = shared.where
     # Keyed by customer, number and the load's book (`stored_invoices`).
-    by_number = await shared.of(
-        connection, {where.key_values(key[0], "", key[2]) for key in gross}
-    )
+    by_number = await shared.of(connection, {where.key_values(key[0], "", key[2]) for key in gross})
     for (account, invoice, *_book), lines in by_number.items():
         for day, _line, amount, includes_tax, *_record in lines:
             key = (account, day, invoice)

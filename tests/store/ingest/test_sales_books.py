@@ -104,7 +104,7 @@ async def test_a_branchs_shorter_invoice_trims_only_its_own_books_lines(
 ) -> None:
     """Both books' `Sales 7` have two lines; the branch's edited down to one removes the
     branch's second line only."""
-    two = '3-Apr-25,Sharma Electricals,Sales,7,"50,000.00"\n3-Apr-25,Sharma Electricals,Sales,7,"5.00"\n'
+    two = HUBLI_LINES.replace("30,000", "50,000") + '3-Apr-25,Sharma Electricals,Sales,7,"5.00"\n'
     await _load(engine, register(tmp_path, "main.csv", two, MAIN))
     await _load(engine, register(tmp_path, "hubli.csv", two, HUBLI))
 
