@@ -34,9 +34,21 @@ _ZERO = Decimal(0)
 DEFAULT_RECENT_QUARTERS = 1
 
 
+# Two companies' books (a head office and its branch in Tally) number their vouchers apart:
+# their `Sales 7` of one customer are two orders. A line of a named book gives its number as
+# `book_number(book, number)`, so that one number of two books is two numbers here.
+BOOK_SEPARATOR = "\x1f"
+
+
+def book_number(book: str, number: str) -> str:
+    """The number of a line of `book` ("" when not known: the number as it is) as orders
+    count it; a line without a number stays without one."""
+    return f"{book}{BOOK_SEPARATOR}{number}" if book and number else number
+
+
 class SaleLine(NamedTuple):
     sale_date: dt.date
-    # "" when the line has no invoice number.
+    # "" when the line has no invoice number; a named book's number as `book_number` gives it.
     invoice: str
     amount: Decimal
     profit: Decimal | None

@@ -121,6 +121,8 @@ class _AccountSales:
                         "quantity": Decimal(quantity),
                         "cost": cost,
                         "profit": amount - cost,
+                        # One book, of no company named (store.ingest.kinds.ledger_books).
+                        "book": "",
                     },
                 )
             due = day + dt.timedelta(days=self.terms)

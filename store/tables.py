@@ -399,10 +399,10 @@ DEMO_LOAD_TABLE = table_of(DemoLoad)
 class SaleLine(SQLModel, table=True):
     """One line of a sales export.
 
-    A line is known by its customer, date, invoice number ("" when the file has none) and its
-    place among the lines of the same customer, date and invoice number in its file, so that
-    loading a file again, or an export that overlaps it, adds nothing twice; a corrected
-    amount replaces the old one.
+    A line is known by its customer, date, invoice number ("" when the file has none), its
+    book, and its place among the lines of the same customer, date and invoice number in its
+    file, so that loading a file again, or an export that overlaps it, adds nothing twice; a
+    corrected amount replaces the old one.
     """
 
     __tablename__ = "sale_line"
@@ -429,6 +429,16 @@ class SaleLine(SQLModel, table=True):
     # stored before this was kept: only such a date may have been misread
     # (store.ingest.kinds.invoice_dates).
     date_ambiguous: bool | None = None
+    # The book the line is of: the company its export names above the columns (a head
+    # office and its branch, two Tally companies, number their vouchers apart: `Sales 7` of
+    # one day may be in both), "" when its file named none (or it was stored before books
+    # were kept). A sales load edits, moves and trims only its own book's lines
+    # (store.ingest.kinds.ledger_books).
+    book: str = Field(
+        default="",
+        primary_key=True,
+        sa_column_kwargs={"server_default": ""},
+    )
 
 
 class LedgerEntry(SQLModel, table=True):

@@ -272,7 +272,10 @@ def _describe_change(
         for name, old, new in zip(names, before, after, strict=True)
         if old != new or not _same_digits((new,), (old,))
     ]
-    return f"{', '.join(str(part) for part in key)}: {'; '.join(differences)}"
+    # A key's empty last part is a line's book of no company named (`sale_line.book`): left
+    # out, so that lines of no known book read as they did before books were kept.
+    parts = key[:-1] if key and key[-1] == "" else key
+    return f"{', '.join(str(part) for part in parts)}: {'; '.join(differences)}"
 
 
 async def count_changes(

@@ -522,3 +522,73 @@ async def test_ledger_entries_stored_before_books_are_of_no_known_book_until_rel
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
+
+
+async def _sale_rows(engine: AsyncEngine, *, with_book: bool) -> list[tuple[Any, ...]]:
+    columns = "account_id, sale_date, invoice, line, amount, voucher_type" + (
+        ", book" if with_book else ""
+    )
+    async with engine.connect() as connection:
+        rows = await connection.execute(text(f"SELECT {columns} FROM sale_line"))
+        return sorted((r[0], str(r[1]), *r[2:4], Decimal(r[4]), *r[5:]) for r in rows)
+
+
+async def test_sale_lines_stored_before_books_are_of_no_known_book_until_reloaded(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Revision 0024 adds sale_line.book to the line's key: lines stored before it keep every
+    value and are of no known book (""); reloading their register with its company header
+    makes them that book's without doubling or changing any, and the branch's `Sales 7` of
+    the same day is then kept beside them. Downgrading keeps one line per key of 0023."""
+    from store.ingest import IngestKind, ingest_file
+    from tests.store.ingest.test_sales_books import (
+        HUBLI,
+        HUBLI_LINES,
+        HUBLI_SALE,
+        MAIN,
+        MAIN_LINES,
+        MAIN_SALE,
+        register,
+        sales,
+    )
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0023", down=True)
+            await connection.execute(text("INSERT INTO app VALUES ('kav')"))
+            await connection.execute(
+                text(
+                    "INSERT INTO account (account_id, app_id, name, is_key_account) "
+                    "VALUES ('Sharma Electricals', 'kav', 'Sharma Electricals', false)"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO sale_line (account_id, sale_date, invoice, line, amount, "
+                    "includes_tax, voucher_type, date_ambiguous) VALUES ('Sharma Electricals', "
+                    "'2025-04-03', '7', 1, '50000.00', false, 'sales', false)"
+                )
+            )
+        before = await _sale_rows(engine, with_book=False)
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        assert await _sale_rows(engine, with_book=True) == [(*row, "") for row in before]
+
+        main = register(tmp_path, "main.csv", MAIN_LINES, MAIN)
+        report = await ingest_file(engine, kind=IngestKind.SALES, path=main, app="kav")
+        assert report.changes is not None
+        assert (report.changes.new, report.changes.changed, report.changes.removed) == (0, 0, 0)
+        assert await sales(engine) == [MAIN_SALE]
+        hubli = register(tmp_path, "hubli.csv", HUBLI_LINES, HUBLI)
+        await ingest_file(engine, kind=IngestKind.SALES, path=hubli, app="kav")
+        assert await sales(engine) == [HUBLI_SALE, MAIN_SALE]
+
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0023", down=True)
+        # The two books' lines at one key of 0023 are one: the first book's by name.
+        assert await _sale_rows(engine, with_book=False) == [
+            ("Sharma Electricals", "2025-04-03", "7", 1, Decimal("30000.00"), "sales")
+        ]
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")

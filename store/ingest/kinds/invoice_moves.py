@@ -253,7 +253,7 @@ class InvoiceMoves:
                 number == item.invoice,
                 date == item.stored,
                 *kind,
-                # A ledger load's own book's entries only: another book's are another's.
+                # A load's own book's lines only: another book's are another's.
                 *self._stored.where.of_book(),
             )
             if (item.account, item.invoice, item.new) in filled:

@@ -749,7 +749,7 @@ class LedgerValidator:
         )
         moved = self._customers.moved()
         adoption = BookAdoption(
-            self._book, lambda: ((moved.get(k[0], k[0]), k[1], k[2].value, k[3]) for k in kept)
+            self._where, lambda: ((moved.get(k[0], k[0]), k[1], k[2].value, k[3]) for k in kept)
         )
 
         plan = export_plan(

@@ -1,4 +1,5 @@
-"""The book a ledger load's entries are of, and the stored entries of no known book it takes.
+"""The book a ledger or sales load's lines are of, and the stored lines of no known book it
+takes.
 
 A firm keeping two companies in Tally (two GSTINs, two branches) has one customer's ledger in
 each; their bills may share a number and a day (`KD/001` of 1 April in both). An entry is
@@ -13,6 +14,11 @@ load of a named book first takes as its own the entries of no known book it may 
 of its customers with its numbers (any date: a re-dated invoice is moved as before), and,
 without a number, of its customers, days and kinds; so reloading an export after the upgrade
 doubles nothing. An entry whose place the book holds already stays of no known book.
+
+Sale lines follow the same rule (`sale_line.book`, revision 0024): a head office's and its
+branch's `Sales 7` of one customer and day are two invoices; a sales load of one book reads,
+re-dates, withdraws and trims only its own book's lines, and takes the lines of no known book
+of its customers' numbers (any date) and, without a number, of its customers' days.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
-from store.tables import LEDGER_TABLE
+from store.ingest.kinds.stored_invoices import NumberedLines
+from store.tables import METADATA
 
 # An entry of the file: account (moved), date, kind, number ("" when none).
 Entry = tuple[str, dt.date, str, str]
@@ -33,51 +40,62 @@ Entry = tuple[str, dt.date, str, str]
 UNKNOWN_BOOK = ""
 
 
-def book_note(book: str) -> str:
-    """What the load says of its book."""
+def book_note(book: str, nouns: str = "entries") -> str:
+    """What the load says of its book (`nouns`: what it calls its lines)."""
     if book == UNKNOWN_BOOK:
         return (
-            "Book: no company named above the columns, so the entries are of no known book: "
-            "this load edits and removes only entries of no known book, as before books were "
+            f"Book: no company named above the columns, so the {nouns} are of no known book: "
+            f"this load edits and removes only {nouns} of no known book, as before books were "
             "kept (load each company's export with its company header to keep two companies' "
             "books of one customer apart)"
         )
+    totals = "credit risk sums" if nouns == "entries" else "revenue and orders sum"
     return (
         f"Book: {book!r} (the company named above the columns): this load edits, moves and "
-        f"removes only that book's entries; other books' entries of the same customers stay, "
-        f"and credit risk sums them all"
+        f"removes only that book's {nouns}; other books' {nouns} of the same customers stay, "
+        f"and {totals} them all"
     )
 
 
 class BookAdoption:
-    """The `check` step (before the date check reads stored entries) of a load of a named
-    book: takes the entries of no known book it may match as its own. One statement per
-    thousand numbers and one per thousand days without a number; none for a file of no
-    known book."""
+    """The `check` step (before the date check reads stored lines) of a load of a named book
+    (`where.book`): takes the stored lines of no known book it may match as its own. One
+    statement per thousand numbers and one per thousand days without a number; none for a
+    file of no known book. `entries`: the file's (account, date, kind, number), kind "" for
+    sale lines."""
 
-    def __init__(self, book: str, entries: Callable[[], Iterable[Entry]]) -> None:
-        self._book = book
+    def __init__(self, where: NumberedLines, entries: Callable[[], Iterable[Entry]]) -> None:
+        self._where = where
         self._entries = entries
 
     async def __call__(self, connection: AsyncConnection) -> Sequence[str]:
-        book = self._book
-        if book == UNKNOWN_BOOK:
+        where = self._where
+        book = where.book
+        if book is None or book == UNKNOWN_BOOK:
             return []
-        numbered: set[tuple[str, str, str]] = set()
+        kinds = where.kind is not None
+        numbered: set[tuple[str, ...]] = set()
+        # (account, kind, day) of a ledger's entries, (account, "", day) of sale lines.
         unnumbered: set[tuple[str, str, dt.date]] = set()
         for account, day, kind, number in self._entries():
             if number:
-                numbered.add((account, kind, number))
+                numbered.add((account, kind, number) if kinds else (account, number))
             else:
-                unnumbered.add((account, kind, day))
-        c = LEDGER_TABLE.c
-        mine = LEDGER_TABLE.alias("mine")
-        # The book's own entry at the same place: that one is the book's, this one stays.
+                unnumbered.add((account, kind if kinds else "", day))
+        days: list[tuple[object, ...]] = [
+            key if kinds else (key[0], key[2]) for key in sorted(unnumbered)
+        ]
+        table = METADATA.tables[where.table]
+        c = table.c
+        kind_column = () if where.kind is None else (c[where.kind],)
+        mine = table.alias("mine")
+        # The book's own line at the same place: that one is the book's, this one stays.
         taken = exists().where(
             mine.c.book == book,
             *(
-                mine.c[name] == c[name]
-                for name in ("account_id", "entry_date", "kind", "reference", "line")
+                mine.c[column.name] == column
+                for column in table.primary_key.columns
+                if column.name != "book"
             ),
         )
         adopted = 0
@@ -88,23 +106,28 @@ class BookAdoption:
                 list[ColumnElement[bool]],
             ]
         ] = [
-            ((c.account_id, c.kind, c.reference), sorted(numbered), []),
-            ((c.account_id, c.kind, c.entry_date), sorted(unnumbered), [c.reference == ""]),
+            ((c.account_id, *kind_column, c[where.number]), [*sorted(numbered)], []),
+            (
+                (c.account_id, *kind_column, c[where.date]),
+                days,
+                [c[where.number] == ""],
+            ),
         ]
         for key, keys, more in searches:
             for start in range(0, len(keys), KEYS_PER_STATEMENT):
                 batch = keys[start : start + KEYS_PER_STATEMENT]
                 statement = (
-                    update(LEDGER_TABLE)
+                    update(table)
                     .where(and_(c.book == UNKNOWN_BOOK, key_in(key, batch), *more, ~taken))
                     .values(book=book)
                 )
                 adopted += (await connection.execute(statement)).rowcount
         if not adopted:
             return []
-        entries = counted(adopted, "entry", "entries")
+        noun, nouns = (where.noun, where.nouns) if kinds else ("line", "lines")
+        lines = counted(adopted, noun, nouns)
         return [
-            f"Took {entries} stored of no known book (loaded before books were kept, or from "
+            f"Took {lines} stored of no known book (loaded before books were kept, or from "
             f"a file naming no company) as {book!r}'s: of this file's customers and numbers, "
-            f"or days for entries without a number"
+            f"or days for {nouns} without a number"
         ]

@@ -31,6 +31,7 @@ from decimal import Context, Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.bill_allocations import bill_allocation
+from analytics.book_titles import title_book
 from analytics.counts import counted
 from analytics.export_amounts import Amount, Side
 from analytics.export_columns import (
@@ -74,6 +75,7 @@ from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import SALE_LINES as INVOICE_LINES
 from store.ingest.kinds.invoice_moves import InvoiceMoves, numbering_period
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
+from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption, book_note
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stale_item_lines import StaleItemLines
@@ -105,8 +107,11 @@ class _SaleLineRows:
         taxed: TaxedAmounts,
         types: Mapping[tuple[str, dt.date, str], str | None] | None = None,
         ambiguous: Mapping[tuple[str, dt.date, str], bool] | None = None,
+        book: str = UNKNOWN_BOOK,
     ) -> None:
         self._kept = kept
+        # The book every line of the file is of (store.ingest.kinds.ledger_books).
+        self._book = book
         self._columns = columns
         self._return_side = return_side
         # Accounts moved by this load: a line kept under one is written under its target.
@@ -135,6 +140,7 @@ class _SaleLineRows:
         moved = self._moved
         taxed = self._taxed
         kept_stored = taxed.kept_stored
+        book = self._book
         for customer, day, invoice, amount, side, quantity, cost, profit in self._kept:
             includes_tax = taxed.includes_tax(customer, day, invoice)
             kind = types.get((customer, day, invoice)) if with_type else None
@@ -170,6 +176,7 @@ class _SaleLineRows:
             if with_type:
                 row.append(kind)
             row.append(both_ways)
+            row.append(book)
             yield tuple(row)
 
 
@@ -192,6 +199,9 @@ class SalesValidator:
         self._dates = dates
         self._formats = FileFormats.of_load(dates, title)
         self._title = title
+        # The company the title names above the columns: the book of every line of the file.
+        self._book = title_book(title) or UNKNOWN_BOOK
+        self._where = SALE_LINES.in_book(self._book)
         # The names of the columns taken, once known (Zoho's numbers never restart).
         self._column_names: tuple[str, ...] = ()
         # Whether the amounts include tax: a Day Book's party lines are the gross.
@@ -231,7 +241,7 @@ class SalesValidator:
         # Lines of invoices never issued or withdrawn (Void, Draft), by status.
         self._not_issued: dict[str, int] = {}
         # Those lines' and cancelled vouchers' invoices: an earlier load's line of one goes.
-        self._withdrawn = WithdrawnInvoices()
+        self._withdrawn = WithdrawnInvoices(self._where)
         self._items = 0
         self._vouchers_with_items = 0
         # The amount column, when its name says it is before tax (`SubTotal`).
@@ -588,7 +598,7 @@ class SalesValidator:
         if (self._type_key is not None and "voucher_type" in present) or self._number_type:
             # Kept only from a file that has types: another file's lines keep theirs.
             columns += ("voucher_type",)
-        columns += ("date_ambiguous",)
+        columns += ("date_ambiguous", "book")
         return_side = self._return_side()
         repeated = None
         if self._invoice_amount is not None:
@@ -605,6 +615,7 @@ class SalesValidator:
             self._taxed,
             self._vch_types,
             self._ambiguous,
+            self._book,
         )
         lines = TableWrite(
             table("sale_line"),
@@ -615,6 +626,7 @@ class SalesValidator:
             ),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
+        notes.append(book_note(self._book, "lines"))
         notes.extend(self._currencies.notes())
         if self._by_headings:
             notes.append(self._headings.note())
@@ -690,7 +702,7 @@ class SalesValidator:
         dates = self._dates
         # The stored lines of the file's invoices: read once, by the invoice-date check, then
         # shared by the re-dating, the gross amounts and the stale lines' removal.
-        stored = StoredInvoices(SALE_LINES)
+        stored = StoredInvoices(self._where)
         types = self._vch_types
         ambiguous = self._ambiguous
         invoices = InvoiceDates(
@@ -701,6 +713,7 @@ class SalesValidator:
             self._customers.moved(),
             # `--dates day-first|month-first` now: the stored misreadings give way.
             order_given=dates is not None and dates.option is not None and dates.order is not None,
+            where=self._where,
             stored=stored,
             # A period bounds what the file says of dates it writes with month names only:
             # numbers alone (`04/01/2024`) may have been misread by an earlier load at any date.
@@ -731,6 +744,11 @@ class SalesValidator:
             app=self._customers.app,
             kept=lambda: ((*line[:3], types.get(line[:3])) for line in kept),
         )
+        # First, the stored lines of no known book this book's load matches become its own.
+        moved = self._customers.moved()
+        adoption = BookAdoption(
+            self._where, lambda: ((moved.get(k[0], k[0]), k[1], "", k[2]) for k in kept)
+        )
 
         # Stored lines of the file's invoices beyond those it writes (an invoice edited down to
         # fewer items, lines 2..N of one now counted once): removed after `check` (withdrawn
@@ -744,7 +762,7 @@ class SalesValidator:
             notes=notes,
             dates=self._dates,
             currency=self._currencies.setting(),
-            check=check,
+            check=_both(adoption, check),
             moves=_both(moves.move, self._taxed.keep_before_tax(rows, stored)),
             remove=stale.remove,
         )

@@ -64,7 +64,8 @@ class StaleItemLines:
         if where.kind is None:
             for account, day, invoice, line, *_values in self._rows:
                 if invoice:
-                    key: _Dated = ((account, invoice), day)
+                    # With the load's book, if its lines have one (`stored_invoices`).
+                    key: _Dated = (where.key_values(account, "", invoice), day)
                     if line > last.get(key, 0):
                         last[key] = line
         else:

@@ -92,8 +92,10 @@ async def _stored_before_tax(
     """The stored amounts before tax of the gross invoices, summed per invoice: from the
     stored lines the load read (by customer and number), those at the file's dates."""
     stored: dict[_Invoice, Decimal] = {}
-    by_number = await shared.of(connection, {(key[0], key[2]) for key in gross})
-    for (account, invoice), lines in by_number.items():
+    where = shared.where
+    # Keyed by customer, number and the load's book (`stored_invoices`).
+    by_number = await shared.of(connection, {where.key_values(key[0], "", key[2]) for key in gross})
+    for (account, invoice, *_book), lines in by_number.items():
         for day, _line, amount, includes_tax, *_record in lines:
             key = (account, day, invoice)
             if not includes_tax and key in gross:

@@ -138,7 +138,7 @@ class WithdrawnInvoices:
                             table.c.account_id.in_(accounts),
                             tuple_(*self._key_columns(table)).in_(batch),
                             *narrowed,
-                            # A ledger load's own book's entries only (ledger_books).
+                            # A load's own book's lines only (ledger_books).
                             *where.of_book(),
                         )
                     )
@@ -148,7 +148,7 @@ class WithdrawnInvoices:
         emptied = await remove_emptied_no_customer_accounts(connection, app=app, accounts=named)
         if not removed:
             return emptied
-        if where is SALE_LINES:
+        if where.table == SALE_LINES.table:
             lines = counted(
                 removed, "line of an invoice loaded before", "lines of invoices loaded before"
             )

@@ -26,8 +26,9 @@ APRIL_FULL = FIXTURES / "qb_april_full.csv"
 CUSTOMER = "Amy's Bird Sanctuary"
 # The statement of the check of invoice dates.
 # The read of the stored lines of the file's invoices (the date check's, shared with the
-# re-dating, the gross amounts and the stale lines: store/ingest/kinds/stored_invoices.py).
-_CHECK = "SELECT sale_line.account_id, sale_line.invoice, sale_line.sale_date"
+# re-dating, the gross amounts and the stale lines: store/ingest/kinds/stored_invoices.py),
+# its key carrying the load's book (store/ingest/kinds/ledger_books.py).
+_CHECK = "SELECT sale_line.account_id, sale_line.invoice, sale_line.book, sale_line.sale_date"
 
 
 async def _sales(engine: AsyncEngine) -> list[tuple[object, ...]]:

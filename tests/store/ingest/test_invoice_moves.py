@@ -173,9 +173,9 @@ async def test_the_reads_of_stored_invoices_name_the_files_own(
     store/ingest/kinds/stored_invoices.py), asking for the file's own invoices by customer and
     number, not for every stored invoice of the file's customers (a long history read per
     load)."""
-    # A ledger's entries are read of the load's book (store/ingest/kinds/ledger_books.py).
+    # Lines and entries are read of the load's book (store/ingest/kinds/ledger_books.py).
     table, number = (
-        ("sale_line", "invoice")
+        ("sale_line", "invoice, sale_line.book")
         if kind is SALES
         else ("ledger_entry", "reference, ledger_entry.book")
     )

@@ -178,7 +178,7 @@ def _migrate(connection: Connection, revision: str, *, down: bool = False) -> No
 
 
 # Columns added by revisions after 0014, which a database at revision 0013 does not have.
-_LATER_COLUMNS = {"sale_line": ("includes_tax", "voucher_type", "date_ambiguous")}
+_LATER_COLUMNS = {"sale_line": ("includes_tax", "voucher_type", "date_ambiguous", "book")}
 
 
 async def _rows_at_0013(engine: AsyncEngine, name: str) -> list[tuple[Any, ...]]:
