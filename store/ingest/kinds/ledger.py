@@ -62,6 +62,7 @@ from store.ingest.kinds.ledger_vouchers import LedgerVouchers
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
+from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, WriteMode, WritePlan
 from store.ingest.reading import Row
@@ -752,6 +753,13 @@ class LedgerValidator:
             self._where, lambda: ((moved.get(k[0], k[0]), k[1], k[2].value, k[3]) for k in kept)
         )
 
+        # A file naming no company: its invoices one named book holds are that book's.
+        unnamed = NamedBookInvoices(
+            self._where,
+            lambda: ((moved.get(k[0], k[0]), k[1], k[2].value, k[3]) for k in kept),
+            numbering_period(self._title, self._column_names),
+            stored,
+        )
         plan = export_plan(
             self._customers,
             self._segment,
@@ -760,13 +768,14 @@ class LedgerValidator:
             notes=notes,
             dates=dates,
             currency=self._currencies.setting(),
-            check=_then(adoption, checked),
+            check=_then(unnamed.take, _then(adoption, checked)),
             moves=self._placed_after(moves.move, places, stored),
             # Stored entries of the file's numbers that a whole ledger no longer has (an
             # invoice re-exported with fewer entries), as the sales loads remove their stale
             # lines.
             remove=places.remove,
         )
+        plan = replace(plan, after=after_both(unnamed.give_back, plan.after))
         if periods is not None:
             plan = replace(plan, writes=[*plan.writes, periods])
         if self._balances.opening is None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from decimal import Context, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -81,6 +82,7 @@ from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stale_item_lines import StaleItemLines
 from store.ingest.kinds.stored_invoices import SALE_LINES, StoredInvoices
 from store.ingest.kinds.taxed_amounts import TaxedAmounts
+from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
@@ -754,7 +756,14 @@ class SalesValidator:
         # fewer items, lines 2..N of one now counted once): removed after `check` (withdrawn
         # invoices are not among them: a line that is no sale is not kept).
         stale = StaleItemLines(rows, stored)
-        return export_plan(
+        # A file naming no company: its invoices one named book holds are that book's.
+        unnamed = NamedBookInvoices(
+            self._where,
+            lambda: ((moved.get(k[0], k[0]), k[1], "", k[2]) for k in kept),
+            numbering_period(self._title, self._column_names),
+            stored,
+        )
+        plan = export_plan(
             self._customers,
             self._segment,
             lines,
@@ -762,10 +771,11 @@ class SalesValidator:
             notes=notes,
             dates=self._dates,
             currency=self._currencies.setting(),
-            check=_both(adoption, check),
+            check=_both(unnamed.take, _both(adoption, check)),
             moves=_both(moves.move, self._taxed.keep_before_tax(rows, stored)),
             remove=stale.remove,
         )
+        return replace(plan, after=after_both(unnamed.give_back, plan.after))
 
 
 def _both(first: Check, then: Check) -> Check:

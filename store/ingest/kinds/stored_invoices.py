@@ -118,29 +118,32 @@ class StoredInvoices:
         wanted = set(keys)
         missing = sorted(key for key in wanted if key not in lines)
         if missing:
-            where = self.where
-            table = METADATA.tables[where.table]
-            taxed = [table.c.includes_tax] if "includes_tax" in table.c else []
             for key in missing:
                 lines[key] = []
             size = len(missing[0])
-            found = await rows_with_keys(
-                connection,
-                where.key(),
-                missing,
-                table.c[where.date],
-                table.c.line,
-                table.c.amount,
-                table.c.voucher_type,
-                table.c.date_ambiguous,
-                *taxed,
-            )
+            found = await rows_with_keys(connection, self.where.key(), missing, *self.columns())
             for row in found:
-                day, line, amount, kind, both_ways = row[size : size + 5]
-                includes_tax = bool(row[size + 5]) if taxed else False
-                both_ways = None if both_ways is None else bool(both_ways)
-                lines[row[:size]].append((day, line, amount, includes_tax, kind, both_ways))
+                lines[row[:size]].append(self.line(row[size:]))
         return {key: lines[key] for key in wanted if lines[key]}
+
+    def columns(self) -> tuple[ColumnElement[Any], ...]:
+        """What is read of each stored line after its key (`line` makes it a `StoredLine`)."""
+        table = METADATA.tables[self.where.table]
+        taxed = (table.c.includes_tax,) if "includes_tax" in table.c else ()
+        c = table.c
+        return (c[self.where.date], c.line, c.amount, c.voucher_type, c.date_ambiguous, *taxed)
+
+    def line(self, values: Sequence[Any]) -> StoredLine:
+        """A stored line from the values of `columns()`."""
+        day, line, amount, kind, both_ways = values[:5]
+        includes_tax = bool(values[5]) if len(values) > 5 else False
+        both_ways = None if both_ways is None else bool(both_ways)
+        return (day, line, amount, includes_tax, kind, both_ways)
+
+    def keep(self, key: InvoiceKey, lines: Iterable[StoredLine]) -> None:
+        """The stored lines of `key`, read by another step in this transaction (all of them:
+        none means none stored)."""
+        self._lines[key] = list(lines)
 
     def drop(self, key: InvoiceKey, day: dt.date) -> None:
         """The invoice's stored lines at `day` were deleted."""
