@@ -9,7 +9,8 @@ book's entries (`NumberedLines.in_book`): a load of one book never touches anoth
 credit risk sums all books of a customer.
 
 A file that names no company is of no known book (""), as is every entry stored before books
-were kept: such a load matches entries of no known book only, as every load did before. A
+were kept: such a load matches entries of no known book only, as every load did before, except
+the invoices one named book holds, which it writes into that book (`unnamed_books`). A
 load of a named book first takes as its own the entries of no known book it may match: those
 of its customers with its numbers (any date: a re-dated invoice is moved as before), and,
 without a number, of its customers, days and kinds; so reloading an export after the upgrade
@@ -46,7 +47,8 @@ def book_note(book: str, nouns: str = "entries") -> str:
         return (
             f"Book: no company named above the columns, so the {nouns} are of no known book: "
             f"this load edits and removes only {nouns} of no known book, as before books were "
-            "kept (load each company's export with its company header to keep two companies' "
+            "kept, except invoices one named book holds, written into that book "
+            "(load each company's export with its company header to keep two companies' "
             "books of one customer apart)"
         )
     totals = "credit risk sums" if nouns == "entries" else "revenue and orders sum"
