@@ -1,0 +1,131 @@
+"""The lending rule of a file naming no company (store/ingest/kinds/unnamed_books.py), for any
+sequence of loads: Day Books of small vouchers over two books, each exported with its company
+line or without it. The stored lines equal a simple model's: each voucher (customer and
+number, one financial year) once, in the book the rule says (a named file's: its book; a file
+naming no company: the one named book holding the voucher, else no known book), with the last
+load's date and amount; a load two named books' vouchers make ambiguous is refused and writes
+nothing."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from analytics.export_dates import parse_export_date
+from store.ingest import IngestKind, ingest_file
+from store.ingest.errors import FileRejected
+from store.tables import METADATA
+
+BOOKS = ("Sharma Trading Co.", "Sharma Trading Co. (Pune Branch)")
+CUSTOMERS = ("Mehta & Sons", "Joshi Traders")
+NUMBERS = ("7", "8")
+# Two days of one financial year, and one of the next (Tally numbers each year afresh: `7` of
+# the next year is another voucher).
+DAYS = {2024: ("2-Apr-2024", "5-Apr-2024"), 2025: ("2-Apr-2025",)}
+# A voucher: customer, number, financial year.
+Voucher = tuple[str, str, int]
+# The model: (book, *voucher) -> (day, amount); "" is no known book.
+Model = dict[tuple[str, str, str, int], tuple[str, int]]
+# A file: its company (None: no company line) and its vouchers' days and amounts.
+File = tuple[str | None, dict[Voucher, tuple[str, int]]]
+
+_VOUCHERS = st.tuples(
+    st.sampled_from(CUSTOMERS), st.sampled_from(NUMBERS), st.sampled_from(sorted(DAYS))
+)
+
+
+@st.composite
+def _files(draw: st.DrawFn) -> File:
+    company = draw(st.sampled_from((*BOOKS, None)))
+    vouchers = draw(st.lists(_VOUCHERS, min_size=1, max_size=3, unique=True))
+    return company, {
+        voucher: (draw(st.sampled_from(DAYS[voucher[2]])), draw(st.integers(1, 9)) * 100)
+        for voucher in vouchers
+    }
+
+
+_names = itertools.count()
+
+
+def _day_book(folder: Path, company: str | None, vouchers: dict[Voucher, tuple[str, int]]) -> Path:
+    title = "" if company is None else f"{company}\n"
+    lines = "".join(
+        f'{day},{customer},Sales,{number},"{amount:,}.00",\n'
+        for (customer, number, _year), (day, amount) in sorted(vouchers.items())
+    )
+    path = folder / f"{next(_names)}.csv"
+    path.write_text(
+        f"{title}Day Book\n1-Apr-2024 to 30-Apr-2025\n\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n" + lines,
+        encoding="utf-8",
+    )
+    return path
+
+
+def _load(model: Model, file: File) -> bool:
+    """The model after one load (changed in place); False if the rule refuses it."""
+    company, vouchers = file
+    # The named books holding each voucher of the file.
+    holders = {
+        voucher: [book for book in BOOKS if (book, *voucher) in model] for voucher in vouchers
+    }
+    if company is None and any(len(held) > 1 for held in holders.values()):
+        return False
+    for voucher, written in vouchers.items():
+        book = company if company is not None else next(iter(holders[voucher]), "")
+        # One voucher, one place: its copy of no known book becomes the book's.
+        model.pop(("", *voucher), None)
+        model[(book, *voucher)] = written
+    return True
+
+
+async def _stored(engine: AsyncEngine) -> list[tuple[object, ...]]:
+    table = METADATA.tables["sale_line"]
+    columns = ("book", "account_id", "invoice", "sale_date", "line", "amount")
+    async with engine.connect() as connection:
+        rows = await connection.execute(select(*(table.c[name] for name in columns)))
+    return sorted(tuple(row) for row in rows)
+
+
+def _expected(model: Model) -> list[tuple[object, ...]]:
+    return sorted(
+        (book, customer, number, parse_export_date(day), 1, Decimal(amount))
+        for (book, customer, number, _year), (day, amount) in model.items()
+    )
+
+
+async def _empty(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        for table in reversed(METADATA.sorted_tables):
+            await connection.execute(delete(table))
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(files=st.lists(_files(), min_size=1, max_size=4))
+async def test_the_stored_lines_are_the_models_after_any_loads(
+    engine: AsyncEngine, tmp_path: Path, files: list[File]
+) -> None:
+    await _empty(engine)
+    model: Model = {}
+    for file in files:
+        before = await _stored(engine)
+        accepted = _load(model, file)
+        path = _day_book(tmp_path, *file)
+        if accepted:
+            await ingest_file(engine, kind=IngestKind.SALES, path=path, app="s")
+        else:
+            with pytest.raises(FileRejected):
+                await ingest_file(engine, kind=IngestKind.SALES, path=path, app="s")
+            assert await _stored(engine) == before
+        assert await _stored(engine) == _expected(model), (file, model)
