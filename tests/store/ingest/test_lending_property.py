@@ -3,8 +3,9 @@ sequence of loads: Day Books of small vouchers over two books, each exported wit
 line or without it. The stored lines equal a simple model's: each voucher (customer and
 number, one financial year) once, in the book the rule says (a named file's: its book; a file
 naming no company: the one named book holding the voucher, else no known book), with the last
-load's date and amount; a load two named books' vouchers make ambiguous is refused and writes
-nothing."""
+load's date and amount; a cancelled voucher (number and day, no customer: as Tally lists it)
+removed from its file's book, or, in a file naming no company, wherever the rule would have
+written it; a load two named books' vouchers make ambiguous is refused and writes nothing."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ DAYS = {2024: ("2-Apr-2024", "5-Apr-2024"), 2025: ("2-Apr-2025",)}
 Voucher = tuple[str, str, int]
 # The model: (book, *voucher) -> (day, amount); "" is no known book.
 Model = dict[tuple[str, str, str, int], tuple[str, int]]
-# A file: its company (None: no company line) and its vouchers' days and amounts.
-File = tuple[str | None, dict[Voucher, tuple[str, int]]]
+# A file: its company (None: no company line), its vouchers' days and amounts, and the
+# vouchers it lists cancelled (number, day).
+File = tuple[str | None, dict[Voucher, tuple[str, int]], frozenset[tuple[str, str]]]
 
 _VOUCHERS = st.tuples(
     st.sampled_from(CUSTOMERS), st.sampled_from(NUMBERS), st.sampled_from(sorted(DAYS))
@@ -45,21 +47,31 @@ _VOUCHERS = st.tuples(
 def _files(draw: st.DrawFn) -> File:
     company = draw(st.sampled_from((*BOOKS, None)))
     vouchers = draw(st.lists(_VOUCHERS, min_size=1, max_size=3, unique=True))
-    return company, {
+    # Cancelled numbers apart from the file's vouchers' (a number is one voucher a day).
+    free = [number for number in NUMBERS if number not in {v[1] for v in vouchers}]
+    every_day = [day for days in DAYS.values() for day in days]
+    cancelled = draw(
+        st.frozensets(st.tuples(st.sampled_from(free), st.sampled_from(every_day)), max_size=1)
+        if free
+        else st.just(frozenset[tuple[str, str]]())
+    )
+    written = {
         voucher: (draw(st.sampled_from(DAYS[voucher[2]])), draw(st.integers(1, 9)) * 100)
         for voucher in vouchers
     }
+    return company, written, cancelled
 
 
 _names = itertools.count()
 
 
-def _day_book(folder: Path, company: str | None, vouchers: dict[Voucher, tuple[str, int]]) -> Path:
+def _day_book(folder: Path, file: File) -> Path:
+    company, vouchers, cancelled = file
     title = "" if company is None else f"{company}\n"
     lines = "".join(
         f'{day},{customer},Sales,{number},"{amount:,}.00",\n'
         for (customer, number, _year), (day, amount) in sorted(vouchers.items())
-    )
+    ) + "".join(f"{day},(cancelled),Sales,{number},,\n" for number, day in sorted(cancelled))
     path = folder / f"{next(_names)}.csv"
     path.write_text(
         f"{title}Day Book\n1-Apr-2024 to 30-Apr-2025\n\n"
@@ -71,13 +83,26 @@ def _day_book(folder: Path, company: str | None, vouchers: dict[Voucher, tuple[s
 
 def _load(model: Model, file: File) -> bool:
     """The model after one load (changed in place); False if the rule refuses it."""
-    company, vouchers = file
-    # The named books holding each voucher of the file.
+    company, vouchers, cancelled = file
+    # The named books holding each voucher of the file, and each cancelled one.
     holders = {
         voucher: [book for book in BOOKS if (book, *voucher) in model] for voucher in vouchers
     }
-    if company is None and any(len(held) > 1 for held in holders.values()):
+    holding = {
+        withdrawn: {book for (book, _c, n, _y), (day, _a) in model.items() if (n, day) == withdrawn}
+        for withdrawn in cancelled
+    }
+    if company is None and any(
+        len(named) > 1
+        for named in (*holders.values(), *({b for b in books if b} for books in holding.values()))
+    ):
         return False
+    for withdrawn in holding:
+        for book, customer, number, year in list(model):
+            if (number, model[(book, customer, number, year)][0]) == withdrawn and (
+                book == company or company is None
+            ):
+                del model[(book, customer, number, year)]
     for voucher, written in vouchers.items():
         book = company if company is not None else next(iter(holders[voucher]), "")
         # One voucher, one place: its copy of no known book becomes the book's.
@@ -121,7 +146,7 @@ async def test_the_stored_lines_are_the_models_after_any_loads(
     for file in files:
         before = await _stored(engine)
         accepted = _load(model, file)
-        path = _day_book(tmp_path, *file)
+        path = _day_book(tmp_path, file)
         if accepted:
             await ingest_file(engine, kind=IngestKind.SALES, path=path, app="s")
         else:
