@@ -350,3 +350,15 @@ async def test_a_cancelled_voucher_two_named_books_hold_is_refused(
     assert "\n" not in message
     assert repr(SHARMA) in message and repr(OTHER) in message
     assert await sales(engine) == before
+
+
+async def test_a_cancelled_voucher_naming_no_company_leaves_the_named_books_ledger(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The same Day Book loaded as a ledger: `7` cancelled in its export without the company
+    line is no longer owed in the named book; `8` stays."""
+    await _ledger(engine, day_book(tmp_path, "day.csv", GROSS + GROSS.replace(",7,", ",8,")))
+
+    await _ledger(engine, _unnamed_day_book(tmp_path, "cancel.csv", CANCELLED))
+
+    assert [(row[2], row[-1]) for row in await entries(engine)] == [("8", SHARMA)]
