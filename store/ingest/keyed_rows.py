@@ -44,6 +44,8 @@ async def rows_with_keys(
     found: list[tuple[Any, ...]] = []
     for start in range(0, len(keys), KEYS_PER_STATEMENT):
         batch = keys[start : start + KEYS_PER_STATEMENT]
-        result = await connection.execute(select(*selected, *columns).where(key_in(key, batch), *also))
+        result = await connection.execute(
+            select(*selected, *columns).where(key_in(key, batch), *also)
+        )
         found.extend(tuple(row) for row in result)
     return found

@@ -348,7 +348,8 @@ async def test_a_cancelled_voucher_two_named_books_hold_is_refused(
 
     message = str(caught.value)
     assert "\n" not in message
-    assert repr(SHARMA) in message and repr(OTHER) in message
+    assert repr(SHARMA) in message
+    assert repr(OTHER) in message
     assert await sales(engine) == before
 
 
