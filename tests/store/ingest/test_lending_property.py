@@ -62,6 +62,16 @@ def _files(draw: st.DrawFn) -> File:
     return company, written, cancelled
 
 
+def _unchanging(file: File) -> File:
+    """The file with each voucher at its first day and an amount of its own."""
+    company, vouchers, cancelled = file
+    fixed = {
+        (customer, number, year): (DAYS[year][0], 100 * (1 + CUSTOMERS.index(customer)))
+        for customer, number, year in vouchers
+    }
+    return company, fixed, cancelled
+
+
 _names = itertools.count()
 
 
@@ -111,9 +121,17 @@ def _load(model: Model, file: File) -> bool:
     return True
 
 
-async def _stored(engine: AsyncEngine) -> list[tuple[object, ...]]:
-    table = METADATA.tables["sale_line"]
-    columns = ("book", "account_id", "invoice", "sale_date", "line", "amount")
+# Where each kind of load keeps a voucher: its table and the columns read back.
+_KEPT = {
+    IngestKind.SALES: ("sale_line", ("book", "account_id", "invoice", "sale_date")),
+    IngestKind.LEDGER: ("ledger_entry", ("book", "account_id", "reference", "entry_date")),
+}
+
+
+async def _stored(engine: AsyncEngine, kind: IngestKind) -> list[tuple[object, ...]]:
+    name, kept = _KEPT[kind]
+    table = METADATA.tables[name]
+    columns = (*kept, "line", "amount")
     async with engine.connect() as connection:
         rows = await connection.execute(select(*(table.c[name] for name in columns)))
     return sorted(tuple(row) for row in rows)
@@ -138,19 +156,25 @@ async def _empty(engine: AsyncEngine) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(files=st.lists(_files(), min_size=1, max_size=4))
+@pytest.mark.parametrize("kind", [IngestKind.SALES, IngestKind.LEDGER], ids=["sales", "ledger"])
 async def test_the_stored_lines_are_the_models_after_any_loads(
-    engine: AsyncEngine, tmp_path: Path, files: list[File]
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind, files: list[File]
 ) -> None:
+    """The Day Books loaded as sales (sale lines) or as a ledger (invoice entries: a file of
+    some invoices of a customer is part of its ledger and may not change them, so each
+    voucher keeps one day and amount there)."""
+    if kind is IngestKind.LEDGER:
+        files = [_unchanging(file) for file in files]
     await _empty(engine)
     model: Model = {}
     for file in files:
-        before = await _stored(engine)
+        before = await _stored(engine, kind)
         accepted = _load(model, file)
         path = _day_book(tmp_path, file)
         if accepted:
-            await ingest_file(engine, kind=IngestKind.SALES, path=path, app="s")
+            await ingest_file(engine, kind=kind, path=path, app="s")
         else:
             with pytest.raises(FileRejected):
-                await ingest_file(engine, kind=IngestKind.SALES, path=path, app="s")
-            assert await _stored(engine) == before
-        assert await _stored(engine) == _expected(model), (file, model)
+                await ingest_file(engine, kind=kind, path=path, app="s")
+            assert await _stored(engine, kind) == before
+        assert await _stored(engine, kind) == _expected(model), (file, model)
