@@ -363,3 +363,42 @@ async def test_a_cancelled_voucher_naming_no_company_leaves_the_named_books_ledg
     await _ledger(engine, _unnamed_day_book(tmp_path, "cancel.csv", CANCELLED))
 
     assert [(row[2], row[-1]) for row in await entries(engine)] == [("8", SHARMA)]
+
+
+UNNUMBERED = "{company}Sales Register\n1-Apr-24 to 30-Apr-24\n\nDate,Particulars,Value\n" + (
+    '2-Apr-24,Mehta & Sons,"10,000.00"\n'
+)
+
+
+@pytest.mark.parametrize("named_first", [True, False], ids=["named-first", "unnamed-first"])
+async def test_sale_lines_without_a_number_with_and_without_the_company_line_are_kept_once(
+    engine: AsyncEngine, tmp_path: Path, named_first: bool
+) -> None:
+    """A register without invoice numbers, exported with its company line and without it, in
+    either order: its line is stored once, in the named book."""
+    order = [SHARMA, None] if named_first else [None, SHARMA]
+    for n, company in enumerate(order):
+        text = UNNUMBERED.format(company=f"{company}\n" if company else "")
+        await _sales(engine, _file(tmp_path, f"{n}.csv", text))
+
+    assert await sales(engine) == [(d("2024-04-02"), "", 1, D("10000.00"), SHARMA)]
+
+
+async def test_one_read_of_the_files_days_without_a_number_however_many(
+    engine: AsyncEngine, tmp_path: Path, sql_statements: StatementCounter
+) -> None:
+    """The register without numbers, then without its company line: its days are read once
+    (all books) and lent and given back in one statement each, however many."""
+
+    async def statements(days: int) -> int:
+        lines = "".join(f'{n + 1}-Apr-24,Mehta & Sons,"1,000.00"\n' for n in range(days))
+        head = UNNUMBERED.split("2-Apr-24")[0]
+        await _sales(
+            engine, _file(tmp_path, f"n{days}.csv", head.format(company=f"{SHARMA}\n") + lines)
+        )
+        sql_statements.reset()
+        await _sales(engine, _file(tmp_path, f"u{days}.csv", head.format(company="") + lines))
+        return len(sql_statements.statements)
+
+    assert await statements(3) == await statements(25)
+    assert {row[4] for row in await sales(engine)} == {SHARMA}
