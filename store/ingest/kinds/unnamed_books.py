@@ -126,23 +126,7 @@ class NamedBookInvoices:
                         continue
                     holders.setdefault((invoice, period), set()).add(book)
                 lines.setdefault(invoice, {}).setdefault(book, []).append(line)
-        # Lines without a number of the file's days, by book: (day, place).
-        day_lines: dict[Day, dict[str, list[int]]] = {}
-        if days:
-            found = await rows_with_keys(
-                connection,
-                self._day_key(),
-                sorted(days, key=repr),
-                c.book,
-                c.line,
-                also=[c[where.number] == ""],
-            )
-            for row in found:
-                one: Day = tuple(row[:size])
-                book, place = row[size], row[size + 1]
-                if book != UNKNOWN_BOOK:
-                    holders.setdefault((one,), set()).add(book)
-                day_lines.setdefault(one, {}).setdefault(book, []).append(place)
+        day_lines = await self._read_days(connection, days, holders)
         self._refuse_two(holders)
         for unit, named in holders.items():
             (book,) = named
@@ -155,24 +139,67 @@ class NamedBookInvoices:
             of_book = self._lend_lines(wanted, lines.get(wanted, {}))
             kind, number = (wanted[1], wanted[2]) if where.kind is not None else ("", wanted[1])
             stored.keep(where.key_values(wanted[0], kind, number), of_book)
-        dated = (*key, c[where.date])
+        twice = await self._lend(connection, lines, day_lines)
+        return self._note(lent_invoices, twice)
+
+    async def _read_days(
+        self, connection: AsyncConnection, days: set[Day], holders: dict[Unit, set[str]]
+    ) -> dict[Day, dict[str, list[int]]]:
+        """The places of the lines without a number of the file's days, by book (all books,
+        one read per thousand days); the named books holding each day added to `holders`."""
+        if not days:
+            return {}
+        c = METADATA.tables[self._where.table].c
+        day_key = self._day_key()
+        size = len(day_key)
+        found = await rows_with_keys(
+            connection,
+            day_key,
+            sorted(days, key=repr),
+            c.book,
+            c.line,
+            also=[c[self._where.number] == ""],
+        )
+        day_lines: dict[Day, dict[str, list[int]]] = {}
+        for row in found:
+            one: Day = tuple(row[:size])
+            book, place = row[size], row[size + 1]
+            if book != UNKNOWN_BOOK:
+                holders.setdefault((one,), set()).add(book)
+            day_lines.setdefault(one, {}).setdefault(book, []).append(place)
+        return day_lines
+
+    async def _lend(
+        self,
+        connection: AsyncConnection,
+        lines: dict[Invoice, dict[str, list[StoredLine]]],
+        day_lines: dict[Day, dict[str, list[int]]],
+    ) -> int:
+        """Lends each book its lent invoices' lines (in the lent periods) and days' lines,
+        first deleting the book's copy of a place no known book holds too; notes what goes
+        back after the writes. The number of places stored twice."""
+        where = self._where
+        table = METADATA.tables[where.table]
+        c = table.c
+        dated = (*self._key(), c[where.date])
         # Each book's lent lines, and the places no known book holds too (kept once): of
         # invoices (invoice, date, place) and of days without a number (day, place).
         lend: dict[str, set[tuple[object, ...]]] = {}
         twice: dict[str, set[tuple[object, ...]]] = {}
         twice_days: dict[str, set[tuple[object, ...]]] = {}
-        for invoice in sorted(lent_invoices):
+        for invoice in sorted({invoice for invoice, _period in self._lent}):
             unknown = {(line[0], line[1]) for line in lines[invoice].get(UNKNOWN_BOOK, [])}
             for book, of_book in lines[invoice].items():
                 for line in of_book:
                     to = self._lent.get((invoice, self._period(line[0])))
+                    if to is None or (book != UNKNOWN_BOOK and book != to):
+                        continue
+                    # Given back after the writes: the lent line, or one of no known book of
+                    # the lent invoice and period.
+                    self._given.setdefault(to, set()).add((*invoice, line[0]))
                     if book == UNKNOWN_BOOK:
-                        # Of a lent invoice and period: given back with the lent lines.
-                        if to is not None:
-                            self._given.setdefault(to, set()).add((*invoice, line[0]))
                         continue
                     lend.setdefault(book, set()).add((*invoice, line[0]))
-                    self._given.setdefault(book, set()).add((*invoice, line[0]))
                     if (line[0], line[1]) in unknown:
                         twice.setdefault(book, set()).add((*invoice, line[0], line[1]))
         for one, book in sorted(self._lent_days.items(), key=repr):
@@ -193,8 +220,7 @@ class NamedBookInvoices:
             await _set_book(connection, table, dated, sorted(keys), book, UNKNOWN_BOOK)
             mine = sorted((one for one, of in self._lent_days.items() if of == book), key=repr)
             await _set_book(connection, table, day_key, mine, book, UNKNOWN_BOOK, also=no_number)
-        stored_twice = sum(map(len, twice.values())) + sum(map(len, twice_days.values()))
-        return self._note(lent_invoices, stored_twice)
+        return sum(map(len, twice.values())) + sum(map(len, twice_days.values()))
 
     def _lend_lines(
         self, invoice: Invoice, by_book: dict[str, list[StoredLine]]
