@@ -31,7 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.kinds.emptied_accounts import remove_emptied_no_customer_accounts
+from store.ingest.kinds.group_headings import names_no_customer
 from store.ingest.kinds.invoice_dates import InvoiceDates
+from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import SALE_LINES, NumberedLines
 from store.ingest.plan import RemovalNote
 from store.tables import ACCOUNT_TABLE, METADATA
@@ -102,6 +104,17 @@ class WithdrawnInvoices:
             conditions.append(table.c.account_id.in_(sorted(accounts)))
         return conditions
 
+    def _of_book(self, table: Table, narrowing: _Narrowing) -> list[ColumnElement[bool]]:
+        """The load's own book's lines; and, under QuickBooks' `Not Specified` heading, the
+        lines of no known book too: the `Not Specified` account an older release made holds
+        them (stored before books were kept), and a named book's load adopts only its
+        customers' lines, so it left them there (a QuickBooks report names its company)."""
+        book = self._where.book
+        accounts = narrowing[1]
+        if book and accounts and all(map(names_no_customer, accounts)):
+            return [or_(table.c.book == book, table.c.book == UNKNOWN_BOOK)]
+        return self._where.of_book()
+
     async def remove(
         self, connection: AsyncConnection, *, app: str, kept: Iterable[Kept | TypedKept]
     ) -> Sequence[str]:
@@ -139,7 +152,7 @@ class WithdrawnInvoices:
                             tuple_(*self._key_columns(table)).in_(batch),
                             *narrowed,
                             # A load's own book's lines only (ledger_books).
-                            *where.of_book(),
+                            *self._of_book(table, narrowing),
                         )
                     )
                     removed += result.rowcount
