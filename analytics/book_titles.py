@@ -13,6 +13,18 @@ The first title line is the company's when more lines follow it and it is none o
 that may stand first without a company above them: the report's name (`Day Book`, `Sales by
 Customer Detail`, `Sundry Debtors`), the party (`Ledger: NAME`, or the name over Tally ERP
 9's `Ledger Account`) or a period.
+
+QuickBooks Online puts the report's name first and the company under it:
+
+    Sales by Customer Detail
+    Craig's Design and Landscaping Services
+    January - March, 2025
+
+so under a first line that is the name of a QuickBooks report (a closed list:
+`analytics.export_date_order`), the second line is the company's by the same rule. Without
+it, such an export was of no known book, and its Invoice 1001 of a customer another company's
+book holds (QuickBooks numbers every company's invoices from 1001) was taken for that book's
+and written over it.
 """
 
 from __future__ import annotations
@@ -21,6 +33,7 @@ import re
 from collections.abc import Sequence
 
 from analytics.export_columns import normalize, words
+from analytics.export_date_order import is_quickbooks_report_name
 from analytics.export_dates import BadDate, parse_export_date
 from analytics.ledger_titles import is_day_book, sales_register_title, title_party
 from analytics.report_period import report_period
@@ -46,6 +59,8 @@ def _cells(line: Sequence[str]) -> list[str]:
 
 def _dated(text: str) -> bool:
     """Whether the text is a date or a period (`1-Apr-2025 to 31-Mar-2026`, `As on 31-Mar-26`)."""
+    if normalize(text) == "alldates":  # QuickBooks' period of a report over every date
+        return True
     if report_period([[text]]) is not None:
         return True
     try:
@@ -61,12 +76,20 @@ def title_book(lines: Sequence[Sequence[str]]) -> str | None:
     """The company a report's title lines name on their first line, if they name one (its
     runs of spaces as one)."""
     filled = [cells for line in lines if (cells := _cells(line))]
+    if len(filled) >= 3 and len(filled[0]) == 1 and is_quickbooks_report_name(filled[0][0]):
+        # QuickBooks Online: the report's name, then the company, then the period.
+        return _first_line_book(filled[1:])
+    return _first_line_book(filled)
+
+
+def _first_line_book(filled: Sequence[Sequence[str]]) -> str | None:
+    """The company the first of the (non-empty) title lines names, if it names one."""
     if len(filled) < 2 or len(filled[0]) != 1:
         return None
     first = filled[0][0]
     if _dated(first) or any(word in _REPORT_WORDS for word in words(first)):
         return None
-    if any(part in normalize(first) for part in _REPORT_PARTS):
+    if any(part in normalize(first) for part in _REPORT_PARTS) or is_quickbooks_report_name(first):
         return None
     if title_party(filled[:1]) is not None or title_party(filled[:2]) == first:
         # `Party: NAME` on the first line, or the party's name over `Ledger Account`.

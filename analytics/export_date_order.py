@@ -88,7 +88,12 @@ def title_period(title: Sequence[Sequence[str]]) -> tuple[dt.date, dt.date] | No
 
 
 def is_quickbooks_report(title: Sequence[Sequence[str]]) -> bool:
-    return any(normalize(cell) in _QUICKBOOKS_REPORTS for cells in title for cell in cells)
+    return any(is_quickbooks_report_name(cell) for cells in title for cell in cells)
+
+
+def is_quickbooks_report_name(text: str) -> bool:
+    """Whether `text` is the name of a report only QuickBooks gives."""
+    return normalize(text) in _QUICKBOOKS_REPORTS
 
 
 def _within(days: list[dt.date], period: tuple[dt.date, dt.date]) -> bool:

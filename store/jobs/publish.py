@@ -163,14 +163,32 @@ _MONTH_VALUES = DriverSelect(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _MonthRead:
     """The month's values and the accounts with a sector, as the driver gave them: compared,
     not converted, when the month is read again before it is written (converting the 200,000
-    values of a month at ten million values is most of reading them)."""
+    values of a month at ten million values is most of reading them).
+
+    Compared as sets of rows (each row is unique: an account, a metric of the month), not in
+    the order the database returned them: on PostgreSQL a row written again with its own value
+    is a new row version elsewhere in the table, and a scan of a large table may start where
+    another scan left off, so the same month came back in another order, compared unequal, and
+    was computed again (and after three times refused) with nothing changed."""
 
     accounts: list[tuple[Any, ...]]
     values: list[tuple[Any, ...]]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _MonthRead):
+            return NotImplemented
+        return _same_rows(self.accounts, other.accounts) and _same_rows(self.values, other.values)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _same_rows(first: list[tuple[Any, ...]], second: list[tuple[Any, ...]]) -> bool:
+    """The same rows, in any order (rows unique within each)."""
+    return len(first) == len(second) and (first == second or set(first) == set(second))
 
 
 async def _month_read(connection: AsyncConnection, month: dt.date) -> tuple[_MonthRead, Converters]:

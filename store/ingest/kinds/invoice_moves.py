@@ -35,7 +35,8 @@ always were. A QuickBooks invoice of the same type and number is moved from outs
 report's period when it is dated in the period next to it (one as long, before or after):
 its numbers never restart, so an invoice re-dated into the next quarter's report is the same
 invoice, not a second one; but QuickBooks lets a number be used again (it only warns), and
-last year's Invoice 5 of a business that starts its numbers again each year is another sale.
+last year's Invoice 5 of a business that starts its numbers again each year is another sale
+(so never from further than a quarter away, whatever the report's length).
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ from store.tables import METADATA
 
 # Re-dated invoices named in the load's line; the rest are counted.
 _SHOWN = 3
+
+# How far outside a QuickBooks report's period a stored invoice of its type and number may be
+# dated and still be moved: a correction moves a date by days or weeks, while a number used
+# again by a business that starts its numbers each year is about a year away. Without it, a
+# year's report took all of the year before as "the period next to it".
+_CORRECTION_REACH = dt.timedelta(days=92)
 
 # The numbering period of a date: the year its financial year starts in, or None when the
 # source's numbers never restart.
@@ -201,12 +208,13 @@ class InvoiceMoves:
         return found.pop() if len(found) == 1 else None
 
     def _next_to_covered(self, day: dt.date) -> bool:
-        """Whether `day` is in the period of the file's length just before or after it."""
+        """Whether `day` is in the period of the file's length just before or after it, and
+        at most a quarter from it (a year's report: last year is not next to it)."""
         if self._covers is None:
             return True
         first, last = self._covers
-        length = last - first + dt.timedelta(days=1)
-        return first - length <= day <= last + length
+        reach = min(last - first + dt.timedelta(days=1), _CORRECTION_REACH)
+        return first - reach <= day <= last + reach
 
     async def move(self, connection: AsyncConnection) -> Sequence[str]:
         """Re-dates the stored invoices this file dates otherwise; the load's line on it."""

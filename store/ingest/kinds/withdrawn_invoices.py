@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
 from store.ingest.kinds.emptied_accounts import remove_emptied_no_customer_accounts
+from store.ingest.kinds.group_headings import names_no_customer
 from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import SALE_LINES, NumberedLines
@@ -140,6 +141,17 @@ class WithdrawnInvoices:
             "columns"
         )
 
+    def _of_book(self, table: Table, narrowing: _Narrowing) -> list[ColumnElement[bool]]:
+        """The load's own book's lines; and, under QuickBooks' `Not Specified` heading, the
+        lines of no known book too: the `Not Specified` account an older release made holds
+        them (stored before books were kept), and a named book's load adopts only its
+        customers' lines, so it left them there (a QuickBooks report names its company)."""
+        book = self._where.book
+        accounts = narrowing[1]
+        if book and accounts and all(map(names_no_customer, accounts)):
+            return [or_(table.c.book == book, table.c.book == UNKNOWN_BOOK)]
+        return self._where.of_book()
+
     async def remove(
         self, connection: AsyncConnection, *, app: str, kept: Iterable[Kept | TypedKept]
     ) -> Sequence[str]:
@@ -177,18 +189,17 @@ class WithdrawnInvoices:
                         tuple_(*self._key_columns(table)).in_(batch),
                         *narrowed,
                     ]
+                    if where.book != UNKNOWN_BOOK:
+                        # A load's own book's lines only (ledger_books).
+                        conditions.extend(self._of_book(table, narrowing))
                     batches.append((batch, conditions))
         if where.book == UNKNOWN_BOOK:
             # Where the lending rule would have written the voucher: of no known book, or
             # the one named book that holds it (refused if two do).
             await self._refuse_two_books(connection, table, batches)
-            of_book: list[ColumnElement[bool]] = []
-        else:
-            # A load's own book's lines only (ledger_books).
-            of_book = where.of_book()
         removed = 0
         for _batch, conditions in batches:
-            result = await connection.execute(delete(table).where(*conditions, *of_book))
+            result = await connection.execute(delete(table).where(*conditions))
             removed += result.rowcount
         # The `Not Specified` account an older release made, if this left it holding nothing.
         named = sorted({account for _type, group in self._keys for account in group or ()})
