@@ -47,6 +47,7 @@ from server.page_requests import asks_for_page
 from server.pages import GraphiQLPage, page_routes
 from server.persisted_queries import PersistedQueriesGraphQL
 from server.rate_limits import Admitted, RateLimiter
+from server.screened import Screened
 from settings import Settings, SettingsError
 from settings.origins import keyless_refusal
 from store.engine import create_serving_engine
@@ -254,6 +255,10 @@ def create_app(
     if settings.fast_posts and not graphql.stream_protocols():
         # Plain JSON POSTs past Strawberry's view (server/graphql_posts.py), the rest to it.
         graphql_app = GraphQLPosts(graphql_app, schema=schema, steps=steps)
+    keys = BearerKeys(
+        graphql_app, engine=database, require_keys=require_keys, keyless_scope=keyless_scope
+    )
+    body_limit = BodyLimit(keys, max_bytes=settings.max_body_bytes)
     app = GraphQLFirst(
         # POST /graphql straight to its route's app, past Starlette's router.
         first_path="/graphql" if settings.fast_posts else None,
@@ -261,15 +266,10 @@ def create_app(
             Route(
                 "/graphql",
                 observability.wrap(
-                    BodyLimit(
-                        BearerKeys(
-                            graphql_app,
-                            engine=database,
-                            require_keys=require_keys,
-                            keyless_scope=keyless_scope,
-                        ),
-                        max_bytes=settings.max_body_bytes,
-                    ),
+                    # The body cap, then the key check, skipped where they would only look.
+                    Screened([body_limit, keys], graphql_app)
+                    if settings.fast_posts
+                    else body_limit,
                     "/graphql",
                 ),
                 methods=["GET", "POST"],

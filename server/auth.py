@@ -75,6 +75,17 @@ class BearerKeys:
     def _admits(self, scope: ReadScope) -> bool:
         return self._roles is None or scope.role in self._roles
 
+    def hands_on(self, scope: Scope) -> bool:
+        """Whether `__call__` would pass the request on without a key to check: no key
+        required and none sent (server/screened.py). The request's scope is put in its state
+        then, as `__call__` puts it."""
+        if self._require_keys or scope["type"] != "http" or _authorization(scope):
+            return False
+        if not self._admits(self._keyless_scope):
+            return False
+        scope.setdefault("state", {})["read_scope"] = self._keyless_scope
+        return True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self._app(scope, receive, send)

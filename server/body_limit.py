@@ -31,6 +31,21 @@ class BodyLimit:
         self._app = app
         self._max_bytes = max_bytes
 
+    def hands_on(self, scope: Scope) -> bool:
+        """Whether `__call__` would pass the request to its app untouched: an HTTP request
+        with one Content-Length, written in ASCII digits alone, within the cap (server/
+        screened.py). Anything else (no length, several, a sign, spaces) is `__call__`'s."""
+        if scope["type"] != "http":
+            return False
+        length: bytes | None = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                if length is not None:
+                    return False
+                length = value
+        # bytes.isdigit is ASCII digits only, so `int` reads what `__call__`'s check reads.
+        return length is not None and length.isdigit() and int(length) <= self._max_bytes
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self._app(scope, receive, send)

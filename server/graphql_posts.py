@@ -54,7 +54,12 @@ class GraphQLPosts:
         if scope["type"] != "http" or scope["method"] != "POST" or not _json_content(scope):
             await self._view(scope, receive, send)
             return
-        messages, body = await _read_body(receive)
+        message = await receive()
+        if message["type"] == "http.request" and not message.get("more_body", False):
+            # The whole body in one message, as the HTTP server gives a small one.
+            messages, body = [message], message.get("body", b"")
+        else:
+            messages, body = await _read_body(message, receive)
         request = _plain_request(body)
         if request is None:
             await self._view(scope, _replay(messages, receive), send)
@@ -73,9 +78,13 @@ class GraphQLPosts:
     ) -> None:
         steps = self._steps
         state = scope["state"]
+        credential = read_scope(state)
         # Built before the rate limit, as the view builds it (a standby is picked either way).
-        context = steps.context(read_scope(state))
-        admission = await steps.admit(key_id(state), read_scope(state), query, operation_name)
+        context = steps.context(credential)
+        key = key_id(state)
+        admission = (
+            await steps.admit(key, credential, query, operation_name) if steps.limits(key) else None
+        )
         retry_after: int | None = None
         if isinstance(admission, RateLimited):
             retry_after = admission.retry_after
@@ -101,7 +110,10 @@ class GraphQLPosts:
             if reason is not None:
                 await steps.refusal(400, reason, "POST")(scope, receive, send)
                 return
-        content = orjson.dumps(await steps.answer(result, admission))
+        answer = steps.counted_answer(result)
+        if admission is not None:
+            await steps.charge(result, admission)
+        content = orjson.dumps(answer)
         # As Starlette's Response sends them: length, type, then the sub-response's headers.
         headers = [
             (b"content-length", str(len(content)).encode()),
@@ -124,6 +136,8 @@ def _json_content(scope: Scope) -> bool:
     or not: what the view parses as JSON, less its odd cases (`application/json-seq`)."""
     for name, value in scope["headers"]:
         if name == b"content-type":
+            if value == _JSON:  # the common header, without a parse
+                return True
             try:
                 mime_type, _ = parse_content_type_once(value.decode("latin-1"))
             except ValueError:
@@ -132,15 +146,15 @@ def _json_content(scope: Scope) -> bool:
     return False
 
 
-async def _read_body(receive: Receive) -> tuple[list[Message], bytes]:
-    """The messages of the request's body, and the body; a message that is not part of the
-    body (a disconnect) ends the reading, and the view, given them all again, answers it."""
-    messages: list[Message] = []
-    while True:
+async def _read_body(first: Message, receive: Receive) -> tuple[list[Message], bytes]:
+    """The messages of the request's body from its `first`, and the body; a message that is
+    not part of the body (a disconnect) ends the reading, and the view, given them all again,
+    answers it."""
+    messages: list[Message] = [first]
+    message = first
+    while message["type"] == "http.request" and message.get("more_body", False):
         message = await receive()
         messages.append(message)
-        if message["type"] != "http.request" or not message.get("more_body", False):
-            break
     if messages[-1]["type"] != "http.request":
         return messages, b""  # not a whole body: `_plain_request` refuses it
     if len(messages) == 1:

@@ -82,6 +82,11 @@ class GraphQLSteps:
             rows_as_json=True,
         )
 
+    def limits(self, key_id: str | None) -> bool:
+        """Whether `admit` asks the rate limiter for this key (no limiter, or no key: never),
+        so that a request it would not ask makes no coroutine for it."""
+        return self._rate_limiter is not None and key_id is not None
+
     async def admit(
         self,
         key_id: str | None,
@@ -99,11 +104,24 @@ class GraphQLSteps:
         self, result: ExecutionResult, admitted: Admitted | None
     ) -> GraphQLHTTPResponse:
         """The answer's JSON object, its errors counted and its rows charged."""
-        response = process_result(result)
-        self._observability.count_errors(response.get("errors"))  # type: ignore[arg-type]
-        if admitted is not None and self._rate_limiter is not None:
-            await self._rate_limiter.charge_answer(admitted, result.data)
+        response = self.counted_answer(result)
+        if admitted is not None:
+            await self.charge(result, admitted)
         return response
+
+    def counted_answer(self, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """The answer's JSON object, its errors counted (`answer` without the charge, which
+        only an admitted request needs: no coroutine for the others)."""
+        response = process_result(result)
+        errors = response.get("errors")
+        if errors:
+            self._observability.count_errors(errors)  # type: ignore[arg-type]
+        return response
+
+    async def charge(self, result: ExecutionResult, admitted: Admitted) -> None:
+        """The rows of the answer beyond what `admitted` paid for, charged to its key."""
+        if self._rate_limiter is not None:
+            await self._rate_limiter.charge_answer(admitted, result.data)
 
     def refusal(self, status: int, reason: str, method: str) -> JSONResponse:
         """The answer to a request refused as a whole (`reason` is Strawberry's view's own)."""
