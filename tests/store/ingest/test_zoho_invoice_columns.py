@@ -35,11 +35,13 @@ HEADER = (
 
 def _invoice_export(folder: Path, name: str, discount_type: str) -> Path:
     rows = [
-        ("2025-04-04", "3000000012345", "INV-000101", "Paid", "3000000000101", "Mehta Textiles")
-        + ("false", "2025-05-04", "", "INR", "1.000000", discount_type, "true", "Standard")
-        + ("0.00", "12450.00", "13072.50", "0.00", "0.00", "30", "Net 30")
-        + (item, quantity, "0.00", total, "pcs", price, "GST5", "5.00", tax, "ItemAmount")
-        + ("5208", "business_gst", "MH")
+        (
+            *("2025-04-04", "3000000012345", "INV-000101", "Paid", "3000000000101"),
+            *("Mehta Textiles", "false", "2025-05-04", "", "INR", "1.000000", discount_type),
+            *("true", "Standard", "0.00", "12450.00", "13072.50", "0.00", "0.00", "30"),
+            *("Net 30", item, quantity, "0.00", total, "pcs", price, "GST5", "5.00", tax),
+            *("ItemAmount", "5208", "business_gst", "MH"),
+        )
         for item, quantity, price, total, tax in (
             ("Cotton Fabric", "100.00", "120.00", "12000.00", "600.00"),
             ("Dye", "10.00", "45.00", "450.00", "22.50"),
