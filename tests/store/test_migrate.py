@@ -652,3 +652,33 @@ async def test_abbreviated_voucher_types_stored_before_are_renamed_to_their_whol
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
+
+
+async def test_a_zoho_discount_type_stored_as_a_voucher_type_is_cleared(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Before 0025 a Zoho invoice export's `Discount Type` was taken for the voucher type and its
+    lines stored as of type `entity level`: the upgrade clears that type (every other value
+    kept), and the same export then reloads, typed `invoice`, without a line more."""
+    from store.ingest import IngestKind, ingest_file
+    from tests.store.ingest.test_zoho_invoice_columns import invoice_export
+
+    export = invoice_export(tmp_path, "Invoice.csv", "entity_level")
+    await ingest_file(engine, kind=IngestKind.SALES, path=export, app="zoho")
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0024", down=True)
+            await connection.execute(text("UPDATE sale_line SET voucher_type = 'entity level'"))
+        before = await _sale_rows(engine, with_book=True)
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        assert await _sale_rows(engine, with_book=True) == [
+            (*row[:5], None, row[6]) for row in before
+        ]
+        report = await ingest_file(engine, kind=IngestKind.SALES, path=export, app="zoho")
+        assert report.changes is not None
+        assert report.changes.new == 0, report.changes
+        assert {row[5] for row in await _sale_rows(engine, with_book=True)} == {"invoice"}
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")

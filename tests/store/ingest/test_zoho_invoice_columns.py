@@ -33,7 +33,7 @@ HEADER = (
 )
 
 
-def _invoice_export(folder: Path, name: str, discount_type: str) -> Path:
+def invoice_export(folder: Path, name: str, discount_type: str) -> Path:
     rows = [
         (
             *("2025-04-04", "3000000012345", "INV-000101", "Paid", "3000000000101"),
@@ -83,7 +83,7 @@ def test_the_voucher_type_columns_are_still_recognised() -> None:
 async def test_a_zoho_invoice_export_is_typed_by_its_number_column_not_its_discount_type(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    first = _invoice_export(tmp_path, "Invoice.csv", "entity_level")
+    first = invoice_export(tmp_path, "Invoice.csv", "entity_level")
     report = await ingest_file(engine, kind=IngestKind.SALES, path=first, app="zoho")
     assert "voucher_type" not in report.columns, report.columns
     assert await _lines(engine) == [
@@ -91,7 +91,7 @@ async def test_a_zoho_invoice_export_is_typed_by_its_number_column_not_its_disco
         ("3000000000101", "INV-000101", D("12000.00"), "invoice"),
     ]
     # The same invoice re-exported after its discount was moved onto its items.
-    again = _invoice_export(tmp_path, "Invoice (1).csv", "item_level")
+    again = invoice_export(tmp_path, "Invoice (1).csv", "item_level")
     await ingest_file(engine, kind=IngestKind.SALES, path=again, app="zoho")
     assert len(await _lines(engine)) == 2
 
@@ -99,7 +99,7 @@ async def test_a_zoho_invoice_export_is_typed_by_its_number_column_not_its_disco
 async def test_a_zoho_invoice_export_loaded_as_a_ledger_takes_no_kind_from_its_discount_type(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    path = _invoice_export(tmp_path, "Invoice.csv", "entity_level")
+    path = invoice_export(tmp_path, "Invoice.csv", "entity_level")
     with pytest.raises(FileRejected) as refused:
         await ingest_file(engine, kind=IngestKind.LEDGER, path=path, app="zoho")
     # One line for the file (it says no line is an invoice or a payment), not a bad row each
