@@ -422,6 +422,16 @@ PROFIT = _role(
     *("gewinn", "rohertrag", "marge", "bénéfice", "benefice", "ganancia", "beneficio"),
     "margen",
 )
+# Words of a column that says how a discount, a tax or an item is applied, or what kind of
+# customer or product a line has (Zoho Books' `Discount Type`, `Item Tax Type`; `GST Type`,
+# `Customer Type`): never the voucher's type, though `type` is among their words.
+_NOT_VOUCHER_TYPE_WORDS = frozenset(
+    (
+        *("discount", "tax", "taxes", "gst", "vat", "item", "items", "product", "products"),
+        *("customer", "contact", "usage", "unit", "price", "shipping", "adjustment"),
+        *("currency", "address", "account"),
+    )
+)
 KIND = _role(
     "kind",
     "whether the entry is an invoice or a payment",
@@ -429,6 +439,7 @@ KIND = _role(
     *("document type", "doc type", "transaction", "dr cr", "debit credit"),
     *("belegart", "buchungsart", "type de pièce", "type de document", "tipo de documento"),
     "tipo",
+    never_words=_NOT_VOUCHER_TYPE_WORDS,
 )
 VOUCHER_TYPE = _role(
     "voucher_type",
@@ -437,6 +448,7 @@ VOUCHER_TYPE = _role(
     *("txn type", "entry type", "invoice type", "bill type", "voucher class"),
     *("belegart", "rechnungsart", "type de pièce", "type de document", "tipo de documento"),
     *("tipo de comprobante", "tipo"),
+    never_words=_NOT_VOUCHER_TYPE_WORDS,
 )
 INVOICE_STATUS = _role(
     "status",

@@ -128,10 +128,31 @@ def voucher_type(text: str) -> VoucherType:
     return _IN_SALES.get(voucher_class(text), VoucherType.OTHER)
 
 
+# The whole names of those abbreviations, as Tally's registers and ledgers write the types:
+# `Sale 1` of a Day Book and `Sales 1` of the customer's ledger are one voucher.
+WHOLE_NAMES = {
+    "sale": "sales",
+    "purc": "purchase",
+    "rcpt": "receipt",
+    "pymt": "payment",
+    "jrnl": "journal",
+    "ctra": "contra",
+    "c note": "credit note",
+    "d note": "debit note",
+    "dely note": "delivery note",
+    "rej in": "rejections in",
+    "rej out": "rejections out",
+    "memo": "memorandum",
+    "phys stock": "physical stock",
+}
+
+
 def type_name(text: str) -> str | None:
     """A voucher type as a stored line keeps it: its words in lower case (`Export Sales` and
-    `EXPORT  SALES` are one type), None for a blank cell."""
-    return " ".join(words(text)) or None
+    `EXPORT  SALES` are one type), a Tally abbreviation by its whole name (`Sale` is `sales`),
+    None for a blank cell."""
+    name = " ".join(words(text))
+    return WHOLE_NAMES.get(name, name) or None
 
 
 # The types of a customer's business with us: what it buys, returns and pays.

@@ -287,7 +287,7 @@ def create_app(
                 ),
                 methods=["GET"],
             ),
-            *page_routes(graphiql=settings.graphiql),
+            *page_routes(graphiql=settings.graphiql, keys_required=require_keys),
         ],
         middleware=cors_middleware(settings.cors_origins),
         # A method a path does not take is answered in JSON, as every refusal of the API is.

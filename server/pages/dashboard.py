@@ -17,12 +17,16 @@ from server.pages.templates import render
 
 
 @cache
-def dashboard_html() -> str:
-    return render("dashboard.html")
+def dashboard_html(*, keys_required: bool = True) -> str:
+    """The page; where keys are required, it sends no request before a key is set (a keyless
+    one would only earn a 401, which the browser logs as an error)."""
+    return render("dashboard.html", keys_required="true" if keys_required else "false")
 
 
-async def dashboard(_request: Request) -> Response:
-    return HTMLResponse(dashboard_html(), headers=PAGE_HEADERS)
+def dashboard_route(*, keys_required: bool) -> Route:
+    """`GET /dashboard`; `keys_required`: false under `serve --no-auth`."""
 
+    async def dashboard(_request: Request) -> Response:
+        return HTMLResponse(dashboard_html(keys_required=keys_required), headers=PAGE_HEADERS)
 
-DASHBOARD_ROUTE = Route("/dashboard", dashboard, methods=["GET", "HEAD"])
+    return Route("/dashboard", dashboard, methods=["GET", "HEAD"])

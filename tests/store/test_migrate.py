@@ -592,3 +592,93 @@ async def test_sale_lines_stored_before_books_are_of_no_known_book_until_reloade
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
+
+
+async def _voucher_types(engine: AsyncEngine) -> list[tuple[Any, ...]]:
+    async with engine.connect() as connection:
+        sales = await connection.execute(
+            text("SELECT 'sale', invoice, voucher_type FROM sale_line")
+        )
+        entries = await connection.execute(
+            text("SELECT 'ledger', reference, voucher_type FROM ledger_entry")
+        )
+        return sorted([*sales, *entries], key=str)
+
+
+async def test_abbreviated_voucher_types_stored_before_are_renamed_to_their_whole_names(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Revision 0025 renames the voucher types a Tally Day Book abbreviated (`sale`, `rcpt`),
+    stored as written before it, to their whole names, leaving every other type and every
+    other value; the customer's ledger (`Sales`, `Receipt`) then loads beside that Day Book's
+    entries, which it leaves unchanged."""
+    from store.ingest import IngestKind, ingest_file
+    from tests.store.ingest.test_day_book_abbreviations import DAY_BOOK, LEDGER
+
+    day_book = tmp_path / "DayBook.csv"
+    day_book.write_text(DAY_BOOK, encoding="utf-8")
+    await ingest_file(engine, kind=IngestKind.LEDGER, path=day_book, app="tally")
+    await ingest_file(engine, kind=IngestKind.SALES, path=day_book, app="tally")
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0024", down=True)
+            # As 0024's loads stored them: the types as written, in lower case.
+            for table in ("sale_line", "ledger_entry"):
+                await connection.execute(
+                    text(f"UPDATE {table} SET voucher_type = 'sale' WHERE voucher_type = 'sales'")
+                )
+                await connection.execute(
+                    text(f"UPDATE {table} SET voucher_type = 'rcpt' WHERE voucher_type = 'receipt'")
+                )
+            await connection.execute(
+                text(
+                    "UPDATE sale_line SET voucher_type = 'export sales' "
+                    "WHERE invoice = 'NT/25-26/002'"
+                )
+            )
+        before = await _voucher_types(engine)
+        assert ("ledger", "12", "rcpt") in before
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        whole = {"sale": "sales", "rcpt": "receipt"}
+        assert await _voucher_types(engine) == sorted(
+            ((kind, invoice, whole.get(name, name)) for kind, invoice, name in before), key=str
+        )
+        ledger = tmp_path / "Ledger Sharma Electricals.csv"
+        ledger.write_text(LEDGER, encoding="utf-8")
+        report = await ingest_file(engine, kind=IngestKind.LEDGER, path=ledger, app="tally")
+        assert report.changes is not None
+        assert (report.changes.new, report.changes.unchanged) == (0, 2), report.changes
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+
+
+async def test_a_zoho_discount_type_stored_as_a_voucher_type_is_cleared(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Before 0025 a Zoho invoice export's `Discount Type` was taken for the voucher type and its
+    lines stored as of type `entity level`: the upgrade clears that type (every other value
+    kept), and the same export then reloads, typed `invoice`, without a line more."""
+    from store.ingest import IngestKind, ingest_file
+    from tests.store.ingest.test_zoho_invoice_columns import invoice_export
+
+    export = invoice_export(tmp_path, "Invoice.csv", "entity_level")
+    await ingest_file(engine, kind=IngestKind.SALES, path=export, app="zoho")
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0024", down=True)
+            await connection.execute(text("UPDATE sale_line SET voucher_type = 'entity level'"))
+        before = await _sale_rows(engine, with_book=True)
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        assert await _sale_rows(engine, with_book=True) == [
+            (*row[:5], None, row[6]) for row in before
+        ]
+        report = await ingest_file(engine, kind=IngestKind.SALES, path=export, app="zoho")
+        assert report.changes is not None
+        assert report.changes.new == 0, report.changes
+        assert {row[5] for row in await _sale_rows(engine, with_book=True)} == {"invoice"}
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")

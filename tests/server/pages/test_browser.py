@@ -206,3 +206,30 @@ def test_graphiql_queries_without_a_key_a_server_that_needs_none(
     wait.until(answered)
     assert "Set an API key" not in _editor(browser, ".result-window")
     assert script_errors(browser) == []
+
+
+def test_the_dashboard_asks_without_a_key_a_server_that_needs_none(
+    browser: Any, open_server: str
+) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(f"{open_server}/dashboard")
+    browser.execute_script("sessionStorage.clear()")
+    browser.get(f"{open_server}/dashboard")
+    # This database has no account: the keyless start's answer (every app, none with an
+    # account, as an internal key sees it) shows the sector benchmarks.
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_element("id", "benchmarks-view").is_displayed()
+    )
+    sent = [r for r in network_requests(browser) if r["url"].endswith("/graphql")]
+    assert sent
+    assert not [r for r in sent if "Authorization" in r["headers"]], sent
+    assert browser.find_element("id", "api-key-status").text == (
+        "No key set: requests are sent without one."
+    )
+    assert browser.find_element("id", "api-key").get_attribute("placeholder") == (
+        "optional: paste a key"
+    )
+    # (No month is published here: the benchmarks may say so, never that a key is missing.)
+    assert "UNAUTHENTICATED" not in browser.find_element("id", "error-line").text
+    assert [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"] == []

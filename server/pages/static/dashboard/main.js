@@ -57,11 +57,21 @@ const keyForm = element("api-key-form");
 const keyInput = element("api-key");
 const keyForget = element("api-key-forget");
 const keyStatus = element("api-key-status");
+// Unless the server runs with --no-auth, a request without a key only earns a 401 (which the
+// browser logs as an error): none is sent, and the page says to set a key.
+const keysRequired = document.body.dataset.keysRequired !== "false";
+if (keysRequired) {
+  keyInput.placeholder = "paste a key";
+}
+const NO_KEY_LINE =
+  "UNAUTHENTICATED: set an API key above: this server answers only requests that carry one.";
 
 function describeKey(refused = false) {
   const key = storedKey();
   keyStatus.textContent = !key
-    ? "No key set: requests are sent without one."
+    ? keysRequired
+      ? "No key set: set one to see the data."
+      : "No key set: requests are sent without one."
     : refused
       ? "The key set for this tab was refused: set another."
       : "A key is set for this tab.";
@@ -110,6 +120,12 @@ async function start() {
     view.hidden = true;
     view.dataset.state = "empty";
     clear(view);
+  }
+  if (keysRequired && !storedKey()) {
+    showError(NO_KEY_LINE);
+    views.customer.hidden = false;
+    clear(views.customer, h("p", { class: "placeholder" }, "Nothing to show: set an API key above."));
+    return;
   }
   let answer;
   try {
