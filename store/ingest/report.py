@@ -62,7 +62,18 @@ class IngestReport:
         one, many = _ROWS[self.kind]
         return counted(count, one, many)
 
+    @property
+    def header_only(self) -> bool:
+        """Whether the file had its header and no row under it: nothing to load. Not an
+        error (as a reload that changes nothing is not), but said so, never as counts of 0."""
+        return self.rows_read == 0
+
     def summary(self) -> str:
+        if self.header_only:
+            return (
+                f"{self.file_name} ({self.file_format}): only a header, no rows under it: "
+                f"nothing to load, nothing written"
+            )
         created = "".join(
             f", {counted(len(names), f'new {_ONE.get(what, what)}', f'new {what}')}"
             for what, names in self.created.items()
@@ -124,7 +135,7 @@ class IngestReport:
             if names:
                 lines.append(short_list(names, f"Created {what}", f"new {what}"))
         lines += self.notes
-        if (changes := self.changes_line()) is not None:
+        if not self.header_only and (changes := self.changes_line()) is not None:
             lines.append(changes)
             if self.changes is not None and self.changes.examples:
                 lines.append(self.changed_examples(self.changes))
