@@ -99,11 +99,18 @@ class IngestReport:
         if written == 0 and changes.moved:
             # Moved stored rows are written rows: the load changed what is stored.
             return f"{self._rows(changes.moved)} moved, {changes.unchanged:,} unchanged{removed}"
+        recorded = _recorded(changes)
+        if written == 0 and recorded:
+            # The records were written: "nothing written" would read as the export ignored.
+            return (
+                f"nothing new or changed, {self._rows(changes.unchanged)} unchanged{recorded}"
+                f"{removed}"
+            )
         if written == 0:
             return f"nothing written, {self._rows(changes.unchanged)} unchanged{removed}"
         return (
             f"{self._rows(written)} written{_moved(changes)}, {changes.unchanged:,} unchanged"
-            f"{removed}"
+            f"{recorded}{removed}"
         )
 
     def changes_line(self) -> str | None:
@@ -114,7 +121,7 @@ class IngestReport:
         removed = f", {changes.removed:,} removed" if changes.removed else ""
         return (
             f"{self._rows(changes.total)}: {changes.new:,} new, {changes.changed:,} changed, "
-            f"{changes.unchanged:,} unchanged{removed}{_moved(changes)}"
+            f"{changes.unchanged:,} unchanged{_recorded(changes)}{removed}{_moved(changes)}"
         )
 
     def changed_examples(self, changes: RowChanges) -> str:
@@ -141,6 +148,23 @@ class IngestReport:
                 lines.append(self.changed_examples(self.changes))
         lines.append(self.summary())
         return lines
+
+
+# What a quiet column records on a stored row, by column (`CompareBy.quiet`).
+_RECORDS = {
+    "voucher_number": "voucher number",
+    "voucher_type": "voucher type",
+    "date_ambiguous": "date written both ways",
+}
+
+
+def _recorded(changes: RowChanges) -> str:
+    """`, recorded the voucher number of 1, the voucher type of 2`: records the load wrote
+    on stored rows it counts unchanged."""
+    if not changes.recorded:
+        return ""
+    parts = [f"the {_RECORDS.get(name, name)} of {count:,}" for name, count in changes.recorded]
+    return ", recorded " + ", ".join(parts)
 
 
 def _moved(changes: RowChanges) -> str:

@@ -111,6 +111,7 @@ class _LedgerRows:
         *,
         numbers: Sequence[str | None] | None = None,
         dues: bool = True,
+        numbered: bool = True,
     ) -> None:
         self._kept = kept
         # The book every entry of the file is of (store.ingest.kinds.ledger_books).
@@ -119,6 +120,8 @@ class _LedgerRows:
         self._numbers = numbers
         # Whether the rows carry the due date (the file gives due dates).
         self._dues = dues
+        # Whether the rows carry the voucher number (some entry of the file records one).
+        self._numbered = numbered
         # Accounts moved by this load: an entry kept under one is written under its target.
         self._moved = moved
         self._places = places
@@ -151,10 +154,11 @@ class _LedgerRows:
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
             written = (customer, day, kind.value, reference, line, money(amount))
             dues = (due,) if self._dues else ()
+            recorded = (number,) if self._numbered else ()
             if types is None:
-                yield *written, *dues, number, book, both_ways
+                yield *written, *dues, *recorded, book, both_ways
             else:
-                yield *written, *dues, number, book, both_ways, voucher
+                yield *written, *dues, *recorded, book, both_ways, voucher
 
 
 class LedgerValidator:
@@ -636,6 +640,9 @@ class LedgerValidator:
         # Due dates only from a file that gives them (a due date column, or bill-wise details'
         # `Due on`): another export's entries keep theirs.
         dues = "due_date" in present or any(kept[5] is not None for kept in self._kept)
+        # Voucher numbers only from a file that records one (a receipt's own number beside the
+        # bill it settles): an export without them (no Vch No. column) keeps those recorded.
+        numbered = any(number is not None for number in self._numbers)
         rows = _LedgerRows(
             self._kept,
             self._customers.moved(),
@@ -645,13 +652,14 @@ class LedgerValidator:
             self._book,
             numbers=self._numbers,
             dues=dues,
+            numbered=numbered,
         )
         entries = TableWrite(
             table("ledger_entry"),
             (
                 *_COLUMNS,
                 *(("due_date",) if dues else ()),
-                "voucher_number",
+                *(("voucher_number",) if numbered else ()),
                 "book",
                 "date_ambiguous",
                 *(("voucher_type",) if typed else ()),
