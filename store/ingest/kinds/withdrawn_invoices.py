@@ -9,16 +9,16 @@ removes it: the stored lines (or entries) of the file's app with its number and 
 number is unique on its day: Tally's restart each year, Zoho's never do), and for a ledger's
 entries of its kind (Tally numbers receipts apart from sales: a cancelled Receipt 102 is no
 Sales 102); a receipt a ledger stored under the bill it settles is found by the own number it
-records beside it (`voucher_number`). Tally numbers each voucher type apart too (`Export Sales 7` is no `Sales 7`), so
-when the file gives the voucher's type, a stored line of another known type is not its line;
-and when the file names the voucher's customer (a voided invoice of Zoho or QuickBooks), only
-the lines of that customer's stored accounts are: another customer's invoice of that number
-and day (another app's numbering loaded into this app) stays. A cancelled Tally voucher no
-longer names its customer, so its lines are found by number, date and type alone. A line the
-file itself keeps under that number and date is not touched; but for a file that gives types,
-a kept voucher of another type (`Sales 7` beside a cancelled `Export Sales 7` of its day) keeps
-only itself: the stored lines of the withdrawn type go (those stored without a type stay, as
-they may be the kept voucher's).
+records beside it (`voucher_number`). Tally numbers each voucher type apart too (`Export Sales
+7` is no `Sales 7`), so when the file gives the voucher's type, a stored line of another known
+type is not its line; and when the file names the voucher's customer (a voided invoice of Zoho
+or QuickBooks), only the lines of that customer's stored accounts are: another customer's
+invoice of that number and day (another app's numbering loaded into this app) stays. A
+cancelled Tally voucher no longer names its customer, so its lines are found by number, date
+and type alone. A line the file itself keeps under that number and date is not touched; but for
+a file that gives types, a kept voucher of another type (`Sales 7` beside a cancelled `Export
+Sales 7` of its day) keeps only itself: the stored lines of the withdrawn type go (those stored
+without a type stay, as they may be the kept voucher's).
 """
 
 from __future__ import annotations
