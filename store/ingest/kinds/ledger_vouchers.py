@@ -42,7 +42,7 @@ account stored before it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 
 from sqlalchemy import bindparam, update
@@ -179,9 +179,17 @@ class LedgerVouchers:
         for account, day, _kind, _book, reference, line, amount, recorded in found:
             if recorded is None and reference not in given.get((account, day), ()):
                 others.setdefault((account, day, money(amount)), []).append((reference, line))
+        bills = await _with_stored_bills(connection, bills, others, book)
         notes: list[str] = []
         if plain:
-            taken, paired = await self._take_billed(connection, plain, others, bills, book)
+            # Stored entries under a bill of their customer only: the bill a payment settles.
+            under_bills = {
+                shared: [
+                    other for other in others.get(shared, ()) if (shared[0], other[0]) in bills
+                ]
+                for shared in plain
+            }
+            taken, paired = await self._take_billed(connection, plain, under_bills, others, book)
             if taken:
                 stored.forget()
                 notes.append(
@@ -193,16 +201,40 @@ class LedgerVouchers:
                 notes.extend(_paired_note(paired))
         if billed:
             moving: dict[tuple[str, str, str, dt.date, int], str] = {}
-            paired = _pairs(billed, others, self._pair_billed(moving))
-            if moving:
-                await self._move(connection, moving, stored, book)
-                stored.forget()
-                notes.append(
-                    f"{counted(len(moving), 'stored payment', 'stored payments')} under its "
-                    f"own number, each taken as the file's under the bill it settles (same "
-                    f"customer, date and amount; the ledger gives no voucher numbers), not "
-                    f"added again"
+            # Stored entries under a bill of their customer are an earlier allocation of the
+            # voucher (the ledger now sets it against another bill): they move too, but their
+            # reference is no number of theirs. Those under their own number pair first.
+            own = {
+                shared: sorted(
+                    others.get(shared, ()),
+                    key=lambda other, account=shared[0]: ((account, other[0]) in bills, other),
                 )
+                for shared in billed
+            }
+            unnumbered = {
+                (account, EntryKind.PAYMENT.value, reference, day, line)
+                for (account, day, _amount), placed in own.items()
+                for reference, line in placed
+                if (account, reference) in bills
+            }
+            paired = _pairs(billed, own, self._pair_billed(moving), ordered=True)
+            if moving:
+                await self._move(connection, moving, stored, book, unnumbered=unnumbered)
+                stored.forget()
+                reallocated = len(unnumbered.intersection(moving))
+                if len(moving) > reallocated:
+                    notes.append(
+                        f"{counted(len(moving) - reallocated, 'stored payment', 'stored payments')}"
+                        f" under its own number, each taken as the file's under the bill it "
+                        f"settles (same customer, date and amount; the ledger gives no voucher "
+                        f"numbers), not added again"
+                    )
+                if reallocated:
+                    notes.append(
+                        f"{counted(reallocated, 'stored payment', 'stored payments')} under "
+                        f"another bill, each taken as the file's under the bill it now settles "
+                        f"(same customer, date and amount), not added again"
+                    )
                 notes.extend(_paired_note(paired))
         return notes
 
@@ -216,7 +248,6 @@ class LedgerVouchers:
             account, day, _amount = shared
             number, line = other
             moving[(account, EntryKind.PAYMENT.value, number, day, line)] = self._kept[index][3]
-            self._numbers[index] = number
 
         return pair
 
@@ -224,31 +255,14 @@ class LedgerVouchers:
         self,
         connection: AsyncConnection,
         plain: Mapping[Shared, list[int]],
+        under_bills: Mapping[Shared, list[Placed]],
         others: dict[Shared, list[Placed]],
-        bills: set[tuple[str, str]],
         book: str,
     ) -> tuple[int, Paired]:
         """The file's entries under their own number take the stored ones under a bill they
-        share customer, date and amount with; how many, and what was paired among several."""
+        share customer, date and amount with (`under_bills`, of `others`); how many, and what
+        was paired among several."""
         c = LEDGER_TABLE.c
-        named = sorted(
-            {
-                (shared[0], EntryKind.INVOICE.value, reference, book)
-                for shared in plain
-                for reference, _line in others.get(shared, ())
-                if (shared[0], reference) not in bills
-            }
-        )
-        if named:
-            found = await rows_with_keys(
-                connection, (c.account_id, c.kind, c.reference, c.book), named
-            )
-            bills = bills | {(account, reference) for account, _kind, reference, _book in found}
-        # Stored entries under a bill of their customer only: the bill a payment settles.
-        under_bills = {
-            shared: [other for other in others.get(shared, ()) if (shared[0], other[0]) in bills]
-            for shared in plain
-        }
         recorded: list[dict[str, object]] = []
 
         def pair(shared: Shared, index: int, other: Placed) -> None:
@@ -363,6 +377,8 @@ class LedgerVouchers:
         moving: Mapping[tuple[str, str, str, dt.date, int], str],
         stored: StoredInvoices,
         book: str,
+        *,
+        unnumbered: Collection[tuple[str, str, str, dt.date, int]] = (),
     ) -> None:
         """Moves stored entries under their own number (account, kind, number, day, line) to
         the bill given, recording the number."""
@@ -389,7 +405,10 @@ class LedgerVouchers:
                     "k_number": number,
                     "k_line": line,
                     "n_bill": bill,
-                    "n_number": number,
+                    # A reference that was a bill is no number of the voucher's.
+                    "n_number": None
+                    if (account, kind, number, day, line) in unnumbered
+                    else number,
                     "n_line": last[at],
                 }
             )
@@ -412,18 +431,45 @@ class LedgerVouchers:
         )
 
 
+async def _with_stored_bills(
+    connection: AsyncConnection,
+    bills: set[tuple[str, str]],
+    others: Mapping[Shared, list[Placed]],
+    book: str,
+) -> set[tuple[str, str]]:
+    """`bills` (account, reference of an invoice of the file) and those of the stored
+    entries' references that a stored invoice of their account has."""
+    c = LEDGER_TABLE.c
+    named = sorted(
+        {
+            (shared[0], EntryKind.INVOICE.value, reference, book)
+            for shared, placed in others.items()
+            for reference, _line in placed
+            if (shared[0], reference) not in bills
+        }
+    )
+    if not named:
+        return bills
+    found = await rows_with_keys(connection, (c.account_id, c.kind, c.reference, c.book), named)
+    return bills | {(account, reference) for account, _kind, reference, _book in found}
+
+
 def _pairs(
     file: Mapping[Shared, list[int]],
     others: Mapping[Shared, list[Placed]],
     pair: Callable[[Shared, int, Placed], None],
+    *,
+    ordered: bool = False,
 ) -> Paired:
     """Pairs the file's entries (in the file's order) and the stored ones (by reference and
-    place) that share customer, date and amount, as far as both go; how many groups held more
-    than one on either side, and the first of them."""
+    place, or in their given order when `ordered`) that share customer, date and amount, as
+    far as both go; how many groups held more than one on either side, and the first of them."""
     crowded = 0
     first: Shared | None = None
     for shared, indexes in file.items():
-        candidates = sorted(others.get(shared, ()))
+        candidates = list(others.get(shared, ()))
+        if not ordered:
+            candidates.sort()
         if not candidates:
             continue
         if len(indexes) > 1 or len(candidates) > 1:

@@ -158,3 +158,54 @@ async def test_every_receipt_counts_once_whatever_they_share(
         paired = [note for note in report.notes if "paired in the order" in note]
         # Said once, by the load that pairs them.
         assert len(paired) == (1 if shared and at == 0 else 0), report.notes
+
+
+async def test_a_receipt_set_against_another_bill_moves_and_records_no_bill_as_its_number(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The same receipt allocated to the other bill in a later export of the ledger is no
+    other export of a voucher under its own number: the earlier allocation goes as the whole
+    ledger's load removes what the books no longer have, and no bill is recorded as a voucher
+    number (the Day Book's number of the receipt would then find nothing, and count twice)."""
+    customer = "Sharma Electricals"
+    before = tmp_path / "before.csv"
+    before.write_text(_ledger(customer, [(2, 10000, 0)]), encoding="utf-8")
+    after = tmp_path / "after.csv"
+    after.write_text(_ledger(customer, [(2, 10000, 1)]), encoding="utf-8")
+    day_book = tmp_path / "day book.csv"
+    day_book.write_text(_day_book(customer, [(2, 10000, 1)]), encoding="utf-8")
+    for path in (before, after):
+        await ingest_file(engine, kind=LEDGER, path=path, app="kaveri")
+    payments = [entry for entry in await _entries(engine, customer) if entry[1] == "payment"]
+    assert payments == [(d("2025-04-02"), "payment", _BILLS[1], D("10000.00"), None, None)]
+    await ingest_file(engine, kind=LEDGER, path=day_book, app="kaveri")
+    payments = [entry for entry in await _entries(engine, customer) if entry[1] == "payment"]
+    assert payments == [(d("2025-04-02"), "payment", _BILLS[1], D("10000.00"), None, "1")]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # Both receipts now set against the second bill.
+        ([(2, 10000, 0), (2, 10000, 1)], [(2, 10000, 1), (2, 10000, 1)]),
+        # One receipt more, of the same day and amount.
+        ([(2, 10000, 0)], [(2, 10000, 0), (2, 10000, 1)]),
+        # One receipt fewer.
+        ([(2, 10000, 0), (2, 10000, 1)], [(2, 10000, 1)]),
+    ],
+)
+async def test_a_later_ledger_has_its_own_receipts(
+    engine: AsyncEngine,
+    tmp_path: Path,
+    before: list[tuple[int, int, int]],
+    after: list[tuple[int, int, int]],
+) -> None:
+    customer = "Sharma Electricals"
+    for name, receipts in (("before", before), ("after", after)):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(_ledger(customer, receipts), encoding="utf-8")
+        await ingest_file(engine, kind=LEDGER, path=path, app="kaveri")
+    payments = [entry for entry in await _entries(engine, customer) if entry[1] == "payment"]
+    assert sorted((entry[0], entry[3], entry[2]) for entry in payments) == sorted(
+        (APRIL.replace(day=day), D(amount), _BILLS[bill]) for day, amount, bill in after
+    )
