@@ -32,13 +32,20 @@ def key_in(key: Key, keys: Sequence[Any]) -> ColumnElement[bool]:
 
 
 async def rows_with_keys(
-    connection: AsyncConnection, key: Key, keys: Sequence[Any], *columns: ColumnElement[Any]
+    connection: AsyncConnection,
+    key: Key,
+    keys: Sequence[Any],
+    *columns: ColumnElement[Any],
+    also: Sequence[ColumnElement[bool]] = (),
 ) -> list[tuple[Any, ...]]:
-    """`(*key, *columns)` of every row whose `key` is one of `keys`, in no particular order."""
+    """`(*key, *columns)` of every row whose `key` is one of `keys` (and that meets every
+    condition of `also`), in no particular order."""
     selected = key if isinstance(key, tuple) else (key,)
     found: list[tuple[Any, ...]] = []
     for start in range(0, len(keys), KEYS_PER_STATEMENT):
         batch = keys[start : start + KEYS_PER_STATEMENT]
-        result = await connection.execute(select(*selected, *columns).where(key_in(key, batch)))
+        result = await connection.execute(
+            select(*selected, *columns).where(key_in(key, batch), *also)
+        )
         found.extend(tuple(row) for row in result)
     return found

@@ -69,6 +69,14 @@ def financial_year(day: dt.date) -> int | None:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def period_days(period: int | None) -> tuple[dt.date, dt.date] | None:
+    """The first day of a numbering period and the first day after it (None for numbers that
+    never restart: every day)."""
+    if period is None:
+        return None
+    return dt.date(period, 4, 1), dt.date(period + 1, 4, 1)
+
+
 def never_restarts(_day: dt.date) -> int | None:
     return None
 

@@ -766,7 +766,9 @@ class LedgerValidator:
         )
         moved = self._customers.moved()
         adoption = BookAdoption(
-            self._where, lambda: ((moved.get(k[0], k[0]), k[1], k[2].value, k[3]) for k in kept)
+            self._where,
+            lambda: ((moved.get(k[0], k[0]), k[1], k[2].value, k[3]) for k in kept),
+            numbering_period(self._title, self._column_names),
         )
 
         # A file naming no company: its invoices one named book holds are that book's.

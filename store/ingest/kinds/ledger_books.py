@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
+from store.ingest.kinds.invoice_moves import Period, period_days
 from store.ingest.kinds.stored_invoices import NumberedLines
 from store.tables import METADATA
 
@@ -64,11 +65,15 @@ class BookAdoption:
     (`where.book`): takes the stored lines of no known book it may match as its own. One
     statement per thousand numbers and one per thousand days without a number; none for a
     file of no known book. `entries`: the file's (account, date, kind, number), kind "" for
-    sale lines."""
+    sale lines; `period`: the numbering period the load's re-dating uses (a number of another
+    period is another voucher, not taken; one statement more per period beyond the first)."""
 
-    def __init__(self, where: NumberedLines, entries: Callable[[], Iterable[Entry]]) -> None:
+    def __init__(
+        self, where: NumberedLines, entries: Callable[[], Iterable[Entry]], period: Period
+    ) -> None:
         self._where = where
         self._entries = entries
+        self._period = period
 
     async def __call__(self, connection: AsyncConnection) -> Sequence[str]:
         where = self._where
@@ -76,12 +81,15 @@ class BookAdoption:
         if book is None or book == UNKNOWN_BOOK:
             return []
         kinds = where.kind is not None
-        numbered: set[tuple[str, ...]] = set()
+        # The numbers by the numbering period the file has them in.
+        numbered: dict[int | None, set[tuple[str, ...]]] = {}
         # (account, kind, day) of a ledger's entries, (account, "", day) of sale lines.
         unnumbered: set[tuple[str, str, dt.date]] = set()
         for account, day, kind, number in self._entries():
             if number:
-                numbered.add((account, kind, number) if kinds else (account, number))
+                numbered.setdefault(self._period(day), set()).add(
+                    (account, kind, number) if kinds else (account, number)
+                )
             else:
                 unnumbered.add((account, kind if kinds else "", day))
         days: list[tuple[object, ...]] = [
@@ -108,13 +116,20 @@ class BookAdoption:
                 list[ColumnElement[bool]],
             ]
         ] = [
-            ((c.account_id, *kind_column, c[where.number]), [*sorted(numbered)], []),
+            (
+                (c.account_id, *kind_column, c[where.number]),
+                [*sorted(numbers)],
+                _within(c[where.date], period_days(period)),
+            )
+            for period, numbers in sorted(numbered.items(), key=repr)
+        ]
+        searches.append(
             (
                 (c.account_id, *kind_column, c[where.date]),
                 days,
                 [c[where.number] == ""],
-            ),
-        ]
+            )
+        )
         for key, keys, more in searches:
             for start in range(0, len(keys), KEYS_PER_STATEMENT):
                 batch = keys[start : start + KEYS_PER_STATEMENT]
@@ -133,3 +148,12 @@ class BookAdoption:
             f"a file naming no company) as {book!r}'s: of this file's customers and numbers, "
             f"or days for {nouns} without a number"
         ]
+
+
+def _within(
+    date: ColumnElement[dt.date], days: tuple[dt.date, dt.date] | None
+) -> list[ColumnElement[bool]]:
+    """The condition that `date` is of the days (first, first after) of a period, if bound."""
+    if days is None:
+        return []
+    return [date >= days[0], date < days[1]]

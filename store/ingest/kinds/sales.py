@@ -749,7 +749,9 @@ class SalesValidator:
         # First, the stored lines of no known book this book's load matches become its own.
         moved = self._customers.moved()
         adoption = BookAdoption(
-            self._where, lambda: ((moved.get(k[0], k[0]), k[1], "", k[2]) for k in kept)
+            self._where,
+            lambda: ((moved.get(k[0], k[0]), k[1], "", k[2]) for k in kept),
+            numbering_period(self._title, self._column_names),
         )
 
         # Stored lines of the file's invoices beyond those it writes (an invoice edited down to

@@ -1,20 +1,24 @@
-"""A file naming no company, of invoices one named book holds: its lines are that book's.
+"""A file naming no company, of vouchers one named book holds: its lines are that book's.
 
 A Tally Day Book whose title names its company (`Sharma Trading Co.`, `Sales 7`, gross
 11,800.00) then a plain CSV of the same invoice without a title (10,000.00 before tax): the
 CSV is of no known book (`ledger_books.UNKNOWN_BOOK`), and a load of no known book matched
 only lines of no known book, so both were stored (21,800.00 of revenue) where, before books
 were kept, the CSV's amount replaced the gross. Likewise a ledger exported once with its
-company line and once without was stored twice.
+company line and once without was stored twice, its opening balance (an entry without a
+number) too.
 
-A load of no known book now reads, once per thousand invoices, which books hold its numbered
-invoices (customer, kind for a ledger, number) in the numbering period of the file's date.
-An invoice exactly one named book holds (and no line of no known book) is lent to the load:
+A load of no known book now reads, once per thousand, which books hold its numbered invoices
+(customer, kind for a ledger, number) in the numbering period of the file's date, and its
+lines without a number (customer, kind for a ledger, day). What exactly one named book holds
+is lent to the load, whatever lines of no known book hold it too (one voucher, one place):
 its lines are set to no known book before the load's checks read them, so the load corrects,
 re-dates and trims them as its own, and given back to that book after the writes, with the
-file's lines of that invoice (as if the file had named the book). An invoice two named books
-hold is refused: the file cannot say which company's it is. Invoices no named book holds stay
-of no known book, as before.
+file's lines and those of no known book of that invoice and period (or customer and day), as
+if the file had named the book. A line the book and no known book both hold at one place (a
+voucher stored twice before this rule) is kept once, of no known book, before the file's
+line replaces it. What two named books hold is refused: the file cannot say which company's
+it is. What no named book holds stays of no known book, as before.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, update
+from sqlalchemy import ColumnElement, Table, and_, delete, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
@@ -36,6 +40,10 @@ from store.tables import METADATA
 
 # An invoice without its book: account, number (a ledger's: account, kind, number).
 Invoice = tuple[str, ...]
+# A day of lines without a number: account, day (a ledger's: account, kind, day).
+Day = tuple[object, ...]
+# What the rule decides on: an invoice in one numbering period, or a day without numbers.
+Unit = tuple[Invoice, int | None] | tuple[Day]
 
 
 class NamedBookInvoices:
@@ -55,111 +63,289 @@ class NamedBookInvoices:
         self._where = where
         self._entries = entries
         self._period = period
-        # The invoices lent to this load, by the book they are given back to.
-        self._lent: dict[str, list[Invoice]] = {}
-        # The lent lines (invoice and date), and each lent invoice's numbering periods the
-        # book holds it in: the file's lines of those periods are given back with them.
-        self._lent_days: dict[str, set[tuple[object, ...]]] = {}
-        self._held_periods: dict[Invoice, set[int | None]] = {}
+        # The book each lent invoice's numbering periods, and each lent day, go back to.
+        self._lent: dict[tuple[Invoice, int | None], str] = {}
+        self._lent_days: dict[Day, str] = {}
+        # The lines of no known book to give back after the writes (invoice and date), by
+        # book: the lent ones, and those of no known book of a lent invoice and period.
+        self._given: dict[str, set[tuple[object, ...]]] = {}
+
+    def _invoice(self, account: str, kind: str, number: str) -> Invoice:
+        return (account, kind, number) if self._where.kind is not None else (account, number)
+
+    def _day(self, account: str, kind: str, day: object) -> Day:
+        return (account, kind, day) if self._where.kind is not None else (account, day)
 
     def _key(self) -> tuple[ColumnElement[Any], ...]:
         c = METADATA.tables[self._where.table].c
         kind = () if self._where.kind is None else (c[self._where.kind],)
         return (c.account_id, *kind, c[self._where.number])
 
+    def _day_key(self) -> tuple[ColumnElement[Any], ...]:
+        c = METADATA.tables[self._where.table].c
+        kind = () if self._where.kind is None else (c[self._where.kind],)
+        return (c.account_id, *kind, c[self._where.date])
+
     async def take(self, connection: AsyncConnection) -> Sequence[str]:
         where = self._where
         if where.book != UNKNOWN_BOOK:
             return []
-        kinds = where.kind is not None
         periods: dict[Invoice, set[int | None]] = {}
+        days: set[Day] = set()
         for account, day, kind, number in self._entries():
             if number:
-                periods.setdefault(
-                    (account, kind, number) if kinds else (account, number), set()
-                ).add(self._period(day))
-        if not periods:
+                periods.setdefault(self._invoice(account, kind, number), set()).add(
+                    self._period(day)
+                )
+            else:
+                days.add(self._day(account, kind, day))
+        if not periods and not days:
             return []
         table = METADATA.tables[where.table]
         c = table.c
-        key = (c.account_id, *((c[where.kind],) if where.kind is not None else ()), c[where.number])
+        key = self._key()
         size = len(key)
         stored = self._stored
-        # The one read of the file's invoices (all books): it also fills the stored-invoice
-        # cache the date check, re-dating and trimming read, so a load reads them once.
-        found = await rows_with_keys(connection, key, sorted(periods), c.book, *stored.columns())
-        unknown: set[Invoice] = set()
-        books: dict[Invoice, set[str]] = {}
-        # Each invoice's lines of no known book, and of each named book in the file's periods
-        # (those lent; other periods' stay).
+        # The named books holding each unit of the file, and the lines of each invoice by
+        # book (of no known book at any date; of a named book in the file's periods only).
+        holders: dict[Unit, set[str]] = {}
         lines: dict[Invoice, dict[str, list[StoredLine]]] = {}
-        for row in found:
-            invoice: Invoice = tuple(row[:size])
-            book: str = row[size]
-            line = stored.line(row[size + 1 :])
-            if book == UNKNOWN_BOOK:
-                unknown.add(invoice)
-            elif self._period(line[0]) in periods[invoice]:
-                books.setdefault(invoice, set()).add(book)
-                self._held_periods.setdefault(invoice, set()).add(self._period(line[0]))
-            else:
-                continue
-            lines.setdefault(invoice, {}).setdefault(book, []).append(line)
-        both = sorted(
-            (invoice, sorted(named)) for invoice, named in books.items() if len(named) > 1
-        )
-        if both:
-            first, two = both[0]
-            others = f" (and {len(both) - 1} more)" if len(both) > 1 else ""
-            raise FileRejected(
-                f"Invoice {first[-1]} of {first[0]}{others} is held by two books, "
-                f"{two[0]!r} and {two[1]!r}, and this file names no company: load it "
-                "with its company's name on the title's first line, above the columns"
+        if periods:
+            # The one read of the file's invoices (all books): it also fills the stored-invoice
+            # cache the date check, re-dating and trimming read, so a load reads them once.
+            found = await rows_with_keys(
+                connection, key, sorted(periods), c.book, *stored.columns()
             )
-        lent: dict[str, list[Invoice]] = {}
-        for held_invoice, held_by in books.items():
-            if held_invoice not in unknown:
-                lent.setdefault(next(iter(held_by)), []).append(held_invoice)
-        self._lent = {book: sorted(invoices) for book, invoices in sorted(lent.items())}
-        given = {invoice: book for book, invoices in self._lent.items() for invoice in invoices}
+            for row in found:
+                invoice: Invoice = tuple(row[:size])
+                book: str = row[size]
+                line = stored.line(row[size + 1 :])
+                if book != UNKNOWN_BOOK:
+                    period = self._period(line[0])
+                    if period not in periods[invoice]:
+                        continue
+                    holders.setdefault((invoice, period), set()).add(book)
+                lines.setdefault(invoice, {}).setdefault(book, []).append(line)
+        day_lines = await self._read_days(connection, days, holders)
+        self._refuse_two(holders)
+        for unit, named in holders.items():
+            (book,) = named
+            if len(unit) == 2:
+                self._lent[unit] = book
+            else:
+                self._lent_days[unit[0]] = book
+        lent_invoices = {invoice for invoice, _period in self._lent}
         for wanted in periods:
-            of_book = lines.get(wanted, {}).get(given.get(wanted, UNKNOWN_BOOK), [])
-            kind, number = (wanted[1], wanted[2]) if kinds else ("", wanted[1])
+            of_book = self._lend_lines(wanted, lines.get(wanted, {}))
+            kind, number = (wanted[1], wanted[2]) if where.kind is not None else ("", wanted[1])
             stored.keep(where.key_values(wanted[0], kind, number), of_book)
-        date = c[where.date]
-        for named_book, invoices in self._lent.items():
-            days = {(*one, line[0]) for one in invoices for line in lines[one][named_book]}
-            self._lent_days[named_book] = days
-            await _set_book(connection, table, (*key, date), sorted(days), named_book, UNKNOWN_BOOK)
-        if not self._lent:
+        twice = await self._lend(connection, lines, day_lines)
+        return self._note(lent_invoices, twice)
+
+    async def _read_days(
+        self, connection: AsyncConnection, days: set[Day], holders: dict[Unit, set[str]]
+    ) -> dict[Day, dict[str, list[int]]]:
+        """The places of the lines without a number of the file's days, by book (all books,
+        one read per thousand days); the named books holding each day added to `holders`."""
+        if not days:
+            return {}
+        c = METADATA.tables[self._where.table].c
+        day_key = self._day_key()
+        size = len(day_key)
+        found = await rows_with_keys(
+            connection,
+            day_key,
+            sorted(days, key=repr),
+            c.book,
+            c.line,
+            also=[c[self._where.number] == ""],
+        )
+        day_lines: dict[Day, dict[str, list[int]]] = {}
+        for row in found:
+            one: Day = tuple(row[:size])
+            book, place = row[size], row[size + 1]
+            if book != UNKNOWN_BOOK:
+                holders.setdefault((one,), set()).add(book)
+            day_lines.setdefault(one, {}).setdefault(book, []).append(place)
+        return day_lines
+
+    async def _lend(
+        self,
+        connection: AsyncConnection,
+        lines: dict[Invoice, dict[str, list[StoredLine]]],
+        day_lines: dict[Day, dict[str, list[int]]],
+    ) -> int:
+        """Lends each book its lent invoices' lines (in the lent periods) and days' lines,
+        first deleting the book's copy of a place no known book holds too; notes what goes
+        back after the writes. The number of places stored twice."""
+        where = self._where
+        table = METADATA.tables[where.table]
+        c = table.c
+        dated = (*self._key(), c[where.date])
+        # Each book's lent lines, and the places no known book holds too (kept once): of
+        # invoices (invoice, date, place) and of days without a number (day, place).
+        lend: dict[str, set[tuple[object, ...]]] = {}
+        twice: dict[str, set[tuple[object, ...]]] = {}
+        twice_days: dict[str, set[tuple[object, ...]]] = {}
+        for invoice in sorted({invoice for invoice, _period in self._lent}):
+            unknown = {(line[0], line[1]) for line in lines[invoice].get(UNKNOWN_BOOK, [])}
+            for book, of_book in lines[invoice].items():
+                for line in of_book:
+                    to = self._lent.get((invoice, self._period(line[0])))
+                    if to is None or (book != UNKNOWN_BOOK and book != to):
+                        continue
+                    # Given back after the writes: the lent line, or one of no known book of
+                    # the lent invoice and period.
+                    self._given.setdefault(to, set()).add((*invoice, line[0]))
+                    if book == UNKNOWN_BOOK:
+                        continue
+                    lend.setdefault(book, set()).add((*invoice, line[0]))
+                    if (line[0], line[1]) in unknown:
+                        twice.setdefault(book, set()).add((*invoice, line[0], line[1]))
+        for one, book in sorted(self._lent_days.items(), key=repr):
+            unknown_places = set(day_lines[one].get(UNKNOWN_BOOK, []))
+            lend.setdefault(book, set())
+            for place in day_lines[one][book]:
+                if place in unknown_places:
+                    twice_days.setdefault(book, set()).add((*one, place))
+        day_key = self._day_key()
+        no_number = [c[where.number] == ""]
+        for book, keys in twice.items():
+            await _delete(connection, table, (*dated, c.line), sorted(keys), book)
+        for book, keys in twice_days.items():
+            await _delete(
+                connection, table, (*day_key, c.line), sorted(keys, key=repr), book, no_number
+            )
+        for book, keys in lend.items():
+            await _set_book(connection, table, dated, sorted(keys), book, UNKNOWN_BOOK)
+            mine = sorted((one for one, of in self._lent_days.items() if of == book), key=repr)
+            await _set_book(connection, table, day_key, mine, book, UNKNOWN_BOOK, also=no_number)
+        return sum(map(len, twice.values())) + sum(map(len, twice_days.values()))
+
+    def _lend_lines(
+        self, invoice: Invoice, by_book: dict[str, list[StoredLine]]
+    ) -> list[StoredLine]:
+        """The lines of `invoice` the load reads as its own once lent: those of no known book,
+        and the named book's lent ones but at the places no known book holds too."""
+        unknown = by_book.get(UNKNOWN_BOOK, [])
+        places = {(line[0], line[1]) for line in unknown}
+        own = list(unknown)
+        for book, of_book in by_book.items():
+            if book == UNKNOWN_BOOK:
+                continue
+            own.extend(
+                line
+                for line in of_book
+                if self._lent.get((invoice, self._period(line[0]))) == book
+                and (line[0], line[1]) not in places
+            )
+        return own
+
+    def _refuse_two(self, holders: dict[Unit, set[str]]) -> None:
+        """Refused, in one line, if two named books hold one of the file's units."""
+        both = sorted(
+            ((unit, sorted(named)) for unit, named in holders.items() if len(named) > 1),
+            key=repr,
+        )
+        if not both:
+            return
+        (unit, two), more = both[0], len(both) - 1
+        others = f" (and {more} more)" if more else ""
+        if len(unit) == 2:
+            invoice = unit[0]
+            what = f"Invoice {invoice[-1]} of {invoice[0]}"
+        else:
+            day = unit[0]
+            nouns = self._where.nouns if self._where.kind is not None else "lines"
+            what = f"The {nouns} without a number of {day[0]} on {day[-1]}"
+        raise FileRejected(
+            f"{what}{others} is held by two books, {two[0]!r} and {two[1]!r}, and this file "
+            "names no company: load it with its company's name on the title's first line, "
+            "above the columns"
+        )
+
+    def _note(self, invoices: set[Invoice], twice: int) -> list[str]:
+        if not self._lent and not self._lent_days:
             return []
-        held = ", ".join(f"{name!r}: {len(of)}" for name, of in self._lent.items())
-        count = counted(sum(map(len, self._lent.values())), "invoice", "invoices")
+        # How many invoices (one per book it went to) and days each book got.
+        by_book: dict[str, int] = {}
+        for _invoice, book in {(invoice, book) for (invoice, _p), book in self._lent.items()}:
+            by_book[book] = by_book.get(book, 0) + 1
+        for book in self._lent_days.values():
+            by_book[book] = by_book.get(book, 0) + 1
+        parts = []
+        if invoices:
+            parts.append(
+                f"{counted(len(invoices), 'invoice', 'invoices')} of this file "
+                "(customer and number)"
+            )
+        if self._lent_days:
+            nouns = self._where.nouns if self._where.kind is not None else "lines"
+            parts.append(
+                f"{counted(len(self._lent_days), 'day', 'days')} of its {nouns} "
+                "without a number (customer and day)"
+            )
+        held = ", ".join(f"{name!r}: {count}" for name, count in sorted(by_book.items()))
+        stored_twice = (
+            f"; {counted(twice, 'line', 'lines')} stored in that book and of no known book "
+            "too kept once"
+            if twice
+            else ""
+        )
         return [
-            f"Book: {count} of this file (customer and number) held by one named book "
-            f"each, written into that book as if the file had named it ({held}); the "
-            "others are of no known book"
+            f"Book: {' and '.join(parts)} held by one named book each, written into that "
+            f"book as if the file had named it ({held}){stored_twice}; the others are of no "
+            "known book"
         ]
 
     async def give_back(
         self, connection: AsyncConnection, _progress: IngestProgress
     ) -> Sequence[str]:
-        if not self._lent:
+        if not self._lent and not self._lent_days:
             return []
         where = self._where
-        kinds = where.kind is not None
-        given = {invoice: book for book, invoices in self._lent.items() for invoice in invoices}
-        days = {book: set(lent) for book, lent in self._lent_days.items()}
+        given = {book: set(keys) for book, keys in self._given.items()}
         for account, day, kind, number in self._entries():
-            invoice = (account, kind, number) if kinds else (account, number)
-            book = given.get(invoice)
-            if book is not None and self._period(day) in self._held_periods[invoice]:
-                days[book].add((*invoice, day))
+            if number:
+                invoice = self._invoice(account, kind, number)
+                book = self._lent.get((invoice, self._period(day)))
+                if book is not None:
+                    given.setdefault(book, set()).add((*invoice, day))
         table = METADATA.tables[where.table]
         dated = (*self._key(), table.c[where.date])
-        for book, lent in days.items():
-            await _set_book(connection, table, dated, sorted(lent), UNKNOWN_BOOK, book)
+        for book, keys in given.items():
+            await _set_book(connection, table, dated, sorted(keys), UNKNOWN_BOOK, book)
+        by_book: dict[str, list[Day]] = {}
+        for one, book in self._lent_days.items():
+            by_book.setdefault(book, []).append(one)
+        for book, days in by_book.items():
+            await _set_book(
+                connection,
+                table,
+                self._day_key(),
+                sorted(days, key=repr),
+                UNKNOWN_BOOK,
+                book,
+                also=[table.c[where.number] == ""],
+            )
         return []
+
+
+async def _delete(
+    connection: AsyncConnection,
+    table: Table,
+    key: tuple[ColumnElement[Any], ...],
+    keys: Sequence[tuple[object, ...]],
+    book: str,
+    also: Sequence[ColumnElement[bool]] = (),
+) -> None:
+    """Lines of `keys` (values of `key`, down to the place, meeting `also`) of `book`, a
+    thousand a statement: a place no known book holds too, kept once."""
+    for start in range(0, len(keys), KEYS_PER_STATEMENT):
+        batch = keys[start : start + KEYS_PER_STATEMENT]
+        await connection.execute(
+            delete(table).where(and_(table.c.book == book, key_in(key, batch), *also))
+        )
 
 
 async def _set_book(
@@ -169,13 +355,17 @@ async def _set_book(
     keys: Sequence[tuple[object, ...]],
     old: str,
     new: str,
+    *,
+    also: Sequence[ColumnElement[bool]] = (),
 ) -> None:
-    """Lines of `keys` (values of `key`) of book `old` become book `new`, a thousand keys per
-    statement."""
+    """Lines of `keys` (values of `key`, meeting `also`) of book `old` become book `new`, a
+    thousand keys per statement."""
     for start in range(0, len(keys), KEYS_PER_STATEMENT):
         batch = keys[start : start + KEYS_PER_STATEMENT]
         await connection.execute(
-            update(table).where(and_(table.c.book == old, key_in(key, batch))).values(book=new)
+            update(table)
+            .where(and_(table.c.book == old, key_in(key, batch), *also))
+            .values(book=new)
         )
 
 

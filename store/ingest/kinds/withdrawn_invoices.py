@@ -19,6 +19,12 @@ and type alone. A line the file itself keeps under that number and date is not t
 a file that gives types, a kept voucher of another type (`Sales 7` beside a cancelled `Export
 Sales 7` of its day) keeps only itself: the stored lines of the withdrawn type go (those stored
 without a type stay, as they may be the kept voucher's).
+
+A load of one book removes only its own book's lines (`ledger_books`). A file naming no
+company (of no known book) removes the voucher where the lending rule (`unnamed_books`) would
+have written it: the lines of no known book and those of the one named book that holds its
+number and date; when two named books hold it, the file cannot say whose it is and is
+refused, in one line, before anything is removed.
 """
 
 from __future__ import annotations
@@ -31,8 +37,10 @@ from sqlalchemy import Column, ColumnElement, Table, delete, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
+from store.ingest.errors import FileRejected
 from store.ingest.kinds.emptied_accounts import remove_emptied_no_customer_accounts
 from store.ingest.kinds.invoice_dates import InvoiceDates
+from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import SALE_LINES, NumberedLines
 from store.ingest.plan import RemovalNote
 from store.tables import ACCOUNT_TABLE, METADATA
@@ -113,6 +121,36 @@ class WithdrawnInvoices:
             conditions.append(table.c.account_id.in_(sorted(accounts)))
         return conditions
 
+    async def _refuse_two_books(
+        self,
+        connection: AsyncConnection,
+        table: Table,
+        batches: Sequence[tuple[Sequence[Any], Sequence[ColumnElement[bool]]]],
+    ) -> None:
+        """Refused, in one line, if two named books hold a voucher the file withdraws: one
+        read per statement the removal runs, before it runs."""
+        columns = self._key_columns(table)
+        books: dict[tuple[Any, ...], set[str]] = {}
+        for _batch, conditions in batches:
+            rows = await connection.execute(
+                select(*columns, table.c.book)
+                .distinct()
+                .where(*conditions, table.c.book != UNKNOWN_BOOK)
+            )
+            for row in rows:
+                books.setdefault(tuple(row[:-1]), set()).add(row[-1])
+        both = sorted((key, sorted(named)) for key, named in books.items() if len(named) > 1)
+        if not both:
+            return
+        (key, two), more = both[0], len(both) - 1
+        others = f" (and {more} more)" if more else ""
+        raise FileRejected(
+            f"Voucher {key[1]} of {key[0].isoformat()}{others}, which this file says is no "
+            f"sale, is held by two books, {two[0]!r} and {two[1]!r}, and this file names no "
+            "company: load it with its company's name on the title's first line, above the "
+            "columns"
+        )
+
     async def remove(
         self, connection: AsyncConnection, *, app: str, kept: Iterable[Kept | TypedKept]
     ) -> Sequence[str]:
@@ -127,7 +165,8 @@ class WithdrawnInvoices:
         where = self._where
         table = METADATA.tables[where.table]
         accounts = select(ACCOUNT_TABLE.c.account_id).where(ACCOUNT_TABLE.c.app_id == app)
-        removed = 0
+        # What each statement deletes: the keys and the conditions narrowing them.
+        batches: list[tuple[list[Any], list[ColumnElement[bool]]]] = []
         for narrowing in sorted(self._keys, key=repr):
             voucher_type = narrowing[0]
             keys: list[tuple[dt.date, str] | tuple[dt.date, str, str]] = []
@@ -144,16 +183,24 @@ class WithdrawnInvoices:
                 narrowed = self._narrowed(table, narrowing, typed_only=typed_only)
                 for start in range(0, len(batch_keys), _KEYS_PER_STATEMENT):
                     batch = batch_keys[start : start + _KEYS_PER_STATEMENT]
-                    result = await connection.execute(
-                        delete(table).where(
-                            table.c.account_id.in_(accounts),
-                            self._named(table, batch),
-                            *narrowed,
-                            # A load's own book's lines only (ledger_books).
-                            *where.of_book(),
-                        )
-                    )
-                    removed += result.rowcount
+                    conditions = [
+                        table.c.account_id.in_(accounts),
+                        self._named(table, batch),
+                        *narrowed,
+                    ]
+                    batches.append((batch, conditions))
+        if where.book == UNKNOWN_BOOK:
+            # Where the lending rule would have written the voucher: of no known book, or
+            # the one named book that holds it (refused if two do).
+            await self._refuse_two_books(connection, table, batches)
+            of_book: list[ColumnElement[bool]] = []
+        else:
+            # A load's own book's lines only (ledger_books).
+            of_book = where.of_book()
+        removed = 0
+        for _batch, conditions in batches:
+            result = await connection.execute(delete(table).where(*conditions, *of_book))
+            removed += result.rowcount
         # The `Not Specified` account an older release made, if this left it holding nothing.
         named = sorted({account for _type, group in self._keys for account in group or ()})
         emptied = await remove_emptied_no_customer_accounts(connection, app=app, accounts=named)

@@ -154,3 +154,18 @@ async def test_a_register_naming_no_company_keeps_the_behaviour_before_books(
         "Sharma Electricals, 2025-04-03, 7, 1: amount 50000.00 -> 30000.00",
     )
     assert await sales(engine) == [(*HUBLI_SALE[:4], "")]
+
+
+async def test_a_named_books_load_leaves_another_years_line_of_its_number(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """`Sales 7` of the year before, of no known book, is another voucher (Tally numbers each
+    financial year afresh): the head office's register of this year's `Sales 7` leaves it of
+    no known book, beside its own."""
+    last_year = MAIN_LINES.replace("3-Apr-25", "3-Apr-24").replace("50,000", "9,000")
+    await _load(engine, register(tmp_path, "a.csv", last_year, None))
+
+    report = await _load(engine, register(tmp_path, "b.csv", MAIN_LINES, MAIN))
+
+    assert not any(note.startswith("Took") for note in report.notes), report.notes
+    assert await sales(engine) == [(d("2024-04-03"), "7", 1, D("9000.00"), ""), MAIN_SALE]
