@@ -373,6 +373,11 @@ LINE_OR_INVOICE_AMOUNTS = frozenset(normalize(name) for name in ("total", "grand
 # A column of a credit or debit note (Zoho Books' `Credit Note Status`, `Credit Note Date`)
 # is about the document, not a side of an amount.
 _NOTE_WORDS = frozenset(("note", "notes"))
+# Credits a customer holds or had set against an invoice (Zoho Books' `Credits Applied` in
+# Invoice Details, `Available Credits`/`Unused Credits` in Customer Balances) are amounts of
+# their own, not the credit side of an entry: taken for one, an invoice's applied credit would
+# be loaded as its amount.
+_HELD_CREDIT_WORDS = frozenset(("applied", "available", "unused", "unapplied", "excess"))
 DEBIT = _role(
     "debit",
     "the debit amount, when debits and credits have columns of their own",
@@ -385,7 +390,7 @@ CREDIT = _role(
     "the credit amount, when debits and credits have columns of their own",
     *("credit", "credit amount", "cr amount", "cr", "credit amt", "cr amt", "credits"),
     *("haben", "habenbetrag", "crédit", "haber", "abono"),
-    never_words=BALANCE_WORDS | _NOTE_WORDS,
+    never_words=BALANCE_WORDS | _NOTE_WORDS | _HELD_CREDIT_WORDS,
 )
 SIDE = _role(
     "side",

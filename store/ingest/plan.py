@@ -99,6 +99,9 @@ class RowChanges:
     removed: int = 0
     # Stored rows the load moved to another account or date before the write (`MoveNote`).
     moved: int = 0
+    # Of the unchanged rows, how many had a record written that the stored row lacked or gave
+    # otherwise, by quiet column (`CompareBy.quiet`): (`voucher_number`, 1).
+    recorded: tuple[tuple[str, int], ...] = ()
 
     @property
     def total(self) -> int:

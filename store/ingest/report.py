@@ -62,7 +62,18 @@ class IngestReport:
         one, many = _ROWS[self.kind]
         return counted(count, one, many)
 
+    @property
+    def header_only(self) -> bool:
+        """Whether the file had its header and no row under it: nothing to load. Not an
+        error (as a reload that changes nothing is not), but said so, never as counts of 0."""
+        return self.rows_read == 0
+
     def summary(self) -> str:
+        if self.header_only:
+            return (
+                f"{self.file_name} ({self.file_format}): only a header, no rows under it: "
+                f"nothing to load, nothing written"
+            )
         created = "".join(
             f", {counted(len(names), f'new {_ONE.get(what, what)}', f'new {what}')}"
             for what, names in self.created.items()
@@ -88,11 +99,18 @@ class IngestReport:
         if written == 0 and changes.moved:
             # Moved stored rows are written rows: the load changed what is stored.
             return f"{self._rows(changes.moved)} moved, {changes.unchanged:,} unchanged{removed}"
+        recorded = _recorded(changes)
+        if written == 0 and recorded:
+            # The records were written: "nothing written" would read as the export ignored.
+            return (
+                f"nothing new or changed, {self._rows(changes.unchanged)} unchanged{recorded}"
+                f"{removed}"
+            )
         if written == 0:
             return f"nothing written, {self._rows(changes.unchanged)} unchanged{removed}"
         return (
             f"{self._rows(written)} written{_moved(changes)}, {changes.unchanged:,} unchanged"
-            f"{removed}"
+            f"{recorded}{removed}"
         )
 
     def changes_line(self) -> str | None:
@@ -103,7 +121,7 @@ class IngestReport:
         removed = f", {changes.removed:,} removed" if changes.removed else ""
         return (
             f"{self._rows(changes.total)}: {changes.new:,} new, {changes.changed:,} changed, "
-            f"{changes.unchanged:,} unchanged{removed}{_moved(changes)}"
+            f"{changes.unchanged:,} unchanged{_recorded(changes)}{removed}{_moved(changes)}"
         )
 
     def changed_examples(self, changes: RowChanges) -> str:
@@ -124,12 +142,29 @@ class IngestReport:
             if names:
                 lines.append(short_list(names, f"Created {what}", f"new {what}"))
         lines += self.notes
-        if (changes := self.changes_line()) is not None:
+        if not self.header_only and (changes := self.changes_line()) is not None:
             lines.append(changes)
             if self.changes is not None and self.changes.examples:
                 lines.append(self.changed_examples(self.changes))
         lines.append(self.summary())
         return lines
+
+
+# What a quiet column records on a stored row, by column (`CompareBy.quiet`).
+_RECORDS = {
+    "voucher_number": "voucher number",
+    "voucher_type": "voucher type",
+    "date_ambiguous": "date written both ways",
+}
+
+
+def _recorded(changes: RowChanges) -> str:
+    """`, recorded the voucher number of 1, the voucher type of 2`: records the load wrote
+    on stored rows it counts unchanged."""
+    if not changes.recorded:
+        return ""
+    parts = [f"the {_RECORDS.get(name, name)} of {count:,}" for name, count in changes.recorded]
+    return ", recorded " + ", ".join(parts)
 
 
 def _moved(changes: RowChanges) -> str:

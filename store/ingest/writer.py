@@ -231,6 +231,10 @@ async def compare_rows(
     # The values that count, when some columns are quiet.
     loud = [index for index, name in enumerate(value_names) if name not in compare.quiet]
     quiet = len(loud) < len(value_names)
+    quiet_columns = [index for index, name in enumerate(value_names) if name in compare.quiet]
+    # Of the rows counted unchanged, how many each quiet column records a value on that the
+    # stored row lacked or gave otherwise: the report says what such a reload recorded.
+    recorded = dict.fromkeys((value_names[i] for i in quiet_columns), 0)
     new = changed = unchanged = refreshed = 0
     for row in write.rows:
         if prefix:
@@ -247,13 +251,22 @@ async def compare_rows(
         elif quiet and _same_values([given[i] for i in loud], [found[i] for i in loud]):
             unchanged += 1
             refreshed += 1
+            for index in quiet_columns:
+                if given[index] is not None and given[index] != found[index]:
+                    recorded[value_names[index]] += 1
         else:
             changed += 1
             if len(examples) < _CHANGED_EXAMPLES:
                 examples.append(_describe_change(key, value_names, found, given))
         changed_rows.append(row)
     return _Compared(
-        RowChanges(new=new, changed=changed, unchanged=unchanged, examples=tuple(examples)),
+        RowChanges(
+            new=new,
+            changed=changed,
+            unchanged=unchanged,
+            examples=tuple(examples),
+            recorded=tuple((name, count) for name, count in recorded.items() if count),
+        ),
         changed_rows,
         refreshed,
     )

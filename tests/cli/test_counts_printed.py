@@ -43,7 +43,6 @@ def _accounts(folder: Path, metrics: int) -> None:
 @pytest.mark.parametrize(
     ("values", "changes", "summary"),
     [
-        (0, "0 metric values: 0 new", "0 rows read, 0 metric values written"),
         (1, "1 metric value: 1 new", "1 row read, 1 metric value written"),
         (2, "2 metric values: 2 new", "2 rows read, 2 metric values written"),
     ],

@@ -111,6 +111,7 @@ class _LedgerRows:
         *,
         numbers: Sequence[str | None] | None = None,
         dues: bool = True,
+        numbered: bool = True,
     ) -> None:
         self._kept = kept
         # The book every entry of the file is of (store.ingest.kinds.ledger_books).
@@ -119,6 +120,8 @@ class _LedgerRows:
         self._numbers = numbers
         # Whether the rows carry the due date (the file gives due dates).
         self._dues = dues
+        # Whether the rows carry the voucher number (some entry of the file records one).
+        self._numbered = numbered
         # Accounts moved by this load: an entry kept under one is written under its target.
         self._moved = moved
         self._places = places
@@ -151,10 +154,11 @@ class _LedgerRows:
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
             written = (customer, day, kind.value, reference, line, money(amount))
             dues = (due,) if self._dues else ()
+            recorded = (number,) if self._numbered else ()
             if types is None:
-                yield *written, *dues, number, book, both_ways
+                yield *written, *dues, *recorded, book, both_ways
             else:
-                yield *written, *dues, number, book, both_ways, voucher
+                yield *written, *dues, *recorded, book, both_ways, voucher
 
 
 class LedgerValidator:
@@ -190,7 +194,10 @@ class LedgerValidator:
         # names (a receipt under the invoice it settles), else None: `ledger_vouchers` takes
         # another export of the voucher, naming no bill, for the same entry.
         self._numbers: list[str | None] = []
-        self._vouchers = LedgerVouchers(self._kept, self._numbers, self._retyped)
+        # Beside each kept entry, whether its reference is a bill (a bill column, or its
+        # bill-wise details named one), its own number known or not.
+        self._billed: list[bool] = []
+        self._vouchers = LedgerVouchers(self._kept, self._numbers, self._retyped, self._billed)
         # The voucher type of each kept entry, as the kind column names it (None when it
         # gives one entry two types, or only a side).
         self._types: dict[_Typed, str | None] = {}
@@ -355,6 +362,7 @@ class LedgerValidator:
             self._kept[index] = (customer, day, kind, bill, amount, due)
             if reference and reference != bill:
                 self._numbers[index] = reference
+            self._billed[index] = True
             # Its voucher type and date reading follow it to its bill's key.
             known = (customer, day, kind, reference)
             if known in self._types:
@@ -468,6 +476,8 @@ class LedgerValidator:
             return self._discount(account, day, reference, -amount.value, text)
         self._kept.append((account, day, kind, reference, amount.value, due))
         self._numbers.append(own)
+        billed = bool(row.get("bill_ref"))
+        self._billed.append(billed)
         if not row.get("bill_ref"):
             # Its bill-wise details, on the lines below, may name the bill.
             self._last_entry = len(self._kept) - 1
@@ -483,6 +493,7 @@ class LedgerValidator:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
             self._kept.append((account, day, settled, reference, amount.value, None))
             self._numbers.append(own)
+            self._billed.append(billed)
             self._typed((account, day, settled, reference), voucher, both_ways)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
@@ -567,6 +578,7 @@ class LedgerValidator:
         # stored already.
         self._kept.insert(0, (self._balance_account, day, kind, "", amount, None))
         self._numbers.insert(0, None)
+        self._billed.insert(0, False)
         return []
 
     def _periods(self) -> TableWrite | None:
@@ -636,6 +648,9 @@ class LedgerValidator:
         # Due dates only from a file that gives them (a due date column, or bill-wise details'
         # `Due on`): another export's entries keep theirs.
         dues = "due_date" in present or any(kept[5] is not None for kept in self._kept)
+        # Voucher numbers only from a file that records one (a receipt's own number beside the
+        # bill it settles): an export without them (no Vch No. column) keeps those recorded.
+        gives_numbers = any(number is not None for number in self._numbers)
         rows = _LedgerRows(
             self._kept,
             self._customers.moved(),
@@ -645,13 +660,14 @@ class LedgerValidator:
             self._book,
             numbers=self._numbers,
             dues=dues,
+            numbered=gives_numbers,
         )
         entries = TableWrite(
             table("ledger_entry"),
             (
                 *_COLUMNS,
                 *(("due_date",) if dues else ()),
-                "voucher_number",
+                *(("voucher_number",) if gives_numbers else ()),
                 "book",
                 "date_ambiguous",
                 *(("voucher_type",) if typed else ()),

@@ -45,6 +45,10 @@ class NumberedLines:
     # known), None where lines have no book (sale lines): a load reads, moves and removes
     # only its own book's lines (store.ingest.kinds.ledger_books).
     book: str | None = None
+    # The column of a line's own voucher number where its number column holds the bill it
+    # names (a ledger's receipt under the invoice it settles: `ledger_entry.voucher_number`),
+    # None where lines have none: a cancelled voucher's number names such a line too.
+    recorded: str | None = None
 
     def in_book(self, book: str) -> NumberedLines:
         """These lines of one book only."""
@@ -77,7 +81,13 @@ class NumberedLines:
 
 SALE_LINES = NumberedLines("sale_line", "sale_date", "invoice", None, "invoice", "invoices")
 LEDGER_ENTRIES = NumberedLines(
-    "ledger_entry", "entry_date", "reference", "kind", "entry", "entries"
+    "ledger_entry",
+    "entry_date",
+    "reference",
+    "kind",
+    "entry",
+    "entries",
+    recorded="voucher_number",
 )
 
 # An invoice: `NumberedLines.key_values` (account, number; a ledger's: account, kind, number).

@@ -8,16 +8,17 @@ revenue and segments, since a load only adds and replaces lines. So the load tha
 removes it: the stored lines (or entries) of the file's app with its number and date (a voucher
 number is unique on its day: Tally's restart each year, Zoho's never do), and for a ledger's
 entries of its kind (Tally numbers receipts apart from sales: a cancelled Receipt 102 is no
-Sales 102). Tally numbers each voucher type apart too (`Export Sales 7` is no `Sales 7`), so
-when the file gives the voucher's type, a stored line of another known type is not its line;
-and when the file names the voucher's customer (a voided invoice of Zoho or QuickBooks), only
-the lines of that customer's stored accounts are: another customer's invoice of that number
-and day (another app's numbering loaded into this app) stays. A cancelled Tally voucher no
-longer names its customer, so its lines are found by number, date and type alone. A line the
-file itself keeps under that number and date is not touched; but for a file that gives types,
-a kept voucher of another type (`Sales 7` beside a cancelled `Export Sales 7` of its day) keeps
-only itself: the stored lines of the withdrawn type go (those stored without a type stay, as
-they may be the kept voucher's).
+Sales 102); a receipt a ledger stored under the bill it settles is found by the own number it
+records beside it (`voucher_number`). Tally numbers each voucher type apart too (`Export Sales
+7` is no `Sales 7`), so when the file gives the voucher's type, a stored line of another known
+type is not its line; and when the file names the voucher's customer (a voided invoice of Zoho
+or QuickBooks), only the lines of that customer's stored accounts are: another customer's
+invoice of that number and day (another app's numbering loaded into this app) stays. A
+cancelled Tally voucher no longer names its customer, so its lines are found by number, date
+and type alone. A line the file itself keeps under that number and date is not touched; but for
+a file that gives types, a kept voucher of another type (`Sales 7` beside a cancelled `Export
+Sales 7` of its day) keeps only itself: the stored lines of the withdrawn type go (those stored
+without a type stay, as they may be the kept voucher's).
 
 A load of one book removes only its own book's lines (`ledger_books`). A file naming no
 company (of no known book) removes the voucher where the lending rule (`unnamed_books`) would
@@ -89,10 +90,20 @@ class WithdrawnInvoices:
         elif kind:
             self._keys.setdefault(narrowing, set()).add((day, invoice, kind))
 
-    def _key_columns(self, table: Table) -> list[Column[Any]]:
+    def _key_columns(self, table: Table, number: str | None = None) -> list[Column[Any]]:
         where = self._where
-        columns = [table.c[where.date], table.c[where.number]]
+        columns = [table.c[where.date], table.c[number or where.number]]
         return columns if where.kind is None else [*columns, table.c[where.kind]]
+
+    def _named(self, table: Table, batch: Sequence[Any]) -> ColumnElement[bool]:
+        """The condition that a stored line is one of `batch`'s vouchers: by its number, or
+        by the own number it records beside the bill it names (a receipt a ledger stored
+        under the invoice it settles)."""
+        named = tuple_(*self._key_columns(table)).in_(batch)
+        recorded = self._where.recorded
+        if recorded is None:
+            return named
+        return or_(named, tuple_(*self._key_columns(table, recorded)).in_(batch))
 
     @staticmethod
     def _narrowed(
@@ -186,7 +197,7 @@ class WithdrawnInvoices:
                     batch = batch_keys[start : start + _KEYS_PER_STATEMENT]
                     conditions = [
                         table.c.account_id.in_(accounts),
-                        tuple_(*self._key_columns(table)).in_(batch),
+                        self._named(table, batch),
                         *narrowed,
                     ]
                     if where.book != UNKNOWN_BOOK:
