@@ -401,8 +401,8 @@ class SaleLine(SQLModel, table=True):
 
     A line is known by its customer, date, invoice number ("" when the file has none), its
     voucher type ("" when unknown), its book, and its place among the lines of the same
-    customer, date, invoice number and type in its file, so that loading a file again, or an export that overlaps it, adds nothing twice; a
-    corrected amount replaces the old one.
+    customer, date, invoice number and type in its file, so that loading a file again, or an
+    export that overlaps it, adds nothing twice; a corrected amount replaces the old one.
     """
 
     __tablename__ = "sale_line"

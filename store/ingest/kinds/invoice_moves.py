@@ -347,7 +347,7 @@ def _refuse_other_types(
     so the file's lines would be written over the other voucher's, or the other voucher's
     deleted as the moved invoice's double: its amount lost without a word."""
     after: dict[tuple[str, str], dict[dt.date, str | None]] = {
-        invoice: {day: voucher for day, voucher in days} for invoice, days in stored.items()
+        invoice: dict(days) for invoice, days in stored.items()
     }
     for item in moves:
         days = after[(item.account, item.invoice)]

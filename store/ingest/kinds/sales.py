@@ -771,6 +771,7 @@ class SalesValidator:
             lambda: ((row[0], row[1], row[2], row[typed], row[4]) for row in rows),
             stored,
             stored_types,
+            app=self._customers.app,
         )
         # A file naming no company: its invoices one named book holds are that book's.
         unnamed = NamedBookInvoices(

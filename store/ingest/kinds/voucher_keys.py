@@ -21,26 +21,29 @@ A voucher type renamed in the books (Tally lets a user rename `Sales` to `Domest
 leaves its vouchers as they were: the reload gives a stored voucher the same customer, date,
 number and amounts under a new name. Where a key is stored as one known type only, the file
 gives it one other type, no line of the file is of the stored type (a renamed type is in no
-export any more) and the amounts are the stored ones, it is that voucher: its stored lines
-take the new name (said in the load's notes), so nothing is doubled. Two registers' vouchers
-of one number and day with equal amounts would look alike (docs/export-shapes.md).
+export any more), the amounts are the stored ones, the new name is no type stored yet for the
+app's book, and every voucher of the old type stored for the file's customers within its dates
+is among those it gives so (a rename renames them all), it is that voucher: its stored lines
+take the new name (said in the load's notes), so nothing is doubled. Otherwise the two types
+are two vouchers (docs/export-shapes.md says what still looks alike).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, exists, update
+from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
 from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in, rows_with_keys
+from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import NumberedLines, StoredInvoices
 from store.ingest.plan import RemovalNote
-from store.tables import METADATA
+from store.tables import ACCOUNT_TABLE, METADATA
 
 # A line of the file as written: account (moved), date, number, voucher type ("" unknown),
 # amount.
@@ -60,7 +63,10 @@ class VoucherKeys:
         lines: Callable[[], Iterable[TypedLine]],
         stored: StoredInvoices,
         stored_types: MutableMapping[_Key, str],
+        *,
+        app: str,
     ) -> None:
+        self._app = app
         self._where = where
         self._lines = lines
         self._stored = stored
@@ -76,19 +82,19 @@ class VoucherKeys:
         table = METADATA.tables[self._where.table]
         c = table.c
         where = self._where
-        book = where.book or ""
+        book = where.book or UNKNOWN_BOOK
         at_key = (c.account_id, c.sale_date, c.invoice)
         stored: dict[_Key, dict[str, list[Decimal]]] = {}
         numbered = {key for key in given if key[2]}
         if numbered and not self._stored.none_stored():
             # The numbered invoices' stored lines, as the load's earlier steps read them.
-            keys = {where.key_values(account, "", number) for account, _day, number in numbered}
-            for invoice, lines in (await self._stored.of(connection, keys)).items():
-                for day, _line, amount, _taxed, kind, _both_ways in lines:
-                    key = (invoice[0], day, invoice[1])
-                    if key in numbered:
-                        of_key = stored.setdefault(key, {})
-                        of_key.setdefault(kind or "", []).append(Decimal(amount))
+            invoices = {where.key_values(account, "", number) for account, _day, number in numbered}
+            for invoice, lines in (await self._stored.of(connection, invoices)).items():
+                for day, _line, amount, _taxed, of_type, _both_ways in lines:
+                    found_at: _Key = (invoice[0], day, invoice[1])
+                    if found_at in numbered:
+                        of_key = stored.setdefault(found_at, {})
+                        of_key.setdefault(of_type or "", []).append(Decimal(amount))
         unnumbered = sorted(key for key in given if not key[2])
         if unnumbered:
             found = await rows_with_keys(
@@ -148,6 +154,8 @@ class VoucherKeys:
             )
         retyped = 0
         for (old, new), keys in sorted(renamed.items()):
+            if not await self._is_renamed(connection, old, new, keys, given):
+                continue
             for start in range(0, len(keys), KEYS_PER_STATEMENT):
                 batch = keys[start : start + KEYS_PER_STATEMENT]
                 statement = (
@@ -166,8 +174,8 @@ class VoucherKeys:
         removed = 0
         for start in range(0, len(replace), KEYS_PER_STATEMENT):
             batch = replace[start : start + KEYS_PER_STATEMENT]
-            statement = delete(table).where(key_in(at_key, batch), of_book, c.voucher_type == "")
-            removed += (await connection.execute(statement)).rowcount
+            removal = delete(table).where(key_in(at_key, batch), of_book, c.voucher_type == "")
+            removed += (await connection.execute(removal)).rowcount
         if removed:
             notes.append(
                 RemovalNote(
@@ -181,6 +189,44 @@ class VoucherKeys:
             # Types changed under the shared stored lines: read again when next asked.
             self._stored.forget()
         return notes
+
+    async def _is_renamed(
+        self,
+        connection: AsyncConnection,
+        old: str,
+        new: str,
+        keys: list[tuple[object, ...]],
+        given: Mapping[_Key, object],
+    ) -> bool:
+        """Whether the vouchers the file gives as `new`, stored as `old` at `keys` with the
+        same amounts, are a renamed type's: `new` is no stored type of the app's book yet (a
+        renamed type's first reload), and every voucher of `old` stored for the file's
+        customers within its dates is among `keys` (a rename renames them all). Otherwise a
+        second register's voucher of one number, day and amount is told from a rename."""
+        table = METADATA.tables[self._where.table]
+        c = table.c
+        book = self._where.book or UNKNOWN_BOOK
+        of_app = c.account_id.in_(
+            select(ACCOUNT_TABLE.c.account_id).where(ACCOUNT_TABLE.c.app_id == self._app)
+        )
+        known = select(c.account_id).where(of_app, c.book == book, c.voucher_type == new)
+        if (await connection.execute(known.limit(1))).first() is not None:
+            return False
+        days = [key[1] for key in given]
+        accounts = sorted({key[0] for key in given})
+        stored = set()
+        for start in range(0, len(accounts), KEYS_PER_STATEMENT):
+            batch = accounts[start : start + KEYS_PER_STATEMENT]
+            found = await connection.execute(
+                select(c.account_id, c.sale_date, c.invoice).where(
+                    c.account_id.in_(batch),
+                    c.book == book,
+                    c.voucher_type == old,
+                    c.sale_date.between(min(days), max(days)),
+                )
+            )
+            stored.update(tuple(row) for row in found)
+        return stored <= set(keys)
 
 
 def _two_types(key: _Key, kinds: set[str]) -> str:
