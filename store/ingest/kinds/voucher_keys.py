@@ -214,7 +214,7 @@ class VoucherKeys:
             return False
         days = [key[1] for key in given]
         accounts = sorted({key[0] for key in given})
-        stored = set()
+        stored: set[tuple[object, ...]] = set()
         for start in range(0, len(accounts), KEYS_PER_STATEMENT):
             batch = accounts[start : start + KEYS_PER_STATEMENT]
             found = await connection.execute(
