@@ -346,8 +346,9 @@ def _refuse_other_types(
     day of `Export Sales 7`). A line is stored by customer, date, number and place, not type,
     so the file's lines would be written over the other voucher's, or the other voucher's
     deleted as the moved invoice's double: its amount lost without a word."""
+    # Each date's type, from the (date, type) keys of the stored totals.
     after: dict[tuple[str, str], dict[dt.date, str | None]] = {
-        invoice: dict(days) for invoice, days in stored.items()
+        invoice: dict(days.keys()) for invoice, days in stored.items()
     }
     for item in moves:
         days = after[(item.account, item.invoice)]
