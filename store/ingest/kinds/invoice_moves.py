@@ -36,6 +36,11 @@ report's period when it is dated in the period next to it (one as long, before o
 its numbers never restart, so an invoice re-dated into the next quarter's report is the same
 invoice, not a second one; but QuickBooks lets a number be used again (it only warns), and
 last year's Invoice 5 of a business that starts its numbers again each year is another sale.
+
+A sale line's type is part of its key (revision 0025): each type's voucher is dated and moved
+on its own (a Day Book's `Sales 7` and `Export Sales 7` of one day), and a voucher moved onto
+the day of another type's deletes neither. A ledger entry's is not: a file whose voucher of one
+type would land on a stored entry of another type is refused (`_refuse_other_types`).
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ A line's party is never a contra ledger (`Sales Account`, `Cash`: see
 `store.ingest.kinds.export_party`, the rule ledgers follow too): a Day Book's such lines are
 skipped, and a customer's ledger is refused with what to do instead.
 
-A line is stored under its customer, date, invoice number and its place among the file's
-lines with the same three, so loading a file twice, or two exports that overlap, adds
+A line is stored under its customer, date, invoice number, voucher type ("" when the file has
+none: `store.ingest.kinds.voucher_keys`) and its place among the file's lines with the same
+four, so loading a file twice, or two exports that overlap, adds
 nothing twice, and a corrected amount replaces the old one; a corrected date moves the
 invoice (`store.ingest.kinds.invoice_moves`), and an amount with tax never replaces one
 before tax (`store.ingest.kinds.taxed_amounts`). A detailed Day Book's tax lines are no sale
