@@ -121,6 +121,9 @@ class _AccountSales:
                         "quantity": Decimal(quantity),
                         "cost": cost,
                         "profit": amount - cost,
+                        # No voucher type known, part of the key as the book is
+                        # (store.ingest.kinds.voucher_keys).
+                        "voucher_type": "",
                         # One book, of no company named (store.ingest.kinds.ledger_books).
                         "book": "",
                     },

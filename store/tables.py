@@ -400,9 +400,9 @@ class SaleLine(SQLModel, table=True):
     """One line of a sales export.
 
     A line is known by its customer, date, invoice number ("" when the file has none), its
-    book, and its place among the lines of the same customer, date and invoice number in its
-    file, so that loading a file again, or an export that overlaps it, adds nothing twice; a
-    corrected amount replaces the old one.
+    voucher type ("" when unknown), its book, and its place among the lines of the same
+    customer, date, invoice number and type in its file, so that loading a file again, or an
+    export that overlaps it, adds nothing twice; a corrected amount replaces the old one.
     """
 
     __tablename__ = "sale_line"
@@ -421,10 +421,15 @@ class SaleLine(SQLModel, table=True):
         default=False,
         sa_column=Column(Boolean(), nullable=False, default=False, server_default=false()),
     )
-    # The voucher type the line came with (`sales`, `export sales`, `sales receipt`), None
-    # when its file had no type column: two vouchers of one customer and number are told
-    # apart by it (store.ingest.kinds.invoice_moves).
-    voucher_type: str | None = None
+    # The voucher type the line came with (`sales`, `export sales`, `sales receipt`), ""
+    # when its file had no type column: part of the key, since Tally numbers each type apart
+    # (`Sales 7` and `Export Sales 7` of one customer and day are two vouchers;
+    # store.ingest.kinds.voucher_keys).
+    voucher_type: str = Field(
+        default="",
+        primary_key=True,
+        sa_column_kwargs={"server_default": ""},
+    )
     # Whether the date was written so that it reads both ways (`04/01/2024`), None for a line
     # stored before this was kept: only such a date may have been misread
     # (store.ingest.kinds.invoice_dates).

@@ -240,7 +240,8 @@ async def _sales_activity(
     statement = (
         select(
             *(sale.account_id, sale.sale_date, number, sale.amount, sale.profit),
-            sale.voucher_type,
+            # "" is no known type (the sale line's key has no NULL): as NULL was.
+            func.nullif(sale.voucher_type, ""),
         )
         .join_from(SALE_LINE_TABLE, ACCOUNT_TABLE, sale.account_id == account.account_id)
         .where(account.app_id == app)

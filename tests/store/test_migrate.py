@@ -425,7 +425,8 @@ async def test_lines_stored_before_voucher_types_have_none_until_reloaded(
         before = await _typed_lines(engine, with_type=False)
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
-        assert await _typed_lines(engine, with_type=True) == [(*row, None) for row in before]
+        # No known type: NULL at 0019, "" since 0026 made the type part of the key.
+        assert await _typed_lines(engine, with_type=True) == [(*row, "") for row in before]
 
         april = tmp_path / "april.csv"
         april.write_text(APRIL)
@@ -673,12 +674,84 @@ async def test_a_zoho_discount_type_stored_as_a_voucher_type_is_cleared(
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
         assert await _sale_rows(engine, with_book=True) == [
-            (*row[:5], None, row[6]) for row in before
+            (*row[:5], "", row[6]) for row in before
         ]
         report = await ingest_file(engine, kind=IngestKind.SALES, path=export, app="zoho")
         assert report.changes is not None
         assert report.changes.new == 0, report.changes
         assert {row[5] for row in await _sale_rows(engine, with_book=True)} == {"invoice"}
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+
+
+async def test_sale_lines_stored_before_typed_keys_keep_their_types_and_untyped_lines_match(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Revision 0026 puts sale_line.voucher_type in the line's key ("" for no known type):
+    lines stored before it keep every value (NULL becomes ""); the Export Sales Register's
+    `Export Sales 7` of the day of a stored `Sales 7` is then stored beside it, and an
+    untyped line is taken by a typed load of its number. Downgrading keeps one line per key
+    of 0024 (the first type by name) and gives "" back as NULL."""
+    from store.ingest import IngestKind, ingest_file
+    from tests.store.ingest.test_voucher_type_keys import EXPORT
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0024", down=True)
+            await connection.execute(text("INSERT INTO app VALUES ('distrib')"))
+            await connection.execute(
+                text(
+                    "INSERT INTO account (account_id, app_id, name, is_key_account) "
+                    "VALUES (:name, 'distrib', :name, false)"
+                ),
+                [{"name": "Kaveri Traders"}, {"name": "Sharma Electricals"}],
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO sale_line (account_id, sale_date, invoice, line, amount, "
+                    "includes_tax, voucher_type, date_ambiguous, book) VALUES (:account, "
+                    "'2025-04-03', :invoice, 1, :amount, false, :kind, false, '')"
+                ),
+                [
+                    {
+                        "account": "Kaveri Traders",
+                        "invoice": "7",
+                        "amount": "120000.00",
+                        "kind": "sales",
+                    },
+                    {
+                        "account": "Sharma Electricals",
+                        "invoice": "8",
+                        "amount": "45000.00",
+                        "kind": None,
+                    },
+                ],
+            )
+        before = await _sale_rows(engine, with_book=True)
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        assert await _sale_rows(engine, with_book=True) == [
+            (*row[:5], row[5] or "", row[6]) for row in before
+        ]
+
+        export = tmp_path / "export.csv"
+        export.write_text(EXPORT + '3-Apr-25,Sharma Electricals,Sales,8,"45,000.00",\n')
+        report = await ingest_file(engine, kind=IngestKind.SALES, path=export, app="distrib")
+        assert report.changes is not None
+        assert (report.changes.new, report.changes.changed) == (1, 0)
+        assert await _sale_rows(engine, with_book=True) == [
+            ("Kaveri Traders", "2025-04-03", "7", 1, Decimal("80000.00"), "export sales", ""),
+            ("Kaveri Traders", "2025-04-03", "7", 1, Decimal("120000.00"), "sales", ""),
+            ("Sharma Electricals", "2025-04-03", "8", 1, Decimal("45000.00"), "sales", ""),
+        ]
+
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0024", down=True)
+        assert await _sale_rows(engine, with_book=True) == [
+            ("Kaveri Traders", "2025-04-03", "7", 1, Decimal("80000.00"), "export sales", ""),
+            ("Sharma Electricals", "2025-04-03", "8", 1, Decimal("45000.00"), "sales", ""),
+        ]
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")

@@ -37,6 +37,11 @@ its numbers never restart, so an invoice re-dated into the next quarter's report
 invoice, not a second one; but QuickBooks lets a number be used again (it only warns), and
 last year's Invoice 5 of a business that starts its numbers again each year is another sale
 (so never from further than a quarter away, whatever the report's length).
+
+A sale line's type is part of its key (revision 0026): each type's voucher is dated and moved
+on its own (a Day Book's `Sales 7` and `Export Sales 7` of one day), and a voucher moved onto
+the day of another type's deletes neither. A ledger entry's is not: a file whose voucher of one
+type would land on a stored entry of another type is refused (`_refuse_other_types`).
 """
 
 from __future__ import annotations
@@ -106,9 +111,12 @@ class InvoiceTable:
     date: str
     number: str
     kind: tuple[str, str] | None = None
+    # Whether the voucher type is part of a row's key (a sale line's, revision 0026): two
+    # types' lines of one number and day are two vouchers, moved apart.
+    typed_key: bool = False
 
 
-SALE_LINES = InvoiceTable("sale_line", "sale_date", "invoice")
+SALE_LINES = InvoiceTable("sale_line", "sale_date", "invoice", typed_key=True)
 LEDGER_INVOICES = InvoiceTable("ledger_entry", "entry_date", "reference", ("kind", "invoice"))
 
 
@@ -118,6 +126,8 @@ class _Move:
     invoice: str
     stored: dt.date
     new: dt.date
+    # The stored voucher's type (None: unknown, or two types' lines at its date).
+    voucher: str | None = None
 
 
 # An invoice of a file: account, number, numbering period.
@@ -156,7 +166,9 @@ class InvoiceMoves:
         """The dates of each invoice of the file per period, by voucher type."""
         totals: dict[tuple[str, dt.date, str], Decimal] = {}
         kinds: dict[tuple[str, dt.date, str], set[str | None]] = {}
-        for account, day, invoice, amount, kind in self._lines:
+        # Read twice where the type is part of the key (the lines are given once, lazily).
+        lines = list(self._lines) if self._where.typed_key else self._lines
+        for account, day, invoice, amount, kind in lines:
             if invoice:
                 key = (account, day, invoice)
                 totals[key] = totals.get(key, Decimal(0)) + amount
@@ -168,6 +180,18 @@ class InvoiceMoves:
             if only is not None:
                 typed[key] = only
         dates: dict[_Numbered, _Dates] = {}
+        if self._where.typed_key:
+            # Keyed by type, lines of two types at one date are two vouchers, each dated.
+            by_kind: dict[tuple[str, dt.date, str, str | None], Decimal] = {}
+            for account, day, invoice, amount, kind in lines:
+                if invoice:
+                    at = (account, day, invoice, kind)
+                    by_kind[at] = by_kind.get(at, Decimal(0)) + amount
+            for (account, day, invoice, kind), total in by_kind.items():
+                if total > 0:
+                    by_type = dates.setdefault((account, invoice, self._period(day)), {})
+                    by_type[kind] = day if by_type.get(kind, day) == day else None
+            return dates
         for key, total in totals.items():
             if total <= 0:
                 continue
@@ -241,47 +265,62 @@ class InvoiceMoves:
         )
         stored = await self._stored_totals(connection, invoices)
         moves: list[_Move] = []
+        typed_key = self._where.typed_key
         # The stored vouchers of known type each date of the file would be: two types are
         # two vouchers, which a file without types cannot say which of it dates.
         onto: dict[tuple[str, str, dt.date], dict[str, dt.date]] = {}
         for (account, invoice), days in stored.items():
-            for day, (total, voucher) in days.items():
+            for (day, voucher), total in days.items():
                 by_type = dates.get((account, invoice, self._period(day)))
                 new = self._new_date(by_type, voucher, day)
                 if new is None or total <= 0:
                     continue
-                if voucher is not None:
+                # Keyed by type, each type's voucher keeps its own lines: only a line of the
+                # file without a type, taken for two stored types, cannot say which it is.
+                untyped = not typed_key or by_type is None or voucher not in by_type
+                if voucher is not None and untyped:
                     onto.setdefault((account, invoice, new), {}).setdefault(voucher, day)
                 if new != day:
-                    moves.append(_Move(account, invoice, day, new))
+                    moves.append(_Move(account, invoice, day, new, voucher))
         for (account, invoice, new), vouchers in sorted(onto.items()):
             if len(vouchers) > 1:
                 raise FileRejected(_two_vouchers(account, invoice, new, vouchers))
-        _refuse_other_types(typed, stored, moves)
-        # The dates each invoice has lines at, as the moves go.
+        if not typed_key:
+            # Lines keyed without their type would be written over another type's.
+            _refuse_other_types(typed, stored, moves)
+        # The dates (and, keyed by type, the types) each invoice has lines at, as moves go.
         filled = {
-            (account, invoice, day) for (account, invoice), days in stored.items() for day in days
+            (account, invoice, day, voucher if typed_key else None)
+            for (account, invoice), days in stored.items()
+            for day, voucher in days
         }
         moved = removed = 0
         for item in moves:
+            voucher = item.voucher if typed_key else None
+            of_type = [table.c.voucher_type == (voucher or "")] if typed_key else []
+            # The shared stored lines follow: of the moved type only, where it is keyed.
+            of_kind = (voucher,) if typed_key else ()
             at = and_(
                 account_id == item.account,
                 number == item.invoice,
                 date == item.stored,
                 *kind,
+                *of_type,
                 # A load's own book's lines only: another book's are another's.
                 *self._stored.where.of_book(),
             )
-            if (item.account, item.invoice, item.new) in filled:
+            if (item.account, item.invoice, item.new, voucher) in filled:
                 # Stored at both dates already (an earlier load stored it twice): the lines at
                 # the file's date are the invoice, the others its double.
                 removed += (await connection.execute(delete(table).where(at))).rowcount
-                self._stored.drop(self._key(item.account, item.invoice), item.stored)
+                self._stored.drop(self._key(item.account, item.invoice), item.stored, *of_kind)
             else:
                 redated = update(table).where(at).values({date.key: item.new})
                 moved += (await connection.execute(redated)).rowcount
-                filled.add((item.account, item.invoice, item.new))
-                self._stored.redate(self._key(item.account, item.invoice), item.stored, item.new)
+                filled.add((item.account, item.invoice, item.new, voucher))
+                self._stored.redate(
+                    self._key(item.account, item.invoice), item.stored, item.new, *of_kind
+                )
         if not moves:
             return []
         note = _note(sorted(moves, key=lambda m: (m.stored, m.invoice, m.account)))
@@ -294,27 +333,32 @@ class InvoiceMoves:
 
     async def _stored_totals(
         self, connection: AsyncConnection, invoices: list[tuple[str, str]]
-    ) -> dict[tuple[str, str], dict[dt.date, tuple[Decimal, str | None]]]:
-        """The stored invoices' totals by date (a ledger's entries of kind invoice only), with
-        their voucher type (None when unknown, or when lines of two types share the date)."""
+    ) -> dict[tuple[str, str], dict[tuple[dt.date, str | None], Decimal]]:
+        """The stored invoices' totals by date and voucher type (a ledger's entries of kind
+        invoice only). The type is None when unknown; where it is no part of a row's key,
+        lines of two types at one date are one total of type None."""
         keys = {self._key(account, invoice): (account, invoice) for account, invoice in invoices}
-        stored: dict[tuple[str, str], dict[dt.date, tuple[Decimal, str | None]]] = {}
+        stored: dict[tuple[str, str], dict[tuple[dt.date, str | None], Decimal]] = {}
+        typed_key = self._where.typed_key
         for key, lines in (await self._stored.of(connection, keys)).items():
-            totals: dict[dt.date, Decimal] = {}
+            totals: dict[tuple[dt.date, str | None], Decimal] = {}
             kinds: dict[dt.date, set[str | None]] = {}
             for day, _line, amount, _includes_tax, kind, _both_ways in lines:
-                totals[day] = totals.get(day, Decimal(0)) + Decimal(amount)
+                at = (day, kind if typed_key else None)
+                totals[at] = totals.get(at, Decimal(0)) + Decimal(amount)
                 kinds.setdefault(day, set()).add(kind)
-            stored[keys[key]] = {
-                day: (total, next(iter(kinds[day])) if len(kinds[day]) == 1 else None)
-                for day, total in totals.items()
-            }
+            if not typed_key:
+                totals = {
+                    (day, next(iter(kinds[day])) if len(kinds[day]) == 1 else None): total
+                    for (day, _none), total in totals.items()
+                }
+            stored[keys[key]] = totals
         return stored
 
 
 def _refuse_other_types(
     typed: dict[tuple[str, dt.date, str], str],
-    stored: dict[tuple[str, str], dict[dt.date, tuple[Decimal, str | None]]],
+    stored: dict[tuple[str, str], dict[tuple[dt.date, str | None], Decimal]],
     moves: Sequence[_Move],
 ) -> None:
     """Refuses a file whose voucher of one type would land on the stored lines of another
@@ -323,9 +367,9 @@ def _refuse_other_types(
     day of `Export Sales 7`). A line is stored by customer, date, number and place, not type,
     so the file's lines would be written over the other voucher's, or the other voucher's
     deleted as the moved invoice's double: its amount lost without a word."""
+    # Each date's type, from the (date, type) keys of the stored totals.
     after: dict[tuple[str, str], dict[dt.date, str | None]] = {
-        invoice: {day: voucher for day, (_total, voucher) in days.items()}
-        for invoice, days in stored.items()
+        invoice: dict(days.keys()) for invoice, days in stored.items()
     }
     for item in moves:
         days = after[(item.account, item.invoice)]

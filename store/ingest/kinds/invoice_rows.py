@@ -27,9 +27,18 @@ from typing import Final, NamedTuple
 
 from analytics.export_amounts import Side
 
-# A sales line kept: customer, date, invoice, amount, side, quantity, cost, profit.
+# A sales line kept: customer, date, invoice, amount, side, quantity, cost, profit, and its
+# voucher type ("" when not known): part of its key, as Tally numbers each type apart.
 Line = tuple[
-    str, dt.date, str, Decimal, Side | None, Decimal | None, Decimal | None, Decimal | None
+    str,
+    dt.date,
+    str,
+    Decimal,
+    Side | None,
+    Decimal | None,
+    Decimal | None,
+    Decimal | None,
+    str,
 ]
 
 
@@ -52,10 +61,12 @@ def once_per_invoice(kept: Sequence[Line], *, invoice_name: bool = True) -> Once
     """`kept` with each invoice whose rows repeat one amount as one line, in file order.
     `invoice_name`: whether the amount column's name is only ever the whole invoice's
     (`SubTotal`); else (`Total`) two invoices of several rows at least must repeat theirs."""
-    groups: dict[tuple[str, dt.date, str], list[int]] = {}
-    for index, (customer, day, invoice, *_rest) in enumerate(kept):
+    groups: dict[tuple[str, dt.date, str, str], list[int]] = {}
+    for index, line in enumerate(kept):
+        customer, day, invoice = line[:3]
         if invoice:
-            groups.setdefault((customer, day, invoice), []).append(index)
+            # Two voucher types' lines of one number and day are two invoices.
+            groups.setdefault((customer, day, invoice, line[8]), []).append(index)
     several = [indexes for indexes in groups.values() if len(indexes) > 1]
     # Decided once for the file: a column of the whole invoice repeats one amount on every
     # invoice's rows; one invoice whose rows differ says the column is the line's, and then
@@ -80,6 +91,7 @@ def once_per_invoice(kept: Sequence[Line], *, invoice_name: bool = True) -> Once
                 _items_total([item[5] for item in items], summed=True),
                 _items_total([item[_COST] for item in items], summed=cost_per_item),
                 _items_total([item[_PROFIT] for item in items], summed=profit_per_item),
+                line[8],
             )
         lines.append(line)
     rows = sum(len(indexes) for indexes in repeated.values())

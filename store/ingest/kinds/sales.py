@@ -14,8 +14,9 @@ A line's party is never a contra ledger (`Sales Account`, `Cash`: see
 `store.ingest.kinds.export_party`, the rule ledgers follow too): a Day Book's such lines are
 skipped, and a customer's ledger is refused with what to do instead.
 
-A line is stored under its customer, date, invoice number and its place among the file's
-lines with the same three, so loading a file twice, or two exports that overlap, adds
+A line is stored under its customer, date, invoice number, voucher type ("" when the file has
+none: `store.ingest.kinds.voucher_keys`) and its place among the file's lines with the same
+four, so loading a file twice, or two exports that overlap, adds
 nothing twice, and a corrected amount replaces the old one; a corrected date moves the
 invoice (`store.ingest.kinds.invoice_moves`), and an amount with tax never replaces one
 before tax (`store.ingest.kinds.taxed_amounts`). A detailed Day Book's tax lines are no sale
@@ -83,6 +84,7 @@ from store.ingest.kinds.stale_item_lines import StaleItemLines
 from store.ingest.kinds.stored_invoices import SALE_LINES, StoredInvoices
 from store.ingest.kinds.taxed_amounts import TaxedAmounts
 from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
+from store.ingest.kinds.voucher_keys import VoucherKeys
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
@@ -107,9 +109,9 @@ class _SaleLineRows:
         return_side: Side | None,
         moved: Mapping[str, str],
         taxed: TaxedAmounts,
-        types: Mapping[tuple[str, dt.date, str], str | None] | None = None,
         ambiguous: Mapping[tuple[str, dt.date, str], bool] | None = None,
         book: str = UNKNOWN_BOOK,
+        stored_types: Mapping[tuple[str, dt.date, str], str] | None = None,
     ) -> None:
         self._kept = kept
         # The book every line of the file is of (store.ingest.kinds.ledger_books).
@@ -120,9 +122,9 @@ class _SaleLineRows:
         self._moved = moved
         # Which lines include tax, and the invoices whose stored amount before tax stays.
         self._taxed = taxed
-        # The voucher type of each invoice of the file (customer, date, number), when the
-        # file has a type column (`voucher_type` among the columns).
-        self._types = types or {}
+        # The one known type stored at each (customer, date, number) a line of no known type
+        # is written to (`voucher_keys`, filled in the load's transaction before the write).
+        self._stored_types = {} if stored_types is None else stored_types
         # The invoices whose date the file writes so that it reads both ways.
         self._ambiguous = ambiguous or {}
 
@@ -136,21 +138,22 @@ class _SaleLineRows:
         with_quantity = "quantity" in self._columns
         with_cost = "cost" in self._columns
         with_profit = "profit" in self._columns
-        with_type = "voucher_type" in self._columns
-        types = self._types
+        stored_types = self._stored_types
         ambiguous = self._ambiguous
         moved = self._moved
         taxed = self._taxed
         kept_stored = taxed.kept_stored
         book = self._book
-        for customer, day, invoice, amount, side, quantity, cost, profit in self._kept:
+        for customer, day, invoice, amount, side, quantity, cost, profit, kind in self._kept:
             includes_tax = taxed.includes_tax(customer, day, invoice)
-            kind = types.get((customer, day, invoice)) if with_type else None
             both_ways = ambiguous.get((customer, day, invoice), False)
             if moved:
                 customer = moved.get(customer, customer)
             if kept_stored and (customer, day, invoice) in kept_stored:
                 continue
+            if not kind and stored_types:
+                # A line of no known type writes into the one type stored at its key.
+                kind = stored_types.get((customer, day, invoice), kind)
             if side is not None and side is self._return_side:
                 amount = -amount
                 cost = None if cost is None else -cost
@@ -165,7 +168,7 @@ class _SaleLineRows:
                 customer,
                 day,
                 invoice,
-                occurrences.next((customer, day, invoice)),
+                occurrences.next((customer, day, invoice, kind)),
                 amount,
                 includes_tax,
             ]
@@ -175,8 +178,7 @@ class _SaleLineRows:
                 row.append(cost)
             if with_profit:
                 row.append(profit)
-            if with_type:
-                row.append(kind)
+            row.append(kind)
             row.append(both_ways)
             row.append(book)
             yield tuple(row)
@@ -230,6 +232,8 @@ class SalesValidator:
         self._last_returned = False
         # The party of that line as the file writes it (the line is kept under its account).
         self._last_party = ""
+        # That line's voucher type ("" unknown): its items are of its voucher.
+        self._last_type = ""
         self._voucher: Voucher | None = None
         # Voucher types met, and how many lines of each type that is not a sale were skipped.
         self._types: dict[str, VoucherType] = {}
@@ -369,6 +373,7 @@ class SalesValidator:
             cost,
             profit,
             voucher.returned,
+            self._last_type,
         )
         voucher.add_item(line, stored)
         self._taxed.before_tax(voucher.customer, voucher.day, voucher.invoice)
@@ -382,6 +387,7 @@ class SalesValidator:
         cost: Amount | None,
         profit: Amount | None,
         returned: bool,
+        kind: str,
     ) -> Decimal:
         """Keeps a line; the amount kept. A return without a side (a credit note in a
         register of plain amounts) is kept negative, its cost and profit too; a side makes
@@ -404,6 +410,7 @@ class SalesValidator:
                 None if quantity is None else quantity.value,
                 cost_value,
                 profit_value,
+                kind,
             )
         )
         return value
@@ -520,10 +527,12 @@ class SalesValidator:
         self._last_party = customer
         self._last_returned = kind is VoucherType.RETURN
         key = (account, day, row.get("invoice") or "")
+        name = None
         if self._type_key is not None or self._number_type is not None:
             name = None if text is None else type_name(text)
             types = self._vch_types
             types[key] = name if types.get(key, name) == name else None
+        self._last_type = name or ""
         written = row.get("date")
         if written is not None and reads_both_ways(written):
             self._ambiguous[key] = True
@@ -534,6 +543,7 @@ class SalesValidator:
             cost,
             profit,
             self._last_returned,
+            self._last_type,
         )
         return reasons
 
@@ -597,10 +607,9 @@ class SalesValidator:
             columns += ("cost",)
         if "cost" in present or "profit" in present:
             columns += ("profit",)
-        if (self._type_key is not None and "voucher_type" in present) or self._number_type:
-            # Kept only from a file that has types: another file's lines keep theirs.
-            columns += ("voucher_type",)
-        columns += ("date_ambiguous", "book")
+        # The voucher type is part of the key ("" when the file has none: `voucher_keys`
+        # writes such a line into the one known type stored at its key).
+        columns += ("voucher_type", "date_ambiguous", "book")
         return_side = self._return_side()
         repeated = None
         if self._invoice_amount is not None:
@@ -609,15 +618,18 @@ class SalesValidator:
                 invoice_name=normalize(self._invoice_amount) not in LINE_OR_INVOICE_AMOUNTS,
             )
             self._kept = repeated.lines
+        # The one known type stored at each key a line of no known type writes to
+        # (`voucher_keys` fills it in the load's transaction, before the write).
+        stored_types: dict[tuple[str, dt.date, str], str] = {}
         rows = _SaleLineRows(
             self._kept,
             columns,
             return_side,
             self._customers.moved(),
             self._taxed,
-            self._vch_types,
             self._ambiguous,
             self._book,
+            stored_types,
         )
         lines = TableWrite(
             table("sale_line"),
@@ -722,13 +734,10 @@ class SalesValidator:
             covers=None if self._formats.numeric_dates else stated_period(self._title),
         )
         # The rows as written (accounts moved, returns negative): a sale is re-dated.
-        typed = columns.index("voucher_type") if "voucher_type" in columns else None
+        typed = columns.index("voucher_type")
         moves = InvoiceMoves(
             INVOICE_LINES,
-            (
-                (row[0], row[1], row[2], row[4], None if typed is None else row[typed])
-                for row in rows
-            ),
+            ((row[0], row[1], row[2], row[4], row[typed] or None) for row in rows),
             numbering_period(self._title, self._column_names),
             stored,
             stated_period(self._title),
@@ -757,7 +766,16 @@ class SalesValidator:
         # Stored lines of the file's invoices beyond those it writes (an invoice edited down to
         # fewer items, lines 2..N of one now counted once): removed after `check` (withdrawn
         # invoices are not among them: a line that is no sale is not kept).
-        stale = StaleItemLines(rows, stored)
+        stale = StaleItemLines(rows, stored, typed=typed)
+        # After the re-dating: the stored lines of no known type at the file's keys, and the
+        # type a line of the file without one writes into.
+        voucher_keys = VoucherKeys(
+            self._where,
+            lambda: ((row[0], row[1], row[2], row[typed], row[4]) for row in rows),
+            stored,
+            stored_types,
+            app=self._customers.app,
+        )
         # A file naming no company: its invoices one named book holds are that book's.
         unnamed = NamedBookInvoices(
             self._where,
@@ -774,7 +792,7 @@ class SalesValidator:
             dates=self._dates,
             currency=self._currencies.setting(),
             check=_both(unnamed.take, _both(adoption, check)),
-            moves=_both(moves.move, self._taxed.keep_before_tax(rows, stored)),
+            moves=_both(moves.move, _both(self._taxed.keep_before_tax(rows, stored), voucher_keys)),
             remove=stale.remove,
         )
         return replace(plan, after=after_both(unnamed.give_back, plan.after))

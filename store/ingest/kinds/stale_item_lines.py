@@ -43,8 +43,9 @@ from store.ingest.kinds.stored_invoices import SALE_LINES, InvoiceKey, StoredInv
 from store.ingest.plan import Values
 from store.tables import METADATA
 
-# An invoice's key (`NumberedLines.key_values`) and the date of its lines.
-_Dated = tuple[InvoiceKey, dt.date]
+# An invoice's key (`NumberedLines.key_values`), the date of its lines, and their voucher type
+# (a sale line's: part of its key, "" when unknown; "" for a ledger's entries).
+_Dated = tuple[InvoiceKey, dt.date, str]
 
 
 class StaleItemLines:
@@ -53,25 +54,37 @@ class StaleItemLines:
     ledger entry's account, date, kind, number and line; a ledger load places and trims its
     entries with `ledger_places`)."""
 
-    def __init__(self, rows: Iterable[Values], stored: StoredInvoices | None = None) -> None:
+    def __init__(
+        self,
+        rows: Iterable[Values],
+        stored: StoredInvoices | None = None,
+        *,
+        typed: int | None = None,
+    ) -> None:
         self._rows = rows
         self._stored = StoredInvoices(SALE_LINES) if stored is None else stored
+        # Where a sale line's row gives its voucher type: lines of one number and day are
+        # trimmed within their type (another type's are another voucher's).
+        self._typed = typed
 
     def _last_lines(self) -> dict[_Dated, int]:
         """The number of lines the load writes of each numbered invoice, by invoice and date."""
         where = self._stored.where
         last: dict[_Dated, int] = {}
         if where.kind is None:
-            for account, day, invoice, line, *_values in self._rows:
+            typed = self._typed
+            for row in self._rows:
+                account, day, invoice, line = row[:4]
                 if invoice:
                     # With the load's book, if its lines have one (`stored_invoices`).
-                    key: _Dated = (where.key_values(account, "", invoice), day)
+                    kind = "" if typed is None else row[typed]
+                    key: _Dated = (where.key_values(account, "", invoice), day, kind)
                     if line > last.get(key, 0):
                         last[key] = line
         else:
             for account, day, kind, number, line, *_values in self._rows:
                 if number:
-                    key = ((account, kind, number), day)
+                    key = ((account, kind, number), day, "")
                     if line > last.get(key, 0):
                         last[key] = line
         return last
@@ -85,23 +98,34 @@ class StaleItemLines:
         last = self._last_lines()
         if not last:
             return 0
-        stored = await self._stored.of(connection, {key for key, _day in last})
-        by_count: dict[int, list[tuple[object, ...]]] = defaultdict(list)
+        stored = await self._stored.of(connection, {key for key, _day, _kind in last})
+        typed = self._typed is not None
+        by_count: dict[tuple[int, str], list[tuple[object, ...]]] = defaultdict(list)
         for key, lines in stored.items():
-            for day in {day for day, line, *_rest in lines if line > last.get((key, day), line)}:
-                by_count[last[(key, day)]].append((*key, day))
+            stale = set()
+            for day, line, _amount, _taxed, kind, _both_ways in lines:
+                # A sale line's type ("" when unknown, None in the stored lines); a ledger
+                # entry's is no part of its key.
+                dated = (key, day, (kind or "") if typed else "")
+                if line > last.get(dated, line):
+                    stale.add(dated)
+            for dated in stale:
+                by_count[(last[dated], dated[2])].append((*key, dated[1]))
         if not by_count:
             return 0
         where = self._stored.where
         table = METADATA.tables[where.table]
         removed = 0
         # One statement per batch of invoices with as many lines: most have one, a few.
-        for count, invoices in sorted(by_count.items()):
+        for (count, kind), invoices in sorted(by_count.items()):
             invoices.sort()
+            of_type = [table.c.voucher_type == kind] if typed else []
             for start in range(0, len(invoices), KEYS_PER_STATEMENT):
                 batch = invoices[start : start + KEYS_PER_STATEMENT]
                 result = await connection.execute(
-                    delete(table).where(key_in(where.dated(), batch), table.c.line > count)
+                    delete(table).where(
+                        key_in(where.dated(), batch), table.c.line > count, *of_type
+                    )
                 )
                 removed += result.rowcount
         return removed

@@ -148,26 +148,35 @@ class StoredInvoices:
         day, line, amount, kind, both_ways = values[:5]
         includes_tax = bool(values[5]) if len(values) > 5 else False
         both_ways = None if both_ways is None else bool(both_ways)
-        return (day, line, amount, includes_tax, kind, both_ways)
+        # A sale line of no known type keeps "" (its key has no NULL): None here, as a
+        # ledger entry's.
+        return (day, line, amount, includes_tax, kind or None, both_ways)
 
     def keep(self, key: InvoiceKey, lines: Iterable[StoredLine]) -> None:
         """The stored lines of `key`, read by another step in this transaction (all of them:
         none means none stored)."""
         self._lines[key] = list(lines)
 
-    def drop(self, key: InvoiceKey, day: dt.date) -> None:
-        """The invoice's stored lines at `day` were deleted."""
+    def drop(self, key: InvoiceKey, day: dt.date, *of_type: str | None) -> None:
+        """The invoice's stored lines at `day` (of the voucher type `of_type`, if given) were
+        deleted."""
         stored = self._lines.get(key)
         if stored:
-            stored[:] = [line for line in stored if line[0] != day]
+            stored[:] = [line for line in stored if not _at(line, day, of_type)]
 
-    def redate(self, key: InvoiceKey, day: dt.date, new: dt.date) -> None:
-        """The invoice's stored lines at `day` now have the date `new`."""
+    def redate(self, key: InvoiceKey, day: dt.date, new: dt.date, *of_type: str | None) -> None:
+        """The invoice's stored lines at `day` (of the voucher type `of_type`, if given) now
+        have the date `new`."""
         stored = self._lines.get(key)
         if stored:
-            stored[:] = [(new, *line[1:]) if line[0] == day else line for line in stored]
+            stored[:] = [(new, *line[1:]) if _at(line, day, of_type) else line for line in stored]
 
     def forget(self) -> None:
         """Rows were changed in ways not followed here: read again when next asked."""
         self._lines.clear()
         self._whole_file = False
+
+
+def _at(line: StoredLine, day: dt.date, of_type: tuple[str | None, ...]) -> bool:
+    """Whether a stored line is at `day`, and of the voucher type `of_type` holds, if any."""
+    return line[0] == day and (not of_type or line[4] == of_type[0])

@@ -116,8 +116,9 @@ class WithdrawnInvoices:
             if typed_only:
                 conditions.append(column == voucher_type)
             else:
-                # A line stored without a type (its file had none) may be this voucher's.
-                conditions.append(or_(column.is_(None), column == voucher_type))
+                # A line stored without a type (its file had none) may be this voucher's: a
+                # sale line's "" (its key has no NULL), a ledger entry's NULL.
+                conditions.append(or_(column.is_(None), column.in_(("", voucher_type))))
         if accounts is not None:
             conditions.append(table.c.account_id.in_(sorted(accounts)))
         return conditions

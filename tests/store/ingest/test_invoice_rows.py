@@ -26,7 +26,7 @@ _lines = st.lists(
 
 def _kept(drawn: list[tuple[str, str, Decimal, Decimal]]) -> list[Line]:
     return [
-        (customer, DAY, invoice, amount, None, quantity, None, None)
+        (customer, DAY, invoice, amount, None, quantity, None, None, "")
         for customer, invoice, amount, quantity in drawn
     ]
 

@@ -44,7 +44,9 @@ def _amounts(rows: list[tuple[object, ...]], kind: IngestKind) -> list[tuple[str
     )
 
 
-@pytest.mark.parametrize("kind", [SALES, LEDGER])
+# Sale lines keep their type in their key since revision 0026: both vouchers are stored
+# (tests/store/ingest/test_voucher_type_keys.py); a ledger entry's key has no type yet.
+@pytest.mark.parametrize("kind", [LEDGER])
 async def test_a_voucher_of_another_type_at_the_same_key_is_refused_not_written_over(
     engine: AsyncEngine, tmp_path: Path, kind: IngestKind
 ) -> None:
@@ -63,7 +65,7 @@ async def test_a_voucher_of_another_type_at_the_same_key_is_refused_not_written_
     assert _amounts(before, kind) == [("2025-04-03", D("120000.00"))]
 
 
-@pytest.mark.parametrize("kind", [SALES, LEDGER])
+@pytest.mark.parametrize("kind", [LEDGER])
 async def test_a_voucher_re_dated_onto_another_types_voucher_deletes_neither(
     engine: AsyncEngine, tmp_path: Path, kind: IngestKind
 ) -> None:

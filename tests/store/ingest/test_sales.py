@@ -336,7 +336,7 @@ async def test_a_file_without_the_needed_columns_lists_those_it_has(
     assert await rows_of(engine, "sale_line") == [
         # No voucher type column; `2024-01-01` reads one way only; no company named: no
         # known book.
-        ("y", d("2024-01-01"), "", 1, D("1"), None, None, None, False, None, False, "")
+        ("y", d("2024-01-01"), "", 1, D("1"), None, None, None, False, "", False, "")
     ]
 
 

@@ -151,7 +151,7 @@ async def test_a_register_naming_no_company_keeps_the_behaviour_before_books(
     assert report.changes is not None
     assert report.changes.changed == 1
     assert report.changes.examples == (
-        "Sharma Electricals, 2025-04-03, 7, 1: amount 50000.00 -> 30000.00",
+        "Sharma Electricals, 2025-04-03, 7, 1, sales: amount 50000.00 -> 30000.00",
     )
     assert await sales(engine) == [(*HUBLI_SALE[:4], "")]
 

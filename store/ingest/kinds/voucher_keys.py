@@ -1,0 +1,240 @@
+"""The voucher type in a sale line's key: which stored lines a sales load's lines are.
+
+Tally numbers each voucher type apart, as QuickBooks Desktop numbers its invoices apart from
+its sales receipts: one customer's `Sales 7` (in the Sales Register) and `Export Sales 7` (in
+the Export Sales Register) of one day are two vouchers, so a line is known by its type too
+(`sale_line.voucher_type`, revision 0026), and a load of one register never writes over the
+other's lines. A line whose file had no type column is of no known type (""), as is every line
+stored before types were kept. After the re-dating (`invoice_moves`), so that a moved invoice
+is found at the date the file gives it, this step settles the lines of no known type at each
+customer, date and number the file writes (its own book's only, `ledger_books`):
+
+- a file with types takes the stored lines of no known type at a key it gives one type as
+  that type's (`Sales 7` reloaded from the Sales Register after an untyped CSV of it doubles
+  nothing); at a key it gives two types (a Day Book holding both vouchers of the day), which
+  of them each untyped line was cannot be told, and the file holds both: they are replaced;
+- a line without a type writes into the one known type stored at its key (an untyped CSV of
+  `Sales 7` corrects it, as before types were kept); a key stored as two types is refused in
+  one line, since the file cannot say which voucher it is, and nothing is written.
+
+A voucher type renamed in the books (Tally lets a user rename `Sales` to `Domestic Sales`)
+leaves its vouchers as they were: the reload gives a stored voucher the same customer, date,
+number and amounts under a new name. Where a key is stored as one known type only, the file
+gives it one other type, no line of the file is of the stored type (a renamed type is in no
+export any more), the amounts are the stored ones, the new name is no type stored yet for the
+app's book, and every voucher of the old type stored for the file's customers within its dates
+is among those it gives so (a rename renames them all), it is that voucher: its stored lines
+take the new name (said in the load's notes), so nothing is doubled. Otherwise the two types
+are two vouchers (docs/export-shapes.md says what still looks alike).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from decimal import Decimal
+
+from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.counts import counted
+from store.ingest.errors import FileRejected
+from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in, rows_with_keys
+from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
+from store.ingest.kinds.stored_invoices import NumberedLines, StoredInvoices
+from store.ingest.plan import RemovalNote
+from store.tables import ACCOUNT_TABLE, METADATA
+
+# A line of the file as written: account (moved), date, number, voucher type ("" unknown),
+# amount.
+TypedLine = tuple[str, dt.date, str, str, Decimal]
+# Where a line is: account, date, number.
+_Key = tuple[str, dt.date, str]
+
+
+class VoucherKeys:
+    """The step after the re-dating of a sales load (`where`: its book's sale lines): the
+    lines of no known type at the file's keys; fills `stored_types` (the one known type stored
+    at each key a line of no known type is written to) for the rows' write."""
+
+    def __init__(
+        self,
+        where: NumberedLines,
+        lines: Callable[[], Iterable[TypedLine]],
+        stored: StoredInvoices,
+        stored_types: MutableMapping[_Key, str],
+        *,
+        app: str,
+    ) -> None:
+        self._app = app
+        self._where = where
+        self._lines = lines
+        self._stored = stored
+        self._stored_types = stored_types
+
+    async def __call__(self, connection: AsyncConnection) -> Sequence[str]:
+        # The amounts of each type the file gives each key.
+        given: dict[_Key, dict[str, list[Decimal]]] = {}
+        for account, day, number, kind, amount in self._lines():
+            given.setdefault((account, day, number), {}).setdefault(kind, []).append(amount)
+        if not given:
+            return []
+        table = METADATA.tables[self._where.table]
+        c = table.c
+        where = self._where
+        book = where.book or UNKNOWN_BOOK
+        at_key = (c.account_id, c.sale_date, c.invoice)
+        stored: dict[_Key, dict[str, list[Decimal]]] = {}
+        numbered = {key for key in given if key[2]}
+        if numbered and not self._stored.none_stored():
+            # The numbered invoices' stored lines, as the load's earlier steps read them.
+            invoices = {where.key_values(account, "", number) for account, _day, number in numbered}
+            for invoice, lines in (await self._stored.of(connection, invoices)).items():
+                for day, _line, amount, _taxed, of_type, _both_ways in lines:
+                    found_at: _Key = (invoice[0], day, invoice[1])
+                    if found_at in numbered:
+                        of_key = stored.setdefault(found_at, {})
+                        of_key.setdefault(of_type or "", []).append(Decimal(amount))
+        unnumbered = sorted(key for key in given if not key[2])
+        if unnumbered:
+            found = await rows_with_keys(
+                connection, at_key, unnumbered, c.voucher_type, c.amount, c.book
+            )
+            for account, day, number, kind, amount, of_book in found:
+                if of_book == book:
+                    of_key = stored.setdefault((account, day, number), {})
+                    of_key.setdefault(kind, []).append(Decimal(amount))
+        if not stored:
+            return []
+        in_file = {kind for kinds in given.values() for kind in kinds}
+        adopt: dict[str, list[tuple[object, ...]]] = {}
+        renamed: dict[tuple[str, str], list[tuple[object, ...]]] = {}
+        replace: list[tuple[object, ...]] = []
+        for key, kinds in sorted(given.items()):
+            at = stored.get(key, {})
+            known_stored = set(at) - {""}
+            typed = set(kinds) - {""}
+            if "" in kinds and len(known_stored) == 1:
+                self._stored_types[key] = next(iter(known_stored))
+            elif "" in kinds and len(known_stored) > 1:
+                raise FileRejected(_two_types(key, known_stored))
+            if "" in at and len(typed) == 1:
+                adopt.setdefault(next(iter(typed)), []).append(key)
+            elif "" in at and len(typed) > 1:
+                replace.append(key)
+            elif len(typed) == 1 and len(known_stored) == 1 and typed != known_stored:
+                new, old = next(iter(typed)), next(iter(known_stored))
+                if old not in in_file and sorted(kinds[new]) == sorted(at[old]):
+                    renamed.setdefault((old, new), []).append(key)
+        notes: list[str] = []
+        mine = table.alias("mine")
+        of_book = c.book == book
+        adopted = 0
+        for kind, keys in sorted(adopt.items()):
+            # The type's own line at the same place stays; the untyped one is left as it is.
+            taken = exists().where(
+                *(mine.c[name] == c[name] for name in ("account_id", "sale_date", "invoice")),
+                mine.c.line == c.line,
+                mine.c.book == c.book,
+                mine.c.voucher_type == kind,
+            )
+            for start in range(0, len(keys), KEYS_PER_STATEMENT):
+                batch = keys[start : start + KEYS_PER_STATEMENT]
+                statement = (
+                    update(table)
+                    .where(and_(key_in(at_key, batch), of_book, c.voucher_type == "", ~taken))
+                    .values(voucher_type=kind)
+                )
+                adopted += (await connection.execute(statement)).rowcount
+        if adopted:
+            notes.append(
+                f"Took {counted(adopted, 'line', 'lines')} stored of no known voucher type "
+                "(from a file without a type column) as this file's voucher at its customer, "
+                "date and number"
+            )
+        retyped = 0
+        for (old, new), keys in sorted(renamed.items()):
+            if not await self._is_renamed(connection, old, new, keys, given):
+                continue
+            for start in range(0, len(keys), KEYS_PER_STATEMENT):
+                batch = keys[start : start + KEYS_PER_STATEMENT]
+                statement = (
+                    update(table)
+                    .where(key_in(at_key, batch), of_book, c.voucher_type == old)
+                    .values(voucher_type=new)
+                )
+                retyped += (await connection.execute(statement)).rowcount
+        if retyped:
+            names = ", ".join(f"{old!r} -> {new!r}" for old, new in sorted(renamed))
+            notes.append(
+                f"Renamed the voucher type of {counted(retyped, 'stored line', 'stored lines')} "
+                f"({names}): the same customer, date, number and amounts, and this file has no "
+                "voucher of the stored type (a type renamed in the books)"
+            )
+        removed = 0
+        for start in range(0, len(replace), KEYS_PER_STATEMENT):
+            batch = replace[start : start + KEYS_PER_STATEMENT]
+            removal = delete(table).where(key_in(at_key, batch), of_book, c.voucher_type == "")
+            removed += (await connection.execute(removal)).rowcount
+        if removed:
+            notes.append(
+                RemovalNote(
+                    f"Replaced {counted(removed, 'line', 'lines')} stored of no known voucher "
+                    "type where this file has vouchers of two types at one customer, date and "
+                    "number (which one each was cannot be told; this file holds both)",
+                    removed=removed,
+                )
+            )
+        if adopted or removed or retyped:
+            # Types changed under the shared stored lines: read again when next asked.
+            self._stored.forget()
+        return notes
+
+    async def _is_renamed(
+        self,
+        connection: AsyncConnection,
+        old: str,
+        new: str,
+        keys: list[tuple[object, ...]],
+        given: Mapping[_Key, object],
+    ) -> bool:
+        """Whether the vouchers the file gives as `new`, stored as `old` at `keys` with the
+        same amounts, are a renamed type's: `new` is no stored type of the app's book yet (a
+        renamed type's first reload), and every voucher of `old` stored for the file's
+        customers within its dates is among `keys` (a rename renames them all). Otherwise a
+        second register's voucher of one number, day and amount is told from a rename."""
+        table = METADATA.tables[self._where.table]
+        c = table.c
+        book = self._where.book or UNKNOWN_BOOK
+        of_app = c.account_id.in_(
+            select(ACCOUNT_TABLE.c.account_id).where(ACCOUNT_TABLE.c.app_id == self._app)
+        )
+        known = select(c.account_id).where(of_app, c.book == book, c.voucher_type == new)
+        if (await connection.execute(known.limit(1))).first() is not None:
+            return False
+        days = [key[1] for key in given]
+        accounts = sorted({key[0] for key in given})
+        stored: set[tuple[object, ...]] = set()
+        for start in range(0, len(accounts), KEYS_PER_STATEMENT):
+            batch = accounts[start : start + KEYS_PER_STATEMENT]
+            found = await connection.execute(
+                select(c.account_id, c.sale_date, c.invoice).where(
+                    c.account_id.in_(batch),
+                    c.book == book,
+                    c.voucher_type == old,
+                    c.sale_date.between(min(days), max(days)),
+                )
+            )
+            stored.update(tuple(row) for row in found)
+        return stored <= set(keys)
+
+
+def _two_types(key: _Key, kinds: set[str]) -> str:
+    account, day, number = key
+    names = " and ".join(sorted(kinds))
+    return (
+        f"invoice {number} of {account} on {day.isoformat()} is stored as vouchers of "
+        f"{len(kinds)} types ({names}), and this file gives it without a voucher type, so it "
+        "cannot say which it is and nothing was loaded (load an export with its voucher type "
+        "column, or name it with --column voucher_type=COLUMN)"
+    )

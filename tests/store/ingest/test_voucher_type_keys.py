@@ -1,0 +1,207 @@
+"""A sale line's key holds its voucher type (revision 0026): Tally numbers each voucher type
+apart, so one customer's `Sales 7` (Sales Register) and `Export Sales 7` (Export Sales
+Register) of one day are two vouchers, loaded from either register in either order, or from
+one Day Book holding both; a line of no known type still matches a typed one of its number;
+a file without types cannot say which of two stored types it is, and is refused."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.ingest import IngestKind, ingest_file
+from store.ingest.errors import FileRejected
+from tests.store.sales_support import rows_of
+
+D = Decimal
+SALES = IngestKind.SALES
+HEADER = "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+DOMESTIC_LINE = '3-Apr-25,Kaveri Traders,Sales,7,"1,20,000.00",\n'
+EXPORT_LINE = '3-Apr-25,Kaveri Traders,Export Sales,7,"80,000.00",\n'
+DOMESTIC = HEADER + DOMESTIC_LINE
+EXPORT = HEADER + EXPORT_LINE
+DAY_BOOK = HEADER + DOMESTIC_LINE + EXPORT_LINE
+# A file without a type column (a plain CSV of the invoices).
+PLAIN = "Date,Customer,Invoice,Amount\n"
+BOTH = [("export sales", D("80000.00")), ("sales", D("120000.00"))]
+
+
+def _file(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def _load(engine: AsyncEngine, folder: Path, name: str, text: str) -> object:
+    return await ingest_file(engine, kind=SALES, path=_file(folder, name, text), app="distrib")
+
+
+async def _vouchers(engine: AsyncEngine) -> list[tuple[str, Decimal]]:
+    rows = await rows_of(engine, "sale_line")
+    columns = await _columns(engine)
+    kind = columns.index("voucher_type")
+    return sorted(
+        (row[kind], D(str(row[4]))) for row in rows if row[0] == "Kaveri Traders" and row[2] == "7"
+    )
+
+
+async def _columns(engine: AsyncEngine) -> list[str]:
+    from store.tables import METADATA
+
+    return [column.name for column in METADATA.tables["sale_line"].columns]
+
+
+async def _quarter(engine: AsyncEngine) -> tuple[int, Decimal]:
+    (row,) = [row for row in await rows_of(engine, "quarter_segment") if row[1] == "2025-Q2"]
+    return row[2], D(str(row[3]))
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [("d.csv", DOMESTIC), ("e.csv", EXPORT)],
+        [("e.csv", EXPORT), ("d.csv", DOMESTIC)],
+        [("b.csv", DAY_BOOK)],
+        [("d.csv", DOMESTIC), ("b.csv", DAY_BOOK)],
+    ],
+    ids=["sales-then-export", "export-then-sales", "day-book", "sales-then-day-book"],
+)
+async def test_both_registers_store_both_vouchers_and_reloads_change_nothing(
+    engine: AsyncEngine, tmp_path: Path, files: list[tuple[str, str]]
+) -> None:
+    for name, text in files:
+        await _load(engine, tmp_path, name, text)
+    assert await _vouchers(engine) == BOTH
+    # Revenue and orders of the quarter count both vouchers.
+    assert await _quarter(engine) == (2, D("200000.00"))
+    for name, text in [("d.csv", DOMESTIC), ("e.csv", EXPORT), ("b.csv", DAY_BOOK)]:
+        report = await _load(engine, tmp_path, name, text)
+        changes = report.changes  # type: ignore[attr-defined]
+        assert (changes.new, changes.changed, changes.removed) == (0, 0, 0), name
+    assert await _vouchers(engine) == BOTH
+    assert await _quarter(engine) == (2, D("200000.00"))
+
+
+async def test_a_cancelled_export_sale_removes_only_its_own_types_lines(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _load(engine, tmp_path, "d.csv", DOMESTIC)
+    await _load(engine, tmp_path, "e.csv", EXPORT)
+    cancelled = HEADER + "3-Apr-25,(cancelled),Export Sales,7,,\n"
+    await _load(engine, tmp_path, "c.csv", cancelled)
+    assert await _vouchers(engine) == [("sales", D("120000.00"))]
+    assert await _quarter(engine) == (1, D("120000.00"))
+
+
+async def test_an_edited_register_changes_only_its_own_voucher(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _load(engine, tmp_path, "b.csv", DAY_BOOK)
+    await _load(engine, tmp_path, "e.csv", EXPORT.replace("80,000.00", "85,000.00"))
+    assert await _vouchers(engine) == [
+        ("export sales", D("85000.00")),
+        ("sales", D("120000.00")),
+    ]
+
+
+async def test_an_untyped_file_writes_into_the_one_type_stored(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _load(engine, tmp_path, "d.csv", DOMESTIC)
+    report = await _load(engine, tmp_path, "p.csv", PLAIN + "2025-04-03,Kaveri Traders,7,125000\n")
+    assert report.changes.changed == 1  # type: ignore[attr-defined]
+    assert await _vouchers(engine) == [("sales", D("125000.00"))]
+
+
+async def test_an_untyped_file_matching_two_stored_types_is_refused_in_one_line(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _load(engine, tmp_path, "b.csv", DAY_BOOK)
+    before = await rows_of(engine, "sale_line")
+    with pytest.raises(FileRejected) as caught:
+        await _load(engine, tmp_path, "p.csv", PLAIN + "2025-04-03,Kaveri Traders,7,125000\n")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "invoice 7 of Kaveri Traders" in message
+    assert "stored as 2 vouchers of different types" in message
+    assert await rows_of(engine, "sale_line") == before
+
+
+@pytest.mark.parametrize("typed", [DOMESTIC, DAY_BOOK], ids=["one-type", "two-types"])
+async def test_a_typed_file_takes_untyped_lines_of_its_key(
+    engine: AsyncEngine, tmp_path: Path, typed: str
+) -> None:
+    """Lines of no known type (a plain CSV, or stored before types were kept) are the typed
+    voucher of their number: never a second invoice beside it."""
+    await _load(engine, tmp_path, "p.csv", PLAIN + "2025-04-03,Kaveri Traders,7,120000\n")
+    await _load(engine, tmp_path, "t.csv", typed)
+    expected = [("sales", D("120000.00"))] if typed == DOMESTIC else BOTH
+    assert await _vouchers(engine) == expected
+
+
+async def test_re_dating_moves_only_a_voucher_of_its_type(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _load(engine, tmp_path, "b.csv", DAY_BOOK)
+    report = await _load(engine, tmp_path, "d.csv", DOMESTIC.replace("3-Apr-25", "4-Apr-25"))
+    assert any("re-dated" in str(note) for note in report.notes)  # type: ignore[attr-defined]
+    rows = await rows_of(engine, "sale_line")
+    kind = (await _columns(engine)).index("voucher_type")
+    assert sorted((str(row[1]), row[kind]) for row in rows) == [
+        ("2025-04-03", "export sales"),
+        ("2025-04-04", "sales"),
+    ]
+    # Sales 7 re-dated onto Export Sales 7's day: two vouchers there, neither deleted.
+    await _load(engine, tmp_path, "e.csv", DOMESTIC)
+    assert await _vouchers(engine) == BOTH
+
+
+async def test_a_renamed_voucher_type_keeps_one_voucher(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Tally lets a user rename `Sales` to `Domestic Sales`: the reload gives the same voucher
+    (customer, date, number, amounts) under the new name, and the file has no `Sales`
+    voucher any more. The stored lines take the new name; nothing is doubled."""
+    await _load(engine, tmp_path, "d.csv", DOMESTIC)
+    renamed = DOMESTIC.replace(",Sales,", ",Domestic Sales,")
+    report = await _load(engine, tmp_path, "r.csv", renamed)
+    assert any("'sales' -> 'domestic sales'" in str(n) for n in report.notes)  # type: ignore[attr-defined]
+    assert await _vouchers(engine) == [("domestic sales", D("120000.00"))]
+    assert await _quarter(engine) == (1, D("120000.00"))
+
+
+async def test_a_second_register_of_equal_amounts_is_no_rename(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """`Export Sales 7` of the day and amount of a stored `Sales 7`: a second voucher, not the
+    first renamed, when the customer has another `Sales` voucher within the register's dates
+    (a rename would have renamed that one too)."""
+    sales = DOMESTIC + '9-Apr-25,Kaveri Traders,Sales,8,"5,000.00",\n'
+    await _load(engine, tmp_path, "d.csv", sales)
+    export = EXPORT.replace("80,000.00", "1,20,000.00")
+    await _load(
+        engine, tmp_path, "e.csv", export + '10-Apr-25,Mehta & Sons,Export Sales,9,"700.00",\n'
+    )
+    assert await _vouchers(engine) == [
+        ("export sales", D("120000.00")),
+        ("sales", D("120000.00")),
+    ]
+
+
+async def test_a_rename_taken_wrongly_is_undone_by_the_other_register(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The one case a rename and a second register look alike (one voucher each, same number,
+    day and amount): the other register's next load stores its voucher beside, nothing lost."""
+    other = '5-Apr-25,Sharma Electricals,Sales,3,"9,000.00",\n'
+    await _load(engine, tmp_path, "d.csv", DOMESTIC + other)
+    export = EXPORT.replace("80,000.00", "1,20,000.00")
+    await _load(engine, tmp_path, "e.csv", export)
+    await _load(engine, tmp_path, "d.csv", DOMESTIC + other)
+    assert await _vouchers(engine) == [
+        ("export sales", D("120000.00")),
+        ("sales", D("120000.00")),
+    ]
