@@ -52,6 +52,20 @@ class MoveNote(str):
         return note
 
 
+class RecordNote(str):
+    """A line for the report of `before` work that recorded a value on stored rows it leaves
+    otherwise as they were (a typed reload taking the lines of no known voucher type at its
+    keys as its type's), with how many by column: the load's summary counts them as records,
+    so that it never ends `nothing written` after it wrote them."""
+
+    recorded: Mapping[str, int]
+
+    def __new__(cls, text: str, *, recorded: Mapping[str, int]) -> RecordNote:
+        note = super().__new__(cls, text)
+        note.recorded = recorded
+        return note
+
+
 class RowSource(Protocol):
     """Rows to write, counted up front: a list of tuples will do, or rows built lazily."""
 

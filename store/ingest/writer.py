@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from store.ingest.plan import (
     CompareBy,
     MoveNote,
+    RecordNote,
     RemovalNote,
     RowChanges,
     TableWrite,
@@ -298,6 +299,18 @@ async def count_changes(
     return (await compare_rows(connection, write, compare)).changes
 
 
+def _with_records(
+    recorded: tuple[tuple[str, int], ...], notes: Sequence[RecordNote]
+) -> tuple[tuple[str, int], ...]:
+    """The write's own records (quiet columns of rows counted unchanged) and those the
+    `before` work wrote, by column."""
+    counts = dict(recorded)
+    for note in notes:
+        for name, count in note.recorded.items():
+            counts[name] = counts.get(name, 0) + count
+    return tuple((name, count) for name, count in counts.items() if count)
+
+
 async def write_plan(
     engine: AsyncEngine, plan: WritePlan, *, progress: IngestProgress
 ) -> WriteResult:
@@ -317,6 +330,7 @@ async def write_plan_on(
     # Rows of the file's table that the `before` work deleted count as removed too.
     removed += sum(note.removed for note in notes if isinstance(note, RemovalNote))
     moves = [note for note in notes if isinstance(note, MoveNote)]
+    records = [note for note in notes if isinstance(note, RecordNote)]
     for write in plan.writes:
         if write.compare is not None:
             compared = await compare_rows(connection, write, write.compare)
@@ -325,6 +339,7 @@ async def write_plan_on(
                 compared.changes,
                 removed=removed + sum(note.removed.get(name, 0) for note in moves),
                 moved=sum(note.moved.get(name, 0) for note in moves),
+                recorded=_with_records(compared.changes.recorded, records),
             )
             if compared.changed_rows is not None:
                 # Rows stored as they are already are not written again.

@@ -42,7 +42,7 @@ from store.ingest.errors import FileRejected
 from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in, rows_with_keys
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import NumberedLines, StoredInvoices
-from store.ingest.plan import RemovalNote
+from store.ingest.plan import RecordNote, RemovalNote
 from store.tables import ACCOUNT_TABLE, METADATA
 
 # A line of the file as written: account (moved), date, number, voucher type ("" unknown),
@@ -148,9 +148,12 @@ class VoucherKeys:
                 adopted += (await connection.execute(statement)).rowcount
         if adopted:
             notes.append(
-                f"Took {counted(adopted, 'line', 'lines')} stored of no known voucher type "
-                "(from a file without a type column) as this file's voucher at its customer, "
-                "date and number"
+                RecordNote(
+                    f"Took {counted(adopted, 'line', 'lines')} stored of no known voucher type "
+                    "(from a file without a type column) as this file's voucher at its customer, "
+                    "date and number",
+                    recorded={"voucher_type": adopted},
+                )
             )
         retyped = 0
         for (old, new), keys in sorted(renamed.items()):
@@ -167,9 +170,13 @@ class VoucherKeys:
         if retyped:
             names = ", ".join(f"{old!r} -> {new!r}" for old, new in sorted(renamed))
             notes.append(
-                f"Renamed the voucher type of {counted(retyped, 'stored line', 'stored lines')} "
-                f"({names}): the same customer, date, number and amounts, and this file has no "
-                "voucher of the stored type (a type renamed in the books)"
+                RecordNote(
+                    f"Renamed the voucher type of "
+                    f"{counted(retyped, 'stored line', 'stored lines')} ({names}): the same "
+                    "customer, date, number and amounts, and this file has no voucher of the "
+                    "stored type (a type renamed in the books)",
+                    recorded={"voucher_type": retyped},
+                )
             )
         removed = 0
         for start in range(0, len(replace), KEYS_PER_STATEMENT):
