@@ -30,7 +30,7 @@ resolvers by it (compiled.py)."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Iterator
 from inspect import isawaitable
 from typing import Any, NamedTuple
 
@@ -155,7 +155,7 @@ class PreparedQueries:
         if allowed_operation_types is not None and OperationType.QUERY not in (
             # The server passes a frozenset: looked up as it is, not copied every request.
             allowed_operation_types
-            if isinstance(allowed_operation_types, Set)
+            if type(allowed_operation_types) is frozenset
             else set(allowed_operation_types)
         ):
             return None
