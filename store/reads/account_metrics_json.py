@@ -171,7 +171,7 @@ def _row_json(shape: RowShape, dialect: str) -> ColumnElement[str]:
 
 def _sqlite_row_json(shape: RowShape) -> ColumnElement[str]:
     """SQLite: one row as `json_object(key, value, ...)`, which writes the object in one pass:
-    the text a chain of `||` over `json_quote`s writes, for about a quarter of the statement's
+    the text a chain of `||` over `json_quote`s writes, for about a fifth of the statement's
     instructions less (each `||` copies the row's text so far: docs/performance.md). Its
     strings are quoted as `json_quote` quotes them (the same routine), keys included; the
     stored value and month are texts, so they are written as strings, as before."""
@@ -333,7 +333,7 @@ async def accounts_with_rows_json(
     width = len(ACCOUNT_COLUMNS)
     if len(rows) == 1:
         # One account (the small query's read): its few values converted one by one, where
-        # the columns' lists, made and zipped back, cost a small request about 4% of its
+        # the columns' lists, made and zipped back, cost a small request about 5% of its
         # instructions in process (docs/performance.md).
         (row,) = rows
         own = list(row)
