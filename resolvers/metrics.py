@@ -72,6 +72,21 @@ def _combined(arguments: MetricArguments, context: RequestContext) -> MetricFilt
 combined_filter = _combined
 
 
+def filter_of_values(
+    names: Sequence[str] | None,
+    effective_dates: Sequence[dt.date] | None,
+    last_full: bool,
+    context: RequestContext,
+) -> MetricFilter:
+    """`combined_filter` of the arguments given one by one (a compiled plan's, read from its
+    variables): the same filter, without a MetricArguments made for it on every request."""
+    return _filter_of(
+        None if names is None else tuple(names),
+        None if effective_dates is None else tuple(effective_dates),
+        context.today if last_full else None,
+    )
+
+
 @lru_cache(maxsize=1024)
 def _filter_of(
     names: tuple[str, ...] | None,

@@ -29,7 +29,12 @@ from schema.execution.argument_names import ArgumentNamesOnce
 from schema.execution.compiled import CompiledLeanExecutor, CompiledStandardExecutor
 from schema.execution.lean import LeanExecutor
 from schema.execution.operation_plan import OperationPlan
-from schema.execution.prepared import PreparedQueries, RememberValidQueries, execute_prepared
+from schema.execution.prepared import (
+    PreparedOperation,
+    PreparedQueries,
+    RememberValidQueries,
+    execute_prepared,
+)
 from schema.limits import limits_rules
 from schema.operation_choice import REQUESTED_OPERATION, ChooseOperation
 from schema.query import Query
@@ -64,35 +69,6 @@ class ProfilingSchema(strawberry.Schema):
     ) -> ExecutionResult:
         # Errors are finished here rather than in an extension's on_operation: some paths
         # (a syntax error raised inside ParserCache's on_parse) leave that hook early.
-        reads = RequestReads()
-        # Read by ChooseOperation once the query is parsed: Strawberry would run the first
-        # of several operations when no name is given.
-        requested = REQUESTED_OPERATION.set((operation_name,))
-        try:
-            return await self._execute_request(
-                query,
-                variable_values,
-                context_value,
-                root_value,
-                operation_name,
-                allowed_operation_types,
-                operation_extensions,
-                reads,
-            )
-        finally:
-            REQUESTED_OPERATION.reset(requested)
-
-    async def _execute_request(
-        self,
-        query: str | None,
-        variable_values: dict[str, Any] | None,
-        context_value: Any | None,
-        root_value: Any | None,
-        operation_name: str | None,
-        allowed_operation_types: Iterable[OperationType] | None,
-        operation_extensions: dict[str, Any] | None,
-        reads: RequestReads,
-    ) -> ExecutionResult:
         prepared = (
             self.prepared.operation(
                 query,
@@ -103,6 +79,46 @@ class ProfilingSchema(strawberry.Schema):
             if self.prepared is not None
             else None
         )
+        if prepared is not None:  # parsed and validated before: no operation to choose again
+            return await self._execute_request(
+                prepared,
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+        # Read by ChooseOperation once the query is parsed: Strawberry would run the first
+        # of several operations when no name is given.
+        requested = REQUESTED_OPERATION.set((operation_name,))
+        try:
+            return await self._execute_request(
+                None,
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+        finally:
+            REQUESTED_OPERATION.reset(requested)
+
+    async def _execute_request(
+        self,
+        prepared: PreparedOperation | None,
+        query: str | None,
+        variable_values: dict[str, Any] | None,
+        context_value: Any | None,
+        root_value: Any | None,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType] | None,
+        operation_extensions: dict[str, Any] | None,
+    ) -> ExecutionResult:
+        reads = RequestReads()
         try:
             # The deadline runs the request in this task (wait_for would start another).
             with reads.tracking(), _deadline(self.request_timeout):

@@ -97,6 +97,8 @@ def _with_code(error: GraphQLError, message: str, code: str, **extra: Any) -> Gr
 def finish_errors(errors: list[GraphQLError] | None, context: object) -> list[GraphQLError] | None:
     """The response's errors: each classified, plus the refusals that travel beside data; a
     refusal of the query limits with its figures for internal keys only."""
+    if not errors and not (isinstance(context, RequestContext) and context.side_errors):
+        return None  # most answers: nothing to classify (no list made, no audience asked)
     collected = list(errors or [])
     if isinstance(context, RequestContext):
         collected.extend(context.side_errors)

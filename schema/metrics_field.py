@@ -33,6 +33,7 @@ from schema.execution.columns import attribute_column, batch_form, column_form
 from schema.execution.internals import raw_info
 from schema.limits import field_cost, metric_rows_cost
 from store.column_rows import ColumnRows, MetricRun
+from store.reads.entities import MetricFilter
 from store.records import MetricRecord
 from store.tables import Level
 
@@ -186,6 +187,18 @@ def metric_arguments(arguments: Mapping[str, Any]) -> MetricArguments:
         names=arguments.get("names"),
         effective_dates=arguments.get("effectiveDates"),
         last_full=bool(arguments.get("lastFullMonth")),
+    )
+
+
+def checked_metric_filter(arguments: Mapping[str, Any], context: RequestContext) -> MetricFilter:
+    """The filter of the field's arguments (as graphql-core coerced them) whose names are
+    checked: `combined_filter` of `metric_arguments`, made without a MetricArguments (a
+    compiled plan checks the names itself, on every request)."""
+    return metric_resolvers.filter_of_values(
+        arguments.get("names"),
+        arguments.get("effectiveDates"),
+        bool(arguments.get("lastFullMonth")),
+        context,
     )
 
 

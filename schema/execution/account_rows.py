@@ -10,9 +10,9 @@ rows is known when the operation is planned, so `AccountRowsPlan` is built once 
 plan and does per request only:
 
 - the `accountId` and `metrics` arguments read from the coerced variables by the readers the
-  plan built for those nodes (argument_values.py), turned into `MetricArguments` as the
-  look-ahead turns them (`metric_arguments`);
-- the rows' filter built as the resolvers build it (`resolvers.metrics.combined_filter`);
+  plan built for those nodes (argument_values.py);
+- the rows' filter built as the resolvers build it (`checked_metric_filter`, which is
+  `resolvers.metrics.combined_filter` of what the look-ahead's `metric_arguments` makes);
 - one load of the request's `account_with_metrics_by_key` DataLoader: the same loader, key and
   statement (the account joined to its rows under the scope's condition) as the look-ahead of
   the standard path, so statements, connections, statement sharing and the privacy scope are
@@ -48,7 +48,6 @@ from graphql.pyutils import Path
 
 from resolvers.context import RequestContext
 from resolvers.loaders import AccountMetricsKey, Loaders
-from resolvers.metrics import combined_filter
 from schema.execution.account_rows_json import (
     ObjectWithTextRows,
     account_with_rows_json,
@@ -56,7 +55,7 @@ from schema.execution.account_rows_json import (
 )
 from schema.execution.direct import PlannedField, Unusual, plain_query_root, planned_selection
 from schema.execution.lean import plain_field
-from schema.metrics_field import metric_arguments, metrics_level
+from schema.metrics_field import checked_metric_filter, metrics_level
 from schema.request_deadline import fire_due
 from store.reads.account_metrics import AccountWithMetrics
 from store.reads.account_metrics_json import RowField
@@ -169,11 +168,11 @@ class AccountRowsPlan:
         account_id = self._account.arguments.read(variable_values).get("accountId")
         if type(account_id) is not str:
             raise Unusual("an account id the resolver would convert")
-        arguments = metric_arguments(self._metrics.arguments.read(variable_values))
-        names = arguments.names
+        arguments = self._metrics.arguments.read(variable_values)
+        names = arguments.get("names")
         if names is not None and context_value.known_names.unknown(names):
             raise Unusual("a metric name to check against the database")
-        metric_filter = combined_filter(arguments, context_value)
+        metric_filter = checked_metric_filter(arguments, context_value)
         if metric_filter.names == () or metric_filter.months == ():
             raise Unusual("a filter that matches nothing")
         loaders = context_value.loaders

@@ -64,22 +64,25 @@ class PreparedOperation(NamedTuple):
 
 class _Prepared:
     """A document, and for each operation name asked for so far whether it names a query (and
-    its compiled plan, when the schema compiles them)."""
+    its prepared operation, with its compiled plan when the schema compiles them)."""
 
-    __slots__ = ("document", "plans", "queries")
+    __slots__ = ("document", "operations", "queries")
 
     def __init__(self, document: DocumentNode) -> None:
         self.document = document
         self.queries: dict[str | None, bool] = {}
-        self.plans: dict[str | None, OperationPlan | None] = {}
+        # Made once per name: the same object for every request that asks for it.
+        self.operations: dict[str | None, PreparedOperation] = {}
 
-    def plan(self, operation_name: str | None, planner: Planner) -> OperationPlan | None:
+    def operation(self, operation_name: str | None, planner: Planner | None) -> PreparedOperation:
+        if planner is None:  # plans switched off (for now): kept for nothing
+            return PreparedOperation(self.document, None)
         # Only names already known to name a query get here: the dict stays bounded.
-        try:
-            return self.plans[operation_name]
-        except KeyError:
-            plan = self.plans[operation_name] = planner(self.document, operation_name)
-            return plan
+        found = self.operations.get(operation_name)
+        if found is None:
+            plan = planner(self.document, operation_name)
+            found = self.operations[operation_name] = PreparedOperation(self.document, plan)
+        return found
 
     def is_query(self, operation_name: str | None) -> bool:
         found = self.queries.get(operation_name)
@@ -149,17 +152,18 @@ class PreparedQueries:
         prepared = self._prepared.get(key)
         if prepared is None:
             return None
-        if allowed_operation_types is not None and OperationType.QUERY not in set(
+        if allowed_operation_types is not None and OperationType.QUERY not in (
+            # The server passes a frozenset: looked up as it is, not copied every request.
             allowed_operation_types
+            if type(allowed_operation_types) is frozenset
+            else set(allowed_operation_types)
         ):
             return None
         if not prepared.is_query(operation_name):
             return None
         self._prepared.move_to_end(key)
         self.hits += 1
-        planner = self.planner
-        plan = None if planner is None else prepared.plan(operation_name, planner)
-        return PreparedOperation(prepared.document, plan)
+        return prepared.operation(operation_name, self.planner)
 
 
 class RememberValidQueries(SchemaExtension):

@@ -54,9 +54,29 @@ def _leaf(coerce_leaf: Coerce) -> Coerce:
     return coerce
 
 
+def _non_null_leaf(coerce_leaf: Coerce) -> Coerce:
+    """`non_null` over `nullable_leaf` over `_leaf` (below) in one function: the common
+    variable (`$id: String!`) coerced in one call instead of three."""
+
+    def non_null_leaf(value: Any) -> Any:
+        if value is None:
+            raise _NotPlain
+        try:
+            coerced = coerce_leaf(value)
+        except Exception as error:  # refused: graphql-core words the error
+            raise _NotPlain from error
+        if coerced is Undefined:
+            raise _NotPlain
+        return coerced
+
+    return non_null_leaf
+
+
 def _coercer(type_: GraphQLInputType) -> Coerce | None:
     """graphql-core's coerce_input_value for one type, or None for a type left to it."""
     if is_non_null_type(type_):
+        if is_leaf_type(type_.of_type):
+            return _non_null_leaf(type_.of_type.coerce_input_value)
         inner = _coercer(type_.of_type)
         if inner is None:
             return None
@@ -142,8 +162,15 @@ class VariableCoercer:
                     # Left out of a nullable variable: no value at all, as graphql-core does.
                     sources[name] = VariableValueSource(variable.signature)
                     continue
-                sources[name] = VariableValueSource(variable.signature, value)
+                # The named tuple made as its own constructor makes it, without that Python
+                # call: a variable of every request.
+                sources[name] = _new_tuple(VariableValueSource, (variable.signature, value))
                 coerced[name] = variable.coerce(value)
         except _NotPlain:
             return None
-        return VariableValues(sources, coerced)
+        values: VariableValues = _new_tuple(VariableValues, (sources, coerced))
+        return values
+
+
+# What a NamedTuple's generated `__new__` calls.
+_new_tuple: Any = tuple.__new__

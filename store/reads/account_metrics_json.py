@@ -9,8 +9,9 @@ it (orjson.Fragment): no row becomes a tuple, a Decimal, a date or a dict in Pyt
 
 The text is byte for byte what orjson writes of the standard path's values, which the
 differential tests and a hypothesis property over values check on both stores:
-- strings through the database's JSON quoting (SQLite's `json_quote`, PostgreSQL's `to_json`),
-  which escape exactly the characters orjson escapes, the same way;
+- strings through the database's JSON quoting (SQLite's `json_object`, which quotes as its
+  `json_quote` does, PostgreSQL's `to_json`), which escape exactly the characters orjson
+  escapes, the same way;
 - a value as `str(Decimal)` writes it: on SQLite the stored text is that already (ExactDecimal
   and the ingest's stage store each value as its Decimal prints it, and revision 0022 rewrote
   the texts older releases kept as written); on PostgreSQL NUMERIC's
@@ -131,30 +132,34 @@ _OWN_NAMES = {
 }
 
 # What a statement writes of each row: its fields' columns and type names in order, and each
-# field's key in the row's JSON text (`{"value":`, then `,"unit":`), written into the SQL text,
-# or None where the key is a parameter (`row_key_<position>`): see `_accounts_with_rows_json`.
+# field's key in the row's JSON text (`{"value":`, then `,"unit":`; on SQLite the name alone,
+# a key of `json_object`), written into the SQL text, or None where the key is a parameter
+# (`row_key_<position>`): see `_accounts_with_rows_json`.
 RowShape = tuple[tuple[RowColumn, str, str | None], ...]
 
 
-def _key(position: int, name: str) -> str:
-    """A field's key in the row's JSON text, after the fields before it."""
+def _key(position: int, name: str, dialect: str) -> str:
+    """A field's key in the row's JSON text, after the fields before it (SQLite: the name
+    alone, a key of `json_object`)."""
     # GraphQL names need no escaping in JSON (nor in SQL, written as a literal).
     if _NAME.fullmatch(name) is None:
         raise ValueError(f"not a GraphQL name: {name!r}")
+    if dialect == "sqlite":
+        return name
     return ("{" if position == 0 else ",") + f'"{name}":'
 
 
 def _row_json(shape: RowShape, dialect: str) -> ColumnElement[str]:
     """One row as its JSON object's text."""
+    if dialect == "sqlite":
+        return _sqlite_row_json(shape)
     pieces: list[ColumnElement[Any]] = []
     for position, (column, type_name, key) in enumerate(shape):
         pieces.append(
             bindparam(f"row_key_{position}", type_=String()) if key is None else _quoted(key)
         )
         if column is RowColumn.TYPE_NAME:
-            if _NAME.fullmatch(type_name) is None:
-                raise ValueError(f"not a GraphQL name: {type_name!r}")
-            pieces.append(_quoted(f'"{type_name}"'))
+            pieces.append(_quoted(f'"{_type_name(type_name)}"'))
         else:
             pieces.append(_field_json(column, dialect))
     pieces.append(_quoted("}" if shape else "{}"))
@@ -164,16 +169,41 @@ def _row_json(shape: RowShape, dialect: str) -> ColumnElement[str]:
     return type_coerce(joined, String())
 
 
+def _sqlite_row_json(shape: RowShape) -> ColumnElement[str]:
+    """SQLite: one row as `json_object(key, value, ...)`, which writes the object in one pass:
+    the text a chain of `||` over `json_quote`s writes, for about a fifth of the statement's
+    instructions less (each `||` copies the row's text so far: docs/performance.md). Its
+    strings are quoted as `json_quote` quotes them (the same routine), keys included; the
+    stored value and month are texts, so they are written as strings, as before."""
+    arguments: list[ColumnElement[Any]] = []
+    for position, (column, type_name, key) in enumerate(shape):
+        arguments.append(
+            bindparam(f"row_key_{position}", type_=String()) if key is None else _quoted(key)
+        )
+        if column is RowColumn.TYPE_NAME:
+            arguments.append(_quoted(_type_name(type_name)))
+        else:
+            arguments.append(_SQLITE_SOURCES[column])
+    return type_coerce(func.json_object(*arguments), String())
+
+
+def _type_name(type_name: str) -> str:
+    if _NAME.fullmatch(type_name) is None:
+        raise ValueError(f"not a GraphQL name: {type_name!r}")
+    return type_name
+
+
+# SQLite's stored texts of each column (a value as its Decimal prints it, a date in ISO form).
+_SQLITE_SOURCES: dict[RowColumn, ColumnElement[Any]] = {
+    RowColumn.METRIC_NAME: metric.metric_name,
+    RowColumn.VALUE: type_coerce(metric.value, String()),
+    RowColumn.UNIT: definition.unit,
+    RowColumn.EFFECTIVE_DATE: type_coerce(metric.effective_date, String()),
+}
+
+
 def _field_json(column: RowColumn, dialect: str) -> ColumnElement[Any]:
-    if dialect == "sqlite":
-        # The stored texts (a value as its Decimal prints it, a date in ISO form), quoted.
-        source: ColumnElement[Any] = {
-            RowColumn.METRIC_NAME: metric.metric_name,
-            RowColumn.VALUE: type_coerce(metric.value, String()),
-            RowColumn.UNIT: definition.unit,
-            RowColumn.EFFECTIVE_DATE: type_coerce(metric.effective_date, String()),
-        }[column]
-        return type_coerce(func.json_quote(source), String())
+    """PostgreSQL: one field's JSON text."""
     if column is RowColumn.VALUE:
         return _quoted('"').concat(_decimal_text(metric.value)).concat(_quoted('"'))
     source = {
@@ -204,13 +234,14 @@ def _accounts_with_rows_json(
     `_statement`."""
     if all(field.name == _OWN_NAMES[field.column] for field in fields):
         shape: RowShape = tuple(
-            (field.column, field.type_name, _key(position, field.name))
+            (field.column, field.type_name, _key(position, field.name, dialect))
             for position, field in enumerate(fields)
         )
         return _statement(scope, by_names, by_months, shape, dialect), None
     shape = tuple((field.column, field.type_name, None) for field in fields)
     keys = {
-        f"row_key_{position}": _key(position, field.name) for position, field in enumerate(fields)
+        f"row_key_{position}": _key(position, field.name, dialect)
+        for position, field in enumerate(fields)
     }
     return _statement(scope, by_names, by_months, shape, dialect), keys
 
@@ -300,6 +331,17 @@ async def accounts_with_rows_json(
     if not rows:
         return {}
     width = len(ACCOUNT_COLUMNS)
+    if len(rows) == 1:
+        # One account (the small query's read): its few values converted one by one, where
+        # the columns' lists, made and zipped back, cost a small request about 5% of its
+        # instructions in process (docs/performance.md).
+        (row,) = rows
+        own = list(row)
+        for index, convert in enumerate(converters[:width]):
+            if convert is not None:
+                own[index] = convert(own[index : index + 1])[0]
+        record = AccountRecord(*own[:width])
+        return {record.account_id: (record, own[width])}
     columns: list[Any] = [list(column) for column in zip(*rows, strict=True)]
     for index, convert in enumerate(converters[:width]):
         if convert is not None:

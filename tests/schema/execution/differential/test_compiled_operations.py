@@ -243,7 +243,8 @@ async def test_the_small_query_runs_by_its_plan_with_each_request_s_variables(
                 "2023-03-01"
             }
     (entry,) = prepared._prepared.values()
-    (plan,) = entry.plans.values()
+    (operation,) = entry.operations.values()
+    plan = operation.plan
     assert plan is not None
     # The root field and the account's metrics were each planned once, for every request.
     assert len(plan._fields) == 2
