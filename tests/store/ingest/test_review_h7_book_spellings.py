@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.store.ingest.test_ledger_books import MAIN_LINES, _load, entries, ledger_file
 
 
-@pytest.mark.xfail(strict=True, reason="books are compared as printed (review h7, left open)")
 async def test_one_company_printed_two_ways_is_one_book(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
