@@ -41,7 +41,8 @@ _SEPARATORS = re.compile(r"[\W_]+")
 
 def book_key(printed: str) -> str:
     """The folded name of the company a title prints (see the module's rule)."""
-    text = unicodedata.normalize("NFKC", printed).casefold()
+    # Compatibility forms before and after case folding (folding may leave a form NFKC changes).
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", printed).casefold())
     text = _APOSTROPHES.sub("", text.replace("&", " and "))
     words: list[str] = []
     initials = ""
