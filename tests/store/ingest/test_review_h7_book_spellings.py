@@ -10,6 +10,7 @@ companies stay apart (tests/analytics/test_book_names.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ async def test_one_company_printed_two_ways_is_one_book(
 
 # How a title may print each word of `Kaveri Distributors Pvt. Ltd.`: the case it was typed
 # in, the legal forms spelt out or abbreviated, with or without their full stops.
-_CASES = (str, str.upper, str.lower, str.title)
+_CASES: tuple[Callable[[str], str], ...] = (str, str.upper, str.lower, str.title)
 _PRIVATE = ("Pvt.", "Pvt", "Private", "PVT.", "pvt")
 _LIMITED = ("Ltd.", "Ltd", "Limited", "LTD", "ltd.")
 _BETWEEN = (" ", "  ", "\t")
