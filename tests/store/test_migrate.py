@@ -514,7 +514,7 @@ async def test_ledger_entries_stored_before_books_are_of_no_known_book_until_rel
         assert await entries(engine) == MAIN_ENTRIES
         pune = ledger_file(tmp_path, "pune.csv", PUNE_LINES, PUNE)
         await ingest_file(engine, kind=IngestKind.LEDGER, path=pune, app="sgd")
-        assert await entries(engine) == [*PUNE_ENTRIES, *MAIN_ENTRIES]
+        assert await entries(engine) == [*MAIN_ENTRIES, *PUNE_ENTRIES]
 
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "0019", down=True)
@@ -752,6 +752,130 @@ async def test_sale_lines_stored_before_typed_keys_keep_their_types_and_untyped_
             ("Kaveri Traders", "2025-04-03", "7", 1, Decimal("80000.00"), "export sales", ""),
             ("Sharma Electricals", "2025-04-03", "8", 1, Decimal("45000.00"), "sales", ""),
         ]
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+
+
+# One company's ledger and register stored under two spellings of its name before 0027 (the
+# same export loaded twice: identical lines), with a bill the second export has at another
+# amount (edited between the exports), and a branch's line at the same key (another book).
+_SPELLINGS = ("Kaveri Distributors Pvt. Ltd.", "Kaveri Distributors Pvt Ltd")
+_BRANCH = "Kaveri Distributors (Hubli Branch)"
+_SPELT_LEDGER = [
+    (book, dt.date(2025, 4, 3), "invoice", reference, 1, amount)
+    for book in _SPELLINGS
+    for reference, amount in (("KD/1", "50000.00"), ("KD/2", "7000.00"))
+] + [
+    (_SPELLINGS[1], dt.date(2025, 4, 3), "invoice", "KD/3", 1, "9000.00"),
+    (_SPELLINGS[0], dt.date(2025, 4, 3), "invoice", "KD/3", 1, "8000.00"),
+    (_BRANCH, dt.date(2025, 4, 3), "invoice", "KD/1", 1, "30000.00"),
+    ("", dt.date(2025, 4, 3), "invoice", "KD/1", 1, "50000.00"),
+]
+
+
+async def test_books_stored_under_two_spellings_are_folded_into_one_by_0027(
+    engine: AsyncEngine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Revision 0027 folds the stored books (analytics/book_names.py): two spellings of one
+    company become one book, keeping one line per key (the spelling first by name's), and
+    counts in its log the identical and the differing lines it removed; other books (a
+    branch's, no known book's) keep their lines. A reload under a third spelling then adds
+    nothing. Downgrading keeps the folded names (a book as 0024 knows one)."""
+    import logging
+
+    from analytics.book_names import book_key
+    from store.ingest import IngestKind, ingest_file
+    from tests.store.ingest.test_sales_books import MAIN_LINES, register, sales
+
+    folded = book_key(_SPELLINGS[0])
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0024", down=True)
+            await connection.execute(text("INSERT INTO app VALUES ('kav')"))
+            await connection.execute(
+                text(
+                    "INSERT INTO account (account_id, app_id, name, is_key_account) "
+                    "VALUES ('Sharma Electricals', 'kav', 'Sharma Electricals', false)"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO ledger_entry (account_id, entry_date, kind, reference, line, "
+                    "amount, book, date_ambiguous) VALUES ('Sharma Electricals', :day, :kind, "
+                    ":reference, :line, :amount, :book, false)"
+                ),
+                [
+                    dict(
+                        zip(("book", "day", "kind", "reference", "line", "amount"), e, strict=True)
+                    )
+                    for e in _SPELT_LEDGER
+                ],
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO sale_line (account_id, sale_date, invoice, line, amount, "
+                    "includes_tax, voucher_type, date_ambiguous, book) VALUES ("
+                    "'Sharma Electricals', '2025-04-03', '7', 1, '50000.00', false, 'sales', "
+                    "false, :book)"
+                ),
+                [{"book": book} for book in (*_SPELLINGS, _BRANCH)],
+            )
+            # Two vouchers of two types at one key, each under a spelling: not one stored
+            # twice (the type is in the key since 0026), both kept.
+            await connection.execute(
+                text(
+                    "INSERT INTO sale_line (account_id, sale_date, invoice, line, amount, "
+                    "includes_tax, voucher_type, date_ambiguous, book) VALUES ("
+                    "'Sharma Electricals', '2024-05-02', '9', 1, :amount, false, :kind, "
+                    "false, :book)"
+                ),
+                [
+                    {"book": _SPELLINGS[0], "kind": "sales", "amount": "12000.00"},
+                    {"book": _SPELLINGS[1], "kind": "export sales", "amount": "11000.00"},
+                ],
+            )
+        with caplog.at_level(logging.INFO, logger="alembic.runtime.migration"):
+            async with engine.begin() as connection:
+                await connection.run_sync(_migrate_to, "head")
+
+        ledger = await _ledger_rows(engine, with_book=True)
+        assert [(row[3], row[5], row[6]) for row in ledger] == [
+            ("KD/1", Decimal("30000.00"), book_key(_BRANCH)),
+            ("KD/1", Decimal("50000.00"), ""),
+            ("KD/1", Decimal("50000.00"), folded),
+            ("KD/2", Decimal("7000.00"), folded),
+            # `Pvt Ltd` sorts before `Pvt. Ltd.`: its line of the bill is kept.
+            ("KD/3", Decimal("9000.00"), folded),
+        ]
+        assert sorted((row[-1], row[4]) for row in await _sale_rows(engine, with_book=True)) == [
+            (book_key(_BRANCH), Decimal("50000.00")),
+            (folded, Decimal("11000.00")),
+            (folded, Decimal("12000.00")),
+            (folded, Decimal("50000.00")),
+        ]
+        logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("0027")]
+        assert any(
+            "ledger_entry: 3 stored book names folded (books printed two or more ways: 1)" in m
+            and "2 identical, 1 differing" in m
+            for m in logged
+        ), logged
+        assert any(
+            "sale_line: 3 stored book names folded (books printed two or more ways: 1)" in m
+            and "1 identical, 0 differing" in m
+            for m in logged
+        ), logged
+
+        # The register under a third spelling is the stored book's: nothing added.
+        third = register(tmp_path, "main.csv", MAIN_LINES, "KAVERI DISTRIBUTORS PRIVATE LIMITED")
+        report = await ingest_file(engine, kind=IngestKind.SALES, path=third, app="kav")
+        assert report.changes is not None
+        assert (report.changes.new, report.changes.removed) == (0, 0)
+        assert len(await sales(engine)) == 4
+
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0024", down=True)
+        assert await _ledger_rows(engine, with_book=True) == ledger
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")

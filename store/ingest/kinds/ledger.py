@@ -23,6 +23,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.bill_allocations import BillAllocation, bill_allocation
+from analytics.book_names import book_key
 from analytics.book_titles import title_book
 from analytics.counts import counted
 from analytics.credit import EntryKind
@@ -174,8 +175,10 @@ class LedgerValidator:
     ) -> None:
         self._customers = customers
         self._balances = LedgerBalances(title)
-        # The company the title names above the columns: the book of every entry of the file.
-        self._book = title_book(title) or UNKNOWN_BOOK
+        # The company the title names above the columns: the book of every entry of the file,
+        # stored and matched by its folded name (one company printed two ways is one book).
+        self._printed_book = title_book(title)
+        self._book = book_key(self._printed_book) if self._printed_book else UNKNOWN_BOOK
         self._where = LEDGER_ENTRIES.in_book(self._book)
         # The last day of the period the title states: the day up to which the export gives
         # the books of the accounts in it (an account key's credit risk is measured on it).
@@ -696,7 +699,7 @@ class LedgerValidator:
             *self._party.notes(),
             *self._customers.notes(),
             *self._formats.notes(),
-            book_note(self._book),
+            book_note(self._book, printed=self._printed_book),
         ]
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")

@@ -42,8 +42,10 @@ Entry = tuple[str, dt.date, str, str]
 UNKNOWN_BOOK = ""
 
 
-def book_note(book: str, nouns: str = "entries") -> str:
-    """What the load says of its book (`nouns`: what it calls its lines)."""
+def book_note(book: str, nouns: str = "entries", *, printed: str | None = None) -> str:
+    """What the load says of its book (`nouns`: what it calls its lines; `printed`: the
+    company's name as the title prints it, of which `book` is the folded name,
+    `analytics.book_names`)."""
     if book == UNKNOWN_BOOK:
         return (
             f"Book: no company named above the columns, so the {nouns} are of no known book: "
@@ -53,8 +55,11 @@ def book_note(book: str, nouns: str = "entries") -> str:
             "books of one customer apart)"
         )
     totals = "credit risk sums" if nouns == "entries" else "revenue and orders sum"
+    shown = book if printed is None else printed
+    folded = "" if shown == book else f", kept as {book!r}: its spellings are one book"
     return (
-        f"Book: {book!r} (the company named above the columns): this load edits, moves and "
+        f"Book: {shown!r} (the company named above the columns{folded}): this load edits, "
+        "moves and "
         f"removes only that book's {nouns}; other books' {nouns} of the same customers stay, "
         f"and {totals} them all"
     )

@@ -33,6 +33,7 @@ from decimal import Context, Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.bill_allocations import bill_allocation
+from analytics.book_names import book_key
 from analytics.book_titles import title_book
 from analytics.counts import counted
 from analytics.export_amounts import Amount, Side
@@ -203,8 +204,10 @@ class SalesValidator:
         self._dates = dates
         self._formats = FileFormats.of_load(dates, title)
         self._title = title
-        # The company the title names above the columns: the book of every line of the file.
-        self._book = title_book(title) or UNKNOWN_BOOK
+        # The company the title names above the columns: the book of every line of the file,
+        # stored and matched by its folded name (one company printed two ways is one book).
+        self._printed_book = title_book(title)
+        self._book = book_key(self._printed_book) if self._printed_book else UNKNOWN_BOOK
         self._where = SALE_LINES.in_book(self._book)
         # The names of the columns taken, once known (Zoho's numbers never restart).
         self._column_names: tuple[str, ...] = ()
@@ -640,7 +643,7 @@ class SalesValidator:
             ),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
-        notes.append(book_note(self._book, "lines"))
+        notes.append(book_note(self._book, "lines", printed=self._printed_book))
         notes.extend(self._currencies.notes())
         if self._by_headings:
             notes.append(self._headings.note())

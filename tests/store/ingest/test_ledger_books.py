@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.book_names import book_key
 from store.ingest import IngestKind, IngestReport, ingest_file
 from store.tables import LEDGER_TABLE
 from tests.store.sales_support import d, rows_of
@@ -20,6 +21,9 @@ D = Decimal
 LEDGER = IngestKind.LEDGER
 MAIN = "Shree Ganesh Distributors Pvt. Ltd."
 PUNE = "Shree Ganesh Distributors (Pune Branch)"
+# The books as stored: the names folded (analytics.book_names).
+MAIN_BOOK = book_key(MAIN)
+PUNE_BOOK = book_key(PUNE)
 _TITLE = "{company}\nSundry Debtors - Bill-wise Details\n1-Apr-2024 to 31-Mar-2025\n\n"
 _HEADER = "Date,Ref,Particulars,Vch Type,Vch No.,Debit,Credit\n"
 # The main company's bill SG/24-25/002, settled on 10 May by a credit note and a receipt.
@@ -35,13 +39,13 @@ PUNE_LINES = (
     '10-May-2024,SG/24-25/002,Sharma Electricals,Receipt,RC/017,,"25,000.00"\n'
 )
 MAIN_ENTRIES = [
-    (d("2024-05-01"), "invoice", "SG/24-25/002", 1, D("50000.00"), MAIN),
-    (d("2024-05-10"), "payment", "SG/24-25/002", 1, D("5000.00"), MAIN),
-    (d("2024-05-10"), "payment", "SG/24-25/002", 2, D("25000.00"), MAIN),
+    (d("2024-05-01"), "invoice", "SG/24-25/002", 1, D("50000.00"), MAIN_BOOK),
+    (d("2024-05-10"), "payment", "SG/24-25/002", 1, D("5000.00"), MAIN_BOOK),
+    (d("2024-05-10"), "payment", "SG/24-25/002", 2, D("25000.00"), MAIN_BOOK),
 ]
 PUNE_ENTRIES = [
-    (d("2024-05-01"), "invoice", "SG/24-25/002", 1, D("30000.00"), PUNE),
-    (d("2024-05-10"), "payment", "SG/24-25/002", 1, D("25000.00"), PUNE),
+    (d("2024-05-01"), "invoice", "SG/24-25/002", 1, D("30000.00"), PUNE_BOOK),
+    (d("2024-05-10"), "payment", "SG/24-25/002", 1, D("25000.00"), PUNE_BOOK),
 ]
 
 
@@ -72,7 +76,7 @@ async def test_a_branchs_ledger_leaves_the_main_books_entries_of_its_bill_and_da
     await _load(engine, ledger_file(tmp_path, "main.csv", MAIN_LINES, MAIN))
     report = await _load(engine, ledger_file(tmp_path, "pune.csv", PUNE_LINES, PUNE))
 
-    assert await entries(engine) == [*PUNE_ENTRIES, *MAIN_ENTRIES]
+    assert await entries(engine) == [*MAIN_ENTRIES, *PUNE_ENTRIES]
     assert report.changes is not None
     assert (report.changes.new, report.changes.changed, report.changes.removed) == (2, 0, 0)
     assert any(note.startswith(f"Book: {PUNE!r}") for note in report.notes), report.notes
@@ -85,7 +89,7 @@ async def test_a_branchs_ledger_leaves_the_main_books_entries_of_its_bill_and_da
         again = await _load(engine, ledger_file(tmp_path, name, lines, company))
         assert again.changes is not None
         assert (again.changes.new, again.changes.changed, again.changes.removed) == (0, 0, 0)
-    assert await entries(engine) == [*PUNE_ENTRIES, *MAIN_ENTRIES]
+    assert await entries(engine) == [*MAIN_ENTRIES, *PUNE_ENTRIES]
 
 
 async def test_a_branchs_edit_trims_only_its_own_book(engine: AsyncEngine, tmp_path: Path) -> None:
@@ -99,7 +103,7 @@ async def test_a_branchs_edit_trims_only_its_own_book(engine: AsyncEngine, tmp_p
 
     assert report.changes is not None
     assert report.changes.removed == 1
-    assert await entries(engine) == [*PUNE_ENTRIES, *MAIN_ENTRIES[:2]]
+    assert await entries(engine) == [*MAIN_ENTRIES[:2], *PUNE_ENTRIES]
 
 
 async def test_a_branchs_invoice_of_another_day_moves_not_the_main_books(
@@ -114,9 +118,9 @@ async def test_a_branchs_invoice_of_another_day_moves_not_the_main_books(
 
     assert not any("re-dated" in note for note in report.notes), report.notes
     assert await entries(engine) == [
+        *MAIN_ENTRIES,
         (d("2024-05-03"), *PUNE_ENTRIES[0][1:]),
         PUNE_ENTRIES[1],
-        *MAIN_ENTRIES,
     ]
 
 
@@ -141,10 +145,10 @@ async def test_two_books_opening_balances_of_one_day_are_both_kept(
         await _load(engine, path)
 
     assert await entries(engine) == [
-        (d("2025-04-01"), "opening due", "", 1, D("4000.00"), PUNE),
-        (d("2025-04-05"), "invoice", "KD/25-26/001", 1, D("6000.00"), PUNE),
-        (d("2025-04-01"), "opening due", "", 1, D("10000.00"), MAIN),
-        (d("2025-04-05"), "invoice", "KD/25-26/001", 1, D("20000.00"), MAIN),
+        (d("2025-04-01"), "opening due", "", 1, D("10000.00"), MAIN_BOOK),
+        (d("2025-04-05"), "invoice", "KD/25-26/001", 1, D("20000.00"), MAIN_BOOK),
+        (d("2025-04-01"), "opening due", "", 1, D("4000.00"), PUNE_BOOK),
+        (d("2025-04-05"), "invoice", "KD/25-26/001", 1, D("6000.00"), PUNE_BOOK),
     ]
     credit = {row[0]: (row[4], row[5]) for row in await rows_of(engine, "credit_risk")}
     assert credit == {"Sharma Electricals": (D("26000.00"), D("40000.00"))}
@@ -183,4 +187,4 @@ async def test_a_named_books_load_takes_the_entries_of_no_known_book_it_matches(
     assert any(note.startswith("Took 3 entries stored of no known book") for note in report.notes)
     assert await entries(engine) == MAIN_ENTRIES
     await _load(engine, ledger_file(tmp_path, "c.csv", PUNE_LINES, PUNE))
-    assert await entries(engine) == [*PUNE_ENTRIES, *MAIN_ENTRIES]
+    assert await entries(engine) == [*MAIN_ENTRIES, *PUNE_ENTRIES]
