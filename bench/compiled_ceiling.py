@@ -164,7 +164,7 @@ def bare() -> Any:
 
     async def asgi(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"] == "/graphql":
-            messages, body = await _read_body(receive)
+            messages, body = await _read_body(await receive(), receive)
             data = orjson.loads(body)
             if type(data) is dict and data.get("query") == SMALL:
                 answer = state.get("answer")
