@@ -8,6 +8,7 @@ installed command starts and exits as this runner says."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import traceback
 from dataclasses import dataclass
@@ -38,3 +39,9 @@ def profiling_in_process(*args: str, env: dict[str, str], cwd: Path | None = Non
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(result.exception))
     return Finished(result.exit_code, result.stdout, stderr)
+
+
+async def profiling_in_thread(*args: str, env: dict[str, str], cwd: Path | None = None) -> Finished:
+    """`profiling_in_process` from a test's running event loop: the command starts a loop of
+    its own (asyncio.run), which it cannot do on a thread where one is running already."""
+    return await asyncio.to_thread(profiling_in_process, *args, env=env, cwd=cwd)
