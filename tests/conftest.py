@@ -57,8 +57,33 @@ def postgres_url() -> str:
             pytest.fail("PROFILING_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
         pytest.skip("TEST_DATABASE_URL is not set")
     url = normalize_database_url(POSTGRES_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        url = asyncio.run(_worker_database(url, worker))
     asyncio.run(_reset_postgres(url))
     return url
+
+
+async def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist (`-n 2`), each worker's own database beside TEST_DATABASE_URL's
+    (`test_gw0`, `test_gw1`), created if missing: a worker resetting or truncating the shared
+    one would empty it under the other's tests."""
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = create_engine(
+        given.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        async with admin.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 async def _migrated_sqlite(path: Path) -> None:
