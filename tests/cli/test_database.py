@@ -1,5 +1,7 @@
 """Which database a command uses, and one line, never a traceback, when it cannot be used:
-the installed `profiling` command against real SQLite files and a real PostgreSQL server."""
+`profiling` against real SQLite files and a real PostgreSQL server. The first test and the
+PostgreSQL ones run the installed console script in a subprocess; the other SQLite ones run
+the same command in process (tests/cli/in_process.py), at a tenth of the CPU."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from sqlalchemy import URL, make_url, text
 
 from settings import normalize_database_url
 from store.engine import create_engine
+from tests.cli.in_process import Finished, profiling_in_process
 from tests.cli.test_main import PROFILING, _free_port, run
 
 TODAY = {"PROFILING_TODAY": "2024-03-10"}
@@ -28,7 +31,7 @@ def _lines(stderr: str) -> list[str]:
     return stderr.strip().splitlines()
 
 
-def assert_refused(result: subprocess.CompletedProcess[str], *reasons: str) -> str:
+def assert_refused(result: subprocess.CompletedProcess[str] | Finished, *reasons: str) -> str:
     """Exit status 1; stderr is the database line, the line saying what long work started
     (output captured: no progress bar), and one line of error, no traceback."""
     lines = [line for line in _lines(result.stderr) if not line.endswith("...")]
@@ -108,14 +111,8 @@ def test_a_key_refused_for_its_options_opens_no_database(
 ) -> None:
     """Checked before the database is named or opened: one line, and no file left behind."""
     path = tmp_path / "new.db"
-    result = subprocess.run(
-        [PROFILING, "keys", "create", *args],
-        env={**os.environ, **TODAY, "DATABASE_URL": f"sqlite:///{path}"},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = profiling_in_process(
+        "keys", "create", *args, env={**TODAY, "DATABASE_URL": f"sqlite:///{path}"}, cwd=tmp_path
     )
     assert result.returncode == 1
     assert _lines(result.stderr) == [f"error: {answer}"]
@@ -129,14 +126,8 @@ def test_reading_commands_create_no_database(
     # A user asking on a mistyped path, or before loading anything, gets the answer of an
     # empty database, and no new file is left behind to be taken for theirs.
     path = tmp_path / "new.db"
-    result = subprocess.run(
-        [PROFILING, *args],
-        env={**os.environ, **TODAY, "DATABASE_URL": f"sqlite:///{path}"},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = profiling_in_process(
+        *args, env={**TODAY, "DATABASE_URL": f"sqlite:///{path}"}, cwd=tmp_path
     )
     assert _lines(result.stderr)[0] == (
         f"Database: sqlite+aiosqlite:///{path} (it does not exist yet: read as empty, not created)"
@@ -158,14 +149,16 @@ def test_every_database_command_says_which_database_first(tmp_path: Path) -> Non
         ("segment",),
         ("publish", "--month", "2024-02"),
     ):
-        result = run(*args, env=env)
+        result = profiling_in_process(*args, env=env)
         assert _lines(result.stderr)[0].startswith(shown), (args, result.stderr)
         assert "Traceback" not in result.stderr
 
 
 def test_a_missing_sqlite_folder_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "nowhere" / "profiling.db"
-    result = run("keys", "list", env={**TODAY, "DATABASE_URL": f"sqlite:///{path}"})
+    result = profiling_in_process(
+        "keys", "list", env={**TODAY, "DATABASE_URL": f"sqlite:///{path}"}
+    )
     assert_refused(result, f"the folder {path.parent} does not exist")
 
 
@@ -205,7 +198,7 @@ def _read_only(folder: Path) -> Iterator[Path]:
 def test_a_read_only_folder_is_one_line(tmp_path: Path) -> None:
     with _read_only(tmp_path / "locked") as folder:
         url = f"sqlite:///{folder / 'profiling.db'}"
-        result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+        result = profiling_in_process("keys", "list", env={**TODAY, "DATABASE_URL": url})
     assert_refused(result, "cannot create the SQLite database", "is read-only")
 
 
@@ -214,16 +207,16 @@ def test_a_read_only_database_file_is_one_line(tmp_path: Path) -> None:
         folder = tmp_path / "data"
         folder.mkdir()
         url = f"sqlite:///{folder / 'profiling.db'}"
-        assert run(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
+        assert profiling_in_process(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
         (folder / "profiling.db").chmod(0o444)
-        result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+        result = profiling_in_process("keys", "list", env={**TODAY, "DATABASE_URL": url})
         assert_refused(result, "is read-only")
         return
     with _tmpfs(tmp_path / "data", "size=4m") as folder:
         url = f"sqlite:///{folder / 'profiling.db'}"
-        assert run(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
+        assert profiling_in_process(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
-        result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+        result = profiling_in_process("keys", "list", env={**TODAY, "DATABASE_URL": url})
     assert_refused(result, "is read-only")
 
 
@@ -231,10 +224,10 @@ def test_a_database_of_a_newer_release_is_one_line(tmp_path: Path) -> None:
     """A rollback: the store was upgraded by a release later than this one."""
     database = tmp_path / "profiling.db"
     url = f"sqlite:///{database}"
-    assert run(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
+    assert profiling_in_process(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
     with contextlib.closing(sqlite3.connect(database)) as connection, connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
-    result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+    result = profiling_in_process("keys", "list", env={**TODAY, "DATABASE_URL": url})
     assert_refused(result, "revision 9999, written by a newer release", "restore a backup")
 
 
@@ -244,8 +237,8 @@ def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
     with _tmpfs(tmp_path / "small", "size=2m") as folder:
         url = f"sqlite:///{folder / 'profiling.db'}"
         # The schema fits; the demo's rows do not.
-        assert run(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
-        result = run("demo", "--scale", "0.05", env={**TODAY, "DATABASE_URL": url})
+        assert profiling_in_process(*CREATES, env={**TODAY, "DATABASE_URL": url}).returncode == 0
+        result = profiling_in_process("demo", "--scale", "0.05", env={**TODAY, "DATABASE_URL": url})
     assert_refused(result, "is full")
 
 
@@ -257,7 +250,7 @@ def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
     ["mysql://someone:s3cret@db.example/profiling", "oracle://x@y/z", "not a url at all"],
 )
 def test_an_unsupported_url_names_the_supported_ones(tmp_path: Path, url: str) -> None:
-    result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+    result = profiling_in_process("keys", "list", env={**TODAY, "DATABASE_URL": url})
     assert_refused(result, "not", "supported", "sqlite+aiosqlite://", "postgresql+asyncpg://")
     assert len(_lines(result.stderr)) == 1
     assert "s3cret" not in result.stderr
@@ -266,7 +259,7 @@ def test_an_unsupported_url_names_the_supported_ones(tmp_path: Path, url: str) -
 def test_an_unreachable_server_is_one_line_without_the_password() -> None:
     port = _free_port()  # nothing listens there
     url = f"postgresql://someone:s3cret@127.0.0.1:{port}/profiling"
-    result = run("keys", "list", env={**TODAY, "DATABASE_URL": url})
+    result = profiling_in_process("keys", "list", env={**TODAY, "DATABASE_URL": url})
     assert _lines(result.stderr)[0] == (
         f"Database: postgresql+asyncpg://someone@127.0.0.1:{port}/profiling"
     )

@@ -2,7 +2,8 @@
 demo and read every row of it back (about 10 s of CPU on the full demo) to add nothing. It now
 says so at once from what the last run recorded (demo/stamp.py); a changed demo file, scale or
 month, or a deleted row, still makes it check and write the demo, and `--check` restores a
-row edited in place."""
+row edited in place. The command runs in process (tests/cli/in_process.py): test_main.py runs
+`demo` through the console script."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 import demo.stamp
 from demo.stamp import demo_fingerprint
-from tests.cli.test_main import run
+from tests.cli.in_process import profiling_in_process
 
 SCALE = "0.02"
 
@@ -29,7 +30,7 @@ def _database(env: dict[str, str]) -> sqlite3.Connection:
 
 
 def _demo(env: dict[str, str], *args: str) -> str:
-    result = run("demo", "--scale", SCALE, *args, env=env)
+    result = profiling_in_process("demo", "--scale", SCALE, *args, env=env)
     assert result.returncode == 0, result.stderr
     return result.stderr
 

@@ -1,11 +1,12 @@
 """`profiling publish` says what the month has cost its most exposed account, and refuses a
-revision past the cap (or a cap below the budget) in one line."""
+revision past the cap (or a cap below the budget) in one line. The command runs in process
+(tests/cli/in_process.py); tests/cli/test_main.py runs `publish` through the console script."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.cli.test_main import run
+from tests.cli.in_process import profiling_in_thread
 from tests.factories import Seed
 
 
@@ -22,7 +23,7 @@ async def test_publish_prints_the_months_privacy_loss_and_refuses_past_the_cap(
             seed.metric("account", f"a{n}", name, "2024-02-01", f"{100 + n}")
     await seed.write(engine)
     env = {"DATABASE_URL": database_url, "PROFILING_TODAY": "2024-03-10"}
-    first = run("publish", "--month", "2024-02", env=env)
+    first = await profiling_in_thread("publish", "--month", "2024-02", env=env)
     assert first.returncode == 0, first.stderr
     assert "Privacy loss of 2024-02 so far: at most epsilon 1 for any account (cap 2).\n" in (
         first.stdout
@@ -31,7 +32,7 @@ async def test_publish_prints_the_months_privacy_loss_and_refuses_past_the_cap(
     changed.metric("account", "a0", "revenue", "2024-02-01", "99")
     await changed.write(engine)
     # revenue's two releases of the three drawn again: 1 + 2/3.
-    revised = run("publish", "--month", "2024-02", "--revise", env=env)
+    revised = await profiling_in_thread("publish", "--month", "2024-02", "--revise", env=env)
     assert revised.returncode == 0, revised.stderr
     assert "Privacy loss of 2024-02 so far: at most epsilon 1.667 for any account (cap 2)." in (
         revised.stdout
@@ -39,7 +40,7 @@ async def test_publish_prints_the_months_privacy_loss_and_refuses_past_the_cap(
     changed = Seed()
     changed.metric("account", "a0", "revenue", "2024-02-01", "98")
     await changed.write(engine)
-    refused = run("publish", "--month", "2024-02", "--revise", env=env)
+    refused = await profiling_in_thread("publish", "--month", "2024-02", "--revise", env=env)
     assert refused.returncode == 1
     assert [line for line in refused.stderr.splitlines() if "error" in line] == [
         refused.stderr.splitlines()[-1]
@@ -50,7 +51,9 @@ async def test_publish_prints_the_months_privacy_loss_and_refuses_past_the_cap(
         "2.334, over the cap of 2 (PROFILING_PRIVACY_MONTH_CAP): revise it with "
         "PROFILING_PRIVACY_EPSILON at most 0.5 "
     ) in refused.stderr
-    below = run("publish", "--month", "2024-02", env={**env, "PROFILING_PRIVACY_MONTH_CAP": "0.5"})
+    below = await profiling_in_thread(
+        "publish", "--month", "2024-02", env={**env, "PROFILING_PRIVACY_MONTH_CAP": "0.5"}
+    )
     assert below.returncode == 1
     assert below.stderr.strip().endswith("a first publication spends the whole epsilon")
     assert [line for line in below.stderr.splitlines() if "error" in line] == [
@@ -77,14 +80,16 @@ async def test_a_month_of_unknown_epsilon_is_refused_until_declared(
             seed.metric("account", f"a{n}", name, "2024-02-01", f"{100 + n}")
     await seed.write(engine)
     env = {"DATABASE_URL": database_url, "PROFILING_TODAY": "2024-03-10"}
-    assert run("publish", "--month", "2024-02", env=env).returncode == 0
+    published = await profiling_in_thread("publish", "--month", "2024-02", env=env)
+    assert published.returncode == 0, published.stderr
     changed = Seed()
     changed.metric("account", "a0", "revenue", "2024-02-01", "99")
     await changed.write(engine)
-    assert run("publish", "--month", "2024-02", "--revise", env=env).returncode == 0
+    revised = await profiling_in_thread("publish", "--month", "2024-02", "--revise", env=env)
+    assert revised.returncode == 0, revised.stderr
     try:
         await _forget_what_was_recorded(engine)
-        refused = run("publish", "--month", "2024-02", "--revise", env=env)
+        refused = await profiling_in_thread("publish", "--month", "2024-02", "--revise", env=env)
         assert refused.returncode == 1
         assert refused.stderr.splitlines()[-1] == (
             "error: revising 2024-02 is refused: its revision 1 was published before the "
@@ -94,17 +99,23 @@ async def test_a_month_of_unknown_epsilon_is_refused_until_declared(
             "--declare-past-epsilon E`, then revise"
         )
         assert "Traceback" not in refused.stderr
-        below = run("publish", "--month", "2024-02", "--declare-past-epsilon", "0.5", env=env)
+        below = await profiling_in_thread(
+            "publish", "--month", "2024-02", "--declare-past-epsilon", "0.5", env=env
+        )
         assert below.returncode == 1
         assert below.stderr.splitlines()[-1].startswith(
             "error: --declare-past-epsilon 0.5 is below PROFILING_PRIVACY_EPSILON (1)"
         )
-        zero = run("publish", "--month", "2024-02", "--declare-past-epsilon", "0", env=env)
+        zero = await profiling_in_thread(
+            "publish", "--month", "2024-02", "--declare-past-epsilon", "0", env=env
+        )
         assert zero.returncode == 1
         assert zero.stderr.splitlines()[-1] == (
             "error: --declare-past-epsilon must be a positive number, got 0"
         )
-        declared = run("publish", "--month", "2024-02", "--declare-past-epsilon", "2", env=env)
+        declared = await profiling_in_thread(
+            "publish", "--month", "2024-02", "--declare-past-epsilon", "2", env=env
+        )
         assert declared.returncode == 0, declared.stderr
         # Revision 1 at 2, revision 2's three releases of 1/3 (as drawn by it: migration 0013).
         assert declared.stdout.splitlines()[-1] == (
@@ -112,7 +123,7 @@ async def test_a_month_of_unknown_epsilon_is_refused_until_declared(
             "accountant. Privacy loss of 2024-02 so far: at most epsilon 3 for any account "
             "(cap 2)."
         )
-        again = run(
+        again = await profiling_in_thread(
             "publish", "--month", "2024-02", "--revise", "--declare-past-epsilon", "2", env=env
         )
         assert again.returncode == 0, again.stderr

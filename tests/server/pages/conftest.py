@@ -14,17 +14,18 @@ from starlette.applications import Starlette
 from server.app import create_app
 from settings import load_settings
 from store.engine import create_engine
-from store.migrate import migrate
 from tests.api_client import TODAY
+from tests.conftest import copy_sqlite_template
 from tests.server.pages.browsing import need_browser, start_browser
 
 MakeClient = Callable[..., httpx.AsyncClient]
 
 
 @pytest.fixture
-async def make_client(tmp_path: Path) -> AsyncIterator[MakeClient]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'pages.db'}")
-    await migrate(engine)
+async def make_client(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[MakeClient]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'pages.db'}"
+    copy_sqlite_template(sqlite_template, url)
+    engine = create_engine(url)
     clients: list[httpx.AsyncClient] = []
 
     def make(**environment: str) -> httpx.AsyncClient:
