@@ -32,8 +32,11 @@ USER profiling
 WORKDIR /var/lib/profiling
 VOLUME ["/var/lib/profiling"]
 EXPOSE 8000
-# The first start loads the demo and publishes its months (a minute or two) before it serves.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=300s \
+# The first start loads the demo and publishes its months before it serves: about 25 s of CPU
+# (bench/first_start.py), half a minute on an idle machine, 5 minutes seen on a busy 2-core one.
+# The start period is twice that: probes that fail in it are not counted, and the first that
+# answers ends it, so a long one delays no start.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=600s \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
 # Every request needs an API key: create one with `docker exec ... profiling keys create`.
 CMD ["profiling", "serve", "--host", "0.0.0.0", "--port", "8000", "--demo"]

@@ -40,3 +40,23 @@ def test_the_build_context_keeps_the_packages() -> None:
         if line.strip() and not line.startswith("#")
     }
     assert not ignored & (_packages() | {"pyproject.toml", "README.md"})
+
+
+def _minutes(pattern: str, text: str) -> int:
+    found = re.search(pattern, " ".join(text.split()))
+    assert found, pattern
+    return int(found[1])
+
+
+def test_the_health_check_waits_for_the_first_start_the_readme_describes() -> None:
+    """The first start loads the demo before it serves: a start period shorter than what the
+    README says a busy machine took would mark a container that is still loading unhealthy."""
+    start_period = re.search(r"--start-period=(\d+)s", _dockerfile())
+    assert start_period
+    readme = (ROOT / "README.md").read_text()
+    allowed = _minutes(r"the health check allows (\d+) minutes", readme)
+    seen = _minutes(r"\((\d+) minutes seen on a loaded", readme)
+    assert int(start_period[1]) == allowed * 60
+    # A margin over the slowest first start seen: the first probe that answers ends the start
+    # period, so a long one costs a fast start nothing.
+    assert allowed >= 2 * seen

@@ -492,3 +492,50 @@ def test_quickbooks_online_sales_by_customer_detail_is_loaded(
     assert "customer <- (group headings)" in result.stdout
     assert "Customers read from group headings: 4 customers" in result.stdout
     assert rows(database, "select count(*) from sale_line") == [(6,)]
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        # Every sale on one side: no line is a return, and none is said to be.
+        ([("Sales", "ST/1", "1,000.00", ""), ("Sales", "ST/2", "2,500.00", "")], []),
+        ([("Sales", "ST/1", "", "1,000.00"), ("Sales", "ST/2", "", "2,500.00")], []),
+        # A credit note on the other side than most lines (the sales): it is the return, and
+        # the note says on which side.
+        (
+            [
+                ("Sales", "ST/1", "1,000.00", ""),
+                ("Sales", "ST/2", "2,500.00", ""),
+                ("Credit Note", "CN/1", "", "200.00"),
+            ],
+            ["Lines on the Cr side counted as returns (negative)"],
+        ),
+        (
+            [
+                ("Sales", "ST/1", "", "1,000.00"),
+                ("Sales", "ST/2", "", "2,500.00"),
+                ("Credit Note", "CN/1", "200.00", ""),
+            ],
+            ["Lines on the Dr side counted as returns (negative)"],
+        ),
+    ],
+)
+def test_a_sales_register_says_it_counted_returns_only_when_it_has_some(
+    database: Path, tmp_path: Path, lines: list[tuple[str, str, str, str]], said: list[str]
+) -> None:
+    path = tmp_path / "sales_register.csv"
+    rows_text = "".join(
+        f'1-Apr-2024,Gupta Traders,{kind},{number},"{debit}","{credit}"\n'
+        for kind, number, debit, credit in lines
+    )
+    path.write_text(
+        "Sharma Trading Co. (2024-25)\nSales Register\n1-Apr-2024 to 31-Mar-2025\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit,Credit\n,,,,Amount,Amount\n" + rows_text,
+        encoding="utf-8",
+    )
+
+    result = run(database, "sales", str(path), "--app", "sharma")
+
+    assert result.exit_code == 0, result.output
+    printed = [line for line in result.stdout.splitlines() if "counted as returns" in line]
+    assert printed == said

@@ -695,7 +695,9 @@ class SalesValidator:
                 f"{counted(self._vouchers_with_items, 'voucher', 'vouchers')} "
                 f"(a detailed register): they replace their voucher's total line"
             )
-        if return_side is not None:
+        # Said only when a written line is on that side: a register of sales alone (all Dr, or
+        # all Cr) still has a side for returns, but counted none.
+        if return_side is not None and any(kept[4] is return_side for kept in self._kept):
             notes.append(f"Lines on the {return_side} side counted as returns (negative)")
         if self._not_issued:
             not_issued = sum(self._not_issued.values())

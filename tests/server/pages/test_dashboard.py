@@ -656,6 +656,11 @@ def test_a_public_key_sees_the_sector_benchmarks(browser: Any, server: Server) -
     _use_key(browser, server, "public")
     _wait(browser, lambda d: _state(d, "benchmarks-view") == "ready")
     assert not browser.find_element("id", "controls").is_displayed()
+    # The API has told this key sees no app: the App quarter tab says so, not that it waits.
+    tab = browser.find_element("id", "tab-quarter")
+    assert tab.get_attribute("data-access") == "refused"
+    assert not tab.is_enabled()
+    assert "this key sees no app" in tab.get_attribute("title")
     metric = browser.find_element("id", "benchmark-metric").get_attribute("value")
     answer = server.query(
         "public",

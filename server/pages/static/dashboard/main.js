@@ -109,7 +109,7 @@ async function start() {
   state.apps = [];
   state.sales.clear();
   state.account = null;
-  allowQuarters(false, false);
+  allowQuarters(false, "unknown");
   clear(appSelect);
   delete appSelect.dataset.loaded;
   clear(list);
@@ -150,6 +150,8 @@ async function start() {
   const apps = answer.data.apps;
   if (apps.every((app) => app.accountCount === 0)) {
     // A public key sees no app (and no account): the sector benchmarks are what it may read.
+    // The API has told it reads no app's quarters.
+    allowQuarters(false, "noApp");
     views.benchmarks.hidden = false;
     await showBenchmarks(views.benchmarks, { definitions: state.definitions, showError: errorsOf(generation) });
     return;
@@ -216,17 +218,20 @@ async function findQuarterAccess(apps, generation) {
   }
 }
 
-// `known`: whether the API has told (the tab's data-access says "allowed", "refused", or
-// "unknown" while it has not).
-function allowQuarters(allowed, known = true) {
+// Why the tab is off, by what the API has told of the key: its title says the one that holds.
+const QUARTERS_OFF = {
+  unknown: "App quarters are offered once the API tells whether this key may read them.",
+  oneAccount: "Segments of the whole app need an internal key or the app's own key: this key sees one account.",
+  noApp: "Segments of an app need an internal key or the app's own key: this key sees no app, only the sector benchmarks.",
+};
+
+// `why`: when not allowed, the key of QUARTERS_OFF that says why ("unknown" while the API has not
+// told); the tab's data-access says "allowed", "refused", or "unknown".
+function allowQuarters(allowed, why = "oneAccount") {
   state.quarterAccess = allowed;
-  tabs.quarter.dataset.access = !known ? "unknown" : allowed ? "allowed" : "refused";
+  tabs.quarter.dataset.access = allowed ? "allowed" : why === "unknown" ? "unknown" : "refused";
   tabs.quarter.disabled = !allowed;
-  tabs.quarter.title = allowed
-    ? ""
-    : known
-      ? "Segments of the whole app need an internal key or the app's own key: this key sees one account."
-      : "App quarters are offered once the API tells whether this key may read them.";
+  tabs.quarter.title = allowed ? "" : QUARTERS_OFF[why];
   if (!allowed && state.view === "quarter") {
     selectView("customer");
   }
