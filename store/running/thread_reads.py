@@ -216,16 +216,17 @@ def run(
 
 def run_on(
     connection: SQLiteConnection,
-    query: Callable[[AsyncConnection], Awaitable[T]],
-    *,
+    query: Callable[..., Awaitable[T]],
+    *arguments: Any,
     one_snapshot: bool = False,
 ) -> T:
-    """`run` on the calling thread's kept connection (`kept_connection`)."""
+    """`run` on the calling thread's kept connection (`kept_connection`): `query(connection,
+    *arguments)`."""
     raw = connection.driver_connection
     try:
         if one_snapshot:
             raw.execute("BEGIN")
-        return _drive(query(connection))  # type: ignore[arg-type]  # enough of AsyncConnection
+        return _drive(query(connection, *arguments))
     finally:
         # The read's own transaction, or one a failed statement left: no snapshot is held.
         if raw.in_transaction:
