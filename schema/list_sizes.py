@@ -20,7 +20,7 @@ SizeName = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ListSizes:
     """The largest size of each list among some data, as last measured (0: not measured or at
     most its floor): the whole store's for internal keys, an app's or an account's own for its
@@ -40,6 +40,16 @@ class ListSizes:
     quarters_per_account: int = 0  # quarters with sales of one account
     accounts_per_quarter: int = 0  # accounts of one app with sales in one quarter
     apps: int = 0  # apps (tenants) in the store
+
+    # The hash, made once: a ListSizes is in the key of the prepared queries' lookup (and of
+    # the validation cache), hashed on every request, and the dataclass's own `__hash__` built
+    # a tuple of the ten fields each time. Kept in the instance's `__dict__` (no slots), not as
+    # a field: `fields`, `asdict`, `replace` and equality see the ten sizes only.
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, name) for name in SIZE_NAMES)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined,no-any-return]
 
 
 SIZE_NAMES: tuple[SizeName, ...] = get_args(SizeName)

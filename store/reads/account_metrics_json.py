@@ -51,7 +51,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.reads.entities import ACCOUNT_COLUMNS, IDS, STATEMENTS_KEPT, MetricFilter
 from store.records import AccountRecord
-from store.running.driver_select import DriverSelect
+from store.running.driver_select import DriverSelect, ExpandedText
 from store.scope import Scope, account_visible
 from store.tables import ACCOUNT_TABLE, DEFINITION_TABLE, METRIC_TABLE, Level
 
@@ -313,6 +313,37 @@ def statement_of(
     return statement, parameters
 
 
+# A read's statement, its expanded text and its keys' parameters, by what decides them: the
+# scope, the filter (its lists' lengths with it), the fields, the dialect (the very object: two
+# drivers of one database may write different placeholders) and the number of accounts.
+# Looked up with one dict access where `statement_of`, the statement's text lookup and the
+# parameters' copies cost the small query about 14,000 instructions a request.
+_PreparedKey = tuple[Scope, MetricFilter, tuple[RowField, ...], Dialect, int]
+_Prepared = tuple[DriverSelect, ExpandedText, dict[str, str] | None]
+_PREPARED: dict[_PreparedKey, _Prepared] = {}
+
+
+def _prepare(key: _PreparedKey, parameters: dict[str, Any]) -> _Prepared:
+    scope, metric_filter, fields, dialect, _accounts = key
+    statement, keys = _accounts_with_rows_json(
+        scope,
+        metric_filter.names is not None,
+        metric_filter.months is not None,
+        fields,
+        dialect.name,
+    )
+    # Expanded as `statement_of`'s parameters are (lists), the keys' parameters with them:
+    # they are the text's arguments, not constants.
+    given: dict[str, Any] = {name: list(value) for name, value in parameters.items()}
+    if keys is not None:
+        given.update(keys)
+    prepared = (statement, statement.expanded(dialect, given), keys)
+    if len(_PREPARED) >= STATEMENTS_KEPT:  # reads may run in several threads: no LRU
+        _PREPARED.clear()
+    _PREPARED[key] = prepared
+    return prepared
+
+
 async def accounts_with_rows_json(
     connection: AsyncConnection,
     *,
@@ -324,10 +355,21 @@ async def accounts_with_rows_json(
     """The accounts the scope sees among `account_ids`, each with the JSON text of its rows
     under the filter (the rows `metrics_by_entity` would give for it, in the same order),
     each row an object of `fields`."""
-    statement, parameters = statement_of(
-        account_ids, metric_filter, scope, fields, connection.dialect
-    )
-    rows, converters = await statement.driver_rows(connection, parameters)
+    dialect = connection.dialect
+    names, months = metric_filter.names, metric_filter.months
+    parameters: dict[str, Any] = {"ids": account_ids}
+    if names is not None:
+        parameters["names"] = names
+    if months is not None:
+        parameters["months"] = months
+    key = (scope, metric_filter, fields, dialect, len(account_ids))
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        prepared = _prepare(key, parameters)
+    statement, text, keys = prepared
+    if keys is not None:
+        parameters.update(keys)
+    rows, converters = await statement.driver_rows(connection, parameters, text)
     if not rows:
         return {}
     width = len(ACCOUNT_COLUMNS)

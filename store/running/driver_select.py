@@ -67,6 +67,10 @@ class _Text:
         return tuple(values)
 
 
+# What `expanded` gives: a text and how its arguments are taken from the parameters.
+ExpandedText = _Text
+
+
 class DriverSelect:
     """A select whose parameters are plain values or lists for expanding IN parameters."""
 
@@ -97,16 +101,24 @@ class DriverSelect:
             return _by_column(rows, converters)
 
     async def driver_rows(
-        self, connection: AsyncConnection, parameters: Mapping[str, Any]
+        self,
+        connection: AsyncConnection,
+        parameters: Mapping[str, Any],
+        text: ExpandedText | None = None,
     ) -> tuple[Sequence[Sequence[Any]], Converters]:
         """The driver's rows as it gives them, values not yet converted, and the converter of
         each column (None where Core converts nothing): for a caller that converts only the
         values it keeps (an account's columns repeat on each of its rows, account_metrics.py).
 
         On the driver itself: asyncpg (store/running/driver_connection.py) or sqlite3
-        (store/running/sqlite_connection.py); over SQLAlchemy's connections, `_engine_rows`."""
+        (store/running/sqlite_connection.py); over SQLAlchemy's connections, `_engine_rows`.
+
+        `text`: what `expanded` gave for this connection's dialect and the same lengths of the
+        lists in `parameters`, for a caller that keeps it (it never changes for those) and so
+        skips its lookup."""
         dialect = connection.dialect
-        text = self._text(dialect, parameters)
+        if text is None:
+            text = self.expanded(dialect, parameters)
         if not isinstance(connection, DriverConnection | SQLiteConnection):
             return await self._engine_rows(connection, text, parameters)
         # The arguments first: nothing may fail between describing the statement and running
@@ -140,7 +152,7 @@ class DriverSelect:
 
     def sql(self, dialect: Dialect, parameters: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
         """The SQL text and the driver's arguments this select sends for `parameters`."""
-        text = self._text(dialect, parameters)
+        text = self.expanded(dialect, parameters)
         return text.sql, text.arguments(parameters)
 
     def _converters_of(
@@ -156,7 +168,9 @@ class DriverSelect:
         (self._converters if kept is None else kept)[dialect] = converters
         return converters
 
-    def _text(self, dialect: Dialect, parameters: Mapping[str, Any]) -> _Text:
+    def expanded(self, dialect: Dialect, parameters: Mapping[str, Any]) -> ExpandedText:
+        """The SQL text and its placeholders' sources for the lengths of the lists in
+        `parameters` (each length its own text: the IN lists are expanded)."""
         # A loop, not a generator: a frame fewer for every read.
         sizes = []
         for name, value in parameters.items():

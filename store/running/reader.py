@@ -145,17 +145,46 @@ class SQLiteReader(Reader):
     def _runs_inline(self, rows_at_most: int | None) -> bool:
         return rows_at_most is not None and rows_at_most <= thread_reads.INLINE_ROWS
 
+    def read_keys(
+        self,
+        share: Hashable,
+        keys: Sequence[K],
+        query: KeysQuery[K, V],
+        *,
+        rows_at_most: RowsOfKeys | None = None,
+    ) -> Awaitable[Mapping[K, V]]:
+        if self.shares is not None:
+            return super().read_keys(share, keys, query, rows_at_most=rows_at_most)
+        bound = None if rows_at_most is None else rows_at_most(len(keys))
+        if self._plain_driver and self._runs_inline(bound):
+            # A read of a few rows on the plain driver (the small query's one key): one
+            # coroutine that runs it on the kept connection, where `read`, its inline checks
+            # and a closure over the keys took five frames. The same connection, statement and
+            # answer; nothing awaits inside, as in `_run_inline`.
+            return self._keys_inline(query, keys)
+        # As `Reader.read_keys` without shares.
+        return self.read(
+            lambda connection: query(connection, keys), rows_at_most=bound, one_snapshot=False
+        )
+
+    async def _keys_inline(self, query: KeysQuery[K, V], keys: Sequence[K]) -> Mapping[K, V]:
+        return thread_reads.run_on(self._kept_inline(), query, keys)
+
     def _run_inline(self, query: Query[T], *, one_snapshot: bool) -> T:
         # Nothing awaits inside: no cancellation can reach such a read halfway.
         if not self._plain_driver:
             return thread_reads.run(
                 self._companion, query, plain_driver=False, one_snapshot=one_snapshot
             )
+        return thread_reads.run_on(self._kept_inline(), query, one_snapshot=one_snapshot)
+
+    def _kept_inline(self) -> SQLiteConnection:
+        """The kept connection of the calling thread, for a read on it."""
         inline = self._inline
         pid, thread = os.getpid(), threading.get_ident()
         if inline is None or inline[2].closed or inline[0] != pid or inline[1] != thread:
             inline = self._inline = (pid, thread, thread_reads.kept_connection(self._companion))
-        return thread_reads.run_on(inline[2], query, one_snapshot=one_snapshot)
+        return inline[2]
 
     async def _run(self, query: Query[T], *, one_snapshot: bool) -> T:
         return await thread_reads.in_worker_thread(

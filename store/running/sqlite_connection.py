@@ -33,11 +33,16 @@ from store.running.gc_pause import PAUSE_FROM_ROWS, collection_paused
 
 class SQLiteConnection:
     """A `sqlite3` connection of the reader's own over the file of the companion engine
-    `companion`, whose statement events reach the async engine's listeners."""
+    `companion`, its statements announced to `announced_to` (the async engine's statement
+    events; by default the companion's, which forward to them)."""
 
-    def __init__(self, connection: sqlite3.Connection, companion: Engine) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, companion: Engine, announced_to: Any = None
+    ) -> None:
         self._connection = connection
-        self._companion = companion
+        # The statement events each statement is announced to: the async engine's, whose
+        # listeners (/metrics, the tests) the companion's own forward to (thread_reads.py).
+        self._announced_to = companion.dispatch if announced_to is None else announced_to
         self.dialect: Dialect = companion.dialect
         # Set when the companion is disposed of and the connection closed (thread_reads.py).
         self.closed = False
@@ -75,7 +80,7 @@ class SQLiteConnection:
     def _run(self, sql: str, arguments: Sequence[Any]) -> tuple[list[Any], Any]:
         """The statement's rows and its cursor's description."""
         arguments = tuple(arguments)
-        dispatch = self._companion.dispatch  # forwards to the async engine's listeners
+        dispatch = self._announced_to
         if dispatch.before_cursor_execute:
             # What the engine's own event passes (connection, cursor, statement, parameters,
             # context, executemany); there is no SQLAlchemy connection or context here.

@@ -80,6 +80,9 @@ def companion_for(engine: AsyncEngine) -> Engine | None:
             listened.before_cursor_execute(*arguments)
 
         event.listen(companion, "before_cursor_execute", forward)
+        # The threads' own sqlite3 connections announce their statements to these listeners
+        # directly: through the companion's they took two dispatches and `forward` a statement.
+        _announced_to[companion] = listened
         # Disposing of the async engine disposes of its companion too, and of the
         # connections its threads keep.
         event.listen(engine.sync_engine, "engine_disposed", lambda _engine: companion.dispose())
@@ -87,6 +90,9 @@ def companion_for(engine: AsyncEngine) -> Engine | None:
     _companions[engine] = companion
     return companion
 
+
+# Per companion engine, the statement events of the async engine it reads for.
+_announced_to: weakref.WeakKeyDictionary[Engine, Any] = weakref.WeakKeyDictionary()
 
 _readers: ThreadPoolExecutor | None = None
 
@@ -163,7 +169,10 @@ def kept_connection(companion: Engine) -> SQLiteConnection:
         proxied = companion.raw_connection()
         proxied.detach()
         raw = cast(sqlite3.Connection, proxied.dbapi_connection)
-        kept = (proxied, SQLiteConnection(raw, companion))
+        kept = (
+            proxied,
+            SQLiteConnection(raw, companion, _announced_to.get(companion, companion.dispatch)),
+        )
         with _kept_lock:
             connections[key] = kept
     return kept[1]
@@ -207,16 +216,17 @@ def run(
 
 def run_on(
     connection: SQLiteConnection,
-    query: Callable[[AsyncConnection], Awaitable[T]],
-    *,
+    query: Callable[..., Awaitable[T]],
+    *arguments: Any,
     one_snapshot: bool = False,
 ) -> T:
-    """`run` on the calling thread's kept connection (`kept_connection`)."""
+    """`run` on the calling thread's kept connection (`kept_connection`): `query(connection,
+    *arguments)`."""
     raw = connection.driver_connection
     try:
         if one_snapshot:
             raw.execute("BEGIN")
-        return _drive(query(connection))  # type: ignore[arg-type]  # enough of AsyncConnection
+        return _drive(query(connection, *arguments))
     finally:
         # The read's own transaction, or one a failed statement left: no snapshot is held.
         if raw.in_transaction:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from store.reads.entities import METRICS_PER_MONTH, MetricFilter, metric_rows_at_most
 from store.running import thread_reads
-from store.running.reader import Reader
+from store.running.reader import Reader, SQLiteReader
 from tests.api_client import GraphQLClient
 from tests.factories import Seed
 
@@ -50,16 +50,17 @@ def test_the_bound_covers_every_row_a_read_can_return(
 
 @pytest.fixture
 async def bounds(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """The bound of each read, as the reader decides with it where the read runs (in `read`,
+    or in SQLite's `read_keys` for a small read of keys)."""
     seen: list[int | None] = []
-    read = Reader.read
+    for reader in (Reader, SQLiteReader):
+        decide = reader._runs_inline
 
-    async def recorded(
-        self: Reader, query: Any, *, rows_at_most: int | None = None, **options: Any
-    ) -> Any:
-        seen.append(rows_at_most)
-        return await read(self, query, rows_at_most=rows_at_most, **options)
+        def recorded(self: Reader, rows_at_most: int | None, decide: Any = decide) -> bool:
+            seen.append(rows_at_most)
+            return bool(decide(self, rows_at_most))
 
-    monkeypatch.setattr(Reader, "read", recorded)
+        monkeypatch.setattr(reader, "_runs_inline", recorded)
     return seen
 
 
