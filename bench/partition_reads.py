@@ -33,7 +33,7 @@ def _sql(by_months: bool, ids: list[str], months: list[dt.date]) -> tuple[str, l
     if by_months:
         parameters["months"] = months
     dialect = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
-    text = statement._text(dialect, parameters)
+    text = statement.expanded(dialect, parameters)
     return text.sql, list(text.arguments(parameters))
 
 
