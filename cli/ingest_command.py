@@ -1,6 +1,6 @@
 """`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]
-[--party NAME] [--dates day-first|month-first|guess] [--currency CODE|guess] [--book NAME]`: load one file, all or
-nothing."""
+[--party NAME] [--dates day-first|month-first|guess] [--currency CODE|guess] [--book NAME]`:
+load one file, all or nothing."""
 
 from __future__ import annotations
 

@@ -56,9 +56,9 @@ from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numbering_period
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
-from store.ingest.kinds.load_book import LoadBook
 from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
+from store.ingest.kinds.load_book import LoadBook
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices

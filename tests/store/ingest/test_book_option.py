@@ -9,10 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.book_names import book_key
 from store.ingest import FileRejected, IngestKind, ingest_file
+from store.ingest.kinds.load_book import LoadBook
 from tests.store.ingest.test_ledger_books import MAIN_LINES as LEDGER_LINES
 from tests.store.ingest.test_ledger_books import entries, ledger_file
 from tests.store.ingest.test_sales_books import MAIN_LINES as SALES_LINES
@@ -41,11 +44,13 @@ async def test_a_renamed_companys_file_loads_into_the_stored_book(
     assert report.changes is not None
     assert (report.changes.new, report.changes.changed, report.changes.removed) == (0, 0, 0)
     note = next(note for note in report.notes if note.startswith("Book: "))
-    assert note.startswith(f"Book: {OLD!r} (--book") and repr(NEW) in note, note
+    assert note.startswith(f"Book: {OLD!r} (--book"), note
+    assert repr(NEW) in note, note
     # Reloading it so again changes nothing.
     again = await ingest_file(engine, kind=kind, path=renamed, app="kav", book=OLD)
     assert await stored(engine) == before
-    assert again.changes is not None and again.changes.new == 0
+    assert again.changes is not None
+    assert again.changes.new == 0
 
 
 @pytest.mark.parametrize("kind", list(_KINDS))
@@ -105,3 +110,23 @@ async def test_the_option_is_refused_for_other_kinds(engine: AsyncEngine, tmp_pa
 
     with pytest.raises(FileRejected, match=r"--book .* sales and ledger files"):
         await ingest_file(engine, kind=IngestKind.ACCOUNTS, path=path, book=OLD)
+
+
+_TITLES = st.sampled_from(
+    [(), ((NEW,), ("Sales Register",), ("1-Apr-25 to 30-Apr-25",)), ((OLD,), ("Day Book",))]
+)
+
+
+@given(option=st.text(max_size=30), title=_TITLES)
+def test_the_option_is_the_book_whatever_the_title_or_refused(
+    option: str, title: tuple[tuple[str, ...], ...]
+) -> None:
+    """For any `--book` text: the load's book is its fold, whatever company the title names,
+    or, when nothing is left of it once folded, the load is refused (never no known book)."""
+    if not book_key(option):
+        with pytest.raises(FileRejected):
+            LoadBook.of_load(title, option)
+        return
+    chosen = LoadBook.of_load(title, option)
+    assert chosen.key == book_key(option)
+    assert chosen.note().startswith(f"Book: {option!r} (--book")
