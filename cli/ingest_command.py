@@ -1,6 +1,6 @@
 """`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]
-[--party NAME] [--dates day-first|month-first|guess] [--currency CODE|guess]`: load one file, all or
-nothing."""
+[--party NAME] [--dates day-first|month-first|guess] [--currency CODE|guess] [--book NAME]`:
+load one file, all or nothing."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ def _ingest(
     party: str | None,
     dates: DatesOption | None,
     currency: str | None,
+    book: str | None,
     console: Console,
 ) -> IngestReport:
     """Load on the settings' database: it is named first, created when missing, and a
@@ -56,6 +57,7 @@ def _ingest(
                 party=party,
                 dates=dates,
                 currency=currency,
+                book=book,
             )
 
     return run_on_database(settings, job)
@@ -175,6 +177,19 @@ def ingest(
             ),
         ),
     ] = None,
+    book: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help=(
+                "Sales and ledger files: the company whose books the file is of, in place of "
+                "the one its title names (compared as a title's: case, punctuation and legal "
+                "forms folded). For a company renamed in its books, its old name: the file "
+                "then loads into the stored book, nothing doubled; also for a file whose title "
+                "has no company line."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Load one file: every row or, if any row is bad, none (each bad row is listed)."""
     # Only the progress bar goes through Rich; results are plain lines, never wrapped.
@@ -186,7 +201,7 @@ def ingest(
     try:
         columns = _column_overrides(column)
         report = _ingest(
-            kind, file, app, columns, accounts, party, dates, currency, progress_console
+            kind, file, app, columns, accounts, party, dates, currency, book, progress_console
         )
     except IngestRejected as exc:
         # One write for all bad rows: a file may have a million of them.

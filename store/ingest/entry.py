@@ -19,6 +19,7 @@ from store.ingest.errors import FileRejected, IngestRejected, RowProblem
 from store.ingest.kind import IngestKind
 from store.ingest.kinds.base import IngestOptions, RowValidator
 from store.ingest.kinds.exports import ScansFirst
+from store.ingest.kinds.load_book import checked_book_option
 from store.ingest.kinds.registry import LOADERS
 from store.ingest.plan import RowChanges, WritePlan
 from store.ingest.progress import IngestProgress, NoProgress
@@ -54,6 +55,7 @@ async def ingest_file(
     party: str | None = None,
     dates: DatesOption | None = None,
     currency: str | None = None,
+    book: str | None = None,
 ) -> IngestReport:
     """Load one file of `kind`: every row or none.
 
@@ -69,7 +71,9 @@ async def ingest_file(
     and month of a sales or ledger export and keeps it for the app
     (`store.ingest.date_setting`). `currency` is the base currency a sales or ledger export's
     amounts in other currencies convert to (`store.ingest.kinds.currencies`), kept for the app
-    likewise (`store.ingest.currency_setting`).
+    likewise (`store.ingest.currency_setting`). `book` names the company whose books a sales or
+    ledger export is of, in place of its title's (a renamed company's old name:
+    `store.ingest.kinds.load_book`).
     """
     if currency is not None and LOADERS[kind].guess_columns is None:
         raise FileRejected(
@@ -86,6 +90,13 @@ async def ingest_file(
             f"--accounts maps the parties of sales and ledger files; {kind} files name their "
             f"accounts by id"
         )
+    if book is not None:
+        if LOADERS[kind].guess_columns is None:
+            raise FileRejected(
+                f"--book names the company whose books sales and ledger files are of; {kind} "
+                f"files are of no book"
+            )
+        checked_book_option(book)
     options = IngestOptions(
         app=app,
         columns=dict(columns or {}),
@@ -94,6 +105,7 @@ async def ingest_file(
         party=party,
         dates=dates,
         currency=currency,
+        book=book,
     )
     try:
         return await _ingest(engine, kind=kind, path=path, options=options, progress=progress)

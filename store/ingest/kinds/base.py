@@ -48,6 +48,9 @@ class IngestOptions:
     # `--currency`: the base currency a sales or ledger export's amounts in other currencies
     # convert to, kept for its app.
     currency: str | None = None
+    # `--book`: the company whose books a sales or ledger export is of, in place of the one its
+    # title names (`store.ingest.kinds.load_book`).
+    book: str | None = None
     # The cells of the lines above an export's header (its title), read once it is found.
     title: Sequence[Sequence[str]] = ()
 

@@ -23,8 +23,6 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.bill_allocations import BillAllocation, bill_allocation
-from analytics.book_names import book_key
-from analytics.book_titles import title_book
 from analytics.counts import counted
 from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
@@ -57,9 +55,10 @@ from store.ingest.kinds.group_headings import GroupHeadings, names_no_customer
 from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numbering_period
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
-from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption, book_note
+from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
 from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
+from store.ingest.kinds.load_book import LoadBook
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
@@ -172,13 +171,15 @@ class LedgerValidator:
         title: Sequence[Sequence[str]] = (),
         dates: AppDates | None = None,
         currency: AppCurrency | None = None,
+        book: str | None = None,
     ) -> None:
         self._customers = customers
         self._balances = LedgerBalances(title)
         # The company the title names above the columns: the book of every entry of the file,
         # stored and matched by its folded name (one company printed two ways is one book).
-        self._printed_book = title_book(title)
-        self._book = book_key(self._printed_book) if self._printed_book else UNKNOWN_BOOK
+        # (`--book` names it in place of the title's company: `load_book`.)
+        self._load_book = LoadBook.of_load(title, book)
+        self._book = self._load_book.key
         self._where = LEDGER_ENTRIES.in_book(self._book)
         # The last day of the period the title states: the day up to which the export gives
         # the books of the accounts in it (an account key's credit risk is measured on it).
@@ -699,7 +700,7 @@ class LedgerValidator:
             *self._party.notes(),
             *self._customers.notes(),
             *self._formats.notes(),
-            book_note(self._book, printed=self._printed_book),
+            self._load_book.note(),
         ]
         if self._side.key == SIDE_CANDIDATE:
             notes.append("Sides (Dr/Cr) read from the column after the amount")
@@ -880,6 +881,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Ledge
         title=options.title,
         dates=await app_dates(connection, app=app, option=options.dates),
         currency=await app_currency(connection, app=app, option=options.currency),
+        book=options.book,
     )
 
 

@@ -42,10 +42,16 @@ Entry = tuple[str, dt.date, str, str]
 UNKNOWN_BOOK = ""
 
 
-def book_note(book: str, nouns: str = "entries", *, printed: str | None = None) -> str:
+def book_note(
+    book: str,
+    nouns: str = "entries",
+    *,
+    printed: str | None = None,
+    source: str = "the company named above the columns",
+) -> str:
     """What the load says of its book (`nouns`: what it calls its lines; `printed`: the
-    company's name as the title prints it, of which `book` is the folded name,
-    `analytics.book_names`)."""
+    company's name as the title (or `--book`) gives it, of which `book` is the folded name,
+    `analytics.book_names`; `source`: where the name comes from)."""
     if book == UNKNOWN_BOOK:
         return (
             f"Book: no company named above the columns, so the {nouns} are of no known book: "
@@ -58,7 +64,7 @@ def book_note(book: str, nouns: str = "entries", *, printed: str | None = None) 
     shown = book if printed is None else printed
     folded = "" if shown == book else f", kept as {book!r}: its spellings are one book"
     return (
-        f"Book: {shown!r} (the company named above the columns{folded}): this load edits, "
+        f"Book: {shown!r} ({source}{folded}): this load edits, "
         "moves and "
         f"removes only that book's {nouns}; other books' {nouns} of the same customers stay, "
         f"and {totals} them all"

@@ -33,8 +33,6 @@ from decimal import Context, Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.bill_allocations import bill_allocation
-from analytics.book_names import book_key
-from analytics.book_titles import title_book
 from analytics.counts import counted
 from analytics.export_amounts import Amount, Side
 from analytics.export_columns import (
@@ -78,7 +76,8 @@ from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import SALE_LINES as INVOICE_LINES
 from store.ingest.kinds.invoice_moves import InvoiceMoves, numbering_period
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
-from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption, book_note
+from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
+from store.ingest.kinds.load_book import LoadBook
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stale_item_lines import StaleItemLines
@@ -195,6 +194,7 @@ class SalesValidator:
         dates: AppDates | None = None,
         title: Sequence[Sequence[str]] = (),
         currency: AppCurrency | None = None,
+        book: str | None = None,
     ) -> None:
         self._customers = customers
         # A customer's ledger or a Day Book names contra ledgers (`Sales Account`, `Cash`) in
@@ -206,8 +206,9 @@ class SalesValidator:
         self._title = title
         # The company the title names above the columns: the book of every line of the file,
         # stored and matched by its folded name (one company printed two ways is one book).
-        self._printed_book = title_book(title)
-        self._book = book_key(self._printed_book) if self._printed_book else UNKNOWN_BOOK
+        # (`--book` names it in place of the title's company: `load_book`.)
+        self._load_book = LoadBook.of_load(title, book)
+        self._book = self._load_book.key
         self._where = SALE_LINES.in_book(self._book)
         # The names of the columns taken, once known (Zoho's numbers never restart).
         self._column_names: tuple[str, ...] = ()
@@ -643,7 +644,7 @@ class SalesValidator:
             ),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]
-        notes.append(book_note(self._book, "lines", printed=self._printed_book))
+        notes.append(self._load_book.note("lines"))
         notes.extend(self._currencies.notes())
         if self._by_headings:
             notes.append(self._headings.note())
@@ -819,6 +820,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Sales
         party=party,
         dates=await app_dates(connection, app=app, option=options.dates),
         title=options.title,
+        book=options.book,
         currency=await app_currency(connection, app=app, option=options.currency),
     )
 
