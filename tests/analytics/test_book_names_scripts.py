@@ -102,7 +102,7 @@ def _word(draw: st.DrawFn) -> str:
     chars: list[str] = []
     for _ in range(draw(st.integers(2, 5))):
         chars.append(draw(st.sampled_from(letters)))
-        if marks and draw(st.booleans()):
+        if len(marks) > 0 and draw(st.booleans()):
             chars.append(draw(st.sampled_from(marks)))
     word = "".join(chars)
     folded = unicodedata.normalize("NFKC", word.casefold())
