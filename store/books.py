@@ -187,9 +187,9 @@ async def rename_book(
         accounts = select(ACCOUNT_TABLE.c.account_id).where(ACCOUNT_TABLE.c.app_id == owner)
         line = _lines().subquery("owned")
         customers_of = {
-            key: select(distinct(line.c.account_id)).where(
-                line.c.book == key, line.c.account_id.in_(accounts)
-            )
+            key: select(line.c.account_id)
+            .where(line.c.book == key, line.c.account_id.in_(accounts))
+            .distinct()
             for key in (old_key, new_key)
         }
         shared = (

@@ -1,0 +1,132 @@
+"""`--book NAME` naming a book nothing of the app is stored under (`ingest_file(book=...)`,
+`store/ingest/kinds/load_book.py`): refused in one line, nothing read or written, naming the
+stored book nearest it, unless `new_book` (`--new-book`) says it is meant to be new or the
+title names that company too.
+
+Before: a misspelt `--book` (`Kaveri Distrbutors`) loaded without a word into a new book: the
+renamed company's ledger and register stored twice, beside the book meant (outstanding and
+revenue counted twice), with no command able to join the two."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from analytics.book_names import book_key
+from store.ingest import FileRejected, IngestKind, ingest_file
+from tests.store.ingest.test_book_option import _KINDS, NEW, OLD
+
+TYPO = "Kaveri Distrbutors"
+
+
+@pytest.mark.parametrize("kind", list(_KINDS))
+async def test_a_misspelt_book_is_refused_nothing_written(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    write, lines, stored = _KINDS[kind]
+    await ingest_file(engine, kind=kind, path=write(tmp_path, "old.csv", lines, OLD), app="kav")
+    before = await stored(engine)
+    renamed = write(tmp_path, "new.csv", lines, NEW)
+
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(engine, kind=kind, path=renamed, app="kav", book=TYPO)
+
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message == (
+        f"{renamed}: --book {TYPO!r}: no book 'kaveri distrbutors' is stored in app kav (did "
+        "you mean 'kaveri distributors'?); give --new-book as well to start that book (a "
+        "company's first load under it)"
+    )
+    assert await stored(engine) == before
+
+
+@pytest.mark.parametrize("kind", list(_KINDS))
+async def test_new_book_starts_the_book(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    """A file whose title was cut off, of a company nothing is stored of yet."""
+    write, lines, stored = _KINDS[kind]
+    headless = write(tmp_path, "cut.csv", lines, None)
+
+    with pytest.raises(FileRejected, match="no named book is stored there"):
+        await ingest_file(engine, kind=kind, path=headless, app="kav", book=NEW)
+    await ingest_file(engine, kind=kind, path=headless, app="kav", book=NEW, new_book=True)
+
+    assert {line[-1] for line in await stored(engine)} == {book_key(NEW)}
+    # The book is stored now: the option alone loads into it.
+    again = await ingest_file(engine, kind=kind, path=headless, app="kav", book=NEW)
+    assert again.changes is not None
+    assert again.changes.new == 0
+
+
+@pytest.mark.parametrize("kind", list(_KINDS))
+async def test_a_title_naming_the_same_company_needs_no_new_book(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    write, lines, stored = _KINDS[kind]
+    titled = write(tmp_path, "new.csv", lines, NEW)
+
+    await ingest_file(engine, kind=kind, path=titled, app="kav", book="KAVERI ELECTRICALS.")
+
+    assert {line[-1] for line in await stored(engine)} == {book_key(NEW)}
+
+
+async def test_a_book_of_another_app_is_not_this_apps(engine: AsyncEngine, tmp_path: Path) -> None:
+    """Books are per app (their lines' customers are): another tenant's book is no reason to
+    take a name as meant."""
+    write, lines, stored = _KINDS[IngestKind.SALES]
+    await ingest_file(
+        engine, kind=IngestKind.SALES, path=write(tmp_path, "o.csv", lines, OLD), app="other"
+    )
+    before = await stored(engine)
+
+    with pytest.raises(FileRejected, match=r"no book 'kaveri distributors' is stored in app kav"):
+        await ingest_file(
+            engine,
+            kind=IngestKind.SALES,
+            path=write(tmp_path, "n.csv", lines, NEW),
+            app="kav",
+            book=OLD,
+        )
+    assert await stored(engine) == before
+
+
+async def test_a_book_holding_only_the_other_kind_is_stored(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The register loaded under the old name, the ledger not yet: the book is the company's."""
+    sales_file, sales_lines, _ = _KINDS[IngestKind.SALES]
+    ledger_file, ledger_lines, entries = _KINDS[IngestKind.LEDGER]
+    await ingest_file(
+        engine,
+        kind=IngestKind.SALES,
+        path=sales_file(tmp_path, "r.csv", sales_lines, OLD),
+        app="kav",
+    )
+
+    await ingest_file(
+        engine,
+        kind=IngestKind.LEDGER,
+        path=ledger_file(tmp_path, "l.csv", ledger_lines, NEW),
+        app="kav",
+        book=OLD,
+    )
+
+    assert {entry[-1] for entry in await entries(engine)} == {book_key(OLD)}
+
+
+async def test_new_book_without_book_is_refused(engine: AsyncEngine, tmp_path: Path) -> None:
+    write, lines, stored = _KINDS[IngestKind.SALES]
+
+    with pytest.raises(FileRejected, match=r"--new-book .* give --book too"):
+        await ingest_file(
+            engine,
+            kind=IngestKind.SALES,
+            path=write(tmp_path, "n.csv", lines, NEW),
+            app="kav",
+            new_book=True,
+        )
+    assert await stored(engine) == []
