@@ -89,3 +89,49 @@ async def test_0028_folds_other_scripts_digits_and_names_cut_books(
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
+
+
+async def test_a_voucher_redated_between_two_spellings_exports_is_kept_twice_by_0027(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """docs/ledger-books.md, "What 0027 can still leave wrong": `Sales 7` stored under one
+    spelling on 2 April and under the other on 3 April (re-dated between the exports) is two
+    invoices after 0027 (their keys differ); a reload of the latest export re-dates within the
+    book and keeps one."""
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0026", down=True)
+            await connection.execute(text("INSERT INTO app VALUES ('kav')"))
+            await connection.execute(
+                text(
+                    "INSERT INTO account (account_id, app_id, name, is_key_account) "
+                    "VALUES ('Sharma Electricals', 'kav', 'Sharma Electricals', false)"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO sale_line (account_id, sale_date, invoice, line, amount, "
+                    "includes_tax, voucher_type, date_ambiguous, book) VALUES ("
+                    "'Sharma Electricals', :day, '7', 1, '50000.00', false, 'sales', false, "
+                    ":book)"
+                ),
+                [
+                    {"day": dt.date(2025, 4, 2), "book": "Kaveri Distributors Pvt. Ltd."},
+                    {"day": dt.date(2025, 4, 3), "book": "Kaveri Distributors Pvt Ltd"},
+                ],
+            )
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+        assert len(await sales(engine)) == 2
+
+        await ingest_file(
+            engine,
+            kind=IngestKind.SALES,
+            path=register(tmp_path, "main.csv", MAIN_LINES, "Kaveri Distributors Pvt Ltd"),
+            app="kav",
+        )
+
+        assert [line[:2] for line in await sales(engine)] == [(dt.date(2025, 4, 3), "7")]
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
