@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from store.books import BookRename, StoredBook
 
 books = typer.Typer(
-    help="List the books of the sales and ledger data, and rename one.",
+    help="List and rename the books of sales and ledger data.",
     no_args_is_help=True,
     # Plain help: flags show as flags (Typer's Rich panels print `--flag <bool>`).
     rich_markup_mode=None,
@@ -36,7 +36,7 @@ def _checked_app(app: str | None) -> None:
         raise fail("--app is empty: give an app (or leave --app out)")
 
 
-@books.command("list")
+@books.command("list", short_help="List the books stored, by app, with what each holds.")
 def list_(
     app: Annotated[str | None, typer.Option(help="Only this app's books.")] = None,
 ) -> None:
@@ -68,7 +68,7 @@ def list_(
     Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
-@books.command("rename")
+@books.command("rename", short_help="Move every line of book OLD to book NEW.")
 def rename(
     old: Annotated[str, typer.Argument(metavar="OLD", help="The book to rename.")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name.")],
