@@ -12,6 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.book_names import book_key
@@ -19,6 +22,7 @@ from store.ingest import FileRejected, IngestKind, ingest_file
 from tests.store.ingest.test_book_option import _KINDS, NEW, OLD
 
 TYPO = "Kaveri Distrbutors"
+OLD_KEY = book_key(OLD)
 
 
 @pytest.mark.parametrize("kind", list(_KINDS))
@@ -130,3 +134,46 @@ async def test_new_book_without_book_is_refused(engine: AsyncEngine, tmp_path: P
             new_book=True,
         )
     assert await stored(engine) == []
+
+
+_OPTIONS = st.one_of(
+    st.sampled_from(
+        [OLD, "KAVERI DISTRIBUTORS.", NEW, "kaveri electricals", TYPO, "", "कावेरी", "Kaveri"]
+    ),
+    st.text(max_size=20),
+)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(option=_OPTIONS)
+async def test_any_book_option_loads_into_a_book_meant_or_is_refused(
+    engine: AsyncEngine, tmp_path: Path, option: str
+) -> None:
+    """The renamed title's register with any `--book`: loaded into the stored book when the
+    option folds to it (nothing new), into the title's book when it folds to the title's
+    company, else refused with nothing written."""
+    write, lines, stored = _KINDS[IngestKind.SALES]
+    async with engine.begin() as connection:
+        await connection.execute(text("DELETE FROM sale_line WHERE book <> :old"), {"old": OLD_KEY})
+    if not await stored(engine):
+        await ingest_file(
+            engine, kind=IngestKind.SALES, path=write(tmp_path, "o.csv", lines, OLD), app="kav"
+        )
+    before = await stored(engine)
+    renamed = write(tmp_path, "n.csv", lines, NEW)
+    key = book_key(option)
+
+    if key in (OLD_KEY, book_key(NEW)):
+        await ingest_file(engine, kind=IngestKind.SALES, path=renamed, app="kav", book=option)
+        after = await stored(engine)
+        assert {line[-1] for line in after} == {OLD_KEY, key}
+        assert len(after) == len(before) * (1 if key == OLD_KEY else 2)
+        return
+    with pytest.raises(FileRejected) as refused:
+        await ingest_file(engine, kind=IngestKind.SALES, path=renamed, app="kav", book=option)
+    assert "\n" not in str(refused.value)
+    assert await stored(engine) == before
