@@ -4,7 +4,7 @@ A book is the company a sales or ledger export's title names (folded: case, punc
 legal forms; `docs/ledger-books.md`). `books list` shows them as stored, with what each holds;
 `books rename OLD NEW` moves a book's lines under another name (a company renamed in its
 books, a book started by a misspelt `--book`), in one transaction, refused when the two books
-hold lines of one customer (`store/books.py`).
+hold lines of one customer unless `--merge` (`store/books.py`).
 
 The store (SQLAlchemy) is imported when a command runs, not for `--help`."""
 
@@ -76,17 +76,29 @@ def rename(
         str | None,
         typer.Option(help="The app whose book it is (needed when two apps keep a book OLD)."),
     ] = None,
+    merge: Annotated[
+        bool,
+        typer.Option(
+            "--merge",
+            help=(
+                "Join OLD into NEW even when both hold lines of one customer: where both hold "
+                "a line at one place, NEW's is kept (NEW must be the book of the later "
+                "exports); then reload the latest exports with --book NEW."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Move every ledger entry and sale line of book OLD to book NEW, in one transaction.
     Names are compared folded, as a title's are. Refused, nothing moved, when NEW holds lines
-    of a customer OLD holds lines of too; NEW's lines of other customers are merged."""
+    of a customer OLD holds lines of too, unless --merge; NEW's lines of other customers are
+    merged."""
     from store.books import BookRefused, rename_book
 
     _checked_app(app)
     settings = settings_or_exit()
 
     async def job(engine: AsyncEngine) -> BookRename:
-        return await rename_book(engine, old=old, new=new, app=app)
+        return await rename_book(engine, old=old, new=new, app=app, merge=merge)
 
     try:
         # Nothing to rename in a database that does not exist: it is not created for that.

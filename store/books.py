@@ -23,11 +23,25 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, distinct, func, literal, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    delete,
+    distinct,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from analytics.book_names import book_key
 from analytics.counts import counted
+from store.book_refold import BOOK_TABLES
 from store.tables import ACCOUNT_TABLE, LEDGER_TABLE, SALE_LINE_TABLE
 from store.write_locks import hold_loads
 
@@ -61,8 +75,13 @@ class BookRename:
     ledger_entries: int
     sale_lines: int
     customers: int
-    # Whether NEW held lines (of other customers) already: the two books are one now.
+    # Whether NEW held lines already: the two books are one now.
     merged: bool
+    # With `merge`, of the customers both books held: how many, and OLD's lines at a place
+    # NEW held (the line's key without its book) dropped, identical to NEW's or not.
+    joined_customers: int = 0
+    dropped_identical: int = 0
+    replaced_differing: int = 0
 
     def summary(self) -> str:
         what = (
@@ -71,11 +90,20 @@ class BookRename:
             f"{counted(self.customers, 'customer', 'customers')}"
         )
         into = (
-            f"into book {self.new!r}, which held other customers' lines"
+            f"into book {self.new!r}, which held lines already"
             if self.merged
             else (f"to {self.new!r}")
         )
-        return f"Renamed book {self.old!r} of app {self.app} {into}: {what} moved"
+        said = f"Renamed book {self.old!r} of app {self.app} {into}: {what} moved"
+        if not self.joined_customers:
+            return said
+        return (
+            f"{said}; of the {counted(self.joined_customers, 'customer', 'customers')} both "
+            f"books held, {counted(self.dropped_identical, 'line', 'lines')} stored in both "
+            f"dropped and {counted(self.replaced_differing, 'line', 'lines')} of {self.old!r} "
+            f"replaced by {self.new!r}'s at the same place (reload the company's latest "
+            f"exports with --book {self.new!r} to re-date, withdraw and trim as a load does)"
+        )
 
 
 def _lines() -> Select[tuple[str, str, str]]:
@@ -153,13 +181,24 @@ def _named(given: str, role: str) -> str:
     return folded
 
 
+def _held_by(table: Table, book: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Whether `book` holds a line at the place of `table`'s line (its key without the book),
+    and whether that line is identical to it."""
+    key, values = BOOK_TABLES[table.name]
+    other = table.alias("other")
+    same_place = and_(other.c.book == book, *(other.c[c] == table.c[c] for c in key))
+    same_values = and_(*(other.c[c].is_not_distinct_from(table.c[c]) for c in values))
+    return exists().where(same_place), exists().where(same_place, same_values)
+
+
 async def rename_book(
-    engine: AsyncEngine, *, old: str, new: str, app: str | None = None
+    engine: AsyncEngine, *, old: str, new: str, app: str | None = None, merge: bool = False
 ) -> BookRename:
     """Move every line of book `old` (as printed or folded) of `app` to book `new`, in one
     transaction; `app` may be left out when one app holds the book. `BookRefused` (nothing
-    moved) when a name names no company, both are one book, `old` holds nothing there, or
-    `new` holds lines of a customer `old` holds lines of."""
+    moved) when a name names no company, both are one book, `old` holds nothing there, or,
+    unless `merge`, `new` holds lines of a customer `old` holds lines of. With `merge`, a
+    line of `old` at a place `new` holds a line at is dropped: `new`'s is kept."""
     old_key = _named(old, "OLD")
     new_key = _named(new, "NEW")
     if old_key == new_key:
@@ -197,21 +236,30 @@ async def rename_book(
             .scalars()
             .all()
         )
-        if shared:
+        if shared and not merge:
             example = sorted(shared)[0]
             raise BookRefused(
                 f"book {new_key!r} of app {owner} holds lines of "
                 f"{counted(len(shared), 'customer', 'customers')} that {old_key!r} holds lines "
-                f"of too (such as account {example}): the two books may hold one invoice twice "
-                "and a rename cannot tell which line is right, so nothing was moved"
+                f"of too (such as account {example}): the two books may hold one invoice "
+                "twice, so nothing was moved; give --merge to join them, keeping NEW's line "
+                "where both hold one (NEW must be the book of the later exports)"
             )
         moved: list[int] = []
+        identical = differing = 0
         for table in _BOOK_TABLES:
-            result = await connection.execute(
-                update(table)
-                .where(table.c.book == old_key, table.c.account_id.in_(accounts))
-                .values(book=new_key)
-            )
+            mine = and_(table.c.book == old_key, table.c.account_id.in_(accounts))
+            if shared:
+                at_place, same = _held_by(table, new_key)
+                both, equal = (
+                    await connection.execute(
+                        select(func.count(), func.count().filter(same)).where(mine, at_place)
+                    )
+                ).one()
+                identical += equal
+                differing += both - equal
+                await connection.execute(delete(table).where(mine, at_place))
+            result = await connection.execute(update(table).where(mine).values(book=new_key))
             moved.append(result.rowcount)
         held = {b.book: b for b in books if b.app == owner}
     return BookRename(
@@ -222,4 +270,7 @@ async def rename_book(
         sale_lines=moved[1],
         customers=held[old_key].customers,
         merged=new_key in held,
+        joined_customers=len(shared),
+        dropped_identical=identical,
+        replaced_differing=differing,
     )

@@ -101,3 +101,15 @@ def test_a_misspelt_book_option_is_one_line_and_new_book_starts_it(tmp_path: Pat
     ]
     assert started.exit_code == 0, started.output
     assert _stored(database) == [("7", "50000.00", "kaveri electricals")]
+
+
+def test_merge_joins_the_doubled_register(tmp_path: Path) -> None:
+    database = tmp_path / "profiling.db"
+    run(database, "sales", str(register(tmp_path, "o.csv", MAIN_LINES, OLD)), "--app", "kav")
+    run(database, "sales", str(register(tmp_path, "n.csv", MAIN_LINES, NEW)), "--app", "kav")
+
+    result = books(database, "rename", OLD, NEW, "--merge")
+
+    assert result.exit_code == 0, result.output
+    assert "of the 1 customer both books held, 1 line stored in both dropped" in result.stdout
+    assert _stored(database) == [("7", "50000.00", "kaveri electricals")]

@@ -7,6 +7,7 @@ stored book only with `--book OLD` on every load from then on."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,46 @@ async def test_a_book_holding_a_customer_of_the_old_one_is_refused_nothing_moved
         "book 'kaveri electricals' of app kav holds lines of 1 customer that 'kaveri "
         "distributors' holds lines of too (such as account "
     )
-    assert "nothing was moved" in str(refused.value)
+    assert "nothing was moved; give --merge to join them" in str(refused.value)
     assert await _stored(engine) == before
+
+
+@pytest.mark.parametrize("kind", [LEDGER, SALES])
+async def test_merge_joins_a_doubled_book_into_one_copy(
+    engine: AsyncEngine, tmp_path: Path, kind: IngestKind
+) -> None:
+    """The renamed title loaded without `--book` (the same export under both names): merged,
+    the book holds what one load under the new name stores."""
+    stored = _KINDS[kind][2]
+    await _load(engine, tmp_path, kind, NEW)
+    once = await stored(engine)
+    await _load(engine, tmp_path, kind, OLD)
+    assert len(await stored(engine)) == 2 * len(once)
+
+    joined = await rename_book(engine, old=OLD, new=NEW, merge=True)
+
+    assert await stored(engine) == once
+    assert (joined.joined_customers, joined.dropped_identical, joined.replaced_differing) == (
+        1,
+        len(once),
+        0,
+    )
+    assert f"{len(once)} line" in joined.summary()
+    assert "--book 'kaveri electricals' to re-date, withdraw and trim" in joined.summary()
+
+
+async def test_merge_keeps_the_new_books_line_where_they_differ(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    write, lines, stored = _KINDS[SALES]
+    await ingest_file(engine, kind=SALES, path=write(tmp_path, "o.csv", lines, OLD), app="kav")
+    edited = lines.replace('"50,000.00"', '"45,000.00"')
+    await ingest_file(engine, kind=SALES, path=write(tmp_path, "n.csv", edited, NEW), app="kav")
+
+    joined = await rename_book(engine, old=OLD, new=NEW, merge=True)
+
+    assert [(line[3], line[4]) for line in await stored(engine)] == [(Decimal("45000.00"), NEW_KEY)]
+    assert (joined.dropped_identical, joined.replaced_differing, joined.sale_lines) == (0, 1, 0)
 
 
 async def test_a_book_holding_other_customers_is_merged(
@@ -104,7 +143,7 @@ async def test_a_book_holding_other_customers_is_merged(
     renamed = await rename_book(engine, old=OLD, new=NEW)
 
     assert renamed.merged
-    assert "which held other customers' lines" in renamed.summary()
+    assert "which held lines already" in renamed.summary()
     assert [(b.book, b.customers, b.sale_lines) for b in await _books(engine)] == [(NEW_KEY, 2, 2)]
 
 
