@@ -55,8 +55,8 @@ async def check_option_book_stored(
     `new_book` (`--new-book`) says it is meant to be new or the title names that company too:
     a misspelt `--book` would otherwise start a second book of the company beside the one
     meant, its ledger and register stored twice (outstanding and revenue counted twice), and
-    no command can join two books holding one customer's lines (`profiling books rename`
-    refuses it)."""
+    joining the two afterwards (`profiling books rename --merge`) needs the exports reloaded
+    to re-date and trim as a load does."""
     if option is None or new_book:
         return
     key = book_key(option)
