@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.book_names import book_key
@@ -227,3 +228,60 @@ async def test_renaming_there_and_back_restores_every_line(
     await rename_book(engine, old=name, new=OLD)
 
     assert await _stored(engine) == before
+
+
+# Invoices of one customer, each of one day and one line (no re-dating or trimming, which
+# only a reload does), at one of two amounts (an export edited between the two books').
+_INVOICES = st.dictionaries(
+    st.sampled_from(["7", "8", "9", "10"]),
+    st.sampled_from(["1,000.00", "2,500.00"]),
+    max_size=4,
+)
+
+
+def _register_lines(invoices: dict[str, str]) -> str:
+    return "".join(
+        f'{3 + int(number)}-Apr-25,Sharma Electricals,Sales,{number},"{amount}"\n'
+        for number, amount in sorted(invoices.items())
+    )
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(older=_INVOICES, later=_INVOICES)
+async def test_merge_stores_what_loading_both_under_one_name_does(
+    engine: AsyncEngine, tmp_path: Path, older: dict[str, str], later: dict[str, str]
+) -> None:
+    """The older exports under the old name and the later under the new, then `--merge` of
+    old into new: the lines that loading the older then the later export under the new name
+    store (where no invoice was re-dated or trimmed between them)."""
+    write, _, stored = _KINDS[SALES]
+
+    async def load(lines: str, company: str, book: str | None = None) -> None:
+        if lines:
+            path = write(tmp_path, f"{company}.csv", lines, company)
+            await ingest_file(
+                engine, kind=SALES, path=path, app="kav", book=book, new_book=book is not None
+            )
+
+    async def empty() -> None:
+        async with engine.begin() as connection:
+            await connection.execute(text("DELETE FROM sale_line"))
+
+    await empty()
+    await load(_register_lines(older), OLD, book=NEW)
+    await load(_register_lines(later), NEW)
+    expected = await stored(engine)
+    await empty()
+    await load(_register_lines(older), OLD)
+    await load(_register_lines(later), NEW)
+
+    if older and later:
+        await rename_book(engine, old=OLD, new=NEW, merge=True)
+    elif older:
+        await rename_book(engine, old=OLD, new=NEW)
+
+    assert await stored(engine) == expected
