@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from analytics.book_names import book_key
 from analytics.export_columns import normalize, words
 from analytics.export_date_order import is_quickbooks_report_name
 from analytics.export_dates import BadDate, parse_export_date
@@ -96,6 +97,8 @@ def _first_line_book(filled: Sequence[Sequence[str]]) -> str | None:
         return None
     if is_day_book(filled[:1]) or sales_register_title(filled[:1]) is not None:
         return None
-    if not normalize(first):
+    if not book_key(first):
+        # Nothing of a name once folded (punctuation): the letters and digits of any script
+        # count, so that a company printed in Devanagari alone is a book.
         return None
     return _SPACES.sub(" ", first)

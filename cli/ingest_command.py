@@ -1,5 +1,6 @@
 """`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]
-[--party NAME] [--dates day-first|month-first|guess] [--currency CODE|guess] [--book NAME]`:
+[--party NAME] [--dates day-first|month-first|guess] [--currency CODE|guess] [--book NAME
+[--new-book]]`:
 load one file, all or nothing."""
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def _ingest(
     dates: DatesOption | None,
     currency: str | None,
     book: str | None,
+    new_book: bool,
     console: Console,
 ) -> IngestReport:
     """Load on the settings' database: it is named first, created when missing, and a
@@ -58,6 +60,7 @@ def _ingest(
                 dates=dates,
                 currency=currency,
                 book=book,
+                new_book=new_book,
             )
 
     return run_on_database(settings, job)
@@ -186,10 +189,22 @@ def ingest(
                 "the one its title names (compared as a title's: case, punctuation and legal "
                 "forms folded). For a company renamed in its books, its old name: the file "
                 "then loads into the stored book, nothing doubled; also for a file whose title "
-                "has no company line."
+                "has no company line. A name nothing of the app is stored under is refused "
+                "(a typo would start a second book) unless the title names it too or "
+                "--new-book is given."
             ),
         ),
     ] = None,
+    new_book: Annotated[
+        bool,
+        typer.Option(
+            "--new-book",
+            help=(
+                "With --book: the book it names may be new (a company's first load under "
+                "that name)."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Load one file: every row or, if any row is bad, none (each bad row is listed)."""
     # Only the progress bar goes through Rich; results are plain lines, never wrapped.
@@ -201,7 +216,17 @@ def ingest(
     try:
         columns = _column_overrides(column)
         report = _ingest(
-            kind, file, app, columns, accounts, party, dates, currency, book, progress_console
+            kind,
+            file,
+            app,
+            columns,
+            accounts,
+            party,
+            dates,
+            currency,
+            book,
+            new_book,
+            progress_console,
         )
     except IngestRejected as exc:
         # One write for all bad rows: a file may have a million of them.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, TypeVar
 import typer
 
 from analytics.counts import counted
+from cli.books_command import books
 from cli.common import (
     check_can_listen,
     check_standby_urls,
@@ -62,6 +63,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(keys, name="keys")
+app.add_typer(books, name="books")
 app.command(
     "slides", help="Build a customer's ROI deck (PowerPoint, native charts) from the GraphQL API."
 )(slides)

@@ -56,6 +56,7 @@ async def ingest_file(
     dates: DatesOption | None = None,
     currency: str | None = None,
     book: str | None = None,
+    new_book: bool = False,
 ) -> IngestReport:
     """Load one file of `kind`: every row or none.
 
@@ -73,7 +74,8 @@ async def ingest_file(
     amounts in other currencies convert to (`store.ingest.kinds.currencies`), kept for the app
     likewise (`store.ingest.currency_setting`). `book` names the company whose books a sales or
     ledger export is of, in place of its title's (a renamed company's old name:
-    `store.ingest.kinds.load_book`).
+    `store.ingest.kinds.load_book`); a book nothing of the app is stored under is refused
+    unless the title names it too or `new_book`.
     """
     if currency is not None and LOADERS[kind].guess_columns is None:
         raise FileRejected(
@@ -97,6 +99,8 @@ async def ingest_file(
                 f"files are of no book"
             )
         checked_book_option(book)
+    elif new_book:
+        raise FileRejected("--new-book says the book --book names may be new: give --book too")
     options = IngestOptions(
         app=app,
         columns=dict(columns or {}),
@@ -106,6 +110,7 @@ async def ingest_file(
         dates=dates,
         currency=currency,
         book=book,
+        new_book=new_book,
     )
     try:
         return await _ingest(engine, kind=kind, path=path, options=options, progress=progress)

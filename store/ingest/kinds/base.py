@@ -51,6 +51,9 @@ class IngestOptions:
     # `--book`: the company whose books a sales or ledger export is of, in place of the one its
     # title names (`store.ingest.kinds.load_book`).
     book: str | None = None
+    # `--new-book`: the book `--book` names may be new (else a name nothing is stored under is
+    # refused as a likely typo: `store.ingest.kinds.load_book.check_option_book_stored`).
+    new_book: bool = False
     # The cells of the lines above an export's header (its title), read once it is found.
     title: Sequence[Sequence[str]] = ()
 

@@ -58,7 +58,7 @@ from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, bal
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
 from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
-from store.ingest.kinds.load_book import LoadBook
+from store.ingest.kinds.load_book import LoadBook, check_option_book_stored
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
@@ -874,6 +874,9 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Ledge
         party=options.party, title=options.title, columns=options.columns, one_party=True
     )
     app = options.app or DEFAULT_APP
+    await check_option_book_stored(
+        connection, title=options.title, option=options.book, app=app, new_book=options.new_book
+    )
     return LedgerValidator(
         customers=await load_parties(connection, options),
         segment=options.segment,

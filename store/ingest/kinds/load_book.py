@@ -23,8 +23,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from analytics.book_names import book_key
 from analytics.book_titles import title_book
+from store.books import book_is_stored, nearest, stored_books
 from store.ingest.errors import FileRejected
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, book_note
 
@@ -38,6 +41,36 @@ def checked_book_option(book: str) -> str:
             "out to take the title's"
         )
     return book
+
+
+async def check_option_book_stored(
+    connection: AsyncConnection,
+    *,
+    title: Sequence[Sequence[str]],
+    option: str | None,
+    app: str,
+    new_book: bool,
+) -> None:
+    """`FileRejected` when `--book` names a book nothing of `app` is stored under yet, unless
+    `new_book` (`--new-book`) says it is meant to be new or the title names that company too:
+    a misspelt `--book` would otherwise start a second book of the company beside the one
+    meant, its ledger and register stored twice (outstanding and revenue counted twice), and
+    joining the two afterwards (`profiling books rename --merge`) needs the exports reloaded
+    to re-date and trim as a load does."""
+    if option is None or new_book:
+        return
+    key = book_key(option)
+    titled = title_book(title)
+    if titled is not None and book_key(titled) == key:
+        return
+    if await book_is_stored(connection, book=key, app=app):
+        return
+    books = sorted({held.book for held in await stored_books(connection, app=app)})
+    raise FileRejected(
+        f"--book {option!r}: no book {key!r} is stored in app {app}"
+        + nearest(key, books)
+        + "; give --new-book as well to start that book (a company's first load under it)"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,7 @@ from store.ingest.kinds.invoice_moves import SALE_LINES as INVOICE_LINES
 from store.ingest.kinds.invoice_moves import InvoiceMoves, numbering_period
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
-from store.ingest.kinds.load_book import LoadBook
+from store.ingest.kinds.load_book import LoadBook, check_option_book_stored
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stale_item_lines import StaleItemLines
@@ -814,6 +814,9 @@ def _both(first: Check, then: Check) -> Check:
 async def _prepare(connection: AsyncConnection, options: IngestOptions) -> SalesValidator:
     party = ExportParty(party=None, title=options.title, columns=options.columns, one_party=False)
     app = options.app or DEFAULT_APP
+    await check_option_book_stored(
+        connection, title=options.title, option=options.book, app=app, new_book=options.new_book
+    )
     return SalesValidator(
         customers=await load_parties(connection, options),
         segment=options.segment,
