@@ -4,8 +4,10 @@ the same customer and day), Day Book holding both, and a plain CSV of `7` withou
 column, each any number of times, in any order, some with a stored double of no known type and
 book beside (as an older revision kept a plain CSV loaded beside a register). The store is what
 a simple model says: each typed voucher loaded once, in the book, at its amount; a plain CSV's
-line of no known type only while no typed voucher is stored (a typed load takes it); a plain
-CSV meeting both types stored refused, writing nothing; a reload of the last file writes
+line of no known type only while no typed voucher is stored (a typed load takes it), else
+written into the one type stored (its amount); the Day Book's amounts include tax, so they
+never replace a stored amount before tax below them (`taxed_amounts`); a plain CSV meeting
+both types stored refused, writing nothing; a reload of the last file writes
 nothing."""
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ FILES: dict[str, tuple[str, dict[str, Decimal]]] = {
         _TITLE.format(register="Day Book") + _HEADER + _SALES + _EXPORT,
         {"sales": D(120000), "export sales": D(80000)},
     ),
-    "plain": ("Date,Customer,Invoice,Amount\n2025-04-03,Kaveri Traders,7,120000\n", {}),
+    # Of an amount neither register has, so that no register's voucher is taken for a renamed
+    # type (docs/export-shapes.md: what still looks alike).
+    "plain": ("Date,Customer,Invoice,Amount\n2025-04-03,Kaveri Traders,7,100000\n", {}),
 }
 # A load: the file, and whether a double of no known type and book is stored before it
 # (where the book holds one typed voucher).
@@ -82,7 +86,7 @@ async def _store_double(engine: AsyncEngine, stored: list[tuple[object, ...]]) -
 
 def _expected(typed: dict[str, Decimal], plain: bool) -> list[tuple[object, ...]]:
     if not typed:
-        return [("", 1, D(120000), "")] if plain else []
+        return [("", 1, D(100000), "")] if plain else []
     return sorted((kind, 1, amount, BOOK) for kind, amount in typed.items())
 
 
@@ -100,13 +104,15 @@ async def test_any_order_of_loads_stores_what_the_model_says(
     await _empty(engine)
     # The model: the typed vouchers loaded, and whether a plain CSV's untyped line is.
     typed: dict[str, Decimal] = {}
+    # The types whose stored amount includes tax (written by the Day Book).
+    gross: set[str] = set()
     plain = False
     for name, double in loads:
         stored = await _stored(engine)
-        if double and len(typed) == 1:
+        if double and len(typed) == 1 and name != "plain":
             # Only beside the one typed voucher of the book (a plain CSV of it, loaded beside
             # its register before lending was built; beside two types a plain CSV is
-            # refused): the case of review h6 (a).
+            # refused), before a typed load: the case of review h6 (a).
             await _store_double(engine, [line for line in stored if line[0]])
         text, vouchers = FILES[name]
         path = tmp_path / "load.csv"
@@ -118,19 +124,27 @@ async def test_any_order_of_loads_stores_what_the_model_says(
             assert await _stored(engine) == before
             continue
         if name == "plain":
-            if not typed:
+            if typed:
+                # An untyped line writes into the one type stored at its key: its amount.
+                typed = dict.fromkeys(typed, D(100000))
+                gross.clear()
+            else:
                 plain = True
-            elif double:
-                # The untyped file writes into the one type stored; a double of no known
-                # book beside it stays of no known book (this file cannot tell which): it
-                # is the next typed load's to remove.
-                pass
         else:
-            typed.update(vouchers)
+            for kind, amount in vouchers.items():
+                if name == "day book" and kind in typed and kind not in gross:
+                    # A Day Book's amounts include tax (`taxed_amounts`): a stored amount
+                    # before tax below its gross stays (a plain CSV's 100,000 of `Sales 7`).
+                    if typed[kind] < amount:
+                        continue
+                typed[kind] = amount
+                if name == "day book":
+                    gross.add(kind)
+                else:
+                    gross.discard(kind)
             plain = False
         await ingest_file(engine, kind=IngestKind.SALES, path=path, app="kav")
-        if name != "plain" or not double or len(typed) != 1:
-            assert await _stored(engine) == _expected(typed, plain), loads
+        assert await _stored(engine) == _expected(typed, plain), loads
         # A reload of the same file writes nothing.
         report = await ingest_file(engine, kind=IngestKind.SALES, path=path, app="kav")
         assert report.changes is not None
