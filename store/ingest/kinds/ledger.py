@@ -32,7 +32,7 @@ from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_noth
 from analytics.export_voucher_types import type_name
 from analytics.invoice_discounts import spread_discount
 from analytics.invoice_status import is_void_memo
-from analytics.ledger_titles import sales_register_title
+from analytics.ledger_titles import is_day_book, sales_register_title
 from analytics.money import money
 from analytics.report_period import period_end, stated_period
 from settings import SegmentOptions
@@ -112,6 +112,7 @@ class _LedgerRows:
         numbers: Sequence[str | None] | None = None,
         dues: bool = True,
         numbered: bool = True,
+        entry_types: Sequence[str | None] | None = None,
     ) -> None:
         self._kept = kept
         # The book every entry of the file is of (store.ingest.kinds.ledger_books).
@@ -130,6 +131,9 @@ class _LedgerRows:
         self._types = types
         # The entries whose date the file writes so that it reads both ways.
         self._ambiguous = ambiguous or {}
+        # Each kept entry's own type: written where its key has two (a Day Book's `Sales 7`
+        # and `Export Sales 7`), so that each entry keeps its own.
+        self._entry_types = entry_types
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -141,10 +145,13 @@ class _LedgerRows:
         ambiguous = self._ambiguous
         book = self._book
         numbers = self._numbers if self._numbers is not None else [None] * len(self._kept)
-        for (customer, day, kind, reference, amount, due), number in zip(
-            self._kept, numbers, strict=True
+        own_types = self._entry_types if self._entry_types is not None else [None] * len(self._kept)
+        for (customer, day, kind, reference, amount, due), number, own_type in zip(
+            self._kept, numbers, own_types, strict=True
         ):
             voucher = None if types is None else types.get((customer, day, kind, reference))
+            if voucher is None and types is not None:
+                voucher = own_type
             both_ways = ambiguous.get((customer, day, kind, reference), False)
             if moved:
                 customer = moved.get(customer, customer)
@@ -205,6 +212,10 @@ class LedgerValidator:
         # The voucher type of each kept entry, as the kind column names it (None when it
         # gives one entry two types, or only a side).
         self._types: dict[_Typed, str | None] = {}
+        # Beside each kept entry, its own voucher type (None when not known): a Day Book's
+        # `Sales 7` and `Export Sales 7` of one customer and day share a key above, and each
+        # entry keeps its own type (`ledger_places` trims only the file's own type's entries).
+        self._entry_types: list[str | None] = []
         # The kept entries whose date cell reads both ways (`04/01/2024`).
         self._ambiguous: dict[_Typed, bool] = {}
         # Cancelled vouchers' numbers and dates.
@@ -478,14 +489,15 @@ class LedgerValidator:
         own = number if number != reference else None
         if discount:
             return self._discount(account, day, reference, -amount.value, text)
+        voucher = None if text is None or is_side(text) else type_name(text)
         self._kept.append((account, day, kind, reference, amount.value, due))
         self._numbers.append(own)
+        self._entry_types.append(voucher)
         billed = bool(row.get("bill_ref"))
         self._billed.append(billed)
         if not row.get("bill_ref"):
             # Its bill-wise details, on the lines below, may name the bill.
             self._last_entry = len(self._kept) - 1
-        voucher = None if text is None or is_side(text) else type_name(text)
         written = row.get("date")
         both_ways = written is not None and reads_both_ways(written)
         self._typed((account, day, kind, reference), voucher, both_ways)
@@ -497,10 +509,30 @@ class LedgerValidator:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
             self._kept.append((account, day, settled, reference, amount.value, None))
             self._numbers.append(own)
+            self._entry_types.append(voucher)
             self._billed.append(billed)
             self._typed((account, day, settled, reference), voucher, both_ways)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
+
+    def _own_numbered_types(self) -> list[str | None]:
+        """Each kept entry's own voucher type where its reference is its own number and the
+        file lists only some types, else None (`ledger_places`: an entry of a known type
+        leaves another type's entries of its number alone; an entry under a bill, a receipt
+        or a credit note against it, is the bill's, and the whole ledger lists all of them,
+        whatever their types)."""
+        if is_day_book(self._title) or self._party.fixed is not None:
+            # A Day Book lists every voucher of its period, a party's ledger every voucher of
+            # that party's: either speaks for every type (a debit note deleted from the books
+            # is missing from its re-export). A register, or a file whose title does not say
+            # what it lists, speaks for its own types only.
+            return [None] * len(self._kept)
+        return [
+            None if billed or number is not None else own
+            for own, billed, number in zip(
+                self._entry_types, self._billed, self._numbers, strict=True
+            )
+        ]
 
     def _retyped(self, old: _Typed, new: _Typed) -> None:
         """An entry's key changed from `old` to `new`: its voucher type and date reading
@@ -582,6 +614,7 @@ class LedgerValidator:
         # stored already.
         self._kept.insert(0, (self._balance_account, day, kind, "", amount, None))
         self._numbers.insert(0, None)
+        self._entry_types.insert(0, None)
         self._billed.insert(0, False)
         return []
 
@@ -665,6 +698,7 @@ class LedgerValidator:
             numbers=self._numbers,
             dues=dues,
             numbered=gives_numbers,
+            entry_types=self._entry_types,
         )
         entries = TableWrite(
             table("ledger_entry"),
@@ -829,7 +863,12 @@ class LedgerValidator:
             }
             await places.settle(
                 connection,
-                ((moved.get(k[0], k[0]), k[1], k[2].value, k[3], money(k[4])) for k in self._kept),
+                (
+                    # An entry under a bill (a receipt, a credit note against it) is of a
+                    # group of every type: the whole ledger lists all of the bill's entries.
+                    (moved.get(k[0], k[0]), k[1], k[2].value, k[3], money(k[4]), own_type)
+                    for k, own_type in zip(self._kept, self._own_numbered_types(), strict=True)
+                ),
                 whole=whole,
             )
             if places.kept_aside:

@@ -70,21 +70,27 @@ class LedgerPlaces:
     async def settle(
         self,
         connection: AsyncConnection,
-        entries: Iterable[tuple[str, dt.date, str, str, Decimal]],
+        entries: Iterable[tuple[str, dt.date, str, str, Decimal, *tuple[str | None, ...]]],
         *,
         whole: Set[str],
     ) -> None:
-        """Places the file's `entries` (account moved, date, kind, number, amount, in file
-        order) among the stored ones; `whole` names the customers whose part of the file
-        covers their numbers wholly (invoices and payments), each customer's part being
-        decided on its own: one customer's whole ledger beside another's receipts only."""
+        """Places the file's `entries` (account moved, date, kind, number, amount, and its
+        voucher type where the file gives one and the number is its own (else None: a
+        bill's entries are all the bill's), in file order) among the stored ones;
+        `whole` names the customers whose part of the file covers their numbers wholly
+        (invoices and payments), each customer's part being decided on its own: one
+        customer's whole ledger beside another's receipts only."""
         self.settled = True
         if self._stored.none_stored():
             return
         groups: dict[Group, list[Decimal]] = {}
-        for account, day, kind, number, amount in entries:
+        # The voucher types the file gives each group's entries (None: not known).
+        group_types: dict[Group, set[str | None]] = {}
+        for account, day, kind, number, amount, *voucher in entries:
             if number:
-                groups.setdefault((account, day, kind, number), []).append(amount)
+                group = (account, day, kind, number)
+                groups.setdefault(group, []).append(amount)
+                group_types.setdefault(group, set()).add(voucher[0] if voucher else None)
         if not groups:
             return
         keys = {self._stored.where.key_values(g[0], g[2], g[3]) for g in groups}
@@ -92,11 +98,29 @@ class LedgerPlaces:
         for group, amounts in groups.items():
             account, day, kind, number = group
             key: InvoiceKey = self._stored.where.key_values(account, kind, number)
-            lines = sorted(
-                (line, value) for when, line, value, *_rest in stored.get(key, ()) if when == day
+            at_day = [
+                (line, value, of_type)
+                for when, line, value, _taxed, of_type, *_rest in stored.get(key, ())
+                if when == day
+            ]
+            if not at_day:
+                continue
+            given = group_types[group]
+            # A stored entry of another known voucher type is another voucher (Tally numbers
+            # each type apart: a Day Book's `Sales 7` beside the Export Sales Register's
+            # `Export Sales 7`): never the file's to match, edit or trim, and its place stays
+            # its own. Before, a register loaded as a ledger after the Day Book removed the
+            # other type's entry as stale (review h6).
+            others = (
+                set()
+                if None in given
+                else {line for line, _value, of_type in at_day if of_type and of_type not in given}
             )
-            if lines:
-                self._places[group] = self._placed(group, amounts, lines, whole=account in whole)
+            lines = sorted((line, value) for line, value, _type in at_day if line not in others)
+            after = max(line for line, _value, _type in at_day) + 1
+            self._places[group] = self._placed(
+                group, amounts, lines, whole=account in whole, after=after
+            )
         if self._unsure:
             first = min(self._unsure)
             raise FileRejected(
@@ -115,7 +139,10 @@ class LedgerPlaces:
         lines: Sequence[tuple[int, Decimal]],
         *,
         whole: bool,
+        after: int,
     ) -> list[int]:
+        """The places of the file's `amounts` among the stored `lines` it may take; `after`:
+        the first place after every stored entry of the group (another type's included)."""
         free = dict(lines)
         places: list[int | None] = []
         for amount in amounts:
@@ -124,7 +151,6 @@ class LedgerPlaces:
                 del free[same]
             places.append(same)
         left = sorted(free)
-        after = max(line for line, _value in lines) + 1
         if not whole and left and None in places:
             self._unsure.append(group)
         placed: list[int] = []

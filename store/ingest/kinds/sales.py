@@ -149,7 +149,9 @@ class _SaleLineRows:
             both_ways = ambiguous.get((customer, day, invoice), False)
             if moved:
                 customer = moved.get(customer, customer)
-            if kept_stored and (customer, day, invoice) in kept_stored:
+            if kept_stored and (customer, day, invoice, kind) in kept_stored:
+                # Of its voucher type: a Day Book's `Sales 7` beside a stored `Export Sales 7`
+                # is another voucher, not that one's amount with tax.
                 continue
             if not kind and stored_types:
                 # A line of no known type writes into the one type stored at its key.
@@ -781,6 +783,7 @@ class SalesValidator:
             stored,
             stored_types,
             app=self._customers.app,
+            period=stated_period(self._title),
         )
         # A file naming no company: its invoices one named book holds are that book's.
         unnamed = NamedBookInvoices(
@@ -798,7 +801,10 @@ class SalesValidator:
             dates=self._dates,
             currency=self._currencies.setting(),
             check=_both(unnamed.take, _both(adoption, check)),
-            moves=_both(moves.move, _both(self._taxed.keep_before_tax(rows, stored), voucher_keys)),
+            moves=_both(
+                moves.move,
+                _both(self._taxed.keep_before_tax(rows, stored, typed=typed), voucher_keys),
+            ),
             remove=stale.remove,
         )
         return replace(plan, after=after_both(unnamed.give_back, plan.after))

@@ -6,8 +6,9 @@ column and a detailed Day Book's sales-ledger line are the amount before tax (`1
 a condensed Day Book's party line the gross, taxes included (`123456.00`). Taxes are not
 sales, so a sale line records whether its amount includes tax (`sale_line.includes_tax`),
 and a load never lets a gross amount replace a stored amount before tax of the same invoice
-(customer, date, number): those lines keep their stored amount, and the load says so. An
-amount before tax does replace a stored gross one.
+(customer, date, number and voucher type: a Day Book's `Sales 7` beside a stored `Export
+Sales 7` is another voucher, not that one with its tax): those lines keep their stored
+amount, and the load says so. An amount before tax does replace a stored gross one.
 
 Only an amount below the gross can be the same invoice's amount before tax: taxes are not
 negative. A stored amount as large as the gross or larger (of the same sign) is no amount before
@@ -34,6 +35,9 @@ from store.ingest.plan import Values
 _SHOWN = 3
 
 _Invoice = tuple[str, dt.date, str]
+# An invoice and its voucher type ("" unknown): Tally numbers each type apart, so a Day Book's
+# `Sales 7` and `Export Sales 7` of one customer and day are two invoices, each with its tax.
+_TypedInvoice = tuple[str, dt.date, str, str]
 
 
 class TaxedAmounts:
@@ -46,7 +50,7 @@ class TaxedAmounts:
         self._itemized: set[_Invoice] = set()
         # Invoices (as written: accounts moved) whose stored amounts before tax stay; set in
         # the load's transaction before the lines are written.
-        self.kept_stored: set[_Invoice] = set()
+        self.kept_stored: set[_TypedInvoice] = set()
 
     def before_tax(self, customer: str, day: dt.date, invoice: str) -> None:
         self._itemized.add((customer, day, invoice))
@@ -54,19 +58,23 @@ class TaxedAmounts:
     def includes_tax(self, customer: str, day: dt.date, invoice: str) -> bool:
         return self.gross and (customer, day, invoice) not in self._itemized
 
-    def keep_before_tax(self, rows: Iterable[Values], stored: StoredInvoices) -> Check:
+    def keep_before_tax(
+        self, rows: Iterable[Values], stored: StoredInvoices, *, typed: int | None = None
+    ) -> Check:
         """The check, run in the load's transaction, that keeps the stored amounts before
         tax of the invoices whose rows (account, date, invoice, line, amount, includes tax)
         include tax; its line for the load. `stored`: the sale lines the load read already
-        (`store.ingest.kinds.stored_invoices`), as they stand after its moves."""
+        (`store.ingest.kinds.stored_invoices`), as they stand after its moves. `typed`: where
+        a row gives its voucher type (each type's invoice apart)."""
 
         async def check(connection: AsyncConnection) -> Sequence[str]:
             if stored.none_stored():
                 return []
-            gross: dict[_Invoice, Decimal] = {}
+            gross: dict[_TypedInvoice, Decimal] = {}
             for row in rows:
                 if row[5] and row[2]:
-                    key = (row[0], row[1], row[2])
+                    kind = "" if typed is None else row[typed]
+                    key = (row[0], row[1], row[2], kind)
                     gross[key] = gross.get(key, Decimal(0)) + row[4]
             if not gross:
                 return []
@@ -87,23 +95,40 @@ def _below(before_tax: Decimal, gross: Decimal) -> bool:
 
 
 async def _stored_before_tax(
-    connection: AsyncConnection, gross: dict[_Invoice, Decimal], shared: StoredInvoices
-) -> dict[_Invoice, Decimal]:
+    connection: AsyncConnection, gross: dict[_TypedInvoice, Decimal], shared: StoredInvoices
+) -> dict[_TypedInvoice, Decimal]:
     """The stored amounts before tax of the gross invoices, summed per invoice: from the
-    stored lines the load read (by customer and number), those at the file's dates."""
-    stored: dict[_Invoice, Decimal] = {}
+    stored lines the load read (by customer and number), those at the file's dates, of the
+    invoice's voucher type. A stored line of no known type is the invoice's where the file
+    gives its customer, date and number one type only; a file line of no known type takes the
+    stored lines of every type (as before types were kept)."""
+    stored: dict[_TypedInvoice, Decimal] = {}
     where = shared.where
+    # The types the file gives each (customer, date, number).
+    kinds: dict[_Invoice, set[str]] = {}
+    for account, day, invoice, kind in gross:
+        kinds.setdefault((account, day, invoice), set()).add(kind)
     # Keyed by customer, number and the load's book (`stored_invoices`).
     by_number = await shared.of(connection, {where.key_values(key[0], "", key[2]) for key in gross})
     for (account, invoice, *_book), lines in by_number.items():
-        for day, _line, amount, includes_tax, *_record in lines:
-            key = (account, day, invoice)
-            if not includes_tax and key in gross:
-                stored[key] = stored.get(key, Decimal(0)) + Decimal(amount)
+        for day, _line, amount, includes_tax, of_type, *_record in lines:
+            given = kinds.get((account, day, invoice))
+            if includes_tax or not given:
+                continue
+            stored_type = of_type or ""
+            if "" in given:
+                key = (account, day, invoice, "")
+            elif stored_type in given:
+                key = (account, day, invoice, stored_type)
+            elif not stored_type and len(given) == 1:
+                key = (account, day, invoice, next(iter(given)))
+            else:
+                continue
+            stored[key] = stored.get(key, Decimal(0)) + Decimal(amount)
     return stored
 
 
-def _note(stored: dict[_Invoice, Decimal], gross: dict[_Invoice, Decimal]) -> str:
+def _note(stored: dict[_TypedInvoice, Decimal], gross: dict[_TypedInvoice, Decimal]) -> str:
     keys = sorted(stored, key=lambda key: (key[1], key[2], key[0]))
     shown = ", ".join(f"{key[2]} {stored[key]} (not {gross[key]})" for key in keys[:_SHOWN])
     more = len(keys) - _SHOWN

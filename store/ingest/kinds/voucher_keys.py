@@ -11,8 +11,11 @@ customer, date and number the file writes (its own book's only, `ledger_books`):
 
 - a file with types takes the stored lines of no known type at a key it gives one type as
   that type's (`Sales 7` reloaded from the Sales Register after an untyped CSV of it doubles
-  nothing); at a key it gives two types (a Day Book holding both vouchers of the day), which
-  of them each untyped line was cannot be told, and the file holds both: they are replaced;
+  nothing), and removes one at a place its type's own line holds already (the same voucher
+  stored twice, which a named book's load may have just taken from no known book); it records
+  the type only of lines it keeps (a line beyond the file's lines of the voucher is trimmed);
+  at a key it gives two types (a Day Book holding both vouchers of the day), which of them
+  each untyped line was cannot be told, and the file holds both: they are replaced;
 - a line without a type writes into the one known type stored at its key (an untyped CSV of
   `Sales 7` corrects it, as before types were kept); a key stored as two types is refused in
   one line, since the file cannot say which voucher it is, and nothing is written.
@@ -22,8 +25,9 @@ leaves its vouchers as they were: the reload gives a stored voucher the same cus
 number and amounts under a new name. Where a key is stored as one known type only, the file
 gives it one other type, no line of the file is of the stored type (a renamed type is in no
 export any more), the amounts are the stored ones, the new name is no type stored yet for the
-app's book, and every voucher of the old type stored for the file's customers within its dates
-is among those it gives so (a rename renames them all), it is that voucher: its stored lines
+app's book, and every voucher of the old type stored for the file's customers within the period
+its title states (a Tally register's `1-Apr-25 to 30-Apr-25`), else within its dates, is among
+those it gives so (a rename renames them all), it is that voucher: its stored lines
 take the new name (said in the load's notes), so nothing is doubled. Otherwise the two types
 are two vouchers (docs/export-shapes.md says what still looks alike).
 """
@@ -65,8 +69,12 @@ class VoucherKeys:
         stored_types: MutableMapping[_Key, str],
         *,
         app: str,
+        period: tuple[dt.date, dt.date] | None = None,
     ) -> None:
         self._app = app
+        # The period the file's title states (a Tally register's `1-Apr-25 to 30-Apr-25`):
+        # the file speaks for all of it, not only for the days it has vouchers on.
+        self._period = period
         self._where = where
         self._lines = lines
         self._stored = stored
@@ -130,8 +138,12 @@ class VoucherKeys:
         mine = table.alias("mine")
         of_book = c.book == book
         adopted = 0
+        doubled = 0
+        # Lines typed, whether kept or trimmed after: the shared stored lines are read again.
+        typed_lines = 0
         for kind, keys in sorted(adopt.items()):
-            # The type's own line at the same place stays; the untyped one is left as it is.
+            # The type's own line at the same place: the untyped one there is that line's
+            # double (a plain CSV of the voucher stored beside its register's line).
             taken = exists().where(
                 *(mine.c[name] == c[name] for name in ("account_id", "sale_date", "invoice")),
                 mine.c.line == c.line,
@@ -140,12 +152,34 @@ class VoucherKeys:
             )
             for start in range(0, len(keys), KEYS_PER_STATEMENT):
                 batch = keys[start : start + KEYS_PER_STATEMENT]
-                statement = (
+                untyped = and_(key_in(at_key, batch), of_book, c.voucher_type == "")
+                # Before: left beside it, the voucher counted twice (review h6, a).
+                doubles = delete(table).where(untyped, taken)
+                doubled += (await connection.execute(doubles)).rowcount
+                adoption = (
                     update(table)
-                    .where(and_(key_in(at_key, batch), of_book, c.voucher_type == "", ~taken))
+                    .where(untyped)
                     .values(voucher_type=kind)
+                    .returning(*at_key, c.line)
                 )
-                adopted += (await connection.execute(statement)).rowcount
+                taken_lines = (await connection.execute(adoption)).all()
+                typed_lines += len(taken_lines)
+                # Only the lines the file keeps: those beyond its lines of the voucher are
+                # trimmed by the same load (`stale_item_lines`), so recorded nothing.
+                adopted += sum(
+                    1
+                    for account, day, number, line in taken_lines
+                    if line <= len(given[(account, day, number)].get(kind, ()))
+                )
+        if doubled:
+            notes.append(
+                RemovalNote(
+                    f"Removed {counted(doubled, 'line', 'lines')} stored of no known voucher "
+                    "type beside this file's voucher's own line at its place (the same voucher "
+                    "stored twice: from a file without a type column, and this one)",
+                    removed=doubled,
+                )
+            )
         if adopted:
             notes.append(
                 RecordNote(
@@ -192,7 +226,7 @@ class VoucherKeys:
                     removed=removed,
                 )
             )
-        if adopted or removed or retyped:
+        if typed_lines or removed or retyped or doubled:
             # Types changed under the shared stored lines: read again when next asked.
             self._stored.forget()
         return notes
@@ -208,8 +242,9 @@ class VoucherKeys:
         """Whether the vouchers the file gives as `new`, stored as `old` at `keys` with the
         same amounts, are a renamed type's: `new` is no stored type of the app's book yet (a
         renamed type's first reload), and every voucher of `old` stored for the file's
-        customers within its dates is among `keys` (a rename renames them all). Otherwise a
-        second register's voucher of one number, day and amount is told from a rename."""
+        customers within its title's period (else its dates) is among `keys` (a rename
+        renames them all). Otherwise a second register's voucher of one number, day and
+        amount is told from a rename."""
         table = METADATA.tables[self._where.table]
         c = table.c
         book = self._where.book or UNKNOWN_BOOK
@@ -219,7 +254,12 @@ class VoucherKeys:
         known = select(c.account_id).where(of_app, c.book == book, c.voucher_type == new)
         if (await connection.execute(known.limit(1))).first() is not None:
             return False
+        # Within the title's period where it states one (review h6, b: before, the file's
+        # own dates only, so a `Sales 8` of 20 April beside an April register whose one
+        # voucher is of 3 April did not keep `Sales 7` from being taken for a rename).
         days = [key[1] for key in given]
+        if self._period is not None:
+            days.extend(self._period)
         accounts = sorted({key[0] for key in given})
         stored: set[tuple[object, ...]] = set()
         for start in range(0, len(accounts), KEYS_PER_STATEMENT):
