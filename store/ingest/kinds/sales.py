@@ -218,6 +218,9 @@ class SalesValidator:
         self._tax_lines: dict[str, int] = {}
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
+        # The side of sales as the vouchers of a known type say it, a vote each: a sale's own
+        # side, a return's other side (`_return_side`).
+        self._typed_sales_sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._not_entries = SkippedLines()
         # Customer ids as the accounts' dict holds them, so kept lines share the strings.
         self._ids: dict[str, str] = {}
@@ -549,6 +552,9 @@ class SalesValidator:
             self._last_returned,
             self._last_type,
         )
+        if text is not None and amount.side is not None:
+            sales_side = amount.side if kind is VoucherType.SALE else amount.side.other
+            self._typed_sales_sides[sales_side] += 1
         return reasons
 
     def _type_text(self, row: Row) -> str | None:
@@ -595,11 +601,22 @@ class SalesValidator:
         return self._problems
 
     def _return_side(self) -> Side | None:
+        """The side of returns in a file whose amounts have sides (None: they have none).
+        Sales stand where the file's typed vouchers say (a `Sales` voucher on its side, a
+        `Credit Note` on the other), else where most lines stand, and a tie of lines goes to
+        the customer's ledger (a sale is its debit): one sale credited and one credit note
+        debited in a sales ledger are not taken the other way round."""
         if not any(self._sides.values()):
             return None
-        # The side of most lines is the side of sales; a tie goes to the customer's ledger.
-        sales_side = max((Side.DEBIT, Side.CREDIT), key=lambda side: self._sides[side])
-        return Side.CREDIT if sales_side is Side.DEBIT else Side.DEBIT
+        debit = Side.DEBIT
+        votes = self._typed_sales_sides
+        if votes[debit] != votes[debit.other]:
+            sales_side = max(votes, key=votes.__getitem__)
+        elif self._sides[debit] != self._sides[debit.other]:
+            sales_side = max(self._sides, key=self._sides.__getitem__)
+        else:
+            sales_side = debit
+        return sales_side.other
 
     def plan(self, present: frozenset[str]) -> WritePlan:
         columns: tuple[str, ...] = (
