@@ -40,6 +40,7 @@ from analytics.export_columns import (
     INVOICE_AMOUNTS,
     LINE_OR_INVOICE_AMOUNTS,
     SALES_ROLES,
+    VOUCHER_REGISTER_AMOUNTS,
     WITH_TAX,
     normalize,
 )
@@ -51,7 +52,7 @@ from analytics.export_voucher_types import (
     voucher_type,
 )
 from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
-from analytics.ledger_titles import is_day_book
+from analytics.ledger_titles import is_day_book, sales_register_title
 from analytics.money import money
 from analytics.report_period import stated_period
 from analytics.tax_ledgers import is_tax_ledger
@@ -218,8 +219,8 @@ class SalesValidator:
         self._tax_lines: dict[str, int] = {}
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
-        # The side of sales as the vouchers of a known type say it, a vote each: a sale's own
-        # side, a return's other side (`_return_side`).
+        # The side of sales as the lines of a known voucher type say it, a vote each: a sale's
+        # own side, a return's other side (`_return_side`).
         self._typed_sales_sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._not_entries = SkippedLines()
         # Customer ids as the accounts' dict holds them, so kept lines share the strings.
@@ -292,6 +293,15 @@ class SalesValidator:
         # has one row per item.
         self._invoice_amount = amount if amount and normalize(amount) in INVOICE_AMOUNTS else None
         if amount and normalize(amount) in WITH_TAX:
+            self._taxed.gross = True
+        sided = [name for role in ("debit", "credit") if (name := columns.get(role))]
+        if (
+            sided
+            and all(normalize(name) in VOUCHER_REGISTER_AMOUNTS for name in sided)
+            and sales_register_title(self._title) is not None
+        ):
+            # A Sales Register in the voucher register's own columns: each voucher's party
+            # line, the gross, as a condensed Day Book gives it.
             self._taxed.gross = True
         status = columns.get("status")
         self._own_status = status is None or is_own_status(status)
@@ -367,10 +377,12 @@ class SalesValidator:
             return reasons
         if not voucher.items:
             # The voucher's own line is the total of its items: they replace it.
-            self._kept.pop()
+            own = self._kept.pop()
             self._vouchers_with_items += 1
             if voucher.side is not None:
                 self._sides[voucher.side] -= 1
+                if own[-1]:  # its vote too (`_keep`)
+                    self._typed_sales_sides[_sales_side(voucher.side, voucher.returned)] -= 1
         self._items += 1
         side = amount.side or voucher.side
         stored = self._keep(
@@ -405,6 +417,8 @@ class SalesValidator:
         profit_value = None if profit is None else profit.value
         if side is not None:
             self._sides[side] += 1
+            if kind:  # of a known voucher type
+                self._typed_sales_sides[_sales_side(side, returned)] += 1
         elif returned:
             value = -abs(value)
             cost_value = None if cost_value is None else -abs(cost_value)
@@ -552,9 +566,6 @@ class SalesValidator:
             self._last_returned,
             self._last_type,
         )
-        if text is not None and amount.side is not None:
-            sales_side = amount.side if kind is VoucherType.SALE else amount.side.other
-            self._typed_sales_sides[sales_side] += 1
         return reasons
 
     def _type_text(self, row: Row) -> str | None:
@@ -847,3 +858,9 @@ def _matcher(options: IngestOptions) -> GuessingMatcher:
 
 
 LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher, reads_title=True)
+
+
+def _sales_side(side: Side, returned: bool) -> Side:
+    """The side of sales a line of a known voucher type says: its own for a sale, the other
+    one for a return."""
+    return side.other if returned else side
