@@ -8,7 +8,6 @@ again when the month's own rows changed, not when a load beside it wrote other a
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -23,19 +22,7 @@ from store.jobs.month_draws import month_draws
 from store.jobs.publish import publish_month
 from store.tables import COHORT_TABLE, DEFINITION_TABLE, METRIC_TABLE
 from tests.factories import Seed
-
-APRIL = dt.date(2023, 4, 1)
-TODAY = dt.date(2023, 5, 17)
-
-
-async def _seed(engine: AsyncEngine) -> None:
-    seed = Seed()
-    seed.definition("revenue", "EUR", aggregation="sum", bounds=("0", "1000"))
-    seed.industry("retail")
-    for n in range(6):
-        seed.account(f"r{n}", industry="retail")
-        seed.metric("account", f"r{n}", "revenue", "2023-04-01", str(10 * n + 5))
-    await seed.write(engine)
+from tests.store.jobs.publish_support import APRIL, TODAY, seed_retail_april
 
 
 class _PublishLocks:
@@ -82,7 +69,7 @@ async def test_the_month_read_again_is_one_instant_of_it(
     the definitions, another sets the bound back to 1000 and r0 to 7. The month was never again
     r0 = 5 under 1000, what the publish computed: it must compute again, and publish one of the
     two months that were."""
-    await _seed(engine)
+    await seed_retail_april(engine)
     postgres = engine.dialect.name == "postgresql"
     draws = month_draws
     holds: list[int] = []
@@ -119,21 +106,17 @@ async def test_the_month_read_again_is_one_instant_of_it(
     assert len(holds) >= 2  # computed again
 
 
-async def test_a_load_of_other_accounts_beside_the_publish_does_not_make_it_compute_again(
-    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """While the publish computes, a load adds an account of the sector with no value in the
-    month and a definition of another metric: nothing the month's figures are computed from."""
-    await _seed(engine)
+async def _computations_beside(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, loaded: Seed
+) -> int:
+    """Publish April with `loaded` written while the publish computes it the first time; how
+    many times it computed the month."""
     plan = publish._plan
     plans: list[int] = []
 
     async def load_while_computing() -> None:
         if len(plans) == 1:
-            other = Seed()
-            other.definition("visits", "count")
-            other.account("newcomer", industry="retail")
-            await other.write(engine)
+            await loaded.write(engine)
 
     def counted_plan(*args: Any, **kwargs: Any) -> Any:
         plans.append(1)
@@ -142,8 +125,20 @@ async def test_a_load_of_other_accounts_beside_the_publish_does_not_make_it_comp
     monkeypatch.setattr(publish, "write_locks", _PublishLocks(load_while_computing))
     monkeypatch.setattr(publish, "_plan", counted_plan)
     result = await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, month_cap=10.0)
-    assert (result.revision, result.publishable) == (1, 1)
-    assert len(plans) == 1
+    assert result.revision == 1
+    return len(plans)
+
+
+async def test_a_load_of_other_accounts_beside_the_publish_does_not_make_it_compute_again(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the publish computes, a load adds an account of the sector with no value in the
+    month and a definition of another metric: nothing the month's figures are computed from."""
+    await seed_retail_april(engine)
+    other = Seed()
+    other.definition("visits", "count")
+    other.account("newcomer", industry="retail")
+    assert await _computations_beside(engine, monkeypatch, other) == 1
 
 
 async def test_a_load_of_the_months_own_accounts_makes_it_compute_again(
@@ -151,31 +146,14 @@ async def test_a_load_of_the_months_own_accounts_makes_it_compute_again(
 ) -> None:
     """An account of the month moved to another sector while the publish computes: the
     figures computed with it in retail are dropped, and retail is published without it."""
-    await _seed(engine)
-    plan = publish._plan
-    plans: list[int] = []
-
-    async def load_while_computing() -> None:
-        if len(plans) == 1:
-            moved = Seed()
-            moved.industry("food")
-            moved.account("r5", industry="food")
-            await moved.write(engine)
-
-    def counted_plan(*args: Any, **kwargs: Any) -> Any:
-        plans.append(1)
-        return plan(*args, **kwargs)
-
-    monkeypatch.setattr(publish, "write_locks", _PublishLocks(load_while_computing))
-    monkeypatch.setattr(publish, "_plan", counted_plan)
-    await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, month_cap=10.0)
-    assert len(plans) == 2
+    await seed_retail_april(engine)
+    moved = Seed()
+    moved.industry("food")
+    moved.account("r5", industry="food")
+    assert await _computations_beside(engine, monkeypatch, moved) == 2
     async with engine.connect() as connection:
-        sizes = dict(
-            (
-                await connection.execute(
-                    select(COHORT_TABLE.c.industry_id, COHORT_TABLE.c.cohort_size)
-                )
-            ).all()
+        found = await connection.execute(
+            select(COHORT_TABLE.c.industry_id, COHORT_TABLE.c.cohort_size)
         )
+        sizes = dict(found.all())
     assert sizes == {"retail": 5, "food": 1}
