@@ -344,9 +344,12 @@ class SalesValidator:
                 self._problems.append(problem)
             self._voucher = None
 
-    def _item(self, line: int, row: Row, voucher: Voucher) -> list[str]:
-        """A line of an item under its voucher (see `store.ingest.kinds.vouchers`)."""
-        reasons: list[str] = []
+    def _figures(
+        self, line: int, row: Row, reasons: list[str]
+    ) -> tuple[Amount | None, Amount | None, Amount | None, Amount | None, Decimal | None]:
+        """A line's amount (with the side its side column gives), quantity, cost and profit,
+        and the rate that converts them to the base currency (None: none); why any of them
+        cannot be read goes in `reasons`. A plain tuple: one per line of a file of millions."""
         formats = self._formats
         amount = formats.signed_amount(row, reasons)
         if amount is not None:
@@ -356,13 +359,16 @@ class SalesValidator:
         profit = formats.amount(row, "profit", reasons)
         currencies = self._currencies
         rate = currencies.rate_of(line, row, formats, reasons) if currencies.converts else None
+        return amount, quantity, cost, profit, rate
+
+    def _item(self, line: int, row: Row, voucher: Voucher) -> list[str]:
+        """A line of an item under its voucher (see `store.ingest.kinds.vouchers`)."""
+        reasons: list[str] = []
+        amount, quantity, cost, profit, rate = self._figures(line, row, reasons)
         if reasons or amount is None:
             return reasons
         if rate is not None:
-            amount = Currencies.converted(amount, rate)
-            cost = Currencies.converted(cost, rate)
-            profit = Currencies.converted(profit, rate)
-            assert amount is not None
+            amount, cost, profit = _converted(rate, amount, cost, profit)
         ledger = row.get("customer")
         if ledger is not None and is_tax_ledger(ledger):
             # A tax on the voucher: part of its total, never a sale (on the party's side, as
@@ -522,23 +528,12 @@ class SalesValidator:
             if self._not_entries.no_customer_line():
                 return []
             reasons.append("missing customer")
-        formats = self._formats
-        day = formats.date(row, "date", reasons, required=True)
-        amount = formats.signed_amount(row, reasons)
-        if amount is not None and self._side.key in row:
-            amount = self._side.sided(row, amount, reasons)
-        quantity = formats.amount(row, "quantity", reasons)
-        cost = formats.amount(row, "cost", reasons)
-        profit = formats.amount(row, "profit", reasons)
-        currencies = self._currencies
-        rate = currencies.rate_of(line, row, formats, reasons) if currencies.converts else None
+        day = self._formats.date(row, "date", reasons, required=True)
+        amount, quantity, cost, profit, rate = self._figures(line, row, reasons)
         if reasons or customer is None or day is None or amount is None:
             return reasons
         if rate is not None:
-            amount = Currencies.converted(amount, rate)
-            cost = Currencies.converted(cost, rate)
-            profit = Currencies.converted(profit, rate)
-            assert amount is not None
+            amount, cost, profit = _converted(rate, amount, cost, profit)
         account = self._customers.resolve(
             self._ids.setdefault(customer, customer), row.get("customer_name")
         )
@@ -864,3 +859,12 @@ def _sales_side(side: Side, returned: bool) -> Side:
     """The side of sales a line of a known voucher type says: its own for a sale, the other
     one for a return."""
     return side.other if returned else side
+
+
+def _converted(
+    rate: Decimal, amount: Amount, cost: Amount | None, profit: Amount | None
+) -> tuple[Amount, Amount | None, Amount | None]:
+    """A line's amount, cost and profit in the base currency (quantities are not money)."""
+    converted = Currencies.converted(amount, rate)
+    assert converted is not None
+    return converted, Currencies.converted(cost, rate), Currencies.converted(profit, rate)
