@@ -44,6 +44,11 @@ class Side(StrEnum):
     DEBIT = "Dr"
     CREDIT = "Cr"
 
+    @property
+    def other(self) -> Side:
+        """The opposite side: a return's, where this is the sales'."""
+        return Side.CREDIT if self is Side.DEBIT else Side.DEBIT
+
 
 # What a side column (`Dr/Cr`, `D/C`) holds on each line, compared without case or dots. The
 # German and Spanish columns the column names know (`S/H`, `Soll/Haben`, `Debe/Haber`) write

@@ -360,6 +360,10 @@ WITH_TAX = frozenset(
         "total factura",
     )
 )
+# The amount columns of a voucher register (Tally's Day Book, and its Sales Register, the
+# register of the sales vouchers alone): each voucher's line of its party, whose amount is the
+# invoice's gross, taxes included (docs/export-shapes.md).
+VOUCHER_REGISTER_AMOUNTS = frozenset(normalize(name) for name in ("debit amount", "credit amount"))
 INVOICE_AMOUNTS = frozenset(
     normalize(name)
     for name in (

@@ -10,14 +10,24 @@ column (a primary key) serves the narrowed statement on SQLite and PostgreSQL al
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select, tuple_
+from sqlalchemy import ColumnElement, Delete, Update, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 # Keys per statement: a key of three columns binds 4,000 values at most, well within limits.
 KEYS_PER_STATEMENT = 1000
+
+_Item = TypeVar("_Item")
+
+
+def batches(items: Sequence[_Item], size: int = KEYS_PER_STATEMENT) -> Iterator[Sequence[_Item]]:
+    """`items` in consecutive slices of `size` (the last one shorter), in their order: one
+    statement's worth of keys each."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
 
 # One column, or several whose values together are the key.
 Key = ColumnElement[Any] | tuple[ColumnElement[Any], ...]
@@ -42,10 +52,23 @@ async def rows_with_keys(
     condition of `also`), in no particular order."""
     selected = key if isinstance(key, tuple) else (key,)
     found: list[tuple[Any, ...]] = []
-    for start in range(0, len(keys), KEYS_PER_STATEMENT):
-        batch = keys[start : start + KEYS_PER_STATEMENT]
+    for batch in batches(keys):
         result = await connection.execute(
             select(*selected, *columns).where(key_in(key, batch), *also)
         )
         found.extend(tuple(row) for row in result)
     return found
+
+
+async def rows_changed(
+    connection: AsyncConnection,
+    key: Key,
+    keys: Sequence[Any],
+    statement: Update | Delete,
+) -> int:
+    """Run the UPDATE or DELETE `statement` once per batch of `keys`, on the rows among them
+    (whose `key` is one of the batch); how many rows it changed in all."""
+    changed = 0
+    for batch in batches(keys):
+        changed += (await connection.execute(statement.where(key_in(key, batch)))).rowcount
+    return changed

@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.name_lists import first_and_more
-from store.ingest.keyed_rows import rows_with_keys
+from store.ingest.keyed_rows import batches, rows_with_keys
 from store.ingest.plan import MoveNote
 from store.ingest.progress import IngestProgress
 from store.ingest.report import shown
@@ -274,8 +274,8 @@ class PartyMoves:
         sales = _Moved()
         entries = _Moved()
         kept: list[str] = []
-        for start in range(0, len(sources), _BATCH):
-            batch = {source: self.moves[source] for source in sources[start : start + _BATCH]}
+        for batched in batches(sources, _BATCH):
+            batch = {source: self.moves[source] for source in batched}
             sales.add(await _move_lines(connection, SALE_LINE_TABLE, batch))
             entries.add(await _move_lines(connection, LEDGER_TABLE, batch))
             await _move_periods(connection, batch)

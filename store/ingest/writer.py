@@ -19,6 +19,7 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from store.ingest.keyed_rows import batches
 from store.ingest.plan import (
     CompareBy,
     MoveNote,
@@ -186,10 +187,10 @@ async def _stored_rows(
     *prefix, last = compare.lookup
     for group, values in groups.items():
         ordered = sorted(values)
-        for start in range(0, len(ordered), _LOOKUP_BATCH):
+        for batch in batches(ordered, _LOOKUP_BATCH):
             query = select(*selected).where(
                 *(table.c[name] == value for name, value in zip(prefix, group, strict=True)),
-                table.c[last].in_(ordered[start : start + _LOOKUP_BATCH]),
+                table.c[last].in_(batch),
             )
             if compare.span is not None:
                 query = query.where(table.c[compare.span].between(low, high))

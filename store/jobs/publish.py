@@ -58,6 +58,7 @@ from store.jobs.past_epsilon import (
     undeclared_refusal,
 )
 from store.jobs.privacy_spending import cohort_spending, month_loss
+from store.one_snapshot import one_snapshot
 from store.running.driver_select import Converters, DriverSelect
 from store.tables import (
     ACCOUNT_TABLE,
@@ -165,29 +166,21 @@ _MONTH_VALUES = DriverSelect(
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _MonthRead:
-    """The month's values and the accounts with a sector, as the driver gave them: compared,
-    not converted, when the month is read again before it is written (converting the 200,000
-    values of a month at ten million values is most of reading them).
+    """The month's values and the accounts with a sector, as the driver gave them: compared
+    (`_same_month`), not converted, when the month is read again before it is written
+    (converting the 200,000 values of a month at ten million values is most of reading them)."""
 
-    Compared as sets of rows (each row is unique: an account, a metric of the month), not in
-    the order the database returned them: on PostgreSQL a row written again with its own value
-    is a new row version elsewhere in the table, and a scan of a large table may start where
-    another scan left off, so the same month came back in another order, compared unequal, and
-    was computed again (and after three times refused) with nothing changed."""
-
-    accounts: list[tuple[Any, ...]]
-    values: list[tuple[Any, ...]]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _MonthRead):
-            return NotImplemented
-        return _same_rows(self.accounts, other.accounts) and _same_rows(self.values, other.values)
-
-    __hash__ = None  # type: ignore[assignment]
+    accounts: list[tuple[Any, ...]]  # (account_id, industry_id, app_id)
+    values: list[tuple[Any, ...]]  # (entity_id, metric_name, value)
 
 
 def _same_rows(first: list[tuple[Any, ...]], second: list[tuple[Any, ...]]) -> bool:
-    """The same rows, in any order (rows unique within each)."""
+    """The same rows, in any order (rows unique within each).
+
+    Not in the order the database returned them: on PostgreSQL a row written again with its
+    own value is a new row version elsewhere in the table, and a scan of a large table may
+    start where another scan left off, so the same month came back in another order, compared
+    unequal, and was computed again (and after three times refused) with nothing changed."""
     return len(first) == len(second) and (first == second or set(first) == set(second))
 
 
@@ -286,11 +279,11 @@ def describe_blocking(blocking: Sequence[BlockingCohort[CohortKey]]) -> str:
     return "\n".join(lines)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _MonthState:
     """What a publication of the month is computed from: read once to compute it, and again
-    under the write lock, where it must be the same for the computed figures to be written
-    (compared as read: the cohorts are what `read` converts to)."""
+    under the write lock, where it must be the same (`_same_month`) for the computed figures
+    to be written (compared as read: the cohorts are what `read` converts to)."""
 
     published: int | None  # the revision in force
     read: _MonthRead  # the month's values and accounts, as the driver gave them
@@ -298,7 +291,34 @@ class _MonthState:
     declared: float | None  # the past epsilon in force, read where it counts
     frozen: dict[CohortKey, tuple[str, str, dict[str, object]]]  # the published draws
     definitions: dict[str, tuple[str, MetricBounds | None]]  # aggregation and bounds
-    cohorts: dict[CohortKey, _Cohort] = field(default_factory=dict, compare=False)
+    cohorts: dict[CohortKey, _Cohort] = field(default_factory=dict)
+
+
+def _same_month(now: _MonthState, then: _MonthState) -> bool:
+    """Whether the month read again (`now`) holds what its figures were computed from
+    (`then`): its publications, its values, and the sector and app of each account with one of
+    them and the definition of each of their metrics. Accounts and definitions that nothing of
+    the month refers to may differ: a load of other accounts or definitions beside a publish
+    does not make it compute the month again."""
+    if (now.published, now.declared) != (then.published, then.declared):
+        return False
+    if (now.draws, now.frozen) != (then.draws, then.frozen):
+        return False
+    if not _same_rows(now.read.values, then.read.values):
+        return False
+    if now.read.accounts == then.read.accounts and now.definitions == then.definitions:
+        return True
+    # The month's own accounts and metrics (the same in both: their values are).
+    accounts = {row[0] for row in then.read.values}
+    metrics = {row[1] for row in then.read.values}
+
+    def of_month(read: _MonthRead) -> set[tuple[Any, ...]]:
+        return {row for row in read.accounts if row[0] in accounts}
+
+    def defined(state: _MonthState) -> dict[str, tuple[str, MetricBounds | None]]:
+        return {name: found for name, found in state.definitions.items() if name in metrics}
+
+    return of_month(now.read) == of_month(then.read) and defined(now) == defined(then)
 
 
 async def _read_state(
@@ -397,7 +417,8 @@ async def publish_month(
                 await write_locks.hold_apart(connection, _PUBLISH_LOCK, month.toordinal())
                 seen = await write_locks.changes_seen(connection)
                 progress.start("Reading the month's values")
-                state = await _read_state(connection, month)
+                async with one_snapshot(engine, connection) as reader:
+                    state = await _read_state(reader, month)
             plan = _plan(state, options, progress)
             async with connection.begin():
                 # Another publish of the month that read it first writes first: this one then
@@ -405,11 +426,15 @@ async def publish_month(
                 await write_locks.hold(connection, _PUBLISH_LOCK, month.toordinal())
                 if past_epsilon is not None:
                     await lock_past_epsilon(connection)
-                if not (
-                    await write_locks.unchanged_since(connection, seen)
-                    or await _read_state(connection, month, cohorts=False) == state
-                ):
-                    continue  # computed from values a load has since changed: again
+                if not await write_locks.unchanged_since(connection, seen):
+                    # Read again in one snapshot, taken now: the month as it is at one instant
+                    # while this publish holds the lock (PostgreSQL's READ COMMITTED would let
+                    # a load commit between two of the reads, and a month that never was so
+                    # compare equal).
+                    async with one_snapshot(engine, connection) as reader:
+                        now = await _read_state(reader, month, cohorts=False)
+                    if not _same_month(now, state):
+                        continue  # computed from values a load has since changed: again
                 await _write(connection, month, minimum, plan, state, options)
             return _result(month, plan, privacy_epsilon)
     raise PublishRefused(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.ingest.columns import ColumnSpec
 from store.ingest.errors import RowProblem
+from store.ingest.keyed_rows import batches
 from store.ingest.kinds.base import (
     FirstLines,
     IngestOptions,
@@ -161,8 +162,7 @@ class _Adopted:
         # Most databases have none (exports loaded after their accounts): one look, no more.
         if not await connection.scalar(select(exists().select_from(for_party))):
             return []
-        for start in range(0, len(self.account_ids), _ID_BATCH):
-            batch = self.account_ids[start : start + _ID_BATCH]
+        for batch in batches(self.account_ids, _ID_BATCH):
             result = await connection.execute(
                 delete(for_party).where(for_party.c.account_id.in_(batch))
             )

@@ -47,7 +47,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
-from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
+from store.ingest.keyed_rows import rows_changed
 from store.ingest.kinds.stored_invoices import SALE_LINES, NumberedLines, StoredInvoices
 from store.tables import METADATA
 
@@ -157,9 +157,7 @@ async def _corrected(
     for account, kind, number, day, _swapped_day in conflicts:
         stored.drop(where.key_values(account, kind, number), day)
     table = METADATA.tables[where.table]
-    for start in range(0, len(lines), KEYS_PER_STATEMENT):
-        batch = lines[start : start + KEYS_PER_STATEMENT]
-        await connection.execute(delete(table).where(key_in(where.dated(), batch)))
+    await rows_changed(connection, where.dated(), lines, delete(table))
     invoices = counted(len(lines), where.noun, where.nouns)
     return [
         f"Moved {invoices} stored with day and month swapped (by an earlier load read the "

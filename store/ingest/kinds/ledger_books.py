@@ -31,7 +31,7 @@ from sqlalchemy import ColumnElement, and_, exists, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
-from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
+from store.ingest.keyed_rows import rows_changed
 from store.ingest.kinds.invoice_moves import Period, period_days
 from store.ingest.kinds.stored_invoices import NumberedLines
 from store.tables import METADATA
@@ -142,14 +142,16 @@ class BookAdoption:
             )
         )
         for key, keys, more in searches:
-            for start in range(0, len(keys), KEYS_PER_STATEMENT):
-                batch = keys[start : start + KEYS_PER_STATEMENT]
-                statement = (
+            adopted += await rows_changed(
+                connection,
+                key,
+                keys,
+                (
                     update(table)
-                    .where(and_(c.book == UNKNOWN_BOOK, key_in(key, batch), *more, ~taken))
+                    .where(and_(c.book == UNKNOWN_BOOK, *more, ~taken))
                     .values(book=book)
-                )
-                adopted += (await connection.execute(statement)).rowcount
+                ),
+            )
         if not adopted:
             return []
         noun, nouns = (where.noun, where.nouns) if kinds else ("line", "lines")

@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
-from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
+from store.ingest.keyed_rows import rows_changed
 from store.ingest.kinds.stored_invoices import InvoiceKey, StoredInvoices
 from store.tables import LEDGER_TABLE
 
@@ -176,12 +176,10 @@ class LedgerPlaces:
             return 0
         c = LEDGER_TABLE.c
         key = (c.account_id, c.kind, c.reference, c.entry_date, c.line)
-        removed = 0
-        stale = sorted(self.stale)
-        for start in range(0, len(stale), KEYS_PER_STATEMENT):
-            batch = stale[start : start + KEYS_PER_STATEMENT]
-            result = await connection.execute(
-                delete(LEDGER_TABLE).where(key_in(key, batch), *self._stored.where.of_book())
-            )
-            removed += result.rowcount
-        return removed
+        of_book = self._stored.where.of_book()
+        return await rows_changed(
+            connection,
+            key,
+            sorted(self.stale),
+            delete(LEDGER_TABLE).where(*of_book),
+        )

@@ -40,6 +40,7 @@ from analytics.export_columns import (
     INVOICE_AMOUNTS,
     LINE_OR_INVOICE_AMOUNTS,
     SALES_ROLES,
+    VOUCHER_REGISTER_AMOUNTS,
     WITH_TAX,
     normalize,
 )
@@ -51,7 +52,7 @@ from analytics.export_voucher_types import (
     voucher_type,
 )
 from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
-from analytics.ledger_titles import is_day_book
+from analytics.ledger_titles import is_day_book, sales_register_title
 from analytics.money import money
 from analytics.report_period import stated_period
 from analytics.tax_ledgers import is_tax_ledger
@@ -220,6 +221,9 @@ class SalesValidator:
         self._tax_lines: dict[str, int] = {}
         self._kept: list[_Kept] = []
         self._sides = {Side.DEBIT: 0, Side.CREDIT: 0}
+        # The side of sales as the lines of a known voucher type say it, a vote each: a sale's
+        # own side, a return's other side (`_return_side`).
+        self._typed_sales_sides = {Side.DEBIT: 0, Side.CREDIT: 0}
         self._not_entries = SkippedLines()
         # Customer ids as the accounts' dict holds them, so kept lines share the strings.
         self._ids: dict[str, str] = {}
@@ -292,6 +296,15 @@ class SalesValidator:
         self._invoice_amount = amount if amount and normalize(amount) in INVOICE_AMOUNTS else None
         if amount and normalize(amount) in WITH_TAX:
             self._taxed.gross = True
+        sided = [name for role in ("debit", "credit") if (name := columns.get(role))]
+        if (
+            sided
+            and all(normalize(name) in VOUCHER_REGISTER_AMOUNTS for name in sided)
+            and sales_register_title(self._title) is not None
+        ):
+            # A Sales Register in the voucher register's own columns: each voucher's party
+            # line, the gross, as a condensed Day Book gives it.
+            self._taxed.gross = True
         status = columns.get("status")
         self._own_status = status is None or is_own_status(status)
         if columns.get("customer") == GROUP_HEADINGS:
@@ -333,9 +346,12 @@ class SalesValidator:
                 self._problems.append(problem)
             self._voucher = None
 
-    def _item(self, line: int, row: Row, voucher: Voucher) -> list[str]:
-        """A line of an item under its voucher (see `store.ingest.kinds.vouchers`)."""
-        reasons: list[str] = []
+    def _figures(
+        self, line: int, row: Row, reasons: list[str]
+    ) -> tuple[Amount | None, Amount | None, Amount | None, Amount | None, Decimal | None]:
+        """A line's amount (with the side its side column gives), quantity, cost and profit,
+        and the rate that converts them to the base currency (None: none); why any of them
+        cannot be read goes in `reasons`. A plain tuple: one per line of a file of millions."""
         formats = self._formats
         amount = formats.signed_amount(row, reasons)
         if amount is not None:
@@ -345,13 +361,16 @@ class SalesValidator:
         profit = formats.amount(row, "profit", reasons)
         currencies = self._currencies
         rate = currencies.rate_of(line, row, formats, reasons) if currencies.converts else None
+        return amount, quantity, cost, profit, rate
+
+    def _item(self, line: int, row: Row, voucher: Voucher) -> list[str]:
+        """A line of an item under its voucher (see `store.ingest.kinds.vouchers`)."""
+        reasons: list[str] = []
+        amount, quantity, cost, profit, rate = self._figures(line, row, reasons)
         if reasons or amount is None:
             return reasons
         if rate is not None:
-            amount = Currencies.converted(amount, rate)
-            cost = Currencies.converted(cost, rate)
-            profit = Currencies.converted(profit, rate)
-            assert amount is not None
+            amount, cost, profit = _converted(rate, amount, cost, profit)
         ledger = row.get("customer")
         if ledger is not None and is_tax_ledger(ledger):
             # A tax on the voucher: part of its total, never a sale (on the party's side, as
@@ -366,10 +385,12 @@ class SalesValidator:
             return reasons
         if not voucher.items:
             # The voucher's own line is the total of its items: they replace it.
-            self._kept.pop()
+            own = self._kept.pop()
             self._vouchers_with_items += 1
             if voucher.side is not None:
                 self._sides[voucher.side] -= 1
+                if own[-1]:  # its vote too (`_keep`)
+                    self._typed_sales_sides[_sales_side(voucher.side, voucher.returned)] -= 1
         self._items += 1
         side = amount.side or voucher.side
         stored = self._keep(
@@ -404,6 +425,8 @@ class SalesValidator:
         profit_value = None if profit is None else profit.value
         if side is not None:
             self._sides[side] += 1
+            if kind:  # of a known voucher type
+                self._typed_sales_sides[_sales_side(side, returned)] += 1
         elif returned:
             value = -abs(value)
             cost_value = None if cost_value is None else -abs(cost_value)
@@ -507,23 +530,12 @@ class SalesValidator:
             if self._not_entries.no_customer_line():
                 return []
             reasons.append("missing customer")
-        formats = self._formats
-        day = formats.date(row, "date", reasons, required=True)
-        amount = formats.signed_amount(row, reasons)
-        if amount is not None and self._side.key in row:
-            amount = self._side.sided(row, amount, reasons)
-        quantity = formats.amount(row, "quantity", reasons)
-        cost = formats.amount(row, "cost", reasons)
-        profit = formats.amount(row, "profit", reasons)
-        currencies = self._currencies
-        rate = currencies.rate_of(line, row, formats, reasons) if currencies.converts else None
+        day = self._formats.date(row, "date", reasons, required=True)
+        amount, quantity, cost, profit, rate = self._figures(line, row, reasons)
         if reasons or customer is None or day is None or amount is None:
             return reasons
         if rate is not None:
-            amount = Currencies.converted(amount, rate)
-            cost = Currencies.converted(cost, rate)
-            profit = Currencies.converted(profit, rate)
-            assert amount is not None
+            amount, cost, profit = _converted(rate, amount, cost, profit)
         account = self._customers.resolve(
             self._ids.setdefault(customer, customer), row.get("customer_name")
         )
@@ -597,11 +609,22 @@ class SalesValidator:
         return self._problems
 
     def _return_side(self) -> Side | None:
+        """The side of returns in a file whose amounts have sides (None: they have none).
+        Sales stand where the file's typed vouchers say (a `Sales` voucher on its side, a
+        `Credit Note` on the other), else where most lines stand, and a tie of lines goes to
+        the customer's ledger (a sale is its debit): one sale credited and one credit note
+        debited in a sales ledger are not taken the other way round."""
         if not any(self._sides.values()):
             return None
-        # The side of most lines is the side of sales; a tie goes to the customer's ledger.
-        sales_side = max((Side.DEBIT, Side.CREDIT), key=lambda side: self._sides[side])
-        return Side.CREDIT if sales_side is Side.DEBIT else Side.DEBIT
+        debit = Side.DEBIT
+        votes = self._typed_sales_sides
+        if votes[debit] != votes[debit.other]:
+            sales_side = max(votes, key=votes.__getitem__)
+        elif self._sides[debit] != self._sides[debit.other]:
+            sales_side = max(self._sides, key=self._sides.__getitem__)
+        else:
+            sales_side = debit
+        return sales_side.other
 
     def plan(self, present: frozenset[str]) -> WritePlan:
         columns: tuple[str, ...] = (
@@ -839,3 +862,18 @@ def _matcher(options: IngestOptions) -> GuessingMatcher:
 
 
 LOADER = KindLoader(columns=COLUMNS, prepare=_prepare, guess_columns=_matcher, reads_title=True)
+
+
+def _sales_side(side: Side, returned: bool) -> Side:
+    """The side of sales a line of a known voucher type says: its own for a sale, the other
+    one for a return."""
+    return side.other if returned else side
+
+
+def _converted(
+    rate: Decimal, amount: Amount, cost: Amount | None, profit: Amount | None
+) -> tuple[Amount, Amount | None, Amount | None]:
+    """A line's amount, cost and profit in the base currency (quantities are not money)."""
+    converted = Currencies.converted(amount, rate)
+    assert converted is not None
+    return converted, Currencies.converted(cost, rate), Currencies.converted(profit, rate)

@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in
+from store.ingest.keyed_rows import rows_changed
 from store.ingest.kinds.stored_invoices import SALE_LINES, InvoiceKey, StoredInvoices
 from store.ingest.plan import Values
 from store.tables import METADATA
@@ -120,12 +120,10 @@ class StaleItemLines:
         for (count, kind), invoices in sorted(by_count.items()):
             invoices.sort()
             of_type = [table.c.voucher_type == kind] if typed else []
-            for start in range(0, len(invoices), KEYS_PER_STATEMENT):
-                batch = invoices[start : start + KEYS_PER_STATEMENT]
-                result = await connection.execute(
-                    delete(table).where(
-                        key_in(where.dated(), batch), table.c.line > count, *of_type
-                    )
-                )
-                removed += result.rowcount
+            removed += await rows_changed(
+                connection,
+                where.dated(),
+                invoices,
+                delete(table).where(table.c.line > count, *of_type),
+            )
         return removed

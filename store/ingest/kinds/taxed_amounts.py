@@ -3,7 +3,9 @@ came last.
 
 Tally's exports give one invoice different amounts: the Sales Register's `Sales Account`
 column and a detailed Day Book's sales-ledger line are the amount before tax (`104623.73`),
-a condensed Day Book's party line the gross, taxes included (`123456.00`). Taxes are not
+a condensed Day Book's party line the gross, taxes included (`123456.00`), and so is a Sales
+Register's in the voucher register's own columns (`Debit Amount`, `Credit Amount`: the Day
+Book's columns, the Sales Register being the register of the sales vouchers alone). Taxes are not
 sales, so a sale line records whether its amount includes tax (`sale_line.includes_tax`),
 and a load never lets a gross amount replace a stored amount before tax of the same invoice
 (customer, date, number and voucher type: a Day Book's `Sales 7` beside a stored `Export

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
-from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in, rows_with_keys
+from store.ingest.keyed_rows import rows_changed, rows_with_keys
 from store.ingest.kinds.invoice_moves import Period
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, Entry
 from store.ingest.kinds.stored_invoices import NumberedLines, StoredInvoices, StoredLine
@@ -341,11 +341,12 @@ async def _delete(
 ) -> None:
     """Lines of `keys` (values of `key`, down to the place, meeting `also`) of `book`, a
     thousand a statement: a place no known book holds too, kept once."""
-    for start in range(0, len(keys), KEYS_PER_STATEMENT):
-        batch = keys[start : start + KEYS_PER_STATEMENT]
-        await connection.execute(
-            delete(table).where(and_(table.c.book == book, key_in(key, batch), *also))
-        )
+    await rows_changed(
+        connection,
+        key,
+        keys,
+        delete(table).where(and_(table.c.book == book, *also)),
+    )
 
 
 async def _set_book(
@@ -360,13 +361,12 @@ async def _set_book(
 ) -> None:
     """Lines of `keys` (values of `key`, meeting `also`) of book `old` become book `new`, a
     thousand keys per statement."""
-    for start in range(0, len(keys), KEYS_PER_STATEMENT):
-        batch = keys[start : start + KEYS_PER_STATEMENT]
-        await connection.execute(
-            update(table)
-            .where(and_(table.c.book == old, key_in(key, batch), *also))
-            .values(book=new)
-        )
+    await rows_changed(
+        connection,
+        key,
+        keys,
+        update(table).where(and_(table.c.book == old, *also)).values(book=new),
+    )
 
 
 Before = Callable[[AsyncConnection, IngestProgress], Awaitable[Sequence[str]]]

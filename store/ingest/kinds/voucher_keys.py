@@ -43,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
-from store.ingest.keyed_rows import KEYS_PER_STATEMENT, key_in, rows_with_keys
+from store.ingest.keyed_rows import batches, rows_changed, rows_with_keys
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import NumberedLines, StoredInvoices
 from store.ingest.plan import RecordNote, RemovalNote
@@ -150,10 +150,9 @@ class VoucherKeys:
                 mine.c.book == c.book,
                 mine.c.voucher_type == kind,
             )
-            for start in range(0, len(keys), KEYS_PER_STATEMENT):
-                batch = keys[start : start + KEYS_PER_STATEMENT]
+            for batch in batches(keys):
                 untyped = and_(key_in(at_key, batch), of_book, c.voucher_type == "")
-                # Before: left beside it, the voucher counted twice (review h6, a).
+                # Before: left beside it, the voucher counted twice.
                 doubles = delete(table).where(untyped, taken)
                 doubled += (await connection.execute(doubles)).rowcount
                 adoption = (
@@ -193,14 +192,12 @@ class VoucherKeys:
         for (old, new), keys in sorted(renamed.items()):
             if not await self._is_renamed(connection, old, new, keys, given):
                 continue
-            for start in range(0, len(keys), KEYS_PER_STATEMENT):
-                batch = keys[start : start + KEYS_PER_STATEMENT]
-                statement = (
-                    update(table)
-                    .where(key_in(at_key, batch), of_book, c.voucher_type == old)
-                    .values(voucher_type=new)
-                )
-                retyped += (await connection.execute(statement)).rowcount
+            retyped += await rows_changed(
+                connection,
+                at_key,
+                keys,
+                update(table).where(of_book, c.voucher_type == old).values(voucher_type=new),
+            )
         if retyped:
             names = ", ".join(f"{old!r} -> {new!r}" for old, new in sorted(renamed))
             notes.append(
@@ -212,11 +209,12 @@ class VoucherKeys:
                     recorded={"voucher_type": retyped},
                 )
             )
-        removed = 0
-        for start in range(0, len(replace), KEYS_PER_STATEMENT):
-            batch = replace[start : start + KEYS_PER_STATEMENT]
-            removal = delete(table).where(key_in(at_key, batch), of_book, c.voucher_type == "")
-            removed += (await connection.execute(removal)).rowcount
+        removed = await rows_changed(
+            connection,
+            at_key,
+            replace,
+            delete(table).where(of_book, c.voucher_type == ""),
+        )
         if removed:
             notes.append(
                 RemovalNote(
@@ -262,8 +260,7 @@ class VoucherKeys:
             days.extend(self._period)
         accounts = sorted({key[0] for key in given})
         stored: set[tuple[object, ...]] = set()
-        for start in range(0, len(accounts), KEYS_PER_STATEMENT):
-            batch = accounts[start : start + KEYS_PER_STATEMENT]
+        for batch in batches(accounts):
             found = await connection.execute(
                 select(c.account_id, c.sale_date, c.invoice).where(
                     c.account_id.in_(batch),

@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
+from store.ingest.keyed_rows import batches
 from store.ingest.kinds.emptied_accounts import remove_emptied_no_customer_accounts
 from store.ingest.kinds.group_headings import names_no_customer
 from store.ingest.kinds.invoice_dates import InvoiceDates
@@ -127,13 +128,13 @@ class WithdrawnInvoices:
         self,
         connection: AsyncConnection,
         table: Table,
-        batches: Sequence[tuple[Sequence[Any], Sequence[ColumnElement[bool]]]],
+        deletions: Sequence[tuple[Sequence[Any], Sequence[ColumnElement[bool]]]],
     ) -> None:
         """Refused, in one line, if two named books hold a voucher the file withdraws: one
         read per statement the removal runs, before it runs."""
         columns = self._key_columns(table)
         books: dict[tuple[Any, ...], set[str]] = {}
-        for _batch, conditions in batches:
+        for _batch, conditions in deletions:
             rows = await connection.execute(
                 select(*columns, table.c.book)
                 .distinct()
@@ -179,7 +180,7 @@ class WithdrawnInvoices:
         table = METADATA.tables[where.table]
         accounts = select(ACCOUNT_TABLE.c.account_id).where(ACCOUNT_TABLE.c.app_id == app)
         # What each statement deletes: the keys and the conditions narrowing them.
-        batches: list[tuple[list[Any], list[ColumnElement[bool]]]] = []
+        deletions: list[tuple[Sequence[Any], list[ColumnElement[bool]]]] = []
         for narrowing in sorted(self._keys, key=repr):
             voucher_type = narrowing[0]
             keys: list[tuple[dt.date, str] | tuple[dt.date, str, str]] = []
@@ -194,8 +195,7 @@ class WithdrawnInvoices:
                     beside.append(key)
             for batch_keys, typed_only in ((keys, False), (beside, True)):
                 narrowed = self._narrowed(table, narrowing, typed_only=typed_only)
-                for start in range(0, len(batch_keys), _KEYS_PER_STATEMENT):
-                    batch = batch_keys[start : start + _KEYS_PER_STATEMENT]
+                for batch in batches(batch_keys, _KEYS_PER_STATEMENT):
                     conditions = [
                         table.c.account_id.in_(accounts),
                         self._named(table, batch),
@@ -204,13 +204,13 @@ class WithdrawnInvoices:
                     if where.book != UNKNOWN_BOOK:
                         # A load's own book's lines only (ledger_books).
                         conditions.extend(self._of_book(table, narrowing))
-                    batches.append((batch, conditions))
+                    deletions.append((batch, conditions))
         if where.book == UNKNOWN_BOOK:
             # Where the lending rule would have written the voucher: of no known book, or
             # the one named book that holds it (refused if two do).
-            await self._refuse_two_books(connection, table, batches)
+            await self._refuse_two_books(connection, table, deletions)
         removed = 0
-        for _batch, conditions in batches:
+        for _batch, conditions in deletions:
             result = await connection.execute(delete(table).where(*conditions))
             removed += result.rowcount
         # The `Not Specified` account an older release made, if this left it holding nothing.

@@ -6,27 +6,13 @@ counted by the privacy accountant; never a unique-key violation's traceback."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.jobs.publish import PublishRefused, PublishResult, publish_month
 from store.tables import COHORT_REVISION_TABLE, PUBLISHED_MONTH_TABLE
-from tests.factories import Seed
-
-APRIL = dt.date(2023, 4, 1)
-TODAY = dt.date(2023, 5, 17)
-
-
-async def _seed(engine: AsyncEngine, value: int = 0) -> None:
-    seed = Seed()
-    seed.definition("revenue", "EUR", aggregation="sum", bounds=("0", "1000"))
-    seed.industry("retail")
-    for n in range(6):
-        seed.account(f"r{n}", industry="retail")
-        seed.metric("account", f"r{n}", "revenue", "2023-04-01", str(10 * n + 5 + value))
-    await seed.write(engine)
+from tests.store.jobs.publish_support import APRIL, TODAY, seed_retail_april
 
 
 async def _publish(engine: AsyncEngine, *, revise: bool) -> PublishResult | BaseException:
@@ -41,7 +27,7 @@ async def _publish(engine: AsyncEngine, *, revise: bool) -> PublishResult | Base
 async def test_two_first_publishes_at_once_one_is_refused_in_one_line(
     engine: AsyncEngine,
 ) -> None:
-    await _seed(engine)
+    await seed_retail_april(engine)
     results = await asyncio.gather(
         _publish(engine, revise=False), _publish(engine, revise=False), return_exceptions=True
     )
@@ -52,9 +38,9 @@ async def test_two_first_publishes_at_once_one_is_refused_in_one_line(
 
 
 async def test_two_revisions_at_once_both_count(engine: AsyncEngine) -> None:
-    await _seed(engine)
+    await seed_retail_april(engine)
     await publish_month(engine, month=APRIL, today=TODAY, min_cohort=5, month_cap=10.0)
-    await _seed(engine, value=1)
+    await seed_retail_april(engine, value=1)
     results = await asyncio.gather(
         _publish(engine, revise=True), _publish(engine, revise=True), return_exceptions=True
     )

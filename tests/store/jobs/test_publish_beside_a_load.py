@@ -9,7 +9,6 @@ refuse in one line, having published nothing."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +21,11 @@ from store.ingest import IngestKind, ingest_file
 from store.jobs import publish
 from store.jobs.publish import PublishRefused, publish_month
 from store.tables import COHORT_REVISION_TABLE, COHORT_TABLE, PUBLISHED_MONTH_TABLE
-from tests.factories import Seed
+from tests.store.jobs.publish_support import APRIL, TODAY, seed_retail_april
 
-APRIL = dt.date(2023, 4, 1)
-TODAY = dt.date(2023, 5, 17)
 # Far below the busy timeout: a load that waits for the publish's whole run does not make it.
 WAIT = 5.0
 SALES = "Customer,Date,Invoice,Amount\nAlpha,2024-01-10,1,100.00\n"
-
-
-async def _seed(engine: AsyncEngine) -> None:
-    seed = Seed()
-    seed.definition("revenue", "EUR", aggregation="sum", bounds=("0", "1000"))
-    seed.industry("retail")
-    for n in range(6):
-        seed.account(f"r{n}", industry="retail")
-        seed.metric("account", f"r{n}", "revenue", "2023-04-01", str(10 * n + 5))
-    await seed.write(engine)
 
 
 def _metrics_file(tmp_path: Path, value: str, name: str = "metrics.csv") -> Path:
@@ -87,7 +74,7 @@ async def _finish_left() -> None:
 async def test_a_sales_load_beside_a_publish_is_not_kept_waiting(
     engine: AsyncEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await _seed(engine)
+    await seed_retail_april(engine)
     sales = tmp_path / "sales.csv"
     sales.write_text(SALES)
     finished: list[bool] = []
@@ -105,7 +92,7 @@ async def test_a_sales_load_beside_a_publish_is_not_kept_waiting(
 async def test_a_load_that_changes_the_month_is_published_with_its_values(
     engine: AsyncEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await _seed(engine)
+    await seed_retail_april(engine)
     finished: list[bool] = []
     changed = _metrics_file(tmp_path, "999")
     _load_while_reading(
@@ -129,7 +116,7 @@ async def test_a_load_that_changes_the_month_is_published_with_its_values(
 async def test_loads_that_keep_changing_the_month_refuse_it_in_one_line(
     engine: AsyncEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await _seed(engine)
+    await seed_retail_april(engine)
     finished: list[bool] = []
     loads = [
         ingest_file(engine, kind=IngestKind.METRICS, path=_metrics_file(tmp_path, str(v), f"{v}"))

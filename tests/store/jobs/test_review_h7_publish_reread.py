@@ -7,7 +7,6 @@ computed it again (three times, then refused) although nothing it computed from 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -16,26 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.jobs import publish
 from store.jobs.publish import publish_month
-from tests.factories import Seed
-
-APRIL = dt.date(2023, 4, 1)
-TODAY = dt.date(2023, 5, 17)
-
-
-async def _seed(engine: AsyncEngine) -> None:
-    seed = Seed()
-    seed.definition("revenue", "EUR", aggregation="sum", bounds=("0", "1000"))
-    seed.industry("retail")
-    for n in range(6):
-        seed.account(f"r{n}", industry="retail")
-        seed.metric("account", f"r{n}", "revenue", "2023-04-01", str(10 * n + 5))
-    await seed.write(engine)
+from tests.store.jobs.publish_support import APRIL, TODAY, seed_retail_april
 
 
 async def test_a_month_rewritten_with_its_own_values_is_written_without_computing_it_again(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await _seed(engine)
+    await seed_retail_april(engine)
     read, plan = publish._read_state, publish._plan
     plans: list[int] = []
 
