@@ -110,7 +110,7 @@ class LedgerPlaces:
             # each type apart: a Day Book's `Sales 7` beside the Export Sales Register's
             # `Export Sales 7`): never the file's to match, edit or trim, and its place stays
             # its own. Before, a register loaded as a ledger after the Day Book removed the
-            # other type's entry as stale (review h6).
+            # other type's entry as stale.
             others = (
                 set()
                 if None in given

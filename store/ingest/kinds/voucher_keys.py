@@ -43,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from store.ingest.errors import FileRejected
-from store.ingest.keyed_rows import batches, rows_changed, rows_with_keys
+from store.ingest.keyed_rows import batches, key_in, rows_changed, rows_with_keys
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import NumberedLines, StoredInvoices
 from store.ingest.plan import RecordNote, RemovalNote
@@ -252,7 +252,7 @@ class VoucherKeys:
         known = select(c.account_id).where(of_app, c.book == book, c.voucher_type == new)
         if (await connection.execute(known.limit(1))).first() is not None:
             return False
-        # Within the title's period where it states one (review h6, b: before, the file's
+        # Within the title's period where it states one (before, the file's
         # own dates only, so a `Sales 8` of 20 April beside an April register whose one
         # voucher is of 3 April did not keep `Sales 7` from being taken for a rename).
         days = [key[1] for key in given]

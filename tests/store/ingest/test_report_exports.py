@@ -220,7 +220,7 @@ async def test_a_reload_removes_the_item_lines_an_earlier_version_stored_for_an_
     assert report.changes.removed == 1
     assert report.summary().endswith("1 sale line written, 1 removed")
     # Line 2, stored without a voucher type, is taken as the file's invoice, then removed as a
-    # line the invoice no longer has: no type is recorded of it (review h6, c).
+    # line the invoice no longer has: no type is recorded of it.
     assert report.changes_line() == "1 sale line: 0 new, 1 changed, 0 unchanged, 1 removed"
     # The segments are recomputed from the one line left.
     [segment] = await rows_of(engine, "quarter_segment")

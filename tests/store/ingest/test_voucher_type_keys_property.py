@@ -112,7 +112,7 @@ async def test_any_order_of_loads_stores_what_the_model_says(
         if double and len(typed) == 1 and name != "plain":
             # Only beside the one typed voucher of the book (a plain CSV of it, loaded beside
             # its register before lending was built; beside two types a plain CSV is
-            # refused), before a typed load: the case of review h6 (a).
+            # refused), before a typed load: a doubled sale once.
             await _store_double(engine, [line for line in stored if line[0]])
         text, vouchers = FILES[name]
         path = tmp_path / "load.csv"
