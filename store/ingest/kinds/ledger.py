@@ -60,11 +60,13 @@ from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
 from store.ingest.kinds.load_book import LoadBook
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
+from store.ingest.kinds.payments_only import payments_only, payments_only_note
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
 from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, WriteMode, WritePlan
+from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
@@ -797,13 +799,23 @@ class LedgerValidator:
             # lines.
             remove=places.remove,
         )
-        plan = replace(plan, after=after_both(unnamed.give_back, plan.after))
+        plan = replace(
+            plan, after=after_both(unnamed.give_back, after_both(self._payments_only, plan.after))
+        )
         if periods is not None:
             plan = replace(plan, writes=[*plan.writes, periods])
         if self._balances.opening is None:
             return plan
         check = OpeningCheck(rows, lambda: places.stale, plan.before, book=self._book)
         return replace(plan, before=check)
+
+    async def _payments_only(
+        self, connection: AsyncConnection, progress: IngestProgress
+    ) -> Sequence[str]:
+        """A line naming the file's customers left with payments and nothing owed."""
+        moved = self._customers.moved()
+        accounts = {moved.get(kept[0], kept[0]) for kept in self._kept}
+        return payments_only_note(await payments_only(connection, accounts))
 
     def _placed_after(self, moves: Check, places: LedgerPlaces, stored: StoredInvoices) -> Check:
         """The re-dating of moved invoices, then the places of the file's entries among the
