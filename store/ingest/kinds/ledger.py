@@ -29,7 +29,7 @@ from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_dates import reads_both_ways
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
-from analytics.export_voucher_types import type_name
+from analytics.export_voucher_types import is_invoice_number_column, type_name
 from analytics.invoice_discounts import spread_discount
 from analytics.invoice_status import is_void_memo
 from analytics.ledger_titles import sales_register_title
@@ -195,6 +195,9 @@ class LedgerValidator:
         self._title = title
         # The names of the columns taken, once known (Zoho's numbers never restart).
         self._column_names: tuple[str, ...] = ()
+        # The number column taken, once known: a file it numbers as invoices, with no line
+        # saying invoice or payment, is a list of invoices (Zoho Books' invoice export).
+        self._invoice_column: str | None = None
         self._kept: list[_Kept] = []
         # Beside each kept entry, its voucher's own number where its reference is the bill it
         # names (a receipt under the invoice it settles), else None: `ledger_vouchers` takes
@@ -256,6 +259,7 @@ class LedgerValidator:
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
         self._column_names = tuple(columns.values())
+        self._invoice_column = columns.get("invoice")
         register = sales_register_title(self._title)
         if register is not None:
             # Its sales would all stand as invoices never paid: every customer's credit risk
@@ -568,8 +572,21 @@ class LedgerValidator:
         if self._checked and self._without_direction == self._checked:
             raise FileRejected(
                 f"no line says whether it is an invoice or a payment: {_HOW_TO_TELL}"
+                f"{self._invoice_list()}"
             )
         return []
+
+    def _invoice_list(self) -> str:
+        """What a refused file numbered as invoices is: sales, whose void and draft invoices a
+        kind column added by hand would make debts (the ledger reads no status)."""
+        column = self._invoice_column
+        if column is None or not is_invoice_number_column(column):
+            return ""
+        return (
+            f"; a list of invoices ({column!r} numbers every line, as in Zoho Books' invoice "
+            f"export) loads as sales: `profiling ingest sales` (as a ledger with a kind column "
+            f"added, its void and draft invoices would stand as debts)"
+        )
 
     def _opening(self) -> list[str]:
         """Keeps the opening balance as an entry; a note when it cannot be one."""
