@@ -194,6 +194,11 @@ _INVOICE_NUMBERS = frozenset(("invoicenumber", "invoiceno", "invoicenum"))
 _INVOICE_STATUS = "invoicestatus"
 
 
+def is_invoice_number_column(name: str) -> bool:
+    """Whether a column's name says it numbers invoices (`Invoice Number`, `Invoice No`)."""
+    return normalize(name) in _INVOICE_NUMBERS
+
+
 def number_column_type(number_column: str | None, status_column: str | None) -> str | None:
     """The voucher type of every line of a file without a type column, when its number
     column's name gives it (Zoho Books' `Sales Receipt Number`, `Credit Note Number`, and

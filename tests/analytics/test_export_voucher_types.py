@@ -6,6 +6,7 @@ from analytics.export_voucher_types import (
     VoucherClass,
     VoucherType,
     is_customer_business,
+    is_invoice_number_column,
     is_purchase,
     voucher_class,
     voucher_type,
@@ -104,3 +105,18 @@ def test_tallys_abbreviated_types(text: str, kind: VoucherClass) -> None:
 def test_purchases_and_customers_types(text: str, purchase: bool, customers: bool) -> None:
     assert is_purchase(text) is purchase
     assert is_customer_business(text) is customers
+
+
+@pytest.mark.parametrize(
+    ("name", "numbers_invoices"),
+    [
+        ("Invoice Number", True),
+        ("invoice_no", True),
+        ("INVOICE NUM", True),
+        ("Invoice#", False),
+        ("Vch No.", False),
+        ("Invoice Date", False),
+    ],
+)
+def test_invoice_number_columns(name: str, numbers_invoices: bool) -> None:
+    assert is_invoice_number_column(name) is numbers_invoices

@@ -49,6 +49,9 @@ _SUMMARY_WORDS = frozenset(
         "net total",
         "sub total",
         "subtotal",
+        # Tally's Ledger Vouchers and Cash/Bank Book: the period's debits and credits summed,
+        # between the opening and the closing balance lines.
+        "current total",
         "opening balance",
         "closing balance",
         "opening bal",

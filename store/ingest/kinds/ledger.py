@@ -29,7 +29,7 @@ from analytics.export_amounts import Amount, Side, is_side
 from analytics.export_columns import LEDGER_ROLES
 from analytics.export_dates import reads_both_ways
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
-from analytics.export_voucher_types import type_name
+from analytics.export_voucher_types import is_invoice_number_column, type_name
 from analytics.invoice_discounts import spread_discount
 from analytics.invoice_status import is_void_memo
 from analytics.ledger_titles import is_day_book, sales_register_title
@@ -60,11 +60,13 @@ from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
 from store.ingest.kinds.load_book import LoadBook, check_option_book_stored
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
+from store.ingest.kinds.payments_only import payments_only, payments_only_note
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
 from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, WriteMode, WritePlan
+from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=LEDGER_ROLES.names)
@@ -200,6 +202,9 @@ class LedgerValidator:
         self._title = title
         # The names of the columns taken, once known (Zoho's numbers never restart).
         self._column_names: tuple[str, ...] = ()
+        # The number column taken, once known: a file it numbers as invoices, with no line
+        # saying invoice or payment, is a list of invoices (Zoho Books' invoice export).
+        self._invoice_column: str | None = None
         self._kept: list[_Kept] = []
         # Beside each kept entry, its voucher's own number where its reference is the bill it
         # names (a receipt under the invoice it settles), else None: `ledger_vouchers` takes
@@ -265,6 +270,7 @@ class LedgerValidator:
 
     def formats_known(self, columns: Mapping[str, str]) -> None:
         self._column_names = tuple(columns.values())
+        self._invoice_column = columns.get("invoice")
         register = sales_register_title(self._title)
         if register is not None:
             # Its sales would all stand as invoices never paid: every customer's credit risk
@@ -598,8 +604,21 @@ class LedgerValidator:
         if self._checked and self._without_direction == self._checked:
             raise FileRejected(
                 f"no line says whether it is an invoice or a payment: {_HOW_TO_TELL}"
+                f"{self._invoice_list()}"
             )
         return []
+
+    def _invoice_list(self) -> str:
+        """What a refused file numbered as invoices is: sales, whose void and draft invoices a
+        kind column added by hand would make debts (the ledger reads no status)."""
+        column = self._invoice_column
+        if column is None or not is_invoice_number_column(column):
+            return ""
+        return (
+            f"; a list of invoices ({column!r} numbers every line, as in Zoho Books' invoice "
+            f"export) loads as sales: `profiling ingest sales` (as a ledger with a kind column "
+            f"added, its void and draft invoices would stand as debts)"
+        )
 
     def _opening(self) -> list[str]:
         """Keeps the opening balance as an entry; a note when it cannot be one."""
@@ -831,13 +850,23 @@ class LedgerValidator:
             # lines.
             remove=places.remove,
         )
-        plan = replace(plan, after=after_both(unnamed.give_back, plan.after))
+        plan = replace(
+            plan, after=after_both(unnamed.give_back, after_both(self._payments_only, plan.after))
+        )
         if periods is not None:
             plan = replace(plan, writes=[*plan.writes, periods])
         if self._balances.opening is None:
             return plan
         check = OpeningCheck(rows, lambda: places.stale, plan.before, book=self._book)
         return replace(plan, before=check)
+
+    async def _payments_only(
+        self, connection: AsyncConnection, progress: IngestProgress
+    ) -> Sequence[str]:
+        """A line naming the file's customers left with payments and nothing owed."""
+        moved = self._customers.moved()
+        accounts = {moved.get(kept[0], kept[0]) for kept in self._kept}
+        return payments_only_note(await payments_only(connection, accounts))
 
     def _placed_after(self, moves: Check, places: LedgerPlaces, stored: StoredInvoices) -> Check:
         """The re-dating of moved invoices, then the places of the file's entries among the

@@ -685,8 +685,10 @@ class SalesValidator:
                 VoucherType.SALE: "sales",
                 VoucherType.RETURN: "returns, counted negative",
             }.get(voucher_type(self._number_type), "not sales")
+            # "an Invoice", "a Credit Note": the type is a name of the export's own.
+            article = "an" if self._number_type.lower().startswith(tuple("aeiou")) else "a"
             notes.append(
-                f"Every line is a {self._number_type} ({meaning}): the number column "
+                f"Every line is {article} {self._number_type} ({meaning}): the number column "
                 f"{self._number_column!r} says so"
             )
         if self._side.key == "voucher_type":

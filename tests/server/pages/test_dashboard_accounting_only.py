@@ -93,3 +93,39 @@ def test_a_customer_of_accounting_exports_only_is_drawn(
     # Its sales: the quarter's revenue (123,456 + 18,250) and the credit risk drawn.
     assert "1,41,706" in view.text or "141,706" in view.text, view.text
     assert foreign(requested_urls(browser), base_url) == []
+
+
+def test_the_apps_first_quarter_of_sales_says_why_no_account_moved(
+    browser: Any, served: tuple[str, str]
+) -> None:
+    """2024-Q2 is the app's first quarter of sales: no account bought in 2024-Q1, so a matrix
+    of moves would be all zeros. Each panel says so in one sentence instead."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base_url, key = served
+    browser.get(f"{base_url}/dashboard")
+    browser.execute_script("sessionStorage.clear()")
+    browser.get(f"{base_url}/dashboard")
+    browser.find_element("id", "api-key").send_keys(key, Keys.ENTER)
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda d: "A key is set" in d.find_element("id", "api-key-status").text)
+    tab = wait.until(lambda d: d.find_element("id", "tab-quarter"))
+    wait.until(lambda d: tab.is_enabled())
+    tab.click()
+    view = browser.find_element("id", "quarter-view")
+    wait.until(
+        lambda d: (
+            view.get_attribute("data-state") == "ready"
+            and view.get_attribute("data-quarter") == "2024-Q2"
+        )
+    )
+    for measure in ("frequency", "monetary"):
+        panel = browser.find_element("id", f"{measure}-flows")
+        assert panel.find_elements("css selector", "td[data-from]") == []
+        (why,) = panel.find_elements("css selector", ".no-moves")
+        assert why.text == (
+            "No account bought in 2024-Q1: every account of 2024-Q2 entered, so no account "
+            "moved between segments."
+        )
+    assert foreign(requested_urls(browser), base_url) == []

@@ -78,8 +78,12 @@ async def test_a_zoho_sales_receipt_export_is_one_order_per_receipt(
 async def test_zoho_invoices_are_typed_and_a_plain_file_is_not(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    await ingest_file(engine, kind=IngestKind.SALES, path=ZOHO_WITH_VOID, app="zoho")
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=ZOHO_WITH_VOID, app="zoho")
     assert {row[3] for row in await _lines(engine)} == {"invoice"}
+    # The note reads as English: "an Invoice", not "a Invoice".
+    assert any(note.startswith("Every line is an Invoice (sales)") for note in report.notes), (
+        report.notes
+    )
     plain = tmp_path / "plain.csv"
     plain.write_text(PLAIN, encoding="utf-8")
     await ingest_file(engine, kind=IngestKind.SALES, path=plain, app="plain")

@@ -136,8 +136,12 @@ async def test_a_ledger_that_never_says_invoice_or_payment_is_refused(
     path = write_delimited(
         tmp_path, "l.csv", ",", ["Date", "Customer", "Amount"], [["2024-01-01", "C1", "10"]]
     )
-    with pytest.raises(FileRejected, match="no line says whether it is an invoice or a payment"):
+    with pytest.raises(
+        FileRejected, match="no line says whether it is an invoice or a payment"
+    ) as refused:
         await ingest_file(engine, kind=LEDGER, path=path)
+    # No number column naming invoices: nothing said of a list of invoices.
+    assert "list of invoices" not in str(refused.value)
 
 
 async def test_a_receipt_settles_the_bill_its_ref_names_first(engine: AsyncEngine) -> None:

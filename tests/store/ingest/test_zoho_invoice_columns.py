@@ -106,3 +106,9 @@ async def test_a_zoho_invoice_export_loaded_as_a_ledger_takes_no_kind_from_its_d
     # for `entity_level`.
     assert "entity_level" not in str(refused.value)
     assert "invoice or a payment" in str(refused.value)
+    # Adding a kind column, as the line's general advice says, would make every line a debt,
+    # the void and draft invoices too: the line says what the file is and how it loads.
+    assert (
+        "a list of invoices ('Invoice Number' numbers every line, as in Zoho Books' invoice "
+        "export) loads as sales: `profiling ingest sales`" in str(refused.value)
+    )

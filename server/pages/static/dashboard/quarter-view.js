@@ -159,9 +159,20 @@ function flowsPanel(measure, title, segmentation) {
         )
       )
     ),
-    transitionMatrix(flows.transitions, segmentation),
+    movesOrWhyNone(flows, segmentation),
     members("Entered", flows.enteredAccounts, "entered"),
     members("Lapsed", flows.lapsedAccounts, "lapsed")
+  );
+}
+
+// No account bought in the previous quarter (the app's first quarter of sales): a matrix of
+// moves would be all zeros, so one sentence says why there are none.
+function movesOrWhyNone(flows, segmentation) {
+  if (flows.previousAccounts > 0) return transitionMatrix(flows.transitions, segmentation);
+  return h(
+    "p",
+    { class: "facts no-moves" },
+    `No account bought in ${segmentation.previousQuarter}: every account of ${segmentation.quarter} entered, so no account moved between segments.`
   );
 }
 
