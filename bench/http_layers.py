@@ -65,7 +65,7 @@ async def measure(url: str, requests: int) -> None:
     from store.scope import INTERNAL
 
     app = create_app(settings=load_settings(), require_keys=False)
-    observed = _inner(app._first[1], "_Observed")  # type: ignore[attr-defined]
+    observed = _inner(app._first[1], "Observed")  # type: ignore[attr-defined]
     below = observed._app
     posts = _inner(below, "GraphQLPosts")
     schema, steps = posts._schema, posts._steps
