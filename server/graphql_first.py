@@ -31,6 +31,7 @@ from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.direct_calls import direct
 from server.server_errors import ServerErrors
 
 
@@ -59,7 +60,8 @@ class GraphQLFirst(Starlette):
                 for cls, args, kwargs in reversed(self.user_middleware):
                     app = cls(app, *args, **kwargs)
                 first = ServerErrorMiddleware(app, handler=handler, debug=self.debug)
-            self._first = (route.endpoint, first)
+            # Held as its bound `__call__` (server/direct_calls.py).
+            self._first = (route.endpoint, direct(first))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         first = self._first

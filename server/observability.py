@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.direct_calls import direct
 from server.server_errors import ServerErrors
 from store.running.routing import ReadRouter
 
@@ -239,6 +240,8 @@ class Observed:
     ) -> None:
         self._observability = observability
         self._app = app
+        # What is called: the app's bound `__call__` (server/direct_calls.py).
+        self._call = direct(app)
         self._path = path
         self._errors = errors
         counts = observability.counts
@@ -263,7 +266,7 @@ class Observed:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self._app(scope, receive, send)
+            await self._call(scope, receive, send)
             return
         status: int | None = None
         counter = [0]
@@ -284,7 +287,7 @@ class Observed:
 
         try:
             try:
-                await self._app(scope, receive, send_status)
+                await self._call(scope, receive, send_status)
             finally:
                 # Distribution.observe's two updates, written out: a method call costs as much
                 # again as the update (docs/performance.md).

@@ -18,6 +18,8 @@ from typing import Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.direct_calls import direct
+
 
 class Screen(Protocol):
     """An ASGI middleware that can tell, before it runs, that it would hand a request on."""
@@ -37,6 +39,8 @@ class Screened:
     def __init__(self, screens: Sequence[Screen], app: ASGIApp) -> None:
         self._screens = tuple(screens)
         self._app = app
+        # What is called: the app's bound `__call__` (server/direct_calls.py).
+        self._call = direct(app)
 
     def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         # Not a coroutine of its own: the chosen app's, which the caller awaits (one layer of
@@ -45,4 +49,4 @@ class Screened:
         for screen in self._screens:
             if not screen.hands_on(scope):
                 return screen(scope, receive, send)
-        return self._app(scope, receive, send)
+        return self._call(scope, receive, send)

@@ -177,7 +177,7 @@ def test_the_fast_path_has_no_error_layer_of_its_own_without_cors() -> None:
     from settings import load_settings
 
     plain = create_app(settings=load_settings({"DATABASE_URL": "sqlite+aiosqlite://"}))
-    assert isinstance(plain._first[1], Observed)  # type: ignore[attr-defined]
+    assert isinstance(plain._first[1].__self__, Observed)  # type: ignore[attr-defined]
     cors = create_app(
         settings=load_settings(
             {
@@ -186,4 +186,4 @@ def test_the_fast_path_has_no_error_layer_of_its_own_without_cors() -> None:
             }
         )
     )
-    assert isinstance(cors._first[1], ServerErrorMiddleware)  # type: ignore[attr-defined]
+    assert isinstance(cors._first[1].__self__, ServerErrorMiddleware)  # type: ignore[attr-defined]
