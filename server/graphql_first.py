@@ -32,14 +32,28 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.direct_calls import direct
+from server.forwarded import forwarded
 from server.server_errors import ServerErrors
 
 
 class GraphQLFirst(Starlette):
-    def __init__(self, *, first_path: str | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        *,
+        first_path: str | None = None,
+        forwarded_allow_ips: str | None = None,
+        first_forwarded: bool = True,
+        **options: Any,
+    ) -> None:
+        """`forwarded_allow_ips`: read the proxy headers of requests from these addresses
+        (uvicorn's ProxyHeadersMiddleware and its setting, which the server then leaves to
+        the app); `first_forwarded`: the shortcut's requests too (only the access log reads
+        what they set for those: server/forwarded.py)."""
         super().__init__(**options)
         self._first_path = first_path
         self._first: tuple[Any, ASGIApp] | None = None
+        # Starlette's way, behind the proxy headers' middleware when there is one.
+        self._rest = forwarded(direct(super().__call__), forwarded_allow_ips)
         if first_path is not None and self.max_body_size is None:
             (route,) = [
                 route
@@ -61,7 +75,10 @@ class GraphQLFirst(Starlette):
                     app = cls(app, *args, **kwargs)
                 first = ServerErrorMiddleware(app, handler=handler, debug=self.debug)
             # Held as its bound `__call__` (server/direct_calls.py).
-            self._first = (route.endpoint, direct(first))
+            self._first = (
+                route.endpoint,
+                forwarded(direct(first), forwarded_allow_ips if first_forwarded else None),
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         first = self._first
@@ -79,4 +96,4 @@ class GraphQLFirst(Starlette):
             scope["path_params"] = {}
             await first[1](scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        await self._rest(scope, receive, send)
