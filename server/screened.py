@@ -38,6 +38,8 @@ class Screened:
 
     def __init__(self, screens: Sequence[Screen], app: ASGIApp) -> None:
         self._screens = tuple(screens)
+        # Each screen with its bound `hands_on`, looked up once.
+        self._checks = tuple((screen, screen.hands_on) for screen in self._screens)
         self._app = app
         # What is called: the app's bound `__call__` (server/direct_calls.py).
         self._call = direct(app)
@@ -46,7 +48,7 @@ class Screened:
         # Not a coroutine of its own: the chosen app's, which the caller awaits (one layer of
         # coroutine fewer a request; Starlette's Route calls an app instance and awaits what
         # it returns, as the metrics' wrapper in front of it does).
-        for screen in self._screens:
-            if not screen.hands_on(scope):
+        for screen, hands_on in self._checks:
+            if not hands_on(scope):
                 return screen(scope, receive, send)
         return self._call(scope, receive, send)
