@@ -3,7 +3,7 @@ callgrind: ours (`profiling serve`) against the raw floor (bench/peers_floor.py)
 the same uvicorn, asked over a real loopback connection.
 
     PYTHONPATH=$PWD .venv/bin/python bench/served_instructions.py --sqlite-path PEERS.sqlite \\
-        [--target ours|floor] [--requests 300] [--port 18500] [--checkout PATH] \\
+        [--target ours|floor] [--requests 300] [--blocks 4] [--port 18500] [--checkout PATH] \\
         [--env NAME=VALUE ...] [--serve-option --no-...] [--keep /tmp/served.out]
 
 Starts the server under `valgrind --tool=callgrind --instr-atstart=no` (ours: `python -m
@@ -11,15 +11,17 @@ cli.main serve --no-auth --log-format text` with the access log off, as bench/pe
 the floor: `python -m uvicorn peers_floor:create_app` with the flags bench/peers_servers.py
 gives it), waits until it answers, sends 200 requests of warm-up from this process (a plain
 socket, one keep-alive connection, the account changing each request, the headers wrk sends),
-then turns the instrumentation on and dumps three parts: `--requests` requests, twice as many,
-and an idle wait as long as the second part took. Each request's instructions are
-(second - first) / requests, less the idle rate (uvicorn's timer ticks ten times a second,
-which valgrind's slowness would otherwise charge to the requests fifty times over): the
-figure covers everything the process does for a request (httptools, uvloop's callbacks,
-uvicorn's protocol and its ProxyHeadersMiddleware, the app), not the client's work or the
-kernel's. It does not move with the machine's load. `--checkout` runs ours from another
-tree (an A/B: `git archive REV | tar -x -C PATH`); `--env` sets a variable for the server
-(repeatable, e.g. `PROFILING_FAST_POSTS=false`); `--serve-option` passes an option to
+then turns the instrumentation on and dumps a part after each of `--blocks` blocks of
+`--requests` requests, and after as many idle waits of 3 s. A request's instructions are the
+least of the blocks' (less the least idle rate times the block's duration: uvicorn's timer
+ticks ten times a second, which valgrind's slowness would otherwise charge to the requests
+fifty times over) over its requests: anything else the process does now and then (ours
+refreshes its list sizes every minute) only adds to a block. The figure covers everything the
+process does for a request (httptools, uvloop's callbacks, uvicorn's protocol, the proxy
+headers' middleware where it runs, the app), not the client's work or the kernel's, and does
+not move with the machine's load. `--checkout` runs ours from another tree (an A/B: `git
+archive REV | tar -x -C PATH`); `--env` sets a variable for the server (repeatable, e.g.
+`PROFILING_FAST_POSTS=false`); `--serve-option` passes an option to
 `profiling serve`. Data: bench/peers_data.py's SQLite data set."""
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPOSITORY = BENCH.parent
 WARM_UP = 200
+IDLE_SECONDS = 3.0
 MONTH = "2023-12-01"
 QUERY = (
     "query ($id: String!, $month: Date!) { account(accountId: $id) { "
@@ -167,32 +170,44 @@ def measure(arguments: argparse.Namespace) -> None:
             for _ in range(WARM_UP):
                 client.ask()
             _control(process.pid, "-i", "on")
-            parts = []
-            for count in (arguments.requests, 2 * arguments.requests):
+            _control(process.pid, "-d")  # part 1: nothing
+            blocks = []
+            for _ in range(arguments.blocks):
                 started = time.monotonic()
-                for _ in range(count):
+                for _ in range(arguments.requests):
                     client.ask()
                 _control(process.pid, "-d")
-                parts.append(time.monotonic() - started)
-            time.sleep(parts[1])
-            _control(process.pid, "-d")
+                blocks.append(time.monotonic() - started)
+            idles = []
+            for _ in range(arguments.blocks):
+                started = time.monotonic()
+                time.sleep(IDLE_SECONDS)
+                _control(process.pid, "-d")
+                idles.append(time.monotonic() - started)
             client.close()
-            totals = [_totals(Path(f"{out}.{number}")) for number in (1, 2, 3)]
+            count = 1 + 2 * arguments.blocks
+            totals = [_totals(Path(f"{out}.{number}")) for number in range(2, count + 1)]
             if arguments.keep is not None:
-                for number in (1, 2, 3):
+                for number in range(1, count + 1):
                     Path(f"{out}.{number}").replace(f"{arguments.keep}.{number}")
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=120)
             log.close()
-        idle_rate = totals[2] / parts[1]
         requests = arguments.requests
-        raw = (totals[1] - totals[0]) / requests
-        idle = idle_rate * (parts[1] - parts[0]) / requests
+        # Anything else the process does now and then (the list sizes' refresh every minute,
+        # a collection) only adds: the least of the blocks, less the least idle rate.
+        idle_rate = min(
+            total / seconds for total, seconds in zip(totals[-len(idles) :], idles, strict=True)
+        )
+        each = [
+            (total - idle_rate * seconds) / requests
+            for total, seconds in zip(totals[: len(blocks)], blocks, strict=True)
+        ]
         print(
-            f"{arguments.target}: {raw - idle:,.0f} instructions a request "
-            f"({raw:,.0f} less {idle:,.0f} of idle ticks; parts {totals}, "
-            f"{parts[0]:.1f} s and {parts[1]:.1f} s of requests)"
+            f"{arguments.target}: {min(each):,.0f} instructions a request, the least of "
+            f"{len(each)} blocks of {requests} ({', '.join(f'{value:,.0f}' for value in each)}; "
+            f"idle {idle_rate:,.0f} a second taken off)"
         )
 
 
@@ -200,7 +215,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--target", choices=["ours", "floor"], default="ours")
     parser.add_argument("--sqlite-path", type=Path, required=True)
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=300, help="a block's requests")
+    parser.add_argument("--blocks", type=int, default=4)
     parser.add_argument("--port", type=int, default=18500)
     parser.add_argument("--checkout", type=Path, help="run ours from this tree")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
