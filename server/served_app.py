@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.forwarded import forwarded_allow_ips
+from server.logs import lean_records
 from settings import load_settings
 
 FACTORY = "server.served_app:served_app"
@@ -26,6 +27,7 @@ def served_app() -> Starlette:
         require_keys=not settings.serve_no_auth,
         forwarded_allow_ips=forwarded_allow_ips(),
     )
+    lean_records()
     freeze_startup_objects()
     return app
 
