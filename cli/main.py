@@ -267,6 +267,10 @@ def serve(
         log_level="info",
         access_log=access_log_enabled(settings.access_log_sample),
         timeout_keep_alive=keep_alive,
+        # The app reads the proxy headers itself, where anything reads what they set
+        # (server/forwarded.py); "server: uvicorn" tells a client nothing it needs.
+        proxy_headers=False,
+        server_header=False,
     )
 
 

@@ -42,6 +42,7 @@ from server.graphql_posts import GraphQLPosts
 from server.graphql_steps import GraphQLSteps
 from server.http_errors import BATCH_MESSAGE, method_not_allowed
 from server.list_sizes import ListSizesRefresher
+from server.logs import access_log_enabled
 from server.observability import Observability
 from server.page_requests import asks_for_page
 from server.pages import GraphiQLPage, page_routes
@@ -157,6 +158,7 @@ def create_app(
     engine: AsyncEngine | None = None,
     require_keys: bool = True,
     keyless_scope: ReadScope = INTERNAL,
+    forwarded_allow_ips: str | None = None,
 ) -> Starlette:
     """The app over an engine whose database is already migrated.
 
@@ -164,7 +166,9 @@ def create_app(
     loop) and disposes of it at shutdown. Without `require_keys` (`serve --no-auth`) every
     request that sends no key has `keyless_scope`: internal for the server, an account's own
     scope for a customer's deck built in process (cli/slides). Query and rate limits come with
-    the settings."""
+    the settings. With `forwarded_allow_ips` the app reads the proxy headers of requests from
+    those addresses itself, as uvicorn's `--proxy-headers` would (server/forwarded.py), but for
+    the fast path's POSTs when the access log is off (nothing reads them there)."""
     if not require_keys and (refusal := keyless_refusal(settings.cors_origins)):
         raise SettingsError(refusal)
     # Strawberry's view parses each request's Content-Type: once per distinct header instead.
@@ -262,6 +266,8 @@ def create_app(
     app = GraphQLFirst(
         # POST /graphql straight to its route's app, past Starlette's router.
         first_path="/graphql" if settings.fast_posts else None,
+        forwarded_allow_ips=forwarded_allow_ips,
+        first_forwarded=access_log_enabled(settings.access_log_sample),
         routes=[
             Route(
                 "/graphql",

@@ -71,6 +71,9 @@ class BearerKeys:
         self._keyless_scope = keyless_scope
         self._roles = None if roles is None else frozenset(roles)
         self._page_without_key = page_without_key
+        # A request that sends no key is passed on as it is: no key required, the keyless
+        # scope admitted.
+        self._keyless_hands_on = not require_keys and self._admits(keyless_scope)
 
     def _admits(self, scope: ReadScope) -> bool:
         return self._roles is None or scope.role in self._roles
@@ -79,11 +82,20 @@ class BearerKeys:
         """Whether `__call__` would pass the request on without a key to check: no key
         required and none sent (server/screened.py). The request's scope is put in its state
         then, as `__call__` puts it."""
-        if self._require_keys or scope["type"] != "http" or _authorization(scope):
+        # Written out (the settings' part decided once, `_authorization`'s loop inline): it
+        # runs on every request, where each call costs as much as its work (docs/performance.md).
+        if not self._keyless_hands_on or scope["type"] != "http":
             return False
-        if not self._admits(self._keyless_scope):
-            return False
-        scope.setdefault("state", {})["read_scope"] = self._keyless_scope
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                if value:  # the first one decides, as in `_authorization`
+                    return False
+                break
+        state = scope.get("state")
+        if state is None:
+            scope["state"] = {"read_scope": self._keyless_scope}
+        else:
+            state["read_scope"] = self._keyless_scope
         return True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -8,7 +8,10 @@ decides nothing for a request whose method and path are those of the API's one h
 POST /graphql: it gives the request the scope keys the router would have given it
 (`app`, `router`, `endpoint`, `path_params`) and hands it to the route's app under a
 ServerErrorMiddleware of its own, built as Starlette builds its own, so that a failure is still
-answered 500 "Internal Server Error" and raised to the server, which logs it.
+answered 500 "Internal Server Error" and raised to the server, which logs it. When no middleware
+of the app's sits between them and the route's app can take that guard into its own frame (the
+metrics' wrapper: `guarded`, server/observability.py), the route's app gets it instead of a
+layer around it (server/server_errors.py: the same middleware's code answers the failure).
 
 The app's own middleware (CORS, server/cors.py) wraps the route's app in the shortcut too, in
 the order Starlette's stack gives it. What the shortcut leaves out is ExceptionMiddleware,
@@ -28,12 +31,29 @@ from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.direct_calls import direct
+from server.forwarded import forwarded
+from server.server_errors import ServerErrors
+
 
 class GraphQLFirst(Starlette):
-    def __init__(self, *, first_path: str | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        *,
+        first_path: str | None = None,
+        forwarded_allow_ips: str | None = None,
+        first_forwarded: bool = True,
+        **options: Any,
+    ) -> None:
+        """`forwarded_allow_ips`: read the proxy headers of requests from these addresses
+        (uvicorn's ProxyHeadersMiddleware and its setting, which the server then leaves to
+        the app); `first_forwarded`: the shortcut's requests too (only the access log reads
+        what they set for those: server/forwarded.py)."""
         super().__init__(**options)
         self._first_path = first_path
         self._first: tuple[Any, ASGIApp] | None = None
+        # Starlette's way, behind the proxy headers' middleware when there is one.
+        self._rest = forwarded(direct(super().__call__), forwarded_allow_ips)
         if first_path is not None and self.max_body_size is None:
             (route,) = [
                 route
@@ -45,11 +65,19 @@ class GraphQLFirst(Starlette):
             # The same 500 handler Starlette's own stack would have (build_middleware_stack).
             handler = self.exception_handlers.get(500) or self.exception_handlers.get(Exception)
             app = route.app
-            for cls, args, kwargs in reversed(self.user_middleware):
-                app = cls(app, *args, **kwargs)
+            guarded = getattr(app, "guarded", None)
+            if not self.user_middleware and guarded is not None:
+                # Nothing between the guard and the route's app: the app answers its failures
+                # in its own frame (server/server_errors.py).
+                first = guarded(ServerErrors(handler=handler, debug=self.debug))
+            else:
+                for cls, args, kwargs in reversed(self.user_middleware):
+                    app = cls(app, *args, **kwargs)
+                first = ServerErrorMiddleware(app, handler=handler, debug=self.debug)
+            # Held as its bound `__call__` (server/direct_calls.py).
             self._first = (
                 route.endpoint,
-                ServerErrorMiddleware(app, handler=handler, debug=self.debug),
+                forwarded(direct(first), forwarded_allow_ips if first_forwarded else None),
             )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -68,4 +96,4 @@ class GraphQLFirst(Starlette):
             scope["path_params"] = {}
             await first[1](scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        await self._rest(scope, receive, send)

@@ -22,15 +22,47 @@ _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "co
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
+            "time": utc_time(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
         }
-        entry.update((key, value) for key, value in record.__dict__.items() if key not in _STANDARD)
+        attributes = record.__dict__
+        # Most records (every access line) have no extras: a subset test in C says so before
+        # the loop in Python that keeps the extras' order.
+        if not attributes.keys() <= _STANDARD:
+            entry.update((key, value) for key, value in attributes.items() if key not in _STANDARD)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return orjson.dumps(entry, default=str).decode()
+
+
+# The last whole second written and its text, replaced as one tuple (records may be formatted
+# in several threads).
+_last_second: tuple[float, str] = (math.nan, "")
+
+
+def utc_time(created: float) -> str:
+    """`dt.datetime.fromtimestamp(created, dt.UTC).isoformat()`, character for character, with
+    the date and time of the whole second made once a second: that call cost about 16,000
+    instructions a record, a fifth of an access line (docs/performance.md). The microseconds
+    are rounded as datetime rounds them (half to even, a carry into the next second)."""
+    fraction, second = math.modf(created)
+    micro = round(fraction * 1e6)
+    if micro >= 1_000_000:
+        second += 1.0
+        micro -= 1_000_000
+    elif micro < 0:
+        second -= 1.0
+        micro += 1_000_000
+    global _last_second
+    last, text = _last_second
+    if second != last:
+        text = dt.datetime.fromtimestamp(second, dt.UTC).isoformat()[:-6]
+        _last_second = (second, text)
+    if micro:
+        return f"{text}.{micro:06d}+00:00"
+    return f"{text}+00:00"
 
 
 # uvicorn's access log record: its arguments are client, method, path, HTTP version, status.
@@ -59,6 +91,19 @@ class AccessSample(logging.Filter):
             self._seen += 1
         # Request k is logged when the running count of requests owed a line goes up.
         return math.ceil(seen * self._share) < math.ceil((seen + 1) * self._share)
+
+
+def lean_records() -> None:
+    """Log records made without what no line of ours prints: the caller's file, line and
+    function (a walk up the stack for every record), the thread's, process's and
+    multiprocessing's names (the logging HOWTO's "Optimization"). Neither format prints them
+    (`JsonFormatter` leaves every standard attribute out; the text format prints the time,
+    level, logger and message), so the lines are the same, and the access log's line costs
+    less. Process-wide: the serving process calls it (server/served_app.py)."""
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
 
 
 def access_log_enabled(share: float) -> bool:

@@ -15,7 +15,7 @@ import contextvars
 import os
 import time
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, generate_latest
@@ -29,6 +29,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.direct_calls import direct
+from server.server_errors import ServerErrors
 from store.running.routing import ReadRouter
 
 _statements: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
@@ -37,6 +39,8 @@ _statements: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 STATEMENT_BUCKETS = (0, 1, 2, 4, 8, 16, 32, 64, 128)
+# Statement counts below this have their bucket looked up in a list made once.
+_STATEMENT_TABLE = 130
 
 
 def _use_created() -> bool:
@@ -206,8 +210,8 @@ class Observability:
             code = (error.get("extensions") or {}).get("code", "UNKNOWN")
             Counts.increment(self.counts.errors, str(code))
 
-    def wrap(self, app: ASGIApp, path: str) -> ASGIApp:
-        return _Observed(self, app, path)
+    def wrap(self, app: ASGIApp, path: str) -> Observed:
+        return Observed(self, app, path)
 
     async def endpoint(self, _request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
@@ -218,43 +222,97 @@ class Observability:
         await response(scope, receive, send)
 
 
-class _Observed:
-    """An ASGI app (a class, so that Starlette routes to it as one) that measures another."""
+class Observed:
+    """An ASGI app (a class, so that Starlette routes to it as one) that measures another.
 
-    def __init__(self, observability: Observability, app: ASGIApp, path: str) -> None:
+    `guarded(...)` gives the same measure with Starlette's answer to an exception taken into
+    its own frame (server/server_errors.py): the fast path of POST /graphql
+    (server/graphql_first.py) calls that one instead of a ServerErrorMiddleware around this one,
+    one layer and one wrapper of `send` fewer a request, with the same counts and answers."""
+
+    def __init__(
+        self,
+        observability: Observability,
+        app: ASGIApp,
+        path: str,
+        *,
+        errors: ServerErrors | None = None,
+    ) -> None:
+        self._observability = observability
         self._app = app
+        # What is called: the app's bound `__call__` (server/direct_calls.py).
+        self._call = direct(app)
         self._path = path
+        self._errors = errors
         counts = observability.counts
         self._counts = counts
         # The path's series, looked up once rather than on every request (its latency is
         # counted from here on, as the labelled Histogram's child was made here).
         self._latency = counts.latency_of(path)
         self._statements = counts.statements
-        self._requests: dict[int, Count] = {}
+        # The bucket of each small number of statements, found once (bisect_left's answer).
+        self._statement_buckets = [
+            bisect_left(counts.statements.bounds, count) for count in range(_STATEMENT_TABLE)
+        ]
+        # By the status answered; None: the app raised before it answered (counted as 500).
+        self._requests: dict[int | None, Count] = {}
+
+    def guarded(self, errors: ServerErrors) -> Observed:
+        """This measure (the same series) with `errors` answering what the app raises, as a
+        ServerErrorMiddleware around this app would."""
+        guarded = Observed(self._observability, self._app, self._path, errors=errors)
+        guarded._requests = self._requests
+        return guarded
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self._app(scope, receive, send)
+            await self._call(scope, receive, send)
             return
-        status = 500
+        status: int | None = None
         counter = [0]
-        token = _statements.set(counter)
+        # Not reset when the request ends: uvicorn runs each request in a task of its own, whose
+        # context ends with it; a caller that runs several requests in one task (tests, the
+        # decks built in process) sets the next request's counter over it, and a statement run
+        # between two requests only counts into the last one's, which was already observed.
+        _statements.set(counter)
         started = time.perf_counter()
 
-        async def send_status(message: Message) -> None:
+        def send_status(message: Message) -> Awaitable[None]:
+            # Not a coroutine of its own: `send`'s, which the app awaits (a layer fewer each
+            # message).
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-            await send(message)
+            return send(message)
 
         try:
-            await self._app(scope, receive, send_status)
-        finally:
-            _statements.reset(token)
-            self._latency.observe(time.perf_counter() - started)
-            requests = self._requests.get(status)
-            if requests is None:
-                requests = self._requests[status] = self._counts.request_count(self._path, status)
-            requests.value += 1.0
-            if scope.get("method") == "POST":
-                self._statements.observe(counter[0])
+            try:
+                await self._call(scope, receive, send_status)
+            finally:
+                # Distribution.observe's two updates, written out: a method call costs as much
+                # again as the update (docs/performance.md).
+                elapsed = time.perf_counter() - started
+                latency = self._latency
+                latency.counts[bisect_left(latency.bounds, elapsed)] += 1.0
+                latency.sum += elapsed
+                requests = self._requests.get(status)
+                if requests is None:
+                    requests = self._requests[status] = self._counts.request_count(
+                        self._path, 500 if status is None else status
+                    )
+                requests.value += 1.0
+                if scope.get("method") == "POST":
+                    statements = self._statements
+                    count = counter[0]
+                    buckets = self._statement_buckets
+                    statements.counts[
+                        buckets[count]
+                        if count < len(buckets)
+                        else bisect_left(statements.bounds, count)
+                    ] += 1.0
+                    statements.sum += count
+        except Exception as failure:
+            if self._errors is None:
+                raise
+            # Counted above as before: the guard sat outside the measure.
+            await self._errors.fail(failure, scope, receive, send, started=status is not None)

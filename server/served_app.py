@@ -12,6 +12,8 @@ import importlib.util
 from starlette.applications import Starlette
 
 from server.app import create_app
+from server.forwarded import forwarded_allow_ips
+from server.logs import lean_records
 from settings import load_settings
 
 FACTORY = "server.served_app:served_app"
@@ -19,7 +21,13 @@ FACTORY = "server.served_app:served_app"
 
 def served_app() -> Starlette:
     settings = load_settings()
-    app = create_app(settings=settings, require_keys=not settings.serve_no_auth)
+    # uvicorn runs without its proxy headers' middleware: the app applies it where it is needed.
+    app = create_app(
+        settings=settings,
+        require_keys=not settings.serve_no_auth,
+        forwarded_allow_ips=forwarded_allow_ips(),
+    )
+    lean_records()
     freeze_startup_objects()
     return app
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import logging
 import math
@@ -8,7 +9,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.logs import AccessSample, JsonFormatter, access_log_enabled, log_config
+from server.logs import AccessSample, JsonFormatter, access_log_enabled, log_config, utc_time
 
 
 def test_records_become_one_json_object_with_their_extras() -> None:
@@ -94,3 +95,44 @@ def test_the_access_log_is_sampled_or_switched_off_by_the_configuration() -> Non
     assert access_log_enabled(1.0)
     assert access_log_enabled(0.1)
     assert not access_log_enabled(0)
+
+
+@given(
+    created=st.one_of(
+        st.floats(min_value=0, max_value=4e9, allow_nan=False),
+        st.integers(0, 4_000_000_000).map(float),
+        st.integers(0, 4_000_000_000).map(lambda second: second + 0.9999995),
+        st.integers(0, 4_000_000_000).map(lambda second: second + 0.0000005),
+    )
+)
+def test_record_times_are_datetimes_isoformat(created: float) -> None:
+    assert utc_time(created) == dt.datetime.fromtimestamp(created, dt.UTC).isoformat()
+
+
+def _reference_line(record: logging.LogRecord) -> str:
+    """JsonFormatter.format before the time was cached and the extras tested in C."""
+    standard = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+    entry: dict[str, object] = {
+        "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
+        "level": record.levelname.lower(),
+        "logger": record.name,
+        "message": record.getMessage(),
+    }
+    entry.update((key, value) for key, value in record.__dict__.items() if key not in standard)
+    return orjson.dumps(entry, default=str).decode()
+
+
+@given(
+    extra=st.dictionaries(
+        st.sampled_from(["request_id", "path", "code", "color_message", "zeta", "alpha"]),
+        st.one_of(st.text(max_size=5), st.integers(-(2**40), 2**40), st.none()),
+        max_size=4,
+    ),
+    created=st.floats(min_value=0, max_value=4e9, allow_nan=False),
+)
+def test_json_lines_are_as_before(extra: dict[str, object], created: float) -> None:
+    record = logging.getLogger("profiling.test").makeRecord(
+        "profiling.test", logging.INFO, __file__, 1, "said %s", ("x",), None, extra=extra
+    )
+    record.created = created
+    assert JsonFormatter().format(record) == _reference_line(record)

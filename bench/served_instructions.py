@@ -1,0 +1,231 @@
+"""The small query's instructions a request in the serving process, uvicorn included, under
+callgrind: ours (`profiling serve`) against the raw floor (bench/peers_floor.py), each under
+the same uvicorn, asked over a real loopback connection.
+
+    PYTHONPATH=$PWD .venv/bin/python bench/served_instructions.py --sqlite-path PEERS.sqlite \\
+        [--target ours|floor] [--requests 300] [--blocks 4] [--port 18500] [--checkout PATH] \\
+        [--env NAME=VALUE ...] [--serve-option --no-...] [--keep /tmp/served.out]
+
+Starts the server under `valgrind --tool=callgrind --instr-atstart=no` (ours: `python -m
+cli.main serve --no-auth --log-format text` with the access log off, as bench/peers.py runs it;
+the floor: `python -m uvicorn peers_floor:create_app` with the flags bench/peers_servers.py
+gives it), waits until it answers, sends 200 requests of warm-up from this process (a plain
+socket, one keep-alive connection, the account changing each request, the headers wrk sends),
+then turns the instrumentation on and dumps a part after each of `--blocks` blocks of
+`--requests` requests, and after as many idle waits of 3 s. A request's instructions are the
+least of the blocks' (less the least idle rate times the block's duration: uvicorn's timer
+ticks ten times a second, which valgrind's slowness would otherwise charge to the requests
+fifty times over) over its requests: anything else the process does now and then (ours
+refreshes its list sizes every minute) only adds to a block. The figure covers everything the
+process does for a request (httptools, uvloop's callbacks, uvicorn's protocol, the proxy
+headers' middleware where it runs, the app), not the client's work or the kernel's, and does
+not move with the machine's load. `--checkout` runs ours from another tree (an A/B: `git
+archive REV | tar -x -C PATH`); `--env` sets a variable for the server (repeatable, e.g.
+`PROFILING_FAST_POSTS=false`); `--serve-option` passes an option to
+`profiling serve`. Data: bench/peers_data.py's SQLite data set."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPOSITORY = BENCH.parent
+WARM_UP = 200
+IDLE_SECONDS = 3.0
+MONTH = "2023-12-01"
+QUERY = (
+    "query ($id: String!, $month: Date!) { account(accountId: $id) { "
+    "metrics(effectiveDates: [$month]) { metricName value unit effectiveDate } } }"
+)
+
+
+def _body(target: str, account: str) -> bytes:
+    variables = {"id": account, "month": MONTH}
+    query = QUERY if target == "ours" else ""
+    return json.dumps({"query": query, "variables": variables}, separators=(",", ":")).encode()
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection sending the small query, reading each answer whole."""
+
+    def __init__(self, port: int, target: str) -> None:
+        self._socket = socket.create_connection(("127.0.0.1", port))
+        self._port = port
+        self._target = target
+        self._path = "/graphql" if target == "ours" else "/small"
+        self._buffer = b""
+        self._count = 0
+
+    def ask(self) -> bytes:
+        self._count += 1
+        body = _body(self._target, f"acc-{self._count % 1000:05d}")
+        head = (
+            f"POST {self._path} HTTP/1.1\r\nHost: 127.0.0.1:{self._port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        self._socket.sendall(head.encode() + body)
+        while b"\r\n\r\n" not in self._buffer:
+            self._buffer += self._receive()
+        head_bytes, _, rest = self._buffer.partition(b"\r\n\r\n")
+        length = 0
+        for line in head_bytes.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(rest) < length:
+            rest += self._receive()
+        self._buffer = rest[length:]
+        if not head_bytes.startswith(b"HTTP/1.1 200"):
+            raise SystemExit(f"unexpected answer: {head_bytes!r} {rest[:length]!r}")
+        return rest[:length]
+
+    def _receive(self) -> bytes:
+        chunk = self._socket.recv(65536)
+        if not chunk:
+            raise SystemExit("the server closed the connection")
+        return chunk
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+def _command(arguments: argparse.Namespace, out: Path) -> tuple[list[str], dict[str, str], Path]:
+    valgrind = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={out}",
+    ]
+    port = str(arguments.port)
+    if arguments.target == "floor":
+        command = [sys.executable, "-m", "uvicorn", "peers_floor:create_app", "--factory"]
+        command += ["--app-dir", str(BENCH), "--host", "127.0.0.1", "--port", port]
+        command += ["--loop", "uvloop", "--http", "httptools", "--no-access-log"]
+        command += ["--log-level", "warning"]
+        env = {**os.environ, "PEERS_FLOOR_DATABASE": f"sqlite:///{arguments.sqlite_path}"}
+        return valgrind + command, env, REPOSITORY
+    checkout = (arguments.checkout or REPOSITORY).resolve()
+    command = [sys.executable, "-m", "cli.main", "serve", "--no-auth", "--port", port]
+    command += ["--log-format", "text", *arguments.serve_option]
+    env = {
+        **os.environ,
+        "PROFILING_ACCESS_LOG_SAMPLE": "0",
+        "DATABASE_URL": f"sqlite:///{arguments.sqlite_path}",
+        "PYTHONPATH": str(checkout),
+        "PYTHONHASHSEED": "0",
+    }
+    for setting in arguments.env:
+        name, _, value = setting.partition("=")
+        env[name] = value
+    return valgrind + command, env, checkout
+
+
+def _wait_until_up(port: int, process: subprocess.Popen[bytes], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server stopped (exit {process.returncode})")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"nothing listened on {port} in {seconds:.0f} s")
+
+
+def _control(pid: int, *command: str) -> None:
+    subprocess.run(["callgrind_control", *command, str(pid)], check=True, capture_output=True)
+
+
+def _totals(path: Path) -> int:
+    for line in path.read_text(errors="replace").splitlines():
+        if line.startswith("totals:"):
+            return int(line.split()[1])
+    raise SystemExit(f"no totals in {path}")
+
+
+def measure(arguments: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="served-instructions-") as folder:
+        out = Path(folder) / "cg.out"
+        command, env, cwd = _command(arguments, out)
+        log = (Path(folder) / "server.log").open("wb")
+        process = subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            _wait_until_up(arguments.port, process, 900)
+            client = Client(arguments.port, arguments.target)
+            first = client.ask()
+            if b'"metrics":[{' not in first:
+                raise SystemExit(f"unexpected answer: {first[:300]!r}")
+            for _ in range(WARM_UP):
+                client.ask()
+            _control(process.pid, "-i", "on")
+            _control(process.pid, "-d")  # part 1: nothing
+            blocks = []
+            for _ in range(arguments.blocks):
+                started = time.monotonic()
+                for _ in range(arguments.requests):
+                    client.ask()
+                _control(process.pid, "-d")
+                blocks.append(time.monotonic() - started)
+            idles = []
+            for _ in range(arguments.blocks):
+                started = time.monotonic()
+                time.sleep(IDLE_SECONDS)
+                _control(process.pid, "-d")
+                idles.append(time.monotonic() - started)
+            client.close()
+            count = 1 + 2 * arguments.blocks
+            totals = [_totals(Path(f"{out}.{number}")) for number in range(2, count + 1)]
+            if arguments.keep is not None:
+                for number in range(1, count + 1):
+                    Path(f"{out}.{number}").replace(f"{arguments.keep}.{number}")
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=120)
+            log.close()
+        requests = arguments.requests
+        # Anything else the process does now and then (the list sizes' refresh every minute,
+        # a collection) only adds: the least of the blocks, less the least idle rate.
+        idle_rate = min(
+            total / seconds for total, seconds in zip(totals[-len(idles) :], idles, strict=True)
+        )
+        each = [
+            (total - idle_rate * seconds) / requests
+            for total, seconds in zip(totals[: len(blocks)], blocks, strict=True)
+        ]
+        print(
+            f"{arguments.target}: {min(each):,.0f} instructions a request, the least of "
+            f"{len(each)} blocks of {requests} ({', '.join(f'{value:,.0f}' for value in each)}; "
+            f"idle {idle_rate:,.0f} a second taken off)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--target", choices=["ours", "floor"], default="ours")
+    parser.add_argument("--sqlite-path", type=Path, required=True)
+    parser.add_argument("--requests", type=int, default=300, help="a block's requests")
+    parser.add_argument("--blocks", type=int, default=4)
+    parser.add_argument("--port", type=int, default=18500)
+    parser.add_argument("--checkout", type=Path, help="run ours from this tree")
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
+    parser.add_argument("--serve-option", action="append", default=[])
+    parser.add_argument("--keep", type=Path, help="keep the part files as KEEP.1, .2, .3")
+    arguments = parser.parse_args()
+    arguments.sqlite_path = arguments.sqlite_path.expanduser().resolve()
+    measure(arguments)
+
+
+if __name__ == "__main__":
+    main()
