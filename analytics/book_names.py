@@ -10,11 +10,8 @@ The fold (`book_key`), in order:
 
 - Unicode compatibility forms (NFKC) and case folded (`KAVERI` is `kaveri`);
 - `&` is the word `and`; an apostrophe is dropped (`Craig's` is `craigs`);
-- every other run of characters that are not letters, digits or combining signs is one space
-  (`Pvt.Ltd.`, `Pvt. Ltd.` and `Pvt Ltd` are `pvt ltd`; `(Hubli Branch)` is `hubli branch`).
-  A combining sign (Unicode categories Mn, Mc, Me) is part of its letter's word: Indic
-  scripts write vowels so (`शर्मा`, Sharma), and taken for punctuation they were dropped and
-  split the word (`शर्मा ट्रेडर्स` and `शर्मी ट्रेडर्स`, two companies, were one book);
+- every other run of characters that are not letters or digits is one space (`Pvt.Ltd.`,
+  `Pvt. Ltd.` and `Pvt Ltd` are `pvt ltd`; `(Hubli Branch)` is `hubli branch`);
 - a run of one-character words is one word (`L.L.C.` is `llc`, `A. K. Traders` is
   `ak traders`);
 - the spellings of a legal form are one word: `Pvt`/`Private`, `Ltd`/`Limited`,
@@ -39,17 +36,7 @@ _LEGAL_FORMS = {
     "corp": "corporation",
 }
 _APOSTROPHES = re.compile(r"['\u2019\u2018`]")
-
-
-def _separator(character: str) -> bool:
-    """Neither a letter, a digit nor a combining sign (`str.isalnum` is false for the signs
-    of Indic scripts, which are words' vowels)."""
-    return not character.isalnum() and not unicodedata.category(character).startswith("M")
-
-
-def _words(text: str) -> list[str]:
-    """The words of `text`: runs of letters, digits and combining signs."""
-    return "".join(" " if _separator(character) else character for character in text).split()
+_SEPARATORS = re.compile(r"[\W_]+")
 
 
 def book_key(printed: str) -> str:
@@ -59,7 +46,7 @@ def book_key(printed: str) -> str:
     text = _APOSTROPHES.sub("", text.replace("&", " and "))
     words: list[str] = []
     initials = ""
-    for word in _words(text):
+    for word in _SEPARATORS.sub(" ", text).split():
         if len(word) == 1:
             initials += word
             continue
