@@ -127,7 +127,7 @@ class WithdrawnInvoices:
         self,
         connection: AsyncConnection,
         table: Table,
-        batches: Sequence[tuple[Sequence[Any], Sequence[ColumnElement[bool]]]],
+        deletions: Sequence[tuple[Sequence[Any], Sequence[ColumnElement[bool]]]],
     ) -> None:
         """Refused, in one line, if two named books hold a voucher the file withdraws: one
         read per statement the removal runs, before it runs."""
@@ -139,8 +139,8 @@ class WithdrawnInvoices:
         numbered = [] if recorded is None else self._key_columns(table, recorded)
         size = len(columns)
         books: dict[tuple[Any, ...], set[str]] = {}
-        for batch, conditions in batches:
-            withdrawn = {tuple(key) for key in batch}
+        for _batch, conditions in deletions:
+            withdrawn = {tuple(key) for key in _batch}
             rows = await connection.execute(
                 select(*columns, *numbered, table.c.book)
                 .distinct()
