@@ -138,9 +138,9 @@ class WithdrawnInvoices:
         recorded = self._where.recorded
         numbered = [] if recorded is None else self._key_columns(table, recorded)
         size = len(columns)
+        withdrawn = {tuple(key) for keys, _conditions in deletions for key in keys}
         books: dict[tuple[Any, ...], set[str]] = {}
         for _batch, conditions in deletions:
-            withdrawn = {tuple(key) for key in _batch}
             rows = await connection.execute(
                 select(*columns, *numbered, table.c.book)
                 .distinct()
