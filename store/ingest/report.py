@@ -152,9 +152,11 @@ class IngestReport:
 
 # What a quiet column records on a stored row, by column (`CompareBy.quiet`).
 _RECORDS = {
-    "voucher_number": "voucher number",
-    "voucher_type": "voucher type",
-    "date_ambiguous": "date written both ways",
+    "voucher_number": "the voucher number",
+    "voucher_type": "the voucher type",
+    "date_ambiguous": "the date written both ways",
+    # Recorded false where nothing was stored (lines stored before it was kept).
+    "not date_ambiguous": "that the date reads one way only",
 }
 
 
@@ -163,7 +165,9 @@ def _recorded(changes: RowChanges) -> str:
     on stored rows it counts unchanged."""
     if not changes.recorded:
         return ""
-    parts = [f"the {_RECORDS.get(name, name)} of {count:,}" for name, count in changes.recorded]
+    parts = [
+        f"{_RECORDS.get(name, f'the {name}')} of {count:,}" for name, count in changes.recorded
+    ]
     return ", recorded " + ", ".join(parts)
 
 

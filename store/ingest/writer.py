@@ -236,7 +236,11 @@ async def compare_rows(
     quiet_columns = [index for index, name in enumerate(value_names) if name in compare.quiet]
     # Of the rows counted unchanged, how many each quiet column records a value on that the
     # stored row lacked or gave otherwise: the report says what such a reload recorded.
-    recorded = dict.fromkeys((value_names[i] for i in quiet_columns), 0)
+    # A false record over none is counted apart (`not NAME`): a reload over lines stored
+    # before `date_ambiguous` was kept records that each date reads one way, not both.
+    recorded = dict.fromkeys(
+        (f"{prefix}{value_names[i]}" for i in quiet_columns for prefix in ("", "not ")), 0
+    )
     new = changed = unchanged = refreshed = 0
     for row in write.rows:
         if prefix:
@@ -254,8 +258,11 @@ async def compare_rows(
             unchanged += 1
             refreshed += 1
             for index in quiet_columns:
-                if given[index] is not None and given[index] != found[index]:
-                    recorded[value_names[index]] += 1
+                value = given[index]
+                if value is not None and value != found[index]:
+                    recorded[
+                        f"not {value_names[index]}" if value is False else value_names[index]
+                    ] += 1
         else:
             changed += 1
             if len(examples) < _CHANGED_EXAMPLES:

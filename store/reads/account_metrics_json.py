@@ -343,23 +343,21 @@ def statement_of(
 
 
 # A read's statement, its expanded text and its keys' parameters, by what decides them: the
-# scope, the filter (its lists' lengths with it), the fields, the dialect (the very object: two
-# drivers of one database may write different placeholders) and the number of accounts.
-# Looked up with one dict access where `statement_of`, the statement's text lookup and the
-# parameters' copies cost the small query about 14,000 instructions a request.
-_PreparedKey = tuple[Scope, MetricFilter, tuple[RowField, ...], Dialect, int]
+# scope, the lengths of the filter's lists (None: no such filter), the fields, the dialect (the
+# very object: two drivers of one database may write different placeholders) and the number of
+# accounts. Looked up with one dict access where `statement_of`, the statement's text lookup
+# and the parameters' copies cost the small query about 14,000 instructions a request. Not by
+# the filter's values, which the text does not depend on: keyed by them, a client cycling
+# months filled the dict and emptied it for every reader every STATEMENTS_KEPT requests.
+_PreparedKey = tuple[Scope, int | None, int | None, tuple[RowField, ...], Dialect, int]
 _Prepared = tuple[DriverSelect, ExpandedText, dict[str, str] | None]
 _PREPARED: dict[_PreparedKey, _Prepared] = {}
 
 
 def _prepare(key: _PreparedKey, parameters: dict[str, Any]) -> _Prepared:
-    scope, metric_filter, fields, dialect, _accounts = key
+    scope, names, months, fields, dialect, _accounts = key
     statement, keys = _accounts_with_rows_json(
-        scope,
-        metric_filter.names is not None,
-        metric_filter.months is not None,
-        fields,
-        dialect.name,
+        scope, names is not None, months is not None, fields, dialect.name
     )
     # Expanded as `statement_of`'s parameters are (lists), the keys' parameters with them:
     # they are the text's arguments, not constants.
@@ -387,11 +385,14 @@ async def accounts_with_rows_json(
     dialect = connection.dialect
     names, months = metric_filter.names, metric_filter.months
     parameters: dict[str, Any] = {"ids": account_ids}
+    names_kept = months_kept = None
     if names is not None:
         parameters["names"] = names
+        names_kept = len(names)
     if months is not None:
         parameters["months"] = months
-    key = (scope, metric_filter, fields, dialect, len(account_ids))
+        months_kept = len(months)
+    key = (scope, names_kept, months_kept, fields, dialect, len(account_ids))
     prepared = _PREPARED.get(key)
     if prepared is None:
         prepared = _prepare(key, parameters)

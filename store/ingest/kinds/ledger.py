@@ -835,6 +835,8 @@ class LedgerValidator:
             numbering_period(self._title, self._column_names),
             stored,
         )
+        # Its receipts matched with one named book's entries of the voucher go back there too.
+        self._vouchers.lend_to(unnamed.lent_back)
         plan = export_plan(
             self._customers,
             self._segment,

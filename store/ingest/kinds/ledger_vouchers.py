@@ -34,6 +34,15 @@ stored ones' by reference): whichever pairing, each amount counts once and every
 what settles it; only which voucher number is recorded against which bill may be the other's,
 and the load says so in one line. An entry left over on either side stays as it is.
 
+Both rules match the load's own book's entries first; where it has none to match, a named
+book's load takes those of no known book (as `BookAdoption` takes its numbers' lines), and a
+load of no known book (a title without its company line) those of the one named book holding
+candidates, as `unnamed_books` lends it invoices: the matched entry is the load's for its
+writes and goes back to its book after them, with the file's entry of its key
+(`NamedBookInvoices.lent_back`). Without this, one receipt exported once with the company line
+and once without (a Day Book and a bill-wise ledger) was stored twice, in the book and in no
+known book, and the customer's outstanding fell by it twice.
+
 Two reads and one write (a thousand numbers a statement) by numbers, and two reads and two
 writes by amounts, whatever the number of entries; none when the file has no entry of an
 account stored before it.
@@ -42,16 +51,18 @@ account stored before it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import ColumnElement, bindparam, exists, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.credit import EntryKind
 from analytics.money import money
 from store.ingest.keyed_rows import rows_with_keys
+from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import StoredInvoices
 from store.tables import LEDGER_TABLE
 
@@ -66,6 +77,12 @@ Placed = tuple[str, int]
 # Of the pairs sharing customer, date and amount: how many groups held more than one on
 # either side, and the first such group
 Paired = tuple[int, Shared | None]
+# A stored entry lent by its book to a load of no known book: account, kind, reference, date,
+# place, its book, and the reference it has once matched (the bill it settles)
+Lent = tuple[str, str, str, dt.date, int, str, str]
+# Told of an entry lent to the load: its book, and (account, kind, reference, date) after it
+# was matched, given back to that book after the writes
+LentBack = Callable[[str, tuple[str, str, str, dt.date]], None]
 
 
 class LedgerVouchers:
@@ -86,6 +103,104 @@ class LedgerVouchers:
         self._retyped = retyped
         # Beside each kept entry, whether its reference is a bill (own number known or not).
         self._billed = billed if billed is not None else [False] * len(kept)
+        # Set for a load of no known book (`lend_to`): the entries of one named book match too.
+        self._lent_back: LentBack | None = None
+
+    def lend_to(self, lent_back: LentBack) -> None:
+        """Matches the load's entries with those of one named book too, for a load of no known
+        book (`unnamed_books`): each matched entry of a book is told to `lent_back`."""
+        self._lent_back = lent_back
+
+    def _across_books(self, book: str) -> bool:
+        """Whether the load's matching reads other books' entries too: a named book's load
+        those of no known book, a load of no known book (when it lends) those of one named
+        book."""
+        return book != UNKNOWN_BOOK or self._lent_back is not None
+
+    async def _candidates(
+        self,
+        connection: AsyncConnection,
+        key: tuple[ColumnElement[Any], ...],
+        keys: Iterable[tuple[Any, ...]],
+        book: str,
+        *columns: ColumnElement[Any],
+        unit: Callable[[tuple[Any, ...]], Hashable],
+        usable: Callable[[tuple[Any, ...]], bool],
+    ) -> list[tuple[Any, ...]]:
+        """`(*key, book, *columns)` of the `usable` stored entries of `keys`: in each `unit`,
+        those of the load's book; where it has none, for a named book's load those of no known
+        book (which it takes, as `BookAdoption` takes its numbers' lines), for a load of no
+        known book those of the one named book holding the unit (lent to it, as
+        `unnamed_books` lends invoices; none where two books do: the file cannot say whose)."""
+        c = LEDGER_TABLE.c
+        if not self._across_books(book):
+            found = await rows_with_keys(
+                connection, (*key, c.book), sorted((*k, book) for k in keys), *columns
+            )
+            return [tuple(row) for row in found if usable(row)]
+        found = await rows_with_keys(connection, key, sorted(set(keys)), c.book, *columns)
+        size = len(key)
+        by_unit: dict[Hashable, list[tuple[Any, ...]]] = {}
+        for row in found:
+            if usable(row):
+                by_unit.setdefault(unit(row), []).append(tuple(row))
+        chosen: list[tuple[Any, ...]] = []
+        for rows in by_unit.values():
+            own = [row for row in rows if row[size] == book]
+            if own:
+                chosen.extend(own)
+            elif book != UNKNOWN_BOOK:
+                chosen.extend(row for row in rows if row[size] == UNKNOWN_BOOK)
+            elif len({row[size] for row in rows}) == 1:
+                chosen.extend(rows)
+        return chosen
+
+    async def _take_over(
+        self, connection: AsyncConnection, entries: Sequence[Lent], book: str
+    ) -> None:
+        """The matched stored entries of another book (`_candidates`) made the load's `book`:
+        taken by a named book's load; lent to a load of no known book for its writes, each
+        told to `lent_back` to go back after them. An entry whose key `book` holds already
+        stays where it is (one statement would write over the other)."""
+        if not entries:
+            return
+        c = LEDGER_TABLE.c
+        mine = LEDGER_TABLE.alias("mine")
+        await connection.execute(
+            update(LEDGER_TABLE)
+            .where(
+                (c.account_id == bindparam("k_account"))
+                & (c.kind == bindparam("k_kind"))
+                & (c.reference == bindparam("k_reference"))
+                & (c.entry_date == bindparam("k_day"))
+                & (c.line == bindparam("k_line"))
+                & (c.book == bindparam("k_book"))
+                & ~exists().where(
+                    mine.c.account_id == c.account_id,
+                    mine.c.kind == c.kind,
+                    mine.c.reference == c.reference,
+                    mine.c.entry_date == c.entry_date,
+                    mine.c.line == c.line,
+                    mine.c.book == book,
+                )
+            )
+            .values(book=book),
+            [
+                {
+                    "k_account": account,
+                    "k_kind": kind,
+                    "k_reference": reference,
+                    "k_day": day,
+                    "k_line": line,
+                    "k_book": of_book,
+                }
+                for account, kind, reference, day, line, of_book, _matched in entries
+            ],
+        )
+        lent_back = self._lent_back
+        if book == UNKNOWN_BOOK and lent_back is not None:
+            for account, kind, _reference, day, _line, of_book, matched in entries:
+                lent_back(of_book, (account, kind, matched, day))
 
     async def match(
         self,
@@ -165,21 +280,28 @@ class LedgerVouchers:
         book = stored.where.book or ""
         c = LEDGER_TABLE.c
         payment = EntryKind.PAYMENT.value
-        found = await rows_with_keys(
+        found = await self._candidates(
             connection,
-            (c.account_id, c.entry_date, c.kind, c.book),
-            sorted({(account, day, payment, book) for account, day, _ in (*plain, *billed)}),
+            (c.account_id, c.entry_date, c.kind),
+            {(account, day, payment) for account, day, _ in (*plain, *billed)},
+            book,
             c.reference,
             c.line,
             c.amount,
             c.voucher_number,
+            unit=lambda row: (row[0], row[1], money(row[6])),
+            usable=lambda row: row[7] is None and row[4] not in given.get((row[0], row[1]), ()),
         )
         # Stored payments recording no number, not the file's own, by what they share.
         others: dict[Shared, list[Placed]] = {}
-        for account, day, _kind, _book, reference, line, amount, recorded in found:
+        # The named book of each a load of no known book matches (`_candidates`).
+        books: dict[tuple[str, str, str, dt.date, int], str] = {}
+        for account, day, _kind, of_book, reference, line, amount, recorded in found:
             if recorded is None and reference not in given.get((account, day), ()):
                 others.setdefault((account, day, money(amount)), []).append((reference, line))
-        bills = await _with_stored_bills(connection, bills, others, book)
+                if of_book != book:
+                    books[(account, payment, reference, day, line)] = of_book
+        bills = await _with_stored_bills(connection, bills, others, book, self._across_books(book))
         notes: list[str] = []
         if plain:
             # Stored entries under a bill of their customer only: the bill a payment settles.
@@ -189,7 +311,9 @@ class LedgerVouchers:
                 ]
                 for shared in plain
             }
-            taken, paired = await self._take_billed(connection, plain, under_bills, others, book)
+            taken, paired = await self._take_billed(
+                connection, plain, under_bills, others, book, books
+            )
             if taken:
                 stored.forget()
                 notes.append(
@@ -219,6 +343,7 @@ class LedgerVouchers:
             }
             paired = _pairs(billed, own, self._pair_billed(moving), ordered=True)
             if moving:
+                await self._take_over(connection, _lent(moving, books), book)
                 await self._move(connection, moving, stored, book, unnumbered=unnumbered)
                 stored.forget()
                 reallocated = len(unnumbered.intersection(moving))
@@ -258,16 +383,21 @@ class LedgerVouchers:
         under_bills: Mapping[Shared, list[Placed]],
         others: dict[Shared, list[Placed]],
         book: str,
+        books: Mapping[tuple[str, str, str, dt.date, int], str],
     ) -> tuple[int, Paired]:
         """The file's entries under their own number take the stored ones under a bill they
         share customer, date and amount with (`under_bills`, of `others`); how many, and what
         was paired among several."""
         c = LEDGER_TABLE.c
         recorded: list[dict[str, object]] = []
+        lent: list[Lent] = []
 
         def pair(shared: Shared, index: int, other: Placed) -> None:
             customer, day, kind, number, amount, due = self._kept[index]
             bill, line = other
+            of_book = books.get((shared[0], kind.value, bill, day, line))
+            if of_book is not None:
+                lent.append((shared[0], kind.value, bill, day, line, of_book, bill))
             # Taken: no other entry of the file pairs with it.
             others[shared].remove(other)
             self._kept[index] = (customer, day, kind, bill, amount, due)
@@ -284,6 +414,7 @@ class LedgerVouchers:
             )
 
         paired = _pairs(plain, under_bills, pair)
+        await self._take_over(connection, lent, book)
         if recorded:
             # The stored entry records the number: another export of the ledger without its
             # numbers keeps it, and the next load of this file finds the entry by it.
@@ -309,17 +440,28 @@ class LedgerVouchers:
         book: str,
     ) -> int:
         c = LEDGER_TABLE.c
-        found = await rows_with_keys(
+        found = await self._candidates(
             connection,
-            (c.account_id, c.kind, c.voucher_number, c.book),
-            sorted((*key, book) for key in plain),
+            (c.account_id, c.kind, c.voucher_number),
+            plain,
+            book,
             c.entry_date,
             c.reference,
+            c.line,
+            unit=lambda row: (*row[:3], row[4]),
+            usable=lambda row: bool(row[5] != row[2]),
         )
         bills: dict[tuple[str, str, str, dt.date], set[str]] = {}
-        for account, kind, number, _book, day, reference in found:
+        # The places of each (account, kind, number, date, bill) held by a named book.
+        held: dict[tuple[str, str, str, dt.date, str], list[tuple[int, str]]] = {}
+        for account, kind, number, of_book, day, reference, line in found:
             if reference != number:
                 bills.setdefault((account, kind, number, day), set()).add(reference)
+                if of_book != book:
+                    held.setdefault((account, kind, number, day, reference), []).append(
+                        (line, of_book)
+                    )
+        lent: list[Lent] = []
         taken = 0
         for key, indexes in plain.items():
             for index in indexes:
@@ -329,10 +471,13 @@ class LedgerVouchers:
                 if named is None or len(named) != 1:
                     continue
                 (bill,) = named
+                for line, of_book in held.pop((*key, day, bill), ()):
+                    lent.append((key[0], key[1], bill, day, line, of_book, bill))
                 self._kept[index] = (customer, day, kind, bill, amount, due)
                 self._numbers[index] = reference
                 self._retyped((customer, day, kind, reference), (customer, day, kind, bill))
                 taken += 1
+        await self._take_over(connection, lent, book)
         return taken
 
     async def _move_stored(
@@ -344,19 +489,26 @@ class LedgerVouchers:
         c = LEDGER_TABLE.c
         # The load's own book's entries only (store.ingest.kinds.ledger_books).
         book = stored.where.book or ""
-        found = await rows_with_keys(
+        found = await self._candidates(
             connection,
-            (c.account_id, c.kind, c.reference, c.book),
-            sorted((*key, book) for key in billed),
+            (c.account_id, c.kind, c.reference),
+            billed,
+            book,
             c.entry_date,
             c.line,
             c.voucher_number,
+            unit=lambda row: (*row[:3], row[4]),
+            usable=lambda row: row[6] is None,
         )
         # Stored entries under a voucher's own number that record no bill of their own.
         plain: dict[tuple[str, str, str, dt.date], list[int]] = {}
-        for account, kind, number, _book, day, line, recorded in found:
+        # The named book of each such entry a load of no known book matches (`_candidates`).
+        books: dict[tuple[str, str, str, dt.date, int], str] = {}
+        for account, kind, number, of_book, day, line, recorded in found:
             if recorded is None:
                 plain.setdefault((account, kind, number, day), []).append(line)
+                if of_book != book:
+                    books[(account, kind, number, day, line)] = of_book
         if not plain:
             return 0
         # (account, kind, number, day, line) of a stored entry -> the bill it moves to
@@ -368,6 +520,7 @@ class LedgerVouchers:
                     moving[(*key, day, line)] = bill
         if not moving:
             return 0
+        await self._take_over(connection, _lent(moving, books), book)
         await self._move(connection, moving, stored, book)
         return len(moving)
 
@@ -436,9 +589,11 @@ async def _with_stored_bills(
     bills: set[tuple[str, str]],
     others: Mapping[Shared, list[Placed]],
     book: str,
+    any_book: bool = False,
 ) -> set[tuple[str, str]]:
     """`bills` (account, reference of an invoice of the file) and those of the stored
-    entries' references that a stored invoice of their account has."""
+    entries' references that a stored invoice of their account has (in `book`, or in any
+    book for a load of no known book matching a named book's entries too)."""
     c = LEDGER_TABLE.c
     named = sorted(
         {
@@ -450,6 +605,11 @@ async def _with_stored_bills(
     )
     if not named:
         return bills
+    if any_book:
+        found = await rows_with_keys(
+            connection, (c.account_id, c.kind, c.reference), sorted({k[:3] for k in named})
+        )
+        return bills | {(account, reference) for account, _kind, reference in found}
     found = await rows_with_keys(connection, (c.account_id, c.kind, c.reference, c.book), named)
     return bills | {(account, reference) for account, _kind, reference, _book in found}
 
@@ -492,4 +652,17 @@ def _paired_note(paired: Paired) -> list[str]:
         f"their references ({account} on {day.isoformat()}, {amount}{more}): each amount "
         f"counts once, but which voucher number settles which bill may be the other's; a "
         f"ledger export with its Vch No. column records them for sure"
+    ]
+
+
+def _lent(
+    moving: Mapping[tuple[str, str, str, dt.date, int], str],
+    books: Mapping[tuple[str, str, str, dt.date, int], str],
+) -> list[Lent]:
+    """The moving entries a named book holds (`books`), lent to the load under the bill each
+    moves to."""
+    return [
+        (*entry[:3], entry[3], entry[4], books[entry], bill)
+        for entry, bill in sorted(moving.items())
+        if entry in books
     ]

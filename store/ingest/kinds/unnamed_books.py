@@ -23,6 +23,7 @@ it is. What no named book holds stays of no known book, as before.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
@@ -298,10 +299,18 @@ class NamedBookInvoices:
             "known book"
         ]
 
+    def lent_back(self, book: str, entry: tuple[str, str, str, dt.date]) -> None:
+        """A stored entry of `book` another step matched with one of the file's and lent to
+        the load (`ledger_vouchers`: one receipt under its own number in one export and under
+        its bill in the other): `entry` (account, kind, reference, date) goes back to `book`
+        after the writes, with the file's entry of that key, as a lent invoice does."""
+        account, kind, reference, day = entry
+        self._given.setdefault(book, set()).add((*self._invoice(account, kind, reference), day))
+
     async def give_back(
         self, connection: AsyncConnection, _progress: IngestProgress
     ) -> Sequence[str]:
-        if not self._lent and not self._lent_days:
+        if not self._lent and not self._lent_days and not self._given:
             return []
         where = self._where
         given = {book: set(keys) for book, keys in self._given.items()}

@@ -133,15 +133,24 @@ class WithdrawnInvoices:
         """Refused, in one line, if two named books hold a voucher the file withdraws: one
         read per statement the removal runs, before it runs."""
         columns = self._key_columns(table)
+        # A receipt stored under the bill it settles is the voucher of the own number it
+        # records (`_named`): counted under that number, or a book holding it so and another
+        # holding it under its number would each seem alone, and both be removed.
+        recorded = self._where.recorded
+        numbered = [] if recorded is None else self._key_columns(table, recorded)
+        size = len(columns)
+        withdrawn = {tuple(key) for keys, _conditions in deletions for key in keys}
         books: dict[tuple[Any, ...], set[str]] = {}
         for _batch, conditions in deletions:
             rows = await connection.execute(
-                select(*columns, table.c.book)
+                select(*columns, *numbered, table.c.book)
                 .distinct()
                 .where(*conditions, table.c.book != UNKNOWN_BOOK)
             )
             for row in rows:
-                books.setdefault(tuple(row[:-1]), set()).add(row[-1])
+                for key in (tuple(row[:size]), tuple(row[size:-1])):
+                    if key in withdrawn:
+                        books.setdefault(key, set()).add(row[-1])
         both = sorted((key, sorted(named)) for key, named in books.items() if len(named) > 1)
         if not both:
             return

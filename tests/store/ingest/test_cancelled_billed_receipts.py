@@ -68,3 +68,32 @@ async def test_a_cancelled_receipt_of_another_number_leaves_the_billed_one(
     other.write_text(CANCELLED.read_text(encoding="utf-8").replace(",Receipt,1,", ",Receipt,2,"))
     await ingest_file(engine, kind=LEDGER, path=other, app="kaveri")
     assert len(await _entries(engine)) == 3
+
+
+async def test_a_cancelled_receipt_of_no_known_book_held_by_two_books_is_refused(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Two companies' books each hold a Receipt 1 of the customer on one day: one under its
+    own number (a Day Book), one under the bill it settles with its number recorded beside it
+    (a ledger). A Day Book naming no company that cancels Receipt 1 cannot say whose it is: it
+    is refused in one line and nothing is removed (the check read the references only, so it
+    saw one book each and removed both receipts)."""
+    from store.ingest import FileRejected
+
+    other = tmp_path / "ledger_other_company.csv"
+    lines = WITH_NUMBERS.read_text(encoding="utf-8").splitlines(keepends=True)
+    other.write_text("Ganesh Traders Pvt Ltd\n" + "".join(lines[1:]), encoding="utf-8")
+    cancelled = tmp_path / "cancelled_untitled.csv"
+    kept = [
+        line
+        for line in CANCELLED.read_text(encoding="utf-8").splitlines(keepends=True)[1:]
+        if "Sharma Electricals" not in line
+    ]
+    cancelled.write_text("".join(kept), encoding="utf-8")
+    await ingest_file(engine, kind=LEDGER, path=DAY_BOOK, app="kaveri")
+    await ingest_file(engine, kind=LEDGER, path=other, app="kaveri")
+    before = await rows_of(engine, "ledger_entry")
+    assert sum(1 for row in before if row[2] == "payment") == 2
+    with pytest.raises(FileRejected, match="held by two books"):
+        await ingest_file(engine, kind=LEDGER, path=cancelled, app="kaveri")
+    assert await rows_of(engine, "ledger_entry") == before

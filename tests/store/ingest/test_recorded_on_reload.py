@@ -65,3 +65,23 @@ async def test_a_reload_recording_voucher_types_says_so(
         "nothing new or changed, 1 sale line unchanged, recorded the voucher type of 1"
     )
     assert any("recorded the voucher type of 1" in line for line in report.lines())
+
+
+async def test_a_reload_over_lines_stored_before_dates_were_checked_says_what_it_recorded(
+    engine: AsyncEngine,
+) -> None:
+    """Entries stored before releases kept whether a date reads both ways have none (NULL); a
+    reload records that each date reads one way (`2-Apr-2024`) and says so, never that the
+    dates were written both ways (it said `recorded the date written both ways of 3`)."""
+    await ingest_file(engine, kind=IngestKind.LEDGER, path=WITH_NUMBERS, app="kaveri")
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("UPDATE ledger_entry SET date_ambiguous = NULL")
+    report = await ingest_file(engine, kind=IngestKind.LEDGER, path=WITH_NUMBERS, app="kaveri")
+    said = report.what_was_written()
+    assert "both ways" not in said
+    assert said == (
+        "nothing new or changed, 3 ledger entries unchanged, recorded that the date reads one "
+        "way only of 3"
+    )
+    again = await ingest_file(engine, kind=IngestKind.LEDGER, path=WITH_NUMBERS, app="kaveri")
+    assert again.what_was_written() == "nothing written, 3 ledger entries unchanged"

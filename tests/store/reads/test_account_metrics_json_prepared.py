@@ -132,3 +132,25 @@ async def test_each_read_sends_and_answers_what_statement_of_builds(
             }
     finally:
         event.remove(seeded.sync_engine, "before_cursor_execute", record)
+
+
+async def test_reads_of_other_months_of_one_length_share_one_kept_text(
+    seeded: AsyncEngine,
+) -> None:
+    """The kept text depends on the lengths of the filter's lists, not on their values: reads
+    of each month alone keep one entry (keyed by the months, a client cycling months filled
+    the dict and emptied it for every reader), and each still answers its own month."""
+    from store.reads import account_metrics_json
+
+    fields = (RowField("effectiveDate", RowColumn.EFFECTIVE_DATE),)
+    account_metrics_json._PREPARED.clear()
+    answers = []
+    for month in MONTHS:
+        metric_filter = MetricFilter(("revenue",), (month,))
+        kept, (_sql, _arguments), fresh = await reader_for(seeded).read(
+            partial(_kept_and_fresh, ["acc-1"], metric_filter, INTERNAL, fields)
+        )
+        assert kept["acc-1"][1] == fresh[0][-1]
+        answers.append(kept["acc-1"][1])
+    assert len(account_metrics_json._PREPARED) == 1
+    assert answers == [f'[{{"effectiveDate":"{month.isoformat()}"}}]' for month in MONTHS]
