@@ -36,6 +36,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import orjson
 from graphql import (
     FieldNode,
     GraphQLObjectType,
@@ -47,11 +48,18 @@ from graphql.execution.values import VariableValues
 from graphql.pyutils import Path
 
 from resolvers.context import RequestContext
-from resolvers.loaders import AccountMetricsKey, Loaders
+from resolvers.loaders import (
+    AccountMetricsKey,
+    AccountRowsJsonKey,
+    Loaders,
+    NotNow,
+    account_rows_json_now,
+)
 from schema.execution.account_rows_json import (
     ObjectWithTextRows,
     account_with_rows_json,
     row_fields,
+    rows_in,
 )
 from schema.execution.direct import PlannedField, Unusual, plain_query_root, planned_selection
 from schema.execution.lean import plain_field
@@ -161,22 +169,60 @@ class AccountRowsPlan:
         name = node.alias.value if node.alias else node.name.value
         return cls(account, name, to_object, fields, rows, row_fields(plan, fields, rows))
 
-    async def execute(self, context_value: Any, variable_values: VariableValues) -> dict[str, Any]:
-        """The operation's data; raises Unusual when another path must answer."""
-        if not isinstance(context_value, RequestContext):
-            raise Unusual("another kind of context")
+    def answer_now(
+        self, context: RequestContext, variable_values: VariableValues
+    ) -> dict[str, Any] | None:
+        """The operation's data when its read runs inline (SQLite's small read, with the rows
+        as JSON text), read now without awaiting anything: what `execute` answers then, without
+        its coroutines. None when it would not run so (nothing read: `execute` answers).
+        Raises Unusual, or the read's error, once the read's outcome is handed to the
+        request's loaders, as `execute` does."""
+        row_fields = self._row_fields
+        if row_fields is None or not context.rows_as_json:
+            return None
+        key = self._key(context, variable_values)
+        account_id = key.account_id
+        try:
+            found = account_rows_json_now(
+                context.reader,
+                context.scope,
+                AccountRowsJsonKey(account_id, key.metric_filter, row_fields),
+            )
+        except Exception as error:
+            context.loaders.fail(key, error)  # the path that takes over reports it
+            raise
+        if isinstance(found, NotNow):
+            return None
+        if found is None:
+            # The same account, scope and condition: the standard read would find nothing.
+            context.loaders.keep(key, None)
+            raise Unusual("no account of that id that the key sees")
+        record, text = found
+        return self._data_of_text(
+            account_id, record, orjson.Fragment(text), rows_in(text, row_fields)
+        )
+
+    def _key(self, context: RequestContext, variable_values: VariableValues) -> AccountMetricsKey:
+        """The account and filter the request reads; raises Unusual for another path."""
         account_id = self._account.arguments.read(variable_values).get("accountId")
         if type(account_id) is not str:
             raise Unusual("an account id the resolver would convert")
         arguments = self._metrics.arguments.read(variable_values)
         names = arguments.get("names")
-        if names is not None and context_value.known_names.unknown(names):
+        if names is not None and context.known_names.unknown(names):
             raise Unusual("a metric name to check against the database")
-        metric_filter = checked_metric_filter(arguments, context_value)
+        metric_filter = checked_metric_filter(arguments, context)
         if metric_filter.names == () or metric_filter.months == ():
             raise Unusual("a filter that matches nothing")
+        return AccountMetricsKey(account_id, metric_filter)
+
+    async def execute(self, context_value: Any, variable_values: VariableValues) -> dict[str, Any]:
+        """The operation's data; raises Unusual when another path must answer."""
+        if not isinstance(context_value, RequestContext):
+            raise Unusual("another kind of context")
+        key = self._key(context_value, variable_values)
+        account_id = key.account_id
         loaders = context_value.loaders
-        key = AccountMetricsKey(account_id, metric_filter)
         if self._row_fields is not None and context_value.rows_as_json:
             data, inline = await self._with_rows_json(account_id, key, loaders, self._row_fields)
             if inline and fire_due(asyncio.get_running_loop()):  # as below
@@ -206,6 +252,12 @@ class AccountRowsPlan:
     ) -> tuple[dict[str, Any], bool]:
         """The answer's data with the rows as JSON text, and whether they were read inline."""
         record, text, count, inline = await account_with_rows_json(loaders, key, row_fields)
+        return self._data_of_text(account_id, record, text, count), inline
+
+    def _data_of_text(
+        self, account_id: str, record: AccountRecord, text: orjson.Fragment, count: int
+    ) -> dict[str, Any]:
+        """The answer's data of the account's record and its rows' JSON text."""
         if record.account_id != account_id:
             raise Unusual("an account found under another id")
         path = self._path
@@ -220,7 +272,7 @@ class AccountRowsPlan:
                 entity = self._to_object(record)
             value = field.read(entity)  # type: ignore[misc]
             account[field.name] = field.complete(None, field, value, path, None)  # type: ignore[arg-type]
-        return {self._account_name: account}, inline
+        return {self._account_name: account}
 
     def _completed(self, account_id: str, found: AccountWithMetrics) -> dict[str, Any]:
         record, rows = found

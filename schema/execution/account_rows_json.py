@@ -118,7 +118,11 @@ async def account_with_rows_json(
         loaders.keep(key, None)
         raise Unusual("no account of that id that the key sees")
     record, text = found
+    return record, orjson.Fragment(text), rows_in(text, fields), inline
+
+
+def rows_in(text: str, fields: tuple[RowField, ...]) -> int:
+    """How many rows the JSON text of rows of `fields` holds."""
     # Each row's object starts with its first field's name; inside a JSON string a quote is
     # always escaped, so the pattern is found once per row and nowhere else.
-    count = text.count('{"' + fields[0].name + '":')
-    return record, orjson.Fragment(text), count, inline
+    return text.count('{"' + fields[0].name + '":')
