@@ -61,8 +61,10 @@ from schema.execution.account_rows_json import (
     row_fields,
     rows_in,
 )
+from schema.execution.account_rows_keys import KnownKeys
 from schema.execution.direct import PlannedField, Unusual, plain_query_root, planned_selection
 from schema.execution.lean import plain_field
+from schema.execution.variable_coercion import VariableCoercer
 from schema.metrics_field import checked_metric_filter, metrics_level
 from schema.request_deadline import fire_due
 from store.reads.account_metrics import AccountWithMetrics
@@ -98,6 +100,7 @@ class AccountRowsPlan:
         "_account",
         "_account_name",
         "_fields",
+        "_known",
         "_metrics",
         "_path",
         "_row_fields",
@@ -113,8 +116,11 @@ class AccountRowsPlan:
         fields: tuple[PlannedField, ...],
         rows: PlannedField,
         row_fields: tuple[RowField, ...] | None = None,
+        known: KnownKeys | None = None,
     ) -> None:
         assert rows.resolver is not None
+        # The reads of requests whose filter's values were seen before (answer_now's).
+        self._known = known
         self._account = account
         self._account_name = account_name
         self._to_object = to_object
@@ -167,20 +173,38 @@ class AccountRowsPlan:
         ):
             return None
         name = node.alias.value if node.alias else node.name.value
-        return cls(account, name, to_object, fields, rows, row_fields(plan, fields, rows))
+        known = (
+            KnownKeys.build(plan.schema, plan.operation, node, rows.nodes[0])
+            if len(rows.nodes) == 1
+            else None
+        )
+        return cls(account, name, to_object, fields, rows, row_fields(plan, fields, rows), known)
 
     def answer_now(
-        self, context: RequestContext, variable_values: VariableValues
+        self,
+        context: RequestContext,
+        raw_variables: dict[str, Any] | None,
+        coercer: VariableCoercer,
     ) -> dict[str, Any] | None:
         """The operation's data when its read runs inline (SQLite's small read, with the rows
         as JSON text), read now without awaiting anything: what `execute` answers then, without
         its coroutines. None when it would not run so (nothing read: `execute` answers).
         Raises Unusual, or the read's error, once the read's outcome is handed to the
-        request's loaders, as `execute` does."""
+        request's loaders, as `execute` does. Its variables are coerced by `coercer`, unless
+        their filter's values were seen before (account_rows_keys.py); None when they must be
+        coerced by graphql-core."""
         row_fields = self._row_fields
         if row_fields is None or not context.rows_as_json:
             return None
-        key = self._key(context, variable_values)
+        known = self._known
+        key = None if known is None else known.find(context, raw_variables)
+        if key is None:
+            variables = coercer.coerce(raw_variables)
+            if variables is None:
+                return None
+            key = self._key(context, variables)
+            if known is not None:
+                known.remember(raw_variables, key.metric_filter)
         account_id = key.account_id
         try:
             found = account_rows_json_now(

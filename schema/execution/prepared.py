@@ -224,11 +224,8 @@ def answer_now(
     account_rows = plan.account_rows()
     if account_rows is None:
         return None
-    variables = plan.variables.coerce(variable_values)
-    if variables is None:
-        return None
     try:
-        return account_rows.answer_now(context_value, variables)
+        return account_rows.answer_now(context_value, variable_values, plan.variables)
     except Exception:  # as `_execute_directly`: no side error, the read's outcome handed over
         return TRIED
 
