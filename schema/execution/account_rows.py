@@ -59,7 +59,6 @@ from schema.execution.account_rows_json import (
     ObjectWithTextRows,
     account_with_rows_json,
     row_fields,
-    rows_in,
 )
 from schema.execution.account_rows_keys import KnownKeys
 from schema.execution.direct import PlannedField, Unusual, plain_query_root, planned_selection
@@ -222,9 +221,7 @@ class AccountRowsPlan:
             context.loaders.keep(key, None)
             raise Unusual("no account of that id that the key sees")
         record, text = found
-        return self._data_of_text(
-            account_id, record, orjson.Fragment(text), rows_in(text, row_fields)
-        )
+        return self._data_of_text(account_id, record, text, row_fields)
 
     def _key(self, context: RequestContext, variable_values: VariableValues) -> AccountMetricsKey:
         """The account and filter the request reads; raises Unusual for another path."""
@@ -275,22 +272,23 @@ class AccountRowsPlan:
         row_fields: tuple[RowField, ...],
     ) -> tuple[dict[str, Any], bool]:
         """The answer's data with the rows as JSON text, and whether they were read inline."""
-        record, text, count, inline = await account_with_rows_json(loaders, key, row_fields)
-        return self._data_of_text(account_id, record, text, count), inline
+        record, text, inline = await account_with_rows_json(loaders, key, row_fields)
+        return self._data_of_text(account_id, record, text, row_fields), inline
 
     def _data_of_text(
-        self, account_id: str, record: AccountRecord, text: orjson.Fragment, count: int
+        self, account_id: str, record: AccountRecord, text: str, row_fields: tuple[RowField, ...]
     ) -> dict[str, Any]:
         """The answer's data of the account's record and its rows' JSON text."""
         if record.account_id != account_id:
             raise Unusual("an account found under another id")
         path = self._path
+        rows = self._rows
         account = ObjectWithTextRows()
-        account.text_rows = {self._rows.name: count}
+        account.rows_text = (rows.name, text, row_fields)
         entity: Any = None
         for field in self._fields:
-            if field is self._rows:
-                account[field.name] = text
+            if field is rows:
+                account[field.name] = orjson.Fragment(text)
                 continue
             if entity is None:
                 entity = self._to_object(record)
