@@ -107,12 +107,26 @@ class PreparedQueries:
         self.planner = planner
         self._prepared: OrderedDict[tuple[ListSizes | None, str], _Prepared] = OrderedDict()
         self.hits = 0
+        # The last frozenset of allowed operation types found to allow queries.
+        self._allowed: frozenset[OperationType] | None = None
 
     def __len__(self) -> int:
         return len(self._prepared)
 
     def clear(self) -> None:
         self._prepared.clear()
+
+    def _allows_query(self, allowed: Iterable[OperationType]) -> bool:
+        # The server passes the same frozenset every request: its verdict kept by identity
+        # (an enum's hash is a Python call), any other collection looked up as given.
+        if allowed is self._allowed:
+            return True
+        if type(allowed) is not frozenset:
+            return OperationType.QUERY in set(allowed)
+        if OperationType.QUERY not in allowed:
+            return False
+        self._allowed = allowed
+        return True
 
     def remember(
         self, query: str, document: DocumentNode, *, sizes: ListSizes | None = None
@@ -153,12 +167,7 @@ class PreparedQueries:
         prepared = self._prepared.get(key)
         if prepared is None:
             return None
-        if allowed_operation_types is not None and OperationType.QUERY not in (
-            # The server passes a frozenset: looked up as it is, not copied every request.
-            allowed_operation_types
-            if type(allowed_operation_types) is frozenset
-            else set(allowed_operation_types)
-        ):
+        if allowed_operation_types is not None and not self._allows_query(allowed_operation_types):
             return None
         if not prepared.is_query(operation_name):
             return None
