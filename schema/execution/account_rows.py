@@ -195,15 +195,9 @@ class AccountRowsPlan:
         row_fields = self._row_fields
         if row_fields is None or not context.rows_as_json:
             return None
-        known = self._known
-        key = None if known is None else known.find(context, raw_variables)
+        key = self._read_key(context, raw_variables, coercer)
         if key is None:
-            variables = coercer.coerce(raw_variables)
-            if variables is None:
-                return None
-            key = self._key(context, variables)
-            if known is not None:
-                known.remember(raw_variables, key.metric_filter)
+            return None
         account_id = key.account_id
         try:
             found = account_rows_json_now(
@@ -223,6 +217,26 @@ class AccountRowsPlan:
         record, text = found
         return self._data_of_text(account_id, record, text, row_fields)
 
+    def _read_key(
+        self,
+        context: RequestContext,
+        raw_variables: dict[str, Any] | None,
+        coercer: VariableCoercer,
+    ) -> AccountMetricsKey | None:
+        """The account and filter the request reads, from the known keys when their values were
+        seen before, else from the variables as `coercer` coerces them (None: graphql-core
+        must); raises Unusual for another path."""
+        known = self._known
+        key = None if known is None else known.find(context, raw_variables)
+        if key is None:
+            variables = coercer.coerce(raw_variables)
+            if variables is None:
+                return None
+            key = self._key(context, variables)
+            if known is not None:
+                known.remember(raw_variables, key.metric_filter)
+        return key
+
     def _key(self, context: RequestContext, variable_values: VariableValues) -> AccountMetricsKey:
         """The account and filter the request reads; raises Unusual for another path."""
         account_id = self._account.arguments.read(variable_values).get("accountId")
@@ -237,11 +251,16 @@ class AccountRowsPlan:
             raise Unusual("a filter that matches nothing")
         return AccountMetricsKey(account_id, metric_filter)
 
-    async def execute(self, context_value: Any, variable_values: VariableValues) -> dict[str, Any]:
-        """The operation's data; raises Unusual when another path must answer."""
+    async def execute(
+        self, context_value: Any, raw_variables: dict[str, Any] | None, coercer: VariableCoercer
+    ) -> dict[str, Any]:
+        """The operation's data (its variables as `answer_now` reads them); raises Unusual
+        when another path must answer."""
         if not isinstance(context_value, RequestContext):
             raise Unusual("another kind of context")
-        key = self._key(context_value, variable_values)
+        key = self._read_key(context_value, raw_variables, coercer)
+        if key is None:
+            raise Unusual("variables graphql-core must coerce")
         account_id = key.account_id
         loaders = context_value.loaders
         if self._row_fields is not None and context_value.rows_as_json:

@@ -318,20 +318,20 @@ async def _execute_directly(
     direct = plan.direct()
     if direct is None:
         return None
-    variables = plan.variables.coerce(variable_values)
-    if variables is None:
-        return None
     account_rows = None if account_rows_tried else plan.account_rows()
     if account_rows is not None:
         # It adds no side error and loads nothing but the read the other paths load first:
         # what it leaves unanswered (Unusual, or the read's own error, which the standard
         # path then finds in the DataLoader and reports) goes on as if it had not been tried.
         try:
-            data = await account_rows.execute(context_value, variables)
+            data = await account_rows.execute(context_value, variable_values, plan.variables)
         except Exception:
             pass
         else:
             return ExecutionResult(data=data, errors=None, extensions={})
+    variables = plan.variables.coerce(variable_values)
+    if variables is None:
+        return None
     side_errors = getattr(context_value, "side_errors", None)
     kept = len(side_errors) if isinstance(side_errors, list) else None
     try:
