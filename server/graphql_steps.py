@@ -70,12 +70,12 @@ class GraphQLSteps:
             reader = self._reader = reader_for(
                 self._engine, driver_reads=self._settings.driver_reads
             )
-        # Made directly: `RequestContext.build` would only fill in what is given here.
-        return RequestContext(
-            reader=reader,
+        return RequestContext.build(
+            engine=self._engine,
             settings=self._settings,
             scope=scope,
             known_names=self._known_names,
+            reader=reader,
             # Every answer of the server is written by orjson (graphql_posts.py, the view's
             # encode_json in app.py), and its rows counted by answer_rows.py, which knows
             # lists given as JSON text.
