@@ -169,11 +169,15 @@ class PreparedQueries:
             return None
         if allowed_operation_types is not None and not self._allows_query(allowed_operation_types):
             return None
-        if not prepared.is_query(operation_name):
-            return None
+        # A name kept with its plan named a query already: one look-up for the common request.
+        found = prepared.operations.get(operation_name) if self.planner is not None else None
+        if found is None:
+            if not prepared.is_query(operation_name):
+                return None
+            found = prepared.operation(operation_name, self.planner)
         self._prepared.move_to_end(key)
         self.hits += 1
-        return prepared.operation(operation_name, self.planner)
+        return found
 
 
 class RememberValidQueries(SchemaExtension):
