@@ -612,6 +612,33 @@ async def _accounts_with_rows_json(
 _accounts_with_rows_json_apart = in_own_task(_accounts_with_rows_json)
 
 
+class NotNow:
+    """`account_rows_json_now`'s answer for a read it does not run (see there)."""
+
+
+NOT_NOW = NotNow()
+
+
+def account_rows_json_now(
+    reader: Reader, scope: Scope, key: AccountRowsJsonKey
+) -> AccountWithRowsJson | NotNow | None:
+    """The read of `Loaders.account_rows_json_at_once` when that one runs it inline (SQLite's
+    small read, nothing shared), run now without a coroutine: the account of `key` the scope
+    sees with its rows as JSON text, or None; `NOT_NOW` (nothing read) when the reader would
+    not run it inline. The same statement on the same connection; its error is raised."""
+    if reader.shares is not None:
+        return NOT_NOW
+    account_id, metric_filter, fields = key
+    found = reader.read_keys_now(
+        [account_id],
+        partial(_accounts_with_rows_json_of, metric_filter, scope, fields),
+        rows_at_most=_account_rows_at_most(metric_filter, 1),
+    )
+    if found is None:
+        return NOT_NOW
+    return found.get(account_id)
+
+
 def _rows_json_alone(
     reader: Reader,
     scope: Scope,

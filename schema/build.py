@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -33,6 +34,8 @@ from schema.execution.prepared import (
     PreparedOperation,
     PreparedQueries,
     RememberValidQueries,
+    Tried,
+    answer_now,
     execute_prepared,
 )
 from schema.limits import limits_rules
@@ -43,6 +46,13 @@ from schema.scalars import SCALAR_OVERRIDES
 from schema.types import Account, Company, Contract, Industry
 from settings import QueryLimits
 from store.running.shielded import RequestReads
+
+
+class Unlimited:
+    """`_execute_request`'s timeout when not given: the schema's `request_timeout`."""
+
+
+_UNSET = Unlimited()
 
 
 class ProfilingSchema(strawberry.Schema):
@@ -107,6 +117,72 @@ class ProfilingSchema(strawberry.Schema):
         finally:
             REQUESTED_OPERATION.reset(requested)
 
+    async def execute_post(
+        self,
+        query: str,
+        variable_values: dict[str, Any] | None,
+        context_value: Any,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType],
+    ) -> ExecutionResult:
+        """`execute` of a plain JSON POST's query (server/graphql_posts.py): the same answer,
+        and for the most common request, a prepared account-and-rows operation whose read runs
+        inline (SQLite's small read), without the request's coroutines and objects that only
+        an await needs (prepared.py `answer_now`): nothing awaits, so no read of the request
+        can be left running and its deadline is the time it took, checked once it is read."""
+        prepared = self.prepared
+        found = (
+            prepared.operation(
+                query,
+                operation_name,
+                allowed_operation_types,
+                sizes=sizes_told(self._schema, context_value),
+            )
+            if prepared is not None
+            else None
+        )
+        if found is None:
+            return await self.execute(
+                query,
+                variable_values=variable_values,
+                context_value=context_value,
+                operation_name=operation_name,
+                allowed_operation_types=allowed_operation_types,
+            )
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        data = answer_now(
+            found,
+            executor_class=self.execution_context_class,
+            context_value=context_value,
+            variable_values=variable_values,
+        )
+        if data is None:  # not this kind of request: as `execute` runs it
+            return await self._execute_request(
+                found, query, variable_values, context_value, None, operation_name, None, None
+            )
+        timeout = self.request_timeout
+        if timeout is not None:
+            spent = loop.time() - started
+            # Past its limit: stopped as the deadline stops a request after an inline read.
+            if spent >= timeout:
+                return self._timed_out(context_value)
+            timeout -= spent
+        if isinstance(data, Tried):  # the other paths answer, within what is left of the limit
+            return await self._execute_request(
+                found,
+                query,
+                variable_values,
+                context_value,
+                None,
+                operation_name,
+                None,
+                None,
+                account_rows_tried=True,
+                seconds=timeout,
+            )
+        return ExecutionResult(data=data, errors=finish_errors(None, context_value), extensions={})
+
     async def _execute_request(
         self,
         prepared: PreparedOperation | None,
@@ -117,11 +193,16 @@ class ProfilingSchema(strawberry.Schema):
         operation_name: str | None,
         allowed_operation_types: Iterable[OperationType] | None,
         operation_extensions: dict[str, Any] | None,
+        *,
+        account_rows_tried: bool = False,
+        seconds: float | Unlimited | None = _UNSET,
     ) -> ExecutionResult:
         reads = RequestReads()
+        if isinstance(seconds, Unlimited):
+            seconds = self.request_timeout
         try:
             # The deadline runs the request in this task (wait_for would start another).
-            with reads.tracking(), _deadline(self.request_timeout):
+            with reads.tracking(), _deadline(seconds):
                 if prepared is not None:  # parsed and validated before: straight to execution
                     result = await execute_prepared(
                         self._schema,
@@ -132,6 +213,7 @@ class ProfilingSchema(strawberry.Schema):
                         variable_values=variable_values,
                         operation_name=operation_name,
                         operation_extensions=operation_extensions,
+                        account_rows_tried=account_rows_tried,
                     )
                 else:
                     result = await super().execute(
@@ -148,18 +230,17 @@ class ProfilingSchema(strawberry.Schema):
             if reads.pending():
                 await reads.settle()
         except TimeoutError:
-            result = ExecutionResult(
-                data=None,
-                errors=[
-                    GraphQLError(
-                        f"Query stopped: it ran longer than the limit of "
-                        f"{self.request_timeout:g} s",
-                        extensions={"code": ErrorCode.TIMED_OUT},
-                    )
-                ],
-            )
+            return self._timed_out(context_value)
         result.errors = finish_errors(result.errors, context_value)
         return result
+
+    def _timed_out(self, context_value: Any) -> ExecutionResult:
+        """The answer of a request stopped by its deadline."""
+        error = GraphQLError(
+            f"Query stopped: it ran longer than the limit of {self.request_timeout:g} s",
+            extensions={"code": ErrorCode.TIMED_OUT},
+        )
+        return ExecutionResult(data=None, errors=finish_errors([error], context_value))
 
 
 def _deadline(seconds: float | None) -> AbstractContextManager[None]:

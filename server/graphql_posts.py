@@ -93,12 +93,8 @@ class GraphQLPosts:
         else:
             reason: str | None = None
             try:
-                result = await self._schema.execute(
-                    query,
-                    variable_values=variables,
-                    context_value=context,
-                    operation_name=operation_name,
-                    allowed_operation_types=_POST_OPERATIONS,
+                result = await self._schema.execute_post(
+                    query, variables, context, operation_name, _POST_OPERATIONS
                 )
             # The view's own refusals of what the query asks for (execute_single).
             except CannotGetOperationTypeError as error:
@@ -110,7 +106,12 @@ class GraphQLPosts:
             if reason is not None:
                 await steps.refusal(400, reason, "POST")(scope, receive, send)
                 return
-        answer = steps.counted_answer(result)
+        # An answer without errors or extensions is its data (strawberry's process_result).
+        answer = (
+            {"data": result.data}
+            if not result.errors and not result.extensions
+            else steps.counted_answer(result)
+        )
         if admission is not None:
             await steps.charge(result, admission)
         content = orjson.dumps(answer)

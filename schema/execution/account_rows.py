@@ -36,6 +36,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import orjson
 from graphql import (
     FieldNode,
     GraphQLObjectType,
@@ -47,14 +48,22 @@ from graphql.execution.values import VariableValues
 from graphql.pyutils import Path
 
 from resolvers.context import RequestContext
-from resolvers.loaders import AccountMetricsKey, Loaders
+from resolvers.loaders import (
+    AccountMetricsKey,
+    AccountRowsJsonKey,
+    Loaders,
+    NotNow,
+    account_rows_json_now,
+)
 from schema.execution.account_rows_json import (
     ObjectWithTextRows,
     account_with_rows_json,
     row_fields,
 )
+from schema.execution.account_rows_keys import KnownKeys
 from schema.execution.direct import PlannedField, Unusual, plain_query_root, planned_selection
 from schema.execution.lean import plain_field
+from schema.execution.variable_coercion import VariableCoercer
 from schema.metrics_field import checked_metric_filter, metrics_level
 from schema.request_deadline import fire_due
 from store.reads.account_metrics import AccountWithMetrics
@@ -90,6 +99,7 @@ class AccountRowsPlan:
         "_account",
         "_account_name",
         "_fields",
+        "_known",
         "_metrics",
         "_path",
         "_row_fields",
@@ -105,8 +115,11 @@ class AccountRowsPlan:
         fields: tuple[PlannedField, ...],
         rows: PlannedField,
         row_fields: tuple[RowField, ...] | None = None,
+        known: KnownKeys | None = None,
     ) -> None:
         assert rows.resolver is not None
+        # The reads of requests whose filter's values were seen before (answer_now's).
+        self._known = known
         self._account = account
         self._account_name = account_name
         self._to_object = to_object
@@ -159,24 +172,97 @@ class AccountRowsPlan:
         ):
             return None
         name = node.alias.value if node.alias else node.name.value
-        return cls(account, name, to_object, fields, rows, row_fields(plan, fields, rows))
+        known = (
+            KnownKeys.build(plan.schema, plan.operation, node, rows.nodes[0])
+            if len(rows.nodes) == 1
+            else None
+        )
+        return cls(account, name, to_object, fields, rows, row_fields(plan, fields, rows), known)
 
-    async def execute(self, context_value: Any, variable_values: VariableValues) -> dict[str, Any]:
-        """The operation's data; raises Unusual when another path must answer."""
-        if not isinstance(context_value, RequestContext):
-            raise Unusual("another kind of context")
+    def answer_now(
+        self,
+        context: RequestContext,
+        raw_variables: dict[str, Any] | None,
+        coercer: VariableCoercer,
+    ) -> dict[str, Any] | None:
+        """The operation's data when its read runs inline (SQLite's small read, with the rows
+        as JSON text), read now without awaiting anything: what `execute` answers then, without
+        its coroutines. None when it would not run so (nothing read: `execute` answers).
+        Raises Unusual, or the read's error, once the read's outcome is handed to the
+        request's loaders, as `execute` does. Its variables are coerced by `coercer`, unless
+        their filter's values were seen before (account_rows_keys.py); None when they must be
+        coerced by graphql-core."""
+        row_fields = self._row_fields
+        if row_fields is None or not context.rows_as_json:
+            return None
+        key = self._read_key(context, raw_variables, coercer)
+        if key is None:
+            return None
+        account_id = key.account_id
+        try:
+            found = account_rows_json_now(
+                context.reader,
+                context.scope,
+                AccountRowsJsonKey(account_id, key.metric_filter, row_fields),
+            )
+        except Exception as error:
+            context.loaders.fail(key, error)  # the path that takes over reports it
+            raise
+        if isinstance(found, NotNow):
+            return None
+        if found is None:
+            # The same account, scope and condition: the standard read would find nothing.
+            context.loaders.keep(key, None)
+            raise Unusual("no account of that id that the key sees")
+        record, text = found
+        return self._data_of_text(account_id, record, text, row_fields)
+
+    def _read_key(
+        self,
+        context: RequestContext,
+        raw_variables: dict[str, Any] | None,
+        coercer: VariableCoercer,
+    ) -> AccountMetricsKey | None:
+        """The account and filter the request reads, from the known keys when their values were
+        seen before, else from the variables as `coercer` coerces them (None: graphql-core
+        must); raises Unusual for another path."""
+        known = self._known
+        key = None if known is None else known.find(context, raw_variables)
+        if key is None:
+            variables = coercer.coerce(raw_variables)
+            if variables is None:
+                return None
+            key = self._key(context, variables)
+            if known is not None:
+                known.remember(raw_variables, key.metric_filter)
+        return key
+
+    def _key(self, context: RequestContext, variable_values: VariableValues) -> AccountMetricsKey:
+        """The account and filter the request reads; raises Unusual for another path."""
         account_id = self._account.arguments.read(variable_values).get("accountId")
         if type(account_id) is not str:
             raise Unusual("an account id the resolver would convert")
         arguments = self._metrics.arguments.read(variable_values)
         names = arguments.get("names")
-        if names is not None and context_value.known_names.unknown(names):
+        if names is not None and context.known_names.unknown(names):
             raise Unusual("a metric name to check against the database")
-        metric_filter = checked_metric_filter(arguments, context_value)
+        metric_filter = checked_metric_filter(arguments, context)
         if metric_filter.names == () or metric_filter.months == ():
             raise Unusual("a filter that matches nothing")
+        return AccountMetricsKey(account_id, metric_filter)
+
+    async def execute(
+        self, context_value: Any, raw_variables: dict[str, Any] | None, coercer: VariableCoercer
+    ) -> dict[str, Any]:
+        """The operation's data (its variables as `answer_now` reads them); raises Unusual
+        when another path must answer."""
+        if not isinstance(context_value, RequestContext):
+            raise Unusual("another kind of context")
+        key = self._read_key(context_value, raw_variables, coercer)
+        if key is None:
+            raise Unusual("variables graphql-core must coerce")
+        account_id = key.account_id
         loaders = context_value.loaders
-        key = AccountMetricsKey(account_id, metric_filter)
         if self._row_fields is not None and context_value.rows_as_json:
             data, inline = await self._with_rows_json(account_id, key, loaders, self._row_fields)
             if inline and fire_due(asyncio.get_running_loop()):  # as below
@@ -205,22 +291,29 @@ class AccountRowsPlan:
         row_fields: tuple[RowField, ...],
     ) -> tuple[dict[str, Any], bool]:
         """The answer's data with the rows as JSON text, and whether they were read inline."""
-        record, text, count, inline = await account_with_rows_json(loaders, key, row_fields)
+        record, text, inline = await account_with_rows_json(loaders, key, row_fields)
+        return self._data_of_text(account_id, record, text, row_fields), inline
+
+    def _data_of_text(
+        self, account_id: str, record: AccountRecord, text: str, row_fields: tuple[RowField, ...]
+    ) -> dict[str, Any]:
+        """The answer's data of the account's record and its rows' JSON text."""
         if record.account_id != account_id:
             raise Unusual("an account found under another id")
         path = self._path
+        rows = self._rows
         account = ObjectWithTextRows()
-        account.text_rows = {self._rows.name: count}
+        account.rows_text = (rows.name, text, row_fields)
         entity: Any = None
         for field in self._fields:
-            if field is self._rows:
-                account[field.name] = text
+            if field is rows:
+                account[field.name] = orjson.Fragment(text)
                 continue
             if entity is None:
                 entity = self._to_object(record)
             value = field.read(entity)  # type: ignore[misc]
             account[field.name] = field.complete(None, field, value, path, None)  # type: ignore[arg-type]
-        return {self._account_name: account}, inline
+        return {self._account_name: account}
 
     def _completed(self, account_id: str, found: AccountWithMetrics) -> dict[str, Any]:
         record, rows = found

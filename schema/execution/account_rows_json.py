@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from graphql import GraphQLObjectType, get_named_type
 
 from resolvers.loaders import AccountMetricsKey, AccountRowsJsonKey, Loaders
@@ -44,12 +43,20 @@ _COLUMNS: dict[str, tuple[RowColumn, str]] = {
 
 
 class ObjectWithTextRows(dict[str, Any]):
-    """An answer's object some of whose lists are JSON text: `text_rows` says how many objects
-    each of those holds (by response name). orjson writes it as the dict it is."""
+    """An answer's object one of whose lists is JSON text: `text_rows` says how many objects
+    it holds (by response name). orjson writes it as the dict it is."""
 
-    __slots__ = ("text_rows",)
+    __slots__ = ("rows_text",)
 
-    text_rows: dict[str, int]
+    # The list's response name, its text and its rows' fields, set by the maker (no Python
+    # `__init__`: one an answer); counted when asked for, which only a rate-limited key's
+    # charge does (server/answer_rows.py).
+    rows_text: tuple[str, str, tuple[RowField, ...]]
+
+    @property
+    def text_rows(self) -> dict[str, int]:
+        name, text, fields = self.rows_text
+        return {name: rows_in(text, fields)}
 
 
 # The account's leaves whose completers refuse no value the store holds. An Int (nEmployees)
@@ -102,8 +109,8 @@ def row_fields(
 
 async def account_with_rows_json(
     loaders: Loaders, key: AccountMetricsKey, fields: tuple[RowField, ...]
-) -> tuple[AccountRecord, orjson.Fragment, int, bool]:
-    """The account's record, its rows as JSON text, how many rows, and whether they were read
+) -> tuple[AccountRecord, str, bool]:
+    """The account's record, its rows as JSON text, and whether they were read
     inline (`Loaders.account_rows_json_at_once`); raises Unusual (after handing the outcome to
     the standard read's loader) when no account of that id is seen."""
     try:
@@ -118,7 +125,11 @@ async def account_with_rows_json(
         loaders.keep(key, None)
         raise Unusual("no account of that id that the key sees")
     record, text = found
+    return record, text, inline
+
+
+def rows_in(text: str, fields: tuple[RowField, ...]) -> int:
+    """How many rows the JSON text of rows of `fields` holds."""
     # Each row's object starts with its first field's name; inside a JSON string a quote is
     # always escaped, so the pattern is found once per row and nowhere else.
-    count = text.count('{"' + fields[0].name + '":')
-    return record, orjson.Fragment(text), count, inline
+    return text.count('{"' + fields[0].name + '":')

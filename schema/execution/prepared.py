@@ -46,6 +46,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from resolvers.context import RequestContext
 from schema.audience import sizes_told
 from schema.execution import internals
 from schema.execution.compiled import CompiledFields, CompiledLeanExecutor
@@ -106,12 +107,26 @@ class PreparedQueries:
         self.planner = planner
         self._prepared: OrderedDict[tuple[ListSizes | None, str], _Prepared] = OrderedDict()
         self.hits = 0
+        # The last frozenset of allowed operation types found to allow queries.
+        self._allowed: frozenset[OperationType] | None = None
 
     def __len__(self) -> int:
         return len(self._prepared)
 
     def clear(self) -> None:
         self._prepared.clear()
+
+    def _allows_query(self, allowed: Iterable[OperationType]) -> bool:
+        # The server passes the same frozenset every request: its verdict kept by identity
+        # (an enum's hash is a Python call), any other collection looked up as given.
+        if allowed is self._allowed:
+            return True
+        if type(allowed) is not frozenset:
+            return OperationType.QUERY in set(allowed)
+        if OperationType.QUERY not in allowed:
+            return False
+        self._allowed = allowed
+        return True
 
     def remember(
         self, query: str, document: DocumentNode, *, sizes: ListSizes | None = None
@@ -152,18 +167,17 @@ class PreparedQueries:
         prepared = self._prepared.get(key)
         if prepared is None:
             return None
-        if allowed_operation_types is not None and OperationType.QUERY not in (
-            # The server passes a frozenset: looked up as it is, not copied every request.
-            allowed_operation_types
-            if type(allowed_operation_types) is frozenset
-            else set(allowed_operation_types)
-        ):
+        if allowed_operation_types is not None and not self._allows_query(allowed_operation_types):
             return None
-        if not prepared.is_query(operation_name):
-            return None
+        # A name kept with its plan named a query already: one look-up for the common request.
+        found = prepared.operations.get(operation_name) if self.planner is not None else None
+        if found is None:
+            if not prepared.is_query(operation_name):
+                return None
+            found = prepared.operation(operation_name, self.planner)
         self._prepared.move_to_end(key)
         self.hits += 1
-        return prepared.operation(operation_name, self.planner)
+        return found
 
 
 class RememberValidQueries(SchemaExtension):
@@ -188,6 +202,47 @@ class RememberValidQueries(SchemaExtension):
             self._prepared.remember(context.query, context.graphql_document, sizes=sizes)
 
 
+class Tried:
+    """`answer_now`'s answer when the account-and-rows plan was tried and left the request to
+    the other paths (its read's outcome, if any, handed to the request's loaders)."""
+
+
+TRIED = Tried()
+
+
+def answer_now(
+    prepared: PreparedOperation,
+    *,
+    executor_class: type[Any],
+    context_value: Any,
+    variable_values: dict[str, Any] | None,
+) -> dict[str, Any] | Tried | None:
+    """The data of an account-and-rows operation (account_rows.py) whose read runs inline
+    (SQLite's small read), answered now: what `execute_prepared` would answer, without a
+    coroutine, nothing awaited. None when it does not apply (nothing done: `execute_prepared`
+    answers); `TRIED` when the plan left the request to the other paths (then
+    `execute_prepared(..., account_rows_tried=True)` answers, reading nothing again)."""
+    plan = prepared.plan
+    if (
+        plan is None
+        or not issubclass(executor_class, CompiledLeanExecutor)
+        or not isinstance(context_value, RequestContext)
+    ):
+        return None
+    reader = context_value.reader
+    # Only a reader that bounds its reads' rows runs them inline; one that shares statements
+    # between requests never does (store/running/reader.py).
+    if not reader.bounds_rows or reader.shares is not None or plan.direct() is None:
+        return None
+    account_rows = plan.account_rows()
+    if account_rows is None:
+        return None
+    try:
+        return account_rows.answer_now(context_value, variable_values, plan.variables)
+    except Exception:  # as `_execute_directly`: no side error, the read's outcome handed over
+        return TRIED
+
+
 async def execute_prepared(
     schema: GraphQLSchema,
     prepared: PreparedOperation,
@@ -198,9 +253,11 @@ async def execute_prepared(
     variable_values: dict[str, Any] | None,
     operation_name: str | None,
     operation_extensions: dict[str, Any] | None,
+    account_rows_tried: bool = False,
 ) -> ExecutionResult:
     """What Strawberry's execute does once parsing and validation passed, without the hooks;
-    by the operation's compiled plan when it has one and the executor follows plans."""
+    by the operation's compiled plan when it has one and the executor follows plans
+    (`account_rows_tried`: `answer_now` tried the account-and-rows plan already)."""
     plan = prepared.plan
     if plan is not None and issubclass(executor_class, CompiledLeanExecutor):
         answered = await _execute_directly(
@@ -209,6 +266,7 @@ async def execute_prepared(
             context_value=context_value,
             variable_values=variable_values,
             operation_extensions=operation_extensions,
+            account_rows_tried=account_rows_tried,
         )
         if answered is not None:
             return answered
@@ -256,6 +314,7 @@ async def _execute_directly(
     context_value: Any,
     variable_values: dict[str, Any] | None,
     operation_extensions: dict[str, Any] | None,
+    account_rows_tried: bool = False,
 ) -> ExecutionResult | None:
     """The answer of the operation's direct plan (direct.py), or None: then graphql-core
     executes it (no direct plan, variables graphql-core must coerce, or anything unusual on
@@ -263,20 +322,20 @@ async def _execute_directly(
     direct = plan.direct()
     if direct is None:
         return None
-    variables = plan.variables.coerce(variable_values)
-    if variables is None:
-        return None
-    account_rows = plan.account_rows()
+    account_rows = None if account_rows_tried else plan.account_rows()
     if account_rows is not None:
         # It adds no side error and loads nothing but the read the other paths load first:
         # what it leaves unanswered (Unusual, or the read's own error, which the standard
         # path then finds in the DataLoader and reports) goes on as if it had not been tried.
         try:
-            data = await account_rows.execute(context_value, variables)
+            data = await account_rows.execute(context_value, variable_values, plan.variables)
         except Exception:
             pass
         else:
             return ExecutionResult(data=data, errors=None, extensions={})
+    variables = plan.variables.coerce(variable_values)
+    if variables is None:
+        return None
     side_errors = getattr(context_value, "side_errors", None)
     kept = len(side_errors) if isinstance(side_errors, list) else None
     try:

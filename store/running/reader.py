@@ -103,6 +103,15 @@ class Reader(ABC):
 
         return shares.read(share, keys, alone)
 
+    def read_keys_now(
+        self, keys: Sequence[K], query: KeysQuery[K, V], *, rows_at_most: int | None
+    ) -> Mapping[K, V] | None:
+        """`query(connection, keys)` run now, on the calling thread, when `read_keys` would run
+        it inline (`rows_at_most`: the bound of these keys' rows), without a coroutine of its
+        own; None when it would not (nothing is read: the caller reads as usual). Only SQLite's
+        reader runs reads inline."""
+        return None
+
     async def read(
         self, query: Query[T], *, rows_at_most: int | None = None, one_snapshot: bool = True
     ) -> T:
@@ -166,6 +175,15 @@ class SQLiteReader(Reader):
         return self.read(
             lambda connection: query(connection, keys), rows_at_most=bound, one_snapshot=False
         )
+
+    def read_keys_now(
+        self, keys: Sequence[K], query: KeysQuery[K, V], *, rows_at_most: int | None
+    ) -> Mapping[K, V] | None:
+        # What `read_keys` runs through `_keys_inline`, the same connection and statement,
+        # without the coroutine (a compiled request's read: schema/execution/account_rows.py).
+        if self.shares is not None or not self._plain_driver or not self._runs_inline(rows_at_most):
+            return None
+        return thread_reads.run_on(self._kept_inline(), query, keys)
 
     async def _keys_inline(self, query: KeysQuery[K, V], keys: Sequence[K]) -> Mapping[K, V]:
         return thread_reads.run_on(self._kept_inline(), query, keys)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from resolvers.global_ids import encode_global_id
 from resolvers.pagination import encode_cursor
 from schema.build import ProfilingSchema, build_schema
+from schema.execution.account_rows import AccountRowsPlan
 from schema.execution.internals import graphql_schema
 from schema.execution.lean import LeanExecutor
 from server import app as app_module
@@ -220,3 +221,39 @@ def read_kind(statement: str) -> str:
     # PostgreSQL's parameters numbered as they come: the JSON form has more before these.
     condition = re.sub(r"\$\d+", "$", condition[: condition.index(" ORDER BY")])
     return "the account with its rows" + condition
+
+
+def count_account_rows(
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    answered: Callable[[], None],
+    left: Callable[[], None] = lambda: None,
+) -> None:
+    """Call `answered` each time a compiled account-and-rows plan answers a request, `left`
+    each time it leaves one to the other paths, whichever of its two ways ran it: awaited
+    (`execute`), or at once for a read that runs inline (`answer_now`, which answers None,
+    having done nothing, when the read would not run inline)."""
+    execute = AccountRowsPlan.execute
+    answer_now = AccountRowsPlan.answer_now
+
+    async def counted(self: AccountRowsPlan, *args: Any) -> Any:
+        try:
+            data = await execute(self, *args)
+        except Exception:
+            left()
+            raise
+        answered()
+        return data
+
+    def counted_now(self: AccountRowsPlan, *args: Any) -> Any:
+        try:
+            data = answer_now(self, *args)
+        except Exception:
+            left()
+            raise
+        if data is not None:
+            answered()
+        return data
+
+    monkeypatch.setattr(AccountRowsPlan, "execute", counted)
+    monkeypatch.setattr(AccountRowsPlan, "answer_now", counted_now)

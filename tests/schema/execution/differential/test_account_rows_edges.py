@@ -12,12 +12,15 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.build import ProfilingSchema, build_schema
-from schema.execution.account_rows import AccountRowsPlan
 from server import app as app_module
 from settings import Settings, load_settings
 from tests.api_client import TODAY, StatementCounter
 from tests.factories import Seed
-from tests.schema.execution.differential.support import DifferentialClient, answer
+from tests.schema.execution.differential.support import (
+    DifferentialClient,
+    answer,
+    count_account_rows,
+)
 from tests.schema.query_corpus import Request
 
 LAST_FULL = """query ($id: String!) { account(accountId: $id) {
@@ -48,18 +51,14 @@ class _Counted:
 @pytest.fixture
 def compiled(monkeypatch: pytest.MonkeyPatch) -> _Counted:
     found = _Counted()
-    execute = AccountRowsPlan.execute
 
-    async def counted(self: AccountRowsPlan, *args: Any) -> Any:
-        try:
-            data = await execute(self, *args)
-        except Exception:
-            found.left += 1
-            raise
+    def answered() -> None:
         found.answered += 1
-        return data
 
-    monkeypatch.setattr(AccountRowsPlan, "execute", counted)
+    def left() -> None:
+        found.left += 1
+
+    count_account_rows(monkeypatch, answered=answered, left=left)
     return found
 
 

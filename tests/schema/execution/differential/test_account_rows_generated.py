@@ -22,7 +22,6 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schema.build import ProfilingSchema, build_schema
-from schema.execution.account_rows import AccountRowsPlan
 from server import app as app_module
 from settings import load_settings
 from store.scope import INTERNAL, Role, Scope
@@ -33,6 +32,7 @@ from tests.schema.execution.differential.support import (
     MONTHS,
     DifferentialClient,
     answer,
+    count_account_rows,
     read_kind,
 )
 from tests.schema.query_corpus import Request
@@ -236,13 +236,11 @@ class _Tries:
 def tries(monkeypatch: pytest.MonkeyPatch) -> _Tries:
     """How often a compiled account-and-rows plan was tried."""
     found = _Tries()
-    execute = AccountRowsPlan.execute
 
-    async def counted(self: AccountRowsPlan, *args: Any) -> Any:
+    def tried() -> None:
         found.count += 1
-        return await execute(self, *args)
 
-    monkeypatch.setattr(AccountRowsPlan, "execute", counted)
+    count_account_rows(monkeypatch, answered=tried, left=tried)
     return found
 
 

@@ -36,6 +36,7 @@ from tests.schema.execution.differential.support import (
     EXAMPLES,
     DifferentialClient,
     answer,
+    count_account_rows,
 )
 from tests.schema.execution.differential.test_account_rows import _scoped
 from tests.schema.query_corpus import Request
@@ -118,18 +119,14 @@ class _Counted:
 @pytest.fixture
 def compiled(monkeypatch: pytest.MonkeyPatch) -> _Counted:
     found = _Counted()
-    execute = AccountRowsPlan.execute
 
-    async def counted(self: AccountRowsPlan, *args: Any) -> Any:
-        try:
-            data = await execute(self, *args)
-        except Exception:
-            found.left += 1
-            raise
+    def answered() -> None:
         found.answered += 1
-        return data
 
-    monkeypatch.setattr(AccountRowsPlan, "execute", counted)
+    def left() -> None:
+        found.left += 1
+
+    count_account_rows(monkeypatch, answered=answered, left=left)
     return found
 
 

@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schema.execution.account_rows import AccountRowsPlan
 from schema.execution.direct import DirectPlan
 from tests.api_client import StatementCounter
 from tests.schema.execution.differential.support import (
@@ -25,6 +24,7 @@ from tests.schema.execution.differential.support import (
     MONTHS,
     DifferentialClient,
     answer,
+    count_account_rows,
 )
 from tests.schema.query_corpus import Request
 
@@ -81,14 +81,11 @@ def outcomes(monkeypatch: pytest.MonkeyPatch) -> _Outcomes:
     monkeypatch.setattr(DirectPlan, "execute", counted)
     # An account and its rows compiled whole (account_rows.py) is answered before the direct
     # plan is tried: answered by a plan all the same.
-    compiled = AccountRowsPlan.execute
 
-    async def compiled_counted(self: AccountRowsPlan, *args: Any) -> Any:
-        data = await compiled(self, *args)
+    def answered() -> None:
         found.answered += 1
-        return data
 
-    monkeypatch.setattr(AccountRowsPlan, "execute", compiled_counted)
+    count_account_rows(monkeypatch, answered=answered)
     return found
 
 
