@@ -113,7 +113,13 @@ async def _stored_before_tax(
     # Keyed by customer, number and the load's book (`stored_invoices`).
     by_number = await shared.of(connection, {where.key_values(key[0], "", key[2]) for key in gross})
     for (account, invoice, *_book), lines in by_number.items():
-        for day, _line, amount, includes_tax, of_type, *_record in lines:
+        # The stored typed lines by place (date, line): a line of no known type there may be
+        # one of them stored twice (`_a_double`).
+        typed_at: dict[tuple[dt.date, int], dict[str, Decimal]] = {}
+        for day, line, amount, _taxed, of_type, _both_ways in lines:
+            if of_type:
+                typed_at.setdefault((day, line), {})[of_type] = Decimal(amount)
+        for day, line, amount, includes_tax, of_type, *_record in lines:
             given = kinds.get((account, day, invoice))
             if includes_tax or not given:
                 continue
@@ -123,11 +129,24 @@ async def _stored_before_tax(
             elif stored_type in given:
                 key = (account, day, invoice, stored_type)
             elif not stored_type and len(given) == 1:
-                key = (account, day, invoice, next(iter(given)))
+                (kind,) = given
+                if _a_double(typed_at.get((day, line), {}), kind, Decimal(amount)):
+                    continue
+                key = (account, day, invoice, kind)
             else:
                 continue
             stored[key] = stored.get(key, Decimal(0)) + Decimal(amount)
     return stored
+
+
+def _a_double(typed: dict[str, Decimal], kind: str, amount: Decimal) -> bool:
+    """Whether a stored line of no known type, at a place where lines of the `typed` types (by
+    amount) are stored, is one of them stored twice (as an older revision kept a plain CSV
+    loaded beside its register), not more of the file's `kind` voucher's amount before tax:
+    at the place of that voucher's own line (`voucher_keys` removes it), or of another type's
+    line of its very amount (that voucher's double: before, `Export Sales 7`'s 80,000 stored
+    twice was kept as `Sales 7`'s amount before tax, and revenue counted it twice)."""
+    return kind in typed or amount in typed.values()
 
 
 def _note(stored: dict[_TypedInvoice, Decimal], gross: dict[_TypedInvoice, Decimal]) -> str:
