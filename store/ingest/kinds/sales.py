@@ -843,7 +843,12 @@ class SalesValidator:
             check=_both(unnamed.take, _both(adoption, check)),
             moves=_both(
                 moves.move,
-                _both(self._taxed.keep_before_tax(rows, stored, typed=typed), voucher_keys),
+                _both(
+                    self._taxed.keep_before_tax(
+                        rows, stored, typed=typed, both_ways=columns.index("date_ambiguous")
+                    ),
+                    voucher_keys,
+                ),
             ),
             remove=stale.remove,
         )

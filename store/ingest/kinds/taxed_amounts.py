@@ -26,12 +26,15 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
+from store.ingest.keyed_rows import rows_changed
 from store.ingest.kinds.export_plan import Check
 from store.ingest.kinds.stored_invoices import StoredInvoices
 from store.ingest.plan import Values
+from store.tables import METADATA
 
 # Invoices named in the load's line; the rest are counted.
 _SHOWN = 3
@@ -61,23 +64,33 @@ class TaxedAmounts:
         return self.gross and (customer, day, invoice) not in self._itemized
 
     def keep_before_tax(
-        self, rows: Iterable[Values], stored: StoredInvoices, *, typed: int | None = None
+        self,
+        rows: Iterable[Values],
+        stored: StoredInvoices,
+        *,
+        typed: int | None = None,
+        both_ways: int | None = None,
     ) -> Check:
         """The check, run in the load's transaction, that keeps the stored amounts before
         tax of the invoices whose rows (account, date, invoice, line, amount, includes tax)
         include tax; its line for the load. `stored`: the sale lines the load read already
         (`store.ingest.kinds.stored_invoices`), as they stand after its moves. `typed`: where
-        a row gives its voucher type (each type's invoice apart)."""
+        a row gives its voucher type (each type's invoice apart); `both_ways`: where it gives
+        whether its date reads both ways."""
 
         async def check(connection: AsyncConnection) -> Sequence[str]:
             if stored.none_stored():
                 return []
             gross: dict[_TypedInvoice, Decimal] = {}
+            # The invoices whose date the file writes so that it reads one way only.
+            one_way: set[_TypedInvoice] = set()
             for row in rows:
                 if row[5] and row[2]:
                     kind = "" if typed is None else row[typed]
                     key = (row[0], row[1], row[2], kind)
                     gross[key] = gross.get(key, Decimal(0)) + row[4]
+                    if both_ways is not None and not row[both_ways]:
+                        one_way.add(key)
             if not gross:
                 return []
             before_tax = await _stored_before_tax(connection, gross, stored)
@@ -85,9 +98,35 @@ class TaxedAmounts:
                 key: amount for key, amount in before_tax.items() if _below(amount, gross[key])
             }
             self.kept_stored = set(before_tax)
+            await _confirm_dates(connection, stored, one_way & self.kept_stored)
             return [_note(before_tax, gross)] if before_tax else []
 
         return check
+
+
+async def _confirm_dates(
+    connection: AsyncConnection, shared: StoredInvoices, invoices: Iterable[_TypedInvoice]
+) -> None:
+    """The kept invoices' stored lines whose date the file writes one way only (`3-Apr-25`)
+    are no longer taken for dates that may have been misread (`04/03/2025` of a plain CSV),
+    as the file's own lines would have been written: keeping the amount before tax keeps
+    nothing else of the stored lines' (`invoice_dates`). Lines of the invoice's voucher type
+    or of no known type (the file's type takes them after: `voucher_keys`); of every type
+    where the file gives none."""
+    where = shared.where
+    table = METADATA.tables[where.table]
+    c = table.c
+    by_type: dict[str, list[tuple[object, ...]]] = {}
+    for account, day, invoice, kind in sorted(invoices):
+        by_type.setdefault(kind, []).append((*where.key_values(account, "", invoice), day))
+    for kind, keys in sorted(by_type.items()):
+        of_type = [c.voucher_type.in_((kind, ""))] if kind else []
+        confirm = (
+            update(table)
+            .where(or_(c.date_ambiguous.is_(None), c.date_ambiguous.is_(True)), *of_type)
+            .values(date_ambiguous=False)
+        )
+        await rows_changed(connection, where.dated(), keys, confirm)
 
 
 def _below(before_tax: Decimal, gross: Decimal) -> bool:

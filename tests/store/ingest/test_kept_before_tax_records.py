@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.book_names import book_key
-from store.ingest import IngestKind, ingest_file
+from store.ingest import DatesOption, IngestKind, ingest_file
 from store.ingest.report import IngestReport
 from store.tables import METADATA
 
@@ -126,3 +126,27 @@ async def test_a_double_of_no_known_type_is_not_summed_into_the_amount_before_ta
         )
     await _load(engine, tmp_path, SALES_REGISTER)
     assert await _lines(engine) == [(dt.date(2025, 4, 3), 1, "sales", D(100000), False, BOOK)]
+
+
+async def _both_ways(engine: AsyncEngine) -> list[tuple[object, object]]:
+    c = METADATA.tables["sale_line"].c
+    async with engine.connect() as connection:
+        rows = await connection.execute(select(c.sale_date, c.date_ambiguous))
+    return sorted((r[0], r[1]) for r in rows)
+
+
+async def test_a_kept_invoice_takes_the_files_one_way_date(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """A plain CSV's `04/03/2025` reads both ways, so its line may be a misreading; the Sales
+    Register's `3-Apr-25` reads one way: the kept line is no longer taken for a misreading,
+    as the register's own line would not have been."""
+    path = tmp_path / "plain.csv"
+    path.write_text(PLAIN.replace("2025-04-03", "04/03/2025"), encoding="utf-8")
+    await ingest_file(
+        engine, kind=IngestKind.SALES, path=path, app="kav", dates=DatesOption.MONTH_FIRST
+    )
+    assert await _both_ways(engine) == [(dt.date(2025, 4, 3), True)]
+    await _load(engine, tmp_path, SALES_REGISTER)
+    assert await _lines(engine) == [(dt.date(2025, 4, 3), 1, "sales", D(100000), False, BOOK)]
+    assert await _both_ways(engine) == [(dt.date(2025, 4, 3), False)]
