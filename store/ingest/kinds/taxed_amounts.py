@@ -12,6 +12,12 @@ and a load never lets a gross amount replace a stored amount before tax of the s
 Sales 7` is another voucher, not that one with its tax): those lines keep their stored
 amount, and the load says so. An amount before tax does replace a stored gross one.
 
+Only the amount is kept: what else the file says of such an invoice is still recorded on its
+stored lines: its date (`invoice_moves`, run before), its book (`ledger_books`), its voucher
+type (`voucher_keys` reads every line of the file, not only those written), and that its date
+reads one way only (`date_ambiguous`, below). Before, the invoice was left out of the load
+altogether: a plain CSV's `7` stayed of no known type after the Sales Register's `Sales 7`.
+
 Only an amount below the gross can be the same invoice's amount before tax: taxes are not
 negative. A stored amount as large as the gross or larger (of the same sign) is no amount before
 tax of the invoice the file has now: an invoice edited down since (1,04,623.73 stored, 59,000.00

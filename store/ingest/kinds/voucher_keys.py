@@ -11,9 +11,11 @@ customer, date and number the file writes (its own book's only, `ledger_books`):
 
 - a file with types takes the stored lines of no known type at a key it gives one type as
   that type's (`Sales 7` reloaded from the Sales Register after an untyped CSV of it doubles
-  nothing), and removes one at a place its type's own line holds already (the same voucher
-  stored twice, which a named book's load may have just taken from no known book); it records
-  the type only of lines it keeps (a line beyond the file's lines of the voucher is trimmed);
+  nothing, and its gross keeping the CSV's amount before tax, `taxed_amounts`, still types
+  it), and removes one at a place its type's own line holds already (the same voucher stored
+  twice, which a named book's load may have just taken from no known book); it records the
+  type only of lines it keeps (a line beyond the file's lines of the voucher is trimmed,
+  unless the voucher's stored amount before tax stays, all its lines with it);
   at a key it gives two types (a Day Book holding both vouchers of the day), which of them
   each untyped line was cannot be told, and the file holds both: they are replaced;
 - a line without a type writes into the one known type stored at its key (an untyped CSV of
