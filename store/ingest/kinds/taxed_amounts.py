@@ -123,8 +123,16 @@ async def _confirm_dates(
     table = METADATA.tables[where.table]
     c = table.c
     by_type: dict[str, list[tuple[object, ...]]] = {}
-    for account, day, invoice, kind in sorted(invoices):
-        by_type.setdefault(kind, []).append((*where.key_values(account, "", invoice), day))
+    invoices = sorted(invoices)
+    # Read already (`_stored_before_tax`): a reload whose kept lines are confirmed runs nothing.
+    stored = await shared.of(connection, {where.key_values(key[0], "", key[2]) for key in invoices})
+    for account, day, invoice, kind in invoices:
+        key = where.key_values(account, "", invoice)
+        if any(
+            line[0] == day and line[5] is not False and (not kind or (line[4] or "") in ("", kind))
+            for line in stored.get(key, ())
+        ):
+            by_type.setdefault(kind, []).append((*key, day))
     for kind, keys in sorted(by_type.items()):
         of_type = [c.voucher_type.in_((kind, ""))] if kind else []
         confirm = (

@@ -19,6 +19,7 @@ from analytics.book_names import book_key
 from store.ingest import DatesOption, IngestKind, ingest_file
 from store.ingest.report import IngestReport
 from store.tables import METADATA
+from tests.api_client import StatementCounter
 
 D = Decimal
 COMPANY = "Kaveri Distributors Pvt. Ltd."
@@ -150,3 +151,17 @@ async def test_a_kept_invoice_takes_the_files_one_way_date(
     await _load(engine, tmp_path, SALES_REGISTER)
     assert await _lines(engine) == [(dt.date(2025, 4, 3), 1, "sales", D(100000), False, BOOK)]
     assert await _both_ways(engine) == [(dt.date(2025, 4, 3), False)]
+
+
+async def test_a_reload_of_the_gross_file_updates_no_sale_line(
+    engine: AsyncEngine, tmp_path: Path, sql_statements: StatementCounter
+) -> None:
+    """Its kept line took its type and one-way date on the first load: the reload finds that
+    in the stored lines the load read already and runs no UPDATE of them (the book's adoption
+    runs its own, `ledger_books`)."""
+    await _load(engine, tmp_path, PLAIN)
+    await _load(engine, tmp_path, SALES_REGISTER)
+    sql_statements.reset()
+    await _load(engine, tmp_path, SALES_REGISTER)
+    updates = [s for s in sql_statements.statements if s.startswith("UPDATE sale_line")]
+    assert not [s for s in updates if "date_ambiguous" in s or "voucher_type=" in s], updates
