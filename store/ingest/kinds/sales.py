@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from decimal import Context, Decimal
 
@@ -135,6 +136,17 @@ class _SaleLineRows:
         return sum(1 for _row in self)
 
     def __iter__(self) -> Iterator[Values]:
+        """The rows the load writes: none of an invoice whose stored amount before tax stays
+        (`TaxedAmounts.kept_stored`)."""
+        return self._rows(self._taxed.kept_stored)
+
+    def every(self) -> Iterator[Values]:
+        """Every line of the file as a row, those of the invoices whose stored amount before
+        tax stays too: what the file says of them besides their amount (their date, voucher
+        type and book) is still recorded on their stored lines."""
+        return self._rows(frozenset())
+
+    def _rows(self, kept_stored: AbstractSet[tuple[str, dt.date, str, str]]) -> Iterator[Values]:
         occurrences = Occurrences()
         with_quantity = "quantity" in self._columns
         with_cost = "cost" in self._columns
@@ -143,7 +155,6 @@ class _SaleLineRows:
         ambiguous = self._ambiguous
         moved = self._moved
         taxed = self._taxed
-        kept_stored = taxed.kept_stored
         book = self._book
         for customer, day, invoice, amount, side, quantity, cost, profit, kind in self._kept:
             includes_tax = taxed.includes_tax(customer, day, invoice)
@@ -766,11 +777,12 @@ class SalesValidator:
             # numbers alone (`04/01/2024`) may have been misread by an earlier load at any date.
             covers=None if self._formats.numeric_dates else stated_period(self._title),
         )
-        # The rows as written (accounts moved, returns negative): a sale is re-dated.
+        # The rows as written (accounts moved, returns negative): a sale is re-dated, whether
+        # or not its stored amount before tax stays after (`taxed_amounts`).
         typed = columns.index("voucher_type")
         moves = InvoiceMoves(
             INVOICE_LINES,
-            ((row[0], row[1], row[2], row[4], row[typed] or None) for row in rows),
+            ((row[0], row[1], row[2], row[4], row[typed] or None) for row in rows.every()),
             numbering_period(self._title, self._column_names),
             stored,
             stated_period(self._title),
@@ -800,15 +812,18 @@ class SalesValidator:
         # fewer items, lines 2..N of one now counted once): removed after `check` (withdrawn
         # invoices are not among them: a line that is no sale is not kept).
         stale = StaleItemLines(rows, stored, typed=typed)
-        # After the re-dating: the stored lines of no known type at the file's keys, and the
-        # type a line of the file without one writes into.
+        # After the re-dating and the gross amounts: the stored lines of no known type at the
+        # file's keys, and the type a line of the file without one writes into. Every line of
+        # the file: one whose stored amount before tax stays still gives that line its type.
+        taxed = self._taxed
         voucher_keys = VoucherKeys(
             self._where,
-            lambda: ((row[0], row[1], row[2], row[typed], row[4]) for row in rows),
+            lambda: ((row[0], row[1], row[2], row[typed], row[4]) for row in rows.every()),
             stored,
             stored_types,
             app=self._customers.app,
             period=stated_period(self._title),
+            kept_whole=lambda: taxed.kept_stored,
         )
         # A file naming no company: its invoices one named book holds are that book's.
         unnamed = NamedBookInvoices(
@@ -828,7 +843,12 @@ class SalesValidator:
             check=_both(unnamed.take, _both(adoption, check)),
             moves=_both(
                 moves.move,
-                _both(self._taxed.keep_before_tax(rows, stored, typed=typed), voucher_keys),
+                _both(
+                    self._taxed.keep_before_tax(
+                        rows, stored, typed=typed, both_ways=columns.index("date_ambiguous")
+                    ),
+                    voucher_keys,
+                ),
             ),
             remove=stale.remove,
         )

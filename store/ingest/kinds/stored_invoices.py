@@ -171,6 +171,16 @@ class StoredInvoices:
         if stored:
             stored[:] = [(new, *line[1:]) if _at(line, day, of_type) else line for line in stored]
 
+    def type_line(self, key: InvoiceKey, day: dt.date, line: int, kind: str) -> None:
+        """The invoice's stored line of no known type at `day` and place `line` is now of the
+        voucher type `kind` (`voucher_keys`)."""
+        stored = self._lines.get(key)
+        if stored:
+            stored[:] = [
+                (*old[:4], kind, old[5]) if old[:2] == (day, line) and old[4] is None else old
+                for old in stored
+            ]
+
     def forget(self) -> None:
         """Rows were changed in ways not followed here: read again when next asked."""
         self._lines.clear()

@@ -12,6 +12,12 @@ and a load never lets a gross amount replace a stored amount before tax of the s
 Sales 7` is another voucher, not that one with its tax): those lines keep their stored
 amount, and the load says so. An amount before tax does replace a stored gross one.
 
+Only the amount is kept: what else the file says of such an invoice is still recorded on its
+stored lines: its date (`invoice_moves`, run before), its book (`ledger_books`), its voucher
+type (`voucher_keys` reads every line of the file, not only those written), and that its date
+reads one way only (`date_ambiguous`, below). Before, the invoice was left out of the load
+altogether: a plain CSV's `7` stayed of no known type after the Sales Register's `Sales 7`.
+
 Only an amount below the gross can be the same invoice's amount before tax: taxes are not
 negative. A stored amount as large as the gross or larger (of the same sign) is no amount before
 tax of the invoice the file has now: an invoice edited down since (1,04,623.73 stored, 59,000.00
@@ -26,12 +32,15 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
+from store.ingest.keyed_rows import rows_changed
 from store.ingest.kinds.export_plan import Check
 from store.ingest.kinds.stored_invoices import StoredInvoices
 from store.ingest.plan import Values
+from store.tables import METADATA
 
 # Invoices named in the load's line; the rest are counted.
 _SHOWN = 3
@@ -61,23 +70,33 @@ class TaxedAmounts:
         return self.gross and (customer, day, invoice) not in self._itemized
 
     def keep_before_tax(
-        self, rows: Iterable[Values], stored: StoredInvoices, *, typed: int | None = None
+        self,
+        rows: Iterable[Values],
+        stored: StoredInvoices,
+        *,
+        typed: int | None = None,
+        both_ways: int | None = None,
     ) -> Check:
         """The check, run in the load's transaction, that keeps the stored amounts before
         tax of the invoices whose rows (account, date, invoice, line, amount, includes tax)
         include tax; its line for the load. `stored`: the sale lines the load read already
         (`store.ingest.kinds.stored_invoices`), as they stand after its moves. `typed`: where
-        a row gives its voucher type (each type's invoice apart)."""
+        a row gives its voucher type (each type's invoice apart); `both_ways`: where it gives
+        whether its date reads both ways."""
 
         async def check(connection: AsyncConnection) -> Sequence[str]:
             if stored.none_stored():
                 return []
             gross: dict[_TypedInvoice, Decimal] = {}
+            # The invoices whose date the file writes so that it reads one way only.
+            one_way: set[_TypedInvoice] = set()
             for row in rows:
                 if row[5] and row[2]:
                     kind = "" if typed is None else row[typed]
                     key = (row[0], row[1], row[2], kind)
                     gross[key] = gross.get(key, Decimal(0)) + row[4]
+                    if both_ways is not None and not row[both_ways]:
+                        one_way.add(key)
             if not gross:
                 return []
             before_tax = await _stored_before_tax(connection, gross, stored)
@@ -85,9 +104,43 @@ class TaxedAmounts:
                 key: amount for key, amount in before_tax.items() if _below(amount, gross[key])
             }
             self.kept_stored = set(before_tax)
+            await _confirm_dates(connection, stored, one_way & self.kept_stored)
             return [_note(before_tax, gross)] if before_tax else []
 
         return check
+
+
+async def _confirm_dates(
+    connection: AsyncConnection, shared: StoredInvoices, invoices: Iterable[_TypedInvoice]
+) -> None:
+    """The kept invoices' stored lines whose date the file writes one way only (`3-Apr-25`)
+    are no longer taken for dates that may have been misread (`04/03/2025` of a plain CSV),
+    as the file's own lines would have been written: keeping the amount before tax keeps
+    nothing else of the stored lines' (`invoice_dates`). Lines of the invoice's voucher type
+    or of no known type (the file's type takes them after: `voucher_keys`); of every type
+    where the file gives none."""
+    where = shared.where
+    table = METADATA.tables[where.table]
+    c = table.c
+    by_type: dict[str, list[tuple[object, ...]]] = {}
+    invoices = sorted(invoices)
+    # Read already (`_stored_before_tax`): a reload whose kept lines are confirmed runs nothing.
+    stored = await shared.of(connection, {where.key_values(key[0], "", key[2]) for key in invoices})
+    for account, day, invoice, kind in invoices:
+        key = where.key_values(account, "", invoice)
+        if any(
+            line[0] == day and line[5] is not False and (not kind or (line[4] or "") in ("", kind))
+            for line in stored.get(key, ())
+        ):
+            by_type.setdefault(kind, []).append((*key, day))
+    for kind, keys in sorted(by_type.items()):
+        of_type = [c.voucher_type.in_((kind, ""))] if kind else []
+        confirm = (
+            update(table)
+            .where(or_(c.date_ambiguous.is_(None), c.date_ambiguous.is_(True)), *of_type)
+            .values(date_ambiguous=False)
+        )
+        await rows_changed(connection, where.dated(), keys, confirm)
 
 
 def _below(before_tax: Decimal, gross: Decimal) -> bool:
@@ -113,7 +166,13 @@ async def _stored_before_tax(
     # Keyed by customer, number and the load's book (`stored_invoices`).
     by_number = await shared.of(connection, {where.key_values(key[0], "", key[2]) for key in gross})
     for (account, invoice, *_book), lines in by_number.items():
-        for day, _line, amount, includes_tax, of_type, *_record in lines:
+        # The stored typed lines by place (date, line): a line of no known type there may be
+        # one of them stored twice (`_a_double`).
+        typed_at: dict[tuple[dt.date, int], dict[str, Decimal]] = {}
+        for day, line, amount, _taxed, of_type, _both_ways in lines:
+            if of_type:
+                typed_at.setdefault((day, line), {})[of_type] = Decimal(amount)
+        for day, line, amount, includes_tax, of_type, *_record in lines:
             given = kinds.get((account, day, invoice))
             if includes_tax or not given:
                 continue
@@ -123,11 +182,24 @@ async def _stored_before_tax(
             elif stored_type in given:
                 key = (account, day, invoice, stored_type)
             elif not stored_type and len(given) == 1:
-                key = (account, day, invoice, next(iter(given)))
+                (kind,) = given
+                if _a_double(typed_at.get((day, line), {}), kind, Decimal(amount)):
+                    continue
+                key = (account, day, invoice, kind)
             else:
                 continue
             stored[key] = stored.get(key, Decimal(0)) + Decimal(amount)
     return stored
+
+
+def _a_double(typed: dict[str, Decimal], kind: str, amount: Decimal) -> bool:
+    """Whether a stored line of no known type, at a place where lines of the `typed` types (by
+    amount) are stored, is one of them stored twice (as an older revision kept a plain CSV
+    loaded beside its register), not more of the file's `kind` voucher's amount before tax:
+    at the place of that voucher's own line (`voucher_keys` removes it), or of another type's
+    line of its very amount (that voucher's double: before, `Export Sales 7`'s 80,000 stored
+    twice was kept as `Sales 7`'s amount before tax, and revenue counted it twice)."""
+    return kind in typed or amount in typed.values()
 
 
 def _note(stored: dict[_TypedInvoice, Decimal], gross: dict[_TypedInvoice, Decimal]) -> str:

@@ -11,9 +11,11 @@ customer, date and number the file writes (its own book's only, `ledger_books`):
 
 - a file with types takes the stored lines of no known type at a key it gives one type as
   that type's (`Sales 7` reloaded from the Sales Register after an untyped CSV of it doubles
-  nothing), and removes one at a place its type's own line holds already (the same voucher
-  stored twice, which a named book's load may have just taken from no known book); it records
-  the type only of lines it keeps (a line beyond the file's lines of the voucher is trimmed);
+  nothing, and its gross keeping the CSV's amount before tax, `taxed_amounts`, still types
+  it), and removes one at a place its type's own line holds already (the same voucher stored
+  twice, which a named book's load may have just taken from no known book); it records the
+  type only of lines it keeps (a line beyond the file's lines of the voucher is trimmed,
+  unless the voucher's stored amount before tax stays, all its lines with it);
   at a key it gives two types (a Day Book holding both vouchers of the day), which of them
   each untyped line was cannot be told, and the file holds both: they are replaced;
 - a line without a type writes into the one known type stored at its key (an untyped CSV of
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 
 from sqlalchemy import and_, delete, exists, select, update
@@ -70,8 +73,12 @@ class VoucherKeys:
         *,
         app: str,
         period: tuple[dt.date, dt.date] | None = None,
+        kept_whole: Callable[[], AbstractSet[tuple[str, dt.date, str, str]]] = frozenset,
     ) -> None:
         self._app = app
+        # The vouchers (key and type) whose stored lines all stay as they are, amounts before
+        # tax a gross file does not replace (`taxed_amounts`): none of their lines is trimmed.
+        self._kept_whole = kept_whole
         # The period the file's title states (a Tally register's `1-Apr-25 to 30-Apr-25`):
         # the file speaks for all of it, not only for the days it has vouchers on.
         self._period = period
@@ -139,8 +146,6 @@ class VoucherKeys:
         of_book = c.book == book
         adopted = 0
         doubled = 0
-        # Lines typed, whether kept or trimmed after: the shared stored lines are read again.
-        typed_lines = 0
         for kind, keys in sorted(adopt.items()):
             # The type's own line at the same place: the untyped one there is that line's
             # double (a plain CSV of the voucher stored beside its register's line).
@@ -162,13 +167,18 @@ class VoucherKeys:
                     .returning(*at_key, c.line)
                 )
                 taken_lines = (await connection.execute(adoption)).all()
-                typed_lines += len(taken_lines)
+                for account, day, number, line in taken_lines:
+                    # Followed in the shared stored lines: not read again for this.
+                    self._stored.type_line(where.key_values(account, "", number), day, line, kind)
                 # Only the lines the file keeps: those beyond its lines of the voucher are
-                # trimmed by the same load (`stale_item_lines`), so recorded nothing.
+                # trimmed by the same load (`stale_item_lines`), so recorded nothing, unless
+                # the voucher's stored amount before tax stays (all its lines do).
+                kept_whole = self._kept_whole()
                 adopted += sum(
                     1
                     for account, day, number, line in taken_lines
                     if line <= len(given[(account, day, number)].get(kind, ()))
+                    or (account, day, number, kind) in kept_whole
                 )
         if doubled:
             notes.append(
@@ -224,7 +234,7 @@ class VoucherKeys:
                     removed=removed,
                 )
             )
-        if typed_lines or removed or retyped or doubled:
+        if removed or retyped or doubled:
             # Types changed under the shared stored lines: read again when next asked.
             self._stored.forget()
         return notes
