@@ -251,7 +251,10 @@ def _statement(
     scope: Scope, by_names: bool, by_months: bool, shape: RowShape, dialect: str
 ) -> DriverSelect:
     on: list[ColumnElement[bool]] = [
-        metric.level == Level.ACCOUNT,
+        # The level and the separator below are written into the text, not bound: each bound
+        # value is one more argument to convert and bind on every read, about 8,000
+        # instructions of SQLite's small read for these two (docs/performance.md).
+        metric.level == _quoted(Level.ACCOUNT.value),
         metric.entity_id == account.account_id,
         metric.metric_name == definition.name,
     ]
@@ -261,7 +264,7 @@ def _statement(
         on.append(metric.effective_date.in_(bindparam("months", expanding=True)))
     row = _row_json(shape, dialect)
     order = (metric.metric_name, metric.effective_date)
-    rows: Any
+    text: ColumnElement[str]
     if dialect == "postgresql":
         rows = (
             select(func.string_agg(row, aggregate_order_by(_quoted(","), *order)))
@@ -269,6 +272,7 @@ def _statement(
             .where(and_(*on))
             .scalar_subquery()
         )
+        text = _quoted("[").concat(func.coalesce(rows, _quoted(""))).concat(_quoted("]"))
     else:
         # SQLite (3.40) has no ORDER BY inside an aggregate: the rows ordered in a subquery,
         # which SQLite does not flatten into an aggregate, are concatenated in that order.
@@ -280,15 +284,43 @@ def _statement(
             .correlate(ACCOUNT_TABLE)
             .subquery()
         )
-        rows = select(func.group_concat(ordered.c.r, ",")).scalar_subquery()
-    text = type_coerce(
-        _quoted("[").concat(func.coalesce(rows, _quoted(""))).concat(_quoted("]")), String()
-    )
+        # The brackets inside the subquery: without rows group_concat's NULL makes the whole
+        # NULL, and one coalesce gives `[]` (one function call and one copy fewer than around).
+        bracketed = _quoted("[").concat(func.group_concat(ordered.c.r, _quoted(",")))
+        text = select(
+            func.coalesce(bracketed.concat(_quoted("]")), _quoted("[]"))
+        ).scalar_subquery()
     return DriverSelect(
-        select(*ACCOUNT_COLUMNS, text.label("rows"))
+        select(*ACCOUNT_COLUMNS, type_coerce(text, String()).label("rows"))
         .where(account.account_id.in_(IDS), account_visible(scope))
         .order_by(account.account_id)
     )
+
+
+def _statement_and_keys(
+    scope: Scope, metric_filter: MetricFilter, fields: tuple[RowField, ...], dialect: Dialect
+) -> tuple[DriverSelect, dict[str, str] | None]:
+    return _accounts_with_rows_json(
+        scope,
+        metric_filter.names is not None,
+        metric_filter.months is not None,
+        fields,
+        dialect.name,
+    )
+
+
+def _parameters(
+    account_ids: Sequence[str], metric_filter: MetricFilter, keys: dict[str, str] | None
+) -> dict[str, Any]:
+    """A read's parameters: the ids, the filter's lists, the keys' names when they are bound."""
+    parameters: dict[str, Any] = {"ids": account_ids}
+    if metric_filter.names is not None:
+        parameters["names"] = metric_filter.names
+    if metric_filter.months is not None:
+        parameters["months"] = metric_filter.months
+    if keys is not None:
+        parameters.update(keys)
+    return parameters
 
 
 def statement_of(
@@ -298,19 +330,10 @@ def statement_of(
     fields: tuple[RowField, ...],
     dialect: Dialect,
 ) -> tuple[DriverSelect, dict[str, Any]]:
-    """The statement `accounts_with_rows_json` runs, and its parameters."""
-    names, months = metric_filter.names, metric_filter.months
-    parameters: dict[str, Any] = {"ids": list(account_ids)}
-    if names is not None:
-        parameters["names"] = list(names)
-    if months is not None:
-        parameters["months"] = list(months)
-    statement, keys = _accounts_with_rows_json(
-        scope, names is not None, months is not None, fields, dialect.name
-    )
-    if keys is not None:
-        parameters.update(keys)
-    return statement, parameters
+    """The statement `accounts_with_rows_json` runs and its parameters, built afresh (the read
+    keeps them with the statement's expanded text: `_prepare`)."""
+    statement, keys = _statement_and_keys(scope, metric_filter, fields, dialect)
+    return statement, _parameters(account_ids, metric_filter, keys)
 
 
 # A read's statement, its expanded text and its keys' parameters, by what decides them: the
@@ -323,21 +346,13 @@ _Prepared = tuple[DriverSelect, ExpandedText, dict[str, str] | None]
 _PREPARED: dict[_PreparedKey, _Prepared] = {}
 
 
-def _prepare(key: _PreparedKey, parameters: dict[str, Any]) -> _Prepared:
+def _prepare(key: _PreparedKey, account_ids: Sequence[str]) -> _Prepared:
+    """What `statement_of` builds for the read of `key`, its text expanded, kept."""
     scope, metric_filter, fields, dialect, _accounts = key
-    statement, keys = _accounts_with_rows_json(
-        scope,
-        metric_filter.names is not None,
-        metric_filter.months is not None,
-        fields,
-        dialect.name,
-    )
-    # Expanded as `statement_of`'s parameters are (lists), the keys' parameters with them:
-    # they are the text's arguments, not constants.
-    given: dict[str, Any] = {name: list(value) for name, value in parameters.items()}
-    if keys is not None:
-        given.update(keys)
-    prepared = (statement, statement.expanded(dialect, given), keys)
+    statement, keys = _statement_and_keys(scope, metric_filter, fields, dialect)
+    # The keys' parameters are the text's arguments, not constants: expanded with them.
+    text = statement.expanded(dialect, _parameters(account_ids, metric_filter, keys))
+    prepared = (statement, text, keys)
     if len(_PREPARED) >= STATEMENTS_KEPT:  # reads may run in several threads: no LRU
         _PREPARED.clear()
     _PREPARED[key] = prepared
@@ -355,20 +370,12 @@ async def accounts_with_rows_json(
     """The accounts the scope sees among `account_ids`, each with the JSON text of its rows
     under the filter (the rows `metrics_by_entity` would give for it, in the same order),
     each row an object of `fields`."""
-    dialect = connection.dialect
-    names, months = metric_filter.names, metric_filter.months
-    parameters: dict[str, Any] = {"ids": account_ids}
-    if names is not None:
-        parameters["names"] = names
-    if months is not None:
-        parameters["months"] = months
-    key = (scope, metric_filter, fields, dialect, len(account_ids))
+    key = (scope, metric_filter, fields, connection.dialect, len(account_ids))
     prepared = _PREPARED.get(key)
     if prepared is None:
-        prepared = _prepare(key, parameters)
+        prepared = _prepare(key, account_ids)
     statement, text, keys = prepared
-    if keys is not None:
-        parameters.update(keys)
+    parameters = _parameters(account_ids, metric_filter, keys)
     rows, converters = await statement.driver_rows(connection, parameters, text)
     if not rows:
         return {}
