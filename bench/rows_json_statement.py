@@ -11,8 +11,10 @@ and nothing else: the instructions of a read in sqlite3 and its Python binding, 
 of the machine does not move. `ours` is the statement store/reads/account_metrics_json.py
 builds now; `main-fc5d1fb` the one before (level and separator bound, the brackets outside the
 subquery); the others change one thing of `ours`, and `floor` is bench/peers_floor.py's
-statement (its ten plain rows). Data: bench/peers_data.py's SQLite file (bench/peers.py
---only sqlite builds it); give a copy with an extra index to see what an index changes."""
+statement (its ten plain rows); `large-json` and `large-standard` the 100-account query's
+rows, as JSON text and as plain rows (3 reads of warm-up). Data: bench/peers_data.py's SQLite
+file (bench/peers.py --only sqlite builds it); give a copy with an extra index to see what an
+index changes."""
 
 from __future__ import annotations
 
@@ -51,6 +53,11 @@ ACCOUNT = (
     "WHERE account.account_id IN (?) ORDER BY account.account_id"
 )
 Arguments = Callable[[str], tuple[Any, ...]]
+LARGE_IDS = [f"acc-{number:05d}" for number in range(100)]  # bench/peers_data.py's first 100
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
 
 
 def _variant(
@@ -79,6 +86,8 @@ def variants() -> dict[str, tuple[str, Arguments]]:
     months = MetricFilter(months=(dt.date.fromisoformat(MONTH),))
     statement, parameters = statement_of(["a"], months, INTERNAL, FIELDS, dialect)
     ours = statement.sql(dialect, parameters)[0]
+    large, large_parameters = statement_of(LARGE_IDS, MetricFilter(), INTERNAL, FIELDS, dialect)
+    large_json = large.sql(dialect, large_parameters)[0]
     main_sql = _variant(
         level="?",
         wrap="'[' || coalesce((SELECT group_concat(s.r, ?) FROM ({sub}) AS s), '') || ']'",
@@ -113,6 +122,18 @@ def variants() -> dict[str, tuple[str, Arguments]]:
             tables="metric_definition d CROSS JOIN metric_value v",
             order="ORDER BY d.name, v.effective_date",
         ),
+        # The 100-account query's rows (all months, the first 100 accounts): as JSON text by
+        # this read, and as the 12,000 plain rows the standard read (entities.py) fetches.
+        "large-json": (large_json, lambda _a: tuple(LARGE_IDS)),
+        "large-standard": (
+            "SELECT metric_value.entity_id, metric_value.metric_name, metric_value.value, "
+            "metric_definition.unit, metric_value.effective_date FROM metric_value "
+            "JOIN metric_definition ON metric_value.metric_name = metric_definition.name "
+            f"WHERE metric_value.level = ? AND metric_value.entity_id IN ({_marks(100)}) "
+            "ORDER BY metric_value.entity_id, metric_value.metric_name, "
+            "metric_value.effective_date",
+            lambda _a: ("account", *LARGE_IDS),
+        ),
         "floor": (
             "SELECT v.metric_name, v.value, d.unit, v.effective_date "
             "FROM metric_value v JOIN metric_definition d ON d.name = v.metric_name "
@@ -141,7 +162,8 @@ def main() -> None:
             print(f"{name}: " + "; ".join(step[3] for step in plan))
         return
     sql, given = every[arguments.variant]
-    for number in range(WARM_UP + arguments.reads):
+    warm_up = 3 if arguments.variant.startswith("large") else WARM_UP
+    for number in range(warm_up + arguments.reads):
         connection.execute(sql, given(accounts[number % len(accounts)])).fetchall()
 
 
