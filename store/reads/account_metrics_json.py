@@ -251,9 +251,10 @@ def _statement(
     scope: Scope, by_names: bool, by_months: bool, shape: RowShape, dialect: str
 ) -> DriverSelect:
     on: list[ColumnElement[bool]] = [
-        # The level and the separator below are written into the text, not bound: each bound
-        # value is one more argument to convert and bind on every read, about 8,000
-        # instructions of SQLite's small read for these two (docs/performance.md).
+        # The level and SQLite's separator below are written into the text, not bound: each
+        # bound value is one more argument converted and bound on every read (for these two
+        # about 11,800 instructions of SQLite's small request: docs/performance.md). What
+        # changes between reads is bound: ids, lists, keys, the scope's (a client's) strings.
         metric.level == _quoted(Level.ACCOUNT.value),
         metric.entity_id == account.account_id,
         metric.metric_name == definition.name,
