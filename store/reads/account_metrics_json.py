@@ -35,6 +35,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     Dialect,
+    Integer,
+    Numeric,
     String,
     Text,
     and_,
@@ -97,27 +99,45 @@ def _quoted(text: str) -> ColumnElement[str]:
     return literal_column("'" + text + "'", String())
 
 
+def _number(text: str) -> ColumnElement[Any]:
+    """A constant number written into the statement's text (not bound: the statement's
+    constants are no arguments to send on every read)."""
+    return literal_column(text, Integer() if text.isdigit() else Numeric())
+
+
 def _decimal_text(value: ColumnElement[Any]) -> ColumnElement[str]:
     """PostgreSQL: NUMERIC `value` as `str(Decimal(its text))` writes it.
 
     NUMERIC's text never has an exponent; str(Decimal) writes one when the adjusted exponent
     is below -6: a non-zero value under 1E-6 in magnitude (0.00000012300 -> 1.2300E-7), and a
-    zero of more than six decimals (0.00000000 -> 0E-8). Everything else is the same text."""
+    zero of more than six decimals (0.00000000 -> 0E-8). Everything else is the same text.
+    Its constants are written into the text (`_quoted`, `_number`)."""
     plain = cast(value, Text)
-    fraction = func.substr(cast(func.abs(value), Text), 3)  # the digits after "0."
-    digits = func.ltrim(fraction, "0")
-    exponent = func.length(fraction) - func.length(digits) + 1
+    fraction = func.substr(cast(func.abs(value), Text), _number("3"))  # the digits after "0."
+    digits = func.ltrim(fraction, _quoted("0"))
+    exponent = func.length(fraction) - func.length(digits) + _number("1")
     small = (
-        case((value < 0, "-"), else_="")
-        + func.left(digits, 1)
-        + case((func.length(digits) > 1, "." + func.substr(digits, 2)), else_="")
-        + "E-"
-        + cast(exponent, Text)
+        case((value < _number("0"), _quoted("-")), else_=_quoted(""))
+        .concat(func.left(digits, _number("1")))
+        .concat(
+            case(
+                (
+                    func.length(digits) > _number("1"),
+                    _quoted(".").concat(func.substr(digits, _number("2"))),
+                ),
+                else_=_quoted(""),
+            )
+        )
+        .concat(_quoted("E-"))
+        .concat(cast(exponent, Text))
     )
-    zero = case((func.scale(value) <= 6, plain), else_="0E-" + cast(func.scale(value), Text))
+    zero = case(
+        (func.scale(value) <= _number("6"), plain),
+        else_=_quoted("0E-").concat(cast(func.scale(value), Text)),
+    )
     return case(
-        (value == 0, zero),
-        (func.abs(value) < _SMALLEST_PLAIN, small),
+        (value == _number("0"), zero),
+        (func.abs(value) < _number(str(_SMALLEST_PLAIN)), small),
         else_=plain,
     )
 
