@@ -95,7 +95,8 @@ _SMALLEST_PLAIN = Decimal("0.000001")
 
 
 def _quoted(text: str) -> ColumnElement[str]:
-    """A constant piece of JSON as an SQL string literal (names are checked by `_NAME`)."""
+    """A constant text as an SQL string literal: pieces of JSON (names are checked by
+    `_NAME`) and this module's own constants, never a client's value."""
     return literal_column("'" + text + "'", String())
 
 
