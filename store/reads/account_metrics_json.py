@@ -36,6 +36,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     Dialect,
+    Integer,
+    Numeric,
     String,
     Text,
     and_,
@@ -103,8 +105,15 @@ _SMALLEST_PLAIN = Decimal("0.000001")
 
 
 def _quoted(text: str) -> ColumnElement[str]:
-    """A constant piece of JSON as an SQL string literal (names are checked by `_NAME`)."""
+    """A constant text as an SQL string literal: pieces of JSON (names are checked by
+    `_NAME`) and this module's own constants, never a client's value."""
     return literal_column("'" + text + "'", String())
+
+
+def _number(text: str) -> ColumnElement[Any]:
+    """A constant number written into the statement's text (not bound: the statement's
+    constants are no arguments to send on every read)."""
+    return literal_column(text, Integer() if text.isdigit() else Numeric())
 
 
 def _decimal_text(value: ColumnElement[Any]) -> ColumnElement[str]:
@@ -112,22 +121,34 @@ def _decimal_text(value: ColumnElement[Any]) -> ColumnElement[str]:
 
     NUMERIC's text never has an exponent; str(Decimal) writes one when the adjusted exponent
     is below -6: a non-zero value under 1E-6 in magnitude (0.00000012300 -> 1.2300E-7), and a
-    zero of more than six decimals (0.00000000 -> 0E-8). Everything else is the same text."""
+    zero of more than six decimals (0.00000000 -> 0E-8). Everything else is the same text.
+    Its constants are written into the text (`_quoted`, `_number`)."""
     plain = cast(value, Text)
-    fraction = func.substr(cast(func.abs(value), Text), 3)  # the digits after "0."
-    digits = func.ltrim(fraction, "0")
-    exponent = func.length(fraction) - func.length(digits) + 1
+    fraction = func.substr(cast(func.abs(value), Text), _number("3"))  # the digits after "0."
+    digits = func.ltrim(fraction, _quoted("0"))
+    exponent = func.length(fraction) - func.length(digits) + _number("1")
     small = (
-        case((value < 0, "-"), else_="")
-        + func.left(digits, 1)
-        + case((func.length(digits) > 1, "." + func.substr(digits, 2)), else_="")
-        + "E-"
-        + cast(exponent, Text)
+        case((value < _number("0"), _quoted("-")), else_=_quoted(""))
+        .concat(func.left(digits, _number("1")))
+        .concat(
+            case(
+                (
+                    func.length(digits) > _number("1"),
+                    _quoted(".").concat(func.substr(digits, _number("2"))),
+                ),
+                else_=_quoted(""),
+            )
+        )
+        .concat(_quoted("E-"))
+        .concat(cast(exponent, Text))
     )
-    zero = case((func.scale(value) <= 6, plain), else_="0E-" + cast(func.scale(value), Text))
+    zero = case(
+        (func.scale(value) <= _number("6"), plain),
+        else_=_quoted("0E-").concat(cast(func.scale(value), Text)),
+    )
     return case(
-        (value == 0, zero),
-        (func.abs(value) < _SMALLEST_PLAIN, small),
+        (value == _number("0"), zero),
+        (func.abs(value) < _number(str(_SMALLEST_PLAIN)), small),
         else_=plain,
     )
 
@@ -261,7 +282,11 @@ def _statement(
     scope: Scope, by_names: bool, by_months: bool, shape: RowShape, dialect: str
 ) -> DriverSelect:
     on: list[ColumnElement[bool]] = [
-        metric.level == Level.ACCOUNT,
+        # The level and SQLite's separator below are written into the text, not bound: each
+        # bound value is one more argument converted and bound on every read (for these two
+        # about 11,800 instructions of SQLite's small request: docs/performance.md). What
+        # changes between reads is bound: ids, lists, keys, the scope's (a client's) strings.
+        metric.level == _quoted(Level.ACCOUNT.value),
         metric.entity_id == account.account_id,
         metric.metric_name == definition.name,
     ]
@@ -269,17 +294,14 @@ def _statement(
         on.append(metric.metric_name.in_(bindparam("names", expanding=True)))
     if by_months:
         on.append(metric.effective_date.in_(bindparam("months", expanding=True)))
-    rows = _rows_text(
+    text = _rows_text(
         _row_json(shape, dialect),
         on,
         dialect,
         ordered_aggregates=dialect != "sqlite" or SQLITE_ORDERED_AGGREGATES,
     )
-    text = type_coerce(
-        _quoted("[").concat(func.coalesce(rows, _quoted(""))).concat(_quoted("]")), String()
-    )
     return DriverSelect(
-        select(*ACCOUNT_COLUMNS, text.label("rows"))
+        select(*ACCOUNT_COLUMNS, type_coerce(text, String()).label("rows"))
         .where(account.account_id.in_(IDS), account_visible(scope))
         .order_by(account.account_id)
     )
@@ -292,10 +314,13 @@ def _rows_text(
     *,
     ordered_aggregates: bool,
 ) -> Any:
-    """An account's rows' texts joined by commas in the order of `metrics_by_entity` (metric
-    name, then month): by the aggregate's own ORDER BY where the database has one (PostgreSQL,
-    SQLite from 3.44), else (`ordered_aggregates` false: SQLite before 3.44) by the ORDER BY of
-    a subquery that feeds the aggregate (`SQLITE_ORDERED_AGGREGATES` says why)."""
+    """An account's rows' texts as one JSON list (`[]` without rows), in the order of
+    `metrics_by_entity` (metric name, then month): by the aggregate's own ORDER BY where the
+    database has one (PostgreSQL, SQLite from 3.44), else (`ordered_aggregates` false: SQLite
+    before 3.44) by the ORDER BY of a subquery that feeds the aggregate
+    (`SQLITE_ORDERED_AGGREGATES` says why). The brackets go inside the aggregate's select:
+    without rows the aggregate's NULL makes the whole NULL, and one coalesce gives `[]` (one
+    function call and one copy fewer than around it)."""
     order = (metric.metric_name, metric.effective_date)
     if ordered_aggregates:
         joined = (
@@ -303,21 +328,46 @@ def _rows_text(
             if dialect == "postgresql"
             else func.group_concat(row, _quoted(",")).aggregate_order_by(*order)
         )
-        return (
-            select(joined)
+        source = select().select_from(METRIC_TABLE, DEFINITION_TABLE).where(and_(*on))
+    else:
+        ordered = (
+            select(row.label("r"))
             .select_from(METRIC_TABLE, DEFINITION_TABLE)
             .where(and_(*on))
-            .scalar_subquery()
+            .order_by(*order)
+            .correlate(ACCOUNT_TABLE)
+            .subquery()
         )
-    ordered = (
-        select(row.label("r"))
-        .select_from(METRIC_TABLE, DEFINITION_TABLE)
-        .where(and_(*on))
-        .order_by(*order)
-        .correlate(ACCOUNT_TABLE)
-        .subquery()
+        joined = func.group_concat(ordered.c.r, _quoted(","))
+        source = select().select_from(ordered)
+    bracketed = _quoted("[").concat(joined).concat(_quoted("]"))
+    return source.add_columns(func.coalesce(bracketed, _quoted("[]"))).scalar_subquery()
+
+
+def _statement_and_keys(
+    scope: Scope, metric_filter: MetricFilter, fields: tuple[RowField, ...], dialect: Dialect
+) -> tuple[DriverSelect, dict[str, str] | None]:
+    return _accounts_with_rows_json(
+        scope,
+        metric_filter.names is not None,
+        metric_filter.months is not None,
+        fields,
+        dialect.name,
     )
-    return select(func.group_concat(ordered.c.r, ",")).scalar_subquery()
+
+
+def _parameters(
+    account_ids: Sequence[str], metric_filter: MetricFilter, keys: dict[str, str] | None
+) -> dict[str, Any]:
+    """A read's parameters: the ids, the filter's lists, the keys' names when they are bound."""
+    parameters: dict[str, Any] = {"ids": account_ids}
+    if metric_filter.names is not None:
+        parameters["names"] = metric_filter.names
+    if metric_filter.months is not None:
+        parameters["months"] = metric_filter.months
+    if keys is not None:
+        parameters.update(keys)
+    return parameters
 
 
 def statement_of(
@@ -327,19 +377,10 @@ def statement_of(
     fields: tuple[RowField, ...],
     dialect: Dialect,
 ) -> tuple[DriverSelect, dict[str, Any]]:
-    """The statement `accounts_with_rows_json` runs, and its parameters."""
-    names, months = metric_filter.names, metric_filter.months
-    parameters: dict[str, Any] = {"ids": list(account_ids)}
-    if names is not None:
-        parameters["names"] = list(names)
-    if months is not None:
-        parameters["months"] = list(months)
-    statement, keys = _accounts_with_rows_json(
-        scope, names is not None, months is not None, fields, dialect.name
-    )
-    if keys is not None:
-        parameters.update(keys)
-    return statement, parameters
+    """The statement `accounts_with_rows_json` runs and its parameters, built afresh (the read
+    keeps them with the statement's expanded text: `_prepare`)."""
+    statement, keys = _statement_and_keys(scope, metric_filter, fields, dialect)
+    return statement, _parameters(account_ids, metric_filter, keys)
 
 
 # A read's statement, its expanded text and its keys' parameters, by what decides them: the
@@ -354,17 +395,16 @@ _Prepared = tuple[DriverSelect, ExpandedText, dict[str, str] | None]
 _PREPARED: dict[_PreparedKey, _Prepared] = {}
 
 
-def _prepare(key: _PreparedKey, parameters: dict[str, Any]) -> _Prepared:
-    scope, names, months, fields, dialect, _accounts = key
-    statement, keys = _accounts_with_rows_json(
-        scope, names is not None, months is not None, fields, dialect.name
-    )
-    # Expanded as `statement_of`'s parameters are (lists), the keys' parameters with them:
-    # they are the text's arguments, not constants.
-    given: dict[str, Any] = {name: list(value) for name, value in parameters.items()}
-    if keys is not None:
-        given.update(keys)
-    prepared = (statement, statement.expanded(dialect, given), keys)
+def _prepare(
+    key: _PreparedKey, account_ids: Sequence[str], metric_filter: MetricFilter
+) -> _Prepared:
+    """What `statement_of` builds for the read of `key` (`metric_filter` one of its filters),
+    its text expanded, kept."""
+    scope, _names, _months, fields, dialect, _accounts = key
+    statement, keys = _statement_and_keys(scope, metric_filter, fields, dialect)
+    # The keys' parameters are the text's arguments, not constants: expanded with them.
+    text = statement.expanded(dialect, _parameters(account_ids, metric_filter, keys))
+    prepared = (statement, text, keys)
     if len(_PREPARED) >= STATEMENTS_KEPT:  # reads may run in several threads: no LRU
         _PREPARED.clear()
     _PREPARED[key] = prepared
@@ -382,23 +422,20 @@ async def accounts_with_rows_json(
     """The accounts the scope sees among `account_ids`, each with the JSON text of its rows
     under the filter (the rows `metrics_by_entity` would give for it, in the same order),
     each row an object of `fields`."""
-    dialect = connection.dialect
     names, months = metric_filter.names, metric_filter.months
-    parameters: dict[str, Any] = {"ids": account_ids}
-    names_kept = months_kept = None
-    if names is not None:
-        parameters["names"] = names
-        names_kept = len(names)
-    if months is not None:
-        parameters["months"] = months
-        months_kept = len(months)
-    key = (scope, names_kept, months_kept, fields, dialect, len(account_ids))
+    key = (
+        scope,
+        None if names is None else len(names),
+        None if months is None else len(months),
+        fields,
+        connection.dialect,
+        len(account_ids),
+    )
     prepared = _PREPARED.get(key)
     if prepared is None:
-        prepared = _prepare(key, parameters)
+        prepared = _prepare(key, account_ids, metric_filter)
     statement, text, keys = prepared
-    if keys is not None:
-        parameters.update(keys)
+    parameters = _parameters(account_ids, metric_filter, keys)
     rows, converters = await statement.driver_rows(connection, parameters, text)
     if not rows:
         return {}
