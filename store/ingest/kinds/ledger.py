@@ -152,6 +152,8 @@ class _LedgerRows:
 
     def __iter__(self) -> Iterator[_Written]:
         occurrences = Occurrences()
+        # Each entry's occurrence among its own type's: matched per type (`ledger_places`).
+        typed_occurrences = Occurrences()
         moved = self._moved
         ambiguous = self._ambiguous
         book = self._book
@@ -167,10 +169,13 @@ class _LedgerRows:
             if not voucher and stored_types:
                 # An entry of no known type writes into the one type stored at its key.
                 voucher = stored_types.get((customer, day, kind.value, reference), "")
-            # Places are counted per voucher type (part of the key: revision 0029).
-            line = occurrences.next((customer, day, kind, reference, voucher))
+            # Places are counted across voucher types, as before the type was in the key
+            # (revision 0029): one voucher's entries keep the places they had.
+            line = occurrences.next((customer, day, kind, reference))
             if self._places is not None and reference:
-                line = self._places.place((customer, day, kind.value, reference), line, voucher)
+                of_type = typed_occurrences.next((customer, day, kind, reference, voucher))
+                group = (customer, day, kind.value, reference)
+                line = self._places.place(group, line, voucher, of_type)
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
             written = (customer, day, kind.value, reference, line, money(amount))
             dues = (due,) if self._dues else ()

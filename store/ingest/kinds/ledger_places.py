@@ -20,12 +20,15 @@ among the entries of those four. A load reads what is stored of the numbers it h
   list look alike, and so do a bill listed once in full and its items listed one by one, so
   that neither overwriting nor adding would be sure to leave the books' figures.
 
-Places are counted per voucher type (part of the entry's key since revision 0029): a Day Book's
-`Sales 7` and `Export Sales 7` of one customer and day are both at place 1, each matched,
-edited and trimmed among its own type's entries only. A file that speaks for every type (a Day
-Book, a party's ledger, the entries under a bill: `ledger.py`'s `_own_numbered_types`) also
-trims a wholly covered number's stored entries of types it does not give (a debit note deleted
-from the books); one that lists only its own types (a register) leaves them.
+The voucher type is part of an entry's key (revision 0029): each type's entries are matched,
+edited and trimmed among the stored entries of their own type only, so that the Export Sales
+Register's `Export Sales 7` never takes the place (or the amount) of the Day Book's `Sales 7`.
+Places are still counted across the types of a number and day (the Day Book's two vouchers
+at places 1 and 2, a new one after every stored one), so that entries stored before the type
+was in the key keep theirs. A file that speaks for every type (a Day Book, a party's ledger,
+the entries under a bill: `ledger.py`'s `_own_numbered_types`) also trims a wholly covered
+number's stored entries of types it does not give (a debit note deleted from the books); one
+that lists only its own types (a register) leaves them.
 
 Entries without a number name no invoice: placed by their order in the file, never trimmed
 (an opening balance among them). A first load (nothing stored of the file's numbers) places
@@ -70,11 +73,11 @@ class LedgerPlaces:
         self.kept_aside_accounts: list[str] = []
         self.settled = False
 
-    def place(self, group: Group, occurrence: int, voucher_type: str = "") -> int:
-        """The place of the `occurrence`-th entry (from 1) of `group` and `voucher_type` in
-        the file."""
+    def place(self, group: Group, occurrence: int, voucher_type: str = "", of_type: int = 1) -> int:
+        """The place of the `occurrence`-th entry (from 1) of `group` in the file, the
+        `of_type`-th of its `voucher_type`."""
         places = self._places.get((group, voucher_type))
-        return occurrence if places is None else places[occurrence - 1]
+        return occurrence if places is None else places[of_type - 1]
 
     async def settle(
         self,
@@ -120,9 +123,10 @@ class LedgerPlaces:
             # Each type's entries among its own stored ones: a stored entry of another voucher
             # type is another voucher (Tally numbers each type apart: a Day Book's `Sales 7`
             # beside the Export Sales Register's `Export Sales 7`), never matched or edited.
+            # New entries of every type take places after every stored one of the group.
+            after = [max(line for line, _value, _of in at_day) + 1]
             for voucher, amounts in by_type.items():
                 lines = sorted((line, value) for line, value, of in at_day if of == voucher)
-                after = max((line for line, _value in lines), default=0) + 1
                 self._places[(group, voucher)] = self._placed(
                     group, voucher, amounts, lines, whole=is_whole, after=after
                 )
@@ -154,10 +158,11 @@ class LedgerPlaces:
         lines: Sequence[tuple[int, Decimal]],
         *,
         whole: bool,
-        after: int,
+        after: list[int],
     ) -> list[int]:
         """The places of the file's `amounts` among the stored `lines` it may take; `after`:
-        the first place after every stored entry of the group's type `voucher`."""
+        the first place free after every stored entry of the group (of any type), moved on
+        by each place taken."""
         free = dict(lines)
         places: list[int | None] = []
         for amount in amounts:
@@ -174,7 +179,8 @@ class LedgerPlaces:
                 if whole and left:
                     place = left.pop(0)
                 else:
-                    place, after = after, after + 1
+                    place = after[0]
+                    after[0] += 1
             placed.append(place)
         account, day, kind, number = group
         if whole:
