@@ -8,7 +8,8 @@ payment. When both are given they must agree. Amounts are positive: the kind giv
 direction. Lines of types that post nothing to a ledger (orders, memoranda) are skipped.
 
 An entry is stored under its customer, date, kind, invoice number and its place among the
-file's entries with the same four, so loading a file twice changes nothing. The ledger of one
+file's entries with the same four, and its voucher type ("" unknown: revision 0029,
+`voucher_keys`), so loading a file twice changes nothing. The ledger of one
 party's opening balance is an entry of its own, its closing balance a check
 (`store.ingest.kinds.ledger_balances`).
 """

@@ -4,8 +4,9 @@ As a sale line's since 0026: one customer's `Sales 7` (Sales Register) and `Expo
 (Export Sales Register) of one day are two vouchers, so their ledger entries are two. Keyed by
 customer, date, kind, reference, place and book, they shared a key, and a ledger load of the
 second register was refused as a collision. The type now completes the key: each type's
-entries are placed, re-dated, edited, trimmed and withdrawn on their own
-(store/ingest/kinds/voucher_keys.py, ledger_places.py).
+entries are matched, re-dated, edited, trimmed and withdrawn on their own, their places still
+counted across types so that stored entries keep theirs (store/ingest/kinds/voucher_keys.py,
+ledger_places.py).
 
 Entries stored without a type (files without a kind column, entries stored before 0019) are
 of no known type (""): a typed load takes those at its voucher's key as its type's, and a file
