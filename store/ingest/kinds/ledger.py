@@ -912,12 +912,12 @@ class LedgerValidator:
             # places are: each entry's voucher type, and whether the file speaks for every type
             # of its number (an entry under a bill, a receipt or a credit note against it, is
             # of a group of every type: the whole ledger lists all of the bill's entries).
-            written = list(rows)
+            # (Read lazily: a first load, nothing stored of its numbers, reads none.)
             await places.settle(
                 connection,
                 (
                     (row[0], row[1], row[2], row[3], row[5], str(row[-1]), own_type)
-                    for row, own_type in zip(written, self._own_numbered_types(), strict=True)
+                    for row, own_type in zip(rows, self._own_numbered_types(), strict=True)
                 ),
                 whole=whole,
             )
