@@ -153,6 +153,8 @@ class _AccountSales:
             "line": 1,
             "amount": amount,
             "due_date": due,
+            # No voucher type known, part of the key as a sale line's (revision 0029).
+            "voucher_type": "",
             # One book, of no company named (store.ingest.kinds.ledger_books).
             "book": "",
         }

@@ -460,8 +460,14 @@ class LedgerEntry(SQLModel, table=True):
     line: int = Field(primary_key=True)
     amount: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
     due_date: dt.date | None = None
-    # The voucher type the entry came with, as a sale line's (None when its file had none).
-    voucher_type: str | None = None
+    # The voucher type the entry came with, part of its key as a sale line's ("" when its
+    # file had none; revision 0029): `Sales 7` and `Export Sales 7` of one customer and day
+    # are two vouchers, and two entries (store.ingest.kinds.voucher_keys).
+    voucher_type: str = Field(
+        default="",
+        primary_key=True,
+        sa_column_kwargs={"server_default": ""},
+    )
     # Whether its date reads both ways, as a sale line's.
     date_ambiguous: bool | None = None
     # The book the entry is of: the company its export names above the columns (two Tally

@@ -126,6 +126,30 @@ async def test_merge_keeps_the_new_books_line_where_they_differ(
     assert (joined.dropped_identical, joined.replaced_differing, joined.sale_lines) == (0, 1, 0)
 
 
+async def test_merge_keeps_two_types_vouchers_at_one_place_of_the_two_books(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """`Sales 7` of the old book and `Export Sales 7` of the new one, of one customer and day,
+    both at place 1: two vouchers (the type is in a ledger entry's key since revision 0029).
+    Before, the merge took the new book's for the old one's line at that place and dropped
+    `Sales 7` (50,000.00 of receivables gone)."""
+    write, _lines, stored = _KINDS[LEDGER]
+    receipt = '10-May-2024,7,Sharma Electricals,Receipt,RC/090,,"25,000.00"\n'
+    old = '1-May-2024,7,Sharma Electricals,Sales,7,"50,000.00",\n' + receipt
+    new = '1-May-2024,7,Sharma Electricals,Export Sales,7,"30,000.00",\n' + receipt
+    await ingest_file(engine, kind=LEDGER, path=write(tmp_path, "o.csv", old, OLD), app="kav")
+    await ingest_file(engine, kind=LEDGER, path=write(tmp_path, "n.csv", new, NEW), app="kav")
+
+    joined = await rename_book(engine, old=OLD, new=NEW, merge=True)
+
+    assert [(e[1], e[4], e[5]) for e in await stored(engine)] == [
+        ("invoice", Decimal("30000.00"), NEW_KEY),
+        ("invoice", Decimal("50000.00"), NEW_KEY),
+        ("payment", Decimal("25000.00"), NEW_KEY),
+    ]
+    assert (joined.dropped_identical, joined.replaced_differing) == (1, 0)
+
+
 async def test_a_book_holding_other_customers_is_merged(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:

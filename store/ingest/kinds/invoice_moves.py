@@ -38,10 +38,10 @@ invoice, not a second one; but QuickBooks lets a number be used again (it only w
 last year's Invoice 5 of a business that starts its numbers again each year is another sale
 (so never from further than a quarter away, whatever the report's length).
 
-A sale line's type is part of its key (revision 0026): each type's voucher is dated and moved
-on its own (a Day Book's `Sales 7` and `Export Sales 7` of one day), and a voucher moved onto
-the day of another type's deletes neither. A ledger entry's is not: a file whose voucher of one
-type would land on a stored entry of another type is refused (`_refuse_other_types`).
+A sale line's type is part of its key (revision 0026), as a ledger entry's is (0029): each
+type's voucher is dated and moved on its own (a Day Book's `Sales 7` and `Export Sales 7` of one
+day), and a voucher moved onto the day of another type's deletes neither. (Before 0029 a ledger
+load whose voucher of one type would land on a stored entry of another type was refused.)
 """
 
 from __future__ import annotations
@@ -117,7 +117,9 @@ class InvoiceTable:
 
 
 SALE_LINES = InvoiceTable("sale_line", "sale_date", "invoice", typed_key=True)
-LEDGER_INVOICES = InvoiceTable("ledger_entry", "entry_date", "reference", ("kind", "invoice"))
+LEDGER_INVOICES = InvoiceTable(
+    "ledger_entry", "entry_date", "reference", ("kind", "invoice"), typed_key=True
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,9 +287,6 @@ class InvoiceMoves:
         for (account, invoice, new), vouchers in sorted(onto.items()):
             if len(vouchers) > 1:
                 raise FileRejected(_two_vouchers(account, invoice, new, vouchers))
-        if not typed_key:
-            # Lines keyed without their type would be written over another type's.
-            _refuse_other_types(typed, stored, moves)
         # The dates (and, keyed by type, the types) each invoice has lines at, as moves go.
         filled = {
             (account, invoice, day, voucher if typed_key else None)
@@ -354,38 +353,6 @@ class InvoiceMoves:
                 }
             stored[keys[key]] = totals
         return stored
-
-
-def _refuse_other_types(
-    typed: dict[tuple[str, dt.date, str], str],
-    stored: dict[tuple[str, str], dict[tuple[dt.date, str | None], Decimal]],
-    moves: Sequence[_Move],
-) -> None:
-    """Refuses a file whose voucher of one type would land on the stored lines of another
-    voucher of the same customer, number and date but another known type (Tally's `Sales 7`
-    and `Export Sales 7` of one day, loaded from two registers; or `Sales 7` re-dated onto the
-    day of `Export Sales 7`). A line is stored by customer, date, number and place, not type,
-    so the file's lines would be written over the other voucher's, or the other voucher's
-    deleted as the moved invoice's double: its amount lost without a word."""
-    # Each date's type, from the (date, type) keys of the stored totals.
-    after: dict[tuple[str, str], dict[dt.date, str | None]] = {
-        invoice: dict(days.keys()) for invoice, days in stored.items()
-    }
-    for item in moves:
-        days = after[(item.account, item.invoice)]
-        voucher = days.pop(item.stored, None)
-        # Onto a date with lines already, those lines stay (the moved ones are their double).
-        days.setdefault(item.new, voucher)
-    for (account, day, invoice), kind in sorted(typed.items()):
-        voucher = after.get((account, invoice), {}).get(day)
-        if voucher is not None and voucher != kind:
-            raise FileRejected(
-                f"invoice {invoice} of {account} on {day.isoformat()} is stored as a "
-                f"{voucher} voucher, and this file has a {kind} voucher of that number and "
-                "date: two vouchers numbered apart cannot be stored under one number on one "
-                "day from separate files, so nothing was loaded (load an export that holds "
-                "both, such as the Day Book of that day)"
-            )
 
 
 def _two_vouchers(account: str, invoice: str, new: dt.date, vouchers: dict[str, dt.date]) -> str:

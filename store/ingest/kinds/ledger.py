@@ -8,7 +8,8 @@ payment. When both are given they must agree. Amounts are positive: the kind giv
 direction. Lines of types that post nothing to a ledger (orders, memoranda) are skipped.
 
 An entry is stored under its customer, date, kind, invoice number and its place among the
-file's entries with the same four, so loading a file twice changes nothing. The ledger of one
+file's entries with the same four, and its voucher type ("" unknown: revision 0029,
+`voucher_keys`), so loading a file twice changes nothing. The ledger of one
 party's opening balance is an entry of its own, its closing balance a check
 (`store.ingest.kinds.ledger_balances`).
 """
@@ -64,6 +65,7 @@ from store.ingest.kinds.payments_only import payments_only, payments_only_note
 from store.ingest.kinds.side_column import SideColumn
 from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
 from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
+from store.ingest.kinds.voucher_keys import VoucherKey, VoucherKeys
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, WriteMode, WritePlan
 from store.ingest.progress import IngestProgress
@@ -91,14 +93,14 @@ _Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
 _Typed = tuple[str, dt.date, EntryKind, str]
 # A row as written: account (moved), date, kind, reference, place, amount, then the due date
 # when the file gives due dates, the voucher's own number where the reference is a bill, the
-# book, whether the date reads both ways, and the voucher type when the file has a type column.
+# book, whether the date reads both ways, and the voucher type ("" unknown: part of the key).
 _Written = tuple[str, dt.date, str, str, int, Decimal, *tuple[object, ...]]
 
 
 def _voucher_type(row: _Written) -> str | None:
-    """The voucher type of a row written with one (the last of its records)."""
+    """The voucher type of a written row (the last of its records), None when unknown."""
     voucher = row[-1]
-    return voucher if isinstance(voucher, str) else None
+    return voucher if isinstance(voucher, str) and voucher else None
 
 
 class _LedgerRows:
@@ -115,6 +117,7 @@ class _LedgerRows:
         dues: bool = True,
         numbered: bool = True,
         entry_types: Sequence[str | None] | None = None,
+        stored_types: Mapping[VoucherKey, str] | None = None,
     ) -> None:
         self._kept = kept
         # The book every entry of the file is of (store.ingest.kinds.ledger_books).
@@ -136,38 +139,51 @@ class _LedgerRows:
         # Each kept entry's own type: written where its key has two (a Day Book's `Sales 7`
         # and `Export Sales 7`), so that each entry keeps its own.
         self._entry_types = entry_types
+        # The one known type stored at each key an entry of no known type is written to
+        # (`voucher_keys`, filled in the load's transaction before the places and the write).
+        self._stored_types = {} if stored_types is None else stored_types
+
+    def given_type(self, index: int, key: _Typed) -> str:
+        """The voucher type the file gives its `index`-th kept entry ("" unknown)."""
+        voucher = None if self._types is None else self._types.get(key)
+        if voucher is None and self._types is not None and self._entry_types is not None:
+            voucher = self._entry_types[index]
+        return voucher or ""
 
     def __len__(self) -> int:
         return len(self._kept)
 
     def __iter__(self) -> Iterator[_Written]:
         occurrences = Occurrences()
+        # Each entry's occurrence among its own type's: matched per type (`ledger_places`).
+        typed_occurrences = Occurrences()
         moved = self._moved
-        types = self._types
         ambiguous = self._ambiguous
         book = self._book
         numbers = self._numbers if self._numbers is not None else [None] * len(self._kept)
-        own_types = self._entry_types if self._entry_types is not None else [None] * len(self._kept)
-        for (customer, day, kind, reference, amount, due), number, own_type in zip(
-            self._kept, numbers, own_types, strict=True
+        stored_types = self._stored_types
+        for index, ((customer, day, kind, reference, amount, due), number) in enumerate(
+            zip(self._kept, numbers, strict=True)
         ):
-            voucher = None if types is None else types.get((customer, day, kind, reference))
-            if voucher is None and types is not None:
-                voucher = own_type
+            voucher = self.given_type(index, (customer, day, kind, reference))
             both_ways = ambiguous.get((customer, day, kind, reference), False)
             if moved:
                 customer = moved.get(customer, customer)
+            if not voucher and stored_types:
+                # An entry of no known type writes into the one type stored at its key.
+                voucher = stored_types.get((customer, day, kind.value, reference), "")
+            # Places are counted across voucher types, as before the type was in the key
+            # (revision 0029): one voucher's entries keep the places they had.
             line = occurrences.next((customer, day, kind, reference))
             if self._places is not None and reference:
-                line = self._places.place((customer, day, kind.value, reference), line)
+                of_type = typed_occurrences.next((customer, day, kind, reference, voucher))
+                group = (customer, day, kind.value, reference)
+                line = self._places.place(group, line, voucher, of_type)
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
             written = (customer, day, kind.value, reference, line, money(amount))
             dues = (due,) if self._dues else ()
             recorded = (number,) if self._numbered else ()
-            if types is None:
-                yield *written, *dues, *recorded, book, both_ways
-            else:
-                yield *written, *dues, *recorded, book, both_ways, voucher
+            yield *written, *dues, *recorded, book, both_ways, voucher
 
 
 class LedgerValidator:
@@ -707,6 +723,9 @@ class LedgerValidator:
         # Voucher numbers only from a file that records one (a receipt's own number beside the
         # bill it settles): an export without them (no Vch No. column) keeps those recorded.
         gives_numbers = any(number is not None for number in self._numbers)
+        # The one known type stored at each key an entry of no known type writes to
+        # (`voucher_keys` fills it in the load's transaction, before the places and the write).
+        stored_types: dict[VoucherKey, str] = {}
         rows = _LedgerRows(
             self._kept,
             self._customers.moved(),
@@ -718,6 +737,7 @@ class LedgerValidator:
             dues=dues,
             numbered=gives_numbers,
             entry_types=self._entry_types,
+            stored_types=stored_types,
         )
         entries = TableWrite(
             table("ledger_entry"),
@@ -727,7 +747,8 @@ class LedgerValidator:
                 *(("voucher_number",) if gives_numbers else ()),
                 "book",
                 "date_ambiguous",
-                *(("voucher_type",) if typed else ()),
+                # Part of the key ("" unknown: revision 0029), written by every load.
+                "voucher_type",
             ),
             rows,
             compare=CompareBy(
@@ -740,7 +761,7 @@ class LedgerValidator:
         moves = InvoiceMoves(
             LEDGER_INVOICES,
             (
-                (row[0], row[1], row[3], row[5], _voucher_type(row) if typed else None)
+                (row[0], row[1], row[3], row[5], _voucher_type(row))
                 for row in rows
                 if row[2] == EntryKind.INVOICE.value
             ),
@@ -837,6 +858,23 @@ class LedgerValidator:
         )
         # Its receipts matched with one named book's entries of the voucher go back there too.
         self._vouchers.lend_to(unnamed.lent_back)
+        # After the re-dating: the stored entries of no known type at the file's keys, and the
+        # type an entry of the file without one writes into (as a sales load's lines).
+        voucher_keys = VoucherKeys(
+            self._where,
+            lambda: (
+                (
+                    (moved.get(k[0], k[0]), k[1], k[2].value, k[3]),
+                    rows.given_type(i, k[:4]),
+                    money(k[4]),
+                )
+                for i, k in enumerate(kept)
+            ),
+            stored,
+            stored_types,
+            app=self._customers.app,
+            period=stated_period(self._title),
+        )
         plan = export_plan(
             self._customers,
             self._segment,
@@ -846,7 +884,7 @@ class LedgerValidator:
             dates=dates,
             currency=self._currencies.setting(),
             check=_then(unnamed.take, _then(adoption, checked)),
-            moves=self._placed_after(moves.move, places, stored),
+            moves=self._placed_after(moves.move, voucher_keys, rows, places, stored),
             # Stored entries of the file's numbers that a whole ledger no longer has (an
             # invoice re-exported with fewer entries), as the sales loads remove their stale
             # lines.
@@ -870,9 +908,17 @@ class LedgerValidator:
         accounts = {moved.get(kept[0], kept[0]) for kept in self._kept}
         return payments_only_note(await payments_only(connection, accounts))
 
-    def _placed_after(self, moves: Check, places: LedgerPlaces, stored: StoredInvoices) -> Check:
-        """The re-dating of moved invoices, then the places of the file's entries among the
-        stored ones as they then stand."""
+    def _placed_after(
+        self,
+        moves: Check,
+        voucher_keys: Check,
+        rows: _LedgerRows,
+        places: LedgerPlaces,
+        stored: StoredInvoices,
+    ) -> Check:
+        """The re-dating of moved invoices, then the stored entries of no known type at the
+        file's keys (`voucher_keys`), then the places of the file's entries among the stored
+        ones as they then stand."""
 
         async def moved_then_placed(connection: AsyncConnection) -> Sequence[str]:
             # One voucher under its own number in one export and under its bill in another
@@ -881,6 +927,7 @@ class LedgerValidator:
             customers = self._customers
             notes = list(await self._vouchers.match(connection, moved, stored, customers.is_new))
             notes.extend(await moves(connection) or ())
+            notes.extend(await voucher_keys(connection) or ())
             moved = self._customers.moved()
             # Whole or one direction is decided per customer (as moved by this load): each
             # customer's part of the file is that customer's ledger or part of it.
@@ -892,13 +939,16 @@ class LedgerValidator:
                 for account, kinds in directions.items()
                 if {EntryKind.INVOICE, EntryKind.PAYMENT} <= kinds
             }
+            # The rows as they will be written (accounts moved, types settled), before their
+            # places are: each entry's voucher type, and whether the file speaks for every type
+            # of its number (an entry under a bill, a receipt or a credit note against it, is
+            # of a group of every type: the whole ledger lists all of the bill's entries).
+            # (Read lazily: a first load, nothing stored of its numbers, reads none.)
             await places.settle(
                 connection,
                 (
-                    # An entry under a bill (a receipt, a credit note against it) is of a
-                    # group of every type: the whole ledger lists all of the bill's entries.
-                    (moved.get(k[0], k[0]), k[1], k[2].value, k[3], money(k[4]), own_type)
-                    for k, own_type in zip(self._kept, self._own_numbered_types(), strict=True)
+                    (row[0], row[1], row[2], row[3], row[5], str(row[-1]), own_type)
+                    for row, own_type in zip(rows, self._own_numbered_types(), strict=True)
                 ),
                 whole=whole,
             )

@@ -172,9 +172,9 @@ def _stated_balance(closing: _Line) -> Decimal:
 # (store/ingest/kinds/ledger.py)
 _Row = tuple[str, dt.date, str, str, int, Decimal, *tuple[object, ...]]
 # date, kind, reference, place: an entry's key within its account
-_Key = tuple[dt.date, str, str, int]
+_Key = tuple[dt.date, str, str, int, str]
 # account, kind, reference, date, place: a stored entry the load removes
-_Stale = tuple[str, str, str, dt.date, int]
+_Stale = tuple[str, str, str, dt.date, int, str]
 
 
 class OpeningCheck:
@@ -231,25 +231,26 @@ class OpeningCheck:
                 _ledger.reference,
                 _ledger.line,
                 _ledger.amount,
+                _ledger.voucher_type,
             ).where(_ledger.account_id.in_(accounts), _ledger.book == self._book)
         )
         # Each account's ledger as it will be after this load: the stale entries gone, the
         # file's entries in the places they take.
         ledgers: dict[str, dict[_Key, LedgerEntry]] = {account: {} for account in accounts}
-        for account, day, kind, reference, line, amount in stored:
-            ledgers[account][(day, kind, reference, line)] = LedgerEntry(
+        for account, day, kind, reference, line, amount, voucher in stored:
+            ledgers[account][(day, kind, reference, line, voucher)] = LedgerEntry(
                 day, EntryKind(kind), amount
             )
-        for account, kind, reference, day, line in self._stale():
+        for account, kind, reference, day, line, voucher in self._stale():
             if account in ledgers:
-                ledgers[account].pop((day, kind, reference, line), None)
+                ledgers[account].pop((day, kind, reference, line, voucher), None)
         firsts: dict[str, dt.date] = {}
-        for account, day, kind, reference, line, amount, *_records in mine:
+        for account, day, kind, reference, line, amount, *records in mine:
             if account not in ledgers:
                 continue
-            ledgers[account][(day, kind, reference, line)] = LedgerEntry(
-                day, EntryKind(kind), money(amount)
-            )
+            # The voucher type is the last record of a row (part of the key: revision 0029).
+            key = (day, kind, reference, line, str(records[-1]))
+            ledgers[account][key] = LedgerEntry(day, EntryKind(kind), money(amount))
             firsts[account] = min(day, firsts.get(account, day))
         file_openings = {(kept[0], kept[1]) for kept in openings}
         for account in accounts:

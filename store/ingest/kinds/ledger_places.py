@@ -20,6 +20,16 @@ among the entries of those four. A load reads what is stored of the numbers it h
   list look alike, and so do a bill listed once in full and its items listed one by one, so
   that neither overwriting nor adding would be sure to leave the books' figures.
 
+The voucher type is part of an entry's key (revision 0029): each type's entries are matched,
+edited and trimmed among the stored entries of their own type only, so that the Export Sales
+Register's `Export Sales 7` never takes the place (or the amount) of the Day Book's `Sales 7`.
+Places are still counted across the types of a number and day (the Day Book's two vouchers
+at places 1 and 2, a new one after every stored one), so that entries stored before the type
+was in the key keep theirs. A file that speaks for every type (a Day Book, a party's ledger,
+the entries under a bill: `ledger.py`'s `_own_numbered_types`) also trims a wholly covered
+number's stored entries of types it does not give (a debit note deleted from the books); one
+that lists only its own types (a register) leaves them.
+
 Entries without a number name no invoice: placed by their order in the file, never trimmed
 (an opening balance among them). A first load (nothing stored of the file's numbers) places
 every entry by its order and runs no statement here.
@@ -41,10 +51,10 @@ from store.ingest.keyed_rows import rows_changed
 from store.ingest.kinds.stored_invoices import InvoiceKey, StoredInvoices
 from store.tables import LEDGER_TABLE
 
-# account (moved), date, kind, number: the entries that share places
+# account (moved), date, kind, number: the entries of a number at one date
 Group = tuple[str, dt.date, str, str]
-# A stored entry the load removes: account, kind, number, date, place.
-Stale = tuple[str, str, str, dt.date, int]
+# A stored entry the load removes: account, kind, number, date, place, voucher type.
+Stale = tuple[str, str, str, dt.date, int, str]
 
 
 class LedgerPlaces:
@@ -52,7 +62,8 @@ class LedgerPlaces:
 
     def __init__(self, stored: StoredInvoices) -> None:
         self._stored = stored
-        self._places: dict[Group, list[int]] = {}
+        # The places of each group's entries of one voucher type ("" unknown).
+        self._places: dict[tuple[Group, str], list[int]] = {}
         # Numbers a one-direction file gives otherwise than stored (see the module's note).
         self._unsure: list[Group] = []
         self.stale: list[Stale] = []
@@ -62,65 +73,72 @@ class LedgerPlaces:
         self.kept_aside_accounts: list[str] = []
         self.settled = False
 
-    def place(self, group: Group, occurrence: int) -> int:
-        """The place of the `occurrence`-th entry (from 1) of `group` in the file."""
-        places = self._places.get(group)
-        return occurrence if places is None else places[occurrence - 1]
+    def place(self, group: Group, occurrence: int, voucher_type: str = "", of_type: int = 1) -> int:
+        """The place of the `occurrence`-th entry (from 1) of `group` in the file, the
+        `of_type`-th of its `voucher_type`."""
+        places = self._places.get((group, voucher_type))
+        return occurrence if places is None else places[of_type - 1]
 
     async def settle(
         self,
         connection: AsyncConnection,
-        entries: Iterable[tuple[str, dt.date, str, str, Decimal, *tuple[str | None, ...]]],
+        entries: Iterable[tuple[str, dt.date, str, str, Decimal, str, str | None]],
         *,
         whole: Set[str],
     ) -> None:
-        """Places the file's `entries` (account moved, date, kind, number, amount, and its
-        voucher type where the file gives one and the number is its own (else None: a
-        bill's entries are all the bill's), in file order) among the stored ones;
+        """Places the file's `entries` (account moved, date, kind, number, amount, the voucher
+        type it is written with ("" unknown), and its own type where the file lists only some
+        types and the number is its own, else None: the file speaks for every type of the
+        number, as a bill's entries are all the bill's), in file order, among the stored ones;
         `whole` names the customers whose part of the file covers their numbers wholly
         (invoices and payments), each customer's part being decided on its own: one
         customer's whole ledger beside another's receipts only."""
         self.settled = True
         if self._stored.none_stored():
             return
-        groups: dict[Group, list[Decimal]] = {}
-        # The voucher types the file gives each group's entries (None: not known).
-        group_types: dict[Group, set[str | None]] = {}
-        for account, day, kind, number, amount, *voucher in entries:
+        groups: dict[Group, dict[str, list[Decimal]]] = {}
+        # The groups the file speaks for whatever their types (some entry's scope is None).
+        every_type: set[Group] = set()
+        for account, day, kind, number, amount, written, scope in entries:
             if number:
                 group = (account, day, kind, number)
-                groups.setdefault(group, []).append(amount)
-                group_types.setdefault(group, set()).add(voucher[0] if voucher else None)
+                groups.setdefault(group, {}).setdefault(written, []).append(amount)
+                if scope is None:
+                    every_type.add(group)
         if not groups:
             return
         keys = {self._stored.where.key_values(g[0], g[2], g[3]) for g in groups}
         stored = await self._stored.of(connection, keys)
-        for group, amounts in groups.items():
+        for group, by_type in groups.items():
             account, day, kind, number = group
             key: InvoiceKey = self._stored.where.key_values(account, kind, number)
             at_day = [
-                (line, value, of_type)
+                (line, value, of_type or "")
                 for when, line, value, _taxed, of_type, *_rest in stored.get(key, ())
                 if when == day
             ]
             if not at_day:
                 continue
-            given = group_types[group]
-            # A stored entry of another known voucher type is another voucher (Tally numbers
-            # each type apart: a Day Book's `Sales 7` beside the Export Sales Register's
-            # `Export Sales 7`): never the file's to match, edit or trim, and its place stays
-            # its own. Before, a register loaded as a ledger after the Day Book removed the
-            # other type's entry as stale.
-            others = (
-                set()
-                if None in given
-                else {line for line, _value, of_type in at_day if of_type and of_type not in given}
-            )
-            lines = sorted((line, value) for line, value, _type in at_day if line not in others)
-            after = max(line for line, _value, _type in at_day) + 1
-            self._places[group] = self._placed(
-                group, amounts, lines, whole=account in whole, after=after
-            )
+            is_whole = account in whole
+            # Each type's entries among its own stored ones: a stored entry of another voucher
+            # type is another voucher (Tally numbers each type apart: a Day Book's `Sales 7`
+            # beside the Export Sales Register's `Export Sales 7`), never matched or edited.
+            # New entries of every type take places after every stored one of the group.
+            after = [max(line for line, _value, _of in at_day) + 1]
+            for voucher, amounts in by_type.items():
+                lines = sorted((line, value) for line, value, of in at_day if of == voucher)
+                self._places[(group, voucher)] = self._placed(
+                    group, voucher, amounts, lines, whole=is_whole, after=after
+                )
+            if group not in every_type:
+                # A register lists its own types only: the others' entries stay (before, the
+                # Export Sales Register removed the Day Book's `Sales 7`).
+                continue
+            others = [(line, of) for line, _value, of in at_day if of not in by_type]
+            if is_whole:
+                self.stale.extend((account, kind, number, day, line, of) for line, of in others)
+            elif others:
+                self._kept_aside(account, len(others))
         if self._unsure:
             first = min(self._unsure)
             raise FileRejected(
@@ -135,14 +153,16 @@ class LedgerPlaces:
     def _placed(
         self,
         group: Group,
+        voucher: str,
         amounts: Sequence[Decimal],
         lines: Sequence[tuple[int, Decimal]],
         *,
         whole: bool,
-        after: int,
+        after: list[int],
     ) -> list[int]:
         """The places of the file's `amounts` among the stored `lines` it may take; `after`:
-        the first place after every stored entry of the group (another type's included)."""
+        the first place free after every stored entry of the group (of any type), moved on
+        by each place taken."""
         free = dict(lines)
         places: list[int | None] = []
         for amount in amounts:
@@ -159,23 +179,27 @@ class LedgerPlaces:
                 if whole and left:
                     place = left.pop(0)
                 else:
-                    place, after = after, after + 1
+                    place = after[0]
+                    after[0] += 1
             placed.append(place)
         account, day, kind, number = group
         if whole:
-            self.stale.extend((account, kind, number, day, line) for line in left)
+            self.stale.extend((account, kind, number, day, line, voucher) for line in left)
         elif left:
-            self.kept_aside += len(left)
-            if account not in self.kept_aside_accounts:
-                insort(self.kept_aside_accounts, account)
+            self._kept_aside(account, len(left))
         return placed
+
+    def _kept_aside(self, account: str, count: int) -> None:
+        self.kept_aside += count
+        if account not in self.kept_aside_accounts:
+            insort(self.kept_aside_accounts, account)
 
     async def remove(self, connection: AsyncConnection) -> int:
         """Deletes the stale entries; how many there were."""
         if not self.stale:
             return 0
         c = LEDGER_TABLE.c
-        key = (c.account_id, c.kind, c.reference, c.entry_date, c.line)
+        key = (c.account_id, c.kind, c.reference, c.entry_date, c.line, c.voucher_type)
         of_book = self._stored.where.of_book()
         return await rows_changed(
             connection,

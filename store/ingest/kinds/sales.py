@@ -86,7 +86,7 @@ from store.ingest.kinds.stale_item_lines import StaleItemLines
 from store.ingest.kinds.stored_invoices import SALE_LINES, StoredInvoices
 from store.ingest.kinds.taxed_amounts import TaxedAmounts
 from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
-from store.ingest.kinds.voucher_keys import VoucherKeys
+from store.ingest.kinds.voucher_keys import VoucherKey, VoucherKeys
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
 from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
@@ -113,7 +113,7 @@ class _SaleLineRows:
         taxed: TaxedAmounts,
         ambiguous: Mapping[tuple[str, dt.date, str], bool] | None = None,
         book: str = UNKNOWN_BOOK,
-        stored_types: Mapping[tuple[str, dt.date, str], str] | None = None,
+        stored_types: Mapping[VoucherKey, str] | None = None,
     ) -> None:
         self._kept = kept
         # The book every line of the file is of (store.ingest.kinds.ledger_books).
@@ -167,7 +167,7 @@ class _SaleLineRows:
                 continue
             if not kind and stored_types:
                 # A line of no known type writes into the one type stored at its key.
-                kind = stored_types.get((customer, day, invoice), kind)
+                kind = stored_types.get((customer, day, "", invoice), kind)
             if side is not None and side is self._return_side:
                 amount = -amount
                 cost = None if cost is None else -cost
@@ -660,7 +660,7 @@ class SalesValidator:
             self._kept = repeated.lines
         # The one known type stored at each key a line of no known type writes to
         # (`voucher_keys` fills it in the load's transaction, before the write).
-        stored_types: dict[tuple[str, dt.date, str], str] = {}
+        stored_types: dict[VoucherKey, str] = {}
         rows = _SaleLineRows(
             self._kept,
             columns,
@@ -818,7 +818,7 @@ class SalesValidator:
         taxed = self._taxed
         voucher_keys = VoucherKeys(
             self._where,
-            lambda: ((row[0], row[1], row[2], row[typed], row[4]) for row in rows.every()),
+            lambda: (((row[0], row[1], "", row[2]), row[typed], row[4]) for row in rows.every()),
             stored,
             stored_types,
             app=self._customers.app,

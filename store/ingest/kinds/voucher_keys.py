@@ -1,4 +1,5 @@
-"""The voucher type in a sale line's key: which stored lines a sales load's lines are.
+"""The voucher type in a sale line's or ledger entry's key: which stored lines a sales or
+ledger load's lines are.
 
 Tally numbers each voucher type apart, as QuickBooks Desktop numbers its invoices apart from
 its sales receipts: one customer's `Sales 7` (in the Sales Register) and `Export Sales 7` (in
@@ -32,6 +33,10 @@ its title states (a Tally register's `1-Apr-25 to 30-Apr-25`), else within its d
 those it gives so (a rename renames them all), it is that voucher: its stored lines
 take the new name (said in the load's notes), so nothing is doubled. Otherwise the two types
 are two vouchers (docs/export-shapes.md says what still looks alike).
+
+A ledger entry's type is part of its key as well (revision 0029), and its key has a kind
+(invoice or payment) beside the number: the same rules hold for its entries, by customer,
+date, kind and number (`where.kind`), in a ledger load's transaction after its re-dating.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequenc
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
@@ -52,17 +57,20 @@ from store.ingest.kinds.stored_invoices import NumberedLines, StoredInvoices
 from store.ingest.plan import RecordNote, RemovalNote
 from store.tables import ACCOUNT_TABLE, METADATA
 
-# A line of the file as written: account (moved), date, number, voucher type ("" unknown),
+# Where a line is: account, date, kind ("" for a sale line, whose key has none; a ledger
+# entry's invoice or payment), number.
+VoucherKey = tuple[str, dt.date, str, str]
+# A line of the file as written: where it is (accounts moved), voucher type ("" unknown),
 # amount.
-TypedLine = tuple[str, dt.date, str, str, Decimal]
-# Where a line is: account, date, number.
-_Key = tuple[str, dt.date, str]
+TypedLine = tuple[VoucherKey, str, Decimal]
+_Key = VoucherKey
 
 
 class VoucherKeys:
-    """The step after the re-dating of a sales load (`where`: its book's sale lines): the
-    lines of no known type at the file's keys; fills `stored_types` (the one known type stored
-    at each key a line of no known type is written to) for the rows' write."""
+    """The step after the re-dating of a sales or ledger load (`where`: its book's sale lines
+    or ledger entries): the lines of no known type at the file's keys; fills `stored_types`
+    (the one known type stored at each key a line of no known type is written to) for the
+    rows' write."""
 
     def __init__(
         self,
@@ -90,35 +98,41 @@ class VoucherKeys:
     async def __call__(self, connection: AsyncConnection) -> Sequence[str]:
         # The amounts of each type the file gives each key.
         given: dict[_Key, dict[str, list[Decimal]]] = {}
-        for account, day, number, kind, amount in self._lines():
-            given.setdefault((account, day, number), {}).setdefault(kind, []).append(amount)
+        for at_line, kind, amount in self._lines():
+            given.setdefault(at_line, {}).setdefault(kind, []).append(amount)
         if not given:
             return []
         table = METADATA.tables[self._where.table]
         c = table.c
         where = self._where
         book = where.book or UNKNOWN_BOOK
-        at_key = (c.account_id, c.sale_date, c.invoice)
+        at_key = self._at_key()
         stored: dict[_Key, dict[str, list[Decimal]]] = {}
-        numbered = {key for key in given if key[2]}
+        numbered = {key for key in given if key[3]}
         if numbered and not self._stored.none_stored():
             # The numbered invoices' stored lines, as the load's earlier steps read them.
-            invoices = {where.key_values(account, "", number) for account, _day, number in numbered}
+            invoices = {
+                where.key_values(account, kind, number): (account, kind, number)
+                for account, _day, kind, number in numbered
+            }
             for invoice, lines in (await self._stored.of(connection, invoices)).items():
+                account, kind, number = invoices[invoice]
                 for day, _line, amount, _taxed, of_type, _both_ways in lines:
-                    found_at: _Key = (invoice[0], day, invoice[1])
+                    found_at: _Key = (account, day, kind, number)
                     if found_at in numbered:
                         of_key = stored.setdefault(found_at, {})
                         of_key.setdefault(of_type or "", []).append(Decimal(amount))
-        unnumbered = sorted(key for key in given if not key[2])
+        unnumbered = sorted(self._values(key) for key in given if not key[3])
         if unnumbered:
             found = await rows_with_keys(
                 connection, at_key, unnumbered, c.voucher_type, c.amount, c.book
             )
-            for account, day, number, kind, amount, of_book in found:
+            size = len(at_key)
+            for row in found:
+                kind, amount, of_book = row[size:]
                 if of_book == book:
-                    of_key = stored.setdefault((account, day, number), {})
-                    of_key.setdefault(kind, []).append(Decimal(amount))
+                    of_key = stored.setdefault(self._key(row[:size]), {})
+                    of_key.setdefault(kind or "", []).append(Decimal(amount))
         if not stored:
             return []
         in_file = {kind for kinds in given.values() for kind in kinds}
@@ -132,15 +146,16 @@ class VoucherKeys:
             if "" in kinds and len(known_stored) == 1:
                 self._stored_types[key] = next(iter(known_stored))
             elif "" in kinds and len(known_stored) > 1:
-                raise FileRejected(_two_types(key, known_stored))
+                raise FileRejected(_two_types(key, known_stored, where.noun))
+            values = self._values(key)
             if "" in at and len(typed) == 1:
-                adopt.setdefault(next(iter(typed)), []).append(key)
+                adopt.setdefault(next(iter(typed)), []).append(values)
             elif "" in at and len(typed) > 1:
-                replace.append(key)
+                replace.append(values)
             elif len(typed) == 1 and len(known_stored) == 1 and typed != known_stored:
                 new, old = next(iter(typed)), next(iter(known_stored))
                 if old not in in_file and sorted(kinds[new]) == sorted(at[old]):
-                    renamed.setdefault((old, new), []).append(key)
+                    renamed.setdefault((old, new), []).append(values)
         notes: list[str] = []
         mine = table.alias("mine")
         of_book = c.book == book
@@ -150,7 +165,7 @@ class VoucherKeys:
             # The type's own line at the same place: the untyped one there is that line's
             # double (a plain CSV of the voucher stored beside its register's line).
             taken = exists().where(
-                *(mine.c[name] == c[name] for name in ("account_id", "sale_date", "invoice")),
+                *(mine.c[str(column.key)] == column for column in at_key),
                 mine.c.line == c.line,
                 mine.c.book == c.book,
                 mine.c.voucher_type == kind,
@@ -166,19 +181,24 @@ class VoucherKeys:
                     .values(voucher_type=kind)
                     .returning(*at_key, c.line)
                 )
-                taken_lines = (await connection.execute(adoption)).all()
-                for account, day, number, line in taken_lines:
+                taken_lines = [
+                    (self._key(values), line)
+                    for *values, line in (await connection.execute(adoption)).all()
+                ]
+                for (account, day, of_kind, number), line in taken_lines:
                     # Followed in the shared stored lines: not read again for this.
-                    self._stored.type_line(where.key_values(account, "", number), day, line, kind)
+                    self._stored.type_line(
+                        where.key_values(account, of_kind, number), day, line, kind
+                    )
                 # Only the lines the file keeps: those beyond its lines of the voucher are
                 # trimmed by the same load (`stale_item_lines`), so recorded nothing, unless
                 # the voucher's stored amount before tax stays (all its lines do).
                 kept_whole = self._kept_whole()
                 adopted += sum(
                     1
-                    for account, day, number, line in taken_lines
-                    if line <= len(given[(account, day, number)].get(kind, ()))
-                    or (account, day, number, kind) in kept_whole
+                    for key, line in taken_lines
+                    if line <= len(given[key].get(kind, ()))
+                    or (key[0], key[1], key[3], kind) in kept_whole
                 )
         if doubled:
             notes.append(
@@ -239,6 +259,26 @@ class VoucherKeys:
             self._stored.forget()
         return notes
 
+    def _at_key(self) -> tuple[ColumnElement[object], ...]:
+        """The columns of where a line is: account, date, kind (a ledger's), number."""
+        c = METADATA.tables[self._where.table].c
+        where = self._where
+        kind = () if where.kind is None else (c[where.kind],)
+        return (c.account_id, c[where.date], *kind, c[where.number])
+
+    def _values(self, key: _Key) -> tuple[object, ...]:
+        """A key's values of `_at_key()` (a sale line's without the kind)."""
+        account, day, _kind, number = key
+        return (account, day, number) if self._where.kind is None else key
+
+    def _key(self, values: Sequence[object]) -> _Key:
+        """The key of values of `_at_key()`."""
+        if self._where.kind is None:
+            account, day, number = values
+            return (str(account), _date(day), "", str(number))
+        account, day, kind, number = values
+        return (str(account), _date(day), str(kind), str(number))
+
     async def _is_renamed(
         self,
         connection: AsyncConnection,
@@ -270,24 +310,31 @@ class VoucherKeys:
             days.extend(self._period)
         accounts = sorted({key[0] for key in given})
         stored: set[tuple[object, ...]] = set()
+        at_key = self._at_key()
+        date = c[self._where.date]
         for batch in batches(accounts):
             found = await connection.execute(
-                select(c.account_id, c.sale_date, c.invoice).where(
+                select(*at_key).where(
                     c.account_id.in_(batch),
                     c.book == book,
                     c.voucher_type == old,
-                    c.sale_date.between(min(days), max(days)),
+                    date.between(min(days), max(days)),
                 )
             )
             stored.update(tuple(row) for row in found)
         return stored <= set(keys)
 
 
-def _two_types(key: _Key, kinds: set[str]) -> str:
-    account, day, number = key
+def _date(value: object) -> dt.date:
+    assert isinstance(value, dt.date)
+    return value
+
+
+def _two_types(key: _Key, kinds: set[str], noun: str) -> str:
+    account, day, kind, number = key
     names = " and ".join(sorted(kinds))
     return (
-        f"invoice {number} of {account} on {day.isoformat()} is stored as vouchers of "
+        f"{kind or noun} {number} of {account} on {day.isoformat()} is stored as vouchers of "
         f"{len(kinds)} types ({names}), and this file gives it without a voucher type, so it "
         "cannot say which it is and nothing was loaded (load an export with its voucher type "
         "column, or name it with --column voucher_type=COLUMN)"

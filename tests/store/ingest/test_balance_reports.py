@@ -139,8 +139,9 @@ async def test_a_reload_that_changes_an_amount_names_the_entry(
     lines = report.lines()
     assert "ledger entries: 0 new, 1 changed" in "\n".join(lines)
     assert (
-        # The book as stored: its folded name (analytics/book_names.py).
-        f"Changed: KAV-001, 2025-04-01, invoice, KD/25-26/001, 1, "
+        # The voucher type (part of the key since revision 0029), the book as stored: its
+        # folded name (analytics/book_names.py).
+        f"Changed: KAV-001, 2025-04-01, invoice, KD/25-26/001, 1, sales, "
         f"{book_key('Kaveri Distributors Pvt. Ltd.')}: amount 123456.00 -> 23456.00" in lines
     )
 

@@ -1,10 +1,7 @@
-"""The target of the ledger's voucher types (not built: see docs/export-shapes.md, "Ledger
-entries"): a ledger entry's key has no voucher type yet, so the same two vouchers a sale line
-keeps apart since revision 0026 (`Sales 7` and `Export Sales 7` of one customer and day, from
-the Sales and Export Sales Registers, or a ledger and a Day Book) are refused in one line as a
-collision when loaded as a ledger. These tests state what the ledger should do once its key
-has the type, and are expected to fail until then (strict: one passing says the work is done
-and the mark must go)."""
+"""A ledger entry's voucher type is part of its key (revision 0029), as a sale line's since
+0026: `Sales 7` and `Export Sales 7` of one customer and day, from the Sales and Export Sales
+Registers, or a ledger and a Day Book, are two entries whatever the order of the loads (before,
+two registers loaded as ledgers were refused in one line as a collision)."""
 
 from __future__ import annotations
 
@@ -16,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
-from store.ingest.errors import FileRejected
 from store.tables import METADATA
 
 D = Decimal
@@ -44,11 +40,6 @@ async def _load(engine: AsyncEngine, folder: Path, name: str, text: str) -> obje
     return await ingest_file(engine, kind=LEDGER, path=path, app="distrib")
 
 
-@pytest.mark.xfail(
-    raises=FileRejected,
-    strict=True,
-    reason="ledger_entry's key has no voucher type yet: refused as a collision",
-)
 @pytest.mark.parametrize(
     "files",
     [[DOMESTIC + RECEIPT, EXPORT + RECEIPT], [EXPORT + RECEIPT, DOMESTIC + RECEIPT]],

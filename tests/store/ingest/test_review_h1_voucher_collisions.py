@@ -1,7 +1,8 @@
 """Two vouchers of one customer, number and date but of different types (Tally's `Sales 7` and
-`Export Sales 7`, numbered apart) share a sale line's key (customer, date, number, place): a
-later file holding one of them must not write over the other's stored lines, nor delete them
-as a double when a re-dated voucher lands on their date."""
+`Export Sales 7`, numbered apart) shared a sale line's and a ledger entry's key (customer, date,
+number, place) until the type joined it (revisions 0026 and 0029): a later file holding one of
+them must not write over the other's stored lines, nor delete them as a double when a re-dated
+voucher lands on their date."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
-from store.ingest.errors import FileRejected
 from tests.store.ingest.test_voucher_identity import APRIL, HEADER, MAY, QB_REPORT
 from tests.store.sales_support import rows_of
 
@@ -44,25 +44,23 @@ def _amounts(rows: list[tuple[object, ...]], kind: IngestKind) -> list[tuple[str
     )
 
 
-# Sale lines keep their type in their key since revision 0026: both vouchers are stored
-# (tests/store/ingest/test_voucher_type_keys.py); a ledger entry's key has no type yet.
+# Sale lines keep their type in their key since revision 0026, ledger entries since 0029: both
+# vouchers are stored (tests/store/ingest/test_voucher_type_keys.py,
+# test_ledger_voucher_type_keys.py). Before 0029 a ledger load was refused here.
 @pytest.mark.parametrize("kind", [LEDGER])
-async def test_a_voucher_of_another_type_at_the_same_key_is_refused_not_written_over(
+async def test_a_voucher_of_another_type_at_the_same_key_is_stored_beside_not_written_over(
     engine: AsyncEngine, tmp_path: Path, kind: IngestKind
 ) -> None:
     table = "sale_line" if kind is SALES else "ledger_entry"
     payments = RECEIPT if kind is LEDGER else ""
     domestic = _file(tmp_path, "d.csv", DOMESTIC + payments)
     await ingest_file(engine, kind=kind, path=domestic, app="distrib")
-    before = await rows_of(engine, table)
     export = _file(tmp_path, "e.csv", EXPORT + payments)
-    with pytest.raises(FileRejected) as caught:
-        await ingest_file(engine, kind=kind, path=export, app="distrib")
-    message = str(caught.value)
-    assert "\n" not in message
-    assert "invoice 7 of Kaveri Traders on 2025-04-03 is stored as a sales voucher" in message
-    assert await rows_of(engine, table) == before
-    assert _amounts(before, kind) == [("2025-04-03", D("120000.00"))]
+    await ingest_file(engine, kind=kind, path=export, app="distrib")
+    assert _amounts(await rows_of(engine, table), kind) == [
+        ("2025-04-03", D("80000.00")),
+        ("2025-04-03", D("120000.00")),
+    ]
 
 
 @pytest.mark.parametrize("kind", [LEDGER])
@@ -73,16 +71,17 @@ async def test_a_voucher_re_dated_onto_another_types_voucher_deletes_neither(
     payments = RECEIPT if kind is LEDGER else ""
     for name, text in (("april.csv", APRIL + payments), ("may.csv", MAY)):
         await ingest_file(engine, kind=kind, path=_file(tmp_path, name, text), app="distrib")
-    before = await rows_of(engine, table)
     fixed = _file(tmp_path, "fixed.csv", APRIL_ONTO_MAY + payments)
-    with pytest.raises(FileRejected) as caught:
-        await ingest_file(engine, kind=kind, path=fixed, app="distrib")
-    assert "7 of Kaveri Traders on 2025-05-06" in str(caught.value)
-    assert await rows_of(engine, table) == before
-    assert _amounts(before, kind) == [
-        ("2025-04-03", D("120000.00")),
+    report = await ingest_file(engine, kind=kind, path=fixed, app="distrib")
+    assert any("re-dated: 7 2025-04-03 -> 2025-05-06" in note for note in report.notes)
+    assert _amounts(await rows_of(engine, table), kind) == [
         ("2025-05-06", D("80000.00")),
+        ("2025-05-06", D("120000.00")),
     ]
+    # Its reload changes nothing.
+    again = await ingest_file(engine, kind=kind, path=fixed, app="distrib")
+    assert again.changes is not None
+    assert (again.changes.new, again.changes.changed, again.changes.removed) == (0, 0, 0)
 
 
 async def test_the_day_book_holding_both_vouchers_loads_them_both(
