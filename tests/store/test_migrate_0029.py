@@ -20,7 +20,7 @@ from tests.store.test_migrate import _migrate_to
 
 D = Decimal
 HEADER = "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
-# The Day Book as a ledger, as 0028 stored it (review h6: each voucher its own type where the
+# The Day Book as a ledger, as 0028 stored it (each voucher its own type where the
 # key held two), with an older untyped receipt and another customer's untyped ledger.
 DAY_BOOK = HEADER + (
     '3-Apr-25,Kaveri Traders,Sales,7,"1,20,000.00",\n'
