@@ -22,7 +22,9 @@ headers' middleware where it runs, the app), not the client's work or the kernel
 not move with the machine's load. `--checkout` runs ours from another tree (an A/B: `git
 archive REV | tar -x -C PATH`); `--env` sets a variable for the server (repeatable, e.g.
 `PROFILING_FAST_POSTS=false`); `--serve-option` passes an option to
-`profiling serve`. Data: bench/peers_data.py's SQLite data set."""
+`profiling serve`; `--cache-sim` also counts callgrind's simulated cache misses and branch
+mispredictions a request (why a request's instructions can cost more cycles than another's).
+Data: bench/peers_data.py's SQLite data set."""
 
 from __future__ import annotations
 
@@ -105,6 +107,8 @@ def _command(arguments: argparse.Namespace, out: Path) -> tuple[list[str], dict[
         "--instr-atstart=no",
         f"--callgrind-out-file={out}",
     ]
+    if arguments.cache_sim:
+        valgrind += ["--cache-sim=yes", "--branch-sim=yes"]
     port = str(arguments.port)
     if arguments.target == "floor":
         command = [sys.executable, "-m", "uvicorn", "peers_floor:create_app", "--factory"]
@@ -147,10 +151,24 @@ def _control(pid: int, *command: str) -> None:
 
 
 def _totals(path: Path) -> int:
+    return _events(path)["Ir"]
+
+
+def _events(path: Path) -> dict[str, int]:
+    """A part file's totals by event name (Ir only, or with --cache-sim the simulated cache
+    misses and branch mispredictions too: I1mr D1mr D1mw ILmr DLmr DLmw Bc Bcm Bi Bim)."""
+    names: list[str] = []
     for line in path.read_text(errors="replace").splitlines():
-        if line.startswith("totals:"):
-            return int(line.split()[1])
+        if line.startswith("events:"):
+            names = line.split()[1:]
+        elif line.startswith("totals:"):
+            return dict(zip(names, (int(value) for value in line.split()[1:]), strict=False))
     raise SystemExit(f"no totals in {path}")
+
+
+# The simulated events worth a figure a request: instruction-cache misses, data-cache read and
+# write misses (first level, then last level), mispredicted conditional and indirect branches.
+MISSES = ("I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw", "Bcm", "Bim")
 
 
 def measure(arguments: argparse.Namespace) -> None:
@@ -187,6 +205,16 @@ def measure(arguments: argparse.Namespace) -> None:
             client.close()
             count = 1 + 2 * arguments.blocks
             totals = [_totals(Path(f"{out}.{number}")) for number in range(2, count + 1)]
+            if arguments.cache_sim:
+                least = min(range(arguments.blocks), key=lambda block: totals[block])
+                events = _events(Path(f"{out}.{least + 2}"))
+                print(
+                    f"{arguments.target}: simulated a request (block {least + 1}, the least "
+                    "instructions; idle not taken off): "
+                    + ", ".join(
+                        f"{name} {events.get(name, 0) / arguments.requests:,.0f}" for name in MISSES
+                    )
+                )
             if arguments.keep is not None:
                 for number in range(1, count + 1):
                     Path(f"{out}.{number}").replace(f"{arguments.keep}.{number}")
@@ -221,6 +249,11 @@ def main() -> None:
     parser.add_argument("--checkout", type=Path, help="run ours from this tree")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
     parser.add_argument("--serve-option", action="append", default=[])
+    parser.add_argument(
+        "--cache-sim",
+        action="store_true",
+        help="also simulate the caches and branch predictors: misses a request",
+    )
     parser.add_argument("--keep", type=Path, help="keep the part files as KEEP.1, .2, .3")
     arguments = parser.parse_args()
     arguments.sqlite_path = arguments.sqlite_path.expanduser().resolve()
