@@ -74,7 +74,7 @@ TYPED_BOTH = [("export sales", D("80000.00")), ("sales", D("120000.00"))]
 async def test_a_register_after_a_day_book_loaded_as_ledgers_changes_nothing(
     engine: AsyncEngine, tmp_path: Path, register: str
 ) -> None:
-    """Review h6: the Day Book loaded as a ledger stores `Sales 7` and `Export Sales 7` at one
+    """The Day Book loaded as a ledger stores `Sales 7` and `Export Sales 7` at one
     key (two places); each entry now keeps its own voucher type (before: none, the key had
     two). A register of one type loaded after, a whole ledger with its receipt, took the
     other type's entry for one its voucher no longer has and removed it (120,000 or 80,000

@@ -257,7 +257,7 @@ async def _insert_untyped(engine: AsyncEngine, *, line: int, amount: str, book: 
 async def test_a_typed_reload_drops_an_untyped_line_beside_its_typed_line(
     engine: AsyncEngine, tmp_path: Path, company: str | None
 ) -> None:
-    """Review h6 (a): a register's `Sales 7` stored beside a line of no known type and book at
+    """A register's `Sales 7` stored beside a line of no known type and book at
     the same place (a plain CSV of it, loaded before such lines were lent to the register's
     book). The register's reload took the untyped line into its book, then left it beside its
     own typed line (120,000 counted twice). It is that voucher: removed, and said so."""
@@ -279,7 +279,7 @@ async def test_a_typed_reload_drops_an_untyped_line_beside_its_typed_line(
 async def test_recorded_types_count_only_the_lines_the_load_keeps(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    """Review h6 (c): untyped lines 1 and 2 of `Sales 7` (an older load stored one line per
+    """Untyped lines 1 and 2 of `Sales 7` (an older load stored one line per
     item row); the typed register has one line. Line 2 is taken as the voucher's, then trimmed:
     only line 1's type is recorded (before: `recorded the voucher type of 2`)."""
     await _load(engine, tmp_path, "p.csv", PLAIN + "2025-04-03,Kaveri Traders,7,120000\n")
@@ -295,7 +295,7 @@ async def test_recorded_types_count_only_the_lines_the_load_keeps(
 async def test_a_rename_is_judged_over_the_titles_period_not_the_files_dates(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    """Review h6 (b): the Sales Register of April holds `Sales 7` (3 April) and `Sales 8`
+    """The Sales Register of April holds `Sales 7` (3 April) and `Sales 8`
     (20 April) of one customer; the Export Sales Register of April holds only `Export Sales 7`
     of 3 April at `Sales 7`'s amount. A rename would have renamed `Sales 8` too, and it is
     within the period the title states, though beyond the file's own dates (3 April only):
