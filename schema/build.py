@@ -79,15 +79,8 @@ class ProfilingSchema(strawberry.Schema):
     ) -> ExecutionResult:
         # Errors are finished here rather than in an extension's on_operation: some paths
         # (a syntax error raised inside ParserCache's on_parse) leave that hook early.
-        prepared = (
-            self.prepared.operation(
-                query,
-                operation_name,
-                allowed_operation_types,
-                sizes=sizes_told(self._schema, context_value),
-            )
-            if self.prepared is not None
-            else None
+        prepared = self._prepared_operation(
+            query, operation_name, allowed_operation_types, context_value
         )
         if prepared is not None:  # parsed and validated before: no operation to choose again
             return await self._execute_request(
@@ -100,6 +93,45 @@ class ProfilingSchema(strawberry.Schema):
                 allowed_operation_types,
                 operation_extensions,
             )
+        return await self._execute_unprepared(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+
+    def _prepared_operation(
+        self,
+        query: str | None,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType] | None,
+        context_value: Any,
+    ) -> PreparedOperation | None:
+        """The prepared operation of a query text that parsed and validated before, or None."""
+        prepared = self.prepared
+        if prepared is None:
+            return None
+        return prepared.operation(
+            query,
+            operation_name,
+            allowed_operation_types,
+            sizes=sizes_told(self._schema, context_value),
+        )
+
+    async def _execute_unprepared(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None,
+        context_value: Any,
+        root_value: Any,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType] | None,
+        operation_extensions: dict[str, Any] | None,
+    ) -> ExecutionResult:
+        """A query through Strawberry's pipeline (parsed, validated, its operation chosen)."""
         # Read by ChooseOperation once the query is parsed: Strawberry would run the first
         # of several operations when no name is given.
         requested = REQUESTED_OPERATION.set((operation_name,))
@@ -130,24 +162,18 @@ class ProfilingSchema(strawberry.Schema):
         inline (SQLite's small read), without the request's coroutines and objects that only
         an await needs (prepared.py `answer_now`): nothing awaits, so no read of the request
         can be left running and its deadline is the time it took, checked once it is read."""
-        prepared = self.prepared
-        found = (
-            prepared.operation(
+        found = self._prepared_operation(
+            query, operation_name, allowed_operation_types, context_value
+        )
+        if found is None:  # the pipeline, without looking the text up a second time
+            return await self._execute_unprepared(
                 query,
+                variable_values,
+                context_value,
+                None,
                 operation_name,
                 allowed_operation_types,
-                sizes=sizes_told(self._schema, context_value),
-            )
-            if prepared is not None
-            else None
-        )
-        if found is None:
-            return await self.execute(
-                query,
-                variable_values=variable_values,
-                context_value=context_value,
-                operation_name=operation_name,
-                allowed_operation_types=allowed_operation_types,
+                None,
             )
         loop = asyncio.get_running_loop()
         started = loop.time()
