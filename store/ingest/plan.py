@@ -96,6 +96,16 @@ class CompareBy:
     # record is kept up to date, but counted unchanged (another export of the same sales
     # changes nothing).
     quiet: tuple[str, ...] = ()
+    # Values of quiet columns that, once stored, no row replaces: a record another export
+    # settled. A date an export wrote so that it reads one way only (`date_ambiguous` false)
+    # is confirmed; an export of the same line at the same date that writes it both ways
+    # (`3-4-2025`) agrees with it and must not cast doubt on it again (loading the two in
+    # turn rewrote the record on every load).
+    settled: tuple[tuple[str, object], ...] = ()
+
+
+# A line's date recorded as reading one way only: settled for its sales and ledger loads.
+DATE_READ_ONE_WAY: tuple[tuple[str, object], ...] = (("date_ambiguous", False),)
 
 
 @dataclass(frozen=True, slots=True)

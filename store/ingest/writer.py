@@ -241,6 +241,12 @@ async def compare_rows(
     recorded = dict.fromkeys(
         (f"{prefix}{value_names[i]}" for i in quiet_columns for prefix in ("", "not ")), 0
     )
+    settled = [
+        (index, value)
+        for index, name in enumerate(value_names)
+        for column, value in compare.settled
+        if name == column
+    ]
     new = changed = unchanged = refreshed = 0
     for row in write.rows:
         if prefix:
@@ -249,6 +255,8 @@ async def compare_rows(
             key = tuple([row[i] for i in key_positions])
             given = tuple([row[i] for i in value_positions])
         found = stored.get(key)
+        if found is not None and settled:
+            row, given = _keeping_settled(row, given, found, settled, value_positions)
         if found is None:
             new += 1
         elif given == found and _same_digits(given, found):
@@ -279,6 +287,26 @@ async def compare_rows(
         changed_rows,
         refreshed,
     )
+
+
+def _keeping_settled(
+    row: Values,
+    given: tuple[Any, ...],
+    found: tuple[Any, ...],
+    settled: Sequence[tuple[int, object]],
+    value_positions: Sequence[int],
+) -> tuple[Values, tuple[Any, ...]]:
+    """The row and its values with each settled value the stored row holds kept in place of
+    the file's (`CompareBy.settled`)."""
+    kept = [(index, value) for index, value in settled if found[index] == value != given[index]]
+    if not kept:
+        return row, given
+    values = list(given)
+    written = list(row)
+    for index, value in kept:
+        values[index] = value
+        written[value_positions[index]] = value
+    return tuple(written), tuple(values)
 
 
 def _same_values(given: Sequence[Any], stored: Sequence[Any]) -> bool:

@@ -67,7 +67,7 @@ from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
 from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
 from store.ingest.kinds.voucher_keys import VoucherKey, VoucherKeys
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
-from store.ingest.plan import CompareBy, TableWrite, WriteMode, WritePlan
+from store.ingest.plan import DATE_READ_ONE_WAY, CompareBy, TableWrite, WriteMode, WritePlan
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
 
@@ -755,6 +755,7 @@ class LedgerValidator:
                 ("account_id",),
                 "entry_date",
                 quiet=("voucher_type", "date_ambiguous", "voucher_number"),
+                settled=DATE_READ_ONE_WAY,
             ),
         )
         # A Day Book loaded as a ledger re-dates its invoices as its sales load does.

@@ -89,7 +89,7 @@ from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
 from store.ingest.kinds.voucher_keys import VoucherKey, VoucherKeys
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
-from store.ingest.plan import CompareBy, TableWrite, Values, WritePlan
+from store.ingest.plan import DATE_READ_ONE_WAY, CompareBy, TableWrite, Values, WritePlan
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
@@ -676,7 +676,10 @@ class SalesValidator:
             columns,
             rows,
             compare=CompareBy(
-                ("account_id",), "sale_date", quiet=("voucher_type", "date_ambiguous")
+                ("account_id",),
+                "sale_date",
+                quiet=("voucher_type", "date_ambiguous"),
+                settled=DATE_READ_ONE_WAY,
             ),
         )
         notes = [*self._party.notes(), *self._customers.notes(), *self._formats.notes()]

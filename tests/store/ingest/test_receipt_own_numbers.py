@@ -1,0 +1,54 @@
+"""A receipt that names no bill settles the oldest open invoices (README, Credit risk: a
+payment names its invoice only in a bill column). Tally numbers each voucher type apart, so a
+Day Book's `Receipt 2` and `Sales 2` both exist; the receipt is stored under its own number
+(`ledger_entry.reference`), and the credit measures took that number for the bill it settles:
+`Receipt 2` paid `Sales 2` rather than the older `Sales 1`.
+
+Strict xfail: the target, until an entry records whether its reference is a bill it names or
+its own number (`voucher_number` NULL cannot tell a Day Book's receipt from one of a bill-wise
+ledger exported without its Vch No. column)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.ingest import IngestKind, ingest_file
+from store.tables import CREDIT_RISK_TABLE
+
+DAY_BOOK = (
+    "Kaveri Traders\n"
+    "Day Book\n"
+    "1-Apr-2025 to 30-Jun-2025\n"
+    "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+    '1-Apr-2025,Lotus Retail,Sales,1,"10,000.00",\n'
+    '1-May-2025,Lotus Retail,Sales,2,"10,000.00",\n'
+    '5-May-2025,Lotus Retail,Receipt,2,,"10,000.00"\n'
+    '30-Jun-2025,Lotus Retail,Receipt,3,,"10,000.00"\n'
+)
+
+
+@pytest.mark.xfail(strict=True, reason="a receipt's own number is taken for the bill it settles")
+async def test_a_receipt_naming_no_bill_settles_the_oldest_invoice(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    path = tmp_path / "Day Book.csv"
+    path.write_text(DAY_BOOK, encoding="utf-8")
+    await ingest_file(engine, kind=IngestKind.LEDGER, path=path, app="kaveri")
+    risk = CREDIT_RISK_TABLE.c
+    async with engine.connect() as connection:
+        row = (
+            await connection.execute(
+                select(risk.overdue_share, risk.average_days_late).where(
+                    risk.account_id == "Lotus Retail"
+                )
+            )
+        ).one()
+    # By hand, oldest first: Receipt 2 (5 May) pays Sales 1 (due 1 May: 4 days late),
+    # Receipt 3 (30 June) pays Sales 2 (due 31 May: 30 days late). Taking Receipt 2 for
+    # Sales 2's payment gives 0 and 60 days instead: share 0.5, 30 days.
+    assert row.overdue_share == pytest.approx(1.0)
+    assert row.average_days_late == pytest.approx((10_000 * 4 + 10_000 * 30) / 20_000)
