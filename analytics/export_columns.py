@@ -324,6 +324,19 @@ AMOUNT = _role(
     *("montant ttc", "total ttc", "valeur", "total factura", "importe total", "valor"),
     never_words=BALANCE_WORDS | _BALANCE_WORDS_ABROAD,
 )
+# An item line's own amounts, which a sales file takes before the invoice's (`AMOUNT`).
+_ITEM_AMOUNTS = ("item total", "item amount", "line amount", "item net amount")
+# A ledger's amount: what the customer owes for the invoice, taxes, shipping and adjustments
+# included. Beside an item's own amount (Zoho's `Item Total`, before tax) an export of one row
+# per item gives the whole invoice's (`Total`), which a ledger takes (once per invoice:
+# `store.ingest.kinds.document_rows`); its items' amounts only where it gives no other.
+LEDGER_AMOUNT = _role(
+    "amount",
+    AMOUNT.description,
+    *(name for name in AMOUNT.vocabulary if name not in _ITEM_AMOUNTS),
+    *_ITEM_AMOUNTS,
+    never_words=AMOUNT.never_words,
+)
 # French `hors taxes` and Spanish `base imponible`: before tax, as `SubTotal` is.
 _BEFORE_TAX_ABROAD = ("montant ht", "total ht", "base imponible", "base ht")
 # A sales file's amount: where an export gives the amount before tax and the total with it
@@ -534,8 +547,11 @@ LEDGER_ROLES = RoleSet(
     # `Vch No.`, which the invoice role ranks higher, `Ref` is the bill. The side before the
     # kind, whose names `Dr/Cr` it takes (a kind column holding Dr and Cr is read as well).
     roles=(
-        *(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, SIDE, KIND, INVOICE, BILL_REF, AMOUNT),
-        *(DEBIT, CREDIT, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT, MEMO),
+        *(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, SIDE, KIND, INVOICE, BILL_REF),
+        *(LEDGER_AMOUNT, DEBIT, CREDIT, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT, MEMO),
+        # A document's status (Zoho Books' `Invoice Status`): a void or draft invoice is no
+        # debt, as it is no sale.
+        INVOICE_STATUS,
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )

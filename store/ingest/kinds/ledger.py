@@ -27,12 +27,16 @@ from analytics.bill_allocations import BillAllocation, bill_allocation
 from analytics.counts import counted
 from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
-from analytics.export_columns import LEDGER_ROLES
+from analytics.export_columns import INVOICE_AMOUNTS, LEDGER_ROLES, normalize
 from analytics.export_dates import reads_both_ways
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
-from analytics.export_voucher_types import is_invoice_number_column, type_name
+from analytics.export_voucher_types import (
+    is_invoice_number_column,
+    number_column_type,
+    type_name,
+)
 from analytics.invoice_discounts import spread_discount
-from analytics.invoice_status import is_void_memo
+from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
 from analytics.ledger_titles import is_day_book, sales_register_title
 from analytics.money import money
 from analytics.report_period import period_end, stated_period
@@ -44,6 +48,7 @@ from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.guessing import GROUP_HEADINGS, SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.currencies import Currencies
+from store.ingest.kinds.document_rows import once_per_document
 from store.ingest.kinds.export_party import ExportParty
 from store.ingest.kinds.export_plan import Check, SkippedLines, export_plan
 from store.ingest.kinds.exports import (
@@ -221,6 +226,19 @@ class LedgerValidator:
         # The number column taken, once known: a file it numbers as invoices, with no line
         # saying invoice or payment, is a list of invoices (Zoho Books' invoice export).
         self._invoice_column: str | None = None
+        # The voucher type every line of a file without a kind column has, when its number
+        # column's name says it (Zoho Books' `Invoice Number` beside `Invoice Status`, `Credit
+        # Note Number`): each document type is an export of its own.
+        self._number_type: str | None = None
+        # Whether the amount is a column of the whole document (`Total`), which an export of
+        # one row per item repeats on each: such a document is one entry (`document_rows`).
+        self._document_amount = False
+        # Documents counted once, and the item rows they had.
+        self._documents_once = (0, 0)
+        # Whether the status column is the document's own (`Invoice Status`), and the lines
+        # of documents never issued or withdrawn (Void, Draft), by status.
+        self._own_status = True
+        self._not_issued: dict[str, int] = {}
         self._kept: list[_Kept] = []
         # Beside each kept entry, its voucher's own number where its reference is the bill it
         # names (a receipt under the invoice it settles), else None: `ledger_vouchers` takes
@@ -287,6 +305,12 @@ class LedgerValidator:
     def formats_known(self, columns: Mapping[str, str]) -> None:
         self._column_names = tuple(columns.values())
         self._invoice_column = columns.get("invoice")
+        status = columns.get("status")
+        self._own_status = status is None or is_own_status(status)
+        if "kind" not in columns and "side" not in columns:
+            self._number_type = number_column_type(columns.get("invoice"), status)
+        amount = columns.get("amount")
+        self._document_amount = amount is not None and normalize(amount) in INVOICE_AMOUNTS
         register = sales_register_title(self._title)
         if register is not None:
             # Its sales would all stand as invoices never paid: every customer's credit risk
@@ -439,7 +463,16 @@ class LedgerValidator:
         if self._not_entries.cancelled_voucher(row):
             self._withdraw(row)
             return []
-        text = row.get("kind")
+        text = row.get("kind") or self._number_type
+        status = row.get("status")
+        if status is not None and is_not_issued(status, own=self._own_status):
+            # A void or draft invoice is owed by nobody; one an earlier load stored before it
+            # was voided goes.
+            self._not_issued[status] = self._not_issued.get(status, 0) + 1
+            fixed = self._party.fixed
+            customer = fixed if fixed is not None else row.get("customer")
+            self._withdraw(row, customer=customer, text=text)
+            return []
         if text is not None and posts_nothing(text):
             self._not_posted[text] = self._not_posted.get(text, 0) + 1
             return []
@@ -617,12 +650,31 @@ class LedgerValidator:
     def finish(self) -> list[RowProblem]:
         self._party.finish()
         self._name_bills()
+        self._once_per_document()
         if self._checked and self._without_direction == self._checked:
             raise FileRejected(
                 f"no line says whether it is an invoice or a payment: {_HOW_TO_TELL}"
                 f"{self._invoice_list()}"
             )
         return []
+
+    def _once_per_document(self) -> None:
+        """A document export's rows of one document (Zoho's item rows, each repeating the
+        invoice's `Total`) as one entry, when every document repeats its amount."""
+        if self._number_type is None or not self._document_amount or self._allocations:
+            return
+        kept = self._kept
+        repeated = once_per_document(
+            [(entry[:4] if entry[3] else None, entry[4], entry[5]) for entry in kept]
+        )
+        if not repeated.documents:
+            return
+        indexes = repeated.kept
+        self._kept[:] = [kept[index] for index in indexes]
+        self._numbers[:] = [self._numbers[index] for index in indexes]
+        self._entry_types[:] = [self._entry_types[index] for index in indexes]
+        self._billed[:] = [self._billed[index] for index in indexes]
+        self._documents_once = (repeated.documents, repeated.rows)
 
     def _invoice_list(self) -> str:
         """What a refused file numbered as invoices is: sales, whose void and draft invoices a
@@ -676,12 +728,12 @@ class LedgerValidator:
         amount = self._formats.signed_amount(row, [])
         return amount is not None and amount.value == 0
 
-    def _withdraw(self, row: Row, *, customer: str | None = None) -> None:
+    def _withdraw(self, row: Row, *, customer: str | None = None, text: str | None = None) -> None:
         """A cancelled (or voided) voucher: the entry an earlier load stored under its number,
         date and kind goes (store.ingest.kinds.withdrawn_invoices), of its voucher type and,
         when `customer` names its party, of that party's stored accounts; without a type that
-        says its kind, nothing does."""
-        text = row.get("kind")
+        says its kind, nothing does. `text`: the type, when no kind column gives it."""
+        text = row.get("kind") or text
         if text is None:
             return
         try:
@@ -716,7 +768,7 @@ class LedgerValidator:
         stored = StoredInvoices(self._where)
         places = LedgerPlaces(stored)
         # Voucher types kept only from a file with a kind column: another's entries keep theirs.
-        typed = "kind" in present
+        typed = "kind" in present or self._number_type is not None
         # Due dates only from a file that gives them (a due date column, or bill-wise details'
         # `Due on`): another export's entries keep theirs.
         dues = "due_date" in present or any(kept[5] is not None for kept in self._kept)
@@ -784,6 +836,21 @@ class LedgerValidator:
             notes.append(
                 f"Skipped {counted(self._no_customer, 'line', 'lines')} under `Not Specified` "
                 "(entries without a customer)"
+            )
+        if self._number_type is not None:
+            article = "an" if self._number_type.lower().startswith(tuple("aeiou")) else "a"
+            notes.append(
+                f"Every line is {article} {self._number_type.lower()}: the number column "
+                f"{self._invoice_column!r} says so (no type column)"
+            )
+        if self._not_issued:
+            statuses = ", ".join(f"{count} {name}" for name, count in self._not_issued.items())
+            notes.append(f"Skipped lines of documents not issued or withdrawn: {statuses}")
+        documents, item_rows = self._documents_once
+        if documents:
+            notes.append(
+                f"Counted {counted(documents, 'document', 'documents')} once each: "
+                f"{item_rows} item rows repeat their whole amount"
             )
         if self._voided:
             voided = counted(self._voided, "line", "lines")
