@@ -1,0 +1,207 @@
+"""Zoho Books' invoice export loaded as a ledger: the debit side of a Zoho user's ledger, its
+Customer Payments export the credit side. Together they give the credit risk a Tally user gets
+from the same vouchers in a Day Book; reloading writes nothing; a void or draft invoice is
+never a debt (one voided after its load leaves the ledger); and the same file loaded as sales
+keeps its sales view beside (on both stores)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from store.ingest import IngestKind, ingest_file
+from store.tables import METADATA
+from tests.store.sales_support import rows_of
+
+D = Decimal
+# Zoho Books' invoice export (Invoice.csv) as Zoho writes it, a few columns left out: one row
+# per item, the invoice's `SubTotal`, `Total` and `Balance` repeated on each; a void and a
+# draft invoice among them.
+_HEADER = (
+    "Invoice Date,Invoice ID,Invoice Number,Invoice Status,Customer ID,Customer Name,"
+    "Due Date,Currency Code,Exchange Rate,Discount Type,SubTotal,Total,Balance,Item Name,"
+    "Quantity,Item Price,Item Total,Item Tax,Item Tax %,Item Tax Amount,Item Tax Type\n"
+)
+_ROWS = (
+    "2025-04-03,4600012001,INV-000001,Paid,7001,Zylker Foods,2025-05-03,INR,1.00,"
+    "entity_level,14237.29,16800.00,0.00,Rice 25kg,10,1000.00,10000.00,GST18,18.00,1800.00,"
+    "ItemAmount\n"
+    "2025-04-03,4600012001,INV-000001,Paid,7001,Zylker Foods,2025-05-03,INR,1.00,"
+    "entity_level,14237.29,16800.00,0.00,Sugar 50kg,2,2118.64,4237.29,GST18,18.00,762.71,"
+    "ItemAmount\n"
+    "2025-04-18,4600012002,INV-000002,Overdue,7002,Bright Traders,2025-05-18,INR,1.00,"
+    "entity_level,5000.00,5900.00,5900.00,Oil 15L,5,1000.00,5000.00,GST18,18.00,900.00,"
+    "ItemAmount\n"
+    "2025-05-10,4600012003,INV-000003,Partially Paid,7001,Zylker Foods,2025-06-09,INR,1.00,"
+    "entity_level,10000.00,11800.00,1800.00,Dal 30kg,2,3000.00,6000.00,GST18,18.00,1080.00,"
+    "ItemAmount\n"
+    "2025-05-10,4600012003,INV-000003,Partially Paid,7001,Zylker Foods,2025-06-09,INR,1.00,"
+    "entity_level,10000.00,11800.00,1800.00,Rice 25kg,4,1000.00,4000.00,GST18,18.00,720.00,"
+    "ItemAmount\n"
+)
+_VOID_AND_DRAFT = (
+    "2025-05-20,4600012004,INV-000004,Void,7001,Zylker Foods,2025-06-19,INR,1.00,"
+    "entity_level,84745.76,100000.00,0.00,Oil 15L,84,1008.88,84745.76,GST18,18.00,15254.24,"
+    "ItemAmount\n"
+    "2025-06-01,4600012005,INV-000005,Draft,7002,Bright Traders,2025-07-01,INR,1.00,"
+    "entity_level,4237.29,5000.00,5000.00,Sugar 50kg,2,2118.64,4237.29,GST18,18.00,762.71,"
+    "ItemAmount\n"
+)
+# Its Customer Payments export: each payment names the invoice it settles.
+_PAYMENTS = (
+    "Payment Number,Mode,CustomerID,Customer Name,Payment Type,Date,Amount,Invoice Number\n"
+    "1,Bank Transfer,7001,Zylker Foods,Invoice Payment,2025-05-20,16800.00,INV-000001\n"
+    "2,Cheque,7001,Zylker Foods,Invoice Payment,2025-06-05,10000.00,INV-000003\n"
+    "3,Cash,7002,Bright Traders,Invoice Payment,2025-06-30,1000.00,INV-000002\n"
+)
+# The same vouchers in a Tally Day Book: invoices due 30 days after their date (the default,
+# as Zoho's `Due Date` says), receipts settling the oldest invoices first (as Zoho's name
+# theirs).
+_DAY_BOOK = (
+    "Kaveri Distributors Pvt Ltd\n"
+    "Day Book\n"
+    "1-Apr-25 to 30-Jun-25\n"
+    "\n"
+    "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+    '3-Apr-25,Zylker Foods,Sales,INV-000001,"16,800.00",\n'
+    '18-Apr-25,Bright Traders,Sales,INV-000002,"5,900.00",\n'
+    '10-May-25,Zylker Foods,Sales,INV-000003,"11,800.00",\n'
+    '20-May-25,Zylker Foods,Receipt,1,,"16,800.00"\n'
+    '5-Jun-25,Zylker Foods,Receipt,2,,"10,000.00"\n'
+    '30-Jun-25,Bright Traders,Receipt,3,,"1,000.00"\n'
+)
+_ZOHO_IDS = {"7001": "Zylker Foods", "7002": "Bright Traders"}
+
+
+def _file(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def _ledger(engine: AsyncEngine, path: Path, app: str = "zoho") -> Any:
+    return await ingest_file(engine, kind=IngestKind.LEDGER, path=path, app=app)
+
+
+async def _risks(engine: AsyncEngine) -> dict[str, tuple[Any, ...]]:
+    """Each customer's credit risk by its account (Tally's by name, Zoho's by its id)."""
+    return {row[0]: row[1:] for row in await rows_of(engine, "credit_risk")}
+
+
+async def _entries(engine: AsyncEngine) -> list[tuple[str, str, str, Decimal]]:
+    return sorted(
+        (row[0], row[2], row[3], D(str(row[5])))
+        for row in await rows_of(engine, "ledger_entry")
+        if row[0] in _ZOHO_IDS
+    )
+
+
+async def test_the_zoho_pair_gives_the_credit_risk_of_the_same_vouchers_in_tally(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _ledger(engine, _file(tmp_path, "daybook.csv", _DAY_BOOK), app="tally")
+    invoices = _file(tmp_path, "Invoice.csv", _HEADER + _ROWS + _VOID_AND_DRAFT)
+    report = await _ledger(engine, invoices)
+    assert report.columns["amount"] == "Total", report.columns
+    assert "Skipped lines of documents not issued or withdrawn: 1 Void, 1 Draft" in report.notes
+    assert "Counted 2 documents once each: 4 item rows repeat their whole amount" in report.notes
+    payments = await _ledger(engine, _file(tmp_path, "Customer Payment.csv", _PAYMENTS))
+    # Nobody is left with payments and nothing owed: the invoices are in the ledger.
+    assert not [note for note in payments.notes if "payments in the ledger" in note]
+    assert await _entries(engine) == [
+        ("7001", "invoice", "INV-000001", D("16800.00")),
+        ("7001", "invoice", "INV-000003", D("11800.00")),
+        ("7001", "payment", "INV-000001", D("16800.00")),
+        ("7001", "payment", "INV-000003", D("10000.00")),
+        ("7002", "invoice", "INV-000002", D("5900.00")),
+        ("7002", "payment", "INV-000002", D("1000.00")),
+    ]
+    risks = await _risks(engine)
+    for name in ("Zylker Foods", "Bright Traders"):
+        assert risks[name] == risks[_ZOHO_IDS_BY_NAME[name]], name
+    # Owed what the export's `Balance` says: 1,800 of INV-000003, 4,900 of INV-000002.
+    assert risks["7001"][4] == D("1800.00")
+    assert risks["7002"][4] == D("4900.00")
+
+
+_ZOHO_IDS_BY_NAME = {name: account for account, name in _ZOHO_IDS.items()}
+
+
+async def test_the_payments_before_the_invoices_give_the_same_ledger(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    payments = _file(tmp_path, "Customer Payment.csv", _PAYMENTS)
+    first = await _ledger(engine, payments)
+    assert [note for note in first.notes if "payments in the ledger" in note]
+    await _ledger(engine, _file(tmp_path, "Invoice.csv", _HEADER + _ROWS + _VOID_AND_DRAFT))
+    assert len(await _entries(engine)) == 6
+    assert not [n for n in (await _ledger(engine, payments)).notes if "payments in the" in n]
+
+
+async def test_reloading_the_pair_writes_nothing(engine: AsyncEngine, tmp_path: Path) -> None:
+    invoices = _file(tmp_path, "Invoice.csv", _HEADER + _ROWS + _VOID_AND_DRAFT)
+    payments = _file(tmp_path, "Customer Payment.csv", _PAYMENTS)
+    await _ledger(engine, invoices)
+    await _ledger(engine, payments)
+    before = await rows_of(engine, "ledger_entry")
+    for path in (invoices, payments, invoices):
+        again = await _ledger(engine, path)
+        assert again.changes is not None
+        assert (again.changes.new, again.changes.changed) == (0, 0), again.summary()
+        assert "nothing written" in again.summary()
+    assert await rows_of(engine, "ledger_entry") == before
+
+
+async def test_a_void_invoice_is_never_a_debt_and_one_voided_later_leaves(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    sent = _VOID_AND_DRAFT.replace(",Void,", ",Sent,")
+    await _ledger(engine, _file(tmp_path, "Invoice.csv", _HEADER + _ROWS + sent))
+    owed = {row[2] for row in await _entries(engine)}
+    assert "INV-000004" in owed
+    assert "INV-000005" not in owed
+    # Voided in Zoho after that load: its re-export says Void, and the debt goes.
+    report = await _ledger(
+        engine, _file(tmp_path, "Invoice (1).csv", _HEADER + _ROWS + _VOID_AND_DRAFT)
+    )
+    assert "INV-000004" not in {row[2] for row in await _entries(engine)}, report.notes
+    (zylker,) = [row for row in await rows_of(engine, "credit_risk") if row[0] == "7001"]
+    assert zylker[4] == D("28600.00")  # invoiced: INV-000001 and INV-000003 only
+
+
+async def test_the_invoice_export_as_sales_and_as_a_ledger_keeps_both_views(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    invoices = _file(tmp_path, "Invoice.csv", _HEADER + _ROWS + _VOID_AND_DRAFT)
+    await ingest_file(engine, kind=IngestKind.SALES, path=invoices, app="zoho")
+    sales = await rows_of(engine, "sale_line")
+    # Sales: the items before tax (`Item Total`), the void and draft invoices skipped.
+    assert sorted(D(str(row)) for row in _column(sales, "sale_line", "amount")) == [
+        D("4000.00"),
+        D("4237.29"),
+        D("5000.00"),
+        D("6000.00"),
+        D("10000.00"),
+    ]
+    await _ledger(engine, invoices)
+    # Ledger: each invoice's `Total` once, taxes included; the sales lines as they were.
+    assert [row[3] for row in await _entries(engine)] == [
+        D("16800.00"),
+        D("11800.00"),
+        D("5900.00"),
+    ]
+    assert await rows_of(engine, "sale_line") == sales
+    # Loading it as sales again leaves the ledger, and as a ledger again the sales.
+    ledger = await rows_of(engine, "ledger_entry")
+    await ingest_file(engine, kind=IngestKind.SALES, path=invoices, app="zoho")
+    await _ledger(engine, invoices)
+    assert await rows_of(engine, "ledger_entry") == ledger
+    assert await rows_of(engine, "sale_line") == sales
+
+
+def _column(rows: list[tuple[Any, ...]], table: str, name: str) -> list[Any]:
+    index = list(METADATA.tables[table].columns.keys()).index(name)
+    return [row[index] for row in rows]
