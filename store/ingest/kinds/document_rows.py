@@ -17,31 +17,39 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Generic, TypeVar
+
+Key = TypeVar("Key", bound=Hashable)
 
 
-class Repeated(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Repeated(Generic[Key]):
     # The indexes of the rows kept, in file order: each document's first row.
     kept: list[int]
-    # Documents counted once, and the rows they had.
-    documents: int
-    rows: int
+    # The rows of each document counted once, by its key.
+    repeated: dict[Key, int]
 
 
 def once_per_document(
-    rows: Sequence[tuple[Hashable, Decimal, dt.date | None]],
-) -> Repeated:
+    rows: Sequence[tuple[Key | None, Decimal, dt.date | None]],
+) -> Repeated[Key]:
     """Which of `rows` (a document's key, its amount, its due date) to keep: the first of each
     document whose rows all repeat one amount and due date; every row when some document's
     rows differ (the column is each line's). A row without a key (no number) is its own."""
-    groups: dict[Hashable, list[int]] = {}
+    groups: dict[Key, list[int]] = {}
     for index, (key, _amount, _due) in enumerate(rows):
         if key is not None:
             groups.setdefault(key, []).append(index)
     several = [indexes for indexes in groups.values() if len(indexes) > 1]
     if not several or any(len({rows[index][1:] for index in indexes}) > 1 for indexes in several):
-        return Repeated(list(range(len(rows))), 0, 0)
+        return Repeated(list(range(len(rows))), {})
     dropped = {index for indexes in several for index in indexes[1:]}
     kept = [index for index in range(len(rows)) if index not in dropped]
-    return Repeated(kept, len(several), sum(len(indexes) for indexes in several))
+    repeated: dict[Key, int] = {}
+    for indexes in several:
+        key = rows[indexes[0]][0]
+        assert key is not None
+        repeated[key] = len(indexes)
+    return Repeated(kept, repeated)

@@ -664,17 +664,30 @@ class LedgerValidator:
         if self._number_type is None or not self._document_amount or self._allocations:
             return
         kept = self._kept
+        keys: list[_Typed | None] = [
+            (entry[0], entry[1], entry[2], entry[3]) if entry[3] else None for entry in kept
+        ]
         repeated = once_per_document(
-            [(entry[:4] if entry[3] else None, entry[4], entry[5]) for entry in kept]
+            [(key, entry[4], entry[5]) for key, entry in zip(keys, kept, strict=True)]
         )
-        if not repeated.documents:
+        if not repeated.repeated:
             return
         indexes = repeated.kept
         self._kept[:] = [kept[index] for index in indexes]
         self._numbers[:] = [self._numbers[index] for index in indexes]
         self._entry_types[:] = [self._entry_types[index] for index in indexes]
         self._billed[:] = [self._billed[index] for index in indexes]
-        self._documents_once = (repeated.documents, repeated.rows)
+        # Counted by document: a Sales Receipt's invoice and its payment are one document.
+        rows: dict[tuple[str, dt.date, str], int] = {}
+        for (customer, day, _kind, reference), count in repeated.repeated.items():
+            document = (customer, day, reference)
+            rows[document] = max(rows.get(document, 0), count)
+        self._documents_once = (len(rows), sum(rows.values()))
+        if self._number_type in self._settled:
+            # Settled on the spot once per receipt, not once per item row.
+            self._settled[self._number_type] = sum(
+                1 for entry in self._kept if entry[2] is EntryKind.INVOICE
+            )
 
     def _invoice_list(self) -> str:
         """What a refused file numbered as invoices is: sales, whose void and draft invoices a
@@ -849,8 +862,8 @@ class LedgerValidator:
         documents, item_rows = self._documents_once
         if documents:
             notes.append(
-                f"Counted {counted(documents, 'document', 'documents')} once each: "
-                f"{item_rows} item rows repeat their whole amount"
+                f"Counted {counted(documents, 'document', 'documents')} once each: their "
+                f"{item_rows} item rows repeat each one's whole amount"
             )
         if self._voided:
             voided = counted(self._voided, "line", "lines")
@@ -997,14 +1010,18 @@ class LedgerValidator:
             notes.extend(await voucher_keys(connection) or ())
             moved = self._customers.moved()
             # Whole or one direction is decided per customer (as moved by this load): each
-            # customer's part of the file is that customer's ledger or part of it.
+            # customer's part of the file is that customer's ledger or part of it. A document
+            # export (Zoho's invoices, its credit notes) gives each of its documents whole,
+            # every item row, under its own type: an edited invoice's new total replaces the
+            # stored one, and the entries of other types under its number (the payments and
+            # credit notes against it) stay, its type being its own (`_own_numbered_types`).
             directions: dict[str, set[EntryKind]] = {}
             for account, kinds in self._directions.items():
                 directions.setdefault(moved.get(account, account), set()).update(kinds)
             whole = {
                 account
                 for account, kinds in directions.items()
-                if {EntryKind.INVOICE, EntryKind.PAYMENT} <= kinds
+                if {EntryKind.INVOICE, EntryKind.PAYMENT} <= kinds or self._number_type
             }
             # The rows as they will be written (accounts moved, types settled), before their
             # places are: each entry's voucher type, and whether the file speaks for every type

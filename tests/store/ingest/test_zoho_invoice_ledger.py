@@ -107,7 +107,9 @@ async def test_the_zoho_pair_gives_the_credit_risk_of_the_same_vouchers_in_tally
     report = await _ledger(engine, invoices)
     assert report.columns["amount"] == "Total", report.columns
     assert "Skipped lines of documents not issued or withdrawn: 1 Void, 1 Draft" in report.notes
-    assert "Counted 2 documents once each: 4 item rows repeat their whole amount" in report.notes
+    assert (
+        "Counted 2 documents once each: their 4 item rows repeat each one's whole amount"
+    ) in report.notes
     payments = await _ledger(engine, _file(tmp_path, "Customer Payment.csv", _PAYMENTS))
     # Nobody is left with payments and nothing owed: the invoices are in the ledger.
     assert not [note for note in payments.notes if "payments in the ledger" in note]
@@ -205,3 +207,58 @@ async def test_the_invoice_export_as_sales_and_as_a_ledger_keeps_both_views(
 def _column(rows: list[tuple[Any, ...]], table: str, name: str) -> list[Any]:
     index = list(METADATA.tables[table].columns.keys()).index(name)
     return [row[index] for row in rows]
+
+
+async def test_an_invoice_edited_in_zoho_takes_its_new_total_and_keeps_its_payments(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _ledger(engine, _file(tmp_path, "Invoice.csv", _HEADER + _ROWS))
+    await _ledger(engine, _file(tmp_path, "Customer Payment.csv", _PAYMENTS))
+    # INV-000003's second item raised from 4 to 5 sacks: its total 11,800.00 -> 12,980.00.
+    edited = _ROWS.replace("10000.00,11800.00,1800.00", "11000.00,12980.00,2980.00").replace(
+        "Rice 25kg,4,1000.00,4000.00,GST18,18.00,720.00",
+        "Rice 25kg,5,1000.00,5000.00,GST18,18.00,900.00",
+    )
+    report = await _ledger(engine, _file(tmp_path, "Invoice (1).csv", _HEADER + edited))
+    assert report.changes is not None
+    assert (report.changes.new, report.changes.changed) == (0, 1), report.summary()
+    assert await _entries(engine) == [
+        ("7001", "invoice", "INV-000001", D("16800.00")),
+        ("7001", "invoice", "INV-000003", D("12980.00")),
+        ("7001", "payment", "INV-000001", D("16800.00")),
+        ("7001", "payment", "INV-000003", D("10000.00")),
+        ("7002", "invoice", "INV-000002", D("5900.00")),
+        ("7002", "payment", "INV-000002", D("1000.00")),
+    ]
+
+
+# Zoho Books' credit note export (its own file, one row per item, its `Total` repeated): a
+# credit note against INV-000002, and a draft one.
+_CREDIT_NOTES = (
+    "Credit Note Date,Credit Note Number,Credit Note Status,Customer Name,Customer ID,"
+    "Currency Code,Exchange Rate,SubTotal,Total,Balance,Item Name,Quantity,Item Price,"
+    "Item Total\n"
+    "2025-05-02,CN-00001,Closed,Bright Traders,7002,INR,1,2000.00,2360.00,0.00,Oil 15L,1,"
+    "1000.00,1000.00\n"
+    "2025-05-02,CN-00001,Closed,Bright Traders,7002,INR,1,2000.00,2360.00,0.00,Oil 15L,1,"
+    "1000.00,1000.00\n"
+    "2025-05-09,CN-00002,Draft,Bright Traders,7002,INR,1,500.00,590.00,590.00,Oil 15L,1,"
+    "500.00,500.00\n"
+)
+
+
+async def test_a_credit_note_export_is_credits_once_per_note(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    await _ledger(engine, _file(tmp_path, "Invoice.csv", _HEADER + _ROWS))
+    report = await _ledger(engine, _file(tmp_path, "Credit Note.csv", _CREDIT_NOTES))
+    assert "Every line is a credit note: the number column 'Credit Note Number' says so " in (
+        " ".join(report.notes)
+    )
+    bright = [row for row in await _entries(engine) if row[0] == "7002"]
+    assert bright == [
+        ("7002", "invoice", "INV-000002", D("5900.00")),
+        ("7002", "payment", "CN-00001", D("2360.00")),
+    ]
+    (risk,) = [row for row in await rows_of(engine, "credit_risk") if row[0] == "7002"]
+    assert risk[5] == D("3540.00")  # outstanding: 5,900.00 less the credit note's 2,360.00
