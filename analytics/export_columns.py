@@ -534,6 +534,18 @@ FOREIGN_AMOUNT = _role(
     exact_only=True,
 )
 
+# What is still owed of an invoice, beside its total (Zoho Books' `Balance`): never an entry's
+# amount; read from an invoice export only, to tell paid invoices whose payments the ledger
+# lacks (`store.ingest.kinds.paid_by_export`). Whole names only: a Tally ledger's running
+# `Balance` is read from no other file.
+BALANCE = _role(
+    "balance",
+    "what is still owed of the invoice (an invoice export's `Balance`): read to tell the "
+    "invoices the export says are paid",
+    *("balance", "balance due", "invoice balance"),
+    exact_only=True,
+)
+
 SALES_ROLES = RoleSet(
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, SALES_AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
@@ -551,7 +563,7 @@ LEDGER_ROLES = RoleSet(
         *(LEDGER_AMOUNT, DEBIT, CREDIT, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT, MEMO),
         # A document's status (Zoho Books' `Invoice Status`): a void or draft invoice is no
         # debt, as it is no sale.
-        INVOICE_STATUS,
+        *(INVOICE_STATUS, BALANCE),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )

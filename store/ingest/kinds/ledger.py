@@ -65,6 +65,7 @@ from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
 from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
 from store.ingest.kinds.load_book import LoadBook, check_option_book_stored
+from store.ingest.kinds.paid_by_export import paid_by_export_note, without_credits
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.payments_only import payments_only, payments_only_note
 from store.ingest.kinds.side_column import SideColumn
@@ -239,6 +240,9 @@ class LedgerValidator:
         # of documents never issued or withdrawn (Void, Draft), by status.
         self._own_status = True
         self._not_issued: dict[str, int] = {}
+        # The customers of the file with an invoice its `Balance` says is paid in whole or in
+        # part (an invoice export): named after the load when their ledger holds no payment.
+        self._paid_by_export: set[str] = set()
         self._kept: list[_Kept] = []
         # Beside each kept entry, its voucher's own number where its reference is the bill it
         # names (a receipt under the invoice it settles), else None: `ledger_vouchers` takes
@@ -294,6 +298,8 @@ class LedgerValidator:
         self._no_customer = 0
 
     def observe(self, row: Row) -> None:
+        if "balance" in row:
+            row = _without_balance(row)
         self._formats.observe(row)
         self._side.observe(row)
         self._party.observe(row, row.get("kind"))
@@ -435,6 +441,9 @@ class LedgerValidator:
             self._bills_named += 1
 
     def check(self, line: int, row: Row) -> list[str]:
+        balance = row.get("balance")
+        if balance is not None:
+            row = _without_balance(row)
         if self._by_headings:
             heading = self._headings.customer(row)
             if heading is not None and names_no_customer(heading):
@@ -545,6 +554,8 @@ class LedgerValidator:
         if discount:
             return self._discount(account, day, reference, -amount.value, text)
         voucher = None if text is None or is_side(text) else type_name(text)
+        if kind is EntryKind.INVOICE and balance and self._number_type is not None:
+            self._check_balance(account, row, balance)
         self._kept.append((account, day, kind, reference, amount.value, due))
         self._numbers.append(own)
         self._entry_types.append(voucher)
@@ -569,6 +580,16 @@ class LedgerValidator:
             self._typed((account, day, settled, reference), voucher, both_ways)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
+
+    def _check_balance(self, account: str, row: Row, text: str) -> None:
+        """Notes the customer of an invoice whose `Balance` (`text`) is below its total (both
+        in the invoice's currency): the export says it was paid or credited in whole or in
+        part."""
+        ignored: list[str] = []
+        balance = self._formats.amount({"balance": text}, "balance", ignored)
+        total = self._formats.amount(row, "amount", ignored)
+        if balance is not None and total is not None and balance.value < total.value:
+            self._paid_by_export.add(account)
 
     def _own_numbered_types(self) -> list[str | None]:
         """Each kept entry's own voucher type where its reference is its own number and the
@@ -983,10 +1004,15 @@ class LedgerValidator:
     async def _payments_only(
         self, connection: AsyncConnection, progress: IngestProgress
     ) -> Sequence[str]:
-        """A line naming the file's customers left with payments and nothing owed."""
+        """A line naming the file's customers left with payments and nothing owed, and one
+        naming those whose invoices the file says are paid while their ledger has no payment."""
         moved = self._customers.moved()
         accounts = {moved.get(kept[0], kept[0]) for kept in self._kept}
-        return payments_only_note(await payments_only(connection, accounts))
+        notes = payments_only_note(await payments_only(connection, accounts))
+        if self._paid_by_export:
+            paid = {moved.get(account, account) for account in self._paid_by_export}
+            notes.extend(paid_by_export_note(await without_credits(connection, paid)))
+        return notes
 
     def _placed_after(
         self,
@@ -1048,6 +1074,12 @@ class LedgerValidator:
             return notes
 
         return moved_then_placed
+
+
+def _without_balance(row: Row) -> Row:
+    """`row` without its balance: read only beside an invoice's total (`_check_balance`), never
+    a cell that makes a line an entry, a total or a label (QuickBooks' running `Balance`)."""
+    return {role: text for role, text in row.items() if role != "balance"}
 
 
 def _then(first: Check, then: Check) -> Check:

@@ -262,3 +262,21 @@ async def test_a_credit_note_export_is_credits_once_per_note(
     ]
     (risk,) = [row for row in await rows_of(engine, "credit_risk") if row[0] == "7002"]
     assert risk[5] == D("3540.00")  # outstanding: 5,900.00 less the credit note's 2,360.00
+
+
+async def test_invoices_the_export_says_are_paid_are_named_until_their_payments_come(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    invoices = _file(tmp_path, "Invoice.csv", _HEADER + _ROWS)
+    alone = await _ledger(engine, invoices)
+    # Zylker's INV-000001 and INV-000003 have a Balance below their Total; Bright's INV-000002
+    # is owed whole (its Balance is its Total): only Zylker is named.
+    assert [note for note in alone.notes if "Balance below the Total" in note] == [
+        "1 customer has invoices the file says are paid in whole or in part (a Balance below "
+        "the Total) but no payment in the ledger (Zylker Foods): their credit risk counts "
+        "those invoices unpaid until a ledger with their payments is loaded (Zoho Books' "
+        "Customer Payments export)"
+    ]
+    await _ledger(engine, _file(tmp_path, "Customer Payment.csv", _PAYMENTS))
+    again = await _ledger(engine, invoices)
+    assert not [note for note in again.notes if "Balance below the Total" in note]
