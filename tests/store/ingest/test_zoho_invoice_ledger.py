@@ -14,65 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
 from store.tables import METADATA
+from tests.store.ingest.zoho_exports import DAY_BOOK, HEADER, PAYMENTS, ROWS, VOID_AND_DRAFT
 from tests.store.sales_support import rows_of
 
 D = Decimal
-# Zoho Books' invoice export (Invoice.csv) as Zoho writes it, a few columns left out: one row
-# per item, the invoice's `SubTotal`, `Total` and `Balance` repeated on each; a void and a
-# draft invoice among them.
-_HEADER = (
-    "Invoice Date,Invoice ID,Invoice Number,Invoice Status,Customer ID,Customer Name,"
-    "Due Date,Currency Code,Exchange Rate,Discount Type,SubTotal,Total,Balance,Item Name,"
-    "Quantity,Item Price,Item Total,Item Tax,Item Tax %,Item Tax Amount,Item Tax Type\n"
-)
-_ROWS = (
-    "2025-04-03,4600012001,INV-000001,Paid,7001,Zylker Foods,2025-05-03,INR,1.00,"
-    "entity_level,14237.29,16800.00,0.00,Rice 25kg,10,1000.00,10000.00,GST18,18.00,1800.00,"
-    "ItemAmount\n"
-    "2025-04-03,4600012001,INV-000001,Paid,7001,Zylker Foods,2025-05-03,INR,1.00,"
-    "entity_level,14237.29,16800.00,0.00,Sugar 50kg,2,2118.64,4237.29,GST18,18.00,762.71,"
-    "ItemAmount\n"
-    "2025-04-18,4600012002,INV-000002,Overdue,7002,Bright Traders,2025-05-18,INR,1.00,"
-    "entity_level,5000.00,5900.00,5900.00,Oil 15L,5,1000.00,5000.00,GST18,18.00,900.00,"
-    "ItemAmount\n"
-    "2025-05-10,4600012003,INV-000003,Partially Paid,7001,Zylker Foods,2025-06-09,INR,1.00,"
-    "entity_level,10000.00,11800.00,1800.00,Dal 30kg,2,3000.00,6000.00,GST18,18.00,1080.00,"
-    "ItemAmount\n"
-    "2025-05-10,4600012003,INV-000003,Partially Paid,7001,Zylker Foods,2025-06-09,INR,1.00,"
-    "entity_level,10000.00,11800.00,1800.00,Rice 25kg,4,1000.00,4000.00,GST18,18.00,720.00,"
-    "ItemAmount\n"
-)
-_VOID_AND_DRAFT = (
-    "2025-05-20,4600012004,INV-000004,Void,7001,Zylker Foods,2025-06-19,INR,1.00,"
-    "entity_level,84745.76,100000.00,0.00,Oil 15L,84,1008.88,84745.76,GST18,18.00,15254.24,"
-    "ItemAmount\n"
-    "2025-06-01,4600012005,INV-000005,Draft,7002,Bright Traders,2025-07-01,INR,1.00,"
-    "entity_level,4237.29,5000.00,5000.00,Sugar 50kg,2,2118.64,4237.29,GST18,18.00,762.71,"
-    "ItemAmount\n"
-)
-# Its Customer Payments export: each payment names the invoice it settles.
-_PAYMENTS = (
-    "Payment Number,Mode,CustomerID,Customer Name,Payment Type,Date,Amount,Invoice Number\n"
-    "1,Bank Transfer,7001,Zylker Foods,Invoice Payment,2025-05-20,16800.00,INV-000001\n"
-    "2,Cheque,7001,Zylker Foods,Invoice Payment,2025-06-05,10000.00,INV-000003\n"
-    "3,Cash,7002,Bright Traders,Invoice Payment,2025-06-30,1000.00,INV-000002\n"
-)
-# The same vouchers in a Tally Day Book: invoices due 30 days after their date (the default,
-# as Zoho's `Due Date` says), receipts settling the oldest invoices first (as Zoho's name
-# theirs).
-_DAY_BOOK = (
-    "Kaveri Distributors Pvt Ltd\n"
-    "Day Book\n"
-    "1-Apr-25 to 30-Jun-25\n"
-    "\n"
-    "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
-    '3-Apr-25,Zylker Foods,Sales,INV-000001,"16,800.00",\n'
-    '18-Apr-25,Bright Traders,Sales,INV-000002,"5,900.00",\n'
-    '10-May-25,Zylker Foods,Sales,INV-000003,"11,800.00",\n'
-    '20-May-25,Zylker Foods,Receipt,1,,"16,800.00"\n'
-    '5-Jun-25,Zylker Foods,Receipt,2,,"10,000.00"\n'
-    '30-Jun-25,Bright Traders,Receipt,3,,"1,000.00"\n'
-)
 _ZOHO_IDS = {"7001": "Zylker Foods", "7002": "Bright Traders"}
 
 
@@ -102,15 +47,15 @@ async def _entries(engine: AsyncEngine) -> list[tuple[str, str, str, Decimal]]:
 async def test_the_zoho_pair_gives_the_credit_risk_of_the_same_vouchers_in_tally(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    await _ledger(engine, _file(tmp_path, "daybook.csv", _DAY_BOOK), app="tally")
-    invoices = _file(tmp_path, "Invoice.csv", _HEADER + _ROWS + _VOID_AND_DRAFT)
+    await _ledger(engine, _file(tmp_path, "daybook.csv", DAY_BOOK), app="tally")
+    invoices = _file(tmp_path, "Invoice.csv", HEADER + ROWS + VOID_AND_DRAFT)
     report = await _ledger(engine, invoices)
     assert report.columns["amount"] == "Total", report.columns
     assert "Skipped lines of documents not issued or withdrawn: 1 Void, 1 Draft" in report.notes
     assert (
         "Counted 2 documents once each: their 4 item rows repeat each one's whole amount"
     ) in report.notes
-    payments = await _ledger(engine, _file(tmp_path, "Customer Payment.csv", _PAYMENTS))
+    payments = await _ledger(engine, _file(tmp_path, "Customer Payment.csv", PAYMENTS))
     # Nobody is left with payments and nothing owed: the invoices are in the ledger.
     assert not [note for note in payments.notes if "payments in the ledger" in note]
     assert await _entries(engine) == [
@@ -135,17 +80,17 @@ _ZOHO_IDS_BY_NAME = {name: account for account, name in _ZOHO_IDS.items()}
 async def test_the_payments_before_the_invoices_give_the_same_ledger(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    payments = _file(tmp_path, "Customer Payment.csv", _PAYMENTS)
+    payments = _file(tmp_path, "Customer Payment.csv", PAYMENTS)
     first = await _ledger(engine, payments)
     assert [note for note in first.notes if "payments in the ledger" in note]
-    await _ledger(engine, _file(tmp_path, "Invoice.csv", _HEADER + _ROWS + _VOID_AND_DRAFT))
+    await _ledger(engine, _file(tmp_path, "Invoice.csv", HEADER + ROWS + VOID_AND_DRAFT))
     assert len(await _entries(engine)) == 6
     assert not [n for n in (await _ledger(engine, payments)).notes if "payments in the" in n]
 
 
 async def test_reloading_the_pair_writes_nothing(engine: AsyncEngine, tmp_path: Path) -> None:
-    invoices = _file(tmp_path, "Invoice.csv", _HEADER + _ROWS + _VOID_AND_DRAFT)
-    payments = _file(tmp_path, "Customer Payment.csv", _PAYMENTS)
+    invoices = _file(tmp_path, "Invoice.csv", HEADER + ROWS + VOID_AND_DRAFT)
+    payments = _file(tmp_path, "Customer Payment.csv", PAYMENTS)
     await _ledger(engine, invoices)
     await _ledger(engine, payments)
     before = await rows_of(engine, "ledger_entry")
@@ -160,14 +105,14 @@ async def test_reloading_the_pair_writes_nothing(engine: AsyncEngine, tmp_path: 
 async def test_a_void_invoice_is_never_a_debt_and_one_voided_later_leaves(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    sent = _VOID_AND_DRAFT.replace(",Void,", ",Sent,")
-    await _ledger(engine, _file(tmp_path, "Invoice.csv", _HEADER + _ROWS + sent))
+    sent = VOID_AND_DRAFT.replace(",Void,", ",Sent,")
+    await _ledger(engine, _file(tmp_path, "Invoice.csv", HEADER + ROWS + sent))
     owed = {row[2] for row in await _entries(engine)}
     assert "INV-000004" in owed
     assert "INV-000005" not in owed
     # Voided in Zoho after that load: its re-export says Void, and the debt goes.
     report = await _ledger(
-        engine, _file(tmp_path, "Invoice (1).csv", _HEADER + _ROWS + _VOID_AND_DRAFT)
+        engine, _file(tmp_path, "Invoice (1).csv", HEADER + ROWS + VOID_AND_DRAFT)
     )
     assert "INV-000004" not in {row[2] for row in await _entries(engine)}, report.notes
     (zylker,) = [row for row in await rows_of(engine, "credit_risk") if row[0] == "7001"]
@@ -177,7 +122,7 @@ async def test_a_void_invoice_is_never_a_debt_and_one_voided_later_leaves(
 async def test_the_invoice_export_as_sales_and_as_a_ledger_keeps_both_views(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    invoices = _file(tmp_path, "Invoice.csv", _HEADER + _ROWS + _VOID_AND_DRAFT)
+    invoices = _file(tmp_path, "Invoice.csv", HEADER + ROWS + VOID_AND_DRAFT)
     await ingest_file(engine, kind=IngestKind.SALES, path=invoices, app="zoho")
     sales = await rows_of(engine, "sale_line")
     # Sales: the items before tax (`Item Total`), the void and draft invoices skipped.
@@ -212,14 +157,14 @@ def _column(rows: list[tuple[Any, ...]], table: str, name: str) -> list[Any]:
 async def test_an_invoice_edited_in_zoho_takes_its_new_total_and_keeps_its_payments(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    await _ledger(engine, _file(tmp_path, "Invoice.csv", _HEADER + _ROWS))
-    await _ledger(engine, _file(tmp_path, "Customer Payment.csv", _PAYMENTS))
+    await _ledger(engine, _file(tmp_path, "Invoice.csv", HEADER + ROWS))
+    await _ledger(engine, _file(tmp_path, "Customer Payment.csv", PAYMENTS))
     # INV-000003's second item raised from 4 to 5 sacks: its total 11,800.00 -> 12,980.00.
-    edited = _ROWS.replace("10000.00,11800.00,1800.00", "11000.00,12980.00,2980.00").replace(
+    edited = ROWS.replace("10000.00,11800.00,1800.00", "11000.00,12980.00,2980.00").replace(
         "Rice 25kg,4,1000.00,4000.00,GST18,18.00,720.00",
         "Rice 25kg,5,1000.00,5000.00,GST18,18.00,900.00",
     )
-    report = await _ledger(engine, _file(tmp_path, "Invoice (1).csv", _HEADER + edited))
+    report = await _ledger(engine, _file(tmp_path, "Invoice (1).csv", HEADER + edited))
     assert report.changes is not None
     assert (report.changes.new, report.changes.changed) == (0, 1), report.summary()
     assert await _entries(engine) == [
@@ -250,7 +195,7 @@ _CREDIT_NOTES = (
 async def test_a_credit_note_export_is_credits_once_per_note(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    await _ledger(engine, _file(tmp_path, "Invoice.csv", _HEADER + _ROWS))
+    await _ledger(engine, _file(tmp_path, "Invoice.csv", HEADER + ROWS))
     report = await _ledger(engine, _file(tmp_path, "Credit Note.csv", _CREDIT_NOTES))
     assert "Every line is a credit note: the number column 'Credit Note Number' says so " in (
         " ".join(report.notes)
@@ -267,7 +212,7 @@ async def test_a_credit_note_export_is_credits_once_per_note(
 async def test_invoices_the_export_says_are_paid_are_named_until_their_payments_come(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    invoices = _file(tmp_path, "Invoice.csv", _HEADER + _ROWS)
+    invoices = _file(tmp_path, "Invoice.csv", HEADER + ROWS)
     alone = await _ledger(engine, invoices)
     # Zylker's INV-000001 and INV-000003 have a Balance below their Total; Bright's INV-000002
     # is owed whole (its Balance is its Total): only Zylker is named.
@@ -277,6 +222,6 @@ async def test_invoices_the_export_says_are_paid_are_named_until_their_payments_
         "those invoices unpaid until a ledger with their payments is loaded (Zoho Books' "
         "Customer Payments export)"
     ]
-    await _ledger(engine, _file(tmp_path, "Customer Payment.csv", _PAYMENTS))
+    await _ledger(engine, _file(tmp_path, "Customer Payment.csv", PAYMENTS))
     again = await _ledger(engine, invoices)
     assert not [note for note in again.notes if "Balance below the Total" in note]
