@@ -324,6 +324,19 @@ AMOUNT = _role(
     *("montant ttc", "total ttc", "valeur", "total factura", "importe total", "valor"),
     never_words=BALANCE_WORDS | _BALANCE_WORDS_ABROAD,
 )
+# An item line's own amounts, which a sales file takes before the invoice's (`AMOUNT`).
+_ITEM_AMOUNTS = ("item total", "item amount", "line amount", "item net amount")
+# A ledger's amount: what the customer owes for the invoice, taxes, shipping and adjustments
+# included. Beside an item's own amount (Zoho's `Item Total`, before tax) an export of one row
+# per item gives the whole invoice's (`Total`), which a ledger takes (once per invoice:
+# `store.ingest.kinds.document_rows`); its items' amounts only where it gives no other.
+LEDGER_AMOUNT = _role(
+    "amount",
+    AMOUNT.description,
+    *(name for name in AMOUNT.vocabulary if name not in _ITEM_AMOUNTS),
+    *_ITEM_AMOUNTS,
+    never_words=AMOUNT.never_words,
+)
 # French `hors taxes` and Spanish `base imponible`: before tax, as `SubTotal` is.
 _BEFORE_TAX_ABROAD = ("montant ht", "total ht", "base imponible", "base ht")
 # A sales file's amount: where an export gives the amount before tax and the total with it
@@ -521,6 +534,18 @@ FOREIGN_AMOUNT = _role(
     exact_only=True,
 )
 
+# What is still owed of an invoice, beside its total (Zoho Books' `Balance`): never an entry's
+# amount; read from an invoice export only, to tell paid invoices whose payments the ledger
+# lacks (`store.ingest.kinds.paid_by_export`). Whole names only: a Tally ledger's running
+# `Balance` is read from no other file.
+BALANCE = _role(
+    "balance",
+    "what is still owed of the invoice (an invoice export's `Balance`): read to tell the "
+    "invoices the export says are paid",
+    *("balance", "balance due", "invoice balance"),
+    exact_only=True,
+)
+
 SALES_ROLES = RoleSet(
     roles=(
         *(CUSTOMER, CUSTOMER_NAME, DATE, INVOICE, SALES_AMOUNT, DEBIT, CREDIT, SIDE, QUANTITY),
@@ -534,8 +559,11 @@ LEDGER_ROLES = RoleSet(
     # `Vch No.`, which the invoice role ranks higher, `Ref` is the bill. The side before the
     # kind, whose names `Dr/Cr` it takes (a kind column holding Dr and Cr is read as well).
     roles=(
-        *(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, SIDE, KIND, INVOICE, BILL_REF, AMOUNT),
-        *(DEBIT, CREDIT, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT, MEMO),
+        *(CUSTOMER, CUSTOMER_NAME, DUE_DATE, DATE, SIDE, KIND, INVOICE, BILL_REF),
+        *(LEDGER_AMOUNT, DEBIT, CREDIT, CURRENCY, EXCHANGE_RATE, FOREIGN_AMOUNT, MEMO),
+        # A document's status (Zoho Books' `Invoice Status`): a void or draft invoice is no
+        # debt, as it is no sale.
+        *(INVOICE_STATUS, BALANCE),
     ),
     required=(("customer",), ("date",), ("amount", "debit", "credit")),
 )

@@ -27,12 +27,16 @@ from analytics.bill_allocations import BillAllocation, bill_allocation
 from analytics.counts import counted
 from analytics.credit import EntryKind
 from analytics.export_amounts import Amount, Side, is_side
-from analytics.export_columns import LEDGER_ROLES
+from analytics.export_columns import INVOICE_AMOUNTS, LEDGER_ROLES, normalize
 from analytics.export_dates import reads_both_ways
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
-from analytics.export_voucher_types import is_invoice_number_column, type_name
+from analytics.export_voucher_types import (
+    is_invoice_number_column,
+    number_column_type,
+    type_name,
+)
 from analytics.invoice_discounts import spread_discount
-from analytics.invoice_status import is_void_memo
+from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
 from analytics.ledger_titles import is_day_book, sales_register_title
 from analytics.money import money
 from analytics.report_period import period_end, stated_period
@@ -44,6 +48,7 @@ from store.ingest.errors import FileRejected, RowProblem
 from store.ingest.guessing import GROUP_HEADINGS, SIDE_CANDIDATE, GuessingMatcher
 from store.ingest.kinds.base import IngestOptions, KindLoader, table
 from store.ingest.kinds.currencies import Currencies
+from store.ingest.kinds.document_rows import once_per_document
 from store.ingest.kinds.export_party import ExportParty
 from store.ingest.kinds.export_plan import Check, SkippedLines, export_plan
 from store.ingest.kinds.exports import (
@@ -60,6 +65,7 @@ from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
 from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
 from store.ingest.kinds.load_book import LoadBook, check_option_book_stored
+from store.ingest.kinds.paid_by_export import paid_by_export_note, without_credits
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.payments_only import payments_only, payments_only_note
 from store.ingest.kinds.side_column import SideColumn
@@ -221,6 +227,22 @@ class LedgerValidator:
         # The number column taken, once known: a file it numbers as invoices, with no line
         # saying invoice or payment, is a list of invoices (Zoho Books' invoice export).
         self._invoice_column: str | None = None
+        # The voucher type every line of a file without a kind column has, when its number
+        # column's name says it (Zoho Books' `Invoice Number` beside `Invoice Status`, `Credit
+        # Note Number`): each document type is an export of its own.
+        self._number_type: str | None = None
+        # Whether the amount is a column of the whole document (`Total`), which an export of
+        # one row per item repeats on each: such a document is one entry (`document_rows`).
+        self._document_amount = False
+        # Documents counted once, and the item rows they had.
+        self._documents_once = (0, 0)
+        # Whether the status column is the document's own (`Invoice Status`), and the lines
+        # of documents never issued or withdrawn (Void, Draft), by status.
+        self._own_status = True
+        self._not_issued: dict[str, int] = {}
+        # The customers of the file with an invoice its `Balance` says is paid in whole or in
+        # part (an invoice export): named after the load when their ledger holds no payment.
+        self._paid_by_export: set[str] = set()
         self._kept: list[_Kept] = []
         # Beside each kept entry, its voucher's own number where its reference is the bill it
         # names (a receipt under the invoice it settles), else None: `ledger_vouchers` takes
@@ -276,6 +298,8 @@ class LedgerValidator:
         self._no_customer = 0
 
     def observe(self, row: Row) -> None:
+        if "balance" in row:
+            row = _without_balance(row)
         self._formats.observe(row)
         self._side.observe(row)
         self._party.observe(row, row.get("kind"))
@@ -287,6 +311,12 @@ class LedgerValidator:
     def formats_known(self, columns: Mapping[str, str]) -> None:
         self._column_names = tuple(columns.values())
         self._invoice_column = columns.get("invoice")
+        status = columns.get("status")
+        self._own_status = status is None or is_own_status(status)
+        if "kind" not in columns and "side" not in columns:
+            self._number_type = number_column_type(columns.get("invoice"), status)
+        amount = columns.get("amount")
+        self._document_amount = amount is not None and normalize(amount) in INVOICE_AMOUNTS
         register = sales_register_title(self._title)
         if register is not None:
             # Its sales would all stand as invoices never paid: every customer's credit risk
@@ -411,6 +441,9 @@ class LedgerValidator:
             self._bills_named += 1
 
     def check(self, line: int, row: Row) -> list[str]:
+        balance = row.get("balance")
+        if balance is not None:
+            row = _without_balance(row)
         if self._by_headings:
             heading = self._headings.customer(row)
             if heading is not None and names_no_customer(heading):
@@ -439,7 +472,16 @@ class LedgerValidator:
         if self._not_entries.cancelled_voucher(row):
             self._withdraw(row)
             return []
-        text = row.get("kind")
+        text = row.get("kind") or self._number_type
+        status = row.get("status")
+        if status is not None and is_not_issued(status, own=self._own_status):
+            # A void or draft invoice is owed by nobody; one an earlier load stored before it
+            # was voided goes.
+            self._not_issued[status] = self._not_issued.get(status, 0) + 1
+            fixed = self._party.fixed
+            customer = fixed if fixed is not None else row.get("customer")
+            self._withdraw(row, customer=customer, text=text)
+            return []
         if text is not None and posts_nothing(text):
             self._not_posted[text] = self._not_posted.get(text, 0) + 1
             return []
@@ -512,6 +554,8 @@ class LedgerValidator:
         if discount:
             return self._discount(account, day, reference, -amount.value, text)
         voucher = None if text is None or is_side(text) else type_name(text)
+        if kind is EntryKind.INVOICE and balance and self._number_type is not None:
+            self._check_balance(account, row, balance)
         self._kept.append((account, day, kind, reference, amount.value, due))
         self._numbers.append(own)
         self._entry_types.append(voucher)
@@ -536,6 +580,16 @@ class LedgerValidator:
             self._typed((account, day, settled, reference), voucher, both_ways)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
+
+    def _check_balance(self, account: str, row: Row, text: str) -> None:
+        """Notes the customer of an invoice whose `Balance` (`text`) is below its total (both
+        in the invoice's currency): the export says it was paid or credited in whole or in
+        part."""
+        ignored: list[str] = []
+        balance = self._formats.amount({"balance": text}, "balance", ignored)
+        total = self._formats.amount(row, "amount", ignored)
+        if balance is not None and total is not None and balance.value < total.value:
+            self._paid_by_export.add(account)
 
     def _own_numbered_types(self) -> list[str | None]:
         """Each kept entry's own voucher type where its reference is its own number and the
@@ -617,12 +671,44 @@ class LedgerValidator:
     def finish(self) -> list[RowProblem]:
         self._party.finish()
         self._name_bills()
+        self._once_per_document()
         if self._checked and self._without_direction == self._checked:
             raise FileRejected(
                 f"no line says whether it is an invoice or a payment: {_HOW_TO_TELL}"
                 f"{self._invoice_list()}"
             )
         return []
+
+    def _once_per_document(self) -> None:
+        """A document export's rows of one document (Zoho's item rows, each repeating the
+        invoice's `Total`) as one entry, when every document repeats its amount."""
+        if self._number_type is None or not self._document_amount or self._allocations:
+            return
+        kept = self._kept
+        keys: list[_Typed | None] = [
+            (entry[0], entry[1], entry[2], entry[3]) if entry[3] else None for entry in kept
+        ]
+        repeated = once_per_document(
+            [(key, entry[4], entry[5]) for key, entry in zip(keys, kept, strict=True)]
+        )
+        if not repeated.repeated:
+            return
+        indexes = repeated.kept
+        self._kept[:] = [kept[index] for index in indexes]
+        self._numbers[:] = [self._numbers[index] for index in indexes]
+        self._entry_types[:] = [self._entry_types[index] for index in indexes]
+        self._billed[:] = [self._billed[index] for index in indexes]
+        # Counted by document: a Sales Receipt's invoice and its payment are one document.
+        rows: dict[tuple[str, dt.date, str], int] = {}
+        for (customer, day, _kind, reference), count in repeated.repeated.items():
+            document = (customer, day, reference)
+            rows[document] = max(rows.get(document, 0), count)
+        self._documents_once = (len(rows), sum(rows.values()))
+        if self._number_type in self._settled:
+            # Settled on the spot once per receipt, not once per item row.
+            self._settled[self._number_type] = sum(
+                1 for entry in self._kept if entry[2] is EntryKind.INVOICE
+            )
 
     def _invoice_list(self) -> str:
         """What a refused file numbered as invoices is: sales, whose void and draft invoices a
@@ -676,12 +762,12 @@ class LedgerValidator:
         amount = self._formats.signed_amount(row, [])
         return amount is not None and amount.value == 0
 
-    def _withdraw(self, row: Row, *, customer: str | None = None) -> None:
+    def _withdraw(self, row: Row, *, customer: str | None = None, text: str | None = None) -> None:
         """A cancelled (or voided) voucher: the entry an earlier load stored under its number,
         date and kind goes (store.ingest.kinds.withdrawn_invoices), of its voucher type and,
         when `customer` names its party, of that party's stored accounts; without a type that
-        says its kind, nothing does."""
-        text = row.get("kind")
+        says its kind, nothing does. `text`: the type, when no kind column gives it."""
+        text = row.get("kind") or text
         if text is None:
             return
         try:
@@ -716,7 +802,7 @@ class LedgerValidator:
         stored = StoredInvoices(self._where)
         places = LedgerPlaces(stored)
         # Voucher types kept only from a file with a kind column: another's entries keep theirs.
-        typed = "kind" in present
+        typed = "kind" in present or self._number_type is not None
         # Due dates only from a file that gives them (a due date column, or bill-wise details'
         # `Due on`): another export's entries keep theirs.
         dues = "due_date" in present or any(kept[5] is not None for kept in self._kept)
@@ -785,6 +871,21 @@ class LedgerValidator:
             notes.append(
                 f"Skipped {counted(self._no_customer, 'line', 'lines')} under `Not Specified` "
                 "(entries without a customer)"
+            )
+        if self._number_type is not None:
+            article = "an" if self._number_type.lower().startswith(tuple("aeiou")) else "a"
+            notes.append(
+                f"Every line is {article} {self._number_type.lower()}: the number column "
+                f"{self._invoice_column!r} says so (no type column)"
+            )
+        if self._not_issued:
+            statuses = ", ".join(f"{count} {name}" for name, count in self._not_issued.items())
+            notes.append(f"Skipped lines of documents not issued or withdrawn: {statuses}")
+        documents, item_rows = self._documents_once
+        if documents:
+            notes.append(
+                f"Counted {counted(documents, 'document', 'documents')} once each: their "
+                f"{item_rows} item rows repeat each one's whole amount"
             )
         if self._voided:
             voided = counted(self._voided, "line", "lines")
@@ -904,10 +1005,15 @@ class LedgerValidator:
     async def _payments_only(
         self, connection: AsyncConnection, progress: IngestProgress
     ) -> Sequence[str]:
-        """A line naming the file's customers left with payments and nothing owed."""
+        """A line naming the file's customers left with payments and nothing owed, and one
+        naming those whose invoices the file says are paid while their ledger has no payment."""
         moved = self._customers.moved()
         accounts = {moved.get(kept[0], kept[0]) for kept in self._kept}
-        return payments_only_note(await payments_only(connection, accounts))
+        notes = payments_only_note(await payments_only(connection, accounts))
+        if self._paid_by_export:
+            paid = {moved.get(account, account) for account in self._paid_by_export}
+            notes.extend(paid_by_export_note(await without_credits(connection, paid)))
+        return notes
 
     def _placed_after(
         self,
@@ -931,14 +1037,18 @@ class LedgerValidator:
             notes.extend(await voucher_keys(connection) or ())
             moved = self._customers.moved()
             # Whole or one direction is decided per customer (as moved by this load): each
-            # customer's part of the file is that customer's ledger or part of it.
+            # customer's part of the file is that customer's ledger or part of it. A document
+            # export (Zoho's invoices, its credit notes) gives each of its documents whole,
+            # every item row, under its own type: an edited invoice's new total replaces the
+            # stored one, and the entries of other types under its number (the payments and
+            # credit notes against it) stay, its type being its own (`_own_numbered_types`).
             directions: dict[str, set[EntryKind]] = {}
             for account, kinds in self._directions.items():
                 directions.setdefault(moved.get(account, account), set()).update(kinds)
             whole = {
                 account
                 for account, kinds in directions.items()
-                if {EntryKind.INVOICE, EntryKind.PAYMENT} <= kinds
+                if {EntryKind.INVOICE, EntryKind.PAYMENT} <= kinds or self._number_type
             }
             # The rows as they will be written (accounts moved, types settled), before their
             # places are: each entry's voucher type, and whether the file speaks for every type
@@ -965,6 +1075,12 @@ class LedgerValidator:
             return notes
 
         return moved_then_placed
+
+
+def _without_balance(row: Row) -> Row:
+    """`row` without its balance: read only beside an invoice's total (`_check_balance`), never
+    a cell that makes a line an entry, a total or a label (QuickBooks' running `Balance`)."""
+    return {role: text for role, text in row.items() if role != "balance"}
 
 
 def _then(first: Check, then: Check) -> Check:

@@ -5,9 +5,10 @@ whose ledger has payments but no invoice and no opening balance owed (Zoho Books
 Payments export loaded alone, a Day Book's receipts of customers whose sales vouchers are in
 another book) has nothing to measure, and its credit risk says nothing is owed: a score of
 100, the best, whatever its real invoices say. The ledger load names such customers in one
-line, so that the user loads their invoices too (a sales export gives a ledger none) or knows
-them for advances. Read from the stored ledger after the load's writes, so that invoices an
-earlier ledger load gave count, in one statement per thousand customers.
+line, so that the user loads their invoices too (a sales load gives a ledger none; Zoho
+Books' invoice export loads as a ledger) or knows them for advances. Read from the stored
+ledger after the load's writes, so that invoices an earlier ledger load gave count, in one
+statement per thousand customers.
 """
 
 from __future__ import annotations
@@ -57,5 +58,6 @@ def payments_only_note(names: Sequence[str]) -> list[str]:
         f"{counted(len(names), 'customer has', 'customers have')} payments in the ledger but "
         f"no invoice and no opening balance owed ({shown}{more}): their credit risk finds "
         f"nothing owed (a score of 100) until a ledger with their invoices is loaded (a sales "
-        f"export adds no invoices to the ledger), unless those payments are advances"
+        f"load adds no invoices to the ledger; Zoho Books' invoice export loads as a ledger "
+        f"too), unless those payments are advances"
     ]

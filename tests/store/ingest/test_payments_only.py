@@ -1,5 +1,5 @@
 """A ledger load that leaves customers with payments and nothing owed (Zoho Books' Customer
-Payments export loaded beside its invoice export, which loads as sales only) names them in one
+Payments export loaded beside its invoice export loaded only as sales) names them in one
 line: their credit risk would otherwise say, silently, that nothing is owed (a score of 100,
 the best) while their invoices are overdue. A ledger with their invoices, loaded before or
 after, silences it; the note never names a customer with an invoice or an opening balance
@@ -15,7 +15,8 @@ from store.ingest import IngestKind, ingest_file
 from store.ingest.kinds.payments_only import payments_only_note
 from tests.store.sales_support import rows_of
 
-# Zoho Books' invoice export (one row per item) and its Customer Payments export.
+# Zoho Books' invoice export (one row per item) and its Customer Payments export. (The invoice
+# export loads as a ledger too: `test_zoho_invoice_ledger.py`.)
 _INVOICES = (
     "Invoice Date,Invoice Number,Invoice Status,Customer ID,Customer Name,Due Date,"
     "Total,Balance,Item Name,Quantity,Item Total\n"
@@ -35,8 +36,8 @@ _ZYLKER_INVOICES = (
 _NOTE = (
     "1 customer has payments in the ledger but no invoice and no opening balance owed "
     "(Zylker Foods): their credit risk finds nothing owed (a score of 100) until a ledger with "
-    "their invoices is loaded (a sales export adds no invoices to the ledger), unless those "
-    "payments are advances"
+    "their invoices is loaded (a sales load adds no invoices to the ledger; Zoho Books' invoice "
+    "export loads as a ledger too), unless those payments are advances"
 )
 
 

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.export_columns import KIND, VOUCHER_TYPE
 from store.ingest import IngestKind, ingest_file
-from store.ingest.errors import FileRejected
 from store.tables import METADATA
 
 D = Decimal
@@ -100,15 +99,15 @@ async def test_a_zoho_invoice_export_loaded_as_a_ledger_takes_no_kind_from_its_d
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
     path = invoice_export(tmp_path, "Invoice.csv", "entity_level")
-    with pytest.raises(FileRejected) as refused:
-        await ingest_file(engine, kind=IngestKind.LEDGER, path=path, app="zoho")
-    # One line for the file (it says no line is an invoice or a payment), not a bad row each
-    # for `entity_level`.
-    assert "entity_level" not in str(refused.value)
-    assert "invoice or a payment" in str(refused.value)
-    # Adding a kind column, as the line's general advice says, would make every line a debt,
-    # the void and draft invoices too: the line says what the file is and how it loads.
-    assert (
-        "a list of invoices ('Invoice Number' numbers every line, as in Zoho Books' invoice "
-        "export) loads as sales: `profiling ingest sales`" in str(refused.value)
-    )
+    report = await ingest_file(engine, kind=IngestKind.LEDGER, path=path, app="zoho")
+    # Typed by `Invoice Number` beside `Invoice Status`, not by `entity_level`: one invoice,
+    # its `Total` (taxes included) once, not its two items' `Item Total`.
+    assert "kind" not in report.columns, report.columns
+    assert report.columns["amount"] == "Total"
+    table = METADATA.tables["ledger_entry"]
+    async with engine.connect() as connection:
+        result = await connection.execute(
+            select(table.c.account_id, table.c.kind, table.c.reference, table.c.amount)
+        )
+        rows = [(row[0], row[1], row[2], D(str(row[3]))) for row in result]
+    assert rows == [("3000000000101", "invoice", "INV-000101", D("13072.50"))]
