@@ -11,6 +11,7 @@ import { clear, h } from "./dom.js";
 import {
   AMOUNTS_NOTE,
   CREDIT_LABELS,
+  LOCALE,
   SEGMENT_LABELS,
   formatInUnit,
   formatMonth,
@@ -43,11 +44,11 @@ export function accountQuery(metrics) {
   const comparisons = aliased(metrics)
     .map(({ alias, metric }) => `${alias}: comparison(metric: ${JSON.stringify(metric)}, latestWithValue: true) { ...Position }`)
     .join("\n    ");
-  return `query DashboardCustomer($accountId: String!) {
+  return `query DashboardCustomer($accountId: String!, $locale: String!) {
   account(accountId: $accountId) {
     accountId name app isKeyAccount nEmployees
     industry { industryId name }
-    metrics { metricName effectiveDate value unit currency formattedValue }
+    metrics { metricName effectiveDate value unit currency formattedValue(locale: $locale) }
     salesProfile {
       firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf
       quarters { quarter orders revenue frequencySegment monetarySegment recencyDays }
@@ -110,7 +111,8 @@ export async function showCustomer(container, { accountId, known, definitions, s
   container.dataset.state = "loading";
   container.setAttribute("aria-busy", "true");
   const metrics = [...definitions.keys()];
-  const accountRequest = graphql(accountQuery(metrics), { accountId });
+  // Its values formatted by the API in the page's locale, as the page formats its own numbers.
+  const accountRequest = graphql(accountQuery(metrics), { accountId, locale: LOCALE });
   let sectorRequest = known && known.industry !== undefined ? loadSector(known.industry && known.industry.industryId, metrics) : null;
   let answer;
   try {
