@@ -41,8 +41,10 @@ async def _segment_options(context: RequestContext, account_id: str) -> SegmentO
 
 async def sales_profile(context: RequestContext, account_id: str) -> SalesProfileRecord | None:
     record = await context.loaders.sales_profile_by_account.load(account_id)
-    if record is None or context.scope.role is not Role.ACCOUNT:
-        return record
+    if record is None:
+        return None
+    if context.scope.role is not Role.ACCOUNT:
+        return await _with_sales_period(context, account_id, record)
     # An account key does not own its app: segments of quarters with too few customers are
     # withheld (app and internal keys, the only others that read profiles, own theirs).
     record = await quarters_for_key(context, record, app=context.scope.app_id)
@@ -57,6 +59,24 @@ async def sales_profile(context: RequestContext, account_id: str) -> SalesProfil
         (today - record.last_purchase).days,
         [_recency_to(quarter, app_latest_sale, today) for quarter in record.quarters],
     )
+
+
+async def _with_sales_period(
+    context: RequestContext, account_id: str, record: SalesProfileRecord
+) -> SalesProfileRecord:
+    """The profile, knowing the app's sales up to the end of the latest period its sales
+    exports' titles stated (`1-Apr-24 to 30-Jun-24`) when that is after its latest sale: a
+    quarter that ends by it is over in the data, though its last sale was on 3 June. Not after
+    today: a title's period still under way is known only up to today."""
+    account = await context.loaders.account_by_id.load(account_id)
+    if account is None:
+        return record
+    period_end = await context.loaders.sales_period_end_by_app.load(account.app)
+    app_latest_sale = record.last_purchase + dt.timedelta(days=record.days_since_purchase)
+    if period_end is None:
+        return record
+    known_to = min(period_end, max(context.today, app_latest_sale))
+    return record if known_to <= app_latest_sale else record._replace(sales_period_end=known_to)
 
 
 def _recency_to(

@@ -99,6 +99,23 @@ class SalesProfile:
     def recency_as_of(self) -> dt.date:
         return self.last_purchase + dt.timedelta(days=self.days_since_purchase)
 
+    # The record's: the end of a sales export's stated period, when later than recencyAsOf.
+    sales_period_end: strawberry.Private[dt.date | None] = None
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The day up to which the app's sales are known: the end of the latest "
+        "period a title of its sales exports states (`1-Apr-24 to 30-Jun-24`), not after "
+        "today, when later than its latest sale, else recencyAsOf (for an account key: "
+        "today). A quarter that ends after it is not over in the data: its orders and revenue "
+        "are so far (the dashboard and the ROI deck mark it); one that ends by it is whole, "
+        "though its last sale was earlier."
+    )
+    def sales_known_to(self) -> dt.date:
+        # `self` is the store's record (store.sales_records), not this class: no method of it.
+        if self.sales_period_end is not None:
+            return self.sales_period_end
+        return self.last_purchase + dt.timedelta(days=self.days_since_purchase)
+
 
 @strawberry.type(
     description="The days the account's own ledger entries span: unlike CreditRisk.asOf "

@@ -26,7 +26,7 @@ from store.sales_records import (
     SegmentFlowsRecord,
     SegmentMeasure,
 )
-from store.scope import Scope, account_visible
+from store.scope import Scope, account_visible, app_visible
 from store.tables import (
     ACCOUNT_TABLE,
     APP_TABLE,
@@ -35,6 +35,7 @@ from store.tables import (
     LEDGER_TABLE,
     QUARTER_SEGMENT_TABLE,
     SALE_LINE_TABLE,
+    SALES_PERIOD_TABLE,
     SALES_PROFILE_TABLE,
 )
 
@@ -181,6 +182,21 @@ async def ledger_period_ends_by_account(
         .select_from(_visible(LEDGER_PERIOD_TABLE))
         .where(period.account_id.in_(account_ids), account_visible(scope))
         .group_by(period.account_id)
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def sales_period_ends_by_app(
+    connection: AsyncConnection, *, app_ids: Sequence[str], scope: Scope
+) -> dict[str, dt.date]:
+    """The end of the latest period a sales export of each app stated in its title; apps
+    without one are absent."""
+    period = SALES_PERIOD_TABLE.c
+    rows = await connection.execute(
+        select(period.app_id, func.max(period.period_end))
+        .select_from(SALES_PERIOD_TABLE.join(APP_TABLE, APP_TABLE.c.app_id == period.app_id))
+        .where(period.app_id.in_(app_ids), app_visible(scope))
+        .group_by(period.app_id)
     )
     return {row[0]: row[1] for row in rows}
 

@@ -50,7 +50,7 @@ export function accountQuery(metrics) {
     industry { industryId name }
     metrics { metricName effectiveDate value unit currency formattedValue(locale: $locale) }
     salesProfile {
-      firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf
+      firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf salesKnownTo
       quarters { quarter orders revenue frequencySegment monetarySegment recencyDays }
     }
     creditRisk { score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding }
@@ -448,10 +448,11 @@ function quarterEnd(name) {
   return new Date(Date.UTC(year, quarter * 3, 0)).toISOString().slice(0, 10);
 }
 
-// A quarter that ends after the day its recency counts to (recencyAsOf: the app's latest sale on
-// record, or today for an account key, which sees only its own dates) is not over in the data:
-// its orders and revenue are so far, not the quarter's (the segments compare it with whole
-// quarters).
+// A quarter that ends after the day the app's sales are known to (salesKnownTo: the end of the
+// period a sales file's title states, else the app's latest sale on record, or today for an
+// account key, which sees only its own dates) is not over in the data: its orders and revenue
+// are so far, not the quarter's (the segments compare it with whole quarters). A file titled
+// `1-Apr-24 to 30-Jun-24` makes 2024-Q2 whole, though its last sale was on 3 June.
 function partialMark(quarter, asOf) {
   if (!asOf || quarterEnd(quarter.quarter) <= asOf) {
     return null;
@@ -464,7 +465,7 @@ function partialMark(quarter, asOf) {
 }
 
 function rfmSection(profile) {
-  const asOf = profile ? profile.recencyAsOf : null;
+  const asOf = profile ? profile.salesKnownTo : null;
   const title = h("h3", {}, "Quarterly RFM story");
   if (!profile) {
     return h("section", { class: "panel", id: "rfm" }, title, h("p", { class: "placeholder" }, "No sales ingested for this customer."));
