@@ -41,10 +41,8 @@ async def _segment_options(context: RequestContext, account_id: str) -> SegmentO
 
 async def sales_profile(context: RequestContext, account_id: str) -> SalesProfileRecord | None:
     record = await context.loaders.sales_profile_by_account.load(account_id)
-    if record is None:
-        return None
-    if context.scope.role is not Role.ACCOUNT:
-        return await _with_sales_period(context, account_id, record)
+    if record is None or context.scope.role is not Role.ACCOUNT:
+        return record
     # An account key does not own its app: segments of quarters with too few customers are
     # withheld (app and internal keys, the only others that read profiles, own theirs).
     record = await quarters_for_key(context, record, app=context.scope.app_id)
@@ -61,22 +59,19 @@ async def sales_profile(context: RequestContext, account_id: str) -> SalesProfil
     )
 
 
-async def _with_sales_period(
-    context: RequestContext, account_id: str, record: SalesProfileRecord
-) -> SalesProfileRecord:
-    """The profile, knowing the app's sales up to the end of the latest period its sales
-    exports' titles stated (`1-Apr-24 to 30-Jun-24`) when that is after its latest sale: a
-    quarter that ends by it is over in the data, though its last sale was on 3 June. Not after
-    today: a title's period still under way is known only up to today."""
-    account = await context.loaders.account_by_id.load(account_id)
-    if account is None:
-        return record
-    period_end = await context.loaders.sales_period_end_by_app.load(account.app)
-    app_latest_sale = record.last_purchase + dt.timedelta(days=record.days_since_purchase)
+async def sales_known_to(context: RequestContext, record: SalesProfileRecord) -> dt.date:
+    """The day up to which the profile's app's sales are known: the end of the latest period
+    its sales exports' titles stated (`1-Apr-24 to 30-Jun-24`) when that is after its latest
+    sale, so that a quarter ending by it is over in the data though its last sale was on 3
+    June; not after today (a title's period still under way is known up to today only). For
+    an account key, today, as its recency (no date of another customer's)."""
+    counted_to = record.last_purchase + dt.timedelta(days=record.days_since_purchase)
+    if context.scope.role is Role.ACCOUNT or not record.app_id:
+        return counted_to
+    period_end = await context.loaders.sales_period_end_by_app.load(record.app_id)
     if period_end is None:
-        return record
-    known_to = min(period_end, max(context.today, app_latest_sale))
-    return record if known_to <= app_latest_sale else record._replace(sales_period_end=known_to)
+        return counted_to
+    return max(counted_to, min(period_end, context.today))
 
 
 def _recency_to(

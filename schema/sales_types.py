@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import strawberry
 
+from resolvers import account_view
+from resolvers.context import RequestContext
 from schema.enums import CreditSegment, QuarterSegmentStatus, Segment
 from schema.limits import field_cost, typical
 
@@ -99,22 +101,17 @@ class SalesProfile:
     def recency_as_of(self) -> dt.date:
         return self.last_purchase + dt.timedelta(days=self.days_since_purchase)
 
-    # The record's: the end of a sales export's stated period, when later than recencyAsOf.
-    sales_period_end: strawberry.Private[dt.date | None] = None
-
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="The day up to which the app's sales are known: the end of the latest "
         "period a title of its sales exports states (`1-Apr-24 to 30-Jun-24`), not after "
-        "today, when later than its latest sale, else recencyAsOf (for an account key: "
-        "today). A quarter that ends after it is not over in the data: its orders and revenue "
-        "are so far (the dashboard and the ROI deck mark it); one that ends by it is whole, "
-        "though its last sale was earlier."
+        "today, when later than recencyAsOf, else recencyAsOf (for an account key: today). A "
+        "quarter that ends after it is not over in the data: its orders and revenue are so far "
+        "(the dashboard and the ROI deck mark it); one that ends by it is whole, though its "
+        "last sale was earlier."
     )
-    def sales_known_to(self) -> dt.date:
-        # `self` is the store's record (store.sales_records), not this class: no method of it.
-        if self.sales_period_end is not None:
-            return self.sales_period_end
-        return self.last_purchase + dt.timedelta(days=self.days_since_purchase)
+    async def sales_known_to(self, info: strawberry.Info[RequestContext, None]) -> dt.date:
+        # `self` is the store's record (store.sales_records), not this class.
+        return await account_view.sales_known_to(info.context, self)  # type: ignore[arg-type]
 
 
 @strawberry.type(

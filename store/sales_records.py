@@ -61,9 +61,8 @@ class SalesProfileRecord(NamedTuple):
     days_since_purchase: int
     # Oldest first.
     quarters: list[QuarterSegmentRecord]
-    # The end of the latest period a title of the app's sales exports stated, not after today,
-    # when later than the app's latest sale: its sales are known up to it (the resolver's).
-    sales_period_end: dt.date | None = None
+    # The account's app: whose sales exports' stated periods say how far its sales are known.
+    app_id: str = ""
 
 
 class LedgerCoverageRecord(NamedTuple):

@@ -86,13 +86,16 @@ async def sales_profiles_by_account(
             profile.last_purchase,
             profile.is_recent,
             profile.days_since_purchase,
+            account.app_id,
         )
         .select_from(_visible(SALES_PROFILE_TABLE))
         .where(profile.account_id.in_(account_ids), account_visible(scope))
     )
     return {
-        account_id: SalesProfileRecord(first, last, recent, days, quarters.get(account_id, []))
-        for account_id, first, last, recent, days in profiles
+        account_id: SalesProfileRecord(
+            first, last, recent, days, quarters.get(account_id, []), app_id
+        )
+        for account_id, first, last, recent, days, app_id in profiles
     }
 
 

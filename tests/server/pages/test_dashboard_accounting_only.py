@@ -16,7 +16,14 @@ from store.ingest import IngestKind, ingest_file
 from store.keys import create_key
 from store.migrate import migrate
 from store.scope import Role
-from tests.server.pages.browsing import WAIT, foreign, need_browser, requested_urls, serving
+from tests.server.pages.browsing import (
+    WAIT,
+    clicked,
+    foreign,
+    need_browser,
+    requested_urls,
+    serving,
+)
 
 TODAY = "2024-07-15"
 APP = "sharma"
@@ -148,11 +155,7 @@ def test_a_quarter_the_titles_period_covers_is_not_so_far(
     search = wait.until(lambda d: d.find_element("id", "customer-search"))
     wait.until(lambda d: search.is_displayed())
     search.send_keys("Gupta")
-    wait.until(
-        lambda d: d.find_element(
-            "css selector", f"#customer-list li[data-account='{CUSTOMER}'] button"
-        )
-    ).click()
+    wait.until(clicked(f"#customer-list li[data-account='{CUSTOMER}'] button"))
     view = browser.find_element("id", "customer-view")
     wait.until(lambda d: view.get_attribute("data-state") == "ready")
     quarters = browser.execute_script(

@@ -20,6 +20,7 @@ from store.scope import Role
 from tests.factories import Seed
 from tests.server.pages.browsing import (
     WAIT,
+    clicked,
     foreign,
     need_browser,
     requested_urls,
@@ -90,11 +91,7 @@ def _customer(browser: Any, base_url: str, key: str, *, address: str = "/dashboa
     search = wait.until(lambda d: d.find_element("id", "customer-search"))
     wait.until(lambda d: search.is_displayed())
     search.send_keys("Gupta")
-    wait.until(
-        lambda d: d.find_element(
-            "css selector", f"#customer-list li[data-account='{CUSTOMER}'] button"
-        )
-    ).click()
+    wait.until(clicked(f"#customer-list li[data-account='{CUSTOMER}'] button"))
     view = browser.find_element("id", "customer-view")
     wait.until(lambda d: view.get_attribute("data-state") in ("ready", "error"))
     assert view.get_attribute("data-state") == "ready", view.text
