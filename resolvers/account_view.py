@@ -59,6 +59,21 @@ async def sales_profile(context: RequestContext, account_id: str) -> SalesProfil
     )
 
 
+async def sales_known_to(context: RequestContext, record: SalesProfileRecord) -> dt.date:
+    """The day up to which the profile's app's sales are known: the end of the latest period
+    its sales exports' titles stated (`1-Apr-24 to 30-Jun-24`) when that is after its latest
+    sale, so that a quarter ending by it is over in the data though its last sale was on 3
+    June; not after today (a title's period still under way is known up to today only). For
+    an account key, today, as its recency (no date of another customer's)."""
+    counted_to = record.last_purchase + dt.timedelta(days=record.days_since_purchase)
+    if context.scope.role is Role.ACCOUNT or not record.app_id:
+        return counted_to
+    period_end = await context.loaders.sales_period_end_by_app.load(record.app_id)
+    if period_end is None:
+        return counted_to
+    return max(counted_to, min(period_end, context.today))
+
+
 def _recency_to(
     quarter: QuarterSegmentRecord, app_latest_sale: dt.date, today: dt.date
 ) -> QuarterSegmentRecord:

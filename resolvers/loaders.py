@@ -375,6 +375,15 @@ class Loaders:
         )
 
     @made_once
+    def sales_period_end_by_app(self) -> DataLoader[str, dt.date | None]:
+        scope = self.scope
+        return _by_key(
+            self.reader,
+            lambda c, ids: sales_reads.sales_period_ends_by_app(c, app_ids=ids, scope=scope),
+            _none,
+        )
+
+    @made_once
     def ledger_by_account(self) -> DataLoader[str, list[LedgerEntry]]:
         scope = self.scope
         return _by_key(

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import strawberry
 
+from resolvers import account_view
+from resolvers.context import RequestContext
 from schema.enums import CreditSegment, QuarterSegmentStatus, Segment
 from schema.limits import field_cost, typical
 
@@ -98,6 +100,18 @@ class SalesProfile:
     )
     def recency_as_of(self) -> dt.date:
         return self.last_purchase + dt.timedelta(days=self.days_since_purchase)
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The day up to which the app's sales are known: the end of the latest "
+        "period a title of its sales exports states (`1-Apr-24 to 30-Jun-24`), not after "
+        "today, when later than recencyAsOf, else recencyAsOf (for an account key: today). A "
+        "quarter that ends after it is not over in the data: its orders and revenue are so far "
+        "(the dashboard and the ROI deck mark it); one that ends by it is whole, though its "
+        "last sale was earlier."
+    )
+    async def sales_known_to(self, info: strawberry.Info[RequestContext, None]) -> dt.date:
+        # `self` is the store's record (store.sales_records), not this class.
+        return await account_view.sales_known_to(info.context, self)  # type: ignore[arg-type]
 
 
 @strawberry.type(

@@ -61,6 +61,8 @@ class SalesProfileRecord(NamedTuple):
     days_since_purchase: int
     # Oldest first.
     quarters: list[QuarterSegmentRecord]
+    # The account's app: whose sales exports' stated periods say how far its sales are known.
+    app_id: str = ""
 
 
 class LedgerCoverageRecord(NamedTuple):

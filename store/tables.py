@@ -602,9 +602,23 @@ class LedgerPeriod(SQLModel, table=True):
     period_end: dt.date = Field(primary_key=True)
 
 
+class SalesPeriod(SQLModel, table=True):
+    """The last day of the period a sales export's title states (`1-Apr-24 to 30-Jun-24`), for
+    the app it was loaded into: the app's sales are known up to it, even when its last sale is
+    earlier, so a quarter that ends by it is over in the data, not "so far"
+    (resolvers/sales_known_to.py). One row per app and period end: loads in any order, or
+    twice, give the same rows."""
+
+    __tablename__ = "sales_period"
+
+    app_id: str = Field(primary_key=True, foreign_key="app.app_id")
+    period_end: dt.date = Field(primary_key=True)
+
+
 SALE_LINE_TABLE = table_of(SaleLine)
 LEDGER_TABLE = table_of(LedgerEntry)
 LEDGER_PERIOD_TABLE = table_of(LedgerPeriod)
+SALES_PERIOD_TABLE = table_of(SalesPeriod)
 QUARTER_SEGMENT_TABLE = table_of(QuarterSegment)
 SALES_PROFILE_TABLE = table_of(SalesProfile)
 CREDIT_RISK_TABLE = table_of(CreditRisk)

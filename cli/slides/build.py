@@ -724,7 +724,7 @@ class DeckBuilder:
             if q.not_compared:
                 table.cell(r, 3).merge(table.cell(r, 4))
         partial = [sales.is_partial(q) for q in shown]
-        until = t.day(sales.recency_as_of)
+        until = t.day(sales.known_to)
         for r, marked in enumerate(partial, start=1):
             if marked:
                 self._so_far(table, r, t.gettext("so far: to {day}").format(day=until))
@@ -789,7 +789,7 @@ class DeckBuilder:
                 t.gettext(
                     "A quarter marked 'so far' had not ended on {day}: its orders and revenue "
                     "are partial, and its segments compare it with whole quarters."
-                ).format(day=t.day(sales.recency_as_of))
+                ).format(day=t.day(sales.known_to))
             )
         if earlier:
             notes.append(

@@ -101,11 +101,19 @@ class SalesProfile:
     quarters: tuple[Quarter, ...]
     # Quarters with orders that began after the deck's month: not shown.
     later_quarters: int = 0
+    # The day up to which the app's sales are known (the API's salesKnownTo): the end of the
+    # period a sales export's title states when later than recency_as_of; None: recency_as_of.
+    sales_known_to: dt.date | None = None
+
+    @property
+    def known_to(self) -> dt.date:
+        return self.recency_as_of if self.sales_known_to is None else self.sales_known_to
 
     def is_partial(self, quarter: Quarter) -> bool:
-        """Whether `quarter` had not ended on the day the recency counts to (as the dashboard
-        marks it "so far")."""
-        return QuarterOfYear.parse(quarter.quarter).last_day > self.recency_as_of
+        """Whether `quarter` had not ended on the day the app's sales are known to (as the
+        dashboard marks it "so far"): a sales file titled `1-Apr-24 to 30-Jun-24` makes its
+        quarter whole, though its last sale was on 3 June."""
+        return QuarterOfYear.parse(quarter.quarter).last_day > self.known_to
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ query DeckAccount(
       metricName value unit effectiveDate formattedValue(locale: $locale)
     }
     salesProfile {
-      firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf
+      firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf salesKnownTo
       quarters {
         quarter orders revenue profit frequencySegment monetarySegment monetaryIsProfit
       }
@@ -186,6 +186,7 @@ def _sales(profile: dict[str, Any] | None, month: dt.date) -> SalesProfile | Non
         is_recent=bool(profile["isRecent"]),
         days_since_last_purchase=int(profile["daysSinceLastPurchase"]),
         recency_as_of=_date(profile["recencyAsOf"]),
+        sales_known_to=_date(profile["salesKnownTo"]),
         quarters=tuple(
             Quarter(
                 quarter=row["quarter"],

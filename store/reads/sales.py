@@ -26,7 +26,7 @@ from store.sales_records import (
     SegmentFlowsRecord,
     SegmentMeasure,
 )
-from store.scope import Scope, account_visible
+from store.scope import Scope, account_visible, app_visible
 from store.tables import (
     ACCOUNT_TABLE,
     APP_TABLE,
@@ -35,6 +35,7 @@ from store.tables import (
     LEDGER_TABLE,
     QUARTER_SEGMENT_TABLE,
     SALE_LINE_TABLE,
+    SALES_PERIOD_TABLE,
     SALES_PROFILE_TABLE,
 )
 
@@ -85,13 +86,16 @@ async def sales_profiles_by_account(
             profile.last_purchase,
             profile.is_recent,
             profile.days_since_purchase,
+            account.app_id,
         )
         .select_from(_visible(SALES_PROFILE_TABLE))
         .where(profile.account_id.in_(account_ids), account_visible(scope))
     )
     return {
-        account_id: SalesProfileRecord(first, last, recent, days, quarters.get(account_id, []))
-        for account_id, first, last, recent, days in profiles
+        account_id: SalesProfileRecord(
+            first, last, recent, days, quarters.get(account_id, []), app_id
+        )
+        for account_id, first, last, recent, days, app_id in profiles
     }
 
 
@@ -181,6 +185,21 @@ async def ledger_period_ends_by_account(
         .select_from(_visible(LEDGER_PERIOD_TABLE))
         .where(period.account_id.in_(account_ids), account_visible(scope))
         .group_by(period.account_id)
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def sales_period_ends_by_app(
+    connection: AsyncConnection, *, app_ids: Sequence[str], scope: Scope
+) -> dict[str, dt.date]:
+    """The end of the latest period a sales export of each app stated in its title; apps
+    without one are absent."""
+    period = SALES_PERIOD_TABLE.c
+    rows = await connection.execute(
+        select(period.app_id, func.max(period.period_end))
+        .select_from(SALES_PERIOD_TABLE.join(APP_TABLE, APP_TABLE.c.app_id == period.app_id))
+        .where(period.app_id.in_(app_ids), app_visible(scope))
+        .group_by(period.app_id)
     )
     return {row[0]: row[1] for row in rows}
 

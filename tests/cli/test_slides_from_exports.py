@@ -273,3 +273,29 @@ async def test_an_internal_deck_counts_the_accounts_own_ledger_not_its_apps(
     assert "note:" not in result.stderr
     credit = read_deck(output)[2]
     assert credit.texts["subtitle"] == "As of Apr 30, 2024"
+
+
+async def test_an_internal_deck_marks_no_quarter_so_far_that_the_registers_title_covers(
+    engine: AsyncEngine, database_url: str, out: Path, tmp_path: Path
+) -> None:
+    """The sales register's title states 1-Apr-2024 to 31-Mar-2025; cut after its June sales,
+    its app's latest sale is 2 June 2024. 2024-Q2 is whole in the data all the same, so an
+    internal deck (which counts recency to the app's latest sale) does not mark it "so far",
+    as the dashboard does not."""
+    register = (TALLY / "tally_prime_sales_register.csv").read_text(encoding="utf-8")
+    lines = register.splitlines(keepends=True)
+    # Its title, header and totals, and the sales dated up to June.
+    later = ("-Jul-", "-Aug-", "-Sep-", "-Oct-")
+    june = [line for line in lines if not any(month in line[:12] for month in later)]
+    path = tmp_path / "register.csv"
+    path.write_text("".join(june), encoding="utf-8")
+    await ingest_file(engine, kind=IngestKind.SALES, path=path)
+    output = out / "g.pptx"
+    result = await run_slides(
+        database_url, "--internal", "--account", GUPTA, "--month", "2024-06", "-o", str(output),
+        env=TODAY,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sales = read_deck(output)[1]
+    assert [row[0] for row in sales.tables["quarters table"][1:]] == ["2024-Q2"]
+    assert "so far" not in sales.texts.get("footnote", "")

@@ -14,10 +14,14 @@ with gaps and overlaps: the balances are the same. The load says, for its own op
 balance and every one stored after its first entry, whether the entries before it agree.
 
 The `Closing Balance` line is checked against the file's entries and opening balance, amount
-and side: written in a Debit or Credit column it is on the other side of the balance, as
-Tally writes it so that the columns' totals agree (a debit balance under Credit); with its
-own mark (`Dr`/`Cr`, a side column, a sign) it is on its own side. A different balance is
-reported in one line (the load goes on: the entries are what they are).
+and side. Written in a Debit or Credit column, it is on either side, and both are Tally's:
+its Ledger Vouchers report prints a debtor's closing balance under Debit, on its own side,
+and a ledger balanced as an account (`By Closing Balance`, `c/d`) writes it under Credit, on
+the other side, so that the columns' totals agree. The column alone cannot tell which, so the
+balance agrees when either reading gives the entries' balance. With its own mark (`Dr`/`Cr`,
+a side column, a sign) it is on its own side. A different balance is reported in one line (the
+load goes on: the entries are what they are); it suggests debits and credits swapped only when
+the amounts agree and the sides do not.
 """
 
 from __future__ import annotations
@@ -73,9 +77,12 @@ def balance_line(row: Row) -> str | None:
     return None
 
 
+def shown_side(balance: Decimal) -> str:
+    return "Cr" if balance < 0 else "Dr"
+
+
 def shown_balance(balance: Decimal) -> str:
-    side = "Cr" if balance < 0 else "Dr"
-    return f"{abs(balance):,.2f} {side}"
+    return f"{abs(balance):,.2f} {shown_side(balance)}"
 
 
 @dataclass(slots=True)
@@ -138,32 +145,43 @@ class LedgerBalances:
         if closing is None:
             return None
         balance = sum((signed(kind, amount) for kind, amount in entries), Decimal(0))
-        written = _stated_balance(closing)
-        if balance == written:
+        readings = _stated_balances(closing)
+        if balance in readings:
             return f"Closing balance {shown_balance(balance)} agrees with the entries loaded"
-        where = ""
-        if closing.in_side_column and written != 0:
-            column = "Credit" if written > 0 else "Debit"
-            where = f" (written under {column}, the other side, as Tally writes it)"
+        written = readings[0]
+        if len(readings) > 1:
+            column = "Debit" if closing.amount.side is Side.DEBIT else "Credit"
+            stated = (
+                f"{abs(written):,.2f} written under {column} (a {shown_side(written)} balance, "
+                f"or {shown_side(-written)} if it balances the columns)"
+            )
+        else:
+            stated = shown_balance(written)
+        causes = "some of the file's lines are not entries, or the file is not the whole period"
+        if abs(written) == abs(balance):
+            causes = (
+                "some of the file's lines are not entries, the file is not the whole period, "
+                "or its debits and credits are swapped"
+            )
         return (
-            f"Closing balance on line {closing.line} is {shown_balance(written)}{where} but "
-            f"the entries loaded (with the opening balance) give {shown_balance(balance)}: "
-            f"some of the file's lines are not entries, the file is not the whole period, or "
-            f"its debits and credits are swapped"
+            f"Closing balance on line {closing.line} is {stated} but the entries loaded (with "
+            f"the opening balance) give {shown_balance(balance)}: {causes}"
         )
 
 
-def _stated_balance(closing: _Line) -> Decimal:
-    """The balance a closing line states, positive when the customer owes."""
+def _stated_balances(closing: _Line) -> tuple[Decimal, ...]:
+    """The balances a closing line may state, positive when the customer owes: one with its
+    own mark (or none); two in a Debit or Credit column, its own side first (Tally's Ledger
+    Vouchers: a debit balance under Debit), then the other (a ledger balanced as an account:
+    a debit balance under Credit, so that the columns' totals agree)."""
     value = abs(closing.amount.value)
     side = closing.amount.side
     if side is None:
-        return closing.amount.value
-    owed = side is Side.DEBIT
-    if closing.in_side_column:
-        # Tally balances the columns: a debit balance is written under Credit.
-        owed = not owed
-    return value if owed else -value
+        return (closing.amount.value,)
+    own = value if side is Side.DEBIT else -value
+    if closing.in_side_column and own != 0:
+        return (own, -own)
+    return (own,)
 
 
 # account (moved), date, kind, reference, place, amount, then its due date (when the file

@@ -89,7 +89,14 @@ from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
 from store.ingest.kinds.voucher_keys import VoucherKey, VoucherKeys
 from store.ingest.kinds.vouchers import Voucher
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
-from store.ingest.plan import DATE_READ_ONE_WAY, CompareBy, TableWrite, Values, WritePlan
+from store.ingest.plan import (
+    DATE_READ_ONE_WAY,
+    CompareBy,
+    TableWrite,
+    Values,
+    WriteMode,
+    WritePlan,
+)
 from store.ingest.reading import Row
 
 COLUMNS = ColumnSpec(required=(), optional=SALES_ROLES.names)
@@ -855,7 +862,23 @@ class SalesValidator:
             ),
             remove=stale.remove,
         )
-        return replace(plan, after=after_both(unnamed.give_back, plan.after))
+        plan = replace(plan, after=after_both(unnamed.give_back, plan.after))
+        period = self._period()
+        return plan if period is None else replace(plan, writes=[*plan.writes, period])
+
+    def _period(self) -> TableWrite | None:
+        """The end of the period the title states, for the file's app (after the app, which
+        the plan writes first): the app's sales are known up to it, whatever its last sale;
+        None without a period or a line kept."""
+        period = stated_period(self._title)
+        if period is None or not self._kept or not self._customers.has_app():
+            return None
+        return TableWrite(
+            table("sales_period"),
+            ("app_id", "period_end"),
+            [(self._customers.app, period[1])],
+            mode=WriteMode.INSERT_MISSING,
+        )
 
 
 def _both(first: Check, then: Check) -> Check:

@@ -168,6 +168,24 @@ def script_errors(driver: Any) -> list[str]:
     ]
 
 
+def clicked(selector: str) -> Any:
+    """A wait condition that finds the element and clicks it, found again when the page
+    replaced it in between (a list drawn again as its answer arrives): true once clicked."""
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        StaleElementReferenceException,
+    )
+
+    def click(driver: Any) -> bool:
+        try:
+            driver.find_element("css selector", selector).click()
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+        return True
+
+    return click
+
+
 def placed_as_the_api_says(position: Any, comparison: dict[str, Any]) -> str:
     """Checks that a position row of the dashboard places the customer as the API's
     comparison does (`customerPercentile insight informative`): the rank in bold when the

@@ -16,7 +16,14 @@ from store.ingest import IngestKind, ingest_file
 from store.keys import create_key
 from store.migrate import migrate
 from store.scope import Role
-from tests.server.pages.browsing import WAIT, foreign, need_browser, requested_urls, serving
+from tests.server.pages.browsing import (
+    WAIT,
+    clicked,
+    foreign,
+    need_browser,
+    requested_urls,
+    serving,
+)
 
 TODAY = "2024-07-15"
 APP = "sharma"
@@ -129,3 +136,31 @@ def test_the_apps_first_quarter_of_sales_says_why_no_account_moved(
             "moved between segments."
         )
     assert foreign(requested_urls(browser), base_url) == []
+
+
+def test_a_quarter_the_titles_period_covers_is_not_so_far(
+    browser: Any, served: tuple[str, str]
+) -> None:
+    """The Day Book's title states 1-Apr-24 to 30-Jun-24 and its last sale is of 3 June: 2024-Q2
+    is whole in the data (read on 15 July), so the RFM story does not mark it "so far"."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base_url, key = served
+    browser.get(f"{base_url}/dashboard")
+    browser.execute_script("sessionStorage.clear()")
+    browser.get(f"{base_url}/dashboard")
+    browser.find_element("id", "api-key").send_keys(key, Keys.ENTER)
+    wait = WebDriverWait(browser, WAIT)
+    search = wait.until(lambda d: d.find_element("id", "customer-search"))
+    wait.until(lambda d: search.is_displayed())
+    search.send_keys("Gupta")
+    wait.until(clicked(f"#customer-list li[data-account='{CUSTOMER}'] button"))
+    view = browser.find_element("id", "customer-view")
+    wait.until(lambda d: view.get_attribute("data-state") == "ready")
+    quarters = browser.execute_script(
+        """return [...document.querySelectorAll('#rfm .quarter')].map(q =>
+             [q.dataset.quarter, q.querySelectorAll('.partial').length]);"""
+    )
+    assert quarters == [["2024-Q2", 0]], quarters
+    assert "so far" not in view.text

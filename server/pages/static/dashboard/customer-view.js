@@ -11,6 +11,7 @@ import { clear, h } from "./dom.js";
 import {
   AMOUNTS_NOTE,
   CREDIT_LABELS,
+  LOCALE,
   SEGMENT_LABELS,
   formatInUnit,
   formatMonth,
@@ -43,13 +44,13 @@ export function accountQuery(metrics) {
   const comparisons = aliased(metrics)
     .map(({ alias, metric }) => `${alias}: comparison(metric: ${JSON.stringify(metric)}, latestWithValue: true) { ...Position }`)
     .join("\n    ");
-  return `query DashboardCustomer($accountId: String!) {
+  return `query DashboardCustomer($accountId: String!, $locale: String!) {
   account(accountId: $accountId) {
     accountId name app isKeyAccount nEmployees
     industry { industryId name }
-    metrics { metricName effectiveDate value unit currency formattedValue }
+    metrics { metricName effectiveDate value unit currency formattedValue(locale: $locale) }
     salesProfile {
-      firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf
+      firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf salesKnownTo
       quarters { quarter orders revenue frequencySegment monetarySegment recencyDays }
     }
     creditRisk { score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding }
@@ -110,7 +111,8 @@ export async function showCustomer(container, { accountId, known, definitions, s
   container.dataset.state = "loading";
   container.setAttribute("aria-busy", "true");
   const metrics = [...definitions.keys()];
-  const accountRequest = graphql(accountQuery(metrics), { accountId });
+  // Its values formatted by the API in the page's locale, as the page formats its own numbers.
+  const accountRequest = graphql(accountQuery(metrics), { accountId, locale: LOCALE });
   let sectorRequest = known && known.industry !== undefined ? loadSector(known.industry && known.industry.industryId, metrics) : null;
   let answer;
   try {
@@ -446,10 +448,11 @@ function quarterEnd(name) {
   return new Date(Date.UTC(year, quarter * 3, 0)).toISOString().slice(0, 10);
 }
 
-// A quarter that ends after the day its recency counts to (recencyAsOf: the app's latest sale on
-// record, or today for an account key, which sees only its own dates) is not over in the data:
-// its orders and revenue are so far, not the quarter's (the segments compare it with whole
-// quarters).
+// A quarter that ends after the day the app's sales are known to (salesKnownTo: the end of the
+// period a sales file's title states, else the app's latest sale on record, or today for an
+// account key, which sees only its own dates) is not over in the data: its orders and revenue
+// are so far, not the quarter's (the segments compare it with whole quarters). A file titled
+// `1-Apr-24 to 30-Jun-24` makes 2024-Q2 whole, though its last sale was on 3 June.
 function partialMark(quarter, asOf) {
   if (!asOf || quarterEnd(quarter.quarter) <= asOf) {
     return null;
@@ -462,7 +465,7 @@ function partialMark(quarter, asOf) {
 }
 
 function rfmSection(profile) {
-  const asOf = profile ? profile.recencyAsOf : null;
+  const asOf = profile ? profile.salesKnownTo : null;
   const title = h("h3", {}, "Quarterly RFM story");
   if (!profile) {
     return h("section", { class: "panel", id: "rfm" }, title, h("p", { class: "placeholder" }, "No sales ingested for this customer."));

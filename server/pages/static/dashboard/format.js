@@ -1,5 +1,48 @@
+// How the page writes numbers. Its words are English; its numbers are grouped and marked in
+// the reader's locale (LOCALE), as the API's formattedValue is when the page asks in it: an
+// Indian reader sees 12,34,567.00 (lakh and crore), a Swiss one 1’234’567.00.
+
+// The page's locale: the `locale` of its address when given (the chooser in its bar sets it),
+// else the browser's preferred language (navigator.languages, what the reader set), else en.
+// Only a locale the browser can format numbers in is taken: anything else falls to the next.
+// Neither the book nor its currency tells: sales and ledger files name no currency, and an
+// Indian book is read as often from a browser set to en-GB as to en-IN.
+export const LOCALE_PARAMETER = "locale";
+export const LOCALE = pageLocale(
+  new URLSearchParams(window.location.search).get(LOCALE_PARAMETER),
+  navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language]
+);
+// Whether the address chose the locale (else the browser did).
+export const LOCALE_CHOSEN = LOCALE === canonical(new URLSearchParams(window.location.search).get(LOCALE_PARAMETER));
+
+export function pageLocale(asked, preferred) {
+  for (const candidate of [asked, ...preferred]) {
+    const locale = canonical(candidate);
+    if (locale) {
+      return locale;
+    }
+  }
+  return "en";
+}
+
+// A locale's canonical BCP 47 tag ("en_in" → "en-IN") if the browser formats numbers in it,
+// else null; without its extensions (`-u-nu-arab`), which the API (Babel) refuses. The API takes
+// the same tags (`en-IN` and `en_IN` alike).
+function canonical(text) {
+  if (!text) {
+    return null;
+  }
+  try {
+    const locale = new Intl.Locale(text.trim().replace(/_/g, "-")).baseName;
+    return Intl.NumberFormat.supportedLocalesOf([locale]).length ? locale : null;
+  } catch {
+    return null; // RangeError: not a locale tag
+  }
+}
+
 // Numbers the API gives without a formattedValue (benchmark percentiles, credit measures),
-// written in their metric's unit the way the API writes formattedValue in English.
+// written in their metric's unit the way the API writes formattedValue: its English unit
+// words, the locale's grouping and decimal mark.
 
 const SHORT_UNITS = { minutes: "min", hours: "h", days: " days", percent: "%" };
 
@@ -9,7 +52,7 @@ export function formatInUnit(value, definition) {
   }
   if (definition && definition.currency) {
     const large = Math.abs(value) >= 1000;
-    return new Intl.NumberFormat("en", {
+    return new Intl.NumberFormat(LOCALE, {
       style: "currency",
       currency: definition.currency,
       maximumFractionDigits: large ? 0 : 2,
@@ -20,7 +63,7 @@ export function formatInUnit(value, definition) {
     return duration(unit === "hours" ? value * 60 : value);
   }
   const digits = unit === "ratio" ? 2 : unit === "count" && Number.isInteger(value) ? 0 : 1;
-  const number = new Intl.NumberFormat("en", { maximumFractionDigits: digits }).format(value);
+  const number = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: digits }).format(value);
   return number + (SHORT_UNITS[unit] || "");
 }
 
@@ -41,7 +84,7 @@ function duration(totalMinutes) {
   if (!hours) {
     return `${sign}${minutes}min`;
   }
-  const grouped = new Intl.NumberFormat("en").format(hours);
+  const grouped = new Intl.NumberFormat(LOCALE).format(hours);
   return minutes ? `${sign}${grouped}h ${minutes}min` : `${sign}${grouped}h`;
 }
 
@@ -49,7 +92,7 @@ export function formatNumber(value, digits = 1) {
   if (value === null || value === undefined) {
     return "–";
   }
-  return new Intl.NumberFormat("en", { maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(LOCALE, { maximumFractionDigits: digits }).format(value);
 }
 
 export function formatShare(share) {
@@ -60,11 +103,12 @@ export function formatShare(share) {
 // currency: the files they are ingested from name none, so the API has none to give. They are
 // written as plain numbers grouped in the page's locale, with cents, never with a guessed symbol.
 export function formatAmount(decimal) {
-  return new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(decimal));
+  return new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(decimal));
 }
 
 export const AMOUNTS_NOTE = "Amounts as in the sales and ledger files, which name no currency.";
 
+// Months in English, as every other word of the page.
 export function formatMonth(isoDate) {
   const [year, month] = isoDate.split("-");
   return new Date(Date.UTC(Number(year), Number(month) - 1, 1)).toLocaleDateString("en", {

@@ -5,6 +5,7 @@ import { showBenchmarks } from "./benchmarks-view.js";
 import { showCustomer } from "./customer-view.js";
 import { clear, h } from "./dom.js";
 import { formatNumber, idBesideName } from "./format.js";
+import { setUpLocalePicker } from "./locale-picker.js";
 import { quartersBetween, recentQuarters, showQuarter } from "./quarter-view.js";
 
 const LIST_SIZE = 25;
@@ -24,6 +25,7 @@ const views = {
   benchmarks: element("benchmarks-view"),
 };
 const tabs = { customer: element("tab-customer"), quarter: element("tab-quarter") };
+setUpLocalePicker(element("locale-select"));
 
 const state = {
   definitions: new Map(),
