@@ -27,6 +27,7 @@ from store.scope import Role
 from tests.factories import Seed
 from tests.server.pages.browsing import (
     WAIT,
+    clicked,
     foreign,
     need_browser,
     network_requests,
@@ -147,9 +148,10 @@ def _pick(driver: Any, account_id: str) -> list[dict[str, Any]]:
     search.send_keys(account_id)
     selector = f"#customer-list li[data-account='{account_id}'] button"
     _wait(driver, lambda d: len(d.find_elements("css selector", "#customer-list li")) == 1)
-    button = _wait(driver, lambda d: d.find_element("css selector", selector))
+    _wait(driver, lambda d: d.find_element("css selector", selector))
     network_requests(driver)  # drained: what follows is the view's
-    button.click()
+    # Found again at the click: the list can be drawn anew between finding and clicking.
+    _wait(driver, clicked(selector))
     _wait(
         driver,
         lambda d: (
