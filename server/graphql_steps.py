@@ -6,9 +6,6 @@ as a whole."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import JSONResponse
 from strawberry.http import GraphQLHTTPResponse, process_result
@@ -24,18 +21,6 @@ from settings import Settings
 from store.running.reader import Reader, reader_for
 from store.running.routing import ReadRouter
 from store.scope import Scope as ReadScope
-
-
-def read_scope(state: Mapping[str, Any]) -> ReadScope:
-    """The credential's scope that server/auth.py put in the ASGI scope's state."""
-    scope: ReadScope = state["read_scope"]
-    return scope
-
-
-def key_id(state: Mapping[str, Any]) -> str | None:
-    """The id of the API key the request presented; None without keys (`--no-auth`)."""
-    found: str | None = state.get("api_key_id")
-    return found
 
 
 class GraphQLSteps:
