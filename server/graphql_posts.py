@@ -129,7 +129,7 @@ class GraphQLPosts:
         content = orjson.dumps(answer)
         # As Starlette's Response sends them: length, type, then the sub-response's headers.
         headers = [
-            (b"content-length", str(len(content)).encode()),
+            (b"content-length", b"%d" % len(content)),
             (b"content-type", _JSON),
         ]
         status = 200

@@ -55,12 +55,13 @@ class GraphQLSteps:
             reader = self._reader = reader_for(
                 self._engine, driver_reads=self._settings.driver_reads
             )
-        return RequestContext.build(
-            engine=self._engine,
+        # The context itself, not `RequestContext.build`: the reader and the known names are
+        # at hand, which is all `build` adds (a frame fewer a request).
+        return RequestContext(
+            reader=reader,
             settings=self._settings,
             scope=scope,
             known_names=self._known_names,
-            reader=reader,
             # Every answer of the server is written by orjson (graphql_posts.py, the view's
             # encode_json in app.py), and its rows counted by answer_rows.py, which knows
             # lists given as JSON text.

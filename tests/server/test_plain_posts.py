@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 
-from resolvers.context import RequestContext
+from server.graphql_steps import GraphQLSteps
 from server.plain_posts import PlainPosts
 from tests.schema.execution.differential.support import ACCOUNTS, EXAMPLES
 from tests.server import test_graphql_posts as differential
@@ -171,7 +171,7 @@ async def test_a_failure_in_the_frame_is_answered_500_raised_and_counted_alike(
         raise RuntimeError("no context today")
 
     # Outside any resolver: nothing turns it into a GraphQL error.
-    monkeypatch.setattr(RequestContext, "build", failing)
+    monkeypatch.setattr(GraphQLSteps, "context", failing)
     body = orjson.dumps({"query": "{ industries { industryId } }"})
     headers: Headers = [
         (b"content-type", b"application/json"),
