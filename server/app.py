@@ -4,7 +4,9 @@ Cross-origin requests are answered for the origins of PROFILING_CORS_ORIGINS onl
 route (server/cors.py). In front of /graphql, outermost first: metrics, the body size cap
 (server/body_limit.py), API keys (server/auth.py), the fast path of plain JSON POSTs
 (server/graphql_posts.py), then the view; a POST to /graphql reaches that chain without passing
-Starlette's router (server/graphql_first.py). Both fast paths answer exactly as the view would,
+Starlette's router (server/graphql_first.py), and its common request (a plain JSON body, one
+Content-Length within the cap, no key to check) goes through the chain's checks in one frame
+(server/plain_posts.py). The fast paths answer exactly as the view would,
 and PROFILING_FAST_POSTS=false switches them off. A request the view cannot make sense of
 (malformed JSON, a body that is not one JSON object, no query, an unsupported method or content
 type) is answered in JSON with `extensions.code` BAD_REQUEST, as every other refusal is."""

@@ -11,7 +11,9 @@ ServerErrorMiddleware of its own, built as Starlette builds its own, so that a f
 answered 500 "Internal Server Error" and raised to the server, which logs it. When no middleware
 of the app's sits between them and the route's app can take that guard into its own frame (the
 metrics' wrapper: `guarded`, server/observability.py), the route's app gets it instead of a
-layer around it (server/server_errors.py: the same middleware's code answers the failure).
+layer around it (server/server_errors.py: the same middleware's code answers the failure), and
+the app may put a frame of its own over that guarded app (`first_plain`: server/plain_posts.py,
+which answers the common request itself and hands it every other).
 
 The app's own middleware (CORS, server/cors.py) wraps the route's app in the shortcut too, in
 the order Starlette's stack gives it. What the shortcut leaves out is ExceptionMiddleware,

@@ -252,7 +252,9 @@ class Observed:
     `guarded(...)` gives the same measure with Starlette's answer to an exception taken into
     its own frame (server/server_errors.py): the fast path of POST /graphql
     (server/graphql_first.py) calls that one instead of a ServerErrorMiddleware around this one,
-    one layer and one wrapper of `send` fewer a request, with the same counts and answers."""
+    one layer and one wrapper of `send` fewer a request, with the same counts and answers. Its
+    common request is measured by server/plain_posts.py with this measure's `record` and guard,
+    without the wrapper of `send` (the app writes the status into the request's measure)."""
 
     def __init__(
         self,
