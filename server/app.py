@@ -270,8 +270,9 @@ def create_app(
 
     def plain_posts(measure: Observed) -> ASGIApp:
         """The shortcut's requests with the metrics, the screens and the fast path in one
-        frame, the rest the whole way (server/plain_posts.py)."""
-        if posts is None:
+        frame, the rest the whole way (server/plain_posts.py). Where keys are required no
+        request is handed on as it is: the frame would only look, so it is left out."""
+        if posts is None or keys.handed_on_without_key is None:
             return measure
         return PlainPosts(measure, body_limit=body_limit, keys=keys, posts=posts)
 

@@ -54,9 +54,11 @@ class PlainPosts:
         self._record = measure.record
         self._count_statements_into = measure.count_statements_into
         self._max_bytes = body_limit.max_bytes
-        # None: a request without a key is not handed on as it is (keys required, or the
-        # keyless scope not admitted): every request takes the whole way.
-        self._keyless_scope = keys.handed_on_without_key
+        keyless_scope = keys.handed_on_without_key
+        if keyless_scope is None:
+            raise ValueError("keys are required: every request would take the whole way")
+        # What a request that sends no key is handed on with.
+        self._keyless_scope = keyless_scope
         self._post: Callable[[Scope, Receive, Send, list[int] | None], Awaitable[None]] = posts.post
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -73,11 +75,9 @@ class PlainPosts:
                     content_type = value
             elif name == _AUTHORIZATION and authorization is None:
                 authorization = value
-        keyless_scope = self._keyless_scope
         if (
-            keyless_scope is None
             # The first Authorization decides, as in the key check; an empty one is no key.
-            or authorization
+            authorization
             or content_type != _JSON
             or lengths != 1
             or length is None
@@ -90,9 +90,9 @@ class PlainPosts:
         # What the key check puts in the state of a request it hands on.
         state = scope.get("state")
         if state is None:
-            scope["state"] = {"read_scope": keyless_scope}
+            scope["state"] = {"read_scope": self._keyless_scope}
         else:
-            state["read_scope"] = keyless_scope
+            state["read_scope"] = self._keyless_scope
         # The request's measure (observability.measured(), written out: no call).
         measure = [0, 0]
         # Not reset when the request ends (as in Observed: the request's task ends with it).
