@@ -12,12 +12,11 @@ that each part file holds one layer's requests (less about 271,000 instructions,
 own call: `--requests 0` measures it):
 
 1. `whole`: the app, as uvicorn calls it (small_request.post builds the ASGI scope);
-2. `observed`: the /graphql route's app (the metrics' wrapper), past GraphQLFirst's shortcut
-   and its ServerErrorMiddleware;
-3. `below-observed`: what the metrics' wrapper wraps (the body cap and the key check);
-4. `posts`: server/graphql_posts.py's app, given a scope with the credential already in it;
-5. `execute`: the GraphQL steps and `ProfilingSchema.execute` and orjson, without ASGI;
-6. `null`: small_request.post into an app that answers `{}` (the harness's own part).
+2. `plain`: the shortcut's app past GraphQLFirst's check of the path (server/plain_posts.py:
+   the metrics, the body cap's, key check's and content type's looks in one frame);
+3. `posts`: server/graphql_posts.py's `post`, given a scope with the credential already in it;
+4. `execute`: the GraphQL steps and `ProfilingSchema.execute_post` and orjson, without ASGI;
+5. `null`: small_request.post into an app that answers `{}` (the harness's own part).
 
 A layer's instructions are the difference of two parts. Without callgrind it runs the same
 requests and prints nothing but the check of the first answer."""
@@ -50,15 +49,6 @@ def _callgrind(*command: str) -> None:
         subprocess.run(["callgrind_control", *command, str(os.getpid())], check=True)
 
 
-def _inner(app: Any, name: str) -> Any:
-    """The first app named `name` down the chain of wrapped apps from `app`."""
-    while True:
-        app = getattr(app, "__self__", app)  # a bound __call__ (server/direct_calls.py)
-        if type(app).__name__ == name:
-            return app
-        app = getattr(app, "_app", None) or app.app
-
-
 async def measure(url: str, requests: int) -> None:
     os.environ["DATABASE_URL"] = url
     from server.app import create_app
@@ -67,19 +57,15 @@ async def measure(url: str, requests: int) -> None:
     from store.scope import INTERNAL
 
     app = create_app(settings=load_settings(), require_keys=False)
-    observed = _inner(app._first[1], "Observed")  # type: ignore[attr-defined]
-    below = observed._app
-    posts = _inner(below, "GraphQLPosts")
+    plain = app._first[1]  # type: ignore[attr-defined]
+    posts = plain.__self__._post.__self__
     schema, steps = posts._schema, posts._steps
 
     async def whole(number: int) -> object:
         return await post(app, body(number))
 
-    async def observed_only(number: int) -> object:
-        return await post(observed, body(number))
-
-    async def below_observed(number: int) -> object:
-        return await post(below, body(number))
+    async def plain_only(number: int) -> object:
+        return await post(plain, body(number))
 
     async def posts_only(number: int) -> None:
         content = body(number)
@@ -97,18 +83,19 @@ async def measure(url: str, requests: int) -> None:
         async def send(_message: dict[str, Any]) -> None:
             pass
 
-        await posts(scope, receive, send)
+        await posts.post(scope, receive, send, None)
 
     async def execute(number: int) -> bytes:
         request = orjson.loads(body(number))
-        result = await schema.execute(
-            request["query"],
-            variable_values=request["variables"],
-            context_value=steps.context(INTERNAL),
-            operation_name=None,
-            allowed_operation_types=_POST_OPERATIONS,
+        result = await schema.execute_post(
+            request["query"], request["variables"], steps.context(INTERNAL), None, _POST_OPERATIONS
         )
-        return orjson.dumps(await steps.answer(result, None))
+        # What `post` answers: the data alone when there are no errors.
+        return orjson.dumps(
+            {"data": result.data}
+            if not result.errors and not result.extensions
+            else steps.counted_answer(result)
+        )
 
     async def answers_nothing(_scope: Any, receive: Any, send: Any) -> None:
         await receive()
@@ -121,8 +108,7 @@ async def measure(url: str, requests: int) -> None:
 
     layers: list[tuple[str, Layer]] = [
         ("whole", whole),
-        ("observed", observed_only),
-        ("below-observed", below_observed),
+        ("plain", plain_only),
         ("posts", posts_only),
         ("execute", execute),
         ("null", null),

@@ -4,7 +4,9 @@ Cross-origin requests are answered for the origins of PROFILING_CORS_ORIGINS onl
 route (server/cors.py). In front of /graphql, outermost first: metrics, the body size cap
 (server/body_limit.py), API keys (server/auth.py), the fast path of plain JSON POSTs
 (server/graphql_posts.py), then the view; a POST to /graphql reaches that chain without passing
-Starlette's router (server/graphql_first.py). Both fast paths answer exactly as the view would,
+Starlette's router (server/graphql_first.py), and its common request (a plain JSON body, one
+Content-Length within the cap, no key to check) goes through the chain's checks in one frame
+(server/plain_posts.py). The fast paths answer exactly as the view would,
 and PROFILING_FAST_POSTS=false switches them off. A request the view cannot make sense of
 (malformed JSON, a body that is not one JSON object, no query, an unsupported method or content
 type) is answered in JSON with `extensions.code` BAD_REQUEST, as every other refusal is."""
@@ -43,10 +45,11 @@ from server.graphql_steps import GraphQLSteps
 from server.http_errors import BATCH_MESSAGE, method_not_allowed
 from server.list_sizes import ListSizesRefresher
 from server.logs import access_log_enabled
-from server.observability import Observability
+from server.observability import Observability, Observed
 from server.page_requests import asks_for_page
 from server.pages import GraphiQLPage, page_routes
 from server.persisted_queries import PersistedQueriesGraphQL
+from server.plain_posts import PlainPosts
 from server.rate_limits import Admitted, RateLimiter
 from server.screened import Screened
 from settings import Settings, SettingsError
@@ -256,18 +259,29 @@ def create_app(
     graphql = ProfilingGraphQL(schema=schema, settings=settings, steps=steps)
     # Our GraphiQL page (served from the package's files) for browsers.
     graphql_app: ASGIApp = GraphiQLPage(graphql, keys_required=require_keys)
+    posts: GraphQLPosts | None = None
     if settings.fast_posts and not graphql.stream_protocols():
         # Plain JSON POSTs past Strawberry's view (server/graphql_posts.py), the rest to it.
-        graphql_app = GraphQLPosts(graphql_app, schema=schema, steps=steps)
+        graphql_app = posts = GraphQLPosts(graphql_app, schema=schema, steps=steps)
     keys = BearerKeys(
         graphql_app, engine=database, require_keys=require_keys, keyless_scope=keyless_scope
     )
     body_limit = BodyLimit(keys, max_bytes=settings.max_body_bytes)
+
+    def plain_posts(measure: Observed) -> ASGIApp:
+        """The shortcut's requests with the metrics, the screens and the fast path in one
+        frame, the rest the whole way (server/plain_posts.py). Where keys are required no
+        request is handed on as it is: the frame would only look, so it is left out."""
+        if posts is None or keys.handed_on_without_key is None:
+            return measure
+        return PlainPosts(measure, body_limit=body_limit, keys=keys, posts=posts)
+
     app = GraphQLFirst(
         # POST /graphql straight to its route's app, past Starlette's router.
         first_path="/graphql" if settings.fast_posts else None,
         forwarded_allow_ips=forwarded_allow_ips,
         first_forwarded=access_log_enabled(settings.access_log_sample),
+        first_plain=plain_posts,
         routes=[
             Route(
                 "/graphql",

@@ -75,6 +75,12 @@ class BearerKeys:
         # scope admitted.
         self._keyless_hands_on = not require_keys and self._admits(keyless_scope)
 
+    @property
+    def handed_on_without_key(self) -> ReadScope | None:
+        """The scope a request that sends no key is passed on with, as it is (no key required,
+        the keyless scope admitted); None when such a request is not simply passed on."""
+        return self._keyless_scope if self._keyless_hands_on else None
+
     def _admits(self, scope: ReadScope) -> bool:
         return self._roles is None or scope.role in self._roles
 

@@ -31,6 +31,11 @@ class BodyLimit:
         self._app = app
         self._max_bytes = max_bytes
 
+    @property
+    def max_bytes(self) -> int:
+        """The cap: a body of more bytes is refused."""
+        return self._max_bytes
+
     def hands_on(self, scope: Scope) -> bool:
         """Whether `__call__` would pass the request to its app untouched: an HTTP request
         with one Content-Length, written in ASCII digits alone, within the cap (server/

@@ -11,7 +11,9 @@ ServerErrorMiddleware of its own, built as Starlette builds its own, so that a f
 answered 500 "Internal Server Error" and raised to the server, which logs it. When no middleware
 of the app's sits between them and the route's app can take that guard into its own frame (the
 metrics' wrapper: `guarded`, server/observability.py), the route's app gets it instead of a
-layer around it (server/server_errors.py: the same middleware's code answers the failure).
+layer around it (server/server_errors.py: the same middleware's code answers the failure), and
+the app may put a frame of its own over that guarded app (`first_plain`: server/plain_posts.py,
+which answers the common request itself and hands it every other).
 
 The app's own middleware (CORS, server/cors.py) wraps the route's app in the shortcut too, in
 the order Starlette's stack gives it. What the shortcut leaves out is ExceptionMiddleware,
@@ -24,6 +26,7 @@ stack applies)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -43,12 +46,15 @@ class GraphQLFirst(Starlette):
         first_path: str | None = None,
         forwarded_allow_ips: str | None = None,
         first_forwarded: bool = True,
+        first_plain: Callable[[Any], ASGIApp] | None = None,
         **options: Any,
     ) -> None:
         """`forwarded_allow_ips`: read the proxy headers of requests from these addresses
         (uvicorn's ProxyHeadersMiddleware and its setting, which the server then leaves to
         the app); `first_forwarded`: the shortcut's requests too (only the access log reads
-        what they set for those: server/forwarded.py)."""
+        what they set for those: server/forwarded.py); `first_plain`: given the route's app
+        guarded, the app that answers the shortcut's requests (server/plain_posts.py), where
+        the guarded app is the one called."""
         super().__init__(**options)
         self._first_path = first_path
         self._first: tuple[Any, ASGIApp] | None = None
@@ -70,6 +76,8 @@ class GraphQLFirst(Starlette):
                 # Nothing between the guard and the route's app: the app answers its failures
                 # in its own frame (server/server_errors.py).
                 first = guarded(ServerErrors(handler=handler, debug=self.debug))
+                if first_plain is not None:
+                    first = first_plain(first)
             else:
                 for cls, args, kwargs in reversed(self.user_middleware):
                     app = cls(app, *args, **kwargs)

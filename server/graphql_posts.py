@@ -31,8 +31,10 @@ from strawberry.types.graphql import OperationType
 
 from schema.build import ProfilingSchema
 from server.content_types import parse_content_type_once
-from server.graphql_steps import GraphQLSteps, key_id, read_scope
+from server.graphql_steps import GraphQLSteps
+from server.observability import STATUS, statuses
 from server.rate_limits import RateLimited
+from store.scope import Scope as ReadScope
 
 # The keys of a plain request; any other (extensions: persisted queries) takes the view.
 _PLAIN_KEYS = frozenset({"query", "variables", "operationName"})
@@ -54,6 +56,16 @@ class GraphQLPosts:
         if scope["type"] != "http" or scope["method"] != "POST" or not _json_content(scope):
             await self._view(scope, receive, send)
             return
+        await self.post(scope, receive, send, None)
+
+    async def post(
+        self, scope: Scope, receive: Receive, send: Send, measured: list[int] | None
+    ) -> None:
+        """Answers a POST of JSON content (the view, given the body, answers what is not a
+        plain request). With `measured` (the metrics' cell of the request, server/
+        plain_posts.py) the status is written in `measured[STATUS]` when the answer starts,
+        as a wrapper of `send` would see it: the answers of this method by its own write, the
+        view's and a refusal's through such a wrapper, which only they need."""
         message = await receive()
         if message["type"] == "http.request" and not message.get("more_body", False):
             # The whole body in one message, as the HTTP server gives a small one.
@@ -62,28 +74,26 @@ class GraphQLPosts:
             messages, body = await _read_body(message, receive)
         request = _plain_request(body)
         if request is None:
-            await self._view(scope, _replay(messages, receive), send)
+            await self._view(
+                scope,
+                _replay(messages, receive),
+                send if measured is None else statuses(measured, send),
+            )
             return
         query, variables, operation_name = request
-        await self._answer(scope, receive, send, query, variables, operation_name)
-
-    async def _answer(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        query: str,
-        variables: dict[str, Any] | None,
-        operation_name: str | None,
-    ) -> None:
+        # One frame with the answer (a coroutine layer fewer a request).
         steps = self._steps
         state = scope["state"]
-        credential = read_scope(state)
+        # What server/auth.py put in the state: the credential's scope, and the id of the key
+        # the request presented (none without keys, `--no-auth`).
+        credential: ReadScope = state["read_scope"]
         # Built before the rate limit, as the view builds it (a standby is picked either way).
         context = steps.context(credential)
-        key = key_id(state)
+        key: str | None = state.get("api_key_id")
         admission = (
-            await steps.admit(key, credential, query, operation_name) if steps.limits(key) else None
+            await steps.admit(key, credential, query, operation_name)
+            if key is not None and steps.limits(key)
+            else None
         )
         retry_after: int | None = None
         if isinstance(admission, RateLimited):
@@ -104,7 +114,9 @@ class GraphQLPosts:
             except MissingQueryError:
                 reason = "No GraphQL query found in the request"
             if reason is not None:
-                await steps.refusal(400, reason, "POST")(scope, receive, send)
+                await steps.refusal(400, reason, "POST")(
+                    scope, receive, send if measured is None else statuses(measured, send)
+                )
                 return
         # An answer without errors or extensions is its data (strawberry's process_result).
         answer = (
@@ -117,18 +129,16 @@ class GraphQLPosts:
         content = orjson.dumps(answer)
         # As Starlette's Response sends them: length, type, then the sub-response's headers.
         headers = [
-            (b"content-length", str(len(content)).encode()),
+            (b"content-length", b"%d" % len(content)),
             (b"content-type", _JSON),
         ]
+        status = 200
         if retry_after is not None:
+            status = 429
             headers.append((b"retry-after", str(retry_after).encode()))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200 if retry_after is None else 429,
-                "headers": headers,
-            }
-        )
+        if measured is not None:
+            measured[STATUS] = status
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
 
 

@@ -6,9 +6,6 @@ as a whole."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import JSONResponse
 from strawberry.http import GraphQLHTTPResponse, process_result
@@ -24,18 +21,6 @@ from settings import Settings
 from store.running.reader import Reader, reader_for
 from store.running.routing import ReadRouter
 from store.scope import Scope as ReadScope
-
-
-def read_scope(state: Mapping[str, Any]) -> ReadScope:
-    """The credential's scope that server/auth.py put in the ASGI scope's state."""
-    scope: ReadScope = state["read_scope"]
-    return scope
-
-
-def key_id(state: Mapping[str, Any]) -> str | None:
-    """The id of the API key the request presented; None without keys (`--no-auth`)."""
-    found: str | None = state.get("api_key_id")
-    return found
 
 
 class GraphQLSteps:
@@ -70,12 +55,13 @@ class GraphQLSteps:
             reader = self._reader = reader_for(
                 self._engine, driver_reads=self._settings.driver_reads
             )
-        return RequestContext.build(
-            engine=self._engine,
+        # The context itself, not `RequestContext.build`: the reader and the known names are
+        # at hand, which is all `build` adds (a frame fewer a request).
+        return RequestContext(
+            reader=reader,
             settings=self._settings,
             scope=scope,
             known_names=self._known_names,
-            reader=reader,
             # Every answer of the server is written by orjson (graphql_posts.py, the view's
             # encode_json in app.py), and its rows counted by answer_rows.py, which knows
             # lists given as JSON text.

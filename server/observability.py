@@ -33,9 +33,33 @@ from server.direct_calls import direct
 from server.server_errors import ServerErrors
 from store.running.routing import ReadRouter
 
+# A request's measure, one list (made with `measured()`): the statements it ran, counted by
+# the engine's listener through this variable, and the status it was answered with (0 until
+# the answer starts; counted as 500 if it never does).
 _statements: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "sql_statements", default=None
 )
+STATEMENTS = 0
+STATUS = 1
+
+
+def measured() -> list[int]:
+    """A request's measure: no statements yet, no status."""
+    return [0, 0]
+
+
+def statuses(measure: list[int], send: Send) -> Send:
+    """`send` writing the status of the answer into `measure` when it starts."""
+
+    def send_status(message: Message) -> Awaitable[None]:
+        # Not a coroutine of its own: `send`'s, which the app awaits (a layer fewer each
+        # message).
+        if message["type"] == "http.response.start":
+            measure[STATUS] = message["status"]
+        return send(message)
+
+    return send_status
+
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 STATEMENT_BUCKETS = (0, 1, 2, 4, 8, 16, 32, 64, 128)
@@ -201,9 +225,9 @@ class Observability:
 
     @staticmethod
     def _count_statement(*_: Any) -> None:
-        counter = _statements.get()
-        if counter is not None:
-            counter[0] += 1
+        measure = _statements.get()
+        if measure is not None:
+            measure[STATEMENTS] += 1
 
     def count_errors(self, errors: list[dict[str, Any]] | None) -> None:
         for error in errors or ():
@@ -228,7 +252,9 @@ class Observed:
     `guarded(...)` gives the same measure with Starlette's answer to an exception taken into
     its own frame (server/server_errors.py): the fast path of POST /graphql
     (server/graphql_first.py) calls that one instead of a ServerErrorMiddleware around this one,
-    one layer and one wrapper of `send` fewer a request, with the same counts and answers."""
+    one layer and one wrapper of `send` fewer a request, with the same counts and answers. Its
+    common request is measured by server/plain_posts.py with this measure's `record` and guard,
+    without the wrapper of `send` (the app writes the status into the request's measure)."""
 
     def __init__(
         self,
@@ -243,7 +269,8 @@ class Observed:
         # What is called: the app's bound `__call__` (server/direct_calls.py).
         self._call = direct(app)
         self._path = path
-        self._errors = errors
+        # What answers a failure of the app (a guard), or None: raised to the caller.
+        self.errors = errors
         counts = observability.counts
         self._counts = counts
         # The path's series, looked up once rather than on every request (its latency is
@@ -254,8 +281,11 @@ class Observed:
         self._statement_buckets = [
             bisect_left(counts.statements.bounds, count) for count in range(_STATEMENT_TABLE)
         ]
-        # By the status answered; None: the app raised before it answered (counted as 500).
-        self._requests: dict[int | None, Count] = {}
+        # By the status answered; 0: the app raised before it answered (counted as 500).
+        self._requests: dict[int, Count] = {}
+        # Starts counting a request's statements into its measure (the context variable's own
+        # `set`: no frame of ours).
+        self.count_statements_into = _statements.set
 
     def guarded(self, errors: ServerErrors) -> Observed:
         """This measure (the same series) with `errors` answering what the app raises, as a
@@ -268,51 +298,45 @@ class Observed:
         if scope["type"] != "http":
             await self._call(scope, receive, send)
             return
-        status: int | None = None
-        counter = [0]
+        measure = measured()
         # Not reset when the request ends: uvicorn runs each request in a task of its own, whose
         # context ends with it; a caller that runs several requests in one task (tests, the
         # decks built in process) sets the next request's counter over it, and a statement run
         # between two requests only counts into the last one's, which was already observed.
-        _statements.set(counter)
+        _statements.set(measure)
         started = time.perf_counter()
-
-        def send_status(message: Message) -> Awaitable[None]:
-            # Not a coroutine of its own: `send`'s, which the app awaits (a layer fewer each
-            # message).
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            return send(message)
-
         try:
             try:
-                await self._call(scope, receive, send_status)
+                await self._call(scope, receive, statuses(measure, send))
             finally:
-                # Distribution.observe's two updates, written out: a method call costs as much
-                # again as the update (docs/performance.md).
-                elapsed = time.perf_counter() - started
-                latency = self._latency
-                latency.counts[bisect_left(latency.bounds, elapsed)] += 1.0
-                latency.sum += elapsed
-                requests = self._requests.get(status)
-                if requests is None:
-                    requests = self._requests[status] = self._counts.request_count(
-                        self._path, 500 if status is None else status
-                    )
-                requests.value += 1.0
-                if scope.get("method") == "POST":
-                    statements = self._statements
-                    count = counter[0]
-                    buckets = self._statement_buckets
-                    statements.counts[
-                        buckets[count]
-                        if count < len(buckets)
-                        else bisect_left(statements.bounds, count)
-                    ] += 1.0
-                    statements.sum += count
+                self.record(started, measure, scope.get("method") == "POST")
         except Exception as failure:
-            if self._errors is None:
+            if self.errors is None:
                 raise
             # Counted above as before: the guard sat outside the measure.
-            await self._errors.fail(failure, scope, receive, send, started=status is not None)
+            await self.errors.fail(failure, scope, receive, send, started=measure[STATUS] != 0)
+
+    def record(self, started: float, measure: list[int], post: bool) -> None:
+        """Counts a request that started at `started` (perf_counter) and was answered with
+        `measure`'s status: its latency, its status, and for a POST its statements."""
+        # Distribution.observe's two updates, written out: a method call costs as much again
+        # as the update (docs/performance.md).
+        elapsed = time.perf_counter() - started
+        latency = self._latency
+        latency.counts[bisect_left(latency.bounds, elapsed)] += 1.0
+        latency.sum += elapsed
+        status = measure[STATUS]
+        requests = self._requests.get(status)
+        if requests is None:
+            requests = self._requests[status] = self._counts.request_count(
+                self._path, status or 500
+            )
+        requests.value += 1.0
+        if post:
+            statements = self._statements
+            count = measure[STATEMENTS]
+            buckets = self._statement_buckets
+            statements.counts[
+                buckets[count] if count < len(buckets) else bisect_left(statements.bounds, count)
+            ] += 1.0
+            statements.sum += count

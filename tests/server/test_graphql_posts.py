@@ -39,6 +39,7 @@ from resolvers.context import RequestContext
 from server.app import create_app
 from server.buckets import LocalBuckets
 from server.graphql_posts import GraphQLPosts
+from server.graphql_steps import GraphQLSteps
 from settings import RateLimits, SettingsError, load_settings
 from store.keys import create_key
 from store.scope import Role
@@ -597,7 +598,7 @@ async def test_a_failure_under_graphql_is_answered_500_and_raised_alike(
         raise RuntimeError("no context today")
 
     # Outside any resolver: nothing turns it into a GraphQL error.
-    monkeypatch.setattr(RequestContext, "build", failing)
+    monkeypatch.setattr(GraphQLSteps, "context", failing)
     post = json_post({"query": "{ industries { industryId } }"}, key=pair.keys["internal"])
     answers = []
     for app in (pair.fast, pair.standard):
