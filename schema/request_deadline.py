@@ -37,7 +37,7 @@ class RequestDeadline:
 
     __slots__ = ("_cancelling", "_expired", "_seconds", "_started", "_task", "_when")
 
-    def __init__(self, seconds: float, *, started: float | None = None) -> None:
+    def __init__(self, seconds: float, started: float | None = None) -> None:
         self._seconds = seconds
         self._started = started
         self._expired = False
