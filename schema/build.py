@@ -48,13 +48,6 @@ from settings import QueryLimits
 from store.running.shielded import RequestReads
 
 
-class Unlimited:
-    """`_execute_request`'s timeout when not given: the schema's `request_timeout`."""
-
-
-_UNSET = Unlimited()
-
-
 class ProfilingSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -188,13 +181,10 @@ class ProfilingSchema(strawberry.Schema):
                 found, query, variable_values, context_value, None, operation_name, None, None
             )
         timeout = self.request_timeout
-        if timeout is not None:
-            spent = loop.time() - started
-            # Past its limit: stopped as the deadline stops a request after an inline read.
-            if spent >= timeout:
-                return self._timed_out(context_value)
-            timeout -= spent
-        if isinstance(data, Tried):  # the other paths answer, within what is left of the limit
+        # Past its limit: stopped as the deadline stops a request after an inline read.
+        if timeout is not None and loop.time() - started >= timeout:
+            return self._timed_out(context_value)
+        if isinstance(data, Tried):  # the other paths answer, within the limit from its start
             return await self._execute_request(
                 found,
                 query,
@@ -205,7 +195,7 @@ class ProfilingSchema(strawberry.Schema):
                 None,
                 None,
                 account_rows_tried=True,
-                seconds=timeout,
+                started=started,
             )
         return ExecutionResult(data=data, errors=finish_errors(None, context_value), extensions={})
 
@@ -221,14 +211,12 @@ class ProfilingSchema(strawberry.Schema):
         operation_extensions: dict[str, Any] | None,
         *,
         account_rows_tried: bool = False,
-        seconds: float | Unlimited | None = _UNSET,
+        started: float | None = None,
     ) -> ExecutionResult:
         reads = RequestReads()
-        if isinstance(seconds, Unlimited):
-            seconds = self.request_timeout
         try:
             # The deadline runs the request in this task (wait_for would start another).
-            with reads.tracking(), _deadline(seconds):
+            with reads.tracking(), _deadline(self.request_timeout, started):
                 if prepared is not None:  # parsed and validated before: straight to execution
                     result = await execute_prepared(
                         self._schema,
@@ -269,8 +257,11 @@ class ProfilingSchema(strawberry.Schema):
         return ExecutionResult(data=None, errors=finish_errors([error], context_value))
 
 
-def _deadline(seconds: float | None) -> AbstractContextManager[None]:
-    return nullcontext() if seconds is None else RequestDeadline(seconds)
+def _deadline(seconds: float | None, started: float | None) -> AbstractContextManager[None]:
+    if seconds is None:
+        return nullcontext()
+    # Positional: a keyword argument makes the call of every request a slower one.
+    return RequestDeadline(seconds) if started is None else RequestDeadline(seconds, started)
 
 
 def build_schema(

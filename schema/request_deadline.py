@@ -29,12 +29,17 @@ from types import TracebackType
 
 
 class RequestDeadline:
-    """`with RequestDeadline(seconds):` raises TimeoutError out of a body that ran longer."""
+    """`with RequestDeadline(seconds):` raises TimeoutError out of a body that ran longer.
 
-    __slots__ = ("_cancelling", "_expired", "_seconds", "_task", "_when")
+    `started`: the loop's time the request started, when it ran before the body (a read run
+    inline, nothing awaited since): its deadline is `seconds` from then. A shorter limit of its
+    own instead would be one more queue of the loop's, kept for good, for every such request."""
 
-    def __init__(self, seconds: float) -> None:
+    __slots__ = ("_cancelling", "_expired", "_seconds", "_started", "_task", "_when")
+
+    def __init__(self, seconds: float, started: float | None = None) -> None:
         self._seconds = seconds
+        self._started = started
         self._expired = False
         # The task while the body runs; None once it has left (in time or not).
         self._task: asyncio.Task[object] | None = None
@@ -91,7 +96,10 @@ class Deadlines:
     def enter(self, deadline: RequestDeadline) -> None:
         loop = self._loop()
         assert loop is not None  # the running loop: the caller's
-        deadline._when = when = loop.time() + self._seconds
+        started = deadline._started
+        # A request that started before it entered has awaited nothing since (see
+        # RequestDeadline): no deadline entered after its start, so the queue stays in order.
+        deadline._when = when = (loop.time() if started is None else started) + self._seconds
         queue = self._queue
         # Requests that ended in time at the front leave first: only a running one waits there.
         while queue and queue[0]._task is None:

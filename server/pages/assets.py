@@ -58,11 +58,15 @@ def _files() -> dict[str, Path]:
     }
 
 
-@cache
 def asset(path: str) -> Asset | None:
+    """The static file at `path`, or None. Only files are kept: a request may name any path
+    (no key needed), and a cache of every path asked for would grow with each distinct one."""
     source = _files().get(path)
-    if source is None:
-        return None
+    return None if source is None else _read(source)
+
+
+@cache
+def _read(source: Path) -> Asset:
     media_type = _MEDIA_TYPES.get(source.suffix, _PLAIN if not source.suffix else None)
     body = source.read_bytes()
     digest = hashlib.sha256(body).hexdigest()[:16]

@@ -190,3 +190,11 @@ async def test_fire_due_leaves_a_body_in_time_alone() -> None:
     task = asyncio.current_task()
     assert task is not None
     assert not task.cancelling()
+
+
+async def test_a_deadline_counts_from_when_its_request_started() -> None:
+    loop = asyncio.get_running_loop()
+    started = loop.time() - 0.95  # a request that ran before its body, awaiting nothing
+    with pytest.raises(TimeoutError), RequestDeadline(1.0, started=started):
+        await asyncio.sleep(5)
+    assert loop.time() - started < 2.0  # its limit from its start, not from entering
