@@ -39,7 +39,7 @@ from analytics.counts import counted
 from store.ingest.keyed_rows import rows_changed
 from store.ingest.kinds.export_plan import Check
 from store.ingest.kinds.stored_invoices import StoredInvoices
-from store.ingest.plan import Values
+from store.ingest.plan import KeptNote, Values
 from store.tables import METADATA
 
 # Invoices named in the load's line; the rest are counted.
@@ -88,6 +88,8 @@ class TaxedAmounts:
             if stored.none_stored():
                 return []
             gross: dict[_TypedInvoice, Decimal] = {}
+            # The file's rows of each gross invoice: those of a kept invoice are not written.
+            lines: dict[_TypedInvoice, int] = {}
             # The invoices whose date the file writes so that it reads one way only.
             one_way: set[_TypedInvoice] = set()
             for row in rows:
@@ -95,6 +97,7 @@ class TaxedAmounts:
                     kind = "" if typed is None else row[typed]
                     key = (row[0], row[1], row[2], kind)
                     gross[key] = gross.get(key, Decimal(0)) + row[4]
+                    lines[key] = lines.get(key, 0) + 1
                     if both_ways is not None and not row[both_ways]:
                         one_way.add(key)
             if not gross:
@@ -105,7 +108,11 @@ class TaxedAmounts:
             }
             self.kept_stored = set(before_tax)
             await _confirm_dates(connection, stored, one_way & self.kept_stored)
-            return [_note(before_tax, gross)] if before_tax else []
+            if not before_tax:
+                return []
+            # Counted unchanged: the stored lines stand for the file's.
+            kept = sum(lines[key] for key in before_tax)
+            return [KeptNote(_note(before_tax, gross), kept=kept)]
 
         return check
 

@@ -104,3 +104,40 @@ async def test_the_register_of_a_sales_type_loaded_as_a_ledger_is_refused(
         caught.value
     )
     assert await rows_of(engine, "ledger_entry") == []
+
+
+# The Sales Register's line of KD/25-26/001 alone (its first six lines).
+FIRST_LINE = "".join(BOTH_SIDES.splitlines(keepends=True)[:6])
+NEW_LINE = '9-Apr-25,Kaveri Traders,Sales,KD/25-26/003,"5,900.00",\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "new", "summary"),
+    [
+        (FIRST_LINE, 0, "1 row read, nothing written, 1 sale line unchanged"),
+        (FIRST_LINE + NEW_LINE, 1, "2 rows read, 1 sale line written, 1 unchanged"),
+    ],
+    ids=["only-line-kept", "one-kept-one-new"],
+)
+async def test_a_line_that_keeps_its_stored_amount_before_tax_counts_unchanged(
+    engine: AsyncEngine, tmp_path: Path, text: str, new: int, summary: str
+) -> None:
+    """The line's invoice keeps its stored amount before tax: the line is not written, and
+    the stored one stands for it. It was counted nowhere: a load of that line alone said
+    `0 sale lines: 0 new, 0 changed, 0 unchanged` and `0 sale lines written`."""
+    columnar, party = tmp_path / "columnar.csv", tmp_path / "register.csv"
+    columnar.write_text(REGISTER)
+    party.write_text(text)
+    await ingest_file(engine, kind=IngestKind.SALES, path=columnar)
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=party)
+    assert report.changes is not None
+    changes = report.changes
+    assert (changes.new, changes.changed, changes.unchanged) == (new, 0, 1)
+    assert changes.total == report.rows_written
+    assert report.summary().endswith(summary)
+    # Its reload: every line unchanged.
+    again = await ingest_file(engine, kind=IngestKind.SALES, path=party)
+    assert again.changes is not None
+    assert (again.changes.new, again.changes.changed, again.changes.unchanged) == (0, 0, 1 + new)
+    stored = await _lines(engine)
+    assert all(line in stored for line in BEFORE_TAX)
