@@ -69,6 +69,12 @@ class TaxedAmounts:
     def includes_tax(self, customer: str, day: dt.date, invoice: str) -> bool:
         return self.gross and (customer, day, invoice) not in self._itemized
 
+    def keep(self, invoice: _TypedInvoice) -> None:
+        """Keeps the stored amount before tax of `invoice` (as written: account moved, date,
+        number, voucher type), found so by a later step of the load (a renamed voucher type's
+        voucher, `voucher_keys`): its lines are not written."""
+        self.kept_stored.add(invoice)
+
     def keep_before_tax(
         self,
         rows: Iterable[Values],
@@ -104,7 +110,7 @@ class TaxedAmounts:
                 return []
             before_tax = await _stored_before_tax(connection, gross, stored)
             before_tax = {
-                key: amount for key, amount in before_tax.items() if _below(amount, gross[key])
+                key: amount for key, amount in before_tax.items() if below_gross(amount, gross[key])
             }
             self.kept_stored = set(before_tax)
             await _confirm_dates(connection, stored, one_way & self.kept_stored)
@@ -150,7 +156,7 @@ async def _confirm_dates(
         await rows_changed(connection, where.dated(), keys, confirm)
 
 
-def _below(before_tax: Decimal, gross: Decimal) -> bool:
+def below_gross(before_tax: Decimal, gross: Decimal) -> bool:
     """Whether a stored amount may be the amount before tax of an invoice of this gross: of
     its sign and smaller in size (a return's amounts are negative)."""
     return (before_tax < 0) == (gross < 0) and abs(before_tax) < abs(gross)
