@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from analytics.export_columns import normalize, words
+from analytics.export_voucher_types import VoucherClass, voucher_class
 
 # Labels of a title line that names the party (`Ledger: NAME`), compared as `normalize` makes
 # them.
@@ -59,6 +60,11 @@ _SALES_REGISTERS = frozenset(
         *("sales day book", "sales daybook", "sales invoice register", "invoice register"),
     )
 )
+# A register is titled by its voucher type's name (Tally's voucher register of a type: `Export
+# Sales Register` for the user's own `Export Sales`, `Credit Note Register`), the detailed
+# form with `(Detailed)` after it.
+_REGISTER = "register"
+_DETAILED = "detailed"
 # The line under the party's name in Tally ERP 9's printed ledger.
 _ACCOUNT_HEADING = frozenset(normalize(text) for text in ("ledger account", "ledger a/c"))
 
@@ -136,12 +142,25 @@ def is_day_book(lines: Sequence[Sequence[str]]) -> bool:
     return any((cells := _cells(line)) and normalize(cells[0]) in _DAY_BOOKS for line in lines)
 
 
+def _register_of_sales_type(cell: str) -> bool:
+    """Whether a title cell names the register of a voucher type that is a sale (`Export
+    Sales Register`, `GST Sales Register (Detailed)`, `Tax Invoice Register`); not one of
+    orders, returns, receipts or purchases (`Sales Order Register`, `Purchase Register`)."""
+    named = words(cell)
+    if named[-1:] == (_DETAILED,):
+        named = named[:-1]
+    if len(named) < 2 or named[-1] != _REGISTER:
+        return False
+    return voucher_class(" ".join(named[:-1])) is VoucherClass.SALE
+
+
 def sales_register_title(lines: Sequence[Sequence[str]]) -> str | None:
     """The report's name when its title lines say it lists sales vouchers only (a line, or
-    its first cell, is `Sales Register`, `Sales Day Book`, `Sales Journal`...)."""
+    its first cell, is `Sales Register`, `Sales Day Book`, `Sales Journal`..., or the register
+    of one sales voucher type: `Export Sales Register`)."""
     for line in lines:
         cells = _cells(line)
-        if cells and normalize(cells[0]) in _SALES_REGISTERS:
+        if cells and (normalize(cells[0]) in _SALES_REGISTERS or _register_of_sales_type(cells[0])):
             return cells[0]
     return None
 

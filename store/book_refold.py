@@ -1,6 +1,14 @@
 """Folding the stored books again by the rule of this release (`analytics.book_names`), for a
-revision that changes the rule (0028): a book stored by an earlier rule's fold must be the
-book a load of the same company now names, or the load starts a second book beside it.
+revision that changes the rule (as 0028 did, with its own copy of this): a book stored by an
+earlier rule's fold must be the book a load of the same company now names, or the load starts
+a second book beside it.
+
+Lines are keyed as the tables key them now: a ledger entry's voucher type is part of its key
+since revision 0029, as a sale line's since 0026, so `Sales 7` under one spelling of a company
+and `Export Sales 7` under the other at one place are two vouchers, both kept when the names
+join (with 0028's key, the type among the values, one of them was removed as a line stored
+twice). A revision that refolds copies this module's key as it stands then, so that a later
+change of the key does not change what the revision does.
 
 As revision 0027 did: where two stored names fold to one and both hold a line at one key (the
 line's key without its book), the line of the name first by name is kept (the order the two
@@ -19,8 +27,8 @@ from sqlalchemy.engine import Connection
 # Each table holding books: its key without the book, and its other values.
 BOOK_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ledger_entry": (
-        ("account_id", "entry_date", "kind", "reference", "line"),
-        ("amount", "due_date", "voucher_type", "date_ambiguous", "voucher_number"),
+        ("account_id", "entry_date", "kind", "reference", "line", "voucher_type"),
+        ("amount", "due_date", "date_ambiguous", "voucher_number"),
     ),
     "sale_line": (
         ("account_id", "sale_date", "invoice", "line", "voucher_type"),

@@ -185,8 +185,8 @@ def _held_by(table: Table, book: str) -> tuple[ColumnElement[bool], ColumnElemen
     """Whether `book` holds a line at the place of `table`'s line (its key without the book),
     and whether that line is identical to it."""
     # The line's key as the table has it now: a ledger entry's voucher type is part of it
-    # since revision 0029 (`BOOK_TABLES` keeps 0028's key for that revision's refold), so
-    # `Sales 7` of one book and `Export Sales 7` of the other at one place are two vouchers.
+    # since revision 0029 (as in `BOOK_TABLES`), so `Sales 7` of one book and `Export
+    # Sales 7` of the other at one place are two vouchers.
     key = tuple(c.name for c in table.primary_key.columns if c.name != "book")
     values = tuple(c for c in BOOK_TABLES[table.name][1] if c not in key)
     other = table.alias("other")

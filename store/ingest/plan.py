@@ -66,6 +66,22 @@ class RecordNote(str):
         return note
 
 
+class KeptNote(str):
+    """A line for the report of `before` work that kept stored rows of the file's own table
+    as they are in place of the file's rows, which are then not written (a gross amount never
+    replaces a stored amount before tax of its invoice), with how many of the file's rows it
+    kept so: the load's summary counts them unchanged, as a reload's rows stored as they are,
+    so that a load of such rows alone never reads `0 sale lines written` (none new, changed
+    or unchanged)."""
+
+    kept: int
+
+    def __new__(cls, text: str, *, kept: int) -> KeptNote:
+        note = super().__new__(cls, text)
+        note.kept = kept
+        return note
+
+
 class RowSource(Protocol):
     """Rows to write, counted up front: a list of tuples will do, or rows built lazily."""
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from store.ingest.keyed_rows import batches
 from store.ingest.plan import (
     CompareBy,
+    KeptNote,
     MoveNote,
     RecordNote,
     RemovalNote,
@@ -367,6 +368,8 @@ async def write_plan_on(
     removed += sum(note.removed for note in notes if isinstance(note, RemovalNote))
     moves = [note for note in notes if isinstance(note, MoveNote)]
     records = [note for note in notes if isinstance(note, RecordNote)]
+    # The file's rows `before` kept stored as they are, in place of writing them.
+    kept = sum(note.kept for note in notes if isinstance(note, KeptNote))
     for write in plan.writes:
         if write.compare is not None:
             compared = await compare_rows(connection, write, write.compare)
@@ -376,6 +379,7 @@ async def write_plan_on(
                 removed=removed + sum(note.removed.get(name, 0) for note in moves),
                 moved=sum(note.moved.get(name, 0) for note in moves),
                 recorded=_with_records(compared.changes.recorded, records),
+                unchanged=compared.changes.unchanged + kept,
             )
             if compared.changed_rows is not None:
                 # Rows stored as they are already are not written again.

@@ -70,6 +70,17 @@ def test_a_day_book_by_its_title(lines: list[list[str]], day_book: bool) -> None
         # QuickBooks' sales report may be loaded as a ledger (its receipts are paid at once).
         ([["Northwind LLC"], ["Sales by Customer Detail"]], None),
         ([COMPANY, ["SALES DAY BOOK"], PERIOD], "SALES DAY BOOK"),
+        # The register of one sales voucher type (Tally titles it by the type's name).
+        ([COMPANY, ["Export Sales Register"], PERIOD], "Export Sales Register"),
+        ([COMPANY, ["GST Sales Register (Detailed)"], PERIOD], "GST Sales Register (Detailed)"),
+        ([COMPANY, ["Tax Invoice Register"], PERIOD], "Tax Invoice Register"),
+        # Registers of types that are no sale: orders, returns, receipts, purchases.
+        ([COMPANY, ["Sales Order Register"], PERIOD], None),
+        ([COMPANY, ["Sales Return Register"], PERIOD], None),
+        ([COMPANY, ["Receipt Register"], PERIOD], None),
+        ([COMPANY, ["Purchase Register"], PERIOD], None),
+        ([COMPANY, ["Voucher Register"], PERIOD], None),
+        ([COMPANY, ["Register"], PERIOD], None),
         # Reports that hold the receipts too, or name a party.
         ([COMPANY, ["Day Book"], PERIOD], None),
         ([COMPANY, ["Ledger: Sales Account"], PERIOD], None),

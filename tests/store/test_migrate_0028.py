@@ -1,7 +1,8 @@
 """Revision 0028 folds the stored books again by the fold that reads every script
-(analytics/book_names.py, store/book_refold.py): a book stored with another script's digits is
-the book a load now names, two names folding into one keep one line per key (counted in the
-log), and a name whose vowel signs 0027 cut is named in a warning (`profiling books rename`).
+(analytics/book_names.py, its own copy of the refold): a book stored with another script's
+digits is the book a load now names, two names folding into one keep one line per key (counted
+in the log), and a name whose vowel signs 0027 cut is named in a warning (`profiling books
+rename`).
 """
 
 from __future__ import annotations
@@ -132,6 +133,48 @@ async def test_a_voucher_redated_between_two_spellings_exports_is_kept_twice_by_
         )
 
         assert [line[:2] for line in await sales(engine)] == [(dt.date(2025, 4, 3), "7")]
+    finally:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+
+
+async def test_0028_joins_ledger_entries_of_no_known_type_on_a_0027_database(
+    engine: AsyncEngine,
+) -> None:
+    """0028 runs on 0027's tables, where a ledger entry's key has no voucher type (it is NULL
+    where unknown): one entry stored under two spellings of a company is kept once, however
+    the live refold keys entries since 0029 (the migration keeps its own key)."""
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "0027", down=True)
+            await connection.execute(text("INSERT INTO app VALUES ('kav')"))
+            await connection.execute(
+                text(
+                    "INSERT INTO account (account_id, app_id, name, is_key_account) "
+                    "VALUES ('Sharma Electricals', 'kav', 'Sharma Electricals', false)"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO ledger_entry (account_id, entry_date, kind, reference, line, "
+                    "amount, voucher_type, book) VALUES ('Sharma Electricals', :day, "
+                    "'invoice', '7', 1, '50000.00', NULL, :book)"
+                ),
+                [
+                    {"day": dt.date(2025, 4, 3), "book": "kaveri distributors unit २"},
+                    {"day": dt.date(2025, 4, 3), "book": "kaveri distributors unit 2"},
+                ],
+            )
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, "head")
+            stored = (
+                await connection.execute(
+                    text("SELECT reference, voucher_type, amount, book FROM ledger_entry")
+                )
+            ).all()
+        assert [(row[0], row[1], row[3]) for row in stored] == [
+            ("7", "", "kaveri distributors unit 2")
+        ]
     finally:
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")

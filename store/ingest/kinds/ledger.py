@@ -251,7 +251,6 @@ class LedgerValidator:
         # Beside each kept entry, whether its reference is a bill (a bill column, or its
         # bill-wise details named one), its own number known or not.
         self._billed: list[bool] = []
-        self._vouchers = LedgerVouchers(self._kept, self._numbers, self._retyped, self._billed)
         # The voucher type of each kept entry, as the kind column names it (None when it
         # gives one entry two types, or only a side).
         self._types: dict[_Typed, str | None] = {}
@@ -259,6 +258,9 @@ class LedgerValidator:
         # `Sales 7` and `Export Sales 7` of one customer and day share a key above, and each
         # entry keeps its own type (`ledger_places` trims only the file's own type's entries).
         self._entry_types: list[str | None] = []
+        self._vouchers = LedgerVouchers(
+            self._kept, self._numbers, self._retyped, self._billed, types=self._entry_types
+        )
         # The kept entries whose date cell reads both ways (`04/01/2024`).
         self._ambiguous: dict[_Typed, bool] = {}
         # Cancelled vouchers' numbers and dates.

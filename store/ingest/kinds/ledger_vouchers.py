@@ -55,7 +55,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, S
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exists, update
+from sqlalchemy import ColumnElement, bindparam, exists, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
@@ -94,6 +94,7 @@ class LedgerVouchers:
         numbers: list[str | None],
         retyped: Callable[[Typed, Typed], None],
         billed: list[bool] | None = None,
+        types: Sequence[str | None] | None = None,
     ) -> None:
         # The load's kept entries and, beside each, its own number where its reference is a
         # bill: both changed in place.
@@ -103,6 +104,10 @@ class LedgerVouchers:
         self._retyped = retyped
         # Beside each kept entry, whether its reference is a bill (own number known or not).
         self._billed = billed if billed is not None else [False] * len(kept)
+        # Beside each kept entry, its own voucher type (None unknown): a voucher re-dated onto
+        # the day of another type's puts two types' entries at one place, and each is matched
+        # with its own type's (or one of no known type).
+        self._types = types
         # Set for a load of no known book (`lend_to`): the entries of one named book match too.
         self._lent_back: LentBack | None = None
 
@@ -497,32 +502,48 @@ class LedgerVouchers:
             c.entry_date,
             c.line,
             c.voucher_number,
+            c.voucher_type,
             unit=lambda row: (*row[:3], row[4]),
             usable=lambda row: row[6] is None,
         )
-        # Stored entries under a voucher's own number that record no bill of their own.
-        plain: dict[tuple[str, str, str, dt.date], list[int]] = {}
+        # Stored entries under a voucher's own number that record no bill of their own: their
+        # places and voucher types ("" unknown).
+        plain: dict[tuple[str, str, str, dt.date], list[tuple[int, str]]] = {}
         # The named book of each such entry a load of no known book matches (`_candidates`).
         books: dict[tuple[str, str, str, dt.date, int], str] = {}
-        for account, kind, number, of_book, day, line, recorded in found:
+        for account, kind, number, of_book, day, line, recorded, of_type in found:
             if recorded is None:
-                plain.setdefault((account, kind, number, day), []).append(line)
+                plain.setdefault((account, kind, number, day), []).append((line, of_type or ""))
                 if of_book != book:
                     books[(account, kind, number, day, line)] = of_book
         if not plain:
             return 0
-        # (account, kind, number, day, line) of a stored entry -> the bill it moves to
-        moving: dict[tuple[str, str, str, dt.date, int], str] = {}
+        # By the stored entries' voucher type (None: any, for a file entry of no known type):
+        # (account, kind, number, day, line) of a stored entry -> the bill it moves to. Two
+        # types' entries at one place (a voucher re-dated onto another type's day) each move
+        # with their own type's entry of the file: before, both moved under the first's bill.
+        moving: dict[str | None, dict[tuple[str, str, str, dt.date, int], str]] = {}
         for key, indexes in billed.items():
             for index in indexes:
                 _customer, day, _kind, bill, _amount, _due = self._kept[index]
-                for line in plain.pop((*key, day), ()):
-                    moving[(*key, day, line)] = bill
+                given = self._type_of(index)
+                placed = plain.get((*key, day), [])
+                # A typed entry takes the stored ones of its type or of no known type.
+                taken = [one for one in placed if not given or one[1] in (given, "")]
+                for line, of_type in taken:
+                    placed.remove((line, of_type))
+                    moving.setdefault(of_type if given else None, {})[(*key, day, line)] = bill
         if not moving:
             return 0
-        await self._take_over(connection, _lent(moving, books), book)
-        await self._move(connection, moving, stored, book)
-        return len(moving)
+        every = {entry: bill for of_type in moving.values() for entry, bill in of_type.items()}
+        await self._take_over(connection, _lent(every, books), book)
+        for of_type, entries in sorted(moving.items(), key=lambda item: item[0] or ""):
+            await self._move(connection, entries, stored, book, of_type=of_type)
+        return sum(map(len, moving.values()))
+
+    def _type_of(self, index: int) -> str:
+        """The voucher type of the `index`-th kept entry ("" unknown)."""
+        return (self._types[index] or "") if self._types is not None else ""
 
     async def _move(
         self,
@@ -532,9 +553,11 @@ class LedgerVouchers:
         book: str,
         *,
         unnumbered: Collection[tuple[str, str, str, dt.date, int]] = (),
+        of_type: str | None = None,
     ) -> None:
         """Moves stored entries under their own number (account, kind, number, day, line) to
-        the bill given, recording the number."""
+        the bill given, recording the number: those of voucher type `of_type` only, of every
+        type when None."""
         c = LEDGER_TABLE.c
         # Their places follow the stored entries of the bill on that day.
         bills = {stored.where.key_values(k[0], k[1], bill) for k, bill in moving.items()}
@@ -574,6 +597,7 @@ class LedgerVouchers:
                 & (c.reference == bindparam("k_number"))
                 & (c.line == bindparam("k_line"))
                 & (c.book == book)
+                & (true() if of_type is None else c.voucher_type == of_type)
             )
             .values(
                 reference=bindparam("n_bill"),

@@ -834,6 +834,8 @@ class SalesValidator:
             app=self._customers.app,
             period=stated_period(self._title),
             kept_whole=lambda: taxed.kept_stored,
+            gross=lambda: {(row[0], row[1], "", row[2]) for row in rows.every() if row[5]},
+            keep_before_tax=taxed.keep,
         )
         # A file naming no company: its invoices one named book holds are that book's.
         unnamed = NamedBookInvoices(

@@ -39,7 +39,7 @@ from analytics.counts import counted
 from store.ingest.keyed_rows import rows_changed
 from store.ingest.kinds.export_plan import Check
 from store.ingest.kinds.stored_invoices import StoredInvoices
-from store.ingest.plan import Values
+from store.ingest.plan import KeptNote, Values
 from store.tables import METADATA
 
 # Invoices named in the load's line; the rest are counted.
@@ -69,6 +69,12 @@ class TaxedAmounts:
     def includes_tax(self, customer: str, day: dt.date, invoice: str) -> bool:
         return self.gross and (customer, day, invoice) not in self._itemized
 
+    def keep(self, invoice: _TypedInvoice) -> None:
+        """Keeps the stored amount before tax of `invoice` (as written: account moved, date,
+        number, voucher type), found so by a later step of the load (a renamed voucher type's
+        voucher, `voucher_keys`): its lines are not written."""
+        self.kept_stored.add(invoice)
+
     def keep_before_tax(
         self,
         rows: Iterable[Values],
@@ -88,6 +94,8 @@ class TaxedAmounts:
             if stored.none_stored():
                 return []
             gross: dict[_TypedInvoice, Decimal] = {}
+            # The file's rows of each gross invoice: those of a kept invoice are not written.
+            lines: dict[_TypedInvoice, int] = {}
             # The invoices whose date the file writes so that it reads one way only.
             one_way: set[_TypedInvoice] = set()
             for row in rows:
@@ -95,17 +103,22 @@ class TaxedAmounts:
                     kind = "" if typed is None else row[typed]
                     key = (row[0], row[1], row[2], kind)
                     gross[key] = gross.get(key, Decimal(0)) + row[4]
+                    lines[key] = lines.get(key, 0) + 1
                     if both_ways is not None and not row[both_ways]:
                         one_way.add(key)
             if not gross:
                 return []
             before_tax = await _stored_before_tax(connection, gross, stored)
             before_tax = {
-                key: amount for key, amount in before_tax.items() if _below(amount, gross[key])
+                key: amount for key, amount in before_tax.items() if below_gross(amount, gross[key])
             }
             self.kept_stored = set(before_tax)
             await _confirm_dates(connection, stored, one_way & self.kept_stored)
-            return [_note(before_tax, gross)] if before_tax else []
+            if not before_tax:
+                return []
+            # Counted unchanged: the stored lines stand for the file's.
+            kept = sum(lines[key] for key in before_tax)
+            return [KeptNote(_note(before_tax, gross), kept=kept)]
 
         return check
 
@@ -143,7 +156,7 @@ async def _confirm_dates(
         await rows_changed(connection, where.dated(), keys, confirm)
 
 
-def _below(before_tax: Decimal, gross: Decimal) -> bool:
+def below_gross(before_tax: Decimal, gross: Decimal) -> bool:
     """Whether a stored amount may be the amount before tax of an invoice of this gross: of
     its sign and smaller in size (a return's amounts are negative)."""
     return (before_tax < 0) == (gross < 0) and abs(before_tax) < abs(gross)

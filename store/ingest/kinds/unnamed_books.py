@@ -19,6 +19,14 @@ if the file had named the book. A line the book and no known book both hold at o
 voucher stored twice before this rule) is kept once, of no known book, before the file's
 line replaces it. What two named books hold is refused: the file cannot say which company's
 it is. What no named book holds stays of no known book, as before.
+
+A place is a line's date, line and voucher type (`_twice`): a sale line's places are counted
+per type (`Sales 7` and `Export Sales 7` both at line 1), a ledger entry's across types, so two
+types share one once a voucher is re-dated onto the other's. The line of no known book is that
+of the book's line of its type; one of no known type is the book's one line at its place (not
+two types' lines: the load's type settles it, `voucher_keys`), and a book's line of no known
+type is the line no known book holds at its place. Before, the place was the date and line
+alone, and a double of `Sales 7` removed the book's `Export Sales 7` at its place too.
 """
 
 from __future__ import annotations
@@ -43,6 +51,9 @@ from store.tables import METADATA
 Invoice = tuple[str, ...]
 # A day of lines without a number: account, day (a ledger's: account, kind, day).
 Day = tuple[object, ...]
+# A line's place on its day (line, voucher type: "" unknown), and with its date.
+Place = tuple[int, str]
+DatedPlace = tuple[object, int, str]
 # What the rule decides on: an invoice in one numbering period, or a day without numbers.
 Unit = tuple[Invoice, int | None] | tuple[Day]
 
@@ -145,9 +156,10 @@ class NamedBookInvoices:
 
     async def _read_days(
         self, connection: AsyncConnection, days: set[Day], holders: dict[Unit, set[str]]
-    ) -> dict[Day, dict[str, list[int]]]:
-        """The places of the lines without a number of the file's days, by book (all books,
-        one read per thousand days); the named books holding each day added to `holders`."""
+    ) -> dict[Day, dict[str, list[Place]]]:
+        """The places (line, voucher type) of the lines without a number of the file's days,
+        by book (all books, one read per thousand days); the named books holding each day
+        added to `holders`."""
         if not days:
             return {}
         c = METADATA.tables[self._where.table].c
@@ -159,22 +171,23 @@ class NamedBookInvoices:
             sorted(days, key=repr),
             c.book,
             c.line,
+            c.voucher_type,
             also=[c[self._where.number] == ""],
         )
-        day_lines: dict[Day, dict[str, list[int]]] = {}
+        day_lines: dict[Day, dict[str, list[Place]]] = {}
         for row in found:
             one: Day = tuple(row[:size])
-            book, place = row[size], row[size + 1]
+            book, place, kind = row[size], row[size + 1], row[size + 2]
             if book != UNKNOWN_BOOK:
                 holders.setdefault((one,), set()).add(book)
-            day_lines.setdefault(one, {}).setdefault(book, []).append(place)
+            day_lines.setdefault(one, {}).setdefault(book, []).append((place, kind or ""))
         return day_lines
 
     async def _lend(
         self,
         connection: AsyncConnection,
         lines: dict[Invoice, dict[str, list[StoredLine]]],
-        day_lines: dict[Day, dict[str, list[int]]],
+        day_lines: dict[Day, dict[str, list[Place]]],
     ) -> int:
         """Lends each book its lent invoices' lines (in the lent periods) and days' lines,
         first deleting the book's copy of a place no known book holds too; notes what goes
@@ -189,8 +202,9 @@ class NamedBookInvoices:
         twice: dict[str, set[tuple[object, ...]]] = {}
         twice_days: dict[str, set[tuple[object, ...]]] = {}
         for invoice in sorted({invoice for invoice, _period in self._lent}):
-            unknown = {(line[0], line[1]) for line in lines[invoice].get(UNKNOWN_BOOK, [])}
+            unknown = [_dated_place(line) for line in lines[invoice].get(UNKNOWN_BOOK, [])]
             for book, of_book in lines[invoice].items():
+                doubles = set() if book == UNKNOWN_BOOK else _twice(of_book, unknown)
                 for line in of_book:
                     to = self._lent.get((invoice, self._period(line[0])))
                     if to is None or (book != UNKNOWN_BOOK and book != to):
@@ -201,21 +215,27 @@ class NamedBookInvoices:
                     if book == UNKNOWN_BOOK:
                         continue
                     lend.setdefault(book, set()).add((*invoice, line[0]))
-                    if (line[0], line[1]) in unknown:
-                        twice.setdefault(book, set()).add((*invoice, line[0], line[1]))
+                    if _dated_place(line) in doubles:
+                        twice.setdefault(book, set()).add((*invoice, *_dated_place(line)))
         for one, book in sorted(self._lent_days.items(), key=repr):
-            unknown_places = set(day_lines[one].get(UNKNOWN_BOOK, []))
+            # The day's places, each with the day in place of a date (one day, many lines).
+            unknown_places = [(one, *place) for place in day_lines[one].get(UNKNOWN_BOOK, [])]
             lend.setdefault(book, set())
-            for place in day_lines[one][book]:
-                if place in unknown_places:
-                    twice_days.setdefault(book, set()).add((*one, place))
+            book_places = [(one, *place) for place in day_lines[one][book]]
+            for _day, place, kind in _twice_places(book_places, unknown_places):
+                twice_days.setdefault(book, set()).add((*one, place, kind))
         day_key = self._day_key()
         no_number = [c[where.number] == ""]
         for book, keys in twice.items():
-            await _delete(connection, table, (*dated, c.line), sorted(keys), book)
+            await _delete(connection, table, (*dated, c.line, c.voucher_type), sorted(keys), book)
         for book, keys in twice_days.items():
             await _delete(
-                connection, table, (*day_key, c.line), sorted(keys, key=repr), book, no_number
+                connection,
+                table,
+                (*day_key, c.line, c.voucher_type),
+                sorted(keys, key=repr),
+                book,
+                no_number,
             )
         for book, keys in lend.items():
             await _set_book(connection, table, dated, sorted(keys), book, UNKNOWN_BOOK)
@@ -227,18 +247,19 @@ class NamedBookInvoices:
         self, invoice: Invoice, by_book: dict[str, list[StoredLine]]
     ) -> list[StoredLine]:
         """The lines of `invoice` the load reads as its own once lent: those of no known book,
-        and the named book's lent ones but at the places no known book holds too."""
+        and the named book's lent ones but those no known book holds too (`_twice`)."""
         unknown = by_book.get(UNKNOWN_BOOK, [])
-        places = {(line[0], line[1]) for line in unknown}
+        places = [_dated_place(line) for line in unknown]
         own = list(unknown)
         for book, of_book in by_book.items():
             if book == UNKNOWN_BOOK:
                 continue
+            doubles = _twice(of_book, places)
             own.extend(
                 line
                 for line in of_book
                 if self._lent.get((invoice, self._period(line[0]))) == book
-                and (line[0], line[1]) not in places
+                and _dated_place(line) not in doubles
             )
         return own
 
@@ -338,6 +359,38 @@ class NamedBookInvoices:
                 also=[table.c[where.number] == ""],
             )
         return []
+
+
+def _dated_place(line: StoredLine) -> DatedPlace:
+    """A stored line's place: its date, line and voucher type ("" unknown)."""
+    return (line[0], line[1], line[4] or "")
+
+
+def _twice(book_lines: Sequence[StoredLine], unknown: Sequence[DatedPlace]) -> set[DatedPlace]:
+    """The places of a named book's lines that no known book holds too (`_twice_places`)."""
+    return _twice_places([_dated_place(line) for line in book_lines], unknown)
+
+
+def _twice_places(
+    book: Sequence[tuple[object, int, str]], unknown: Sequence[tuple[object, int, str]]
+) -> set[tuple[object, int, str]]:
+    """Of a named book's places (date, line, voucher type), those no known book holds too
+    (`unknown`): at its type; of no known type there where the book holds that place's one
+    line; any type there for a book's line of no known type. Two types' lines at one place
+    (a voucher re-dated onto another type's) are two vouchers: a line of no known book of
+    one type is never the other's."""
+    unknown_at: dict[tuple[object, int], set[str]] = {}
+    for day, line, kind in unknown:
+        unknown_at.setdefault((day, line), set()).add(kind)
+    book_at: dict[tuple[object, int], int] = {}
+    for day, line, _kind in book:
+        book_at[(day, line)] = book_at.get((day, line), 0) + 1
+    twice: set[tuple[object, int, str]] = set()
+    for day, line, kind in book:
+        held = unknown_at.get((day, line), set())
+        if kind in held or (held and not kind) or ("" in held and book_at[(day, line)] == 1):
+            twice.add((day, line, kind))
+    return twice
 
 
 async def _delete(

@@ -31,7 +31,12 @@ export any more), the amounts are the stored ones, the new name is no type store
 app's book, and every voucher of the old type stored for the file's customers within the period
 its title states (a Tally register's `1-Apr-25 to 30-Apr-25`), else within its dates, is among
 those it gives so (a rename renames them all), it is that voucher: its stored lines
-take the new name (said in the load's notes), so nothing is doubled. Otherwise the two types
+take the new name (said in the load's notes), so nothing is doubled. Where the file's amounts
+include tax (a Sales Register's `Debit Amount`) and the stored ones are before tax (its
+columnar register's `Sales Account`), the amounts are the stored ones when the stored amount is
+below the gross, as `taxed_amounts` judges one invoice's two amounts: the voucher is renamed
+and keeps its stored amount before tax (before, judged on equal amounts, it was written beside
+as a second voucher, its revenue counted twice, once with its tax). Otherwise the two types
 are two vouchers (docs/export-shapes.md says what still looks alike).
 
 A ledger entry's type is part of its key as well (revision 0029), and its key has a kind
@@ -54,7 +59,8 @@ from store.ingest.errors import FileRejected
 from store.ingest.keyed_rows import batches, key_in, rows_changed, rows_with_keys
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import NumberedLines, StoredInvoices
-from store.ingest.plan import RecordNote, RemovalNote
+from store.ingest.kinds.taxed_amounts import below_gross
+from store.ingest.plan import KeptNote, RecordNote, RemovalNote
 from store.tables import ACCOUNT_TABLE, METADATA
 
 # Where a line is: account, date, kind ("" for a sale line, whose key has none; a ledger
@@ -64,6 +70,8 @@ VoucherKey = tuple[str, dt.date, str, str]
 # amount.
 TypedLine = tuple[VoucherKey, str, Decimal]
 _Key = VoucherKey
+# Invoices named in a load's line; the rest are counted.
+_SHOWN = 3
 
 
 class VoucherKeys:
@@ -82,8 +90,15 @@ class VoucherKeys:
         app: str,
         period: tuple[dt.date, dt.date] | None = None,
         kept_whole: Callable[[], AbstractSet[tuple[str, dt.date, str, str]]] = frozenset,
+        gross: Callable[[], AbstractSet[_Key]] = frozenset,
+        keep_before_tax: Callable[[tuple[str, dt.date, str, str]], None] | None = None,
     ) -> None:
         self._app = app
+        # The file's keys whose amounts include tax (a sales load's gross lines), and what
+        # keeps a voucher's stored amount before tax in place of the file's gross
+        # (`TaxedAmounts.keep`): a renamed type's voucher is judged on its amount before tax.
+        self._gross = gross
+        self._keep_before_tax = keep_before_tax
         # The vouchers (key and type) whose stored lines all stay as they are, amounts before
         # tax a gross file does not replace (`taxed_amounts`): none of their lines is trimmed.
         self._kept_whole = kept_whole
@@ -108,6 +123,9 @@ class VoucherKeys:
         book = where.book or UNKNOWN_BOOK
         at_key = self._at_key()
         stored: dict[_Key, dict[str, list[Decimal]]] = {}
+        # The stored types of a key with a line that includes tax: their amounts are no
+        # amounts before tax.
+        taxed: set[tuple[_Key, str]] = set()
         numbered = {key for key in given if key[3]}
         if numbered and not self._stored.none_stored():
             # The numbered invoices' stored lines, as the load's earlier steps read them.
@@ -117,11 +135,13 @@ class VoucherKeys:
             }
             for invoice, lines in (await self._stored.of(connection, invoices)).items():
                 account, kind, number = invoices[invoice]
-                for day, _line, amount, _taxed, of_type, _both_ways in lines:
+                for day, _line, amount, includes_tax, of_type, _both_ways in lines:
                     found_at: _Key = (account, day, kind, number)
                     if found_at in numbered:
                         of_key = stored.setdefault(found_at, {})
                         of_key.setdefault(of_type or "", []).append(Decimal(amount))
+                        if includes_tax:
+                            taxed.add((found_at, of_type or ""))
         unnumbered = sorted(self._values(key) for key in given if not key[3])
         if unnumbered:
             found = await rows_with_keys(
@@ -136,8 +156,12 @@ class VoucherKeys:
         if not stored:
             return []
         in_file = {kind for kinds in given.values() for kind in kinds}
+        gross = self._gross() if self._keep_before_tax is not None else frozenset()
         adopt: dict[str, list[tuple[object, ...]]] = {}
         renamed: dict[tuple[str, str], list[tuple[object, ...]]] = {}
+        # The renamed vouchers whose stored amount before tax stays (the file gives them
+        # gross): the key, and how many lines the file has of it.
+        renamed_before_tax: dict[tuple[str, str], list[tuple[_Key, int]]] = {}
         replace: list[tuple[object, ...]] = []
         for key, kinds in sorted(given.items()):
             at = stored.get(key, {})
@@ -154,8 +178,21 @@ class VoucherKeys:
                 replace.append(values)
             elif len(typed) == 1 and len(known_stored) == 1 and typed != known_stored:
                 new, old = next(iter(typed)), next(iter(known_stored))
-                if old not in in_file and sorted(kinds[new]) == sorted(at[old]):
+                if old in in_file:
+                    continue
+                if sorted(kinds[new]) == sorted(at[old]):
                     renamed.setdefault((old, new), []).append(values)
+                elif (
+                    key in gross
+                    and (key, old) not in taxed
+                    and below_gross(sum(at[old], Decimal(0)), sum(kinds[new], Decimal(0)))
+                ):
+                    # A gross file's voucher whose stored amount is below its gross: that
+                    # amount may be its amount before tax (as `taxed_amounts` keeps it), so
+                    # the rename is judged on it (before, on equal amounts only: the voucher
+                    # was written beside as a second one, its revenue twice).
+                    renamed.setdefault((old, new), []).append(values)
+                    renamed_before_tax.setdefault((old, new), []).append((key, len(kinds[new])))
         notes: list[str] = []
         mine = table.alias("mine")
         of_book = c.book == book
@@ -219,6 +256,8 @@ class VoucherKeys:
                 )
             )
         retyped = 0
+        # Of the renamed vouchers kept before tax: each (key, new type), and the file's lines.
+        kept: dict[tuple[str, dt.date, str, str], int] = {}
         for (old, new), keys in sorted(renamed.items()):
             if not await self._is_renamed(connection, old, new, keys, given):
                 continue
@@ -228,13 +267,28 @@ class VoucherKeys:
                 keys,
                 update(table).where(of_book, c.voucher_type == old).values(voucher_type=new),
             )
+            for (account, day, _kind, number), of_file in renamed_before_tax.get((old, new), ()):
+                kept[(account, day, number, new)] = of_file
+        if kept and self._keep_before_tax is not None:
+            for renamed_invoice in kept:
+                self._keep_before_tax(renamed_invoice)
+            notes.append(
+                KeptNote(
+                    f"Kept the amount before tax of "
+                    f"{counted(len(kept), 'invoice', 'invoices')} of a renamed voucher type "
+                    f"stored from another export: {_shown(kept)}; this file's amounts include "
+                    "tax, and taxes are not sales",
+                    kept=sum(kept.values()),
+                )
+            )
         if retyped:
             names = ", ".join(f"{old!r} -> {new!r}" for old, new in sorted(renamed))
             notes.append(
                 RecordNote(
                     f"Renamed the voucher type of "
                     f"{counted(retyped, 'stored line', 'stored lines')} ({names}): the same "
-                    "customer, date, number and amounts, and this file has no voucher of the "
+                    "customer, date, number and amounts (or, where this file's include tax, "
+                    "stored amounts before tax below them), and this file has no voucher of the "
                     "stored type (a type renamed in the books)",
                     recorded={"voucher_type": retyped},
                 )
@@ -323,6 +377,13 @@ class VoucherKeys:
             )
             stored.update(tuple(row) for row in found)
         return stored <= set(keys)
+
+
+def _shown(invoices: Mapping[tuple[str, dt.date, str, str], int]) -> str:
+    """`KD/25-26/001, KD/25-26/002 and 3 more`: the first few invoices' numbers."""
+    numbers = [invoice[2] for invoice in sorted(invoices, key=lambda key: (key[1], key[2]))]
+    more = len(numbers) - _SHOWN
+    return ", ".join(numbers[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
 
 
 def _date(value: object) -> dt.date:

@@ -328,3 +328,44 @@ async def test_a_titled_day_book_after_one_register_stores_the_other_voucher(
     assert not any("before tax" in str(note) for note in report.notes)  # type: ignore[attr-defined]
     assert await _vouchers(engine) == BOTH
     assert await _quarter(engine) == (2, D("200000.00"))
+
+
+async def test_a_renamed_type_reloaded_gross_keeps_one_voucher_and_its_amounts_before_tax(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The columnar Sales Register stores `Sales` KD/25-26/001 and 002 before tax
+    (`Sales Account`); the type is then renamed `Domestic Sales` in the books, and the Sales
+    Register in the voucher register's columns gives both gross (`Debit Amount`). The rename
+    was judged on equal amounts only, so each voucher was written beside as a second one (the
+    revenue twice, once with its tax). Where the file is gross, a stored amount before tax
+    below it is the same voucher's: renamed, and the amounts before tax stay."""
+    from sqlalchemy import select
+
+    from store.tables import METADATA
+    from tests.store.ingest.test_register_party_amounts import BOTH_SIDES
+    from tests.store.ingest.test_taxed_amounts import REGISTER
+
+    async def stored() -> list[tuple[object, ...]]:
+        table = METADATA.tables["sale_line"]
+        names = ("invoice", "line", "voucher_type", "amount", "includes_tax")
+        async with engine.connect() as connection:
+            rows = await connection.execute(select(*(table.c[name] for name in names)))
+        return sorted((row[0], row[1], row[2], D(str(row[3])), bool(row[4])) for row in rows)
+
+    await _load(engine, tmp_path, "c.csv", REGISTER)
+    gross = BOTH_SIDES.replace(",Sales,", ",Domestic Sales,")
+    report = await _load(engine, tmp_path, "g.csv", gross)
+    expected = [
+        ("KD/25-26/001", 1, "domestic sales", D("104623.73"), False),
+        ("KD/25-26/002", 1, "domestic sales", D("38135.60"), False),
+    ]
+    assert await stored() == expected
+    notes = [str(note) for note in report.notes]  # type: ignore[attr-defined]
+    assert any("'sales' -> 'domestic sales'" in note for note in notes)
+    assert any(note.startswith("Kept the amount before tax of 2 invoices") for note in notes)
+    changes = report.changes  # type: ignore[attr-defined]
+    assert (changes.new, changes.changed, changes.unchanged) == (0, 0, 2)
+    again = await _load(engine, tmp_path, "g.csv", gross)
+    changes = again.changes  # type: ignore[attr-defined]
+    assert (changes.new, changes.changed, changes.removed, changes.recorded) == (0, 0, 0, ())
+    assert await stored() == expected

@@ -1,16 +1,16 @@
 """The voucher type in a sale line's key (store/ingest/kinds/voucher_keys.py), for any order of
 loads: one named book's Sales Register (`Sales 7`), Export Sales Register (`Export Sales 7` of
-the same customer and day), Day Book holding both, and a plain CSV of `7` without a type
-column, each any number of times, in any order, some with a stored double of no known type and
-book beside (as an older revision kept a plain CSV loaded beside a register). The store is what
-a simple model says: each typed voucher loaded once, in the book, at its amount; a plain CSV's
+the same customer and day), Day Book holding both, and a plain CSV of `7` without a type column,
+each any number of times, in any order, some with a stored double of no known type and book
+beside (as an older revision kept a plain CSV loaded beside a register). The store is what a
+simple model says: each typed voucher loaded once, in the book, at its amount; a plain CSV's
 line of no known type only while no typed voucher is stored (a typed load takes it), else
 written into the one type stored (its amount); every titled register's and Day Book's amounts
-(in the `Debit Amount` column) include tax, so they never replace a stored amount before tax
-below them (`taxed_amounts`), but the line still takes the file's type and book (a plain CSV's
-`7` at 100,000 stays 100,000 after the Sales Register's `Sales 7` at 1,20,000.00, as `Sales 7`);
-a plain CSV meeting both types stored refused, writing nothing; a reload of the last file
-writes nothing."""
+(in the `Debit Amount` column, the `Export Sales Register`'s too) include tax, so they never
+replace a stored amount before tax below them (`taxed_amounts`), but the line still takes the
+file's type and book (a plain CSV's `7` at 100,000 stays 100,000 after the Sales Register's
+`Sales 7` at 1,20,000.00, as `Sales 7`); a plain CSV meeting both types stored refused, writing
+nothing; a reload of the last file writes nothing."""
 
 from __future__ import annotations
 
@@ -150,20 +150,15 @@ async def test_any_order_of_loads_stores_what_the_model_says(
                 # that type's (`voucher_keys`): its amount before tax, now of the file's type.
                 # (A Day Book giving it two types replaces it: which one it was is unknown.)
                 typed = dict.fromkeys(vouchers, D(100000))
-            # The Sales Register's and the Day Book's amounts include tax (`taxed_amounts`);
-            # the `Export Sales Register` is no title read as a sales register's
-            # (`analytics.ledger_titles`), so its amounts are read as before tax.
-            includes_tax = name != "export"
+            # The registers' and the Day Book's amounts include tax (`taxed_amounts`), the
+            # `Export Sales Register`'s too: the register of one sales type.
             for kind, amount in vouchers.items():
                 # A stored amount before tax below the gross stays (a plain CSV's 100,000 of
                 # `Sales 7`), of the file's type and book all the same.
-                if includes_tax and kind not in gross and typed.get(kind, amount) < amount:
+                if kind not in gross and typed.get(kind, amount) < amount:
                     continue
                 typed[kind] = amount
-                if includes_tax:
-                    gross.add(kind)
-                else:
-                    gross.discard(kind)
+                gross.add(kind)
             plain = False
         await ingest_file(engine, kind=IngestKind.SALES, path=path, app="kav")
         assert await _stored(engine) == _expected(typed, gross, plain), loads
