@@ -629,23 +629,35 @@ NOT_NOW = NotNow()
 
 
 def account_rows_json_now(
-    reader: Reader, scope: Scope, key: AccountRowsJsonKey
+    reader: Reader,
+    scope: Scope,
+    account_id: str,
+    metric_filter: MetricFilter,
+    fields: tuple[RowField, ...],
+    rows_at_most: int | None,
 ) -> AccountWithRowsJson | NotNow | None:
     """The read of `Loaders.account_rows_json_at_once` when that one runs it inline (SQLite's
-    small read, nothing shared), run now without a coroutine: the account of `key` the scope
-    sees with its rows as JSON text, or None; `NOT_NOW` (nothing read) when the reader would
-    not run it inline. The same statement on the same connection; its error is raised."""
+    small read, nothing shared), run now without a coroutine: the account `account_id` the scope
+    sees with its rows of `metric_filter` as JSON text of `fields`, or None; `NOT_NOW` (nothing
+    read) when the reader would not run it inline. `rows_at_most` is the filter's
+    `account_rows_bound`, which a caller that reads the same filter again keeps. The same
+    statement on the same connection; its error is raised."""
     if reader.shares is not None:
         return NOT_NOW
-    account_id, metric_filter, fields = key
     found = reader.read_keys_now(
         [account_id],
         partial(_accounts_with_rows_json_of, metric_filter, scope, fields),
-        rows_at_most=_account_rows_at_most(metric_filter, 1),
+        rows_at_most=rows_at_most,
     )
     if found is None:
         return NOT_NOW
     return found.get(account_id)
+
+
+def account_rows_bound(metric_filter: MetricFilter) -> int | None:
+    """The most rows the read of one account's rows under `metric_filter` returns (None: no
+    bound), which decides whether a reader runs it inline."""
+    return _account_rows_at_most(metric_filter, 1)
 
 
 def _rows_json_alone(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
+from time import monotonic
 from typing import Any
 
 import strawberry
@@ -155,8 +155,16 @@ class ProfilingSchema(strawberry.Schema):
         inline (SQLite's small read), without the request's coroutines and objects that only
         an await needs (prepared.py `answer_now`): nothing awaits, so no read of the request
         can be left running and its deadline is the time it took, checked once it is read."""
-        found = self._prepared_operation(
-            query, operation_name, allowed_operation_types, context_value
+        prepared = self.prepared
+        found = (
+            None
+            if prepared is None
+            else prepared.operation(
+                query,
+                operation_name,
+                allowed_operation_types,
+                sizes_told(self._schema, context_value),
+            )
         )
         if found is None:  # the pipeline, without looking the text up a second time
             return await self._execute_unprepared(
@@ -168,23 +176,23 @@ class ProfilingSchema(strawberry.Schema):
                 allowed_operation_types,
                 None,
             )
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        data = answer_now(
-            found,
-            executor_class=self.execution_context_class,
-            context_value=context_value,
-            variable_values=variable_values,
-        )
+        # The time spent, on the process's monotonic clock: the loop's own clock needs
+        # `asyncio.get_running_loop()`, which on Python 3.11 asks the kernel for the process id
+        # (a system call a request).
+        started = monotonic()
+        data = answer_now(found, self.execution_context_class, context_value, variable_values)
         if data is None:  # not this kind of request: as `execute` runs it
             return await self._execute_request(
                 found, query, variable_values, context_value, None, operation_name, None, None
             )
         timeout = self.request_timeout
         # Past its limit: stopped as the deadline stops a request after an inline read.
-        if timeout is not None and loop.time() - started >= timeout:
+        if timeout is not None and monotonic() - started >= timeout:
             return self._timed_out(context_value)
-        if isinstance(data, Tried):  # the other paths answer, within the limit from its start
+        # The other paths answer, within the limit from its start (the deadline's loop clock is
+        # this monotonic clock: asyncio's `loop.time()` is `time.monotonic()`, uvloop's the same
+        # CLOCK_MONOTONIC in milliseconds).
+        if isinstance(data, Tried):
             return await self._execute_request(
                 found,
                 query,
@@ -197,7 +205,11 @@ class ProfilingSchema(strawberry.Schema):
                 account_rows_tried=True,
                 started=started,
             )
-        return ExecutionResult(data=data, errors=finish_errors(None, context_value), extensions={})
+        # Answered now, so the context is a RequestContext (answer_now checked): without side
+        # errors, finish_errors would answer None.
+        errors = finish_errors(None, context_value) if context_value.side_errors else None
+        # By position (data, errors, extensions): a dataclass's keywords cost a match each.
+        return ExecutionResult(data, errors, {})
 
     async def _execute_request(
         self,

@@ -50,9 +50,9 @@ from graphql.pyutils import Path
 from resolvers.context import RequestContext
 from resolvers.loaders import (
     AccountMetricsKey,
-    AccountRowsJsonKey,
     Loaders,
     NotNow,
+    account_rows_bound,
     account_rows_json_now,
 )
 from schema.execution.account_rows_json import (
@@ -104,6 +104,7 @@ class AccountRowsPlan:
         "_path",
         "_row_fields",
         "_rows",
+        "_rows_only",
         "_to_object",
     )
 
@@ -125,6 +126,8 @@ class AccountRowsPlan:
         self._to_object = to_object
         self._fields = fields
         self._rows = rows
+        # The account's one field is its rows (the common operation): no entity to make.
+        self._rows_only = fields == (rows,)
         self._metrics = rows.resolver
         # The rows as JSON text from the database, when it can write them (account_rows_json.py).
         self._row_fields = row_fields
@@ -195,24 +198,29 @@ class AccountRowsPlan:
         row_fields = self._row_fields
         if row_fields is None or not context.rows_as_json:
             return None
-        key = self._read_key(context, raw_variables, coercer)
-        if key is None:
-            return None
-        account_id = key.account_id
+        known = self._known
+        read = None if known is None else known.find(context, raw_variables)
+        if read is None:
+            key = self._coerced_key(context, raw_variables, coercer)
+            if key is None:
+                return None
+            account_id, metric_filter = key
+            rows_at_most = account_rows_bound(metric_filter)
+        else:
+            account_id, metric_filter, rows_at_most = read
         try:
             found = account_rows_json_now(
-                context.reader,
-                context.scope,
-                AccountRowsJsonKey(account_id, key.metric_filter, row_fields),
+                context.reader, context.scope, account_id, metric_filter, row_fields, rows_at_most
             )
         except Exception as error:
-            context.loaders.fail(key, error)  # the path that takes over reports it
+            # The path that takes over reports it.
+            context.loaders.fail(AccountMetricsKey(account_id, metric_filter), error)
             raise
         if isinstance(found, NotNow):
             return None
         if found is None:
             # The same account, scope and condition: the standard read would find nothing.
-            context.loaders.keep(key, None)
+            context.loaders.keep(AccountMetricsKey(account_id, metric_filter), None)
             raise Unusual("no account of that id that the key sees")
         record, text = found
         return self._data_of_text(account_id, record, text, row_fields)
@@ -227,14 +235,27 @@ class AccountRowsPlan:
         seen before, else from the variables as `coercer` coerces them (None: graphql-core
         must); raises Unusual for another path."""
         known = self._known
-        key = None if known is None else known.find(context, raw_variables)
-        if key is None:
-            variables = coercer.coerce(raw_variables)
-            if variables is None:
-                return None
-            key = self._key(context, variables)
-            if known is not None:
-                known.remember(raw_variables, key.metric_filter)
+        read = None if known is None else known.find(context, raw_variables)
+        if read is not None:
+            return AccountMetricsKey(read[0], read[1])
+        return self._coerced_key(context, raw_variables, coercer)
+
+    def _coerced_key(
+        self,
+        context: RequestContext,
+        raw_variables: dict[str, Any] | None,
+        coercer: VariableCoercer,
+    ) -> AccountMetricsKey | None:
+        """The account and filter the request reads, from its variables as `coercer` coerces
+        them (None: graphql-core must), kept by the known keys; raises Unusual for another
+        path."""
+        variables = coercer.coerce(raw_variables)
+        if variables is None:
+            return None
+        key = self._key(context, variables)
+        known = self._known
+        if known is not None:
+            known.remember(raw_variables, key.metric_filter)
         return key
 
     def _key(self, context: RequestContext, variable_values: VariableValues) -> AccountMetricsKey:
@@ -300,10 +321,13 @@ class AccountRowsPlan:
         """The answer's data of the account's record and its rows' JSON text."""
         if record.account_id != account_id:
             raise Unusual("an account found under another id")
-        path = self._path
         rows = self._rows
         account = ObjectWithTextRows()
         account.rows_text = (rows.name, text, row_fields)
+        if self._rows_only:
+            account[rows.name] = orjson.Fragment(text)
+            return {self._account_name: account}
+        path = self._path
         entity: Any = None
         for field in self._fields:
             if field is rows:

@@ -41,14 +41,20 @@ from graphql import (
 )
 
 from resolvers.context import RequestContext
-from resolvers.loaders import AccountMetricsKey
+from resolvers.loaders import account_rows_bound
 from store.reads.entities import MetricFilter
 
 # Kept filters per plan, at most (the distinct months and names a client asks for).
 MAX_KEPT = 256
 
 _MISSING = object()
+# `_key`'s answer for values that take the full coercion (None is the key of a null).
+_UNKEYED = object()
 _PLAIN = frozenset({str, bool, type(None)})
+
+# A known read: the account id, the filter, and the most rows its read returns (the bound that
+# decides whether the reader runs it inline, found once with the filter).
+KnownRead = tuple[str, MetricFilter, "int | None"]
 
 
 class _Variables(Visitor):
@@ -63,7 +69,7 @@ class _Variables(Visitor):
 class KnownKeys:
     """The reads of one account-and-rows plan found from raw variables seen before."""
 
-    __slots__ = ("_account_id", "_account_variable", "_found", "_variables")
+    __slots__ = ("_account_id", "_account_variable", "_found", "_one", "_variables")
 
     def __init__(
         self, account_variable: str | None, account_id: str | None, variables: tuple[str, ...]
@@ -71,7 +77,9 @@ class KnownKeys:
         self._account_variable = account_variable
         self._account_id = account_id
         self._variables = variables
-        self._found: dict[tuple[Any, ...], MetricFilter] = {}
+        # The filter's one variable (`$month`, the common operation): its value is the key.
+        self._one = variables[0] if len(variables) == 1 else None
+        self._found: dict[Any, tuple[MetricFilter, int | None]] = {}
 
     @classmethod
     def build(
@@ -123,7 +131,7 @@ class KnownKeys:
             return None
         return cls(account_variable, account_id, tuple(sorted(variables)))
 
-    def find(self, context: RequestContext, raw: dict[str, Any] | None) -> AccountMetricsKey | None:
+    def find(self, context: RequestContext, raw: dict[str, Any] | None) -> KnownRead | None:
         """The read of a request whose raw variables are `raw`, when its filter's values were
         seen before (None: the full coercion decides)."""
         given = raw or {}
@@ -131,38 +139,59 @@ class KnownKeys:
         account_id = self._account_id if name is None else given.get(name)
         if type(account_id) is not str:
             return None
-        key = self._key(given)
-        if key is None:
+        one = self._one
+        if one is None:
+            key = self._key(given)
+        else:
+            key = given.get(one, _MISSING)
+            if type(key) is not str:  # a month's text, the common value, is its own key
+                key = _key_of_one(key)
+        found = self._found.get(key) if key is not _UNKEYED else None
+        if found is None:
             return None
-        metric_filter = self._found.get(key)
-        if metric_filter is None:
-            return None
+        metric_filter, rows_at_most = found
         names = metric_filter.names
         if names and context.known_names.unknown(names):
             return None
-        return AccountMetricsKey(account_id, metric_filter)
+        return account_id, metric_filter, rows_at_most
 
     def remember(self, raw: dict[str, Any] | None, metric_filter: MetricFilter) -> None:
         """Keep the filter that the full coercion of `raw` and the arguments gave."""
-        key = self._key(raw or {})
-        if key is None:
+        given = raw or {}
+        one = self._one
+        key = self._key(given) if one is None else _key_of_one(given.get(one, _MISSING))
+        if key is _UNKEYED:
             return
         found = self._found
         if len(found) >= MAX_KEPT:
             found.clear()
-        found[key] = metric_filter
+        found[key] = (metric_filter, account_rows_bound(metric_filter))
 
-    def _key(self, given: dict[str, Any]) -> tuple[Any, ...] | None:
+    def _key(self, given: dict[str, Any]) -> Any:
         parts: list[Any] = []
         for name in self._variables:
             value = given.get(name, _MISSING)
             kind = type(value)
             if kind is list:
                 if not all(type(item) is str for item in value):
-                    return None
+                    return _UNKEYED
                 value = tuple(value)
             elif kind not in _PLAIN:
-                return None  # left out (a default may apply), or another kind of value
+                return _UNKEYED  # left out (a default may apply), or another kind of value
             parts.append(kind)
             parts.append(value)
         return tuple(parts)
+
+
+def _key_of_one(value: Any) -> Any:
+    """The key of the one variable's value: the value itself, a list as a tuple. No two of the
+    kinds taken compare equal (a string, a boolean, None, a tuple of strings), so the value
+    needs no type beside it, as several variables' values do in `KnownKeys._key`."""
+    kind = type(value)
+    if kind is list:
+        if not all(type(item) is str for item in value):
+            return _UNKEYED
+        return tuple(value)
+    if kind not in _PLAIN:
+        return _UNKEYED  # left out (a default may apply), or another kind of value
+    return value

@@ -16,11 +16,15 @@ middleware, root value and context as Strawberry would use, and get the same ans
 - anything else (a missing or ambiguous operation, an operation type the request may not run)
   takes the full pipeline, which reports it.
 
-The documents are kept per schema in a bounded LRU, keyed by the query text and the list sizes
-the limits rule estimated it with (schema/audience.py: an internal key's are measured in the
-whole store, an app or account key's within its own data, a public key's are the floors), so
-one text may pass for one key and be refused for another; keys whose sizes are equal share the
-document, and sizes that changed are never asked for again (their documents age out). With a
+The documents are kept per schema in a bounded LRU of query texts, each text's documents by
+the list sizes the limits rule estimated it with (schema/audience.py: an internal key's are
+measured in the whole store, an app or account key's within its own data, a public key's are
+the floors), so one text may pass for one key and be refused for another; keys whose sizes are
+equal share the document, and sizes that changed are never asked for again (their documents
+age out). A request finds its text with one hash of the text, and the sizes it asks with are
+most often the very object the text was last found with (every request of an internal or public
+key gets the same one): compared by identity, not hashed (a `ListSizes` hash is a Python call)
+and no (sizes, text) tuple made. With a
 planner (the
 schema's default), each operation of a document also gets its compiled plan on its first
 prepared run (operation_plan.py), kept with the document: later requests build no executor
@@ -32,7 +36,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from inspect import isawaitable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphql import DocumentNode, GraphQLResolveInfoHelpers, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -53,14 +57,28 @@ from schema.execution.compiled import CompiledFields, CompiledLeanExecutor
 from schema.execution.operation_plan import OperationPlan
 from schema.limits import ListSizes, rule_sizes
 
+if TYPE_CHECKING:
+    from schema.execution.account_rows import AccountRowsPlan
+
 Planner = Callable[[DocumentNode, "str | None"], "OperationPlan | None"]
 
 
 class PreparedOperation(NamedTuple):
-    """A prepared document, and the compiled plan of the operation asked for (if any)."""
+    """A prepared document, the compiled plan of the operation asked for (if any), and that
+    plan's account-and-rows form when it has a direct plan (what `answer_now` tries: found
+    once here, not through two method calls a request)."""
 
     document: DocumentNode
     plan: OperationPlan | None
+    account_rows: AccountRowsPlan | None = None
+
+
+def _prepared_operation(document: DocumentNode, plan: OperationPlan | None) -> PreparedOperation:
+    """The operation with its plan's account-and-rows form, in the order `_execute_directly`
+    asks for them (the direct plan first: none, no account-and-rows form tried)."""
+    if plan is None or plan.direct() is None:
+        return PreparedOperation(document, plan)
+    return PreparedOperation(document, plan, plan.account_rows())
 
 
 class _Prepared:
@@ -82,7 +100,7 @@ class _Prepared:
         found = self.operations.get(operation_name)
         if found is None:
             plan = planner(self.document, operation_name)
-            found = self.operations[operation_name] = PreparedOperation(self.document, plan)
+            found = self.operations[operation_name] = _prepared_operation(self.document, plan)
         return found
 
     def is_query(self, operation_name: str | None) -> bool:
@@ -96,8 +114,41 @@ class _Prepared:
         return found
 
 
+# `_Text.last_sizes` before any document is kept (None is a sizes key: no limits rule).
+_NO_SIZES = object()
+
+
+class _Text:
+    """The documents kept of one query text, by the list sizes each passed validation with; the
+    sizes it was last found with, compared by identity first."""
+
+    __slots__ = ("by_sizes", "last", "last_sizes")
+
+    def __init__(self) -> None:
+        self.by_sizes: dict[ListSizes | None, _Prepared] = {}
+        self.last_sizes: object = _NO_SIZES
+        self.last: _Prepared | None = None
+
+    def find(self, sizes: ListSizes | None) -> _Prepared | None:
+        """The document kept under sizes equal to `sizes` (they differ from the last ones)."""
+        found = self.by_sizes.get(sizes)
+        if found is not None:
+            self.last_sizes, self.last = sizes, found
+        return found
+
+    def keep(self, sizes: ListSizes | None, prepared: _Prepared) -> None:
+        self.by_sizes.pop(sizes, None)  # the newest last: dropped last (`drop_oldest`)
+        self.by_sizes[sizes] = prepared
+        self.last_sizes, self.last = sizes, prepared
+
+    def drop_oldest(self) -> None:
+        del self.by_sizes[next(iter(self.by_sizes))]
+        self.last_sizes, self.last = _NO_SIZES, None
+
+
 class PreparedQueries:
-    """Documents of query texts that parsed and validated, least recently used out first."""
+    """Documents of query texts that parsed and validated, least recently used text out first
+    (at most `maxsize` documents: texts under each set of sizes)."""
 
     def __init__(self, *, maxsize: int = 1024, planner: Planner | None = None) -> None:
         if maxsize < 1:
@@ -105,16 +156,19 @@ class PreparedQueries:
         self._maxsize = maxsize
         # Builds an operation's compiled plan (operation_plan.py); None: no plans.
         self.planner = planner
-        self._prepared: OrderedDict[tuple[ListSizes | None, str], _Prepared] = OrderedDict()
+        self._texts: OrderedDict[str, _Text] = OrderedDict()
+        # Documents kept, over all texts and sizes.
+        self._kept = 0
         self.hits = 0
         # The last frozenset of allowed operation types found to allow queries.
         self._allowed: frozenset[OperationType] | None = None
 
     def __len__(self) -> int:
-        return len(self._prepared)
+        return self._kept
 
     def clear(self) -> None:
-        self._prepared.clear()
+        self._texts.clear()
+        self._kept = 0
 
     def _allows_query(self, allowed: Iterable[OperationType]) -> bool:
         # The server passes the same frozenset every request: its verdict kept by identity
@@ -133,11 +187,22 @@ class PreparedQueries:
     ) -> None:
         """Keep the document of a query text that passed validation with the list sizes
         `sizes` (None: a schema without the limits rule)."""
-        key = (sizes, query)
-        self._prepared[key] = _Prepared(document)
-        self._prepared.move_to_end(key)
-        while len(self._prepared) > self._maxsize:
-            self._prepared.popitem(last=False)
+        texts = self._texts
+        text = texts.get(query)
+        if text is None:
+            text = texts[query] = _Text()
+        else:
+            texts.move_to_end(query)
+        if sizes not in text.by_sizes:
+            self._kept += 1
+        text.keep(sizes, _Prepared(document))
+        while self._kept > self._maxsize:
+            oldest = next(iter(texts))
+            if oldest is query or len(texts) == 1:  # this text's oldest sizes, then
+                text.drop_oldest()
+                self._kept -= 1
+            else:
+                self._kept -= len(texts.pop(oldest).by_sizes)
 
     def document(
         self,
@@ -156,18 +221,23 @@ class PreparedQueries:
         query: str | None,
         operation_name: str | None,
         allowed_operation_types: Iterable[OperationType] | None,
-        *,
         sizes: ListSizes | None = None,
     ) -> PreparedOperation | None:
         """The document to execute directly with its operation's plan, or None when the
         request takes the pipeline (`sizes`: those its key's query is estimated with)."""
         if query is None:
             return None
-        key = (sizes, query)
-        prepared = self._prepared.get(key)
+        text = self._texts.get(query)
+        if text is None:
+            return None
+        prepared = text.last if text.last_sizes is sizes else text.find(sizes)
         if prepared is None:
             return None
-        if allowed_operation_types is not None and not self._allows_query(allowed_operation_types):
+        if (
+            allowed_operation_types is not None
+            and allowed_operation_types is not self._allowed
+            and not self._allows_query(allowed_operation_types)
+        ):
             return None
         # A name kept with its plan named a query already: one look-up for the common request.
         found = prepared.operations.get(operation_name) if self.planner is not None else None
@@ -175,7 +245,7 @@ class PreparedQueries:
             if not prepared.is_query(operation_name):
                 return None
             found = prepared.operation(operation_name, self.planner)
-        self._prepared.move_to_end(key)
+        self._texts.move_to_end(query)
         self.hits += 1
         return found
 
@@ -212,7 +282,6 @@ TRIED = Tried()
 
 def answer_now(
     prepared: PreparedOperation,
-    *,
     executor_class: type[Any],
     context_value: Any,
     variable_values: dict[str, Any] | None,
@@ -222,9 +291,11 @@ def answer_now(
     coroutine, nothing awaited. None when it does not apply (nothing done: `execute_prepared`
     answers); `TRIED` when the plan left the request to the other paths (then
     `execute_prepared(..., account_rows_tried=True)` answers, reading nothing again)."""
+    account_rows = prepared.account_rows
     plan = prepared.plan
     if (
-        plan is None
+        account_rows is None
+        or plan is None
         or not issubclass(executor_class, CompiledLeanExecutor)
         or not isinstance(context_value, RequestContext)
     ):
@@ -232,10 +303,7 @@ def answer_now(
     reader = context_value.reader
     # Only a reader that bounds its reads' rows runs them inline; one that shares statements
     # between requests never does (store/running/reader.py).
-    if not reader.bounds_rows or reader.shares is not None or plan.direct() is None:
-        return None
-    account_rows = plan.account_rows()
-    if account_rows is None:
+    if not reader.bounds_rows or reader.shares is not None:
         return None
     try:
         return account_rows.answer_now(context_value, variable_values, plan.variables)

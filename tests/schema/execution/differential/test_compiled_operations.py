@@ -242,7 +242,8 @@ async def test_the_small_query_runs_by_its_plan_with_each_request_s_variables(
             assert {row["effectiveDate"] for row in body["data"]["account"]["metrics"]} <= {
                 "2023-03-01"
             }
-    (entry,) = prepared._prepared.values()
+    (text,) = prepared._texts.values()
+    (entry,) = text.by_sizes.values()
     (operation,) = entry.operations.values()
     plan = operation.plan
     assert plan is not None

@@ -228,4 +228,6 @@ def test_unknown_operation_names_are_not_kept() -> None:
         assert prepared.document(text, f"Made{n}", None) is None
     assert prepared.document(text, "A", None) is not None
     assert prepared.document(text, "B", None) is not None
-    assert len(prepared._prepared[None, text].queries) == 2  # kept under the sizes given (none)
+    assert (
+        len(prepared._texts[text].by_sizes[None].queries) == 2
+    )  # kept under the sizes given (none)
