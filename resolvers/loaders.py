@@ -631,7 +631,12 @@ def account_rows_json_now(
     account_id, metric_filter, fields = key
     found = reader.read_keys_now(
         [account_id],
-        partial(_accounts_with_rows_json_of, metric_filter, scope, fields),
+        partial(
+            rows_json_reads.accounts_with_rows_json_now,
+            metric_filter=metric_filter,
+            scope=scope,
+            fields=fields,
+        ),
         rows_at_most=_account_rows_at_most(metric_filter, 1),
     )
     if found is None:
