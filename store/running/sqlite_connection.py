@@ -45,6 +45,8 @@ class SQLiteConnection:
         self, connection: sqlite3.Connection, companion: Engine, announced_to: Any = None
     ) -> None:
         self._connection = connection
+        # The driver's connection (an attribute, not a property: read at every inline read).
+        self.driver_connection = connection
         # The statement events each statement is announced to: the async engine's, whose
         # listeners (/metrics, the tests) the companion's own forward to (thread_reads.py).
         self._announced_to = companion.dispatch if announced_to is None else announced_to
@@ -52,10 +54,6 @@ class SQLiteConnection:
         # Set when the companion is disposed of and the connection closed (thread_reads.py).
         self.closed = False
         self._cursor = connection.cursor()
-
-    @property
-    def driver_connection(self) -> sqlite3.Connection:
-        return self._connection
 
     async def fetch(self, sql: str, arguments: Sequence[Any]) -> list[Any]:
         """The driver's rows (tuples) of one statement."""

@@ -241,8 +241,9 @@ def run_now(connection: SQLiteConnection, query: Callable[..., T], *arguments: A
         return query(connection, *arguments)
     finally:
         # A transaction a failed statement left: no snapshot is held.
-        if connection.driver_connection.in_transaction:
-            connection.driver_connection.rollback()
+        raw = connection.driver_connection
+        if raw.in_transaction:
+            raw.rollback()
 
 
 # This process's id, kept up to date across forks: a thread's kept connection is looked up
