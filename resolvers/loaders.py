@@ -683,6 +683,6 @@ def _accounts_with_metrics_of(
 
 
 def _account_rows_at_most(metric_filter: MetricFilter, accounts: int) -> int | None:
-    return account_metric_reads.rows_at_most(
-        reads.metric_rows_at_most([(metric_filter, accounts)]), accounts
-    )
+    # The filter's bound for one entity, kept by the filter: every small request asks.
+    rows = metric_filter.rows_an_entity
+    return None if rows is None else account_metric_reads.rows_at_most(rows * accounts, accounts)
