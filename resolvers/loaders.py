@@ -646,7 +646,12 @@ def account_rows_json_now(
         return NOT_NOW
     found = reader.read_keys_now(
         [account_id],
-        partial(_accounts_with_rows_json_of, metric_filter, scope, fields),
+        partial(
+            rows_json_reads.accounts_with_rows_json_now,
+            metric_filter=metric_filter,
+            scope=scope,
+            fields=fields,
+        ),
         rows_at_most=rows_at_most,
     )
     if found is None:
@@ -699,6 +704,6 @@ def _accounts_with_metrics_of(
 
 
 def _account_rows_at_most(metric_filter: MetricFilter, accounts: int) -> int | None:
-    return account_metric_reads.rows_at_most(
-        reads.metric_rows_at_most([(metric_filter, accounts)]), accounts
-    )
+    # The filter's bound for one entity, kept by the filter: every small request asks.
+    rows = metric_filter.rows_an_entity
+    return None if rows is None else account_metric_reads.rows_at_most(rows * accounts, accounts)

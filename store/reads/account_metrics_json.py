@@ -54,7 +54,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.reads.entities import ACCOUNT_COLUMNS, IDS, STATEMENTS_KEPT, MetricFilter
 from store.records import AccountRecord
-from store.running.driver_select import DriverSelect, ExpandedText
+from store.running.column_conversion import Converter
+from store.running.driver_select import Converters, DriverSelect, ExpandedText
+from store.running.sqlite_connection import SQLiteConnection
 from store.scope import Scope, account_visible
 from store.tables import ACCOUNT_TABLE, DEFINITION_TABLE, METRIC_TABLE, Level
 
@@ -411,6 +413,30 @@ def _prepare(
     return prepared
 
 
+def _prepared_read(
+    dialect: Dialect,
+    account_ids: Sequence[str],
+    metric_filter: MetricFilter,
+    scope: Scope,
+    fields: tuple[RowField, ...],
+) -> tuple[DriverSelect, ExpandedText, dict[str, Any]]:
+    """The read's statement, its expanded text and its parameters."""
+    names, months = metric_filter.names, metric_filter.months
+    key = (
+        scope,
+        None if names is None else len(names),
+        None if months is None else len(months),
+        fields,
+        dialect,
+        len(account_ids),
+    )
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        prepared = _prepare(key, account_ids, metric_filter)
+    statement, text, keys = prepared
+    return statement, text, _parameters(account_ids, metric_filter, keys)
+
+
 async def accounts_with_rows_json(
     connection: AsyncConnection,
     *,
@@ -422,39 +448,70 @@ async def accounts_with_rows_json(
     """The accounts the scope sees among `account_ids`, each with the JSON text of its rows
     under the filter (the rows `metrics_by_entity` would give for it, in the same order),
     each row an object of `fields`."""
-    names, months = metric_filter.names, metric_filter.months
-    key = (
-        scope,
-        None if names is None else len(names),
-        None if months is None else len(months),
-        fields,
-        connection.dialect,
-        len(account_ids),
+    statement, text, parameters = _prepared_read(
+        connection.dialect, account_ids, metric_filter, scope, fields
     )
-    prepared = _PREPARED.get(key)
-    if prepared is None:
-        prepared = _prepare(key, account_ids, metric_filter)
-    statement, text, keys = prepared
-    parameters = _parameters(account_ids, metric_filter, keys)
     rows, converters = await statement.driver_rows(connection, parameters, text)
+    return _found(rows, converters)
+
+
+def accounts_with_rows_json_now(
+    connection: SQLiteConnection,
+    account_ids: Sequence[str],
+    *,
+    metric_filter: MetricFilter,
+    scope: Scope,
+    fields: tuple[RowField, ...],
+) -> dict[str, AccountWithRowsJson]:
+    """`accounts_with_rows_json` as a plain call on a kept sqlite3 connection: the same
+    statement and answer, for a read of a few rows run inline (store/running/reader.py's
+    `read_keys_now`), without the coroutines of the driver's await."""
+    statement, text, parameters = _prepared_read(
+        connection.dialect, account_ids, metric_filter, scope, fields
+    )
+    rows, converters = statement.rows_now(connection, parameters, text)
+    return _found(rows, converters)
+
+
+_WIDTH = len(ACCOUNT_COLUMNS)
+
+# Per tuple of a statement's converters, the account's columns that convert something, with
+# their converter: a row of one account converts those alone.
+_CONVERTED: dict[Converters, tuple[tuple[int, Converter], ...]] = {}
+
+
+def _converted(converters: Converters) -> tuple[tuple[int, Converter], ...]:
+    converted = tuple(
+        (index, convert) for index, convert in enumerate(converters[:_WIDTH]) if convert is not None
+    )
+    if len(_CONVERTED) >= STATEMENTS_KEPT:  # reads may run in several threads: no LRU
+        _CONVERTED.clear()
+    _CONVERTED[converters] = converted
+    return converted
+
+
+def _found(rows: Sequence[Sequence[Any]], converters: Converters) -> dict[str, AccountWithRowsJson]:
+    """The driver's rows of the read as each account's record and rows' text, by id."""
     if not rows:
         return {}
-    width = len(ACCOUNT_COLUMNS)
+    width = _WIDTH
     if len(rows) == 1:
         # One account (the small query's read): its few values converted one by one, where
         # the columns' lists, made and zipped back, cost a small request about 5% of its
         # instructions in process (docs/performance.md).
         (row,) = rows
         own = list(row)
-        for index, convert in enumerate(converters[:width]):
-            if convert is not None:
-                own[index] = convert(own[index : index + 1])[0]
+        converted = _CONVERTED.get(converters)
+        if converted is None:
+            converted = _converted(converters)
+        for index, convert in converted:
+            own[index] = convert(own[index : index + 1])[0]
         record = AccountRecord(*own[:width])
         return {record.account_id: (record, own[width])}
     columns: list[Any] = [list(column) for column in zip(*rows, strict=True)]
-    for index, convert in enumerate(converters[:width]):
-        if convert is not None:
-            columns[index] = convert(columns[index])
+    for index, column_convert in enumerate(converters[:width]):
+        if column_convert is not None:
+            columns[index] = column_convert(columns[index])
     found: dict[str, AccountWithRowsJson] = {}
     for values in zip(*columns, strict=True):
         record = AccountRecord(*values[:width])

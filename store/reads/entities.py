@@ -261,9 +261,17 @@ class MetricFilter:
     # The hash, computed once: a filter is part of the loaders' keys, hashed about ten times
     # by the smallest request (a key is looked up in several loaders and batches).
     _hash: int = field(init=False, repr=False, compare=False)
+    # The most rows `metrics_by_entity` returns for one entity under this filter (None: no
+    # bound), computed once: every read's inline bound asks for it.
+    rows_an_entity: int | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_hash", hash((self.names, self.months)))
+        rows = None
+        if self.months is not None:
+            names = METRICS_PER_MONTH if self.names is None else len(self.names)
+            rows = len(self.months) * names
+        object.__setattr__(self, "rows_an_entity", rows)
 
     def __hash__(self) -> int:
         return self._hash
@@ -279,10 +287,10 @@ def metric_rows_at_most(reads: Iterable[tuple[MetricFilter, int]]) -> int | None
     when their filters give a bound (one row per entity, metric and month); else None."""
     total = 0
     for metric_filter, entities in reads:
-        if metric_filter.months is None:
+        rows = metric_filter.rows_an_entity
+        if rows is None:
             return None
-        names = METRICS_PER_MONTH if metric_filter.names is None else len(metric_filter.names)
-        total += entities * len(metric_filter.months) * names
+        total += entities * rows
     return total
 
 

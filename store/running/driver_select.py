@@ -132,6 +132,17 @@ class DriverSelect:
             converters = self._converters_of(dialect, named or [None] * len(self._columns))
         return await connection.fetch(text.sql, arguments), converters
 
+    def rows_now(
+        self, connection: SQLiteConnection, parameters: Mapping[str, Any], text: ExpandedText
+    ) -> tuple[list[Any], Converters]:
+        """`driver_rows` on a kept sqlite3 connection as a plain call (a read of a few rows run
+        inline: thread_reads.run_now), `text` given."""
+        converters = self._converters.get(connection.dialect)
+        if converters is None:
+            # sqlite3 names no column types: Core chooses by the column's type alone.
+            converters = self._converters_of(connection.dialect, [None] * len(self._columns))
+        return connection.rows_now(text.sql, text.arguments(parameters)), converters
+
     async def _engine_rows(
         self, connection: AsyncConnection, text: _Text, parameters: Mapping[str, Any]
     ) -> tuple[Sequence[Sequence[Any]], Converters]:

@@ -30,7 +30,6 @@ the requests that ask for the same `share` in one loop turn are read in one stat
 
 from __future__ import annotations
 
-import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
@@ -50,6 +49,8 @@ V = TypeVar("V")
 Query = Callable[[AsyncConnection], Awaitable[T]]
 # A read of some keys' rows in one statement, answering each key found.
 KeysQuery = Callable[[AsyncConnection, Sequence[K]], Awaitable[Mapping[K, V]]]
+# The same read as a plain function over a kept sqlite3 connection (`Reader.read_keys_now`).
+KeysQueryNow = Callable[[SQLiteConnection, Sequence[K]], Mapping[K, V]]
 RowsOfKeys = Callable[[int], int | None]
 
 
@@ -104,12 +105,13 @@ class Reader(ABC):
         return shares.read(share, keys, alone)
 
     def read_keys_now(
-        self, keys: Sequence[K], query: KeysQuery[K, V], *, rows_at_most: int | None
+        self, keys: Sequence[K], query: KeysQueryNow[K, V], *, rows_at_most: int | None
     ) -> Mapping[K, V] | None:
         """`query(connection, keys)` run now, on the calling thread, when `read_keys` would run
-        it inline (`rows_at_most`: the bound of these keys' rows), without a coroutine of its
-        own; None when it would not (nothing is read: the caller reads as usual). Only SQLite's
-        reader runs reads inline."""
+        it inline (`rows_at_most`: the bound of these keys' rows): `query` is the plain-call
+        form of the read `read_keys` would run, over the kept sqlite3 connection. None when it
+        would not run inline (nothing is read: the caller reads as usual). Only SQLite's reader
+        runs reads inline."""
         return None
 
     async def read(
@@ -177,13 +179,18 @@ class SQLiteReader(Reader):
         )
 
     def read_keys_now(
-        self, keys: Sequence[K], query: KeysQuery[K, V], *, rows_at_most: int | None
+        self, keys: Sequence[K], query: KeysQueryNow[K, V], *, rows_at_most: int | None
     ) -> Mapping[K, V] | None:
         # What `read_keys` runs through `_keys_inline`, the same connection and statement,
-        # without the coroutine (a compiled request's read: schema/execution/account_rows.py).
-        if self.shares is not None or not self._plain_driver or not self._runs_inline(rows_at_most):
+        # without a coroutine (a compiled request's read: schema/execution/account_rows.py).
+        if (
+            self.shares is not None
+            or not self._plain_driver
+            or rows_at_most is None
+            or rows_at_most > thread_reads.INLINE_ROWS
+        ):
             return None
-        return thread_reads.run_on(self._kept_inline(), query, keys)
+        return thread_reads.run_now(self._kept_inline(), query, keys)
 
     async def _keys_inline(self, query: KeysQuery[K, V], keys: Sequence[K]) -> Mapping[K, V]:
         return thread_reads.run_on(self._kept_inline(), query, keys)
@@ -199,7 +206,7 @@ class SQLiteReader(Reader):
     def _kept_inline(self) -> SQLiteConnection:
         """The kept connection of the calling thread, for a read on it."""
         inline = self._inline
-        pid, thread = os.getpid(), threading.get_ident()
+        pid, thread = thread_reads.process_id, threading.get_ident()
         if inline is None or inline[2].closed or inline[0] != pid or inline[1] != thread:
             inline = self._inline = (pid, thread, thread_reads.kept_connection(self._companion))
         return inline[2]

@@ -14,7 +14,12 @@ Statement events still fire: every statement is announced to the engine's
 driver's errors are raised as SQLAlchemy raises them (a DBAPIError of the same class).
 
 Every method is a coroutine that never suspends: a read's coroutine runs to its end in one
-step (thread_reads.run)."""
+step (thread_reads.run); `rows_now` is the same read as a plain call, for a read run inline
+without a coroutine (thread_reads.run_now).
+
+Statements run on one cursor the connection keeps, as a plain driver loop would: the
+connection's `execute` makes a cursor and drops it at every statement. Every statement's rows
+are fetched whole before the next runs, so one cursor serves them all."""
 
 from __future__ import annotations
 
@@ -40,20 +45,32 @@ class SQLiteConnection:
         self, connection: sqlite3.Connection, companion: Engine, announced_to: Any = None
     ) -> None:
         self._connection = connection
+        # The driver's connection (an attribute, not a property: read at every inline read).
+        self.driver_connection = connection
         # The statement events each statement is announced to: the async engine's, whose
         # listeners (/metrics, the tests) the companion's own forward to (thread_reads.py).
         self._announced_to = companion.dispatch if announced_to is None else announced_to
         self.dialect: Dialect = companion.dialect
         # Set when the companion is disposed of and the connection closed (thread_reads.py).
         self.closed = False
-
-    @property
-    def driver_connection(self) -> sqlite3.Connection:
-        return self._connection
+        self._cursor = connection.cursor()
 
     async def fetch(self, sql: str, arguments: Sequence[Any]) -> list[Any]:
         """The driver's rows (tuples) of one statement."""
         return self._run(sql, arguments)[0]
+
+    def rows_now(self, sql: str, arguments: tuple[Any, ...]) -> list[Any]:
+        """`fetch` as a plain call, for a read of a few rows (at most `INLINE_ROWS` of
+        thread_reads.py, under PAUSE_FROM_ROWS: no pause of the collector to consider)."""
+        dispatch = self._announced_to
+        if dispatch.before_cursor_execute:
+            dispatch.before_cursor_execute(None, None, sql, arguments, None, False)
+        try:
+            return self._cursor.execute(sql, arguments).fetchall()
+        except self.dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(
+                sql, arguments, error, self.dialect.loaded_dbapi.Error, dialect=self.dialect
+            ) from error
 
     async def column_types(self, sql: str) -> None:
         """None: pysqlite names no column types, and Core chooses its processors without."""
@@ -87,7 +104,7 @@ class SQLiteConnection:
             dispatch.before_cursor_execute(None, None, sql, arguments, None, False)
         try:
             # SQLite steps through the rows as they are fetched: errors may come from either.
-            cursor = self._connection.execute(sql, arguments)
+            cursor = self._cursor.execute(sql, arguments)
             rows = cursor.fetchmany(PAUSE_FROM_ROWS)
             if len(rows) == PAUSE_FROM_ROWS:  # a read of many rows: gc_pause.py says why
                 with collection_paused():

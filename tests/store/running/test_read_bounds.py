@@ -29,6 +29,37 @@ def test_metric_reads_are_bounded_only_with_a_months_filter() -> None:
 
 
 @given(
+    names=st.none() | st.integers(0, 8),
+    months=st.none() | st.integers(0, 6),
+    entities=st.integers(0, 30),
+)
+def test_a_filter_keeps_the_bound_of_one_entity(
+    names: int | None, months: int | None, entities: int
+) -> None:
+    """`rows_an_entity`, computed once by the filter, is the bound the reads ask for: one row
+    per metric (its names, or METRICS_PER_MONTH) and month, none without a months filter."""
+    metric_filter = MetricFilter(
+        names=None if names is None else tuple(f"m{n}" for n in range(names)),
+        months=None
+        if months is None
+        else tuple(MONTH.replace(year=2000 + n) for n in range(months)),
+    )
+    if months is None:
+        assert metric_filter.rows_an_entity is None
+    else:
+        assert metric_filter.rows_an_entity == months * (
+            METRICS_PER_MONTH if names is None else names
+        )
+        assert (
+            metric_rows_at_most([(metric_filter, entities)])
+            == entities * metric_filter.rows_an_entity
+        )
+    # Not part of what the filter is: equal filters are equal and hash alike.
+    assert metric_filter == MetricFilter(metric_filter.names, metric_filter.months)
+    assert hash(metric_filter) == hash(MetricFilter(metric_filter.names, metric_filter.months))
+
+
+@given(
     entities=st.integers(1, 30),
     names=st.integers(1, 8),
     months=st.integers(1, 6),
