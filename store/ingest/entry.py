@@ -175,7 +175,7 @@ async def _ingest(
         progress.start(f"Scanning {path}", total=table_file.size)
         for _line, row in TableReader(table_file, matcher, progress):
             validator.observe(row)
-        validator.formats_known(matcher.mapping)
+        validator.formats_known(matcher.mapping, matcher.ignored)
     reader = TableReader(table_file, matcher, progress)
     problems: list[RowProblem] = []
     progress.start(f"Reading {path}", total=table_file.size)

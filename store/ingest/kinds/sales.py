@@ -47,8 +47,10 @@ from analytics.export_columns import (
 )
 from analytics.export_dates import reads_both_ways
 from analytics.export_voucher_types import (
+    PAYMENT_NUMBER_TYPE,
     VoucherType,
     number_column_type,
+    payment_number_column,
     type_name,
     voucher_type,
 )
@@ -305,7 +307,7 @@ class SalesValidator:
         if "currency" in row:
             self._currencies.observe(row)
 
-    def formats_known(self, columns: Mapping[str, str]) -> None:
+    def formats_known(self, columns: Mapping[str, str], ignored: Sequence[str] = ()) -> None:
         self._column_names = tuple(columns.values())
         amount = columns.get("amount")
         self._before_tax = amount if amount and normalize(amount) in BEFORE_TAX else None
@@ -347,6 +349,10 @@ class SalesValidator:
         if self._type_key is None or "voucher_type" not in columns:
             self._number_column = columns.get("invoice") or ""
             self._number_type = number_column_type(columns.get("invoice"), columns.get("status"))
+            payments = payment_number_column((*columns.values(), *ignored))
+            if self._number_type is None and payments is not None:
+                # Zoho Books' Customer Payments export: payments, no sales.
+                self._number_type, self._number_column = PAYMENT_NUMBER_TYPE, payments
 
     def _voucher_type(self, text: str) -> VoucherType:
         """The class of a line's voucher type; a line that is not a sale is counted."""
