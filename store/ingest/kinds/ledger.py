@@ -17,7 +17,7 @@ party's opening balance is an entry of its own, its closing balance a check
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -206,8 +206,11 @@ class LedgerValidator:
         dates: AppDates | None = None,
         currency: AppCurrency | None = None,
         book: str | None = None,
+        known_to: Callable[[dt.date], dt.date] = lambda end: end,
     ) -> None:
         self._customers = customers
+        # How far a period the title states is known (`IngestOptions.known_to`).
+        self._known_to = known_to
         self._balances = LedgerBalances(title)
         # The company the title names above the columns: the book of every entry of the file,
         # stored and matched by its folded name (one company printed two ways is one book).
@@ -771,7 +774,7 @@ class LedgerValidator:
         return TableWrite(
             table("ledger_period"),
             ("account_id", "period_end"),
-            [(account, end) for account in accounts],
+            [(account, self._known_to(end)) for account in accounts],
             mode=WriteMode.INSERT_MISSING,
         )
 
@@ -1143,6 +1146,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Ledge
         dates=await app_dates(connection, app=app, option=options.dates),
         currency=await app_currency(connection, app=app, option=options.currency),
         book=options.book,
+        known_to=options.known_to,
     )
 
 

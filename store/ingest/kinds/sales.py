@@ -26,7 +26,7 @@ items (`analytics.tax_ledgers`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from decimal import Context, Decimal
@@ -218,8 +218,11 @@ class SalesValidator:
         title: Sequence[Sequence[str]] = (),
         currency: AppCurrency | None = None,
         book: str | None = None,
+        known_to: Callable[[dt.date], dt.date] = lambda end: end,
     ) -> None:
         self._customers = customers
+        # How far a period the title states is known (`IngestOptions.known_to`).
+        self._known_to = known_to
         # A customer's ledger or a Day Book names contra ledgers (`Sales Account`, `Cash`) in
         # its party column: they are never customers.
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=False)
@@ -882,7 +885,7 @@ class SalesValidator:
         return TableWrite(
             table("sales_period"),
             ("app_id", "period_end"),
-            [(self._customers.app, period[1])],
+            [(self._customers.app, self._known_to(period[1]))],
             mode=WriteMode.INSERT_MISSING,
         )
 
@@ -908,6 +911,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Sales
         title=options.title,
         book=options.book,
         currency=await app_currency(connection, app=app, option=options.currency),
+        known_to=options.known_to,
     )
 
 
