@@ -29,6 +29,7 @@ QuickBooks' delayed charges and credits, billed only when an invoice takes them 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from analytics.export_columns import normalize, words
@@ -210,3 +211,29 @@ def number_column_type(number_column: str | None, status_column: str | None) -> 
         status = None if status_column is None else normalize(status_column)
         return "Invoice" if status == _INVOICE_STATUS else None
     return _TYPED_NUMBER_COLUMNS.get(number)
+
+
+# Zoho Books' Customer Payments export numbers each payment (`Payment Number`) beside Zoho's
+# customer id (`CustomerID`); its `Invoice Number` names the invoice a payment settles, so it
+# says nothing of the line's type. Its `Payment Type` column (`Invoice Payment`) does, but an
+# export template may leave that column out: the payment number then says it of every line,
+# as the type Zoho writes there for a payment of invoices (the lines stored as with it).
+PAYMENT_NUMBER_TYPE = "Invoice Payment"
+_PAYMENT_NUMBERS = frozenset(("paymentnumber", "paymentno", "paymentnum"))
+# Zoho's own customer id: a file of one's own with a `Payment Number` column may number the
+# payments among invoices, and its other lines are no payments.
+_ZOHO_CUSTOMER_ID = "customerid"
+
+
+def payment_numbers_column(header: Iterable[str]) -> str | None:
+    """A column numbering payments (`Payment Number`, `Payment No`), as the file names it."""
+    return next((name for name in header if normalize(name) in _PAYMENT_NUMBERS), None)
+
+
+def payment_number_column(header: Iterable[str]) -> str | None:
+    """The `Payment Number` column of Zoho Books' Customer Payments export (every line a
+    payment), as the file names it; None for any other file."""
+    names = list(header)
+    if all(normalize(name) != _ZOHO_CUSTOMER_ID for name in names):
+        return None
+    return payment_numbers_column(names)

@@ -61,6 +61,8 @@ def _ingest(
                 currency=currency,
                 book=book,
                 new_book=new_book,
+                # PROFILING_TODAY, as the server's "today" that caps a period asked about.
+                loaded_on=settings.today(),
             )
 
     return run_on_database(settings, job)

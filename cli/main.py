@@ -29,6 +29,7 @@ from cli.common import (
 from cli.keys_command import keys
 from cli.lazy import LazyCommand, LazyGroup
 from cli.slides_command import slides
+from cli.usage import OneLineUsageGroup
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -45,7 +46,7 @@ class LogFormat(StrEnum):
     TEXT = "text"
 
 
-class ProfilingCommands(LazyGroup):
+class ProfilingCommands(OneLineUsageGroup, LazyGroup):
     # cli/ingest_command.py imports store.ingest (SQLAlchemy, openpyxl) at its top.
     lazy: ClassVar[dict[str, LazyCommand]] = {
         "ingest": LazyCommand("cli.ingest_command", "ingest", "Load one file, all or nothing."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -57,6 +58,7 @@ async def ingest_file(
     currency: str | None = None,
     book: str | None = None,
     new_book: bool = False,
+    loaded_on: dt.date | None = None,
 ) -> IngestReport:
     """Load one file of `kind`: every row or none.
 
@@ -75,7 +77,8 @@ async def ingest_file(
     likewise (`store.ingest.currency_setting`). `book` names the company whose books a sales or
     ledger export is of, in place of its title's (a renamed company's old name:
     `store.ingest.kinds.load_book`); a book nothing of the app is stored under is refused
-    unless the title names it too or `new_book`.
+    unless the title names it too or `new_book`. A period a sales or ledger export's title
+    states is stored as known up to `loaded_on` at most (the settings' today; None: today).
     """
     if currency is not None and LOADERS[kind].guess_columns is None:
         raise FileRejected(
@@ -111,6 +114,7 @@ async def ingest_file(
         currency=currency,
         book=book,
         new_book=new_book,
+        loaded_on=loaded_on,
     )
     try:
         return await _ingest(engine, kind=kind, path=path, options=options, progress=progress)
@@ -175,7 +179,7 @@ async def _ingest(
         progress.start(f"Scanning {path}", total=table_file.size)
         for _line, row in TableReader(table_file, matcher, progress):
             validator.observe(row)
-        validator.formats_known(matcher.mapping)
+        validator.formats_known(matcher.mapping, matcher.ignored)
     reader = TableReader(table_file, matcher, progress)
     problems: list[RowProblem] = []
     progress.start(f"Reading {path}", total=table_file.size)

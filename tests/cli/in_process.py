@@ -34,7 +34,9 @@ def profiling_in_process(*args: str, env: dict[str, str], cwd: Path | None = Non
     written to stderr as its traceback, as the console script would print it: a test that
     says "never a traceback" still sees one."""
     with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
-        result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=True)
+        result = CliRunner().invoke(
+            app, list(args), env=env, catch_exceptions=True, prog_name="profiling"
+        )
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(result.exception))

@@ -539,3 +539,21 @@ def test_a_sales_register_says_it_counted_returns_only_when_it_has_some(
     assert result.exit_code == 0, result.output
     printed = [line for line in result.stdout.splitlines() if "counted as returns" in line]
     assert printed == said
+
+
+def test_a_period_still_under_way_is_stored_as_known_to_the_day_of_the_load(
+    database: Path, tmp_path: Path
+) -> None:
+    """PROFILING_TODAY is the day of the load, as it is the server's today: the April-June Day
+    Book loaded on 15 June is known to 15 June, not to 30 June."""
+    from tests.server.pages.test_dashboard_accounting_only import APP, DAY_BOOK
+
+    path = tmp_path / "day_book.csv"
+    path.write_text(DAY_BOOK, encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["ingest", "sales", str(path), "--app", APP],
+        env={"DATABASE_URL": f"sqlite:///{database}", "PROFILING_TODAY": "2024-06-15"},
+    )
+    assert result.exit_code == 0, result.output
+    assert rows(database, "select period_end from sales_period") == [("2024-06-15",)]

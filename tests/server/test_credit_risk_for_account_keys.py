@@ -227,3 +227,21 @@ async def test_another_accounts_entries_change_nothing_an_account_key_is_told(
     alone = await _answers(engine, http, [])
     assert alone["data"]["account"]["creditRisk"]["asOf"] == "2025-09-30"
     assert await _answers(engine, http, others) == alone
+
+
+async def test_a_period_loaded_before_its_end_counts_to_the_day_of_the_load(
+    engine: AsyncEngine, http: httpx.AsyncClient
+) -> None:
+    """The trial's Day Book (`1-Apr-25 to 30-Sep-25`) exported and loaded on 10 September
+    knows no payment of 11-30 September: the customer's risk is measured on 10 September, not
+    on the period's end, however late it is asked."""
+    await ingest_file(
+        engine,
+        kind=IngestKind.LEDGER,
+        path=TRIAL_DAYBOOK,
+        app="kaveri",
+        loaded_on=dt.date(2025, 9, 10),
+    )
+    own = (await create_key(engine, role=Role.ACCOUNT, account_id="Kaveri Traders"))[1]
+    seen = (await _ask(http, own, CREDIT, {"id": "Kaveri Traders"}))["data"]["account"]
+    assert seen["creditRisk"]["asOf"] == "2025-09-10"

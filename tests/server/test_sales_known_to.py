@@ -6,6 +6,7 @@ way is known up to today only; an account key is told today, as before."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -54,10 +55,12 @@ async def ask(engine: AsyncEngine) -> AsyncIterator[Callable[[str, str], Any]]:
         await client.aclose()
 
 
-async def _load(engine: AsyncEngine, folder: Path, text: str) -> None:
+async def _load(
+    engine: AsyncEngine, folder: Path, text: str, *, loaded_on: dt.date | None = None
+) -> None:
     path = folder / "day_book.csv"
     path.write_text(text, encoding="utf-8")
-    await ingest_file(engine, kind=IngestKind.SALES, path=path, app=APP)
+    await ingest_file(engine, kind=IngestKind.SALES, path=path, app=APP, loaded_on=loaded_on)
 
 
 async def test_a_titled_period_makes_its_quarter_whole(
@@ -90,4 +93,17 @@ async def test_without_a_title_sales_are_known_to_the_latest_sale(
     # The titled file loaded after: the period it states counts, once, loaded twice.
     await _load(engine, tmp_path, DAY_BOOK)
     await _load(engine, tmp_path, DAY_BOOK)
+    assert (await ask("2024-07-15", app_key))["salesKnownTo"] == "2024-06-30"
+
+
+async def test_a_period_loaded_before_its_end_is_known_to_the_day_of_the_load(
+    engine: AsyncEngine, tmp_path: Path, ask: Ask
+) -> None:
+    """The April-June Day Book exported and loaded on 15 June holds no sale of 16-30 June:
+    asked on 1 July, 2024-Q2 is known to 15 June only ("so far"), not whole. The same period
+    loaded again after its end covers the whole quarter."""
+    await _load(engine, tmp_path, DAY_BOOK, loaded_on=dt.date(2024, 6, 15))
+    app_key = (await create_key(engine, role=Role.APP, app_id=APP))[1]
+    assert (await ask("2024-07-01", app_key))["salesKnownTo"] == "2024-06-15"
+    await _load(engine, tmp_path, DAY_BOOK, loaded_on=dt.date(2024, 7, 2))
     assert (await ask("2024-07-15", app_key))["salesKnownTo"] == "2024-06-30"

@@ -6,6 +6,7 @@ the database once before the file is read, and at the end hands over a `WritePla
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -56,6 +57,13 @@ class IngestOptions:
     new_book: bool = False
     # The cells of the lines above an export's header (its title), read once it is found.
     title: Sequence[Sequence[str]] = ()
+    # The day the file is loaded: a period its title states is known up to that day at most
+    # (an April-June export made on 15 June holds no sale of the rest of June). None: today.
+    loaded_on: dt.date | None = None
+
+    def known_to(self, stated_end: dt.date) -> dt.date:
+        """The day a file whose title states a period ending on `stated_end` is known up to."""
+        return min(stated_end, self.loaded_on or dt.date.today())
 
 
 class RowValidator(Protocol):

@@ -85,8 +85,9 @@ class ScansFirst(Protocol):
 
     def observe(self, row: Row) -> None: ...
 
-    def formats_known(self, columns: Mapping[str, str]) -> None:
-        """The whole file was observed; `columns` are the columns taken (role -> name)."""
+    def formats_known(self, columns: Mapping[str, str], ignored: Sequence[str] = ()) -> None:
+        """The whole file was observed; `columns` are the columns taken (role -> name),
+        `ignored` the file's other columns."""
 
 
 @lru_cache(maxsize=65536)

@@ -17,7 +17,7 @@ party's opening balance is an entry of its own, its closing balance a check
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -31,8 +31,11 @@ from analytics.export_columns import INVOICE_AMOUNTS, LEDGER_ROLES, normalize
 from analytics.export_dates import reads_both_ways
 from analytics.export_kinds import BadKind, entry_kind, kind_of_side, posts_nothing, settled_by
 from analytics.export_voucher_types import (
+    PAYMENT_NUMBER_TYPE,
     is_invoice_number_column,
     number_column_type,
+    payment_number_column,
+    payment_numbers_column,
     type_name,
 )
 from analytics.invoice_discounts import spread_discount
@@ -203,8 +206,11 @@ class LedgerValidator:
         dates: AppDates | None = None,
         currency: AppCurrency | None = None,
         book: str | None = None,
+        known_to: Callable[[dt.date], dt.date] = lambda end: end,
     ) -> None:
         self._customers = customers
+        # How far a period the title states is known (`IngestOptions.known_to`).
+        self._known_to = known_to
         self._balances = LedgerBalances(title)
         # The company the title names above the columns: the book of every entry of the file,
         # stored and matched by its folded name (one company printed two ways is one book).
@@ -227,6 +233,10 @@ class LedgerValidator:
         # The number column taken, once known: a file it numbers as invoices, with no line
         # saying invoice or payment, is a list of invoices (Zoho Books' invoice export).
         self._invoice_column: str | None = None
+        # The column whose name gives every line its type (`_number_type`), said in a note.
+        self._number_column: str | None = None
+        # A column numbering payments beside it: the file is no list of invoices.
+        self._payment_numbers: str | None = None
         # The voucher type every line of a file without a kind column has, when its number
         # column's name says it (Zoho Books' `Invoice Number` beside `Invoice Status`, `Credit
         # Note Number`): each document type is an export of its own.
@@ -310,13 +320,19 @@ class LedgerValidator:
         if "currency" in row:
             self._currencies.observe(row)
 
-    def formats_known(self, columns: Mapping[str, str]) -> None:
+    def formats_known(self, columns: Mapping[str, str], ignored: Sequence[str] = ()) -> None:
         self._column_names = tuple(columns.values())
         self._invoice_column = columns.get("invoice")
+        self._number_column = self._invoice_column
         status = columns.get("status")
         self._own_status = status is None or is_own_status(status)
         if "kind" not in columns and "side" not in columns:
             self._number_type = number_column_type(columns.get("invoice"), status)
+            payments = payment_number_column((*columns.values(), *ignored))
+            self._payment_numbers = payment_numbers_column(ignored)
+            if self._number_type is None and payments is not None:
+                # Its `Invoice Number` is then the invoice each payment settles.
+                self._number_type, self._number_column = PAYMENT_NUMBER_TYPE, payments
         amount = columns.get("amount")
         self._document_amount = amount is not None and normalize(amount) in INVOICE_AMOUNTS
         register = sales_register_title(self._title)
@@ -716,6 +732,14 @@ class LedgerValidator:
         """What a refused file numbered as invoices is: sales, whose void and draft invoices a
         kind column added by hand would make debts (the ledger reads no status)."""
         column = self._invoice_column
+        if self._payment_numbers is not None:
+            # Lines numbered as payments (a Zoho Books Customer Payments export whose
+            # template left out `Payment Type` and `CustomerID`): no list of invoices.
+            return (
+                f"; {self._payment_numbers!r} numbers payments, so this is no list of "
+                f"invoices: if every line is a payment (Zoho Books' Customer Payments export), "
+                f"export it with its 'Payment Type' or 'CustomerID' column"
+            )
         if column is None or not is_invoice_number_column(column):
             return ""
         return (
@@ -752,7 +776,7 @@ class LedgerValidator:
         return TableWrite(
             table("ledger_period"),
             ("account_id", "period_end"),
-            [(account, end) for account in accounts],
+            [(account, self._known_to(end)) for account in accounts],
             mode=WriteMode.INSERT_MISSING,
         )
 
@@ -878,7 +902,7 @@ class LedgerValidator:
             article = "an" if self._number_type.lower().startswith(tuple("aeiou")) else "a"
             notes.append(
                 f"Every line is {article} {self._number_type.lower()}: the number column "
-                f"{self._invoice_column!r} says so (no type column)"
+                f"{self._number_column!r} says so (no type column)"
             )
         if self._not_issued:
             statuses = ", ".join(f"{count} {name}" for name, count in self._not_issued.items())
@@ -1124,6 +1148,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Ledge
         dates=await app_dates(connection, app=app, option=options.dates),
         currency=await app_currency(connection, app=app, option=options.currency),
         book=options.book,
+        known_to=options.known_to,
     )
 
 

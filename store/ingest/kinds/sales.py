@@ -26,7 +26,7 @@ items (`analytics.tax_ledgers`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from decimal import Context, Decimal
@@ -47,8 +47,10 @@ from analytics.export_columns import (
 )
 from analytics.export_dates import reads_both_ways
 from analytics.export_voucher_types import (
+    PAYMENT_NUMBER_TYPE,
     VoucherType,
     number_column_type,
+    payment_number_column,
     type_name,
     voucher_type,
 )
@@ -216,8 +218,11 @@ class SalesValidator:
         title: Sequence[Sequence[str]] = (),
         currency: AppCurrency | None = None,
         book: str | None = None,
+        known_to: Callable[[dt.date], dt.date] = lambda end: end,
     ) -> None:
         self._customers = customers
+        # How far a period the title states is known (`IngestOptions.known_to`).
+        self._known_to = known_to
         # A customer's ledger or a Day Book names contra ledgers (`Sales Account`, `Cash`) in
         # its party column: they are never customers.
         self._party = party or ExportParty(party=None, title=(), columns={}, one_party=False)
@@ -305,7 +310,7 @@ class SalesValidator:
         if "currency" in row:
             self._currencies.observe(row)
 
-    def formats_known(self, columns: Mapping[str, str]) -> None:
+    def formats_known(self, columns: Mapping[str, str], ignored: Sequence[str] = ()) -> None:
         self._column_names = tuple(columns.values())
         amount = columns.get("amount")
         self._before_tax = amount if amount and normalize(amount) in BEFORE_TAX else None
@@ -347,6 +352,10 @@ class SalesValidator:
         if self._type_key is None or "voucher_type" not in columns:
             self._number_column = columns.get("invoice") or ""
             self._number_type = number_column_type(columns.get("invoice"), columns.get("status"))
+            payments = payment_number_column((*columns.values(), *ignored))
+            if self._number_type is None and payments is not None:
+                # Zoho Books' Customer Payments export: payments, no sales.
+                self._number_type, self._number_column = PAYMENT_NUMBER_TYPE, payments
 
     def _voucher_type(self, text: str) -> VoucherType:
         """The class of a line's voucher type; a line that is not a sale is counted."""
@@ -878,7 +887,7 @@ class SalesValidator:
         return TableWrite(
             table("sales_period"),
             ("app_id", "period_end"),
-            [(self._customers.app, period[1])],
+            [(self._customers.app, self._known_to(period[1]))],
             mode=WriteMode.INSERT_MISSING,
         )
 
@@ -904,6 +913,7 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Sales
         title=options.title,
         book=options.book,
         currency=await app_currency(connection, app=app, option=options.currency),
+        known_to=options.known_to,
     )
 
 

@@ -19,7 +19,8 @@ class ScansCells:
     def observe(self, row: Row) -> None:
         self._scan.observe(row)
 
-    def formats_known(self, _columns: Mapping[str, str]) -> None:
+    def formats_known(self, columns: Mapping[str, str], ignored: Sequence[str] = ()) -> None:
+        del columns, ignored  # dates and numbers are read by their cells
         self._scan.formats_known()
 
     def _counts(self, column: str) -> Callable[[str], int]:

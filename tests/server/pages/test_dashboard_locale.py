@@ -145,3 +145,35 @@ def test_a_locale_chosen_in_the_bar_beats_the_browsers(
     view = _customer(browser, base_url, key, address="/dashboard?locale=no-such-thing!")
     assert _figures(view) == (REVENUE["en-US"], FORMATTED["en-US"])
     assert script_errors(browser) == []
+
+
+@pytest.mark.parametrize("way", ["address", "browser"])
+def test_a_locale_the_api_does_not_know_falls_back_to_en_for_its_values(
+    speaking: Any, served: tuple[str, str], way: str
+) -> None:
+    """de-XX: the browser writes numbers in it (German), the API (Babel) refuses it as an
+    unknown locale. The customer is drawn all the same, the API's values in en, and a quiet
+    line says so; the page's own numbers stay in the reader's locale."""
+    base_url, key = served
+    if way == "address":
+        browser = speaking("en-US,en")
+        view = _customer(browser, base_url, key, address="/dashboard?locale=de-XX")
+    else:
+        browser = speaking("de-XX")
+        view = _customer(browser, base_url, key)
+    assert browser.find_element("id", "locale-select").get_attribute("data-locale") == "de-XX"
+    assert _figures(view) == ("141.706,00", FORMATTED["en-US"])
+    note = view.find_element("id", "locale-fallback")
+    assert note.text == "Values written in en: the server does not format numbers in de-XX."
+    assert "muted" in (note.get_attribute("class") or "").split()
+    # (The data set publishes no month: the line says that, and nothing of the locale.)
+    assert "ocale" not in browser.find_element("id", "error-line").get_attribute("textContent")
+    assert script_errors(browser) == []
+
+
+def test_a_locale_the_api_knows_says_nothing_of_a_fallback(
+    speaking: Any, served: tuple[str, str]
+) -> None:
+    base_url, key = served
+    view = _customer(speaking("en-US,en"), base_url, key, address="/dashboard?locale=de-CH")
+    assert view.find_elements("id", "locale-fallback") == []

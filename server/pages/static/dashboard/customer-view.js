@@ -101,6 +101,29 @@ async function loadSector(sector, metrics) {
   }
 }
 
+// The API formats values with Babel (CLDR), which knows fewer locales than the browser
+// (de-XX formats in German here, and is refused there as an unknown locale): its values are
+// then asked in this one, and a quiet line beside them says so.
+const FALLBACK_LOCALE = "en";
+
+function refusesLocale(errors) {
+  return (errors || []).some(
+    (error) =>
+      error.extensions && error.extensions.code === "BAD_USER_INPUT" && error.path && error.path.includes("formattedValue")
+  );
+}
+
+// The account in the page's locale, or, when the API refuses that locale, in FALLBACK_LOCALE:
+// { data, errors, locale } with the locale its values are formatted in.
+async function loadAccount(accountId, metrics) {
+  const query = accountQuery(metrics);
+  const answer = await graphql(query, { accountId, locale: LOCALE });
+  if (LOCALE === FALLBACK_LOCALE || !refusesLocale(answer.errors)) {
+    return { ...answer, locale: LOCALE };
+  }
+  return { ...(await graphql(query, { accountId, locale: FALLBACK_LOCALE })), locale: FALLBACK_LOCALE };
+}
+
 // Draws the customer into `container`; `definitions` are metricDefinitions by name, `known`
 // what the picker knows of the account (its industry), `showError` one line for the page.
 let latestCall = 0;
@@ -112,7 +135,7 @@ export async function showCustomer(container, { accountId, known, definitions, s
   container.setAttribute("aria-busy", "true");
   const metrics = [...definitions.keys()];
   // Its values formatted by the API in the page's locale, as the page formats its own numbers.
-  const accountRequest = graphql(accountQuery(metrics), { accountId, locale: LOCALE });
+  const accountRequest = loadAccount(accountId, metrics);
   let sectorRequest = known && known.industry !== undefined ? loadSector(known.industry && known.industry.industryId, metrics) : null;
   let answer;
   try {
@@ -153,7 +176,7 @@ export async function showCustomer(container, { accountId, known, definitions, s
   clear(
     container,
     header(account),
-    metricsSection(account, definitions),
+    metricsSection(account, definitions, answer.locale),
     positionSection(account, definitions, sector, {
       refused: refusedAliases(refused),
       internalOnly: new Set([...refusedAliases(internalOnly), ...sector.internalOnly]),
@@ -196,7 +219,7 @@ function rowsByMetric(rows) {
   return byMetric;
 }
 
-function metricsSection(account, definitions) {
+function metricsSection(account, definitions, locale) {
   const byMetric = rowsByMetric(account.metrics);
   const cards = [...byMetric.entries()].map(([metric, rows]) => {
     const last = rows[rows.length - 1];
@@ -224,6 +247,9 @@ function metricsSection(account, definitions) {
     "section",
     { class: "panel", id: "metrics" },
     h("h3", {}, "Metrics over time"),
+    locale === LOCALE
+      ? null
+      : h("p", { class: "muted", id: "locale-fallback" }, `Values written in ${locale}: the server does not format numbers in ${LOCALE}.`),
     cards.length ? h("div", { class: "metric-grid" }, cards) : h("p", { class: "placeholder" }, "No metric values for this customer.")
   );
 }
