@@ -4,9 +4,9 @@ Day Book's `Receipt 2` and `Sales 2` both exist; the receipt is stored under its
 (`ledger_entry.reference`), and the credit measures took that number for the bill it settles:
 `Receipt 2` paid `Sales 2` rather than the older `Sales 1`.
 
-Strict xfail: the target, until an entry records whether its reference is a bill it names or
-its own number (`voucher_number` NULL cannot tell a Day Book's receipt from one of a bill-wise
-ledger exported without its Vch No. column)."""
+Each entry now records whether its reference is a bill it names or its own number
+(`ledger_entry.reference_is_bill`, revision 0030): `voucher_number` NULL alone cannot tell a Day
+Book's receipt from one of a bill-wise ledger exported without its Vch No. column."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ DAY_BOOK = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="a receipt's own number is taken for the bill it settles")
 async def test_a_receipt_naming_no_bill_settles_the_oldest_invoice(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
