@@ -479,6 +479,9 @@ class LedgerEntry(SQLModel, table=True):
         primary_key=True,
         sa_column_kwargs={"server_default": ""},
     )
+    # The voucher's own number where `reference` is the bill it names (a receipt under the
+    # invoice it settles): another export of the voucher, without its bill, is this entry.
+    voucher_number: str | None = None
     # Whether `reference` is a bill the voucher names (a bill column, Tally's bill-wise
     # details, a payments export's invoice numbers: a payment's the invoice it settles), not
     # its own number (a Day Book's `Receipt 2`, which names no bill and settles the oldest
@@ -486,9 +489,6 @@ class LedgerEntry(SQLModel, table=True):
     # not been loaded since (read as a bill, as before). Once true, no export naming no bill
     # makes it false (`CompareBy.settled`).
     reference_is_bill: bool | None = None
-    # The voucher's own number where `reference` is the bill it names (a receipt under the
-    # invoice it settles): another export of the voucher, without its bill, is this entry.
-    voucher_number: str | None = None
 
 
 class QuarterSegment(SQLModel, table=True):

@@ -428,7 +428,8 @@ class LedgerVouchers:
                     & (c.line == bindparam("k_line"))
                     & (c.book == book)
                 )
-                .values(voucher_number=bindparam("n_number")),
+                # A number recorded beside a bill: the reference is that bill.
+                .values(voucher_number=bindparam("n_number"), reference_is_bill=True),
                 recorded,
             )
         return len(recorded), paired
@@ -578,6 +579,7 @@ class LedgerVouchers:
             .values(
                 reference=bindparam("n_bill"),
                 voucher_number=bindparam("n_number"),
+                reference_is_bill=True,
                 line=bindparam("n_line"),
             ),
             params,
