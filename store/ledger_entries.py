@@ -4,7 +4,7 @@ segment job and the API's credit reads score the same entries, so they read them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from analytics.credit import EntryKind, LedgerEntry
@@ -23,6 +23,7 @@ ENTRY_COLUMNS = (
 # A lookup, not EntryKind(kind): tens of thousands of rows per value-credit matrix.
 _KINDS = {kind.value: kind for kind in EntryKind}
 _PAYMENT = EntryKind.PAYMENT
+_PAYMENT_VALUE = EntryKind.PAYMENT.value
 
 
 def ledger_entry(row: Sequence[Any]) -> LedgerEntry:
@@ -38,3 +39,20 @@ def ledger_entry(row: Sequence[Any]) -> LedgerEntry:
     if is_bill is False and entry_kind is _PAYMENT:
         reference = ""
     return LedgerEntry(entry_date, entry_kind, amount, due_date, reference, book)
+
+
+def ledger_entries(rows: Iterable[Sequence[Any]]) -> list[LedgerEntry]:
+    """The entries of rows of two columns then `ENTRY_COLUMNS` (an account and its segment),
+    read as `ledger_entry` reads one, in one loop without a call per row: a value-credit
+    matrix reads tens of thousands."""
+    return [
+        LedgerEntry(
+            day,
+            _KINDS[kind],
+            amount,
+            due_date,
+            "" if is_bill is False and kind == _PAYMENT_VALUE else reference,
+            book,
+        )
+        for _, _, day, kind, amount, due_date, reference, book, is_bill in rows
+    ]

@@ -20,7 +20,7 @@ from analytics.segments import Segment
 from analytics.value_credit import value_credit_matrix
 from settings import SegmentOptions
 from store.jobs.segment_settings import KeptOptions, effective_options, kept_options
-from store.ledger_entries import ENTRY_COLUMNS, ledger_entry
+from store.ledger_entries import ENTRY_COLUMNS, ledger_entries
 from store.reads.sales import value_in
 from store.sales_records import QuarterChanges, QuarterKey, QuarterMember, ValueCreditRecord
 from store.scope import Scope, account_visible
@@ -165,7 +165,7 @@ async def _value_credit(
                 yield monetary, None
                 continue
             # Read as the segment job reads them (store.ledger_entries).
-            entries = [ledger_entry(row[2:]) for row in (first, *others)]
+            entries = ledger_entries((first, *others))
             yield monetary, assess_credit(entries, as_of=as_of, policy=policy).segment
 
     matrix = value_credit_matrix(members())
