@@ -157,6 +157,8 @@ class _AccountSales:
             "voucher_type": "",
             # One book, of no company named (store.ingest.kinds.ledger_books).
             "book": "",
+            # A payment names the invoice it pays; an invoice's reference is its own number.
+            "reference_is_bill": kind is EntryKind.PAYMENT,
         }
 
 

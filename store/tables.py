@@ -482,6 +482,13 @@ class LedgerEntry(SQLModel, table=True):
     # The voucher's own number where `reference` is the bill it names (a receipt under the
     # invoice it settles): another export of the voucher, without its bill, is this entry.
     voucher_number: str | None = None
+    # Whether `reference` is a bill the voucher names (a bill column, Tally's bill-wise
+    # details, a payments export's invoice numbers: a payment's the invoice it settles), not
+    # its own number (a Day Book's `Receipt 2`, which names no bill and settles the oldest
+    # invoices, not `Sales 2`); None for an entry stored before revision 0031 whose file has
+    # not been loaded since (read as a bill, as before). Once true, no export naming no bill
+    # makes it false (`CompareBy.settled`).
+    reference_is_bill: bool | None = None
 
 
 class QuarterSegment(SQLModel, table=True):

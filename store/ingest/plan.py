@@ -122,6 +122,10 @@ class CompareBy:
 
 # A line's date recorded as reading one way only: settled for its sales and ledger loads.
 DATE_READ_ONE_WAY: tuple[tuple[str, object], ...] = (("date_ambiguous", False),)
+# A ledger entry's reference recorded as the bill its voucher names: settled, so that another
+# export of the voucher naming no bill (a Day Book's receipt under its own number, when the
+# bill is that number) does not unsay it, and the two loaded in turn write nothing.
+BILL_NAMED: tuple[tuple[str, object], ...] = (("reference_is_bill", True),)
 
 
 @dataclass(frozen=True, slots=True)

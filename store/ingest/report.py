@@ -157,6 +157,9 @@ _RECORDS = {
     "date_ambiguous": "the date written both ways",
     # Recorded false where nothing was stored (lines stored before it was kept).
     "not date_ambiguous": "that the date reads one way only",
+    "reference_is_bill": "that the reference is the bill the voucher names",
+    # A payment's own number: it names no invoice, and settles the oldest first.
+    "not reference_is_bill": "that the reference is the voucher's own number",
 }
 
 

@@ -14,12 +14,13 @@ from operator import itemgetter
 from sqlalchemy import and_, false, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.credit import CreditPolicy, CreditSegment, EntryKind, LedgerEntry, assess_credit
+from analytics.credit import CreditPolicy, CreditSegment, assess_credit
 from analytics.quarters import Quarter
 from analytics.segments import Segment
 from analytics.value_credit import value_credit_matrix
 from settings import SegmentOptions
 from store.jobs.segment_settings import KeptOptions, effective_options, kept_options
+from store.ledger_entries import ENTRY_COLUMNS, ledger_entries
 from store.reads.sales import value_in
 from store.sales_records import QuarterChanges, QuarterKey, QuarterMember, ValueCreditRecord
 from store.scope import Scope, account_visible
@@ -29,8 +30,6 @@ account = ACCOUNT_TABLE.c
 quarter_segment = QUARTER_SEGMENT_TABLE.c
 ledger = LEDGER_TABLE.c
 credit = CREDIT_RISK_TABLE.c
-# A lookup, not EntryKind(kind): tens of thousands of rows per matrix.
-_KINDS = {kind.value: kind for kind in EntryKind}
 
 
 async def quarter_changes(
@@ -141,12 +140,7 @@ async def _value_credit(
             select(
                 quarter_segment.account_id,
                 quarter_segment.monetary_segment,
-                ledger.entry_date,
-                ledger.kind,
-                ledger.amount,
-                ledger.due_date,
-                ledger.reference,
-                ledger.book,
+                *ENTRY_COLUMNS,
             )
             .join_from(
                 QUARTER_SEGMENT_TABLE,
@@ -170,10 +164,8 @@ async def _value_credit(
             if as_of is None or first[2] is None:  # no entry up to as_of
                 yield monetary, None
                 continue
-            entries = [
-                LedgerEntry(entry_date, _KINDS[kind], amount, due_date, reference, book)
-                for _, _, entry_date, kind, amount, due_date, reference, book in (first, *others)
-            ]
+            # Read as the segment job reads them (store.ledger_entries).
+            entries = ledger_entries((first, *others))
             yield monetary, assess_credit(entries, as_of=as_of, policy=policy).segment
 
     matrix = value_credit_matrix(members())

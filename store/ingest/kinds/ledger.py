@@ -42,6 +42,7 @@ from analytics.invoice_discounts import spread_discount
 from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
 from analytics.ledger_titles import is_day_book, sales_register_title
 from analytics.money import money
+from analytics.payment_references import names_paid_invoice
 from analytics.report_period import period_end, stated_period
 from settings import SegmentOptions
 from store.ingest.columns import ColumnSpec
@@ -76,7 +77,14 @@ from store.ingest.kinds.stored_invoices import LEDGER_ENTRIES, StoredInvoices
 from store.ingest.kinds.unnamed_books import NamedBookInvoices, after_both
 from store.ingest.kinds.voucher_keys import VoucherKey, VoucherKeys
 from store.ingest.kinds.withdrawn_invoices import WithdrawnInvoices, dates_then_withdrawn
-from store.ingest.plan import DATE_READ_ONE_WAY, CompareBy, TableWrite, WriteMode, WritePlan
+from store.ingest.plan import (
+    BILL_NAMED,
+    DATE_READ_ONE_WAY,
+    CompareBy,
+    TableWrite,
+    WriteMode,
+    WritePlan,
+)
 from store.ingest.progress import IngestProgress
 from store.ingest.reading import Row
 
@@ -101,8 +109,9 @@ _Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
 # customer, date, kind, reference: an entry's voucher type is kept by it
 _Typed = tuple[str, dt.date, EntryKind, str]
 # A row as written: account (moved), date, kind, reference, place, amount, then the due date
-# when the file gives due dates, the voucher's own number where the reference is a bill, the
-# book, whether the date reads both ways, and the voucher type ("" unknown: part of the key).
+# when the file gives due dates, the voucher's own number where the reference is a bill,
+# whether the reference is a bill, the book, whether the date reads both ways, and the voucher
+# type ("" unknown: part of the key).
 _Written = tuple[str, dt.date, str, str, int, Decimal, *tuple[object, ...]]
 
 
@@ -123,6 +132,7 @@ class _LedgerRows:
         book: str = UNKNOWN_BOOK,
         *,
         numbers: Sequence[str | None] | None = None,
+        bills: Sequence[bool] | None = None,
         dues: bool = True,
         numbered: bool = True,
         entry_types: Sequence[str | None] | None = None,
@@ -133,6 +143,8 @@ class _LedgerRows:
         self._book = book
         # Each kept entry's own voucher number where its reference is a bill (else None).
         self._numbers = numbers
+        # Whether each kept entry's reference is a bill its file names (else its own number).
+        self._bills = bills
         # Whether the rows carry the due date (the file gives due dates).
         self._dues = dues
         # Whether the rows carry the voucher number (some entry of the file records one).
@@ -170,9 +182,10 @@ class _LedgerRows:
         ambiguous = self._ambiguous
         book = self._book
         numbers = self._numbers if self._numbers is not None else [None] * len(self._kept)
+        bills = self._bills if self._bills is not None else [False] * len(self._kept)
         stored_types = self._stored_types
-        for index, ((customer, day, kind, reference, amount, due), number) in enumerate(
-            zip(self._kept, numbers, strict=True)
+        for index, ((customer, day, kind, reference, amount, due), number, bill) in enumerate(
+            zip(self._kept, numbers, bills, strict=True)
         ):
             voucher = self.given_type(index, (customer, day, kind, reference))
             both_ways = ambiguous.get((customer, day, kind, reference), False)
@@ -192,7 +205,10 @@ class _LedgerRows:
             written = (customer, day, kind.value, reference, line, money(amount))
             dues = (due,) if self._dues else ()
             recorded = (number,) if self._numbered else ()
-            yield *written, *dues, *recorded, book, both_ways, voucher
+            # A bill where the file names one, or where the entry took the bill of another
+            # export of its voucher (`ledger_vouchers`: its own number is then recorded).
+            is_bill = bill or number is not None
+            yield *written, *dues, *recorded, is_bill, book, both_ways, voucher
 
 
 class LedgerValidator:
@@ -261,6 +277,13 @@ class LedgerValidator:
         # Beside each kept entry, whether its reference is a bill (a bill column, or its
         # bill-wise details named one), its own number known or not.
         self._billed: list[bool] = []
+        # Beside each kept entry, whether its reference is stored as a bill it names
+        # (`ledger_entry.reference_is_bill`): a bill as above, a payment's number in a column
+        # of invoices' numbers (`analytics.payment_references`), and a sale's payment on the
+        # spot, which settles that sale. A payment under its own number settles the oldest.
+        self._names_bill: list[bool] = []
+        # Whether the number column holds the invoice a payment pays (`Invoice Number`).
+        self._payments_name_invoices = False
         # The voucher type of each kept entry, as the kind column names it (None when it
         # gives one entry two types, or only a side).
         self._types: dict[_Typed, str | None] = {}
@@ -335,6 +358,7 @@ class LedgerValidator:
                 self._number_type, self._number_column = PAYMENT_NUMBER_TYPE, payments
         amount = columns.get("amount")
         self._document_amount = amount is not None and normalize(amount) in INVOICE_AMOUNTS
+        self._payments_name_invoices = names_paid_invoice(self._invoice_column)
         register = sales_register_title(self._title)
         if register is not None:
             # Its sales would all stand as invoices never paid: every customer's credit risk
@@ -448,6 +472,7 @@ class LedgerValidator:
             if reference and reference != bill:
                 self._numbers[index] = reference
             self._billed[index] = True
+            self._names_bill[index] = True
             # Its voucher type and date reading follow it to its bill's key.
             known = (customer, day, kind, reference)
             if known in self._types:
@@ -579,6 +604,8 @@ class LedgerValidator:
         self._entry_types.append(voucher)
         billed = bool(row.get("bill_ref"))
         self._billed.append(billed)
+        paid_invoice = kind is EntryKind.PAYMENT and self._payments_name_invoices
+        self._names_bill.append(billed or (paid_invoice and bool(reference)))
         if not row.get("bill_ref"):
             # Its bill-wise details, on the lines below, may name the bill.
             self._last_entry = len(self._kept) - 1
@@ -595,6 +622,8 @@ class LedgerValidator:
             self._numbers.append(own)
             self._entry_types.append(voucher)
             self._billed.append(billed)
+            # It settles the sale it comes with, whatever the sale's number.
+            self._names_bill.append(bool(reference))
             self._typed((account, day, settled, reference), voucher, both_ways)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
@@ -763,6 +792,7 @@ class LedgerValidator:
         self._numbers.insert(0, None)
         self._entry_types.insert(0, None)
         self._billed.insert(0, False)
+        self._names_bill.insert(0, False)
         return []
 
     def _periods(self) -> TableWrite | None:
@@ -846,6 +876,7 @@ class LedgerValidator:
             self._ambiguous,
             self._book,
             numbers=self._numbers,
+            bills=self._names_bill,
             dues=dues,
             numbered=gives_numbers,
             entry_types=self._entry_types,
@@ -857,6 +888,8 @@ class LedgerValidator:
                 *_COLUMNS,
                 *(("due_date",) if dues else ()),
                 *(("voucher_number",) if gives_numbers else ()),
+                # Written by every load: a Day Book's receipt under its own number is no bill.
+                "reference_is_bill",
                 "book",
                 "date_ambiguous",
                 # Part of the key ("" unknown: revision 0029), written by every load.
@@ -866,8 +899,8 @@ class LedgerValidator:
             compare=CompareBy(
                 ("account_id",),
                 "entry_date",
-                quiet=("voucher_type", "date_ambiguous", "voucher_number"),
-                settled=DATE_READ_ONE_WAY,
+                quiet=("voucher_type", "date_ambiguous", "voucher_number", "reference_is_bill"),
+                settled=(*DATE_READ_ONE_WAY, *BILL_NAMED),
             ),
         )
         # A Day Book loaded as a ledger re-dates its invoices as its sales load does.

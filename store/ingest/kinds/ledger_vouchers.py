@@ -433,7 +433,8 @@ class LedgerVouchers:
                     & (c.line == bindparam("k_line"))
                     & (c.book == book)
                 )
-                .values(voucher_number=bindparam("n_number")),
+                # A number recorded beside a bill: the reference is that bill.
+                .values(voucher_number=bindparam("n_number"), reference_is_bill=True),
                 recorded,
             )
         return len(recorded), paired
@@ -602,6 +603,7 @@ class LedgerVouchers:
             .values(
                 reference=bindparam("n_bill"),
                 voucher_number=bindparam("n_number"),
+                reference_is_bill=True,
                 line=bindparam("n_line"),
             ),
             params,

@@ -10,7 +10,14 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import FileRejected, IngestKind, IngestRejected, ingest_file
-from tests.store.sales_support import LEDGER_TABLES, d, rows_of, tables_of, write_delimited
+from tests.store.sales_support import (
+    LEDGER_TABLES,
+    VOUCHER_NUMBER,
+    d,
+    rows_of,
+    tables_of,
+    write_delimited,
+)
 
 D = Decimal
 LEDGER = IngestKind.LEDGER
@@ -187,7 +194,7 @@ async def test_the_bill_column_goes_by_its_common_names(
         ("invoice", "S/1", D("100.00")),
         ("payment", "S/1", D("100.00")),
     ]
-    assert rows[1][-1] == "R/1"
+    assert rows[1][VOUCHER_NUMBER] == "R/1"
 
 
 async def test_tally_bill_wise_details_under_vouchers_name_their_bills(

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
-from tests.store.sales_support import d, rows_of
+from tests.store.sales_support import VOUCHER_NUMBER, d, rows_of
 
 D = Decimal
 LEDGER = IngestKind.LEDGER
@@ -58,8 +58,8 @@ def _files(tmp_path: Path) -> tuple[Path, Path]:
 async def _entries(engine: AsyncEngine) -> list[tuple[object, ...]]:
     rows = await rows_of(engine, "ledger_entry")
     assert {row[0] for row in rows} == {CUSTOMER}
-    # date, kind, reference, amount, due date, voucher number (the table's last column)
-    return [(row[1], row[2], row[3], row[5], row[6], row[-1]) for row in rows]
+    # date, kind, reference, amount, due date, voucher number
+    return [(row[1], row[2], row[3], row[5], row[6], row[VOUCHER_NUMBER]) for row in rows]
 
 
 @pytest.mark.parametrize("day_book_first", [False, True])

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
-from tests.store.sales_support import d, rows_of
+from tests.store.sales_support import VOUCHER_NUMBER, d, rows_of
 
 D = Decimal
 LEDGER = IngestKind.LEDGER
@@ -38,7 +38,7 @@ ENTRIES = [
 
 async def _entries(engine: AsyncEngine, customer: str) -> list[tuple[object, ...]]:
     rows = [row for row in await rows_of(engine, "ledger_entry") if row[0] == customer]
-    return [(row[1], row[2], row[3], row[5], row[6], row[-1]) for row in rows]
+    return [(row[1], row[2], row[3], row[5], row[6], row[VOUCHER_NUMBER]) for row in rows]
 
 
 @pytest.mark.parametrize("day_book_first", [False, True])

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.ingest import IngestKind, ingest_file
-from tests.store.sales_support import rows_of
+from tests.store.sales_support import VOUCHER_NUMBER, rows_of
 
 FIXTURES = Path(__file__).parent / "tally"
 # Tally Prime's ledger of one party with bill-wise details, exported without and with its
@@ -26,8 +26,8 @@ TYPED_SALES = (
 
 
 async def _numbers(engine: AsyncEngine) -> list[object]:
-    # the voucher number (the table's last column) of each entry, in key order
-    return [row[-1] for row in await rows_of(engine, "ledger_entry")]
+    # the voucher number of each entry, in key order
+    return [row[VOUCHER_NUMBER] for row in await rows_of(engine, "ledger_entry")]
 
 
 async def test_a_reload_recording_voucher_numbers_says_so(engine: AsyncEngine) -> None:
