@@ -58,6 +58,7 @@ from store.jobs.past_epsilon import (
     undeclared_refusal,
 )
 from store.jobs.privacy_spending import cohort_spending, month_loss
+from store.jobs.publish_slots import publish_turn
 from store.one_snapshot import one_snapshot
 from store.running.driver_select import Converters, DriverSelect
 from store.tables import (
@@ -409,7 +410,10 @@ async def publish_month(
     minimum = effective_minimum(min_cohort)
     check_month_is_over(month, today=today)
     options = _Options(month, minimum, revise, privacy_epsilon, month_cap, past_epsilon)
-    async with engine.connect() as connection:
+    # PostgreSQL: this connection holds the month's lock while `one_snapshot` takes a second
+    # one to read on; a turn, taken before the first, keeps every publish's two within the
+    # pool (N publishes on a pool of N each held one and waited for a second, until all failed).
+    async with publish_turn(engine), engine.connect() as connection:
         for _ in range(_ATTEMPTS):
             async with connection.begin():
                 # PostgreSQL: another publish of the month waits here (loads never take it);
@@ -709,7 +713,10 @@ async def declare_past_epsilon(
     drawn at, without revising it: refused for a month without such revisions, below
     `privacy_epsilon` or below an earlier declaration (nothing is written then)."""
     month = first_of_month(month)
-    async with engine.begin() as connection:
+    # In a publish's turn (store/jobs/publish_slots.py): holding a connection while it waits
+    # for the month's lock, it would otherwise take one from a publish that holds that lock and
+    # needs a second to read on.
+    async with publish_turn(engine), engine.begin() as connection:
         await write_locks.hold(connection, _PUBLISH_LOCK, month.toordinal())
         await lock_past_epsilon(connection)
         draws = flattened(await month_draws(connection, month))
