@@ -119,35 +119,32 @@ def inside() -> Any:
     """Our whole app, the GraphQL execution of the hot operation replaced by the tight path."""
     from schema.request_deadline import RequestDeadline
     from server import graphql_posts
-    from server.graphql_steps import read_scope
+    from server.graphql_posts import _read_body, _replay
+    from server.observability import STATUS
 
-    original = graphql_posts.GraphQLPosts._answer
+    original = graphql_posts.GraphQLPosts.post
     answers: dict[int, Any] = {}
 
-    async def _answer(
-        self: Any,
-        scope: Any,
-        receive: Any,
-        send: Any,
-        query: str,
-        variables: Any,
-        operation_name: Any,
-    ) -> None:
-        if query == SMALL and operation_name is None:
-            read = read_scope(scope["state"])
+    async def post(self: Any, scope: Any, receive: Any, send: Any, measured: Any) -> None:
+        messages, body = await _read_body(await receive(), receive)
+        request = orjson.loads(body) if body else {}
+        if request.get("query") == SMALL and request.get("operationName") is None:
+            read = scope["state"]["read_scope"]
             context = self._steps.context(read)
             key = id(context.reader)
             answer = answers.get(key)
             if answer is None:
                 answer = answers[key] = _tight(context.reader, read)
             with RequestDeadline(self._schema.request_timeout or 10.0):
-                content = await answer(variables)
+                content = await answer(request.get("variables"))
             if content is not None:
+                if measured is not None:
+                    measured[STATUS] = 200
                 await _send(send, content)
                 return
-        await original(self, scope, receive, send, query, variables, operation_name)
+        await original(self, scope, _replay(messages, receive), send, measured)
 
-    graphql_posts.GraphQLPosts._answer = _answer  # type: ignore[method-assign]
+    graphql_posts.GraphQLPosts.post = post  # type: ignore[method-assign]
     return _app()
 
 

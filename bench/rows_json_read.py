@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from resolvers.loaders import AccountRowsJsonKey, account_rows_json_now
+from resolvers.loaders import account_rows_bound, account_rows_json_now
 from store.reads.account_metrics_json import RowColumn, RowField, statement_of
 from store.reads.entities import MetricFilter
 from store.running.reader import reader_for
@@ -69,9 +69,11 @@ def main() -> None:
             connection.execute(sql, tuple(account if a == "a" else a for a in given)).fetchall()
         return
     reader = reader_for(engine)
+    bound = account_rows_bound(metric_filter)
     for number in range(reads):
-        key = AccountRowsJsonKey(accounts[number % len(accounts)], metric_filter, FIELDS)
-        account_rows_json_now(reader, INTERNAL, key)
+        account_rows_json_now(
+            reader, INTERNAL, accounts[number % len(accounts)], metric_filter, FIELDS, bound
+        )
     asyncio.run(engine.dispose())
 
 
