@@ -112,8 +112,8 @@ async def test_a_next_periods_opening_balance_is_checked_not_counted_twice(
     )
     assert any(
         note.startswith(
-            "Closing balance on line 7 is 38,706.00 Dr (written under Credit, the other side, "
-            "as Tally writes it) but the entries loaded (with the opening balance) give "
+            "Closing balance on line 7 is 38,706.00 written under Credit (a Cr balance, or Dr "
+            "if it balances the columns) but the entries loaded (with the opening balance) give "
             "40,000.00 Dr"
         )
         for note in wrong.notes
@@ -246,26 +246,22 @@ async def test_any_order_of_loading_gives_the_same_balance(
 # -- the closing balance line, amount and side ---------------------------------------------
 
 
-async def test_a_closing_balance_on_the_wrong_side_disagrees(
+async def test_a_closing_balance_under_its_own_side_agrees(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    """12,000 owed written under Debit is, as Tally writes balances, 12,000 in advance."""
+    """12,000 owed written under Debit: TallyPrime's Ledger Vouchers print a debtor's closing
+    balance under its own side (ERP 9's ledger account under the other, to balance the
+    columns): either agrees, and nothing says the debits and credits are swapped."""
     await ingest_file(engine, kind=IngestKind.ACCOUNTS, path=FIXTURES / "kaveri_accounts.csv")
     text = (FIXTURES / "ledger_gupta_prime.csv").read_text(encoding="utf-8")
-    swapped = tmp_path / "gupta.csv"
-    swapped.write_text(
+    own_side = tmp_path / "gupta.csv"
+    own_side.write_text(
         text.replace(',Closing Balance,,,,"12,000.00"', ',Closing Balance,,,"12,000.00",'),
         encoding="utf-8",
     )
-    report = await _load(engine, swapped)
-    assert any(
-        note.startswith(
-            "Closing balance on line 10 is 12,000.00 Cr (written under Debit, the other side, "
-            "as Tally writes it) but the entries loaded (with the opening balance) give "
-            "12,000.00 Dr"
-        )
-        for note in report.notes
-    ), report.notes
+    report = await _load(engine, own_side)
+    assert "Closing balance 12,000.00 Dr agrees with the entries loaded" in report.notes
+    assert not any("swapped" in note for note in report.notes), report.notes
 
 
 @pytest.mark.parametrize(
@@ -274,7 +270,7 @@ async def test_a_closing_balance_on_the_wrong_side_disagrees(
         (Amount(D("100"), Side.DEBIT), False, True),  # 100.00 Dr: its own side
         (Amount(D("100"), Side.CREDIT), False, False),
         (Amount(D("100"), Side.CREDIT), True, True),  # under Credit: Tally's other side
-        (Amount(D("100"), Side.DEBIT), True, False),
+        (Amount(D("100"), Side.DEBIT), True, True),  # under Debit: its own side
         (Amount(D("100"), None), False, True),
         (Amount(D("-100"), None), False, False),
     ],
