@@ -6,8 +6,10 @@
 1. Data: 1,000 accounts x 10 metrics x 12 months (120,000 values) loaded by `profiling ingest`
    into PostgreSQL (--postgres-url, a database of its own: `bench_peers`) and SQLite (in the
    cache folder); built once, reused while it holds exactly that (--rebuild builds it again).
-2. Servers, on loopback: ours (`python -m cli.main serve --no-auth`), the raw floor (plain
-   asyncpg or sqlite3 + orjson under the same uvicorn, bench/peers_floor.py), and on PostgreSQL
+2. Servers, on loopback: ours (`python -m cli.main serve --no-auth`: no key required or sent,
+   which the output says; a keyed request's cost: bench/served_instructions.py --with-keys),
+   the raw floor (plain asyncpg or sqlite3 + orjson under the same uvicorn,
+   bench/peers_floor.py), and on PostgreSQL
    PostGraphile 4 (and 5 where the machine's Node runs it), installed by npm into the cache
    folder (~/.cache/profiling-bench), never into the repository. PostGraphile reads two views
    with smart comments (bench/peers_data.py) that give it our nesting: account -> its metrics.
@@ -61,6 +63,11 @@ STATISTICS_PAUSE = 0.5
 OURS_PORTS = (8121, 8131)
 FLOOR_PORTS = (8125, 8135)
 POSTGRAPHILE_PORTS = (5121, 5131)
+# Said in every run's output: the figures are those of a server that checks no key.
+OURS_AUTH = (
+    "ours runs with `serve --no-auth`: no API key required, none sent (a production server "
+    "requires keys; bench/served_instructions.py --with-keys measures a keyed request)"
+)
 
 
 @dataclass(frozen=True)
@@ -342,6 +349,7 @@ async def main(options: Options) -> None:
     wrk = wrk_or_exit()
     print(f"$ {' '.join(['python', 'bench/peers.py', *sys.argv[1:]])}")
     print(f"load average before: {load_average()} (1, 5, 15 min)")
+    print(OURS_AUTH)
     if POSTGRES in options.stores:
         print(f"PostgreSQL data: {await ensure_postgres(options.postgres_url, options.rebuild)}")
     if SQLITE in options.stores:

@@ -4,7 +4,7 @@ the same uvicorn, asked over a real loopback connection.
 
     PYTHONPATH=$PWD .venv/bin/python bench/served_instructions.py --sqlite-path PEERS.sqlite \\
         [--target ours|floor] [--requests 300] [--blocks 4] [--port 18500] [--checkout PATH] \\
-        [--env NAME=VALUE ...] [--serve-option --no-...] [--keep /tmp/served.out]
+        [--env NAME=VALUE ...] [--serve-option --no-...] [--with-keys] [--keep /tmp/served.out]
 
 Starts the server under `valgrind --tool=callgrind --instr-atstart=no` (ours: `python -m
 cli.main serve --no-auth --log-format text` with the access log off, as bench/peers.py runs it;
@@ -22,8 +22,11 @@ headers' middleware where it runs, the app), not the client's work or the kernel
 not move with the machine's load. `--checkout` runs ours from another tree (an A/B: `git
 archive REV | tar -x -C PATH`); `--env` sets a variable for the server (repeatable, e.g.
 `PROFILING_FAST_POSTS=false`); `--serve-option` passes an option to
-`profiling serve`; `--cache-sim` also counts callgrind's simulated cache misses and branch
-mispredictions a request (why a request's instructions can cost more cycles than another's).
+`profiling serve`; `--with-keys` runs ours with keys required (no `--no-auth`, as a production
+server runs) over a copy of the data set given an internal key, which every request sends as
+`Authorization: Bearer <key>` (the key's lookup is part of the figure); `--cache-sim` also
+counts callgrind's simulated cache misses and branch mispredictions a request (why a request's
+instructions can cost more cycles than another's).
 Data: bench/peers_data.py's SQLite data set."""
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -59,11 +64,12 @@ def _body(target: str, account: str) -> bytes:
 class Client:
     """One keep-alive HTTP/1.1 connection sending the small query, reading each answer whole."""
 
-    def __init__(self, port: int, target: str) -> None:
+    def __init__(self, port: int, target: str, key: str | None = None) -> None:
         self._socket = socket.create_connection(("127.0.0.1", port))
         self._port = port
         self._target = target
         self._path = "/graphql" if target == "ours" else "/small"
+        self._authorization = "" if key is None else f"Authorization: Bearer {key}\r\n"
         self._buffer = b""
         self._count = 0
 
@@ -72,7 +78,8 @@ class Client:
         body = _body(self._target, f"acc-{self._count % 1000:05d}")
         head = (
             f"POST {self._path} HTTP/1.1\r\nHost: 127.0.0.1:{self._port}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            f"{self._authorization}\r\n"
         )
         self._socket.sendall(head.encode() + body)
         while b"\r\n\r\n" not in self._buffer:
@@ -118,12 +125,14 @@ def _command(arguments: argparse.Namespace, out: Path) -> tuple[list[str], dict[
         env = {**os.environ, "PEERS_FLOOR_DATABASE": f"sqlite:///{arguments.sqlite_path}"}
         return valgrind + command, env, REPOSITORY
     checkout = (arguments.checkout or REPOSITORY).resolve()
-    command = [sys.executable, "-m", "cli.main", "serve", "--no-auth", "--port", port]
+    command = [sys.executable, "-m", "cli.main", "serve", "--port", port]
+    if not arguments.with_keys:
+        command.append("--no-auth")
     command += ["--log-format", "text", *arguments.serve_option]
     env = {
         **os.environ,
         "PROFILING_ACCESS_LOG_SAMPLE": "0",
-        "DATABASE_URL": f"sqlite:///{arguments.sqlite_path}",
+        "DATABASE_URL": f"sqlite:///{arguments.database}",
         "PYTHONPATH": str(checkout),
         "PYTHONHASHSEED": "0",
     }
@@ -131,6 +140,25 @@ def _command(arguments: argparse.Namespace, out: Path) -> tuple[list[str], dict[
         name, _, value = setting.partition("=")
         env[name] = value
     return valgrind + command, env, checkout
+
+
+def _keyed_copy(sqlite_path: Path, folder: Path) -> tuple[Path, str]:
+    """A copy of the data set (the bench's own is never changed) with a new internal key, and
+    that key."""
+    database = folder / "keyed.db"
+    shutil.copyfile(sqlite_path, database)
+    created = subprocess.run(
+        [sys.executable, "-m", "cli.main", "keys", "create", "--role", "internal"],
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONPATH": str(REPOSITORY)},
+        cwd=REPOSITORY,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    found = re.search(r"prof_\S+", created.stdout)
+    if found is None:
+        raise SystemExit(f"no key in {created.stdout!r}")
+    return database, found.group()
 
 
 def _wait_until_up(port: int, process: subprocess.Popen[bytes], seconds: float) -> None:
@@ -174,6 +202,10 @@ MISSES = ("I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw", "Bcm", "Bim")
 def measure(arguments: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="served-instructions-") as folder:
         out = Path(folder) / "cg.out"
+        key = None
+        arguments.database = arguments.sqlite_path
+        if arguments.with_keys and arguments.target == "ours":
+            arguments.database, key = _keyed_copy(arguments.sqlite_path, Path(folder))
         command, env, cwd = _command(arguments, out)
         log = (Path(folder) / "server.log").open("wb")
         process = subprocess.Popen(
@@ -181,7 +213,7 @@ def measure(arguments: argparse.Namespace) -> None:
         )
         try:
             _wait_until_up(arguments.port, process, 900)
-            client = Client(arguments.port, arguments.target)
+            client = Client(arguments.port, arguments.target, key)
             first = client.ask()
             if b'"metrics":[{' not in first:
                 raise SystemExit(f"unexpected answer: {first[:300]!r}")
@@ -232,8 +264,9 @@ def measure(arguments: argparse.Namespace) -> None:
             (total - idle_rate * seconds) / requests
             for total, seconds in zip(totals[: len(blocks)], blocks, strict=True)
         ]
+        keys = " (keys required, a key sent)" if key is not None else ""
         print(
-            f"{arguments.target}: {min(each):,.0f} instructions a request, the least of "
+            f"{arguments.target}{keys}: {min(each):,.0f} instructions a request, the least of "
             f"{len(each)} blocks of {requests} ({', '.join(f'{value:,.0f}' for value in each)}; "
             f"idle {idle_rate:,.0f} a second taken off)"
         )
@@ -249,6 +282,11 @@ def main() -> None:
     parser.add_argument("--checkout", type=Path, help="run ours from this tree")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
     parser.add_argument("--serve-option", action="append", default=[])
+    parser.add_argument(
+        "--with-keys",
+        action="store_true",
+        help="ours with keys required, each request sending an internal key (not --no-auth)",
+    )
     parser.add_argument(
         "--cache-sim",
         action="store_true",

@@ -5,8 +5,8 @@ route (server/cors.py). In front of /graphql, outermost first: metrics, the body
 (server/body_limit.py), API keys (server/auth.py), the fast path of plain JSON POSTs
 (server/graphql_posts.py), then the view; a POST to /graphql reaches that chain without passing
 Starlette's router (server/graphql_first.py), and its common request (a plain JSON body, one
-Content-Length within the cap, no key to check) goes through the chain's checks in one frame
-(server/plain_posts.py). The fast paths answer exactly as the view would,
+Content-Length within the cap, a key sent or none needed) goes through the chain's checks in
+one frame (server/plain_posts.py). The fast paths answer exactly as the view would,
 and PROFILING_FAST_POSTS=false switches them off. A request the view cannot make sense of
 (malformed JSON, a body that is not one JSON object, no query, an unsupported method or content
 type) is answered in JSON with `extensions.code` BAD_REQUEST, as every other refusal is."""
@@ -269,10 +269,9 @@ def create_app(
     body_limit = BodyLimit(keys, max_bytes=settings.max_body_bytes)
 
     def plain_posts(measure: Observed) -> ASGIApp:
-        """The shortcut's requests with the metrics, the screens and the fast path in one
-        frame, the rest the whole way (server/plain_posts.py). Where keys are required no
-        request is handed on as it is: the frame would only look, so it is left out."""
-        if posts is None or keys.handed_on_without_key is None:
+        """The shortcut's requests with the metrics, the screens, the key check and the fast
+        path in one frame, the rest the whole way (server/plain_posts.py)."""
+        if posts is None:
             return measure
         return PlainPosts(measure, body_limit=body_limit, keys=keys, posts=posts)
 

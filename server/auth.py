@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from resolvers.error_codes import ErrorCode
 from server.http_errors import error_response
 from server.page_requests import scope_asks_for_page
-from store.keys import authenticate
+from store.keys import Credential, authenticate
 from store.scope import INTERNAL, Role
 from store.scope import Scope as ReadScope
 
@@ -118,19 +118,37 @@ class BearerKeys:
             state["read_scope"] = _PAGE_ONLY
             await self._app(scope, receive, send)
             return
-        scheme, _, token = header.partition(" ")
-        found = None
-        if scheme.lower() == "bearer" and token.strip():
-            found = await authenticate(self._engine, token.strip())
-        if found is None or not self._admits(found.scope):
-            response = error_response(
-                "Send a valid API key: Authorization: Bearer <key>",
-                status=401,
-                code=ErrorCode.UNAUTHENTICATED,
-                headers={"WWW-Authenticate": 'Bearer realm="profiling"'},
-            )
-            await response(scope, receive, send)
+        found = await self.credential(header)
+        if found is None:
+            await refuse_key(scope, receive, send)
             return
         state["read_scope"] = found.scope
         state["api_key_id"] = found.key_id
         await self._app(scope, receive, send)
+
+    async def credential(self, header: str) -> Credential | None:
+        """The credential of the key that an Authorization header `header` (not empty)
+        presents, if it is a Bearer key that is valid, unrevoked and of a role this check
+        admits; None for anything else, answered 401 (`refuse_key`). What `__call__` decides
+        for a request that sends a key, and what server/plain_posts.py asks for its own."""
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        token = token.strip()
+        if not token:
+            return None
+        found = await authenticate(self._engine, token)
+        if found is None or not self._admits(found.scope):
+            return None
+        return found
+
+
+async def refuse_key(scope: Scope, receive: Receive, send: Send) -> None:
+    """The answer to a request without a valid key: 401, saying what to send."""
+    response = error_response(
+        "Send a valid API key: Authorization: Bearer <key>",
+        status=401,
+        code=ErrorCode.UNAUTHENTICATED,
+        headers={"WWW-Authenticate": 'Bearer realm="profiling"'},
+    )
+    await response(scope, receive, send)

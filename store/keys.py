@@ -177,7 +177,13 @@ async def authenticate(engine: AsyncEngine, presented: str) -> Credential | None
     async def read(connection: AsyncConnection) -> list[list[Any]]:
         return await _VALID_KEY.columns(connection, {"key_id": key_id})
 
-    digests, roles, apps, accounts = await reader_for(engine).read(read)
+    # One row at most (the key id is the primary key): SQLite's reader runs such a read at
+    # once on the event loop's thread, as the API's small reads, instead of a worker thread's
+    # round trip, which cost a keyed request more than its query did (docs/performance.md).
+    # One statement sees one snapshot by itself: no transaction around it (BEGIN, rollback).
+    digests, roles, apps, accounts = await reader_for(engine).read(
+        read, rows_at_most=1, one_snapshot=False
+    )
     if not digests or not hmac.compare_digest(digests[0], _digest(secret)):
         return None
     return Credential(key_id, Scope(Role(roles[0]), app_id=apps[0], account_id=accounts[0]))

@@ -5,7 +5,12 @@ headers and its body, gets the same status, headers and bytes from an app with t
 from one with PROFILING_FAST_POSTS=false, and both apps' /metrics count the same requests by
 status (200, 400, 401, 413, 429 and 500 among them), the same latency observations, errors and
 statements. The plain request is answered by the frame itself; anything else takes the whole
-way (the measure, the body cap, the key check), as before."""
+way (the measure, the body cap, the key check), as before.
+
+With keys required the frame answers the common request that sends a key: every key of every
+role, unknown, revoked, with a wrong secret, malformed, under a lower- or upper-case scheme, two
+Authorization headers (the first decides), with and without rate limits, a failing lookup,
+answer and count as through the key check."""
 
 from __future__ import annotations
 
@@ -16,14 +21,26 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
+import server.auth
+from server.buckets import LocalBuckets
 from server.graphql_steps import GraphQLSteps
-from server.observability import Observed
 from server.plain_posts import PlainPosts
+from settings import RateLimits
+from store.keys import create_key, revoke_key
+from store.scope import Role
 from tests.schema.execution.differential.support import ACCOUNTS, EXAMPLES
 from tests.server import test_graphql_posts as differential
-from tests.server.test_graphql_posts import LEFT_TO_THE_VIEW, PLAIN, Headers, Pair, call
+from tests.server.test_graphql_posts import (
+    LEFT_TO_THE_VIEW,
+    PLAIN,
+    Headers,
+    Pair,
+    _StoppedClock,
+    call,
+)
 
 # The fast and standard apps of test_graphql_posts.py, over one database with its keys.
 seeded_keys = differential.seeded_keys
@@ -111,7 +128,8 @@ async def test_any_request_answers_and_counts_alike_without_keys(
     whole_way = WholeWay(pair.fast.app, monkeypatch)
     headers = _headers(body, lengths, content_type, authorization, pair.keys["internal"])
     await pair.both(headers=headers, chunks=[body])
-    plain = lengths == "right" and content_type == b"application/json" and not authorization
+    # A key sent is checked by the frame too; none sent gets the keyless scope.
+    plain = lengths == "right" and content_type == b"application/json"
     assert whole_way.count == (0 if plain else 1)
     await pair.check_metrics()
     fast, standard = await _latency_counts(pair)
@@ -192,20 +210,182 @@ async def test_a_failure_in_the_frame_is_answered_500_raised_and_counted_alike(
     assert b'profiling_http_requests_total{path="/graphql",status="500"} 1.0' in fast.requests
 
 
-async def test_keys_required_take_the_whole_way(make_pair: Callable[..., Pair]) -> None:
-    """With keys required no request is handed on as it is: the shortcut calls the guarded
-    measure, with the body cap and the key check, as before (no frame that would only look)."""
-    pair = make_pair(require_keys=True)
-    first = pair.fast.app._first[1].__self__
-    assert isinstance(first, Observed)
-    assert first.errors is not None
-    body = orjson.dumps({"query": "{ industries { industryId } }"})
-    for authorization in (None, f"Bearer {pair.keys['north']}".encode()):
-        headers: Headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", b"%d" % len(body)),
-        ]
-        if authorization is not None:
-            headers.append((b"authorization", authorization))
-        await pair.both(headers=headers, chunks=[body])
+# --- keys required: the key checked in the frame ------------------------------------------
+
+ROLES = ("internal", "north", "south", "account", "public")
+# Authorization headers, in order, with `{label}` standing for the key of that label (the
+# seeded ones, `revoked`, and `wrong`: the internal key's id with another secret).
+KEYED_AUTHORIZATIONS: list[list[bytes]] = [
+    *([b"Bearer {%s}" % role.encode()] for role in ROLES),
+    [b"bearer {north}"],
+    [b"BEARER {account}"],
+    [b"Bearer   {public}  "],
+    [b"Bearer\t{internal}"],
+    [b"Bearer {revoked}"],
+    [b"Bearer {wrong}"],
+    [b"Bearer prof_000000000000_nothing"],
+    [b"Bearer prof_"],
+    [b"Bearer nope"],
+    [b"Bearer"],
+    [b"Bearer "],
+    [b"{internal}"],
+    [b"Basic {internal}"],
+    [b"Bearer {internal}\xe9"],
+    [b" "],
+    [],
+    [b""],
+    [b"Bearer {south}", b"Bearer nope"],
+    [b"Bearer nope", b"Bearer {south}"],
+    [b"", b"Bearer {internal}"],
+]
+
+
+@pytest.fixture
+async def keyed(engine: AsyncEngine, seeded_keys: dict[str, str]) -> dict[str, str]:
+    """The seeded keys, a revoked one, and the internal key's id with a wrong secret."""
+    record, revoked = await create_key(engine, role=Role.INTERNAL)
+    await revoke_key(engine, key_id=record.key_id)
+    internal = seeded_keys["internal"]
+    wrong = internal[: internal.rindex("_") + 1] + "x" * 43
+    return {**seeded_keys, "revoked": revoked, "wrong": wrong}
+
+
+def _authorizations(headers: list[bytes], keys: dict[str, str]) -> Headers:
+    found: Headers = []
+    for header in headers:
+        for label, key in keys.items():
+            header = header.replace(b"{%s}" % label.encode(), key.encode())
+        found.append((b"authorization", header))
+    return found
+
+
+@settings(EXAMPLES, max_examples=80)
+@given(
+    require_keys=st.sampled_from([True, True, False]),
+    body=st.sampled_from(BODIES),
+    lengths=st.sampled_from(["right", "right", "right", "twice", "none", "odd", "over"]),
+    content_type=st.sampled_from(CONTENT_TYPES[:1] * 3 + CONTENT_TYPES[1:]),
+    authorizations=st.sampled_from(KEYED_AUTHORIZATIONS),
+)
+async def test_any_keyed_request_answers_and_counts_alike(
+    make_pair: Callable[..., Pair],
+    keyed: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    require_keys: bool,
+    body: bytes,
+    lengths: str,
+    content_type: bytes | None,
+    authorizations: list[bytes],
+) -> None:
+    pair = make_pair(require_keys=require_keys)
+    whole_way = WholeWay(pair.fast.app, monkeypatch)
+    headers = _headers(body, lengths, content_type, None, "")
+    headers += _authorizations(authorizations, keyed)
+    await pair.both(headers=headers, chunks=[body])
+    sends_key = bool(authorizations and authorizations[0])
+    plain = (
+        lengths == "right"
+        and content_type == b"application/json"
+        and (sends_key or not require_keys)
+    )
+    assert whole_way.count == (0 if plain else 1)
     await pair.check_metrics()
+    fast, standard = await _latency_counts(pair)
+    assert fast == standard == [b'profiling_http_request_seconds_count{path="/graphql"} 1.0']
+
+
+async def test_keys_required_the_frame_answers_every_key_and_refusal(
+    make_pair: Callable[..., Pair], keyed: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys of every role get their own scope's answer, a revoked, unknown or malformed key the
+    key check's 401 with its WWW-Authenticate, all from the frame; no key takes the whole way
+    to the same 401."""
+    pair = make_pair(require_keys=True)
+    whole_way = WholeWay(pair.fast.app, monkeypatch)
+    body = orjson.dumps({"query": "{ accounts(first: 50) { edges { node { accountId } } } }"})
+    seen = {}
+    for label in (*ROLES, "revoked", "wrong"):
+        answer = await pair.both(
+            headers=[
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(body)),
+                (b"authorization", f"Bearer {keyed[label]}".encode()),
+            ],
+            chunks=[body],
+        )
+        seen[label] = answer
+    assert whole_way.count == 0
+    assert {label: seen[label].status for label in seen} == {
+        **dict.fromkeys(ROLES, 200),
+        "revoked": 401,
+        "wrong": 401,
+    }
+    assert (b"www-authenticate", b'Bearer realm="profiling"') in seen["revoked"].headers
+    # Each role sees its own accounts: the scope handed on is the key's.
+    assert len({seen[role].body for role in ("internal", "north", "south", "account")}) == 4
+    keyless = await pair.both(
+        headers=[(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))],
+        chunks=[body],
+    )
+    assert keyless.status == 401
+    assert whole_way.count == 1
+    await pair.check_metrics()
+    fast, standard = await _latency_counts(pair)
+    assert fast == standard == [b'profiling_http_request_seconds_count{path="/graphql"} 8.0']
+
+
+async def test_rate_limited_keys_are_answered_alike_by_the_frame(
+    make_pair: Callable[..., Pair], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    defaults = LocalBuckets.__init__.__kwdefaults__
+    assert defaults is not None
+    monkeypatch.setitem(defaults, "clock", _StoppedClock())
+    pair = make_pair(require_keys=True, rate_limits=RateLimits(rate=0.5, burst=30))
+    whole_way = WholeWay(pair.fast.app, monkeypatch)
+    body = orjson.dumps({"query": "{ accounts(first: 3) { edges { node { accountId } } } }"})
+    statuses = []
+    for role in ("north", "account", "north", "north", "north", "north", "north", "account"):
+        answer = await pair.both(
+            headers=[
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(body)),
+                (b"authorization", f"Bearer {pair.keys[role]}".encode()),
+            ],
+            chunks=[body],
+        )
+        statuses.append(answer.status)
+    assert whole_way.count == 0
+    assert 200 in statuses
+    assert 429 in statuses
+    await pair.check_metrics()
+
+
+async def test_a_failing_key_lookup_is_answered_500_raised_and_counted_alike(
+    make_pair: Callable[..., Pair], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pair = make_pair(require_keys=True)
+    whole_way = WholeWay(pair.fast.app, monkeypatch)
+
+    async def failing(*_: Any, **__: Any) -> None:
+        raise RuntimeError("no database today")
+
+    monkeypatch.setattr(server.auth, "authenticate", failing)
+    body = orjson.dumps({"query": "{ industries { industryId } }"})
+    headers: Headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", b"%d" % len(body)),
+        (b"authorization", f"Bearer {pair.keys['north']}".encode()),
+    ]
+    answers = []
+    for heard in (pair.fast, pair.standard):
+        sent: list[dict[str, Any]] = []
+        with pytest.raises(RuntimeError, match="no database today"):
+            await call(heard, headers=headers, chunks=[body], sent=sent)
+        answers.append(sent)
+    assert answers[0] == answers[1]
+    assert answers[0][0]["status"] == 500
+    assert whole_way.count == 0
+    monkeypatch.undo()
+    fast, standard = await pair.metrics()
+    assert fast.requests == standard.requests
+    assert b'profiling_http_requests_total{path="/graphql",status="500"} 1.0' in fast.requests

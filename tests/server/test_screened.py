@@ -133,6 +133,13 @@ async def test_a_plain_request_enters_neither_middleware(
     answer = await client.post("/graphql", json={"query": "{ __typename }"})
     assert (answer.status_code, answer.json()) == (200, {"data": {"__typename": "Query"}})
     assert entered == []
-    # A key to check, a body without a length: each middleware takes the request itself.
+    # A key sent with the plain request is checked in the POSTs' frame (server/plain_posts.py).
     await client.post("/graphql", json={"query": "{ __typename }"}, headers={"authorization": "x"})
+    assert entered == []
+    # A key to check, a Content-Type the frame leaves to the whole way: the key check takes it.
+    await client.post(
+        "/graphql",
+        content=b'{"query": "{ __typename }"}',
+        headers={"authorization": "x", "content-type": "application/json; charset=utf-8"},
+    )
     assert entered == ["BearerKeys"]

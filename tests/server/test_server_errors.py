@@ -170,25 +170,23 @@ def test_a_failure_before_the_answer_is_a_500_counted_once() -> None:
 
 
 def test_the_fast_path_has_no_error_layer_of_its_own_without_cors() -> None:
-    """The app's shortcut calls the guarded measure (under `--no-auth` through the plain
-    POSTs' frame, whose whole way it is); with CORS it keeps Starlette's layers (a 500 stays
-    outside CORS)."""
+    """The app's shortcut calls the guarded measure through the plain POSTs' frame, whose
+    whole way it is, with keys required or not; with CORS it keeps Starlette's layers (a 500
+    stays outside CORS)."""
     from server.app import create_app
     from server.observability import Observed
     from server.plain_posts import PlainPosts
     from settings import load_settings
 
-    plain = create_app(settings=load_settings({"DATABASE_URL": "sqlite+aiosqlite://"}))
-    first = plain._first[1].__self__  # type: ignore[attr-defined]
-    assert isinstance(first, Observed)
-    assert first.errors is not None
-    keyless = create_app(
-        settings=load_settings({"DATABASE_URL": "sqlite+aiosqlite://"}), require_keys=False
-    )
-    frame = keyless._first[1].__self__  # type: ignore[attr-defined]
-    assert isinstance(frame, PlainPosts)
-    assert isinstance(frame._whole_way.__self__, Observed)  # type: ignore[attr-defined]
-    assert frame._whole_way.__self__.errors is not None  # type: ignore[attr-defined]
+    for require_keys in (True, False):
+        app = create_app(
+            settings=load_settings({"DATABASE_URL": "sqlite+aiosqlite://"}),
+            require_keys=require_keys,
+        )
+        frame = app._first[1].__self__  # type: ignore[attr-defined]
+        assert isinstance(frame, PlainPosts)
+        assert isinstance(frame._whole_way.__self__, Observed)  # type: ignore[attr-defined]
+        assert frame._whole_way.__self__.errors is not None  # type: ignore[attr-defined]
     cors = create_app(
         settings=load_settings(
             {
