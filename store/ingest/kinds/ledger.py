@@ -745,6 +745,7 @@ class LedgerValidator:
         self._numbers[:] = [self._numbers[index] for index in indexes]
         self._entry_types[:] = [self._entry_types[index] for index in indexes]
         self._billed[:] = [self._billed[index] for index in indexes]
+        self._names_bill[:] = [self._names_bill[index] for index in indexes]
         # Counted by document: a Sales Receipt's invoice and its payment are one document.
         rows: dict[tuple[str, dt.date, str], int] = {}
         for (customer, day, _kind, reference), count in repeated.repeated.items():
