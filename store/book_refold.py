@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 BOOK_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ledger_entry": (
         ("account_id", "entry_date", "kind", "reference", "line", "voucher_type"),
-        ("amount", "due_date", "date_ambiguous", "voucher_number"),
+        ("amount", "due_date", "date_ambiguous", "voucher_number", "reference_is_bill"),
     ),
     "sale_line": (
         ("account_id", "sale_date", "invoice", "line", "voucher_type"),
