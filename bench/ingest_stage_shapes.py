@@ -5,7 +5,7 @@ dropped first), their rebuild and the commit, CPU of each; one shape per run.
     PYTHONPATH=$PWD .venv/bin/python bench/ingest_stage_shapes.py FOLDER SHAPE [ROWS]
 
 FOLDER is `bench/ingest_setup.py`'s (metrics.csv and template.db, copied to FOLDER/shape.db).
-Shapes: A (entity number, metric and month texts, line: the stage before wt-h6), B (entity,
+Shapes: A (entity number, metric and month texts, line: the stage before integer keys), B (entity,
 metric and month numbers, line), C (one integer of all three, the line as rowid), D (entity
 number and one integer of metric and month, the line as rowid: what the loader stages now).
 Under callgrind, `--toggle-collect=sqlite3_step` counts SQLite's own instructions.

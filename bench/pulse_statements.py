@@ -1,6 +1,6 @@
 """How many SQL statements one public `pulseReport { methodology }` request runs: its privacy
-sentence reads the month's revisions and the past epsilon declared for it (docs/performance.md,
-wt-h4). Counts statements, so the figure does not depend on the machine's load.
+sentence reads the month's revisions and the past epsilon declared for it (docs/performance.md).
+Counts statements, so the figure does not depend on the machine's load.
 
     PYTHONPATH=. .venv/bin/python bench/pulse_statements.py
 """

@@ -352,7 +352,7 @@ def test_dates_give_the_order_and_keep_it_for_the_app(database: Path, tmp_path: 
         ("acme", "day first")
     ]
     # Given the other order now, the load corrects the earlier reading: the invoice moves
-    # from 4 January to 1 April, never stored at both (review h1, finding 2: it was refused
+    # from 4 January to 1 April, never stored at both (it was refused
     # with the advice to give --dates, which it had).
     moved = run(database, "sales", str(first), "--app", "acme", "--dates", "month-first")
     assert moved.exit_code == 0, moved.output

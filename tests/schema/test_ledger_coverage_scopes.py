@@ -1,4 +1,4 @@
-"""Review of wt-h7's Account.ledgerCoverage: an account's first and last ledger dates reach only
+"""Account.ledgerCoverage: an account's first and last ledger dates reach only
 keys that may see the account (its own account key, its app's key, internal keys); another
 account's key, another app's key and a public key learn nothing, not even that the account has
 a ledger, by any path to an account (the account field, the accounts page, node)."""

@@ -3,7 +3,7 @@ month's revisions may together cost one account at most C". It must hold for the
 describes, as its revisions were drawn (store/jobs/month_draws.py), not only for the cap the
 server is configured with today: a month revised under a higher PROFILING_PRIVACY_MONTH_CAP
 (the CLI's environment), or published before the accountant, or under a cap lowered since,
-can have cost an account more (review of wt-h8)."""
+can have cost an account more."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ async def test_the_pulse_states_the_epsilon_the_months_releases_were_drawn_with(
     engine: AsyncEngine,
 ) -> None:
     """Published at 0.5, revised at 1 with its cohort drawn again; the server now runs at 2:
-    the sentence names the month's budgets, not today's setting (wt-h4)."""
+    the sentence names the month's budgets, not today's setting."""
     await _seed(engine, 50)
     today = dt.date.fromisoformat(TODAY)
     await publish_month(engine, month=MARCH, today=today, min_cohort=5, privacy_epsilon=0.5)

@@ -2,7 +2,7 @@
 invoice met again at its swapped date tells the user to give the order with `--dates`, and a
 load that gives it (`--dates day-first|month-first`) says which reading is right, so the
 stored lines of its invoices at the swapped dates are the misreading and are replaced, never
-counted twice (review h1, finding 2)."""
+counted twice."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """`--dates` keeps the order for an app that exists once the load is written; a load of a new
 app that makes no account (every line void, or no line) has no app to keep it for: it loads,
-and says the order was not kept, instead of failing on the database's foreign key (review h1,
-finding 7)."""
+and says the order was not kept, instead of failing on the database's foreign key."""
 
 from __future__ import annotations
 

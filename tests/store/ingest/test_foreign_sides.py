@@ -1,6 +1,6 @@
 """The side column of a German or Spanish export is read, not only found: DATEV and its kin
 write `S` (Soll, debit) and `H` (Haben, credit) under `S/H` or `Soll/Haben`, Spanish exports
-`Debe` and `Haber` (review h1, finding 5). An English `S&H` (shipping and handling) column of
+`Debe` and `Haber`. An English `S&H` (shipping and handling) column of
 amounts is no side column (finding 5b): `S/H` is found by its values, right after the amount."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """An invoice exported one row per item with the whole invoice's amount on each row is one
 sale, and its cost is the sum of its items' costs: two items that happen to cost the same are
-two costs, not one repeated (review h1, finding 3). Whether a cost column is each item's is
+two costs, not one repeated. Whether a cost column is each item's is
 decided for the file, as for the amount: one invoice whose rows' costs differ says so."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A ledger's invoices and payments keep their dates as sales invoices do: a ledger re-export
 read with day and month the other way round is refused instead of storing each entry a second
 time (invoiced and owed doubled), and a load given the order with `--dates` corrects the
-earlier misreading (review h1, finding 6)."""
+earlier misreading."""
 
 from __future__ import annotations
 

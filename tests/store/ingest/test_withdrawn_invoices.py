@@ -1,6 +1,6 @@
 """An invoice withdrawn after it was loaded (voided or cancelled in the books, and exported so
 by the next export of the same period) stops counting as a sale: the load that says so removes
-the line an earlier load stored for it, and its notes say how many (review h1, finding 1)."""
+the line an earlier load stored for it, and its notes say how many."""
 
 from __future__ import annotations
 

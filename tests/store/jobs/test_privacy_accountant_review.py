@@ -1,10 +1,10 @@
-"""Review of the privacy accountant (wt-h8): sequences of revisions where what the accountant
+"""Review of the privacy accountant: sequences of revisions where what the accountant
 counts for an account is less than what the account lost, or where a revision spends more than
 the cap the month was published under. Each is a test that fails on the merged code.
 
 Revisions published before the accountant (migration 0013) recorded no epsilon: a month with
 them takes no new draw until the operator declares the epsilon they were drawn at
-(migration 0017), never below today's, and the accountant counts them at it (wt-h4)."""
+(migration 0017), never below today's, and the accountant counts them at it."""
 
 from __future__ import annotations
 
