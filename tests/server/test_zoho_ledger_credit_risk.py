@@ -133,3 +133,24 @@ async def test_a_payments_unused_part_and_an_advance_are_credits(
     assert data["bright"]["creditRisk"]["outstanding"] == "4400.00"
     # 28,600.00 less 26,800.00 and the 1,000.00 advance.
     assert data["zylker"]["creditRisk"]["outstanding"] == "800.00"
+
+
+async def test_a_payment_edited_in_zoho_takes_its_new_amount_on_reload(
+    engine: AsyncEngine, http: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    # Zoho's Customer Payments export holds each payment whole, as its invoice export each
+    # invoice: a payment whose amount was corrected in Zoho is that payment again, not one
+    # the file leaves out, so the re-export's amount replaces the stored one.
+    await _load(engine, tmp_path, "Invoice.csv", HEADER + ROWS, "zoho")
+    await _load(engine, tmp_path, "Customer Payment.csv", PAYMENTS, "zoho")
+    edited = PAYMENTS.replace("2025-06-30,1000.00,INV-000002", "2025-06-30,1200.00,INV-000002")
+    assert edited != PAYMENTS
+    await _load(engine, tmp_path, "Customer Payment.csv", edited, "zoho")
+    key = (await create_key(engine, role=Role.INTERNAL))[1]
+    query = '{ account(accountId: "7002") { creditRisk { outstanding } } }'
+    response = await http.post(
+        "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == 200, response.text
+    # 5,900.00 less the 1,200.00 the payment now is.
+    assert response.json()["data"]["account"]["creditRisk"]["outstanding"] == "4700.00"
