@@ -16,6 +16,8 @@ from collections.abc import MutableMapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 from analytics.export_columns import normalize
+from analytics.export_voucher_types import payment_number_column
+from store.ingest.errors import FileRejected
 
 # The keys rows carry the payment's whole amount, its unused part and its number under (no
 # role is named so); `AppliedPayments.fold` takes them out.
@@ -35,10 +37,16 @@ def applied_payment_columns(
     columns: Sequence[str], assigned: dict[str, int]
 ) -> list[tuple[str, int]]:
     """The columns a ledger whose amount is Zoho's `Amount Applied to Invoice` also reads,
-    as (key, index); none for any other file."""
+    as (key, index); for Zoho's Customer Payments export without that column, its `Payment
+    Number` (to refuse a payment repeated over its invoices); none for any other file."""
     amount = assigned.get("amount")
-    if amount is None or normalize(columns[amount]) != _APPLIED:
+    if amount is None:
         return []
+    if normalize(columns[amount]) != _APPLIED:
+        number = payment_number_column(columns)
+        if number is None or normalize(columns[amount]) != normalize("amount"):
+            return []
+        return [(PAYMENT_NUMBER, columns.index(number))]
     used = set(assigned.values())
     pairs: list[tuple[str, int]] = []
     for index, column in enumerate(columns):
@@ -48,8 +56,14 @@ def applied_payment_columns(
     return pairs
 
 
-def is_applied_payments(pairs: Sequence[tuple[str, int]]) -> bool:
-    return any(name == PAYMENT_WHOLE for name, _ in pairs)
+def applied_payments(pairs: Sequence[tuple[str, int]]) -> AppliedPayments | None:
+    """What folds the rows read with `pairs`: None unless they carry a payment's columns."""
+    names = {name for name, _ in pairs}
+    if PAYMENT_WHOLE in names:
+        return AppliedPayments(applied=True)
+    if PAYMENT_NUMBER in names:
+        return AppliedPayments(applied=False)
+    return None
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -64,11 +78,18 @@ def _decimal(text: str | None) -> Decimal | None:
 class AppliedPayments:
     """Folds a payment's whole and unused amounts into its rows' amounts, row by row."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, applied: bool) -> None:
+        # Whether rows give `Amount Applied to Invoice` (else their amount is the payment's).
+        self._applied = applied
         self._seen: set[str] = set()
+        # The invoice of each payment number's first row, where rows give no applied amount.
+        self._invoices: dict[str, str | None] = {}
 
     def fold(self, row: MutableMapping[str, str | None]) -> None:
         whole, unused, number = (row.pop(key, None) for key in _KEYS)
+        if not self._applied:
+            self._check_once(number, row.get("invoice"))
+            return
         first = number is None or number not in self._seen
         if number is not None:
             self._seen.add(number)
@@ -81,3 +102,17 @@ class AppliedPayments:
         applied = _decimal(row["amount"])
         if first and extra is not None and extra > 0 and applied is not None:
             row["amount"] = str(applied + extra)
+
+    def _check_once(self, number: str | None, invoice: str | None) -> None:
+        """Refuses a payment on rows of several invoices when the export gives no applied
+        amounts: each row repeats the whole payment, which would count once per invoice."""
+        if number is None:
+            return
+        first = self._invoices.setdefault(number, invoice)
+        if first != invoice:
+            raise FileRejected(
+                f"payment {number} is on a row for each invoice it is set against "
+                f"({first} and {invoice}), each repeating its whole Amount, so it would count "
+                f"once per invoice: add the column 'Amount Applied to Invoice' to the Customer "
+                f"Payments export's template in Zoho Books and export it again"
+            )

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from analytics.export_columns import (
+    LEDGER_AMOUNT,
     ColumnGuessError,
     RoleSet,
     guess_columns,
@@ -143,7 +144,9 @@ class GuessingMatcher(ColumnMatcher):
         continued = self._particulars_continued(columns, assigned, candidate)
         if continued is not None:
             pairs.append((PARTICULARS_CONTINUED, continued))
-        pairs.extend(applied_payment_columns(columns, assigned))
+        if LEDGER_AMOUNT in self.role_set.roles:
+            # A payment's amounts are a ledger's; a sales load skips payments.
+            pairs.extend(applied_payment_columns(columns, assigned))
         if row_label:
             pairs.append((ROW_LABEL, 0))
             # QuickBooks Desktop's inner levels, each in an unnamed column of its own.

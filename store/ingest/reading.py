@@ -34,7 +34,7 @@ from analytics.export_text import (
     control_character,
     is_rule_line,
 )
-from store.ingest.applied_payments import AppliedPayments, is_applied_payments
+from store.ingest.applied_payments import AppliedPayments, applied_payments
 from store.ingest.blocks import (
     BlockLines,
     ColumnBlock,
@@ -346,7 +346,7 @@ class TableReader:
         pairs = self.matcher.match_header(header)
         self._two_cell_particulars = any(name == PARTICULARS_CONTINUED for name, _ in pairs)
         self._outline = any(name.startswith(OUTLINE) for name, _ in pairs)
-        self._applied = AppliedPayments() if is_applied_payments(pairs) else None
+        self._applied = applied_payments(pairs)
         return pairs
 
     def _checked(self, line: int, row: Row) -> bool:
