@@ -326,6 +326,8 @@ AMOUNT = _role(
 )
 # An item line's own amounts, which a sales file takes before the invoice's (`AMOUNT`).
 _ITEM_AMOUNTS = ("item total", "item amount", "line amount", "item net amount")
+# The part of a payment set against the invoice its row names.
+_APPLIED_TO_INVOICE = ("amount applied to invoice",)
 # A ledger's amount: what the customer owes for the invoice, taxes, shipping and adjustments
 # included. Beside an item's own amount (Zoho's `Item Total`, before tax) an export of one row
 # per item gives the whole invoice's (`Total`), which a ledger takes (once per invoice:
@@ -333,6 +335,10 @@ _ITEM_AMOUNTS = ("item total", "item amount", "line amount", "item net amount")
 LEDGER_AMOUNT = _role(
     "amount",
     AMOUNT.description,
+    # Zoho Books' Customer Payments export writes a payment set against several invoices as a
+    # row per invoice, each repeating the payment's whole `Amount`: what settles that invoice
+    # is its `Amount Applied to Invoice` (taking `Amount` counted a payment once per invoice).
+    *_APPLIED_TO_INVOICE,
     *(name for name in AMOUNT.vocabulary if name not in _ITEM_AMOUNTS),
     *_ITEM_AMOUNTS,
     never_words=AMOUNT.never_words,

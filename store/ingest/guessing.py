@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from analytics.export_columns import (
+    LEDGER_AMOUNT,
     ColumnGuessError,
     RoleSet,
     guess_columns,
@@ -17,6 +18,7 @@ from analytics.export_columns import (
 from analytics.export_content import columns_by_content
 from analytics.export_dates import BadDate, parse_export_date
 from analytics.export_reports import ageing_columns, balance_columns, not_entries
+from store.ingest.applied_payments import applied_payment_columns
 from store.ingest.columns import ColumnMatcher, ColumnSpec
 from store.ingest.errors import FileRejected
 from store.ingest.outline_columns import outline_key
@@ -142,6 +144,9 @@ class GuessingMatcher(ColumnMatcher):
         continued = self._particulars_continued(columns, assigned, candidate)
         if continued is not None:
             pairs.append((PARTICULARS_CONTINUED, continued))
+        if LEDGER_AMOUNT in self.role_set.roles:
+            # A payment's amounts are a ledger's; a sales load skips payments.
+            pairs.extend(applied_payment_columns(columns, assigned))
         if row_label:
             pairs.append((ROW_LABEL, 0))
             # QuickBooks Desktop's inner levels, each in an unnamed column of its own.

@@ -34,6 +34,7 @@ from analytics.export_text import (
     control_character,
     is_rule_line,
 )
+from store.ingest.applied_payments import AppliedPayments, applied_payments
 from store.ingest.blocks import (
     BlockLines,
     ColumnBlock,
@@ -338,11 +339,14 @@ class TableReader:
         # Whether rows read a Particulars printed over two cells (decided by the header).
         self._two_cell_particulars = False
         self._outline = False
+        # Zoho's Customer Payments, a row per invoice a payment is set against.
+        self._applied: AppliedPayments | None = None
 
     def _match_header(self, header: Sequence[str]) -> list[tuple[str, int]]:
         pairs = self.matcher.match_header(header)
         self._two_cell_particulars = any(name == PARTICULARS_CONTINUED for name, _ in pairs)
         self._outline = any(name.startswith(OUTLINE) for name, _ in pairs)
+        self._applied = applied_payments(pairs)
         return pairs
 
     def _checked(self, line: int, row: Row) -> bool:
@@ -560,6 +564,8 @@ class TableReader:
             self._below_rule = False
         if self._two_cell_particulars:
             join_particulars(row)
+        if self._applied is not None:
+            self._applied.fold(row)
         if self._outline:
             fold_outline(row, ROW_LABEL)
         if (
@@ -611,6 +617,8 @@ class TableReader:
                 below_rule = False
             if self._two_cell_particulars:
                 join_particulars(row)
+            if self._applied is not None:
+                self._applied.fold(row)
             if self._outline:
                 fold_outline(row, ROW_LABEL)
             if _suspect(joined) and not self._checked(line, row):

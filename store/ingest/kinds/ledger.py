@@ -253,6 +253,9 @@ class LedgerValidator:
         self._number_column: str | None = None
         # A column numbering payments beside it: the file is no list of invoices.
         self._payment_numbers: str | None = None
+        # Whether the file is Zoho Books' Customer Payments export (`Payment Number` beside
+        # `CustomerID`), typed by a `Payment Type` column or not: a document export.
+        self._payments_export = False
         # The voucher type every line of a file without a kind column has, when its number
         # column's name says it (Zoho Books' `Invoice Number` beside `Invoice Status`, `Credit
         # Note Number`): each document type is an export of its own.
@@ -349,9 +352,10 @@ class LedgerValidator:
         self._number_column = self._invoice_column
         status = columns.get("status")
         self._own_status = status is None or is_own_status(status)
+        payments = payment_number_column((*columns.values(), *ignored))
+        self._payments_export = payments is not None
         if "kind" not in columns and "side" not in columns:
             self._number_type = number_column_type(columns.get("invoice"), status)
-            payments = payment_number_column((*columns.values(), *ignored))
             self._payment_numbers = payment_numbers_column(ignored)
             if self._number_type is None and payments is not None:
                 # Its `Invoice Number` is then the invoice each payment settles.
@@ -1102,13 +1106,17 @@ class LedgerValidator:
             # every item row, under its own type: an edited invoice's new total replaces the
             # stored one, and the entries of other types under its number (the payments and
             # credit notes against it) stay, its type being its own (`_own_numbered_types`).
+            # Zoho's Customer Payments export too, with or without its `Payment Type`: a
+            # payment corrected in Zoho is that payment again, not one the file leaves out.
             directions: dict[str, set[EntryKind]] = {}
             for account, kinds in self._directions.items():
                 directions.setdefault(moved.get(account, account), set()).update(kinds)
             whole = {
                 account
                 for account, kinds in directions.items()
-                if {EntryKind.INVOICE, EntryKind.PAYMENT} <= kinds or self._number_type
+                if {EntryKind.INVOICE, EntryKind.PAYMENT} <= kinds
+                or self._number_type
+                or self._payments_export
             }
             # The rows as they will be written (accounts moved, types settled), before their
             # places are: each entry's voucher type, and whether the file speaks for every type
