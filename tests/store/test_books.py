@@ -309,3 +309,30 @@ async def test_merge_stores_what_loading_both_under_one_name_does(
         await rename_book(engine, old=OLD, new=NEW)
 
     assert await stored(engine) == expected
+
+
+async def test_merge_tells_lines_apart_by_what_their_reference_is(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Two books' copies of a ledger line that differ only in `reference_is_bill` (the old
+    book's stored before the release that records it: unknown) are two readings of the line,
+    counted as replaced by the new book's, whose record is kept. Before, they were counted
+    identical and the old book's unknown could be the one kept."""
+    write, lines, _stored = _KINDS[LEDGER]
+    await ingest_file(engine, kind=LEDGER, path=write(tmp_path, "o.csv", lines, OLD), app="kav")
+    await ingest_file(engine, kind=LEDGER, path=write(tmp_path, "n.csv", lines, NEW), app="kav")
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE ledger_entry SET reference_is_bill = NULL WHERE book = :old"),
+            {"old": OLD_KEY},
+        )
+        held = (await connection.execute(text("SELECT count(*) FROM ledger_entry"))).scalar_one()
+
+    joined = await rename_book(engine, old=OLD, new=NEW, merge=True)
+
+    assert (joined.dropped_identical, joined.replaced_differing) == (0, held // 2)
+    async with engine.connect() as connection:
+        unknown = await connection.execute(
+            text("SELECT count(*) FROM ledger_entry WHERE reference_is_bill IS NULL")
+        )
+        assert unknown.scalar_one() == 0
