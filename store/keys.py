@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Dialect, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from store.running.driver_select import DriverSelect
+from store.running.driver_select import DriverSelect, ExpandedText
 from store.running.reader import reader_for
 from store.running.sqlite_connection import SQLiteConnection
 from store.scope import Role, Scope
@@ -169,6 +169,7 @@ _VALID_KEY = DriverSelect(
 # A key's row: the secret's digest, the role, the app, the account (driver values converted).
 KeyRow = tuple[Any, ...]
 _ROLES = {role.value: role for role in Role}
+_TEXTS: dict[Dialect, ExpandedText] = {}
 
 
 def _valid_keys_now(connection: SQLiteConnection, key_ids: Sequence[str]) -> dict[str, KeyRow]:
@@ -176,11 +177,16 @@ def _valid_keys_now(connection: SQLiteConnection, key_ids: Sequence[str]) -> dic
     connection: `_VALID_KEY`'s own text and conversion, without a coroutine."""
     (key_id,) = key_ids
     parameters = {"key_id": key_id}
-    text = _VALID_KEY.expanded(connection.dialect, parameters)
+    dialect = connection.dialect
+    text = _TEXTS.get(dialect)
+    if text is None:  # no list to expand: one text a dialect
+        text = _TEXTS[dialect] = _VALID_KEY.expanded(dialect, parameters)
     rows, converters = _VALID_KEY.rows_now(connection, parameters, text)
     if not rows:
         return {}
-    return {key_id: _converted(rows[0], converters)}
+    row = rows[0]
+    # On SQLite no column converts anything (four texts): the driver's row is Core's.
+    return {key_id: _converted(row, converters) if any(converters) else row}
 
 
 async def _valid_key(connection: AsyncConnection, key_id: str) -> KeyRow | None:
