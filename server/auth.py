@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from resolvers.error_codes import ErrorCode
 from server.http_errors import error_response
 from server.page_requests import scope_asks_for_page
-from store.keys import Credential, authenticate
+from store.keys import Credential, KeyCheck
 from store.scope import INTERNAL, Role
 from store.scope import Scope as ReadScope
 
@@ -66,7 +66,8 @@ class BearerKeys:
         page_without_key: bool = True,
     ) -> None:
         self._app = app
-        self._engine = engine
+        # Made once: its reader, and on SQLite the kept connection the lookup reads on.
+        self._keys = KeyCheck(engine)
         self._require_keys = require_keys
         self._keyless_scope = keyless_scope
         self._roles = None if roles is None else frozenset(roles)
@@ -137,7 +138,7 @@ class BearerKeys:
         token = token.strip()
         if not token:
             return None
-        found = await authenticate(self._engine, token)
+        found = await self._keys.credential(token)
         if found is None or not self._admits(found.scope):
             return None
         return found

@@ -9,14 +9,16 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Dialect, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from store.running.driver_select import DriverSelect
+from store.running.driver_select import DriverSelect, ExpandedText
 from store.running.reader import reader_for
+from store.running.sqlite_connection import SQLiteConnection
 from store.scope import Role, Scope
 from store.tables import ACCOUNT_TABLE, API_KEY_TABLE, APP_TABLE
 
@@ -164,29 +166,86 @@ _VALID_KEY = DriverSelect(
         _key.key_id == bindparam("key_id"), _key.revoked_at.is_(None)
     )
 )
+# A key's row: the secret's digest, the role, the app, the account (driver values converted).
+KeyRow = tuple[Any, ...]
+_ROLES = {role.value: role for role in Role}
+_TEXTS: dict[Dialect, ExpandedText] = {}
+
+
+def _valid_keys_now(connection: SQLiteConnection, key_ids: Sequence[str]) -> dict[str, KeyRow]:
+    """The unrevoked row of the one key of `key_ids`, by id, as a plain call on a kept sqlite3
+    connection: `_VALID_KEY`'s own text and conversion, without a coroutine."""
+    (key_id,) = key_ids
+    parameters = {"key_id": key_id}
+    dialect = connection.dialect
+    text = _TEXTS.get(dialect)
+    if text is None:  # no list to expand: one text a dialect
+        text = _TEXTS[dialect] = _VALID_KEY.expanded(dialect, parameters)
+    rows, converters = _VALID_KEY.rows_now(connection, parameters, text)
+    if not rows:
+        return {}
+    row = rows[0]
+    # On SQLite no column converts anything (four texts): the driver's row is Core's.
+    return {key_id: _converted(row, converters) if any(converters) else row}
+
+
+async def _valid_key(connection: AsyncConnection, key_id: str) -> KeyRow | None:
+    columns = await _VALID_KEY.columns(connection, {"key_id": key_id})
+    return tuple(column[0] for column in columns) if columns[0] else None
+
+
+def _converted(row: Sequence[Any], converters: Sequence[Any]) -> KeyRow:
+    # Four values, one row: each converted alone where Core converts it (on SQLite, none).
+    values = list(row)
+    for index, convert in enumerate(converters):
+        if convert is not None:
+            values[index] = convert(values[index : index + 1])[0]
+    return tuple(values)
+
+
+class KeyCheck:
+    """The credential of a presented key, checked against the database of `engine` at every
+    call: nothing is kept of an answer, so a key revoked by any connection (the CLI, another
+    worker) is refused from the next request on.
+
+    Made once per server (the reader with it). On SQLite the lookup, one primary-key row, is a
+    plain call on the event loop thread's kept sqlite3 connection (`Reader.read_keys_now`), as
+    the small query's own read is; elsewhere it is the reader's read of one statement without
+    a transaction (PostgreSQL: one round trip, in autocommit). The secret is compared in
+    constant time."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._reader = reader_for(engine)
+
+    async def credential(self, presented: str) -> Credential | None:
+        """The credential of a valid, unrevoked key; None for anything else (no hint why)."""
+        if not presented.startswith(PREFIX):
+            return None
+        key_id, _, secret = presented[len(PREFIX) :].partition("_")
+        if not key_id or not secret:
+            return None
+        reader = self._reader
+        # One row at most (the key id is the primary key).
+        found = reader.read_keys_now((key_id,), _valid_keys_now, rows_at_most=1)
+        if found is not None:
+            row = found.get(key_id)
+        else:
+            # One statement sees one snapshot by itself: no transaction around it.
+            row = await reader.read(
+                lambda connection: _valid_key(connection, key_id),
+                rows_at_most=1,
+                one_snapshot=False,
+            )
+        if row is None or not hmac.compare_digest(row[0], _digest(secret)):
+            return None
+        role = _ROLES.get(row[1]) or Role(row[1])
+        return Credential(key_id, Scope(role, app_id=row[2], account_id=row[3]))
 
 
 async def authenticate(engine: AsyncEngine, presented: str) -> Credential | None:
-    """The credential of a valid, unrevoked key; None for anything else (no hint why)."""
-    if not presented.startswith(PREFIX):
-        return None
-    key_id, _, secret = presented[len(PREFIX) :].partition("_")
-    if not key_id or not secret:
-        return None
-
-    async def read(connection: AsyncConnection) -> list[list[Any]]:
-        return await _VALID_KEY.columns(connection, {"key_id": key_id})
-
-    # One row at most (the key id is the primary key): SQLite's reader runs such a read at
-    # once on the event loop's thread, as the API's small reads, instead of a worker thread's
-    # round trip, which cost a keyed request more than its query did (docs/performance.md).
-    # One statement sees one snapshot by itself: no transaction around it (BEGIN, rollback).
-    digests, roles, apps, accounts = await reader_for(engine).read(
-        read, rows_at_most=1, one_snapshot=False
-    )
-    if not digests or not hmac.compare_digest(digests[0], _digest(secret)):
-        return None
-    return Credential(key_id, Scope(Role(roles[0]), app_id=apps[0], account_id=accounts[0]))
+    """`KeyCheck(engine).credential(presented)`, for a caller that checks one key (a server
+    keeps its KeyCheck)."""
+    return await KeyCheck(engine).credential(presented)
 
 
 async def account_scope(engine: AsyncEngine, *, account_id: str) -> Scope:

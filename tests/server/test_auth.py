@@ -3,6 +3,7 @@ exist, for every node type, every root field and node(id:)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
@@ -19,6 +20,7 @@ from store.jobs.publish import publish_month
 from store.keys import create_key, revoke_key
 from store.scope import Role
 from tests.api_client import TODAY
+from tests.cli.in_process import profiling_in_process
 from tests.factories import Seed
 
 ENTITIES = {
@@ -50,14 +52,15 @@ async def keyed(engine: AsyncEngine) -> dict[str, str]:
         engine, month=dt.date(2023, 4, 1), today=dt.date.fromisoformat(TODAY), min_cohort=5
     )
     keys = {}
-    for label, role, app, account in (
+    options: tuple[tuple[str, Role, str | None, str | None], ...] = (
         ("internal", Role.INTERNAL, None, None),
         ("north", Role.APP, "north", None),
         ("south", Role.APP, "south", None),
         ("account", Role.ACCOUNT, None, "acc-n1"),
         ("public", Role.PUBLIC, None, None),
-    ):
-        _, keys[label] = await create_key(engine, role=role, app_id=app, account_id=account)
+    )
+    for label, role, app_id, account_id in options:
+        _, keys[label] = await create_key(engine, role=role, app_id=app_id, account_id=account_id)
     return keys
 
 
@@ -107,6 +110,29 @@ async def test_a_revoked_key_is_401(
         "/graphql", json={"query": "{ __typename }"}, headers={"Authorization": f"Bearer {key}"}
     )
     assert response.status_code == 401
+
+
+async def test_a_key_revoked_by_the_command_is_401_on_the_very_next_request(
+    http: httpx.AsyncClient, keyed: dict[str, str], database_url: str
+) -> None:
+    """`profiling keys revoke` in another thread, over its own connection: the server refuses
+    the key from its next request on, whatever it answered before (nothing is kept)."""
+    key = keyed["north"]
+    for _ in range(3):
+        assert (await _ask(http, key, "{ __typename }"))["data"] == {"__typename": "Query"}
+    revoked = await asyncio.to_thread(
+        profiling_in_process,
+        "keys",
+        "revoke",
+        key.split("_")[1],
+        env={"DATABASE_URL": database_url},
+    )
+    assert revoked.returncode == 0, revoked.stderr
+    response = await http.post(
+        "/graphql", json={"query": "{ __typename }"}, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == 401
+    assert (await _ask(http, keyed["south"], "{ __typename }"))["data"] == {"__typename": "Query"}
 
 
 async def test_a_tampered_secret_is_401(http: httpx.AsyncClient, keyed: dict[str, str]) -> None:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
-import server.auth
+import store.keys
 from server.buckets import LocalBuckets
 from server.graphql_steps import GraphQLSteps
 from server.plain_posts import PlainPosts
@@ -369,7 +369,7 @@ async def test_a_failing_key_lookup_is_answered_500_raised_and_counted_alike(
     async def failing(*_: Any, **__: Any) -> None:
         raise RuntimeError("no database today")
 
-    monkeypatch.setattr(server.auth, "authenticate", failing)
+    monkeypatch.setattr(store.keys.KeyCheck, "credential", failing)
     body = orjson.dumps({"query": "{ industries { industryId } }"})
     headers: Headers = [
         (b"content-type", b"application/json"),
