@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.ledger_kinds import OWED_KINDS
+from analytics.name_lists import first_and_more
 from store.tables import ACCOUNT_TABLE, LEDGER_TABLE
 
 _SHOWN = 3
@@ -50,11 +51,10 @@ def paid_by_export_note(names: Sequence[str]) -> list[str]:
     """One line naming the customers `without_credits` found (the first few); none without."""
     if not names:
         return []
-    shown = ", ".join(names[:_SHOWN])
-    more = f" and {len(names) - _SHOWN:,} more" if len(names) > _SHOWN else ""
+    shown = first_and_more(names, _SHOWN)
     return [
         f"{counted(len(names), 'customer has', 'customers have')} invoices the file says are "
         f"paid in whole or in part (a Balance below the Total) but no payment in the ledger "
-        f"({shown}{more}): their credit risk counts those invoices unpaid until a ledger with "
+        f"({shown}): their credit risk counts those invoices unpaid until a ledger with "
         f"their payments is loaded (Zoho Books' Customer Payments export)"
     ]

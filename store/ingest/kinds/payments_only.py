@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
 from analytics.ledger_kinds import OWED_KINDS, EntryKind
+from analytics.name_lists import first_and_more
 from store.tables import ACCOUNT_TABLE, LEDGER_TABLE
 
 _SHOWN = 3
@@ -52,11 +53,10 @@ def payments_only_note(names: Sequence[str]) -> list[str]:
     """One line naming the customers `payments_only` found (the first few); none without."""
     if not names:
         return []
-    shown = ", ".join(names[:_SHOWN])
-    more = f" and {len(names) - _SHOWN:,} more" if len(names) > _SHOWN else ""
+    shown = first_and_more(names, _SHOWN)
     return [
         f"{counted(len(names), 'customer has', 'customers have')} payments in the ledger but "
-        f"no invoice and no opening balance owed ({shown}{more}): their credit risk finds "
+        f"no invoice and no opening balance owed ({shown}): their credit risk finds "
         f"nothing owed (a score of 100) until a ledger with their invoices is loaded (a sales "
         f"load adds no invoices to the ledger; Zoho Books' invoice export loads as a ledger "
         f"too), unless those payments are advances"
