@@ -41,7 +41,7 @@ sale_lines = st.lists(
         st.sampled_from(["", "", "A", "B", "C"]),
         st.decimals(min_value=-1000, max_value=10**6, places=2, allow_nan=False),
         st.none() | st.decimals(min_value=-1000, max_value=1000, places=3, allow_nan=False),
-        # Untyped lines: typed ones are tests/store/ingest/test_h6_typed_orders.py's.
+        # Untyped lines: typed ones are tests/store/ingest/test_orders_by_voucher_type.py's.
         voucher_type=st.none(),
     ),
     max_size=40,

@@ -65,7 +65,7 @@ async def test_a_month_of_unknown_epsilon_is_refused_until_declared(
     engine: AsyncEngine, database_url: str
 ) -> None:
     """Revised before the privacy accountant recorded what its revisions drew."""
-    from tests.store.jobs.test_privacy_accountant_review import (
+    from tests.store.jobs.test_privacy_accountant_revisions import (
         _forget_what_was_recorded,
         _migrate_to,
     )

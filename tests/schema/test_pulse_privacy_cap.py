@@ -155,7 +155,7 @@ async def test_the_pulse_never_states_a_cost_for_a_month_of_unknown_epsilon(
     declares revision 1's epsilon the sentence says its cost is not known (no bound that could
     be below it); once declared, it states it and a bound at least what the month cost."""
     from store.jobs.publish import declare_past_epsilon
-    from tests.store.jobs.test_privacy_accountant_review import _forget_what_was_recorded
+    from tests.store.jobs.test_privacy_accountant_revisions import _forget_what_was_recorded
 
     await _seed(engine, 50)
     today = dt.date.fromisoformat(TODAY)
@@ -179,7 +179,7 @@ async def test_the_pulse_never_states_a_cost_for_a_month_of_unknown_epsilon(
         assert stated is not None, methodology
         assert float(stated.group(1)) >= 4.0, methodology
     finally:
-        from tests.store.jobs.test_privacy_accountant_review import _migrate_to
+        from tests.store.jobs.test_privacy_accountant_revisions import _migrate_to
 
         async with engine.begin() as connection:
             await connection.run_sync(_migrate_to, "head")

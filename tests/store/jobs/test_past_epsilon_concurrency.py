@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from store.jobs.publish import PublishRefused, declare_past_epsilon, publish_month
 from store.tables import MONTH_PAST_EPSILON_TABLE
 from tests.store.jobs.test_privacy_accountant import APRIL, TODAY, _score_only
-from tests.store.jobs.test_privacy_accountant_review import (
+from tests.store.jobs.test_privacy_accountant_revisions import (
     _change_every_cohort,
     _declared,
     _forget_what_was_recorded,

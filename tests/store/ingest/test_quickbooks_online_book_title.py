@@ -1,4 +1,4 @@
-"""Review (h7): QuickBooks Online heads its exports with the report's name, then the company
+"""QuickBooks Online heads its exports with the report's name, then the company
 (`Sales by Customer Detail` over `Craig's Design and Landscaping Services`), where Tally and
 QuickBooks Desktop put the company first. The book was read from the first line only, so a
 QuickBooks Online export was of no known book: its invoice of a number another company's book

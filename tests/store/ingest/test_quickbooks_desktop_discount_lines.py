@@ -1,4 +1,4 @@
-"""Review h1 (session 3): QuickBooks Desktop's Sales by Customer Detail writes an invoice's
+"""QuickBooks Desktop's Sales by Customer Detail writes an invoice's
 discount item as a negative line of the invoice (`Discount`, `-10.0%`, `-30.00`). Loaded as a
 ledger, the invoice is owed net of it: 270.00."""
 

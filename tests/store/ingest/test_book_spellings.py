@@ -1,4 +1,4 @@
-"""Review (h7), fixed by h9: a book was the company's name exactly as a title printed it (runs
+"""A book was the company's name exactly as a title printed it (runs
 of spaces as one), so one company printed two ways (`Pvt. Ltd.` and `Pvt Ltd`: a mailing name
 edited, a title typed over) was two books, and the same ledger loaded under each was stored
 twice: its invoices, receipts and opening balance summed twice into credit risk. Seen in the

@@ -1,4 +1,4 @@
-"""Review h1 (session 3): QuickBooks Online lists a voided invoice in its Sales by Customer
+"""QuickBooks Online lists a voided invoice in its Sales by Customer
 Detail with its amount 0.00 (memo `Voided`). Nothing was sold: it is no order and no purchase,
 so Amy's quarter has one order, its last purchase on 5 January."""
 

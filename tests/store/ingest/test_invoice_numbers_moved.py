@@ -1,4 +1,4 @@
-"""Review h1 (session 3): invoice numbers that the stored lines cannot tell apart.
+"""Invoice numbers that the stored lines cannot tell apart.
 
 Tally numbers each voucher type apart (`Sales` and `Export Sales` both run from 1 each
 financial year, by default), QuickBooks Desktop numbers invoices apart from sales receipts.

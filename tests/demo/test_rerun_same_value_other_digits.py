@@ -1,4 +1,4 @@
-"""Review h1 (session 3): a demo rerun writes a row whose stored value differs from the plan's
+"""A demo rerun writes a row whose stored value differs from the plan's
 in its digits only (`123.450` for `123.45`), as the full rewrite did and as SQLite's text
 comparison finds; on PostgreSQL the NUMERIC keeps its scale too (what the metrics load calls a
 change: `store/ingest/staging.py`, `_SAME_VALUE`), but Decimal's `==` ignores it."""

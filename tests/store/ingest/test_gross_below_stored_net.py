@@ -1,4 +1,4 @@
-"""Review h1 (session 3): a gross amount below the stored amount before tax of the same invoice
+"""A gross amount below the stored amount before tax of the same invoice
 cannot be its gross (taxes are not negative): the invoice was edited down since, and the stored
 amount is stale. So is every amount a condensed Day Book stored before migration 0016, which
 the migration marks as before tax."""

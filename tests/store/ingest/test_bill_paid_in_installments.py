@@ -1,4 +1,4 @@
-"""Review h1 (session 3): a bill paid in installments. Tally's bill-wise ledger names the bill
+"""A bill paid in installments. Tally's bill-wise ledger names the bill
 a receipt settles (`Ref`), so each installment's entry has the bill's number: the 40,000 of 5
 March and the 60,000 of 3 May are two payments of SG/24-25/031, not one payment read with day
 and month swapped."""

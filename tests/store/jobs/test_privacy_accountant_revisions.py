@@ -1,6 +1,6 @@
-"""Review of the privacy accountant: sequences of revisions where what the accountant
+"""The privacy accountant against sequences of revisions where what the accountant
 counts for an account is less than what the account lost, or where a revision spends more than
-the cap the month was published under. Each is a test that fails on the merged code.
+the cap the month was published under. Each failed before the accountant counted it.
 
 Revisions published before the accountant (migration 0013) recorded no epsilon: a month with
 them takes no new draw until the operator declares the epsilon they were drawn at

@@ -1,4 +1,4 @@
-"""Review h1 (session 3): QuickBooks Online's Sales by Customer Detail as QuickBooks writes it
+"""QuickBooks Online's Sales by Customer Detail as QuickBooks writes it
 for customers named `Total ...` and for sales without a customer (`Not Specified`)."""
 
 from __future__ import annotations

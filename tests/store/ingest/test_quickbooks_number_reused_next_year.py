@@ -1,4 +1,4 @@
-"""Review (h7): a QuickBooks number used again a year later, in reports of a whole year.
+"""A QuickBooks number used again a year later, in reports of a whole year.
 
 QuickBooks only warns when an invoice number is used again, and a business that starts its
 numbers again each year has Invoice 1001 of a customer in two years. A report moves a stored

@@ -1,4 +1,4 @@
-"""Review h1 (session 3): the day-and-month swap check against Tally's own numbering.
+"""The day-and-month swap check against Tally's own numbering.
 
 Tally restarts voucher numbers each financial year (April to March) and writes dates with
 the month's name (`10-Mar-24`), which no reading can swap. Sales 8 of 10 March 2024 (FY 23-24)

@@ -1,4 +1,4 @@
-"""Review h1 (session 3): the order of day and month kept for an app (`--dates`) against a
+"""The order of day and month kept for an app (`--dates`) against a
 file whose own title states its period (QuickBooks' `January - March, 2025`)."""
 
 from __future__ import annotations

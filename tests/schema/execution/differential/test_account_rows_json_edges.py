@@ -1,4 +1,4 @@
-"""Review of the rows written as JSON text by the database (schema/execution/account_rows_json.py,
+"""The rows written as JSON text by the database (schema/execution/account_rows_json.py,
 store/reads/account_metrics_json.py): data the standard path prints one way and the text
 another, and the order, scope and errors of that path, on both stores."""
 

@@ -1,4 +1,4 @@
-"""Review h1 (session 3): tax ledgers as Indian books name them beside `Output CGST @9%`."""
+"""Tax ledgers as Indian books name them beside `Output CGST @9%`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Review (h7): a publish reads the month again under the write lock and compares it with what
+"""A publish reads the month again under the write lock and compares it with what
 it computed from. The month's rows came in the order the database returned them and were
 compared as lists: on PostgreSQL a row rewritten with its own value (a new row version,
 elsewhere in the table; a scan of a large table that starts where another left off) comes in
