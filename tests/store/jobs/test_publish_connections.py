@@ -159,3 +159,32 @@ def test_an_unbounded_pool_sets_no_limit() -> None:
         create_engine("sqlite+aiosqlite:///:memory:"),
     ):
         assert publishes_at_once(engine) is None
+
+
+async def test_a_pool_of_one_connection_publishes_revises_and_declares(
+    engine: AsyncEngine,
+) -> None:
+    """A pool of one connection (`PROFILING_DATABASE_POOL_SIZE=1`) cannot give a publish a
+    second one to read on: the publish waited for it until the pool's timeout. It now reads on
+    its one connection, in a snapshot of its own taken after the month's lock."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's publish never took a second connection (its pool is not bounded)")
+    await _seed_months(engine)
+    pooled = create_engine(
+        engine.url.render_as_string(hide_password=False),
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=POOL_TIMEOUT,
+    )
+    try:
+        first = await publish_month(
+            pooled, month=MONTHS[0], today=TODAY, min_cohort=5, month_cap=10.0
+        )
+        revised = await publish_month(
+            pooled, month=MONTHS[0], today=TODAY, min_cohort=5, month_cap=10.0, revise=True
+        )
+        with pytest.raises(PublishRefused):  # no revision before the accountant: one line
+            await declare_past_epsilon(pooled, month=MONTHS[0], epsilon=1.0, privacy_epsilon=1.0)
+    finally:
+        await pooled.dispose()
+    assert (first.revision, first.publishable, revised.revision) == (1, 1, 2)
