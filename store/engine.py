@@ -3,6 +3,7 @@ database URLs are supported."""
 
 from __future__ import annotations
 
+import inspect
 import weakref
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import URL, event, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import QueuePool
 
 from settings import DEFAULT_POOL_SIZE
 from store.text_folding import register_unicode_lower
@@ -25,6 +27,8 @@ _DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 # a statement's time), for the reads that connect to PostgreSQL without SQLAlchemy
 # (store/running/driver_pool.py).
 _connect_args: weakref.WeakKeyDictionary[AsyncEngine, dict[str, Any]] = weakref.WeakKeyDictionary()
+# The `max_overflow` each engine's queue pool was made with (SQLAlchemy keeps it private).
+_max_overflow: weakref.WeakKeyDictionary[AsyncEngine, int] = weakref.WeakKeyDictionary()
 
 
 class DatabaseUnavailable(Exception):
@@ -89,7 +93,25 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", sqlite_pragmas)
     _connect_args[engine] = dict(kwargs.get("connect_args", {}))
+    if isinstance(engine.sync_engine.pool, QueuePool):
+        _max_overflow[engine] = int(kwargs.get("max_overflow", _DEFAULT_MAX_OVERFLOW))
     return engine
+
+
+# SQLAlchemy's own default, as its QueuePool declares it.
+_DEFAULT_MAX_OVERFLOW: int = inspect.signature(QueuePool).parameters["max_overflow"].default
+
+
+def connections_at_most(engine: AsyncEngine) -> int | None:
+    """The most connections the engine's pool holds at once; None when it has no bound (not a
+    queue pool, or one made with `max_overflow=-1`). From the pool's size and the overflow the
+    engine was made with; for an engine made elsewhere its size alone (its overflow is not
+    known: work planned for fewer connections never waits for one that does not come)."""
+    pool = engine.sync_engine.pool
+    if not isinstance(pool, QueuePool):
+        return None
+    overflow = _max_overflow.get(engine, 0)
+    return None if overflow < 0 else pool.size() + overflow
 
 
 def connect_args_of(engine: AsyncEngine) -> dict[str, Any]:

@@ -23,7 +23,12 @@ and `unchanged_since` under `hold` answer that cheaply on SQLite, where nothing 
 `hold_loads(connection)` is the lock every sales, ledger and accounts load takes first in its
 write transaction (store/ingest/party_lock.py): work that reads what loads write (the segment
 run) takes it too, so that it reads the sales and ledger as a load left them and writes before
-the next one."""
+the next one.
+
+`hold_metric_loads(connection)` is the lock a metrics load takes first in its write transaction
+(store/ingest/staging.py); `hold_every_load(connection)` takes both loads' locks, for work that
+must check what loads write and write itself before the next load commits (a publish's write).
+"""
 
 from __future__ import annotations
 
@@ -36,6 +41,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 _SQLITE_WRITE = "DELETE FROM published_month WHERE 0"
 # Conflicts with itself and with every write of the table, not with reads.
 _LOADS_LOCK = "LOCK TABLE party_account IN SHARE ROW EXCLUSIVE MODE"
+# Conflicts with itself (one metrics load at a time), not with reads or writes of rows.
+_METRIC_LOADS_LOCK = "LOCK TABLE metric_value IN SHARE UPDATE EXCLUSIVE MODE"
 
 
 def _int4(value: int) -> int:
@@ -63,6 +70,23 @@ async def hold_loads(connection: AsyncConnection) -> None:
         await connection.exec_driver_sql(_LOADS_LOCK)
     else:
         await connection.exec_driver_sql(_SQLITE_WRITE)
+
+
+async def hold_metric_loads(connection: AsyncConnection) -> None:
+    """PostgreSQL: wait until no metrics load is writing, and keep the next waiting until this
+    transaction ends (reads and other writes of rows go on). Nothing on SQLite, where a load
+    waits for the database's one write lock at its first write."""
+    if connection.dialect.name == "postgresql":
+        await connection.exec_driver_sql(_METRIC_LOADS_LOCK)
+
+
+async def hold_every_load(connection: AsyncConnection) -> None:
+    """Wait until no load of any kind is writing, and keep every load waiting until this
+    transaction ends. Each load takes one of the two locks, first in its transaction; they are
+    taken here in one fixed order (the loads' lock, then the metrics loads'), and nothing takes
+    them in the other, so two holders never wait for each other. SQLite: the write lock."""
+    await hold_loads(connection)
+    await hold_metric_loads(connection)
 
 
 async def hold_apart(connection: AsyncConnection, name: str, number: int = 0) -> None:

@@ -28,6 +28,7 @@ import asyncpg
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from store import write_locks
 from store.ingest.blocks import ColumnBlock
 from store.ingest.entity_codes import EntityCodes
 from store.ingest.errors import RowProblem
@@ -465,10 +466,7 @@ class MetricStage:
         waited here would deadlock with one attaching. Self-conflicting (two loads write one
         after the other, and the second sees the first's partitions); reads and writes of rows
         by anything else go on."""
-        if self._dialect == "postgresql":
-            await self.connection.exec_driver_sql(
-                "LOCK TABLE metric_value IN SHARE UPDATE EXCLUSIVE MODE"
-            )
+        await write_locks.hold_metric_loads(self.connection)
 
     async def write_if_all_new(self) -> RowChanges | None:
         """The load of months with no stored value yet (a new month's file, a first load):

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -58,8 +59,8 @@ from store.jobs.past_epsilon import (
     undeclared_refusal,
 )
 from store.jobs.privacy_spending import cohort_spending, month_loss
-from store.jobs.publish_slots import publish_turn
-from store.one_snapshot import one_snapshot
+from store.jobs.publish_slots import publish_turn, reads_beside
+from store.one_snapshot import one_snapshot, snapshot_on
 from store.running.driver_select import Converters, DriverSelect
 from store.tables import (
     ACCOUNT_TABLE,
@@ -413,29 +414,34 @@ async def publish_month(
     # PostgreSQL: this connection holds the month's lock while `one_snapshot` takes a second
     # one to read on; a turn, taken before the first, keeps every publish's two within the
     # pool (N publishes on a pool of N each held one and waited for a second, until all failed).
+    # A pool of one connection has no second to give: the publish reads on its own.
+    beside = reads_beside(engine)
     async with publish_turn(engine), engine.connect() as connection:
         for _ in range(_ATTEMPTS):
-            async with connection.begin():
-                # PostgreSQL: another publish of the month waits here (loads never take it);
-                # SQLite: reads only, beside any load.
-                await write_locks.hold_apart(connection, _PUBLISH_LOCK, month.toordinal())
-                seen = await write_locks.changes_seen(connection)
-                progress.start("Reading the month's values")
-                async with one_snapshot(engine, connection) as reader:
-                    state = await _read_state(reader, month)
+            progress.start("Reading the month's values")
+            state, seen = await _read_apart(engine, connection, month, beside=beside)
             plan = _plan(state, options, progress)
             async with connection.begin():
-                # Another publish of the month that read it first writes first: this one then
-                # finds the month changed, and reads what it wrote.
+                # The locks in this order, and no holder of a later one waits for an earlier:
+                # the month's (another publish of the month that read it first writes first:
+                # this one then finds the month changed, and reads what it wrote), the past
+                # epsilon's (declarations, which take the month's first too), then the loads'
+                # (store/write_locks.py: every load takes one of them first in its transaction,
+                # and none takes the month's or the past epsilon's). From the loads' lock to
+                # the commit no load commits: the month checked below is the month written
+                # over (a load that committed between the check and the write had its values
+                # published as they were before it).
                 await write_locks.hold(connection, _PUBLISH_LOCK, month.toordinal())
                 if past_epsilon is not None:
                     await lock_past_epsilon(connection)
+                await write_locks.hold_every_load(connection)
                 if not await write_locks.unchanged_since(connection, seen):
                     # Read again in one snapshot, taken now: the month as it is at one instant
-                    # while this publish holds the lock (PostgreSQL's READ COMMITTED would let
-                    # a load commit between two of the reads, and a month that never was so
-                    # compare equal).
-                    async with one_snapshot(engine, connection) as reader:
+                    # while this publish holds the locks (PostgreSQL's READ COMMITTED would let
+                    # a writer that takes none of them commit between two of the reads, and a
+                    # month that never was so compare equal). On a pool of one, on this
+                    # connection: no load nor publish commits under these locks.
+                    async with _reader_under_locks(engine, connection, beside=beside) as reader:
                         now = await _read_state(reader, month, cohorts=False)
                     if not _same_month(now, state):
                         continue  # computed from values a load has since changed: again
@@ -445,6 +451,43 @@ async def publish_month(
         f"{month:%Y-%m} changed while it was being published {_ATTEMPTS} times (loads were "
         "writing its values): nothing was published; publish it again once the loads are done"
     )
+
+
+async def _read_apart(
+    engine: AsyncEngine, connection: AsyncConnection, month: dt.date, *, beside: bool
+) -> tuple[_MonthState, int | None]:
+    """The month as it is now, in one snapshot taken after any other publish of the month has
+    written, without keeping loads waiting; with `write_locks.changes_seen` before it."""
+    if beside:
+        async with connection.begin():
+            # PostgreSQL: another publish of the month waits here (loads never take it);
+            # SQLite: reads only, beside any load.
+            await write_locks.hold_apart(connection, _PUBLISH_LOCK, month.toordinal())
+            seen = await write_locks.changes_seen(connection)
+            async with one_snapshot(engine, connection) as reader:
+                return await _read_state(reader, month), seen
+    # PostgreSQL with one connection: the month's lock waited for in a transaction of its own
+    # (a publish of the month writing), then the snapshot taken on this same connection, after
+    # it. Another publish may then write before this one reads: this one finds the month
+    # changed when it checks it under the lock, and reads it again.
+    async with connection.begin():
+        await write_locks.hold_apart(connection, _PUBLISH_LOCK, month.toordinal())
+        seen = await write_locks.changes_seen(connection)
+    async with snapshot_on(connection) as reader:
+        return await _read_state(reader, month), seen
+
+
+@asynccontextmanager
+async def _reader_under_locks(
+    engine: AsyncEngine, connection: AsyncConnection, *, beside: bool
+) -> AsyncIterator[AsyncConnection]:
+    """Where the month is read again under the write transaction's locks: one snapshot on a
+    second connection, or `connection` itself on a pool of one."""
+    if not beside:
+        yield connection
+        return
+    async with one_snapshot(engine, connection) as reader:
+        yield reader
 
 
 @dataclass(frozen=True, slots=True)

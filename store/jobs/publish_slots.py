@@ -10,7 +10,10 @@ pool has: each gets both and finishes, and the others wait for a turn, not for t
 
 The limit costs nothing a process could use: a publish computes on the event loop
 (`_plan` in store/jobs/publish.py is synchronous), so publishes of one process never compute
-side by side; beside each other they only wait on the database."""
+side by side; beside each other they only wait on the database.
+
+A pool of one connection cannot give even one publish its two: there the publish reads on the
+connection it holds (`reads_beside`), and takes its turn alone."""
 
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import QueuePool
+
+from store.engine import connections_at_most
 
 # Pooled connections a PostgreSQL publish holds at most: its own, and its snapshot's.
 CONNECTIONS_A_PUBLISH = 2
@@ -35,14 +39,25 @@ _turns: weakref.WeakKeyDictionary[
 def publishes_at_once(engine: AsyncEngine) -> int | None:
     """How many publishes of `engine` may run at once; None when no limit is needed (SQLite's
     publish holds one connection; a pool without a bound never runs out). A pool of one
-    connection still gets one turn: the publish then waits for the pool, as before."""
-    pool = engine.sync_engine.pool
-    if engine.dialect.name != "postgresql" or not isinstance(pool, QueuePool):
+    connection gets one turn: its publish reads on the connection it holds
+    (`reads_beside`)."""
+    if engine.dialect.name != "postgresql":
         return None
-    max_overflow = pool._max_overflow  # not public; -1: unbounded
-    if max_overflow < 0:
+    most = connections_at_most(engine)
+    if most is None:
         return None
-    return max(1, (pool.size() + max_overflow) // CONNECTIONS_A_PUBLISH)
+    return max(1, most // CONNECTIONS_A_PUBLISH)
+
+
+def reads_beside(engine: AsyncEngine) -> bool:
+    """Whether a publish of `engine` takes a second connection to read in one snapshot
+    (store/one_snapshot.py): not on PostgreSQL when the pool holds a single connection, where it
+    would wait for the one it holds (the publish then reads on that one, see store/jobs/publish.py);
+    True on SQLite, whose snapshot is the connection itself whatever the pool."""
+    if engine.dialect.name != "postgresql":
+        return True
+    most = connections_at_most(engine)
+    return most is None or most >= CONNECTIONS_A_PUBLISH
 
 
 @asynccontextmanager

@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool, QueuePool
 
 from store import write_locks
-from store.engine import create_engine
+from store.engine import connections_at_most, create_engine
 from store.jobs import publish
 from store.jobs.publish import PublishRefused, declare_past_epsilon, publish_month
-from store.jobs.publish_slots import publishes_at_once
+from store.jobs.publish_slots import publishes_at_once, reads_beside
 from store.tables import PUBLISHED_MONTH_TABLE
 from tests.factories import Seed
 from tests.store.jobs.publish_support import TODAY
@@ -188,3 +188,23 @@ async def test_a_pool_of_one_connection_publishes_revises_and_declares(
     finally:
         await pooled.dispose()
     assert (first.revision, first.publishable, revised.revision) == (1, 1, 2)
+
+
+def test_a_pool_of_one_reads_on_its_one_connection_and_larger_ones_beside() -> None:
+    url = "postgresql+asyncpg://nobody@127.0.0.1:1/none"
+    assert not reads_beside(create_engine(url, pool_size=1, max_overflow=0))
+    assert reads_beside(create_engine(url, pool_size=1, max_overflow=1))
+    assert reads_beside(create_engine(url, poolclass=NullPool))
+    assert reads_beside(create_engine("sqlite+aiosqlite:///:memory:"))
+
+
+def test_an_engine_made_elsewhere_counts_its_pool_size_alone() -> None:
+    """Its overflow is not known (SQLAlchemy keeps it private): planned for the pool's size,
+    publishes never wait for a connection the overflow might not give."""
+    engine = create_async_engine(
+        "postgresql+asyncpg://nobody@127.0.0.1:1/none", pool_size=3, max_overflow=7
+    )
+    assert connections_at_most(engine) == 3
+    assert publishes_at_once(engine) == 1
+    # Made here, the overflow counts (SQLAlchemy's default of 10 when none is given).
+    assert connections_at_most(create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")) == 15
