@@ -5,7 +5,9 @@ checked, and writes minutes later; an accounts load may make one of those accoun
 one in between, or while the two write. So every load that writes `party_account` (sales,
 ledger, accounts) takes this lock first in its write transaction, and a sales or ledger load
 checks again, under it, what it decided from accounts created for parties
-(store/ingest/party_writes.py). Reads never wait for it.
+(store/ingest/party_writes.py). Reads never wait for it. A definitions load takes it too: a
+publish checks the month's accounts and definitions and writes its figures under it
+(store/jobs/publish.py).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from store.ingest.kinds.base import (
     required,
     table_write,
 )
+from store.ingest.party_lock import party_lock_step
 from store.ingest.plan import CompareBy, WritePlan
 from store.ingest.reading import Row
 from store.ingest.values import BadValue, parse_bool, parse_choice, parse_decimal, parse_unit
@@ -89,7 +90,10 @@ class DefinitionsValidator:
             # Counted, so that a reload says how many definitions were new, changed or kept.
             compare=CompareBy(("name",)),
         )
-        return WritePlan(writes=[write], rows=len(self._rows))
+        # The loads' lock first, as every load of what a publish computes from takes one of
+        # them: a publish checks the definitions and writes its figures under both
+        # (store/write_locks.py), and no bound changes between its check and its write.
+        return WritePlan(writes=[write], rows=len(self._rows), before=party_lock_step)
 
 
 async def _prepare(_connection: AsyncConnection, _options: IngestOptions) -> DefinitionsValidator:

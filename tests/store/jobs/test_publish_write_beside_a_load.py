@@ -8,6 +8,7 @@ from its values; or the load waits for the publish and commits after it."""
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store import write_locks
-from store.ingest import IngestKind, ingest_file, party_lock
+from store.ingest import IngestKind, ingest_file, party_lock, writer
 from store.ingest.staging import MetricStage
 from store.jobs import publish
 from store.jobs.publish import publish_month
@@ -31,10 +32,14 @@ LOAD_WAIT = 3.0
 SQLITE_HOLD = 1.0
 
 # Each load with its file and its lock, taken first in its write transaction: an accounts load
-# moves r5 to another sector (the loads' lock); a metrics load sets r0's April revenue to 999
-# (metric_value's lock).
+# moves r5 to another sector and a definitions load raises revenue's upper bound to 2000 (the
+# loads' lock); a metrics load sets r0's April revenue to 999 (metric_value's lock).
 _LOADS = {
     "accounts": (IngestKind.ACCOUNTS, "account_id,name,industry\nr5,R5,food\n"),
+    "definitions": (
+        IngestKind.DEFINITIONS,
+        "name,unit,aggregation,lower_bound,upper_bound\nrevenue,EUR,sum,0,2000\n",
+    ),
     "metrics": (
         IngestKind.METRICS,
         "level,entity_id,metric_name,effective_date,value\naccount,r0,revenue,2023-04-01,999\n",
@@ -55,6 +60,10 @@ class _PublishLocks:
     async def hold(self, *args: Any, **kwargs: Any) -> None:
         self._reached.set()
         await write_locks.hold(*args, **kwargs)
+
+
+async def _nothing() -> None:
+    pass
 
 
 async def _waiting_for_a_table_lock(engine: AsyncEngine) -> bool:
@@ -87,15 +96,25 @@ async def test_a_load_holding_its_lock_cannot_commit_between_the_check_and_the_w
 
     def held(take: Any) -> Any:
         async def take_then_hold(*args: Any) -> None:
-            # The load with its lock taken and nothing written yet: held until released.
+            # The load at its lock (or, taking none, at its first write), nothing written yet:
+            # held there until released.
             await take(*args)
-            locked.set()
-            await release.wait()
+            if not locked.is_set():
+                locked.set()
+                await release.wait()
 
         return take_then_hold
 
+    def held_before(write: Any) -> Any:
+        async def hold_then_write(*args: Any) -> Any:
+            await held(_nothing)()
+            return await write(*args)
+
+        return hold_then_write
+
     monkeypatch.setattr(MetricStage, "lock_for_writes", held(MetricStage.lock_for_writes))
     monkeypatch.setattr(party_lock, "lock_party_accounts", held(party_lock.lock_party_accounts))
+    monkeypatch.setattr(writer, "_write_table", held_before(writer._write_table))
     loads: list[asyncio.Task[Any]] = []
     read, write = publish._read_state, publish._write
 
@@ -143,9 +162,13 @@ async def test_a_load_holding_its_lock_cannot_commit_between_the_check_and_the_w
             select(COHORT_TABLE.c.industry_id, COHORT_TABLE.c.member_values)
         )
         published = {industry: orjson.loads(values) for industry, values in found}
+        upper = await connection.scalar(select(COHORT_TABLE.c.release_upper_bound))
     # The load committed before the publish wrote, and the figures are of its values.
     assert committed_before_the_write == [True]
     if load == "accounts":
         assert published == {"retail": ["5", "15", "25", "35", "45"], "food": ["55"]}
+    elif load == "definitions":
+        assert published == {"retail": ["5", "15", "25", "35", "45", "55"]}
+        assert upper == Decimal(2000)
     else:
         assert published == {"retail": ["15", "25", "35", "45", "55", "999"]}
