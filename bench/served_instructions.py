@@ -4,7 +4,8 @@ the same uvicorn, asked over a real loopback connection.
 
     PYTHONPATH=$PWD .venv/bin/python bench/served_instructions.py --sqlite-path PEERS.sqlite \\
         [--target ours|floor] [--requests 300] [--blocks 4] [--port 18500] [--checkout PATH] \\
-        [--env NAME=VALUE ...] [--serve-option --no-...] [--with-keys] [--keep /tmp/served.out]
+        [--env NAME=VALUE ...] [--serve-option --no-...] [--with-keys] [--keep /tmp/served.out] \\
+        [--connections 8] [--valgrind-option=--LL=1048576,8,64]
 
 Starts the server under `valgrind --tool=callgrind --instr-atstart=no` (ours: `python -m
 cli.main serve --no-auth --log-format text` with the access log off, as bench/peers.py runs it;
@@ -26,7 +27,10 @@ archive REV | tar -x -C PATH`); `--env` sets a variable for the server (repeatab
 server runs) over a copy of the data set given an internal key, which every request sends as
 `Authorization: Bearer <key>` (the key's lookup is part of the figure); `--cache-sim` also
 counts callgrind's simulated cache misses and branch mispredictions a request (why a request's
-instructions can cost more cycles than another's).
+instructions can cost more cycles than another's). `--connections N` asks over N keep-alive
+connections in rounds (each sends, then each reads its answer), so that the server finds N
+requests waiting together as under wrk at N connections; `--valgrind-option` passes an option
+to valgrind (e.g. a core's own second-level cache as the simulated last level).
 Data: bench/peers_data.py's SQLite data set."""
 
 from __future__ import annotations
