@@ -4,7 +4,8 @@ the same uvicorn, asked over a real loopback connection.
 
     PYTHONPATH=$PWD .venv/bin/python bench/served_instructions.py --sqlite-path PEERS.sqlite \\
         [--target ours|floor] [--requests 300] [--blocks 4] [--port 18500] [--checkout PATH] \\
-        [--env NAME=VALUE ...] [--serve-option --no-...] [--with-keys] [--keep /tmp/served.out]
+        [--env NAME=VALUE ...] [--serve-option --no-...] [--with-keys] [--keep /tmp/served.out] \\
+        [--connections 8] [--valgrind-option=--LL=1048576,8,64]
 
 Starts the server under `valgrind --tool=callgrind --instr-atstart=no` (ours: `python -m
 cli.main serve --no-auth --log-format text` with the access log off, as bench/peers.py runs it;
@@ -26,7 +27,10 @@ archive REV | tar -x -C PATH`); `--env` sets a variable for the server (repeatab
 server runs) over a copy of the data set given an internal key, which every request sends as
 `Authorization: Bearer <key>` (the key's lookup is part of the figure); `--cache-sim` also
 counts callgrind's simulated cache misses and branch mispredictions a request (why a request's
-instructions can cost more cycles than another's).
+instructions can cost more cycles than another's). `--connections N` asks over N keep-alive
+connections in rounds (each sends, then each reads its answer), so that the server finds N
+requests waiting together as under wrk at N connections; `--valgrind-option` passes an option
+to valgrind (e.g. a core's own second-level cache as the simulated last level).
 Data: bench/peers_data.py's SQLite data set."""
 
 from __future__ import annotations
@@ -74,14 +78,20 @@ class Client:
         self._count = 0
 
     def ask(self) -> bytes:
+        self.send()
+        return self.answer()
+
+    def send(self, offset: int = 0) -> None:
         self._count += 1
-        body = _body(self._target, f"acc-{self._count % 1000:05d}")
+        body = _body(self._target, f"acc-{(self._count + offset) % 1000:05d}")
         head = (
             f"POST {self._path} HTTP/1.1\r\nHost: 127.0.0.1:{self._port}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
             f"{self._authorization}\r\n"
         )
         self._socket.sendall(head.encode() + body)
+
+    def answer(self) -> bytes:
         while b"\r\n\r\n" not in self._buffer:
             self._buffer += self._receive()
         head_bytes, _, rest = self._buffer.partition(b"\r\n\r\n")
@@ -107,6 +117,15 @@ class Client:
         self._socket.close()
 
 
+def _round(clients: list[Client]) -> None:
+    """One request on each connection, all sent before any answer is read: the server finds
+    them waiting together, as under wrk at as many connections."""
+    for offset, client in enumerate(clients):
+        client.send(offset * 97)
+    for client in clients:
+        client.answer()
+
+
 def _command(arguments: argparse.Namespace, out: Path) -> tuple[list[str], dict[str, str], Path]:
     valgrind = [
         "valgrind",
@@ -116,6 +135,7 @@ def _command(arguments: argparse.Namespace, out: Path) -> tuple[list[str], dict[
     ]
     if arguments.cache_sim:
         valgrind += ["--cache-sim=yes", "--branch-sim=yes"]
+    valgrind += arguments.valgrind_option
     port = str(arguments.port)
     if arguments.target == "floor":
         command = [sys.executable, "-m", "uvicorn", "peers_floor:create_app", "--factory"]
@@ -213,19 +233,22 @@ def measure(arguments: argparse.Namespace) -> None:
         )
         try:
             _wait_until_up(arguments.port, process, 900)
-            client = Client(arguments.port, arguments.target, key)
-            first = client.ask()
+            clients = [
+                Client(arguments.port, arguments.target, key) for _ in range(arguments.connections)
+            ]
+            first = clients[0].ask()
             if b'"metrics":[{' not in first:
                 raise SystemExit(f"unexpected answer: {first[:300]!r}")
-            for _ in range(WARM_UP):
-                client.ask()
+            rounds = arguments.requests // arguments.connections
+            for _ in range(WARM_UP // arguments.connections):
+                _round(clients)
             _control(process.pid, "-i", "on")
             _control(process.pid, "-d")  # part 1: nothing
             blocks = []
             for _ in range(arguments.blocks):
                 started = time.monotonic()
-                for _ in range(arguments.requests):
-                    client.ask()
+                for _ in range(rounds):
+                    _round(clients)
                 _control(process.pid, "-d")
                 blocks.append(time.monotonic() - started)
             idles = []
@@ -234,7 +257,8 @@ def measure(arguments: argparse.Namespace) -> None:
                 time.sleep(IDLE_SECONDS)
                 _control(process.pid, "-d")
                 idles.append(time.monotonic() - started)
-            client.close()
+            for client in clients:
+                client.close()
             count = 1 + 2 * arguments.blocks
             totals = [_totals(Path(f"{out}.{number}")) for number in range(2, count + 1)]
             if arguments.cache_sim:
@@ -244,7 +268,8 @@ def measure(arguments: argparse.Namespace) -> None:
                     f"{arguments.target}: simulated a request (block {least + 1}, the least "
                     "instructions; idle not taken off): "
                     + ", ".join(
-                        f"{name} {events.get(name, 0) / arguments.requests:,.0f}" for name in MISSES
+                        f"{name} {events.get(name, 0) / (rounds * arguments.connections):,.0f}"
+                        for name in MISSES
                     )
                 )
             if arguments.keep is not None:
@@ -254,7 +279,7 @@ def measure(arguments: argparse.Namespace) -> None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=120)
             log.close()
-        requests = arguments.requests
+        requests = rounds * arguments.connections
         # Anything else the process does now and then (the list sizes' refresh every minute,
         # a collection) only adds: the least of the blocks, less the least idle rate.
         idle_rate = min(
@@ -278,6 +303,12 @@ def main() -> None:
     parser.add_argument("--sqlite-path", type=Path, required=True)
     parser.add_argument("--requests", type=int, default=300, help="a block's requests")
     parser.add_argument("--blocks", type=int, default=4)
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=1,
+        help="keep-alive connections, each sending its next request once all have answered",
+    )
     parser.add_argument("--port", type=int, default=18500)
     parser.add_argument("--checkout", type=Path, help="run ours from this tree")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
@@ -291,6 +322,13 @@ def main() -> None:
         "--cache-sim",
         action="store_true",
         help="also simulate the caches and branch predictors: misses a request",
+    )
+    parser.add_argument(
+        "--valgrind-option",
+        action="append",
+        default=[],
+        help="an option for valgrind, e.g. --valgrind-option=--LL=1048576,8,64 to simulate a "
+        "core's own second-level cache as the last level (valgrind's guess takes the host's)",
     )
     parser.add_argument("--keep", type=Path, help="keep the part files as KEEP.1, .2, .3")
     arguments = parser.parse_args()

@@ -6,6 +6,7 @@ The factory reads the same environment as the command; `serve` adds whether keys
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib.util
 
@@ -46,6 +47,11 @@ def event_loop() -> str:
     return "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
 
 
-def http_parser() -> str:
-    """httptools where it is installed, else uvicorn's pure-Python h11."""
-    return "httptools" if importlib.util.find_spec("httptools") else "h11"
+def http_parser() -> type[asyncio.Protocol] | str:
+    """uvicorn's httptools protocol where httptools is installed, writing each response's head
+    and body in one system call (server/response_writes.py); else uvicorn's pure-Python h11."""
+    if importlib.util.find_spec("httptools") is None:
+        return "h11"
+    from server.response_writes import OneWriteHttpToolsProtocol
+
+    return OneWriteHttpToolsProtocol
