@@ -42,6 +42,7 @@ from analytics.invoice_discounts import spread_discount
 from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
 from analytics.ledger_titles import is_day_book, sales_register_title
 from analytics.money import money
+from analytics.name_lists import first_and_more
 from analytics.payment_references import names_paid_invoice
 from analytics.report_period import period_end, stated_period
 from settings import SegmentOptions
@@ -1168,9 +1169,7 @@ def _one_direction(accounts: Sequence[str], directions: Mapping[str, set[EntryKi
     for only in (EntryKind.INVOICE, EntryKind.PAYMENT):
         named = [account for account in accounts if directions.get(account) == {only}]
         if named:
-            shown = ", ".join(named[:3])
-            more = f" and {len(named) - 3} more" if len(named) > 3 else ""
-            parts.append(f"{only.value}s of {shown}{more}")
+            parts.append(f"{only.value}s of {first_and_more(named, 3)}")
     return "it has only " + "; only ".join(parts)
 
 
