@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -69,13 +70,10 @@ from analytics.credit import EntryKind
 from analytics.money import money
 from store.ingest.keyed_rows import rows_with_keys
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
+from store.ingest.kinds.ledger_kept import KeptEntry, TypedKey
 from store.ingest.kinds.stored_invoices import StoredInvoices
 from store.tables import LEDGER_TABLE
 
-# customer, date, kind, reference, amount, due date (a ledger load's kept entry)
-Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
-# customer, date, kind, reference: the key an entry's voucher type is kept by
-Typed = tuple[str, dt.date, EntryKind, str]
 # account, date, amount: what a payment of two exports shares when only one gives its number
 Shared = tuple[str, dt.date, Decimal]
 # A stored entry's reference, place and voucher type ("" unknown): two types' entries may share
@@ -99,24 +97,16 @@ class LedgerVouchers:
 
     def __init__(
         self,
-        kept: list[Kept],
-        numbers: list[str | None],
-        retyped: Callable[[Typed, Typed], None],
-        billed: list[bool] | None = None,
-        types: Sequence[str | None] | None = None,
+        kept: list[KeptEntry],
+        retyped: Callable[[TypedKey, TypedKey], None],
     ) -> None:
-        # The load's kept entries and, beside each, its own number where its reference is a
-        # bill: both changed in place.
+        # The load's kept entries, each with its own number where its reference is a bill and
+        # its own voucher type (a voucher re-dated onto the day of another type's puts two
+        # types' entries at one place, and each is matched with its own type's, or one of no
+        # known type): re-keyed in place.
         self._kept = kept
-        self._numbers = numbers
         # Called when an entry changes key, so that what is kept by its key follows it.
         self._retyped = retyped
-        # Beside each kept entry, whether its reference is a bill (own number known or not).
-        self._billed = billed if billed is not None else [False] * len(kept)
-        # Beside each kept entry, its own voucher type (None unknown): a voucher re-dated onto
-        # the day of another type's puts two types' entries at one place, and each is matched
-        # with its own type's (or one of no known type).
-        self._types = types
         # Set for a load of no known book (`lend_to`): the entries of one named book match too.
         self._lent_back: LentBack | None = None
 
@@ -232,11 +222,12 @@ class LedgerVouchers:
         load reads nothing here."""
         plain: dict[tuple[str, str, str], list[int]] = {}
         billed: dict[tuple[str, str, str], list[int]] = {}
-        for index, (customer, _day, kind, reference, _amount, _due) in enumerate(self._kept):
+        for index, entry in enumerate(self._kept):
+            customer, kind, reference = entry.customer, entry.kind, entry.reference
             if not reference or is_new(customer):
                 continue
             account = moved.get(customer, customer)
-            own = self._numbers[index]
+            own = entry.number
             if own is None:
                 plain.setdefault((account, kind.value, reference), []).append(index)
             else:
@@ -281,7 +272,8 @@ class LedgerVouchers:
         given: dict[tuple[str, dt.date], set[str]] = {}
         # The bills of the file: its invoices' references, by account.
         bills: set[tuple[str, str]] = set()
-        for index, (customer, day, kind, reference, amount, _due) in enumerate(self._kept):
+        for index, entry in enumerate(self._kept):
+            customer, day, kind, reference = entry.key
             if not reference or is_new(customer):
                 continue
             account = moved.get(customer, customer)
@@ -289,10 +281,10 @@ class LedgerVouchers:
                 bills.add((account, reference))
                 continue
             given.setdefault((account, day), set()).add(reference)
-            if self._numbers[index] is not None:
+            if entry.number is not None:
                 continue  # its own number is known: matched by it, if at all
-            shared = (account, day, money(amount))
-            (billed if self._billed[index] else plain).setdefault(shared, []).append(index)
+            shared = (account, day, money(entry.amount))
+            (billed if entry.billed else plain).setdefault(shared, []).append(index)
         if not plain and not billed:
             return []
         book = stored.where.book or ""
@@ -391,7 +383,7 @@ class LedgerVouchers:
             account, day, _amount = shared
             number, line, of_type = other
             entry = (account, EntryKind.PAYMENT.value, number, day, line, of_type)
-            moving[entry] = self._kept[index][3]
+            moving[entry] = self._kept[index].reference
 
         return pair
 
@@ -418,16 +410,16 @@ class LedgerVouchers:
         lent: list[Lent] = []
 
         def pair(shared: Shared, index: int, other: Placed) -> None:
-            customer, day, kind, number, amount, due = self._kept[index]
+            entry = self._kept[index]
+            day, kind, number = entry.day, entry.kind, entry.reference
             bill, line, of_type = other
             of_book = books.get((shared[0], kind.value, bill, day, line, of_type))
             if of_book is not None:
                 lent.append((shared[0], kind.value, bill, day, line, of_type, of_book, bill))
             # Taken: no other entry of the file pairs with it.
             others[shared].remove(other)
-            self._kept[index] = (customer, day, kind, bill, amount, due)
-            self._numbers[index] = number
-            self._retyped((customer, day, kind, number), (customer, day, kind, bill))
+            self._kept[index] = billed = replace(entry, reference=bill, number=number)
+            self._retyped(entry.key, billed.key)
             recorded.append(
                 {
                     "k_account": shared[0],
@@ -495,7 +487,8 @@ class LedgerVouchers:
         taken = 0
         for key, indexes in plain.items():
             for index in indexes:
-                customer, day, kind, reference, amount, due = self._kept[index]
+                entry = self._kept[index]
+                day = entry.day
                 named = bills.get((*key, day))
                 # A number stored under two bills on one day is not one voucher: left alone.
                 if named is None or len(named) != 1:
@@ -503,9 +496,8 @@ class LedgerVouchers:
                 (bill,) = named
                 for line, of_type, of_book in held.pop((*key, day, bill), ()):
                     lent.append((key[0], key[1], bill, day, line, of_type, of_book, bill))
-                self._kept[index] = (customer, day, kind, bill, amount, due)
-                self._numbers[index] = reference
-                self._retyped((customer, day, kind, reference), (customer, day, kind, bill))
+                self._kept[index] = billed = replace(entry, reference=bill, number=entry.reference)
+                self._retyped(entry.key, billed.key)
                 taken += 1
         await self._take_over(connection, lent, book)
         return taken
@@ -549,7 +541,7 @@ class LedgerVouchers:
         moving: dict[Entry, str] = {}
         for key, indexes in billed.items():
             for index in indexes:
-                _customer, day, _kind, bill, _amount, _due = self._kept[index]
+                day, bill = self._kept[index].day, self._kept[index].reference
                 given = self._type_of(index)
                 placed = plain.get((*key, day), [])
                 # A typed entry takes the stored ones of its type or of no known type; one of
@@ -566,7 +558,7 @@ class LedgerVouchers:
 
     def _type_of(self, index: int) -> str:
         """The voucher type of the `index`-th kept entry ("" unknown)."""
-        return (self._types[index] or "") if self._types is not None else ""
+        return self._kept[index].voucher_type or ""
 
     async def _move(
         self,
