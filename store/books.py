@@ -33,6 +33,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
     union_all,
     update,
@@ -41,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from analytics.book_names import book_key
 from analytics.counts import counted
+from analytics.name_lists import first_and_more
 from store.book_refold import BOOK_TABLES
 from store.tables import ACCOUNT_TABLE, LEDGER_TABLE, SALE_LINE_TABLE
 from store.write_locks import hold_loads
@@ -166,9 +168,7 @@ def nearest(book: str, books: Sequence[str]) -> str:
         return f" (did you mean {close[0]!r}?)"
     if not named:
         return " (no named book is stored there)"
-    shown = ", ".join(repr(name) for name in named[:5])
-    more = f" and {len(named) - 5} more" if len(named) > 5 else ""
-    return f" (its books: {shown}{more})"
+    return f" (its books: {first_and_more(named, 5, repr)})"
 
 
 def _named(given: str, role: str) -> str:
@@ -181,16 +181,37 @@ def _named(given: str, role: str) -> str:
     return folded
 
 
-def _held_by(table: Table, book: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Whether `book` holds a line at the place of `table`'s line (its key without the book),
-    and whether that line is identical to it."""
+def _held_by(table: Table, book: str, old: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Whether `book` holds a line of the voucher of `table`'s line (of book `old`) at its
+    place (its key without the book), and whether that line is identical to it."""
     # The line's key as the table has it now: a ledger entry's voucher type is part of it
     # since revision 0029 (as in `BOOK_TABLES`), so `Sales 7` of one book and `Export
     # Sales 7` of the other at one place are two vouchers.
     key = tuple(c.name for c in table.primary_key.columns if c.name != "book")
     values = tuple(c for c in BOOK_TABLES[table.name][1] if c not in key)
+    place = tuple(c for c in key if c != "voucher_type")
     other = table.alias("other")
-    same_place = and_(other.c.book == book, *(other.c[c] == table.c[c] for c in key))
+    mine = table.alias("mine")
+    theirs = table.c.voucher_type
+    # A line of no known type ("": stored before types were kept) is the voucher of a known
+    # type at its place, as a load takes it (`store.ingest.kinds.voucher_keys`): one of the old
+    # book's is the new book's line there, whatever its type; one of the new book's is the old
+    # book's line of a type when the old book holds no other known type at that place (with
+    # two, which of them it is cannot be told, and both are kept).
+    one_old_type = ~exists().where(
+        mine.c.book == old,
+        *(mine.c[c] == table.c[c] for c in place),
+        mine.c.voucher_type != "",
+        mine.c.voucher_type != theirs,
+    )
+    same_voucher = or_(
+        other.c.voucher_type == theirs,
+        theirs == "",
+        and_(other.c.voucher_type == "", one_old_type),
+    )
+    same_place = and_(
+        other.c.book == book, *(other.c[c] == table.c[c] for c in place), same_voucher
+    )
     same_values = and_(*(other.c[c].is_not_distinct_from(table.c[c]) for c in values))
     return exists().where(same_place), exists().where(same_place, same_values)
 
@@ -254,7 +275,7 @@ async def rename_book(
         for table in _BOOK_TABLES:
             mine = and_(table.c.book == old_key, table.c.account_id.in_(accounts))
             if shared:
-                at_place, same = _held_by(table, new_key)
+                at_place, same = _held_by(table, new_key, old_key)
                 both, equal = (
                     await connection.execute(
                         select(func.count(), func.count().filter(same)).where(mine, at_place)

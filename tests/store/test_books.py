@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.book_names import book_key
-from store.books import BookRefused, StoredBook, rename_book, stored_books
+from store.books import BookRefused, StoredBook, nearest, rename_book, stored_books
 from store.ingest import IngestKind, ingest_file
 from tests.store.ingest.test_book_option import _KINDS, NEW, OLD
 
@@ -336,3 +336,64 @@ async def test_merge_tells_lines_apart_by_what_their_reference_is(
             text("SELECT count(*) FROM ledger_entry WHERE reference_is_bill IS NULL")
         )
         assert unknown.scalar_one() == 0
+
+
+async def test_merge_takes_an_old_entry_of_no_known_type_for_the_new_books_typed_one(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The old book's entries stored before types were kept ("" : revision 0029) beside the
+    new book's `Sales` ones at the same places: one voucher each, as a load takes an untyped
+    entry for the one type stored at its key (`voucher_keys`). Before, the merge kept both:
+    the bill and its receipts counted twice."""
+    write, lines, stored = _KINDS[LEDGER]
+    await ingest_file(engine, kind=LEDGER, path=write(tmp_path, "o.csv", lines, OLD), app="kav")
+    await ingest_file(engine, kind=LEDGER, path=write(tmp_path, "n.csv", lines, NEW), app="kav")
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE ledger_entry SET voucher_type = '' WHERE book = :old"), {"old": OLD_KEY}
+        )
+    before = [entry for entry in await stored(engine) if entry[5] == NEW_KEY]
+
+    joined = await rename_book(engine, old=OLD, new=NEW, merge=True)
+
+    assert await stored(engine) == before
+    assert joined.dropped_identical + joined.replaced_differing == len(before)
+    async with engine.connect() as connection:
+        untyped = await connection.execute(
+            text("SELECT count(*) FROM ledger_entry WHERE voucher_type = ''")
+        )
+        assert untyped.scalar_one() == 0
+
+
+async def test_merge_keeps_an_old_untyped_entry_where_the_new_book_holds_two_types(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """An old entry of no known type at a place where the new book holds `Sales 7` and
+    `Export Sales 7`: which of them it is cannot be told, so it is dropped (the new book
+    holds both vouchers), never kept beside them."""
+    write, _lines, stored = _KINDS[LEDGER]
+    old = '1-May-2024,7,Sharma Electricals,Sales,7,"50,000.00",\n'
+    new = old + '1-May-2024,7,Sharma Electricals,Export Sales,7,"30,000.00",\n'
+    await ingest_file(engine, kind=LEDGER, path=write(tmp_path, "o.csv", old, OLD), app="kav")
+    await ingest_file(engine, kind=LEDGER, path=write(tmp_path, "n.csv", new, NEW), app="kav")
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE ledger_entry SET voucher_type = '' WHERE book = :old"), {"old": OLD_KEY}
+        )
+
+    await rename_book(engine, old=OLD, new=NEW, merge=True)
+
+    assert sorted((e[1], e[4], e[5]) for e in await stored(engine)) == [
+        ("invoice", Decimal("30000.00"), NEW_KEY),
+        ("invoice", Decimal("50000.00"), NEW_KEY),
+    ]
+
+
+def test_the_books_listed_past_five_say_how_many_more_grouped_by_thousands() -> None:
+    """One rule for `a, b, c and N more` (`analytics.name_lists.first_and_more`)."""
+    books = [f"book {n:04}" for n in range(1_005)]
+
+    assert nearest("zzz", books) == (
+        " (its books: 'book 0000', 'book 0001', 'book 0002', 'book 0003', 'book 0004' "
+        "and 1,000 more)"
+    )

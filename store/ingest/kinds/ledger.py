@@ -42,6 +42,7 @@ from analytics.invoice_discounts import spread_discount
 from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
 from analytics.ledger_titles import is_day_book, sales_register_title
 from analytics.money import money
+from analytics.name_lists import first_and_more
 from analytics.payment_references import names_paid_invoice
 from analytics.report_period import period_end, stated_period
 from settings import SegmentOptions
@@ -66,6 +67,7 @@ from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.invoice_moves import LEDGER_INVOICES, InvoiceMoves, numbering_period
 from store.ingest.kinds.ledger_balances import LedgerBalances, OpeningCheck, balance_line
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
+from store.ingest.kinds.ledger_kept import KeptEntry, TypedKey
 from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
 from store.ingest.kinds.load_book import LoadBook, check_option_book_stored
@@ -104,10 +106,8 @@ _HOW_TO_TELL = (
 )
 _NO_DIRECTION = f"cannot tell whether it is an invoice or a payment: {_HOW_TO_TELL}"
 
-# customer, date, kind, reference, amount, due date
-_Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
 # customer, date, kind, reference: an entry's voucher type is kept by it
-_Typed = tuple[str, dt.date, EntryKind, str]
+_Typed = TypedKey
 # A row as written: account (moved), date, kind, reference, place, amount, then the due date
 # when the file gives due dates, the voucher's own number where the reference is a bill,
 # whether the reference is a bill, the book, whether the date reads both ways, and the voucher
@@ -124,27 +124,23 @@ def _voucher_type(row: _Written) -> str | None:
 class _LedgerRows:
     def __init__(
         self,
-        kept: list[_Kept],
+        kept: list[KeptEntry],
         moved: Mapping[str, str],
         places: LedgerPlaces | None = None,
         types: Mapping[_Typed, str | None] | None = None,
         ambiguous: Mapping[_Typed, bool] | None = None,
         book: str = UNKNOWN_BOOK,
         *,
-        numbers: Sequence[str | None] | None = None,
-        bills: Sequence[bool] | None = None,
         dues: bool = True,
         numbered: bool = True,
-        entry_types: Sequence[str | None] | None = None,
         stored_types: Mapping[VoucherKey, str] | None = None,
     ) -> None:
+        # Each with its own voucher number where its reference is a bill, whether that
+        # reference is a bill it names, and its own type (written where its key has two: a Day
+        # Book's `Sales 7` and `Export Sales 7`, so that each entry keeps its own).
         self._kept = kept
         # The book every entry of the file is of (store.ingest.kinds.ledger_books).
         self._book = book
-        # Each kept entry's own voucher number where its reference is a bill (else None).
-        self._numbers = numbers
-        # Whether each kept entry's reference is a bill its file names (else its own number).
-        self._bills = bills
         # Whether the rows carry the due date (the file gives due dates).
         self._dues = dues
         # Whether the rows carry the voucher number (some entry of the file records one).
@@ -157,19 +153,16 @@ class _LedgerRows:
         self._types = types
         # The entries whose date the file writes so that it reads both ways.
         self._ambiguous = ambiguous or {}
-        # Each kept entry's own type: written where its key has two (a Day Book's `Sales 7`
-        # and `Export Sales 7`), so that each entry keeps its own.
-        self._entry_types = entry_types
         # The one known type stored at each key an entry of no known type is written to
         # (`voucher_keys`, filled in the load's transaction before the places and the write).
         self._stored_types = {} if stored_types is None else stored_types
 
-    def given_type(self, index: int, key: _Typed) -> str:
-        """The voucher type the file gives its `index`-th kept entry ("" unknown)."""
-        voucher = None if self._types is None else self._types.get(key)
-        if voucher is None and self._types is not None and self._entry_types is not None:
-            voucher = self._entry_types[index]
-        return voucher or ""
+    def given_type(self, entry: KeptEntry) -> str:
+        """The voucher type the file gives its kept `entry` ("" unknown)."""
+        if self._types is None:
+            return ""
+        voucher = self._types.get(entry.key)
+        return (entry.voucher_type if voucher is None else voucher) or ""
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -181,14 +174,11 @@ class _LedgerRows:
         moved = self._moved
         ambiguous = self._ambiguous
         book = self._book
-        numbers = self._numbers if self._numbers is not None else [None] * len(self._kept)
-        bills = self._bills if self._bills is not None else [False] * len(self._kept)
         stored_types = self._stored_types
-        for index, ((customer, day, kind, reference, amount, due), number, bill) in enumerate(
-            zip(self._kept, numbers, bills, strict=True)
-        ):
-            voucher = self.given_type(index, (customer, day, kind, reference))
-            both_ways = ambiguous.get((customer, day, kind, reference), False)
+        for entry in self._kept:
+            customer, day, kind, reference = entry.key
+            voucher = self.given_type(entry)
+            both_ways = ambiguous.get(entry.key, False)
             if moved:
                 customer = moved.get(customer, customer)
             if not voucher and stored_types:
@@ -202,12 +192,12 @@ class _LedgerRows:
                 group = (customer, day, kind.value, reference)
                 line = self._places.place(group, line, voucher, of_type)
             # Money at its one scale, so that 123456 and 123456.00 are one stored amount.
-            written = (customer, day, kind.value, reference, line, money(amount))
-            dues = (due,) if self._dues else ()
-            recorded = (number,) if self._numbered else ()
+            written = (customer, day, kind.value, reference, line, money(entry.amount))
+            dues = (entry.due,) if self._dues else ()
+            recorded = (entry.number,) if self._numbered else ()
             # A bill where the file names one, or where the entry took the bill of another
             # export of its voucher (`ledger_vouchers`: its own number is then recorded).
-            is_bill = bill or number is not None
+            is_bill = entry.names_bill or entry.number is not None
             yield *written, *dues, *recorded, is_bill, book, both_ways, voucher
 
 
@@ -272,31 +262,14 @@ class LedgerValidator:
         # The customers of the file with an invoice its `Balance` says is paid in whole or in
         # part (an invoice export): named after the load when their ledger holds no payment.
         self._paid_by_export: set[str] = set()
-        self._kept: list[_Kept] = []
-        # Beside each kept entry, its voucher's own number where its reference is the bill it
-        # names (a receipt under the invoice it settles), else None: `ledger_vouchers` takes
-        # another export of the voucher, naming no bill, for the same entry.
-        self._numbers: list[str | None] = []
-        # Beside each kept entry, whether its reference is a bill (a bill column, or its
-        # bill-wise details named one), its own number known or not.
-        self._billed: list[bool] = []
-        # Beside each kept entry, whether its reference is stored as a bill it names
-        # (`ledger_entry.reference_is_bill`): a bill as above, a payment's number in a column
-        # of invoices' numbers (`analytics.payment_references`), and a sale's payment on the
-        # spot, which settles that sale. A payment under its own number settles the oldest.
-        self._names_bill: list[bool] = []
+        # The file's entries, each a record of all the load knows of it (`ledger_kept`).
+        self._kept: list[KeptEntry] = []
         # Whether the number column holds the invoice a payment pays (`Invoice Number`).
         self._payments_name_invoices = False
         # The voucher type of each kept entry, as the kind column names it (None when it
         # gives one entry two types, or only a side).
         self._types: dict[_Typed, str | None] = {}
-        # Beside each kept entry, its own voucher type (None when not known): a Day Book's
-        # `Sales 7` and `Export Sales 7` of one customer and day share a key above, and each
-        # entry keeps its own type (`ledger_places` trims only the file's own type's entries).
-        self._entry_types: list[str | None] = []
-        self._vouchers = LedgerVouchers(
-            self._kept, self._numbers, self._retyped, self._billed, types=self._entry_types
-        )
+        self._vouchers = LedgerVouchers(self._kept, self._retyped)
         # The kept entries whose date cell reads both ways (`04/01/2024`).
         self._ambiguous: dict[_Typed, bool] = {}
         # Cancelled vouchers' numbers and dates.
@@ -462,7 +435,9 @@ class LedgerValidator:
             bill = allocation.bill
             if bill is None:
                 continue
-            customer, day, kind, reference, amount, due = self._kept[index]
+            entry = self._kept[index]
+            customer, day, kind, reference = entry.key
+            due = entry.due
             expected = "agst ref" if kind is EntryKind.PAYMENT else "new ref"
             if allocation.method != expected:
                 continue
@@ -472,11 +447,14 @@ class LedgerValidator:
                 due = self._formats.date(dated, "due_date", reasons, required=False)
                 if reasons:
                     due = None
-            self._kept[index] = (customer, day, kind, bill, amount, due)
-            if reference and reference != bill:
-                self._numbers[index] = reference
-            self._billed[index] = True
-            self._names_bill[index] = True
+            self._kept[index] = replace(
+                entry,
+                reference=bill,
+                due=due,
+                number=reference if reference and reference != bill else entry.number,
+                billed=True,
+                names_bill=True,
+            )
             # Its voucher type and date reading follow it to its bill's key.
             known = (customer, day, kind, reference)
             if known in self._types:
@@ -603,13 +581,22 @@ class LedgerValidator:
         voucher = None if text is None or is_side(text) else type_name(text)
         if kind is EntryKind.INVOICE and balance and self._number_type is not None:
             self._check_balance(account, row, balance)
-        self._kept.append((account, day, kind, reference, amount.value, due))
-        self._numbers.append(own)
-        self._entry_types.append(voucher)
         billed = bool(row.get("bill_ref"))
-        self._billed.append(billed)
         paid_invoice = kind is EntryKind.PAYMENT and self._payments_name_invoices
-        self._names_bill.append(billed or (paid_invoice and bool(reference)))
+        self._kept.append(
+            KeptEntry(
+                account,
+                day,
+                kind,
+                reference,
+                amount.value,
+                due,
+                number=own,
+                voucher_type=voucher,
+                billed=billed,
+                names_bill=billed or (paid_invoice and bool(reference)),
+            )
+        )
         if not row.get("bill_ref"):
             # Its bill-wise details, on the lines below, may name the bill.
             self._last_entry = len(self._kept) - 1
@@ -622,12 +609,20 @@ class LedgerValidator:
         self._directions.setdefault(account, set()).add(kind)
         if text is not None and (settled := settled_by(text)) is not None:
             # Paid on the spot (a Sales Receipt): its settling entry, same day and amount.
-            self._kept.append((account, day, settled, reference, amount.value, None))
-            self._numbers.append(own)
-            self._entry_types.append(voucher)
-            self._billed.append(billed)
-            # It settles the sale it comes with, whatever the sale's number.
-            self._names_bill.append(bool(reference))
+            self._kept.append(
+                KeptEntry(
+                    account,
+                    day,
+                    settled,
+                    reference,
+                    amount.value,
+                    number=own,
+                    voucher_type=voucher,
+                    billed=billed,
+                    # It settles the sale it comes with, whatever the sale's number.
+                    names_bill=bool(reference),
+                )
+            )
             self._typed((account, day, settled, reference), voucher, both_ways)
             self._settled[text] = self._settled.get(text, 0) + 1
         return reasons
@@ -655,10 +650,8 @@ class LedgerValidator:
             # what it lists, speaks for its own types only.
             return [None] * len(self._kept)
         return [
-            None if billed or number is not None else own
-            for own, billed, number in zip(
-                self._entry_types, self._billed, self._numbers, strict=True
-            )
+            None if entry.billed or entry.number is not None else entry.voucher_type
+            for entry in self._kept
         ]
 
     def _retyped(self, old: _Typed, new: _Typed) -> None:
@@ -691,27 +684,27 @@ class LedgerValidator:
         at = len(kept) - step
         while at >= 0:
             found = kept[at]
-            if found[:4] != (account, day, EntryKind.INVOICE, reference):
+            if found.key != (account, day, EntryKind.INVOICE, reference):
                 break
-            if settled is not None and kept[at + 1][:4] != (account, day, settled, reference):
+            if settled is not None and kept[at + 1].key != (account, day, settled, reference):
                 break
-            if found[4] > value:
-                kept[at] = (*found[:4], found[4] - value, found[5])
+            if found.amount > value:
+                kept[at] = replace(found, amount=found.amount - value)
                 if settled is not None:
                     paid = kept[at + 1]
-                    kept[at + 1] = (*paid[:4], paid[4] - value, paid[5])
+                    kept[at + 1] = replace(paid, amount=paid.amount - value)
                 return []
             at -= step
         # Larger than each line: a discount of the whole invoice, spread over its lines above
         # in proportion to their amounts when it is below their total.
         lines = range(at + step, len(kept), step)
-        lowered = spread_discount([kept[index][4] for index in lines], value)
+        lowered = spread_discount([kept[index].amount for index in lines], value)
         if lowered is not None:
             for index, amount in zip(lines, lowered, strict=True):
-                found, kept[index] = kept[index], (*kept[index][:4], amount, kept[index][5])
+                found, kept[index] = kept[index], replace(kept[index], amount=amount)
                 if settled is not None:
                     paid = kept[index + 1]
-                    kept[index + 1] = (*paid[:4], paid[4] - (found[4] - amount), paid[5])
+                    kept[index + 1] = replace(paid, amount=paid.amount - (found.amount - amount))
             return []
         return [
             f"amount -{value} is negative and lowers no invoice given just above it (same "
@@ -736,20 +729,14 @@ class LedgerValidator:
         if self._number_type is None or not self._document_amount or self._allocations:
             return
         kept = self._kept
-        keys: list[_Typed | None] = [
-            (entry[0], entry[1], entry[2], entry[3]) if entry[3] else None for entry in kept
-        ]
         repeated = once_per_document(
-            [(key, entry[4], entry[5]) for key, entry in zip(keys, kept, strict=True)]
+            [(entry.key if entry.reference else None, entry.amount, entry.due) for entry in kept]
         )
         if not repeated.repeated:
             return
         indexes = repeated.kept
+        # In place: the matching of vouchers (`LedgerVouchers`) holds the same list.
         self._kept[:] = [kept[index] for index in indexes]
-        self._numbers[:] = [self._numbers[index] for index in indexes]
-        self._entry_types[:] = [self._entry_types[index] for index in indexes]
-        self._billed[:] = [self._billed[index] for index in indexes]
-        self._names_bill[:] = [self._names_bill[index] for index in indexes]
         # Counted by document: a Sales Receipt's invoice and its payment are one document.
         rows: dict[tuple[str, dt.date, str], int] = {}
         for (customer, day, _kind, reference), count in repeated.repeated.items():
@@ -759,7 +746,7 @@ class LedgerValidator:
         if self._number_type in self._settled:
             # Settled on the spot once per receipt, not once per item row.
             self._settled[self._number_type] = sum(
-                1 for entry in self._kept if entry[2] is EntryKind.INVOICE
+                1 for entry in self._kept if entry.kind is EntryKind.INVOICE
             )
 
     def _invoice_list(self) -> str:
@@ -784,7 +771,7 @@ class LedgerValidator:
 
     def _opening(self) -> list[str]:
         """Keeps the opening balance as an entry; a note when it cannot be one."""
-        first = min((kept[1] for kept in self._kept), default=None)
+        first = min((entry.day for entry in self._kept), default=None)
         opening = self._balances.opening_of(first)
         if opening is None or self._balance_account is None:
             return []
@@ -793,11 +780,7 @@ class LedgerValidator:
         day, kind, amount = opening
         # What the load says of it is `OpeningCheck`'s: it may find it stands for entries
         # stored already.
-        self._kept.insert(0, (self._balance_account, day, kind, "", amount, None))
-        self._numbers.insert(0, None)
-        self._entry_types.insert(0, None)
-        self._billed.insert(0, False)
-        self._names_bill.insert(0, False)
+        self._kept.insert(0, KeptEntry(self._balance_account, day, kind, "", amount))
         return []
 
     def _periods(self) -> TableWrite | None:
@@ -807,7 +790,7 @@ class LedgerValidator:
         if end is None or not self._kept:
             return None
         moved = self._customers.moved()
-        accounts = sorted({moved.get(kept[0], kept[0]) for kept in self._kept})
+        accounts = sorted({moved.get(entry.customer, entry.customer) for entry in self._kept})
         return TableWrite(
             table("ledger_period"),
             ("account_id", "period_end"),
@@ -855,7 +838,7 @@ class LedgerValidator:
 
     def plan(self, present: frozenset[str]) -> WritePlan:
         balance_notes = self._opening()
-        closing = self._balances.closing_note([(kept[2], kept[4]) for kept in self._kept])
+        closing = self._balances.closing_note([(entry.kind, entry.amount) for entry in self._kept])
         if closing is not None:
             balance_notes.append(closing)
         # The stored entries of the file's numbers: read once by the date check, then shared
@@ -866,10 +849,10 @@ class LedgerValidator:
         typed = "kind" in present or self._number_type is not None
         # Due dates only from a file that gives them (a due date column, or bill-wise details'
         # `Due on`): another export's entries keep theirs.
-        dues = "due_date" in present or any(kept[5] is not None for kept in self._kept)
+        dues = "due_date" in present or any(entry.due is not None for entry in self._kept)
         # Voucher numbers only from a file that records one (a receipt's own number beside the
         # bill it settles): an export without them (no Vch No. column) keeps those recorded.
-        gives_numbers = any(number is not None for number in self._numbers)
+        gives_numbers = any(entry.number is not None for entry in self._kept)
         # The one known type stored at each key an entry of no known type writes to
         # (`voucher_keys` fills it in the load's transaction, before the places and the write).
         stored_types: dict[VoucherKey, str] = {}
@@ -880,11 +863,8 @@ class LedgerValidator:
             self._types if typed else None,
             self._ambiguous,
             self._book,
-            numbers=self._numbers,
-            bills=self._names_bill,
             dues=dues,
             numbered=gives_numbers,
-            entry_types=self._entry_types,
             stored_types=stored_types,
         )
         entries = TableWrite(
@@ -984,11 +964,11 @@ class LedgerValidator:
         numbered = InvoiceDates(
             (
                 (
-                    *(kept[0], kept[1], kept[3], kept[2].value),
-                    types.get(kept[:4]) if typed else None,
-                    ambiguous.get(kept[:4], False),
+                    *(entry.customer, entry.day, entry.reference, entry.kind.value),
+                    types.get(entry.key) if typed else None,
+                    ambiguous.get(entry.key, False),
                 )
-                for kept in self._kept
+                for entry in self._kept
             ),
             self._customers.moved(),
             order_given=dates is not None and dates.option is not None and dates.order is not None,
@@ -1006,19 +986,23 @@ class LedgerValidator:
             numbered,
             withdrawn,
             app=self._customers.app,
-            kept=lambda: ((k[0], k[1], k[3]) for k in kept),
+            kept=lambda: ((k.customer, k.day, k.reference) for k in kept),
         )
         moved = self._customers.moved()
         adoption = BookAdoption(
             self._where,
-            lambda: ((moved.get(k[0], k[0]), k[1], k[2].value, k[3]) for k in kept),
+            lambda: (
+                (moved.get(k.customer, k.customer), k.day, k.kind.value, k.reference) for k in kept
+            ),
             numbering_period(self._title, self._column_names),
         )
 
         # A file naming no company: its invoices one named book holds are that book's.
         unnamed = NamedBookInvoices(
             self._where,
-            lambda: ((moved.get(k[0], k[0]), k[1], k[2].value, k[3]) for k in kept),
+            lambda: (
+                (moved.get(k.customer, k.customer), k.day, k.kind.value, k.reference) for k in kept
+            ),
             numbering_period(self._title, self._column_names),
             stored,
         )
@@ -1030,11 +1014,11 @@ class LedgerValidator:
             self._where,
             lambda: (
                 (
-                    (moved.get(k[0], k[0]), k[1], k[2].value, k[3]),
-                    rows.given_type(i, k[:4]),
-                    money(k[4]),
+                    (moved.get(k.customer, k.customer), k.day, k.kind.value, k.reference),
+                    rows.given_type(k),
+                    money(k.amount),
                 )
-                for i, k in enumerate(kept)
+                for k in kept
             ),
             stored,
             stored_types,
@@ -1072,7 +1056,7 @@ class LedgerValidator:
         """A line naming the file's customers left with payments and nothing owed, and one
         naming those whose invoices the file says are paid while their ledger has no payment."""
         moved = self._customers.moved()
-        accounts = {moved.get(kept[0], kept[0]) for kept in self._kept}
+        accounts = {moved.get(entry.customer, entry.customer) for entry in self._kept}
         notes = payments_only_note(await payments_only(connection, accounts))
         if self._paid_by_export:
             paid = {moved.get(account, account) for account in self._paid_by_export}
@@ -1168,9 +1152,7 @@ def _one_direction(accounts: Sequence[str], directions: Mapping[str, set[EntryKi
     for only in (EntryKind.INVOICE, EntryKind.PAYMENT):
         named = [account for account in accounts if directions.get(account) == {only}]
         if named:
-            shown = ", ".join(named[:3])
-            more = f" and {len(named) - 3} more" if len(named) > 3 else ""
-            parts.append(f"{only.value}s of {shown}{more}")
+            parts.append(f"{only.value}s of {first_and_more(named, 3)}")
     return "it has only " + "; only ".join(parts)
 
 

@@ -43,6 +43,12 @@ writes and goes back to its book after them, with the file's entry of its key
 and once without (a Day Book and a bill-wise ledger) was stored twice, in the book and in no
 known book, and the customer's outstanding fell by it twice.
 
+Every stored entry is found by its whole key, its voucher type with it: two types' entries may
+share a place of one bill and day (two books' ledgers merged), and each is a voucher of its
+own. A payment of the file pairs with a stored one of its type or of no known type; only the
+paired entry records the number and is taken into the load's book (before, the other type's
+entry at the place took the number too, and blocked the taking: the receipt stored twice).
+
 Two reads and one write (a thousand numbers a statement) by numbers, and two reads and two
 writes by amounts, whatever the number of entries; none when the file has no entry of an
 account stored before it.
@@ -52,10 +58,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exists, true, update
+from sqlalchemy import ColumnElement, bindparam, exists, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
@@ -63,23 +70,23 @@ from analytics.credit import EntryKind
 from analytics.money import money
 from store.ingest.keyed_rows import rows_with_keys
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
+from store.ingest.kinds.ledger_kept import KeptEntry, TypedKey
 from store.ingest.kinds.stored_invoices import StoredInvoices
 from store.tables import LEDGER_TABLE
 
-# customer, date, kind, reference, amount, due date (a ledger load's kept entry)
-Kept = tuple[str, dt.date, EntryKind, str, Decimal, dt.date | None]
-# customer, date, kind, reference: the key an entry's voucher type is kept by
-Typed = tuple[str, dt.date, EntryKind, str]
 # account, date, amount: what a payment of two exports shares when only one gives its number
 Shared = tuple[str, dt.date, Decimal]
-# A stored entry's reference and place
-Placed = tuple[str, int]
+# A stored entry's reference, place and voucher type ("" unknown): two types' entries may share
+# a place (two books' merged), and each is a voucher of its own
+Placed = tuple[str, int, str]
+# A stored entry: account, kind, reference, date, place and voucher type (its key in its book)
+Entry = tuple[str, str, str, dt.date, int, str]
 # Of the pairs sharing customer, date and amount: how many groups held more than one on
 # either side, and the first such group
 Paired = tuple[int, Shared | None]
 # A stored entry lent by its book to a load of no known book: account, kind, reference, date,
-# place, its book, and the reference it has once matched (the bill it settles)
-Lent = tuple[str, str, str, dt.date, int, str, str]
+# place, voucher type, its book, and the reference it has once matched (the bill it settles)
+Lent = tuple[str, str, str, dt.date, int, str, str, str]
 # Told of an entry lent to the load: its book, and (account, kind, reference, date) after it
 # was matched, given back to that book after the writes
 LentBack = Callable[[str, tuple[str, str, str, dt.date]], None]
@@ -90,24 +97,16 @@ class LedgerVouchers:
 
     def __init__(
         self,
-        kept: list[Kept],
-        numbers: list[str | None],
-        retyped: Callable[[Typed, Typed], None],
-        billed: list[bool] | None = None,
-        types: Sequence[str | None] | None = None,
+        kept: list[KeptEntry],
+        retyped: Callable[[TypedKey, TypedKey], None],
     ) -> None:
-        # The load's kept entries and, beside each, its own number where its reference is a
-        # bill: both changed in place.
+        # The load's kept entries, each with its own number where its reference is a bill and
+        # its own voucher type (a voucher re-dated onto the day of another type's puts two
+        # types' entries at one place, and each is matched with its own type's, or one of no
+        # known type): re-keyed in place.
         self._kept = kept
-        self._numbers = numbers
         # Called when an entry changes key, so that what is kept by its key follows it.
         self._retyped = retyped
-        # Beside each kept entry, whether its reference is a bill (own number known or not).
-        self._billed = billed if billed is not None else [False] * len(kept)
-        # Beside each kept entry, its own voucher type (None unknown): a voucher re-dated onto
-        # the day of another type's puts two types' entries at one place, and each is matched
-        # with its own type's (or one of no known type).
-        self._types = types
         # Set for a load of no known book (`lend_to`): the entries of one named book match too.
         self._lent_back: LentBack | None = None
 
@@ -179,6 +178,7 @@ class LedgerVouchers:
                 & (c.reference == bindparam("k_reference"))
                 & (c.entry_date == bindparam("k_day"))
                 & (c.line == bindparam("k_line"))
+                & (c.voucher_type == bindparam("k_type"))
                 & (c.book == bindparam("k_book"))
                 & ~exists().where(
                     mine.c.account_id == c.account_id,
@@ -186,6 +186,8 @@ class LedgerVouchers:
                     mine.c.reference == c.reference,
                     mine.c.entry_date == c.entry_date,
                     mine.c.line == c.line,
+                    # Another type's entry at the place is another voucher: no collision.
+                    mine.c.voucher_type == c.voucher_type,
                     mine.c.book == book,
                 )
             )
@@ -197,14 +199,15 @@ class LedgerVouchers:
                     "k_reference": reference,
                     "k_day": day,
                     "k_line": line,
+                    "k_type": of_type,
                     "k_book": of_book,
                 }
-                for account, kind, reference, day, line, of_book, _matched in entries
+                for account, kind, reference, day, line, of_type, of_book, _matched in entries
             ],
         )
         lent_back = self._lent_back
         if book == UNKNOWN_BOOK and lent_back is not None:
-            for account, kind, _reference, day, _line, of_book, matched in entries:
+            for account, kind, _reference, day, _line, _type, of_book, matched in entries:
                 lent_back(of_book, (account, kind, matched, day))
 
     async def match(
@@ -219,11 +222,12 @@ class LedgerVouchers:
         load reads nothing here."""
         plain: dict[tuple[str, str, str], list[int]] = {}
         billed: dict[tuple[str, str, str], list[int]] = {}
-        for index, (customer, _day, kind, reference, _amount, _due) in enumerate(self._kept):
+        for index, entry in enumerate(self._kept):
+            customer, kind, reference = entry.customer, entry.kind, entry.reference
             if not reference or is_new(customer):
                 continue
             account = moved.get(customer, customer)
-            own = self._numbers[index]
+            own = entry.number
             if own is None:
                 plain.setdefault((account, kind.value, reference), []).append(index)
             else:
@@ -268,7 +272,8 @@ class LedgerVouchers:
         given: dict[tuple[str, dt.date], set[str]] = {}
         # The bills of the file: its invoices' references, by account.
         bills: set[tuple[str, str]] = set()
-        for index, (customer, day, kind, reference, amount, _due) in enumerate(self._kept):
+        for index, entry in enumerate(self._kept):
+            customer, day, kind, reference = entry.key
             if not reference or is_new(customer):
                 continue
             account = moved.get(customer, customer)
@@ -276,10 +281,10 @@ class LedgerVouchers:
                 bills.add((account, reference))
                 continue
             given.setdefault((account, day), set()).add(reference)
-            if self._numbers[index] is not None:
+            if entry.number is not None:
                 continue  # its own number is known: matched by it, if at all
-            shared = (account, day, money(amount))
-            (billed if self._billed[index] else plain).setdefault(shared, []).append(index)
+            shared = (account, day, money(entry.amount))
+            (billed if entry.billed else plain).setdefault(shared, []).append(index)
         if not plain and not billed:
             return []
         book = stored.where.book or ""
@@ -294,18 +299,20 @@ class LedgerVouchers:
             c.line,
             c.amount,
             c.voucher_number,
+            c.voucher_type,
             unit=lambda row: (row[0], row[1], money(row[6])),
             usable=lambda row: row[7] is None and row[4] not in given.get((row[0], row[1]), ()),
         )
         # Stored payments recording no number, not the file's own, by what they share.
         others: dict[Shared, list[Placed]] = {}
         # The named book of each a load of no known book matches (`_candidates`).
-        books: dict[tuple[str, str, str, dt.date, int], str] = {}
-        for account, day, _kind, of_book, reference, line, amount, recorded in found:
+        books: dict[Entry, str] = {}
+        for account, day, _kind, of_book, reference, line, amount, recorded, of_type in found:
             if recorded is None and reference not in given.get((account, day), ()):
-                others.setdefault((account, day, money(amount)), []).append((reference, line))
+                placed = (reference, line, of_type or "")
+                others.setdefault((account, day, money(amount)), []).append(placed)
                 if of_book != book:
-                    books[(account, payment, reference, day, line)] = of_book
+                    books[(account, payment, reference, day, line, of_type or "")] = of_book
         bills = await _with_stored_bills(connection, bills, others, book, self._across_books(book))
         notes: list[str] = []
         if plain:
@@ -329,7 +336,7 @@ class LedgerVouchers:
                 )
                 notes.extend(_paired_note(paired))
         if billed:
-            moving: dict[tuple[str, str, str, dt.date, int], str] = {}
+            moving: dict[Entry, str] = {}
             # Stored entries under a bill of their customer are an earlier allocation of the
             # voucher (the ledger now sets it against another bill): they move too, but their
             # reference is no number of theirs. Those under their own number pair first.
@@ -341,12 +348,12 @@ class LedgerVouchers:
                 for shared in billed
             }
             unnumbered = {
-                (account, EntryKind.PAYMENT.value, reference, day, line)
+                (account, EntryKind.PAYMENT.value, reference, day, line, of_type)
                 for (account, day, _amount), placed in own.items()
-                for reference, line in placed
+                for reference, line, of_type in placed
                 if (account, reference) in bills
             }
-            paired = _pairs(billed, own, self._pair_billed(moving), ordered=True)
+            paired = _pairs(billed, own, self._pair_billed(moving), self._fits, ordered=True)
             if moving:
                 await self._take_over(connection, _lent(moving, books), book)
                 await self._move(connection, moving, stored, book, unnumbered=unnumbered)
@@ -368,18 +375,23 @@ class LedgerVouchers:
                 notes.extend(_paired_note(paired))
         return notes
 
-    def _pair_billed(
-        self, moving: dict[tuple[str, str, str, dt.date, int], str]
-    ) -> Callable[[Shared, int, Placed], None]:
+    def _pair_billed(self, moving: dict[Entry, str]) -> Callable[[Shared, int, Placed], None]:
         """Pairs a file's entry under a bill with a stored one under its own number: the
         stored one moves to the bill."""
 
         def pair(shared: Shared, index: int, other: Placed) -> None:
             account, day, _amount = shared
-            number, line = other
-            moving[(account, EntryKind.PAYMENT.value, number, day, line)] = self._kept[index][3]
+            number, line, of_type = other
+            entry = (account, EntryKind.PAYMENT.value, number, day, line, of_type)
+            moving[entry] = self._kept[index].reference
 
         return pair
+
+    def _fits(self, index: int, other: Placed) -> bool:
+        """Whether a stored entry may be the `index`-th kept entry's voucher: of its type, or
+        either of no known type (a `Credit Note` is never taken for a `Receipt`)."""
+        given = self._type_of(index)
+        return not given or not other[2] or other[2] == given
 
     async def _take_billed(
         self,
@@ -388,7 +400,7 @@ class LedgerVouchers:
         under_bills: Mapping[Shared, list[Placed]],
         others: dict[Shared, list[Placed]],
         book: str,
-        books: Mapping[tuple[str, str, str, dt.date, int], str],
+        books: Mapping[Entry, str],
     ) -> tuple[int, Paired]:
         """The file's entries under their own number take the stored ones under a bill they
         share customer, date and amount with (`under_bills`, of `others`); how many, and what
@@ -398,27 +410,28 @@ class LedgerVouchers:
         lent: list[Lent] = []
 
         def pair(shared: Shared, index: int, other: Placed) -> None:
-            customer, day, kind, number, amount, due = self._kept[index]
-            bill, line = other
-            of_book = books.get((shared[0], kind.value, bill, day, line))
+            entry = self._kept[index]
+            day, kind, number = entry.day, entry.kind, entry.reference
+            bill, line, of_type = other
+            of_book = books.get((shared[0], kind.value, bill, day, line, of_type))
             if of_book is not None:
-                lent.append((shared[0], kind.value, bill, day, line, of_book, bill))
+                lent.append((shared[0], kind.value, bill, day, line, of_type, of_book, bill))
             # Taken: no other entry of the file pairs with it.
             others[shared].remove(other)
-            self._kept[index] = (customer, day, kind, bill, amount, due)
-            self._numbers[index] = number
-            self._retyped((customer, day, kind, number), (customer, day, kind, bill))
+            self._kept[index] = billed = replace(entry, reference=bill, number=number)
+            self._retyped(entry.key, billed.key)
             recorded.append(
                 {
                     "k_account": shared[0],
                     "k_day": day,
                     "k_bill": bill,
                     "k_line": line,
+                    "k_type": of_type,
                     "n_number": number,
                 }
             )
 
-        paired = _pairs(plain, under_bills, pair)
+        paired = _pairs(plain, under_bills, pair, self._fits)
         await self._take_over(connection, lent, book)
         if recorded:
             # The stored entry records the number: another export of the ledger without its
@@ -431,6 +444,8 @@ class LedgerVouchers:
                     & (c.kind == EntryKind.PAYMENT.value)
                     & (c.reference == bindparam("k_bill"))
                     & (c.line == bindparam("k_line"))
+                    # Its own type's: another type's entry at the place is another voucher.
+                    & (c.voucher_type == bindparam("k_type"))
                     & (c.book == book)
                 )
                 # A number recorded beside a bill: the reference is that bill.
@@ -454,34 +469,35 @@ class LedgerVouchers:
             c.entry_date,
             c.reference,
             c.line,
+            c.voucher_type,
             unit=lambda row: (*row[:3], row[4]),
             usable=lambda row: bool(row[5] != row[2]),
         )
         bills: dict[tuple[str, str, str, dt.date], set[str]] = {}
         # The places of each (account, kind, number, date, bill) held by a named book.
-        held: dict[tuple[str, str, str, dt.date, str], list[tuple[int, str]]] = {}
-        for account, kind, number, of_book, day, reference, line in found:
+        held: dict[tuple[str, str, str, dt.date, str], list[tuple[int, str, str]]] = {}
+        for account, kind, number, of_book, day, reference, line, of_type in found:
             if reference != number:
                 bills.setdefault((account, kind, number, day), set()).add(reference)
                 if of_book != book:
                     held.setdefault((account, kind, number, day, reference), []).append(
-                        (line, of_book)
+                        (line, of_type or "", of_book)
                     )
         lent: list[Lent] = []
         taken = 0
         for key, indexes in plain.items():
             for index in indexes:
-                customer, day, kind, reference, amount, due = self._kept[index]
+                entry = self._kept[index]
+                day = entry.day
                 named = bills.get((*key, day))
                 # A number stored under two bills on one day is not one voucher: left alone.
                 if named is None or len(named) != 1:
                     continue
                 (bill,) = named
-                for line, of_book in held.pop((*key, day, bill), ()):
-                    lent.append((key[0], key[1], bill, day, line, of_book, bill))
-                self._kept[index] = (customer, day, kind, bill, amount, due)
-                self._numbers[index] = reference
-                self._retyped((customer, day, kind, reference), (customer, day, kind, bill))
+                for line, of_type, of_book in held.pop((*key, day, bill), ()):
+                    lent.append((key[0], key[1], bill, day, line, of_type, of_book, bill))
+                self._kept[index] = billed = replace(entry, reference=bill, number=entry.reference)
+                self._retyped(entry.key, billed.key)
                 taken += 1
         await self._take_over(connection, lent, book)
         return taken
@@ -511,61 +527,58 @@ class LedgerVouchers:
         # places and voucher types ("" unknown).
         plain: dict[tuple[str, str, str, dt.date], list[tuple[int, str]]] = {}
         # The named book of each such entry a load of no known book matches (`_candidates`).
-        books: dict[tuple[str, str, str, dt.date, int], str] = {}
+        books: dict[Entry, str] = {}
         for account, kind, number, of_book, day, line, recorded, of_type in found:
             if recorded is None:
                 plain.setdefault((account, kind, number, day), []).append((line, of_type or ""))
                 if of_book != book:
-                    books[(account, kind, number, day, line)] = of_book
+                    books[(account, kind, number, day, line, of_type or "")] = of_book
         if not plain:
             return 0
-        # By the stored entries' voucher type (None: any, for a file entry of no known type):
-        # (account, kind, number, day, line) of a stored entry -> the bill it moves to. Two
+        # Each stored entry (its key, with its voucher type) -> the bill it moves to. Two
         # types' entries at one place (a voucher re-dated onto another type's day) each move
         # with their own type's entry of the file: before, both moved under the first's bill.
-        moving: dict[str | None, dict[tuple[str, str, str, dt.date, int], str]] = {}
+        moving: dict[Entry, str] = {}
         for key, indexes in billed.items():
             for index in indexes:
-                _customer, day, _kind, bill, _amount, _due = self._kept[index]
+                day, bill = self._kept[index].day, self._kept[index].reference
                 given = self._type_of(index)
                 placed = plain.get((*key, day), [])
-                # A typed entry takes the stored ones of its type or of no known type.
+                # A typed entry takes the stored ones of its type or of no known type; one of
+                # no known type those of every type at its number and day.
                 taken = [one for one in placed if not given or one[1] in (given, "")]
                 for line, of_type in taken:
                     placed.remove((line, of_type))
-                    moving.setdefault(of_type if given else None, {})[(*key, day, line)] = bill
+                    moving[(*key, day, line, of_type)] = bill
         if not moving:
             return 0
-        every = {entry: bill for of_type in moving.values() for entry, bill in of_type.items()}
-        await self._take_over(connection, _lent(every, books), book)
-        for of_type, entries in sorted(moving.items(), key=lambda item: item[0] or ""):
-            await self._move(connection, entries, stored, book, of_type=of_type)
-        return sum(map(len, moving.values()))
+        await self._take_over(connection, _lent(moving, books), book)
+        await self._move(connection, moving, stored, book)
+        return len(moving)
 
     def _type_of(self, index: int) -> str:
         """The voucher type of the `index`-th kept entry ("" unknown)."""
-        return (self._types[index] or "") if self._types is not None else ""
+        return self._kept[index].voucher_type or ""
 
     async def _move(
         self,
         connection: AsyncConnection,
-        moving: Mapping[tuple[str, str, str, dt.date, int], str],
+        moving: Mapping[Entry, str],
         stored: StoredInvoices,
         book: str,
         *,
-        unnumbered: Collection[tuple[str, str, str, dt.date, int]] = (),
-        of_type: str | None = None,
+        unnumbered: Collection[Entry] = (),
     ) -> None:
-        """Moves stored entries under their own number (account, kind, number, day, line) to
-        the bill given, recording the number: those of voucher type `of_type` only, of every
-        type when None."""
+        """Moves stored entries under their own number (account, kind, number, day, line,
+        voucher type) to the bill given, recording the number."""
         c = LEDGER_TABLE.c
         # Their places follow the stored entries of the bill on that day.
         bills = {stored.where.key_values(k[0], k[1], bill) for k, bill in moving.items()}
         lines = await stored.of(connection, bills)
         last: dict[tuple[str, ...], int] = {}
         params: list[dict[str, object]] = []
-        for (account, kind, number, day, line), bill in sorted(moving.items()):
+        for entry, bill in sorted(moving.items()):
+            account, kind, number, day, line, of_type = entry
             of_bill = stored.where.key_values(account, kind, bill)
             at = (*of_bill, day.isoformat())
             if at not in last:
@@ -581,11 +594,10 @@ class LedgerVouchers:
                     "k_kind": kind,
                     "k_number": number,
                     "k_line": line,
+                    "k_type": of_type,
                     "n_bill": bill,
                     # A reference that was a bill is no number of the voucher's.
-                    "n_number": None
-                    if (account, kind, number, day, line) in unnumbered
-                    else number,
+                    "n_number": None if entry in unnumbered else number,
                     "n_line": last[at],
                 }
             )
@@ -597,8 +609,8 @@ class LedgerVouchers:
                 & (c.kind == bindparam("k_kind"))
                 & (c.reference == bindparam("k_number"))
                 & (c.line == bindparam("k_line"))
+                & (c.voucher_type == bindparam("k_type"))
                 & (c.book == book)
-                & (true() if of_type is None else c.voucher_type == of_type)
             )
             .values(
                 reference=bindparam("n_bill"),
@@ -625,7 +637,7 @@ async def _with_stored_bills(
         {
             (shared[0], EntryKind.INVOICE.value, reference, book)
             for shared, placed in others.items()
-            for reference, _line in placed
+            for reference, _line, _type in placed
             if (shared[0], reference) not in bills
         }
     )
@@ -644,12 +656,14 @@ def _pairs(
     file: Mapping[Shared, list[int]],
     others: Mapping[Shared, list[Placed]],
     pair: Callable[[Shared, int, Placed], None],
+    fits: Callable[[int, Placed], bool],
     *,
     ordered: bool = False,
 ) -> Paired:
     """Pairs the file's entries (in the file's order) and the stored ones (by reference and
     place, or in their given order when `ordered`) that share customer, date and amount, as
-    far as both go; how many groups held more than one on either side, and the first of them."""
+    far as both go, each with the first stored one left that `fits` it (of its voucher type);
+    how many groups held more than one on either side, and the first of them."""
     crowded = 0
     first: Shared | None = None
     for shared, indexes in file.items():
@@ -661,8 +675,11 @@ def _pairs(
         if len(indexes) > 1 or len(candidates) > 1:
             crowded += 1
             first = shared if first is None else min(first, shared)
-        for index, other in zip(indexes, candidates, strict=False):
-            pair(shared, index, other)
+        for index in indexes:
+            other = next((one for one in candidates if fits(index, one)), None)
+            if other is not None:
+                candidates.remove(other)
+                pair(shared, index, other)
     return crowded, first
 
 
@@ -682,13 +699,13 @@ def _paired_note(paired: Paired) -> list[str]:
 
 
 def _lent(
-    moving: Mapping[tuple[str, str, str, dt.date, int], str],
-    books: Mapping[tuple[str, str, str, dt.date, int], str],
+    moving: Mapping[Entry, str],
+    books: Mapping[Entry, str],
 ) -> list[Lent]:
     """The moving entries a named book holds (`books`), lent to the load under the bill each
     moves to."""
     return [
-        (*entry[:3], entry[3], entry[4], books[entry], bill)
+        (*entry[:3], entry[3], entry[4], entry[5], books[entry], bill)
         for entry, bill in sorted(moving.items())
         if entry in books
     ]

@@ -162,6 +162,18 @@ def below_gross(before_tax: Decimal, gross: Decimal) -> bool:
     return (before_tax < 0) == (gross < 0) and abs(before_tax) < abs(gross)
 
 
+# The most a sale's gross can be above its amount before tax: India's highest GST rate, 28%.
+TAXED_AT_MOST = Decimal("1.28")
+
+
+def taxed_within_a_rate(before_tax: Decimal, gross: Decimal) -> bool:
+    """Whether an amount stored under another voucher type may be the amount before tax of
+    this gross, for a rename of the type (`voucher_keys`): below it, and the gross at most
+    the highest rate of tax above it. Another type's voucher of the same number and day is
+    told from a renamed one by its amount: 1,04,623.73 before tax is no 2,50,000.00 gross."""
+    return below_gross(before_tax, gross) and abs(gross) <= abs(before_tax) * TAXED_AT_MOST
+
+
 async def _stored_before_tax(
     connection: AsyncConnection, gross: dict[_TypedInvoice, Decimal], shared: StoredInvoices
 ) -> dict[_TypedInvoice, Decimal]:

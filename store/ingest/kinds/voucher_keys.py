@@ -34,10 +34,11 @@ those it gives so (a rename renames them all), it is that voucher: its stored li
 take the new name (said in the load's notes), so nothing is doubled. Where the file's amounts
 include tax (a Sales Register's `Debit Amount`) and the stored ones are before tax (its
 columnar register's `Sales Account`), the amounts are the stored ones when the stored amount is
-below the gross, as `taxed_amounts` judges one invoice's two amounts: the voucher is renamed
-and keeps its stored amount before tax (before, judged on equal amounts, it was written beside
-as a second voucher, its revenue counted twice, once with its tax). Otherwise the two types
-are two vouchers (docs/export-shapes.md says what still looks alike).
+below the gross, as `taxed_amounts` judges one invoice's two amounts, and the gross at most
+28% above it (India's highest GST rate: a gross further above is another voucher's): the
+voucher is renamed and keeps its stored amount before tax (before, judged on equal amounts, it
+was written beside as a second voucher, its revenue counted twice, once with its tax).
+Otherwise the two types are two vouchers (docs/export-shapes.md says what still looks alike).
 
 A ledger entry's type is part of its key as well (revision 0029), and its key has a kind
 (invoice or payment) beside the number: the same rules hold for its entries, by customer,
@@ -59,7 +60,7 @@ from store.ingest.errors import FileRejected
 from store.ingest.keyed_rows import batches, key_in, rows_changed, rows_with_keys
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import NumberedLines, StoredInvoices
-from store.ingest.kinds.taxed_amounts import below_gross
+from store.ingest.kinds.taxed_amounts import taxed_within_a_rate
 from store.ingest.plan import KeptNote, RecordNote, RemovalNote
 from store.tables import ACCOUNT_TABLE, METADATA
 
@@ -185,12 +186,14 @@ class VoucherKeys:
                 elif (
                     key in gross
                     and (key, old) not in taxed
-                    and below_gross(sum(at[old], Decimal(0)), sum(kinds[new], Decimal(0)))
+                    and taxed_within_a_rate(sum(at[old], Decimal(0)), sum(kinds[new], Decimal(0)))
                 ):
-                    # A gross file's voucher whose stored amount is below its gross: that
-                    # amount may be its amount before tax (as `taxed_amounts` keeps it), so
-                    # the rename is judged on it (before, on equal amounts only: the voucher
-                    # was written beside as a second one, its revenue twice).
+                    # A gross file's voucher whose stored amount is below its gross, by at most
+                    # the highest rate of tax: that amount may be its amount before tax (as
+                    # `taxed_amounts` keeps it), so the rename is judged on it (before, on
+                    # equal amounts only: the voucher was written beside as a second one, its
+                    # revenue twice; then on any amount below the gross: a new type's voucher
+                    # of 2,50,000.00 took another's 1,04,623.73 for its own).
                     renamed.setdefault((old, new), []).append(values)
                     renamed_before_tax.setdefault((old, new), []).append((key, len(kinds[new])))
         notes: list[str] = []

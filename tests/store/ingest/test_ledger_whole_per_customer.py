@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from analytics.credit import EntryKind
 from store.ingest import IngestKind, ingest_file
 from store.ingest.errors import FileRejected
+from store.ingest.kinds.ledger import _one_direction
 from tests.store.sales_support import d, rows_of
 
 D = Decimal
@@ -99,3 +101,13 @@ async def test_one_customers_edited_receipt_beside_anothers_whole_ledger_is_refu
     assert "\n" not in message
     assert "only payments of Sharma Electricals" in message
     assert await _entries(engine) == before
+
+
+def test_the_customers_of_one_direction_past_three_say_how_many_more_grouped() -> None:
+    """One rule for `a, b, c and N more` (`analytics.name_lists.first_and_more`)."""
+    accounts = [f"C{n:04}" for n in range(1_003)]
+    directions = {account: {EntryKind.PAYMENT} for account in accounts}
+
+    assert _one_direction(accounts, directions) == (
+        "it has only payments of C0000, C0001, C0002 and 1,000 more"
+    )

@@ -369,3 +369,51 @@ async def test_a_renamed_type_reloaded_gross_keeps_one_voucher_and_its_amounts_b
     changes = again.changes  # type: ignore[attr-defined]
     assert (changes.new, changes.changed, changes.removed, changes.recorded) == (0, 0, 0, ())
     assert await stored() == expected
+
+
+@pytest.mark.parametrize(
+    ("gross", "renamed"),
+    [("1,23,456.00", True), ("1,33,918.37", True), ("1,33,918.38", False), ("2,50,000.00", False)],
+    ids=["gst-18", "at-28", "past-28", "far-past"],
+)
+async def test_a_new_types_gross_voucher_is_a_rename_only_within_a_tax_rate(
+    engine: AsyncEngine, tmp_path: Path, gross: str, renamed: bool
+) -> None:
+    """The columnar Sales Register stores `Sales` KD/25-26/001 of Kaveri Traders before tax
+    (1,04,623.73); a gross register of a new type, `Export Sales`, then has that customer's
+    only voucher at the same number and day. Its gross is the stored amount with tax only up
+    to India's highest GST rate (28%: 1,33,918.37): beyond, it is another voucher, stored
+    beside. Before, any stored amount below the gross was taken for its amount before tax: the
+    export sale of 2,50,000.00 renamed `Sales` KD/25-26/001 and kept its 1,04,623.73."""
+    from sqlalchemy import select
+
+    from store.tables import METADATA
+    from tests.store.ingest.test_taxed_amounts import REGISTER
+
+    async def stored() -> list[tuple[object, ...]]:
+        table = METADATA.tables["sale_line"]
+        names = ("invoice", "voucher_type", "amount", "includes_tax")
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(*(table.c[name] for name in names)).where(
+                    table.c.account_id == "Kaveri Traders"
+                )
+            )
+        return sorted((row[0], row[1], D(str(row[2])), bool(row[3])) for row in rows)
+
+    await _load(engine, tmp_path, "c.csv", REGISTER)
+    export = (
+        "Kaveri Distributors Pvt Ltd\nExport Sales Register\n1-Apr-25 to 30-Apr-25\n\n"
+        "Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount\n"
+        f'1-Apr-25,Kaveri Traders,Export Sales,KD/25-26/001,"{gross}",\n'
+    )
+    report = await _load(engine, tmp_path, "x.csv", export)
+
+    before_tax = ("KD/25-26/001", "sales", D("104623.73"), False)
+    if renamed:
+        assert await stored() == [("KD/25-26/001", "export sales", D("104623.73"), False)]
+    else:
+        amount = D(gross.replace(",", ""))
+        assert await stored() == [("KD/25-26/001", "export sales", amount, True), before_tax]
+    notes = [str(note) for note in report.notes]  # type: ignore[attr-defined]
+    assert any("'sales' -> 'export sales'" in note for note in notes) == renamed
