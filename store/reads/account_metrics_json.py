@@ -54,7 +54,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from store.reads.entities import ACCOUNT_COLUMNS, IDS, STATEMENTS_KEPT, MetricFilter
 from store.records import AccountRecord
-from store.running.column_conversion import Converter
+from store.running.column_conversion import Processor, value_converter
 from store.running.driver_select import Converters, DriverSelect, ExpandedText
 from store.running.sqlite_connection import SQLiteConnection
 from store.scope import Scope, account_visible
@@ -476,13 +476,15 @@ def accounts_with_rows_json_now(
 _WIDTH = len(ACCOUNT_COLUMNS)
 
 # Per tuple of a statement's converters, the account's columns that convert something, with
-# their converter: a row of one account converts those alone.
-_CONVERTED: dict[Converters, tuple[tuple[int, Converter], ...]] = {}
+# their converter of one value: a row of one account converts those alone.
+_CONVERTED: dict[Converters, tuple[tuple[int, Processor], ...]] = {}
 
 
-def _converted(converters: Converters) -> tuple[tuple[int, Converter], ...]:
+def _converted(converters: Converters) -> tuple[tuple[int, Processor], ...]:
     converted = tuple(
-        (index, convert) for index, convert in enumerate(converters[:_WIDTH]) if convert is not None
+        (index, value_converter(convert))
+        for index, convert in enumerate(converters[:_WIDTH])
+        if convert is not None
     )
     if len(_CONVERTED) >= STATEMENTS_KEPT:  # reads may run in several threads: no LRU
         _CONVERTED.clear()
@@ -505,8 +507,10 @@ def _found(rows: Sequence[Sequence[Any]], converters: Converters) -> dict[str, A
         if converted is None:
             converted = _converted(converters)
         for index, convert in converted:
-            own[index] = convert(own[index : index + 1])[0]
-        record = AccountRecord(*own[:width])
+            own[index] = convert(own[index])
+        # tuple's own constructor, in C: the named tuple's `__new__` is a Python function
+        # that takes the fields one by one to build the same tuple.
+        record: AccountRecord = tuple.__new__(AccountRecord, own[:width])
         return {record.account_id: (record, own[width])}
     columns: list[Any] = [list(column) for column in zip(*rows, strict=True)]
     for index, column_convert in enumerate(converters[:width]):

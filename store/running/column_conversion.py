@@ -16,6 +16,7 @@ tests/store/running/test_column_conversion.py compares every converter with its 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -49,10 +50,26 @@ def column_converter(
     return _each(process)
 
 
+# The processor each converter applies to every value, for the converters that apply one
+# (`_each`, `_by_distinct_values`): `value_converter` gives it.
+_PROCESSORS: weakref.WeakKeyDictionary[Converter, Processor] = weakref.WeakKeyDictionary()
+
+
+def value_converter(converter: Converter) -> Processor:
+    """One value converted as `converter` converts it in a column, for a read of one row: its
+    processor itself where it maps one (often a C function: no list made, no Python call of
+    the converter's), else the converter over a column of that value alone."""
+    process = _PROCESSORS.get(converter)
+    if process is not None:
+        return process
+    return lambda value: converter([value])[0]
+
+
 def _each(process: Processor) -> Converter:
     def convert(values: Sequence[Any]) -> list[Any]:
         return list(map(process, values))
 
+    _PROCESSORS[convert] = process
     return convert
 
 
@@ -64,4 +81,5 @@ def _by_distinct_values(process: Processor) -> Converter:
         converted = {value: process(value) for value in set(values)}
         return list(map(converted.__getitem__, values))
 
+    _PROCESSORS[convert] = process
     return convert

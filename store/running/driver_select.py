@@ -136,7 +136,7 @@ class DriverSelect:
         self, connection: SQLiteConnection, parameters: Mapping[str, Any], text: ExpandedText
     ) -> tuple[list[Any], Converters]:
         """`driver_rows` on a kept sqlite3 connection as a plain call (a read of a few rows run
-        inline: thread_reads.run_now), `text` given."""
+        inline: Reader.read_keys_now), `text` given."""
         converters = self._converters.get(connection.dialect)
         if converters is None:
             # sqlite3 names no column types: Core chooses by the column's type alone.

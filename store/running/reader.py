@@ -190,7 +190,17 @@ class SQLiteReader(Reader):
             or rows_at_most > thread_reads.INLINE_ROWS
         ):
             return None
-        return thread_reads.run_now(self._kept_inline(), query, keys)
+        # A plain function reading on the calling thread's kept connection, without a
+        # coroutine: `thread_reads.run_on` for a read of one statement that needs no snapshot
+        # of its own (written here, not called: a Python call fewer every such read).
+        connection = self._kept_inline()
+        try:
+            return query(connection, keys)
+        finally:
+            # A transaction a failed statement left: no snapshot is held.
+            raw = connection.driver_connection
+            if raw.in_transaction:
+                raw.rollback()
 
     async def _keys_inline(self, query: KeysQuery[K, V], keys: Sequence[K]) -> Mapping[K, V]:
         return thread_reads.run_on(self._kept_inline(), query, keys)

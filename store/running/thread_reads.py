@@ -233,19 +233,6 @@ def run_on(
             raw.rollback()
 
 
-def run_now(connection: SQLiteConnection, query: Callable[..., T], *arguments: Any) -> T:
-    """`query(connection, *arguments)`, a plain function reading on the calling thread's kept
-    connection (`kept_connection`) without a coroutine: `run_on` for a read of one statement
-    that needs no snapshot of its own."""
-    try:
-        return query(connection, *arguments)
-    finally:
-        # A transaction a failed statement left: no snapshot is held.
-        raw = connection.driver_connection
-        if raw.in_transaction:
-            raw.rollback()
-
-
 # This process's id, kept up to date across forks: a thread's kept connection is looked up
 # by it at each inline read, where `os.getpid()` is a system call each time.
 process_id = os.getpid()

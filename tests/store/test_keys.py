@@ -129,7 +129,7 @@ async def test_a_check_is_one_statement_and_on_sqlite_a_plain_call_on_the_loop_t
             raise AssertionError("the key's lookup was driven as a coroutine")
 
         monkeypatch.setattr(thread_reads, "in_worker_thread", no_thread)
-        # A plain call on the kept connection (thread_reads.run_now), not a read's coroutine.
+        # A plain call on the kept connection (Reader.read_keys_now), not a read's coroutine.
         monkeypatch.setattr(thread_reads, "run_on", no_coroutine)
     try:
         for label in ("internal", "app", "revoked"):

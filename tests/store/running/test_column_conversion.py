@@ -11,12 +11,12 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Date, Dialect, String
+from sqlalchemy import Boolean, Date, Dialect, String
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.dialects.sqlite.aiosqlite import dialect as aiosqlite_dialect
 from sqlalchemy.types import TypeEngine
 
-from store.running.column_conversion import LOOKUP_FROM, column_converter
+from store.running.column_conversion import LOOKUP_FROM, column_converter, value_converter
 from store.tables import NUMERIC_FROM_TEXT, ExactDecimal
 
 SQLITE: Dialect = aiosqlite_dialect()
@@ -118,3 +118,26 @@ def test_sqlite_dates_become_the_dates_core_makes(
 def test_columns_core_leaves_alone_are_left_alone() -> None:
     assert column_converter(String(), SQLITE, None) is None
     assert column_converter(Date(), ASYNCPG, DATE_OID) is None
+
+
+# Every converter column_converter makes, with values its driver gives for it.
+_ONE_VALUE_CASES: list[tuple[TypeEngine[Any], Dialect, Any, st.SearchStrategy[Any]]] = [
+    (Boolean(), SQLITE, None, st.sampled_from([0, 1])),
+    (Date(), SQLITE, None, st.dates(min_value=dt.date(1900, 1, 1)).map(dt.date.isoformat)),
+    (ExactDecimal(), SQLITE, None, decimals.map(str)),
+    (ExactDecimal(), ASYNCPG, NUMERIC_OID, decimals),
+    (ExactDecimal(), ASYNCPG, FLOAT8_OID, st.floats(allow_nan=False)),
+]
+
+
+@given(data=st.data(), case=st.sampled_from(_ONE_VALUE_CASES))
+def test_one_value_converts_as_its_column_converts_it(data: st.DataObject, case: Any) -> None:
+    # A one-row read converts each value alone (account_metrics_json.py): the same value of
+    # the same type as the column's converter and Core's processor give, NULL kept.
+    column_type, dialect, driver_type, values = case
+    value = data.draw(st.none() | values)
+    convert = column_converter(column_type, dialect, driver_type)
+    assert convert is not None
+    expected = _one_by_one(column_type, dialect, driver_type, [value])
+    assert _typed([value_converter(convert)(value)]) == _typed(expected)
+    assert _typed(convert([value])) == _typed(expected)

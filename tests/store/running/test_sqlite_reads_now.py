@@ -1,4 +1,4 @@
-"""The inline SQLite read as a plain call (`Reader.read_keys_now`, thread_reads.run_now,
+"""The inline SQLite read as a plain call (`Reader.read_keys_now`,
 SQLiteConnection.rows_now, store/reads/account_metrics_json.py `accounts_with_rows_json_now`):
 the answers, statements and errors of the same read run as a coroutine, on the connection's
 one kept cursor, and a forked process's reads on a connection of its own."""
