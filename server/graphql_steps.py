@@ -58,7 +58,7 @@ class GraphQLSteps:
         # The context itself, not `RequestContext.build`: the reader and the known names are
         # at hand, which is all `build` adds (a frame fewer a request). Positional, in the
         # fields' order, as `build` passes them: the dataclass's `__init__` matching keywords
-        # cost about 2,000 instructions more a request (docs/performance.md;
+        # took about as much again as the object itself (resolvers/context.py;
         # tests/server/test_graphql_steps.py checks the order). `rows_as_json`: every answer of
         # the server is written by orjson (graphql_posts.py, the view's encode_json in app.py),
         # and its rows counted by answer_rows.py, which knows lists given as JSON text.
