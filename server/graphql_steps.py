@@ -56,17 +56,13 @@ class GraphQLSteps:
                 self._engine, driver_reads=self._settings.driver_reads
             )
         # The context itself, not `RequestContext.build`: the reader and the known names are
-        # at hand, which is all `build` adds (a frame fewer a request).
-        return RequestContext(
-            reader=reader,
-            settings=self._settings,
-            scope=scope,
-            known_names=self._known_names,
-            # Every answer of the server is written by orjson (graphql_posts.py, the view's
-            # encode_json in app.py), and its rows counted by answer_rows.py, which knows
-            # lists given as JSON text.
-            rows_as_json=True,
-        )
+        # at hand, which is all `build` adds (a frame fewer a request). Positional, in the
+        # fields' order, as `build` passes them: the dataclass's `__init__` matching keywords
+        # took about as much again as the object itself (resolvers/context.py;
+        # tests/server/test_graphql_steps.py checks the order). `rows_as_json`: every answer of
+        # the server is written by orjson (graphql_posts.py, the view's encode_json in app.py),
+        # and its rows counted by answer_rows.py, which knows lists given as JSON text.
+        return RequestContext(reader, self._settings, scope, self._known_names, [], True)
 
     def limits(self, key_id: str | None) -> bool:
         """Whether `admit` asks the rate limiter for this key (no limiter, or no key: never),

@@ -61,6 +61,7 @@ class PlainPosts:
         self._record = measure.record
         self._count_statements_into = measure.count_statements_into
         self._max_bytes = body_limit.max_bytes
+        self._cap_digits = len(str(self._max_bytes))
         # What a request that sends no key is handed on with; None where such a request is
         # not simply handed on (keys required): it takes the whole way, to its 401.
         self._keyless_scope = keys.handed_on_without_key
@@ -89,7 +90,8 @@ class PlainPosts:
             or length is None
             # bytes.isdigit is ASCII digits only: what the body cap's own check reads.
             or not length.isdigit()
-            or int(length) > self._max_bytes
+            # Fewer digits than the cap's is within it: no int() for the common length.
+            or (len(length) >= self._cap_digits and int(length) > self._max_bytes)
             # The first Authorization decides, as in the key check; an empty one is no key.
             or (not authorization and keyless_scope is None)
         ):

@@ -20,10 +20,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import metrics as prometheus_metrics
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.observability import LATENCY_BUCKETS, STATEMENT_BUCKETS, Observability
+from server.observability import (
+    LATENCY_BUCKETS,
+    STATEMENT_BUCKETS,
+    STATEMENTS,
+    Observability,
+    _statements,
+    measured,
+)
 
 _reference_statements: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "reference_sql_statements", default=None
@@ -68,7 +76,7 @@ class _Reference:
         )
 
     @staticmethod
-    def count_statement() -> None:
+    def count_statement(*_: Any) -> None:
         counter = _reference_statements.get()
         if counter is not None:
             counter[0] += 1
@@ -175,7 +183,7 @@ class _Failed(Exception):
 def _app(request: _Request, count_statement: Any) -> ASGIApp:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         for _ in range(request.statements):
-            count_statement()
+            count_statement(None, None, "SELECT 1", (), None, False)
         if request.status is None:
             raise _Failed
         await send({"type": "http.response.start", "status": request.status, "headers": []})
@@ -300,3 +308,19 @@ def test_a_few_requests_print_every_kind_of_sample(monkeypatch: pytest.MonkeyPat
     assert "profiling_sql_statements_per_request_sum 2.0" in text
     assert 'profiling_reads_served_total{database="standby1"} 1.0' in text
     assert "profiling_http_requests_created" in text
+
+
+async def test_statements_through_sqlalchemy_run_as_given_and_count(engine: AsyncEngine) -> None:
+    """The listener gives SQLAlchemy the statement and parameters back (`retval=True`): a
+    statement run through SQLAlchemy's own execution runs with them unchanged, and counts."""
+    Observability(engine)
+    measure = measured()
+    token = _statements.set(measure)
+    try:
+        async with engine.connect() as connection:
+            total = await connection.scalar(text("SELECT :a + :b").bindparams(a=40, b=2))
+            word = await connection.scalar(text("SELECT :word").bindparams(word="kept"))
+    finally:
+        _statements.reset(token)
+    assert (total, word) == (42, "kept")
+    assert measure[STATEMENTS] == 2

@@ -74,6 +74,11 @@ def _lengths(body: bytes, kind: str) -> list[bytes]:
         "none": [],
         "odd": [b"+%d" % len(body)],
         "over": [b"300000"],
+        # More digits than the cap's, within it: the cap is read as a number, not by its digits.
+        "padded": [b"%012d" % len(body)],
+        # The default cap (PROFILING_MAX_BODY_BYTES) itself, and one past it: as many digits.
+        "cap": [b"262144"],
+        "past the cap": [b"262145"],
     }[kind]
 
 
@@ -112,7 +117,9 @@ async def _latency_counts(pair: Pair) -> list[list[bytes]]:
 @settings(EXAMPLES, max_examples=60)
 @given(
     body=st.sampled_from(BODIES),
-    lengths=st.sampled_from(["right", "right", "twice", "none", "odd", "over"]),
+    lengths=st.sampled_from(
+        ["right", "right", "twice", "none", "odd", "over", "padded", "cap", "past the cap"]
+    ),
     content_type=st.sampled_from(CONTENT_TYPES),
     authorization=st.sampled_from(AUTHORIZATIONS),
 )
@@ -129,11 +136,35 @@ async def test_any_request_answers_and_counts_alike_without_keys(
     headers = _headers(body, lengths, content_type, authorization, pair.keys["internal"])
     await pair.both(headers=headers, chunks=[body])
     # A key sent is checked by the frame too; none sent gets the keyless scope.
-    plain = lengths == "right" and content_type == b"application/json"
+    plain = lengths in ("right", "padded", "cap") and content_type == b"application/json"
     assert whole_way.count == (0 if plain else 1)
     await pair.check_metrics()
     fast, standard = await _latency_counts(pair)
     assert fast == standard == [b'profiling_http_request_seconds_count{path="/graphql"} 1.0']
+
+
+@pytest.mark.parametrize(
+    ("lengths", "framed"),
+    [("right", True), ("padded", True), ("cap", True), ("past the cap", False), ("over", False)],
+)
+async def test_lengths_about_the_cap_answer_alike(
+    make_pair: Callable[..., Pair],
+    monkeypatch: pytest.MonkeyPatch,
+    lengths: str,
+    framed: bool,
+) -> None:
+    """A Content-Length within the body cap, however many digits it is written with, is
+    answered by the frame; one past the cap takes the whole way to its 413, as before."""
+    pair = make_pair(require_keys=False)
+    whole_way = WholeWay(pair.fast.app, monkeypatch)
+    body = BODIES[0]
+    answer = await pair.both(
+        headers=_headers(body, lengths, b"application/json", None, ""), chunks=[body]
+    )
+    assert whole_way.count == (0 if framed else 1)
+    if not framed:
+        assert answer.status == 413
+    await pair.check_metrics()
 
 
 async def test_every_status_of_the_frame_is_counted_alike(

@@ -50,7 +50,7 @@ _cases = st.builds(
 def _app(case: _Case) -> ASGIApp:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         for _ in range(case.statements):
-            Observability._count_statement()
+            Observability._count_statement(None, None, "SELECT 1", (), None, False)
         if case.fails == "before":
             raise _Broken("before")
         await send({"type": "http.response.start", "status": case.status, "headers": []})
