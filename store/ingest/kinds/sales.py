@@ -338,8 +338,8 @@ class SalesValidator:
                 raise FileRejected(
                     "found no column for the customer, and the unnamed first column does not "
                     "name customers over their lines (a name alone on its line, its lines under "
-                    f"it, then `Total for NAME`); columns taken: {taken}. Name the customer's "
-                    "column with --column customer=COLUMN"
+                    f"it, then `Total for NAME` or the next name); columns taken: {taken}. Name "
+                    "the customer's column with --column customer=COLUMN"
                 )
             self._headings.restart()
             self._by_headings = True
