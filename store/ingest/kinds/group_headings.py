@@ -19,7 +19,8 @@ sub-customer's heading as its full name, `Parent:Child`).
 The headings give the customer only when the file really is laid out so, checked over the
 whole file before any line is read (`observe`, then `decide`): at least one heading with lines
 under it, no line outside every heading, and either every group with lines closed by its
-`Total for` (no heading with lines left open) or no total line anywhere (a transaction list).
+`Total for` (no heading with lines left open) or, in a file whose title says it is a
+Transaction List by Customer, no total line anywhere.
 A heading with no lines under it (a footnote after `TOTAL`) is a note.
 """
 
@@ -149,13 +150,15 @@ class GroupHeadings:
         QuickBooks'; without, they were notes."""
         self._unclosed += sum(group.lines > 0 for group in groups)
 
-    def decide(self) -> bool:
-        """Whether the file observed is laid out in customer groups."""
+    def decide(self, *, transaction_list: bool = False) -> bool:
+        """Whether the file observed is laid out in customer groups. `transaction_list`: its
+        title says it is a transaction list, whose groups no total closes; elsewhere a group
+        left open means the first column is not QuickBooks' headings (a note over lines)."""
         self._end(self._open)
         if self._orphans:
             return False
         if self.closed > 0 and not self._unclosed:
             return True
         # A transaction list: headings and lines, and no total line anywhere.
-        self._untotalled = not self._totals and self._groups > 0
+        self._untotalled = transaction_list and not self._totals and self._groups > 0
         return self._untotalled

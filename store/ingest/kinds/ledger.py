@@ -40,7 +40,11 @@ from analytics.export_voucher_types import (
 )
 from analytics.invoice_discounts import spread_discount
 from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
-from analytics.ledger_titles import is_day_book, sales_register_title
+from analytics.ledger_titles import (
+    is_customer_transaction_list,
+    is_day_book,
+    sales_register_title,
+)
 from analytics.money import money
 from analytics.payment_references import names_paid_invoice
 from analytics.report_period import period_end, stated_period
@@ -379,7 +383,9 @@ class LedgerValidator:
         if column == GROUP_HEADINGS:
             # Only a candidate: a ledger of one party (named by its title or --party) keeps
             # it, and a file not laid out in customer groups has no customer column.
-            if self._party.fixed is None and self._headings.decide():
+            if self._party.fixed is None and self._headings.decide(
+                transaction_list=is_customer_transaction_list(self._title)
+            ):
                 self._headings.restart()
                 self._by_headings = True
             else:
