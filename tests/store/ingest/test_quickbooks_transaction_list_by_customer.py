@@ -148,7 +148,8 @@ async def test_a_line_before_every_heading_is_refused(engine: AsyncEngine, tmp_p
     first heading has no customer, and the file is refused, writing nothing."""
     text = LIST.read_text(encoding="utf-8").replace(
         "Amy's Bird Sanctuary,,,,,,,\n",
-        ",04/01/2024,Invoice,1000,Yes,,Accounts Receivable (A/R),10.00\nAmy's Bird Sanctuary,,,,,,,\n",
+        ",04/01/2024,Invoice,1000,Yes,,Accounts Receivable (A/R),10.00\n"
+        "Amy's Bird Sanctuary,,,,,,,\n",
     )
     path = tmp_path / "orphan.csv"
     path.write_text(text, encoding="utf-8")
