@@ -73,7 +73,11 @@ from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
 from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
 from store.ingest.kinds.load_book import LoadBook, check_option_book_stored
-from store.ingest.kinds.paid_by_export import paid_by_export_note, without_credits
+from store.ingest.kinds.paid_by_export import (
+    is_open_balance,
+    paid_by_export_note,
+    without_credits,
+)
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.payments_only import payments_only, payments_only_note
 from store.ingest.kinds.side_column import SideColumn
@@ -276,6 +280,8 @@ class LedgerValidator:
         # The customers of the file with an invoice its `Balance` says is paid in whole or in
         # part (an invoice export): named after the load when their ledger holds no payment.
         self._paid_by_export: set[str] = set()
+        self._balance_column: str | None = None
+        self._amount_column: str | None = None
         self._kept: list[_Kept] = []
         # Beside each kept entry, its voucher's own number where its reference is the bill it
         # names (a receipt under the invoice it settles), else None: `ledger_vouchers` takes
@@ -352,6 +358,9 @@ class LedgerValidator:
 
     def formats_known(self, columns: Mapping[str, str], ignored: Sequence[str] = ()) -> None:
         self._column_names = tuple(columns.values())
+        # The columns an invoice's balance is compared with, named so in the load's notes.
+        self._balance_column = columns.get("balance")
+        self._amount_column = columns.get("amount")
         self._invoice_column = columns.get("invoice")
         self._number_column = self._invoice_column
         status = columns.get("status")
@@ -607,7 +616,11 @@ class LedgerValidator:
         if discount:
             return self._discount(account, day, reference, -amount.value, text)
         voucher = None if text is None or is_side(text) else type_name(text)
-        if kind is EntryKind.INVOICE and balance and self._number_type is not None:
+        if (
+            kind is EntryKind.INVOICE
+            and balance
+            and (self._number_type is not None or is_open_balance(self._balance_column))
+        ):
             self._check_balance(account, row, balance)
         self._kept.append((account, day, kind, reference, amount.value, due))
         self._numbers.append(own)
@@ -1082,7 +1095,13 @@ class LedgerValidator:
         notes = payments_only_note(await payments_only(connection, accounts))
         if self._paid_by_export:
             paid = {moved.get(account, account) for account in self._paid_by_export}
-            notes.extend(paid_by_export_note(await without_credits(connection, paid)))
+            notes.extend(
+                paid_by_export_note(
+                    await without_credits(connection, paid),
+                    balance=self._balance_column or "Balance",
+                    total=self._amount_column or "Total",
+                )
+            )
         return notes
 
     def _placed_after(
