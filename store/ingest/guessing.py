@@ -186,9 +186,9 @@ class GuessingMatcher(ColumnMatcher):
 
     def _quickbooks_account(self, columns: Sequence[str], assigned: dict[str, int]) -> None:
         """Drops a customer guessed from QuickBooks' `Account` column in a QuickBooks report's
-        layout: it holds ledger accounts, and the group headings name the customers (a file
-        with no other customer column is then read by its headings, or refused in one line).
-        `--column customer=Account` still takes it."""
+        layout: it holds ledger accounts. Another column naming the customer (`Name`,
+        `Customer`) takes its place; without one, the group headings name the customers (or
+        the file is refused in one line). `--column customer=Account` still takes it."""
         index = assigned.get("customer")
         if (
             index is None
@@ -201,6 +201,20 @@ class GuessingMatcher(ColumnMatcher):
         ):
             return
         del assigned["customer"]
+        # The column a name was guessed from (`Name`, beside the account) is the customer's
+        # now, as it is in a report without the account.
+        name = assigned.get("customer_name") if "customer_name" not in self.overrides else None
+        taken = {at for role, at in assigned.items() if role != "customer_name" or at != name}
+        free = [
+            "" if at in taken or normalize(column) in _QUICKBOOKS_ACCOUNTS else column
+            for at, column in enumerate(columns)
+        ]
+        customer = RoleSet(roles=(self.role_set.role("customer"),), required=())
+        found = guess_columns(free, customer).get("customer")
+        if found is not None:
+            assigned["customer"] = found
+            if found == name:
+                del assigned["customer_name"]
 
     def _side_candidate(self, columns: Sequence[str], assigned: dict[str, int]) -> int | None:
         """The column right after the amount, when it gives no role and no side column was

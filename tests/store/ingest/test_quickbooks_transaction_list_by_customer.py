@@ -131,6 +131,28 @@ async def test_naming_the_account_column_still_takes_it(engine: AsyncEngine) -> 
     }
 
 
+async def test_a_name_column_beside_the_account_gives_the_customer(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """A QuickBooks report with both (a transaction list customised to show `Name`): `Name`
+    is the customer, never the ledger account."""
+    path = tmp_path / "with_names.csv"
+    path.write_text(
+        "Transaction List by Customer\nCraig's Design and Landscaping Services\n"
+        '"April - June, 2024"\n\n'
+        ",Date,Transaction Type,Num,Name,Account,Amount\n"
+        "Amy's Bird Sanctuary,,,,,,\n"
+        ",04/03/2024,Invoice,1001,Amy's Bird Sanctuary,Accounts Receivable (A/R),1200.00\n"
+        "Cool Cars,,,,,,\n"
+        ",06/07/2024,Invoice,1007,Cool Cars,Accounts Receivable (A/R),3100.00\n",
+        encoding="utf-8",
+    )
+    report = await ingest_file(engine, kind=IngestKind.SALES, path=path, app="qbo")
+    assert report.columns["customer"] == "Name"
+    assert "Account" in report.ignored_columns
+    assert [row[0] for row in await rows_of(engine, "sale_line")] == [AMY, COOL]
+
+
 async def test_an_account_column_outside_quickbooks_layout_is_still_the_customer(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
