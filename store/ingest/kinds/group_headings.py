@@ -13,8 +13,8 @@ of one name under two customers stay two customers).
 QuickBooks' transaction lists (Transaction List by Customer) are grouped alike but carry no
 totals at all: adding invoices, payments and estimates would make no sense, so no `Total for`
 line closes a group; each heading's group runs to the next heading (one level: without totals
-nothing tells a sub-customer's heading from its parent's, and QuickBooks Online writes a
-sub-customer's heading as its full name, `Parent:Child`).
+nothing tells a sub-customer's heading from its parent's, so each line takes the heading last
+above it, as written; no captured export shows how such a list heads a sub-customer).
 
 The headings give the customer only when the file really is laid out so, checked over the
 whole file before any line is read (`observe`, then `decide`): at least one heading with lines
