@@ -540,15 +540,16 @@ FOREIGN_AMOUNT = _role(
     exact_only=True,
 )
 
-# What is still owed of an invoice, beside its total (Zoho Books' `Balance`): never an entry's
-# amount; read from an invoice export only, to tell paid invoices whose payments the ledger
-# lacks (`store.ingest.kinds.paid_by_export`). Whole names only: a Tally ledger's running
-# `Balance` is read from no other file.
+# What is still owed of an invoice, beside its total (Zoho Books' `Balance`, QuickBooks'
+# `Open Balance`): never an entry's amount; read from an invoice export only, to tell paid
+# invoices whose payments the ledger lacks (`store.ingest.kinds.paid_by_export`). Whole names
+# only: a Tally ledger's running `Balance` is read from no other file. `Open Balance` first:
+# QuickBooks' Customer Balance Detail writes each invoice's beside a running `Balance`.
 BALANCE = _role(
     "balance",
-    "what is still owed of the invoice (an invoice export's `Balance`): read to tell the "
-    "invoices the export says are paid",
-    *("balance", "balance due", "invoice balance"),
+    "what is still owed of the invoice (an invoice export's `Balance`, QuickBooks' `Open "
+    "Balance`): read to tell the invoices the export says are paid",
+    *("open balance", "balance", "balance due", "invoice balance"),
     exact_only=True,
 )
 

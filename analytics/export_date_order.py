@@ -109,19 +109,26 @@ def decide_date_order(
     dollars: bool = False,
     columns: Iterable[str] = (),
     kept: bool = False,
+    dated: DateOrderEvidence | None = None,
 ) -> DecidedOrder:
     """The order to read a file's dates in (see the module's doc). Raises `AmbiguousDates`
     when nothing says which of two readings is meant, or when the order kept for the app
     (`kept`: given by an earlier load, not for this file) would date the file's lines outside
     the period its own title names while the other order fits it: a QuickBooks report of
     `January - March, 2025` loaded into an app kept day first would store 01/05/2025 as 1 May.
-    An order given for this file is the user's word and stands."""
+    An order given for this file is the user's word and stands.
+
+    `dated`: the evidence of the lines' own dates alone, which the title's period bounds (an
+    invoice of June is due in July, after an `April - June` report's months: its due date
+    says nothing of the period); `evidence`, of every date column, when None or when no
+    line's own date reads both ways."""
+    within = dated if dated is not None and dated.ambiguous else evidence
     if given is not None:
         # (Dates that read only the other way are bad lines already, each named.)
         period = title_period(title) if kept and not evidence.decided else None
-        if period is not None and not _within(evidence.readings(given), period):
+        if period is not None and not _within(within.readings(given), period):
             other = DateOrder.MONTH_FIRST if given is DateOrder.DAY_FIRST else DateOrder.DAY_FIRST
-            if _within(evidence.readings(other), period):
+            if _within(within.readings(other), period):
                 option = "month-first" if other is DateOrder.MONTH_FIRST else "day-first"
                 raise AmbiguousDates(
                     f"the order of day and month kept for the app ({given}) reads dates of "
@@ -137,7 +144,7 @@ def decide_date_order(
         fitting = [
             order
             for order in (DateOrder.DAY_FIRST, DateOrder.MONTH_FIRST)
-            if _within(evidence.readings(order), period)
+            if _within(within.readings(order), period)
         ]
         if len(fitting) == 1:
             return DecidedOrder(fitting[0], "the title's period says so")

@@ -60,6 +60,11 @@ _SALES_REGISTERS = frozenset(
         *("sales day book", "sales daybook", "sales invoice register", "invoice register"),
     )
 )
+# QuickBooks' report of each customer's transactions (Online and Desktop alike), grouped by
+# customer under headings with no totals: a transaction list adds nothing up.
+_CUSTOMER_TRANSACTION_LISTS = frozenset(
+    normalize(name) for name in ("transaction list by customer",)
+)
 # A register is titled by its voucher type's name (Tally's voucher register of a type: `Export
 # Sales Register` for the user's own `Export Sales`, `Credit Note Register`), the detailed
 # form with `(Detailed)` after it.
@@ -163,6 +168,15 @@ def sales_register_title(lines: Sequence[Sequence[str]]) -> str | None:
         if cells and (normalize(cells[0]) in _SALES_REGISTERS or _register_of_sales_type(cells[0])):
             return cells[0]
     return None
+
+
+def is_customer_transaction_list(lines: Sequence[Sequence[str]]) -> bool:
+    """Whether a report's title lines say it is QuickBooks' Transaction List by Customer (a
+    line, or its first cell, names it): its customers' groups close with no total line."""
+    return any(
+        (cells := _cells(line)) and normalize(cells[0]) in _CUSTOMER_TRANSACTION_LISTS
+        for line in lines
+    )
 
 
 # A file names the same few ledgers on line after line: each is judged once.

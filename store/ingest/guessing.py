@@ -38,6 +38,14 @@ ROW_LABEL = "_row_label"
 # What the customer is taken from in a file whose customers are group headings in that
 # unnamed first column (`store.ingest.kinds.group_headings`), shown as the customer's column.
 GROUP_HEADINGS = "(group headings)"
+# QuickBooks' reports name the ledger account each line posts to `Account` (Transaction List
+# by Customer: `Accounts Receivable (A/R)`, `Undeposited Funds`; `Split` the other side),
+# never the customer, whom its group headings name: in a QuickBooks report's layout (an
+# unnamed first column beside `Transaction Type`) such a column is not guessed the customer's.
+_QUICKBOOKS_ACCOUNTS = frozenset(
+    normalize(name) for name in ("account", "account name", "account full name", "split")
+)
+_QUICKBOOKS_TYPE = normalize("Transaction Type")
 # Bare numbers are never taken for dates in a header candidate (a `2024` in a title is not).
 _BARE_NUMBER = re.compile(r"[0-9]{1,7}")
 
@@ -118,6 +126,7 @@ class GuessingMatcher(ColumnMatcher):
             raise FileRejected(str(exc)) from exc
         self._prefer_debit_and_credit(assigned)
         self._transaction_number(columns, assigned)
+        self._quickbooks_account(columns, assigned)
         # In the file's order, as the report shows them.
         pairs = sorted(assigned.items(), key=lambda pair: pair[1])
         candidate = self._side_candidate(columns, assigned)
@@ -130,7 +139,8 @@ class GuessingMatcher(ColumnMatcher):
         if (
             row_label
             and self._group_headings
-            and "customer" not in self.overrides
+            # `--column customer=` says no column names the customer: the headings may.
+            and not self.overrides.get("customer")
             and "customer" not in self.mapping
             # The customer is all the file lacks (a ledger's customer is not required: the
             # title may name its one party).
@@ -173,6 +183,38 @@ class GuessingMatcher(ColumnMatcher):
             if name == "no" and index not in used:
                 assigned[role] = index
                 return
+
+    def _quickbooks_account(self, columns: Sequence[str], assigned: dict[str, int]) -> None:
+        """Drops a customer guessed from QuickBooks' `Account` column in a QuickBooks report's
+        layout: it holds ledger accounts. Another column naming the customer (`Name`,
+        `Customer`) takes its place; without one, the group headings name the customers (or
+        the file is refused in one line). `--column customer=Account` still takes it."""
+        index = assigned.get("customer")
+        if (
+            index is None
+            or "customer" in self.overrides
+            or not columns
+            or columns[0]
+            or 0 in assigned.values()
+            or normalize(columns[index]) not in _QUICKBOOKS_ACCOUNTS
+            or _QUICKBOOKS_TYPE not in (normalize(column) for column in columns)
+        ):
+            return
+        del assigned["customer"]
+        # The column a name was guessed from (`Name`, beside the account) is the customer's
+        # now, as it is in a report without the account.
+        name = assigned.get("customer_name") if "customer_name" not in self.overrides else None
+        taken = {at for role, at in assigned.items() if role != "customer_name" or at != name}
+        free = [
+            "" if at in taken or normalize(column) in _QUICKBOOKS_ACCOUNTS else column
+            for at, column in enumerate(columns)
+        ]
+        customer = RoleSet(roles=(self.role_set.role("customer"),), required=())
+        found = guess_columns(free, customer).get("customer")
+        if found is not None:
+            assigned["customer"] = found
+            if found == name:
+                del assigned["customer_name"]
 
     def _side_candidate(self, columns: Sequence[str], assigned: dict[str, int]) -> int | None:
         """The column right after the amount, when it gives no role and no side column was

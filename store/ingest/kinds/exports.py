@@ -165,7 +165,10 @@ class FileFormats:
         kept: bool = False,
     ) -> None:
         self._dates = DateOrderEvidence()
+        # The lines' own dates alone (not their due dates), which a title's period bounds.
+        self._own_dates = DateOrderEvidence()
         self._seen_dates: set[str] = set()
+        self._seen_own_dates: set[str] = set()
         self._marks = DecimalMarkEvidence()
         self._given = given
         self._given_by = given_by
@@ -198,6 +201,10 @@ class FileFormats:
             if text is not None and text not in self._seen_dates:
                 self._seen_dates.add(text)
                 self._dates.observe(text)
+        own = row.get("date")
+        if own is not None and own not in self._seen_own_dates:
+            self._seen_own_dates.add(own)
+            self._own_dates.observe(own)
         if not self._dollars:
             amount = row.get("amount")
             self._dollars = amount is not None and amount.lstrip("(-").startswith(("$", "US$"))
@@ -219,12 +226,14 @@ class FileFormats:
                 dollars=self._dollars,
                 columns=columns,
                 kept=self._kept,
+                dated=self._own_dates,
             )
         except AmbiguousDates as exc:
             raise FileRejected(str(exc)) from None
         self.order = self._decided.order
         self.mark = self._marks.mark
         self._seen_dates.clear()
+        self._seen_own_dates.clear()
 
     @property
     def numeric_dates(self) -> bool:

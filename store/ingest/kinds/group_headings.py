@@ -10,10 +10,18 @@ total: its lines are the
 sub-customer's, named `Parent:Child` as QuickBooks writes a sub-customer's full name (two jobs
 of one name under two customers stay two customers).
 
+QuickBooks' transaction lists (Transaction List by Customer) are grouped alike but carry no
+totals at all: adding invoices, payments and estimates would make no sense, so no `Total for`
+line closes a group; each heading's group runs to the next heading (one level: without totals
+nothing tells a sub-customer's heading from its parent's, so each line takes the heading last
+above it, as written; no captured export shows how such a list heads a sub-customer).
+
 The headings give the customer only when the file really is laid out so, checked over the
 whole file before any line is read (`observe`, then `decide`): at least one heading with lines
-under it closed by its `Total for`, no line outside every heading, and no heading with lines
-left open. A heading with no lines under it (a footnote after `TOTAL`) is a note.
+under it, no line outside every heading, and either every group with lines closed by its
+`Total for` (no heading with lines left open) or, in a file whose title says it is a
+Transaction List by Customer, no total line anywhere.
+A heading with no lines under it (a footnote after `TOTAL`) is a note.
 """
 
 from __future__ import annotations
@@ -46,6 +54,9 @@ class GroupHeadings:
     """Follows a file's group headings line by line and names each line's customer."""
 
     def __init__(self) -> None:
+        # Whether the groups run from heading to heading, closed by no total (decided by
+        # `decide` over the first pass, kept for the second).
+        self._untotalled = False
         self.restart()
 
     def restart(self) -> None:
@@ -59,6 +70,9 @@ class GroupHeadings:
         self.customers: set[str] = set()
         # Whether groups close as QuickBooks Desktop closes them (`Total NAME`).
         self._desktop = False
+        # Total lines met (a group's or the grand one), and groups with lines met.
+        self._totals = 0
+        self._groups = 0
 
     def note(self) -> str:
         """What a load's notes say when its customers came from these headings."""
@@ -66,8 +80,12 @@ class GroupHeadings:
             "Customers read from group headings: "
             + counted(len(self.customers), "customer", "customers")
             + " named over their lines (the file has no customer column; "
-            + ("`Total NAME`" if self._desktop else "`Total for NAME`")
-            + " under each)"
+            + (
+                "each heading over its lines up to the next, no totals"
+                if self._untotalled
+                else ("`Total NAME`" if self._desktop else "`Total for NAME`") + " under each"
+            )
+            + ")"
         )
 
     def customer(self, row: Row) -> str | None:
@@ -79,7 +97,12 @@ class GroupHeadings:
                 self._orphans += 1
                 return None
             self._open[-1].lines += 1
-            name = ":".join(group.name for group in self._open)
+            self._groups += self._open[-1].lines == 1
+            name = (
+                self._open[-1].name
+                if self._untotalled
+                else ":".join(group.name for group in self._open)
+            )
             if not names_no_customer(name):
                 self.customers.add(name)
             return name
@@ -91,9 +114,13 @@ class GroupHeadings:
         # is a heading even when it starts with `Total` (a customer `Total Fitness Ltd`, whose
         # group closes with `Total for Total Fitness Ltd`).
         if said[:2] == _TOTAL_FOR or (said[:1] == ("total",) and not alone):
+            self._totals += 1
             self._close(label, said)
             return None
         if alone:
+            if self._untotalled:
+                # No total closes a group: the next heading does.
+                self._open = []
             self._open.append(_Group(label))
         return None
 
@@ -123,7 +150,15 @@ class GroupHeadings:
         QuickBooks'; without, they were notes."""
         self._unclosed += sum(group.lines > 0 for group in groups)
 
-    def decide(self) -> bool:
-        """Whether the file observed is laid out in customer groups."""
+    def decide(self, *, transaction_list: bool = False) -> bool:
+        """Whether the file observed is laid out in customer groups. `transaction_list`: its
+        title says it is a transaction list, whose groups no total closes; elsewhere a group
+        left open means the first column is not QuickBooks' headings (a note over lines)."""
         self._end(self._open)
-        return self.closed > 0 and not self._orphans and not self._unclosed
+        if self._orphans:
+            return False
+        if self.closed > 0 and not self._unclosed:
+            return True
+        # A transaction list: headings and lines, and no total line anywhere.
+        self._untotalled = transaction_list and not self._totals and self._groups > 0
+        return self._untotalled

@@ -40,7 +40,11 @@ from analytics.export_voucher_types import (
 )
 from analytics.invoice_discounts import spread_discount
 from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
-from analytics.ledger_titles import is_day_book, sales_register_title
+from analytics.ledger_titles import (
+    is_customer_transaction_list,
+    is_day_book,
+    sales_register_title,
+)
 from analytics.money import money
 from analytics.name_lists import first_and_more
 from analytics.payment_references import names_paid_invoice
@@ -71,7 +75,11 @@ from store.ingest.kinds.ledger_kept import KeptEntry, TypedKey
 from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
 from store.ingest.kinds.load_book import LoadBook, check_option_book_stored
-from store.ingest.kinds.paid_by_export import paid_by_export_note, without_credits
+from store.ingest.kinds.paid_by_export import (
+    is_open_balance,
+    paid_by_export_note,
+    without_credits,
+)
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.payments_only import payments_only, payments_only_note
 from store.ingest.kinds.side_column import SideColumn
@@ -262,6 +270,8 @@ class LedgerValidator:
         # The customers of the file with an invoice its `Balance` says is paid in whole or in
         # part (an invoice export): named after the load when their ledger holds no payment.
         self._paid_by_export: set[str] = set()
+        self._balance_column: str | None = None
+        self._amount_column: str | None = None
         # The file's entries, each a record of all the load knows of it (`ledger_kept`).
         self._kept: list[KeptEntry] = []
         # Whether the number column holds the invoice a payment pays (`Invoice Number`).
@@ -321,6 +331,9 @@ class LedgerValidator:
 
     def formats_known(self, columns: Mapping[str, str], ignored: Sequence[str] = ()) -> None:
         self._column_names = tuple(columns.values())
+        # The columns an invoice's balance is compared with, named so in the load's notes.
+        self._balance_column = columns.get("balance")
+        self._amount_column = columns.get("amount")
         self._invoice_column = columns.get("invoice")
         self._number_column = self._invoice_column
         status = columns.get("status")
@@ -352,7 +365,9 @@ class LedgerValidator:
         if column == GROUP_HEADINGS:
             # Only a candidate: a ledger of one party (named by its title or --party) keeps
             # it, and a file not laid out in customer groups has no customer column.
-            if self._party.fixed is None and self._headings.decide():
+            if self._party.fixed is None and self._headings.decide(
+                transaction_list=is_customer_transaction_list(self._title)
+            ):
                 self._headings.restart()
                 self._by_headings = True
             else:
@@ -579,7 +594,11 @@ class LedgerValidator:
         if discount:
             return self._discount(account, day, reference, -amount.value, text)
         voucher = None if text is None or is_side(text) else type_name(text)
-        if kind is EntryKind.INVOICE and balance and self._number_type is not None:
+        if (
+            kind is EntryKind.INVOICE
+            and balance
+            and (self._number_type is not None or is_open_balance(self._balance_column))
+        ):
             self._check_balance(account, row, balance)
         billed = bool(row.get("bill_ref"))
         paid_invoice = kind is EntryKind.PAYMENT and self._payments_name_invoices
@@ -1060,7 +1079,13 @@ class LedgerValidator:
         notes = payments_only_note(await payments_only(connection, accounts))
         if self._paid_by_export:
             paid = {moved.get(account, account) for account in self._paid_by_export}
-            notes.extend(paid_by_export_note(await without_credits(connection, paid)))
+            notes.extend(
+                paid_by_export_note(
+                    await without_credits(connection, paid),
+                    balance=self._balance_column or "Balance",
+                    total=self._amount_column or "Total",
+                )
+            )
         return notes
 
     def _placed_after(

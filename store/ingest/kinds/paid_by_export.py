@@ -4,6 +4,10 @@ Zoho Books' invoice export gives each invoice's `Balance` beside its `Total`: wh
 owed once its payments and credits are set against it. Its payments are another export
 (Customer Payments), so a ledger of the invoice export alone counts every invoice unpaid, and
 its credit risk finds paid invoices overdue (a score near 0 for a customer who pays on time).
+QuickBooks' Invoice List alike gives each invoice's `Open Balance` beside its `Amount`, and
+its payments are in another report (Transaction List by Customer). The balance is not turned
+into payments: the file says neither when nor how an invoice was paid, and the payments'
+own report, loaded later, would count them a second time.
 The ledger load names the customers of its file with an invoice whose balance is below its
 total and no payment or credit in their stored ledger, in one line, so that the user loads
 the payments too. Read from the stored ledger after the load's writes, so that payments an
@@ -19,11 +23,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
+from analytics.export_columns import normalize
 from analytics.ledger_kinds import OWED_KINDS
 from analytics.name_lists import first_and_more
 from store.tables import ACCOUNT_TABLE, LEDGER_TABLE
 
 _SHOWN = 3
+# QuickBooks' column of what is still owed of each document (Invoice List, A/R Aging Detail,
+# Customer Balance Detail): never a running balance, so read whatever else the file holds.
+_OPEN_BALANCE = normalize("Open Balance")
+# Where the payments are, by the balance column's name: Zoho Books' `Balance` otherwise.
+_PAYMENTS = {
+    _OPEN_BALANCE: "QuickBooks' Transaction List by Customer, whose Payment lines they are",
+}
+_ZOHO_PAYMENTS = "Zoho Books' Customer Payments export"
 _CHUNK = 1000
 _ledger = LEDGER_TABLE.c
 _account = ACCOUNT_TABLE.c
@@ -47,14 +60,28 @@ async def without_credits(connection: AsyncConnection, accounts: Collection[str]
     return [name for name, _account_id in sorted(found)]
 
 
-def paid_by_export_note(names: Sequence[str]) -> list[str]:
-    """One line naming the customers `without_credits` found (the first few); none without."""
+def is_open_balance(column: str | None) -> bool:
+    """Whether a balance column is QuickBooks' `Open Balance`: each document's own, read in
+    any file (a bare `Balance` only in an invoice export: elsewhere it may be running)."""
+    return column is not None and normalize(column) == _OPEN_BALANCE
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def paid_by_export_note(
+    names: Sequence[str], *, balance: str = "Balance", total: str = "Total"
+) -> list[str]:
+    """One line naming the customers `without_credits` found (the first few); none without.
+    `balance` and `total`: the file's names of the columns compared."""
     if not names:
         return []
     shown = first_and_more(names, _SHOWN)
+    payments = _PAYMENTS.get(normalize(balance), _ZOHO_PAYMENTS)
     return [
         f"{counted(len(names), 'customer has', 'customers have')} invoices the file says are "
-        f"paid in whole or in part (a Balance below the Total) but no payment in the ledger "
-        f"({shown}): their credit risk counts those invoices unpaid until a ledger with "
-        f"their payments is loaded (Zoho Books' Customer Payments export)"
+        f"paid in whole or in part ({_article(balance)} {balance} below the {total}) but no "
+        f"payment in the ledger ({shown}): their credit risk counts those invoices unpaid "
+        f"until a ledger with their payments is loaded ({payments})"
     ]

@@ -55,7 +55,11 @@ from analytics.export_voucher_types import (
     voucher_type,
 )
 from analytics.invoice_status import is_not_issued, is_own_status, is_void_memo
-from analytics.ledger_titles import is_day_book, sales_register_title
+from analytics.ledger_titles import (
+    is_customer_transaction_list,
+    is_day_book,
+    sales_register_title,
+)
 from analytics.money import money
 from analytics.report_period import stated_period
 from analytics.tax_ledgers import is_tax_ledger
@@ -331,15 +335,18 @@ class SalesValidator:
         status = columns.get("status")
         self._own_status = status is None or is_own_status(status)
         if columns.get("customer") == GROUP_HEADINGS:
-            if not self._headings.decide():
+            if not self._headings.decide(
+                transaction_list=is_customer_transaction_list(self._title)
+            ):
                 taken = ", ".join(
                     f"{role} <- {name!r}" for role, name in columns.items() if role != "customer"
                 )
                 raise FileRejected(
                     "found no column for the customer, and the unnamed first column does not "
                     "name customers over their lines (a name alone on its line, its lines under "
-                    f"it, then `Total for NAME`); columns taken: {taken}. Name the customer's "
-                    "column with --column customer=COLUMN"
+                    "it, then `Total for NAME`, or the next name in a Transaction List by "
+                    f"Customer); columns taken: {taken}. Name the customer's column with "
+                    "--column customer=COLUMN"
                 )
             self._headings.restart()
             self._by_headings = True
