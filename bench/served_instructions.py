@@ -5,7 +5,8 @@ the same uvicorn, asked over a real loopback connection.
     PYTHONPATH=$PWD .venv/bin/python bench/served_instructions.py --sqlite-path PEERS.sqlite \\
         [--target ours|floor] [--requests 300] [--blocks 4] [--port 18500] [--checkout PATH] \\
         [--env NAME=VALUE ...] [--serve-option --no-...] [--with-keys] [--keep /tmp/served.out] \\
-        [--connections 8] [--valgrind-option=--LL=1048576,8,64]
+        [--connections 8] [--valgrind-option=--LL=1048576,8,64] \\
+        [--large --warm-up 10 --requests 10 --blocks 2]
 
 Starts the server under `valgrind --tool=callgrind --instr-atstart=no` (ours: `python -m
 cli.main serve --no-auth --log-format text` with the access log off, as bench/peers.py runs it;
@@ -31,6 +32,12 @@ instructions can cost more cycles than another's). `--connections N` asks over N
 connections in rounds (each sends, then each reads its answer), so that the server finds N
 requests waiting together as under wrk at N connections; `--valgrind-option` passes an option
 to valgrind (e.g. a core's own second-level cache as the simulated last level).
+`--large` sends bench/peers.py's large
+request instead (the first 100 accounts with their 12,000 rows; the floor's /large), with a
+smaller `--warm-up` and `--requests` (a large request takes seconds under callgrind), and also
+prints every part's instructions over every request: a block's dump can come before the end of
+its last request's work, so with blocks of a few requests the blocks' figures vary by a
+request's share (use --requests 10 or more).
 Data: bench/peers_data.py's SQLite data set."""
 
 from __future__ import annotations
@@ -65,14 +72,25 @@ def _body(target: str, account: str) -> bytes:
     return json.dumps({"query": query, "variables": variables}, separators=(",", ":")).encode()
 
 
+def _large_body(target: str) -> bytes:
+    """bench/peers.py's large request (the first 100 accounts with their 12,000 rows)."""
+    sys.path.insert(0, str(BENCH))
+    from peers_queries import FLOOR, OURS
+
+    return (OURS if target == "ours" else FLOOR).large.encode()
+
+
 class Client:
     """One keep-alive HTTP/1.1 connection sending the small query, reading each answer whole."""
 
-    def __init__(self, port: int, target: str, key: str | None = None) -> None:
+    def __init__(
+        self, port: int, target: str, key: str | None = None, *, large: bool = False
+    ) -> None:
         self._socket = socket.create_connection(("127.0.0.1", port))
         self._port = port
         self._target = target
-        self._path = "/graphql" if target == "ours" else "/small"
+        self._path = "/graphql" if target == "ours" else ("/large" if large else "/small")
+        self._large = _large_body(target) if large else None
         self._authorization = "" if key is None else f"Authorization: Bearer {key}\r\n"
         self._buffer = b""
         self._count = 0
@@ -83,7 +101,7 @@ class Client:
 
     def send(self, offset: int = 0) -> None:
         self._count += 1
-        body = _body(self._target, f"acc-{(self._count + offset) % 1000:05d}")
+        body = self._large or _body(self._target, f"acc-{(self._count + offset) % 1000:05d}")
         head = (
             f"POST {self._path} HTTP/1.1\r\nHost: 127.0.0.1:{self._port}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
@@ -234,13 +252,14 @@ def measure(arguments: argparse.Namespace) -> None:
         try:
             _wait_until_up(arguments.port, process, 900)
             clients = [
-                Client(arguments.port, arguments.target, key) for _ in range(arguments.connections)
+                Client(arguments.port, arguments.target, key, large=arguments.large)
+                for _ in range(arguments.connections)
             ]
             first = clients[0].ask()
             if b'"metrics":[{' not in first:
                 raise SystemExit(f"unexpected answer: {first[:300]!r}")
             rounds = arguments.requests // arguments.connections
-            for _ in range(WARM_UP // arguments.connections):
+            for _ in range(arguments.warm_up // arguments.connections):
                 _round(clients)
             _control(process.pid, "-i", "on")
             _control(process.pid, "-d")  # part 1: nothing
@@ -289,6 +308,14 @@ def measure(arguments: argparse.Namespace) -> None:
             (total - idle_rate * seconds) / requests
             for total, seconds in zip(totals[: len(blocks)], blocks, strict=True)
         ]
+        if arguments.large:
+            # A large request's last work (freeing its answer) can land past its block's dump,
+            # in the next part: the sum of every part over every request counts it once.
+            print(
+                f"{arguments.target}: {sum(totals) / (requests * len(blocks)):,.0f} instructions "
+                f"a request, every part (blocks and idle waits) over {requests * len(blocks)} "
+                "requests, idle not taken off"
+            )
         keys = " (keys required, a key sent)" if key is not None else ""
         print(
             f"{arguments.target}{keys}: {min(each):,.0f} instructions a request, the least of "
@@ -331,6 +358,12 @@ def main() -> None:
         "core's own second-level cache as the last level (valgrind's guess takes the host's)",
     )
     parser.add_argument("--keep", type=Path, help="keep the part files as KEEP.1, .2, .3")
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help="bench/peers.py's large request (100 accounts, 12,000 rows) instead of the small",
+    )
+    parser.add_argument("--warm-up", type=int, default=WARM_UP, help="requests before counting")
     arguments = parser.parse_args()
     arguments.sqlite_path = arguments.sqlite_path.expanduser().resolve()
     measure(arguments)

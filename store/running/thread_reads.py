@@ -25,7 +25,15 @@ keep the worker thread, where the loop gets its turn while SQLite works.
 The reads go straight to a `sqlite3` connection that each thread keeps (sqlite_connection.py):
 checking a connection out of the companion's pool and back, and SQLAlchemy's result objects,
 cost a small read more than SQLite's own work. `plain_driver=False` runs them through
-SQLAlchemy's sync Connection instead, the standard path the differential tests compare with."""
+SQLAlchemy's sync Connection instead, the standard path the differential tests compare with.
+
+A read in a worker thread runs whole with the cyclic collector paused (gc_pause.py): it is a
+read of many rows or of unknown size, and the driver's rows, what the read builds of them and
+what it throws away are all made in one synchronous stretch. Paused only for the fetch and
+for the conversion apart, the collector ran between the two, over every row the driver gave,
+still alive; paused for the whole read, it finds at its next run only what the read returns
+(the 12,000-row read of the peer benchmark's large query: three collections a request down to
+two, and most of their CPU: docs/performance.md)."""
 
 from __future__ import annotations
 
@@ -47,6 +55,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
 
 from store.engine import sqlite_pragmas
+from store.running.gc_pause import collection_paused
 from store.running.sqlite_connection import SQLiteConnection
 
 T = TypeVar("T")
@@ -121,10 +130,22 @@ async def in_worker_thread(
     return await loop.run_in_executor(
         _readers,
         context.run,
-        functools.partial(run, plain_driver=plain_driver, one_snapshot=one_snapshot),
+        functools.partial(_run_paused, plain_driver=plain_driver, one_snapshot=one_snapshot),
         companion,
         query,
     )
+
+
+def _run_paused(
+    companion: Engine,
+    query: Callable[[AsyncConnection], Awaitable[T]],
+    *,
+    plain_driver: bool,
+    one_snapshot: bool,
+) -> T:
+    """`run`, the collector paused for the whole read (see the module)."""
+    with collection_paused():
+        return run(companion, query, plain_driver=plain_driver, one_snapshot=one_snapshot)
 
 
 def runs_inline(expected_rows: int | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import os
 import threading
 import time
@@ -91,6 +92,34 @@ async def test_a_read_of_few_rows_runs_on_the_loop_thread_others_in_a_worker(
         assert loop_thread not in (ran_on["unknown"], ran_on["too many"])
     else:  # the async driver reads on the loop in any case
         assert set(ran_on.values()) == {loop_thread}
+
+
+async def _collector_on_and_thread(connection: AsyncConnection) -> tuple[bool, str]:
+    """Whether the cyclic collector runs while the read runs (before its statement and after
+    its rows are in), and the read's thread."""
+    before = gc.isenabled()
+    await connection.execute(text("SELECT 1"))
+    return before or gc.isenabled(), threading.current_thread().name
+
+
+async def test_a_worker_thread_read_runs_whole_with_the_collector_paused(
+    engine: AsyncEngine,
+) -> None:
+    """A worker thread's read is one synchronous stretch: paused whole, the collector never
+    runs between its fetch and its conversion over the driver's rows (gc_pause.py); it runs
+    again once the read is over. Reads on the loop's thread keep it as it is."""
+    loop_thread = threading.current_thread().name
+    assert gc.isenabled()
+    collector_on, thread = await reader_for(engine).read(_collector_on_and_thread)
+    assert gc.isenabled()
+    if engine.dialect.name == "sqlite":
+        assert thread != loop_thread
+        assert not collector_on
+    else:  # the async driver reads on the loop, where nothing pauses the collector
+        assert thread == loop_thread
+        assert collector_on
+    inline_on, thread = await reader_for(engine).read(_collector_on_and_thread, rows_at_most=1)
+    assert (inline_on, thread) == (True, loop_thread)
 
 
 async def test_an_inline_read_sees_commits_is_counted_and_returns_its_connection(
