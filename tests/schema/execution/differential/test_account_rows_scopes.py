@@ -53,7 +53,7 @@ async def _answer(
     result = await client.schema.execute_post(
         QUERY, {"id": account, "month": month}, context, None, _QUERY_ONLY
     )
-    errors: list[dict[str, Any]] = [error.formatted for error in result.errors or []]
+    errors: list[dict[str, Any]] = [dict(error.formatted) for error in result.errors or []]
     for error in errors:
         error.get("extensions", {}).pop("requestId", None)
     return orjson.dumps({"data": result.data, "errors": errors})
