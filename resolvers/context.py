@@ -21,8 +21,21 @@ from store.running.reader import Reader, reader_for
 from store.scope import Scope
 
 
+class _BuiltOnFirstUse:
+    """The parts of a request's context made when first asked for, None until then: class
+    attributes until set, not dataclass fields, so that the context's `__init__` (made for every
+    request) does not set each to None (4 of its 10 assignments)."""
+
+    _definitions: asyncio.Future[dict[str, DefinitionRecord]] | None = None
+    _published_months: asyncio.Future[list[dt.date]] | None = None
+    # Built on first use: most requests use a few of the loaders, many use no benchmark one,
+    # and building all of them took about a twentieth of a small request (docs/performance.md).
+    _loaders: Loaders | None = None
+    _benchmarks: BenchmarkLoaders | None = None
+
+
 @dataclass
-class RequestContext:
+class RequestContext(_BuiltOnFirstUse):
     reader: Reader
     settings: Settings
     scope: Scope
@@ -35,12 +48,6 @@ class RequestContext:
     # text (schema/execution/account_rows_json.py). The server's contexts say so; any other
     # caller gets only Python values.
     rows_as_json: bool = False
-    _definitions: asyncio.Future[dict[str, DefinitionRecord]] | None = None
-    _published_months: asyncio.Future[list[dt.date]] | None = None
-    # Built on first use: most requests use a few of the loaders, many use no benchmark one,
-    # and building all of them took about a twentieth of a small request (docs/performance.md).
-    _loaders: Loaders | None = None
-    _benchmarks: BenchmarkLoaders | None = None
 
     @made_once
     def today(self) -> dt.date:

@@ -48,7 +48,7 @@ from store.records import (
     IndustryRecord,
     MetricRecord,
 )
-from store.running.reader import Reader
+from store.running.reader import KeysQueryNow, Reader
 from store.running.shielded import in_own_task
 from store.sales_records import (
     CreditRiskRecord,
@@ -645,18 +645,28 @@ def account_rows_json_now(
     if reader.shares is not None:
         return NOT_NOW
     found = reader.read_keys_now(
-        [account_id],
-        partial(
-            rows_json_reads.accounts_with_rows_json_now,
-            metric_filter=metric_filter,
-            scope=scope,
-            fields=fields,
-        ),
+        (account_id,),
+        rows_json_query_now(metric_filter, scope, fields),
         rows_at_most=rows_at_most,
     )
     if found is None:
         return NOT_NOW
     return found.get(account_id)
+
+
+def rows_json_query_now(
+    metric_filter: MetricFilter, scope: Scope, fields: tuple[RowField, ...]
+) -> KeysQueryNow[str, AccountWithRowsJson]:
+    """The plain-call read that `account_rows_json_now` hands to `Reader.read_keys_now`: the
+    accounts of the ids given that `scope` sees, each with its rows of `metric_filter` as JSON
+    text of `fields`. It holds nothing of one request: a caller may keep it for the next
+    request of the same filter, scope and fields (schema/execution/account_rows.py does)."""
+    return partial(
+        rows_json_reads.accounts_with_rows_json_now,
+        metric_filter=metric_filter,
+        scope=scope,
+        fields=fields,
+    )
 
 
 def account_rows_bound(metric_filter: MetricFilter) -> int | None:

@@ -51,9 +51,8 @@ from resolvers.context import RequestContext
 from resolvers.loaders import (
     AccountMetricsKey,
     Loaders,
-    NotNow,
     account_rows_bound,
-    account_rows_json_now,
+    rows_json_query_now,
 )
 from schema.execution.account_rows_json import (
     ObjectWithTextRows,
@@ -67,8 +66,11 @@ from schema.execution.variable_coercion import VariableCoercer
 from schema.metrics_field import checked_metric_filter, metrics_level
 from schema.request_deadline import fire_due
 from store.reads.account_metrics import AccountWithMetrics
-from store.reads.account_metrics_json import RowField
+from store.reads.account_metrics_json import AccountWithRowsJson, RowField
+from store.reads.entities import MetricFilter
 from store.records import AccountRecord
+from store.running.reader import KeysQueryNow
+from store.scope import Scope
 from store.tables import Level
 
 if TYPE_CHECKING:
@@ -98,12 +100,15 @@ class AccountRowsPlan:
     __slots__ = (
         "_account",
         "_account_name",
+        "_coercer",
         "_fields",
         "_known",
+        "_last_query",
         "_metrics",
         "_path",
         "_row_fields",
         "_rows",
+        "_rows_name",
         "_rows_only",
         "_to_object",
     )
@@ -117,8 +122,16 @@ class AccountRowsPlan:
         rows: PlannedField,
         row_fields: tuple[RowField, ...] | None = None,
         known: KnownKeys | None = None,
+        coercer: VariableCoercer | None = None,
     ) -> None:
         assert rows.resolver is not None
+        # The coercer of the operation's variables (its plan's), for `answer_now`.
+        self._coercer = coercer
+        # The plain-call read `answer_now` last ran, with the filter and scope it reads under:
+        # the next request of the same ones (the common case: only the account changes) runs
+        # it again rather than making it anew.
+        self._last_query: tuple[MetricFilter, Scope, KeysQueryNow[str, AccountWithRowsJson]] | None
+        self._last_query = None
         # The reads of requests whose filter's values were seen before (answer_now's).
         self._known = known
         self._account = account
@@ -126,6 +139,7 @@ class AccountRowsPlan:
         self._to_object = to_object
         self._fields = fields
         self._rows = rows
+        self._rows_name = rows.name
         # The account's one field is its rows (the common operation): no entity to make.
         self._rows_only = fields == (rows,)
         self._metrics = rows.resolver
@@ -180,50 +194,85 @@ class AccountRowsPlan:
             if len(rows.nodes) == 1
             else None
         )
-        return cls(account, name, to_object, fields, rows, row_fields(plan, fields, rows), known)
+        return cls(
+            account,
+            name,
+            to_object,
+            fields,
+            rows,
+            row_fields(plan, fields, rows),
+            known,
+            plan.variables,
+        )
 
     def answer_now(
-        self,
-        context: RequestContext,
-        raw_variables: dict[str, Any] | None,
-        coercer: VariableCoercer,
+        self, context: RequestContext, raw_variables: dict[str, Any] | None
     ) -> dict[str, Any] | None:
         """The operation's data when its read runs inline (SQLite's small read, with the rows
         as JSON text), read now without awaiting anything: what `execute` answers then, without
         its coroutines. None when it would not run so (nothing read: `execute` answers).
         Raises Unusual, or the read's error, once the read's outcome is handed to the
-        request's loaders, as `execute` does. Its variables are coerced by `coercer`, unless
-        their filter's values were seen before (account_rows_keys.py); None when they must be
-        coerced by graphql-core."""
+        request's loaders, as `execute` does. Its variables are coerced by the plan's coercer,
+        unless their filter's values were seen before (account_rows_keys.py); None when they
+        must be coerced by graphql-core.
+
+        The most common request of the API: written out in one frame (the inline read's
+        conditions, the read itself and the answer's object), as each call a request costs
+        more than the work it frames."""
         row_fields = self._row_fields
-        if row_fields is None or not context.rows_as_json:
+        reader = context.reader
+        if (
+            row_fields is None
+            or not context.rows_as_json
+            # Only a reader that bounds its reads' rows runs them inline; one that shares
+            # statements between requests never does (store/running/reader.py).
+            or not reader.bounds_rows
+            or reader.shares is not None
+        ):
             return None
         known = self._known
         read = None if known is None else known.find(context, raw_variables)
         if read is None:
-            key = self._coerced_key(context, raw_variables, coercer)
+            coercer = self._coercer
+            key = None if coercer is None else self._coerced_key(context, raw_variables, coercer)
             if key is None:
                 return None
             account_id, metric_filter = key
             rows_at_most = account_rows_bound(metric_filter)
         else:
             account_id, metric_filter, rows_at_most = read
+        scope = context.scope
+        last = self._last_query
+        if last is not None and last[0] is metric_filter and last[1] is scope:
+            query = last[2]
+        else:
+            query = rows_json_query_now(metric_filter, scope, row_fields)
+            self._last_query = (metric_filter, scope, query)
         try:
-            found = account_rows_json_now(
-                context.reader, context.scope, account_id, metric_filter, row_fields, rows_at_most
-            )
+            # `account_rows_json_now` (resolvers/loaders.py), its read kept from the last request.
+            accounts = reader.read_keys_now((account_id,), query, rows_at_most=rows_at_most)
         except Exception as error:
             # The path that takes over reports it.
             context.loaders.fail(AccountMetricsKey(account_id, metric_filter), error)
             raise
-        if isinstance(found, NotNow):
+        if accounts is None:  # not run inline: nothing read
             return None
+        found = accounts.get(account_id)
         if found is None:
             # The same account, scope and condition: the standard read would find nothing.
             context.loaders.keep(AccountMetricsKey(account_id, metric_filter), None)
             raise Unusual("no account of that id that the key sees")
         record, text = found
-        return self._data_of_text(account_id, record, text, row_fields)
+        if not self._rows_only:
+            return self._data_of_text(account_id, record, text, row_fields)
+        # `_data_of_text` of an account whose one field is its rows.
+        if record.account_id != account_id:
+            raise Unusual("an account found under another id")
+        name = self._rows_name
+        account = ObjectWithTextRows()
+        account.rows_text = (name, text, row_fields)
+        account[name] = orjson.Fragment(text)
+        return {self._account_name: account}
 
     def _read_key(
         self,

@@ -50,7 +50,6 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from resolvers.context import RequestContext
 from schema.audience import sizes_told
 from schema.execution import internals
 from schema.execution.compiled import CompiledFields, CompiledLeanExecutor
@@ -273,42 +272,12 @@ class RememberValidQueries(SchemaExtension):
 
 
 class Tried:
-    """`answer_now`'s answer when the account-and-rows plan was tried and left the request to
-    the other paths (its read's outcome, if any, handed to the request's loaders)."""
+    """What `ProfilingSchema.execute_post` (schema/build.py) knows when the account-and-rows
+    plan's `answer_now` was tried and left the request to the other paths (its read's outcome,
+    if any, handed to the request's loaders)."""
 
 
 TRIED = Tried()
-
-
-def answer_now(
-    prepared: PreparedOperation,
-    executor_class: type[Any],
-    context_value: Any,
-    variable_values: dict[str, Any] | None,
-) -> dict[str, Any] | Tried | None:
-    """The data of an account-and-rows operation (account_rows.py) whose read runs inline
-    (SQLite's small read), answered now: what `execute_prepared` would answer, without a
-    coroutine, nothing awaited. None when it does not apply (nothing done: `execute_prepared`
-    answers); `TRIED` when the plan left the request to the other paths (then
-    `execute_prepared(..., account_rows_tried=True)` answers, reading nothing again)."""
-    account_rows = prepared.account_rows
-    plan = prepared.plan
-    if (
-        account_rows is None
-        or plan is None
-        or not issubclass(executor_class, CompiledLeanExecutor)
-        or not isinstance(context_value, RequestContext)
-    ):
-        return None
-    reader = context_value.reader
-    # Only a reader that bounds its reads' rows runs them inline; one that shares statements
-    # between requests never does (store/running/reader.py).
-    if not reader.bounds_rows or reader.shares is not None:
-        return None
-    try:
-        return account_rows.answer_now(context_value, variable_values, plan.variables)
-    except Exception:  # as `_execute_directly`: no side error, the read's outcome handed over
-        return TRIED
 
 
 async def execute_prepared(
