@@ -28,6 +28,7 @@ from demo.metrics import MetricValueGenerator, count_rows
 from demo.sales import DemoSales, generate_sales
 from demo.tables import DEMO_TABLES
 from demo.unchanged import rows_to_write
+from store import write_locks
 from store.jobs.segment import segment_apps
 from store.tables import (
     ACCOUNT_TABLE,
@@ -179,6 +180,9 @@ async def write_demo(
     written = 0
     try:
         async with engine.begin() as connection:
+            # Each batch reads what the database holds before it writes: on SQLite, under the
+            # write lock from the first read on.
+            await write_locks.hold_sqlite_writes(connection)
             while (batch := await upcoming) is not None:
                 upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
                 table, rows = batch
