@@ -1,0 +1,112 @@
+"""`profiling ingest` while another process writes to the same SQLite file: the load waits for
+the other's write lock; held longer than the wait (the busy timeout), the load gives up in one
+line naming the process that holds the database, exits 1, and has written nothing of the file.
+Run again once the other is done, it loads the file whole."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from store import engine as database_engine
+from tests.cli.test_ingest_command import problems, rows, run
+
+# The other process: takes the write lock, writes, says so, and commits when told (or after
+# a minute at most).
+_HOLDER = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+connection.execute("BEGIN IMMEDIATE")
+connection.execute("INSERT INTO app VALUES ('beside')")
+print("held", flush=True)
+sys.stdin.readline()
+connection.execute("COMMIT")
+"""
+
+
+@contextmanager
+def _writer_holding(database: Path) -> Iterator[subprocess.Popen[str]]:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(database)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        holder.communicate("commit\n", timeout=60)
+    assert holder.returncode == 0
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    definitions = tmp_path / "definitions.jsonl"
+    definitions.write_text('{"name": "revenue", "unit": "euros"}\n', encoding="utf-8")
+    industries = tmp_path / "industries.tsv"
+    industries.write_text("industry_id\tname\nretail\tRetail\n", encoding="utf-8")
+    metrics = tmp_path / "metrics.csv"
+    metrics.write_text(
+        "level,entity_id,metric_name,effective_date,value\n"
+        "industry,retail,revenue,2024-05-01,1.50\nindustry,retail,revenue,2024-06-01,2.50\n",
+        encoding="utf-8",
+    )
+    return definitions, industries, metrics
+
+
+def test_a_load_held_past_the_wait_names_the_holder_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "profiling.db"
+    definitions, industries, metrics = _files(tmp_path)
+    for kind, path in [("definitions", definitions), ("industries", industries)]:
+        assert run(database, kind, str(path)).exit_code == 0
+    monkeypatch.setattr(database_engine, "BUSY_TIMEOUT", 0.5)
+
+    with _writer_holding(database) as holder:
+        result = run(database, "metrics", str(metrics))
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    said = problems(result)
+    assert len(said) == 1, result.stderr
+    assert said[0].startswith(f"error: the SQLite database {database} is locked: another writer ")
+    assert f"(process {holder.pid}: " in said[0]
+    assert "held it longer than the 0.5 s this one waits" in said[0]
+    assert rows(database, "SELECT * FROM metric_value") == []
+    # The other writer committed: the same command loads the whole file.
+    assert run(database, "metrics", str(metrics)).exit_code == 0
+    assert len(rows(database, "SELECT * FROM metric_value")) == 2
+    assert rows(database, "SELECT app_id FROM app WHERE app_id = 'beside'") == [("beside",)]
+
+
+def test_a_load_waits_for_a_writer_that_commits_within_the_wait(tmp_path: Path) -> None:
+    """The other process commits while the load waits for it (under the 30 s busy timeout):
+    the load then writes the whole file."""
+    database = tmp_path / "profiling.db"
+    definitions, industries, metrics = _files(tmp_path)
+    for kind, path in [("definitions", definitions), ("industries", industries)]:
+        assert run(database, kind, str(path)).exit_code == 0
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _HOLDER.replace("sys.stdin.readline()", "__import__('time').sleep(1.5)"),
+            str(database),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "held"
+    result = run(database, "metrics", str(metrics))
+    holder.wait(timeout=60)
+
+    assert result.exit_code == 0, result.output
+    assert len(rows(database, "SELECT * FROM metric_value")) == 2
