@@ -91,4 +91,5 @@ def test_only_a_granted_write_lock_over_the_write_lock_byte_counts(tmp_path: Pat
         if named is None:
             assert found is None, line
         else:
-            assert found is not None and found.startswith(named), line
+            assert found is not None, line
+            assert found.startswith(named), line
