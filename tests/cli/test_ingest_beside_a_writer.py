@@ -5,45 +5,16 @@ Run again once the other is done, it loads the file whole."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from store import engine as database_engine
 from tests.cli.test_ingest_command import problems, rows, run
+from tests.cli.writer_beside import writer_beside
 
-# The other process: takes the write lock, writes, says so, and commits when told (or after
-# a minute at most).
-_HOLDER = """
-import sqlite3, sys
-connection = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
-connection.execute("BEGIN IMMEDIATE")
-connection.execute("INSERT INTO app VALUES ('beside')")
-print("held", flush=True)
-sys.stdin.readline()
-connection.execute("COMMIT")
-"""
-
-
-@contextmanager
-def _writer_holding(database: Path) -> Iterator[subprocess.Popen[str]]:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLDER, str(database)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "held"
-        yield holder
-    finally:
-        holder.communicate("commit\n", timeout=60)
-    assert holder.returncode == 0
+# What the other process writes while it holds the database.
+ADD_APP = "INSERT INTO app VALUES ('beside')"
 
 
 def _files(tmp_path: Path) -> tuple[Path, Path, Path]:
@@ -69,7 +40,7 @@ def test_a_load_held_past_the_wait_names_the_holder_and_writes_nothing(
         assert run(database, kind, str(path)).exit_code == 0
     monkeypatch.setattr(database_engine, "BUSY_TIMEOUT", 0.5)
 
-    with _writer_holding(database) as holder:
+    with writer_beside(database, ADD_APP) as holder:
         result = run(database, "metrics", str(metrics))
 
     assert result.exit_code == 1
@@ -93,20 +64,8 @@ def test_a_load_waits_for_a_writer_that_commits_within_the_wait(tmp_path: Path) 
     definitions, industries, metrics = _files(tmp_path)
     for kind, path in [("definitions", definitions), ("industries", industries)]:
         assert run(database, kind, str(path)).exit_code == 0
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            _HOLDER.replace("sys.stdin.readline()", "__import__('time').sleep(1.5)"),
-            str(database),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None
-    assert holder.stdout.readline().strip() == "held"
-    result = run(database, "metrics", str(metrics))
-    holder.wait(timeout=60)
+    with writer_beside(database, ADD_APP, seconds=1.5):
+        result = run(database, "metrics", str(metrics))
 
     assert result.exit_code == 0, result.output
     assert len(rows(database, "SELECT * FROM metric_value")) == 2
