@@ -28,7 +28,6 @@ from demo.metrics import MetricValueGenerator, count_rows
 from demo.sales import DemoSales, generate_sales
 from demo.tables import DEMO_TABLES
 from demo.unchanged import rows_to_write
-from store import write_locks
 from store.jobs.segment import segment_apps
 from store.tables import (
     ACCOUNT_TABLE,
@@ -180,9 +179,10 @@ async def write_demo(
     written = 0
     try:
         async with engine.begin() as connection:
-            # Each batch reads what the database holds before it writes: on SQLite, under the
-            # write lock from the first read on.
-            await write_locks.hold_sqlite_writes(connection)
+            # No write lock before the first batch's read (store/write_locks.py): a rerun that
+            # finds the demo as planned writes nothing and keeps no writer waiting through its
+            # check. The first write waits for another writer (no read is open then: reads
+            # before it run outside the transaction), and the reads after it run under it.
             while (batch := await upcoming) is not None:
                 upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
                 table, rows = batch

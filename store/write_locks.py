@@ -31,8 +31,8 @@ must check what loads write and write itself before the next load commits (a pub
 
 `hold_sqlite_writes(connection)` is SQLite's write lock alone (nothing on PostgreSQL): every
 other writer that reads before it writes takes it first (the loads' writes, `keys create`, the
-segment command, the demo), so that it waits for another writer instead of failing, and writes
-from what it read under the lock. Every lock above is this one on SQLite.
+segment command, the demo's stamp), so that it waits for another writer instead of failing,
+and writes from what it read under the lock. Every lock above is this one on SQLite.
 """
 
 from __future__ import annotations
