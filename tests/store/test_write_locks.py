@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store.engine import create_engine
 from store.ingest import IngestKind, ingest_file
-from store.keys import create_key
+from store.keys import create_key, list_keys
 from store.scope import Role
 from store.tables import INDUSTRY_TABLE, METRIC_TABLE
 from tests.factories import Seed
@@ -170,3 +170,42 @@ async def test_two_metrics_loads_racing_both_finish_and_keep_every_value(
             assert await _count(engine) == 2 * VALUES_PER_LOAD * (round_ + 1)
     finally:
         await second.dispose()
+
+
+async def test_writers_of_each_kind_racing_all_finish_and_keep_what_they_wrote(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """A metrics load, an industries load and `keys create`, at once on engines of their own,
+    over several rounds: each finishes, and what each wrote is stored."""
+    await _seed_revenue(engine, VALUES_PER_LOAD)
+    others = [create_engine(engine.url.render_as_string(hide_password=False)) for _ in range(2)]
+    try:
+        for round_ in range(ROUNDS):
+            metrics = _metrics_file(
+                tmp_path / f"metrics{round_}.csv",
+                range(VALUES_PER_LOAD),
+                f"20{10 + round_}-01-01",
+                round_,
+            )
+            industries = tmp_path / f"industries{round_}.csv"
+            industries.write_text(
+                "industry_id,name\n"
+                + "".join(f"i{round_}_{n},Industry {n}\n" for n in range(VALUES_PER_LOAD))
+            )
+            loaded, named, (record, _key) = await asyncio.gather(
+                ingest_file(engine, kind=IngestKind.METRICS, path=metrics),
+                ingest_file(others[0], kind=IngestKind.INDUSTRIES, path=industries),
+                create_key(others[1], role=Role.INTERNAL, name=f"round {round_}"),
+            )
+            assert (loaded.rows_written, named.rows_written) == (VALUES_PER_LOAD,) * 2
+            assert record.name == f"round {round_}"
+        assert await _count(engine) == VALUES_PER_LOAD * ROUNDS
+        async with engine.connect() as connection:
+            industries_stored = await connection.scalar(
+                select(func.count()).select_from(INDUSTRY_TABLE)
+            )
+        assert industries_stored == 1 + VALUES_PER_LOAD * ROUNDS
+        assert len(await list_keys(engine)) == ROUNDS
+    finally:
+        for other in others:
+            await other.dispose()
