@@ -353,6 +353,7 @@ def segment(
     The options given are kept for the apps: every later recomputation of them (a load of
     their sales or ledger data, this command without options) uses them, until --reset."""
     from cli.progress import RichProgress, progress_bar
+    from store import write_locks
     from store.jobs.segment import all_apps, segment_apps
     from store.jobs.segment_settings import (
         KeptOptions,
@@ -378,6 +379,9 @@ def segment(
 
     async def job(engine: AsyncEngine) -> list[AppSegmentation]:
         async with engine.begin() as connection:
+            # The apps and the kept options are read, then written: on SQLite, under the write
+            # lock (PostgreSQL: the run takes the loads' lock once it starts).
+            await write_locks.hold_sqlite_writes(connection)
             known = await all_apps(connection)
             if app_id is not None and app_id not in known:
                 raise fail(f"there is no app {app_id!r}")

@@ -179,6 +179,10 @@ async def write_demo(
     written = 0
     try:
         async with engine.begin() as connection:
+            # No write lock before the first batch's read (store/write_locks.py): a rerun that
+            # finds the demo as planned writes nothing and keeps no writer waiting through its
+            # check. The first write waits for another writer (no read is open then: reads
+            # before it run outside the transaction), and the reads after it run under it.
             while (batch := await upcoming) is not None:
                 upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
                 table, rows = batch

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from demo.calendar import MonthWindow
 from demo.tables import STAMPED_TABLES
+from store import write_locks
 from store.tables import DEMO_LOAD_TABLE
 
 _SOURCES = Path(__file__).parent
@@ -70,6 +71,8 @@ async def stamped_summary(engine: AsyncEngine, fingerprint: str) -> dict[str, in
 async def record_stamp(engine: AsyncEngine, fingerprint: str, summary: Mapping[str, int]) -> None:
     """Record what a complete run wrote and printed: the only stamp kept."""
     async with engine.begin() as connection:
+        # The counts recorded are those of the database the stamp is written in.
+        await write_locks.hold_sqlite_writes(connection)
         counts = await _row_counts(connection, STAMPED_TABLES)
         await connection.execute(delete(DEMO_LOAD_TABLE))
         await connection.execute(

@@ -27,6 +27,9 @@ _DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 # a statement's time), for the reads that connect to PostgreSQL without SQLAlchemy
 # (store/running/driver_pool.py).
 _connect_args: weakref.WeakKeyDictionary[AsyncEngine, dict[str, Any]] = weakref.WeakKeyDictionary()
+# SQLite: how long, in seconds, a writer waits for another's write lock before it fails as
+# locked (every writer takes it before it reads what it writes: store/write_locks.py).
+BUSY_TIMEOUT = 30.0
 # The `max_overflow` each engine's queue pool was made with (SQLAlchemy keeps it private).
 _max_overflow: weakref.WeakKeyDictionary[AsyncEngine, int] = weakref.WeakKeyDictionary()
 
@@ -82,7 +85,7 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={round(BUSY_TIMEOUT * 1000)}")
     cursor.close()
     # SQLite's own lower() and LIKE fold ASCII only; searches fold every letter.
     register_unicode_lower(dbapi_connection)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Dialect, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from store import write_locks
 from store.running.driver_select import DriverSelect, ExpandedText
 from store.running.reader import reader_for
 from store.running.sqlite_connection import SQLiteConnection
@@ -75,6 +76,8 @@ async def create_key(
     again."""
     check_key_options(role=role, app_id=app_id, account_id=account_id)
     async with engine.begin() as connection:
+        # The app or account is read, then the key written: on SQLite, under the write lock.
+        await write_locks.hold_sqlite_writes(connection)
         if role is Role.APP:
             known = (
                 (await connection.execute(select(APP_TABLE.c.app_id).order_by(APP_TABLE.c.app_id)))

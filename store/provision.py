@@ -16,7 +16,9 @@ from sqlalchemy import URL, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from store import engine as database_engine
 from store.engine import DatabaseUnavailable, create_engine, sqlite_path
+from store.lock_holder import write_lock_holder
 
 # Seconds a PostgreSQL server has to accept a connection before it counts as unreachable.
 CONNECT_TIMEOUT = 10.0
@@ -157,6 +159,19 @@ def _how_to_create(url: URL) -> str:
     )
 
 
+def _locked(url: URL) -> str:
+    """Why a writer gave up on a SQLite database: another held its write lock longer than the
+    busy timeout, named when it can be (the holder may have committed since)."""
+    path = sqlite_path(url)
+    holder = write_lock_holder(path) if path is not None else None
+    return (
+        f"the SQLite database {path} is locked: another writer "
+        + (f"({holder}) " if holder else "")
+        + f"held it longer than the {database_engine.BUSY_TIMEOUT:g} s this one waits; what "
+        "this one had not committed was rolled back: run it again once that writer is done"
+    )
+
+
 def _server(url: URL) -> str:
     host = url.host or "localhost"
     return f"{host}:{url.port or 5432}"
@@ -221,7 +236,7 @@ def explain(exc: BaseException, url: URL, *, connecting: bool) -> str | None:
     if sqlite and "readonly" in lowered:
         return f"the SQLite database {where} is read-only: {message}"
     if sqlite and "locked" in lowered:
-        return f"the SQLite database {where} is locked by another program: {message}"
+        return _locked(url)
     if sqlite and ("unable to open" in lowered or "disk i/o error" in lowered):
         return f"cannot open the SQLite database {where}: {message}"
     if state in _BAD_LOGIN:

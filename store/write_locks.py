@@ -28,6 +28,11 @@ the next one.
 `hold_metric_loads(connection)` is the lock a metrics load takes first in its write transaction
 (store/ingest/staging.py); `hold_every_load(connection)` takes both loads' locks, for work that
 must check what loads write and write itself before the next load commits (a publish's write).
+
+`hold_sqlite_writes(connection)` is SQLite's write lock alone (nothing on PostgreSQL): every
+other writer that reads before it writes takes it first (the loads' writes, `keys create`, the
+segment command, the demo's stamp), so that it waits for another writer instead of failing,
+and writes from what it read under the lock. Every lock above is this one on SQLite.
 """
 
 from __future__ import annotations
@@ -51,6 +56,17 @@ def _int4(value: int) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
 
 
+async def hold_sqlite_writes(connection: AsyncConnection) -> None:
+    """SQLite: take the database's one write lock now, waiting for another writer up to the busy
+    timeout (store/engine.py); nothing on PostgreSQL, whose rows lock as they are written.
+    Call it first in a transaction that reads what it then writes: a SQLite transaction that
+    has read cannot wait for the lock (its first write fails at once as locked when another
+    connection holds it or committed since the read), and what it read may have changed
+    before it writes."""
+    if connection.dialect.name != "postgresql":
+        await connection.exec_driver_sql(_SQLITE_WRITE)
+
+
 async def hold(connection: AsyncConnection, name: str, number: int = 0) -> None:
     """Wait until no other transaction holds (`name`, `number`), then hold it until this one
     ends. Call it first in the transaction."""
@@ -60,7 +76,7 @@ async def hold(connection: AsyncConnection, name: str, number: int = 0) -> None:
             {"space": _int4(zlib.crc32(name.encode())), "number": _int4(number)},
         )
     else:
-        await connection.exec_driver_sql(_SQLITE_WRITE)
+        await hold_sqlite_writes(connection)
 
 
 async def hold_loads(connection: AsyncConnection) -> None:
@@ -69,15 +85,21 @@ async def hold_loads(connection: AsyncConnection) -> None:
     if connection.dialect.name == "postgresql":
         await connection.exec_driver_sql(_LOADS_LOCK)
     else:
-        await connection.exec_driver_sql(_SQLITE_WRITE)
+        await hold_sqlite_writes(connection)
 
 
 async def hold_metric_loads(connection: AsyncConnection) -> None:
     """PostgreSQL: wait until no metrics load is writing, and keep the next waiting until this
-    transaction ends (reads and other writes of rows go on). Nothing on SQLite, where a load
-    waits for the database's one write lock at its first write."""
+    transaction ends (reads and other writes of rows go on). SQLite: the database's one write
+    lock. A load's transaction has begun already (its first write went to its temporary
+    stage), and a SQLite transaction that has read the database cannot wait for that lock: its
+    first write fails at once as locked if another connection holds the lock or committed
+    since the read. Taken here, before the load reads anything it writes from, the lock is
+    waited for (up to the busy timeout) like any first write."""
     if connection.dialect.name == "postgresql":
         await connection.exec_driver_sql(_METRIC_LOADS_LOCK)
+    else:
+        await hold_sqlite_writes(connection)
 
 
 async def hold_every_load(connection: AsyncConnection) -> None:
@@ -86,7 +108,8 @@ async def hold_every_load(connection: AsyncConnection) -> None:
     taken here in one fixed order (the loads' lock, then the metrics loads'), and nothing takes
     them in the other, so two holders never wait for each other. SQLite: the write lock."""
     await hold_loads(connection)
-    await hold_metric_loads(connection)
+    if connection.dialect.name == "postgresql":
+        await hold_metric_loads(connection)
 
 
 async def hold_apart(connection: AsyncConnection, name: str, number: int = 0) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from store import write_locks
 from store.ingest.keyed_rows import batches
 from store.ingest.plan import (
     CompareBy,
@@ -354,6 +355,9 @@ async def write_plan(
     """Write the plan and run its follow-up in one transaction: what the follow-up said, and
     what the write of the file's own rows did."""
     async with engine.begin() as connection:
+        # The plan's writes read the stored rows they compare against first (and its `before`
+        # work reads what it checks): on SQLite the write lock comes before them.
+        await write_locks.hold_sqlite_writes(connection)
         return await write_plan_on(connection, plan, progress=progress)
 
 

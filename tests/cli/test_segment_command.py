@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cli.main import app
+from tests.cli.writer_beside import writer_beside
 
 
 @pytest.fixture
@@ -177,3 +178,13 @@ def test_segment_refusals_exit_1_with_one_line(
     # One line of reason, after the line that says which database (when it got that far).
     lines = result.stderr.strip().splitlines()
     assert len([line for line in lines if not line.startswith("Database: ")]) == 1
+
+
+def test_segment_of_an_app_another_process_is_adding_waits_for_it(
+    database: Path, loaded: Path
+) -> None:
+    """`segment --app` reads the apps, then keeps its options and writes: it waits for the
+    process adding the app (SQLite's write lock), where it read before and found no such app."""
+    with writer_beside(database, "INSERT INTO app VALUES ('late')", seconds=1.5):
+        result = run(database, "segment", "--app", "late")
+    assert result.exit_code == 0, result.output

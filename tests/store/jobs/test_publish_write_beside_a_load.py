@@ -83,11 +83,6 @@ async def test_a_load_holding_its_lock_cannot_commit_between_the_check_and_the_w
     it (PostgreSQL: for its lock; SQLite: for the write lock), and the publish then computes
     again from the load's values, whatever the order the two ran in before."""
     postgres = engine.dialect.name == "postgresql"
-    if load == "metrics" and not postgres:
-        pytest.skip(
-            "SQLite: a metrics load reads before its first write, and a transaction that has "
-            "read cannot wait for the write lock the publish holds (it fails as locked)"
-        )
     await seed_retail_april(engine)
     kind, content = _LOADS[load]
     path = tmp_path / f"{load}.csv"
