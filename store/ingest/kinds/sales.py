@@ -550,6 +550,9 @@ class SalesValidator:
             if kind is VoucherType.OTHER:
                 return []
         if self._party.skips(line, row, text):
+            if (why := self._party.no_customer(row)) is not None:
+                # An older release made that party a customer: its line of this voucher goes.
+                self._withdraw(row, no_customer=why)
             return []
         reasons: list[str] = []
         customer = row.get("customer")
@@ -607,13 +610,14 @@ class SalesValidator:
         amount = self._formats.signed_amount(row, [])
         return amount is not None and amount.value == 0
 
-    def _withdraw(self, row: Row, *, named: bool = True) -> None:
+    def _withdraw(self, row: Row, *, named: bool = True, no_customer: str | None = None) -> None:
         """A line that is no sale: its invoice, if a date and number name it, is withdrawn
         from what earlier loads stored (a date that does not read names nothing): the lines of
         its voucher type (when the file gives types) and of its customer (when `named`: a
         cancelled Tally voucher names none). A voucher whose type is no sale (a cancelled
         receipt) withdraws nothing: Tally numbers each type on its own, so its number may be a
-        sale's."""
+        sale's. `no_customer`: what the line's party is, when it is no customer at all (`Cash`):
+        an older release made it one, whose account goes once it holds nothing."""
         text = self._type_text(row)
         if text is not None and voucher_type(text) is VoucherType.OTHER:
             return
@@ -628,6 +632,7 @@ class SalesValidator:
             row.get("invoice"),
             voucher_type=None if text is None else type_name(text),
             accounts=accounts,
+            no_customer=no_customer,
         )
 
     def finish(self) -> list[RowProblem]:
