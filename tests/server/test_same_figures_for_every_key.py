@@ -161,3 +161,49 @@ async def test_staff_never_measure_past_today(engine: AsyncEngine, http: httpx.A
     today = await _ask(http, keys["internal"], AS_OF, {**variables, "day": TODAY})
     assert later == today
     assert (today["creditRisk"]["asOf"], today["creditRisk"]["asOfRule"]) == (TODAY, "ASKED")
+
+
+# Aliases per query: the server refuses more (and more than 2,000 tokens).
+_DAYS_PER_QUERY = 15
+
+
+def _every_fifth_day(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range(0, (last - first).days + 1, 5)]
+
+
+@pytest.mark.parametrize("periods", [True, False], ids=["period", "no-period"])
+async def test_every_day_any_key_may_ask_gives_the_same_figures(
+    engine: AsyncEngine, http: httpx.AsyncClient, periods: bool
+) -> None:
+    """Every fifth day from before the first entry to after today, asked by each key in one
+    query: the app and internal keys agree on every day, and the account key agrees with them
+    on every day up to its own default day (after it, it gets that day: it never learns more)."""
+    await ingest_file(engine, kind=IngestKind.LEDGER, path=TRIAL_DAYBOOK, app="kaveri")
+    if not periods:
+        async with engine.begin() as connection:
+            await connection.execute(delete(LEDGER_PERIOD_TABLE))
+    keys = await _keys(engine)
+    days = _every_fifth_day(dt.date(2025, 3, 1), dt.date(2027, 1, 31))
+    answers: dict[str, dict[str, Any]] = {who: {} for who in keys}
+    for chunk in range(0, len(days), _DAYS_PER_QUERY):
+        fields = "\n".join(
+            f'  d{day:%Y%m%d}: creditRisk(asOf: "{day}") {{ {_MEASURES} }}'
+            for day in days[chunk : chunk + _DAYS_PER_QUERY]
+        )
+        query = f"query ($id: String!) {{ account(accountId: $id) {{\n{fields}\n}} }}"
+        for who, key in keys.items():
+            answers[who].update(await _ask(http, key, query, {"id": ACCOUNT}))
+    assert answers["app"] == answers["internal"]
+    own_day = dt.date(2025, 9, 30) if periods else dt.date.fromisoformat(TODAY)
+    own_default = (await _ask(http, keys["account"], DEFAULT, {"id": ACCOUNT}))["creditRisk"]
+    for day in days:
+        staff, customer = (
+            answers["internal"][f"d{day:%Y%m%d}"],
+            answers["account"][f"d{day:%Y%m%d}"],
+        )
+        if day <= own_day:
+            assert (staff is None) == (customer is None), day
+            if staff is not None:
+                assert _without_rule(staff) == _without_rule(customer), day
+        else:
+            assert customer == own_default, day
