@@ -548,6 +548,10 @@ class SalesValidator:
         if text is not None:
             kind = self._voucher_type(text)
             if kind is VoucherType.OTHER:
+                if (why := self._party.no_customer(row)) is not None:
+                    # An older release stored a supplier's purchase, the rent paid or a
+                    # receipt into `Cash` as that party's sale or return: it goes.
+                    self._withdraw(row, no_customer=why)
                 return []
         if self._party.skips(line, row, text):
             if (why := self._party.no_customer(row)) is not None:
@@ -616,10 +620,11 @@ class SalesValidator:
         its voucher type (when the file gives types) and of its customer (when `named`: a
         cancelled Tally voucher names none). A voucher whose type is no sale (a cancelled
         receipt) withdraws nothing: Tally numbers each type on its own, so its number may be a
-        sale's. `no_customer`: what the line's party is, when it is no customer at all (`Cash`):
-        an older release made it one, whose account goes once it holds nothing."""
+        sale's; but a party that is no customer at all (`no_customer`: what it is, `Cash`, a
+        supplier) withdraws its own stored lines of any type: an older release made it a
+        customer, whose account goes once it holds nothing."""
         text = self._type_text(row)
-        if text is not None and voucher_type(text) is VoucherType.OTHER:
+        if text is not None and voucher_type(text) is VoucherType.OTHER and no_customer is None:
             return
         day = self._formats.date(row, "date", [], required=False)
         accounts = None

@@ -41,7 +41,7 @@ Date,Particulars,Vch Type,Vch No.,Debit Amount,Credit Amount
 """
 CUSTOMERS = {"Sharma Electricals", "Gupta Traders", "Patel Stores"}
 CASH_GONE = "Removed the account `Cash` of app tally: an older release made it of a party"
-LINES_GONE = "an older release stored under `Cash`"
+LINES_GONE = "an older release stored under "
 
 
 def _day_book(folder: Path) -> Path:
@@ -53,12 +53,16 @@ def _day_book(folder: Path) -> Path:
 async def _older_release(engine: AsyncEngine, kind: IngestKind, *, company: bool) -> None:
     """What the release that took every party for a customer stored of the Day Book, as it
     stored it (no book, no voucher type: the columns its rows have since upgrading): `Cash`
-    and its cash sale (5,000.00 before tax), in the ledger also `Office Rent` and the rent
-    paid; with `company`, a company of `Cash` too (something else it holds)."""
+    and its cash sale; as sales, the supplier's purchase as a return and the rent paid as a
+    sale; as a ledger, the rent paid (it refused purchases); with `company`, a company of
+    `Cash` too (something else it holds)."""
     parties: list[tuple[str, dt.date, str, str, Decimal]] = [
-        ("Cash", dt.date(2024, 4, 10), "3", "invoice", D("5000.00"))
+        ("Cash", dt.date(2024, 4, 10), "3", "invoice", D("5900.00"))
     ]
-    if kind is IngestKind.LEDGER:
+    if kind is IngestKind.SALES:
+        parties.append(("Bharat Steel Suppliers", dt.date(2024, 5, 2), "1", "", D("-40000.00")))
+        parties.append(("Office Rent", dt.date(2024, 6, 12), "1", "", D("20000.00")))
+    else:
         parties.append(("Office Rent", dt.date(2024, 6, 12), "1", "payment", D("20000.00")))
     tables = METADATA.tables
     async with engine.begin() as connection:
@@ -115,11 +119,17 @@ async def test_a_reload_removes_what_an_older_release_stored_under_no_customer(
     assert {row[0] for row in await rows_of(engine, "party_account")} <= CUSTOMERS
     # The customers' lines are those the file gives, as before.
     assert sorted(await rows_of(engine, _table(kind))) == before
-    assert any(LINES_GONE in note for note in report.notes), report.notes
+    others = (
+        ["Office Rent"] if kind is IngestKind.LEDGER else ["Bharat Steel Suppliers", "Office Rent"]
+    )
+    lines_gone = [note for note in report.notes if LINES_GONE in note]
+    assert len(lines_gone) == 1, report.notes
+    assert lines_gone[0].startswith(f"Removed {len(others) + 1} "), lines_gone
+    assert "`Cash`" in lines_gone[0], lines_gone
     assert any(note.startswith(CASH_GONE) for note in report.notes), report.notes
-    if kind is IngestKind.LEDGER:
-        rent_gone = "Removed the account `Office Rent` of app tally"
-        assert any(note.startswith(rent_gone) for note in report.notes), report.notes
+    for party in others:
+        gone = f"Removed the account `{party}` of app tally: an older release made it of a party"
+        assert any(note.startswith(gone) for note in report.notes), (party, report.notes)
     # Loading it again changes nothing and says nothing of them.
     again = await ingest_file(engine, kind=kind, path=path, app=APP)
     assert not any("older release" in note for note in again.notes), again.notes
