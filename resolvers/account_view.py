@@ -13,9 +13,15 @@ invoice never fell due and a debt long overdue aged no further: the customer saw
 risk for as long as nothing new was loaded. Nothing an account key gets depends on another
 account's entries.
 
-A credit risk asked as of a day is measured on that day from the entries up to it, never past
-the day it is measured on by default: after it nothing is known of payments, so a later day
-would count as late invoices that may well have been paid."""
+So the same account's figures differ between keys by the day they are measured on only, and
+every answer says which day and why (`CreditRiskDay`, `RecencyDay`). A credit risk asked as of
+a day is measured on that day from the entries up to it, its unpaid invoices late up to it:
+any key asking the day another key's answer is as of gets that key's figures (the staff on
+the phone with a customer see the customer's), by the same method and settings. An app or
+internal key may ask any day up to today; by default it gets the app's latest ledger date,
+after which nothing is known of payments (a later day counts late invoices that may well have
+been paid: only asked for, and said so). An account key never measures past its own default
+day, which the app's dates would otherwise show through."""
 
 from __future__ import annotations
 
@@ -27,7 +33,12 @@ from analytics.rfm import is_recent
 from resolvers.context import RequestContext
 from resolvers.segment_cohort import quarters_for_key
 from settings import SegmentOptions
-from store.sales_records import CreditRiskRecord, QuarterSegmentRecord, SalesProfileRecord
+from store.sales_records import (
+    CreditRiskDay,
+    CreditRiskRecord,
+    QuarterSegmentRecord,
+    SalesProfileRecord,
+)
 from store.scope import Role
 
 
@@ -84,16 +95,18 @@ def _recency_to(
     return quarter._replace(recency_days=(min(end, today) - last_purchase).days)
 
 
-async def _own_reference_day(context: RequestContext, account_id: str, latest: dt.date) -> dt.date:
-    """The day an account key's credit risk is measured on: the end of the latest period a
-    ledger export with its entries stated (not after today: an export of a period still under
-    way knows payments only up to the day it was made, at most today), if no entry of its own
-    is later; else today (or its latest entry, if dated after today)."""
+async def _own_reference_day(
+    context: RequestContext, account_id: str, latest: dt.date
+) -> tuple[dt.date, CreditRiskDay]:
+    """The day an account key's credit risk is measured on, and its rule: the end of the
+    latest period a ledger export with its entries stated (not after today: an export of a
+    period still under way knows payments only up to the day it was made, at most today), if
+    no entry of its own is later; else today (or its latest entry, if dated after today)."""
     today = max(context.today, latest)
     period_end = await context.loaders.ledger_period_end_by_account.load(account_id)
-    if period_end is None or period_end < latest:
-        return today
-    return min(period_end, today)
+    if period_end is None or period_end < latest or period_end > today:
+        return today, CreditRiskDay.TODAY
+    return period_end, CreditRiskDay.LEDGER_PERIOD_END
 
 
 async def credit_risk(
@@ -103,17 +116,21 @@ async def credit_risk(
     if record is None:
         return None
     own_dates_only = context.scope.role is Role.ACCOUNT
-    if not own_dates_only and (as_of is None or as_of >= record.as_of):
+    # An app or internal key may ask any day up to today (or the app's latest ledger date).
+    asked = None if as_of is None else min(as_of, max(context.today, record.as_of))
+    if not own_dates_only and (asked is None or asked == record.as_of):
         return record  # measured by the segment job on the app's latest ledger date
     entries = await context.loaders.ledger_by_account.load(account_id)
     latest = max((entry.entry_date for entry in entries), default=None)
     if latest is None:
         return None
     if own_dates_only:
-        measured_on = await _own_reference_day(context, account_id, latest)
-        day = measured_on if as_of is None else min(as_of, measured_on)
+        day, rule = await _own_reference_day(context, account_id, latest)
+        if as_of is not None and as_of < day:
+            day, rule = as_of, CreditRiskDay.ASKED
     else:
-        day = as_of if as_of is not None else latest
+        assert asked is not None
+        day, rule = asked, CreditRiskDay.ASKED
     kept = [entry for entry in entries if entry.entry_date <= day]
     if not kept:
         return None
@@ -129,4 +146,5 @@ async def credit_risk(
         day,
         measures.invoiced,
         measures.outstanding,
+        rule,
     )

@@ -16,12 +16,14 @@ from strawberry.types.enum import has_enum_definition
 from analytics.credit import CreditSegment
 from analytics.segments import Segment
 from resolvers.figures import FigureKind
-from store.sales_records import QuarterSegmentStatus, SegmentationStatus
+from store.sales_records import CreditRiskDay, QuarterSegmentStatus, RecencyDay, SegmentationStatus
 
 __all__ = [
+    "CreditRiskDay",
     "CreditSegment",
     "FigureKind",
     "QuarterSegmentStatus",
+    "RecencyDay",
     "Segment",
     "SegmentationStatus",
     "described_enum",
@@ -116,6 +118,48 @@ described_enum(
         "LOW_RISK": "A score at or above the low-risk threshold (70 by default).",
         "MEDIUM_RISK": "A score between the two thresholds (40 to 69 by default).",
         "HIGH_RISK": "A score below the high-risk threshold (40 by default).",
+    },
+)
+
+described_enum(
+    CreditRiskDay,
+    description=(
+        "Which rule chose the day a credit risk is measured on (CreditRisk.asOf). The same "
+        "account's figures are the same for every key measured on the same day; the default "
+        "day differs by key, since an account key must not learn its app's latest ledger date "
+        "(another customer's entry date): ask creditRisk(asOf:) with the other key's asOf to "
+        "get its figures."
+    ),
+    values={
+        "LATEST_LEDGER_DATE": (
+            "The latest ledger date of the account's app: the default for app and internal "
+            "keys (nothing is known of payments after it)."
+        ),
+        "LEDGER_PERIOD_END": (
+            "The end of the period stated by the title of the latest ledger or Day Book export "
+            "with the account's entries (`1-Apr-25 to 30-Sep-25`): an account key's default."
+        ),
+        "TODAY": (
+            "Today (or the account's latest entry, if dated after today): an account key's "
+            "default when no such period is known, its unpaid invoices late up to it."
+        ),
+        "ASKED": (
+            "The day creditRisk(asOf:) asked for (never after today, nor, for an account key, "
+            "after its default day)."
+        ),
+    },
+)
+
+described_enum(
+    RecencyDay,
+    description=(
+        "Which day a sales profile's recency counts to (SalesProfile.recencyAsOf): the "
+        "default differs by key, since an account key must not learn when another account of "
+        "its app last bought."
+    ),
+    values={
+        "LATEST_SALE": "The latest sale ingested for the app: app and internal keys.",
+        "TODAY": "Today: an account key.",
     },
 )
 

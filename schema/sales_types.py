@@ -13,8 +13,9 @@ import strawberry
 
 from resolvers import account_view
 from resolvers.context import RequestContext
-from schema.enums import CreditSegment, QuarterSegmentStatus, Segment
+from schema.enums import CreditRiskDay, CreditSegment, QuarterSegmentStatus, RecencyDay, Segment
 from schema.limits import field_cost, typical
+from store.scope import Role
 
 # The enums of analytics are the GraphQL enums (registered in place by schema.enums), so
 # records carry members that serialize without a mapping.
@@ -102,6 +103,16 @@ class SalesProfile:
         return self.last_purchase + dt.timedelta(days=self.days_since_purchase)
 
     @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Which day recencyAsOf is: the app's latest sale (app and internal keys) or "
+        "today (an account key, which must not learn when another account last bought). The "
+        "same account's daysSinceLastPurchase differs between keys by that day only."
+    )
+    def recency_as_of_rule(self, info: strawberry.Info[RequestContext, None]) -> RecencyDay:
+        if info.context.scope.role is Role.ACCOUNT:
+            return RecencyDay.TODAY
+        return RecencyDay.LATEST_SALE
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
         description="The day up to which the app's sales are known: the end of the latest "
         "period a title of its sales exports states (`1-Apr-24 to 30-Jun-24`), not after "
         "today, when later than recencyAsOf, else recencyAsOf (for an account key: today). A "
@@ -128,8 +139,8 @@ class LedgerCoverage:
     description="Measured on the latest ledger date of the account's app (asOf; for an account "
     "key, which must not learn another account's entry dates, on the end of the period its "
     "latest ledger export states, else today, its unpaid invoices late up to it), or on the "
-    "earlier day that Account.creditRisk(asOf:) asks for, from "
-    "the entries up to it. Payments "
+    "day that Account.creditRisk(asOf:) asks for (not after today), from the entries up to it: "
+    "every key gets the same figures of the same day (asOfRule says why a day). Payments "
     "settle the invoice they name, else the oldest open invoices; an invoice without a due "
     "date is due 30 days after it (configurable). The score is 100 less weighted penalties: "
     "overdueShare (0.4), averageDaysLate (0.3, full at 60 days) and daysSalesOutstanding (0.3, "
@@ -157,7 +168,12 @@ class CreditRisk:
     as_of: dt.date = strawberry.field(
         description="The date the measures describe: show it wherever the risk is shown (for "
         "an account key the end of its ledger export's period or today, for other keys the "
-        "app's latest ledger date)."
+        "app's latest ledger date; asOfRule says which). Every key measuring the same "
+        "account on the same day gets the same figures."
+    )
+    as_of_rule: CreditRiskDay = strawberry.field(
+        description="Which rule chose asOf: the app's latest ledger date, the end of the "
+        "period of the account's latest ledger export, today, or the day asked."
     )
     invoiced: Decimal = strawberry.field(
         description="What was invoiced in the DSO's period (the year up to asOf, from the "

@@ -200,13 +200,15 @@ class Account(Node):
             dt.date | None,
             strawberry.argument(
                 description=(
-                    "Measure it as it stood on this day, from the ledger entries up to it. "
-                    "Without it, or on a later day, it is measured on the app's latest ledger "
-                    "date (see CreditRisk.asOf): payments after that date are not known. For "
-                    "an account key that date is the end of the period stated by the title of "
-                    "the latest ledger export with its entries (else today), not its app's "
+                    "Measure it as it stood on this day, from the ledger entries up to it, "
+                    "its unpaid invoices late up to it (a day after today is today). Without "
+                    "it, it is measured on the app's latest ledger date (see CreditRisk.asOf "
+                    "and asOfRule): payments after that date are not known. For an account "
+                    "key that date is the end of the period stated by the title of the "
+                    "latest ledger export with its entries (else today), not its app's "
                     "latest ledger date (which would tell when another account was last "
-                    "invoiced): unpaid invoices are late up to it."
+                    "invoiced), and it never measures a later day. Any key asking the day "
+                    "another key's answer is asOf gets that key's figures."
                 )
             ),
         ] = None,

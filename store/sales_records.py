@@ -72,6 +72,29 @@ class LedgerCoverageRecord(NamedTuple):
     last_entry: dt.date
 
 
+class CreditRiskDay(StrEnum):
+    """Which rule chose the day a credit risk is measured on (its `as_of`): the figures of an
+    account differ between keys only by it, so every answer says which."""
+
+    # The app's latest ledger date: app and internal keys' default, as the segment job stores.
+    LATEST_LEDGER_DATE = "latest_ledger_date"
+    # The end of the period its latest ledger export states: an account key's default.
+    LEDGER_PERIOD_END = "ledger_period_end"
+    # Today (or its latest entry, if dated later): an account key's default without a period.
+    TODAY = "today"
+    # The day `creditRisk(asOf:)` asked for, within what the key may measure.
+    ASKED = "asked"
+
+
+class RecencyDay(StrEnum):
+    """Which day a sales profile's recency counts to (its `recencyAsOf`)."""
+
+    # The app's latest sale: app and internal keys.
+    LATEST_SALE = "latest_sale"
+    # Today: an account key, which must not learn when another account last bought.
+    TODAY = "today"
+
+
 class CreditRiskRecord(NamedTuple):
     score: int
     segment: CreditSegment
@@ -81,6 +104,7 @@ class CreditRiskRecord(NamedTuple):
     as_of: dt.date
     invoiced: Decimal
     outstanding: Decimal
+    as_of_rule: CreditRiskDay = CreditRiskDay.LATEST_LEDGER_DATE
 
 
 class SegmentMeasure(StrEnum):

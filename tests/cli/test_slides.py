@@ -223,7 +223,7 @@ COMPARISON = (
 )
 API_QUERY = (
     """
-query ($id: String!, $months: [Date!]!, $locale: String!, $month: Date!) {
+query ($id: String!, $months: [Date!]!, $locale: String!, $month: Date!, $creditAsOf: Date) {
   account(accountId: $id) {
     name app industry { name }
     metrics(effectiveDates: $months) {
@@ -233,7 +233,7 @@ query ($id: String!, $months: [Date!]!, $locale: String!, $month: Date!) {
       firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf
       quarters { quarter orders revenue frequencySegment monetarySegment monetaryIsProfit }
     }
-    creditRisk {
+    creditRisk(asOf: $creditAsOf) {
       score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding
     }
 """
@@ -249,12 +249,15 @@ query ($id: String!, $months: [Date!]!, $locale: String!, $month: Date!) {
 )
 
 
-def api_variables(account: str, locale: str) -> dict[str, Any]:
+def api_variables(account: str, locale: str, credit_as_of: str | None = None) -> dict[str, Any]:
+    """The API's variables for what a deck shows: its credit risk as of `credit_as_of` (a
+    past month's deck asks for the month's last day), else the API's default."""
     return {
         "id": account,
         "months": [m.isoformat() for m in MONTHS],
         "locale": locale,
         "month": MONTH.isoformat(),
+        "creditAsOf": credit_as_of,
     }
 
 
@@ -603,7 +606,8 @@ async def test_deck_shows_the_apis_numbers(
     assert deck[3].tables["quarters table"][-1][0] == "2023-Q2\nen cours\xa0: jusqu'au 5 avr. 2023"
     assert "part en retard (0,4)" in deck[4].texts["footnote"]
     assert ENGLISH.findall(own_words(deck)) == []
-    data = await client.data(API_QUERY, api_variables("R1", "fr"))
+    # The month's deck measures the risk on the month's last day, as the customer's does.
+    data = await client.data(API_QUERY, api_variables("R1", "fr", "2023-04-30"))
     check_deck_against_api(deck, data, "fr")
     assert "(la base de données locale)" in deck[-1].texts["method"]
 

@@ -451,8 +451,14 @@ async def test_credit_risk_as_of_a_day_is_measured_from_the_entries_up_to_it(
         )
         # Paid 61 days late in the end: measured on the later day, another score.
         assert unpaid["score"] != default["score"]
-        # Past the app's latest ledger date nothing more is known: the default measure.
-        assert await credit(internal, "acc-0002", "2025-01-01") == default
+        # Past the app's latest ledger date only when asked, and never past today: the day an
+        # account key's default measure may be, so staff can see what the customer sees.
+        later = await credit(internal, "acc-0002", "2025-01-01")
+        assert later["asOf"] == "2024-06-30"
+        assert later == await credit(internal, "acc-0002", "2024-06-30")
+        assert await credit(internal, "acc-0000", "2025-01-01") == await credit(
+            own, "acc-0000", None
+        )
         # Before its first entry there is nothing to measure.
         assert await credit(internal, "acc-0002", "2023-12-31") is None
         # An account key: never past today, whatever day it asks (by default today).

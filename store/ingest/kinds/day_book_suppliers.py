@@ -40,6 +40,10 @@ class DayBookSuppliers:
         elif is_customer_business(voucher_type):
             self._buys.add(party)
 
+    def is_supplier(self, party: str) -> bool:
+        """Whether the party is named on purchase or payment vouchers only: no customer."""
+        return party in self._paid and party not in self._buys
+
     def skips(self, party: str, voucher_type: str | None) -> bool:
         """Whether a line is of a party only bought from or paid, or a purchase of a party
         that is a customer too. Counted when so."""

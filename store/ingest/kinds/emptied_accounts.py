@@ -1,8 +1,10 @@
-"""The `Not Specified` account an older release made of QuickBooks' sales without a customer
-(the group its report puts walk-in sales under), once a load has removed its lines.
+"""The accounts an older release made of what is no customer, once a load has removed their
+lines: the `Not Specified` account of QuickBooks' sales without a customer (the group its
+report puts walk-in sales under), and a Day Book's parties that are no customer (`Cash`, a bank,
+sales or tax ledger, a supplier or an expense paid: `store.ingest.kinds.export_party`).
 
 This release skips those lines, and a reload removes the ones an older release stored under
-that account (`store.ingest.kinds.withdrawn_invoices`); the account itself would stay, an
+such an account (`store.ingest.kinds.withdrawn_invoices`); the account itself would stay, an
 empty customer in every list. The same load removes it when it holds nothing: no sale line,
 ledger entry or ledger period, no company, no metric, no API key, and nothing a user gave it
 (an industry, a size, the key-account mark). Its party link and derived rows (segments, sales
@@ -11,7 +13,7 @@ profile, credit risk, recomputed by the load) go with it. An account holding any
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import and_, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -26,10 +28,16 @@ _DERIVED = ("quarter_segment", "sales_profile", "credit_risk", "party_account")
 
 
 async def remove_emptied_no_customer_accounts(
-    connection: AsyncConnection, *, app: str, accounts: Iterable[str]
+    connection: AsyncConnection,
+    *,
+    app: str,
+    accounts: Iterable[str],
+    no_customers: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Remove those of `accounts` (of `app`) that name no customer (`Not Specified`) and hold
-    nothing; a note for each removed."""
+    """Remove those of `accounts` (of `app`) that name no customer (`Not Specified`, or one
+    of `no_customers`: the accounts of parties the load's file shows are none, with what
+    each is) and hold nothing; a note for each removed."""
+    no_customers = no_customers or {}
     wanted = sorted(set(accounts))
     if not wanted:
         return []
@@ -46,7 +54,7 @@ async def remove_emptied_no_customer_accounts(
     candidates = [
         account_id
         for account_id, name in rows
-        if names_no_customer(account_id) or names_no_customer(name)
+        if names_no_customer(account_id) or names_no_customer(name) or account_id in no_customers
     ]
     if not candidates:
         return []
@@ -73,8 +81,14 @@ async def remove_emptied_no_customer_accounts(
             table = tables[name]
             await connection.execute(delete(table).where(table.c.account_id == account_id))
         await connection.execute(delete(ACCOUNT_TABLE).where(account.account_id == account_id))
+        what = no_customers.get(account_id)
+        made_of = (
+            "sales without a customer (`Not Specified`)"
+            if what is None
+            else f"a party this file shows is {what}"
+        )
         notes.append(
             f"Removed the account `{account_id}` of app {app}: an older release made it of "
-            f"sales without a customer (`Not Specified`), and it holds nothing now"
+            f"{made_of}, and it holds nothing now"
         )
     return notes

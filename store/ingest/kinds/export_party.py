@@ -49,6 +49,7 @@ _NAME_IT = (
     "ledger with --party NAME"
 )
 _CONTRA = "a sales, bank, cash or tax ledger, not a customer"
+_SUPPLIER = "a supplier or an expense paid, not a customer"
 
 # Parties other than contra ledgers that make a file's party column a Day Book's (one per
 # line), and how many of them are kept to name.
@@ -159,6 +160,20 @@ class ExportParty:
                 self._first_contra = (line, customer)
             return True
         return self._suppliers is not None and self._suppliers.skips(customer, voucher_type)
+
+    def no_customer(self, row: Row) -> str | None:
+        """Why a line that `skips` is no customer's at all: what its party is (a contra ledger,
+        or a Day Book's supplier or expense paid); None for a line skipped though its party
+        is a customer too (its purchase). An older release took such a party for a customer:
+        a reload removes what it stored under it (`store.ingest.kinds.withdrawn_invoices`)."""
+        customer = row.get("customer")
+        if customer is None or self.fixed is not None or self._trust_column:
+            return None
+        if is_contra_ledger(customer):
+            return _CONTRA
+        if self._suppliers is not None and self._suppliers.is_supplier(customer):
+            return _SUPPLIER
+        return None
 
     def of(self, row: Row) -> str | None:
         """The line's party (a line that `skips` is never asked); None when it has none."""

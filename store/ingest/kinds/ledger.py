@@ -526,6 +526,9 @@ class LedgerValidator:
             self._not_posted[text] = self._not_posted.get(text, 0) + 1
             return []
         if self._party.skips(line, row, text):
+            if (why := self._party.no_customer(row)) is not None:
+                # An older release made that party a customer: its entry of this voucher goes.
+                self._withdraw(row, customer=row.get("customer"), text=text, no_customer=why)
             return []
         if self._voided_at_zero(row):
             # Nothing is owed: no entry, no account for a customer with no other line; and
@@ -825,11 +828,19 @@ class LedgerValidator:
         amount = self._formats.signed_amount(row, [])
         return amount is not None and amount.value == 0
 
-    def _withdraw(self, row: Row, *, customer: str | None = None, text: str | None = None) -> None:
+    def _withdraw(
+        self,
+        row: Row,
+        *,
+        customer: str | None = None,
+        text: str | None = None,
+        no_customer: str | None = None,
+    ) -> None:
         """A cancelled (or voided) voucher: the entry an earlier load stored under its number,
         date and kind goes (store.ingest.kinds.withdrawn_invoices), of its voucher type and,
         when `customer` names its party, of that party's stored accounts; without a type that
-        says its kind, nothing does. `text`: the type, when no kind column gives it."""
+        says its kind, nothing does. `text`: the type, when no kind column gives it;
+        `no_customer`: what the party is, when it is no customer at all (`Cash`)."""
         text = row.get("kind") or text
         if text is None:
             return
@@ -853,6 +864,7 @@ class LedgerValidator:
                     withdrawn.value,
                     voucher_type=voucher,
                     accounts=accounts,
+                    no_customer=no_customer,
                 )
 
     def plan(self, present: frozenset[str]) -> WritePlan:

@@ -555,8 +555,15 @@ class SalesValidator:
         if text is not None:
             kind = self._voucher_type(text)
             if kind is VoucherType.OTHER:
+                if (why := self._party.no_customer(row)) is not None:
+                    # An older release stored a supplier's purchase, the rent paid or a
+                    # receipt into `Cash` as that party's sale or return: it goes.
+                    self._withdraw(row, no_customer=why)
                 return []
         if self._party.skips(line, row, text):
+            if (why := self._party.no_customer(row)) is not None:
+                # An older release made that party a customer: its line of this voucher goes.
+                self._withdraw(row, no_customer=why)
             return []
         reasons: list[str] = []
         customer = row.get("customer")
@@ -614,15 +621,17 @@ class SalesValidator:
         amount = self._formats.signed_amount(row, [])
         return amount is not None and amount.value == 0
 
-    def _withdraw(self, row: Row, *, named: bool = True) -> None:
+    def _withdraw(self, row: Row, *, named: bool = True, no_customer: str | None = None) -> None:
         """A line that is no sale: its invoice, if a date and number name it, is withdrawn
         from what earlier loads stored (a date that does not read names nothing): the lines of
         its voucher type (when the file gives types) and of its customer (when `named`: a
         cancelled Tally voucher names none). A voucher whose type is no sale (a cancelled
         receipt) withdraws nothing: Tally numbers each type on its own, so its number may be a
-        sale's."""
+        sale's; but a party that is no customer at all (`no_customer`: what it is, `Cash`, a
+        supplier) withdraws its own stored lines of any type: an older release made it a
+        customer, whose account goes once it holds nothing."""
         text = self._type_text(row)
-        if text is not None and voucher_type(text) is VoucherType.OTHER:
+        if text is not None and voucher_type(text) is VoucherType.OTHER and no_customer is None:
             return
         day = self._formats.date(row, "date", [], required=False)
         accounts = None
@@ -635,6 +644,7 @@ class SalesValidator:
             row.get("invoice"),
             voucher_type=None if text is None else type_name(text),
             accounts=accounts,
+            no_customer=no_customer,
         )
 
     def finish(self) -> list[RowProblem]:

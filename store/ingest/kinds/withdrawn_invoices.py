@@ -37,6 +37,7 @@ from sqlalchemy import Column, ColumnElement, Table, delete, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.counts import counted
+from analytics.name_lists import first_and_more
 from store.ingest.errors import FileRejected
 from store.ingest.keyed_rows import batches
 from store.ingest.kinds.emptied_accounts import remove_emptied_no_customer_accounts
@@ -45,6 +46,7 @@ from store.ingest.kinds.invoice_dates import InvoiceDates
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.ingest.kinds.stored_invoices import SALE_LINES, NumberedLines
 from store.ingest.plan import RemovalNote
+from store.ingest.report import LISTED_NAMES, shown
 from store.tables import ACCOUNT_TABLE, METADATA
 
 # (date, invoice) pairs per statement: within every driver's bound-parameter limit.
@@ -66,6 +68,9 @@ class WithdrawnInvoices:
         # narrows them.
         self._keys: dict[_Narrowing, set[tuple[dt.date, str] | tuple[dt.date, str, str]]] = {}
         self._where = where
+        # Stored accounts of parties the file shows are no customer (`Cash`, a supplier), which
+        # an older release made customers: what each party is.
+        self._no_customers: dict[str, str] = {}
 
     def __bool__(self) -> bool:
         return bool(self._keys)
@@ -78,13 +83,17 @@ class WithdrawnInvoices:
         *,
         voucher_type: str | None = None,
         accounts: frozenset[str] | None = None,
+        no_customer: str | None = None,
     ) -> None:
         """A line that is no sale (of a ledger: an entry of `kind`); one without a date or
         number can name no stored line. `voucher_type`: its type as stored lines keep it, when
         the file gives one; `accounts`: the stored accounts its customer may be, when the file
-        names one (none: nothing stored is its line)."""
+        names one (none: nothing stored is its line); `no_customer`: what that customer is,
+        when the file shows it is none (`Cash`: a cash ledger, not a customer)."""
         if day is None or not invoice or accounts == frozenset():
             return
+        if no_customer is not None and accounts is not None:
+            self._no_customers.update(dict.fromkeys(accounts, no_customer))
         narrowing = (voucher_type, accounts)
         if self._where.kind is None:
             self._keys.setdefault(narrowing, set()).add((day, invoice))
@@ -163,14 +172,21 @@ class WithdrawnInvoices:
             "columns"
         )
 
+    def _no_customers_only(self, accounts: frozenset[str] | None) -> bool:
+        """Whether these stored accounts are all of no customer: QuickBooks' `Not Specified`,
+        or parties the file shows are none (`Cash`)."""
+        return bool(accounts) and all(
+            names_no_customer(account) or account in self._no_customers
+            for account in accounts or ()
+        )
+
     def _of_book(self, table: Table, narrowing: _Narrowing) -> list[ColumnElement[bool]]:
-        """The load's own book's lines; and, under QuickBooks' `Not Specified` heading, the
-        lines of no known book too: the `Not Specified` account an older release made holds
-        them (stored before books were kept), and a named book's load adopts only its
-        customers' lines, so it left them there (a QuickBooks report names its company)."""
+        """The load's own book's lines; and, for the accounts of no customer (under QuickBooks'
+        `Not Specified` heading, or a Day Book's `Cash`), the lines of no known book too: the
+        account an older release made holds them (stored before books were kept), and a named
+        book's load adopts only its customers' lines, so it left them there."""
         book = self._where.book
-        accounts = narrowing[1]
-        if book and accounts and all(map(names_no_customer, accounts)):
+        if book and self._no_customers_only(narrowing[1]):
             return [or_(table.c.book == book, table.c.book == UNKNOWN_BOOK)]
         return self._where.of_book()
 
@@ -190,6 +206,8 @@ class WithdrawnInvoices:
         accounts = select(ACCOUNT_TABLE.c.account_id).where(ACCOUNT_TABLE.c.app_id == app)
         # What each statement deletes: the keys and the conditions narrowing them.
         deletions: list[tuple[Sequence[Any], list[ColumnElement[bool]]]] = []
+        # Which of them delete the lines of parties the file shows are no customer (`Cash`).
+        of_no_customer: set[int] = set()
         for narrowing in sorted(self._keys, key=repr):
             voucher_type = narrowing[0]
             keys: list[tuple[dt.date, str] | tuple[dt.date, str, str]] = []
@@ -213,20 +231,37 @@ class WithdrawnInvoices:
                     if where.book != UNKNOWN_BOOK:
                         # A load's own book's lines only (ledger_books).
                         conditions.extend(self._of_book(table, narrowing))
+                    parties = narrowing[1]
+                    if parties and all(party in self._no_customers for party in parties):
+                        of_no_customer.add(len(deletions))
                     deletions.append((batch, conditions))
         if where.book == UNKNOWN_BOOK:
             # Where the lending rule would have written the voucher: of no known book, or
             # the one named book that holds it (refused if two do).
             await self._refuse_two_books(connection, table, deletions)
         removed = 0
-        for _batch, conditions in deletions:
+        removed_no_customer = 0
+        for index, (_batch, conditions) in enumerate(deletions):
             result = await connection.execute(delete(table).where(*conditions))
             removed += result.rowcount
-        # The `Not Specified` account an older release made, if this left it holding nothing.
+            if index in of_no_customer:
+                removed_no_customer += result.rowcount
+        # The `Not Specified` or `Cash` account an older release made, if this left it
+        # holding nothing.
         named = sorted({account for _type, group in self._keys for account in group or ()})
-        emptied = await remove_emptied_no_customer_accounts(connection, app=app, accounts=named)
+        emptied = await remove_emptied_no_customer_accounts(
+            connection, app=app, accounts=named, no_customers=self._no_customers
+        )
+        notes: list[str] = []
+        if removed_no_customer:
+            notes.append(
+                RemovalNote(
+                    self._no_customer_note(removed_no_customer), removed=removed_no_customer
+                )
+            )
+        removed -= removed_no_customer
         if not removed:
-            return emptied
+            return [*notes, *emptied]
         if where.table == SALE_LINES.table:
             lines = counted(
                 removed, "line of an invoice loaded before", "lines of invoices loaded before"
@@ -237,7 +272,22 @@ class WithdrawnInvoices:
             f"Removed {lines} that this file says is no sale (void, draft, cancelled, or "
             f"under `Not Specified`: no customer's)"
         )
-        return [RemovalNote(note, removed=removed), *emptied]
+        return [*notes, RemovalNote(note, removed=removed), *emptied]
+
+    def _no_customer_note(self, removed: int) -> str:
+        """The line that says how many stored lines of parties that are no customer went."""
+        where = self._where
+        if where.table == SALE_LINES.table:
+            lines = counted(removed, "sale line", "sale lines")
+        else:
+            lines = counted(removed, where.noun, where.nouns)
+        accounts = sorted(self._no_customers)
+        parties = first_and_more(accounts, LISTED_NAMES, lambda name: f"`{shown(name)}`")
+        return (
+            f"Removed {lines} an older release stored under {parties}, which this file shows "
+            f"{'is' if len(accounts) == 1 else 'are'} no customer (a cash, bank or tax ledger, "
+            f"a supplier or an expense paid): this release skips such lines"
+        )
 
 
 # A stored line's account, date and number, as a file keeps it; and with its voucher type

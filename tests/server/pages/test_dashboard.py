@@ -339,6 +339,10 @@ def test_the_customer_view_carries_the_api_values_from_two_requests(
     )
     score = browser.find_element("css selector", "#credit .score-value")
     assert score.text == str(account["creditRisk"]["score"])
+    # The day the risk is measured on says why it is that day (a key's own rule).
+    rule = browser.find_element("css selector", "#credit [data-as-of-rule]")
+    assert rule.get_attribute("data-as-of-rule") == "LATEST_LEDGER_DATE"
+    assert rule.text == "the app's latest ledger date"
 
     # An internal key gets exact figures: no note on private ones.
     assert browser.find_elements("css selector", "#positions .privacy-note") == []
@@ -592,6 +596,10 @@ def test_an_account_key_sees_its_own_account_only(browser: Any, server: Server) 
         for end in ends
         if end > dt.date.fromisoformat(profile["recencyAsOf"])
     ]
+    # Its credit risk is as of today (the demo's ledgers state no period), and says so.
+    rule = browser.find_element("css selector", "#credit [data-as-of-rule]")
+    assert rule.get_attribute("data-as-of-rule") == "TODAY"
+    assert rule.text == "today: no export period of its ledger, or one not over"
     # Where the key gets private figures, the page says what they are and how far off they
     # can be, and that the percentile is read off them.
     private = (

@@ -53,7 +53,7 @@ export function accountQuery(metrics) {
       firstPurchase lastPurchase isRecent daysSinceLastPurchase recencyAsOf salesKnownTo
       quarters { quarter orders revenue frequencySegment monetarySegment recencyDays }
     }
-    creditRisk { score segment daysSalesOutstanding overdueShare averageDaysLate asOf invoiced outstanding }
+    creditRisk { score segment daysSalesOutstanding overdueShare averageDaysLate asOf asOfRule invoiced outstanding }
     ${comparisons}
   }
 }${comparisons ? POSITION_FRAGMENT : ""}`;
@@ -459,6 +459,15 @@ function quarterSegments(quarter) {
 // right for both, instead of "ago".
 const RECENCY_NOTE = "Counted to the latest sale on record of the customer's app (with an account key, to today).";
 
+// Why the credit risk is as of its day: the same account's figures differ between keys only by
+// it (an account key never learns its app's latest ledger date, another customer's).
+const AS_OF_RULES = {
+  LATEST_LEDGER_DATE: "the app's latest ledger date",
+  LEDGER_PERIOD_END: "the end of the period of its latest ledger export",
+  TODAY: "today: no export period of its ledger, or one not over",
+  ASKED: "the day asked for",
+};
+
 function recencyText(profile) {
   const days = profile.daysSinceLastPurchase;
   const counted = new Date(`${profile.lastPurchase}T00:00:00Z`);
@@ -569,7 +578,8 @@ function creditSection(risk) {
       h("dt", {}, "Outstanding"),
       h("dd", { "data-measure": "outstanding", "data-value": risk.outstanding, title: AMOUNTS_NOTE }, formatAmount(risk.outstanding)),
       h("dt", {}, "As of"),
-      h("dd", { "data-measure": "asOf" }, risk.asOf)
+      h("dd", { "data-measure": "asOf" }, risk.asOf),
+      h("dd", { class: "muted small", "data-as-of-rule": risk.asOfRule }, AS_OF_RULES[risk.asOfRule] || "")
     )
     ),
     h("p", { class: "muted small amounts-note" }, "Invoiced and outstanding as in the ledger files, which name no currency.")
