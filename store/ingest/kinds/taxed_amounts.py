@@ -162,16 +162,24 @@ def below_gross(before_tax: Decimal, gross: Decimal) -> bool:
     return (before_tax < 0) == (gross < 0) and abs(before_tax) < abs(gross)
 
 
-# The most a sale's gross can be above its amount before tax: India's highest GST rate, 28%.
-TAXED_AT_MOST = Decimal("1.28")
+# The most a sale's gross can be above its amount before tax: India's highest GST rate, 40%
+# since 22 September 2025 (luxury and sin goods; 28% before). A compensation cess on top of it
+# (tobacco) is not counted: such a voucher's gross is taken for another's.
+TAXED_AT_MOST = Decimal("1.40")
+# And the rounding of an invoice's total: its tax lines are each rounded to the paisa (CGST and
+# SGST half the rate each, half up) and a Round Off line takes the total to the rupee.
+ROUNDED_BY_AT_MOST = Decimal("1.00")
 
 
 def taxed_within_a_rate(before_tax: Decimal, gross: Decimal) -> bool:
     """Whether an amount stored under another voucher type may be the amount before tax of
     this gross, for a rename of the type (`voucher_keys`): below it, and the gross at most
-    the highest rate of tax above it. Another type's voucher of the same number and day is
-    told from a renamed one by its amount: 1,04,623.73 before tax is no 2,50,000.00 gross."""
-    return below_gross(before_tax, gross) and abs(gross) <= abs(before_tax) * TAXED_AT_MOST
+    the highest rate of tax and an invoice's rounding above it. Another type's voucher of the
+    same number and day is told from a renamed one by its amount: 1,04,623.73 before tax is no
+    2,50,000.00 gross."""
+    return below_gross(before_tax, gross) and (
+        abs(gross) <= abs(before_tax) * TAXED_AT_MOST + ROUNDED_BY_AT_MOST
+    )
 
 
 async def _stored_before_tax(

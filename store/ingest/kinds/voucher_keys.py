@@ -35,7 +35,8 @@ take the new name (said in the load's notes), so nothing is doubled. Where the f
 include tax (a Sales Register's `Debit Amount`) and the stored ones are before tax (its
 columnar register's `Sales Account`), the amounts are the stored ones when the stored amount is
 below the gross, as `taxed_amounts` judges one invoice's two amounts, and the gross at most
-28% above it (India's highest GST rate: a gross further above is another voucher's): the
+40% and a rupee of rounding above it (India's highest GST rate since 22 September 2025: a
+gross further above is another voucher's): the
 voucher is renamed and keeps its stored amount before tax (before, judged on equal amounts, it
 was written beside as a second voucher, its revenue counted twice, once with its tax).
 Otherwise the two types are two vouchers (docs/export-shapes.md says what still looks alike).

@@ -373,8 +373,14 @@ async def test_a_renamed_type_reloaded_gross_keeps_one_voucher_and_its_amounts_b
 
 @pytest.mark.parametrize(
     ("gross", "renamed"),
-    [("1,23,456.00", True), ("1,33,918.37", True), ("1,33,918.38", False), ("2,50,000.00", False)],
-    ids=["gst-18", "at-28", "past-28", "far-past"],
+    [
+        ("1,23,456.00", True),
+        ("1,33,918.37", True),
+        ("1,46,473.22", True),
+        ("1,46,474.23", False),
+        ("2,50,000.00", False),
+    ],
+    ids=["gst-18", "at-28", "at-40", "past-40", "far-past"],
 )
 async def test_a_new_types_gross_voucher_is_a_rename_only_within_a_tax_rate(
     engine: AsyncEngine, tmp_path: Path, gross: str, renamed: bool
@@ -382,9 +388,11 @@ async def test_a_new_types_gross_voucher_is_a_rename_only_within_a_tax_rate(
     """The columnar Sales Register stores `Sales` KD/25-26/001 of Kaveri Traders before tax
     (1,04,623.73); a gross register of a new type, `Export Sales`, then has that customer's
     only voucher at the same number and day. Its gross is the stored amount with tax only up
-    to India's highest GST rate (28%: 1,33,918.37): beyond, it is another voucher, stored
-    beside. Before, any stored amount below the gross was taken for its amount before tax: the
-    export sale of 2,50,000.00 renamed `Sales` KD/25-26/001 and kept its 1,04,623.73."""
+    to India's highest GST rate (40% since 22 September 2025: 1,46,473.22) and a rupee of
+    rounding: beyond, it is another voucher, stored beside. Before, any stored amount below the
+    gross was taken for its amount before tax: the export sale of 2,50,000.00 renamed `Sales`
+    KD/25-26/001 and kept its 1,04,623.73; and a gross at the 40% rate was another voucher,
+    its revenue counted twice."""
     from sqlalchemy import select
 
     from store.tables import METADATA
