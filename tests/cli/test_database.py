@@ -140,6 +140,37 @@ def test_reading_commands_create_no_database(
     assert sorted(tmp_path.iterdir()) == []
 
 
+# A definitions file refused for its columns (an invoice export given as definitions).
+REFUSED_DEFINITIONS = "Invoice Date,Customer Name,Total\n2024-03-01,Anand,1200\n"
+
+
+def _refused_for_columns(result: subprocess.CompletedProcess[str] | Finished) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "missing required column(s) name, unit" in _lines(result.stderr)[-1]
+
+
+def test_a_refused_load_leaves_no_new_database_and_an_existing_one_untouched(
+    tmp_path: Path,
+) -> None:
+    """The load's file is read once the database is open: a refused one removes the database
+    the command created, and only that one."""
+    (tmp_path / "Invoice.csv").write_text(REFUSED_DEFINITIONS)
+    path = tmp_path / "new.db"
+    env = {**TODAY, "DATABASE_URL": f"sqlite:///{path}"}
+    load = ("ingest", "definitions", str(tmp_path / "Invoice.csv"))
+    refused = profiling_in_process(*load, env=env, cwd=tmp_path)
+    _refused_for_columns(refused)
+    assert sorted(tmp_path.iterdir()) == [tmp_path / "Invoice.csv"]
+    # An existing database: refused the same way, kept as it was.
+    created = profiling_in_process(*CREATES, env=env, cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    _refused_for_columns(profiling_in_process(*load, env=env, cwd=tmp_path))
+    listed = profiling_in_process("keys", "list", env=env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "probe" in listed.stdout
+
+
 def test_every_database_command_says_which_database_first(tmp_path: Path) -> None:
     env = {**TODAY, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
     shown = f"Database: sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
@@ -353,6 +384,32 @@ async def test_reading_commands_create_no_postgres_database(server: URL) -> None
         finally:
             await engine.dispose()
         assert found == 0
+
+
+async def _exists(server: URL, name: str) -> bool:
+    engine = create_engine(server.set(database="postgres").render_as_string(hide_password=False))
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalar(
+                text("SELECT count(*) FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+    finally:
+        await engine.dispose()
+    return bool(found)
+
+
+@pytest.mark.postgres
+async def test_a_refused_load_leaves_no_new_postgres_database(server: URL, tmp_path: Path) -> None:
+    (tmp_path / "Invoice.csv").write_text(REFUSED_DEFINITIONS)
+    load = ("ingest", "definitions", str(tmp_path / "Invoice.csv"))
+    async with _absent_database(server) as (name, _url, env):
+        _refused_for_columns(run(*load, env=env))
+        assert not await _exists(server, name)
+        # An existing database is kept, with what it holds.
+        assert run(*CREATES, env=env).returncode == 0
+        _refused_for_columns(run(*load, env=env))
+        assert await _exists(server, name)
+        assert "probe" in run("keys", "list", env=env).stdout
 
 
 @pytest.mark.postgres
