@@ -120,7 +120,7 @@ def run_on_database(
                 created = True
             engine = create_engine(database_url)
             try:
-                await migrate(engine)
+                await migrate(engine, announce=say)
                 connecting = False
                 return await job(engine)
             except Exception as failure:
