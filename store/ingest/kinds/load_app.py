@@ -13,6 +13,7 @@ checked: scripts that load into their app keep working unchanged."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from store.ingest.kinds.ledger_books import UNKNOWN_BOOK
 from store.tables import APP_TABLE
 
 # How alike two app names must be (difflib's ratio) to take one for a typo of the other:
-# `tallly`/`tally` 0.91 and `taly`/`tally` 0.89 are, `app1`/`app2` 0.75 and `north`/`south`
+# `tallly`/`tally` 0.91 and `taly`/`tally` 0.89 are, `acme`/`acne` 0.75 and `north`/`south`
 # 0.6 are not (names that differ in one character of four are often meant apart).
 CLOSE_NAMES = 0.8
 
@@ -62,5 +63,12 @@ async def check_new_app(
 
 
 def _close_app(app: str, apps: Sequence[str]) -> str | None:
-    close = difflib.get_close_matches(app, apps, n=1, cutoff=CLOSE_NAMES)
+    """The existing app `app` is likely a typo of, if any. Names that differ in their digits
+    only (`fx100` and `fx101`, `shop` and `shop2`) are numbered siblings, meant apart."""
+    lettered = _DIGITS.sub("", app)
+    others = [other for other in apps if _DIGITS.sub("", other) != lettered]
+    close = difflib.get_close_matches(app, others, n=1, cutoff=CLOSE_NAMES)
     return close[0] if close else None
+
+
+_DIGITS = re.compile(r"\d+")
