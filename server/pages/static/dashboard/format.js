@@ -62,13 +62,17 @@ export function formatInUnit(value, definition) {
   if (unit === "minutes" || unit === "hours") {
     return duration(unit === "hours" ? value * 60 : value);
   }
-  const digits = unit === "ratio" ? 2 : unit === "count" && Number.isInteger(value) ? 0 : 1;
+  if (unit === "ratio") {
+    // A share of one, read as the percentage it is (0.574 → 57.4%), as the API writes it.
+    return formatNumber(value * 100, 1) + "%";
+  }
+  const digits = unit === "count" && Number.isInteger(value) ? 0 : 1;
   const number = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: digits }).format(value);
   return number + (SHORT_UNITS[unit] || "");
 }
 
 // As the API writes durations, in their two largest units, each whole: 2941 minutes → '49h
-// 1min', 44.8 hours → '44h 48min', 35.4 minutes → '35min', 0.4 minutes → '24s'.
+// 1min', 44.8 hours → '44h 48min', 35.4 minutes → '35min 24s', 0.4 minutes → '24s'.
 function duration(totalMinutes) {
   const sign = totalMinutes < 0 ? "-" : "";
   const seconds = Math.round(Math.abs(totalMinutes) * 60);
@@ -77,6 +81,11 @@ function duration(totalMinutes) {
   }
   if (seconds < 60) {
     return `${sign}${seconds}s`;
+  }
+  if (seconds < 3600) {
+    const second = seconds % 60;
+    const minute = (seconds - second) / 60;
+    return second ? `${sign}${minute}min ${second}s` : `${sign}${minute}min`;
   }
   const rounded = Math.round(Math.abs(totalMinutes));
   const hours = Math.floor(rounded / 60);
