@@ -54,3 +54,39 @@ def test_the_pages_durations_and_ratios_read_as_the_apis() -> None:
     page = json.loads(answer.stdout)
     api = [format_value(Decimal(str(value)), unit, "en") for value, unit in CASES]
     assert page == api
+
+
+SERIES = """
+globalThis.window = { location: { search: "?locale=en" } };
+globalThis.navigator = { languages: ["en"], language: "en" };
+const format = await import(process.argv[1]);
+console.log(JSON.stringify(format.seriesLabels(JSON.parse(process.argv[2]))));
+"""
+
+
+def _labels(rows: list[dict[str, str | None]]) -> list[str]:
+    answer = subprocess.run(
+        ["node", "--input-type=module", "-e", SERIES, FORMAT_JS.as_uri(), json.dumps(rows)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    labels: list[str] = json.loads(answer.stdout)
+    return labels
+
+
+def _rows(values: list[str], unit: str, currency: str | None) -> list[dict[str, str | None]]:
+    return [
+        {"value": value, "currency": currency, "formattedValue": format_value(Decimal(value), unit)}
+        for value in values
+    ]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node is not installed")
+def test_a_currency_series_with_cents_shows_them_on_its_whole_amounts_too() -> None:
+    assert _labels(_rows(["6396.00", "5423.50"], "EUR", "EUR")) == ["€6,396.00", "€5,423.50"]
+    # A series of whole amounts, one of amounts with cents, or of another unit: as the API says.
+    assert _labels(_rows(["6396.00", "5423"], "EUR", "EUR")) == ["€6,396", "€5,423"]
+    assert _labels(_rows(["6396.10", "5423.50"], "EUR", "EUR")) == ["€6,396.10", "€5,423.50"]
+    assert _labels(_rows(["12", "12.5"], "count", None)) == ["12", "12.5"]

@@ -97,6 +97,27 @@ function duration(totalMinutes) {
   return minutes ? `${sign}${grouped}h ${minutes}min` : `${sign}${grouped}h`;
 }
 
+// The labels of one metric's months, at one precision: the API writes a whole amount without
+// its cents (€6,396) and another with them (€5,423.50), which side by side in one chart read as
+// two precisions. When some month of a currency series has cents, its whole amounts show them
+// too (€6,396.00); any other series keeps the API's formattedValue as it is.
+// rows: [{ value (decimal string), currency, formattedValue }].
+export function seriesLabels(rows) {
+  const currency = rows.length ? rows[0].currency : null;
+  const whole = rows.map((row) => !/\.\d*[1-9]/.test(row.value));
+  if (!currency || whole.every(Boolean) || !whole.some(Boolean)) {
+    return rows.map((row) => row.formattedValue);
+  }
+  const digits = new Intl.NumberFormat(LOCALE, { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+  const withCents = new Intl.NumberFormat(LOCALE, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  return rows.map((row, index) => (whole[index] ? withCents.format(Number(row.value)) : row.formattedValue));
+}
+
 export function formatNumber(value, digits = 1) {
   if (value === null || value === undefined) {
     return "–";
