@@ -6,9 +6,10 @@ once per (unit, locale) by `formatter_for`, which returns a small closure that f
 
 Formats, with en / fr examples:
 
-- ``minutes`` and ``hours``: the two largest units, each whole: ``1h 30min``, ``2h``, and
-  under an hour whole minutes (``45min``, not ``45.2min`` beside ``3h 2min``), under a minute
-  whole seconds (``24s``); the short width of the locale's units (``1 h 30 min`` in fr).
+- ``minutes`` and ``hours``: the two largest units, each whole, as people write durations:
+  ``1h 30min``, ``2h``, ``3h 2min``; under an hour minutes and seconds (35.4 minutes is
+  ``35min 24s``, not ``35min``: the 24 s a response time differs by are seen), under a minute
+  seconds (``24s``); the short width of the locale's units (``1 h 30 min`` in fr).
   The unit symbols are the locale's short CLDR unit patterns, else narrow, else long, joined with
   the locale's unit list pattern of that width (de: ``1 Std., 30 Min.``). English uses ``h`` and
   ``min`` as the contract fixes (CLDR's narrow English minute is ``m``, which reads as metres).
@@ -19,7 +20,9 @@ Formats, with en / fr examples:
   (the value itself stays exact; its last digits would claim a precision no count has).
 - ``percent``: the stored value is already a percentage (42.5 means 42.5%): the locale's percent
   pattern with at most one fraction digit and no scaling: ``42.5%`` / ``42,5 %``.
-- ``ratio``: the locale's decimal pattern with exactly two fraction digits: ``0.42`` / ``0,42``.
+- ``ratio``: a share of one, shown as the percentage it is read as: the locale's percent
+  pattern on the value times 100, with at most one fraction digit: 0.574 -> ``57.4%`` /
+  ``57,4 %`` (``0.57`` read as a number, not as the 57.4% it means).
 - currencies: the locale's standard currency pattern and symbol: ``€15,000`` / ``15 000 €``;
   no fraction when the amount rounded to the currency's digits is whole, else those digits
   (``€1,234.50``). CLDR's default currency spacing applies when the symbol is made of letters
@@ -171,7 +174,7 @@ def _build_formatter(unit: str, locale_id: str) -> Formatter:
     if unit == COUNT:
         return _pattern_formatter(symbols, locale.decimal_formats[None], frac=None)
     if unit == RATIO:
-        return _pattern_formatter(symbols, locale.decimal_formats[None], frac=(2, 2))
+        return _ratio_formatter(symbols, locale.percent_formats[None])
     if unit == PERCENT:
         return _pattern_formatter(symbols, locale.percent_formats[None], frac=(0, 1))
     return _currency_formatter(locale, symbols, unit)
@@ -361,6 +364,14 @@ def _pattern_formatter(
     return _signed_formatter(symbols, render, _affixes(pattern, symbols), max_frac)
 
 
+def _ratio_formatter(symbols: _Symbols, pattern_source: NumberPattern | str) -> Formatter:
+    """A ratio (a share of one: 0.574) as the percentage it is read as (57.4%): the percent
+    formatter on the value times 100, exactly (Decimal's scaleb moves the exponent only)."""
+    percent = _pattern_formatter(symbols, pattern_source, frac=(0, 1))
+    scaleb = _EXACT.scaleb
+    return lambda value: percent(scaleb(value, 2))
+
+
 def _currency_formatter(locale: Locale, symbols: _Symbols, code: str) -> Formatter:
     pattern = parse_pattern(locale.currency_formats["standard"])
     digits = get_currency_precision(code)
@@ -516,11 +527,11 @@ def _unit_list_pattern(locale: Locale, width: str) -> str:
 
 def _duration_formatter(locale: Locale, symbols: _Symbols, *, seconds_per_unit: int) -> Formatter:
     """A duration in its two largest units, each a whole number, as people write them: whole
-    hours and minutes from an hour on ('3h 9min'), whole minutes under an hour ('35min'),
-    whole seconds under a minute ('24s'). One step, the minute, from a minute on: '35.4min'
-    beside '3h 9min' would show a precision the longer one does not have.
+    hours and minutes from an hour on ('3h 9min'), minutes and seconds under an hour
+    ('35min 24s': whole minutes alone would turn 35.4 minutes into '35min'), seconds under a
+    minute ('24s'). A unit whose amount is 0 after the first is left out ('5min', '2h').
 
-    The value is rounded once from its exact value (to seconds under a minute, else to
+    The value is rounded once from its exact value (to seconds under an hour, else to
     minutes) and split with integer arithmetic; each unit text is built once, when first
     needed. Values of 10**100 or more are written in scientific notation in their own unit
     (hours or minutes).
@@ -561,6 +572,11 @@ def _duration_formatter(locale: Locale, symbols: _Symbols, *, seconds_per_unit: 
             return small_text(minute_plural, 0)
         if seconds < 60:
             text = small_text(second_plural, seconds)
+        elif seconds < 3600:
+            minute, second = divmod(seconds, 60)
+            text = small_text(minute_plural, minute)
+            if second:
+                text = join.format(text, small_text(second_plural, second))
         else:
             # Rounded from the exact value, not from the seconds: 60.549 min is 1h 1min.
             minutes = int(to_integral(multiply(magnitude, minutes_per_unit)))

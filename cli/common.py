@@ -75,12 +75,20 @@ def run_on_database(
     already there: `keys list`, `publish`) passes `create=False`: a database that does not
     exist yet is then not created, and the job answers as on an empty one (a database
     migrated in a temporary folder, removed afterwards), so that asking leaves nothing
-    behind."""
+    behind. A command that fails leaves no database it created behind either (a load refused
+    for its file: the database is removed when nothing but its migrations was written)."""
     import asyncio
 
     from store.engine import DatabaseUnavailable, create_engine, parse_database_url, shown_url
     from store.migrate import migrate
-    from store.provision import check_sqlite, explain, is_missing, provision, sqlite_is_new
+    from store.provision import (
+        check_sqlite,
+        explain,
+        is_missing,
+        provision,
+        remove_if_unused,
+        sqlite_is_new,
+    )
 
     try:
         url = parse_database_url(settings.database_url)
@@ -98,6 +106,8 @@ def run_on_database(
 
     async def main() -> T:
         nonlocal connecting
+        # Made by this command (a SQLite file, a PostgreSQL database): removed if it fails.
+        created = create and new
         with contextlib.ExitStack() as stack:
             database_url = settings.database_url
             if not create and (new or await is_missing(url)):
@@ -107,11 +117,18 @@ def run_on_database(
                 database_url = f"sqlite+aiosqlite:///{Path(folder) / 'empty.db'}"
             elif await provision(url):
                 say(f'Created the database "{url.database}": it did not exist')
+                created = True
             engine = create_engine(database_url)
             try:
-                await migrate(engine)
+                await migrate(engine, announce=say)
                 connecting = False
                 return await job(engine)
+            except Exception as failure:
+                # A refused command leaves no database it created behind (nothing was kept).
+                if created and getattr(failure, "exit_code", 1) != 0:
+                    await engine.dispose()
+                    await remove_if_unused(url)
+                raise
             finally:
                 await engine.dispose()
 

@@ -1,6 +1,6 @@
 """`profiling ingest KIND FILE [--app APP] [--column ROLE=NAME] [--accounts MAPPING]
 [--party NAME] [--dates day-first|month-first|guess] [--currency CODE|guess] [--book NAME
-[--new-book]]`:
+[--new-book]] [--new-app]`:
 load one file, all or nothing."""
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def _ingest(
     currency: str | None,
     book: str | None,
     new_book: bool,
+    new_app: bool,
     console: Console,
 ) -> IngestReport:
     """Load on the settings' database: it is named first, created when missing, and a
@@ -61,6 +62,7 @@ def _ingest(
                 currency=currency,
                 book=book,
                 new_book=new_book,
+                new_app=new_app,
                 # PROFILING_TODAY, as the server's "today" that caps a period asked about.
                 loaded_on=settings.today(),
             )
@@ -207,6 +209,17 @@ def ingest(
             ),
         ),
     ] = False,
+    new_app: Annotated[
+        bool,
+        typer.Option(
+            "--new-app",
+            help=(
+                "Sales and ledger files: the app the load creates is meant to be new. Without "
+                "it, a load that would create an app whose name is close to an existing app's "
+                "(a typo), or whose company's books another app holds, is refused."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Load one file: every row or, if any row is bad, none (each bad row is listed)."""
     # Only the progress bar goes through Rich; results are plain lines, never wrapped.
@@ -228,6 +241,7 @@ def ingest(
             currency,
             book,
             new_book,
+            new_app,
             progress_console,
         )
     except IngestRejected as exc:

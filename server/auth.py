@@ -3,7 +3,8 @@ valid one gives the request its scope (see store.scope), which every store read 
 The key is checked before anything else looks at the request, whatever its method: only a
 browser's GET of GraphiQL's page needs none (server/page_requests.py).
 
-/metrics takes internal keys only: any other key is answered exactly as an unknown one."""
+/metrics takes internal keys only: a valid key of another role gets HTTP 403 saying so (its
+holder needs another key, not a corrected one), a missing or unknown key the 401 above."""
 
 from __future__ import annotations
 
@@ -119,9 +120,12 @@ class BearerKeys:
             state["read_scope"] = _PAGE_ONLY
             await self._app(scope, receive, send)
             return
-        found = await self.credential(header)
+        found = await self._valid_credential(header)
         if found is None:
             await refuse_key(scope, receive, send)
+            return
+        if not self._admits(found.scope):
+            await self._refuse_role(found.scope.role, scope, receive, send)
             return
         state["read_scope"] = found.scope
         state["api_key_id"] = found.key_id
@@ -130,18 +134,32 @@ class BearerKeys:
     async def credential(self, header: str) -> Credential | None:
         """The credential of the key that an Authorization header `header` (not empty)
         presents, if it is a Bearer key that is valid, unrevoked and of a role this check
-        admits; None for anything else, answered 401 (`refuse_key`). What `__call__` decides
-        for a request that sends a key, and what server/plain_posts.py asks for its own."""
+        admits; None for anything else. What server/plain_posts.py asks for its own requests
+        (where every role is admitted, so None is always answered 401: `refuse_key`)."""
+        found = await self._valid_credential(header)
+        if found is None or not self._admits(found.scope):
+            return None
+        return found
+
+    async def _valid_credential(self, header: str) -> Credential | None:
+        """The credential of a valid, unrevoked Bearer key in `header`, whatever its role."""
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer":
             return None
         token = token.strip()
         if not token:
             return None
-        found = await self._keys.credential(token)
-        if found is None or not self._admits(found.scope):
-            return None
-        return found
+        return await self._keys.credential(token)
+
+    async def _refuse_role(self, role: Role, scope: Scope, receive: Receive, send: Send) -> None:
+        """The answer to a valid key of a role this check does not admit: 403, naming the
+        roles that are (`roles` is set whenever a role is refused)."""
+        needed = " or ".join(sorted(self._roles or ()))
+        response = error_response(
+            f"Refused: only {needed} keys get {scope['path']}: the key sent is a valid {role} key",
+            code=ErrorCode.FORBIDDEN,
+        )
+        await response(scope, receive, send)
 
 
 async def refuse_key(scope: Scope, receive: Receive, send: Send) -> None:

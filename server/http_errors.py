@@ -1,6 +1,7 @@
 """Refusals of a request as a whole, before any GraphQL runs: a JSON body in GraphQL's shape,
 `{"errors": [{"message": ..., "extensions": {"code": ...}}]}`, with the HTTP status that says
-why (400 a malformed request, 401 no valid key, 405 a method, 413 a body too large)."""
+why (400 a malformed request, 401 no valid key, 403 a valid key of a role the path does not
+take, 405 a method, 413 a body too large)."""
 
 from __future__ import annotations
 

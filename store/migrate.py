@@ -5,6 +5,8 @@ a noticeable part of its start-up."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +31,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection, announce: Callable[[str], None] | None = None) -> None:
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
@@ -47,10 +49,17 @@ def _upgrade(connection: Connection) -> None:
             f"release than this one (which knows revisions up to {script.get_current_head()}): "
             "run that release, or restore a backup taken before the upgrade"
         )
+    head = script.get_current_head()
+    if announce is not None and stored and set(stored) != {head}:
+        # An upgrade can take a while on a large store (its tables rewritten): said before it
+        # starts, so a command that seems to hang is seen at work. A new database is created,
+        # not upgraded, and one already at the head has nothing to say.
+        announce(f"Upgrading the database (schema {', '.join(sorted(stored))} -> {head})...")
     command.upgrade(config, "head")
 
 
-async def migrate(engine: AsyncEngine) -> None:
-    """Create or upgrade the schema to the latest revision."""
+async def migrate(engine: AsyncEngine, *, announce: Callable[[str], None] | None = None) -> None:
+    """Create or upgrade the schema to the latest revision; `announce` is told, in one line,
+    when a database made by an earlier release is about to be upgraded."""
     async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+        await connection.run_sync(partial(_upgrade, announce=announce))

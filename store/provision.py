@@ -11,6 +11,7 @@ import errno
 import os
 import sqlite3
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import URL, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -71,6 +72,101 @@ async def is_missing(url: URL) -> bool:
         if _sqlstate(exc) != _MISSING_DATABASE:
             raise
         return True
+    return False
+
+
+async def remove_if_unused(url: URL) -> bool:
+    """Remove a database this command created, when nothing but its migrations was written into
+    it: a command refused (a load's bad file) then leaves no new database behind. True when it
+    was removed.
+
+    Checked on a connection of its own after the command's engine is closed: a database that
+    another command began to fill meanwhile holds rows, and is kept. On SQLite the check holds
+    the write lock until the file is gone, so no writer slips in between."""
+    if url.get_backend_name() == "sqlite":
+        return _remove_unused_sqlite(url)
+    engine = create_engine(
+        url.render_as_string(hide_password=False),
+        poolclass=NullPool,
+        connect_args={"timeout": CONNECT_TIMEOUT},
+    )
+    try:
+        async with engine.connect() as connection:
+            used = await connection.run_sync(lambda sync: _holds_rows(sync.connection))
+    finally:
+        await engine.dispose()
+    if used:
+        return False
+    return await _drop_postgres_database(url)
+
+
+def _holds_rows(connection: Any) -> bool:
+    """Whether any table but Alembic's own holds a row (`connection`: a DB-API connection)."""
+    cursor = connection.cursor()
+    try:
+        if isinstance(connection, sqlite3.Connection):
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        else:
+            cursor.execute(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) "
+                "FROM pg_tables WHERE schemaname = current_schema()"
+            )
+        tables = [row[0] for row in cursor.fetchall()]
+        for table in tables:
+            if table.rsplit(".", 1)[-1].strip('"') in _BOOKKEEPING_TABLES:
+                continue
+            name = table if "." in table else f'"{table}"'
+            cursor.execute(f"SELECT 1 FROM {name} LIMIT 1")
+            if cursor.fetchone() is not None:
+                return True
+        return False
+    finally:
+        cursor.close()
+
+
+# Tables a migration fills on its own: rows there say nothing of a command's work.
+_BOOKKEEPING_TABLES = frozenset({"alembic_version", "sqlite_sequence"})
+
+
+def _remove_unused_sqlite(url: URL) -> bool:
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return False
+    connection = sqlite3.connect(path, timeout=CONNECT_TIMEOUT, isolation_level=None)
+    try:
+        # The write lock, held while looking and removing: no other writer commits meanwhile.
+        connection.execute("BEGIN IMMEDIATE")
+        if _holds_rows(connection):
+            return False
+        # The journal files go with it: a later database of that name must not adopt them.
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        return True
+    finally:
+        connection.close()
+
+
+async def _drop_postgres_database(url: URL) -> bool:
+    """Drop the database `url` names; False when it cannot be (another session is connected)."""
+    name = url.database or ""
+    for maintenance in MAINTENANCE_DATABASES:
+        engine = create_engine(
+            url.set(database=maintenance).render_as_string(hide_password=False),
+            poolclass=NullPool,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"timeout": CONNECT_TIMEOUT},
+        )
+        try:
+            async with engine.connect() as connection:
+                quoted = engine.dialect.identifier_preparer.quote(name)
+                # Without FORCE: a database another session is using is kept, not cut off.
+                await connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
+            return True
+        except DBAPIError as exc:
+            if _sqlstate(exc) != _MISSING_DATABASE:  # the maintenance database itself
+                return False
+        finally:
+            await engine.dispose()
     return False
 
 

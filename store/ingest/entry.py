@@ -58,6 +58,7 @@ async def ingest_file(
     currency: str | None = None,
     book: str | None = None,
     new_book: bool = False,
+    new_app: bool = False,
     loaded_on: dt.date | None = None,
 ) -> IngestReport:
     """Load one file of `kind`: every row or none.
@@ -77,7 +78,9 @@ async def ingest_file(
     likewise (`store.ingest.currency_setting`). `book` names the company whose books a sales or
     ledger export is of, in place of its title's (a renamed company's old name:
     `store.ingest.kinds.load_book`); a book nothing of the app is stored under is refused
-    unless the title names it too or `new_book`. A period a sales or ledger export's title
+    unless the title names it too or `new_book`. A sales or ledger load that would create an
+    app whose name is close to an existing one's, or whose book another app holds, is refused
+    unless `new_app` (`store.ingest.kinds.load_app`). A period a sales or ledger export's title
     states is stored as known up to `loaded_on` at most (the settings' today; None: today).
     """
     if currency is not None and LOADERS[kind].guess_columns is None:
@@ -104,6 +107,11 @@ async def ingest_file(
         checked_book_option(book)
     elif new_book:
         raise FileRejected("--new-book says the book --book names may be new: give --book too")
+    if new_app and LOADERS[kind].guess_columns is None:
+        raise FileRejected(
+            f"--new-app lets a sales or ledger file create an app of a name close to another's; "
+            f"{kind} files create no app from --app"
+        )
     options = IngestOptions(
         app=app,
         columns=dict(columns or {}),
@@ -114,6 +122,7 @@ async def ingest_file(
         currency=currency,
         book=book,
         new_book=new_book,
+        new_app=new_app,
         loaded_on=loaded_on,
     )
     try:

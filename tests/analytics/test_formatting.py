@@ -87,11 +87,13 @@ def test_default_locale_is_en() -> None:
         ("2.5", "hours", "2h 30min"),
         ("1", "hours", "1h"),
         ("0", "minutes", "0min"),
-        # The two largest units, each whole: one step, the minute, from a minute on.
-        ("45.25", "minutes", "45min"),
-        ("35.4", "minutes", "35min"),
-        ("59.4", "minutes", "59min"),
-        ("59.5", "minutes", "1h"),
+        # The two largest units, each whole: minutes and seconds under an hour.
+        ("45.25", "minutes", "45min 15s"),
+        ("35.4", "minutes", "35min 24s"),
+        ("59.4", "minutes", "59min 24s"),
+        ("59.5", "minutes", "59min 30s"),
+        ("59.995", "minutes", "1h"),  # 3,600 s rounded: an hour
+        ("0.2", "hours", "12min"),
         ("0.4", "minutes", "24s"),  # under a minute, seconds
         ("0.995", "minutes", "1min"),
         ("182.1", "minutes", "3h 2min"),
@@ -112,10 +114,15 @@ def test_default_locale_is_en() -> None:
         ("42.5", "percent", "42.5%"),
         ("42", "percent", "42%"),
         ("-3.25", "percent", "-3.2%"),
-        ("0.4213", "ratio", "0.42"),
-        ("1", "ratio", "1.00"),
-        ("0.125", "ratio", "0.12"),
-        ("0.135", "ratio", "0.14"),
+        # A ratio is the share of one it is read as: a percentage, one fraction digit at most.
+        ("0.574", "ratio", "57.4%"),
+        ("0.4213", "ratio", "42.1%"),
+        ("1", "ratio", "100%"),
+        ("0.125", "ratio", "12.5%"),
+        ("0.12345", "ratio", "12.3%"),
+        ("0.12355", "ratio", "12.4%"),
+        ("-0.0004", "ratio", "0%"),
+        ("2.5", "ratio", "250%"),
         ("1234.5", "EUR", "€1,234.50"),
         ("1234.001", "EUR", "€1,234"),
         ("-1234.5", "EUR", "-€1,234.50"),
@@ -148,11 +155,11 @@ def test_units_in_en(value: str, unit: str, expected: str) -> None:
         ("2.5", "hours", f"2{NNBSP}h 30{NBSP}min"),
         ("-90", "minutes", f"-1{NNBSP}h 30{NBSP}min"),
         ("4254", "minutes", f"70{NNBSP}h 54{NBSP}min"),
-        ("35.4", "minutes", f"35{NBSP}min"),
+        ("35.4", "minutes", f"35{NBSP}min 24{NNBSP}s"),
         ("3", "days", f"3{NNBSP}j"),
         ("12345", "count", f"12{NNBSP}345"),
         ("42.5", "percent", f"42,5{NBSP}%"),
-        ("0.4213", "ratio", "0,42"),
+        ("0.4213", "ratio", f"42,1{NBSP}%"),
         ("1234.5", "EUR", f"1{NNBSP}234,50{NBSP}€"),
         ("-1234.5", "EUR", f"-1{NNBSP}234,50{NBSP}€"),
         ("15000", "SAR", f"15{NNBSP}000{NBSP}SAR"),
@@ -171,7 +178,7 @@ def test_units_in_fr(value: str, unit: str, expected: str) -> None:
         ("1", "days", "1 Tg."),
         ("12345", "count", "12.345"),
         ("42.5", "percent", f"42,5{NBSP}%"),
-        ("0.4213", "ratio", "0,42"),
+        ("0.4213", "ratio", f"42,1{NBSP}%"),
         ("1234.5", "EUR", f"1.234,50{NBSP}€"),
         ("1234.5", "CHF", f"1.234,50{NBSP}CHF"),
     ],
@@ -188,7 +195,7 @@ def test_units_in_de(value: str, unit: str, expected: str) -> None:
         ("3", "days", "3 أيام"),
         ("1", "days", "يوم"),
         ("12345", "count", "12,345"),
-        ("0.4213", "ratio", "0.42"),
+        ("0.4213", "ratio", "42.1\u200e%\u200e"),
         ("-12345", "count", "\u200e-12,345"),
         ("15000", "EUR", f"\u200f15,000{NBSP}€"),
         ("15000", "SAR", f"\u200f15,000{NBSP}ر.س.\u200f"),
@@ -270,6 +277,25 @@ def test_any_finite_decimal_formats(value: Decimal, unit: str, locale: str) -> N
     text = format_value(value, unit, locale)
     assert text
     assert text.strip() == text
+
+
+@given(
+    value=st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, places=6),
+    locale=st.sampled_from(SAMPLE_LOCALES),
+)
+def test_a_ratio_reads_as_the_percentage_it_is_a_share_of(value: Decimal, locale: str) -> None:
+    assert format_value(value, "ratio", locale) == format_value(value * 100, "percent", locale)
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("59.99"), allow_nan=False, places=4))
+def test_a_duration_under_an_hour_reads_back_to_its_seconds(minutes: Decimal) -> None:
+    """Minutes and seconds, each whole: what is shown is the value to the nearest second."""
+    text = format_value(minutes, "minutes", "en")
+    found = re.fullmatch(r"(?:(\d+)min)? ?(?:(\d+)s)?", text)
+    assert found is not None, text
+    shown = int(found.group(1) or 0) * 60 + int(found.group(2) or 0)
+    expected = (minutes * 60).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+    assert shown == expected, text
 
 
 @given(st.integers(min_value=-(10**30), max_value=10**30))

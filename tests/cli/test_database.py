@@ -5,6 +5,7 @@ the same command in process (tests/cli/in_process.py), at a tenth of the CPU."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sqlite3
@@ -20,6 +21,7 @@ from settings import normalize_database_url
 from store.engine import create_engine
 from tests.cli.in_process import Finished, profiling_in_process
 from tests.cli.test_main import PROFILING, _free_port, run
+from tests.store.test_migrate import _migrate_to
 
 TODAY = {"PROFILING_TODAY": "2024-03-10"}
 # A command that writes whatever the database holds, so creates a missing one (`keys list`
@@ -138,6 +140,76 @@ def test_reading_commands_create_no_database(
         assert_refused(result, answer.removeprefix("error: "))
         assert _lines(result.stderr)[-1] == answer
     assert sorted(tmp_path.iterdir()) == []
+
+
+# A definitions file refused for its columns (an invoice export given as definitions).
+REFUSED_DEFINITIONS = "Invoice Date,Customer Name,Total\n2024-03-01,Anand,1200\n"
+
+
+def _refused_for_columns(result: subprocess.CompletedProcess[str] | Finished) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "missing required column(s) name, unit" in _lines(result.stderr)[-1]
+
+
+def test_a_refused_load_leaves_no_new_database_and_an_existing_one_untouched(
+    tmp_path: Path,
+) -> None:
+    """The load's file is read once the database is open: a refused one removes the database
+    the command created, and only that one."""
+    (tmp_path / "Invoice.csv").write_text(REFUSED_DEFINITIONS)
+    path = tmp_path / "new.db"
+    env = {**TODAY, "DATABASE_URL": f"sqlite:///{path}"}
+    load = ("ingest", "definitions", str(tmp_path / "Invoice.csv"))
+    refused = profiling_in_process(*load, env=env, cwd=tmp_path)
+    _refused_for_columns(refused)
+    assert sorted(tmp_path.iterdir()) == [tmp_path / "Invoice.csv"]
+    # An existing database: refused the same way, kept as it was.
+    created = profiling_in_process(*CREATES, env=env, cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    _refused_for_columns(profiling_in_process(*load, env=env, cwd=tmp_path))
+    listed = profiling_in_process("keys", "list", env=env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "probe" in listed.stdout
+
+
+async def _migrated_to(database_url: str, revision: str) -> None:
+    """A database as a release of schema `revision` left it."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_migrate_to, revision)
+    finally:
+        await engine.dispose()
+
+
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+
+    from store.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def test_a_command_that_upgrades_the_database_says_so_first(tmp_path: Path) -> None:
+    """One line on stderr before an upgrade starts (it may take a while), none when there is
+    nothing to do or the database is new."""
+    path = tmp_path / "old.db"
+    env = {**TODAY, "DATABASE_URL": f"sqlite:///{path}"}
+    asyncio.run(_migrated_to(f"sqlite+aiosqlite:///{path}", "0004"))
+    first = profiling_in_process("keys", "list", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert _lines(first.stderr) == [
+        f"Database: sqlite+aiosqlite:///{path}",
+        f"Upgrading the database (schema 0004 -> {_head()})...",
+    ]
+    again = profiling_in_process("keys", "list", env=env, cwd=tmp_path)
+    assert _lines(again.stderr) == [f"Database: sqlite+aiosqlite:///{path}"]
+    new = profiling_in_process(*CREATES, env={**env, "DATABASE_URL": f"sqlite:///{path}.new"})
+    assert new.returncode == 0, new.stderr
+    assert not [line for line in _lines(new.stderr) if line.startswith("Upgrading")]
 
 
 def test_every_database_command_says_which_database_first(tmp_path: Path) -> None:
@@ -353,6 +425,46 @@ async def test_reading_commands_create_no_postgres_database(server: URL) -> None
         finally:
             await engine.dispose()
         assert found == 0
+
+
+async def _exists(server: URL, name: str) -> bool:
+    engine = create_engine(server.set(database="postgres").render_as_string(hide_password=False))
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalar(
+                text("SELECT count(*) FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+    finally:
+        await engine.dispose()
+    return bool(found)
+
+
+@pytest.mark.postgres
+async def test_a_refused_load_leaves_no_new_postgres_database(server: URL, tmp_path: Path) -> None:
+    (tmp_path / "Invoice.csv").write_text(REFUSED_DEFINITIONS)
+    load = ("ingest", "definitions", str(tmp_path / "Invoice.csv"))
+    async with _absent_database(server) as (name, _url, env):
+        _refused_for_columns(run(*load, env=env))
+        assert not await _exists(server, name)
+        # An existing database is kept, with what it holds.
+        assert run(*CREATES, env=env).returncode == 0
+        _refused_for_columns(run(*load, env=env))
+        assert await _exists(server, name)
+        assert "probe" in run("keys", "list", env=env).stdout
+
+
+@pytest.mark.postgres
+async def test_a_command_that_upgrades_a_postgres_database_says_so_first(server: URL) -> None:
+    async with _absent_database(server) as (name, url, env):
+        await _admin(server, f'CREATE DATABASE "{name}"')
+        await _migrated_to(url.render_as_string(hide_password=False), "0004")
+        first = run("keys", "list", env=env)
+        assert first.returncode == 0, first.stderr
+        assert _lines(first.stderr) == [
+            f"Database: {_shown(url)}",
+            f"Upgrading the database (schema 0004 -> {_head()})...",
+        ]
+        assert _lines(run("keys", "list", env=env).stderr) == [f"Database: {_shown(url)}"]
 
 
 @pytest.mark.postgres

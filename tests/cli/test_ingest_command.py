@@ -76,7 +76,8 @@ def test_every_bad_row_is_listed_and_nothing_written(database: Path, tmp_path: P
         f"{path}: 2 bad rows out of 3; nothing was written "
         "(fix the listed lines and load the file again)",
     ]
-    assert rows(database, "select * from industry") == []
+    # Nor is the database the load would have created left behind.
+    assert not database.exists()
 
 
 def test_a_missing_column_is_one_line(database: Path, tmp_path: Path) -> None:
@@ -557,3 +558,19 @@ def test_a_period_still_under_way_is_stored_as_known_to_the_day_of_the_load(
     )
     assert result.exit_code == 0, result.output
     assert rows(database, "select period_end from sales_period") == [("2024-06-15",)]
+
+
+def test_a_mistyped_app_is_one_line_naming_the_app_meant(database: Path) -> None:
+    from tests.store.ingest.test_parties import DAYBOOK
+
+    assert run(database, "sales", str(DAYBOOK), "--app", "tally").exit_code == 0
+    refused = run(database, "sales", str(DAYBOOK), "--app", "tallly")
+    assert refused.exit_code == 1
+    assert problems(refused) == [
+        f"{DAYBOOK}: --app tallly does not exist yet and its name is close to app tally's: "
+        "did you mean `tally`? (--app tally; or give --new-app to create app tallly anyway)"
+    ]
+    assert rows(database, "select app_id from app") == [("tally",)]
+    created = run(database, "sales", str(DAYBOOK), "--app", "tallly", "--new-app")
+    assert created.exit_code == 0, created.output
+    assert rows(database, "select app_id from app order by app_id") == [("tallly",), ("tally",)]

@@ -33,6 +33,7 @@ def test_the_readme_lists_every_code_with_its_status() -> None:
 def test_only_refusals_before_execution_leave_with_another_status() -> None:
     assert {code for code in ErrorCode if code.http_status != 200} == {
         ErrorCode.UNAUTHENTICATED,
+        ErrorCode.FORBIDDEN,
         ErrorCode.BAD_REQUEST,
         ErrorCode.METHOD_NOT_ALLOWED,
         ErrorCode.PAYLOAD_TOO_LARGE,

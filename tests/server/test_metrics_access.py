@@ -1,5 +1,6 @@
-"""`/metrics` answers internal keys only: any other request is answered exactly as /graphql
-answers an unknown key. Under `serve --no-auth` (loopback only) it stays open."""
+"""`/metrics` answers internal keys only: a missing or unknown key is answered exactly as /graphql
+answers an unknown key (401), a valid key of another role with 403 saying an internal key is
+needed. Under `serve --no-auth` (loopback only) it stays open."""
 
 from __future__ import annotations
 
@@ -46,8 +47,8 @@ def _bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-@pytest.mark.parametrize("who", [None, "nope", "public", "account", "app"])
-async def test_metrics_refuse_all_but_internal_keys_as_graphql_refuses_an_unknown_key(
+@pytest.mark.parametrize("who", [None, "nope"])
+async def test_metrics_refuse_a_missing_or_unknown_key_as_graphql_refuses_an_unknown_key(
     http: httpx.AsyncClient, keys: dict[str, str], who: str | None
 ) -> None:
     headers = {} if who is None else _bearer(keys.get(who, "prof_nope_nope"))
@@ -59,6 +60,22 @@ async def test_metrics_refuse_all_but_internal_keys_as_graphql_refuses_an_unknow
     assert refused.json() == unknown.json()
     assert refused.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
     assert refused.headers["www-authenticate"] == unknown.headers["www-authenticate"]
+    assert "profiling_http_requests" not in refused.text
+
+
+@pytest.mark.parametrize("who", ["public", "account", "app"])
+async def test_metrics_refuse_a_valid_key_of_another_role_with_403_naming_the_key_needed(
+    http: httpx.AsyncClient, keys: dict[str, str], who: str
+) -> None:
+    refused = await http.get("/metrics", headers=_bearer(keys[who]))
+    assert refused.status_code == 403
+    [error] = refused.json()["errors"]
+    assert error == {
+        "message": f"Refused: only internal keys get /metrics: the key sent is a valid {who} key",
+        "extensions": {"code": "FORBIDDEN"},
+    }
+    # The key is valid: nothing asks its holder to send another form of it.
+    assert "www-authenticate" not in refused.headers
     assert "profiling_http_requests" not in refused.text
 
 

@@ -55,6 +55,10 @@ class IngestOptions:
     # `--new-book`: the book `--book` names may be new (else a name nothing is stored under is
     # refused as a likely typo: `store.ingest.kinds.load_book.check_option_book_stored`).
     new_book: bool = False
+    # `--new-app`: the app the load would create is meant to be new (else one whose name is
+    # close to an existing app's, or whose book another app holds, is refused as a likely
+    # typo: `store.ingest.kinds.load_app.check_new_app`).
+    new_app: bool = False
     # The cells of the lines above an export's header (its title), read once it is found.
     title: Sequence[Sequence[str]] = ()
     # The day the file is loaded: a period its title states is known up to that day at most

@@ -74,6 +74,7 @@ from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
 from store.ingest.kinds.ledger_kept import KeptEntry, TypedKey
 from store.ingest.kinds.ledger_places import LedgerPlaces
 from store.ingest.kinds.ledger_vouchers import LedgerVouchers
+from store.ingest.kinds.load_app import check_new_app
 from store.ingest.kinds.load_book import LoadBook, check_option_book_stored
 from store.ingest.kinds.paid_by_export import (
     is_open_balance,
@@ -1200,6 +1201,13 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Ledge
     app = options.app or DEFAULT_APP
     await check_option_book_stored(
         connection, title=options.title, option=options.book, app=app, new_book=options.new_book
+    )
+    await check_new_app(
+        connection,
+        app=app,
+        app_given=options.app is not None,
+        book=LoadBook.of_load(options.title, options.book).key,
+        new_app=options.new_app,
     )
     return LedgerValidator(
         customers=await load_parties(connection, options),

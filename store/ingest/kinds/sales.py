@@ -85,6 +85,7 @@ from store.ingest.kinds.invoice_moves import SALE_LINES as INVOICE_LINES
 from store.ingest.kinds.invoice_moves import InvoiceMoves, numbering_period
 from store.ingest.kinds.invoice_rows import Line, once_per_invoice
 from store.ingest.kinds.ledger_books import UNKNOWN_BOOK, BookAdoption
+from store.ingest.kinds.load_app import check_new_app
 from store.ingest.kinds.load_book import LoadBook, check_option_book_stored
 from store.ingest.kinds.parties import DEFAULT_APP, Parties, load_parties
 from store.ingest.kinds.side_column import SideColumn
@@ -921,6 +922,13 @@ async def _prepare(connection: AsyncConnection, options: IngestOptions) -> Sales
     app = options.app or DEFAULT_APP
     await check_option_book_stored(
         connection, title=options.title, option=options.book, app=app, new_book=options.new_book
+    )
+    await check_new_app(
+        connection,
+        app=app,
+        app_given=options.app is not None,
+        book=LoadBook.of_load(options.title, options.book).key,
+        new_app=options.new_app,
     )
     return SalesValidator(
         customers=await load_parties(connection, options),

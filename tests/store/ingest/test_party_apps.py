@@ -58,7 +58,8 @@ async def test_two_apps_load_the_same_parties_and_reload_them_as_their_own(
     engine: AsyncEngine,
 ) -> None:
     first = await ingest_file(engine, kind=SALES, path=DAYBOOK, app="south")
-    second = await ingest_file(engine, kind=SALES, path=DAYBOOK, app="north")
+    # The same company's books in a second tenant: meant, so said (`--new-app`).
+    second = await ingest_file(engine, kind=SALES, path=DAYBOOK, app="north", new_app=True)
 
     # The first app's accounts keep the parties' values as ids; the second's are its own.
     assert first.created["accounts"] == list(DAYBOOK_LINES)
@@ -93,7 +94,7 @@ async def test_two_apps_load_the_same_parties_and_reload_them_as_their_own(
 
 async def test_each_apps_key_sees_only_its_own_parties(engine: AsyncEngine) -> None:
     for app in ("south", "north"):
-        await ingest_file(engine, kind=SALES, path=DAYBOOK, app=app)
+        await ingest_file(engine, kind=SALES, path=DAYBOOK, app=app, new_app=True)
     query = """query ($id: String!) {
         accounts(first: 50) { edges { node { accountId name app } } }
         account(accountId: $id) { accountId }
@@ -154,7 +155,7 @@ async def test_a_real_account_of_its_app_takes_the_party_from_its_own_app_only(
     """The ledger's party in two apps; an accounts file of one of them then names the account:
     that app's party account moves onto it, the other app's stays as it is."""
     await ingest_file(engine, kind=LEDGER, path=LEDGER_FILE, app="other")
-    await ingest_file(engine, kind=LEDGER, path=LEDGER_FILE, app="sgd")
+    await ingest_file(engine, kind=LEDGER, path=LEDGER_FILE, app="sgd", new_app=True)
     assert await _lines_per_account(engine, "ledger_entry") == {
         "Sharma Electricals": 3,
         "sgd:Sharma Electricals": 3,
@@ -217,7 +218,7 @@ async def test_a_database_of_the_previous_revision_upgrades_without_a_change_of_
     # Nothing changes. (Lines stored before revision 0015 count as before tax, so this Day
     # Book's gross amounts leave them as stored rather than rewrite them unchanged.)
     assert {name: await _rows_at_0013(engine, name) for name in tables} == before
-    other = await ingest_file(engine, kind=SALES, path=DAYBOOK, app="north")
+    other = await ingest_file(engine, kind=SALES, path=DAYBOOK, app="north", new_app=True)
     assert other.created["accounts"] == list(SECOND)
     assert await _lines_per_account(engine) == DAYBOOK_LINES | SECOND
 

@@ -272,7 +272,9 @@ async def test_a_title_naming_a_sub_group_of_debtors_is_not_taken_for_one_custom
         "Patel Hardware",
         "Sharma Electricals",
     ]
-    report = await ingest_file(engine, kind=LEDGER, path=path, party="Mumbai Debtors", app="x")
+    report = await ingest_file(
+        engine, kind=LEDGER, path=path, party="Mumbai Debtors", app="x", new_app=True
+    )
     assert "The ledger of one customer: 'Mumbai Debtors' (from --party); its Particulars name " in (
         " ".join(report.notes)
     )

@@ -3,7 +3,7 @@
 // formatted value), so what a reader hovers is what the API said.
 
 import { h, s } from "./dom.js";
-import { formatMonth } from "./format.js";
+import { formatMonth, seriesLabels } from "./format.js";
 
 const WIDTH = 320;
 const HEIGHT = 120;
@@ -14,7 +14,7 @@ function scale(domainLow, domainHigh, rangeLow, rangeHigh) {
   return (value) => rangeLow + ((value - domainLow) / span) * (rangeHigh - rangeLow);
 }
 
-// rows: [{ effectiveDate, value (decimal string), formattedValue }], oldest first.
+// rows: [{ effectiveDate, value (decimal string), currency, formattedValue }], oldest first.
 export function lineChart(rows, { label }) {
   const values = rows.map((row) => Number(row.value));
   let low = Math.min(...values);
@@ -30,7 +30,9 @@ export function lineChart(rows, { label }) {
   const area = `${path}L${points[points.length - 1][0].toFixed(1)},${HEIGHT - PAD.bottom}L${points[0][0].toFixed(1)},${HEIGHT - PAD.bottom}Z`;
   const first = rows[0];
   const last = rows[rows.length - 1];
-  // The highest and lowest months, as guides labelled with the API's formatted values.
+  // The highest and lowest months, as guides labelled with the API's formatted values, at one
+  // precision (a currency series with cents shows them on whole amounts too: seriesLabels).
+  const labels = seriesLabels(rows);
   const highest = rows[values.indexOf(Math.max(...values))];
   const lowest = rows[values.indexOf(Math.min(...values))];
   const guide = (row, kind) =>
@@ -38,7 +40,7 @@ export function lineChart(rows, { label }) {
       "g",
       { class: `guide ${kind}` },
       s("line", { x1: PAD.left, x2: WIDTH - PAD.right, y1: y(Number(row.value)).toFixed(1), y2: y(Number(row.value)).toFixed(1) }),
-      s("text", { class: "axis", x: PAD.left + 2, y: (y(Number(row.value)) + (kind === "highest" ? -2 : 9)).toFixed(1) }, row.formattedValue)
+      s("text", { class: "axis", x: PAD.left + 2, y: (y(Number(row.value)) + (kind === "highest" ? -2 : 9)).toFixed(1) }, labels[rows.indexOf(row)])
     );
   return s(
     "svg",

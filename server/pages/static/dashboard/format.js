@@ -62,13 +62,17 @@ export function formatInUnit(value, definition) {
   if (unit === "minutes" || unit === "hours") {
     return duration(unit === "hours" ? value * 60 : value);
   }
-  const digits = unit === "ratio" ? 2 : unit === "count" && Number.isInteger(value) ? 0 : 1;
+  if (unit === "ratio") {
+    // A share of one, read as the percentage it is (0.574 → 57.4%), as the API writes it.
+    return formatNumber(value * 100, 1) + "%";
+  }
+  const digits = unit === "count" && Number.isInteger(value) ? 0 : 1;
   const number = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: digits }).format(value);
   return number + (SHORT_UNITS[unit] || "");
 }
 
 // As the API writes durations, in their two largest units, each whole: 2941 minutes → '49h
-// 1min', 44.8 hours → '44h 48min', 35.4 minutes → '35min', 0.4 minutes → '24s'.
+// 1min', 44.8 hours → '44h 48min', 35.4 minutes → '35min 24s', 0.4 minutes → '24s'.
 function duration(totalMinutes) {
   const sign = totalMinutes < 0 ? "-" : "";
   const seconds = Math.round(Math.abs(totalMinutes) * 60);
@@ -78,6 +82,11 @@ function duration(totalMinutes) {
   if (seconds < 60) {
     return `${sign}${seconds}s`;
   }
+  if (seconds < 3600) {
+    const second = seconds % 60;
+    const minute = (seconds - second) / 60;
+    return second ? `${sign}${minute}min ${second}s` : `${sign}${minute}min`;
+  }
   const rounded = Math.round(Math.abs(totalMinutes));
   const hours = Math.floor(rounded / 60);
   const minutes = rounded % 60;
@@ -86,6 +95,27 @@ function duration(totalMinutes) {
   }
   const grouped = new Intl.NumberFormat(LOCALE).format(hours);
   return minutes ? `${sign}${grouped}h ${minutes}min` : `${sign}${grouped}h`;
+}
+
+// The labels of one metric's months, at one precision: the API writes a whole amount without
+// its cents (€6,396) and another with them (€5,423.50), which side by side in one chart read as
+// two precisions. When some month of a currency series has cents, its whole amounts show them
+// too (€6,396.00); any other series keeps the API's formattedValue as it is.
+// rows: [{ value (decimal string), currency, formattedValue }].
+export function seriesLabels(rows) {
+  const currency = rows.length ? rows[0].currency : null;
+  const whole = rows.map((row) => !/\.\d*[1-9]/.test(row.value));
+  if (!currency || whole.every(Boolean) || !whole.some(Boolean)) {
+    return rows.map((row) => row.formattedValue);
+  }
+  const digits = new Intl.NumberFormat(LOCALE, { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+  const withCents = new Intl.NumberFormat(LOCALE, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  return rows.map((row, index) => (whole[index] ? withCents.format(Number(row.value)) : row.formattedValue));
 }
 
 export function formatNumber(value, digits = 1) {
