@@ -8,7 +8,7 @@ line of no known type only while no typed voucher is stored (a typed load takes 
 written into the one type stored (its amount); every titled register's and Day Book's amounts
 (in the `Debit Amount` column, the `Export Sales Register`'s too) include tax, so they never
 replace a stored amount before tax below them (`taxed_amounts`), but the line still takes the
-file's type and book (a plain CSV's `7` at 100,000 stays 100,000 after the Sales Register's
+file's type and book (a plain CSV's `7` at 50,000 stays 50,000 after the Sales Register's
 `Sales 7` at 1,20,000.00, as `Sales 7`); a plain CSV meeting both types stored refused, writing
 nothing; a reload of the last file writes nothing."""
 
@@ -52,9 +52,10 @@ FILES: dict[str, tuple[str, dict[str, Decimal]]] = {
         _TITLE.format(register="Day Book") + _HEADER + _SALES,
         {"sales": D(120000)},
     ),
-    # Of an amount neither register has, so that no register's voucher is taken for a renamed
-    # type (docs/export-shapes.md: what still looks alike).
-    "plain": ("Date,Customer,Invoice,Amount\n2025-04-03,Kaveri Traders,7,100000\n", {}),
+    # Of an amount below either register's by more than any tax rate, so that no register's
+    # voucher of the other type is taken for a renamed type (a gross within 40% of a stored
+    # amount before tax may be one: docs/export-shapes.md, what still looks alike).
+    "plain": ("Date,Customer,Invoice,Amount\n2025-04-03,Kaveri Traders,7,50000\n", {}),
 }
 # A load: the file, and whether a double of no known type and book is stored before it
 # (where the book holds one typed voucher).
@@ -94,7 +95,7 @@ async def _store_double(engine: AsyncEngine, stored: list[tuple[object, ...]]) -
 def _expected(typed: dict[str, Decimal], gross: set[str], plain: bool) -> list[tuple[object, ...]]:
     """(voucher type, line, amount, book, includes tax) of each stored line."""
     if not typed:
-        return [("", 1, D(100000), "", False)] if plain else []
+        return [("", 1, D(50000), "", False)] if plain else []
     return sorted((kind, 1, amount, BOOK, kind in gross) for kind, amount in typed.items())
 
 
@@ -108,6 +109,9 @@ def _expected(typed: dict[str, Decimal], gross: set[str], plain: bool) -> list[t
 @example(loads=[("plain", False), ("sales", False)])
 @example(loads=[("plain", False), ("sales day book", False)])
 @example(loads=[("export", False), ("sales", True)])
+# Once wrong: a plain CSV's amount written into the Export Sales voucher, then taken for the
+# Sales voucher's amount before tax (the plain amount was within a tax rate of the gross).
+@example(loads=[("export", False), ("plain", False), ("sales", False)])
 @given(
     loads=st.lists(st.tuples(st.sampled_from(sorted(FILES)), st.booleans()), min_size=1, max_size=5)
 )
@@ -140,7 +144,7 @@ async def test_any_order_of_loads_stores_what_the_model_says(
         if name == "plain":
             if typed:
                 # An untyped line writes into the one type stored at its key: its amount.
-                typed = dict.fromkeys(typed, D(100000))
+                typed = dict.fromkeys(typed, D(50000))
                 gross.clear()
             else:
                 plain = True
@@ -149,11 +153,11 @@ async def test_any_order_of_loads_stores_what_the_model_says(
                 # A file giving the key one type takes the plain CSV's line of no known type as
                 # that type's (`voucher_keys`): its amount before tax, now of the file's type.
                 # (A Day Book giving it two types replaces it: which one it was is unknown.)
-                typed = dict.fromkeys(vouchers, D(100000))
+                typed = dict.fromkeys(vouchers, D(50000))
             # The registers' and the Day Book's amounts include tax (`taxed_amounts`), the
             # `Export Sales Register`'s too: the register of one sales type.
             for kind, amount in vouchers.items():
-                # A stored amount before tax below the gross stays (a plain CSV's 100,000 of
+                # A stored amount before tax below the gross stays (a plain CSV's 50,000 of
                 # `Sales 7`), of the file's type and book all the same.
                 if kind not in gross and typed.get(kind, amount) < amount:
                     continue
