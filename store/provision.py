@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import URL, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
 from store import engine as database_engine
@@ -148,17 +150,10 @@ def _remove_unused_sqlite(url: URL) -> bool:
 
 async def _drop_postgres_database(url: URL) -> bool:
     """Drop the database `url` names; False when it cannot be (another session is connected)."""
-    name = url.database or ""
-    for maintenance in MAINTENANCE_DATABASES:
-        engine = create_engine(
-            url.set(database=maintenance).render_as_string(hide_password=False),
-            poolclass=NullPool,
-            isolation_level="AUTOCOMMIT",
-            connect_args={"timeout": CONNECT_TIMEOUT},
-        )
+    quoted = _quoted_name(url)
+    for engine in _maintenance_engines(url):
         try:
             async with engine.connect() as connection:
-                quoted = engine.dialect.identifier_preparer.quote(name)
                 # Without FORCE: a database another session is using is kept, not cut off.
                 await connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
             return True
@@ -168,6 +163,27 @@ async def _drop_postgres_database(url: URL) -> bool:
         finally:
             await engine.dispose()
     return False
+
+
+def _maintenance_engines(url: URL) -> Iterator[AsyncEngine]:
+    """An autocommit engine on each maintenance database of `url`'s server in turn (CREATE and
+    DROP DATABASE run outside a transaction, from another database); the caller disposes of
+    each and goes on to the next only where the one before is missing."""
+    for maintenance in MAINTENANCE_DATABASES:
+        yield create_engine(
+            url.set(database=maintenance).render_as_string(hide_password=False),
+            poolclass=NullPool,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"timeout": CONNECT_TIMEOUT},
+        )
+
+
+def _quoted_name(url: URL) -> str:
+    return _POSTGRES_QUOTING.quote(url.database or "")
+
+
+# PostgreSQL's quoting of an identifier (the same for every driver of its dialect).
+_POSTGRES_QUOTING = postgresql.dialect().identifier_preparer  # type: ignore[no-untyped-call]
 
 
 def check_sqlite(url: URL) -> None:
@@ -214,17 +230,10 @@ async def _connect_once(url: URL) -> None:
 
 
 async def _create_postgres_database(url: URL) -> None:
-    name = url.database or ""
-    for maintenance in MAINTENANCE_DATABASES:
-        engine = create_engine(
-            url.set(database=maintenance).render_as_string(hide_password=False),
-            poolclass=NullPool,
-            isolation_level="AUTOCOMMIT",
-            connect_args={"timeout": CONNECT_TIMEOUT},
-        )
+    quoted = _quoted_name(url)
+    for engine in _maintenance_engines(url):
         try:
             async with engine.connect() as connection:
-                quoted = engine.dialect.identifier_preparer.quote(name)
                 await connection.execute(text(f"CREATE DATABASE {quoted}"))
             return
         except DBAPIError as exc:
