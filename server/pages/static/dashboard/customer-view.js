@@ -578,8 +578,14 @@ function creditSection(risk) {
       h("dt", {}, "Outstanding"),
       h("dd", { "data-measure": "outstanding", "data-value": risk.outstanding, title: AMOUNTS_NOTE }, formatAmount(risk.outstanding)),
       h("dt", {}, "As of"),
-      h("dd", { "data-measure": "asOf" }, risk.asOf),
-      h("dd", { class: "muted small", "data-as-of-rule": risk.asOfRule }, AS_OF_RULES[risk.asOfRule] || "")
+      // The rule on its own line inside the day's cell: a third cell would fall into the
+      // names' column of the two-column list and widen it past a phone's width.
+      h(
+        "dd",
+        { "data-measure": "asOf" },
+        risk.asOf,
+        h("span", { class: "muted small as-of-rule", "data-as-of-rule": risk.asOfRule }, AS_OF_RULES[risk.asOfRule] || "")
+      )
     )
     ),
     h("p", { class: "muted small amounts-note" }, "Invoiced and outstanding as in the ledger files, which name no currency.")
