@@ -4,9 +4,12 @@ pause ends, whatever happens inside, and only if it ran before."""
 from __future__ import annotations
 
 import gc
-import itertools
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -82,35 +85,56 @@ def test_overlapping_pauses_in_threads_end_with_the_last() -> None:
     assert seen == {"inside B after A ended": False, "after both": True}
 
 
+# Run in a fresh interpreter: the pauses' count is the process's, and a read a test before
+# left running in a worker thread (a cancelled request's) would hold a pause of its own.
+_OVERLAPPING_PAUSES = """
+import gc, itertools
+from store.running.gc_pause import collection_paused
+
+runs = []
+
+
+def counted(phase, info):
+    if phase == "start":
+        runs.append(info["generation"])
+
+
+gc.callbacks.append(counted)
+
+class Cycle:
+    def __init__(self):
+        self.itself = self
+
+pauses = [collection_paused() for _ in range(200)]
+pauses[0].__enter__()
+runs.clear()  # (the collector may have run before, while the pauses were made)
+for earlier, later in itertools.pairwise(pauses):
+    later.__enter__()
+    earlier.__exit__(None, None, None)
+    for _ in range(100):  # what the event loop's thread makes meanwhile
+        Cycle()
+ran_while_reading = len(runs)
+pauses[-1].__exit__(None, None, None)
+print(ran_while_reading, gc.isenabled())
+"""
+
+
 def test_pauses_overlapping_one_after_another_let_the_collector_run() -> None:
     """Reads in worker threads that overlap without end (one begins before the other ends,
     again and again, as under steady load) each pause the collector: joined into one stretch
     they kept it off for good, and the cycles the event loop's thread made meanwhile were
     never collected. A stretch takes a bounded number of pauses; past it, reads run unpaused
     until the collector has run again."""
-    runs: list[int] = []
-
-    def counted(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            runs.append(info["generation"])
-
-    class Cycle:
-        def __init__(self) -> None:
-            self.itself = self
-
-    gc.callbacks.append(counted)
-    try:
-        pauses = [collection_paused() for _ in range(200)]
-        pauses[0].__enter__()
-        runs.clear()  # (the collector may have run before, while the pauses were made)
-        for earlier, later in itertools.pairwise(pauses):
-            later.__enter__()
-            earlier.__exit__(None, None, None)
-            for _ in range(100):  # what the event loop's thread makes meanwhile
-                Cycle()
-        ran_while_reading = len(runs)
-        pauses[-1].__exit__(None, None, None)
-    finally:
-        gc.callbacks.remove(counted)
-    assert ran_while_reading
-    assert gc.isenabled()
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-c", _OVERLAPPING_PAUSES],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=120,
+    )
+    ran_while_reading, enabled = done.stdout.split()
+    assert int(ran_while_reading) > 0
+    assert enabled == "True"
