@@ -32,7 +32,14 @@ async def _load(
 ) -> None:
     write, lines, _ = _KINDS[kind]
     name = f"{kind}-{company}-{app}.csv"
-    await ingest_file(engine, kind=kind, path=write(folder, name, lines, company), app=app)
+    # A second app of the same company's books is meant here (`--new-app`).
+    await ingest_file(
+        engine,
+        kind=kind,
+        path=write(folder, name, lines, company),
+        app=app,
+        new_app=app != "kav",
+    )
 
 
 async def _books(engine: AsyncEngine, app: str | None = None) -> list[StoredBook]:
